@@ -1,0 +1,95 @@
+// Benchmark of the monthly step: agent-months per second and peak memory per agent for the
+// national scenario at a given agent count and thread count.
+//
+//   bench_step [--agents N] [--threads T] [--months M] [--scenario FILE]
+//
+// Defaults: 10,000,000 agents (national_2016 at scale 90), 2 threads, 12 months. The population
+// is synthesised once (timed apart), then each month is stepped and counted exactly as
+// run_scenario does.
+#include <sys/resource.h>
+
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "skillsim/core/simulation.hpp"
+#include "skillsim/io/scenario_toml.hpp"
+
+using namespace skillsim;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+long peak_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+  long long agents = 10'000'000;
+  int threads = 2, months = 12;
+  std::string scenario_path = SKILLSIM_SOURCE_DIR "/scenarios/national_2016.toml";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "bench_step: %s needs a value\n", a.c_str());
+      return 2;
+    }
+    const char* v = argv[++i];
+    if (a == "--agents") agents = std::atoll(v);
+    else if (a == "--threads") threads = std::atoi(v);
+    else if (a == "--months") months = std::atoi(v);
+    else if (a == "--scenario") scenario_path = v;
+    else {
+      std::fprintf(stderr, "bench_step: unknown option %s\n", a.c_str());
+      return 2;
+    }
+  }
+  // Keep the national population and flows; choose the scale that gives the agent count.
+  const Scenario base = io::load_scenario(scenario_path);
+  const double persons = base.parameters().population.size;
+  const auto scale = std::max<long long>(1, std::llround(persons / static_cast<double>(agents)));
+  const Scenario scenario = io::load_scenario(
+      scenario_path, {"population.scale=" + std::to_string(scale), "scenario.months=" + std::to_string(months)});
+  omp_set_num_threads(threads);
+
+  const long rss_before = peak_rss_kib();
+  auto t0 = Clock::now();
+  ReplicateState state(scenario, 1, 0);
+  const double synthesis_s = seconds_since(t0);
+  const std::size_t initial = state.population().size();
+  const std::size_t regions = scenario.parameters().population.regions.size();
+
+  double agent_months = 0;
+  t0 = Clock::now();
+  for (int m = 0; m < months; ++m) {
+    agent_months += static_cast<double>(state.population().size());
+    state.step();
+    const StockTally stocks = count_stocks(state.population(), regions);
+    if (stocks.total() <= 0) return 1; // keeps the count from being optimised away
+  }
+  const double step_s = seconds_since(t0);
+  const long rss_after = peak_rss_kib();
+
+  std::printf("scenario            %s (scale %lld)\n", scenario_path.c_str(), scale);
+  std::printf("agents              %zu at start, %zu at end\n", initial, state.population().size());
+  std::printf("threads             %d\n", threads);
+  std::printf("synthesis           %.2f s\n", synthesis_s);
+  std::printf("months              %d in %.2f s\n", months, step_s);
+  std::printf("agent-months/s      %.1f million\n", agent_months / step_s / 1e6);
+  std::printf("peak memory         %.0f MiB (%.1f bytes/agent; columns alone %zu bytes/agent)\n",
+              static_cast<double>(rss_after) / 1024,
+              static_cast<double>(rss_after - rss_before) * 1024 / static_cast<double>(initial),
+              Population::bytes_per_agent());
+  std::printf("{\"agents\": %zu, \"threads\": %d, \"months\": %d, \"agent_months_per_s\": %.0f, "
+              "\"peak_rss_mib\": %.0f, \"synthesis_s\": %.3f}\n",
+              initial, threads, months, agent_months / step_s, static_cast<double>(rss_after) / 1024, synthesis_s);
+  return 0;
+}

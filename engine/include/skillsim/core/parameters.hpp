@@ -1,0 +1,174 @@
+// Every model parameter lives here: one struct with the values, and one registry that names each
+// value by its dotted key path, says what it is, what range it may take and whether a schedule
+// may change it during a run. Readers (TOML, Python, --set), the validator, schedules and the
+// documentation all go through the registry, so a new parameter is added in exactly one place.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "skillsim/core/types.hpp"
+
+namespace skillsim {
+
+/// A row-major matrix of reals with fixed shape (used for the level-by-age prior).
+struct RealMatrix {
+  int rows = 0;
+  int cols = 0;
+  std::vector<double> values;
+  double operator()(int r, int c) const { return values[static_cast<std::size_t>(r * cols + c)]; }
+  bool operator==(const RealMatrix&) const = default;
+};
+
+struct ScenarioSection {
+  std::string name;
+  std::string description;
+  Month start = Month::of(2020, 1);
+  std::int64_t months = 12;
+};
+
+struct RunSection {
+  std::int64_t seed = 1;
+  std::int64_t replicates = 1;
+};
+
+struct PopulationSection {
+  double size = 0;  // persons aged 16-64 at the start (the working-age pool)
+  std::int64_t scale = 1; // persons represented by one agent
+  std::vector<std::string> regions;
+  std::vector<double> region_shares;
+  std::vector<double> age_shares_male;   // per initial age band, relative weights
+  std::vector<double> age_shares_female; // per initial age band, relative weights
+  std::vector<double> group_shares;      // per group
+  std::vector<double> level_shares;      // per level
+  std::vector<double> status_shares;     // per status
+  std::vector<double> sector_shares;     // per sector, of everybody
+  RealMatrix level_by_age_prior;         // age band x level: the prior IPF starts from
+  std::vector<double> insured_share;     // per group: share with unemployment insurance
+  std::int64_t max_months_at_level = 120;
+};
+
+struct DemographySection {
+  std::vector<double> mortality_annual; // per mortality band (15-19 ... 100+), annual probability
+  double retirement_age_male = 60;
+  double retirement_age_female = 50;
+};
+
+struct EntrySection {
+  double school_leavers_per_year = 0;
+  std::vector<double> school_leaver_group_shares; // per group
+  double technical_school_graduates_per_year = 0;
+  std::vector<double> technical_school_diploma_shares; // per level (where graduates enter)
+  std::vector<double> month_shares;                    // per calendar month, sums to 1
+  double entry_age_min = 16;
+  double entry_age_max = 22;
+  double male_share = 0.5;
+  double employed_share = 0.3; // entrants who start employed; the rest start unemployed
+};
+
+struct LabourSection {
+  double job_loss_rate = 0;                       // monthly probability, employed -> unemployed
+  std::vector<double> job_loss_level_factor;      // per level
+  std::vector<double> job_loss_group_factor;      // per group
+  std::vector<double> job_loss_sector_factor;     // per sector
+  double job_loss_multiplier = 1;                 // macro shock lever
+  double job_find_rate = 0;                       // monthly probability, unemployed -> employed
+  std::vector<double> job_find_level_factor;      // per level
+  std::vector<double> job_find_group_factor;      // per group
+  double job_find_multiplier = 1;                 // macro shock lever
+  double inactivity_rate = 0;                     // unemployed -> inactive
+  double reactivation_rate = 0;                   // inactive -> unemployed
+};
+
+struct SkillsSection {
+  std::vector<double> min_months;           // per target level: months at the level below
+  std::vector<double> assessment_rate;      // per target level: monthly probability of sitting
+  std::vector<double> assessment_status_factor; // per status
+  std::vector<double> pass_probability;     // per target level
+  double principal_technician_quota_per_year = 0; // 特级技师 appointments (persons)
+  double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
+};
+
+/// All parameter values of a scenario at one moment. Plain data: copy it freely.
+struct Parameters {
+  ScenarioSection scenario;
+  RunSection run;
+  PopulationSection population;
+  DemographySection demography;
+  EntrySection entry;
+  LabourSection labour;
+  SkillsSection skills;
+};
+
+/// What a parameter holds.
+enum class ValueKind { Real, Integer, Month, String, StringList, RealVector, RealMatrix };
+
+/// The named dimension a vector parameter is indexed by (its required length).
+enum class Dim { None, Level, Status, Group, Sector, Sex, AgeBand, MortalityBand, CalendarMonth, Region };
+
+/// A parameter value as it travels between readers, schedules and the registry.
+using Value = std::variant<double, std::int64_t, Month, std::string, std::vector<std::string>,
+                           std::vector<double>, RealMatrix>;
+
+/// Reference to the storage of one parameter inside a Parameters object.
+using ValueRef = std::variant<double*, std::int64_t*, Month*, std::string*, std::vector<std::string>*,
+                              std::vector<double>*, RealMatrix*>;
+
+struct ParameterSpec {
+  std::string_view key;   ///< dotted path, e.g. "labour.job_loss_rate"
+  ValueKind kind;
+  std::string_view unit;  ///< e.g. "probability per month", "persons"
+  std::string_view doc;   ///< one sentence for the reference documentation
+  double min = -1e300;    ///< inclusive bounds, for reals, integers and every vector element
+  double max = 1e300;
+  Dim dim = Dim::None;    ///< for vectors: the index dimension (fixes the length)
+  Dim col_dim = Dim::None; ///< for matrices: the column dimension (dim is the row dimension)
+  bool sums_to_one = false;
+  bool schedulable = false; ///< may a [[schedule]] entry change it during a run?
+  ValueRef (*bind)(Parameters&);
+};
+
+/// The registry, in documentation order.
+std::span<const ParameterSpec> parameter_specs();
+
+/// Looks up a spec by dotted key; nullptr if there is none.
+const ParameterSpec* find_parameter(std::string_view key);
+
+/// Up to three registered keys closest to `key` (edit distance), best first, for "did you mean".
+std::vector<std::string_view> suggest_parameters(std::string_view key);
+
+/// Edit distance between two strings (used for suggestions).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// Human-readable name of a kind ("real", "array of reals", ...) for error messages.
+std::string_view kind_name(ValueKind kind);
+
+/// Name and labels of a vector dimension, for messages and docs ("level (none, apprentice, ...)").
+std::string dim_description(Dim dim);
+
+/// The required length of a vector along `dim`, given the parameters (regions are dynamic).
+std::size_t dim_length(Dim dim, const Parameters& p);
+
+/// Reads the current value of a parameter.
+Value get_value(const Parameters& p, const ParameterSpec& spec);
+
+/// Stores `value` into the parameter. Returns an error message if the value's kind does not
+/// match the spec (integers are accepted for reals); range checks are left to `check`.
+std::optional<std::string> set_value(Parameters& p, const ParameterSpec& spec, const Value& value);
+
+/// One problem found in a scenario. `key` is the dotted path (with [i] for array elements).
+struct Issue {
+  std::string key;
+  std::string message;
+};
+
+/// Checks every range, length, sum and cross-field rule. Returns all problems, not the first.
+std::vector<Issue> check(const Parameters& p);
+
+} // namespace skillsim

@@ -1,0 +1,62 @@
+// Results of a run, in memory: named dimensions with coordinates, and named integer-valued
+// variables over those dimensions (counts in persons). Storage-neutral: the HDF5 writer and the
+// Python bindings both read this structure, so a new variable needs no new I/O code.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace skillsim {
+
+/// A dimension and its coordinate values (integers, or string labels).
+struct Dimension {
+  std::string name;
+  std::vector<std::int64_t> int_coords;    // used when labels is empty
+  std::vector<std::string> labels;         // string coordinate (e.g. level ids)
+  std::vector<std::string> labels_zh;      // optional Chinese labels (auxiliary coordinate)
+  std::map<std::string, std::string> attributes; // e.g. units, calendar, long_name
+  std::size_t size() const { return labels.empty() ? int_coords.size() : labels.size(); }
+};
+
+/// A variable: row-major int64 data over the named dimensions.
+struct Variable {
+  std::string name;
+  std::vector<std::string> dims;
+  std::vector<std::int64_t> data;
+  std::string units;
+  std::string long_name;
+};
+
+/// Provenance recorded in every results file.
+struct RunMetadata {
+  std::string scenario_name;
+  std::string scenario_source; // file name
+  std::string scenario_text;   // verbatim
+  std::int64_t seed = 0;
+  std::vector<std::int64_t> replicate_seeds; // the key each replicate's random streams used
+  std::int64_t threads = 1;
+  std::int64_t scale = 1;
+  std::string engine_version;
+  std::string git_commit;
+  std::string created; // ISO 8601 UTC
+  std::string command_line;
+};
+
+class Results {
+public:
+  RunMetadata metadata;
+  std::vector<Dimension> dimensions;
+  std::vector<Variable> variables;
+
+  const Dimension& dimension(const std::string& name) const;
+  const Variable& variable(const std::string& name) const;
+  Variable& variable(const std::string& name);
+  bool has_variable(const std::string& name) const;
+
+  /// Shape of a variable (sizes of its dimensions).
+  std::vector<std::size_t> shape(const Variable& v) const;
+};
+
+} // namespace skillsim

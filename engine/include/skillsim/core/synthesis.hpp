@@ -1,0 +1,41 @@
+// The initial population, synthesised from marginal tables by iterative proportional fitting
+// (IPF). See docs/model.md, "Initial population".
+#pragma once
+
+#include <vector>
+
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/random.hpp"
+
+namespace skillsim {
+
+/// The fitted joint distribution over age band x sex x group x level x status (shares sum to 1).
+struct JointTable {
+  static constexpr int kCells = kAgeBandCount * kSexCount * kGroupCount * kLevelCount * kStatusCount;
+  std::vector<double> share; // kCells entries, row-major in the order above
+  int iterations = 0;
+  double max_margin_error = 0; // largest absolute difference from a target margin
+
+  static constexpr int index(int age_band, int sex, int group, int level, int status) {
+    return (((age_band * kSexCount + sex) * kGroupCount + group) * kLevelCount + level) * kStatusCount + status;
+  }
+};
+
+/// Fits the joint table to the population margins (age x sex, group, level, status), starting
+/// from the level-by-age prior. The pool runs from age 16 to each sex's retirement age (the
+/// part of an age band above it is left out). Returns the issues that make the margins
+/// unreachable (e.g. a level with a positive share but a prior of zero in every age band that
+/// has people); empty on success.
+std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out);
+
+/// Number of agents a scenario starts with: population.size / population.scale, rounded.
+std::size_t initial_agent_count(const PopulationSection& population);
+
+/// Builds the initial population for `start`. Cell counts are the fitted shares integerised by
+/// largest remainders (no randomness); ages within band, months at level, sector, region and
+/// insurance months are drawn from the synthesis stream keyed on agent id.
+/// @throws ScenarioError if the margins cannot be fitted
+Population synthesize_population(const Parameters& p, const RandomStreams& rng);
+
+} // namespace skillsim

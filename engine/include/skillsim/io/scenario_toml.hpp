@@ -1,0 +1,42 @@
+// Reading scenarios from TOML: the engine's defaults (data/defaults.toml, embedded at build
+// time) overlaid with a scenario file, then with command-line overrides (--set KEY=VALUE).
+// Every problem is reported at once, each with file, line, column and key path.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/scenario.hpp"
+
+namespace skillsim::io {
+
+/// The embedded text of data/defaults.toml.
+std::string_view defaults_toml();
+
+/// The default parameters (data/defaults.toml) alone.
+/// @throws ScenarioError if the embedded defaults are incomplete or invalid (a build defect)
+Parameters default_parameters();
+
+/// Parses scenario text. `source_name` names the file in messages; `overrides` are
+/// "dotted.key=TOML value" strings applied after the file (they may change any key).
+/// @throws ScenarioError listing every problem (syntax errors with their line, unknown keys with
+///         a "did you mean", wrong types, out-of-range values, bad schedules and targets)
+Scenario parse_scenario(std::string_view text, const std::string& source_name,
+                        const std::vector<std::string>& overrides = {});
+
+/// Reads and parses a scenario file.
+/// @throws ScenarioError also when the file cannot be read
+Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+/// Like load_scenario but returns the problems instead of throwing (empty when valid).
+std::vector<Diagnostic> validate_scenario_file(const std::filesystem::path& path,
+                                               const std::vector<std::string>& overrides = {});
+
+/// The reference documentation of every parameter (Markdown), generated from the registry and
+/// the defaults; docs/scenario-reference.md is this text.
+std::string parameter_reference_markdown();
+
+} // namespace skillsim::io

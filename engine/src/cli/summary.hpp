@@ -1,0 +1,18 @@
+// The readable summary printed at the end of `skillsim run`.
+#pragma once
+
+#include <string>
+
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/scenario.hpp"
+
+namespace skillsim::cli {
+
+/// Skilled and high-skilled workers at start and end (median and range over replicates), and
+/// each target with the attained value and in how many replicates it was met.
+std::string summarize(const Results& results, const Scenario& scenario);
+
+/// 1234567 -> "1,234,567".
+std::string thousands(std::int64_t value);
+
+} // namespace skillsim::cli

@@ -1,0 +1,106 @@
+#include "skillsim/core/scenario.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/synthesis.hpp"
+
+namespace skillsim {
+
+namespace {
+
+std::string month_text(Month m) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-01", m.year(), m.month());
+  return buffer;
+}
+
+} // namespace
+
+std::vector<Issue> Scenario::check_schedule_and_targets(const Parameters& p,
+                                                        const std::vector<ScheduledChange>& schedule,
+                                                        const std::vector<Target>& targets) {
+  std::vector<Issue> issues;
+  const Month start = p.scenario.start;
+  const Month end = start + static_cast<int>(p.scenario.months);
+  for (std::size_t i = 0; i < schedule.size(); ++i) {
+    const auto& change = schedule[i];
+    const std::string where = "schedule[" + std::to_string(i) + "]";
+    if (change.month < start || change.month >= end)
+      issues.push_back({where + ".date", "date " + month_text(change.month) + " is outside the run (" +
+                                             month_text(start) + " to " + month_text(end + -1) + ")"});
+    if (i > 0 && change.month < schedule[i - 1].month)
+      issues.push_back({where + ".date", "dates out of order: " + month_text(change.month) + " comes after " +
+                                             month_text(schedule[i - 1].month)});
+    const ParameterSpec* spec = find_parameter(change.key);
+    const std::string key_path = where + ".set." + change.key;
+    if (spec == nullptr) {
+      std::string message = "no parameter named '" + change.key + "'";
+      const auto suggestions = suggest_parameters(change.key);
+      if (!suggestions.empty()) message += "; did you mean '" + std::string(suggestions.front()) + "'?";
+      issues.push_back({key_path, message});
+      continue;
+    }
+    if (!spec->schedulable) {
+      issues.push_back({key_path, "'" + change.key + "' is fixed for the whole run and cannot be scheduled"});
+      continue;
+    }
+    // The new value must itself be valid: check the parameters as they would be from then on.
+    Parameters changed = p;
+    if (auto error = set_value(changed, *spec, change.value)) {
+      issues.push_back({key_path, *error});
+      continue;
+    }
+    for (auto& issue : check(changed))
+      if (issue.key.rfind(change.key, 0) == 0)
+        issues.push_back({where + ".set." + issue.key, issue.message});
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& target = targets[i];
+    const std::string where = "targets[" + std::to_string(i) + "]";
+    if (target.month <= start || target.month > end)
+      issues.push_back({where + ".date", "date " + month_text(target.month) + " is outside the run (targets are "
+                                             "stocks at an instant after " + month_text(start) + " and up to " +
+                                             month_text(end) + ")"});
+    if (!(target.value >= 0)) issues.push_back({where + ".value", "a target cannot be negative"});
+  }
+  return issues;
+}
+
+Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> schedule, std::vector<Target> targets,
+                        std::string source_name, std::string source_text) {
+  std::vector<Issue> issues = check(parameters);
+  const auto more = check_schedule_and_targets(parameters, schedule, targets);
+  issues.insert(issues.end(), more.begin(), more.end());
+  if (issues.empty()) { // the margins are only worth fitting when each is valid on its own
+    JointTable joint;
+    const auto fit = fit_joint_table(parameters, joint);
+    issues.insert(issues.end(), fit.begin(), fit.end());
+  }
+  if (!issues.empty()) {
+    std::vector<Diagnostic> diagnostics;
+    for (auto& issue : issues) diagnostics.push_back({source_name, 0, 0, issue.key, issue.message});
+    throw ScenarioError(std::move(diagnostics));
+  }
+  Scenario s;
+  s.parameters_ = std::move(parameters);
+  s.schedule_ = std::move(schedule);
+  std::stable_sort(s.schedule_.begin(), s.schedule_.end(),
+                   [](const ScheduledChange& a, const ScheduledChange& b) { return a.month < b.month; });
+  s.targets_ = std::move(targets);
+  s.source_name_ = std::move(source_name);
+  s.source_text_ = std::move(source_text);
+  return s;
+}
+
+Parameters Scenario::parameters_at(Month month) const {
+  Parameters p = parameters_;
+  for (const auto& change : schedule_) {
+    if (change.month > month) break;
+    set_value(p, *find_parameter(change.key), change.value); // validated in make()
+  }
+  return p;
+}
+
+} // namespace skillsim

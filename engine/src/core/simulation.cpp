@@ -1,0 +1,458 @@
+#include "skillsim/core/simulation.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/synthesis.hpp"
+#include "skillsim/core/version.hpp"
+
+namespace skillsim {
+
+std::int64_t StockTally::total() const {
+  std::int64_t sum = 0;
+  for (const auto& row : workers)
+    for (std::int64_t v : row) sum += v;
+  return sum;
+}
+
+MonthTally& MonthTally::operator+=(const MonthTally& o) {
+  for (int l = 0; l < kLevelCount; ++l) {
+    entries[l] += o.entries[l];
+    exits[l] += o.exits[l];
+    promotions[l] += o.promotions[l];
+    assessments[l] += o.assessments[l];
+  }
+  retirements += o.retirements;
+  job_finds += o.job_finds;
+  job_losses += o.job_losses;
+  return *this;
+}
+
+StockTally count_stocks(const Population& pop, std::size_t regions) {
+  StockTally total;
+  total.by_region.assign(regions * kLevelCount, 0);
+  const auto removed = static_cast<std::uint8_t>(Status::Removed);
+  const auto employed = static_cast<std::uint8_t>(Status::Employed);
+  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+#pragma omp parallel
+  {
+    StockTally local;
+    local.by_region.assign(regions * kLevelCount, 0);
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t st = pop.status[i];
+      if (st == removed) continue;
+      const std::uint8_t lv = pop.level[i];
+      ++local.workers[lv][st];
+      ++local.by_group[pop.group[i]][lv];
+      ++local.by_region[pop.region[i] * kLevelCount + lv];
+      if (st == employed) ++local.employed_by_sector[pop.sector[i]];
+    }
+#pragma omp critical(skillsim_count_stocks)
+    {
+      for (int l = 0; l < kLevelCount; ++l)
+        for (int s = 0; s < kStatusCount; ++s) total.workers[l][s] += local.workers[l][s];
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int l = 0; l < kLevelCount; ++l) total.by_group[g][l] += local.by_group[g][l];
+      for (int s = 0; s < kSectorCount; ++s) total.employed_by_sector[s] += local.employed_by_sector[s];
+      for (std::size_t k = 0; k < total.by_region.size(); ++k) total.by_region[k] += local.by_region[k];
+    }
+  }
+  return total;
+}
+
+namespace {
+
+// The month's parameters turned into integer thresholds for the per-agent loop.
+struct MonthlyRates {
+  std::uint64_t death[kMortalityBandCount];
+  std::int32_t retirement_age_months[kSexCount];
+  std::uint64_t job_loss[kLevelCount][kGroupCount][kSectorCount];
+  std::uint64_t job_find[kLevelCount][kGroupCount];
+  std::uint64_t find_or_inactive[kLevelCount][kGroupCount]; // job finding, then inactivity
+  std::uint64_t reactivation;
+  std::uint64_t insured[kGroupCount];
+  std::uint64_t sit[kLevelCount][kStatusCount]; // by level sought
+  std::uint64_t pass[kLevelCount];
+  std::uint16_t min_months[kLevelCount];
+
+  explicit MonthlyRates(const Parameters& p) {
+    const auto& d = p.demography;
+    for (int b = 0; b < kMortalityBandCount; ++b)
+      death[b] = probability_threshold(1 - std::pow(1 - d.mortality_annual[b], 1.0 / 12));
+    retirement_age_months[0] = static_cast<std::int32_t>(std::lround(d.retirement_age_male * 12));
+    retirement_age_months[1] = static_cast<std::int32_t>(std::lround(d.retirement_age_female * 12));
+
+    const auto& lab = p.labour;
+    for (int l = 0; l < kLevelCount; ++l)
+      for (int g = 0; g < kGroupCount; ++g) {
+        for (int s = 0; s < kSectorCount; ++s)
+          job_loss[l][g][s] = probability_threshold(lab.job_loss_rate * lab.job_loss_multiplier *
+                                                    lab.job_loss_level_factor[l] * lab.job_loss_group_factor[g] *
+                                                    lab.job_loss_sector_factor[s]);
+        const double find = std::min(1.0, lab.job_find_rate * lab.job_find_multiplier *
+                                              lab.job_find_level_factor[l] * lab.job_find_group_factor[g]);
+        job_find[l][g] = probability_threshold(find);
+        find_or_inactive[l][g] = probability_threshold(find + lab.inactivity_rate);
+      }
+    reactivation = probability_threshold(lab.reactivation_rate);
+    for (int g = 0; g < kGroupCount; ++g) insured[g] = probability_threshold(p.population.insured_share[g]);
+
+    const auto& sk = p.skills;
+    for (int l = 0; l < kLevelCount; ++l) {
+      for (int s = 0; s < kStatusCount; ++s) {
+        double rate = sk.assessment_rate[l] * sk.assessment_status_factor[s];
+        // An apprenticeship needs an employer: only the employed start one.
+        if (l == static_cast<int>(Level::Apprentice) && s != static_cast<int>(Status::Employed)) rate = 0;
+        sit[l][s] = probability_threshold(rate);
+      }
+      pass[l] = probability_threshold(sk.pass_probability[l]);
+      min_months[l] = static_cast<std::uint16_t>(std::lround(sk.min_months[l]));
+    }
+  }
+};
+
+constexpr auto kRemoved = static_cast<std::uint8_t>(Status::Removed);
+constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
+constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
+constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
+constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
+constexpr std::uint16_t kMaxCounter = 0xFFFF;
+
+std::size_t pick(const std::vector<double>& shares, double u) {
+  double cumulative = 0;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    cumulative += shares[i];
+    if (u < cumulative) return i;
+  }
+  // Rounding left u above the last cumulative share: take the last index with a positive share.
+  for (std::size_t i = shares.size(); i-- > 0;)
+    if (shares[i] > 0) return i;
+  return 0;
+}
+
+} // namespace
+
+ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate)
+    : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()) {
+  population_ = synthesize_population(scenario.parameters(), rng_);
+  next_id_ = population_.size();
+}
+
+void ReplicateState::apply_monthly_rules(const Parameters& p) {
+  const MonthlyRates rates(p);
+  const std::int32_t month = month_.index;
+  Population& pop = population_;
+  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  MonthTally total;
+
+#pragma omp parallel
+  {
+    MonthTally local;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t st = pop.status[i];
+      if (st == kRemoved) continue;
+      const DrawBlock d = rng_.block(streams::kMonthly, month, pop.id[i]);
+      const std::int32_t age_months = month - pop.birth_month[i];
+      const std::uint8_t lv = pop.level[i];
+
+      // Demography: death, then retirement at the statutory age.
+      if (d.below(streams::kMortality, rates.death[mortality_band(age_months / 12)])) {
+        pop.status[i] = kRemoved;
+        ++local.exits[lv];
+        continue;
+      }
+      if (st == kRetired) continue;
+      if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
+        pop.status[i] = kRetired;
+        ++local.retirements;
+        continue;
+      }
+
+      // Skills: after the minimum time at the level, sit the next level's assessment.
+      const int target = lv + 1;
+      bool promoted = false;
+      if (target < kLevelCount && pop.months_at_level[i] >= rates.min_months[target] &&
+          d.below(streams::kAssessmentSit, rates.sit[target][st])) {
+        ++local.assessments[target];
+        if (d.below(streams::kAssessmentPass, rates.pass[target])) {
+          pop.level[i] = static_cast<std::uint8_t>(target);
+          pop.months_at_level[i] = 0;
+          ++local.promotions[target];
+          promoted = true;
+        }
+      }
+      if (!promoted && pop.months_at_level[i] < kMaxCounter) ++pop.months_at_level[i];
+
+      // Labour market, by the level and status held at the start of the month.
+      const std::uint8_t g = pop.group[i];
+      if (st == kEmployed) {
+        if (d.below(streams::kLabour, rates.job_loss[lv][g][pop.sector[i]])) {
+          pop.status[i] = kUnemployed;
+          ++local.job_losses;
+        } else if (d.below(streams::kInsurance, rates.insured[g]) && pop.ui_months[i] < kMaxCounter) {
+          ++pop.ui_months[i];
+        }
+      } else if (st == kUnemployed) {
+        if (d.below(streams::kLabour, rates.job_find[lv][g])) {
+          pop.status[i] = kEmployed;
+          ++local.job_finds;
+        } else if (d.below(streams::kLabour, rates.find_or_inactive[lv][g])) {
+          pop.status[i] = kInactive;
+        }
+      } else if (st == kInactive) {
+        if (d.below(streams::kLabour, rates.reactivation)) pop.status[i] = kUnemployed;
+      }
+    }
+#pragma omp critical(skillsim_monthly_rules)
+    total += local;
+  }
+  flows_ = total;
+  for (std::int64_t e : flows_.exits) removed_ += e;
+}
+
+void ReplicateState::appoint(const Parameters& p) {
+  // 特级技师 from 高级技师 and 首席技师 from 特级技师, within yearly quotas spread over the months.
+  // Among the eligible (employed, long enough at the level below), the lowest agent-keyed
+  // priorities win, so the choice does not depend on thread count or agent order.
+  const double quota_per_year[2] = {p.skills.principal_technician_quota_per_year,
+                                    p.skills.chief_technician_quota_per_year};
+  Population& pop = population_;
+  for (int k = 0; k < 2; ++k) {
+    const int target = static_cast<int>(Level::PrincipalTechnician) + k;
+    appointments_due_[k] += quota_per_year[k] / 12.0 / static_cast<double>(p.population.scale);
+    const auto quota = static_cast<std::size_t>(appointments_due_[k]);
+    appointments_due_[k] -= static_cast<double>(quota); // unused quota is not carried over
+    if (quota == 0) continue;
+    const auto below = static_cast<std::uint8_t>(target - 1);
+    const auto min_months = static_cast<std::uint16_t>(std::lround(p.skills.min_months[target]));
+    std::vector<std::pair<std::uint64_t, std::size_t>> eligible; // (priority, index)
+    for (std::size_t i = 0; i < pop.size(); ++i)
+      if (pop.level[i] == below && pop.status[i] == kEmployed && pop.months_at_level[i] >= min_months) {
+        const DrawBlock d = rng_.block(streams::kAppointment, month_.index, pop.id[i]);
+        const std::uint64_t priority = (std::uint64_t{d.words[0]} << 32) | d.words[1];
+        eligible.emplace_back(priority, i);
+      }
+    const std::size_t chosen = std::min(quota, eligible.size());
+    std::nth_element(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(chosen), eligible.end());
+    for (std::size_t c = 0; c < chosen; ++c) {
+      const std::size_t i = eligible[c].second;
+      pop.level[i] = static_cast<std::uint8_t>(target);
+      pop.months_at_level[i] = 0;
+      ++flows_.promotions[target];
+    }
+  }
+}
+
+void ReplicateState::add_entrants(const Parameters& p) {
+  const auto& e = p.entry;
+  const double month_share = e.month_shares[static_cast<std::size_t>(month_.month() - 1)];
+  const double per_year[2] = {e.school_leavers_per_year, e.technical_school_graduates_per_year};
+  for (int kind = 0; kind < 2; ++kind) {
+    entrants_due_[kind] += per_year[kind] * month_share / static_cast<double>(p.population.scale);
+    const auto count = static_cast<std::uint64_t>(entrants_due_[kind]);
+    entrants_due_[kind] -= static_cast<double>(count);
+    const bool graduate = kind == 1;
+    for (std::uint64_t k = 0; k < count; ++k) {
+      Agent a;
+      a.id = next_id_++;
+      const DrawBlock d = rng_.block(streams::kEntry, month_.index, a.id);
+      const double age_years = e.entry_age_min + d.uniform(0) * (e.entry_age_max - e.entry_age_min);
+      a.birth_month = month_.index - static_cast<std::int32_t>(age_years * 12);
+      a.sex = d.uniform(1) < e.male_share ? 0 : 1;
+      a.group = graduate ? Group::TechnicalStudent : static_cast<Group>(pick(e.school_leaver_group_shares, d.uniform(2)));
+      a.level = graduate ? static_cast<Level>(pick(e.technical_school_diploma_shares, d.uniform(3))) : Level::None;
+      a.status = d.uniform(4) < e.employed_share ? Status::Employed : Status::Unemployed;
+      a.region = static_cast<std::uint16_t>(pick(p.population.region_shares, d.uniform(5)));
+      a.sector = static_cast<std::uint8_t>(pick(p.population.sector_shares, d.uniform(6)));
+      population_.push_back(a);
+      ++flows_.entries[static_cast<int>(a.level)];
+    }
+  }
+}
+
+void ReplicateState::step() {
+  const Parameters p = scenario_->parameters_at(month_);
+  apply_monthly_rules(p);
+  appoint(p);
+  add_entrants(p);
+  // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
+  // results do not depend on when it happens.
+  if (removed_ * 32 > static_cast<std::int64_t>(population_.size())) {
+    population_.compact();
+    removed_ = 0;
+  }
+  month_ = month_ + 1;
+}
+
+namespace {
+
+Dimension label_dimension(std::string name, auto ids, auto labels_zh) {
+  Dimension d;
+  d.name = std::move(name);
+  d.labels.assign(ids.begin(), ids.end());
+  d.labels_zh.assign(labels_zh.begin(), labels_zh.end());
+  return d;
+}
+
+// Adds a variable of the given dims (sizes looked up in results) filled with zeros.
+Variable& add_variable(Results& r, std::string name, std::vector<std::string> dims, std::string long_name) {
+  Variable v;
+  v.name = std::move(name);
+  v.dims = std::move(dims);
+  v.units = "persons";
+  v.long_name = std::move(long_name);
+  std::size_t size = 1;
+  for (const auto& dim : v.dims) size *= r.dimension(dim).size();
+  v.data.assign(size, 0);
+  r.variables.push_back(std::move(v));
+  return r.variables.back();
+}
+
+// Results layout: every variable starts with (replicate, time).
+struct ResultsWriter {
+  Results& r;
+  std::size_t times;
+  std::size_t regions;
+  std::int64_t scale;
+
+  std::int64_t* at(const std::string& name, std::size_t rep, std::size_t t) {
+    Variable& v = r.variable(name);
+    const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * times);
+    return v.data.data() + (rep * times + t) * per_time;
+  }
+
+  void store_stocks(std::size_t rep, std::size_t t, const StockTally& s) {
+    std::int64_t skilled = 0, high = 0;
+    std::int64_t* workers = at("workers", rep, t);
+    for (int l = 0; l < kLevelCount; ++l)
+      for (int st = 0; st < kStatusCount; ++st) {
+        workers[l * kStatusCount + st] = s.workers[l][st] * scale;
+        if (st == static_cast<int>(Status::Retired)) continue;
+        if (l >= kFirstSkilledLevel) skilled += s.workers[l][st];
+        if (l >= kFirstHighSkilledLevel) high += s.workers[l][st];
+      }
+    *at("skilled_workers", rep, t) = skilled * scale;
+    *at("high_skilled_workers", rep, t) = high * scale;
+    std::int64_t* by_group = at("workers_by_group", rep, t);
+    for (int g = 0; g < kGroupCount; ++g)
+      for (int l = 0; l < kLevelCount; ++l) by_group[g * kLevelCount + l] = s.by_group[g][l] * scale;
+    std::int64_t* by_region = at("workers_by_region", rep, t);
+    for (std::size_t k = 0; k < s.by_region.size(); ++k) by_region[k] = s.by_region[k] * scale;
+    std::int64_t* by_sector = at("employed_by_sector", rep, t);
+    for (int k = 0; k < kSectorCount; ++k) by_sector[k] = s.employed_by_sector[k] * scale;
+  }
+
+  void store_flows(std::size_t rep, std::size_t t, const MonthTally& f) {
+    std::int64_t entries = 0, exits = 0;
+    for (int l = 0; l < kLevelCount; ++l) {
+      at("entries_by_level", rep, t)[l] = f.entries[l] * scale;
+      at("exits_by_level", rep, t)[l] = f.exits[l] * scale;
+      at("promotions", rep, t)[l] = f.promotions[l] * scale;
+      at("assessments", rep, t)[l] = f.assessments[l] * scale;
+      entries += f.entries[l];
+      exits += f.exits[l];
+    }
+    *at("entries", rep, t) = entries * scale;
+    *at("exits", rep, t) = exits * scale;
+    *at("retirements", rep, t) = f.retirements * scale;
+    *at("job_finds", rep, t) = f.job_finds * scale;
+    *at("job_losses", rep, t) = f.job_losses * scale;
+  }
+};
+
+Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
+  const Parameters& p = scenario.parameters();
+  Results r;
+  Dimension replicate{"replicate", {}, {}, {}, {{"long_name", "replicate (an independent run; same seed, own streams)"}}};
+  for (std::int64_t k = 0; k < replicates; ++k) replicate.int_coords.push_back(k);
+  Dimension time{"time", {}, {}, {}, {}};
+  for (std::int64_t t = 0; t <= p.scenario.months; ++t)
+    time.int_coords.push_back(days_since_epoch(scenario.start() + static_cast<int>(t)));
+  time.attributes = {{"units", "days since 1970-01-01"},
+                     {"calendar", "proleptic_gregorian"},
+                     {"long_name", "first day of a month: stocks at that instant; flows over the month ending then"}};
+  r.dimensions = {std::move(replicate), std::move(time), label_dimension("level", kLevelIds, kLevelLabelsZh),
+                  label_dimension("status", kStatusIds, kStatusLabelsZh),
+                  label_dimension("group", kGroupIds, kGroupLabelsZh),
+                  label_dimension("sector", kSectorIds, kSectorLabelsZh)};
+  Dimension region{"region", {}, p.population.regions, {}, {}};
+  r.dimensions.push_back(std::move(region));
+
+  const std::vector<std::string> rt = {"replicate", "time"};
+  const auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> dims = rt;
+    dims.insert(dims.end(), more.begin(), more.end());
+    return dims;
+  };
+  add_variable(r, "skilled_workers", rt, "skilled workers (技能劳动者): level 初级工 or above, not retired");
+  add_variable(r, "high_skilled_workers", rt, "high-skilled workers (高技能人才): level 高级工 or above, not retired");
+  add_variable(r, "workers", with({"level", "status"}), "persons by level and status");
+  add_variable(r, "workers_by_group", with({"group", "level"}), "persons by group and level");
+  add_variable(r, "workers_by_region", with({"region", "level"}), "persons by region and level");
+  add_variable(r, "employed_by_sector", with({"sector"}), "employed persons by sector");
+  add_variable(r, "entries", rt, "entrants during the month (school leavers and technical-school graduates)");
+  add_variable(r, "exits", rt, "deaths during the month");
+  add_variable(r, "entries_by_level", with({"level"}), "entrants during the month by level at entry");
+  add_variable(r, "exits_by_level", with({"level"}), "deaths during the month by level held");
+  add_variable(r, "promotions", with({"level"}), "promotions during the month, by level reached");
+  add_variable(r, "assessments", with({"level"}), "assessments sat during the month, by level sought");
+  add_variable(r, "retirements", rt, "retirements during the month");
+  add_variable(r, "job_finds", rt, "unemployed persons who found a job during the month");
+  add_variable(r, "job_losses", rt, "employed persons who lost their job during the month");
+  return r;
+}
+
+} // namespace
+
+Results run_scenario(const Scenario& scenario, const RunOptions& options) {
+  if (options.replicates < 1) throw Error("replicates must be at least 1, got " + std::to_string(options.replicates));
+  if (options.seed < 0) throw Error("seed must be non-negative, got " + std::to_string(options.seed));
+  const int previous_threads = omp_get_max_threads();
+  if (options.threads > 0) omp_set_num_threads(options.threads);
+  struct RestoreThreads {
+    int n;
+    ~RestoreThreads() { omp_set_num_threads(n); }
+  } restore{previous_threads};
+
+  const Parameters& p = scenario.parameters();
+  const auto months = static_cast<std::size_t>(p.scenario.months);
+  Results results = make_results_layout(scenario, options.replicates);
+  ResultsWriter out{results, months + 1, p.population.regions.size(), p.population.scale};
+
+  const std::int64_t total_months = options.replicates * static_cast<std::int64_t>(months);
+  std::int64_t done = 0;
+  for (std::int64_t rep = 0; rep < options.replicates; ++rep) {
+    if (options.cancel && options.cancel->load()) throw Cancelled();
+    ReplicateState state(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep));
+    const auto r = static_cast<std::size_t>(rep);
+    out.store_stocks(r, 0, count_stocks(state.population(), out.regions));
+    for (std::size_t t = 1; t <= months; ++t) {
+      if (options.cancel && options.cancel->load()) throw Cancelled();
+      state.step();
+      out.store_flows(r, t, state.last_flows());
+      out.store_stocks(r, t, count_stocks(state.population(), out.regions));
+      ++done;
+      if (options.progress) options.progress(done, total_months);
+    }
+  }
+
+  RunMetadata& m = results.metadata;
+  m.scenario_name = p.scenario.name;
+  m.scenario_source = scenario.source_name();
+  m.scenario_text = scenario.source_text();
+  m.seed = options.seed;
+  for (std::int64_t rep = 0; rep < options.replicates; ++rep) m.replicate_seeds.push_back(rep);
+  m.threads = options.threads > 0 ? options.threads : previous_threads;
+  m.scale = p.population.scale;
+  m.engine_version = kEngineVersion;
+  m.git_commit = kGitCommit;
+  return results;
+}
+
+} // namespace skillsim

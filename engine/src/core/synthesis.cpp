@@ -1,0 +1,213 @@
+#include "skillsim/core/synthesis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "skillsim/core/errors.hpp"
+
+namespace skillsim {
+
+namespace {
+
+// Rescales the table so that its sums over each value of `key(cell)` equal `target[value]`.
+template <class Key>
+double fit_margin(std::vector<double>& table, const std::vector<double>& target, Key key) {
+  std::vector<double> sums(target.size(), 0.0);
+  for (int c = 0; c < JointTable::kCells; ++c) sums[key(c)] += table[c];
+  double error = 0;
+  for (std::size_t v = 0; v < target.size(); ++v) error = std::max(error, std::abs(sums[v] - target[v]));
+  for (int c = 0; c < JointTable::kCells; ++c) {
+    const double s = sums[key(c)];
+    table[c] = s > 0 ? table[c] * target[key(c)] / s : 0.0;
+  }
+  return error;
+}
+
+std::vector<double> normalised(std::vector<double> v) {
+  const double sum = std::accumulate(v.begin(), v.end(), 0.0);
+  if (sum > 0)
+    for (auto& x : v) x /= sum;
+  return v;
+}
+
+// Picks an index with probability proportional to weights, from a uniform u in (0,1).
+std::size_t pick(const std::vector<double>& cumulative, double u) {
+  const double x = u * cumulative.back();
+  const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), x);
+  return std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), cumulative.size() - 1);
+}
+
+// Splits `total` into integers proportional to `weights`: floors, then the leftover units to the
+// largest remainders (ties to the lower index).
+std::vector<std::size_t> largest_remainder(const std::vector<double>& weights, std::size_t total) {
+  const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+  std::vector<std::size_t> out(weights.size(), 0);
+  if (sum <= 0 || total == 0) return out;
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::size_t assigned = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const double expected = weights[i] / sum * static_cast<double>(total);
+    out[i] = static_cast<std::size_t>(expected);
+    assigned += out[i];
+    remainders.emplace_back(expected - static_cast<double>(out[i]), i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(), [](auto& x, auto& y) { return x.first > y.first; });
+  for (std::size_t k = 0; assigned < total; ++k, ++assigned) ++out[remainders[k % remainders.size()].second];
+  return out;
+}
+
+std::vector<double> cumulative(const std::vector<double>& weights) {
+  std::vector<double> c(weights.size());
+  std::partial_sum(weights.begin(), weights.end(), c.begin());
+  return c;
+}
+
+} // namespace
+
+double working_fraction_of_band(int band, double retirement_age) {
+  const double low = kAgeBandEdges[band], high = kAgeBandEdges[band + 1];
+  return std::clamp((retirement_age - low) / (high - low), 0.0, 1.0);
+}
+
+std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out) {
+  const PopulationSection& pop = p.population;
+  std::vector<Issue> issues;
+  // Target margins. The pool ends at each sex's retirement age: older people are retired, not
+  // in the working-age pool, so only the part of a band below that age counts.
+  std::vector<double> age_sex(kAgeBandCount * kSexCount);
+  for (int a = 0; a < kAgeBandCount; ++a) {
+    age_sex[a * kSexCount + 0] =
+        pop.age_shares_male[a] * working_fraction_of_band(a, p.demography.retirement_age_male);
+    age_sex[a * kSexCount + 1] =
+        pop.age_shares_female[a] * working_fraction_of_band(a, p.demography.retirement_age_female);
+  }
+  age_sex = normalised(age_sex);
+  const std::vector<double> group = normalised(pop.group_shares);
+  const std::vector<double> level = normalised(pop.level_shares);
+  const std::vector<double> status = normalised(pop.status_shares);
+
+  // A level with a positive share needs a positive prior in an age band that has people.
+  for (int l = 0; l < kLevelCount; ++l) {
+    double reachable = 0;
+    for (int a = 0; a < kAgeBandCount; ++a)
+      reachable += pop.level_by_age_prior(a, l) * (age_sex[a * kSexCount] + age_sex[a * kSexCount + 1]);
+    if (level[l] > 0 && reachable <= 0)
+      issues.push_back({"population.level_by_age_prior",
+                        "level " + std::string(kLevelIds[l]) + " has share " + std::to_string(level[l]) +
+                            " in population.level_shares but a prior of 0 in every populated age band"});
+  }
+  if (!issues.empty()) return issues;
+
+  // Seed: the level-by-age prior; every other combination starts equal.
+  std::vector<double> table(JointTable::kCells);
+  for (int a = 0; a < kAgeBandCount; ++a)
+    for (int s = 0; s < kSexCount; ++s)
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int l = 0; l < kLevelCount; ++l)
+          for (int t = 0; t < kStatusCount; ++t) table[JointTable::index(a, s, g, l, t)] = pop.level_by_age_prior(a, l);
+
+  const auto age_sex_of = [](int c) { return c / (kGroupCount * kLevelCount * kStatusCount); };
+  const auto group_of = [](int c) { return (c / (kLevelCount * kStatusCount)) % kGroupCount; };
+  const auto level_of = [](int c) { return (c / kStatusCount) % kLevelCount; };
+  const auto status_of = [](int c) { return c % kStatusCount; };
+
+  constexpr int kMaxIterations = 5000;
+  constexpr double kTolerance = 1e-12;
+  double error = 1;
+  int iteration = 0;
+  for (; iteration < kMaxIterations && error > kTolerance; ++iteration) {
+    error = fit_margin(table, age_sex, age_sex_of);
+    error = std::max(error, fit_margin(table, group, group_of));
+    error = std::max(error, fit_margin(table, level, level_of));
+    error = std::max(error, fit_margin(table, status, status_of));
+  }
+  if (error > 1e-9) {
+    issues.push_back({"population.level_by_age_prior",
+                      "the population margins cannot all be matched with this prior (largest error " +
+                          std::to_string(error) + " after " + std::to_string(iteration) +
+                          " iterations); allow more age bands for the rarer levels"});
+    return issues;
+  }
+  out.share = std::move(table);
+  out.iterations = iteration;
+  out.max_margin_error = error;
+  return issues;
+}
+
+std::size_t initial_agent_count(const PopulationSection& pop) {
+  return static_cast<std::size_t>(std::llround(pop.size / static_cast<double>(pop.scale)));
+}
+
+Population synthesize_population(const Parameters& p, const RandomStreams& rng) {
+  const auto& pop = p.population;
+  JointTable joint;
+  if (auto issues = fit_joint_table(p, joint); !issues.empty()) {
+    std::vector<Diagnostic> diagnostics;
+    for (auto& issue : issues) diagnostics.push_back({"", 0, 0, issue.key, issue.message});
+    throw ScenarioError(std::move(diagnostics));
+  }
+
+  // Integerise in two stages so that the level totals (what targets are stated in) are exact
+  // to one agent: first the agents per level, then each level's agents over its cells, both by
+  // largest remainders (ties to the lower index). No random numbers are needed.
+  const std::size_t n = initial_agent_count(pop);
+  std::vector<double> level_share(kLevelCount, 0.0);
+  for (int c = 0; c < JointTable::kCells; ++c) level_share[(c / kStatusCount) % kLevelCount] += joint.share[c];
+  const std::vector<std::size_t> per_level = largest_remainder(level_share, n);
+  std::vector<std::size_t> count(JointTable::kCells, 0);
+  for (int l = 0; l < kLevelCount; ++l) {
+    std::vector<double> cell_share;
+    std::vector<int> cells;
+    for (int c = 0; c < JointTable::kCells; ++c)
+      if ((c / kStatusCount) % kLevelCount == l) {
+        cells.push_back(c);
+        cell_share.push_back(joint.share[c]);
+      }
+    const std::vector<std::size_t> per_cell = largest_remainder(cell_share, per_level[l]);
+    for (std::size_t k = 0; k < cells.size(); ++k) count[cells[k]] = per_cell[k];
+  }
+
+  const std::vector<double> sector_cdf = cumulative(pop.sector_shares);
+  const std::vector<double> region_cdf = cumulative(pop.region_shares);
+  const Month start = p.scenario.start;
+
+  Population population;
+  population.reserve(n + n / 8);
+  std::uint64_t next_id = 0;
+  for (int c = 0; c < JointTable::kCells; ++c) {
+    if (count[c] == 0) continue;
+    const int a = c / (kSexCount * kGroupCount * kLevelCount * kStatusCount);
+    const int s = (c / (kGroupCount * kLevelCount * kStatusCount)) % kSexCount;
+    const int g = (c / (kLevelCount * kStatusCount)) % kGroupCount;
+    const int l = (c / kStatusCount) % kLevelCount;
+    const int t = c % kStatusCount;
+    const double retirement_age = s == 0 ? p.demography.retirement_age_male : p.demography.retirement_age_female;
+    const int band_months = static_cast<int>(
+        std::lround((kAgeBandEdges[a + 1] - kAgeBandEdges[a]) * 12 * working_fraction_of_band(a, retirement_age)));
+    for (std::size_t k = 0; k < count[c]; ++k) {
+      const std::uint64_t id = next_id++;
+      const DrawBlock d = rng.block(streams::kSynthesis, start.index, id);
+      const int age_months = kAgeBandEdges[a] * 12 + static_cast<int>(d.uniform(0) * band_months);
+      const int working_months = age_months - kMinAge * 12;
+      const int max_at_level = std::max(0, std::min<int>(static_cast<int>(pop.max_months_at_level), working_months));
+      Agent agent;
+      agent.id = id;
+      agent.birth_month = start.index - age_months;
+      agent.months_at_level = static_cast<std::uint16_t>(d.uniform(1) * (max_at_level + 1));
+      const bool insured = d.uniform(2) < pop.insured_share[g];
+      agent.ui_months =
+          insured ? static_cast<std::uint16_t>(d.uniform(3) * (std::min(working_months, 120) + 1)) : std::uint16_t{0};
+      agent.region = static_cast<std::uint16_t>(pick(region_cdf, d.uniform(4)));
+      agent.sector = static_cast<std::uint8_t>(pick(sector_cdf, d.uniform(5)));
+      agent.level = static_cast<Level>(l);
+      agent.status = static_cast<Status>(t);
+      agent.group = static_cast<Group>(g);
+      agent.sex = static_cast<std::uint8_t>(s);
+      population.push_back(agent);
+    }
+  }
+  return population;
+}
+
+} // namespace skillsim

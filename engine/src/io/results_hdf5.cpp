@@ -1,0 +1,975 @@
+// Results files in HDF5, laid out as netCDF-4 does it, so that netCDF tools and
+// xarray.open_dataset(path, engine="h5netcdf") see named dimensions and coordinates:
+//
+//   /<dim>        coordinate variable: 1-D int64 or UTF-8 string dataset, made a dimension
+//                 scale (NAME = the dimension name, _Netcdf4Dimid = its index); the
+//                 dimension's attributes (units, calendar, ...) are string attributes on it
+//   /<dim>_zh     auxiliary coordinate (Chinese labels), UTF-8 strings over <dim>
+//   /<variable>   int64 dataset with its dimension scales attached in order, plus units,
+//                 long_name and a CF `coordinates` attribute naming the *_zh coordinates
+//   /             global attributes: title, schema_version, provenance (see write_metadata)
+//
+// Writing is atomic: a temporary file beside the target is written, flushed, fsync'ed and
+// renamed over the target, so a killed run never leaves a partial file under the real name.
+
+#include "skillsim/io/results_hdf5.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <new>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "skillsim/core/errors.hpp"
+
+namespace skillsim::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kTitle = "skillsim results";
+constexpr const char* kZhSuffix = "_zh";
+// Variables at least this large (or with >= 3 dimensions) are chunked and compressed.
+constexpr std::size_t kCompressMinElements = 4096;
+constexpr unsigned kDeflateLevel = 4;
+// Chunks of at most 1 MiB of int64 fit HDF5's default chunk cache.
+constexpr std::size_t kTargetChunkElements = 128 * 1024;
+
+// Attributes that belong to the dimension-scale / netCDF-4 machinery, not to the user.
+const std::set<std::string, std::less<>> kReservedAttributes = {
+    "CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates",
+    "_NCProperties", "_nc3_strict"};
+
+/// A failure inside the writer/reader; the public functions prefix it with the path.
+class Failure : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// ---------------------------------------------------------------------------------------------
+// HDF5 plumbing
+
+/// Owns one HDF5 identifier and closes it with the matching H5?close function.
+class Handle {
+public:
+  using Closer = herr_t (*)(hid_t);
+
+  Handle() = default;
+  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      closer_ = other.closer_;
+    }
+    return *this;
+  }
+  ~Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+
+  /// Closes now and reports whether closing succeeded (closing a file flushes it).
+  bool close() {
+    if (id_ < 0) return true;
+    const herr_t status = closer_(std::exchange(id_, H5I_INVALID_HID));
+    return status >= 0;
+  }
+
+private:
+  void reset() {
+    if (id_ >= 0) closer_(std::exchange(id_, H5I_INVALID_HID));
+  }
+
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+/// Turns off HDF5's automatic error printing while alive; our messages replace it.
+class QuietHdf5Errors {
+public:
+  QuietHdf5Errors() {
+    H5Eget_auto2(H5E_DEFAULT, &saved_func_, &saved_data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
+  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
+  ~QuietHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, saved_func_, saved_data_); }
+
+private:
+  H5E_auto2_t saved_func_ = nullptr;
+  void* saved_data_ = nullptr;
+};
+
+herr_t collect_error(unsigned, const H5E_error2_t* error, void* out) {
+  try {
+    if (error->desc && *error->desc) static_cast<std::vector<std::string>*>(out)->push_back(error->desc);
+  } catch (...) {
+    return -1;
+  }
+  return 0;
+}
+
+/// The innermost message on HDF5's error stack (the most specific reason), then clears it.
+std::string hdf5_reason() {
+  std::vector<std::string> messages;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_error, &messages);
+  H5Eclear2(H5E_DEFAULT);
+  return messages.empty() ? "HDF5 error" : messages.front();
+}
+
+[[noreturn]] void fail(const std::string& what) { throw Failure(what + ": " + hdf5_reason()); }
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) fail(what);
+}
+
+Handle checked(hid_t id, Handle::Closer closer, const std::string& what) {
+  if (id < 0) fail(what);
+  return Handle(id, closer);
+}
+
+Handle make_plist(hid_t cls) { return checked(H5Pcreate(cls), H5Pclose, "cannot create a property list"); }
+
+Handle scalar_space() { return checked(H5Screate(H5S_SCALAR), H5Sclose, "cannot create a dataspace"); }
+
+Handle simple_space(const std::vector<hsize_t>& dims) {
+  if (dims.empty()) return scalar_space();
+  return checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+                 "cannot create a dataspace");
+}
+
+/// Variable-length UTF-8 string type: netCDF-4's "string" type; h5py reads it as str.
+Handle utf8_string_type() {
+  Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "cannot create a string type");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot create a string type");
+  return type;
+}
+
+template <class T> struct NumberTypes;
+template <> struct NumberTypes<std::int64_t> {
+  static hid_t memory() { return H5T_NATIVE_INT64; }
+  static hid_t file() { return H5T_STD_I64LE; }
+};
+template <> struct NumberTypes<std::int32_t> {
+  static hid_t memory() { return H5T_NATIVE_INT32; }
+  static hid_t file() { return H5T_STD_I32LE; }
+};
+template <> struct NumberTypes<double> {
+  static hid_t memory() { return H5T_NATIVE_DOUBLE; }
+  static hid_t file() { return H5T_IEEE_F64LE; }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Attributes
+
+void write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
+  const std::string what = "cannot write attribute '" + name + "'";
+  Handle type = utf8_string_type();
+  Handle space = scalar_space();
+  Handle attribute = checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                             H5Aclose, what);
+  const char* text = value.c_str();
+  check(H5Awrite(attribute.get(), type.get(), &text), what);
+}
+
+/// Writes numbers as an attribute: a scalar when `scalar`, else a 1-D array.
+template <class T>
+void write_number_attribute(hid_t object, const std::string& name, const std::vector<T>& values, bool scalar) {
+  const std::string what = "cannot write attribute '" + name + "'";
+  Handle space = scalar ? scalar_space() : simple_space({static_cast<hsize_t>(values.size())});
+  Handle attribute = checked(
+      H5Acreate2(object, name.c_str(), NumberTypes<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+      what);
+  if (!values.empty()) check(H5Awrite(attribute.get(), NumberTypes<T>::memory(), values.data()), what);
+}
+
+bool has_attribute(hid_t object, const std::string& name) {
+  const htri_t exists = H5Aexists(object, name.c_str());
+  if (exists < 0) fail("cannot look up attribute '" + name + "'");
+  return exists > 0;
+}
+
+void reclaim_strings(hid_t memory_type, hid_t space, void* buffer) {
+#if H5_VERSION_GE(1, 12, 0)
+  H5Treclaim(memory_type, space, H5P_DEFAULT, buffer);
+#else
+  H5Dvlen_reclaim(memory_type, space, H5P_DEFAULT, buffer);
+#endif
+}
+
+/// Reads all strings of an attribute or dataset (`is_attribute` picks H5Aread/H5Dread);
+/// handles variable- and fixed-length strings, as other netCDF writers use either.
+std::vector<std::string> read_strings(hid_t object, bool is_attribute, const std::string& what) {
+  Handle file_type = checked(is_attribute ? H5Aget_type(object) : H5Dget_type(object), H5Tclose, what);
+  if (H5Tget_class(file_type.get()) != H5T_STRING) throw Failure(what + ": not a string");
+  Handle space = checked(is_attribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose, what);
+  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  if (count < 0) fail(what);
+  std::vector<std::string> result;
+  if (count == 0) return result;
+  result.reserve(static_cast<std::size_t>(count));
+
+  Handle memory_type = checked(H5Tcopy(H5T_C_S1), H5Tclose, what);
+  check(H5Tset_cset(memory_type.get(), H5Tget_cset(file_type.get())), what);
+  auto read_into = [&](void* buffer) {
+    return is_attribute ? H5Aread(object, memory_type.get(), buffer)
+                        : H5Dread(object, memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+  };
+
+  if (H5Tis_variable_str(file_type.get()) > 0) {
+    check(H5Tset_size(memory_type.get(), H5T_VARIABLE), what);
+    std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
+    check(read_into(pointers.data()), what);
+    for (const char* p : pointers) result.emplace_back(p ? p : "");
+    reclaim_strings(memory_type.get(), space.get(), pointers.data());
+  } else {
+    const std::size_t width = H5Tget_size(file_type.get());
+    if (width == 0) fail(what);
+    check(H5Tset_size(memory_type.get(), width), what);
+    check(H5Tset_strpad(memory_type.get(), H5T_STR_NULLPAD), what);
+    std::vector<char> buffer(width * static_cast<std::size_t>(count), '\0');
+    check(read_into(buffer.data()), what);
+    const bool space_padded = H5Tget_strpad(file_type.get()) == H5T_STR_SPACEPAD;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
+      std::string text(buffer.data() + i * width, width);
+      text.resize(std::min(text.find('\0'), text.size()));
+      if (space_padded) text.erase(text.find_last_not_of(' ') + 1);
+      result.push_back(std::move(text));
+    }
+  }
+  return result;
+}
+
+bool is_string_attribute(hid_t object, const std::string& name) {
+  Handle attribute = checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "cannot open attribute '" + name + "'");
+  Handle type = checked(H5Aget_type(attribute.get()), H5Tclose, "cannot read attribute '" + name + "'");
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
+std::string read_string_attribute(hid_t object, const std::string& name) {
+  const std::string what = "cannot read attribute '" + name + "'";
+  Handle attribute = checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, what);
+  std::vector<std::string> values = read_strings(attribute.get(), true, what);
+  if (values.size() != 1) throw Failure(what + ": expected one string, found " + std::to_string(values.size()));
+  return values.front();
+}
+
+template <class T> std::vector<T> read_number_attribute(hid_t object, const std::string& name) {
+  const std::string what = "cannot read attribute '" + name + "'";
+  Handle attribute = checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, what);
+  Handle type = checked(H5Aget_type(attribute.get()), H5Tclose, what);
+  const H5T_class_t type_class = H5Tget_class(type.get());
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) throw Failure(what + ": not a number");
+  Handle space = checked(H5Aget_space(attribute.get()), H5Sclose, what);
+  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  if (count < 0) fail(what);
+  std::vector<T> values(static_cast<std::size_t>(count));
+  if (!values.empty()) check(H5Aread(attribute.get(), NumberTypes<T>::memory(), values.data()), what);
+  return values;
+}
+
+template <class T> T read_number_scalar(hid_t object, const std::string& name) {
+  std::vector<T> values = read_number_attribute<T>(object, name);
+  if (values.size() != 1) {
+    throw Failure("attribute '" + name + "' should hold one number, not " + std::to_string(values.size()));
+  }
+  return values.front();
+}
+
+herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* out) {
+  try {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+  } catch (...) {
+    return -1;
+  }
+  return 0;
+}
+
+/// Attribute names in creation order (name order if the file does not track creation order).
+std::vector<std::string> attribute_names(hid_t object, const std::string& owner) {
+  std::vector<std::string> names;
+  hsize_t position = 0;
+  if (H5Aiterate2(object, H5_INDEX_CRT_ORDER, H5_ITER_INC, &position, collect_attribute_name, &names) >= 0) {
+    return names;
+  }
+  H5Eclear2(H5E_DEFAULT);
+  names.clear();
+  position = 0;
+  check(H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &position, collect_attribute_name, &names),
+        "cannot list the attributes of " + owner);
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datasets
+
+Handle create_dataset(hid_t file, const std::string& name, hid_t file_type, const std::vector<hsize_t>& dims,
+                      hid_t creation_plist) {
+  Handle space = simple_space(dims);
+  return checked(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT, creation_plist, H5P_DEFAULT),
+                 H5Dclose, "cannot create dataset '" + name + "'");
+}
+
+/// Dataset creation properties netCDF-4 uses: attribute creation order tracked.
+Handle netcdf_dataset_plist() {
+  Handle plist = make_plist(H5P_DATASET_CREATE);
+  check(H5Pset_attr_creation_order(plist.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "cannot set attribute creation order");
+  return plist;
+}
+
+Handle write_int64_dataset(hid_t file, const std::string& name, const std::vector<hsize_t>& dims,
+                           const std::vector<std::int64_t>& data, hid_t creation_plist) {
+  Handle dataset = create_dataset(file, name, H5T_STD_I64LE, dims, creation_plist);
+  if (!data.empty()) {
+    check(H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+          "cannot write dataset '" + name + "'");
+  }
+  return dataset;
+}
+
+Handle write_string_dataset(hid_t file, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = utf8_string_type();
+  Handle plist = netcdf_dataset_plist();
+  Handle dataset = create_dataset(file, name, type.get(), {static_cast<hsize_t>(values.size())}, plist.get());
+  if (!values.empty()) {
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const auto& value : values) pointers.push_back(value.c_str());
+    check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+          "cannot write dataset '" + name + "'");
+  }
+  return dataset;
+}
+
+std::vector<hsize_t> dataset_shape(hid_t dataset, const std::string& name) {
+  Handle space = checked(H5Dget_space(dataset), H5Sclose, "cannot read dataset '" + name + "'");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) fail("cannot read dataset '" + name + "'");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0 && H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) < 0) {
+    fail("cannot read dataset '" + name + "'");
+  }
+  return dims;
+}
+
+H5T_class_t dataset_type_class(hid_t dataset, const std::string& name) {
+  Handle type = checked(H5Dget_type(dataset), H5Tclose, "cannot read dataset '" + name + "'");
+  return H5Tget_class(type.get());
+}
+
+std::vector<std::int64_t> read_int64_dataset(hid_t dataset, const std::string& name) {
+  std::size_t count = 1;
+  for (hsize_t d : dataset_shape(dataset, name)) count *= static_cast<std::size_t>(d);
+  std::vector<std::int64_t> data(count);
+  if (count > 0) {
+    check(H5Dread(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+          "cannot read dataset '" + name + "'");
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+std::size_t element_count(const std::vector<hsize_t>& dims) {
+  std::size_t count = 1;
+  for (hsize_t d : dims) count *= static_cast<std::size_t>(d);
+  return count;
+}
+
+/// Chunk shape: whole trailing dimensions, leading ones split first, so that reading one
+/// replicate (or one time range) touches few chunks; at most kTargetChunkElements.
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims) {
+  std::vector<hsize_t> chunk = dims;
+  for (std::size_t axis = 0; axis < chunk.size() && element_count(chunk) > kTargetChunkElements;) {
+    if (chunk[axis] > 1) {
+      chunk[axis] = (chunk[axis] + 1) / 2;
+    } else {
+      ++axis;
+    }
+  }
+  return chunk;
+}
+
+/// Checks the in-memory results are writable before a file is created.
+void validate(const Results& results) {
+  std::set<std::string, std::less<>> names;
+  auto claim = [&](const std::string& name, const std::string& kind) {
+    if (name.empty()) throw Failure(kind + " with an empty name");
+    if (name.find('/') != std::string::npos || name == ".") {
+      throw Failure(kind + " name '" + name + "' is not a valid HDF5 name");
+    }
+    if (!names.insert(name).second) throw Failure("the name '" + name + "' is used twice");
+  };
+  for (const auto& dim : results.dimensions) {
+    claim(dim.name, "dimension");
+    if (!dim.labels_zh.empty()) {
+      claim(dim.name + kZhSuffix, "dimension");
+      if (dim.labels_zh.size() != dim.size()) {
+        throw Failure("dimension '" + dim.name + "' has " + std::to_string(dim.size()) + " coordinates but " +
+                      std::to_string(dim.labels_zh.size()) + " Chinese labels");
+      }
+    }
+    for (const auto& [key, value] : dim.attributes) {
+      if (key.empty() || kReservedAttributes.count(key) != 0) {
+        throw Failure("dimension '" + dim.name + "' has a reserved attribute name '" + key + "'");
+      }
+    }
+  }
+  for (const auto& variable : results.variables) {
+    claim(variable.name, "variable");
+    std::size_t expected = 1;
+    for (const auto& dim_name : variable.dims) {
+      auto it = std::find_if(results.dimensions.begin(), results.dimensions.end(),
+                             [&](const Dimension& d) { return d.name == dim_name; });
+      if (it == results.dimensions.end()) {
+        throw Failure("variable '" + variable.name + "' uses the unknown dimension '" + dim_name + "'");
+      }
+      expected *= it->size();
+    }
+    if (variable.data.size() != expected) {
+      throw Failure("variable '" + variable.name + "' has " + std::to_string(variable.data.size()) +
+                    " values but its dimensions hold " + std::to_string(expected));
+    }
+  }
+}
+
+void write_metadata(hid_t file, const RunMetadata& m) {
+  write_string_attribute(file, "title", kTitle);
+  write_number_attribute<std::int32_t>(file, "schema_version", {kResultsSchemaVersion}, true);
+  write_string_attribute(file, "Conventions", "CF-1.8");
+  write_string_attribute(file, "engine_version", m.engine_version);
+  write_string_attribute(file, "git_commit", m.git_commit);
+  write_string_attribute(file, "created", m.created);
+  write_string_attribute(file, "scenario_name", m.scenario_name);
+  write_string_attribute(file, "scenario_source", m.scenario_source);
+  // Variable-length, so a scenario of any size fits (the object header limits inline data).
+  write_string_attribute(file, "scenario", m.scenario_text);
+  write_number_attribute<std::int64_t>(file, "seed", {m.seed}, true);
+  write_number_attribute<std::int64_t>(file, "replicate_seeds", m.replicate_seeds, false);
+  write_number_attribute<std::int64_t>(file, "threads", {m.threads}, true);
+  write_number_attribute<std::int64_t>(file, "scale", {m.scale}, true);
+  write_string_attribute(file, "command_line", m.command_line);
+}
+
+void write_file_contents(const Results& results, hid_t file) {
+  write_metadata(file, results.metadata);
+
+  // Coordinate variables (dimension scales), in order; their index is the netCDF dimid.
+  std::vector<Handle> scales;
+  std::vector<std::int32_t> dimids;
+  auto dimid_of = [&](const std::string& name) {
+    const auto it = std::find_if(results.dimensions.begin(), results.dimensions.end(),
+                                 [&](const Dimension& d) { return d.name == name; });
+    return static_cast<std::size_t>(it - results.dimensions.begin());
+  };
+  for (std::size_t i = 0; i < results.dimensions.size(); ++i) {
+    const Dimension& dim = results.dimensions[i];
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(dim.size())};
+    Handle plist = netcdf_dataset_plist();
+    Handle scale = dim.labels.empty() ? write_int64_dataset(file, dim.name, dims, dim.int_coords, plist.get())
+                                      : write_string_dataset(file, dim.name, dim.labels);
+    check(H5DSset_scale(scale.get(), dim.name.c_str()), "cannot make '" + dim.name + "' a dimension scale");
+    write_number_attribute<std::int32_t>(scale.get(), "_Netcdf4Dimid", {static_cast<std::int32_t>(i)}, true);
+    for (const auto& [key, value] : dim.attributes) write_string_attribute(scale.get(), key, value);
+    scales.push_back(std::move(scale));
+  }
+
+  // Auxiliary coordinates with the Chinese labels.
+  for (std::size_t i = 0; i < results.dimensions.size(); ++i) {
+    const Dimension& dim = results.dimensions[i];
+    if (dim.labels_zh.empty()) continue;
+    const std::string name = dim.name + kZhSuffix;
+    Handle aux = write_string_dataset(file, name, dim.labels_zh);
+    check(H5DSattach_scale(aux.get(), scales[i].get(), 0), "cannot attach dimension '" + dim.name + "' to '" + name + "'");
+    write_number_attribute<std::int32_t>(aux.get(), "_Netcdf4Coordinates", {static_cast<std::int32_t>(i)}, false);
+    write_string_attribute(aux.get(), "long_name", dim.name + " (Chinese)");
+  }
+
+  for (const Variable& variable : results.variables) {
+    std::vector<hsize_t> dims;
+    for (const auto& d : variable.dims) dims.push_back(static_cast<hsize_t>(results.dimension(d).size()));
+    const std::size_t count = element_count(dims);
+
+    Handle plist = netcdf_dataset_plist();
+    const bool has_empty_axis = std::find(dims.begin(), dims.end(), hsize_t{0}) != dims.end();
+    if (!dims.empty() && !has_empty_axis && (dims.size() >= 3 || count > kCompressMinElements)) {
+      const std::vector<hsize_t> chunk = chunk_shape(dims);
+      const std::string what = "cannot set compression for '" + variable.name + "'";
+      check(H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data()), what);
+      check(H5Pset_shuffle(plist.get()), what);
+      check(H5Pset_deflate(plist.get(), kDeflateLevel), what);
+    }
+    Handle dataset = write_int64_dataset(file, variable.name, dims, variable.data, plist.get());
+
+    std::vector<std::int32_t> coordinate_ids;
+    std::vector<std::string> aux_names;
+    for (std::size_t axis = 0; axis < variable.dims.size(); ++axis) {
+      const std::size_t dimid = dimid_of(variable.dims[axis]);
+      check(H5DSattach_scale(dataset.get(), scales[dimid].get(), static_cast<unsigned>(axis)),
+            "cannot attach dimension '" + variable.dims[axis] + "' to '" + variable.name + "'");
+      coordinate_ids.push_back(static_cast<std::int32_t>(dimid));
+      if (!results.dimensions[dimid].labels_zh.empty()) {
+        const std::string aux = variable.dims[axis] + kZhSuffix;
+        if (std::find(aux_names.begin(), aux_names.end(), aux) == aux_names.end()) aux_names.push_back(aux);
+      }
+    }
+    if (!coordinate_ids.empty()) {
+      write_number_attribute<std::int32_t>(dataset.get(), "_Netcdf4Coordinates", coordinate_ids, false);
+    }
+    if (!variable.units.empty()) write_string_attribute(dataset.get(), "units", variable.units);
+    if (!variable.long_name.empty()) write_string_attribute(dataset.get(), "long_name", variable.long_name);
+    if (!aux_names.empty()) {
+      // CF: lets xarray show the Chinese labels as coordinates of this variable.
+      std::string coordinates;
+      for (const auto& aux : aux_names) coordinates += (coordinates.empty() ? "" : " ") + aux;
+      write_string_attribute(dataset.get(), "coordinates", coordinates);
+    }
+  }
+}
+
+void write_hdf5_file(const Results& results, const fs::path& path) {
+  // netCDF-4 files track link and attribute creation order; netCDF-C relies on it.
+  Handle creation = make_plist(H5P_FILE_CREATE);
+  check(H5Pset_link_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "cannot set link creation order");
+  check(H5Pset_attr_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "cannot set attribute creation order");
+  Handle file = checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), H5P_DEFAULT), H5Fclose,
+                        "cannot create HDF5 file " + quoted(path));
+  write_file_contents(results, file.get()); // every object it opens is closed on return
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + quoted(path));
+  if (!file.close()) fail("cannot close " + quoted(path));
+}
+
+std::string errno_text(int error) { return std::system_category().message(error); }
+
+/// The temporary file beside the target; removed unless committed.
+class TemporaryFile {
+public:
+  explicit TemporaryFile(const fs::path& target) {
+    std::random_device device;
+    std::uniform_int_distribution<unsigned long long> distribution;
+    for (int attempt = 0;; ++attempt) {
+      char suffix[64];
+      std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%012llx", static_cast<long>(::getpid()),
+                    distribution(device) & 0xffffffffffffULL);
+      path_ = target;
+      path_ += suffix;
+      const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd >= 0) {
+        ::close(fd);
+        return;
+      }
+      const int error = errno;
+      if (error != EEXIST || attempt >= 10) {
+        throw Failure("cannot create temporary file " + quoted(path_) + ": " + errno_text(error));
+      }
+    }
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  ~TemporaryFile() {
+    if (!committed_) {
+      std::error_code ignored;
+      fs::remove(path_, ignored);
+    }
+  }
+
+  const fs::path& path() const { return path_; }
+
+  /// Renames the temporary file onto `target` (atomically replacing it).
+  void commit(const fs::path& target) {
+    std::error_code error;
+    fs::rename(path_, target, error);
+    if (error) throw Failure("cannot rename " + quoted(path_) + " to " + quoted(target) + ": " + error.message());
+    committed_ = true;
+  }
+
+private:
+  fs::path path_;
+  bool committed_ = false;
+};
+
+/// Forces the file's data to disk so the rename never exposes an incomplete file.
+void sync_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Failure("cannot open " + quoted(path) + " to sync it: " + errno_text(errno));
+  const int status = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (status != 0) throw Failure("cannot sync " + quoted(path) + ": " + errno_text(error));
+}
+
+/// Makes the rename durable; best effort (some file systems refuse fsync on directories).
+void sync_directory(const fs::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+std::vector<std::string> root_link_names(hid_t file) {
+  H5G_info_t info;
+  check(H5Gget_info(file, &info), "cannot list the root group");
+  auto names_by = [&](H5_index_t index) -> std::optional<std::vector<std::string>> {
+    std::vector<std::string> names;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+      const ssize_t length = H5Lget_name_by_idx(file, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+      if (length < 0) return std::nullopt;
+      std::string name(static_cast<std::size_t>(length) + 1, '\0');
+      if (H5Lget_name_by_idx(file, ".", index, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT) < 0) {
+        return std::nullopt;
+      }
+      name.resize(static_cast<std::size_t>(length));
+      names.push_back(std::move(name));
+    }
+    return names;
+  };
+  // Creation order keeps dimensions and variables in the order they were written.
+  if (auto names = names_by(H5_INDEX_CRT_ORDER)) return *names;
+  H5Eclear2(H5E_DEFAULT);
+  if (auto names = names_by(H5_INDEX_NAME)) return *names;
+  fail("cannot list the root group");
+}
+
+herr_t collect_scale_name(hid_t, unsigned, hid_t scale, void* out) {
+  try {
+    const ssize_t length = H5Iget_name(scale, nullptr, 0);
+    if (length <= 0) return -1;
+    std::string name(static_cast<std::size_t>(length) + 1, '\0');
+    if (H5Iget_name(scale, name.data(), name.size()) < 0) return -1;
+    name.resize(static_cast<std::size_t>(length));
+    // "/time" -> "time"; the last attached scale wins, as in netCDF-C and h5netcdf.
+    *static_cast<std::string*>(out) = name.substr(name.rfind('/') + 1);
+  } catch (...) {
+    return -1;
+  }
+  return 0;
+}
+
+/// Names of the dimension scales attached to each axis of a dataset.
+std::vector<std::string> attached_dimensions(hid_t dataset, const std::string& name, std::size_t rank) {
+  std::vector<std::string> dims;
+  for (std::size_t axis = 0; axis < rank; ++axis) {
+    const unsigned index = static_cast<unsigned>(axis);
+    const int count = H5DSget_num_scales(dataset, index);
+    if (count <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      throw Failure("dataset '" + name + "' has no dimension attached to axis " + std::to_string(axis));
+    }
+    std::string dim;
+    check(H5DSiterate_scales(dataset, index, nullptr, collect_scale_name, &dim),
+          "cannot read the dimensions of '" + name + "'");
+    dims.push_back(std::move(dim));
+  }
+  return dims;
+}
+
+struct DatasetEntry {
+  std::string name;
+  Handle dataset;
+  std::vector<hsize_t> shape;
+  H5T_class_t type_class;
+  bool is_scale;
+};
+
+RunMetadata read_metadata(hid_t file) {
+  RunMetadata m;
+  auto text = [&](const char* name) { return has_attribute(file, name) ? read_string_attribute(file, name) : ""; };
+  m.engine_version = text("engine_version");
+  m.git_commit = text("git_commit");
+  m.created = text("created");
+  m.scenario_name = text("scenario_name");
+  m.scenario_source = text("scenario_source");
+  m.scenario_text = text("scenario");
+  m.command_line = text("command_line");
+  if (has_attribute(file, "seed")) m.seed = read_number_scalar<std::int64_t>(file, "seed");
+  if (has_attribute(file, "replicate_seeds")) m.replicate_seeds = read_number_attribute<std::int64_t>(file, "replicate_seeds");
+  if (has_attribute(file, "threads")) m.threads = read_number_scalar<std::int64_t>(file, "threads");
+  if (has_attribute(file, "scale")) m.scale = read_number_scalar<std::int64_t>(file, "scale");
+  return m;
+}
+
+Results read_file_contents(hid_t file) {
+  Results results;
+  results.metadata = read_metadata(file);
+
+  std::vector<DatasetEntry> entries;
+  for (const auto& name : root_link_names(file)) {
+    Handle object = checked(H5Oopen(file, name.c_str(), H5P_DEFAULT), H5Oclose, "cannot open '" + name + "'");
+    if (H5Iget_type(object.get()) != H5I_DATASET) continue; // groups are not ours; ignore them
+    object = Handle();
+    Handle dataset = checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset '" + name + "'");
+    const htri_t is_scale = H5DSis_scale(dataset.get());
+    if (is_scale < 0) fail("cannot read dataset '" + name + "'");
+    std::vector<hsize_t> shape = dataset_shape(dataset.get(), name);
+    const H5T_class_t type_class = dataset_type_class(dataset.get(), name);
+    entries.push_back({name, std::move(dataset), std::move(shape), type_class, is_scale > 0});
+  }
+
+  // Dimensions: the coordinate variables (dimension scales).
+  for (const auto& entry : entries) {
+    if (!entry.is_scale) continue;
+    if (entry.shape.size() != 1) throw Failure("dimension scale '" + entry.name + "' is not one-dimensional");
+    Dimension dim;
+    dim.name = entry.name;
+    if (entry.type_class == H5T_STRING) {
+      dim.labels = read_strings(entry.dataset.get(), false, "cannot read coordinates of '" + entry.name + "'");
+    } else if (entry.type_class == H5T_INTEGER) {
+      dim.int_coords = read_int64_dataset(entry.dataset.get(), entry.name);
+    } else {
+      throw Failure("dimension '" + entry.name + "' has coordinates that are neither integers nor strings");
+    }
+    for (const auto& key : attribute_names(entry.dataset.get(), "'" + entry.name + "'")) {
+      if (kReservedAttributes.count(key) != 0 || !is_string_attribute(entry.dataset.get(), key)) continue;
+      dim.attributes[key] = read_string_attribute(entry.dataset.get(), key);
+    }
+    results.dimensions.push_back(std::move(dim));
+  }
+  auto find_dimension = [&](const std::string& name) -> Dimension* {
+    for (auto& dim : results.dimensions) {
+      if (dim.name == name) return &dim;
+    }
+    return nullptr;
+  };
+
+  for (const auto& entry : entries) {
+    if (entry.is_scale) continue;
+    const std::vector<std::string> dims = attached_dimensions(entry.dataset.get(), entry.name, entry.shape.size());
+    for (std::size_t axis = 0; axis < dims.size(); ++axis) {
+      const Dimension* dim = find_dimension(dims[axis]);
+      if (!dim) throw Failure("dataset '" + entry.name + "' uses the unknown dimension '" + dims[axis] + "'");
+      if (dim->size() != entry.shape[axis]) {
+        throw Failure("dataset '" + entry.name + "' has " + std::to_string(entry.shape[axis]) +
+                      " elements along '" + dims[axis] + "', which has " + std::to_string(dim->size()));
+      }
+    }
+
+    // "<dim>_zh": Chinese labels of <dim>.
+    const std::size_t suffix = std::char_traits<char>::length(kZhSuffix);
+    if (entry.type_class == H5T_STRING && dims.size() == 1 && entry.name.size() > suffix &&
+        entry.name == dims[0] + kZhSuffix) {
+      find_dimension(dims[0])->labels_zh =
+          read_strings(entry.dataset.get(), false, "cannot read labels of '" + entry.name + "'");
+      continue;
+    }
+    if (entry.type_class != H5T_INTEGER) continue; // not a skillsim variable (all are integer counts)
+
+    Variable variable;
+    variable.name = entry.name;
+    variable.dims = dims;
+    variable.data = read_int64_dataset(entry.dataset.get(), entry.name);
+    if (has_attribute(entry.dataset.get(), "units")) variable.units = read_string_attribute(entry.dataset.get(), "units");
+    if (has_attribute(entry.dataset.get(), "long_name")) {
+      variable.long_name = read_string_attribute(entry.dataset.get(), "long_name");
+    }
+    results.variables.push_back(std::move(variable));
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Description
+
+std::string join_numbers(const std::vector<std::int64_t>& values, std::size_t limit) {
+  std::string text;
+  for (std::size_t i = 0; i < values.size() && i < limit; ++i) text += (i ? ", " : "") + std::to_string(values[i]);
+  if (values.size() > limit) text += ", ... (" + std::to_string(values.size()) + " in all)";
+  return text.empty() ? "(none)" : text;
+}
+
+/// The epoch of a "days since YYYY-MM-DD..." units string, if it is one.
+std::optional<std::chrono::sys_days> days_since_epoch(const std::map<std::string, std::string>& attributes) {
+  const auto it = attributes.find("units");
+  if (it == attributes.end()) return std::nullopt;
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  if (std::sscanf(it->second.c_str(), "days since %d-%u-%u", &year, &month, &day) != 3) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days{date};
+}
+
+std::string format_date(std::chrono::sys_days epoch, std::int64_t days) {
+  const std::chrono::year_month_day date{epoch + std::chrono::days{days}};
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return buffer;
+}
+
+std::string coordinate_text(const Dimension& dim, std::size_t i, const std::optional<std::chrono::sys_days>& epoch) {
+  if (!dim.labels.empty()) {
+    std::string text = dim.labels[i];
+    if (i < dim.labels_zh.size()) text += " (" + dim.labels_zh[i] + ")";
+    return text;
+  }
+  return epoch ? format_date(*epoch, dim.int_coords[i]) : std::to_string(dim.int_coords[i]);
+}
+
+} // namespace
+
+// -----------------------------------------------------------------------------------------------
+// Public API
+
+void write_results(const Results& results, const fs::path& path, bool overwrite) {
+  std::error_code error;
+  const fs::file_status target = fs::symlink_status(path, error);
+  if (fs::exists(target)) {
+    if (!overwrite) throw ResultsFileError("results file " + quoted(path) + " exists; use --force to overwrite");
+    if (fs::is_directory(fs::status(path, error))) {
+      throw ResultsFileError("cannot write results file " + quoted(path) + ": it is a directory");
+    }
+  }
+  const fs::path directory = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (!fs::is_directory(directory, error)) {
+    const bool exists = fs::exists(fs::symlink_status(directory, error));
+    throw ResultsFileError("cannot write results file " + quoted(path) + ": directory " + quoted(directory) +
+                           (exists ? " is not a directory" : " does not exist"));
+  }
+
+  try {
+    validate(results);
+    QuietHdf5Errors quiet;
+    TemporaryFile temporary(path);
+    write_hdf5_file(results, temporary.path());
+    sync_file(temporary.path());
+    temporary.commit(path);
+    sync_directory(directory);
+  } catch (const ResultsFileError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw ResultsFileError("cannot write results file " + quoted(path) + ": out of memory");
+  } catch (const std::exception& failure) {
+    throw ResultsFileError("cannot write results file " + quoted(path) + ": " + failure.what());
+  }
+}
+
+Results read_results(const fs::path& path) {
+  const std::string prefix = "cannot read results file " + quoted(path) + ": ";
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status)) throw ResultsFileError(prefix + "no such file");
+  if (fs::is_directory(status)) throw ResultsFileError(prefix + "it is a directory");
+
+  QuietHdf5Errors quiet;
+#if H5_VERSION_GE(1, 12, 0)
+  const htri_t is_hdf5 = H5Fis_accessible(path.c_str(), H5P_DEFAULT);
+#else
+  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+#endif
+  if (is_hdf5 == 0) throw ResultsFileError(quoted(path) + " is not an HDF5 file, so not a skillsim results file");
+  if (is_hdf5 < 0) {
+    // Usually unreadable (permissions); the OS says why.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw ResultsFileError(prefix + errno_text(errno));
+    ::close(fd);
+    throw ResultsFileError(prefix + hdf5_reason());
+  }
+
+  try {
+    Handle file = checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open the file");
+    const auto not_ours = [&] { return ResultsFileError(quoted(path) + " is not a skillsim results file"); };
+    if (!has_attribute(file.get(), "title") || !has_attribute(file.get(), "schema_version") ||
+        !is_string_attribute(file.get(), "title") || read_string_attribute(file.get(), "title") != kTitle) {
+      throw not_ours();
+    }
+    std::int64_t version = 0;
+    try {
+      version = read_number_scalar<std::int64_t>(file.get(), "schema_version");
+    } catch (const Failure&) {
+      throw not_ours();
+    }
+    if (version != kResultsSchemaVersion) {
+      throw ResultsFileError(quoted(path) + " was written with results schema version " + std::to_string(version) +
+                             "; this engine reads version " + std::to_string(kResultsSchemaVersion));
+    }
+    Results results = read_file_contents(file.get());
+    if (!file.close()) fail("cannot close the file");
+    return results;
+  } catch (const ResultsFileError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw ResultsFileError(prefix + "out of memory");
+  } catch (const std::exception& failure) {
+    throw ResultsFileError(prefix + failure.what());
+  }
+}
+
+std::string describe_results(const Results& results) {
+  const RunMetadata& m = results.metadata;
+  std::ostringstream out;
+  out << "Scenario:        " << m.scenario_name;
+  if (!m.scenario_source.empty()) out << " (" << m.scenario_source << ")";
+  out << "\n";
+  out << "Engine:          skillsim " << (m.engine_version.empty() ? "(unknown version)" : m.engine_version)
+      << ", git " << (m.git_commit.empty() ? "unknown" : m.git_commit) << "\n";
+  out << "Created:         " << m.created << "\n";
+  out << "Seed:            " << m.seed << "\n";
+  out << "Replicate seeds: " << join_numbers(m.replicate_seeds, 10) << "\n";
+  out << "Threads:         " << m.threads << "\n";
+  out << "Scale:           " << m.scale << "\n";
+  if (!m.command_line.empty()) out << "Command line:    " << m.command_line << "\n";
+
+  std::size_t width = 0;
+  for (const auto& dim : results.dimensions) width = std::max(width, dim.name.size());
+  for (const auto& variable : results.variables) width = std::max(width, variable.name.size());
+
+  out << "Dimensions:\n";
+  for (const auto& dim : results.dimensions) {
+    out << "  " << dim.name << std::string(width - dim.name.size(), ' ') << "  size " << dim.size();
+    if (dim.size() > 0) {
+      const auto epoch = days_since_epoch(dim.attributes);
+      out << "  " << coordinate_text(dim, 0, epoch);
+      if (dim.size() > 1) out << " .. " << coordinate_text(dim, dim.size() - 1, epoch);
+    }
+    out << "\n";
+  }
+
+  out << "Variables:\n";
+  for (const auto& variable : results.variables) {
+    out << "  " << variable.name << std::string(width - variable.name.size(), ' ') << "  (";
+    for (std::size_t i = 0; i < variable.dims.size(); ++i) out << (i ? ", " : "") << variable.dims[i];
+    out << ")  shape ";
+    std::string shape;
+    for (const auto& d : variable.dims) {
+      const auto it = std::find_if(results.dimensions.begin(), results.dimensions.end(),
+                                   [&](const Dimension& dim) { return dim.name == d; });
+      shape += (shape.empty() ? "" : "x") + (it == results.dimensions.end() ? std::string("?") : std::to_string(it->size()));
+    }
+    out << (shape.empty() ? "scalar" : shape);
+    if (!variable.units.empty()) out << "  [" << variable.units << "]";
+    if (!variable.long_name.empty()) out << "  " << variable.long_name;
+    out << "\n";
+  }
+  return out.str();
+}
+
+} // namespace skillsim::io

@@ -1,0 +1,913 @@
+// Reading scenarios from TOML. The embedded defaults are read first, then the scenario file, then
+// the --set overrides; every value read remembers where it came from (file, line, column), so
+// that the registry's checks, which only know key paths, can be reported at the right place.
+#include "skillsim/io/scenario_toml.hpp"
+
+// toml++ 3.3 states some parser preconditions with TOML_ASSERT_ASSUME that malformed input can
+// violate (a table header such as "[\x01" or "[&", marzer/tomlplusplus#294): assert() aborts in
+// builds without NDEBUG, and clang turns it into __builtin_assume (undefined behaviour) with
+// NDEBUG. The parser reports a proper parse error right after each such check, so the assumption
+// is disabled here, as a GCC release build does anyway. Found by tests/fuzz/fuzz_scenario.cpp.
+#include <toml++/impl/preprocessor.h>
+#undef TOML_ASSERT_ASSUME
+#define TOML_ASSERT_ASSUME(expr) static_assert(true)
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace skillsim::io {
+
+namespace detail {
+std::string_view embedded_defaults_toml(); // generated at build time from data/defaults.toml
+} // namespace detail
+
+namespace {
+
+const std::string kDefaultsName = "<defaults>";
+const std::string kSetName = "--set";
+
+// ----------------------------------------------------------------------------------------------
+// Small text helpers
+
+std::string number_text(double v) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, result.ptr);
+}
+
+std::string date_text(int year, int month, int day) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
+  return buffer;
+}
+
+std::string month_text(Month m) { return date_text(m.year(), m.month(), 1); }
+
+// A short, printable excerpt of user text for messages (cut at a UTF-8 character boundary).
+std::string excerpt(std::string_view s, std::size_t limit = 40) {
+  std::string out;
+  std::size_t n = s.size();
+  bool cut = false;
+  if (n > limit) {
+    n = limit;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    cut = true;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
+  }
+  if (cut) out += "...";
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// The TOML type of a node, with its value when it is short, e.g. "floating-point 1.5".
+std::string describe(const toml::node& node) {
+  std::ostringstream out;
+  switch (node.type()) {
+  case toml::node_type::string: return "string \"" + excerpt(node.as_string()->get()) + "\"";
+  case toml::node_type::integer: return "integer " + std::to_string(node.as_integer()->get());
+  case toml::node_type::floating_point: return "floating-point " + number_text(node.as_floating_point()->get());
+  case toml::node_type::boolean: return node.as_boolean()->get() ? "boolean true" : "boolean false";
+  case toml::node_type::date: out << "date " << node.as_date()->get(); return out.str();
+  case toml::node_type::time: out << "time " << node.as_time()->get(); return out.str();
+  case toml::node_type::date_time: out << "date-time " << node.as_date_time()->get(); return out.str();
+  case toml::node_type::array: return "array";
+  case toml::node_type::table: return "table";
+  case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+// Names within `limit` edits of `name`, best first.
+std::vector<std::string> closest(std::string_view name, const std::vector<std::string>& candidates) {
+  const std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(name, c);
+    if (d <= limit) scored.emplace_back(d, c);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto& s : scored) out.push_back(s.second);
+  return out;
+}
+
+// Same wording as Scenario::check_schedule_and_targets.
+std::string unknown_parameter_message(const std::string& key) {
+  std::string message = "no parameter named '" + excerpt(key, 80) + "'";
+  const auto suggestions = suggest_parameters(key);
+  if (!suggestions.empty()) message += "; did you mean '" + std::string(suggestions.front()) + "'?";
+  return message;
+}
+
+std::string not_schedulable_message(const std::string& key) {
+  return "'" + key + "' is fixed for the whole run and cannot be scheduled";
+}
+
+// Section names of the registry ("scenario", "run", ...), in registry order.
+const std::vector<std::string>& section_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& spec : parameter_specs()) {
+      std::string section(spec.key.substr(0, spec.key.find('.')));
+      if (std::find(out.begin(), out.end(), section) == out.end()) out.push_back(section);
+    }
+    return out;
+  }();
+  return names;
+}
+
+bool is_section(std::string_view name) {
+  const auto& names = section_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// ----------------------------------------------------------------------------------------------
+// Where values came from
+
+struct Loc {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+using LocMap = std::map<std::string, Loc, std::less<>>;
+
+Loc position(const toml::source_region& region, const std::string& file) {
+  return {file, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+
+// Removes `key` and its elements ("key[...]") from the map.
+void erase_key(LocMap& locs, const std::string& key) {
+  locs.erase(key);
+  const std::string prefix = key + "[";
+  auto it = locs.lower_bound(prefix);
+  while (it != locs.end() && it->first.compare(0, prefix.size(), prefix) == 0) it = locs.erase(it);
+}
+
+// The location of `path`, or of the closest enclosing path recorded ("a.b[3][2]" -> "a.b[3]" ->
+// "a.b" -> "a").
+std::optional<Loc> lookup(const LocMap& locs, std::string path) {
+  while (!path.empty()) {
+    if (auto it = locs.find(path); it != locs.end()) return it->second;
+    if (path.back() == ']') {
+      const auto open = path.rfind('[');
+      if (open == std::string::npos) return std::nullopt;
+      path.resize(open);
+    } else {
+      const auto dot = path.rfind('.');
+      if (dot == std::string::npos) return std::nullopt;
+      path.resize(dot);
+    }
+  }
+  return std::nullopt;
+}
+
+// The parameter key of an issue path: "skills.pass_probability[3]" -> "skills.pass_probability".
+std::string base_key(const std::string& path) { return path.substr(0, path.find('[')); }
+
+// ----------------------------------------------------------------------------------------------
+// The reader: applies documents and overrides to a Parameters object, collecting every problem.
+
+struct Source {
+  std::string file;    // name used in diagnostics
+  bool positions;      // do the TOML nodes carry meaningful positions (false for --set)?
+};
+
+class Reader {
+public:
+  Reader(Parameters& p, LocMap& locs) : p_(p), locs_(locs) {}
+
+  std::vector<Diagnostic> diagnostics;
+  std::set<std::string> assigned; // parameter keys set by the documents read
+  std::set<std::string> failed;   // parameter keys whose value was rejected (no follow-on checks)
+  std::vector<ScheduledChange> schedule;
+  std::vector<std::size_t> schedule_entry; // [[schedule]] entry of each change
+  std::vector<Target> targets;
+  std::vector<std::size_t> target_entry; // [[targets]] entry of each target
+
+  void read_document(const toml::table& root, const Source& src, bool allow_schedule);
+  void apply_override(const std::string& text);
+
+private:
+  Loc at(const toml::node& node, const Source& src) const {
+    return src.positions ? position(node.source(), src.file) : Loc{src.file, 0, 0};
+  }
+  Loc at(const toml::key& key, const Source& src) const {
+    return src.positions ? position(key.source(), src.file) : Loc{src.file, 0, 0};
+  }
+  void report(const Loc& loc, std::string key, std::string message) {
+    diagnostics.push_back({loc.file, loc.line, loc.column, std::move(key), std::move(message)});
+  }
+
+  void read_section(const std::string& section, const toml::table& table, const Source& src);
+  void read_parameter(const ParameterSpec& spec, const toml::node& node, const Loc& key_loc, const Source& src);
+  void read_schedule(const toml::node& node, const Source& src);
+  void read_targets(const toml::node& node, const Source& src);
+  void report_unknown_top_level(const std::string& name, const toml::node& node, const Loc& loc,
+                                bool allow_schedule);
+
+  // Converts a node to a value of the spec's kind; reports problems under `path` and records
+  // the positions of array elements in `elements`.
+  std::optional<Value> convert(const toml::node& node, const ParameterSpec& spec, const std::string& path,
+                               const Source& src, std::vector<std::pair<std::string, Loc>>& elements);
+  std::optional<double> number(const toml::node& node, const std::string& path, const Source& src);
+  std::optional<Month> month(const toml::node& node, const std::string& path, const Source& src);
+
+  Parameters& p_;
+  LocMap& locs_;
+};
+
+std::optional<double> Reader::number(const toml::node& node, const std::string& path, const Source& src) {
+  if (const auto* v = node.as_floating_point()) return v->get();
+  if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
+  report(at(node, src), path, "expected number, got " + describe(node));
+  return std::nullopt;
+}
+
+std::optional<Month> Reader::month(const toml::node& node, const std::string& path, const Source& src) {
+  if (const auto* v = node.as_date()) {
+    const toml::date& d = v->get();
+    if (d.day != 1) {
+      report(at(node, src), path,
+             "dates must be the first day of a month, got " + date_text(d.year, d.month, d.day));
+      return std::nullopt;
+    }
+    return Month::of(d.year, d.month);
+  }
+  std::string message = "expected a date such as 2020-01-01, got " + describe(node);
+  if (node.is_string()) message += " (write dates without quotes)";
+  report(at(node, src), path, message);
+  return std::nullopt;
+}
+
+std::optional<Value> Reader::convert(const toml::node& node, const ParameterSpec& spec, const std::string& path,
+                                     const Source& src, std::vector<std::pair<std::string, Loc>>& elements) {
+  const auto expected = [&] {
+    report(at(node, src), path, "expected " + std::string(kind_name(spec.kind)) + ", got " + describe(node));
+    return std::nullopt;
+  };
+  switch (spec.kind) {
+  case ValueKind::Real:
+    if (!node.is_number()) return expected();
+    return Value{*number(node, path, src)};
+  case ValueKind::Integer:
+    if (const auto* v = node.as_integer()) return Value{v->get()};
+    return expected();
+  case ValueKind::Month:
+    if (auto m = month(node, path, src)) return Value{*m};
+    return std::nullopt;
+  case ValueKind::String:
+    if (const auto* v = node.as_string()) return Value{v->get()};
+    return expected();
+  case ValueKind::StringList: {
+    const auto* array = node.as_array();
+    if (array == nullptr) return expected();
+    std::vector<std::string> out;
+    bool ok = true;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = (*array)[i];
+      const std::string element_path = path + "[" + std::to_string(i) + "]";
+      elements.emplace_back(element_path, at(element, src));
+      if (const auto* s = element.as_string()) {
+        out.push_back(s->get());
+      } else {
+        report(at(element, src), element_path, "expected string, got " + describe(element));
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    return Value{std::move(out)};
+  }
+  case ValueKind::RealVector: {
+    const auto* array = node.as_array();
+    if (array == nullptr) return expected();
+    std::vector<double> out;
+    bool ok = true;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& element = (*array)[i];
+      const std::string element_path = path + "[" + std::to_string(i) + "]";
+      elements.emplace_back(element_path, at(element, src));
+      if (auto v = number(element, element_path, src)) out.push_back(*v);
+      else ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return Value{std::move(out)};
+  }
+  case ValueKind::RealMatrix: {
+    const auto* rows = node.as_array();
+    if (rows == nullptr) return expected();
+    RealMatrix out;
+    bool ok = true;
+    std::optional<std::size_t> width;
+    for (std::size_t r = 0; r < rows->size(); ++r) {
+      const toml::node& row_node = (*rows)[r];
+      const std::string row_path = path + "[" + std::to_string(r) + "]";
+      elements.emplace_back(row_path, at(row_node, src));
+      const auto* row = row_node.as_array();
+      if (row == nullptr) {
+        report(at(row_node, src), row_path, "expected an array of numbers (one row), got " + describe(row_node));
+        ok = false;
+        continue;
+      }
+      if (!width) {
+        width = row->size();
+      } else if (row->size() != *width) {
+        report(at(row_node, src), row_path,
+               "rows must all have the same length: row 0 has " + std::to_string(*width) + " values, row " +
+                   std::to_string(r) + " has " + std::to_string(row->size()));
+        ok = false;
+        continue;
+      }
+      for (std::size_t c = 0; c < row->size(); ++c) {
+        const toml::node& element = (*row)[c];
+        const std::string element_path = row_path + "[" + std::to_string(c) + "]";
+        elements.emplace_back(element_path, at(element, src));
+        if (auto v = number(element, element_path, src)) out.values.push_back(*v);
+        else ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    out.rows = static_cast<int>(rows->size());
+    out.cols = static_cast<int>(width.value_or(0));
+    return Value{std::move(out)};
+  }
+  }
+  return expected();
+}
+
+void Reader::read_parameter(const ParameterSpec& spec, const toml::node& node, const Loc& key_loc,
+                            const Source& src) {
+  const std::string key(spec.key);
+  std::vector<std::pair<std::string, Loc>> elements;
+  auto value = convert(node, spec, key, src, elements);
+  erase_key(locs_, key);
+  // The value's own position (the key's if the value has none, as in --set).
+  Loc loc = at(node, src);
+  if (loc.line == 0) loc = key_loc;
+  locs_[key] = loc;
+  if (!value) {
+    failed.insert(key);
+    return;
+  }
+  failed.erase(key);
+  for (auto& [path, element_loc] : elements) locs_[path] = element_loc;
+  if (auto error = set_value(p_, spec, *value)) { // cannot happen: convert() matched the kind
+    report(loc, key, *error);
+    failed.insert(key);
+    return;
+  }
+  assigned.insert(key);
+}
+
+void Reader::read_section(const std::string& section, const toml::table& table, const Source& src) {
+  for (auto&& [k, node] : table) {
+    const std::string key = section + "." + std::string(k.str());
+    const Loc key_loc = at(k, src);
+    const ParameterSpec* spec = find_parameter(key);
+    if (spec == nullptr) {
+      report(key_loc, key, unknown_parameter_message(key));
+      continue;
+    }
+    read_parameter(*spec, node, key_loc, src);
+  }
+}
+
+void Reader::report_unknown_top_level(const std::string& name, const toml::node& node, const Loc& loc,
+                                      bool allow_schedule) {
+  std::vector<std::string> candidates = section_names();
+  if (allow_schedule) {
+    candidates.push_back("schedule");
+    candidates.push_back("targets");
+  }
+  const auto display = [](const std::string& section) {
+    return section == "schedule" || section == "targets" ? "[[" + section + "]]" : "[" + section + "]";
+  };
+  const auto sections = closest(name, candidates);
+  if (node.is_table()) {
+    std::string message = "unknown section [" + excerpt(name) + "]";
+    if (!sections.empty()) {
+      message += "; did you mean " + display(sections.front()) + "?";
+    } else {
+      message += "; the sections are ";
+      for (std::size_t i = 0; i < candidates.size(); ++i) message += (i ? ", " : "") + display(candidates[i]);
+    }
+    report(loc, name, message);
+    return;
+  }
+  if (find_parameter(name) != nullptr) {
+    const auto dot = name.find('.');
+    report(loc, name,
+           "a quoted dotted key names no parameter; write " + name + " without quotes, or " +
+               name.substr(dot + 1) + " under [" + name.substr(0, dot) + "]");
+    return;
+  }
+  if (suggest_parameters(name).empty() && !sections.empty()) {
+    report(loc, name, "unknown key '" + excerpt(name) + "'; did you mean " + display(sections.front()) + "?");
+    return;
+  }
+  report(loc, name, unknown_parameter_message(name));
+}
+
+void Reader::read_document(const toml::table& root, const Source& src, bool allow_schedule) {
+  for (auto&& [k, node] : root) {
+    const std::string name(k.str());
+    const Loc loc = at(k, src);
+    if (allow_schedule && name == "schedule") {
+      read_schedule(node, src);
+    } else if (allow_schedule && name == "targets") {
+      read_targets(node, src);
+    } else if (is_section(name)) {
+      if (const auto* table = node.as_table()) read_section(name, *table, src);
+      else report(loc, name, "expected a section [" + name + "] (a table), got " + describe(node));
+    } else {
+      report_unknown_top_level(name, node, loc, allow_schedule);
+    }
+  }
+}
+
+// Flattens nested tables into dotted keys: { labour = { x = 1 } } -> ("labour.x", 1).
+void flatten(const toml::table& table, const std::string& prefix,
+             std::vector<std::tuple<std::string, const toml::key*, const toml::node*>>& out) {
+  for (auto&& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* inner = node.as_table()) flatten(*inner, key, out);
+    else out.emplace_back(key, &k, &node);
+  }
+}
+
+void Reader::read_schedule(const toml::node& node, const Source& src) {
+  const auto* entries = node.as_array();
+  if (entries == nullptr) {
+    report(at(node, src), "schedule",
+           "expected [[schedule]] entries (an array of tables), got " + describe(node));
+    return;
+  }
+  for (std::size_t e = 0; e < entries->size(); ++e) {
+    const toml::node& entry_node = (*entries)[e];
+    const std::string where = "schedule[" + std::to_string(e) + "]";
+    locs_[where] = at(entry_node, src);
+    const auto* entry = entry_node.as_table();
+    if (entry == nullptr) {
+      report(at(entry_node, src), where,
+             "expected a table with 'date' and 'set' ([[schedule]] entry), got " + describe(entry_node));
+      continue;
+    }
+    for (auto&& [k, value] : *entry) {
+      const std::string name(k.str());
+      if (name == "date" || name == "set") continue;
+      std::string message = "unknown key '" + excerpt(name) + "' in a [[schedule]] entry (it takes 'date' and 'set')";
+      if (auto near = closest(name, {"date", "set"}); !near.empty()) message += "; did you mean '" + near.front() + "'?";
+      report(at(k, src), where + "." + name, message);
+    }
+    std::optional<Month> when;
+    if (const toml::node* date = entry->get("date")) {
+      locs_[where + ".date"] = at(*date, src);
+      when = month(*date, where + ".date", src);
+    } else {
+      report(at(entry_node, src), where, "missing 'date' (the first day of the month the change takes effect)");
+    }
+    const toml::node* set_node = entry->get("set");
+    if (set_node == nullptr) {
+      report(at(entry_node, src), where,
+             "missing 'set' (the parameters to change, e.g. set = { \"labour.job_loss_multiplier\" = 2.5 })");
+      continue;
+    }
+    const auto* set = set_node->as_table();
+    if (set == nullptr) {
+      report(at(*set_node, src), where + ".set",
+             "expected a table of parameters, such as { \"labour.job_loss_multiplier\" = 2.5 }, got " +
+                 describe(*set_node));
+      continue;
+    }
+    std::vector<std::tuple<std::string, const toml::key*, const toml::node*>> changes;
+    flatten(*set, "", changes);
+    if (changes.empty()) report(at(*set_node, src), where + ".set", "sets no parameter");
+    std::set<std::string> seen;
+    for (const auto& [key, k, value] : changes) {
+      const std::string path = where + ".set." + key;
+      const Loc loc = at(*value, src);
+      locs_[path] = loc;
+      if (!seen.insert(key).second) {
+        report(loc, path, "'" + excerpt(key, 80) + "' is set twice in the same entry");
+        continue;
+      }
+      const ParameterSpec* spec = find_parameter(key);
+      if (spec == nullptr) {
+        report(at(*k, src), path, unknown_parameter_message(key));
+        continue;
+      }
+      if (!spec->schedulable) {
+        report(at(*k, src), path, not_schedulable_message(key));
+        continue;
+      }
+      std::vector<std::pair<std::string, Loc>> elements;
+      auto converted = convert(*value, *spec, path, src, elements);
+      for (auto& [element_path, element_loc] : elements) locs_[element_path] = element_loc;
+      if (!converted || !when) continue;
+      schedule.push_back({*when, key, std::move(*converted)});
+      schedule_entry.push_back(e);
+    }
+  }
+}
+
+void Reader::read_targets(const toml::node& node, const Source& src) {
+  const auto* entries = node.as_array();
+  if (entries == nullptr) {
+    report(at(node, src), "targets", "expected [[targets]] entries (an array of tables), got " + describe(node));
+    return;
+  }
+  std::vector<std::string> series_ids(kTargetSeriesIds.begin(), kTargetSeriesIds.end());
+  std::string series_list;
+  for (std::size_t i = 0; i < series_ids.size(); ++i) series_list += (i ? ", " : "") + series_ids[i];
+  for (std::size_t e = 0; e < entries->size(); ++e) {
+    const toml::node& entry_node = (*entries)[e];
+    const std::string where = "targets[" + std::to_string(e) + "]";
+    locs_[where] = at(entry_node, src);
+    const auto* entry = entry_node.as_table();
+    if (entry == nullptr) {
+      report(at(entry_node, src), where,
+             "expected a table with 'series', 'date' and 'value' ([[targets]] entry), got " + describe(entry_node));
+      continue;
+    }
+    bool ok = true;
+    for (auto&& [k, value] : *entry) {
+      const std::string name(k.str());
+      if (name == "series" || name == "date" || name == "value" || name == "label") continue;
+      std::string message =
+          "unknown key '" + excerpt(name) + "' in a [[targets]] entry (it takes 'series', 'date', 'value' and 'label')";
+      if (auto near = closest(name, {"series", "date", "value", "label"}); !near.empty())
+        message += "; did you mean '" + near.front() + "'?";
+      report(at(k, src), where + "." + name, message);
+    }
+    const auto required = [&](const char* name, const char* what) -> const toml::node* {
+      const toml::node* n = entry->get(name);
+      if (n == nullptr) {
+        report(at(entry_node, src), where, std::string("missing '") + name + "' (" + what + ")");
+        ok = false;
+      } else {
+        locs_[where + "." + name] = at(*n, src);
+      }
+      return n;
+    };
+    Target target;
+    if (const toml::node* series = required("series", ("one of " + series_list).c_str())) {
+      const auto* s = series->as_string();
+      const auto found = s ? std::find(series_ids.begin(), series_ids.end(), s->get()) : series_ids.end();
+      if (s == nullptr) {
+        report(at(*series, src), where + ".series", "expected string, got " + describe(*series));
+        ok = false;
+      } else if (found == series_ids.end()) {
+        std::string message = "unknown series '" + excerpt(s->get()) + "'";
+        if (auto near = closest(s->get(), series_ids); !near.empty()) message += "; did you mean '" + near.front() + "'?";
+        report(at(*series, src), where + ".series", message + " (series: " + series_list + ")");
+        ok = false;
+      } else {
+        target.series = static_cast<TargetSeries>(found - series_ids.begin());
+      }
+    }
+    if (const toml::node* date = required("date", "the first day of the month the target is due")) {
+      if (auto m = month(*date, where + ".date", src)) target.month = *m;
+      else ok = false;
+    }
+    if (const toml::node* value = required("value", "persons")) {
+      if (auto v = number(*value, where + ".value", src)) {
+        if (!std::isfinite(*v)) {
+          report(at(*value, src), where + ".value", "must be a finite number, got " + number_text(*v));
+          ok = false;
+        }
+        target.value = *v;
+      } else {
+        ok = false;
+      }
+    }
+    if (const toml::node* label = entry->get("label")) {
+      locs_[where + ".label"] = at(*label, src);
+      if (const auto* s = label->as_string()) {
+        target.label = s->get();
+      } else {
+        report(at(*label, src), where + ".label", "expected string, got " + describe(*label));
+        ok = false;
+      }
+    } else if (ok) {
+      target.label = std::string(kTargetSeriesIds[static_cast<std::size_t>(target.series)]) + " by " +
+                     month_text(target.month);
+    }
+    if (!ok) continue;
+    targets.push_back(std::move(target));
+    target_entry.push_back(e);
+  }
+}
+
+void Reader::apply_override(const std::string& text) {
+  const Source src{kSetName, false};
+  const Loc loc{kSetName, 0, 0};
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) {
+    report(loc, "", "expected KEY=VALUE (such as labour.job_loss_rate=0.02), got '" + excerpt(text, 80) + "'");
+    return;
+  }
+  const std::string key = trim(std::string_view(text).substr(0, eq));
+  const std::string value_text = trim(std::string_view(text).substr(eq + 1));
+  if (key.empty()) {
+    report(loc, "", "missing the key before '=' in '" + excerpt(text, 80) + "'");
+    return;
+  }
+  const ParameterSpec* spec = find_parameter(key);
+  if (spec == nullptr) {
+    report(loc, key, unknown_parameter_message(key));
+    return;
+  }
+  // Parse the value as the right-hand side of a TOML key/value pair.
+  std::optional<toml::table> parsed;
+  std::string parse_error;
+  try {
+    parsed = toml::parse("value = " + value_text, kSetName);
+    if (parsed->size() != 1 || parsed->get("value") == nullptr) {
+      parsed.reset();
+      parse_error = "more than one value";
+    }
+  } catch (const toml::parse_error& e) {
+    parse_error = std::string(e.description());
+  }
+  if (spec->kind == ValueKind::String && (!parsed || !parsed->get("value")->is_string())) {
+    // A string parameter takes bare text (--set scenario.name=baseline).
+    erase_key(locs_, key);
+    locs_[key] = loc;
+    set_value(p_, *spec, Value{value_text});
+    assigned.insert(key);
+    failed.erase(key);
+    return;
+  }
+  if (!parsed) {
+    report(loc, key,
+           "cannot read '" + excerpt(value_text, 80) + "' as a TOML value (expected " +
+               std::string(kind_name(spec->kind)) + "): " + parse_error);
+    failed.insert(key);
+    return;
+  }
+  read_parameter(*spec, *parsed->get("value"), loc, src);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Defaults
+
+struct Defaults {
+  Parameters parameters;
+  LocMap locs;
+};
+
+const Defaults& defaults() {
+  // Parsed once; if this throws (a build defect), the next call tries again and throws again.
+  static const Defaults cached = [] {
+    Defaults d;
+    Reader reader(d.parameters, d.locs);
+    toml::table root;
+    try {
+      root = toml::parse(detail::embedded_defaults_toml(), kDefaultsName);
+    } catch (const toml::parse_error& e) {
+      const Loc loc = position(e.source(), kDefaultsName);
+      throw ScenarioError({{loc.file, loc.line, loc.column, "", std::string(e.description())}});
+    }
+    reader.read_document(root, Source{kDefaultsName, true}, false);
+    for (const auto& spec : parameter_specs())
+      if (!reader.assigned.count(std::string(spec.key)) && !reader.failed.count(std::string(spec.key)))
+        reader.diagnostics.push_back({kDefaultsName, 0, 0, std::string(spec.key),
+                                      "missing from the defaults (every parameter needs a default value)"});
+    for (auto& issue : check(d.parameters)) {
+      const Loc loc = lookup(d.locs, issue.key).value_or(Loc{kDefaultsName, 0, 0});
+      reader.diagnostics.push_back({loc.file, loc.line, loc.column, issue.key, issue.message});
+    }
+    if (!reader.diagnostics.empty()) throw ScenarioError(std::move(reader.diagnostics));
+    return d;
+  }();
+  return cached;
+}
+
+// Orders diagnostics by file (the scenario, then the defaults, then --set), then line and column
+// (those without a line last), and drops exact duplicates.
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics, const std::string& source_name) {
+  const auto rank = [&](const Diagnostic& d) {
+    if (d.file == source_name) return 0;
+    if (d.file == kDefaultsName) return 1;
+    if (d.file == kSetName) return 2;
+    return 3;
+  };
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    if ((a.line == 0) != (b.line == 0)) return b.line == 0;
+    if (a.line != b.line) return a.line < b.line;
+    return a.column < b.column;
+  });
+  std::vector<Diagnostic> unique;
+  for (auto& d : diagnostics) {
+    const bool duplicate = std::any_of(unique.begin(), unique.end(), [&](const Diagnostic& u) {
+      return u.file == d.file && u.line == d.line && u.column == d.column && u.key == d.key && u.message == d.message;
+    });
+    if (!duplicate) unique.push_back(std::move(d));
+  }
+  diagnostics = std::move(unique);
+}
+
+// "schedule[3].set.x" (index of the change) -> "schedule[1].set.x" (index of the file's entry).
+std::string renumber(const std::string& path, std::string_view prefix, const std::vector<std::size_t>& entry_of) {
+  if (path.compare(0, prefix.size(), prefix) != 0) return path;
+  const auto close = path.find(']', prefix.size());
+  if (close == std::string::npos) return path;
+  std::size_t index = 0;
+  const char* first = path.data() + prefix.size();
+  const auto [end, error] = std::from_chars(first, path.data() + close, index);
+  if (error != std::errc{} || end != path.data() + close || index >= entry_of.size()) return path;
+  return std::string(prefix) + std::to_string(entry_of[index]) + path.substr(close);
+}
+
+std::string format_value(const Value& value) {
+  struct Visitor {
+    std::string operator()(double v) const { return number_text(v); }
+    std::string operator()(std::int64_t v) const { return std::to_string(v); }
+    std::string operator()(Month m) const { return month_text(m); }
+    std::string operator()(const std::string& s) const { return "\"" + s + "\""; }
+    std::string operator()(const std::vector<std::string>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", \"" : "\"") + v[i] + "\"";
+      return out + "]";
+    }
+    std::string operator()(const std::vector<double>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + number_text(v[i]);
+      return out + "]";
+    }
+    std::string operator()(const RealMatrix& m) const {
+      std::string out = "[";
+      for (int r = 0; r < m.rows; ++r) {
+        out += r ? ", [" : "[";
+        for (int c = 0; c < m.cols; ++c) out += (c ? ", " : "") + number_text(m(r, c));
+        out += "]";
+      }
+      return out + "]";
+    }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+std::string markdown_cell(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string_view defaults_toml() { return detail::embedded_defaults_toml(); }
+
+Parameters default_parameters() { return defaults().parameters; }
+
+Scenario parse_scenario(std::string_view text, const std::string& source_name,
+                        const std::vector<std::string>& overrides) {
+  const Defaults& base = defaults();
+  Parameters parameters = base.parameters;
+  LocMap locs = base.locs;
+  Reader reader(parameters, locs);
+
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    const Loc loc = position(e.source(), source_name);
+    throw ScenarioError({{loc.file, loc.line, loc.column, "", "invalid TOML: " + std::string(e.description())}});
+  }
+  reader.read_document(root, Source{source_name, true}, true);
+  for (const auto& override_text : overrides) reader.apply_override(override_text);
+
+  // The registry's checks know key paths only; attach the place each value came from.
+  std::vector<Diagnostic> diagnostics = std::move(reader.diagnostics);
+  const auto add = [&](const std::string& key, const std::string& message) {
+    const Loc loc = lookup(locs, key).value_or(Loc{source_name, 0, 0});
+    diagnostics.push_back({loc.file, loc.line, loc.column, key, message});
+  };
+  for (const auto& issue : check(parameters))
+    if (!reader.failed.count(base_key(issue.key))) add(issue.key, issue.message);
+  for (const auto& issue : Scenario::check_schedule_and_targets(parameters, reader.schedule, reader.targets)) {
+    std::string key = renumber(issue.key, "schedule[", reader.schedule_entry);
+    key = renumber(key, "targets[", reader.target_entry);
+    add(key, issue.message);
+  }
+  if (!diagnostics.empty()) {
+    sort_diagnostics(diagnostics, source_name);
+    throw ScenarioError(std::move(diagnostics));
+  }
+  // make() repeats these checks and adds its own (such as fitting the population margins); its
+  // diagnostics carry key paths only, so they are located here too.
+  try {
+    return Scenario::make(std::move(parameters), std::move(reader.schedule), std::move(reader.targets), source_name,
+                          std::string(text));
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) {
+      if (d.line != 0 || d.key.empty()) {
+        diagnostics.push_back(d);
+        continue;
+      }
+      std::string key = renumber(d.key, "schedule[", reader.schedule_entry);
+      key = renumber(key, "targets[", reader.target_entry);
+      add(key, d.message);
+    }
+    sort_diagnostics(diagnostics, source_name);
+    throw ScenarioError(std::move(diagnostics));
+  }
+}
+
+Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  const std::string name = path.string();
+  const auto fail = [&](int error) {
+    throw ScenarioError({{name, 0, 0, "", std::string("cannot read the scenario file: ") + std::strerror(error)}});
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(EISDIR);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(name.c_str(), "rb"), &std::fclose);
+  if (!file) fail(errno);
+  std::string text;
+  char buffer[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
+  if (std::ferror(file.get())) fail(errno);
+  return parse_scenario(text, name, overrides);
+}
+
+std::vector<Diagnostic> validate_scenario_file(const std::filesystem::path& path,
+                                               const std::vector<std::string>& overrides) {
+  try {
+    load_scenario(path, overrides);
+  } catch (const ScenarioError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+std::string parameter_reference_markdown() {
+  const Parameters p = default_parameters();
+  std::string out =
+      "# Scenario parameter reference\n\n"
+      "Generated from the parameter registry and data/defaults.toml (`skillsim schema`); do not edit.\n"
+      "Every key below may be set in a scenario file under its section, or with `--set section.key=value`.\n"
+      "Schedulable parameters may also be changed during a run by `[[schedule]]` entries "
+      "(see scenario.md).\n";
+  std::string section;
+  for (const auto& spec : parameter_specs()) {
+    const std::string this_section(spec.key.substr(0, spec.key.find('.')));
+    if (this_section != section) {
+      section = this_section;
+      out += "\n## [" + section + "]\n\n";
+      out += "| Key | Type | Unit | Default | Allowed | Schedulable | Description |\n";
+      out += "|---|---|---|---|---|---|---|\n";
+    }
+    std::string range;
+    switch (spec.kind) {
+    case ValueKind::Real:
+    case ValueKind::Integer:
+    case ValueKind::RealVector:
+    case ValueKind::RealMatrix:
+      if (spec.max >= 1e300) range = ">= " + number_text(spec.min);
+      else range = "[" + number_text(spec.min) + ", " + number_text(spec.max) + "]";
+      if (spec.kind == ValueKind::RealVector || spec.kind == ValueKind::RealMatrix) range = "each " + range;
+      if (spec.sums_to_one) range += "; sums to 1";
+      break;
+    case ValueKind::Month: range = "first day of a month"; break;
+    case ValueKind::String:
+    case ValueKind::StringList: range = ""; break;
+    }
+    std::string doc(spec.doc);
+    if (spec.kind == ValueKind::RealVector)
+      doc += " One value per " + dim_description(spec.dim) + ".";
+    if (spec.kind == ValueKind::RealMatrix)
+      doc += " Rows: " + dim_description(spec.dim) + "; columns: " + dim_description(spec.col_dim) + ".";
+    out += "| `" + std::string(spec.key.substr(section.size() + 1)) + "` | " + std::string(kind_name(spec.kind)) +
+           " | " + markdown_cell(std::string(spec.unit)) + " | `" +
+           markdown_cell(format_value(get_value(p, spec))) + "` | " + markdown_cell(range) + " | " +
+           (spec.schedulable ? "yes" : "no") + " | " + markdown_cell(doc) + " |\n";
+  }
+  return out;
+}
+
+} // namespace skillsim::io

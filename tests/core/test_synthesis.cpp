@@ -1,0 +1,93 @@
+// The initial population: IPF matches every margin, integerisation is exact, attributes are
+// consistent with the age bands and rules.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/simulation.hpp"
+#include "skillsim/core/synthesis.hpp"
+
+using namespace skillsim;
+
+TEST(Synthesis, FittedTableMatchesEveryMargin) {
+  const Parameters p = io::default_parameters();
+  JointTable joint;
+  ASSERT_TRUE(fit_joint_table(p, joint).empty());
+  std::vector<double> level(kLevelCount), group(kGroupCount), status(kStatusCount);
+  for (int a = 0; a < kAgeBandCount; ++a)
+    for (int s = 0; s < kSexCount; ++s)
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int l = 0; l < kLevelCount; ++l)
+          for (int t = 0; t < kStatusCount; ++t) {
+            const double x = joint.share[JointTable::index(a, s, g, l, t)];
+            level[l] += x;
+            group[g] += x;
+            status[t] += x;
+            if (p.population.level_by_age_prior(a, l) == 0) EXPECT_EQ(x, 0.0) << "prior zero kept";
+          }
+  for (int l = 0; l < kLevelCount; ++l) EXPECT_NEAR(level[l], p.population.level_shares[l], 1e-9);
+  for (int g = 0; g < kGroupCount; ++g) EXPECT_NEAR(group[g], p.population.group_shares[g], 1e-9);
+  for (int t = 0; t < kStatusCount; ++t) EXPECT_NEAR(status[t], p.population.status_shares[t], 1e-9);
+}
+
+TEST(Synthesis, UnreachableLevelIsReportedAgainstThePrior) {
+  Parameters p = io::default_parameters();
+  for (int a = 0; a < kAgeBandCount; ++a) p.population.level_by_age_prior.values[a * kLevelCount + 5] = 0;
+  JointTable joint;
+  const auto issues = fit_joint_table(p, joint);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].key, "population.level_by_age_prior");
+  EXPECT_NE(issues[0].message.find("level technician has share"), std::string::npos) << issues[0].message;
+  // Scenario::make runs the same check, so `validate` catches it before a run.
+  EXPECT_THROW(Scenario::make(p, {}, {}), ScenarioError);
+}
+
+TEST(Synthesis, PopulationHasExactSizeAndConsistentAttributes) {
+  const Scenario s = test::small_scenario({}, 123457, 1);
+  const Parameters& p = s.parameters();
+  const Population pop = synthesize_population(p, RandomStreams(7, 0));
+  ASSERT_EQ(pop.size(), 123457u);
+  std::set<std::uint64_t> ids(pop.id.begin(), pop.id.end());
+  EXPECT_EQ(ids.size(), pop.size()) << "ids are unique";
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const int age = p.scenario.start.index - pop.birth_month[i];
+    ASSERT_GE(age, kMinAge * 12);
+    ASSERT_LT(age, (kMaxInitialAge + 1) * 12);
+    // The pool ends at the retirement age: nobody starts above it.
+    ASSERT_LT(age, (pop.sex[i] == 0 ? p.demography.retirement_age_male : p.demography.retirement_age_female) * 12);
+    ASSERT_LE(pop.months_at_level[i], std::min<int>(static_cast<int>(p.population.max_months_at_level), age - kMinAge * 12));
+    ASSERT_LT(pop.level[i], kLevelCount);
+    ASSERT_NE(pop.status[i], static_cast<std::uint8_t>(Status::Retired));
+    // The prior's zeros hold for every agent: nobody is a 技师 at 18.
+    const int band = std::upper_bound(kAgeBandEdges.begin(), kAgeBandEdges.end(), age / 12) - kAgeBandEdges.begin() - 1;
+    ASSERT_GT(p.population.level_by_age_prior(band, pop.level[i]), 0.0) << "age " << age / 12;
+  }
+}
+
+TEST(Synthesis, JinchengStartsAtThePlansStocks) {
+  const Scenario s = io::load_scenario(SKILLSIM_SOURCE_DIR "/scenarios/jincheng_2020_2021.toml");
+  const Population pop = synthesize_population(s.parameters(), RandomStreams(1, 0));
+  const StockTally stocks = count_stocks(pop, 1);
+  std::int64_t skilled = 0, high = 0;
+  for (int l = kFirstSkilledLevel; l < kLevelCount; ++l)
+    for (int t = 0; t < kStatusCount; ++t) {
+      skilled += stocks.workers[l][t];
+      if (l >= kFirstHighSkilledLevel) high += stocks.workers[l][t];
+    }
+  const auto scale = s.parameters().population.scale;
+  // Integerisation makes each level total exact to one agent.
+  EXPECT_NEAR(static_cast<double>(skilled * scale), 284000, 5.0 * scale);
+  EXPECT_NEAR(static_cast<double>(high * scale), 67000, 3.0 * scale);
+}
+
+TEST(Synthesis, CellCountsNeedNoRandomness) {
+  // Only within-cell attributes are drawn: two replicates have the same level and status counts.
+  const Scenario s = test::small_scenario({}, 20000, 1);
+  const auto a = count_stocks(synthesize_population(s.parameters(), RandomStreams(1, 0)), 1);
+  const auto b = count_stocks(synthesize_population(s.parameters(), RandomStreams(1, 1)), 1);
+  for (int l = 0; l < kLevelCount; ++l)
+    for (int t = 0; t < kStatusCount; ++t) EXPECT_EQ(a.workers[l][t], b.workers[l][t]);
+}

@@ -1,0 +1,545 @@
+// Tests of the TOML scenario reader: defaults, overlay, schedules, targets, --set overrides and,
+// for every class of mistake, the exact message and where it points.
+#include "skillsim/io/scenario_toml.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace skillsim::io {
+namespace {
+
+// The problems parse_scenario reports for `text` (fails the test if it accepts the text).
+std::vector<Diagnostic> problems(std::string_view text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_scenario(text, "s.toml", overrides);
+  } catch (const ScenarioError& e) {
+    return e.diagnostics();
+  }
+  ADD_FAILURE() << "expected a ScenarioError for:\n" << text;
+  return {};
+}
+
+std::string listing(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) out += d.to_string() + "\n";
+  return out;
+}
+
+// The one diagnostic expected, as "file:line:column: key: message".
+std::string only(const std::vector<Diagnostic>& diagnostics) {
+  EXPECT_EQ(diagnostics.size(), 1u) << listing(diagnostics);
+  return diagnostics.empty() ? "" : diagnostics.front().to_string();
+}
+
+Month month(int y, int m) { return Month::of(y, m); }
+
+constexpr std::string_view kTwoYears = R"(
+[scenario]
+start = 2020-01-01
+months = 24
+)";
+
+// ---------------------------------------------------------------------------------------------
+// Defaults
+
+TEST(ScenarioToml, DefaultsAreCompleteAndValid) {
+  Parameters p;
+  ASSERT_NO_THROW(p = default_parameters());
+  EXPECT_EQ(p.scenario.name, "default");
+  EXPECT_EQ(p.scenario.start, month(2016, 1));
+  EXPECT_EQ(p.population.regions, std::vector<std::string>{"national"});
+  EXPECT_EQ(p.population.level_by_age_prior.rows, kAgeBandCount);
+  EXPECT_EQ(p.population.level_by_age_prior.cols, kLevelCount);
+  EXPECT_TRUE(check(p).empty());
+
+  // Every registry key is written in data/defaults.toml under its section.
+  std::set<std::string> keys;
+  std::istringstream lines{std::string(defaults_toml())};
+  std::string line, section;
+  while (std::getline(lines, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    std::smatch header;
+    if (std::regex_match(line, header, std::regex(R"(\[([a-z_]+)\]\s*(#.*)?)"))) {
+      section = header[1];
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = line.substr(first, eq - first);
+    name.erase(name.find_last_not_of(" \t") + 1);
+    keys.insert(section + "." + name);
+  }
+  for (const auto& spec : parameter_specs()) EXPECT_TRUE(keys.count(std::string(spec.key))) << spec.key;
+}
+
+TEST(ScenarioToml, EmptyFileGivesTheDefaults) {
+  const Scenario s = parse_scenario("", "empty.toml");
+  const Parameters d = default_parameters();
+  for (const auto& spec : parameter_specs())
+    EXPECT_TRUE(get_value(s.parameters(), spec) == get_value(d, spec)) << spec.key;
+  EXPECT_TRUE(s.schedule().empty());
+  EXPECT_TRUE(s.targets().empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Valid scenarios
+
+TEST(ScenarioToml, MinimalScenarioLandsInParameters) {
+  const std::string text = R"(# a comment
+[scenario]
+name = "baseline"
+start = 2021-03-01
+months = 36
+
+[population]
+size = 1000000          # an integer where a real is expected
+regions = ["north", "south"]
+region_shares = [0.25, 0.75]
+
+[labour]
+job_loss_rate = 0.02
+job_loss_sector_factor = [1, 1.5, 0.5]
+
+[skills]
+pass_probability = [1, 1, 0.9, 0.8, 0.7, 0.6, 0.5, 1, 1]
+)";
+  const Scenario s = parse_scenario(text, "baseline.toml");
+  const Parameters& p = s.parameters();
+  EXPECT_EQ(p.scenario.name, "baseline");
+  EXPECT_EQ(p.scenario.start, month(2021, 3));
+  EXPECT_EQ(p.scenario.months, 36);
+  EXPECT_DOUBLE_EQ(p.population.size, 1e6);
+  EXPECT_EQ(p.population.regions, (std::vector<std::string>{"north", "south"}));
+  EXPECT_EQ(p.population.region_shares, (std::vector<double>{0.25, 0.75}));
+  EXPECT_DOUBLE_EQ(p.labour.job_loss_rate, 0.02);
+  EXPECT_EQ(p.labour.job_loss_sector_factor, (std::vector<double>{1, 1.5, 0.5}));
+  EXPECT_DOUBLE_EQ(p.skills.pass_probability[2], 0.9);
+  // Untouched keys keep their defaults.
+  EXPECT_DOUBLE_EQ(p.labour.job_find_rate, default_parameters().labour.job_find_rate);
+  EXPECT_EQ(s.source_name(), "baseline.toml");
+  EXPECT_EQ(s.source_text(), text);
+}
+
+TEST(ScenarioToml, DottedKeysAtTopLevelWork) {
+  const Scenario s = parse_scenario("labour.job_loss_rate = 0.03\n", "s.toml");
+  EXPECT_DOUBLE_EQ(s.parameters().labour.job_loss_rate, 0.03);
+}
+
+TEST(ScenarioToml, SchedulesInEveryForm) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[schedule]]
+date = 2020-02-01
+set = { "labour.job_loss_multiplier" = 2.5, "labour.job_find_multiplier" = 0.5 }
+
+[[schedule]]
+date = 2020-06-01
+set = { labour = { job_loss_multiplier = 1.2 } }
+
+[[schedule]]
+date = 2021-01-01
+set = { labour.job_loss_multiplier = 1, skills.pass_probability = [1, 1, 0.9, 0.9, 0.8, 0.7, 0.6, 1, 1] }
+)";
+  const Scenario s = parse_scenario(text, "s.toml");
+  const auto& changes = s.schedule();
+  ASSERT_EQ(changes.size(), 5u);
+  EXPECT_EQ(changes[0].month, month(2020, 2));
+  EXPECT_EQ(changes[1].month, month(2020, 2));
+  std::set<std::string> first{changes[0].key, changes[1].key};
+  EXPECT_EQ(first, (std::set<std::string>{"labour.job_loss_multiplier", "labour.job_find_multiplier"}));
+  EXPECT_EQ(changes[2].month, month(2020, 6));
+  EXPECT_EQ(changes[2].key, "labour.job_loss_multiplier");
+  EXPECT_EQ(std::get<double>(changes[2].value), 1.2);
+  EXPECT_EQ(changes[3].month, month(2021, 1));
+  EXPECT_EQ(s.parameters_at(month(2020, 3)).labour.job_loss_multiplier, 2.5);
+  EXPECT_EQ(s.parameters_at(month(2020, 3)).labour.job_find_multiplier, 0.5);
+  EXPECT_EQ(s.parameters_at(month(2020, 7)).labour.job_loss_multiplier, 1.2);
+  EXPECT_EQ(s.parameters_at(month(2021, 1)).skills.pass_probability[3], 0.9);
+  EXPECT_EQ(s.parameters_at(month(2020, 1)).labour.job_loss_multiplier, 1.0);
+}
+
+TEST(ScenarioToml, Targets) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[targets]]
+series = "skilled_workers"
+date = 2021-01-01
+value = 180_000_000
+label = "Plan 2021"
+
+[[targets]]
+series = "high_skilled_workers"
+date = 2022-01-01
+value = 5.5e7
+)";
+  const Scenario s = parse_scenario(text, "s.toml");
+  ASSERT_EQ(s.targets().size(), 2u);
+  EXPECT_EQ(s.targets()[0].label, "Plan 2021");
+  EXPECT_EQ(s.targets()[0].series, TargetSeries::SkilledWorkers);
+  EXPECT_EQ(s.targets()[0].month, month(2021, 1));
+  EXPECT_DOUBLE_EQ(s.targets()[0].value, 1.8e8);
+  EXPECT_EQ(s.targets()[1].label, "high_skilled_workers by 2022-01-01");
+  EXPECT_EQ(s.targets()[1].series, TargetSeries::HighSkilledWorkers);
+  EXPECT_DOUBLE_EQ(s.targets()[1].value, 5.5e7);
+}
+
+TEST(ScenarioToml, OverridesApplyAfterTheFile) {
+  const std::string text = std::string(kTwoYears) + "[labour]\njob_loss_rate = 0.05\n";
+  const Scenario s = parse_scenario(text, "s.toml",
+                                    {"labour.job_loss_rate=0.02", "scenario.start = 2021-01-01",
+                                     "skills.pass_probability=[1,1,0.9,0.8,0.7,0.6,0.5,1,1]",
+                                     "scenario.name=\"quoted name\"", "scenario.description=bare words here",
+                                     "population.regions=[\"a\", \"b\"]", "population.region_shares=[0.5, 0.5]",
+                                     "run.seed=42", "labour.job_loss_rate=0.03"});
+  const Parameters& p = s.parameters();
+  EXPECT_DOUBLE_EQ(p.labour.job_loss_rate, 0.03); // the last override wins
+  EXPECT_EQ(p.scenario.start, month(2021, 1));
+  EXPECT_EQ(p.scenario.months, 24);               // from the file
+  EXPECT_DOUBLE_EQ(p.skills.pass_probability[6], 0.5);
+  EXPECT_EQ(p.scenario.name, "quoted name");
+  EXPECT_EQ(p.scenario.description, "bare words here");
+  EXPECT_EQ(p.population.regions, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(p.run.seed, 42);
+}
+
+TEST(ScenarioToml, ReferenceMarkdownListsEveryParameter) {
+  const std::string md = parameter_reference_markdown();
+  EXPECT_NE(md.find("## [labour]"), std::string::npos);
+  EXPECT_NE(md.find("| `job_loss_rate` | number | probability per month | `0.01` | [0, 1] | yes |"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("One value per level (none, apprentice"), std::string::npos);
+  for (const auto& spec : parameter_specs()) {
+    const std::string name(spec.key.substr(spec.key.find('.') + 1));
+    EXPECT_NE(md.find("| `" + name + "` |"), std::string::npos) << spec.key;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One test per class of mistake
+
+TEST(ScenarioTomlErrors, InvalidTomlReportsTheLine) {
+  const auto d = problems("[labour]\njob_loss_rate = 0.1\njob_find_rate = = 0.2\n");
+  ASSERT_EQ(d.size(), 1u) << listing(d);
+  EXPECT_EQ(d[0].file, "s.toml");
+  EXPECT_EQ(d[0].line, 3);
+  EXPECT_GT(d[0].column, 0);
+  EXPECT_EQ(d[0].message.rfind("invalid TOML: ", 0), 0u) << d[0].message;
+}
+
+TEST(ScenarioTomlErrors, UnknownKeySuggestsTheRightOne) {
+  EXPECT_EQ(only(problems("[labour]\njob_loss_rat = 0.1\n")),
+            "s.toml:2:1: labour.job_loss_rat: no parameter named 'labour.job_loss_rat'; "
+            "did you mean 'labour.job_loss_rate'?");
+  // The right name in the wrong section.
+  EXPECT_EQ(only(problems("[skills]\njob_find_rate = 0.1\n")),
+            "s.toml:2:1: skills.job_find_rate: no parameter named 'skills.job_find_rate'; "
+            "did you mean 'labour.job_find_rate'?");
+  // A key outside any section.
+  EXPECT_EQ(only(problems("job_loss_rate = 0.1\n")),
+            "s.toml:1:1: job_loss_rate: no parameter named 'job_loss_rate'; did you mean 'labour.job_loss_rate'?");
+}
+
+TEST(ScenarioTomlErrors, UnknownSection) {
+  EXPECT_EQ(only(problems("[labor]\njob_loss_rate = 0.1\n")),
+            "s.toml:1:2: labor: unknown section [labor]; did you mean [labour]?");
+  EXPECT_EQ(only(problems("[[target]]\nseries = \"skilled_workers\"\n")),
+            "s.toml:1:3: target: unknown key 'target'; did you mean [[targets]]?");
+  const auto far = only(problems("[economy]\ngdp = 1\n"));
+  EXPECT_NE(far.find("unknown section [economy]; the sections are [scenario], [run], [population]"),
+            std::string::npos)
+      << far;
+}
+
+TEST(ScenarioTomlErrors, WrongType) {
+  EXPECT_EQ(only(problems("[labour]\njob_loss_rate = \"high\"\n")),
+            "s.toml:2:17: labour.job_loss_rate: expected number, got string \"high\"");
+  EXPECT_EQ(only(problems("[population]\nregions = \"north\"\n")),
+            "s.toml:2:11: population.regions: expected array of strings, got string \"north\"");
+  EXPECT_EQ(only(problems("[labour]\njob_loss_sector_factor = [1, true, 1]\n")),
+            "s.toml:2:30: labour.job_loss_sector_factor[1]: expected number, got boolean true");
+  EXPECT_EQ(only(problems("[scenario]\nname = 7\n")), "s.toml:2:8: scenario.name: expected string, got integer 7");
+  EXPECT_EQ(only(problems("labour = 3\n")), "s.toml:1:1: labour: expected a section [labour] (a table), got integer 3");
+  EXPECT_EQ(only(problems("[population]\nlevel_by_age_prior = [[1, 2], [3]]\n")),
+            "s.toml:2:31: population.level_by_age_prior[1]: rows must all have the same length: row 0 has 2 "
+            "values, row 1 has 1");
+}
+
+TEST(ScenarioTomlErrors, IntegerGivenFloat) {
+  EXPECT_EQ(only(problems("[scenario]\nmonths = 1.5\n")),
+            "s.toml:2:10: scenario.months: expected integer, got floating-point 1.5");
+}
+
+TEST(ScenarioTomlErrors, ProbabilityOutsideZeroOne) {
+  EXPECT_EQ(only(problems("[labour]\njob_loss_rate = 1.5\n")),
+            "s.toml:2:17: labour.job_loss_rate: must be in [0, 1], got 1.5");
+  // An element of a vector points at the element itself.
+  EXPECT_EQ(only(problems("[skills]\npass_probability = [1, 1, 0.9, 0.8, 1.7, 0.6, 0.5, 1, 1]\n")),
+            "s.toml:2:37: skills.pass_probability[4]: must be in [0, 1], got 1.7");
+}
+
+TEST(ScenarioTomlErrors, NegativeCount) {
+  EXPECT_EQ(only(problems("[population]\nsize = -5\n")),
+            "s.toml:2:8: population.size: a count cannot be negative; must be in [0, 2e+09], got -5");
+}
+
+TEST(ScenarioTomlErrors, WrongVectorLengthNamesTheDimension) {
+  EXPECT_EQ(only(problems("[skills]\npass_probability = [1, 1, 0.9]\n")),
+            "s.toml:2:20: skills.pass_probability: expected 9 values, one per level (none, apprentice, junior, "
+            "intermediate, senior, technician, senior_technician, principal_technician, chief_technician), got 3");
+  EXPECT_EQ(only(problems("[population]\nregions = [\"a\", \"b\"]\nregion_shares = [0.5, 0.25, 0.25]\n")),
+            "s.toml:3:17: population.region_shares: expected 2 values, one per region (as listed in "
+            "population.regions), got 3");
+}
+
+TEST(ScenarioTomlErrors, ValueFromTheDefaultsPointsAtTheDefaults) {
+  // Two regions but region_shares left at its default [1.0]: the offending value is the default's.
+  const auto d = problems("[population]\nregions = [\"a\", \"b\"]\n");
+  ASSERT_EQ(d.size(), 1u) << listing(d);
+  EXPECT_EQ(d[0].file, "<defaults>");
+  EXPECT_GT(d[0].line, 0);
+  EXPECT_EQ(d[0].key, "population.region_shares");
+  EXPECT_NE(d[0].message.find("expected 2 values, one per region"), std::string::npos);
+}
+
+TEST(ScenarioTomlErrors, SharesNotSummingToOne) {
+  EXPECT_EQ(only(problems("[population]\ngroup_shares = [0.5, 0.5, 0.5, 0, 0, 0, 0, 0]\n")),
+            "s.toml:2:16: population.group_shares: shares must sum to 1, they sum to 1.5");
+}
+
+TEST(ScenarioTomlErrors, DateNotFirstOfMonth) {
+  EXPECT_EQ(only(problems("[scenario]\nstart = 2020-01-15\n")),
+            "s.toml:2:9: scenario.start: dates must be the first day of a month, got 2020-01-15");
+  EXPECT_EQ(only(problems("[scenario]\nstart = 2020-01-01T00:00:00\n")),
+            "s.toml:2:9: scenario.start: expected a date such as 2020-01-01, got date-time 2020-01-01T00:00:00");
+  EXPECT_EQ(only(problems("[scenario]\nstart = \"2020-01-01\"\n")),
+            "s.toml:2:9: scenario.start: expected a date such as 2020-01-01, got string \"2020-01-01\" (write "
+            "dates without quotes)");
+}
+
+TEST(ScenarioTomlErrors, ScheduleDatesOutOfOrder) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[schedule]]
+date = 2020-06-01
+set = { "labour.job_loss_multiplier" = 2 }
+
+[[schedule]]
+date = 2020-03-01
+set = { "labour.job_loss_multiplier" = 1 }
+)";
+  EXPECT_EQ(only(problems(text)),
+            "s.toml:11:8: schedule[1].date: dates out of order: 2020-03-01 comes after 2020-06-01");
+}
+
+TEST(ScenarioTomlErrors, ScheduleOutsideTheRun) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[schedule]]
+date = 2023-01-01
+set = { "labour.job_loss_multiplier" = 2, "labour.job_find_multiplier" = 0.5 }
+)";
+  // One message for the entry, not one per parameter it sets.
+  EXPECT_EQ(only(problems(text)),
+            "s.toml:7:8: schedule[0].date: date 2023-01-01 is outside the run (2020-01-01 to 2021-12-01)");
+}
+
+TEST(ScenarioTomlErrors, ScheduleOfUnknownParameter) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[schedule]]
+date = 2020-02-01
+set = { "labour.job_loss_multiplir" = 2.5 }
+)";
+  EXPECT_EQ(only(problems(text)),
+            "s.toml:8:9: schedule[0].set.labour.job_loss_multiplir: no parameter named 'labour.job_loss_multiplir'; "
+            "did you mean 'labour.job_loss_multiplier'?");
+}
+
+TEST(ScenarioTomlErrors, ScheduleOfFixedParameter) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[schedule]]
+date = 2020-02-01
+set = { population = { size = 5 } }
+)";
+  EXPECT_EQ(only(problems(text)),
+            "s.toml:8:24: schedule[0].set.population.size: 'population.size' is fixed for the whole run and cannot "
+            "be scheduled");
+}
+
+TEST(ScenarioTomlErrors, ScheduledValueIsChecked) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[schedule]]
+date = 2020-02-01
+set = { "labour.job_loss_multiplier" = 2 }
+
+[[schedule]]
+date = 2020-03-01
+set = { "skills.pass_probability" = [1, 1, 0.9, 0.8, 0.7, 0.6, 1.5, 1, 1], "labour.job_loss_rate" = "x" }
+)";
+  const auto d = problems(text);
+  ASSERT_EQ(d.size(), 2u) << listing(d);
+  EXPECT_EQ(d[0].to_string(), "s.toml:12:64: schedule[1].set.skills.pass_probability[6]: must be in [0, 1], got 1.5")
+      << listing(d);
+  EXPECT_EQ(d[1].to_string(), "s.toml:12:101: schedule[1].set.labour.job_loss_rate: expected number, got string \"x\"");
+}
+
+TEST(ScenarioTomlErrors, MalformedScheduleEntry) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[schedule]]
+dates = 2020-02-01
+set = 3
+)";
+  EXPECT_EQ(listing(problems(text)),
+            "s.toml:6:1: schedule[0]: missing 'date' (the first day of the month the change takes effect)\n"
+            "s.toml:7:1: schedule[0].dates: unknown key 'dates' in a [[schedule]] entry (it takes 'date' and "
+            "'set'); did you mean 'date'?\n"
+            "s.toml:8:7: schedule[0].set: expected a table of parameters, such as { \"labour.job_loss_multiplier\" "
+            "= 2.5 }, got integer 3\n");
+}
+
+TEST(ScenarioTomlErrors, TargetOnUnknownSeries) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[targets]]
+series = "skiled_workers"
+date = 2021-01-01
+value = 1e8
+)";
+  EXPECT_EQ(only(problems(text)),
+            "s.toml:7:10: targets[0].series: unknown series 'skiled_workers'; did you mean 'skilled_workers'? "
+            "(series: skilled_workers, high_skilled_workers)");
+}
+
+TEST(ScenarioTomlErrors, TargetOutsideTheRun) {
+  const std::string text = std::string(kTwoYears) + R"(
+[[targets]]
+series = "skilled_workers"
+date = 2030-01-01
+value = 1e8
+
+[[targets]]
+series = "skilled_workers"
+date = 2021-01-01
+value = -3
+)";
+  EXPECT_EQ(listing(problems(text)),
+            "s.toml:8:8: targets[0].date: date 2030-01-01 is outside the run (targets are stocks at an instant "
+            "after 2020-01-01 and up to 2022-01-01)\n"
+            "s.toml:14:9: targets[1].value: a target cannot be negative\n");
+}
+
+TEST(ScenarioTomlErrors, TargetMissingFields) {
+  const std::string text = std::string(kTwoYears) + "\n[[targets]]\nseries = \"skilled_workers\"\n";
+  EXPECT_EQ(listing(problems(text)),
+            "s.toml:6:1: targets[0]: missing 'date' (the first day of the month the target is due)\n"
+            "s.toml:6:1: targets[0]: missing 'value' (persons)\n");
+}
+
+TEST(ScenarioTomlErrors, EveryProblemIsReportedWithItsLine) {
+  const std::string text = R"([scenario]
+months = 2.5
+start = 2020-01-10
+
+[labour]
+job_loss_rate = -0.1
+job_find_rat = 0.2
+
+[population]
+group_shares = [0.5, 0.5, 0.5, 0, 0, 0, 0, 0]
+
+[labor]
+x = 1
+
+[[targets]]
+series = "everyone"
+date = 2020-06-01
+value = 1
+)";
+  const auto d = problems(text);
+  EXPECT_EQ(listing(d),
+            "s.toml:2:10: scenario.months: expected integer, got floating-point 2.5\n"
+            "s.toml:3:9: scenario.start: dates must be the first day of a month, got 2020-01-10\n"
+            "s.toml:6:17: labour.job_loss_rate: must be in [0, 1], got -0.1\n"
+            "s.toml:7:1: labour.job_find_rat: no parameter named 'labour.job_find_rat'; did you mean "
+            "'labour.job_find_rate'?\n"
+            "s.toml:10:16: population.group_shares: shares must sum to 1, they sum to 1.5\n"
+            "s.toml:12:2: labor: unknown section [labor]; did you mean [labour]?\n"
+            "s.toml:16:10: targets[0].series: unknown series 'everyone' (series: skilled_workers, "
+            "high_skilled_workers)\n");
+  // The exception's message lists them all too.
+  try {
+    parse_scenario(text, "s.toml");
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("invalid scenario: 7 problems\n  s.toml:2:10: scenario.months:", 0), 0u)
+        << e.what();
+  }
+}
+
+TEST(ScenarioTomlErrors, CrossFieldRule) {
+  EXPECT_EQ(only(problems("[entry]\nentry_age_min = 20\nentry_age_max = 18\n")),
+            "s.toml:3:17: entry.entry_age_max: must be greater than entry.entry_age_min (20)");
+}
+
+TEST(ScenarioTomlErrors, BadOverrides) {
+  EXPECT_EQ(only(problems("", {"labour.job_loss_rate"})),
+            "--set: expected KEY=VALUE (such as labour.job_loss_rate=0.02), got 'labour.job_loss_rate'");
+  EXPECT_EQ(only(problems("", {"=3"})), "--set: missing the key before '=' in '=3'");
+  EXPECT_EQ(only(problems("", {"labour.job_los_rate=0.1"})),
+            "--set: labour.job_los_rate: no parameter named 'labour.job_los_rate'; did you mean "
+            "'labour.job_loss_rate'?");
+  const auto bad = only(problems("", {"labour.job_loss_rate=abc"}));
+  EXPECT_EQ(bad.rfind("--set: labour.job_loss_rate: cannot read 'abc' as a TOML value (expected number): ", 0), 0u)
+      << bad;
+  EXPECT_EQ(only(problems("", {"labour.job_loss_rate=2"})), "--set: labour.job_loss_rate: must be in [0, 1], got 2");
+  EXPECT_EQ(only(problems("", {"scenario.months=1.5"})),
+            "--set: scenario.months: expected integer, got floating-point 1.5");
+  EXPECT_EQ(only(problems("", {"skills.pass_probability=[1, 1]"})).rfind(
+                "--set: skills.pass_probability: expected 9 values, one per level", 0),
+            0u);
+  EXPECT_EQ(only(problems("", {"labour.job_loss_rate=0.1\nrun.seed = 3"})).rfind(
+                "--set: labour.job_loss_rate: cannot read '0.1 run.seed = 3' as a TOML value", 0),
+            0u);
+  // Mixed: file problems first, then the overrides'.
+  EXPECT_EQ(listing(problems("[labour]\njob_loss_rate = 3\n", {"run.seed=-1", "run.replicates=0"})),
+            "s.toml:2:17: labour.job_loss_rate: must be in [0, 1], got 3\n"
+            "--set: run.seed: must be in [0, 9.2e+18], got -1\n"
+            "--set: run.replicates: must be in [1, 100000], got 0\n");
+}
+
+TEST(ScenarioTomlErrors, OverrideFixesTheFile) {
+  const Scenario s = parse_scenario("[labour]\njob_loss_rate = 3\n", "s.toml", {"labour.job_loss_rate=0.5"});
+  EXPECT_DOUBLE_EQ(s.parameters().labour.job_loss_rate, 0.5);
+}
+
+TEST(ScenarioTomlErrors, UnreadableFile) {
+  const std::filesystem::path missing = std::filesystem::temp_directory_path() / "skillsim_no_such_dir" / "x.toml";
+  try {
+    load_scenario(missing);
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(only(e.diagnostics()), missing.string() + ": cannot read the scenario file: No such file or directory");
+  }
+  const auto d = validate_scenario_file(std::filesystem::temp_directory_path());
+  EXPECT_EQ(only(d), std::filesystem::temp_directory_path().string() + ": cannot read the scenario file: Is a directory");
+}
+
+TEST(ScenarioToml, LoadsAndValidatesFiles) {
+  const auto path = std::filesystem::temp_directory_path() / ("skillsim_test_" + std::to_string(::getpid()) + ".toml");
+  {
+    std::ofstream out(path);
+    out << "[labour]\njob_loss_rate = 0.02\n";
+  }
+  EXPECT_TRUE(validate_scenario_file(path).empty());
+  const Scenario s = load_scenario(path, {"labour.job_find_rate=0.2"});
+  EXPECT_DOUBLE_EQ(s.parameters().labour.job_loss_rate, 0.02);
+  EXPECT_DOUBLE_EQ(s.parameters().labour.job_find_rate, 0.2);
+  EXPECT_EQ(s.source_name(), path.string());
+  const auto d = validate_scenario_file(path, {"labour.job_find_rate=2"});
+  EXPECT_EQ(only(d), "--set: labour.job_find_rate: must be in [0, 1], got 2");
+  std::filesystem::remove(path);
+}
+
+} // namespace
+} // namespace skillsim::io
