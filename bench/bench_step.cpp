@@ -43,10 +43,14 @@ int main(int argc, char** argv) {
       return 2;
     }
     const char* v = argv[++i];
-    if (a == "--agents") agents = std::atoll(v);
-    else if (a == "--threads") threads = std::atoi(v);
-    else if (a == "--months") months = std::atoi(v);
-    else if (a == "--scenario") scenario_path = v;
+    if (a == "--agents")
+      agents = std::atoll(v);
+    else if (a == "--threads")
+      threads = std::atoi(v);
+    else if (a == "--months")
+      months = std::atoi(v);
+    else if (a == "--scenario")
+      scenario_path = v;
     else {
       std::fprintf(stderr, "bench_step: unknown option %s\n", a.c_str());
       return 2;

@@ -22,17 +22,17 @@ inline Scenario small_scenario(std::vector<std::string> overrides = {}, double p
                                int months = 12) {
   const Parameters national = io::default_parameters();
   const double ratio = persons / national.population.size;
-  const auto scaled = [&](const char* key, double value) { return std::string(key) + "=" + std::to_string(value * ratio); };
-  std::vector<std::string> all = {"population.size=" + std::to_string(persons),
-                                  "population.scale=" + std::to_string(scale),
-                                  "scenario.months=" + std::to_string(months),
-                                  scaled("entry.school_leavers_per_year", national.entry.school_leavers_per_year),
-                                  scaled("entry.technical_school_graduates_per_year",
-                                         national.entry.technical_school_graduates_per_year),
-                                  scaled("skills.principal_technician_quota_per_year",
-                                         national.skills.principal_technician_quota_per_year),
-                                  scaled("skills.chief_technician_quota_per_year",
-                                         national.skills.chief_technician_quota_per_year)};
+  const auto scaled = [&](const char* key, double value) {
+    return std::string(key) + "=" + std::to_string(value * ratio);
+  };
+  std::vector<std::string> all = {
+      "population.size=" + std::to_string(persons),
+      "population.scale=" + std::to_string(scale),
+      "scenario.months=" + std::to_string(months),
+      scaled("entry.school_leavers_per_year", national.entry.school_leavers_per_year),
+      scaled("entry.technical_school_graduates_per_year", national.entry.technical_school_graduates_per_year),
+      scaled("skills.principal_technician_quota_per_year", national.skills.principal_technician_quota_per_year),
+      scaled("skills.chief_technician_quota_per_year", national.skills.chief_technician_quota_per_year)};
   all.insert(all.end(), overrides.begin(), overrides.end());
   return io::parse_scenario("", "<test>", all);
 }

@@ -91,9 +91,11 @@ TEST(Scenario, MakeValidatesScheduleAndTargets) {
     FAIL() << "expected ScenarioError";
   } catch (const ScenarioError& e) {
     const std::string text = e.what();
-    EXPECT_NE(text.find("schedule[1].date: dates out of order: 2016-03-01 comes after 2016-06-01"), std::string::npos) << text;
+    EXPECT_NE(text.find("schedule[1].date: dates out of order: 2016-03-01 comes after 2016-06-01"), std::string::npos)
+        << text;
     EXPECT_NE(text.find("did you mean 'labour.job_loss_multiplier'?"), std::string::npos) << text;
-    EXPECT_NE(text.find("'population.size' is fixed for the whole run and cannot be scheduled"), std::string::npos) << text;
+    EXPECT_NE(text.find("'population.size' is fixed for the whole run and cannot be scheduled"), std::string::npos)
+        << text;
     EXPECT_NE(text.find("schedule[4].set.labour.job_find_rate: must be in [0, 1], got 3"), std::string::npos) << text;
     EXPECT_NE(text.find("schedule[5].date: date 2018-01-01 is outside the run"), std::string::npos) << text;
     EXPECT_NE(text.find("targets[0].date"), std::string::npos) << text;

@@ -26,15 +26,16 @@ std::int64_t at(const Results& r, const std::string& name, std::size_t rep, std:
 
 std::int64_t workers_at_level(const Results& r, std::size_t rep, std::size_t t, int level) {
   std::int64_t sum = 0;
-  for (int s = 0; s < kStatusCount; ++s) sum += at(r, "workers", rep, t, static_cast<std::size_t>(level * kStatusCount + s));
+  for (int s = 0; s < kStatusCount; ++s)
+    sum += at(r, "workers", rep, t, static_cast<std::size_t>(level * kStatusCount + s));
   return sum;
 }
 
 // |observed - expected| within 4 standard errors of a binomial count.
 void expect_binomial(double observed, double n, double p, const std::string& what) {
   const double se = std::sqrt(n * p * (1 - p));
-  EXPECT_LE(std::abs(observed - n * p), 4 * se + 1e-9) << what << ": observed " << observed << ", expected "
-                                                        << n * p << " +- " << se;
+  EXPECT_LE(std::abs(observed - n * p), 4 * se + 1e-9)
+      << what << ": observed " << observed << ", expected " << n * p << " +- " << se;
 }
 
 } // namespace
@@ -51,8 +52,8 @@ TEST(Simulation, EveryPersonIsCountedOnceAndStocksBalanceFlows) {
       std::int64_t before = 0, after = 0;
       for (int l = 0; l < kLevelCount; ++l) {
         const std::int64_t in_flow = at(r, "entries_by_level", rep, t, l) + at(r, "promotions", rep, t, l);
-        const std::int64_t out_flow = at(r, "exits_by_level", rep, t, l) +
-                                      (l + 1 < kLevelCount ? at(r, "promotions", rep, t, l + 1) : 0);
+        const std::int64_t out_flow =
+            at(r, "exits_by_level", rep, t, l) + (l + 1 < kLevelCount ? at(r, "promotions", rep, t, l + 1) : 0);
         EXPECT_EQ(workers_at_level(r, rep, t, l), workers_at_level(r, rep, t - 1, l) + in_flow - out_flow)
             << "level " << l << " month " << t;
         before += workers_at_level(r, rep, t - 1, l);
@@ -98,7 +99,9 @@ TEST(Simulation, AgentsAreEachInExactlyOneValidState) {
       ASSERT_LT(pop.level[i], kLevelCount);
       ASSERT_LT(pop.group[i], kGroupCount);
       ++live;
-      if (i > 0) ASSERT_LT(pop.id[i - 1], pop.id[i]) << "ids stay unique and ordered";
+      if (i > 0) {
+        ASSERT_LT(pop.id[i - 1], pop.id[i]) << "ids stay unique and ordered";
+      }
     }
     EXPECT_EQ(count_stocks(pop, 1).total(), live);
   }
@@ -135,17 +138,18 @@ TEST(Simulation, SeedContract) {
   const Results two = run_scenario(s, o);
   const auto& w = two.variable("promotions").data;
   const std::size_t half = w.size() / 2;
-  EXPECT_FALSE(std::equal(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(half), w.begin() + static_cast<std::ptrdiff_t>(half)));
+  EXPECT_FALSE(std::equal(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(half),
+                          w.begin() + static_cast<std::ptrdiff_t>(half)));
 }
 
 TEST(Simulation, ConstantJobLossHazardIsGeometric) {
   // Everybody employed, one constant hazard: employed(m) ~ Binomial(N, (1-p)^m), and each
   // month's losses ~ Binomial(employed(m-1), p).
   constexpr double p = 0.03;
-  const Scenario s = test::small_scenario(everything_off() + std::vector<std::string>{
-                                              "population.status_shares=[0, 1, 0, 0, 0, 0]",
-                                              "labour.job_loss_rate=" + std::to_string(p)},
-                                          100000, 1, 24);
+  const Scenario s =
+      test::small_scenario(everything_off() + std::vector<std::string>{"population.status_shares=[0, 1, 0, 0, 0, 0]",
+                                                                       "labour.job_loss_rate=" + std::to_string(p)},
+                           100000, 1, 24);
   RunOptions o;
   o.seed = 3;
   const Results r = run_scenario(s, o);
@@ -158,7 +162,8 @@ TEST(Simulation, ConstantJobLossHazardIsGeometric) {
   for (std::size_t t : {1u, 6u, 12u, 24u})
     expect_binomial(employed(t), n, std::pow(1 - p, static_cast<double>(t)), "employed at month " + std::to_string(t));
   for (std::size_t t = 1; t <= 24; ++t) {
-    expect_binomial(static_cast<double>(at(r, "job_losses", 0, t)), employed(t - 1), p, "losses month " + std::to_string(t));
+    expect_binomial(static_cast<double>(at(r, "job_losses", 0, t)), employed(t - 1), p,
+                    "losses month " + std::to_string(t));
     EXPECT_EQ(employed(t), employed(t - 1) - static_cast<double>(at(r, "job_losses", 0, t)));
   }
 }
@@ -183,19 +188,19 @@ TEST(Simulation, AssessmentPassesAreBinomialAndRespectTheWait) {
   std::string rate_text = "[";
   for (int l = 0; l < kLevelCount; ++l) rate_text += (l ? ", " : "") + std::to_string(rates[l]);
   rate_text += "]";
-  const Scenario s = test::small_scenario(everything_off() + std::vector<std::string>{
-                                              "population.status_shares=[0, 1, 0, 0, 0, 0]",
-                                              "skills.assessment_rate=" + rate_text,
-                                              "skills.pass_probability=[1, 1, 1, 1, " + std::to_string(pass) +
-                                                  ", 1, 1, 1, 1]"},
-                                          200000, 1, 6);
+  const Scenario s = test::small_scenario(
+      everything_off() +
+          std::vector<std::string>{"population.status_shares=[0, 1, 0, 0, 0, 0]", "skills.assessment_rate=" + rate_text,
+                                   "skills.pass_probability=[1, 1, 1, 1, " + std::to_string(pass) + ", 1, 1, 1, 1]"},
+      200000, 1, 6);
   const auto min_months = static_cast<std::uint16_t>(s.parameters().skills.min_months[static_cast<int>(Level::Senior)]);
   ReplicateState state(s, 21, 0);
   for (int m = 0; m < 6; ++m) {
     const Population before = state.population();
     std::int64_t eligible = 0;
     for (std::size_t i = 0; i < before.size(); ++i)
-      eligible += before.level[i] == static_cast<std::uint8_t>(Level::Intermediate) && before.months_at_level[i] >= min_months;
+      eligible +=
+          before.level[i] == static_cast<std::uint8_t>(Level::Intermediate) && before.months_at_level[i] >= min_months;
     state.step();
     const Population& after = state.population();
     ASSERT_EQ(after.size(), before.size()); // nothing enters or leaves here
@@ -212,13 +217,14 @@ TEST(Simulation, AssessmentPassesAreBinomialAndRespectTheWait) {
       ASSERT_EQ(after.months_at_level[i], 0);
     }
     EXPECT_EQ(promoted, state.last_flows().promotions[static_cast<int>(Level::Senior)]);
-    expect_binomial(static_cast<double>(promoted), static_cast<double>(eligible), rate * pass, "month " + std::to_string(m));
+    expect_binomial(static_cast<double>(promoted), static_cast<double>(eligible), rate * pass,
+                    "month " + std::to_string(m));
   }
 }
 
 TEST(Simulation, NobodyWorksPastTheRetirementAge) {
-  const Scenario s = test::small_scenario({"demography.retirement_age_male=58", "demography.retirement_age_female=52"},
-                                          50000, 1, 24);
+  const Scenario s =
+      test::small_scenario({"demography.retirement_age_male=58", "demography.retirement_age_female=52"}, 50000, 1, 24);
   ReplicateState state(s, 4, 0);
   std::int64_t retirements = 0;
   for (int m = 0; m < 24; ++m) {
@@ -240,12 +246,12 @@ TEST(Simulation, NobodyWorksPastTheRetirementAge) {
 
 TEST(Simulation, AppointmentsFillTheQuotaAndNeverExceedIt) {
   // 1,200 特级技师 a year = 100 a month; with many eligible 高级技师, exactly 100 each month.
-  const Scenario s = test::small_scenario(everything_off() + std::vector<std::string>{
-                                              "population.status_shares=[0, 1, 0, 0, 0, 0]",
-                                              "population.level_shares=[0.5, 0, 0.2, 0.1, 0.1, 0.05, 0.05, 0, 0]",
-                                              "skills.principal_technician_quota_per_year=1200",
-                                              "skills.chief_technician_quota_per_year=60"},
-                                          100000, 1, 12);
+  const Scenario s = test::small_scenario(
+      everything_off() + std::vector<std::string>{"population.status_shares=[0, 1, 0, 0, 0, 0]",
+                                                  "population.level_shares=[0.5, 0, 0.2, 0.1, 0.1, 0.05, 0.05, 0, 0]",
+                                                  "skills.principal_technician_quota_per_year=1200",
+                                                  "skills.chief_technician_quota_per_year=60"},
+      100000, 1, 12);
   const Results r = run_scenario(s, RunOptions{});
   const auto principal = static_cast<std::size_t>(Level::PrincipalTechnician);
   const auto chief = static_cast<std::size_t>(Level::ChiefTechnician);

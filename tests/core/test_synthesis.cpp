@@ -26,7 +26,9 @@ TEST(Synthesis, FittedTableMatchesEveryMargin) {
             level[l] += x;
             group[g] += x;
             status[t] += x;
-            if (p.population.level_by_age_prior(a, l) == 0) EXPECT_EQ(x, 0.0) << "prior zero kept";
+            if (p.population.level_by_age_prior(a, l) == 0) {
+              EXPECT_EQ(x, 0.0) << "prior zero kept";
+            }
           }
   for (int l = 0; l < kLevelCount; ++l) EXPECT_NEAR(level[l], p.population.level_shares[l], 1e-9);
   for (int g = 0; g < kGroupCount; ++g) EXPECT_NEAR(group[g], p.population.group_shares[g], 1e-9);
@@ -58,11 +60,13 @@ TEST(Synthesis, PopulationHasExactSizeAndConsistentAttributes) {
     ASSERT_LT(age, (kMaxInitialAge + 1) * 12);
     // The pool ends at the retirement age: nobody starts above it.
     ASSERT_LT(age, (pop.sex[i] == 0 ? p.demography.retirement_age_male : p.demography.retirement_age_female) * 12);
-    ASSERT_LE(pop.months_at_level[i], std::min<int>(static_cast<int>(p.population.max_months_at_level), age - kMinAge * 12));
+    ASSERT_LE(pop.months_at_level[i],
+              std::min<int>(static_cast<int>(p.population.max_months_at_level), age - kMinAge * 12));
     ASSERT_LT(pop.level[i], kLevelCount);
     ASSERT_NE(pop.status[i], static_cast<std::uint8_t>(Status::Retired));
     // The prior's zeros hold for every agent: nobody is a 技师 at 18.
-    const int band = std::upper_bound(kAgeBandEdges.begin(), kAgeBandEdges.end(), age / 12) - kAgeBandEdges.begin() - 1;
+    const auto band = static_cast<int>(std::upper_bound(kAgeBandEdges.begin(), kAgeBandEdges.end(), age / 12) -
+                                       kAgeBandEdges.begin() - 1);
     ASSERT_GT(p.population.level_by_age_prior(band, pop.level[i]), 0.0) << "age " << age / 12;
   }
 }
@@ -79,8 +83,9 @@ TEST(Synthesis, JinchengStartsAtThePlansStocks) {
     }
   const auto scale = s.parameters().population.scale;
   // Integerisation makes each level total exact to one agent.
-  EXPECT_NEAR(static_cast<double>(skilled * scale), 284000, 5.0 * scale);
-  EXPECT_NEAR(static_cast<double>(high * scale), 67000, 3.0 * scale);
+  const auto persons_per_agent = static_cast<double>(scale);
+  EXPECT_NEAR(static_cast<double>(skilled * scale), 284000, 5.0 * persons_per_agent);
+  EXPECT_NEAR(static_cast<double>(high * scale), 67000, 3.0 * persons_per_agent);
 }
 
 TEST(Synthesis, CellCountsNeedNoRandomness) {

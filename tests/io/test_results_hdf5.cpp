@@ -26,8 +26,7 @@ class ResultsFileTest : public ::testing::Test {
 protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("skillsim_results_hdf5_" + std::to_string(::getpid()) + "_" + info->name());
+    dir_ = fs::temp_directory_path() / ("skillsim_results_hdf5_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -57,10 +56,13 @@ Results sample_results() {
   r.metadata.command_line = "skillsim run scenarios/baseline.toml -o out.h5 --seed 20240601";
 
   Dimension replicate{"replicate", {0, 1, 2}, {}, {}, {}};
-  Dimension time{"time", {19723, 19754, 19783, 19814}, {}, {},
+  Dimension time{"time",
+                 {19723, 19754, 19783, 19814},
+                 {},
+                 {},
                  {{"units", "days since 1970-01-01"}, {"calendar", "proleptic_gregorian"}, {"long_name", "time"}}};
-  Dimension level{"level", {}, {"none", "secondary", "tertiary"}, {"无", "中等职业", "高等职业"},
-                  {{"long_name", "skill level"}}};
+  Dimension level{
+      "level", {}, {"none", "secondary", "tertiary"}, {"无", "中等职业", "高等职业"}, {{"long_name", "skill level"}}};
   Dimension age{"age", {15, 16, 17, 18, 19}, {}, {}, {}};
   r.dimensions = {replicate, time, level, age};
 
@@ -111,7 +113,8 @@ void expect_equal(const Results& a, const Results& b) {
 }
 
 /// Runs `action`, expects a ResultsFileError, and returns its message.
-template <class Action> std::string error_message(Action action) {
+template <class Action>
+std::string error_message(Action action) {
   try {
     action();
   } catch (const ResultsFileError& error) {
@@ -200,8 +203,7 @@ TEST_F(ResultsFileTest, WritesNetcdfLayout) {
 TEST_F(ResultsFileTest, RefusesToOverwriteWithoutFlag) {
   const fs::path path = dir_ / "out.h5";
   { std::ofstream(path) << "precious"; }
-  const std::string message =
-      error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
+  const std::string message = error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
   EXPECT_TRUE(contains(message, path.string())) << message;
   EXPECT_TRUE(contains(message, "exists; use --force to overwrite")) << message;
   std::ifstream in(path);
@@ -242,8 +244,7 @@ TEST_F(ResultsFileTest, InvalidResultsLeaveNoFile) {
 
 TEST_F(ResultsFileTest, MissingDirectory) {
   const fs::path path = dir_ / "no" / "such" / "out.h5";
-  const std::string message =
-      error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
+  const std::string message = error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
   EXPECT_TRUE(contains(message, path.string())) << message;
   EXPECT_TRUE(contains(message, "does not exist")) << message;
 }
@@ -251,8 +252,7 @@ TEST_F(ResultsFileTest, MissingDirectory) {
 TEST_F(ResultsFileTest, ParentIsAFile) {
   { std::ofstream(dir_ / "file") << "x"; }
   const fs::path path = dir_ / "file" / "out.h5";
-  const std::string message =
-      error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
+  const std::string message = error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
   EXPECT_TRUE(contains(message, path.string())) << message;
   EXPECT_TRUE(contains(message, "is not a directory")) << message;
 }
@@ -263,8 +263,7 @@ TEST_F(ResultsFileTest, UnwritableDirectory) {
   fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
   if (::access(locked.c_str(), W_OK) == 0) GTEST_SKIP() << "running with privileges that ignore permissions";
   const fs::path path = locked / "out.h5";
-  const std::string message =
-      error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
+  const std::string message = error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
   EXPECT_TRUE(contains(message, path.string())) << message;
   EXPECT_TRUE(contains(message, "Permission denied")) << message;
   fs::permissions(locked, fs::perms::owner_all);

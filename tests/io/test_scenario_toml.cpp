@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -66,10 +65,14 @@ TEST(ScenarioToml, DefaultsAreCompleteAndValid) {
   while (std::getline(lines, line)) {
     const auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;
-    std::smatch header;
-    if (std::regex_match(line, header, std::regex(R"(\[([a-z_]+)\]\s*(#.*)?)"))) {
-      section = header[1];
-      continue;
+    // A section header "[name]" (rows of a multi-line array also start with '[').
+    if (line[first] == '[') {
+      const auto close = line.find(']', first);
+      const std::string name = line.substr(first + 1, close == std::string::npos ? 0 : close - first - 1);
+      if (!name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos) {
+        section = name;
+        continue;
+      }
     }
     const auto eq = line.find('=');
     if (eq == std::string::npos) continue;
@@ -191,16 +194,16 @@ value = 5.5e7
 
 TEST(ScenarioToml, OverridesApplyAfterTheFile) {
   const std::string text = std::string(kTwoYears) + "[labour]\njob_loss_rate = 0.05\n";
-  const Scenario s = parse_scenario(text, "s.toml",
-                                    {"labour.job_loss_rate=0.02", "scenario.start = 2021-01-01",
-                                     "skills.pass_probability=[1,1,0.9,0.8,0.7,0.6,0.5,1,1]",
-                                     "scenario.name=\"quoted name\"", "scenario.description=bare words here",
-                                     "population.regions=[\"a\", \"b\"]", "population.region_shares=[0.5, 0.5]",
-                                     "run.seed=42", "labour.job_loss_rate=0.03"});
+  const Scenario s =
+      parse_scenario(text, "s.toml",
+                     {"labour.job_loss_rate=0.02", "scenario.start = 2021-01-01",
+                      "skills.pass_probability=[1,1,0.9,0.8,0.7,0.6,0.5,1,1]", "scenario.name=\"quoted name\"",
+                      "scenario.description=bare words here", "population.regions=[\"a\", \"b\"]",
+                      "population.region_shares=[0.5, 0.5]", "run.seed=42", "labour.job_loss_rate=0.03"});
   const Parameters& p = s.parameters();
   EXPECT_DOUBLE_EQ(p.labour.job_loss_rate, 0.03); // the last override wins
   EXPECT_EQ(p.scenario.start, month(2021, 1));
-  EXPECT_EQ(p.scenario.months, 24);               // from the file
+  EXPECT_EQ(p.scenario.months, 24); // from the file
   EXPECT_DOUBLE_EQ(p.skills.pass_probability[6], 0.5);
   EXPECT_EQ(p.scenario.name, "quoted name");
   EXPECT_EQ(p.scenario.description, "bare words here");
@@ -232,6 +235,27 @@ TEST(ScenarioTomlErrors, InvalidTomlReportsTheLine) {
   EXPECT_EQ(d[0].message.rfind("invalid TOML: ", 0), 0u) << d[0].message;
 }
 
+TEST(ScenarioTomlErrors, MalformedBytesAreParseErrors) {
+  // Inputs the fuzzer found to reach assertions or undefined behaviour inside toml++ 3.3.
+  const std::string inputs[] = {
+      "[&",
+      std::string("[\x01scenario]\n", 12),
+      "[scenario]\nname = \"x\"\xE3\x80\x82\n", // a CJK full stop after a value
+      "region_shares = [0.4, 0.\xCF\xA2\n",
+      std::string("a = 1\0", 6),
+      "a = \"\xFF\"\n",
+  };
+  for (const auto& input : inputs) {
+    const auto d = problems(input);
+    ASSERT_EQ(d.size(), 1u) << listing(d);
+    EXPECT_EQ(d[0].message.rfind("invalid TOML: ", 0), 0u) << d[0].message;
+    EXPECT_GT(d[0].line, 0);
+  }
+  // U+00A7 after a line-ending backslash in a multi-line string (marzer/tomlplusplus#190) is valid.
+  const Scenario s = parse_scenario("[scenario]\ndescription = \"\"\"\\\n\xC2\xA7\"\"\"\n", "s.toml");
+  EXPECT_EQ(s.parameters().scenario.description, "\xC2\xA7");
+}
+
 TEST(ScenarioTomlErrors, UnknownKeySuggestsTheRightOne) {
   EXPECT_EQ(only(problems("[labour]\njob_loss_rat = 0.1\n")),
             "s.toml:2:1: labour.job_loss_rat: no parameter named 'labour.job_loss_rat'; "
@@ -250,9 +274,13 @@ TEST(ScenarioTomlErrors, UnknownSection) {
             "s.toml:1:2: labor: unknown section [labor]; did you mean [labour]?");
   EXPECT_EQ(only(problems("[[target]]\nseries = \"skilled_workers\"\n")),
             "s.toml:1:3: target: unknown key 'target'; did you mean [[targets]]?");
+  EXPECT_EQ(only(problems("[schedule]\ndate = 2016-02-01\n")),
+            "s.toml:1:1: schedule: expected [[schedule]] entries (an array of tables), got table");
+  EXPECT_EQ(only(problems("\"labour.job_loss_rate\" = 0.1\n")),
+            "s.toml:1:1: labour.job_loss_rate: a quoted dotted key names no parameter; write labour.job_loss_rate "
+            "without quotes, or job_loss_rate under [labour]");
   const auto far = only(problems("[economy]\ngdp = 1\n"));
-  EXPECT_NE(far.find("unknown section [economy]; the sections are [scenario], [run], [population]"),
-            std::string::npos)
+  EXPECT_NE(far.find("unknown section [economy]; the sections are [scenario], [run], [population]"), std::string::npos)
       << far;
 }
 
@@ -273,6 +301,8 @@ TEST(ScenarioTomlErrors, WrongType) {
 TEST(ScenarioTomlErrors, IntegerGivenFloat) {
   EXPECT_EQ(only(problems("[scenario]\nmonths = 1.5\n")),
             "s.toml:2:10: scenario.months: expected integer, got floating-point 1.5");
+  EXPECT_EQ(only(problems("[population]\nscale = 1e3\n")),
+            "s.toml:2:9: population.scale: expected integer, got floating-point 1000.0");
 }
 
 TEST(ScenarioTomlErrors, ProbabilityOutsideZeroOne) {
@@ -304,7 +334,9 @@ TEST(ScenarioTomlErrors, ValueFromTheDefaultsPointsAtTheDefaults) {
   EXPECT_EQ(d[0].file, "<defaults>");
   EXPECT_GT(d[0].line, 0);
   EXPECT_EQ(d[0].key, "population.region_shares");
-  EXPECT_NE(d[0].message.find("expected 2 values, one per region"), std::string::npos);
+  EXPECT_EQ(d[0].message,
+            "expected 2 values, one per region (as listed in population.regions), got 1 (the default value; set "
+            "population.region_shares to change it)");
 }
 
 TEST(ScenarioTomlErrors, SharesNotSummingToOne) {
@@ -320,6 +352,10 @@ TEST(ScenarioTomlErrors, DateNotFirstOfMonth) {
   EXPECT_EQ(only(problems("[scenario]\nstart = \"2020-01-01\"\n")),
             "s.toml:2:9: scenario.start: expected a date such as 2020-01-01, got string \"2020-01-01\" (write "
             "dates without quotes)");
+  // A rejected start leaves the run unknown: schedule dates are not judged against the default run.
+  EXPECT_EQ(only(problems("[scenario]\nstart = 2020-01-15\n[[schedule]]\ndate = 2020-06-01\n"
+                          "set = { \"labour.job_loss_multiplier\" = 2 }\n")),
+            "s.toml:2:9: scenario.start: dates must be the first day of a month, got 2020-01-15");
 }
 
 TEST(ScenarioTomlErrors, ScheduleDatesOutOfOrder) {
@@ -458,16 +494,15 @@ date = 2020-06-01
 value = 1
 )";
   const auto d = problems(text);
-  EXPECT_EQ(listing(d),
-            "s.toml:2:10: scenario.months: expected integer, got floating-point 2.5\n"
-            "s.toml:3:9: scenario.start: dates must be the first day of a month, got 2020-01-10\n"
-            "s.toml:6:17: labour.job_loss_rate: must be in [0, 1], got -0.1\n"
-            "s.toml:7:1: labour.job_find_rat: no parameter named 'labour.job_find_rat'; did you mean "
-            "'labour.job_find_rate'?\n"
-            "s.toml:10:16: population.group_shares: shares must sum to 1, they sum to 1.5\n"
-            "s.toml:12:2: labor: unknown section [labor]; did you mean [labour]?\n"
-            "s.toml:16:10: targets[0].series: unknown series 'everyone' (series: skilled_workers, "
-            "high_skilled_workers)\n");
+  EXPECT_EQ(listing(d), "s.toml:2:10: scenario.months: expected integer, got floating-point 2.5\n"
+                        "s.toml:3:9: scenario.start: dates must be the first day of a month, got 2020-01-10\n"
+                        "s.toml:6:17: labour.job_loss_rate: must be in [0, 1], got -0.1\n"
+                        "s.toml:7:1: labour.job_find_rat: no parameter named 'labour.job_find_rat'; did you mean "
+                        "'labour.job_find_rate'?\n"
+                        "s.toml:10:16: population.group_shares: shares must sum to 1, they sum to 1.5\n"
+                        "s.toml:12:2: labor: unknown section [labor]; did you mean [labour]?\n"
+                        "s.toml:16:10: targets[0].series: unknown series 'everyone' (series: skilled_workers, "
+                        "high_skilled_workers)\n");
   // The exception's message lists them all too.
   try {
     parse_scenario(text, "s.toml");
@@ -480,6 +515,19 @@ value = 1
 TEST(ScenarioTomlErrors, CrossFieldRule) {
   EXPECT_EQ(only(problems("[entry]\nentry_age_min = 20\nentry_age_max = 18\n")),
             "s.toml:3:17: entry.entry_age_max: must be greater than entry.entry_age_min (20)");
+}
+
+TEST(ScenarioTomlErrors, ProblemsFoundByScenarioMakeAreLocatedToo) {
+  // Scenario::make also fits the population margins. With everybody aged 16-19, levels that
+  // the (default) level-by-age prior forbids at that age cannot be matched.
+  const auto d = problems("[population]\nage_shares_male = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n"
+                          "age_shares_female = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n");
+  ASSERT_FALSE(d.empty());
+  for (const auto& x : d) {
+    EXPECT_EQ(x.file, "<defaults>") << listing(d);
+    EXPECT_GT(x.line, 0) << listing(d);
+    EXPECT_EQ(x.key, "population.level_by_age_prior");
+  }
 }
 
 TEST(ScenarioTomlErrors, BadOverrides) {
@@ -495,12 +543,15 @@ TEST(ScenarioTomlErrors, BadOverrides) {
   EXPECT_EQ(only(problems("", {"labour.job_loss_rate=2"})), "--set: labour.job_loss_rate: must be in [0, 1], got 2");
   EXPECT_EQ(only(problems("", {"scenario.months=1.5"})),
             "--set: scenario.months: expected integer, got floating-point 1.5");
-  EXPECT_EQ(only(problems("", {"skills.pass_probability=[1, 1]"})).rfind(
-                "--set: skills.pass_probability: expected 9 values, one per level", 0),
+  EXPECT_EQ(only(problems("", {"skills.pass_probability=[1, 1]"}))
+                .rfind("--set: skills.pass_probability: expected 9 values, one per level", 0),
             0u);
-  EXPECT_EQ(only(problems("", {"labour.job_loss_rate=0.1\nrun.seed = 3"})).rfind(
-                "--set: labour.job_loss_rate: cannot read '0.1 run.seed = 3' as a TOML value", 0),
+  EXPECT_EQ(only(problems("", {"labour.job_loss_rate=0.1\nrun.seed = 3"}))
+                .rfind("--set: labour.job_loss_rate: cannot read '0.1 run.seed = 3' as a TOML value", 0),
             0u);
+  // A count far out of range (it once overflowed the month arithmetic of the schedule check).
+  EXPECT_EQ(only(problems("", {"scenario.months=2147483647"})),
+            "--set: scenario.months: must be in [1, 1200], got 2.14748e+09");
   // Mixed: file problems first, then the overrides'.
   EXPECT_EQ(listing(problems("[labour]\njob_loss_rate = 3\n", {"run.seed=-1", "run.replicates=0"})),
             "s.toml:2:17: labour.job_loss_rate: must be in [0, 1], got 3\n"
@@ -522,7 +573,8 @@ TEST(ScenarioTomlErrors, UnreadableFile) {
     EXPECT_EQ(only(e.diagnostics()), missing.string() + ": cannot read the scenario file: No such file or directory");
   }
   const auto d = validate_scenario_file(std::filesystem::temp_directory_path());
-  EXPECT_EQ(only(d), std::filesystem::temp_directory_path().string() + ": cannot read the scenario file: Is a directory");
+  EXPECT_EQ(only(d),
+            std::filesystem::temp_directory_path().string() + ": cannot read the scenario file: Is a directory");
 }
 
 TEST(ScenarioToml, LoadsAndValidatesFiles) {

@@ -81,8 +81,7 @@ std::int64_t parse_integer(const std::string& option, const std::string& text, s
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || text.empty())
-    throw UsageError{option + " expects an integer, got '" + text + "'"};
+  if (used != text.size() || text.empty()) throw UsageError{option + " expects an integer, got '" + text + "'"};
   if (value < min) throw UsageError{option + " must be at least " + std::to_string(min) + ", got " + text};
   return value;
 }
@@ -139,7 +138,8 @@ std::string utc_now() {
 
 int command_run(const std::vector<std::string>& args, const std::string& command_line) {
   const Options o = parse_options(args, true);
-  if (o.positional.size() > 1) throw UsageError{"run takes at most one scenario, got " + std::to_string(o.positional.size())};
+  if (o.positional.size() > 1)
+    throw UsageError{"run takes at most one scenario, got " + std::to_string(o.positional.size())};
   const fs::path path = resolve_scenario(o.positional.empty() ? "jincheng_2020_2021" : o.positional[0]);
   const Scenario scenario = io::load_scenario(path, o.overrides);
   const Parameters& p = scenario.parameters();
@@ -147,7 +147,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   const fs::path output = o.output ? fs::path(*o.output) : fs::path(p.scenario.name + ".h5");
   // Refuse early, before spending the run, if the file exists (write_results checks again).
   if (fs::exists(output) && !o.force) {
-    std::cerr << "skillsim: " << output.string() << " exists; use --force to overwrite it or -o to choose another file\n";
+    std::cerr << "skillsim: " << output.string()
+              << " exists; use --force to overwrite it or -o to choose another file\n";
     return kExitFailure;
   }
 
@@ -187,8 +188,8 @@ int command_validate(const std::vector<std::string>& args) {
     return kExitOk;
   }
   for (const auto& d : diagnostics) std::cerr << d.to_string() << "\n";
-  std::cerr << diagnostics.size() << (diagnostics.size() == 1 ? " problem" : " problems") << " in "
-            << path.string() << "\n";
+  std::cerr << diagnostics.size() << (diagnostics.size() == 1 ? " problem" : " problems") << " in " << path.string()
+            << "\n";
   return kExitUsage;
 }
 

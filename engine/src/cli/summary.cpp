@@ -57,16 +57,16 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   const std::size_t replicates = results.dimension("replicate").size();
   const Month start = scenario.start();
   std::string out;
-  out += "Scenario " + scenario.parameters().scenario.name + " (" + scenario.source_name() + "): " +
-         std::to_string(scenario.parameters().scenario.months) + " months from " + date_text(start) + ", " +
+  out += "Scenario " + scenario.parameters().scenario.name + " (" + scenario.source_name() +
+         "): " + std::to_string(scenario.parameters().scenario.months) + " months from " + date_text(start) + ", " +
          std::to_string(replicates) + (replicates == 1 ? " replicate" : " replicates") + ", seed " +
          std::to_string(results.metadata.seed) + "\n\n";
 
   const std::string end_label = date_text(scenario.end());
   out += pad("", 32, false) + pad(date_text(start), 12, true) + pad(end_label, 12, true) + pad("change", 12, true) +
          "   range at end\n";
-  const std::pair<const char*, const char*> rows[] = {
-      {"skilled_workers", "skilled workers (初级工+)"}, {"high_skilled_workers", "high-skilled (高级工+)"}};
+  const std::pair<const char*, const char*> rows[] = {{"skilled_workers", "skilled workers (初级工+)"},
+                                                      {"high_skilled_workers", "high-skilled (高级工+)"}};
   for (const auto& [name, label] : rows) {
     const Spread first = spread(results, name, 0), last = spread(results, name, times - 1);
     const std::int64_t change = last.median - first.median;
@@ -87,10 +87,10 @@ std::string summarize(const Results& results, const Scenario& scenario) {
         if (static_cast<double>(v.data[rep * times + t]) >= target.value) ++met;
       const Spread attained = spread(results, name, t);
       const auto target_value = static_cast<std::int64_t>(target.value);
-      out += "  " + pad(target.label, 40, false) + " target " + pad(thousands(target_value), 10, true) +
-             "  attained " + pad(thousands(attained.median), 10, true) + " (" +
-             (attained.median >= target_value ? "+" : "") + thousands(attained.median - target_value) + ")  met in " +
-             std::to_string(met) + "/" + std::to_string(replicates) + "\n";
+      out += "  " + pad(target.label, 40, false) + " target " + pad(thousands(target_value), 10, true) + "  attained " +
+             pad(thousands(attained.median), 10, true) + " (" + (attained.median >= target_value ? "+" : "") +
+             thousands(attained.median - target_value) + ")  met in " + std::to_string(met) + "/" +
+             std::to_string(replicates) + "\n";
     }
   }
   return out;

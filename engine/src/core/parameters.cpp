@@ -16,42 +16,42 @@ constexpr double kInf = 1e300;
 // The registry. Order is documentation order. Keys are "section.name".
 const ParameterSpec kSpecs[] = {
     // scenario
-    {"scenario.name", ValueKind::String, "", "Short identifier of the scenario.", -kInf, kInf, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(scenario.name)},
-    {"scenario.description", ValueKind::String, "", "Free text describing the scenario.", -kInf, kInf,
-     Dim::None, Dim::None, false, false, SKILLSIM_BIND(scenario.description)},
-    {"scenario.start", ValueKind::Month, "date (first of a month)", "First month simulated.", -kInf, kInf,
-     Dim::None, Dim::None, false, false, SKILLSIM_BIND(scenario.start)},
-    {"scenario.months", ValueKind::Integer, "months", "Number of months simulated.", 1, 1200, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(scenario.months)},
+    {"scenario.name", ValueKind::String, "", "Short identifier of the scenario.", -kInf, kInf, Dim::None, Dim::None,
+     false, false, SKILLSIM_BIND(scenario.name)},
+    {"scenario.description", ValueKind::String, "", "Free text describing the scenario.", -kInf, kInf, Dim::None,
+     Dim::None, false, false, SKILLSIM_BIND(scenario.description)},
+    {"scenario.start", ValueKind::Month, "date (first of a month)", "First month simulated.", -kInf, kInf, Dim::None,
+     Dim::None, false, false, SKILLSIM_BIND(scenario.start)},
+    {"scenario.months", ValueKind::Integer, "months", "Number of months simulated.", 1, 1200, Dim::None, Dim::None,
+     false, false, SKILLSIM_BIND(scenario.months)},
     // run
-    {"run.seed", ValueKind::Integer, "", "Base seed of every random stream.", 0, 9.2e18, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(run.seed)},
-    {"run.replicates", ValueKind::Integer, "", "Number of replicates (independent runs).", 1, 100000,
-     Dim::None, Dim::None, false, false, SKILLSIM_BIND(run.replicates)},
+    {"run.seed", ValueKind::Integer, "", "Base seed of every random stream.", 0, 9.2e18, Dim::None, Dim::None, false,
+     false, SKILLSIM_BIND(run.seed)},
+    {"run.replicates", ValueKind::Integer, "", "Number of replicates (independent runs).", 1, 100000, Dim::None,
+     Dim::None, false, false, SKILLSIM_BIND(run.replicates)},
     // population
-    {"population.size", ValueKind::Real, "persons", "Persons aged 16-64 at the start (the working-age pool).",
-     0, 2e9, Dim::None, Dim::None, false, false, SKILLSIM_BIND(population.size)},
+    {"population.size", ValueKind::Real, "persons", "Persons aged 16-64 at the start (the working-age pool).", 0, 2e9,
+     Dim::None, Dim::None, false, false, SKILLSIM_BIND(population.size)},
     {"population.scale", ValueKind::Integer, "persons per agent",
-     "Persons one agent stands for (a whole number, so results in persons stay exact).", 1, 1e9, Dim::None, Dim::None, false,
-     false, SKILLSIM_BIND(population.scale)},
-    {"population.regions", ValueKind::StringList, "", "Names of the regions.", -kInf, kInf, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(population.regions)},
-    {"population.region_shares", ValueKind::RealVector, "share", "Share of the population in each region.",
-     0, 1, Dim::Region, Dim::None, true, false, SKILLSIM_BIND(population.region_shares)},
+     "Persons one agent stands for (a whole number, so results in persons stay exact).", 1, 1e9, Dim::None, Dim::None,
+     false, false, SKILLSIM_BIND(population.scale)},
+    {"population.regions", ValueKind::StringList, "", "Names of the regions.", -kInf, kInf, Dim::None, Dim::None, false,
+     false, SKILLSIM_BIND(population.regions)},
+    {"population.region_shares", ValueKind::RealVector, "share", "Share of the population in each region.", 0, 1,
+     Dim::Region, Dim::None, true, false, SKILLSIM_BIND(population.region_shares)},
     {"population.age_shares_male", ValueKind::RealVector, "relative weight",
-     "Men by initial age band (16-19 ... 60-64); normalised together with the women's weights.", 0, kInf,
-     Dim::AgeBand, Dim::None, false, false, SKILLSIM_BIND(population.age_shares_male)},
+     "Men by initial age band (16-19 ... 60-64); normalised together with the women's weights.", 0, kInf, Dim::AgeBand,
+     Dim::None, false, false, SKILLSIM_BIND(population.age_shares_male)},
     {"population.age_shares_female", ValueKind::RealVector, "relative weight",
      "Women by initial age band (16-19 ... 60-64).", 0, kInf, Dim::AgeBand, Dim::None, false, false,
      SKILLSIM_BIND(population.age_shares_female)},
-    {"population.group_shares", ValueKind::RealVector, "share", "Share of the population in each policy group.",
-     0, 1, Dim::Group, Dim::None, true, false, SKILLSIM_BIND(population.group_shares)},
-    {"population.level_shares", ValueKind::RealVector, "share", "Share of the population at each skill level.",
-     0, 1, Dim::Level, Dim::None, true, false, SKILLSIM_BIND(population.level_shares)},
+    {"population.group_shares", ValueKind::RealVector, "share", "Share of the population in each policy group.", 0, 1,
+     Dim::Group, Dim::None, true, false, SKILLSIM_BIND(population.group_shares)},
+    {"population.level_shares", ValueKind::RealVector, "share", "Share of the population at each skill level.", 0, 1,
+     Dim::Level, Dim::None, true, false, SKILLSIM_BIND(population.level_shares)},
     {"population.status_shares", ValueKind::RealVector, "share",
-     "Share of the population in each employment status at the start.", 0, 1, Dim::Status, Dim::None, true,
-     false, SKILLSIM_BIND(population.status_shares)},
+     "Share of the population in each employment status at the start.", 0, 1, Dim::Status, Dim::None, true, false,
+     SKILLSIM_BIND(population.status_shares)},
     {"population.sector_shares", ValueKind::RealVector, "share", "Share of the population in each sector.", 0, 1,
      Dim::Sector, Dim::None, true, false, SKILLSIM_BIND(population.sector_shares)},
     {"population.level_by_age_prior", ValueKind::RealMatrix, "relative weight",
@@ -59,69 +59,70 @@ const ParameterSpec kSpecs[] = {
      "while matching the marginal shares; a 0 forbids a combination.",
      0, kInf, Dim::AgeBand, Dim::Level, false, false, SKILLSIM_BIND(population.level_by_age_prior)},
     {"population.insured_share", ValueKind::RealVector, "share",
-     "Share of each group with unemployment insurance (contributes while employed).", 0, 1, Dim::Group,
-     Dim::None, false, false, SKILLSIM_BIND(population.insured_share)},
+     "Share of each group with unemployment insurance (contributes while employed).", 0, 1, Dim::Group, Dim::None,
+     false, false, SKILLSIM_BIND(population.insured_share)},
     {"population.max_months_at_level", ValueKind::Integer, "months",
-     "Upper bound of the months at the current level drawn for the initial population.", 0, 600, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(population.max_months_at_level)},
+     "Upper bound of the months at the current level drawn for the initial population.", 0, 600, Dim::None, Dim::None,
+     false, false, SKILLSIM_BIND(population.max_months_at_level)},
     // demography
     {"demography.mortality_annual", ValueKind::RealVector, "probability per year",
-     "Probability of dying within a year, by age band 15-19, 20-24, ..., 95-99, 100+.", 0, 1,
-     Dim::MortalityBand, Dim::None, false, true, SKILLSIM_BIND(demography.mortality_annual)},
+     "Probability of dying within a year, by age band 15-19, 20-24, ..., 95-99, 100+.", 0, 1, Dim::MortalityBand,
+     Dim::None, false, true, SKILLSIM_BIND(demography.mortality_annual)},
     {"demography.retirement_age_male", ValueKind::Real, "years", "Age at which men retire.", 40, 80, Dim::None,
      Dim::None, false, true, SKILLSIM_BIND(demography.retirement_age_male)},
-    {"demography.retirement_age_female", ValueKind::Real, "years", "Age at which women retire.", 40, 80,
-     Dim::None, Dim::None, false, true, SKILLSIM_BIND(demography.retirement_age_female)},
+    {"demography.retirement_age_female", ValueKind::Real, "years", "Age at which women retire.", 40, 80, Dim::None,
+     Dim::None, false, true, SKILLSIM_BIND(demography.retirement_age_female)},
     // entry
     {"entry.school_leavers_per_year", ValueKind::Real, "persons per year",
-     "School and college leavers entering the labour market each year, at level 0.", 0, 1e9, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(entry.school_leavers_per_year)},
+     "School and college leavers entering the labour market each year, at level 0.", 0, 1e9, Dim::None, Dim::None,
+     false, true, SKILLSIM_BIND(entry.school_leavers_per_year)},
     {"entry.school_leaver_group_shares", ValueKind::RealVector, "share", "Groups of the school leavers.", 0, 1,
      Dim::Group, Dim::None, true, true, SKILLSIM_BIND(entry.school_leaver_group_shares)},
     {"entry.technical_school_graduates_per_year", ValueKind::Real, "persons per year",
-     "Technical-school (技工院校) graduates entering each year at their diploma level.", 0, 1e9, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(entry.technical_school_graduates_per_year)},
+     "Technical-school (技工院校) graduates entering each year at their diploma level.", 0, 1e9, Dim::None, Dim::None,
+     false, true, SKILLSIM_BIND(entry.technical_school_graduates_per_year)},
     {"entry.technical_school_diploma_shares", ValueKind::RealVector, "share",
      "Levels at which technical-school graduates enter (中级工, 高级工; 预备技师 at 技师).", 0, 1, Dim::Level,
      Dim::None, true, true, SKILLSIM_BIND(entry.technical_school_diploma_shares)},
-    {"entry.month_shares", ValueKind::RealVector, "share", "Share of a year's entrants arriving in each calendar month.",
-     0, 1, Dim::CalendarMonth, Dim::None, true, true, SKILLSIM_BIND(entry.month_shares)},
-    {"entry.entry_age_min", ValueKind::Real, "years", "Youngest age of entrants.", 14, 40, Dim::None, Dim::None,
-     false, true, SKILLSIM_BIND(entry.entry_age_min)},
+    {"entry.month_shares", ValueKind::RealVector, "share",
+     "Share of a year's entrants arriving in each calendar month.", 0, 1, Dim::CalendarMonth, Dim::None, true, true,
+     SKILLSIM_BIND(entry.month_shares)},
+    {"entry.entry_age_min", ValueKind::Real, "years", "Youngest age of entrants.", 14, 40, Dim::None, Dim::None, false,
+     true, SKILLSIM_BIND(entry.entry_age_min)},
     {"entry.entry_age_max", ValueKind::Real, "years", "Oldest age of entrants (exclusive).", 14, 40, Dim::None,
      Dim::None, false, true, SKILLSIM_BIND(entry.entry_age_max)},
-    {"entry.male_share", ValueKind::Real, "share", "Share of men among entrants.", 0, 1, Dim::None, Dim::None,
-     false, true, SKILLSIM_BIND(entry.male_share)},
-    {"entry.employed_share", ValueKind::Real, "share", "Share of entrants who start employed (the rest search).",
-     0, 1, Dim::None, Dim::None, false, true, SKILLSIM_BIND(entry.employed_share)},
+    {"entry.male_share", ValueKind::Real, "share", "Share of men among entrants.", 0, 1, Dim::None, Dim::None, false,
+     true, SKILLSIM_BIND(entry.male_share)},
+    {"entry.employed_share", ValueKind::Real, "share", "Share of entrants who start employed (the rest search).", 0, 1,
+     Dim::None, Dim::None, false, true, SKILLSIM_BIND(entry.employed_share)},
     // labour
     {"labour.job_loss_rate", ValueKind::Real, "probability per month",
-     "Base monthly probability that an employed worker loses the job.", 0, 1, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(labour.job_loss_rate)},
+     "Base monthly probability that an employed worker loses the job.", 0, 1, Dim::None, Dim::None, false, true,
+     SKILLSIM_BIND(labour.job_loss_rate)},
     {"labour.job_loss_level_factor", ValueKind::RealVector, "factor", "Job-loss factor by skill level.", 0, kInf,
      Dim::Level, Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_level_factor)},
-    {"labour.job_loss_group_factor", ValueKind::RealVector, "factor", "Job-loss factor by group.", 0, kInf,
-     Dim::Group, Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_group_factor)},
+    {"labour.job_loss_group_factor", ValueKind::RealVector, "factor", "Job-loss factor by group.", 0, kInf, Dim::Group,
+     Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_group_factor)},
     {"labour.job_loss_sector_factor", ValueKind::RealVector, "factor", "Job-loss factor by sector.", 0, kInf,
      Dim::Sector, Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_sector_factor)},
     {"labour.job_loss_multiplier", ValueKind::Real, "factor",
-     "Macro multiplier of job loss (schedule it for shocks such as early 2020).", 0, 1000, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_multiplier)},
+     "Macro multiplier of job loss (schedule it for shocks such as early 2020).", 0, 1000, Dim::None, Dim::None, false,
+     true, SKILLSIM_BIND(labour.job_loss_multiplier)},
     {"labour.job_find_rate", ValueKind::Real, "probability per month",
-     "Base monthly probability that an unemployed worker finds a job.", 0, 1, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(labour.job_find_rate)},
-    {"labour.job_find_level_factor", ValueKind::RealVector, "factor", "Job-finding factor by skill level.", 0,
-     kInf, Dim::Level, Dim::None, false, true, SKILLSIM_BIND(labour.job_find_level_factor)},
+     "Base monthly probability that an unemployed worker finds a job.", 0, 1, Dim::None, Dim::None, false, true,
+     SKILLSIM_BIND(labour.job_find_rate)},
+    {"labour.job_find_level_factor", ValueKind::RealVector, "factor", "Job-finding factor by skill level.", 0, kInf,
+     Dim::Level, Dim::None, false, true, SKILLSIM_BIND(labour.job_find_level_factor)},
     {"labour.job_find_group_factor", ValueKind::RealVector, "factor", "Job-finding factor by group.", 0, kInf,
      Dim::Group, Dim::None, false, true, SKILLSIM_BIND(labour.job_find_group_factor)},
-    {"labour.job_find_multiplier", ValueKind::Real, "factor", "Macro multiplier of job finding.", 0, 1000,
-     Dim::None, Dim::None, false, true, SKILLSIM_BIND(labour.job_find_multiplier)},
+    {"labour.job_find_multiplier", ValueKind::Real, "factor", "Macro multiplier of job finding.", 0, 1000, Dim::None,
+     Dim::None, false, true, SKILLSIM_BIND(labour.job_find_multiplier)},
     {"labour.inactivity_rate", ValueKind::Real, "probability per month",
-     "Monthly probability that an unemployed worker stops searching (becomes inactive).", 0, 1, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(labour.inactivity_rate)},
+     "Monthly probability that an unemployed worker stops searching (becomes inactive).", 0, 1, Dim::None, Dim::None,
+     false, true, SKILLSIM_BIND(labour.inactivity_rate)},
     {"labour.reactivation_rate", ValueKind::Real, "probability per month",
-     "Monthly probability that an inactive person starts searching again.", 0, 1, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(labour.reactivation_rate)},
+     "Monthly probability that an inactive person starts searching again.", 0, 1, Dim::None, Dim::None, false, true,
+     SKILLSIM_BIND(labour.reactivation_rate)},
     // skills
     {"skills.min_months", ValueKind::RealVector, "months",
      "Minimum months at the level below before a worker may move up to each level (indexed by the level "
@@ -138,11 +139,11 @@ const ParameterSpec kSpecs[] = {
      "Probability of passing the assessment for each level.", 0, 1, Dim::Level, Dim::None, false, true,
      SKILLSIM_BIND(skills.pass_probability)},
     {"skills.principal_technician_quota_per_year", ValueKind::Real, "persons per year",
-     "特级技师 appointments per year, chosen among eligible employed 高级技师.", 0, 1e9, Dim::None, Dim::None,
-     false, true, SKILLSIM_BIND(skills.principal_technician_quota_per_year)},
+     "特级技师 appointments per year, chosen among eligible employed 高级技师.", 0, 1e9, Dim::None, Dim::None, false,
+     true, SKILLSIM_BIND(skills.principal_technician_quota_per_year)},
     {"skills.chief_technician_quota_per_year", ValueKind::Real, "persons per year",
-     "首席技师 appointments per year, chosen among eligible employed 特级技师.", 0, 1e9, Dim::None, Dim::None,
-     false, true, SKILLSIM_BIND(skills.chief_technician_quota_per_year)},
+     "首席技师 appointments per year, chosen among eligible employed 特级技师.", 0, 1e9, Dim::None, Dim::None, false,
+     true, SKILLSIM_BIND(skills.chief_technician_quota_per_year)},
 };
 #undef SKILLSIM_BIND
 
@@ -195,45 +196,72 @@ std::vector<std::string_view> suggest_parameters(std::string_view key) {
 
 std::string_view kind_name(ValueKind kind) {
   switch (kind) {
-  case ValueKind::Real: return "number";
-  case ValueKind::Integer: return "integer";
-  case ValueKind::Month: return "date (YYYY-MM-01)";
-  case ValueKind::String: return "string";
-  case ValueKind::StringList: return "array of strings";
-  case ValueKind::RealVector: return "array of numbers";
-  case ValueKind::RealMatrix: return "array of arrays of numbers";
+  case ValueKind::Real:
+    return "number";
+  case ValueKind::Integer:
+    return "integer";
+  case ValueKind::Month:
+    return "date (YYYY-MM-01)";
+  case ValueKind::String:
+    return "string";
+  case ValueKind::StringList:
+    return "array of strings";
+  case ValueKind::RealVector:
+    return "array of numbers";
+  case ValueKind::RealMatrix:
+    return "array of arrays of numbers";
   }
   return "?";
 }
 
 std::string dim_description(Dim dim) {
   switch (dim) {
-  case Dim::None: return "";
-  case Dim::Level: return "level (" + list_names(kLevelIds) + ")";
-  case Dim::Status: return "status (" + list_names(kStatusIds) + ")";
-  case Dim::Group: return "group (" + list_names(kGroupIds) + ")";
-  case Dim::Sector: return "sector (" + list_names(kSectorIds) + ")";
-  case Dim::Sex: return "sex (" + list_names(kSexIds) + ")";
-  case Dim::AgeBand: return "age band (" + list_names(kAgeBandIds) + ")";
-  case Dim::MortalityBand: return "age band (15-19, 20-24, ..., 95-99, 100+)";
-  case Dim::CalendarMonth: return "calendar month (January ... December)";
-  case Dim::Region: return "region (as listed in population.regions)";
+  case Dim::None:
+    return "";
+  case Dim::Level:
+    return "level (" + list_names(kLevelIds) + ")";
+  case Dim::Status:
+    return "status (" + list_names(kStatusIds) + ")";
+  case Dim::Group:
+    return "group (" + list_names(kGroupIds) + ")";
+  case Dim::Sector:
+    return "sector (" + list_names(kSectorIds) + ")";
+  case Dim::Sex:
+    return "sex (" + list_names(kSexIds) + ")";
+  case Dim::AgeBand:
+    return "age band (" + list_names(kAgeBandIds) + ")";
+  case Dim::MortalityBand:
+    return "age band (15-19, 20-24, ..., 95-99, 100+)";
+  case Dim::CalendarMonth:
+    return "calendar month (January ... December)";
+  case Dim::Region:
+    return "region (as listed in population.regions)";
   }
   return "";
 }
 
 std::size_t dim_length(Dim dim, const Parameters& p) {
   switch (dim) {
-  case Dim::None: return 0;
-  case Dim::Level: return kLevelCount;
-  case Dim::Status: return kStatusCount;
-  case Dim::Group: return kGroupCount;
-  case Dim::Sector: return kSectorCount;
-  case Dim::Sex: return kSexCount;
-  case Dim::AgeBand: return kAgeBandCount;
-  case Dim::MortalityBand: return kMortalityBandCount;
-  case Dim::CalendarMonth: return 12;
-  case Dim::Region: return p.population.regions.size();
+  case Dim::None:
+    return 0;
+  case Dim::Level:
+    return kLevelCount;
+  case Dim::Status:
+    return kStatusCount;
+  case Dim::Group:
+    return kGroupCount;
+  case Dim::Sector:
+    return kSectorCount;
+  case Dim::Sex:
+    return kSexCount;
+  case Dim::AgeBand:
+    return kAgeBandCount;
+  case Dim::MortalityBand:
+    return kMortalityBandCount;
+  case Dim::CalendarMonth:
+    return 12;
+  case Dim::Region:
+    return p.population.regions.size();
   }
   return 0;
 }
@@ -291,8 +319,8 @@ void check_number(const ParameterSpec& spec, const std::string& key, double v, s
     issues.push_back({key, "must be a finite number, got " + format_number(v)});
   } else if (v < spec.min || v > spec.max) {
     const bool is_count = spec.min == 0 && (spec.unit.find("persons") != std::string_view::npos);
-    issues.push_back({key, std::string(is_count && v < 0 ? "a count cannot be negative; " : "") +
-                               range_text(spec) + ", got " + format_number(v)});
+    issues.push_back({key, std::string(is_count && v < 0 ? "a count cannot be negative; " : "") + range_text(spec) +
+                               ", got " + format_number(v)});
   }
 }
 
@@ -301,16 +329,15 @@ void check_vector(const ParameterSpec& spec, const std::vector<double>& values, 
   const std::string key(spec.key);
   const std::size_t expected = dim_length(spec.dim, p);
   if (values.size() != expected) {
-    issues.push_back({key, "expected " + std::to_string(expected) + " values, one per " +
-                               dim_description(spec.dim) + ", got " + std::to_string(values.size())});
+    issues.push_back({key, "expected " + std::to_string(expected) + " values, one per " + dim_description(spec.dim) +
+                               ", got " + std::to_string(values.size())});
     return;
   }
   for (std::size_t i = 0; i < values.size(); ++i)
     check_number(spec, key + "[" + std::to_string(i) + "]", values[i], issues);
   if (spec.sums_to_one && !values.empty()) {
     const double sum = std::accumulate(values.begin(), values.end(), 0.0);
-    if (std::abs(sum - 1.0) > 1e-6)
-      issues.push_back({key, "shares must sum to 1, they sum to " + format_number(sum)});
+    if (std::abs(sum - 1.0) > 1e-6) issues.push_back({key, "shares must sum to 1, they sum to " + format_number(sum)});
   }
 }
 
@@ -322,16 +349,19 @@ std::vector<Issue> check(const Parameters& p) {
     const std::string key(spec.key);
     const Value value = get_value(p, spec);
     switch (spec.kind) {
-    case ValueKind::Real: check_number(spec, key, std::get<double>(value), issues); break;
+    case ValueKind::Real:
+      check_number(spec, key, std::get<double>(value), issues);
+      break;
     case ValueKind::Integer:
       check_number(spec, key, static_cast<double>(std::get<std::int64_t>(value)), issues);
       break;
-    case ValueKind::RealVector: check_vector(spec, std::get<std::vector<double>>(value), p, issues); break;
+    case ValueKind::RealVector:
+      check_vector(spec, std::get<std::vector<double>>(value), p, issues);
+      break;
     case ValueKind::RealMatrix: {
       const auto& m = std::get<RealMatrix>(value);
       const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
-      if (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) ||
-          m.values.size() != rows * cols) {
+      if (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols) {
         issues.push_back({key, "expected " + std::to_string(rows) + " rows (one per " + dim_description(spec.dim) +
                                    ") of " + std::to_string(cols) + " values (one per " +
                                    dim_description(spec.col_dim) + ")"});
@@ -344,7 +374,8 @@ std::vector<Issue> check(const Parameters& p) {
     }
     case ValueKind::Month:
     case ValueKind::String:
-    case ValueKind::StringList: break;
+    case ValueKind::StringList:
+      break;
     }
   }
 
@@ -360,20 +391,18 @@ std::vector<Issue> check(const Parameters& p) {
   }
   if (p.population.regions.size() > 65535)
     issues.push_back({"population.regions", "at most 65535 regions are supported"});
-  const auto positive_sum = [&](const std::vector<double>& v) {
-    return std::accumulate(v.begin(), v.end(), 0.0) > 0;
-  };
+  const auto positive_sum = [&](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) > 0; };
   if (p.population.age_shares_male.size() == kAgeBandCount && p.population.age_shares_female.size() == kAgeBandCount &&
       !positive_sum(p.population.age_shares_male) && !positive_sum(p.population.age_shares_female))
     issues.push_back({"population.age_shares_male", "age weights of men and women are all zero"});
   if (p.population.status_shares.size() == kStatusCount && p.population.status_shares[int(Status::Retired)] > 0)
-    issues.push_back({"population.status_shares[5]",
-                      "the initial population is the working-age pool; the retired share must be 0"});
+    issues.push_back(
+        {"population.status_shares[5]", "the initial population is the working-age pool; the retired share must be 0"});
   if (p.population.scale > 0 && p.population.size / static_cast<double>(p.population.scale) > 4.0e9)
     issues.push_back({"population.scale", "more than 4e9 agents; raise the scale"});
   if (p.entry.entry_age_max <= p.entry.entry_age_min)
-    issues.push_back({"entry.entry_age_max", "must be greater than entry.entry_age_min (" +
-                                                 format_number(p.entry.entry_age_min) + ")"});
+    issues.push_back({"entry.entry_age_max",
+                      "must be greater than entry.entry_age_min (" + format_number(p.entry.entry_age_min) + ")"});
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

@@ -31,9 +31,7 @@ Variable& Results::variable(const std::string& name) {
   return *it;
 }
 
-bool Results::has_variable(const std::string& name) const {
-  return find_named(variables, name) != variables.end();
-}
+bool Results::has_variable(const std::string& name) const { return find_named(variables, name) != variables.end(); }
 
 std::vector<std::size_t> Results::shape(const Variable& v) const {
   std::vector<std::size_t> sizes;

@@ -23,7 +23,8 @@ std::vector<Issue> Scenario::check_schedule_and_targets(const Parameters& p,
                                                         const std::vector<Target>& targets) {
   std::vector<Issue> issues;
   const Month start = p.scenario.start;
-  const Month end = start + static_cast<int>(p.scenario.months);
+  // Clamped so that an out-of-range month count (which check() reports) cannot overflow.
+  const Month end = start + static_cast<int>(std::clamp<std::int64_t>(p.scenario.months, 0, 1000000));
   for (std::size_t i = 0; i < schedule.size(); ++i) {
     const auto& change = schedule[i];
     const std::string where = "schedule[" + std::to_string(i) + "]";
@@ -53,16 +54,16 @@ std::vector<Issue> Scenario::check_schedule_and_targets(const Parameters& p,
       continue;
     }
     for (auto& issue : check(changed))
-      if (issue.key.rfind(change.key, 0) == 0)
-        issues.push_back({where + ".set." + issue.key, issue.message});
+      if (issue.key.rfind(change.key, 0) == 0) issues.push_back({where + ".set." + issue.key, issue.message});
   }
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const auto& target = targets[i];
     const std::string where = "targets[" + std::to_string(i) + "]";
     if (target.month <= start || target.month > end)
-      issues.push_back({where + ".date", "date " + month_text(target.month) + " is outside the run (targets are "
-                                             "stocks at an instant after " + month_text(start) + " and up to " +
-                                             month_text(end) + ")"});
+      issues.push_back({where + ".date", "date " + month_text(target.month) +
+                                             " is outside the run (targets are "
+                                             "stocks at an instant after " +
+                                             month_text(start) + " and up to " + month_text(end) + ")"});
     if (!(target.value >= 0)) issues.push_back({where + ".value", "a target cannot be negative"});
   }
   return issues;

@@ -91,11 +91,11 @@ struct MonthlyRates {
     for (int l = 0; l < kLevelCount; ++l)
       for (int g = 0; g < kGroupCount; ++g) {
         for (int s = 0; s < kSectorCount; ++s)
-          job_loss[l][g][s] = probability_threshold(lab.job_loss_rate * lab.job_loss_multiplier *
-                                                    lab.job_loss_level_factor[l] * lab.job_loss_group_factor[g] *
-                                                    lab.job_loss_sector_factor[s]);
-        const double find = std::min(1.0, lab.job_find_rate * lab.job_find_multiplier *
-                                              lab.job_find_level_factor[l] * lab.job_find_group_factor[g]);
+          job_loss[l][g][s] =
+              probability_threshold(lab.job_loss_rate * lab.job_loss_multiplier * lab.job_loss_level_factor[l] *
+                                    lab.job_loss_group_factor[g] * lab.job_loss_sector_factor[s]);
+        const double find = std::min(1.0, lab.job_find_rate * lab.job_find_multiplier * lab.job_find_level_factor[l] *
+                                              lab.job_find_group_factor[g]);
         job_find[l][g] = probability_threshold(find);
         find_or_inactive[l][g] = probability_threshold(find + lab.inactivity_rate);
       }
@@ -265,7 +265,8 @@ void ReplicateState::add_entrants(const Parameters& p) {
       const double age_years = e.entry_age_min + d.uniform(0) * (e.entry_age_max - e.entry_age_min);
       a.birth_month = month_.index - static_cast<std::int32_t>(age_years * 12);
       a.sex = d.uniform(1) < e.male_share ? 0 : 1;
-      a.group = graduate ? Group::TechnicalStudent : static_cast<Group>(pick(e.school_leaver_group_shares, d.uniform(2)));
+      a.group =
+          graduate ? Group::TechnicalStudent : static_cast<Group>(pick(e.school_leaver_group_shares, d.uniform(2)));
       a.level = graduate ? static_cast<Level>(pick(e.technical_school_diploma_shares, d.uniform(3))) : Level::None;
       a.status = d.uniform(4) < e.employed_share ? Status::Employed : Status::Unemployed;
       a.region = static_cast<std::uint16_t>(pick(p.population.region_shares, d.uniform(5)));
@@ -369,7 +370,8 @@ struct ResultsWriter {
 Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
   const Parameters& p = scenario.parameters();
   Results r;
-  Dimension replicate{"replicate", {}, {}, {}, {{"long_name", "replicate (an independent run; same seed, own streams)"}}};
+  Dimension replicate{
+      "replicate", {}, {}, {}, {{"long_name", "replicate (an independent run; same seed, own streams)"}}};
   for (std::int64_t k = 0; k < replicates; ++k) replicate.int_coords.push_back(k);
   Dimension time{"time", {}, {}, {}, {}};
   for (std::int64_t t = 0; t <= p.scenario.months; ++t)
@@ -377,7 +379,9 @@ Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
   time.attributes = {{"units", "days since 1970-01-01"},
                      {"calendar", "proleptic_gregorian"},
                      {"long_name", "first day of a month: stocks at that instant; flows over the month ending then"}};
-  r.dimensions = {std::move(replicate), std::move(time), label_dimension("level", kLevelIds, kLevelLabelsZh),
+  r.dimensions = {std::move(replicate),
+                  std::move(time),
+                  label_dimension("level", kLevelIds, kLevelLabelsZh),
                   label_dimension("status", kStatusIds, kStatusLabelsZh),
                   label_dimension("group", kGroupIds, kGroupLabelsZh),
                   label_dimension("sector", kSectorIds, kSectorLabelsZh)};

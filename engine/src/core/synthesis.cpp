@@ -77,8 +77,7 @@ std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out) {
   // in the working-age pool, so only the part of a band below that age counts.
   std::vector<double> age_sex(kAgeBandCount * kSexCount);
   for (int a = 0; a < kAgeBandCount; ++a) {
-    age_sex[a * kSexCount + 0] =
-        pop.age_shares_male[a] * working_fraction_of_band(a, p.demography.retirement_age_male);
+    age_sex[a * kSexCount + 0] = pop.age_shares_male[a] * working_fraction_of_band(a, p.demography.retirement_age_male);
     age_sex[a * kSexCount + 1] =
         pop.age_shares_female[a] * working_fraction_of_band(a, p.demography.retirement_age_female);
   }

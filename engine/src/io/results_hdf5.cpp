@@ -52,7 +52,7 @@ constexpr std::size_t kTargetChunkElements = 128 * 1024;
 
 // Attributes that belong to the dimension-scale / netCDF-4 machinery, not to the user.
 const std::set<std::string, std::less<>> kReservedAttributes = {
-    "CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates",
+    "CLASS",         "NAME",       "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates",
     "_NCProperties", "_nc3_strict"};
 
 /// A failure inside the writer/reader; the public functions prefix it with the path.
@@ -166,16 +166,20 @@ Handle utf8_string_type() {
   return type;
 }
 
-template <class T> struct NumberTypes;
-template <> struct NumberTypes<std::int64_t> {
+template <class T>
+struct NumberTypes;
+template <>
+struct NumberTypes<std::int64_t> {
   static hid_t memory() { return H5T_NATIVE_INT64; }
   static hid_t file() { return H5T_STD_I64LE; }
 };
-template <> struct NumberTypes<std::int32_t> {
+template <>
+struct NumberTypes<std::int32_t> {
   static hid_t memory() { return H5T_NATIVE_INT32; }
   static hid_t file() { return H5T_STD_I32LE; }
 };
-template <> struct NumberTypes<double> {
+template <>
+struct NumberTypes<double> {
   static hid_t memory() { return H5T_NATIVE_DOUBLE; }
   static hid_t file() { return H5T_IEEE_F64LE; }
 };
@@ -187,8 +191,8 @@ void write_string_attribute(hid_t object, const std::string& name, const std::st
   const std::string what = "cannot write attribute '" + name + "'";
   Handle type = utf8_string_type();
   Handle space = scalar_space();
-  Handle attribute = checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                             H5Aclose, what);
+  Handle attribute =
+      checked(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
   const char* text = value.c_str();
   check(H5Awrite(attribute.get(), type.get(), &text), what);
 }
@@ -199,8 +203,7 @@ void write_number_attribute(hid_t object, const std::string& name, const std::ve
   const std::string what = "cannot write attribute '" + name + "'";
   Handle space = scalar ? scalar_space() : simple_space({static_cast<hsize_t>(values.size())});
   Handle attribute = checked(
-      H5Acreate2(object, name.c_str(), NumberTypes<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-      what);
+      H5Acreate2(object, name.c_str(), NumberTypes<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
   if (!values.empty()) check(H5Awrite(attribute.get(), NumberTypes<T>::memory(), values.data()), what);
 }
 
@@ -262,7 +265,8 @@ std::vector<std::string> read_strings(hid_t object, bool is_attribute, const std
 }
 
 bool is_string_attribute(hid_t object, const std::string& name) {
-  Handle attribute = checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "cannot open attribute '" + name + "'");
+  Handle attribute =
+      checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "cannot open attribute '" + name + "'");
   Handle type = checked(H5Aget_type(attribute.get()), H5Tclose, "cannot read attribute '" + name + "'");
   return H5Tget_class(type.get()) == H5T_STRING;
 }
@@ -275,7 +279,8 @@ std::string read_string_attribute(hid_t object, const std::string& name) {
   return values.front();
 }
 
-template <class T> std::vector<T> read_number_attribute(hid_t object, const std::string& name) {
+template <class T>
+std::vector<T> read_number_attribute(hid_t object, const std::string& name) {
   const std::string what = "cannot read attribute '" + name + "'";
   Handle attribute = checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, what);
   Handle type = checked(H5Aget_type(attribute.get()), H5Tclose, what);
@@ -289,7 +294,8 @@ template <class T> std::vector<T> read_number_attribute(hid_t object, const std:
   return values;
 }
 
-template <class T> T read_number_scalar(hid_t object, const std::string& name) {
+template <class T>
+T read_number_scalar(hid_t object, const std::string& name) {
   std::vector<T> values = read_number_attribute<T>(object, name);
   if (values.size() != 1) {
     throw Failure("attribute '" + name + "' should hold one number, not " + std::to_string(values.size()));
@@ -503,7 +509,8 @@ void write_file_contents(const Results& results, hid_t file) {
     if (dim.labels_zh.empty()) continue;
     const std::string name = dim.name + kZhSuffix;
     Handle aux = write_string_dataset(file, name, dim.labels_zh);
-    check(H5DSattach_scale(aux.get(), scales[i].get(), 0), "cannot attach dimension '" + dim.name + "' to '" + name + "'");
+    check(H5DSattach_scale(aux.get(), scales[i].get(), 0),
+          "cannot attach dimension '" + dim.name + "' to '" + name + "'");
     write_number_attribute<std::int32_t>(aux.get(), "_Netcdf4Coordinates", {static_cast<std::int32_t>(i)}, false);
     write_string_attribute(aux.get(), "long_name", dim.name + " (Chinese)");
   }
@@ -710,7 +717,8 @@ RunMetadata read_metadata(hid_t file) {
   m.scenario_text = text("scenario");
   m.command_line = text("command_line");
   if (has_attribute(file, "seed")) m.seed = read_number_scalar<std::int64_t>(file, "seed");
-  if (has_attribute(file, "replicate_seeds")) m.replicate_seeds = read_number_attribute<std::int64_t>(file, "replicate_seeds");
+  if (has_attribute(file, "replicate_seeds"))
+    m.replicate_seeds = read_number_attribute<std::int64_t>(file, "replicate_seeds");
   if (has_attribute(file, "threads")) m.threads = read_number_scalar<std::int64_t>(file, "threads");
   if (has_attribute(file, "scale")) m.scale = read_number_scalar<std::int64_t>(file, "scale");
   return m;
@@ -766,8 +774,8 @@ Results read_file_contents(hid_t file) {
       const Dimension* dim = find_dimension(dims[axis]);
       if (!dim) throw Failure("dataset '" + entry.name + "' uses the unknown dimension '" + dims[axis] + "'");
       if (dim->size() != entry.shape[axis]) {
-        throw Failure("dataset '" + entry.name + "' has " + std::to_string(entry.shape[axis]) +
-                      " elements along '" + dims[axis] + "', which has " + std::to_string(dim->size()));
+        throw Failure("dataset '" + entry.name + "' has " + std::to_string(entry.shape[axis]) + " elements along '" +
+                      dims[axis] + "', which has " + std::to_string(dim->size()));
       }
     }
 
@@ -785,7 +793,8 @@ Results read_file_contents(hid_t file) {
     variable.name = entry.name;
     variable.dims = dims;
     variable.data = read_int64_dataset(entry.dataset.get(), entry.name);
-    if (has_attribute(entry.dataset.get(), "units")) variable.units = read_string_attribute(entry.dataset.get(), "units");
+    if (has_attribute(entry.dataset.get(), "units"))
+      variable.units = read_string_attribute(entry.dataset.get(), "units");
     if (has_attribute(entry.dataset.get(), "long_name")) {
       variable.long_name = read_string_attribute(entry.dataset.get(), "long_name");
     }
@@ -929,8 +938,8 @@ std::string describe_results(const Results& results) {
   out << "Scenario:        " << m.scenario_name;
   if (!m.scenario_source.empty()) out << " (" << m.scenario_source << ")";
   out << "\n";
-  out << "Engine:          skillsim " << (m.engine_version.empty() ? "(unknown version)" : m.engine_version)
-      << ", git " << (m.git_commit.empty() ? "unknown" : m.git_commit) << "\n";
+  out << "Engine:          skillsim " << (m.engine_version.empty() ? "(unknown version)" : m.engine_version) << ", git "
+      << (m.git_commit.empty() ? "unknown" : m.git_commit) << "\n";
   out << "Created:         " << m.created << "\n";
   out << "Seed:            " << m.seed << "\n";
   out << "Replicate seeds: " << join_numbers(m.replicate_seeds, 10) << "\n";
@@ -962,7 +971,8 @@ std::string describe_results(const Results& results) {
     for (const auto& d : variable.dims) {
       const auto it = std::find_if(results.dimensions.begin(), results.dimensions.end(),
                                    [&](const Dimension& dim) { return dim.name == d; });
-      shape += (shape.empty() ? "" : "x") + (it == results.dimensions.end() ? std::string("?") : std::to_string(it->size()));
+      shape +=
+          (shape.empty() ? "" : "x") + (it == results.dimensions.end() ? std::string("?") : std::to_string(it->size()));
     }
     out << (shape.empty() ? "scalar" : shape);
     if (!variable.units.empty()) out << "  [" << variable.units << "]";

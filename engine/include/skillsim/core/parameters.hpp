@@ -39,7 +39,7 @@ struct RunSection {
 };
 
 struct PopulationSection {
-  double size = 0;  // persons aged 16-64 at the start (the working-age pool)
+  double size = 0;        // persons aged 16-64 at the start (the working-age pool)
   std::int64_t scale = 1; // persons represented by one agent
   std::vector<std::string> regions;
   std::vector<double> region_shares;
@@ -73,24 +73,24 @@ struct EntrySection {
 };
 
 struct LabourSection {
-  double job_loss_rate = 0;                       // monthly probability, employed -> unemployed
-  std::vector<double> job_loss_level_factor;      // per level
-  std::vector<double> job_loss_group_factor;      // per group
-  std::vector<double> job_loss_sector_factor;     // per sector
-  double job_loss_multiplier = 1;                 // macro shock lever
-  double job_find_rate = 0;                       // monthly probability, unemployed -> employed
-  std::vector<double> job_find_level_factor;      // per level
-  std::vector<double> job_find_group_factor;      // per group
-  double job_find_multiplier = 1;                 // macro shock lever
-  double inactivity_rate = 0;                     // unemployed -> inactive
-  double reactivation_rate = 0;                   // inactive -> unemployed
+  double job_loss_rate = 0;                   // monthly probability, employed -> unemployed
+  std::vector<double> job_loss_level_factor;  // per level
+  std::vector<double> job_loss_group_factor;  // per group
+  std::vector<double> job_loss_sector_factor; // per sector
+  double job_loss_multiplier = 1;             // macro shock lever
+  double job_find_rate = 0;                   // monthly probability, unemployed -> employed
+  std::vector<double> job_find_level_factor;  // per level
+  std::vector<double> job_find_group_factor;  // per group
+  double job_find_multiplier = 1;             // macro shock lever
+  double inactivity_rate = 0;                 // unemployed -> inactive
+  double reactivation_rate = 0;               // inactive -> unemployed
 };
 
 struct SkillsSection {
-  std::vector<double> min_months;           // per target level: months at the level below
-  std::vector<double> assessment_rate;      // per target level: monthly probability of sitting
-  std::vector<double> assessment_status_factor; // per status
-  std::vector<double> pass_probability;     // per target level
+  std::vector<double> min_months;                 // per target level: months at the level below
+  std::vector<double> assessment_rate;            // per target level: monthly probability of sitting
+  std::vector<double> assessment_status_factor;   // per status
+  std::vector<double> pass_probability;           // per target level
   double principal_technician_quota_per_year = 0; // 特级技师 appointments (persons)
   double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
 };
@@ -113,21 +113,21 @@ enum class ValueKind { Real, Integer, Month, String, StringList, RealVector, Rea
 enum class Dim { None, Level, Status, Group, Sector, Sex, AgeBand, MortalityBand, CalendarMonth, Region };
 
 /// A parameter value as it travels between readers, schedules and the registry.
-using Value = std::variant<double, std::int64_t, Month, std::string, std::vector<std::string>,
-                           std::vector<double>, RealMatrix>;
+using Value =
+    std::variant<double, std::int64_t, Month, std::string, std::vector<std::string>, std::vector<double>, RealMatrix>;
 
 /// Reference to the storage of one parameter inside a Parameters object.
 using ValueRef = std::variant<double*, std::int64_t*, Month*, std::string*, std::vector<std::string>*,
                               std::vector<double>*, RealMatrix*>;
 
 struct ParameterSpec {
-  std::string_view key;   ///< dotted path, e.g. "labour.job_loss_rate"
+  std::string_view key; ///< dotted path, e.g. "labour.job_loss_rate"
   ValueKind kind;
-  std::string_view unit;  ///< e.g. "probability per month", "persons"
-  std::string_view doc;   ///< one sentence for the reference documentation
-  double min = -1e300;    ///< inclusive bounds, for reals, integers and every vector element
+  std::string_view unit; ///< e.g. "probability per month", "persons"
+  std::string_view doc;  ///< one sentence for the reference documentation
+  double min = -1e300;   ///< inclusive bounds, for reals, integers and every vector element
   double max = 1e300;
-  Dim dim = Dim::None;    ///< for vectors: the index dimension (fixes the length)
+  Dim dim = Dim::None;     ///< for vectors: the index dimension (fixes the length)
   Dim col_dim = Dim::None; ///< for matrices: the column dimension (dim is the row dimension)
   bool sums_to_one = false;
   bool schedulable = false; ///< may a [[schedule]] entry change it during a run?

@@ -15,13 +15,13 @@ struct Agent {
   std::uint64_t id = 0;
   std::int32_t birth_month = 0; // Month::index of the month of birth
   std::uint16_t months_at_level = 0;
-  std::uint16_t ui_months = 0;  // months of unemployment-insurance contributions
+  std::uint16_t ui_months = 0; // months of unemployment-insurance contributions
   std::uint16_t region = 0;
   Level level = Level::None;
   Status status = Status::Unemployed;
   Group group = Group::UrbanEmployee;
-  std::uint8_t sex = 0;         // index into kSexIds
-  std::uint8_t sector = 0;      // index into kSectorIds
+  std::uint8_t sex = 0;    // index into kSexIds
+  std::uint8_t sector = 0; // index into kSectorIds
 };
 
 class Population {

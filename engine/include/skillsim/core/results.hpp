@@ -13,9 +13,9 @@ namespace skillsim {
 /// A dimension and its coordinate values (integers, or string labels).
 struct Dimension {
   std::string name;
-  std::vector<std::int64_t> int_coords;    // used when labels is empty
-  std::vector<std::string> labels;         // string coordinate (e.g. level ids)
-  std::vector<std::string> labels_zh;      // optional Chinese labels (auxiliary coordinate)
+  std::vector<std::int64_t> int_coords;          // used when labels is empty
+  std::vector<std::string> labels;               // string coordinate (e.g. level ids)
+  std::vector<std::string> labels_zh;            // optional Chinese labels (auxiliary coordinate)
   std::map<std::string, std::string> attributes; // e.g. units, calendar, long_name
   std::size_t size() const { return labels.empty() ? int_coords.size() : labels.size(); }
 };

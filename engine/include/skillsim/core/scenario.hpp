@@ -18,8 +18,7 @@ struct ScheduledChange {
 
 /// Result series a target may name.
 enum class TargetSeries { SkilledWorkers, HighSkilledWorkers };
-inline constexpr std::array<std::string_view, 2> kTargetSeriesIds = {"skilled_workers",
-                                                                     "high_skilled_workers"};
+inline constexpr std::array<std::string_view, 2> kTargetSeriesIds = {"skilled_workers", "high_skilled_workers"};
 
 /// A target: the series should be at least `value` at the first instant of `month`.
 struct Target {
@@ -37,9 +36,8 @@ public:
   /// @param source_name the file name (or "<string>") used in messages and results
   /// @param source_text the scenario text, stored verbatim in every results file
   /// @throws ScenarioError listing every problem found, each with its key path
-  static Scenario make(Parameters parameters, std::vector<ScheduledChange> schedule,
-                       std::vector<Target> targets, std::string source_name = "<memory>",
-                       std::string source_text = {});
+  static Scenario make(Parameters parameters, std::vector<ScheduledChange> schedule, std::vector<Target> targets,
+                       std::string source_name = "<memory>", std::string source_text = {});
 
   const Parameters& parameters() const { return parameters_; }
   const std::vector<ScheduledChange>& schedule() const { return schedule_; }

@@ -76,9 +76,9 @@ private:
   Population population_;
   Month month_;
   std::uint64_t next_id_ = 0;
-  std::int64_t removed_ = 0;             // agents marked Removed, awaiting compaction
-  double entrants_due_[2] = {0, 0};      // fractional entrant agents (school leavers, graduates)
-  double appointments_due_[2] = {0, 0};  // fractional appointments (特级技师, 首席技师)
+  std::int64_t removed_ = 0;            // agents marked Removed, awaiting compaction
+  double entrants_due_[2] = {0, 0};     // fractional entrant agents (school leavers, graduates)
+  double appointments_due_[2] = {0, 0}; // fractional appointments (特级技师, 首席技师)
   MonthTally flows_;
 };
 

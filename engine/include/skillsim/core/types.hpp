@@ -11,23 +11,28 @@ namespace skillsim {
 
 /// Skill level 0..8 on the new eight-level ladder (新八级工), with 0 = no certificate.
 enum class Level : std::uint8_t {
-  None = 0,         // 无证
-  Apprentice,       // 学徒工
-  Junior,           // 初级工 (五级)
-  Intermediate,     // 中级工 (四级)
-  Senior,           // 高级工 (三级)
-  Technician,       // 技师 (二级)
-  SeniorTechnician, // 高级技师 (一级)
+  None = 0,            // 无证
+  Apprentice,          // 学徒工
+  Junior,              // 初级工 (五级)
+  Intermediate,        // 中级工 (四级)
+  Senior,              // 高级工 (三级)
+  Technician,          // 技师 (二级)
+  SeniorTechnician,    // 高级技师 (一级)
   PrincipalTechnician, // 特级技师
   ChiefTechnician,     // 首席技师
 };
 inline constexpr int kLevelCount = 9;
 inline constexpr int kFirstSkilledLevel = 2;     // 初级工 and above are 技能劳动者
 inline constexpr int kFirstHighSkilledLevel = 4; // 高级工 and above are 高技能人才
-inline constexpr std::array<std::string_view, kLevelCount> kLevelIds = {
-    "none",       "apprentice",        "junior",
-    "intermediate", "senior",          "technician",
-    "senior_technician", "principal_technician", "chief_technician"};
+inline constexpr std::array<std::string_view, kLevelCount> kLevelIds = {"none",
+                                                                        "apprentice",
+                                                                        "junior",
+                                                                        "intermediate",
+                                                                        "senior",
+                                                                        "technician",
+                                                                        "senior_technician",
+                                                                        "principal_technician",
+                                                                        "chief_technician"};
 inline constexpr std::array<std::string_view, kLevelCount> kLevelLabelsZh = {
     "无证", "学徒工", "初级工", "中级工", "高级工", "技师", "高级技师", "特级技师", "首席技师"};
 
@@ -43,10 +48,10 @@ enum class Status : std::uint8_t {
   Removed = 255,
 };
 inline constexpr int kStatusCount = 6;
-inline constexpr std::array<std::string_view, kStatusCount> kStatusIds = {
-    "student", "employed", "unemployed", "inactive", "in_training", "retired"};
-inline constexpr std::array<std::string_view, kStatusCount> kStatusLabelsZh = {
-    "在校", "就业", "失业", "非经济活动", "脱产培训", "退休"};
+inline constexpr std::array<std::string_view, kStatusCount> kStatusIds = {"student",  "employed",    "unemployed",
+                                                                          "inactive", "in_training", "retired"};
+inline constexpr std::array<std::string_view, kStatusCount> kStatusLabelsZh = {"在校",       "就业",     "失业",
+                                                                               "非经济活动", "脱产培训", "退休"};
 
 /// Policy target groups named in the texts.
 enum class Group : std::uint8_t {
@@ -64,15 +69,12 @@ inline constexpr std::array<std::string_view, kGroupCount> kGroupIds = {
     "urban_employee",    "migrant_worker", "rural_labour", "college_graduate",
     "technical_student", "unemployed",     "veteran",      "poverty_registered"};
 inline constexpr std::array<std::string_view, kGroupCount> kGroupLabelsZh = {
-    "城镇职工", "农民工", "农村劳动力", "高校毕业生",
-    "技工院校学生", "失业人员", "退役军人", "建档立卡贫困劳动力"};
+    "城镇职工", "农民工", "农村劳动力", "高校毕业生", "技工院校学生", "失业人员", "退役军人", "建档立卡贫困劳动力"};
 
 /// Economic sector (一产, 二产, 三产), as the Jincheng plan counts technical posts.
 inline constexpr int kSectorCount = 3;
-inline constexpr std::array<std::string_view, kSectorCount> kSectorIds = {"primary", "secondary",
-                                                                         "tertiary"};
-inline constexpr std::array<std::string_view, kSectorCount> kSectorLabelsZh = {"第一产业", "第二产业",
-                                                                              "第三产业"};
+inline constexpr std::array<std::string_view, kSectorCount> kSectorIds = {"primary", "secondary", "tertiary"};
+inline constexpr std::array<std::string_view, kSectorCount> kSectorLabelsZh = {"第一产业", "第二产业", "第三产业"};
 
 inline constexpr int kSexCount = 2;
 inline constexpr std::array<std::string_view, kSexCount> kSexIds = {"male", "female"};
@@ -84,8 +86,7 @@ inline constexpr int kMaxInitialAge = 64;
 inline constexpr std::array<std::string_view, kAgeBandCount> kAgeBandIds = {
     "16-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64"};
 /// First age (years) of each initial-population age band; the band ends before the next.
-inline constexpr std::array<int, kAgeBandCount + 1> kAgeBandEdges = {16, 20, 25, 30, 35, 40,
-                                                                     45, 50, 55, 60, 65};
+inline constexpr std::array<int, kAgeBandCount + 1> kAgeBandEdges = {16, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65};
 
 /// Mortality age bands: 15-19, 20-24, ..., 95-99, 100+.
 inline constexpr int kMortalityBandCount = 18;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Every test on a fresh machine: installs the dependencies, then
+#   1. formatting check (clang-format, fails on any diff);
+#   2. Release build with warnings as errors, and all tests (ctest: C++ unit tests, the command
+#      line end to end, the results file read by xarray, the golden summary);
+#   3. the same tests built with AddressSanitizer and UndefinedBehaviorSanitizer;
+#   4. the scenario-parser fuzz target (libFuzzer), for a short run.
+# Set SKILLSIM_FUZZ_SECONDS (default 60) to fuzz longer; SKILLSIM_SKIP_SANITIZE=1 to skip 3.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== 1. formatting"
+bash scripts/format.sh --check
+
+echo "== 2. Release build, warnings as errors, all tests"
+bash scripts/build.sh "$root/build" -DSKILLSIM_WERROR=ON
+(cd build && ctest --output-on-failure --parallel "$jobs")
+
+if [ "${SKILLSIM_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== 3. AddressSanitizer + UndefinedBehaviorSanitizer build, all tests"
+  bash scripts/build.sh "$root/build-sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSKILLSIM_SANITIZE=ON \
+    -DSKILLSIM_WERROR=ON -DSKILLSIM_BENCH=OFF
+  (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --output-on-failure --parallel "$jobs")
+fi
+
+echo "== 4. fuzzing the scenario parser"
+BUILD_TARGET=fuzz_scenario bash scripts/build.sh "$root/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSKILLSIM_FUZZ=ON -DSKILLSIM_TESTS=OFF -DSKILLSIM_BENCH=OFF
+corpus=$(mktemp -d)
+cp tests/fuzz/corpus/* "$corpus"/
+build-fuzz/bin/fuzz_scenario -max_total_time="${SKILLSIM_FUZZ_SECONDS:-60}" -timeout=10 \
+  -artifact_prefix="$root/build-fuzz/" "$corpus" 2>&1 | tail -n 3
+rm -rf "$corpus"
+echo "fuzz: 1 passed, 0 failed"

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# End-to-end tests of the command line: run, validate, info, overwrite protection, thread-count
+# independence of the file contents, interruption, and the results file read by xarray.
+# Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON (with xarray, h5netcdf, h5py).
+set -u
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0
+failed=0
+check() { # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; cat "$1"; return 1; }; }
+
+small=(--set population.scale=50 --replicates 2 --quiet)
+
+# 1. The default scenario runs and writes <name>.h5 with a summary naming the targets.
+"$SKILLSIM" run --replicates 2 > run.out 2> run.err
+check "run exits 0" test $? -eq 0
+check "default output file" test -f jincheng_2020_2021.h5
+check "summary has skilled workers" contains run.out "skilled workers (初级工+)"
+check "summary has the 40万 target" contains run.out "技能劳动者 40万 by end of 2021"
+check "no temporary file left" bash -c '! ls *.tmp-* 2>/dev/null'
+
+# 2. An existing file is not overwritten without --force.
+before=$(md5sum jincheng_2020_2021.h5)
+"$SKILLSIM" run "${small[@]}" > /dev/null 2> refuse.err
+check "refuses to overwrite (exit 1)" test $? -eq 1
+check "says to use --force" contains refuse.err "exists; use --force"
+check "file unchanged" test "$before" = "$(md5sum jincheng_2020_2021.h5)"
+"$SKILLSIM" run "${small[@]}" --force
+check "--force overwrites" test "$before" != "$(md5sum jincheng_2020_2021.h5)"
+
+# 3. Same seed, 1 and 2 threads: identical variables (attributes differ: threads, time).
+"$SKILLSIM" run national_2016 "${small[@]}" --set population.scale=2000 --threads 1 -o t1.h5
+"$SKILLSIM" run national_2016 "${small[@]}" --set population.scale=2000 --threads 2 -o t2.h5
+check "1 and 2 threads give identical data" "$PYTHON" - t1.h5 t2.h5 <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+names = [k for k in a.keys() if a[k].dtype.kind == "i"]
+assert len(names) > 10, names
+for k in names:
+    assert np.array_equal(a[k][...], b[k][...]), k
+assert a.attrs["threads"] == 1 and b.attrs["threads"] == 2
+PY
+"$SKILLSIM" run national_2016 "${small[@]}" --set population.scale=2000 --seed 7 -o t3.h5
+check "another seed gives other data" "$PYTHON" -c "
+import h5py, numpy as np
+assert not np.array_equal(h5py.File('t1.h5')['workers'][...], h5py.File('t3.h5')['workers'][...])"
+
+# 4. xarray opens the file with named dimensions and decoded times.
+check "xarray reads the file" "$PYTHON" "$SOURCE_DIR/tests/io/check_xarray.py" jincheng_2020_2021.h5 \
+  --expect-dims replicate,time,level,status,group,region,sector \
+  --expect-vars skilled_workers,high_skilled_workers,workers,entries,exits,promotions,job_finds,job_losses
+check "results carry seeds, version and scenario" "$PYTHON" - jincheng_2020_2021.h5 "$SOURCE_DIR/scenarios/jincheng_2020_2021.toml" <<'PY'
+import sys, xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+assert ds.attrs["scenario"] == open(sys.argv[2], encoding="utf-8").read(), "scenario text verbatim"
+assert ds.attrs["seed"] == 20200101
+assert list(ds.attrs["replicate_seeds"]) == [0, 1]
+assert ds.attrs["engine_version"] and ds.attrs["git_commit"] and ds.attrs["created"]
+assert str(ds.time.values[0])[:10] == "2020-01-01" and str(ds.time.values[-1])[:10] == "2022-01-01"
+assert list(ds.level_zh.values)[4] == "高级工"
+# skilled = workers at level >= 初级工, not retired, in persons
+w = ds.workers.sel(level=ds.level[2:]).drop_sel(status="retired").sum(("level", "status"))
+assert (w == ds.skilled_workers).all()
+assert int(ds.skilled_workers.isel(replicate=0, time=0)) == 284000
+PY
+
+# 5. info describes the file.
+"$SKILLSIM" info jincheng_2020_2021.h5 > info.out
+check "info exits 0" test $? -eq 0
+check "info names the scenario" contains info.out "jincheng_2020_2021"
+check "info lists variables" contains info.out "skilled_workers"
+echo "not hdf5" > bogus.h5
+"$SKILLSIM" info bogus.h5 > /dev/null 2> info.err
+check "info on a non-HDF5 file fails (exit 1)" test $? -eq 1
+check "info names the bad file" contains info.err "bogus.h5"
+
+# 6. validate reports every problem with file, line and key.
+cat > bad.toml <<'TOML'
+[scenario]
+months = 12.5
+[labour]
+job_los_rate = 0.1
+job_find_rate = 1.5
+[[schedule]]
+date = 2016-05-01
+set = { "labour.job_loss_multiplier" = 2.0 }
+[[schedule]]
+date = 2016-03-01
+set = { "labour.job_loss_multiplier" = 1.0 }
+[[schedule]]
+date = 2016-04-01
+set = { "labour.no_such" = 1.0 }
+TOML
+"$SKILLSIM" validate bad.toml > /dev/null 2> validate.err
+check "validate exits 2 on a bad file" test $? -eq 2
+check "validate: wrong type with line" contains validate.err "bad.toml:2:"
+check "validate: did you mean" contains validate.err "did you mean 'labour.job_loss_rate'"
+check "validate: probability range" contains validate.err "job_find_rate: must be in [0, 1], got 1.5"
+check "validate: dates out of order" contains validate.err "dates out of order"
+check "validate: unknown scheduled parameter" contains validate.err "no parameter named 'labour.no_such'"
+"$SKILLSIM" run bad.toml -o never.h5 > /dev/null 2> run_bad.err
+check "run refuses a bad scenario (exit 2)" test $? -eq 2
+check "run names the problem" contains run_bad.err "did you mean 'labour.job_loss_rate'"
+check "no file from a bad scenario" test ! -e never.h5
+"$SKILLSIM" validate jincheng_2020_2021 > valid.out
+check "bundled scenario is valid" contains valid.out "valid"
+
+# 7. Command-line errors are clear and exit 2.
+"$SKILLSIM" run --replicates zero > /dev/null 2> args.err
+check "bad integer exits 2" test $? -eq 2
+check "bad integer message" contains args.err "--replicates expects an integer, got 'zero'"
+"$SKILLSIM" run --frobnicate > /dev/null 2> args2.err
+check "unknown option message" contains args2.err "unknown option '--frobnicate'"
+"$SKILLSIM" run --set labour.job_loss_rate=2 -o never.h5 > /dev/null 2> set.err
+check "bad --set names --set" contains set.err "--set: labour.job_loss_rate: must be in [0, 1], got 2"
+
+# 8. An interrupted run leaves no results file.
+"$SKILLSIM" run national_2016 --set population.scale=20 --replicates 50 --quiet -o killed.h5 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+status=$?
+check "interrupted run exits 130" test $status -eq 130
+check "no file after interrupt" test ! -e killed.h5
+check "no temporary after interrupt" bash -c '! ls killed.h5.tmp-* 2>/dev/null'
+
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0
