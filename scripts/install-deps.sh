@@ -9,7 +9,7 @@ apt_packages=(
   libeigen3-dev libboost-graph-dev libhdf5-dev hdf5-tools
   pybind11-dev libgtest-dev libgmock-dev librandom123-dev libtomlplusplus-dev
   clang libclang-rt-14-dev clang-format
-  python3-dev
+  python3-dev python3-pip
 )
 python_packages=(numpy "xarray>=2023.1" "h5netcdf>=1.1" "h5py>=3.8" pandas)
 
@@ -30,7 +30,11 @@ fi
 PYTHON=${PYTHON:-python3}
 if ! "$PYTHON" -c "import numpy, xarray, h5netcdf, h5py, pandas" 2>/dev/null; then
   echo "install-deps: installing Python packages into $("$PYTHON" -c 'import sys; print(sys.prefix)')"
-  "$PYTHON" -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
+  # A Debian system interpreter refuses pip installs (PEP 668) unless told; a pyenv or venv
+  # interpreter does not need the flag.
+  if ! "$PYTHON" -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"; then
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --break-system-packages "${python_packages[@]}"
+  fi
 else
   echo "install-deps: Python packages present"
 fi
