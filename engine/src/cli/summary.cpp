@@ -63,15 +63,15 @@ std::string summarize(const Results& results, const Scenario& scenario) {
          std::to_string(results.metadata.seed) + "\n\n";
 
   const std::string end_label = date_text(scenario.end());
-  out += pad("", 32, false) + pad(date_text(start), 12, true) + pad(end_label, 12, true) + pad("change", 12, true) +
+  out += pad("", 32, false) + pad(date_text(start), 14, true) + pad(end_label, 14, true) + pad("change", 14, true) +
          "   range at end\n";
   const std::pair<const char*, const char*> rows[] = {{"skilled_workers", "skilled workers (初级工+)"},
                                                       {"high_skilled_workers", "high-skilled (高级工+)"}};
   for (const auto& [name, label] : rows) {
     const Spread first = spread(results, name, 0), last = spread(results, name, times - 1);
     const std::int64_t change = last.median - first.median;
-    out += pad(label, 32, false) + pad(thousands(first.median), 12, true) + pad(thousands(last.median), 12, true) +
-           pad((change >= 0 ? "+" : "") + thousands(change), 12, true);
+    out += pad(label, 32, false) + pad(thousands(first.median), 14, true) + pad(thousands(last.median), 14, true) +
+           pad((change >= 0 ? "+" : "") + thousands(change), 14, true);
     out += "   " + thousands(last.low) + " - " + thousands(last.high) + "\n";
   }
   if (replicates > 1) out += "(medians over replicates)\n";
@@ -87,8 +87,8 @@ std::string summarize(const Results& results, const Scenario& scenario) {
         if (static_cast<double>(v.data[rep * times + t]) >= target.value) ++met;
       const Spread attained = spread(results, name, t);
       const auto target_value = static_cast<std::int64_t>(target.value);
-      out += "  " + pad(target.label, 40, false) + " target " + pad(thousands(target_value), 10, true) + "  attained " +
-             pad(thousands(attained.median), 10, true) + " (" + (attained.median >= target_value ? "+" : "") +
+      out += "  " + pad(target.label, 40, false) + " target " + pad(thousands(target_value), 12, true) + "  attained " +
+             pad(thousands(attained.median), 12, true) + " (" + (attained.median >= target_value ? "+" : "") +
              thousands(attained.median - target_value) + ")  met in " + std::to_string(met) + "/" +
              std::to_string(replicates) + "\n";
     }
