@@ -1,0 +1,51 @@
+// Monthly allocation of training places: applicants, grouped into demand cells (programme,
+// region, group), are matched to seats (per programme and region) and to the trainees the money
+// allows (per programme) at once, as a minimum-cost maximum flow:
+//
+//   source --(applicants, priority cost)--> cell --> seats(programme, region)
+//          --(seats)--> money(programme) --(affordable trainees)--> sink
+//
+// The maximum number of applicants is admitted; among the allocations that do so, the one
+// that prefers cells with lower priority cost (e.g. poverty-registered workers first). Each
+// turned-away applicant gets the reason that bound: no seat, or no money.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace skillsim {
+
+struct DemandCell {
+  int programme = 0;
+  int region = 0;
+  int group = 0;
+  std::int64_t applicants = 0;
+  std::int64_t priority_cost = 0; ///< lower is served first when capacity binds; >= 0
+};
+
+struct AllocationProblem {
+  int programmes = 0;
+  int regions = 0;
+  std::vector<DemandCell> cells;
+  std::vector<std::int64_t> seats;      ///< programme x region, row-major
+  std::vector<std::int64_t> affordable; ///< per programme: trainees the remaining money pays for
+};
+
+struct CellOutcome {
+  std::int64_t admitted = 0;
+  std::int64_t turned_away_no_seat = 0;
+  std::int64_t turned_away_no_money = 0;
+};
+
+struct Allocation {
+  std::vector<CellOutcome> cells;  ///< per demand cell, in the problem's order
+  std::vector<bool> seats_binding; ///< programme x region: all seats taken
+  std::vector<bool> money_binding; ///< per programme: all affordable places taken
+  std::int64_t admitted = 0;
+};
+
+/// Solves the allocation. Deterministic: the same problem always gives the same allocation.
+/// @throws Error if the problem's sizes are inconsistent or a count or cost is negative
+Allocation allocate(const AllocationProblem& problem);
+
+} // namespace skillsim

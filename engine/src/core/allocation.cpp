@@ -1,0 +1,70 @@
+#include "skillsim/core/allocation.hpp"
+
+#include <string>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/flow_network.hpp"
+
+namespace skillsim {
+
+Allocation allocate(const AllocationProblem& problem) {
+  const auto programmes = static_cast<std::size_t>(problem.programmes);
+  const auto regions = static_cast<std::size_t>(problem.regions);
+  if (problem.seats.size() != programmes * regions)
+    throw Error("allocation: expected " + std::to_string(programmes * regions) + " seat counts, got " +
+                std::to_string(problem.seats.size()));
+  if (problem.affordable.size() != programmes)
+    throw Error("allocation: expected " + std::to_string(programmes) + " affordable counts, got " +
+                std::to_string(problem.affordable.size()));
+
+  FlowNetwork net;
+  const int source = net.add_node("source");
+  const int sink = net.add_node("sink");
+  std::vector<int> money_node(programmes), money_arc(programmes);
+  for (std::size_t p = 0; p < programmes; ++p) {
+    money_node[p] = net.add_node("money of programme " + std::to_string(p));
+    money_arc[p] = net.add_arc(money_node[p], sink, problem.affordable[p]);
+  }
+  std::vector<int> seat_node(programmes * regions), seat_arc(programmes * regions);
+  for (std::size_t p = 0; p < programmes; ++p)
+    for (std::size_t r = 0; r < regions; ++r) {
+      const std::size_t k = p * regions + r;
+      seat_node[k] = net.add_node("seats of programme " + std::to_string(p) + " in region " + std::to_string(r));
+      seat_arc[k] = net.add_arc(seat_node[k], money_node[p], problem.seats[k]);
+    }
+  std::vector<int> cell_arc(problem.cells.size());
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    const DemandCell& cell = problem.cells[c];
+    if (cell.programme < 0 || cell.programme >= problem.programmes || cell.region < 0 || cell.region >= problem.regions)
+      throw Error("allocation: demand cell " + std::to_string(c) + " names an unknown programme or region");
+    const int node = net.add_node("cell " + std::to_string(c));
+    cell_arc[c] = net.add_arc(source, node, cell.applicants, cell.priority_cost);
+    net.add_arc(node,
+                seat_node[static_cast<std::size_t>(cell.programme) * regions + static_cast<std::size_t>(cell.region)],
+                FlowNetwork::kUnlimited);
+  }
+  net.solve(source, sink);
+
+  Allocation out;
+  out.seats_binding.resize(programmes * regions);
+  out.money_binding.resize(programmes);
+  for (std::size_t k = 0; k < seat_arc.size(); ++k) out.seats_binding[k] = net.saturated(seat_arc[k]);
+  for (std::size_t p = 0; p < programmes; ++p) out.money_binding[p] = net.saturated(money_arc[p]);
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    const DemandCell& cell = problem.cells[c];
+    CellOutcome o;
+    o.admitted = net.flow(cell_arc[c]);
+    const std::int64_t unserved = cell.applicants - o.admitted;
+    // The reason is the first bound met on the way from the cell: its seats, then the money.
+    const std::size_t k = static_cast<std::size_t>(cell.programme) * regions + static_cast<std::size_t>(cell.region);
+    if (out.seats_binding[k])
+      o.turned_away_no_seat = unserved;
+    else
+      o.turned_away_no_money = unserved;
+    out.admitted += o.admitted;
+    out.cells.push_back(o);
+  }
+  return out;
+}
+
+} // namespace skillsim
