@@ -69,6 +69,24 @@ assert (w == ds.skilled_workers).all()
 assert int(ds.skilled_workers.isel(replicate=0, time=0)) == 284000
 PY
 
+# 4b. A scenario with a programme and a fund: the training results, the ledger and the summary.
+"$SKILLSIM" run "$SOURCE_DIR/tests/data/one_programme.toml" --replicates 2 -o programme.h5 > programme.out
+check "programme run exits 0" test $? -eq 0
+check "summary lists the programme" contains programme.out "就业技能培训 employment_skills"
+check "summary lists the fund" contains programme.out "职业技能提升行动专账"
+check "xarray reads the training results" "$PYTHON" "$SOURCE_DIR/tests/io/check_xarray.py" programme.h5 \
+  --expect-dims replicate,time,programme,fund,region \
+  --expect-vars enrolments,turned_away_no_seat,turned_away_no_money,certificates,spending,fund_remaining,fund_committed,seats_binding,money_binding
+check "ledger identity in the file" "$PYTHON" - programme.h5 <<'PY'
+import sys, xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+granted = 300_000  # one envelope: the run stays within 2020
+paid = ds.spending.sum("programme").cumsum("time")
+lhs = paid + ds.fund_committed + ds.fund_remaining
+assert (lhs.isel(time=slice(1, None)) == granted).all(), lhs.values
+assert ds.spending.attrs["units"] == "yuan"
+PY
+
 # 5. info describes the file.
 "$SKILLSIM" info jincheng_2020_2021.h5 > info.out
 check "info exits 0" test $? -eq 0

@@ -52,8 +52,11 @@ TEST(Simulation, EveryPersonIsCountedOnceAndStocksBalanceFlows) {
       std::int64_t before = 0, after = 0;
       for (int l = 0; l < kLevelCount; ++l) {
         const std::int64_t in_flow = at(r, "entries_by_level", rep, t, l) + at(r, "promotions", rep, t, l);
-        const std::int64_t out_flow =
-            at(r, "exits_by_level", rep, t, l) + (l + 1 < kLevelCount ? at(r, "promotions", rep, t, l + 1) : 0);
+        const std::int64_t out_flow = at(r, "exits_by_level", rep, t, l) + at(r, "promotions_out", rep, t, l);
+        // Without programmes every move is one level up: out of l is into l+1.
+        if (l + 1 < kLevelCount) {
+          EXPECT_EQ(at(r, "promotions_out", rep, t, l), at(r, "promotions", rep, t, l + 1));
+        }
         EXPECT_EQ(workers_at_level(r, rep, t, l), workers_at_level(r, rep, t - 1, l) + in_flow - out_flow)
             << "level " << l << " month " << t;
         before += workers_at_level(r, rep, t - 1, l);

@@ -50,6 +50,68 @@ std::string pad(const std::string& s, std::size_t width, bool right) {
   return right ? fill + s : s + fill;
 }
 
+// Median over replicates of a variable summed over time (and over its other dimensions except
+// the one selected by `index` along dimension `dim_position`).
+std::int64_t median_total(const Results& r, const std::string& name, std::size_t index) {
+  const Variable& v = r.variable(name);
+  const std::size_t replicates = r.dimension("replicate").size();
+  const std::size_t per_replicate = v.data.size() / replicates;
+  const std::size_t width = r.dimension(v.dims[2]).size();
+  std::vector<std::int64_t> totals;
+  for (std::size_t rep = 0; rep < replicates; ++rep) {
+    std::int64_t sum = 0;
+    const std::size_t inner = per_replicate / (r.dimension("time").size() * width); // dims after the third
+    for (std::size_t k = 0; k < per_replicate; ++k)
+      if ((k / inner) % width == index) sum += v.data[rep * per_replicate + k];
+    totals.push_back(sum);
+  }
+  std::sort(totals.begin(), totals.end());
+  return totals[(totals.size() - 1) / 2];
+}
+
+// Programmes (enrolled, turned away and why, months in which seats or money bound) and funds
+// (spent, left at the end).
+std::string training_summary(const Results& r) {
+  std::string out = "\nProgrammes (totals over the run)      enrolled   certified  no seat   no money   "
+                    "months seats/money bound\n";
+  const Dimension& programmes = r.dimension("programme");
+  const Dimension& funds = r.dimension("fund");
+  const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
+  for (std::size_t k = 0; k < programmes.size(); ++k) {
+    const std::string label =
+        programmes.labels_zh.empty() ? programmes.labels[k] : programmes.labels_zh[k] + " " + programmes.labels[k];
+    // Months in which the constraint bound in replicate 0 (seats: in any region).
+    std::int64_t seat_months = 0, money_months = 0;
+    const Variable& seats = r.variable("seats_binding");
+    const std::size_t regions = r.dimension("region").size();
+    for (std::size_t t = 1; t < times; ++t) {
+      bool bound = false;
+      for (std::size_t g = 0; g < regions; ++g)
+        bound = bound || seats.data[(t * programmes.size() + k) * regions + g] != 0;
+      seat_months += bound;
+      money_months += r.variable("money_binding").data[t * programmes.size() + k] != 0;
+    }
+    out += "  " + pad(label, 34, false) + pad(thousands(median_total(r, "enrolments", k)), 10, true) +
+           pad(thousands(median_total(r, "certificates", k)), 12, true) +
+           pad(thousands(median_total(r, "turned_away_no_seat", k)), 10, true) +
+           pad(thousands(median_total(r, "turned_away_no_money", k)), 11, true) + "   " + std::to_string(seat_months) +
+           " / " + std::to_string(money_months) + "\n";
+  }
+  out += "Funds                                 spent (yuan)   left at end\n";
+  const Variable& remaining = r.variable("fund_remaining");
+  for (std::size_t f = 0; f < funds.size(); ++f) {
+    const std::string label = funds.labels_zh.empty() ? funds.labels[f] : funds.labels_zh[f];
+    std::vector<std::int64_t> left;
+    for (std::size_t rep = 0; rep < replicates; ++rep)
+      left.push_back(remaining.data[(rep * times + times - 1) * funds.size() + f]);
+    std::sort(left.begin(), left.end());
+    out += "  " + pad(label, 34, false) + pad(thousands(median_total(r, "spending", f)), 14, true) +
+           pad(thousands(left[(left.size() - 1) / 2]), 14, true) + "\n";
+  }
+  if (replicates > 1) out += "(medians over replicates; months bound counted in replicate 0)\n";
+  return out;
+}
+
 } // namespace
 
 std::string summarize(const Results& results, const Scenario& scenario) {
@@ -75,6 +137,8 @@ std::string summarize(const Results& results, const Scenario& scenario) {
     out += "   " + thousands(last.low) + " - " + thousands(last.high) + "\n";
   }
   if (replicates > 1) out += "(medians over replicates)\n";
+
+  if (results.has_variable("enrolments")) out += training_summary(results);
 
   if (!scenario.targets().empty()) {
     out += "\nTargets\n";

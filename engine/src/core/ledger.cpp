@@ -9,6 +9,12 @@ Ledger::Ledger(std::vector<FundAccount> funds) : funds_(std::move(funds)) {
     if (f.annual_envelope < 0) throw Error("fund '" + f.name + "' has a negative annual envelope");
 }
 
+void Ledger::set_envelope(std::size_t f, std::int64_t amount) {
+  FundAccount& fund = funds_.at(f);
+  if (amount < 0) throw Error("fund '" + fund.name + "' has a negative annual envelope");
+  fund.annual_envelope = amount;
+}
+
 void Ledger::start_year() {
   for (auto& f : funds_) {
     if (!f.carry_over) {

@@ -144,6 +144,71 @@ const ParameterSpec kSpecs[] = {
     {"skills.chief_technician_quota_per_year", ValueKind::Real, "persons per year",
      "首席技师 appointments per year, chosen among eligible employed 特级技师.", 0, 1e9, Dim::None, Dim::None, false,
      true, SKILLSIM_BIND(skills.chief_technician_quota_per_year)},
+    // funds
+    {"funds.names", ValueKind::StringList, "", "Identifiers of the fund sources (none by default).", -kInf, kInf,
+     Dim::None, Dim::None, false, false, SKILLSIM_BIND(funds.names)},
+    {"funds.labels", ValueKind::StringList, "", "Names of the fund sources as users read them.", -kInf, kInf, Dim::Fund,
+     Dim::None, false, false, SKILLSIM_BIND(funds.labels)},
+    {"funds.annual_envelope", ValueKind::RealVector, "yuan per year",
+     "Money granted to each fund at the start of each calendar year.", 0, 1e15, Dim::Fund, Dim::None, false, true,
+     SKILLSIM_BIND(funds.annual_envelope)},
+    {"funds.carry_over", ValueKind::RealVector, "0 or 1",
+     "1 if money left uncommitted at the end of a year passes to the next, 0 if it lapses.", 0, 1, Dim::Fund, Dim::None,
+     false, false, SKILLSIM_BIND(funds.carry_over)},
+    // programmes
+    {"programmes.names", ValueKind::StringList, "", "Identifiers of the training programmes (none by default).", -kInf,
+     kInf, Dim::None, Dim::None, false, false, SKILLSIM_BIND(programmes.names)},
+    {"programmes.labels", ValueKind::StringList, "", "Names of the programmes as users read them.", -kInf, kInf,
+     Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.labels)},
+    {"programmes.eligible_groups", ValueKind::RealMatrix, "0 or 1", "Which groups each programme admits.", 0, 1,
+     Dim::Programme, Dim::Group, false, true, SKILLSIM_BIND(programmes.eligible_groups)},
+    {"programmes.eligible_statuses", ValueKind::RealMatrix, "0 or 1",
+     "Which employment statuses each programme admits.", 0, 1, Dim::Programme, Dim::Status, false, true,
+     SKILLSIM_BIND(programmes.eligible_statuses)},
+    {"programmes.min_level", ValueKind::RealVector, "level", "Lowest level a trainee may hold (0 = 无证).", 0, 8,
+     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.min_level)},
+    {"programmes.max_level", ValueKind::RealVector, "level", "Highest level a trainee may hold.", 0, 8, Dim::Programme,
+     Dim::None, false, true, SKILLSIM_BIND(programmes.max_level)},
+    {"programmes.min_age", ValueKind::RealVector, "years", "Youngest age admitted.", 0, 100, Dim::Programme, Dim::None,
+     false, true, SKILLSIM_BIND(programmes.min_age)},
+    {"programmes.max_age", ValueKind::RealVector, "years", "Oldest age admitted (exclusive).", 0, 100, Dim::Programme,
+     Dim::None, false, true, SKILLSIM_BIND(programmes.max_age)},
+    {"programmes.min_contribution_months", ValueKind::RealVector, "months",
+     "Unemployment-insurance contribution months required (12 for the skill-upgrading subsidy).", 0, 600,
+     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.min_contribution_months)},
+    {"programmes.application_rate", ValueKind::RealVector, "probability per month",
+     "Monthly probability that an eligible worker applies (a worker applies to at most one programme a month, "
+     "trying them in the order listed).",
+     0, 1, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.application_rate)},
+    {"programmes.duration_months", ValueKind::RealVector, "months", "Length of the programme.", 1, 60, Dim::Programme,
+     Dim::None, false, false, SKILLSIM_BIND(programmes.duration_months)},
+    {"programmes.full_time", ValueKind::RealVector, "0 or 1",
+     "1 if trainees leave work or search (status in_training) and return to searching at the end.", 0, 1,
+     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.full_time)},
+    {"programmes.target_level", ValueKind::RealVector, "level",
+     "Level of the certificate the programme prepares for (a trainee below it moves up to it on passing).", 1, 8,
+     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.target_level)},
+    {"programmes.completion_probability", ValueKind::RealVector, "probability",
+     "Probability that a trainee completes the programme.", 0, 1, Dim::Programme, Dim::None, false, true,
+     SKILLSIM_BIND(programmes.completion_probability)},
+    {"programmes.pass_probability", ValueKind::RealVector, "probability",
+     "Probability that a trainee who completes earns the certificate.", 0, 1, Dim::Programme, Dim::None, false, true,
+     SKILLSIM_BIND(programmes.pass_probability)},
+    {"programmes.cost_per_trainee", ValueKind::RealVector, "yuan", "Subsidy paid per trainee.", 0, 1e9, Dim::Programme,
+     Dim::None, false, false, SKILLSIM_BIND(programmes.cost_per_trainee)},
+    {"programmes.pay_on_certification", ValueKind::RealVector, "0 or 1",
+     "1 if the subsidy is paid only when a certificate is earned (committed at enrolment, released otherwise), "
+     "0 if paid at enrolment.",
+     0, 1, Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.pay_on_certification)},
+    {"programmes.fund_shares", ValueKind::RealMatrix, "share",
+     "Share of each programme's cost paid by each fund; each row sums to 1.", 0, 1, Dim::Programme, Dim::Fund, false,
+     false, SKILLSIM_BIND(programmes.fund_shares)},
+    {"programmes.seats_per_month", ValueKind::RealMatrix, "persons per month",
+     "New places each month, by programme and region.", 0, 1e9, Dim::Programme, Dim::Region, false, true,
+     SKILLSIM_BIND(programmes.seats_per_month)},
+    {"programmes.group_priority", ValueKind::RealVector, "rank",
+     "Admission priority of each group when places or money bind: lower ranks are admitted first.", 0, 100, Dim::Group,
+     Dim::None, false, true, SKILLSIM_BIND(programmes.group_priority)},
 };
 #undef SKILLSIM_BIND
 
@@ -236,6 +301,10 @@ std::string dim_description(Dim dim) {
     return "calendar month (January ... December)";
   case Dim::Region:
     return "region (as listed in population.regions)";
+  case Dim::Fund:
+    return "fund (as listed in funds.names)";
+  case Dim::Programme:
+    return "programme (as listed in programmes.names)";
   }
   return "";
 }
@@ -262,6 +331,10 @@ std::size_t dim_length(Dim dim, const Parameters& p) {
     return 12;
   case Dim::Region:
     return p.population.regions.size();
+  case Dim::Fund:
+    return p.funds.names.size();
+  case Dim::Programme:
+    return p.programmes.names.size();
   }
   return 0;
 }
@@ -341,6 +414,55 @@ void check_vector(const ParameterSpec& spec, const std::vector<double>& values, 
   }
 }
 
+void check_names(const std::string& key, const std::string& what, const std::vector<std::string>& names,
+                 std::vector<Issue>& issues) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty())
+      issues.push_back({key + "[" + std::to_string(i) + "]", "a " + what + " name cannot be empty"});
+    for (std::size_t j = 0; j < i; ++j)
+      if (names[i] == names[j])
+        issues.push_back({key + "[" + std::to_string(i) + "]", what + " '" + names[i] + "' is listed twice"});
+  }
+}
+
+void check_whole(const std::string& key, const std::vector<double>& values, std::vector<Issue>& issues) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (values[i] != std::floor(values[i]))
+      issues.push_back(
+          {key + "[" + std::to_string(i) + "]", "must be a whole number, got " + format_number(values[i])});
+}
+
+// Rules between the programme columns (each column's length and range is checked on its own).
+void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& pr = p.programmes;
+  const std::size_t n = pr.names.size();
+  const auto sized = [n](const std::vector<double>& v) { return v.size() == n; };
+  const std::pair<const char*, const std::vector<double>*> levels[] = {{"programmes.min_level", &pr.min_level},
+                                                                       {"programmes.max_level", &pr.max_level},
+                                                                       {"programmes.target_level", &pr.target_level}};
+  for (const auto& [key, values] : levels)
+    if (sized(*values)) check_whole(key, *values, issues);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string at = "[" + std::to_string(i) + "]";
+    if (sized(pr.min_level) && sized(pr.max_level) && pr.min_level[i] > pr.max_level[i])
+      issues.push_back({"programmes.max_level" + at,
+                        "is below programmes.min_level" + at + " (" + format_number(pr.min_level[i]) + ")"});
+    if (sized(pr.min_age) && sized(pr.max_age) && pr.min_age[i] >= pr.max_age[i])
+      issues.push_back({"programmes.max_age" + at,
+                        "must be greater than programmes.min_age" + at + " (" + format_number(pr.min_age[i]) + ")"});
+    const auto& shares = pr.fund_shares;
+    if (shares.rows == static_cast<int>(n) && shares.cols == static_cast<int>(p.funds.names.size()) &&
+        sized(pr.cost_per_trainee) && pr.cost_per_trainee[i] > 0) {
+      double sum = 0;
+      for (int f = 0; f < shares.cols; ++f) sum += shares(static_cast<int>(i), f);
+      if (std::abs(sum - 1.0) > 1e-6)
+        issues.push_back({"programmes.fund_shares" + at,
+                          "programme '" + pr.names[i] +
+                              "' costs money, so its fund shares must sum to 1; they sum to " + format_number(sum)});
+    }
+  }
+}
+
 } // namespace
 
 std::vector<Issue> check(const Parameters& p) {
@@ -361,7 +483,9 @@ std::vector<Issue> check(const Parameters& p) {
     case ValueKind::RealMatrix: {
       const auto& m = std::get<RealMatrix>(value);
       const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
-      if (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols) {
+      const bool no_rows = rows == 0 && m.values.empty(); // with no rows the column count is moot
+      if (!no_rows &&
+          (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols)) {
         issues.push_back({key, "expected " + std::to_string(rows) + " rows (one per " + dim_description(spec.dim) +
                                    ") of " + std::to_string(cols) + " values (one per " +
                                    dim_description(spec.col_dim) + ")"});
@@ -381,14 +505,9 @@ std::vector<Issue> check(const Parameters& p) {
 
   // Cross-field rules.
   if (p.population.regions.empty()) issues.push_back({"population.regions", "at least one region is required"});
-  for (std::size_t i = 0; i < p.population.regions.size(); ++i) {
-    if (p.population.regions[i].empty())
-      issues.push_back({"population.regions[" + std::to_string(i) + "]", "a region name cannot be empty"});
-    for (std::size_t j = 0; j < i; ++j)
-      if (p.population.regions[i] == p.population.regions[j])
-        issues.push_back({"population.regions[" + std::to_string(i) + "]",
-                          "region '" + p.population.regions[i] + "' is listed twice"});
-  }
+  check_names("population.regions", "region", p.population.regions, issues);
+  check_names("funds.names", "fund", p.funds.names, issues);
+  check_names("programmes.names", "programme", p.programmes.names, issues);
   if (p.population.regions.size() > 65535)
     issues.push_back({"population.regions", "at most 65535 regions are supported"});
   const auto positive_sum = [&](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) > 0; };
@@ -403,6 +522,7 @@ std::vector<Issue> check(const Parameters& p) {
   if (p.entry.entry_age_max <= p.entry.entry_age_min)
     issues.push_back({"entry.entry_age_max",
                       "must be greater than entry.entry_age_min (" + format_number(p.entry.entry_age_min) + ")"});
+  check_programmes(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

@@ -16,6 +16,8 @@ void for_each_column(Population& p, F&& f) {
   f(p.group);
   f(p.sex);
   f(p.sector);
+  f(p.programme);
+  f(p.programme_months_left);
 }
 } // namespace
 
@@ -34,6 +36,8 @@ void Population::push_back(const Agent& a) {
   group.push_back(static_cast<std::uint8_t>(a.group));
   sex.push_back(a.sex);
   sector.push_back(a.sector);
+  programme.push_back(a.programme);
+  programme_months_left.push_back(a.programme_months_left);
 }
 
 Agent Population::get(std::size_t i) const {
@@ -46,7 +50,9 @@ Agent Population::get(std::size_t i) const {
                static_cast<Status>(status[i]),
                static_cast<Group>(group[i]),
                sex[i],
-               sector[i]};
+               sector[i],
+               programme[i],
+               programme_months_left[i]};
 }
 
 void Population::compact() {

@@ -24,6 +24,7 @@ MonthTally& MonthTally::operator+=(const MonthTally& o) {
     entries[l] += o.entries[l];
     exits[l] += o.exits[l];
     promotions[l] += o.promotions[l];
+    promotions_out[l] += o.promotions_out[l];
     assessments[l] += o.assessments[l];
   }
   retirements += o.retirements;
@@ -32,9 +33,10 @@ MonthTally& MonthTally::operator+=(const MonthTally& o) {
   return *this;
 }
 
-StockTally count_stocks(const Population& pop, std::size_t regions) {
+StockTally count_stocks(const Population& pop, std::size_t regions, std::size_t programmes) {
   StockTally total;
   total.by_region.assign(regions * kLevelCount, 0);
+  total.trainees.assign(programmes, 0);
   const auto removed = static_cast<std::uint8_t>(Status::Removed);
   const auto employed = static_cast<std::uint8_t>(Status::Employed);
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
@@ -42,6 +44,7 @@ StockTally count_stocks(const Population& pop, std::size_t regions) {
   {
     StockTally local;
     local.by_region.assign(regions * kLevelCount, 0);
+    local.trainees.assign(programmes, 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
@@ -51,6 +54,7 @@ StockTally count_stocks(const Population& pop, std::size_t regions) {
       ++local.by_group[pop.group[i]][lv];
       ++local.by_region[pop.region[i] * kLevelCount + lv];
       if (st == employed) ++local.employed_by_sector[pop.sector[i]];
+      if (pop.programme[i] != kNoProgramme) ++local.trainees[pop.programme[i]];
     }
 #pragma omp critical(skillsim_count_stocks)
     {
@@ -60,6 +64,7 @@ StockTally count_stocks(const Population& pop, std::size_t regions) {
         for (int l = 0; l < kLevelCount; ++l) total.by_group[g][l] += local.by_group[g][l];
       for (int s = 0; s < kSectorCount; ++s) total.employed_by_sector[s] += local.employed_by_sector[s];
       for (std::size_t k = 0; k < total.by_region.size(); ++k) total.by_region[k] += local.by_region[k];
+      for (std::size_t k = 0; k < programmes; ++k) total.trainees[k] += local.trainees[k];
     }
   }
   return total;
@@ -138,7 +143,7 @@ std::size_t pick(const std::vector<double>& shares, double u) {
 } // namespace
 
 ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate)
-    : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()) {
+    : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()) {
   population_ = synthesize_population(scenario.parameters(), rng_);
   next_id_ = population_.size();
 }
@@ -184,6 +189,7 @@ void ReplicateState::apply_monthly_rules(const Parameters& p) {
           pop.level[i] = static_cast<std::uint8_t>(target);
           pop.months_at_level[i] = 0;
           ++local.promotions[target];
+          ++local.promotions_out[lv];
           promoted = true;
         }
       }
@@ -245,6 +251,7 @@ void ReplicateState::appoint(const Parameters& p) {
       pop.level[i] = static_cast<std::uint8_t>(target);
       pop.months_at_level[i] = 0;
       ++flows_.promotions[target];
+      ++flows_.promotions_out[target - 1];
     }
   }
 }
@@ -280,6 +287,7 @@ void ReplicateState::add_entrants(const Parameters& p) {
 void ReplicateState::step() {
   const Parameters p = scenario_->parameters_at(month_);
   apply_monthly_rules(p);
+  training_.step(p, month_, population_, rng_, flows_);
   appoint(p);
   add_entrants(p);
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
@@ -302,11 +310,12 @@ Dimension label_dimension(std::string name, auto ids, auto labels_zh) {
 }
 
 // Adds a variable of the given dims (sizes looked up in results) filled with zeros.
-Variable& add_variable(Results& r, std::string name, std::vector<std::string> dims, std::string long_name) {
+Variable& add_variable(Results& r, std::string name, std::vector<std::string> dims, std::string long_name,
+                       std::string units = "persons") {
   Variable v;
   v.name = std::move(name);
   v.dims = std::move(dims);
-  v.units = "persons";
+  v.units = std::move(units);
   v.long_name = std::move(long_name);
   std::size_t size = 1;
   for (const auto& dim : v.dims) size *= r.dimension(dim).size();
@@ -349,12 +358,39 @@ struct ResultsWriter {
     for (int k = 0; k < kSectorCount; ++k) by_sector[k] = s.employed_by_sector[k] * scale;
   }
 
+  // Training results exist only for scenarios with programmes.
+  void store_training(std::size_t rep, std::size_t t, const TrainingTally& tr, const StockTally& s) {
+    if (!r.has_variable("trainees")) return;
+    const auto persons = [&](const char* name, const std::vector<std::int64_t>& values) {
+      std::int64_t* out = at(name, rep, t);
+      for (std::size_t k = 0; k < values.size(); ++k) out[k] = values[k] * scale;
+    };
+    const auto as_is = [&](const char* name, const std::vector<std::int64_t>& values) {
+      std::copy(values.begin(), values.end(), at(name, rep, t));
+    };
+    persons("trainees", s.trainees);
+    if (t == 0) return; // no flows and no money before the first month
+    persons("applications", tr.applications);
+    persons("enrolments", tr.enrolments);
+    persons("turned_away_no_seat", tr.no_seat);
+    persons("turned_away_no_money", tr.no_money);
+    persons("completions", tr.completions);
+    persons("dropouts", tr.dropouts);
+    persons("certificates", tr.certificates);
+    as_is("spending", tr.paid);
+    as_is("fund_remaining", tr.remaining);
+    as_is("fund_committed", tr.committed);
+    as_is("seats_binding", tr.seats_binding);
+    as_is("money_binding", tr.money_binding);
+  }
+
   void store_flows(std::size_t rep, std::size_t t, const MonthTally& f) {
     std::int64_t entries = 0, exits = 0;
     for (int l = 0; l < kLevelCount; ++l) {
       at("entries_by_level", rep, t)[l] = f.entries[l] * scale;
       at("exits_by_level", rep, t)[l] = f.exits[l] * scale;
       at("promotions", rep, t)[l] = f.promotions[l] * scale;
+      at("promotions_out", rep, t)[l] = f.promotions_out[l] * scale;
       at("assessments", rep, t)[l] = f.assessments[l] * scale;
       entries += f.entries[l];
       exits += f.exits[l];
@@ -405,10 +441,32 @@ Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
   add_variable(r, "entries_by_level", with({"level"}), "entrants during the month by level at entry");
   add_variable(r, "exits_by_level", with({"level"}), "deaths during the month by level held");
   add_variable(r, "promotions", with({"level"}), "promotions during the month, by level reached");
+  add_variable(r, "promotions_out", with({"level"}), "the same promotions, by level left");
   add_variable(r, "assessments", with({"level"}), "assessments sat during the month, by level sought");
   add_variable(r, "retirements", rt, "retirements during the month");
   add_variable(r, "job_finds", rt, "unemployed persons who found a job during the month");
   add_variable(r, "job_losses", rt, "employed persons who lost their job during the month");
+
+  if (!p.programmes.names.empty()) {
+    r.dimensions.push_back(Dimension{"programme", {}, p.programmes.names, p.programmes.labels, {}});
+    r.dimensions.push_back(Dimension{"fund", {}, p.funds.names, p.funds.labels, {}});
+    add_variable(r, "trainees", with({"programme"}), "persons in each programme");
+    add_variable(r, "applications", with({"programme"}), "applications during the month");
+    add_variable(r, "enrolments", with({"programme"}), "enrolments during the month");
+    add_variable(r, "turned_away_no_seat", with({"programme"}), "applicants turned away for lack of a seat");
+    add_variable(r, "turned_away_no_money", with({"programme"}), "applicants turned away for lack of money");
+    add_variable(r, "completions", with({"programme"}), "trainees who completed the programme during the month");
+    add_variable(r, "dropouts", with({"programme"}),
+                 "trainees who left without completing (incl. deaths, retirements)");
+    add_variable(r, "certificates", with({"programme"}), "certificates earned through the programme during the month");
+    add_variable(r, "spending", with({"fund", "programme"}), "money paid during the month", "yuan");
+    add_variable(r, "fund_remaining", with({"fund"}), "uncommitted money at the end of the month", "yuan");
+    add_variable(r, "fund_committed", with({"fund"}), "money committed to trainees, not yet paid", "yuan");
+    add_variable(r, "seats_binding", with({"programme", "region"}),
+                 "1 if applicants were turned away for lack of seats in the month", "1");
+    add_variable(r, "money_binding", with({"programme"}),
+                 "1 if applicants were turned away for lack of money in the month", "1");
+  }
   return r;
 }
 
@@ -435,12 +493,17 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
     if (options.cancel && options.cancel->load()) throw Cancelled();
     ReplicateState state(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep));
     const auto r = static_cast<std::size_t>(rep);
-    out.store_stocks(r, 0, count_stocks(state.population(), out.regions));
+    const std::size_t programmes = p.programmes.names.size();
+    StockTally stocks = count_stocks(state.population(), out.regions, programmes);
+    out.store_stocks(r, 0, stocks);
+    out.store_training(r, 0, state.training().tally(), stocks);
     for (std::size_t t = 1; t <= months; ++t) {
       if (options.cancel && options.cancel->load()) throw Cancelled();
       state.step();
       out.store_flows(r, t, state.last_flows());
-      out.store_stocks(r, t, count_stocks(state.population(), out.regions));
+      stocks = count_stocks(state.population(), out.regions, programmes);
+      out.store_stocks(r, t, stocks);
+      out.store_training(r, t, state.training().tally(), stocks);
       ++done;
       if (options.progress) options.progress(done, total_months);
     }

@@ -29,6 +29,9 @@ class Ledger {
 public:
   explicit Ledger(std::vector<FundAccount> funds);
 
+  /// Sets the envelope granted at the next start_year (budgets can change by schedule).
+  void set_envelope(std::size_t f, std::int64_t amount);
+
   /// A new budget year: lapses uncommitted money of funds without carry-over, then grants each
   /// fund its envelope.
   void start_year();

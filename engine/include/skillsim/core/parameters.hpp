@@ -95,6 +95,36 @@ struct SkillsSection {
   double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
 };
 
+/// Fund sources: who pays for training (columns indexed by fund).
+struct FundsSection {
+  std::vector<std::string> names;      // identifiers, e.g. "skills_upgrading_account"
+  std::vector<std::string> labels;     // e.g. "职业技能提升行动专账"
+  std::vector<double> annual_envelope; // yuan granted at the start of each calendar year
+  std::vector<double> carry_over;      // 1: uncommitted money passes to the next year; 0: it lapses
+};
+
+/// Training programmes (columns indexed by programme). See docs/levers.md.
+struct ProgrammesSection {
+  std::vector<std::string> names;
+  std::vector<std::string> labels;
+  RealMatrix eligible_groups;                  // programme x group: 1 eligible, 0 not
+  RealMatrix eligible_statuses;                // programme x status
+  std::vector<double> min_level, max_level;    // levels 0..8 a trainee may hold
+  std::vector<double> min_age, max_age;        // years
+  std::vector<double> min_contribution_months; // unemployment-insurance months
+  std::vector<double> application_rate;        // monthly probability that an eligible worker applies
+  std::vector<double> duration_months;
+  std::vector<double> full_time;    // 1: trainees leave work (status in_training)
+  std::vector<double> target_level; // level the certificate gives
+  std::vector<double> completion_probability;
+  std::vector<double> pass_probability;     // certificate on completion
+  std::vector<double> cost_per_trainee;     // yuan, paid at enrolment or on certification
+  std::vector<double> pay_on_certification; // 1: paid only for certificates (else at enrolment)
+  RealMatrix fund_shares;                   // programme x fund: who pays; rows sum to 1
+  RealMatrix seats_per_month;               // programme x region: new places each month
+  std::vector<double> group_priority;       // per group: lower is admitted first when places bind
+};
+
 /// All parameter values of a scenario at one moment. Plain data: copy it freely.
 struct Parameters {
   ScenarioSection scenario;
@@ -104,13 +134,28 @@ struct Parameters {
   EntrySection entry;
   LabourSection labour;
   SkillsSection skills;
+  FundsSection funds;
+  ProgrammesSection programmes;
 };
 
 /// What a parameter holds.
 enum class ValueKind { Real, Integer, Month, String, StringList, RealVector, RealMatrix };
 
 /// The named dimension a vector parameter is indexed by (its required length).
-enum class Dim { None, Level, Status, Group, Sector, Sex, AgeBand, MortalityBand, CalendarMonth, Region };
+enum class Dim {
+  None,
+  Level,
+  Status,
+  Group,
+  Sector,
+  Sex,
+  AgeBand,
+  MortalityBand,
+  CalendarMonth,
+  Region,
+  Fund,
+  Programme
+};
 
 /// A parameter value as it travels between readers, schedules and the registry.
 using Value =

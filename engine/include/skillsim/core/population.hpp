@@ -10,6 +10,9 @@
 
 namespace skillsim {
 
+/// Value of the `programme` column for an agent in no programme.
+inline constexpr std::uint8_t kNoProgramme = 0xFF;
+
 /// One agent's attributes, for building and inspecting (the population stores columns).
 struct Agent {
   std::uint64_t id = 0;
@@ -20,8 +23,10 @@ struct Agent {
   Level level = Level::None;
   Status status = Status::Unemployed;
   Group group = Group::UrbanEmployee;
-  std::uint8_t sex = 0;    // index into kSexIds
-  std::uint8_t sector = 0; // index into kSectorIds
+  std::uint8_t sex = 0;                  // index into kSexIds
+  std::uint8_t sector = 0;               // index into kSectorIds
+  std::uint8_t programme = kNoProgramme; // training programme enrolled in
+  std::uint8_t programme_months_left = 0;
 };
 
 class Population {
@@ -36,6 +41,8 @@ public:
   std::vector<std::uint8_t> group;
   std::vector<std::uint8_t> sex;
   std::vector<std::uint8_t> sector;
+  std::vector<std::uint8_t> programme;
+  std::vector<std::uint8_t> programme_months_left;
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
@@ -47,7 +54,7 @@ public:
 
   /// Bytes of column storage per agent.
   static constexpr std::size_t bytes_per_agent() {
-    return sizeof(std::uint64_t) + sizeof(std::int32_t) + 3 * sizeof(std::uint16_t) + 5 * sizeof(std::uint8_t);
+    return sizeof(std::uint64_t) + sizeof(std::int32_t) + 3 * sizeof(std::uint16_t) + 7 * sizeof(std::uint8_t);
   }
 };
 

@@ -11,6 +11,7 @@
 #include "skillsim/core/random.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/scenario.hpp"
+#include "skillsim/core/training.hpp"
 
 namespace skillsim {
 
@@ -31,6 +32,7 @@ struct StockTally {
   std::int64_t by_group[kGroupCount][kLevelCount] = {};
   std::int64_t employed_by_sector[kSectorCount] = {};
   std::vector<std::int64_t> by_region; // region x level
+  std::vector<std::int64_t> trainees;  // per programme
 
   std::int64_t total() const;
 };
@@ -38,9 +40,10 @@ struct StockTally {
 /// Flows of one month, in agents. Integers, so sums over threads are exact in any order.
 struct MonthTally {
   std::int64_t entries[kLevelCount] = {};
-  std::int64_t exits[kLevelCount] = {};       // deaths, by level held
-  std::int64_t promotions[kLevelCount] = {};  // by level reached
-  std::int64_t assessments[kLevelCount] = {}; // sat, by level sought
+  std::int64_t exits[kLevelCount] = {};          // deaths, by level held
+  std::int64_t promotions[kLevelCount] = {};     // by level reached
+  std::int64_t promotions_out[kLevelCount] = {}; // the same moves, by level left
+  std::int64_t assessments[kLevelCount] = {};    // sat, by level sought
   std::int64_t retirements = 0;
   std::int64_t job_finds = 0;
   std::int64_t job_losses = 0;
@@ -49,7 +52,7 @@ struct MonthTally {
 };
 
 /// Counts the population's current state.
-StockTally count_stocks(const Population& population, std::size_t regions);
+StockTally count_stocks(const Population& population, std::size_t regions, std::size_t programmes = 0);
 
 /// One replicate's running state: the population and its random streams. Public so tests and
 /// benchmarks can step month by month and look at the agents.
@@ -65,6 +68,8 @@ public:
   Month current_month() const { return month_; }
   /// Flows of the month last stepped (agents, not persons).
   const MonthTally& last_flows() const { return flows_; }
+  /// The training system (programmes, seats, money) and what it did in the month last stepped.
+  const TrainingSystem& training() const { return training_; }
 
 private:
   void apply_monthly_rules(const Parameters& p);
@@ -80,6 +85,7 @@ private:
   double entrants_due_[2] = {0, 0};     // fractional entrant agents (school leavers, graduates)
   double appointments_due_[2] = {0, 0}; // fractional appointments (特级技师, 首席技师)
   MonthTally flows_;
+  TrainingSystem training_;
 };
 
 /// Runs every replicate of a scenario and returns the results (in persons).

@@ -1,0 +1,265 @@
+#include "skillsim/core/training.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <tuple>
+
+#include "skillsim/core/allocation.hpp"
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/simulation.hpp"
+
+namespace skillsim {
+
+void TrainingTally::reset(std::size_t programmes, std::size_t funds, std::size_t regions) {
+  for (auto* v :
+       {&applications, &enrolments, &no_seat, &no_money, &completions, &dropouts, &certificates, &money_binding})
+    v->assign(programmes, 0);
+  paid.assign(funds * programmes, 0);
+  remaining.assign(funds, 0);
+  committed.assign(funds, 0);
+  seats_binding.assign(programmes * regions, 0);
+}
+
+namespace {
+
+std::vector<FundAccount> fund_accounts(const Parameters& p) {
+  std::vector<FundAccount> funds;
+  for (std::size_t f = 0; f < p.funds.names.size(); ++f)
+    funds.push_back({p.funds.names[f], std::llround(p.funds.annual_envelope[f]), p.funds.carry_over[f] > 0.5});
+  return funds;
+}
+
+constexpr auto kRemoved = static_cast<std::uint8_t>(Status::Removed);
+constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
+constexpr auto kInTraining = static_cast<std::uint8_t>(Status::InTraining);
+constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
+
+bool flag(double v) { return v > 0.5; }
+
+struct Applicant {
+  std::size_t cell;
+  std::uint64_t priority;
+  std::size_t index;
+  bool operator<(const Applicant& o) const {
+    return std::tie(cell, priority, index) < std::tie(o.cell, o.priority, o.index);
+  }
+};
+
+} // namespace
+
+TrainingSystem::TrainingSystem(const Parameters& p)
+    : programmes_empty_(p.programmes.names.empty()), scale_(p.population.scale), ledger_(fund_accounts(p)) {
+  if (p.programmes.names.size() >= kNoProgramme)
+    throw Error("at most " + std::to_string(kNoProgramme - 1) + " programmes are supported");
+  seats_due_.assign(p.programmes.names.size() * p.population.regions.size(), 0.0);
+}
+
+std::int64_t TrainingSystem::amount(const Parameters& p, std::size_t programme, std::size_t fund) const {
+  return std::llround(p.programmes.cost_per_trainee[programme] *
+                      p.programmes.fund_shares(static_cast<int>(programme), static_cast<int>(fund)) *
+                      static_cast<double>(scale_));
+}
+
+void TrainingSystem::settle(std::size_t fund_count, std::size_t programme, bool pay, const Parameters& p) {
+  for (std::size_t f = 0; f < fund_count; ++f) {
+    const std::int64_t a = amount(p, programme, f);
+    if (a == 0) continue;
+    if (pay) {
+      ledger_.pay(f, a);
+      tally_.paid[f * p.programmes.names.size() + programme] += a;
+    } else {
+      ledger_.release(f, a);
+    }
+  }
+}
+
+void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
+                          MonthTally& flows) {
+  const auto& pr = p.programmes;
+  const std::size_t programmes = pr.names.size(), funds = p.funds.names.size();
+  const std::size_t regions = p.population.regions.size();
+  tally_.reset(programmes, funds, regions);
+  if (month.year() != budget_year_) {
+    for (std::size_t f = 0; f < funds; ++f) ledger_.set_envelope(f, std::llround(p.funds.annual_envelope[f]));
+    ledger_.start_year();
+    budget_year_ = month.year();
+  }
+  if (programmes == 0) return;
+
+  // 1-2. Trainees: leave on death or retirement; at the end, complete and pass or not.
+  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  std::vector<std::int64_t> ended(programmes * 3, 0); // per programme: certified, completed only, dropped
+  std::vector<std::pair<std::size_t, int>> outcomes;  // (agent, 0 certified / 1 completed / 2 dropped)
+#pragma omp parallel
+  {
+    std::vector<std::pair<std::size_t, int>> local;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t prog = pop.programme[i];
+      if (prog == kNoProgramme) continue;
+      const std::uint8_t st = pop.status[i];
+      if (st == kRemoved || st == kRetired) {
+        local.emplace_back(static_cast<std::size_t>(i), 2);
+        continue;
+      }
+      if (--pop.programme_months_left[i] > 0) continue;
+      const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
+      if (!d.below(0, probability_threshold(pr.completion_probability[prog]))) {
+        local.emplace_back(static_cast<std::size_t>(i), 2);
+      } else {
+        local.emplace_back(static_cast<std::size_t>(i),
+                           d.below(1, probability_threshold(pr.pass_probability[prog])) ? 0 : 1);
+      }
+    }
+#pragma omp critical(skillsim_training_outcomes)
+    outcomes.insert(outcomes.end(), local.begin(), local.end());
+  }
+  std::sort(outcomes.begin(), outcomes.end()); // ledger operations in agent order, for any thread count
+  for (const auto& [i, outcome] : outcomes) {
+    const std::uint8_t prog = pop.programme[i];
+    const bool on_certification = flag(pr.pay_on_certification[prog]);
+    if (outcome == 0) {
+      ++tally_.certificates[prog];
+      ++tally_.completions[prog];
+      const auto target = static_cast<std::uint8_t>(pr.target_level[prog]);
+      if (pop.level[i] < target) {
+        ++flows.promotions[target];
+        ++flows.promotions_out[pop.level[i]];
+        pop.level[i] = target;
+        pop.months_at_level[i] = 0;
+      }
+    } else if (outcome == 1) {
+      ++tally_.completions[prog];
+    } else {
+      ++tally_.dropouts[prog];
+    }
+    if (on_certification) settle(funds, prog, outcome == 0, p);
+    if (pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
+    pop.programme[i] = kNoProgramme;
+    pop.programme_months_left[i] = 0;
+  }
+
+  // 3. Applications: each eligible worker tries the programmes in order and applies to the first
+  //    whose draw succeeds. Demand cells are (programme, region, group).
+  const auto cell_of = [&](std::size_t prog, std::size_t region, std::size_t group) {
+    return (prog * regions + region) * kGroupCount + group;
+  };
+  std::vector<Applicant> applicants;
+#pragma omp parallel
+  {
+    std::vector<Applicant> local;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t st = pop.status[i];
+      if (pop.programme[i] != kNoProgramme || st == kRemoved || st == kRetired) continue;
+      const double age = (month.index - pop.birth_month[i]) / 12.0;
+      const int level = pop.level[i], group = pop.group[i];
+      DrawBlock d{};
+      std::size_t loaded = SIZE_MAX; // which block of eight programmes `d` holds
+      for (std::size_t k = 0; k < programmes; ++k) {
+        const int row = static_cast<int>(k);
+        if (!flag(pr.eligible_groups(row, group)) || !flag(pr.eligible_statuses(row, st)) || level < pr.min_level[k] ||
+            level > pr.max_level[k] || age < pr.min_age[k] || age >= pr.max_age[k] ||
+            pop.ui_months[i] < pr.min_contribution_months[k])
+          continue;
+        if (k / 8 != loaded) {
+          loaded = k / 8;
+          d = rng.block(streams::kApplication + static_cast<std::uint32_t>(loaded), month.index, pop.id[i]);
+        }
+        if (!d.below(static_cast<int>(k % 8), probability_threshold(pr.application_rate[k]))) continue;
+        const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
+        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)),
+                         (std::uint64_t{priority.words[0]} << 32) | priority.words[1], static_cast<std::size_t>(i)});
+        break;
+      }
+    }
+#pragma omp critical(skillsim_training_applications)
+    applicants.insert(applicants.end(), local.begin(), local.end());
+  }
+  std::sort(applicants.begin(), applicants.end());
+
+  // Allocation of seats and money to the demand cells, all at once.
+  AllocationProblem problem;
+  problem.programmes = static_cast<int>(programmes);
+  problem.regions = static_cast<int>(regions);
+  for (std::size_t k = 0; k < programmes * regions; ++k) {
+    seats_due_[k] +=
+        pr.seats_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions)) / static_cast<double>(scale_);
+    problem.seats.push_back(static_cast<std::int64_t>(seats_due_[k]));
+    seats_due_[k] -= std::floor(seats_due_[k]); // fractions carry; unused seats do not
+  }
+  for (std::size_t k = 0; k < programmes; ++k) {
+    std::int64_t affordable = static_cast<std::int64_t>(applicants.size());
+    for (std::size_t f = 0; f < funds; ++f)
+      if (const std::int64_t a = amount(p, k, f); a > 0)
+        affordable = std::min(affordable, ledger_.fund(f).remaining / a);
+    problem.affordable.push_back(affordable);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> cell_ranges; // [begin, end) in applicants
+  for (std::size_t b = 0; b < applicants.size();) {
+    std::size_t e = b;
+    while (e < applicants.size() && applicants[e].cell == applicants[b].cell) ++e;
+    const std::size_t cell = applicants[b].cell;
+    const std::size_t prog = cell / (regions * kGroupCount), group = cell % kGroupCount;
+    problem.cells.push_back({static_cast<int>(prog), static_cast<int>((cell / kGroupCount) % regions),
+                             static_cast<int>(group), static_cast<std::int64_t>(e - b),
+                             std::llround(p.programmes.group_priority[group])});
+    cell_ranges.emplace_back(b, e);
+    tally_.applications[prog] += static_cast<std::int64_t>(e - b);
+    b = e;
+  }
+  const Allocation allocation = allocate(problem);
+
+  // Admissions: cells in priority order (money shared between programmes goes to the higher
+  // priority first), the lowest agent-keyed priorities within each cell.
+  std::vector<std::size_t> order(problem.cells.size());
+  for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return problem.cells[a].priority_cost < problem.cells[b].priority_cost;
+  });
+  for (std::size_t c : order) {
+    const DemandCell& cell = problem.cells[c];
+    const auto prog = static_cast<std::size_t>(cell.programme);
+    const CellOutcome& outcome = allocation.cells[c];
+    tally_.no_seat[prog] += outcome.turned_away_no_seat;
+    tally_.no_money[prog] += outcome.turned_away_no_money;
+    if (outcome.turned_away_no_seat > 0)
+      tally_.seats_binding[prog * regions + static_cast<std::size_t>(cell.region)] = 1;
+    if (outcome.turned_away_no_money > 0) tally_.money_binding[prog] = 1;
+    const auto [begin, end] = cell_ranges[c];
+    for (std::size_t a = begin; a < begin + static_cast<std::size_t>(outcome.admitted) && a < end; ++a) {
+      bool affordable = true;
+      for (std::size_t f = 0; f < funds; ++f)
+        affordable = affordable && ledger_.fund(f).remaining >= amount(p, prog, f);
+      if (!affordable) {
+        tally_.no_money[prog] += static_cast<std::int64_t>(begin + static_cast<std::size_t>(outcome.admitted) - a);
+        tally_.money_binding[prog] = 1;
+        break;
+      }
+      for (std::size_t f = 0; f < funds; ++f) {
+        const std::int64_t due = amount(p, prog, f);
+        if (due == 0) continue;
+        ledger_.commit(f, due);
+        if (!flag(pr.pay_on_certification[prog])) {
+          ledger_.pay(f, due);
+          tally_.paid[f * programmes + prog] += due;
+        }
+      }
+      const std::size_t i = applicants[a].index;
+      pop.programme[i] = static_cast<std::uint8_t>(prog);
+      pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[prog]);
+      if (flag(pr.full_time[prog])) pop.status[i] = kInTraining;
+      ++tally_.enrolments[prog];
+    }
+  }
+  for (std::size_t f = 0; f < funds; ++f) {
+    tally_.remaining[f] = ledger_.fund(f).remaining;
+    tally_.committed[f] = ledger_.fund(f).committed;
+  }
+}
+
+} // namespace skillsim

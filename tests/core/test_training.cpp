@@ -1,0 +1,163 @@
+// Training programmes, seats and money in the monthly step: the ledger identity every month,
+// seats never exceeded, a budget that runs out in a known month, admission priority,
+// certification as a level change, payment on certification, and thread independence.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/simulation.hpp"
+
+using namespace skillsim;
+using test::everything_off;
+using test::operator+;
+
+namespace {
+
+// One fund, one programme for workers without a certificate (level 0-1) leading to 初级工.
+std::map<std::string, std::string> one_programme() {
+  return {{"funds.names", R"(["upgrading_account"])"},
+          {"funds.labels", R"(["职业技能提升行动专账"])"},
+          {"funds.annual_envelope", "[1000000]"},
+          {"funds.carry_over", "[1]"},
+          {"programmes.names", R"(["first_certificate"])"},
+          {"programmes.labels", R"(["就业技能培训"])"},
+          {"programmes.eligible_groups", "[[1, 1, 1, 1, 1, 1, 1, 1]]"},
+          {"programmes.eligible_statuses", "[[0, 1, 1, 1, 0, 0]]"},
+          {"programmes.min_level", "[0]"},
+          {"programmes.max_level", "[1]"},
+          {"programmes.min_age", "[16]"},
+          {"programmes.max_age", "[100]"},
+          {"programmes.min_contribution_months", "[0]"},
+          {"programmes.application_rate", "[1]"},
+          {"programmes.duration_months", "[3]"},
+          {"programmes.full_time", "[0]"},
+          {"programmes.target_level", "[2]"},
+          {"programmes.completion_probability", "[1]"},
+          {"programmes.pass_probability", "[1]"},
+          {"programmes.cost_per_trainee", "[1000]"},
+          {"programmes.pay_on_certification", "[0]"},
+          {"programmes.fund_shares", "[[1]]"},
+          {"programmes.seats_per_month", "[[300]]"}};
+}
+
+Scenario programme_scenario(std::map<std::string, std::string> changes, int months = 12, double persons = 50000) {
+  auto settings = one_programme();
+  for (auto& [k, v] : changes) settings[k] = v;
+  std::vector<std::string> overrides = everything_off();
+  for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
+  return test::small_scenario(overrides, persons, 1, months);
+}
+
+std::int64_t at(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
+  const Variable& v = r.variable(name);
+  const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * r.dimension("time").size());
+  return v.data[(rep * r.dimension("time").size() + t) * per_time + k];
+}
+
+} // namespace
+
+TEST(Training, BudgetRunsOutInTheMonthItShould) {
+  // 1,000,000 yuan at 1,000 a trainee pays for 1,000 trainees; 300 seats a month and far more
+  // applicants: 300 in each of the first three months, the last 100 in the fourth, then none.
+  const Results r = run_scenario(programme_scenario({}), RunOptions{});
+  const std::int64_t expected[] = {0, 300, 300, 300, 100, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (std::size_t t = 1; t <= 12; ++t) {
+    EXPECT_EQ(at(r, "enrolments", 0, t), expected[t]) << "month " << t;
+    EXPECT_EQ(at(r, "money_binding", 0, t), t >= 4 ? 1 : 0) << "month " << t;
+    EXPECT_EQ(at(r, "seats_binding", 0, t), t <= 3 ? 1 : 0) << "month " << t;
+    EXPECT_EQ(at(r, "turned_away_no_seat", 0, t) > 0, t <= 3) << "month " << t;
+    EXPECT_EQ(at(r, "turned_away_no_money", 0, t) > 0, t >= 4) << "month " << t;
+    EXPECT_EQ(at(r, "applications", 0, t),
+              at(r, "enrolments", 0, t) + at(r, "turned_away_no_seat", 0, t) + at(r, "turned_away_no_money", 0, t));
+  }
+  EXPECT_EQ(at(r, "fund_remaining", 0, 12), 0);
+}
+
+TEST(Training, LedgerIdentityHoldsEveryMonthAndSeatsAreNeverExceeded) {
+  // Paid on certification with a pass probability of one half: money is committed at
+  // enrolment, paid for certificates and released for the others; a new envelope each January.
+  const Scenario s = programme_scenario({{"programmes.pay_on_certification", "[1]"},
+                                         {"programmes.pass_probability", "[0.5]"},
+                                         {"programmes.completion_probability", "[0.8]"},
+                                         {"funds.annual_envelope", "[400000]"}},
+                                        30);
+  const Results r = run_scenario(s, RunOptions{});
+  std::int64_t granted = 0, paid = 0, certificates = 0, ended_without = 0;
+  for (std::size_t t = 1; t <= 30; ++t) {
+    if ((s.start() + static_cast<int>(t - 1)).month() == 1) granted += 400000;
+    paid += at(r, "spending", 0, t);
+    certificates += at(r, "certificates", 0, t);
+    ended_without += at(r, "completions", 0, t) - at(r, "certificates", 0, t) + at(r, "dropouts", 0, t);
+    EXPECT_EQ(granted, paid + at(r, "fund_committed", 0, t) + at(r, "fund_remaining", 0, t)) << "month " << t;
+    EXPECT_GE(at(r, "fund_remaining", 0, t), 0);
+    EXPECT_LE(at(r, "enrolments", 0, t), 300) << "month " << t;
+    EXPECT_EQ(at(r, "spending", 0, t), at(r, "certificates", 0, t) * 1000) << "paid only for certificates";
+  }
+  // Both payment and release happened, and a second and third year's envelopes arrived.
+  EXPECT_GT(certificates, 0);
+  EXPECT_GT(ended_without, 0);
+  EXPECT_EQ(granted, 3 * 400000);
+}
+
+TEST(Training, CertificatesMoveTraineesUpAndStocksStillBalance) {
+  const Results r = run_scenario(programme_scenario({{"funds.annual_envelope", "[100000000]"}}), RunOptions{});
+  for (std::size_t t = 1; t <= 12; ++t) {
+    // Three-month programme, everyone completes and passes: certificates now = enrolments then.
+    EXPECT_EQ(at(r, "certificates", 0, t), t > 3 ? at(r, "enrolments", 0, t - 3) : 0) << "month " << t;
+    // Each certificate is a move from level 0 or 1 to 2, in the level balance.
+    EXPECT_EQ(at(r, "promotions", 0, t, 2), at(r, "certificates", 0, t));
+    EXPECT_EQ(at(r, "promotions_out", 0, t, 0) + at(r, "promotions_out", 0, t, 1), at(r, "certificates", 0, t));
+    for (int l = 0; l < kLevelCount; ++l) {
+      std::int64_t now = 0, before = 0;
+      for (int st = 0; st < kStatusCount; ++st) {
+        now += at(r, "workers", 0, t, static_cast<std::size_t>(l * kStatusCount + st));
+        before += at(r, "workers", 0, t - 1, static_cast<std::size_t>(l * kStatusCount + st));
+      }
+      const auto k = static_cast<std::size_t>(l);
+      EXPECT_EQ(now, before + at(r, "entries_by_level", 0, t, k) + at(r, "promotions", 0, t, k) -
+                         at(r, "promotions_out", 0, t, k) - at(r, "exits_by_level", 0, t, k));
+    }
+    EXPECT_EQ(at(r, "trainees", 0, t), at(r, "trainees", 0, t - 1) + at(r, "enrolments", 0, t) -
+                                           at(r, "completions", 0, t) - at(r, "dropouts", 0, t));
+  }
+}
+
+TEST(Training, PriorityGroupsAreAdmittedFirstWhenSeatsBind) {
+  // 300 seats, everybody applies; the 4% poverty-registered (some 2,000) rank first.
+  const Scenario s = programme_scenario({{"funds.annual_envelope", "[100000000]"}});
+  ReplicateState state(s, 9, 0);
+  state.step();
+  const Population& pop = state.population();
+  std::int64_t enrolled = 0, poverty = 0;
+  for (std::size_t i = 0; i < pop.size(); ++i)
+    if (pop.programme[i] != kNoProgramme) {
+      ++enrolled;
+      poverty += pop.group[i] == static_cast<std::uint8_t>(Group::PovertyRegistered);
+    }
+  EXPECT_EQ(enrolled, 300);
+  EXPECT_EQ(poverty, 300);
+}
+
+TEST(Training, ResultsAreIdenticalForOneAndTwoThreads) {
+  const Scenario s = test::small_scenario(
+      [] {
+        std::vector<std::string> o;
+        for (auto& [k, v] : one_programme()) o.push_back(k + "=" + v);
+        o.push_back("programmes.application_rate=[0.02]");
+        o.push_back("programmes.pass_probability=[0.7]");
+        o.push_back("programmes.completion_probability=[0.9]");
+        o.push_back("programmes.pay_on_certification=[1]");
+        return o;
+      }(),
+      100000, 1, 12);
+  RunOptions o;
+  o.replicates = 2;
+  o.threads = 1;
+  const Results one = run_scenario(s, o);
+  o.threads = 2;
+  const Results two = run_scenario(s, o);
+  for (std::size_t k = 0; k < one.variables.size(); ++k)
+    EXPECT_EQ(one.variables[k].data, two.variables[k].data) << one.variables[k].name;
+  EXPECT_GT(at(one, "certificates", 0, 12), 0);
+}
