@@ -125,8 +125,10 @@ check "validate: unknown scheduled parameter" contains validate.err "no paramete
 check "run refuses a bad scenario (exit 2)" test $? -eq 2
 check "run names the problem" contains run_bad.err "did you mean 'labour.job_loss_rate'"
 check "no file from a bad scenario" test ! -e never.h5
-"$SKILLSIM" validate jincheng_2020_2021 > valid.out
-check "bundled scenario is valid" contains valid.out "valid"
+for scenario in "$SOURCE_DIR"/scenarios/*.toml "$SOURCE_DIR"/tests/data/*.toml; do
+  "$SKILLSIM" validate "$scenario" > valid.out
+  check "$(basename "$scenario") is valid" contains valid.out "valid"
+done
 
 # 7. Command-line errors are clear and exit 2.
 "$SKILLSIM" run --replicates zero > /dev/null 2> args.err

@@ -72,7 +72,7 @@ std::int64_t median_total(const Results& r, const std::string& name, std::size_t
 // Programmes (enrolled, turned away and why, months in which seats or money bound) and funds
 // (spent, left at the end).
 std::string training_summary(const Results& r) {
-  std::string out = "\nProgrammes (totals over the run)      enrolled   certified  no seat   no money   "
+  std::string out = "\nProgrammes (totals over the run)              enrolled   certified  no seat   no money   "
                     "months seats/money bound\n";
   const Dimension& programmes = r.dimension("programme");
   const Dimension& funds = r.dimension("fund");
@@ -91,13 +91,13 @@ std::string training_summary(const Results& r) {
       seat_months += bound;
       money_months += r.variable("money_binding").data[t * programmes.size() + k] != 0;
     }
-    out += "  " + pad(label, 34, false) + pad(thousands(median_total(r, "enrolments", k)), 10, true) +
+    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "enrolments", k)), 10, true) +
            pad(thousands(median_total(r, "certificates", k)), 12, true) +
            pad(thousands(median_total(r, "turned_away_no_seat", k)), 10, true) +
            pad(thousands(median_total(r, "turned_away_no_money", k)), 11, true) + "   " + std::to_string(seat_months) +
            " / " + std::to_string(money_months) + "\n";
   }
-  out += "Funds                                 spent (yuan)   left at end\n";
+  out += "Funds                                         spent (yuan)   left at end\n";
   const Variable& remaining = r.variable("fund_remaining");
   for (std::size_t f = 0; f < funds.size(); ++f) {
     const std::string label = funds.labels_zh.empty() ? funds.labels[f] : funds.labels_zh[f];
@@ -105,7 +105,7 @@ std::string training_summary(const Results& r) {
     for (std::size_t rep = 0; rep < replicates; ++rep)
       left.push_back(remaining.data[(rep * times + times - 1) * funds.size() + f]);
     std::sort(left.begin(), left.end());
-    out += "  " + pad(label, 34, false) + pad(thousands(median_total(r, "spending", f)), 14, true) +
+    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "spending", f)), 14, true) +
            pad(thousands(left[(left.size() - 1) / 2]), 14, true) + "\n";
   }
   if (replicates > 1) out += "(medians over replicates; months bound counted in replicate 0)\n";
