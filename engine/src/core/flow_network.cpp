@@ -9,13 +9,16 @@ namespace skillsim {
 
 namespace {
 
+// Costs are handed to Boost as doubles: its successive-shortest-path update adds the "infinite"
+// distance of vertices the residual graph cannot reach, which overflows (undefined behaviour)
+// for integers but stays infinite for doubles. Costs are small integers, exact in a double.
 using Traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
 using Graph = boost::adjacency_list<
     boost::vecS, boost::vecS, boost::directedS, boost::no_property,
     boost::property<boost::edge_capacity_t, std::int64_t,
                     boost::property<boost::edge_residual_capacity_t, std::int64_t,
                                     boost::property<boost::edge_reverse_t, Traits::edge_descriptor,
-                                                    boost::property<boost::edge_weight_t, std::int64_t>>>>>;
+                                                    boost::property<boost::edge_weight_t, double>>>>>;
 
 } // namespace
 
@@ -50,8 +53,8 @@ void FlowNetwork::solve(int source, int sink) {
     const auto back = boost::add_edge(static_cast<std::size_t>(arc.to), static_cast<std::size_t>(arc.from), g).first;
     capacity[e] = arc.capacity;
     capacity[back] = 0;
-    weight[e] = arc.cost;
-    weight[back] = -arc.cost;
+    weight[e] = static_cast<double>(arc.cost);
+    weight[back] = -static_cast<double>(arc.cost);
     reverse[e] = back;
     reverse[back] = e;
     forward.push_back(e);
