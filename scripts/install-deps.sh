@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything skillsim needs on a fresh Debian 12 machine. Idempotent: a second run
 # only checks. C++ libraries come from Debian packages, Python packages from the Python package
-# index (into the interpreter named by $PYTHON, default python3).
+# index (into the interpreter named by $PYTHON, default python3). fonts-noto-cjk gives the plots
+# their Chinese labels; python3-venv lets scripts/test.sh install the skillsim package into a
+# fresh virtual environment (build-venv/), where pip brings the package's own dependencies.
 set -euo pipefail
 
 apt_packages=(
@@ -9,7 +11,8 @@ apt_packages=(
   libeigen3-dev libboost-graph-dev libhdf5-dev hdf5-tools
   pybind11-dev libgtest-dev libgmock-dev librandom123-dev libtomlplusplus-dev
   clang libclang-rt-14-dev clang-format
-  python3-dev python3-pip
+  python3-dev python3-pip python3-venv
+  fonts-noto-cjk
 )
 python_packages=(numpy "xarray>=2023.1" "h5netcdf>=1.1" "h5py>=3.8" pandas)
 

@@ -4,7 +4,10 @@
 #   2. Release build with warnings as errors, and all tests (ctest: C++ unit tests, the command
 #      line end to end, the results file read by xarray, the golden summary);
 #   3. the same tests built with AddressSanitizer and UndefinedBehaviorSanitizer;
-#   4. the scenario-parser fuzz target (libFuzzer), for a short run.
+#   4. the scenario-parser fuzz target (libFuzzer), for a short run;
+#   5. the Python package: `pip install .[test]` into a fresh virtual environment (build-venv/,
+#      compiled with warnings as errors), every notebook in notebooks/ executed headless, then
+#      pytest (strict: warnings are errors), whose summary is the last line.
 # Set SKILLSIM_FUZZ_SECONDS (default 60) to fuzz longer; SKILLSIM_SKIP_SANITIZE=1 to skip 3.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,3 +39,11 @@ build-fuzz/bin/fuzz_scenario -max_total_time="${SKILLSIM_FUZZ_SECONDS:-60}" -tim
   -artifact_prefix="$root/build-fuzz/" "$corpus" 2>&1 | tail -n 3
 rm -rf "$corpus"
 echo "fuzz: 1 passed, 0 failed"
+
+echo "== 5. Python package, notebooks and pytest"
+venv="$root/build-venv"
+[ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  --config-settings=cmake.define.SKILLSIM_WERROR=ON "$root[test]"
+"$venv/bin/python" tests/python/run_notebooks.py
+"$venv/bin/python" -m pytest -p no:cacheprovider

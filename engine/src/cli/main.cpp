@@ -127,15 +127,6 @@ Options parse_options(const std::vector<std::string>& args, bool run_options) {
   return o;
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 int command_run(const std::vector<std::string>& args, const std::string& command_line) {
   const Options o = parse_options(args, true);
   if (o.positional.size() > 1)
@@ -164,7 +155,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   Results results = run_scenario(scenario, run);
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  results.metadata.created = utc_now();
+  results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
   io::write_results(results, output, o.force);
 

@@ -1,6 +1,7 @@
 #include "skillsim/core/results.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 #include "skillsim/core/errors.hpp"
 
@@ -12,6 +13,15 @@ auto find_named(Items& items, const std::string& name) {
   return std::find_if(items.begin(), items.end(), [&](const auto& item) { return item.name == name; });
 }
 } // namespace
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
 
 const Dimension& Results::dimension(const std::string& name) const {
   auto it = find_named(dimensions, name);

@@ -95,6 +95,12 @@ Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> sche
   return s;
 }
 
+std::map<std::int32_t, std::map<std::string, Value>> Scenario::effective_schedule() const {
+  std::map<std::int32_t, std::map<std::string, Value>> out;
+  for (const auto& change : schedule_) out[change.month.index].insert_or_assign(change.key, change.value);
+  return out;
+}
+
 Parameters Scenario::parameters_at(Month month) const {
   Parameters p = parameters_;
   for (const auto& change : schedule_) {

@@ -56,6 +56,8 @@ const std::string kSetName = "--set";
 // Shortest text that reads back as `v`: plain decimals for ordinary magnitudes (0.0003 and
 // 900000000, not 3e-04 and 9e+08), exponents only for the very small and very large.
 std::string number_text(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buffer[64];
   const double magnitude = std::fabs(v);
   const bool plain = v == 0 || (magnitude >= 1e-6 && magnitude < 1e15);
@@ -967,6 +969,115 @@ std::string parameter_reference_markdown() {
            " | " + markdown_cell(std::string(spec.unit)) + " | `" + markdown_cell(format_value(get_value(p, spec))) +
            "` | " + markdown_cell(range) + " | " + (spec.schedulable ? "yes" : "no") + " | " + markdown_cell(doc) +
            " |\n";
+  }
+  return out;
+}
+
+namespace {
+
+std::string string_text(const std::string& s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      if (c < 0x20 || c == 0x7F) {
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "\\u%04X", static_cast<unsigned>(c));
+        out += buffer;
+      } else {
+        out += ch;
+      }
+    }
+  }
+  return out + "\"";
+}
+
+std::string value_text(const Value& value) {
+  struct Visitor {
+    std::string operator()(double v) const { return number_text(v); }
+    std::string operator()(std::int64_t v) const { return std::to_string(v); }
+    std::string operator()(Month m) const { return month_text(m); }
+    std::string operator()(const std::string& s) const { return string_text(s); }
+    std::string operator()(const std::vector<std::string>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out += ", ";
+        out += string_text(v[i]);
+      }
+      return out + "]";
+    }
+    std::string operator()(const std::vector<double>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out += ", ";
+        out += number_text(v[i]);
+      }
+      return out + "]";
+    }
+    std::string operator()(const RealMatrix& m) const {
+      std::string out = "[";
+      for (int r = 0; r < m.rows; ++r) {
+        out += r ? ",\n  [" : "\n  [";
+        for (int c = 0; c < m.cols; ++c) {
+          if (c) out += ", ";
+          out += number_text(m(r, c));
+        }
+        out += "]";
+      }
+      return out + (m.rows ? ",\n]" : "]");
+    }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+} // namespace
+
+std::string scenario_to_toml(const Scenario& s, const std::string& header) {
+  std::string out;
+  if (!header.empty()) out += header;
+  std::string section;
+  for (const auto& spec : parameter_specs()) {
+    const std::string key(spec.key);
+    const auto dot = key.find('.');
+    const std::string this_section = key.substr(0, dot);
+    if (this_section != section) {
+      section = this_section;
+      out += (out.empty() ? "[" : "\n[") + section + "]\n";
+    }
+    out += key.substr(dot + 1) + " = " + value_text(get_value(s.parameters(), spec)) + "\n";
+  }
+  // One entry per month, with each parameter's value in force from then on (when an entry sets a
+  // parameter twice in a month, the later value is the one that takes effect).
+  for (const auto& [month, changes] : s.effective_schedule()) {
+    std::string set;
+    for (const auto& [key, value] : changes) {
+      if (!set.empty()) set += ", ";
+      set += string_text(key);
+      set += " = ";
+      set += value_text(value);
+    }
+    out += "\n[[schedule]]\ndate = " + month_text(Month{month}) + "\nset = { " + set + " }\n";
+  }
+  for (const auto& t : s.targets()) {
+    out += "\n[[targets]]\nseries = " + string_text(std::string(kTargetSeriesIds[static_cast<std::size_t>(t.series)])) +
+           "\ndate = " + month_text(t.month) + "\nvalue = " + number_text(t.value) +
+           "\nlabel = " + string_text(t.label) + "\n";
   }
   return out;
 }

@@ -44,6 +44,9 @@ struct RunMetadata {
   std::string command_line;
 };
 
+/// The current time as ISO 8601 UTC ("2026-11-22T07:00:00Z"), for RunMetadata::created.
+std::string utc_timestamp();
+
 class Results {
 public:
   RunMetadata metadata;

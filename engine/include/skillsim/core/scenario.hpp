@@ -2,6 +2,8 @@
 // the dated changes to them (schedules) and the targets the results are compared against.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,10 @@ public:
 
   /// Parameters in force during `month` (the start values with every change up to it applied).
   Parameters parameters_at(Month month) const;
+
+  /// The schedule as it takes effect: by month index, each changed parameter's last value that
+  /// month (an entry may set a parameter twice in a month; the later value counts).
+  std::map<std::int32_t, std::map<std::string, Value>> effective_schedule() const;
 
   /// First month of the run and the instant after its last month.
   Month start() const { return parameters_.scenario.start; }

@@ -35,6 +35,11 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
 std::vector<Diagnostic> validate_scenario_file(const std::filesystem::path& path,
                                                const std::vector<std::string>& overrides = {});
 
+/// A complete TOML text of the scenario: every registered parameter with its value, then the
+/// schedule (one entry per month, as it takes effect) and the targets. It reads back to an
+/// equal scenario whatever the defaults become. `header` (comment lines) goes first.
+std::string scenario_to_toml(const Scenario& scenario, const std::string& header = {});
+
 /// The reference documentation of every parameter (Markdown), generated from the registry and
 /// the defaults; docs/scenario-reference.md is this text.
 std::string parameter_reference_markdown();

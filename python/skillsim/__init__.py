@@ -1,0 +1,48 @@
+"""skillsim: agent-based simulation of vocational-training policy in China.
+
+    import skillsim
+    scenario = skillsim.Scenario.load()              # the bundled default, Jincheng 2020-2021
+    results = skillsim.run(scenario, replicates=10)
+    skillsim.plot.fan_chart(results, "skilled_workers")
+    ds = results.to_xarray()                          # as xarray.open_dataset(file) reads it
+
+The engine is C++ (skillsim._core); this package is the Python layer over it. See docs/python.md
+for the reference, docs/scenario.md for scenarios and docs/results.md for results files.
+"""
+
+from . import _core
+from .errors import Problem, ResultsFileError, ScenarioError
+from .results import Results, open_results
+from .run import run
+from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios
+
+#: The engine version (the CMake project version), which is also the package version.
+__version__: str = _core.__version__
+#: The git commit the engine was built from ("-dirty" if the tree had changes).
+__git_commit__: str = _core.git_commit
+
+
+def __getattr__(name: str):
+    # skillsim.plot imports matplotlib, so it is loaded on first use.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'skillsim' has no attribute {name!r}")
+
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "Problem",
+    "Results",
+    "ResultsFileError",
+    "Scenario",
+    "ScenarioError",
+    "ScheduledChange",
+    "Target",
+    "__version__",
+    "bundled_scenarios",
+    "open_results",
+    "plot",
+    "run",
+]

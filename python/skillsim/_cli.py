@@ -1,0 +1,34 @@
+"""The `skillsim` command installed with the package: starts the engine's command line (shipped
+in the wheel as skillsim/bin/skillsim) with the bundled scenarios, so `skillsim run` works
+without a checkout. See README.md, "Using it"."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def executable() -> Path:
+    """Path of the engine's command line inside the installed package."""
+    from . import _core  # installed beside the command line (also in an editable install)
+
+    return Path(_core.__file__).resolve().parent / "bin" / "skillsim"
+
+
+def main() -> None:
+    exe = executable()
+    if not exe.exists():
+        sys.exit(f"skillsim: the command line is missing from the installed package ({exe})")
+    env = dict(os.environ)
+    if "SKILLSIM_SCENARIO_DIR" not in env:
+        from .scenario import _scenario_dirs
+
+        dirs = _scenario_dirs()
+        if dirs:
+            env["SKILLSIM_SCENARIO_DIR"] = str(dirs[0])
+    os.execve(exe, [str(exe), *sys.argv[1:]], env)
+
+
+if __name__ == "__main__":
+    main()

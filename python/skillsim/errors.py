@@ -1,0 +1,94 @@
+"""Exceptions raised by skillsim.
+
+The compiled core translates the engine's C++ exceptions into these:
+
+- ``skillsim::ScenarioError`` -> :class:`ScenarioError` (a :class:`ValueError`), with every problem;
+- ``skillsim::ResultsFileError`` -> :class:`ResultsFileError` (an :class:`OSError`);
+- ``skillsim::Cancelled`` -> :class:`KeyboardInterrupt`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+__all__ = ["Problem", "ScenarioError", "ResultsFileError"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a scenario.
+
+    Attributes:
+        file: the scenario's source name (a path, ``"<string>"``, ``"<dict>"``), ``"<defaults>"``
+            for a problem in a default value, or ``"--set"`` for an override (from
+            :meth:`skillsim.Scenario.replace` or ``overrides=``).
+        line: 1-based line of the value in ``file``, 0 if it has no place in a file.
+        column: 1-based column, 0 if unknown.
+        key: dotted path of the value, e.g. ``"labour.job_loss_rate"``,
+            ``"skills.pass_probability[6]"`` or ``"schedule[1].set.labour.job_loss_multiplier"``;
+            empty for problems of the whole text (a TOML syntax error).
+        message: what is wrong, as the command line says it.
+    """
+
+    file: str
+    line: int
+    column: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        # The same text as skillsim::Diagnostic::to_string (what `skillsim validate` prints).
+        out = ""
+        if self.file:
+            out += self.file
+            if self.line > 0:
+                out += f":{self.line}"
+                if self.column > 0:
+                    out += f":{self.column}"
+            out += ": "
+        if self.key:
+            out += f"{self.key}: "
+        return out + self.message
+
+
+class ScenarioError(ValueError):
+    """A scenario is invalid. Lists every problem found, not only the first.
+
+    ``str(error)`` is what ``skillsim validate`` prints: one line per problem
+    (``FILE:LINE:COLUMN: KEY: MESSAGE``), then ``N problems in SOURCE``.
+
+    Attributes:
+        problems: the problems, as :class:`Problem` objects, in the order the command line
+            reports them.
+        source: the name of the scenario source (path or ``"<string>"``), or None.
+    """
+
+    def __init__(self, problems: Iterable[Problem | tuple], source: str | None = None) -> None:
+        self.problems: list[Problem] = [p if isinstance(p, Problem) else Problem(*p) for p in problems]
+        self.source = source
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        n = len(self.problems)
+        count = f"{n} problem" + ("" if n == 1 else "s")
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{count} in {self.source}" if self.source else count)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self._text()
+
+    def __reduce__(self):
+        return (type(self), (self.problems, self.source))
+
+    @property
+    def keys(self) -> list[str]:
+        """The key paths of the problems (convenient in tests and notebooks)."""
+        return [p.key for p in self.problems]
+
+
+class ResultsFileError(OSError):
+    """A results file could not be written or read; the message names the path and the reason
+    (for example that the file exists and ``overwrite`` is False, or that it is of another
+    ``schema_version``)."""

@@ -1,0 +1,243 @@
+"""Results of a run: NumPy views on the engine's memory, an xarray Dataset shaped like the results
+file, pandas tables, and the HDF5 file itself (see docs/results.md)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Iterator
+
+import numpy as np
+
+from . import _core
+from .errors import ScenarioError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+    import xarray
+
+    from .scenario import Scenario, Target
+
+__all__ = ["Results", "open_results"]
+
+_EPOCH_UNITS = "days since 1970-01-01"
+# Global attributes in the order (and with the types) the file has them; see write_metadata in
+# engine/src/io/results_hdf5.cpp.
+_TITLE = "skillsim results"
+
+
+class Results:
+    """Results of a run, in memory. Counts are persons (int64).
+
+    ``results["skilled_workers"]`` is a read-only NumPy array over ``(replicate, time)``, a view on
+    the engine's memory (no copy; it keeps the results alive). :meth:`to_xarray` gives the same
+    Dataset as ``xarray.open_dataset(file, engine="h5netcdf")`` of the saved file.
+    """
+
+    __slots__ = ("_core", "_scenario", "_scenario_parsed")
+
+    def __init__(self, core: _core.Results, scenario: "Scenario | None" = None) -> None:
+        """Internal: results come from :func:`skillsim.run` and :func:`open_results`."""
+        self._core = core
+        self._scenario = scenario
+        self._scenario_parsed = scenario is not None
+
+    # -- contents ---------------------------------------------------------------------------------
+
+    @property
+    def variables(self) -> list[str]:
+        """Names of the variables, in file order."""
+        return list(self._core.variable_names)
+
+    @property
+    def dims(self) -> dict[str, int]:
+        """Dimension sizes by name (replicate, time, level, status, group, sector, region)."""
+        return {d["name"]: len(d["values"]) for d in self._core.dimensions}
+
+    def coords(self, dim: str) -> np.ndarray:
+        """Coordinate values of a dimension: ints for ``replicate``, datetime64[ns] for ``time``,
+        str labels otherwise."""
+        for d in self._core.dimensions:
+            if d["name"] == dim:
+                return _coordinate_values(d)
+        raise KeyError(f"no dimension named {dim!r}; dimensions: {', '.join(self.dims)}")
+
+    def labels_zh(self, dim: str) -> list[str]:
+        """Chinese labels of a dimension (empty if it has none)."""
+        for d in self._core.dimensions:
+            if d["name"] == dim:
+                return list(d["labels_zh"])
+        raise KeyError(f"no dimension named {dim!r}")
+
+    @property
+    def times(self) -> np.ndarray:
+        """The time axis (datetime64[ns]): the first day of each month, ``months + 1`` points."""
+        return self.coords("time")
+
+    @property
+    def replicates(self) -> int:
+        """Number of replicates."""
+        return self.dims["replicate"]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Provenance: scenario name, source and text, seed, replicate seeds, threads, scale,
+        engine version, git commit, created (UTC, ISO 8601) and command line."""
+        return self._core.metadata
+
+    @property
+    def seed(self) -> int:
+        """The run's base seed."""
+        return int(self._core.metadata["seed"])
+
+    @property
+    def scenario(self) -> "Scenario | None":
+        """The scenario that was run: the object given to :func:`skillsim.run`, or for a file read
+        back the recorded scenario text parsed again (None if this engine rejects it). A run with
+        overrides records the file's text, so a file read back shows the scenario before them."""
+        if not self._scenario_parsed:
+            from .scenario import Scenario
+
+            self._scenario_parsed = True
+            m = self._core.metadata
+            try:
+                self._scenario = Scenario.from_toml(m["scenario"], name=m["scenario_source"] or "<results>")
+            except ScenarioError:
+                self._scenario = None
+        return self._scenario
+
+    @property
+    def targets(self) -> "list[Target]":
+        """The scenario's targets (empty if the scenario is unknown)."""
+        s = self.scenario
+        return s.targets if s is not None else []
+
+    def __getitem__(self, variable: str) -> np.ndarray:
+        """A read-only NumPy view of a variable (dimensions as in :meth:`dims_of`)."""
+        return self._core.data(variable)
+
+    def __contains__(self, variable: object) -> bool:
+        return variable in self._core.variable_names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.variables)
+
+    def dims_of(self, variable: str) -> tuple[str, ...]:
+        """The dimensions of a variable, e.g. ``("replicate", "time", "level", "status")``."""
+        return tuple(self._core.variable_info(variable)["dims"])
+
+    # -- conversions ------------------------------------------------------------------------------
+
+    def to_xarray(self) -> "xarray.Dataset":
+        """An ``xarray.Dataset`` with the structure of the results file as
+        ``xarray.open_dataset(path, engine="h5netcdf")`` reads it: the same dimensions,
+        coordinates (with the ``level_zh``-style Chinese auxiliary coordinates), ``time`` decoded
+        to datetime64[ns], variable and global attributes. Data variables are views on the
+        engine's memory (read-only; copy before changing them in place)."""
+        import xarray as xr
+
+        coords: dict[str, Any] = {}
+        for d in self._core.dimensions:
+            name = d["name"]
+            attrs = dict(d["attributes"])
+            encoding = {}
+            if name == "time" and attrs.get("units", "").startswith("days since"):
+                encoding = {"units": attrs.pop("units"), "calendar": attrs.pop("calendar", "standard")}
+            var = xr.Variable((name,), _coordinate_values(d), attrs=attrs)
+            var.encoding.update(encoding)
+            coords[name] = var
+        for d in self._core.dimensions:
+            if d["labels_zh"]:
+                name = d["name"]
+                coords[f"{name}_zh"] = xr.Variable(
+                    (name,), np.array(d["labels_zh"], dtype=str), attrs={"long_name": f"{name} (Chinese)"}
+                )
+        data_vars = {}
+        for name in self._core.variable_names:
+            info = self._core.variable_info(name)
+            attrs = {}
+            if info["units"]:
+                attrs["units"] = info["units"]
+            if info["long_name"]:
+                attrs["long_name"] = info["long_name"]
+            data_vars[name] = xr.Variable(tuple(info["dims"]), self._core.data(name), attrs=attrs)
+        return xr.Dataset(data_vars, coords=coords, attrs=self._global_attributes())
+
+    def _global_attributes(self) -> dict[str, Any]:
+        m = self._core.metadata
+        return {
+            "title": _TITLE,
+            "schema_version": np.int32(_core.results_schema_version),
+            "Conventions": "CF-1.8",
+            "engine_version": m["engine_version"],
+            "git_commit": m["git_commit"],
+            "created": m["created"],
+            "scenario_name": m["scenario_name"],
+            "scenario_source": m["scenario_source"],
+            "scenario": m["scenario"],
+            "seed": np.int64(m["seed"]),
+            "replicate_seeds": np.asarray(m["replicate_seeds"], dtype=np.int64),
+            "threads": np.int64(m["threads"]),
+            "scale": np.int64(m["scale"]),
+            "command_line": m["command_line"],
+        }
+
+    def to_pandas(self, variable: str, replicate: int | None = None) -> "pandas.DataFrame":
+        """A variable as a table with one row per time point.
+
+        Columns: the replicates for a ``(replicate, time)`` series; for variables with more
+        dimensions a column MultiIndex over ``replicate`` and the other dimensions (e.g.
+        ``(replicate, level, status)`` for ``workers``). With ``replicate=r`` only that
+        replicate, and the columns are the other dimensions (a single ``value`` column for a
+        series).
+        """
+        import pandas as pd
+
+        if variable not in self:
+            raise KeyError(f"no variable named {variable!r}; variables: {', '.join(self.variables)}")
+        da = self.to_xarray()[variable]
+        if replicate is not None:
+            da = da.sel(replicate=replicate)
+        da = da.reset_coords(drop=True)
+        others = [d for d in da.dims if d != "time"]
+        data = np.asarray(da.transpose("time", *others).values).reshape(da.sizes["time"], -1)
+        index = pd.DatetimeIndex(da["time"].values, name="time")
+        if not others:
+            return pd.DataFrame(data, index=index, columns=pd.Index([variable], name="variable"))
+        if len(others) == 1:
+            columns = pd.Index(da[others[0]].values, name=others[0])
+        else:
+            columns = pd.MultiIndex.from_product([da[o].values for o in others], names=others)
+        return pd.DataFrame(data, index=index, columns=columns)
+
+    # -- files ------------------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
+        """Writes the results file (HDF5, netCDF-4 layout), atomically: to a temporary name beside
+        ``path``, renamed when complete. Raises :class:`skillsim.ResultsFileError` if ``path``
+        exists and ``overwrite`` is False, or on any write error."""
+        self._core.save(os.fspath(path), overwrite)
+
+    def describe(self) -> str:
+        """What ``skillsim info`` prints: scenario, seeds, version, dimensions, variables."""
+        return self._core.describe()
+
+    def __repr__(self) -> str:
+        dims = ", ".join(f"{k}={v}" for k, v in self.dims.items())
+        m = self._core.metadata
+        return f"<skillsim.Results {m['scenario_name']!r} seed={m['seed']} ({dims})>"
+
+
+def _coordinate_values(d: dict[str, Any]) -> np.ndarray:
+    values = d["values"]
+    if isinstance(values, np.ndarray):
+        if d["name"] == "time" and d["attributes"].get("units", "") == _EPOCH_UNITS:
+            return (np.datetime64("1970-01-01", "D") + values.astype("timedelta64[D]")).astype("datetime64[ns]")
+        return values
+    return np.array(values, dtype=str)
+
+
+def open_results(path: str | os.PathLike[str]) -> Results:
+    """Reads a results file written by ``skillsim run``, :meth:`Results.save` or
+    :func:`skillsim.run` (``output=``). Raises :class:`skillsim.ResultsFileError` if the file is
+    missing, not a skillsim file, or of another ``schema_version``."""
+    return Results(_core.read_results(os.fspath(path)))

@@ -1,0 +1,126 @@
+"""Running a scenario."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+from . import _core
+from .errors import ResultsFileError
+from .results import Results
+from .scenario import Scenario
+
+__all__ = ["run"]
+
+#: A progress bar appears only for runs that last longer than this (seconds).
+PROGRESS_DELAY = 1.0
+
+
+def _progress_bar_class() -> Any:
+    """tqdm's notebook widget inside Jupyter when ipywidgets is installed, the text bar otherwise.
+
+    ``tqdm.auto`` makes the same choice but warns when the kernel lacks ipywidgets; this picks the
+    text bar quietly instead."""
+    in_kernel = "ipykernel" in sys.modules and getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if in_kernel:
+        try:
+            import ipywidgets  # noqa: F401
+            from tqdm.auto import tqdm
+
+            return tqdm
+        except ImportError:
+            pass
+    from tqdm.std import tqdm
+
+    return tqdm
+
+
+class _Progress:
+    """The callback the engine's poll loop calls with (months done, months in total)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.started = time.monotonic()
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < PROGRESS_DELAY or done >= total:
+                return
+            self.bar = _progress_bar_class()(total=total, initial=done, desc=self.label, unit="month", leave=False)
+        elif done > self.bar.n:
+            self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run(
+    scenario: Scenario,
+    replicates: int | None = None,
+    threads: int | None = None,
+    seed: int | None = None,
+    progress: bool = True,
+    output: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+) -> Results:
+    """Runs every replicate of a scenario and returns the results.
+
+    Args:
+        scenario: what to simulate.
+        replicates: number of replicates (default: the scenario's ``run.replicates``).
+        threads: OpenMP threads (default: all cores). Results do not depend on it.
+        seed: base seed (default: the scenario's ``run.seed``). The same seed gives the same
+            random numbers to the same agents in any scenario (common random numbers).
+        progress: show a progress bar (tqdm; a notebook widget in Jupyter when ipywidgets is
+            installed) if the run lasts longer than about a second.
+        output: if given, also write the results file there when the run completes (as
+            ``skillsim run -o``); checked before the run starts.
+        overwrite: replace an existing ``output``.
+
+    The engine runs in a worker thread with the GIL released, so other Python threads go on.
+    Ctrl-C (KeyboardInterrupt) cancels the run within a simulated month (well under a second for
+    the bundled scenarios) and re-raises; nothing is written.
+
+    Raises:
+        KeyboardInterrupt: the run was interrupted.
+        ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
+        ValueError: ``replicates``, ``threads`` or ``seed`` out of range.
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"run() needs a skillsim.Scenario, got {type(scenario).__name__}")
+    reps = scenario.replicates if replicates is None else int(replicates)
+    base_seed = scenario.seed if seed is None else int(seed)
+    if threads is not None and int(threads) < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    if output is not None and os.path.exists(output) and not overwrite:
+        # Refuse before spending the run (save() checks again).
+        raise ResultsFileError(f"{os.fspath(output)} exists; pass overwrite=True to replace it")
+    command_line = (
+        f"python: skillsim.run({scenario._call_text()}, replicates={reps}, seed={base_seed}"
+        f", threads={threads})"
+    )
+    bar = _Progress(scenario.name) if progress else None
+    try:
+        core = _core.run(
+            scenario._core,
+            reps,
+            base_seed,
+            0 if threads is None else int(threads),
+            bar,
+            0.1,
+            command_line,
+            # With overrides the file's text alone would not give this scenario again: record the
+            # complete scenario instead (the command line records the file and --set options).
+            scenario.to_toml() if scenario.overrides else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    results = Results(core, scenario)
+    if output is not None:
+        results.save(output, overwrite=overwrite)
+    return results

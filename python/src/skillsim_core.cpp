@@ -1,0 +1,448 @@
+// skillsim._core: the Python bindings of the engine (pybind11). Deliberately thin: scenarios are
+// parsed by io::parse_scenario (so messages are exactly the command line's), runs go through
+// run_scenario in a worker thread with the GIL released, results reach NumPy as read-only views
+// on the engine's memory, and files are written and read by io::write_results/read_results.
+// The user-facing API is the hand-written package python/skillsim.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <Python.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/scenario.hpp"
+#include "skillsim/core/simulation.hpp"
+#include "skillsim/core/version.hpp"
+#include "skillsim/io/results_hdf5.hpp"
+#include "skillsim/io/scenario_toml.hpp"
+
+namespace py = pybind11;
+namespace fs = std::filesystem;
+using namespace skillsim;
+
+namespace {
+
+// ------------------------------------------------------------------------------------------------
+// Errors
+
+/// A ScenarioError together with the name of the scenario source it came from (for the summary
+/// line "N problems in FILE", as `skillsim validate` prints it).
+struct SourcedScenarioError {
+  std::vector<Diagnostic> diagnostics;
+  std::string source;
+};
+
+template <class F>
+auto with_source(const std::string& source, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const ScenarioError& e) {
+    throw SourcedScenarioError{e.diagnostics(), source};
+  }
+}
+
+py::object make_scenario_error(const std::vector<Diagnostic>& diagnostics, const std::string& source) {
+  py::list problems;
+  for (const auto& d : diagnostics) problems.append(py::make_tuple(d.file, d.line, d.column, d.key, d.message));
+  py::object cls = py::module_::import("skillsim.errors").attr("ScenarioError");
+  return cls(problems, source.empty() ? py::object(py::none()) : py::object(py::str(source)));
+}
+
+void raise_python(const py::object& exception) {
+  PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exception.ptr())), exception.ptr());
+}
+
+void translate(std::exception_ptr p) {
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const SourcedScenarioError& e) {
+    try {
+      raise_python(make_scenario_error(e.diagnostics, e.source));
+    } catch (py::error_already_set& failure) {
+      failure.restore();
+    }
+  } catch (const ScenarioError& e) {
+    try {
+      raise_python(make_scenario_error(e.diagnostics(), ""));
+    } catch (py::error_already_set& failure) {
+      failure.restore();
+    }
+  } catch (const ResultsFileError& e) {
+    try {
+      raise_python(py::module_::import("skillsim.errors").attr("ResultsFileError")(e.what()));
+    } catch (py::error_already_set& failure) {
+      failure.restore();
+    }
+  } catch (const Cancelled&) {
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Values
+
+py::object to_date(Month m) { return py::module_::import("datetime").attr("date")(m.year(), m.month(), 1); }
+
+py::object to_python(const Value& value) {
+  struct Visitor {
+    py::object operator()(double v) const { return py::float_(v); }
+    py::object operator()(std::int64_t v) const { return py::int_(v); }
+    py::object operator()(Month m) const { return to_date(m); }
+    py::object operator()(const std::string& s) const { return py::str(s); }
+    py::object operator()(const std::vector<std::string>& v) const { return py::cast(v); }
+    py::object operator()(const std::vector<double>& v) const { return py::cast(v); }
+    py::object operator()(const RealMatrix& m) const {
+      py::list rows;
+      for (int r = 0; r < m.rows; ++r) {
+        py::list row;
+        for (int c = 0; c < m.cols; ++c) row.append(m(r, c));
+        rows.append(row);
+      }
+      return rows;
+    }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+// Matrices with no rows compare equal whatever their column count (a TOML [] has none).
+bool same_value(const Value& a, const Value& b) {
+  const auto* ma = std::get_if<RealMatrix>(&a);
+  const auto* mb = std::get_if<RealMatrix>(&b);
+  if (ma != nullptr && mb != nullptr && ma->rows == 0 && mb->rows == 0) return true;
+  return a == b;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Scenario
+
+const ParameterSpec& spec_or_key_error(const std::string& key) {
+  if (const ParameterSpec* spec = find_parameter(key)) return *spec;
+  std::string message = "no parameter named '" + key + "'";
+  const auto suggestions = suggest_parameters(key);
+  if (!suggestions.empty()) message += "; did you mean '" + std::string(suggestions.front()) + "'?";
+  throw py::key_error(message);
+}
+
+bool scenarios_equal(const Scenario& a, const Scenario& b) {
+  for (const auto& spec : parameter_specs())
+    if (!same_value(get_value(a.parameters(), spec), get_value(b.parameters(), spec))) return false;
+  const auto schedule_a = a.effective_schedule();
+  const auto schedule_b = b.effective_schedule();
+  if (schedule_a.size() != schedule_b.size() || a.targets().size() != b.targets().size()) return false;
+  for (auto x = schedule_a.begin(), y = schedule_b.begin(); x != schedule_a.end(); ++x, ++y) {
+    if (x->first != y->first || x->second.size() != y->second.size()) return false;
+    for (auto u = x->second.begin(), v = y->second.begin(); u != x->second.end(); ++u, ++v)
+      if (u->first != v->first || !same_value(u->second, v->second)) return false;
+  }
+  for (std::size_t i = 0; i < a.targets().size(); ++i) {
+    const auto& x = a.targets()[i];
+    const auto& y = b.targets()[i];
+    if (x.label != y.label || x.series != y.series || x.month != y.month || x.value != y.value) return false;
+  }
+  return true;
+}
+
+// "level" from "level (none, apprentice, ...)": the dimension's name as the registry describes it.
+std::string dim_name(Dim dim) {
+  const std::string description = dim_description(dim);
+  std::string name = description.substr(0, description.find(" ("));
+  std::replace(name.begin(), name.end(), ' ', '_');
+  return name;
+}
+
+py::list parameter_spec_list() {
+  py::list out;
+  for (const auto& spec : parameter_specs()) {
+    py::dict d;
+    d["key"] = std::string(spec.key);
+    d["kind"] = std::string(kind_name(spec.kind));
+    d["unit"] = std::string(spec.unit);
+    d["doc"] = std::string(spec.doc);
+    d["min"] = spec.min;
+    d["max"] = spec.max;
+    d["dim"] = dim_name(spec.dim);
+    d["col_dim"] = dim_name(spec.col_dim);
+    d["sums_to_one"] = spec.sums_to_one;
+    d["schedulable"] = spec.schedulable;
+    out.append(d);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Results
+
+py::dict metadata_dict(const RunMetadata& m) {
+  py::dict d;
+  d["scenario_name"] = m.scenario_name;
+  d["scenario_source"] = m.scenario_source;
+  d["scenario"] = m.scenario_text;
+  d["seed"] = m.seed;
+  d["replicate_seeds"] = m.replicate_seeds;
+  d["threads"] = m.threads;
+  d["scale"] = m.scale;
+  d["engine_version"] = m.engine_version;
+  d["git_commit"] = m.git_commit;
+  d["created"] = m.created;
+  d["command_line"] = m.command_line;
+  return d;
+}
+
+py::list dimension_list(const Results& r) {
+  py::list out;
+  for (const auto& dim : r.dimensions) {
+    py::dict d;
+    d["name"] = dim.name;
+    if (dim.labels.empty())
+      d["values"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(dim.int_coords.size()), dim.int_coords.data());
+    else
+      d["values"] = dim.labels;
+    d["labels_zh"] = dim.labels_zh;
+    d["attributes"] = dim.attributes;
+    out.append(d);
+  }
+  return out;
+}
+
+// A read-only NumPy view on a variable's data; `owner` (the Python Results) is kept alive by it.
+py::array variable_view(const py::object& owner, const std::string& name) {
+  const Results& r = owner.cast<const Results&>();
+  const Variable& v = r.variable(name);
+  std::vector<py::ssize_t> shape;
+  for (const auto n : r.shape(v)) shape.push_back(static_cast<py::ssize_t>(n));
+  py::array_t<std::int64_t> view(shape, v.data.data(), owner);
+  view.attr("setflags")(py::arg("write") = false);
+  return view;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Running
+
+/// Runs the engine in a worker thread with the GIL released. The calling thread waits in short
+/// steps; between them it takes the GIL, checks for signals (Ctrl-C raises KeyboardInterrupt
+/// there) and reports progress. On any Python exception the run is cancelled and joined first.
+std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, std::int64_t seed, int threads,
+                             const py::object& progress, double poll_seconds, const std::string& command_line,
+                             const std::optional<std::string>& scenario_text) {
+  if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
+  if (seed < 0) throw py::value_error("seed must be non-negative, got " + std::to_string(seed));
+  if (threads < 0) throw py::value_error("threads must be at least 1, got " + std::to_string(threads));
+
+  struct Shared {
+    std::atomic<bool> cancel{false};
+    std::atomic<std::int64_t> done{0};
+    std::atomic<std::int64_t> total{0};
+    std::mutex mutex;
+    std::condition_variable finished_cv;
+    bool finished = false;
+    std::unique_ptr<Results> results;
+    std::exception_ptr error;
+  } shared;
+
+  RunOptions options;
+  options.replicates = replicates;
+  options.seed = seed;
+  options.threads = threads;
+  options.cancel = &shared.cancel;
+  options.progress = [&shared](std::int64_t done, std::int64_t total) {
+    shared.total.store(total);
+    shared.done.store(done);
+  };
+  shared.total.store(replicates * scenario.parameters().scenario.months);
+
+  std::thread worker;
+  {
+    py::gil_scoped_release release;
+    worker = std::thread([&] {
+      try {
+        shared.results = std::make_unique<Results>(run_scenario(scenario, options));
+      } catch (...) {
+        shared.error = std::current_exception();
+      }
+      {
+        const std::lock_guard<std::mutex> lock(shared.mutex);
+        shared.finished = true;
+      }
+      shared.finished_cv.notify_all();
+    });
+  }
+  // Whatever leaves this function, the worker is stopped and joined first (without the GIL).
+  struct Joiner {
+    std::thread& worker;
+    Shared& shared;
+    ~Joiner() {
+      if (!worker.joinable()) return;
+      shared.cancel.store(true);
+      py::gil_scoped_release release;
+      worker.join();
+    }
+  } joiner{worker, shared};
+
+  const auto step = std::chrono::duration<double>(poll_seconds > 0 ? poll_seconds : 0.1);
+  for (;;) {
+    bool finished = false;
+    {
+      py::gil_scoped_release release;
+      std::unique_lock<std::mutex> lock(shared.mutex);
+      finished = shared.finished_cv.wait_for(lock, step, [&] { return shared.finished; });
+    }
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (!progress.is_none()) progress(shared.done.load(), shared.total.load());
+    if (finished) break;
+  }
+  {
+    py::gil_scoped_release release;
+    worker.join();
+  }
+  if (shared.error) std::rethrow_exception(shared.error);
+  shared.results->metadata.created = utc_timestamp();
+  shared.results->metadata.command_line = command_line;
+  if (scenario_text) shared.results->metadata.scenario_text = *scenario_text;
+  return std::move(shared.results);
+}
+
+} // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "Compiled core of skillsim (pybind11). Use the skillsim package, not this module.";
+  m.attr("__version__") = kEngineVersion;
+  m.attr("git_commit") = kGitCommit;
+  m.attr("results_schema_version") = io::kResultsSchemaVersion;
+  py::register_exception_translator(&translate);
+
+  py::class_<Scenario>(m, "Scenario", "A validated scenario (immutable). Build one with parse_scenario.")
+      .def_property_readonly("name", [](const Scenario& s) { return s.parameters().scenario.name; })
+      .def_property_readonly("description", [](const Scenario& s) { return s.parameters().scenario.description; })
+      .def_property_readonly("start", [](const Scenario& s) { return to_date(s.start()); })
+      .def_property_readonly("end", [](const Scenario& s) { return to_date(s.end()); })
+      .def_property_readonly("months", [](const Scenario& s) { return s.parameters().scenario.months; })
+      .def_property_readonly("seed", [](const Scenario& s) { return s.parameters().run.seed; })
+      .def_property_readonly("replicates", [](const Scenario& s) { return s.parameters().run.replicates; })
+      .def_property_readonly("source_name", &Scenario::source_name)
+      .def_property_readonly("source_text", &Scenario::source_text)
+      .def_property_readonly(
+          "targets",
+          [](const Scenario& s) {
+            py::list out;
+            for (const auto& t : s.targets())
+              out.append(py::make_tuple(t.label, std::string(kTargetSeriesIds[static_cast<std::size_t>(t.series)]),
+                                        to_date(t.month), t.value));
+            return out;
+          })
+      .def_property_readonly("schedule",
+                             [](const Scenario& s) {
+                               py::list out;
+                               for (const auto& c : s.schedule())
+                                 out.append(py::make_tuple(to_date(c.month), c.key, to_python(c.value)));
+                               return out;
+                             })
+      .def(
+          "get",
+          [](const Scenario& s, const std::string& key) {
+            return to_python(get_value(s.parameters(), spec_or_key_error(key)));
+          },
+          py::arg("key"), "The start value of a parameter by dotted key; KeyError if there is no such parameter.")
+      .def(
+          "parameters",
+          [](const Scenario& s) {
+            py::dict out;
+            for (const auto& spec : parameter_specs())
+              out[py::str(std::string(spec.key))] = to_python(get_value(s.parameters(), spec));
+            return out;
+          },
+          "Every parameter's start value, by dotted key, in registry order.")
+      .def("to_toml", &io::scenario_to_toml, py::arg("header") = "",
+           "A complete TOML text: every parameter, the schedule and the targets.")
+      .def("equals", &scenarios_equal, py::arg("other"),
+           "Same parameters, schedule (as it takes effect) and targets; the source name and text are not compared.");
+
+  m.def(
+      "parse_scenario",
+      [](const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides) {
+        return with_source(source_name, [&] { return io::parse_scenario(text, source_name, overrides); });
+      },
+      py::arg("text"), py::arg("source_name"), py::arg("overrides") = std::vector<std::string>{},
+      "Parses scenario text over the defaults, then applies 'key=TOML value' overrides (as --set).");
+  m.def(
+      "load_scenario",
+      [](const fs::path& path, const std::vector<std::string>& overrides) {
+        return with_source(path.string(), [&] { return io::load_scenario(path, overrides); });
+      },
+      py::arg("path"), py::arg("overrides") = std::vector<std::string>{}, "Reads and parses a scenario file.");
+  m.def(
+      "defaults_toml", [] { return std::string(io::defaults_toml()); }, "The engine's defaults (data/defaults.toml).");
+  m.def("parameter_specs", &parameter_spec_list, "The parameter registry: one dict per parameter.");
+  m.def(
+      "suggest_parameters",
+      [](const std::string& key) {
+        std::vector<std::string> out;
+        for (const auto s : suggest_parameters(key)) out.emplace_back(s);
+        return out;
+      },
+      py::arg("key"), "Up to three registered keys closest to `key`.");
+  m.def("parameter_reference_markdown", &io::parameter_reference_markdown, "The reference of every parameter.");
+
+  py::class_<Results>(m, "Results", "Results of a run, in memory (counts in persons).")
+      .def_property_readonly("metadata", [](const Results& r) { return metadata_dict(r.metadata); })
+      .def_property_readonly("dimensions", &dimension_list)
+      .def_property_readonly("variable_names",
+                             [](const Results& r) {
+                               std::vector<std::string> names;
+                               for (const auto& v : r.variables) names.push_back(v.name);
+                               return names;
+                             })
+      .def(
+          "variable_info",
+          [](const Results& r, const std::string& name) {
+            if (!r.has_variable(name)) throw py::key_error("no variable named '" + name + "'");
+            const Variable& v = r.variable(name);
+            py::dict d;
+            d["dims"] = v.dims;
+            d["units"] = v.units;
+            d["long_name"] = v.long_name;
+            return d;
+          },
+          py::arg("name"))
+      .def(
+          "data",
+          [](const py::object& self, const std::string& name) {
+            if (!self.cast<const Results&>().has_variable(name))
+              throw py::key_error("no variable named '" + name + "'");
+            return variable_view(self, name);
+          },
+          py::arg("name"), "A read-only NumPy view of a variable's data (no copy; keeps these results alive).")
+      .def("save", &io::write_results, py::arg("path"), py::arg("overwrite") = false,
+           py::call_guard<py::gil_scoped_release>(), "Writes the results file atomically.")
+      .def("describe", &io::describe_results, "What `skillsim info` prints.");
+
+  m.def("read_results", &io::read_results, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
+        "Reads a results file written by the engine.");
+  m.def("run", &run, py::arg("scenario"), py::arg("replicates"), py::arg("seed"), py::arg("threads") = 0,
+        py::arg("progress") = py::none(), py::arg("poll_seconds") = 0.1, py::arg("command_line") = "",
+        py::arg("scenario_text") = py::none(),
+        "Runs the scenario in a worker thread with the GIL released; KeyboardInterrupt cancels it.");
+}

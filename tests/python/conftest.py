@@ -1,0 +1,55 @@
+"""Shared fixtures: a small Jincheng scenario (scale 100: 13,600 agents) and its results, and the
+engine's command line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # before anything imports pyplot
+
+import pytest  # noqa: E402
+
+import skillsim  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+JINCHENG = REPO / "scenarios" / "jincheng_2020_2021.toml"
+SMALL = {"population.scale": 100}
+
+
+@pytest.fixture(scope="session")
+def small_scenario() -> skillsim.Scenario:
+    return skillsim.Scenario.load(JINCHENG).replace(SMALL)
+
+
+@pytest.fixture(scope="session")
+def small_results(small_scenario) -> skillsim.Results:
+    return skillsim.run(small_scenario, replicates=3, threads=2, seed=7, progress=False)
+
+
+def find_cli() -> Path | None:
+    """The engine's command line: $SKILLSIM_CLI, the one installed with the package, or the
+    checkout's build/bin/skillsim."""
+    if env := os.environ.get("SKILLSIM_CLI"):
+        return Path(env)
+    from skillsim import _cli
+
+    if _cli.executable().exists():
+        return _cli.executable()
+    for candidate in (REPO / "build" / "bin" / "skillsim", Path(sys.prefix) / "bin" / "skillsim"):
+        if candidate.exists():
+            return candidate
+    found = shutil.which("skillsim")
+    return Path(found) if found else None
+
+
+@pytest.fixture(scope="session")
+def cli() -> Path:
+    path = find_cli()
+    if path is None:
+        pytest.skip("no skillsim command line: install the package (it ships one) or build build/bin/skillsim")
+    return path

@@ -1,0 +1,54 @@
+"""Executes every notebook in notebooks/ headless and fails if any cell fails.
+
+Usage: python tests/python/run_notebooks.py [NOTEBOOK...]   (default: notebooks/*.py and *.ipynb)
+
+Text notebooks (jupytext "percent" .py files) are converted in memory; each runs in a fresh
+kernel of this interpreter ("python3"), with notebooks/ as its working directory. Prints one line
+per notebook and ends with "notebooks: N passed, N failed"; exits 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbclient
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def execute(path: Path) -> str | None:
+    nb = jupytext.read(path) if path.suffix == ".py" else nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as error:
+        return str(error)
+    return None
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or sorted(
+        p for p in (ROOT / "notebooks").iterdir() if p.suffix in (".py", ".ipynb")
+    )
+    failed = 0
+    for path in paths:
+        started = time.monotonic()
+        error = execute(path)
+        seconds = time.monotonic() - started
+        if error is None:
+            print(f"notebook {path.name}: ok ({seconds:.1f} s)")
+        else:
+            failed += 1
+            print(f"notebook {path.name}: FAILED ({seconds:.1f} s)\n{error}")
+    print(f"notebooks: {len(paths) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,106 @@
+"""Every plot function returns a Figure on a small result and draws without warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from matplotlib.figure import Figure
+
+import skillsim
+import skillsim.plot as plot
+
+
+def draw(fig: Figure) -> None:
+    assert isinstance(fig, Figure)
+    fig.savefig(io.BytesIO(), format="png", dpi=50)  # glyph or layout warnings would raise here
+
+
+def texts(fig: Figure) -> str:
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text))
+
+
+@pytest.fixture(scope="module")
+def variant(small_scenario):
+    better = small_scenario.replace({"skills.pass_probability": [1, 1, 0.95, 0.9, 0.85, 0.8, 0.7, 1, 1]})
+    return skillsim.run(better, replicates=3, threads=2, seed=7, progress=False)
+
+
+@pytest.mark.parametrize("chinese", [False, True])
+@pytest.mark.parametrize("variable", ["skilled_workers", "high_skilled_workers"])
+def test_fan_chart(small_results, variable, chinese):
+    fig = plot.fan_chart(small_results, variable, chinese_labels=chinese)
+    draw(fig)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "date" and ax.get_ylabel() == "persons"
+    assert "target trajectory" in texts(fig)
+    assert "2022-01-01" in texts(fig)  # the target date is marked
+    if chinese and plot.cjk_font() is not None:
+        assert ("技能劳动者" if variable == "skilled_workers" else "高技能人才") in ax.get_title()
+
+
+def test_fan_chart_of_a_selection_into_given_axes(small_results):
+    from matplotlib.figure import Figure as F
+
+    own = F()
+    ax = own.subplots()
+    fig = plot.fan_chart(small_results, "workers", sel={"status": "employed"}, ax=ax, title="employed")
+    assert fig is own
+    draw(fig)
+
+
+def test_compare(small_results, variant):
+    fig = plot.compare({"baseline": small_results, "higher pass rates": variant}, "high_skilled_workers")
+    draw(fig)
+    assert len(fig.axes) == 2
+    assert "common random numbers" in fig.axes[1].get_title()
+    assert fig.axes[1].get_ylabel() == "difference (persons)"
+    fig = plot.compare({"a": small_results, "b": variant, "c": small_results}, difference=True, baseline="c")
+    draw(fig)
+    fig = plot.compare({"only": small_results}, difference=True)
+    assert len(fig.axes) == 1
+    draw(fig)
+    with pytest.raises(ValueError):
+        plot.compare({"a": small_results}, baseline="b")
+
+
+def test_compare_refuses_different_time_axes(small_results, small_scenario):
+    other = skillsim.run(small_scenario, replicates=2, threads=2, progress=False)
+    with pytest.raises(ValueError, match="cannot take differences"):
+        plot.compare({"a": small_results, "b": other})
+
+
+@pytest.mark.parametrize("chinese", [False, True])
+def test_flows(small_results, chinese):
+    fig = plot.flows(small_results, chinese_labels=chinese)
+    draw(fig)
+    text = texts(fig)
+    assert "Promotions between levels, 2020-01 to 2022-01" in text
+    if chinese and plot.cjk_font() is not None:
+        assert "高级技师" in text
+    else:
+        assert "senior technician" in text
+    draw(plot.flows(small_results, dt.date(2020, 6, 1), "2021-01-01"))
+    with pytest.raises(ValueError, match="empty"):
+        plot.flows(small_results, "2021-01-01", "2020-06-01")
+    with pytest.raises(ValueError, match="outside the run"):
+        plot.flows(small_results, "2019-01-01")
+
+
+def test_chinese_labels_fall_back_quietly_without_a_cjk_font(small_results, monkeypatch):
+    monkeypatch.setattr(plot, "cjk_font", lambda: None)
+    for fig in (
+        plot.fan_chart(small_results, chinese_labels=True),
+        plot.flows(small_results, chinese_labels=True),
+        plot.compare({"a": small_results, "b": small_results}, chinese_labels=True),
+    ):
+        draw(fig)
+        assert not plot._has_cjk(texts(fig))
+
+
+def test_plot_is_reachable_as_an_attribute():
+    assert skillsim.plot is plot
+    assert skillsim.__version__ == skillsim._core.__version__

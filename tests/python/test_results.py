@@ -1,0 +1,174 @@
+"""Results: NumPy views, xarray and pandas, save/open round trips, and h5py side by side."""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import skillsim
+
+from conftest import JINCHENG
+
+
+def test_arrays_are_read_only_views_on_engine_memory(small_results):
+    for name in small_results.variables:
+        arr = small_results[name]
+        assert arr.base is not None, name
+        assert not arr.flags.owndata, name
+        assert not arr.flags.writeable, name
+        assert arr.dtype == np.int64
+        assert arr.shape == tuple(small_results.dims[d] for d in small_results.dims_of(name))
+    # The same memory twice, no copy.
+    a, b = small_results["workers"], small_results["workers"]
+    assert np.shares_memory(a, b)
+    ds = small_results.to_xarray()
+    assert np.shares_memory(ds["workers"].values, a)
+
+
+def test_a_view_keeps_its_results_alive(small_scenario):
+    results = skillsim.run(small_scenario, replicates=1, threads=1, progress=False)
+    arr = results["skilled_workers"]
+    expected = arr.copy()
+    del results
+    gc.collect()
+    np.testing.assert_array_equal(arr, expected)
+
+
+def test_xarray_structure(small_results):
+    ds = small_results.to_xarray()
+    assert dict(ds.sizes) == small_results.dims
+    assert ds["time"].dtype == np.dtype("datetime64[ns]")
+    assert str(ds["time"].values[0])[:10] == "2020-01-01" and ds.sizes["time"] == 25
+    assert list(ds["level_zh"].values)[:3] == ["无证", "学徒工", "初级工"]
+    assert ds["level_zh"].dims == ("level",)
+    assert ds["skilled_workers"].attrs["units"] == "persons"
+    assert ds.attrs["title"] == "skillsim results" and ds.attrs["seed"] == 7
+    assert list(ds.attrs["replicate_seeds"]) == [0, 1, 2]
+    # Stocks add up: skilled workers are everybody at 初级工 or above who is not retired.
+    skilled = ds["workers"].sel(level=list(ds["level"].values[2:])).drop_sel(status="retired").sum(["level", "status"])
+    np.testing.assert_array_equal(skilled.values, ds["skilled_workers"].values)
+
+
+def test_save_open_and_to_xarray_equal_the_results_in_memory(small_results, tmp_path):
+    path = tmp_path / "small.h5"
+    small_results.save(path)
+    assert sorted(os.listdir(tmp_path)) == ["small.h5"]  # no temporary file left beside it
+    back = skillsim.open_results(path)
+    assert back.variables == small_results.variables
+    assert back.metadata == small_results.metadata
+    for name in small_results.variables:
+        np.testing.assert_array_equal(back[name], small_results[name])
+    expected = small_results.to_xarray()
+    xr.testing.assert_identical(back.to_xarray(), expected)
+    with xr.open_dataset(path, engine="h5netcdf") as on_disk:
+        on_disk.load()
+        xr.testing.assert_identical(on_disk, expected)
+        for name in on_disk.variables:
+            assert on_disk[name].dtype == expected[name].dtype, name
+            assert on_disk[name].dims == expected[name].dims, name
+        for key, value in on_disk.attrs.items():
+            assert type(value) is type(expected.attrs[key]), key
+        assert list(on_disk.attrs) == list(expected.attrs)
+        assert list(on_disk.coords) == list(expected.coords)
+        assert on_disk["time"].encoding["units"] == expected["time"].encoding["units"]
+    assert back.scenario == small_results.scenario  # parsed again from the recorded text
+    assert back.targets == small_results.targets
+
+
+def test_save_refuses_to_overwrite(small_results, tmp_path):
+    path = tmp_path / "r.h5"
+    small_results.save(path)
+    with pytest.raises(skillsim.ResultsFileError, match="exists") as e:
+        small_results.save(path)
+    assert isinstance(e.value, OSError)
+    small_results.save(path, overwrite=True)
+    assert sorted(os.listdir(tmp_path)) == ["r.h5"]
+
+
+def test_open_errors(tmp_path):
+    with pytest.raises(skillsim.ResultsFileError):
+        skillsim.open_results(tmp_path / "missing.h5")
+    junk = tmp_path / "junk.h5"
+    junk.write_text("not HDF5")
+    with pytest.raises(skillsim.ResultsFileError):
+        skillsim.open_results(junk)
+
+
+def test_metadata(small_results):
+    m = small_results.metadata
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", m["created"])
+    assert m["command_line"].startswith("python: skillsim.run(Scenario.load(")
+    assert "population.scale=100" in m["command_line"] and "seed=7" in m["command_line"]
+    assert m["engine_version"] == skillsim.__version__
+    assert m["seed"] == 7 and m["threads"] == 2 and m["scale"] == 100
+    assert m["scenario_name"] == "jincheng_2020_2021"
+    assert "replicate" in small_results.describe()
+    assert "jincheng_2020_2021" in repr(small_results)
+
+
+def test_to_pandas(small_results):
+    df = small_results.to_pandas("skilled_workers")
+    assert df.shape == (25, 3) and df.index.name == "time" and list(df.columns) == [0, 1, 2]
+    np.testing.assert_array_equal(df.values, small_results["skilled_workers"].T)
+    wide = small_results.to_pandas("workers")
+    assert wide.shape == (25, 3 * 9 * 6)
+    assert wide.columns.names == ["replicate", "level", "status"]
+    one = small_results.to_pandas("workers", replicate=1)
+    assert one.loc["2020-01-01", ("junior", "employed")] == small_results["workers"][1, 0, 2, 1]
+    series = small_results.to_pandas("entries", replicate=0)
+    assert list(series.columns) == ["entries"]
+    with pytest.raises(KeyError):
+        small_results.to_pandas("nope")
+
+
+def test_same_seed_same_results_for_any_thread_count(small_scenario, small_results):
+    again = skillsim.run(small_scenario, replicates=3, threads=1, seed=7, progress=False)
+    for name in small_results.variables:
+        np.testing.assert_array_equal(again[name], small_results[name])
+    other = skillsim.run(small_scenario, replicates=3, threads=2, seed=8, progress=False)
+    assert not np.array_equal(other["workers"], small_results["workers"])
+
+
+@pytest.mark.parametrize("order", ["skillsim, h5py, xarray", "h5py, xarray, skillsim"])
+def test_skillsim_h5py_and_xarray_in_one_process(tmp_path, order):
+    """The engine links the system HDF5, h5py may bring its own: both work in one process, and
+    files written by the engine read back through h5py and xarray (and h5py's files are not
+    mistaken for results)."""
+    script = textwrap.dedent(
+        f"""
+        import {order}
+        import numpy as np
+        s = skillsim.Scenario.load({str(JINCHENG)!r}).replace({{"population.scale": 200}})
+        r = skillsim.run(s, replicates=2, threads=1, progress=False)
+        path = {str(tmp_path / "r.h5")!r}
+        r.save(path, overwrite=True)
+        with h5py.File(path, "r") as f:
+            assert f.attrs["title"] == "skillsim results"
+            for name in r.variables:
+                np.testing.assert_array_equal(f[name][...], r[name])
+            assert [x.decode() if isinstance(x, bytes) else x for x in f["level_zh"][...]][1] == "学徒工"
+        with xarray.open_dataset(path, engine="h5netcdf") as ds:
+            xarray.testing.assert_identical(ds.load(), r.to_xarray())
+        other = {str(tmp_path / "h5py.h5")!r}
+        with h5py.File(other, "w") as f:
+            f["x"] = np.arange(3)
+        try:
+            skillsim.open_results(other)
+        except skillsim.ResultsFileError:
+            pass
+        else:
+            raise AssertionError("an h5py file was read as results")
+        print("ok", h5py.version.hdf5_version)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("ok")

@@ -1,0 +1,118 @@
+"""Running: argument checks, the progress bar, the GIL, and Ctrl-C."""
+
+from __future__ import annotations
+
+import _thread
+import importlib
+import os
+import threading
+import time
+
+import pytest
+
+import skillsim
+
+run_module = importlib.import_module("skillsim.run")
+
+
+def test_argument_checks(small_scenario, tmp_path):
+    with pytest.raises(ValueError, match="replicates must be at least 1"):
+        skillsim.run(small_scenario, replicates=0, progress=False)
+    with pytest.raises(ValueError, match="seed must be non-negative"):
+        skillsim.run(small_scenario, replicates=1, seed=-1, progress=False)
+    with pytest.raises(ValueError, match="threads"):
+        skillsim.run(small_scenario, replicates=1, threads=0, progress=False)
+    with pytest.raises(TypeError):
+        skillsim.run("jincheng_2020_2021")  # type: ignore[arg-type]
+    existing = tmp_path / "exists.h5"
+    existing.write_text("x")
+    started = time.monotonic()
+    with pytest.raises(skillsim.ResultsFileError, match="exists"):
+        skillsim.run(small_scenario, replicates=50, output=existing, progress=False)
+    assert time.monotonic() - started < 1  # refused before running
+
+
+def short_scenario(**run):
+    return skillsim.Scenario.from_dict(
+        {"scenario": {"months": 3}, "population": {"size": 1_000_000, "scale": 100}, "run": run}
+    )
+
+
+def test_defaults_come_from_the_scenario(tmp_path):
+    s = short_scenario(replicates=2, seed=11)
+    r = skillsim.run(s, progress=False, output=tmp_path / "out.h5")
+    assert r.replicates == 2 and r.seed == 11 and r.dims["time"] == 4
+    assert skillsim.open_results(tmp_path / "out.h5").metadata == r.metadata
+
+
+def test_progress_bar(small_scenario, monkeypatch, capsys):
+    monkeypatch.setattr(run_module, "PROGRESS_DELAY", 0.0)
+    skillsim.run(small_scenario.replace({"population.scale": 10}), replicates=10, threads=1, progress=True)
+    err = capsys.readouterr().err
+    assert "jincheng_2020_2021" in err and "month" in err
+
+
+def test_no_progress_bar_for_short_runs(capsys):
+    skillsim.run(short_scenario(), replicates=1, progress=True)
+    assert capsys.readouterr().err == ""
+
+
+def test_the_gil_is_released_while_the_engine_runs(small_scenario):
+    ticks = 0
+    stop = threading.Event()
+
+    def count():
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    started = time.monotonic()
+    try:
+        skillsim.run(small_scenario.replace({"population.scale": 2}), replicates=1, threads=1, progress=False)
+    finally:
+        stop.set()
+        counter.join()
+    elapsed = time.monotonic() - started
+    assert elapsed > 0.2, "the run was too short to tell"
+    assert ticks > 0.2 * elapsed / 0.001  # the other thread ran for most of the time
+
+
+def test_interrupt_stops_promptly_and_writes_nothing(small_scenario, tmp_path):
+    """Ctrl-C (here _thread.interrupt_main from a timer thread) cancels a long run within a
+    simulated month and re-raises KeyboardInterrupt; nothing is written."""
+    long_run = small_scenario.replace({"population.scale": 2})  # 680,000 agents: 10 s or more in all
+    output = tmp_path / "never.h5"
+    fired = []
+    timer = threading.Timer(0.5, lambda: (fired.append(time.monotonic()), _thread.interrupt_main()))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            skillsim.run(long_run, replicates=30, threads=1, progress=False, output=output)
+    finally:
+        timer.cancel()
+    stopped = time.monotonic()
+    assert fired, "the interrupt never fired"
+    assert stopped - fired[0] < 2.0
+    assert stopped - started < 5.0
+    assert not output.exists()
+    assert os.listdir(tmp_path) == []
+    # The engine is usable afterwards.
+    assert skillsim.run(small_scenario, replicates=1, progress=False).replicates == 1
+
+
+def test_an_exception_in_the_progress_callback_cancels_the_run(small_scenario, monkeypatch):
+    class Boom(Exception):
+        pass
+
+    def explode(self, done, total):
+        raise Boom()
+
+    monkeypatch.setattr(run_module._Progress, "__call__", explode)
+    started = time.monotonic()
+    with pytest.raises(Boom):
+        skillsim.run(small_scenario.replace({"population.scale": 2}), replicates=30, threads=1, progress=True)
+    assert time.monotonic() - started < 2.0

@@ -1,0 +1,260 @@
+"""Scenarios: loading, reading values, replace, to_toml and from_dict round trips, and errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+import numpy as np
+import pytest
+
+import skillsim
+from skillsim.scenario import toml_value
+
+from conftest import JINCHENG, REPO
+
+
+def test_load_by_path_and_by_name_agree():
+    by_path = skillsim.Scenario.load(JINCHENG)
+    by_name = skillsim.Scenario.load("jincheng_2020_2021")
+    default = skillsim.Scenario.load()
+    assert by_path == by_name == default
+    assert by_path.source == str(JINCHENG)
+    assert by_path.text == JINCHENG.read_text(encoding="utf-8")
+    assert set(skillsim.bundled_scenarios()) >= {"jincheng_2020_2021", "national_2016"}
+
+
+def test_values_and_properties():
+    s = skillsim.Scenario.load(JINCHENG)
+    assert s.name == "jincheng_2020_2021"
+    assert s.start == dt.date(2020, 1, 1)
+    assert s.end == dt.date(2022, 1, 1)
+    assert s.months == 24
+    assert s.seed == 20200101 and s.replicates == 10
+    assert s["population.size"] == 1_360_000
+    assert s["population.scale"] == 10 and isinstance(s["population.scale"], int)
+    assert s["population.regions"] == ["晋城市"]
+    assert s["scenario.start"] == dt.date(2020, 1, 1)
+    assert len(s["skills.pass_probability"]) == 9
+    prior = s["population.level_by_age_prior"]
+    assert len(prior) == 10 and all(len(row) == 9 for row in prior)
+    assert [t.series for t in s.targets] == ["skilled_workers", "high_skilled_workers"]
+    assert s.targets[0].date == dt.date(2022, 1, 1) and s.targets[0].value == 400_000
+    assert (dt.date(2020, 2, 1), "labour.job_loss_multiplier", 2.5) in s.schedule
+    assert [c.date for c in s.schedule] == sorted(c.date for c in s.schedule) and len(s.schedule) == 6
+    assert "labour.job_loss_rate" in s and "labour.nope" not in s
+    assert s.keys()[0] == "scenario.name" and len(s.parameters()) == len(s.keys())
+
+
+def test_unknown_key_is_a_key_error_with_a_suggestion():
+    s = skillsim.Scenario.load(JINCHENG)
+    with pytest.raises(KeyError, match="did you mean 'labour.job_loss_rate'"):
+        s["labour.job_los_rate"]
+    assert s.get("labour.job_los_rate", 3) == 3
+
+
+def test_replace_returns_a_new_validated_scenario():
+    s = skillsim.Scenario.load(JINCHENG)
+    t = s.replace({"labour.job_loss_rate": 0.02, "scenario.start": dt.date(2020, 1, 1)})
+    assert t["labour.job_loss_rate"] == 0.02
+    assert s["labour.job_loss_rate"] != 0.02  # unchanged
+    u = t.replace(population__scale=100)
+    assert u["population.scale"] == 100 and u["labour.job_loss_rate"] == 0.02
+    assert u.overrides == ("labour.job_loss_rate=0.02", "scenario.start=2020-01-01", "population.scale=100")
+    assert u.text == s.text
+    assert t != s and t == s.replace({"labour.job_loss_rate": 0.02})
+
+
+def test_replace_takes_vectors_matrices_arrays_and_numpy_scalars():
+    s = skillsim.Scenario.load(JINCHENG)
+    pp = [1, 1, 0.9, 0.8, 0.7, 0.6, 0.5, 1, 1]
+    prior = np.ones((10, 9))
+    t = s.replace(
+        {
+            "skills.pass_probability": np.array(pp),
+            "population.level_by_age_prior": prior,
+            "population.scale": np.int64(50),
+            "labour.job_find_rate": np.float32(0.25),
+            "scenario.name": 'quote " and back\\slash',
+        }
+    )
+    assert t["skills.pass_probability"] == pp
+    assert t["population.level_by_age_prior"] == prior.tolist()
+    assert t["population.scale"] == 50
+    assert t["labour.job_find_rate"] == 0.25
+    assert t.name == 'quote " and back\\slash'
+
+
+@pytest.mark.parametrize("name", ["jincheng_2020_2021", "national_2016"])
+def test_to_toml_round_trip(name):
+    s = skillsim.Scenario.load(name).replace({"labour.job_loss_rate": 0.0123456789, "scenario.name": "x\ty"})
+    text = s.to_toml()
+    back = skillsim.Scenario.from_toml(text)
+    assert back == s
+    assert back.name == "x\ty"
+    assert back.to_toml().split("\n", 2)[2] == text.split("\n", 2)[2]  # stable apart from the header
+    # Every parameter is written, so it does not depend on the defaults.
+    for key in s.keys():
+        section, _, rest = key.partition(".")
+        assert f"\n{rest} = " in text, key
+
+
+def test_to_toml_keeps_schedule_entries_that_set_a_key_twice_in_a_month():
+    text = """
+[scenario]
+start = 2020-01-01
+months = 6
+[[schedule]]
+date = 2020-02-01
+set = { "labour.job_loss_multiplier" = 2.0 }
+[[schedule]]
+date = 2020-02-01
+set = { "labour.job_loss_multiplier" = 3.0, "labour.job_find_multiplier" = 0.5 }
+"""
+    s = skillsim.Scenario.from_toml(text, overrides={"population.scale": 1000})
+    back = skillsim.Scenario.from_toml(s.to_toml())
+    assert back == s
+    assert back.to_toml().count("[[schedule]]") == 1
+    assert skillsim.Scenario.from_toml(text.replace("3.0", "2.0")) != s
+
+
+def test_from_dict_equals_the_same_toml():
+    d = {
+        "scenario": {"name": "dict", "start": dt.date(2020, 1, 1), "months": 12},
+        "population": {"size": 1_000_000, "scale": 100},
+        "labour.job_loss_rate": 0.02,
+        "schedule": [
+            {"date": dt.date(2020, 3, 1), "set": {"labour.job_loss_multiplier": 2.5}},
+            {"date": dt.date(2020, 6, 1), "set": {"labour": {"job_loss_multiplier": 1.0}}},
+        ],
+        "targets": [{"series": "skilled_workers", "date": dt.date(2021, 1, 1), "value": 1e5, "label": "技能 10万"}],
+    }
+    s = skillsim.Scenario.from_dict(d)
+    text = """
+labour.job_loss_rate = 0.02
+[scenario]
+name = "dict"
+start = 2020-01-01
+months = 12
+[population]
+size = 1_000_000
+scale = 100
+[[schedule]]
+date = 2020-03-01
+set = { "labour.job_loss_multiplier" = 2.5 }
+[[schedule]]
+date = 2020-06-01
+set = { labour = { job_loss_multiplier = 1.0 } }
+[[targets]]
+series = "skilled_workers"
+date = 2021-01-01
+value = 100_000
+label = "技能 10万"
+"""
+    assert s == skillsim.Scenario.from_toml(text)
+    assert s.source == "<dict>"
+    assert s.targets[0].label == "技能 10万"
+    assert [c.value for c in s.schedule] == [2.5, 1.0]
+
+
+def test_toml_values():
+    assert toml_value(True) == "true"
+    assert toml_value(3) == "3"
+    assert toml_value(0.1) == "0.1"
+    assert toml_value(float("inf")) == "inf"
+    assert toml_value(float("nan")) == "nan"
+    assert toml_value("a\"b") == '"a\\"b"'
+    assert toml_value(dt.date(2020, 2, 1)) == "2020-02-01"
+    assert toml_value(dt.datetime(2020, 2, 1)) == "2020-02-01"
+    assert toml_value(dt.datetime(2020, 2, 1, 12)) == "2020-02-01T12:00:00"
+    assert toml_value(np.datetime64("2020-02-01")) == "2020-02-01"
+    assert toml_value([[1, 2.5], (3, 4)]) == "[[1, 2.5], [3, 4]]"
+    assert toml_value({"a.b": 1}) == '{ "a.b" = 1 }'
+    with pytest.raises(TypeError):
+        toml_value(object())
+
+
+# ------------------------------------------------------------------------------------------------
+# Errors
+
+
+def problem(e: pytest.ExceptionInfo, key: str) -> skillsim.Problem:
+    matches = [p for p in e.value.problems if p.key == key]
+    assert matches, f"no problem with key {key!r} in {e.value.problems}"
+    return matches[0]
+
+
+def test_bad_key_names_the_key_and_suggests():
+    s = skillsim.Scenario.load(JINCHENG)
+    with pytest.raises(skillsim.ScenarioError) as e:
+        s.replace({"labour.job_find_rat": 0.1})
+    p = problem(e, "labour.job_find_rat")
+    assert p.file == "--set" and p.line == 0
+    assert p.message == "no parameter named 'labour.job_find_rat'; did you mean 'labour.job_find_rate'?"
+    assert isinstance(e.value, ValueError)
+
+
+def test_bad_type_and_bad_value():
+    s = skillsim.Scenario.load(JINCHENG)
+    with pytest.raises(skillsim.ScenarioError) as e:
+        s.replace({"scenario.months": 1.5, "labour.job_loss_rate": 1.5, "skills.pass_probability": [1, 1, 0.9]})
+    assert problem(e, "scenario.months").message == "expected integer, got floating-point 1.5"
+    assert problem(e, "labour.job_loss_rate").message == "must be in [0, 1], got 1.5"
+    assert problem(e, "skills.pass_probability").message.startswith("expected 9 values, one per level")
+    assert len(e.value.problems) == 3
+    assert str(e.value).endswith(f"3 problems in {JINCHENG}")
+
+
+def test_bad_date_and_bad_string_value():
+    s = skillsim.Scenario.load(JINCHENG)
+    with pytest.raises(skillsim.ScenarioError) as e:
+        s.replace({"scenario.start": dt.date(2020, 1, 15), "labour.job_loss_rate": "high"})
+    assert problem(e, "scenario.start").message == "dates must be the first day of a month, got 2020-01-15"
+    assert problem(e, "labour.job_loss_rate").message == 'expected number, got string "high"'
+
+
+def test_file_problems_have_lines_and_columns():
+    text = '[scenario]\nmonths = 24\n[labour]\njob_loss_rate = 1.5\njob_find_rat = 0.1\n[labor]\nx = 1\n'
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.from_toml(text, name="bad.toml")
+    rate = problem(e, "labour.job_loss_rate")
+    assert (rate.file, rate.line, rate.column) == ("bad.toml", 4, 17)
+    assert str(rate) == "bad.toml:4:17: labour.job_loss_rate: must be in [0, 1], got 1.5"
+    assert problem(e, "labor").message == "unknown section [labor]; did you mean [labour]?"
+    assert problem(e, "labour.job_find_rat").line == 5
+    assert e.value.source == "bad.toml"
+
+
+def test_invalid_toml_and_bad_dict():
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.from_toml("[scenario\nmonths = 3")
+    assert len(e.value.problems) == 1 and e.value.problems[0].line == 1
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.from_dict({"labour": {"job_loss_rate": -1}, "targets": [{"series": "skilled_worker"}]})
+    assert "labour.job_loss_rate" in e.value.keys
+    assert "targets[0].series" in e.value.keys
+
+
+def test_schedule_problems_carry_the_entry_path():
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.from_dict(
+            {
+                "scenario": {"start": dt.date(2020, 1, 1), "months": 12},
+                "schedule": [{"date": dt.date(2020, 3, 1), "set": {"population.size": 1e9}}],
+            }
+        )
+    assert problem(e, "schedule[0].set.population.size").message == (
+        "'population.size' is fixed for the whole run and cannot be scheduled"
+    )
+
+
+def test_missing_file():
+    with pytest.raises(skillsim.ScenarioError, match="cannot read the scenario file: No such file"):
+        skillsim.Scenario.load(REPO / "scenarios" / "no_such_scenario.toml")
+
+
+def test_scenario_error_pickles():
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.load(JINCHENG).replace({"labour.job_loss_rate": 2})
+    back = pickle.loads(pickle.dumps(e.value))
+    assert back.problems == e.value.problems and str(back) == str(e.value)
