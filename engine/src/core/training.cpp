@@ -51,8 +51,7 @@ struct Applicant {
 
 } // namespace
 
-TrainingSystem::TrainingSystem(const Parameters& p)
-    : programmes_empty_(p.programmes.names.empty()), scale_(p.population.scale), ledger_(fund_accounts(p)) {
+TrainingSystem::TrainingSystem(const Parameters& p) : scale_(p.population.scale), ledger_(fund_accounts(p)) {
   if (p.programmes.names.size() >= kNoProgramme)
     throw Error("at most " + std::to_string(kNoProgramme - 1) + " programmes are supported");
   seats_due_.assign(p.programmes.names.size() * p.population.regions.size(), 0.0);
@@ -92,8 +91,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
 
   // 1-2. Trainees: leave on death or retirement; at the end, complete and pass or not.
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
-  std::vector<std::int64_t> ended(programmes * 3, 0); // per programme: certified, completed only, dropped
-  std::vector<std::pair<std::size_t, int>> outcomes;  // (agent, 0 certified / 1 completed / 2 dropped)
+  std::vector<std::pair<std::size_t, int>> outcomes; // (agent, 0 certified / 1 completed / 2 dropped)
 #pragma omp parallel
   {
     std::vector<std::pair<std::size_t, int>> local;

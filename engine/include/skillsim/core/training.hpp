@@ -39,8 +39,6 @@ public:
   /// @param p the parameters at the start; fixes the catalogue of programmes and funds.
   explicit TrainingSystem(const Parameters& p);
 
-  bool active() const { return !programmes_empty_; }
-
   /// Runs one month (see the file comment); level changes are added to `flows`.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows);
 
@@ -51,7 +49,6 @@ private:
   std::int64_t amount(const Parameters& p, std::size_t programme, std::size_t fund) const;
   void settle(std::size_t fund_count, std::size_t programme, bool pay, const Parameters& p);
 
-  bool programmes_empty_;
   std::int64_t scale_;
   Ledger ledger_;
   int budget_year_ = -1;
