@@ -449,3 +449,121 @@ def flows(
         va="top",
     )
     return _finish(fig)
+
+
+def _date_ticks(ax: "Axes") -> None:
+    """Year-month tick labels, slanted so that they do not overlap."""
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+
+
+def _require_programmes(results: Results) -> "xarray.Dataset":
+    if "spending" not in results:
+        raise ValueError(
+            "these results have no training programmes: spending and binding constraints come from "
+            "scenarios that declare [funds] and [programmes] (see docs/levers.md)"
+        )
+    return results.to_xarray()
+
+
+def _label(ds: "xarray.Dataset", dim: str, index: int, chinese_labels: bool) -> str:
+    english = str(ds[dim].values[index])
+    zh = f"{dim}_zh"
+    if chinese_labels and zh in ds.coords:
+        return _text(f"{ds[zh].values[index]} ({english})", english)
+    return english
+
+
+def spending(
+    results: Results,
+    *,
+    by: str = "programme",
+    cumulative: bool = True,
+    chinese_labels: bool = False,
+) -> "Figure":
+    """Money over time: what was paid (by programme or by fund) and what each fund has left.
+
+    Left panel: spending (median over replicates), cumulative from the start unless
+    ``cumulative=False``, one line per programme or fund. Right panel: each fund's uncommitted
+    money at the end of each month (median and 90% band); a fall to zero is the envelope running out.
+
+    Args:
+        results: results of a scenario with funds and programmes.
+        by: ``"programme"`` or ``"fund"``.
+        cumulative: cumulative spending (default) or spending per month.
+        chinese_labels: programme and fund names in Chinese as well.
+
+    Returns:
+        The figure (x: date, y: yuan).
+
+    Raises:
+        ValueError: if the results have no programmes, or ``by`` is neither programme nor fund.
+    """
+    if by not in ("programme", "fund"):
+        raise ValueError(f"by must be 'programme' or 'fund', got {by!r}")
+    ds = _require_programmes(results)
+    other = "fund" if by == "programme" else "programme"
+    paid = ds["spending"].sum(other)
+    if cumulative:
+        paid = paid.cumsum("time")
+    times = ds["time"].values
+    fig, (left, right) = _new_axes(None, ncols=2, width=6.0)
+    for k in range(ds.sizes[by]):
+        median = np.median(np.asarray(paid.isel({by: k}).transpose("replicate", "time").values, dtype=float), axis=0)
+        left.plot(times, median, color=_BAND_COLOURS[k % len(_BAND_COLOURS)], linewidth=2,
+                  label=_label(ds, by, k, chinese_labels))
+    _persons_axis(left, "yuan")
+    _date_ticks(left)
+    left.set_title(("cumulative spending" if cumulative else "spending per month") + f" by {by} (median)")
+    left.legend(loc="best", fontsize=8)
+    remaining = ds["fund_remaining"]
+    for f in range(ds.sizes["fund"]):
+        q = _quantiles(remaining.isel(fund=f).transpose("replicate", "time"))
+        colour = _BAND_COLOURS[f % len(_BAND_COLOURS)]
+        right.fill_between(times, q[0.05], q[0.95], color=colour, alpha=0.2, linewidth=0)
+        right.plot(times, q[0.5], color=colour, linewidth=2, label=_label(ds, "fund", f, chinese_labels))
+    _persons_axis(right, "yuan")
+    _date_ticks(right)
+    right.set_title("money left uncommitted, by fund (median, 90% band)")
+    right.legend(loc="best", fontsize=8)
+    return _finish(fig)
+
+
+def binding(results: Results, *, chinese_labels: bool = False) -> "Figure":
+    """Which constraints bound, month by month: one row per programme's seats (summed over
+    regions: bound if any region's seats turned applicants away) and per programme's money; the
+    colour is the share of replicates in which the constraint turned applicants away that month.
+
+    Returns:
+        The figure (x: date, rows: constraints, colour: share of replicates).
+
+    Raises:
+        ValueError: if the results have no programmes.
+    """
+    ds = _require_programmes(results)
+    seats = (ds["seats_binding"].max("region") > 0).mean("replicate")
+    money = (ds["money_binding"] > 0).mean("replicate")
+    rows, labels = [], []
+    for k in range(ds.sizes["programme"]):
+        name = _label(ds, "programme", k, chinese_labels)
+        rows += [seats.isel(programme=k).values, money.isel(programme=k).values]
+        labels += [f"{name}: seats", f"{name}: money"]
+    grid = np.asarray(rows, dtype=float)[:, 1:]  # no flows before the first month
+    times = ds["time"].values[1:]
+    fig, (ax,) = _new_axes(None, width=8.0, height=1.0 + 0.35 * len(rows))
+    import matplotlib.dates as mdates
+
+    edges = np.append(times, times[-1] + (times[-1] - times[-2] if len(times) > 1 else np.timedelta64(31, "D")))
+    mesh = ax.pcolormesh(mdates.date2num(edges), np.arange(len(rows) + 1), grid, vmin=0, vmax=1, cmap="Reds")
+    ax.xaxis_date()
+    _date_ticks(ax)
+    ax.set_yticks(np.arange(len(rows)) + 0.5, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("date")
+    ax.set_title("binding constraints (colour: share of replicates turning applicants away)", fontsize=10)
+    fig.colorbar(mesh, ax=ax, label="share of replicates")
+    return _finish(fig)

@@ -104,3 +104,44 @@ def test_chinese_labels_fall_back_quietly_without_a_cjk_font(small_results, monk
 def test_plot_is_reachable_as_an_attribute():
     assert skillsim.plot is plot
     assert skillsim.__version__ == skillsim._core.__version__
+
+
+@pytest.fixture(scope="module")
+def plan_results():
+    from conftest import REPO
+
+    plan = skillsim.Scenario.load(REPO / "scenarios" / "jincheng_plan_2020_2021.toml").replace({"population.scale": 100})
+    return skillsim.run(plan, replicates=2, threads=2, seed=3, progress=False)
+
+
+@pytest.mark.parametrize("chinese", [False, True])
+@pytest.mark.parametrize("by", ["programme", "fund"])
+def test_spending(plan_results, by, chinese):
+    fig = plot.spending(plan_results, by=by, chinese_labels=chinese)
+    draw(fig)
+    left, right = fig.axes[:2]
+    assert left.get_ylabel() == "yuan" and right.get_ylabel() == "yuan" and left.get_xlabel() == "date"
+    # One line per programme or fund; the cumulative lines never fall.
+    assert len(left.get_lines()) == plan_results.to_xarray().sizes[by]
+    for line in left.get_lines():
+        y = line.get_ydata()
+        assert (y[1:] >= y[:-1]).all()
+
+
+def test_binding(plan_results):
+    fig = plot.binding(plan_results, chinese_labels=True)
+    draw(fig)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 2 * plan_results.to_xarray().sizes["programme"]
+    assert any(label.endswith(": money") for label in labels)
+    # The plan's upgrading account runs out: some constraint binds in some month.
+    assert fig.axes[0].collections[0].get_array().max() > 0
+
+
+def test_money_plots_need_programmes(small_results):
+    with pytest.raises(ValueError, match="no training programmes"):
+        plot.spending(small_results)
+    with pytest.raises(ValueError, match="no training programmes"):
+        plot.binding(small_results)
+    with pytest.raises(ValueError, match="by must be"):
+        plot.spending(small_results, by="region")
