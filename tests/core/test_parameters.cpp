@@ -121,3 +121,18 @@ TEST(Types, DaysSinceEpochMatchesTheCalendar) {
   EXPECT_EQ(days_since_epoch(Month::of(2020, 1)), 18262); // 2020-01-01
   EXPECT_EQ(days_since_epoch(Month::of(2022, 1)) - days_since_epoch(Month::of(2021, 1)), 365);
 }
+
+TEST(Parameters, ProgrammeLevelsAndDurationsAreWholeAndTheirNumberIsBounded) {
+  Parameters p = io::default_parameters();
+  p.programmes.names = {"a"};
+  p.programmes.duration_months = {2.5};
+  p.programmes.target_level = {2};
+  auto issues = check(p);
+  EXPECT_TRUE(has_issue(issues, "programmes.duration_months[0]", "must be a whole number, got 2.5")) << dump(issues);
+  EXPECT_FALSE(has_issue(issues, "programmes.target_level[0]", "whole number")) << dump(issues);
+  // An agent's programme is one byte (255 = none): `validate` must refuse a 255th programme.
+  p.programmes.names.clear();
+  for (int k = 0; k < 255; ++k) p.programmes.names.push_back("p" + std::to_string(k));
+  issues = check(p);
+  EXPECT_TRUE(has_issue(issues, "programmes.names", "at most 254 programmes are supported, got 255")) << dump(issues);
+}

@@ -50,8 +50,9 @@ std::string pad(const std::string& s, std::size_t width, bool right) {
   return right ? fill + s : s + fill;
 }
 
-// Median over replicates of a variable summed over time (and over its other dimensions except
-// the one selected by `index` along dimension `dim_position`).
+// Median over replicates of a variable's total over time and every dimension after the third,
+// for entry `index` of its third dimension (e.g. one programme of enrolments(replicate, time,
+// programme), one fund of spending(replicate, time, fund, programme)).
 std::int64_t median_total(const Results& r, const std::string& name, std::size_t index) {
   const Variable& v = r.variable(name);
   const std::size_t replicates = r.dimension("replicate").size();

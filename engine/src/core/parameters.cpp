@@ -437,9 +437,11 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
   const auto& pr = p.programmes;
   const std::size_t n = pr.names.size();
   const auto sized = [n](const std::vector<double>& v) { return v.size() == n; };
-  const std::pair<const char*, const std::vector<double>*> levels[] = {{"programmes.min_level", &pr.min_level},
-                                                                       {"programmes.max_level", &pr.max_level},
-                                                                       {"programmes.target_level", &pr.target_level}};
+  const std::pair<const char*, const std::vector<double>*> levels[] = {
+      {"programmes.min_level", &pr.min_level},
+      {"programmes.max_level", &pr.max_level},
+      {"programmes.target_level", &pr.target_level},
+      {"programmes.duration_months", &pr.duration_months}};
   for (const auto& [key, values] : levels)
     if (sized(*values)) check_whole(key, *values, issues);
   for (std::size_t i = 0; i < n; ++i) {
@@ -508,6 +510,10 @@ std::vector<Issue> check(const Parameters& p) {
   check_names("population.regions", "region", p.population.regions, issues);
   check_names("funds.names", "fund", p.funds.names, issues);
   check_names("programmes.names", "programme", p.programmes.names, issues);
+  if (p.programmes.names.size() > kMaxProgrammes)
+    issues.push_back({"programmes.names", "at most " + std::to_string(kMaxProgrammes) +
+                                              " programmes are supported, got " +
+                                              std::to_string(p.programmes.names.size())});
   if (p.population.regions.size() > 65535)
     issues.push_back({"population.regions", "at most 65535 regions are supported"});
   const auto positive_sum = [&](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) > 0; };

@@ -3,13 +3,11 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <tuple>
 
 #include "skillsim/core/allocation.hpp"
-#include "skillsim/core/errors.hpp"
 #include "skillsim/core/simulation.hpp"
 
 namespace skillsim {
@@ -52,8 +50,6 @@ struct Applicant {
 } // namespace
 
 TrainingSystem::TrainingSystem(const Parameters& p) : scale_(p.population.scale), ledger_(fund_accounts(p)) {
-  if (p.programmes.names.size() >= kNoProgramme)
-    throw Error("at most " + std::to_string(kNoProgramme - 1) + " programmes are supported");
   seats_due_.assign(p.programmes.names.size() * p.population.regions.size(), 0.0);
 }
 

@@ -103,6 +103,10 @@ struct FundsSection {
   std::vector<double> carry_over;      // 1: uncommitted money passes to the next year; 0: it lapses
 };
 
+/// Most programmes a scenario may declare (an agent's programme is stored in one byte, with 255
+/// meaning none).
+inline constexpr std::size_t kMaxProgrammes = 254;
+
 /// Training programmes (columns indexed by programme). See docs/levers.md.
 struct ProgrammesSection {
   std::vector<std::string> names;

@@ -10,7 +10,8 @@
 
 namespace skillsim {
 
-/// Value of the `programme` column for an agent in no programme.
+/// Value of the `programme` column for an agent in no programme (so at most 254 programmes:
+/// kMaxProgrammes in parameters.hpp).
 inline constexpr std::uint8_t kNoProgramme = 0xFF;
 
 /// One agent's attributes, for building and inspecting (the population stores columns).
