@@ -1,9 +1,11 @@
 // Small scenarios for tests, built from the defaults with --set style overrides.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "skillsim/core/results.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 
@@ -55,6 +57,7 @@ inline std::vector<std::string> everything_off() {
           "labour.job_find_level_factor=" + repeat(1, kLevelCount),
           "labour.job_find_group_factor=" + repeat(1, kGroupCount),
           "skills.assessment_rate=" + repeat(0, kLevelCount),
+          "skills.may_be_unreachable=" + repeat(1, kLevelCount), // no assessments: nothing need be reachable
           "skills.principal_technician_quota_per_year=0",
           "skills.chief_technician_quota_per_year=0"};
 }
@@ -62,6 +65,49 @@ inline std::vector<std::string> everything_off() {
 inline std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
+}
+
+// One fund, one programme for workers without a certificate (level 0-1) leading to 初级工.
+inline std::map<std::string, std::string> one_programme() {
+  return {{"funds.names", R"(["upgrading_account"])"},
+          {"funds.labels", R"(["职业技能提升行动专账"])"},
+          {"funds.annual_envelope", "[1000000]"},
+          {"funds.carry_over", "[1]"},
+          {"programmes.names", R"(["first_certificate"])"},
+          {"programmes.labels", R"(["就业技能培训"])"},
+          {"programmes.eligible_groups", "[[1, 1, 1, 1, 1, 1, 1, 1]]"},
+          {"programmes.eligible_statuses", "[[0, 1, 1, 1, 0, 0]]"},
+          {"programmes.min_level", "[0]"},
+          {"programmes.max_level", "[1]"},
+          {"programmes.min_age", "[16]"},
+          {"programmes.max_age", "[100]"},
+          {"programmes.min_contribution_months", "[0]"},
+          {"programmes.application_rate", "[1]"},
+          {"programmes.duration_months", "[3]"},
+          {"programmes.full_time", "[0]"},
+          {"programmes.target_level", "[2]"},
+          {"programmes.completion_probability", "[1]"},
+          {"programmes.pass_probability", "[1]"},
+          {"programmes.cost_per_trainee", "[1000]"},
+          {"programmes.payment", "[\"enrolment\"]"},
+          {"programmes.fund_shares", "[[1]]"},
+          {"programmes.seats_per_month", "[[300]]"}};
+}
+
+inline Scenario programme_scenario(std::map<std::string, std::string> changes, int months = 12,
+                                   double persons = 50000) {
+  auto settings = one_programme();
+  for (auto& [k, v] : changes) settings[k] = v;
+  std::vector<std::string> overrides = everything_off();
+  for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
+  return test::small_scenario(overrides, persons, 1, months);
+}
+
+/// One value of a results variable: replicate, time and flat index k over its other dimensions.
+inline std::int64_t at(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
+  const Variable& v = r.variable(name);
+  const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * r.dimension("time").size());
+  return v.data[(rep * r.dimension("time").size() + t) * per_time + k];
 }
 
 } // namespace skillsim::test

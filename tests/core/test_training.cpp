@@ -12,50 +12,9 @@ using namespace skillsim;
 using test::everything_off;
 using test::operator+;
 
-namespace {
-
-// One fund, one programme for workers without a certificate (level 0-1) leading to 初级工.
-std::map<std::string, std::string> one_programme() {
-  return {{"funds.names", R"(["upgrading_account"])"},
-          {"funds.labels", R"(["职业技能提升行动专账"])"},
-          {"funds.annual_envelope", "[1000000]"},
-          {"funds.carry_over", "[1]"},
-          {"programmes.names", R"(["first_certificate"])"},
-          {"programmes.labels", R"(["就业技能培训"])"},
-          {"programmes.eligible_groups", "[[1, 1, 1, 1, 1, 1, 1, 1]]"},
-          {"programmes.eligible_statuses", "[[0, 1, 1, 1, 0, 0]]"},
-          {"programmes.min_level", "[0]"},
-          {"programmes.max_level", "[1]"},
-          {"programmes.min_age", "[16]"},
-          {"programmes.max_age", "[100]"},
-          {"programmes.min_contribution_months", "[0]"},
-          {"programmes.application_rate", "[1]"},
-          {"programmes.duration_months", "[3]"},
-          {"programmes.full_time", "[0]"},
-          {"programmes.target_level", "[2]"},
-          {"programmes.completion_probability", "[1]"},
-          {"programmes.pass_probability", "[1]"},
-          {"programmes.cost_per_trainee", "[1000]"},
-          {"programmes.pay_on_certification", "[0]"},
-          {"programmes.fund_shares", "[[1]]"},
-          {"programmes.seats_per_month", "[[300]]"}};
-}
-
-Scenario programme_scenario(std::map<std::string, std::string> changes, int months = 12, double persons = 50000) {
-  auto settings = one_programme();
-  for (auto& [k, v] : changes) settings[k] = v;
-  std::vector<std::string> overrides = everything_off();
-  for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
-  return test::small_scenario(overrides, persons, 1, months);
-}
-
-std::int64_t at(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
-  const Variable& v = r.variable(name);
-  const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * r.dimension("time").size());
-  return v.data[(rep * r.dimension("time").size() + t) * per_time + k];
-}
-
-} // namespace
+using test::at;
+using test::one_programme;
+using test::programme_scenario;
 
 TEST(Training, BudgetRunsOutInTheMonthItShould) {
   // 1,000,000 yuan at 1,000 a trainee pays for 1,000 trainees; 300 seats a month and far more
@@ -77,7 +36,7 @@ TEST(Training, BudgetRunsOutInTheMonthItShould) {
 TEST(Training, LedgerIdentityHoldsEveryMonthAndSeatsAreNeverExceeded) {
   // Paid on certification with a pass probability of one half: money is committed at
   // enrolment, paid for certificates and released for the others; a new envelope each January.
-  const Scenario s = programme_scenario({{"programmes.pay_on_certification", "[1]"},
+  const Scenario s = programme_scenario({{"programmes.payment", "[\"certification\"]"},
                                          {"programmes.pass_probability", "[0.5]"},
                                          {"programmes.completion_probability", "[0.8]"},
                                          {"funds.annual_envelope", "[400000]"}},
@@ -147,7 +106,7 @@ TEST(Training, ResultsAreIdenticalForOneAndTwoThreads) {
         o.push_back("programmes.application_rate=[0.02]");
         o.push_back("programmes.pass_probability=[0.7]");
         o.push_back("programmes.completion_probability=[0.9]");
-        o.push_back("programmes.pay_on_certification=[1]");
+        o.push_back("programmes.payment=[\"certification\"]");
         return o;
       }(),
       100000, 1, 12);

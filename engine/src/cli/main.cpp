@@ -15,6 +15,7 @@
 
 #include "progress.hpp"
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/pathways.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/results_hdf5.hpp"
@@ -44,6 +45,9 @@ commands:
       --quiet                no progress bar and no summary
   validate SCENARIO [--set KEY=VALUE]...
                              report every problem in a scenario file
+  pathways SCENARIO [--set KEY=VALUE]...
+                             the ladder's routes: fastest route to each level and its expected
+                             months for an employed worker (docs/pathways.md)
   info RESULTS               describe a results file (scenario, seeds, version, dimensions, variables)
   schema                     print the reference of every scenario parameter (Markdown)
   --version                  print the engine version
@@ -184,6 +188,14 @@ int command_validate(const std::vector<std::string>& args) {
   return kExitUsage;
 }
 
+int command_pathways(const std::vector<std::string>& args) {
+  const Options o = parse_options(args, false);
+  if (o.positional.size() != 1) throw UsageError{"pathways takes exactly one scenario file"};
+  const Scenario scenario = io::load_scenario(resolve_scenario(o.positional[0]), o.overrides);
+  std::cout << format_pathway_report(analyse_pathways(scenario.parameters()));
+  return kExitOk;
+}
+
 int command_info(const std::vector<std::string>& args) {
   const Options o = parse_options(args, false);
   if (o.positional.size() != 1) throw UsageError{"info takes exactly one results file"};
@@ -212,6 +224,7 @@ int main(int argc, char** argv) {
     if (all[0] == "run") return command_run(rest, command_line);
     if (all[0] == "validate") return command_validate(rest);
     if (all[0] == "info") return command_info(rest);
+    if (all[0] == "pathways") return command_pathways(rest);
     if (all[0] == "schema") {
       std::cout << io::parameter_reference_markdown();
       return kExitOk;

@@ -113,6 +113,35 @@ std::string training_summary(const Results& r) {
   return out;
 }
 
+// Evaluators (assessments held, months their capacity bound) and the queue.
+std::string evaluation_summary(const Results& r) {
+  std::string out = "\nEvaluation (totals over the run)                  held   months bound\n";
+  const Dimension& evaluators = r.dimension("evaluator");
+  const std::size_t times = r.dimension("time").size(), regions = r.dimension("region").size();
+  const Variable& binding = r.variable("evaluation_binding");
+  for (std::size_t e = 0; e < evaluators.size(); ++e) {
+    const std::string label =
+        evaluators.labels_zh.empty() ? evaluators.labels[e] : evaluators.labels_zh[e] + " " + evaluators.labels[e];
+    std::int64_t bound_months = 0; // in replicate 0, in any region
+    for (std::size_t t = 1; t < times; ++t) {
+      bool bound = false;
+      for (std::size_t g = 0; g < regions; ++g)
+        bound = bound || binding.data[(t * evaluators.size() + e) * regions + g] != 0;
+      bound_months += bound;
+    }
+    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "evaluations", e)), 12, true) +
+           pad(std::to_string(bound_months), 15, true) + "\n";
+  }
+  std::int64_t gave_up = 0;
+  for (std::size_t g = 0; g < regions; ++g) gave_up += median_total(r, "evaluation_abandoned", g);
+  const Variable& queue = r.variable("evaluation_queue");
+  std::int64_t waiting = 0; // replicate 0, end of the run
+  for (std::size_t g = 0; g < regions; ++g) waiting += queue.data[(times - 1) * regions + g];
+  out += "  waiting at the end: " + thousands(waiting) + " (replicate 0); gave up waiting: " + thousands(gave_up) +
+         (regions > 1 ? " (sum of regional medians)" : "") + "\n";
+  return out;
+}
+
 } // namespace
 
 std::string summarize(const Results& results, const Scenario& scenario) {
@@ -140,6 +169,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (replicates > 1) out += "(medians over replicates)\n";
 
   if (results.has_variable("enrolments")) out += training_summary(results);
+  if (results.has_variable("evaluations")) out += evaluation_summary(results);
 
   if (!scenario.targets().empty()) {
     out += "\nTargets\n";

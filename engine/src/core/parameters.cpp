@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "skillsim/core/pathways.hpp"
+
 namespace skillsim {
 
 namespace {
@@ -144,6 +146,10 @@ const ParameterSpec kSpecs[] = {
     {"skills.chief_technician_quota_per_year", ValueKind::Real, "persons per year",
      "首席技师 appointments per year, chosen among eligible employed 特级技师.", 0, 1e9, Dim::None, Dim::None, false,
      true, SKILLSIM_BIND(skills.chief_technician_quota_per_year)},
+    {"skills.may_be_unreachable", ValueKind::RealVector, "0 or 1",
+     "Levels no route needs to lead to (1); validation reports any other level that no assessment, programme, "
+     "diploma or appointment reaches from 无证 (docs/pathways.md).",
+     0, 1, Dim::Level, Dim::None, false, false, SKILLSIM_BIND(skills.may_be_unreachable)},
     // funds
     {"funds.names", ValueKind::StringList, "", "Identifiers of the fund sources (none by default).", -kInf, kInf,
      Dim::None, Dim::None, false, false, SKILLSIM_BIND(funds.names)},
@@ -194,12 +200,14 @@ const ParameterSpec kSpecs[] = {
     {"programmes.pass_probability", ValueKind::RealVector, "probability",
      "Probability that a trainee who completes earns the certificate.", 0, 1, Dim::Programme, Dim::None, false, true,
      SKILLSIM_BIND(programmes.pass_probability)},
-    {"programmes.cost_per_trainee", ValueKind::RealVector, "yuan", "Subsidy paid per trainee.", 0, 1e9, Dim::Programme,
-     Dim::None, false, false, SKILLSIM_BIND(programmes.cost_per_trainee)},
-    {"programmes.pay_on_certification", ValueKind::RealVector, "0 or 1",
-     "1 if the subsidy is paid only when a certificate is earned (committed at enrolment, released otherwise), "
-     "0 if paid at enrolment.",
-     0, 1, Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.pay_on_certification)},
+    {"programmes.cost_per_trainee", ValueKind::RealVector, "yuan",
+     "Subsidy paid per trainee (per trainee and month when paid monthly).", 0, 1e9, Dim::Programme, Dim::None, false,
+     false, SKILLSIM_BIND(programmes.cost_per_trainee)},
+    {"programmes.payment", ValueKind::StringList, "",
+     "When the subsidy is paid: \"enrolment\" (at once), \"monthly\" (cost_per_trainee for each month in "
+     "training, e.g. 以工代训) or \"certification\" (committed at enrolment, paid only for a certificate, e.g. the "
+     "skill-upgrading subsidy).",
+     -kInf, kInf, Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.payment)},
     {"programmes.fund_shares", ValueKind::RealMatrix, "share",
      "Share of each programme's cost paid by each fund; each row sums to 1.", 0, 1, Dim::Programme, Dim::Fund, false,
      false, SKILLSIM_BIND(programmes.fund_shares)},
@@ -209,6 +217,49 @@ const ParameterSpec kSpecs[] = {
     {"programmes.group_priority", ValueKind::RealVector, "rank",
      "Admission priority of each group when places or money bind: lower ranks are admitted first.", 0, 100, Dim::Group,
      Dim::None, false, true, SKILLSIM_BIND(programmes.group_priority)},
+    {"programmes.reference_cost", ValueKind::RealVector, "yuan",
+     "The subsidy at which application_rate was observed; with subsidy_elasticity, demand responds to "
+     "cost_per_trainee / reference_cost (0: no response).",
+     0, 1e9, Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.reference_cost), 0},
+    {"programmes.subsidy_elasticity", ValueKind::RealVector, "elasticity",
+     "Elasticity of applications to the subsidy: the application rate is multiplied by "
+     "(cost_per_trainee / reference_cost)^elasticity, at most 1.",
+     0, 5, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.subsidy_elasticity), 0},
+    {"programmes.leakage_share", ValueKind::RealVector, "share",
+     "Share of subsidy claims for training that did not happen (paid from the same funds, no trainee), "
+     "before audits.",
+     0, 0.9, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.leakage_share), 0},
+    {"programmes.job_find_factor", ValueKind::RealVector, "factor",
+     "Job-finding rate of unemployed completers, relative to others at their level and group, during "
+     "programmes.follow_up_months after completion.",
+     0, 20, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.job_find_factor), 1},
+    {"programmes.follow_up_months", ValueKind::Integer, "months",
+     "Months after completion during which job_find_factor applies and employment after training is counted.", 1, 60,
+     Dim::None, Dim::None, false, false, SKILLSIM_BIND(programmes.follow_up_months)},
+    // audit
+    {"audit.share_audited", ValueKind::Real, "share",
+     "Share of subsidy claims audited; an audited fake claim is caught and not paid, so the leakage paid is "
+     "leakage_share x (1 - share_audited).",
+     0, 1, Dim::None, Dim::None, false, true, SKILLSIM_BIND(audit.share_audited)},
+    {"audit.cost_per_audit", ValueKind::Real, "yuan", "Cost of auditing one claim, paid by the claim's funds.", 0, 1e7,
+     Dim::None, Dim::None, false, true, SKILLSIM_BIND(audit.cost_per_audit)},
+    // evaluation
+    {"evaluation.evaluators", ValueKind::StringList, "",
+     "Evaluator types (none by default: every assessment is held at once, without limit).", -kInf, kInf, Dim::None,
+     Dim::None, false, false, SKILLSIM_BIND(evaluation.evaluators)},
+    {"evaluation.labels", ValueKind::StringList, "", "Names of the evaluator types as users read them.", -kInf, kInf,
+     Dim::Evaluator, Dim::None, false, false, SKILLSIM_BIND(evaluation.labels)},
+    {"evaluation.capacity_per_month", ValueKind::RealMatrix, "assessments per month",
+     "Assessments each evaluator type can hold a month, by region.", 0, 1e9, Dim::Evaluator, Dim::Region, false, true,
+     SKILLSIM_BIND(evaluation.capacity_per_month)},
+    {"evaluation.eligible_statuses", ValueKind::RealMatrix, "0 or 1",
+     "Whom each evaluator type may assess, by status (enterprises assess their own employees).", 0, 1, Dim::Evaluator,
+     Dim::Status, false, true, SKILLSIM_BIND(evaluation.eligible_statuses)},
+    {"evaluation.max_level", ValueKind::RealVector, "level", "Highest level each evaluator type certifies.", 1, 6,
+     Dim::Evaluator, Dim::None, false, true, SKILLSIM_BIND(evaluation.max_level), 6},
+    {"evaluation.max_wait_months", ValueKind::Integer, "months",
+     "Candidates who have waited this long for an assessment give up (trainees lose the certificate).", 1, 120,
+     Dim::None, Dim::None, false, true, SKILLSIM_BIND(evaluation.max_wait_months)},
 };
 #undef SKILLSIM_BIND
 
@@ -305,6 +356,8 @@ std::string dim_description(Dim dim) {
     return "fund (as listed in funds.names)";
   case Dim::Programme:
     return "programme (as listed in programmes.names)";
+  case Dim::Evaluator:
+    return "evaluator type (as listed in evaluation.evaluators)";
   }
   return "";
 }
@@ -335,6 +388,8 @@ std::size_t dim_length(Dim dim, const Parameters& p) {
     return p.funds.names.size();
   case Dim::Programme:
     return p.programmes.names.size();
+  case Dim::Evaluator:
+    return p.evaluation.evaluators.size();
   }
   return 0;
 }
@@ -452,6 +507,9 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
     if (sized(pr.min_age) && sized(pr.max_age) && pr.min_age[i] >= pr.max_age[i])
       issues.push_back({"programmes.max_age" + at,
                         "must be greater than programmes.min_age" + at + " (" + format_number(pr.min_age[i]) + ")"});
+    if (pr.payment.size() == n && std::find(kPaymentIds.begin(), kPaymentIds.end(), pr.payment[i]) == kPaymentIds.end())
+      issues.push_back({"programmes.payment" + at, "unknown payment '" + pr.payment[i] +
+                                                       "'; expected \"enrolment\", \"monthly\" or \"certification\""});
     const auto& shares = pr.fund_shares;
     if (shares.rows == static_cast<int>(n) && shares.cols == static_cast<int>(p.funds.names.size()) &&
         sized(pr.cost_per_trainee) && pr.cost_per_trainee[i] > 0) {
@@ -466,6 +524,21 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
 }
 
 } // namespace
+
+Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
+  const auto& id = programmes.payment[programme];
+  for (std::size_t k = 0; k < kPaymentIds.size(); ++k)
+    if (id == kPaymentIds[k]) return static_cast<Payment>(k);
+  return Payment::Enrolment; // unreachable for checked parameters
+}
+
+void fill_column_defaults(Parameters& p) {
+  for (const auto& spec : kSpecs) {
+    if (std::isnan(spec.column_default) || spec.kind != ValueKind::RealVector) continue;
+    auto* column = std::get<std::vector<double>*>(spec.bind(p));
+    if (column->empty()) column->assign(dim_length(spec.dim, p), spec.column_default);
+  }
+}
 
 std::vector<Issue> check(const Parameters& p) {
   std::vector<Issue> issues;
@@ -498,9 +571,15 @@ std::vector<Issue> check(const Parameters& p) {
           check_number(spec, key + "[" + std::to_string(r) + "][" + std::to_string(c) + "]", m(r, c), issues);
       break;
     }
+    case ValueKind::StringList: {
+      const auto& names = std::get<std::vector<std::string>>(value);
+      if (spec.dim != Dim::None && names.size() != dim_length(spec.dim, p))
+        issues.push_back({key, "expected " + std::to_string(dim_length(spec.dim, p)) + " values, one per " +
+                                   dim_description(spec.dim) + ", got " + std::to_string(names.size())});
+      break;
+    }
     case ValueKind::Month:
     case ValueKind::String:
-    case ValueKind::StringList:
       break;
     }
   }
@@ -510,6 +589,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_names("population.regions", "region", p.population.regions, issues);
   check_names("funds.names", "fund", p.funds.names, issues);
   check_names("programmes.names", "programme", p.programmes.names, issues);
+  check_names("evaluation.evaluators", "evaluator type", p.evaluation.evaluators, issues);
   if (p.programmes.names.size() > kMaxProgrammes)
     issues.push_back({"programmes.names", "at most " + std::to_string(kMaxProgrammes) +
                                               " programmes are supported, got " +
@@ -537,6 +617,13 @@ std::vector<Issue> check(const Parameters& p) {
                           level == 0 ? "nobody moves up to level 0; must be 0"
                                      : std::string(kLevelLabelsZh[level]) +
                                            " is appointed within a quota, not assessed; must be 0"});
+  }
+  // The ladder's routes, once every value is valid on its own (pathways.hpp).
+  if (issues.empty()) {
+    std::array<bool, kLevelCount> allowed{};
+    for (int l = 0; l < kLevelCount; ++l) allowed[static_cast<std::size_t>(l)] = sk.may_be_unreachable[l] > 0.5;
+    const auto routes = check_pathways(p, allowed);
+    issues.insert(issues.end(), routes.begin(), routes.end());
   }
   return issues;
 }

@@ -18,6 +18,9 @@ void for_each_column(Population& p, F&& f) {
   f(p.sector);
   f(p.programme);
   f(p.programme_months_left);
+  f(p.evaluation_wait);
+  f(p.follow_up_programme);
+  f(p.follow_up_months_left);
 }
 } // namespace
 
@@ -38,6 +41,9 @@ void Population::push_back(const Agent& a) {
   sector.push_back(a.sector);
   programme.push_back(a.programme);
   programme_months_left.push_back(a.programme_months_left);
+  evaluation_wait.push_back(a.evaluation_wait);
+  follow_up_programme.push_back(a.follow_up_programme);
+  follow_up_months_left.push_back(a.follow_up_months_left);
 }
 
 Agent Population::get(std::size_t i) const {
@@ -52,7 +58,10 @@ Agent Population::get(std::size_t i) const {
                sex[i],
                sector[i],
                programme[i],
-               programme_months_left[i]};
+               programme_months_left[i],
+               evaluation_wait[i],
+               follow_up_programme[i],
+               follow_up_months_left[i]};
 }
 
 void Population::compact() {

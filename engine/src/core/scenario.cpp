@@ -71,6 +71,7 @@ std::vector<Issue> Scenario::check_schedule_and_targets(const Parameters& p,
 
 Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> schedule, std::vector<Target> targets,
                         std::string source_name, std::string source_text) {
+  fill_column_defaults(parameters);
   std::vector<Issue> issues = check(parameters);
   const auto more = check_schedule_and_targets(parameters, schedule, targets);
   issues.insert(issues.end(), more.begin(), more.end());

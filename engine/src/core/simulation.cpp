@@ -84,8 +84,11 @@ struct MonthlyRates {
   std::uint64_t sit[kLevelCount][kStatusCount]; // by level sought
   std::uint64_t pass[kLevelCount];
   std::uint16_t min_months[kLevelCount];
+  bool queue_for_evaluation; // assessments wait for an evaluator (evaluation.hpp)
+  // Job finding of unemployed completers in their follow-up window: programme x level x group.
+  std::vector<std::uint64_t> follow_up_find, follow_up_find_or_inactive;
 
-  explicit MonthlyRates(const Parameters& p) {
+  explicit MonthlyRates(const Parameters& p) : queue_for_evaluation(!p.evaluation.evaluators.empty()) {
     const auto& d = p.demography;
     for (int b = 0; b < kMortalityBandCount; ++b)
       death[b] = probability_threshold(1 - std::pow(1 - d.mortality_annual[b], 1.0 / 12));
@@ -103,6 +106,11 @@ struct MonthlyRates {
                                               lab.job_find_group_factor[g]);
         job_find[l][g] = probability_threshold(find);
         find_or_inactive[l][g] = probability_threshold(find + lab.inactivity_rate);
+        for (double factor : p.programmes.job_find_factor) {
+          const double boosted = std::min(1.0, find * factor);
+          follow_up_find.push_back(probability_threshold(boosted));
+          follow_up_find_or_inactive.push_back(probability_threshold(boosted + lab.inactivity_rate));
+        }
       }
     reactivation = probability_threshold(lab.reactivation_rate);
     for (int g = 0; g < kGroupCount; ++g) insured[g] = probability_threshold(p.population.insured_share[g]);
@@ -143,7 +151,8 @@ std::size_t pick(const std::vector<double>& shares, double u) {
 } // namespace
 
 ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate)
-    : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()) {
+    : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
+      evaluation_(scenario.parameters()) {
   population_ = synthesize_population(scenario.parameters(), rng_);
   next_id_ = population_.size();
 }
@@ -179,18 +188,24 @@ void ReplicateState::apply_monthly_rules(const Parameters& p) {
         continue;
       }
 
-      // Skills: after the minimum time at the level, sit the next level's assessment.
+      // Skills: after the minimum time at the level, seek the next level's assessment (not while
+      // training or already waiting for one); held at once, or queued for an evaluator.
       const int target = lv + 1;
       bool promoted = false;
-      if (target < kLevelCount && pop.months_at_level[i] >= rates.min_months[target] &&
+      if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
+          pop.months_at_level[i] >= rates.min_months[target] &&
           d.below(streams::kAssessmentSit, rates.sit[target][st])) {
-        ++local.assessments[target];
-        if (d.below(streams::kAssessmentPass, rates.pass[target])) {
-          pop.level[i] = static_cast<std::uint8_t>(target);
-          pop.months_at_level[i] = 0;
-          ++local.promotions[target];
-          ++local.promotions_out[lv];
-          promoted = true;
+        if (rates.queue_for_evaluation) {
+          pop.evaluation_wait[i] = 1;
+        } else {
+          ++local.assessments[target];
+          if (d.below(streams::kAssessmentPass, rates.pass[target])) {
+            pop.level[i] = static_cast<std::uint8_t>(target);
+            pop.months_at_level[i] = 0;
+            ++local.promotions[target];
+            ++local.promotions_out[lv];
+            promoted = true;
+          }
         }
       }
       if (!promoted && pop.months_at_level[i] < kMaxCounter) ++pop.months_at_level[i];
@@ -205,10 +220,16 @@ void ReplicateState::apply_monthly_rules(const Parameters& p) {
           ++pop.ui_months[i];
         }
       } else if (st == kUnemployed) {
-        if (d.below(streams::kLabour, rates.job_find[lv][g])) {
+        std::uint64_t find = rates.job_find[lv][g], find_or_inactive = rates.find_or_inactive[lv][g];
+        if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
+          const std::size_t k = (static_cast<std::size_t>(after) * kLevelCount + lv) * kGroupCount + g;
+          find = rates.follow_up_find[k];
+          find_or_inactive = rates.follow_up_find_or_inactive[k];
+        }
+        if (d.below(streams::kLabour, find)) {
           pop.status[i] = kEmployed;
           ++local.job_finds;
-        } else if (d.below(streams::kLabour, rates.find_or_inactive[lv][g])) {
+        } else if (d.below(streams::kLabour, find_or_inactive)) {
           pop.status[i] = kInactive;
         }
       } else if (st == kInactive) {
@@ -287,7 +308,9 @@ void ReplicateState::add_entrants(const Parameters& p) {
 void ReplicateState::step() {
   const Parameters p = scenario_->parameters_at(month_);
   apply_monthly_rules(p);
-  training_.step(p, month_, population_, rng_, flows_);
+  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited());
+  evaluation_.step(p, month_, population_, rng_, flows_, training_);
+  training_.close_month();
   appoint(p);
   add_entrants(p);
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
@@ -382,6 +405,23 @@ struct ResultsWriter {
     as_is("fund_committed", tr.committed);
     as_is("seats_binding", tr.seats_binding);
     as_is("money_binding", tr.money_binding);
+    as_is("leakage", tr.leaked);
+    as_is("audit_spending", tr.audit);
+    persons("followed_up", tr.followed_up);
+    persons("employed_after_training", tr.employed_after);
+  }
+
+  // Evaluation results exist only for scenarios with evaluators.
+  void store_evaluation(std::size_t rep, std::size_t t, const EvaluationTally& ev) {
+    if (!r.has_variable("evaluations") || t == 0) return;
+    const auto persons = [&](const char* name, const std::vector<std::int64_t>& values) {
+      std::int64_t* out = at(name, rep, t);
+      for (std::size_t k = 0; k < values.size(); ++k) out[k] = values[k] * scale;
+    };
+    persons("evaluations", ev.held);
+    persons("evaluation_queue", ev.queue);
+    persons("evaluation_abandoned", ev.abandoned);
+    std::copy(ev.binding.begin(), ev.binding.end(), at("evaluation_binding", rep, t));
   }
 
   void store_flows(std::size_t rep, std::size_t t, const MonthTally& f) {
@@ -466,6 +506,24 @@ Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
                  "1 if applicants were turned away for lack of seats in the month", "1");
     add_variable(r, "money_binding", with({"programme"}),
                  "1 if applicants were turned away for lack of money in the month", "1");
+    add_variable(r, "leakage", with({"fund", "programme"}),
+                 "part of spending paid for training that did not happen (after audits)", "yuan");
+    add_variable(r, "audit_spending", with({"fund", "programme"}), "part of spending paid for audits of claims",
+                 "yuan");
+    add_variable(r, "followed_up", with({"programme"}),
+                 "completers whose follow-up window (programmes.follow_up_months) ended during the month");
+    add_variable(r, "employed_after_training", with({"programme"}),
+                 "of those followed up, the employed at the end of the window");
+  }
+  if (!p.evaluation.evaluators.empty()) {
+    r.dimensions.push_back(Dimension{"evaluator", {}, p.evaluation.evaluators, p.evaluation.labels, {}});
+    add_variable(r, "evaluations", with({"evaluator", "region"}), "assessments held during the month");
+    add_variable(r, "evaluation_binding", with({"evaluator", "region"}),
+                 "1 if the evaluator's capacity was used up while candidates it could assess were left waiting", "1");
+    add_variable(r, "evaluation_queue", with({"region"}),
+                 "candidates waiting for an assessment at the end of the month");
+    add_variable(r, "evaluation_abandoned", with({"region"}),
+                 "candidates who gave up waiting during the month (evaluation.max_wait_months)");
   }
   return r;
 }
@@ -504,6 +562,7 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
       stocks = count_stocks(state.population(), out.regions, programmes);
       out.store_stocks(r, t, stocks);
       out.store_training(r, t, state.training().tally(), stocks);
+      out.store_evaluation(r, t, state.evaluation().tally());
       ++done;
       if (options.progress) options.progress(done, total_months);
     }

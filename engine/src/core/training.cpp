@@ -13,10 +13,10 @@
 namespace skillsim {
 
 void TrainingTally::reset(std::size_t programmes, std::size_t funds, std::size_t regions) {
-  for (auto* v :
-       {&applications, &enrolments, &no_seat, &no_money, &completions, &dropouts, &certificates, &money_binding})
+  for (auto* v : {&applications, &enrolments, &no_seat, &no_money, &completions, &dropouts, &certificates,
+                  &money_binding, &followed_up, &employed_after})
     v->assign(programmes, 0);
-  paid.assign(funds * programmes, 0);
+  for (auto* v : {&paid, &leaked, &audit}) v->assign(funds * programmes, 0);
   remaining.assign(funds, 0);
   committed.assign(funds, 0);
   seats_binding.assign(programmes * regions, 0);
@@ -35,6 +35,7 @@ constexpr auto kRemoved = static_cast<std::uint8_t>(Status::Removed);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr auto kInTraining = static_cast<std::uint8_t>(Status::InTraining);
 constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
+constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
 
 bool flag(double v) { return v > 0.5; }
 
@@ -51,6 +52,7 @@ struct Applicant {
 
 TrainingSystem::TrainingSystem(const Parameters& p) : scale_(p.population.scale), ledger_(fund_accounts(p)) {
   seats_due_.assign(p.programmes.names.size() * p.population.regions.size(), 0.0);
+  overhead_due_.assign(2 * p.funds.names.size() * p.programmes.names.size(), 0.0);
 }
 
 std::int64_t TrainingSystem::amount(const Parameters& p, std::size_t programme, std::size_t fund) const {
@@ -59,89 +61,188 @@ std::int64_t TrainingSystem::amount(const Parameters& p, std::size_t programme, 
                       static_cast<double>(scale_));
 }
 
-void TrainingSystem::settle(std::size_t fund_count, std::size_t programme, bool pay, const Parameters& p) {
-  for (std::size_t f = 0; f < fund_count; ++f) {
-    const std::int64_t a = amount(p, programme, f);
-    if (a == 0) continue;
-    if (pay) {
-      ledger_.pay(f, a);
-      tally_.paid[f * p.programmes.names.size() + programme] += a;
-    } else {
-      ledger_.release(f, a);
+void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
+  if (claims == 0) return;
+  const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
+  // For each genuine claim L / (1 - L) fake ones are made (L = leakage_share); audits look at a
+  // share s of all claims, cost cost_per_audit each and stop the fakes they see.
+  const double leakage = p.programmes.leakage_share[programme], audited = p.audit.share_audited;
+  const double fakes_paid_per_claim = leakage * (1 - audited) / (1 - leakage);
+  const double audits_per_claim = audited / (1 - leakage);
+  for (std::size_t f = 0; f < funds; ++f) {
+    const std::size_t k = f * programmes + programme;
+    const std::int64_t due = amount(p, programme, f) * claims;
+    if (due > 0) {
+      ledger_.pay(f, due);
+      tally_.paid[k] += due;
+    }
+    const double share = p.programmes.fund_shares(static_cast<int>(programme), static_cast<int>(f));
+    const double overheads[2] = {static_cast<double>(due) * fakes_paid_per_claim,
+                                 p.audit.cost_per_audit * share * static_cast<double>(scale_ * claims) *
+                                     audits_per_claim};
+    for (int kind = 0; kind < 2; ++kind) {
+      // Paid from the uncommitted money while it lasts; what cannot be paid is not owed.
+      double& carried = overhead_due_[(2 * k) + static_cast<std::size_t>(kind)];
+      carried += overheads[kind];
+      const auto whole = static_cast<std::int64_t>(carried);
+      carried -= static_cast<double>(whole);
+      const std::int64_t paid = std::min(whole, ledger_.fund(f).remaining);
+      if (paid <= 0) continue;
+      ledger_.commit(f, paid);
+      ledger_.pay(f, paid, kind == 0 ? paid : 0);
+      tally_.paid[k] += paid;
+      (kind == 0 ? tally_.leaked : tally_.audit)[k] += paid;
     }
   }
 }
 
+void TrainingSystem::release_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
+  if (claims == 0) return;
+  for (std::size_t f = 0; f < p.funds.names.size(); ++f)
+    if (const std::int64_t a = amount(p, programme, f); a > 0) ledger_.release(f, a * claims);
+}
+
 void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                          MonthTally& flows) {
-  const auto& pr = p.programmes;
-  const std::size_t programmes = pr.names.size(), funds = p.funds.names.size();
-  const std::size_t regions = p.population.regions.size();
-  tally_.reset(programmes, funds, regions);
+                          MonthTally& flows, bool evaluation_limited) {
+  const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
+  tally_.reset(programmes, funds, p.population.regions.size());
   if (month.year() != budget_year_) {
     for (std::size_t f = 0; f < funds; ++f) ledger_.set_envelope(f, std::llround(p.funds.annual_envelope[f]));
     ledger_.start_year();
     budget_year_ = month.year();
   }
   if (programmes == 0) return;
+  end_trainees(p, month, pop, rng, flows, evaluation_limited);
+  admit_applicants(p, month, pop, rng);
+}
 
-  // 1-2. Trainees: leave on death or retirement; at the end, complete and pass or not.
+void TrainingSystem::close_month() {
+  for (std::size_t f = 0; f < ledger_.size(); ++f) {
+    tally_.remaining[f] = ledger_.fund(f).remaining;
+    tally_.committed[f] = ledger_.fund(f).committed;
+  }
+}
+
+void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t i, bool passed, MonthTally& flows) {
+  const std::uint8_t prog = pop.programme[i];
+  if (passed) {
+    ++tally_.certificates[prog];
+    const auto target = static_cast<std::uint8_t>(p.programmes.target_level[prog]);
+    if (pop.level[i] < target) {
+      ++flows.promotions[target];
+      ++flows.promotions_out[pop.level[i]];
+      pop.level[i] = target;
+      pop.months_at_level[i] = 0;
+    }
+  }
+  if (payment_of(p.programmes, prog) == Payment::Certification) {
+    if (passed)
+      pay_claims(p, prog, 1);
+    else
+      release_claims(p, prog, 1);
+  }
+  pop.programme[i] = kNoProgramme;
+  pop.programme_months_left[i] = 0;
+}
+
+void TrainingSystem::leave_evaluation_queue(const Parameters& p, Population& pop, std::size_t i) {
+  const std::uint8_t prog = pop.programme[i];
+  if (payment_of(p.programmes, prog) == Payment::Certification) release_claims(p, prog, 1);
+  pop.programme[i] = kNoProgramme;
+  pop.programme_months_left[i] = 0;
+}
+
+void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
+                                  MonthTally& flows, bool evaluation_limited) {
+  const auto& pr = p.programmes;
+  const std::size_t programmes = pr.names.size();
+  enum Outcome : int { kPassed, kFailed, kDroppedOut, kLeft };
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
-  std::vector<std::pair<std::size_t, int>> outcomes; // (agent, 0 certified / 1 completed / 2 dropped)
+  std::vector<std::pair<std::size_t, int>> outcomes;
+  std::vector<std::int64_t> months_trained(programmes, 0); // monthly claims due this month
 #pragma omp parallel
   {
     std::vector<std::pair<std::size_t, int>> local;
+    std::vector<std::int64_t> local_months(programmes, 0), local_followed(programmes, 0), local_employed(programmes, 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
-      const std::uint8_t prog = pop.programme[i];
-      if (prog == kNoProgramme) continue;
       const std::uint8_t st = pop.status[i];
+      if (pop.follow_up_months_left[i] > 0) {
+        if (st == kRemoved || st == kRetired) {
+          pop.follow_up_months_left[i] = 0; // not followed up
+        } else if (--pop.follow_up_months_left[i] == 0) {
+          ++local_followed[pop.follow_up_programme[i]];
+          if (st == kEmployed) ++local_employed[pop.follow_up_programme[i]];
+        }
+        if (pop.follow_up_months_left[i] == 0) pop.follow_up_programme[i] = kNoProgramme;
+      }
+      const std::uint8_t prog = pop.programme[i];
+      if (prog == kNoProgramme || pop.programme_months_left[i] == 0) continue; // none, or awaiting assessment
       if (st == kRemoved || st == kRetired) {
-        local.emplace_back(static_cast<std::size_t>(i), 2);
+        local.emplace_back(static_cast<std::size_t>(i), kLeft);
         continue;
       }
+      if (payment_of(pr, prog) == Payment::Monthly) ++local_months[prog];
       if (--pop.programme_months_left[i] > 0) continue;
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
-      if (!d.below(0, probability_threshold(pr.completion_probability[prog]))) {
-        local.emplace_back(static_cast<std::size_t>(i), 2);
-      } else {
+      if (!d.below(0, probability_threshold(pr.completion_probability[prog])))
+        local.emplace_back(static_cast<std::size_t>(i), kDroppedOut);
+      else
         local.emplace_back(static_cast<std::size_t>(i),
-                           d.below(1, probability_threshold(pr.pass_probability[prog])) ? 0 : 1);
-      }
+                           d.below(1, probability_threshold(pr.pass_probability[prog])) ? kPassed : kFailed);
     }
 #pragma omp critical(skillsim_training_outcomes)
-    outcomes.insert(outcomes.end(), local.begin(), local.end());
+    {
+      outcomes.insert(outcomes.end(), local.begin(), local.end());
+      for (std::size_t k = 0; k < programmes; ++k) {
+        months_trained[k] += local_months[k];
+        tally_.followed_up[k] += local_followed[k];
+        tally_.employed_after[k] += local_employed[k];
+      }
+    }
   }
+  for (std::size_t k = 0; k < programmes; ++k) pay_claims(p, k, months_trained[k]);
   std::sort(outcomes.begin(), outcomes.end()); // ledger operations in agent order, for any thread count
   for (const auto& [i, outcome] : outcomes) {
     const std::uint8_t prog = pop.programme[i];
-    const bool on_certification = flag(pr.pay_on_certification[prog]);
-    if (outcome == 0) {
-      ++tally_.certificates[prog];
-      ++tally_.completions[prog];
-      const auto target = static_cast<std::uint8_t>(pr.target_level[prog]);
-      if (pop.level[i] < target) {
-        ++flows.promotions[target];
-        ++flows.promotions_out[pop.level[i]];
-        pop.level[i] = target;
-        pop.months_at_level[i] = 0;
-      }
-    } else if (outcome == 1) {
-      ++tally_.completions[prog];
-    } else {
-      ++tally_.dropouts[prog];
-    }
-    if (on_certification) settle(funds, prog, outcome == 0, p);
+    const Payment payment = payment_of(pr, prog);
     if (pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
-    pop.programme[i] = kNoProgramme;
-    pop.programme_months_left[i] = 0;
+    if (outcome == kLeft || outcome == kDroppedOut) {
+      ++tally_.dropouts[prog];
+      if (payment == Payment::Certification) release_claims(p, prog, 1);
+      if (payment == Payment::Monthly) release_claims(p, prog, pop.programme_months_left[i]);
+      pop.programme[i] = kNoProgramme;
+      pop.programme_months_left[i] = 0;
+      continue;
+    }
+    ++tally_.completions[prog];
+    pop.follow_up_programme[i] = prog;
+    pop.follow_up_months_left[i] = static_cast<std::uint8_t>(std::min<std::int64_t>(pr.follow_up_months, 255));
+    if (evaluation_limited)
+      pop.evaluation_wait[i] = 1; // assessed when an evaluator is free (evaluation.hpp)
+    else
+      assessed(p, pop, i, outcome == kPassed, flows);
   }
+}
 
-  // 3. Applications: each eligible worker tries the programmes in order and applies to the first
-  //    whose draw succeeds. Demand cells are (programme, region, group).
+void TrainingSystem::admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng) {
+  const auto& pr = p.programmes;
+  const std::size_t programmes = pr.names.size(), funds = p.funds.names.size();
+  const std::size_t regions = p.population.regions.size();
+
+  // Applications: each eligible worker tries the programmes in order and applies to the first
+  // whose draw succeeds. Demand responds to the subsidy through subsidy_elasticity.
+  std::vector<std::uint64_t> apply_threshold(programmes);
+  for (std::size_t k = 0; k < programmes; ++k) {
+    double rate = pr.application_rate[k];
+    if (pr.reference_cost[k] > 0 && pr.subsidy_elasticity[k] > 0)
+      rate = std::min(1.0, rate * std::pow(pr.cost_per_trainee[k] / pr.reference_cost[k], pr.subsidy_elasticity[k]));
+    apply_threshold[k] = probability_threshold(rate);
+  }
   const auto cell_of = [&](std::size_t prog, std::size_t region, std::size_t group) {
     return (prog * regions + region) * kGroupCount + group;
   };
+  const std::int64_t n = static_cast<std::int64_t>(pop.size());
   std::vector<Applicant> applicants;
 #pragma omp parallel
   {
@@ -149,7 +250,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
-      if (pop.programme[i] != kNoProgramme || st == kRemoved || st == kRetired) continue;
+      if (pop.programme[i] != kNoProgramme || pop.evaluation_wait[i] != 0 || st == kRemoved || st == kRetired) continue;
       const double age = (month.index - pop.birth_month[i]) / 12.0;
       const int level = pop.level[i], group = pop.group[i];
       DrawBlock d{};
@@ -164,7 +265,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
           loaded = k / 8;
           d = rng.block(streams::kApplication + static_cast<std::uint32_t>(loaded), month.index, pop.id[i]);
         }
-        if (!d.below(static_cast<int>(k % 8), probability_threshold(pr.application_rate[k]))) continue;
+        if (!d.below(static_cast<int>(k % 8), apply_threshold[k])) continue;
         const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
         local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)),
                          (std::uint64_t{priority.words[0]} << 32) | priority.words[1], static_cast<std::size_t>(i)});
@@ -176,7 +277,11 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
   }
   std::sort(applicants.begin(), applicants.end());
 
-  // Allocation of seats and money to the demand cells, all at once.
+  // Allocation of seats and money to the demand cells, all at once. A trainee commits one claim,
+  // or one per month of the programme if paid monthly.
+  const auto claims_committed = [&](std::size_t k) -> std::int64_t {
+    return payment_of(pr, k) == Payment::Monthly ? static_cast<std::int64_t>(pr.duration_months[k]) : 1;
+  };
   AllocationProblem problem;
   problem.programmes = static_cast<int>(programmes);
   problem.regions = static_cast<int>(regions);
@@ -189,7 +294,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
   for (std::size_t k = 0; k < programmes; ++k) {
     std::int64_t affordable = static_cast<std::int64_t>(applicants.size());
     for (std::size_t f = 0; f < funds; ++f)
-      if (const std::int64_t a = amount(p, k, f); a > 0)
+      if (const std::int64_t a = amount(p, k, f) * claims_committed(k); a > 0)
         affordable = std::min(affordable, ledger_.fund(f).remaining / a);
     problem.affordable.push_back(affordable);
   }
@@ -201,7 +306,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
     const std::size_t prog = cell / (regions * kGroupCount), group = cell % kGroupCount;
     problem.cells.push_back({static_cast<int>(prog), static_cast<int>((cell / kGroupCount) % regions),
                              static_cast<int>(group), static_cast<std::int64_t>(e - b),
-                             std::llround(p.programmes.group_priority[group])});
+                             std::llround(pr.group_priority[group])});
     cell_ranges.emplace_back(b, e);
     tally_.applications[prog] += static_cast<std::int64_t>(e - b);
     b = e;
@@ -225,34 +330,25 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
       tally_.seats_binding[prog * regions + static_cast<std::size_t>(cell.region)] = 1;
     if (outcome.turned_away_no_money > 0) tally_.money_binding[prog] = 1;
     const auto [begin, end] = cell_ranges[c];
+    const std::int64_t claims = claims_committed(prog);
     for (std::size_t a = begin; a < begin + static_cast<std::size_t>(outcome.admitted) && a < end; ++a) {
       bool affordable = true;
       for (std::size_t f = 0; f < funds; ++f)
-        affordable = affordable && ledger_.fund(f).remaining >= amount(p, prog, f);
+        affordable = affordable && ledger_.fund(f).remaining >= amount(p, prog, f) * claims;
       if (!affordable) {
         tally_.no_money[prog] += static_cast<std::int64_t>(begin + static_cast<std::size_t>(outcome.admitted) - a);
         tally_.money_binding[prog] = 1;
         break;
       }
-      for (std::size_t f = 0; f < funds; ++f) {
-        const std::int64_t due = amount(p, prog, f);
-        if (due == 0) continue;
-        ledger_.commit(f, due);
-        if (!flag(pr.pay_on_certification[prog])) {
-          ledger_.pay(f, due);
-          tally_.paid[f * programmes + prog] += due;
-        }
-      }
+      for (std::size_t f = 0; f < funds; ++f)
+        if (const std::int64_t due = amount(p, prog, f) * claims; due > 0) ledger_.commit(f, due);
+      if (payment_of(pr, prog) == Payment::Enrolment) pay_claims(p, prog, 1);
       const std::size_t i = applicants[a].index;
       pop.programme[i] = static_cast<std::uint8_t>(prog);
       pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[prog]);
       if (flag(pr.full_time[prog])) pop.status[i] = kInTraining;
       ++tally_.enrolments[prog];
     }
-  }
-  for (std::size_t f = 0; f < funds; ++f) {
-    tally_.remaining[f] = ledger_.fund(f).remaining;
-    tally_.committed[f] = ledger_.fund(f).committed;
   }
 }
 

@@ -852,6 +852,7 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
   }
   reader.read_document(root, Source{source_name, true}, true);
   for (const auto& override_text : overrides) reader.apply_override(override_text);
+  fill_column_defaults(parameters);
 
   // The registry's checks know key paths only; attach the place each value came from.
   std::vector<Diagnostic> diagnostics = std::move(reader.diagnostics);

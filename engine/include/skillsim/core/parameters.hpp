@@ -4,8 +4,10 @@
 // documentation all go through the registry, so a new parameter is added in exactly one place.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -93,6 +95,7 @@ struct SkillsSection {
   std::vector<double> pass_probability;           // per target level
   double principal_technician_quota_per_year = 0; // 特级技师 appointments (persons)
   double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
+  std::vector<double> may_be_unreachable;         // per level: 1 if no route need lead to it
 };
 
 /// Fund sources: who pays for training (columns indexed by fund).
@@ -121,12 +124,41 @@ struct ProgrammesSection {
   std::vector<double> full_time;    // 1: trainees leave work (status in_training)
   std::vector<double> target_level; // level the certificate gives
   std::vector<double> completion_probability;
-  std::vector<double> pass_probability;     // certificate on completion
-  std::vector<double> cost_per_trainee;     // yuan, paid at enrolment or on certification
-  std::vector<double> pay_on_certification; // 1: paid only for certificates (else at enrolment)
-  RealMatrix fund_shares;                   // programme x fund: who pays; rows sum to 1
-  RealMatrix seats_per_month;               // programme x region: new places each month
-  std::vector<double> group_priority;       // per group: lower is admitted first when places bind
+  std::vector<double> pass_probability;   // certificate on completion
+  std::vector<double> cost_per_trainee;   // yuan per trainee (per trainee and month if paid monthly)
+  std::vector<std::string> payment;       // "enrolment", "monthly" or "certification"
+  RealMatrix fund_shares;                 // programme x fund: who pays; rows sum to 1
+  RealMatrix seats_per_month;             // programme x region: new places each month
+  std::vector<double> group_priority;     // per group: lower is admitted first when places bind
+  std::vector<double> reference_cost;     // yuan: the subsidy at which application_rate holds
+  std::vector<double> subsidy_elasticity; // demand response to cost_per_trainee / reference_cost
+  std::vector<double> leakage_share;      // share of claims for training that did not happen
+  std::vector<double> job_find_factor;    // job finding of completers, relative, for follow_up_months
+  std::int64_t follow_up_months = 6;      // window for the job-finding effect and employment after training
+};
+
+/// How a programme's subsidy is paid (the `programmes.payment` column).
+enum class Payment { Enrolment, Monthly, Certification };
+inline constexpr std::array<std::string_view, 3> kPaymentIds = {"enrolment", "monthly", "certification"};
+
+/// The parsed `programmes.payment` column (call only on checked parameters).
+Payment payment_of(const ProgrammesSection& programmes, std::size_t programme);
+
+/// Audits of subsidy claims: an audited fake claim is caught and not paid.
+struct AuditSection {
+  double share_audited = 0;  // share of claims audited
+  double cost_per_audit = 0; // yuan per audited claim, paid by the claim's funds
+};
+
+/// Evaluation capacity: who may certify whom, and how many assessments a month (see
+/// docs/levers.md). With no evaluators declared, evaluation is unlimited and immediate.
+struct EvaluationSection {
+  std::vector<std::string> evaluators; // evaluator types, e.g. "enterprise", "social_organisation"
+  std::vector<std::string> labels;     // e.g. "企业自主评价"
+  RealMatrix capacity_per_month;       // evaluator x region: assessments a month
+  RealMatrix eligible_statuses;        // evaluator x status: whom each type may assess
+  std::vector<double> max_level;       // per evaluator: highest level it certifies
+  std::int64_t max_wait_months = 12;   // candidates give up after waiting this long
 };
 
 /// All parameter values of a scenario at one moment. Plain data: copy it freely.
@@ -140,6 +172,8 @@ struct Parameters {
   SkillsSection skills;
   FundsSection funds;
   ProgrammesSection programmes;
+  AuditSection audit;
+  EvaluationSection evaluation;
 };
 
 /// What a parameter holds.
@@ -158,7 +192,8 @@ enum class Dim {
   CalendarMonth,
   Region,
   Fund,
-  Programme
+  Programme,
+  Evaluator
 };
 
 /// A parameter value as it travels between readers, schedules and the registry.
@@ -181,6 +216,9 @@ struct ParameterSpec {
   bool sums_to_one = false;
   bool schedulable = false; ///< may a [[schedule]] entry change it during a run?
   ValueRef (*bind)(Parameters&);
+  /// For columns of a declared catalogue (programmes, funds, evaluators): the value every entry
+  /// gets when a scenario leaves the column out (NaN: the column must be given).
+  double column_default = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// The registry, in documentation order.
@@ -216,6 +254,10 @@ struct Issue {
   std::string key;
   std::string message;
 };
+
+/// Fills the columns a scenario left out with their `column_default` (see ParameterSpec). Readers
+/// call it before checking.
+void fill_column_defaults(Parameters& p);
 
 /// Checks every range, length, sum and cross-field rule. Returns all problems, not the first.
 std::vector<Issue> check(const Parameters& p);

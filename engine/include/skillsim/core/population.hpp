@@ -24,10 +24,13 @@ struct Agent {
   Level level = Level::None;
   Status status = Status::Unemployed;
   Group group = Group::UrbanEmployee;
-  std::uint8_t sex = 0;                  // index into kSexIds
-  std::uint8_t sector = 0;               // index into kSectorIds
-  std::uint8_t programme = kNoProgramme; // training programme enrolled in
-  std::uint8_t programme_months_left = 0;
+  std::uint8_t sex = 0;                            // index into kSexIds
+  std::uint8_t sector = 0;                         // index into kSectorIds
+  std::uint8_t programme = kNoProgramme;           // training programme enrolled in
+  std::uint8_t programme_months_left = 0;          // 0 with a programme: trained, awaiting assessment
+  std::uint8_t evaluation_wait = 0;                // 0: not awaiting assessment; else months waited + 1
+  std::uint8_t follow_up_programme = kNoProgramme; // programme completed within the follow-up window
+  std::uint8_t follow_up_months_left = 0;
 };
 
 class Population {
@@ -44,6 +47,9 @@ public:
   std::vector<std::uint8_t> sector;
   std::vector<std::uint8_t> programme;
   std::vector<std::uint8_t> programme_months_left;
+  std::vector<std::uint8_t> evaluation_wait;
+  std::vector<std::uint8_t> follow_up_programme;
+  std::vector<std::uint8_t> follow_up_months_left;
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
@@ -55,7 +61,7 @@ public:
 
   /// Bytes of column storage per agent.
   static constexpr std::size_t bytes_per_agent() {
-    return sizeof(std::uint64_t) + sizeof(std::int32_t) + 3 * sizeof(std::uint16_t) + 7 * sizeof(std::uint8_t);
+    return sizeof(std::uint64_t) + sizeof(std::int32_t) + 3 * sizeof(std::uint16_t) + 10 * sizeof(std::uint8_t);
   }
 };
 

@@ -82,6 +82,8 @@ inline constexpr std::uint32_t kTrainingOutcome = stream_id("training.outcome");
 inline constexpr std::uint32_t kAdmissionPriority = stream_id("training.admission_priority");
 /// Applications: programme k draws from word k % 8 of the stream kApplication + k / 8.
 inline constexpr std::uint32_t kApplication = stream_id("training.application");
+inline constexpr std::uint32_t kEvaluationPriority = stream_id("evaluation.priority");
+inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome"); // lane 0 passes
 
 /// Lanes of the kMonthly block.
 enum MonthlyLane : int {

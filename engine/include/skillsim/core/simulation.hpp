@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "skillsim/core/evaluation.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
 #include "skillsim/core/results.hpp"
@@ -70,6 +71,8 @@ public:
   const MonthTally& last_flows() const { return flows_; }
   /// The training system (programmes, seats, money) and what it did in the month last stepped.
   const TrainingSystem& training() const { return training_; }
+  /// The evaluators and what they did in the month last stepped.
+  const EvaluationSystem& evaluation() const { return evaluation_; }
 
 private:
   void apply_monthly_rules(const Parameters& p);
@@ -86,6 +89,7 @@ private:
   double appointments_due_[2] = {0, 0}; // fractional appointments (特级技师, 首席技师)
   MonthTally flows_;
   TrainingSystem training_;
+  EvaluationSystem evaluation_;
 };
 
 /// Runs every replicate of a scenario and returns the results (in persons).

@@ -1,12 +1,16 @@
 // Training programmes, their seats and the money that pays for them, month by month (see
 // docs/levers.md). Each month:
 //   1. trainees who died or retired leave their programme (their commitments are released);
-//   2. trainees whose programme ends complete it or drop out, and completers earn the
+//      monthly subsidies are paid for every month trained;
+//   2. trainees whose programme ends complete it or drop out; completers are assessed at once
+//      (without evaluation capacity) or join the evaluation queue (evaluation.hpp), and earn the
 //      certificate with the programme's pass probability (moving up to its level); money
 //      committed for them is paid (certificates) or released;
 //   3. eligible workers apply (to at most one programme), the applicants are allocated to seats
 //      and money at once (allocation.hpp), the admitted are chosen within each demand cell by an
 //      agent-keyed random priority, and their subsidy is committed (and paid, if due at enrolment).
+// Every claim paid may bring leakage (claims for training that did not happen) and audit costs
+// with it, paid from the same funds while money remains.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +29,15 @@ struct MonthTally;
 struct TrainingTally {
   std::vector<std::int64_t> applications, enrolments, no_seat, no_money; // per programme
   std::vector<std::int64_t> completions, dropouts, certificates;         // per programme
-  std::vector<std::int64_t> paid;                                        // fund x programme, yuan paid this month
-  std::vector<std::int64_t> remaining;                                   // per fund, yuan at the end of the month
-  std::vector<std::int64_t> committed;                                   // per fund, yuan at the end of the month
-  std::vector<std::int64_t> seats_binding; // programme x region: 1 if every seat was taken
-  std::vector<std::int64_t> money_binding; // per programme: 1 if money turned anybody away
+  std::vector<std::int64_t> paid;   // fund x programme, yuan paid this month (incl. leakage and audits)
+  std::vector<std::int64_t> leaked; // fund x programme, yuan paid for training that did not happen
+  std::vector<std::int64_t> audit;  // fund x programme, yuan paid for audits
+  std::vector<std::int64_t> followed_up, employed_after; // per programme: completers at the end of
+                                                         // the follow-up window, and those employed then
+  std::vector<std::int64_t> remaining;                   // per fund, yuan at the end of the month
+  std::vector<std::int64_t> committed;                   // per fund, yuan at the end of the month
+  std::vector<std::int64_t> seats_binding;               // programme x region: 1 if every seat was taken
+  std::vector<std::int64_t> money_binding;               // per programme: 1 if money turned anybody away
 
   void reset(std::size_t programmes, std::size_t funds, std::size_t regions);
 };
@@ -39,20 +47,39 @@ public:
   /// @param p the parameters at the start; fixes the catalogue of programmes and funds.
   explicit TrainingSystem(const Parameters& p);
 
-  /// Runs one month (see the file comment); level changes are added to `flows`.
-  void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows);
+  /// Runs one month (see the file comment); level changes are added to `flows`. With
+  /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
+  void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
+            bool evaluation_limited);
+
+  /// Records the funds' remaining and committed money once the month's payments are done.
+  void close_month();
+
+  /// A completer of agent i's programme was assessed: certificate (and level) if `passed`,
+  /// money paid or released, follow-up begins.
+  void assessed(const Parameters& p, Population& population, std::size_t i, bool passed, MonthTally& flows);
+  /// A completer left the evaluation queue without an assessment (gave up, died, retired).
+  void leave_evaluation_queue(const Parameters& p, Population& population, std::size_t i);
 
   const TrainingTally& tally() const { return tally_; }
   const Ledger& ledger() const { return ledger_; }
 
 private:
+  /// Yuan of one claim (one trainee, or one trainee-month if paid monthly) charged to a fund.
   std::int64_t amount(const Parameters& p, std::size_t programme, std::size_t fund) const;
-  void settle(std::size_t fund_count, std::size_t programme, bool pay, const Parameters& p);
+  /// Pays `claims` claims of a programme from what was committed, with their leakage and audits.
+  void pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims);
+  /// Releases `claims` committed claims that will not be paid.
+  void release_claims(const Parameters& p, std::size_t programme, std::int64_t claims);
+  void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
+                    bool evaluation_limited);
+  void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng);
 
   std::int64_t scale_;
   Ledger ledger_;
   int budget_year_ = -1;
-  std::vector<double> seats_due_; // programme x region: fractional agents carried
+  std::vector<double> seats_due_;    // programme x region: fractional agents carried
+  std::vector<double> overhead_due_; // fund x programme: fractional yuan of leakage and audits
   TrainingTally tally_;
 };
 

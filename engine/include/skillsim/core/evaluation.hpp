@@ -1,0 +1,87 @@
+// Evaluation capacity: assessments need an evaluator (enterprises that self-evaluate, social
+// evaluation organisations, schools; scenario-declared types), each with a monthly capacity per
+// region. Workers seeking the next level's assessment and trainees who completed a programme
+// queue for one; each month the queue is matched to the evaluators as a minimum-cost maximum
+// flow (the longest-waiting first), the assessed pass or fail, and the rest wait on until
+// evaluation.max_wait_months, when they give up. See docs/levers.md, "Evaluation capacity".
+//
+// With no evaluator types declared the queue is never used: assessments are held in the month
+// they are sought (simulation.cpp) and certificates awarded at the end of the programme.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/random.hpp"
+
+namespace skillsim {
+
+struct MonthTally;
+class TrainingSystem;
+
+/// What the evaluators did in one month (agents).
+struct EvaluationTally {
+  std::vector<std::int64_t> held;      ///< evaluator x region: assessments held
+  std::vector<std::int64_t> binding;   ///< evaluator x region: 1 if its capacity was used up while
+                                       ///< candidates it could have assessed were left waiting
+  std::vector<std::int64_t> queue;     ///< per region: candidates waiting at the end of the month
+  std::vector<std::int64_t> abandoned; ///< per region: candidates who gave up waiting
+
+  void reset(std::size_t evaluators, std::size_t regions);
+};
+
+/// One month's matching of queued candidates to evaluators.
+struct EvaluationCell {
+  int region = 0;
+  int level_sought = 0;
+  int status = 0;
+  int months_waited = 0;
+  std::int64_t candidates = 0;
+};
+
+struct EvaluationProblem {
+  int evaluators = 0;
+  int regions = 0;
+  std::int64_t max_wait_months = 12;
+  std::vector<EvaluationCell> cells;
+  std::vector<std::int64_t> capacity; ///< evaluator x region, row-major
+  std::vector<bool> eligible_status;  ///< evaluator x status
+  std::vector<int> max_level;         ///< per evaluator
+};
+
+struct EvaluationAllocation {
+  std::vector<std::int64_t> assessed; ///< per cell
+  std::vector<std::int64_t> held;     ///< evaluator x region
+  std::vector<bool> binding;          ///< evaluator x region
+};
+
+/// Matches candidates to evaluators: as many assessments as the capacities allow, the longest
+/// waiting first. Deterministic.
+/// @throws Error if sizes are inconsistent
+EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem);
+
+class EvaluationSystem {
+public:
+  explicit EvaluationSystem(const Parameters& p);
+
+  /// True if the scenario declares evaluators (assessments then queue for them).
+  bool limited() const { return limited_; }
+
+  /// Runs one month: candidates leave (death, retirement, waiting too long), the rest are
+  /// matched to evaluators, the assessed pass or fail (level changes go to `flows`, programme
+  /// certificates and their money to `training`).
+  void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
+            TrainingSystem& training);
+
+  const EvaluationTally& tally() const { return tally_; }
+
+private:
+  bool limited_;
+  std::int64_t scale_;
+  std::vector<double> capacity_due_; // evaluator x region: fractional assessments carried
+  EvaluationTally tally_;
+};
+
+} // namespace skillsim

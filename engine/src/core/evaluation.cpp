@@ -1,0 +1,215 @@
+#include "skillsim/core/evaluation.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <tuple>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/flow_network.hpp"
+#include "skillsim/core/simulation.hpp"
+#include "skillsim/core/training.hpp"
+
+namespace skillsim {
+
+void EvaluationTally::reset(std::size_t evaluators, std::size_t regions) {
+  held.assign(evaluators * regions, 0);
+  binding.assign(evaluators * regions, 0);
+  queue.assign(regions, 0);
+  abandoned.assign(regions, 0);
+}
+
+EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
+  const auto evaluators = static_cast<std::size_t>(problem.evaluators);
+  const auto regions = static_cast<std::size_t>(problem.regions);
+  if (problem.capacity.size() != evaluators * regions || problem.max_level.size() != evaluators ||
+      problem.eligible_status.size() != evaluators * kStatusCount)
+    throw Error("evaluation allocation: capacity, eligibility or level sizes do not match " +
+                std::to_string(evaluators) + " evaluator types and " + std::to_string(regions) + " regions");
+
+  //   source --(candidates, cost: the shorter the wait the higher)--> cell
+  //          --> evaluator (type, region) if it may assess the cell --(capacity)--> sink
+  FlowNetwork net;
+  const int source = net.add_node("source");
+  const int sink = net.add_node("sink");
+  std::vector<int> evaluator_node(evaluators * regions), capacity_arc(evaluators * regions);
+  for (std::size_t k = 0; k < evaluators * regions; ++k) {
+    evaluator_node[k] =
+        net.add_node("evaluator " + std::to_string(k / regions) + " in region " + std::to_string(k % regions));
+    capacity_arc[k] = net.add_arc(evaluator_node[k], sink, problem.capacity[k]);
+  }
+  std::vector<int> cell_arc(problem.cells.size());
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    const EvaluationCell& cell = problem.cells[c];
+    if (cell.region < 0 || cell.region >= problem.regions || cell.status < 0 || cell.status >= kStatusCount ||
+        cell.months_waited < 1 || cell.candidates < 0)
+      throw Error("evaluation allocation: cell " + std::to_string(c) + " is malformed");
+    const int node = net.add_node("cell " + std::to_string(c));
+    const std::int64_t cost = std::max<std::int64_t>(0, problem.max_wait_months + 1 - cell.months_waited);
+    cell_arc[c] = net.add_arc(source, node, cell.candidates, cost);
+    for (std::size_t e = 0; e < evaluators; ++e)
+      if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
+          cell.level_sought <= problem.max_level[e])
+        net.add_arc(node, evaluator_node[e * regions + static_cast<std::size_t>(cell.region)], FlowNetwork::kUnlimited);
+  }
+  net.solve(source, sink);
+
+  EvaluationAllocation out;
+  out.held.resize(evaluators * regions);
+  out.binding.assign(evaluators * regions, false);
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) out.assessed.push_back(net.flow(cell_arc[c]));
+  for (std::size_t k = 0; k < evaluators * regions; ++k) out.held[k] = net.flow(capacity_arc[k]);
+  // An evaluator binds if it is full while a candidate it could have assessed still waits.
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    const EvaluationCell& cell = problem.cells[c];
+    if (out.assessed[c] == cell.candidates) continue;
+    for (std::size_t e = 0; e < evaluators; ++e) {
+      const std::size_t k = e * regions + static_cast<std::size_t>(cell.region);
+      if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
+          cell.level_sought <= problem.max_level[e] && net.saturated(capacity_arc[k]))
+        out.binding[k] = true;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+constexpr auto kRemoved = static_cast<std::uint8_t>(Status::Removed);
+constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
+constexpr std::uint8_t kMaxWait = 0xFF;
+
+struct Candidate {
+  std::size_t cell;
+  std::uint64_t priority;
+  std::size_t index;
+  bool operator<(const Candidate& o) const {
+    return std::tie(cell, priority, index) < std::tie(o.cell, o.priority, o.index);
+  }
+};
+
+} // namespace
+
+EvaluationSystem::EvaluationSystem(const Parameters& p)
+    : limited_(!p.evaluation.evaluators.empty()), scale_(p.population.scale) {
+  capacity_due_.assign(p.evaluation.evaluators.size() * p.population.regions.size(), 0.0);
+}
+
+void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
+                            MonthTally& flows, TrainingSystem& training) {
+  const auto& ev = p.evaluation;
+  const std::size_t evaluators = ev.evaluators.size(), regions = p.population.regions.size();
+  tally_.reset(evaluators, regions);
+  if (!limited_) return;
+
+  // Leavers and candidates. Cells are (region, level sought, status, months waited).
+  const auto max_wait = static_cast<std::size_t>(ev.max_wait_months);
+  const auto cell_of = [&](std::size_t region, std::size_t level, std::size_t status, std::size_t waited) {
+    return ((region * kLevelCount + level) * kStatusCount + status) * (max_wait + 1) + waited;
+  };
+  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  std::vector<Candidate> candidates;
+  std::vector<std::size_t> leavers; // died, retired or gave up
+#pragma omp parallel
+  {
+    std::vector<Candidate> local;
+    std::vector<std::size_t> local_leavers;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t waited = pop.evaluation_wait[i];
+      if (waited == 0) continue;
+      const std::uint8_t st = pop.status[i];
+      const auto index = static_cast<std::size_t>(i);
+      if (st == kRemoved || st == kRetired || waited > max_wait) {
+        local_leavers.push_back(index);
+        continue;
+      }
+      const std::uint8_t prog = pop.programme[i];
+      const int sought = prog != kNoProgramme ? static_cast<int>(p.programmes.target_level[prog]) : pop.level[i] + 1;
+      const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
+      local.push_back({cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited),
+                       (std::uint64_t{d.words[0]} << 32) | d.words[1], index});
+    }
+#pragma omp critical(skillsim_evaluation_candidates)
+    {
+      candidates.insert(candidates.end(), local.begin(), local.end());
+      leavers.insert(leavers.end(), local_leavers.begin(), local_leavers.end());
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  std::sort(leavers.begin(), leavers.end()); // money released in agent order, for any thread count
+  for (std::size_t i : leavers) {
+    if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region[i]];
+    pop.evaluation_wait[i] = 0;
+    if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(p, pop, i);
+  }
+
+  // The month's capacity, fractions carried (unused capacity is not).
+  EvaluationProblem problem;
+  problem.evaluators = static_cast<int>(evaluators);
+  problem.regions = static_cast<int>(regions);
+  problem.max_wait_months = ev.max_wait_months;
+  for (std::size_t k = 0; k < evaluators * regions; ++k) {
+    capacity_due_[k] += ev.capacity_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions)) /
+                        static_cast<double>(scale_);
+    problem.capacity.push_back(static_cast<std::int64_t>(capacity_due_[k]));
+    capacity_due_[k] -= std::floor(capacity_due_[k]);
+  }
+  for (std::size_t e = 0; e < evaluators; ++e) {
+    for (int s = 0; s < kStatusCount; ++s)
+      problem.eligible_status.push_back(ev.eligible_statuses(static_cast<int>(e), s) > 0.5);
+    problem.max_level.push_back(static_cast<int>(ev.max_level[e]));
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (std::size_t b = 0; b < candidates.size();) {
+    std::size_t e = b;
+    while (e < candidates.size() && candidates[e].cell == candidates[b].cell) ++e;
+    std::size_t key = candidates[b].cell;
+    const auto waited = static_cast<int>(key % (max_wait + 1));
+    key /= max_wait + 1;
+    const auto status = static_cast<int>(key % kStatusCount);
+    key /= kStatusCount;
+    problem.cells.push_back({static_cast<int>(key / kLevelCount), static_cast<int>(key % kLevelCount), status, waited,
+                             static_cast<std::int64_t>(e - b)});
+    ranges.emplace_back(b, e);
+    b = e;
+  }
+  const EvaluationAllocation allocation = allocate_evaluations(problem);
+  for (std::size_t k = 0; k < evaluators * regions; ++k) {
+    tally_.held[k] = allocation.held[k];
+    tally_.binding[k] = allocation.binding[k] ? 1 : 0;
+  }
+
+  // The assessed (lowest agent-keyed priorities in each cell) pass or fail; the rest wait on.
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    const auto [begin, end] = ranges[c];
+    const std::size_t assessed_end = begin + static_cast<std::size_t>(allocation.assessed[c]);
+    for (std::size_t a = begin; a < end; ++a) {
+      const std::size_t i = candidates[a].index;
+      if (a >= assessed_end) {
+        if (pop.evaluation_wait[i] < kMaxWait) ++pop.evaluation_wait[i];
+        ++tally_.queue[pop.region[i]];
+        continue;
+      }
+      pop.evaluation_wait[i] = 0;
+      const DrawBlock d = rng.block(streams::kEvaluationOutcome, month.index, pop.id[i]);
+      const std::uint8_t prog = pop.programme[i];
+      if (prog != kNoProgramme) {
+        training.assessed(p, pop, i, d.below(0, probability_threshold(p.programmes.pass_probability[prog])), flows);
+        continue;
+      }
+      const int sought = problem.cells[c].level_sought;
+      ++flows.assessments[sought];
+      if (d.below(0, probability_threshold(p.skills.pass_probability[static_cast<std::size_t>(sought)]))) {
+        ++flows.promotions[sought];
+        ++flows.promotions_out[pop.level[i]];
+        pop.level[i] = static_cast<std::uint8_t>(sought);
+        pop.months_at_level[i] = 0;
+      }
+    }
+  }
+}
+
+} // namespace skillsim

@@ -1,0 +1,230 @@
+// Evaluation capacity and the money rules that come with programmes: the evaluator matching by
+// hand, capacities never exceeded, queues that carry over and give up, the same certificates as
+// unlimited evaluation when capacity is ample; monthly payment (以工代训), leakage and audits in
+// closed form; the job-finding effect and the demand response to the subsidy as statistics.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/evaluation.hpp"
+#include "skillsim/core/simulation.hpp"
+
+using namespace skillsim;
+using test::at;
+using test::programme_scenario;
+
+namespace {
+
+constexpr int kEmployedStatus = static_cast<int>(Status::Employed);
+constexpr int kUnemployedStatus = static_cast<int>(Status::Unemployed);
+
+// Evaluator types: enterprises (assess employees only) and a social organisation (anybody).
+EvaluationProblem two_evaluators(std::int64_t enterprise, std::int64_t social) {
+  EvaluationProblem p;
+  p.evaluators = 2;
+  p.regions = 1;
+  p.max_wait_months = 12;
+  p.capacity = {enterprise, social};
+  for (int e = 0; e < 2; ++e)
+    for (int s = 0; s < kStatusCount; ++s) p.eligible_status.push_back(e == 1 || s == kEmployedStatus);
+  p.max_level = {6, 6};
+  return p;
+}
+
+std::map<std::string, std::string> with_evaluator(std::int64_t capacity, std::map<std::string, std::string> more = {}) {
+  more.emplace("evaluation.evaluators", R"(["agency"])");
+  more.emplace("evaluation.labels", R"(["社会培训评价组织"])");
+  more.emplace("evaluation.capacity_per_month", "[[" + std::to_string(capacity) + "]]");
+  more.emplace("evaluation.eligible_statuses", "[[1, 1, 1, 1, 1, 0]]");
+  return more;
+}
+
+std::int64_t total(const Results& r, const std::string& name, std::size_t k = 0) {
+  std::int64_t sum = 0;
+  for (std::size_t t = 1; t < r.dimension("time").size(); ++t) sum += at(r, name, 0, t, k);
+  return sum;
+}
+
+} // namespace
+
+TEST(EvaluationAllocation, LongestWaitingFirstAndEachEvaluatorWithinItsRules) {
+  // 10 employed candidates who just joined, 5 unemployed who have waited 3 months. Enterprises
+  // (4 places) take only the employed; the organisation (6 places) takes anybody. At most 10
+  // can be assessed; the 5 who waited longer all are (through the organisation, the only one
+  // that takes them), and the other 5 places go to the employed.
+  EvaluationProblem p = two_evaluators(4, 6);
+  p.cells = {{0, 2, kEmployedStatus, 1, 10}, {0, 2, kUnemployedStatus, 3, 5}};
+  const EvaluationAllocation a = allocate_evaluations(p);
+  EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{5, 5}));
+  EXPECT_EQ(a.held, (std::vector<std::int64_t>{4, 6}));
+  EXPECT_EQ(a.binding, (std::vector<bool>{true, true})); // both full, employed candidates still waiting
+}
+
+TEST(EvaluationAllocation, ALevelAboveEveryEvaluatorsRangeWaits) {
+  EvaluationProblem p = two_evaluators(5, 5);
+  p.max_level = {4, 3};
+  p.cells = {{0, 5, kEmployedStatus, 1, 3}, {0, 4, kEmployedStatus, 1, 3}};
+  const EvaluationAllocation a = allocate_evaluations(p);
+  EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{0, 3}));
+  EXPECT_EQ(a.binding, (std::vector<bool>{false, false})); // capacity left: the limit is the rule, not the capacity
+}
+
+TEST(EvaluationAllocation, InconsistentSizesAreRejected) {
+  EvaluationProblem p = two_evaluators(1, 1);
+  p.capacity.pop_back();
+  EXPECT_THROW(allocate_evaluations(p), Error);
+}
+
+TEST(Evaluation, AmpleCapacityGivesTheSameCertificatesAsUnlimitedEvaluation) {
+  // Everybody completes and passes: assessment draws cannot differ, so the queue, assessed the
+  // month it forms, must reproduce the run without evaluators month by month.
+  const std::map<std::string, std::string> money = {{"funds.annual_envelope", "[100000000]"}};
+  const Results unlimited = run_scenario(programme_scenario(money), RunOptions{});
+  const Results ample = run_scenario(programme_scenario(with_evaluator(1'000'000, money)), RunOptions{});
+  for (std::size_t t = 1; t <= 12; ++t) {
+    EXPECT_EQ(at(ample, "certificates", 0, t), at(unlimited, "certificates", 0, t)) << "month " << t;
+    EXPECT_EQ(at(ample, "evaluations", 0, t), at(ample, "certificates", 0, t)) << "month " << t;
+    EXPECT_EQ(at(ample, "evaluation_queue", 0, t), 0);
+    EXPECT_EQ(at(ample, "evaluation_binding", 0, t), 0);
+  }
+  EXPECT_GT(total(ample, "certificates"), 0);
+}
+
+TEST(Evaluation, CapacityIsNeverExceededAndTheQueueCarriesOver) {
+  // 300 completers a month from month 4 on, 120 assessments a month: the queue grows by 180 a
+  // month, every month is binding, and every assessment held is a certificate (pass 1).
+  const Scenario s = programme_scenario(
+      with_evaluator(120, {{"funds.annual_envelope", "[100000000]"}, {"evaluation.max_wait_months", "24"}}));
+  const Results r = run_scenario(s, RunOptions{});
+  std::int64_t completed = 0, assessed = 0;
+  for (std::size_t t = 1; t <= 12; ++t) {
+    completed += at(r, "completions", 0, t);
+    assessed += at(r, "evaluations", 0, t);
+    EXPECT_LE(at(r, "evaluations", 0, t), 120) << "month " << t;
+    EXPECT_EQ(at(r, "certificates", 0, t), at(r, "evaluations", 0, t)) << "month " << t;
+    EXPECT_EQ(at(r, "evaluation_queue", 0, t), completed - assessed) << "month " << t;
+    EXPECT_EQ(at(r, "evaluation_binding", 0, t), t >= 4 ? 1 : 0) << "month " << t;
+  }
+  EXPECT_EQ(at(r, "evaluation_queue", 0, 12), 9 * 300 - 9 * 120);
+}
+
+TEST(Evaluation, CandidatesGiveUpAfterTheLongestWaitAndTheirMoneyIsReleased) {
+  // No capacity at all: completers wait two months and give up; the money committed for their
+  // certificate goes back to the fund, so nothing stays committed for them.
+  const Scenario s = programme_scenario(with_evaluator(0, {{"funds.annual_envelope", "[100000000]"},
+                                                           {"evaluation.max_wait_months", "2"},
+                                                           {"programmes.payment", R"(["certification"])"}}));
+  const Results r = run_scenario(s, RunOptions{});
+  for (std::size_t t = 1; t <= 12; ++t) {
+    EXPECT_EQ(at(r, "certificates", 0, t), 0);
+    // Completers of month t - 2 give up in month t.
+    EXPECT_EQ(at(r, "evaluation_abandoned", 0, t), t > 2 ? at(r, "completions", 0, t - 2) : 0) << "month " << t;
+    // Committed: one claim of 1,000 yuan per trainee, in training or in the queue (both count
+    // as trainees: they hold a place in the programme until assessed or gone).
+    EXPECT_EQ(at(r, "fund_committed", 0, t), at(r, "trainees", 0, t) * 1000) << "month " << t;
+  }
+  EXPECT_GT(total(r, "evaluation_abandoned"), 0);
+  EXPECT_EQ(total(r, "spending"), 0);
+}
+
+TEST(Evaluation, IdenticalForOneAndTwoThreads) {
+  std::map<std::string, std::string> settings =
+      with_evaluator(150, {{"programmes.application_rate", "[0.02]"}, {"programmes.pass_probability", "[0.7]"}});
+  std::vector<std::string> overrides = {"skills.assessment_rate=[0, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005, 0, 0]"};
+  for (auto& [k, v] : test::one_programme()) overrides.push_back(k + "=" + (settings.count(k) ? settings[k] : v));
+  for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
+  const Scenario s = test::small_scenario(overrides, 100000, 1, 12);
+  RunOptions o;
+  o.threads = 1;
+  const Results one = run_scenario(s, o);
+  o.threads = 2;
+  const Results two = run_scenario(s, o);
+  for (std::size_t k = 0; k < one.variables.size(); ++k)
+    EXPECT_EQ(one.variables[k].data, two.variables[k].data) << one.variables[k].name;
+  EXPECT_GT(total(one, "evaluations"), 0);
+  EXPECT_GT(total(one, "assessments", 2), 0); // ordinary assessments go through the queue too
+}
+
+TEST(Payment, MonthlySubsidyIsPaidForEachMonthTrained) {
+  // 以工代训: 500 yuan a month for three months. 450,000 yuan commits exactly 300 trainees in the
+  // first month (1,500 each); they are paid 150,000 in each of the next three months.
+  const Scenario s = programme_scenario({{"programmes.payment", R"(["monthly"])"},
+                                         {"programmes.cost_per_trainee", "[500]"},
+                                         {"funds.annual_envelope", "[450000]"}});
+  const Results r = run_scenario(s, RunOptions{});
+  const std::int64_t spent[] = {0, 0, 150000, 150000, 150000, 0};
+  const std::int64_t committed[] = {0, 450000, 300000, 150000, 0, 0};
+  for (std::size_t t = 1; t <= 5; ++t) {
+    EXPECT_EQ(at(r, "spending", 0, t), spent[t]) << "month " << t;
+    EXPECT_EQ(at(r, "fund_committed", 0, t), committed[t]) << "month " << t;
+  }
+  EXPECT_EQ(at(r, "enrolments", 0, 1), 300);
+  EXPECT_EQ(total(r, "enrolments"), 300);
+}
+
+TEST(Payment, LeakageAndAuditsFollowTheClosedForm) {
+  // Leakage 20%, half the claims audited at 10 yuan each: per genuine 1,000-yuan claim
+  // 0.2 x 0.5 / 0.8 = 0.125 fake claims get paid (125 yuan) and 0.5 / 0.8 = 0.625 claims are
+  // audited (6.25 yuan). 300 trainees paid at enrolment: 37,500 leaked, 1,875 on audits.
+  const Scenario s = programme_scenario({{"programmes.leakage_share", "[0.2]"},
+                                         {"audit.share_audited", "0.5"},
+                                         {"audit.cost_per_audit", "10"},
+                                         {"funds.annual_envelope", "[100000000]"}});
+  const Results r = run_scenario(s, RunOptions{});
+  EXPECT_EQ(at(r, "leakage", 0, 1), 37500);
+  EXPECT_EQ(at(r, "audit_spending", 0, 1), 1875);
+  EXPECT_EQ(at(r, "spending", 0, 1), 300 * 1000 + 37500 + 1875);
+}
+
+TEST(Payment, UnknownPaymentIsAValidationError) {
+  try {
+    programme_scenario({{"programmes.payment", R"(["weekly"])"}});
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("programmes.payment[0]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown payment 'weekly'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Demand, ApplicationsRespondToTheSubsidyWithTheElasticity) {
+  // Twice the reference subsidy with elasticity 1 doubles the application rate (0.01 -> 0.02).
+  const auto applications = [](const char* cost) {
+    const Scenario s = programme_scenario({{"programmes.application_rate", "[0.01]"},
+                                           {"programmes.reference_cost", "[1000]"},
+                                           {"programmes.subsidy_elasticity", "[1]"},
+                                           {"programmes.cost_per_trainee", cost},
+                                           {"funds.annual_envelope", "[1000000000]"},
+                                           {"programmes.seats_per_month", "[[100000]]"}},
+                                          1, 200000);
+    return static_cast<double>(at(run_scenario(s, RunOptions{}), "applications", 0, 1));
+  };
+  const double base = applications("[1000]"), doubled = applications("[2000]");
+  ASSERT_GT(base, 500); // eligible levels 0-1: most of 200,000 persons; about 1% apply
+  // Binomial counts: the ratio's standard error is below 0.05 at these sizes; allow 4 of them.
+  EXPECT_NEAR(doubled / base, 2.0, 0.2);
+}
+
+TEST(FollowUp, CompletersWithAJobFindingBoostFindJobsMoreOften) {
+  // Unemployed trainees (full time), job finding 5% a month; completers with factor 4 find jobs
+  // at 20% during the six follow-up months: employed at the end of the window 1 - 0.8^6 = 74%
+  // against 1 - 0.95^6 = 26% (no job losses, nobody becomes inactive).
+  const auto employed_share = [](const char* factor) {
+    std::vector<std::string> overrides = test::everything_off();
+    for (auto& [k, v] : test::one_programme()) overrides.push_back(k + "=" + v);
+    for (const std::string o : {"labour.job_find_rate=0.05", "programmes.eligible_statuses=[[0, 0, 1, 0, 0, 0]]",
+                                "programmes.full_time=[1]", "funds.annual_envelope=[100000000]"})
+      overrides.push_back(o);
+    overrides.push_back(std::string("programmes.job_find_factor=") + factor);
+    const Results r = run_scenario(test::small_scenario(overrides, 50000, 1, 12), RunOptions{});
+    double followed = 0, employed = 0;
+    for (std::size_t t = 1; t <= 12; ++t) {
+      followed += static_cast<double>(at(r, "followed_up", 0, t));
+      employed += static_cast<double>(at(r, "employed_after_training", 0, t));
+    }
+    EXPECT_GT(followed, 500);
+    return employed / followed;
+  };
+  EXPECT_NEAR(employed_share("[1]"), 1 - std::pow(0.95, 6), 0.05);
+  EXPECT_NEAR(employed_share("[4]"), 1 - std::pow(0.8, 6), 0.05);
+}

@@ -1,0 +1,284 @@
+// The ladder as a graph: expected months of each kind of route in closed form, the fastest
+// route (Dijkstra) when a programme skips levels, unreachable levels and programmes that lead
+// nowhere reported as issues, and the default scenario opening every assessed level.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/pathways.hpp"
+
+using namespace skillsim;
+using test::everything_off;
+using test::operator+;
+using test::repeat;
+
+namespace {
+
+// Every assessment step: 12 months' wait, then one try a month, sitting with probability 0.1 and
+// passing with 0.5: 12 + 1 / 0.05 = 32 months a step for the employed (status factor 1), and
+// 12 + 1 / 0.025 = 52 for the unemployed (factor 0.5). No diplomas and no appointments.
+Parameters ladder(const std::vector<std::string>& more = {}) {
+  return test::small_scenario(
+             everything_off() +
+             std::vector<std::string>{"skills.min_months=" + repeat(12, kLevelCount),
+                                      "skills.assessment_rate=[0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0]",
+                                      "skills.pass_probability=[1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1, 1]",
+                                      "skills.assessment_status_factor=[0, 1, 0.5, 0, 1, 0]"} +
+             more)
+      .parameters();
+}
+
+// Appends a programme with the columns the pathways read (the others do not matter here).
+void add_programme(Parameters& p, const std::string& name, int min_level, int max_level, int target_level,
+                   double application_rate, double duration_months, double completion, double pass,
+                   std::array<double, kStatusCount> statuses = {0, 1, 1, 1, 0, 0}) {
+  auto& pr = p.programmes;
+  pr.names.push_back(name);
+  pr.labels.push_back(name);
+  pr.min_level.push_back(min_level);
+  pr.max_level.push_back(max_level);
+  pr.target_level.push_back(target_level);
+  pr.application_rate.push_back(application_rate);
+  pr.duration_months.push_back(duration_months);
+  pr.completion_probability.push_back(completion);
+  pr.pass_probability.push_back(pass);
+  pr.eligible_groups.rows = pr.eligible_statuses.rows = static_cast<int>(pr.names.size());
+  pr.eligible_groups.cols = kGroupCount;
+  pr.eligible_statuses.cols = kStatusCount;
+  pr.eligible_groups.values.insert(pr.eligible_groups.values.end(), kGroupCount, 1.0);
+  pr.eligible_statuses.values.insert(pr.eligible_statuses.values.end(), statuses.begin(), statuses.end());
+}
+
+std::vector<std::string> labels(const LevelPathway& level) {
+  std::vector<std::string> out;
+  for (const Route& r : level.route) out.push_back(r.label);
+  return out;
+}
+
+std::vector<std::string> keys(const std::vector<Issue>& issues) {
+  std::vector<std::string> out;
+  for (const Issue& i : issues) out.push_back(i.key);
+  return out;
+}
+
+constexpr std::array<bool, kLevelCount> kAppointedMayBeUnreachable = {false, false, false, false, false,
+                                                                      false, false, true,  true};
+
+} // namespace
+
+TEST(Pathways, AssessmentStepsAddUpTheirExpectedMonths) {
+  const PathwayReport r = analyse_pathways(ladder());
+  ASSERT_TRUE(r.levels[0].expected_months);
+  EXPECT_EQ(*r.levels[0].expected_months, 0.0);
+  EXPECT_TRUE(r.levels[0].route.empty());
+  for (int level = 1; level <= 6; ++level) {
+    const LevelPathway& l = r.levels[static_cast<std::size_t>(level)];
+    ASSERT_TRUE(l.expected_months) << level;
+    EXPECT_DOUBLE_EQ(*l.expected_months, 32.0 * level) << level;
+    ASSERT_EQ(l.route.size(), static_cast<std::size_t>(level));
+    for (int step = 0; step < level; ++step) {
+      const Route& route = l.route[static_cast<std::size_t>(step)];
+      EXPECT_EQ(route.kind, RouteKind::Assessment);
+      EXPECT_EQ(route.from, step);
+      EXPECT_EQ(route.to, step + 1);
+      EXPECT_DOUBLE_EQ(route.expected_months, 32.0);
+      EXPECT_FALSE(route.programme);
+    }
+  }
+  EXPECT_EQ(labels(r.levels[3]), (std::vector<std::string>{"apprenticeship", "assessment", "assessment"}));
+  EXPECT_FALSE(r.levels[7].expected_months); // no quota, no appointments
+  EXPECT_FALSE(r.levels[8].expected_months);
+}
+
+TEST(Pathways, StatusFactorSlowsAssessmentsAndApprenticeshipsNeedAnEmployer) {
+  const Parameters p = ladder();
+  const PathwayReport from_none = analyse_pathways(p, Status::Unemployed);
+  for (int level = 1; level < kLevelCount; ++level) EXPECT_FALSE(from_none.levels[level].expected_months) << level;
+
+  const PathwayReport r = analyse_pathways(p, Status::Unemployed, 1);
+  EXPECT_FALSE(r.levels[0].expected_months); // routes only go up
+  EXPECT_DOUBLE_EQ(*r.levels[1].expected_months, 0);
+  for (int level = 2; level <= 6; ++level)
+    EXPECT_DOUBLE_EQ(*r.levels[static_cast<std::size_t>(level)].expected_months, 52.0 * (level - 1)) << level;
+
+  EXPECT_TRUE(analyse_pathways(p, Status::Inactive).routes.empty()); // status factor 0
+}
+
+TEST(Pathways, FasterProgrammeThatSkipsLevelsIsTheChosenRoute) {
+  Parameters p = ladder();
+  // From 初级工 or 中级工 straight to 技师: each attempt waits 1 / 0.5 = 2 months to apply and
+  // trains 6, and succeeds with 0.8 x 0.5 = 0.4: (2 + 6) / 0.4 = 20 months.
+  add_programme(p, "slow_upgrading", 2, 3, 5, 0.1, 12, 0.5, 0.5); // (10 + 12) / 0.25 = 88 months
+  add_programme(p, "fast_upgrading", 2, 3, 5, 0.5, 6, 0.8, 0.5);
+  const PathwayReport r = analyse_pathways(p);
+
+  int fast_routes = 0;
+  for (const Route& route : r.routes)
+    if (route.label == "fast_upgrading") {
+      ++fast_routes;
+      EXPECT_EQ(route.kind, RouteKind::Programme);
+      EXPECT_EQ(route.to, 5);
+      EXPECT_EQ(route.programme, std::optional<std::size_t>(1));
+      EXPECT_DOUBLE_EQ(route.expected_months, 20.0);
+    }
+  EXPECT_EQ(fast_routes, 2); // one from each level it admits
+
+  EXPECT_DOUBLE_EQ(*r.levels[4].expected_months, 128.0); // the programme does not lead to 高级工
+  EXPECT_DOUBLE_EQ(*r.levels[5].expected_months, 64.0 + 20.0);
+  EXPECT_EQ(labels(r.levels[5]), (std::vector<std::string>{"apprenticeship", "assessment", "fast_upgrading"}));
+  EXPECT_EQ(r.levels[5].route.back().from, 2); // from 初级工, the earlier of the two starts
+  EXPECT_DOUBLE_EQ(*r.levels[6].expected_months, 84.0 + 32.0);
+  EXPECT_EQ(labels(r.levels[6]),
+            (std::vector<std::string>{"apprenticeship", "assessment", "fast_upgrading", "assessment"}));
+}
+
+TEST(Pathways, ProgrammesForOtherStatusesOrSwitchedOffAreNoRoutes) {
+  Parameters p = ladder();
+  add_programme(p, "for_the_unemployed", 2, 2, 6, 1, 1, 1, 1, {0, 0, 1, 0, 0, 0});
+  add_programme(p, "nobody_applies", 2, 2, 6, 0, 1, 1, 1);
+  add_programme(p, "nobody_passes", 2, 2, 6, 1, 1, 1, 0);
+  EXPECT_DOUBLE_EQ(*analyse_pathways(p).levels[6].expected_months, 192.0);
+  // 2 months for 初级工 as unemployed (from 学徒工), then (1 + 1) / 1 months.
+  EXPECT_DOUBLE_EQ(*analyse_pathways(p, Status::Unemployed, 1).levels[6].expected_months, 52.0 + 2.0);
+}
+
+TEST(Pathways, DiplomaAndAppointmentRoutes) {
+  const Parameters p =
+      ladder({"entry.technical_school_graduates_per_year=1000",
+              "entry.technical_school_diploma_shares=[0, 0, 0, 0.7, 0.3, 0, 0, 0, 0]",
+              "skills.principal_technician_quota_per_year=10", "skills.chief_technician_quota_per_year=2",
+              "skills.min_months=[0, 12, 12, 12, 12, 12, 12, 36, 24]"});
+  const PathwayReport r = analyse_pathways(p);
+  EXPECT_DOUBLE_EQ(*r.levels[3].expected_months, kTechnicalSchoolMonths);
+  EXPECT_EQ(labels(r.levels[3]), (std::vector<std::string>{"technical-school diploma"}));
+  EXPECT_DOUBLE_EQ(*r.levels[4].expected_months, 36.0); // the diploma to 高级工 beats 36 + 32
+  EXPECT_DOUBLE_EQ(*r.levels[6].expected_months, 36.0 + 2 * 32.0);
+  EXPECT_DOUBLE_EQ(*r.levels[7].expected_months, 100.0 + 36.0);
+  EXPECT_DOUBLE_EQ(*r.levels[8].expected_months, 136.0 + 24.0);
+  EXPECT_EQ(labels(r.levels[8]), (std::vector<std::string>{"technical-school diploma", "assessment", "assessment",
+                                                           "appointment within quota", "appointment within quota"}));
+  EXPECT_EQ(r.levels[8].route[3].kind, RouteKind::Appointment);
+  EXPECT_EQ(r.levels[8].route[0].kind, RouteKind::Diploma);
+  EXPECT_TRUE(check_pathways(p).empty());
+
+  // Only the employed are appointed; a diploma does not depend on status.
+  const PathwayReport unemployed = analyse_pathways(p, Status::Unemployed);
+  EXPECT_DOUBLE_EQ(*unemployed.levels[3].expected_months, 36.0);
+  EXPECT_FALSE(unemployed.levels[7].expected_months);
+}
+
+TEST(Pathways, UnreachableLevelsAreReportedWithTheirLabelUnlessAllowed) {
+  const Parameters p = ladder();
+  const auto issues = check_pathways(p);
+  ASSERT_EQ(keys(issues), (std::vector<std::string>{"skills.principal_technician_quota_per_year",
+                                                    "skills.chief_technician_quota_per_year"}));
+  EXPECT_EQ(issues[0].message,
+            "特级技师 (principal_technician) cannot be reached: no assessment, programme, diploma or "
+            "appointment leads to it; set skills.principal_technician_quota_per_year > 0 or "
+            "declare a programme with target_level 7");
+  EXPECT_TRUE(check_pathways(p, kAppointedMayBeUnreachable).empty());
+
+  // With a 首席技师 quota but none for 特级技师, 首席技师 is cut off behind it.
+  const Parameters chief_only = ladder({"skills.chief_technician_quota_per_year=5"});
+  const auto cut_off = check_pathways(chief_only);
+  ASSERT_EQ(keys(cut_off), (std::vector<std::string>{"skills.principal_technician_quota_per_year", "pathways"}));
+  EXPECT_EQ(cut_off[1].message, "首席技师 (chief_technician) cannot be reached: every route to it starts at a level "
+                                "that cannot be reached (特级技师 (principal_technician))");
+  const std::array<bool, kLevelCount> only_principal = {false, false, false, false, false, false, false, true, false};
+  EXPECT_EQ(keys(check_pathways(chief_only, only_principal)), (std::vector<std::string>{"pathways"}));
+}
+
+TEST(Pathways, GapInTheLadderCutsOffEveryLevelAbove) {
+  const auto issues = check_pathways(ladder({"skills.assessment_rate=[0, 0.1, 0.1, 0.1, 0, 0.1, 0.1, 0, 0]"}),
+                                     kAppointedMayBeUnreachable);
+  ASSERT_EQ(keys(issues), (std::vector<std::string>{"skills.assessment_rate[4]", "pathways", "pathways"}));
+  EXPECT_NE(issues[0].message.find("高级工 (senior) cannot be reached"), std::string::npos) << issues[0].message;
+  EXPECT_NE(issues[0].message.find("set skills.assessment_rate[4] > 0"), std::string::npos) << issues[0].message;
+  EXPECT_NE(issues[1].message.find("技师 (technician) cannot be reached"), std::string::npos) << issues[1].message;
+  EXPECT_NE(issues[2].message.find("(技师 (technician))"), std::string::npos) << issues[2].message;
+
+  EXPECT_EQ(keys(check_pathways(ladder({"skills.pass_probability=[1, 0.5, 0.5, 0, 0.5, 0.5, 0.5, 1, 1]"}),
+                                kAppointedMayBeUnreachable)),
+            (std::vector<std::string>{"skills.pass_probability[3]", "pathways", "pathways", "pathways"}));
+  EXPECT_EQ(
+      keys(check_pathways(ladder({"skills.assessment_status_factor=[0, 0, 1, 1, 1, 0]"}), kAppointedMayBeUnreachable)),
+      (std::vector<std::string>{"skills.assessment_status_factor", "pathways", "pathways", "pathways", "pathways",
+                                "pathways"}));
+}
+
+TEST(Pathways, CheckCountsRoutesOpenToAnyStatus) {
+  // 中级工 has no assessment; only a programme for the unemployed bridges the gap.
+  Parameters p = ladder({"skills.assessment_rate=[0, 0.1, 0.1, 0, 0.1, 0.1, 0.1, 0, 0]"});
+  add_programme(p, "bridge", 2, 2, 3, 0.5, 6, 0.8, 0.5, {0, 0, 1, 0, 0, 0});
+  EXPECT_TRUE(check_pathways(p, kAppointedMayBeUnreachable).empty());
+  EXPECT_FALSE(analyse_pathways(p).levels[3].expected_months);
+  EXPECT_DOUBLE_EQ(*analyse_pathways(p, Status::Unemployed, 2).levels[3].expected_months, 20.0);
+}
+
+TEST(Pathways, ProgrammeThatLeadsNowhereOrDownwardIsReported) {
+  Parameters p = ladder();
+  add_programme(p, "fine", 0, 1, 2, 0.5, 6, 0.8, 0.5);
+  add_programme(p, "same_level", 3, 4, 3, 0.5, 6, 0.8, 0.5);
+  add_programme(p, "downward", 4, 5, 2, 0.5, 6, 0.8, 0.5);
+  add_programme(p, "too_wide", 1, 3, 3, 0.5, 6, 0.8, 0.5);
+  const auto issues = check_pathways(p, kAppointedMayBeUnreachable);
+  ASSERT_EQ(keys(issues), (std::vector<std::string>{"programmes.target_level[1]", "programmes.target_level[2]",
+                                                    "programmes.target_level[3]"}));
+  EXPECT_EQ(issues[0].message, "programme 'same_level' leads to 中级工 (intermediate) but admits workers at 中级工 "
+                               "(intermediate) to 高级工 (senior), for whom the route goes nowhere or downward; "
+                               "programmes.target_level[1] must be above programmes.max_level[1]");
+  EXPECT_NE(issues[1].message.find("goes downward"), std::string::npos) << issues[1].message;
+  EXPECT_NE(issues[2].message.find("admits workers at 中级工 (intermediate), for whom the route goes nowhere"),
+            std::string::npos)
+      << issues[2].message;
+
+  // The graph keeps only the upward part of each programme.
+  for (const Route& r : pathway_routes(p)) EXPECT_LT(r.from, r.to) << r.label;
+  int too_wide = 0;
+  for (const Route& r : pathway_routes(p)) too_wide += r.label == "too_wide";
+  EXPECT_EQ(too_wide, 2); // from 学徒工 and 初级工
+}
+
+TEST(Pathways, DefaultScenarioReachesEveryAssessedLevel) {
+  const Parameters p = test::small_scenario().parameters();
+  EXPECT_TRUE(check_pathways(p).empty());
+  const PathwayReport r = analyse_pathways(p);
+  for (int level = 1; level <= 6; ++level) {
+    const LevelPathway& l = r.levels[static_cast<std::size_t>(level)];
+    ASSERT_TRUE(l.expected_months) << level;
+    EXPECT_GT(*l.expected_months, 0) << level;
+    EXPECT_EQ(l.route.front().from, 0) << level;
+    EXPECT_EQ(l.route.back().to, level) << level;
+  }
+}
+
+TEST(Pathways, ReportTableShowsMonthsYearsAndRoutes) {
+  Parameters p = ladder();
+  add_programme(p, "upgrading", 2, 3, 5, 0.5, 6, 0.8, 0.5);
+  const std::string text = format_pathway_report(analyse_pathways(p));
+  EXPECT_NE(text.find("0 none                   无证          0.0     0.0  (start)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("5 technician             技师         84.0     7.0  "
+                      "无证 -(apprenticeship)-> 学徒工 -(assessment)-> 初级工 -(upgrading)-> 技师\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("7 principal_technician   特级技师        -       -  unreachable\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  初级工   -> 技师      programme    upgrading          20.0\n"), std::string::npos) << text;
+
+  const std::string from_senior = format_pathway_report(analyse_pathways(p, Status::Employed, 4));
+  EXPECT_NE(from_senior.find("3 intermediate           中级工          -       -  below the start level\n"),
+            std::string::npos)
+      << from_senior;
+}
+
+TEST(Pathways, RejectsInvalidInput) {
+  Parameters p = ladder();
+  EXPECT_THROW(analyse_pathways(p, Status::Employed, 9), Error);
+  EXPECT_THROW(analyse_pathways(p, Status::Removed), Error);
+  p.skills.min_months.resize(3);
+  EXPECT_THROW(analyse_pathways(p), Error);
+  EXPECT_TRUE(check_pathways(p).empty()); // check() reports the shape
+}
