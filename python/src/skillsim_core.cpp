@@ -234,7 +234,8 @@ py::array variable_view(const py::object& owner, const std::string& name) {
   const Variable& v = r.variable(name);
   std::vector<py::ssize_t> shape;
   for (const auto n : r.shape(v)) shape.push_back(static_cast<py::ssize_t>(n));
-  py::array_t<std::int64_t> view(shape, v.data.data(), owner);
+  py::array view = v.is_real ? py::array(py::array_t<double>(shape, v.real_data.data(), owner))
+                             : py::array(py::array_t<std::int64_t>(shape, v.data.data(), owner));
   view.attr("setflags")(py::arg("write") = false);
   return view;
 }

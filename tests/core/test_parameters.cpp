@@ -85,7 +85,11 @@ TEST(Scenario, MakeValidatesScheduleAndTargets) {
       {Month::of(2016, 5), "labour.job_find_rate", Value{3.0}},       // out of range
       {Month::of(2018, 1), "labour.job_find_rate", Value{0.1}},       // after the run
   };
-  std::vector<Target> targets = {{"late", TargetSeries::SkilledWorkers, Month::of(2017, 2), 1.0}};
+  Target late;
+  late.label = "late";
+  late.month = Month::of(2017, 2);
+  late.value = 1.0;
+  std::vector<Target> targets = {late};
   try {
     Scenario::make(p, schedule, targets, "test.toml");
     FAIL() << "expected ScenarioError";

@@ -152,7 +152,9 @@ def run(path, expect_dims, expect_vars):
             var = ds[name]
             dims = h5_dims(h5d)
             check(var.dims == dims, f"{name!r} has dims {var.dims} in xarray, {dims} in HDF5")
-            check(var.dtype == np.int64, f"{name!r} is {var.dtype}, not int64")
+            # Counts are exact integers; rates and derived values (target_*, cost_*) are float64.
+            check(var.dtype in (np.int64, np.float64), f"{name!r} is {var.dtype}, not int64 or float64")
+            check(var.dtype == h5d.dtype, f"{name!r} is {var.dtype} in xarray, {h5d.dtype} in HDF5")
             for key in ("units", "long_name"):
                 if key in h5d.attrs:
                     check(isinstance(var.attrs.get(key), str), f"{name!r} attribute {key!r} is not str in xarray")
@@ -163,7 +165,7 @@ def run(path, expect_dims, expect_vars):
                 expected, actual = h5d[...], var.values
             else:
                 expected, actual = h5d[0], var.isel({dims[0]: 0}).values
-            check(np.array_equal(actual, expected), f"{name!r} values differ between xarray and h5py")
+            check(np.array_equal(actual, expected, equal_nan=var.dtype == np.float64), f"{name!r} values differ between xarray and h5py")
 
         print(f"check_xarray: {path}: OK")
         print(f"  dimensions: {', '.join(f'{n}={ds.sizes[n]}' for n in scales)}")

@@ -3,7 +3,10 @@
 #include "skillsim/io/results_hdf5.hpp"
 
 #include <gtest/gtest.h>
+
+#include <bit>
 #include <hdf5.h>
+#include <limits>
 #include <unistd.h>
 
 #include <cstdint>
@@ -66,17 +69,26 @@ Results sample_results() {
   Dimension age{"age", {15, 16, 17, 18, 19}, {}, {}, {}};
   r.dimensions = {replicate, time, level, age};
 
-  Variable employed{"employed", {"replicate", "time", "level", "age"}, {}, "persons", "employed persons"};
+  Variable employed{"employed", {"replicate", "time", "level", "age"}, {}, "persons", "employed persons", false, {}};
   for (std::int64_t i = 0; i < 3 * 4 * 3 * 5; ++i) employed.data.push_back(i * 1000 - 7);
-  Variable trainees{"trainees", {"time", "level"}, {}, "persons", ""};
+  Variable trainees{"trainees", {"time", "level"}, {}, "persons", "", false, {}};
   for (std::int64_t i = 0; i < 4 * 3; ++i) trainees.data.push_back(i);
   // Large enough to be chunked and compressed although it has only two dimensions.
   Dimension person{"person", {}, {}, {}, {}};
   for (std::int64_t i = 0; i < 3000; ++i) person.int_coords.push_back(i);
   r.dimensions.push_back(person);
-  Variable wages{"wages", {"replicate", "person"}, {}, "", "wage"};
+  Variable wages{"wages", {"replicate", "person"}, {}, "", "wage", false, {}};
   for (std::int64_t i = 0; i < 3 * 3000; ++i) wages.data.push_back(i % 97);
-  r.variables = {employed, trainees, wages};
+  // A real-valued variable (rates, target gaps) with an undefined value.
+  Variable rate{"pass_rate",
+                {"replicate", "level"},
+                {},
+                "1",
+                "share",
+                true,
+                {0.95, 0.5, 1.0 / 3, -0.0, 1e-300, 2.5, 0.0, 0.25, 0.75}};
+  rate.real_data[4] = std::numeric_limits<double>::quiet_NaN();
+  r.variables = {employed, trainees, wages, rate};
   return r;
 }
 
@@ -107,6 +119,11 @@ void expect_equal(const Results& a, const Results& b) {
     EXPECT_EQ(a.variables[i].name, b.variables[i].name);
     EXPECT_EQ(a.variables[i].dims, b.variables[i].dims);
     EXPECT_EQ(a.variables[i].data, b.variables[i].data);
+    EXPECT_EQ(a.variables[i].is_real, b.variables[i].is_real);
+    ASSERT_EQ(a.variables[i].real_data.size(), b.variables[i].real_data.size());
+    for (std::size_t k = 0; k < a.variables[i].real_data.size(); ++k) // bit for bit, NaN included
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(a.variables[i].real_data[k]),
+                std::bit_cast<std::uint64_t>(b.variables[i].real_data[k]));
     EXPECT_EQ(a.variables[i].units, b.variables[i].units);
     EXPECT_EQ(a.variables[i].long_name, b.variables[i].long_name);
   }
@@ -160,7 +177,8 @@ TEST_F(ResultsFileTest, RoundTripsEdgeCases) {
   Dimension empty{"empty", {}, {}, {}, {}};
   Dimension single{"single", {}, {"only"}, {"唯一"}, {}};
   r.dimensions = {empty, single};
-  r.variables = {Variable{"nothing", {"empty", "single"}, {}, "", ""}, Variable{"total", {}, {42}, "persons", ""}};
+  r.variables = {Variable{"nothing", {"empty", "single"}, {}, "", "", false, {}},
+                 Variable{"total", {}, {42}, "persons", "", false, {}}};
   const fs::path path = dir_ / "edge.h5";
   skillsim::io::write_results(r, path, false);
   expect_equal(r, skillsim::io::read_results(path));

@@ -14,6 +14,11 @@
 namespace skillsim::io {
 namespace {
 
+// Every target series, as error messages list them.
+const std::string kSeriesList = "skilled_workers, high_skilled_workers, workers_at_level, trainees_per_year, "
+                                "new_skilled_per_year, certificates_per_year, pass_rate, certificate_rate, "
+                                "employment_rate";
+
 // The problems parse_scenario reports for `text` (fails the test if it accepts the text).
 std::vector<Diagnostic> problems(std::string_view text, const std::vector<std::string>& overrides = {}) {
   try {
@@ -445,7 +450,8 @@ value = 1e8
 )";
   EXPECT_EQ(only(problems(text)),
             "s.toml:7:10: targets[0].series: unknown series 'skiled_workers'; did you mean 'skilled_workers'? "
-            "(series: skilled_workers, high_skilled_workers)");
+            "(series: " +
+                kSeriesList + ")");
 }
 
 TEST(ScenarioTomlErrors, TargetOutsideTheRun) {
@@ -470,7 +476,7 @@ TEST(ScenarioTomlErrors, TargetMissingFields) {
   const std::string text = std::string(kTwoYears) + "\n[[targets]]\nseries = \"skilled_workers\"\n";
   EXPECT_EQ(listing(problems(text)),
             "s.toml:6:1: targets[0]: missing 'date' (the first day of the month the target is due)\n"
-            "s.toml:6:1: targets[0]: missing 'value' (persons)\n");
+            "s.toml:6:1: targets[0]: missing 'value' (persons, persons a year, or a share for rates)\n");
 }
 
 TEST(ScenarioTomlErrors, EveryProblemIsReportedWithItsLine) {
@@ -501,8 +507,8 @@ value = 1
                         "'labour.job_find_rate'?\n"
                         "s.toml:10:16: population.group_shares: shares must sum to 1, they sum to 1.5\n"
                         "s.toml:12:2: labor: unknown section [labor]; did you mean [labour]?\n"
-                        "s.toml:16:10: targets[0].series: unknown series 'everyone' (series: skilled_workers, "
-                        "high_skilled_workers)\n");
+                        "s.toml:16:10: targets[0].series: unknown series 'everyone' (series: " +
+                            kSeriesList + ")\n");
   // The exception's message lists them all too.
   try {
     parse_scenario(text, "s.toml");

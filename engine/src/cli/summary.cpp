@@ -1,6 +1,7 @@
 #include "summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace skillsim::cli {
@@ -98,7 +99,7 @@ std::string training_summary(const Results& r) {
            pad(thousands(median_total(r, "turned_away_no_money", k)), 11, true) + "   " + std::to_string(seat_months) +
            " / " + std::to_string(money_months) + "\n";
   }
-  out += "Funds                                         spent (yuan)   left at end\n";
+  out += "Funds                                             spent (yuan)       left at end\n";
   const Variable& remaining = r.variable("fund_remaining");
   for (std::size_t f = 0; f < funds.size(); ++f) {
     const std::string label = funds.labels_zh.empty() ? funds.labels[f] : funds.labels_zh[f];
@@ -106,8 +107,8 @@ std::string training_summary(const Results& r) {
     for (std::size_t rep = 0; rep < replicates; ++rep)
       left.push_back(remaining.data[(rep * times + times - 1) * funds.size() + f]);
     std::sort(left.begin(), left.end());
-    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "spending", f)), 14, true) +
-           pad(thousands(left[(left.size() - 1) / 2]), 14, true) + "\n";
+    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "spending", f)), 18, true) +
+           pad(thousands(left[(left.size() - 1) / 2]), 18, true) + "\n";
   }
   if (replicates > 1) out += "(medians over replicates; months bound counted in replicate 0)\n";
   return out;
@@ -142,6 +143,40 @@ std::string evaluation_summary(const Results& r) {
   return out;
 }
 
+// Each target: its value, the median attained at its date, the gap, in how many replicates met.
+std::string targets_summary(const Results& r, const Scenario& scenario) {
+  std::string out = "\nTargets\n";
+  const std::size_t replicates = r.dimension("replicate").size(), n = scenario.targets().size();
+  const Variable& attained = r.variable("target_attained");
+  const Variable& met = r.variable("target_met");
+  for (std::size_t j = 0; j < n; ++j) {
+    const Target& target = scenario.targets()[j];
+    const bool rate = target_kind(target.series) == TargetKind::Rate;
+    const auto text = [&](double v) {
+      if (std::isnan(v)) return std::string("n/a");
+      if (!rate) return thousands(std::llround(v));
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.1f%%", 100 * v);
+      return std::string(buffer);
+    };
+    std::vector<double> values;
+    std::int64_t met_in = 0;
+    for (std::size_t rep = 0; rep < replicates; ++rep) {
+      values.push_back(attained.real_data[rep * n + j]);
+      met_in += met.data[rep * n + j];
+    }
+    // NaN (no trainees in the window) sorts last; the lower middle is an attained value.
+    std::sort(values.begin(), values.end(), [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
+    const double median = values[(values.size() - 1) / 2];
+    const double gap = median - target.value;
+    out += "  " + pad(target.label, 40, false) + " target " + pad(text(target.value), 12, true) + "  attained " +
+           pad(text(median), 12, true) + " (" + (gap >= 0 ? "+" : "") +
+           (rate ? text(gap) : thousands(std::llround(gap))) + ")  met in " + std::to_string(met_in) + "/" +
+           std::to_string(replicates) + "\n";
+  }
+  return out;
+}
+
 } // namespace
 
 std::string summarize(const Results& results, const Scenario& scenario) {
@@ -171,23 +206,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (results.has_variable("enrolments")) out += training_summary(results);
   if (results.has_variable("evaluations")) out += evaluation_summary(results);
 
-  if (!scenario.targets().empty()) {
-    out += "\nTargets\n";
-    for (const Target& target : scenario.targets()) {
-      const std::string name(kTargetSeriesIds[static_cast<std::size_t>(target.series)]);
-      const auto t = static_cast<std::size_t>(target.month - start);
-      const Variable& v = results.variable(name);
-      std::size_t met = 0;
-      for (std::size_t rep = 0; rep < replicates; ++rep)
-        if (static_cast<double>(v.data[rep * times + t]) >= target.value) ++met;
-      const Spread attained = spread(results, name, t);
-      const auto target_value = static_cast<std::int64_t>(target.value);
-      out += "  " + pad(target.label, 40, false) + " target " + pad(thousands(target_value), 12, true) + "  attained " +
-             pad(thousands(attained.median), 12, true) + " (" + (attained.median >= target_value ? "+" : "") +
-             thousands(attained.median - target_value) + ")  met in " + std::to_string(met) + "/" +
-             std::to_string(replicates) + "\n";
-    }
-  }
+  if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;
 }
 

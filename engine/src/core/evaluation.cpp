@@ -203,8 +203,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const int sought = problem.cells[c].level_sought;
       ++flows.assessments[sought];
       if (d.below(0, probability_threshold(p.skills.pass_probability[static_cast<std::size_t>(sought)]))) {
-        ++flows.promotions[sought];
-        ++flows.promotions_out[pop.level[i]];
+        flows.promote(pop.level[i], sought);
         pop.level[i] = static_cast<std::uint8_t>(sought);
         pop.months_at_level[i] = 0;
       }

@@ -255,8 +255,10 @@ const ParameterSpec kSpecs[] = {
     {"evaluation.eligible_statuses", ValueKind::RealMatrix, "0 or 1",
      "Whom each evaluator type may assess, by status (enterprises assess their own employees).", 0, 1, Dim::Evaluator,
      Dim::Status, false, true, SKILLSIM_BIND(evaluation.eligible_statuses)},
-    {"evaluation.max_level", ValueKind::RealVector, "level", "Highest level each evaluator type certifies.", 1, 6,
-     Dim::Evaluator, Dim::None, false, true, SKILLSIM_BIND(evaluation.max_level), 6},
+    {"evaluation.max_level", ValueKind::RealVector, "level",
+     "Highest level each evaluator type certifies (初级工 = 2 ... 高级技师 = 6; starting an apprenticeship needs no "
+     "evaluator).",
+     2, 6, Dim::Evaluator, Dim::None, false, true, SKILLSIM_BIND(evaluation.max_level), 6},
     {"evaluation.max_wait_months", ValueKind::Integer, "months",
      "Candidates who have waited this long for an assessment give up (trainees lose the certificate).", 1, 120,
      Dim::None, Dim::None, false, true, SKILLSIM_BIND(evaluation.max_wait_months)},

@@ -18,6 +18,29 @@ std::string month_text(Month m) {
 
 } // namespace
 
+TargetKind target_kind(TargetSeries series) {
+  switch (series) {
+  case TargetSeries::SkilledWorkers:
+  case TargetSeries::HighSkilledWorkers:
+  case TargetSeries::WorkersAtLevel:
+    return TargetKind::Stock;
+  case TargetSeries::TraineesPerYear:
+  case TargetSeries::NewSkilledWorkersPerYear:
+  case TargetSeries::CertificatesPerYear:
+    return TargetKind::Flow;
+  case TargetSeries::PassRate:
+  case TargetSeries::CertificateRate:
+  case TargetSeries::EmploymentRate:
+    return TargetKind::Rate;
+  }
+  return TargetKind::Stock;
+}
+
+bool target_uses_programmes(TargetSeries series) {
+  return series == TargetSeries::TraineesPerYear || series == TargetSeries::CertificatesPerYear ||
+         target_kind(series) == TargetKind::Rate;
+}
+
 std::vector<Issue> Scenario::check_schedule_and_targets(const Parameters& p,
                                                         const std::vector<ScheduledChange>& schedule,
                                                         const std::vector<Target>& targets) {
@@ -65,6 +88,43 @@ std::vector<Issue> Scenario::check_schedule_and_targets(const Parameters& p,
                                              "stocks at an instant after " +
                                              month_text(start) + " and up to " + month_text(end) + ")"});
     if (!(target.value >= 0)) issues.push_back({where + ".value", "a target cannot be negative"});
+    const TargetKind kind = target_kind(target.series);
+    const std::string series(kTargetSeriesIds[static_cast<std::size_t>(target.series)]);
+    if (kind == TargetKind::Rate && target.value > 1)
+      issues.push_back(
+          {where + ".value", "a rate is a share in [0, 1] (0.95 for 95%), got " + std::to_string(target.value)});
+    if (target.series == TargetSeries::WorkersAtLevel && (target.level < 1 || target.level >= kLevelCount))
+      issues.push_back(
+          {where + ".level", "workers_at_level needs a level from 1 (apprentice) to 8 (chief_technician)"});
+    if (target.series != TargetSeries::WorkersAtLevel && target.level != -1)
+      issues.push_back({where + ".level", "only workers_at_level takes a level"});
+    if (target_uses_programmes(target.series) && p.programmes.names.empty())
+      issues.push_back({where + ".series", series + " is computed from programme results, and the scenario declares "
+                                                    "no programmes"});
+    for (std::size_t k = 0; k < target.programmes.size(); ++k) {
+      const auto& names = p.programmes.names;
+      const std::string at = where + ".programme" + (target.programmes.size() > 1 ? "[" + std::to_string(k) + "]" : "");
+      if (!target_uses_programmes(target.series))
+        issues.push_back({at, series + " is not a programme series; only trainees_per_year, certificates_per_year and "
+                                       "the rates take a programme"});
+      else if (std::find(names.begin(), names.end(), target.programmes[k]) == names.end())
+        issues.push_back({at, "no programme named '" + target.programmes[k] + "' in programmes.names"});
+    }
+    if (target.linear && kind != TargetKind::Stock)
+      issues.push_back({where + ".trajectory", "\"linear\" runs from the stock at the start of the run; a flow or "
+                                               "rate target lists its trajectory points instead"});
+    for (std::size_t k = 0; k < target.trajectory.size(); ++k) {
+      const auto& point = target.trajectory[k];
+      const std::string at = where + ".trajectory[" + std::to_string(k) + "]";
+      if (point.month < start || point.month >= target.month)
+        issues.push_back({at + ".date", "date " + month_text(point.month) + " must be from the start of the run (" +
+                                            month_text(start) + ") and before the target date (" +
+                                            month_text(target.month) + ")"});
+      if (k > 0 && point.month <= target.trajectory[k - 1].month)
+        issues.push_back({at + ".date", "trajectory dates must increase"});
+      if (!(point.value >= 0) || (kind == TargetKind::Rate && point.value > 1))
+        issues.push_back({at + ".value", kind == TargetKind::Rate ? "must be a share in [0, 1]" : "must be >= 0"});
+    }
   }
   return issues;
 }

@@ -8,6 +8,7 @@
 
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/synthesis.hpp"
+#include "skillsim/core/targets.hpp"
 #include "skillsim/core/version.hpp"
 
 namespace skillsim {
@@ -28,6 +29,7 @@ MonthTally& MonthTally::operator+=(const MonthTally& o) {
     assessments[l] += o.assessments[l];
   }
   retirements += o.retirements;
+  newly_skilled += o.newly_skilled;
   job_finds += o.job_finds;
   job_losses += o.job_losses;
   return *this;
@@ -195,15 +197,15 @@ void ReplicateState::apply_monthly_rules(const Parameters& p) {
       if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
           pop.months_at_level[i] >= rates.min_months[target] &&
           d.below(streams::kAssessmentSit, rates.sit[target][st])) {
-        if (rates.queue_for_evaluation) {
+        // Starting an apprenticeship (学徒工) is the employer's decision, not an assessment.
+        if (rates.queue_for_evaluation && target > static_cast<int>(Level::Apprentice)) {
           pop.evaluation_wait[i] = 1;
         } else {
           ++local.assessments[target];
           if (d.below(streams::kAssessmentPass, rates.pass[target])) {
             pop.level[i] = static_cast<std::uint8_t>(target);
             pop.months_at_level[i] = 0;
-            ++local.promotions[target];
-            ++local.promotions_out[lv];
+            local.promote(lv, target);
             promoted = true;
           }
         }
@@ -271,8 +273,7 @@ void ReplicateState::appoint(const Parameters& p) {
       const std::size_t i = eligible[c].second;
       pop.level[i] = static_cast<std::uint8_t>(target);
       pop.months_at_level[i] = 0;
-      ++flows_.promotions[target];
-      ++flows_.promotions_out[target - 1];
+      flows_.promote(target - 1, target);
     }
   }
 }
@@ -301,6 +302,7 @@ void ReplicateState::add_entrants(const Parameters& p) {
       a.sector = static_cast<std::uint8_t>(pick(p.population.sector_shares, d.uniform(6)));
       population_.push_back(a);
       ++flows_.entries[static_cast<int>(a.level)];
+      if (static_cast<int>(a.level) >= kFirstSkilledLevel) ++flows_.newly_skilled;
     }
   }
 }
@@ -440,6 +442,7 @@ struct ResultsWriter {
     *at("retirements", rep, t) = f.retirements * scale;
     *at("job_finds", rep, t) = f.job_finds * scale;
     *at("job_losses", rep, t) = f.job_losses * scale;
+    *at("new_skilled_workers", rep, t) = f.newly_skilled * scale;
   }
 };
 
@@ -486,6 +489,8 @@ Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
   add_variable(r, "retirements", rt, "retirements during the month");
   add_variable(r, "job_finds", rt, "unemployed persons who found a job during the month");
   add_variable(r, "job_losses", rt, "employed persons who lost their job during the month");
+  add_variable(r, "new_skilled_workers", rt,
+               "persons who became skilled (初级工 or above) during the month: promoted from below, or entered");
 
   if (!p.programmes.names.empty()) {
     r.dimensions.push_back(Dimension{"programme", {}, p.programmes.names, p.programmes.labels, {}});
@@ -578,6 +583,7 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   m.scale = p.population.scale;
   m.engine_version = kEngineVersion;
   m.git_commit = kGitCommit;
+  add_target_results(results, scenario);
   return results;
 }
 

@@ -129,8 +129,7 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
     ++tally_.certificates[prog];
     const auto target = static_cast<std::uint8_t>(p.programmes.target_level[prog]);
     if (pop.level[i] < target) {
-      ++flows.promotions[target];
-      ++flows.promotions_out[pop.level[i]];
+      flows.promote(pop.level[i], target);
       pop.level[i] = target;
       pop.months_at_level[i] = 0;
     }

@@ -5,7 +5,8 @@
 //                 scale (NAME = the dimension name, _Netcdf4Dimid = its index); the
 //                 dimension's attributes (units, calendar, ...) are string attributes on it
 //   /<dim>_zh     auxiliary coordinate (Chinese labels), UTF-8 strings over <dim>
-//   /<variable>   int64 dataset with its dimension scales attached in order, plus units,
+//   /<variable>   int64 (counts) or float64 (rates, derived values) dataset with its dimension scales attached in
+//   order, plus units,
 //                 long_name and a CF `coordinates` attribute naming the *_zh coordinates
 //   /             global attributes: title, schema_version, provenance (see write_metadata)
 //
@@ -355,6 +356,16 @@ Handle write_int64_dataset(hid_t file, const std::string& name, const std::vecto
   return dataset;
 }
 
+Handle write_double_dataset(hid_t file, const std::string& name, const std::vector<hsize_t>& dims,
+                            const std::vector<double>& data, hid_t creation_plist) {
+  Handle dataset = create_dataset(file, name, H5T_IEEE_F64LE, dims, creation_plist);
+  if (!data.empty()) {
+    check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+          "cannot write dataset '" + name + "'");
+  }
+  return dataset;
+}
+
 Handle write_string_dataset(hid_t file, const std::string& name, const std::vector<std::string>& values) {
   Handle type = utf8_string_type();
   Handle plist = netcdf_dataset_plist();
@@ -391,6 +402,17 @@ std::vector<std::int64_t> read_int64_dataset(hid_t dataset, const std::string& n
   std::vector<std::int64_t> data(count);
   if (count > 0) {
     check(H5Dread(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+          "cannot read dataset '" + name + "'");
+  }
+  return data;
+}
+
+std::vector<double> read_double_dataset(hid_t dataset, const std::string& name) {
+  std::size_t count = 1;
+  for (hsize_t d : dataset_shape(dataset, name)) count *= static_cast<std::size_t>(d);
+  std::vector<double> data(count);
+  if (count > 0) {
+    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
           "cannot read dataset '" + name + "'");
   }
   return data;
@@ -455,8 +477,8 @@ void validate(const Results& results) {
       }
       expected *= it->size();
     }
-    if (variable.data.size() != expected) {
-      throw Failure("variable '" + variable.name + "' has " + std::to_string(variable.data.size()) +
+    if (variable.size() != expected) {
+      throw Failure("variable '" + variable.name + "' has " + std::to_string(variable.size()) +
                     " values but its dimensions hold " + std::to_string(expected));
     }
   }
@@ -529,7 +551,8 @@ void write_file_contents(const Results& results, hid_t file) {
       check(H5Pset_shuffle(plist.get()), what);
       check(H5Pset_deflate(plist.get(), kDeflateLevel), what);
     }
-    Handle dataset = write_int64_dataset(file, variable.name, dims, variable.data, plist.get());
+    Handle dataset = variable.is_real ? write_double_dataset(file, variable.name, dims, variable.real_data, plist.get())
+                                      : write_int64_dataset(file, variable.name, dims, variable.data, plist.get());
 
     std::vector<std::int32_t> coordinate_ids;
     std::vector<std::string> aux_names;
@@ -787,12 +810,16 @@ Results read_file_contents(hid_t file) {
           read_strings(entry.dataset.get(), false, "cannot read labels of '" + entry.name + "'");
       continue;
     }
-    if (entry.type_class != H5T_INTEGER) continue; // not a skillsim variable (all are integer counts)
+    if (entry.type_class != H5T_INTEGER && entry.type_class != H5T_FLOAT) continue; // not a skillsim variable
 
     Variable variable;
     variable.name = entry.name;
     variable.dims = dims;
-    variable.data = read_int64_dataset(entry.dataset.get(), entry.name);
+    variable.is_real = entry.type_class == H5T_FLOAT;
+    if (variable.is_real)
+      variable.real_data = read_double_dataset(entry.dataset.get(), entry.name);
+    else
+      variable.data = read_int64_dataset(entry.dataset.get(), entry.name);
     if (has_attribute(entry.dataset.get(), "units"))
       variable.units = read_string_attribute(entry.dataset.get(), "units");
     if (has_attribute(entry.dataset.get(), "long_name")) {

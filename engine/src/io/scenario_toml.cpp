@@ -597,11 +597,12 @@ void Reader::read_targets(const toml::node& node, const Source& src) {
     bool ok = true;
     for (auto&& [k, value] : *entry) {
       const std::string name(k.str());
-      if (name == "series" || name == "date" || name == "value" || name == "label") continue;
-      std::string message =
-          "unknown key '" + excerpt(name) + "' in a [[targets]] entry (it takes 'series', 'date', 'value' and 'label')";
-      if (auto near = closest(name, {"series", "date", "value", "label"}); !near.empty())
-        message += "; did you mean '" + near.front() + "'?";
+      const std::vector<std::string> known = {"series", "date", "value", "label", "level", "programme", "trajectory"};
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      std::string message = "unknown key '" + excerpt(name) +
+                            "' in a [[targets]] entry (it takes 'series', 'date', 'value', 'label', 'level', "
+                            "'programme' and 'trajectory')";
+      if (auto near = closest(name, known); !near.empty()) message += "; did you mean '" + near.front() + "'?";
       report(at(k, src), where + "." + name, message);
     }
     const auto required = [&](const char* name, const char* what) -> const toml::node* {
@@ -637,7 +638,7 @@ void Reader::read_targets(const toml::node& node, const Source& src) {
       else
         ok = false;
     }
-    if (const toml::node* value = required("value", "persons")) {
+    if (const toml::node* value = required("value", "persons, persons a year, or a share for rates")) {
       if (auto v = number(*value, where + ".value", src)) {
         if (!std::isfinite(*v)) {
           report(at(*value, src), where + ".value", "must be a finite number, got " + number_text(*v));
@@ -645,6 +646,67 @@ void Reader::read_targets(const toml::node& node, const Source& src) {
         }
         target.value = *v;
       } else {
+        ok = false;
+      }
+    }
+    if (const toml::node* level = entry->get("level")) {
+      locs_[where + ".level"] = at(*level, src);
+      if (const auto* i = level->as_integer())
+        target.level = static_cast<int>(std::clamp<std::int64_t>(i->get(), -1000, 1000));
+      else {
+        report(at(*level, src), where + ".level", "expected an integer level (1-8), got " + describe(*level));
+        ok = false;
+      }
+    }
+    if (const toml::node* programme = entry->get("programme")) {
+      locs_[where + ".programme"] = at(*programme, src);
+      const auto* one = programme->as_string();
+      const auto* several = programme->as_array();
+      if (one != nullptr) target.programmes.push_back(one->get());
+      for (std::size_t k = 0; several != nullptr && k < several->size(); ++k) {
+        locs_[where + ".programme[" + std::to_string(k) + "]"] = at((*several)[k], src);
+        if (const auto* name = (*several)[k].as_string()) target.programmes.push_back(name->get());
+      }
+      if ((one == nullptr && several == nullptr) ||
+          (several != nullptr && target.programmes.size() != several->size()) ||
+          (several != nullptr && several->empty())) {
+        report(at(*programme, src), where + ".programme",
+               "expected a programme name or a list of them, got " + describe(*programme));
+        ok = false;
+      }
+    }
+    if (const toml::node* trajectory = entry->get("trajectory")) {
+      const std::string path = where + ".trajectory";
+      locs_[path] = at(*trajectory, src);
+      const auto* text = trajectory->as_string();
+      const auto* points = trajectory->as_array();
+      if (text != nullptr && text->get() == "linear") {
+        target.linear = true;
+      } else if (points != nullptr) {
+        for (std::size_t k = 0; k < points->size(); ++k) {
+          const std::string at_k = path + "[" + std::to_string(k) + "]";
+          const auto* point = (*points)[k].as_table();
+          locs_[at_k] = at((*points)[k], src);
+          const toml::node* date = point ? point->get("date") : nullptr;
+          const toml::node* value = point ? point->get("value") : nullptr;
+          if (point == nullptr || date == nullptr || value == nullptr || point->size() != 2) {
+            report(at((*points)[k], src), at_k,
+                   "expected { date = YYYY-MM-01, value = ... }, got " + describe((*points)[k]));
+            ok = false;
+            continue;
+          }
+          locs_[at_k + ".date"] = at(*date, src);
+          locs_[at_k + ".value"] = at(*value, src);
+          const auto m = month(*date, at_k + ".date", src);
+          const auto v = number(*value, at_k + ".value", src);
+          if (m && v)
+            target.trajectory.push_back({*m, *v});
+          else
+            ok = false;
+        }
+      } else {
+        report(at(*trajectory, src), path,
+               "expected \"linear\" or a list of { date = ..., value = ... } points, got " + describe(*trajectory));
         ok = false;
       }
     }
@@ -1079,6 +1141,20 @@ std::string scenario_to_toml(const Scenario& s, const std::string& header) {
     out += "\n[[targets]]\nseries = " + string_text(std::string(kTargetSeriesIds[static_cast<std::size_t>(t.series)])) +
            "\ndate = " + month_text(t.month) + "\nvalue = " + number_text(t.value) +
            "\nlabel = " + string_text(t.label) + "\n";
+    if (t.level >= 0) out += "level = " + std::to_string(t.level) + "\n";
+    if (!t.programmes.empty()) {
+      out += "programme = [";
+      for (std::size_t k = 0; k < t.programmes.size(); ++k) out += (k ? ", " : "") + string_text(t.programmes[k]);
+      out += "]\n";
+    }
+    if (t.linear) out += "trajectory = \"linear\"\n";
+    if (!t.trajectory.empty()) {
+      out += "trajectory = [";
+      for (std::size_t k = 0; k < t.trajectory.size(); ++k)
+        out += std::string(k ? ", " : "") + "{ date = " + month_text(t.trajectory[k].month) +
+               ", value = " + number_text(t.trajectory[k].value) + " }";
+      out += "]\n";
+    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
-// Results of a run, in memory: named dimensions with coordinates, and named integer-valued
-// variables over those dimensions (counts in persons). Storage-neutral: the HDF5 writer and the
-// Python bindings both read this structure, so a new variable needs no new I/O code.
+// Results of a run, in memory: named dimensions with coordinates, and named variables over those
+// dimensions (integer counts in persons, or reals for rates and derived values). Storage-neutral: the HDF5 writer and
+// the Python bindings both read this structure, so a new variable needs no new I/O code.
 #pragma once
 
 #include <cstdint>
@@ -20,13 +20,18 @@ struct Dimension {
   std::size_t size() const { return labels.empty() ? int_coords.size() : labels.size(); }
 };
 
-/// A variable: row-major int64 data over the named dimensions.
+/// A variable: row-major data over the named dimensions. Counts are exact integers (`data`);
+/// rates and derived values are reals (`real_data`, with NaN where undefined).
 struct Variable {
   std::string name;
   std::vector<std::string> dims;
   std::vector<std::int64_t> data;
   std::string units;
   std::string long_name;
+  bool is_real = false;
+  std::vector<double> real_data; ///< used instead of `data` when is_real
+
+  std::size_t size() const { return is_real ? real_data.size() : data.size(); }
 };
 
 /// Provenance recorded in every results file.

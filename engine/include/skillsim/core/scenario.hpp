@@ -18,16 +18,48 @@ struct ScheduledChange {
   Value value;
 };
 
-/// Result series a target may name.
-enum class TargetSeries { SkilledWorkers, HighSkilledWorkers };
-inline constexpr std::array<std::string_view, 2> kTargetSeriesIds = {"skilled_workers", "high_skilled_workers"};
+/// Result series a target may name (docs/targets.md): stocks at an instant, flows over the 12
+/// months ending at the target date, and rates over the same window.
+enum class TargetSeries {
+  SkilledWorkers,
+  HighSkilledWorkers,
+  WorkersAtLevel,
+  TraineesPerYear,
+  NewSkilledWorkersPerYear,
+  CertificatesPerYear,
+  PassRate,
+  CertificateRate,
+  EmploymentRate
+};
+inline constexpr std::array<std::string_view, 9> kTargetSeriesIds = {
+    "skilled_workers",   "high_skilled_workers", "workers_at_level",
+    "trainees_per_year", "new_skilled_per_year", "certificates_per_year",
+    "pass_rate",         "certificate_rate",     "employment_rate"};
 
-/// A target: the series should be at least `value` at the first instant of `month`.
+enum class TargetKind { Stock, Flow, Rate };
+TargetKind target_kind(TargetSeries series);
+/// True for series computed from programme results (they need programmes; `programmes` may narrow them).
+bool target_uses_programmes(TargetSeries series);
+
+/// A planned value on the way to a target.
+struct TrajectoryPoint {
+  Month month;
+  double value = 0;
+};
+
+/// A target: the series should be at least `value` at `month` (a stock at the first instant of
+/// the month; a flow or rate over the 12 months before it). The planned trajectory, against which
+/// the gap over time is reported, runs through `trajectory` (listed points) to the target, or
+/// straight from the value at the start of the run (`linear`).
 struct Target {
   std::string label;
   TargetSeries series = TargetSeries::SkilledWorkers;
   Month month;
   double value = 0;
+  int level = -1;                      ///< for workers_at_level: the level (1-8)
+  std::vector<std::string> programmes; ///< for programme series: the programmes counted; empty for all
+  bool linear = false;
+  std::vector<TrajectoryPoint> trajectory;
 };
 
 /// Validated and immutable once built. Build one with `Scenario::make`, which throws

@@ -48,6 +48,14 @@ struct MonthTally {
   std::int64_t retirements = 0;
   std::int64_t job_finds = 0;
   std::int64_t job_losses = 0;
+  std::int64_t newly_skilled = 0; // promoted from below 初级工 to 初级工 or above, or entered skilled
+
+  /// Records one move up the ladder (every route goes through here).
+  void promote(int from, int to) {
+    ++promotions[to];
+    ++promotions_out[from];
+    if (from < kFirstSkilledLevel && to >= kFirstSkilledLevel) ++newly_skilled;
+  }
 
   MonthTally& operator+=(const MonthTally& o);
 };
