@@ -23,6 +23,8 @@ using namespace skillsim;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+int run_benchmark(const std::string& scenario_path, long long agents, int threads, int months);
+
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 long peak_rss_kib() {
@@ -56,6 +58,16 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  try {
+    return run_benchmark(scenario_path, agents, threads, months);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_step: %s\n", e.what());
+    return 1;
+  }
+}
+
+namespace {
+int run_benchmark(const std::string& scenario_path, long long agents, int threads, int months) {
   // Keep the national population and flows; choose the scale that gives the agent count.
   const Scenario base = io::load_scenario(scenario_path);
   const double persons = base.parameters().population.size;
@@ -76,7 +88,7 @@ int main(int argc, char** argv) {
   for (int m = 0; m < months; ++m) {
     agent_months += static_cast<double>(state.population().size());
     state.step();
-    const StockTally stocks = count_stocks(state.population(), regions);
+    const StockTally stocks = count_stocks(state.population(), regions, scenario.parameters().programmes.names.size());
     if (stocks.total() <= 0) return 1; // keeps the count from being optimised away
   }
   const double step_s = seconds_since(t0);
@@ -88,12 +100,22 @@ int main(int argc, char** argv) {
   std::printf("synthesis           %.2f s\n", synthesis_s);
   std::printf("months              %d in %.2f s\n", months, step_s);
   std::printf("agent-months/s      %.1f million\n", agent_months / step_s / 1e6);
+  const StepTimes times = state.step_times();
+  const auto share = [&](double part) { return 100 * part / step_s; };
+  std::printf("step time           rules %.1f%%, training %.1f%%, evaluation %.1f%%, other %.1f%% "
+              "(counting stocks %.1f%%)\n",
+              share(times.rules), share(times.training), share(times.evaluation), share(times.other),
+              share(step_s - times.rules - times.training - times.evaluation - times.other));
+  std::printf("allocating          %.2f%% of step time (flow networks of training and evaluation)\n",
+              share(times.allocation));
   std::printf("peak memory         %.0f MiB (%.1f bytes/agent; columns alone %zu bytes/agent)\n",
               static_cast<double>(rss_after) / 1024,
               static_cast<double>(rss_after - rss_before) * 1024 / static_cast<double>(initial),
               Population::bytes_per_agent());
   std::printf("{\"agents\": %zu, \"threads\": %d, \"months\": %d, \"agent_months_per_s\": %.0f, "
-              "\"peak_rss_mib\": %.0f, \"synthesis_s\": %.3f}\n",
-              initial, threads, months, agent_months / step_s, static_cast<double>(rss_after) / 1024, synthesis_s);
+              "\"peak_rss_mib\": %.0f, \"synthesis_s\": %.3f, \"allocation_share\": %.4f}\n",
+              initial, threads, months, agent_months / step_s, static_cast<double>(rss_after) / 1024, synthesis_s,
+              times.allocation / step_s);
   return 0;
 }
+} // namespace

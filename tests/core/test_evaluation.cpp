@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <random>
 
 #include "scenario_builders.hpp"
 #include "skillsim/core/evaluation.hpp"
@@ -227,4 +229,123 @@ TEST(FollowUp, CompletersWithAJobFindingBoostFindJobsMoreOften) {
   };
   EXPECT_NEAR(employed_share("[1]"), 1 - std::pow(0.95, 6), 0.05);
   EXPECT_NEAR(employed_share("[4]"), 1 - std::pow(0.8, 6), 0.05);
+}
+
+namespace {
+
+// A random whole scenario: regions, funds, programmes (each payment kind), evaluators, with
+// random eligibility, seats, money and capacities, drawn from `gen`.
+std::vector<std::string> random_levers(std::mt19937_64& gen) {
+  const auto pick = [&](int n) { return static_cast<int>(gen() % static_cast<unsigned>(n)); };
+  const auto list = [](int n, const std::function<std::string(int)>& item) {
+    std::string s = "[";
+    for (int i = 0; i < n; ++i) s += (i ? ", " : "") + item(i);
+    return s + "]";
+  };
+  const auto quoted = [&](const char* stem, int n) {
+    return list(n, [&](int i) { return "\"" + std::string(stem) + std::to_string(i) + "\""; });
+  };
+  const auto flags = [&](int n) { return list(n, [&](int) { return std::to_string(pick(4) > 0 ? 1 : 0); }); };
+  const int regions = 1 + pick(3), funds = 1 + pick(2), programmes = 1 + pick(4), evaluators = 1 + pick(3);
+  std::vector<std::string> o = {"population.regions=" + quoted("r", regions),
+                                std::string("population.region_shares=") + (regions == 1   ? "[1]"
+                                                                            : regions == 2 ? "[0.5, 0.5]"
+                                                                                           : "[0.5, 0.25, 0.25]"),
+                                "funds.names=" + quoted("f", funds),
+                                "funds.labels=" + quoted("基金", funds),
+                                "funds.annual_envelope=" +
+                                    list(funds, [&](int) { return std::to_string(100000 * (1 + pick(50))); }),
+                                "funds.carry_over=" + list(funds, [&](int) { return std::to_string(pick(2)); }),
+                                "programmes.names=" + quoted("p", programmes),
+                                "programmes.labels=" + quoted("项目", programmes)};
+  const auto rows = [&](int n, const std::function<std::string(int)>& row) { return list(n, row); };
+  o.push_back("programmes.eligible_groups=" +
+              rows(programmes, [&](int) { return list(kGroupCount, [](int) { return std::string("1"); }); }));
+  o.push_back("programmes.eligible_statuses=" + rows(programmes, [&](int) {
+                return "[0, 1, " + std::to_string(pick(2)) + ", " + std::to_string(pick(2)) + ", 0, 0]";
+              }));
+  std::vector<int> min_level(static_cast<std::size_t>(programmes)), target(min_level);
+  for (auto& l : min_level) l = pick(3);
+  for (std::size_t k = 0; k < target.size(); ++k) target[k] = min_level[k] + 1 + pick(2);
+  o.push_back("programmes.min_level=" +
+              list(programmes, [&](int k) { return std::to_string(min_level[static_cast<std::size_t>(k)]); }));
+  o.push_back("programmes.max_level=" +
+              list(programmes, [&](int k) { return std::to_string(min_level[static_cast<std::size_t>(k)]); }));
+  o.push_back("programmes.target_level=" +
+              list(programmes, [&](int k) { return std::to_string(target[static_cast<std::size_t>(k)]); }));
+  o.push_back("programmes.min_age=" + list(programmes, [](int) { return std::string("16"); }));
+  o.push_back("programmes.max_age=" + list(programmes, [](int) { return std::string("60"); }));
+  o.push_back("programmes.min_contribution_months=" + list(programmes, [](int) { return std::string("0"); }));
+  o.push_back("programmes.application_rate=" +
+              list(programmes, [&](int) { return std::to_string(0.01 * (1 + pick(20))); }));
+  o.push_back("programmes.duration_months=" + list(programmes, [&](int) { return std::to_string(1 + pick(6)); }));
+  o.push_back("programmes.full_time=" + flags(programmes));
+  o.push_back("programmes.completion_probability=" +
+              list(programmes, [&](int) { return std::to_string(0.5 + 0.1 * pick(6)); }));
+  o.push_back("programmes.pass_probability=" +
+              list(programmes, [&](int) { return std::to_string(0.3 + 0.1 * pick(8)); }));
+  o.push_back("programmes.cost_per_trainee=" +
+              list(programmes, [&](int) { return std::to_string(100 * (1 + pick(30))); }));
+  o.push_back("programmes.payment=" + list(programmes, [&](int) {
+                return "\"" + std::string(kPaymentIds[static_cast<std::size_t>(pick(3))]) + "\"";
+              }));
+  o.push_back("programmes.fund_shares=" + rows(programmes, [&](int) {
+                const int f = pick(funds);
+                return list(funds, [&](int c) { return std::string(c == f ? "1" : "0"); });
+              }));
+  o.push_back("programmes.seats_per_month=" +
+              rows(programmes, [&](int) { return list(regions, [&](int) { return std::to_string(pick(200)); }); }));
+  o.push_back("programmes.leakage_share=" + list(programmes, [&](int) { return std::to_string(0.1 * pick(3)); }));
+  o.push_back("audit.share_audited=" + std::to_string(0.25 * pick(5)));
+  o.push_back("audit.cost_per_audit=" + std::to_string(pick(20)));
+  o.push_back("evaluation.evaluators=" + quoted("e", evaluators));
+  o.push_back("evaluation.labels=" + quoted("评价", evaluators));
+  o.push_back("evaluation.capacity_per_month=" +
+              rows(evaluators, [&](int) { return list(regions, [&](int) { return std::to_string(pick(150)); }); }));
+  o.push_back("evaluation.eligible_statuses=" + rows(evaluators, [&](int) { return "[1, 1, 1, 1, 1, 0]"; }));
+  o.push_back("evaluation.max_level=" + list(evaluators, [&](int) { return std::to_string(3 + pick(4)); }));
+  o.push_back("evaluation.max_wait_months=" + std::to_string(1 + pick(6)));
+  o.push_back("skills.may_be_unreachable=[1, 1, 1, 1, 1, 1, 1, 1, 1]");
+  return o;
+}
+
+} // namespace
+
+TEST(Capacities, NeverExceededInAnyMonthOrRegionOnRandomScenarios) {
+  std::mt19937_64 gen(20261123);
+  int seats_full = 0, evaluators_full = 0; // the limits were reached, so the test has teeth
+  for (int trial = 0; trial < 12; ++trial) {
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    const Scenario s = test::small_scenario(random_levers(gen), 20000, 1, 12);
+    const Parameters& p = s.parameters();
+    const std::size_t regions = p.population.regions.size(), programmes = p.programmes.names.size();
+    ReplicateState state(s, 1, static_cast<std::uint32_t>(trial));
+    for (int month = 0; month < 12; ++month) {
+      state.step();
+      const Population& pop = state.population();
+      std::vector<std::int64_t> started(programmes * regions, 0); // enrolled this month
+      for (std::size_t i = 0; i < pop.size(); ++i)
+        if (pop.programme[i] != kNoProgramme &&
+            static_cast<double>(pop.programme_months_left[i]) == p.programmes.duration_months[pop.programme[i]])
+          ++started[pop.programme[i] * regions + pop.region[i]];
+      for (std::size_t k = 0; k < started.size(); ++k) {
+        const double seats = p.programmes.seats_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions));
+        seats_full += started[k] > 0 && static_cast<double>(started[k]) == seats;
+        ASSERT_LE(static_cast<double>(started[k]), seats)
+            << "seats of programme " << k / regions << " in region " << k % regions << ", month " << month;
+      }
+      const EvaluationTally& ev = state.evaluation().tally();
+      for (std::size_t k = 0; k < ev.held.size(); ++k) {
+        evaluators_full += ev.binding[k] != 0;
+        ASSERT_LE(static_cast<double>(ev.held[k]),
+                  p.evaluation.capacity_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions)))
+            << "evaluator " << k / regions << " in region " << k % regions << ", month " << month;
+      }
+      const Ledger& ledger = state.training().ledger();
+      ASSERT_TRUE(ledger.balanced()) << "month " << month;
+      for (std::size_t f = 0; f < ledger.size(); ++f) ASSERT_GE(ledger.fund(f).remaining, 0);
+    }
+  }
+  EXPECT_GT(seats_full, 10);
+  EXPECT_GT(evaluators_full, 10);
 }

@@ -106,7 +106,7 @@ TEST(Simulation, AgentsAreEachInExactlyOneValidState) {
         ASSERT_LT(pop.id[i - 1], pop.id[i]) << "ids stay unique and ordered";
       }
     }
-    EXPECT_EQ(count_stocks(pop, 1).total(), live);
+    EXPECT_EQ(count_stocks(pop, 1, 0).total(), live);
   }
 }
 

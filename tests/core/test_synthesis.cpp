@@ -74,7 +74,7 @@ TEST(Synthesis, PopulationHasExactSizeAndConsistentAttributes) {
 TEST(Synthesis, JinchengStartsAtThePlansStocks) {
   const Scenario s = io::load_scenario(SKILLSIM_SOURCE_DIR "/scenarios/jincheng_2020_2021.toml");
   const Population pop = synthesize_population(s.parameters(), RandomStreams(1, 0));
-  const StockTally stocks = count_stocks(pop, 1);
+  const StockTally stocks = count_stocks(pop, 1, 0);
   std::int64_t skilled = 0, high = 0;
   for (int l = kFirstSkilledLevel; l < kLevelCount; ++l)
     for (int t = 0; t < kStatusCount; ++t) {
@@ -91,8 +91,8 @@ TEST(Synthesis, JinchengStartsAtThePlansStocks) {
 TEST(Synthesis, CellCountsNeedNoRandomness) {
   // Only within-cell attributes are drawn: two replicates have the same level and status counts.
   const Scenario s = test::small_scenario({}, 20000, 1);
-  const auto a = count_stocks(synthesize_population(s.parameters(), RandomStreams(1, 0)), 1);
-  const auto b = count_stocks(synthesize_population(s.parameters(), RandomStreams(1, 1)), 1);
+  const auto a = count_stocks(synthesize_population(s.parameters(), RandomStreams(1, 0)), 1, 0);
+  const auto b = count_stocks(synthesize_population(s.parameters(), RandomStreams(1, 1)), 1, 0);
   for (int l = 0; l < kLevelCount; ++l)
     for (int t = 0; t < kStatusCount; ++t) EXPECT_EQ(a.workers[l][t], b.workers[l][t]);
 }

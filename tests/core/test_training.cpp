@@ -24,6 +24,7 @@ TEST(Training, BudgetRunsOutInTheMonthItShould) {
   for (std::size_t t = 1; t <= 12; ++t) {
     EXPECT_EQ(at(r, "enrolments", 0, t), expected[t]) << "month " << t;
     EXPECT_EQ(at(r, "money_binding", 0, t), t >= 4 ? 1 : 0) << "month " << t;
+    EXPECT_EQ(at(r, "fund_binding", 0, t), t >= 4 ? 1 : 0) << "the record names the fund, month " << t;
     EXPECT_EQ(at(r, "seats_binding", 0, t), t <= 3 ? 1 : 0) << "month " << t;
     EXPECT_EQ(at(r, "turned_away_no_seat", 0, t) > 0, t <= 3) << "month " << t;
     EXPECT_EQ(at(r, "turned_away_no_money", 0, t) > 0, t >= 4) << "month " << t;

@@ -599,5 +599,78 @@ TEST(ScenarioToml, LoadsAndValidatesFiles) {
   std::filesystem::remove(path);
 }
 
+// Bad programme, money, evaluation and target input, each reported by `validate` with its key
+// and what is wrong (tests/data/one_programme.toml is valid; each override breaks one thing).
+TEST(ScenarioTomlErrors, ProgrammeMoneyEvaluationAndTargetMistakes) {
+  const std::filesystem::path file = SKILLSIM_SOURCE_DIR "/tests/data/one_programme.toml";
+  ASSERT_TRUE(validate_scenario_file(file).empty());
+  const auto problem = [&](std::vector<std::string> overrides) {
+    std::string text;
+    for (const auto& d : validate_scenario_file(file, overrides)) text += d.to_string() + "\n";
+    return text;
+  };
+  const auto has = [](const std::string& text, const std::string& expected) {
+    return text.find(expected) != std::string::npos;
+  };
+  // A second fund source that funds.names does not declare.
+  std::string t = problem({"programmes.fund_shares=[[0.5, 0.5]]"});
+  EXPECT_TRUE(has(t, "programmes.fund_shares: expected 1 rows (one per programme (as listed in programmes.names)) "
+                     "of 1 values (one per fund (as listed in funds.names))"))
+      << t;
+  t = problem({"programmes.cost_per_trainee=[-1500]"});
+  EXPECT_TRUE(has(t, "programmes.cost_per_trainee[0]: must be in [0, 1e+09], got -1500")) << t;
+  t = problem({"programmes.eligible_groups=[[0, 0, 0, 0, 0, 0, 0, 0]]"});
+  EXPECT_TRUE(has(t, "programmes.eligible_groups[0]: programme 'employment_skills' admits no group")) << t;
+  t = problem({"programmes.eligible_statuses=[[0, 0, 0, 0, 0, 1]]"});
+  EXPECT_TRUE(has(t, "admits nobody: no status other than retired is eligible")) << t;
+  t = problem({"programmes.min_age=[70]", "programmes.max_age=[80]"});
+  EXPECT_TRUE(has(t, "programmes.min_age[0]: programme 'employment_skills' admits nobody: everybody retires before "
+                     "age 70"))
+      << t;
+  t = problem({"programmes.payment=[\"yearly\"]"});
+  EXPECT_TRUE(has(t, "programmes.payment[0]: unknown payment 'yearly'")) << t;
+  t = problem({"evaluation.evaluators=[\"agency\", \"agency\"]", "evaluation.labels=[\"评价机构\"]",
+               "evaluation.capacity_per_month=[[10], [10]]",
+               "evaluation.eligible_statuses=[[1,1,1,1,1,0],[1,1,1,1,1,0]]"});
+  EXPECT_TRUE(has(t, "evaluation.evaluators[1]: evaluator type 'agency' is listed twice")) << t;
+  EXPECT_TRUE(has(t, "evaluation.labels: expected 2 values, one per evaluator type")) << t;
+}
+
+TEST(ScenarioTomlErrors, TargetsOnProgrammesAndRates) {
+  const auto problems_of = [](const std::string& targets, const std::string& programmes = "") {
+    return listing(problems(std::string(kTwoYears) + programmes + targets));
+  };
+  std::string t = problems_of(R"(
+[[targets]]
+series = "pass_rate"
+date = 2021-01-01
+value = 95
+)");
+  EXPECT_NE(t.find("targets[0].value: a rate is a share in [0, 1] (0.95 for 95%)"), std::string::npos) << t;
+  EXPECT_NE(t.find("targets[0].series: pass_rate is computed from programme results, and the scenario declares no "
+                   "programmes"),
+            std::string::npos)
+      << t;
+  t = problems_of(R"(
+[[targets]]
+series = "skilled_workers"
+date = 2021-01-01
+value = 1
+programme = "x"
+trajectory = [{ date = 2020-06-01, value = 2 }, { date = 2020-03-01, value = 1 }]
+)");
+  EXPECT_NE(t.find("targets[0].programme: skilled_workers is not a programme series"), std::string::npos) << t;
+  EXPECT_NE(t.find("targets[0].trajectory[1].date: trajectory dates must increase"), std::string::npos) << t;
+  t = problems_of(R"(
+[[targets]]
+series = "trainees_per_year"
+date = 2021-01-01
+value = 1
+trajectory = "linear"
+)");
+  EXPECT_NE(t.find("targets[0].trajectory: \"linear\" runs from the stock at the start of the run"), std::string::npos)
+      << t;
+}
+
 } // namespace
 } // namespace skillsim::io

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 #include <tuple>
@@ -176,7 +177,9 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     ranges.emplace_back(b, e);
     b = e;
   }
+  const auto solve_start = std::chrono::steady_clock::now();
   const EvaluationAllocation allocation = allocate_evaluations(problem);
+  allocation_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - solve_start).count();
   for (std::size_t k = 0; k < evaluators * regions; ++k) {
     tally_.held[k] = allocation.held[k];
     tally_.binding[k] = allocation.binding[k] ? 1 : 0;

@@ -512,6 +512,23 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
     if (pr.payment.size() == n && std::find(kPaymentIds.begin(), kPaymentIds.end(), pr.payment[i]) == kPaymentIds.end())
       issues.push_back({"programmes.payment" + at, "unknown payment '" + pr.payment[i] +
                                                        "'; expected \"enrolment\", \"monthly\" or \"certification\""});
+    // Eligibility nobody can meet: a programme that could never admit anybody is a mistake.
+    const auto none_of_row = [&](const RealMatrix& m, int columns, int skip) {
+      if (m.rows != static_cast<int>(n) || m.cols != columns) return false;
+      for (int c = 0; c < columns; ++c)
+        if (c != skip && m(static_cast<int>(i), c) > 0.5) return false;
+      return true;
+    };
+    if (none_of_row(pr.eligible_groups, kGroupCount, -1))
+      issues.push_back({"programmes.eligible_groups" + at, "programme '" + pr.names[i] + "' admits no group"});
+    if (none_of_row(pr.eligible_statuses, kStatusCount, static_cast<int>(Status::Retired)))
+      issues.push_back({"programmes.eligible_statuses" + at,
+                        "programme '" + pr.names[i] + "' admits nobody: no status other than retired is eligible"});
+    if (sized(pr.min_age) &&
+        pr.min_age[i] >= std::max(p.demography.retirement_age_male, p.demography.retirement_age_female))
+      issues.push_back({"programmes.min_age" + at, "programme '" + pr.names[i] +
+                                                       "' admits nobody: everybody retires before age " +
+                                                       format_number(pr.min_age[i])});
     const auto& shares = pr.fund_shares;
     if (shares.rows == static_cast<int>(n) && shares.cols == static_cast<int>(p.funds.names.size()) &&
         sized(pr.cost_per_trainee) && pr.cost_per_trainee[i] > 0) {

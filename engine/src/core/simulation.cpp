@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -159,16 +160,21 @@ ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std
   next_id_ = population_.size();
 }
 
-void ReplicateState::apply_monthly_rules(const Parameters& p) {
+void ReplicateState::apply_monthly_rules(const Parameters& p, const ApplicationRules& applications) {
   const MonthlyRates rates(p);
   const std::int32_t month = month_.index;
   Population& pop = population_;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   MonthTally total;
+  // Workers who may apply to a programme, by their status after this month's moves; the draw
+  // comes from the same block (a spare lane). See ApplicationRules.
+  const bool programmes = !applications.programmes.empty();
+  application_candidates_.clear();
 
 #pragma omp parallel
   {
     MonthTally local;
+    std::vector<ApplicationCandidate> local_candidates;
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
@@ -237,10 +243,17 @@ void ReplicateState::apply_monthly_rules(const Parameters& p) {
       } else if (st == kInactive) {
         if (d.below(streams::kLabour, rates.reactivation)) pop.status[i] = kUnemployed;
       }
+      if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
+                            applications.may_apply[g * kStatusCount + pop.status[i]])
+        local_candidates.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
     }
 #pragma omp critical(skillsim_monthly_rules)
-    total += local;
+    {
+      total += local;
+      application_candidates_.insert(application_candidates_.end(), local_candidates.begin(), local_candidates.end());
+    }
   }
+  std::sort(application_candidates_.begin(), application_candidates_.end()); // agent order, any thread count
   flows_ = total;
   for (std::int64_t e : flows_.exits) removed_ += e;
 }
@@ -308,11 +321,20 @@ void ReplicateState::add_entrants(const Parameters& p) {
 }
 
 void ReplicateState::step() {
+  using Clock = std::chrono::steady_clock;
+  const auto seconds = [](Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+  };
   const Parameters p = scenario_->parameters_at(month_);
-  apply_monthly_rules(p);
-  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited());
+  const auto t0 = Clock::now();
+  const ApplicationRules applications(p);
+  apply_monthly_rules(p, applications);
+  const auto t1 = Clock::now();
+  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, application_candidates_);
+  const auto t2 = Clock::now();
   evaluation_.step(p, month_, population_, rng_, flows_, training_);
   training_.close_month();
+  const auto t3 = Clock::now();
   appoint(p);
   add_entrants(p);
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
@@ -321,7 +343,18 @@ void ReplicateState::step() {
     population_.compact();
     removed_ = 0;
   }
+  const auto t4 = Clock::now();
+  times_.rules += seconds(t0, t1);
+  times_.training += seconds(t1, t2);
+  times_.evaluation += seconds(t2, t3);
+  times_.other += seconds(t3, t4);
   month_ = month_ + 1;
+}
+
+StepTimes ReplicateState::step_times() const {
+  StepTimes t = times_;
+  t.allocation = training_.allocation_seconds() + evaluation_.allocation_seconds();
+  return t;
 }
 
 namespace {
@@ -407,6 +440,7 @@ struct ResultsWriter {
     as_is("fund_committed", tr.committed);
     as_is("seats_binding", tr.seats_binding);
     as_is("money_binding", tr.money_binding);
+    as_is("fund_binding", tr.fund_binding);
     as_is("leakage", tr.leaked);
     as_is("audit_spending", tr.audit);
     persons("followed_up", tr.followed_up);
@@ -511,6 +545,8 @@ Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
                  "1 if applicants were turned away for lack of seats in the month", "1");
     add_variable(r, "money_binding", with({"programme"}),
                  "1 if applicants were turned away for lack of money in the month", "1");
+    add_variable(r, "fund_binding", with({"fund"}),
+                 "1 if the fund's money was short for applicants turned away for lack of money in the month", "1");
     add_variable(r, "leakage", with({"fund", "programme"}),
                  "part of spending paid for training that did not happen (after audits)", "yuan");
     add_variable(r, "audit_spending", with({"fund", "programme"}), "part of spending paid for audits of claims",

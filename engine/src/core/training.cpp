@@ -3,11 +3,14 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <tuple>
 
 #include "skillsim/core/allocation.hpp"
+#include "skillsim/core/errors.hpp"
 #include "skillsim/core/simulation.hpp"
 
 namespace skillsim {
@@ -19,6 +22,7 @@ void TrainingTally::reset(std::size_t programmes, std::size_t funds, std::size_t
   for (auto* v : {&paid, &leaked, &audit}) v->assign(funds * programmes, 0);
   remaining.assign(funds, 0);
   committed.assign(funds, 0);
+  fund_binding.assign(funds, 0);
   seats_binding.assign(programmes * regions, 0);
 }
 
@@ -50,15 +54,48 @@ struct Applicant {
 
 } // namespace
 
-TrainingSystem::TrainingSystem(const Parameters& p) : scale_(p.population.scale), ledger_(fund_accounts(p)) {
-  seats_due_.assign(p.programmes.names.size() * p.population.regions.size(), 0.0);
-  overhead_due_.assign(2 * p.funds.names.size() * p.programmes.names.size(), 0.0);
+ApplicationRules::ApplicationRules(const Parameters& p) {
+  const auto& pr = p.programmes;
+  std::array<double, kGroupCount * kStatusCount> none_apply;
+  none_apply.fill(1.0);
+  for (std::size_t k = 0; k < pr.names.size(); ++k) {
+    Programme rule;
+    double rate = pr.application_rate[k];
+    if (pr.reference_cost[k] > 0 && pr.subsidy_elasticity[k] > 0)
+      rate = std::min(1.0, rate * std::pow(pr.cost_per_trainee[k] / pr.reference_cost[k], pr.subsidy_elasticity[k]));
+    rule.rate = rate;
+    for (int g = 0; g < kGroupCount; ++g)
+      for (int st = 0; st < kStatusCount; ++st) {
+        const bool ok = rate > 0 && flag(pr.eligible_groups(static_cast<int>(k), g)) &&
+                        flag(pr.eligible_statuses(static_cast<int>(k), st));
+        rule.eligible[static_cast<std::size_t>(g * kStatusCount + st)] = ok;
+        if (ok) none_apply[static_cast<std::size_t>(g * kStatusCount + st)] *= 1 - rate;
+      }
+    rule.min_level = static_cast<int>(pr.min_level[k]);
+    rule.max_level = static_cast<int>(pr.max_level[k]);
+    // age_months / 12 >= min_age  <=>  age_months >= ceil(12 min_age), and likewise for max.
+    rule.min_age_months = static_cast<std::int32_t>(std::ceil(12 * pr.min_age[k]));
+    rule.max_age_months = static_cast<std::int32_t>(std::ceil(12 * pr.max_age[k]));
+    rule.min_contribution_months = pr.min_contribution_months[k];
+    programmes.push_back(rule);
+  }
+  for (std::size_t gs = 0; gs < may_apply.size(); ++gs) may_apply[gs] = 1 - none_apply[gs];
 }
 
-std::int64_t TrainingSystem::amount(const Parameters& p, std::size_t programme, std::size_t fund) const {
-  return std::llround(p.programmes.cost_per_trainee[programme] *
-                      p.programmes.fund_shares(static_cast<int>(programme), static_cast<int>(fund)) *
-                      static_cast<double>(scale_));
+TrainingSystem::TrainingSystem(const Parameters& p)
+    : scale_(p.population.scale), funds_(p.funds.names.size()), ledger_(fund_accounts(p)) {
+  const auto& pr = p.programmes;
+  for (std::size_t k = 0; k < pr.names.size(); ++k) {
+    for (std::size_t f = 0; f < funds_; ++f)
+      claim_yuan_.push_back(
+          std::llround(pr.cost_per_trainee[k] * pr.fund_shares(static_cast<int>(k), static_cast<int>(f)) *
+                       static_cast<double>(scale_)));
+    payment_.push_back(payment_of(pr, k));
+    claims_committed_.push_back(payment_.back() == Payment::Monthly ? static_cast<std::int64_t>(pr.duration_months[k])
+                                                                    : 1);
+  }
+  seats_due_.assign(pr.names.size() * p.population.regions.size(), 0.0);
+  overhead_due_.assign(2 * funds_ * pr.names.size(), 0.0);
 }
 
 void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
@@ -71,7 +108,7 @@ void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std:
   const double audits_per_claim = audited / (1 - leakage);
   for (std::size_t f = 0; f < funds; ++f) {
     const std::size_t k = f * programmes + programme;
-    const std::int64_t due = amount(p, programme, f) * claims;
+    const std::int64_t due = amount(programme, f) * claims;
     if (due > 0) {
       ledger_.pay(f, due);
       tally_.paid[k] += due;
@@ -99,11 +136,12 @@ void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std:
 void TrainingSystem::release_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
   if (claims == 0) return;
   for (std::size_t f = 0; f < p.funds.names.size(); ++f)
-    if (const std::int64_t a = amount(p, programme, f); a > 0) ledger_.release(f, a * claims);
+    if (const std::int64_t a = amount(programme, f); a > 0) ledger_.release(f, a * claims);
 }
 
 void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                          MonthTally& flows, bool evaluation_limited) {
+                          MonthTally& flows, bool evaluation_limited, const ApplicationRules& rules,
+                          std::span<const ApplicationCandidate> candidates) {
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
   tally_.reset(programmes, funds, p.population.regions.size());
   if (month.year() != budget_year_) {
@@ -113,7 +151,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
   }
   if (programmes == 0) return;
   end_trainees(p, month, pop, rng, flows, evaluation_limited);
-  admit_applicants(p, month, pop, rng);
+  admit_applicants(p, month, pop, rng, rules, candidates);
 }
 
 void TrainingSystem::close_month() {
@@ -134,7 +172,7 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
       pop.months_at_level[i] = 0;
     }
   }
-  if (payment_of(p.programmes, prog) == Payment::Certification) {
+  if (payment_[prog] == Payment::Certification) {
     if (passed)
       pay_claims(p, prog, 1);
     else
@@ -146,7 +184,7 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
 
 void TrainingSystem::leave_evaluation_queue(const Parameters& p, Population& pop, std::size_t i) {
   const std::uint8_t prog = pop.programme[i];
-  if (payment_of(p.programmes, prog) == Payment::Certification) release_claims(p, prog, 1);
+  if (payment_[prog] == Payment::Certification) release_claims(p, prog, 1);
   pop.programme[i] = kNoProgramme;
   pop.programme_months_left[i] = 0;
 }
@@ -181,7 +219,7 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
         local.emplace_back(static_cast<std::size_t>(i), kLeft);
         continue;
       }
-      if (payment_of(pr, prog) == Payment::Monthly) ++local_months[prog];
+      if (payment_[prog] == Payment::Monthly) ++local_months[prog];
       if (--pop.programme_months_left[i] > 0) continue;
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
       if (!d.below(0, probability_threshold(pr.completion_probability[prog])))
@@ -204,7 +242,7 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
   std::sort(outcomes.begin(), outcomes.end()); // ledger operations in agent order, for any thread count
   for (const auto& [i, outcome] : outcomes) {
     const std::uint8_t prog = pop.programme[i];
-    const Payment payment = payment_of(pr, prog);
+    const Payment payment = payment_[prog];
     if (pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
     if (outcome == kLeft || outcome == kDroppedOut) {
       ++tally_.dropouts[prog];
@@ -224,50 +262,43 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
   }
 }
 
-void TrainingSystem::admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng) {
+void TrainingSystem::admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
+                                      const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates) {
   const auto& pr = p.programmes;
   const std::size_t programmes = pr.names.size(), funds = p.funds.names.size();
   const std::size_t regions = p.population.regions.size();
 
-  // Applications: each eligible worker tries the programmes in order and applies to the first
-  // whose draw succeeds. Demand responds to the subsidy through subsidy_elasticity.
-  std::vector<std::uint64_t> apply_threshold(programmes);
-  for (std::size_t k = 0; k < programmes; ++k) {
-    double rate = pr.application_rate[k];
-    if (pr.reference_cost[k] > 0 && pr.subsidy_elasticity[k] > 0)
-      rate = std::min(1.0, rate * std::pow(pr.cost_per_trainee[k] / pr.reference_cost[k], pr.subsidy_elasticity[k]));
-    apply_threshold[k] = probability_threshold(rate);
-  }
   const auto cell_of = [&](std::size_t prog, std::size_t region, std::size_t group) {
     return (prog * regions + region) * kGroupCount + group;
   };
-  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  // Applications, from the candidates the monthly rules found (see ApplicationRules).
+  const std::int64_t n = static_cast<std::int64_t>(candidates.size());
   std::vector<Applicant> applicants;
 #pragma omp parallel
   {
     std::vector<Applicant> local;
 #pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t c = 0; c < n; ++c) {
+      const std::size_t i = candidates[static_cast<std::size_t>(c)].index;
       const std::uint8_t st = pop.status[i];
       if (pop.programme[i] != kNoProgramme || pop.evaluation_wait[i] != 0 || st == kRemoved || st == kRetired) continue;
-      const double age = (month.index - pop.birth_month[i]) / 12.0;
-      const int level = pop.level[i], group = pop.group[i];
-      DrawBlock d{};
-      std::size_t loaded = SIZE_MAX; // which block of eight programmes `d` holds
+      const int group = pop.group[i], level = pop.level[i];
+      const std::size_t group_status = static_cast<std::size_t>(group * kStatusCount + st);
+      const std::int32_t age_months = month.index - pop.birth_month[i];
+      double u = ApplicationRules::uniform(candidates[static_cast<std::size_t>(c)].draw);
       for (std::size_t k = 0; k < programmes; ++k) {
-        const int row = static_cast<int>(k);
-        if (!flag(pr.eligible_groups(row, group)) || !flag(pr.eligible_statuses(row, st)) || level < pr.min_level[k] ||
-            level > pr.max_level[k] || age < pr.min_age[k] || age >= pr.max_age[k] ||
-            pop.ui_months[i] < pr.min_contribution_months[k])
+        const ApplicationRules::Programme& rule = rules.programmes[k];
+        if (!rule.eligible[group_status] || level < rule.min_level || level > rule.max_level ||
+            age_months < rule.min_age_months || age_months >= rule.max_age_months ||
+            pop.ui_months[i] < rule.min_contribution_months)
           continue;
-        if (k / 8 != loaded) {
-          loaded = k / 8;
-          d = rng.block(streams::kApplication + static_cast<std::uint32_t>(loaded), month.index, pop.id[i]);
+        if (u >= rule.rate) {
+          u = (u - rule.rate) / (1 - rule.rate); // rate < 1 here, since u < 1
+          continue;
         }
-        if (!d.below(static_cast<int>(k % 8), apply_threshold[k])) continue;
         const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
         local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)),
-                         (std::uint64_t{priority.words[0]} << 32) | priority.words[1], static_cast<std::size_t>(i)});
+                         (std::uint64_t{priority.words[0]} << 32) | priority.words[1], i});
         break;
       }
     }
@@ -278,9 +309,6 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
 
   // Allocation of seats and money to the demand cells, all at once. A trainee commits one claim,
   // or one per month of the programme if paid monthly.
-  const auto claims_committed = [&](std::size_t k) -> std::int64_t {
-    return payment_of(pr, k) == Payment::Monthly ? static_cast<std::int64_t>(pr.duration_months[k]) : 1;
-  };
   AllocationProblem problem;
   problem.programmes = static_cast<int>(programmes);
   problem.regions = static_cast<int>(regions);
@@ -293,7 +321,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   for (std::size_t k = 0; k < programmes; ++k) {
     std::int64_t affordable = static_cast<std::int64_t>(applicants.size());
     for (std::size_t f = 0; f < funds; ++f)
-      if (const std::int64_t a = amount(p, k, f) * claims_committed(k); a > 0)
+      if (const std::int64_t a = amount(k, f) * claims_committed_[k]; a > 0)
         affordable = std::min(affordable, ledger_.fund(f).remaining / a);
     problem.affordable.push_back(affordable);
   }
@@ -310,7 +338,9 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
     tally_.applications[prog] += static_cast<std::int64_t>(e - b);
     b = e;
   }
+  const auto solve_start = std::chrono::steady_clock::now();
   const Allocation allocation = allocate(problem);
+  allocation_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - solve_start).count();
 
   // Admissions: cells in priority order (money shared between programmes goes to the higher
   // priority first), the lowest agent-keyed priorities within each cell.
@@ -329,19 +359,19 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       tally_.seats_binding[prog * regions + static_cast<std::size_t>(cell.region)] = 1;
     if (outcome.turned_away_no_money > 0) tally_.money_binding[prog] = 1;
     const auto [begin, end] = cell_ranges[c];
-    const std::int64_t claims = claims_committed(prog);
+    const std::int64_t claims = claims_committed_[prog];
     for (std::size_t a = begin; a < begin + static_cast<std::size_t>(outcome.admitted) && a < end; ++a) {
       bool affordable = true;
       for (std::size_t f = 0; f < funds; ++f)
-        affordable = affordable && ledger_.fund(f).remaining >= amount(p, prog, f) * claims;
+        affordable = affordable && ledger_.fund(f).remaining >= amount(prog, f) * claims;
       if (!affordable) {
         tally_.no_money[prog] += static_cast<std::int64_t>(begin + static_cast<std::size_t>(outcome.admitted) - a);
         tally_.money_binding[prog] = 1;
         break;
       }
       for (std::size_t f = 0; f < funds; ++f)
-        if (const std::int64_t due = amount(p, prog, f) * claims; due > 0) ledger_.commit(f, due);
-      if (payment_of(pr, prog) == Payment::Enrolment) pay_claims(p, prog, 1);
+        if (const std::int64_t due = amount(prog, f) * claims; due > 0) ledger_.commit(f, due);
+      if (payment_[prog] == Payment::Enrolment) pay_claims(p, prog, 1);
       const std::size_t i = applicants[a].index;
       pop.programme[i] = static_cast<std::uint8_t>(prog);
       pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[prog]);
@@ -349,6 +379,13 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       ++tally_.enrolments[prog];
     }
   }
+  // The funds that were short: for each programme that turned applicants away for lack of
+  // money, every fund that cannot pay one more of its trainees.
+  for (std::size_t k = 0; k < programmes; ++k)
+    if (tally_.money_binding[k])
+      for (std::size_t f = 0; f < funds; ++f)
+        if (const std::int64_t due = amount(k, f) * claims_committed_[k]; due > 0 && ledger_.fund(f).remaining < due)
+          tally_.fund_binding[f] = 1;
 }
 
 } // namespace skillsim

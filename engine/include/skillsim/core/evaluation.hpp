@@ -76,12 +76,15 @@ public:
             TrainingSystem& training);
 
   const EvaluationTally& tally() const { return tally_; }
+  /// Seconds spent building and solving the matching flow networks so far.
+  double allocation_seconds() const { return allocation_seconds_; }
 
 private:
   bool limited_;
   std::int64_t scale_;
   std::vector<double> capacity_due_; // evaluator x region: fractional assessments carried
   EvaluationTally tally_;
+  double allocation_seconds_ = 0;
 };
 
 } // namespace skillsim

@@ -80,8 +80,6 @@ inline constexpr std::uint32_t kEntry = stream_id("entry.attributes");
 inline constexpr std::uint32_t kAppointment = stream_id("skills.appointment_priority");
 inline constexpr std::uint32_t kTrainingOutcome = stream_id("training.outcome"); // lane 0 completes, 1 passes
 inline constexpr std::uint32_t kAdmissionPriority = stream_id("training.admission_priority");
-/// Applications: programme k draws from word k % 8 of the stream kApplication + k / 8.
-inline constexpr std::uint32_t kApplication = stream_id("training.application");
 inline constexpr std::uint32_t kEvaluationPriority = stream_id("evaluation.priority");
 inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome"); // lane 0 passes
 
@@ -92,6 +90,7 @@ enum MonthlyLane : int {
   kInsurance = 2,
   kAssessmentSit = 3,
   kAssessmentPass = 4,
+  kApplication = 5, // which programme, if any, a worker applies to (training.cpp)
 };
 } // namespace streams
 

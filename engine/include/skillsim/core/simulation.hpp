@@ -60,8 +60,18 @@ struct MonthTally {
   MonthTally& operator+=(const MonthTally& o);
 };
 
+/// Wall-clock seconds spent in each phase of the monthly step, summed over the months stepped
+/// (for benchmarks: bench/bench_step prints them).
+struct StepTimes {
+  double rules = 0;      ///< demography, labour market, ordinary assessments (the per-agent loop)
+  double training = 0;   ///< programmes: outcomes, applications, allocation, admissions
+  double evaluation = 0; ///< the evaluation queue
+  double other = 0;      ///< appointments, entrants, compaction
+  double allocation = 0; ///< of training and evaluation: building and solving the flow networks
+};
+
 /// Counts the population's current state.
-StockTally count_stocks(const Population& population, std::size_t regions, std::size_t programmes = 0);
+StockTally count_stocks(const Population& population, std::size_t regions, std::size_t programmes);
 
 /// One replicate's running state: the population and its random streams. Public so tests and
 /// benchmarks can step month by month and look at the agents.
@@ -81,9 +91,11 @@ public:
   const TrainingSystem& training() const { return training_; }
   /// The evaluators and what they did in the month last stepped.
   const EvaluationSystem& evaluation() const { return evaluation_; }
+  /// Where the time of the steps so far went.
+  StepTimes step_times() const;
 
 private:
-  void apply_monthly_rules(const Parameters& p);
+  void apply_monthly_rules(const Parameters& p, const ApplicationRules& applications);
   void appoint(const Parameters& p);
   void add_entrants(const Parameters& p);
 
@@ -96,8 +108,10 @@ private:
   double entrants_due_[2] = {0, 0};     // fractional entrant agents (school leavers, graduates)
   double appointments_due_[2] = {0, 0}; // fractional appointments (特级技师, 首席技师)
   MonthTally flows_;
+  std::vector<ApplicationCandidate> application_candidates_; // this month's, in agent order
   TrainingSystem training_;
   EvaluationSystem evaluation_;
+  StepTimes times_;
 };
 
 /// Runs every replicate of a scenario and returns the results (in persons).

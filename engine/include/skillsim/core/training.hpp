@@ -13,7 +13,9 @@
 // with it, paid from the same funds while money remains.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "skillsim/core/ledger.hpp"
@@ -24,6 +26,35 @@
 namespace skillsim {
 
 struct MonthTally;
+
+/// The month's application rules in a form the per-agent loops can use cheaply. Each eligible
+/// worker tries the programmes in order and applies to the first whose draw succeeds
+/// (probability application_rate, adjusted by subsidy_elasticity). One uniform number u decides
+/// all the tries: u < rate applies; otherwise (u - rate) / (1 - rate) is again uniform and goes on
+/// to the next programme. So a worker applies somewhere iff u < 1 - prod(1 - rate) over the
+/// programmes it is eligible for; `may_apply` is that bound over the programmes open to its
+/// group and status, and the monthly rules keep only the workers below it as candidates.
+struct ApplicationRules {
+  struct Programme {
+    std::array<bool, kGroupCount * kStatusCount> eligible{}; // group x status
+    int min_level = 0, max_level = 0;
+    std::int32_t min_age_months = 0, max_age_months = 0; // [min, max)
+    double min_contribution_months = 0;
+    double rate = 0;
+  };
+  std::vector<Programme> programmes;
+  std::array<double, kGroupCount * kStatusCount> may_apply{}; // group x status
+
+  explicit ApplicationRules(const Parameters& p);
+  static double uniform(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }
+};
+
+/// A worker who may apply this month, with its draw (the monthly block's application lane).
+struct ApplicationCandidate {
+  std::size_t index;
+  std::uint32_t draw;
+  bool operator<(const ApplicationCandidate& o) const { return index < o.index; }
+};
 
 /// What the training system did in one month, in agents (money in yuan).
 struct TrainingTally {
@@ -38,6 +69,7 @@ struct TrainingTally {
   std::vector<std::int64_t> committed;                   // per fund, yuan at the end of the month
   std::vector<std::int64_t> seats_binding;               // programme x region: 1 if every seat was taken
   std::vector<std::int64_t> money_binding;               // per programme: 1 if money turned anybody away
+  std::vector<std::int64_t> fund_binding;                // per fund: 1 if its money was short for somebody turned away
 
   void reset(std::size_t programmes, std::size_t funds, std::size_t regions);
 };
@@ -49,8 +81,9 @@ public:
 
   /// Runs one month (see the file comment); level changes are added to `flows`. With
   /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
+  /// `candidates` are the workers who may apply (found by the monthly rules), in agent order.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
-            bool evaluation_limited);
+            bool evaluation_limited, const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates);
 
   /// Records the funds' remaining and committed money once the month's payments are done.
   void close_month();
@@ -62,25 +95,35 @@ public:
   void leave_evaluation_queue(const Parameters& p, Population& population, std::size_t i);
 
   const TrainingTally& tally() const { return tally_; }
+  /// Seconds spent building and solving the allocation flow networks so far.
+  double allocation_seconds() const { return allocation_seconds_; }
   const Ledger& ledger() const { return ledger_; }
 
 private:
   /// Yuan of one claim (one trainee, or one trainee-month if paid monthly) charged to a fund.
-  std::int64_t amount(const Parameters& p, std::size_t programme, std::size_t fund) const;
+  std::int64_t amount(std::size_t programme, std::size_t fund) const { return claim_yuan_[programme * funds_ + fund]; }
   /// Pays `claims` claims of a programme from what was committed, with their leakage and audits.
   void pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims);
   /// Releases `claims` committed claims that will not be paid.
   void release_claims(const Parameters& p, std::size_t programme, std::int64_t claims);
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
                     bool evaluation_limited);
-  void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng);
+  void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
+                        const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates);
 
   std::int64_t scale_;
+  // Fixed for the run (cost, fund shares, payment and duration cannot be scheduled: commitments
+  // are made on those terms), so computed once.
+  std::size_t funds_;
+  std::vector<std::int64_t> claim_yuan_;       // programme x fund
+  std::vector<Payment> payment_;               // per programme
+  std::vector<std::int64_t> claims_committed_; // per programme: claims committed at enrolment
   Ledger ledger_;
   int budget_year_ = -1;
   std::vector<double> seats_due_;    // programme x region: fractional agents carried
   std::vector<double> overhead_due_; // fund x programme: fractional yuan of leakage and audits
   TrainingTally tally_;
+  double allocation_seconds_ = 0;
 };
 
 } // namespace skillsim
