@@ -99,7 +99,7 @@ EvaluationSystem::EvaluationSystem(const Parameters& p)
 }
 
 void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                            MonthTally& flows, TrainingSystem& training) {
+                            MonthTally& flows, TrainingSystem& training, std::span<const std::size_t> queued) {
   const auto& ev = p.evaluation;
   const std::size_t evaluators = ev.evaluators.size(), regions = p.population.regions.size();
   tally_.reset(evaluators, regions);
@@ -110,7 +110,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   const auto cell_of = [&](std::size_t region, std::size_t level, std::size_t status, std::size_t waited) {
     return ((region * kLevelCount + level) * kStatusCount + status) * (max_wait + 1) + waited;
   };
-  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  const std::int64_t n = static_cast<std::int64_t>(queued.size());
   std::vector<Candidate> candidates;
   std::vector<std::size_t> leavers; // died, retired or gave up
 #pragma omp parallel
@@ -118,11 +118,12 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     std::vector<Candidate> local;
     std::vector<std::size_t> local_leavers;
 #pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t c = 0; c < n; ++c) {
+      const std::size_t i = queued[static_cast<std::size_t>(c)];
       const std::uint8_t waited = pop.evaluation_wait[i];
       if (waited == 0) continue;
       const std::uint8_t st = pop.status[i];
-      const auto index = static_cast<std::size_t>(i);
+      const std::size_t index = i;
       if (st == kRemoved || st == kRetired || waited > max_wait) {
         local_leavers.push_back(index);
         continue;

@@ -166,15 +166,25 @@ void ReplicateState::apply_monthly_rules(const Parameters& p, const ApplicationR
   Population& pop = population_;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   MonthTally total;
-  // Workers who may apply to a programme, by their status after this month's moves; the draw
-  // comes from the same block (a spare lane). See ApplicationRules.
+  // Workers who may apply to a programme, by their status after this month's moves (the draw
+  // comes from the same block, a spare lane; see ApplicationRules), and the trainees and queued
+  // candidates the training and evaluation steps look at (MonthlyCandidates).
   const bool programmes = !applications.programmes.empty();
-  application_candidates_.clear();
+  const bool tracked = programmes || rates.queue_for_evaluation;
+  candidates_.applicants.clear();
+  candidates_.trainees.clear();
+  candidates_.queued.clear();
 
 #pragma omp parallel
   {
     MonthTally local;
-    std::vector<ApplicationCandidate> local_candidates;
+    MonthlyCandidates found;
+    const auto track = [&](std::int64_t i) {
+      if (!tracked) return;
+      if (pop.programme[i] != kNoProgramme || pop.follow_up_months_left[i] != 0)
+        found.trainees.push_back(static_cast<std::size_t>(i));
+      if (pop.evaluation_wait[i] != 0) found.queued.push_back(static_cast<std::size_t>(i));
+    };
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
@@ -184,15 +194,18 @@ void ReplicateState::apply_monthly_rules(const Parameters& p, const ApplicationR
       const std::uint8_t lv = pop.level[i];
 
       // Demography: death, then retirement at the statutory age.
+      // (Trainees and queued candidates who leave are still tracked: their places and money go.)
       if (d.below(streams::kMortality, rates.death[mortality_band(age_months / 12)])) {
         pop.status[i] = kRemoved;
         ++local.exits[lv];
+        track(i);
         continue;
       }
       if (st == kRetired) continue;
       if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
         pop.status[i] = kRetired;
         ++local.retirements;
+        track(i);
         continue;
       }
 
@@ -245,15 +258,22 @@ void ReplicateState::apply_monthly_rules(const Parameters& p, const ApplicationR
       }
       if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
                             applications.may_apply[g * kStatusCount + pop.status[i]])
-        local_candidates.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
+        found.applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
+      track(i);
     }
 #pragma omp critical(skillsim_monthly_rules)
     {
       total += local;
-      application_candidates_.insert(application_candidates_.end(), local_candidates.begin(), local_candidates.end());
+      auto& c = candidates_;
+      c.applicants.insert(c.applicants.end(), found.applicants.begin(), found.applicants.end());
+      c.trainees.insert(c.trainees.end(), found.trainees.begin(), found.trainees.end());
+      c.queued.insert(c.queued.end(), found.queued.begin(), found.queued.end());
     }
   }
-  std::sort(application_candidates_.begin(), application_candidates_.end()); // agent order, any thread count
+  // Agent order, for any thread count.
+  std::sort(candidates_.applicants.begin(), candidates_.applicants.end());
+  std::sort(candidates_.trainees.begin(), candidates_.trainees.end());
+  std::sort(candidates_.queued.begin(), candidates_.queued.end());
   flows_ = total;
   for (std::int64_t e : flows_.exits) removed_ += e;
 }
@@ -330,9 +350,14 @@ void ReplicateState::step() {
   const ApplicationRules applications(p);
   apply_monthly_rules(p, applications);
   const auto t1 = Clock::now();
-  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, application_candidates_);
+  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_);
   const auto t2 = Clock::now();
-  evaluation_.step(p, month_, population_, rng_, flows_, training_);
+  // The queue: those waiting when the rules ran, and the completers who joined since.
+  const auto& joined = training_.newly_queued();
+  candidates_.queued.insert(candidates_.queued.end(), joined.begin(), joined.end());
+  std::inplace_merge(candidates_.queued.begin(), candidates_.queued.end() - static_cast<std::ptrdiff_t>(joined.size()),
+                     candidates_.queued.end());
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued);
   training_.close_month();
   const auto t3 = Clock::now();
   appoint(p);

@@ -141,17 +141,18 @@ void TrainingSystem::release_claims(const Parameters& p, std::size_t programme, 
 
 void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                           MonthTally& flows, bool evaluation_limited, const ApplicationRules& rules,
-                          std::span<const ApplicationCandidate> candidates) {
+                          const MonthlyCandidates& candidates) {
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
   tally_.reset(programmes, funds, p.population.regions.size());
+  newly_queued_.clear();
   if (month.year() != budget_year_) {
     for (std::size_t f = 0; f < funds; ++f) ledger_.set_envelope(f, std::llround(p.funds.annual_envelope[f]));
     ledger_.start_year();
     budget_year_ = month.year();
   }
   if (programmes == 0) return;
-  end_trainees(p, month, pop, rng, flows, evaluation_limited);
-  admit_applicants(p, month, pop, rng, rules, candidates);
+  end_trainees(p, month, pop, rng, flows, evaluation_limited, candidates.trainees);
+  admit_applicants(p, month, pop, rng, rules, candidates.applicants);
 }
 
 void TrainingSystem::close_month() {
@@ -190,11 +191,11 @@ void TrainingSystem::leave_evaluation_queue(const Parameters& p, Population& pop
 }
 
 void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                                  MonthTally& flows, bool evaluation_limited) {
+                                  MonthTally& flows, bool evaluation_limited, std::span<const std::size_t> trainees) {
   const auto& pr = p.programmes;
   const std::size_t programmes = pr.names.size();
   enum Outcome : int { kPassed, kFailed, kDroppedOut, kLeft };
-  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  const std::int64_t n = static_cast<std::int64_t>(trainees.size());
   std::vector<std::pair<std::size_t, int>> outcomes;
   std::vector<std::int64_t> months_trained(programmes, 0); // monthly claims due this month
 #pragma omp parallel
@@ -202,7 +203,8 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     std::vector<std::pair<std::size_t, int>> local;
     std::vector<std::int64_t> local_months(programmes, 0), local_followed(programmes, 0), local_employed(programmes, 0);
 #pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t c = 0; c < n; ++c) {
+      const std::size_t i = trainees[static_cast<std::size_t>(c)];
       const std::uint8_t st = pop.status[i];
       if (pop.follow_up_months_left[i] > 0) {
         if (st == kRemoved || st == kRetired) {
@@ -216,17 +218,16 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
       const std::uint8_t prog = pop.programme[i];
       if (prog == kNoProgramme || pop.programme_months_left[i] == 0) continue; // none, or awaiting assessment
       if (st == kRemoved || st == kRetired) {
-        local.emplace_back(static_cast<std::size_t>(i), kLeft);
+        local.emplace_back(i, kLeft);
         continue;
       }
       if (payment_[prog] == Payment::Monthly) ++local_months[prog];
       if (--pop.programme_months_left[i] > 0) continue;
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
       if (!d.below(0, probability_threshold(pr.completion_probability[prog])))
-        local.emplace_back(static_cast<std::size_t>(i), kDroppedOut);
+        local.emplace_back(i, kDroppedOut);
       else
-        local.emplace_back(static_cast<std::size_t>(i),
-                           d.below(1, probability_threshold(pr.pass_probability[prog])) ? kPassed : kFailed);
+        local.emplace_back(i, d.below(1, probability_threshold(pr.pass_probability[prog])) ? kPassed : kFailed);
     }
 #pragma omp critical(skillsim_training_outcomes)
     {
@@ -255,9 +256,10 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     ++tally_.completions[prog];
     pop.follow_up_programme[i] = prog;
     pop.follow_up_months_left[i] = static_cast<std::uint8_t>(std::min<std::int64_t>(pr.follow_up_months, 255));
-    if (evaluation_limited)
+    if (evaluation_limited) {
       pop.evaluation_wait[i] = 1; // assessed when an evaluator is free (evaluation.hpp)
-    else
+      newly_queued_.push_back(i);
+    } else
       assessed(p, pop, i, outcome == kPassed, flows);
   }
 }

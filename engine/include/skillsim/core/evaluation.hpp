@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "skillsim/core/parameters.hpp"
@@ -72,8 +73,9 @@ public:
   /// Runs one month: candidates leave (death, retirement, waiting too long), the rest are
   /// matched to evaluators, the assessed pass or fail (level changes go to `flows`, programme
   /// certificates and their money to `training`).
+  /// `queued` lists the agents waiting (or leaving the queue), in agent order.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
-            TrainingSystem& training);
+            TrainingSystem& training, std::span<const std::size_t> queued);
 
   const EvaluationTally& tally() const { return tally_; }
   /// Seconds spent building and solving the matching flow networks so far.

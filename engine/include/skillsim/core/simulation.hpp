@@ -108,7 +108,7 @@ private:
   double entrants_due_[2] = {0, 0};     // fractional entrant agents (school leavers, graduates)
   double appointments_due_[2] = {0, 0}; // fractional appointments (特级技师, 首席技师)
   MonthTally flows_;
-  std::vector<ApplicationCandidate> application_candidates_; // this month's, in agent order
+  MonthlyCandidates candidates_; // this month's, found by the monthly rules
   TrainingSystem training_;
   EvaluationSystem evaluation_;
   StepTimes times_;

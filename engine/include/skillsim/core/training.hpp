@@ -56,6 +56,15 @@ struct ApplicationCandidate {
   bool operator<(const ApplicationCandidate& o) const { return index < o.index; }
 };
 
+/// The agents the training and evaluation steps need to look at this month, found by the
+/// monthly rules in their pass over everybody (so those steps need no pass of their own). Each
+/// list is in agent order.
+struct MonthlyCandidates {
+  std::vector<ApplicationCandidate> applicants; ///< may apply to a programme
+  std::vector<std::size_t> trainees;            ///< in a programme or its follow-up window
+  std::vector<std::size_t> queued;              ///< waiting for an assessment
+};
+
 /// What the training system did in one month, in agents (money in yuan).
 struct TrainingTally {
   std::vector<std::int64_t> applications, enrolments, no_seat, no_money; // per programme
@@ -81,9 +90,12 @@ public:
 
   /// Runs one month (see the file comment); level changes are added to `flows`. With
   /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
-  /// `candidates` are the workers who may apply (found by the monthly rules), in agent order.
+  /// `candidates` are the agents the monthly rules found (trainees and those who may apply).
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
-            bool evaluation_limited, const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates);
+            bool evaluation_limited, const ApplicationRules& rules, const MonthlyCandidates& candidates);
+
+  /// Completers who joined the evaluation queue in the month last stepped, in agent order.
+  const std::vector<std::size_t>& newly_queued() const { return newly_queued_; }
 
   /// Records the funds' remaining and committed money once the month's payments are done.
   void close_month();
@@ -107,7 +119,7 @@ private:
   /// Releases `claims` committed claims that will not be paid.
   void release_claims(const Parameters& p, std::size_t programme, std::int64_t claims);
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
-                    bool evaluation_limited);
+                    bool evaluation_limited, std::span<const std::size_t> trainees);
   void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                         const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates);
 
@@ -124,6 +136,7 @@ private:
   std::vector<double> overhead_due_; // fund x programme: fractional yuan of leakage and audits
   TrainingTally tally_;
   double allocation_seconds_ = 0;
+  std::vector<std::size_t> newly_queued_;
 };
 
 } // namespace skillsim
