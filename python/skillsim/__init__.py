@@ -12,7 +12,7 @@ for the reference, docs/scenario.md for scenarios and docs/results.md for result
 
 from . import _core
 from .errors import Problem, ResultsFileError, ScenarioError
-from .results import Results, open_results
+from .results import Results, cost_per_additional, open_results
 from .run import run
 from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios
 
@@ -42,6 +42,7 @@ __all__ = [
     "Target",
     "__version__",
     "bundled_scenarios",
+    "cost_per_additional",
     "open_results",
     "plot",
     "run",

@@ -2,7 +2,9 @@
 
 - :func:`fan_chart`: one series over replicates (median, 50% and 90% bands) against the targets;
 - :func:`compare`: several scenarios side by side, and their differences with bands;
-- :func:`flows`: promotions between levels over a period (a Sankey-style ladder).
+- :func:`flows`: promotions between levels over a period (a Sankey-style ladder);
+- :func:`target`: any target's series (stocks, flows a year, rates) against its planned trajectory;
+- :func:`spending` and :func:`binding`: money by source and programme, and the binding constraints.
 
 The figures are not registered with pyplot: in Jupyter, leave the figure as the last expression of
 a cell (or ``display(fig)``); elsewhere ``fig.savefig("chart.png")``. To draw into your own axes,
@@ -29,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["fan_chart", "compare", "flows", "cjk_font"]
+__all__ = ["fan_chart", "target", "compare", "flows", "spending", "binding", "cjk_font"]
 
 _SERIES_NAMES = {
     "skilled_workers": ("Skilled workers", "技能劳动者"),
@@ -166,9 +168,14 @@ def _series(results: Results, variable: str, sel: Mapping[str, Any] | None) -> "
 
 
 def _quantiles(da: "xarray.DataArray") -> dict[float, np.ndarray]:
+    """Quantiles over replicates (axis 0) at each time, ignoring NaN (NaN where all are)."""
     values = np.asarray(da.values, dtype=float)
     qs = [0.05, 0.25, 0.5, 0.75, 0.95]
-    return dict(zip(qs, np.quantile(values, qs, axis=0)))
+    out = np.full((len(qs),) + values.shape[1:], np.nan)
+    defined = ~np.isnan(values).all(axis=0)
+    if defined.any():
+        out[:, defined] = np.nanquantile(values[:, defined], qs, axis=0)
+    return dict(zip(qs, out))
 
 
 def _bands(ax: "Axes", times: np.ndarray, q: dict[float, np.ndarray], colour: str, label: str, faint: bool = False):
@@ -178,31 +185,102 @@ def _bands(ax: "Axes", times: np.ndarray, q: dict[float, np.ndarray], colour: st
     ax.plot(times, q[0.5], color=colour, linewidth=2, label=f"{label}: median")
 
 
+def _planned(results: Results, index: int) -> np.ndarray | None:
+    """The median over replicates of a target's planned trajectory (NaN where undefined)."""
+    if "target_planned" not in results:
+        return None
+    planned = np.asarray(results["target_planned"])[:, :, index]
+    with np.errstate(all="ignore"):
+        out = np.full(planned.shape[1], np.nan)
+        defined = ~np.isnan(planned).all(axis=0)
+        out[defined] = np.nanmedian(planned[:, defined], axis=0)
+    return out
+
+
+def _mark_target(ax: "Axes", results: Results, index: int, start_value: float, times: np.ndarray, first: bool) -> None:
+    t = results.targets[index]
+    when = np.datetime64(t.date, "ns")
+    label = _text(t.label, f"target: {t.series} by {t.date.isoformat()}")
+    planned = _planned(results, index)
+    if planned is not None and np.count_nonzero(~np.isnan(planned)) > 1:
+        ax.plot(times, planned, linestyle="--", color="black", linewidth=1, label="planned trajectory" if first else None)
+    elif t.trajectory is None and _SERIES_NAMES.get(t.series):
+        ax.plot([times[0], when], [start_value, t.value], linestyle="--", color="black", linewidth=1,
+                label="straight line to the target" if first else None)
+    ax.scatter([when], [t.value], marker="*", s=140, color="black", zorder=5, label=label)
+    ax.axvline(when, color="grey", linestyle=":", linewidth=1)
+    ax.annotate(
+        t.date.isoformat(),
+        xy=(when, 0),
+        xycoords=("data", "axes fraction"),
+        xytext=(-3, 3),
+        textcoords="offset points",
+        ha="right",
+        fontsize=8,
+        color="grey",
+    )
+
+
 def _mark_targets(ax: "Axes", results: Results, variable: str, start_value: float, times: np.ndarray) -> None:
-    targets = [t for t in results.targets if t.series == variable]
-    for i, t in enumerate(targets):
+    indices = [j for j, t in enumerate(results.targets) if t.series == variable]
+    for n, j in enumerate(indices):
+        _mark_target(ax, results, j, start_value, times, n == 0)
+
+
+def target(
+    results: Results,
+    which: int | str = 0,
+    *,
+    ax: "Axes | None" = None,
+    colour: str = _BAND_COLOURS[0],
+) -> "Figure":
+    """A fan chart of one target's series against its planned trajectory and value.
+
+    Works for every kind of target: stocks (persons at each instant), flows (persons over the
+    12 months before each date) and rates (shares over the same months, drawn in percent).
+
+    Args:
+        results: a run's results (its scenario must declare targets).
+        which: the target's position in the scenario, or its label.
+        ax: draw into these axes instead of a new figure.
+        colour: the colour of the median and bands.
+
+    Returns:
+        The figure (x: date; y: persons, persons a year, or percent).
+    """
+    targets = results.targets
+    if "target_value" not in results or not targets:
+        raise KeyError("these results have no targets (the scenario declares no [[targets]])")
+    if isinstance(which, str):
+        labels = [t.label for t in targets]
+        if which not in labels:
+            raise KeyError(f"no target labelled {which!r}; the targets are {labels}")
+        which = labels.index(which)
+    if not 0 <= which < len(targets):
+        raise IndexError(f"target {which} does not exist; the scenario has {len(targets)}")
+    t = targets[which]
+    rate = t.series.endswith("_rate")
+    ds = results.to_xarray()
+    da = ds["target_value"].isel(target=which)
+    da = da * (100.0 if rate else 1.0)
+    times = da["time"].values
+    q = _quantiles(da)
+    fig, (axis,) = _new_axes(ax)
+    _bands(axis, times, q, colour, "replicates")
+    if rate:  # the marks of _mark_target, in percent
+        planned = _planned(results, which)
+        if planned is not None and np.count_nonzero(~np.isnan(planned)) > 1:
+            axis.plot(times, planned * 100, linestyle="--", color="black", linewidth=1, label="planned trajectory")
         when = np.datetime64(t.date, "ns")
-        label = _text(t.label, f"target: {t.series} by {t.date.isoformat()}")
-        ax.plot(
-            [times[0], when],
-            [start_value, t.value],
-            linestyle="--",
-            color="black",
-            linewidth=1,
-            label="target trajectory" if i == 0 else None,
-        )
-        ax.scatter([when], [t.value], marker="*", s=140, color="black", zorder=5, label=label)
-        ax.axvline(when, color="grey", linestyle=":", linewidth=1)
-        ax.annotate(
-            t.date.isoformat(),
-            xy=(when, 0),
-            xycoords=("data", "axes fraction"),
-            xytext=(-3, 3),
-            textcoords="offset points",
-            ha="right",
-            fontsize=8,
-            color="grey",
-        )
+        axis.scatter([when], [t.value * 100], marker="*", s=140, color="black", zorder=5, label=_text(t.label, t.series))
+        axis.axvline(when, color="grey", linestyle=":", linewidth=1)
+        axis.set_ylabel("percent")
+    else:
+        _mark_target(axis, results, which, float(q[0.5][0]), times, True)
+        _persons_axis(axis, "persons a year" if t.series.endswith("_per_year") else "persons")
+    axis.set_title(_text(t.label, t.series))
+    axis.legend(loc="best", fontsize=8)
+    return _finish(fig)
 
 
 def fan_chart(
@@ -535,8 +613,10 @@ def spending(
 
 def binding(results: Results, *, chinese_labels: bool = False) -> "Figure":
     """Which constraints bound, month by month: one row per programme's seats (summed over
-    regions: bound if any region's seats turned applicants away) and per programme's money; the
-    colour is the share of replicates in which the constraint turned applicants away that month.
+    regions: bound if any region's seats turned applicants away), per programme's money, per
+    fund and, with evaluation capacity, per evaluator type (bound if its capacity was used up
+    while candidates it could assess waited); the colour is the share of replicates in which the
+    constraint bound that month.
 
     Returns:
         The figure (x: date, rows: constraints, colour: share of replicates).
@@ -552,6 +632,16 @@ def binding(results: Results, *, chinese_labels: bool = False) -> "Figure":
         name = _label(ds, "programme", k, chinese_labels)
         rows += [seats.isel(programme=k).values, money.isel(programme=k).values]
         labels += [f"{name}: seats", f"{name}: money"]
+    if "fund_binding" in ds:
+        funds = (ds["fund_binding"] > 0).mean("replicate")
+        for f in range(ds.sizes["fund"]):
+            rows.append(funds.isel(fund=f).values)
+            labels.append(f"{_label(ds, 'fund', f, chinese_labels)}: money left")
+    if "evaluation_binding" in ds:
+        evaluators = (ds["evaluation_binding"].max("region") > 0).mean("replicate")
+        for e in range(ds.sizes["evaluator"]):
+            rows.append(evaluators.isel(evaluator=e).values)
+            labels.append(f"{_label(ds, 'evaluator', e, chinese_labels)}: evaluation")
     grid = np.asarray(rows, dtype=float)[:, 1:]  # no flows before the first month
     times = ds["time"].values[1:]
     fig, (ax,) = _new_axes(None, width=8.0, height=1.0 + 0.35 * len(rows))

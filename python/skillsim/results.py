@@ -26,7 +26,8 @@ _TITLE = "skillsim results"
 
 
 class Results:
-    """Results of a run, in memory. Counts are persons (int64).
+    """Results of a run, in memory. Counts are persons (int64); rates, target values and costs
+    per certificate are float64 (NaN where undefined).
 
     ``results["skilled_workers"]`` is a read-only NumPy array over ``(replicate, time)``, a view on
     the engine's memory (no copy; it keeps the results alive). :meth:`to_xarray` gives the same
@@ -211,6 +212,39 @@ class Results:
 
     # -- files ------------------------------------------------------------------------------------
 
+    def target_table(self) -> "pandas.DataFrame":
+        """One row per target of the scenario: label, series, date, target value, the median
+        attained over replicates with its 5% and 95% quantiles, and the share of replicates that
+        met it. Rates are shares (0.95 = 95%); flows are persons over the 12 months before the date.
+
+        Raises:
+            KeyError: if the run had no targets.
+        """
+        import pandas as pd
+
+        if "target_attained" not in self:
+            raise KeyError("these results have no targets (the scenario declares no [[targets]])")
+        attained = np.asarray(self["target_attained"])  # (replicate, target)
+        met = np.asarray(self["target_met"])
+        rows = []
+        for j, t in enumerate(self.targets):
+            values = attained[:, j]
+            defined = values[~np.isnan(values)]
+            q = np.quantile(defined, [0.05, 0.5, 0.95]) if defined.size else [np.nan] * 3
+            rows.append(
+                {
+                    "label": t.label,
+                    "series": t.series,
+                    "date": t.date,
+                    "target": t.value,
+                    "attained_median": q[1],
+                    "attained_5%": q[0],
+                    "attained_95%": q[2],
+                    "met_share": float(met[:, j].mean()),
+                }
+            )
+        return pd.DataFrame(rows)
+
     def save(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Writes the results file (HDF5, netCDF-4 layout), atomically: to a temporary name beside
         ``path``, renamed when complete. Raises :class:`skillsim.ResultsFileError` if ``path``
@@ -241,3 +275,43 @@ def open_results(path: str | os.PathLike[str]) -> Results:
     :func:`skillsim.run` (``output=``). Raises :class:`skillsim.ResultsFileError` if the file is
     missing, not a skillsim file, or of another ``schema_version``."""
     return Results(_core.read_results(os.fspath(path)))
+
+
+def _total_spending(results: Results) -> np.ndarray:
+    """Yuan paid over the run, per replicate (0 without programmes)."""
+    if "spending" not in results:
+        return np.zeros(results.replicates)
+    spent = np.asarray(results["spending"], dtype=float)
+    return spent.reshape(spent.shape[0], -1).sum(axis=1)
+
+
+def cost_per_additional(
+    results: Results,
+    baseline: Results,
+    series: str = "high_skilled_workers",
+    date: "str | np.datetime64 | None" = None,
+) -> np.ndarray:
+    """Yuan spent per additional worker in ``series`` against a baseline, per replicate.
+
+    (spending of ``results`` - spending of ``baseline``) / (``series`` in ``results`` - in
+    ``baseline``) at ``date`` (default: the end of the run). Run both with the same seed and
+    replicates: replicate k of each then shares its random numbers (common random numbers), so
+    the difference is the policy's effect, not noise. Where the difference in workers is not
+    positive the cost is NaN (the money bought no additional workers in that replicate).
+
+    Raises:
+        ValueError: if the runs differ in replicates or times, or the series is not a
+            (replicate, time) series.
+    """
+    if results.replicates != baseline.replicates or not np.array_equal(results.times, baseline.times):
+        raise ValueError("results and baseline must have the same replicates and times (same scenario dates, "
+                         "same --replicates)")
+    if results.dims_of(series) != ("replicate", "time"):
+        raise ValueError(f"{series!r} is not a (replicate, time) series; use e.g. 'high_skilled_workers'")
+    t = -1 if date is None else int(np.searchsorted(results.times, np.datetime64(date, "ns")))
+    if not -1 <= t < len(results.times) or (date is not None and results.times[t] != np.datetime64(date, "ns")):
+        raise ValueError(f"date {date} is not one of the results' times (first days of months)")
+    extra = np.asarray(results[series], dtype=float)[:, t] - np.asarray(baseline[series], dtype=float)[:, t]
+    spent = _total_spending(results) - _total_spending(baseline)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(extra > 0, spent / np.where(extra > 0, extra, 1), np.nan)

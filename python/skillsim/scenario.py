@@ -27,12 +27,21 @@ Overrides = Union[Mapping[str, Any], Iterable[str], None]
 
 
 class Target(NamedTuple):
-    """A target: ``series`` should be at least ``value`` persons at the first instant of ``date``."""
+    """A target: ``series`` should be at least ``value`` at ``date`` (see docs/targets.md).
+
+    Stocks (skilled_workers, high_skilled_workers, workers_at_level) are persons at the first
+    instant of ``date``; flows (trainees_per_year, new_skilled_per_year, certificates_per_year)
+    are persons over the 12 months before it; rates (pass_rate, certificate_rate,
+    employment_rate) are shares over the same months.
+    """
 
     label: str
-    series: str  #: "skilled_workers" or "high_skilled_workers"
+    series: str
     date: _dt.date
     value: float
+    level: int | None = None  #: for workers_at_level
+    programmes: tuple[str, ...] = ()  #: for programme series: the programmes counted (empty: all)
+    trajectory: "str | list[tuple[_dt.date, float]] | None" = None  #: "linear", planned points, or None
 
 
 class ScheduledChange(NamedTuple):
@@ -371,7 +380,7 @@ class Scenario:
     @property
     def targets(self) -> list[Target]:
         """The ``[[targets]]`` entries."""
-        return [Target(*t) for t in self._core.targets]
+        return [Target(t[0], t[1], t[2], t[3], t[4], tuple(t[5]), t[6]) for t in self._core.targets]
 
     @property
     def schedule(self) -> list[ScheduledChange]:

@@ -161,7 +161,7 @@ bool scenarios_equal(const Scenario& a, const Scenario& b) {
   for (std::size_t i = 0; i < a.targets().size(); ++i) {
     const auto& x = a.targets()[i];
     const auto& y = b.targets()[i];
-    if (x.label != y.label || x.series != y.series || x.month != y.month || x.value != y.value) return false;
+    if (!(x == y)) return false;
   }
   return true;
 }
@@ -349,9 +349,18 @@ PYBIND11_MODULE(_core, m) {
           "targets",
           [](const Scenario& s) {
             py::list out;
-            for (const auto& t : s.targets())
-              out.append(py::make_tuple(t.label, std::string(kTargetSeriesIds[static_cast<std::size_t>(t.series)]),
-                                        to_date(t.month), t.value));
+            for (const auto& t : s.targets()) {
+              py::object trajectory = py::none();
+              if (t.linear) trajectory = py::str("linear");
+              if (!t.trajectory.empty()) {
+                py::list points;
+                for (const auto& point : t.trajectory) points.append(py::make_tuple(to_date(point.month), point.value));
+                trajectory = points;
+              }
+              out.append(py::make_tuple(
+                  t.label, std::string(kTargetSeriesIds[static_cast<std::size_t>(t.series)]), to_date(t.month), t.value,
+                  t.level >= 0 ? py::object(py::int_(t.level)) : py::none(), py::cast(t.programmes), trajectory));
+            }
             return out;
           })
       .def_property_readonly("schedule",

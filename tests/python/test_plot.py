@@ -36,7 +36,7 @@ def test_fan_chart(small_results, variable, chinese):
     draw(fig)
     ax = fig.axes[0]
     assert ax.get_xlabel() == "date" and ax.get_ylabel() == "persons"
-    assert "target trajectory" in texts(fig)
+    assert "straight line to the target" in texts(fig)  # the baseline states no trajectory
     assert "2022-01-01" in texts(fig)  # the target date is marked
     if chinese and plot.cjk_font() is not None:
         assert ("技能劳动者" if variable == "skilled_workers" else "高技能人才") in ax.get_title()
@@ -132,8 +132,10 @@ def test_binding(plan_results):
     fig = plot.binding(plan_results, chinese_labels=True)
     draw(fig)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert len(labels) == 2 * plan_results.to_xarray().sizes["programme"]
+    sizes = plan_results.to_xarray().sizes
+    assert len(labels) == 2 * sizes["programme"] + sizes["fund"] + sizes["evaluator"]
     assert any(label.endswith(": money") for label in labels)
+    assert any(label.endswith(": evaluation") for label in labels)
     # The plan's upgrading account runs out: some constraint binds in some month.
     assert fig.axes[0].collections[0].get_array().max() > 0
 
@@ -145,3 +147,31 @@ def test_money_plots_need_programmes(small_results):
         plot.binding(small_results)
     with pytest.raises(ValueError, match="by must be"):
         plot.spending(small_results, by="region")
+
+
+@pytest.mark.parametrize("which", [0, "取证率 60%", "岗位技能提升 20万人次 in 2021"])
+def test_target_plots_stocks_flows_and_rates(plan_results, which):
+    fig = plot.target(plan_results, which)
+    draw(fig)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "date" or ax.get_ylabel() == "percent"
+    # The target's value is marked with a star at its date.
+    stars = [c for c in ax.collections if len(c.get_offsets()) == 1]
+    assert stars, "no target marker"
+    if which == "取证率 60%":
+        assert ax.get_ylabel() == "percent"
+        assert stars[-1].get_offsets()[0][1] == pytest.approx(60.0)
+
+
+def test_target_plot_errors(plan_results, small_results):
+    with pytest.raises(KeyError, match="no target labelled"):
+        plot.target(plan_results, "nonexistent")
+    with pytest.raises(IndexError):
+        plot.target(plan_results, 99)
+
+
+def test_fan_chart_draws_a_linear_plan(plan_results):
+    """The plan's stock targets run on a straight line from the start: drawn from target_planned."""
+    fig = plot.fan_chart(plan_results, "skilled_workers")
+    draw(fig)
+    assert "planned trajectory" in texts(fig)

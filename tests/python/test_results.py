@@ -24,7 +24,8 @@ def test_arrays_are_read_only_views_on_engine_memory(small_results):
         assert arr.base is not None, name
         assert not arr.flags.owndata, name
         assert not arr.flags.writeable, name
-        assert arr.dtype == np.int64
+        # Counts are exact integers; rates and target values are reals (NaN where undefined).
+        assert arr.dtype == (np.float64 if name.startswith(("target_", "cost_")) and name != "target_met" else np.int64), name
         assert arr.shape == tuple(small_results.dims[d] for d in small_results.dims_of(name))
     # The same memory twice, no copy.
     a, b = small_results["workers"], small_results["workers"]
@@ -172,3 +173,36 @@ def test_skillsim_h5py_and_xarray_in_one_process(tmp_path, order):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ok")
+
+
+def test_targets_attained_met_and_gap(small_results):
+    """The target variables agree with the series they are computed from."""
+    ds = small_results.to_xarray()
+    targets = small_results.targets
+    assert [t.series for t in targets] == ["skilled_workers", "high_skilled_workers"]
+    for j, t in enumerate(targets):
+        series = ds[t.series]
+        at_date = series.sel(time=np.datetime64(t.date, "ns")).values
+        assert np.array_equal(ds["target_attained"].isel(target=j).values, at_date)
+        assert np.array_equal(ds["target_met"].isel(target=j).values, (at_date >= t.value).astype(np.int64))
+        # Without a trajectory the plan is known only at the date, so is the gap.
+        gap = ds["target_gap"].isel(target=j)
+        assert int(gap.notnull().sum()) == small_results.replicates
+        assert np.array_equal(gap.sel(time=np.datetime64(t.date, "ns")).values, at_date - t.value)
+    table = small_results.target_table()
+    assert list(table["label"]) == [t.label for t in targets]
+    assert ((table["met_share"] >= 0) & (table["met_share"] <= 1)).all()
+
+
+def test_cost_per_additional_high_skilled_worker_with_common_random_numbers():
+    plan = skillsim.Scenario.load(JINCHENG.parent / "jincheng_plan_2020_2021.toml").replace({"population.scale": 100})
+    base = skillsim.Scenario.load(JINCHENG).replace({"population.scale": 100})
+    a = skillsim.run(plan, replicates=2, seed=5, progress=False)
+    b = skillsim.run(base, replicates=2, seed=5, progress=False)
+    cost = skillsim.cost_per_additional(a, b, "skilled_workers")
+    extra = a["skilled_workers"][:, -1] - b["skilled_workers"][:, -1]
+    spent = a["spending"].reshape(2, -1).sum(axis=1)
+    assert (extra > 0).all()
+    assert np.allclose(cost, spent / extra)
+    with pytest.raises(ValueError, match="not a \\(replicate, time\\) series"):
+        skillsim.cost_per_additional(a, b, "workers")

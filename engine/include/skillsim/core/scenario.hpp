@@ -45,6 +45,7 @@ bool target_uses_programmes(TargetSeries series);
 struct TrajectoryPoint {
   Month month;
   double value = 0;
+  bool operator==(const TrajectoryPoint&) const = default;
 };
 
 /// A target: the series should be at least `value` at `month` (a stock at the first instant of
@@ -60,6 +61,7 @@ struct Target {
   std::vector<std::string> programmes; ///< for programme series: the programmes counted; empty for all
   bool linear = false;
   std::vector<TrajectoryPoint> trajectory;
+  bool operator==(const Target&) const = default;
 };
 
 /// Validated and immutable once built. Build one with `Scenario::make`, which throws
