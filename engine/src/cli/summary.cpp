@@ -159,6 +159,13 @@ std::string targets_summary(const Results& r, const Scenario& scenario) {
       std::snprintf(buffer, sizeof buffer, "%.1f%%", 100 * v);
       return std::string(buffer);
     };
+    const auto gap_text = [&](double gap) {
+      if (std::isnan(gap)) return std::string("n/a");
+      if (!rate) return (gap >= 0 ? "+" : "") + thousands(std::llround(gap));
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%+.1f points", 100 * gap);
+      return std::string(buffer);
+    };
     std::vector<double> values;
     std::int64_t met_in = 0;
     for (std::size_t rep = 0; rep < replicates; ++rep) {
@@ -170,8 +177,7 @@ std::string targets_summary(const Results& r, const Scenario& scenario) {
     const double median = values[(values.size() - 1) / 2];
     const double gap = median - target.value;
     out += "  " + pad(target.label, 40, false) + " target " + pad(text(target.value), 12, true) + "  attained " +
-           pad(text(median), 12, true) + " (" + (gap >= 0 ? "+" : "") +
-           (rate ? text(gap) : thousands(std::llround(gap))) + ")  met in " + std::to_string(met_in) + "/" +
+           pad(text(median), 12, true) + " (" + gap_text(gap) + ")  met in " + std::to_string(met_in) + "/" +
            std::to_string(replicates) + "\n";
   }
   return out;
