@@ -289,3 +289,13 @@ TEST(Simulation, CancellationStopsTheRun) {
   EXPECT_THROW(run_scenario(s, o), Cancelled);
   EXPECT_EQ(months_seen, 3);
 }
+
+TEST(Simulation, CancellationStopsThePopulationSynthesis) {
+  // A national population takes seconds to synthesise: a cancel request is seen inside it, not
+  // only between months. (Set before the start here, so the test does not depend on timing.)
+  const Scenario s = test::small_scenario({}, 2'000'000, 1, 12);
+  std::atomic<bool> cancel{true};
+  EXPECT_THROW(ReplicateState(s, 1, 0, &cancel), Cancelled);
+  cancel = false;
+  EXPECT_EQ(ReplicateState(s, 1, 0, &cancel).population().size(), 2'000'000u);
+}

@@ -153,10 +153,11 @@ std::size_t pick(const std::vector<double>& shares, double u) {
 
 } // namespace
 
-ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate)
+ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
+                               const std::atomic<bool>* cancel)
     : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
       evaluation_(scenario.parameters()) {
-  population_ = synthesize_population(scenario.parameters(), rng_);
+  population_ = synthesize_population(scenario.parameters(), rng_, cancel);
   next_id_ = population_.size();
 }
 
@@ -615,7 +616,8 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::int64_t done = 0;
   for (std::int64_t rep = 0; rep < options.replicates; ++rep) {
     if (options.cancel && options.cancel->load()) throw Cancelled();
-    ReplicateState state(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep));
+    ReplicateState state(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep),
+                         options.cancel);
     const auto r = static_cast<std::size_t>(rep);
     const std::size_t programmes = p.programmes.names.size();
     StockTally stocks = count_stocks(state.population(), out.regions, programmes);

@@ -138,7 +138,7 @@ std::size_t initial_agent_count(const PopulationSection& pop) {
   return static_cast<std::size_t>(std::llround(pop.size / static_cast<double>(pop.scale)));
 }
 
-Population synthesize_population(const Parameters& p, const RandomStreams& rng) {
+Population synthesize_population(const Parameters& p, const RandomStreams& rng, const std::atomic<bool>* cancel) {
   const auto& pop = p.population;
   JointTable joint;
   if (auto issues = fit_joint_table(p, joint); !issues.empty()) {
@@ -176,6 +176,7 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng) 
   std::uint64_t next_id = 0;
   for (int c = 0; c < JointTable::kCells; ++c) {
     if (count[c] == 0) continue;
+    if (cancel != nullptr && cancel->load()) throw Cancelled();
     const int a = c / (kSexCount * kGroupCount * kLevelCount * kStatusCount);
     const int s = (c / (kGroupCount * kLevelCount * kStatusCount)) % kSexCount;
     const int g = (c / (kLevelCount * kStatusCount)) % kGroupCount;

@@ -78,7 +78,9 @@ StockTally count_stocks(const Population& population, std::size_t regions, std::
 class ReplicateState {
 public:
   /// Synthesises the initial population. The scenario must outlive this object.
-  ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate);
+  /// @throws Cancelled if `cancel` becomes true during the synthesis
+  ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
+                 const std::atomic<bool>* cancel = nullptr);
 
   /// Simulates the current month and advances to the next one.
   void step();

@@ -2,6 +2,7 @@
 // (IPF). See docs/model.md, "Initial population".
 #pragma once
 
+#include <atomic>
 #include <vector>
 
 #include "skillsim/core/parameters.hpp"
@@ -35,7 +36,10 @@ std::size_t initial_agent_count(const PopulationSection& population);
 /// Builds the initial population for `start`. Cell counts are the fitted shares integerised by
 /// largest remainders (no randomness); ages within band, months at level, sector, region and
 /// insurance months are drawn from the synthesis stream keyed on agent id.
+/// @param cancel checked as agents are made (a national population takes seconds); when it
+///        becomes true, throws Cancelled
 /// @throws ScenarioError if the margins cannot be fitted
-Population synthesize_population(const Parameters& p, const RandomStreams& rng);
+Population synthesize_population(const Parameters& p, const RandomStreams& rng,
+                                 const std::atomic<bool>* cancel = nullptr);
 
 } // namespace skillsim
