@@ -66,10 +66,10 @@ TEST(Allocation, HandComputedCaseWithPriorityAndBindingSeatsAndMoney) {
   problem.seats = {10, 5, 8, 0};
   problem.affordable = {12, 100};
   problem.cells = {
-      {0, 0, /*poverty*/ 7, 6, 0}, // served first
-      {0, 0, /*urban*/ 0, 9, 10},  // gets what the money leaves
-      {0, 1, /*poverty*/ 7, 4, 0}, // served first
-      {1, 0, /*urban*/ 0, 20, 5},  // more applicants than seats
+      {0, 0, /*poverty*/ 7, 6, 0, {}}, // served first
+      {0, 0, /*urban*/ 0, 9, 10, {}},  // gets what the money leaves
+      {0, 1, /*poverty*/ 7, 4, 0, {}}, // served first
+      {1, 0, /*urban*/ 0, 20, 5, {}},  // more applicants than seats
   };
   const Allocation a = allocate(problem);
   // Programme 0 can take min(12 money, min(15, 10) + min(5, 4) seats) = 12: the 10 poverty-registered
@@ -100,10 +100,15 @@ TEST(Allocation, CapacitiesAreNeverExceededAndEveryApplicantIsAccountedFor) {
     for (std::size_t k = 0; k < n; ++k) problem.seats.push_back(static_cast<std::int64_t>(gen() % 50));
     for (int p = 0; p < problem.programmes; ++p) problem.affordable.push_back(static_cast<std::int64_t>(gen() % 80));
     const int cells = 1 + static_cast<int>(gen() % 12);
-    for (int c = 0; c < cells; ++c)
-      problem.cells.push_back({static_cast<int>(gen() % static_cast<unsigned>(problem.programmes)),
-                               static_cast<int>(gen() % static_cast<unsigned>(problem.regions)), c % 8,
-                               static_cast<std::int64_t>(gen() % 40), static_cast<std::int64_t>(gen() % 3)});
+    for (int c = 0; c < cells; ++c) {
+      const int programme = static_cast<int>(gen() % static_cast<unsigned>(problem.programmes));
+      std::vector<int> substitutes; // each other programme with probability 1/3
+      for (int q = 0; q < problem.programmes; ++q)
+        if (q != programme && gen() % 3 == 0) substitutes.push_back(q);
+      problem.cells.push_back({programme, static_cast<int>(gen() % static_cast<unsigned>(problem.regions)), c % 8,
+                               static_cast<std::int64_t>(gen() % 40), static_cast<std::int64_t>(gen() % 3),
+                               substitutes});
+    }
     const Allocation a = allocate(problem);
     std::vector<std::int64_t> seats_used(n, 0), money_used(static_cast<std::size_t>(problem.programmes), 0);
     for (std::size_t c = 0; c < problem.cells.size(); ++c) {
@@ -111,8 +116,17 @@ TEST(Allocation, CapacitiesAreNeverExceededAndEveryApplicantIsAccountedFor) {
       const auto& o = a.cells[c];
       ASSERT_EQ(o.admitted + o.turned_away_no_seat + o.turned_away_no_money, cell.applicants);
       ASSERT_GE(o.admitted, 0);
-      seats_used[static_cast<std::size_t>(cell.programme * problem.regions + cell.region)] += o.admitted;
-      money_used[static_cast<std::size_t>(cell.programme)] += o.admitted;
+      ASSERT_EQ(o.admitted_to.size(), cell.substitutes.size());
+      std::int64_t own = o.admitted;
+      for (std::size_t j = 0; j < cell.substitutes.size(); ++j) {
+        ASSERT_GE(o.admitted_to[j], 0);
+        own -= o.admitted_to[j];
+        seats_used[static_cast<std::size_t>(cell.substitutes[j] * problem.regions + cell.region)] += o.admitted_to[j];
+        money_used[static_cast<std::size_t>(cell.substitutes[j])] += o.admitted_to[j];
+      }
+      ASSERT_GE(own, 0);
+      seats_used[static_cast<std::size_t>(cell.programme * problem.regions + cell.region)] += own;
+      money_used[static_cast<std::size_t>(cell.programme)] += own;
     }
     for (std::size_t k = 0; k < n; ++k) {
       ASSERT_LE(seats_used[k], problem.seats[k]);
@@ -143,4 +157,33 @@ TEST(Allocation, InconsistentSizesAreErrors) {
   problem.seats = {1};
   problem.affordable = {1, 1};
   EXPECT_THROW(allocate(problem), Error);
+}
+
+TEST(Allocation, SubstitutesTakeWhoTheirOwnProgrammeCannotAndOnlyThen) {
+  // Programme 0 has 2 seats for 5 applicants who also accept programme 1 (6 seats); 3
+  // applicants of programme 1 itself. The flow admits all 8: programme 1's own applicants and
+  // the 2 that programme 0 seats stay where they applied; 3 go to programme 1 as substitutes.
+  AllocationProblem problem;
+  problem.programmes = 2;
+  problem.regions = 1;
+  problem.seats = {2, 6};
+  problem.affordable = {100, 100};
+  problem.cells = {{0, 0, 0, 5, 0, {1}}, {1, 0, 0, 3, 0, {}}};
+  Allocation a = allocate(problem);
+  EXPECT_EQ(a.cells[0].admitted, 5);
+  EXPECT_EQ(a.cells[0].admitted_to, (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(a.cells[1].admitted, 3);
+  EXPECT_EQ(a.admitted, 8);
+  // With room in programme 0 nobody is sent to the substitute.
+  problem.seats = {10, 6};
+  a = allocate(problem);
+  EXPECT_EQ(a.cells[0].admitted_to, (std::vector<std::int64_t>{0}));
+  // Substitution never takes a place from an applicant of the substitute programme: with 4
+  // seats in programme 1, its own 3 applicants keep theirs and 1 substitute is placed.
+  problem.seats = {2, 4};
+  a = allocate(problem);
+  EXPECT_EQ(a.cells[1].admitted, 3);
+  EXPECT_EQ(a.cells[0].admitted, 3);
+  EXPECT_EQ(a.cells[0].admitted_to, (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(a.cells[0].turned_away_no_seat, 2);
 }

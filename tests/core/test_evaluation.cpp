@@ -295,6 +295,7 @@ std::vector<std::string> random_levers(std::mt19937_64& gen) {
               }));
   o.push_back("programmes.seats_per_month=" +
               rows(programmes, [&](int) { return list(regions, [&](int) { return std::to_string(pick(200)); }); }));
+  o.push_back("programmes.substitutes=" + rows(programmes, [&](int) { return flags(programmes); }));
   o.push_back("programmes.leakage_share=" + list(programmes, [&](int) { return std::to_string(0.1 * pick(3)); }));
   o.push_back("audit.share_audited=" + std::to_string(0.25 * pick(5)));
   o.push_back("audit.cost_per_audit=" + std::to_string(pick(20)));

@@ -121,3 +121,43 @@ TEST(Training, ResultsAreIdenticalForOneAndTwoThreads) {
     EXPECT_EQ(one.variables[k].data, two.variables[k].data) << one.variables[k].name;
   EXPECT_GT(at(one, "certificates", 0, 12), 0);
 }
+
+TEST(Training, SubstitutesTakeApplicantsTheirOwnProgrammeHasNoSeatFor) {
+  // Two programmes for the same workers: everybody applies to the first (300 seats), nobody to
+  // the second (200 seats). When the first's applicants accept the second, it fills with them.
+  const auto two = [](const char* substitutes) {
+    return programme_scenario({{"programmes.names", R"(["short_course", "long_course"])"},
+                               {"programmes.labels", R"(["短期", "长期"])"},
+                               {"programmes.eligible_groups", "[[1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]]"},
+                               {"programmes.eligible_statuses", "[[0, 1, 1, 1, 0, 0], [0, 1, 1, 1, 0, 0]]"},
+                               {"programmes.min_level", "[0, 0]"},
+                               {"programmes.max_level", "[1, 1]"},
+                               {"programmes.min_age", "[16, 16]"},
+                               {"programmes.max_age", "[100, 100]"},
+                               {"programmes.min_contribution_months", "[0, 0]"},
+                               {"programmes.application_rate", "[1, 0]"},
+                               {"programmes.duration_months", "[3, 6]"},
+                               {"programmes.full_time", "[0, 0]"},
+                               {"programmes.target_level", "[2, 2]"},
+                               {"programmes.completion_probability", "[1, 1]"},
+                               {"programmes.pass_probability", "[1, 1]"},
+                               {"programmes.cost_per_trainee", "[1000, 2000]"},
+                               {"programmes.payment", R"(["enrolment", "enrolment"])"},
+                               {"programmes.fund_shares", "[[1], [1]]"},
+                               {"programmes.seats_per_month", "[[300], [200]]"},
+                               {"programmes.substitutes", substitutes},
+                               {"funds.annual_envelope", "[100000000]"}},
+                              2);
+  };
+  const Results without = run_scenario(two("[[0, 0], [0, 0]]"), RunOptions{});
+  EXPECT_EQ(at(without, "enrolments", 0, 1, 0), 300);
+  EXPECT_EQ(at(without, "enrolments", 0, 1, 1), 0);
+  const Results with = run_scenario(two("[[0, 1], [0, 0]]"), RunOptions{});
+  EXPECT_EQ(at(with, "enrolments", 0, 1, 0), 300);
+  EXPECT_EQ(at(with, "enrolments", 0, 1, 1), 200);
+  EXPECT_EQ(at(with, "substitute_enrolments", 0, 1, 1), 200);
+  EXPECT_EQ(at(with, "applications", 0, 1, 0), at(without, "applications", 0, 1, 0)); // the same applicants
+  EXPECT_EQ(at(with, "turned_away_no_seat", 0, 1, 0), at(without, "turned_away_no_seat", 0, 1, 0) - 200);
+  // The substitutes pay the programme they took: 300 x 1,000 + 200 x 2,000.
+  EXPECT_EQ(at(with, "spending", 0, 1, 0) + at(with, "spending", 0, 1, 1), 700000);
+}

@@ -1,5 +1,6 @@
 #include "skillsim/core/allocation.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "skillsim/core/errors.hpp"
@@ -33,15 +34,22 @@ Allocation allocate(const AllocationProblem& problem) {
       seat_arc[k] = net.add_arc(seat_node[k], money_node[p], problem.seats[k]);
     }
   std::vector<int> cell_arc(problem.cells.size());
+  std::vector<std::vector<int>> substitute_arcs(problem.cells.size());
+  const auto seats_of = [&](int programme, int region) {
+    return seat_node[static_cast<std::size_t>(programme) * regions + static_cast<std::size_t>(region)];
+  };
   for (std::size_t c = 0; c < problem.cells.size(); ++c) {
     const DemandCell& cell = problem.cells[c];
-    if (cell.programme < 0 || cell.programme >= problem.programmes || cell.region < 0 || cell.region >= problem.regions)
+    const auto known = [&](int programme) { return programme >= 0 && programme < problem.programmes; };
+    if (!known(cell.programme) || cell.region < 0 || cell.region >= problem.regions ||
+        !std::all_of(cell.substitutes.begin(), cell.substitutes.end(), known))
       throw Error("allocation: demand cell " + std::to_string(c) + " names an unknown programme or region");
     const int node = net.add_node("cell " + std::to_string(c));
     cell_arc[c] = net.add_arc(source, node, cell.applicants, cell.priority_cost);
-    net.add_arc(node,
-                seat_node[static_cast<std::size_t>(cell.programme) * regions + static_cast<std::size_t>(cell.region)],
-                FlowNetwork::kUnlimited);
+    net.add_arc(node, seats_of(cell.programme, cell.region), FlowNetwork::kUnlimited);
+    for (int q : cell.substitutes)
+      substitute_arcs[c].push_back(
+          net.add_arc(node, seats_of(q, cell.region), FlowNetwork::kUnlimited, kSubstituteCost));
   }
   net.solve(source, sink);
 
@@ -54,6 +62,7 @@ Allocation allocate(const AllocationProblem& problem) {
     const DemandCell& cell = problem.cells[c];
     CellOutcome o;
     o.admitted = net.flow(cell_arc[c]);
+    for (int arc : substitute_arcs[c]) o.admitted_to.push_back(net.flow(arc));
     const std::int64_t unserved = cell.applicants - o.admitted;
     // The reason is the first bound met on the way from the cell: its seats, then the money.
     const std::size_t k = static_cast<std::size_t>(cell.programme) * regions + static_cast<std::size_t>(cell.region);

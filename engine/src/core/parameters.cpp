@@ -217,6 +217,10 @@ const ParameterSpec kSpecs[] = {
     {"programmes.group_priority", ValueKind::RealVector, "rank",
      "Admission priority of each group when places or money bind: lower ranks are admitted first.", 0, 100, Dim::Group,
      Dim::None, false, true, SKILLSIM_BIND(programmes.group_priority)},
+    {"programmes.substitutes", ValueKind::RealMatrix, "0 or 1",
+     "1 if applicants to the row's programme accept a place in the column's programme (when they qualify for "
+     "it) if their own has no seat or money; their own programme comes first. At most 16 per programme.",
+     0, 1, Dim::Programme, Dim::Programme, false, true, SKILLSIM_BIND(programmes.substitutes), 0},
     {"programmes.reference_cost", ValueKind::RealVector, "yuan",
      "The subsidy at which application_rate was observed; with subsidy_elasticity, demand responds to "
      "cost_per_trainee / reference_cost (0: no response).",
@@ -529,6 +533,14 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
       issues.push_back({"programmes.min_age" + at, "programme '" + pr.names[i] +
                                                        "' admits nobody: everybody retires before age " +
                                                        format_number(pr.min_age[i])});
+    if (pr.substitutes.rows == static_cast<int>(n) && pr.substitutes.cols == static_cast<int>(n)) {
+      int count = 0;
+      for (std::size_t q = 0; q < n; ++q)
+        count += q != i && pr.substitutes(static_cast<int>(i), static_cast<int>(q)) > 0.5;
+      if (count > 16)
+        issues.push_back({"programmes.substitutes" + at,
+                          "programme '" + pr.names[i] + "' has " + std::to_string(count) + " substitutes; at most 16"});
+    }
     const auto& shares = pr.fund_shares;
     if (shares.rows == static_cast<int>(n) && shares.cols == static_cast<int>(p.funds.names.size()) &&
         sized(pr.cost_per_trainee) && pr.cost_per_trainee[i] > 0) {
@@ -553,9 +565,17 @@ Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
 
 void fill_column_defaults(Parameters& p) {
   for (const auto& spec : kSpecs) {
-    if (std::isnan(spec.column_default) || spec.kind != ValueKind::RealVector) continue;
-    auto* column = std::get<std::vector<double>*>(spec.bind(p));
-    if (column->empty()) column->assign(dim_length(spec.dim, p), spec.column_default);
+    if (std::isnan(spec.column_default)) continue;
+    if (spec.kind == ValueKind::RealVector) {
+      auto* column = std::get<std::vector<double>*>(spec.bind(p));
+      if (column->empty()) column->assign(dim_length(spec.dim, p), spec.column_default);
+    } else if (spec.kind == ValueKind::RealMatrix) {
+      auto* matrix = std::get<RealMatrix*>(spec.bind(p));
+      const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
+      if (matrix->values.empty() && rows > 0)
+        *matrix = RealMatrix{static_cast<int>(rows), static_cast<int>(cols),
+                             std::vector<double>(rows * cols, spec.column_default)};
+    }
   }
 }
 

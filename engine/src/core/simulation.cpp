@@ -456,6 +456,7 @@ struct ResultsWriter {
     if (t == 0) return; // no flows and no money before the first month
     persons("applications", tr.applications);
     persons("enrolments", tr.enrolments);
+    persons("substitute_enrolments", tr.substitute_enrolments);
     persons("turned_away_no_seat", tr.no_seat);
     persons("turned_away_no_money", tr.no_money);
     persons("completions", tr.completions);
@@ -558,6 +559,8 @@ Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
     add_variable(r, "trainees", with({"programme"}), "persons in each programme");
     add_variable(r, "applications", with({"programme"}), "applications during the month");
     add_variable(r, "enrolments", with({"programme"}), "enrolments during the month");
+    add_variable(r, "substitute_enrolments", with({"programme"}),
+                 "of the enrolments, applicants to another programme placed here (programmes.substitutes)");
     add_variable(r, "turned_away_no_seat", with({"programme"}), "applicants turned away for lack of a seat");
     add_variable(r, "turned_away_no_money", with({"programme"}), "applicants turned away for lack of money");
     add_variable(r, "completions", with({"programme"}), "trainees who completed the programme during the month");

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <tuple>
 
 #include "skillsim/core/allocation.hpp"
@@ -16,8 +17,8 @@
 namespace skillsim {
 
 void TrainingTally::reset(std::size_t programmes, std::size_t funds, std::size_t regions) {
-  for (auto* v : {&applications, &enrolments, &no_seat, &no_money, &completions, &dropouts, &certificates,
-                  &money_binding, &followed_up, &employed_after})
+  for (auto* v : {&applications, &enrolments, &substitute_enrolments, &no_seat, &no_money, &completions, &dropouts,
+                  &certificates, &money_binding, &followed_up, &employed_after})
     v->assign(programmes, 0);
   for (auto* v : {&paid, &leaked, &audit}) v->assign(funds * programmes, 0);
   remaining.assign(funds, 0);
@@ -43,12 +44,15 @@ constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
 
 bool flag(double v) { return v > 0.5; }
 
+// An applicant in a demand cell: (programme, region, group) and which of the programme's
+// substitutes they qualify for (a bit each).
 struct Applicant {
   std::size_t cell;
+  std::uint32_t substitutes;
   std::uint64_t priority;
   std::size_t index;
   bool operator<(const Applicant& o) const {
-    return std::tie(cell, priority, index) < std::tie(o.cell, o.priority, o.index);
+    return std::tie(cell, substitutes, priority, index) < std::tie(o.cell, o.substitutes, o.priority, o.index);
   }
 };
 
@@ -66,10 +70,10 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
     rule.rate = rate;
     for (int g = 0; g < kGroupCount; ++g)
       for (int st = 0; st < kStatusCount; ++st) {
-        const bool ok = rate > 0 && flag(pr.eligible_groups(static_cast<int>(k), g)) &&
-                        flag(pr.eligible_statuses(static_cast<int>(k), st));
+        const bool ok =
+            flag(pr.eligible_groups(static_cast<int>(k), g)) && flag(pr.eligible_statuses(static_cast<int>(k), st));
         rule.eligible[static_cast<std::size_t>(g * kStatusCount + st)] = ok;
-        if (ok) none_apply[static_cast<std::size_t>(g * kStatusCount + st)] *= 1 - rate;
+        if (ok && rate > 0) none_apply[static_cast<std::size_t>(g * kStatusCount + st)] *= 1 - rate;
       }
     rule.min_level = static_cast<int>(pr.min_level[k]);
     rule.max_level = static_cast<int>(pr.max_level[k]);
@@ -77,6 +81,8 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
     rule.min_age_months = static_cast<std::int32_t>(std::ceil(12 * pr.min_age[k]));
     rule.max_age_months = static_cast<std::int32_t>(std::ceil(12 * pr.max_age[k]));
     rule.min_contribution_months = pr.min_contribution_months[k];
+    for (std::size_t q = 0; q < pr.names.size(); ++q)
+      if (q != k && flag(pr.substitutes(static_cast<int>(k), static_cast<int>(q)))) rule.substitutes.push_back(q);
     programmes.push_back(rule);
   }
   for (std::size_t gs = 0; gs < may_apply.size(); ++gs) may_apply[gs] = 1 - none_apply[gs];
@@ -288,18 +294,23 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       const std::size_t group_status = static_cast<std::size_t>(group * kStatusCount + st);
       const std::int32_t age_months = month.index - pop.birth_month[i];
       double u = ApplicationRules::uniform(candidates[static_cast<std::size_t>(c)].draw);
+      const auto eligible = [&](const ApplicationRules::Programme& rule) {
+        return rule.eligible[group_status] && level >= rule.min_level && level <= rule.max_level &&
+               age_months >= rule.min_age_months && age_months < rule.max_age_months &&
+               pop.ui_months[i] >= rule.min_contribution_months;
+      };
       for (std::size_t k = 0; k < programmes; ++k) {
         const ApplicationRules::Programme& rule = rules.programmes[k];
-        if (!rule.eligible[group_status] || level < rule.min_level || level > rule.max_level ||
-            age_months < rule.min_age_months || age_months >= rule.max_age_months ||
-            pop.ui_months[i] < rule.min_contribution_months)
-          continue;
+        if (rule.rate <= 0 || !eligible(rule)) continue;
         if (u >= rule.rate) {
           u = (u - rule.rate) / (1 - rule.rate); // rate < 1 here, since u < 1
           continue;
         }
+        std::uint32_t mask = 0;
+        for (std::size_t j = 0; j < rule.substitutes.size(); ++j)
+          if (eligible(rules.programmes[rule.substitutes[j]])) mask |= std::uint32_t{1} << j;
         const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
-        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)),
+        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask,
                          (std::uint64_t{priority.words[0]} << 32) | priority.words[1], i});
         break;
       }
@@ -330,12 +341,18 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   std::vector<std::pair<std::size_t, std::size_t>> cell_ranges; // [begin, end) in applicants
   for (std::size_t b = 0; b < applicants.size();) {
     std::size_t e = b;
-    while (e < applicants.size() && applicants[e].cell == applicants[b].cell) ++e;
+    while (e < applicants.size() && applicants[e].cell == applicants[b].cell &&
+           applicants[e].substitutes == applicants[b].substitutes)
+      ++e;
     const std::size_t cell = applicants[b].cell;
     const std::size_t prog = cell / (regions * kGroupCount), group = cell % kGroupCount;
+    std::vector<int> substitutes;
+    for (std::size_t j = 0; j < rules.programmes[prog].substitutes.size(); ++j)
+      if (applicants[b].substitutes >> j & 1)
+        substitutes.push_back(static_cast<int>(rules.programmes[prog].substitutes[j]));
     problem.cells.push_back({static_cast<int>(prog), static_cast<int>((cell / kGroupCount) % regions),
                              static_cast<int>(group), static_cast<std::int64_t>(e - b),
-                             std::llround(pr.group_priority[group])});
+                             std::llround(pr.group_priority[group]), std::move(substitutes)});
     cell_ranges.emplace_back(b, e);
     tally_.applications[prog] += static_cast<std::int64_t>(e - b);
     b = e;
@@ -361,24 +378,35 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       tally_.seats_binding[prog * regions + static_cast<std::size_t>(cell.region)] = 1;
     if (outcome.turned_away_no_money > 0) tally_.money_binding[prog] = 1;
     const auto [begin, end] = cell_ranges[c];
-    const std::int64_t claims = claims_committed_[prog];
-    for (std::size_t a = begin; a < begin + static_cast<std::size_t>(outcome.admitted) && a < end; ++a) {
-      bool affordable = true;
-      for (std::size_t f = 0; f < funds; ++f)
-        affordable = affordable && ledger_.fund(f).remaining >= amount(prog, f) * claims;
-      if (!affordable) {
-        tally_.no_money[prog] += static_cast<std::int64_t>(begin + static_cast<std::size_t>(outcome.admitted) - a);
-        tally_.money_binding[prog] = 1;
-        break;
+    // The admitted, lowest priorities first: those the programme applied to takes, then each
+    // substitute's share in order.
+    std::vector<std::pair<std::size_t, std::int64_t>> places = {
+        {prog,
+         outcome.admitted - std::accumulate(outcome.admitted_to.begin(), outcome.admitted_to.end(), std::int64_t{0})}};
+    for (std::size_t j = 0; j < cell.substitutes.size(); ++j)
+      places.emplace_back(static_cast<std::size_t>(cell.substitutes[j]), outcome.admitted_to[j]);
+    std::size_t a = begin;
+    for (const auto& [taken, count] : places) {
+      const std::int64_t claims = claims_committed_[taken];
+      for (std::int64_t placed = 0; placed < count && a < end; ++placed, ++a) {
+        bool affordable = true;
+        for (std::size_t f = 0; f < funds; ++f)
+          affordable = affordable && ledger_.fund(f).remaining >= amount(taken, f) * claims;
+        if (!affordable) { // turned away for lack of money, counted where they applied
+          ++tally_.no_money[prog];
+          tally_.money_binding[taken] = 1;
+          continue;
+        }
+        for (std::size_t f = 0; f < funds; ++f)
+          if (const std::int64_t due = amount(taken, f) * claims; due > 0) ledger_.commit(f, due);
+        if (payment_[taken] == Payment::Enrolment) pay_claims(p, taken, 1);
+        const std::size_t i = applicants[a].index;
+        pop.programme[i] = static_cast<std::uint8_t>(taken);
+        pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[taken]);
+        if (flag(pr.full_time[taken])) pop.status[i] = kInTraining;
+        ++tally_.enrolments[taken];
+        if (taken != prog) ++tally_.substitute_enrolments[taken];
       }
-      for (std::size_t f = 0; f < funds; ++f)
-        if (const std::int64_t due = amount(prog, f) * claims; due > 0) ledger_.commit(f, due);
-      if (payment_[prog] == Payment::Enrolment) pay_claims(p, prog, 1);
-      const std::size_t i = applicants[a].index;
-      pop.programme[i] = static_cast<std::uint8_t>(prog);
-      pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[prog]);
-      if (flag(pr.full_time[prog])) pop.status[i] = kInTraining;
-      ++tally_.enrolments[prog];
     }
   }
   // The funds that were short: for each programme that turned applicants away for lack of

@@ -5,9 +5,12 @@
 //   source --(applicants, priority cost)--> cell --> seats(programme, region)
 //          --(seats)--> money(programme) --(affordable trainees)--> sink
 //
-// The maximum number of applicants is admitted; among the allocations that do so, the one
-// that prefers cells with lower priority cost (e.g. poverty-registered workers first). Each
-// turned-away applicant gets the reason that bound: no seat, or no money.
+// with an arc from a cell also to the seats of each substitute programme its applicants accept
+// (cost kSubstituteCost: their own programme first). The maximum number of applicants is
+// admitted; among the allocations that do so, the one that prefers cells with lower priority
+// cost (e.g. poverty-registered workers first) and places in the programme applied to. Each
+// turned-away applicant gets the reason that bound the programme applied to: no seat, or no
+// money.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +24,11 @@ struct DemandCell {
   int group = 0;
   std::int64_t applicants = 0;
   std::int64_t priority_cost = 0; ///< lower is served first when capacity binds; >= 0
+  std::vector<int> substitutes;   ///< other programmes these applicants accept (and qualify for)
 };
+
+/// Cost of placing an applicant in a substitute programme rather than the one applied to.
+inline constexpr std::int64_t kSubstituteCost = 1;
 
 struct AllocationProblem {
   int programmes = 0;
@@ -32,7 +39,8 @@ struct AllocationProblem {
 };
 
 struct CellOutcome {
-  std::int64_t admitted = 0;
+  std::int64_t admitted = 0;             ///< in all, own programme first
+  std::vector<std::int64_t> admitted_to; ///< of them, in each substitute (the cell's order)
   std::int64_t turned_away_no_seat = 0;
   std::int64_t turned_away_no_money = 0;
 };

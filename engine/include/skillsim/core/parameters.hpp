@@ -130,6 +130,7 @@ struct ProgrammesSection {
   RealMatrix fund_shares;                 // programme x fund: who pays; rows sum to 1
   RealMatrix seats_per_month;             // programme x region: new places each month
   std::vector<double> group_priority;     // per group: lower is admitted first when places bind
+  RealMatrix substitutes;                 // programme x programme: 1 if the row's applicants accept the column
   std::vector<double> reference_cost;     // yuan: the subsidy at which application_rate holds
   std::vector<double> subsidy_elasticity; // demand response to cost_per_trainee / reference_cost
   std::vector<double> leakage_share;      // share of claims for training that did not happen

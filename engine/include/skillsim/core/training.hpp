@@ -36,11 +36,12 @@ struct MonthTally;
 /// group and status, and the monthly rules keep only the workers below it as candidates.
 struct ApplicationRules {
   struct Programme {
-    std::array<bool, kGroupCount * kStatusCount> eligible{}; // group x status
+    std::array<bool, kGroupCount * kStatusCount> eligible{}; // group x status (whatever the rate)
     int min_level = 0, max_level = 0;
     std::int32_t min_age_months = 0, max_age_months = 0; // [min, max)
     double min_contribution_months = 0;
     double rate = 0;
+    std::vector<std::size_t> substitutes; // programmes its applicants also accept (programmes.substitutes)
   };
   std::vector<Programme> programmes;
   std::array<double, kGroupCount * kStatusCount> may_apply{}; // group x status
@@ -68,7 +69,8 @@ struct MonthlyCandidates {
 /// What the training system did in one month, in agents (money in yuan).
 struct TrainingTally {
   std::vector<std::int64_t> applications, enrolments, no_seat, no_money; // per programme
-  std::vector<std::int64_t> completions, dropouts, certificates;         // per programme
+  std::vector<std::int64_t> substitute_enrolments; // per programme: of the enrolments, applicants to another
+  std::vector<std::int64_t> completions, dropouts, certificates; // per programme
   std::vector<std::int64_t> paid;   // fund x programme, yuan paid this month (incl. leakage and audits)
   std::vector<std::int64_t> leaked; // fund x programme, yuan paid for training that did not happen
   std::vector<std::int64_t> audit;  // fund x programme, yuan paid for audits
