@@ -180,15 +180,16 @@ def binding_table(res):
     for kind, indicator in records.items():
         item_dim = [d for d in indicator.dims if d not in ("replicate", "time")][0]
         share = (indicator > 0).mean("replicate").transpose(item_dim, "time").values
-        for name, by_month in zip(indicator[item_dim].values, share):
+        ever = (indicator > 0).any("time").mean("replicate").values
+        for name, by_month, ever_share in zip(indicator[item_dim].values, share, ever):
             most = np.flatnonzero(by_month > 0.5)
             rows.append({
                 "lever": kind,
                 "constraint": str(name),
                 # a flow recorded at time t is over the month that ends at t: name that month
                 "first month binding": months[most[0] - 1].strftime("%Y-%m") if most.size else "never",
-                "months binding": most.size,
-                "ever binds (share of replicates)": float((indicator > 0).any("time").mean()),
+                "months binding in most replicates": most.size,
+                "binds at all (share of replicates)": float(ever_share),
             })
     return pd.DataFrame(rows).sort_values(["first month binding", "lever"]).reset_index(drop=True)
 
@@ -206,7 +207,7 @@ else:
           + "; ".join(f"{r.lever} ({r.constraint})" for r in first.itertuples()))
     for lever, rows in bound.groupby("lever", sort=False):
         print(f"  {lever}: from {rows['first month binding'].min()}, "
-              f"up to {rows['months binding'].max()} of {plan.months} months")
+              f"up to {rows['months binding in most replicates'].max()} of {plan.months} months")
 never = binding[binding["first month binding"] == "never"]
 print("Never binding in most replicates:", "; ".join(f"{r.lever} ({r.constraint})" for r in never.itertuples()) or "none")
 
@@ -223,10 +224,10 @@ print("Never binding in most replicates:", "; ".join(f"{r.lever} ({r.constraint}
 # %%
 ds = results.to_xarray()
 upgrading = list(targets[FLOW].programmes)
-last_year = (ds["time"] > np.datetime64(targets[FLOW].date, "ns") - np.timedelta64(365, "D")) & (
-    ds["time"] <= np.datetime64(targets[FLOW].date, "ns"))
-applied = ds["applications"].sel(programme=upgrading).isel(time=last_year.values).sum(["time", "programme"])
-paid = ds["spending"].sel(programme=upgrading).isel(time=last_year.values).sum(["time", "programme", "fund"])
+end = int(np.flatnonzero(ds["time"].values == np.datetime64(targets[FLOW].date, "ns"))[0])
+last_year = slice(end - 11, end + 1)  # the 12 monthly flows recorded up to the target date
+applied = ds["applications"].sel(programme=upgrading).isel(time=last_year).sum(["time", "programme"])
+paid = ds["spending"].sel(programme=upgrading).isel(time=last_year).sum(["time", "programme", "fund"])
 enrolled = ds["target_attained"].isel(target=FLOW)
 seats_a_year = 12 * np.asarray(plan["programmes.seats_per_month"])[[programmes.index(p) for p in upgrading]].sum()
 per_enrolment = float((paid / enrolled).median())
@@ -300,16 +301,21 @@ attainment
 # %% [markdown]
 # The effect of each variant, paired replicate by replicate against the plan (common random
 # numbers: the difference is the variant's effect, not the noise of different draws): the median
-# difference in what each target attained, with its 90% interval. An interval that excludes 0 is
-# an effect these replicates can tell apart from nothing.
+# difference in what each target attained, with its 90% interval (rates in percentage points).
+# An interval that excludes 0 is an effect these replicates can tell apart from nothing.
 
 # %%
+def fmt_difference(value, series):
+    """A difference: percentage points for rates, persons otherwise."""
+    return f"{100 * value:+.1f} pp" if series.endswith("_rate") else f"{round(value):+,}"
+
+
 plan_attained = np.asarray(results["target_attained"])
 effects = {}
 for name, res in list(runs.items())[1:]:
     diff = np.asarray(res["target_attained"]) - plan_attained
     lo, mid, hi = np.nanquantile(diff, [0.05, 0.5, 0.95], axis=0)
-    effects[name] = [f"{fmt(m, t.series)} ({fmt(a, t.series)} to {fmt(b, t.series)})"
+    effects[name] = [f"{fmt_difference(m, t.series)} ({fmt_difference(a, t.series)} to {fmt_difference(b, t.series)})"
                      for t, a, m, b in zip(targets, lo, mid, hi)]
 pd.DataFrame(effects, index=pd.Index([t.label for t in targets], name="difference from the plan"))
 

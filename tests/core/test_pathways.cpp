@@ -282,3 +282,26 @@ TEST(Pathways, RejectsInvalidInput) {
   EXPECT_THROW(analyse_pathways(p), Error);
   EXPECT_TRUE(check_pathways(p).empty()); // check() reports the shape
 }
+
+TEST(Pathways, CertificatesNeedAnEvaluatorForTheLevelAndStatus) {
+  // With evaluators declared, the assessment to a level is a route only if some evaluator type
+  // with capacity assesses the typical (employed) worker up to that level.
+  const Scenario s = test::small_scenario(
+      {"evaluation.evaluators=[\"school\"]", "evaluation.labels=[\"技工院校\"]",
+       "evaluation.capacity_per_month=[[100]]", "evaluation.eligible_statuses=[[1, 0, 1, 0, 1, 0]]",
+       "evaluation.max_level=[4]", "skills.may_be_unreachable=" + test::repeat(1, kLevelCount)});
+  const PathwayReport report = analyse_pathways(s.parameters());
+  for (const Route& r : report.routes)
+    if (r.kind == RouteKind::Assessment) {
+      EXPECT_LE(r.to, 1) << "only apprenticeships: the school assesses no employee";
+    }
+  const PathwayReport job_seeker = analyse_pathways(s.parameters(), Status::Unemployed);
+  bool up_to_four = false, beyond = false;
+  for (const Route& r : job_seeker.routes)
+    if (r.kind == RouteKind::Assessment) {
+      up_to_four = up_to_four || r.to == 4;
+      beyond = beyond || r.to > 4;
+    }
+  EXPECT_TRUE(up_to_four);
+  EXPECT_FALSE(beyond);
+}

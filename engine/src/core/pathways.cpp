@@ -59,7 +59,26 @@ bool shaped(const Parameters& p) {
   for (std::size_t k = 0; k < n; ++k)
     if (level_of(pr.min_level[k]) < 0 || level_of(pr.max_level[k]) < 0 || level_of(pr.target_level[k]) < 0)
       return false;
+  const auto& ev = p.evaluation;
+  const std::size_t e = ev.evaluators.size(), regions = p.population.regions.size();
+  if (e > 0 && (ev.max_level.size() != e || ev.eligible_statuses.values.size() != e * kStatusCount ||
+                ev.capacity_per_month.values.size() != e * regions))
+    return false;
   return true;
+}
+
+// With evaluation capacity, a certificate at `level` needs an evaluator type that assesses
+// workers of `status` up to that level and has some capacity; without, every level is assessed.
+bool certifiable(const Parameters& p, int level, int status) {
+  const auto& ev = p.evaluation;
+  if (ev.evaluators.empty() || level <= static_cast<int>(Level::Apprentice)) return true;
+  for (std::size_t e = 0; e < ev.evaluators.size(); ++e) {
+    const int row = static_cast<int>(e);
+    bool capacity = false;
+    for (int r = 0; r < ev.capacity_per_month.cols; ++r) capacity = capacity || ev.capacity_per_month(row, r) > 0;
+    if (capacity && flag(ev.eligible_statuses(row, status)) && level <= ev.max_level[e]) return true;
+  }
+  return false;
 }
 
 // Routes for one status, on shaped parameters. Only usable routes (finite, non-negative months).
@@ -80,7 +99,7 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
     // A monthly probability, as in the simulation: a status factor above 1 cannot push it past 1.
     const double sit = std::min(1.0, sk.assessment_rate[to] * sk.assessment_status_factor[s]);
     const double success = sit * sk.pass_probability[to];
-    if (!(success > 0)) continue;
+    if (!(success > 0) || !certifiable(p, to, s)) continue;
     add({RouteKind::Assessment, to - 1, to, to == 1 ? "apprenticeship" : "assessment", sk.min_months[to] + 1 / success,
          std::nullopt});
   }
@@ -96,6 +115,9 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
     if (!(success > 0) || !(pr.application_rate[k] > 0)) continue;
     const double months = (1 / pr.application_rate[k] + pr.duration_months[k]) / success;
     const int target = level_of(pr.target_level[k]);
+    // Full-time trainees seek the certificate as job seekers.
+    const bool full_time = k < pr.full_time.size() && flag(pr.full_time[k]);
+    if (!certifiable(p, target, full_time ? static_cast<int>(Status::Unemployed) : s)) continue;
     const int highest = std::min(level_of(pr.max_level[k]), target - 1); // the rest go nowhere: check_pathways
     for (int from = level_of(pr.min_level[k]); from <= highest; ++from)
       add({RouteKind::Programme, from, target, pr.names[k], months, k});
