@@ -78,8 +78,8 @@ print(pd.DataFrame({"label": plan["evaluation.labels"],
 # %% [markdown]
 # ## Run the baseline and the plan
 #
-# The baseline (`jincheng_2020_2021.toml`) has the same population, COVID shock and targets but
-# no programmes and no evaluation limits. Both run with the same seed and replicates, so
+# The baseline (`jincheng_2020_2021.toml`) has the same population, COVID shock and stock
+# targets, but no programmes and no evaluation limits. Both run with the same seed and replicates, so
 # replicate *k* of each sees the same random numbers for the same workers.
 
 # %%
@@ -117,9 +117,9 @@ for row in table.itertuples():
           f"median {fmt(row.attained_median, row.series)} against {fmt(row.target, row.series)} ({gap})")
 
 # %% [markdown]
-# Against the baseline: the stocks at the end of 2021 with and without the plan, and the
-# paired difference (plan minus baseline, replicate by replicate). The left panel shows the
-# targets (stars) and their planned straight-line trajectory.
+# Against the baseline: skilled workers month by month with and without the plan (left, with the
+# target as a star and its planned straight-line trajectory), and the paired difference, plan
+# minus baseline replicate by replicate (right): what the plan adds.
 
 # %%
 skillsim.plot.compare({"baseline": baseline, "plan": results}, "skilled_workers", chinese_labels=True)
@@ -209,7 +209,8 @@ else:
         print(f"  {lever}: from {rows['first month binding'].min()}, "
               f"up to {rows['months binding in most replicates'].max()} of {plan.months} months")
 never = binding[binding["first month binding"] == "never"]
-print("Never binding in most replicates:", "; ".join(f"{r.lever} ({r.constraint})" for r in never.itertuples()) or "none")
+print("Never binding in most replicates:",
+      "; ".join(f"{r.lever} ({r.constraint})" for r in never.itertuples()) or "none")
 
 # %% [markdown]
 # "Binds first" is not the same as "matters most": a constraint that binds early may only delay
@@ -271,8 +272,12 @@ moved = float(np.floor(left_over[donor] / 1e6) * 1e6)
 split = envelopes.copy()
 split[recipient] += moved
 split[donor] -= moved
+def millions(values):
+    return ", ".join(f"{v / 1e6:,.0f}M" for v in values)
+
+
 print(f"money moved: {moved / 1e6:,.0f} million yuan a year from {funds[donor]} to {funds[recipient]}: "
-      f"envelopes {', '.join(f'{e / 1e6:,.0f}M' for e in envelopes)} -> {', '.join(f'{e / 1e6:,.0f}M' for e in split)}")
+      f"envelopes {millions(envelopes)} -> {millions(split)}")
 
 variants = {
     "evaluation x1.2": plan.replace({"evaluation.capacity_per_month": (capacity * 1.2).tolist()}),
@@ -315,8 +320,10 @@ effects = {}
 for name, res in list(runs.items())[1:]:
     diff = np.asarray(res["target_attained"]) - plan_attained
     lo, mid, hi = np.nanquantile(diff, [0.05, 0.5, 0.95], axis=0)
-    effects[name] = [f"{fmt_difference(m, t.series)} ({fmt_difference(a, t.series)} to {fmt_difference(b, t.series)})"
-                     for t, a, m, b in zip(targets, lo, mid, hi)]
+    effects[name] = [
+        f"{fmt_difference(m, t.series)} ({fmt_difference(a, t.series)} to {fmt_difference(b, t.series)})"
+        for t, a, m, b in zip(targets, lo, mid, hi)
+    ]
 pd.DataFrame(effects, index=pd.Index([t.label for t in targets], name="difference from the plan"))
 
 # %%
@@ -352,8 +359,7 @@ gain = {name: np.median(np.asarray(res["skilled_workers"])[:, -1] - np.asarray(r
 together = "more than" if gain["both"] > gain["evaluation x1.2"] + gain["money moved"] else "no more than"
 print(f"Both levers together add {together} the two apart (skilled workers: {gain['both']:+,.0f} "
       f"against {gain['evaluation x1.2']:+,.0f} and {gain['money moved']:+,.0f}).")
-first_lever = ", ".join(bound["lever"][bound["first month binding"] == bound["first month binding"].iloc[0]].unique()) \
-    if not bound.empty else "none"
+first_lever = ", ".join(first["lever"].unique()) if not bound.empty else "none"
 print(f"The first lever to bind was: {first_lever}.")
 
 # %% [markdown]

@@ -15,10 +15,10 @@
 # # Three ways to split the same upgrading budget
 #
 # The Jincheng plan (`scenarios/jincheng_plan_2020_2021.toml`) pays enterprise-worker upgrading
-# (岗位技能提升培训) to 初级工, 中级工 and 高级工 from one account, the 职业技能提升行动专账. Here the
-# same money a year is split three ways between the three upgrading programmes, weighted towards
-# 初级, even, or weighted towards 高级, and each split is compared with the baseline without
-# programmes:
+# (岗位技能提升培训) to 初级工, 中级工 and 高级工 from one account, the 职业技能提升行动专账.
+# Here the same money a year is split three ways between the three upgrading programmes,
+# weighted towards 初级, even, or weighted towards 高级, and each split is compared with the
+# baseline without programmes:
 #
 # - how many more skilled (技能劳动者) and high-skilled (高技能人才) workers at the end of 2021;
 # - the cost per additional high-skilled and per additional skilled worker;
@@ -43,7 +43,7 @@ print(plan)
 # ## Common random numbers
 #
 # Each replicate's random numbers are keyed by the seed, the replicate and the agent: with the
-# same seed, worker *i* in replicate *k* draws the same numbers (ageing, job loss, the decision to
+# same seed, worker *i* in replicate *k* draws the same numbers (death, job loss, the decision to
 # apply, passing an assessment) in every scenario. Comparing two scenarios replicate by replicate
 # then removes the noise the two runs share, and what remains is the effect of the policy. So
 # every run below uses one seed and one number of replicates; `skillsim.plot.compare` and
@@ -105,8 +105,10 @@ allocations = {
 }
 pd.DataFrame(
     {
-        name: [f"{m / 1e6:,.1f}M yuan, {s:,.0f} seats"
-               for m, s in zip(sc["funds.annual_envelope"], np.asarray(sc["programmes.seats_per_month"])[up].sum(axis=1))]
+        name: [
+            f"{m / 1e6:,.1f}M yuan, {s:,.0f} seats"
+            for m, s in zip(sc["funds.annual_envelope"], np.asarray(sc["programmes.seats_per_month"])[up].sum(axis=1))
+        ]
         for name, sc in allocations.items()
     },
     index=pd.Index(UPGRADING, name="a year / a month"),
@@ -121,7 +123,8 @@ pd.DataFrame(
 
 # %%
 baseline = skillsim.run(baseline_scenario, replicates=REPLICATES, seed=SEED, progress=False)
-runs = {name: skillsim.run(sc, replicates=REPLICATES, seed=SEED, progress=False) for name, sc in allocations.items()}
+runs = {name: skillsim.run(sc, replicates=REPLICATES, seed=SEED, progress=False)
+        for name, sc in allocations.items()}
 reference = skillsim.run(plan, replicates=REPLICATES, seed=SEED, progress=False)
 with_reference = {**runs, "plan (one shared account)": reference}
 
@@ -141,9 +144,11 @@ skillsim.plot.compare({"baseline": baseline, **runs}, "skilled_workers", chinese
 #
 # `skillsim.cost_per_additional(policy, baseline, series)` gives, per replicate, the extra money
 # spent over the run divided by the extra workers in `series` at the end of 2021 (NaN where there
-# are none). The table shows the median and the 90% interval over replicates. The money counted
-# is everything the scenario paid, including the key-groups training, which is the same in every
-# allocation: differences between the rows come from the upgrading money.
+# are none). The table shows the median and the 90% interval over replicates. By default the
+# money counted is everything the scenario paid, including the key-groups training, which is
+# about the same in every allocation: differences between the rows come from the upgrading money.
+# `programmes=[...]` counts only the money of the programmes named: the last column counts the
+# upgrading programmes alone.
 
 
 # %%
@@ -173,6 +178,14 @@ costs = pd.DataFrame(
                 skillsim.cost_per_additional(res, baseline, "high_skilled_workers")),
             "additional skilled": interval(extra(res, "skilled_workers")),
             "yuan per additional skilled": interval(skillsim.cost_per_additional(res, baseline, "skilled_workers")),
+            "yuan per additional high-skilled, upgrading money only": interval(
+                skillsim.cost_per_additional(
+                    res,
+                    baseline,
+                    "high_skilled_workers",
+                    programmes=[p for p in res.coords("programme") if p.startswith("upgrading")],
+                )
+            ),
         }
         for name, res in with_reference.items()
     }
@@ -193,6 +206,7 @@ left = pd.DataFrame(
     }
 )
 left = left.reindex(list(allocations[next(iter(allocations))]["funds.names"]) + [funds[ACCOUNT]]).round(1)
+left = left.astype(object).where(left.notna(), "-")  # "-": the fund does not exist in that allocation
 left.index.name = "uncommitted at the end, million yuan (median)"
 left
 
@@ -244,8 +258,10 @@ unpaired = (hs_best[:, None] - hs_second[None, :])[~np.eye(REPLICATES, dtype=boo
 print(f"\nHigh-skilled workers at the end, {best} minus {second}:")
 print(f"  paired replicates (common random numbers): {interval(paired)}")
 print(f"  unpaired (replicate k against another j):  {interval(unpaired)}")
-clear = np.quantile(paired, 0.05) > 0
-print(f"  {'the paired 90% interval is above 0: the ranking holds' if clear else 'the paired 90% interval includes 0: the two are not told apart by these replicates'}")
+if np.quantile(paired, 0.05) > 0:
+    print("  the paired 90% interval is above 0: the ranking holds")
+else:
+    print("  the paired 90% interval includes 0: these replicates do not tell the two apart")
 
 # %% [markdown]
 # How to read this:

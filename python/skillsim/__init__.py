@@ -10,11 +10,19 @@ The engine is C++ (skillsim._core); this package is the Python layer over it. Se
 for the reference, docs/scenario.md for scenarios and docs/results.md for results files.
 """
 
-from . import _core
-from .errors import Problem, ResultsFileError, ScenarioError
-from .results import Results, cost_per_additional, open_results
-from .run import run
-from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios
+import os as _os
+
+# OpenMP threads that wait by spinning (libgomp's default) slow a run 5-8 times when another
+# process wants the CPU, as in a notebook next to a compile or a second kernel; waiting
+# passively costs little. Read when the OpenMP runtime loads, i.e. on importing _core, so set
+# first; an explicit OMP_WAIT_POLICY is respected.
+_os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+from . import _core  # noqa: E402
+from .errors import Problem, ResultsFileError, ScenarioError  # noqa: E402
+from .results import Results, cost_per_additional, open_results  # noqa: E402
+from .run import run  # noqa: E402
+from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios  # noqa: E402
 
 #: The engine version (the CMake project version), which is also the package version.
 __version__: str = _core.__version__

@@ -275,6 +275,8 @@ def target(
         axis.scatter([when], [t.value * 100], marker="*", s=140, color="black", zorder=5, label=_text(t.label, t.series))
         axis.axvline(when, color="grey", linestyle=":", linewidth=1)
         axis.set_ylabel("percent")
+        axis.set_xlabel("date")
+        axis.grid(True, alpha=0.3)
     else:
         _mark_target(axis, results, which, float(q[0.5][0]), times, True)
         _persons_axis(axis, "persons a year" if t.series.endswith("_per_year") else "persons")
@@ -642,12 +644,12 @@ def binding(results: Results, *, chinese_labels: bool = False) -> "Figure":
         for e in range(ds.sizes["evaluator"]):
             rows.append(evaluators.isel(evaluator=e).values)
             labels.append(f"{_label(ds, 'evaluator', e, chinese_labels)}: evaluation")
+    # The value at time t is the month that ends at t: draw it from t - 1 month to t.
     grid = np.asarray(rows, dtype=float)[:, 1:]  # no flows before the first month
-    times = ds["time"].values[1:]
     fig, (ax,) = _new_axes(None, width=8.0, height=1.0 + 0.35 * len(rows))
     import matplotlib.dates as mdates
 
-    edges = np.append(times, times[-1] + (times[-1] - times[-2] if len(times) > 1 else np.timedelta64(31, "D")))
+    edges = ds["time"].values
     mesh = ax.pcolormesh(mdates.date2num(edges), np.arange(len(rows) + 1), grid, vmin=0, vmax=1, cmap="Reds")
     ax.xaxis_date()
     _date_ticks(ax)

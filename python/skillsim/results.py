@@ -4,7 +4,7 @@ file, pandas tables, and the HDF5 file itself (see docs/results.md)."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
@@ -277,11 +277,17 @@ def open_results(path: str | os.PathLike[str]) -> Results:
     return Results(_core.read_results(os.fspath(path)))
 
 
-def _total_spending(results: Results) -> np.ndarray:
-    """Yuan paid over the run, per replicate (0 without programmes)."""
+def _total_spending(results: Results, programmes: "Sequence[str] | None") -> np.ndarray:
+    """Yuan paid over the run, per replicate, for all programmes or those named (0 without)."""
     if "spending" not in results:
         return np.zeros(results.replicates)
-    spent = np.asarray(results["spending"], dtype=float)
+    spent = np.asarray(results["spending"], dtype=float)  # replicate, time, fund, programme
+    if programmes is not None:
+        names = list(results.coords("programme"))
+        unknown = [p for p in programmes if p not in names]
+        if unknown:
+            raise ValueError(f"no programme named {unknown[0]!r}; the programmes are {names}")
+        spent = spent[..., [names.index(p) for p in programmes]]
     return spent.reshape(spent.shape[0], -1).sum(axis=1)
 
 
@@ -290,11 +296,13 @@ def cost_per_additional(
     baseline: Results,
     series: str = "high_skilled_workers",
     date: "str | np.datetime64 | None" = None,
+    programmes: "Sequence[str] | None" = None,
 ) -> np.ndarray:
     """Yuan spent per additional worker in ``series`` against a baseline, per replicate.
 
     (spending of ``results`` - spending of ``baseline``) / (``series`` in ``results`` - in
-    ``baseline``) at ``date`` (default: the end of the run). Run both with the same seed and
+    ``baseline``) at ``date`` (default: the end of the run). ``programmes`` counts only the
+    money paid for those programmes (default: all, in both runs). Run both with the same seed and
     replicates: replicate k of each then shares its random numbers (common random numbers), so
     the difference is the policy's effect, not noise. Where the difference in workers is not
     positive the cost is NaN (the money bought no additional workers in that replicate).
@@ -312,6 +320,7 @@ def cost_per_additional(
     if not -1 <= t < len(results.times) or (date is not None and results.times[t] != np.datetime64(date, "ns")):
         raise ValueError(f"date {date} is not one of the results' times (first days of months)")
     extra = np.asarray(results[series], dtype=float)[:, t] - np.asarray(baseline[series], dtype=float)[:, t]
-    spent = _total_spending(results) - _total_spending(baseline)
+    baseline_programmes = programmes if programmes is not None and "spending" in baseline else None
+    spent = _total_spending(results, programmes) - _total_spending(baseline, baseline_programmes)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(extra > 0, spent / np.where(extra > 0, extra, 1), np.nan)

@@ -206,3 +206,9 @@ def test_cost_per_additional_high_skilled_worker_with_common_random_numbers():
     assert np.allclose(cost, spent / extra)
     with pytest.raises(ValueError, match="not a \\(replicate, time\\) series"):
         skillsim.cost_per_additional(a, b, "workers")
+    # Counting only the key groups' money: their share of the spending, same extra workers.
+    key_groups = skillsim.cost_per_additional(a, b, "skilled_workers", programmes=["key_groups"])
+    k = list(a.coords("programme")).index("key_groups")
+    assert np.allclose(key_groups, a["spending"][..., k].reshape(2, -1).sum(axis=1) / extra)
+    with pytest.raises(ValueError, match="no programme named 'nope'"):
+        skillsim.cost_per_additional(a, b, programmes=["nope"])
