@@ -85,8 +85,10 @@ def test_replace_takes_vectors_matrices_arrays_and_numpy_scalars():
     assert t.name == 'quote " and back\\slash'
 
 
-@pytest.mark.parametrize("name", ["jincheng_2020_2021", "national_2016"])
+@pytest.mark.parametrize("name", skillsim.bundled_scenarios())
 def test_to_toml_round_trip(name):
+    """Every bundled scenario: parameters, schedules and targets (with levels, programmes and
+    trajectories) survive to_toml and back."""
     s = skillsim.Scenario.load(name).replace({"labour.job_loss_rate": 0.0123456789, "scenario.name": "x\ty"})
     text = s.to_toml()
     back = skillsim.Scenario.from_toml(text)
