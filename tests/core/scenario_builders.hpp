@@ -1,12 +1,16 @@
 // Small scenarios for tests, built from the defaults with --set style overrides.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <bit>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/scenario.hpp"
+#include "skillsim/core/simulation.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 
 namespace skillsim::test {
@@ -101,6 +105,28 @@ inline Scenario programme_scenario(std::map<std::string, std::string> changes, i
   std::vector<std::string> overrides = everything_off();
   for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
   return test::small_scenario(overrides, persons, 1, months);
+}
+
+/// Runs `scenario` with 1 and with 2 threads and checks that every variable is bit-identical,
+/// counts and reals alike (NaN included). Returns the one-thread results for further checks.
+inline Results expect_same_for_one_and_two_threads(const Scenario& scenario, std::int64_t replicates = 1,
+                                                   std::int64_t seed = 1) {
+  RunOptions o;
+  o.replicates = replicates;
+  o.seed = seed;
+  o.threads = 1;
+  Results one = run_scenario(scenario, o);
+  o.threads = 2;
+  const Results two = run_scenario(scenario, o);
+  EXPECT_EQ(one.variables.size(), two.variables.size());
+  for (std::size_t k = 0; k < one.variables.size() && k < two.variables.size(); ++k) {
+    const Variable &a = one.variables[k], &b = two.variables[k];
+    EXPECT_EQ(a.data, b.data) << a.name;
+    EXPECT_EQ(a.real_data.size(), b.real_data.size()) << a.name;
+    for (std::size_t i = 0; i < a.real_data.size() && i < b.real_data.size(); ++i)
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(a.real_data[i]), std::bit_cast<std::uint64_t>(b.real_data[i])) << a.name;
+  }
+  return one;
 }
 
 /// One value of a results variable: replicate, time and flat index k over its other dimensions.

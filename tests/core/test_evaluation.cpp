@@ -136,14 +136,7 @@ TEST(Evaluation, IdenticalForOneAndTwoThreads) {
   std::vector<std::string> overrides = {"skills.assessment_rate=[0, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005, 0, 0]"};
   for (auto& [k, v] : test::one_programme()) overrides.push_back(k + "=" + (settings.count(k) ? settings[k] : v));
   for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
-  const Scenario s = test::small_scenario(overrides, 100000, 1, 12);
-  RunOptions o;
-  o.threads = 1;
-  const Results one = run_scenario(s, o);
-  o.threads = 2;
-  const Results two = run_scenario(s, o);
-  for (std::size_t k = 0; k < one.variables.size(); ++k)
-    EXPECT_EQ(one.variables[k].data, two.variables[k].data) << one.variables[k].name;
+  const Results one = test::expect_same_for_one_and_two_threads(test::small_scenario(overrides, 100000, 1, 12));
   EXPECT_GT(total(one, "evaluations"), 0);
   EXPECT_GT(total(one, "assessments", 2), 0); // ordinary assessments go through the queue too
 }

@@ -111,17 +111,7 @@ TEST(Simulation, AgentsAreEachInExactlyOneValidState) {
 }
 
 TEST(Simulation, ResultsAreBitIdenticalForOneAndTwoThreads) {
-  const Scenario s = test::small_scenario({}, 200000, 1, 12);
-  RunOptions o;
-  o.replicates = 2;
-  o.seed = 99;
-  o.threads = 1;
-  const Results one = run_scenario(s, o);
-  o.threads = 2;
-  const Results two = run_scenario(s, o);
-  ASSERT_EQ(one.variables.size(), two.variables.size());
-  for (std::size_t k = 0; k < one.variables.size(); ++k)
-    EXPECT_EQ(one.variables[k].data, two.variables[k].data) << one.variables[k].name;
+  test::expect_same_for_one_and_two_threads(test::small_scenario({}, 200000, 1, 12), 2, 99);
 }
 
 TEST(Simulation, SeedContract) {

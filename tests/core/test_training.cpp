@@ -111,14 +111,7 @@ TEST(Training, ResultsAreIdenticalForOneAndTwoThreads) {
         return o;
       }(),
       100000, 1, 12);
-  RunOptions o;
-  o.replicates = 2;
-  o.threads = 1;
-  const Results one = run_scenario(s, o);
-  o.threads = 2;
-  const Results two = run_scenario(s, o);
-  for (std::size_t k = 0; k < one.variables.size(); ++k)
-    EXPECT_EQ(one.variables[k].data, two.variables[k].data) << one.variables[k].name;
+  const Results one = test::expect_same_for_one_and_two_threads(s, 2);
   EXPECT_GT(at(one, "certificates", 0, 12), 0);
 }
 

@@ -212,3 +212,24 @@ def test_cost_per_additional_high_skilled_worker_with_common_random_numbers():
     assert np.allclose(key_groups, a["spending"][..., k].reshape(2, -1).sum(axis=1) / extra)
     with pytest.raises(ValueError, match="no programme named 'nope'"):
         skillsim.cost_per_additional(a, b, programmes=["nope"])
+
+
+def test_flow_and_rate_targets_follow_their_definitions():
+    """docs/targets.md: a flow is the sum over the 12 months before the date, a rate the ratio of
+    such sums, for the programmes the target names."""
+    plan = skillsim.Scenario.load(JINCHENG.parent / "jincheng_plan_2020_2021.toml").replace({"population.scale": 100})
+    ds = skillsim.run(plan, replicates=2, seed=11, progress=False).to_xarray()
+    year = ds.sel(time=slice(np.datetime64("2021-02-01"), np.datetime64("2022-01-01")))  # months of 2021
+    labels = list(ds["target"].values)
+    upgrading = ["upgrading_junior", "upgrading_intermediate", "upgrading_senior"]
+    trainees = year["enrolments"].sel(programme=upgrading).sum(("time", "programme"))
+    j = labels.index("岗位技能提升 20万人次 in 2021")
+    assert np.array_equal(ds["target_attained"].isel(target=j).values, trainees.values.astype(float))
+    finished = (year["completions"] + year["dropouts"]).sum(("time", "programme"))
+    j = labels.index("取证率 60%")
+    assert np.allclose(ds["target_attained"].isel(target=j).values, year["certificates"].sum(("time", "programme")) / finished)
+    # A linear trajectory starts at the replicate's own stock and ends at the target.
+    j = labels.index("技能劳动者 40万 by end of 2021")
+    planned = ds["target_planned"].isel(target=j)
+    assert np.array_equal(planned.isel(time=0).values, ds["skilled_workers"].isel(time=0).values.astype(float))
+    assert (planned.sel(time=np.datetime64("2022-01-01")).values == 400_000).all()

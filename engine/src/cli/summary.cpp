@@ -71,6 +71,26 @@ std::int64_t median_total(const Results& r, const std::string& name, std::size_t
   return totals[(totals.size() - 1) / 2];
 }
 
+// Months (in replicate 0) in which a binding record was 1 for entry `index` of its third
+// dimension, in any entry of the dimensions after it (e.g. seats_binding in any region).
+std::int64_t months_bound(const Results& r, const std::string& name, std::size_t index) {
+  const Variable& v = r.variable(name);
+  const std::size_t times = r.dimension("time").size();
+  const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * times);
+  const std::size_t inner = per_time / r.dimension(v.dims[2]).size();
+  std::int64_t months = 0;
+  for (std::size_t t = 1; t < times; ++t) {
+    const std::int64_t* row = v.data.data() + t * per_time + index * inner;
+    months += std::any_of(row, row + inner, [](std::int64_t x) { return x != 0; });
+  }
+  return months;
+}
+
+// "岗位技能提升培训(初级) upgrading_junior": the Chinese label, if any, and the identifier.
+std::string entry_label(const Dimension& d, std::size_t k) {
+  return d.labels_zh.empty() ? d.labels[k] : d.labels_zh[k] + " " + d.labels[k];
+}
+
 // Programmes (enrolled, turned away and why, months in which seats or money bound) and funds
 // (spent, left at the end).
 std::string training_summary(const Results& r) {
@@ -80,20 +100,10 @@ std::string training_summary(const Results& r) {
   const Dimension& funds = r.dimension("fund");
   const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
   for (std::size_t k = 0; k < programmes.size(); ++k) {
-    const std::string label =
-        programmes.labels_zh.empty() ? programmes.labels[k] : programmes.labels_zh[k] + " " + programmes.labels[k];
-    // Months in which the constraint bound in replicate 0 (seats: in any region).
-    std::int64_t seat_months = 0, money_months = 0;
-    const Variable& seats = r.variable("seats_binding");
-    const std::size_t regions = r.dimension("region").size();
-    for (std::size_t t = 1; t < times; ++t) {
-      bool bound = false;
-      for (std::size_t g = 0; g < regions; ++g)
-        bound = bound || seats.data[(t * programmes.size() + k) * regions + g] != 0;
-      seat_months += bound;
-      money_months += r.variable("money_binding").data[t * programmes.size() + k] != 0;
-    }
-    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "enrolments", k)), 10, true) +
+    const std::int64_t seat_months = months_bound(r, "seats_binding", k);
+    const std::int64_t money_months = months_bound(r, "money_binding", k);
+    out += "  " + pad(entry_label(programmes, k), 42, false) +
+           pad(thousands(median_total(r, "enrolments", k)), 10, true) +
            pad(thousands(median_total(r, "certificates", k)), 12, true) +
            pad(thousands(median_total(r, "turned_away_no_seat", k)), 10, true) +
            pad(thousands(median_total(r, "turned_away_no_money", k)), 11, true) + "   " + std::to_string(seat_months) +
@@ -119,19 +129,10 @@ std::string evaluation_summary(const Results& r) {
   std::string out = "\nEvaluation (totals over the run)                  held   months bound\n";
   const Dimension& evaluators = r.dimension("evaluator");
   const std::size_t times = r.dimension("time").size(), regions = r.dimension("region").size();
-  const Variable& binding = r.variable("evaluation_binding");
   for (std::size_t e = 0; e < evaluators.size(); ++e) {
-    const std::string label =
-        evaluators.labels_zh.empty() ? evaluators.labels[e] : evaluators.labels_zh[e] + " " + evaluators.labels[e];
-    std::int64_t bound_months = 0; // in replicate 0, in any region
-    for (std::size_t t = 1; t < times; ++t) {
-      bool bound = false;
-      for (std::size_t g = 0; g < regions; ++g)
-        bound = bound || binding.data[(t * evaluators.size() + e) * regions + g] != 0;
-      bound_months += bound;
-    }
-    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "evaluations", e)), 12, true) +
-           pad(std::to_string(bound_months), 15, true) + "\n";
+    out += "  " + pad(entry_label(evaluators, e), 42, false) +
+           pad(thousands(median_total(r, "evaluations", e)), 12, true) +
+           pad(std::to_string(months_bound(r, "evaluation_binding", e)), 15, true) + "\n";
   }
   std::int64_t gave_up = 0;
   for (std::size_t g = 0; g < regions; ++g) gave_up += median_total(r, "evaluation_abandoned", g);

@@ -145,7 +145,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   for (std::size_t i : leavers) {
     if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region[i]];
     pop.evaluation_wait[i] = 0;
-    if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(p, pop, i);
+    if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(pop, i);
   }
 
   // The month's capacity, fractions carried (unused capacity is not).

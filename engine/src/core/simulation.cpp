@@ -421,6 +421,15 @@ struct ResultsWriter {
     return v.data.data() + (rep * times + t) * per_time;
   }
 
+  // One time point of a variable from agent counts (times the scale) or as they are (yuan, flags).
+  void persons(const char* name, std::size_t rep, std::size_t t, const std::vector<std::int64_t>& agents) {
+    std::int64_t* out = at(name, rep, t);
+    for (std::size_t k = 0; k < agents.size(); ++k) out[k] = agents[k] * scale;
+  }
+  void as_is(const char* name, std::size_t rep, std::size_t t, const std::vector<std::int64_t>& values) {
+    std::copy(values.begin(), values.end(), at(name, rep, t));
+  }
+
   void store_stocks(std::size_t rep, std::size_t t, const StockTally& s) {
     std::int64_t skilled = 0, high = 0;
     std::int64_t* workers = at("workers", rep, t);
@@ -445,46 +454,35 @@ struct ResultsWriter {
   // Training results exist only for scenarios with programmes.
   void store_training(std::size_t rep, std::size_t t, const TrainingTally& tr, const StockTally& s) {
     if (!r.has_variable("trainees")) return;
-    const auto persons = [&](const char* name, const std::vector<std::int64_t>& values) {
-      std::int64_t* out = at(name, rep, t);
-      for (std::size_t k = 0; k < values.size(); ++k) out[k] = values[k] * scale;
-    };
-    const auto as_is = [&](const char* name, const std::vector<std::int64_t>& values) {
-      std::copy(values.begin(), values.end(), at(name, rep, t));
-    };
-    persons("trainees", s.trainees);
+    persons("trainees", rep, t, s.trainees);
     if (t == 0) return; // no flows and no money before the first month
-    persons("applications", tr.applications);
-    persons("enrolments", tr.enrolments);
-    persons("substitute_enrolments", tr.substitute_enrolments);
-    persons("turned_away_no_seat", tr.no_seat);
-    persons("turned_away_no_money", tr.no_money);
-    persons("completions", tr.completions);
-    persons("dropouts", tr.dropouts);
-    persons("certificates", tr.certificates);
-    as_is("spending", tr.paid);
-    as_is("fund_remaining", tr.remaining);
-    as_is("fund_committed", tr.committed);
-    as_is("seats_binding", tr.seats_binding);
-    as_is("money_binding", tr.money_binding);
-    as_is("fund_binding", tr.fund_binding);
-    as_is("leakage", tr.leaked);
-    as_is("audit_spending", tr.audit);
-    persons("followed_up", tr.followed_up);
-    persons("employed_after_training", tr.employed_after);
+    persons("applications", rep, t, tr.applications);
+    persons("enrolments", rep, t, tr.enrolments);
+    persons("substitute_enrolments", rep, t, tr.substitute_enrolments);
+    persons("turned_away_no_seat", rep, t, tr.no_seat);
+    persons("turned_away_no_money", rep, t, tr.no_money);
+    persons("completions", rep, t, tr.completions);
+    persons("dropouts", rep, t, tr.dropouts);
+    persons("certificates", rep, t, tr.certificates);
+    as_is("spending", rep, t, tr.paid);
+    as_is("fund_remaining", rep, t, tr.remaining);
+    as_is("fund_committed", rep, t, tr.committed);
+    as_is("seats_binding", rep, t, tr.seats_binding);
+    as_is("money_binding", rep, t, tr.money_binding);
+    as_is("fund_binding", rep, t, tr.fund_binding);
+    as_is("leakage", rep, t, tr.leaked);
+    as_is("audit_spending", rep, t, tr.audit);
+    persons("followed_up", rep, t, tr.followed_up);
+    persons("employed_after_training", rep, t, tr.employed_after);
   }
 
   // Evaluation results exist only for scenarios with evaluators.
   void store_evaluation(std::size_t rep, std::size_t t, const EvaluationTally& ev) {
     if (!r.has_variable("evaluations") || t == 0) return;
-    const auto persons = [&](const char* name, const std::vector<std::int64_t>& values) {
-      std::int64_t* out = at(name, rep, t);
-      for (std::size_t k = 0; k < values.size(); ++k) out[k] = values[k] * scale;
-    };
-    persons("evaluations", ev.held);
-    persons("evaluation_queue", ev.queue);
-    persons("evaluation_abandoned", ev.abandoned);
-    std::copy(ev.binding.begin(), ev.binding.end(), at("evaluation_binding", rep, t));
+    persons("evaluations", rep, t, ev.held);
+    persons("evaluation_queue", rep, t, ev.queue);
+    persons("evaluation_abandoned", rep, t, ev.abandoned);
+    as_is("evaluation_binding", rep, t, ev.binding);
   }
 
   void store_flows(std::size_t rep, std::size_t t, const MonthTally& f) {

@@ -11,31 +11,35 @@ namespace {
 constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kWindowMonths = 12; // flows and rates are over the year ending at the date
 
-// Reads (replicate, time, k...) variables of `results` as doubles.
-struct Series {
-  const Results& r;
-  std::size_t times;
-
-  // Sum over the entries of dimension 2 selected by `pick` (all when empty) and every dimension
-  // after it.
-  double sum(const std::string& name, std::size_t rep, std::size_t t, const std::vector<bool>& pick = {}) const {
-    const Variable& v = r.variable(name);
-    const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * times);
+// A (replicate, time, k...) variable of one replicate as a series over time: the sum over the
+// entries of its third dimension selected by `pick` (all when empty) and every dimension after it.
+std::vector<double> series(const Results& r, const std::string& name, std::size_t rep,
+                           const std::vector<bool>& pick = {}) {
+  const Variable& v = r.variable(name);
+  const std::size_t times = r.dimension("time").size();
+  const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * times);
+  const std::size_t inner = v.dims.size() < 3 ? per_time : per_time / r.dimension(v.dims[2]).size();
+  std::vector<double> out(times, 0.0);
+  for (std::size_t t = 0; t < times; ++t) {
     const std::int64_t* row = v.data.data() + (rep * times + t) * per_time;
-    if (v.dims.size() < 3) return static_cast<double>(row[0]);
-    const std::size_t width = r.dimension(v.dims[2]).size(), inner = per_time / width;
-    double total = 0;
     for (std::size_t k = 0; k < per_time; ++k)
-      if (pick.empty() || pick[k / inner]) total += static_cast<double>(row[k]);
-    return total;
+      if (pick.empty() || pick[k / inner]) out[t] += static_cast<double>(row[k]);
   }
+  return out;
+}
 
-  double window(const std::string& name, std::size_t rep, std::size_t t, const std::vector<bool>& pick) const {
-    double total = 0;
-    for (std::size_t u = t >= kWindowMonths ? t - kWindowMonths + 1 : 1; u <= t; ++u) total += sum(name, rep, u, pick);
-    return total;
+// Monthly flows summed over the 12 months up to each time point (fewer at the start; undefined
+// at the first point, which has no flows).
+std::vector<double> trailing_year(const std::vector<double>& monthly) {
+  std::vector<double> out(monthly.size(), kUndefined);
+  double sum = 0;
+  for (std::size_t t = 1; t < monthly.size(); ++t) {
+    sum += monthly[t];
+    if (t > kWindowMonths) sum -= monthly[t - kWindowMonths];
+    out[t] = sum;
   }
-};
+  return out;
+}
 
 // Which programmes a target counts (empty: all).
 std::vector<bool> programme_mask(const Results& r, const Target& target) {
@@ -47,35 +51,42 @@ std::vector<bool> programme_mask(const Results& r, const Target& target) {
   return mask;
 }
 
-// The target's series for one replicate at month index t (NaN where undefined).
-double value_at(const Series& s, const Target& target, std::size_t rep, std::size_t t) {
-  const std::vector<bool> prog = programme_mask(s.r, target);
+// The target's series for one replicate at every time point (NaN where undefined).
+std::vector<double> target_series(const Results& r, const Target& target, std::size_t rep) {
+  const std::vector<bool> prog = programme_mask(r, target);
+  const auto year = [&](const char* name) { return trailing_year(series(r, name, rep, prog)); };
   const auto rate = [&](const char* numerator, std::initializer_list<const char*> denominator) {
-    double below = 0;
-    for (const char* name : denominator) below += s.window(name, rep, t, prog);
-    return below > 0 ? s.window(numerator, rep, t, prog) / below : kUndefined;
+    std::vector<double> out = year(numerator), below(out.size(), 0.0);
+    for (const char* name : denominator) {
+      const std::vector<double> part = year(name);
+      for (std::size_t t = 0; t < out.size(); ++t) below[t] += part[t];
+    }
+    for (std::size_t t = 0; t < out.size(); ++t) out[t] = below[t] > 0 ? out[t] / below[t] : kUndefined;
+    return out;
   };
-  if (t == 0 && target_kind(target.series) != TargetKind::Stock) return kUndefined;
   switch (target.series) {
   case TargetSeries::SkilledWorkers:
-    return s.sum("skilled_workers", rep, t);
+    return series(r, "skilled_workers", rep);
   case TargetSeries::HighSkilledWorkers:
-    return s.sum("high_skilled_workers", rep, t);
+    return series(r, "high_skilled_workers", rep);
   case TargetSeries::WorkersAtLevel: {
-    double total = 0;
-    for (int st = 0; st < kStatusCount; ++st)
-      if (st != static_cast<int>(Status::Retired))
-        total += static_cast<double>(
-            s.r.variable("workers").data[(rep * s.times + t) * kLevelCount * kStatusCount +
-                                         static_cast<std::size_t>(target.level * kStatusCount + st)]);
-    return total;
+    // workers(level, status): the level's row, every status but retired.
+    const Variable& workers = r.variable("workers");
+    const std::size_t times = r.dimension("time").size();
+    std::vector<double> out(times, 0.0);
+    for (std::size_t t = 0; t < times; ++t)
+      for (int st = 0; st < kStatusCount; ++st)
+        if (st != static_cast<int>(Status::Retired))
+          out[t] += static_cast<double>(workers.data[(rep * times + t) * kLevelCount * kStatusCount +
+                                                     static_cast<std::size_t>(target.level * kStatusCount + st)]);
+    return out;
   }
   case TargetSeries::TraineesPerYear:
-    return s.window("enrolments", rep, t, prog);
+    return year("enrolments");
   case TargetSeries::NewSkilledWorkersPerYear:
-    return s.window("new_skilled_workers", rep, t, {});
+    return trailing_year(series(r, "new_skilled_workers", rep));
   case TargetSeries::CertificatesPerYear:
-    return s.window("certificates", rep, t, prog);
+    return year("certificates");
   case TargetSeries::PassRate:
     return rate("completions", {"completions", "dropouts"});
   case TargetSeries::CertificateRate:
@@ -83,7 +94,7 @@ double value_at(const Series& s, const Target& target, std::size_t rep, std::siz
   case TargetSeries::EmploymentRate:
     return rate("employed_after_training", {"followed_up"});
   }
-  return kUndefined;
+  return std::vector<double>(r.dimension("time").size(), kUndefined);
 }
 
 Variable& add_real(Results& r, const std::string& name, std::vector<std::string> dims, const std::string& units,
@@ -134,7 +145,6 @@ void add_target_results(Results& r, const Scenario& scenario) {
 
   const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
   const std::size_t n = targets.size();
-  const Series s{r, times};
   std::vector<double> value(replicates * times * n, kUndefined), planned = value, gap = value;
   std::vector<double> attained(replicates * n, kUndefined);
   std::vector<std::int64_t> met(replicates * n, 0);
@@ -143,13 +153,14 @@ void add_target_results(Results& r, const Scenario& scenario) {
     const Target& target = targets[j];
     const auto due = static_cast<std::size_t>(target.month - start);
     for (std::size_t rep = 0; rep < replicates; ++rep) {
+      const std::vector<double> values = target_series(r, target, rep);
       std::vector<std::pair<double, double>> path; // (month index, planned value)
-      if (target.linear) path.emplace_back(0.0, value_at(s, target, rep, 0));
+      if (target.linear) path.emplace_back(0.0, values[0]);
       for (const auto& point : target.trajectory) path.emplace_back(point.month - start, point.value);
       path.emplace_back(static_cast<double>(due), target.value);
       for (std::size_t t = 0; t < times; ++t) {
         const std::size_t k = (rep * times + t) * n + j;
-        value[k] = value_at(s, target, rep, t);
+        value[k] = values[t];
         const double x = static_cast<double>(t);
         for (std::size_t p = 0; p < path.size(); ++p) {
           if (x == path[p].first) {

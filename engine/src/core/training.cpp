@@ -139,9 +139,9 @@ void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std:
   }
 }
 
-void TrainingSystem::release_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
+void TrainingSystem::release_claims(std::size_t programme, std::int64_t claims) {
   if (claims == 0) return;
-  for (std::size_t f = 0; f < p.funds.names.size(); ++f)
+  for (std::size_t f = 0; f < funds_; ++f)
     if (const std::int64_t a = amount(programme, f); a > 0) ledger_.release(f, a * claims);
 }
 
@@ -168,6 +168,11 @@ void TrainingSystem::close_month() {
   }
 }
 
+void TrainingSystem::leave_programme(Population& pop, std::size_t i) {
+  pop.programme[i] = kNoProgramme;
+  pop.programme_months_left[i] = 0;
+}
+
 void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t i, bool passed, MonthTally& flows) {
   const std::uint8_t prog = pop.programme[i];
   if (passed) {
@@ -183,17 +188,15 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
     if (passed)
       pay_claims(p, prog, 1);
     else
-      release_claims(p, prog, 1);
+      release_claims(prog, 1);
   }
-  pop.programme[i] = kNoProgramme;
-  pop.programme_months_left[i] = 0;
+  leave_programme(pop, i);
 }
 
-void TrainingSystem::leave_evaluation_queue(const Parameters& p, Population& pop, std::size_t i) {
+void TrainingSystem::leave_evaluation_queue(Population& pop, std::size_t i) {
   const std::uint8_t prog = pop.programme[i];
-  if (payment_[prog] == Payment::Certification) release_claims(p, prog, 1);
-  pop.programme[i] = kNoProgramme;
-  pop.programme_months_left[i] = 0;
+  if (payment_[prog] == Payment::Certification) release_claims(prog, 1);
+  leave_programme(pop, i);
 }
 
 void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
@@ -253,10 +256,9 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     if (pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
     if (outcome == kLeft || outcome == kDroppedOut) {
       ++tally_.dropouts[prog];
-      if (payment == Payment::Certification) release_claims(p, prog, 1);
-      if (payment == Payment::Monthly) release_claims(p, prog, pop.programme_months_left[i]);
-      pop.programme[i] = kNoProgramme;
-      pop.programme_months_left[i] = 0;
+      if (payment == Payment::Certification) release_claims(prog, 1);
+      if (payment == Payment::Monthly) release_claims(prog, pop.programme_months_left[i]);
+      leave_programme(pop, i);
       continue;
     }
     ++tally_.completions[prog];

@@ -106,7 +106,7 @@ public:
   /// money paid or released, follow-up begins.
   void assessed(const Parameters& p, Population& population, std::size_t i, bool passed, MonthTally& flows);
   /// A completer left the evaluation queue without an assessment (gave up, died, retired).
-  void leave_evaluation_queue(const Parameters& p, Population& population, std::size_t i);
+  void leave_evaluation_queue(Population& population, std::size_t i);
 
   const TrainingTally& tally() const { return tally_; }
   /// Seconds spent building and solving the allocation flow networks so far.
@@ -119,7 +119,8 @@ private:
   /// Pays `claims` claims of a programme from what was committed, with their leakage and audits.
   void pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims);
   /// Releases `claims` committed claims that will not be paid.
-  void release_claims(const Parameters& p, std::size_t programme, std::int64_t claims);
+  void release_claims(std::size_t programme, std::int64_t claims);
+  static void leave_programme(Population& pop, std::size_t i);
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
                     bool evaluation_limited, std::span<const std::size_t> trainees);
   void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
