@@ -90,8 +90,10 @@ struct MonthlyRates {
   bool queue_for_evaluation; // assessments wait for an evaluator (evaluation.hpp)
   // Job finding of unemployed completers in their follow-up window: programme x level x group.
   std::vector<std::uint64_t> follow_up_find, follow_up_find_or_inactive;
+  std::size_t programmes;
 
-  explicit MonthlyRates(const Parameters& p) : queue_for_evaluation(!p.evaluation.evaluators.empty()) {
+  explicit MonthlyRates(const Parameters& p)
+      : queue_for_evaluation(!p.evaluation.evaluators.empty()), programmes(p.programmes.job_find_factor.size()) {
     const auto& d = p.demography;
     for (int b = 0; b < kMortalityBandCount; ++b)
       death[b] = probability_threshold(1 - std::pow(1 - d.mortality_annual[b], 1.0 / 12));
@@ -244,7 +246,8 @@ void ReplicateState::apply_monthly_rules(const Parameters& p, const ApplicationR
       } else if (st == kUnemployed) {
         std::uint64_t find = rates.job_find[lv][g], find_or_inactive = rates.find_or_inactive[lv][g];
         if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
-          const std::size_t k = (static_cast<std::size_t>(after) * kLevelCount + lv) * kGroupCount + g;
+          // Stored level-major, programme last (see MonthlyRates).
+          const std::size_t k = (static_cast<std::size_t>(lv) * kGroupCount + g) * rates.programmes + after;
           find = rates.follow_up_find[k];
           find_or_inactive = rates.follow_up_find_or_inactive[k];
         }
