@@ -10,7 +10,8 @@
 
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/flow_network.hpp"
-#include "skillsim/core/simulation.hpp"
+#include "skillsim/core/promotion.hpp"
+#include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/training.hpp"
 
 namespace skillsim {
@@ -95,7 +96,34 @@ struct Candidate {
 
 EvaluationSystem::EvaluationSystem(const Parameters& p)
     : limited_(!p.evaluation.evaluators.empty()), scale_(p.population.scale) {
-  capacity_due_.assign(p.evaluation.evaluators.size() * p.population.regions.size(), 0.0);
+  state_.capacity_due.assign(p.evaluation.evaluators.size() * p.population.regions.size(), Carry{});
+}
+
+void EvaluationSystem::restore(const State& state) {
+  if (state.capacity_due.size() != state_.capacity_due.size())
+    throw Error("evaluation state of " + std::to_string(state.capacity_due.size()) +
+                " evaluator-regions does not fit this scenario's " + std::to_string(state_.capacity_due.size()));
+  state_ = state;
+}
+
+void EvaluationSystem::declare_results(Results& r, const Parameters& p) {
+  if (p.evaluation.evaluators.empty()) return;
+  r.dimensions.push_back(Dimension{"evaluator", {}, p.evaluation.evaluators, p.evaluation.labels, {}});
+  add_variable(r, "evaluations", over_time({"evaluator", "region"}), "assessments held during the month");
+  add_variable(r, "evaluation_binding", over_time({"evaluator", "region"}),
+               "1 if the evaluator's capacity was used up while candidates it could assess were left waiting", "1");
+  add_variable(r, "evaluation_queue", over_time({"region"}),
+               "candidates waiting for an assessment at the end of the month");
+  add_variable(r, "evaluation_abandoned", over_time({"region"}),
+               "candidates who gave up waiting during the month (evaluation.max_wait_months)");
+}
+
+void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
+  if (!out.has("evaluations") || t == 0) return;
+  out.persons("evaluations", rep, t, tally_.held);
+  out.persons("evaluation_queue", rep, t, tally_.queue);
+  out.persons("evaluation_abandoned", rep, t, tally_.abandoned);
+  out.as_is("evaluation_binding", rep, t, tally_.binding);
 }
 
 void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
@@ -131,8 +159,8 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const std::uint8_t prog = pop.programme[i];
       const int sought = prog != kNoProgramme ? static_cast<int>(p.programmes.target_level[prog]) : pop.level[i] + 1;
       const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
-      local.push_back({cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited),
-                       (std::uint64_t{d.words[0]} << 32) | d.words[1], index});
+      local.push_back(
+          {cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited), streams::priority_of(d), index});
     }
 #pragma omp critical(skillsim_evaluation_candidates)
     {
@@ -154,10 +182,9 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   problem.regions = static_cast<int>(regions);
   problem.max_wait_months = ev.max_wait_months;
   for (std::size_t k = 0; k < evaluators * regions; ++k) {
-    capacity_due_[k] += ev.capacity_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions)) /
-                        static_cast<double>(scale_);
-    problem.capacity.push_back(static_cast<std::int64_t>(capacity_due_[k]));
-    capacity_due_[k] -= std::floor(capacity_due_[k]);
+    problem.capacity.push_back(state_.capacity_due[k].take(
+        ev.capacity_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions)) /
+        static_cast<double>(scale_)));
   }
   for (std::size_t e = 0; e < evaluators; ++e) {
     for (int s = 0; s < kStatusCount; ++s)
@@ -201,16 +228,16 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const DrawBlock d = rng.block(streams::kEvaluationOutcome, month.index, pop.id[i]);
       const std::uint8_t prog = pop.programme[i];
       if (prog != kNoProgramme) {
-        training.assessed(p, pop, i, d.below(0, probability_threshold(p.programmes.pass_probability[prog])), flows);
+        training.assessed(
+            p, pop, i, d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[prog])),
+            flows);
         continue;
       }
       const int sought = problem.cells[c].level_sought;
       ++flows.assessments[sought];
-      if (d.below(0, probability_threshold(p.skills.pass_probability[static_cast<std::size_t>(sought)]))) {
-        flows.promote(pop.level[i], sought);
-        pop.level[i] = static_cast<std::uint8_t>(sought);
-        pop.months_at_level[i] = 0;
-      }
+      if (d.below(streams::kPassesAssessment,
+                  probability_threshold(p.skills.pass_probability[static_cast<std::size_t>(sought)])))
+        promote(pop, i, sought, flows);
     }
   }
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/rates.hpp"
 
 namespace skillsim {
 
@@ -40,6 +41,7 @@ int level_of(double v) { return v >= 0 && v <= kLevelCount - 1 && v == std::floo
 
 // Everything the routes read has the shape check() requires, so indexing is safe.
 bool shaped(const Parameters& p) {
+  if (!TransitionRates::fits(p)) return false;
   const auto& sk = p.skills;
   const auto& pr = p.programmes;
   const auto levels = static_cast<std::size_t>(kLevelCount);
@@ -84,6 +86,7 @@ bool certifiable(const Parameters& p, int level, int status) {
 // Routes for one status, on shaped parameters. Only usable routes (finite, non-negative months).
 std::vector<Route> routes_for(const Parameters& p, Status typical) {
   const auto& sk = p.skills;
+  const TransitionRates rates(p);
   const auto& pr = p.programmes;
   const int s = static_cast<int>(typical);
   std::vector<Route> routes;
@@ -91,17 +94,14 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
     if (std::isfinite(r.expected_months) && r.expected_months >= 0) routes.push_back(std::move(r));
   };
 
-  // Wait min_months, then one try a month: sit with the status-adjusted rate, pass with the pass
-  // probability. Success is geometric, with mean 1 / (sit x pass) months.
+  // Wait min_months, then one try a month: sit, then pass, with the simulation's own monthly
+  // probabilities (TransitionRates: an apprenticeship, for one, needs an employer). Success is
+  // geometric, with mean 1 / (sit x pass) months.
   for (int to = 1; to <= kLastAssessedLevel; ++to) {
-    // As in the simulation, an apprenticeship needs an employer: only the employed start one.
-    if (to == static_cast<int>(Level::Apprentice) && typical != Status::Employed) continue;
-    // A monthly probability, as in the simulation: a status factor above 1 cannot push it past 1.
-    const double sit = std::min(1.0, sk.assessment_rate[to] * sk.assessment_status_factor[s]);
-    const double success = sit * sk.pass_probability[to];
+    const double success = rates.sit[to][s] * rates.pass[static_cast<std::size_t>(to)];
     if (!(success > 0) || !certifiable(p, to, s)) continue;
-    add({RouteKind::Assessment, to - 1, to, to == 1 ? "apprenticeship" : "assessment", sk.min_months[to] + 1 / success,
-         std::nullopt});
+    add({RouteKind::Assessment, to - 1, to, to == 1 ? "apprenticeship" : "assessment",
+         rates.min_months[static_cast<std::size_t>(to)] + 1 / success, std::nullopt});
   }
 
   // Each attempt waits for the application draw (mean 1 / application_rate) and trains for the
@@ -135,7 +135,8 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
     for (int k = 0; k < 2; ++k) {
       const int to = static_cast<int>(Level::PrincipalTechnician) + k;
       if (quotas[k] > 0)
-        add({RouteKind::Appointment, to - 1, to, "appointment within quota", sk.min_months[to], std::nullopt});
+        add({RouteKind::Appointment, to - 1, to, "appointment within quota",
+             static_cast<double>(rates.min_months[static_cast<std::size_t>(to)]), std::nullopt});
     }
   }
   return routes;

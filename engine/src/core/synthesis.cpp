@@ -188,18 +188,20 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
     for (std::size_t k = 0; k < count[c]; ++k) {
       const std::uint64_t id = next_id++;
       const DrawBlock d = rng.block(streams::kSynthesis, start.index, id);
-      const int age_months = kAgeBandEdges[a] * 12 + static_cast<int>(d.uniform(0) * band_months);
+      const int age_months = kAgeBandEdges[a] * 12 + static_cast<int>(d.uniform(streams::kSynthesisAge) * band_months);
       const int working_months = age_months - kMinAge * 12;
       const int max_at_level = std::max(0, std::min<int>(static_cast<int>(pop.max_months_at_level), working_months));
       Agent agent;
       agent.id = id;
       agent.birth_month = start.index - age_months;
-      agent.months_at_level = static_cast<std::uint16_t>(d.uniform(1) * (max_at_level + 1));
-      const bool insured = d.uniform(2) < pop.insured_share[g];
-      agent.ui_months =
-          insured ? static_cast<std::uint16_t>(d.uniform(3) * (std::min(working_months, 120) + 1)) : std::uint16_t{0};
-      agent.region = static_cast<std::uint16_t>(pick(region_cdf, d.uniform(4)));
-      agent.sector = static_cast<std::uint8_t>(pick(sector_cdf, d.uniform(5)));
+      agent.months_at_level =
+          static_cast<std::uint16_t>(d.uniform(streams::kSynthesisMonthsAtLevel) * (max_at_level + 1));
+      const bool insured = d.uniform(streams::kSynthesisInsured) < pop.insured_share[g];
+      agent.ui_months = insured ? static_cast<std::uint16_t>(d.uniform(streams::kSynthesisInsuranceMonths) *
+                                                             (std::min(working_months, 120) + 1))
+                                : std::uint16_t{0};
+      agent.region = static_cast<std::uint16_t>(pick(region_cdf, d.uniform(streams::kSynthesisRegion)));
+      agent.sector = static_cast<std::uint8_t>(pick(sector_cdf, d.uniform(streams::kSynthesisSector)));
       agent.level = static_cast<Level>(l);
       agent.status = static_cast<Status>(t);
       agent.group = static_cast<Group>(g);

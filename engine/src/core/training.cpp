@@ -12,7 +12,8 @@
 
 #include "skillsim/core/allocation.hpp"
 #include "skillsim/core/errors.hpp"
-#include "skillsim/core/simulation.hpp"
+#include "skillsim/core/promotion.hpp"
+#include "skillsim/core/results_layout.hpp"
 
 namespace skillsim {
 
@@ -88,8 +89,13 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
   for (std::size_t gs = 0; gs < may_apply.size(); ++gs) may_apply[gs] = 1 - none_apply[gs];
 }
 
+void MonthlyCandidates::add_queued(std::span<const std::size_t> joined) {
+  queued.insert(queued.end(), joined.begin(), joined.end());
+  std::inplace_merge(queued.begin(), queued.end() - static_cast<std::ptrdiff_t>(joined.size()), queued.end());
+}
+
 TrainingSystem::TrainingSystem(const Parameters& p)
-    : scale_(p.population.scale), funds_(p.funds.names.size()), ledger_(fund_accounts(p)) {
+    : scale_(p.population.scale), funds_(p.funds.names.size()), state_{Ledger(fund_accounts(p)), -1, {}, {}} {
   const auto& pr = p.programmes;
   for (std::size_t k = 0; k < pr.names.size(); ++k) {
     for (std::size_t f = 0; f < funds_; ++f)
@@ -100,8 +106,18 @@ TrainingSystem::TrainingSystem(const Parameters& p)
     claims_committed_.push_back(payment_.back() == Payment::Monthly ? static_cast<std::int64_t>(pr.duration_months[k])
                                                                     : 1);
   }
-  seats_due_.assign(pr.names.size() * p.population.regions.size(), 0.0);
-  overhead_due_.assign(2 * funds_ * pr.names.size(), 0.0);
+  state_.seats_due.assign(pr.names.size() * p.population.regions.size(), Carry{});
+  state_.overhead_due.assign(2 * funds_ * pr.names.size(), Carry{});
+}
+
+void TrainingSystem::restore(const State& state) {
+  if (state.ledger.size() != state_.ledger.size() || state.seats_due.size() != state_.seats_due.size() ||
+      state.overhead_due.size() != state_.overhead_due.size())
+    throw Error("training state of " + std::to_string(state.ledger.size()) + " funds and " +
+                std::to_string(state.seats_due.size()) + " programme-regions does not fit this scenario's " +
+                std::to_string(state_.ledger.size()) + " funds and " + std::to_string(state_.seats_due.size()) +
+                " programme-regions");
+  state_ = state;
 }
 
 void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
@@ -116,7 +132,7 @@ void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std:
     const std::size_t k = f * programmes + programme;
     const std::int64_t due = amount(programme, f) * claims;
     if (due > 0) {
-      ledger_.pay(f, due);
+      state_.ledger.pay(f, due);
       tally_.paid[k] += due;
     }
     const double share = p.programmes.fund_shares(static_cast<int>(programme), static_cast<int>(f));
@@ -125,14 +141,11 @@ void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std:
                                      audits_per_claim};
     for (int kind = 0; kind < 2; ++kind) {
       // Paid from the uncommitted money while it lasts; what cannot be paid is not owed.
-      double& carried = overhead_due_[(2 * k) + static_cast<std::size_t>(kind)];
-      carried += overheads[kind];
-      const auto whole = static_cast<std::int64_t>(carried);
-      carried -= static_cast<double>(whole);
-      const std::int64_t paid = std::min(whole, ledger_.fund(f).remaining);
+      const std::int64_t whole = state_.overhead_due[(2 * k) + static_cast<std::size_t>(kind)].take(overheads[kind]);
+      const std::int64_t paid = std::min(whole, state_.ledger.fund(f).remaining);
       if (paid <= 0) continue;
-      ledger_.commit(f, paid);
-      ledger_.pay(f, paid, kind == 0 ? paid : 0);
+      state_.ledger.commit(f, paid);
+      state_.ledger.pay(f, paid, kind == 0 ? paid : 0);
       tally_.paid[k] += paid;
       (kind == 0 ? tally_.leaked : tally_.audit)[k] += paid;
     }
@@ -142,7 +155,7 @@ void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std:
 void TrainingSystem::release_claims(std::size_t programme, std::int64_t claims) {
   if (claims == 0) return;
   for (std::size_t f = 0; f < funds_; ++f)
-    if (const std::int64_t a = amount(programme, f); a > 0) ledger_.release(f, a * claims);
+    if (const std::int64_t a = amount(programme, f); a > 0) state_.ledger.release(f, a * claims);
 }
 
 void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
@@ -151,10 +164,10 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
   tally_.reset(programmes, funds, p.population.regions.size());
   newly_queued_.clear();
-  if (month.year() != budget_year_) {
-    for (std::size_t f = 0; f < funds; ++f) ledger_.set_envelope(f, std::llround(p.funds.annual_envelope[f]));
-    ledger_.start_year();
-    budget_year_ = month.year();
+  if (month.year() != state_.budget_year) {
+    for (std::size_t f = 0; f < funds; ++f) state_.ledger.set_envelope(f, std::llround(p.funds.annual_envelope[f]));
+    state_.ledger.start_year();
+    state_.budget_year = month.year();
   }
   if (programmes == 0) return;
   end_trainees(p, month, pop, rng, flows, evaluation_limited, candidates.trainees);
@@ -162,9 +175,9 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
 }
 
 void TrainingSystem::close_month() {
-  for (std::size_t f = 0; f < ledger_.size(); ++f) {
-    tally_.remaining[f] = ledger_.fund(f).remaining;
-    tally_.committed[f] = ledger_.fund(f).committed;
+  for (std::size_t f = 0; f < state_.ledger.size(); ++f) {
+    tally_.remaining[f] = state_.ledger.fund(f).remaining;
+    tally_.committed[f] = state_.ledger.fund(f).committed;
   }
 }
 
@@ -178,11 +191,7 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
   if (passed) {
     ++tally_.certificates[prog];
     const auto target = static_cast<std::uint8_t>(p.programmes.target_level[prog]);
-    if (pop.level[i] < target) {
-      flows.promote(pop.level[i], target);
-      pop.level[i] = target;
-      pop.months_at_level[i] = 0;
-    }
+    if (pop.level[i] < target) promote(pop, i, target, flows);
   }
   if (payment_[prog] == Payment::Certification) {
     if (passed)
@@ -233,10 +242,12 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
       if (payment_[prog] == Payment::Monthly) ++local_months[prog];
       if (--pop.programme_months_left[i] > 0) continue;
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
-      if (!d.below(0, probability_threshold(pr.completion_probability[prog])))
+      if (!d.below(streams::kCompletes, probability_threshold(pr.completion_probability[prog])))
         local.emplace_back(i, kDroppedOut);
       else
-        local.emplace_back(i, d.below(1, probability_threshold(pr.pass_probability[prog])) ? kPassed : kFailed);
+        local.emplace_back(i, d.below(streams::kPassesProgramme, probability_threshold(pr.pass_probability[prog]))
+                                  ? kPassed
+                                  : kFailed);
     }
 #pragma omp critical(skillsim_training_outcomes)
     {
@@ -312,8 +323,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         for (std::size_t j = 0; j < rule.substitutes.size(); ++j)
           if (eligible(rules.programmes[rule.substitutes[j]])) mask |= std::uint32_t{1} << j;
         const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
-        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask,
-                         (std::uint64_t{priority.words[0]} << 32) | priority.words[1], i});
+        local.push_back(
+            {cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask, streams::priority_of(priority), i});
         break;
       }
     }
@@ -328,16 +339,16 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   problem.programmes = static_cast<int>(programmes);
   problem.regions = static_cast<int>(regions);
   for (std::size_t k = 0; k < programmes * regions; ++k) {
-    seats_due_[k] +=
-        pr.seats_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions)) / static_cast<double>(scale_);
-    problem.seats.push_back(static_cast<std::int64_t>(seats_due_[k]));
-    seats_due_[k] -= std::floor(seats_due_[k]); // fractions carry; unused seats do not
+    // Fractions carry; unused seats do not.
+    problem.seats.push_back(
+        state_.seats_due[k].take(pr.seats_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions)) /
+                                 static_cast<double>(scale_)));
   }
   for (std::size_t k = 0; k < programmes; ++k) {
     std::int64_t affordable = static_cast<std::int64_t>(applicants.size());
     for (std::size_t f = 0; f < funds; ++f)
       if (const std::int64_t a = amount(k, f) * claims_committed_[k]; a > 0)
-        affordable = std::min(affordable, ledger_.fund(f).remaining / a);
+        affordable = std::min(affordable, state_.ledger.fund(f).remaining / a);
     problem.affordable.push_back(affordable);
   }
   std::vector<std::pair<std::size_t, std::size_t>> cell_ranges; // [begin, end) in applicants
@@ -393,14 +404,14 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       for (std::int64_t placed = 0; placed < count && a < end; ++placed, ++a) {
         bool affordable = true;
         for (std::size_t f = 0; f < funds; ++f)
-          affordable = affordable && ledger_.fund(f).remaining >= amount(taken, f) * claims;
+          affordable = affordable && state_.ledger.fund(f).remaining >= amount(taken, f) * claims;
         if (!affordable) { // turned away for lack of money, counted where they applied
           ++tally_.no_money[prog];
           tally_.money_binding[taken] = 1;
           continue;
         }
         for (std::size_t f = 0; f < funds; ++f)
-          if (const std::int64_t due = amount(taken, f) * claims; due > 0) ledger_.commit(f, due);
+          if (const std::int64_t due = amount(taken, f) * claims; due > 0) state_.ledger.commit(f, due);
         if (payment_[taken] == Payment::Enrolment) pay_claims(p, taken, 1);
         const std::size_t i = applicants[a].index;
         pop.programme[i] = static_cast<std::uint8_t>(taken);
@@ -416,8 +427,73 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   for (std::size_t k = 0; k < programmes; ++k)
     if (tally_.money_binding[k])
       for (std::size_t f = 0; f < funds; ++f)
-        if (const std::int64_t due = amount(k, f) * claims_committed_[k]; due > 0 && ledger_.fund(f).remaining < due)
+        if (const std::int64_t due = amount(k, f) * claims_committed_[k];
+            due > 0 && state_.ledger.fund(f).remaining < due)
           tally_.fund_binding[f] = 1;
+}
+
+} // namespace skillsim
+
+namespace skillsim {
+
+void TrainingSystem::declare_results(Results& r, const Parameters& p) {
+  if (p.programmes.names.empty()) return;
+  r.dimensions.push_back(Dimension{"programme", {}, p.programmes.names, p.programmes.labels, {}});
+  r.dimensions.push_back(Dimension{"fund", {}, p.funds.names, p.funds.labels, {}});
+  const auto by_programme = over_time({"programme"});
+  const auto by_fund = over_time({"fund"});
+  const auto by_fund_programme = over_time({"fund", "programme"});
+  add_variable(r, "trainees", by_programme, "persons in each programme");
+  add_variable(r, "applications", by_programme, "applications during the month");
+  add_variable(r, "enrolments", by_programme, "enrolments during the month");
+  add_variable(r, "substitute_enrolments", by_programme,
+               "of the enrolments, applicants to another programme placed here (programmes.substitutes)");
+  add_variable(r, "turned_away_no_seat", by_programme, "applicants turned away for lack of a seat");
+  add_variable(r, "turned_away_no_money", by_programme, "applicants turned away for lack of money");
+  add_variable(r, "completions", by_programme, "trainees who completed the programme during the month");
+  add_variable(r, "dropouts", by_programme, "trainees who left without completing (incl. deaths, retirements)");
+  add_variable(r, "certificates", by_programme, "certificates earned through the programme during the month");
+  add_variable(r, "spending", by_fund_programme, "money paid during the month", "yuan");
+  add_variable(r, "fund_remaining", by_fund, "uncommitted money at the end of the month", "yuan");
+  add_variable(r, "fund_committed", by_fund, "money committed to trainees, not yet paid", "yuan");
+  add_variable(r, "seats_binding", over_time({"programme", "region"}),
+               "1 if applicants were turned away for lack of seats in the month", "1");
+  add_variable(r, "money_binding", by_programme, "1 if applicants were turned away for lack of money in the month",
+               "1");
+  add_variable(r, "fund_binding", by_fund,
+               "1 if the fund's money was short for applicants turned away for lack of money in the month", "1");
+  add_variable(r, "leakage", by_fund_programme, "part of spending paid for training that did not happen (after audits)",
+               "yuan");
+  add_variable(r, "audit_spending", by_fund_programme, "part of spending paid for audits of claims", "yuan");
+  add_variable(r, "followed_up", by_programme,
+               "completers whose follow-up window (programmes.follow_up_months) ended during the month");
+  add_variable(r, "employed_after_training", by_programme,
+               "of those followed up, the employed at the end of the window");
+}
+
+void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally& stocks) const {
+  if (!out.has("trainees")) return;
+  out.persons("trainees", rep, t, stocks.trainees);
+  if (t == 0) return; // no flows and no money before the first month
+  const TrainingTally& tr = tally_;
+  out.persons("applications", rep, t, tr.applications);
+  out.persons("enrolments", rep, t, tr.enrolments);
+  out.persons("substitute_enrolments", rep, t, tr.substitute_enrolments);
+  out.persons("turned_away_no_seat", rep, t, tr.no_seat);
+  out.persons("turned_away_no_money", rep, t, tr.no_money);
+  out.persons("completions", rep, t, tr.completions);
+  out.persons("dropouts", rep, t, tr.dropouts);
+  out.persons("certificates", rep, t, tr.certificates);
+  out.as_is("spending", rep, t, tr.paid);
+  out.as_is("fund_remaining", rep, t, tr.remaining);
+  out.as_is("fund_committed", rep, t, tr.committed);
+  out.as_is("seats_binding", rep, t, tr.seats_binding);
+  out.as_is("money_binding", rep, t, tr.money_binding);
+  out.as_is("fund_binding", rep, t, tr.fund_binding);
+  out.as_is("leakage", rep, t, tr.leaked);
+  out.as_is("audit_spending", rep, t, tr.audit);
+  out.persons("followed_up", rep, t, tr.followed_up);
+  out.persons("employed_after_training", rep, t, tr.employed_after);
 }
 
 } // namespace skillsim

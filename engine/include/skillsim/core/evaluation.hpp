@@ -13,13 +13,16 @@
 #include <span>
 #include <vector>
 
+#include "skillsim/core/carry.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/tallies.hpp"
 
 namespace skillsim {
 
-struct MonthTally;
+class ResultsWriter;
 class TrainingSystem;
 
 /// What the evaluators did in one month (agents).
@@ -65,7 +68,23 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem);
 
 class EvaluationSystem {
 public:
+  /// What must be saved to continue a run.
+  struct State {
+    std::vector<Carry> capacity_due; ///< evaluator x region: fractional assessments
+    bool operator==(const State&) const = default;
+  };
+
   explicit EvaluationSystem(const Parameters& p);
+
+  /// Declares the evaluation results (evaluator dimension, assessments held, binding, queue),
+  /// for scenarios with evaluators.
+  static void declare_results(Results& results, const Parameters& p);
+  /// Stores one time point of them (nothing at t = 0: no month stepped yet).
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
+
+  const State& state() const { return state_; }
+  /// @throws Error if the state has other evaluator or region counts
+  void restore(const State& state);
 
   /// True if the scenario declares evaluators (assessments then queue for them).
   bool limited() const { return limited_; }
@@ -84,7 +103,7 @@ public:
 private:
   bool limited_;
   std::int64_t scale_;
-  std::vector<double> capacity_due_; // evaluator x region: fractional assessments carried
+  State state_;
   EvaluationTally tally_;
   double allocation_seconds_ = 0;
 };

@@ -23,6 +23,7 @@ struct FundAccount {
   bool carry_over = true;           ///< does uncommitted money pass to the next year?
   std::int64_t granted = 0, paid = 0, committed = 0, remaining = 0, lapsed = 0;
   std::int64_t leaked = 0; ///< part of `paid` that bought no training (fraud, fake attendance)
+  bool operator==(const FundAccount&) const = default;
 };
 
 class Ledger {
@@ -51,6 +52,8 @@ public:
   /// True if the identity granted = paid + committed + remaining + lapsed holds and no amount
   /// is negative, for every fund.
   bool balanced() const;
+
+  bool operator==(const Ledger&) const = default;
 
 private:
   std::vector<FundAccount> funds_;

@@ -14,42 +14,39 @@ namespace skillsim {
 /// kMaxProgrammes in parameters.hpp).
 inline constexpr std::uint8_t kNoProgramme = 0xFF;
 
+/// The one list of agent columns: X(column type, type in Agent, name, default). The Agent struct,
+/// the Population's vectors, push_back/get, reserve/compact and bytes_per_agent are all generated
+/// from it, so a new column is one line here (and docs/model.md's table).
+#define SKILLSIM_AGENT_COLUMNS(X)                                                                                      \
+  X(std::uint64_t, std::uint64_t, id, 0)                                                                               \
+  X(std::int32_t, std::int32_t, birth_month, 0) /* Month::index of the month of birth */                               \
+  X(std::uint16_t, std::uint16_t, months_at_level, 0)                                                                  \
+  X(std::uint16_t, std::uint16_t, ui_months, 0) /* months of unemployment-insurance contributions */                   \
+  X(std::uint16_t, std::uint16_t, region, 0)                                                                           \
+  X(std::uint8_t, Level, level, Level::None)                                                                           \
+  X(std::uint8_t, Status, status, Status::Unemployed)                                                                  \
+  X(std::uint8_t, Group, group, Group::UrbanEmployee)                                                                  \
+  X(std::uint8_t, std::uint8_t, sex, 0)                   /* index into kSexIds */                                     \
+  X(std::uint8_t, std::uint8_t, sector, 0)                /* index into kSectorIds */                                  \
+  X(std::uint8_t, std::uint8_t, programme, kNoProgramme)  /* training programme enrolled in */                         \
+  X(std::uint8_t, std::uint8_t, programme_months_left, 0) /* 0 with a programme: trained, awaiting assessment */       \
+  X(std::uint8_t, std::uint8_t, evaluation_wait, 0)       /* 0: not awaiting assessment; else months waited + 1 */     \
+  X(std::uint8_t, std::uint8_t, follow_up_programme,                                                                   \
+    kNoProgramme) /* programme completed within the follow-up window */                                                \
+  X(std::uint8_t, std::uint8_t, follow_up_months_left, 0)
+
 /// One agent's attributes, for building and inspecting (the population stores columns).
 struct Agent {
-  std::uint64_t id = 0;
-  std::int32_t birth_month = 0; // Month::index of the month of birth
-  std::uint16_t months_at_level = 0;
-  std::uint16_t ui_months = 0; // months of unemployment-insurance contributions
-  std::uint16_t region = 0;
-  Level level = Level::None;
-  Status status = Status::Unemployed;
-  Group group = Group::UrbanEmployee;
-  std::uint8_t sex = 0;                            // index into kSexIds
-  std::uint8_t sector = 0;                         // index into kSectorIds
-  std::uint8_t programme = kNoProgramme;           // training programme enrolled in
-  std::uint8_t programme_months_left = 0;          // 0 with a programme: trained, awaiting assessment
-  std::uint8_t evaluation_wait = 0;                // 0: not awaiting assessment; else months waited + 1
-  std::uint8_t follow_up_programme = kNoProgramme; // programme completed within the follow-up window
-  std::uint8_t follow_up_months_left = 0;
+#define SKILLSIM_AGENT_FIELD(column_type, agent_type, name, default_value) agent_type name = default_value;
+  SKILLSIM_AGENT_COLUMNS(SKILLSIM_AGENT_FIELD)
+#undef SKILLSIM_AGENT_FIELD
 };
 
 class Population {
 public:
-  std::vector<std::uint64_t> id;
-  std::vector<std::int32_t> birth_month;
-  std::vector<std::uint16_t> months_at_level;
-  std::vector<std::uint16_t> ui_months;
-  std::vector<std::uint16_t> region;
-  std::vector<std::uint8_t> level;
-  std::vector<std::uint8_t> status;
-  std::vector<std::uint8_t> group;
-  std::vector<std::uint8_t> sex;
-  std::vector<std::uint8_t> sector;
-  std::vector<std::uint8_t> programme;
-  std::vector<std::uint8_t> programme_months_left;
-  std::vector<std::uint8_t> evaluation_wait;
-  std::vector<std::uint8_t> follow_up_programme;
-  std::vector<std::uint8_t> follow_up_months_left;
+#define SKILLSIM_COLUMN(column_type, agent_type, name, default_value) std::vector<column_type> name;
+  SKILLSIM_AGENT_COLUMNS(SKILLSIM_COLUMN)
+#undef SKILLSIM_COLUMN
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
@@ -59,10 +56,30 @@ public:
   /// Removes agents whose status is Status::Removed, keeping the order of the others.
   void compact();
 
+  /// Applies f to every column (e.g. to save, compare or resize them all).
+  template <class F>
+  void for_each_column(F&& f) {
+#define SKILLSIM_VISIT(column_type, agent_type, name, default_value) f(name);
+    SKILLSIM_AGENT_COLUMNS(SKILLSIM_VISIT)
+#undef SKILLSIM_VISIT
+  }
+  template <class F>
+  void for_each_column(F&& f) const {
+#define SKILLSIM_VISIT(column_type, agent_type, name, default_value) f(name);
+    SKILLSIM_AGENT_COLUMNS(SKILLSIM_VISIT)
+#undef SKILLSIM_VISIT
+  }
+
   /// Bytes of column storage per agent.
   static constexpr std::size_t bytes_per_agent() {
-    return sizeof(std::uint64_t) + sizeof(std::int32_t) + 3 * sizeof(std::uint16_t) + 10 * sizeof(std::uint8_t);
+    return 0
+#define SKILLSIM_COLUMN_BYTES(column_type, agent_type, name, default_value) +sizeof(column_type)
+        SKILLSIM_AGENT_COLUMNS(SKILLSIM_COLUMN_BYTES)
+#undef SKILLSIM_COLUMN_BYTES
+            ;
   }
+
+  bool operator==(const Population&) const = default;
 };
 
 } // namespace skillsim

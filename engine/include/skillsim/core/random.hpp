@@ -69,29 +69,68 @@ private:
   std::uint32_t replicate_;
 };
 
-/// Streams used by the engine. Each named decision has its own stream; the monthly per-agent
-/// decisions share one block per (agent, month) with one fixed lane each (one Philox call per
-/// agent-month instead of four), which keeps them independent and never shifts when a decision
-/// is added elsewhere.
+/// Streams used by the engine, and the lanes of their blocks. Each named decision has its own
+/// stream (a stream's numbers never shift when another is added); within a stream, one block of
+/// eight 32-bit lanes per (agent, month) serves every decision of that agent that month, each
+/// with a fixed lane. The per-agent monthly decisions share the kMonthly block, so the hot loop
+/// makes one Philox call per agent-month.
+///
+/// Lane budget (docs/architecture.md, "Random numbers"): a block has 8 lanes. kMonthly uses 6 and
+/// keeps 2 for the coming monthly decisions (lane 6: migration between regions; lane 7: entering
+/// a skills competition). Decisions taken once per agent at another moment take a stream of
+/// their own (school enrolment at entry: kEntry's spare lane 7; competition results: a new
+/// stream "competition.outcome"), which costs a Philox call only for the agents concerned.
 namespace streams {
 inline constexpr std::uint32_t kMonthly = stream_id("agent.monthly");
 inline constexpr std::uint32_t kSynthesis = stream_id("population.synthesis");
 inline constexpr std::uint32_t kEntry = stream_id("entry.attributes");
 inline constexpr std::uint32_t kAppointment = stream_id("skills.appointment_priority");
-inline constexpr std::uint32_t kTrainingOutcome = stream_id("training.outcome"); // lane 0 completes, 1 passes
+inline constexpr std::uint32_t kTrainingOutcome = stream_id("training.outcome");
 inline constexpr std::uint32_t kAdmissionPriority = stream_id("training.admission_priority");
 inline constexpr std::uint32_t kEvaluationPriority = stream_id("evaluation.priority");
-inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome"); // lane 0 passes
+inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome");
 
-/// Lanes of the kMonthly block.
+/// Lanes of the kMonthly block (monthly_rules.cpp, training.cpp).
 enum MonthlyLane : int {
   kMortality = 0,
-  kLabour = 1,
+  kLabour = 1, // job loss, or job finding then inactivity, or reactivation: one uniform, nested thresholds
   kInsurance = 2,
   kAssessmentSit = 3,
   kAssessmentPass = 4,
-  kApplication = 5, // which programme, if any, a worker applies to (training.cpp)
+  kApplication = 5, // which programme, if any, a worker applies to (ApplicationRules)
+  kMonthlySpareMigration = 6,
+  kMonthlySpareCompetition = 7,
 };
+
+/// Lanes of the kEntry block (entrants.cpp).
+enum EntryLane : int {
+  kEntryAge = 0,
+  kEntrySex = 1,
+  kEntryGroup = 2,
+  kEntryDiploma = 3,
+  kEntryEmployed = 4,
+  kEntryRegion = 5,
+  kEntrySector = 6,
+  kEntrySpareSchool = 7,
+};
+
+/// Lanes of the kSynthesis block (synthesis.cpp); 6 and 7 are spare.
+enum SynthesisLane : int {
+  kSynthesisAge = 0,
+  kSynthesisMonthsAtLevel = 1,
+  kSynthesisInsured = 2,
+  kSynthesisInsuranceMonths = 3,
+  kSynthesisRegion = 4,
+  kSynthesisSector = 5,
+};
+
+/// Lanes of the kTrainingOutcome block (training.cpp).
+enum TrainingOutcomeLane : int { kCompletes = 0, kPassesProgramme = 1 };
+/// Lane of the kEvaluationOutcome block (evaluation.cpp).
+enum EvaluationOutcomeLane : int { kPassesAssessment = 0 };
+/// The priority streams (kAppointment, kAdmissionPriority, kEvaluationPriority) use lanes 0 and 1
+/// as one 64-bit priority: priority_of(block).
+inline std::uint64_t priority_of(const DrawBlock& d) { return (std::uint64_t{d.words[0]} << 32) | d.words[1]; }
 } // namespace streams
 
 } // namespace skillsim

@@ -18,14 +18,17 @@
 #include <span>
 #include <vector>
 
+#include "skillsim/core/carry.hpp"
 #include "skillsim/core/ledger.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/tallies.hpp"
 
 namespace skillsim {
 
-struct MonthTally;
+class ResultsWriter;
 
 /// The month's application rules in a form the per-agent loops can use cheaply. Each eligible
 /// worker tries the programmes in order and applies to the first whose draw succeeds
@@ -64,6 +67,9 @@ struct MonthlyCandidates {
   std::vector<ApplicationCandidate> applicants; ///< may apply to a programme
   std::vector<std::size_t> trainees;            ///< in a programme or its follow-up window
   std::vector<std::size_t> queued;              ///< waiting for an assessment
+
+  /// Adds agents who joined the evaluation queue since (in agent order), keeping `queued` in order.
+  void add_queued(std::span<const std::size_t> joined);
 };
 
 /// What the training system did in one month, in agents (money in yuan).
@@ -87,8 +93,27 @@ struct TrainingTally {
 
 class TrainingSystem {
 public:
+  /// What must be saved to continue a run.
+  struct State {
+    Ledger ledger;
+    int budget_year = -1;            ///< calendar year whose envelopes were granted last
+    std::vector<Carry> seats_due;    ///< programme x region: fractional seats (agents)
+    std::vector<Carry> overhead_due; ///< fund x programme x {leakage, audits}: fractional yuan
+    bool operator==(const State&) const = default;
+  };
+
   /// @param p the parameters at the start; fixes the catalogue of programmes and funds.
   explicit TrainingSystem(const Parameters& p);
+
+  /// Declares the training results (programme and fund dimensions, enrolments, money, binding
+  /// constraints, follow-up), for scenarios with programmes.
+  static void declare_results(Results& results, const Parameters& p);
+  /// Stores one time point of them: trainees from `stocks`, the rest from the month last stepped.
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+
+  const State& state() const { return state_; }
+  /// @throws Error if the state has other programme, fund or region counts
+  void restore(const State& state);
 
   /// Runs one month (see the file comment); level changes are added to `flows`. With
   /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
@@ -111,7 +136,7 @@ public:
   const TrainingTally& tally() const { return tally_; }
   /// Seconds spent building and solving the allocation flow networks so far.
   double allocation_seconds() const { return allocation_seconds_; }
-  const Ledger& ledger() const { return ledger_; }
+  const Ledger& ledger() const { return state_.ledger; }
 
 private:
   /// Yuan of one claim (one trainee, or one trainee-month if paid monthly) charged to a fund.
@@ -133,10 +158,7 @@ private:
   std::vector<std::int64_t> claim_yuan_;       // programme x fund
   std::vector<Payment> payment_;               // per programme
   std::vector<std::int64_t> claims_committed_; // per programme: claims committed at enrolment
-  Ledger ledger_;
-  int budget_year_ = -1;
-  std::vector<double> seats_due_;    // programme x region: fractional agents carried
-  std::vector<double> overhead_due_; // fund x programme: fractional yuan of leakage and audits
+  State state_;
   TrainingTally tally_;
   double allocation_seconds_ = 0;
   std::vector<std::size_t> newly_queued_;

@@ -1,0 +1,22 @@
+// The per-agent monthly rules, in one parallel pass over the population: death, retirement at
+// the statutory age, ordinary assessments after the minimum months at a level (held at once, or
+// queued for an evaluator), the labour market (job loss, job finding, inactivity, reactivation)
+// and insurance months. The same pass finds the agents the training and evaluation steps need
+// (applicants, trainees, queued candidates), so those steps make no pass of their own.
+// Probabilities come from TransitionRates; see docs/model.md, "Monthly rules".
+#pragma once
+
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/random.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/tallies.hpp"
+#include "skillsim/core/training.hpp"
+
+namespace skillsim {
+
+/// Applies the month's rules to every agent and returns the month's flows so far. `candidates`
+/// is refilled, each list in agent order (for any thread count).
+MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications, Month month,
+                               Population& population, const RandomStreams& rng, MonthlyCandidates& candidates);
+
+} // namespace skillsim

@@ -1,0 +1,52 @@
+// Moving up the ladder. promote() is the one place where an agent's level changes: every route
+// (ordinary assessments in the monthly rules, programme certificates, the evaluation queue,
+// appointments within quotas, and the coming ones such as skills competitions) calls it, so the
+// flows (promotions, promotions_out, new skilled workers) are counted the same way for all.
+//
+// The routes that are not assessments live here too: appointments of 特级技师 and 首席技师
+// within yearly quotas (and, later, promotions of competition winners).
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "skillsim/core/carry.hpp"
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/random.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/tallies.hpp"
+
+namespace skillsim {
+
+/// Moves agent i up to level `to` (above its level), restarts its months at the level and counts
+/// the move in `flows`.
+inline void promote(Population& population, std::size_t i, int to, MonthTally& flows) {
+  flows.record_promotion(population.level[i], to);
+  population.level[i] = static_cast<std::uint8_t>(to);
+  population.months_at_level[i] = 0;
+}
+
+/// 特级技师 from 高级技师 and 首席技师 from 特级技师, within yearly quotas spread over the
+/// months (skills.*_quota_per_year). Among the eligible (employed, served min_months at the level
+/// below), the lowest agent-keyed priorities win, so the choice does not depend on thread count
+/// or agent order. Unused quota is not carried over.
+class Appointments {
+public:
+  /// What must be saved to continue a run: the fractional appointments carried.
+  struct State {
+    std::array<Carry, 2> due; ///< 特级技师, 首席技师 (agents)
+    bool operator==(const State&) const = default;
+  };
+
+  void step(const Parameters& p, const TransitionRates& rates, Month month, Population& population,
+            const RandomStreams& rng, MonthTally& flows);
+
+  const State& state() const { return state_; }
+  void restore(const State& state) { state_ = state; }
+
+private:
+  State state_;
+};
+
+} // namespace skillsim

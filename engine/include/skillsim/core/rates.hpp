@@ -1,0 +1,62 @@
+// The month's transition probabilities, read from the parameters in one place. The agent model
+// derives the integer thresholds of its per-agent loop from this table (monthly_rules.cpp), the
+// pathway graph computes expected months from it (pathways.cpp), and the expected-value twin
+// will project with it. Every entry is a probability for one month, in [0, 1].
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/types.hpp"
+
+namespace skillsim {
+
+struct TransitionRates {
+  /// Dying in the month, by mortality band (from the annual probability: 1 - (1 - q)^(1/12)).
+  std::array<double, kMortalityBandCount> death{};
+  /// Age in months at which an agent retires, by sex.
+  std::array<std::int32_t, kSexCount> retirement_age_months{};
+
+  /// Employed -> unemployed, by level, group and sector (base rate x shock multiplier x factors).
+  double job_loss[kLevelCount][kGroupCount][kSectorCount] = {};
+  /// Unemployed -> employed, by level and group.
+  double job_find[kLevelCount][kGroupCount] = {};
+  /// Unemployed -> inactive: the unconditional probability in the month. One uniform decides
+  /// both moves: below job_find a job is found, in [job_find, job_find + inactivity) the agent
+  /// becomes inactive (so the two add up, capped at 1).
+  double inactivity = 0;
+  /// Inactive -> unemployed (looking for work again).
+  double reactivation = 0;
+  /// An employed agent who keeps the job gains one month of unemployment-insurance
+  /// contributions, by group.
+  std::array<double, kGroupCount> insured{};
+
+  /// Seeking the assessment for a level (by level sought and status), once the minimum months at
+  /// the level below are served. Starting an apprenticeship (学徒工) needs an employer: 0 unless
+  /// employed.
+  double sit[kLevelCount][kStatusCount] = {};
+  /// Passing the assessment for a level.
+  std::array<double, kLevelCount> pass{};
+  /// Whole months to serve at the level below before seeking a level.
+  std::array<std::uint16_t, kLevelCount> min_months{};
+  /// Assessments wait for an evaluator (the scenario declares evaluation capacity).
+  bool queue_for_evaluation = false;
+
+  /// Job finding of unemployed completers of a programme during its follow-up window:
+  /// job_find x programmes.job_find_factor, capped at 1. Index follow_up_index(programme, level, group).
+  std::vector<double> follow_up_job_find;
+  static std::size_t follow_up_index(std::size_t programme, int level, int group) {
+    return (programme * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount + static_cast<std::size_t>(group);
+  }
+
+  /// The table for parameters shaped as check() requires.
+  /// @throws Error if a vector it reads has the wrong length (see fits)
+  explicit TransitionRates(const Parameters& p);
+
+  /// True if every vector the table reads has the length check() requires.
+  static bool fits(const Parameters& p);
+};
+
+} // namespace skillsim

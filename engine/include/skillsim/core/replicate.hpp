@@ -1,0 +1,102 @@
+// One replicate's running state and the order of the monthly step. The state is split in two:
+// what must be saved to continue a run (ReplicateSnapshot: the population, the month, the next
+// agent id, and each process's own State: fractional carries, the fund ledger, ...) and what a
+// month produces (flows, the training and evaluation tallies, timers), which is output, not
+// state. See docs/architecture.md.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "skillsim/core/entrants.hpp"
+#include "skillsim/core/evaluation.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/promotion.hpp"
+#include "skillsim/core/random.hpp"
+#include "skillsim/core/scenario.hpp"
+#include "skillsim/core/tallies.hpp"
+#include "skillsim/core/training.hpp"
+
+namespace skillsim {
+
+/// Wall-clock seconds spent in each phase of the monthly step, summed over the months stepped
+/// (for benchmarks: bench/bench_step prints them).
+struct StepTimes {
+  double rules = 0;      ///< demography, labour market, ordinary assessments (the per-agent loop)
+  double training = 0;   ///< programmes: outcomes, applications, allocation, admissions
+  double evaluation = 0; ///< the evaluation queue
+  double other = 0;      ///< appointments, entrants, compaction
+  double allocation = 0; ///< of training and evaluation: building and solving the flow networks
+};
+
+/// Everything a replicate needs to continue from the start of `month`, and nothing else.
+/// Restoring it (into a ReplicateState of the same scenario) and stepping on gives, bit for bit,
+/// what the uninterrupted run gives.
+struct ReplicateSnapshot {
+  std::uint64_t seed = 0;
+  std::uint32_t replicate = 0;
+  Month month;
+  std::uint64_t next_id = 0;
+  std::int64_t removed = 0; ///< agents marked Removed, awaiting compaction
+  Population population;
+  Entrants::State entrants;
+  Appointments::State appointments;
+  TrainingSystem::State training;
+  EvaluationSystem::State evaluation;
+
+  bool operator==(const ReplicateSnapshot&) const = default;
+};
+
+/// One replicate's running state: the population, its random streams and the processes of the
+/// monthly step. Public so tests and benchmarks can step month by month and look at the agents.
+class ReplicateState {
+public:
+  /// Synthesises the initial population. The scenario must outlive this object.
+  /// @throws Cancelled if `cancel` becomes true during the synthesis
+  ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
+                 const std::atomic<bool>* cancel = nullptr);
+  /// Continues from a snapshot taken of a replicate of the same scenario.
+  /// @throws Error if the snapshot does not fit the scenario (month outside the run, other
+  ///         programme, fund or evaluator counts)
+  ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot);
+
+  /// Simulates the current month and advances to the next one.
+  void step();
+
+  /// The state to continue from (a copy: the population is copied too).
+  ReplicateSnapshot snapshot() const;
+  /// Replaces the state by a snapshot's (see the constructor for what is checked).
+  void restore(const ReplicateSnapshot& snapshot);
+
+  const Population& population() const { return population_; }
+  Month current_month() const { return month_; }
+  /// Flows of the month last stepped (agents, not persons).
+  const MonthTally& last_flows() const { return flows_; }
+  /// The training system (programmes, seats, money) and what it did in the month last stepped.
+  const TrainingSystem& training() const { return training_; }
+  /// The evaluators and what they did in the month last stepped.
+  const EvaluationSystem& evaluation() const { return evaluation_; }
+  /// Where the time of the steps so far went.
+  StepTimes step_times() const;
+
+private:
+  const Scenario* scenario_;
+  RandomStreams rng_;
+
+  // State: what snapshot() saves.
+  Month month_;
+  std::uint64_t next_id_ = 0;
+  std::int64_t removed_ = 0;
+  Population population_;
+  Entrants entrants_;
+  Appointments appointments_;
+  TrainingSystem training_;
+  EvaluationSystem evaluation_;
+
+  // Output of the month last stepped, and scratch.
+  MonthTally flows_;
+  MonthlyCandidates candidates_; // this month's, found by the monthly rules
+  StepTimes times_;
+};
+
+} // namespace skillsim

@@ -1,0 +1,66 @@
+// What one month did and what the population holds, as integer tallies (in agents), and the
+// result variables they fill. Integers, so sums over threads are exact in any order.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/types.hpp"
+
+namespace skillsim {
+
+class ResultsWriter;
+
+/// Counts of one state, in agents.
+struct StockTally {
+  std::int64_t workers[kLevelCount][kStatusCount] = {};
+  std::int64_t by_group[kGroupCount][kLevelCount] = {};
+  std::int64_t employed_by_sector[kSectorCount] = {};
+  std::vector<std::int64_t> by_region; // region x level
+  std::vector<std::int64_t> trainees;  // per programme
+
+  std::int64_t total() const;
+};
+
+/// Flows of one month, in agents.
+struct MonthTally {
+  std::int64_t entries[kLevelCount] = {};
+  std::int64_t exits[kLevelCount] = {};          // deaths, by level held
+  std::int64_t promotions[kLevelCount] = {};     // by level reached
+  std::int64_t promotions_out[kLevelCount] = {}; // the same moves, by level left
+  std::int64_t assessments[kLevelCount] = {};    // sat, by level sought
+  std::int64_t retirements = 0;
+  std::int64_t job_finds = 0;
+  std::int64_t job_losses = 0;
+  std::int64_t newly_skilled = 0; // promoted from below 初级工 to 初级工 or above, or entered skilled
+
+  /// Counts one move up the ladder (promote() in promotion.hpp calls it for every route).
+  void record_promotion(int from, int to) {
+    ++promotions[to];
+    ++promotions_out[from];
+    if (from < kFirstSkilledLevel && to >= kFirstSkilledLevel) ++newly_skilled;
+  }
+  /// Counts one entrant arriving at `level`.
+  void record_entry(int level) {
+    ++entries[level];
+    if (level >= kFirstSkilledLevel) ++newly_skilled;
+  }
+
+  MonthTally& operator+=(const MonthTally& o);
+};
+
+/// Counts the population's current state.
+StockTally count_stocks(const Population& population, std::size_t regions, std::size_t programmes);
+
+/// Declares the stock variables (skilled workers, workers by level x status, group, region,
+/// sector) and the flow variables (entries, exits, promotions, assessments, retirements, job
+/// moves, new skilled workers) in a results layout.
+void declare_stock_results(Results& results);
+void declare_flow_results(Results& results);
+/// Stores one time point of them.
+void store_stocks(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks);
+void store_flows(ResultsWriter& out, std::size_t replicate, std::size_t t, const MonthTally& flows);
+
+} // namespace skillsim

@@ -1,0 +1,172 @@
+#include "skillsim/core/monthly_rules.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "skillsim/core/promotion.hpp"
+
+namespace skillsim {
+
+namespace {
+
+// The month's probabilities as integer thresholds for the per-agent loop (probability_threshold):
+// comparing integers keeps the loop free of floating point and identical on every compiler.
+struct Thresholds {
+  std::uint64_t death[kMortalityBandCount];
+  std::uint64_t job_loss[kLevelCount][kGroupCount][kSectorCount];
+  std::uint64_t job_find[kLevelCount][kGroupCount];
+  std::uint64_t find_or_inactive[kLevelCount][kGroupCount]; // job finding, then inactivity
+  std::uint64_t reactivation;
+  std::uint64_t insured[kGroupCount];
+  std::uint64_t sit[kLevelCount][kStatusCount]; // by level sought
+  std::uint64_t pass[kLevelCount];
+  // The same pair for unemployed completers in their follow-up window (TransitionRates::follow_up_index).
+  std::vector<std::uint64_t> follow_up_find, follow_up_find_or_inactive;
+
+  explicit Thresholds(const TransitionRates& r) {
+    for (int b = 0; b < kMortalityBandCount; ++b) death[b] = probability_threshold(r.death[b]);
+    for (int l = 0; l < kLevelCount; ++l)
+      for (int g = 0; g < kGroupCount; ++g) {
+        for (int s = 0; s < kSectorCount; ++s) job_loss[l][g][s] = probability_threshold(r.job_loss[l][g][s]);
+        job_find[l][g] = probability_threshold(r.job_find[l][g]);
+        find_or_inactive[l][g] = probability_threshold(r.job_find[l][g] + r.inactivity);
+      }
+    for (double find : r.follow_up_job_find) {
+      follow_up_find.push_back(probability_threshold(find));
+      follow_up_find_or_inactive.push_back(probability_threshold(find + r.inactivity));
+    }
+    reactivation = probability_threshold(r.reactivation);
+    for (int g = 0; g < kGroupCount; ++g) insured[g] = probability_threshold(r.insured[g]);
+    for (int l = 0; l < kLevelCount; ++l) {
+      for (int s = 0; s < kStatusCount; ++s) sit[l][s] = probability_threshold(r.sit[l][s]);
+      pass[l] = probability_threshold(r.pass[l]);
+    }
+  }
+};
+
+constexpr auto kRemoved = static_cast<std::uint8_t>(Status::Removed);
+constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
+constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
+constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
+constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
+constexpr std::uint16_t kMaxCounter = 0xFFFF;
+
+} // namespace
+
+MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications, Month current,
+                               Population& pop, const RandomStreams& rng, MonthlyCandidates& candidates) {
+  const Thresholds th(rates);
+  const std::int32_t month = current.index;
+  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  MonthTally total;
+  // Workers who may apply to a programme, by their status after this month's moves (the draw
+  // comes from the same block, a spare lane; see ApplicationRules), and the trainees and queued
+  // candidates the training and evaluation steps look at (MonthlyCandidates).
+  const bool programmes = !applications.programmes.empty();
+  const bool tracked = programmes || rates.queue_for_evaluation;
+  candidates.applicants.clear();
+  candidates.trainees.clear();
+  candidates.queued.clear();
+
+#pragma omp parallel
+  {
+    MonthTally local;
+    MonthlyCandidates found;
+    const auto track = [&](std::int64_t i) {
+      if (!tracked) return;
+      if (pop.programme[i] != kNoProgramme || pop.follow_up_months_left[i] != 0)
+        found.trainees.push_back(static_cast<std::size_t>(i));
+      if (pop.evaluation_wait[i] != 0) found.queued.push_back(static_cast<std::size_t>(i));
+    };
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t st = pop.status[i];
+      if (st == kRemoved) continue;
+      const DrawBlock d = rng.block(streams::kMonthly, month, pop.id[i]);
+      const std::int32_t age_months = month - pop.birth_month[i];
+      const std::uint8_t lv = pop.level[i];
+
+      // Demography: death, then retirement at the statutory age.
+      // (Trainees and queued candidates who leave are still tracked: their places and money go.)
+      if (d.below(streams::kMortality, th.death[mortality_band(age_months / 12)])) {
+        pop.status[i] = kRemoved;
+        ++local.exits[lv];
+        track(i);
+        continue;
+      }
+      if (st == kRetired) continue;
+      if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
+        pop.status[i] = kRetired;
+        ++local.retirements;
+        track(i);
+        continue;
+      }
+
+      // Skills: after the minimum time at the level, seek the next level's assessment (not while
+      // training or already waiting for one); held at once, or queued for an evaluator.
+      const int target = lv + 1;
+      bool promoted = false;
+      if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
+          pop.months_at_level[i] >= rates.min_months[target] && d.below(streams::kAssessmentSit, th.sit[target][st])) {
+        // Starting an apprenticeship (学徒工) is the employer's decision, not an assessment.
+        if (rates.queue_for_evaluation && target > static_cast<int>(Level::Apprentice)) {
+          pop.evaluation_wait[i] = 1;
+        } else {
+          ++local.assessments[target];
+          if (d.below(streams::kAssessmentPass, th.pass[target])) {
+            promote(pop, static_cast<std::size_t>(i), target, local);
+            promoted = true;
+          }
+        }
+      }
+      if (!promoted && pop.months_at_level[i] < kMaxCounter) ++pop.months_at_level[i];
+
+      // Labour market, by the level and status held at the start of the month.
+      const std::uint8_t g = pop.group[i];
+      if (st == kEmployed) {
+        if (d.below(streams::kLabour, th.job_loss[lv][g][pop.sector[i]])) {
+          pop.status[i] = kUnemployed;
+          ++local.job_losses;
+        } else if (d.below(streams::kInsurance, th.insured[g]) && pop.ui_months[i] < kMaxCounter) {
+          ++pop.ui_months[i];
+        }
+      } else if (st == kUnemployed) {
+        std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
+        if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
+          const std::size_t k = TransitionRates::follow_up_index(after, lv, g);
+          find = th.follow_up_find[k];
+          find_or_inactive = th.follow_up_find_or_inactive[k];
+        }
+        if (d.below(streams::kLabour, find)) {
+          pop.status[i] = kEmployed;
+          ++local.job_finds;
+        } else if (d.below(streams::kLabour, find_or_inactive)) {
+          pop.status[i] = kInactive;
+        }
+      } else if (st == kInactive) {
+        if (d.below(streams::kLabour, th.reactivation)) pop.status[i] = kUnemployed;
+      }
+      if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
+                            applications.may_apply[g * kStatusCount + pop.status[i]])
+        found.applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
+      track(i);
+    }
+#pragma omp critical(skillsim_monthly_rules)
+    {
+      total += local;
+      auto& c = candidates;
+      c.applicants.insert(c.applicants.end(), found.applicants.begin(), found.applicants.end());
+      c.trainees.insert(c.trainees.end(), found.trainees.begin(), found.trainees.end());
+      c.queued.insert(c.queued.end(), found.queued.begin(), found.queued.end());
+    }
+  }
+  // Agent order, for any thread count.
+  std::sort(candidates.applicants.begin(), candidates.applicants.end());
+  std::sort(candidates.trainees.begin(), candidates.trainees.end());
+  std::sort(candidates.queued.begin(), candidates.queued.end());
+  return total;
+}
+
+} // namespace skillsim

@@ -1,0 +1,112 @@
+#include "skillsim/core/replicate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/monthly_rules.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/synthesis.hpp"
+
+namespace skillsim {
+
+namespace {
+
+// Adds the seconds since the last lap to a phase's total.
+class PhaseTimer {
+public:
+  void lap(double& total) {
+    const auto now = Clock::now();
+    total += std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last_ = Clock::now();
+};
+
+} // namespace
+
+ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
+                               const std::atomic<bool>* cancel)
+    : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
+      evaluation_(scenario.parameters()) {
+  population_ = synthesize_population(scenario.parameters(), rng_, cancel);
+  next_id_ = population_.size();
+}
+
+ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot)
+    : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
+      training_(scenario.parameters()), evaluation_(scenario.parameters()) {
+  restore(snapshot);
+}
+
+void ReplicateState::step() {
+  const Parameters p = scenario_->parameters_at(month_);
+  const TransitionRates rates(p);
+  const ApplicationRules applications(p);
+  PhaseTimer timer;
+
+  // The order of the monthly step (docs/architecture.md). A new process is one line here.
+  flows_ = apply_monthly_rules(rates, applications, month_, population_, rng_, candidates_);
+  for (std::int64_t e : flows_.exits) removed_ += e;
+  timer.lap(times_.rules);
+  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_);
+  timer.lap(times_.training);
+  candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued);
+  training_.close_month();
+  timer.lap(times_.evaluation);
+  appointments_.step(p, rates, month_, population_, rng_, flows_);
+  entrants_.step(p, month_, population_, rng_, next_id_, flows_);
+  // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
+  // results do not depend on when it happens.
+  if (removed_ * 32 > static_cast<std::int64_t>(population_.size())) {
+    population_.compact();
+    removed_ = 0;
+  }
+  timer.lap(times_.other);
+  month_ = month_ + 1;
+}
+
+ReplicateSnapshot ReplicateState::snapshot() const {
+  return {rng_.seed(),
+          rng_.replicate(),
+          month_,
+          next_id_,
+          removed_,
+          population_,
+          entrants_.state(),
+          appointments_.state(),
+          training_.state(),
+          evaluation_.state()};
+}
+
+void ReplicateState::restore(const ReplicateSnapshot& s) {
+  const Month start = scenario_->start(), end = start + static_cast<int>(scenario_->parameters().scenario.months);
+  if (s.month < start || s.month > end)
+    throw Error("snapshot of " + std::to_string(s.month.year()) + "-" + std::to_string(s.month.month()) +
+                " is outside the scenario's run (" + std::to_string(start.year()) + "-" +
+                std::to_string(start.month()) + " for " + std::to_string(scenario_->parameters().scenario.months) +
+                " months)");
+  training_.restore(s.training);
+  evaluation_.restore(s.evaluation);
+  entrants_.restore(s.entrants);
+  appointments_.restore(s.appointments);
+  rng_ = RandomStreams(s.seed, s.replicate);
+  month_ = s.month;
+  next_id_ = s.next_id;
+  removed_ = s.removed;
+  population_ = s.population;
+  flows_ = MonthTally{};
+}
+
+StepTimes ReplicateState::step_times() const {
+  StepTimes t = times_;
+  t.allocation = training_.allocation_seconds() + evaluation_.allocation_seconds();
+  return t;
+}
+
+} // namespace skillsim

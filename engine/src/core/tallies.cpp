@@ -1,0 +1,136 @@
+#include "skillsim/core/tallies.hpp"
+
+#include <omp.h>
+
+#include <iterator>
+
+#include "skillsim/core/results_layout.hpp"
+
+namespace skillsim {
+
+std::int64_t StockTally::total() const {
+  std::int64_t sum = 0;
+  for (const auto& row : workers)
+    for (std::int64_t v : row) sum += v;
+  return sum;
+}
+
+MonthTally& MonthTally::operator+=(const MonthTally& o) {
+  for (int l = 0; l < kLevelCount; ++l) {
+    entries[l] += o.entries[l];
+    exits[l] += o.exits[l];
+    promotions[l] += o.promotions[l];
+    promotions_out[l] += o.promotions_out[l];
+    assessments[l] += o.assessments[l];
+  }
+  retirements += o.retirements;
+  newly_skilled += o.newly_skilled;
+  job_finds += o.job_finds;
+  job_losses += o.job_losses;
+  return *this;
+}
+
+StockTally count_stocks(const Population& pop, std::size_t regions, std::size_t programmes) {
+  StockTally total;
+  total.by_region.assign(regions * kLevelCount, 0);
+  total.trainees.assign(programmes, 0);
+  const auto removed = static_cast<std::uint8_t>(Status::Removed);
+  const auto employed = static_cast<std::uint8_t>(Status::Employed);
+  const std::int64_t n = static_cast<std::int64_t>(pop.size());
+#pragma omp parallel
+  {
+    StockTally local;
+    local.by_region.assign(regions * kLevelCount, 0);
+    local.trainees.assign(programmes, 0);
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t st = pop.status[i];
+      if (st == removed) continue;
+      const std::uint8_t lv = pop.level[i];
+      ++local.workers[lv][st];
+      ++local.by_group[pop.group[i]][lv];
+      ++local.by_region[pop.region[i] * kLevelCount + lv];
+      if (st == employed) ++local.employed_by_sector[pop.sector[i]];
+      if (pop.programme[i] != kNoProgramme) ++local.trainees[pop.programme[i]];
+    }
+#pragma omp critical(skillsim_count_stocks)
+    {
+      for (int l = 0; l < kLevelCount; ++l)
+        for (int s = 0; s < kStatusCount; ++s) total.workers[l][s] += local.workers[l][s];
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int l = 0; l < kLevelCount; ++l) total.by_group[g][l] += local.by_group[g][l];
+      for (int s = 0; s < kSectorCount; ++s) total.employed_by_sector[s] += local.employed_by_sector[s];
+      for (std::size_t k = 0; k < total.by_region.size(); ++k) total.by_region[k] += local.by_region[k];
+      for (std::size_t k = 0; k < programmes; ++k) total.trainees[k] += local.trainees[k];
+    }
+  }
+  return total;
+}
+
+void declare_stock_results(Results& r) {
+  add_variable(r, "skilled_workers", over_time(), "skilled workers (技能劳动者): level 初级工 or above, not retired");
+  add_variable(r, "high_skilled_workers", over_time(),
+               "high-skilled workers (高技能人才): level 高级工 or above, not retired");
+  add_variable(r, "workers", over_time({"level", "status"}), "persons by level and status");
+  add_variable(r, "workers_by_group", over_time({"group", "level"}), "persons by group and level");
+  add_variable(r, "workers_by_region", over_time({"region", "level"}), "persons by region and level");
+  add_variable(r, "employed_by_sector", over_time({"sector"}), "employed persons by sector");
+}
+
+void declare_flow_results(Results& r) {
+  add_variable(r, "entries", over_time(), "entrants during the month (school leavers and technical-school graduates)");
+  add_variable(r, "exits", over_time(), "deaths during the month");
+  add_variable(r, "entries_by_level", over_time({"level"}), "entrants during the month by level at entry");
+  add_variable(r, "exits_by_level", over_time({"level"}), "deaths during the month by level held");
+  add_variable(r, "promotions", over_time({"level"}), "promotions during the month, by level reached");
+  add_variable(r, "promotions_out", over_time({"level"}), "the same promotions, by level left");
+  add_variable(r, "assessments", over_time({"level"}), "assessments sat during the month, by level sought");
+  add_variable(r, "retirements", over_time(), "retirements during the month");
+  add_variable(r, "job_finds", over_time(), "unemployed persons who found a job during the month");
+  add_variable(r, "job_losses", over_time(), "employed persons who lost their job during the month");
+  add_variable(r, "new_skilled_workers", over_time(),
+               "persons who became skilled (初级工 or above) during the month: promoted from below, or entered");
+}
+
+void store_stocks(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally& s) {
+  const std::int64_t scale = out.scale();
+  std::int64_t skilled = 0, high = 0;
+  std::int64_t* workers = out.at("workers", rep, t);
+  for (int l = 0; l < kLevelCount; ++l)
+    for (int st = 0; st < kStatusCount; ++st) {
+      workers[l * kStatusCount + st] = s.workers[l][st] * scale;
+      if (st == static_cast<int>(Status::Retired)) continue;
+      if (l >= kFirstSkilledLevel) skilled += s.workers[l][st];
+      if (l >= kFirstHighSkilledLevel) high += s.workers[l][st];
+    }
+  *out.at("skilled_workers", rep, t) = skilled * scale;
+  *out.at("high_skilled_workers", rep, t) = high * scale;
+  std::int64_t* by_group = out.at("workers_by_group", rep, t);
+  for (int g = 0; g < kGroupCount; ++g)
+    for (int l = 0; l < kLevelCount; ++l) by_group[g * kLevelCount + l] = s.by_group[g][l] * scale;
+  out.persons("workers_by_region", rep, t, s.by_region);
+  std::int64_t* by_sector = out.at("employed_by_sector", rep, t);
+  for (int k = 0; k < kSectorCount; ++k) by_sector[k] = s.employed_by_sector[k] * scale;
+}
+
+void store_flows(ResultsWriter& out, std::size_t rep, std::size_t t, const MonthTally& f) {
+  const std::int64_t scale = out.scale();
+  std::int64_t entries = 0, exits = 0;
+  std::int64_t* by_level[] = {out.at("entries_by_level", rep, t), out.at("exits_by_level", rep, t),
+                              out.at("promotions", rep, t), out.at("promotions_out", rep, t),
+                              out.at("assessments", rep, t)};
+  for (int l = 0; l < kLevelCount; ++l) {
+    const std::int64_t values[] = {f.entries[l], f.exits[l], f.promotions[l], f.promotions_out[l], f.assessments[l]};
+    for (std::size_t v = 0; v < std::size(values); ++v) by_level[v][l] = values[v] * scale;
+    entries += f.entries[l];
+    exits += f.exits[l];
+  }
+  *out.at("entries", rep, t) = entries * scale;
+  *out.at("exits", rep, t) = exits * scale;
+  *out.at("retirements", rep, t) = f.retirements * scale;
+  *out.at("job_finds", rep, t) = f.job_finds * scale;
+  *out.at("job_losses", rep, t) = f.job_losses * scale;
+  *out.at("new_skilled_workers", rep, t) = f.newly_skilled * scale;
+}
+
+} // namespace skillsim
