@@ -34,6 +34,7 @@ struct EvaluationTally {
   std::vector<std::int64_t> abandoned; ///< per region: candidates who gave up waiting
 
   void reset(std::size_t evaluators, std::size_t regions);
+  bool operator==(const EvaluationTally&) const = default;
 };
 
 /// One month's matching of queued candidates to evaluators.

@@ -49,6 +49,7 @@ struct MonthTally {
   }
 
   MonthTally& operator+=(const MonthTally& o);
+  bool operator==(const MonthTally&) const = default;
 };
 
 /// Counts the population's current state.

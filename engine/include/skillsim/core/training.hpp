@@ -89,6 +89,7 @@ struct TrainingTally {
   std::vector<std::int64_t> fund_binding;                // per fund: 1 if its money was short for somebody turned away
 
   void reset(std::size_t programmes, std::size_t funds, std::size_t regions);
+  bool operator==(const TrainingTally&) const = default;
 };
 
 class TrainingSystem {
