@@ -4,11 +4,12 @@
 # index (into the interpreter named by $PYTHON, default python3). fonts-noto-cjk gives the plots
 # their Chinese labels; python3-venv lets scripts/test.sh install the skillsim package into a
 # fresh virtual environment (build-venv/), where pip brings the package's own dependencies.
+# netcdf-bin (ncdump, nccopy) lets the tests check that the netCDF-C library reads results files.
 set -euo pipefail
 
 apt_packages=(
   build-essential cmake ninja-build pkg-config git
-  libeigen3-dev libboost-graph-dev libhdf5-dev hdf5-tools
+  libeigen3-dev libboost-graph-dev libhdf5-dev hdf5-tools netcdf-bin
   pybind11-dev libgtest-dev libgmock-dev librandom123-dev libtomlplusplus-dev
   clang libclang-rt-14-dev clang-format
   python3-dev python3-pip python3-venv

@@ -2,7 +2,7 @@
 # Every test on a fresh machine: installs the dependencies, then
 #   1. formatting check (clang-format, fails on any diff);
 #   2. Release build with warnings as errors, and all tests (ctest: C++ unit tests, the command
-#      line end to end, the results file read by xarray, the golden summary);
+#      line end to end, the results file read by xarray and by netCDF-C, the golden summary);
 #   3. the same tests built with AddressSanitizer and UndefinedBehaviorSanitizer;
 #   4. the scenario-parser fuzz target (libFuzzer), for a short run;
 #   5. the Python package: `pip install .[test]` into a fresh virtual environment (build-venv/,
