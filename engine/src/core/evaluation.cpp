@@ -99,10 +99,14 @@ EvaluationSystem::EvaluationSystem(const Parameters& p)
   state_.capacity_due.assign(p.evaluation.evaluators.size() * p.population.regions.size(), Carry{});
 }
 
-void EvaluationSystem::restore(const State& state) {
+void EvaluationSystem::check_fits(const State& state) const {
   if (state.capacity_due.size() != state_.capacity_due.size())
     throw Error("evaluation state of " + std::to_string(state.capacity_due.size()) +
                 " evaluator-regions does not fit this scenario's " + std::to_string(state_.capacity_due.size()));
+}
+
+void EvaluationSystem::restore(const State& state) {
+  check_fits(state);
   state_ = state;
 }
 
@@ -118,7 +122,7 @@ void EvaluationSystem::declare_results(Results& r, const Parameters& p) {
                "candidates who gave up waiting during the month (evaluation.max_wait_months)");
 }
 
-void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
+void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
   if (!out.has("evaluations") || t == 0) return;
   out.persons("evaluations", rep, t, tally_.held);
   out.persons("evaluation_queue", rep, t, tally_.queue);

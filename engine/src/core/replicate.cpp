@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <type_traits>
 
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/monthly_rules.hpp"
@@ -71,17 +72,36 @@ void ReplicateState::step() {
   month_ = month_ + 1;
 }
 
+void ReplicateState::declare_results(Results& r, const Parameters& p) {
+  declare_stock_results(r);
+  declare_flow_results(r);
+  TrainingSystem::declare_results(r, p);
+  EvaluationSystem::declare_results(r, p);
+}
+
+void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
+  const Parameters& p = scenario_->parameters();
+  if (t > 0) store_flows(out, rep, t, flows_);
+  const StockTally stocks = count_stocks(population_, p.population.regions.size(), p.programmes.names.size());
+  store_stocks(out, rep, t, stocks);
+  // A process with results has store_results(out, replicate, t, stocks): one with another
+  // signature fails to compile here rather than being skipped.
+  for_each_process(*this, [&](const auto& process, auto) {
+    using Process = std::remove_cvref_t<decltype(process)>;
+    if constexpr (requires { &Process::store_results; }) process.store_results(out, rep, t, stocks);
+  });
+}
+
 ReplicateSnapshot ReplicateState::snapshot() const {
-  return {rng_.seed(),
-          rng_.replicate(),
-          month_,
-          next_id_,
-          removed_,
-          population_,
-          entrants_.state(),
-          appointments_.state(),
-          training_.state(),
-          evaluation_.state()};
+  ReplicateSnapshot s;
+  s.seed = rng_.seed();
+  s.replicate = rng_.replicate();
+  s.month = month_;
+  s.next_id = next_id_;
+  s.removed = removed_;
+  s.population = population_;
+  for_each_process(*this, [&s](const auto& process, auto slot) { s.*slot = process.state(); });
+  return s;
 }
 
 void ReplicateState::restore(const ReplicateSnapshot& s) {
@@ -91,10 +111,11 @@ void ReplicateState::restore(const ReplicateSnapshot& s) {
                 " is outside the scenario's run (" + std::to_string(start.year()) + "-" +
                 std::to_string(start.month()) + " for " + std::to_string(scenario_->parameters().scenario.months) +
                 " months)");
-  training_.restore(s.training);
-  evaluation_.restore(s.evaluation);
-  entrants_.restore(s.entrants);
-  appointments_.restore(s.appointments);
+  // Every part is checked before anything changes, so a snapshot that does not fit loses nothing.
+  for_each_process(*this, [&s](auto& process, auto slot) {
+    if constexpr (requires { process.check_fits(s.*slot); }) process.check_fits(s.*slot);
+  });
+  for_each_process(*this, [&s](auto& process, auto slot) { process.restore(s.*slot); });
   rng_ = RandomStreams(s.seed, s.replicate);
   month_ = s.month;
   next_id_ = s.next_id;

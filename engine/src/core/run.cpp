@@ -13,28 +13,10 @@
 namespace skillsim {
 
 Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
-  const Parameters& p = scenario.parameters();
   Results r = base_results_layout(scenario, replicates);
-  declare_stock_results(r);
-  declare_flow_results(r);
-  TrainingSystem::declare_results(r, p);
-  EvaluationSystem::declare_results(r, p);
+  ReplicateState::declare_results(r, scenario.parameters());
   return r;
 }
-
-namespace {
-
-// One time point of every process's results.
-void store(ResultsWriter& out, std::size_t rep, std::size_t t, const ReplicateState& state, std::size_t regions,
-           std::size_t programmes) {
-  if (t > 0) store_flows(out, rep, t, state.last_flows());
-  const StockTally stocks = count_stocks(state.population(), regions, programmes);
-  store_stocks(out, rep, t, stocks);
-  state.training().store_results(out, rep, t, stocks);
-  state.evaluation().store_results(out, rep, t);
-}
-
-} // namespace
 
 Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (options.replicates < 1) throw Error("replicates must be at least 1, got " + std::to_string(options.replicates));
@@ -48,7 +30,6 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
 
   const Parameters& p = scenario.parameters();
   const auto months = static_cast<std::size_t>(p.scenario.months);
-  const std::size_t regions = p.population.regions.size(), programmes = p.programmes.names.size();
   Results results = make_results_layout(scenario, options.replicates);
   ResultsWriter out(results, months + 1, p.population.scale);
 
@@ -59,11 +40,11 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
     ReplicateState state(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep),
                          options.cancel);
     const auto r = static_cast<std::size_t>(rep);
-    store(out, r, 0, state, regions, programmes);
+    state.store_results(out, r, 0);
     for (std::size_t t = 1; t <= months; ++t) {
       if (options.cancel && options.cancel->load()) throw Cancelled();
       state.step();
-      store(out, r, t, state, regions, programmes);
+      state.store_results(out, r, t);
       ++done;
       if (options.progress) options.progress(done, total_months);
     }

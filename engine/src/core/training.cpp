@@ -110,13 +110,17 @@ TrainingSystem::TrainingSystem(const Parameters& p)
   state_.overhead_due.assign(2 * funds_ * pr.names.size(), Carry{});
 }
 
-void TrainingSystem::restore(const State& state) {
+void TrainingSystem::check_fits(const State& state) const {
   if (state.ledger.size() != state_.ledger.size() || state.seats_due.size() != state_.seats_due.size() ||
       state.overhead_due.size() != state_.overhead_due.size())
     throw Error("training state of " + std::to_string(state.ledger.size()) + " funds and " +
                 std::to_string(state.seats_due.size()) + " programme-regions does not fit this scenario's " +
                 std::to_string(state_.ledger.size()) + " funds and " + std::to_string(state_.seats_due.size()) +
                 " programme-regions");
+}
+
+void TrainingSystem::restore(const State& state) {
+  check_fits(state);
   state_ = state;
 }
 

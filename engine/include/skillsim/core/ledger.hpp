@@ -28,6 +28,7 @@ struct FundAccount {
 
 class Ledger {
 public:
+  Ledger() = default; // no funds
   explicit Ledger(std::vector<FundAccount> funds);
 
   /// Sets the envelope granted at the next start_year (budgets can change by schedule).

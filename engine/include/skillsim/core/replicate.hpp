@@ -13,6 +13,7 @@
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/tallies.hpp"
 #include "skillsim/core/training.hpp"
@@ -63,6 +64,11 @@ public:
   /// Simulates the current month and advances to the next one.
   void step();
 
+  /// Declares every process's result variables (the stocks and flows first).
+  static void declare_results(Results& results, const Parameters& p);
+  /// Stores one time point of them: the state now and the flows of the month last stepped.
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
+
   /// The state to continue from (a copy: the population is copied too).
   ReplicateSnapshot snapshot() const;
   /// Replaces the state by a snapshot's (see the constructor for what is checked).
@@ -80,6 +86,17 @@ public:
   StepTimes step_times() const;
 
 private:
+  /// The processes with state of their own, each with its slot in ReplicateSnapshot (a member
+  /// pointer): snapshot(), restore() and the results go through this list. `self` is *this,
+  /// const or not.
+  template <class Self, class F>
+  static void for_each_process(Self& self, F&& f) {
+    f(self.entrants_, &ReplicateSnapshot::entrants);
+    f(self.appointments_, &ReplicateSnapshot::appointments);
+    f(self.training_, &ReplicateSnapshot::training);
+    f(self.evaluation_, &ReplicateSnapshot::evaluation);
+  }
+
   const Scenario* scenario_;
   RandomStreams rng_;
 

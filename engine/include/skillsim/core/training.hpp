@@ -113,7 +113,9 @@ public:
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
 
   const State& state() const { return state_; }
-  /// @throws Error if the state has other programme, fund or region counts
+  /// @throws Error if the state has other programme, fund or region counts (and changes nothing)
+  void check_fits(const State& state) const;
+  /// @throws Error as check_fits
   void restore(const State& state);
 
   /// Runs one month (see the file comment); level changes are added to `flows`. With
