@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "pathways_table.hpp"
 #include "progress.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/pathways.hpp"
@@ -141,7 +142,7 @@ int command_validate(const Arguments& a) {
 
 int command_pathways(const Arguments& a) {
   const Scenario scenario = io::load_scenario(resolve_scenario(a.input), a.overrides);
-  std::cout << format_pathway_report(analyse_pathways(scenario.parameters()));
+  std::cout << cli::format_pathway_report(analyse_pathways(scenario.parameters()));
   return kExitOk;
 }
 
