@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the command line: run, validate, info, overwrite protection, thread-count
-# independence of the file contents, interruption, and the results file read by xarray.
+# independence of the file contents, usage errors and --help, the summary's alignment,
+# interruption, and the results file read by xarray.
 # Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON (with xarray, h5netcdf, h5py).
 set -u
 work=$(mktemp -d)
@@ -130,16 +131,75 @@ for scenario in "$SOURCE_DIR"/scenarios/*.toml "$SOURCE_DIR"/tests/data/*.toml; 
   check "$(basename "$scenario") is valid" contains valid.out "valid"
 done
 
-# 7. Command-line errors are clear and exit 2.
+# 7. Command-line errors are clear and exit 2; every command's --help exits 0 and lists its options.
 "$SKILLSIM" run --replicates zero > /dev/null 2> args.err
 check "bad integer exits 2" test $? -eq 2
-check "bad integer message" contains args.err "--replicates expects an integer, got 'zero'"
+check "bad integer message" contains args.err "--replicates: expects an integer, got 'zero'"
+check "bad integer shows the usage" contains args.err "Usage: skillsim run [OPTIONS] [SCENARIO]"
+"$SKILLSIM" run --seed -1 > /dev/null 2> args.err
+check "negative seed exits 2" test $? -eq 2
+check "negative seed message" contains args.err "--seed: must be at least 0, got -1"
+"$SKILLSIM" run --threads 1.5 > /dev/null 2> args.err
+check "fractional threads exits 2" test $? -eq 2
+check "fractional threads message" contains args.err "--threads: expects an integer, got '1.5'"
 "$SKILLSIM" run --frobnicate > /dev/null 2> args2.err
-check "unknown option message" contains args2.err "unknown option '--frobnicate'"
+check "unknown option exits 2" test $? -eq 2
+check "unknown option message" contains args2.err "unknown option '--frobnicate' for run"
+"$SKILLSIM" validate "$SOURCE_DIR/scenarios/national_2016.toml" --frobnicate > /dev/null 2> args2.err
+check "unknown validate option exits 2" test $? -eq 2
+check "unknown validate option message" contains args2.err "unknown option '--frobnicate' for validate"
+"$SKILLSIM" frobnicate > /dev/null 2> args3.err
+check "unknown command exits 2" test $? -eq 2
+check "unknown command message" contains args3.err "unknown command 'frobnicate'"
+"$SKILLSIM" run national_2016 jincheng_2020_2021 > /dev/null 2> args4.err
+check "second scenario exits 2" test $? -eq 2
+check "second scenario message" contains args4.err "unexpected argument 'jincheng_2020_2021' for run"
+"$SKILLSIM" validate > /dev/null 2> args5.err
+check "validate without a scenario exits 2" test $? -eq 2
+check "validate without a scenario message" contains args5.err "SCENARIO is required"
+"$SKILLSIM" run --replicates > /dev/null 2> args6.err
+check "option without its value exits 2" test $? -eq 2
+check "option without its value names it" contains args6.err "--replicates"
+"$SKILLSIM" > none.out 2>&1
+check "no command exits 2" test $? -eq 2
+check "no command shows the commands" contains none.out "validate"
+"$SKILLSIM" --version > version.out
+check "--version exits 0" test $? -eq 0
+check "--version prints the version" grep -qE '^skillsim [0-9]+\.[0-9]+\.[0-9]+ \(' version.out
+help_lists() { # help_lists COMMAND WORD...: `skillsim COMMAND --help` exits 0 and names every WORD
+  local command=$1; shift
+  # shellcheck disable=SC2086 # COMMAND is empty for the top-level help
+  "$SKILLSIM" $command --help > help.out 2>&1 || { echo "--- skillsim $command --help exited $?"; return 1; }
+  for word in "$@"; do contains help.out "$word" || return 1; done
+}
+check "skillsim --help" help_lists "" run validate pathways info schema --version "Exit status"
+check "run --help" help_lists run "[SCENARIO]" -o,--output --replicates --seed --threads --set --force --quiet \
+  jincheng_2020_2021
+check "validate --help" help_lists validate SCENARIO --set
+check "pathways --help" help_lists pathways SCENARIO --set docs/pathways.md
+check "info --help" help_lists info RESULTS
+check "schema --help" help_lists schema "Usage: skillsim schema"
+"$SKILLSIM" validate --set labour.job_loss_rate=0.01 --set=labour.job_find_rate=0.2 national_2016 > set.out
+check "--set before the scenario, both spellings" contains set.out "national_2016.toml: valid"
 "$SKILLSIM" run --set labour.job_loss_rate=2 -o never.h5 > /dev/null 2> set.err
 check "bad --set names --set" contains set.err "--set: labour.job_loss_rate: must be in [0, 1], got 2"
 
-# 8. An interrupted run leaves no results file.
+# 8. The summary's columns line up on a terminal (汉字 take two columns), for the plan's tables and
+# with labels far longer than the columns' usual width.
+"$SKILLSIM" run jincheng_plan_2020_2021 --replicates 2 -o plan.h5 > plan.out
+check "plan run exits 0" test $? -eq 0
+sed 's/^label = "高技能人才 12万 by end of 2021"$/label = "高技能人才 12万 by end of 2021, a target label longer than its column"/' \
+  "$SOURCE_DIR/scenarios/jincheng_plan_2020_2021.toml" > plan_long.toml
+"$SKILLSIM" run plan_long.toml --replicates 1 -o plan_long.h5 > plan_long.out \
+  --set 'programmes.labels=["岗位技能提升培训(初级)", "一个名称很长很长很长很长很长很长的培训项目", "岗位技能提升培训(高级)", "x"]' \
+  --set 'evaluation.labels=["企业自主评价", "社会培训评价组织和另外一个很长很长很长的名字", "技工院校"]' \
+  --set 'funds.labels=["职业技能提升行动专账和另外一个很长很长很长很长的名字", "就业补助资金"]'
+check "long-label run exits 0" test $? -eq 0
+check "long label shown whole" contains plan_long.out "一个名称很长很长很长很长很长很长的培训项目 upgrading_intermediate"
+check "long target label shown whole" contains plan_long.out "a target label longer than its column"
+check "summary columns line up" "$PYTHON" "$SOURCE_DIR/tests/cli/check_summary_columns.py" plan.out plan_long.out
+
+# 9. An interrupted run leaves no results file.
 "$SKILLSIM" run national_2016 --set population.scale=20 --replicates 50 --quiet -o killed.h5 &
 pid=$!
 sleep 2

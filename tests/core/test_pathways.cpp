@@ -256,24 +256,6 @@ TEST(Pathways, DefaultScenarioReachesEveryAssessedLevel) {
   }
 }
 
-TEST(Pathways, ReportTableShowsMonthsYearsAndRoutes) {
-  Parameters p = ladder();
-  add_programme(p, "upgrading", 2, 3, 5, 0.5, 6, 0.8, 0.5);
-  const std::string text = format_pathway_report(analyse_pathways(p));
-  EXPECT_NE(text.find("0 none                   无证          0.0     0.0  (start)\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("5 technician             技师         84.0     7.0  "
-                      "无证 -(apprenticeship)-> 学徒工 -(assessment)-> 初级工 -(upgrading)-> 技师\n"),
-            std::string::npos)
-      << text;
-  EXPECT_NE(text.find("7 principal_technician   特级技师        -       -  unreachable\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("  初级工   -> 技师      programme    upgrading          20.0\n"), std::string::npos) << text;
-
-  const std::string from_senior = format_pathway_report(analyse_pathways(p, Status::Employed, 4));
-  EXPECT_NE(from_senior.find("3 intermediate           中级工          -       -  below the start level\n"),
-            std::string::npos)
-      << from_senior;
-}
-
 TEST(Pathways, RejectsInvalidInput) {
   Parameters p = ladder();
   EXPECT_THROW(analyse_pathways(p, Status::Employed, 9), Error);

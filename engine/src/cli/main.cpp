@@ -1,18 +1,23 @@
 // skillsim: the command line. `run` simulates a scenario into a results file, `validate` checks
-// a scenario file, `info` describes a results file, `schema` prints the parameter reference.
+// a scenario file, `pathways` shows the ladder's routes, `info` describes a results file,
+// `schema` prints the parameter reference. The options are parsed by CLI11.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
 #include <atomic>
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "pathways_table.hpp"
 #include "progress.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/pathways.hpp"
@@ -32,36 +37,12 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInterrupted = 130;
 
-constexpr const char* kUsage = R"(usage: skillsim <command> [options]
+constexpr const char* kDefaultScenario = "jincheng_2020_2021";
 
-commands:
-  run [SCENARIO] [options]   simulate a scenario and write a results file
-      -o, --output FILE      results file (default: <scenario name>.h5)
-      --replicates N         number of replicates (default: the scenario's run.replicates)
-      --seed S               base seed (default: the scenario's run.seed)
-      --threads T            OpenMP threads (default: all cores); results do not depend on it
-      --set KEY=VALUE        override a scenario key by its dotted path (repeatable)
-      --force                overwrite an existing results file
-      --quiet                no progress bar and no summary
-  validate SCENARIO [--set KEY=VALUE]...
-                             report every problem in a scenario file
-  pathways SCENARIO [--set KEY=VALUE]...
-                             the ladder's routes: fastest route to each level and its expected
-                             months for an employed worker (docs/pathways.md)
-  info RESULTS               describe a results file (scenario, seeds, version, dimensions, variables)
-  schema                     print the reference of every scenario parameter (Markdown)
-  --version                  print the engine version
-
-SCENARIO is a path, or the name of a bundled scenario (e.g. national_2016); without one, run
-uses the bundled default, jincheng_2020_2021.
-)";
+constexpr const char* kScenarioNote = "SCENARIO is a path, or the name of a bundled scenario (e.g. national_2016)";
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_signal(int) { g_interrupted.store(true); }
-
-struct UsageError {
-  std::string message;
-};
 
 fs::path scenario_dir() {
   if (const char* env = std::getenv("SKILLSIM_SCENARIO_DIR")) return env;
@@ -77,82 +58,57 @@ fs::path resolve_scenario(const std::string& arg) {
   return fs::exists(bundled) ? bundled : given;
 }
 
-std::int64_t parse_integer(const std::string& option, const std::string& text, std::int64_t min) {
-  std::size_t used = 0;
-  long long value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty()) throw UsageError{option + " expects an integer, got '" + text + "'"};
-  if (value < min) throw UsageError{option + " must be at least " + std::to_string(min) + ", got " + text};
-  return value;
+// Accepts a whole decimal integer of at least `min`. CLI11 reports a refusal as
+// "--replicates: expects an integer, got 'zero'".
+CLI::Validator integer_at_least(std::int64_t min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        const char* first = text.data() + (text.starts_with('+') ? 1 : 0);
+        const char* last = text.data() + text.size();
+        std::int64_t value = 0;
+        const auto [end, error] = std::from_chars(first, last, value);
+        if (error == std::errc::result_out_of_range) return "integer out of range, got " + text;
+        if (error != std::errc{} || end != last || first == last) return "expects an integer, got '" + text + "'";
+        if (value < min) return "must be at least " + std::to_string(min) + ", got " + text;
+        return {};
+      },
+      "");
 }
 
-struct Options {
-  std::vector<std::string> positional;
+// What the subcommands read; CLI11 fills it.
+struct Arguments {
+  std::string input; // SCENARIO, or RESULTS for info
+  std::vector<std::string> overrides;
   std::optional<std::string> output;
   std::optional<std::int64_t> replicates, seed, threads;
-  std::vector<std::string> overrides;
   bool force = false, quiet = false;
 };
 
-Options parse_options(const std::vector<std::string>& args, bool run_options) {
-  Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
-      return args[++i];
-    };
-    if (a == "--set") {
-      o.overrides.push_back(value());
-    } else if (a.rfind("--set=", 0) == 0) {
-      o.overrides.push_back(a.substr(6));
-    } else if (run_options && (a == "-o" || a == "--output")) {
-      o.output = value();
-    } else if (run_options && a == "--replicates") {
-      o.replicates = parse_integer(a, value(), 1);
-    } else if (run_options && a == "--seed") {
-      o.seed = parse_integer(a, value(), 0);
-    } else if (run_options && a == "--threads") {
-      o.threads = parse_integer(a, value(), 1);
-    } else if (run_options && a == "--force") {
-      o.force = true;
-    } else if (run_options && a == "--quiet") {
-      o.quiet = true;
-    } else if (a.size() > 1 && a[0] == '-') {
-      throw UsageError{"unknown option '" + a + "'"};
-    } else {
-      o.positional.push_back(a);
-    }
-  }
-  return o;
+void add_overrides(CLI::App& command, Arguments& a) {
+  command.add_option("--set", a.overrides, "override a scenario key by its dotted path (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false); // one KEY=VALUE per --set, so a SCENARIO after it stays positional
 }
 
-int command_run(const std::vector<std::string>& args, const std::string& command_line) {
-  const Options o = parse_options(args, true);
-  if (o.positional.size() > 1)
-    throw UsageError{"run takes at most one scenario, got " + std::to_string(o.positional.size())};
-  const fs::path path = resolve_scenario(o.positional.empty() ? "jincheng_2020_2021" : o.positional[0]);
-  const Scenario scenario = io::load_scenario(path, o.overrides);
+int command_run(const Arguments& a, const std::string& command_line) {
+  const fs::path path = resolve_scenario(a.input.empty() ? kDefaultScenario : a.input);
+  const Scenario scenario = io::load_scenario(path, a.overrides);
   const Parameters& p = scenario.parameters();
 
-  const fs::path output = o.output ? fs::path(*o.output) : fs::path(p.scenario.name + ".h5");
+  const fs::path output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + ".h5");
   // Refuse early, before spending the run, if the file exists (write_results checks again).
-  if (fs::exists(output) && !o.force) {
+  if (fs::exists(output) && !a.force) {
     std::cerr << "skillsim: " << output.string()
               << " exists; use --force to overwrite it or -o to choose another file\n";
     return kExitFailure;
   }
 
   RunOptions run;
-  run.replicates = o.replicates.value_or(p.run.replicates);
-  run.seed = o.seed.value_or(p.run.seed);
-  run.threads = static_cast<int>(o.threads.value_or(0));
+  run.replicates = a.replicates.value_or(p.run.replicates);
+  run.seed = a.seed.value_or(p.run.seed);
+  run.threads = static_cast<int>(a.threads.value_or(0));
   run.cancel = &g_interrupted;
-  cli::ProgressBar bar(p.scenario.name, !o.quiet && cli::is_terminal(STDERR_FILENO));
+  cli::ProgressBar bar(p.scenario.name, !a.quiet && cli::is_terminal(STDERR_FILENO));
   run.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
 
   const auto started = std::chrono::steady_clock::now();
@@ -161,23 +117,19 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
-  io::write_results(results, output, o.force);
+  io::write_results(results, output, a.force);
 
-  if (!o.quiet) {
+  if (!a.quiet) {
     std::cout << cli::summarize(results, scenario);
-    char timing[128];
-    std::snprintf(timing, sizeof timing, "\nSimulated in %.2f s on %lld thread(s). ", seconds,
-                  static_cast<long long>(results.metadata.threads));
-    std::cout << timing << "Results: " << output.string() << "\n";
+    std::cout << fmt::format("\nSimulated in {:.2f} s on {} thread(s). Results: {}\n", seconds,
+                             results.metadata.threads, output.string());
   }
   return kExitOk;
 }
 
-int command_validate(const std::vector<std::string>& args) {
-  const Options o = parse_options(args, false);
-  if (o.positional.size() != 1) throw UsageError{"validate takes exactly one scenario file"};
-  const fs::path path = resolve_scenario(o.positional[0]);
-  const auto diagnostics = io::validate_scenario_file(path, o.overrides);
+int command_validate(const Arguments& a) {
+  const fs::path path = resolve_scenario(a.input);
+  const auto diagnostics = io::validate_scenario_file(path, a.overrides);
   if (diagnostics.empty()) {
     std::cout << path.string() << ": valid\n";
     return kExitOk;
@@ -188,51 +140,119 @@ int command_validate(const std::vector<std::string>& args) {
   return kExitUsage;
 }
 
-int command_pathways(const std::vector<std::string>& args) {
-  const Options o = parse_options(args, false);
-  if (o.positional.size() != 1) throw UsageError{"pathways takes exactly one scenario file"};
-  const Scenario scenario = io::load_scenario(resolve_scenario(o.positional[0]), o.overrides);
-  std::cout << format_pathway_report(analyse_pathways(scenario.parameters()));
+int command_pathways(const Arguments& a) {
+  const Scenario scenario = io::load_scenario(resolve_scenario(a.input), a.overrides);
+  std::cout << cli::format_pathway_report(analyse_pathways(scenario.parameters()));
   return kExitOk;
 }
 
-int command_info(const std::vector<std::string>& args) {
-  const Options o = parse_options(args, false);
-  if (o.positional.size() != 1) throw UsageError{"info takes exactly one results file"};
-  std::cout << io::describe_results(io::read_results(o.positional[0]));
-  return kExitOk;
+// "unknown option '--frobnicate' for run" rather than CLI11's "The following argument was not
+// expected", and "unknown command" for a first argument that is none.
+std::string extras_message(const CLI::App& app, const CLI::App* command) {
+  const std::vector<std::string> extras = command ? command->remaining() : app.remaining();
+  if (extras.empty()) return "unexpected arguments";
+  const std::string& first = extras.front();
+  const bool option = first.size() > 1 && first[0] == '-' && !std::isdigit(static_cast<unsigned char>(first[1]));
+  if (!command) return (option ? "unknown option '" : "unknown command '") + first + "'";
+  return (option ? "unknown option '" : "unexpected argument '") + first + "' for " + command->get_name();
+}
+
+// A usage error: the message, the command's usage line and where to find more; exit status 2.
+int usage_error(const CLI::App& app, const CLI::ParseError& e) {
+  const auto commands = app.get_subcommands();
+  const CLI::App* command = commands.empty() ? nullptr : commands.front();
+  std::string message = e.what();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) || (!command && !app.remaining().empty()))
+    message = extras_message(app, command);
+  else if (!command)
+    message = "a command is required: run, validate, pathways, info or schema";
+  const CLI::App& shown = command ? *command : app;
+  const std::string name = command ? "skillsim " + command->get_name() : "skillsim";
+  std::cerr << "skillsim: " << message << "\n"
+            << CLI::Formatter().make_usage(&shown, name) << "Run '" << name << " --help' for more.\n";
+  return kExitUsage;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> all(argv + 1, argv + argc);
   std::string command_line = "skillsim";
-  for (const auto& a : all) command_line += " " + a;
+  for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  try {
-    if (all.empty() || all[0] == "-h" || all[0] == "--help" || all[0] == "help") {
-      std::cout << kUsage;
-      return all.empty() ? kExitUsage : kExitOk;
-    }
-    if (all[0] == "--version") {
-      std::cout << "skillsim " << kEngineVersion << " (" << kGitCommit << ")\n";
-      return kExitOk;
-    }
-    const std::vector<std::string> rest(all.begin() + 1, all.end());
-    if (all[0] == "run") return command_run(rest, command_line);
-    if (all[0] == "validate") return command_validate(rest);
-    if (all[0] == "info") return command_info(rest);
-    if (all[0] == "pathways") return command_pathways(rest);
-    if (all[0] == "schema") {
-      std::cout << io::parameter_reference_markdown();
-      return kExitOk;
-    }
-    throw UsageError{"unknown command '" + all[0] + "'"};
-  } catch (const UsageError& e) {
-    std::cerr << "skillsim: " << e.message << "\n\n" << kUsage;
+
+  CLI::App app("skillsim: simulates vocational-training policy scenarios", "skillsim");
+  app.set_help_flag("-h,--help", "print this help and exit"); // the commands inherit it
+  app.set_version_flag("--version", fmt::format("skillsim {} ({})", kEngineVersion, kGitCommit),
+                       "print the engine version and exit");
+  app.require_subcommand(1);
+  Arguments a;
+  const std::string default_note =
+      std::string("; without one,\nrun uses the bundled default, ") + kDefaultScenario + ".";
+
+  CLI::App* run = app.add_subcommand("run", "simulate a scenario and write a results file");
+  run->add_option("SCENARIO", a.input, "scenario file or bundled name (default: jincheng_2020_2021)")->type_name("");
+  run->add_option("-o,--output", a.output, "results file (default: <scenario name>.h5)")->type_name("FILE");
+  run->add_option("--replicates", a.replicates, "number of replicates (default: the scenario's run.replicates)")
+      ->type_name("N")
+      ->check(integer_at_least(1));
+  run->add_option("--seed", a.seed, "base seed (default: the scenario's run.seed)")
+      ->type_name("S")
+      ->check(integer_at_least(0));
+  run->add_option("--threads", a.threads, "OpenMP threads (default: all cores); results do not depend on it")
+      ->type_name("T")
+      ->check(integer_at_least(1));
+  add_overrides(*run, a);
+  run->add_flag("--force", a.force, "overwrite an existing results file");
+  run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
+  run->footer(std::string(kScenarioNote) + default_note);
+
+  CLI::App* validate = app.add_subcommand("validate", "report every problem in a scenario file");
+  validate->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
+  add_overrides(*validate, a);
+  validate->footer(std::string(kScenarioNote) + ".");
+
+  CLI::App* pathways =
+      app.add_subcommand("pathways", "fastest route up to each level and its expected months, for an employed worker");
+  pathways->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
+  add_overrides(*pathways, a);
+  pathways->footer(std::string(kScenarioNote) + ".\nThe months are a planning figure: see docs/pathways.md.");
+
+  CLI::App* info = app.add_subcommand("info", "describe a results file (scenario, seeds, version, dimensions, "
+                                              "variables)");
+  info->add_option("RESULTS", a.input, "results file written by run")->type_name("")->required();
+
+  CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
+
+  app.footer(std::string("\n") + kScenarioNote + default_note + " Each command has its own --help.\n" +
+             "Exit status: 0 success, 1 failure, 2 usage error or invalid scenario, 130 interrupted.");
+
+  if (argc == 1) { // no command: the help, as a usage error
+    std::cout << app.help();
     return kExitUsage;
+  }
+  if (argc == 2 && std::string(argv[1]) == "help") {
+    std::cout << app.help();
+    return kExitOk;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) { // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return usage_error(app, e);
+  }
+
+  try {
+    if (run->parsed()) return command_run(a, command_line);
+    if (validate->parsed()) return command_validate(a);
+    if (pathways->parsed()) return command_pathways(a);
+    if (info->parsed()) {
+      std::cout << io::describe_results(io::read_results(a.input));
+      return kExitOk;
+    }
+    if (schema->parsed()) std::cout << io::parameter_reference_markdown();
+    return kExitOk;
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     std::cerr << "skillsim: the scenario is invalid (" << e.diagnostics().size()

@@ -1,8 +1,12 @@
 #include "summary.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "skillsim/core/dates.hpp"
+#include "text.hpp"
 
 namespace skillsim::cli {
 
@@ -17,12 +21,6 @@ std::string thousands(std::int64_t value) {
 }
 
 namespace {
-
-std::string date_text(Month m) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-01", m.year(), m.month());
-  return buffer;
-}
 
 struct Spread {
   std::int64_t median, low, high;
@@ -39,16 +37,13 @@ Spread spread(const Results& r, const std::string& name, std::size_t t) {
   return {values[(values.size() - 1) / 2], values.front(), values.back()};
 }
 
-std::string pad(const std::string& s, std::size_t width, bool right) {
-  // Width counts characters, not bytes, so Chinese labels line up.
-  std::size_t chars = 0;
-  for (unsigned char c : s) chars += (c & 0xC0) != 0x80 ? 1 : 0;
-  std::size_t cjk = 0; // CJK characters take two columns on a terminal
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (static_cast<unsigned char>(s[i]) >= 0xE0) ++cjk;
-  const std::size_t columns = chars + cjk;
-  const std::string fill(columns < width ? width - columns : 0, ' ');
-  return right ? fill + s : s + fill;
+// Columns are padded by fmt to display widths (a 汉字 takes two columns). A label column is as
+// wide as its widest label, and at least `minimum`: long names widen the table rather than being
+// cut, so the identifiers stay whole (they are what --set and the results file use).
+std::size_t label_width(const std::vector<std::string>& labels, std::size_t minimum) {
+  std::size_t width = minimum;
+  for (const auto& label : labels) width = std::max(width, display_width(label));
+  return width;
 }
 
 // Median over replicates of a variable's total over time and every dimension after the third,
@@ -87,38 +82,42 @@ std::int64_t months_bound(const Results& r, const std::string& name, std::size_t
 }
 
 // "岗位技能提升培训(初级) upgrading_junior": the Chinese label, if any, and the identifier.
-std::string entry_label(const Dimension& d, std::size_t k) {
-  return d.labels_zh.empty() ? d.labels[k] : d.labels_zh[k] + " " + d.labels[k];
+std::vector<std::string> entry_labels(const Dimension& d) {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < d.size(); ++k)
+    out.push_back(d.labels_zh.empty() ? d.labels[k] : d.labels_zh[k] + " " + d.labels[k]);
+  return out;
 }
 
 // Programmes (enrolled, turned away and why, months in which seats or money bound) and funds
 // (spent, left at the end).
 std::string training_summary(const Results& r) {
-  std::string out = "\nProgrammes (totals over the run)              enrolled   certified  no seat   no money   "
-                    "months seats/money bound\n";
   const Dimension& programmes = r.dimension("programme");
   const Dimension& funds = r.dimension("fund");
   const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
+  const std::vector<std::string> programme_labels = entry_labels(programmes);
+  std::size_t width = label_width(programme_labels, 42);
+  std::string out =
+      fmt::format("\n{:<{}}{:>10}{:>12}{:>10}{:>11}   months seats/money bound\n", "Programmes (totals over the run)",
+                  width + 2, "enrolled", "certified", "no seat", "no money");
   for (std::size_t k = 0; k < programmes.size(); ++k) {
-    const std::int64_t seat_months = months_bound(r, "seats_binding", k);
-    const std::int64_t money_months = months_bound(r, "money_binding", k);
-    out += "  " + pad(entry_label(programmes, k), 42, false) +
-           pad(thousands(median_total(r, "enrolments", k)), 10, true) +
-           pad(thousands(median_total(r, "certificates", k)), 12, true) +
-           pad(thousands(median_total(r, "turned_away_no_seat", k)), 10, true) +
-           pad(thousands(median_total(r, "turned_away_no_money", k)), 11, true) + "   " + std::to_string(seat_months) +
-           " / " + std::to_string(money_months) + "\n";
+    out += fmt::format("  {:<{}}{:>10}{:>12}{:>10}{:>11}   {} / {}\n", programme_labels[k], width,
+                       thousands(median_total(r, "enrolments", k)), thousands(median_total(r, "certificates", k)),
+                       thousands(median_total(r, "turned_away_no_seat", k)),
+                       thousands(median_total(r, "turned_away_no_money", k)), months_bound(r, "seats_binding", k),
+                       months_bound(r, "money_binding", k));
   }
-  out += "Funds                                             spent (yuan)       left at end\n";
+  const std::vector<std::string> fund_labels = funds.labels_zh.empty() ? funds.labels : funds.labels_zh;
+  width = label_width(fund_labels, 42);
+  out += fmt::format("{:<{}}{:>18}{:>18}\n", "Funds", width + 2, "spent (yuan)", "left at end");
   const Variable& remaining = r.variable("fund_remaining");
   for (std::size_t f = 0; f < funds.size(); ++f) {
-    const std::string label = funds.labels_zh.empty() ? funds.labels[f] : funds.labels_zh[f];
     std::vector<std::int64_t> left;
     for (std::size_t rep = 0; rep < replicates; ++rep)
       left.push_back(remaining.data[(rep * times + times - 1) * funds.size() + f]);
     std::sort(left.begin(), left.end());
-    out += "  " + pad(label, 42, false) + pad(thousands(median_total(r, "spending", f)), 18, true) +
-           pad(thousands(left[(left.size() - 1) / 2]), 18, true) + "\n";
+    out += fmt::format("  {:<{}}{:>18}{:>18}\n", fund_labels[f], width, thousands(median_total(r, "spending", f)),
+                       thousands(left[(left.size() - 1) / 2]));
   }
   if (replicates > 1) out += "(medians over replicates; months bound counted in replicate 0)\n";
   return out;
@@ -126,21 +125,22 @@ std::string training_summary(const Results& r) {
 
 // Evaluators (assessments held, months their capacity bound) and the queue.
 std::string evaluation_summary(const Results& r) {
-  std::string out = "\nEvaluation (totals over the run)                  held   months bound\n";
   const Dimension& evaluators = r.dimension("evaluator");
   const std::size_t times = r.dimension("time").size(), regions = r.dimension("region").size();
-  for (std::size_t e = 0; e < evaluators.size(); ++e) {
-    out += "  " + pad(entry_label(evaluators, e), 42, false) +
-           pad(thousands(median_total(r, "evaluations", e)), 12, true) +
-           pad(std::to_string(months_bound(r, "evaluation_binding", e)), 15, true) + "\n";
-  }
+  const std::vector<std::string> labels = entry_labels(evaluators);
+  const std::size_t width = label_width(labels, 42);
+  std::string out =
+      fmt::format("\n{:<{}}{:>12}{:>15}\n", "Evaluation (totals over the run)", width + 2, "held", "months bound");
+  for (std::size_t e = 0; e < evaluators.size(); ++e)
+    out += fmt::format("  {:<{}}{:>12}{:>15}\n", labels[e], width, thousands(median_total(r, "evaluations", e)),
+                       months_bound(r, "evaluation_binding", e));
   std::int64_t gave_up = 0;
   for (std::size_t g = 0; g < regions; ++g) gave_up += median_total(r, "evaluation_abandoned", g);
   const Variable& queue = r.variable("evaluation_queue");
   std::int64_t waiting = 0; // replicate 0, end of the run
   for (std::size_t g = 0; g < regions; ++g) waiting += queue.data[(times - 1) * regions + g];
-  out += "  waiting at the end: " + thousands(waiting) + " (replicate 0); gave up waiting: " + thousands(gave_up) +
-         (regions > 1 ? " (sum of regional medians)" : "") + "\n";
+  out += fmt::format("  waiting at the end: {} (replicate 0); gave up waiting: {}{}\n", thousands(waiting),
+                     thousands(gave_up), regions > 1 ? " (sum of regional medians)" : "");
   return out;
 }
 
@@ -150,22 +150,20 @@ std::string targets_summary(const Results& r, const Scenario& scenario) {
   const std::size_t replicates = r.dimension("replicate").size(), n = scenario.targets().size();
   const Variable& attained = r.variable("target_attained");
   const Variable& met = r.variable("target_met");
+  std::vector<std::string> labels;
+  for (const Target& target : scenario.targets()) labels.push_back(target.label);
+  const std::size_t width = label_width(labels, 40);
   for (std::size_t j = 0; j < n; ++j) {
     const Target& target = scenario.targets()[j];
     const bool rate = target_kind(target.series) == TargetKind::Rate;
     const auto text = [&](double v) {
       if (std::isnan(v)) return std::string("n/a");
-      if (!rate) return thousands(std::llround(v));
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, "%.1f%%", 100 * v);
-      return std::string(buffer);
+      return rate ? fmt::format("{:.1f}%", 100 * v) : thousands(std::llround(v));
     };
     const auto gap_text = [&](double gap) {
       if (std::isnan(gap)) return std::string("n/a");
-      if (!rate) return (gap >= 0 ? "+" : "") + thousands(std::llround(gap));
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, "%+.1f points", 100 * gap);
-      return std::string(buffer);
+      if (rate) return fmt::format("{:+.1f} points", 100 * gap);
+      return (gap >= 0 ? "+" : "") + thousands(std::llround(gap));
     };
     std::vector<double> values;
     std::int64_t met_in = 0;
@@ -176,10 +174,8 @@ std::string targets_summary(const Results& r, const Scenario& scenario) {
     // NaN (no trainees in the window) sorts last; the lower middle is an attained value.
     std::sort(values.begin(), values.end(), [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
     const double median = values[(values.size() - 1) / 2];
-    const double gap = median - target.value;
-    out += "  " + pad(target.label, 40, false) + " target " + pad(text(target.value), 12, true) + "  attained " +
-           pad(text(median), 12, true) + " (" + gap_text(gap) + ")  met in " + std::to_string(met_in) + "/" +
-           std::to_string(replicates) + "\n";
+    out += fmt::format("  {:<{}} target {:>12}  attained {:>12} ({})  met in {}/{}\n", labels[j], width,
+                       text(target.value), text(median), gap_text(median - target.value), met_in, replicates);
   }
   return out;
 }
@@ -190,23 +186,20 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   const std::size_t times = results.dimension("time").size();
   const std::size_t replicates = results.dimension("replicate").size();
   const Month start = scenario.start();
-  std::string out;
-  out += "Scenario " + scenario.parameters().scenario.name + " (" + scenario.source_name() +
-         "): " + std::to_string(scenario.parameters().scenario.months) + " months from " + date_text(start) + ", " +
-         std::to_string(replicates) + (replicates == 1 ? " replicate" : " replicates") + ", seed " +
-         std::to_string(results.metadata.seed) + "\n\n";
+  std::string out =
+      fmt::format("Scenario {} ({}): {} months from {}, {} {}, seed {}\n\n", scenario.parameters().scenario.name,
+                  scenario.source_name(), scenario.parameters().scenario.months, iso_date(start), replicates,
+                  replicates == 1 ? "replicate" : "replicates", results.metadata.seed);
 
-  const std::string end_label = date_text(scenario.end());
-  out += pad("", 32, false) + pad(date_text(start), 14, true) + pad(end_label, 14, true) + pad("change", 14, true) +
-         "   range at end\n";
+  out +=
+      fmt::format("{:<32}{:>14}{:>14}{:>14}   range at end\n", "", iso_date(start), iso_date(scenario.end()), "change");
   const std::pair<const char*, const char*> rows[] = {{"skilled_workers", "skilled workers (初级工+)"},
                                                       {"high_skilled_workers", "high-skilled (高级工+)"}};
   for (const auto& [name, label] : rows) {
     const Spread first = spread(results, name, 0), last = spread(results, name, times - 1);
     const std::int64_t change = last.median - first.median;
-    out += pad(label, 32, false) + pad(thousands(first.median), 14, true) + pad(thousands(last.median), 14, true) +
-           pad((change >= 0 ? "+" : "") + thousands(change), 14, true);
-    out += "   " + thousands(last.low) + " - " + thousands(last.high) + "\n";
+    out += fmt::format("{:<32}{:>14}{:>14}{:>14}   {} - {}\n", label, thousands(first.median), thousands(last.median),
+                       (change >= 0 ? "+" : "") + thousands(change), thousands(last.low), thousands(last.high));
   }
   if (replicates > 1) out += "(medians over replicates)\n";
 

@@ -6,9 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
-#include <string_view>
 
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/rates.hpp"
@@ -28,12 +26,6 @@ bool flag(double v) { return v > 0.5; }
 std::string level_name(int level) {
   return std::string(kLevelLabelsZh[static_cast<std::size_t>(level)]) + " (" +
          std::string(kLevelIds[static_cast<std::size_t>(level)]) + ")";
-}
-
-std::string format_months(double months) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", months);
-  return buffer;
 }
 
 // A programme's level column as a level, or -1 if it is not a whole level 0..8.
@@ -225,47 +217,6 @@ Issue unreachable(const Parameters& p, const std::vector<Route>& routes, int lev
               "; raise it or " + programme};
 }
 
-// Columns of text as a terminal shows them: CJK characters take two cells.
-std::size_t display_width(std::string_view text) {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    char32_t code = length == 1 ? lead : lead & (0x3F >> (length - 1));
-    for (std::size_t j = 1; j < length && i + j < text.size(); ++j)
-      code = (code << 6) | (static_cast<unsigned char>(text[i + j]) & 0x3F);
-    width += code >= 0x2E80 ? 2 : 1;
-    i += length;
-  }
-  return width;
-}
-
-std::string pad_right(std::string_view text, std::size_t width) {
-  const std::size_t w = display_width(text);
-  return std::string(text) + std::string(w < width ? width - w : 0, ' ');
-}
-
-std::string pad_left(std::string_view text, std::size_t width) {
-  const std::size_t w = display_width(text);
-  return std::string(w < width ? width - w : 0, ' ') + std::string(text);
-}
-
-std::string_view kind_id(RouteKind kind) {
-  switch (kind) {
-  case RouteKind::Assessment:
-    return "assessment";
-  case RouteKind::Programme:
-    return "programme";
-  case RouteKind::Diploma:
-    return "diploma";
-  case RouteKind::Appointment:
-    return "appointment";
-  }
-  return "";
-}
-
-std::string_view zh(int level) { return kLevelLabelsZh[static_cast<std::size_t>(level)]; }
-
 } // namespace
 
 std::vector<Route> pathway_routes(const Parameters& p, Status typical) {
@@ -308,46 +259,6 @@ PathwayReport analyse_pathways(const Parameters& p, Status typical, int from_lev
     report.levels[l].route = std::move(paths.path[l]);
   }
   return report;
-}
-
-std::string format_pathway_report(const PathwayReport& report) {
-  const int s = static_cast<int>(report.typical);
-  const bool known_status = s >= 0 && s < kStatusCount;
-  std::string out = "Fastest routes from " + level_name(report.from_level) + " for a typical worker who is " +
-                    (known_status ? std::string(kStatusIds[static_cast<std::size_t>(s)]) + " (" +
-                                        std::string(kStatusLabelsZh[static_cast<std::size_t>(s)]) + ")"
-                                  : std::string("of unknown status")) +
-                    ".\nMonths add up the expected time of each step: a planning figure, not the mean of a "
-                    "simulation\n(no waiting for seats, money, evaluation or quota places; no job loss or exits).\n\n";
-  out += "level                    label      months   years  route\n";
-  for (int level = 0; level < kLevelCount; ++level) {
-    const LevelPathway& row = report.levels[static_cast<std::size_t>(level)];
-    out += pad_right(std::to_string(level) + " " + std::string(kLevelIds[static_cast<std::size_t>(level)]), 25) +
-           pad_right(zh(level), 8);
-    if (!row.expected_months) {
-      out += pad_left("-", 9) + pad_left("-", 8) + "  " +
-             (level < report.from_level ? "below the start level" : "unreachable") + "\n";
-      continue;
-    }
-    out +=
-        pad_left(format_months(*row.expected_months), 9) + pad_left(format_months(*row.expected_months / 12), 8) + "  ";
-    if (row.route.empty()) {
-      out += "(start)\n";
-      continue;
-    }
-    out += zh(row.route.front().from);
-    for (const Route& r : row.route) out += " -(" + r.label + ")-> " + std::string(zh(r.to));
-    out += "\n";
-  }
-
-  out += "\nRoutes considered (expected months of each step):\n";
-  std::size_t label_width = 0;
-  for (const Route& r : report.routes) label_width = std::max(label_width, display_width(r.label));
-  for (const Route& r : report.routes)
-    out += "  " + pad_right(zh(r.from), 8) + " -> " + pad_right(zh(r.to), 8) + "  " + pad_right(kind_id(r.kind), 11) +
-           "  " + pad_right(r.label, label_width) + pad_left(format_months(r.expected_months), 9) + "\n";
-  if (report.routes.empty()) out += "  (none)\n";
-  return out;
 }
 
 } // namespace skillsim

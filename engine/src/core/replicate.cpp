@@ -5,6 +5,7 @@
 #include <string>
 #include <type_traits>
 
+#include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/monthly_rules.hpp"
 #include "skillsim/core/rates.hpp"
@@ -107,10 +108,8 @@ ReplicateSnapshot ReplicateState::snapshot() const {
 void ReplicateState::restore(const ReplicateSnapshot& s) {
   const Month start = scenario_->start(), end = start + static_cast<int>(scenario_->parameters().scenario.months);
   if (s.month < start || s.month > end)
-    throw Error("snapshot of " + std::to_string(s.month.year()) + "-" + std::to_string(s.month.month()) +
-                " is outside the scenario's run (" + std::to_string(start.year()) + "-" +
-                std::to_string(start.month()) + " for " + std::to_string(scenario_->parameters().scenario.months) +
-                " months)");
+    throw Error("snapshot of " + iso_date(s.month) + " is outside the scenario's run (" + iso_date(start) + " to " +
+                iso_date(end) + ")");
   // Every part is checked before anything changes, so a snapshot that does not fit loses nothing.
   for_each_process(*this, [&s](auto& process, auto slot) {
     if constexpr (requires { process.check_fits(s.*slot); }) process.check_fits(s.*slot);

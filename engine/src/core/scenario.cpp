@@ -1,8 +1,8 @@
 #include "skillsim/core/scenario.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/synthesis.hpp"
 
@@ -10,11 +10,7 @@ namespace skillsim {
 
 namespace {
 
-std::string month_text(Month m) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-01", m.year(), m.month());
-  return buffer;
-}
+std::string month_text(Month m) { return iso_date(m); }
 
 } // namespace
 

@@ -35,6 +35,7 @@
 #include <system_error>
 #include <utility>
 
+#include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 
 namespace skillsim::io {
@@ -855,10 +856,8 @@ std::optional<std::chrono::sys_days> days_since_epoch(const std::map<std::string
 
 std::string format_date(std::chrono::sys_days epoch, std::int64_t days) {
   const std::chrono::year_month_day date{epoch + std::chrono::days{days}};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return buffer;
+  return iso_date(static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
+                  static_cast<int>(static_cast<unsigned>(date.day())));
 }
 
 std::string coordinate_text(const Dimension& dim, std::size_t i, const std::optional<std::chrono::sys_days>& epoch) {

@@ -39,6 +39,8 @@
 #include <set>
 #include <sstream>
 
+#include "skillsim/core/dates.hpp"
+
 namespace skillsim::io {
 
 namespace detail {
@@ -73,13 +75,9 @@ std::string float_text(double v) {
   return text;
 }
 
-std::string date_text(int year, int month, int day) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
-  return buffer;
-}
+std::string date_text(int year, int month, int day) { return iso_date(year, month, day); }
 
-std::string month_text(Month m) { return date_text(m.year(), m.month(), 1); }
+std::string month_text(Month m) { return iso_date(m); }
 
 // A short, printable excerpt of user text for messages (cut at a UTF-8 character boundary).
 std::string excerpt(std::string_view s, std::size_t limit = 40) {

@@ -66,8 +66,4 @@ struct PathwayReport {
 /// @throws Error as pathway_routes, or if `from_level` is not a level
 PathwayReport analyse_pathways(const Parameters& p, Status typical = Status::Employed, int from_level = 0);
 
-/// The report as a plain-text table: level id, Chinese label, expected months and years, and the
-/// route ("初级工 -(assessment)-> 中级工 -(upgrading)-> 高级工"), then every route considered.
-std::string format_pathway_report(const PathwayReport& report);
-
 } // namespace skillsim

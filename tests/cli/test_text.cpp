@@ -1,0 +1,101 @@
+// The command line's text: display widths (汉字 take two columns) and the pathways table, whose
+// columns must line up on a terminal whatever the labels.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "pathways_table.hpp"
+#include "text.hpp"
+
+using namespace skillsim;
+using cli::display_width;
+
+namespace {
+
+std::vector<std::string> lines_starting(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    const std::string line = text.substr(start, end - start);
+    if (line.starts_with(prefix)) out.push_back(line);
+    start = end == std::string::npos ? text.size() : end + 1;
+  }
+  return out;
+}
+
+Route route(RouteKind kind, int from, int to, std::string label, double months) {
+  return {kind, from, to, std::move(label), months, std::nullopt};
+}
+
+// From `from_level`: level 5 in 84 months through a programme (from 无证), the levels between
+// without a route, a route with a Chinese label among the routes considered.
+PathwayReport report(int from_level) {
+  PathwayReport r;
+  r.from_level = from_level;
+  const std::vector<Route> to_technician = {route(RouteKind::Assessment, 0, 1, "apprenticeship", 12),
+                                            route(RouteKind::Assessment, 1, 2, "assessment", 52),
+                                            route(RouteKind::Programme, 2, 5, "upgrading", 20)};
+  r.levels[static_cast<std::size_t>(from_level)].expected_months = 0;
+  if (from_level == 0) r.levels[5] = {84.0, to_technician};
+  r.routes = to_technician;
+  r.routes.push_back(route(RouteKind::Programme, 3, 4, "高级工培训", 7.5));
+  r.routes.push_back(route(RouteKind::Diploma, 0, 3, "technical-school diploma", 36));
+  return r;
+}
+
+} // namespace
+
+TEST(DisplayWidth, CountsWideCharactersTwice) {
+  EXPECT_EQ(display_width(""), 0u);
+  EXPECT_EQ(display_width("abc"), 3u);
+  EXPECT_EQ(display_width("技师"), 4u);
+  EXPECT_EQ(display_width("岗位技能提升培训(初级) upgrading_junior"), 16u + 6u + 1u + 16u);
+  EXPECT_EQ(display_width("（全角）"), 8u);    // fullwidth parentheses are wide too
+  EXPECT_EQ(display_width("é–·"), 3u);         // two-byte and three-byte characters that are narrow
+  EXPECT_EQ(display_width("就业率 30%"), 10u); // 3 wide, 4 narrow
+}
+
+TEST(PathwaysTable, ShowsMonthsYearsAndRoutes) {
+  const std::string text = cli::format_pathway_report(report(0));
+  EXPECT_NE(text.find("Fastest routes from 无证 (none) for a typical worker who is employed (就业).\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("0 none                   无证          0.0     0.0  (start)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("5 technician             技师         84.0     7.0  "
+                      "无证 -(apprenticeship)-> 学徒工 -(assessment)-> 初级工 -(upgrading)-> 技师\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("7 principal_technician   特级技师        -       -  unreachable\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  初级工   -> 技师      programme    upgrading                    20.0\n"), std::string::npos)
+      << text;
+
+  const std::string from_senior = cli::format_pathway_report(report(4));
+  EXPECT_NE(from_senior.find("3 intermediate           中级工          -       -  below the start level\n"),
+            std::string::npos)
+      << from_senior;
+}
+
+TEST(PathwaysTable, ColumnsLineUpWithChineseLabels) {
+  const std::string text = cli::format_pathway_report(report(0));
+  // Each level row: the years column ("7.0" or "-", then two spaces and the route) ends at
+  // display column 25 + 8 + 9 + 8 = 50.
+  int level_rows = 0;
+  for (const std::string& line : lines_starting(text, "")) {
+    if (line.empty() || line[0] < '0' || line[0] > '8' || line[1] != ' ') continue;
+    ++level_rows;
+    std::size_t end = 0;
+    for (std::size_t i = 1; i + 3 < line.size() && end == 0; ++i)
+      if ((std::isdigit(static_cast<unsigned char>(line[i])) || line[i] == '-') && line.compare(i + 1, 2, "  ") == 0 &&
+          line[i + 3] != ' ')
+        end = i + 1;
+    EXPECT_EQ(display_width(line.substr(0, end)), 50u) << line;
+  }
+  EXPECT_EQ(level_rows, 9);
+  // Each route considered: the months end at the same column, whatever the label's script.
+  const auto routes = lines_starting(text, "  ");
+  ASSERT_EQ(routes.size(), 5u) << text;
+  for (const std::string& line : routes) EXPECT_EQ(display_width(line), display_width(routes[0])) << line;
+}
