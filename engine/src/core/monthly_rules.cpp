@@ -110,8 +110,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       bool promoted = false;
       if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
           pop.months_at_level[i] >= rates.min_months[target] && d.below(streams::kAssessmentSit, th.sit[target][st])) {
-        // Starting an apprenticeship (学徒工) is the employer's decision, not an assessment.
-        if (rates.queue_for_evaluation && target > static_cast<int>(Level::Apprentice)) {
+        if (rates.queue_for_evaluation && needs_evaluator(target)) {
           pop.evaluation_wait[i] = 1;
         } else {
           ++local.assessments[target];

@@ -65,7 +65,7 @@ bool shaped(const Parameters& p) {
 // workers of `status` up to that level and has some capacity; without, every level is assessed.
 bool certifiable(const Parameters& p, int level, int status) {
   const auto& ev = p.evaluation;
-  if (ev.evaluators.empty() || level <= static_cast<int>(Level::Apprentice)) return true;
+  if (ev.evaluators.empty() || !needs_evaluator(level)) return true;
   for (std::size_t e = 0; e < ev.evaluators.size(); ++e) {
     const int row = static_cast<int>(e);
     bool capacity = false;

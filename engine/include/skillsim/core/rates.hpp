@@ -13,6 +13,11 @@
 
 namespace skillsim {
 
+/// Does reaching `level` take an assessment by an evaluator? Not 学徒工: starting an
+/// apprenticeship is the employer's decision. (The monthly rules queue only these when the
+/// scenario declares evaluators; the pathway graph requires an evaluator only for these.)
+constexpr bool needs_evaluator(int level) { return level > static_cast<int>(Level::Apprentice); }
+
 struct TransitionRates {
   /// Dying in the month, by mortality band (from the annual probability: 1 - (1 - q)^(1/12)).
   std::array<double, kMortalityBandCount> death{};
