@@ -205,18 +205,21 @@ using Value =
 using ValueRef = std::variant<double*, std::int64_t*, Month*, std::string*, std::vector<std::string>*,
                               std::vector<double>*, RealMatrix*>;
 
+/// One row of the registry. Rows name their fields (designated initializers) and leave out those
+/// at their default: `{.key = "labour.job_loss_rate", .kind = ValueKind::Real, ..., .bind = ...}`.
+/// key, kind and bind have no default, so a row without them does not compile (with -Werror).
 struct ParameterSpec {
   std::string_view key; ///< dotted path, e.g. "labour.job_loss_rate"
   ValueKind kind;
-  std::string_view unit; ///< e.g. "probability per month", "persons"
-  std::string_view doc;  ///< one sentence for the reference documentation
-  double min = -1e300;   ///< inclusive bounds, for reals, integers and every vector element
+  std::string_view unit = {}; ///< e.g. "probability per month", "persons"
+  std::string_view doc = {};  ///< one sentence for the reference documentation
+  double min = -1e300;        ///< inclusive bounds, for reals, integers and every vector element
   double max = 1e300;
   Dim dim = Dim::None;     ///< for vectors: the index dimension (fixes the length)
   Dim col_dim = Dim::None; ///< for matrices: the column dimension (dim is the row dimension)
   bool sums_to_one = false;
-  bool schedulable = false; ///< may a [[schedule]] entry change it during a run?
-  ValueRef (*bind)(Parameters&);
+  bool schedulable = false;      ///< may a [[schedule]] entry change it during a run?
+  ValueRef (*bind)(Parameters&); ///< the storage of the value in a Parameters object
   /// For columns of a declared catalogue (programmes, funds, evaluators): the value every entry
   /// gets when a scenario leaves the column out (NaN: the column must be given).
   double column_default = std::numeric_limits<double>::quiet_NaN();
