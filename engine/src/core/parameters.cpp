@@ -350,7 +350,7 @@ const ParameterSpec kSpecs[] = {
      .bind = SKILLSIM_BIND(labour.reactivation_rate)},
     // skills
     {.key = "skills.min_months",
-     .kind = ValueKind::RealVector,
+     .kind = ValueKind::IntegerVector,
      .unit = "months",
      .doc = "Minimum months at the level below before a worker may move up to each level (indexed by the level "
             "reached; the entry for level 0 is unused).",
@@ -403,12 +403,10 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(skills.chief_technician_quota_per_year)},
     {.key = "skills.may_be_unreachable",
-     .kind = ValueKind::RealVector,
-     .unit = "0 or 1",
-     .doc = "Levels no route needs to lead to (1); validation reports any other level that no assessment, programme, "
-            "diploma or appointment reaches from 无证 (docs/pathways.md).",
-     .min = 0,
-     .max = 1,
+     .kind = ValueKind::FlagVector,
+     .doc =
+         "Levels no route needs to lead to (true); validation reports any other level that no assessment, programme, "
+         "diploma or appointment reaches from 无证 (docs/pathways.md).",
      .dim = Dim::Level,
      .bind = SKILLSIM_BIND(skills.may_be_unreachable)},
     // funds
@@ -431,11 +429,8 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(funds.annual_envelope)},
     {.key = "funds.carry_over",
-     .kind = ValueKind::RealVector,
-     .unit = "0 or 1",
-     .doc = "1 if money left uncommitted at the end of a year passes to the next, 0 if it lapses.",
-     .min = 0,
-     .max = 1,
+     .kind = ValueKind::FlagVector,
+     .doc = "Whether money left uncommitted at the end of a year passes to the next (true) or lapses (false).",
      .dim = Dim::Fund,
      .bind = SKILLSIM_BIND(funds.carry_over)},
     // programmes
@@ -449,27 +444,21 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Programme,
      .bind = SKILLSIM_BIND(programmes.labels)},
     {.key = "programmes.eligible_groups",
-     .kind = ValueKind::RealMatrix,
-     .unit = "0 or 1",
+     .kind = ValueKind::FlagMatrix,
      .doc = "Which groups each programme admits.",
-     .min = 0,
-     .max = 1,
      .dim = Dim::Programme,
      .col_dim = Dim::Group,
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.eligible_groups)},
     {.key = "programmes.eligible_statuses",
-     .kind = ValueKind::RealMatrix,
-     .unit = "0 or 1",
+     .kind = ValueKind::FlagMatrix,
      .doc = "Which employment statuses each programme admits.",
-     .min = 0,
-     .max = 1,
      .dim = Dim::Programme,
      .col_dim = Dim::Status,
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.eligible_statuses)},
     {.key = "programmes.min_level",
-     .kind = ValueKind::RealVector,
+     .kind = ValueKind::IntegerVector,
      .unit = "level",
      .doc = "Lowest level a trainee may hold (0 = 无证).",
      .min = 0,
@@ -478,7 +467,7 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.min_level)},
     {.key = "programmes.max_level",
-     .kind = ValueKind::RealVector,
+     .kind = ValueKind::IntegerVector,
      .unit = "level",
      .doc = "Highest level a trainee may hold.",
      .min = 0,
@@ -524,7 +513,7 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.application_rate)},
     {.key = "programmes.duration_months",
-     .kind = ValueKind::RealVector,
+     .kind = ValueKind::IntegerVector,
      .unit = "months",
      .doc = "Length of the programme.",
      .min = 1,
@@ -532,16 +521,13 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Programme,
      .bind = SKILLSIM_BIND(programmes.duration_months)},
     {.key = "programmes.full_time",
-     .kind = ValueKind::RealVector,
-     .unit = "0 or 1",
-     .doc = "1 if trainees leave work or search (status in_training) and return to searching at the end.",
-     .min = 0,
-     .max = 1,
+     .kind = ValueKind::FlagVector,
+     .doc = "Whether trainees leave work or search (status in_training) and return to searching at the end.",
      .dim = Dim::Programme,
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.full_time)},
     {.key = "programmes.target_level",
-     .kind = ValueKind::RealVector,
+     .kind = ValueKind::IntegerVector,
      .unit = "level",
      .doc = "Level of the certificate the programme prepares for (a trainee below it moves up to it on passing).",
      .min = 1,
@@ -603,7 +589,7 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.seats_per_month)},
     {.key = "programmes.group_priority",
-     .kind = ValueKind::RealVector,
+     .kind = ValueKind::IntegerVector,
      .unit = "rank",
      .doc = "Admission priority of each group when places or money bind: lower ranks are admitted first.",
      .min = 0,
@@ -612,12 +598,9 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.group_priority)},
     {.key = "programmes.substitutes",
-     .kind = ValueKind::RealMatrix,
-     .unit = "0 or 1",
-     .doc = "1 if applicants to the row's programme accept a place in the column's programme (when they qualify for "
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Whether applicants to the row's programme accept a place in the column's programme (when they qualify for "
             "it) if their own has no seat or money; their own programme comes first. At most 16 per programme.",
-     .min = 0,
-     .max = 1,
      .dim = Dim::Programme,
      .col_dim = Dim::Programme,
      .schedulable = true,
@@ -712,21 +695,17 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(evaluation.capacity_per_month)},
     {.key = "evaluation.eligible_statuses",
-     .kind = ValueKind::RealMatrix,
-     .unit = "0 or 1",
+     .kind = ValueKind::FlagMatrix,
      .doc = "Whom each evaluator type may assess, by status (enterprises assess their own employees).",
-     .min = 0,
-     .max = 1,
      .dim = Dim::Evaluator,
      .col_dim = Dim::Status,
      .schedulable = true,
      .bind = SKILLSIM_BIND(evaluation.eligible_statuses)},
     {.key = "evaluation.max_level",
-     .kind = ValueKind::RealVector,
+     .kind = ValueKind::IntegerVector,
      .unit = "level",
      .doc = "Highest level each evaluator type certifies (初级工 = 2 ... 高级技师 = 6; starting an apprenticeship "
-            "needs no "
-            "evaluator).",
+            "needs no evaluator).",
      .min = 2,
      .max = 6,
      .dim = Dim::Evaluator,
@@ -807,6 +786,12 @@ std::string_view kind_name(ValueKind kind) {
     return "array of numbers";
   case ValueKind::RealMatrix:
     return "array of arrays of numbers";
+  case ValueKind::IntegerVector:
+    return "array of integers";
+  case ValueKind::FlagVector:
+    return "array of booleans";
+  case ValueKind::FlagMatrix:
+    return "array of arrays of booleans";
   }
   return "?";
 }
@@ -933,7 +918,23 @@ void check_number(const ParameterSpec& spec, const std::string& key, double v, s
   }
 }
 
-void check_vector(const ParameterSpec& spec, const std::vector<double>& values, const Parameters& p,
+// A flag set through the C++ API may hold any byte; readers store only 0 and 1.
+void check_flag(const std::string& key, std::uint8_t v, std::vector<Issue>& issues) {
+  if (v > 1) issues.push_back({key, "must be true or false (1 or 0), got " + std::to_string(v)});
+}
+
+void check_element(const ParameterSpec& spec, const std::string& key, double v, std::vector<Issue>& issues) {
+  check_number(spec, key, v, issues);
+}
+void check_element(const ParameterSpec& spec, const std::string& key, std::int64_t v, std::vector<Issue>& issues) {
+  check_number(spec, key, static_cast<double>(v), issues);
+}
+void check_element(const ParameterSpec&, const std::string& key, std::uint8_t v, std::vector<Issue>& issues) {
+  check_flag(key, v, issues);
+}
+
+template <class T>
+void check_vector(const ParameterSpec& spec, const std::vector<T>& values, const Parameters& p,
                   std::vector<Issue>& issues) {
   const std::string key(spec.key);
   const std::size_t expected = dim_length(spec.dim, p);
@@ -943,11 +944,32 @@ void check_vector(const ParameterSpec& spec, const std::vector<double>& values, 
     return;
   }
   for (std::size_t i = 0; i < values.size(); ++i)
-    check_number(spec, key + "[" + std::to_string(i) + "]", values[i], issues);
-  if (spec.sums_to_one && !values.empty()) {
-    const double sum = std::accumulate(values.begin(), values.end(), 0.0);
-    if (std::abs(sum - 1.0) > 1e-6) issues.push_back({key, "shares must sum to 1, they sum to " + format_number(sum)});
+    check_element(spec, key + "[" + std::to_string(i) + "]", values[i], issues);
+  if constexpr (std::is_same_v<T, double>) {
+    if (spec.sums_to_one && !values.empty()) {
+      const double sum = std::accumulate(values.begin(), values.end(), 0.0);
+      if (std::abs(sum - 1.0) > 1e-6)
+        issues.push_back({key, "shares must sum to 1, they sum to " + format_number(sum)});
+    }
   }
+}
+
+template <class M>
+void check_matrix(const ParameterSpec& spec, const M& m, const Parameters& p, std::vector<Issue>& issues) {
+  const std::string key(spec.key);
+  const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
+  const bool no_rows = rows == 0 && m.values.empty(); // with no rows the column count is moot
+  if (!no_rows &&
+      (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols)) {
+    issues.push_back({key, "expected " + std::to_string(rows) + " rows (one per " + dim_description(spec.dim) +
+                               ") of " + std::to_string(cols) + " values (one per " + dim_description(spec.col_dim) +
+                               ")"});
+    return;
+  }
+  for (int r = 0; r < m.rows; ++r)
+    for (int c = 0; c < m.cols; ++c)
+      check_element(spec, key + "[" + std::to_string(r) + "][" + std::to_string(c) + "]",
+                    m.values[static_cast<std::size_t>(r * m.cols + c)], issues);
 }
 
 void check_names(const std::string& key, const std::string& what, const std::vector<std::string>& names,
@@ -961,30 +983,16 @@ void check_names(const std::string& key, const std::string& what, const std::vec
   }
 }
 
-void check_whole(const std::string& key, const std::vector<double>& values, std::vector<Issue>& issues) {
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (values[i] != std::floor(values[i]))
-      issues.push_back(
-          {key + "[" + std::to_string(i) + "]", "must be a whole number, got " + format_number(values[i])});
-}
-
 // Rules between the programme columns (each column's length and range is checked on its own).
 void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
   const auto& pr = p.programmes;
   const std::size_t n = pr.names.size();
-  const auto sized = [n](const std::vector<double>& v) { return v.size() == n; };
-  const std::pair<const char*, const std::vector<double>*> levels[] = {
-      {"programmes.min_level", &pr.min_level},
-      {"programmes.max_level", &pr.max_level},
-      {"programmes.target_level", &pr.target_level},
-      {"programmes.duration_months", &pr.duration_months}};
-  for (const auto& [key, values] : levels)
-    if (sized(*values)) check_whole(key, *values, issues);
+  const auto sized = [n](const auto& v) { return v.size() == n; };
   for (std::size_t i = 0; i < n; ++i) {
     const std::string at = "[" + std::to_string(i) + "]";
     if (sized(pr.min_level) && sized(pr.max_level) && pr.min_level[i] > pr.max_level[i])
       issues.push_back({"programmes.max_level" + at,
-                        "is below programmes.min_level" + at + " (" + format_number(pr.min_level[i]) + ")"});
+                        "is below programmes.min_level" + at + " (" + std::to_string(pr.min_level[i]) + ")"});
     if (sized(pr.min_age) && sized(pr.max_age) && pr.min_age[i] >= pr.max_age[i])
       issues.push_back({"programmes.max_age" + at,
                         "must be greater than programmes.min_age" + at + " (" + format_number(pr.min_age[i]) + ")"});
@@ -992,10 +1000,10 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
       issues.push_back({"programmes.payment" + at, "unknown payment '" + pr.payment[i] +
                                                        "'; expected \"enrolment\", \"monthly\" or \"certification\""});
     // Eligibility nobody can meet: a programme that could never admit anybody is a mistake.
-    const auto none_of_row = [&](const RealMatrix& m, int columns, int skip) {
+    const auto none_of_row = [&](const FlagMatrix& m, int columns, int skip) {
       if (m.rows != static_cast<int>(n) || m.cols != columns) return false;
       for (int c = 0; c < columns; ++c)
-        if (c != skip && m(static_cast<int>(i), c) > 0.5) return false;
+        if (c != skip && m(static_cast<int>(i), c)) return false;
       return true;
     };
     if (none_of_row(pr.eligible_groups, kGroupCount, -1))
@@ -1010,8 +1018,7 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
                                                        format_number(pr.min_age[i])});
     if (pr.substitutes.rows == static_cast<int>(n) && pr.substitutes.cols == static_cast<int>(n)) {
       int count = 0;
-      for (std::size_t q = 0; q < n; ++q)
-        count += q != i && pr.substitutes(static_cast<int>(i), static_cast<int>(q)) > 0.5;
+      for (std::size_t q = 0; q < n; ++q) count += q != i && pr.substitutes(static_cast<int>(i), static_cast<int>(q));
       if (count > 16)
         issues.push_back({"programmes.substitutes" + at,
                           "programme '" + pr.names[i] + "' has " + std::to_string(count) + " substitutes; at most 16"});
@@ -1039,18 +1046,30 @@ Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
 }
 
 void fill_column_defaults(Parameters& p) {
+  const auto fill_column = [&p](const ParameterSpec& spec, auto* column, auto value) {
+    if (column->empty()) column->assign(dim_length(spec.dim, p), value);
+  };
+  const auto fill_matrix = [&p](const ParameterSpec& spec, auto* matrix, auto value) {
+    const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
+    if (matrix->values.empty() && rows > 0) {
+      matrix->rows = static_cast<int>(rows);
+      matrix->cols = static_cast<int>(cols);
+      matrix->values.assign(rows * cols, value);
+    }
+  };
   for (const auto& spec : kSpecs) {
     if (std::isnan(spec.column_default)) continue;
-    if (spec.kind == ValueKind::RealVector) {
-      auto* column = std::get<std::vector<double>*>(spec.bind(p));
-      if (column->empty()) column->assign(dim_length(spec.dim, p), spec.column_default);
-    } else if (spec.kind == ValueKind::RealMatrix) {
-      auto* matrix = std::get<RealMatrix*>(spec.bind(p));
-      const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
-      if (matrix->values.empty() && rows > 0)
-        *matrix = RealMatrix{static_cast<int>(rows), static_cast<int>(cols),
-                             std::vector<double>(rows * cols, spec.column_default)};
-    }
+    const ValueRef ref = spec.bind(p);
+    if (auto* column = std::get_if<std::vector<double>*>(&ref))
+      fill_column(spec, *column, spec.column_default);
+    else if (auto* integers = std::get_if<std::vector<std::int64_t>*>(&ref))
+      fill_column(spec, *integers, static_cast<std::int64_t>(spec.column_default));
+    else if (auto* flags = std::get_if<std::vector<std::uint8_t>*>(&ref))
+      fill_column(spec, *flags, static_cast<std::uint8_t>(spec.column_default != 0));
+    else if (auto* matrix = std::get_if<RealMatrix*>(&ref))
+      fill_matrix(spec, *matrix, spec.column_default);
+    else if (auto* flag_matrix = std::get_if<FlagMatrix*>(&ref))
+      fill_matrix(spec, *flag_matrix, static_cast<std::uint8_t>(spec.column_default != 0));
   }
 }
 
@@ -1069,22 +1088,18 @@ std::vector<Issue> check(const Parameters& p) {
     case ValueKind::RealVector:
       check_vector(spec, std::get<std::vector<double>>(value), p, issues);
       break;
-    case ValueKind::RealMatrix: {
-      const auto& m = std::get<RealMatrix>(value);
-      const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
-      const bool no_rows = rows == 0 && m.values.empty(); // with no rows the column count is moot
-      if (!no_rows &&
-          (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols)) {
-        issues.push_back({key, "expected " + std::to_string(rows) + " rows (one per " + dim_description(spec.dim) +
-                                   ") of " + std::to_string(cols) + " values (one per " +
-                                   dim_description(spec.col_dim) + ")"});
-        break;
-      }
-      for (int r = 0; r < m.rows; ++r)
-        for (int c = 0; c < m.cols; ++c)
-          check_number(spec, key + "[" + std::to_string(r) + "][" + std::to_string(c) + "]", m(r, c), issues);
+    case ValueKind::IntegerVector:
+      check_vector(spec, std::get<std::vector<std::int64_t>>(value), p, issues);
       break;
-    }
+    case ValueKind::FlagVector:
+      check_vector(spec, std::get<std::vector<std::uint8_t>>(value), p, issues);
+      break;
+    case ValueKind::RealMatrix:
+      check_matrix(spec, std::get<RealMatrix>(value), p, issues);
+      break;
+    case ValueKind::FlagMatrix:
+      check_matrix(spec, std::get<FlagMatrix>(value), p, issues);
+      break;
     case ValueKind::StringList: {
       const auto& names = std::get<std::vector<std::string>>(value);
       if (spec.dim != Dim::None && names.size() != dim_length(spec.dim, p))
@@ -1135,7 +1150,7 @@ std::vector<Issue> check(const Parameters& p) {
   // The ladder's routes, once every value is valid on its own (pathways.hpp).
   if (issues.empty()) {
     std::array<bool, kLevelCount> allowed{};
-    for (int l = 0; l < kLevelCount; ++l) allowed[static_cast<std::size_t>(l)] = sk.may_be_unreachable[l] > 0.5;
+    for (int l = 0; l < kLevelCount; ++l) allowed[static_cast<std::size_t>(l)] = sk.may_be_unreachable[l] != 0;
     const auto routes = check_pathways(p, allowed);
     issues.insert(issues.end(), routes.begin(), routes.end());
   }

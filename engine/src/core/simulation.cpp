@@ -127,7 +127,7 @@ struct MonthlyRates {
         sit[l][s] = probability_threshold(rate);
       }
       pass[l] = probability_threshold(sk.pass_probability[l]);
-      min_months[l] = static_cast<std::uint16_t>(std::lround(sk.min_months[l]));
+      min_months[l] = static_cast<std::uint16_t>(sk.min_months[l]);
     }
   }
 };
@@ -293,7 +293,7 @@ void ReplicateState::appoint(const Parameters& p) {
     appointments_due_[k] -= static_cast<double>(quota); // unused quota is not carried over
     if (quota == 0) continue;
     const auto below = static_cast<std::uint8_t>(target - 1);
-    const auto min_months = static_cast<std::uint16_t>(std::lround(p.skills.min_months[target]));
+    const auto min_months = static_cast<std::uint16_t>(p.skills.min_months[target]);
     std::vector<std::pair<std::uint64_t, std::size_t>> eligible; // (priority, index)
     for (std::size_t i = 0; i < pop.size(); ++i)
       if (pop.level[i] == below && pop.status[i] == kEmployed && pop.months_at_level[i] >= min_months) {
