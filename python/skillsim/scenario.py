@@ -302,6 +302,8 @@ class Scenario:
         Args:
             changes: ``{"dotted.key": value}``. Values: ``bool``, ``int``, ``float``, ``str``,
                 ``datetime.date``, lists (vectors) and lists of lists (matrices), NumPy arrays.
+                Flags take ``True``/``False`` or 1/0; integers take whole numbers (``2.0`` too,
+                not ``2.5``).
             **kwargs: more changes, with ``__`` for the dot: ``replace(population__scale=100)``.
 
         The original text is read again with all changes so far applied after it, exactly like
@@ -321,7 +323,10 @@ class Scenario:
         """The start value of a parameter, e.g. ``scenario["labour.job_loss_rate"]``.
 
         Numbers are ``float`` or ``int``, dates ``datetime.date``, vectors lists, matrices lists
-        of lists. Raises KeyError (with a "did you mean") for an unknown key."""
+        of lists. Elements are ``float`` for numbers, ``int`` for integers (levels, months, such as
+        ``programmes.min_level``) and ``bool`` for flags (yes/no columns such as
+        ``programmes.full_time``; ``True == 1``, so code written for 0/1 still works). Raises
+        KeyError (with a "did you mean") for an unknown key."""
         return self._core.get(key)
 
     def get(self, key: str, default: Any = None) -> Any:

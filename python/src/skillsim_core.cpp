@@ -124,16 +124,36 @@ py::object to_python(const Value& value) {
       }
       return rows;
     }
+    py::object operator()(const std::vector<std::int64_t>& v) const { return py::cast(v); } // a list of int
+    // Flags are bool (True == 1, so code written for 0/1 keeps working).
+    py::object operator()(const std::vector<std::uint8_t>& v) const {
+      py::list out;
+      for (const auto flag : v) out.append(py::bool_(flag != 0));
+      return out;
+    }
+    py::object operator()(const FlagMatrix& m) const {
+      py::list rows;
+      for (int r = 0; r < m.rows; ++r) {
+        py::list row;
+        for (int c = 0; c < m.cols; ++c) row.append(py::bool_(m(r, c)));
+        rows.append(row);
+      }
+      return rows;
+    }
   };
   return std::visit(Visitor{}, value);
 }
 
 // Matrices with no rows compare equal whatever their column count (a TOML [] has none).
+template <class M>
+bool both_without_rows(const Value& a, const Value& b) {
+  const auto* ma = std::get_if<M>(&a);
+  const auto* mb = std::get_if<M>(&b);
+  return ma != nullptr && mb != nullptr && ma->rows == 0 && mb->rows == 0;
+}
+
 bool same_value(const Value& a, const Value& b) {
-  const auto* ma = std::get_if<RealMatrix>(&a);
-  const auto* mb = std::get_if<RealMatrix>(&b);
-  if (ma != nullptr && mb != nullptr && ma->rows == 0 && mb->rows == 0) return true;
-  return a == b;
+  return both_without_rows<RealMatrix>(a, b) || both_without_rows<FlagMatrix>(a, b) || a == b;
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -320,7 +320,7 @@ TEST(Capacities, NeverExceededInAnyMonthOrRegionOnRandomScenarios) {
       std::vector<std::int64_t> started(programmes * regions, 0); // enrolled this month
       for (std::size_t i = 0; i < pop.size(); ++i)
         if (pop.programme[i] != kNoProgramme &&
-            static_cast<double>(pop.programme_months_left[i]) == p.programmes.duration_months[pop.programme[i]])
+            pop.programme_months_left[i] == p.programmes.duration_months[pop.programme[i]])
           ++started[pop.programme[i] * regions + pop.region[i]];
       for (std::size_t k = 0; k < started.size(); ++k) {
         const double seats = p.programmes.seats_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions));

@@ -126,17 +126,80 @@ TEST(Types, DaysSinceEpochMatchesTheCalendar) {
   EXPECT_EQ(days_since_epoch(Month::of(2022, 1)) - days_since_epoch(Month::of(2021, 1)), 365);
 }
 
-TEST(Parameters, ProgrammeLevelsAndDurationsAreWholeAndTheirNumberIsBounded) {
+TEST(Parameters, ProgrammeColumnsAreCheckedAndTheirNumberIsBounded) {
   Parameters p = io::default_parameters();
   p.programmes.names = {"a"};
-  p.programmes.duration_months = {2.5};
+  p.programmes.duration_months = {0};
   p.programmes.target_level = {2};
+  p.programmes.full_time = {2}; // a byte set through the C++ API; readers store only 0 and 1
   auto issues = check(p);
-  EXPECT_TRUE(has_issue(issues, "programmes.duration_months[0]", "must be a whole number, got 2.5")) << dump(issues);
-  EXPECT_FALSE(has_issue(issues, "programmes.target_level[0]", "whole number")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "programmes.duration_months[0]", "must be in [1, 60], got 0")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "programmes.full_time[0]", "must be true or false (1 or 0), got 2")) << dump(issues);
+  EXPECT_FALSE(has_issue(issues, "programmes.target_level[0]", "")) << dump(issues);
   // An agent's programme is one byte (255 = none): `validate` must refuse a 255th programme.
   p.programmes.names.clear();
   for (int k = 0; k < 255; ++k) p.programmes.names.push_back("p" + std::to_string(k));
   issues = check(p);
   EXPECT_TRUE(has_issue(issues, "programmes.names", "at most 254 programmes are supported, got 255")) << dump(issues);
+}
+
+// Levels, months and ranks are integers; yes/no columns are flags (not reals tested against 0.5).
+TEST(Parameters, IntegerAndFlagParametersHaveTheirKinds) {
+  const std::pair<const char*, ValueKind> kinds[] = {
+      {"skills.min_months", ValueKind::IntegerVector},
+      {"skills.may_be_unreachable", ValueKind::FlagVector},
+      {"funds.carry_over", ValueKind::FlagVector},
+      {"programmes.eligible_groups", ValueKind::FlagMatrix},
+      {"programmes.eligible_statuses", ValueKind::FlagMatrix},
+      {"programmes.min_level", ValueKind::IntegerVector},
+      {"programmes.max_level", ValueKind::IntegerVector},
+      {"programmes.duration_months", ValueKind::IntegerVector},
+      {"programmes.full_time", ValueKind::FlagVector},
+      {"programmes.target_level", ValueKind::IntegerVector},
+      {"programmes.group_priority", ValueKind::IntegerVector},
+      {"programmes.substitutes", ValueKind::FlagMatrix},
+      {"evaluation.eligible_statuses", ValueKind::FlagMatrix},
+      {"evaluation.max_level", ValueKind::IntegerVector},
+  };
+  for (const auto& [key, kind] : kinds) {
+    const auto* spec = find_parameter(key);
+    ASSERT_NE(spec, nullptr) << key;
+    EXPECT_EQ(spec->kind, kind) << key;
+  }
+  EXPECT_EQ(kind_name(ValueKind::IntegerVector), "array of integers");
+  EXPECT_EQ(kind_name(ValueKind::FlagVector), "array of booleans");
+  EXPECT_EQ(kind_name(ValueKind::FlagMatrix), "array of arrays of booleans");
+  // No registered real is documented as a 0-or-1 value any more.
+  for (const auto& spec : parameter_specs()) EXPECT_NE(spec.unit, "0 or 1") << spec.key;
+}
+
+TEST(Parameters, SetValueTakesIntegerAndFlagValuesOfTheirOwnKindOnly) {
+  Parameters p = io::default_parameters();
+  const auto& min_months = *find_parameter("skills.min_months");
+  const std::vector<std::int64_t> months = {0, 0, 6, 12, 24, 36, 36, 24, 24};
+  EXPECT_FALSE(set_value(p, min_months, Value{months}).has_value());
+  EXPECT_EQ(p.skills.min_months, months);
+  EXPECT_EQ(get_value(p, min_months), Value{months});
+  EXPECT_EQ(set_value(p, min_months, Value{std::vector<double>(9, 12.0)}), "expected array of integers");
+
+  const auto& unreachable = *find_parameter("skills.may_be_unreachable");
+  const std::vector<std::uint8_t> flags = {0, 0, 0, 0, 0, 0, 1, 1, 1};
+  EXPECT_FALSE(set_value(p, unreachable, Value{flags}).has_value());
+  EXPECT_EQ(p.skills.may_be_unreachable, flags);
+  EXPECT_EQ(set_value(p, unreachable, Value{std::vector<std::int64_t>(9, 1)}), "expected array of booleans");
+
+  const auto& eligible = *find_parameter("programmes.eligible_groups");
+  const FlagMatrix matrix{1, kGroupCount, std::vector<std::uint8_t>(kGroupCount, 1)};
+  EXPECT_FALSE(set_value(p, eligible, Value{matrix}).has_value());
+  EXPECT_TRUE(p.programmes.eligible_groups(0, kGroupCount - 1));
+  EXPECT_EQ(set_value(p, eligible, Value{RealMatrix{1, 1, {1.0}}}), "expected array of arrays of booleans");
+}
+
+TEST(Parameters, ColumnDefaultsFillIntegerAndFlagColumns) {
+  Parameters p = io::default_parameters();
+  p.programmes.names = {"a", "b"};
+  p.evaluation.evaluators = {"x"};
+  fill_column_defaults(p);
+  EXPECT_EQ(p.programmes.substitutes, (FlagMatrix{2, 2, {0, 0, 0, 0}}));
+  EXPECT_EQ(p.evaluation.max_level, (std::vector<std::int64_t>{6}));
 }

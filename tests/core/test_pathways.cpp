@@ -34,8 +34,8 @@ Parameters ladder(const std::vector<std::string>& more = {}) {
 
 // Appends a programme with the columns the pathways read (the others do not matter here).
 void add_programme(Parameters& p, const std::string& name, int min_level, int max_level, int target_level,
-                   double application_rate, double duration_months, double completion, double pass,
-                   std::array<double, kStatusCount> statuses = {0, 1, 1, 1, 0, 0}) {
+                   double application_rate, int duration_months, double completion, double pass,
+                   std::array<std::uint8_t, kStatusCount> statuses = {0, 1, 1, 1, 0, 0}) {
   auto& pr = p.programmes;
   pr.names.push_back(name);
   pr.labels.push_back(name);
@@ -49,7 +49,7 @@ void add_programme(Parameters& p, const std::string& name, int min_level, int ma
   pr.eligible_groups.rows = pr.eligible_statuses.rows = static_cast<int>(pr.names.size());
   pr.eligible_groups.cols = kGroupCount;
   pr.eligible_statuses.cols = kStatusCount;
-  pr.eligible_groups.values.insert(pr.eligible_groups.values.end(), kGroupCount, 1.0);
+  pr.eligible_groups.values.insert(pr.eligible_groups.values.end(), kGroupCount, std::uint8_t{1});
   pr.eligible_statuses.values.insert(pr.eligible_statuses.values.end(), statuses.begin(), statuses.end());
 }
 

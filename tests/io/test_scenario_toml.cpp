@@ -636,6 +636,156 @@ TEST(ScenarioTomlErrors, ProgrammeMoneyEvaluationAndTargetMistakes) {
   EXPECT_TRUE(has(t, "evaluation.labels: expected 2 values, one per evaluator type")) << t;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Integer and flag kinds
+
+// tests/data/one_programme.toml with `from` replaced by `to` (which must occur once).
+std::string one_programme_text(const std::string& from = "", const std::string& to = "") {
+  std::ifstream in(SKILLSIM_SOURCE_DIR "/tests/data/one_programme.toml");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  if (!from.empty()) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    EXPECT_EQ(text.find(from, at + 1), std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+TEST(ScenarioToml, FlagsAreTrueFalseOrOneZero) {
+  const Scenario s =
+      parse_scenario("[skills]\nmay_be_unreachable = [false, 0, 0, false, 0, 0, 0, true, 1]\n", "s.toml");
+  EXPECT_EQ(s.parameters().skills.may_be_unreachable, (std::vector<std::uint8_t>{0, 0, 0, 0, 0, 0, 0, 1, 1}));
+  // The same file with true/false instead of 1/0 gives the same parameters.
+  const Scenario ones = parse_scenario(one_programme_text(), "p.toml");
+  const Scenario bools = parse_scenario(
+      one_programme_text("eligible_statuses = [[0, 0, 1, 1, 0, 0]]\nmin_level = [0]\nmax_level = [1]",
+                         "eligible_statuses = [[false, false, true, true, false, false]]\nmin_level = [0]\n"
+                         "max_level = [1]"),
+      "p.toml");
+  const Scenario mixed = parse_scenario(one_programme_text("full_time = [1]", "full_time = [true]"), "p.toml",
+                                        {"funds.carry_over=[true]"});
+  for (const auto& spec : parameter_specs()) {
+    if (spec.key == "scenario.name") continue;
+    EXPECT_TRUE(get_value(ones.parameters(), spec) == get_value(bools.parameters(), spec)) << spec.key;
+    EXPECT_TRUE(get_value(ones.parameters(), spec) == get_value(mixed.parameters(), spec)) << spec.key;
+  }
+  const auto& pr = ones.parameters().programmes;
+  EXPECT_EQ(pr.full_time, std::vector<std::uint8_t>{1});
+  EXPECT_EQ(ones.parameters().funds.carry_over, std::vector<std::uint8_t>{1});
+  EXPECT_EQ(pr.eligible_statuses, (FlagMatrix{1, kStatusCount, {0, 0, 1, 1, 0, 0}}));
+  EXPECT_TRUE(pr.eligible_statuses(0, 2));
+  EXPECT_FALSE(pr.eligible_statuses(0, 1));
+  // Whole floating-point numbers, as files and NumPy float arrays wrote these columns before.
+  const Scenario floats = parse_scenario(one_programme_text("full_time = [1]", "full_time = [1.0]"), "p.toml");
+  EXPECT_EQ(floats.parameters().programmes.full_time, std::vector<std::uint8_t>{1});
+}
+
+TEST(ScenarioTomlErrors, FlagOtherThanTrueFalseOneZero) {
+  EXPECT_EQ(listing(problems("[skills]\nmay_be_unreachable = [0, 0, 0, 0, 0, 0, 0, 0.5, 2]\n")),
+            "s.toml:2:44: skills.may_be_unreachable[7]: expected true or false (or 1 or 0), got floating-point 0.5\n"
+            "s.toml:2:49: skills.may_be_unreachable[8]: expected true or false (or 1 or 0), got integer 2\n");
+  EXPECT_EQ(only(problems("[skills]\nmay_be_unreachable = [0, 0, 0, 0, 0, 0, 0, \"yes\", 1]\n")),
+            "s.toml:2:44: skills.may_be_unreachable[7]: expected true or false (or 1 or 0), got string \"yes\"");
+  EXPECT_EQ(only(problems("[skills]\nmay_be_unreachable = true\n")),
+            "s.toml:2:22: skills.may_be_unreachable: expected array of booleans, got boolean true");
+  // In a matrix, the element itself is located.
+  const auto d = problems(one_programme_text("eligible_groups = [[1, 1, 1, 1, 1, 1, 1, 1]]",
+                                             "eligible_groups = [[1, 1, 1, 2, 1, 1, 1, 1]]"));
+  EXPECT_EQ(only(d),
+            "s.toml:28:30: programmes.eligible_groups[0][3]: expected true or false (or 1 or 0), got integer 2");
+  EXPECT_EQ(
+      only(problems(one_programme_text("eligible_groups = [[1, 1, 1, 1, 1, 1, 1, 1]]", "eligible_groups = [true]"))),
+      "s.toml:28:20: programmes.eligible_groups[0]: expected an array of booleans (one row), got boolean true");
+}
+
+TEST(ScenarioToml, IntegersAreWhole) {
+  const Scenario s = parse_scenario("[skills]\nmin_months = [0, 0, 6, 12, 24.0, 36, 36, 24, 24]\n", "s.toml");
+  EXPECT_EQ(s.parameters().skills.min_months, (std::vector<std::int64_t>{0, 0, 6, 12, 24, 36, 36, 24, 24}));
+  EXPECT_EQ(listing(problems("[skills]\nmin_months = [0, 0, 2.5, 12, 24, 36, 36, 24, true]\n")),
+            "s.toml:2:21: skills.min_months[2]: expected integer, got floating-point 2.5\n"
+            "s.toml:2:46: skills.min_months[8]: expected integer, got boolean true\n");
+  EXPECT_EQ(only(problems(one_programme_text("duration_months = [2]", "duration_months = [2.5]"))),
+            "s.toml:36:20: programmes.duration_months[0]: expected integer, got floating-point 2.5");
+  EXPECT_EQ(only(problems("[skills]\nmin_months = [0, 0, 1e300, 12, 24, 36, 36, 24, 24]\n")),
+            "s.toml:2:21: skills.min_months[2]: expected integer, got floating-point 1e+300");
+  // Ranges are checked as for numbers.
+  EXPECT_EQ(only(problems(one_programme_text("target_level = [2]", "target_level = [9]"))),
+            "s.toml:38:17: programmes.target_level[0]: must be in [1, 8], got 9");
+}
+
+TEST(ScenarioToml, SetAndScheduleIntegersAndFlags) {
+  const std::filesystem::path file = SKILLSIM_SOURCE_DIR "/tests/data/one_programme.toml";
+  const Scenario s = load_scenario(file, {"programmes.full_time=[false]", "programmes.duration_months=[4]",
+                                          "programmes.eligible_statuses=[[false, true, 1, 1, 0, 0]]"});
+  EXPECT_EQ(s.parameters().programmes.full_time, std::vector<std::uint8_t>{0});
+  EXPECT_EQ(s.parameters().programmes.duration_months, std::vector<std::int64_t>{4});
+  EXPECT_TRUE(s.parameters().programmes.eligible_statuses(0, 1));
+  EXPECT_EQ(listing(validate_scenario_file(
+                file, {"programmes.full_time=[2]", "programmes.duration_months=[2.5]", "funds.carry_over=[0.5]"})),
+            "--set: programmes.full_time[0]: expected true or false (or 1 or 0), got integer 2\n"
+            "--set: programmes.duration_months[0]: expected integer, got floating-point 2.5\n"
+            "--set: funds.carry_over[0]: expected true or false (or 1 or 0), got floating-point 0.5\n");
+
+  const Scenario scheduled = parse_scenario(one_programme_text() + R"(
+[[schedule]]
+date = 2020-03-01
+set = { "programmes.full_time" = [false], "programmes.max_level" = [0], "skills.min_months" = [0, 0, 6, 12, 24, 36, 36, 24, 24] }
+)",
+                                            "p.toml");
+  EXPECT_EQ(scheduled.parameters_at(Month::of(2020, 2)).programmes.full_time, std::vector<std::uint8_t>{1});
+  EXPECT_EQ(scheduled.parameters_at(Month::of(2020, 3)).programmes.full_time, std::vector<std::uint8_t>{0});
+  EXPECT_EQ(scheduled.parameters_at(Month::of(2020, 3)).programmes.max_level, std::vector<std::int64_t>{0});
+  EXPECT_EQ(scheduled.parameters_at(Month::of(2020, 3)).skills.min_months[2], 6);
+  EXPECT_EQ(listing(problems(one_programme_text() + R"(
+[[schedule]]
+date = 2020-03-01
+set = { "programmes.full_time" = [0.5], "programmes.target_level" = [2.5] }
+)")),
+            "s.toml:48:35: schedule[0].set.programmes.full_time[0]: expected true or false (or 1 or 0), got "
+            "floating-point 0.5\n"
+            "s.toml:48:70: schedule[0].set.programmes.target_level[0]: expected integer, got floating-point 2.5\n");
+}
+
+TEST(ScenarioToml, ReferenceShowsIntegerAndFlagKinds) {
+  const std::string md = parameter_reference_markdown();
+  EXPECT_NE(
+      md.find("| `min_months` | array of integers | months | `[0, 0, 12, 48, 60, 48, 48, 36, 36]` | each [0, 600] |"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(
+      md.find("| `may_be_unreachable` | array of booleans |  | `[false, false, false, false, false, false, false, "
+              "true, true]` | each true or false (or 1 or 0) | no |"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| `full_time` | array of booleans |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `eligible_groups` | array of arrays of booleans |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `duration_months` | array of integers |"), std::string::npos) << md;
+}
+
+TEST(ScenarioToml, ToTomlWritesIntegersAndFlagsSoTheyReadBackTheSame) {
+  const Scenario s = parse_scenario(one_programme_text() + R"(
+[[schedule]]
+date = 2020-03-01
+set = { "programmes.full_time" = [false], "programmes.eligible_statuses" = [[0, 1, 1, 1, 0, 0]] }
+)",
+                                    "p.toml");
+  const std::string text = scenario_to_toml(s);
+  EXPECT_NE(text.find("\nfull_time = [true]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\ncarry_over = [true]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nduration_months = [2]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\neligible_statuses = [\n  [false, false, true, true, false, false],\n]\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"programmes.full_time\" = [false]"), std::string::npos) << text;
+  const Scenario back = parse_scenario(text, "back.toml");
+  for (const auto& spec : parameter_specs())
+    EXPECT_TRUE(get_value(back.parameters(), spec) == get_value(s.parameters(), spec)) << spec.key;
+  EXPECT_TRUE(back.effective_schedule() == s.effective_schedule());
+  EXPECT_EQ(scenario_to_toml(back), text);
+}
+
 TEST(ScenarioTomlErrors, TargetsOnProgrammesAndRates) {
   const auto problems_of = [](const std::string& targets, const std::string& programmes = "") {
     return listing(problems(std::string(kTwoYears) + programmes + targets));

@@ -85,6 +85,59 @@ def test_replace_takes_vectors_matrices_arrays_and_numpy_scalars():
     assert t.name == 'quote " and back\\slash'
 
 
+def test_integers_are_ints_and_flags_are_bools():
+    s = skillsim.Scenario.load("jincheng_plan_2020_2021")
+    assert s["programmes.full_time"] == [False, False, False, True]
+    assert all(type(v) is bool for v in s["programmes.full_time"])
+    assert s["programmes.full_time"] == [0, 0, 0, 1]  # True == 1: code written for 0/1 still works
+    assert s["funds.carry_over"] == [True, False]
+    groups = s["programmes.eligible_groups"]
+    assert len(groups) == 4 and all(type(v) is bool for row in groups for v in row)
+    assert s["programmes.min_level"] == [0, 2, 3, 0]
+    assert all(type(v) is int for v in s["programmes.min_level"] + s["skills.min_months"])
+    assert s["programmes.duration_months"] == [1, 2, 3, 2]
+    assert s["skills.may_be_unreachable"] == [False] * 7 + [True] * 2
+    kinds = {spec["key"]: spec["kind"] for spec in skillsim._core.parameter_specs()}
+    assert kinds["programmes.full_time"] == "array of booleans"
+    assert kinds["programmes.eligible_groups"] == "array of arrays of booleans"
+    assert kinds["programmes.min_level"] == "array of integers"
+    assert kinds["skills.pass_probability"] == "array of numbers"
+
+
+def test_replace_takes_flags_as_bools_ints_and_numpy_arrays():
+    s = skillsim.Scenario.load("jincheng_plan_2020_2021")
+    by_bool = s.replace({"programmes.full_time": [False, False, False, True]})
+    assert by_bool == s  # the same values as the file's 1/0
+    for flags in ([1, 1, 0, 1], np.array([True, True, False, True]), np.array([1, 1, 0, 1]), np.array([1.0, 1, 0, 1])):
+        t = s.replace({"programmes.full_time": flags})
+        assert t["programmes.full_time"] == [True, True, False, True]
+    t = s.replace(
+        {
+            "programmes.eligible_statuses": np.tile(np.array([0, 1, 1, 0, 0, 0], dtype=bool), (4, 1)),
+            "programmes.duration_months": np.array([2, 2, 3, 2]),
+            "skills.min_months": [0, 0, 12, 36, 60, 48, 48, 36, 36.0],  # a whole float is accepted
+        }
+    )
+    assert t["programmes.eligible_statuses"][3] == [False, True, True, False, False, False]
+    assert t["programmes.duration_months"] == [2, 2, 3, 2]
+    assert t["skills.min_months"][3] == 36 and type(t["skills.min_months"][8]) is int
+
+
+def test_bad_flag_and_bad_integer():
+    s = skillsim.Scenario.load("jincheng_plan_2020_2021")
+    with pytest.raises(skillsim.ScenarioError) as e:
+        s.replace({"programmes.full_time": [0.5, 0, 0, 2], "programmes.duration_months": [1, 2.5, 3, 2]})
+    assert problem(e, "programmes.full_time[0]").message == "expected true or false (or 1 or 0), got floating-point 0.5"
+    assert problem(e, "programmes.full_time[3]").message == "expected true or false (or 1 or 0), got integer 2"
+    assert problem(e, "programmes.duration_months[1]").message == "expected integer, got floating-point 2.5"
+    assert len(e.value.problems) == 3
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.from_toml("[skills]\nmay_be_unreachable = [0, 0, 0, 0, 0, 0, 0, 1, 0.5]\n", name="f.toml")
+    p = problem(e, "skills.may_be_unreachable[8]")
+    assert (p.file, p.line, p.column) == ("f.toml", 2, 47)
+    assert p.message == "expected true or false (or 1 or 0), got floating-point 0.5"
+
+
 @pytest.mark.parametrize("name", skillsim.bundled_scenarios())
 def test_to_toml_round_trip(name):
     """Every bundled scenario: parameters, schedules and targets (with levels, programmes and
@@ -95,6 +148,10 @@ def test_to_toml_round_trip(name):
     assert back == s
     assert back.name == "x\ty"
     assert back.to_toml().split("\n", 2)[2] == text.split("\n", 2)[2]  # stable apart from the header
+    # Integers and flags are written as such, and read back the same (compared above).
+    if name == "jincheng_plan_2020_2021":
+        assert "\nfull_time = [false, false, false, true]\n" in text
+        assert "\nmin_level = [0, 2, 3, 0]\n" in text
     # Every parameter is written, so it does not depend on the defaults.
     for key in s.keys():
         section, _, rest = key.partition(".")

@@ -192,7 +192,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   }
   for (std::size_t e = 0; e < evaluators; ++e) {
     for (int s = 0; s < kStatusCount; ++s)
-      problem.eligible_status.push_back(ev.eligible_statuses(static_cast<int>(e), s) > 0.5);
+      problem.eligible_status.push_back(ev.eligible_statuses(static_cast<int>(e), s));
     problem.max_level.push_back(static_cast<int>(ev.max_level[e]));
   }
   std::vector<std::pair<std::size_t, std::size_t>> ranges;

@@ -15,257 +15,711 @@ namespace {
 
 constexpr double kInf = 1e300;
 
-// The registry. Order is documentation order. Keys are "section.name".
+// The registry. Order is documentation order. Keys are "section.name". Each row names its fields;
+// those left out take the defaults of ParameterSpec (no unit, no bounds, no dimension, fixed).
 const ParameterSpec kSpecs[] = {
     // scenario
-    {"scenario.name", ValueKind::String, "", "Short identifier of the scenario.", -kInf, kInf, Dim::None, Dim::None,
-     false, false, SKILLSIM_BIND(scenario.name)},
-    {"scenario.description", ValueKind::String, "", "Free text describing the scenario.", -kInf, kInf, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(scenario.description)},
-    {"scenario.start", ValueKind::Month, "date (first of a month)", "First month simulated.", -kInf, kInf, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(scenario.start)},
-    {"scenario.months", ValueKind::Integer, "months", "Number of months simulated.", 1, 1200, Dim::None, Dim::None,
-     false, false, SKILLSIM_BIND(scenario.months)},
+    {.key = "scenario.name",
+     .kind = ValueKind::String,
+     .doc = "Short identifier of the scenario.",
+     .bind = SKILLSIM_BIND(scenario.name)},
+    {.key = "scenario.description",
+     .kind = ValueKind::String,
+     .doc = "Free text describing the scenario.",
+     .bind = SKILLSIM_BIND(scenario.description)},
+    {.key = "scenario.start",
+     .kind = ValueKind::Month,
+     .unit = "date (first of a month)",
+     .doc = "First month simulated.",
+     .bind = SKILLSIM_BIND(scenario.start)},
+    {.key = "scenario.months",
+     .kind = ValueKind::Integer,
+     .unit = "months",
+     .doc = "Number of months simulated.",
+     .min = 1,
+     .max = 1200,
+     .bind = SKILLSIM_BIND(scenario.months)},
     // run
-    {"run.seed", ValueKind::Integer, "", "Base seed of every random stream.", 0, 9.2e18, Dim::None, Dim::None, false,
-     false, SKILLSIM_BIND(run.seed)},
-    {"run.replicates", ValueKind::Integer, "", "Number of replicates (independent runs).", 1, 100000, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(run.replicates)},
+    {.key = "run.seed",
+     .kind = ValueKind::Integer,
+     .doc = "Base seed of every random stream.",
+     .min = 0,
+     .max = 9.2e18,
+     .bind = SKILLSIM_BIND(run.seed)},
+    {.key = "run.replicates",
+     .kind = ValueKind::Integer,
+     .doc = "Number of replicates (independent runs).",
+     .min = 1,
+     .max = 100000,
+     .bind = SKILLSIM_BIND(run.replicates)},
     // population
-    {"population.size", ValueKind::Real, "persons", "Persons aged 16-64 at the start (the working-age pool).", 0, 2e9,
-     Dim::None, Dim::None, false, false, SKILLSIM_BIND(population.size)},
-    {"population.scale", ValueKind::Integer, "persons per agent",
-     "Persons one agent stands for (a whole number, so results in persons stay exact).", 1, 1e9, Dim::None, Dim::None,
-     false, false, SKILLSIM_BIND(population.scale)},
-    {"population.regions", ValueKind::StringList, "", "Names of the regions.", -kInf, kInf, Dim::None, Dim::None, false,
-     false, SKILLSIM_BIND(population.regions)},
-    {"population.region_shares", ValueKind::RealVector, "share", "Share of the population in each region.", 0, 1,
-     Dim::Region, Dim::None, true, false, SKILLSIM_BIND(population.region_shares)},
-    {"population.age_shares_male", ValueKind::RealVector, "relative weight",
-     "Men by initial age band (16-19 ... 60-64); normalised together with the women's weights.", 0, kInf, Dim::AgeBand,
-     Dim::None, false, false, SKILLSIM_BIND(population.age_shares_male)},
-    {"population.age_shares_female", ValueKind::RealVector, "relative weight",
-     "Women by initial age band (16-19 ... 60-64).", 0, kInf, Dim::AgeBand, Dim::None, false, false,
-     SKILLSIM_BIND(population.age_shares_female)},
-    {"population.group_shares", ValueKind::RealVector, "share", "Share of the population in each policy group.", 0, 1,
-     Dim::Group, Dim::None, true, false, SKILLSIM_BIND(population.group_shares)},
-    {"population.level_shares", ValueKind::RealVector, "share", "Share of the population at each skill level.", 0, 1,
-     Dim::Level, Dim::None, true, false, SKILLSIM_BIND(population.level_shares)},
-    {"population.status_shares", ValueKind::RealVector, "share",
-     "Share of the population in each employment status at the start.", 0, 1, Dim::Status, Dim::None, true, false,
-     SKILLSIM_BIND(population.status_shares)},
-    {"population.sector_shares", ValueKind::RealVector, "share", "Share of the population in each sector.", 0, 1,
-     Dim::Sector, Dim::None, true, false, SKILLSIM_BIND(population.sector_shares)},
-    {"population.level_by_age_prior", ValueKind::RealMatrix, "relative weight",
-     "Prior association of age band (rows) and level (columns) that the population synthesis keeps "
-     "while matching the marginal shares; a 0 forbids a combination.",
-     0, kInf, Dim::AgeBand, Dim::Level, false, false, SKILLSIM_BIND(population.level_by_age_prior)},
-    {"population.insured_share", ValueKind::RealVector, "share",
-     "Share of each group with unemployment insurance (contributes while employed).", 0, 1, Dim::Group, Dim::None,
-     false, false, SKILLSIM_BIND(population.insured_share)},
-    {"population.max_months_at_level", ValueKind::Integer, "months",
-     "Upper bound of the months at the current level drawn for the initial population.", 0, 600, Dim::None, Dim::None,
-     false, false, SKILLSIM_BIND(population.max_months_at_level)},
+    {.key = "population.size",
+     .kind = ValueKind::Real,
+     .unit = "persons",
+     .doc = "Persons aged 16-64 at the start (the working-age pool).",
+     .min = 0,
+     .max = 2e9,
+     .bind = SKILLSIM_BIND(population.size)},
+    {.key = "population.scale",
+     .kind = ValueKind::Integer,
+     .unit = "persons per agent",
+     .doc = "Persons one agent stands for (a whole number, so results in persons stay exact).",
+     .min = 1,
+     .max = 1e9,
+     .bind = SKILLSIM_BIND(population.scale)},
+    {.key = "population.regions",
+     .kind = ValueKind::StringList,
+     .doc = "Names of the regions.",
+     .bind = SKILLSIM_BIND(population.regions)},
+    {.key = "population.region_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of the population in each region.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Region,
+     .sums_to_one = true,
+     .bind = SKILLSIM_BIND(population.region_shares)},
+    {.key = "population.age_shares_male",
+     .kind = ValueKind::RealVector,
+     .unit = "relative weight",
+     .doc = "Men by initial age band (16-19 ... 60-64); normalised together with the women's weights.",
+     .min = 0,
+     .dim = Dim::AgeBand,
+     .bind = SKILLSIM_BIND(population.age_shares_male)},
+    {.key = "population.age_shares_female",
+     .kind = ValueKind::RealVector,
+     .unit = "relative weight",
+     .doc = "Women by initial age band (16-19 ... 60-64).",
+     .min = 0,
+     .dim = Dim::AgeBand,
+     .bind = SKILLSIM_BIND(population.age_shares_female)},
+    {.key = "population.group_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of the population in each policy group.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Group,
+     .sums_to_one = true,
+     .bind = SKILLSIM_BIND(population.group_shares)},
+    {.key = "population.level_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of the population at each skill level.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Level,
+     .sums_to_one = true,
+     .bind = SKILLSIM_BIND(population.level_shares)},
+    {.key = "population.status_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of the population in each employment status at the start.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Status,
+     .sums_to_one = true,
+     .bind = SKILLSIM_BIND(population.status_shares)},
+    {.key = "population.sector_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of the population in each sector.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Sector,
+     .sums_to_one = true,
+     .bind = SKILLSIM_BIND(population.sector_shares)},
+    {.key = "population.level_by_age_prior",
+     .kind = ValueKind::RealMatrix,
+     .unit = "relative weight",
+     .doc = "Prior association of age band (rows) and level (columns) that the population synthesis keeps "
+            "while matching the marginal shares; a 0 forbids a combination.",
+     .min = 0,
+     .dim = Dim::AgeBand,
+     .col_dim = Dim::Level,
+     .bind = SKILLSIM_BIND(population.level_by_age_prior)},
+    {.key = "population.insured_share",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of each group with unemployment insurance (contributes while employed).",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Group,
+     .bind = SKILLSIM_BIND(population.insured_share)},
+    {.key = "population.max_months_at_level",
+     .kind = ValueKind::Integer,
+     .unit = "months",
+     .doc = "Upper bound of the months at the current level drawn for the initial population.",
+     .min = 0,
+     .max = 600,
+     .bind = SKILLSIM_BIND(population.max_months_at_level)},
     // demography
-    {"demography.mortality_annual", ValueKind::RealVector, "probability per year",
-     "Probability of dying within a year, by age band 15-19, 20-24, ..., 95-99, 100+.", 0, 1, Dim::MortalityBand,
-     Dim::None, false, true, SKILLSIM_BIND(demography.mortality_annual)},
-    {"demography.retirement_age_male", ValueKind::Real, "years", "Age at which men retire.", 40, 80, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(demography.retirement_age_male)},
-    {"demography.retirement_age_female", ValueKind::Real, "years", "Age at which women retire.", 40, 80, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(demography.retirement_age_female)},
+    {.key = "demography.mortality_annual",
+     .kind = ValueKind::RealVector,
+     .unit = "probability per year",
+     .doc = "Probability of dying within a year, by age band 15-19, 20-24, ..., 95-99, 100+.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::MortalityBand,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(demography.mortality_annual)},
+    {.key = "demography.retirement_age_male",
+     .kind = ValueKind::Real,
+     .unit = "years",
+     .doc = "Age at which men retire.",
+     .min = 40,
+     .max = 80,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(demography.retirement_age_male)},
+    {.key = "demography.retirement_age_female",
+     .kind = ValueKind::Real,
+     .unit = "years",
+     .doc = "Age at which women retire.",
+     .min = 40,
+     .max = 80,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(demography.retirement_age_female)},
     // entry
-    {"entry.school_leavers_per_year", ValueKind::Real, "persons per year",
-     "School and college leavers entering the labour market each year, at level 0.", 0, 1e9, Dim::None, Dim::None,
-     false, true, SKILLSIM_BIND(entry.school_leavers_per_year)},
-    {"entry.school_leaver_group_shares", ValueKind::RealVector, "share", "Groups of the school leavers.", 0, 1,
-     Dim::Group, Dim::None, true, true, SKILLSIM_BIND(entry.school_leaver_group_shares)},
-    {"entry.technical_school_graduates_per_year", ValueKind::Real, "persons per year",
-     "Technical-school (技工院校) graduates entering each year at their diploma level.", 0, 1e9, Dim::None, Dim::None,
-     false, true, SKILLSIM_BIND(entry.technical_school_graduates_per_year)},
-    {"entry.technical_school_diploma_shares", ValueKind::RealVector, "share",
-     "Levels at which technical-school graduates enter (中级工, 高级工; 预备技师 at 技师).", 0, 1, Dim::Level,
-     Dim::None, true, true, SKILLSIM_BIND(entry.technical_school_diploma_shares)},
-    {"entry.month_shares", ValueKind::RealVector, "share",
-     "Share of a year's entrants arriving in each calendar month.", 0, 1, Dim::CalendarMonth, Dim::None, true, true,
-     SKILLSIM_BIND(entry.month_shares)},
-    {"entry.entry_age_min", ValueKind::Real, "years", "Youngest age of entrants.", 14, 40, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(entry.entry_age_min)},
-    {"entry.entry_age_max", ValueKind::Real, "years", "Oldest age of entrants (exclusive).", 14, 40, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(entry.entry_age_max)},
-    {"entry.male_share", ValueKind::Real, "share", "Share of men among entrants.", 0, 1, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(entry.male_share)},
-    {"entry.employed_share", ValueKind::Real, "share", "Share of entrants who start employed (the rest search).", 0, 1,
-     Dim::None, Dim::None, false, true, SKILLSIM_BIND(entry.employed_share)},
+    {.key = "entry.school_leavers_per_year",
+     .kind = ValueKind::Real,
+     .unit = "persons per year",
+     .doc = "School and college leavers entering the labour market each year, at level 0.",
+     .min = 0,
+     .max = 1e9,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.school_leavers_per_year)},
+    {.key = "entry.school_leaver_group_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Groups of the school leavers.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Group,
+     .sums_to_one = true,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.school_leaver_group_shares)},
+    {.key = "entry.technical_school_graduates_per_year",
+     .kind = ValueKind::Real,
+     .unit = "persons per year",
+     .doc = "Technical-school (技工院校) graduates entering each year at their diploma level.",
+     .min = 0,
+     .max = 1e9,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.technical_school_graduates_per_year)},
+    {.key = "entry.technical_school_diploma_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Levels at which technical-school graduates enter (中级工, 高级工; 预备技师 at 技师).",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Level,
+     .sums_to_one = true,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.technical_school_diploma_shares)},
+    {.key = "entry.month_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of a year's entrants arriving in each calendar month.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::CalendarMonth,
+     .sums_to_one = true,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.month_shares)},
+    {.key = "entry.entry_age_min",
+     .kind = ValueKind::Real,
+     .unit = "years",
+     .doc = "Youngest age of entrants.",
+     .min = 14,
+     .max = 40,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.entry_age_min)},
+    {.key = "entry.entry_age_max",
+     .kind = ValueKind::Real,
+     .unit = "years",
+     .doc = "Oldest age of entrants (exclusive).",
+     .min = 14,
+     .max = 40,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.entry_age_max)},
+    {.key = "entry.male_share",
+     .kind = ValueKind::Real,
+     .unit = "share",
+     .doc = "Share of men among entrants.",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.male_share)},
+    {.key = "entry.employed_share",
+     .kind = ValueKind::Real,
+     .unit = "share",
+     .doc = "Share of entrants who start employed (the rest search).",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(entry.employed_share)},
     // labour
-    {"labour.job_loss_rate", ValueKind::Real, "probability per month",
-     "Base monthly probability that an employed worker loses the job.", 0, 1, Dim::None, Dim::None, false, true,
-     SKILLSIM_BIND(labour.job_loss_rate)},
-    {"labour.job_loss_level_factor", ValueKind::RealVector, "factor", "Job-loss factor by skill level.", 0, kInf,
-     Dim::Level, Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_level_factor)},
-    {"labour.job_loss_group_factor", ValueKind::RealVector, "factor", "Job-loss factor by group.", 0, kInf, Dim::Group,
-     Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_group_factor)},
-    {"labour.job_loss_sector_factor", ValueKind::RealVector, "factor", "Job-loss factor by sector.", 0, kInf,
-     Dim::Sector, Dim::None, false, true, SKILLSIM_BIND(labour.job_loss_sector_factor)},
-    {"labour.job_loss_multiplier", ValueKind::Real, "factor",
-     "Macro multiplier of job loss (schedule it for shocks such as early 2020).", 0, 1000, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(labour.job_loss_multiplier)},
-    {"labour.job_find_rate", ValueKind::Real, "probability per month",
-     "Base monthly probability that an unemployed worker finds a job.", 0, 1, Dim::None, Dim::None, false, true,
-     SKILLSIM_BIND(labour.job_find_rate)},
-    {"labour.job_find_level_factor", ValueKind::RealVector, "factor", "Job-finding factor by skill level.", 0, kInf,
-     Dim::Level, Dim::None, false, true, SKILLSIM_BIND(labour.job_find_level_factor)},
-    {"labour.job_find_group_factor", ValueKind::RealVector, "factor", "Job-finding factor by group.", 0, kInf,
-     Dim::Group, Dim::None, false, true, SKILLSIM_BIND(labour.job_find_group_factor)},
-    {"labour.job_find_multiplier", ValueKind::Real, "factor", "Macro multiplier of job finding.", 0, 1000, Dim::None,
-     Dim::None, false, true, SKILLSIM_BIND(labour.job_find_multiplier)},
-    {"labour.inactivity_rate", ValueKind::Real, "probability per month",
-     "Monthly probability that an unemployed worker stops searching (becomes inactive).", 0, 1, Dim::None, Dim::None,
-     false, true, SKILLSIM_BIND(labour.inactivity_rate)},
-    {"labour.reactivation_rate", ValueKind::Real, "probability per month",
-     "Monthly probability that an inactive person starts searching again.", 0, 1, Dim::None, Dim::None, false, true,
-     SKILLSIM_BIND(labour.reactivation_rate)},
+    {.key = "labour.job_loss_rate",
+     .kind = ValueKind::Real,
+     .unit = "probability per month",
+     .doc = "Base monthly probability that an employed worker loses the job.",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_loss_rate)},
+    {.key = "labour.job_loss_level_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Job-loss factor by skill level.",
+     .min = 0,
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_loss_level_factor)},
+    {.key = "labour.job_loss_group_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Job-loss factor by group.",
+     .min = 0,
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_loss_group_factor)},
+    {.key = "labour.job_loss_sector_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Job-loss factor by sector.",
+     .min = 0,
+     .dim = Dim::Sector,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_loss_sector_factor)},
+    {.key = "labour.job_loss_multiplier",
+     .kind = ValueKind::Real,
+     .unit = "factor",
+     .doc = "Macro multiplier of job loss (schedule it for shocks such as early 2020).",
+     .min = 0,
+     .max = 1000,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_loss_multiplier)},
+    {.key = "labour.job_find_rate",
+     .kind = ValueKind::Real,
+     .unit = "probability per month",
+     .doc = "Base monthly probability that an unemployed worker finds a job.",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_find_rate)},
+    {.key = "labour.job_find_level_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Job-finding factor by skill level.",
+     .min = 0,
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_find_level_factor)},
+    {.key = "labour.job_find_group_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Job-finding factor by group.",
+     .min = 0,
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_find_group_factor)},
+    {.key = "labour.job_find_multiplier",
+     .kind = ValueKind::Real,
+     .unit = "factor",
+     .doc = "Macro multiplier of job finding.",
+     .min = 0,
+     .max = 1000,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_find_multiplier)},
+    {.key = "labour.inactivity_rate",
+     .kind = ValueKind::Real,
+     .unit = "probability per month",
+     .doc = "Monthly probability that an unemployed worker stops searching (becomes inactive).",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.inactivity_rate)},
+    {.key = "labour.reactivation_rate",
+     .kind = ValueKind::Real,
+     .unit = "probability per month",
+     .doc = "Monthly probability that an inactive person starts searching again.",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.reactivation_rate)},
     // skills
-    {"skills.min_months", ValueKind::RealVector, "months",
-     "Minimum months at the level below before a worker may move up to each level (indexed by the level "
-     "reached; the entry for level 0 is unused).",
-     0, 600, Dim::Level, Dim::None, false, true, SKILLSIM_BIND(skills.min_months)},
-    {"skills.assessment_rate", ValueKind::RealVector, "probability per month",
-     "Monthly probability that a worker eligible for a level sits its assessment (for 学徒工: starts an "
-     "apprenticeship; 特级技师 and 首席技师 are appointed, not assessed, and must be 0).",
-     0, 1, Dim::Level, Dim::None, false, true, SKILLSIM_BIND(skills.assessment_rate)},
-    {"skills.assessment_status_factor", ValueKind::RealVector, "factor",
-     "Factor on the assessment rate by employment status.", 0, kInf, Dim::Status, Dim::None, false, true,
-     SKILLSIM_BIND(skills.assessment_status_factor)},
-    {"skills.pass_probability", ValueKind::RealVector, "probability",
-     "Probability of passing the assessment for each level.", 0, 1, Dim::Level, Dim::None, false, true,
-     SKILLSIM_BIND(skills.pass_probability)},
-    {"skills.principal_technician_quota_per_year", ValueKind::Real, "persons per year",
-     "特级技师 appointments per year, chosen among eligible employed 高级技师.", 0, 1e9, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(skills.principal_technician_quota_per_year)},
-    {"skills.chief_technician_quota_per_year", ValueKind::Real, "persons per year",
-     "首席技师 appointments per year, chosen among eligible employed 特级技师.", 0, 1e9, Dim::None, Dim::None, false,
-     true, SKILLSIM_BIND(skills.chief_technician_quota_per_year)},
-    {"skills.may_be_unreachable", ValueKind::RealVector, "0 or 1",
-     "Levels no route needs to lead to (1); validation reports any other level that no assessment, programme, "
-     "diploma or appointment reaches from 无证 (docs/pathways.md).",
-     0, 1, Dim::Level, Dim::None, false, false, SKILLSIM_BIND(skills.may_be_unreachable)},
+    {.key = "skills.min_months",
+     .kind = ValueKind::IntegerVector,
+     .unit = "months",
+     .doc = "Minimum months at the level below before a worker may move up to each level (indexed by the level "
+            "reached; the entry for level 0 is unused).",
+     .min = 0,
+     .max = 600,
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.min_months)},
+    {.key = "skills.assessment_rate",
+     .kind = ValueKind::RealVector,
+     .unit = "probability per month",
+     .doc = "Monthly probability that a worker eligible for a level sits its assessment (for 学徒工: starts an "
+            "apprenticeship; 特级技师 and 首席技师 are appointed, not assessed, and must be 0).",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.assessment_rate)},
+    {.key = "skills.assessment_status_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the assessment rate by employment status.",
+     .min = 0,
+     .dim = Dim::Status,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.assessment_status_factor)},
+    {.key = "skills.pass_probability",
+     .kind = ValueKind::RealVector,
+     .unit = "probability",
+     .doc = "Probability of passing the assessment for each level.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.pass_probability)},
+    {.key = "skills.principal_technician_quota_per_year",
+     .kind = ValueKind::Real,
+     .unit = "persons per year",
+     .doc = "特级技师 appointments per year, chosen among eligible employed 高级技师.",
+     .min = 0,
+     .max = 1e9,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.principal_technician_quota_per_year)},
+    {.key = "skills.chief_technician_quota_per_year",
+     .kind = ValueKind::Real,
+     .unit = "persons per year",
+     .doc = "首席技师 appointments per year, chosen among eligible employed 特级技师.",
+     .min = 0,
+     .max = 1e9,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.chief_technician_quota_per_year)},
+    {.key = "skills.may_be_unreachable",
+     .kind = ValueKind::FlagVector,
+     .doc =
+         "Levels no route needs to lead to (true); validation reports any other level that no assessment, programme, "
+         "diploma or appointment reaches from 无证 (docs/pathways.md).",
+     .dim = Dim::Level,
+     .bind = SKILLSIM_BIND(skills.may_be_unreachable)},
     // funds
-    {"funds.names", ValueKind::StringList, "", "Identifiers of the fund sources (none by default).", -kInf, kInf,
-     Dim::None, Dim::None, false, false, SKILLSIM_BIND(funds.names)},
-    {"funds.labels", ValueKind::StringList, "", "Names of the fund sources as users read them.", -kInf, kInf, Dim::Fund,
-     Dim::None, false, false, SKILLSIM_BIND(funds.labels)},
-    {"funds.annual_envelope", ValueKind::RealVector, "yuan per year",
-     "Money granted to each fund at the start of each calendar year.", 0, 1e15, Dim::Fund, Dim::None, false, true,
-     SKILLSIM_BIND(funds.annual_envelope)},
-    {"funds.carry_over", ValueKind::RealVector, "0 or 1",
-     "1 if money left uncommitted at the end of a year passes to the next, 0 if it lapses.", 0, 1, Dim::Fund, Dim::None,
-     false, false, SKILLSIM_BIND(funds.carry_over)},
+    {.key = "funds.names",
+     .kind = ValueKind::StringList,
+     .doc = "Identifiers of the fund sources (none by default).",
+     .bind = SKILLSIM_BIND(funds.names)},
+    {.key = "funds.labels",
+     .kind = ValueKind::StringList,
+     .doc = "Names of the fund sources as users read them.",
+     .dim = Dim::Fund,
+     .bind = SKILLSIM_BIND(funds.labels)},
+    {.key = "funds.annual_envelope",
+     .kind = ValueKind::RealVector,
+     .unit = "yuan per year",
+     .doc = "Money granted to each fund at the start of each calendar year.",
+     .min = 0,
+     .max = 1e15,
+     .dim = Dim::Fund,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(funds.annual_envelope)},
+    {.key = "funds.carry_over",
+     .kind = ValueKind::FlagVector,
+     .doc = "Whether money left uncommitted at the end of a year passes to the next (true) or lapses (false).",
+     .dim = Dim::Fund,
+     .bind = SKILLSIM_BIND(funds.carry_over)},
     // programmes
-    {"programmes.names", ValueKind::StringList, "", "Identifiers of the training programmes (none by default).", -kInf,
-     kInf, Dim::None, Dim::None, false, false, SKILLSIM_BIND(programmes.names)},
-    {"programmes.labels", ValueKind::StringList, "", "Names of the programmes as users read them.", -kInf, kInf,
-     Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.labels)},
-    {"programmes.eligible_groups", ValueKind::RealMatrix, "0 or 1", "Which groups each programme admits.", 0, 1,
-     Dim::Programme, Dim::Group, false, true, SKILLSIM_BIND(programmes.eligible_groups)},
-    {"programmes.eligible_statuses", ValueKind::RealMatrix, "0 or 1",
-     "Which employment statuses each programme admits.", 0, 1, Dim::Programme, Dim::Status, false, true,
-     SKILLSIM_BIND(programmes.eligible_statuses)},
-    {"programmes.min_level", ValueKind::RealVector, "level", "Lowest level a trainee may hold (0 = 无证).", 0, 8,
-     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.min_level)},
-    {"programmes.max_level", ValueKind::RealVector, "level", "Highest level a trainee may hold.", 0, 8, Dim::Programme,
-     Dim::None, false, true, SKILLSIM_BIND(programmes.max_level)},
-    {"programmes.min_age", ValueKind::RealVector, "years", "Youngest age admitted.", 0, 100, Dim::Programme, Dim::None,
-     false, true, SKILLSIM_BIND(programmes.min_age)},
-    {"programmes.max_age", ValueKind::RealVector, "years", "Oldest age admitted (exclusive).", 0, 100, Dim::Programme,
-     Dim::None, false, true, SKILLSIM_BIND(programmes.max_age)},
-    {"programmes.min_contribution_months", ValueKind::RealVector, "months",
-     "Unemployment-insurance contribution months required (12 for the skill-upgrading subsidy).", 0, 600,
-     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.min_contribution_months)},
-    {"programmes.application_rate", ValueKind::RealVector, "probability per month",
-     "Monthly probability that an eligible worker applies (a worker applies to at most one programme a month, "
-     "trying them in the order listed).",
-     0, 1, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.application_rate)},
-    {"programmes.duration_months", ValueKind::RealVector, "months", "Length of the programme.", 1, 60, Dim::Programme,
-     Dim::None, false, false, SKILLSIM_BIND(programmes.duration_months)},
-    {"programmes.full_time", ValueKind::RealVector, "0 or 1",
-     "1 if trainees leave work or search (status in_training) and return to searching at the end.", 0, 1,
-     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.full_time)},
-    {"programmes.target_level", ValueKind::RealVector, "level",
-     "Level of the certificate the programme prepares for (a trainee below it moves up to it on passing).", 1, 8,
-     Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.target_level)},
-    {"programmes.completion_probability", ValueKind::RealVector, "probability",
-     "Probability that a trainee completes the programme.", 0, 1, Dim::Programme, Dim::None, false, true,
-     SKILLSIM_BIND(programmes.completion_probability)},
-    {"programmes.pass_probability", ValueKind::RealVector, "probability",
-     "Probability that a trainee who completes earns the certificate.", 0, 1, Dim::Programme, Dim::None, false, true,
-     SKILLSIM_BIND(programmes.pass_probability)},
-    {"programmes.cost_per_trainee", ValueKind::RealVector, "yuan",
-     "Subsidy paid per trainee (per trainee and month when paid monthly).", 0, 1e9, Dim::Programme, Dim::None, false,
-     false, SKILLSIM_BIND(programmes.cost_per_trainee)},
-    {"programmes.payment", ValueKind::StringList, "",
-     "When the subsidy is paid: \"enrolment\" (at once), \"monthly\" (cost_per_trainee for each month in "
-     "training, e.g. 以工代训) or \"certification\" (committed at enrolment, paid only for a certificate, e.g. the "
-     "skill-upgrading subsidy).",
-     -kInf, kInf, Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.payment)},
-    {"programmes.fund_shares", ValueKind::RealMatrix, "share",
-     "Share of each programme's cost paid by each fund; each row sums to 1.", 0, 1, Dim::Programme, Dim::Fund, false,
-     false, SKILLSIM_BIND(programmes.fund_shares)},
-    {"programmes.seats_per_month", ValueKind::RealMatrix, "persons per month",
-     "New places each month, by programme and region.", 0, 1e9, Dim::Programme, Dim::Region, false, true,
-     SKILLSIM_BIND(programmes.seats_per_month)},
-    {"programmes.group_priority", ValueKind::RealVector, "rank",
-     "Admission priority of each group when places or money bind: lower ranks are admitted first.", 0, 100, Dim::Group,
-     Dim::None, false, true, SKILLSIM_BIND(programmes.group_priority)},
-    {"programmes.substitutes", ValueKind::RealMatrix, "0 or 1",
-     "1 if applicants to the row's programme accept a place in the column's programme (when they qualify for "
-     "it) if their own has no seat or money; their own programme comes first. At most 16 per programme.",
-     0, 1, Dim::Programme, Dim::Programme, false, true, SKILLSIM_BIND(programmes.substitutes), 0},
-    {"programmes.reference_cost", ValueKind::RealVector, "yuan",
-     "The subsidy at which application_rate was observed; with subsidy_elasticity, demand responds to "
-     "cost_per_trainee / reference_cost (0: no response).",
-     0, 1e9, Dim::Programme, Dim::None, false, false, SKILLSIM_BIND(programmes.reference_cost), 0},
-    {"programmes.subsidy_elasticity", ValueKind::RealVector, "elasticity",
-     "Elasticity of applications to the subsidy: the application rate is multiplied by "
-     "(cost_per_trainee / reference_cost)^elasticity, at most 1.",
-     0, 5, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.subsidy_elasticity), 0},
-    {"programmes.leakage_share", ValueKind::RealVector, "share",
-     "Share of subsidy claims for training that did not happen (paid from the same funds, no trainee), "
-     "before audits.",
-     0, 0.9, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.leakage_share), 0},
-    {"programmes.job_find_factor", ValueKind::RealVector, "factor",
-     "Job-finding rate of unemployed completers, relative to others at their level and group, during "
-     "programmes.follow_up_months after completion.",
-     0, 20, Dim::Programme, Dim::None, false, true, SKILLSIM_BIND(programmes.job_find_factor), 1},
-    {"programmes.follow_up_months", ValueKind::Integer, "months",
-     "Months after completion during which job_find_factor applies and employment after training is counted.", 1, 60,
-     Dim::None, Dim::None, false, false, SKILLSIM_BIND(programmes.follow_up_months)},
+    {.key = "programmes.names",
+     .kind = ValueKind::StringList,
+     .doc = "Identifiers of the training programmes (none by default).",
+     .bind = SKILLSIM_BIND(programmes.names)},
+    {.key = "programmes.labels",
+     .kind = ValueKind::StringList,
+     .doc = "Names of the programmes as users read them.",
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.labels)},
+    {.key = "programmes.eligible_groups",
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Which groups each programme admits.",
+     .dim = Dim::Programme,
+     .col_dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.eligible_groups)},
+    {.key = "programmes.eligible_statuses",
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Which employment statuses each programme admits.",
+     .dim = Dim::Programme,
+     .col_dim = Dim::Status,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.eligible_statuses)},
+    {.key = "programmes.min_level",
+     .kind = ValueKind::IntegerVector,
+     .unit = "level",
+     .doc = "Lowest level a trainee may hold (0 = 无证).",
+     .min = 0,
+     .max = 8,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.min_level)},
+    {.key = "programmes.max_level",
+     .kind = ValueKind::IntegerVector,
+     .unit = "level",
+     .doc = "Highest level a trainee may hold.",
+     .min = 0,
+     .max = 8,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.max_level)},
+    {.key = "programmes.min_age",
+     .kind = ValueKind::RealVector,
+     .unit = "years",
+     .doc = "Youngest age admitted.",
+     .min = 0,
+     .max = 100,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.min_age)},
+    {.key = "programmes.max_age",
+     .kind = ValueKind::RealVector,
+     .unit = "years",
+     .doc = "Oldest age admitted (exclusive).",
+     .min = 0,
+     .max = 100,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.max_age)},
+    {.key = "programmes.min_contribution_months",
+     .kind = ValueKind::RealVector,
+     .unit = "months",
+     .doc = "Unemployment-insurance contribution months required (12 for the skill-upgrading subsidy).",
+     .min = 0,
+     .max = 600,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.min_contribution_months)},
+    {.key = "programmes.application_rate",
+     .kind = ValueKind::RealVector,
+     .unit = "probability per month",
+     .doc = "Monthly probability that an eligible worker applies (a worker applies to at most one programme a month, "
+            "trying them in the order listed).",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.application_rate)},
+    {.key = "programmes.duration_months",
+     .kind = ValueKind::IntegerVector,
+     .unit = "months",
+     .doc = "Length of the programme.",
+     .min = 1,
+     .max = 60,
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.duration_months)},
+    {.key = "programmes.full_time",
+     .kind = ValueKind::FlagVector,
+     .doc = "Whether trainees leave work or search (status in_training) and return to searching at the end.",
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.full_time)},
+    {.key = "programmes.target_level",
+     .kind = ValueKind::IntegerVector,
+     .unit = "level",
+     .doc = "Level of the certificate the programme prepares for (a trainee below it moves up to it on passing).",
+     .min = 1,
+     .max = 8,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.target_level)},
+    {.key = "programmes.completion_probability",
+     .kind = ValueKind::RealVector,
+     .unit = "probability",
+     .doc = "Probability that a trainee completes the programme.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.completion_probability)},
+    {.key = "programmes.pass_probability",
+     .kind = ValueKind::RealVector,
+     .unit = "probability",
+     .doc = "Probability that a trainee who completes earns the certificate.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.pass_probability)},
+    {.key = "programmes.cost_per_trainee",
+     .kind = ValueKind::RealVector,
+     .unit = "yuan",
+     .doc = "Subsidy paid per trainee (per trainee and month when paid monthly).",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.cost_per_trainee)},
+    {.key = "programmes.payment",
+     .kind = ValueKind::StringList,
+     .doc =
+         "When the subsidy is paid: \"enrolment\" (at once), \"monthly\" (cost_per_trainee for each month in "
+         "training, e.g. 以工代训) or \"certification\" (committed at enrolment, paid only for a certificate, e.g. the "
+         "skill-upgrading subsidy).",
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.payment)},
+    {.key = "programmes.fund_shares",
+     .kind = ValueKind::RealMatrix,
+     .unit = "share",
+     .doc = "Share of each programme's cost paid by each fund; each row sums to 1.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Programme,
+     .col_dim = Dim::Fund,
+     .bind = SKILLSIM_BIND(programmes.fund_shares)},
+    {.key = "programmes.seats_per_month",
+     .kind = ValueKind::RealMatrix,
+     .unit = "persons per month",
+     .doc = "New places each month, by programme and region.",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::Programme,
+     .col_dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.seats_per_month)},
+    {.key = "programmes.group_priority",
+     .kind = ValueKind::IntegerVector,
+     .unit = "rank",
+     .doc = "Admission priority of each group when places or money bind: lower ranks are admitted first.",
+     .min = 0,
+     .max = 100,
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.group_priority)},
+    {.key = "programmes.substitutes",
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Whether applicants to the row's programme accept a place in the column's programme (when they qualify for "
+            "it) if their own has no seat or money; their own programme comes first. At most 16 per programme.",
+     .dim = Dim::Programme,
+     .col_dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.substitutes),
+     .column_default = 0},
+    {.key = "programmes.reference_cost",
+     .kind = ValueKind::RealVector,
+     .unit = "yuan",
+     .doc = "The subsidy at which application_rate was observed; with subsidy_elasticity, demand responds to "
+            "cost_per_trainee / reference_cost (0: no response).",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.reference_cost),
+     .column_default = 0},
+    {.key = "programmes.subsidy_elasticity",
+     .kind = ValueKind::RealVector,
+     .unit = "elasticity",
+     .doc = "Elasticity of applications to the subsidy: the application rate is multiplied by "
+            "(cost_per_trainee / reference_cost)^elasticity, at most 1.",
+     .min = 0,
+     .max = 5,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.subsidy_elasticity),
+     .column_default = 0},
+    {.key = "programmes.leakage_share",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of subsidy claims for training that did not happen (paid from the same funds, no trainee), "
+            "before audits.",
+     .min = 0,
+     .max = 0.9,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.leakage_share),
+     .column_default = 0},
+    {.key = "programmes.job_find_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Job-finding rate of unemployed completers, relative to others at their level and group, during "
+            "programmes.follow_up_months after completion.",
+     .min = 0,
+     .max = 20,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.job_find_factor),
+     .column_default = 1},
+    {.key = "programmes.follow_up_months",
+     .kind = ValueKind::Integer,
+     .unit = "months",
+     .doc = "Months after completion during which job_find_factor applies and employment after training is counted.",
+     .min = 1,
+     .max = 60,
+     .bind = SKILLSIM_BIND(programmes.follow_up_months)},
     // audit
-    {"audit.share_audited", ValueKind::Real, "share",
-     "Share of subsidy claims audited; an audited fake claim is caught and not paid, so the leakage paid is "
-     "leakage_share x (1 - share_audited).",
-     0, 1, Dim::None, Dim::None, false, true, SKILLSIM_BIND(audit.share_audited)},
-    {"audit.cost_per_audit", ValueKind::Real, "yuan", "Cost of auditing one claim, paid by the claim's funds.", 0, 1e7,
-     Dim::None, Dim::None, false, true, SKILLSIM_BIND(audit.cost_per_audit)},
+    {.key = "audit.share_audited",
+     .kind = ValueKind::Real,
+     .unit = "share",
+     .doc = "Share of subsidy claims audited; an audited fake claim is caught and not paid, so the leakage paid is "
+            "leakage_share x (1 - share_audited).",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(audit.share_audited)},
+    {.key = "audit.cost_per_audit",
+     .kind = ValueKind::Real,
+     .unit = "yuan",
+     .doc = "Cost of auditing one claim, paid by the claim's funds.",
+     .min = 0,
+     .max = 1e7,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(audit.cost_per_audit)},
     // evaluation
-    {"evaluation.evaluators", ValueKind::StringList, "",
-     "Evaluator types (none by default: every assessment is held at once, without limit).", -kInf, kInf, Dim::None,
-     Dim::None, false, false, SKILLSIM_BIND(evaluation.evaluators)},
-    {"evaluation.labels", ValueKind::StringList, "", "Names of the evaluator types as users read them.", -kInf, kInf,
-     Dim::Evaluator, Dim::None, false, false, SKILLSIM_BIND(evaluation.labels)},
-    {"evaluation.capacity_per_month", ValueKind::RealMatrix, "assessments per month",
-     "Assessments each evaluator type can hold a month, by region.", 0, 1e9, Dim::Evaluator, Dim::Region, false, true,
-     SKILLSIM_BIND(evaluation.capacity_per_month)},
-    {"evaluation.eligible_statuses", ValueKind::RealMatrix, "0 or 1",
-     "Whom each evaluator type may assess, by status (enterprises assess their own employees).", 0, 1, Dim::Evaluator,
-     Dim::Status, false, true, SKILLSIM_BIND(evaluation.eligible_statuses)},
-    {"evaluation.max_level", ValueKind::RealVector, "level",
-     "Highest level each evaluator type certifies (初级工 = 2 ... 高级技师 = 6; starting an apprenticeship needs no "
-     "evaluator).",
-     2, 6, Dim::Evaluator, Dim::None, false, true, SKILLSIM_BIND(evaluation.max_level), 6},
-    {"evaluation.max_wait_months", ValueKind::Integer, "months",
-     "Candidates who have waited this long for an assessment give up (trainees lose the certificate).", 1, 120,
-     Dim::None, Dim::None, false, true, SKILLSIM_BIND(evaluation.max_wait_months)},
+    {.key = "evaluation.evaluators",
+     .kind = ValueKind::StringList,
+     .doc = "Evaluator types (none by default: every assessment is held at once, without limit).",
+     .bind = SKILLSIM_BIND(evaluation.evaluators)},
+    {.key = "evaluation.labels",
+     .kind = ValueKind::StringList,
+     .doc = "Names of the evaluator types as users read them.",
+     .dim = Dim::Evaluator,
+     .bind = SKILLSIM_BIND(evaluation.labels)},
+    {.key = "evaluation.capacity_per_month",
+     .kind = ValueKind::RealMatrix,
+     .unit = "assessments per month",
+     .doc = "Assessments each evaluator type can hold a month, by region.",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::Evaluator,
+     .col_dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(evaluation.capacity_per_month)},
+    {.key = "evaluation.eligible_statuses",
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Whom each evaluator type may assess, by status (enterprises assess their own employees).",
+     .dim = Dim::Evaluator,
+     .col_dim = Dim::Status,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(evaluation.eligible_statuses)},
+    {.key = "evaluation.max_level",
+     .kind = ValueKind::IntegerVector,
+     .unit = "level",
+     .doc = "Highest level each evaluator type certifies (初级工 = 2 ... 高级技师 = 6; starting an apprenticeship "
+            "needs no evaluator).",
+     .min = 2,
+     .max = 6,
+     .dim = Dim::Evaluator,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(evaluation.max_level),
+     .column_default = 6},
+    {.key = "evaluation.max_wait_months",
+     .kind = ValueKind::Integer,
+     .unit = "months",
+     .doc = "Candidates who have waited this long for an assessment give up (trainees lose the certificate).",
+     .min = 1,
+     .max = 120,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(evaluation.max_wait_months)},
 };
 #undef SKILLSIM_BIND
 
@@ -332,6 +786,12 @@ std::string_view kind_name(ValueKind kind) {
     return "array of numbers";
   case ValueKind::RealMatrix:
     return "array of arrays of numbers";
+  case ValueKind::IntegerVector:
+    return "array of integers";
+  case ValueKind::FlagVector:
+    return "array of booleans";
+  case ValueKind::FlagMatrix:
+    return "array of arrays of booleans";
   }
   return "?";
 }
@@ -458,7 +918,23 @@ void check_number(const ParameterSpec& spec, const std::string& key, double v, s
   }
 }
 
-void check_vector(const ParameterSpec& spec, const std::vector<double>& values, const Parameters& p,
+// A flag set through the C++ API may hold any byte; readers store only 0 and 1.
+void check_flag(const std::string& key, std::uint8_t v, std::vector<Issue>& issues) {
+  if (v > 1) issues.push_back({key, "must be true or false (1 or 0), got " + std::to_string(v)});
+}
+
+void check_element(const ParameterSpec& spec, const std::string& key, double v, std::vector<Issue>& issues) {
+  check_number(spec, key, v, issues);
+}
+void check_element(const ParameterSpec& spec, const std::string& key, std::int64_t v, std::vector<Issue>& issues) {
+  check_number(spec, key, static_cast<double>(v), issues);
+}
+void check_element(const ParameterSpec&, const std::string& key, std::uint8_t v, std::vector<Issue>& issues) {
+  check_flag(key, v, issues);
+}
+
+template <class T>
+void check_vector(const ParameterSpec& spec, const std::vector<T>& values, const Parameters& p,
                   std::vector<Issue>& issues) {
   const std::string key(spec.key);
   const std::size_t expected = dim_length(spec.dim, p);
@@ -468,11 +944,32 @@ void check_vector(const ParameterSpec& spec, const std::vector<double>& values, 
     return;
   }
   for (std::size_t i = 0; i < values.size(); ++i)
-    check_number(spec, key + "[" + std::to_string(i) + "]", values[i], issues);
-  if (spec.sums_to_one && !values.empty()) {
-    const double sum = std::accumulate(values.begin(), values.end(), 0.0);
-    if (std::abs(sum - 1.0) > 1e-6) issues.push_back({key, "shares must sum to 1, they sum to " + format_number(sum)});
+    check_element(spec, key + "[" + std::to_string(i) + "]", values[i], issues);
+  if constexpr (std::is_same_v<T, double>) {
+    if (spec.sums_to_one && !values.empty()) {
+      const double sum = std::accumulate(values.begin(), values.end(), 0.0);
+      if (std::abs(sum - 1.0) > 1e-6)
+        issues.push_back({key, "shares must sum to 1, they sum to " + format_number(sum)});
+    }
   }
+}
+
+template <class M>
+void check_matrix(const ParameterSpec& spec, const M& m, const Parameters& p, std::vector<Issue>& issues) {
+  const std::string key(spec.key);
+  const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
+  const bool no_rows = rows == 0 && m.values.empty(); // with no rows the column count is moot
+  if (!no_rows &&
+      (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols)) {
+    issues.push_back({key, "expected " + std::to_string(rows) + " rows (one per " + dim_description(spec.dim) +
+                               ") of " + std::to_string(cols) + " values (one per " + dim_description(spec.col_dim) +
+                               ")"});
+    return;
+  }
+  for (int r = 0; r < m.rows; ++r)
+    for (int c = 0; c < m.cols; ++c)
+      check_element(spec, key + "[" + std::to_string(r) + "][" + std::to_string(c) + "]",
+                    m.values[static_cast<std::size_t>(r * m.cols + c)], issues);
 }
 
 void check_names(const std::string& key, const std::string& what, const std::vector<std::string>& names,
@@ -486,30 +983,16 @@ void check_names(const std::string& key, const std::string& what, const std::vec
   }
 }
 
-void check_whole(const std::string& key, const std::vector<double>& values, std::vector<Issue>& issues) {
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (values[i] != std::floor(values[i]))
-      issues.push_back(
-          {key + "[" + std::to_string(i) + "]", "must be a whole number, got " + format_number(values[i])});
-}
-
 // Rules between the programme columns (each column's length and range is checked on its own).
 void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
   const auto& pr = p.programmes;
   const std::size_t n = pr.names.size();
-  const auto sized = [n](const std::vector<double>& v) { return v.size() == n; };
-  const std::pair<const char*, const std::vector<double>*> levels[] = {
-      {"programmes.min_level", &pr.min_level},
-      {"programmes.max_level", &pr.max_level},
-      {"programmes.target_level", &pr.target_level},
-      {"programmes.duration_months", &pr.duration_months}};
-  for (const auto& [key, values] : levels)
-    if (sized(*values)) check_whole(key, *values, issues);
+  const auto sized = [n](const auto& v) { return v.size() == n; };
   for (std::size_t i = 0; i < n; ++i) {
     const std::string at = "[" + std::to_string(i) + "]";
     if (sized(pr.min_level) && sized(pr.max_level) && pr.min_level[i] > pr.max_level[i])
       issues.push_back({"programmes.max_level" + at,
-                        "is below programmes.min_level" + at + " (" + format_number(pr.min_level[i]) + ")"});
+                        "is below programmes.min_level" + at + " (" + std::to_string(pr.min_level[i]) + ")"});
     if (sized(pr.min_age) && sized(pr.max_age) && pr.min_age[i] >= pr.max_age[i])
       issues.push_back({"programmes.max_age" + at,
                         "must be greater than programmes.min_age" + at + " (" + format_number(pr.min_age[i]) + ")"});
@@ -517,10 +1000,10 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
       issues.push_back({"programmes.payment" + at, "unknown payment '" + pr.payment[i] +
                                                        "'; expected \"enrolment\", \"monthly\" or \"certification\""});
     // Eligibility nobody can meet: a programme that could never admit anybody is a mistake.
-    const auto none_of_row = [&](const RealMatrix& m, int columns, int skip) {
+    const auto none_of_row = [&](const FlagMatrix& m, int columns, int skip) {
       if (m.rows != static_cast<int>(n) || m.cols != columns) return false;
       for (int c = 0; c < columns; ++c)
-        if (c != skip && m(static_cast<int>(i), c) > 0.5) return false;
+        if (c != skip && m(static_cast<int>(i), c)) return false;
       return true;
     };
     if (none_of_row(pr.eligible_groups, kGroupCount, -1))
@@ -535,8 +1018,7 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
                                                        format_number(pr.min_age[i])});
     if (pr.substitutes.rows == static_cast<int>(n) && pr.substitutes.cols == static_cast<int>(n)) {
       int count = 0;
-      for (std::size_t q = 0; q < n; ++q)
-        count += q != i && pr.substitutes(static_cast<int>(i), static_cast<int>(q)) > 0.5;
+      for (std::size_t q = 0; q < n; ++q) count += q != i && pr.substitutes(static_cast<int>(i), static_cast<int>(q));
       if (count > 16)
         issues.push_back({"programmes.substitutes" + at,
                           "programme '" + pr.names[i] + "' has " + std::to_string(count) + " substitutes; at most 16"});
@@ -564,18 +1046,30 @@ Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
 }
 
 void fill_column_defaults(Parameters& p) {
+  const auto fill_column = [&p](const ParameterSpec& spec, auto* column, auto value) {
+    if (column->empty()) column->assign(dim_length(spec.dim, p), value);
+  };
+  const auto fill_matrix = [&p](const ParameterSpec& spec, auto* matrix, auto value) {
+    const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
+    if (matrix->values.empty() && rows > 0) {
+      matrix->rows = static_cast<int>(rows);
+      matrix->cols = static_cast<int>(cols);
+      matrix->values.assign(rows * cols, value);
+    }
+  };
   for (const auto& spec : kSpecs) {
     if (std::isnan(spec.column_default)) continue;
-    if (spec.kind == ValueKind::RealVector) {
-      auto* column = std::get<std::vector<double>*>(spec.bind(p));
-      if (column->empty()) column->assign(dim_length(spec.dim, p), spec.column_default);
-    } else if (spec.kind == ValueKind::RealMatrix) {
-      auto* matrix = std::get<RealMatrix*>(spec.bind(p));
-      const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
-      if (matrix->values.empty() && rows > 0)
-        *matrix = RealMatrix{static_cast<int>(rows), static_cast<int>(cols),
-                             std::vector<double>(rows * cols, spec.column_default)};
-    }
+    const ValueRef ref = spec.bind(p);
+    if (auto* column = std::get_if<std::vector<double>*>(&ref))
+      fill_column(spec, *column, spec.column_default);
+    else if (auto* integers = std::get_if<std::vector<std::int64_t>*>(&ref))
+      fill_column(spec, *integers, static_cast<std::int64_t>(spec.column_default));
+    else if (auto* flags = std::get_if<std::vector<std::uint8_t>*>(&ref))
+      fill_column(spec, *flags, static_cast<std::uint8_t>(spec.column_default != 0));
+    else if (auto* matrix = std::get_if<RealMatrix*>(&ref))
+      fill_matrix(spec, *matrix, spec.column_default);
+    else if (auto* flag_matrix = std::get_if<FlagMatrix*>(&ref))
+      fill_matrix(spec, *flag_matrix, static_cast<std::uint8_t>(spec.column_default != 0));
   }
 }
 
@@ -594,22 +1088,18 @@ std::vector<Issue> check(const Parameters& p) {
     case ValueKind::RealVector:
       check_vector(spec, std::get<std::vector<double>>(value), p, issues);
       break;
-    case ValueKind::RealMatrix: {
-      const auto& m = std::get<RealMatrix>(value);
-      const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
-      const bool no_rows = rows == 0 && m.values.empty(); // with no rows the column count is moot
-      if (!no_rows &&
-          (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols)) {
-        issues.push_back({key, "expected " + std::to_string(rows) + " rows (one per " + dim_description(spec.dim) +
-                                   ") of " + std::to_string(cols) + " values (one per " +
-                                   dim_description(spec.col_dim) + ")"});
-        break;
-      }
-      for (int r = 0; r < m.rows; ++r)
-        for (int c = 0; c < m.cols; ++c)
-          check_number(spec, key + "[" + std::to_string(r) + "][" + std::to_string(c) + "]", m(r, c), issues);
+    case ValueKind::IntegerVector:
+      check_vector(spec, std::get<std::vector<std::int64_t>>(value), p, issues);
       break;
-    }
+    case ValueKind::FlagVector:
+      check_vector(spec, std::get<std::vector<std::uint8_t>>(value), p, issues);
+      break;
+    case ValueKind::RealMatrix:
+      check_matrix(spec, std::get<RealMatrix>(value), p, issues);
+      break;
+    case ValueKind::FlagMatrix:
+      check_matrix(spec, std::get<FlagMatrix>(value), p, issues);
+      break;
     case ValueKind::StringList: {
       const auto& names = std::get<std::vector<std::string>>(value);
       if (spec.dim != Dim::None && names.size() != dim_length(spec.dim, p))
@@ -660,7 +1150,7 @@ std::vector<Issue> check(const Parameters& p) {
   // The ladder's routes, once every value is valid on its own (pathways.hpp).
   if (issues.empty()) {
     std::array<bool, kLevelCount> allowed{};
-    for (int l = 0; l < kLevelCount; ++l) allowed[static_cast<std::size_t>(l)] = sk.may_be_unreachable[l] > 0.5;
+    for (int l = 0; l < kLevelCount; ++l) allowed[static_cast<std::size_t>(l)] = sk.may_be_unreachable[l] != 0;
     const auto routes = check_pathways(p, allowed);
     issues.insert(issues.end(), routes.begin(), routes.end());
   }

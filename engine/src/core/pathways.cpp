@@ -21,15 +21,13 @@ using Edge = boost::graph_traits<Graph>::edge_descriptor;
 constexpr int kLastAssessedLevel = static_cast<int>(Level::SeniorTechnician); // 特级技师 and up are appointed
 constexpr auto kInfinity = std::numeric_limits<double>::infinity();
 
-bool flag(double v) { return v > 0.5; }
-
 std::string level_name(int level) {
   return std::string(kLevelLabelsZh[static_cast<std::size_t>(level)]) + " (" +
          std::string(kLevelIds[static_cast<std::size_t>(level)]) + ")";
 }
 
-// A programme's level column as a level, or -1 if it is not a whole level 0..8.
-int level_of(double v) { return v >= 0 && v <= kLevelCount - 1 && v == std::floor(v) ? static_cast<int>(v) : -1; }
+// A programme's level column as a level, or -1 if it is not a level 0..8.
+int level_of(std::int64_t v) { return v >= 0 && v <= kLevelCount - 1 ? static_cast<int>(v) : -1; }
 
 // Everything the routes read has the shape check() requires, so indexing is safe.
 bool shaped(const Parameters& p) {
@@ -42,10 +40,11 @@ bool shaped(const Parameters& p) {
       p.entry.technical_school_diploma_shares.size() != levels)
     return false;
   const std::size_t n = pr.names.size();
-  for (const auto* column : {&pr.min_level, &pr.max_level, &pr.target_level, &pr.application_rate, &pr.duration_months,
-                             &pr.completion_probability, &pr.pass_probability})
+  for (const auto* column : {&pr.min_level, &pr.max_level, &pr.target_level, &pr.duration_months})
     if (column->size() != n) return false;
-  const auto matrix_fits = [n](const RealMatrix& m, int cols) {
+  for (const auto* column : {&pr.application_rate, &pr.completion_probability, &pr.pass_probability})
+    if (column->size() != n) return false;
+  const auto matrix_fits = [n](const FlagMatrix& m, int cols) {
     return n == 0 ||
            (m.rows == static_cast<int>(n) && m.cols == cols && m.values.size() == n * static_cast<std::size_t>(cols));
   };
@@ -70,7 +69,7 @@ bool certifiable(const Parameters& p, int level, int status) {
     const int row = static_cast<int>(e);
     bool capacity = false;
     for (int r = 0; r < ev.capacity_per_month.cols; ++r) capacity = capacity || ev.capacity_per_month(row, r) > 0;
-    if (capacity && flag(ev.eligible_statuses(row, status)) && level <= ev.max_level[e]) return true;
+    if (capacity && ev.eligible_statuses(row, status) && level <= ev.max_level[e]) return true;
   }
   return false;
 }
@@ -101,14 +100,14 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
   for (std::size_t k = 0; k < pr.names.size(); ++k) {
     const int row = static_cast<int>(k);
     bool any_group = false; // a programme that admits no group is closed
-    for (int g = 0; g < kGroupCount; ++g) any_group = any_group || flag(pr.eligible_groups(row, g));
-    if (!any_group || !flag(pr.eligible_statuses(row, s))) continue;
+    for (int g = 0; g < kGroupCount; ++g) any_group = any_group || pr.eligible_groups(row, g);
+    if (!any_group || !pr.eligible_statuses(row, s)) continue;
     const double success = pr.completion_probability[k] * pr.pass_probability[k];
     if (!(success > 0) || !(pr.application_rate[k] > 0)) continue;
-    const double months = (1 / pr.application_rate[k] + pr.duration_months[k]) / success;
+    const double months = (1 / pr.application_rate[k] + static_cast<double>(pr.duration_months[k])) / success;
     const int target = level_of(pr.target_level[k]);
     // Full-time trainees seek the certificate as job seekers.
-    const bool full_time = k < pr.full_time.size() && flag(pr.full_time[k]);
+    const bool full_time = k < pr.full_time.size() && pr.full_time[k];
     if (!certifiable(p, target, full_time ? static_cast<int>(Status::Unemployed) : s)) continue;
     const int highest = std::min(level_of(pr.max_level[k]), target - 1); // the rest go nowhere: check_pathways
     for (int from = level_of(pr.min_level[k]); from <= highest; ++from)

@@ -8,7 +8,7 @@
 namespace skillsim {
 
 bool TransitionRates::fits(const Parameters& p) {
-  const auto sized = [](const std::vector<double>& v, int n) { return v.size() == static_cast<std::size_t>(n); };
+  const auto sized = [](const auto& v, int n) { return v.size() == static_cast<std::size_t>(n); };
   const auto& lab = p.labour;
   const auto& sk = p.skills;
   return sized(p.demography.mortality_annual, kMortalityBandCount) && sized(lab.job_loss_level_factor, kLevelCount) &&
@@ -52,7 +52,7 @@ TransitionRates::TransitionRates(const Parameters& p) : queue_for_evaluation(!p.
       sit[l][s] = needs_employer ? 0.0 : std::min(1.0, sk.assessment_rate[l] * sk.assessment_status_factor[s]);
     }
     pass[l] = sk.pass_probability[l];
-    min_months[l] = static_cast<std::uint16_t>(std::lround(sk.min_months[l]));
+    min_months[l] = static_cast<std::uint16_t>(sk.min_months[l]);
   }
 }
 

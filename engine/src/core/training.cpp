@@ -33,7 +33,7 @@ namespace {
 std::vector<FundAccount> fund_accounts(const Parameters& p) {
   std::vector<FundAccount> funds;
   for (std::size_t f = 0; f < p.funds.names.size(); ++f)
-    funds.push_back({p.funds.names[f], std::llround(p.funds.annual_envelope[f]), p.funds.carry_over[f] > 0.5});
+    funds.push_back({p.funds.names[f], std::llround(p.funds.annual_envelope[f]), p.funds.carry_over[f] != 0});
   return funds;
 }
 
@@ -42,8 +42,6 @@ constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr auto kInTraining = static_cast<std::uint8_t>(Status::InTraining);
 constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
-
-bool flag(double v) { return v > 0.5; }
 
 // An applicant in a demand cell: (programme, region, group) and which of the programme's
 // substitutes they qualify for (a bit each).
@@ -71,8 +69,7 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
     rule.rate = rate;
     for (int g = 0; g < kGroupCount; ++g)
       for (int st = 0; st < kStatusCount; ++st) {
-        const bool ok =
-            flag(pr.eligible_groups(static_cast<int>(k), g)) && flag(pr.eligible_statuses(static_cast<int>(k), st));
+        const bool ok = pr.eligible_groups(static_cast<int>(k), g) && pr.eligible_statuses(static_cast<int>(k), st);
         rule.eligible[static_cast<std::size_t>(g * kStatusCount + st)] = ok;
         if (ok && rate > 0) none_apply[static_cast<std::size_t>(g * kStatusCount + st)] *= 1 - rate;
       }
@@ -83,7 +80,7 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
     rule.max_age_months = static_cast<std::int32_t>(std::ceil(12 * pr.max_age[k]));
     rule.min_contribution_months = pr.min_contribution_months[k];
     for (std::size_t q = 0; q < pr.names.size(); ++q)
-      if (q != k && flag(pr.substitutes(static_cast<int>(k), static_cast<int>(q)))) rule.substitutes.push_back(q);
+      if (q != k && pr.substitutes(static_cast<int>(k), static_cast<int>(q))) rule.substitutes.push_back(q);
     programmes.push_back(rule);
   }
   for (std::size_t gs = 0; gs < may_apply.size(); ++gs) may_apply[gs] = 1 - none_apply[gs];
@@ -368,8 +365,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       if (applicants[b].substitutes >> j & 1)
         substitutes.push_back(static_cast<int>(rules.programmes[prog].substitutes[j]));
     problem.cells.push_back({static_cast<int>(prog), static_cast<int>((cell / kGroupCount) % regions),
-                             static_cast<int>(group), static_cast<std::int64_t>(e - b),
-                             std::llround(pr.group_priority[group]), std::move(substitutes)});
+                             static_cast<int>(group), static_cast<std::int64_t>(e - b), pr.group_priority[group],
+                             std::move(substitutes)});
     cell_ranges.emplace_back(b, e);
     tally_.applications[prog] += static_cast<std::int64_t>(e - b);
     b = e;
@@ -420,7 +417,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         const std::size_t i = applicants[a].index;
         pop.programme[i] = static_cast<std::uint8_t>(taken);
         pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[taken]);
-        if (flag(pr.full_time[taken])) pop.status[i] = kInTraining;
+        if (pr.full_time[taken]) pop.status[i] = kInTraining;
         ++tally_.enrolments[taken];
         if (taken != prog) ++tally_.substitute_enrolments[taken];
       }

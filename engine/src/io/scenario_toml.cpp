@@ -79,6 +79,8 @@ std::string date_text(int year, int month, int day) { return iso_date(year, mont
 
 std::string month_text(Month m) { return iso_date(m); }
 
+const char* flag_text(bool v) { return v ? "true" : "false"; }
+
 // A short, printable excerpt of user text for messages (cut at a UTF-8 character boundary).
 std::string excerpt(std::string_view s, std::size_t limit = 40) {
   std::string out;
@@ -268,7 +270,18 @@ private:
   std::optional<Value> convert(const toml::node& node, const ParameterSpec& spec, const std::string& path,
                                const Source& src, std::vector<std::pair<std::string, Loc>>& elements);
   std::optional<double> number(const toml::node& node, const std::string& path, const Source& src);
+  std::optional<std::int64_t> integer(const toml::node& node, const std::string& path, const Source& src);
+  std::optional<std::uint8_t> flag(const toml::node& node, const std::string& path, const Source& src);
   std::optional<Month> month(const toml::node& node, const std::string& path, const Source& src);
+
+  // An array (or an array of rows) whose elements `element` reads; every bad element is reported.
+  template <class T, class Element>
+  std::optional<Value> vector_of(const toml::array& array, const std::string& path, const Source& src,
+                                 std::vector<std::pair<std::string, Loc>>& elements, Element element);
+  template <class M, class Element>
+  std::optional<Value> matrix_of(const toml::array& rows, const std::string& path, const Source& src,
+                                 std::vector<std::pair<std::string, Loc>>& elements, Element element,
+                                 const char* element_kind);
 
   Parameters& p_;
   LocMap& locs_;
@@ -279,6 +292,90 @@ std::optional<double> Reader::number(const toml::node& node, const std::string& 
   if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
   report(at(node, src), path, "expected number, got " + describe(node));
   return std::nullopt;
+}
+
+// Elements of integer arrays are TOML integers, or floating-point numbers with a whole value
+// (3.0): these columns were arrays of numbers once, and NumPy writes its float arrays so.
+std::optional<std::int64_t> Reader::integer(const toml::node& node, const std::string& path, const Source& src) {
+  if (const auto* v = node.as_integer()) return v->get();
+  if (const auto* v = node.as_floating_point();
+      v != nullptr && v->get() == std::floor(v->get()) && std::fabs(v->get()) < 9.2e18)
+    return static_cast<std::int64_t>(v->get());
+  report(at(node, src), path, "expected integer, got " + describe(node));
+  return std::nullopt;
+}
+
+// Flags are true and false, or 1 and 0 (as files wrote them before flags had a kind; 1.0 and
+// 0.0 too, for the same reason as whole numbers above).
+std::optional<std::uint8_t> Reader::flag(const toml::node& node, const std::string& path, const Source& src) {
+  if (const auto* v = node.as_boolean()) return static_cast<std::uint8_t>(v->get() ? 1 : 0);
+  if (const auto* v = node.as_integer(); v != nullptr && (v->get() == 0 || v->get() == 1))
+    return static_cast<std::uint8_t>(v->get());
+  if (const auto* v = node.as_floating_point(); v != nullptr && (v->get() == 0 || v->get() == 1))
+    return static_cast<std::uint8_t>(v->get() == 1 ? 1 : 0);
+  report(at(node, src), path, "expected true or false (or 1 or 0), got " + describe(node));
+  return std::nullopt;
+}
+
+template <class T, class Element>
+std::optional<Value> Reader::vector_of(const toml::array& array, const std::string& path, const Source& src,
+                                       std::vector<std::pair<std::string, Loc>>& elements, Element element) {
+  T out;
+  bool ok = true;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const toml::node& e = array[i];
+    const std::string element_path = path + "[" + std::to_string(i) + "]";
+    elements.emplace_back(element_path, at(e, src));
+    if (auto v = (this->*element)(e, element_path, src))
+      out.push_back(*v);
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return Value{std::move(out)};
+}
+
+template <class M, class Element>
+std::optional<Value> Reader::matrix_of(const toml::array& rows, const std::string& path, const Source& src,
+                                       std::vector<std::pair<std::string, Loc>>& elements, Element element,
+                                       const char* element_kind) {
+  M out;
+  bool ok = true;
+  std::optional<std::size_t> width;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const toml::node& row_node = rows[r];
+    const std::string row_path = path + "[" + std::to_string(r) + "]";
+    elements.emplace_back(row_path, at(row_node, src));
+    const auto* row = row_node.as_array();
+    if (row == nullptr) {
+      report(at(row_node, src), row_path,
+             std::string("expected an array of ") + element_kind + " (one row), got " + describe(row_node));
+      ok = false;
+      continue;
+    }
+    if (!width) {
+      width = row->size();
+    } else if (row->size() != *width) {
+      report(at(row_node, src), row_path,
+             "rows must all have the same length: row 0 has " + std::to_string(*width) + " values, row " +
+                 std::to_string(r) + " has " + std::to_string(row->size()));
+      ok = false;
+      continue;
+    }
+    for (std::size_t c = 0; c < row->size(); ++c) {
+      const toml::node& e = (*row)[c];
+      const std::string element_path = row_path + "[" + std::to_string(c) + "]";
+      elements.emplace_back(element_path, at(e, src));
+      if (auto v = (this->*element)(e, element_path, src))
+        out.values.push_back(*v);
+      else
+        ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  out.rows = static_cast<int>(rows.size());
+  out.cols = static_cast<int>(width.value_or(0));
+  return Value{std::move(out)};
 }
 
 std::optional<Month> Reader::month(const toml::node& node, const std::string& path, const Source& src) {
@@ -334,63 +431,26 @@ std::optional<Value> Reader::convert(const toml::node& node, const ParameterSpec
     if (!ok) return std::nullopt;
     return Value{std::move(out)};
   }
-  case ValueKind::RealVector: {
-    const auto* array = node.as_array();
-    if (array == nullptr) return expected();
-    std::vector<double> out;
-    bool ok = true;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const toml::node& element = (*array)[i];
-      const std::string element_path = path + "[" + std::to_string(i) + "]";
-      elements.emplace_back(element_path, at(element, src));
-      if (auto v = number(element, element_path, src))
-        out.push_back(*v);
-      else
-        ok = false;
-    }
-    if (!ok) return std::nullopt;
-    return Value{std::move(out)};
-  }
-  case ValueKind::RealMatrix: {
-    const auto* rows = node.as_array();
-    if (rows == nullptr) return expected();
-    RealMatrix out;
-    bool ok = true;
-    std::optional<std::size_t> width;
-    for (std::size_t r = 0; r < rows->size(); ++r) {
-      const toml::node& row_node = (*rows)[r];
-      const std::string row_path = path + "[" + std::to_string(r) + "]";
-      elements.emplace_back(row_path, at(row_node, src));
-      const auto* row = row_node.as_array();
-      if (row == nullptr) {
-        report(at(row_node, src), row_path, "expected an array of numbers (one row), got " + describe(row_node));
-        ok = false;
-        continue;
-      }
-      if (!width) {
-        width = row->size();
-      } else if (row->size() != *width) {
-        report(at(row_node, src), row_path,
-               "rows must all have the same length: row 0 has " + std::to_string(*width) + " values, row " +
-                   std::to_string(r) + " has " + std::to_string(row->size()));
-        ok = false;
-        continue;
-      }
-      for (std::size_t c = 0; c < row->size(); ++c) {
-        const toml::node& element = (*row)[c];
-        const std::string element_path = row_path + "[" + std::to_string(c) + "]";
-        elements.emplace_back(element_path, at(element, src));
-        if (auto v = number(element, element_path, src))
-          out.values.push_back(*v);
-        else
-          ok = false;
-      }
-    }
-    if (!ok) return std::nullopt;
-    out.rows = static_cast<int>(rows->size());
-    out.cols = static_cast<int>(width.value_or(0));
-    return Value{std::move(out)};
-  }
+  case ValueKind::RealVector:
+    if (const auto* array = node.as_array())
+      return vector_of<std::vector<double>>(*array, path, src, elements, &Reader::number);
+    return expected();
+  case ValueKind::IntegerVector:
+    if (const auto* array = node.as_array())
+      return vector_of<std::vector<std::int64_t>>(*array, path, src, elements, &Reader::integer);
+    return expected();
+  case ValueKind::FlagVector:
+    if (const auto* array = node.as_array())
+      return vector_of<std::vector<std::uint8_t>>(*array, path, src, elements, &Reader::flag);
+    return expected();
+  case ValueKind::RealMatrix:
+    if (const auto* rows = node.as_array())
+      return matrix_of<RealMatrix>(*rows, path, src, elements, &Reader::number, "numbers");
+    return expected();
+  case ValueKind::FlagMatrix:
+    if (const auto* rows = node.as_array())
+      return matrix_of<FlagMatrix>(*rows, path, src, elements, &Reader::flag, "booleans");
+    return expected();
   }
   return expected();
 }
@@ -873,6 +933,25 @@ std::string format_value(const Value& value) {
       }
       return out + "]";
     }
+    std::string operator()(const std::vector<std::int64_t>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
+      return out + "]";
+    }
+    std::string operator()(const std::vector<std::uint8_t>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) out += std::string(i ? ", " : "") + flag_text(v[i]);
+      return out + "]";
+    }
+    std::string operator()(const FlagMatrix& m) const {
+      std::string out = "[";
+      for (int r = 0; r < m.rows; ++r) {
+        out += r ? ", [" : "[";
+        for (int c = 0; c < m.cols; ++c) out += std::string(c ? ", " : "") + flag_text(m(r, c));
+        out += "]";
+      }
+      return out + "]";
+    }
   };
   return std::visit(Visitor{}, value);
 }
@@ -1006,13 +1085,18 @@ std::string parameter_reference_markdown() {
     case ValueKind::Real:
     case ValueKind::Integer:
     case ValueKind::RealVector:
+    case ValueKind::IntegerVector:
     case ValueKind::RealMatrix:
       if (spec.max >= 1e300)
         range = ">= " + number_text(spec.min);
       else
         range = "[" + number_text(spec.min) + ", " + number_text(spec.max) + "]";
-      if (spec.kind == ValueKind::RealVector || spec.kind == ValueKind::RealMatrix) range = "each " + range;
+      if (spec.kind != ValueKind::Real && spec.kind != ValueKind::Integer) range = "each " + range;
       if (spec.sums_to_one) range += "; sums to 1";
+      break;
+    case ValueKind::FlagVector:
+    case ValueKind::FlagMatrix:
+      range = "each true or false (or 1 or 0)";
       break;
     case ValueKind::Month:
       range = "first day of a month";
@@ -1023,8 +1107,10 @@ std::string parameter_reference_markdown() {
       break;
     }
     std::string doc(spec.doc);
-    if (spec.kind == ValueKind::RealVector) doc += " One value per " + dim_description(spec.dim) + ".";
-    if (spec.kind == ValueKind::RealMatrix)
+    const bool is_vector = spec.kind == ValueKind::RealVector || spec.kind == ValueKind::IntegerVector ||
+                           spec.kind == ValueKind::FlagVector;
+    if (is_vector) doc += " One value per " + dim_description(spec.dim) + ".";
+    if (spec.kind == ValueKind::RealMatrix || spec.kind == ValueKind::FlagMatrix)
       doc += " Rows: " + dim_description(spec.dim) + "; columns: " + dim_description(spec.col_dim) + ".";
     out += "| `" + std::string(spec.key.substr(section.size() + 1)) + "` | " + std::string(kind_name(spec.kind)) +
            " | " + markdown_cell(std::string(spec.unit)) + " | `" + markdown_cell(format_value(get_value(p, spec))) +
@@ -1098,6 +1184,34 @@ std::string value_text(const Value& value) {
         for (int c = 0; c < m.cols; ++c) {
           if (c) out += ", ";
           out += number_text(m(r, c));
+        }
+        out += "]";
+      }
+      return out + (m.rows ? ",\n]" : "]");
+    }
+    std::string operator()(const std::vector<std::int64_t>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out += ", ";
+        out += std::to_string(v[i]);
+      }
+      return out + "]";
+    }
+    std::string operator()(const std::vector<std::uint8_t>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out += ", ";
+        out += flag_text(v[i]);
+      }
+      return out + "]";
+    }
+    std::string operator()(const FlagMatrix& m) const {
+      std::string out = "[";
+      for (int r = 0; r < m.rows; ++r) {
+        out += r ? ",\n  [" : "\n  [";
+        for (int c = 0; c < m.cols; ++c) {
+          if (c) out += ", ";
+          out += flag_text(m(r, c));
         }
         out += "]";
       }

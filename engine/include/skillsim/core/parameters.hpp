@@ -28,6 +28,17 @@ struct RealMatrix {
   bool operator==(const RealMatrix&) const = default;
 };
 
+/// A row-major matrix of yes/no flags with fixed shape (eligibility tables). Flags are stored one
+/// byte each, 0 (false) or 1 (true), in matrices and in vectors (std::vector<std::uint8_t>, not
+/// std::vector<bool>, whose elements are proxies).
+struct FlagMatrix {
+  int rows = 0;
+  int cols = 0;
+  std::vector<std::uint8_t> values; ///< 0 (false) or 1 (true)
+  bool operator()(int r, int c) const { return values[static_cast<std::size_t>(r * cols + c)] != 0; }
+  bool operator==(const FlagMatrix&) const = default;
+};
+
 struct ScenarioSection {
   std::string name;
   std::string description;
@@ -89,21 +100,21 @@ struct LabourSection {
 };
 
 struct SkillsSection {
-  std::vector<double> min_months;                 // per target level: months at the level below
+  std::vector<std::int64_t> min_months;           // per target level: months at the level below
   std::vector<double> assessment_rate;            // per target level: monthly probability of sitting
   std::vector<double> assessment_status_factor;   // per status
   std::vector<double> pass_probability;           // per target level
   double principal_technician_quota_per_year = 0; // 特级技师 appointments (persons)
   double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
-  std::vector<double> may_be_unreachable;         // per level: 1 if no route need lead to it
+  std::vector<std::uint8_t> may_be_unreachable;   // per level: true if no route need lead to it
 };
 
 /// Fund sources: who pays for training (columns indexed by fund).
 struct FundsSection {
-  std::vector<std::string> names;      // identifiers, e.g. "skills_upgrading_account"
-  std::vector<std::string> labels;     // e.g. "职业技能提升行动专账"
-  std::vector<double> annual_envelope; // yuan granted at the start of each calendar year
-  std::vector<double> carry_over;      // 1: uncommitted money passes to the next year; 0: it lapses
+  std::vector<std::string> names;       // identifiers, e.g. "skills_upgrading_account"
+  std::vector<std::string> labels;      // e.g. "职业技能提升行动专账"
+  std::vector<double> annual_envelope;  // yuan granted at the start of each calendar year
+  std::vector<std::uint8_t> carry_over; // true: uncommitted money passes to the next year; false: it lapses
 };
 
 /// Most programmes a scenario may declare (an agent's programme is stored in one byte, with 255
@@ -114,28 +125,28 @@ inline constexpr std::size_t kMaxProgrammes = 254;
 struct ProgrammesSection {
   std::vector<std::string> names;
   std::vector<std::string> labels;
-  RealMatrix eligible_groups;                  // programme x group: 1 eligible, 0 not
-  RealMatrix eligible_statuses;                // programme x status
-  std::vector<double> min_level, max_level;    // levels 0..8 a trainee may hold
-  std::vector<double> min_age, max_age;        // years
-  std::vector<double> min_contribution_months; // unemployment-insurance months
-  std::vector<double> application_rate;        // monthly probability that an eligible worker applies
-  std::vector<double> duration_months;
-  std::vector<double> full_time;    // 1: trainees leave work (status in_training)
-  std::vector<double> target_level; // level the certificate gives
+  FlagMatrix eligible_groups;                     // programme x group: eligible or not
+  FlagMatrix eligible_statuses;                   // programme x status
+  std::vector<std::int64_t> min_level, max_level; // levels 0..8 a trainee may hold
+  std::vector<double> min_age, max_age;           // years
+  std::vector<double> min_contribution_months;    // unemployment-insurance months
+  std::vector<double> application_rate;           // monthly probability that an eligible worker applies
+  std::vector<std::int64_t> duration_months;
+  std::vector<std::uint8_t> full_time;    // true: trainees leave work (status in_training)
+  std::vector<std::int64_t> target_level; // level the certificate gives
   std::vector<double> completion_probability;
-  std::vector<double> pass_probability;   // certificate on completion
-  std::vector<double> cost_per_trainee;   // yuan per trainee (per trainee and month if paid monthly)
-  std::vector<std::string> payment;       // "enrolment", "monthly" or "certification"
-  RealMatrix fund_shares;                 // programme x fund: who pays; rows sum to 1
-  RealMatrix seats_per_month;             // programme x region: new places each month
-  std::vector<double> group_priority;     // per group: lower is admitted first when places bind
-  RealMatrix substitutes;                 // programme x programme: 1 if the row's applicants accept the column
-  std::vector<double> reference_cost;     // yuan: the subsidy at which application_rate holds
-  std::vector<double> subsidy_elasticity; // demand response to cost_per_trainee / reference_cost
-  std::vector<double> leakage_share;      // share of claims for training that did not happen
-  std::vector<double> job_find_factor;    // job finding of completers, relative, for follow_up_months
-  std::int64_t follow_up_months = 6;      // window for the job-finding effect and employment after training
+  std::vector<double> pass_probability;     // certificate on completion
+  std::vector<double> cost_per_trainee;     // yuan per trainee (per trainee and month if paid monthly)
+  std::vector<std::string> payment;         // "enrolment", "monthly" or "certification"
+  RealMatrix fund_shares;                   // programme x fund: who pays; rows sum to 1
+  RealMatrix seats_per_month;               // programme x region: new places each month
+  std::vector<std::int64_t> group_priority; // per group: lower is admitted first when places bind
+  FlagMatrix substitutes;                   // programme x programme: the row's applicants accept the column
+  std::vector<double> reference_cost;       // yuan: the subsidy at which application_rate holds
+  std::vector<double> subsidy_elasticity;   // demand response to cost_per_trainee / reference_cost
+  std::vector<double> leakage_share;        // share of claims for training that did not happen
+  std::vector<double> job_find_factor;      // job finding of completers, relative, for follow_up_months
+  std::int64_t follow_up_months = 6;        // window for the job-finding effect and employment after training
 };
 
 /// How a programme's subsidy is paid (the `programmes.payment` column).
@@ -157,8 +168,8 @@ struct EvaluationSection {
   std::vector<std::string> evaluators; // evaluator types, e.g. "enterprise", "social_organisation"
   std::vector<std::string> labels;     // e.g. "企业自主评价"
   RealMatrix capacity_per_month;       // evaluator x region: assessments a month
-  RealMatrix eligible_statuses;        // evaluator x status: whom each type may assess
-  std::vector<double> max_level;       // per evaluator: highest level it certifies
+  FlagMatrix eligible_statuses;        // evaluator x status: whom each type may assess
+  std::vector<std::int64_t> max_level; // per evaluator: highest level it certifies
   std::int64_t max_wait_months = 12;   // candidates give up after waiting this long
 };
 
@@ -178,7 +189,18 @@ struct Parameters {
 };
 
 /// What a parameter holds.
-enum class ValueKind { Real, Integer, Month, String, StringList, RealVector, RealMatrix };
+enum class ValueKind {
+  Real,
+  Integer,
+  Month,
+  String,
+  StringList,
+  RealVector,
+  RealMatrix,
+  IntegerVector, ///< levels, months, ranks: whole numbers only
+  FlagVector,    ///< yes/no per element: true/false (or 1/0) in files
+  FlagMatrix     ///< yes/no per cell
+};
 
 /// The named dimension a vector parameter is indexed by (its required length).
 enum class Dim {
@@ -198,27 +220,31 @@ enum class Dim {
 };
 
 /// A parameter value as it travels between readers, schedules and the registry.
-using Value =
-    std::variant<double, std::int64_t, Month, std::string, std::vector<std::string>, std::vector<double>, RealMatrix>;
+using Value = std::variant<double, std::int64_t, Month, std::string, std::vector<std::string>, std::vector<double>,
+                           RealMatrix, std::vector<std::int64_t>, std::vector<std::uint8_t>, FlagMatrix>;
 
 /// Reference to the storage of one parameter inside a Parameters object.
-using ValueRef = std::variant<double*, std::int64_t*, Month*, std::string*, std::vector<std::string>*,
-                              std::vector<double>*, RealMatrix*>;
+using ValueRef =
+    std::variant<double*, std::int64_t*, Month*, std::string*, std::vector<std::string>*, std::vector<double>*,
+                 RealMatrix*, std::vector<std::int64_t>*, std::vector<std::uint8_t>*, FlagMatrix*>;
 
+/// One row of the registry. Rows name their fields (designated initializers) and leave out those
+/// at their default: `{.key = "labour.job_loss_rate", .kind = ValueKind::Real, ..., .bind = ...}`.
+/// key, kind and bind have no default, so a row without them does not compile (with -Werror).
 struct ParameterSpec {
   std::string_view key; ///< dotted path, e.g. "labour.job_loss_rate"
   ValueKind kind;
-  std::string_view unit; ///< e.g. "probability per month", "persons"
-  std::string_view doc;  ///< one sentence for the reference documentation
-  double min = -1e300;   ///< inclusive bounds, for reals, integers and every vector element
+  std::string_view unit = {}; ///< e.g. "probability per month", "persons"
+  std::string_view doc = {};  ///< one sentence for the reference documentation
+  double min = -1e300;        ///< inclusive bounds, for reals, integers and every vector element (not flags)
   double max = 1e300;
   Dim dim = Dim::None;     ///< for vectors: the index dimension (fixes the length)
   Dim col_dim = Dim::None; ///< for matrices: the column dimension (dim is the row dimension)
   bool sums_to_one = false;
-  bool schedulable = false; ///< may a [[schedule]] entry change it during a run?
-  ValueRef (*bind)(Parameters&);
+  bool schedulable = false;      ///< may a [[schedule]] entry change it during a run?
+  ValueRef (*bind)(Parameters&); ///< the storage of the value in a Parameters object
   /// For columns of a declared catalogue (programmes, funds, evaluators): the value every entry
-  /// gets when a scenario leaves the column out (NaN: the column must be given).
+  /// gets when a scenario leaves the column out (NaN: the column must be given; 0 or 1 for flags).
   double column_default = std::numeric_limits<double>::quiet_NaN();
 };
 
@@ -234,7 +260,7 @@ std::vector<std::string_view> suggest_parameters(std::string_view key);
 /// Edit distance between two strings (used for suggestions).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// Human-readable name of a kind ("real", "array of reals", ...) for error messages.
+/// Human-readable name of a kind ("number", "array of integers", ...) for error messages and docs.
 std::string_view kind_name(ValueKind kind);
 
 /// Name and labels of a vector dimension, for messages and docs ("level (none, apprentice, ...)").
@@ -247,7 +273,8 @@ std::size_t dim_length(Dim dim, const Parameters& p);
 Value get_value(const Parameters& p, const ParameterSpec& spec);
 
 /// Stores `value` into the parameter. Returns an error message if the value's kind does not
-/// match the spec (integers are accepted for reals); range checks are left to `check`.
+/// match the spec (integers are accepted for reals); range checks, and that flags are 0 or 1,
+/// are left to `check`.
 std::optional<std::string> set_value(Parameters& p, const ParameterSpec& spec, const Value& value);
 
 /// One problem found in a scenario. `key` is the dotted path (with [i] for array elements).
