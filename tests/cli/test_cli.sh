@@ -4,15 +4,8 @@
 # interruption, and the results file read by xarray.
 # Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON (with xarray, h5netcdf, h5py).
 set -u
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-passed=0
-failed=0
-check() { # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
-}
+# shellcheck source=../lib/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; cat "$1"; return 1; }; }
 
 small=(--set population.scale=50 --replicates 2 --quiet)
@@ -210,5 +203,4 @@ check "interrupted run exits 130" test $status -eq 130
 check "no file after interrupt" test ! -e killed.h5
 check "no temporary after interrupt" bash -c '! ls killed.h5.tmp-* 2>/dev/null'
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish

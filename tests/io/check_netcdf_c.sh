@@ -19,15 +19,8 @@ NCCOPY=${NCCOPY:-nccopy}
 for tool in "$NCDUMP" "$NCCOPY"; do
   command -v "$tool" > /dev/null || { echo "FAILED: $tool not found: install netcdf-bin (scripts/install-deps.sh)"; exit 1; }
 done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-passed=0
-failed=0
-check() { # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
-}
+# shellcheck source=../lib/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; return 1; }; }
 empty() { [ ! -s "$1" ] || { echo "--- $1 is not empty:"; cat "$1"; return 1; }; }
 
@@ -176,5 +169,4 @@ sys.exit(1 if problems else 0)
 PY
 
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish

@@ -908,50 +908,44 @@ std::string renumber(const std::string& path, std::string_view prefix, const std
   return std::string(prefix) + std::to_string(entry_of[index]) + path.substr(close);
 }
 
+// "[a, b, c]", each element written by `text`.
+template <class Vector, class Text>
+std::string list_text(const Vector& v, Text text) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ", ";
+    out += text(v[i]);
+  }
+  return out + "]";
+}
+
+// "[[a, b], [c, d]]" on one line, or one row a line; each element written by `text`.
+template <class Matrix, class Text>
+std::string matrix_text(const Matrix& m, Text text, bool one_line) {
+  std::string out = "[";
+  for (int r = 0; r < m.rows; ++r) {
+    out += one_line ? (r ? ", [" : "[") : (r ? ",\n  [" : "\n  [");
+    for (int c = 0; c < m.cols; ++c) {
+      if (c) out += ", ";
+      out += text(m(r, c));
+    }
+    out += "]";
+  }
+  return out + (m.rows && !one_line ? ",\n]" : "]");
+}
+
 std::string format_value(const Value& value) {
   struct Visitor {
     std::string operator()(double v) const { return number_text(v); }
     std::string operator()(std::int64_t v) const { return std::to_string(v); }
     std::string operator()(Month m) const { return month_text(m); }
     std::string operator()(const std::string& s) const { return "\"" + s + "\""; }
-    std::string operator()(const std::vector<std::string>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", \"" : "\"") + v[i] + "\"";
-      return out + "]";
-    }
-    std::string operator()(const std::vector<double>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + number_text(v[i]);
-      return out + "]";
-    }
-    std::string operator()(const RealMatrix& m) const {
-      std::string out = "[";
-      for (int r = 0; r < m.rows; ++r) {
-        out += r ? ", [" : "[";
-        for (int c = 0; c < m.cols; ++c) out += (c ? ", " : "") + number_text(m(r, c));
-        out += "]";
-      }
-      return out + "]";
-    }
-    std::string operator()(const std::vector<std::int64_t>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
-      return out + "]";
-    }
-    std::string operator()(const std::vector<std::uint8_t>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) out += std::string(i ? ", " : "") + flag_text(v[i]);
-      return out + "]";
-    }
-    std::string operator()(const FlagMatrix& m) const {
-      std::string out = "[";
-      for (int r = 0; r < m.rows; ++r) {
-        out += r ? ", [" : "[";
-        for (int c = 0; c < m.cols; ++c) out += std::string(c ? ", " : "") + flag_text(m(r, c));
-        out += "]";
-      }
-      return out + "]";
-    }
+    std::string operator()(const std::vector<std::string>& v) const { return list_text(v, *this); }
+    std::string operator()(const std::vector<double>& v) const { return list_text(v, number_text); }
+    std::string operator()(const RealMatrix& m) const { return matrix_text(m, number_text, true); }
+    std::string operator()(const std::vector<std::int64_t>& v) const { return list_text(v, *this); }
+    std::string operator()(const std::vector<std::uint8_t>& v) const { return list_text(v, flag_text); }
+    std::string operator()(const FlagMatrix& m) const { return matrix_text(m, flag_text, true); }
   };
   return std::visit(Visitor{}, value);
 }
@@ -1161,62 +1155,12 @@ std::string value_text(const Value& value) {
     std::string operator()(std::int64_t v) const { return std::to_string(v); }
     std::string operator()(Month m) const { return month_text(m); }
     std::string operator()(const std::string& s) const { return string_text(s); }
-    std::string operator()(const std::vector<std::string>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) out += ", ";
-        out += string_text(v[i]);
-      }
-      return out + "]";
-    }
-    std::string operator()(const std::vector<double>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) out += ", ";
-        out += number_text(v[i]);
-      }
-      return out + "]";
-    }
-    std::string operator()(const RealMatrix& m) const {
-      std::string out = "[";
-      for (int r = 0; r < m.rows; ++r) {
-        out += r ? ",\n  [" : "\n  [";
-        for (int c = 0; c < m.cols; ++c) {
-          if (c) out += ", ";
-          out += number_text(m(r, c));
-        }
-        out += "]";
-      }
-      return out + (m.rows ? ",\n]" : "]");
-    }
-    std::string operator()(const std::vector<std::int64_t>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) out += ", ";
-        out += std::to_string(v[i]);
-      }
-      return out + "]";
-    }
-    std::string operator()(const std::vector<std::uint8_t>& v) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) out += ", ";
-        out += flag_text(v[i]);
-      }
-      return out + "]";
-    }
-    std::string operator()(const FlagMatrix& m) const {
-      std::string out = "[";
-      for (int r = 0; r < m.rows; ++r) {
-        out += r ? ",\n  [" : "\n  [";
-        for (int c = 0; c < m.cols; ++c) {
-          if (c) out += ", ";
-          out += flag_text(m(r, c));
-        }
-        out += "]";
-      }
-      return out + (m.rows ? ",\n]" : "]");
-    }
+    std::string operator()(const std::vector<std::string>& v) const { return list_text(v, *this); }
+    std::string operator()(const std::vector<double>& v) const { return list_text(v, number_text); }
+    std::string operator()(const RealMatrix& m) const { return matrix_text(m, number_text, false); }
+    std::string operator()(const std::vector<std::int64_t>& v) const { return list_text(v, *this); }
+    std::string operator()(const std::vector<std::uint8_t>& v) const { return list_text(v, flag_text); }
+    std::string operator()(const FlagMatrix& m) const { return matrix_text(m, flag_text, false); }
   };
   return std::visit(Visitor{}, value);
 }
