@@ -92,7 +92,7 @@ TEST(MonthlyRules, InactivityAndReactivationFollowTheirRates) {
 TEST(MonthlyRules, InactivityRateIsUnconditionalNotGivenNoJob) {
   // labour.inactivity_rate is the probability of becoming inactive in the month, not the
   // probability given that no job was found: one uniform draw u decides, a job if u < find,
-  // inactive if find <= u < find + inactivity (simulation.cpp, find_or_inactive). So an
+  // inactive if find <= u < find + inactivity (monthly_rules.cpp, find_or_inactive). So an
   // unemployed agent ends the month employed with probability find, inactive with probability
   // inactivity and unemployed with 1 - find - inactivity. With find = 0.4 and inactivity = 0.2, a
   // conditional reading would give 0.6 x 0.2 = 0.12 inactive: 90 standard errors away here.
@@ -114,7 +114,7 @@ TEST(MonthlyRules, InactivityRateIsUnconditionalNotGivenNoJob) {
 }
 
 TEST(MonthlyRules, InsuranceMonthsAccrueToEmployedWhoKeepTheirJob) {
-  // Insurance contributions (simulation.cpp, the labour-market step): an agent employed at the
+  // Insurance contributions (monthly_rules.cpp, the labour-market step): an agent employed at the
   // start of the month who does not lose the job gains one ui_months with probability
   // population.insured_share[group] (its own draw, independent of the job-loss draw). Whoever
   // was not employed at the start gains none, even on finding a job in the month; whoever loses
@@ -166,7 +166,7 @@ TEST(MonthlyRules, InsuranceMonthsAccrueToEmployedWhoKeepTheirJob) {
 }
 
 TEST(MonthlyRules, EntrantsArriveByMonthSharesWithFractionsCarried) {
-  // add_entrants (simulation.cpp): for each kind (school leavers, then technical-school
+  // Entrants::step (entrants.cpp): for each kind (school leavers, then technical-school
   // graduates) a running balance gains per_year x month_share / scale each month; the whole
   // agents in it enter and the fraction stays for the next month. Over a year that is
   // per_year / scale agents, to within the fraction left at the end. The expected count of each

@@ -6,7 +6,7 @@
 // evaluation.max_wait_months, when they give up. See docs/levers.md, "Evaluation capacity".
 //
 // With no evaluator types declared the queue is never used: assessments are held in the month
-// they are sought (simulation.cpp) and certificates awarded at the end of the programme.
+// they are sought (monthly_rules.cpp) and certificates awarded at the end of the programme.
 #pragma once
 
 #include <cstdint>
