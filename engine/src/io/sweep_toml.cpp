@@ -1,0 +1,192 @@
+#include "skillsim/io/sweep_toml.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include "toml.hpp"
+
+namespace skillsim::io {
+
+namespace {
+
+// Collects located problems.
+struct Problems {
+  std::string file;
+  std::vector<Diagnostic> list;
+
+  void add(const toml::source_region& where, std::string key, std::string message) {
+    list.push_back({file, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), std::move(key),
+                    std::move(message)});
+  }
+};
+
+// The closest of `known` to `word`, as " (did you mean X?)", or nothing.
+std::string did_you_mean(std::string_view word, std::initializer_list<std::string_view> known) {
+  std::string_view best;
+  std::size_t best_distance = 3; // suggest only near misses
+  for (std::string_view k : known)
+    if (const std::size_t d = edit_distance(word, k); d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  return best.empty() ? "" : " (did you mean " + std::string(best) + "?)";
+}
+
+std::optional<double> number(const toml::node& node) {
+  if (const auto* v = node.as_floating_point()) return v->get();
+  if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
+  return std::nullopt;
+}
+
+} // namespace
+
+SweepFile parse_sweep(std::string_view text, const std::string& source_name) {
+  SweepFile out;
+  out.source_name = source_name;
+  out.source_text = std::string(text);
+  Problems problems{source_name, {}};
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    problems.add(e.source(), "", std::string(e.description()));
+    throw ScenarioError(problems.list);
+  }
+
+  for (const auto& [key, node] : root)
+    if (key.str() != "sweep" && key.str() != "vary")
+      problems.add(key.source(), std::string(key.str()),
+                   "unknown section; a sweep file has [sweep] and [vary]" + did_you_mean(key.str(), {"sweep", "vary"}));
+  const toml::table* sweep = root["sweep"].as_table();
+  const toml::table* vary = root["vary"].as_table();
+  if (!sweep) problems.add(root.source(), "sweep", "missing [sweep] (with base = \"SCENARIO\" and design = ...)");
+  if (!vary) problems.add(root.source(), "vary", "missing [vary]: the parameters to vary, by their dotted keys");
+
+  std::string design = "grid";
+  if (sweep) {
+    for (const auto& [key, node] : *sweep) {
+      const std::string path = "sweep." + std::string(key.str());
+      const std::string_view k = key.str();
+      if (k == "base" || k == "design") {
+        if (const auto* s = node.as_string())
+          (k == "base" ? out.base : design) = s->get();
+        else
+          problems.add(node.source(), path, "expected a string");
+      } else if (k == "samples" || k == "sampling_seed" || k == "max_runs") {
+        const auto* v = node.as_integer();
+        if (!v || v->get() < (k == "sampling_seed" ? 0 : 1)) {
+          problems.add(node.source(), path,
+                       k == "sampling_seed" ? "expected an integer >= 0" : "expected an integer >= 1");
+          continue;
+        }
+        if (k == "samples") out.spec.samples = v->get();
+        if (k == "sampling_seed") out.spec.sampling_seed = static_cast<std::uint64_t>(v->get());
+        if (k == "max_runs") out.max_runs = v->get();
+      } else {
+        problems.add(key.source(), path,
+                     "unknown key" + did_you_mean(k, {"base", "design", "samples", "sampling_seed", "max_runs"}));
+      }
+    }
+    if (out.base.empty() && !sweep->contains("base"))
+      problems.add(sweep->source(), "sweep.base", "missing: the base scenario (a path or a bundled name)");
+  }
+  const auto* known = std::find(std::begin(kSweepDesignIds), std::end(kSweepDesignIds), design);
+  if (known == std::end(kSweepDesignIds)) {
+    problems.add(sweep && (*sweep)["design"] ? (*sweep)["design"].node()->source() : root.source(), "sweep.design",
+                 "'" + design + "' is not a design: list, grid, latin_hypercube or sobol" +
+                     did_you_mean(design, {"list", "grid", "latin_hypercube", "sobol"}));
+    throw ScenarioError(problems.list);
+  }
+  out.spec.design = static_cast<SweepDesign>(known - std::begin(kSweepDesignIds));
+  const bool sampled = out.spec.design == SweepDesign::LatinHypercube || out.spec.design == SweepDesign::Sobol;
+  if (sampled && out.spec.samples < 1 && sweep)
+    problems.add(sweep->source(), "sweep.samples", "missing: a " + design + " design needs samples = N");
+  if (!sampled && sweep && sweep->contains("samples"))
+    problems.add((*sweep)["samples"].node()->source(), "sweep.samples",
+                 "only sampling designs (latin_hypercube, sobol) take samples; a " + design +
+                     " design runs the values listed");
+
+  if (vary) {
+    for (const auto& [key, node] : *vary) {
+      const std::string path = "vary.\"" + std::string(key.str()) + "\"";
+      SweepAxis axis{std::string(key.str()), {}};
+      out.axis_positions.push_back({source_name, static_cast<int>(key.source().begin.line),
+                                    static_cast<int>(key.source().begin.column), axis.key, ""});
+      if (sampled) {
+        const auto* range = node.as_table();
+        const auto bound = [&](const char* name) -> std::optional<double> {
+          const toml::node* at = range ? range->get(name) : nullptr;
+          return at ? number(*at) : std::nullopt;
+        };
+        const auto low = bound("low"), high = bound("high");
+        if (!low || !high) {
+          problems.add(node.source(), path, "a " + design + " design samples a range: { low = A, high = B }");
+        } else {
+          axis.low = *low;
+          axis.high = *high;
+          if (!(axis.low <= axis.high)) problems.add(node.source(), path, "the range is empty: low is above high");
+        }
+        if (range)
+          for (const auto& [k, v] : *range)
+            if (k.str() != "low" && k.str() != "high")
+              problems.add(k.source(), path + "." + std::string(k.str()), "unknown key; a range has low and high");
+      } else {
+        const auto* list = node.as_array();
+        if (!list) {
+          problems.add(node.source(), path, "a " + design + " design lists the values: [A, B, ...]");
+        } else if (list->empty()) {
+          problems.add(node.source(), path, "no values listed");
+        } else {
+          for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto v = number(*list->get(i));
+            if (v)
+              axis.values.push_back(*v);
+            else
+              problems.add(list->get(i)->source(), path + "[" + std::to_string(i) + "]", "expected a number");
+          }
+        }
+      }
+      out.spec.axes.push_back(std::move(axis));
+    }
+    if (out.spec.axes.empty()) problems.add(vary->source(), "vary", "nothing to vary");
+  }
+  if (out.spec.design == SweepDesign::List && !out.spec.axes.empty()) {
+    const std::size_t n = out.spec.axes.front().values.size();
+    for (std::size_t a = 1; a < out.spec.axes.size(); ++a)
+      if (out.spec.axes[a].values.size() != n) {
+        const Diagnostic& at = out.axis_positions[a];
+        problems.list.push_back({source_name, at.line, at.column, at.key,
+                                 "a list design pairs the k-th values of every key: this lists " +
+                                     std::to_string(out.spec.axes[a].values.size()) + ", " + out.spec.axes[0].key +
+                                     " lists " + std::to_string(n)});
+      }
+  }
+  if (problems.list.empty()) {
+    const std::int64_t runs = sweep_run_count(out.spec);
+    if (runs > out.max_runs)
+      problems.add(
+          sweep ? sweep->source() : root.source(), "sweep.max_runs",
+          "the design makes " +
+              (runs == std::numeric_limits<std::int64_t>::max() ? std::string("too many") : std::to_string(runs)) +
+              " runs, more than max_runs = " + std::to_string(out.max_runs) + "; raise max_runs to run them");
+  }
+  if (!problems.list.empty()) throw ScenarioError(problems.list);
+  return out;
+}
+
+std::vector<Diagnostic> check_sweep_keys(const SweepFile& sweep, const Parameters& base) {
+  std::vector<Diagnostic> problems;
+  for (std::size_t a = 0; a < sweep.spec.axes.size(); ++a) {
+    const auto resolved = resolve_sweep_key(base, sweep.spec.axes[a].key);
+    if (const auto* message = std::get_if<std::string>(&resolved)) {
+      Diagnostic d = sweep.axis_positions.at(a); // one per axis
+      d.key = "vary." + sweep.spec.axes[a].key;
+      d.message = *message;
+      problems.push_back(std::move(d));
+    }
+  }
+  return problems;
+}
+
+} // namespace skillsim::io
