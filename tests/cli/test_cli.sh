@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the command line: run, validate, info, overwrite protection, thread-count
 # independence of the file contents, usage errors and --help, the summary's alignment,
-# interruption, and the results file read by xarray.
+# interruption, the results file read by xarray, and the progress bar on a terminal.
 # Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON (with xarray, h5netcdf, h5py).
 set -u
 # shellcheck source=../lib/checks.sh
@@ -202,5 +202,38 @@ status=$?
 check "interrupted run exits 130" test $status -eq 130
 check "no file after interrupt" test ! -e killed.h5
 check "no temporary after interrupt" bash -c '! ls killed.h5.tmp-* 2>/dev/null'
+
+# 10. The progress bar, on a terminal only: replicates and months apart, percent done.
+on_terminal() { # on_terminal LOG COMMAND...: COMMAND with stderr on a pseudo-terminal (stdout
+  # to /dev/null); what the terminal received goes to LOG
+  "$PYTHON" - "$@" <<'PY'
+import os, pty, sys
+log, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execvp(argv[0], argv)
+data = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:  # EIO: the command has ended
+        break
+    if not chunk:
+        break
+    data += chunk
+open(log, "wb").write(data)
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+PY
+}
+bar=(run --set population.scale=50 --replicates 2 --force -o bar.h5)
+on_terminal bar.log "$SKILLSIM" "${bar[@]}"
+check "run on a terminal exits 0" test $? -eq 0
+check "bar: replicate and month apart" contains bar.log "jincheng_2020_2021  replicate 1/2  month 1/24  ["
+check "bar: the end" contains bar.log "replicate 2/2  month 24/24  [####################]  100%"
+on_terminal quiet.log "$SKILLSIM" "${bar[@]}" --quiet
+check "no bar with --quiet" test ! -s quiet.log
+"$SKILLSIM" "${bar[@]}" > /dev/null 2> bar.err
+check "no bar when stderr is not a terminal" test ! -s bar.err
 
 finish

@@ -108,7 +108,7 @@ int command_run(const Arguments& a, const std::string& command_line) {
   run.seed = a.seed.value_or(p.run.seed);
   run.threads = static_cast<int>(a.threads.value_or(0));
   run.cancel = &g_interrupted;
-  cli::ProgressBar bar(p.scenario.name, !a.quiet && cli::is_terminal(STDERR_FILENO));
+  cli::ProgressBar bar(p.scenario.name, p.scenario.months, !a.quiet && cli::is_terminal(STDERR_FILENO));
   run.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
 
   const auto started = std::chrono::steady_clock::now();
