@@ -97,6 +97,8 @@ void translate(std::exception_ptr p) {
     } catch (py::error_already_set& failure) {
       failure.restore();
     }
+  } catch (const OutOfMemory& e) { // MemoryError, as a bare std::bad_alloc was, with where and what to do
+    PyErr_SetString(PyExc_MemoryError, e.what());
   } catch (const Cancelled&) {
     PyErr_SetNone(PyExc_KeyboardInterrupt);
   }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end tests of the command line: run, validate, info, overwrite protection, thread-count
 # independence of the file contents, usage errors and --help, the summary's alignment,
-# interruption, and the results file read by xarray.
-# Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON (with xarray, h5netcdf, h5py).
+# interruption, and the results file read by xarray; then first contact: unknown scenarios, an
+# output path checked before the run, the files of a run killed with kill -9, running out of
+# memory, and the progress bar on a terminal.
+# Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON (with xarray, h5netcdf, h5py); SANITIZED=1
+# for a sanitizer build.
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
@@ -202,5 +205,119 @@ status=$?
 check "interrupted run exits 130" test $status -eq 130
 check "no file after interrupt" test ! -e killed.h5
 check "no temporary after interrupt" bash -c '! ls killed.h5.tmp-* 2>/dev/null'
+
+# 10. An unknown scenario name lists the bundled scenarios and the nearest name; a path that does
+# not exist says so, once (not also "the scenario is invalid").
+"$SKILLSIM" run jincheng_2020 > /dev/null 2> unknown.err
+check "unknown scenario exits 2" test $? -eq 2
+check "unknown scenario named" contains unknown.err "no scenario named 'jincheng_2020': neither a file here nor a bundled scenario"
+check "unknown scenario: nearest name" contains unknown.err "did you mean 'jincheng_2020_2021'?"
+check "unknown scenario: the bundled ones" contains unknown.err \
+  "bundled scenarios: appointments_2020_2030, jincheng_2020_2021, jincheng_plan_2020_2021, national_2016"
+check "unknown scenario: no read error" bash -c '! grep -q "cannot read\|invalid" unknown.err'
+"$SKILLSIM" pathways nothing_like_it > /dev/null 2> unknown2.err
+check "a name far from all: no suggestion" bash -c '! grep -q "did you mean" unknown2.err'
+for command in run validate pathways; do
+  "$SKILLSIM" $command no/such/city.toml > /dev/null 2> nofile.err
+  check "$command: missing file exits 2" test $? -eq 2
+  check "$command: missing file said once" test "$(cat nofile.err)" = "skillsim: scenario file 'no/such/city.toml' does not exist"
+done
+
+# 11. An output path that cannot be written is refused before the run, not after it: a missing
+# directory, a directory on the way that is a file (permission bits, which root ignores, are
+# tested in tests/io). 100 replicates of national_2016 would take minutes.
+long=(national_2016 --replicates 100 --quiet)
+timeout 30 "$SKILLSIM" run "${long[@]}" -o no/such/dir/out.h5 > /dev/null 2> nodir.err
+check "missing directory: exit 1 before the run" test $? -eq 1
+check "missing directory: says so and what to do" contains nodir.err \
+  "cannot write results file 'no/such/dir/out.h5': directory 'no/such/dir' does not exist; create it first (mkdir -p 'no/such/dir') or choose another path; nothing was run"
+echo x > plain
+timeout 30 "$SKILLSIM" run "${long[@]}" -o plain/sub/out.h5 > /dev/null 2> notdir.err
+check "file on the way: exit 1 before the run" test $? -eq 1
+check "file on the way: names it" contains notdir.err \
+  "cannot write results file 'plain/sub/out.h5': 'plain' is not a directory; choose another path; nothing was run"
+check "nothing written beside the file" test "$(ls -d plain*)" = plain
+
+# 12. kill -9 while the results file is written leaves NAME.tmp-PID-HEX. `info` explains it; the
+# next run on the same file removes it, in one line, but not the temporary file of a process
+# that is still running. The run is quick to simulate and slow to write (90 agents, 40 x 1200
+# months: about 0.5 s of writing); it is killed once its temporary file has data.
+"$SKILLSIM" run national_2016 --set population.scale=10000000 --set scenario.months=1200 --replicates 40 \
+  --threads 1 --quiet -o nine.h5 &
+pid=$!
+orphan=""
+for _ in $(seq 3000); do # at most 30 s
+  for f in nine.h5.tmp-"$pid"-*; do [ -s "$f" ] && orphan=$f; done
+  if [ -n "$orphan" ]; then kill -9 "$pid"; break; fi
+  kill -0 "$pid" 2> /dev/null || break
+  sleep 0.01
+done
+wait "$pid" 2> /dev/null
+check "killed while writing (kill -9)" test -n "$orphan"
+check "the killed run left its temporary file" test -f "$orphan"
+check "and no results file" test ! -e nine.h5
+"$SKILLSIM" info "$orphan" > /dev/null 2> orphan.err
+check "info on the orphan exits 1" test $? -eq 1
+check "info explains the orphan" contains orphan.err \
+  "is an unfinished results file left by process $pid, which is no longer running; it is not a valid results file"
+check "info on the orphan: no HDF5 error" bash -c '! grep -qi "hdf5" orphan.err'
+live="nine.h5.tmp-$$-0123456789ab" # named after this shell, which is running
+echo x > "$live"
+"$SKILLSIM" info "$live" > /dev/null 2> live.err
+check "info on a running process's temporary file" contains live.err \
+  "left by process $$, which is still running; it is not a valid results file"
+"$SKILLSIM" run "${small[@]}" -o nine.h5 2> nine.err
+check "the next run succeeds" test $? -eq 0
+check "the next run says it removed the orphan, in one line" test "$(cat nine.err)" = \
+  "skillsim: removed $orphan, an unfinished results file left by process $pid, which is no longer running"
+check "the orphan is gone" test ! -e "$orphan"
+check "a running process's temporary file stays" test -e "$live"
+
+# 13. Out of memory: where (synthesis), how much and what to do, never a bare std::bad_alloc.
+# 400 MB of address space (ulimit -v) cannot hold national_2016's 900 million agents at scale 1:
+# synthesis fails at once, before any OpenMP thread starts. AddressSanitizer reserves terabytes
+# of address space and cannot start under ulimit -v.
+if [ "${SANITIZED:-0}" != 1 ]; then
+  (ulimit -v 400000 && exec "$SKILLSIM" run national_2016 --set population.scale=1 -o oom.h5) > /dev/null 2> oom.err
+  check "out of memory exits 1" test $? -eq 1
+  check "out of memory: phase, size and what to do" contains oom.err \
+    "skillsim: out of memory while synthesising replicate 1 of 4: 900,000,000 agents (population.size 900,000,000 / population.scale 1), about"
+  check "out of memory: what to do" contains oom.err "raise population.scale or run on a machine with more memory"
+  check "out of memory: no bare std::bad_alloc" bash -c '! grep -q "bad_alloc" oom.err'
+  check "out of memory: no file" test ! -e oom.h5
+fi
+
+# 14. The progress bar, on a terminal only: replicates and months apart, percent done.
+on_terminal() { # on_terminal LOG COMMAND...: COMMAND with stderr on a pseudo-terminal (stdout
+  # to /dev/null); what the terminal received goes to LOG
+  "$PYTHON" - "$@" <<'PY'
+import os, pty, sys
+log, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execvp(argv[0], argv)
+data = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:  # EIO: the command has ended
+        break
+    if not chunk:
+        break
+    data += chunk
+open(log, "wb").write(data)
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+PY
+}
+bar=(run --set population.scale=50 --replicates 2 --force -o bar.h5)
+on_terminal bar.log "$SKILLSIM" "${bar[@]}"
+check "run on a terminal exits 0" test $? -eq 0
+check "bar: replicate and month apart" contains bar.log "jincheng_2020_2021  replicate 1/2  month 1/24  ["
+check "bar: the end" contains bar.log "replicate 2/2  month 24/24  [####################]  100%"
+on_terminal quiet.log "$SKILLSIM" "${bar[@]}" --quiet
+check "no bar with --quiet" test ! -s quiet.log
+"$SKILLSIM" "${bar[@]}" > /dev/null 2> bar.err
+check "no bar when stderr is not a terminal" test ! -s bar.err
 
 finish

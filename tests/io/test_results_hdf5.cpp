@@ -1,17 +1,22 @@
-// Results files: round trip, atomic overwrite rules, and the error messages for bad files.
+// Results files: round trip, atomic overwrite rules, the checks before a run, temporary files
+// left by killed runs, and the error messages for bad files.
 
 #include "skillsim/io/results_hdf5.hpp"
 
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <grp.h>
 #include <hdf5.h>
 #include <limits>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "skillsim/core/errors.hpp"
@@ -149,6 +154,50 @@ std::vector<fs::path> files_in(const fs::path& dir) {
   return files;
 }
 
+/// The id of a process that has ended (a child that exited at once and was reaped).
+long finished_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+/// error_message(action), run as the user nobody (65534) when the test runs as root, for whom
+/// permission bits are not enforced: in a child process that drops its privileges and sends the
+/// message back through a pipe. std::nullopt if the privileges cannot be dropped.
+std::optional<std::string> error_message_unprivileged(const std::function<void()>& action) {
+  if (::geteuid() != 0) return error_message(action);
+  int fds[2];
+  if (::pipe(fds) != 0) return std::nullopt;
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    std::string message = "expected a ResultsFileError";
+    if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) {
+      ::_exit(2);
+    }
+    try {
+      action();
+    } catch (const ResultsFileError& error) {
+      message = error.what();
+    }
+    const bool sent = ::write(fds[1], message.data(), message.size()) == static_cast<ssize_t>(message.size());
+    ::_exit(sent ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string message;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) == 2) return std::nullopt;
+  return message;
+}
+
+const std::string kHex = "0123456789ab"; // the random part of a temporary name
+
 /// Rewrites the file's schema_version attribute with the HDF5 API.
 void set_schema_version(const fs::path& path, int version) {
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
@@ -275,17 +324,117 @@ TEST_F(ResultsFileTest, ParentIsAFile) {
   EXPECT_TRUE(contains(message, "is not a directory")) << message;
 }
 
+// Runs as root too (root ignores permission bits): a directory on the way is a regular file, so
+// no file can be made there. Both the check before a run and the writer refuse, name the part
+// that is a file, and leave nothing.
 TEST_F(ResultsFileTest, UnwritableDirectory) {
+  { std::ofstream(dir_ / "file") << "x"; }
+  const fs::path path = dir_ / "file" / "sub" / "out.h5";
+  for (const std::string& message :
+       {error_message([&] { skillsim::io::check_results_path(path, false); }),
+        error_message([&] { skillsim::io::write_results(sample_results(), path, false); })}) {
+    EXPECT_TRUE(contains(message, "cannot write results file '" + path.string() + "'")) << message;
+    EXPECT_TRUE(contains(message, "'" + (dir_ / "file").string() + "' is not a directory; choose another path"))
+        << message;
+  }
+  EXPECT_EQ(files_in(dir_), std::vector<fs::path>{"file"});
+}
+
+// The OS refuses to create the file, whoever runs the test: the temporary name is too long.
+TEST_F(ResultsFileTest, DirectoryRefusesTheFile) {
+  const fs::path path = dir_ / (std::string(250, 'x') + ".h5");
+  for (const std::string& message :
+       {error_message([&] { skillsim::io::check_results_path(path, false); }),
+        error_message([&] { skillsim::io::write_results(sample_results(), path, false); })}) {
+    EXPECT_TRUE(contains(message, "cannot create a file in directory '" + dir_.string() + "'")) << message;
+    EXPECT_TRUE(contains(message, "File name too long")) << message;
+    EXPECT_TRUE(contains(message, "choose a shorter file name")) << message;
+  }
+  EXPECT_TRUE(files_in(dir_).empty());
+}
+
+// Permission bits, which root ignores: as root, checked by the user nobody in a child process.
+TEST_F(ResultsFileTest, UnwritableDirectoryByPermissions) {
   const fs::path locked = dir_ / "locked";
   fs::create_directory(locked);
-  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
-  if (::access(locked.c_str(), W_OK) == 0) GTEST_SKIP() << "running with privileges that ignore permissions";
+  // Readable and searchable by all (nobody must reach it), writable by none.
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
   const fs::path path = locked / "out.h5";
-  const std::string message = error_message([&] { skillsim::io::write_results(sample_results(), path, false); });
-  EXPECT_TRUE(contains(message, path.string())) << message;
-  EXPECT_TRUE(contains(message, "Permission denied")) << message;
+  for (const auto& message :
+       {error_message_unprivileged([&] { skillsim::io::check_results_path(path, false); }),
+        error_message_unprivileged([&] { skillsim::io::write_results(sample_results(), path, false); })}) {
+    if (!message) GTEST_SKIP() << "running as root without the right to become another user";
+    EXPECT_TRUE(contains(*message, path.string())) << *message;
+    EXPECT_TRUE(contains(*message, "Permission denied")) << *message;
+    EXPECT_TRUE(contains(*message, "choose a directory you can write to")) << *message;
+  }
   fs::permissions(locked, fs::perms::owner_all);
   EXPECT_TRUE(files_in(locked).empty());
+}
+
+TEST_F(ResultsFileTest, ChecksThePathBeforeARun) {
+  const fs::path path = dir_ / "out.h5";
+  skillsim::io::check_results_path(path, false);
+  EXPECT_TRUE(files_in(dir_).empty()) << "the probe file is removed";
+  skillsim::io::write_results(sample_results(), path, false);
+  const std::string exists = error_message([&] { skillsim::io::check_results_path(path, false); });
+  EXPECT_TRUE(contains(exists, "exists; use --force")) << exists;
+  skillsim::io::check_results_path(path, true);
+  EXPECT_EQ(files_in(dir_), std::vector<fs::path>{"out.h5"});
+  const fs::path missing = dir_ / "no" / "such" / "out.h5";
+  const std::string message = error_message([&] { skillsim::io::check_results_path(missing, false); });
+  EXPECT_TRUE(contains(message, "directory '" + (dir_ / "no" / "such").string() + "' does not exist")) << message;
+  EXPECT_TRUE(contains(message, "mkdir -p")) << message;
+}
+
+TEST_F(ResultsFileTest, RecognisesTemporaryFiles) {
+  using skillsim::io::temporary_results_file;
+  const auto mine = temporary_results_file(dir_ / ("out.h5.tmp-" + std::to_string(::getpid()) + "-" + kHex));
+  ASSERT_TRUE(mine.has_value());
+  EXPECT_EQ(mine->pid, ::getpid());
+  EXPECT_TRUE(mine->running);
+  const long gone = finished_pid();
+  const auto orphan = temporary_results_file("out.h5.tmp-" + std::to_string(gone) + "-" + kHex);
+  ASSERT_TRUE(orphan.has_value());
+  EXPECT_EQ(orphan->pid, gone);
+  EXPECT_FALSE(orphan->running);
+  // Not named as write_results names them: not a temporary file (never removed).
+  for (const char* name :
+       {"out.h5", "out.h5.tmp-123-0123456789a", "out.h5.tmp-123-0123456789abc", "out.h5.tmp-123-0123456789AB",
+        "out.h5.tmp--0123456789ab", "out.h5.tmp-0-0123456789ab", "out.h5.tmp-99999999999-0123456789ab",
+        ".tmp-123-0123456789ab", "out.h5.tmp-12x-0123456789ab"})
+    EXPECT_FALSE(temporary_results_file(name).has_value()) << name;
+}
+
+// A run killed while writing (kill -9) leaves NAME.tmp-PID-HEX; the next run removes it, but not
+// the temporary file of a process still running, nor other files.
+TEST_F(ResultsFileTest, RemovesOrphanedTemporariesOnly) {
+  const std::string dead = "out.h5.tmp-" + std::to_string(finished_pid()) + "-" + kHex;
+  const std::string live = "out.h5.tmp-" + std::to_string(::getpid()) + "-" + kHex;
+  const std::string other = "other.h5.tmp-" + std::to_string(finished_pid()) + "-" + kHex;
+  for (const auto& name : {dead, live, other, std::string("out.h5.tmp-notes")}) std::ofstream(dir_ / name) << "x";
+  const auto removed = skillsim::io::remove_orphaned_temporaries(dir_ / "out.h5");
+  ASSERT_EQ(removed.size(), 1U);
+  EXPECT_EQ(removed[0].path, dir_ / dead);
+  EXPECT_FALSE(fs::exists(dir_ / dead));
+  for (const auto& name : {live, other, std::string("out.h5.tmp-notes")}) EXPECT_TRUE(fs::exists(dir_ / name)) << name;
+  EXPECT_TRUE(skillsim::io::remove_orphaned_temporaries(dir_ / "missing" / "out.h5").empty());
+}
+
+TEST_F(ResultsFileTest, ReadingATemporaryFileExplains) {
+  skillsim::io::write_results(sample_results(), dir_ / "out.h5", false);
+  const fs::path dead = dir_ / ("out.h5.tmp-" + std::to_string(finished_pid()) + "-" + kHex);
+  const fs::path live = dir_ / ("out.h5.tmp-" + std::to_string(::getpid()) + "-" + kHex);
+  fs::copy_file(dir_ / "out.h5", dead); // even a complete copy: the name says it was never finished
+  { std::ofstream(live) << ""; }
+  const std::string gone = error_message([&] { skillsim::io::read_results(dead); });
+  EXPECT_TRUE(contains(gone, "'" + dead.string() + "' is an unfinished results file left by process ")) << gone;
+  EXPECT_TRUE(contains(gone, "which is no longer running; it is not a valid results file")) << gone;
+  const std::string running = error_message([&] { skillsim::io::read_results(live); });
+  EXPECT_TRUE(contains(running, "which is still running; it is not a valid results file")) << running;
 }
 
 TEST_F(ResultsFileTest, MissingFile) {

@@ -6,20 +6,27 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "pathways_table.hpp"
 #include "progress.hpp"
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/parameters.hpp"
 #include "skillsim/core/pathways.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/version.hpp"
@@ -44,18 +51,94 @@ constexpr const char* kScenarioNote = "SCENARIO is a path, or the name of a bund
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_signal(int) { g_interrupted.store(true); }
 
+// What the command is doing, for the message when memory runs out or something unexpected
+// fails ("out of memory while reading the scenario ..."): set before each step.
+std::string g_doing = "starting";
+// The run's months done and months per replicate (-1 and 0 outside a run), for on_terminate.
+std::atomic<std::int64_t> g_months_done{-1};
+std::int64_t g_months = 0, g_replicates = 0;
+
+// An exception cannot leave an OpenMP parallel region (the monthly rules, the tallies): it ends
+// in std::terminate, not in main's handlers. Say what failed and where, instead of the runtime's
+// bare "terminate called after throwing an instance of 'std::bad_alloc'".
+[[noreturn]] void on_terminate() {
+  // No allocation here: memory may be what ran out.
+  char where[160] = "";
+  const std::int64_t done = g_months_done.load();
+  if (done >= 0 && g_months > 0 && done < g_months * g_replicates) {
+    std::snprintf(where, sizeof where, " (month %lld of %lld, replicate %lld of %lld)",
+                  static_cast<long long>(done % g_months + 1), static_cast<long long>(g_months),
+                  static_cast<long long>(done / g_months + 1), static_cast<long long>(g_replicates));
+  }
+  const char* doing = g_doing.c_str();
+  try {
+    if (const std::exception_ptr error = std::current_exception()) std::rethrow_exception(error);
+    std::fprintf(stderr, "\nskillsim: aborted while %s%s; this is a bug: please report it\n", doing, where);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr,
+                 "\nskillsim: out of memory while %s%s; raise population.scale or run on a machine with more memory\n",
+                 doing, where);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "\nskillsim: unexpected error while %s%s (%s); this is a bug: please report it\n", doing,
+                 where, e.what());
+  } catch (...) {
+    std::fprintf(stderr, "\nskillsim: unexpected error while %s%s; this is a bug: please report it\n", doing, where);
+  }
+  std::_Exit(kExitFailure);
+}
+
 fs::path scenario_dir() {
   if (const char* env = std::getenv("SKILLSIM_SCENARIO_DIR")) return env;
   return SKILLSIM_SCENARIO_DIR;
 }
 
+/// SCENARIO names neither an existing file nor a bundled scenario (a usage error).
+class ScenarioNotFound : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+std::vector<std::string> bundled_scenarios() {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (fs::directory_iterator it(scenario_dir(), error), end; !error && it != end; it.increment(error))
+    if (it->path().extension() == ".toml") names.push_back(it->path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // A path as given, or a bundled scenario by name ("national_2016" or "national_2016.toml").
+// Neither: ScenarioNotFound, which for a name lists the bundled scenarios and the nearest one.
 fs::path resolve_scenario(const std::string& arg) {
   const fs::path given(arg);
-  if (fs::exists(given) || given.has_parent_path()) return given;
-  fs::path bundled = scenario_dir() / given;
-  if (bundled.extension() != ".toml") bundled += ".toml";
-  return fs::exists(bundled) ? bundled : given;
+  if (fs::exists(given)) return given;
+  const bool is_name = !given.has_parent_path();
+  if (is_name) {
+    fs::path bundled = scenario_dir() / given;
+    if (bundled.extension() != ".toml") bundled += ".toml";
+    if (fs::exists(bundled)) return bundled;
+  }
+  const bool is_path = !is_name || given.extension() == ".toml";
+  std::string message = is_path ? "scenario file '" + arg + "' does not exist"
+                                : "no scenario named '" + arg + "': neither a file here nor a bundled scenario";
+  if (!is_name) throw ScenarioNotFound(message);
+  const std::vector<std::string> names = bundled_scenarios();
+  const std::string stem = given.extension() == ".toml" ? given.stem().string() : arg;
+  const std::string* nearest = nullptr;
+  std::size_t best = 0;
+  for (const auto& name : names) {
+    const std::size_t d = edit_distance(stem, name);
+    if (!nearest || d < best) nearest = &name, best = d;
+  }
+  // Suggest only a name that shares at least half its letters with what was typed.
+  if (nearest && best <= std::max(stem.size(), nearest->size()) / 2) message += "; did you mean '" + *nearest + "'?";
+  if (!is_path) {
+    std::string list;
+    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+    message +=
+        names.empty() ? "\n(no bundled scenarios in " + scenario_dir().string() + ")" : "\nbundled scenarios: " + list;
+  }
+  throw ScenarioNotFound(message);
 }
 
 // Accepts a whole decimal integer of at least `min`. CLI11 reports a refusal as
@@ -92,14 +175,28 @@ void add_overrides(CLI::App& command, Arguments& a) {
 
 int command_run(const Arguments& a, const std::string& command_line) {
   const fs::path path = resolve_scenario(a.input.empty() ? kDefaultScenario : a.input);
+  g_doing = "reading the scenario " + path.string();
   const Scenario scenario = io::load_scenario(path, a.overrides);
   const Parameters& p = scenario.parameters();
 
   const fs::path output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + ".h5");
-  // Refuse early, before spending the run, if the file exists (write_results checks again).
+  g_doing = "checking the results file " + output.string();
+  // Refuse early, before spending the run, if the file exists or cannot be written there
+  // (write_results checks again).
   if (fs::exists(output) && !a.force) {
     std::cerr << "skillsim: " << output.string()
               << " exists; use --force to overwrite it or -o to choose another file\n";
+    return kExitFailure;
+  }
+  // Temporary files of runs killed while writing this file (kill -9, a crash).
+  for (const auto& orphan : io::remove_orphaned_temporaries(output)) {
+    std::cerr << "skillsim: removed " << orphan.path.string() << ", an unfinished results file left by process "
+              << orphan.pid << ", which is no longer running\n";
+  }
+  try {
+    io::check_results_path(output, a.force);
+  } catch (const ResultsFileError& e) {
+    std::cerr << "skillsim: " << e.what() << "; nothing was run\n";
     return kExitFailure;
   }
 
@@ -108,18 +205,28 @@ int command_run(const Arguments& a, const std::string& command_line) {
   run.seed = a.seed.value_or(p.run.seed);
   run.threads = static_cast<int>(a.threads.value_or(0));
   run.cancel = &g_interrupted;
-  cli::ProgressBar bar(p.scenario.name, !a.quiet && cli::is_terminal(STDERR_FILENO));
-  run.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
+  cli::ProgressBar bar(p.scenario.name, p.scenario.months, !a.quiet && cli::is_terminal(STDERR_FILENO));
+  run.progress = [&bar](std::int64_t done, std::int64_t total) {
+    g_months_done.store(done);
+    bar.update(done, total);
+  };
 
+  g_doing = "simulating " + p.scenario.name;
+  g_months = p.scenario.months;
+  g_replicates = run.replicates;
+  g_months_done.store(0);
   const auto started = std::chrono::steady_clock::now();
   Results results = run_scenario(scenario, run);
+  g_months_done.store(-1);
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
+  g_doing = "writing the results file " + output.string();
   io::write_results(results, output, a.force);
 
   if (!a.quiet) {
+    g_doing = "summarising the results";
     std::cout << cli::summarize(results, scenario);
     std::cout << fmt::format("\nSimulated in {:.2f} s on {} thread(s). Results: {}\n", seconds,
                              results.metadata.threads, output.string());
@@ -129,6 +236,7 @@ int command_run(const Arguments& a, const std::string& command_line) {
 
 int command_validate(const Arguments& a) {
   const fs::path path = resolve_scenario(a.input);
+  g_doing = "validating the scenario " + path.string();
   const auto diagnostics = io::validate_scenario_file(path, a.overrides);
   if (diagnostics.empty()) {
     std::cout << path.string() << ": valid\n";
@@ -141,7 +249,9 @@ int command_validate(const Arguments& a) {
 }
 
 int command_pathways(const Arguments& a) {
-  const Scenario scenario = io::load_scenario(resolve_scenario(a.input), a.overrides);
+  const fs::path path = resolve_scenario(a.input);
+  g_doing = "analysing the pathways of the scenario " + path.string();
+  const Scenario scenario = io::load_scenario(path, a.overrides);
   std::cout << cli::format_pathway_report(analyse_pathways(scenario.parameters()));
   return kExitOk;
 }
@@ -180,6 +290,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::set_terminate(on_terminate);
 
   CLI::App app("skillsim: simulates vocational-training policy scenarios", "skillsim");
   app.set_help_flag("-h,--help", "print this help and exit"); // the commands inherit it
@@ -248,11 +359,18 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return command_validate(a);
     if (pathways->parsed()) return command_pathways(a);
     if (info->parsed()) {
+      g_doing = "reading the results file " + a.input;
       std::cout << io::describe_results(io::read_results(a.input));
       return kExitOk;
     }
-    if (schema->parsed()) std::cout << io::parameter_reference_markdown();
+    if (schema->parsed()) {
+      g_doing = "printing the parameter reference";
+      std::cout << io::parameter_reference_markdown();
+    }
     return kExitOk;
+  } catch (const ScenarioNotFound& e) {
+    std::cerr << "skillsim: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     std::cerr << "skillsim: the scenario is invalid (" << e.diagnostics().size()
@@ -261,8 +379,19 @@ int main(int argc, char** argv) {
   } catch (const Cancelled&) {
     std::cerr << "\nskillsim: interrupted; no results file was written\n";
     return kExitInterrupted;
-  } catch (const std::exception& e) {
+  } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
     std::cerr << "skillsim: " << e.what() << "\n";
+    return kExitFailure;
+  } catch (const std::bad_alloc&) { // never the bare "std::bad_alloc"
+    std::cerr << "skillsim: out of memory while " << g_doing
+              << "; close other programs or use a machine with more memory\n";
+    return kExitFailure;
+  } catch (const fs::filesystem_error& e) { // e.g. a directory on the way that may not be read
+    std::cerr << "skillsim: " << e.what() << " (while " << g_doing << ")\n";
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "skillsim: unexpected error while " << g_doing << " (" << e.what()
+              << "); this is a bug: please report it with the command line\n";
     return kExitFailure;
   }
 }

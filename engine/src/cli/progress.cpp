@@ -1,15 +1,46 @@
 #include "progress.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace skillsim::cli {
 
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }
 
-ProgressBar::ProgressBar(std::string label, bool enabled)
-    : label_(std::move(label)), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+std::string time_left(double seconds) {
+  const auto s = static_cast<long long>(std::ceil(std::max(seconds, 0.0)));
+  if (s < 90) return fmt::format("~{} s left", s); // "~1 min" would hide half a minute
+  const long long minutes = (s + 30) / 60;
+  if (minutes < 60) return fmt::format("~{} min left", minutes);
+  return fmt::format("~{} h {} min left", minutes / 60, minutes % 60);
+}
+
+std::string progress_line(const std::string& label, std::int64_t done, std::int64_t total, std::int64_t months,
+                          double elapsed_seconds) {
+  months = std::max<std::int64_t>(months, 1);
+  const std::int64_t replicates = (total + months - 1) / months;
+  // The replicate being simulated; at its last month it stays shown as done ("month 24/24").
+  const std::int64_t replicate = done == 0 ? 1 : (done - 1) / months + 1;
+  const std::int64_t month = done - (replicate - 1) * months;
+  constexpr int kWidth = 20;
+  const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  std::string bar(static_cast<std::size_t>(fraction * kWidth), '#');
+  bar.resize(kWidth, '.');
+  std::string line = fmt::format("{}  replicate {}/{}  month {}/{}  [{}]  {:3d}%", label, replicate, replicates, month,
+                                 months, bar, static_cast<int>(fraction * 100));
+  if (done > 0 && done < total)
+    line += "  " + time_left(elapsed_seconds * static_cast<double>(total - done) / static_cast<double>(done));
+  return line;
+}
+
+ProgressBar::ProgressBar(std::string label, std::int64_t months, bool enabled)
+    : label_(std::move(label)), months_(months), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 
@@ -19,16 +50,13 @@ void ProgressBar::update(std::int64_t done, std::int64_t total) {
   if (drawn_ && done < total && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   drawn_ = true;
-  constexpr int kWidth = 30;
-  const double fraction = static_cast<double>(done) / static_cast<double>(total);
-  const int filled = static_cast<int>(fraction * kWidth);
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double remaining = done > 0 ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
-  std::string bar(static_cast<std::size_t>(filled), '#');
-  bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r%s [%s] %3d%% %lld/%lld months, %.1fs elapsed, ~%.1fs left ", label_.c_str(), bar.c_str(),
-               static_cast<int>(fraction * 100), static_cast<long long>(done), static_cast<long long>(total), elapsed,
-               remaining);
+  std::string line = progress_line(label_, done, total, months_, elapsed);
+  // A line wider than the terminal would wrap and "\r" would no longer redraw it: drop the label.
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && line.size() >= size.ws_col)
+    line = progress_line("", done, total, months_, elapsed).substr(2);
+  std::fprintf(stderr, "\r%s\033[K", line.c_str()); // \033[K: clear what a longer line left
   std::fflush(stderr);
 }
 

@@ -12,10 +12,13 @@
 //
 // Writing is atomic: a temporary file beside the target is written, flushed, fsync'ed and
 // renamed over the target, so a killed run never leaves a partial file under the real name.
+// Its name, NAME.tmp-PID-HEX, says which process wrote it: a later run removes those of
+// processes that are gone (killed while writing), and `skillsim info` explains them.
 
 #include "skillsim/io/results_hdf5.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -23,7 +26,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <new>
 #include <optional>
@@ -32,6 +37,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -597,6 +603,29 @@ void write_hdf5_file(const Results& results, const fs::path& path) {
 
 std::string errno_text(int error) { return std::system_category().message(error); }
 
+// Temporary files: NAME + ".tmp-" + the writer's process id + "-" + 12 random hex digits.
+constexpr std::string_view kTemporaryInfix = ".tmp-";
+constexpr std::size_t kTemporaryHexDigits = 12;
+
+fs::path directory_of(const fs::path& path) { return path.parent_path().empty() ? fs::path(".") : path.parent_path(); }
+
+/// What to do when the OS refuses to create a file, for the reasons a user can act on.
+std::string advice_for(int error) {
+  switch (error) {
+  case EACCES:
+  case EPERM:
+  case EROFS:
+    return "; choose a directory you can write to";
+  case ENAMETOOLONG:
+    return "; choose a shorter file name";
+  case ENOSPC:
+  case EDQUOT:
+    return "; free some space or choose another disk";
+  default:
+    return "";
+  }
+}
+
 /// The temporary file beside the target; removed unless committed.
 class TemporaryFile {
 public:
@@ -605,7 +634,8 @@ public:
     std::uniform_int_distribution<unsigned long long> distribution;
     for (int attempt = 0;; ++attempt) {
       char suffix[64];
-      std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%012llx", static_cast<long>(::getpid()),
+      std::snprintf(suffix, sizeof suffix, "%.*s%ld-%0*llx", static_cast<int>(kTemporaryInfix.size()),
+                    kTemporaryInfix.data(), static_cast<long>(::getpid()), static_cast<int>(kTemporaryHexDigits),
                     distribution(device) & 0xffffffffffffULL);
       path_ = target;
       path_ += suffix;
@@ -616,7 +646,8 @@ public:
       }
       const int error = errno;
       if (error != EEXIST || attempt >= 10) {
-        throw Failure("cannot create temporary file " + quoted(path_) + ": " + errno_text(error));
+        throw Failure("cannot create a file in directory " + quoted(directory_of(target)) + " (" + errno_text(error) +
+                      ")" + advice_for(error));
       }
     }
   }
@@ -643,6 +674,37 @@ private:
   fs::path path_;
   bool committed_ = false;
 };
+
+/// Whether a process with this id exists (signal 0 sends nothing; EPERM: it exists, another
+/// user's). A zombie counts as running until its parent reaps it.
+bool process_running(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+/// Refuses, with the reason and what to do, a target that cannot be written: an existing file
+/// without `overwrite`, a directory, or a directory (or a parent of it) that is missing or a file.
+void check_target(const fs::path& path, bool overwrite) {
+  std::error_code error;
+  const fs::file_status target = fs::symlink_status(path, error);
+  if (fs::exists(target)) {
+    if (!overwrite) throw ResultsFileError("results file " + quoted(path) + " exists; use --force to overwrite");
+    if (fs::is_directory(fs::status(path, error))) {
+      throw ResultsFileError("cannot write results file " + quoted(path) + ": it is a directory");
+    }
+  }
+  const fs::path directory = directory_of(path);
+  if (fs::is_directory(directory, error)) return;
+  // Name the first part of the path that exists but is no directory, else the missing directory.
+  for (fs::path part = directory; !part.empty(); part = part.parent_path()) {
+    const fs::file_status status = fs::status(part, error);
+    if (fs::exists(status) && !fs::is_directory(status)) {
+      throw ResultsFileError("cannot write results file " + quoted(path) + ": " + quoted(part) +
+                             " is not a directory; choose another path");
+    }
+    if (fs::exists(status) || part == part.parent_path()) break;
+  }
+  throw ResultsFileError("cannot write results file " + quoted(path) + ": directory " + quoted(directory) +
+                         " does not exist; create it first (mkdir -p " + quoted(directory) +
+                         ") or choose another path");
+}
 
 /// Forces the file's data to disk so the rename never exposes an incomplete file.
 void sync_file(const fs::path& path) {
@@ -875,20 +937,8 @@ std::string coordinate_text(const Dimension& dim, std::size_t i, const std::opti
 // Public API
 
 void write_results(const Results& results, const fs::path& path, bool overwrite) {
-  std::error_code error;
-  const fs::file_status target = fs::symlink_status(path, error);
-  if (fs::exists(target)) {
-    if (!overwrite) throw ResultsFileError("results file " + quoted(path) + " exists; use --force to overwrite");
-    if (fs::is_directory(fs::status(path, error))) {
-      throw ResultsFileError("cannot write results file " + quoted(path) + ": it is a directory");
-    }
-  }
-  const fs::path directory = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  if (!fs::is_directory(directory, error)) {
-    const bool exists = fs::exists(fs::symlink_status(directory, error));
-    throw ResultsFileError("cannot write results file " + quoted(path) + ": directory " + quoted(directory) +
-                           (exists ? " is not a directory" : " does not exist"));
-  }
+  check_target(path, overwrite);
+  const fs::path directory = directory_of(path);
 
   try {
     validate(results);
@@ -901,10 +951,54 @@ void write_results(const Results& results, const fs::path& path, bool overwrite)
   } catch (const ResultsFileError&) {
     throw;
   } catch (const std::bad_alloc&) {
-    throw ResultsFileError("cannot write results file " + quoted(path) + ": out of memory");
+    throw ResultsFileError("cannot write results file " + quoted(path) +
+                           ": out of memory; close other programs or use a machine with more memory");
   } catch (const std::exception& failure) {
     throw ResultsFileError("cannot write results file " + quoted(path) + ": " + failure.what());
   }
+}
+
+void check_results_path(const fs::path& path, bool overwrite) {
+  check_target(path, overwrite);
+  try {
+    const TemporaryFile probe(path); // removed at once
+  } catch (const Failure& failure) {
+    throw ResultsFileError("cannot write results file " + quoted(path) + ": " + failure.what());
+  }
+}
+
+std::optional<TemporaryResultsFile> temporary_results_file(const fs::path& path) {
+  const std::string name = path.filename().string();
+  const std::size_t infix = name.rfind(kTemporaryInfix);
+  if (infix == std::string::npos || infix == 0) return std::nullopt;
+  const std::string_view rest = std::string_view(name).substr(infix + kTemporaryInfix.size());
+  const std::size_t dash = rest.find('-');
+  if (dash == std::string_view::npos || rest.size() - dash - 1 != kTemporaryHexDigits) return std::nullopt;
+  const std::string_view hex = rest.substr(dash + 1);
+  if (!std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    return std::nullopt;
+  long pid = 0;
+  const auto [end, status] = std::from_chars(rest.data(), rest.data() + dash, pid);
+  // Only a plain positive id: kill(0 or -1, 0) would ask about process groups.
+  if (status != std::errc{} || end != rest.data() + dash || pid < 1 || pid > INT_MAX) return std::nullopt;
+  return TemporaryResultsFile{path, pid, process_running(pid)};
+}
+
+std::vector<TemporaryResultsFile> remove_orphaned_temporaries(const fs::path& path) {
+  const std::string prefix = path.filename().string() + std::string(kTemporaryInfix);
+  std::vector<TemporaryResultsFile> orphans;
+  std::error_code error;
+  for (fs::directory_iterator it(directory_of(path), error), end; !error && it != end; it.increment(error)) {
+    if (!it->path().filename().string().starts_with(prefix) || !fs::is_regular_file(it->symlink_status(error)))
+      continue;
+    // Named as the target is (no "./" before a bare file name) for the messages.
+    const auto temporary = temporary_results_file(path.parent_path() / it->path().filename());
+    if (temporary && !temporary->running) orphans.push_back(*temporary);
+  }
+  std::vector<TemporaryResultsFile> removed;
+  for (const auto& orphan : orphans)
+    if (fs::remove(orphan.path, error)) removed.push_back(orphan);
+  return removed;
 }
 
 Results read_results(const fs::path& path) {
@@ -913,6 +1007,18 @@ Results read_results(const fs::path& path) {
   const fs::file_status status = fs::status(path, error);
   if (!fs::exists(status)) throw ResultsFileError(prefix + "no such file");
   if (fs::is_directory(status)) throw ResultsFileError(prefix + "it is a directory");
+  if (const auto temporary = temporary_results_file(path)) {
+    const std::string pid = std::to_string(temporary->pid);
+    const std::string name = path.filename().string();
+    const fs::path target = path.parent_path() / name.substr(0, name.rfind(kTemporaryInfix));
+    throw ResultsFileError(quoted(path) + " is an unfinished results file left by process " + pid +
+                           (temporary->running ? ", which is still running; it is not a valid results file (the "
+                                                 "process may be writing it now, to be renamed " +
+                                                     quoted(target) + ")"
+                                               : ", which is no longer running; it is not a valid results file "
+                                                 "(delete it; the next run writing " +
+                                                     quoted(target) + " removes it)"));
+  }
 
   QuietHdf5Errors quiet;
 #if H5_VERSION_GE(1, 12, 0)

@@ -41,6 +41,13 @@ public:
   using Error::Error;
 };
 
+/// Memory ran out; the message says while doing what (synthesis, month M of replicate R) and
+/// what to do.
+class OutOfMemory : public Error {
+public:
+  using Error::Error;
+};
+
 /// A run was cancelled (Ctrl-C, a signal, or a caller's request).
 class Cancelled : public Error {
 public:

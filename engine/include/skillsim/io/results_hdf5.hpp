@@ -3,7 +3,9 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "skillsim/core/results.hpp"
 
@@ -17,9 +19,35 @@ inline constexpr int kResultsSchemaVersion = 1;
 /// @throws ResultsFileError if `path` exists and `overwrite` is false, or on any HDF5/OS error
 void write_results(const Results& results, const std::filesystem::path& path, bool overwrite);
 
+/// Checks before a run that write_results(…, path, overwrite) can write `path`: the file does not
+/// exist (unless `overwrite`) and is not a directory, its directory exists, and a file can be
+/// created there (tried with a temporary file, removed at once: root ignores permission bits,
+/// and a read-only file system or a full quota refuses root too). So a long run is not spent to
+/// fail at the end.
+/// @throws ResultsFileError naming the path, what is wrong and what to do
+void check_results_path(const std::filesystem::path& path, bool overwrite);
+
+/// A temporary file of write_results ("NAME.tmp-PID-HEX" beside NAME): a run killed while
+/// writing (kill -9, a crash, a power cut) leaves it behind.
+struct TemporaryResultsFile {
+  std::filesystem::path path;
+  long pid = 0;         ///< the process that was writing it
+  bool running = false; ///< whether a process with that id is running now
+};
+
+/// If `path` is named as write_results names its temporary files: who wrote it and whether that
+/// process is still running. std::nullopt for any other name.
+std::optional<TemporaryResultsFile> temporary_results_file(const std::filesystem::path& path);
+
+/// Removes the temporary files beside `path` whose process is no longer running, and returns
+/// them; those of running processes (perhaps writing now) are left alone. A process id reused
+/// by another process since keeps its orphan until that process ends: harmless.
+std::vector<TemporaryResultsFile> remove_orphaned_temporaries(const std::filesystem::path& path);
+
 /// Reads a results file written by write_results.
 /// @throws ResultsFileError if the file is missing, not HDF5, not a skillsim file, or of a
-///         schema version this engine does not read (the message names the versions)
+///         schema version this engine does not read (the message names the versions); for a
+///         temporary file, says that it is an unfinished file and whether its writer still runs
 Results read_results(const std::filesystem::path& path);
 
 /// A human-readable description (for `skillsim info`): scenario, seeds, version, dimensions,

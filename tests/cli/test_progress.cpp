@@ -1,0 +1,48 @@
+// The progress bar's line: replicates and months apart (not "1/240 months" for 10 replicates of
+// 24 months), the share done and the time left.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "progress.hpp"
+
+using skillsim::cli::progress_line;
+using skillsim::cli::time_left;
+
+namespace {
+
+TEST(ProgressLine, ShowsReplicateAndMonthApart) {
+  // 10 replicates of 24 months; 2 full replicates and 14 months of the third done in 30 s.
+  EXPECT_EQ(progress_line("jincheng", 62, 240, 24, 30.0),
+            "jincheng  replicate 3/10  month 14/24  [#####...............]   25%  ~87 s left");
+}
+
+TEST(ProgressLine, StartAndEndOfAReplicate) {
+  EXPECT_EQ(progress_line("x", 0, 48, 24, 0.0), "x  replicate 1/2  month 0/24  [....................]    0%");
+  EXPECT_EQ(progress_line("x", 1, 48, 24, 1.0).substr(0, 30), "x  replicate 1/2  month 1/24  ");
+  // The last month of a replicate stays shown as that replicate's, not as month 0 of the next.
+  EXPECT_EQ(progress_line("x", 24, 48, 24, 4.0).substr(0, 31), "x  replicate 1/2  month 24/24  ");
+  EXPECT_EQ(progress_line("x", 25, 48, 24, 4.0).substr(0, 30), "x  replicate 2/2  month 1/24  ");
+  // Done: no estimate.
+  EXPECT_EQ(progress_line("x", 48, 48, 24, 8.0), "x  replicate 2/2  month 24/24  [####################]  100%");
+}
+
+TEST(ProgressLine, EstimatesTheTimeLeft) {
+  // A quarter done in 4 s: 12 s left.
+  EXPECT_EQ(progress_line("x", 6, 24, 24, 4.0),
+            "x  replicate 1/1  month 6/24  [#####...............]   25%  ~12 s left");
+}
+
+TEST(TimeLeft, SecondsMinutesHours) {
+  EXPECT_EQ(time_left(0.2), "~1 s left");
+  EXPECT_EQ(time_left(12.0), "~12 s left");
+  EXPECT_EQ(time_left(89.5), "~2 min left"); // whole seconds up: 90 s
+  EXPECT_EQ(time_left(88.0), "~88 s left");
+  EXPECT_EQ(time_left(90.0), "~2 min left");
+  EXPECT_EQ(time_left(150.0), "~3 min left");
+  EXPECT_EQ(time_left(149.0), "~2 min left");
+  EXPECT_EQ(time_left(3600.0 + 20 * 60), "~1 h 20 min left");
+  EXPECT_EQ(time_left(-1.0), "~0 s left");
+}
+
+} // namespace
