@@ -1,8 +1,9 @@
-// The command line's text: display widths (汉字 take two columns) and the pathways table, whose
-// columns must line up on a terminal whatever the labels.
+// The command line's text: display widths (汉字 take two columns), the summary's tables and the
+// pathways table, whose columns must line up on a terminal whatever the labels and figures.
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,37 @@ TEST(DisplayWidth, CountsWideCharactersTwice) {
   EXPECT_EQ(display_width("（全角）"), 8u);    // fullwidth parentheses are wide too
   EXPECT_EQ(display_width("é–·"), 3u);         // two-byte and three-byte characters that are narrow
   EXPECT_EQ(display_width("就业率 30%"), 10u); // 3 wide, 4 narrow
+}
+
+TEST(Table, KeepsItsUsualWidthsWhenEverythingFits) {
+  cli::Table t("Funds", 12);
+  t.column("spent", 10).column("left", 8).tail("   note");
+  t.row("专账", {"1,000", "0"}, "   a");
+  EXPECT_EQ(t.text(), "Funds              spent    left   note\n"
+                      "  专账             1,000       0   a\n");
+}
+
+TEST(Table, ColumnsWidenToTheirWidestCellWithTwoSpacesBefore) {
+  cli::Table t("Programmes", 6);
+  t.column("enrolled", 10).column("no seat", 9);
+  t.row("短", {"10,714,000", "1,679,000"});
+  t.row("一个很长的名字 long", {"0", "17,259,000"});
+  // Labels: 一个很长的名字 long is 19 columns wide; figures: 10 + 2 and 10 + 2.
+  EXPECT_EQ(t.text(), "Programmes               enrolled     no seat\n"
+                      "  短                   10,714,000   1,679,000\n"
+                      "  一个很长的名字 long           0  17,259,000\n");
+  // Every line ends at the same display column.
+  const auto lines = lines_starting(t.text(), "");
+  for (const std::string& line : lines) EXPECT_EQ(display_width(line), display_width(lines[0])) << line;
+}
+
+TEST(Table, TitleWiderThanTheLabelsWidensTheLabelColumn) {
+  cli::Table t("Stocks and flows", 4, 0);
+  t.column("n", 3);
+  t.row("a", {"1"});
+  EXPECT_EQ(t.text(), "Stocks and flows  n\n"
+                      "a                 1\n");
+  EXPECT_THROW(t.row("b", {"1", "2"}), std::invalid_argument);
 }
 
 TEST(PathwaysTable, ShowsMonthsYearsAndRoutes) {

