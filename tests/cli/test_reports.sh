@@ -27,4 +27,23 @@ check "money to the nearest 1,000 yuan" money_rounded
 check "the rule is stated" contains big.out "money to the nearest 1,000 yuan"
 check "large figures: columns line up" "$PYTHON" "$SOURCE_DIR/tests/cli/check_summary_columns.py" big.out
 
+# 2. Appointments: the appointments scenario's quotas open by schedule in 2022 (0 at the start);
+# its summary shows what was appointed and what was left unfilled (首席技师 need 36 months as
+# 特级技师 first, so the early places go unfilled), and the results file has the variables. A
+# scenario without quotas (Jincheng) has no such section.
+"$SKILLSIM" run appointments_2020_2030 --replicates 1 -o app.h5 > app.out
+check "appointments run exits 0" test $? -eq 0
+check "appointments section" contains app.out "Appointments (totals over the run)             appointed   unfilled"
+appointed() { # appointed LEVEL_LABEL: prints the row's two figures without separators
+  grep -E "^  $1 " app.out | awk '{gsub(",", ""); print $(NF-1), $NF}'
+}
+check "特级技师 appointed, all places filled" test "$(appointed '特级技师 principal_technician')" = "800 0"
+check "首席技师: some appointed, some places unfilled" \
+  bash -c 'read -r a u <<< "$0"; test "$a" -gt 0 && test "$u" -gt 0' "$(appointed '首席技师 chief_technician')"
+check "appointments: columns line up" "$PYTHON" "$SOURCE_DIR/tests/cli/check_summary_columns.py" app.out
+"$SKILLSIM" info app.h5 > app_info.out
+check "results have appointments" contains app_info.out "appointments_unfilled"
+"$SKILLSIM" run jincheng_2020_2021 --set population.scale=50 --replicates 1 -o jc.h5 > jc.out
+check "no appointments section without quotas" lacks jc.out "Appointments"
+
 finish

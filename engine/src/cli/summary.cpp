@@ -123,6 +123,31 @@ std::string training_summary(const Results& r) {
   return out;
 }
 
+// Whether the run has appointment quotas: above 0 at the start or set so by the schedule.
+bool has_quotas(const Scenario& scenario) {
+  const auto quotas = [](const Parameters& p) {
+    return p.skills.principal_technician_quota_per_year > 0 || p.skills.chief_technician_quota_per_year > 0;
+  };
+  if (quotas(scenario.parameters())) return true;
+  for (const auto& [month, changes] : scenario.effective_schedule())
+    if (Month{month} < scenario.end() && quotas(scenario.parameters_at(Month{month}))) return true;
+  return false;
+}
+
+// Appointments of 特级技师 and 首席技师: places filled, and places left for lack of candidates.
+std::string appointments_summary(const Results& r) {
+  const std::size_t replicates = r.dimension("replicate").size();
+  Table table("Appointments (totals over the run)", 42);
+  table.column("appointed", 12).column("unfilled", 11);
+  for (const Level level : {Level::PrincipalTechnician, Level::ChiefTechnician}) {
+    const auto l = static_cast<std::size_t>(level);
+    table.row(fmt::format("{} {}", kLevelLabelsZh[l], kLevelIds[l]),
+              {thousands(median_total(r, "appointments", l)), thousands(median_total(r, "appointments_unfilled", l))});
+  }
+  return "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
+         "unfilled: quota places with no eligible candidate that month, not carried over)\n";
+}
+
 // Evaluators (assessments held, months their capacity bound) and the queue.
 std::string evaluation_summary(const Results& r) {
   const Dimension& evaluators = r.dimension("evaluator");
@@ -216,6 +241,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
 
   if (results.has_variable("enrolments")) out += training_summary(results);
   if (results.has_variable("evaluations")) out += evaluation_summary(results);
+  if (results.has_variable("appointments") && has_quotas(scenario)) out += appointments_summary(results);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;
