@@ -46,4 +46,36 @@ check "results have appointments" contains app_info.out "appointments_unfilled"
 "$SKILLSIM" run jincheng_2020_2021 --set population.scale=50 --replicates 1 -o jc.h5 > jc.out
 check "no appointments section without quotas" lacks jc.out "Appointments"
 
+# 3. pathways: in the appointments scenario the quotas are 0 at the start and open by schedule in
+# 2022. The report says why 特级技师 and 首席技师 are out of reach at the start and from when they
+# are not; --at shows the routes then. Expected times beyond a working life are marked.
+"$SKILLSIM" pathways appointments_2020_2030 > paths.out
+check "pathways exits 0" test $? -eq 0
+check "why 特级技师 is unreachable, and from when it is not" contains paths.out \
+  "特级技师: unreachable at 2020-01-01 (skills.principal_technician_quota_per_year is 0; no programme has target_level 7); reachable from 2022-01-01 with --at 2022-01-01"
+check "why 首席技师 is unreachable" contains paths.out \
+  "首席技师: unreachable at 2020-01-01 (skills.chief_technician_quota_per_year is 0; no programme has target_level 8); reachable from 2022-01-01"
+check "the date is named" contains paths.out "under the parameters in force on 2020-01-01."
+check "55.6 years is marked beyond a working life" contains paths.out "666.7    55.6*     56%  无证 -(apprenticeship)-> 学徒工"
+check "the mark is explained" contains paths.out "* expected beyond a working life (45 years)."
+"$SKILLSIM" pathways appointments_2020_2030 --at 2022-01-01 > paths_2022.out
+check "pathways --at exits 0" test $? -eq 0
+check "--at: the date is named" contains paths_2022.out "under the parameters in force on 2022-01-01."
+check "--at: 特级技师 reached by appointment" contains paths_2022.out \
+  "-(assessment)-> 高级技师 -(appointment within quota)-> 特级技师"
+check "--at: nothing unreachable" lacks paths_2022.out "Unreachable levels"
+"$SKILLSIM" pathways jincheng_2020_2021 > paths_jc.out
+check "quotas 0 for the whole run: no date to open" lacks paths_jc.out "reachable from"
+check "pathways --help shows --at" bash -c '"$0" pathways --help | grep -qF -- "--at DATE"' "$SKILLSIM"
+at_refused() { # at_refused DATE MESSAGE: exit 2 and the message on stderr
+  "$SKILLSIM" pathways appointments_2020_2030 --at "$1" > /dev/null 2> at.err
+  local status=$?
+  test $status -eq 2 || { echo "--- --at $1 exited $status"; return 1; }
+  contains at.err "$2"
+}
+check "--at mid-month refused" at_refused 2023-06-15 "skillsim: --at: dates must be the first day of a month, got 2023-06-15"
+check "--at outside the run refused" at_refused 2035-01-01 \
+  "skillsim: --at: 2035-01-01 is not a month of the run (2020-01-01 to 2029-12-01)"
+check "--at not a date refused" at_refused soon "skillsim: --at: expects a date YYYY-MM-DD, got 'soon'"
+
 finish
