@@ -30,6 +30,8 @@ TABLES = [
     (re.compile(r"^Funds +(spent \(yuan\)) +(left at end)$"), re.compile(rf"^  .*?\s{NUMBER}\s+{NUMBER}$")),
     (re.compile(r"^Evaluation \(totals over the run\) +(held) +(months bound)$"),
      re.compile(rf"^  .*?\s{NUMBER}\s+(\d+)$")),
+    (re.compile(r"^Appointments \(totals over the run\) +(appointed) +(unfilled)$"),
+     re.compile(rf"^  .*?\s{NUMBER}\s+{NUMBER}$")),
 ]
 TARGET = re.compile(r"^  .*? (target)\s+(\S+)  (attained)\s+(\S+) \(")
 

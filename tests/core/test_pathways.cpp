@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -21,16 +22,16 @@ namespace {
 // Every assessment step: 12 months' wait, then one try a month, sitting with probability 0.1 and
 // passing with 0.5: 12 + 1 / 0.05 = 32 months a step for the employed (status factor 1), and
 // 12 + 1 / 0.025 = 52 for the unemployed (factor 0.5). No diplomas and no appointments.
-Parameters ladder(const std::vector<std::string>& more = {}) {
+Scenario ladder_scenario(const std::vector<std::string>& more = {}) {
   return test::small_scenario(
-             everything_off() +
-             std::vector<std::string>{"skills.min_months=" + repeat(12, kLevelCount),
-                                      "skills.assessment_rate=[0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0]",
-                                      "skills.pass_probability=[1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1, 1]",
-                                      "skills.assessment_status_factor=[0, 1, 0.5, 0, 1, 0]"} +
-             more)
-      .parameters();
+      everything_off() +
+      std::vector<std::string>{"skills.min_months=" + repeat(12, kLevelCount),
+                               "skills.assessment_rate=[0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0]",
+                               "skills.pass_probability=[1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1, 1]",
+                               "skills.assessment_status_factor=[0, 1, 0.5, 0, 1, 0]"} +
+      more);
 }
+Parameters ladder(const std::vector<std::string>& more = {}) { return ladder_scenario(more).parameters(); }
 
 // Appends a programme with the columns the pathways read (the others do not matter here).
 void add_programme(Parameters& p, const std::string& name, int min_level, int max_level, int target_level,
@@ -286,4 +287,153 @@ TEST(Pathways, CertificatesNeedAnEvaluatorForTheLevelAndStatus) {
     }
   EXPECT_TRUE(up_to_four);
   EXPECT_FALSE(beyond);
+}
+
+namespace {
+
+std::vector<Closure> closures(const LevelPathway& level) {
+  std::vector<Closure> out;
+  for (const Blocker& b : level.blocked) out.push_back(b.closure);
+  return out;
+}
+
+} // namespace
+
+TEST(PathwayReasons, QuotasOfZeroCloseTheAppointmentsAndCutOffTheLevelAbove) {
+  const PathwayReport r = analyse_pathways(ladder());
+  for (int level = 0; level <= 6; ++level) EXPECT_TRUE(r.levels[level].blocked.empty()) << level;
+  ASSERT_EQ(closures(r.levels[7]), (std::vector<Closure>{Closure::QuotaZero, Closure::NoProgramme}));
+  EXPECT_EQ(r.levels[7].blocked[0].key, "skills.principal_technician_quota_per_year");
+  EXPECT_EQ(r.levels[7].blocked[0].kind, RouteKind::Appointment);
+  EXPECT_EQ(r.levels[7].blocked[1].key, "programmes.target_level");
+  EXPECT_EQ(r.levels[8].blocked[0].key, "skills.chief_technician_quota_per_year");
+
+  // A 首席技师 quota alone: the appointment is open, but only from 特级技师, which nobody reaches.
+  const PathwayReport chief_only = analyse_pathways(ladder({"skills.chief_technician_quota_per_year=5"}));
+  ASSERT_EQ(closures(chief_only.levels[8]), (std::vector<Closure>{Closure::NoProgramme, Closure::OnlyFrom}));
+  EXPECT_EQ(chief_only.levels[8].blocked[1].levels, (std::vector<int>{7}));
+  EXPECT_EQ(chief_only.levels[8].blocked[1].kind, RouteKind::Appointment);
+
+  // Only the employed are appointed.
+  const PathwayReport job_seeker =
+      analyse_pathways(ladder({"skills.principal_technician_quota_per_year=5"}), Status::Unemployed, 6);
+  ASSERT_EQ(closures(job_seeker.levels[7]), (std::vector<Closure>{Closure::NeedsEmployment, Closure::NoProgramme}));
+  EXPECT_EQ(job_seeker.levels[7].blocked[0].kind, RouteKind::Appointment);
+}
+
+TEST(PathwayReasons, EachClosedAssessmentNamesTheParameterThatClosesIt) {
+  const PathwayReport gap = analyse_pathways(ladder({"skills.assessment_rate=[0, 0.1, 0.1, 0.1, 0, 0.1, 0.1, 0, 0]"}));
+  ASSERT_EQ(closures(gap.levels[4]), (std::vector<Closure>{Closure::NoAssessment, Closure::NoProgramme}));
+  EXPECT_EQ(gap.levels[4].blocked[0].key, "skills.assessment_rate[4]");
+  ASSERT_EQ(closures(gap.levels[5]), (std::vector<Closure>{Closure::NoProgramme, Closure::OnlyFrom}));
+  EXPECT_EQ(gap.levels[5].blocked[1].levels, (std::vector<int>{4}));
+
+  const PathwayReport no_pass =
+      analyse_pathways(ladder({"skills.pass_probability=[1, 0.5, 0.5, 0, 0.5, 0.5, 0.5, 1, 1]"}));
+  ASSERT_EQ(closures(no_pass.levels[3]), (std::vector<Closure>{Closure::NoPass, Closure::NoProgramme}));
+  EXPECT_EQ(no_pass.levels[3].blocked[0].key, "skills.pass_probability[3]");
+
+  // The unemployed start no apprenticeship; the inactive (status factor 0) never sit.
+  const PathwayReport unemployed = analyse_pathways(ladder(), Status::Unemployed);
+  ASSERT_EQ(closures(unemployed.levels[1]), (std::vector<Closure>{Closure::NeedsEmployment, Closure::NoProgramme}));
+  EXPECT_EQ(unemployed.levels[1].blocked[0].kind, RouteKind::Assessment);
+  const PathwayReport inactive = analyse_pathways(ladder(), Status::Inactive, 1);
+  ASSERT_EQ(closures(inactive.levels[2]), (std::vector<Closure>{Closure::StatusNeverSits, Closure::NoProgramme}));
+  EXPECT_EQ(inactive.levels[2].blocked[0].key, "skills.assessment_status_factor[3]");
+  EXPECT_TRUE(inactive.levels[0].blocked.empty()); // below the start level: no reasons
+}
+
+TEST(PathwayReasons, ClosedProgrammesMissingEvaluatorsAndRoutesFromBelowTheStart) {
+  // 中级工 has no assessment; the one programme to it admits only the unemployed.
+  Parameters p = ladder({"skills.assessment_rate=[0, 0.1, 0.1, 0, 0.1, 0.1, 0.1, 0, 0]"});
+  add_programme(p, "bridge", 2, 2, 3, 0.5, 6, 0.8, 0.5, {0, 0, 1, 0, 0, 0});
+  const PathwayReport r = analyse_pathways(p);
+  ASSERT_EQ(closures(r.levels[3]), (std::vector<Closure>{Closure::NoAssessment, Closure::ProgrammesClosed}));
+  EXPECT_EQ(r.levels[3].blocked[1].programmes, (std::vector<std::string>{"bridge"}));
+
+  // A diploma to 中级工 starts at 无证: from 学徒工 it is below the start level.
+  const PathwayReport from_apprentice =
+      analyse_pathways(ladder({"skills.assessment_rate=[0, 0.1, 0.1, 0, 0.1, 0.1, 0.1, 0, 0]",
+                               "entry.technical_school_graduates_per_year=1000",
+                               "entry.technical_school_diploma_shares=[0, 0, 0, 1, 0, 0, 0, 0, 0]"}),
+                       Status::Employed, 1);
+  ASSERT_EQ(closures(from_apprentice.levels[3]),
+            (std::vector<Closure>{Closure::NoAssessment, Closure::NoProgramme, Closure::OnlyFrom}));
+  EXPECT_EQ(from_apprentice.levels[3].blocked[2].levels, (std::vector<int>{0}));
+  EXPECT_EQ(from_apprentice.levels[3].blocked[2].kind, RouteKind::Diploma);
+
+  // Evaluators declared, none for employees: 初级工 is closed for want of one.
+  const Scenario s = test::small_scenario(
+      {"evaluation.evaluators=[\"school\"]", "evaluation.labels=[\"技工院校\"]",
+       "evaluation.capacity_per_month=[[100]]", "evaluation.eligible_statuses=[[1, 0, 1, 0, 1, 0]]",
+       "evaluation.max_level=[4]", "skills.may_be_unreachable=" + test::repeat(1, kLevelCount)});
+  const PathwayReport no_evaluator = analyse_pathways(s.parameters(), Status::Employed, 1);
+  ASSERT_FALSE(no_evaluator.levels[2].blocked.empty());
+  EXPECT_EQ(no_evaluator.levels[2].blocked[0].closure, Closure::NoEvaluator);
+}
+
+TEST(PathwayReasons, ScheduledQuotasTellFromWhenALevelOpens) {
+  Parameters p = ladder({"skills.may_be_unreachable=[0, 0, 0, 0, 0, 0, 0, 1, 1]"});
+  const Month start = p.scenario.start;
+  const Scenario s = Scenario::make(p,
+                                    {{start + 6, "skills.principal_technician_quota_per_year", Value{10.0}},
+                                     {start + 9, "skills.chief_technician_quota_per_year", Value{2.0}}},
+                                    {});
+  const PathwayReport at_start = analyse_pathways(s, start);
+  EXPECT_EQ(at_start.at, std::optional<Month>(start));
+  EXPECT_FALSE(at_start.levels[7].expected_months);
+  EXPECT_EQ(at_start.levels[7].reachable_from, std::optional<Month>(start + 6));
+  // 首席技师 needs its own quota and 特级技师: from the later of the two changes.
+  EXPECT_EQ(at_start.levels[8].reachable_from, std::optional<Month>(start + 9));
+  EXPECT_FALSE(at_start.levels[6].reachable_from); // reachable already
+
+  const PathwayReport later = analyse_pathways(s, start + 6);
+  EXPECT_TRUE(later.levels[7].expected_months);
+  EXPECT_FALSE(later.levels[7].reachable_from);
+  EXPECT_EQ(later.levels[8].reachable_from, std::optional<Month>(start + 9));
+  EXPECT_TRUE(analyse_pathways(s, start + 9).levels[8].expected_months);
+
+  EXPECT_THROW(analyse_pathways(s, start + -1), Error);
+  EXPECT_THROW(analyse_pathways(s, s.end()), Error);
+}
+
+TEST(PathwayChances, WithinAMonthsLimitInClosedForm) {
+  Route assessment; // 12 months, then 0.05 a month
+  assessment.fixed_months = 12;
+  assessment.monthly = 0.05;
+  EXPECT_DOUBLE_EQ(chance_within({assessment}, 12), 0.0);
+  EXPECT_DOUBLE_EQ(chance_within({assessment}, 13), 0.05);
+  EXPECT_NEAR(chance_within({assessment}, 540), 1 - std::pow(0.95, 528), 1e-12);
+
+  Route programme; // apply with 0.5 a month, train 6, succeed with 0.4; else start again
+  programme.monthly = 0.5;
+  programme.attempt_months = 6;
+  programme.attempt_success = 0.4;
+  EXPECT_DOUBLE_EQ(chance_within({programme}, 6), 0.0);
+  EXPECT_DOUBLE_EQ(chance_within({programme}, 7), 0.5 * 0.4);
+  EXPECT_DOUBLE_EQ(chance_within({programme}, 8), 0.75 * 0.4);
+  // Within 14: the first attempt succeeds having applied within 8 months, or two attempts of 7.
+  EXPECT_NEAR(chance_within({programme}, 14), (1 - std::pow(0.5, 8)) * 0.4 + 0.6 * 0.5 * 0.5 * 0.4, 1e-12);
+
+  Route diploma; // 36 months, no attempts
+  diploma.fixed_months = 36;
+  EXPECT_DOUBLE_EQ(chance_within({diploma}, 35), 0.0);
+  EXPECT_DOUBLE_EQ(chance_within({diploma}, 36), 1.0);
+  // One after the other: 36 + 12 months, then two tries of 0.05.
+  EXPECT_NEAR(chance_within({diploma, assessment}, 50), 1 - 0.95 * 0.95, 1e-12);
+  EXPECT_DOUBLE_EQ(chance_within({}, 0), 1.0);
+}
+
+TEST(PathwayChances, ReportMarksTimesBeyondAWorkingLife) {
+  // 学徒工 at 0.0015 a month: a mean of 666.7 months (55.6 years), beyond a working life, yet
+  // 1 - 0.9985^540 = 56% get there within 45 years.
+  const PathwayReport r = analyse_pathways(ladder({"skills.assessment_rate=[0, 0.0015, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0]",
+                                                   "skills.pass_probability=[1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 1, 1]"}));
+  const LevelPathway& apprentice = r.levels[1];
+  EXPECT_NEAR(*apprentice.expected_months, 12 + 1 / 0.0015, 1e-9);
+  EXPECT_TRUE(apprentice.beyond_working_life());
+  EXPECT_NEAR(*apprentice.within_working_life, 1 - std::pow(1 - 0.0015, kWorkingLifeMonths - 12), 1e-12);
+  EXPECT_DOUBLE_EQ(*r.levels[0].within_working_life, 1.0);
+  EXPECT_FALSE(analyse_pathways(ladder()).levels[6].beyond_working_life()); // 192 months
+  EXPECT_FALSE(r.levels[7].within_working_life);                            // unreachable
 }

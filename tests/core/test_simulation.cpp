@@ -254,6 +254,46 @@ TEST(Simulation, AppointmentsFillTheQuotaAndNeverExceedIt) {
     EXPECT_EQ(at(r, "promotions", 0, t, chief), 0) << "month " << t;
   }
   EXPECT_EQ(workers_at_level(r, 0, 12, static_cast<int>(principal)), 1200);
+  // The appointments' own results: the same 100 a month, and the 5 places a month of the
+  // 首席技师 quota left unfilled (nobody has served 36 months as 特级技师).
+  for (std::size_t t = 1; t <= 12; ++t) {
+    EXPECT_EQ(at(r, "appointments", 0, t, principal), 100) << "month " << t;
+    EXPECT_EQ(at(r, "appointments_unfilled", 0, t, principal), 0) << "month " << t;
+    EXPECT_EQ(at(r, "appointments", 0, t, chief), 0) << "month " << t;
+    EXPECT_EQ(at(r, "appointments_unfilled", 0, t, chief), 5) << "month " << t;
+    for (std::size_t level = 0; level < principal; ++level) {
+      EXPECT_EQ(at(r, "appointments", 0, t, level), 0) << "month " << t << ", level " << level;
+      EXPECT_EQ(at(r, "appointments_unfilled", 0, t, level), 0) << "month " << t << ", level " << level;
+    }
+  }
+}
+
+TEST(Simulation, AppointmentResultsCountPlacesFilledAndLeftInPersons) {
+  // Scale 10: 2,400 特级技师 a year = 20 agents (200 persons) a month, for about 50 agents who
+  // are 高级技师 long enough (3 years at the level drawn at the start). The quota opens in the
+  // fourth month by schedule: before it, nothing is appointed and nothing left unfilled.
+  const Scenario base = test::small_scenario(
+      everything_off() +
+          std::vector<std::string>{"population.status_shares=[0, 1, 0, 0, 0, 0]",
+                                   "population.level_shares=[0.9, 0, 0.05, 0.03, 0.01, 0.005, 0.005, 0, 0]"},
+      100000, 10, 12);
+  Parameters p = base.parameters();
+  const Scenario s =
+      Scenario::make(p, {{p.scenario.start + 3, "skills.principal_technician_quota_per_year", Value{2400.0}}}, {});
+  const Results r = run_scenario(s, RunOptions{});
+  const auto principal = static_cast<std::size_t>(Level::PrincipalTechnician);
+  std::int64_t appointed = 0;
+  for (std::size_t t = 1; t <= 12; ++t) {
+    const std::int64_t filled = at(r, "appointments", 0, t, principal);
+    const std::int64_t unfilled = at(r, "appointments_unfilled", 0, t, principal);
+    EXPECT_EQ(filled, at(r, "promotions", 0, t, principal)) << "month " << t; // the only way to 特级技师
+    EXPECT_EQ(filled % 10, 0) << "month " << t;                               // whole agents, in persons
+    EXPECT_EQ(filled + unfilled, t <= 3 ? 0 : 200) << "month " << t;
+    appointed += filled;
+  }
+  EXPECT_GT(appointed, 0);
+  EXPECT_LT(appointed, 9 * 200); // too few candidates: places were left
+  EXPECT_EQ(workers_at_level(r, 0, 12, static_cast<int>(principal)), appointed);
 }
 
 TEST(Simulation, ScheduledChangesTakeEffectInTheirMonth) {

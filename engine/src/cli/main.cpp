@@ -162,7 +162,7 @@ CLI::Validator integer_at_least(std::int64_t min) {
 struct Arguments {
   std::string input; // SCENARIO, or RESULTS for info
   std::vector<std::string> overrides;
-  std::optional<std::string> output;
+  std::optional<std::string> output, at;
   std::optional<std::int64_t> replicates, seed, threads;
   bool force = false, quiet = false;
 };
@@ -252,7 +252,14 @@ int command_pathways(const Arguments& a) {
   const fs::path path = resolve_scenario(a.input);
   g_doing = "analysing the pathways of the scenario " + path.string();
   const Scenario scenario = io::load_scenario(path, a.overrides);
-  std::cout << cli::format_pathway_report(analyse_pathways(scenario.parameters()));
+  Month at = scenario.start();
+  try {
+    if (a.at) at = cli::pathway_month(scenario, *a.at);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "skillsim: --at: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::cout << cli::format_pathway_report(analyse_pathways(scenario, at));
   return kExitOk;
 }
 
@@ -326,6 +333,7 @@ int main(int argc, char** argv) {
   CLI::App* pathways =
       app.add_subcommand("pathways", "fastest route up to each level and its expected months, for an employed worker");
   pathways->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
+  pathways->add_option("--at", a.at, "under the parameters in force on DATE (default: the start)")->type_name("DATE");
   add_overrides(*pathways, a);
   pathways->footer(std::string(kScenarioNote) + ".\nThe months are a planning figure: see docs/pathways.md.");
 

@@ -37,15 +37,6 @@ Spread spread(const Results& r, const std::string& name, std::size_t t) {
   return {values[(values.size() - 1) / 2], values.front(), values.back()};
 }
 
-// Columns are padded by fmt to display widths (a 汉字 takes two columns). A label column is as
-// wide as its widest label, and at least `minimum`: long names widen the table rather than being
-// cut, so the identifiers stay whole (they are what --set and the results file use).
-std::size_t label_width(const std::vector<std::string>& labels, std::size_t minimum) {
-  std::size_t width = minimum;
-  for (const auto& label : labels) width = std::max(width, display_width(label));
-  return width;
-}
-
 // Median over replicates of a variable's total over time and every dimension after the third,
 // for entry `index` of its third dimension (e.g. one programme of enrolments(replicate, time,
 // programme), one fund of spending(replicate, time, fund, programme)).
@@ -89,38 +80,72 @@ std::vector<std::string> entry_labels(const Dimension& d) {
   return out;
 }
 
+// Money is shown to the nearest 1,000 yuan (halves away from zero). Persons are counted in
+// agents of population.scale persons, so their figures end in as many zeros as the scale has;
+// money also carries the odd digits of envelopes (33,333,333,333 a year), which mean nothing at
+// the precision of a simulation. One rule for every money figure of the summary.
+std::int64_t money(std::int64_t yuan) { return (yuan >= 0 ? yuan + 500 : yuan - 500) / 1000 * 1000; }
+
 // Programmes (enrolled, turned away and why, months in which seats or money bound) and funds
-// (spent, left at the end).
+// (spent, left at the end, in yuan).
 std::string training_summary(const Results& r) {
   const Dimension& programmes = r.dimension("programme");
   const Dimension& funds = r.dimension("fund");
   const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
   const std::vector<std::string> programme_labels = entry_labels(programmes);
-  std::size_t width = label_width(programme_labels, 42);
-  std::string out =
-      fmt::format("\n{:<{}}{:>10}{:>12}{:>10}{:>11}   months seats/money bound\n", "Programmes (totals over the run)",
-                  width + 2, "enrolled", "certified", "no seat", "no money");
-  for (std::size_t k = 0; k < programmes.size(); ++k) {
-    out += fmt::format("  {:<{}}{:>10}{:>12}{:>10}{:>11}   {} / {}\n", programme_labels[k], width,
-                       thousands(median_total(r, "enrolments", k)), thousands(median_total(r, "certificates", k)),
-                       thousands(median_total(r, "turned_away_no_seat", k)),
-                       thousands(median_total(r, "turned_away_no_money", k)), months_bound(r, "seats_binding", k),
-                       months_bound(r, "money_binding", k));
-  }
+  Table table("Programmes (totals over the run)", 42);
+  table.column("enrolled", 10).column("certified", 12).column("no seat", 10).column("no money", 11);
+  table.tail("   months seats/money bound");
+  for (std::size_t k = 0; k < programmes.size(); ++k)
+    table.row(programme_labels[k],
+              {thousands(median_total(r, "enrolments", k)), thousands(median_total(r, "certificates", k)),
+               thousands(median_total(r, "turned_away_no_seat", k)),
+               thousands(median_total(r, "turned_away_no_money", k))},
+              fmt::format("   {} / {}", months_bound(r, "seats_binding", k), months_bound(r, "money_binding", k)));
+  std::string out = "\n" + table.text();
+
   const std::vector<std::string> fund_labels = funds.labels_zh.empty() ? funds.labels : funds.labels_zh;
-  width = label_width(fund_labels, 42);
-  out += fmt::format("{:<{}}{:>18}{:>18}\n", "Funds", width + 2, "spent (yuan)", "left at end");
+  Table money_table("Funds", 42);
+  money_table.column("spent (yuan)", 18).column("left at end", 18);
   const Variable& remaining = r.variable("fund_remaining");
   for (std::size_t f = 0; f < funds.size(); ++f) {
     std::vector<std::int64_t> left;
     for (std::size_t rep = 0; rep < replicates; ++rep)
       left.push_back(remaining.data[(rep * times + times - 1) * funds.size() + f]);
     std::sort(left.begin(), left.end());
-    out += fmt::format("  {:<{}}{:>18}{:>18}\n", fund_labels[f], width, thousands(median_total(r, "spending", f)),
-                       thousands(left[(left.size() - 1) / 2]));
+    money_table.row(fund_labels[f],
+                    {thousands(money(median_total(r, "spending", f))), thousands(money(left[(left.size() - 1) / 2]))});
   }
-  if (replicates > 1) out += "(medians over replicates; months bound counted in replicate 0)\n";
+  out += money_table.text();
+  out += replicates > 1
+             ? "(medians over replicates; months bound counted in replicate 0; money to the nearest 1,000 yuan)\n"
+             : "(money to the nearest 1,000 yuan)\n";
   return out;
+}
+
+// Whether the run has appointment quotas: above 0 at the start or set so by the schedule.
+bool has_quotas(const Scenario& scenario) {
+  const auto quotas = [](const Parameters& p) {
+    return p.skills.principal_technician_quota_per_year > 0 || p.skills.chief_technician_quota_per_year > 0;
+  };
+  if (quotas(scenario.parameters())) return true;
+  for (const auto& [month, changes] : scenario.effective_schedule())
+    if (Month{month} < scenario.end() && quotas(scenario.parameters_at(Month{month}))) return true;
+  return false;
+}
+
+// Appointments of 特级技师 and 首席技师: places filled, and places left for lack of candidates.
+std::string appointments_summary(const Results& r) {
+  const std::size_t replicates = r.dimension("replicate").size();
+  Table table("Appointments (totals over the run)", 42);
+  table.column("appointed", 12).column("unfilled", 11);
+  for (const Level level : {Level::PrincipalTechnician, Level::ChiefTechnician}) {
+    const auto l = static_cast<std::size_t>(level);
+    table.row(fmt::format("{} {}", kLevelLabelsZh[l], kLevelIds[l]),
+              {thousands(median_total(r, "appointments", l)), thousands(median_total(r, "appointments_unfilled", l))});
+  }
+  return "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
+         "unfilled: quota places with no eligible candidate that month, not carried over)\n";
 }
 
 // Evaluators (assessments held, months their capacity bound) and the queue.
@@ -128,31 +153,34 @@ std::string evaluation_summary(const Results& r) {
   const Dimension& evaluators = r.dimension("evaluator");
   const std::size_t times = r.dimension("time").size(), regions = r.dimension("region").size();
   const std::vector<std::string> labels = entry_labels(evaluators);
-  const std::size_t width = label_width(labels, 42);
-  std::string out =
-      fmt::format("\n{:<{}}{:>12}{:>15}\n", "Evaluation (totals over the run)", width + 2, "held", "months bound");
+  Table table("Evaluation (totals over the run)", 42);
+  table.column("held", 12).column("months bound", 15);
   for (std::size_t e = 0; e < evaluators.size(); ++e)
-    out += fmt::format("  {:<{}}{:>12}{:>15}\n", labels[e], width, thousands(median_total(r, "evaluations", e)),
-                       months_bound(r, "evaluation_binding", e));
+    table.row(labels[e],
+              {thousands(median_total(r, "evaluations", e)), std::to_string(months_bound(r, "evaluation_binding", e))});
   std::int64_t gave_up = 0;
   for (std::size_t g = 0; g < regions; ++g) gave_up += median_total(r, "evaluation_abandoned", g);
   const Variable& queue = r.variable("evaluation_queue");
   std::int64_t waiting = 0; // replicate 0, end of the run
   for (std::size_t g = 0; g < regions; ++g) waiting += queue.data[(times - 1) * regions + g];
-  out += fmt::format("  waiting at the end: {} (replicate 0); gave up waiting: {}{}\n", thousands(waiting),
+  return "\n" + table.text() +
+         fmt::format("  waiting at the end: {} (replicate 0); gave up waiting: {}{}\n", thousands(waiting),
                      thousands(gave_up), regions > 1 ? " (sum of regional medians)" : "");
-  return out;
 }
 
 // Each target: its value, the median attained at its date, the gap, in how many replicates met.
+// The rows read as sentences ("target ... attained ..."); each figure column is as wide as its
+// widest figure (two spaces at least after its word), the label column as its widest label.
 std::string targets_summary(const Results& r, const Scenario& scenario) {
-  std::string out = "\nTargets\n";
   const std::size_t replicates = r.dimension("replicate").size(), n = scenario.targets().size();
   const Variable& attained = r.variable("target_attained");
   const Variable& met = r.variable("target_met");
-  std::vector<std::string> labels;
-  for (const Target& target : scenario.targets()) labels.push_back(target.label);
-  const std::size_t width = label_width(labels, 40);
+  struct Line {
+    std::string label, target, attained, gap;
+    std::int64_t met_in;
+  };
+  std::vector<Line> lines;
+  std::size_t label_width = 40, target_width = 12, attained_width = 12;
   for (std::size_t j = 0; j < n; ++j) {
     const Target& target = scenario.targets()[j];
     const bool rate = target_kind(target.series) == TargetKind::Rate;
@@ -174,9 +202,16 @@ std::string targets_summary(const Results& r, const Scenario& scenario) {
     // NaN (no trainees in the window) sorts last; the lower middle is an attained value.
     std::sort(values.begin(), values.end(), [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
     const double median = values[(values.size() - 1) / 2];
-    out += fmt::format("  {:<{}} target {:>12}  attained {:>12} ({})  met in {}/{}\n", labels[j], width,
-                       text(target.value), text(median), gap_text(median - target.value), met_in, replicates);
+    Line line{target.label, text(target.value), text(median), gap_text(median - target.value), met_in};
+    label_width = std::max(label_width, display_width(line.label));
+    target_width = std::max(target_width, display_width(line.target) + 1);
+    attained_width = std::max(attained_width, display_width(line.attained) + 1);
+    lines.push_back(std::move(line));
   }
+  std::string out = "\nTargets\n";
+  for (const Line& l : lines)
+    out += fmt::format("  {:<{}} target {:>{}}  attained {:>{}} ({})  met in {}/{}\n", l.label, label_width, l.target,
+                       target_width, l.attained, attained_width, l.gap, l.met_in, replicates);
   return out;
 }
 
@@ -191,20 +226,22 @@ std::string summarize(const Results& results, const Scenario& scenario) {
                   scenario.source_name(), scenario.parameters().scenario.months, iso_date(start), replicates,
                   replicates == 1 ? "replicate" : "replicates", results.metadata.seed);
 
-  out +=
-      fmt::format("{:<32}{:>14}{:>14}{:>14}   range at end\n", "", iso_date(start), iso_date(scenario.end()), "change");
+  Table stocks("", 32, 0);
+  stocks.column(iso_date(start), 14).column(iso_date(scenario.end()), 14).column("change", 14).tail("   range at end");
   const std::pair<const char*, const char*> rows[] = {{"skilled_workers", "skilled workers (初级工+)"},
                                                       {"high_skilled_workers", "high-skilled (高级工+)"}};
   for (const auto& [name, label] : rows) {
     const Spread first = spread(results, name, 0), last = spread(results, name, times - 1);
     const std::int64_t change = last.median - first.median;
-    out += fmt::format("{:<32}{:>14}{:>14}{:>14}   {} - {}\n", label, thousands(first.median), thousands(last.median),
-                       (change >= 0 ? "+" : "") + thousands(change), thousands(last.low), thousands(last.high));
+    stocks.row(label, {thousands(first.median), thousands(last.median), (change >= 0 ? "+" : "") + thousands(change)},
+               fmt::format("   {} - {}", thousands(last.low), thousands(last.high)));
   }
+  out += stocks.text();
   if (replicates > 1) out += "(medians over replicates)\n";
 
   if (results.has_variable("enrolments")) out += training_summary(results);
   if (results.has_variable("evaluations")) out += evaluation_summary(results);
+  if (results.has_variable("appointments") && has_quotas(scenario)) out += appointments_summary(results);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;

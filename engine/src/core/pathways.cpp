@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/rates.hpp"
 
@@ -74,6 +75,24 @@ bool certifiable(const Parameters& p, int level, int status) {
   return false;
 }
 
+// The mean of a route's months: the fixed wait, then the expected number of attempts
+// (1 / attempt_success) times the expected length of one (1 / monthly + attempt_months).
+double mean_months(const Route& r) {
+  if (!(r.monthly > 0)) return r.fixed_months;
+  return r.fixed_months + (1 / r.monthly + r.attempt_months) / r.attempt_success;
+}
+
+// A route of `months` fixed months (attempts, if any, are added by the caller).
+Route fixed(RouteKind kind, int from, int to, std::string label, int months) {
+  Route r;
+  r.kind = kind;
+  r.from = from;
+  r.to = to;
+  r.label = std::move(label);
+  r.fixed_months = months;
+  return r;
+}
+
 // Routes for one status, on shaped parameters. Only usable routes (finite, non-negative months).
 std::vector<Route> routes_for(const Parameters& p, Status typical) {
   const auto& sk = p.skills;
@@ -82,6 +101,7 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
   const int s = static_cast<int>(typical);
   std::vector<Route> routes;
   const auto add = [&routes](Route r) {
+    r.expected_months = mean_months(r);
     if (std::isfinite(r.expected_months) && r.expected_months >= 0) routes.push_back(std::move(r));
   };
 
@@ -91,8 +111,10 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
   for (int to = 1; to <= kLastAssessedLevel; ++to) {
     const double success = rates.sit[to][s] * rates.pass[static_cast<std::size_t>(to)];
     if (!(success > 0) || !certifiable(p, to, s)) continue;
-    add({RouteKind::Assessment, to - 1, to, to == 1 ? "apprenticeship" : "assessment",
-         rates.min_months[static_cast<std::size_t>(to)] + 1 / success, std::nullopt});
+    Route r = fixed(RouteKind::Assessment, to - 1, to, to == 1 ? "apprenticeship" : "assessment",
+                    rates.min_months[static_cast<std::size_t>(to)]);
+    r.monthly = success;
+    add(std::move(r));
   }
 
   // Each attempt waits for the application draw (mean 1 / application_rate) and trains for the
@@ -104,21 +126,26 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
     if (!any_group || !pr.eligible_statuses(row, s)) continue;
     const double success = pr.completion_probability[k] * pr.pass_probability[k];
     if (!(success > 0) || !(pr.application_rate[k] > 0)) continue;
-    const double months = (1 / pr.application_rate[k] + static_cast<double>(pr.duration_months[k])) / success;
     const int target = level_of(pr.target_level[k]);
     // Full-time trainees seek the certificate as job seekers.
     const bool full_time = k < pr.full_time.size() && pr.full_time[k];
     if (!certifiable(p, target, full_time ? static_cast<int>(Status::Unemployed) : s)) continue;
     const int highest = std::min(level_of(pr.max_level[k]), target - 1); // the rest go nowhere: check_pathways
-    for (int from = level_of(pr.min_level[k]); from <= highest; ++from)
-      add({RouteKind::Programme, from, target, pr.names[k], months, k});
+    for (int from = level_of(pr.min_level[k]); from <= highest; ++from) {
+      Route r = fixed(RouteKind::Programme, from, target, pr.names[k], 0);
+      r.programme = k;
+      r.monthly = pr.application_rate[k];
+      r.attempt_months = static_cast<int>(pr.duration_months[k]);
+      r.attempt_success = success;
+      add(std::move(r));
+    }
   }
 
   // Entrants from technical school arrive at their diploma level: an alternative to starting at 0.
   if (p.entry.technical_school_graduates_per_year > 0)
     for (int to = 1; to < kLevelCount; ++to)
       if (p.entry.technical_school_diploma_shares[static_cast<std::size_t>(to)] > 0)
-        add({RouteKind::Diploma, 0, to, "technical-school diploma", kTechnicalSchoolMonths, std::nullopt});
+        add(fixed(RouteKind::Diploma, 0, to, "technical-school diploma", static_cast<int>(kTechnicalSchoolMonths)));
 
   // Appointments pick employed workers who served min_months; the wait for a quota place is not modelled.
   if (typical == Status::Employed) {
@@ -126,8 +153,8 @@ std::vector<Route> routes_for(const Parameters& p, Status typical) {
     for (int k = 0; k < 2; ++k) {
       const int to = static_cast<int>(Level::PrincipalTechnician) + k;
       if (quotas[k] > 0)
-        add({RouteKind::Appointment, to - 1, to, "appointment within quota",
-             static_cast<double>(rates.min_months[static_cast<std::size_t>(to)]), std::nullopt});
+        add(fixed(RouteKind::Appointment, to - 1, to, "appointment within quota",
+                  rates.min_months[static_cast<std::size_t>(to)]));
     }
   }
   return routes;
@@ -216,6 +243,101 @@ Issue unreachable(const Parameters& p, const std::vector<Route>& routes, int lev
               "; raise it or " + programme};
 }
 
+// Why a worker of status `typical` cannot reach `level` (unreachable in `paths`): the level's own
+// way up (an assessment, or an appointment for 特级技师 and 首席技师) and programmes, each with
+// the first thing that closes it, and the open routes that start only at unreachable levels.
+std::vector<Blocker> blockers(const Parameters& p, Status typical, int level, const std::vector<Route>& routes) {
+  const auto& sk = p.skills;
+  const auto l = static_cast<std::size_t>(level);
+  const int s = static_cast<int>(typical);
+  const bool employed = typical == Status::Employed;
+  const std::string at = "[" + std::to_string(level) + "]";
+  std::vector<Blocker> out;
+  const auto block = [&out](Closure closure, RouteKind kind, std::string key) {
+    Blocker b;
+    b.closure = closure;
+    b.kind = kind;
+    b.key = std::move(key);
+    out.push_back(std::move(b));
+    return &out.back();
+  };
+  if (level <= kLastAssessedLevel) {
+    if (!(sk.assessment_rate[l] > 0))
+      block(Closure::NoAssessment, RouteKind::Assessment, "skills.assessment_rate" + at);
+    else if (!(sk.pass_probability[l] > 0))
+      block(Closure::NoPass, RouteKind::Assessment, "skills.pass_probability" + at);
+    else if (level == static_cast<int>(Level::Apprentice) && !employed)
+      block(Closure::NeedsEmployment, RouteKind::Assessment, "");
+    else if (!(sk.assessment_status_factor[static_cast<std::size_t>(s)] > 0))
+      block(Closure::StatusNeverSits, RouteKind::Assessment,
+            "skills.assessment_status_factor[" + std::to_string(s) + "]");
+    else if (!certifiable(p, level, s))
+      block(Closure::NoEvaluator, RouteKind::Assessment, "");
+  } else {
+    const bool principal = level == static_cast<int>(Level::PrincipalTechnician);
+    const double quota = principal ? sk.principal_technician_quota_per_year : sk.chief_technician_quota_per_year;
+    if (!(quota > 0))
+      block(Closure::QuotaZero, RouteKind::Appointment,
+            principal ? "skills.principal_technician_quota_per_year" : "skills.chief_technician_quota_per_year");
+    else if (!employed)
+      block(Closure::NeedsEmployment, RouteKind::Appointment, "");
+  }
+
+  // Programmes that lead up to the level from some level they admit.
+  const auto& pr = p.programmes;
+  std::vector<std::string> leading;
+  for (std::size_t k = 0; k < pr.names.size(); ++k)
+    if (level_of(pr.target_level[k]) == level && level_of(pr.min_level[k]) < level) leading.push_back(pr.names[k]);
+  const auto open_programme = [level](const Route& r) { return r.kind == RouteKind::Programme && r.to == level; };
+  if (leading.empty())
+    block(Closure::NoProgramme, RouteKind::Programme, "programmes.target_level");
+  else if (std::none_of(routes.begin(), routes.end(), open_programme))
+    block(Closure::ProgrammesClosed, RouteKind::Programme, "")->programmes = leading;
+
+  // Routes that are open, from levels the worker cannot reach (or below the start level).
+  std::vector<int> starts;
+  RouteKind first_kind = RouteKind::Assessment;
+  for (const Route& r : routes)
+    if (r.to == level && std::find(starts.begin(), starts.end(), r.from) == starts.end()) {
+      if (starts.empty()) first_kind = r.kind;
+      starts.push_back(r.from);
+    }
+  if (!starts.empty()) {
+    std::sort(starts.begin(), starts.end());
+    block(Closure::OnlyFrom, first_kind, "")->levels = std::move(starts);
+  }
+  return out;
+}
+
+// The distribution of one route's months over 0..horizon (the mass beyond is left out).
+std::vector<double> distribution(const Route& r, int horizon) {
+  const auto size = static_cast<std::size_t>(horizon) + 1;
+  std::vector<double> attempts(size, 0.0); // the months of all attempts together
+  if (!(r.monthly > 0)) {
+    attempts[0] = 1;
+  } else {
+    // One attempt: a geometric wait of at least a month, then attempt_months.
+    std::vector<double> one(size, 0.0);
+    double waiting = 1; // chance that the wait has not ended before month k
+    for (int k = 1; k + r.attempt_months <= horizon; ++k) {
+      one[static_cast<std::size_t>(k + r.attempt_months)] = waiting * r.monthly;
+      waiting *= 1 - r.monthly;
+    }
+    // Until one succeeds: the first attempt succeeds, or it fails and the same starts again.
+    const double q = r.attempt_success;
+    for (std::size_t t = 1; t < size; ++t) {
+      double sum = q * one[t];
+      if (q < 1)
+        for (std::size_t first = 1; first < t; ++first) sum += (1 - q) * one[first] * attempts[t - first];
+      attempts[t] = sum;
+    }
+  }
+  std::vector<double> out(size, 0.0);
+  for (std::size_t t = 0; t + static_cast<std::size_t>(std::max(r.fixed_months, 0)) < size; ++t)
+    out[t + static_cast<std::size_t>(std::max(r.fixed_months, 0))] = attempts[t];
+  return out;
+}
+
 } // namespace
 
 std::vector<Route> pathway_routes(const Parameters& p, Status typical) {
@@ -253,11 +375,56 @@ PathwayReport analyse_pathways(const Parameters& p, Status typical, int from_lev
   report.from_level = from_level;
   report.routes = pathway_routes(p, typical);
   ShortestPaths paths = shortest_paths(report.routes, from_level);
-  for (std::size_t l = 0; l < static_cast<std::size_t>(kLevelCount); ++l) {
-    if (std::isfinite(paths.months[l])) report.levels[l].expected_months = paths.months[l];
-    report.levels[l].route = std::move(paths.path[l]);
+  for (int level = 0; level < kLevelCount; ++level) {
+    const auto l = static_cast<std::size_t>(level);
+    LevelPathway& row = report.levels[l];
+    row.route = std::move(paths.path[l]);
+    if (std::isfinite(paths.months[l])) {
+      row.expected_months = paths.months[l];
+      row.within_working_life = chance_within(row.route, kWorkingLifeMonths);
+    } else if (level > from_level) {
+      row.blocked = blockers(p, typical, level, report.routes);
+    }
   }
   return report;
+}
+
+PathwayReport analyse_pathways(const Scenario& scenario, Month at, Status typical, int from_level) {
+  const Month start = scenario.start(), end = scenario.end();
+  if (at < start || at >= end)
+    throw Error("pathways: " + iso_date(at) + " is not a month of the run (" + iso_date(start) + " to " +
+                iso_date(end + -1) + ")");
+  PathwayReport report = analyse_pathways(scenario.parameters_at(at), typical, from_level);
+  report.at = at;
+  // The scheduled changes after `at`, in order: the first month each unreachable level opens.
+  for (const auto& [index, changes] : scenario.effective_schedule()) {
+    const Month month{index};
+    if (month <= at || month >= end) continue;
+    const ShortestPaths later = shortest_paths(pathway_routes(scenario.parameters_at(month), typical), from_level);
+    for (int level = from_level + 1; level < kLevelCount; ++level) {
+      LevelPathway& row = report.levels[static_cast<std::size_t>(level)];
+      if (!row.expected_months && !row.reachable_from && std::isfinite(later.months[static_cast<std::size_t>(level)]))
+        row.reachable_from = month;
+    }
+  }
+  return report;
+}
+
+double chance_within(const std::vector<Route>& route, int months) {
+  if (months < 0) return 0;
+  std::vector<double> total(static_cast<std::size_t>(months) + 1, 0.0);
+  total[0] = 1;
+  for (const Route& step : route) { // the sum of the steps: convolution of their distributions
+    const std::vector<double> one = distribution(step, months);
+    std::vector<double> next(total.size(), 0.0);
+    for (std::size_t a = 0; a < total.size(); ++a)
+      if (total[a] > 0)
+        for (std::size_t b = 0; a + b < total.size(); ++b) next[a + b] += total[a] * one[b];
+    total = std::move(next);
+  }
+  double sum = 0;
+  for (double x : total) sum += x;
+  return std::min(sum, 1.0);
 }
 
 } // namespace skillsim

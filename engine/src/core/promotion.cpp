@@ -4,13 +4,35 @@
 #include <utility>
 #include <vector>
 
+#include "skillsim/core/results_layout.hpp"
+
 namespace skillsim {
+
+void Appointments::declare_results(Results& r, const Parameters&) {
+  add_variable(r, "appointments", over_time({"level"}),
+               "appointed within quotas during the month, by level reached (特级技师, 首席技师)");
+  add_variable(r, "appointments_unfilled", over_time({"level"}),
+               "places of the month's appointment quota left unfilled for lack of eligible candidates, by level");
+}
+
+void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+  if (t == 0) return;
+  std::vector<std::int64_t> appointed(kLevelCount), unfilled(kLevelCount);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto level = static_cast<std::size_t>(Level::PrincipalTechnician) + k;
+    appointed[level] = tally_.appointed[k];
+    unfilled[level] = tally_.unfilled[k];
+  }
+  out.persons("appointments", rep, t, appointed);
+  out.persons("appointments_unfilled", rep, t, unfilled);
+}
 
 void Appointments::step(const Parameters& p, const TransitionRates& rates, Month month, Population& pop,
                         const RandomStreams& rng, MonthTally& flows) {
   const double quota_per_year[2] = {p.skills.principal_technician_quota_per_year,
                                     p.skills.chief_technician_quota_per_year};
   constexpr auto employed = static_cast<std::uint8_t>(Status::Employed);
+  tally_ = {};
   for (std::size_t k = 0; k < 2; ++k) {
     const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
     const auto quota = static_cast<std::size_t>(
@@ -25,6 +47,8 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     const std::size_t chosen = std::min(quota, eligible.size());
     std::nth_element(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(chosen), eligible.end());
     for (std::size_t c = 0; c < chosen; ++c) promote(pop, eligible[c].second, target, flows);
+    tally_.appointed[k] = static_cast<std::int64_t>(chosen);
+    tally_.unfilled[k] = static_cast<std::int64_t>(quota - chosen); // lost: unused quota is not carried
   }
 }
 

@@ -9,15 +9,19 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "skillsim/core/carry.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
 #include "skillsim/core/rates.hpp"
+#include "skillsim/core/results.hpp"
 #include "skillsim/core/tallies.hpp"
 
 namespace skillsim {
+
+class ResultsWriter;
 
 /// Moves agent i up to level `to` (above its level), restarts its months at the level and counts
 /// the move in `flows`.
@@ -39,14 +43,34 @@ public:
     bool operator==(const State&) const = default;
   };
 
+  /// What the month last stepped did (agents), by level: 特级技师, 首席技师.
+  struct Tally {
+    std::array<std::int64_t, 2> appointed{}; ///< places filled
+    std::array<std::int64_t, 2> unfilled{};  ///< places of the month's quota left for lack of eligible candidates
+    bool operator==(const Tally&) const = default;
+  };
+
+  /// Declares appointments(replicate, time, level) and appointments_unfilled(replicate, time,
+  /// level), nonzero only at 特级技师 and 首席技师. Declared for every scenario: a quota may open
+  /// by schedule (the parameters at the start do not show it), and two small variables cost
+  /// nothing, so every results file has them.
+  static void declare_results(Results& results, const Parameters& p);
+  /// Stores one time point of them (nothing at t = 0: no month stepped yet).
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+
   void step(const Parameters& p, const TransitionRates& rates, Month month, Population& population,
             const RandomStreams& rng, MonthTally& flows);
 
   const State& state() const { return state_; }
-  void restore(const State& state) { state_ = state; }
+  void restore(const State& state) {
+    state_ = state;
+    tally_ = {}; // output of a month, not state
+  }
+  const Tally& tally() const { return tally_; }
 
 private:
   State state_;
+  Tally tally_;
 };
 
 } // namespace skillsim
