@@ -513,7 +513,8 @@ value = 1
   try {
     parse_scenario(text, "s.toml");
   } catch (const ScenarioError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("invalid scenario: 7 problems\n  s.toml:2:10: scenario.months:", 0), 0u)
+    EXPECT_EQ(std::string(e.what()).rfind("invalid scenario: 7 problems in s.toml\n  s.toml:2:10: scenario.months:", 0),
+              0u)
         << e.what();
   }
 }
