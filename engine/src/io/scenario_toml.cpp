@@ -226,6 +226,55 @@ std::optional<Loc> lookup(const LocMap& locs, std::string path) {
 std::string base_key(const std::string& path) { return path.substr(0, path.find('[')); }
 
 // ----------------------------------------------------------------------------------------------
+// Text that is no TOML value at all
+
+// What a value of `spec` looks like, in the registry's words (kind, unit, dimension), for text
+// that cannot be read as a value: "an integer (months)", "an array of numbers (probability), one
+// per level, written [0.5, 1, ...]".
+std::string expected_phrase(const ParameterSpec& spec) {
+  const auto dim_name = [](Dim dim) {
+    const std::string d = dim_description(dim);
+    return d.substr(0, d.find(" ("));
+  };
+  const std::string unit = spec.unit.empty() ? "" : " (" + std::string(spec.unit) + ")";
+  const std::string per = spec.dim == Dim::None ? "" : ", one per " + dim_name(spec.dim);
+  const std::string rows =
+      spec.dim == Dim::None ? ""
+                            : ", one row per " + dim_name(spec.dim) + " with one value per " + dim_name(spec.col_dim);
+  switch (spec.kind) {
+  case ValueKind::Real:
+    return "a number" + unit;
+  case ValueKind::Integer:
+    return "an integer" + unit;
+  case ValueKind::Month:
+    return "a date such as 2020-01-01 (the first day of a month)";
+  case ValueKind::String:
+    return "a string";
+  case ValueKind::StringList:
+    return "an array of strings" + per + ", written [\"a\", \"b\", ...]";
+  case ValueKind::RealVector:
+    return "an array of numbers" + unit + per + ", written [0.5, 1, ...]";
+  case ValueKind::IntegerVector:
+    return "an array of integers" + unit + per + ", written [1, 2, ...]";
+  case ValueKind::FlagVector:
+    return "an array of booleans" + per + ", written [true, false, ...]";
+  case ValueKind::RealMatrix:
+    return "an array of arrays of numbers" + unit + rows + ", written [[0.5, 1, ...], [0.5, 1, ...], ...]";
+  case ValueKind::FlagMatrix:
+    return "an array of arrays of booleans" + rows + ", written [[true, false, ...], [false, true, ...], ...]";
+  }
+  return std::string(kind_name(spec.kind));
+}
+
+// "expected an integer (months), got 'ten'": the message for text of `spec` that is no value.
+std::string unreadable_value_message(const ParameterSpec& spec, std::string_view text) {
+  std::string message = "expected " + expected_phrase(spec) + ", got '" + excerpt(text, 80) + "'";
+  if (spec.kind == ValueKind::String) message += " (write text in quotes: \"" + excerpt(text, 80) + "\")";
+  if (spec.kind == ValueKind::StringList) message += " (write each name in quotes)";
+  return message;
+}
+
+// ----------------------------------------------------------------------------------------------
 // The reader: applies documents and overrides to a Parameters object, collecting every problem.
 
 struct Source {
@@ -807,15 +856,10 @@ void Reader::apply_override(const std::string& text) {
   }
   // Parse the value as the right-hand side of a TOML key/value pair.
   std::optional<toml::table> parsed;
-  std::string parse_error;
   try {
     parsed = toml::parse("value = " + value_text, kSetName);
-    if (parsed->size() != 1 || parsed->get("value") == nullptr) {
-      parsed.reset();
-      parse_error = "more than one value";
-    }
-  } catch (const toml::parse_error& e) {
-    parse_error = std::string(e.description());
+    if (parsed->size() != 1 || parsed->get("value") == nullptr) parsed.reset(); // more than one value
+  } catch (const toml::parse_error&) {
   }
   if (spec->kind == ValueKind::String && (!parsed || !parsed->get("value")->is_string())) {
     // A string parameter takes bare text (--set scenario.name=baseline).
@@ -826,10 +870,8 @@ void Reader::apply_override(const std::string& text) {
     failed.erase(key);
     return;
   }
-  if (!parsed) {
-    report(loc, key,
-           "cannot read '" + excerpt(value_text, 80) + "' as a TOML value (expected " +
-               std::string(kind_name(spec->kind)) + "): " + parse_error);
+  if (!parsed) { // toml++'s own words ("Error while parsing boolean") would be about TOML, not the key
+    report(loc, key, unreadable_value_message(*spec, value_text));
     failed.insert(key);
     return;
   }
