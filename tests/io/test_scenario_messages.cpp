@@ -117,5 +117,66 @@ TEST(SetMessages, NoKeyLeaksTheParsersWords) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Syntax errors in files: plain words, file:line:column kept
+
+std::string syntax_problem(const std::string& text) {
+  const auto d = text_problems(text);
+  EXPECT_EQ(d.size(), 1u) << listing(d);
+  return d.empty() ? "" : d[0].to_string();
+}
+
+TEST(FileSyntaxMessages, AnUnquotedWordIsReportedUnderItsKey) {
+  EXPECT_EQ(syntax_problem("[scenario]\nname = \"x\"\nmonths = ten\n"),
+            "f.toml:3:10: scenario.months: expected an integer (months), got 'ten'");
+  EXPECT_EQ(syntax_problem("[scenario]\nname = baseline\n"),
+            "f.toml:2:8: scenario.name: expected a string, got 'baseline' (write text in quotes: \"baseline\")");
+  EXPECT_EQ(syntax_problem("labour.job_loss_rate = high\n"),
+            "f.toml:1:24: labour.job_loss_rate: expected a number (probability per month), got 'high'");
+  EXPECT_EQ(syntax_problem("[population]\nregions = [\"a\", north]\n"),
+            "f.toml:2:17: population.regions: expected a string in the array, got 'north' (write text in quotes: "
+            "\"north\")");
+  EXPECT_EQ(syntax_problem("[skills]\npass_probability = [1, 1, O.9, 1]\n"),
+            "f.toml:2:27: skills.pass_probability: expected a number in the array, got 'O.9'");
+  // In a schedule entry, with the entry's path; a comment and a multi-line array row are no headers.
+  EXPECT_EQ(syntax_problem(kHead + "[[schedule]]\ndate = 2020-02-01\nset = { \"labour.job_loss_multiplier\" = 2 }\n"
+                                   "# [labour]\n[[schedule]]\ndate = 2020-03-01\n"
+                                   "set = { \"labour.job_loss_multiplier\" = ten }\n"),
+            "f.toml:10:40: schedule[1].set.labour.job_loss_multiplier: expected a number (factor), got 'ten'");
+  // Columns count characters: after a byte-order mark and after Chinese text.
+  EXPECT_EQ(syntax_problem("\xEF\xBB\xBFlabour.job_loss_rate = high\n"),
+            "f.toml:1:24: labour.job_loss_rate: expected a number (probability per month), got 'high'");
+  EXPECT_EQ(
+      syntax_problem("[scenario]\ndescription = \"\xE9\x87\x91\xE5\x9F\x8E\"\nname = \"\xE9\x87\x91\", months = x\n"),
+      "f.toml:3:11: invalid TOML: unexpected ',' after the value (one key = value a line; arrays are written "
+      "[a, b, ...])");
+  EXPECT_EQ(syntax_problem("[population]\nregions = [\"\xE9\x87\x91\", \xE5\x9F\x8E]\n"),
+            "f.toml:2:17: population.regions: expected a string in the array, got '\xE5\x9F\x8E' (write text in "
+            "quotes: \"\xE5\x9F\x8E\")");
+}
+
+TEST(FileSyntaxMessages, OtherSyntaxErrorsInPlainWords) {
+  // A word that is no parameter's value.
+  EXPECT_EQ(syntax_problem(kHead + "[[targets]]\nseries = skilled\n"),
+            "f.toml:5:10: invalid TOML: 'skilled' is not a value (write text in quotes: \"skilled\"; numbers, dates "
+            "such as 2020-01-01, true and false without)");
+  EXPECT_EQ(syntax_problem("[labour]\njob_find_rate = = 0.2\n"),
+            "f.toml:2:17: invalid TOML: unexpected '=' where a value should be");
+  EXPECT_EQ(syntax_problem("[labour]\njob_loss_rate = 0.1, 0.2\n"),
+            "f.toml:2:20: invalid TOML: unexpected ',' after the value (one key = value a line; arrays are written "
+            "[a, b, ...])");
+  EXPECT_EQ(syntax_problem("[labour]\njob_loss_level_factor = [1, 2\n"),
+            "f.toml:2:31: invalid TOML: the file ends inside an array (a closing ']' is missing)");
+  EXPECT_EQ(syntax_problem("[scenario]\nname = \"x\n"),
+            "f.toml:2:10: invalid TOML: a string runs to the end of the line (a closing quote is missing)");
+  EXPECT_EQ(syntax_problem("[scenario]\nname = \"x"),
+            "f.toml:2:10: invalid TOML: the file ends inside a string (a closing quote is missing)");
+  EXPECT_EQ(syntax_problem("[scenario]\nstart = 2020-1-1\n"),
+            "f.toml:2:15: invalid TOML: while reading a date: expected 2-digit month, saw '-'");
+  EXPECT_EQ(syntax_problem("[labour]\njob_loss_rate =\n"), "f.toml:2:16: invalid TOML: a value is missing after '='");
+  EXPECT_EQ(syntax_problem("[labour]\njob_loss_rate ="),
+            "f.toml:2:16: invalid TOML: the file ends where a value should be");
+}
+
 } // namespace
 } // namespace skillsim::io
