@@ -3,10 +3,17 @@
 // the count of problems says where they are.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 #include "skillsim/io/scenario_toml.hpp"
 
 namespace skillsim::io {
 namespace {
+
+namespace fs = std::filesystem;
 
 const std::string kHead = "[scenario]\nname = \"x\"\nstart = 2020-01-01\n";
 
@@ -176,6 +183,97 @@ TEST(FileSyntaxMessages, OtherSyntaxErrorsInPlainWords) {
   EXPECT_EQ(syntax_problem("[labour]\njob_loss_rate =\n"), "f.toml:2:16: invalid TOML: a value is missing after '='");
   EXPECT_EQ(syntax_problem("[labour]\njob_loss_rate ="),
             "f.toml:2:16: invalid TOML: the file ends where a value should be");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A scenario file names the scenario and its start
+
+// The problems of `text` read as the scenario file "f.toml" (fails the test if it is valid).
+std::vector<Diagnostic> file_problems(std::string_view text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_scenario_file(text, "f.toml", overrides);
+  } catch (const ScenarioError& e) {
+    return e.diagnostics();
+  }
+  ADD_FAILURE() << "expected a ScenarioError for:\n" << text;
+  return {};
+}
+
+const std::string kNoTable = "f.toml: the scenario has no [scenario] table: add [scenario] with name = \"...\" and "
+                             "start = YYYY-MM-01 (the first month simulated)\n";
+TEST(ScenarioFile, EmptyFileIsAnError) {
+  for (const std::string text : {"", "\xEF\xBB\xBF", "\n  \t\n", "# only a comment\n", "\xEF\xBB\xBF# c\n\n"})
+    EXPECT_EQ(listing(file_problems(text)), kNoTable) << "text: '" << text << "'";
+}
+
+TEST(ScenarioFile, OtherSectionsWithoutScenarioTable) {
+  EXPECT_EQ(listing(file_problems("[labour]\njob_loss_rate = 0.02\n")), kNoTable);
+}
+
+TEST(ScenarioFile, MissingNameOrStartPointsAtTheTable) {
+  EXPECT_EQ(
+      listing(file_problems("# c\n[scenario]\nmonths = 3\n")),
+      "f.toml:2:1: scenario.name: missing: add name = \"...\" to [scenario] (a short identifier of the scenario)\n"
+      "f.toml:2:1: scenario.start: missing: add start = YYYY-MM-01 to [scenario] (the first month simulated)\n");
+  EXPECT_EQ(
+      listing(file_problems("[scenario]\nstart = 2020-01-01\n")),
+      "f.toml:1:1: scenario.name: missing: add name = \"...\" to [scenario] (a short identifier of the scenario)\n");
+  // The dotted form counts as the table.
+  EXPECT_EQ(listing(file_problems("scenario.name = \"x\"\n")),
+            "f.toml:1:1: scenario.start: missing: add start = YYYY-MM-01 to [scenario] (the first month simulated)\n");
+}
+
+TEST(ScenarioFile, NameAndStartSuffice) {
+  const Scenario s = parse_scenario_file(kHead, "f.toml");
+  EXPECT_EQ(s.parameters().scenario.name, "x");
+  EXPECT_EQ(s.parameters().scenario.start, Month::of(2020, 1));
+  // A start that is present but wrong is that problem only, not "missing" too.
+  EXPECT_EQ(listing(file_problems("[scenario]\nname = \"x\"\nstart = 2020-01-15\n")),
+            "f.toml:3:9: scenario.start: dates must be the first day of a month, got 2020-01-15\n");
+}
+
+TEST(ScenarioFile, OverridesMayNameAndDateTheScenario) {
+  const Scenario s = parse_scenario_file("", "f.toml", {"scenario.name=x", "scenario.start=2021-01-01"});
+  EXPECT_EQ(s.parameters().scenario.name, "x");
+  EXPECT_EQ(s.parameters().scenario.start, Month::of(2021, 1));
+  EXPECT_NO_THROW(parse_scenario_file("[scenario]\nname = \"x\"\n", "f.toml", {"scenario.start=2021-01-01"}));
+  EXPECT_EQ(listing(file_problems("", {"scenario.name=x"})), kNoTable);
+}
+
+TEST(ScenarioFile, WithoutStartScheduleDatesAreNotJudged) {
+  // The default start would make 2020 "outside the run" of a run the file never asked for.
+  EXPECT_EQ(listing(file_problems("[scenario]\nname = \"x\"\n[[schedule]]\ndate = 2030-01-01\n"
+                                  "set = { \"labour.job_loss_multiplier\" = 2 }\n")),
+            "f.toml:1:1: scenario.start: missing: add start = YYYY-MM-01 to [scenario] (the first month simulated)\n");
+}
+
+TEST(ScenarioFile, TextIsStillCompletedFromTheDefaults) {
+  // Programmatic construction (tests, Scenario.from_dict) reads text, not files.
+  EXPECT_EQ(parse_scenario("", "<test>").parameters().scenario.name, "default");
+  EXPECT_NO_THROW(parse_scenario("[labour]\njob_loss_rate = 0.02\n", "<test>"));
+}
+
+TEST(ScenarioFile, LoadAndValidateApplyTheRule) {
+  const fs::path path = fs::temp_directory_path() / ("skillsim_empty_" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(path).close();
+  const auto d = validate_scenario_file(path);
+  ASSERT_EQ(d.size(), 1u) << listing(d);
+  EXPECT_EQ(d[0].file, path.string());
+  EXPECT_NE(d[0].message.find("no [scenario] table"), std::string::npos) << d[0].message;
+  EXPECT_THROW(load_scenario(path), ScenarioError);
+  EXPECT_NO_THROW(load_scenario(path, {"scenario.name=x", "scenario.start=2020-01-01"}));
+  fs::remove(path);
+}
+
+TEST(ScenarioFile, BundledAndTestScenariosNameThemselves) {
+  int files = 0;
+  for (const char* dir : {"/scenarios", "/tests/data"})
+    for (const auto& entry : fs::directory_iterator(std::string(SKILLSIM_SOURCE_DIR) + dir)) {
+      if (entry.path().extension() != ".toml") continue;
+      ++files;
+      EXPECT_EQ(listing(validate_scenario_file(entry.path())), "") << entry.path();
+    }
+  EXPECT_GE(files, 6);
 }
 
 } // namespace

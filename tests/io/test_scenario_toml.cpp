@@ -88,7 +88,9 @@ TEST(ScenarioToml, DefaultsAreCompleteAndValid) {
   for (const auto& spec : parameter_specs()) EXPECT_TRUE(keys.count(std::string(spec.key))) << spec.key;
 }
 
-TEST(ScenarioToml, EmptyFileGivesTheDefaults) {
+// Text is completed from the defaults; a scenario *file* must also name its scenario and start
+// (test_scenario_messages.cpp).
+TEST(ScenarioToml, EmptyTextGivesTheDefaults) {
   const Scenario s = parse_scenario("", "empty.toml");
   const Parameters d = default_parameters();
   for (const auto& spec : parameter_specs())
@@ -586,7 +588,7 @@ TEST(ScenarioToml, LoadsAndValidatesFiles) {
   const auto path = std::filesystem::temp_directory_path() / ("skillsim_test_" + std::to_string(::getpid()) + ".toml");
   {
     std::ofstream out(path);
-    out << "[labour]\njob_loss_rate = 0.02\n";
+    out << "[scenario]\nname = \"t\"\nstart = 2020-01-01\n[labour]\njob_loss_rate = 0.02\n";
   }
   EXPECT_TRUE(validate_scenario_file(path).empty());
   const Scenario s = load_scenario(path, {"labour.job_find_rate=0.2"});

@@ -277,6 +277,20 @@ def test_problem_count_names_where_the_problems_are(tmp_path):
     assert str(e.value).endswith(f"\n1 problem in {bad}")
 
 
+def test_a_file_must_name_the_scenario_and_its_start(tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.load(empty)
+    assert [str(p) for p in e.value.problems] == [
+        f'{empty}: the scenario has no [scenario] table: add [scenario] with name = "..." and start = YYYY-MM-01 '
+        "(the first month simulated)"
+    ]
+    # Text (from_toml, from_dict) is completed from the defaults, as before.
+    assert skillsim.Scenario.from_toml("").name == "default"
+    assert skillsim.Scenario.load(empty, overrides={"scenario.name": "x", "scenario.start": dt.date(2020, 1, 1)}).name == "x"
+
+
 def test_bad_date_and_bad_string_value():
     s = skillsim.Scenario.load(JINCHENG)
     with pytest.raises(skillsim.ScenarioError) as e:

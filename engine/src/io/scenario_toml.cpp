@@ -463,8 +463,9 @@ public:
   Reader(Parameters& p, LocMap& locs) : p_(p), locs_(locs) {}
 
   std::vector<Diagnostic> diagnostics;
-  std::set<std::string> assigned; // parameter keys set by the documents read
-  std::set<std::string> failed;   // parameter keys whose value was rejected (no follow-on checks)
+  std::set<std::string> assigned;   // parameter keys set by the documents read
+  std::set<std::string> failed;     // parameter keys whose value was rejected (no follow-on checks)
+  std::set<std::string> overridden; // parameter keys named by --set (whether or not the value was good)
   std::vector<ScheduledChange> schedule;
   std::vector<std::size_t> schedule_entry; // [[schedule]] entry of each change
   std::vector<Target> targets;
@@ -1030,6 +1031,7 @@ void Reader::apply_override(const std::string& text) {
     report(loc, key, unknown_parameter_message(key));
     return;
   }
+  overridden.insert(key);
   // Parse the value as the right-hand side of a TOML key/value pair.
   std::optional<toml::table> parsed;
   try {
@@ -1187,8 +1189,36 @@ std::string_view defaults_toml() { return detail::embedded_defaults_toml(); }
 
 Parameters default_parameters() { return defaults().parameters; }
 
-Scenario parse_scenario(std::string_view text, const std::string& source_name,
-                        const std::vector<std::string>& overrides) {
+namespace {
+
+// A scenario file names the scenario and its first month itself (or through --set): without
+// them, an empty or mistaken file would run the national defaults as "default" unnoticed.
+void require_name_and_start(const toml::table& root, const Reader& reader, const std::string& source_name,
+                            std::vector<Diagnostic>& diagnostics) {
+  const toml::node* section = root.get("scenario");
+  if (section != nullptr && !section->is_table()) return; // reported as not a section
+  const auto* table = section ? section->as_table() : nullptr;
+  const auto given = [&](const char* name) {
+    return (table != nullptr && table->contains(name)) || reader.overridden.count(std::string("scenario.") + name);
+  };
+  if (given("name") && given("start")) return;
+  if (table == nullptr) {
+    diagnostics.push_back({source_name, 0, 0, "",
+                           "the scenario has no [scenario] table: add [scenario] with name = \"...\" and "
+                           "start = YYYY-MM-01 (the first month simulated)"});
+    return;
+  }
+  const Loc loc = position(table->source(), source_name);
+  if (!given("name"))
+    diagnostics.push_back({loc.file, loc.line, loc.column, "scenario.name",
+                           "missing: add name = \"...\" to [scenario] (a short identifier of the scenario)"});
+  if (!given("start"))
+    diagnostics.push_back({loc.file, loc.line, loc.column, "scenario.start",
+                           "missing: add start = YYYY-MM-01 to [scenario] (the first month simulated)"});
+}
+
+Scenario parse(std::string_view text, const std::string& source_name, const std::vector<std::string>& overrides,
+               bool file) {
   const Defaults& base = defaults();
   Parameters parameters = base.parameters;
   LocMap locs = base.locs;
@@ -1206,6 +1236,7 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
   reader.read_document(root, Source{source_name, true}, true);
   for (const auto& override_text : overrides) reader.apply_override(override_text);
   fill_column_defaults(parameters);
+  if (file) require_name_and_start(root, reader, source_name, reader.diagnostics);
 
   // The registry's checks know key paths only; attach the place each value came from.
   std::vector<Diagnostic> diagnostics = std::move(reader.diagnostics);
@@ -1219,7 +1250,8 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
     if (!reader.failed.count(base_key(issue.key))) add(issue.key, issue.message);
   // When the file's start or length of the run was rejected, the run is the default one, and
   // dates cannot be judged against it.
-  const bool run_unknown = reader.failed.count("scenario.start") || reader.failed.count("scenario.months");
+  const bool run_unknown = reader.failed.count("scenario.start") || reader.failed.count("scenario.months") ||
+                           (file && !reader.assigned.count("scenario.start"));
   for (const auto& issue : Scenario::check_schedule_and_targets(parameters, reader.schedule, reader.targets)) {
     if (run_unknown && issue.message.find("outside the run") != std::string::npos) continue;
     std::string key = renumber(issue.key, "schedule[", reader.schedule_entry);
@@ -1250,6 +1282,18 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
   }
 }
 
+} // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& source_name,
+                        const std::vector<std::string>& overrides) {
+  return parse(text, source_name, overrides, false);
+}
+
+Scenario parse_scenario_file(std::string_view text, const std::string& source_name,
+                             const std::vector<std::string>& overrides) {
+  return parse(text, source_name, overrides, true);
+}
+
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
   const std::string name = path.string();
   const auto fail = [&](int error) {
@@ -1264,7 +1308,7 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
   std::size_t n = 0;
   while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
   if (std::ferror(file.get())) fail(errno);
-  return parse_scenario(text, name, overrides);
+  return parse_scenario_file(text, name, overrides);
 }
 
 std::vector<Diagnostic> validate_scenario_file(const std::filesystem::path& path,
