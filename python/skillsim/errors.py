@@ -10,7 +10,7 @@ The compiled core translates the engine's C++ exceptions into these:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 __all__ = ["Problem", "ScenarioError", "ResultsFileError"]
 
@@ -52,11 +52,32 @@ class Problem:
         return out + self.message
 
 
+def problem_count(problems: Sequence[Problem]) -> str:
+    """"N problems" with where they are, counted by each problem's own file, so that changes
+    from ``--set`` (and :meth:`skillsim.Scenario.replace`) are not counted as the file's: the same
+    text as ``skillsim::problem_count`` in the engine."""
+
+    def count(n: int) -> str:
+        return f"{n} problem" + ("" if n == 1 else "s")
+
+    files: dict[str, int] = {}  # in order of first appearance
+    for p in problems:
+        files[p.file] = files.get(p.file, 0) + 1
+    if len(files) == 1 and next(iter(files)):
+        return f"{count(len(problems))} in {next(iter(files))}"
+    if len(files) <= 1:
+        return count(len(problems))
+    where = ", ".join(f"{n} in {f or 'the scenario'}" for f, n in files.items())
+    return f"{count(len(problems))}: {where}"
+
+
 class ScenarioError(ValueError):
     """A scenario is invalid. Lists every problem found, not only the first.
 
     ``str(error)`` is what ``skillsim validate`` prints: one line per problem
-    (``FILE:LINE:COLUMN: KEY: MESSAGE``), then ``N problems in SOURCE``.
+    (``FILE:LINE:COLUMN: KEY: MESSAGE``), then the count with where the problems are:
+    ``N problems in FILE``, ``1 problem in --set`` or ``3 problems: 2 in FILE, 1 in --set``
+    (``skillsim::problem_count``).
 
     Attributes:
         problems: the problems, as :class:`Problem` objects, in the order the command line
@@ -70,10 +91,8 @@ class ScenarioError(ValueError):
         super().__init__(self._text())
 
     def _text(self) -> str:
-        n = len(self.problems)
-        count = f"{n} problem" + ("" if n == 1 else "s")
         lines = [str(p) for p in self.problems]
-        lines.append(f"{count} in {self.source}" if self.source else count)
+        lines.append(problem_count(self.problems))
         return "\n".join(lines)
 
     def __str__(self) -> str:

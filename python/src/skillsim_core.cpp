@@ -49,8 +49,8 @@ namespace {
 // ------------------------------------------------------------------------------------------------
 // Errors
 
-/// A ScenarioError together with the name of the scenario source it came from (for the summary
-/// line "N problems in FILE", as `skillsim validate` prints it).
+/// A ScenarioError together with the name of the scenario source it came from (the Python
+/// error's `source`; its count line names each problem's own file, as problem_count does).
 struct SourcedScenarioError {
   std::vector<Diagnostic> diagnostics;
   std::string source;

@@ -5,30 +5,42 @@ Usage: python tests/python/run_notebooks.py [NOTEBOOK...]   (default: notebooks/
 Text notebooks (jupytext "percent" .py files) are converted in memory; each runs in a fresh
 kernel of this interpreter ("python3"), with notebooks/ as its working directory. Prints one line
 per notebook and ends with "notebooks: N passed, N failed"; exits 1 if any failed.
+
+The kernel talks to this process over IPC sockets in a private temporary directory, not TCP on
+localhost: a TCP kernel warns on every start that it runs without encryption, noise that would
+hide a warning that matters. Everything the kernel prints still comes through.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import jupytext
 import nbclient
 import nbformat
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def execute(path: Path) -> str | None:
     nb = jupytext.read(path) if path.suffix == ".py" else nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as error:
-        return str(error)
+    with tempfile.TemporaryDirectory(prefix="skillsim-kernel-") as sockets:
+        config = Config()
+        if os.name == "posix":  # IPC is Unix sockets; elsewhere TCP (and its warning) remains
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "kernel")
+        client = nbclient.NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}, config=config
+        )
+        try:
+            client.execute()
+        except nbclient.exceptions.CellExecutionError as error:
+            return str(error)
     return None
 
 

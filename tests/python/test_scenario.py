@@ -261,7 +261,34 @@ def test_bad_type_and_bad_value():
     assert problem(e, "labour.job_loss_rate").message == "must be in [0, 1], got 1.5"
     assert problem(e, "skills.pass_probability").message.startswith("expected 9 values, one per level")
     assert len(e.value.problems) == 3
-    assert str(e.value).endswith(f"3 problems in {JINCHENG}")
+    # The changes are --set's, not the file's (e.value.source still names the file).
+    assert str(e.value).endswith("\n3 problems in --set")
+    assert e.value.source == str(JINCHENG)
+
+
+def test_problem_count_names_where_the_problems_are(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nname = "bad"\nstart = 2020-01-01\n[labour]\njob_loss_rate = 2\n', encoding="utf-8")
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.load(bad, overrides={"run.replicates": 0, "scenario.months": 0})
+    assert str(e.value).endswith(f"\n3 problems: 1 in {bad}, 2 in --set")
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.load(bad)
+    assert str(e.value).endswith(f"\n1 problem in {bad}")
+
+
+def test_a_file_must_name_the_scenario_and_its_start(tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(skillsim.ScenarioError) as e:
+        skillsim.Scenario.load(empty)
+    assert [str(p) for p in e.value.problems] == [
+        f'{empty}: the scenario has no [scenario] table: add [scenario] with name = "..." and start = YYYY-MM-01 '
+        "(the first month simulated)"
+    ]
+    # Text (from_toml, from_dict) is completed from the defaults, as before.
+    assert skillsim.Scenario.from_toml("").name == "default"
+    assert skillsim.Scenario.load(empty, overrides={"scenario.name": "x", "scenario.start": dt.date(2020, 1, 1)}).name == "x"
 
 
 def test_bad_date_and_bad_string_value():

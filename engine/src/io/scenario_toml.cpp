@@ -28,6 +28,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -226,6 +227,230 @@ std::optional<Loc> lookup(const LocMap& locs, std::string path) {
 std::string base_key(const std::string& path) { return path.substr(0, path.find('[')); }
 
 // ----------------------------------------------------------------------------------------------
+// Text that is no TOML value at all
+
+// What a value of `spec` looks like, in the registry's words (kind, unit, dimension), for text
+// that cannot be read as a value: "an integer (months)", "an array of numbers (probability), one
+// per level, written [0.5, 1, ...]".
+std::string expected_phrase(const ParameterSpec& spec) {
+  const auto dim_name = [](Dim dim) {
+    const std::string d = dim_description(dim);
+    return d.substr(0, d.find(" ("));
+  };
+  const std::string unit = spec.unit.empty() ? "" : " (" + std::string(spec.unit) + ")";
+  const std::string per = spec.dim == Dim::None ? "" : ", one per " + dim_name(spec.dim);
+  const std::string rows =
+      spec.dim == Dim::None ? ""
+                            : ", one row per " + dim_name(spec.dim) + " with one value per " + dim_name(spec.col_dim);
+  switch (spec.kind) {
+  case ValueKind::Real:
+    return "a number" + unit;
+  case ValueKind::Integer:
+    return "an integer" + unit;
+  case ValueKind::Month:
+    return "a date such as 2020-01-01 (the first day of a month)";
+  case ValueKind::String:
+    return "a string";
+  case ValueKind::StringList:
+    return "an array of strings" + per + ", written [\"a\", \"b\", ...]";
+  case ValueKind::RealVector:
+    return "an array of numbers" + unit + per + ", written [0.5, 1, ...]";
+  case ValueKind::IntegerVector:
+    return "an array of integers" + unit + per + ", written [1, 2, ...]";
+  case ValueKind::FlagVector:
+    return "an array of booleans" + per + ", written [true, false, ...]";
+  case ValueKind::RealMatrix:
+    return "an array of arrays of numbers" + unit + rows + ", written [[0.5, 1, ...], [0.5, 1, ...], ...]";
+  case ValueKind::FlagMatrix:
+    return "an array of arrays of booleans" + rows + ", written [[true, false, ...], [false, true, ...], ...]";
+  }
+  return std::string(kind_name(spec.kind));
+}
+
+// "expected an integer (months), got 'ten'": the message for text of `spec` that is no value.
+std::string unreadable_value_message(const ParameterSpec& spec, std::string_view text) {
+  std::string message = "expected " + expected_phrase(spec) + ", got '" + excerpt(text, 80) + "'";
+  if (spec.kind == ValueKind::String) message += " (write text in quotes: \"" + excerpt(text, 80) + "\")";
+  if (spec.kind == ValueKind::StringList) message += " (write each name in quotes)";
+  return message;
+}
+
+// Byte offset of a 1-based column counted in code points, as toml++ counts them.
+std::size_t byte_offset(std::string_view line, int column) {
+  std::size_t i = 0;
+  for (int c = 1; c < column && i < line.size(); ++c) {
+    ++i;
+    while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+// Code points in `s` (for columns).
+int code_points(std::string_view s) {
+  return static_cast<int>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// The header of the table a line is in: "scenario" for [scenario]; "schedule" (array) with the
+// entry's index for [[schedule]]; empty above the first header.
+struct Header {
+  std::string name;
+  bool array = false;
+  std::size_t index = 0; // entry of an array of tables, counting from 0
+};
+
+Header header_before(const std::vector<std::string_view>& lines, std::size_t line) { // line: 1-based
+  Header header;
+  std::map<std::string, std::size_t> entries;
+  for (std::size_t i = 0; i + 1 < line && i < lines.size(); ++i) {
+    const std::string l = trim(lines[i]);
+    const bool array = l.rfind("[[", 0) == 0;
+    const auto close = l.find(array ? "]]" : "]");
+    if (l.empty() || l[0] != '[' || close == std::string::npos) continue;
+    std::string name = trim(std::string_view(l).substr(array ? 2 : 1, close - (array ? 2 : 1)));
+    // Only bare names: the rows of a multi-line array also start with '['.
+    if (name.empty() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
+      continue;
+    const std::string rest = trim(std::string_view(l).substr(close + (array ? 2 : 1)));
+    if (!rest.empty() && rest[0] != '#') continue;
+    header = {name, array, array ? entries[name]++ : 0};
+  }
+  return header;
+}
+
+// A TOML syntax error (toml++'s `description` at `loc`) as a diagnostic that says what is wrong
+// in plain words. toml++ names the production it was in ("Error while parsing boolean: expected
+// 'true', saw 'te'" for the unquoted word "ten"): an unquoted word where a value goes is said as
+// such, under the parameter's key with the --set wording when the key names one; the file
+// ending inside a value says what is not closed; anything else keeps toml++'s detail.
+Diagnostic syntax_problem(std::string_view description, std::string_view text, const Loc& loc) {
+  const auto plain = [&](const std::string& message) {
+    return Diagnostic{loc.file, loc.line, loc.column, "", "invalid TOML: " + message};
+  };
+  constexpr std::string_view prefix = "Error while parsing ";
+  if (description.substr(0, prefix.size()) != prefix) return plain(std::string(description));
+  description.remove_prefix(prefix.size());
+  const auto colon = description.find(": ");
+  if (colon == std::string_view::npos) return plain(std::string(description));
+  const std::string what(description.substr(0, colon));
+  const std::string detail(description.substr(colon + 2));
+  const auto starts = [&](std::string_view s) { return detail.rfind(s, 0) == 0; };
+  std::string thing = what == "floating-point" ? "number" : what == "decimal integer" ? "integer" : what;
+  thing =
+      (std::string_view("aeiou").find(thing.empty() ? 'x' : thing[0]) != std::string_view::npos ? "an " : "a ") + thing;
+
+  if (detail == "encountered end-of-file") {
+    if (what == "array") return plain("the file ends inside an array (a closing ']' is missing)");
+    if (what == "inline table") return plain("the file ends inside an inline table (a closing '}' is missing)");
+    if (what.find("string") != std::string::npos)
+      return plain("the file ends inside " + thing + " (a closing quote is missing)");
+    if (what == "key-value pair" || what == "value") return plain("the file ends where a value should be");
+    return plain("the file ends inside " + thing);
+  }
+  if (what == "key-value pair" && starts("expected value, saw ")) {
+    const std::string saw = detail.substr(std::string_view("expected value, saw ").size());
+    if (saw == "'\\n'" || saw == "'\\r'" || saw == "'#'") return plain("a value is missing after '='");
+    return plain("unexpected " + saw + " where a value should be");
+  }
+  // The line of the error (without its line break), for the cases that look at the text.
+  std::vector<std::string_view> lines;
+  for (std::size_t begin = 0; begin <= text.size();) {
+    const auto end = std::min(text.find('\n', begin), text.size());
+    lines.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  if (loc.line <= 0 || static_cast<std::size_t>(loc.line) > lines.size())
+    return plain("while reading " + thing + ": " + detail);
+  std::string_view line = lines[static_cast<std::size_t>(loc.line) - 1];
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+
+  // A basic string that runs to the end of its line (toml++: "unescaped control characters").
+  if (what == "string" && starts("unescaped control characters") && byte_offset(line, loc.column) >= line.size())
+    return plain("a string runs to the end of the line (a closing quote is missing)");
+  if (what == "key-value pair" && starts("expected a comment or whitespace, saw "))
+    return plain("unexpected " + detail.substr(std::string_view("expected a comment or whitespace, saw ").size()) +
+                 " after the value (one key = value a line; arrays are written [a, b, ...])");
+
+  const bool bare_word = what == "boolean" ||
+                         (what == "floating-point" && (starts("expected 'nan'") || starts("expected 'inf'"))) ||
+                         (what == "value" && detail == "could not determine value type");
+  if (!bare_word) return plain("while reading " + thing + ": " + detail);
+
+  // The word: the run of characters around the error's column up to a delimiter.
+  const std::size_t at = std::min(byte_offset(line, loc.column), line.empty() ? 0 : line.size() - 1);
+  constexpr std::string_view before = " \t=[{,", after = " \t\r,]}#";
+  std::size_t first = at, last = at;
+  while (first > 0 && before.find(line[first - 1]) == std::string_view::npos) --first;
+  while (last < line.size() && after.find(line[last]) == std::string_view::npos) ++last;
+  const std::string_view word = line.substr(first, last - first);
+  if (word.empty()) return plain("while reading " + thing + ": " + detail);
+  const auto lead = static_cast<unsigned char>(word[0]);
+  if (!std::isalnum(lead) && lead < 0x80 && std::string_view("+-._").find(word[0]) == std::string_view::npos)
+    return plain("unexpected '" + excerpt(word, 20) + "' where a value should be");
+  const int word_column = code_points(line.substr(0, first)) + 1;
+  const Loc word_loc{loc.file, loc.line, word_column};
+  const std::string generic = "invalid TOML: '" + excerpt(word) + "' is not a value (write text in quotes: \"" +
+                              excerpt(word) + "\"; numbers, dates such as 2020-01-01, true and false without)";
+
+  // The key it is the value of: "key = word" or "key = [..., word" on the same line.
+  std::size_t k = first;
+  while (k > 0 && (line[k - 1] == ' ' || line[k - 1] == '\t')) --k;
+  const bool in_array = k > 0 && (line[k - 1] == '[' || line[k - 1] == ',');
+  if (in_array) k = line.rfind('=', k - 1) + 1; // npos + 1 == 0: no key on this line
+  if (k == 0 || line[k - 1] != '=') return Diagnostic{word_loc.file, word_loc.line, word_loc.column, "", generic};
+  --k;
+  while (k > 0 && (line[k - 1] == ' ' || line[k - 1] == '\t')) --k;
+  std::string key;
+  if (k > 1 && line[k - 1] == '"') {
+    const auto open = line.rfind('"', k - 2);
+    if (open != std::string_view::npos) key = std::string(line.substr(open + 1, k - open - 2));
+  } else {
+    std::size_t start = k;
+    while (start > 0 && (std::isalnum(static_cast<unsigned char>(line[start - 1])) || line[start - 1] == '_' ||
+                         line[start - 1] == '-' || line[start - 1] == '.'))
+      --start;
+    key = std::string(line.substr(start, k - start));
+  }
+  const Header header = header_before(lines, static_cast<std::size_t>(loc.line));
+  std::string path;
+  const ParameterSpec* spec = nullptr;
+  if (header.array && header.name == "schedule") {
+    spec = find_parameter(key);
+    path = "schedule[" + std::to_string(header.index) + "].set." + key;
+  } else if (!header.array) {
+    path = header.name.empty() ? key : header.name + "." + key;
+    spec = find_parameter(path);
+  }
+  if (spec == nullptr) return Diagnostic{word_loc.file, word_loc.line, word_loc.column, "", generic};
+  std::string message;
+  if (!in_array) {
+    message = unreadable_value_message(*spec, word);
+  } else { // an element: say what an element is
+    switch (spec->kind) {
+    case ValueKind::StringList:
+      message = "expected a string in the array, got '" + excerpt(word) + "' (write text in quotes: \"" +
+                excerpt(word) + "\")";
+      break;
+    case ValueKind::IntegerVector:
+      message = "expected an integer in the array, got '" + excerpt(word) + "'";
+      break;
+    case ValueKind::FlagVector:
+    case ValueKind::FlagMatrix:
+      message = "expected true or false (or 1 or 0) in the array, got '" + excerpt(word) + "'";
+      break;
+    case ValueKind::RealVector:
+    case ValueKind::RealMatrix:
+      message = "expected a number in the array, got '" + excerpt(word) + "'";
+      break;
+    default:
+      message = unreadable_value_message(*spec, word);
+    }
+  }
+  return Diagnostic{word_loc.file, word_loc.line, word_loc.column, path, message};
+}
+
+// ----------------------------------------------------------------------------------------------
 // The reader: applies documents and overrides to a Parameters object, collecting every problem.
 
 struct Source {
@@ -238,8 +463,9 @@ public:
   Reader(Parameters& p, LocMap& locs) : p_(p), locs_(locs) {}
 
   std::vector<Diagnostic> diagnostics;
-  std::set<std::string> assigned; // parameter keys set by the documents read
-  std::set<std::string> failed;   // parameter keys whose value was rejected (no follow-on checks)
+  std::set<std::string> assigned;   // parameter keys set by the documents read
+  std::set<std::string> failed;     // parameter keys whose value was rejected (no follow-on checks)
+  std::set<std::string> overridden; // parameter keys named by --set (whether or not the value was good)
   std::vector<ScheduledChange> schedule;
   std::vector<std::size_t> schedule_entry; // [[schedule]] entry of each change
   std::vector<Target> targets;
@@ -805,17 +1031,13 @@ void Reader::apply_override(const std::string& text) {
     report(loc, key, unknown_parameter_message(key));
     return;
   }
+  overridden.insert(key);
   // Parse the value as the right-hand side of a TOML key/value pair.
   std::optional<toml::table> parsed;
-  std::string parse_error;
   try {
     parsed = toml::parse("value = " + value_text, kSetName);
-    if (parsed->size() != 1 || parsed->get("value") == nullptr) {
-      parsed.reset();
-      parse_error = "more than one value";
-    }
-  } catch (const toml::parse_error& e) {
-    parse_error = std::string(e.description());
+    if (parsed->size() != 1 || parsed->get("value") == nullptr) parsed.reset(); // more than one value
+  } catch (const toml::parse_error&) {
   }
   if (spec->kind == ValueKind::String && (!parsed || !parsed->get("value")->is_string())) {
     // A string parameter takes bare text (--set scenario.name=baseline).
@@ -826,10 +1048,8 @@ void Reader::apply_override(const std::string& text) {
     failed.erase(key);
     return;
   }
-  if (!parsed) {
-    report(loc, key,
-           "cannot read '" + excerpt(value_text, 80) + "' as a TOML value (expected " +
-               std::string(kind_name(spec->kind)) + "): " + parse_error);
+  if (!parsed) { // toml++'s own words ("Error while parsing boolean") would be about TOML, not the key
+    report(loc, key, unreadable_value_message(*spec, value_text));
     failed.insert(key);
     return;
   }
@@ -969,8 +1189,36 @@ std::string_view defaults_toml() { return detail::embedded_defaults_toml(); }
 
 Parameters default_parameters() { return defaults().parameters; }
 
-Scenario parse_scenario(std::string_view text, const std::string& source_name,
-                        const std::vector<std::string>& overrides) {
+namespace {
+
+// A scenario file names the scenario and its first month itself (or through --set): without
+// them, an empty or mistaken file would run the national defaults as "default" unnoticed.
+void require_name_and_start(const toml::table& root, const Reader& reader, const std::string& source_name,
+                            std::vector<Diagnostic>& diagnostics) {
+  const toml::node* section = root.get("scenario");
+  if (section != nullptr && !section->is_table()) return; // reported as not a section
+  const auto* table = section ? section->as_table() : nullptr;
+  const auto given = [&](const char* name) {
+    return (table != nullptr && table->contains(name)) || reader.overridden.count(std::string("scenario.") + name);
+  };
+  if (given("name") && given("start")) return;
+  if (table == nullptr) {
+    diagnostics.push_back({source_name, 0, 0, "",
+                           "the scenario has no [scenario] table: add [scenario] with name = \"...\" and "
+                           "start = YYYY-MM-01 (the first month simulated)"});
+    return;
+  }
+  const Loc loc = position(table->source(), source_name);
+  if (!given("name"))
+    diagnostics.push_back({loc.file, loc.line, loc.column, "scenario.name",
+                           "missing: add name = \"...\" to [scenario] (a short identifier of the scenario)"});
+  if (!given("start"))
+    diagnostics.push_back({loc.file, loc.line, loc.column, "scenario.start",
+                           "missing: add start = YYYY-MM-01 to [scenario] (the first month simulated)"});
+}
+
+Scenario parse(std::string_view text, const std::string& source_name, const std::vector<std::string>& overrides,
+               bool file) {
   const Defaults& base = defaults();
   Parameters parameters = base.parameters;
   LocMap locs = base.locs;
@@ -980,12 +1228,15 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    const Loc loc = position(e.source(), source_name);
-    throw ScenarioError({{loc.file, loc.line, loc.column, "", "invalid TOML: " + std::string(e.description())}});
+    // toml++ counts columns after a byte-order mark, so the lines are read without it.
+    std::string_view lines = text;
+    if (lines.substr(0, 3) == "\xEF\xBB\xBF") lines.remove_prefix(3);
+    throw ScenarioError({syntax_problem(e.description(), lines, position(e.source(), source_name))});
   }
   reader.read_document(root, Source{source_name, true}, true);
   for (const auto& override_text : overrides) reader.apply_override(override_text);
   fill_column_defaults(parameters);
+  if (file) require_name_and_start(root, reader, source_name, reader.diagnostics);
 
   // The registry's checks know key paths only; attach the place each value came from.
   std::vector<Diagnostic> diagnostics = std::move(reader.diagnostics);
@@ -999,7 +1250,8 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
     if (!reader.failed.count(base_key(issue.key))) add(issue.key, issue.message);
   // When the file's start or length of the run was rejected, the run is the default one, and
   // dates cannot be judged against it.
-  const bool run_unknown = reader.failed.count("scenario.start") || reader.failed.count("scenario.months");
+  const bool run_unknown = reader.failed.count("scenario.start") || reader.failed.count("scenario.months") ||
+                           (file && !reader.assigned.count("scenario.start"));
   for (const auto& issue : Scenario::check_schedule_and_targets(parameters, reader.schedule, reader.targets)) {
     if (run_unknown && issue.message.find("outside the run") != std::string::npos) continue;
     std::string key = renumber(issue.key, "schedule[", reader.schedule_entry);
@@ -1030,6 +1282,18 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name,
   }
 }
 
+} // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& source_name,
+                        const std::vector<std::string>& overrides) {
+  return parse(text, source_name, overrides, false);
+}
+
+Scenario parse_scenario_file(std::string_view text, const std::string& source_name,
+                             const std::vector<std::string>& overrides) {
+  return parse(text, source_name, overrides, true);
+}
+
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
   const std::string name = path.string();
   const auto fail = [&](int error) {
@@ -1044,7 +1308,7 @@ Scenario load_scenario(const std::filesystem::path& path, const std::vector<std:
   std::size_t n = 0;
   while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
   if (std::ferror(file.get())) fail(errno);
-  return parse_scenario(text, name, overrides);
+  return parse_scenario_file(text, name, overrides);
 }
 
 std::vector<Diagnostic> validate_scenario_file(const std::filesystem::path& path,

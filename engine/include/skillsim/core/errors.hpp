@@ -25,6 +25,11 @@ struct Diagnostic {
   std::string to_string() const;
 };
 
+/// "N problems" with where they are, for the line after a listing: "2 problems in bad.toml",
+/// "1 problem in --set", "3 problems: 2 in bad.toml, 1 in --set" (sources in the listing's order;
+/// the sources are the diagnostics' own files, so --set problems are not counted as the file's).
+std::string problem_count(const std::vector<Diagnostic>& diagnostics);
+
 /// A scenario (file, dict or --set override) is invalid. Holds every problem found.
 class ScenarioError : public Error {
 public:

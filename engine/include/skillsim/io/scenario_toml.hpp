@@ -21,13 +21,22 @@ std::string_view defaults_toml();
 Parameters default_parameters();
 
 /// Parses scenario text. `source_name` names the file in messages; `overrides` are
-/// "dotted.key=TOML value" strings applied after the file (they may change any key).
+/// "dotted.key=TOML value" strings applied after the file (they may change any key). Every key
+/// the text and the overrides leave out keeps its default, so "" with overrides builds a scenario
+/// from the defaults (as tests and Scenario.from_dict do).
 /// @throws ScenarioError listing every problem (syntax errors with their line, unknown keys with
 ///         a "did you mean", wrong types, out-of-range values, bad schedules and targets)
 Scenario parse_scenario(std::string_view text, const std::string& source_name,
                         const std::vector<std::string>& overrides = {});
 
-/// Reads and parses a scenario file.
+/// Parses the text of a scenario file: like parse_scenario, and the scenario must be named and
+/// dated, by a [scenario] table with `name` and `start` (or by overrides of scenario.name and
+/// scenario.start), so that an empty or mistaken file is not run as the defaults.
+/// @throws ScenarioError as parse_scenario, and for a missing [scenario], name or start
+Scenario parse_scenario_file(std::string_view text, const std::string& source_name,
+                             const std::vector<std::string>& overrides = {});
+
+/// Reads and parses a scenario file (parse_scenario_file).
 /// @throws ScenarioError also when the file cannot be read
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
