@@ -32,6 +32,9 @@ printf '[scenario]\nname = "x"\nstart = 2020-01-01\n' > ok.toml
 check "bad --set (exit 2)" test $? -eq 2
 check "bad --set says what was expected" contains set.err "--set: scenario.months: expected an integer (months), got 'ten'"
 check "no parser internals" lacks set.err "Error while parsing"
+check "the count names --set, not the file" contains set.err "1 problem in --set"
+"$SKILLSIM" run ok.toml --quiet --set scenario.months=ten 2> run_set.err
+check "run counts the --set problem too" contains run_set.err "the scenario is invalid (1 problem in --set)"
 "$SKILLSIM" validate ok.toml --set scenario.name=x --set scenario.start=2020-01-01 > ok.out
 check "a file with name and start is valid" contains ok.out "ok.toml: valid"
 finish

@@ -243,8 +243,7 @@ int command_validate(const Arguments& a) {
     return kExitOk;
   }
   for (const auto& d : diagnostics) std::cerr << d.to_string() << "\n";
-  std::cerr << diagnostics.size() << (diagnostics.size() == 1 ? " problem" : " problems") << " in " << path.string()
-            << "\n";
+  std::cerr << problem_count(diagnostics) << "\n";
   return kExitUsage;
 }
 
@@ -381,8 +380,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
-    std::cerr << "skillsim: the scenario is invalid (" << e.diagnostics().size()
-              << (e.diagnostics().size() == 1 ? " problem)" : " problems)") << "; nothing was run\n";
+    std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
     return kExitUsage;
   } catch (const Cancelled&) {
     std::cerr << "\nskillsim: interrupted; no results file was written\n";
