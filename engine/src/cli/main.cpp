@@ -16,7 +16,9 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -32,6 +34,7 @@
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
+#include "skillsim/io/sweep_toml.hpp"
 #include "summary.hpp"
 
 namespace fs = std::filesystem;
@@ -234,8 +237,46 @@ int command_run(const Arguments& a, const std::string& command_line) {
   return kExitOk;
 }
 
+// A sweep file: its own problems, then its base scenario's (with the --set overrides), then its
+// varied keys against the base.
+int validate_sweep(const fs::path& path, const std::string& text, const Arguments& a) {
+  g_doing = "validating the sweep " + path.string();
+  std::vector<Diagnostic> diagnostics;
+  io::SweepFile sweep;
+  try {
+    sweep = io::parse_sweep(text, path.string());
+  } catch (const ScenarioError& e) {
+    diagnostics = e.diagnostics();
+  }
+  fs::path base;
+  if (diagnostics.empty()) {
+    // The base: a path relative to the sweep file, or a bundled scenario's name.
+    const fs::path beside = path.parent_path() / sweep.base;
+    try {
+      base = fs::exists(beside) ? beside : resolve_scenario(sweep.base);
+    } catch (const ScenarioNotFound& e) {
+      throw ScenarioNotFound(path.string() + ": sweep.base: " + e.what());
+    }
+    diagnostics = io::validate_scenario_file(base, a.overrides);
+    if (diagnostics.empty())
+      diagnostics = io::check_sweep_keys(sweep, io::load_scenario(base, a.overrides).parameters());
+  }
+  if (diagnostics.empty()) {
+    std::cout << path.string() << ": valid sweep of " << sweep_run_count(sweep.spec) << " runs of " << base.string()
+              << "\n";
+    return kExitOk;
+  }
+  for (const auto& d : diagnostics) std::cerr << d.to_string() << "\n";
+  std::cerr << problem_count(diagnostics) << "\n";
+  return kExitUsage;
+}
+
 int command_validate(const Arguments& a) {
   const fs::path path = resolve_scenario(a.input);
+  if (std::ifstream in{path}) {
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (io::is_sweep_text(text)) return validate_sweep(path, text, a);
+  }
   g_doing = "validating the scenario " + path.string();
   const auto diagnostics = io::validate_scenario_file(path, a.overrides);
   if (diagnostics.empty()) {
@@ -324,7 +365,7 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
   run->footer(std::string(kScenarioNote) + default_note);
 
-  CLI::App* validate = app.add_subcommand("validate", "report every problem in a scenario file");
+  CLI::App* validate = app.add_subcommand("validate", "report every problem in a scenario or sweep file");
   validate->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
   add_overrides(*validate, a);
   validate->footer(std::string(kScenarioNote) + ".");

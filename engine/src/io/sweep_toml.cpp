@@ -41,6 +41,14 @@ std::optional<double> number(const toml::node& node) {
 
 } // namespace
 
+bool is_sweep_text(std::string_view text) {
+  try {
+    return toml::parse(text)["sweep"].is_table();
+  } catch (const toml::parse_error&) {
+    return false; // not TOML at all: the scenario reader says what is wrong
+  }
+}
+
 SweepFile parse_sweep(std::string_view text, const std::string& source_name) {
   SweepFile out;
   out.source_name = source_name;
@@ -182,7 +190,9 @@ std::vector<Diagnostic> check_sweep_keys(const SweepFile& sweep, const Parameter
     if (const auto* message = std::get_if<std::string>(&resolved)) {
       Diagnostic d = sweep.axis_positions.at(a); // one per axis
       d.key = "vary." + sweep.spec.axes[a].key;
-      d.message = *message;
+      // The key leads the diagnostic already; resolve_sweep_key's message starts with it too.
+      const std::string lead = sweep.spec.axes[a].key + ": ";
+      d.message = message->starts_with(lead) ? message->substr(lead.size()) : *message;
       problems.push_back(std::move(d));
     }
   }

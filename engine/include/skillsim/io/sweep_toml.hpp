@@ -32,6 +32,9 @@ struct SweepFile {
   std::vector<Diagnostic> axis_positions; ///< where each axis's key stands (file, line, column, key)
 };
 
+/// True if `text` is TOML with a [sweep] table: a sweep file rather than a scenario.
+bool is_sweep_text(std::string_view text);
+
 /// Parses a sweep file's text and checks it on its own: sections and keys (with did-you-mean),
 /// the design, lists or ranges as the design needs, empty lists, low > high, samples, and the
 /// run count against max_runs.
