@@ -6,8 +6,6 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
-contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; cat "$1"; return 1; }; }
-lacks() { ! grep -qF -- "$2" "$1" || { echo "--- $1 should not have: $2"; cat "$1"; return 1; }; }
 
 # 1. Money in the summary is rounded to the nearest 1,000 yuan, like the persons' figures end in
 # the scale's zeros (the 专账's 33,333,333,333 a year used to show as 23,2xx,xxx,499). Figures

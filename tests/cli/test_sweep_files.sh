@@ -5,7 +5,6 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
-contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; cat "$1"; return 1; }; }
 
 cat > grid.toml <<'TOML'
 [sweep]

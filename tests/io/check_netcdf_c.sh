@@ -21,7 +21,6 @@ for tool in "$NCDUMP" "$NCCOPY"; do
 done
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
-contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; return 1; }; }
 empty() { [ ! -s "$1" ] || { echo "--- $1 is not empty:"; cat "$1"; return 1; }; }
 
 # At 50 persons an agent, to be quick. Nothing else can be checked without the file.

@@ -5,8 +5,6 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
-contains() { grep -qF -- "$2" "$1" || { echo "--- $1 lacks: $2"; cat "$1"; return 1; }; }
-lacks() { ! grep -qF -- "$2" "$1" || { echo "--- $1 has: $2"; cat "$1"; return 1; }; }
 
 # An empty file (a byte-order mark and a comment) names no scenario and no start.
 printf '\xef\xbb\xbf# to do\n' > empty.toml

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "skillsim/core/numbers.hpp" // thousands(), used by the summary and its callers
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/scenario.hpp"
 
@@ -13,8 +14,5 @@ namespace skillsim::cli {
 /// value and in how many replicates it was met. Columns are laid out from their widest cells;
 /// money is shown to the nearest 1,000 yuan.
 std::string summarize(const Results& results, const Scenario& scenario);
-
-/// 1234567 -> "1,234,567".
-std::string thousands(std::int64_t value);
 
 } // namespace skillsim::cli

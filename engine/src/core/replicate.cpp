@@ -100,7 +100,6 @@ ReplicateSnapshot ReplicateState::snapshot() const {
   s.replicate = rng_.replicate();
   s.month = month_;
   s.next_id = next_id_;
-  s.removed = removed_;
   s.population = population_;
   for_each_process(*this, [&s](const auto& process, auto slot) { s.*slot = process.state(); });
   return s;
@@ -119,7 +118,8 @@ void ReplicateState::restore(const ReplicateSnapshot& s) {
   rng_ = RandomStreams(s.seed, s.replicate);
   month_ = s.month;
   next_id_ = s.next_id;
-  removed_ = s.removed;
+  removed_ =
+      std::count(s.population.status.begin(), s.population.status.end(), static_cast<std::uint8_t>(Status::Removed));
   population_ = s.population;
   flows_ = MonthTally{};
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/numbers.hpp"
 #include "skillsim/core/replicate.hpp"
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/synthesis.hpp"
@@ -17,12 +18,6 @@
 namespace skillsim {
 
 namespace {
-
-std::string thousands(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (auto i = static_cast<std::ptrdiff_t>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return digits;
-}
 
 /// Where a run is, to say where memory ran out: setting up the results, synthesising a
 /// replicate's population (month 0), or simulating a month.
@@ -39,10 +34,9 @@ std::string out_of_memory_message(const Parameters& p, const RunOptions& options
   std::snprintf(size, sizeof size, gb >= 10 ? "%.0f" : "%.1f", gb);
   const std::string replicate =
       "replicate " + std::to_string(at.replicate + 1) + " of " + std::to_string(options.replicates);
-  const std::string population = thousands(agents) + " agents (population.size " +
-                                 thousands(static_cast<std::uint64_t>(std::llround(p.population.size))) +
-                                 " / population.scale " + thousands(static_cast<std::uint64_t>(p.population.scale)) +
-                                 "), about " + size + " GB of columns at " +
+  const std::string population = thousands(static_cast<std::int64_t>(agents)) + " agents (population.size " +
+                                 thousands(std::llround(p.population.size)) + " / population.scale " +
+                                 thousands(p.population.scale) + "), about " + size + " GB of columns at " +
                                  std::to_string(Population::bytes_per_agent()) + " bytes each";
   const std::string advice = "; raise population.scale or run on a machine with more memory";
   switch (at.phase) {

@@ -38,7 +38,6 @@ struct ReplicateSnapshot {
   std::uint32_t replicate = 0;
   Month month;
   std::uint64_t next_id = 0;
-  std::int64_t removed = 0; ///< agents marked Removed, awaiting compaction
   Population population;
   Entrants::State entrants;
   Appointments::State appointments;
@@ -103,7 +102,7 @@ private:
   // State: what snapshot() saves.
   Month month_;
   std::uint64_t next_id_ = 0;
-  std::int64_t removed_ = 0;
+  std::int64_t removed_ = 0; // agents marked Removed, awaiting compaction (derived: restore() counts them)
   Population population_;
   Entrants entrants_;
   Appointments appointments_;
