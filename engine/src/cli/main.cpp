@@ -1,6 +1,6 @@
-// skillsim: the command line. `run` simulates a scenario into a results file, `validate` checks
-// a scenario file, `pathways` shows the ladder's routes, `info` describes a results file,
-// `schema` prints the parameter reference. The options are parsed by CLI11.
+// skillsim: the command line. `run` simulates a scenario into a results file, `sweep` runs a sweep
+// file's runs into one results file, `validate` checks a scenario or sweep file, `pathways` shows the ladder's routes,
+// `info` describes a results file, `schema` prints the parameter reference. The options are parsed by CLI11.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -34,6 +34,7 @@
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
+#include "skillsim/io/sweep_run.hpp"
 #include "skillsim/io/sweep_toml.hpp"
 #include "summary.hpp"
 
@@ -167,7 +168,7 @@ struct Arguments {
   std::vector<std::string> overrides;
   std::optional<std::string> output, at;
   std::optional<std::int64_t> replicates, seed, threads;
-  bool force = false, quiet = false;
+  bool force = false, quiet = false, resume = false;
 };
 
 void add_overrides(CLI::App& command, Arguments& a) {
@@ -235,6 +236,52 @@ int command_run(const Arguments& a, const std::string& command_line) {
                              results.metadata.threads, output.string());
   }
   return kExitOk;
+}
+
+// A sweep: every run of the design into one results file (see docs/sweeps.md).
+int command_sweep(const Arguments& a, const std::string& command_line) {
+  const fs::path path = a.input;
+  if (!fs::exists(path)) {
+    std::cerr << "skillsim: sweep file '" << a.input << "' does not exist\n";
+    return kExitUsage;
+  }
+  g_doing = "reading the sweep " + path.string();
+  const io::SweepJob job = io::load_sweep(path, a.overrides, {scenario_dir()});
+  io::SweepOptions options;
+  options.output = a.output ? fs::path(*a.output) : fs::path(path.stem().string() + ".h5");
+  options.overwrite = a.force;
+  options.resume = a.resume;
+  options.replicates = a.replicates.value_or(0);
+  options.seed = a.seed.value_or(-1);
+  options.threads = static_cast<int>(a.threads.value_or(0));
+  options.command_line = command_line;
+  options.cancel = &g_interrupted;
+  cli::ProgressBar bar(path.stem().string(), job.base.parameters().scenario.months,
+                       !a.quiet && cli::is_terminal(STDERR_FILENO));
+  options.progress = [&bar](const io::SweepProgress& p) {
+    bar.update_sweep(p.runs_done, p.runs_total, p.run_fraction, p.runs_failed, p.runs_resumed);
+  };
+
+  g_doing = "running the sweep " + path.string();
+  const auto started = std::chrono::steady_clock::now();
+  const io::SweepOutcome outcome = io::run_sweep(job, options);
+  bar.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (outcome.complete_already) {
+    std::cout << options.output.string() << " is complete (no journal of an interrupted sweep beside it); nothing "
+              << "to resume. Use --force to run the sweep again.\n";
+    return kExitOk;
+  }
+  if (!a.quiet) {
+    std::cout << fmt::format("Sweep of {} runs ({}) of {}: {} done", outcome.runs,
+                             kSweepDesignIds[static_cast<int>(job.file.spec.design)],
+                             job.base.parameters().scenario.name, outcome.runs - outcome.failed);
+    if (outcome.resumed > 0) std::cout << fmt::format(" ({} of them before the resume)", outcome.resumed);
+    std::cout << fmt::format(", {} failed, in {:.1f} s. Results: {}\n", outcome.failed, seconds,
+                             options.output.string());
+    if (outcome.failed > 0) std::cout << "The failed runs' messages: skillsim info " << options.output.string() << "\n";
+  }
+  return outcome.failed > 0 ? kExitFailure : kExitOk;
 }
 
 // A sweep file: its own problems, then its base scenario's (with the --set overrides), then its
@@ -322,7 +369,7 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
   if (dynamic_cast<const CLI::ExtrasError*>(&e) || (!command && !app.remaining().empty()))
     message = extras_message(app, command);
   else if (!command)
-    message = "a command is required: run, validate, pathways, info or schema";
+    message = "a command is required: run, sweep, validate, pathways, info or schema";
   const CLI::App& shown = command ? *command : app;
   const std::string name = command ? "skillsim " + command->get_name() : "skillsim";
   std::cerr << "skillsim: " << message << "\n"
@@ -365,6 +412,26 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
   run->footer(std::string(kScenarioNote) + default_note);
 
+  CLI::App* sweep = app.add_subcommand("sweep", "run every run of a sweep file into one results file");
+  sweep->add_option("SWEEP", a.input, "sweep file (see docs/sweeps.md)")->type_name("")->required();
+  sweep->add_option("-o,--output", a.output, "results file (default: <sweep file name>.h5)")->type_name("FILE");
+  sweep->add_option("--replicates", a.replicates, "replicates of every run (default: the base's run.replicates)")
+      ->type_name("N")
+      ->check(integer_at_least(1));
+  sweep->add_option("--seed", a.seed, "base seed of every run (default: the base's run.seed)")
+      ->type_name("S")
+      ->check(integer_at_least(0));
+  sweep->add_option("--threads", a.threads, "OpenMP threads per run (default: all cores); results do not depend on it")
+      ->type_name("T")
+      ->check(integer_at_least(1));
+  add_overrides(*sweep, a);
+  sweep->add_flag("--resume", a.resume, "continue an interrupted sweep from its journal (FILE.journal)");
+  sweep->add_flag("--force", a.force, "overwrite an existing results file");
+  sweep->add_flag("--quiet", a.quiet, "no progress bar and no summary");
+  sweep->footer("--set applies to the base scenario. Every run uses the same seed: replicate r of every run draws\n"
+                "the same random numbers, so differences between runs are the policy's, not noise.\n"
+                "Exit status 1 if a run failed (the others are in the file).");
+
   CLI::App* validate = app.add_subcommand("validate", "report every problem in a scenario or sweep file");
   validate->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
   add_overrides(*validate, a);
@@ -404,6 +471,7 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return command_run(a, command_line);
+    if (sweep->parsed()) return command_sweep(a, command_line);
     if (validate->parsed()) return command_validate(a);
     if (pathways->parsed()) return command_pathways(a);
     if (info->parsed()) {
@@ -424,7 +492,8 @@ int main(int argc, char** argv) {
     std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
     return kExitUsage;
   } catch (const Cancelled&) {
-    std::cerr << "\nskillsim: interrupted; no results file was written\n";
+    std::cerr << "\nskillsim: interrupted; no results file was written"
+              << (sweep->parsed() ? " (the finished runs are in the journal: run again with --resume)" : "") << "\n";
     return kExitInterrupted;
   } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
     std::cerr << "skillsim: " << e.what() << "\n";
