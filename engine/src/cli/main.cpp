@@ -35,6 +35,9 @@
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 #include "skillsim/io/sweep_run.hpp"
+#ifdef SKILLSIM_HAVE_MPI
+#include "skillsim/mpi/sweep_mpi.hpp"
+#endif
 #include "skillsim/io/sweep_toml.hpp"
 #include "summary.hpp"
 
@@ -238,15 +241,52 @@ int command_run(const Arguments& a, const std::string& command_line) {
   return kExitOk;
 }
 
-// A sweep: every run of the design into one results file (see docs/sweeps.md).
-int command_sweep(const Arguments& a, const std::string& command_line) {
+int report_error(const std::exception_ptr& error, bool in_sweep);
+
+// A sweep: every run of the design into one results file (see docs/sweeps.md). Started by an
+// MPI launcher (mpirun), the runs are spread over the ranks: rank 0 writes and reports.
+int command_sweep(const Arguments& a, const std::string& command_line, int& argc, char**& argv) {
   const fs::path path = a.input;
   if (!fs::exists(path)) {
     std::cerr << "skillsim: sweep file '" << a.input << "' does not exist\n";
     return kExitUsage;
   }
+#ifdef SKILLSIM_HAVE_MPI
+  std::optional<mpi::Session> session;
+  if (mpi::launched_by_mpi()) session.emplace(argc, argv);
+  const bool leader = !session || session->rank() == 0;
+  const bool parallel = session && session->size() > 1;
+  const int ranks = session ? session->size() : 1;
+#else
+  (void)argc, (void)argv;
+  for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    if (const char* n = std::getenv(size); n && std::atoi(n) > 1) {
+      std::cerr << "skillsim: started by mpirun, but this skillsim was built without MPI: every rank would run the "
+                   "whole sweep; build with MPI (docs/cluster.md) or run it without mpirun\n";
+      return kExitUsage;
+    }
+  }
+  const bool leader = true, parallel = false;
+  const int ranks = 1;
+#endif
+
   g_doing = "reading the sweep " + path.string();
-  const io::SweepJob job = io::load_sweep(path, a.overrides, {scenario_dir()});
+  std::optional<io::SweepJob> job;
+  std::exception_ptr load_error;
+  try {
+    job.emplace(io::load_sweep(path, a.overrides, {scenario_dir()}));
+  } catch (...) {
+    load_error = std::current_exception();
+  }
+#ifdef SKILLSIM_HAVE_MPI
+  // Every rank reads the files; if one cannot, all stop (rank 0 says why, or the rank that failed).
+  if (parallel && !session->all(!load_error)) {
+    if (load_error && (leader || !job)) return leader ? report_error(load_error, false) : kExitUsage;
+    return kExitFailure;
+  }
+#endif
+  if (load_error) std::rethrow_exception(load_error);
+
   io::SweepOptions options;
   options.output = a.output ? fs::path(*a.output) : fs::path(path.stem().string() + ".h5");
   options.overwrite = a.force;
@@ -256,16 +296,37 @@ int command_sweep(const Arguments& a, const std::string& command_line) {
   options.threads = static_cast<int>(a.threads.value_or(0));
   options.command_line = command_line;
   options.cancel = &g_interrupted;
-  cli::ProgressBar bar(path.stem().string(), job.base.parameters().scenario.months,
-                       !a.quiet && cli::is_terminal(STDERR_FILENO));
+  cli::ProgressBar bar(path.stem().string(), job->base.parameters().scenario.months,
+                       leader && !a.quiet && cli::is_terminal(STDERR_FILENO));
   options.progress = [&bar](const io::SweepProgress& p) {
     bar.update_sweep(p.runs_done, p.runs_total, p.run_fraction, p.runs_failed, p.runs_resumed);
   };
 
   g_doing = "running the sweep " + path.string();
   const auto started = std::chrono::steady_clock::now();
-  const io::SweepOutcome outcome = io::run_sweep(job, options);
+  io::SweepOutcome outcome;
+  try {
+#ifdef SKILLSIM_HAVE_MPI
+    outcome = session ? mpi::run_sweep(*job, options, *session) : io::run_sweep(*job, options);
+#else
+    outcome = io::run_sweep(*job, options);
+#endif
+  } catch (...) {
+    if (!parallel) throw;
+#ifdef SKILLSIM_HAVE_MPI
+    try {
+      std::rethrow_exception(std::current_exception());
+    } catch (const mpi::FollowerStop&) {
+      return kExitFailure; // rank 0 said why
+    } catch (...) {
+      if (!leader) std::cerr << "skillsim: rank " << session->rank() << " of " << session->size() << ":\n";
+      // The other ranks wait for this one: end them all.
+      mpi::Session::abort(report_error(std::current_exception(), true));
+    }
+#endif
+  }
   bar.finish();
+  if (!leader) return kExitOk;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (outcome.complete_already) {
     std::cout << options.output.string() << " is complete (no journal of an interrupted sweep beside it); nothing "
@@ -274,11 +335,12 @@ int command_sweep(const Arguments& a, const std::string& command_line) {
   }
   if (!a.quiet) {
     std::cout << fmt::format("Sweep of {} runs ({}) of {}: {} done", outcome.runs,
-                             kSweepDesignIds[static_cast<int>(job.file.spec.design)],
-                             job.base.parameters().scenario.name, outcome.runs - outcome.failed);
+                             kSweepDesignIds[static_cast<int>(job->file.spec.design)],
+                             job->base.parameters().scenario.name, outcome.runs - outcome.failed);
     if (outcome.resumed > 0) std::cout << fmt::format(" ({} of them before the resume)", outcome.resumed);
-    std::cout << fmt::format(", {} failed, in {:.1f} s. Results: {}\n", outcome.failed, seconds,
-                             options.output.string());
+    std::cout << fmt::format(", {} failed, in {:.1f} s", outcome.failed, seconds);
+    if (parallel) std::cout << fmt::format(" on {} MPI ranks", ranks);
+    std::cout << ". Results: " << options.output.string() << "\n";
     if (outcome.failed > 0) std::cout << "The failed runs' messages: skillsim info " << options.output.string() << "\n";
   }
   return outcome.failed > 0 ? kExitFailure : kExitOk;
@@ -377,6 +439,38 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
   return kExitUsage;
 }
 
+// Says what went wrong (every error the commands throw, by kind) and returns the exit status.
+int report_error(const std::exception_ptr& error, bool in_sweep) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ScenarioNotFound& e) {
+    std::cerr << "skillsim: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+    std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
+    return kExitUsage;
+  } catch (const Cancelled&) {
+    std::cerr << "\nskillsim: interrupted; no results file was written"
+              << (in_sweep ? " (the finished runs are in the journal: run again with --resume)" : "") << "\n";
+    return kExitInterrupted;
+  } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
+    std::cerr << "skillsim: " << e.what() << "\n";
+    return kExitFailure;
+  } catch (const std::bad_alloc&) { // never the bare "std::bad_alloc"
+    std::cerr << "skillsim: out of memory while " << g_doing
+              << "; close other programs or use a machine with more memory\n";
+    return kExitFailure;
+  } catch (const fs::filesystem_error& e) { // e.g. a directory on the way that may not be read
+    std::cerr << "skillsim: " << e.what() << " (while " << g_doing << ")\n";
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "skillsim: unexpected error while " << g_doing << " (" << e.what()
+              << "); this is a bug: please report it with the command line\n";
+    return kExitFailure;
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -471,7 +565,7 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return command_run(a, command_line);
-    if (sweep->parsed()) return command_sweep(a, command_line);
+    if (sweep->parsed()) return command_sweep(a, command_line, argc, argv);
     if (validate->parsed()) return command_validate(a);
     if (pathways->parsed()) return command_pathways(a);
     if (info->parsed()) {
@@ -484,30 +578,7 @@ int main(int argc, char** argv) {
       std::cout << io::parameter_reference_markdown();
     }
     return kExitOk;
-  } catch (const ScenarioNotFound& e) {
-    std::cerr << "skillsim: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
-    std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
-    return kExitUsage;
-  } catch (const Cancelled&) {
-    std::cerr << "\nskillsim: interrupted; no results file was written"
-              << (sweep->parsed() ? " (the finished runs are in the journal: run again with --resume)" : "") << "\n";
-    return kExitInterrupted;
-  } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
-    std::cerr << "skillsim: " << e.what() << "\n";
-    return kExitFailure;
-  } catch (const std::bad_alloc&) { // never the bare "std::bad_alloc"
-    std::cerr << "skillsim: out of memory while " << g_doing
-              << "; close other programs or use a machine with more memory\n";
-    return kExitFailure;
-  } catch (const fs::filesystem_error& e) { // e.g. a directory on the way that may not be read
-    std::cerr << "skillsim: " << e.what() << " (while " << g_doing << ")\n";
-    return kExitFailure;
-  } catch (const std::exception& e) {
-    std::cerr << "skillsim: unexpected error while " << g_doing << " (" << e.what()
-              << "); this is a bug: please report it with the command line\n";
-    return kExitFailure;
+  } catch (...) {
+    return report_error(std::current_exception(), sweep->parsed());
   }
 }
