@@ -52,4 +52,11 @@ check "the kill left a journal" test -e killed.h5.journal
 check "and no results file" test ! -e killed.h5
 "${mpi[@]}" -n 3 "$SKILLSIM" sweep lhs.toml "${small[@]}" --resume -o killed.h5
 check "resumed on 3 ranks: the uninterrupted file" compare one.h5 killed.h5
+# The Slurm job script of docs/cluster.md, with mpirun for srun: the same file; submitted again,
+# it finds the sweep complete.
+export SKILLSIM SWEEP=lhs.toml OUT=slurm.h5 MPIEXEC="${mpi[*]} -n 2"
+bash "$SOURCE_DIR/scripts/cluster/sweep.slurm" "${small[@]}" > slurm.out 2>&1
+check "the Slurm script runs the sweep" compare one.h5 slurm.h5
+bash "$SOURCE_DIR/scripts/cluster/sweep.slurm" --set population.scale=100 --replicates 2 > slurm2.out 2>&1
+check "resubmitted, it finds the sweep complete" contains slurm2.out "is complete"
 finish
