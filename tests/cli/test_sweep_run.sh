@@ -91,6 +91,11 @@ sw = ds.skilled_workers
 assert np.isnan(sw.sel(scenario=1)).all() and not np.isnan(sw.sel(scenario=[0, 2])).any()
 PY
 
+"$SKILLSIM" info fails.h5 > fails.info
+check "info says the sweep and its failed run" contains fails.info "Sweep:           list of 3 runs (fails.toml), 1 failed"
+check "info gives the failed run's values and why" contains fails.info \
+  "failed: scenario 1: its values (skills.pass_probability[senior] = 1.5) are refused: skills.pass_probability[4]: must be in [0, 1], got 1.5"
+
 # 6. The journal: a sweep stopped with kill -9 at random moments, resumed each time, gives the
 # uninterrupted file; the final name never holds a partial file.
 printf '[sweep]\nbase = "jincheng_plan_2020_2021"\ndesign = "sobol"\nsamples = 16\n[vary]\n"labour.job_find_multiplier" = { low = 0.8, high = 1.2 }\n"funds.annual_envelope[upgrading_account]" = { low = 3e7, high = 8e7 }\n' > kill.toml

@@ -650,6 +650,26 @@ std::string describe_results(const Results& results) {
   out << "Threads:         " << m.threads << "\n";
   out << "Scale:           " << m.scale << "\n";
   if (!m.command_line.empty()) out << "Command line:    " << m.command_line << "\n";
+  if (const auto design = m.attributes.find("sweep_design"); design != m.attributes.end()) {
+    // A sweep's file: its design and runs, and why runs failed.
+    const std::size_t runs = results.dimensions.empty() ? 0 : results.dimensions.front().size();
+    const auto source = m.attributes.find("sweep_source");
+    const auto ranks = m.attributes.find("mpi_ranks");
+    std::string failed_runs = m.attributes.count("failed_runs") ? m.attributes.at("failed_runs") : "";
+    const auto failed = std::count(failed_runs.begin(), failed_runs.end(), '\n');
+    out << "Sweep:           " << design->second << " of " << runs << " runs"
+        << (source != m.attributes.end() ? " (" + source->second + ")" : "") << ", " << failed << " failed";
+    if (ranks != m.attributes.end() && ranks->second != "1") out << ", on " << ranks->second << " MPI ranks";
+    out << "\n";
+    if (const auto overrides = m.attributes.find("overrides");
+        overrides != m.attributes.end() && !overrides->second.empty()) {
+      std::string list = overrides->second;
+      std::replace(list.begin(), list.end(), '\n', ' ');
+      out << "Base overrides:  " << list << "\n";
+    }
+    for (std::size_t at = 0, end; (end = failed_runs.find('\n', at)) != std::string::npos; at = end + 1)
+      out << "  failed: " << failed_runs.substr(at, end - at) << "\n";
+  }
 
   std::size_t width = 0;
   for (const auto& dim : results.dimensions) width = std::max(width, dim.name.size());

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -41,6 +42,13 @@ std::optional<fs::path> find_base(const fs::path& sweep_path, const std::string&
     if (fs::is_regular_file(bundled, error)) return bundled;
   }
   return std::nullopt;
+}
+
+/// A value as short as it reads back exactly ("1.5", "52000000").
+std::string shortest(double value) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  return std::string(text, end);
 }
 
 } // namespace
@@ -114,7 +122,16 @@ std::string run_sweep_point(const SweepJob& job, const SweepSettings& settings, 
   } catch (const Cancelled&) {
     throw;
   } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) failure += (failure.empty() ? "" : "; ") + d.to_string();
+    // The run's values were refused: say which values, and what the checks say.
+    std::string values;
+    const auto& axes = job.file.spec.axes;
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      values += (values.empty() ? "" : ", ") + axes[a].key + " = " + shortest(job.points.at(k).at(a));
+    failure = "its values (" + values + ") are refused: ";
+    for (std::size_t i = 0; i < e.diagnostics().size(); ++i) {
+      const Diagnostic& d = e.diagnostics()[i];
+      failure += (i ? "; " : "") + (d.key.empty() ? "" : d.key + ": ") + d.message;
+    }
   } catch (const Error& e) {
     failure = e.what();
   } catch (const std::bad_alloc&) {
