@@ -20,7 +20,6 @@ struct SweepSettings {
   std::int64_t runs = 0;
   std::int64_t replicates = 1;
   std::int64_t seed = 1;
-  std::int64_t months = 0;
   std::filesystem::path journal;
   std::uint64_t fingerprint = 0; ///< of everything that decides the runs' numbers
 };

@@ -91,7 +91,6 @@ SweepSettings sweep_settings(const SweepJob& job, const SweepOptions& options) {
   s.runs = static_cast<std::int64_t>(job.points.size());
   s.replicates = options.replicates > 0 ? options.replicates : p.run.replicates;
   s.seed = options.seed >= 0 ? options.seed : p.run.seed;
-  s.months = p.scenario.months;
   s.journal = options.output;
   s.journal += ".journal";
   // Everything that decides the runs' numbers: a journal of another sweep is refused.
