@@ -7,6 +7,8 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
+# shellcheck source=../lib/terminal.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/terminal.sh"
 compare() { "$PYTHON" "$SOURCE_DIR/scripts/compare-results.py" "$@" > /dev/null; }
 
 small=(--set population.scale=100 --replicates 2 --quiet)
@@ -40,6 +42,12 @@ assert (ds.run_failed == 0).all()
 assert "[vary]" in ds.attrs["sweep"] and "[scenario]" in ds.attrs["scenario"]
 assert ds.attrs["sweep_design"] == "grid"
 PY
+
+# On a terminal: a progress bar by runs, to the end.
+on_terminal bar.log "$SKILLSIM" sweep grid.toml --set population.scale=100 --replicates 2 -o bar.h5
+check "a sweep on a terminal exits 0" test $? -eq 0
+check "bar: runs" contains bar.log "grid  run 1/6  ["
+check "bar: the end" contains bar.log "grid  run 6/6  [####################]  100%"
 
 # 2. Run k of the sweep is the single run with run k's values, bit for bit.
 "$SKILLSIM" run jincheng_plan_2020_2021 "${small[@]}" --set "funds.annual_envelope=[70e6, 45e6]" \
