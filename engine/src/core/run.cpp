@@ -11,6 +11,7 @@
 #include "skillsim/core/numbers.hpp"
 #include "skillsim/core/replicate.hpp"
 #include "skillsim/core/results_layout.hpp"
+#include "skillsim/core/statistics.hpp"
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/targets.hpp"
 #include "skillsim/core/version.hpp"
@@ -51,7 +52,7 @@ std::string out_of_memory_message(const Parameters& p, const RunOptions& options
   case RunPosition::kTargets:
     break;
   }
-  return "out of memory while evaluating the targets; run fewer replicates";
+  return "out of memory while evaluating the targets and the statistics over replicates; run fewer replicates";
 }
 
 } // namespace
@@ -102,6 +103,7 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
   m.engine_version = kEngineVersion;
   m.git_commit = kGitCommit;
   add_target_results(results, scenario);
+  add_replicate_statistics(results);
   return results;
 }
 
