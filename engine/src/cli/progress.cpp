@@ -22,7 +22,7 @@ std::string time_left(double seconds) {
 }
 
 std::string progress_line(const std::string& label, std::int64_t done, std::int64_t total, std::int64_t months,
-                          double elapsed_seconds) {
+                          double elapsed_seconds, std::int64_t first, std::int64_t skipped) {
   months = std::max<std::int64_t>(months, 1);
   const std::int64_t replicates = (total + months - 1) / months;
   // The replicate being simulated; at its last month it stays shown as done ("month 24/24").
@@ -34,8 +34,13 @@ std::string progress_line(const std::string& label, std::int64_t done, std::int6
   bar.resize(kWidth, '.');
   std::string line = fmt::format("{}  replicate {}/{}  month {}/{}  [{}]  {:3d}%", label, replicate, replicates, month,
                                  months, bar, static_cast<int>(fraction * 100));
-  if (done > 0 && done < total)
-    line += "  " + time_left(elapsed_seconds * static_cast<double>(total - done) / static_cast<double>(done));
+  // Months simulated up to `done` months done: each replicate's first `skipped` are not.
+  const auto simulated = [&](std::int64_t at) {
+    return at / months * (months - skipped) + std::max<std::int64_t>(at % months - skipped, 0);
+  };
+  const std::int64_t so_far = simulated(done) - simulated(first), left = simulated(total) - simulated(done);
+  if (so_far > 0 && done < total)
+    line += "  " + time_left(elapsed_seconds * static_cast<double>(left) / static_cast<double>(so_far));
   return line;
 }
 
@@ -44,6 +49,11 @@ ProgressBar::ProgressBar(std::string label, std::int64_t months, bool enabled)
 
 ProgressBar::~ProgressBar() { finish(); }
 
+void ProgressBar::start_at(std::int64_t first, std::int64_t skipped) {
+  first_ = first;
+  skipped_ = skipped;
+}
+
 void ProgressBar::update(std::int64_t done, std::int64_t total) {
   if (!enabled_ || total <= 0) return;
   const auto now = std::chrono::steady_clock::now();
@@ -51,11 +61,11 @@ void ProgressBar::update(std::int64_t done, std::int64_t total) {
   last_draw_ = now;
   drawn_ = true;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  std::string line = progress_line(label_, done, total, months_, elapsed);
+  std::string line = progress_line(label_, done, total, months_, elapsed, first_, skipped_);
   // A line wider than the terminal would wrap and "\r" would no longer redraw it: drop the label.
   winsize size{};
   if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && line.size() >= size.ws_col)
-    line = progress_line("", done, total, months_, elapsed).substr(2);
+    line = progress_line("", done, total, months_, elapsed, first_, skipped_).substr(2);
   std::fprintf(stderr, "\r%s\033[K", line.c_str()); // \033[K: clear what a longer line left
   std::fflush(stderr);
 }
