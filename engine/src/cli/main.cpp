@@ -392,7 +392,7 @@ int command_run(const Arguments& a, const std::string& command_line) {
   if (plan.checkpoints) {
     run.checkpoint_every = plan.checkpoint_every;
     run.checkpoint = [&plan](const RunCheckpoint& at) {
-      plan.checkpoints->write(at.replicate, static_cast<std::int64_t>(at.month), at.results, at.state.snapshot());
+      plan.checkpoints->write(at.replicate, static_cast<std::int64_t>(at.month), at.results, at.state);
       g_resume_hint = plan.checkpoints->path().string();
     };
   }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "skillsim/core/dates.hpp"
@@ -114,7 +115,7 @@ ReplicateState replicate_state(const Scenario& scenario, const RunOptions& optio
   if (saved < 0)
     return ReplicateState(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep),
                           options.cancel);
-  const ReplicateSnapshot snapshot = options.start->snapshot(rep);
+  ReplicateSnapshot snapshot = options.start->snapshot(rep);
   const std::string which = "the saved state of replicate " + std::to_string(rep + 1);
   if (snapshot.replicate != static_cast<std::uint32_t>(rep) ||
       snapshot.seed != static_cast<std::uint64_t>(options.seed))
@@ -125,7 +126,7 @@ ReplicateState replicate_state(const Scenario& scenario, const RunOptions& optio
     throw Error(which + " is of " + iso_date(snapshot.month) + ", not " +
                 iso_date(scenario.start() + static_cast<int>(saved)));
   try {
-    return ReplicateState(scenario, snapshot);
+    return ReplicateState(scenario, std::move(snapshot)); // the population is taken, not copied
   } catch (const Error& e) {
     throw Error(which + " does not fit the scenario: " + e.what());
   }

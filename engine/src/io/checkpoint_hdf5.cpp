@@ -159,9 +159,13 @@ void write_ledger(hid_t training, const Ledger& ledger) {
   write_vector(group.get(), "leaked", leaked);
 }
 
-void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateSnapshot& s) {
+// The snapshot `s` with `population` (s.population itself, or the live population of a replicate
+// whose snapshot was taken without it).
+void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateSnapshot& s,
+                    const Population& population) {
   // A snapshot of more members fails to compile here: save them too (and read them below).
-  const auto& [seed, replicate, month, next_id, population, entrants, appointments, training, evaluation] = s;
+  [[maybe_unused]] const auto& [seed, replicate, month, next_id, its_population, entrants, appointments, training,
+                                evaluation] = s;
   Handle group = create_group(replicates, std::to_string(replicate));
   const hid_t g = group.get();
   write_int(g, "months_done", months_done);
@@ -277,8 +281,10 @@ public:
     if (!exists(path)) throw Failure(std::string(kind) + " '" + path + "' is missing");
   }
 
+  /// The dataset at `path`, of the `expected` shape if given, with room for `capacity` values.
   template <class T>
-  std::vector<T> array(const std::string& path, const std::vector<hsize_t>* expected = nullptr) const {
+  std::vector<T> array(const std::string& path, const std::vector<hsize_t>* expected = nullptr,
+                       std::size_t capacity = 0) const {
     require(path, "dataset");
     Handle dataset =
         checked(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset '" + path + "'");
@@ -291,7 +297,9 @@ public:
     if (type_class != (want_integer ? H5T_INTEGER : H5T_FLOAT) || H5Tget_size(type.get()) != sizeof(T) ||
         (want_integer && (H5Tget_sign(type.get()) == H5T_SGN_2) != std::is_signed_v<T>))
       throw Failure("dataset '" + path + "' does not hold " + type_name<T>());
-    std::vector<T> values(element_count(shape));
+    std::vector<T> values;
+    values.reserve(std::max(capacity, element_count(shape)));
+    values.resize(element_count(shape));
     if (!values.empty())
       check(H5Dread(dataset.get(), Types<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
             "cannot read dataset '" + path + "'");
@@ -299,9 +307,9 @@ public:
   }
 
   template <class T>
-  std::vector<T> vector(const std::string& path, std::size_t length) const {
+  std::vector<T> vector(const std::string& path, std::size_t length, std::size_t capacity = 0) const {
     const std::vector<hsize_t> expected = {static_cast<hsize_t>(length)};
-    return array<T>(path, &expected);
+    return array<T>(path, &expected, capacity);
   }
 
   /// A 1-D dataset of any length.
@@ -415,8 +423,10 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   const std::int64_t agents = in.integer(g, path, "agents");
   if (agents < 0) throw Failure("attribute 'agents' of '" + path + "' is negative");
   const auto n = static_cast<std::size_t>(agents);
+  // Room to grow, as synthesis leaves: the first entrants do not reallocate every column at once
+  // (a moment with two copies of the largest one).
 #define SKILLSIM_READ_COLUMN(column_type, agent_type, name, default_value)                                             \
-  population.name = in.vector<column_type>(path + "/population/" #name, n);
+  population.name = in.vector<column_type>(path + "/population/" #name, n, n + n / 8);
   SKILLSIM_AGENT_COLUMNS(SKILLSIM_READ_COLUMN)
 #undef SKILLSIM_READ_COLUMN
 
@@ -629,6 +639,16 @@ CheckpointWriter::CheckpointWriter(fs::path path, CheckpointRun run, fs::path pr
 
 void CheckpointWriter::write(std::int64_t replicate, std::int64_t month, const Results& results,
                              const ReplicateSnapshot& snapshot) {
+  write(replicate, month, results, snapshot, snapshot.population);
+}
+
+void CheckpointWriter::write(std::int64_t replicate, std::int64_t month, const Results& results,
+                             const ReplicateState& state) {
+  write(replicate, month, results, state.snapshot_without_population(), state.population());
+}
+
+void CheckpointWriter::write(std::int64_t replicate, std::int64_t month, const Results& results,
+                             const ReplicateSnapshot& snapshot, const Population& population) {
   const auto started = std::chrono::steady_clock::now();
   try {
     if (snapshot.replicate != replicate || replicate < 0 || replicate >= run_.replicates)
@@ -655,7 +675,7 @@ void CheckpointWriter::write(std::int64_t replicate, std::int64_t month, const R
                 "cannot copy the state of replicate " + std::to_string(r) + " from " + quoted(previous_));
         }
       }
-      write_snapshot(replicates.get(), month, snapshot);
+      write_snapshot(replicates.get(), month, snapshot, population);
       replicates = Handle();
       check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + quoted(temporary.path()));
       if (!file.close()) fail("cannot close " + quoted(temporary.path()));

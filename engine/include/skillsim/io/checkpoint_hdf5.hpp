@@ -91,6 +91,8 @@ public:
   /// copied from the previous checkpoint if it has one.
   /// @throws CheckpointError naming the file and the reason
   void write(std::int64_t replicate, std::int64_t month, const Results& results, const ReplicateSnapshot& snapshot);
+  /// The same with the replicate's state as it is (no copy of its population in memory).
+  void write(std::int64_t replicate, std::int64_t month, const Results& results, const ReplicateState& state);
 
   const std::filesystem::path& path() const { return path_; }
   /// Checkpoints written, and the seconds the writes took.
@@ -98,6 +100,9 @@ public:
   double seconds() const { return seconds_; }
 
 private:
+  void write(std::int64_t replicate, std::int64_t month, const Results& results, const ReplicateSnapshot& snapshot,
+             const Population& population);
+
   std::filesystem::path path_;
   CheckpointRun run_;
   std::filesystem::path previous_;
