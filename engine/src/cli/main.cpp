@@ -558,8 +558,7 @@ int main(int argc, char** argv) {
       ->check(integer_at_least(1));
   add_overrides(*run, a);
   run->add_option("--checkpoint", a.checkpoint,
-                  "save the run's whole state to FILE (at the end of each replicate, and every M months with "
-                  "--checkpoint-every), to resume it or branch from it")
+                  "save the whole state to FILE after each replicate, to resume or branch")
       ->type_name("FILE");
   run->add_option("--checkpoint-every", a.checkpoint_every, "with --checkpoint: save also every M months")
       ->type_name("M")
@@ -567,8 +566,7 @@ int main(int argc, char** argv) {
   run->add_option("--resume", a.resume, "continue the run saved in the checkpoint FILE (give no SCENARIO)")
       ->type_name("FILE");
   run->add_option("--from-checkpoint", a.from_checkpoint,
-                  "continue the finished run saved in FILE under SCENARIO (with --set): its months are taken "
-                  "from FILE, the rest simulated")
+                  "continue the finished run in FILE under SCENARIO and its --set")
       ->type_name("FILE");
   run->add_flag("--force", a.force, "overwrite an existing results (or checkpoint) file");
   run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
@@ -591,7 +589,7 @@ int main(int argc, char** argv) {
   pathways->footer(std::string(kScenarioNote) + ".\nThe months are a planning figure: see docs/pathways.md.");
 
   CLI::App* info = app.add_subcommand("info", "describe a results file (scenario, seeds, version, dimensions, "
-                                              "variables)");
+                                              "variables) or a checkpoint");
   info->add_option("RESULTS", a.input, "results file (or checkpoint) written by run")->type_name("")->required();
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
@@ -653,6 +651,14 @@ int main(int argc, char** argv) {
       std::cerr << "skillsim: the checkpoint " << g_resume_hint
                 << " holds the run so far; continue it with: skillsim run --resume " << g_resume_hint << "\n";
     return kExitInterrupted;
+  } catch (const io::CheckpointError& e) {
+    std::cerr << "skillsim: " << e.what() << "\n";
+    // A checkpoint that could not be written (a full disk): the last one written is intact.
+    if (!g_resume_hint.empty() && g_months_done.load() >= 0)
+      std::cerr << "skillsim: the checkpoint " << g_resume_hint
+                << " holds the run up to its last save; continue it with: skillsim run --resume " << g_resume_hint
+                << "\n";
+    return kExitFailure;
   } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
     std::cerr << "skillsim: " << e.what() << "\n";
     return kExitFailure;
