@@ -61,6 +61,20 @@ std::string out_of_memory_message(const Parameters& p, const RunOptions& options
 
 } // namespace
 
+RunMetadata run_metadata(const Scenario& scenario, std::int64_t seed, std::int64_t replicates, int threads) {
+  RunMetadata m;
+  m.scenario_name = scenario.parameters().scenario.name;
+  m.scenario_source = scenario.source_name();
+  m.scenario_text = scenario.source_text();
+  m.seed = seed;
+  for (std::int64_t rep = 0; rep < replicates; ++rep) m.replicate_seeds.push_back(rep);
+  m.threads = threads;
+  m.scale = scenario.parameters().population.scale;
+  m.engine_version = kEngineVersion;
+  m.git_commit = kGitCommit;
+  return m;
+}
+
 Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
   Results r = base_results_layout(scenario, replicates);
   ReplicateState::declare_results(r, scenario.parameters());
@@ -172,16 +186,7 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
   }
 
   at.phase = RunPosition::kTargets;
-  RunMetadata& m = results.metadata;
-  m.scenario_name = p.scenario.name;
-  m.scenario_source = scenario.source_name();
-  m.scenario_text = scenario.source_text();
-  m.seed = options.seed;
-  for (std::int64_t rep = 0; rep < options.replicates; ++rep) m.replicate_seeds.push_back(rep);
-  m.threads = threads;
-  m.scale = p.population.scale;
-  m.engine_version = kEngineVersion;
-  m.git_commit = kGitCommit;
+  results.metadata = run_metadata(scenario, options.seed, options.replicates, threads);
   add_target_results(results, scenario);
   add_replicate_statistics(results);
   return results;

@@ -189,17 +189,7 @@ void assemble_sweep_results(const SweepJob& job, const SweepSettings& settings, 
 
 RunMetadata sweep_metadata(const SweepJob& job, const SweepSettings& settings, const SweepOptions& options, int threads,
                            int ranks) {
-  RunMetadata m;
-  const Parameters& p = job.base.parameters();
-  m.scenario_name = p.scenario.name;
-  m.scenario_source = job.base.source_name();
-  m.scenario_text = job.base.source_text();
-  m.seed = settings.seed;
-  for (std::int64_t r = 0; r < settings.replicates; ++r) m.replicate_seeds.push_back(r);
-  m.threads = threads;
-  m.scale = p.population.scale;
-  m.engine_version = kEngineVersion;
-  m.git_commit = kGitCommit;
+  RunMetadata m = run_metadata(job.base, settings.seed, settings.replicates, threads);
   m.created = utc_timestamp();
   m.command_line = options.command_line;
   m.attributes["sweep"] = job.file.source_text;

@@ -60,6 +60,10 @@ struct RunOptions {
   const RunStart* start = nullptr;
 };
 
+/// The provenance of a run of `scenario` (its name, source and text, the seeds of its replicates,
+/// the engine's version and commit); `created` and `command_line` are the caller's.
+RunMetadata run_metadata(const Scenario& scenario, std::int64_t seed, std::int64_t replicates, int threads);
+
 /// The results layout of a scenario: dimensions, and every variable the processes declare
 /// (zeros), for `replicates` replicates. Targets are added after the run (add_target_results).
 Results make_results_layout(const Scenario& scenario, std::int64_t replicates);
