@@ -4,11 +4,12 @@
 #   2. Release build with warnings as errors, and all tests (ctest: C++ unit tests, the command
 #      line end to end, the results file read by xarray and by netCDF-C, the golden summary);
 #   3. the same tests built with AddressSanitizer and UndefinedBehaviorSanitizer;
-#   4. the scenario-parser fuzz target (libFuzzer), for a short run;
+#   4. the fuzz targets (libFuzzer) of the scenario and sweep-file readers, for a short run each;
 #   5. the Python package: `pip install .[test]` into a fresh virtual environment (build-venv/,
 #      compiled with warnings as errors), every notebook in notebooks/ executed headless, then
 #      pytest (strict: warnings are errors), whose summary is the last line.
-# Set SKILLSIM_FUZZ_SECONDS (default 60) to fuzz longer; SKILLSIM_SKIP_SANITIZE=1 to skip 3.
+# Set SKILLSIM_FUZZ_SECONDS (default 60, two thirds for scenarios and one third for sweep files) to
+# fuzz longer; SKILLSIM_SKIP_SANITIZE=1 to skip 3.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,15 +31,23 @@ if [ "${SKILLSIM_SKIP_SANITIZE:-0}" != 1 ]; then
     ctest --output-on-failure --parallel "$jobs")
 fi
 
-echo "== 4. fuzzing the scenario parser"
-BUILD_TARGET=fuzz_scenario bash scripts/build.sh "$root/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSKILLSIM_FUZZ=ON -DSKILLSIM_TESTS=OFF -DSKILLSIM_BENCH=OFF
-corpus=$(mktemp -d)
-cp tests/fuzz/corpus/* "$corpus"/
-build-fuzz/bin/fuzz_scenario -max_total_time="${SKILLSIM_FUZZ_SECONDS:-60}" -timeout=10 \
-  -artifact_prefix="$root/build-fuzz/" "$corpus" 2>&1 | tail -n 3
-rm -rf "$corpus"
-echo "fuzz: 1 passed, 0 failed"
+echo "== 4. fuzzing the scenario and sweep-file readers"
+for target in fuzz_scenario fuzz_sweep; do
+  BUILD_TARGET=$target bash scripts/build.sh "$root/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSKILLSIM_FUZZ=ON -DSKILLSIM_TESTS=OFF -DSKILLSIM_BENCH=OFF
+done
+fuzz_seconds=${SKILLSIM_FUZZ_SECONDS:-60}
+sweep_seconds=$((fuzz_seconds / 3))
+for run in "fuzz_scenario corpus $((fuzz_seconds - sweep_seconds))" "fuzz_sweep corpus_sweep $sweep_seconds"; do
+  read -r target seeds seconds <<< "$run"
+  corpus=$(mktemp -d)
+  cp "tests/fuzz/$seeds"/* "$corpus"/
+  echo "$target, $seconds s:"
+  "build-fuzz/bin/$target" -max_total_time="$seconds" -timeout=10 -artifact_prefix="$root/build-fuzz/$target-" \
+    "$corpus" 2>&1 | tail -n 3
+  rm -rf "$corpus"
+done
+echo "fuzz: 2 passed, 0 failed"
 
 echo "== 5. Python package, notebooks and pytest"
 venv="$root/build-venv"

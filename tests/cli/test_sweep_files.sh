@@ -38,6 +38,19 @@ check "an unknown row name (exit 2)" test $? -eq 2
 check "the row names there are" contains row.err "row.toml:4:1: vary.funds.annual_envelope[upgrading]: 'upgrading' is not a fund"
 check "... listed" contains row.err "one of: upgrading_account, employment_subsidy"
 
+# A parameter every run shares cannot vary: it says why and what to do instead.
+printf '[sweep]\nbase = "jincheng_plan_2020_2021"\n[vary]\n"labour.job_find_rate" = [0.1]\n"scenario.months" = [12, 24]\n' > months.toml
+"$SKILLSIM" validate months.toml 2> months.err
+check "a key every run shares (exit 2)" test $? -eq 2
+check "... refused with the reason" contains months.err "months.toml:5:1: vary.scenario.months: cannot vary in a sweep: every run shares the time axis; run sweeps of different lengths separately"
+
+# A syntax error is the sweep file's, worded as in scenarios.
+printf '[sweep]\nbase = "jincheng_plan_2020_2021"\ndesign = grid\n[vary]\n"labour.job_find_rate" = [0.1]\n' > syntax.toml
+"$SKILLSIM" validate syntax.toml 2> syntax.err
+check "a syntax error (exit 2)" test $? -eq 2
+check "... located and in plain words" contains syntax.err "syntax.toml:3:10: sweep.design: expected a string, got 'grid' (write text in quotes: \"grid\")"
+check "... counted as the file's" contains syntax.err "1 problem in syntax.toml"
+
 printf '[sweep]\nbase = "jincheng_plan_2021"\n[vary]\n"labour.job_find_rate" = [1]\n' > nobase.toml
 "$SKILLSIM" validate nobase.toml 2> nobase.err
 check "a base that does not exist (exit 2)" test $? -eq 2

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -81,6 +83,18 @@ TEST(SweepDesign, EmptyRangesAndMissingSamplesAreRefused) {
   EXPECT_THROW(sweep_points(SweepSpec{SweepDesign::Grid, {listed("a", {})}}), Error);
 }
 
+TEST(SweepDesign, ValuesThatAreNotFiniteAndTooManySobolAxesAreRefused) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(sweep_points(SweepSpec{SweepDesign::Grid, {listed("a", {1, std::nan("")})}}), Error);
+  EXPECT_THROW(sweep_points(SweepSpec{SweepDesign::List, {listed("a", {inf})}}), Error);
+  EXPECT_THROW(sweep_points(SweepSpec{SweepDesign::Sobol, {ranged("a", -inf, 1)}, 8}), Error);
+  EXPECT_THROW(sweep_points(SweepSpec{SweepDesign::LatinHypercube, {ranged("a", -1e308, 1e308)}, 8}), Error);
+  std::vector<SweepAxis> axes(kSobolMaxAxes + 1, ranged("a", 0, 1));
+  EXPECT_THROW(sweep_points(SweepSpec{SweepDesign::Sobol, axes, 2}), Error);
+  axes.pop_back();
+  EXPECT_EQ(sweep_points(SweepSpec{SweepDesign::Sobol, axes, 2}).size(), 2u);
+}
+
 class SweepKeys : public ::testing::Test {
 protected:
   Scenario plan = io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/jincheng_plan_2020_2021.toml");
@@ -129,6 +143,26 @@ TEST_F(SweepKeys, EveryBadKeySaysWhatIsWrong) {
   EXPECT_NE(problem("scenario.name").find("cannot be varied"), std::string::npos);
   EXPECT_NE(problem("programmes.payment[key_groups]").find("cannot be varied"), std::string::npos);
   EXPECT_NE(problem("funds.annual_envelope[0").find("expected [row]"), std::string::npos);
+}
+
+// Every run of a sweep shares the results' time and replicate axes and the seed (common random
+// numbers): these keys are refused, however they are written.
+TEST_F(SweepKeys, KeysEveryRunSharesCannotVary) {
+  EXPECT_EQ(problem("scenario.months"), "scenario.months: cannot vary in a sweep: every run shares the time axis; run "
+                                        "sweeps of different lengths separately");
+  EXPECT_NE(problem("run.replicates").find("cannot vary in a sweep: every run shares the replicate axis"),
+            std::string::npos);
+  EXPECT_NE(problem("run.seed").find("cannot vary in a sweep: every run uses the same seed"), std::string::npos);
+  EXPECT_NE(problem("run.seed").find("use --replicates"), std::string::npos);
+  EXPECT_NE(problem("run.seed[0]").find("cannot vary in a sweep"), std::string::npos);
+  // The layout of the results depends on no other number: the lengths of its other dimensions are
+  // those of name lists (regions, programmes, funds, evaluators), which cannot vary.
+  for (const auto& spec : parameter_specs())
+    if (spec.kind == ValueKind::Real || spec.kind == ValueKind::Integer) {
+      const std::string message = problem(spec.key);
+      const bool shared = spec.key == "scenario.months" || spec.key == "run.replicates" || spec.key == "run.seed";
+      EXPECT_EQ(message.find("cannot vary in a sweep") != std::string::npos, shared) << spec.key << ": " << message;
+    }
 }
 
 } // namespace

@@ -16,6 +16,22 @@ namespace skillsim {
 namespace {
 
 constexpr std::uint32_t kLatinHypercubeStream = stream_id("sweep.latin_hypercube");
+static_assert(kSobolMaxAxes == BOOST_RANDOM_SOBOL_MAX_DIMENSION);
+
+// Parameters every run of a sweep shares, and why. The results of a sweep are one cube whose
+// time and replicate axes every run fills (results_layout.cpp: the other dimensions have the
+// lengths of name lists, which cannot vary anyway), and replicate r of every run draws the same
+// random numbers (common random numbers), so that differences between runs are policy, not noise.
+struct SharedBySweep {
+  std::string_view key, why;
+};
+constexpr SharedBySweep kSharedBySweep[] = {
+    {"scenario.months", "every run shares the time axis; run sweeps of different lengths separately"},
+    {"run.replicates", "every run shares the replicate axis; set it for the whole sweep in the base scenario or "
+                       "with --replicates"},
+    {"run.seed", "every run uses the same seed, so that replicate r of every run draws the same random numbers "
+                 "(common random numbers); replicates already vary the random numbers: use --replicates for more"},
+};
 
 std::string design_name(SweepDesign d) { return std::string(kSweepDesignIds[static_cast<int>(d)]); }
 
@@ -99,6 +115,9 @@ std::vector<std::vector<double>> sweep_points(const SweepSpec& spec) {
   const std::size_t axes = spec.axes.size();
   if (axes == 0) throw Error("sweep: no parameter is varied");
   const std::string design = design_name(spec.design);
+  for (const auto& axis : spec.axes)
+    for (const double v : axis.values)
+      if (!std::isfinite(v)) throw Error("sweep: " + axis.key + ": a value is not a finite number");
   std::vector<std::vector<double>> points;
   switch (spec.design) {
   case SweepDesign::List: {
@@ -136,14 +155,21 @@ std::vector<std::vector<double>> sweep_points(const SweepSpec& spec) {
     break;
   }
   if (spec.samples < 1) throw Error("sweep: a " + design + " design needs samples >= 1");
-  for (const auto& axis : spec.axes)
+  for (const auto& axis : spec.axes) {
+    if (!std::isfinite(axis.low) || !std::isfinite(axis.high) || !std::isfinite(axis.high - axis.low))
+      throw Error("sweep: " + axis.key + ": the range needs finite bounds no further apart than the largest number");
     if (!(axis.low <= axis.high))
       throw Error("sweep: " + axis.key + ": the range is empty (low " + std::to_string(axis.low) + " > high " +
                   std::to_string(axis.high) + ")");
+  }
+  if (spec.design == SweepDesign::Sobol && axes > kSobolMaxAxes)
+    throw Error("sweep: a sobol design varies at most " + std::to_string(kSobolMaxAxes) + " parameters, not " +
+                std::to_string(axes));
   const auto n = static_cast<std::size_t>(spec.samples);
   points.assign(n, std::vector<double>(axes));
-  const auto scale = [&](std::size_t a, double u) {
-    return spec.axes[a].low + u * (spec.axes[a].high - spec.axes[a].low);
+  const auto scale = [&](std::size_t a, double u) { // u in [0, 1); rounding may not leave the range
+    const double low = spec.axes[a].low, high = spec.axes[a].high;
+    return std::clamp(low + u * (high - low), low, high);
   };
   if (spec.design == SweepDesign::Sobol) {
     // Boost.Random's Sobol generator (Joe-Kuo directions), one 64-bit integer per coordinate.
@@ -192,6 +218,8 @@ std::variant<SweepTarget, std::string> resolve_sweep_key(const Parameters& base,
     at = close + 1;
     if (at == key.size()) break;
   }
+  for (const auto& shared : kSharedBySweep)
+    if (spec->key == shared.key) return std::string(key) + ": cannot vary in a sweep: " + std::string(shared.why);
   SweepTarget target{spec, std::nullopt};
   const std::size_t wanted = [&]() -> std::size_t {
     switch (spec->kind) {

@@ -1,6 +1,7 @@
 #include "skillsim/io/sweep_toml.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 
@@ -39,13 +40,61 @@ std::optional<double> number(const toml::node& node) {
   return std::nullopt;
 }
 
+// What a sweep file says about an unquoted word where a value goes (syntax_problem).
+std::optional<std::pair<std::string, std::string>> sweep_bare_word(const BareWord& at) {
+  const std::string got = ", got '" + excerpt(at.word) + "'";
+  if (at.array_of_tables) return std::nullopt;
+  if (at.table == "sweep" && (at.key == "base" || at.key == "design"))
+    return std::pair{"sweep." + at.key,
+                     "expected a string" + got + " (write text in quotes: \"" + excerpt(at.word) + "\")"};
+  if (at.table == "sweep" && (at.key == "samples" || at.key == "sampling_seed" || at.key == "max_runs"))
+    return std::pair{"sweep." + at.key, "expected an integer" + got};
+  if (at.table == "vary" && at.in_array) return std::pair{"vary.\"" + at.key + "\"", "expected a number" + got};
+  if (at.table == "vary" && at.in_inline_table) return std::pair{std::string(), "expected a number" + got};
+  if (at.table == "vary")
+    return std::pair{"vary.\"" + at.key + "\"",
+                     "expected a list of numbers [A, B, ...] or a range { low = A, high = B }" + got};
+  return std::nullopt;
+}
+
+// For a dotted key written without quotes (labour.job_find_multiplier = [...] is a table
+// "labour" in TOML): how to write it, as " (write the dotted key in quotes: ...)"; else nothing.
+std::string quote_dotted_key(std::string_view key, const toml::node& node) {
+  std::string dotted(key);
+  const toml::node* at = &node;
+  while (const auto* table = at->as_table()) {
+    if (table->size() != 1 || table->contains("low") || table->contains("high")) break;
+    const auto entry = *table->begin(); // a pair of references
+    dotted += "." + std::string(entry.first.str());
+    at = &entry.second;
+  }
+  if (at == &node) return "";
+  return " (write the dotted key in quotes: \"" + excerpt(dotted, 80) + "\" = ...)";
+}
+
+// A [sweep] header on a line of its own (perhaps with a comment).
+bool has_sweep_header(std::string_view text) {
+  for (std::size_t begin = 0; begin < text.size();) {
+    const std::size_t end = std::min(text.find('\n', begin), text.size());
+    const std::string line = trim(text.substr(begin, end - begin));
+    if (line.rfind("[sweep]", 0) == 0) {
+      const std::string rest = trim(std::string_view(line).substr(7));
+      if (rest.empty() || rest[0] == '#') return true;
+    }
+    begin = end + 1;
+  }
+  return false;
+}
+
 } // namespace
 
 bool is_sweep_text(std::string_view text) {
   try {
     return toml::parse(text)["sweep"].is_table();
   } catch (const toml::parse_error&) {
-    return false; // not TOML at all: the scenario reader says what is wrong
+    // Not TOML: a sweep file's syntax errors are the sweep reader's to say, anything else the
+    // scenario reader's.
+    return has_sweep_header(text);
   }
 }
 
@@ -58,8 +107,7 @@ SweepFile parse_sweep(std::string_view text, const std::string& source_name) {
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    problems.add(e.source(), "", std::string(e.description()));
-    throw ScenarioError(problems.list);
+    throw ScenarioError({syntax_problem(e, text, source_name, sweep_bare_word)});
   }
 
   for (const auto& [key, node] : root)
@@ -116,7 +164,16 @@ SweepFile parse_sweep(std::string_view text, const std::string& source_name) {
                      " design runs the values listed");
 
   if (vary) {
-    for (const auto& [key, node] : *vary) {
+    // In the file's order (a toml++ table is ordered by key): the order of the runs follows it.
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (const auto& [key, node] : *vary) entries.emplace_back(&key, &node);
+    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      const auto &at = a.first->source().begin, &bt = b.first->source().begin;
+      return std::pair(at.line, at.column) < std::pair(bt.line, bt.column);
+    });
+    for (const auto& [key_at, node_at] : entries) {
+      const toml::key& key = *key_at;
+      const toml::node& node = *node_at;
       const std::string path = "vary.\"" + std::string(key.str()) + "\"";
       SweepAxis axis{std::string(key.str()), {}};
       out.axis_positions.push_back({source_name, static_cast<int>(key.source().begin.line),
@@ -129,11 +186,18 @@ SweepFile parse_sweep(std::string_view text, const std::string& source_name) {
         };
         const auto low = bound("low"), high = bound("high");
         if (!low || !high) {
-          problems.add(node.source(), path, "a " + design + " design samples a range: { low = A, high = B }");
+          problems.add(node.source(), path,
+                       "a " + design + " design samples a range: { low = A, high = B }" +
+                           quote_dotted_key(key.str(), node));
         } else {
           axis.low = *low;
           axis.high = *high;
-          if (!(axis.low <= axis.high)) problems.add(node.source(), path, "the range is empty: low is above high");
+          if (!std::isfinite(axis.low) || !std::isfinite(axis.high))
+            problems.add(node.source(), path, "the range's low and high must be finite numbers (not nan or inf)");
+          else if (!(axis.low <= axis.high))
+            problems.add(node.source(), path, "the range is empty: low is above high");
+          else if (!std::isfinite(axis.high - axis.low))
+            problems.add(node.source(), path, "the range is too wide: high - low is beyond the largest number");
         }
         if (range)
           for (const auto& [k, v] : *range)
@@ -142,22 +206,28 @@ SweepFile parse_sweep(std::string_view text, const std::string& source_name) {
       } else {
         const auto* list = node.as_array();
         if (!list) {
-          problems.add(node.source(), path, "a " + design + " design lists the values: [A, B, ...]");
+          problems.add(node.source(), path,
+                       "a " + design + " design lists the values: [A, B, ...]" + quote_dotted_key(key.str(), node));
         } else if (list->empty()) {
           problems.add(node.source(), path, "no values listed");
         } else {
           for (std::size_t i = 0; i < list->size(); ++i) {
             const auto v = number(*list->get(i));
-            if (v)
+            if (v && std::isfinite(*v))
               axis.values.push_back(*v);
             else
-              problems.add(list->get(i)->source(), path + "[" + std::to_string(i) + "]", "expected a number");
+              problems.add(list->get(i)->source(), path + "[" + std::to_string(i) + "]",
+                           v ? "expected a finite number (not nan or inf)" : "expected a number");
           }
         }
       }
       out.spec.axes.push_back(std::move(axis));
     }
     if (out.spec.axes.empty()) problems.add(vary->source(), "vary", "nothing to vary");
+    if (out.spec.design == SweepDesign::Sobol && out.spec.axes.size() > kSobolMaxAxes)
+      problems.add(vary->source(), "vary",
+                   "a sobol design varies at most " + std::to_string(kSobolMaxAxes) + " parameters; this varies " +
+                       std::to_string(out.spec.axes.size()));
   }
   if (out.spec.design == SweepDesign::List && !out.spec.axes.empty()) {
     const std::size_t n = out.spec.axes.front().values.size();
@@ -185,16 +255,31 @@ SweepFile parse_sweep(std::string_view text, const std::string& source_name) {
 
 std::vector<Diagnostic> check_sweep_keys(const SweepFile& sweep, const Parameters& base) {
   std::vector<Diagnostic> problems;
+  std::vector<std::pair<SweepTarget, std::size_t>> targets; // the keys resolved so far, with their axis
   for (std::size_t a = 0; a < sweep.spec.axes.size(); ++a) {
     const auto resolved = resolve_sweep_key(base, sweep.spec.axes[a].key);
+    Diagnostic d = sweep.axis_positions.at(a); // one per axis
+    d.key = "vary." + sweep.spec.axes[a].key;
     if (const auto* message = std::get_if<std::string>(&resolved)) {
-      Diagnostic d = sweep.axis_positions.at(a); // one per axis
-      d.key = "vary." + sweep.spec.axes[a].key;
       // The key leads the diagnostic already; resolve_sweep_key's message starts with it too.
       const std::string lead = sweep.spec.axes[a].key + ": ";
       d.message = message->starts_with(lead) ? message->substr(lead.size()) : *message;
       problems.push_back(std::move(d));
+      continue;
     }
+    // Two keys for one parameter (a row by its name and by its index): the second would undo the first.
+    const SweepTarget& target = std::get<SweepTarget>(resolved);
+    const auto same = std::find_if(targets.begin(), targets.end(), [&](const auto& seen) {
+      return seen.first.spec == target.spec && seen.first.element == target.element;
+    });
+    if (same != targets.end()) {
+      const Diagnostic& first = sweep.axis_positions.at(same->second);
+      d.message = "the same parameter as " + sweep.spec.axes[same->second].key + " (line " +
+                  std::to_string(first.line) + "); vary each parameter once";
+      problems.push_back(std::move(d));
+      continue;
+    }
+    targets.emplace_back(target, a);
   }
   return problems;
 }

@@ -2,6 +2,8 @@
 // <toml++/toml.h> directly.
 #pragma once
 
+#include <cstdint> // toml++'s Unicode tables, included alone below, need it
+
 // Two bugs of toml++ 3.3 (the Debian package) let malformed input reach undefined behaviour;
 // both were found by tests/fuzz/fuzz_scenario.cpp and are worked around here, in this header,
 // which every file that reads TOML includes instead of toml++ itself (so all see the same
@@ -26,3 +28,51 @@
 #pragma pop_macro("TOML_UNREACHABLE")
 #endif
 #include <toml++/toml.h>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "skillsim/core/errors.hpp"
+
+// What the readers of TOML files (scenarios, sweeps) share: the wording of syntax errors and the
+// small text helpers it needs. Defined in toml.cpp.
+namespace skillsim::io {
+
+/// A short, printable excerpt of user text for messages (control characters as spaces, cut at a
+/// UTF-8 character boundary, "..." when cut).
+std::string excerpt(std::string_view s, std::size_t limit = 40);
+
+/// `s` without leading and trailing blanks and line breaks.
+std::string trim(std::string_view s);
+
+/// A word where a TOML value goes that is no value at all (`months = ten`, `[0.8, one]`), with
+/// where it stands, so that a reader can say what the key takes.
+struct BareWord {
+  std::string table;            ///< the table header above: "scenario" for [scenario]; empty above the first
+  bool array_of_tables = false; ///< the header is [[table]]
+  std::size_t entry = 0;        ///< the entry of the array of tables, from 0
+  std::string key;              ///< the key it is the value of, as written on the line (unquoted)
+  bool in_array = false;        ///< an element of an array: key = [..., word
+  bool in_inline_table = false; ///< the key is inside an inline table: { key = word }
+  std::string_view word;
+};
+
+/// What a reader says about a bare word: the key path for the diagnostic and the message; nothing
+/// for the general wording ("'ten' is not a value (write text in quotes ...)").
+using BareWordMessage = std::function<std::optional<std::pair<std::string, std::string>>(const BareWord&)>;
+
+/// A TOML syntax error as a located diagnostic (file:line:column) that says what is wrong in
+/// plain words: toml++ names the production it was in ("Error while parsing boolean: expected
+/// 'true', saw 'te'" for the unquoted word "ten"); an unquoted word where a value goes is said as
+/// such (and in the reader's words, through `bare_word`, when it knows the key), the file ending
+/// inside a value says what is not closed, a string running to the end of its line and text
+/// after a value are said as such; anything else keeps toml++'s detail. `text` is what was parsed
+/// (a leading byte-order mark is allowed).
+Diagnostic syntax_problem(const toml::parse_error& error, std::string_view text, const std::string& file,
+                          const BareWordMessage& bare_word = nullptr);
+
+} // namespace skillsim::io

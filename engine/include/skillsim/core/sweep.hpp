@@ -6,6 +6,7 @@
 // "skills.pass_probability[senior]", "programmes.seats_per_month[key_groups][晋城市]".
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ enum class SweepDesign {
 };
 inline constexpr std::string_view kSweepDesignIds[] = {"list", "grid", "latin_hypercube", "sobol"};
 
+/// The most axes a Sobol design may have (the dimensions of Boost.Random's direction numbers).
+inline constexpr std::size_t kSobolMaxAxes = 3667;
+
 /// One varied parameter: a list of values (list and grid designs) or a range (sampling designs).
 struct SweepAxis {
   std::string key;            ///< as written, e.g. "funds.annual_envelope[upgrading_account]"
@@ -45,7 +49,8 @@ std::int64_t sweep_run_count(const SweepSpec& spec);
 
 /// The design's points, one row per run, one value per axis, in run order. Deterministic: the
 /// same spec gives the same points on every machine.
-/// @throws Error if the spec is inconsistent (no axes, list lengths differ, no samples, low > high)
+/// @throws Error if the spec is inconsistent (no axes, list lengths differ, no samples, low > high,
+///         values that are not finite, more than kSobolMaxAxes axes in a Sobol design)
 std::vector<std::vector<double>> sweep_points(const SweepSpec& spec);
 
 /// Where a sweep key points: a registry parameter and, for one element of a vector or one cell
@@ -58,7 +63,9 @@ struct SweepTarget {
 /// Resolves a sweep key against the base parameters (row names are looked up in the catalogue
 /// the parameter is indexed by: levels, groups, funds, programmes, regions, ...). Returns the
 /// target, or a message saying what is wrong (unknown key with a did-you-mean, unknown row name
-/// with the names there are, a kind that cannot vary: strings and dates).
+/// with the names there are, a kind that cannot vary: strings and dates; a parameter every run
+/// of a sweep shares: scenario.months and run.replicates, which set the results' time and
+/// replicate axes, and run.seed, the same in every run for common random numbers).
 std::variant<SweepTarget, std::string> resolve_sweep_key(const Parameters& base, std::string_view key);
 
 /// Sets the target to `value` in `p`. Integers and flags take the value rounded (flags: 0 or 1).

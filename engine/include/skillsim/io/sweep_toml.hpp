@@ -32,17 +32,21 @@ struct SweepFile {
   std::vector<Diagnostic> axis_positions; ///< where each axis's key stands (file, line, column, key)
 };
 
-/// True if `text` is TOML with a [sweep] table: a sweep file rather than a scenario.
+/// True if `text` is TOML with a [sweep] table: a sweep file rather than a scenario. Text that is
+/// not TOML counts as a sweep file when it has a [sweep] header line, so that parse_sweep says
+/// its syntax errors.
 bool is_sweep_text(std::string_view text);
 
-/// Parses a sweep file's text and checks it on its own: sections and keys (with did-you-mean),
-/// the design, lists or ranges as the design needs, empty lists, low > high, samples, and the
-/// run count against max_runs.
+/// Parses a sweep file's text and checks it on its own: TOML syntax (worded as for scenarios),
+/// sections and keys (with did-you-mean), the design, lists or ranges as the design needs, empty
+/// lists, numbers that are not finite, low > high, samples, the axes of a Sobol design, and the
+/// run count against max_runs. The axes are in the file's order.
 /// @throws ScenarioError listing every problem, each with file:line:column and key
 SweepFile parse_sweep(std::string_view text, const std::string& source_name);
 
 /// Checks the varied keys against the base scenario's parameters (unknown keys and row names,
-/// keys that cannot vary), each problem at the key's place in the sweep file. Empty when fine.
+/// keys that cannot vary, including those every run of a sweep shares, and a parameter varied
+/// twice), each problem at the key's place in the sweep file. Empty when fine.
 std::vector<Diagnostic> check_sweep_keys(const SweepFile& sweep, const Parameters& base);
 
 } // namespace skillsim::io
