@@ -34,13 +34,18 @@ class Results:
     Dataset as ``xarray.open_dataset(file, engine="h5netcdf")`` of the saved file.
     """
 
-    __slots__ = ("_core", "_scenario", "_scenario_parsed")
+    __slots__ = ("_core", "_scenario", "_scenario_parsed", "_attrs")
 
-    def __init__(self, core: _core.Results, scenario: "Scenario | None" = None) -> None:
-        """Internal: results come from :func:`skillsim.run` and :func:`open_results`."""
+    def __init__(
+        self, core: _core.Results, scenario: "Scenario | None" = None, attrs: "dict[str, Any] | None" = None
+    ) -> None:
+        """Internal: results come from :func:`skillsim.run`, :func:`skillsim.sweep` and
+        :func:`open_results`. ``attrs``: global attributes of the file beyond those of a run (a
+        sweep's ``sweep``, ``failed_runs``, ...)."""
         self._core = core
         self._scenario = scenario
         self._scenario_parsed = scenario is not None
+        self._attrs = dict(attrs or {})
 
     # -- contents ---------------------------------------------------------------------------------
 
@@ -82,8 +87,20 @@ class Results:
     @property
     def metadata(self) -> dict[str, Any]:
         """Provenance: scenario name, source and text, seed, replicate seeds, threads, scale,
-        engine version, git commit, created (UTC, ISO 8601) and command line."""
-        return self._core.metadata
+        engine version, git commit, created (UTC, ISO 8601) and command line; for a sweep also
+        the file's other attributes (the sweep's text, ``failed_runs``: why runs failed)."""
+        return {**self._core.metadata, **self._attrs}
+
+    @property
+    def sweep_keys(self) -> list[str]:
+        """The varied parameters of a sweep (coordinates on ``scenario``); empty for a run."""
+        if "scenario" not in self.dims:
+            return []
+        return [
+            name
+            for name in self._core.variable_names
+            if name not in _SWEEP_DATA and tuple(self._core.variable_info(name)["dims"]) == ("scenario",)
+        ]
 
     @property
     def seed(self) -> int:
@@ -161,6 +178,8 @@ class Results:
             if info["long_name"]:
                 attrs["long_name"] = info["long_name"]
             data_vars[name] = xr.Variable(tuple(info["dims"]), self._core.data(name), attrs=attrs)
+        for key in self.sweep_keys:  # a sweep's varied parameters: coordinates on `scenario`
+            coords[key] = data_vars.pop(key)
         return xr.Dataset(data_vars, coords=coords, attrs=self._global_attributes())
 
     def _global_attributes(self) -> dict[str, Any]:
@@ -180,6 +199,7 @@ class Results:
             "threads": np.int64(m["threads"]),
             "scale": np.int64(m["scale"]),
             "command_line": m["command_line"],
+            **self._attrs,
         }
 
     def to_pandas(self, variable: str, replicate: int | None = None) -> "pandas.DataFrame":
@@ -274,7 +294,37 @@ def open_results(path: str | os.PathLike[str]) -> Results:
     """Reads a results file written by ``skillsim run``, :meth:`Results.save` or
     :func:`skillsim.run` (``output=``). Raises :class:`skillsim.ResultsFileError` if the file is
     missing, not a skillsim file, or of another ``schema_version``."""
-    return Results(_core.read_results(os.fspath(path)))
+    return _read_results(path)
+
+
+#: Global attributes of a run's file, read by the engine into the metadata; any others (a
+#: sweep's) are read with h5py into Results.metadata.
+_RUN_ATTRIBUTES = frozenset(
+    {
+        "title", "schema_version", "Conventions", "engine_version", "git_commit", "created", "scenario_name",
+        "scenario_source", "scenario", "seed", "replicate_seeds", "threads", "scale", "command_line",
+    }
+)
+#: 1-D variables over `scenario` that are data, not varied parameters.
+_SWEEP_DATA = frozenset({"run_failed"})
+
+
+def _read_results(path: str | os.PathLike[str]) -> Results:
+    core = _core.read_results(os.fspath(path))
+    attrs: dict[str, Any] = {}
+    if any(d["name"] == "scenario" for d in core.dimensions):
+        import h5py
+
+        with h5py.File(os.fspath(path), "r") as f:
+            for key, value in f.attrs.items():
+                if key in _RUN_ATTRIBUTES:
+                    continue
+                if isinstance(value, bytes):
+                    value = value.decode("utf-8")
+                elif isinstance(value, np.ndarray) and value.dtype.kind in "OSU":
+                    value = [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in value.tolist()]
+                attrs[key] = value
+    return Results(core, attrs=attrs)
 
 
 def _total_spending(results: Results, programmes: "Sequence[str] | None") -> np.ndarray:
