@@ -245,22 +245,25 @@ class SobolIndices:
         *,
         sort: bool = True,
         title: str | None = None,
-        width: float = 6.0,
+        width: float = 9.0,
     ) -> "Figure":
         """Bar chart of S1 and ST with their confidence intervals as error bars, one panel per
-        output (``outputs``: which, default all). Parameters are rows, sorted by ST (most
+        output (``outputs``: which, default all), stacked. Parameters are rows, sorted by ST (most
         influential on top) unless ``sort`` is False. Returns a ``matplotlib.figure.Figure``
         (not registered with pyplot; in Jupyter leave it as the cell's last expression)."""
+        from matplotlib.figure import Figure
+
         from . import plot as _plot
 
         chosen = list(self.outputs) if outputs is None else list(outputs)
         indices = [self._output_index(o) for o in chosen]
-        height = max(2.6, 0.45 * len(self.parameters) + 1.4)
-        fig, _ = _plot._new_axes(None, ncols=len(indices), width=width, height=height)
-        axes = fig.axes
+        panel = max(2.2, 0.42 * len(self.parameters) + 1.2)
+        _plot._enable_notebook_display(Figure)
+        fig = Figure(figsize=(width, panel * len(indices) + 0.5), layout="constrained")
+        axes = fig.subplots(len(indices), 1, squeeze=False)[:, 0]
         level = f"{self.conf_level:.0%}"
         for ax, j in zip(axes, indices):
-            order = np.arange(len(self.parameters))
+            order = np.arange(len(self.parameters))[::-1]
             if sort:
                 order = np.argsort(np.nan_to_num(self.ST[j], nan=-np.inf), kind="stable")  # largest on top
             y = np.arange(len(order))
@@ -276,13 +279,13 @@ class SobolIndices:
             ax.set_yticks(y, [self.parameters[i] for i in order])
             ax.axvline(0, color="black", linewidth=0.8)
             lowest = np.nanmin(np.r_[self.S1[j] - self.S1_conf[j], 0.0])  # 0 when every index is NaN
-            highest = np.nanmax(np.r_[self.ST[j] + self.ST_conf[j], 0.0])
+            highest = np.nanmax(np.r_[self.S1[j] + self.S1_conf[j], self.ST[j] + self.ST_conf[j], 0.0])
             ax.set_xlim(min(-0.05, float(lowest) - 0.02), max(1.0, float(highest)) + 0.02)
-            ax.set_xlabel(f"Sobol index (share of variance), {level} intervals")
             ax.set_title(_plot._text(self.outputs[j], self.outputs[j].encode("ascii", "replace").decode()))
             ax.grid(True, axis="x", alpha=0.3)
             if self.variance[j] == 0:
                 ax.text(0.5, 0.5, "output does not vary", transform=ax.transAxes, ha="center")
+        axes[-1].set_xlabel(f"Sobol index (share of the output's variance), {level} intervals")
         axes[0].legend(loc="lower right", fontsize="small")
         if title is None:
             title = f"Sobol indices: N = {self.samples} base samples, {self.runs} runs"
