@@ -5,7 +5,7 @@ Usage: scripts/compare-results.py BEFORE.h5 AFTER.h5
 
 Every dataset (variables and coordinates) must have the same dimensions, dtype and bytes;
 attributes that record the run rather than its results (git_commit, created, command_line,
-threads, scenario_source) are ignored. Exit 0 if identical, 1 with the differences listed
+threads, scenario_source, a sweep's mpi_ranks) are ignored. Exit 0 if identical, 1 with the differences listed
 otherwise, 2 on unreadable input. Used to check that a refactoring changes no result
 (docs/architecture.md).
 """
@@ -14,7 +14,7 @@ import sys
 import h5py
 import numpy as np
 
-RUN_ATTRIBUTES = {"git_commit", "created", "command_line", "threads", "scenario_source"}
+RUN_ATTRIBUTES = {"git_commit", "created", "command_line", "threads", "scenario_source", "mpi_ranks"}
 
 
 def datasets(f):

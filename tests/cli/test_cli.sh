@@ -9,6 +9,8 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
+# shellcheck source=../lib/terminal.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/terminal.sh"
 
 small=(--set population.scale=50 --replicates 2 --quiet)
 
@@ -287,28 +289,6 @@ if [ "${SANITIZED:-0}" != 1 ]; then
 fi
 
 # 14. The progress bar, on a terminal only: replicates and months apart, percent done.
-on_terminal() { # on_terminal LOG COMMAND...: COMMAND with stderr on a pseudo-terminal (stdout
-  # to /dev/null); what the terminal received goes to LOG
-  "$PYTHON" - "$@" <<'PY'
-import os, pty, sys
-log, argv = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    os.execvp(argv[0], argv)
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:  # EIO: the command has ended
-        break
-    if not chunk:
-        break
-    data += chunk
-open(log, "wb").write(data)
-sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
-PY
-}
 bar=(run --set population.scale=50 --replicates 2 --force -o bar.h5)
 on_terminal bar.log "$SKILLSIM" "${bar[@]}"
 check "run on a terminal exits 0" test $? -eq 0

@@ -7,6 +7,7 @@
 #include "progress.hpp"
 
 using skillsim::cli::progress_line;
+using skillsim::cli::sweep_progress_line;
 using skillsim::cli::time_left;
 
 namespace {
@@ -31,6 +32,22 @@ TEST(ProgressLine, EstimatesTheTimeLeft) {
   // A quarter done in 4 s: 12 s left.
   EXPECT_EQ(progress_line("x", 6, 24, 24, 4.0),
             "x  replicate 1/1  month 6/24  [#####...............]   25%  ~12 s left");
+}
+
+TEST(SweepProgressLine, RunsDoneFailedAndTimeLeft) {
+  // 200 runs: 36 done and half of the 37th in 73 s; 2 failed.
+  EXPECT_EQ(sweep_progress_line("grid", 36, 200, 0.5, 2, 0, 73.0),
+            "grid  run 37/200  [###.................]   18%  2 failed  ~5 min left");
+  // Done: the last run, no estimate.
+  EXPECT_EQ(sweep_progress_line("grid", 200, 200, 0.0, 0, 0, 600.0), "grid  run 200/200  [####################]  100%");
+}
+
+TEST(SweepProgressLine, RunsFromTheJournalDoNotSpeedUpTheEstimate) {
+  // Resumed with 100 of 200 runs done; 10 more in 20 s: 90 left at 2 s each.
+  EXPECT_EQ(sweep_progress_line("grid", 110, 200, 0.0, 0, 100, 20.0),
+            "grid  run 111/200  [###########.........]   55%  ~3 min left");
+  // Nothing run yet in this session: no estimate.
+  EXPECT_EQ(sweep_progress_line("grid", 100, 200, 0.0, 0, 100, 0.5), "grid  run 101/200  [##########..........]   50%");
 }
 
 TEST(TimeLeft, SecondsMinutesHours) {

@@ -1,6 +1,6 @@
-// skillsim: the command line. `run` simulates a scenario into a results file, `validate` checks
-// a scenario file, `pathways` shows the ladder's routes, `info` describes a results file,
-// `schema` prints the parameter reference. The options are parsed by CLI11.
+// skillsim: the command line. `run` simulates a scenario into a results file, `sweep` runs a sweep
+// file's runs into one results file, `validate` checks a scenario or sweep file, `pathways` shows the ladder's routes,
+// `info` describes a results file, `schema` prints the parameter reference. The options are parsed by CLI11.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -34,6 +34,10 @@
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
+#include "skillsim/io/sweep_run.hpp"
+#ifdef SKILLSIM_HAVE_MPI
+#include "skillsim/mpi/sweep_mpi.hpp"
+#endif
 #include "skillsim/io/sweep_toml.hpp"
 #include "summary.hpp"
 
@@ -167,7 +171,7 @@ struct Arguments {
   std::vector<std::string> overrides;
   std::optional<std::string> output, at;
   std::optional<std::int64_t> replicates, seed, threads;
-  bool force = false, quiet = false;
+  bool force = false, quiet = false, resume = false;
 };
 
 void add_overrides(CLI::App& command, Arguments& a) {
@@ -235,6 +239,111 @@ int command_run(const Arguments& a, const std::string& command_line) {
                              results.metadata.threads, output.string());
   }
   return kExitOk;
+}
+
+int report_error(const std::exception_ptr& error, bool in_sweep);
+
+// A sweep: every run of the design into one results file (see docs/sweeps.md). Started by an
+// MPI launcher (mpirun), the runs are spread over the ranks: rank 0 writes and reports.
+int command_sweep(const Arguments& a, const std::string& command_line, int& argc, char**& argv) {
+  const fs::path path = a.input;
+  if (!fs::exists(path)) {
+    std::cerr << "skillsim: sweep file '" << a.input << "' does not exist\n";
+    return kExitUsage;
+  }
+#ifdef SKILLSIM_HAVE_MPI
+  std::optional<mpi::Session> session;
+  if (mpi::launched_by_mpi()) session.emplace(argc, argv);
+  const bool leader = !session || session->rank() == 0;
+  const bool parallel = session && session->size() > 1;
+  const int ranks = session ? session->size() : 1;
+#else
+  (void)argc, (void)argv;
+  for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    if (const char* n = std::getenv(size); n && std::atoi(n) > 1) {
+      std::cerr << "skillsim: started by mpirun, but this skillsim was built without MPI: every rank would run the "
+                   "whole sweep; build with MPI (docs/cluster.md) or run it without mpirun\n";
+      return kExitUsage;
+    }
+  }
+  const bool leader = true, parallel = false;
+  const int ranks = 1;
+#endif
+
+  g_doing = "reading the sweep " + path.string();
+  std::optional<io::SweepJob> job;
+  std::exception_ptr load_error;
+  try {
+    job.emplace(io::load_sweep(path, a.overrides, {scenario_dir()}));
+  } catch (...) {
+    load_error = std::current_exception();
+  }
+#ifdef SKILLSIM_HAVE_MPI
+  // Every rank reads the files; if one cannot, all stop (rank 0 says why, or the rank that failed).
+  if (parallel && !session->all(!load_error)) {
+    if (load_error && (leader || !job)) return leader ? report_error(load_error, false) : kExitUsage;
+    return kExitFailure;
+  }
+#endif
+  if (load_error) std::rethrow_exception(load_error);
+
+  io::SweepOptions options;
+  options.output = a.output ? fs::path(*a.output) : fs::path(path.stem().string() + ".h5");
+  options.overwrite = a.force;
+  options.resume = a.resume;
+  options.replicates = a.replicates.value_or(0);
+  options.seed = a.seed.value_or(-1);
+  options.threads = static_cast<int>(a.threads.value_or(0));
+  options.command_line = command_line;
+  options.cancel = &g_interrupted;
+  cli::ProgressBar bar(path.stem().string(), job->base.parameters().scenario.months,
+                       leader && !a.quiet && cli::is_terminal(STDERR_FILENO));
+  options.progress = [&bar](const io::SweepProgress& p) {
+    bar.update_sweep(p.runs_done, p.runs_total, p.run_fraction, p.runs_failed, p.runs_resumed);
+  };
+
+  g_doing = "running the sweep " + path.string();
+  const auto started = std::chrono::steady_clock::now();
+  io::SweepOutcome outcome;
+  try {
+#ifdef SKILLSIM_HAVE_MPI
+    outcome = session ? mpi::run_sweep(*job, options, *session) : io::run_sweep(*job, options);
+#else
+    outcome = io::run_sweep(*job, options);
+#endif
+  } catch (...) {
+    if (!parallel) throw;
+#ifdef SKILLSIM_HAVE_MPI
+    try {
+      std::rethrow_exception(std::current_exception());
+    } catch (const mpi::FollowerStop&) {
+      return kExitFailure; // rank 0 said why
+    } catch (...) {
+      if (!leader) std::cerr << "skillsim: rank " << session->rank() << " of " << session->size() << ":\n";
+      // The other ranks wait for this one: end them all.
+      mpi::Session::abort(report_error(std::current_exception(), true));
+    }
+#endif
+  }
+  bar.finish();
+  if (!leader) return kExitOk;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (outcome.complete_already) {
+    std::cout << options.output.string() << " is complete (no journal of an interrupted sweep beside it); nothing "
+              << "to resume. Use --force to run the sweep again.\n";
+    return kExitOk;
+  }
+  if (!a.quiet) {
+    std::cout << fmt::format("Sweep of {} runs ({}) of {}: {} done", outcome.runs,
+                             kSweepDesignIds[static_cast<int>(job->file.spec.design)],
+                             job->base.parameters().scenario.name, outcome.runs - outcome.failed);
+    if (outcome.resumed > 0) std::cout << fmt::format(" ({} of them before the resume)", outcome.resumed);
+    std::cout << fmt::format(", {} failed, in {:.1f} s", outcome.failed, seconds);
+    if (parallel) std::cout << fmt::format(" on {} MPI ranks", ranks);
+    std::cout << ". Results: " << options.output.string() << "\n";
+    if (outcome.failed > 0) std::cout << "The failed runs' messages: skillsim info " << options.output.string() << "\n";
+  }
+  return outcome.failed > 0 ? kExitFailure : kExitOk;
 }
 
 // A sweep file: its own problems, then its base scenario's (with the --set overrides), then its
@@ -322,12 +431,44 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
   if (dynamic_cast<const CLI::ExtrasError*>(&e) || (!command && !app.remaining().empty()))
     message = extras_message(app, command);
   else if (!command)
-    message = "a command is required: run, validate, pathways, info or schema";
+    message = "a command is required: run, sweep, validate, pathways, info or schema";
   const CLI::App& shown = command ? *command : app;
   const std::string name = command ? "skillsim " + command->get_name() : "skillsim";
   std::cerr << "skillsim: " << message << "\n"
             << CLI::Formatter().make_usage(&shown, name) << "Run '" << name << " --help' for more.\n";
   return kExitUsage;
+}
+
+// Says what went wrong (every error the commands throw, by kind) and returns the exit status.
+int report_error(const std::exception_ptr& error, bool in_sweep) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ScenarioNotFound& e) {
+    std::cerr << "skillsim: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+    std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
+    return kExitUsage;
+  } catch (const Cancelled&) {
+    std::cerr << "\nskillsim: interrupted; no results file was written"
+              << (in_sweep ? " (the finished runs are in the journal: run again with --resume)" : "") << "\n";
+    return kExitInterrupted;
+  } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
+    std::cerr << "skillsim: " << e.what() << "\n";
+    return kExitFailure;
+  } catch (const std::bad_alloc&) { // never the bare "std::bad_alloc"
+    std::cerr << "skillsim: out of memory while " << g_doing
+              << "; close other programs or use a machine with more memory\n";
+    return kExitFailure;
+  } catch (const fs::filesystem_error& e) { // e.g. a directory on the way that may not be read
+    std::cerr << "skillsim: " << e.what() << " (while " << g_doing << ")\n";
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "skillsim: unexpected error while " << g_doing << " (" << e.what()
+              << "); this is a bug: please report it with the command line\n";
+    return kExitFailure;
+  }
 }
 
 } // namespace
@@ -364,6 +505,26 @@ int main(int argc, char** argv) {
   run->add_flag("--force", a.force, "overwrite an existing results file");
   run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
   run->footer(std::string(kScenarioNote) + default_note);
+
+  CLI::App* sweep = app.add_subcommand("sweep", "run every run of a sweep file into one results file");
+  sweep->add_option("SWEEP", a.input, "sweep file (see docs/sweeps.md)")->type_name("")->required();
+  sweep->add_option("-o,--output", a.output, "results file (default: <sweep file name>.h5)")->type_name("FILE");
+  sweep->add_option("--replicates", a.replicates, "replicates of every run (default: the base's run.replicates)")
+      ->type_name("N")
+      ->check(integer_at_least(1));
+  sweep->add_option("--seed", a.seed, "base seed of every run (default: the base's run.seed)")
+      ->type_name("S")
+      ->check(integer_at_least(0));
+  sweep->add_option("--threads", a.threads, "OpenMP threads per run (default: all cores); results do not depend on it")
+      ->type_name("T")
+      ->check(integer_at_least(1));
+  add_overrides(*sweep, a);
+  sweep->add_flag("--resume", a.resume, "continue an interrupted sweep from its journal (FILE.journal)");
+  sweep->add_flag("--force", a.force, "overwrite an existing results file");
+  sweep->add_flag("--quiet", a.quiet, "no progress bar and no summary");
+  sweep->footer("--set applies to the base scenario. Every run uses the same seed: replicate r of every run draws\n"
+                "the same random numbers, so differences between runs are the policy's, not noise.\n"
+                "Exit status 1 if a run failed (the others are in the file).");
 
   CLI::App* validate = app.add_subcommand("validate", "report every problem in a scenario or sweep file");
   validate->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
@@ -404,6 +565,7 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return command_run(a, command_line);
+    if (sweep->parsed()) return command_sweep(a, command_line, argc, argv);
     if (validate->parsed()) return command_validate(a);
     if (pathways->parsed()) return command_pathways(a);
     if (info->parsed()) {
@@ -416,29 +578,7 @@ int main(int argc, char** argv) {
       std::cout << io::parameter_reference_markdown();
     }
     return kExitOk;
-  } catch (const ScenarioNotFound& e) {
-    std::cerr << "skillsim: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
-    std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
-    return kExitUsage;
-  } catch (const Cancelled&) {
-    std::cerr << "\nskillsim: interrupted; no results file was written\n";
-    return kExitInterrupted;
-  } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
-    std::cerr << "skillsim: " << e.what() << "\n";
-    return kExitFailure;
-  } catch (const std::bad_alloc&) { // never the bare "std::bad_alloc"
-    std::cerr << "skillsim: out of memory while " << g_doing
-              << "; close other programs or use a machine with more memory\n";
-    return kExitFailure;
-  } catch (const fs::filesystem_error& e) { // e.g. a directory on the way that may not be read
-    std::cerr << "skillsim: " << e.what() << " (while " << g_doing << ")\n";
-    return kExitFailure;
-  } catch (const std::exception& e) {
-    std::cerr << "skillsim: unexpected error while " << g_doing << " (" << e.what()
-              << "); this is a bug: please report it with the command line\n";
-    return kExitFailure;
+  } catch (...) {
+    return report_error(std::current_exception(), sweep->parsed());
   }
 }

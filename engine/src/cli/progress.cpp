@@ -39,25 +39,56 @@ std::string progress_line(const std::string& label, std::int64_t done, std::int6
   return line;
 }
 
+std::string sweep_progress_line(const std::string& label, std::int64_t done, std::int64_t total, double run_fraction,
+                                std::int64_t failed, std::int64_t resumed, double elapsed_seconds) {
+  constexpr int kWidth = 20;
+  const double progress = static_cast<double>(done) + (done < total ? run_fraction : 0.0);
+  const double fraction = total > 0 ? progress / static_cast<double>(total) : 0.0;
+  std::string bar(static_cast<std::size_t>(fraction * kWidth), '#');
+  bar.resize(kWidth, '.');
+  std::string line = fmt::format("{}  run {}/{}  [{}]  {:3d}%", label, std::min(done + 1, total), total, bar,
+                                 static_cast<int>(fraction * 100));
+  if (failed > 0) line += fmt::format("  {} failed", failed);
+  // From this session's pace: runs taken from a journal cost nothing.
+  const double here = progress - static_cast<double>(resumed);
+  if (here > 0 && done < total)
+    line += "  " + time_left(elapsed_seconds * (static_cast<double>(total) - progress) / here);
+  return line;
+}
+
 ProgressBar::ProgressBar(std::string label, std::int64_t months, bool enabled)
     : label_(std::move(label)), months_(months), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 
-void ProgressBar::update(std::int64_t done, std::int64_t total) {
-  if (!enabled_ || total <= 0) return;
+void ProgressBar::draw(bool final, const std::function<std::string(const std::string&, double)>& line) {
+  if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (drawn_ && done < total && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  if (drawn_ && !final && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   drawn_ = true;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  std::string line = progress_line(label_, done, total, months_, elapsed);
+  std::string text = line(label_, elapsed);
   // A line wider than the terminal would wrap and "\r" would no longer redraw it: drop the label.
   winsize size{};
-  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && line.size() >= size.ws_col)
-    line = progress_line("", done, total, months_, elapsed).substr(2);
-  std::fprintf(stderr, "\r%s\033[K", line.c_str()); // \033[K: clear what a longer line left
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && text.size() >= size.ws_col)
+    text = line("", elapsed).substr(2);
+  std::fprintf(stderr, "\r%s\033[K", text.c_str()); // \033[K: clear what a longer line left
   std::fflush(stderr);
+}
+
+void ProgressBar::update(std::int64_t done, std::int64_t total) {
+  if (total <= 0) return;
+  draw(done >= total,
+       [&](const std::string& label, double elapsed) { return progress_line(label, done, total, months_, elapsed); });
+}
+
+void ProgressBar::update_sweep(std::int64_t done, std::int64_t total, double run_fraction, std::int64_t failed,
+                               std::int64_t resumed) {
+  if (total <= 0) return;
+  draw(done >= total, [&](const std::string& label, double elapsed) {
+    return sweep_progress_line(label, done, total, run_fraction, failed, resumed, elapsed);
+  });
 }
 
 void ProgressBar::finish() {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace skillsim::cli {
@@ -12,6 +13,12 @@ namespace skillsim::cli {
 /// month is done, from the time so far).
 std::string progress_line(const std::string& label, std::int64_t done, std::int64_t total, std::int64_t months,
                           double elapsed_seconds);
+
+/// The bar's line of a sweep: "LABEL  run 37/200  [####......]  18%  2 failed  ~3 min left".
+/// `done` runs are finished (of them `resumed` from an interrupted sweep's journal), the next
+/// one `run_fraction` done; the estimate counts the runs of this session only.
+std::string sweep_progress_line(const std::string& label, std::int64_t done, std::int64_t total, double run_fraction,
+                                std::int64_t failed, std::int64_t resumed, double elapsed_seconds);
 
 /// "~12 s left" (under 90 s), "~4 min left", "~1 h 20 min left".
 std::string time_left(double seconds);
@@ -23,10 +30,17 @@ public:
   ~ProgressBar();
   /// Redraws at most ten times a second, and always at completion.
   void update(std::int64_t done, std::int64_t total);
+  /// The same for a sweep (see sweep_progress_line).
+  void update_sweep(std::int64_t done, std::int64_t total, double run_fraction, std::int64_t failed,
+                    std::int64_t resumed);
   /// Clears the bar's line.
   void finish();
 
 private:
+  /// Draws `line(label)` unless drawn less than 0.1 s ago (and not `final`); a line too wide for
+  /// the terminal is drawn without the label.
+  void draw(bool final, const std::function<std::string(const std::string& label, double elapsed)>& line);
+
   std::string label_;
   std::int64_t months_;
   bool enabled_;

@@ -30,6 +30,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdio>
+#include <limits>
 #include <new>
 #include <optional>
 #include <random>
@@ -59,6 +60,9 @@ constexpr std::size_t kCompressMinElements = 4096;
 constexpr unsigned kDeflateLevel = 4;
 // Chunks of at most 1 MiB of int64 fit HDF5's default chunk cache.
 constexpr std::size_t kTargetChunkElements = 128 * 1024;
+// What a sweep's file holds for the runs that failed (and, as `_FillValue`, says so to readers).
+constexpr double kMissingReal = std::numeric_limits<double>::quiet_NaN();
+constexpr std::int64_t kMissingInteger = -9223372036854775806LL; // netCDF's default fill for int64
 
 // Attributes that belong to the dimension-scale / netCDF-4 machinery, not to the user.
 const std::set<std::string, std::less<>> kReservedAttributes = {
@@ -80,7 +84,7 @@ std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims) {
 }
 
 /// Checks the in-memory results are writable before a file is created.
-void validate(const Results& results) {
+void validate(const Results& results, bool allocate_only = false) {
   std::set<std::string, std::less<>> names;
   auto claim = [&](const std::string& name, const std::string& kind) {
     if (name.empty()) throw Failure(kind + " with an empty name");
@@ -115,7 +119,7 @@ void validate(const Results& results) {
       }
       expected *= it->size();
     }
-    if (variable.size() != expected) {
+    if (variable.size() != expected && !(allocate_only && variable.size() == 0)) {
       throw Failure("variable '" + variable.name + "' has " + std::to_string(variable.size()) +
                     " values but its dimensions hold " + std::to_string(expected));
     }
@@ -138,9 +142,18 @@ void write_metadata(hid_t file, const RunMetadata& m) {
   write_number_attribute<std::int64_t>(file, "threads", {m.threads}, true);
   write_number_attribute<std::int64_t>(file, "scale", {m.scale}, true);
   write_string_attribute(file, "command_line", m.command_line);
+  for (const auto& [name, value] : m.attributes) write_string_attribute(file, name, value);
 }
 
-void write_file_contents(const Results& results, hid_t file) {
+/// How variables without data are written: a sweep's file is laid out first (every run's
+/// variables allocated, filled with kMissing*) and filled run by run.
+struct Allocation {
+  bool enabled = false;
+  /// Names added to every data variable's CF `coordinates` (a sweep's varied parameters).
+  std::vector<std::string> coordinates;
+};
+
+void write_file_contents(const Results& results, hid_t file, const Allocation& allocation = {}) {
   write_metadata(file, results.metadata);
 
   // Coordinate variables (dimension scales), in order; their index is the netCDF dimid.
@@ -182,7 +195,16 @@ void write_file_contents(const Results& results, hid_t file) {
 
     Handle plist = netcdf_dataset_plist();
     const bool has_empty_axis = std::find(dims.begin(), dims.end(), hsize_t{0}) != dims.end();
-    if (!dims.empty() && !has_empty_axis && (dims.size() >= 3 || count > kCompressMinElements)) {
+    const bool allocate_only = allocation.enabled && variable.size() == 0 && count > 0;
+    if (allocate_only) {
+      const std::string what = "cannot set the fill value of '" + variable.name + "'";
+      if (variable.is_real)
+        check(H5Pset_fill_value(plist.get(), H5T_NATIVE_DOUBLE, &kMissingReal), what);
+      else
+        check(H5Pset_fill_value(plist.get(), H5T_NATIVE_INT64, &kMissingInteger), what);
+      check(H5Pset_fill_time(plist.get(), H5D_FILL_TIME_IFSET), what);
+    }
+    if (!dims.empty() && !has_empty_axis && (allocate_only || dims.size() >= 3 || count > kCompressMinElements)) {
       const std::vector<hsize_t> chunk = chunk_shape(dims);
       const std::string what = "cannot set compression for '" + variable.name + "'";
       check(H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data()), what);
@@ -209,8 +231,11 @@ void write_file_contents(const Results& results, hid_t file) {
     }
     if (!variable.units.empty()) write_string_attribute(dataset.get(), "units", variable.units);
     if (!variable.long_name.empty()) write_string_attribute(dataset.get(), "long_name", variable.long_name);
+    if (allocate_only) {
+      for (const auto& name : allocation.coordinates) aux_names.push_back(name);
+    }
     if (!aux_names.empty()) {
-      // CF: lets xarray show the Chinese labels as coordinates of this variable.
+      // CF: lets xarray show the Chinese labels (and a sweep's parameters) as coordinates of this variable.
       std::string coordinates;
       for (const auto& aux : aux_names) coordinates += (coordinates.empty() ? "" : " ") + aux;
       write_string_attribute(dataset.get(), "coordinates", coordinates);
@@ -218,15 +243,19 @@ void write_file_contents(const Results& results, hid_t file) {
   }
 }
 
-void write_hdf5_file(const Results& results, const fs::path& path) {
+Handle create_netcdf_file(const fs::path& path) {
   // netCDF-4 files track link and attribute creation order; netCDF-C relies on it.
   Handle creation = make_plist(H5P_FILE_CREATE);
   check(H5Pset_link_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
         "cannot set link creation order");
   check(H5Pset_attr_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
         "cannot set attribute creation order");
-  Handle file = checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), H5P_DEFAULT), H5Fclose,
-                        "cannot create HDF5 file " + quoted(path));
+  return checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), H5P_DEFAULT), H5Fclose,
+                 "cannot create HDF5 file " + quoted(path));
+}
+
+void write_hdf5_file(const Results& results, const fs::path& path) {
+  Handle file = create_netcdf_file(path);
   write_file_contents(results, file.get()); // every object it opens is closed on return
   check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + quoted(path));
   if (!file.close()) fail("cannot close " + quoted(path));
@@ -342,6 +371,14 @@ RunMetadata read_metadata(hid_t file) {
     m.replicate_seeds = read_number_attribute<std::int64_t>(file, "replicate_seeds");
   if (has_attribute(file, "threads")) m.threads = read_number_scalar<std::int64_t>(file, "threads");
   if (has_attribute(file, "scale")) m.scale = read_number_scalar<std::int64_t>(file, "scale");
+  static const std::set<std::string, std::less<>> known = {
+      "title",   "schema_version",  "Conventions",     "engine_version", "git_commit",
+      "created", "scenario_name",   "scenario_source", "scenario",       "command_line",
+      "seed",    "replicate_seeds", "threads",         "scale"};
+  for (const auto& name : attribute_names(file, "the file")) {
+    if (known.count(name) == 0 && kReservedAttributes.count(name) == 0 && is_string_attribute(file, name))
+      m.attributes[name] = read_string_attribute(file, name);
+  }
   return m;
 }
 
@@ -613,6 +650,26 @@ std::string describe_results(const Results& results) {
   out << "Threads:         " << m.threads << "\n";
   out << "Scale:           " << m.scale << "\n";
   if (!m.command_line.empty()) out << "Command line:    " << m.command_line << "\n";
+  if (const auto design = m.attributes.find("sweep_design"); design != m.attributes.end()) {
+    // A sweep's file: its design and runs, and why runs failed.
+    const std::size_t runs = results.dimensions.empty() ? 0 : results.dimensions.front().size();
+    const auto source = m.attributes.find("sweep_source");
+    const auto ranks = m.attributes.find("mpi_ranks");
+    std::string failed_runs = m.attributes.count("failed_runs") ? m.attributes.at("failed_runs") : "";
+    const auto failed = std::count(failed_runs.begin(), failed_runs.end(), '\n');
+    out << "Sweep:           " << design->second << " of " << runs << " runs"
+        << (source != m.attributes.end() ? " (" + source->second + ")" : "") << ", " << failed << " failed";
+    if (ranks != m.attributes.end() && ranks->second != "1") out << ", on " << ranks->second << " MPI ranks";
+    out << "\n";
+    if (const auto overrides = m.attributes.find("overrides");
+        overrides != m.attributes.end() && !overrides->second.empty()) {
+      std::string list = overrides->second;
+      std::replace(list.begin(), list.end(), '\n', ' ');
+      out << "Base overrides:  " << list << "\n";
+    }
+    for (std::size_t at = 0, end; (end = failed_runs.find('\n', at)) != std::string::npos; at = end + 1)
+      out << "  failed: " << failed_runs.substr(at, end - at) << "\n";
+  }
 
   std::size_t width = 0;
   for (const auto& dim : results.dimensions) width = std::max(width, dim.name.size());
@@ -647,6 +704,176 @@ std::string describe_results(const Results& results) {
     out << "\n";
   }
   return out.str();
+}
+
+// -----------------------------------------------------------------------------------------------
+// Sweeps
+
+namespace {
+
+constexpr const char* kScenarioDimension = "scenario";
+constexpr const char* kRunFailed = "run_failed";
+
+/// The file's layout: the run's dimensions after `scenario`, each run variable with `scenario`
+/// in front (no data: allocated and filled run by run), the varied parameters and run_failed.
+Results sweep_layout(const Results& run_layout, const std::vector<SweepCoordinate>& coordinates, std::size_t runs) {
+  Results layout;
+  layout.metadata = run_layout.metadata;
+  Dimension scenario;
+  scenario.name = kScenarioDimension;
+  for (std::size_t k = 0; k < runs; ++k) scenario.int_coords.push_back(static_cast<std::int64_t>(k));
+  scenario.attributes["long_name"] = "run of the sweep (0-based, in the design's order)";
+  layout.dimensions.push_back(std::move(scenario));
+  for (const Dimension& d : run_layout.dimensions) layout.dimensions.push_back(d);
+  for (const SweepCoordinate& c : coordinates) {
+    if (c.values.size() != runs)
+      throw Failure("sweep coordinate '" + c.key + "' has " + std::to_string(c.values.size()) + " values for " +
+                    std::to_string(runs) + " runs");
+    Variable v;
+    v.name = c.key;
+    v.dims = {kScenarioDimension};
+    v.is_real = true;
+    v.real_data = c.values;
+    v.long_name = "varied parameter of the sweep";
+    layout.variables.push_back(std::move(v));
+  }
+  Variable failed;
+  failed.name = kRunFailed;
+  failed.dims = {kScenarioDimension};
+  failed.data.assign(runs, 0);
+  failed.units = "1";
+  failed.long_name = "1 if the run failed (its message: the file's attribute failed_runs); its values are missing";
+  layout.variables.push_back(std::move(failed));
+  for (const Variable& v : run_layout.variables) {
+    Variable shell = v;
+    shell.dims.insert(shell.dims.begin(), kScenarioDimension);
+    shell.data.clear();
+    shell.real_data.clear();
+    layout.variables.push_back(std::move(shell));
+  }
+  return layout;
+}
+
+} // namespace
+
+struct SweepResultsWriter::Impl {
+  fs::path target;
+  Results run_layout;
+  std::vector<SweepCoordinate> coordinates;
+  std::size_t runs = 0;
+  QuietHdf5Errors quiet;
+  TemporaryFile temporary;
+  Handle file;
+  std::vector<Handle> datasets; // one per run variable, in the run layout's order
+  std::vector<std::int64_t> failed;
+  std::vector<std::string> failures; // "run K: message"
+
+  Impl(const Results& layout, std::vector<SweepCoordinate> coords, std::size_t run_count, const fs::path& path)
+      : target(path), run_layout(layout), coordinates(std::move(coords)), runs(run_count), temporary(path),
+        failed(run_count, 0) {
+    for (auto& v : run_layout.variables) { // only the layout is kept
+      v.data.clear();
+      v.real_data.clear();
+    }
+    const Results full = sweep_layout(run_layout, coordinates, runs);
+    validate(full, true);
+    file = create_netcdf_file(temporary.path());
+    Allocation allocation{true, {}};
+    for (const auto& c : coordinates) allocation.coordinates.push_back(c.key);
+    write_file_contents(full, file.get(), allocation);
+    // Chunks are filled run by run, in run order: a cache of a few chunks per dataset suffices.
+    Handle access = make_plist(H5P_DATASET_ACCESS);
+    check(H5Pset_chunk_cache(access.get(), 521, 4 * 1024 * 1024, 1.0), "cannot set the chunk cache");
+    for (const Variable& v : run_layout.variables) {
+      datasets.push_back(checked(H5Dopen2(file.get(), v.name.c_str(), access.get()), H5Dclose,
+                                 "cannot open dataset '" + v.name + "'"));
+    }
+  }
+};
+
+SweepResultsWriter::SweepResultsWriter(const Results& run_layout, std::vector<SweepCoordinate> coordinates,
+                                       std::size_t runs, const fs::path& path, bool overwrite) {
+  check_target(path, overwrite);
+  try {
+    impl_ = std::make_unique<Impl>(run_layout, std::move(coordinates), runs, path);
+  } catch (const std::exception& failure) {
+    throw ResultsFileError("cannot write results file " + quoted(path) + ": " + failure.what());
+  }
+}
+
+SweepResultsWriter::~SweepResultsWriter() = default;
+
+void SweepResultsWriter::write_run(std::size_t k, const Results& run) {
+  Impl& s = *impl_;
+  const std::string where = "run " + std::to_string(k + 1) + " of " + std::to_string(s.runs);
+  try {
+    if (k >= s.runs) throw Failure(where + " is outside the sweep");
+    if (run.variables.size() != s.run_layout.variables.size())
+      throw Failure(where + " has " + std::to_string(run.variables.size()) + " variables, the first run " +
+                    std::to_string(s.run_layout.variables.size()));
+    for (std::size_t i = 0; i < run.variables.size(); ++i) {
+      const Variable& v = run.variables[i];
+      const Variable& expected = s.run_layout.variables[i];
+      std::vector<hsize_t> count{1};
+      for (const auto& d : expected.dims) count.push_back(static_cast<hsize_t>(s.run_layout.dimension(d).size()));
+      if (v.name != expected.name || v.dims != expected.dims || v.is_real != expected.is_real ||
+          v.size() != element_count(count))
+        throw Failure(where + ": variable '" + v.name + "' does not match the first run's '" + expected.name + "'");
+      if (v.size() == 0) continue;
+      std::vector<hsize_t> start(count.size(), 0);
+      start[0] = static_cast<hsize_t>(k);
+      Handle space = checked(H5Dget_space(s.datasets[i].get()), H5Sclose, "cannot select in '" + v.name + "'");
+      check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+            "cannot select " + where + " in '" + v.name + "'");
+      Handle memory = simple_space({static_cast<hsize_t>(v.size())});
+      const herr_t status = v.is_real ? H5Dwrite(s.datasets[i].get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(),
+                                                 H5P_DEFAULT, v.real_data.data())
+                                      : H5Dwrite(s.datasets[i].get(), H5T_NATIVE_INT64, memory.get(), space.get(),
+                                                 H5P_DEFAULT, v.data.data());
+      check(status, "cannot write " + where + " of '" + v.name + "'");
+    }
+  } catch (const std::exception& failure) {
+    throw ResultsFileError("cannot write results file " + quoted(s.target) + ": " + failure.what());
+  }
+}
+
+void SweepResultsWriter::write_failure(std::size_t k, const std::string& message) {
+  Impl& s = *impl_;
+  if (k >= s.runs) return;
+  s.failed[k] = 1;
+  s.failures.push_back("scenario " + std::to_string(k) + ": " + message); // the coordinate, 0-based
+}
+
+void SweepResultsWriter::commit() {
+  Impl& s = *impl_;
+  try {
+    Handle failed = checked(H5Dopen2(s.file.get(), kRunFailed, H5P_DEFAULT), H5Dclose, "cannot open 'run_failed'");
+    check(H5Dwrite(failed.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.failed.data()),
+          "cannot write 'run_failed'");
+    if (!s.failures.empty()) {
+      std::string text;
+      for (const auto& line : s.failures) text += line + "\n";
+      write_string_attribute(s.file.get(), "failed_runs", text);
+      // Readers (xarray) then show the failed runs' values as missing.
+      for (std::size_t i = 0; i < s.datasets.size(); ++i) {
+        if (s.run_layout.variables[i].is_real)
+          write_number_attribute<double>(s.datasets[i].get(), "_FillValue", {kMissingReal}, true);
+        else
+          write_number_attribute<std::int64_t>(s.datasets[i].get(), "_FillValue", {kMissingInteger}, true);
+      }
+    }
+    s.datasets.clear();
+    failed = Handle();
+    check(H5Fflush(s.file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + quoted(s.temporary.path()));
+    if (!s.file.close()) fail("cannot close " + quoted(s.temporary.path()));
+    sync_file(s.temporary.path());
+    s.temporary.commit(s.target);
+    sync_directory(directory_of(s.target));
+  } catch (const ResultsFileError&) {
+    throw;
+  } catch (const std::exception& failure) {
+    throw ResultsFileError("cannot write results file " + quoted(s.target) + ": " + failure.what());
+  }
 }
 
 } // namespace skillsim::io

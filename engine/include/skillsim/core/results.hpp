@@ -47,6 +47,9 @@ struct RunMetadata {
   std::string git_commit;
   std::string created; // ISO 8601 UTC
   std::string command_line;
+  /// Further global attributes, written and read back as they are (a sweep's file: the sweep
+  /// file's text, its failed runs, ...).
+  std::map<std::string, std::string> attributes;
 };
 
 /// The current time as ISO 8601 UTC ("2026-11-22T07:00:00Z"), for RunMetadata::created.

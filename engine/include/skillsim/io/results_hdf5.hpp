@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,43 @@ std::optional<TemporaryResultsFile> temporary_results_file(const std::filesystem
 /// them; those of running processes (perhaps writing now) are left alone. A process id reused
 /// by another process since keeps its orphan until that process ends: harmless.
 std::vector<TemporaryResultsFile> remove_orphaned_temporaries(const std::filesystem::path& path);
+
+/// One varied parameter of a sweep: a coordinate on the `scenario` dimension, named by its key.
+struct SweepCoordinate {
+  std::string key;            ///< e.g. "funds.annual_envelope[upgrading_account]"
+  std::vector<double> values; ///< one a run
+};
+
+/// A sweep's results file, written run by run so that memory does not grow with the runs: the
+/// layout of one run with a leading `scenario` dimension on every variable, the varied parameters
+/// as coordinates on `scenario`, and `run_failed` (1 for a failed run, whose values are missing:
+/// NaN, or -9223372036854775806 for integers, declared as `_FillValue` when a run failed; the
+/// messages are in the attribute `failed_runs`). Like write_results, it writes a temporary file
+/// beside the target and renames it there in commit(); destroyed before, it leaves nothing.
+/// Runs are best written in run order (chunks then fill one after another).
+class SweepResultsWriter {
+public:
+  /// @param run_layout a run's dimensions and variables (their data is not kept); its metadata
+  ///        is the file's. A sweep whose every run failed passes empty dimensions and variables.
+  /// @throws ResultsFileError if `path` exists and `overwrite` is false, or cannot be written
+  SweepResultsWriter(const Results& run_layout, std::vector<SweepCoordinate> coordinates, std::size_t runs,
+                     const std::filesystem::path& path, bool overwrite);
+  SweepResultsWriter(const SweepResultsWriter&) = delete;
+  SweepResultsWriter& operator=(const SweepResultsWriter&) = delete;
+  ~SweepResultsWriter();
+
+  /// Writes run `k` (0-based); its variables must match the layout's.
+  /// @throws ResultsFileError naming the run and the variable that does not match
+  void write_run(std::size_t k, const Results& run);
+  /// Records run `k` as failed with its message.
+  void write_failure(std::size_t k, const std::string& message);
+  /// Completes the file and renames it onto the target.
+  void commit();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Reads a results file written by write_results.
 /// @throws ResultsFileError if the file is missing, not HDF5, not a skillsim file, or of a

@@ -52,7 +52,7 @@ Scenario sweep_run_scenario(const SweepJob& job, std::size_t k);
 
 /// Where a sweep is, for progress bars.
 struct SweepProgress {
-  std::int64_t runs_done = 0;   ///< including runs found done in the journal when resuming
+  std::int64_t runs_done = 0; ///< including runs found done in the journal when resuming
   std::int64_t runs_total = 0;
   std::int64_t runs_failed = 0;
   std::int64_t runs_resumed = 0; ///< runs found done in the journal
@@ -80,6 +80,8 @@ struct SweepOutcome {
   std::int64_t failed = 0;
   std::int64_t resumed = 0; ///< runs taken from the journal of an interrupted sweep
   std::filesystem::path output;
+  /// Resuming found the file complete (no journal beside it): nothing was run or written.
+  bool complete_already = false;
 };
 
 /// Runs every run of the job (on this process) and writes the results file.
