@@ -238,6 +238,22 @@ for j, label in enumerate(indices.outputs):
           " (1 = no interactions)\n")
 
 # %% [markdown]
+# What these runs say (the lines above are computed on every run of the notebook; this reading
+# is of the runs at the settings above, with their wide intervals):
+#
+# - **Neither stock target is reached** anywhere in these ranges: no combination of more money,
+#   seats and assessors, and kinder pass rates, brings 技能劳动者 to 40万 or 高技能人才 to 12万 by
+#   the end of 2021. The targets need more than these levers give in two years.
+# - **技能劳动者** depends almost only on the upgrading account's money, then on the evaluation
+#   agencies' capacity; nothing else matters over these ranges. The sum of S1 near 1 says the
+#   two act mostly one by one, but ST above S1 for both says they also act together: money buys
+#   certificates only while there are assessors (the scatter below).
+# - **高技能人才** is spread over several parameters: the money again, how often workers seek
+#   高级工 on their own, the agencies' capacity and the senior programme's pass rate. More seats
+#   for the senior programme do nothing: the three upgrading programmes share one account,
+#   served in the order listed (初级 first), and in most months its money runs short before the
+#   senior seats fill (notebook 02 shows which lever binds when).
+#
 # How the outcome moves with the most influential parameter: each dot a run (the mean over its
 # replicates), the other parameters varying at the same time, coloured by the second most
 # influential. The spread at a given value of the first is what the others contribute; a

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from . import _core
 from .errors import Problem, ResultsFileError, ScenarioError
-from .results import Results, _read_results
+from .results import Results, open_results
 from .run import PROGRESS_DELAY, _progress_bar_class
 from .scenario import Overrides, Scenario, _override_strings, _resolve, _scenario_dirs, _toml_string, toml_value
 
@@ -244,6 +244,6 @@ def sweep(
         finally:
             if bar is not None:
                 bar.close()
-        return _read_results(target)
+        return open_results(target)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

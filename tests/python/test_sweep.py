@@ -136,14 +136,26 @@ def test_bad_sweeps_are_reported_with_their_place():
         skillsim.sweep(GRID, threads=0, progress=False)
 
 
-def test_a_failing_run_is_recorded_and_the_others_finish():
+def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path):
+    seats = "programmes.seats_per_month[key_groups][晋城市]"
+    path = tmp_path / "failing.h5"
     r = skillsim.sweep(
-        {"base": "jincheng_plan_2020_2021", "design": "list", "vary": {"programmes.seats_per_month[key_groups][晋城市]": [100, -5, 200]}},
-        replicates=1, overrides=SMALL, progress=False,
+        {"base": "jincheng_plan_2020_2021", "design": "list", "vary": {seats: [100, -5, 200]}},
+        output=path, replicates=1, overrides=SMALL, progress=False,
     )
     np.testing.assert_array_equal(r["run_failed"], [0, 1, 0])
-    assert "failed_runs" in r.metadata and "1" in str(r.metadata["failed_runs"])
+    assert r.metadata["failed_runs"].startswith(f"scenario 1: its values ({seats} = -5) are refused")
     assert np.all(np.asarray(r["skilled_workers"])[[0, 2], :, -1] > 0)
+    # In xarray, as xarray reads the file: the failed run's values are missing.
+    ds = r.to_xarray()
+    assert ds["skilled_workers"].dtype == np.float64 and np.isnan(ds["skilled_workers"][1]).all()
+    assert not np.isnan(ds["skilled_workers"][[0, 2]]).any()
+    assert ds["run_failed"].dtype == np.int64 and ds[seats].values.tolist() == [100, -5, 200]
+    with xr.open_dataset(path, engine="h5netcdf") as on_disk:
+        on_disk.load()
+        xr.testing.assert_identical(on_disk, ds)
+    # Sensitivity analysis needs every run.
+    assert r.metadata["sweep_design"] == "list" and "population.scale=200" in r.metadata["overrides"]
 
 
 def test_progress_bar_in_runs(monkeypatch, capsys):
