@@ -46,7 +46,10 @@ REPLICATES = 3  # per run; a real analysis: 10 or more
 SAMPLES = 64  # Sobol base samples N (a power of 2); a real analysis: 512-1024
 plan = skillsim.Scenario.load("jincheng_plan_2020_2021")
 SEED = plan.seed  # one seed for every run: common random numbers
-STOCKS = {"技能劳动者 skilled_workers": "skilled_workers", "高技能人才 high_skilled_workers": "high_skilled_workers"}
+STOCKS = {  # label: results variable
+    "技能劳动者 skilled_workers": "skilled_workers",
+    "高技能人才 high_skilled_workers": "high_skilled_workers",
+}
 TARGET_DATE = "2022-01-01"
 targets = {t.series: t.value for t in plan.targets if t.series in STOCKS.values()}
 started = time.monotonic()

@@ -24,7 +24,12 @@ PLAN = REPO / "scenarios" / "jincheng_plan_2020_2021.toml"
 ENVELOPE = "funds.annual_envelope[upgrading_account]"
 AGENCIES = "evaluation.capacity_per_month[social_organisation][晋城市]"
 SMALL = {"population.scale": 200}  # 6,800 agents: a run of the plan in a few hundredths of a second
-GRID = {"base": "jincheng_plan_2020_2021", "design": "grid", "vary": {ENVELOPE: [30e6, 70e6], AGENCIES: [3000, 6000, 9000]}}
+COARSE = {"population.scale": 20}  # 68,000 agents: a sweep long enough to interrupt
+GRID = {
+    "base": "jincheng_plan_2020_2021",
+    "design": "grid",
+    "vary": {ENVELOPE: [30e6, 70e6], AGENCIES: [3000, 6000, 9000]},
+}
 
 
 @pytest.fixture(scope="module")
@@ -168,24 +173,29 @@ def test_progress_bar_in_runs(monkeypatch, capsys):
 def test_interrupt_then_resume(tmp_path):
     """Ctrl-C cancels the sweep promptly; resume=True finishes it into the same file as a sweep
     that was never interrupted."""
-    spec = {"base": "jincheng_plan_2020_2021", "design": "list", "vary": {ENVELOPE: [30e6 + 1e6 * k for k in range(12)]}}
+    spec = {
+        "base": "jincheng_plan_2020_2021",
+        "design": "list",
+        "vary": {ENVELOPE: [30e6 + 1e6 * k for k in range(12)]},
+    }
     output = tmp_path / "long.h5"
     fired = []
     timer = threading.Timer(1.0, lambda: (fired.append(time.monotonic()), _thread.interrupt_main()))
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            skillsim.sweep(spec, output=output, replicates=4, threads=1, overrides={"population.scale": 20}, progress=False)
+            skillsim.sweep(spec, output=output, replicates=4, threads=1, overrides=COARSE, progress=False)
     finally:
         timer.cancel()
     assert fired and time.monotonic() - fired[0] < 3.0
     assert not output.exists()
+    assert (tmp_path / "long.h5.journal").exists()  # the finished runs, kept
     with pytest.raises(skillsim.ResultsFileError, match="resume"):
-        skillsim.sweep(spec, output=output, replicates=4, threads=1, overrides={"population.scale": 20}, progress=False)
+        skillsim.sweep(spec, output=output, replicates=4, threads=1, overrides=COARSE, progress=False)
     resumed = skillsim.sweep(
-        spec, output=output, resume=True, replicates=4, threads=1, overrides={"population.scale": 20}, progress=False
+        spec, output=output, resume=True, replicates=4, threads=1, overrides=COARSE, progress=False
     )
-    whole = skillsim.sweep(spec, replicates=4, threads=1, overrides={"population.scale": 20}, progress=False)
+    whole = skillsim.sweep(spec, replicates=4, threads=1, overrides=COARSE, progress=False)
     for name in whole.variables:
         np.testing.assert_array_equal(resumed[name], whole[name], err_msg=name)
 
