@@ -4,6 +4,7 @@ file, pandas tables, and the HDF5 file itself (see docs/results.md)."""
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
@@ -150,6 +151,28 @@ class Results:
         """The dimensions of a variable, e.g. ``("replicate", "time", "level", "status")``."""
         return tuple(self._core.variable_info(variable)["dims"])
 
+    def stats(self, variable: str) -> "xarray.DataArray":
+        """The statistics over replicates of a variable, as the engine computed them: the
+        ``<variable>_stats`` DataArray over ``statistic`` (``mean``, ``se``, ``p5``, ``p25``,
+        ``p50``, ``p75``, ``p95``) and the variable's other dimensions, e.g.
+        ``results.stats("skilled_workers").sel(statistic="p50")`` is the median series.
+
+        ``se`` is the standard error of the mean (sample standard deviation / sqrt(n); NaN for
+        one replicate); the percentiles interpolate linearly between order statistics, as
+        ``numpy.percentile`` does by default; NaN values (undefined rates) are skipped. See
+        docs/results.md.
+
+        Raises:
+            KeyError: if there is no such variable, or it has no statistics (no replicate
+                dimension, or a file written before statistics existed).
+        """
+        if variable not in self:
+            raise KeyError(f"no variable named {variable!r}; variables: {', '.join(self.variables)}")
+        name = f"{variable}_stats"
+        if name not in self:
+            raise KeyError(f"{variable!r} has no statistics over replicates ({name!r})")
+        return self.to_xarray()[name]
+
     # -- conversions ------------------------------------------------------------------------------
 
     def to_xarray(self) -> "xarray.Dataset":
@@ -255,8 +278,9 @@ class Results:
 
     def target_table(self) -> "pandas.DataFrame":
         """One row per target of the scenario: label, series, date, target value, the median
-        attained over replicates with its 5% and 95% quantiles, and the share of replicates that
-        met it. Rates are shares (0.95 = 95%); flows are persons over the 12 months before the date.
+        attained over replicates with its 5% and 95% quantiles (from the statistics over
+        replicates, :meth:`stats`; over the replicates where the series is defined), and the share
+        of replicates that met it. Rates are shares (0.95 = 95%); flows are persons over the 12 months before the date.
 
         Raises:
             KeyError: if the run had no targets.
@@ -265,22 +289,25 @@ class Results:
 
         if "target_attained" not in self:
             raise KeyError("these results have no targets (the scenario declares no [[targets]])")
-        attained = np.asarray(self["target_attained"])  # (replicate, target)
-        met = np.asarray(self["target_met"])
+        met = np.asarray(self["target_met"])  # (replicate, target)
+        if "target_attained_stats" in self:
+            stats = self.stats("target_attained")  # (statistic, target)
+            quantiles = stats.sel(statistic=["p5", "p50", "p95"]).values
+        else:  # a file written before the statistics over replicates: the same definition
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a target never defined: NaN
+                quantiles = np.nanpercentile(np.asarray(self["target_attained"]), [5, 50, 95], axis=0)
         rows = []
         for j, t in enumerate(self.targets):
-            values = attained[:, j]
-            defined = values[~np.isnan(values)]
-            q = np.quantile(defined, [0.05, 0.5, 0.95]) if defined.size else [np.nan] * 3
             rows.append(
                 {
                     "label": t.label,
                     "series": t.series,
                     "date": t.date,
                     "target": t.value,
-                    "attained_median": q[1],
-                    "attained_5%": q[0],
-                    "attained_95%": q[2],
+                    "attained_median": float(quantiles[1, j]),
+                    "attained_5%": float(quantiles[0, j]),
+                    "attained_95%": float(quantiles[2, j]),
                     "met_share": float(met[:, j].mean()),
                 }
             )

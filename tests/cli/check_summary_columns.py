@@ -23,7 +23,7 @@ def end_columns(line: str, match: re.Match, groups: range) -> list[int]:
 NUMBER = r"([-+]?[\d,]+)"
 # (a table's heading, with its column names as groups; a row, with its numbers as groups)
 TABLES = [
-    (re.compile(r"^ +(\d{4}-\d\d-\d\d) +(\d{4}-\d\d-\d\d) +(change)   range at end$"),
+    (re.compile(r"^ +(\d{4}-\d\d-\d\d) +(\d{4}-\d\d-\d\d) +(change)   p5 - p95 at end$"),
      re.compile(rf"^\S.*?\s{NUMBER}\s+{NUMBER}\s+{NUMBER}   [\d,]+ - [\d,]+$")),
     (re.compile(r"^Programmes \(totals over the run\) +(enrolled) +(certified) +(no seat) +(no money)   "),
      re.compile(rf"^  .*?\s{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}   \d+ / \d+$")),

@@ -31,7 +31,8 @@ check "file unchanged" test "$before" = "$(md5sum jincheng_2020_2021.h5)"
 "$SKILLSIM" run "${small[@]}" --force
 check "--force overwrites" test "$before" != "$(md5sum jincheng_2020_2021.h5)"
 
-# 3. Same seed, 1 and 2 threads: identical variables (attributes differ: threads, time).
+# 3. Same seed, 1 and 2 threads: identical variables, counts and reals (the statistics over
+# replicates) bit for bit (attributes differ: threads, time).
 "$SKILLSIM" run national_2016 "${small[@]}" --set population.scale=2000 --threads 1 -o t1.h5
 "$SKILLSIM" run national_2016 "${small[@]}" --set population.scale=2000 --threads 2 -o t2.h5
 check "1 and 2 threads give identical data" "$PYTHON" - t1.h5 t2.h5 <<'PY'
@@ -41,6 +42,10 @@ names = [k for k in a.keys() if a[k].dtype.kind == "i"]
 assert len(names) > 10, names
 for k in names:
     assert np.array_equal(a[k][...], b[k][...]), k
+reals = [k for k in a.keys() if a[k].dtype.kind == "f"]
+assert "skilled_workers_stats" in reals, reals
+for k in reals:
+    assert np.array_equal(a[k][...].view(np.uint64), b[k][...].view(np.uint64)), k
 assert a.attrs["threads"] == 1 and b.attrs["threads"] == 2
 PY
 "$SKILLSIM" run national_2016 "${small[@]}" --set population.scale=2000 --seed 7 -o t3.h5
@@ -50,8 +55,8 @@ assert not np.array_equal(h5py.File('t1.h5')['workers'][...], h5py.File('t3.h5')
 
 # 4. xarray opens the file with named dimensions and decoded times.
 check "xarray reads the file" "$PYTHON" "$SOURCE_DIR/tests/io/check_xarray.py" jincheng_2020_2021.h5 \
-  --expect-dims replicate,time,level,status,group,region,sector \
-  --expect-vars skilled_workers,high_skilled_workers,workers,entries,exits,promotions,job_finds,job_losses
+  --expect-dims replicate,time,level,status,group,region,sector,statistic \
+  --expect-vars skilled_workers,high_skilled_workers,workers,entries,exits,promotions,job_finds,job_losses,skilled_workers_stats,workers_stats
 check "results carry seeds, version and scenario" "$PYTHON" - jincheng_2020_2021.h5 "$SOURCE_DIR/scenarios/jincheng_2020_2021.toml" <<'PY'
 import sys, xarray as xr
 ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
@@ -90,6 +95,7 @@ PY
 check "info exits 0" test $? -eq 0
 check "info names the scenario" contains info.out "jincheng_2020_2021"
 check "info lists variables" contains info.out "skilled_workers"
+check "info lists the statistics over replicates" contains info.out "Statistics over replicates (mean, se, p5, p25, p50, p75, p95)"
 echo "not hdf5" > bogus.h5
 "$SKILLSIM" info bogus.h5 > /dev/null 2> info.err
 check "info on a non-HDF5 file fails (exit 1)" test $? -eq 1

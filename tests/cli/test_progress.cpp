@@ -50,6 +50,17 @@ TEST(SweepProgressLine, RunsFromTheJournalDoNotSpeedUpTheEstimate) {
   EXPECT_EQ(sweep_progress_line("grid", 100, 200, 0.0, 0, 100, 0.5), "grid  run 101/200  [##########..........]   50%");
 }
 
+TEST(ProgressLine, EstimatesOnlyTheMonthsSimulated) {
+  // Resumed after replicate 1 of 2 (24 months done before): 6 months in 3 s, 18 left.
+  EXPECT_EQ(progress_line("x", 30, 48, 24, 3.0, 24).substr(30), "[############........]   62%  ~9 s left");
+  // A branch from month 12: replicate 1 at month 18, 6 months simulated in 3 s; 6 left of this
+  // replicate and 12 of the next (its first 12 are taken from the checkpoint).
+  EXPECT_EQ(progress_line("x", 18, 48, 24, 3.0, 12, 12),
+            "x  replicate 1/2  month 18/24  [#######.............]   37%  ~9 s left");
+  EXPECT_EQ(progress_line("x", 37, 48, 24, 8.0, 12, 12),
+            "x  replicate 2/2  month 13/24  [###############.....]   77%  ~7 s left");
+}
+
 TEST(TimeLeft, SecondsMinutesHours) {
   EXPECT_EQ(time_left(0.2), "~1 s left");
   EXPECT_EQ(time_left(12.0), "~12 s left");

@@ -10,12 +10,17 @@ Opens FILE with xarray.open_dataset(FILE, engine="h5netcdf") and with h5py and a
   * every <dim>_zh dataset is an auxiliary coordinate (str labels) over <dim>;
   * every other dataset is a data variable with the dimensions attached in HDF5 and values
     equal to what h5py reads.
+  * if the file has the dimension `statistic`: its labels are mean, se, p5, p25, p50, p75, p95,
+    every variable over (replicate, ...) has NAME_stats over (statistic, ...), and its values are
+    numpy's over the replicates with NaN skipped (np.nanmean; np.nanstd(ddof=1) / sqrt(n), NaN
+    for n < 2; np.nanpercentile, method "linear"), to within rounding.
 Exits 0 if all hold, 1 with a message naming the failed check otherwise (2 for usage errors).
 """
 
 import argparse
 import re
 import sys
+import warnings
 
 import numpy as np
 
@@ -34,6 +39,7 @@ STRING_ATTRIBUTES = [
 INTEGER_ATTRIBUTES = ["schema_version", "seed", "threads"]
 # Compare at most this many elements per variable (the leading slice of larger ones).
 MAX_COMPARED_ELEMENTS = 50_000_000
+STATISTICS = ["mean", "se", "p5", "p25", "p50", "p75", "p95"]
 
 
 class CheckFailed(Exception):
@@ -89,6 +95,47 @@ def expected_times(days, units):
     check(match is not None, f"time units {units!r} are not 'days since YYYY-MM-DD'")
     epoch = np.datetime64(match.group(1), "D")
     return (epoch + days.astype("timedelta64[D]")).astype("datetime64[ns]")
+
+
+def numpy_statistics(values):
+    """The statistics over axis 0 (replicates) as numpy computes them, NaN skipped."""
+    values = np.asarray(values, dtype=np.float64)
+    n = np.sum(~np.isnan(values), axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells, n < 2
+        mean = np.nanmean(values, axis=0)
+        se = np.where(n > 1, np.nanstd(values, axis=0, ddof=1) / np.sqrt(np.maximum(n, 1)), np.nan)
+        percentiles = np.nanpercentile(values, [5, 25, 50, 75, 95], axis=0)
+    return np.concatenate([mean[None], se[None], percentiles])
+
+
+def check_statistics(ds, variables):
+    """NAME_stats of every (replicate, ...) variable, against numpy."""
+    labels = [str(v) for v in ds["statistic"].values]
+    check(labels == STATISTICS, f"statistic labels are {labels}, expected {STATISTICS}")
+    checked = 0
+    for name in variables:
+        var = ds[name]
+        if not var.dims or var.dims[0] != "replicate":
+            continue
+        stats_name = f"{name}_stats"
+        check(stats_name in ds.data_vars, f"{name!r} has a replicate dimension but no {stats_name!r}")
+        stats = ds[stats_name]
+        check(stats.dims == ("statistic",) + var.dims[1:],
+              f"{stats_name!r} has dims {stats.dims}, expected {('statistic',) + var.dims[1:]}")
+        check(stats.dtype == np.float64, f"{stats_name!r} is {stats.dtype}, not float64")
+        check(stats.attrs.get("units") == var.attrs.get("units"), f"{stats_name!r} has other units than {name!r}")
+        values = var.values
+        expected = numpy_statistics(values)
+        scale = np.nanmax(np.abs(values)) if values.size and not np.all(np.isnan(values)) else 1.0
+        actual = stats.values
+        check(np.array_equal(np.isnan(actual), np.isnan(expected)), f"{stats_name!r} is NaN elsewhere than numpy's")
+        defined = ~np.isnan(expected)
+        worst = np.max(np.abs(actual[defined] - expected[defined]), initial=0.0)
+        check(worst <= 1e-12 * max(scale, 1.0), f"{stats_name!r} differs from numpy's by up to {worst}")
+        checked += 1
+    check(checked > 0, "the file has the dimension 'statistic' but no statistics")
+    return checked
 
 
 def run(path, expect_dims, expect_vars):
@@ -167,12 +214,16 @@ def run(path, expect_dims, expect_vars):
                 expected, actual = h5d[0], var.isel({dims[0]: 0}).values
             check(np.array_equal(actual, expected, equal_nan=var.dtype == np.float64), f"{name!r} values differ between xarray and h5py")
 
+        statistics = check_statistics(ds, variables) if "statistic" in scales else 0
+
         print(f"check_xarray: {path}: OK")
         print(f"  dimensions: {', '.join(f'{n}={ds.sizes[n]}' for n in scales)}")
         print(f"  time: {ds['time'].values[0]} .. {ds['time'].values[-1]}")
         if aux:
             print(f"  auxiliary coordinates: {', '.join(aux.values())}")
         print(f"  variables: {', '.join(f'{n}{ds[n].dims}' for n in variables)}")
+        if statistics:
+            print(f"  statistics over replicates, as numpy computes them: {statistics} variables")
 
 
 def main():

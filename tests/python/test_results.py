@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -24,8 +25,10 @@ def test_arrays_are_read_only_views_on_engine_memory(small_results):
         assert arr.base is not None, name
         assert not arr.flags.owndata, name
         assert not arr.flags.writeable, name
-        # Counts are exact integers; rates and target values are reals (NaN where undefined).
-        assert arr.dtype == (np.float64 if name.startswith(("target_", "cost_")) and name != "target_met" else np.int64), name
+        # Counts are exact integers; rates, target values and statistics over replicates are
+        # reals (NaN where undefined).
+        real = name.startswith(("target_", "cost_")) and name != "target_met" or name.endswith("_stats")
+        assert arr.dtype == (np.float64 if real else np.int64), name
         assert arr.shape == tuple(small_results.dims[d] for d in small_results.dims_of(name))
     # The same memory twice, no copy.
     a, b = small_results["workers"], small_results["workers"]
@@ -192,6 +195,58 @@ def test_targets_attained_met_and_gap(small_results):
     table = small_results.target_table()
     assert list(table["label"]) == [t.label for t in targets]
     assert ((table["met_share"] >= 0) & (table["met_share"] <= 1)).all()
+
+
+def _numpy_statistics(values: np.ndarray) -> np.ndarray:
+    """mean, se, p5, p25, p50, p75, p95 over axis 0 as numpy computes them (no NaN here)."""
+    values = values.astype(float)
+    se = values.std(axis=0, ddof=1) / np.sqrt(values.shape[0])
+    return np.concatenate([[values.mean(axis=0), se], np.percentile(values, [5, 25, 50, 75, 95], axis=0)])
+
+
+def test_statistics_over_replicates(small_results):
+    """docs/results.md: every (replicate, ...) variable has NAME_stats over (statistic, ...), the
+    statistics numpy computes over the replicates."""
+    ds = small_results.to_xarray()
+    assert list(ds["statistic"].values) == ["mean", "se", "p5", "p25", "p50", "p75", "p95"]
+    assert list(ds["statistic_zh"].values) == ["均值", "标准误", "5%分位数", "25%分位数", "中位数", "75%分位数", "95%分位数"]
+    with_replicates = [n for n in small_results.variables if small_results.dims_of(n)[0] == "replicate"]
+    assert len(with_replicates) > 15
+    for name in with_replicates:
+        stats = small_results.stats(name)
+        assert stats.name == f"{name}_stats"
+        assert stats.dims == ("statistic",) + small_results.dims_of(name)[1:]
+        assert stats.attrs["units"] == ds[name].attrs["units"]
+        assert stats.attrs["long_name"].startswith("statistics over replicates of: ")
+        np.testing.assert_allclose(stats.values, _numpy_statistics(np.asarray(small_results[name])), rtol=1e-12)
+    median = small_results.stats("skilled_workers").sel(statistic="p50")
+    np.testing.assert_array_equal(median.values, ds["skilled_workers"].median("replicate").values)
+    assert median["time"].dtype == np.dtype("datetime64[ns]")
+    with pytest.raises(KeyError, match="no variable named 'nope'"):
+        small_results.stats("nope")
+    with pytest.raises(KeyError, match="has no statistics"):
+        small_results.stats("skilled_workers_stats")
+    # The target table reads them: median and 5%/95% of the value attained, as numpy.quantile.
+    table = small_results.target_table()
+    attained = np.asarray(small_results["target_attained"])
+    np.testing.assert_allclose(table["attained_median"], np.quantile(attained, 0.5, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(table["attained_5%"], np.quantile(attained, 0.05, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(table["attained_95%"], np.quantile(attained, 0.95, axis=0), rtol=1e-12)
+
+
+def test_statistics_skip_undefined_rates():
+    """A rate undefined in some replicates (no trainees): its statistics are over the others."""
+    plan = skillsim.Scenario.load(JINCHENG.parent / "jincheng_plan_2020_2021.toml").replace({"population.scale": 200})
+    r = skillsim.run(plan, replicates=4, seed=3, threads=1, progress=False)
+    values = np.asarray(r["target_value"])  # (replicate, time, target): rates are NaN in the first months
+    assert np.isnan(values).any()
+    stats = r.stats("target_value").values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells
+        np.testing.assert_allclose(stats[0], np.nanmean(values, axis=0), rtol=1e-12)
+        np.testing.assert_allclose(stats[4], np.nanmedian(values, axis=0), rtol=1e-12)
+        np.testing.assert_allclose(stats[6], np.nanpercentile(values, 95, axis=0), rtol=1e-12)
+    assert np.array_equal(np.isnan(stats[0]), np.isnan(values).all(axis=0))
 
 
 def test_cost_per_additional_high_skilled_worker_with_common_random_numbers():

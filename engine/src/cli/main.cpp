@@ -32,6 +32,7 @@
 #include "skillsim/core/pathways.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/version.hpp"
+#include "skillsim/io/checkpoint_hdf5.hpp"
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 #include "skillsim/io/sweep_run.hpp"
@@ -61,6 +62,8 @@ extern "C" void on_signal(int) { g_interrupted.store(true); }
 // What the command is doing, for the message when memory runs out or something unexpected
 // fails ("out of memory while reading the scenario ..."): set before each step.
 std::string g_doing = "starting";
+// After a checkpoint is written (or when resuming one): how to continue an interrupted run.
+std::string g_resume_hint;
 // The run's months done and months per replicate (-1 and 0 outside a run), for on_terminate.
 std::atomic<std::int64_t> g_months_done{-1};
 std::int64_t g_months = 0, g_replicates = 0;
@@ -171,8 +174,166 @@ struct Arguments {
   std::vector<std::string> overrides;
   std::optional<std::string> output, at;
   std::optional<std::int64_t> replicates, seed, threads;
-  bool force = false, quiet = false, resume = false;
+  bool force = false, quiet = false, resume_sweep = false;
+  std::optional<std::string> checkpoint, resume, from_checkpoint;
+  std::optional<std::int64_t> checkpoint_every;
 };
+
+// The combinations of run's options that make no sense, as a usage message (empty if none).
+std::string run_usage_problem(const Arguments& a) {
+  if (a.resume) {
+    if (!a.input.empty())
+      return "--resume continues the run saved in the checkpoint, which holds its scenario: give no SCENARIO (to "
+             "start a new policy from a finished run, use SCENARIO --from-checkpoint FILE)";
+    std::vector<std::string> extra;
+    if (!a.overrides.empty()) extra.emplace_back("--set");
+    if (a.replicates) extra.emplace_back("--replicates");
+    if (a.seed) extra.emplace_back("--seed");
+    if (a.checkpoint) extra.emplace_back("--checkpoint");
+    if (a.checkpoint_every) extra.emplace_back("--checkpoint-every");
+    if (a.from_checkpoint) extra.emplace_back("--from-checkpoint");
+    if (!extra.empty())
+      return "--resume takes no " + extra.front() +
+             ": the checkpoint holds the run (it continues with -o, --threads, --force and --quiet only)";
+  }
+  if (a.from_checkpoint) {
+    if (a.input.empty())
+      return "--from-checkpoint needs a SCENARIO: the policy that continues the saved run (with --set)";
+    if (a.replicates || a.seed)
+      return std::string("--from-checkpoint takes the replicates and the seed of the saved run: give no ") +
+             (a.replicates ? "--replicates" : "--seed");
+  }
+  if (a.checkpoint_every && !a.checkpoint) return "--checkpoint-every needs --checkpoint FILE";
+  return {};
+}
+
+// Two paths naming the same file (either may not exist yet).
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code error;
+  const fs::path x = fs::weakly_canonical(a, error), y = fs::weakly_canonical(b, error);
+  return !error && x == y;
+}
+
+// What `run` runs: a scenario afresh, a saved run resumed, or a branch of a finished one.
+struct RunPlan {
+  std::optional<Scenario> scenario;
+  fs::path output;
+  bool force = false;
+  std::int64_t replicates = 1, seed = 1;
+  std::optional<RunStart> start;
+  std::optional<io::CheckpointWriter> checkpoints;
+  std::int64_t checkpoint_every = 0;
+  std::int64_t first = 0, skipped = 0; // for the progress bar: months done at the start, months skipped per replicate
+};
+
+// The checkpoints of a new run or a branch, if asked for; previous: the checkpoint branched from.
+void plan_checkpoints(RunPlan& plan, const Arguments& a, std::int64_t first_month, const std::string& origin) {
+  if (!a.checkpoint) return;
+  const Scenario& scenario = *plan.scenario;
+  io::CheckpointRun run;
+  run.scenario_source = scenario.source_name();
+  run.scenario_text = scenario.source_text();
+  run.overrides = a.overrides;
+  run.replicates = plan.replicates;
+  run.seed = plan.seed;
+  run.months = scenario.parameters().scenario.months;
+  run.checkpoint_every = a.checkpoint_every.value_or(0);
+  run.first_month = first_month;
+  run.origin = origin;
+  run.output = plan.output.string();
+  run.force = plan.force;
+  plan.checkpoint_every = run.checkpoint_every;
+  plan.checkpoints.emplace(*a.checkpoint, std::move(run), origin);
+}
+
+RunPlan plan_new_run(const Arguments& a) {
+  RunPlan plan;
+  const fs::path path = resolve_scenario(a.input.empty() ? kDefaultScenario : a.input);
+  g_doing = "reading the scenario " + path.string();
+  plan.scenario.emplace(io::load_scenario(path, a.overrides));
+  const Parameters& p = plan.scenario->parameters();
+  plan.output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + ".h5");
+  plan.force = a.force;
+  plan.replicates = a.replicates.value_or(p.run.replicates);
+  plan.seed = a.seed.value_or(p.run.seed);
+  plan_checkpoints(plan, a, 0, "");
+  return plan;
+}
+
+RunStart start_from(const fs::path& checkpoint, std::vector<std::int64_t> months_done) {
+  g_doing = "reading the results so far from the checkpoint " + checkpoint.string();
+  RunStart start;
+  start.results = io::read_checkpoint_results(checkpoint);
+  start.months_done = std::move(months_done);
+  start.snapshot = [checkpoint](std::int64_t replicate) { return io::read_checkpoint_snapshot(checkpoint, replicate); };
+  return start;
+}
+
+RunPlan plan_resume(const Arguments& a) {
+  RunPlan plan;
+  const fs::path path = *a.resume;
+  g_doing = "reading the checkpoint " + path.string();
+  const io::CheckpointInfo info = io::read_checkpoint_info(path);
+  io::CheckpointRun run = info.run;
+  plan.scenario.emplace(io::parse_scenario_file(run.scenario_text, run.scenario_source, run.overrides));
+  plan.output = a.output ? fs::path(*a.output) : fs::path(run.output);
+  plan.force = a.force || run.force;
+  plan.replicates = run.replicates;
+  plan.seed = run.seed;
+  plan.start = start_from(path, info.months_done);
+  plan.first = info.replicate * run.months + info.month;
+  plan.skipped = run.first_month;
+  // Checkpoints go on to the same file; the other replicates' states are copied from it.
+  run.output = plan.output.string();
+  run.force = plan.force;
+  plan.checkpoint_every = run.checkpoint_every;
+  plan.checkpoints.emplace(path, std::move(run), path);
+  return plan;
+}
+
+// A branch: SCENARIO continues a finished run. Problems are reported as usage errors (exit 2).
+class CannotBranch : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+RunPlan plan_branch(const Arguments& a) {
+  RunPlan plan;
+  const fs::path origin = *a.from_checkpoint;
+  g_doing = "reading the checkpoint " + origin.string();
+  const io::CheckpointInfo info = io::read_checkpoint_info(origin);
+  const std::int64_t at = info.run.months;
+  if (!info.finished())
+    throw CannotBranch("cannot branch from checkpoint " + origin.string() + ": its run is unfinished (replicate " +
+                       std::to_string(info.replicate + 1) + " of " + std::to_string(info.run.replicates) +
+                       " at month " + std::to_string(info.month) + " of " + std::to_string(at) +
+                       "); finish it first with: skillsim run --resume " + origin.string());
+  const fs::path path = resolve_scenario(a.input);
+  g_doing = "reading the scenario " + path.string();
+  plan.scenario.emplace(io::load_scenario(path, a.overrides));
+  const Scenario saved = io::parse_scenario_file(info.run.scenario_text, info.run.scenario_source, info.run.overrides);
+  const std::vector<std::string> problems = branch_problems(saved, *plan.scenario, at);
+  if (!problems.empty()) {
+    std::string message = path.string() + " cannot continue the run saved in " + origin.string() + " (" +
+                          info.run.scenario_source + ", " + std::to_string(at) + " months):";
+    for (const auto& problem : problems) message += "\n  " + problem;
+    throw CannotBranch(message);
+  }
+  const Parameters& p = plan.scenario->parameters();
+  plan.output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + ".h5");
+  plan.force = a.force;
+  plan.replicates = info.run.replicates;
+  plan.seed = info.run.seed;
+  plan.start = start_from(origin, std::vector<std::int64_t>(static_cast<std::size_t>(info.run.replicates), at));
+  plan.first = at;
+  plan.skipped = at;
+  if (a.checkpoint && same_file(*a.checkpoint, origin))
+    throw CannotBranch(
+        "--checkpoint " + *a.checkpoint +
+        " is the checkpoint branched from: choose another file, so that other branches can start from it");
+  plan_checkpoints(plan, a, at, origin.string());
+  return plan;
+}
 
 void add_overrides(CLI::App& command, Arguments& a) {
   command.add_option("--set", a.overrides, "override a scenario key by its dotted path (repeatable)")
@@ -181,38 +342,66 @@ void add_overrides(CLI::App& command, Arguments& a) {
 }
 
 int command_run(const Arguments& a, const std::string& command_line) {
-  const fs::path path = resolve_scenario(a.input.empty() ? kDefaultScenario : a.input);
-  g_doing = "reading the scenario " + path.string();
-  const Scenario scenario = io::load_scenario(path, a.overrides);
+  RunPlan plan = a.resume ? plan_resume(a) : a.from_checkpoint ? plan_branch(a) : plan_new_run(a);
+  const Scenario& scenario = *plan.scenario;
   const Parameters& p = scenario.parameters();
+  const fs::path& output = plan.output;
 
-  const fs::path output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + ".h5");
   g_doing = "checking the results file " + output.string();
   // Refuse early, before spending the run, if the file exists or cannot be written there
   // (write_results checks again).
-  if (fs::exists(output) && !a.force) {
+  if (fs::exists(output) && !plan.force) {
     std::cerr << "skillsim: " << output.string()
               << " exists; use --force to overwrite it or -o to choose another file\n";
     return kExitFailure;
   }
   // Temporary files of runs killed while writing this file (kill -9, a crash).
-  for (const auto& orphan : io::remove_orphaned_temporaries(output)) {
-    std::cerr << "skillsim: removed " << orphan.path.string() << ", an unfinished results file left by process "
-              << orphan.pid << ", which is no longer running\n";
-  }
+  const auto remove_orphans = [](const fs::path& path, const char* what) {
+    for (const auto& orphan : io::remove_orphaned_temporaries(path)) {
+      std::cerr << "skillsim: removed " << orphan.path.string() << ", an unfinished " << what << " left by process "
+                << orphan.pid << ", which is no longer running\n";
+    }
+  };
+  remove_orphans(output, "results file");
   try {
-    io::check_results_path(output, a.force);
+    io::check_results_path(output, plan.force);
   } catch (const ResultsFileError& e) {
     std::cerr << "skillsim: " << e.what() << "; nothing was run\n";
     return kExitFailure;
   }
+  if (plan.checkpoints) {
+    const fs::path& checkpoint = plan.checkpoints->path();
+    if (same_file(checkpoint, output)) {
+      std::cerr << "skillsim: the checkpoint and the results file are both " << output.string()
+                << "; choose another file for one of them\n";
+      return kExitFailure;
+    }
+    g_doing = "checking the checkpoint file " + checkpoint.string();
+    remove_orphans(checkpoint, "checkpoint file");
+    try {
+      io::check_checkpoint_path(checkpoint, a.resume || plan.force);
+    } catch (const io::CheckpointError& e) {
+      std::cerr << "skillsim: " << e.what() << "; nothing was run\n";
+      return kExitFailure;
+    }
+    if (a.resume) g_resume_hint = checkpoint.string();
+  }
 
   RunOptions run;
-  run.replicates = a.replicates.value_or(p.run.replicates);
-  run.seed = a.seed.value_or(p.run.seed);
+  run.replicates = plan.replicates;
+  run.seed = plan.seed;
   run.threads = static_cast<int>(a.threads.value_or(0));
   run.cancel = &g_interrupted;
+  if (plan.start) run.start = &*plan.start;
+  if (plan.checkpoints) {
+    run.checkpoint_every = plan.checkpoint_every;
+    run.checkpoint = [&plan](const RunCheckpoint& at) {
+      plan.checkpoints->write(at.replicate, static_cast<std::int64_t>(at.month), at.results, at.state);
+      g_resume_hint = plan.checkpoints->path().string();
+    };
+  }
   cli::ProgressBar bar(p.scenario.name, p.scenario.months, !a.quiet && cli::is_terminal(STDERR_FILENO));
+  bar.start_at(plan.first, plan.skipped);
   run.progress = [&bar](std::int64_t done, std::int64_t total) {
     g_months_done.store(done);
     bar.update(done, total);
@@ -221,7 +410,7 @@ int command_run(const Arguments& a, const std::string& command_line) {
   g_doing = "simulating " + p.scenario.name;
   g_months = p.scenario.months;
   g_replicates = run.replicates;
-  g_months_done.store(0);
+  g_months_done.store(plan.first);
   const auto started = std::chrono::steady_clock::now();
   Results results = run_scenario(scenario, run);
   g_months_done.store(-1);
@@ -230,13 +419,16 @@ int command_run(const Arguments& a, const std::string& command_line) {
   results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
   g_doing = "writing the results file " + output.string();
-  io::write_results(results, output, a.force);
+  io::write_results(results, output, plan.force);
 
   if (!a.quiet) {
     g_doing = "summarising the results";
     std::cout << cli::summarize(results, scenario);
     std::cout << fmt::format("\nSimulated in {:.2f} s on {} thread(s). Results: {}\n", seconds,
                              results.metadata.threads, output.string());
+    if (plan.checkpoints && plan.checkpoints->written() > 0)
+      std::cout << fmt::format("Checkpoint: {} ({} written, {:.2f} s in all)\n", plan.checkpoints->path().string(),
+                               plan.checkpoints->written(), plan.checkpoints->seconds());
   }
   return kExitOk;
 }
@@ -290,7 +482,7 @@ int command_sweep(const Arguments& a, const std::string& command_line, int& argc
   io::SweepOptions options;
   options.output = a.output ? fs::path(*a.output) : fs::path(path.stem().string() + ".h5");
   options.overwrite = a.force;
-  options.resume = a.resume;
+  options.resume = a.resume_sweep;
   options.replicates = a.replicates.value_or(0);
   options.seed = a.seed.value_or(-1);
   options.threads = static_cast<int>(a.threads.value_or(0));
@@ -424,6 +616,14 @@ std::string extras_message(const CLI::App& app, const CLI::App* command) {
 }
 
 // A usage error: the message, the command's usage line and where to find more; exit status 2.
+int usage_error(const CLI::App& app, const CLI::App* command, const std::string& message) {
+  const CLI::App& shown = command ? *command : app;
+  const std::string name = command ? "skillsim " + command->get_name() : "skillsim";
+  std::cerr << "skillsim: " << message << "\n"
+            << CLI::Formatter().make_usage(&shown, name) << "Run '" << name << " --help' for more.\n";
+  return kExitUsage;
+}
+
 int usage_error(const CLI::App& app, const CLI::ParseError& e) {
   const auto commands = app.get_subcommands();
   const CLI::App* command = commands.empty() ? nullptr : commands.front();
@@ -432,11 +632,7 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
     message = extras_message(app, command);
   else if (!command)
     message = "a command is required: run, sweep, validate, pathways, info or schema";
-  const CLI::App& shown = command ? *command : app;
-  const std::string name = command ? "skillsim " + command->get_name() : "skillsim";
-  std::cerr << "skillsim: " << message << "\n"
-            << CLI::Formatter().make_usage(&shown, name) << "Run '" << name << " --help' for more.\n";
-  return kExitUsage;
+  return usage_error(app, command, message);
 }
 
 // Says what went wrong (every error the commands throw, by kind) and returns the exit status.
@@ -450,10 +646,24 @@ int report_error(const std::exception_ptr& error, bool in_sweep) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
     return kExitUsage;
+  } catch (const CannotBranch& e) {
+    std::cerr << "skillsim: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const Cancelled&) {
     std::cerr << "\nskillsim: interrupted; no results file was written"
               << (in_sweep ? " (the finished runs are in the journal: run again with --resume)" : "") << "\n";
+    if (!g_resume_hint.empty())
+      std::cerr << "skillsim: the checkpoint " << g_resume_hint
+                << " holds the run so far; continue it with: skillsim run --resume " << g_resume_hint << "\n";
     return kExitInterrupted;
+  } catch (const io::CheckpointError& e) {
+    std::cerr << "skillsim: " << e.what() << "\n";
+    // A checkpoint that could not be written (a full disk): the last one written is intact.
+    if (!g_resume_hint.empty() && g_months_done.load() >= 0)
+      std::cerr << "skillsim: the checkpoint " << g_resume_hint
+                << " holds the run up to its last save; continue it with: skillsim run --resume " << g_resume_hint
+                << "\n";
+    return kExitFailure;
   } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
     std::cerr << "skillsim: " << e.what() << "\n";
     return kExitFailure;
@@ -502,9 +712,24 @@ int main(int argc, char** argv) {
       ->type_name("T")
       ->check(integer_at_least(1));
   add_overrides(*run, a);
-  run->add_flag("--force", a.force, "overwrite an existing results file");
+  run->add_option("--checkpoint", a.checkpoint,
+                  "save the whole state to FILE after each replicate, to resume or branch")
+      ->type_name("FILE");
+  run->add_option("--checkpoint-every", a.checkpoint_every, "with --checkpoint: save also every M months")
+      ->type_name("M")
+      ->check(integer_at_least(1));
+  run->add_option("--resume", a.resume, "continue the run saved in the checkpoint FILE (give no SCENARIO)")
+      ->type_name("FILE");
+  run->add_option("--from-checkpoint", a.from_checkpoint,
+                  "continue the finished run in FILE under SCENARIO and its --set")
+      ->type_name("FILE");
+  run->add_flag("--force", a.force, "overwrite an existing results (or checkpoint) file");
   run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
-  run->footer(std::string(kScenarioNote) + default_note);
+  run->footer(std::string(kScenarioNote) + default_note +
+              "\nCheckpoints and branches (docs/checkpoints.md):\n"
+              "  skillsim run SCENARIO --checkpoint FILE [--checkpoint-every M]\n"
+              "  skillsim run --resume FILE [-o OUT] [--threads T]\n"
+              "  skillsim run SCENARIO --from-checkpoint FILE [--set KEY=VALUE ...]");
 
   CLI::App* sweep = app.add_subcommand("sweep", "run every run of a sweep file into one results file");
   sweep->add_option("SWEEP", a.input, "sweep file (see docs/sweeps.md)")->type_name("")->required();
@@ -519,7 +744,7 @@ int main(int argc, char** argv) {
       ->type_name("T")
       ->check(integer_at_least(1));
   add_overrides(*sweep, a);
-  sweep->add_flag("--resume", a.resume, "continue an interrupted sweep from its journal (FILE.journal)");
+  sweep->add_flag("--resume", a.resume_sweep, "continue an interrupted sweep from its journal (FILE.journal)");
   sweep->add_flag("--force", a.force, "overwrite an existing results file");
   sweep->add_flag("--quiet", a.quiet, "no progress bar and no summary");
   sweep->footer("--set applies to the base scenario. Every run uses the same seed: replicate r of every run draws\n"
@@ -539,8 +764,8 @@ int main(int argc, char** argv) {
   pathways->footer(std::string(kScenarioNote) + ".\nThe months are a planning figure: see docs/pathways.md.");
 
   CLI::App* info = app.add_subcommand("info", "describe a results file (scenario, seeds, version, dimensions, "
-                                              "variables)");
-  info->add_option("RESULTS", a.input, "results file written by run")->type_name("")->required();
+                                              "variables) or a checkpoint");
+  info->add_option("RESULTS", a.input, "results file (or checkpoint) written by run")->type_name("")->required();
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 
@@ -563,12 +788,20 @@ int main(int argc, char** argv) {
     return usage_error(app, e);
   }
 
+  if (run->parsed()) {
+    if (const std::string problem = run_usage_problem(a); !problem.empty()) return usage_error(app, run, problem);
+  }
   try {
     if (run->parsed()) return command_run(a, command_line);
     if (sweep->parsed()) return command_sweep(a, command_line, argc, argv);
     if (validate->parsed()) return command_validate(a);
     if (pathways->parsed()) return command_pathways(a);
     if (info->parsed()) {
+      if (io::is_checkpoint_file(a.input)) {
+        g_doing = "reading the checkpoint " + a.input;
+        std::cout << io::describe_checkpoint(io::read_checkpoint_info(a.input));
+        return kExitOk;
+      }
       g_doing = "reading the results file " + a.input;
       std::cout << io::describe_results(io::read_results(a.input));
       return kExitOk;

@@ -22,7 +22,7 @@ std::string time_left(double seconds) {
 }
 
 std::string progress_line(const std::string& label, std::int64_t done, std::int64_t total, std::int64_t months,
-                          double elapsed_seconds) {
+                          double elapsed_seconds, std::int64_t first, std::int64_t skipped) {
   months = std::max<std::int64_t>(months, 1);
   const std::int64_t replicates = (total + months - 1) / months;
   // The replicate being simulated; at its last month it stays shown as done ("month 24/24").
@@ -34,8 +34,13 @@ std::string progress_line(const std::string& label, std::int64_t done, std::int6
   bar.resize(kWidth, '.');
   std::string line = fmt::format("{}  replicate {}/{}  month {}/{}  [{}]  {:3d}%", label, replicate, replicates, month,
                                  months, bar, static_cast<int>(fraction * 100));
-  if (done > 0 && done < total)
-    line += "  " + time_left(elapsed_seconds * static_cast<double>(total - done) / static_cast<double>(done));
+  // Months simulated up to `done` months done: each replicate's first `skipped` are not.
+  const auto simulated = [&](std::int64_t at) {
+    return at / months * (months - skipped) + std::max<std::int64_t>(at % months - skipped, 0);
+  };
+  const std::int64_t so_far = simulated(done) - simulated(first), left = simulated(total) - simulated(done);
+  if (so_far > 0 && done < total)
+    line += "  " + time_left(elapsed_seconds * static_cast<double>(left) / static_cast<double>(so_far));
   return line;
 }
 
@@ -61,6 +66,11 @@ ProgressBar::ProgressBar(std::string label, std::int64_t months, bool enabled)
 
 ProgressBar::~ProgressBar() { finish(); }
 
+void ProgressBar::start_at(std::int64_t first, std::int64_t skipped) {
+  first_ = first;
+  skipped_ = skipped;
+}
+
 void ProgressBar::draw(bool final, const std::function<std::string(const std::string&, double)>& line) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
@@ -79,8 +89,9 @@ void ProgressBar::draw(bool final, const std::function<std::string(const std::st
 
 void ProgressBar::update(std::int64_t done, std::int64_t total) {
   if (total <= 0) return;
-  draw(done >= total,
-       [&](const std::string& label, double elapsed) { return progress_line(label, done, total, months_, elapsed); });
+  draw(done >= total, [&](const std::string& label, double elapsed) {
+    return progress_line(label, done, total, months_, elapsed, first_, skipped_);
+  });
 }
 
 void ProgressBar::update_sweep(std::int64_t done, std::int64_t total, double run_fraction, std::int64_t failed,

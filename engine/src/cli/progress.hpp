@@ -10,9 +10,11 @@ namespace skillsim::cli {
 
 /// The bar's line after `done` of `total` months over replicates of `months` months each:
 /// "LABEL  replicate 3/10  month 14/24  [#####.....]  47%  ~12 s left" (the estimate once a
-/// month is done, from the time so far).
+/// month is done, from the time so far). A run continued from a checkpoint started at `first`
+/// months done, and a branch skips the first `skipped` months of every replicate (taken from
+/// the checkpoint): the estimate counts only the months simulated.
 std::string progress_line(const std::string& label, std::int64_t done, std::int64_t total, std::int64_t months,
-                          double elapsed_seconds);
+                          double elapsed_seconds, std::int64_t first = 0, std::int64_t skipped = 0);
 
 /// The bar's line of a sweep: "LABEL  run 37/200  [####......]  18%  2 failed  ~3 min left".
 /// `done` runs are finished (of them `resumed` from an interrupted sweep's journal), the next
@@ -28,6 +30,9 @@ public:
   /// `months`: months per replicate. `enabled` false draws nothing (not a terminal, or --quiet).
   ProgressBar(std::string label, std::int64_t months, bool enabled);
   ~ProgressBar();
+  /// A run continued from a checkpoint: `first` months counted as done at the start, and the
+  /// first `skipped` months of every replicate not simulated (a branch).
+  void start_at(std::int64_t first, std::int64_t skipped);
   /// Redraws at most ten times a second, and always at completion.
   void update(std::int64_t done, std::int64_t total);
   /// The same for a sweep (see sweep_progress_line).
@@ -44,6 +49,7 @@ private:
   std::string label_;
   std::int64_t months_;
   bool enabled_;
+  std::int64_t first_ = 0, skipped_ = 0;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;

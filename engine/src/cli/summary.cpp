@@ -6,45 +6,37 @@
 #include <cmath>
 
 #include "skillsim/core/dates.hpp"
+#include "skillsim/core/statistics.hpp"
 #include "text.hpp"
 
 namespace skillsim::cli {
 
 namespace {
 
-struct Spread {
-  std::int64_t median, low, high;
-};
-
-// Median (lower middle for even counts, so it is an attained value) and range over replicates.
-Spread spread(const Results& r, const std::string& name, std::size_t t) {
-  const Variable& v = r.variable(name);
-  const std::size_t replicates = r.dimension("replicate").size();
-  const std::size_t times = r.dimension("time").size();
-  std::vector<std::int64_t> values;
-  for (std::size_t rep = 0; rep < replicates; ++rep) values.push_back(v.data[rep * times + t]);
-  std::sort(values.begin(), values.end());
-  return {values[(values.size() - 1) / 2], values.front(), values.back()};
+// A statistic over replicates of a variable at `cell` (the index after `replicate`), in whole
+// persons or yuan (halves away from zero).
+std::int64_t rounded(const Results& r, const std::string& name, Statistic s, std::size_t cell) {
+  return std::llround(replicate_statistic(r, name, s, cell));
 }
 
 // Median over replicates of a variable's total over time and every dimension after the third,
 // for entry `index` of its third dimension (e.g. one programme of enrolments(replicate, time,
-// programme), one fund of spending(replicate, time, fund, programme)).
+// programme), one fund of spending(replicate, time, fund, programme)): the totals are derived
+// per replicate here, their median is the statistics' (replicate_statistics).
 std::int64_t median_total(const Results& r, const std::string& name, std::size_t index) {
   const Variable& v = r.variable(name);
   const std::size_t replicates = r.dimension("replicate").size();
   const std::size_t per_replicate = v.data.size() / replicates;
   const std::size_t width = r.dimension(v.dims[2]).size();
-  std::vector<std::int64_t> totals;
+  const std::size_t inner = per_replicate / (r.dimension("time").size() * width); // dims after the third
+  std::vector<double> totals;
   for (std::size_t rep = 0; rep < replicates; ++rep) {
     std::int64_t sum = 0;
-    const std::size_t inner = per_replicate / (r.dimension("time").size() * width); // dims after the third
     for (std::size_t k = 0; k < per_replicate; ++k)
       if ((k / inner) % width == index) sum += v.data[rep * per_replicate + k];
-    totals.push_back(sum);
+    totals.push_back(static_cast<double>(sum));
   }
-  std::sort(totals.begin(), totals.end());
-  return totals[(totals.size() - 1) / 2];
+  return std::llround(replicate_statistics(totals)[static_cast<std::size_t>(Statistic::P50)]);
 }
 
 // Months (in replicate 0) in which a binding record was 1 for entry `index` of its third
@@ -71,9 +63,11 @@ std::vector<std::string> entry_labels(const Dimension& d) {
 }
 
 // Money is shown to the nearest 1,000 yuan (halves away from zero). Persons are counted in
-// agents of population.scale persons, so their figures end in as many zeros as the scale has;
-// money also carries the odd digits of envelopes (33,333,333,333 a year), which mean nothing at
-// the precision of a simulation. One rule for every money figure of the summary.
+// agents of population.scale persons, so their figures end in as many zeros as the scale has
+// (but for percentiles, which interpolate between replicates: the median of an even number is
+// halfway between the middle two); money also carries the odd digits of envelopes
+// (33,333,333,333 a year), which mean nothing at the precision of a simulation. One rule for
+// every money figure of the summary.
 std::int64_t money(std::int64_t yuan) { return (yuan >= 0 ? yuan + 500 : yuan - 500) / 1000 * 1000; }
 
 // Programmes (enrolled, turned away and why, months in which seats or money bound) and funds
@@ -97,14 +91,9 @@ std::string training_summary(const Results& r) {
   const std::vector<std::string> fund_labels = funds.labels_zh.empty() ? funds.labels : funds.labels_zh;
   Table money_table("Funds", 42);
   money_table.column("spent (yuan)", 18).column("left at end", 18);
-  const Variable& remaining = r.variable("fund_remaining");
   for (std::size_t f = 0; f < funds.size(); ++f) {
-    std::vector<std::int64_t> left;
-    for (std::size_t rep = 0; rep < replicates; ++rep)
-      left.push_back(remaining.data[(rep * times + times - 1) * funds.size() + f]);
-    std::sort(left.begin(), left.end());
-    money_table.row(fund_labels[f],
-                    {thousands(money(median_total(r, "spending", f))), thousands(money(left[(left.size() - 1) / 2]))});
+    const std::int64_t left = rounded(r, "fund_remaining", Statistic::P50, (times - 1) * funds.size() + f);
+    money_table.row(fund_labels[f], {thousands(money(median_total(r, "spending", f))), thousands(money(left))});
   }
   out += money_table.text();
   out += replicates > 1
@@ -163,7 +152,6 @@ std::string evaluation_summary(const Results& r) {
 // widest figure (two spaces at least after its word), the label column as its widest label.
 std::string targets_summary(const Results& r, const Scenario& scenario) {
   const std::size_t replicates = r.dimension("replicate").size(), n = scenario.targets().size();
-  const Variable& attained = r.variable("target_attained");
   const Variable& met = r.variable("target_met");
   struct Line {
     std::string label, target, attained, gap;
@@ -183,15 +171,10 @@ std::string targets_summary(const Results& r, const Scenario& scenario) {
       if (rate) return fmt::format("{:+.1f} points", 100 * gap);
       return (gap >= 0 ? "+" : "") + thousands(std::llround(gap));
     };
-    std::vector<double> values;
     std::int64_t met_in = 0;
-    for (std::size_t rep = 0; rep < replicates; ++rep) {
-      values.push_back(attained.real_data[rep * n + j]);
-      met_in += met.data[rep * n + j];
-    }
-    // NaN (no trainees in the window) sorts last; the lower middle is an attained value.
-    std::sort(values.begin(), values.end(), [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; });
-    const double median = values[(values.size() - 1) / 2];
+    for (std::size_t rep = 0; rep < replicates; ++rep) met_in += met.data[rep * n + j];
+    // Over the replicates in which the series is defined (a rate is NaN without trainees).
+    const double median = replicate_statistic(r, "target_attained", Statistic::P50, j);
     Line line{target.label, text(target.value), text(median), gap_text(median - target.value), met_in};
     label_width = std::max(label_width, display_width(line.label));
     target_width = std::max(target_width, display_width(line.target) + 1);
@@ -217,17 +200,22 @@ std::string summarize(const Results& results, const Scenario& scenario) {
                   replicates == 1 ? "replicate" : "replicates", results.metadata.seed);
 
   Table stocks("", 32, 0);
-  stocks.column(iso_date(start), 14).column(iso_date(scenario.end()), 14).column("change", 14).tail("   range at end");
+  stocks.column(iso_date(start), 14)
+      .column(iso_date(scenario.end()), 14)
+      .column("change", 14)
+      .tail("   p5 - p95 at end");
   const std::pair<const char*, const char*> rows[] = {{"skilled_workers", "skilled workers (初级工+)"},
                                                       {"high_skilled_workers", "high-skilled (高级工+)"}};
   for (const auto& [name, label] : rows) {
-    const Spread first = spread(results, name, 0), last = spread(results, name, times - 1);
-    const std::int64_t change = last.median - first.median;
-    stocks.row(label, {thousands(first.median), thousands(last.median), (change >= 0 ? "+" : "") + thousands(change)},
-               fmt::format("   {} - {}", thousands(last.low), thousands(last.high)));
+    const std::int64_t first = rounded(results, name, Statistic::P50, 0);
+    const std::int64_t last = rounded(results, name, Statistic::P50, times - 1);
+    const std::int64_t change = last - first;
+    stocks.row(label, {thousands(first), thousands(last), (change >= 0 ? "+" : "") + thousands(change)},
+               fmt::format("   {} - {}", thousands(rounded(results, name, Statistic::P5, times - 1)),
+                           thousands(rounded(results, name, Statistic::P95, times - 1))));
   }
   out += stocks.text();
-  if (replicates > 1) out += "(medians over replicates)\n";
+  if (replicates > 1) out += "(medians over replicates; p5 - p95: 5th and 95th percentiles over replicates)\n";
 
   if (results.has_variable("enrolments")) out += training_summary(results);
   if (results.has_variable("evaluations")) out += evaluation_summary(results);

@@ -9,9 +9,11 @@
 
 namespace skillsim::cli {
 
-/// Skilled and high-skilled workers at start and end (median and range over replicates), the
-/// programmes, funds and evaluators if the scenario has them, and each target with the attained
-/// value and in how many replicates it was met. Columns are laid out from their widest cells;
+/// Skilled and high-skilled workers at start and end (median, and 5th to 95th percentile at the
+/// end, over replicates), the programmes, funds and evaluators if the scenario has them, and each
+/// target with the attained value and in how many replicates it was met. The figures over
+/// replicates are those of the results' statistics (statistics.hpp: the NAME_stats variables, or
+/// replicate_statistics for totals over the run). Columns are laid out from their widest cells;
 /// money is shown to the nearest 1,000 yuan.
 std::string summarize(const Results& results, const Scenario& scenario);
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
@@ -43,6 +44,12 @@ ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
       training_(scenario.parameters()), evaluation_(scenario.parameters()) {
   restore(snapshot);
+}
+
+ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot)
+    : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
+      training_(scenario.parameters()), evaluation_(scenario.parameters()) {
+  restore(std::move(snapshot));
 }
 
 void ReplicateState::step() {
@@ -95,17 +102,32 @@ void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::siz
 }
 
 ReplicateSnapshot ReplicateState::snapshot() const {
+  ReplicateSnapshot s = snapshot_without_population();
+  s.population = population_;
+  return s;
+}
+
+ReplicateSnapshot ReplicateState::snapshot_without_population() const {
   ReplicateSnapshot s;
   s.seed = rng_.seed();
   s.replicate = rng_.replicate();
   s.month = month_;
   s.next_id = next_id_;
-  s.population = population_;
   for_each_process(*this, [&s](const auto& process, auto slot) { s.*slot = process.state(); });
   return s;
 }
 
 void ReplicateState::restore(const ReplicateSnapshot& s) {
+  restore_all_but_population(s);
+  population_ = s.population;
+}
+
+void ReplicateState::restore(ReplicateSnapshot&& s) {
+  restore_all_but_population(s);
+  population_ = std::move(s.population);
+}
+
+void ReplicateState::restore_all_but_population(const ReplicateSnapshot& s) {
   const Month start = scenario_->start(), end = start + static_cast<int>(scenario_->parameters().scenario.months);
   if (s.month < start || s.month > end)
     throw Error("snapshot of " + iso_date(s.month) + " is outside the scenario's run (" + iso_date(start) + " to " +
@@ -120,7 +142,6 @@ void ReplicateState::restore(const ReplicateSnapshot& s) {
   next_id_ = s.next_id;
   removed_ =
       std::count(s.population.status.begin(), s.population.status.end(), static_cast<std::uint8_t>(Status::Removed));
-  population_ = s.population;
   flows_ = MonthTally{};
 }
 

@@ -2,15 +2,20 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <new>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/numbers.hpp"
 #include "skillsim/core/replicate.hpp"
 #include "skillsim/core/results_layout.hpp"
+#include "skillsim/core/statistics.hpp"
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/targets.hpp"
 #include "skillsim/core/version.hpp"
@@ -51,7 +56,7 @@ std::string out_of_memory_message(const Parameters& p, const RunOptions& options
   case RunPosition::kTargets:
     break;
   }
-  return "out of memory while evaluating the targets; run fewer replicates";
+  return "out of memory while evaluating the targets and the statistics over replicates; run fewer replicates";
 }
 
 } // namespace
@@ -64,29 +69,105 @@ Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
 
 namespace {
 
+// Months each replicate has simulated before this run (-1: not started), checked.
+std::vector<std::int64_t> months_done_before(const RunOptions& options, std::size_t months) {
+  const auto replicates = static_cast<std::size_t>(options.replicates);
+  if (!options.start) return std::vector<std::int64_t>(replicates, -1);
+  const std::vector<std::int64_t>& done = options.start->months_done;
+  if (done.size() != replicates)
+    throw Error("the saved run has " + std::to_string(done.size()) + " replicates, this run " +
+                std::to_string(replicates));
+  for (std::size_t r = 0; r < replicates; ++r)
+    if (done[r] < -1 || done[r] > static_cast<std::int64_t>(months))
+      throw Error("replicate " + std::to_string(r + 1) + " of the saved run is at month " + std::to_string(done[r]) +
+                  ", outside this run's " + std::to_string(months) + " months");
+  return done;
+}
+
+// Copies the results so far into the run's layout: every (replicate, time) point both have.
+void copy_results_so_far(Results& into, const Results& from) {
+  for (Variable& v : into.variables) {
+    if (!from.has_variable(v.name)) throw Error("the saved results lack the variable '" + v.name + "'");
+    const Variable& saved = from.variable(v.name);
+    const std::vector<std::size_t> shape = into.shape(v), saved_shape = from.shape(saved);
+    if (v.dims.size() < 2 || v.dims[0] != "replicate" || v.dims[1] != "time")
+      throw Error("variable '" + v.name + "' is not over (replicate, time)");
+    if (saved.dims != v.dims || saved.is_real != v.is_real ||
+        !std::equal(shape.begin() + 2, shape.end(), saved_shape.begin() + 2, saved_shape.end()))
+      throw Error("the saved results' variable '" + v.name + "' has another type, dimensions or shape");
+    std::size_t inner = 1;
+    for (std::size_t axis = 2; axis < shape.size(); ++axis) inner *= shape[axis];
+    const std::size_t replicates = std::min(shape[0], saved_shape[0]), times = std::min(shape[1], saved_shape[1]);
+    for (std::size_t r = 0; r < replicates; ++r) {
+      const std::size_t to = r * shape[1] * inner, from_offset = r * saved_shape[1] * inner;
+      if (v.is_real)
+        std::copy_n(saved.real_data.begin() + static_cast<std::ptrdiff_t>(from_offset), times * inner,
+                    v.real_data.begin() + static_cast<std::ptrdiff_t>(to));
+      else
+        std::copy_n(saved.data.begin() + static_cast<std::ptrdiff_t>(from_offset), times * inner,
+                    v.data.begin() + static_cast<std::ptrdiff_t>(to));
+    }
+  }
+}
+
+// Replicate `rep`: synthesised, or continued from its saved state at month `saved`.
+ReplicateState replicate_state(const Scenario& scenario, const RunOptions& options, std::int64_t rep,
+                               std::int64_t saved) {
+  if (saved < 0)
+    return ReplicateState(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep),
+                          options.cancel);
+  ReplicateSnapshot snapshot = options.start->snapshot(rep);
+  const std::string which = "the saved state of replicate " + std::to_string(rep + 1);
+  if (snapshot.replicate != static_cast<std::uint32_t>(rep) ||
+      snapshot.seed != static_cast<std::uint64_t>(options.seed))
+    throw Error(which + " is that of replicate " + std::to_string(snapshot.replicate + 1) + " of seed " +
+                std::to_string(snapshot.seed) + ", not replicate " + std::to_string(rep + 1) + " of seed " +
+                std::to_string(options.seed));
+  if (snapshot.month != scenario.start() + static_cast<int>(saved))
+    throw Error(which + " is of " + iso_date(snapshot.month) + ", not " +
+                iso_date(scenario.start() + static_cast<int>(saved)));
+  try {
+    return ReplicateState(scenario, std::move(snapshot)); // the population is taken, not copied
+  } catch (const Error& e) {
+    throw Error(which + " does not fit the scenario: " + e.what());
+  }
+}
+
 // The run itself; `at` follows it so that run_scenario can say where memory ran out.
 Results simulate(const Scenario& scenario, const RunOptions& options, int threads, RunPosition& at) {
   const Parameters& p = scenario.parameters();
   const auto months = static_cast<std::size_t>(p.scenario.months);
+  const std::vector<std::int64_t> done_before = months_done_before(options, months);
   Results results = make_results_layout(scenario, options.replicates);
+  if (options.start) copy_results_so_far(results, options.start->results);
   ResultsWriter out(results, months + 1, p.population.scale);
 
   const std::int64_t total_months = options.replicates * static_cast<std::int64_t>(months);
-  std::int64_t done = 0;
+  const auto every = static_cast<std::size_t>(std::max<std::int64_t>(options.checkpoint_every, 0));
   for (std::int64_t rep = 0; rep < options.replicates; ++rep) {
+    const auto r = static_cast<std::size_t>(rep);
+    if (done_before[r] == static_cast<std::int64_t>(months)) continue; // finished before this run
     if (options.cancel && options.cancel->load()) throw Cancelled();
     at = {RunPosition::kSynthesis, rep, 0};
-    ReplicateState state(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep),
-                         options.cancel);
-    const auto r = static_cast<std::size_t>(rep);
-    state.store_results(out, r, 0);
-    for (std::size_t t = 1; t <= months; ++t) {
+    ReplicateState state = replicate_state(scenario, options, rep, done_before[r]);
+    const auto checkpoint = [&](std::size_t t) {
+      if (options.checkpoint && (t == months || (every > 0 && t % every == 0)))
+        options.checkpoint(RunCheckpoint{rep, t, months, results, state});
+    };
+    std::size_t t = done_before[r] < 0 ? 0 : static_cast<std::size_t>(done_before[r]);
+    if (done_before[r] < 0) {
+      state.store_results(out, r, 0);
+      if (months == 0) checkpoint(0);
+    }
+    while (t < months) {
       if (options.cancel && options.cancel->load()) throw Cancelled();
+      ++t;
       at = {RunPosition::kMonth, rep, t};
       state.step();
       state.store_results(out, r, t);
-      ++done;
-      if (options.progress) options.progress(done, total_months);
+      if (options.progress)
+        options.progress(rep * static_cast<std::int64_t>(months) + static_cast<std::int64_t>(t), total_months);
+      checkpoint(t);
     }
   }
 
@@ -102,6 +183,7 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
   m.engine_version = kEngineVersion;
   m.git_commit = kGitCommit;
   add_target_results(results, scenario);
+  add_replicate_statistics(results);
   return results;
 }
 
@@ -125,6 +207,34 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
     // (Inside an OpenMP parallel region an exception cannot get here: see the CLI's terminate handler.)
     throw OutOfMemory(out_of_memory_message(scenario.parameters(), options, at));
   }
+}
+
+std::vector<std::string> branch_problems(const Scenario& origin, const Scenario& branch, std::int64_t at) {
+  const Parameters &o = origin.parameters(), &b = branch.parameters();
+  std::vector<std::string> problems;
+  if (branch.start() != origin.start())
+    problems.push_back("scenario.start is " + iso_date(branch.start()) + ", the saved run's " +
+                       iso_date(origin.start()));
+  if (b.scenario.months < at)
+    problems.push_back("scenario.months is " + std::to_string(b.scenario.months) + ", fewer than the " +
+                       std::to_string(at) + " months the saved run simulated");
+  if (b.population.scale != o.population.scale)
+    problems.push_back("population.scale is " + std::to_string(b.population.scale) + ", the saved run's " +
+                       std::to_string(o.population.scale));
+  const auto same = [&](const char* key, const std::vector<std::string>& mine, const std::vector<std::string>& saved) {
+    if (mine == saved) return;
+    const auto list = [](const std::vector<std::string>& names) {
+      std::string text;
+      for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+      return "[" + text + "]";
+    };
+    problems.push_back(std::string(key) + " is " + list(mine) + ", the saved run's " + list(saved));
+  };
+  same("population.regions", b.population.regions, o.population.regions);
+  same("programmes.names", b.programmes.names, o.programmes.names);
+  same("funds.names", b.funds.names, o.funds.names);
+  same("evaluation.evaluators", b.evaluation.evaluators, o.evaluation.evaluators);
+  return problems;
 }
 
 } // namespace skillsim

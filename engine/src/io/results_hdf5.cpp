@@ -45,6 +45,7 @@
 #include "hdf5_support.hpp"
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/statistics.hpp"
 
 namespace skillsim::io {
 
@@ -671,9 +672,33 @@ std::string describe_results(const Results& results) {
       out << "  failed: " << failed_runs.substr(at, end - at) << "\n";
   }
 
+  // The statistics over replicates (NAME_stats over statistic and NAME's other dimensions) are
+  // one line for all, not one each.
+  const auto statistics_of = [&](const Variable& v) -> const Variable* {
+    if (v.dims.empty() || v.dims[0] != "replicate") return nullptr;
+    std::vector<std::string> dims = v.dims;
+    dims[0] = std::string(kStatisticDimension);
+    for (const Variable& s : results.variables)
+      if (s.name == statistics_name(v.name) && s.dims == dims) return &s;
+    return nullptr;
+  };
+  std::set<const Variable*> folded;
+  std::vector<std::string> without_statistics;
+  std::size_t with_replicates = 0;
+  for (const auto& variable : results.variables) {
+    if (variable.dims.empty() || variable.dims[0] != "replicate") continue;
+    ++with_replicates;
+    if (const Variable* s = statistics_of(variable)) {
+      folded.insert(s);
+    } else {
+      without_statistics.push_back(variable.name);
+    }
+  }
+
   std::size_t width = 0;
   for (const auto& dim : results.dimensions) width = std::max(width, dim.name.size());
-  for (const auto& variable : results.variables) width = std::max(width, variable.name.size());
+  for (const auto& variable : results.variables)
+    if (!folded.contains(&variable)) width = std::max(width, variable.name.size());
 
   out << "Dimensions:\n";
   for (const auto& dim : results.dimensions) {
@@ -686,11 +711,11 @@ std::string describe_results(const Results& results) {
     out << "\n";
   }
 
-  out << "Variables:\n";
-  for (const auto& variable : results.variables) {
-    out << "  " << variable.name << std::string(width - variable.name.size(), ' ') << "  (";
-    for (std::size_t i = 0; i < variable.dims.size(); ++i) out << (i ? ", " : "") << variable.dims[i];
-    out << ")  shape ";
+  // "NAME  (dims)  shape AxB  [units]  long name"
+  const auto variable_text = [&](const Variable& variable, std::size_t name_width, bool long_name) {
+    std::string text =
+        variable.name + std::string(name_width - std::min(name_width, variable.name.size()), ' ') + "  (";
+    for (std::size_t i = 0; i < variable.dims.size(); ++i) text += (i ? ", " : "") + variable.dims[i];
     std::string shape;
     for (const auto& d : variable.dims) {
       const auto it = std::find_if(results.dimensions.begin(), results.dimensions.end(),
@@ -698,10 +723,38 @@ std::string describe_results(const Results& results) {
       shape +=
           (shape.empty() ? "" : "x") + (it == results.dimensions.end() ? std::string("?") : std::to_string(it->size()));
     }
-    out << (shape.empty() ? "scalar" : shape);
-    if (!variable.units.empty()) out << "  [" << variable.units << "]";
-    if (!variable.long_name.empty()) out << "  " << variable.long_name;
-    out << "\n";
+    text += ")  shape " + (shape.empty() ? std::string("scalar") : shape);
+    if (!variable.units.empty()) text += "  [" + variable.units + "]";
+    if (long_name && !variable.long_name.empty()) text += "  " + variable.long_name;
+    return text;
+  };
+  out << "Variables:\n";
+  for (const auto& variable : results.variables)
+    if (!folded.contains(&variable)) out << "  " << variable_text(variable, width, true) << "\n";
+
+  if (!folded.empty()) {
+    const auto statistic = std::find_if(results.dimensions.begin(), results.dimensions.end(),
+                                        [](const Dimension& d) { return d.name == kStatisticDimension; });
+    std::string names;
+    if (statistic != results.dimensions.end()) {
+      for (const auto& label : statistic->labels) names += (names.empty() ? "" : ", ") + label;
+    } else {
+      for (const auto label : kStatisticIds) names += (names.empty() ? "" : ", ") + std::string(label);
+    }
+    out << "Statistics over replicates (" << names << "), float64:\n  NAME" << kStatisticsSuffix
+        << " over (statistic, NAME's dimensions after replicate) in NAME's units, for ";
+    if (without_statistics.empty()) {
+      out << (with_replicates == 1 ? "the variable" : "each of the " + std::to_string(with_replicates) + " variables")
+          << " above with a replicate dimension";
+    } else {
+      std::string missing;
+      for (const auto& name : without_statistics) missing += (missing.empty() ? "" : ", ") + name;
+      out << folded.size() << " of the " << with_replicates << " variables above with a replicate dimension (not "
+          << missing << ")";
+    }
+    const auto first = std::find_if(results.variables.begin(), results.variables.end(),
+                                    [&](const Variable& v) { return folded.contains(&v); });
+    out << "; e.g.\n  " << variable_text(*first, 0, false) << "\n";
   }
   return out.str();
 }

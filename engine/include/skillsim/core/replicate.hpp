@@ -59,6 +59,8 @@ public:
   /// @throws Error if the snapshot does not fit the scenario (month outside the run, other
   ///         programme, fund or evaluator counts)
   ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot);
+  /// The same, taking the snapshot's population instead of copying it.
+  ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot);
 
   /// Simulates the current month and advances to the next one.
   void step();
@@ -70,8 +72,13 @@ public:
 
   /// The state to continue from (a copy: the population is copied too).
   ReplicateSnapshot snapshot() const;
+  /// The same without the population (left empty; population() is the rest), so that a
+  /// checkpoint is written without a second copy of the agents in memory.
+  ReplicateSnapshot snapshot_without_population() const;
   /// Replaces the state by a snapshot's (see the constructor for what is checked).
   void restore(const ReplicateSnapshot& snapshot);
+  /// The same, taking the snapshot's population instead of copying it.
+  void restore(ReplicateSnapshot&& snapshot);
 
   const Population& population() const { return population_; }
   Month current_month() const { return month_; }
@@ -85,6 +92,9 @@ public:
   StepTimes step_times() const;
 
 private:
+  /// restore() but for the population (`population` is the snapshot's, for the removed count).
+  void restore_all_but_population(const ReplicateSnapshot& snapshot);
+
   /// The processes with state of their own, each with its slot in ReplicateSnapshot (a member
   /// pointer): snapshot(), restore() and the results go through this list. `self` is *this,
   /// const or not.
