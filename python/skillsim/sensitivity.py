@@ -453,7 +453,8 @@ def _check_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _reduce(results: "Results", label: str, spec: Any, runs: int) -> np.ndarray:
-    """One number per run: the output's mean over replicates."""
+    """One number per run: the output's mean over replicates, from the engine's statistics over
+    replicates (``<variable>_stats``, ``mean``) where the results have them."""
     if callable(spec):
         values = np.asarray(spec(results), dtype=float)
         if values.shape != (runs,):
@@ -463,7 +464,12 @@ def _reduce(results: "Results", label: str, spec: Any, runs: int) -> np.ndarray:
             )
         return values
     variable, date, sel = spec
-    da = _output_array(results.to_xarray(), label, variable, date, sel)
+    ds = results.to_xarray()
+    stats = ds.data_vars.get(f"{variable}_stats")
+    if variable in ds.data_vars and stats is not None and "statistic" in stats.dims:
+        # The mean of a sum over the other dimensions is the sum of their means.
+        ds = ds.assign({variable: stats.sel(statistic="mean", drop=True)})
+    da = _output_array(ds, label, variable, date, sel)
     if "replicate" in da.dims:
         da = da.mean("replicate")
     return np.asarray(da.transpose("scenario").values, dtype=float)
