@@ -5,6 +5,8 @@
     results = skillsim.run(scenario, replicates=10)
     skillsim.plot.fan_chart(results, "skilled_workers")
     ds = results.to_xarray()                          # as xarray.open_dataset(file) reads it
+    grid = skillsim.sweep("grid.toml")                # many runs: a leading `scenario` dimension
+    skillsim.sensitivity("jincheng_plan_2020_2021", vary={...}, outputs={...}).plot()  # Sobol indices
 
 The engine is C++ (skillsim._core); this package is the Python layer over it. See docs/python.md
 for the reference, docs/scenario.md for scenarios and docs/results.md for results files.
@@ -23,6 +25,8 @@ from .errors import Problem, ResultsFileError, ScenarioError  # noqa: E402
 from .results import Results, cost_per_additional, open_results  # noqa: E402
 from .run import run  # noqa: E402
 from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios  # noqa: E402
+from .sensitivity import SobolIndices, sensitivity  # noqa: E402
+from .sweep import sweep  # noqa: E402
 
 #: The engine version (the CMake project version), which is also the package version.
 __version__: str = _core.__version__
@@ -47,6 +51,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScheduledChange",
+    "SobolIndices",
     "Target",
     "__version__",
     "bundled_scenarios",
@@ -54,4 +59,6 @@ __all__ = [
     "open_results",
     "plot",
     "run",
+    "sensitivity",
+    "sweep",
 ]

@@ -38,7 +38,8 @@ class Results:
     __slots__ = ("_core", "_scenario", "_scenario_parsed")
 
     def __init__(self, core: _core.Results, scenario: "Scenario | None" = None) -> None:
-        """Internal: results come from :func:`skillsim.run` and :func:`open_results`."""
+        """Internal: results come from :func:`skillsim.run`, :func:`skillsim.sweep` and
+        :func:`open_results`."""
         self._core = core
         self._scenario = scenario
         self._scenario_parsed = scenario is not None
@@ -83,8 +84,31 @@ class Results:
     @property
     def metadata(self) -> dict[str, Any]:
         """Provenance: scenario name, source and text, seed, replicate seeds, threads, scale,
-        engine version, git commit, created (UTC, ISO 8601) and command line."""
-        return self._core.metadata
+        engine version, git commit, created (UTC, ISO 8601) and command line; for a sweep also
+        the file's other attributes (``sweep``: the sweep file's text, ``sweep_design``,
+        ``overrides``, ``failed_runs``: why runs failed, one line each)."""
+        m = self._core.metadata
+        extra = m.pop("attributes")
+        return {**m, **extra}
+
+    @property
+    def sweep_keys(self) -> list[str]:
+        """The varied parameters of a sweep (coordinates on ``scenario``, in the file's order);
+        empty for a run."""
+        if "scenario" not in self.dims:
+            return []
+        return [
+            name
+            for name in self._core.variable_names
+            if name != _RUN_FAILED and tuple(self._core.variable_info(name)["dims"]) == ("scenario",)
+        ]
+
+    def _failed_runs(self) -> np.ndarray | None:
+        """For a sweep with failed runs, which (bool over scenario); else None."""
+        if "scenario" not in self.dims or _RUN_FAILED not in self:
+            return None
+        failed = np.asarray(self[_RUN_FAILED]) != 0
+        return failed if failed.any() else None
 
     @property
     def seed(self) -> int:
@@ -176,6 +200,8 @@ class Results:
                     (name,), np.array(d["labels_zh"], dtype=str), attrs={"long_name": f"{name} (Chinese)"}
                 )
         data_vars = {}
+        keys = self.sweep_keys
+        failed = self._failed_runs()
         for name in self._core.variable_names:
             info = self._core.variable_info(name)
             attrs = {}
@@ -183,11 +209,24 @@ class Results:
                 attrs["units"] = info["units"]
             if info["long_name"]:
                 attrs["long_name"] = info["long_name"]
-            data_vars[name] = xr.Variable(tuple(info["dims"]), self._core.data(name), attrs=attrs)
+            values = self._core.data(name)
+            encoding = {}
+            if failed is not None and name not in keys and name != _RUN_FAILED:
+                # As xarray decodes the file: the failed runs' fill values are missing (NaN), and
+                # counts become floats for it.
+                encoding = {"_FillValue": _FILL_INTEGER if values.dtype.kind == "i" else np.float64(np.nan)}
+                values = values.astype(np.float64)
+                values[failed] = np.nan
+            var = xr.Variable(tuple(info["dims"]), values, attrs=attrs)
+            var.encoding.update(encoding)
+            data_vars[name] = var
+        for key in keys:  # a sweep's varied parameters: coordinates on `scenario`
+            coords[key] = data_vars.pop(key)
         return xr.Dataset(data_vars, coords=coords, attrs=self._global_attributes())
 
     def _global_attributes(self) -> dict[str, Any]:
         m = self._core.metadata
+        seeds = np.asarray(m["replicate_seeds"], dtype=np.int64)
         return {
             "title": _TITLE,
             "schema_version": np.int32(_core.results_schema_version),
@@ -199,10 +238,12 @@ class Results:
             "scenario_source": m["scenario_source"],
             "scenario": m["scenario"],
             "seed": np.int64(m["seed"]),
-            "replicate_seeds": np.asarray(m["replicate_seeds"], dtype=np.int64),
+            # xarray reads a one-element array attribute as a scalar
+            "replicate_seeds": seeds[0] if seeds.size == 1 else seeds,
             "threads": np.int64(m["threads"]),
             "scale": np.int64(m["scale"]),
             "command_line": m["command_line"],
+            **m["attributes"],
         }
 
     def to_pandas(self, variable: str, replicate: int | None = None) -> "pandas.DataFrame":
@@ -302,6 +343,12 @@ def open_results(path: str | os.PathLike[str]) -> Results:
     :func:`skillsim.run` (``output=``). Raises :class:`skillsim.ResultsFileError` if the file is
     missing, not a skillsim file, or of another ``schema_version``."""
     return Results(_core.read_results(os.fspath(path)))
+
+
+#: A sweep's variable saying which runs failed.
+_RUN_FAILED = "run_failed"
+#: What a sweep's file holds for the counts of failed runs (netCDF's default fill for int64).
+_FILL_INTEGER = np.int64(-9223372036854775806)
 
 
 def _total_spending(results: Results, programmes: "Sequence[str] | None") -> np.ndarray:

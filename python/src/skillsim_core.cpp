@@ -39,6 +39,7 @@
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
+#include "skillsim/io/sweep_run.hpp"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;
@@ -231,6 +232,7 @@ py::dict metadata_dict(const RunMetadata& m) {
   d["git_commit"] = m.git_commit;
   d["created"] = m.created;
   d["command_line"] = m.command_line;
+  d["attributes"] = m.attributes; // further global attributes (a sweep's), by name
   return d;
 }
 
@@ -265,44 +267,25 @@ py::array variable_view(const py::object& owner, const std::string& name) {
 // ------------------------------------------------------------------------------------------------
 // Running
 
-/// Runs the engine in a worker thread with the GIL released. The calling thread waits in short
-/// steps; between them it takes the GIL, checks for signals (Ctrl-C raises KeyboardInterrupt
-/// there) and reports progress. On any Python exception the run is cancelled and joined first.
-std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, std::int64_t seed, int threads,
-                             const py::object& progress, double poll_seconds, const std::string& command_line,
-                             const std::optional<std::string>& scenario_text) {
-  if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
-  if (seed < 0) throw py::value_error("seed must be non-negative, got " + std::to_string(seed));
-  if (threads < 0) throw py::value_error("threads must be at least 1, got " + std::to_string(threads));
-
+/// Runs `work` in a worker thread with the GIL released. The calling thread waits in steps of
+/// `poll_seconds`; between them it takes the GIL, checks for signals (Ctrl-C raises
+/// KeyboardInterrupt there) and calls `report` (progress). On any Python exception `cancel` is
+/// set and the worker joined first; the worker's own exception is rethrown here.
+template <class Work, class Report>
+void run_in_worker(Work&& work, std::atomic<bool>& cancel, double poll_seconds, Report&& report) {
   struct Shared {
-    std::atomic<bool> cancel{false};
-    std::atomic<std::int64_t> done{0};
-    std::atomic<std::int64_t> total{0};
     std::mutex mutex;
     std::condition_variable finished_cv;
     bool finished = false;
-    std::unique_ptr<Results> results;
     std::exception_ptr error;
   } shared;
-
-  RunOptions options;
-  options.replicates = replicates;
-  options.seed = seed;
-  options.threads = threads;
-  options.cancel = &shared.cancel;
-  options.progress = [&shared](std::int64_t done, std::int64_t total) {
-    shared.total.store(total);
-    shared.done.store(done);
-  };
-  shared.total.store(replicates * scenario.parameters().scenario.months);
 
   std::thread worker;
   {
     py::gil_scoped_release release;
     worker = std::thread([&] {
       try {
-        shared.results = std::make_unique<Results>(run_scenario(scenario, options));
+        work();
       } catch (...) {
         shared.error = std::current_exception();
       }
@@ -316,14 +299,14 @@ std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, 
   // Whatever leaves this function, the worker is stopped and joined first (without the GIL).
   struct Joiner {
     std::thread& worker;
-    Shared& shared;
+    std::atomic<bool>& cancel;
     ~Joiner() {
       if (!worker.joinable()) return;
-      shared.cancel.store(true);
+      cancel.store(true);
       py::gil_scoped_release release;
       worker.join();
     }
-  } joiner{worker, shared};
+  } joiner{worker, cancel};
 
   const auto step = std::chrono::duration<double>(poll_seconds > 0 ? poll_seconds : 0.1);
   for (;;) {
@@ -334,7 +317,7 @@ std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, 
       finished = shared.finished_cv.wait_for(lock, step, [&] { return shared.finished; });
     }
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    if (!progress.is_none()) progress(shared.done.load(), shared.total.load());
+    report();
     if (finished) break;
   }
   {
@@ -342,10 +325,102 @@ std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, 
     worker.join();
   }
   if (shared.error) std::rethrow_exception(shared.error);
-  shared.results->metadata.created = utc_timestamp();
-  shared.results->metadata.command_line = command_line;
-  if (scenario_text) shared.results->metadata.scenario_text = *scenario_text;
-  return std::move(shared.results);
+}
+
+/// Runs the scenario's replicates in a worker thread (run_in_worker): Ctrl-C cancels, `progress`
+/// is called with (months done, months in total).
+std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, std::int64_t seed, int threads,
+                             const py::object& progress, double poll_seconds, const std::string& command_line,
+                             const std::optional<std::string>& scenario_text) {
+  if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
+  if (seed < 0) throw py::value_error("seed must be non-negative, got " + std::to_string(seed));
+  if (threads < 0) throw py::value_error("threads must be at least 1, got " + std::to_string(threads));
+
+  std::atomic<bool> cancel{false};
+  std::atomic<std::int64_t> done{0};
+  std::atomic<std::int64_t> total{replicates * scenario.parameters().scenario.months};
+  RunOptions options;
+  options.replicates = replicates;
+  options.seed = seed;
+  options.threads = threads;
+  options.cancel = &cancel;
+  options.progress = [&](std::int64_t months_done, std::int64_t months_total) {
+    total.store(months_total);
+    done.store(months_done);
+  };
+
+  std::unique_ptr<Results> results;
+  run_in_worker([&] { results = std::make_unique<Results>(run_scenario(scenario, options)); }, cancel, poll_seconds,
+                [&] {
+                  if (!progress.is_none()) progress(done.load(), total.load());
+                });
+  results->metadata.created = utc_timestamp();
+  results->metadata.command_line = command_line;
+  if (scenario_text) results->metadata.scenario_text = *scenario_text;
+  return results;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sweeps
+
+/// Reads a sweep file and its base (io::load_sweep). A base that cannot be found is a ValueError.
+io::SweepJob load_sweep(const fs::path& path, const std::vector<std::string>& overrides,
+                        const std::vector<fs::path>& scenario_dirs) {
+  return with_source(path.string(), [&] {
+    try {
+      return io::load_sweep(path, overrides, scenario_dirs);
+    } catch (const ScenarioError&) {
+      throw;
+    } catch (const ResultsFileError&) {
+      throw;
+    } catch (const Error& e) {
+      throw py::value_error(e.what());
+    }
+  });
+}
+
+/// Runs every run of the job into `output` (io::run_sweep) in a worker thread (run_in_worker):
+/// Ctrl-C cancels (the journal keeps the finished runs), `progress` is called with (runs done,
+/// runs in all, runs failed, fraction of the run in progress).
+py::dict run_sweep(const io::SweepJob& job, const fs::path& output, bool overwrite, bool resume,
+                   std::int64_t replicates, std::int64_t seed, int threads, const py::object& progress,
+                   double poll_seconds, const std::string& command_line) {
+  if (replicates < 0) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
+  if (seed < -1) throw py::value_error("seed must be non-negative, got " + std::to_string(seed));
+  if (threads < 0) throw py::value_error("threads must be at least 1, got " + std::to_string(threads));
+
+  std::atomic<bool> cancel{false};
+  std::atomic<std::int64_t> done{0};
+  std::atomic<std::int64_t> total{static_cast<std::int64_t>(job.points.size())};
+  std::atomic<std::int64_t> failed{0};
+  std::atomic<double> fraction{0};
+  io::SweepOptions options;
+  options.output = output;
+  options.overwrite = overwrite;
+  options.resume = resume;
+  options.replicates = replicates;
+  options.seed = seed;
+  options.threads = threads;
+  options.command_line = command_line;
+  options.cancel = &cancel;
+  options.progress = [&](const io::SweepProgress& p) {
+    total.store(p.runs_total);
+    failed.store(p.runs_failed);
+    fraction.store(p.run_fraction);
+    done.store(p.runs_done);
+  };
+
+  io::SweepOutcome outcome;
+  run_in_worker([&] { outcome = io::run_sweep(job, options); }, cancel, poll_seconds,
+                [&] {
+                  if (!progress.is_none()) progress(done.load(), total.load(), failed.load(), fraction.load());
+                });
+  py::dict out;
+  out["runs"] = outcome.runs;
+  out["failed"] = outcome.failed;
+  out["resumed"] = outcome.resumed;
+  out["output"] = outcome.output;
+  return out;
 }
 
 } // namespace
@@ -473,6 +548,41 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("read_results", &io::read_results, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
         "Reads a results file written by the engine.");
+  py::class_<io::SweepJob>(m, "SweepJob", "A sweep ready to run: its base scenario and the values of every run.")
+      .def_property_readonly("runs", [](const io::SweepJob& j) { return j.points.size(); })
+      .def_property_readonly("keys",
+                             [](const io::SweepJob& j) {
+                               std::vector<std::string> keys;
+                               for (const auto& axis : j.file.spec.axes) keys.push_back(axis.key);
+                               return keys;
+                             })
+      .def_property_readonly("points",
+                             [](const io::SweepJob& j) {
+                               const auto axes = static_cast<py::ssize_t>(j.file.spec.axes.size());
+                               py::array_t<double> out({static_cast<py::ssize_t>(j.points.size()), axes});
+                               auto view = out.mutable_unchecked<2>();
+                               for (py::ssize_t k = 0; k < view.shape(0); ++k)
+                                 for (py::ssize_t a = 0; a < axes; ++a)
+                                   view(k, a) = j.points[static_cast<std::size_t>(k)][static_cast<std::size_t>(a)];
+                               return out;
+                             })
+      .def_property_readonly("design",
+                             [](const io::SweepJob& j) {
+                               return std::string(kSweepDesignIds[static_cast<std::size_t>(j.file.spec.design)]);
+                             })
+      .def_property_readonly("base", [](const io::SweepJob& j) { return j.base; })
+      .def_property_readonly("base_path", [](const io::SweepJob& j) { return j.base_path; })
+      .def_property_readonly("overrides", [](const io::SweepJob& j) { return j.overrides; })
+      .def_property_readonly("source_name", [](const io::SweepJob& j) { return j.file.source_name; })
+      .def_property_readonly("source_text", [](const io::SweepJob& j) { return j.file.source_text; });
+  m.def("load_sweep", &load_sweep, py::arg("path"), py::arg("overrides") = std::vector<std::string>{},
+        py::arg("scenario_dirs") = std::vector<fs::path>{}, py::call_guard<py::gil_scoped_release>(),
+        "Reads a sweep file, its base (beside it, then in scenario_dirs) and checks its keys.");
+  m.def("run_sweep", &run_sweep, py::arg("job"), py::arg("output"), py::arg("overwrite") = false,
+        py::arg("resume") = false, py::arg("replicates") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
+        py::arg("progress") = py::none(), py::arg("poll_seconds") = 0.1, py::arg("command_line") = "",
+        "Runs every run of the sweep into one results file, in a worker thread with the GIL released; "
+        "KeyboardInterrupt cancels it (the journal keeps the finished runs).");
   m.def("run", &run, py::arg("scenario"), py::arg("replicates"), py::arg("seed"), py::arg("threads") = 0,
         py::arg("progress") = py::none(), py::arg("poll_seconds") = 0.1, py::arg("command_line") = "",
         py::arg("scenario_text") = py::none(),
