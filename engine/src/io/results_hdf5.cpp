@@ -61,6 +61,8 @@ constexpr std::size_t kCompressMinElements = 4096;
 constexpr unsigned kDeflateLevel = 4;
 // Chunks of at most 1 MiB of int64 fit HDF5's default chunk cache.
 constexpr std::size_t kTargetChunkElements = 128 * 1024;
+// A sweep's chunks hold runs of about this many elements together (128 KiB of int64).
+constexpr std::size_t kSweepChunkElements = 16 * 1024;
 // What a sweep's file holds for the runs that failed (and, as `_FillValue`, says so to readers).
 constexpr double kMissingReal = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t kMissingInteger = -9223372036854775806LL; // netCDF's default fill for int64
@@ -206,7 +208,13 @@ void write_file_contents(const Results& results, hid_t file, const Allocation& a
       check(H5Pset_fill_time(plist.get(), H5D_FILL_TIME_IFSET), what);
     }
     if (!dims.empty() && !has_empty_axis && (allocate_only || dims.size() >= 3 || count > kCompressMinElements)) {
-      const std::vector<hsize_t> chunk = chunk_shape(dims);
+      std::vector<hsize_t> chunk = chunk_shape(dims);
+      if (allocate_only) {
+        // A sweep's file is filled run by run, one chunk per variable being filled at a time:
+        // chunks of a few runs keep that memory small and flat, whatever the number of runs.
+        const std::size_t per_run = std::max<std::size_t>(element_count(chunk) / chunk[0], 1);
+        chunk[0] = std::clamp<hsize_t>(kSweepChunkElements / per_run, 1, chunk[0]);
+      }
       const std::string what = "cannot set compression for '" + variable.name + "'";
       check(H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data()), what);
       check(H5Pset_shuffle(plist.get()), what);
@@ -834,10 +842,21 @@ struct SweepResultsWriter::Impl {
     Allocation allocation{true, {}};
     for (const auto& c : coordinates) allocation.coordinates.push_back(c.key);
     write_file_contents(full, file.get(), allocation);
-    // Chunks are filled run by run, in run order: a cache of a few chunks per dataset suffices.
-    Handle access = make_plist(H5P_DATASET_ACCESS);
-    check(H5Pset_chunk_cache(access.get(), 521, 4 * 1024 * 1024, 1.0), "cannot set the chunk cache");
+    // Chunks are filled run by run, in run order: each dataset caches the one chunk being filled
+    // (HDF5's default cache, 1 MiB for every dataset, would hold several and grow with the runs
+    // up to that).
     for (const Variable& v : run_layout.variables) {
+      Handle dataset =
+          checked(H5Dopen2(file.get(), v.name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset '" + v.name + "'");
+      Handle creation = checked(H5Dget_create_plist(dataset.get()), H5Pclose, "cannot read '" + v.name + "'");
+      std::vector<hsize_t> chunk(v.dims.size() + 1, 1);
+      std::size_t bytes = 0;
+      if (H5Pget_layout(creation.get()) == H5D_CHUNKED &&
+          H5Pget_chunk(creation.get(), static_cast<int>(chunk.size()), chunk.data()) >= 0)
+        bytes = element_count(chunk) * sizeof(std::int64_t);
+      dataset = Handle();
+      Handle access = make_plist(H5P_DATASET_ACCESS);
+      check(H5Pset_chunk_cache(access.get(), 101, bytes + 1024, 1.0), "cannot set the chunk cache");
       datasets.push_back(checked(H5Dopen2(file.get(), v.name.c_str(), access.get()), H5Dclose,
                                  "cannot open dataset '" + v.name + "'"));
     }
