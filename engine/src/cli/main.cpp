@@ -740,7 +740,10 @@ int main(int argc, char** argv) {
   sweep->add_option("--seed", a.seed, "base seed of every run (default: the base's run.seed)")
       ->type_name("S")
       ->check(integer_at_least(0));
-  sweep->add_option("--threads", a.threads, "OpenMP threads per run (default: all cores); results do not depend on it")
+  sweep
+      ->add_option("--threads", a.threads,
+                   "OpenMP threads per run (default: all cores, shared by the ranks on a node under mpirun); results "
+                   "do not depend on it")
       ->type_name("T")
       ->check(integer_at_least(1));
   add_overrides(*sweep, a);
