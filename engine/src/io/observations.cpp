@@ -135,6 +135,12 @@ constexpr IndicatorSpec kCatalogue[] = {
     {"skill_upgrading_subsidy_senior", K::policy, "yuan per certificate", R::policy_input,
      "a certification-paid programme's cost_per_trainee", "技能提升补贴 cap, 高级"},
     {"technical_school_enrollment_plan", K::policy, kPersons, R::policy_input, "", "技工院校招生计划"},
+    {"target_subsidized_training_2021_2025", K::policy, kPersonTimes, R::policy_input, "a target",
+     "14th five-year plan: subsidised training over 2021-2025"},
+    {"target_new_certificates_2021_2025", K::policy, kPersonTimes, R::policy_input, "a target",
+     "14th five-year plan: new qualification or grade certificates over 2021-2025"},
+    {"target_new_high_skilled_certificates_2021_2025", K::policy, kPersonTimes, R::policy_input, "a target",
+     "14th five-year plan: new 高级工/技师/高级技师 certificates over 2021-2025"},
 };
 
 constexpr std::pair<Qualifier, std::string_view> kQualifiers[] = {
