@@ -21,6 +21,7 @@
 #include <iterator>
 #include <new>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/checkpoint_hdf5.hpp"
+#include "skillsim/io/observations.hpp"
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 #include "skillsim/io/sweep_run.hpp"
@@ -572,7 +574,38 @@ int validate_sweep(const fs::path& path, const std::string& text, const Argument
   return kExitUsage;
 }
 
+// A data file of published statistics (docs/calibration.md): every problem, or what it holds.
+int validate_data(const fs::path& path) {
+  g_doing = "validating the data file " + path.string();
+  try {
+    const std::vector<io::Observation> rows = io::load_observations(path);
+    std::set<std::string> indicators;
+    int first = 0, last = 0;
+    for (const auto& row : rows) {
+      indicators.insert(row.indicator);
+      first = first == 0 ? row.year : std::min(first, row.year);
+      last = std::max(last, row.year);
+    }
+    std::cout << path.string() << ": valid data file of " << rows.size() << " figures of " << indicators.size()
+              << " indicators";
+    if (!rows.empty()) std::cout << ", " << first << "-" << last;
+    std::cout << "\n";
+    return kExitOk;
+  } catch (const io::DataError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+    std::cerr << problem_count(e.diagnostics()) << "\n";
+    return kExitUsage;
+  }
+}
+
 int command_validate(const Arguments& a) {
+  if (fs::path(a.input).extension() == ".csv") {
+    if (!fs::exists(a.input)) {
+      std::cerr << "skillsim: data file '" << a.input << "' does not exist\n";
+      return kExitUsage;
+    }
+    return validate_data(a.input);
+  }
   const fs::path path = resolve_scenario(a.input);
   if (std::ifstream in{path}) {
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -754,8 +787,10 @@ int main(int argc, char** argv) {
                 "the same random numbers, so differences between runs are the policy's, not noise.\n"
                 "Exit status 1 if a run failed (the others are in the file).");
 
-  CLI::App* validate = app.add_subcommand("validate", "report every problem in a scenario or sweep file");
-  validate->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
+  CLI::App* validate = app.add_subcommand("validate", "report every problem in a scenario, sweep or data file (.csv)");
+  validate->add_option("SCENARIO", a.input, "scenario file or bundled name, sweep file, or data file (.csv)")
+      ->type_name("")
+      ->required();
   add_overrides(*validate, a);
   validate->footer(std::string(kScenarioNote) + ".");
 
