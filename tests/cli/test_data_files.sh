@@ -21,7 +21,8 @@ check "a bad data file is a usage error (exit 2)" test $? -eq 2
 check "unknown indicator, with a suggestion" contains bad.err \
   "bad.csv:2:7: indicator: unknown indicator 'skiled_workers'; did you mean 'skilled_workers'?"
 check "a number with a thousands separator" contains bad.err "bad.csv:3:28: value: must be a number"
-check "an unknown qualifier" contains bad.err "bad.csv:4:"
+check "an unknown qualifier, with the allowed ones" contains bad.err \
+  "bad.csv:4:50: qualifier: unknown qualifier 'about'; allowed: 'exact', 'approx'"
 check "the problems counted" contains bad.err "3 problems in bad.csv"
 
 "$SKILLSIM" validate missing.csv 2> missing.err
