@@ -21,7 +21,8 @@ import os as _os
 _os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from . import _core  # noqa: E402
-from .errors import Problem, ResultsFileError, ScenarioError  # noqa: E402
+from .errors import DataError, Problem, ResultsFileError, ScenarioError  # noqa: E402
+from .observations import data_file, indicators, observations  # noqa: E402
 from .results import Results, cost_per_additional, open_results  # noqa: E402
 from .run import run  # noqa: E402
 from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios  # noqa: E402
@@ -45,6 +46,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "DEFAULT_SCENARIO",
+    "DataError",
     "Problem",
     "Results",
     "ResultsFileError",
@@ -56,6 +58,9 @@ __all__ = [
     "__version__",
     "bundled_scenarios",
     "cost_per_additional",
+    "data_file",
+    "indicators",
+    "observations",
     "open_results",
     "plot",
     "run",

@@ -4,6 +4,7 @@ The compiled core translates the engine's C++ exceptions into these:
 
 - ``skillsim::ScenarioError`` -> :class:`ScenarioError` (a :class:`ValueError`), with every problem;
 - ``skillsim::ResultsFileError`` -> :class:`ResultsFileError` (an :class:`OSError`);
+- ``skillsim::io::DataError`` -> :class:`DataError` (a :class:`ValueError`), with every problem;
 - ``skillsim::Cancelled`` -> :class:`KeyboardInterrupt`.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-__all__ = ["Problem", "ScenarioError", "ResultsFileError"]
+__all__ = ["DataError", "Problem", "ScenarioError", "ResultsFileError"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +112,16 @@ class ResultsFileError(OSError):
     """A results file could not be written or read; the message names the path and the reason
     (for example that the file exists and ``overwrite`` is False, or that it is of another
     ``schema_version``)."""
+
+
+class DataError(ValueError):
+    """A data file of published statistics is invalid (docs/calibration.md). Lists every problem
+    found; ``str(error)`` is what ``skillsim validate FILE.csv`` prints.
+
+    Attributes:
+        problems: the :class:`Problem` list (``file`` is the data file, ``key`` the column).
+    """
+
+    def __init__(self, problems: Iterable[Problem | tuple]) -> None:
+        self.problems: list[Problem] = [p if isinstance(p, Problem) else Problem(*p) for p in problems]
+        super().__init__("\n".join([str(p) for p in self.problems] + [problem_count(self.problems)]))

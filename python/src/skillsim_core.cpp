@@ -37,6 +37,7 @@
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/version.hpp"
+#include "skillsim/io/observations.hpp"
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 #include "skillsim/io/sweep_run.hpp"
@@ -89,6 +90,14 @@ void translate(std::exception_ptr p) {
   } catch (const ScenarioError& e) {
     try {
       raise_python(make_scenario_error(e.diagnostics(), ""));
+    } catch (py::error_already_set& failure) {
+      failure.restore();
+    }
+  } catch (const io::DataError& e) {
+    try {
+      py::list problems;
+      for (const auto& d : e.diagnostics()) problems.append(py::make_tuple(d.file, d.line, d.column, d.key, d.message));
+      raise_python(py::module_::import("skillsim.errors").attr("DataError")(problems));
     } catch (py::error_already_set& failure) {
       failure.restore();
     }
@@ -546,6 +555,49 @@ PYBIND11_MODULE(_core, m) {
            py::call_guard<py::gil_scoped_release>(), "Writes the results file atomically.")
       .def("describe", &io::describe_results, "What `skillsim info` prints.");
 
+  m.def(
+      "load_observations",
+      [](const std::string& path) {
+        std::vector<io::Observation> rows;
+        {
+          py::gil_scoped_release release;
+          rows = io::load_observations(path);
+        }
+        py::list out;
+        for (const auto& r : rows) {
+          py::dict row;
+          row["kind"] = std::string(io::indicator_kind_name(r.kind));
+          row["indicator"] = r.indicator;
+          row["year"] = r.year;
+          row["value"] = r.value;
+          row["unit"] = r.unit;
+          row["qualifier"] = std::string(io::qualifier_name(r.qualifier));
+          row["quality"] = r.quality;
+          row["source"] = r.source;
+          row["note"] = r.note;
+          row["line"] = r.line;
+          out.append(row);
+        }
+        return out;
+      },
+      py::arg("path"), "Reads and validates a data file of published statistics: one dict per row.");
+  m.def(
+      "indicator_catalogue",
+      [] {
+        py::list out;
+        for (const auto& spec : io::indicator_catalogue()) {
+          py::dict row;
+          row["indicator"] = std::string(spec.name);
+          row["kind"] = std::string(io::indicator_kind_name(spec.kind));
+          row["unit"] = std::string(spec.unit);
+          row["role"] = std::string(io::indicator_role_name(spec.role));
+          row["model_output"] = std::string(spec.model_output);
+          row["description"] = std::string(spec.description);
+          out.append(row);
+        }
+        return out;
+      },
+      "The indicators a data file may hold: one dict each (docs/calibration.md).");
   m.def("read_results", &io::read_results, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
         "Reads a results file written by the engine.");
   py::class_<io::SweepJob>(m, "SweepJob", "A sweep ready to run: its base scenario and the values of every run.")
