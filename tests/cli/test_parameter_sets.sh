@@ -40,6 +40,20 @@ assert text.startswith("skills.pass_probability[senior],labour.job_loss_rate\n")
 assert "workers_stats" in f
 PY
 
+# A branch from a checkpoint continues each replicate under its set: 2 months saved, continued to
+# 3, equals the run of 3 months.
+"$SKILLSIM" run plan/plan.toml --replicates 3 --set scenario.months=2 --checkpoint w.ckpt --quiet -o short.h5
+check "a run with --checkpoint (exit 0)" test $? -eq 0
+"$SKILLSIM" run plan/plan.toml --from-checkpoint w.ckpt --quiet -o branch.h5
+check "a branch (exit 0)" test $? -eq 0
+check "the branch equals the uninterrupted run" "$PYTHON" "$SOURCE_DIR/scripts/compare-results.py" sets.h5 branch.h5
+# A resumed run reads the sets file again: it must not have changed.
+printf 'skills.pass_probability[senior],labour.job_loss_rate\n0.2,0.01\n0.9,0.03\n' > plan/sets.csv
+"$SKILLSIM" run --resume w.ckpt --quiet -o resumed.h5 > resume.out 2> resume.err
+check "a resume with a changed sets file is refused (exit 2)" test $? -eq 2
+check "says the sets file has changed" contains resume.err "run.parameter_sets: the parameter sets file"
+check "... since the run started" contains resume.err "has changed since the checkpointed run started"
+
 cat > plan/sets.csv <<'CSV'
 skills.pass_probabilty[senior],run.seed,labour.job_loss_rate,labour.job_loss_rate
 0.2,1,x,0.01
