@@ -92,6 +92,7 @@ TEST(ParameterSets, ReplicateRRunsUnderSetRModuloTheirNumber) {
   const Variable& senior = results.variable("skills.pass_probability[3]");
   EXPECT_EQ(senior.real_data, (std::vector<double>{0, base.parameters().skills.pass_probability[3], 0,
                                                    base.parameters().skills.pass_probability[3]}));
+  EXPECT_EQ(senior.units, "probability");
   EXPECT_EQ(results.metadata.attributes.at("parameter_sets"), "(the file)");
   // The statistics over replicates carry both sets.
   EXPECT_TRUE(results.has_variable("promotions_stats"));

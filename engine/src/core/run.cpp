@@ -161,9 +161,11 @@ void add_parameter_set_results(Results& results, const Scenario& scenario, std::
   which.units = "1";
   which.long_name = "row of the parameter sets file (0-based) the replicate ran under";
   std::vector<Variable> values;
-  for (const auto& key : sets.keys) {
+  for (std::size_t k = 0; k < sets.keys.size(); ++k) {
+    const std::string& key = sets.keys[k];
     Variable v;
     v.name = key;
+    v.units = std::string(scenario.parameter_set_targets()[k].spec->unit);
     v.dims = {"replicate"};
     v.long_name = "value of " + key + " in the replicate's parameter set";
     v.is_real = true;

@@ -106,6 +106,8 @@ public:
   const std::string& source_name() const { return source_name_; }
   const std::string& source_text() const { return source_text_; }
   const ParameterSets& parameter_sets() const { return parameter_sets_; }
+  /// Where each of the sets' keys points (one per key).
+  const std::vector<SweepTarget>& parameter_set_targets() const { return parameter_set_targets_; }
 
   /// The set replicate `replicate` runs under (replicate mod the number of sets); -1 without sets.
   std::int64_t parameter_set_of(std::int64_t replicate) const;
