@@ -236,6 +236,7 @@ void plan_checkpoints(RunPlan& plan, const Arguments& a, std::int64_t first_mont
   run.scenario_source = scenario.source_name();
   run.scenario_text = scenario.source_text();
   run.overrides = a.overrides;
+  run.parameter_sets = scenario.parameter_sets().text;
   run.replicates = plan.replicates;
   run.seed = plan.seed;
   run.months = scenario.parameters().scenario.months;
@@ -278,6 +279,11 @@ RunPlan plan_resume(const Arguments& a) {
   const io::CheckpointInfo info = io::read_checkpoint_info(path);
   io::CheckpointRun run = info.run;
   plan.scenario.emplace(io::parse_scenario_file(run.scenario_text, run.scenario_source, run.overrides));
+  // The parameter sets file is read again: it must be the one the run started with.
+  if (plan.scenario->parameter_sets().text != run.parameter_sets)
+    throw ScenarioError({{run.scenario_source, 0, 0, "run.parameter_sets",
+                          "the parameter sets file " + plan.scenario->parameter_sets().source +
+                              " has changed since the checkpointed run started: restore it to resume the run"}});
   plan.output = a.output ? fs::path(*a.output) : fs::path(run.output);
   plan.force = a.force || run.force;
   plan.replicates = run.replicates;

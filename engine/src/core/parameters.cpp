@@ -52,6 +52,12 @@ const ParameterSpec kSpecs[] = {
      .min = 1,
      .max = 100000,
      .bind = SKILLSIM_BIND(run.replicates)},
+    {.key = "run.parameter_sets",
+     .kind = ValueKind::String,
+     .unit = "path",
+     .doc = "A CSV file of parameter sets (a path relative to the scenario file; empty for none): the header names "
+            "parameters as sweep files do, one row per set; replicate r runs under set r modulo the number of sets.",
+     .bind = SKILLSIM_BIND(run.parameter_sets)},
     // population
     {.key = "population.size",
      .kind = ValueKind::Real,

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -147,6 +148,41 @@ ReplicateState replicate_state(const Scenario& scenario, const RunOptions& optio
   }
 }
 
+// Which parameter set each replicate ran under and its values, over `replicate`, and the sets
+// file's text as a global attribute (after the statistics: these are inputs, not outcomes).
+void add_parameter_set_results(Results& results, const Scenario& scenario, std::int64_t replicates) {
+  const ParameterSets& sets = scenario.parameter_sets();
+  if (sets.empty()) return;
+  const auto n = static_cast<std::size_t>(replicates);
+  Variable which;
+  which.name = "parameter_set";
+  which.dims = {"replicate"};
+  which.data.assign(n, 0);
+  which.units = "1";
+  which.long_name = "row of the parameter sets file (0-based) the replicate ran under";
+  std::vector<Variable> values;
+  for (std::size_t k = 0; k < sets.keys.size(); ++k) {
+    const std::string& key = sets.keys[k];
+    Variable v;
+    v.name = key;
+    v.units = std::string(scenario.parameter_set_targets()[k].spec->unit);
+    v.dims = {"replicate"};
+    v.long_name = "value of " + key + " in the replicate's parameter set";
+    v.is_real = true;
+    v.real_data.assign(n, 0.0);
+    values.push_back(std::move(v));
+  }
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto set = static_cast<std::size_t>(scenario.parameter_set_of(static_cast<std::int64_t>(r)));
+    which.data[r] = static_cast<std::int64_t>(set);
+    for (std::size_t k = 0; k < values.size(); ++k) values[k].real_data[r] = sets.rows[set][k];
+  }
+  results.variables.push_back(std::move(which));
+  for (auto& v : values) results.variables.push_back(std::move(v));
+  results.metadata.attributes["parameter_sets"] = sets.text;
+  results.metadata.attributes["parameter_sets_source"] = sets.source;
+}
+
 // The run itself; `at` follows it so that run_scenario can say where memory ran out.
 Results simulate(const Scenario& scenario, const RunOptions& options, int threads, RunPosition& at) {
   const Parameters& p = scenario.parameters();
@@ -163,7 +199,10 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
     if (done_before[r] == static_cast<std::int64_t>(months)) continue; // finished before this run
     if (options.cancel && options.cancel->load()) throw Cancelled();
     at = {RunPosition::kSynthesis, rep, 0};
-    ReplicateState state = replicate_state(scenario, options, rep, done_before[r]);
+    // Its parameter set applied (kept alive here: the state keeps a pointer to its scenario).
+    const std::optional<Scenario> with_set =
+        scenario.parameter_sets().empty() ? std::nullopt : std::optional<Scenario>(scenario.for_replicate(rep));
+    ReplicateState state = replicate_state(with_set ? *with_set : scenario, options, rep, done_before[r]);
     const auto checkpoint = [&](std::size_t t) {
       if (options.checkpoint && (t == months || (every > 0 && t % every == 0)))
         options.checkpoint(RunCheckpoint{rep, t, months, results, state});
@@ -189,6 +228,7 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
   results.metadata = run_metadata(scenario, options.seed, options.replicates, threads);
   add_target_results(results, scenario);
   add_replicate_statistics(results);
+  add_parameter_set_results(results, scenario, options.replicates);
   return results;
 }
 

@@ -125,8 +125,80 @@ std::vector<Issue> Scenario::check_schedule_and_targets(const Parameters& p,
   return issues;
 }
 
+namespace {
+
+// Keys every replicate shares, so a parameter set may not give them.
+struct SharedByReplicates {
+  std::string_view key;
+  std::string_view why;
+};
+constexpr SharedByReplicates kSharedByReplicates[] = {
+    {"run.seed", "every replicate uses the run's seed (replicate r draws its own random numbers from it)"},
+    {"run.replicates", "the number of replicates is the run's; set it in the scenario or with --replicates"},
+    {"scenario.months", "every replicate shares the time axis"},
+    {"run.parameter_sets", "the sets file cannot name itself"},
+};
+
+} // namespace
+
+std::variant<SweepTarget, std::string> resolve_parameter_set_key(const Parameters& base, std::string_view key) {
+  const std::string_view name = key.substr(0, key.find('['));
+  for (const auto& shared : kSharedByReplicates)
+    if (name == shared.key)
+      return std::string(key) + ": cannot differ between parameter sets: " + std::string(shared.why);
+  return resolve_sweep_key(base, key);
+}
+
+std::vector<Issue> parameter_set_issues(const Parameters& base, const std::vector<ScheduledChange>& schedule,
+                                        const std::vector<Target>& targets, const ParameterSets& sets,
+                                        std::size_t row) {
+  Parameters p = base;
+  bool population = false;
+  std::vector<Issue> issues;
+  for (std::size_t k = 0; k < sets.keys.size(); ++k) {
+    const auto target = resolve_parameter_set_key(base, sets.keys[k]);
+    if (const auto* message = std::get_if<std::string>(&target)) {
+      issues.push_back({sets.keys[k], *message});
+      continue;
+    }
+    const SweepTarget& t = std::get<SweepTarget>(target);
+    population = population || t.spec->key.starts_with("population.");
+    try {
+      apply_sweep_value(p, t, sets.rows.at(row).at(k));
+    } catch (const Error& e) {
+      issues.push_back({sets.keys[k], e.what()});
+    }
+  }
+  if (!issues.empty()) return issues;
+  issues = check(p);
+  const auto more = Scenario::check_schedule_and_targets(p, schedule, targets);
+  issues.insert(issues.end(), more.begin(), more.end());
+  if (issues.empty() && population) {
+    JointTable joint;
+    const auto fit = fit_joint_table(p, joint);
+    issues.insert(issues.end(), fit.begin(), fit.end());
+  }
+  return issues;
+}
+
+std::int64_t Scenario::parameter_set_of(std::int64_t replicate) const {
+  if (parameter_sets_.empty()) return -1;
+  return replicate % static_cast<std::int64_t>(parameter_sets_.rows.size());
+}
+
+Scenario Scenario::for_replicate(std::int64_t replicate) const {
+  Scenario s = *this;
+  if (parameter_sets_.empty()) return s;
+  const auto& row = parameter_sets_.rows[static_cast<std::size_t>(parameter_set_of(replicate))];
+  for (std::size_t k = 0; k < parameter_set_targets_.size(); ++k)
+    apply_sweep_value(s.parameters_, parameter_set_targets_[k], row[k]); // checked in make()
+  s.parameter_sets_ = {};
+  s.parameter_set_targets_.clear();
+  return s;
+}
+
 Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> schedule, std::vector<Target> targets,
-                        std::string source_name, std::string source_text) {
+                        std::string source_name, std::string source_text, ParameterSets parameter_sets) {
   fill_column_defaults(parameters);
   std::vector<Issue> issues = check(parameters);
   const auto more = check_schedule_and_targets(parameters, schedule, targets);
@@ -136,12 +208,37 @@ Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> sche
     const auto fit = fit_joint_table(parameters, joint);
     issues.insert(issues.end(), fit.begin(), fit.end());
   }
+  std::vector<SweepTarget> set_targets;
+  if (issues.empty() && !parameter_sets.keys.empty()) {
+    const std::string file = parameter_sets.source.empty() ? "the parameter sets" : parameter_sets.source;
+    if (parameter_sets.rows.empty()) issues.push_back({"run.parameter_sets", file + ": no sets"});
+    for (std::size_t r = 0; r < parameter_sets.rows.size(); ++r)
+      if (parameter_sets.rows[r].size() != parameter_sets.keys.size())
+        issues.push_back({"run.parameter_sets", file + ": set " + std::to_string(r) + " has " +
+                                                    std::to_string(parameter_sets.rows[r].size()) + " values for " +
+                                                    std::to_string(parameter_sets.keys.size()) + " keys"});
+    for (const auto& key : parameter_sets.keys) {
+      const auto target = resolve_parameter_set_key(parameters, key);
+      if (const auto* message = std::get_if<std::string>(&target))
+        issues.push_back({"run.parameter_sets", file + ": " + *message});
+      else
+        set_targets.push_back(std::get<SweepTarget>(target));
+    }
+    for (std::size_t r = 0; issues.empty() && r < parameter_sets.rows.size(); ++r)
+      for (const auto& issue : parameter_set_issues(parameters, schedule, targets, parameter_sets, r))
+        issues.push_back(
+            {"run.parameter_sets", file + ": set " + std::to_string(r) + ": " + issue.key + ": " + issue.message});
+  } else if (!parameter_sets.rows.empty()) {
+    issues.push_back({"run.parameter_sets", "parameter sets without keys"});
+  }
   if (!issues.empty()) {
     std::vector<Diagnostic> diagnostics;
     for (auto& issue : issues) diagnostics.push_back({source_name, 0, 0, issue.key, issue.message});
     throw ScenarioError(std::move(diagnostics));
   }
   Scenario s;
+  s.parameter_sets_ = std::move(parameter_sets);
+  s.parameter_set_targets_ = std::move(set_targets);
   s.parameters_ = std::move(parameters);
   s.schedule_ = std::move(schedule);
   std::stable_sort(s.schedule_.begin(), s.schedule_.end(),

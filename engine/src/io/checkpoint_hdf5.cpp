@@ -233,6 +233,7 @@ void write_header(hid_t file, const CheckpointRun& run, std::int64_t replicate, 
   write_string_attribute(file, "created", utc_timestamp());
   write_string_attribute(file, "scenario_source", run.scenario_source);
   write_string_attribute(file, "scenario", run.scenario_text);
+  if (!run.parameter_sets.empty()) write_string_attribute(file, "parameter_sets", run.parameter_sets);
   write_int(file, "replicates", run.replicates);
   write_int(file, "seed", run.seed);
   write_int(file, "months", run.months);
@@ -519,6 +520,7 @@ CheckpointInfo read_info(const Reader& in) {
   run.scenario_source = in.text(f, "/", "scenario_source");
   run.scenario_text = in.text(f, "/", "scenario");
   run.overrides = in.strings("/overrides");
+  if (has_attribute(f, "parameter_sets")) run.parameter_sets = in.text(f, "/", "parameter_sets");
   run.replicates = in.integer(f, "/", "replicates");
   run.seed = in.integer(f, "/", "seed");
   run.months = in.integer(f, "/", "months");

@@ -12,12 +12,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
 
+#include "csv.hpp"
 #include "skillsim/core/dates.hpp"
 
 namespace skillsim::io {
@@ -1037,6 +1039,121 @@ void require_name_and_start(const toml::table& root, const Reader& reader, const
                            "missing: add start = YYYY-MM-01 to [scenario] (the first month simulated)"});
 }
 
+// The parameter sets file a scenario names (run.parameter_sets), relative to the scenario file
+// (to the working directory for a scenario that is not a file), read and checked: every problem
+// at its line and column in the sets file. `key_at` is where run.parameter_sets was given.
+ParameterSets read_parameter_sets(const Parameters& p, const std::vector<ScheduledChange>& schedule,
+                                  const std::vector<Target>& targets, const std::string& source_name, const Loc& key_at,
+                                  bool check_rows, std::vector<Diagnostic>& diagnostics) {
+  std::filesystem::path path = p.run.parameter_sets;
+  if (path.is_relative() && !source_name.empty() && source_name.front() != '<' && source_name != kSetName)
+    path = std::filesystem::path(source_name).parent_path() / path;
+  const std::string file = path.lexically_normal().string();
+  ParameterSets sets;
+  sets.source = file;
+  const auto unreadable = [&](int error) {
+    diagnostics.push_back({key_at.file, key_at.line, key_at.column, "run.parameter_sets",
+                           "cannot read the parameter sets file " + file + ": " + std::strerror(error)});
+    return ParameterSets{};
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return unreadable(EISDIR);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!in) return unreadable(errno);
+  char buffer[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, in.get())) > 0) sets.text.append(buffer, n);
+  if (std::ferror(in.get())) return unreadable(errno);
+
+  const std::size_t before = diagnostics.size();
+  const std::vector<csv::Record> records = csv::split_records(sets.text, file, diagnostics);
+  if (diagnostics.size() != before) return {}; // a quote not closed: the fields are not known
+  const auto at = [&](int line, int column, std::string key, std::string message) {
+    diagnostics.push_back({file, line, column, std::move(key), std::move(message)});
+  };
+  if (records.empty()) {
+    at(1, 1, "",
+       "the file is empty: it needs a header of parameter keys (as sweep files address them) and one "
+       "row of values per set");
+    return {};
+  }
+  // The header: one parameter key per column.
+  const csv::Record& header = records.front();
+  std::vector<SweepTarget> resolved;
+  std::map<std::string, int> first_column;
+  for (const csv::Field& field : header.fields) {
+    const std::string key = csv::trim(field.text);
+    sets.keys.push_back(key);
+    if (key.empty()) {
+      at(header.line, field.column, "", "an empty column name: the header names one parameter key per column");
+      continue;
+    }
+    if (const auto [it, added] = first_column.emplace(key, field.column); !added) {
+      at(header.line, field.column, key,
+         "given twice (first at column " + std::to_string(it->second) + "): each key once");
+      continue;
+    }
+    const auto target = resolve_parameter_set_key(p, key);
+    if (const auto* message = std::get_if<std::string>(&target)) {
+      // The message starts with the key, which the diagnostic already names.
+      const std::string prefix = key + ": ";
+      at(header.line, field.column, key, message->starts_with(prefix) ? message->substr(prefix.size()) : *message);
+    } else {
+      resolved.push_back(std::get<SweepTarget>(target));
+    }
+  }
+  if (records.size() == 1) at(header.line, 1, "", "no parameter sets: add one row of values per set under the header");
+  // The rows: one number per key.
+  std::vector<int> row_line;
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const csv::Record& rec = records[r];
+    if (rec.fields.size() != sets.keys.size()) {
+      at(rec.line, 1, "",
+         "expected " + std::to_string(sets.keys.size()) + " values (one per key in the header), got " +
+             std::to_string(rec.fields.size()));
+      continue;
+    }
+    std::vector<double> row;
+    bool good = true;
+    for (std::size_t k = 0; k < rec.fields.size(); ++k) {
+      const std::string text = csv::trim(rec.fields[k].text);
+      const auto value = csv::parse_number(text);
+      if (!value) {
+        at(rec.line, rec.fields[k].column, sets.keys[k],
+           text.empty() ? "no value: every set gives every key a number" : "'" + text + "' is not a finite number");
+        good = false;
+      } else {
+        row.push_back(*value);
+      }
+    }
+    if (good) {
+      sets.rows.push_back(std::move(row));
+      row_line.push_back(rec.line);
+    }
+  }
+  if (diagnostics.size() != before) return {};
+  // Each set applied to the parameters, checked as they are (the base must be valid first).
+  if (!check_rows) return sets;
+  constexpr std::size_t kMostReported = 20;
+  std::size_t reported = 0, more = 0;
+  for (std::size_t r = 0; r < sets.rows.size(); ++r) {
+    for (const Issue& issue : parameter_set_issues(p, schedule, targets, sets, r)) {
+      if (reported == kMostReported) {
+        ++more;
+        continue;
+      }
+      int column = 1;
+      for (std::size_t k = 0; k < resolved.size(); ++k)
+        if (resolved[k].spec->key == base_key(issue.key)) column = header.fields[k].column;
+      at(row_line[r], column, issue.key,
+         "set " + std::to_string(r) + " (0-based row) is refused by the parameters' checks: " + issue.message);
+      ++reported;
+    }
+  }
+  if (more > 0) at(row_line.back(), 1, "", "and " + std::to_string(more) + " more problems with the sets");
+  return diagnostics.size() == before ? sets : ParameterSets{};
+}
+
 Scenario parse(std::string_view text, const std::string& source_name, const std::vector<std::string>& overrides,
                bool file) {
   const Defaults& base = defaults();
@@ -1075,6 +1192,11 @@ Scenario parse(std::string_view text, const std::string& source_name, const std:
     key = renumber(key, "targets[", reader.target_entry);
     add(key, issue.message);
   }
+  ParameterSets sets;
+  if (!parameters.run.parameter_sets.empty() && !reader.failed.count("run.parameter_sets"))
+    sets = read_parameter_sets(parameters, reader.schedule, reader.targets, source_name,
+                               lookup(locs, "run.parameter_sets").value_or(Loc{source_name, 0, 0}), diagnostics.empty(),
+                               diagnostics);
   if (!diagnostics.empty()) {
     sort_diagnostics(diagnostics, source_name);
     throw ScenarioError(std::move(diagnostics));
@@ -1083,7 +1205,7 @@ Scenario parse(std::string_view text, const std::string& source_name, const std:
   // diagnostics carry key paths only, so they are located here too.
   try {
     return Scenario::make(std::move(parameters), std::move(reader.schedule), std::move(reader.targets), source_name,
-                          std::string(text));
+                          std::string(text), std::move(sets));
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) {
       if (d.line != 0 || d.key.empty()) {

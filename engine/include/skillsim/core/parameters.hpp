@@ -49,6 +49,7 @@ struct ScenarioSection {
 struct RunSection {
   std::int64_t seed = 1;
   std::int64_t replicates = 1;
+  std::string parameter_sets; ///< a CSV file of parameter sets, one per replicate (cycling); "" for none
 };
 
 struct PopulationSection {

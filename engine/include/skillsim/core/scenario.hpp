@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "skillsim/core/parameters.hpp"
+#include "skillsim/core/sweep.hpp"
 
 namespace skillsim {
 
@@ -64,6 +65,29 @@ struct Target {
   bool operator==(const Target&) const = default;
 };
 
+/// Parameter sets (run.parameter_sets, docs/scenario.md): replicate r runs under set r modulo
+/// the number of sets, each set giving values to the same keys. The io layer reads the file;
+/// the core only sees what it holds.
+struct ParameterSets {
+  std::vector<std::string> keys;         ///< as sweep files address them, e.g. "skills.pass_probability[senior]"
+  std::vector<std::vector<double>> rows; ///< one per set, one value per key
+  std::string source;                    ///< the file's name, for messages and results
+  std::string text;                      ///< the file's text, stored in the results
+  bool empty() const { return rows.empty(); }
+  bool operator==(const ParameterSets&) const = default;
+};
+
+/// Where a parameter-set key points (resolve_sweep_key), or what is wrong with it: as a sweep
+/// key, and refusing run.seed, run.replicates, scenario.months and run.parameter_sets, which every
+/// replicate shares.
+std::variant<SweepTarget, std::string> resolve_parameter_set_key(const Parameters& base, std::string_view key);
+
+/// The problems of set `row` applied to `base` (the parameters' own checks, the schedule and
+/// targets against them and, when a set changes a population key, the population margins), each
+/// as "KEY: message". The keys must resolve (resolve_parameter_set_key).
+std::vector<Issue> parameter_set_issues(const Parameters& base, const std::vector<ScheduledChange>& schedule,
+                                        const std::vector<Target>& targets, const ParameterSets& sets, std::size_t row);
+
 /// Validated and immutable once built. Build one with `Scenario::make`, which throws
 /// `ScenarioError` listing every problem.
 class Scenario {
@@ -73,13 +97,25 @@ public:
   /// @param source_text the scenario text, stored verbatim in every results file
   /// @throws ScenarioError listing every problem found, each with its key path
   static Scenario make(Parameters parameters, std::vector<ScheduledChange> schedule, std::vector<Target> targets,
-                       std::string source_name = "<memory>", std::string source_text = {});
+                       std::string source_name = "<memory>", std::string source_text = {},
+                       ParameterSets parameter_sets = {});
 
   const Parameters& parameters() const { return parameters_; }
   const std::vector<ScheduledChange>& schedule() const { return schedule_; }
   const std::vector<Target>& targets() const { return targets_; }
   const std::string& source_name() const { return source_name_; }
   const std::string& source_text() const { return source_text_; }
+  const ParameterSets& parameter_sets() const { return parameter_sets_; }
+  /// Where each of the sets' keys points (one per key).
+  const std::vector<SweepTarget>& parameter_set_targets() const { return parameter_set_targets_; }
+
+  /// The set replicate `replicate` runs under (replicate mod the number of sets); -1 without sets.
+  std::int64_t parameter_set_of(std::int64_t replicate) const;
+
+  /// The scenario replicate `replicate` runs: this one with its parameter set applied to the
+  /// parameters at the start (the schedule still applies from its dates), without sets itself.
+  /// Without sets, a copy of this scenario.
+  Scenario for_replicate(std::int64_t replicate) const;
 
   /// Parameters in force during `month` (the start values with every change up to it applied).
   Parameters parameters_at(Month month) const;
@@ -104,6 +140,8 @@ private:
   std::vector<Target> targets_;
   std::string source_name_;
   std::string source_text_;
+  ParameterSets parameter_sets_;
+  std::vector<SweepTarget> parameter_set_targets_; // the keys resolved, one per key
 };
 
 } // namespace skillsim

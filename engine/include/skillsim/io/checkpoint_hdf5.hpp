@@ -8,7 +8,8 @@
 // Layout (format version kCheckpointFormatVersion):
 //
 //   /                       attributes: title, format_version, engine_version, git_commit,
-//                           created, scenario_source, scenario, replicates, seed, months,
+//                           created, scenario_source, scenario, parameter_sets (the sets
+//                           file's text, only when the scenario names one), replicates, seed, months,
 //                           checkpoint_every, first_month, origin, output, force, and the
 //                           position: replicate, month
 //   /overrides              the --set overrides (strings)
@@ -53,6 +54,7 @@ struct CheckpointRun {
   std::string scenario_source;        ///< the scenario file as it was named
   std::string scenario_text;          ///< its text, verbatim
   std::vector<std::string> overrides; ///< the --set overrides, in order
+  std::string parameter_sets;         ///< the text of its parameter sets file (run.parameter_sets); "" without
   std::int64_t replicates = 1;
   std::int64_t seed = 1;
   std::int64_t months = 0;           ///< of each replicate (the scenario's scenario.months)
