@@ -79,4 +79,23 @@ check "names the row and the check" contains refused.err \
   "plan/sets.csv:3:1: skills.pass_probability[4]: set 1 (0-based row) is refused by the parameters' checks"
 "$SKILLSIM" run plan/plan.toml --quiet -o refused.h5 > refused-run.out 2>&1
 check "run refuses it too (exit 2)" test $? -eq 2
+# A sweep over a base with parameter sets: every run's replicate r under set r; a key both varied
+# and in the sets is refused.
+mkdir swept
+cp plan/plan.toml swept/plan.toml
+printf 'skills.pass_probability[senior],labour.job_loss_rate\n0.2,0.01\n0.9,0.02\n' > swept/sets.csv
+printf '[sweep]\nbase = "plan.toml"\ndesign = "list"\n[vary]\n"labour.job_find_multiplier" = [0.9, 1.1]\n' > swept/sweep.toml
+"$SKILLSIM" sweep swept/sweep.toml --replicates 3 --quiet -o sweep.h5 > sweep.out 2>&1
+check "a sweep over a base with sets runs (exit 0)" test $? -eq 0
+check "each run's replicates ran under their sets" "$PYTHON" - sweep.h5 <<'PY'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+assert f["parameter_set"].shape == (2, 3) and (f["parameter_set"][...] == [0, 1, 0]).all()
+assert np.array_equal(f["labour.job_loss_rate"][1], [0.01, 0.02, 0.01])
+PY
+printf '[sweep]\nbase = "plan.toml"\ndesign = "list"\n[vary]\n"labour.job_loss_rate" = [0.01, 0.03]\n' > swept/clash.toml
+"$SKILLSIM" sweep swept/clash.toml --replicates 3 --quiet -o clash.h5 > clash.out 2> clash.err
+check "a key both varied and in the sets is refused (exit 2)" test $? -eq 2
+check "says where and why" contains clash.err \
+  "clash.toml:5:1: vary.labour.job_loss_rate: is also in the base's parameter sets"
 finish

@@ -64,7 +64,24 @@ SweepJob load_sweep(const fs::path& path, const std::vector<std::string>& overri
                 (fs::path(file.base).has_parent_path() ? "" : " nor a bundled scenario (in " + where + ")"));
   }
   Scenario scenario = load_scenario(*base, overrides);
-  const auto problems = check_sweep_keys(file, scenario.parameters());
+  auto problems = check_sweep_keys(file, scenario.parameters());
+  // A key both varied and in the base's parameter sets: the sets would override the sweep's value.
+  for (std::size_t a = 0; a < file.spec.axes.size(); ++a) {
+    const auto varied = resolve_sweep_key(scenario.parameters(), file.spec.axes[a].key);
+    const auto* target = std::get_if<SweepTarget>(&varied);
+    for (const auto& key : scenario.parameter_sets().keys) {
+      const auto in_sets = resolve_sweep_key(scenario.parameters(), key);
+      const auto* set_target = std::get_if<SweepTarget>(&in_sets);
+      if (target && set_target && target->spec == set_target->spec &&
+          (!target->element || !set_target->element || target->element == set_target->element)) {
+        Diagnostic d = file.axis_positions.at(a);
+        d.key = "vary." + file.spec.axes[a].key;
+        d.message = "is also in the base's parameter sets (" + scenario.parameter_sets().source + ", column " + key +
+                    "), which would override the sweep's value in every replicate; vary it in one place";
+        problems.push_back(std::move(d));
+      }
+    }
+  }
   if (!problems.empty()) throw ScenarioError(problems);
   auto points = sweep_points(file.spec);
   return SweepJob{std::move(file), *base, overrides, std::move(scenario), std::move(points)};
@@ -78,8 +95,9 @@ Scenario sweep_run_scenario(const SweepJob& job, std::size_t k) {
     const auto target = std::get<SweepTarget>(resolve_sweep_key(p, axes[a].key));
     apply_sweep_value(p, target, job.points.at(k).at(a));
   }
+  // The base's parameter sets (if any) go with every run: replicate r of each run under set r.
   return Scenario::make(std::move(p), job.base.schedule(), job.base.targets(), job.base.source_name(),
-                        job.base.source_text());
+                        job.base.source_text(), job.base.parameter_sets());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,6 +115,7 @@ SweepSettings sweep_settings(const SweepJob& job, const SweepOptions& options) {
   std::string identity = std::string(kEngineVersion) + '\0' + kGitCommit + '\0' + job.file.source_text + '\0' +
                          job.base.source_text() + '\0' + std::to_string(s.replicates) + '\0' + std::to_string(s.seed);
   for (const auto& o : job.overrides) identity += '\0' + o;
+  identity += '\0' + job.base.parameter_sets().text; // a changed sets file changes the runs
   s.fingerprint = fnv1a64(identity);
   return s;
 }
