@@ -107,6 +107,26 @@ inline Scenario programme_scenario(std::map<std::string, std::string> changes, i
   return test::small_scenario(overrides, persons, 1, months);
 }
 
+/// Every variable of `expected` is in `actual` with the same dimensions, type and bits, counts
+/// and reals alike (NaN included); with `same_list`, and `actual` has no other variable.
+inline void expect_same_results(const Results& actual, const Results& expected, bool same_list = true) {
+  if (same_list) {
+    EXPECT_EQ(actual.variables.size(), expected.variables.size());
+  }
+  for (const Variable& e : expected.variables) {
+    ASSERT_TRUE(actual.has_variable(e.name)) << e.name;
+    const Variable& a = actual.variable(e.name);
+    EXPECT_EQ(a.dims, e.dims) << e.name;
+    EXPECT_EQ(a.is_real, e.is_real) << e.name;
+    EXPECT_EQ(a.data, e.data) << e.name;
+    ASSERT_EQ(a.real_data.size(), e.real_data.size()) << e.name;
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < a.real_data.size(); ++i)
+      differ += std::bit_cast<std::uint64_t>(a.real_data[i]) != std::bit_cast<std::uint64_t>(e.real_data[i]);
+    EXPECT_EQ(differ, 0U) << e.name;
+  }
+}
+
 /// Runs `scenario` with 1 and with 2 threads and checks that every variable is bit-identical,
 /// counts and reals alike (NaN included). Returns the one-thread results for further checks.
 inline Results expect_same_for_one_and_two_threads(const Scenario& scenario, std::int64_t replicates = 1,
@@ -118,14 +138,7 @@ inline Results expect_same_for_one_and_two_threads(const Scenario& scenario, std
   Results one = run_scenario(scenario, o);
   o.threads = 2;
   const Results two = run_scenario(scenario, o);
-  EXPECT_EQ(one.variables.size(), two.variables.size());
-  for (std::size_t k = 0; k < one.variables.size() && k < two.variables.size(); ++k) {
-    const Variable &a = one.variables[k], &b = two.variables[k];
-    EXPECT_EQ(a.data, b.data) << a.name;
-    EXPECT_EQ(a.real_data.size(), b.real_data.size()) << a.name;
-    for (std::size_t i = 0; i < a.real_data.size() && i < b.real_data.size(); ++i)
-      EXPECT_EQ(std::bit_cast<std::uint64_t>(a.real_data[i]), std::bit_cast<std::uint64_t>(b.real_data[i])) << a.name;
-  }
+  expect_same_results(two, one);
   return one;
 }
 

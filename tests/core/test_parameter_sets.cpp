@@ -17,20 +17,6 @@
 namespace skillsim {
 namespace {
 
-// Every variable of `expected` is in `actual` with the same bits (NaN included).
-void expect_same_bits(const Results& actual, const Results& expected) {
-  for (const Variable& e : expected.variables) {
-    ASSERT_TRUE(actual.has_variable(e.name)) << e.name;
-    const Variable& a = actual.variable(e.name);
-    EXPECT_EQ(a.data, e.data) << e.name;
-    ASSERT_EQ(a.real_data.size(), e.real_data.size()) << e.name;
-    std::size_t differ = 0;
-    for (std::size_t i = 0; i < a.real_data.size(); ++i)
-      differ += std::bit_cast<std::uint64_t>(a.real_data[i]) != std::bit_cast<std::uint64_t>(e.real_data[i]);
-    EXPECT_EQ(differ, 0U) << e.name;
-  }
-}
-
 // A small population without appointments, so that every promotion is an assessment passed
 // (and levels nobody reaches are allowed).
 Scenario base_scenario() {
@@ -101,7 +87,7 @@ TEST(ParameterSets, ReplicateRRunsUnderSetRModuloTheirNumber) {
   // The bits do not depend on the threads; the replicates under set 1 are those of the run
   // without sets.
   options.threads = 2;
-  expect_same_bits(run_scenario(s, options), results);
+  test::expect_same_results(run_scenario(s, options), results);
   const Results plain = run_scenario(base, options);
   for (const char* name : {"promotions", "workers"}) {
     const Variable &a = results.variable(name), &b = plain.variable(name);
@@ -144,7 +130,7 @@ TEST(ParameterSets, AContinuedReplicateKeepsItsSet) {
   RunOptions second = options;
   second.start = &start;
   const Results continued = run_scenario(s, second);
-  expect_same_bits(continued, uninterrupted);
+  test::expect_same_results(continued, uninterrupted);
   EXPECT_EQ(promotions_of(continued, 2), 0);
 }
 

@@ -46,21 +46,6 @@ Scenario shorter_scenario(std::vector<std::string> more = {}) {
   return busy_scenario(std::move(more), false);
 }
 
-// Every variable of `expected` is in `actual` with the same bits (NaN included), and no more.
-void expect_same_variables(const Results& actual, const Results& expected) {
-  EXPECT_EQ(actual.variables.size(), expected.variables.size());
-  for (const Variable& e : expected.variables) {
-    ASSERT_TRUE(actual.has_variable(e.name)) << e.name;
-    const Variable& a = actual.variable(e.name);
-    EXPECT_EQ(a.data, e.data) << e.name;
-    ASSERT_EQ(a.real_data.size(), e.real_data.size()) << e.name;
-    std::size_t differ = 0;
-    for (std::size_t i = 0; i < a.real_data.size(); ++i)
-      differ += std::bit_cast<std::uint64_t>(a.real_data[i]) != std::bit_cast<std::uint64_t>(e.real_data[i]);
-    EXPECT_EQ(differ, 0U) << e.name;
-  }
-}
-
 // What a checkpoint holds, kept in memory: the results so far and each replicate's latest state.
 struct Saved {
   Results results;
@@ -119,7 +104,7 @@ TEST(RunContinuation, StoppedAnywhereAndResumedEqualsUninterrupted) {
       if (first_progress < 0) first_progress = done;
       EXPECT_EQ(total, 3 * 24);
     };
-    expect_same_variables(run_scenario(s, second), uninterrupted);
+    test::expect_same_results(run_scenario(s, second), uninterrupted);
     // The progress counts the months saved as done.
     EXPECT_EQ(first_progress, stop.replicate * 24 + static_cast<std::int64_t>(stop.month) + 1);
   }
@@ -163,7 +148,7 @@ TEST(RunContinuation, BranchWithTheSameParametersEqualsTheLongerRun) {
   RunOptions branch = options;
   branch.start = &start;
   branch.threads = 2;
-  expect_same_variables(run_scenario(longer, branch), run_scenario(longer, options));
+  test::expect_same_results(run_scenario(longer, branch), run_scenario(longer, options));
 }
 
 TEST(RunContinuation, BranchWithAnotherPolicySharesTheMonthsItTookOver) {

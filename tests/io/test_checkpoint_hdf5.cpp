@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_builders.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/version.hpp"
@@ -79,20 +80,6 @@ ReplicateSnapshot snapshot_after(const Scenario& s, std::uint32_t replicate, int
   return state.snapshot();
 }
 
-void expect_same_variables(const Results& actual, const Results& expected) {
-  EXPECT_EQ(actual.variables.size(), expected.variables.size());
-  for (const Variable& e : expected.variables) {
-    ASSERT_TRUE(actual.has_variable(e.name)) << e.name;
-    const Variable& a = actual.variable(e.name);
-    EXPECT_EQ(a.dims, e.dims) << e.name;
-    EXPECT_EQ(a.is_real, e.is_real) << e.name;
-    EXPECT_EQ(a.data, e.data) << e.name;
-    ASSERT_EQ(a.real_data.size(), e.real_data.size()) << e.name;
-    for (std::size_t i = 0; i < a.real_data.size(); ++i)
-      ASSERT_EQ(std::bit_cast<std::uint64_t>(a.real_data[i]), std::bit_cast<std::uint64_t>(e.real_data[i])) << e.name;
-  }
-}
-
 TEST_F(CheckpointFileTest, RoundTrip) {
   const Scenario s = busy_scenario();
   const ReplicateSnapshot saved = snapshot_after(s, 1, 10);
@@ -114,7 +101,7 @@ TEST_F(CheckpointFileTest, RoundTrip) {
   EXPECT_FALSE(info.finished());
   EXPECT_TRUE(read_checkpoint_snapshot(path, 1) == saved);
   const Results back = read_checkpoint_results(path);
-  expect_same_variables(back, results);
+  test::expect_same_results(back, results);
   EXPECT_EQ(back.dimension("time").size(), results.dimension("time").size());
   EXPECT_NE(describe_checkpoint(info).find("replicate 2 of 2, month 10 of 24"), std::string::npos);
   // No temporary file is left beside it.
@@ -235,7 +222,7 @@ TEST_F(CheckpointFileTest, BranchStoppedAndResumedEqualsUninterrupted) {
   RunOptions third = options;
   third.start = &from_branch;
   third.threads = 2;
-  expect_same_variables(run_scenario(longer, third), run_scenario(longer, options));
+  test::expect_same_results(run_scenario(longer, third), run_scenario(longer, options));
 }
 
 // ---------------------------------------------------------------------------------------------
