@@ -36,40 +36,6 @@ constexpr std::size_t kCompressMinElements = 4096;
 constexpr unsigned kDeflateLevel = 1; // checkpoints are written often: speed over the last percent
 constexpr std::size_t kChunkBytes = 1 << 20;
 
-// The HDF5 types of the numbers a checkpoint holds (memory, file), by C++ type.
-template <class T>
-struct Types;
-template <>
-struct Types<std::uint8_t> {
-  static hid_t memory() { return H5T_NATIVE_UINT8; }
-  static hid_t file() { return H5T_STD_U8LE; }
-};
-template <>
-struct Types<std::uint16_t> {
-  static hid_t memory() { return H5T_NATIVE_UINT16; }
-  static hid_t file() { return H5T_STD_U16LE; }
-};
-template <>
-struct Types<std::int32_t> {
-  static hid_t memory() { return H5T_NATIVE_INT32; }
-  static hid_t file() { return H5T_STD_I32LE; }
-};
-template <>
-struct Types<std::uint64_t> {
-  static hid_t memory() { return H5T_NATIVE_UINT64; }
-  static hid_t file() { return H5T_STD_U64LE; }
-};
-template <>
-struct Types<std::int64_t> {
-  static hid_t memory() { return H5T_NATIVE_INT64; }
-  static hid_t file() { return H5T_STD_I64LE; }
-};
-template <>
-struct Types<double> {
-  static hid_t memory() { return H5T_NATIVE_DOUBLE; }
-  static hid_t file() { return H5T_IEEE_F64LE; }
-};
-
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -103,9 +69,9 @@ Handle write_array(hid_t parent, const std::string& name, const std::vector<hsiz
     if (sizeof(T) > 1) check(H5Pset_shuffle(plist.get()), what);
     check(H5Pset_deflate(plist.get(), kDeflateLevel), what);
   }
-  Handle dataset = create_dataset(parent, name, Types<T>::file(), dims, plist.get());
+  Handle dataset = create_dataset(parent, name, NumberTypes<T>::file(), dims, plist.get());
   if (count > 0)
-    check(H5Dwrite(dataset.get(), Types<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+    check(H5Dwrite(dataset.get(), NumberTypes<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
           "cannot write dataset '" + name + "'");
   return dataset;
 }
@@ -302,7 +268,7 @@ public:
     values.reserve(std::max(capacity, element_count(shape)));
     values.resize(element_count(shape));
     if (!values.empty())
-      check(H5Dread(dataset.get(), Types<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+      check(H5Dread(dataset.get(), NumberTypes<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
             "cannot read dataset '" + path + "'");
     return values;
   }

@@ -78,8 +78,24 @@ private:
   void* saved_data_ = nullptr;
 };
 
+/// The HDF5 types of a C++ number type: in memory and in the file (little-endian).
 template <class T>
 struct NumberTypes;
+template <>
+struct NumberTypes<std::uint8_t> {
+  static hid_t memory() { return H5T_NATIVE_UINT8; }
+  static hid_t file() { return H5T_STD_U8LE; }
+};
+template <>
+struct NumberTypes<std::uint16_t> {
+  static hid_t memory() { return H5T_NATIVE_UINT16; }
+  static hid_t file() { return H5T_STD_U16LE; }
+};
+template <>
+struct NumberTypes<std::uint64_t> {
+  static hid_t memory() { return H5T_NATIVE_UINT64; }
+  static hid_t file() { return H5T_STD_U64LE; }
+};
 template <>
 struct NumberTypes<std::int64_t> {
   static hid_t memory() { return H5T_NATIVE_INT64; }
