@@ -30,12 +30,17 @@ SUBSIDISED = [
 SCALE = 20_000
 
 
-def published_subsidised_training() -> dict[int, float]:
-    """stats:subsidized_training by year, in persons (person-times): the years with a figure."""
+def published(indicator: str) -> dict[int, float]:
+    """A published series of data/national_statistics.csv by year, in persons (or person-times)."""
     with open(REPO / "data" / "national_statistics.csv", newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["indicator"] == "subsidized_training"]
-    assert rows and all(r["unit"] == "10k person-times" for r in rows)
+        rows = [r for r in csv.DictReader(f) if r["indicator"] == indicator]
+    assert rows and all(r["unit"].startswith("10k person") for r in rows)
     return {int(r["year"]): float(r["value"]) * 1e4 for r in rows}
+
+
+def published_subsidised_training() -> dict[int, float]:
+    """stats:subsidized_training: the years with a figure."""
+    return published("subsidized_training")
 
 
 def test_published_years_are_the_expected_ones():
@@ -62,16 +67,24 @@ def test_enrolments_reproduce_published_subsidised_training(cli, name, tmp_path)
     enrolments = ds["enrolments"].sel(programme=SUBSIDISED).sum("programme").isel(replicate=0)
     first, last = SCENARIOS[name]
     checked = 0
-    for year, published in published_subsidised_training().items():
+    for year, figure in published_subsidised_training().items():
         if not first <= year <= last:
             continue
         # A flow over calendar year Y: the months ending 1 February Y ... 1 January Y+1.
         window = enrolments.sel(time=slice(np.datetime64(f"{year}-02-01"), np.datetime64(f"{year + 1}-01-01")))
         assert window.sizes["time"] == 12
         simulated = float(window.sum())
-        assert simulated == pytest.approx(published, rel=0.10), (name, year, simulated, published)
+        assert simulated == pytest.approx(figure, rel=0.10), (name, year, simulated, figure)
         checked += 1
     assert checked == (4 if first <= 2013 else 3)
+    # The first half of 2010 (stats:subsidized_training_h1,2010) and 以工代训 of 2021
+    # (stats:work_in_lieu_of_training_workers,2021, persons: one enrolment each).
+    if first == 2010:
+        h1 = float(enrolments.sel(time=slice(np.datetime64("2010-02-01"), np.datetime64("2010-07-01"))).sum())
+        assert h1 == pytest.approx(published("subsidized_training_h1")[2010], rel=0.10)
+    work_in_lieu = ds["enrolments"].sel(programme="work_in_lieu").isel(replicate=0)
+    in_2021 = float(work_in_lieu.sel(time=slice(np.datetime64("2021-02-01"), np.datetime64("2022-01-01"))).sum())
+    assert in_2021 == pytest.approx(published("work_in_lieu_of_training_workers")[2021], rel=0.10)
     # Enrolment is seat-limited (the volumes are inputs): the subsidised programmes turn
     # applicants away for lack of seats in every month, never for lack of money.
     no_seat = ds["turned_away_no_seat"].sel(programme=SUBSIDISED).isel(replicate=0).isel(time=slice(1, None))
