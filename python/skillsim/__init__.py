@@ -7,6 +7,7 @@
     ds = results.to_xarray()                          # as xarray.open_dataset(file) reads it
     grid = skillsim.sweep("grid.toml")                # many runs: a leading `scenario` dimension
     skillsim.sensitivity("jincheng_plan_2020_2021", vary={...}, outputs={...}).plot()  # Sobol indices
+    fit = skillsim.calibrate("national_forecast_2016")  # fit to the published data (a spec)
 
 The engine is C++ (skillsim._core); this package is the Python layer over it. See docs/python.md
 for the reference, docs/scenario.md for scenarios and docs/results.md for results files.
@@ -21,6 +22,7 @@ import os as _os
 _os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from . import _core  # noqa: E402
+from .calibration import Backtest, Calibration, CalibrationError, backtest, calibrate  # noqa: E402
 from .errors import DataError, Problem, ResultsFileError, ScenarioError  # noqa: E402
 from .observations import data_file, indicators, observations  # noqa: E402
 from .results import Results, cost_per_additional, open_results  # noqa: E402
@@ -45,6 +47,9 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "Backtest",
+    "Calibration",
+    "CalibrationError",
     "DEFAULT_SCENARIO",
     "DataError",
     "Problem",
@@ -56,7 +61,9 @@ __all__ = [
     "SobolIndices",
     "Target",
     "__version__",
+    "backtest",
     "bundled_scenarios",
+    "calibrate",
     "cost_per_additional",
     "data_file",
     "indicators",

@@ -1,6 +1,7 @@
 """The `skillsim` command installed with the package: starts the engine's command line (shipped
 in the wheel as skillsim/bin/skillsim) with the bundled scenarios, so `skillsim run` works
-without a checkout. See README.md, "Using it"."""
+without a checkout; `skillsim calibrate` and `skillsim backtest` are run here, in Python
+(skillsim.calibration). See README.md, "Using it"."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ def executable() -> Path:
     return Path(_core.__file__).resolve().parent / "bin" / "skillsim"
 
 
+#: Commands of the Python package itself (skillsim.calibration), not of the engine's binary.
+PYTHON_COMMANDS = ("calibrate", "backtest")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] in PYTHON_COMMANDS:
+        from .calibration import main as calibration_main
+
+        sys.exit(calibration_main(sys.argv[1:]))
     exe = executable()
     if not exe.exists():
         sys.exit(f"skillsim: the command line is missing from the installed package ({exe})")
