@@ -79,7 +79,18 @@ check "summary lists the programme" contains programme.out "就业技能培训 e
 check "summary lists the fund" contains programme.out "职业技能提升行动专账"
 check "xarray reads the training results" "$PYTHON" "$SOURCE_DIR/tests/io/check_xarray.py" programme.h5 \
   --expect-dims replicate,time,programme,fund,region \
-  --expect-vars enrolments,turned_away_no_seat,turned_away_no_money,certificates,spending,fund_remaining,fund_committed,seats_binding,money_binding
+  --expect-vars enrolments,turned_away_no_seat,turned_away_no_money,certificates,programme_assessments,spending,fund_remaining,fund_committed,seats_binding,money_binding
+check "programme assessments lie between certificates and completions" "$PYTHON" - programme.h5 <<'PY'
+import sys, xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+pa = ds.programme_assessments
+assert pa.dims == ("replicate", "time", "programme", "level"), pa.dims
+sat = pa.sum(("time", "level"))
+assert (ds.certificates.sum("time") <= sat).all() and (sat <= ds.completions.sum("time")).all()
+assert "programme_assessments_stats" in ds
+PY
+"$SKILLSIM" info programme.h5 > programme_info.out
+check "info lists the programme assessments" contains programme_info.out "programme_assessments"
 check "ledger identity in the file" "$PYTHON" - programme.h5 <<'PY'
 import sys, xarray as xr
 ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
