@@ -165,6 +165,13 @@ check "unknown validate option message" contains args2.err "unknown option '--fr
 "$SKILLSIM" frobnicate > /dev/null 2> args3.err
 check "unknown command exits 2" test $? -eq 2
 check "unknown command message" contains args3.err "unknown command 'frobnicate'"
+for command in calibrate backtest; do # commands of the Python package's skillsim
+  "$SKILLSIM" $command --cutoff 2013 > python_command.out 2> python_command.err
+  check "$command exits 2" test $? -eq 2
+  check "$command says it is the Python package's" contains python_command.err \
+    "skillsim $command is part of the Python package: install it (pip install . ; see docs/calibration.md) and run \`skillsim $command\` from its environment, or \`python -m skillsim $command\`"
+  check "$command prints nothing on stdout" test ! -s python_command.out
+done
 "$SKILLSIM" run national_2016 jincheng_2020_2021 > /dev/null 2> args4.err
 check "second scenario exits 2" test $? -eq 2
 check "second scenario message" contains args4.err "unexpected argument 'jincheng_2020_2021' for run"
@@ -186,7 +193,7 @@ help_lists() { # help_lists COMMAND WORD...: `skillsim COMMAND --help` exits 0 a
   "$SKILLSIM" $command --help > help.out 2>&1 || { echo "--- skillsim $command --help exited $?"; return 1; }
   for word in "$@"; do contains help.out "$word" || return 1; done
 }
-check "skillsim --help" help_lists "" run validate pathways info schema --version "Exit status"
+check "skillsim --help" help_lists "" run validate pathways info schema --version "Exit status" calibrate
 check "run --help" help_lists run "[SCENARIO]" -o,--output --replicates --seed --threads --set --force --quiet \
   jincheng_2020_2021
 check "validate --help" help_lists validate SCENARIO --set
