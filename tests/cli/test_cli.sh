@@ -79,7 +79,18 @@ check "summary lists the programme" contains programme.out "就业技能培训 e
 check "summary lists the fund" contains programme.out "职业技能提升行动专账"
 check "xarray reads the training results" "$PYTHON" "$SOURCE_DIR/tests/io/check_xarray.py" programme.h5 \
   --expect-dims replicate,time,programme,fund,region \
-  --expect-vars enrolments,turned_away_no_seat,turned_away_no_money,certificates,spending,fund_remaining,fund_committed,seats_binding,money_binding
+  --expect-vars enrolments,turned_away_no_seat,turned_away_no_money,certificates,programme_assessments,spending,fund_remaining,fund_committed,seats_binding,money_binding
+check "programme assessments lie between certificates and completions" "$PYTHON" - programme.h5 <<'PY'
+import sys, xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+pa = ds.programme_assessments
+assert pa.dims == ("replicate", "time", "programme", "level"), pa.dims
+sat = pa.sum(("time", "level"))
+assert (ds.certificates.sum("time") <= sat).all() and (sat <= ds.completions.sum("time")).all()
+assert "programme_assessments_stats" in ds
+PY
+"$SKILLSIM" info programme.h5 > programme_info.out
+check "info lists the programme assessments" contains programme_info.out "programme_assessments"
 check "ledger identity in the file" "$PYTHON" - programme.h5 <<'PY'
 import sys, xarray as xr
 ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
@@ -154,6 +165,13 @@ check "unknown validate option message" contains args2.err "unknown option '--fr
 "$SKILLSIM" frobnicate > /dev/null 2> args3.err
 check "unknown command exits 2" test $? -eq 2
 check "unknown command message" contains args3.err "unknown command 'frobnicate'"
+for command in calibrate backtest; do # commands of the Python package's skillsim
+  "$SKILLSIM" $command --cutoff 2013 > python_command.out 2> python_command.err
+  check "$command exits 2" test $? -eq 2
+  check "$command says it is the Python package's" contains python_command.err \
+    "skillsim $command is part of the Python package: install it (pip install . ; see docs/calibration.md) and run \`skillsim $command\` from its environment, or \`python -m skillsim $command\`"
+  check "$command prints nothing on stdout" test ! -s python_command.out
+done
 "$SKILLSIM" run national_2016 jincheng_2020_2021 > /dev/null 2> args4.err
 check "second scenario exits 2" test $? -eq 2
 check "second scenario message" contains args4.err "unexpected argument 'jincheng_2020_2021' for run"
@@ -175,7 +193,7 @@ help_lists() { # help_lists COMMAND WORD...: `skillsim COMMAND --help` exits 0 a
   "$SKILLSIM" $command --help > help.out 2>&1 || { echo "--- skillsim $command --help exited $?"; return 1; }
   for word in "$@"; do contains help.out "$word" || return 1; done
 }
-check "skillsim --help" help_lists "" run validate pathways info schema --version "Exit status"
+check "skillsim --help" help_lists "" run validate pathways info schema --version "Exit status" calibrate
 check "run --help" help_lists run "[SCENARIO]" -o,--output --replicates --seed --threads --set --force --quiet \
   jincheng_2020_2021
 check "validate --help" help_lists validate SCENARIO --set

@@ -130,6 +130,27 @@ TEST(Evaluation, CandidatesGiveUpAfterTheLongestWaitAndTheirMoneyIsReleased) {
   EXPECT_EQ(total(r, "spending"), 0);
 }
 
+// With evaluators, completers sit when an evaluator takes them: programme_assessments are the
+// evaluations held (only trainees wait here), and every completer is in exactly one of: sat
+// (passed or failed), gave up waiting, still waiting. So certificates <= programme_assessments
+// <= completions over the run.
+TEST(Evaluation, ProgrammeAssessmentsAreTheSittingsOfCompleters) {
+  const Scenario s = programme_scenario(with_evaluator(120, {{"funds.annual_envelope", "[100000000]"},
+                                                             {"evaluation.max_wait_months", "2"},
+                                                             {"programmes.pass_probability", "[0.7]"}}));
+  const Results r = run_scenario(s, RunOptions{});
+  std::int64_t sat = 0;
+  for (std::size_t t = 1; t <= 12; ++t) {
+    EXPECT_EQ(at(r, "programme_assessments", 0, t, 2), at(r, "evaluations", 0, t)) << "month " << t;
+    EXPECT_LE(at(r, "certificates", 0, t), at(r, "programme_assessments", 0, t, 2)) << "month " << t;
+    sat += at(r, "programme_assessments", 0, t, 2);
+  }
+  EXPECT_EQ(total(r, "completions"), sat + total(r, "evaluation_abandoned") + at(r, "evaluation_queue", 0, 12));
+  EXPECT_GT(total(r, "evaluation_abandoned"), 0);
+  EXPECT_LT(total(r, "certificates"), sat);
+  EXPECT_LT(sat, total(r, "completions"));
+}
+
 TEST(Evaluation, IdenticalForOneAndTwoThreads) {
   std::map<std::string, std::string> settings =
       with_evaluator(150, {{"programmes.application_rate", "[0.02]"}, {"programmes.pass_probability", "[0.7]"}});

@@ -154,6 +154,19 @@ TEST(ParameterSets, MakeRefusesKeysThatCannotDifferAndSetsTheChecksRefuse) {
   EXPECT_NE(problems({"skills.pass_probability[3]"}, {{0.5}, {1.5}}).find("set 1"), std::string::npos);
   EXPECT_NE(problems({"skills.pass_probability[3]"}, {}).find("no sets"), std::string::npos);
   EXPECT_EQ(problems({"skills.pass_probability[senior]"}, {{0.5}}), "");
+  EXPECT_EQ(problems({"skills.assessment_rate_trend[senior]"}, {{0.5}, {0}}), "");
+  EXPECT_NE(problems({"skills.assessment_rate_trend[senior]"}, {{0.5}, {3}}).find("set 1"), std::string::npos);
+}
+
+// A column of parameter sets may set the trend of the assessment rate (by level name).
+TEST(ParameterSets, TheAssessmentTrendIsAColumnLikeAnyOther) {
+  const Scenario base = base_scenario();
+  ParameterSets sets;
+  sets.keys = {"skills.assessment_rate_trend[senior]"};
+  sets.rows = {{0.5}, {0}};
+  const Scenario s = with_sets(base, std::move(sets));
+  EXPECT_EQ(s.for_replicate(0).parameters().skills.assessment_rate_trend[4], 0.5);
+  EXPECT_EQ(s.for_replicate(1).parameters().skills.assessment_rate_trend[4], 0.0);
 }
 
 } // namespace

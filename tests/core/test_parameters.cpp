@@ -203,3 +203,27 @@ TEST(Parameters, ColumnDefaultsFillIntegerAndFlagColumns) {
   EXPECT_EQ(p.programmes.substitutes, (FlagMatrix{2, 2, {0, 0, 0, 0}}));
   EXPECT_EQ(p.evaluation.max_level, (std::vector<std::int64_t>{6}));
 }
+
+TEST(Parameters, AssessmentTrendIsCheckedWithItsDates) {
+  Parameters p = io::default_parameters();
+  EXPECT_EQ(p.skills.assessment_rate_trend, std::vector<double>(kLevelCount, 0.0));
+  EXPECT_EQ(p.skills.trend_reference_date, Month::of(2016, 1));
+  EXPECT_EQ(p.skills.trend_end_date, Month::of(2100, 1));
+  p.skills.assessment_rate_trend[4] = -0.6;
+  p.skills.assessment_rate_trend[5] = 2.5;
+  p.skills.trend_end_date = Month::of(2015, 12);
+  const auto issues = check(p);
+  EXPECT_TRUE(has_issue(issues, "skills.assessment_rate_trend[4]", "must be in [-0.5, 2], got -0.6")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "skills.assessment_rate_trend[5]", "must be in [-0.5, 2], got 2.5")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "skills.trend_end_date",
+                        "must not be before skills.trend_reference_date (2016-01-01), got 2015-12-01"))
+      << dump(issues);
+  for (const char* key : {"skills.assessment_rate_trend", "skills.trend_reference_date", "skills.trend_end_date"}) {
+    ASSERT_NE(find_parameter(key), nullptr) << key;
+    EXPECT_FALSE(find_parameter(key)->schedulable) << key;
+  }
+  p.skills.trend_end_date = p.skills.trend_reference_date; // equal dates: no trend at all, allowed
+  p.skills.assessment_rate_trend[4] = -0.5;
+  p.skills.assessment_rate_trend[5] = 2;
+  EXPECT_TRUE(check(p).empty()) << dump(check(p));
+}

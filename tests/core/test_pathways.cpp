@@ -147,6 +147,22 @@ TEST(Pathways, ProgrammesForOtherStatusesOrSwitchedOffAreNoRoutes) {
   EXPECT_DOUBLE_EQ(*analyse_pathways(p, Status::Unemployed, 1).levels[6].expected_months, 52.0 + 2.0);
 }
 
+// With a trend of the assessment rate, the routes use the rates of the month analysed: a rate
+// 0.1 x 1.25^(-4) = 0.041 four years before the reference gives 12 + 1 / (0.041 x 0.5) months a step.
+TEST(Pathways, AssessmentRatesOfTheMonthAnalysed) {
+  const Scenario s =
+      ladder_scenario({"skills.assessment_rate_trend=[0, 0, 0.25, 0, 0, 0, 0, 0, 0]",
+                       "skills.trend_reference_date=2020-01-01", "scenario.start=2016-01-01", "scenario.months=60"});
+  const PathwayReport start = analyse_pathways(s, Month::of(2016, 1));
+  EXPECT_TRUE(start.assessment_trend);
+  EXPECT_EQ(start.rates_month, Month::of(2016, 1));
+  const double sit = 0.1 * std::pow(1.25, -4.0);
+  EXPECT_NEAR(*start.levels[2].expected_months - *start.levels[1].expected_months, 12 + 1 / (sit * 0.5), 1e-9);
+  const PathwayReport reference = analyse_pathways(s, Month::of(2020, 1));
+  EXPECT_NEAR(*reference.levels[2].expected_months - *reference.levels[1].expected_months, 32, 1e-9);
+  EXPECT_FALSE(analyse_pathways(ladder()).assessment_trend);
+}
+
 TEST(Pathways, DiplomaAndAppointmentRoutes) {
   const Parameters p =
       ladder({"entry.technical_school_graduates_per_year=1000",

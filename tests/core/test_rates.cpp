@@ -124,5 +124,75 @@ TEST(TransitionRates, CompletersFindJobsAtTheirProgrammesBoostedRate) {
   }
 }
 
+// The trend of the assessment rate (skills.assessment_rate_trend): (1 + g)^y with y the years
+// from the reference date, frozen at the end date, capped at 1, and exactly the parameter with
+// no trend.
+TEST(TransitionRates, AssessmentTrendCompoundsFromTheReferenceAndFreezesAtTheEnd) {
+  const Scenario s =
+      test::small_scenario({"skills.assessment_rate_trend=[0, 0, 0, 0.2, 0, 0, -0.5, 0, 0]",
+                            "skills.trend_reference_date=2016-01-01", "skills.trend_end_date=2019-07-01"});
+  const Parameters& p = s.parameters();
+  const int employed = static_cast<int>(Status::Employed);
+  const double rate3 = p.skills.assessment_rate[3], rate6 = p.skills.assessment_rate[6];
+  const auto sit = [&](Month m, int level) { return TransitionRates(p, m).sit[level][employed]; };
+  EXPECT_EQ(sit(Month::of(2016, 1), 3), rate3); // the reference: as given
+  EXPECT_DOUBLE_EQ(sit(Month::of(2017, 1), 3), rate3 * 1.2);
+  EXPECT_DOUBLE_EQ(sit(Month::of(2017, 7), 3), rate3 * std::pow(1.2, 1.5));
+  EXPECT_DOUBLE_EQ(sit(Month::of(2014, 1), 3), rate3 / 1.44); // before the reference: lower
+  EXPECT_DOUBLE_EQ(sit(Month::of(2019, 7), 3), rate3 * std::pow(1.2, 3.5));
+  EXPECT_DOUBLE_EQ(sit(Month::of(2030, 1), 3), sit(Month::of(2019, 7), 3)); // frozen after the end
+  EXPECT_DOUBLE_EQ(sit(Month::of(2018, 1), 6), rate6 * 0.25);
+  for (int l : {1, 2, 4, 5}) EXPECT_EQ(sit(Month::of(2030, 1), l), sit(Month::of(2016, 1), l)) << l; // no trend
+  EXPECT_EQ(TransitionRates(p).sit[3][employed], rate3); // the default month is the start (here the reference)
+  EXPECT_EQ(assessment_trend_factor(p.skills, 3, Month::of(2016, 1)), 1.0);
+  EXPECT_EQ(assessment_trend_factor(p.skills, 2, Month::of(2099, 1)), 1.0);
+
+  // The rate is capped at 1 before the status factor applies.
+  const Scenario steep =
+      test::small_scenario({"skills.assessment_rate=[0, 0.0015, 0.5, 0.008, 0.011, 0.003, 0.003, 0, 0]",
+                            "skills.assessment_rate_trend=[0, 0, 2, 0, 0, 0, 0, 0, 0]",
+                            "skills.assessment_status_factor=[0, 1, 0.5, 0.05, 1, 0]"});
+  const TransitionRates later(steep.parameters(), Month::of(2018, 1));
+  EXPECT_EQ(later.sit[2][employed], 1.0);
+  EXPECT_EQ(later.sit[2][static_cast<int>(Status::Unemployed)], 0.5);
+}
+
+// In the simulation: one level open (apprenticeships of employed workers without a certificate,
+// who never pass, so the same workers stay eligible), a trend of 50% a year from a reference a
+// year after the start, frozen two years after the start. The assessments of each year match
+// the closed form N x rate x sum over its months of 1.5^y within a few standard errors, so
+// year 1 has 1.5 times those of year 0, and years 2 and 3 the same.
+TEST(TransitionRates, AssessmentsFollowTheTrendInTheSimulation) {
+  const double rate = 0.01, growth = 0.5;
+  std::vector<std::string> overrides = test::everything_off();
+  for (const char* o :
+       {"skills.assessment_rate=[0, 0.01, 0, 0, 0, 0, 0, 0, 0]", "skills.pass_probability=[1, 0, 1, 1, 1, 1, 1, 1, 1]",
+        "skills.assessment_rate_trend=[0, 0.5, 0, 0, 0, 0, 0, 0, 0]", "skills.trend_reference_date=2017-01-01",
+        "skills.trend_end_date=2018-01-01", "scenario.start=2016-01-01"})
+    overrides.emplace_back(o);
+  const Scenario s = test::small_scenario(overrides, 50000, 1, 48);
+  RunOptions o;
+  o.threads = 1;
+  const Results r = run_scenario(s, o);
+  const auto level0_employed = static_cast<std::size_t>(0 * kStatusCount + static_cast<int>(Status::Employed));
+  const double n = static_cast<double>(test::at(r, "workers", 0, 0, level0_employed));
+  ASSERT_GT(n, 5000);
+  double observed[4] = {}, expected[4] = {}, variance[4] = {};
+  for (int m = 0; m < 48; ++m) { // month m of the run is stored at time m + 1
+    const int year = m / 12;
+    observed[year] += static_cast<double>(test::at(r, "assessments", 0, static_cast<std::size_t>(m + 1), 1));
+    const double q = rate * std::pow(1 + growth, std::min(m - 12, 12) / 12.0);
+    expected[year] += n * q;
+    variance[year] += n * q * (1 - q);
+    EXPECT_EQ(test::at(r, "workers", 0, static_cast<std::size_t>(m + 1), level0_employed), n) << "month " << m;
+  }
+  for (int year = 0; year < 4; ++year)
+    EXPECT_NEAR(observed[year], expected[year], 5 * std::sqrt(variance[year])) << "year " << year;
+  EXPECT_NEAR(expected[1] / expected[0], 1 + growth, 1e-12);
+  const double ratio = observed[1] / observed[0];
+  EXPECT_NEAR(ratio, 1 + growth, 5 * ratio * std::sqrt(1 / observed[0] + 1 / observed[1]));
+  EXPECT_NEAR(observed[3] - observed[2], 0, 5 * std::sqrt(variance[2] + variance[3])); // frozen
+}
+
 } // namespace
 } // namespace skillsim

@@ -132,6 +132,19 @@ TEST_F(SweepKeys, RowsAreAddressedByNameOrIndex) {
   EXPECT_EQ(io::scenario_to_toml(Scenario::make(q, {}, {})), io::scenario_to_toml(Scenario::make(p, {}, {})));
 }
 
+// The trend of the assessment rate is addressed like any per-level parameter (not schedulable,
+// but a sweep varies the scenario, not a schedule).
+TEST_F(SweepKeys, TheAssessmentTrendIsAddressedByLevel) {
+  Parameters q = p;
+  apply_sweep_value(q, target("skills.assessment_rate_trend[senior]"), 0.25);
+  apply_sweep_value(q, target("skills.assessment_rate_trend[2]"), -0.1);
+  std::vector<double> expected(kLevelCount, 0.0);
+  expected[4] = 0.25;
+  expected[2] = -0.1;
+  EXPECT_EQ(q.skills.assessment_rate_trend, expected);
+  EXPECT_NE(problem("skills.trend_end_date").find("cannot be varied"), std::string::npos);
+}
+
 TEST_F(SweepKeys, EveryBadKeySaysWhatIsWrong) {
   EXPECT_NE(problem("labour.job_find_rat").find("did you mean labour.job_find_rate"), std::string::npos);
   EXPECT_NE(problem("funds.annual_envelope[upgrading]").find("one of: upgrading_account, employment_subsidy"),

@@ -83,6 +83,39 @@ TEST(Training, CertificatesMoveTraineesUpAndStocksStillBalance) {
   }
 }
 
+// Every completer sits the programme's assessment once, passed or failed (at once, without
+// evaluators): programme_assessments (programme x level sought) is the completions, all at the
+// target level, and certificates <= programme_assessments <= completions; the passed are the
+// promotions (nothing else promotes here).
+TEST(Training, ProgrammeAssessmentsCountEverySittingOnce) {
+  const Results r = run_scenario(programme_scenario({{"funds.annual_envelope", "[100000000]"},
+                                                     {"programmes.completion_probability", "[0.8]"},
+                                                     {"programmes.pass_probability", "[0.6]"}}),
+                                 RunOptions{});
+  const Variable& v = r.variable("programme_assessments");
+  EXPECT_EQ(v.dims, (std::vector<std::string>{"replicate", "time", "programme", "level"}));
+  EXPECT_EQ(v.units, "persons");
+  std::int64_t sat = 0, certified = 0;
+  for (std::size_t t = 1; t <= 12; ++t) {
+    for (int l = 0; l < kLevelCount; ++l) {
+      if (l != 2) {
+        EXPECT_EQ(at(r, "programme_assessments", 0, t, static_cast<std::size_t>(l)), 0) << t << " " << l;
+      }
+    }
+    const std::int64_t sittings = at(r, "programme_assessments", 0, t, 2);
+    EXPECT_EQ(sittings, at(r, "completions", 0, t)) << "month " << t;
+    EXPECT_LE(at(r, "certificates", 0, t), sittings) << "month " << t;
+    EXPECT_EQ(at(r, "promotions", 0, t, 2), at(r, "certificates", 0, t)) << "month " << t;
+    sat += sittings;
+    certified += at(r, "certificates", 0, t);
+  }
+  EXPECT_GT(certified, 0);
+  EXPECT_LT(certified, sat); // some failed
+  EXPECT_TRUE(r.has_variable("programme_assessments_stats"));
+  // A scenario without programmes has no such variable.
+  EXPECT_FALSE(run_scenario(test::small_scenario({}, 5000), RunOptions{}).has_variable("programme_assessments"));
+}
+
 TEST(Training, PriorityGroupsAreAdmittedFirstWhenSeatsBind) {
   // 300 seats, everybody applies; the 4% poverty-registered (some 2,000) rank first.
   const Scenario s = programme_scenario({{"funds.annual_envelope", "[100000000]"}});

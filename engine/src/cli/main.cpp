@@ -24,6 +24,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pathways_table.hpp"
@@ -654,6 +655,19 @@ std::string extras_message(const CLI::App& app, const CLI::App* command) {
   return (option ? "unknown option '" : "unexpected argument '") + first + "' for " + command->get_name();
 }
 
+// Commands of the Python package's `skillsim` (python/skillsim/_cli.py handles them before it
+// runs this binary): reached here, the engine was called directly, so say where they live.
+std::optional<std::string> python_command_message(std::string_view command) {
+  for (std::string_view python_command : {"calibrate", "backtest"})
+    if (command == python_command) {
+      const std::string name(command);
+      return "skillsim " + name +
+             " is part of the Python package: install it (pip install . ; see docs/calibration.md) and run `skillsim " +
+             name + "` from its environment, or `python -m skillsim " + name + "`";
+    }
+  return std::nullopt;
+}
+
 // A usage error: the message, the command's usage line and where to find more; exit status 2.
 int usage_error(const CLI::App& app, const CLI::App* command, const std::string& message) {
   const CLI::App& shown = command ? *command : app;
@@ -814,8 +828,15 @@ int main(int argc, char** argv) {
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 
   app.footer(std::string("\n") + kScenarioNote + default_note + " Each command has its own --help.\n" +
+             "calibrate and backtest are commands of the Python package's skillsim (docs/calibration.md).\n" +
              "Exit status: 0 success, 1 failure, 2 usage error or invalid scenario, 130 interrupted.");
 
+  if (argc >= 2) {
+    if (const auto message = python_command_message(argv[1])) {
+      std::cerr << *message << "\n";
+      return kExitUsage;
+    }
+  }
   if (argc == 1) { // no command: the help, as a usage error
     std::cout << app.help();
     return kExitUsage;

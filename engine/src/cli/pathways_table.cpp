@@ -118,7 +118,11 @@ std::string format_pathway_report(const PathwayReport& report) {
                                 kLevelIds[from], status_text(report.typical));
   out += report.at ? fmt::format(", under the parameters in force on {}.\n", iso_date(*report.at)) : ".\n";
   out += "Months add up the expected time of each step: a planning figure, not the mean of a simulation\n"
-         "(no waiting for seats, money, evaluation or quota places; no job loss or exits).\n\n";
+         "(no waiting for seats, money, evaluation or quota places; no job loss or exits).\n";
+  if (report.assessment_trend)
+    out += fmt::format("Assessment rates follow skills.assessment_rate_trend: these are those of {}, held constant.\n",
+                       iso_date(report.rates_month));
+  out += "\n";
   const int working_years = kWorkingLifeMonths / 12;
   out += fmt::format("level                    label      months   years {:>8}  route\n",
                      fmt::format("in {} y", working_years));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "skillsim/core/dates.hpp"
 #include "skillsim/core/pathways.hpp"
 
 namespace skillsim {
@@ -375,6 +376,27 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Level,
      .schedulable = true,
      .bind = SKILLSIM_BIND(skills.assessment_rate)},
+    {.key = "skills.assessment_rate_trend",
+     .kind = ValueKind::RealVector,
+     .unit = "relative change per year",
+     .doc = "Trend of the assessment rate by level: in a month starting at t the rate is min(1, assessment_rate x "
+            "(1 + trend)^y), with y the years from skills.trend_reference_date to t (negative before it), counted "
+            "in whole months and no further than skills.trend_end_date; it multiplies the scheduled rate.",
+     .min = -0.5,
+     .max = 2,
+     .dim = Dim::Level,
+     .bind = SKILLSIM_BIND(skills.assessment_rate_trend)},
+    {.key = "skills.trend_reference_date",
+     .kind = ValueKind::Month,
+     .unit = "date (first of a month)",
+     .doc = "The month at which skills.assessment_rate holds as given (the trend's factor is 1).",
+     .bind = SKILLSIM_BIND(skills.trend_reference_date)},
+    {.key = "skills.trend_end_date",
+     .kind = ValueKind::Month,
+     .unit = "date (first of a month)",
+     .doc = "The month from which the trend stops: the factor keeps its value there (not before "
+            "skills.trend_reference_date).",
+     .bind = SKILLSIM_BIND(skills.trend_end_date)},
     {.key = "skills.assessment_status_factor",
      .kind = ValueKind::RealVector,
      .unit = "factor",
@@ -1153,6 +1175,10 @@ std::vector<Issue> check(const Parameters& p) {
                                      : std::string(kLevelLabelsZh[level]) +
                                            " is appointed within a quota, not assessed; must be 0"});
   }
+  if (sk.trend_end_date < sk.trend_reference_date)
+    issues.push_back({"skills.trend_end_date", "must not be before skills.trend_reference_date (" +
+                                                   iso_date(sk.trend_reference_date) + "), got " +
+                                                   iso_date(sk.trend_end_date)});
   // The ladder's routes, once every value is valid on its own (pathways.hpp).
   if (issues.empty()) {
     std::array<bool, kLevelCount> allowed{};

@@ -94,9 +94,9 @@ Route fixed(RouteKind kind, int from, int to, std::string label, int months) {
 }
 
 // Routes for one status, on shaped parameters. Only usable routes (finite, non-negative months).
-std::vector<Route> routes_for(const Parameters& p, Status typical) {
+std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
   const auto& sk = p.skills;
-  const TransitionRates rates(p);
+  const TransitionRates rates(p, at);
   const auto& pr = p.programmes;
   const int s = static_cast<int>(typical);
   std::vector<Route> routes;
@@ -340,11 +340,11 @@ std::vector<double> distribution(const Route& r, int horizon) {
 
 } // namespace
 
-std::vector<Route> pathway_routes(const Parameters& p, Status typical) {
+std::vector<Route> pathway_routes(const Parameters& p, Status typical, std::optional<Month> at) {
   if (static_cast<int>(typical) >= kStatusCount)
     throw Error("pathways: the typical worker needs a status (student ... retired)");
   if (!shaped(p)) throw Error("pathways: the parameters are not valid (check them first)");
-  return routes_for(p, typical);
+  return routes_for(p, typical, at.value_or(p.scenario.start));
 }
 
 std::vector<Issue> check_pathways(const Parameters& p, std::span<const bool> may_be_unreachable) {
@@ -355,7 +355,7 @@ std::vector<Issue> check_pathways(const Parameters& p, std::span<const bool> may
   std::vector<Route> routes;
   for (int s = 0; s < kStatusCount; ++s)
     if (static_cast<Status>(s) != Status::Retired) {
-      const auto more = routes_for(p, static_cast<Status>(s));
+      const auto more = routes_for(p, static_cast<Status>(s), p.scenario.start);
       routes.insert(routes.end(), more.begin(), more.end());
     }
   const ShortestPaths paths = shortest_paths(routes, 0);
@@ -367,13 +367,15 @@ std::vector<Issue> check_pathways(const Parameters& p, std::span<const bool> may
   return issues;
 }
 
-PathwayReport analyse_pathways(const Parameters& p, Status typical, int from_level) {
+PathwayReport analyse_pathways(const Parameters& p, Status typical, int from_level, std::optional<Month> at) {
   if (from_level < 0 || from_level >= kLevelCount)
     throw Error("pathways: the start level must be 0..8, got " + std::to_string(from_level));
   PathwayReport report;
   report.typical = typical;
   report.from_level = from_level;
-  report.routes = pathway_routes(p, typical);
+  report.routes = pathway_routes(p, typical, at);
+  report.rates_month = at.value_or(p.scenario.start);
+  for (double trend : p.skills.assessment_rate_trend) report.assessment_trend = report.assessment_trend || trend != 0;
   ShortestPaths paths = shortest_paths(report.routes, from_level);
   for (int level = 0; level < kLevelCount; ++level) {
     const auto l = static_cast<std::size_t>(level);
@@ -394,13 +396,14 @@ PathwayReport analyse_pathways(const Scenario& scenario, Month at, Status typica
   if (at < start || at >= end)
     throw Error("pathways: " + iso_date(at) + " is not a month of the run (" + iso_date(start) + " to " +
                 iso_date(end + -1) + ")");
-  PathwayReport report = analyse_pathways(scenario.parameters_at(at), typical, from_level);
+  PathwayReport report = analyse_pathways(scenario.parameters_at(at), typical, from_level, at);
   report.at = at;
   // The scheduled changes after `at`, in order: the first month each unreachable level opens.
   for (const auto& [index, changes] : scenario.effective_schedule()) {
     const Month month{index};
     if (month <= at || month >= end) continue;
-    const ShortestPaths later = shortest_paths(pathway_routes(scenario.parameters_at(month), typical), from_level);
+    const ShortestPaths later =
+        shortest_paths(pathway_routes(scenario.parameters_at(month), typical, month), from_level);
     for (int level = from_level + 1; level < kLevelCount; ++level) {
       LevelPathway& row = report.levels[static_cast<std::size_t>(level)];
       if (!row.expected_months && !row.reachable_from && std::isfinite(later.months[static_cast<std::size_t>(level)]))

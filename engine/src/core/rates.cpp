@@ -16,10 +16,18 @@ bool TransitionRates::fits(const Parameters& p) {
          sized(lab.job_find_level_factor, kLevelCount) && sized(lab.job_find_group_factor, kGroupCount) &&
          sized(p.population.insured_share, kGroupCount) && sized(sk.assessment_rate, kLevelCount) &&
          sized(sk.assessment_status_factor, kStatusCount) && sized(sk.pass_probability, kLevelCount) &&
-         sized(sk.min_months, kLevelCount);
+         sized(sk.min_months, kLevelCount) && sized(sk.assessment_rate_trend, kLevelCount);
 }
 
-TransitionRates::TransitionRates(const Parameters& p) : queue_for_evaluation(!p.evaluation.evaluators.empty()) {
+double assessment_trend_factor(const SkillsSection& skills, int level, Month month) {
+  const double trend = skills.assessment_rate_trend[static_cast<std::size_t>(level)];
+  if (trend == 0) return 1.0;
+  const int months = std::min(month - skills.trend_reference_date, skills.trend_end_date - skills.trend_reference_date);
+  return std::pow(1 + trend, months / 12.0);
+}
+
+TransitionRates::TransitionRates(const Parameters& p, Month month)
+    : queue_for_evaluation(!p.evaluation.evaluators.empty()) {
   if (!fits(p)) throw Error("transition rates: a demography, labour or skills vector has the wrong length");
   const auto& d = p.demography;
   for (int b = 0; b < kMortalityBandCount; ++b) death[b] = 1 - std::pow(1 - d.mortality_annual[b], 1.0 / 12);
@@ -47,9 +55,12 @@ TransitionRates::TransitionRates(const Parameters& p) : queue_for_evaluation(!p.
 
   const auto& sk = p.skills;
   for (int l = 0; l < kLevelCount; ++l) {
+    // The trend's factor, once a month; with no trend the rate is the parameter itself (bit for bit).
+    const double factor = assessment_trend_factor(sk, l, month);
+    const double rate = factor == 1.0 ? sk.assessment_rate[l] : std::min(1.0, sk.assessment_rate[l] * factor);
     for (int s = 0; s < kStatusCount; ++s) {
       const bool needs_employer = l == static_cast<int>(Level::Apprentice) && s != static_cast<int>(Status::Employed);
-      sit[l][s] = needs_employer ? 0.0 : std::min(1.0, sk.assessment_rate[l] * sk.assessment_status_factor[s]);
+      sit[l][s] = needs_employer ? 0.0 : std::min(1.0, rate * sk.assessment_status_factor[s]);
     }
     pass[l] = sk.pass_probability[l];
     min_months[l] = static_cast<std::uint16_t>(sk.min_months[l]);

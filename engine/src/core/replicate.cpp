@@ -54,7 +54,7 @@ ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& sna
 
 void ReplicateState::step() {
   const Parameters p = scenario_->parameters_at(month_);
-  const TransitionRates rates(p);
+  const TransitionRates rates(p, month_);
   const ApplicationRules applications(p);
   PhaseTimer timer;
 

@@ -26,6 +26,7 @@ void TrainingTally::reset(std::size_t programmes, std::size_t funds, std::size_t
   committed.assign(funds, 0);
   fund_binding.assign(funds, 0);
   seats_binding.assign(programmes * regions, 0);
+  programme_assessments.assign(programmes * kLevelCount, 0);
 }
 
 namespace {
@@ -189,9 +190,10 @@ void TrainingSystem::leave_programme(Population& pop, std::size_t i) {
 
 void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t i, bool passed, MonthTally& flows) {
   const std::uint8_t prog = pop.programme[i];
+  const auto target = static_cast<std::uint8_t>(p.programmes.target_level[prog]);
+  ++tally_.programme_assessments[prog * std::size_t{kLevelCount} + target]; // passed or failed, once
   if (passed) {
     ++tally_.certificates[prog];
-    const auto target = static_cast<std::uint8_t>(p.programmes.target_level[prog]);
     if (pop.level[i] < target) promote(pop, i, target, flows);
   }
   if (payment_[prog] == Payment::Certification) {
@@ -454,6 +456,8 @@ void TrainingSystem::declare_results(Results& r, const Parameters& p) {
   add_variable(r, "completions", by_programme, "trainees who completed the programme during the month");
   add_variable(r, "dropouts", by_programme, "trainees who left without completing (incl. deaths, retirements)");
   add_variable(r, "certificates", by_programme, "certificates earned through the programme during the month");
+  add_variable(r, "programme_assessments", over_time({"programme", "level"}),
+               "completers who sat the programme's assessment during the month (passed or failed), by level sought");
   add_variable(r, "spending", by_fund_programme, "money paid during the month", "yuan");
   add_variable(r, "fund_remaining", by_fund, "uncommitted money at the end of the month", "yuan");
   add_variable(r, "fund_committed", by_fund, "money committed to trainees, not yet paid", "yuan");
@@ -485,6 +489,7 @@ void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::siz
   out.persons("completions", rep, t, tr.completions);
   out.persons("dropouts", rep, t, tr.dropouts);
   out.persons("certificates", rep, t, tr.certificates);
+  out.persons("programme_assessments", rep, t, tr.programme_assessments);
   out.as_is("spending", rep, t, tr.paid);
   out.as_is("fund_remaining", rep, t, tr.remaining);
   out.as_is("fund_committed", rep, t, tr.committed);

@@ -101,13 +101,16 @@ struct LabourSection {
 };
 
 struct SkillsSection {
-  std::vector<std::int64_t> min_months;           // per target level: months at the level below
-  std::vector<double> assessment_rate;            // per target level: monthly probability of sitting
-  std::vector<double> assessment_status_factor;   // per status
-  std::vector<double> pass_probability;           // per target level
-  double principal_technician_quota_per_year = 0; // 特级技师 appointments (persons)
-  double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
-  std::vector<std::uint8_t> may_be_unreachable;   // per level: true if no route need lead to it
+  std::vector<std::int64_t> min_months;            // per target level: months at the level below
+  std::vector<double> assessment_rate;             // per target level: monthly probability of sitting
+  std::vector<double> assessment_rate_trend;       // per target level: relative change of the rate per year
+  Month trend_reference_date = Month::of(2016, 1); // the trend's factor is 1 here
+  Month trend_end_date = Month::of(2100, 1);       // the trend's factor freezes here
+  std::vector<double> assessment_status_factor;    // per status
+  std::vector<double> pass_probability;            // per target level
+  double principal_technician_quota_per_year = 0;  // 特级技师 appointments (persons)
+  double chief_technician_quota_per_year = 0;      // 首席技师 appointments (persons)
+  std::vector<std::uint8_t> may_be_unreachable;    // per level: true if no route need lead to it
 };
 
 /// Fund sources: who pays for training (columns indexed by fund).

@@ -74,8 +74,11 @@ struct Blocker {
 /// The upward routes open to a worker of status `typical` (the edges of the ladder graph).
 /// Routes that would not go up (a programme admitting levels at or above its target) are left
 /// out; check_pathways reports them.
+/// The assessment rates are those of month `at` (skills.assessment_rate_trend; default: the
+/// scenario's start).
 /// @throws Error if the parameters are not shaped as check() requires, or `typical` is not a status
-std::vector<Route> pathway_routes(const Parameters& p, Status typical = Status::Employed);
+std::vector<Route> pathway_routes(const Parameters& p, Status typical = Status::Employed,
+                                  std::optional<Month> at = std::nullopt);
 
 /// Problems of the ladder as a whole: programmes that admit levels at or above their target
 /// (key "programmes.target_level[k]"), and every level 1..8 that nobody can reach from level 0
@@ -105,7 +108,9 @@ struct LevelPathway {
 struct PathwayReport {
   Status typical = Status::Employed;
   int from_level = 0;
-  std::optional<Month> at; ///< the month whose parameters are analysed (only with a Scenario)
+  std::optional<Month> at;       ///< the month whose parameters are analysed (only with a Scenario)
+  Month rates_month;             ///< the month whose assessment rates are used (skills.assessment_rate_trend)
+  bool assessment_trend = false; ///< some skills.assessment_rate_trend is not 0: the rates change by month
   std::array<LevelPathway, kLevelCount> levels;
   std::vector<Route> routes; ///< every route of the graph, for reference
 };
@@ -115,7 +120,8 @@ struct PathwayReport {
 /// (which also has waiting for seats, money, quotas, job loss and exits). Unreachable levels
 /// carry their reasons.
 /// @throws Error as pathway_routes, or if `from_level` is not a level
-PathwayReport analyse_pathways(const Parameters& p, Status typical = Status::Employed, int from_level = 0);
+PathwayReport analyse_pathways(const Parameters& p, Status typical = Status::Employed, int from_level = 0,
+                               std::optional<Month> at = std::nullopt);
 
 /// The same under the parameters in force during month `at` (Scenario::parameters_at); for each
 /// level unreachable then, the first later month of the run from which a scheduled change makes

@@ -18,6 +18,12 @@ namespace skillsim {
 /// scenario declares evaluators; the pathway graph requires an evaluator only for these.)
 constexpr bool needs_evaluator(int level) { return level > static_cast<int>(Level::Apprentice); }
 
+/// The factor of skills.assessment_rate_trend on the assessment rate for `level` in the month
+/// starting at `month`: (1 + trend[level])^y, y the years (whole months / 12) from
+/// skills.trend_reference_date to `month`, negative before it, and at most those to
+/// skills.trend_end_date. Exactly 1 for a trend of 0.
+double assessment_trend_factor(const SkillsSection& skills, int level, Month month);
+
 struct TransitionRates {
   /// Dying in the month, by mortality band (from the annual probability: 1 - (1 - q)^(1/12)).
   std::array<double, kMortalityBandCount> death{};
@@ -56,9 +62,12 @@ struct TransitionRates {
     return (programme * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount + static_cast<std::size_t>(group);
   }
 
-  /// The table for parameters shaped as check() requires.
+  /// The table for parameters shaped as check() requires, in the month starting at `month` (the
+  /// assessment rates follow skills.assessment_rate_trend: assessment_trend_factor).
   /// @throws Error if a vector it reads has the wrong length (see fits)
-  explicit TransitionRates(const Parameters& p);
+  TransitionRates(const Parameters& p, Month month);
+  /// The same in the first month of the scenario (p.scenario.start).
+  explicit TransitionRates(const Parameters& p) : TransitionRates(p, p.scenario.start) {}
 
   /// True if every vector the table reads has the length check() requires.
   static bool fits(const Parameters& p);

@@ -77,9 +77,10 @@ struct TrainingTally {
   std::vector<std::int64_t> applications, enrolments, no_seat, no_money; // per programme
   std::vector<std::int64_t> substitute_enrolments; // per programme: of the enrolments, applicants to another
   std::vector<std::int64_t> completions, dropouts, certificates; // per programme
-  std::vector<std::int64_t> paid;   // fund x programme, yuan paid this month (incl. leakage and audits)
-  std::vector<std::int64_t> leaked; // fund x programme, yuan paid for training that did not happen
-  std::vector<std::int64_t> audit;  // fund x programme, yuan paid for audits
+  std::vector<std::int64_t> programme_assessments; // programme x level sought: completers who sat the assessment
+  std::vector<std::int64_t> paid;                  // fund x programme, yuan paid this month (incl. leakage and audits)
+  std::vector<std::int64_t> leaked;                // fund x programme, yuan paid for training that did not happen
+  std::vector<std::int64_t> audit;                 // fund x programme, yuan paid for audits
   std::vector<std::int64_t> followed_up, employed_after; // per programme: completers at the end of
                                                          // the follow-up window, and those employed then
   std::vector<std::int64_t> remaining;                   // per fund, yuan at the end of the month
