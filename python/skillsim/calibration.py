@@ -88,6 +88,9 @@ _MEASUREMENT_ERROR = {"official": (0.03, 0.08), "news": (0.05, 0.10), "secondary
 #: Extra relative error of the five-year windows reported in July 2017, whose end is unclear.
 _UNCLEAR_WINDOW_ERROR = 0.1
 
+#: Years whose certificate counts mix qualification certificates (职业资格证书) and the grade
+#: certificates (职业技能等级证书) that replaced them: at least the `approx` error.
+_CERTIFICATE_SYSTEM_CHANGE = range(2019, 2022)
 #: The [calibration] keys of a spec and their defaults (None: required).
 _SPEC_DEFAULTS: dict[str, Any] = {
     "scenario": None,
@@ -507,6 +510,8 @@ def observation_terms(
                 continue
             if window:
                 rel += _UNCLEAR_WINDOW_ERROR
+            if any(y in _CERTIFICATE_SYSTEM_CHANGE for y in range(y0, y1 + 1)):
+                rel = max(rel, approx)  # two certificate systems mixed in the count
             if base == "certified" and side == "normal":
                 # The published count includes certificates outside the model's pool and in
                 # second occupations: the model's certificates are a subset of it.

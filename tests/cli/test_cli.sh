@@ -238,7 +238,7 @@ check "unknown scenario exits 2" test $? -eq 2
 check "unknown scenario named" contains unknown.err "no scenario named 'jincheng_2020': neither a file here nor a bundled scenario"
 check "unknown scenario: nearest name" contains unknown.err "did you mean 'jincheng_2020_2021'?"
 check "unknown scenario: the bundled ones" contains unknown.err \
-  "bundled scenarios: appointments_2020_2030, jincheng_2020_2021, jincheng_plan_2020_2021, national_2016"
+  "bundled scenarios: appointments_2020_2030, jincheng_2020_2021, jincheng_plan_2020_2021, national_2010, national_2016"
 check "unknown scenario: no read error" bash -c '! grep -q "cannot read\|invalid" unknown.err'
 "$SKILLSIM" pathways nothing_like_it > /dev/null 2> unknown2.err
 check "a name far from all: no suggestion" bash -c '! grep -q "did you mean" unknown2.err'

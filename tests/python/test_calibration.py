@@ -264,3 +264,42 @@ def test_a_log_prior_needs_a_positive_low_end_and_balance_must_be_a_share(tmp_pa
         "calibration.balance: 'labour.job_loss_rate' is not an element of an array whose values sum to 1",
         balance='["labour.job_loss_rate"]',
     )
+
+
+# -- the shipped forecast -------------------------------------------------------------------------
+
+FORECAST_SPEC = REPO / "scenarios" / "calibration" / "national_forecast_2016.toml"
+
+
+def test_the_shipped_forecast_sets_are_a_sample_of_its_specs_posterior():
+    import pandas as pd
+
+    spec = cal.load_spec(FORECAST_SPEC)
+    scenario = skillsim.Scenario.load(REPO / "scenarios" / "national_forecast_2016.toml")
+    sets = pd.read_csv(REPO / "scenarios" / scenario["run.parameter_sets"])
+    assert list(sets.columns) == spec.keys + list(spec.balance)
+    assert scenario.replicates == len(sets)  # one replicate per set
+    for prior in spec.parameters:
+        assert sets[prior.key].between(prior.low, prior.high).all(), prior.key
+    # The balance keeps the level shares summing to 1 in every set.
+    shares = np.array(scenario["population.level_shares"])
+    for row in sets.itertuples(index=False):
+        total = shares.sum()
+        for key, value in zip(sets.columns, row):
+            if key.startswith("population.level_shares["):
+                total += value - shares[cal._element_index("population.level_shares", key[key.index("[") + 1 : -1])]
+        assert total == pytest.approx(1.0, abs=1e-9)
+    # Fitted on data up to 2016 only: the spec's cut-off.
+    assert spec.cutoff == 2016
+
+
+def test_the_fitted_forecast_reproduces_the_data_it_was_fitted_to():
+    # Every figure up to 2016 inside the 90% band of the fitted ensemble (one replicate per
+    # set), run here at a coarse scale over its first year.
+    scenario = skillsim.Scenario.load(REPO / "scenarios" / "national_forecast_2016.toml")
+    short = cal._shortened(scenario, 12).replace({"population.scale": 20000})
+    results = skillsim.run(short, seed=11, progress=False)
+    terms, _ = cal.observation_terms(skillsim.observations(up_to=2016), short.start, 12)
+    assert len(terms) == 7
+    table = cal.diagnostics_table(terms, results, 0.05)
+    assert table.in_90.all(), table[["indicator", "year", "observed", "p5", "median", "p95"]]
