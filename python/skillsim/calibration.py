@@ -55,31 +55,11 @@ __all__ = [
     "synthetic_observations",
 ]
 
-LEVELS = (
-    "none",
-    "apprentice",
-    "junior",
-    "intermediate",
-    "senior",
-    "technician",
-    "senior_technician",
-    "principal_technician",
-    "chief_technician",
-)
-STATUSES = ("student", "employed", "unemployed", "inactive", "in_training", "retired")
-GROUPS = (
-    "urban_employee",
-    "migrant_worker",
-    "rural_labour",
-    "college_graduate",
-    "technical_student",
-    "unemployed",
-    "veteran",
-    "poverty_registered",
-)
-SECTORS = ("primary", "secondary", "tertiary")
-_DIM_LABELS = {"level": LEVELS, "status": STATUSES, "group": GROUPS, "sector": SECTORS}
-_JUNIOR, _SENIOR, _TECHNICIAN, _SENIOR_TECHNICIAN = 2, 4, 5, 6
+#: The engine's fixed dimensions and their labels, in order (level, status, group, sector).
+_DIM_LABELS: dict[str, list[str]] = _core.dimension_labels()
+LEVELS = tuple(_DIM_LABELS["level"])
+STATUSES = tuple(_DIM_LABELS["status"])
+_JUNIOR, _SENIOR, _TECHNICIAN, _SENIOR_TECHNICIAN = (LEVELS.index(x) for x in ("junior", "senior", "technician", "senior_technician"))
 _EMPLOYED, _RETIRED = STATUSES.index("employed"), STATUSES.index("retired")
 
 #: Relative measurement error of a published figure, by quality and qualifier (exact, approx);
@@ -1063,7 +1043,15 @@ def diagnostics_table(terms: Sequence[Term], results: Results, discrepancy: floa
     return pd.DataFrame(rows)
 
 
-def _save_calibration(cal: Calibration, path: Path, overwrite: bool) -> None:
+def _save_calibration(
+    cal: Calibration,
+    path: Path,
+    overwrite: bool,
+    extra_tables: Mapping[str, Any] | None = None,
+    extra_attributes: Mapping[str, Any] | None = None,
+) -> None:
+    """Writes the calibration (and a backtest's tables and attributes) to a temporary file
+    renamed onto ``path``: nothing half-written survives a crash."""
     import h5py
 
     if path.exists() and not overwrite:
@@ -1099,14 +1087,15 @@ def _save_calibration(cal: Calibration, path: Path, overwrite: bool) -> None:
             priors["log"] = [p.log for p in cal.spec.parameters]
             f["tempering/beta"] = np.array(cal.betas)
             f["tempering/acceptance"] = np.array(cal.acceptance)
-            for name, table in (("diagnostics", cal.diagnostics), ("skipped", cal.skipped)):
+            tables = {"diagnostics": cal.diagnostics, "skipped": cal.skipped, **(extra_tables or {})}
+            for name, table in tables.items():
                 group = f.create_group(name)
                 for column in table.columns:
                     values = table[column].to_numpy()
-                    if values.dtype == object:
-                        group[column] = np.array([str(v) for v in values], dtype=h5py.string_dtype())
-                    else:
-                        group[column] = values
+                    text = values.dtype == object
+                    group[column] = np.array([str(v) for v in values], dtype=h5py.string_dtype()) if text else values
+            for key, value in (extra_attributes or {}).items():
+                f.attrs[key] = value
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -1200,6 +1189,18 @@ class Backtest:
 
     def plot(self, ax: Any = None) -> Any:
         return _plot_fit(self.forecast, ax, f"backtest, cut-off {self.cutoff}: forecast / published")
+
+    def save(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
+        """Writes the fit (as :meth:`Calibration.save`) with the groups ``forecast`` (every later
+        data point) and ``backtest`` (per indicator) and the attribute ``backtest_cutoff``,
+        atomically."""
+        _save_calibration(
+            self.calibration,
+            Path(path),
+            overwrite,
+            extra_tables={"forecast": self.forecast, "backtest": self.table},
+            extra_attributes={"backtest_cutoff": self.cutoff},
+        )
 
     def __repr__(self) -> str:
         c = self.coverage
@@ -1336,8 +1337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 scale=args.scale,
                 progress=not args.no_progress,
             )
-            result.calibration.save(output, overwrite=args.force)
-            _save_backtest_tables(result, output)
+            result.save(output, overwrite=args.force)
             print(repr(result))
             print("\nper indicator:")
             print(_format_table(result.table))
@@ -1355,30 +1355,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"skillsim {args.command}: interrupted; nothing written", file=sys.stderr)
         return 130
     return 0
-
-
-def _save_backtest_tables(result: Backtest, path: Path) -> None:
-    """Adds the backtest's forecast and per-indicator tables to the calibration file (written
-    again atomically)."""
-    import shutil
-
-    import h5py
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(path, tmp)
-        with h5py.File(tmp, "a") as f:
-            f.attrs["backtest_cutoff"] = result.cutoff
-            for name, table in (("forecast", result.forecast), ("backtest", result.table)):
-                group = f.create_group(name)
-                for column in table.columns:
-                    values = table[column].to_numpy()
-                    group[column] = (
-                        np.array([str(v) for v in values], dtype=h5py.string_dtype()) if values.dtype == object else values
-                    )
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

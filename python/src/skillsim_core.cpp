@@ -521,6 +521,16 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("key"), "Up to three registered keys closest to `key`.");
   m.def("parameter_reference_markdown", &io::parameter_reference_markdown, "The reference of every parameter.");
+  m.def(
+      "dimension_labels",
+      [] {
+        const auto list = [](const auto& ids) { return std::vector<std::string>(ids.begin(), ids.end()); };
+        return std::map<std::string, std::vector<std::string>>{{"level", list(kLevelIds)},
+                                                               {"status", list(kStatusIds)},
+                                                               {"group", list(kGroupIds)},
+                                                               {"sector", list(kSectorIds)}};
+      },
+      "The engine's fixed dimensions (level, status, group, sector) and their labels, in order.");
 
   py::class_<Results>(m, "Results", "Results of a run, in memory (counts in persons).")
       .def_property_readonly("metadata", [](const Results& r) { return metadata_dict(r.metadata); })

@@ -184,7 +184,7 @@ def test_the_command_line_writes_the_fit_the_sets_and_a_runnable_fitted_scenario
     assert again.returncode == 2 and "exists; use --force" in again.stderr
 
 
-def test_a_backtest_scores_the_later_points(synthetic):
+def test_a_backtest_scores_the_later_points(synthetic, tmp_path):
     _, spec = synthetic
     bt = skillsim.backtest(spec, cutoff=2017, particles=20, progress=False)
     assert set(bt.forecast.year) == {2018}
@@ -192,6 +192,16 @@ def test_a_backtest_scores_the_later_points(synthetic):
     c = bt.coverage
     assert c["points"] == 3 and 0.0 <= c["in_50"] <= c["in_90"] <= 1.0
     assert (bt.calibration.diagnostics.year <= 2017).all()
+    # Data the engine made from the truth, with the truth inside the prior: the forecast of
+    # 2018 should cover what the engine then produced, at least at 90%.
+    assert c["in_90"] >= 2 / 3
+    import h5py
+
+    bt.save(tmp_path / "bt.h5")
+    with h5py.File(tmp_path / "bt.h5") as f:
+        assert f.attrs["backtest_cutoff"] == 2017 and f.attrs["cutoff"] == 2017
+        assert sorted(x.decode() for x in f["forecast/indicator"][()]) == sorted(INDICATORS)
+        assert len(f["diagnostics/year"]) == 6  # 2016 and 2017, three indicators
 
 
 # -- bad specs ----------------------------------------------------------------------------------
