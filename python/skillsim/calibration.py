@@ -1282,6 +1282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--threads", type=int, help="OpenMP threads per run (default: all cores)")
         p.add_argument("--force", action="store_true", help="replace existing output files")
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
+        p.add_argument("--plot", help="also draw every data point against the model's bands into this image (PNG, PDF, SVG)")
     cal.add_argument("--cutoff", type=int, help="last year of data the fit may use (default: the spec's)")
     cal.add_argument("--sets", help="CSV file of the posterior sets to write, for run.parameter_sets (default: beside the output)")
     cal.add_argument("--scenario-out", help="fitted scenario to write (TOML naming the sets file)")
@@ -1321,6 +1322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 scenario_out = Path(args.scenario_out)
                 _atomic_write(scenario_out, result.fitted_scenario(sets_path, scenario_out))
                 print(f"\nfitted scenario: {scenario_out}")
+            if args.plot:
+                _save_plot(result, Path(args.plot))
             times = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
             print(f"\nwrote {output} and {sets_path} ({times})")
         else:
@@ -1344,6 +1347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\nevery later data point:")
             cols = ["indicator", "year", "observed", "qualifier", "p5", "median", "p95", "in_50", "in_90", "relative_error"]
             print(_format_table(result.forecast[cols]))
+            if args.plot:
+                _save_plot(result, Path(args.plot))
             print(f"\nwrote {output}")
     except CalibrationError as e:
         print(e, file=sys.stderr)
@@ -1355,3 +1360,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"skillsim {args.command}: interrupted; nothing written", file=sys.stderr)
         return 130
     return 0
+
+
+def _save_plot(result: Calibration | Backtest, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # a command line draws into a file, never a window
+    ax = result.plot()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ax.figure.savefig(path, dpi=120)
+    print(f"plot: {path}")

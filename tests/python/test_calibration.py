@@ -162,10 +162,11 @@ def test_the_command_line_writes_the_fit_the_sets_and_a_runnable_fitted_scenario
     sets = tmp_path / "sets.csv"
     fitted = tmp_path / "fitted.toml"
     cmd = [sys.executable, "-m", "skillsim", "calibrate", str(spec), "-o", str(out), "--sets", str(sets)]
-    cmd += ["--scenario-out", str(fitted), "--particles", "20", "--no-progress"]
+    cmd += ["--scenario-out", str(fitted), "--particles", "20", "--no-progress", "--plot", str(tmp_path / "fit.png")]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "posterior (90% intervals)" in done.stdout and "high_skilled_workers" in done.stdout
+    assert (tmp_path / "fit.png").stat().st_size > 10_000
     import h5py
 
     with h5py.File(out) as f:
