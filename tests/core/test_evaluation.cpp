@@ -151,6 +151,53 @@ TEST(Evaluation, ProgrammeAssessmentsAreTheSittingsOfCompleters) {
   EXPECT_LT(sat, total(r, "completions"));
 }
 
+// With programmes.appraisal_share s and evaluators, every completer is in exactly one of: did
+// not sit (training certificate only), sat, gave up waiting, still waiting. Those who do not sit
+// never join the queue, so the remainder completions - sat - gave up - waiting is about (1 - s)
+// of the completions (within four standard errors); with s = 0 nobody queues at all.
+TEST(Evaluation, CompletersWhoDoNotSitNeverQueue) {
+  const double share = 0.5;
+  const Scenario s = programme_scenario(with_evaluator(120, {{"funds.annual_envelope", "[100000000]"},
+                                                             {"evaluation.max_wait_months", "2"},
+                                                             {"programmes.payment", R"(["certification"])"},
+                                                             {"programmes.pass_probability", "[0.7]"},
+                                                             {"programmes.appraisal_share", "[0.5]"}}),
+                                        24);
+  const Results r = run_scenario(s, RunOptions{});
+  std::int64_t sat = 0;
+  for (std::size_t t = 1; t <= 24; ++t) {
+    EXPECT_EQ(at(r, "programme_assessments", 0, t, 2), at(r, "evaluations", 0, t)) << "month " << t;
+    EXPECT_LE(at(r, "evaluations", 0, t), 120) << "month " << t;
+    EXPECT_EQ(at(r, "spending", 0, t), at(r, "certificates", 0, t) * 1000) << "month " << t;
+    // Committed: one claim per trainee in training or in the queue, none for those who did not sit.
+    EXPECT_EQ(at(r, "fund_committed", 0, t), at(r, "trainees", 0, t) * 1000) << "month " << t;
+    sat += at(r, "programme_assessments", 0, t, 2);
+  }
+  const std::int64_t completed = total(r, "completions");
+  const std::int64_t not_sitting =
+      completed - sat - total(r, "evaluation_abandoned") - at(r, "evaluation_queue", 0, 24);
+  ASSERT_GT(completed, 3000);
+  EXPECT_GT(total(r, "evaluation_abandoned"), 0); // the queue binds, so every category is there
+  EXPECT_GT(at(r, "evaluation_queue", 0, 24), 0);
+  const double n = static_cast<double>(completed);
+  EXPECT_NEAR(static_cast<double>(not_sitting) / n, 1 - share, 4 * std::sqrt(share * (1 - share) / n))
+      << not_sitting << " of " << completed;
+
+  const Results none =
+      run_scenario(programme_scenario(with_evaluator(120, {{"funds.annual_envelope", "[100000000]"},
+                                                           {"programmes.payment", R"(["certification"])"},
+                                                           {"programmes.appraisal_share", "[0]"}})),
+                   RunOptions{});
+  for (std::size_t t = 1; t <= 12; ++t) {
+    EXPECT_EQ(at(none, "evaluation_queue", 0, t), 0) << "month " << t;
+    EXPECT_EQ(at(none, "evaluations", 0, t), 0) << "month " << t;
+    EXPECT_EQ(at(none, "evaluation_abandoned", 0, t), 0) << "month " << t;
+    EXPECT_EQ(at(none, "certificates", 0, t), 0) << "month " << t;
+    EXPECT_EQ(at(none, "spending", 0, t), 0) << "month " << t;
+  }
+  EXPECT_GT(total(none, "completions"), 0);
+}
+
 TEST(Evaluation, IdenticalForOneAndTwoThreads) {
   std::map<std::string, std::string> settings =
       with_evaluator(150, {{"programmes.application_rate", "[0.02]"}, {"programmes.pass_probability", "[0.7]"}});

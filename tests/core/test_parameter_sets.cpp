@@ -13,6 +13,7 @@
 #include "scenario_builders.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/simulation.hpp"
+#include "skillsim/io/scenario_toml.hpp"
 
 namespace skillsim {
 namespace {
@@ -167,6 +168,35 @@ TEST(ParameterSets, TheAssessmentTrendIsAColumnLikeAnyOther) {
   const Scenario s = with_sets(base, std::move(sets));
   EXPECT_EQ(s.for_replicate(0).parameters().skills.assessment_rate_trend[4], 0.5);
   EXPECT_EQ(s.for_replicate(1).parameters().skills.assessment_rate_trend[4], 0.0);
+}
+
+// A column of parameter sets may set a programme's appraisal share (by programme name); the
+// values are checked like the parameter's.
+TEST(ParameterSets, TheAppraisalShareIsAColumnLikeAnyOther) {
+  const Scenario base = io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/one_programme.toml");
+  const auto problems = [&](std::vector<std::vector<double>> rows) {
+    ParameterSets sets;
+    sets.keys = {"programmes.appraisal_share[employment_skills]"};
+    sets.rows = std::move(rows);
+    try {
+      with_sets(base, std::move(sets));
+    } catch (const ScenarioError& e) {
+      std::string all;
+      for (const auto& d : e.diagnostics()) all += d.key + ": " + d.message + "\n";
+      return all;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(problems({{0.5}, {1}}), "");
+  const std::string refused = problems({{0.5}, {1.5}});
+  EXPECT_NE(refused.find("set 1"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("programmes.appraisal_share"), std::string::npos) << refused;
+  ParameterSets sets;
+  sets.keys = {"programmes.appraisal_share[employment_skills]"};
+  sets.rows = {{0.25}, {1}};
+  const Scenario s = with_sets(base, std::move(sets));
+  EXPECT_EQ(s.for_replicate(0).parameters().programmes.appraisal_share, std::vector<double>{0.25});
+  EXPECT_EQ(s.for_replicate(1).parameters().programmes.appraisal_share, std::vector<double>{1.0});
 }
 
 } // namespace

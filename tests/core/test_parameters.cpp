@@ -204,6 +204,29 @@ TEST(Parameters, ColumnDefaultsFillIntegerAndFlagColumns) {
   EXPECT_EQ(p.evaluation.max_level, (std::vector<std::int64_t>{6}));
 }
 
+// programmes.appraisal_share: optional (1 for every declared programme), a share in [0, 1],
+// schedulable like pass_probability.
+TEST(Parameters, AppraisalShareDefaultsToOneAndIsAShare) {
+  Parameters p = io::default_parameters();
+  EXPECT_TRUE(p.programmes.appraisal_share.empty()); // no programmes by default
+  p.programmes.names = {"a", "b"};
+  fill_column_defaults(p);
+  EXPECT_EQ(p.programmes.appraisal_share, (std::vector<double>{1.0, 1.0}));
+  const ParameterSpec* spec = find_parameter("programmes.appraisal_share");
+  ASSERT_NE(spec, nullptr);
+  EXPECT_TRUE(spec->schedulable);
+  EXPECT_EQ(spec->kind, ValueKind::RealVector);
+  EXPECT_EQ(spec->unit, "share");
+  p.programmes.appraisal_share = {1.5, -0.1};
+  auto issues = check(p);
+  EXPECT_TRUE(has_issue(issues, "programmes.appraisal_share[0]", "must be in [0, 1], got 1.5")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "programmes.appraisal_share[1]", "must be in [0, 1], got -0.1")) << dump(issues);
+  p.programmes.appraisal_share = {0, 1};
+  EXPECT_FALSE(has_issue(check(p), "programmes.appraisal_share", "")) << dump(check(p));
+  p.programmes.appraisal_share = {0.5};
+  EXPECT_TRUE(has_issue(check(p), "programmes.appraisal_share", "")) << "one value for two programmes";
+}
+
 TEST(Parameters, AssessmentTrendIsCheckedWithItsDates) {
   Parameters p = io::default_parameters();
   EXPECT_EQ(p.skills.assessment_rate_trend, std::vector<double>(kLevelCount, 0.0));

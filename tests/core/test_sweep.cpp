@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "skillsim/core/errors.hpp"
@@ -143,6 +144,21 @@ TEST_F(SweepKeys, TheAssessmentTrendIsAddressedByLevel) {
   expected[2] = -0.1;
   EXPECT_EQ(q.skills.assessment_rate_trend, expected);
   EXPECT_NE(problem("skills.trend_end_date").find("cannot be varied"), std::string::npos);
+}
+
+// A programme's appraisal share is addressed by the programme's name or index, like any column.
+TEST_F(SweepKeys, TheAppraisalShareIsAddressedByProgramme) {
+  const Scenario one = io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/one_programme.toml");
+  Parameters q = one.parameters();
+  EXPECT_EQ(q.programmes.appraisal_share, std::vector<double>{1.0}); // not in the file: 1
+  const auto r = resolve_sweep_key(q, "programmes.appraisal_share[employment_skills]");
+  ASSERT_TRUE(std::holds_alternative<SweepTarget>(r)) << std::get<std::string>(r);
+  apply_sweep_value(q, std::get<SweepTarget>(r), 0.3);
+  EXPECT_EQ(q.programmes.appraisal_share, std::vector<double>{0.3});
+  Parameters k = p;
+  apply_sweep_value(k, target("programmes.appraisal_share[key_groups]"), 0.25);
+  apply_sweep_value(k, target("programmes.appraisal_share[0]"), 0.5);
+  EXPECT_EQ(k.programmes.appraisal_share, (std::vector<double>{0.5, 1, 1, 0.25}));
 }
 
 TEST_F(SweepKeys, EveryBadKeySaysWhatIsWrong) {

@@ -3,6 +3,7 @@
 // certification as a level change, payment on certification, and thread independence.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 
 #include "scenario_builders.hpp"
@@ -116,6 +117,83 @@ TEST(Training, ProgrammeAssessmentsCountEverySittingOnce) {
   EXPECT_FALSE(run_scenario(test::small_scenario({}, 5000), RunOptions{}).has_variable("programme_assessments"));
 }
 
+// programmes.appraisal_share s: a completer sits the programme's assessment with probability s,
+// the others complete with a training certificate only (no sitting, no certificate, no level
+// change, nothing paid on "certification"). Sittings / completions is s within four standard
+// errors; the money paid is exactly the certificates' and the ledger identity holds.
+TEST(Training, AppraisalShareIsTheShareOfCompletersWhoSit) {
+  const double share = 0.4;
+  const Scenario s = programme_scenario({{"funds.annual_envelope", "[100000000]"},
+                                         {"programmes.payment", R"(["certification"])"},
+                                         {"programmes.completion_probability", "[0.9]"},
+                                         {"programmes.pass_probability", "[0.6]"},
+                                         {"programmes.appraisal_share", "[0.4]"}},
+                                        24);
+  const Results r = run_scenario(s, RunOptions{});
+  std::int64_t completed = 0, sat = 0, certified = 0, granted = 0, paid = 0;
+  for (std::size_t t = 1; t <= 24; ++t) {
+    if ((s.start() + static_cast<int>(t - 1)).month() == 1) granted += 100000000;
+    const std::int64_t sittings = at(r, "programme_assessments", 0, t, 2);
+    EXPECT_LE(sittings, at(r, "completions", 0, t)) << "month " << t;
+    EXPECT_LE(at(r, "certificates", 0, t), sittings) << "month " << t;
+    EXPECT_EQ(at(r, "promotions", 0, t, 2), at(r, "certificates", 0, t)) << "month " << t;
+    EXPECT_EQ(at(r, "spending", 0, t), at(r, "certificates", 0, t) * 1000) << "paid only for certificates";
+    paid += at(r, "spending", 0, t);
+    EXPECT_EQ(granted, paid + at(r, "fund_committed", 0, t) + at(r, "fund_remaining", 0, t)) << "month " << t;
+    // Committed: one claim per trainee still in the programme; non-sitters' claims were released.
+    EXPECT_EQ(at(r, "fund_committed", 0, t), at(r, "trainees", 0, t) * 1000) << "month " << t;
+    completed += at(r, "completions", 0, t);
+    sat += sittings;
+    certified += at(r, "certificates", 0, t);
+  }
+  ASSERT_GT(completed, 3000);
+  const double n = static_cast<double>(completed);
+  const double se = std::sqrt(share * (1 - share) / n);
+  EXPECT_NEAR(static_cast<double>(sat) / n, share, 4 * se) << sat << " of " << completed;
+  const double pass_se = std::sqrt(0.6 * 0.4 / static_cast<double>(sat));
+  EXPECT_NEAR(static_cast<double>(certified) / static_cast<double>(sat), 0.6, 4 * pass_se);
+}
+
+// A share of 0: completions go on, but nobody sits, nobody is certified or promoted, and a
+// programme paid on certification pays nothing (its money is released, so none stays committed
+// for completers). Trainees still return to searching as any completer does.
+TEST(Training, AppraisalShareZeroGivesNoSittingsCertificatesOrPayments) {
+  const Results r = run_scenario(programme_scenario({{"funds.annual_envelope", "[100000000]"},
+                                                     {"programmes.payment", R"(["certification"])"},
+                                                     {"programmes.full_time", "[1]"},
+                                                     {"programmes.appraisal_share", "[0]"}}),
+                                 RunOptions{});
+  std::int64_t completed = 0;
+  for (std::size_t t = 1; t <= 12; ++t) {
+    for (int l = 0; l < kLevelCount; ++l)
+      EXPECT_EQ(at(r, "programme_assessments", 0, t, static_cast<std::size_t>(l)), 0) << t << " " << l;
+    EXPECT_EQ(at(r, "certificates", 0, t), 0) << "month " << t;
+    EXPECT_EQ(at(r, "promotions", 0, t, 2), 0) << "month " << t;
+    EXPECT_EQ(at(r, "spending", 0, t), 0) << "month " << t;
+    EXPECT_EQ(at(r, "fund_committed", 0, t), at(r, "trainees", 0, t) * 1000) << "month " << t;
+    EXPECT_EQ(at(r, "trainees", 0, t), at(r, "trainees", 0, t - 1) + at(r, "enrolments", 0, t) -
+                                           at(r, "completions", 0, t) - at(r, "dropouts", 0, t));
+    completed += at(r, "completions", 0, t);
+  }
+  EXPECT_GT(completed, 0);
+}
+
+// A share of 1, given or left to its default, is the behaviour before the parameter existed:
+// every completer sits (ProgrammeAssessmentsCountEverySittingOnce), with the same bits.
+TEST(Training, AppraisalShareOneIsTheDefaultBehaviour) {
+  const std::map<std::string, std::string> settings = {{"funds.annual_envelope", "[100000000]"},
+                                                       {"programmes.payment", R"(["certification"])"},
+                                                       {"programmes.completion_probability", "[0.8]"},
+                                                       {"programmes.pass_probability", "[0.6]"}};
+  auto with_one = settings;
+  with_one.emplace("programmes.appraisal_share", "[1]");
+  const Results by_default = run_scenario(programme_scenario(settings), RunOptions{});
+  const Results one = run_scenario(programme_scenario(with_one), RunOptions{});
+  test::expect_same_results(one, by_default);
+  for (std::size_t t = 1; t <= 12; ++t)
+    EXPECT_EQ(at(one, "programme_assessments", 0, t, 2), at(one, "completions", 0, t)) << "month " << t;
+}
+
 TEST(Training, PriorityGroupsAreAdmittedFirstWhenSeatsBind) {
   // 300 seats, everybody applies; the 4% poverty-registered (some 2,000) rank first.
   const Scenario s = programme_scenario({{"funds.annual_envelope", "[100000000]"}});
@@ -141,6 +219,7 @@ TEST(Training, ResultsAreIdenticalForOneAndTwoThreads) {
         o.push_back("programmes.pass_probability=[0.7]");
         o.push_back("programmes.completion_probability=[0.9]");
         o.push_back("programmes.payment=[\"certification\"]");
+        o.push_back("programmes.appraisal_share=[0.6]"); // its own lane of the outcome block
         return o;
       }(),
       100000, 1, 12);

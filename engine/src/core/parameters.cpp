@@ -581,6 +581,18 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Programme,
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.pass_probability)},
+    {.key = "programmes.appraisal_share",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of the programme's completers who sit its certification assessment (鉴定/等级认定); the others "
+            "complete with a training certificate only (培训合格证): no level change, no assessment, no evaluation "
+            "queue, and nothing paid for them on \"certification\" payment.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.appraisal_share),
+     .column_default = 1},
     {.key = "programmes.cost_per_trainee",
      .kind = ValueKind::RealVector,
      .unit = "yuan",

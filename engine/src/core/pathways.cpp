@@ -118,13 +118,15 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
   }
 
   // Each attempt waits for the application draw (mean 1 / application_rate) and trains for the
-  // duration; it succeeds with completion x pass, so attempts are geometric too.
+  // duration; it succeeds with completion x appraisal share x pass, so attempts are geometric too.
   for (std::size_t k = 0; k < pr.names.size(); ++k) {
     const int row = static_cast<int>(k);
     bool any_group = false; // a programme that admits no group is closed
     for (int g = 0; g < kGroupCount; ++g) any_group = any_group || pr.eligible_groups(row, g);
     if (!any_group || !pr.eligible_statuses(row, s)) continue;
-    const double success = pr.completion_probability[k] * pr.pass_probability[k];
+    // Only the appraisal_share of completers sit the programme's assessment.
+    const double appraised = k < pr.appraisal_share.size() ? pr.appraisal_share[k] : 1.0;
+    const double success = pr.completion_probability[k] * appraised * pr.pass_probability[k];
     if (!(success > 0) || !(pr.application_rate[k] > 0)) continue;
     const int target = level_of(pr.target_level[k]);
     // Full-time trainees seek the certificate as job seekers.

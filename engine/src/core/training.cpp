@@ -215,7 +215,8 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
                                   MonthTally& flows, bool evaluation_limited, std::span<const std::size_t> trainees) {
   const auto& pr = p.programmes;
   const std::size_t programmes = pr.names.size();
-  enum Outcome : int { kPassed, kFailed, kDroppedOut, kLeft };
+  // kNotSitting: completed with a training certificate only (programmes.appraisal_share).
+  enum Outcome : int { kPassed, kFailed, kNotSitting, kDroppedOut, kLeft };
   const std::int64_t n = static_cast<std::int64_t>(trainees.size());
   std::vector<std::pair<std::size_t, int>> outcomes;
   std::vector<std::int64_t> months_trained(programmes, 0); // monthly claims due this month
@@ -247,6 +248,8 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
       if (!d.below(streams::kCompletes, probability_threshold(pr.completion_probability[prog])))
         local.emplace_back(i, kDroppedOut);
+      else if (!d.below(streams::kSitsAppraisal, probability_threshold(pr.appraisal_share[prog])))
+        local.emplace_back(i, kNotSitting); // never for a share of 1: every word is below 2^32
       else
         local.emplace_back(i, d.below(streams::kPassesProgramme, probability_threshold(pr.pass_probability[prog]))
                                   ? kPassed
@@ -278,7 +281,10 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     ++tally_.completions[prog];
     pop.follow_up_programme[i] = prog;
     pop.follow_up_months_left[i] = static_cast<std::uint8_t>(std::min<std::int64_t>(pr.follow_up_months, 255));
-    if (evaluation_limited) {
+    if (outcome == kNotSitting) { // training certificate only: no assessment, no queue, nothing paid
+      if (payment == Payment::Certification) release_claims(prog, 1);
+      leave_programme(pop, i);
+    } else if (evaluation_limited) {
       pop.evaluation_wait[i] = 1; // assessed when an evaluator is free (evaluation.hpp)
       newly_queued_.push_back(i);
     } else

@@ -140,6 +140,7 @@ struct ProgrammesSection {
   std::vector<std::int64_t> target_level; // level the certificate gives
   std::vector<double> completion_probability;
   std::vector<double> pass_probability;     // certificate on completion
+  std::vector<double> appraisal_share;      // share of completers who sit the certification assessment
   std::vector<double> cost_per_trainee;     // yuan per trainee (per trainee and month if paid monthly)
   std::vector<std::string> payment;         // "enrolment", "monthly" or "certification"
   RealMatrix fund_shares;                   // programme x fund: who pays; rows sum to 1

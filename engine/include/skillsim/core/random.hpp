@@ -124,8 +124,10 @@ enum SynthesisLane : int {
   kSynthesisSector = 5,
 };
 
-/// Lanes of the kTrainingOutcome block (training.cpp).
-enum TrainingOutcomeLane : int { kCompletes = 0, kPassesProgramme = 1 };
+/// Lanes of the kTrainingOutcome block (training.cpp). kSitsAppraisal (programmes.appraisal_share)
+/// is a lane of its own, so a share below 1 changes no other draw, and a share of 1 (threshold
+/// 2^32) always sits.
+enum TrainingOutcomeLane : int { kCompletes = 0, kPassesProgramme = 1, kSitsAppraisal = 2 };
 /// Lane of the kEvaluationOutcome block (evaluation.cpp).
 enum EvaluationOutcomeLane : int { kPassesAssessment = 0 };
 /// The priority streams (kAppointment, kAdmissionPriority, kEvaluationPriority) use lanes 0 and 1
