@@ -135,20 +135,26 @@ TEST(ParameterSets, AContinuedReplicateKeepsItsSet) {
   EXPECT_EQ(promotions_of(continued, 2), 0);
 }
 
+// What Scenario::make says of `base` with these sets: every problem as "key: message" lines,
+// empty if it accepts them.
+std::string set_problems(const Scenario& base, std::vector<std::string> keys, std::vector<std::vector<double>> rows) {
+  ParameterSets sets;
+  sets.keys = std::move(keys);
+  sets.rows = std::move(rows);
+  try {
+    with_sets(base, std::move(sets));
+  } catch (const ScenarioError& e) {
+    std::string all;
+    for (const auto& d : e.diagnostics()) all += d.key + ": " + d.message + "\n";
+    return all;
+  }
+  return std::string();
+}
+
 TEST(ParameterSets, MakeRefusesKeysThatCannotDifferAndSetsTheChecksRefuse) {
   const Scenario base = base_scenario();
   const auto problems = [&](std::vector<std::string> keys, std::vector<std::vector<double>> rows) {
-    ParameterSets sets;
-    sets.keys = std::move(keys);
-    sets.rows = std::move(rows);
-    try {
-      with_sets(base, std::move(sets));
-    } catch (const ScenarioError& e) {
-      std::string all;
-      for (const auto& d : e.diagnostics()) all += d.key + ": " + d.message + "\n";
-      return all;
-    }
-    return std::string();
+    return set_problems(base, std::move(keys), std::move(rows));
   };
   EXPECT_NE(problems({"run.seed"}, {{3}}).find("cannot differ between parameter sets"), std::string::npos);
   EXPECT_NE(problems({"skills.pass_probabilty[3]"}, {{3}}).find("did you mean"), std::string::npos);
@@ -175,17 +181,7 @@ TEST(ParameterSets, TheAssessmentTrendIsAColumnLikeAnyOther) {
 TEST(ParameterSets, TheAppraisalShareIsAColumnLikeAnyOther) {
   const Scenario base = io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/one_programme.toml");
   const auto problems = [&](std::vector<std::vector<double>> rows) {
-    ParameterSets sets;
-    sets.keys = {"programmes.appraisal_share[employment_skills]"};
-    sets.rows = std::move(rows);
-    try {
-      with_sets(base, std::move(sets));
-    } catch (const ScenarioError& e) {
-      std::string all;
-      for (const auto& d : e.diagnostics()) all += d.key + ": " + d.message + "\n";
-      return all;
-    }
-    return std::string();
+    return set_problems(base, {"programmes.appraisal_share[employment_skills]"}, std::move(rows));
   };
   EXPECT_EQ(problems({{0.5}, {1}}), "");
   const std::string refused = problems({{0.5}, {1.5}});

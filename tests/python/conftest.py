@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -53,3 +54,14 @@ def cli() -> Path:
     if path is None:
         pytest.skip("no skillsim command line: install the package (it ships one) or build build/bin/skillsim")
     return path
+
+
+@pytest.fixture
+def ctrl_c():
+    """Python's own Ctrl-C handler for the test: a suite started as a background job of a
+    non-interactive shell inherits SIGINT ignored, and then Python installs no handler, so
+    _thread.interrupt_main() (how the tests press Ctrl-C) would do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+

@@ -80,7 +80,7 @@ def test_the_gil_is_released_while_the_engine_runs(small_scenario):
     assert ticks > 0.2 * elapsed / 0.001  # the other thread ran for most of the time
 
 
-def test_interrupt_stops_promptly_and_writes_nothing(small_scenario, tmp_path):
+def test_interrupt_stops_promptly_and_writes_nothing(small_scenario, tmp_path, ctrl_c):
     """Ctrl-C (here _thread.interrupt_main from a timer thread) cancels a long run within a
     simulated month and re-raises KeyboardInterrupt; nothing is written."""
     long_run = small_scenario.replace({"population.scale": 2})  # 680,000 agents: 10 s or more in all

@@ -170,7 +170,7 @@ def test_progress_bar_in_runs(monkeypatch, capsys):
     assert "sweep: 6 runs" in err and "runs" in err
 
 
-def test_interrupt_then_resume(tmp_path):
+def test_interrupt_then_resume(tmp_path, ctrl_c):
     """Ctrl-C cancels the sweep promptly; resume=True finishes it into the same file as a sweep
     that was never interrupted."""
     spec = {
