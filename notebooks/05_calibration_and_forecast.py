@@ -29,7 +29,7 @@
 #
 # **Kept fast for CI**: the fits here use 60 particles and coarse scales (one agent for 20,000
 # persons), a couple of minutes on two cores. The shipped forecast's sets come from the full
-# calibration (`skillsim calibrate national_forecast_2016`, 200 particles, confirmed at one agent
+# calibration (`skillsim calibrate national_forecast_2016`, 500 particles, confirmed at one agent
 # for 1,000 persons; docs/calibration.md gives its timings); section 3 uses those.
 
 # %%
@@ -44,7 +44,7 @@ import skillsim.plot
 if skillsim.plot.cjk_font():  # Chinese labels in the figures drawn here (Debian: fonts-noto-cjk)
     plt.rcParams["font.sans-serif"] = [skillsim.plot.cjk_font(), *plt.rcParams["font.sans-serif"]]
 
-PARTICLES = 60  # the shipped specs: 200
+PARTICLES = 60  # the shipped specs: 500
 FIT_SCALE = 20000  # persons per agent in the fitting runs and the forecast shown here
 started = time.monotonic()
 
