@@ -191,21 +191,22 @@ def _element_index(array_key: str, element: str, scenario: Scenario | None = Non
 def _changes(scenario: Scenario, assignments: Mapping[str, float], balance: Sequence[str]) -> dict[str, Any]:
     """Whole-parameter changes (as ``--set`` takes them) for element assignments such as
     ``{"skills.assessment_rate[senior]": 0.02}``, each balance element absorbing the changes of
-    its array."""
+    its array (:func:`_balanced`).
+
+    Raises:
+        ValueError: a balance element would fall below 0.
+    """
+    keys, rows, valid = _balanced(scenario, list(assignments), np.array([list(assignments.values())], dtype=float), balance)
+    if not valid[0]:
+        raise ValueError(f"it leaves {', '.join(balance)} below 0 (the shares would exceed 1)")
     changes: dict[str, Any] = {}
-    for key, value in assignments.items():
+    for key, value in zip(keys, rows[0]):
         array_key, element = _split_key(key)
         if element is None:
-            changes[key] = value
+            changes[key] = float(value)
             continue
         current = changes.setdefault(array_key, list(scenario[array_key]))
-        current[_element_index(array_key, element, scenario)] = value
-    for bal in balance:
-        array_key, element = _split_key(bal)
-        if array_key in changes and element is not None:
-            current = changes[array_key]
-            b = _element_index(array_key, element, scenario)
-            current[b] = 1.0 - (sum(current) - current[b])
+        current[_element_index(array_key, element, scenario)] = float(value)
     return changes
 
 
@@ -215,7 +216,7 @@ def _check_value(scenario: Scenario, key: str, value: float, balance: Sequence[s
         scenario.replace(_changes(scenario, {key: value}, balance))
     except ScenarioError as e:
         return "; ".join(p.message for p in e.problems)
-    except KeyError as e:
+    except (KeyError, ValueError) as e:
         return str(e.args[0])
     return ""
 
@@ -589,28 +590,33 @@ def _sets_csv(keys: Sequence[str], values: np.ndarray) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _with_balance(spec: CalibrationSpec, values: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The keys and values to write (fitted ones plus each balance element, which absorbs the
-    changes of its array so the shares still sum to 1), and which rows are valid (a balance
-    below 0 is outside the prior)."""
-    keys = list(spec.keys)
+def _balanced(
+    scenario: Scenario, keys: Sequence[str], values: np.ndarray, balance: Sequence[str]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The keys and values to write (``keys`` with ``values``, one row per set, plus each
+    balance element, which absorbs the changes of its array so the shares still sum to 1), and
+    which rows are valid (a balance below 0 is outside the prior)."""
+    out_keys = list(keys)
     columns = [values]
     valid = np.ones(len(values), dtype=bool)
-    for bal in spec.balance:
+    for bal in balance:
         array_key, element = _split_key(bal)
-        base = np.asarray(spec.scenario[array_key], dtype=float)
-        totals = np.tile(base, (len(values), 1))
-        for j, key in enumerate(spec.keys):
+        totals = np.tile(np.asarray(scenario[array_key], dtype=float), (len(values), 1))
+        for j, key in enumerate(keys):
             k_array, k_element = _split_key(key)
             if k_array == array_key and k_element is not None:
-                totals[:, _element_index(array_key, k_element, spec.scenario)] = values[:, j]
-        b = _element_index(array_key, element, spec.scenario)  # type: ignore[arg-type]
-        rest = totals.sum(axis=1) - totals[:, b]
-        column = 1.0 - rest
+                totals[:, _element_index(array_key, k_element, scenario)] = values[:, j]
+        b = _element_index(array_key, element, scenario)  # type: ignore[arg-type]
+        column = 1.0 - (totals.sum(axis=1) - totals[:, b])
         valid &= column >= 0
-        keys.append(bal)
+        out_keys.append(bal)
         columns.append(np.clip(column, 0.0, 1.0)[:, None])
-    return keys, np.hstack(columns), valid
+    return out_keys, np.hstack(columns), valid
+
+
+def _with_balance(spec: CalibrationSpec, values: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """:func:`_balanced` for the spec's fitted keys and balance."""
+    return _balanced(spec.scenario, spec.keys, values, spec.balance)
 
 
 def _shortened(scenario: Scenario, months: int) -> Scenario:

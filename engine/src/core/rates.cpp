@@ -55,9 +55,9 @@ TransitionRates::TransitionRates(const Parameters& p, Month month)
 
   const auto& sk = p.skills;
   for (int l = 0; l < kLevelCount; ++l) {
-    // The trend's factor, once a month; with no trend the rate is the parameter itself (bit for bit).
-    const double factor = assessment_trend_factor(sk, l, month);
-    const double rate = factor == 1.0 ? sk.assessment_rate[l] : std::min(1.0, sk.assessment_rate[l] * factor);
+    // The trend's factor, once a month (exactly 1 without a trend, so the rate is then the
+    // parameter itself, bit for bit).
+    const double rate = std::min(1.0, sk.assessment_rate[l] * assessment_trend_factor(sk, l, month));
     for (int s = 0; s < kStatusCount; ++s) {
       const bool needs_employer = l == static_cast<int>(Level::Apprentice) && s != static_cast<int>(Status::Employed);
       sit[l][s] = needs_employer ? 0.0 : std::min(1.0, rate * sk.assessment_status_factor[s]);
