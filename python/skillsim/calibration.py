@@ -52,6 +52,7 @@ __all__ = [
     "load_spec",
     "observation_terms",
     "sampling_noise",
+    "share_denominator",
     "synthetic_observations",
 ]
 
@@ -531,10 +532,8 @@ def model_values(results: Results, term: Term) -> tuple[np.ndarray, np.ndarray]:
         if ind in _STOCK_LEVELS:
             lo, hi = _STOCK_LEVELS[ind]
             return _level_sum(employed, lo, hi) / 1e4, _level_sum(held, lo, hi) / 1e4
-        if ind == "skilled_share_of_employed":
-            share = 100 * _level_sum(employed, _JUNIOR, None) / employed.sum(axis=1)
-            return share, share
-        share = 100 * _level_sum(held, _SENIOR, None) / _level_sum(held, _JUNIOR, None)
+        numerator = _level_sum(employed, _JUNIOR, None) if ind == "skilled_share_of_employed" else _level_sum(held, _SENIOR, None)
+        share = 100 * numerator / share_denominator(results, term)
         return share, share
     base, _, _ = _flow_base(ind)
     window = slice(t0, t1 + 1)
@@ -672,16 +671,28 @@ def _per_set(a: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return grouped.mean(axis=0), se
 
 
-def sampling_noise(term: Term, value: np.ndarray, scale: int) -> np.ndarray:
+def share_denominator(results: Results, term: Term) -> np.ndarray:
+    """The persons a share term divides by, per replicate: the skilled (certificate holders not
+    retired) for the high-skilled share, the employed for the skilled share of the employed."""
+    workers = np.asarray(results["workers"], dtype=float)[:, term.first]  # (replicate, level, status)
+    if term.indicator == "skilled_share_of_employed":
+        return workers[:, :, _EMPLOYED].sum(axis=1)
+    held = workers.sum(axis=2) - workers[:, :, _RETIRED]
+    return _level_sum(held, _JUNIOR, None)
+
+
+def sampling_noise(term: Term, value: np.ndarray, scale: int, denominator: np.ndarray | None = None) -> np.ndarray:
     """The standard deviation of one run's value of a term that comes from simulating agents
     (each standing for ``scale`` persons) rather than persons: a count of agents is about
-    Poisson, so sqrt(agents) x scale; a share p of m agents about binomial. In the published unit
-    (10k for counts, percent for shares)."""
+    Poisson, so sqrt(agents) x scale; a share p of m agents about binomial, with m the run's own
+    ``denominator`` in persons (:func:`share_denominator`). In the published unit (10k for
+    counts, percent for shares)."""
     if term.indicator in _SHARES:
-        p = np.clip(value / 100, 1e-6, 1 - 1e-6)
-        # The denominators (the skilled, the employed) hold tens of millions of persons.
-        denominator = 1.5e8 if term.indicator == "high_skilled_share_of_skilled_workers" else 7e8
-        return 100 * np.sqrt(p * (1 - p) / (denominator / scale))
+        if denominator is None:
+            raise ValueError(f"{term.indicator}: the noise of a share needs its denominator")
+        p = np.clip(np.asarray(value) / 100, 1e-6, 1 - 1e-6)
+        agents = np.maximum(np.asarray(denominator, dtype=float) / scale, 1.0)
+        return 100 * np.sqrt(p * (1 - p) / agents)
     agents = np.maximum(np.asarray(value) * 1e4 / scale, 1.0)
     return np.sqrt(agents) * scale / 1e4
 
@@ -700,7 +711,11 @@ def _log_likelihood(
         low, high = model_values(results, term)
         low_m, low_se = _per_set(low, n)
         high_m, high_se = _per_set(high, n)
-        se = np.maximum(low_se, high_se) if k > 1 else sampling_noise(term, high_m, scale)
+        if k > 1:
+            se = np.maximum(low_se, high_se)
+        else:
+            denominator = _per_set(share_denominator(results, term), n)[0] if term.indicator in _SHARES else None
+            se = sampling_noise(term, high_m, scale, denominator)
         ll, imp = term_scores(term, low_m, high_m, spec.discrepancy, se)
         total += ll
         implausibility[i] = imp

@@ -72,6 +72,26 @@ def test_the_stock_terms_read_the_engines_own_stock_variables(small_national):
     assert np.all(low < top) and np.all(low > 0.5 * top)
 
 
+def test_the_noise_of_a_share_is_binomial_in_the_runs_own_denominator(small_national):
+    scale = small_national["population.scale"]
+    results = skillsim.run(small_national, replicates=40, seed=9, progress=False)
+    for indicator in ("high_skilled_share_of_skilled_workers", "skilled_share_of_employed"):
+        term = cal.Term(indicator, 2017, 30.0, "%", "exact", "official", 1, "normal", 0.03, 24, 24)
+        share, _ = cal.model_values(results, term)
+        denominator = cal.share_denominator(results, term)
+        # Binomial: p(1-p) over the run's own agents in the denominator.
+        p = share / 100
+        np.testing.assert_allclose(cal.sampling_noise(term, share, scale, denominator), 100 * np.sqrt(p * (1 - p) * scale / denominator))
+        # The starting stocks are exact (largest remainders), so only the flows since the
+        # start are random: the noise is an upper bound on the replicates' spread, never below.
+        assert share.std(ddof=1) < cal.sampling_noise(term, share, scale, denominator).mean()
+    skilled = cal.share_denominator(results, cal.Term("high_skilled_share_of_skilled_workers", 2017, 30.0, "%", "exact", "official", 1, "normal", 0.03, 24, 24))
+    np.testing.assert_allclose(skilled, results["skilled_workers"][:, 24])
+    # A share's noise without its denominator is a programming error, said as such.
+    with pytest.raises(ValueError, match="denominator"):
+        cal.sampling_noise(term, share, scale)
+
+
 def test_flow_windows_follow_the_calendar_year():
     import pandas as pd
 
