@@ -54,6 +54,32 @@ check "a resume with a changed sets file is refused (exit 2)" test $? -eq 2
 check "says the sets file has changed" contains resume.err "run.parameter_sets: the parameter sets file"
 check "... since the run started" contains resume.err "has changed since the checkpointed run started"
 
+# run.parameter_set_columns: only the listed columns are used (an unlisted level share that would
+# break the margins and a text column are ignored); the results say which; a resume works.
+mkdir cols
+sed 's/^parameter_sets = "sets.csv"$/&\nparameter_set_columns = ["labour.job_loss_rate"]/' plan/plan.toml > cols/plan.toml
+printf 'population.level_shares[none],labour.job_loss_rate,note\n2,0.01,first\n2,0.02,second\n' > cols/sets.csv
+"$SKILLSIM" run cols/plan.toml --replicates 3 --checkpoint cols.ckpt --quiet -o cols.h5 > cols.out 2>&1
+check "a run with parameter_set_columns (exit 0)" test $? -eq 0
+check "only the listed columns are recorded, and which they are" "$PYTHON" - cols.h5 <<'PY'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+assert np.array_equal(f["labour.job_loss_rate"][...], [0.01, 0.02, 0.01])
+assert "population.level_shares[none]" not in f and "note" not in f
+columns = f.attrs["parameter_set_columns"]
+assert (columns.decode() if isinstance(columns, bytes) else columns) == "labour.job_loss_rate", columns
+text = f.attrs["parameter_sets"]
+assert (text.decode() if isinstance(text, bytes) else text).startswith("population.level_shares[none],"), text
+PY
+"$SKILLSIM" run --resume cols.ckpt --quiet -o cols-resumed.h5 > cols-resume.out 2>&1
+check "a resume of it (exit 0)" test $? -eq 0
+check "... gives the same results" "$PYTHON" "$SOURCE_DIR/scripts/compare-results.py" cols.h5 cols-resumed.h5
+sed 's/"labour.job_loss_rate"\]$/"labour.job_los_rate"]/' cols/plan.toml > cols/bad.toml
+"$SKILLSIM" validate cols/bad.toml > cols-bad.out 2> cols-bad.err
+check "a listed column not in the file is a usage error (exit 2)" test $? -eq 2
+check "... reported at the list, with a suggestion" contains cols-bad.err \
+  "cols/bad.toml:8:26: run.parameter_set_columns[0]: 'labour.job_los_rate' is not a column of the parameter sets file cols/sets.csv; did you mean 'labour.job_loss_rate'?"
+
 cat > plan/sets.csv <<'CSV'
 skills.pass_probabilty[senior],run.seed,labour.job_loss_rate,labour.job_loss_rate
 0.2,1,x,0.01

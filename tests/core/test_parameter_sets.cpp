@@ -165,6 +165,40 @@ TEST(ParameterSets, MakeRefusesKeysThatCannotDifferAndSetsTheChecksRefuse) {
   EXPECT_NE(problems({"skills.assessment_rate_trend[senior]"}, {{0.5}, {3}}).find("set 1"), std::string::npos);
 }
 
+// run.parameter_set_columns: the sets hold only the columns listed (the io layer reads no
+// others), and the results record which were used.
+TEST(ParameterSets, TheColumnsUsedAreListedAndRecorded) {
+  const Scenario base = base_scenario();
+  Parameters p = base.parameters();
+  p.run.parameter_sets = "sets.csv";
+  p.run.parameter_set_columns = {"skills.pass_probability[3]", "skills.pass_probability[4]"};
+  ParameterSets sets;
+  sets.keys = {"skills.pass_probability[3]", "skills.pass_probability[4]"};
+  sets.rows = {{0.5, 0.25}};
+  const Scenario s = Scenario::make(p, base.schedule(), base.targets(), "<memory>", "", sets);
+  RunOptions options;
+  options.replicates = 2;
+  options.threads = 1;
+  const Results results = run_scenario(s, options);
+  EXPECT_EQ(results.variable("skills.pass_probability[4]").real_data, (std::vector<double>{0.25, 0.25}));
+  EXPECT_EQ(results.metadata.attributes.at("parameter_set_columns"),
+            "skills.pass_probability[3],skills.pass_probability[4]");
+  // Without the list, no such attribute.
+  EXPECT_EQ(run_scenario(with_sets(base, sets), options).metadata.attributes.count("parameter_set_columns"), 0U);
+
+  // Sets with a column the list does not name are refused.
+  sets.keys.push_back("labour.job_loss_rate");
+  sets.rows = {{0.5, 0.25, 0.01}};
+  try {
+    Scenario::make(p, base.schedule(), base.targets(), "<memory>", "", sets);
+    FAIL() << "accepted";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1U);
+    EXPECT_EQ(e.diagnostics()[0].key, "run.parameter_set_columns");
+    EXPECT_EQ(e.diagnostics()[0].message, "the parameter sets: column labour.job_loss_rate is not listed");
+  }
+}
+
 // A column of parameter sets may set the trend of the assessment rate (by level name).
 TEST(ParameterSets, TheAssessmentTrendIsAColumnLikeAnyOther) {
   const Scenario base = base_scenario();

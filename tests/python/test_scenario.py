@@ -160,6 +160,25 @@ def test_to_toml_round_trip(name):
         assert f"\n{rest} = " in text, key
 
 
+def test_parameter_set_columns_is_a_list_of_names_like_any_other():
+    """run.parameter_set_columns: read, replaced, checked against the sets file and written back."""
+    s = skillsim.Scenario.load("national_forecast_2016")
+    assert s["run.parameter_set_columns"] == []
+    columns = ["skills.assessment_rate[junior]", "skills.assessment_rate[intermediate]"]
+    chosen = s.replace({"run.parameter_set_columns": columns})
+    assert chosen["run.parameter_set_columns"] == columns
+    text = chosen.to_toml()
+    assert '\nparameter_set_columns = ["skills.assessment_rate[junior]", "skills.assessment_rate[intermediate]"]\n' in text
+    back = skillsim.Scenario.from_toml(text, name=chosen.source)
+    assert back == chosen and back != s
+    assert back["run.parameter_set_columns"] == columns
+    with pytest.raises(skillsim.ScenarioError) as e:
+        s.replace({"run.parameter_set_columns": ["skills.assessment_rate[junior]", "skills.assesment_rate[senior]"]})
+    message = problem(e, "run.parameter_set_columns[1]").message
+    assert message.startswith("'skills.assesment_rate[senior]' is not a column of the parameter sets file "), message
+    assert message.endswith("; did you mean 'skills.assessment_rate[senior]'?"), message
+
+
 def test_to_toml_keeps_schedule_entries_that_set_a_key_twice_in_a_month():
     text = """
 [scenario]

@@ -59,6 +59,11 @@ const ParameterSpec kSpecs[] = {
      .doc = "A CSV file of parameter sets (a path relative to the scenario file; empty for none): the header names "
             "parameters as sweep files do, one row per set; replicate r runs under set r modulo the number of sets.",
      .bind = SKILLSIM_BIND(run.parameter_sets)},
+    {.key = "run.parameter_set_columns",
+     .kind = ValueKind::StringList,
+     .doc = "The columns of run.parameter_sets to use, by their header names (empty for all): the other columns are "
+            "ignored, so a sets file can be shared by scenarios that take only some of its parameters.",
+     .bind = SKILLSIM_BIND(run.parameter_set_columns)},
     // population
     {.key = "population.size",
      .kind = ValueKind::Real,
@@ -1159,6 +1164,9 @@ std::vector<Issue> check(const Parameters& p) {
   check_names("funds.names", "fund", p.funds.names, issues);
   check_names("programmes.names", "programme", p.programmes.names, issues);
   check_names("evaluation.evaluators", "evaluator type", p.evaluation.evaluators, issues);
+  check_names("run.parameter_set_columns", "column", p.run.parameter_set_columns, issues);
+  if (!p.run.parameter_set_columns.empty() && p.run.parameter_sets.empty())
+    issues.push_back({"run.parameter_set_columns", "needs run.parameter_sets (the file whose columns it chooses)"});
   if (p.programmes.names.size() > kMaxProgrammes)
     issues.push_back({"programmes.names", "at most " + std::to_string(kMaxProgrammes) +
                                               " programmes are supported, got " +

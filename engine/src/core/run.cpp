@@ -181,6 +181,12 @@ void add_parameter_set_results(Results& results, const Scenario& scenario, std::
   for (auto& v : values) results.variables.push_back(std::move(v));
   results.metadata.attributes["parameter_sets"] = sets.text;
   results.metadata.attributes["parameter_sets_source"] = sets.source;
+  // Which of the file's columns were used, when not all (the variables above are only those).
+  const auto& columns = scenario.parameters().run.parameter_set_columns;
+  if (!columns.empty()) {
+    std::string& used = results.metadata.attributes["parameter_set_columns"];
+    for (const auto& column : columns) used += (used.empty() ? "" : ",") + column;
+  }
 }
 
 // The run itself; `at` follows it so that run_scenario can say where memory ran out.

@@ -137,6 +137,7 @@ constexpr SharedByReplicates kSharedByReplicates[] = {
     {"run.replicates", "the number of replicates is the run's; set it in the scenario or with --replicates"},
     {"scenario.months", "every replicate shares the time axis"},
     {"run.parameter_sets", "the sets file cannot name itself"},
+    {"run.parameter_set_columns", "the sets file cannot choose its own columns"},
 };
 
 } // namespace
@@ -217,7 +218,11 @@ Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> sche
         issues.push_back({"run.parameter_sets", file + ": set " + std::to_string(r) + " has " +
                                                     std::to_string(parameter_sets.rows[r].size()) + " values for " +
                                                     std::to_string(parameter_sets.keys.size()) + " keys"});
+    const auto& columns = parameters.run.parameter_set_columns;
     for (const auto& key : parameter_sets.keys) {
+      // The io layer keeps only the listed columns; sets built otherwise must do the same.
+      if (!columns.empty() && std::find(columns.begin(), columns.end(), key) == columns.end())
+        issues.push_back({"run.parameter_set_columns", file + ": column " + key + " is not listed"});
       const auto target = resolve_parameter_set_key(parameters, key);
       if (const auto* message = std::get_if<std::string>(&target))
         issues.push_back({"run.parameter_sets", file + ": " + *message});

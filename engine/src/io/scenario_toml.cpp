@@ -1041,10 +1041,12 @@ void require_name_and_start(const toml::table& root, const Reader& reader, const
 
 // The parameter sets file a scenario names (run.parameter_sets), relative to the scenario file
 // (to the working directory for a scenario that is not a file), read and checked: every problem
-// at its line and column in the sets file. `key_at` is where run.parameter_sets was given.
+// at its line and column in the sets file. Only the columns run.parameter_set_columns lists (all
+// without it) are read and kept; a listed column the file lacks is reported at the list.
 ParameterSets read_parameter_sets(const Parameters& p, const std::vector<ScheduledChange>& schedule,
-                                  const std::vector<Target>& targets, const std::string& source_name, const Loc& key_at,
-                                  bool check_rows, std::vector<Diagnostic>& diagnostics) {
+                                  const std::vector<Target>& targets, const std::string& source_name,
+                                  const LocMap& locs, bool check_rows, std::vector<Diagnostic>& diagnostics) {
+  const Loc key_at = lookup(locs, "run.parameter_sets").value_or(Loc{source_name, 0, 0});
   std::filesystem::path path = p.run.parameter_sets;
   if (path.is_relative() && !source_name.empty() && source_name.front() != '<' && source_name != kSetName)
     path = std::filesystem::path(source_name).parent_path() / path;
@@ -1077,12 +1079,19 @@ ParameterSets read_parameter_sets(const Parameters& p, const std::vector<Schedul
        "row of values per set");
     return {};
   }
-  // The header: one parameter key per column.
+  // The header: one parameter key per column. Columns not listed are ignored entirely.
+  const std::vector<std::string>& listed = p.run.parameter_set_columns;
   const csv::Record& header = records.front();
+  std::vector<std::string> names; // every column's
+  std::vector<std::size_t> kept;  // the columns used, in the file's order
   std::vector<SweepTarget> resolved;
   std::map<std::string, int> first_column;
-  for (const csv::Field& field : header.fields) {
+  for (std::size_t c = 0; c < header.fields.size(); ++c) {
+    const csv::Field& field = header.fields[c];
     const std::string key = csv::trim(field.text);
+    names.push_back(key);
+    if (!listed.empty() && std::find(listed.begin(), listed.end(), key) == listed.end()) continue;
+    kept.push_back(c);
     sets.keys.push_back(key);
     if (key.empty()) {
       at(header.line, field.column, "", "an empty column name: the header names one parameter key per column");
@@ -1102,24 +1111,40 @@ ParameterSets read_parameter_sets(const Parameters& p, const std::vector<Schedul
       resolved.push_back(std::get<SweepTarget>(target));
     }
   }
+  // A listed column the file lacks: reported at its place in the scenario's list.
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    if (std::find(names.begin(), names.end(), listed[i]) != names.end()) continue;
+    const std::string element = "run.parameter_set_columns[" + std::to_string(i) + "]";
+    const Loc loc = lookup(locs, element).value_or(key_at);
+    std::string message = "'" + listed[i] + "' is not a column of the parameter sets file " + file;
+    if (const auto near = closest(listed[i], names); !near.empty()) {
+      message += "; did you mean '" + near.front() + "'?";
+    } else {
+      message += " (its columns:";
+      for (std::size_t c = 0; c < names.size(); ++c) message += (c == 0 ? " " : ", ") + names[c];
+      message += ")";
+    }
+    diagnostics.push_back({loc.file, loc.line, loc.column, element, message});
+  }
   if (records.size() == 1) at(header.line, 1, "", "no parameter sets: add one row of values per set under the header");
-  // The rows: one number per key.
+  // The rows: one number per key used (every row as wide as the header).
   std::vector<int> row_line;
   for (std::size_t r = 1; r < records.size(); ++r) {
     const csv::Record& rec = records[r];
-    if (rec.fields.size() != sets.keys.size()) {
+    if (rec.fields.size() != names.size()) {
       at(rec.line, 1, "",
-         "expected " + std::to_string(sets.keys.size()) + " values (one per key in the header), got " +
+         "expected " + std::to_string(names.size()) + " values (one per key in the header), got " +
              std::to_string(rec.fields.size()));
       continue;
     }
     std::vector<double> row;
     bool good = true;
-    for (std::size_t k = 0; k < rec.fields.size(); ++k) {
-      const std::string text = csv::trim(rec.fields[k].text);
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      const csv::Field& field = rec.fields[kept[k]];
+      const std::string text = csv::trim(field.text);
       const auto value = csv::parse_number(text);
       if (!value) {
-        at(rec.line, rec.fields[k].column, sets.keys[k],
+        at(rec.line, field.column, sets.keys[k],
            text.empty() ? "no value: every set gives every key a number" : "'" + text + "' is not a finite number");
         good = false;
       } else {
@@ -1144,7 +1169,7 @@ ParameterSets read_parameter_sets(const Parameters& p, const std::vector<Schedul
       }
       int column = 1;
       for (std::size_t k = 0; k < resolved.size(); ++k)
-        if (resolved[k].spec->key == base_key(issue.key)) column = header.fields[k].column;
+        if (resolved[k].spec->key == base_key(issue.key)) column = header.fields[kept[k]].column;
       at(row_line[r], column, issue.key,
          "set " + std::to_string(r) + " (0-based row) is refused by the parameters' checks: " + issue.message);
       ++reported;
@@ -1193,9 +1218,9 @@ Scenario parse(std::string_view text, const std::string& source_name, const std:
     add(key, issue.message);
   }
   ParameterSets sets;
-  if (!parameters.run.parameter_sets.empty() && !reader.failed.count("run.parameter_sets"))
-    sets = read_parameter_sets(parameters, reader.schedule, reader.targets, source_name,
-                               lookup(locs, "run.parameter_sets").value_or(Loc{source_name, 0, 0}), diagnostics.empty(),
+  if (!parameters.run.parameter_sets.empty() && !reader.failed.count("run.parameter_sets") &&
+      !reader.failed.count("run.parameter_set_columns"))
+    sets = read_parameter_sets(parameters, reader.schedule, reader.targets, source_name, locs, diagnostics.empty(),
                                diagnostics);
   if (!diagnostics.empty()) {
     sort_diagnostics(diagnostics, source_name);

@@ -50,6 +50,7 @@ struct RunSection {
   std::int64_t seed = 1;
   std::int64_t replicates = 1;
   std::string parameter_sets; ///< a CSV file of parameter sets, one per replicate (cycling); "" for none
+  std::vector<std::string> parameter_set_columns; ///< the columns of parameter_sets used; empty for all
 };
 
 struct PopulationSection {

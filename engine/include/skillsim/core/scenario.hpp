@@ -69,17 +69,18 @@ struct Target {
 /// the number of sets, each set giving values to the same keys. The io layer reads the file;
 /// the core only sees what it holds.
 struct ParameterSets {
-  std::vector<std::string> keys;         ///< as sweep files address them, e.g. "skills.pass_probability[senior]"
+  std::vector<std::string> keys;         ///< as sweep files address them, e.g. "skills.pass_probability[senior]";
+                                         ///< with run.parameter_set_columns, only the columns listed
   std::vector<std::vector<double>> rows; ///< one per set, one value per key
   std::string source;                    ///< the file's name, for messages and results
-  std::string text;                      ///< the file's text, stored in the results
+  std::string text;                      ///< the whole file's text, stored in the results
   bool empty() const { return rows.empty(); }
   bool operator==(const ParameterSets&) const = default;
 };
 
 /// Where a parameter-set key points (resolve_sweep_key), or what is wrong with it: as a sweep
-/// key, and refusing run.seed, run.replicates, scenario.months and run.parameter_sets, which every
-/// replicate shares.
+/// key, and refusing run.seed, run.replicates, scenario.months, run.parameter_sets and
+/// run.parameter_set_columns, which every replicate shares.
 std::variant<SweepTarget, std::string> resolve_parameter_set_key(const Parameters& base, std::string_view key);
 
 /// The problems of set `row` applied to `base` (the parameters' own checks, the schedule and
