@@ -72,8 +72,11 @@ skilled.iloc[[0, 12, 24]]
 # ## Against the targets
 #
 # Median and 50%/90% bands over the replicates; the stars are the targets, the dashed line a
-# straight trajectory to them. Without the plan's training programmes (not modelled yet), the
-# baseline stays far from both targets.
+# straight trajectory to them. The baseline has the ordinary subsidised training the city would
+# have had without the plan (the national pre-action volume per head) and the national rates
+# fitted to data up to 2016; each replicate runs under one of the national posterior's parameter
+# sets, so the bands carry parameter uncertainty as well as noise. It stays far from both targets
+# (notebook 02 runs the plan).
 
 # %%
 skillsim.plot.fan_chart(results, "skilled_workers", chinese_labels=True)

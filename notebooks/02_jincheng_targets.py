@@ -78,9 +78,11 @@ print(pd.DataFrame({"label": plan["evaluation.labels"],
 # %% [markdown]
 # ## Run the baseline and the plan
 #
-# The baseline (`jincheng_2020_2021.toml`) has the same population, COVID shock and stock
-# targets, but no programmes and no evaluation limits. Both run with the same seed and replicates, so
-# replicate *k* of each sees the same random numbers for the same workers.
+# The baseline (`jincheng_2020_2021.toml`) has the same population, COVID shock, stock targets
+# and national assessment rates, but only the ordinary subsidised training (the national
+# pre-action volume per head) and no evaluation limits. Both run with the same seed and
+# replicates, so replicate *k* of each sees the same random numbers for the same workers and the
+# same parameter set of the national posterior (docs/calibration.md, "Jincheng").
 
 # %%
 baseline = skillsim.run(baseline_scenario, replicates=REPLICATES, seed=SEED, progress=False)

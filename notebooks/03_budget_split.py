@@ -18,7 +18,7 @@
 # (岗位技能提升培训) to 初级工, 中级工 and 高级工 from one account, the 职业技能提升行动专账.
 # Here the same money a year is split three ways between the three upgrading programmes,
 # weighted towards 初级, even, or weighted towards 高级, and each split is compared with the
-# baseline without programmes:
+# baseline (the ordinary subsidised training the city would have had without the plan):
 #
 # - how many more skilled (技能劳动者) and high-skilled (高技能人才) workers at the end of 2021;
 # - the cost per additional high-skilled and per additional skilled worker;
@@ -145,10 +145,11 @@ skillsim.plot.compare({"baseline": baseline, **runs}, "skilled_workers", chinese
 # `skillsim.cost_per_additional(policy, baseline, series)` gives, per replicate, the extra money
 # spent over the run divided by the extra workers in `series` at the end of 2021 (NaN where there
 # are none). The table shows the median and the 90% interval over replicates. By default the
-# money counted is everything the scenario paid, including the key-groups training, which is
-# about the same in every allocation: differences between the rows come from the upgrading money.
-# `programmes=[...]` counts only the money of the programmes named: the last column counts the
-# upgrading programmes alone.
+# money counted is everything the scenario paid less everything the baseline paid (its ordinary
+# training), including the key-groups training, which is about the same in every allocation:
+# differences between the rows come from the upgrading money. `programmes=[...]` counts only the
+# money of the programmes named, in both runs: the last column counts the upgrading programmes
+# alone (the plan's less the baseline's ordinary upgrading).
 
 
 # %%

@@ -351,17 +351,19 @@ _RUN_FAILED = "run_failed"
 _FILL_INTEGER = np.int64(-9223372036854775806)
 
 
-def _total_spending(results: Results, programmes: "Sequence[str] | None") -> np.ndarray:
-    """Yuan paid over the run, per replicate, for all programmes or those named (0 without)."""
+def _total_spending(results: Results, programmes: "Sequence[str] | None", absent_is_zero: bool = False) -> np.ndarray:
+    """Yuan paid over the run, per replicate, for all programmes or those named (0 without).
+    A named programme the run does not have is an error, or pays 0 with ``absent_is_zero`` (a
+    baseline without the policy's programme)."""
     if "spending" not in results:
         return np.zeros(results.replicates)
     spent = np.asarray(results["spending"], dtype=float)  # replicate, time, fund, programme
     if programmes is not None:
         names = list(results.coords("programme"))
         unknown = [p for p in programmes if p not in names]
-        if unknown:
+        if unknown and not absent_is_zero:
             raise ValueError(f"no programme named {unknown[0]!r}; the programmes are {names}")
-        spent = spent[..., [names.index(p) for p in programmes]]
+        spent = spent[..., [names.index(p) for p in programmes if p in names]]
     return spent.reshape(spent.shape[0], -1).sum(axis=1)
 
 
@@ -376,7 +378,8 @@ def cost_per_additional(
 
     (spending of ``results`` - spending of ``baseline``) / (``series`` in ``results`` - in
     ``baseline``) at ``date`` (default: the end of the run). ``programmes`` counts only the
-    money paid for those programmes (default: all, in both runs). Run both with the same seed and
+    money paid for those programmes (default: all), in both runs: a programme the baseline does
+    not have counts 0 there. Run both with the same seed and
     replicates: replicate k of each then shares its random numbers (common random numbers), so
     the difference is the policy's effect, not noise. Where the difference in workers is not
     positive the cost is NaN (the money bought no additional workers in that replicate).
@@ -394,7 +397,7 @@ def cost_per_additional(
     if not -1 <= t < len(results.times) or (date is not None and results.times[t] != np.datetime64(date, "ns")):
         raise ValueError(f"date {date} is not one of the results' times (first days of months)")
     extra = np.asarray(results[series], dtype=float)[:, t] - np.asarray(baseline[series], dtype=float)[:, t]
-    baseline_programmes = programmes if programmes is not None and "spending" in baseline else None
-    spent = _total_spending(results, programmes) - _total_spending(baseline, baseline_programmes)
+    # The baseline pays for the same programmes where it has them (its ordinary training).
+    spent = _total_spending(results, programmes) - _total_spending(baseline, programmes, absent_is_zero=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(extra > 0, spent / np.where(extra > 0, extra, 1), np.nan)

@@ -180,8 +180,14 @@ const ParameterSpec& spec_or_key_error(const std::string& key) {
 }
 
 bool scenarios_equal(const Scenario& a, const Scenario& b) {
-  for (const auto& spec : parameter_specs())
+  for (const auto& spec : parameter_specs()) {
+    if (spec.key == std::string_view("run.parameter_sets")) continue; // by content, below
     if (!same_value(get_value(a.parameters(), spec), get_value(b.parameters(), spec))) return false;
+  }
+  // The same sets read from two paths (relative in a file, absolute in its to_toml) are equal.
+  const auto& sets_a = a.parameter_sets();
+  const auto& sets_b = b.parameter_sets();
+  if (sets_a.keys != sets_b.keys || sets_a.rows != sets_b.rows || sets_a.text != sets_b.text) return false;
   const auto schedule_a = a.effective_schedule();
   const auto schedule_b = b.effective_schedule();
   if (schedule_a.size() != schedule_b.size() || a.targets().size() != b.targets().size()) return false;

@@ -209,7 +209,8 @@ check "bad --set names --set" contains set.err "--set: labour.job_loss_rate: mus
 # with labels far longer than the columns' usual width.
 "$SKILLSIM" run jincheng_plan_2020_2021 --replicates 2 -o plan.h5 > plan.out
 check "plan run exits 0" test $? -eq 0
-sed 's/^label = "高技能人才 12万 by end of 2021"$/label = "高技能人才 12万 by end of 2021, a target label longer than its column"/' \
+sed -e 's/^label = "高技能人才 12万 by end of 2021"$/label = "高技能人才 12万 by end of 2021, a target label longer than its column"/' \
+  -e "s|^parameter_sets = \"|parameter_sets = \"$SOURCE_DIR/scenarios/|" \
   "$SOURCE_DIR/scenarios/jincheng_plan_2020_2021.toml" > plan_long.toml
 "$SKILLSIM" run plan_long.toml --replicates 1 -o plan_long.h5 > plan_long.out \
   --set 'programmes.labels=["岗位技能提升培训(初级)", "一个名称很长很长很长很长很长很长的培训项目", "岗位技能提升培训(高级)", "x"]' \

@@ -169,10 +169,10 @@ TEST(Statistics, SameBitsForAnyThreadCount) {
 }
 
 // The Jincheng plan (programmes, funds, evaluators, targets: rates with NaN) at 1 agent per 500
-// persons, 4 replicates.
+// persons, without its parameter sets (their record has no statistics: test_parameter_sets.cpp).
 Scenario plan_scenario() {
   return io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/jincheng_plan_2020_2021.toml",
-                           {"population.scale=500"});
+                           {"population.scale=500", "run.parameter_sets=\"\"", "run.parameter_set_columns=[]"});
 }
 
 TEST(Statistics, ARunHasThemForEveryVariableWithTheSameBitsForOneAndTwoThreads) {

@@ -93,12 +93,17 @@ dims_text, rest = body.split("variables:\n", 1)
 vars_text, globals_text = rest.split("// global attributes:\n", 1)
 cdl_dims = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\t(\w+) = (\d+) ;$", dims_text, re.M)}
 cdl_vars, cdl_attrs = {}, {}
+# A name may hold characters CDL escapes with a backslash: the parameter sets' record is named by
+# its keys, e.g. skills.assessment_rate\[senior\].
+NAME = r"((?:[\w.-]|\\.)*)"
+def name_of(text):
+    return re.sub(r"\\(.)", r"\1", text)
 for line in (vars_text + globals_text).splitlines():
-    if m := re.fullmatch(r"\t(\w+) (\w+)(?:\((.*)\))? ;", line):
-        cdl_vars[m.group(2)] = (m.group(1), tuple(d.strip() for d in m.group(3).split(",")) if m.group(3) else ())
-    elif m := re.fullmatch(r"\t\t(?:(\w+) )?(\w*):(\w+) = (.*) ;", line):
+    if m := re.fullmatch(r"\t(\w+) " + NAME + r"(?:\((.*)\))? ;", line):
+        cdl_vars[name_of(m.group(2))] = (m.group(1), tuple(d.strip() for d in m.group(3).split(",")) if m.group(3) else ())
+    elif m := re.fullmatch(r"\t\t(?:(\w+) )?" + NAME + r":(\w+) = (.*) ;", line):
         values = [value_of(t) for t in TOKEN.findall(m.group(4))]
-        cdl_attrs[(m.group(2), m.group(3))] = values[0] if len(values) == 1 else values
+        cdl_attrs[(name_of(m.group(2)), m.group(3))] = values[0] if len(values) == 1 else values
     elif line.strip() and line.strip() != "}":
         problems.append(f"header line not understood: {line!r}")
 

@@ -113,10 +113,16 @@ def check_statistics(ds, variables):
     """NAME_stats of every (replicate, ...) variable, against numpy."""
     labels = [str(v) for v in ds["statistic"].values]
     check(labels == STATISTICS, f"statistic labels are {labels}, expected {STATISTICS}")
+    # The record of each replicate's parameter set (docs/scenario.md) has no statistics.
+    columns = ds.attrs.get("parameter_set_columns") or (ds.attrs["parameter_sets"].splitlines()[0] if ds.attrs.get("parameter_sets") else "")
+    records = {"parameter_set", *(c.strip() for c in columns.split(",") if c.strip())}
     checked = 0
     for name in variables:
         var = ds[name]
         if not var.dims or var.dims[0] != "replicate":
+            continue
+        if name in records:
+            check(f"{name}_stats" not in ds.data_vars, f"{name!r} is a parameter set's record but has statistics")
             continue
         stats_name = f"{name}_stats"
         check(stats_name in ds.data_vars, f"{name!r} has a replicate dimension but no {stats_name!r}")

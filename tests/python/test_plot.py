@@ -141,10 +141,13 @@ def test_binding(plan_results):
 
 
 def test_money_plots_need_programmes(small_results):
+    # national_2016 has no programmes (the ordinary training is in its rates).
+    national = skillsim.Scenario.load("national_2016").replace({"population.scale": 20000, "scenario.months": 12})
+    without = skillsim.run(national, replicates=1, seed=3, progress=False)
     with pytest.raises(ValueError, match="no training programmes"):
-        plot.spending(small_results)
+        plot.spending(without)
     with pytest.raises(ValueError, match="no training programmes"):
-        plot.binding(small_results)
+        plot.binding(without)
     with pytest.raises(ValueError, match="by must be"):
         plot.spending(small_results, by="region")
 

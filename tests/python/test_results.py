@@ -19,7 +19,16 @@ import skillsim
 from conftest import JINCHENG
 
 
+def parameter_set_records(results) -> list[str]:
+    """The record of each replicate's parameter set (docs/scenario.md): `parameter_set` and one
+    variable per column used, over `replicate` alone."""
+    columns = results.metadata["parameter_set_columns"].split(",")
+    assert [n for n in results.variables if results.dims_of(n) == ("replicate",)] == ["parameter_set", *columns]
+    return ["parameter_set", *columns]
+
+
 def test_arrays_are_read_only_views_on_engine_memory(small_results):
+    records = parameter_set_records(small_results)  # the Jincheng baseline runs under the national sets
     for name in small_results.variables:
         arr = small_results[name]
         assert arr.base is not None, name
@@ -27,7 +36,7 @@ def test_arrays_are_read_only_views_on_engine_memory(small_results):
         assert not arr.flags.writeable, name
         # Counts are exact integers; rates, target values and statistics over replicates are
         # reals (NaN where undefined).
-        real = name.startswith(("target_", "cost_")) and name != "target_met" or name.endswith("_stats")
+        real = name.startswith(("target_", "cost_")) and name != "target_met" or name.endswith("_stats") or name in records[1:]
         assert arr.dtype == (np.float64 if real else np.int64), name
         assert arr.shape == tuple(small_results.dims[d] for d in small_results.dims_of(name))
     # The same memory twice, no copy.
@@ -210,7 +219,10 @@ def test_statistics_over_replicates(small_results):
     ds = small_results.to_xarray()
     assert list(ds["statistic"].values) == ["mean", "se", "p5", "p25", "p50", "p75", "p95"]
     assert list(ds["statistic_zh"].values) == ["均值", "标准误", "5%分位数", "25%分位数", "中位数", "75%分位数", "95%分位数"]
-    with_replicates = [n for n in small_results.variables if small_results.dims_of(n)[0] == "replicate"]
+    # Every variable over replicates but the parameter sets' record, which has no statistics.
+    records = parameter_set_records(small_results)
+    with_replicates = [n for n in small_results.variables if small_results.dims_of(n)[0] == "replicate" and n not in records]
+    assert not any(f"{n}_stats" in small_results.variables for n in records)
     assert len(with_replicates) > 15
     for name in with_replicates:
         stats = small_results.stats(name)
@@ -256,15 +268,22 @@ def test_cost_per_additional_high_skilled_worker_with_common_random_numbers():
     b = skillsim.run(base, replicates=2, seed=5, progress=False)
     cost = skillsim.cost_per_additional(a, b, "skilled_workers")
     extra = a["skilled_workers"][:, -1] - b["skilled_workers"][:, -1]
-    spent = a["spending"].reshape(2, -1).sum(axis=1)
-    assert (extra > 0).all()
+    # The extra money: the plan's spending less the baseline's ordinary training.
+    spent = a["spending"].reshape(2, -1).sum(axis=1) - b["spending"].reshape(2, -1).sum(axis=1)
+    assert (extra > 0).all() and (b["spending"].reshape(2, -1).sum(axis=1) > 0).all()
     assert np.allclose(cost, spent / extra)
     with pytest.raises(ValueError, match="not a \\(replicate, time\\) series"):
         skillsim.cost_per_additional(a, b, "workers")
-    # Counting only the key groups' money: their share of the spending, same extra workers.
+    # Counting only the key groups' money: their share of the spending, same extra workers (the
+    # baseline has no such programme: it pays 0 for it).
     key_groups = skillsim.cost_per_additional(a, b, "skilled_workers", programmes=["key_groups"])
     k = list(a.coords("programme")).index("key_groups")
     assert np.allclose(key_groups, a["spending"][..., k].reshape(2, -1).sum(axis=1) / extra)
+    # A programme both have: the plan's money for it less the baseline's ordinary training.
+    junior = skillsim.cost_per_additional(a, b, "skilled_workers", programmes=["upgrading_junior"])
+    plan_paid = a["spending"][..., list(a.coords("programme")).index("upgrading_junior")].reshape(2, -1).sum(axis=1)
+    base_paid = b["spending"][..., list(b.coords("programme")).index("upgrading_junior")].reshape(2, -1).sum(axis=1)
+    assert (base_paid > 0).all() and np.allclose(junior, (plan_paid - base_paid) / extra)
     with pytest.raises(ValueError, match="no programme named 'nope'"):
         skillsim.cost_per_additional(a, b, programmes=["nope"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,7 +31,7 @@ def test_values_and_properties():
     assert s.start == dt.date(2020, 1, 1)
     assert s.end == dt.date(2022, 1, 1)
     assert s.months == 24
-    assert s.seed == 20200101 and s.replicates == 10
+    assert s.seed == 20200101 and s.replicates == 20
     assert s["population.size"] == 1_360_000
     assert s["population.scale"] == 10 and isinstance(s["population.scale"], int)
     assert s["population.regions"] == ["晋城市"]
@@ -144,10 +145,13 @@ def test_to_toml_round_trip(name):
     trajectories) survive to_toml and back."""
     s = skillsim.Scenario.load(name).replace({"labour.job_loss_rate": 0.0123456789, "scenario.name": "x\ty"})
     text = s.to_toml()
-    # Read as if from the original file: a relative path in it (run.parameter_sets of
-    # national_forecast_2016) is relative to the scenario file's folder.
-    back = skillsim.Scenario.from_toml(text, name=s.source)
+    # Read back from anywhere: the parameter sets file (a path relative to the scenario file in
+    # national_forecast_2016 and the Jincheng scenarios) is written as the absolute path read.
+    back = skillsim.Scenario.from_toml(text)
     assert back == s
+    if s["run.parameter_sets"]:
+        sets = Path(s.source).parent / s["run.parameter_sets"]
+        assert f'\nparameter_sets = "{sets.resolve()}"\n' in text
     assert back.name == "x\ty"
     assert back.to_toml().split("\n", 2)[2] == text.split("\n", 2)[2]  # stable apart from the header
     # Integers and flags are written as such, and read back the same (compared above).

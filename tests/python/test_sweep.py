@@ -105,7 +105,10 @@ def test_a_base_given_as_a_scenario(grid):
     plan = skillsim.Scenario.load("jincheng_plan_2020_2021").replace(SMALL)  # a file with overrides
     again = skillsim.sweep({**GRID, "base": plan}, replicates=2, seed=3, progress=False)
     np.testing.assert_array_equal(again["skilled_workers"], grid["skilled_workers"])
-    from_text = skillsim.Scenario.from_toml(PLAN.read_text(encoding="utf-8"), name="<text>").replace(SMALL)
+    # Text without a file: its parameter sets file (relative to the scenario file) named absolutely.
+    sets = PLAN.parent / "national_forecast_2016_sets.csv"
+    text = PLAN.read_text(encoding="utf-8").replace(f'"{sets.name}"', f'"{sets}"')
+    from_text = skillsim.Scenario.from_toml(text, name="<text>").replace(SMALL)
     again = skillsim.sweep({**GRID, "base": from_text}, replicates=2, seed=3, progress=False)
     np.testing.assert_array_equal(again["skilled_workers"], grid["skilled_workers"])
 

@@ -1407,7 +1407,12 @@ std::string scenario_to_toml(const Scenario& s, const std::string& header) {
       section = this_section;
       out += (out.empty() ? "[" : "\n[") + section + "]\n";
     }
-    out += key.substr(dot + 1) + " = " + value_text(get_value(s.parameters(), spec)) + "\n";
+    // The sets file as read (relative to the scenario file it came from), absolute: the text
+    // written here is read back from anywhere, without the original file's name.
+    const bool sets_read = key == "run.parameter_sets" && !s.parameter_sets().source.empty();
+    const std::string value = sets_read ? string_text(std::filesystem::absolute(s.parameter_sets().source).string())
+                                        : value_text(get_value(s.parameters(), spec));
+    out += key.substr(dot + 1) + " = " + value + "\n";
   }
   // One entry per month, with each parameter's value in force from then on (when an entry sets a
   // parameter twice in a month, the later value is the one that takes effect).
