@@ -5,6 +5,8 @@
 # their Chinese labels; python3-venv lets scripts/test.sh install the skillsim package into a
 # fresh virtual environment (build-venv/), where pip brings the package's own dependencies.
 # netcdf-bin (ncdump, nccopy) lets the tests check that the netCDF-C library reads results files.
+# chromium and chromium-driver: the test of `skillsim report` opens the HTML report in a real
+# headless browser (through selenium, a test dependency of the Python package).
 set -euo pipefail
 
 apt_packages=(
@@ -15,6 +17,7 @@ apt_packages=(
   clang libclang-rt-14-dev clang-format
   python3-dev python3-pip python3-venv
   fonts-noto-cjk
+  chromium chromium-driver
 )
 python_packages=(numpy "xarray>=2023.1" "h5netcdf>=1.1" "h5py>=3.8" pandas)
 

@@ -55,4 +55,5 @@ venv="$root/build-venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   --config-settings=cmake.define.SKILLSIM_WERROR=ON "$root[test]"
 "$venv/bin/python" tests/python/run_notebooks.py
-"$venv/bin/python" -m pytest -p no:cacheprovider
+# The report's browser test must run here, not skip (scripts/install-deps.sh installs chromium).
+SKILLSIM_REQUIRE_BROWSER=1 "$venv/bin/python" -m pytest -p no:cacheprovider

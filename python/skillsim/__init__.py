@@ -8,6 +8,7 @@
     grid = skillsim.sweep("grid.toml")                # many runs: a leading `scenario` dimension
     skillsim.sensitivity("jincheng_plan_2020_2021", vary={...}, outputs={...}).plot()  # Sobol indices
     fit = skillsim.calibrate("national_forecast_2016")  # fit to the published data (a spec)
+    skillsim.report({"baseline": base, "plan": plan}, "report.html")  # one HTML file for planners
 
 The engine is C++ (skillsim._core); this package is the Python layer over it. See docs/python.md
 for the reference, docs/scenario.md for scenarios and docs/results.md for results files.
@@ -23,6 +24,7 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from . import _core  # noqa: E402
 from .calibration import Backtest, Calibration, CalibrationError, backtest, calibrate  # noqa: E402
+from .comparison import Comparison, compare, report  # noqa: E402
 from .errors import DataError, Problem, ResultsFileError, ScenarioError  # noqa: E402
 from .observations import data_file, indicators, observations  # noqa: E402
 from .results import Results, cost_per_additional, open_results  # noqa: E402
@@ -50,6 +52,7 @@ __all__ = [
     "Backtest",
     "Calibration",
     "CalibrationError",
+    "Comparison",
     "DEFAULT_SCENARIO",
     "DataError",
     "Problem",
@@ -64,12 +67,14 @@ __all__ = [
     "backtest",
     "bundled_scenarios",
     "calibrate",
+    "compare",
     "cost_per_additional",
     "data_file",
     "indicators",
     "observations",
     "open_results",
     "plot",
+    "report",
     "run",
     "sensitivity",
     "sweep",

@@ -1,7 +1,7 @@
 """The `skillsim` command installed with the package: starts the engine's command line (shipped
 in the wheel as skillsim/bin/skillsim) with the bundled scenarios, so `skillsim run` works
-without a checkout; `skillsim calibrate` and `skillsim backtest` are run here, in Python
-(skillsim.calibration). See README.md, "Using it"."""
+without a checkout; `skillsim calibrate`, `skillsim backtest`, `skillsim compare` and
+`skillsim report` are run here, in Python (skillsim.calibration, skillsim.comparison). See README.md, "Using it"."""
 
 from __future__ import annotations
 
@@ -17,15 +17,20 @@ def executable() -> Path:
     return Path(_core.__file__).resolve().parent / "bin" / "skillsim"
 
 
-#: Commands of the Python package itself (skillsim.calibration), not of the engine's binary.
-PYTHON_COMMANDS = ("calibrate", "backtest")
+#: Commands of the Python package itself (skillsim.calibration, skillsim.comparison), not of the
+#: engine's binary.
+PYTHON_COMMANDS = ("calibrate", "backtest", "compare", "report")
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] in PYTHON_COMMANDS:
+    if len(sys.argv) > 1 and sys.argv[1] in ("calibrate", "backtest"):
         from .calibration import main as calibration_main
 
         sys.exit(calibration_main(sys.argv[1:]))
+    if len(sys.argv) > 1 and sys.argv[1] in ("compare", "report"):
+        from .comparison import main as comparison_main
+
+        sys.exit(comparison_main(sys.argv[1:]))
     exe = executable()
     if not exe.exists():
         sys.exit(f"skillsim: the command line is missing from the installed package ({exe})")

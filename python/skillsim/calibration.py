@@ -35,6 +35,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from . import _core
+from ._files import atomic_write_text
 from .errors import ScenarioError
 from .observations import data_file, observations
 from .results import Results
@@ -818,7 +819,7 @@ class Calibration:
     def write_sets(self, path: str | os.PathLike[str]) -> None:
         """Writes the posterior sets as a CSV file for ``run.parameter_sets`` (atomically)."""
         keys, rows, _ = _with_balance(self.spec, self.posterior.to_numpy())
-        _atomic_write(Path(path), _sets_csv(keys, rows))
+        atomic_write_text(Path(path), _sets_csv(keys, rows))
 
     def fitted_scenario(self, sets_file: str | os.PathLike[str], scenario_file: str | os.PathLike[str]) -> str:
         """The spec's scenario with ``run.parameter_sets`` naming ``sets_file`` (as a path
@@ -848,21 +849,6 @@ class Calibration:
             f"Calibration({self.spec.source}, cut-off {self.spec.cutoff}, {len(self.posterior)} sets, "
             f"{len(self.diagnostics)} data points, {self.simulations} simulations)"
         )
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _fit_months(spec: CalibrationSpec) -> int:
@@ -1341,7 +1327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(_format_table(result.skipped))
             if args.scenario_out:
                 scenario_out = Path(args.scenario_out)
-                _atomic_write(scenario_out, result.fitted_scenario(sets_path, scenario_out))
+                atomic_write_text(scenario_out, result.fitted_scenario(sets_path, scenario_out))
                 print(f"\nfitted scenario: {scenario_out}")
             if args.plot:
                 _save_plot(result, Path(args.plot))

@@ -165,11 +165,13 @@ check "unknown validate option message" contains args2.err "unknown option '--fr
 "$SKILLSIM" frobnicate > /dev/null 2> args3.err
 check "unknown command exits 2" test $? -eq 2
 check "unknown command message" contains args3.err "unknown command 'frobnicate'"
-for command in calibrate backtest; do # commands of the Python package's skillsim
+for command in calibrate:calibration backtest:calibration compare:report report:report; do # the Python package's
+  doc=${command#*:}
+  command=${command%:*}
   "$SKILLSIM" $command --cutoff 2013 > python_command.out 2> python_command.err
   check "$command exits 2" test $? -eq 2
   check "$command says it is the Python package's" contains python_command.err \
-    "skillsim $command is part of the Python package: install it (pip install . ; see docs/calibration.md) and run \`skillsim $command\` from its environment, or \`python -m skillsim $command\`"
+    "skillsim $command is part of the Python package: install it (pip install . ; see docs/$doc.md) and run \`skillsim $command\` from its environment, or \`python -m skillsim $command\`"
   check "$command prints nothing on stdout" test ! -s python_command.out
 done
 "$SKILLSIM" run national_2016 jincheng_2020_2021 > /dev/null 2> args4.err

@@ -658,12 +658,16 @@ std::string extras_message(const CLI::App& app, const CLI::App* command) {
 // Commands of the Python package's `skillsim` (python/skillsim/_cli.py handles them before it
 // runs this binary): reached here, the engine was called directly, so say where they live.
 std::optional<std::string> python_command_message(std::string_view command) {
-  for (std::string_view python_command : {"calibrate", "backtest"})
-    if (command == python_command) {
-      const std::string name(command);
-      return "skillsim " + name +
-             " is part of the Python package: install it (pip install . ; see docs/calibration.md) and run `skillsim " +
-             name + "` from its environment, or `python -m skillsim " + name + "`";
+  struct PythonCommand {
+    std::string_view name, doc;
+  };
+  for (const auto& [name, doc] :
+       {PythonCommand{"calibrate", "docs/calibration.md"}, PythonCommand{"backtest", "docs/calibration.md"},
+        PythonCommand{"compare", "docs/report.md"}, PythonCommand{"report", "docs/report.md"}})
+    if (command == name) {
+      const std::string n(name);
+      return "skillsim " + n + " is part of the Python package: install it (pip install . ; see " + std::string(doc) +
+             ") and run `skillsim " + n + "` from its environment, or `python -m skillsim " + n + "`";
     }
   return std::nullopt;
 }
@@ -828,7 +832,8 @@ int main(int argc, char** argv) {
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 
   app.footer(std::string("\n") + kScenarioNote + default_note + " Each command has its own --help.\n" +
-             "calibrate and backtest are commands of the Python package's skillsim (docs/calibration.md).\n" +
+             "calibrate, backtest, compare and report are commands of the Python package's skillsim "
+             "(docs/calibration.md, docs/report.md).\n" +
              "Exit status: 0 success, 1 failure, 2 usage error or invalid scenario, 130 interrupted.");
 
   if (argc >= 2) {
