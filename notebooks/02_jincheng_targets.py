@@ -378,3 +378,21 @@ print(f"The first lever to bind was: {first_lever}.")
 #   also dip while completers wait in the assessment queue; see the rate chart.
 # - When "both" adds more than the two single variants together, the levers are complements:
 #   evaluation capacity pays once money lets more trainees through, and the reverse.
+
+# %% [markdown]
+# ## For planners without Jupyter: the comparison and the report
+#
+# `skillsim.compare` puts the runs side by side against their targets (the same as
+# `skillsim compare baseline.h5 plan.h5` on the command line); `skillsim.report` writes the whole
+# comparison as one self-contained HTML file to open in any browser (docs/report.md). Here into
+# a temporary folder; give it a path of your own.
+
+# %%
+import tempfile
+from pathlib import Path
+
+variants = {"baseline": baseline, "plan": results, **{name: res for name, res in runs.items() if name != "plan"}}
+comparison = skillsim.compare(variants)
+print(comparison.summary.to_string())
+page = skillsim.report(variants, Path(tempfile.mkdtemp()) / "jincheng_report.html")
+print(f"report: {page} ({page.stat().st_size / 1e6:.1f} MB)")
