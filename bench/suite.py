@@ -18,7 +18,12 @@ What it measures:
   columns once in the rules pass and reads them once more to count the stocks, so it moves at
   least 3 x (column bytes per agent) bytes per agent-month, and the triad bandwidth divided by
   that is the most agent-months per second memory could feed;
+- the NumPy peer of the same rules (bench/numpy_peer.py: national_2016 at 10M agents, one
+  thread, without entrants) and the engine's ratio to it;
 - the targets of issue 14, each with the measured figure and whether it is met.
+
+Run it with the Python that has the skillsim package (build-venv/bin/python bench/suite.py):
+the peer starts from the engine's own population through the package.
 
 With --repeat N the matrix runs N times, each time in the opposite order to the last (the machine
 is shared and noisy: alternated runs make ratios fair), and each figure is the median.
@@ -74,7 +79,19 @@ def main(argv: list[str]) -> int:
     triad = {t: run_json([str(bin_dir / "bench_triad"), "--threads", str(t)])["triad_gb_per_s"] for t in (1, 2)}
     print(f"triad bandwidth: {triad[1]:.1f} GB/s on 1 thread, {triad[2]:.1f} GB/s on 2")
     runs: dict[tuple, list[dict]] = {c: [] for c in cells}
+    peer: list[dict] = []
+    try:
+        import skillsim  # noqa: F401  (the peer starts from the engine's population, through the package)
+
+        have_package = True
+    except ImportError:
+        have_package = False
+        print("  the NumPy peer needs the skillsim package in this interpreter (build-venv/bin/python bench/suite.py)")
     for r in range(a.repeat):
+        if have_package:
+            out = run_json([sys.executable, str(ROOT / "bench" / "numpy_peer.py"), "--agents", "10000000", "--months", "12"])
+            peer.append(out)
+            print(f"  numpy peer           national_2016 10M agents 1 thread:    {out['agent_months_per_s'] / 1e6:6.1f}M agent-months/s")
         for scenario, agents, threads in cells if r % 2 == 0 else list(reversed(cells)):
             months = SCENARIOS[scenario]
             out = run_json([str(bin_dir / "bench_step"), "--agents", str(agents), "--threads", str(threads), "--months",
@@ -115,8 +132,14 @@ def main(argv: list[str]) -> int:
                         "measured": spread, "met": spread <= 1.15})
         peak = max(d["rss_bytes_per_agent"].values())
         targets.append({"target": f"{scenario}: at most 22 bytes per agent resident", "measured": peak, "met": peak <= 22})
-    targets.append({"target": "at least 4x a NumPy implementation of the same rules", "measured": None, "met": None,
-                    "note": "the NumPy peer is not built yet (bench/README.md)"})
+    if peer:
+        ratio = derived["national_2016"]["agent_months_per_s_10M_2_threads"] / statistics.median(p["agent_months_per_s"] for p in peer)
+        derived["national_2016"]["ratio_to_numpy_peer"] = ratio
+        targets.append({"target": "national_2016: at least 4x the NumPy peer of the same rules (bench/numpy_peer.py, 10M agents)",
+                        "measured": ratio, "met": ratio >= 4})
+    else:
+        targets.append({"target": "at least 4x the NumPy peer of the same rules", "measured": None, "met": None,
+                        "note": "not run: the skillsim package is not installed in this interpreter"})
 
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -128,6 +151,7 @@ def main(argv: list[str]) -> int:
         "repeat": a.repeat,
         "triad_gb_per_s": {str(k): v for k, v in triad.items()},
         "runs": [run for cell in cells for run in runs[cell]],
+        "numpy_peer": peer,
         "derived": derived,
         "targets": targets,
     }

@@ -33,6 +33,9 @@
 
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/parameters.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/replicate.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/simulation.hpp"
@@ -438,6 +441,45 @@ py::dict run_sweep(const io::SweepJob& job, const fs::path& output, bool overwri
   return out;
 }
 
+// The initial population of one replicate, one NumPy array (a copy) per agent column: what a
+// peer of the engine written in Python starts from (bench/numpy_peer.py).
+py::dict initial_population(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate) {
+  const ReplicateState state(scenario, seed, replicate);
+  const Population& pop = state.population();
+  py::dict out;
+#define SKILLSIM_EXPORT_COLUMN(column_type, agent_type, name, default_value)                                           \
+  out[#name] = py::array_t<column_type>(static_cast<py::ssize_t>(pop.name.size()), pop.name.data());
+  SKILLSIM_AGENT_COLUMNS(SKILLSIM_EXPORT_COLUMN)
+#undef SKILLSIM_EXPORT_COLUMN
+  return out;
+}
+
+// The month's transition probabilities (TransitionRates) as NumPy arrays, in month `offset` of
+// the run (0: the first): the table the engine's per-agent loop reads.
+py::dict transition_rates(const Scenario& scenario, std::int64_t offset) {
+  if (offset < 0 || offset >= scenario.parameters().scenario.months)
+    throw py::value_error("month " + std::to_string(offset) + " is outside the run (0 to " +
+                          std::to_string(scenario.parameters().scenario.months - 1) + ")");
+  const Month month{scenario.parameters().scenario.start.index + static_cast<std::int32_t>(offset)};
+  const TransitionRates r(scenario.parameters_at(month), month);
+  const auto array = [](std::vector<py::ssize_t> shape, const auto* data) {
+    return py::array_t<std::remove_cv_t<std::remove_pointer_t<decltype(data)>>>(shape, data);
+  };
+  py::dict out;
+  out["death"] = array({kMortalityBandCount}, r.death.data());
+  out["retirement_age_months"] = array({kSexCount}, r.retirement_age_months.data());
+  out["job_loss"] = array({kLevelCount, kGroupCount, kSectorCount}, &r.job_loss[0][0][0]);
+  out["job_find"] = array({kLevelCount, kGroupCount}, &r.job_find[0][0]);
+  out["inactivity"] = r.inactivity;
+  out["reactivation"] = r.reactivation;
+  out["insured"] = array({kGroupCount}, r.insured.data());
+  out["sit"] = array({kLevelCount, kStatusCount}, &r.sit[0][0]);
+  out["pass"] = array({kLevelCount}, r.pass.data());
+  out["min_months"] = array({kLevelCount}, r.min_months.data());
+  out["queue_for_evaluation"] = r.queue_for_evaluation;
+  return out;
+}
+
 } // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -651,6 +693,10 @@ PYBIND11_MODULE(_core, m) {
         py::arg("progress") = py::none(), py::arg("poll_seconds") = 0.1, py::arg("command_line") = "",
         "Runs every run of the sweep into one results file, in a worker thread with the GIL released; "
         "KeyboardInterrupt cancels it (the journal keeps the finished runs).");
+  m.def("initial_population", &initial_population, py::arg("scenario"), py::arg("seed"), py::arg("replicate") = 0,
+        "The synthesised initial population of one replicate: {column: NumPy array (a copy)}.");
+  m.def("transition_rates", &transition_rates, py::arg("scenario"), py::arg("month") = 0,
+        "The transition probabilities of month `month` of the run (0: the first), as NumPy arrays.");
   m.def("run", &run, py::arg("scenario"), py::arg("replicates"), py::arg("seed"), py::arg("threads") = 0,
         py::arg("progress") = py::none(), py::arg("poll_seconds") = 0.1, py::arg("command_line") = "",
         py::arg("scenario_text") = py::none(),
