@@ -69,6 +69,8 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications, Month current,
                                Population& pop, const RandomStreams& rng, MonthlyCandidates& candidates) {
   const Thresholds th(rates);
+  // Read once: the loop's byte stores could alias them, and the compiler would reload them.
+  const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   MonthTally total;
@@ -109,7 +111,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         continue;
       }
       // Groups: a closed group's members, and those who have served its time limit, move on.
-      if (rates.group_moves) {
+      if (group_moves) [[unlikely]] {
         const std::uint8_t g = pop.group[i];
         bool leaves = rates.group_closed[g];
         if (!leaves && rates.leave_after_months[g] > 0) {
@@ -133,7 +135,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
           pop.months_at_level[i] >= rates.min_months[target]) {
         std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
-        if (!th.sit_by_class.empty()) {
+        if (by_class) [[unlikely]] {
           const auto c = static_cast<std::size_t>(person_class(age_months / 12, pop.sex[i], pop.group[i]));
           sit = th.sit_by_class[(static_cast<std::size_t>(target) * kStatusCount + st) * kPersonClassCount + c];
           pass = th.pass_by_class[static_cast<std::size_t>(target) * kPersonClassCount + c];
@@ -171,7 +173,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         if (d.below(streams::kLabour, find)) {
           pop.status[i] = kEmployed;
           ++local.job_finds;
-          if (rates.group_after_job[g] != g) change_group(pop, i, rates.group_after_job[g], local);
+          if (group_moves && rates.group_after_job[g] != g) change_group(pop, i, rates.group_after_job[g], local);
         } else if (d.below(streams::kLabour, find_or_inactive)) {
           pop.status[i] = kInactive;
         }
