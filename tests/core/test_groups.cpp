@@ -292,16 +292,30 @@ TEST(Groups, ValidationNamesTheBadEntry) {
   EXPECT_EQ(problems({"groups.leave_after_months=[0, 0, 0, -1, 0, 0, 0, 0]"}),
             "groups.leave_after_months[3]: must be in [0, 255], got -1\n");
   EXPECT_EQ(problems({"groups.leave_after_months=[0, 0, 0, 24, 0, 0, 0, 0]"}),
-            "groups.after_leaving[3]: group 'college_graduate' has a time limit (groups.leave_after_months), so its "
-            "members must move to another group (the default value; set groups.after_leaving to change it)\n");
+            "groups.leave_after_months[3]: group 'college_graduate' has a time limit, so groups.after_leaving[3] must "
+            "name another group for its members\n");
   EXPECT_EQ(problems({"groups.closed=[0, 0, 0, 0, 0, 0, 0, 1]",
                       "groups.after_leaving=" + groups_list({{kPoverty, "veteran"}})}),
             "");
-  EXPECT_EQ(problems({"groups.closed=[0, 0, 0, 0, 0, 0, 1, 1]",
-                      "groups.after_leaving=" + groups_list({{kPoverty, "veteran"}, {6, "poverty_registered"}})}),
-            "groups.after_leaving[6]: group 'veteran' is closed and sends its members to 'poverty_registered', which "
-            "is closed too\ngroups.after_leaving[7]: group 'poverty_registered' is closed and sends its members to "
-            "'veteran', which is closed too\n");
+  EXPECT_EQ(
+      problems({"groups.closed=[0, 0, 0, 0, 0, 0, 1, 1]",
+                "groups.after_leaving=" + groups_list({{kPoverty, "veteran"}, {6, "poverty_registered"}})}),
+      "groups.closed[6]: group 'veteran' is closed and sends its members to 'poverty_registered' "
+      "(groups.after_leaving[6]), which is closed too\ngroups.closed[7]: group 'poverty_registered' is closed and "
+      "sends its members to 'veteran' (groups.after_leaving[7]), which is closed too\n");
+  // A schedule closing a group whose members have nowhere to go is told so, at the schedule.
+  try {
+    io::parse_scenario(
+        "[scenario]\nmonths = 24\n[[schedule]]\ndate = 2017-01-01\nset = { \"groups.closed\" = [0, 0, 0, 0, "
+        "0, 0, 0, 1] }\n",
+        "plan.toml");
+    ADD_FAILURE() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    std::string listing;
+    for (const auto& d : e.diagnostics()) listing += d.to_string() + "\n";
+    EXPECT_EQ(listing, "plan.toml:5:49: schedule[0].set.groups.closed[7]: group 'poverty_registered' is closed, so "
+                       "groups.after_leaving[7] must name another group for its members\n");
+  }
   EXPECT_EQ(problems({"skills.assessment_factor_by_sex=[1, -0.5]"}),
             "skills.assessment_factor_by_sex[1]: must be >= 0, got -0.5\n");
   EXPECT_EQ(problems({"skills.pass_factor_by_age_band=[1, 1]"}),

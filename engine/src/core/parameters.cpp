@@ -1193,18 +1193,20 @@ void check_groups(const Parameters& p, std::vector<Issue>& issues) {
   if (!known(gr.after_leaving, "groups.after_leaving") || gr.leave_after_months.size() != kGroupCount ||
       gr.closed.size() != kGroupCount)
     return;
+  // Reported at the rule that makes members leave, so that a schedule setting it is told.
   for (std::size_t g = 0; g < kGroupCount; ++g) {
-    const bool leaves = gr.leave_after_months[g] > 0 || gr.closed[g] != 0;
     const auto to = static_cast<std::size_t>(index_of(gr.after_leaving[g]));
-    const std::string at = "groups.after_leaving[" + std::to_string(g) + "]";
-    if (leaves && to == g)
-      issues.push_back(
-          {at, "group '" + std::string(kGroupIds[g]) + "' " +
-                   (gr.closed[g] ? "is closed (groups.closed)" : "has a time limit (groups.leave_after_months)") +
-                   ", so its members must move to another group"});
+    const std::string group = "group '" + std::string(kGroupIds[g]) + "'";
+    const std::string at = "[" + std::to_string(g) + "]";
+    if (gr.closed[g] && to == g)
+      issues.push_back({"groups.closed" + at, group + " is closed, so groups.after_leaving" + at +
+                                                  " must name another group for its members"});
     else if (gr.closed[g] && gr.closed[to])
-      issues.push_back({at, "group '" + std::string(kGroupIds[g]) + "' is closed and sends its members to '" +
-                                gr.after_leaving[g] + "', which is closed too"});
+      issues.push_back({"groups.closed" + at, group + " is closed and sends its members to '" + gr.after_leaving[g] +
+                                                  "' (groups.after_leaving" + at + "), which is closed too"});
+    if (gr.leave_after_months[g] > 0 && to == g)
+      issues.push_back({"groups.leave_after_months" + at, group + " has a time limit, so groups.after_leaving" + at +
+                                                              " must name another group for its members"});
   }
 }
 
