@@ -57,7 +57,7 @@ __all__ = [
     "synthetic_observations",
 ]
 
-#: The engine's fixed dimensions and their labels, in order (level, status, group, sector).
+#: The engine's fixed dimensions and their labels, in order (level, status, group, sector, sex, age_band).
 _DIM_LABELS: dict[str, list[str]] = _core.dimension_labels()
 LEVELS = tuple(_DIM_LABELS["level"])
 STATUSES = tuple(_DIM_LABELS["status"])
@@ -161,7 +161,7 @@ class CalibrationSpec:
 
 
 def _split_key(key: str) -> tuple[str, str | None]:
-    m = re.fullmatch(r"([A-Za-z0-9_.]+)\[([A-Za-z0-9_]+)\]", key)
+    m = re.fullmatch(r"([A-Za-z0-9_.]+)\[([A-Za-z0-9_-]+)\]", key)  # age bands: [20-24]
     return (m.group(1), m.group(2)) if m else (key, None)
 
 

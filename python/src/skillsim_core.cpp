@@ -573,12 +573,11 @@ PYBIND11_MODULE(_core, m) {
       "dimension_labels",
       [] {
         const auto list = [](const auto& ids) { return std::vector<std::string>(ids.begin(), ids.end()); };
-        return std::map<std::string, std::vector<std::string>>{{"level", list(kLevelIds)},
-                                                               {"status", list(kStatusIds)},
-                                                               {"group", list(kGroupIds)},
-                                                               {"sector", list(kSectorIds)}};
+        return std::map<std::string, std::vector<std::string>>{
+            {"level", list(kLevelIds)},   {"status", list(kStatusIds)}, {"group", list(kGroupIds)},
+            {"sector", list(kSectorIds)}, {"sex", list(kSexIds)},       {"age_band", list(kAgeBandIds)}};
       },
-      "The engine's fixed dimensions (level, status, group, sector) and their labels, in order.");
+      "The engine's fixed dimensions (level, status, group, sector, sex, age_band) and their labels, in order.");
 
   py::class_<Results>(m, "Results", "Results of a run, in memory (counts in persons).")
       .def_property_readonly("metadata", [](const Results& r) { return metadata_dict(r.metadata); })

@@ -287,6 +287,16 @@ def test_a_missing_scenario_and_a_bad_data_file(tmp_path):
     )
 
 
+def test_factors_by_sex_age_band_and_group_are_addressed_by_element_name():
+    # Heterogeneity factors (docs/model.md, step 3) are fitted as sweep keys name them.
+    assert cal._split_key("skills.pass_factor_by_age_band[20-24]") == ("skills.pass_factor_by_age_band", "20-24")
+    assert cal._element_index("skills.assessment_factor_by_sex", "female") == 1
+    assert cal._element_index("skills.pass_factor_by_age_band", "20-24") == 1
+    assert cal._element_index("skills.assessment_factor_by_group", "poverty_registered") == 7
+    changes = cal._changes(skillsim.Scenario.load(), {"skills.assessment_factor_by_sex[female]": 0.8}, ())
+    assert changes["skills.assessment_factor_by_sex"] == [1.0, 0.8]
+
+
 def test_a_log_prior_needs_a_positive_low_end_and_balance_must_be_a_share(tmp_path):
     expect_problems(
         tmp_path,

@@ -11,6 +11,7 @@
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/flow_network.hpp"
 #include "skillsim/core/promotion.hpp"
+#include "skillsim/core/rates.hpp"
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/training.hpp"
 
@@ -239,8 +240,8 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       }
       const int sought = problem.cells[c].level_sought;
       ++flows.assessments[sought];
-      if (d.below(streams::kPassesAssessment,
-                  probability_threshold(p.skills.pass_probability[static_cast<std::size_t>(sought)])))
+      const int cls = person_class((month - Month{pop.birth_month[i]}) / 12, pop.sex[i], pop.group[i]);
+      if (d.below(streams::kPassesAssessment, probability_threshold(pass_probability_of(p.skills, sought, cls))))
         promote(pop, i, sought, flows);
     }
   }

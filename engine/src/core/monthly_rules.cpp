@@ -22,6 +22,8 @@ struct Thresholds {
   std::uint64_t insured[kGroupCount];
   std::uint64_t sit[kLevelCount][kStatusCount]; // by level sought
   std::uint64_t pass[kLevelCount];
+  // sit and pass by person class (TransitionRates::sit_by_class), when some factor is not 1.
+  std::vector<std::uint64_t> sit_by_class, pass_by_class;
   // The same pair for unemployed completers in their follow-up window (TransitionRates::follow_up_index).
   std::vector<std::uint64_t> follow_up_find, follow_up_find_or_inactive;
 
@@ -43,6 +45,8 @@ struct Thresholds {
       for (int s = 0; s < kStatusCount; ++s) sit[l][s] = probability_threshold(r.sit[l][s]);
       pass[l] = probability_threshold(r.pass[l]);
     }
+    for (double sit_p : r.sit_by_class) sit_by_class.push_back(probability_threshold(sit_p));
+    for (double pass_p : r.pass_by_class) pass_by_class.push_back(probability_threshold(pass_p));
   }
 };
 
@@ -53,11 +57,20 @@ constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr std::uint16_t kMaxCounter = 0xFFFF;
 
+// Moves agent i to group `to`, where its months in the group start again.
+void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& tally) {
+  ++tally.group_changes[pop.group[i]][to];
+  pop.group[i] = to;
+  pop.months_in_group[i] = 0;
+}
+
 } // namespace
 
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications, Month current,
                                Population& pop, const RandomStreams& rng, MonthlyCandidates& candidates) {
   const Thresholds th(rates);
+  // Read once: the loop's byte stores could alias them, and the compiler would reload them.
+  const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   MonthTally total;
@@ -93,8 +106,19 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       if (d.below(streams::kMortality, th.death[mortality_band(age_months / 12)])) {
         pop.status[i] = kRemoved;
         ++local.exits[lv];
+        ++local.exits_by_group[pop.group[i]];
         track(i);
         continue;
+      }
+      // Groups: a closed group's members, and those who have served its time limit, move on.
+      if (group_moves) [[unlikely]] {
+        const std::uint8_t g = pop.group[i];
+        bool leaves = rates.group_closed[g];
+        if (!leaves && rates.leave_after_months[g] > 0) {
+          if (pop.months_in_group[i] < rates.leave_after_months[g]) ++pop.months_in_group[i];
+          leaves = pop.months_in_group[i] >= rates.leave_after_months[g];
+        }
+        if (leaves) change_group(pop, i, rates.group_after_leaving[g], local);
       }
       if (st == kRetired) continue;
       if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
@@ -109,14 +133,22 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       const int target = lv + 1;
       bool promoted = false;
       if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
-          pop.months_at_level[i] >= rates.min_months[target] && d.below(streams::kAssessmentSit, th.sit[target][st])) {
-        if (rates.queue_for_evaluation && needs_evaluator(target)) {
-          pop.evaluation_wait[i] = 1;
-        } else {
-          ++local.assessments[target];
-          if (d.below(streams::kAssessmentPass, th.pass[target])) {
-            promote(pop, static_cast<std::size_t>(i), target, local);
-            promoted = true;
+          pop.months_at_level[i] >= rates.min_months[target]) {
+        std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
+        if (by_class) [[unlikely]] {
+          const auto c = static_cast<std::size_t>(person_class(age_months / 12, pop.sex[i], pop.group[i]));
+          sit = th.sit_by_class[(static_cast<std::size_t>(target) * kStatusCount + st) * kPersonClassCount + c];
+          pass = th.pass_by_class[static_cast<std::size_t>(target) * kPersonClassCount + c];
+        }
+        if (d.below(streams::kAssessmentSit, sit)) {
+          if (rates.queue_for_evaluation && needs_evaluator(target)) {
+            pop.evaluation_wait[i] = 1;
+          } else {
+            ++local.assessments[target];
+            if (d.below(streams::kAssessmentPass, pass)) {
+              promote(pop, static_cast<std::size_t>(i), target, local);
+              promoted = true;
+            }
           }
         }
       }
@@ -141,6 +173,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         if (d.below(streams::kLabour, find)) {
           pop.status[i] = kEmployed;
           ++local.job_finds;
+          if (group_moves && rates.group_after_job[g] != g) change_group(pop, i, rates.group_after_job[g], local);
         } else if (d.below(streams::kLabour, find_or_inactive)) {
           pop.status[i] = kInactive;
         }

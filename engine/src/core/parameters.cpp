@@ -360,6 +360,38 @@ const ParameterSpec kSpecs[] = {
      .max = 1,
      .schedulable = true,
      .bind = SKILLSIM_BIND(labour.reactivation_rate)},
+    // groups
+    {.key = "groups.after_job_found",
+     .kind = ValueKind::StringList,
+     .doc = "Group a member of each group belongs to after finding a job (e.g. \"urban_employee\" for "
+            "\"unemployed\"); the group's own id keeps it.",
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(groups.after_job_found)},
+    {.key = "groups.leave_after_months",
+     .kind = ValueKind::IntegerVector,
+     .unit = "months",
+     .doc = "Months a member stays in each group before moving to groups.after_leaving (0: no limit). Counted "
+            "while a limit is in force; members of the initial population have served a uniform part of it.",
+     .min = 0,
+     .max = 255,
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(groups.leave_after_months)},
+    {.key = "groups.closed",
+     .kind = ValueKind::FlagVector,
+     .doc = "Groups that no longer exist (schedule it: true from the date a registration ends): their members move "
+            "to groups.after_leaving at the start of every month in which it is true.",
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(groups.closed)},
+    {.key = "groups.after_leaving",
+     .kind = ValueKind::StringList,
+     .doc = "Group a member of each group moves to when its time limit (groups.leave_after_months) is served or "
+            "the group is closed (groups.closed).",
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(groups.after_leaving)},
     // skills
     {.key = "skills.min_months",
      .kind = ValueKind::IntegerVector,
@@ -419,6 +451,60 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Level,
      .schedulable = true,
      .bind = SKILLSIM_BIND(skills.pass_probability)},
+    {.key = "skills.assessment_factor_by_age_band",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the monthly probability of sitting an assessment (and of starting an apprenticeship) by age "
+            "band (16-19 ... 60-64; older workers take the last); multiplied with the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::AgeBand,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.assessment_factor_by_age_band)},
+    {.key = "skills.assessment_factor_by_sex",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the monthly probability of sitting an assessment (and of starting an apprenticeship) by sex; "
+            "multiplied with the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::Sex,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.assessment_factor_by_sex)},
+    {.key = "skills.assessment_factor_by_group",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the monthly probability of sitting an assessment (and of starting an apprenticeship) by group; "
+            "multiplied with the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.assessment_factor_by_group)},
+    {.key = "skills.pass_factor_by_age_band",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the probability of passing an ordinary assessment (not a programme's) by age band (16-19 ... "
+            "60-64; older workers take the last); multiplied with the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::AgeBand,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.pass_factor_by_age_band)},
+    {.key = "skills.pass_factor_by_sex",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the probability of passing an ordinary assessment (not a programme's) by sex; multiplied with "
+            "the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::Sex,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.pass_factor_by_sex)},
+    {.key = "skills.pass_factor_by_group",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the probability of passing an ordinary assessment (not a programme's) by group; multiplied with "
+            "the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::Group,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.pass_factor_by_group)},
     {.key = "skills.principal_technician_quota_per_year",
      .kind = ValueKind::Real,
      .unit = "persons per year",
@@ -1081,6 +1167,49 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
   }
 }
 
+// The group rules name groups by id; a group that loses members must send them elsewhere.
+void check_groups(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& gr = p.groups;
+  const auto index_of = [](const std::string& id) {
+    const auto found = std::find(kGroupIds.begin(), kGroupIds.end(), id);
+    return found == kGroupIds.end() ? -1 : static_cast<int>(found - kGroupIds.begin());
+  };
+  const auto known = [&](const std::vector<std::string>& column, std::string_view name) {
+    if (column.size() != kGroupCount) return false;
+    bool all = true;
+    for (std::size_t g = 0; g < column.size(); ++g) {
+      if (index_of(column[g]) >= 0) continue;
+      all = false;
+      std::string best;
+      for (const auto id : kGroupIds)
+        if (edit_distance(column[g], id) <= std::max<std::size_t>(2, id.size() / 3)) best = id;
+      issues.push_back({std::string(name) + "[" + std::to_string(g) + "]",
+                        "unknown group '" + column[g] + "'" + (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                            " (groups: " + list_names(kGroupIds) + ")"});
+    }
+    return all;
+  };
+  known(gr.after_job_found, "groups.after_job_found");
+  if (!known(gr.after_leaving, "groups.after_leaving") || gr.leave_after_months.size() != kGroupCount ||
+      gr.closed.size() != kGroupCount)
+    return;
+  // Reported at the rule that makes members leave, so that a schedule setting it is told.
+  for (std::size_t g = 0; g < kGroupCount; ++g) {
+    const auto to = static_cast<std::size_t>(index_of(gr.after_leaving[g]));
+    const std::string group = "group '" + std::string(kGroupIds[g]) + "'";
+    const std::string at = "[" + std::to_string(g) + "]";
+    if (gr.closed[g] && to == g)
+      issues.push_back({"groups.closed" + at, group + " is closed, so groups.after_leaving" + at +
+                                                  " must name another group for its members"});
+    else if (gr.closed[g] && gr.closed[to])
+      issues.push_back({"groups.closed" + at, group + " is closed and sends its members to '" + gr.after_leaving[g] +
+                                                  "' (groups.after_leaving" + at + "), which is closed too"});
+    if (gr.leave_after_months[g] > 0 && to == g)
+      issues.push_back({"groups.leave_after_months" + at, group + " has a time limit, so groups.after_leaving" + at +
+                                                              " must name another group for its members"});
+  }
+}
+
 } // namespace
 
 Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
@@ -1186,6 +1315,7 @@ std::vector<Issue> check(const Parameters& p) {
     issues.push_back({"entry.entry_age_max",
                       "must be greater than entry.entry_age_min (" + format_number(p.entry.entry_age_min) + ")"});
   check_programmes(p, issues);
+  check_groups(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

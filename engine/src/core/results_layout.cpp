@@ -21,6 +21,7 @@ Results base_results_layout(const Scenario& scenario, std::int64_t replicates) {
                   label_dimension("level", kLevelIds, kLevelLabelsZh),
                   label_dimension("status", kStatusIds, kStatusLabelsZh),
                   label_dimension("group", kGroupIds, kGroupLabelsZh),
+                  label_dimension("to_group", kGroupIds, kGroupLabelsZh),
                   label_dimension("sector", kSectorIds, kSectorLabelsZh)};
   r.dimensions.push_back(Dimension{"region", {}, p.population.regions, {}, {}});
   return r;

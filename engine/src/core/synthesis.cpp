@@ -205,6 +205,11 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
       agent.level = static_cast<Level>(l);
       agent.status = static_cast<Status>(t);
       agent.group = static_cast<Group>(g);
+      // A group with a time limit: the months already served are unknown, so uniform over the
+      // limit (its members then leave at an even pace, not all at once).
+      if (const std::int64_t limit = p.groups.leave_after_months[static_cast<std::size_t>(g)]; limit > 0)
+        agent.months_in_group =
+            static_cast<std::uint8_t>(d.uniform(streams::kSynthesisMonthsInGroup) * static_cast<double>(limit));
       agent.sex = static_cast<std::uint8_t>(s);
       population.push_back(agent);
     }

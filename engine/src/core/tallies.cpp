@@ -23,6 +23,11 @@ MonthTally& MonthTally::operator+=(const MonthTally& o) {
     promotions_out[l] += o.promotions_out[l];
     assessments[l] += o.assessments[l];
   }
+  for (int g = 0; g < kGroupCount; ++g) {
+    entries_by_group[g] += o.entries_by_group[g];
+    exits_by_group[g] += o.exits_by_group[g];
+    for (int to = 0; to < kGroupCount; ++to) group_changes[g][to] += o.group_changes[g][to];
+  }
   retirements += o.retirements;
   newly_skilled += o.newly_skilled;
   job_finds += o.job_finds;
@@ -88,6 +93,11 @@ void declare_flow_results(Results& r) {
   add_variable(r, "retirements", over_time(), "retirements during the month");
   add_variable(r, "job_finds", over_time(), "unemployed persons who found a job during the month");
   add_variable(r, "job_losses", over_time(), "employed persons who lost their job during the month");
+  add_variable(r, "entries_by_group", over_time({"group"}), "entrants during the month by group at entry");
+  add_variable(r, "exits_by_group", over_time({"group"}), "deaths during the month by group held");
+  add_variable(r, "group_changes", over_time({"group", "to_group"}),
+               "persons who moved from one group to another during the month (groups.*), by group left and "
+               "group joined");
   add_variable(r, "new_skilled_workers", over_time(),
                "persons who became skilled (初级工 or above) during the month: promoted from below, or entered");
 }
@@ -131,6 +141,14 @@ void store_flows(ResultsWriter& out, std::size_t rep, std::size_t t, const Month
   *out.at("job_finds", rep, t) = f.job_finds * scale;
   *out.at("job_losses", rep, t) = f.job_losses * scale;
   *out.at("new_skilled_workers", rep, t) = f.newly_skilled * scale;
+  std::int64_t* entries_by_group = out.at("entries_by_group", rep, t);
+  std::int64_t* exits_by_group = out.at("exits_by_group", rep, t);
+  std::int64_t* changes = out.at("group_changes", rep, t);
+  for (int g = 0; g < kGroupCount; ++g) {
+    entries_by_group[g] = f.entries_by_group[g] * scale;
+    exits_by_group[g] = f.exits_by_group[g] * scale;
+    for (int to = 0; to < kGroupCount; ++to) changes[g * kGroupCount + to] = f.group_changes[g][to] * scale;
+  }
 }
 
 } // namespace skillsim

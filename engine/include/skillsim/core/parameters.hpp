@@ -101,6 +101,15 @@ struct LabourSection {
   double reactivation_rate = 0;               // inactive -> unemployed
 };
 
+/// How members leave their policy group (docs/model.md, "Changing group"). Destinations are group
+/// ids (kGroupIds); a group's own id means it is kept.
+struct GroupsSection {
+  std::vector<std::string> after_job_found;     // per group: the group of a member who finds a job
+  std::vector<std::int64_t> leave_after_months; // per group: months in it before leaving (0: no limit)
+  std::vector<std::uint8_t> closed;             // per group: true while the group no longer exists
+  std::vector<std::string> after_leaving;       // per group: the group after the time limit or the closure
+};
+
 struct SkillsSection {
   std::vector<std::int64_t> min_months;            // per target level: months at the level below
   std::vector<double> assessment_rate;             // per target level: monthly probability of sitting
@@ -109,9 +118,13 @@ struct SkillsSection {
   Month trend_end_date = Month::of(2100, 1);       // the trend's factor freezes here
   std::vector<double> assessment_status_factor;    // per status
   std::vector<double> pass_probability;            // per target level
-  double principal_technician_quota_per_year = 0;  // 特级技师 appointments (persons)
-  double chief_technician_quota_per_year = 0;      // 首席技师 appointments (persons)
-  std::vector<std::uint8_t> may_be_unreachable;    // per level: true if no route need lead to it
+  // Factors on the assessment rate and on the pass probability by the worker's age band, sex and
+  // group (1: no difference), multiplied together and capped at probability 1.
+  std::vector<double> assessment_factor_by_age_band, assessment_factor_by_sex, assessment_factor_by_group;
+  std::vector<double> pass_factor_by_age_band, pass_factor_by_sex, pass_factor_by_group;
+  double principal_technician_quota_per_year = 0; // 特级技师 appointments (persons)
+  double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
+  std::vector<std::uint8_t> may_be_unreachable;   // per level: true if no route need lead to it
 };
 
 /// Fund sources: who pays for training (columns indexed by fund).
@@ -187,6 +200,7 @@ struct Parameters {
   DemographySection demography;
   EntrySection entry;
   LabourSection labour;
+  GroupsSection groups;
   SkillsSection skills;
   FundsSection funds;
   ProgrammesSection programmes;

@@ -26,6 +26,7 @@ inline constexpr std::uint8_t kNoProgramme = 0xFF;
   X(std::uint8_t, Level, level, Level::None)                                                                           \
   X(std::uint8_t, Status, status, Status::Unemployed)                                                                  \
   X(std::uint8_t, Group, group, Group::UrbanEmployee)                                                                  \
+  X(std::uint8_t, std::uint8_t, months_in_group, 0)       /* counted only where groups.leave_after_months is set */    \
   X(std::uint8_t, std::uint8_t, sex, 0)                   /* index into kSexIds */                                     \
   X(std::uint8_t, std::uint8_t, sector, 0)                /* index into kSectorIds */                                  \
   X(std::uint8_t, std::uint8_t, programme, kNoProgramme)  /* training programme enrolled in */                         \

@@ -114,7 +114,7 @@ enum EntryLane : int {
   kEntrySpareSchool = 7,
 };
 
-/// Lanes of the kSynthesis block (synthesis.cpp); 6 and 7 are spare.
+/// Lanes of the kSynthesis block (synthesis.cpp); 7 is spare.
 enum SynthesisLane : int {
   kSynthesisAge = 0,
   kSynthesisMonthsAtLevel = 1,
@@ -122,6 +122,7 @@ enum SynthesisLane : int {
   kSynthesisInsuranceMonths = 3,
   kSynthesisRegion = 4,
   kSynthesisSector = 5,
+  kSynthesisMonthsInGroup = 6, // months already in a group with a time limit (groups.leave_after_months)
 };
 
 /// Lanes of the kTrainingOutcome block (training.cpp). kSitsAppraisal (programmes.appraisal_share)

@@ -24,6 +24,24 @@ constexpr bool needs_evaluator(int level) { return level > static_cast<int>(Leve
 /// skills.trend_end_date. Exactly 1 for a trend of 0.
 double assessment_trend_factor(const SkillsSection& skills, int level, Month month);
 
+/// The age band (kAgeBandIds) of the assessment and pass factors: younger workers take the first
+/// band, older ones the last.
+constexpr int age_band_of(int age_years) {
+  int band = 0;
+  while (band + 1 < kAgeBandCount && age_years >= kAgeBandEdges[static_cast<std::size_t>(band + 1)]) ++band;
+  return band;
+}
+/// The classes of workers the factors distinguish: age band x sex x group.
+inline constexpr int kPersonClassCount = kAgeBandCount * kSexCount * kGroupCount;
+constexpr int person_class(int age_years, int sex, int group) {
+  return (age_band_of(age_years) * kSexCount + sex) * kGroupCount + group;
+}
+
+/// Passing the ordinary assessment for `level` for a worker of class `cls`: pass_probability x
+/// skills.pass_factor_by_*, capped at 1 (the probability itself, bit for bit, when the factors
+/// are 1). The monthly rules read it through TransitionRates, the evaluation step directly.
+double pass_probability_of(const SkillsSection& skills, int level, int cls);
+
 struct TransitionRates {
   /// Dying in the month, by mortality band (from the annual probability: 1 - (1 - q)^(1/12)).
   std::array<double, kMortalityBandCount> death{};
@@ -50,10 +68,23 @@ struct TransitionRates {
   double sit[kLevelCount][kStatusCount] = {};
   /// Passing the assessment for a level.
   std::array<double, kLevelCount> pass{};
+  /// sit and pass for each person class (the factors skills.assessment_factor_by_* and
+  /// pass_factor_by_*): index (level x kStatusCount + status) x kPersonClassCount + class, and
+  /// level x kPersonClassCount + class. Empty when every factor is 1 (sit and pass hold for all).
+  /// The pathway graph uses sit and pass, the rates of a worker with factors 1.
+  std::vector<double> sit_by_class, pass_by_class;
   /// Whole months to serve at the level below before seeking a level.
   std::array<std::uint16_t, kLevelCount> min_months{};
   /// Assessments wait for an evaluator (the scenario declares evaluation capacity).
   bool queue_for_evaluation = false;
+
+  /// Group rules (groups.*), by group: where a member who finds a job goes (itself: stays), and
+  /// where one goes once the group is closed or after leave_after_months in it (0: no limit).
+  std::array<std::uint8_t, kGroupCount> group_after_job{}, group_after_leaving{};
+  std::array<std::uint16_t, kGroupCount> leave_after_months{};
+  std::array<bool, kGroupCount> group_closed{};
+  /// Some group rule is in force (the monthly rules skip them all otherwise).
+  bool group_moves = false;
 
   /// Job finding of unemployed completers of a programme during its follow-up window:
   /// job_find x programmes.job_find_factor, capped at 1. Index follow_up_index(programme, level, group).

@@ -35,6 +35,9 @@ struct MonthTally {
   std::int64_t job_finds = 0;
   std::int64_t job_losses = 0;
   std::int64_t newly_skilled = 0; // promoted from below 初级工 to 初级工 or above, or entered skilled
+  std::int64_t entries_by_group[kGroupCount] = {};
+  std::int64_t exits_by_group[kGroupCount] = {};             // deaths, by group held
+  std::int64_t group_changes[kGroupCount][kGroupCount] = {}; // moves between groups (groups.*), from x to
 
   /// Counts one move up the ladder (promote() in promotion.hpp calls it for every route).
   void record_promotion(int from, int to) {
@@ -42,9 +45,10 @@ struct MonthTally {
     ++promotions_out[from];
     if (from < kFirstSkilledLevel && to >= kFirstSkilledLevel) ++newly_skilled;
   }
-  /// Counts one entrant arriving at `level`.
-  void record_entry(int level) {
+  /// Counts one entrant arriving at `level` in `group`.
+  void record_entry(int level, int group) {
     ++entries[level];
+    ++entries_by_group[group];
     if (level >= kFirstSkilledLevel) ++newly_skilled;
   }
 
