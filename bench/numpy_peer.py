@@ -47,6 +47,13 @@ class NumpyModel:
         self.core = scenario._core
         if scenario["programmes.names"] or scenario["evaluation.evaluators"]:
             raise ValueError(f"{scenario.name}: the NumPy peer has no programmes or evaluators")
+        # Nor the rules that are off by default: group changes and factors by person class.
+        own_group = _core.dimension_labels()["group"]
+        factors = [k for k in scenario.keys() if k.startswith(("skills.assessment_factor_by_", "skills.pass_factor_by_"))]
+        if (scenario["groups.after_job_found"] != own_group or any(scenario["groups.leave_after_months"])
+                or any(scenario["groups.closed"]) or any(v != 1 for k in factors for v in scenario[k])):
+            raise ValueError(f"{scenario.name}: the NumPy peer has the default rules only (no group changes or "
+                             "factors by person class)")
         columns = _core.initial_population(self.core, seed, replicate)
         self.birth_month = columns["birth_month"]
         self.months_at_level = columns["months_at_level"]
