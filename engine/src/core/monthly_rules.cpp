@@ -55,8 +55,9 @@ constexpr std::uint16_t kMaxCounter = 0xFFFF;
 
 } // namespace
 
-MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications, Month current,
-                               Population& pop, const RandomStreams& rng, MonthlyCandidates& candidates) {
+MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
+                               const CompetitionRules& competitions, Month current, Population& pop,
+                               const RandomStreams& rng, MonthlyCandidates& candidates) {
   const Thresholds th(rates);
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
@@ -69,6 +70,10 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   candidates.applicants.clear();
   candidates.trainees.clear();
   candidates.queued.clear();
+  candidates.competitors.clear();
+  // Workers who may enter a competition held this month, by their state after this month's moves
+  // (not while waiting for an assessment); the competition step draws their priorities.
+  const bool competing = competitions.any_held();
 
 #pragma omp parallel
   {
@@ -150,6 +155,9 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
                             applications.may_apply[g * kStatusCount + pop.status[i]])
         found.applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
+      if (competing && pop.evaluation_wait[i] == 0 &&
+          competitions.may_enter(pop.status[i], pop.level[i], pop.months_at_level[i]))
+        found.competitors.push_back(static_cast<std::size_t>(i));
       track(i);
     }
 #pragma omp critical(skillsim_monthly_rules)
@@ -159,12 +167,14 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       c.applicants.insert(c.applicants.end(), found.applicants.begin(), found.applicants.end());
       c.trainees.insert(c.trainees.end(), found.trainees.begin(), found.trainees.end());
       c.queued.insert(c.queued.end(), found.queued.begin(), found.queued.end());
+      c.competitors.insert(c.competitors.end(), found.competitors.begin(), found.competitors.end());
     }
   }
   // Agent order, for any thread count.
   std::sort(candidates.applicants.begin(), candidates.applicants.end());
   std::sort(candidates.trainees.begin(), candidates.trainees.end());
   std::sort(candidates.queued.begin(), candidates.queued.end());
+  std::sort(candidates.competitors.begin(), candidates.competitors.end());
   return total;
 }
 

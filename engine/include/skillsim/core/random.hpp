@@ -89,6 +89,7 @@ inline constexpr std::uint32_t kTrainingOutcome = stream_id("training.outcome");
 inline constexpr std::uint32_t kAdmissionPriority = stream_id("training.admission_priority");
 inline constexpr std::uint32_t kEvaluationPriority = stream_id("evaluation.priority");
 inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome");
+inline constexpr std::uint32_t kCompetition = stream_id("competition.priority");
 
 /// Lanes of the kMonthly block (monthly_rules.cpp, training.cpp).
 enum MonthlyLane : int {
@@ -133,6 +134,9 @@ enum EvaluationOutcomeLane : int { kPassesAssessment = 0 };
 /// The priority streams (kAppointment, kAdmissionPriority, kEvaluationPriority) use lanes 0 and 1
 /// as one 64-bit priority: priority_of(block).
 inline std::uint64_t priority_of(const DrawBlock& d) { return (std::uint64_t{d.words[0]} << 32) | d.words[1]; }
+/// kCompetition uses lanes 0-1 as the entry priority (priority_of) and lanes 2-3 as the result's
+/// (competitions.cpp): who enters, and which entrants win.
+inline std::uint64_t result_priority_of(const DrawBlock& d) { return (std::uint64_t{d.words[2]} << 32) | d.words[3]; }
 } // namespace streams
 
 } // namespace skillsim
