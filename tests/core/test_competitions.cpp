@@ -113,8 +113,8 @@ TEST(Competitions, WinnersPerYearAreExactWhenCandidatesArePlenty) {
     EXPECT_EQ(winners, 10) << "month " << t;
     EXPECT_EQ(promoted, 10) << "month " << t;
     EXPECT_EQ(promotions, 10) << "every promotion is the competition's";
-    EXPECT_EQ(at(r, "competition_entrants_shortfall", 0, t), 0);
-    EXPECT_EQ(at(r, "competition_winners_shortfall", 0, t), 0);
+    EXPECT_EQ(at(r, "competition_no_entrant", 0, t), 0);
+    EXPECT_EQ(at(r, "competition_no_winner", 0, t), 0);
   }
   // Winners at level l are promotions into l + 1.
   for (std::size_t l = 1; l <= 5; ++l) {
@@ -157,9 +157,9 @@ TEST(Competitions, TooFewEligibleLeaveAShortfallAndWinnersStayWithinTheDeclared)
     const std::int64_t winners = at(r, "competition_winners", 0, t, 7);
     EXPECT_LE(winners, 1000);
     EXPECT_LE(winners, entrants);
-    EXPECT_EQ(entrants + at(r, "competition_entrants_shortfall", 0, t), 2000);
-    EXPECT_EQ(winners + at(r, "competition_winners_shortfall", 0, t), 1000);
-    shortfall += at(r, "competition_entrants_shortfall", 0, t);
+    EXPECT_EQ(entrants + at(r, "competition_no_entrant", 0, t), 2000);
+    EXPECT_EQ(winners + at(r, "competition_no_winner", 0, t), 1000);
+    shortfall += at(r, "competition_no_entrant", 0, t);
   }
   EXPECT_GT(shortfall, 0);
 }

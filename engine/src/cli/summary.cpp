@@ -159,8 +159,8 @@ std::string competitions_summary(const Results& r) {
     table.row(labels[k], {thousands(median_total(r, "competition_entrants", k)),
                           thousands(median_total(r, "competition_winners", k)),
                           thousands(median_total(r, "competition_promotions", k)),
-                          thousands(median_total(r, "competition_entrants_shortfall", k)) + " / " +
-                              thousands(median_total(r, "competition_winners_shortfall", k))});
+                          thousands(median_total(r, "competition_no_entrant", k)) + " / " +
+                              thousands(median_total(r, "competition_no_winner", k))});
   return "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
          "places left: entrant / winner places with nobody eligible)\n";
 }

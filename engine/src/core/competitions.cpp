@@ -72,10 +72,10 @@ void Competitions::declare_results(Results& r, const Parameters& p) {
                "won a placing that carries the tier's award during the month, by tier and level held");
   add_variable(r, "competition_promotions", over_time({"tier", "level"}),
                "promoted one level by winning a skills competition during the month, by tier and level reached");
-  add_variable(r, "competition_entrants_shortfall", over_time({"tier"}),
-               "entrant places of the month left empty for lack of eligible workers");
-  add_variable(r, "competition_winners_shortfall", over_time({"tier"}),
-               "winner places of the month left empty for lack of entrants");
+  add_variable(r, "competition_no_entrant", over_time({"tier"}),
+               "competition places of the month with no entrant, for lack of eligible workers");
+  add_variable(r, "competition_no_winner", over_time({"tier"}),
+               "winning places of the month with no winner, for lack of entrants");
 }
 
 void Competitions::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
@@ -83,8 +83,8 @@ void Competitions::store_results(ResultsWriter& out, std::size_t rep, std::size_
   out.persons("competition_entrants", rep, t, tally_.entrants);
   out.persons("competition_winners", rep, t, tally_.winners);
   out.persons("competition_promotions", rep, t, tally_.promotions);
-  out.persons("competition_entrants_shortfall", rep, t, tally_.entrants_shortfall);
-  out.persons("competition_winners_shortfall", rep, t, tally_.winners_shortfall);
+  out.persons("competition_no_entrant", rep, t, tally_.entrants_shortfall);
+  out.persons("competition_no_winner", rep, t, tally_.winners_shortfall);
 }
 
 namespace {

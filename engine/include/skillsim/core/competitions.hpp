@@ -78,7 +78,7 @@ public:
   explicit Competitions(const Parameters& p);
 
   /// Declares competition_entrants, competition_winners, competition_promotions (replicate,
-  /// time, tier, level) and competition_entrants_shortfall, competition_winners_shortfall
+  /// time, tier, level) and competition_no_entrant, competition_no_winner
   /// (replicate, time, tier), with the dimension `tier` (and `tier_zh`); nothing without tiers.
   static void declare_results(Results& results, const Parameters& p);
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;

@@ -76,10 +76,11 @@ private:
 /// makes one Philox call per agent-month.
 ///
 /// Lane budget (docs/architecture.md, "Random numbers"): a block has 8 lanes. kMonthly uses 6 and
-/// keeps 2 for the coming monthly decisions (lane 6: migration between regions; lane 7: entering
-/// a skills competition). Decisions taken once per agent at another moment take a stream of
-/// their own (school enrolment at entry: kEntry's spare lane 7; competition results: a new
-/// stream "competition.outcome"), which costs a Philox call only for the agents concerned.
+/// keeps 2 for the coming monthly decisions (lane 6: migration between regions; lane 7: spare).
+/// Decisions taken for few agents or at another moment take a stream of their own (school
+/// enrolment at entry: kEntry's spare lane 7; skills competitions: kCompetition, drawn only for
+/// the workers who may enter a tier held that month), which costs a Philox call only for the
+/// agents concerned.
 namespace streams {
 inline constexpr std::uint32_t kMonthly = stream_id("agent.monthly");
 inline constexpr std::uint32_t kSynthesis = stream_id("population.synthesis");
@@ -100,7 +101,7 @@ enum MonthlyLane : int {
   kAssessmentPass = 4,
   kApplication = 5, // which programme, if any, a worker applies to (ApplicationRules)
   kMonthlySpareMigration = 6,
-  kMonthlySpareCompetition = 7,
+  kMonthlySpare = 7,
 };
 
 /// Lanes of the kEntry block (entrants.cpp).
