@@ -89,14 +89,6 @@ void Competitions::store_results(ResultsWriter& out, std::size_t rep, std::size_
 
 namespace {
 
-// A candidate's priorities for one month: the lowest `entry` enter, the lowest `result` of the
-// entrants win (ties broken by agent order).
-struct Contender {
-  std::uint64_t entry;
-  std::uint64_t result;
-  std::size_t index;
-};
-
 // Keeps the `count` lowest of `keyed` (priority, position) pairs, returned in position order.
 std::vector<std::size_t> lowest(std::vector<std::pair<std::uint64_t, std::size_t>>& keyed, std::size_t count) {
   count = std::min(count, keyed.size());
@@ -119,17 +111,17 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
   tally_.winners_shortfall.assign(tiers, 0);
   if (!rules.any_held()) return;
 
-  // One block per candidate: lanes 0-1 the entry priority, 2-3 the result's.
-  std::vector<Contender> contenders(candidates.size());
+  // One block per candidate: lanes 0-1 the entry priority (the lowest enter), 2-3 the result's
+  // (the lowest entrants win), drawn again for the entrants only. Ties go by agent order.
+  std::vector<std::uint64_t> entry_priority(candidates.size());
   const auto n = static_cast<std::int64_t>(candidates.size());
 #pragma omp parallel for schedule(static)
-  for (std::int64_t c = 0; c < n; ++c) {
-    const std::size_t i = candidates[static_cast<std::size_t>(c)];
-    const DrawBlock d = rng.block(streams::kCompetition, month.index, pop.id[i]);
-    contenders[static_cast<std::size_t>(c)] = {streams::priority_of(d), streams::result_priority_of(d), i};
-  }
+  for (std::int64_t c = 0; c < n; ++c)
+    entry_priority[static_cast<std::size_t>(c)] = streams::priority_of(
+        rng.block(streams::kCompetition, month.index, pop.id[candidates[static_cast<std::size_t>(c)]]));
 
-  std::vector<bool> entered(candidates.size(), false); // one tier a month per worker
+  std::vector<std::uint8_t> entered(candidates.size(), 0); // one tier a month per worker
+  std::vector<std::uint8_t> admitted(candidates.size());
   const auto scale = static_cast<double>(p.population.scale);
   constexpr auto kRemoved = static_cast<std::uint8_t>(Status::Removed);
   for (const auto& tier : rules.held) {
@@ -138,21 +130,37 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
     const auto winners_due = static_cast<std::size_t>(state_.winners_due[k].take(tier.winners / scale));
 
     // Eligible now: the candidates' state may have changed since the monthly rules found them.
+    std::int64_t eligible_count = 0;
+#pragma omp parallel for schedule(static) reduction(+ : eligible_count)
+    for (std::int64_t c = 0; c < n; ++c) {
+      const std::size_t i = candidates[static_cast<std::size_t>(c)];
+      const bool yes = !entered[static_cast<std::size_t>(c)] && pop.status[i] != kRemoved &&
+                       pop.evaluation_wait[i] == 0 && tier.admits(pop.status[i], pop.level[i], pop.months_at_level[i]);
+      admitted[static_cast<std::size_t>(c)] = yes;
+      eligible_count += yes;
+    }
+    // The entrants are the lowest entry priorities of the eligible. Uniform priorities put them,
+    // almost surely, below twice their expected share of the range: only those are kept for the
+    // selection (the same entrants, found among far fewer), unless too few are (then all are).
+    const double share =
+        2.0 * static_cast<double>(entrants_due + 32) / static_cast<double>(std::max<std::int64_t>(1, eligible_count));
+    const std::uint64_t bound = share >= 1 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(share * 0x1p64);
     std::vector<std::pair<std::uint64_t, std::size_t>> eligible; // (entry priority, position)
-    for (std::size_t c = 0; c < contenders.size(); ++c) {
-      const std::size_t i = contenders[c].index;
-      if (!entered[c] && pop.status[i] != kRemoved && pop.evaluation_wait[i] == 0 &&
-          tier.admits(pop.status[i], pop.level[i], pop.months_at_level[i]))
-        eligible.emplace_back(contenders[c].entry, c);
+    for (std::uint64_t limit : {bound, ~std::uint64_t{0}}) {
+      eligible.clear();
+      for (std::size_t c = 0; c < candidates.size(); ++c)
+        if (admitted[c] && entry_priority[c] <= limit) eligible.emplace_back(entry_priority[c], c);
+      if (eligible.size() >= entrants_due) break;
     }
     const std::vector<std::size_t> entrants = lowest(eligible, entrants_due);
     tally_.entrants_shortfall[k] = static_cast<std::int64_t>(entrants_due - entrants.size());
 
     std::vector<std::pair<std::uint64_t, std::size_t>> results; // (result priority, position)
     for (std::size_t c : entrants) {
-      entered[c] = true;
-      ++tally_.entrants[k * kLevelCount + pop.level[contenders[c].index]];
-      results.emplace_back(contenders[c].result, c);
+      entered[c] = 1;
+      const std::size_t i = candidates[c];
+      ++tally_.entrants[k * kLevelCount + pop.level[i]];
+      results.emplace_back(streams::result_priority_of(rng.block(streams::kCompetition, month.index, pop.id[i])), c);
     }
     const std::vector<std::size_t> winners = lowest(results, winners_due);
     tally_.winners_shortfall[k] = static_cast<std::int64_t>(winners_due - winners.size());
@@ -160,7 +168,7 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
     const bool promotes = award_of(p.competitions, k) == CompetitionAward::Promote;
     const auto credit = static_cast<std::uint32_t>(p.competitions.shorten_months[k]);
     for (std::size_t c : winners) {
-      const std::size_t i = contenders[c].index;
+      const std::size_t i = candidates[c];
       const std::uint8_t level = pop.level[i];
       ++tally_.winners[k * kLevelCount + level];
       if (promotes) {

@@ -73,7 +73,10 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   candidates.competitors.clear();
   // Workers who may enter a competition held this month, by their state after this month's moves
   // (not while waiting for an assessment); the competition step draws their priorities.
+  // They may be most of the population: each thread's list (a contiguous, ascending block of
+  // agents under schedule(static)) is joined in thread order, which needs no sort.
   const bool competing = competitions.any_held();
+  std::vector<std::vector<std::size_t>> competitors_by_thread(static_cast<std::size_t>(omp_get_max_threads()));
 
 #pragma omp parallel
   {
@@ -160,6 +163,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         found.competitors.push_back(static_cast<std::size_t>(i));
       track(i);
     }
+    competitors_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(found.competitors);
 #pragma omp critical(skillsim_monthly_rules)
     {
       total += local;
@@ -167,14 +171,16 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       c.applicants.insert(c.applicants.end(), found.applicants.begin(), found.applicants.end());
       c.trainees.insert(c.trainees.end(), found.trainees.begin(), found.trainees.end());
       c.queued.insert(c.queued.end(), found.queued.begin(), found.queued.end());
-      c.competitors.insert(c.competitors.end(), found.competitors.begin(), found.competitors.end());
     }
   }
   // Agent order, for any thread count.
   std::sort(candidates.applicants.begin(), candidates.applicants.end());
   std::sort(candidates.trainees.begin(), candidates.trainees.end());
   std::sort(candidates.queued.begin(), candidates.queued.end());
-  std::sort(candidates.competitors.begin(), candidates.competitors.end());
+  for (const auto& list : competitors_by_thread)
+    candidates.competitors.insert(candidates.competitors.end(), list.begin(), list.end());
+  if (!std::is_sorted(candidates.competitors.begin(), candidates.competitors.end())) // not under schedule(static)
+    std::sort(candidates.competitors.begin(), candidates.competitors.end());
   return total;
 }
 
