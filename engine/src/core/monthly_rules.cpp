@@ -179,7 +179,8 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   std::sort(candidates.queued.begin(), candidates.queued.end());
   for (const auto& list : competitors_by_thread)
     candidates.competitors.insert(candidates.competitors.end(), list.begin(), list.end());
-  if (!std::is_sorted(candidates.competitors.begin(), candidates.competitors.end())) // not under schedule(static)
+  // A safeguard: the join is in agent order as long as the loop's schedule is static.
+  if (!std::is_sorted(candidates.competitors.begin(), candidates.competitors.end()))
     std::sort(candidates.competitors.begin(), candidates.competitors.end());
   return total;
 }

@@ -91,7 +91,10 @@ public:
   const State& state() const { return state_; }
   /// @throws Error if the state has another number of tiers than the scenario
   void check_fits(const State& state) const;
-  void restore(const State& state) { state_ = state; }
+  void restore(const State& state) {
+    state_ = state;
+    tally_ = {}; // output of a month, not state
+  }
   const Tally& tally() const { return tally_; }
 
 private:
