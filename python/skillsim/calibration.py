@@ -171,6 +171,7 @@ _NAMED_DIMS = {
     "fund": "funds.names",
     "region": "population.regions",
     "evaluator_type": "evaluation.evaluators",
+    "competition_tier": "competitions.tiers",
 }
 
 

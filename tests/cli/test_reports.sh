@@ -76,4 +76,9 @@ check "--at outside the run refused" at_refused 2035-01-01 \
   "skillsim: --at: 2035-01-01 is not a month of the run (2020-01-01 to 2029-12-01)"
 check "--at not a date refused" at_refused soon "skillsim: --at: expects a date YYYY-MM-DD, got 'soon'"
 
+# 4. Competitions: the plan's city competition is a route of the graph, with its waiting rule.
+"$SKILLSIM" pathways jincheng_plan_2020_2021 > paths_plan.out
+check "pathways: the competition route and its waiting rule" contains paths_plan.out \
+  "技师     -> 高级技师  competition  city competition (wait none)"
+
 finish

@@ -84,6 +84,7 @@ TEST_F(CheckpointFileTest, RoundTrip) {
   const Scenario s = busy_scenario();
   const ReplicateSnapshot saved = snapshot_after(s, 1, 10);
   ASSERT_GT(saved.training.ledger.fund(0).committed, 0);
+  ASSERT_EQ(saved.competitions.winners_due.size(), 1u); // the city's competition
   const Results results = numbered_results(s, 2);
   const CheckpointRun run = run_of(s, 2);
   const fs::path path = dir_ / "c.h5";

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -715,6 +716,29 @@ TEST(ScenarioToml, IntegersAreWhole) {
   // Ranges are checked as for numbers.
   EXPECT_EQ(only(problems(one_programme_text("target_level = [2]", "target_level = [9]"))),
             "s.toml:38:17: programmes.target_level[0]: must be in [1, 8], got 9");
+}
+
+// The competitions test scenario with one line changed: each problem at its line, column and key.
+TEST(ScenarioTomlErrors, CompetitionProblemsAreLocated) {
+  std::ifstream in(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/competitions.toml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto changed = [&text](const std::string& from, const std::string& to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  EXPECT_EQ(only(problems(changed("winners_per_year = [60, 24]", "winners_per_year = [601, 24]"))),
+            "s.toml:25:21: competitions.winners_per_year[0]: tier 'city' has more winners (601) than entrants (600)");
+  EXPECT_EQ(only(problems(changed("max_level = [5, 5]", "max_level = [5, 8]"))),
+            "s.toml:30:17: competitions.max_level[1]: must be in [0, 7], got 8");
+  EXPECT_EQ(only(problems(changed("waiting = [\"minimum\", \"shortened\"]", "waiting = [\"minimum\", \"soon\"]"))),
+            "s.toml:32:23: competitions.waiting[1]: unknown waiting rule 'soon'; expected \"none\", \"shortened\" or "
+            "\"minimum\"");
+  // A schedule that names no tier's value where a tier's is due.
+  EXPECT_NE(listing(problems(text +
+                             "\n[[schedule]]\ndate = 2021-01-01\nset = { \"competitions.winners_per_year\" = [10] }\n"))
+                .find("competitions.winners_per_year: expected 2 values, one per competition tier"),
+            std::string::npos);
 }
 
 TEST(ScenarioToml, SetAndScheduleIntegersAndFlags) {

@@ -344,3 +344,10 @@ def test_the_fitted_forecast_reproduces_the_data_it_was_fitted_to():
     assert len(terms) == 7
     table = cal.diagnostics_table(terms, results, 0.05)
     assert table.in_90.all(), table[["indicator", "year", "observed", "p5", "median", "p95"]]
+
+
+def test_a_competition_tier_is_addressed_by_its_name():
+    plan = skillsim.Scenario.load(REPO / "scenarios" / "jincheng_plan_2020_2021.toml")
+    assert cal._element_index("competitions.winners_per_year", "city", plan) == 0
+    with pytest.raises(KeyError, match="its entries: city"):
+        cal._element_index("competitions.winners_per_year", "county", plan)

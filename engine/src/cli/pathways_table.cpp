@@ -27,6 +27,8 @@ std::string_view kind_id(RouteKind kind) {
     return "diploma";
   case RouteKind::Appointment:
     return "appointment";
+  case RouteKind::Competition:
+    return "competition";
   }
   return "";
 }

@@ -147,6 +147,24 @@ std::string evaluation_summary(const Results& r) {
                      thousands(gave_up), regions > 1 ? " (sum of regional medians)" : "");
 }
 
+// Skills competitions, per tier: entrants, winners, promotions, and places left for lack of
+// eligible workers or entrants.
+std::string competitions_summary(const Results& r) {
+  const Dimension& tiers = r.dimension("tier");
+  const std::size_t replicates = r.dimension("replicate").size();
+  const std::vector<std::string> labels = entry_labels(tiers);
+  Table table("Competitions (totals over the run)", 42);
+  table.column("entrants", 12).column("winners", 11).column("promoted", 11).column("places left", 14);
+  for (std::size_t k = 0; k < tiers.size(); ++k)
+    table.row(labels[k], {thousands(median_total(r, "competition_entrants", k)),
+                          thousands(median_total(r, "competition_winners", k)),
+                          thousands(median_total(r, "competition_promotions", k)),
+                          thousands(median_total(r, "competition_no_entrant", k)) + " / " +
+                              thousands(median_total(r, "competition_no_winner", k))});
+  return "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
+         "places left: entrant / winner places with nobody eligible)\n";
+}
+
 // Each target: its value, the median attained at its date, the gap, in how many replicates met.
 // The rows read as sentences ("target ... attained ..."); each figure column is as wide as its
 // widest figure (two spaces at least after its word), the label column as its widest label.
@@ -220,6 +238,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (results.has_variable("enrolments")) out += training_summary(results);
   if (results.has_variable("evaluations")) out += evaluation_summary(results);
   if (results.has_variable("appointments") && has_quotas(scenario)) out += appointments_summary(results);
+  if (results.has_variable("competition_entrants")) out += competitions_summary(results);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;

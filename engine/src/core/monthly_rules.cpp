@@ -66,8 +66,9 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
 
 } // namespace
 
-MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications, Month current,
-                               Population& pop, const RandomStreams& rng, MonthlyCandidates& candidates) {
+MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
+                               const CompetitionRules& competitions, Month current, Population& pop,
+                               const RandomStreams& rng, MonthlyCandidates& candidates) {
   const Thresholds th(rates);
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
   const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
@@ -82,6 +83,13 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   candidates.applicants.clear();
   candidates.trainees.clear();
   candidates.queued.clear();
+  candidates.competitors.clear();
+  // Workers who may enter a competition held this month, by their state after this month's moves
+  // (not while waiting for an assessment); the competition step draws their priorities.
+  // They may be most of the population: each thread's list (a contiguous, ascending block of
+  // agents under schedule(static)) is joined in thread order, which needs no sort.
+  const bool competing = competitions.any_held();
+  std::vector<std::vector<std::size_t>> competitors_by_thread(static_cast<std::size_t>(omp_get_max_threads()));
 
 #pragma omp parallel
   {
@@ -183,8 +191,12 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
                             applications.may_apply[g * kStatusCount + pop.status[i]])
         found.applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
+      if (competing && pop.evaluation_wait[i] == 0 &&
+          competitions.may_enter(pop.status[i], pop.level[i], pop.months_at_level[i]))
+        found.competitors.push_back(static_cast<std::size_t>(i));
       track(i);
     }
+    competitors_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(found.competitors);
 #pragma omp critical(skillsim_monthly_rules)
     {
       total += local;
@@ -198,6 +210,11 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   std::sort(candidates.applicants.begin(), candidates.applicants.end());
   std::sort(candidates.trainees.begin(), candidates.trainees.end());
   std::sort(candidates.queued.begin(), candidates.queued.end());
+  for (const auto& list : competitors_by_thread)
+    candidates.competitors.insert(candidates.competitors.end(), list.begin(), list.end());
+  // A safeguard: the join is in agent order as long as the loop's schedule is static.
+  if (!std::is_sorted(candidates.competitors.begin(), candidates.competitors.end()))
+    std::sort(candidates.competitors.begin(), candidates.competitors.end());
   return total;
 }
 

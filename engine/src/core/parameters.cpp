@@ -851,6 +851,96 @@ const ParameterSpec kSpecs[] = {
      .max = 120,
      .schedulable = true,
      .bind = SKILLSIM_BIND(evaluation.max_wait_months)},
+    // competitions
+    {.key = "competitions.tiers",
+     .kind = ValueKind::StringList,
+     .doc = "Identifiers of the competition tiers (技能竞赛: city, province, national, world; none by default).",
+     .bind = SKILLSIM_BIND(competitions.tiers)},
+    {.key = "competitions.labels",
+     .kind = ValueKind::StringList,
+     .doc = "Names of the competition tiers as users read them, e.g. 晋城市职业技能大赛.",
+     .dim = Dim::Tier,
+     .bind = SKILLSIM_BIND(competitions.labels)},
+    {.key = "competitions.month_held",
+     .kind = ValueKind::IntegerVector,
+     .unit = "calendar month",
+     .doc = "Calendar month (1 = January ... 12) in which each tier is held once a year; 0: held every month, the "
+            "yearly entrants and winners spread evenly over the months.",
+     .min = 0,
+     .max = 12,
+     .dim = Dim::Tier,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(competitions.month_held)},
+    {.key = "competitions.entrants_per_year",
+     .kind = ValueKind::RealVector,
+     .unit = "persons per year",
+     .doc = "Workers who enter each tier in a year, chosen at random among the eligible (fewer if fewer are eligible).",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::Tier,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(competitions.entrants_per_year)},
+    {.key = "competitions.winners_per_year",
+     .kind = ValueKind::RealVector,
+     .unit = "persons per year",
+     .doc = "Entrants who win a placing that carries the tier's award, in a year (at most the entrants).",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::Tier,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(competitions.winners_per_year)},
+    {.key = "competitions.eligible_statuses",
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Who may enter each tier, by status (employed workers; trainees in full-time training).",
+     .dim = Dim::Tier,
+     .col_dim = Dim::Status,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(competitions.eligible_statuses)},
+    {.key = "competitions.min_level",
+     .kind = ValueKind::IntegerVector,
+     .unit = "level",
+     .doc = "Lowest level an entrant may hold (0 = 无证 ... 7 = 特级技师).",
+     .min = 0,
+     .max = 7,
+     .dim = Dim::Tier,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(competitions.min_level),
+     .column_default = 0},
+    {.key = "competitions.max_level",
+     .kind = ValueKind::IntegerVector,
+     .unit = "level",
+     .doc = "Highest level an entrant may hold (at most 7 = 特级技师: a winner moves to the level above).",
+     .min = 0,
+     .max = 7,
+     .dim = Dim::Tier,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(competitions.max_level),
+     .column_default = 7},
+    {.key = "competitions.award",
+     .kind = ValueKind::StringList,
+     .doc = "What winning gives: \"promote\" (one level up, 晋升职业技能等级) or \"shorten\" (the wait at the level "
+            "is shortened by shorten_months, so the next assessment comes sooner).",
+     .dim = Dim::Tier,
+     .bind = SKILLSIM_BIND(competitions.award)},
+    {.key = "competitions.waiting",
+     .kind = ValueKind::StringList,
+     .doc =
+         "The waiting rule of the route: the months at the level an entrant must have served, \"none\", "
+         "\"shortened\" (skills.min_months of the next level less shorten_months) or \"minimum\" (skills.min_months); "
+         "a tier that shortens the wait has \"shortened\".",
+     .dim = Dim::Tier,
+     .bind = SKILLSIM_BIND(competitions.waiting)},
+    {.key = "competitions.shorten_months",
+     .kind = ValueKind::IntegerVector,
+     .unit = "months",
+     .doc = "Months taken off the ordinary minimum wait (waiting \"shortened\"), and credited to a winner's months at "
+            "the level when the award is \"shorten\".",
+     .min = 0,
+     .max = 600,
+     .dim = Dim::Tier,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(competitions.shorten_months),
+     .column_default = 0},
 };
 #undef SKILLSIM_BIND
 
@@ -955,6 +1045,8 @@ std::string dim_description(Dim dim) {
     return "programme (as listed in programmes.names)";
   case Dim::Evaluator:
     return "evaluator type (as listed in evaluation.evaluators)";
+  case Dim::Tier:
+    return "competition tier (as listed in competitions.tiers)";
   }
   return "";
 }
@@ -987,6 +1079,8 @@ std::size_t dim_length(Dim dim, const Parameters& p) {
     return p.programmes.names.size();
   case Dim::Evaluator:
     return p.evaluation.evaluators.size();
+  case Dim::Tier:
+    return p.competitions.tiers.size();
   }
   return 0;
 }
@@ -1210,7 +1304,65 @@ void check_groups(const Parameters& p, std::vector<Issue>& issues) {
   }
 }
 
+// Rules between the competition columns (each column's length and range is checked on its own).
+void check_competitions(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& c = p.competitions;
+  const std::size_t n = c.tiers.size();
+  const auto sized = [n](const auto& v) { return v.size() == n; };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string at = "[" + std::to_string(i) + "]";
+    const std::string tier = "tier '" + c.tiers[i] + "'";
+    if (sized(c.min_level) && sized(c.max_level) && c.min_level[i] > c.max_level[i])
+      issues.push_back({"competitions.max_level" + at,
+                        "is below competitions.min_level" + at + " (" + std::to_string(c.min_level[i]) + ")"});
+    if (sized(c.entrants_per_year) && sized(c.winners_per_year) && c.winners_per_year[i] > c.entrants_per_year[i])
+      issues.push_back({"competitions.winners_per_year" + at,
+                        tier + " has more winners (" + format_number(c.winners_per_year[i]) + ") than entrants (" +
+                            format_number(c.entrants_per_year[i]) + ")"});
+    const bool known_award = sized(c.award) && std::find(kCompetitionAwardIds.begin(), kCompetitionAwardIds.end(),
+                                                         c.award[i]) != kCompetitionAwardIds.end();
+    if (sized(c.award) && !known_award)
+      issues.push_back(
+          {"competitions.award" + at, "unknown award '" + c.award[i] + "'; expected \"promote\" or \"shorten\""});
+    const bool known_waiting =
+        sized(c.waiting) && std::find(kCompetitionWaitingIds.begin(), kCompetitionWaitingIds.end(), c.waiting[i]) !=
+                                kCompetitionWaitingIds.end();
+    if (sized(c.waiting) && !known_waiting)
+      issues.push_back({"competitions.waiting" + at, "unknown waiting rule '" + c.waiting[i] +
+                                                         "'; expected \"none\", \"shortened\" or \"minimum\""});
+    if (known_award && known_waiting && c.award[i] == "shorten" && c.waiting[i] != "shortened")
+      issues.push_back({"competitions.waiting" + at,
+                        tier + " shortens the wait (award \"shorten\"), so its waiting rule is \"shortened\", not \"" +
+                            c.waiting[i] + "\""});
+    if (known_waiting && c.waiting[i] == "shortened" && sized(c.shorten_months) && c.shorten_months[i] == 0)
+      issues.push_back({"competitions.shorten_months" + at,
+                        "must be above 0 for " + tier + ", whose waiting rule is \"shortened\""});
+    if (known_waiting && c.waiting[i] != "shortened" && sized(c.shorten_months) && c.shorten_months[i] != 0)
+      issues.push_back({"competitions.shorten_months" + at,
+                        tier + " has waiting rule \"" + c.waiting[i] + "\", which takes no months off; must be 0"});
+    const auto& statuses = c.eligible_statuses;
+    if (statuses.rows == static_cast<int>(n) && statuses.cols == kStatusCount) {
+      bool anybody = false;
+      for (int s = 0; s < kStatusCount; ++s)
+        anybody = anybody || (s != static_cast<int>(Status::Retired) && statuses(static_cast<int>(i), s));
+      if (!anybody)
+        issues.push_back(
+            {"competitions.eligible_statuses" + at, tier + " admits nobody: no status other than retired is eligible"});
+    }
+  }
+}
+
 } // namespace
+
+CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
+  return competitions.award[tier] == kCompetitionAwardIds[1] ? CompetitionAward::Shorten : CompetitionAward::Promote;
+}
+
+CompetitionWaiting waiting_of(const CompetitionsSection& competitions, std::size_t tier) {
+  for (std::size_t k = 0; k < kCompetitionWaitingIds.size(); ++k)
+    if (competitions.waiting[tier] == kCompetitionWaitingIds[k]) return static_cast<CompetitionWaiting>(k);
+  return CompetitionWaiting::Minimum; // unreachable for checked parameters
+}
 
 Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
   const auto& id = programmes.payment[programme];
@@ -1293,6 +1445,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_names("funds.names", "fund", p.funds.names, issues);
   check_names("programmes.names", "programme", p.programmes.names, issues);
   check_names("evaluation.evaluators", "evaluator type", p.evaluation.evaluators, issues);
+  check_names("competitions.tiers", "competition tier", p.competitions.tiers, issues);
   check_names("run.parameter_set_columns", "column", p.run.parameter_set_columns, issues);
   if (!p.run.parameter_set_columns.empty() && p.run.parameter_sets.empty())
     issues.push_back({"run.parameter_set_columns", "needs run.parameter_sets (the file whose columns it chooses)"});
@@ -1316,6 +1469,7 @@ std::vector<Issue> check(const Parameters& p) {
                       "must be greater than entry.entry_age_min (" + format_number(p.entry.entry_age_min) + ")"});
   check_programmes(p, issues);
   check_groups(p, issues);
+  check_competitions(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

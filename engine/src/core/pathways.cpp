@@ -58,6 +58,18 @@ bool shaped(const Parameters& p) {
   if (e > 0 && (ev.max_level.size() != e || ev.eligible_statuses.values.size() != e * kStatusCount ||
                 ev.capacity_per_month.values.size() != e * regions))
     return false;
+  const auto& c = p.competitions;
+  const std::size_t tiers = c.tiers.size();
+  if (c.min_level.size() != tiers || c.max_level.size() != tiers || c.winners_per_year.size() != tiers ||
+      c.award.size() != tiers || c.waiting.size() != tiers || c.shorten_months.size() != tiers ||
+      c.eligible_statuses.values.size() != tiers * kStatusCount || p.population.level_shares.size() != levels ||
+      p.population.status_shares.size() != kStatusCount)
+    return false;
+  for (std::size_t k = 0; k < tiers; ++k)
+    if (level_of(c.min_level[k]) < 0 || c.max_level[k] < c.min_level[k] || c.max_level[k] >= kLevelCount - 1 ||
+        std::find(kCompetitionWaitingIds.begin(), kCompetitionWaitingIds.end(), c.waiting[k]) ==
+            kCompetitionWaitingIds.end())
+      return false;
   return true;
 }
 
@@ -157,6 +169,38 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
       if (quotas[k] > 0)
         add(fixed(RouteKind::Appointment, to - 1, to, "appointment within quota",
                   rates.min_months[static_cast<std::size_t>(to)]));
+    }
+  }
+  // A tier that promotes: its waiting rule, then a chance a month of winning. That chance is the
+  // tier's winners a month over the workers it admits at the start (population.size x the level
+  // shares in its range x the shares of the statuses it admits): a rough figure, since the
+  // stocks change and entrants are drawn among them. A tier that shortens the wait is no edge.
+  const auto& c = p.competitions;
+  for (std::size_t k = 0; k < c.tiers.size(); ++k) {
+    const int row = static_cast<int>(k);
+    if (award_of(c, k) != CompetitionAward::Promote || !c.eligible_statuses(row, s) || s == int(Status::Retired) ||
+        !(c.winners_per_year[k] > 0))
+      continue;
+    double statuses = 0, levels = 0;
+    for (int q = 0; q < kStatusCount; ++q)
+      if (q != int(Status::Retired) && c.eligible_statuses(row, q))
+        statuses += p.population.status_shares[static_cast<std::size_t>(q)];
+    for (auto l = c.min_level[k]; l <= c.max_level[k]; ++l)
+      levels += p.population.level_shares[static_cast<std::size_t>(l)];
+    const double admitted = p.population.size * statuses * levels;
+    const double monthly = admitted > 0 ? std::min(1.0, c.winners_per_year[k] / 12.0 / admitted) : 1.0;
+    const auto waiting = waiting_of(c, k);
+    for (int from = level_of(c.min_level[k]); from <= static_cast<int>(c.max_level[k]); ++from) {
+      const int minimum = rates.min_months[static_cast<std::size_t>(from + 1)];
+      const int wait = waiting == CompetitionWaiting::None        ? 0
+                       : waiting == CompetitionWaiting::Shortened ? std::max(0, minimum - int(c.shorten_months[k]))
+                                                                  : minimum;
+      Route r =
+          fixed(RouteKind::Competition, from, from + 1,
+                c.tiers[k] + " competition (wait " + std::string(kCompetitionWaitingIds[int(waiting)]) + ")", wait);
+      r.tier = k;
+      r.monthly = monthly;
+      add(std::move(r));
     }
   }
   return routes;

@@ -35,20 +35,20 @@ private:
 ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
                                const std::atomic<bool>* cancel)
     : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
-      evaluation_(scenario.parameters()) {
+      evaluation_(scenario.parameters()), competitions_(scenario.parameters()) {
   population_ = synthesize_population(scenario.parameters(), rng_, cancel);
   next_id_ = population_.size();
 }
 
 ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
-      training_(scenario.parameters()), evaluation_(scenario.parameters()) {
+      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()) {
   restore(snapshot);
 }
 
 ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
-      training_(scenario.parameters()), evaluation_(scenario.parameters()) {
+      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()) {
   restore(std::move(snapshot));
 }
 
@@ -56,10 +56,11 @@ void ReplicateState::step() {
   const Parameters p = scenario_->parameters_at(month_);
   const TransitionRates rates(p, month_);
   const ApplicationRules applications(p);
+  const CompetitionRules competitions(p, rates, month_);
   PhaseTimer timer;
 
   // The order of the monthly step (docs/architecture.md). A new process is one line here.
-  flows_ = apply_monthly_rules(rates, applications, month_, population_, rng_, candidates_);
+  flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_);
   for (std::int64_t e : flows_.exits) removed_ += e;
   timer.lap(times_.rules);
   training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_);
@@ -69,6 +70,7 @@ void ReplicateState::step() {
   training_.close_month();
   timer.lap(times_.evaluation);
   appointments_.step(p, rates, month_, population_, rng_, flows_);
+  competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors);
   entrants_.step(p, month_, population_, rng_, next_id_, flows_);
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
   // results do not depend on when it happens.
@@ -86,6 +88,7 @@ void ReplicateState::declare_results(Results& r, const Parameters& p) {
   Appointments::declare_results(r, p);
   TrainingSystem::declare_results(r, p);
   EvaluationSystem::declare_results(r, p);
+  Competitions::declare_results(r, p);
 }
 
 void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {

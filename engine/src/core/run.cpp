@@ -285,6 +285,7 @@ std::vector<std::string> branch_problems(const Scenario& origin, const Scenario&
   same("programmes.names", b.programmes.names, o.programmes.names);
   same("funds.names", b.funds.names, o.funds.names);
   same("evaluation.evaluators", b.evaluation.evaluators, o.evaluation.evaluators);
+  same("competitions.tiers", b.competitions.tiers, o.competitions.tiers);
   return problems;
 }
 

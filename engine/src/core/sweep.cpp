@@ -59,6 +59,8 @@ std::vector<std::string> dim_names(Dim dim, const Parameters& p) {
     return p.programmes.names;
   case Dim::Evaluator:
     return p.evaluation.evaluators;
+  case Dim::Tier:
+    return p.competitions.tiers;
   case Dim::None:
   case Dim::MortalityBand:
   case Dim::CalendarMonth:

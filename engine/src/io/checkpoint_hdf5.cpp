@@ -131,7 +131,7 @@ void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateS
                     const Population& population) {
   // A snapshot of more members fails to compile here: save them too (and read them below).
   [[maybe_unused]] const auto& [seed, replicate, month, next_id, its_population, entrants, appointments, training,
-                                evaluation] = s;
+                                evaluation, competitions] = s;
   Handle group = create_group(replicates, std::to_string(replicate));
   const hid_t g = group.get();
   write_int(g, "months_done", months_done);
@@ -170,6 +170,12 @@ void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateS
     const auto& [capacity_due] = evaluation;
     Handle process = create_group(g, "evaluation");
     write_vector(process.get(), "capacity_due", fractions(capacity_due));
+  }
+  {
+    const auto& [entrants_due, winners_due] = competitions;
+    Handle process = create_group(g, "competitions");
+    write_vector(process.get(), "entrants_due", fractions(entrants_due));
+    write_vector(process.get(), "winners_due", fractions(winners_due));
   }
 }
 
@@ -378,7 +384,7 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   Handle group = in.group(path);
   const hid_t g = group.get();
   ReplicateSnapshot s;
-  auto& [seed, replicate, month, next_id, population, entrants, appointments, training, evaluation] = s;
+  auto& [seed, replicate, month, next_id, population, entrants, appointments, training, evaluation, competitions] = s;
   seed = static_cast<std::uint64_t>(in.integer(g, path, "seed"));
   const std::int64_t stored_replicate = in.integer(g, path, "replicate");
   if (stored_replicate != r)
@@ -416,6 +422,12 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   {
     auto& [capacity_due] = evaluation;
     read_carries(in, path + "/evaluation/capacity_due", capacity_due);
+  }
+  // Checkpoints written before competitions existed have no group: a run without tiers.
+  if (in.exists(path + "/competitions")) {
+    auto& [entrants_due, winners_due] = competitions;
+    read_carries(in, path + "/competitions/entrants_due", entrants_due);
+    read_carries(in, path + "/competitions/winners_due", winners_due);
   }
   return s;
 }

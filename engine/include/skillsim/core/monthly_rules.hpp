@@ -2,10 +2,11 @@
 // the statutory age, ordinary assessments after the minimum months at a level (held at once, or
 // queued for an evaluator), the labour market (job loss, job finding, inactivity, reactivation)
 // and insurance months. The same pass finds the agents the training and evaluation steps need
-// (applicants, trainees, queued candidates), so those steps make no pass of their own.
+// (applicants, trainees, queued candidates, competitors), so those steps make no pass of their own.
 // Probabilities come from TransitionRates; see docs/model.md, "Monthly rules".
 #pragma once
 
+#include "skillsim/core/competitions.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
 #include "skillsim/core/rates.hpp"
@@ -16,7 +17,8 @@ namespace skillsim {
 
 /// Applies the month's rules to every agent and returns the month's flows so far. `candidates`
 /// is refilled, each list in agent order (for any thread count).
-MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications, Month month,
-                               Population& population, const RandomStreams& rng, MonthlyCandidates& candidates);
+MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
+                               const CompetitionRules& competitions, Month month, Population& population,
+                               const RandomStreams& rng, MonthlyCandidates& candidates);
 
 } // namespace skillsim

@@ -192,6 +192,34 @@ struct EvaluationSection {
   std::int64_t max_wait_months = 12;   // candidates give up after waiting this long
 };
 
+/// Skills competitions (技能竞赛) at named tiers, a route up the ladder (columns indexed by
+/// tier). See docs/model.md, "Skills competitions". With no tiers declared nothing changes.
+struct CompetitionsSection {
+  std::vector<std::string> tiers;                 // identifiers, e.g. "city"
+  std::vector<std::string> labels;                // e.g. "晋城市职业技能大赛"
+  std::vector<std::int64_t> month_held;           // calendar month 1..12 (once a year); 0: every month
+  std::vector<double> entrants_per_year;          // persons
+  std::vector<double> winners_per_year;           // persons, among the entrants
+  FlagMatrix eligible_statuses;                   // tier x status: who may enter
+  std::vector<std::int64_t> min_level, max_level; // levels an entrant may hold
+  std::vector<std::string> award;                 // "promote" (one level) or "shorten" (the wait at the level)
+  std::vector<std::string> waiting;               // "none", "shortened" or "minimum": the wait before the award
+  std::vector<std::int64_t> shorten_months;       // months taken off the ordinary minimum ("shortened")
+};
+
+/// What winning a tier gives (the `competitions.award` column).
+enum class CompetitionAward { Promote, Shorten };
+inline constexpr std::array<std::string_view, 2> kCompetitionAwardIds = {"promote", "shorten"};
+
+/// The wait at the level a winner must have served (the `competitions.waiting` column): none,
+/// skills.min_months shortened by competitions.shorten_months, or skills.min_months itself.
+enum class CompetitionWaiting { None, Shortened, Minimum };
+inline constexpr std::array<std::string_view, 3> kCompetitionWaitingIds = {"none", "shortened", "minimum"};
+
+/// The parsed `competitions.award` and `competitions.waiting` columns (call only on checked parameters).
+CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier);
+CompetitionWaiting waiting_of(const CompetitionsSection& competitions, std::size_t tier);
+
 /// All parameter values of a scenario at one moment. Plain data: copy it freely.
 struct Parameters {
   ScenarioSection scenario;
@@ -206,6 +234,7 @@ struct Parameters {
   ProgrammesSection programmes;
   AuditSection audit;
   EvaluationSection evaluation;
+  CompetitionsSection competitions;
 };
 
 /// What a parameter holds.
@@ -236,7 +265,8 @@ enum class Dim {
   Region,
   Fund,
   Programme,
-  Evaluator
+  Evaluator,
+  Tier
 };
 
 /// A parameter value as it travels between readers, schedules and the registry.

@@ -1,5 +1,6 @@
 // The skill ladder as a graph: the nine levels are the vertices, every way up that the scenario
-// opens (assessments, training programmes, technical-school diplomas, appointments) is an edge
+// opens (assessments, training programmes, technical-school diplomas, appointments, skills
+// competitions that promote) is an edge
 // weighted by its expected months. It answers two questions without simulating: can every level
 // be reached at all (a validation check), and which is the fastest route to each level (a
 // planning figure). See docs/pathways.md for the formulas and what they leave out.
@@ -19,7 +20,7 @@
 namespace skillsim {
 
 /// How a route moves a worker up.
-enum class RouteKind { Assessment, Programme, Diploma, Appointment };
+enum class RouteKind { Assessment, Programme, Diploma, Appointment, Competition };
 
 /// Length of technical school (技工院校) in months: the expected time of a diploma route.
 inline constexpr double kTechnicalSchoolMonths = 36;
@@ -36,6 +37,7 @@ struct Route {
   std::string label;                    ///< "assessment", a programme's name, "technical-school diploma", ...
   double expected_months = 0;           ///< expected time from arriving at `from` to holding `to`
   std::optional<std::size_t> programme; ///< index into programmes.* for programme routes
+  std::optional<std::size_t> tier;      ///< index into competitions.* for competition routes
 
   /// The time's distribution, of which expected_months is the mean: `fixed_months` served once,
   /// then (if `monthly` > 0) attempts until one succeeds, each a wait with chance `monthly` a

@@ -76,10 +76,11 @@ private:
 /// makes one Philox call per agent-month.
 ///
 /// Lane budget (docs/architecture.md, "Random numbers"): a block has 8 lanes. kMonthly uses 6 and
-/// keeps 2 for the coming monthly decisions (lane 6: migration between regions; lane 7: entering
-/// a skills competition). Decisions taken once per agent at another moment take a stream of
-/// their own (school enrolment at entry: kEntry's spare lane 7; competition results: a new
-/// stream "competition.outcome"), which costs a Philox call only for the agents concerned.
+/// keeps 2 for the coming monthly decisions (lane 6: migration between regions; lane 7: spare).
+/// Decisions taken for few agents or at another moment take a stream of their own (school
+/// enrolment at entry: kEntry's spare lane 7; skills competitions: kCompetition, drawn only for
+/// the workers who may enter a tier held that month), which costs a Philox call only for the
+/// agents concerned.
 namespace streams {
 inline constexpr std::uint32_t kMonthly = stream_id("agent.monthly");
 inline constexpr std::uint32_t kSynthesis = stream_id("population.synthesis");
@@ -89,6 +90,7 @@ inline constexpr std::uint32_t kTrainingOutcome = stream_id("training.outcome");
 inline constexpr std::uint32_t kAdmissionPriority = stream_id("training.admission_priority");
 inline constexpr std::uint32_t kEvaluationPriority = stream_id("evaluation.priority");
 inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome");
+inline constexpr std::uint32_t kCompetition = stream_id("competition.priority");
 
 /// Lanes of the kMonthly block (monthly_rules.cpp, training.cpp).
 enum MonthlyLane : int {
@@ -99,7 +101,7 @@ enum MonthlyLane : int {
   kAssessmentPass = 4,
   kApplication = 5, // which programme, if any, a worker applies to (ApplicationRules)
   kMonthlySpareMigration = 6,
-  kMonthlySpareCompetition = 7,
+  kMonthlySpare = 7,
 };
 
 /// Lanes of the kEntry block (entrants.cpp).
@@ -134,6 +136,9 @@ enum EvaluationOutcomeLane : int { kPassesAssessment = 0 };
 /// The priority streams (kAppointment, kAdmissionPriority, kEvaluationPriority) use lanes 0 and 1
 /// as one 64-bit priority: priority_of(block).
 inline std::uint64_t priority_of(const DrawBlock& d) { return (std::uint64_t{d.words[0]} << 32) | d.words[1]; }
+/// kCompetition uses lanes 0-1 as the entry priority (priority_of) and lanes 2-3 as the result's
+/// (competitions.cpp): who enters, and which entrants win.
+inline std::uint64_t result_priority_of(const DrawBlock& d) { return (std::uint64_t{d.words[2]} << 32) | d.words[3]; }
 } // namespace streams
 
 } // namespace skillsim

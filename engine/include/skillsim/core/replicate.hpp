@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "skillsim/core/competitions.hpp"
 #include "skillsim/core/entrants.hpp"
 #include "skillsim/core/evaluation.hpp"
 #include "skillsim/core/population.hpp"
@@ -26,7 +27,7 @@ struct StepTimes {
   double rules = 0;      ///< demography, labour market, ordinary assessments (the per-agent loop)
   double training = 0;   ///< programmes: outcomes, applications, allocation, admissions
   double evaluation = 0; ///< the evaluation queue
-  double other = 0;      ///< appointments, entrants, compaction
+  double other = 0;      ///< appointments, competitions, entrants, compaction
   double allocation = 0; ///< of training and evaluation: building and solving the flow networks
 };
 
@@ -43,6 +44,7 @@ struct ReplicateSnapshot {
   Appointments::State appointments;
   TrainingSystem::State training;
   EvaluationSystem::State evaluation;
+  Competitions::State competitions;
 
   bool operator==(const ReplicateSnapshot&) const = default;
 };
@@ -88,6 +90,8 @@ public:
   const TrainingSystem& training() const { return training_; }
   /// The evaluators and what they did in the month last stepped.
   const EvaluationSystem& evaluation() const { return evaluation_; }
+  /// The competitions and what they did in the month last stepped.
+  const Competitions& competitions() const { return competitions_; }
   /// Where the time of the steps so far went.
   StepTimes step_times() const;
 
@@ -104,6 +108,7 @@ private:
     f(self.appointments_, &ReplicateSnapshot::appointments);
     f(self.training_, &ReplicateSnapshot::training);
     f(self.evaluation_, &ReplicateSnapshot::evaluation);
+    f(self.competitions_, &ReplicateSnapshot::competitions);
   }
 
   const Scenario* scenario_;
@@ -118,6 +123,7 @@ private:
   Appointments appointments_;
   TrainingSystem training_;
   EvaluationSystem evaluation_;
+  Competitions competitions_;
 
   // Output of the month last stepped, and scratch.
   MonthTally flows_;
