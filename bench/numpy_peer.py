@@ -52,9 +52,10 @@ class NumpyModel:
         own_group = _core.dimension_labels()["group"]
         factors = [k for k in scenario.keys() if k.startswith(("skills.assessment_factor_by_", "skills.pass_factor_by_"))]
         if (scenario["groups.after_job_found"] != own_group or any(scenario["groups.leave_after_months"])
-                or any(scenario["groups.closed"]) or any(v != 1 for k in factors for v in scenario[k])):
-            raise ValueError(f"{scenario.name}: the NumPy peer has the default rules only (no group changes or "
-                             "factors by person class)")
+                or any(scenario["groups.closed"]) or any(v != 1 for k in factors for v in scenario[k])
+                or scenario["competitions.tiers"]):
+            raise ValueError(f"{scenario.name}: the NumPy peer has the default rules only (no group changes, "
+                             "factors by person class or competitions)")
         columns = _core.initial_population(self.core, seed, replicate)
         self.birth_month = columns["birth_month"]
         self.months_at_level = columns["months_at_level"]
