@@ -119,32 +119,13 @@ def _time_index(results: Results, when: np.datetime64) -> int | None:
 
 def _constraints(results: Results) -> dict[str, np.ndarray]:
     """Each constraint's share of replicates in which it bound, month by month (the months of
-    the run; the value at time t is the month ending then): programmes' seats and money, funds,
-    evaluators. Empty for a run without programmes."""
+    the run: :func:`skillsim.plot.binding_shares` without its first time point); empty for a
+    run without programmes."""
+    from .plot import binding_shares
+
     if "spending" not in results:
         return {}
-    ds = results.to_xarray()
-
-    def label(dim: str, k: int) -> str:
-        zh = f"{dim}_zh"
-        english = str(ds[dim].values[k])
-        return f"{ds[zh].values[k]} {english}" if zh in ds.coords else english
-
-    out: dict[str, np.ndarray] = {}
-    seats = (ds["seats_binding"].max("region") > 0).mean("replicate")
-    money = (ds["money_binding"] > 0).mean("replicate")
-    for k in range(ds.sizes["programme"]):
-        out[f"{label('programme', k)}: seats"] = np.asarray(seats.isel(programme=k).values)[1:]
-        out[f"{label('programme', k)}: money"] = np.asarray(money.isel(programme=k).values)[1:]
-    if "fund_binding" in ds:
-        funds = (ds["fund_binding"] > 0).mean("replicate")
-        for f in range(ds.sizes["fund"]):
-            out[f"{label('fund', f)}: money left"] = np.asarray(funds.isel(fund=f).values)[1:]
-    if "evaluation_binding" in ds:
-        evaluators = (ds["evaluation_binding"].max("region") > 0).mean("replicate")
-        for e in range(ds.sizes["evaluator"]):
-            out[f"{label('evaluator', e)}: evaluation"] = np.asarray(evaluators.isel(evaluator=e).values)[1:]
-    return out
+    return {k: v[1:] for k, v in binding_shares(results, chinese_labels=True).items()}
 
 
 def _month_ranges(times: np.ndarray, bound: np.ndarray) -> str:
@@ -409,13 +390,8 @@ def _trajectory_figure(c: Comparison, key: tuple[str, str, dt.date, float], chin
         if j is None:
             continue
         values = np.asarray(r["target_value"], dtype=float)[:, :, j] * scale
-        times = r.times
-        qs = [0.05, 0.25, 0.5, 0.75, 0.95]
-        out = np.full((len(qs), values.shape[1]), np.nan)
-        defined = ~np.isnan(values).all(axis=0)
-        if defined.any():
-            out[:, defined] = np.nanquantile(values[:, defined], qs, axis=0)
-        plot._bands(ax, times, dict(zip(qs, out)), plot._BAND_COLOURS[i % len(plot._BAND_COLOURS)], name, faint=True)
+        q = plot._quantiles(values)
+        plot._bands(ax, r.times, q, plot._BAND_COLOURS[i % len(plot._BAND_COLOURS)], name, faint=True)
         planned = plot._planned(r, j)
         if drawn is None and planned is not None and np.count_nonzero(~np.isnan(planned)) > 1:
             drawn = (r, planned)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["fan_chart", "target", "compare", "flows", "spending", "binding", "cjk_font"]
+__all__ = ["fan_chart", "target", "compare", "flows", "spending", "binding", "binding_shares", "cjk_font"]
 
 _SERIES_NAMES = {
     "skilled_workers": ("Skilled workers", "技能劳动者"),
@@ -167,9 +167,9 @@ def _series(results: Results, variable: str, sel: Mapping[str, Any] | None) -> "
     return da.reset_coords(drop=True).transpose("replicate", "time")
 
 
-def _quantiles(da: "xarray.DataArray") -> dict[float, np.ndarray]:
+def _quantiles(da: "xarray.DataArray | np.ndarray") -> dict[float, np.ndarray]:
     """Quantiles over replicates (axis 0) at each time, ignoring NaN (NaN where all are)."""
-    values = np.asarray(da.values, dtype=float)
+    values = np.asarray(getattr(da, "values", da), dtype=float)
     qs = [0.05, 0.25, 0.5, 0.75, 0.95]
     out = np.full((len(qs),) + values.shape[1:], np.nan)
     defined = ~np.isnan(values).all(axis=0)
@@ -613,6 +613,34 @@ def spending(
     return _finish(fig)
 
 
+def binding_shares(results: Results, *, chinese_labels: bool = False) -> dict[str, np.ndarray]:
+    """Each constraint's share of replicates in which it bound, at each time point (the month
+    ending then; 0 at the first): every programme's seats (bound if any region's seats turned
+    applicants away) and money, every fund and, with evaluation capacity, every evaluator type.
+    Keys are labels as :func:`binding` shows them ("就业技能培训 (employment_skills): seats").
+
+    Raises:
+        ValueError: if the results have no programmes.
+    """
+    ds = _require_programmes(results)
+    out: dict[str, np.ndarray] = {}
+    seats = (ds["seats_binding"].max("region") > 0).mean("replicate")
+    money = (ds["money_binding"] > 0).mean("replicate")
+    for k in range(ds.sizes["programme"]):
+        name = _label(ds, "programme", k, chinese_labels)
+        out[f"{name}: seats"] = np.asarray(seats.isel(programme=k).values)
+        out[f"{name}: money"] = np.asarray(money.isel(programme=k).values)
+    if "fund_binding" in ds:
+        funds = (ds["fund_binding"] > 0).mean("replicate")
+        for f in range(ds.sizes["fund"]):
+            out[f"{_label(ds, 'fund', f, chinese_labels)}: money left"] = np.asarray(funds.isel(fund=f).values)
+    if "evaluation_binding" in ds:
+        evaluators = (ds["evaluation_binding"].max("region") > 0).mean("replicate")
+        for e in range(ds.sizes["evaluator"]):
+            out[f"{_label(ds, 'evaluator', e, chinese_labels)}: evaluation"] = np.asarray(evaluators.isel(evaluator=e).values)
+    return out
+
+
 def binding(results: Results, *, chinese_labels: bool = False) -> "Figure":
     """Which constraints bound, month by month: one row per programme's seats (summed over
     regions: bound if any region's seats turned applicants away), per programme's money, per
@@ -627,23 +655,8 @@ def binding(results: Results, *, chinese_labels: bool = False) -> "Figure":
         ValueError: if the results have no programmes.
     """
     ds = _require_programmes(results)
-    seats = (ds["seats_binding"].max("region") > 0).mean("replicate")
-    money = (ds["money_binding"] > 0).mean("replicate")
-    rows, labels = [], []
-    for k in range(ds.sizes["programme"]):
-        name = _label(ds, "programme", k, chinese_labels)
-        rows += [seats.isel(programme=k).values, money.isel(programme=k).values]
-        labels += [f"{name}: seats", f"{name}: money"]
-    if "fund_binding" in ds:
-        funds = (ds["fund_binding"] > 0).mean("replicate")
-        for f in range(ds.sizes["fund"]):
-            rows.append(funds.isel(fund=f).values)
-            labels.append(f"{_label(ds, 'fund', f, chinese_labels)}: money left")
-    if "evaluation_binding" in ds:
-        evaluators = (ds["evaluation_binding"].max("region") > 0).mean("replicate")
-        for e in range(ds.sizes["evaluator"]):
-            rows.append(evaluators.isel(evaluator=e).values)
-            labels.append(f"{_label(ds, 'evaluator', e, chinese_labels)}: evaluation")
+    shares = binding_shares(results, chinese_labels=chinese_labels)
+    rows, labels = list(shares.values()), list(shares)
     # The value at time t is the month that ends at t: draw it from t - 1 month to t.
     grid = np.asarray(rows, dtype=float)[:, 1:]  # no flows before the first month
     fig, (ax,) = _new_axes(None, width=8.0, height=1.0 + 0.35 * len(rows))
