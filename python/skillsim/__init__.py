@@ -9,6 +9,7 @@
     skillsim.sensitivity("jincheng_plan_2020_2021", vary={...}, outputs={...}).plot()  # Sobol indices
     fit = skillsim.calibrate("national_forecast_2016")  # fit to the published data (a spec)
     skillsim.report({"baseline": base, "plan": plan}, "report.html")  # one HTML file for planners
+    answer = skillsim.plan("jincheng_2020_2021")      # the least-cost plan meeting the targets
 
 The engine is C++ (skillsim._core); this package is the Python layer over it. See docs/python.md
 for the reference, docs/scenario.md for scenarios and docs/results.md for results files.
@@ -26,6 +27,7 @@ from . import _core  # noqa: E402
 from .calibration import Backtest, Calibration, CalibrationError, backtest, calibrate  # noqa: E402
 from .comparison import Comparison, compare, report  # noqa: E402
 from .errors import DataError, Problem, ResultsFileError, ScenarioError  # noqa: E402
+from .plan import Plan, PlanError, plan  # noqa: E402
 from .observations import data_file, indicators, observations  # noqa: E402
 from .results import Results, cost_per_additional, open_results  # noqa: E402
 from .run import run  # noqa: E402
@@ -55,6 +57,8 @@ __all__ = [
     "Comparison",
     "DEFAULT_SCENARIO",
     "DataError",
+    "Plan",
+    "PlanError",
     "Problem",
     "Results",
     "ResultsFileError",
@@ -73,6 +77,7 @@ __all__ = [
     "indicators",
     "observations",
     "open_results",
+    "plan",
     "plot",
     "report",
     "run",

@@ -1,7 +1,8 @@
 """The `skillsim` command installed with the package: starts the engine's command line (shipped
 in the wheel as skillsim/bin/skillsim) with the bundled scenarios, so `skillsim run` works
 without a checkout; `skillsim calibrate`, `skillsim backtest`, `skillsim compare` and
-`skillsim report` are run here, in Python (skillsim.calibration, skillsim.comparison). See README.md, "Using it"."""
+`skillsim report` and `skillsim plan` are run here, in Python (skillsim.calibration, skillsim.comparison,
+skillsim.plan). See README.md, "Using it"."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def executable() -> Path:
 
 #: Commands of the Python package itself (skillsim.calibration, skillsim.comparison), not of the
 #: engine's binary.
-PYTHON_COMMANDS = ("calibrate", "backtest", "compare", "report")
+PYTHON_COMMANDS = ("calibrate", "backtest", "compare", "report", "plan")
 
 
 def main() -> None:
@@ -31,6 +32,10 @@ def main() -> None:
         from .comparison import main as comparison_main
 
         sys.exit(comparison_main(sys.argv[1:]))
+    if len(sys.argv) > 1 and sys.argv[1] == "plan":
+        from .plan import main as plan_main
+
+        sys.exit(plan_main(sys.argv[1:]))
     exe = executable()
     if not exe.exists():
         sys.exit(f"skillsim: the command line is missing from the installed package ({exe})")

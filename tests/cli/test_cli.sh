@@ -165,7 +165,7 @@ check "unknown validate option message" contains args2.err "unknown option '--fr
 "$SKILLSIM" frobnicate > /dev/null 2> args3.err
 check "unknown command exits 2" test $? -eq 2
 check "unknown command message" contains args3.err "unknown command 'frobnicate'"
-for command in calibrate:calibration backtest:calibration compare:report report:report; do # the Python package's
+for command in calibrate:calibration backtest:calibration compare:report report:report plan:planning; do # the Python package's
   doc=${command#*:}
   command=${command%:*}
   "$SKILLSIM" $command --cutoff 2013 > python_command.out 2> python_command.err

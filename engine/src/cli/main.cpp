@@ -663,7 +663,8 @@ std::optional<std::string> python_command_message(std::string_view command) {
   };
   for (const auto& [name, doc] :
        {PythonCommand{"calibrate", "docs/calibration.md"}, PythonCommand{"backtest", "docs/calibration.md"},
-        PythonCommand{"compare", "docs/report.md"}, PythonCommand{"report", "docs/report.md"}})
+        PythonCommand{"compare", "docs/report.md"}, PythonCommand{"report", "docs/report.md"},
+        PythonCommand{"plan", "docs/planning.md"}})
     if (command == name) {
       const std::string n(name);
       return "skillsim " + n + " is part of the Python package: install it (pip install . ; see " + std::string(doc) +
@@ -832,8 +833,8 @@ int main(int argc, char** argv) {
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 
   app.footer(std::string("\n") + kScenarioNote + default_note + " Each command has its own --help.\n" +
-             "calibrate, backtest, compare and report are commands of the Python package's skillsim "
-             "(docs/calibration.md, docs/report.md).\n" +
+             "calibrate, backtest, compare, report and plan are commands of the Python package's skillsim "
+             "(docs/calibration.md, docs/report.md, docs/planning.md).\n" +
              "Exit status: 0 success, 1 failure, 2 usage error or invalid scenario, 130 interrupted.");
 
   if (argc >= 2) {

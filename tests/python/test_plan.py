@@ -1,0 +1,213 @@
+"""skillsim.plan / `skillsim plan` (docs/planning.md): the least-cost plan of a small scenario
+whose optimum is worked out by hand, the promised probability held on fresh random numbers, the
+"not attainable" answer with what blocks it, the money the envelopes do not need, and every
+problem of a plan spec named."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import skillsim
+from skillsim.plan import NOT_ATTAINABLE_STATUS, PlanError, load_plan_spec
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SPEC = DATA / "plans" / "two_programmes.toml"
+
+
+def _spec_file(tmp_path: Path, plan: str, levers: str, name: str = "spec.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(f'[plan]\nscenario = "{DATA / "two_programmes.toml"}"\n{plan}\n{levers}', encoding="utf-8")
+    return path
+
+
+LEVERS = """
+[[levers]]
+key = "programmes.seats_per_month[a]"
+min = 0
+max = 100
+
+[[levers]]
+key = "programmes.seats_per_month[b]"
+min = 0
+max = 100
+"""
+
+
+@pytest.fixture(scope="module")
+def answer():
+    return skillsim.plan(SPEC)
+
+
+def test_the_search_finds_the_optimum_worked_out_by_hand(answer):
+    # By hand: a seat a month enrols a trainee in each of the 12 months, paid at enrolment
+    # (12 x cost), and the 11 enrolled by November are certified by the target date (duration 1
+    # month), each with completion x pass. B: 0.81 x 11 = 8.91 certificates for 18,000 yuan (2,020
+    # a certificate); A: 0.45 x 11 = 4.95 for 12,000 (2,424). So the cheapest plan fills B to its
+    # bound (100 seats: 891 certificates) and takes the rest of the 1,100, plus the margin that
+    # makes 90% of replicates reach it, from A: at least 209 / 4.95 = 42.2 seats.
+    per_seat_a, per_seat_b = 0.9 * 0.5 * 11, 0.9 * 0.9 * 11
+    assert answer.status == "met"
+    a, b = answer.levers["plan"]
+    assert b == pytest.approx(100, abs=0.5)
+    a_mean = (1100 - 100 * per_seat_b) / per_seat_a
+    # The margin: a few standard deviations of the certificates (about 13 here) in A's seats.
+    assert a_mean < a < a_mean + 3 * 15 / per_seat_a
+    # The cost is the money paid: 12 enrolments a seat, at each programme's price.
+    assert answer.cost == pytest.approx(12 * (1000 * a + 1500 * b), rel=0.01)
+    assert answer.probability >= 0.9
+    lo, hi = answer.interval
+    assert lo <= answer.probability <= hi and hi - lo < 0.5
+    assert answer.original_probability == 0  # 20 + 20 seats certify about 270
+    assert "Least-cost plan" in str(answer) and "2020: upgrading_account" in str(answer)
+
+
+def test_the_plan_meets_its_targets_on_fresh_random_numbers(answer):
+    # The recommended plan, as an ordinary scenario with seeds neither search nor verification
+    # used, meets its target in at least the promised share, within the reported interval.
+    # A plan that keeps its promise (P >= 0.9) makes fewer than 80 of 100 fresh replicates meet
+    # the target with a chance of 0.08% at most (binomial); one whose true share is 0.75 does so
+    # with a chance of 85%, 0.7 with 98%.
+    from scipy.stats import binom
+
+    scenario = skillsim.Scenario.from_toml(answer.to_toml(), name="plan.toml")
+    assert scenario == answer.scenario
+    fresh = skillsim.run(scenario, replicates=100, seed=424242, progress=False)
+    met = int(np.asarray(fresh["target_met"])[:, 0].sum())
+    least = int(binom.ppf(0.001, 100, answer.spec.probability))
+    assert least == 80
+    assert met >= least, f"{met} of 100 fresh replicates met the target; the plan promised {answer.spec.probability:.0%}"
+
+
+def test_targets_out_of_reach_are_not_attainable_and_say_what_blocks(tmp_path):
+    spec = _spec_file(tmp_path, "replicates = 10\nsearch_replicates = 4", LEVERS.replace("max = 100", "max = 30"))
+    answer = skillsim.plan(spec)
+    # 30 + 30 seats certify about 30 x (4.95 + 8.91) = 416 < 1,100.
+    assert answer.status == "not_attainable"
+    assert list(answer.levers["plan"]) == [30, 30]  # the best attainable: every lever at its maximum
+    text = " ".join(answer.messages)
+    assert "1,100 certificates in 2020" in text and "not attainable" in text
+    assert "培训A (a): seats" in text and "培训B (b): seats" in text  # what binds at the maximum
+    # The command line exits with its own status, not an error's.
+    out = subprocess.run([sys.executable, "-m", "skillsim", "plan", str(spec)], capture_output=True, text=True)
+    assert out.returncode == NOT_ATTAINABLE_STATUS, out.stderr
+    assert "NOT attainable" in out.stdout
+
+
+def test_check_says_when_the_maximum_first_meets_a_target(tmp_path):
+    spec = _spec_file(tmp_path, "replicates = 4\nsearch_replicates = 4", LEVERS)
+    answer = skillsim.plan(spec, check=True)
+    assert answer.status == "checked"
+    (outlook,) = answer.targets
+    # By hand: 100 + 100 seats certify 100 x (0.45 + 0.81) = 126 trainees of each month's intake;
+    # an intake is certified by the first day of the month after next (11 intakes by 2021-01-01).
+    # The count since the start first passes 1,100 on 2020-11-01: 9 intakes, 1,134 (on 2020-10-01:
+    # 8 intakes, 1,008).
+    assert outlook.earliest is not None and outlook.earliest.isoformat() == "2020-11-01"
+    assert "attainable" in answer.messages[0]
+
+
+def _same_runs(answer) -> None:
+    again = skillsim.run(answer.scenario, replicates=answer.results.replicates, seed=answer.results.seed, progress=False)
+    for variable in ("target_attained", "enrolments", "spending"):
+        np.testing.assert_array_equal(np.asarray(again[variable]), np.asarray(answer.results[variable]))
+
+
+def test_unneeded_money_is_cut_from_the_envelopes_without_changing_the_runs(tmp_path):
+    levers = LEVERS + '\n[[levers]]\nkey = "funds.annual_envelope[upgrading_account]"\nmin = 0\nmax = 100_000_000\n'
+    spec = _spec_file(tmp_path, "replicates = 10\nsearch_replicates = 4\nprobability = 0.5", levers)
+    answer = skillsim.plan(spec)
+    envelope = answer.levers["plan"].iloc[2]
+    assert answer.cost < envelope < 100_000_000  # cut to what the seats need, with a margin
+    _same_runs(answer)
+
+
+def test_unused_seats_are_cut_without_changing_the_runs(tmp_path):
+    # Few applicants (0.1% of the eligible a month): 100 seats a month are never all taken; a
+    # plan needs no more seats than the most anybody took in a month, and cut there the runs on
+    # the same random numbers do not change.
+    from skillsim.plan import _evaluate, _trimmed
+
+    text = (DATA / "two_programmes.toml").read_text(encoding="utf-8")
+    (tmp_path / "few.toml").write_text(text.replace("application_rate = [0.2, 0.2]", "application_rate = [0.001, 0.001]"), encoding="utf-8")
+    spec = tmp_path / "few_plan.toml"
+    spec.write_text(f'[plan]\nscenario = "few.toml"\n{LEVERS}', encoding="utf-8")
+    spec = load_plan_spec(spec)
+    at_top = _evaluate(spec, [100, 100], 6, 11)
+    assert not np.asarray(at_top.results["seats_binding"]).any()
+    cut = _trimmed(spec, at_top)
+    enrolled = np.asarray(at_top.results["enrolments"])[:, 1:, :].max(axis=(0, 1))
+    np.testing.assert_array_equal(cut, enrolled)
+    assert (cut < 30).all()
+    again = _evaluate(spec, cut, 6, 11)
+    for variable in ("enrolments", "spending", "target_attained"):
+        np.testing.assert_array_equal(np.asarray(again.results[variable]), np.asarray(at_top.results[variable]))
+
+
+def test_every_problem_of_a_spec_is_named(tmp_path):
+    bad = """
+probabilty = 0.9
+targets = ["1,100 certificate in 2020"]
+
+[[levers]]
+key = "programmes.seats_per_month[c]"
+min = 0
+max = 100
+
+[[levers]]
+key = "programmes.seat_per_month[a]"
+min = 0
+max = 10
+
+[[levers]]
+key = "programmes.seats_per_month[b]"
+min = 50
+max = 10
+
+[[levers]]
+key = "programmes.names"
+min = 0
+max = 1
+
+[[levers]]
+key = "funds.annual_envelope[upgrading_account]"
+min = -5
+max = 10
+cost = -1
+
+[[lever]]
+key = "x"
+"""
+    path = _spec_file(tmp_path, bad, "")
+    with pytest.raises(PlanError) as e:
+        load_plan_spec(path)
+    message = str(e.value)
+    assert message.startswith(f"invalid plan spec: 8 problems in {path}")
+    for expected in (
+        "plan.probabilty: unknown key; did you mean 'probability'?",
+        "plan.targets: the scenario has no target '1,100 certificate in 2020'; did you mean '1,100 certificates in 2020'?",
+        "levers[0].key: 'c' is not an entry of programmes.seats_per_month (its entries: a, b)",
+        "levers[1].key: unknown parameter 'programmes.seat_per_month'; did you mean 'programmes.seats_per_month'?",
+        "levers[2]: min 50 is above max 10",
+        "levers[3].key: programmes.names is an array of strings: a lever must be a number",
+        "levers[4].cost: yuan per unit, at least 0, got -1",
+        "lever: unknown table; did you mean [levers]?",
+    ):
+        assert expected in message, message
+    # A bound the scenario refuses, with the engine's own words.
+    path = _spec_file(tmp_path, "", '[[levers]]\nkey = "programmes.pass_probability[a]"\nmin = 0\nmax = 1.5\n', "refused.toml")
+    with pytest.raises(PlanError, match=r"levers\[0\]\.max: programmes.pass_probability\[a\] = 1.5 is refused: .*1"):
+        load_plan_spec(path)
+    with pytest.raises(FileNotFoundError, match="bundled plan specs: jincheng_2020_2021"):
+        load_plan_spec("no_such_plan")
+
+
+def test_the_bundled_spec_loads():
+    spec = load_plan_spec("jincheng_2020_2021")
+    assert [t.label for t in spec.targets] == ["技能劳动者 40万 by end of 2021", "高技能人才 12万 by end of 2021"]
+    assert spec.value_of(spec.levers[0]) == 10_000  # the plan's upgrading_junior seats
+    assert spec.levers[-1].cost == 2_400
