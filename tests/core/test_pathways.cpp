@@ -33,12 +33,16 @@ Scenario ladder_scenario(const std::vector<std::string>& more = {}) {
 }
 Parameters ladder(const std::vector<std::string>& more = {}) { return ladder_scenario(more).parameters(); }
 
-// Appends a programme with the columns the pathways read (the others do not matter here).
+// Appends a programme with the columns the pathways read (the others do not matter here), with
+// no waiting rule unless one is given (the expected months below are those of the attempts).
 void add_programme(Parameters& p, const std::string& name, int min_level, int max_level, int target_level,
                    double application_rate, int duration_months, double completion, double pass,
-                   std::array<std::uint8_t, kStatusCount> statuses = {0, 1, 1, 1, 0, 0}) {
+                   std::array<std::uint8_t, kStatusCount> statuses = {0, 1, 1, 1, 0, 0},
+                   const std::string& waiting = "none", std::int64_t shorten_months = 0) {
   auto& pr = p.programmes;
   pr.names.push_back(name);
+  pr.waiting.push_back(waiting);
+  pr.shorten_months.push_back(shorten_months);
   pr.labels.push_back(name);
   pr.min_level.push_back(min_level);
   pr.max_level.push_back(max_level);
@@ -119,7 +123,7 @@ TEST(Pathways, FasterProgrammeThatSkipsLevelsIsTheChosenRoute) {
 
   int fast_routes = 0;
   for (const Route& route : r.routes)
-    if (route.label == "fast_upgrading") {
+    if (route.label == "fast_upgrading (wait none)") {
       ++fast_routes;
       EXPECT_EQ(route.kind, RouteKind::Programme);
       EXPECT_EQ(route.to, 5);
@@ -130,11 +134,12 @@ TEST(Pathways, FasterProgrammeThatSkipsLevelsIsTheChosenRoute) {
 
   EXPECT_DOUBLE_EQ(*r.levels[4].expected_months, 128.0); // the programme does not lead to 高级工
   EXPECT_DOUBLE_EQ(*r.levels[5].expected_months, 64.0 + 20.0);
-  EXPECT_EQ(labels(r.levels[5]), (std::vector<std::string>{"apprenticeship", "assessment", "fast_upgrading"}));
+  EXPECT_EQ(labels(r.levels[5]),
+            (std::vector<std::string>{"apprenticeship", "assessment", "fast_upgrading (wait none)"}));
   EXPECT_EQ(r.levels[5].route.back().from, 2); // from 初级工, the earlier of the two starts
   EXPECT_DOUBLE_EQ(*r.levels[6].expected_months, 84.0 + 32.0);
   EXPECT_EQ(labels(r.levels[6]),
-            (std::vector<std::string>{"apprenticeship", "assessment", "fast_upgrading", "assessment"}));
+            (std::vector<std::string>{"apprenticeship", "assessment", "fast_upgrading (wait none)", "assessment"}));
 }
 
 TEST(Pathways, ProgrammesForOtherStatusesOrSwitchedOffAreNoRoutes) {
@@ -256,7 +261,7 @@ TEST(Pathways, ProgrammeThatLeadsNowhereOrDownwardIsReported) {
   // The graph keeps only the upward part of each programme.
   for (const Route& r : pathway_routes(p)) EXPECT_LT(r.from, r.to) << r.label;
   int too_wide = 0;
-  for (const Route& r : pathway_routes(p)) too_wide += r.label == "too_wide";
+  for (const Route& r : pathway_routes(p)) too_wide += r.label == "too_wide (wait none)";
   EXPECT_EQ(too_wide, 2); // from 学徒工 and 初级工
 }
 

@@ -1,12 +1,18 @@
 // Training programmes, seats and money in the monthly step: the ledger identity every month,
 // seats never exceeded, a budget that runs out in a known month, admission priority,
-// certification as a level change, payment on certification, and thread independence.
+// certification as a level change, payment on certification, the waiting rule before admission,
+// and thread independence.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <map>
+#include <string>
+#include <tuple>
+#include <unordered_map>
 
 #include "scenario_builders.hpp"
+#include "skillsim/core/pathways.hpp"
+#include "skillsim/core/replicate.hpp"
 #include "skillsim/core/simulation.hpp"
 
 using namespace skillsim;
@@ -265,4 +271,91 @@ TEST(Training, SubstitutesTakeApplicantsTheirOwnProgrammeHasNoSeatFor) {
   EXPECT_EQ(at(with, "turned_away_no_seat", 0, 1, 0), at(without, "turned_away_no_seat", 0, 1, 0) - 200);
   // The substitutes pay the programme they took: 300 x 1,000 + 200 x 2,000.
   EXPECT_EQ(at(with, "spending", 0, 1, 0) + at(with, "spending", 0, 1, 1), 700000);
+}
+
+// A programme admits only workers who served its waiting rule at the level they hold: the
+// ordinary minimum for the next level, that less shorten_months, or nothing. 初级工 (level 2)
+// upgrading to 中级工 (minimum 48 months at 初级工), with months at the level spread over 0-119.
+TEST(Training, NobodyIsAdmittedBeforeTheProgrammesWait) {
+  const auto upgrading = [](const std::string& waiting, int shorten) {
+    return programme_scenario({{"programmes.min_level", "[2]"},
+                               {"programmes.max_level", "[2]"},
+                               {"programmes.target_level", "[3]"},
+                               {"programmes.waiting", "[\"" + waiting + "\"]"},
+                               {"programmes.shorten_months", "[" + std::to_string(shorten) + "]"},
+                               {"population.level_shares", "[0, 0, 1, 0, 0, 0, 0, 0, 0]"},
+                               {"population.max_months_at_level", "119"},
+                               {"funds.annual_envelope", "[100000000]"},
+                               {"programmes.seats_per_month", "[[100000]]"}},
+                              1);
+  };
+  for (const auto& [waiting, shorten, wait] :
+       {std::tuple<std::string, int, int>{"minimum", 0, 48}, {"shortened", 12, 36}, {"none", 0, 0}}) {
+    const Scenario s = upgrading(waiting, shorten);
+    ReplicateState state(s, 3, 0);
+    std::unordered_map<std::uint64_t, int> served; // id -> months at the level before the month
+    const Population& before = state.population();
+    for (std::size_t i = 0; i < before.size(); ++i) served[before.id[i]] = before.months_at_level[i];
+    state.step();
+    const Population& after = state.population();
+    std::int64_t admitted = 0, eligible = 0;
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      const int months = served.at(after.id[i]) + 1; // the month served before the admission
+      eligible += months >= wait;
+      if (after.programme[i] == kNoProgramme) continue;
+      ++admitted;
+      EXPECT_GE(months, wait) << waiting;
+    }
+    // Every worker applies (application rate 1) and there are seats and money for all: exactly
+    // those who served the wait are admitted.
+    EXPECT_EQ(admitted, eligible) << waiting;
+    EXPECT_GT(admitted, 0) << waiting;
+    if (wait > 0) {
+      EXPECT_LT(admitted, static_cast<std::int64_t>(after.size())) << waiting;
+    }
+  }
+}
+
+// The programme's route in the pathway graph waits its rule at the level before the attempts.
+TEST(Training, ProgrammeRoutesCountTheirWaitInThePathwayGraph) {
+  const Parameters p = programme_scenario({{"programmes.min_level", "[1]"},
+                                           {"programmes.max_level", "[2]"},
+                                           {"programmes.target_level", "[3]"},
+                                           {"skills.assessment_rate", "[0, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0, 0]"}})
+                           .parameters();
+  int routes = 0;
+  for (const Route& r : pathway_routes(p)) {
+    if (r.kind != RouteKind::Programme) continue;
+    ++routes;
+    EXPECT_EQ(r.label, "first_certificate (wait shortened)");
+    // Default: shortened by 12 months: from 学徒工 max(0, 12 - 12) = 0, from 初级工 48 - 12 = 36.
+    EXPECT_EQ(r.fixed_months, r.from == 1 ? 0 : 36) << "from " << r.from;
+  }
+  EXPECT_EQ(routes, 2);
+}
+
+TEST(Training, WaitingRulesAreValidated) {
+  const auto issues_of = [](const std::string& waiting, const std::string& shorten) {
+    Parameters p = programme_scenario({}).parameters();
+    p.programmes.waiting = {waiting};
+    p.programmes.shorten_months = {std::stoll(shorten)};
+    return check(p);
+  };
+  const auto has = [](const std::vector<Issue>& issues, const std::string& key, const std::string& text) {
+    for (const Issue& i : issues)
+      if (i.key == key && i.message.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has(issues_of("soon", "0"), "programmes.waiting[0]",
+                  "unknown waiting rule 'soon'; expected \"none\", \"shortened\" or \"minimum\""));
+  EXPECT_TRUE(has(issues_of("shortened", "0"), "programmes.shorten_months[0]",
+                  "must be above 0 for programme 'first_certificate', whose waiting rule is \"shortened\""));
+  EXPECT_TRUE(has(issues_of("shortened", "-3"), "programmes.shorten_months[0]", "must be in [0, 600], got -3"));
+  // Other rules ignore the months off (the column's default is 12): no issue.
+  EXPECT_TRUE(issues_of("none", "12").empty());
+  EXPECT_TRUE(issues_of("minimum", "12").empty());
+  // Left out, the columns take their defaults: shortened by 12 months.
+  const Parameters p = programme_scenario({}).parameters();
+  EXPECT_EQ(p.programmes.waiting, std::vector<std::string>{"shortened"});
+  EXPECT_EQ(p.programmes.shorten_months, std::vector<std::int64_t>{12});
 }

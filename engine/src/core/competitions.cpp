@@ -28,14 +28,9 @@ CompetitionRules::CompetitionRules(const Parameters& p, const TransitionRates& r
          ++level) {
       // The wait before the award: a promotion comes only to those who served it; a shortened
       // wait is itself the award (credited to the winner), so anybody at the level may enter.
-      const std::uint32_t minimum = rates.min_months[level + 1];
-      const auto shortened = static_cast<std::uint32_t>(c.shorten_months[k]);
-      if (award == CompetitionAward::Shorten || waiting == CompetitionWaiting::None)
-        tier.wait[level] = 0;
-      else if (waiting == CompetitionWaiting::Shortened)
-        tier.wait[level] = minimum > shortened ? minimum - shortened : 0;
-      else
-        tier.wait[level] = minimum;
+      tier.wait[level] = award == CompetitionAward::Shorten
+                             ? 0
+                             : waiting_months(waiting, rates.min_months[level + 1], c.shorten_months[k]);
     }
     for (int s = 0; s < kStatusCount; ++s) {
       tier.status[static_cast<std::size_t>(s)] =

@@ -787,6 +787,27 @@ const ParameterSpec kSpecs[] = {
      .min = 1,
      .max = 60,
      .bind = SKILLSIM_BIND(programmes.follow_up_months)},
+    {.key = "programmes.waiting",
+     .kind = ValueKind::StringList,
+     .doc = "The waiting rule of the programme's route: the months at the level held a worker must have served "
+            "before admission, \"none\", \"shortened\" (skills.min_months of the next level less shorten_months) or "
+            "\"minimum\" (skills.min_months). Default \"shortened\" by 12 months: the national occupational "
+            "standards let a worker who completed the level's formal training (正规培训) apply about a year earlier "
+            "(docs/pathways.md, \"Waiting rules\").",
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.waiting),
+     .column_default_text = "shortened"},
+    {.key = "programmes.shorten_months",
+     .kind = ValueKind::IntegerVector,
+     .unit = "months",
+     .doc = "Months taken off the ordinary minimum wait when the waiting rule is \"shortened\" (the other rules "
+            "ignore it).",
+     .min = 0,
+     .max = 600,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.shorten_months),
+     .column_default = 12},
     // audit
     {.key = "audit.share_audited",
      .kind = ValueKind::Real,
@@ -1208,6 +1229,32 @@ void check_names(const std::string& key, const std::string& what, const std::vec
   }
 }
 
+// Entry i of a route's `waiting` and `shorten_months` columns (SECTION.waiting, SECTION.shorten_months)
+// for `what` (e.g. "tier 'city'"): a known rule, and months off when it shortens (and, if
+// `strict`, none when it does not: where the column has no default, a value there is a mistake).
+// Returns whether the rule is known (false also when a column has the wrong length, reported
+// elsewhere).
+bool check_waiting_rule(const std::string& section, const std::vector<std::string>& waiting,
+                        const std::vector<std::int64_t>& shorten_months, std::size_t i, const std::string& what,
+                        bool strict, std::vector<Issue>& issues) {
+  const std::string at = "[" + std::to_string(i) + "]";
+  if (i >= waiting.size()) return false;
+  const bool known = std::find(kWaitingRuleIds.begin(), kWaitingRuleIds.end(), waiting[i]) != kWaitingRuleIds.end();
+  if (!known) {
+    issues.push_back({section + ".waiting" + at,
+                      "unknown waiting rule '" + waiting[i] + "'; expected \"none\", \"shortened\" or \"minimum\""});
+    return false;
+  }
+  if (i >= shorten_months.size()) return true;
+  if (waiting[i] == "shortened" && shorten_months[i] == 0)
+    issues.push_back(
+        {section + ".shorten_months" + at, "must be above 0 for " + what + ", whose waiting rule is \"shortened\""});
+  if (strict && waiting[i] != "shortened" && shorten_months[i] != 0)
+    issues.push_back({section + ".shorten_months" + at,
+                      what + " has waiting rule \"" + waiting[i] + "\", which takes no months off; must be 0"});
+  return true;
+}
+
 // Rules between the programme columns (each column's length and range is checked on its own).
 void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
   const auto& pr = p.programmes;
@@ -1221,6 +1268,8 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
     if (sized(pr.min_age) && sized(pr.max_age) && pr.min_age[i] >= pr.max_age[i])
       issues.push_back({"programmes.max_age" + at,
                         "must be greater than programmes.min_age" + at + " (" + format_number(pr.min_age[i]) + ")"});
+    check_waiting_rule("programmes", pr.waiting, pr.shorten_months, i, "programme '" + pr.names[i] + "'", false,
+                       issues);
     if (pr.payment.size() == n && std::find(kPaymentIds.begin(), kPaymentIds.end(), pr.payment[i]) == kPaymentIds.end())
       issues.push_back({"programmes.payment" + at, "unknown payment '" + pr.payment[i] +
                                                        "'; expected \"enrolment\", \"monthly\" or \"certification\""});
@@ -1324,22 +1373,11 @@ void check_competitions(const Parameters& p, std::vector<Issue>& issues) {
     if (sized(c.award) && !known_award)
       issues.push_back(
           {"competitions.award" + at, "unknown award '" + c.award[i] + "'; expected \"promote\" or \"shorten\""});
-    const bool known_waiting =
-        sized(c.waiting) && std::find(kCompetitionWaitingIds.begin(), kCompetitionWaitingIds.end(), c.waiting[i]) !=
-                                kCompetitionWaitingIds.end();
-    if (sized(c.waiting) && !known_waiting)
-      issues.push_back({"competitions.waiting" + at, "unknown waiting rule '" + c.waiting[i] +
-                                                         "'; expected \"none\", \"shortened\" or \"minimum\""});
+    const bool known_waiting = check_waiting_rule("competitions", c.waiting, c.shorten_months, i, tier, true, issues);
     if (known_award && known_waiting && c.award[i] == "shorten" && c.waiting[i] != "shortened")
       issues.push_back({"competitions.waiting" + at,
                         tier + " shortens the wait (award \"shorten\"), so its waiting rule is \"shortened\", not \"" +
                             c.waiting[i] + "\""});
-    if (known_waiting && c.waiting[i] == "shortened" && sized(c.shorten_months) && c.shorten_months[i] == 0)
-      issues.push_back({"competitions.shorten_months" + at,
-                        "must be above 0 for " + tier + ", whose waiting rule is \"shortened\""});
-    if (known_waiting && c.waiting[i] != "shortened" && sized(c.shorten_months) && c.shorten_months[i] != 0)
-      issues.push_back({"competitions.shorten_months" + at,
-                        tier + " has waiting rule \"" + c.waiting[i] + "\", which takes no months off; must be 0"});
     const auto& statuses = c.eligible_statuses;
     if (statuses.rows == static_cast<int>(n) && statuses.cols == kStatusCount) {
       bool anybody = false;
@@ -1358,10 +1396,20 @@ CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t t
   return competitions.award[tier] == kCompetitionAwardIds[1] ? CompetitionAward::Shorten : CompetitionAward::Promote;
 }
 
-CompetitionWaiting waiting_of(const CompetitionsSection& competitions, std::size_t tier) {
-  for (std::size_t k = 0; k < kCompetitionWaitingIds.size(); ++k)
-    if (competitions.waiting[tier] == kCompetitionWaitingIds[k]) return static_cast<CompetitionWaiting>(k);
-  return CompetitionWaiting::Minimum; // unreachable for checked parameters
+namespace {
+WaitingRule waiting_rule_of(const std::string& id) {
+  for (std::size_t k = 0; k < kWaitingRuleIds.size(); ++k)
+    if (id == kWaitingRuleIds[k]) return static_cast<WaitingRule>(k);
+  return WaitingRule::Minimum; // unreachable for checked parameters
+}
+} // namespace
+
+WaitingRule waiting_of(const CompetitionsSection& competitions, std::size_t tier) {
+  return waiting_rule_of(competitions.waiting[tier]);
+}
+
+WaitingRule waiting_of(const ProgrammesSection& programmes, std::size_t programme) {
+  return waiting_rule_of(programmes.waiting[programme]);
 }
 
 Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
@@ -1384,6 +1432,11 @@ void fill_column_defaults(Parameters& p) {
     }
   };
   for (const auto& spec : kSpecs) {
+    if (!spec.column_default_text.empty()) {
+      const ValueRef text_ref = spec.bind(p);
+      if (auto* texts = std::get_if<std::vector<std::string>*>(&text_ref))
+        fill_column(spec, *texts, std::string(spec.column_default_text));
+    }
     if (std::isnan(spec.column_default)) continue;
     const ValueRef ref = spec.bind(p);
     if (auto* column = std::get_if<std::vector<double>*>(&ref))

@@ -41,8 +41,11 @@ bool shaped(const Parameters& p) {
       p.entry.technical_school_diploma_shares.size() != levels)
     return false;
   const std::size_t n = pr.names.size();
-  for (const auto* column : {&pr.min_level, &pr.max_level, &pr.target_level, &pr.duration_months})
+  for (const auto* column : {&pr.min_level, &pr.max_level, &pr.target_level, &pr.duration_months, &pr.shorten_months})
     if (column->size() != n) return false;
+  if (pr.waiting.size() != n) return false;
+  for (const auto& rule : pr.waiting)
+    if (std::find(kWaitingRuleIds.begin(), kWaitingRuleIds.end(), rule) == kWaitingRuleIds.end()) return false;
   for (const auto* column : {&pr.application_rate, &pr.completion_probability, &pr.pass_probability})
     if (column->size() != n) return false;
   const auto matrix_fits = [n](const FlagMatrix& m, int cols) {
@@ -67,8 +70,7 @@ bool shaped(const Parameters& p) {
     return false;
   for (std::size_t k = 0; k < tiers; ++k)
     if (level_of(c.min_level[k]) < 0 || c.max_level[k] < c.min_level[k] || c.max_level[k] >= kLevelCount - 1 ||
-        std::find(kCompetitionWaitingIds.begin(), kCompetitionWaitingIds.end(), c.waiting[k]) ==
-            kCompetitionWaitingIds.end())
+        std::find(kWaitingRuleIds.begin(), kWaitingRuleIds.end(), c.waiting[k]) == kWaitingRuleIds.end())
       return false;
   return true;
 }
@@ -145,8 +147,13 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
     const bool full_time = k < pr.full_time.size() && pr.full_time[k];
     if (!certifiable(p, target, full_time ? static_cast<int>(Status::Unemployed) : s)) continue;
     const int highest = std::min(level_of(pr.max_level[k]), target - 1); // the rest go nowhere: check_pathways
+    const auto waiting = waiting_of(pr, k);
     for (int from = level_of(pr.min_level[k]); from <= highest; ++from) {
-      Route r = fixed(RouteKind::Programme, from, target, pr.names[k], 0);
+      // The programme's waiting rule at the level held, then the attempts.
+      const auto wait = static_cast<int>(
+          waiting_months(waiting, rates.min_months[static_cast<std::size_t>(from + 1)], pr.shorten_months[k]));
+      Route r = fixed(RouteKind::Programme, from, target,
+                      pr.names[k] + " (wait " + std::string(kWaitingRuleIds[int(waiting)]) + ")", wait);
       r.programme = k;
       r.monthly = pr.application_rate[k];
       r.attempt_months = static_cast<int>(pr.duration_months[k]);
@@ -191,13 +198,10 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
     const double monthly = admitted > 0 ? std::min(1.0, c.winners_per_year[k] / 12.0 / admitted) : 1.0;
     const auto waiting = waiting_of(c, k);
     for (int from = level_of(c.min_level[k]); from <= static_cast<int>(c.max_level[k]); ++from) {
-      const int minimum = rates.min_months[static_cast<std::size_t>(from + 1)];
-      const int wait = waiting == CompetitionWaiting::None        ? 0
-                       : waiting == CompetitionWaiting::Shortened ? std::max(0, minimum - int(c.shorten_months[k]))
-                                                                  : minimum;
-      Route r =
-          fixed(RouteKind::Competition, from, from + 1,
-                c.tiers[k] + " competition (wait " + std::string(kCompetitionWaitingIds[int(waiting)]) + ")", wait);
+      const auto wait = static_cast<int>(
+          waiting_months(waiting, rates.min_months[static_cast<std::size_t>(from + 1)], c.shorten_months[k]));
+      Route r = fixed(RouteKind::Competition, from, from + 1,
+                      c.tiers[k] + " competition (wait " + std::string(kWaitingRuleIds[int(waiting)]) + ")", wait);
       r.tier = k;
       r.monthly = monthly;
       add(std::move(r));

@@ -80,6 +80,11 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
     rule.min_age_months = static_cast<std::int32_t>(std::ceil(12 * pr.min_age[k]));
     rule.max_age_months = static_cast<std::int32_t>(std::ceil(12 * pr.max_age[k]));
     rule.min_contribution_months = pr.min_contribution_months[k];
+    // The route's waiting rule, from the ordinary minimum for the next level (docs/pathways.md).
+    const WaitingRule waiting = waiting_of(pr, k);
+    for (std::size_t level = 0; level + 1 < kLevelCount; ++level)
+      rule.wait_months[level] =
+          waiting_months(waiting, static_cast<std::uint32_t>(p.skills.min_months[level + 1]), pr.shorten_months[k]);
     for (std::size_t q = 0; q < pr.names.size(); ++q)
       if (q != k && pr.substitutes(static_cast<int>(k), static_cast<int>(q))) rule.substitutes.push_back(q);
     programmes.push_back(rule);
@@ -319,7 +324,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       const auto eligible = [&](const ApplicationRules::Programme& rule) {
         return rule.eligible[group_status] && level >= rule.min_level && level <= rule.max_level &&
                age_months >= rule.min_age_months && age_months < rule.max_age_months &&
-               pop.ui_months[i] >= rule.min_contribution_months;
+               pop.ui_months[i] >= rule.min_contribution_months && pop.months_at_level[i] >= rule.wait_months[level];
       };
       for (std::size_t k = 0; k < programmes; ++k) {
         const ApplicationRules::Programme& rule = rules.programmes[k];

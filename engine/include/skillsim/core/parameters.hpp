@@ -166,6 +166,8 @@ struct ProgrammesSection {
   std::vector<double> leakage_share;        // share of claims for training that did not happen
   std::vector<double> job_find_factor;      // job finding of completers, relative, for follow_up_months
   std::int64_t follow_up_months = 6;        // window for the job-finding effect and employment after training
+  std::vector<std::string> waiting;         // "none", "shortened" or "minimum": the wait at the level before admission
+  std::vector<std::int64_t> shorten_months; // months taken off the ordinary minimum ("shortened")
 };
 
 /// How a programme's subsidy is paid (the `programmes.payment` column).
@@ -211,14 +213,32 @@ struct CompetitionsSection {
 enum class CompetitionAward { Promote, Shorten };
 inline constexpr std::array<std::string_view, 2> kCompetitionAwardIds = {"promote", "shorten"};
 
-/// The wait at the level a winner must have served (the `competitions.waiting` column): none,
-/// skills.min_months shortened by competitions.shorten_months, or skills.min_months itself.
-enum class CompetitionWaiting { None, Shortened, Minimum };
-inline constexpr std::array<std::string_view, 3> kCompetitionWaitingIds = {"none", "shortened", "minimum"};
+/// The waiting rule of a route up the ladder (the `waiting` columns of programmes and
+/// competitions): the months at the level held that a worker must have served before the route
+/// opens: none, skills.min_months of the next level shortened by the route's shorten_months, or
+/// skills.min_months itself (docs/pathways.md, "Waiting rules").
+enum class WaitingRule { None, Shortened, Minimum };
+inline constexpr std::array<std::string_view, 3> kWaitingRuleIds = {"none", "shortened", "minimum"};
 
-/// The parsed `competitions.award` and `competitions.waiting` columns (call only on checked parameters).
+/// The months a rule makes a worker wait, given the ordinary minimum for the next level.
+constexpr std::uint32_t waiting_months(WaitingRule rule, std::uint32_t minimum, std::int64_t shorten_months) {
+  switch (rule) {
+  case WaitingRule::None:
+    return 0;
+  case WaitingRule::Shortened:
+    return shorten_months >= static_cast<std::int64_t>(minimum) ? 0
+                                                                : minimum - static_cast<std::uint32_t>(shorten_months);
+  case WaitingRule::Minimum:
+    break;
+  }
+  return minimum;
+}
+
+/// The parsed `competitions.award`, `competitions.waiting` and `programmes.waiting` columns (call
+/// only on checked parameters).
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier);
-CompetitionWaiting waiting_of(const CompetitionsSection& competitions, std::size_t tier);
+WaitingRule waiting_of(const CompetitionsSection& competitions, std::size_t tier);
+WaitingRule waiting_of(const ProgrammesSection& programmes, std::size_t programme);
 
 /// All parameter values of a scenario at one moment. Plain data: copy it freely.
 struct Parameters {
@@ -296,6 +316,8 @@ struct ParameterSpec {
   /// For columns of a declared catalogue (programmes, funds, evaluators): the value every entry
   /// gets when a scenario leaves the column out (NaN: the column must be given; 0 or 1 for flags).
   double column_default = std::numeric_limits<double>::quiet_NaN();
+  /// The same for a column of strings (empty: the column must be given).
+  std::string_view column_default_text = {};
 };
 
 /// The registry, in documentation order.

@@ -43,6 +43,7 @@ struct ApplicationRules {
     int min_level = 0, max_level = 0;
     std::int32_t min_age_months = 0, max_age_months = 0; // [min, max)
     double min_contribution_months = 0;
+    std::array<std::uint32_t, kLevelCount> wait_months{}; // by level held: months there before admission
     double rate = 0;
     std::vector<std::size_t> substitutes; // programmes its applicants also accept (programmes.substitutes)
   };
