@@ -36,11 +36,11 @@ import numpy as np
 
 from . import _core
 from ._files import atomic_write_text
-from .errors import ScenarioError
+from .errors import ScenarioError, SpecError
 from .observations import data_file, observations
 from .results import Results
 from .run import PROGRESS_DELAY, _progress_bar_class, run
-from .scenario import Scenario, _resolve, _scenario_dirs, _toml_string
+from .scenario import Scenario, _resolve, _toml_string, resolve_spec
 
 __all__ = [
     "Backtest",
@@ -94,16 +94,11 @@ _SPEC_DEFAULTS: dict[str, Any] = {
 _PARAMETER_KEYS = ("key", "prior", "log", "label")
 
 
-class CalibrationError(ValueError):
+class CalibrationError(SpecError):
     """A calibration spec (or what it names) is invalid; lists every problem, each naming the
     file and the key."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
-        self.source = source
-        self.problems = list(problems)
-        n = len(self.problems)
-        head = f"invalid calibration: {n} problem{'s' if n != 1 else ''} in {source}"
-        super().__init__("\n".join([head, *(f"  {source}: {p}" for p in self.problems)]))
+    kind = "calibration"
 
 
 # -- the spec ------------------------------------------------------------------------------------
@@ -226,16 +221,7 @@ def _check_value(scenario: Scenario, key: str, value: float, balance: Sequence[s
 
 def _resolve_spec(path: str | os.PathLike[str]) -> Path:
     """A spec file, or the name of a bundled spec (``scenarios/calibration/NAME.toml``)."""
-    p = Path(path)
-    if p.is_file():
-        return p
-    if p.suffix == "" and p.parent == Path("."):
-        for directory in _scenario_dirs():
-            candidate = directory / "calibration" / f"{p.name}.toml"
-            if candidate.is_file():
-                return candidate
-    bundled = sorted(q.stem for d in _scenario_dirs() for q in (d / "calibration").glob("*.toml"))
-    raise FileNotFoundError(f"calibration spec '{path}' does not exist (bundled specs: {', '.join(bundled) or 'none'})")
+    return resolve_spec(path, "calibration", "calibration spec")
 
 
 def load_spec(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> CalibrationSpec:

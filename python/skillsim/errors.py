@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-__all__ = ["DataError", "Problem", "ScenarioError", "ResultsFileError"]
+__all__ = ["DataError", "Problem", "ScenarioError", "ResultsFileError", "SpecError"]
 
 
 @dataclass(frozen=True)
@@ -125,3 +125,18 @@ class DataError(ValueError):
     def __init__(self, problems: Iterable[Problem | tuple]) -> None:
         self.problems: list[Problem] = [p if isinstance(p, Problem) else Problem(*p) for p in problems]
         super().__init__("\n".join([str(p) for p in self.problems] + [problem_count(self.problems)]))
+
+
+class SpecError(ValueError):
+    """A spec file of the Python layer (a calibration spec, a plan spec), or what it names, is
+    invalid; lists every problem, each naming the file and the key."""
+
+    #: What the spec is, for the message's first line ("calibration", "plan spec").
+    kind = "spec"
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        n = len(self.problems)
+        head = f"invalid {self.kind}: {n} problem{'s' if n != 1 else ''} in {source}"
+        super().__init__("\n".join([head, *(f"  {source}: {p}" for p in self.problems)]))

@@ -50,10 +50,11 @@ import numpy as np
 
 from . import _core
 from ._files import atomic_write_text
-from .errors import ScenarioError
+from .errors import ScenarioError, SpecError
 from .results import Results
 from .run import run
-from .scenario import Scenario, _resolve, _scenario_dirs
+from .calibration import _NAMED_DIMS
+from .scenario import Scenario, _resolve, resolve_spec
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -78,16 +79,11 @@ _SPEC_DEFAULTS: dict[str, Any] = {
 }
 
 
-class PlanError(ValueError):
+class PlanError(SpecError):
     """A plan spec (or what it names) is invalid; lists every problem, each naming the file and
     the key."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
-        self.source = source
-        self.problems = list(problems)
-        n = len(self.problems)
-        head = f"invalid plan spec: {n} problem{'s' if n != 1 else ''} in {source}"
-        super().__init__("\n".join([head, *(f"  {source}: {p}" for p in self.problems)]))
+    kind = "plan spec"
 
 
 # -- the spec ------------------------------------------------------------------------------------
@@ -150,14 +146,6 @@ class PlanSpec:
         return self.scenario.replace(_changes(self.scenario, self.levers, values))
 
 
-#: Where a scenario names the rows or columns of its own arrays.
-_NAMED_DIMS = {
-    "programme": "programmes.names",
-    "fund": "funds.names",
-    "region": "population.regions",
-    "evaluator_type": "evaluation.evaluators",
-    "competition_tier": "competitions.tiers",
-}
 
 
 def _element_names(scenario: Scenario, dim: str) -> list[str]:
@@ -228,20 +216,6 @@ def _copy(value: Any) -> Any:
     return [list(row) if isinstance(row, list) else row for row in value]
 
 
-def _resolve_spec(path: str | os.PathLike[str]) -> Path:
-    """A spec file, or the name of a bundled plan spec (``scenarios/plans/NAME.toml``)."""
-    p = Path(path)
-    if p.is_file():
-        return p
-    if p.suffix == "" and p.parent == Path("."):
-        for directory in _scenario_dirs():
-            candidate = directory / "plans" / f"{p.name}.toml"
-            if candidate.is_file():
-                return candidate
-    bundled = sorted(q.stem for d in _scenario_dirs() for q in (d / "plans").glob("*.toml"))
-    raise FileNotFoundError(f"plan spec '{path}' does not exist (bundled plan specs: {', '.join(bundled) or 'none'})")
-
-
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
@@ -255,7 +229,7 @@ def load_plan_spec(path: str | os.PathLike[str], overrides: Mapping[str, Any] | 
             that are not numbers or are inverted, a bound the scenario refuses, a negative cost.
         FileNotFoundError: the spec does not exist.
     """
-    path = _resolve_spec(path)
+    path = resolve_spec(path, "plans", "plan spec")
     source = os.fspath(path)
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -67,6 +67,25 @@ def _scenario_dirs() -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
+def resolve_spec(path: PathLike, folder: str, kind: str) -> Path:
+    """A spec file, or the name of a bundled one (``scenarios/FOLDER/NAME.toml``); ``kind``
+    names it in the error ("calibration spec", "plan spec").
+
+    Raises:
+        FileNotFoundError: neither, with the bundled specs there are.
+    """
+    p = Path(path)
+    if p.is_file():
+        return p
+    if p.suffix == "" and p.parent == Path("."):
+        for directory in _scenario_dirs():
+            candidate = directory / folder / f"{p.name}.toml"
+            if candidate.is_file():
+                return candidate
+    bundled = sorted(q.stem for d in _scenario_dirs() for q in (d / folder).glob("*.toml"))
+    raise FileNotFoundError(f"{kind} '{path}' does not exist (bundled {kind}s: {', '.join(bundled) or 'none'})")
+
+
 def bundled_scenarios() -> list[str]:
     """Names of the scenarios that ship with skillsim (e.g. ``"jincheng_2020_2021"``), for
     :meth:`Scenario.load`."""
