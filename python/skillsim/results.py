@@ -92,6 +92,12 @@ class Results:
         return {**m, **extra}
 
     @property
+    def is_twin(self) -> bool:
+        """True for the expected-value twin's results (:func:`skillsim.project`, attribute
+        ``skillsim_twin``): expectations over one replicate, not a sample (docs/twin.md)."""
+        return self._core.metadata["attributes"].get("skillsim_twin") == "1"
+
+    @property
     def sweep_keys(self) -> list[str]:
         """The varied parameters of a sweep (coordinates on ``scenario``, in the file's order);
         empty for a run."""

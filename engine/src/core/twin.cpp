@@ -109,6 +109,7 @@ public:
     out.setZero(in.rows(), columns);
     const int slots = static_cast<int>(lay.statuses.size());
     const std::size_t block_size = lay.block(0, 1);
+    Batch scratch(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
     for (int sex = 0; sex < kSexCount; ++sex)
       for (int from = 0; from < kGroupCount; ++from) {
         const auto first = static_cast<Eigen::Index>(lay.block(sex, from));
@@ -147,41 +148,47 @@ public:
               const int target = level + 1;
               const double sit = target < kLevelCount ? r.sit_probability(target, status, cls) : 0.0;
               const double pass = target < kLevelCount ? r.pass_probability(target, cls) : 0.0;
-              const int cap = lay.cap[static_cast<std::size_t>(level)];
-              for (int m = 0; m <= cap; ++m) {
-                const auto at = static_cast<Eigen::Index>(lay.index(sex, from, c, k, level, m));
-                const bool eligible = target < kLevelCount && r.served_minimum(target, m);
-                const double promoted_share = eligible ? sit * pass : 0.0;
-                const int next_m = std::min(m + 1, cap);
-                const auto stays_at = static_cast<Eigen::Index>(lay.index(sex, group, c, k, level, next_m));
-                const auto up_at = eligible ? static_cast<Eigen::Index>(lay.index(sex, group, c, k, target, 0)) : 0;
-                for (Eigen::Index col = 0; col < columns; ++col) {
-                  const double x = in(at, col);
-                  if (x == 0) continue;
-                  const double up = x * promoted_share, rest = x - up;
-                  out(stays_at, col) += rest * stay;
-                  if (up != 0) out(up_at, col) += up * stay;
-                  for (int j = 0; j < n_moves; ++j) {
-                    const Move& mv = moves[static_cast<std::size_t>(j)];
-                    if (mv.p == 0) continue;
-                    out(static_cast<Eigen::Index>(lay.index(sex, mv.group, c, mv.slot, level, next_m)), col) +=
-                        rest * mv.p;
-                    if (up != 0)
-                      out(static_cast<Eigen::Index>(lay.index(sex, mv.group, c, mv.slot, target, 0)), col) += up * mv.p;
-                  }
-                  if (record) {
-                    if (eligible) record->assessments[static_cast<std::size_t>(target)] += x * sit;
-                    if (up != 0) {
-                      record->promotions[static_cast<std::size_t>(target)] += up;
-                      record->promotions_out[static_cast<std::size_t>(level)] += up;
-                      if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += up;
-                    }
-                    if (status == kEmployed) record->job_losses += x * moves[0].p;
-                    if (status == kUnemployed) {
-                      record->job_finds += x * moves[0].p;
-                      if (after_job != group) record->group_changes[group][after_job] += x * moves[0].p;
-                    }
-                  }
+              // The rows of the months at the level: from m to m + 1 (the last pools), or up to
+              // the next level at 0 months once the minimum wait is served.
+              const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
+              const auto x = in.middleRows(static_cast<Eigen::Index>(lay.index(sex, from, c, k, level, 0)), n);
+              if (x.isZero(0)) continue;
+              const Eigen::Index eligible_from =
+                  target < kLevelCount ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : n;
+              const double promoted = sit * pass;
+              auto rest = scratch.topRows(n);
+              rest = x;
+              Eigen::RowVectorXd up = Eigen::RowVectorXd::Zero(columns);
+              const bool promotes = eligible_from < n && promoted > 0;
+              if (promotes) {
+                up = rest.bottomRows(n - eligible_from).colwise().sum() * promoted;
+                rest.bottomRows(n - eligible_from) *= 1 - promoted;
+              }
+              const auto add = [&](int to_group, int to_slot, double p) {
+                if (p == 0 || to_slot < 0) return;
+                auto d = out.middleRows(static_cast<Eigen::Index>(lay.index(sex, to_group, c, to_slot, level, 0)), n);
+                if (n > 1) d.bottomRows(n - 1) += p * rest.topRows(n - 1);
+                d.row(n - 1) += p * rest.row(n - 1);
+                if (promotes)
+                  out.row(static_cast<Eigen::Index>(lay.index(sex, to_group, c, to_slot, target, 0))) += p * up;
+              };
+              add(group, k, stay);
+              for (int j = 0; j < n_moves; ++j)
+                add(moves[static_cast<std::size_t>(j)].group, moves[static_cast<std::size_t>(j)].slot,
+                    moves[static_cast<std::size_t>(j)].p);
+              if (record) {
+                const double total = x.col(0).sum();
+                if (eligible_from < n)
+                  record->assessments[static_cast<std::size_t>(target)] += x.col(0).tail(n - eligible_from).sum() * sit;
+                if (promotes) {
+                  record->promotions[static_cast<std::size_t>(target)] += up(0);
+                  record->promotions_out[static_cast<std::size_t>(level)] += up(0);
+                  if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += up(0);
+                }
+                if (status == kEmployed) record->job_losses += total * moves[0].p;
+                if (status == kUnemployed) {
+                  record->job_finds += total * moves[0].p;
+                  if (after_job != group) record->group_changes[group][after_job] += total * moves[0].p;
                 }
               }
             }
@@ -276,19 +283,25 @@ public:
       TwinFlows& flows = out.flows[static_cast<std::size_t>(t)];
       // The weights of month t: each cohort alive and active at the start of the month, then
       // its death, its retirement, or on.
-      std::vector<std::int32_t> retiring;
-      for (const Cohort& c : cohorts_)
-        if (c.origin < t && c.active && retires(c, now) &&
-            std::find(retiring.begin(), retiring.end(), c.birth) == retiring.end())
-          retiring.push_back(c.birth);
-      std::sort(retiring.begin(), retiring.end());
+      // The cohorts retiring this month, by sex: the j-th of each sex share vector 2 + j (their
+      // halves of the vector are apart).
+      std::array<std::vector<std::int32_t>, kSexCount> retiring;
+      for (const Cohort& c : cohorts_) {
+        auto& list = retiring[static_cast<std::size_t>(c.sex)];
+        if (c.origin < t && c.active && retires(c, now) && std::find(list.begin(), list.end(), c.birth) == list.end())
+          list.push_back(c.birth);
+      }
+      for (auto& list : retiring) std::sort(list.begin(), list.end());
+      const std::size_t retiring_columns = std::max(retiring[0].size(), retiring[1].size());
       std::vector<std::function<double(const Cohort&)>> weights;
       weights.emplace_back(
           [&](const Cohort& c) { return c.active && !retires(c, now) ? c.survival * (1 - death(c, now)) : 0.0; });
       weights.emplace_back([&](const Cohort& c) { return c.active ? c.survival * death(c, now) : 0.0; });
-      for (std::int32_t b : retiring)
-        weights.emplace_back([&, b](const Cohort& c) {
-          return c.birth == b && c.active && retires(c, now) ? c.survival * (1 - death(c, now)) : 0.0;
+      for (std::size_t j = 0; j < retiring_columns; ++j)
+        weights.emplace_back([&, j](const Cohort& c) {
+          const auto& list = retiring[static_cast<std::size_t>(c.sex)];
+          return j < list.size() && c.birth == list[j] && c.active && retires(c, now) ? c.survival * (1 - death(c, now))
+                                                                                      : 0.0;
         });
       // Each cohort's weight in each vector, once.
       std::vector<std::vector<double>> table(weights.size(), std::vector<double>(cohorts_.size(), 0.0));
@@ -306,8 +319,10 @@ public:
       count_deaths(x.col(1), flows);
       // Retired before: death, then the closure of groups; then the month's retirements join.
       step_retired(now, flows);
-      for (std::size_t j = 0; j < retiring.size(); ++j)
-        retire(now, retiring[j], x.col(static_cast<Eigen::Index>(2 + j)), flows);
+      for (std::size_t j = 0; j < retiring_columns; ++j)
+        for (int sex = 0; sex < kSexCount; ++sex)
+          if (const auto& list = retiring[static_cast<std::size_t>(sex)]; j < list.size())
+            retire(now, sex, list[j], x.col(static_cast<Eigen::Index>(2 + j)), flows);
       // The active: the month's rules, then the entrants.
       Batch active = x.col(0), next;
       kernel_.apply(now, active, next, &flows, &appointments_due_);
@@ -357,7 +372,11 @@ private:
       layout_.buckets += layout_.cap[static_cast<std::size_t>(l)] + 1;
     }
     // Statuses: the labour market's three, and any other the initial population holds (but retired).
-    fit_joint_table(p0_, joint_);
+    if (auto issues = fit_joint_table(p0_, joint_); !issues.empty()) { // as synthesize_population
+      std::vector<Diagnostic> diagnostics;
+      for (auto& issue : issues) diagnostics.push_back({"", 0, 0, issue.key, issue.message});
+      throw ScenarioError(std::move(diagnostics));
+    }
     counts_ = initial_cell_counts(joint_, initial_agent_count(p0_.population));
     std::array<bool, kStatusCount> present{};
     present[kEmployed] = present[kUnemployed] = present[kInactive] = true;
@@ -605,25 +624,25 @@ private:
     }
   }
 
-  // The month's retirements of cohort `birth` (after death), through the closure of groups.
-  void retire(const MonthRules& now, std::int32_t birth, const Eigen::Ref<const Eigen::VectorXd>& x, TwinFlows& flows) {
+  // The month's retirements of cohort (`sex`, `birth`) (after death), through the closure of groups.
+  void retire(const MonthRules& now, int s, std::int32_t birth, const Eigen::Ref<const Eigen::VectorXd>& x,
+              TwinFlows& flows) {
     const TransitionRates& r = now.rates;
     auto& pool = retired_[birth];
-    for (int s = 0; s < kSexCount; ++s)
-      for (int g = 0; g < kGroupCount; ++g) {
-        const int to =
-            r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
-        for (int c = 0; c < layout_.classes; ++c)
-          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-            for (int l = 0; l < kLevelCount; ++l)
-              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-                const double n = x(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)));
-                if (n == 0) continue;
-                if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
-                pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
-                flows.retirements += n;
-              }
-      }
+    for (int g = 0; g < kGroupCount; ++g) {
+      const int to =
+          r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
+      for (int c = 0; c < layout_.classes; ++c)
+        for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+          for (int l = 0; l < kLevelCount; ++l)
+            for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+              const double n = x(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)));
+              if (n == 0) continue;
+              if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
+              pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
+              flows.retirements += n;
+            }
+    }
   }
 
   TwinStocks stocks_of(const Batch& active) const {
@@ -763,14 +782,6 @@ double TwinStocks::high_skilled() const {
 
 TwinProjection project_expected(const Scenario& scenario) {
   if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
-  {
-    JointTable joint;
-    if (auto issues = fit_joint_table(scenario.parameters(), joint); !issues.empty()) {
-      std::vector<Diagnostic> diagnostics;
-      for (auto& issue : issues) diagnostics.push_back({"", 0, 0, issue.key, issue.message});
-      throw ScenarioError(std::move(diagnostics));
-    }
-  }
   Projector projector(scenario);
   return projector.run();
 }
