@@ -253,12 +253,9 @@ struct Cohort {
   bool active = true;
 };
 
-// What the weights of one month's vectors are for.
-enum class Probe { Active, Dies, Retires };
-
 class Projector {
 public:
-  explicit Projector(const Scenario& scenario) : scenario_(scenario), p0_(scenario.parameters()) {
+  explicit Projector(const Scenario& scenario) : p0_(scenario.parameters()) {
     const auto months = static_cast<int>(p0_.scenario.months);
     for (int u = 1; u <= months; ++u) rules_.emplace_back(scenario, scenario.start() + (u - 1));
     build_layout();
@@ -281,9 +278,9 @@ public:
     for (int t = 1; t <= months; ++t) {
       MonthRules& now = rules_[static_cast<std::size_t>(t - 1)];
       TwinFlows& flows = out.flows[static_cast<std::size_t>(t)];
-      // The weights of month t: each cohort alive and active at the start of the month, then
-      // its death, its retirement, or on.
-      // The cohorts retiring this month, by sex: the j-th of each sex share vector 2 + j (their
+      // The weights of month t's vectors: each cohort alive and active at the start of the month
+      // and still so after it (vector 0), dying in it (1), or retiring in it (2 on). The cohorts
+      // retiring this month, by sex: the j-th of each sex share vector 2 + j (their
       // halves of the vector are apart).
       std::array<std::vector<std::int32_t>, kSexCount> retiring;
       for (const Cohort& c : cohorts_) {
@@ -347,8 +344,6 @@ public:
   }
 
 private:
-  using Weight = std::function<double(const Cohort&)>;
-
   std::int32_t age_months(const Cohort& c, const MonthRules& m) const { return m.month.index - c.birth; }
   double death(const Cohort& c, const MonthRules& m) const {
     return m.rates.death[static_cast<std::size_t>(mortality_band(age_months(c, m) / 12))];
@@ -705,7 +700,6 @@ private:
       for (double& v : *a) v *= k;
   }
 
-  const Scenario& scenario_;
   const Parameters& p0_;
   std::vector<MonthRules> rules_; // month u at u - 1
   Layout layout_;
