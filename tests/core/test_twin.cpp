@@ -128,8 +128,34 @@ TEST(Twin, SameInputSameBitsOnAnyThreadCount) {
   }
 }
 
-// The agent model's mean over replicates against the twin, for every level x status at every
-// year's end: within 4 standard errors (or equal, where the agents do not vary).
+// The agent model's mean over replicates against the twin: within 4 standard errors (or equal,
+// where the agents do not vary), for `values(results, replicate, k)` over k < `cells`.
+template <class Values>
+int expect_mean_around(const Results& agents, const Results& twin, std::int64_t replicates, std::size_t cells,
+                       Values values, const std::string& what) {
+  int compared = 0;
+  for (std::size_t k = 0; k < cells; ++k) {
+    double sum = 0, squares = 0;
+    for (std::size_t rep = 0; rep < static_cast<std::size_t>(replicates); ++rep) {
+      const double x = values(agents, rep, k);
+      sum += x;
+      squares += x * x;
+    }
+    const auto n = static_cast<double>(replicates);
+    const double mean = sum / n, variance = std::max(0.0, (squares - n * mean * mean) / (n - 1));
+    const double se = std::sqrt(variance / n), expected = values(twin, 0, k);
+    if (se == 0)
+      EXPECT_NEAR(mean, expected, 1e-6 + 1e-9 * std::abs(expected)) << what << " [" << k << "]";
+    else
+      EXPECT_LE(std::abs(mean - expected), 4 * se)
+          << what << " [" << k << "]: agents " << mean << " twin " << expected << " (se " << se << ")";
+    ++compared;
+  }
+  return compared;
+}
+
+// Every level x status at every year's end, and the year's flows: promotions and assessments by
+// level, deaths, retirements, job moves, entrants.
 void expect_agents_around_twin(const Scenario& s, std::int64_t replicates) {
   const Results twin = project_scenario(s);
   RunOptions options;
@@ -138,26 +164,25 @@ void expect_agents_around_twin(const Scenario& s, std::int64_t replicates) {
   const Results agents = run_scenario(s, options);
   const std::size_t times = twin.dimension("time").size();
   int compared = 0;
-  for (std::size_t t = 12; t < times; t += 12)
-    for (std::size_t k = 0; k < kLevelCount * kStatusCount; ++k) {
-      double sum = 0, squares = 0;
-      for (std::size_t rep = 0; rep < static_cast<std::size_t>(replicates); ++rep) {
-        const double x = value(agents, "workers", rep, t, k);
-        sum += x;
-        squares += x * x;
-      }
-      const auto n = static_cast<double>(replicates);
-      const double mean = sum / n, variance = std::max(0.0, (squares - n * mean * mean) / (n - 1));
-      const double se = std::sqrt(variance / n), expected = value(twin, "workers", 0, t, k);
-      const std::string where = "level " + std::to_string(k / kStatusCount) + " status " +
-                                std::to_string(k % kStatusCount) + " month " + std::to_string(t);
-      if (se == 0)
-        EXPECT_NEAR(mean, expected, 1e-6 + 1e-9 * std::abs(expected)) << where;
-      else
-        EXPECT_LE(std::abs(mean - expected), 4 * se) << where << ": agents " << mean << " twin " << expected;
-      ++compared;
-    }
-  EXPECT_GT(compared, 50);
+  for (std::size_t t = 12; t < times; t += 12) {
+    const std::string year = " in the year to month " + std::to_string(t);
+    compared += expect_mean_around(
+        agents, twin, replicates, kLevelCount * kStatusCount,
+        [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
+        "workers (level x status) at month " + std::to_string(t));
+    const auto yearly = [&](const char* name) {
+      return [&, name](const Results& r, std::size_t rep, std::size_t k) {
+        double total = 0;
+        for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
+        return total;
+      };
+    };
+    for (const char* name : {"promotions", "assessments", "exits_by_level", "entries_by_level"})
+      compared += expect_mean_around(agents, twin, replicates, kLevelCount, yearly(name), name + year);
+    for (const char* name : {"retirements", "job_finds", "job_losses", "new_skilled_workers"})
+      compared += expect_mean_around(agents, twin, replicates, 1, yearly(name), name + year);
+  }
+  EXPECT_GT(compared, 100);
 }
 
 // The bundled national scenario (the defaults; its appointment quotas bind with plenty of

@@ -1,7 +1,7 @@
 // The month's transition probabilities, read from the parameters in one place. The agent model
 // derives the integer thresholds of its per-agent loop from this table (monthly_rules.cpp), the
 // pathway graph computes expected months from it (pathways.cpp), and the expected-value twin
-// will project with it. Every entry is a probability for one month, in [0, 1].
+// projects with it (twin.cpp). Every entry is a probability for one month, in [0, 1].
 #pragma once
 
 #include <algorithm>
