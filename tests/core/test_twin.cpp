@@ -213,6 +213,41 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsWithRetirementsAndGroupMoves) {
   expect_agents_around_twin(s, 30);
 }
 
+// Changes by schedule: the registered poor's group closes (the retired move too), the minimum
+// wait for 高级工 grows beyond its value at the start (the months at 中级工 are kept up to the
+// longest), women retire later, job finding falls.
+TEST(Twin, AgentMeanWithinFourStandardErrorsUnderSchedules) {
+  const Parameters national = io::default_parameters();
+  const double persons = 20000, ratio = persons / national.population.size;
+  const auto scaled = [&](const char* key, double v) { return std::string(key) + "=" + std::to_string(v * ratio); };
+  const std::string text = R"([[schedule]]
+date = 2016-07-01
+set = { "groups.closed" = [false, false, false, false, false, false, false, true], "skills.min_months" = [0, 0, 12, 48, 72, 48, 48, 36, 36] }
+
+[[schedule]]
+date = 2016-10-01
+set = { "demography.retirement_age_female" = 52, "labour.job_find_multiplier" = 0.7 }
+)";
+  const Scenario s = io::parse_scenario(
+      text, "<test>",
+      {"population.size=" + std::to_string(persons), "population.scale=1", "scenario.months=24",
+       scaled("entry.school_leavers_per_year", national.entry.school_leavers_per_year),
+       scaled("entry.technical_school_graduates_per_year", national.entry.technical_school_graduates_per_year),
+       "skills.principal_technician_quota_per_year=0", "skills.chief_technician_quota_per_year=0",
+       "groups.after_leaving=[\"urban_employee\", \"migrant_worker\", \"rural_labour\", \"college_graduate\", "
+       "\"technical_student\", \"unemployed\", \"veteran\", \"rural_labour\"]"});
+  expect_agents_around_twin(s, 30);
+  // The closure moved everybody, retired or not, out of the group: in it at the end are only
+  // the last month's school leavers, who move at the start of the next.
+  const Results twin = project_scenario(s);
+  const auto poverty = static_cast<std::size_t>(Group::PovertyRegistered);
+  double left = 0;
+  for (std::size_t l = 0; l < kLevelCount; ++l)
+    left += value(twin, "workers_by_group", 0, 24, poverty * kLevelCount + l);
+  EXPECT_GT(left, 0);
+  EXPECT_NEAR(left, value(twin, "entries_by_group", 0, 24, poverty), 1e-9);
+}
+
 TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   const Scenario with_programme = test::programme_scenario({});
   try {
