@@ -3,6 +3,7 @@
     import skillsim
     scenario = skillsim.Scenario.load()              # the bundled default, Jincheng 2020-2021
     results = skillsim.run(scenario, replicates=10)
+    twin = skillsim.project(skillsim.Scenario.load("national_2016"))  # expectations, no agents (docs/twin.md)
     skillsim.plot.fan_chart(results, "skilled_workers")
     ds = results.to_xarray()                          # as xarray.open_dataset(file) reads it
     grid = skillsim.sweep("grid.toml")                # many runs: a leading `scenario` dimension
@@ -26,14 +27,15 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 from . import _core  # noqa: E402
 from .calibration import Backtest, Calibration, CalibrationError, backtest, calibrate  # noqa: E402
 from .comparison import Comparison, compare, report  # noqa: E402
-from .errors import DataError, Problem, ResultsFileError, ScenarioError  # noqa: E402
-from .plan import Plan, PlanError, plan  # noqa: E402
+from .errors import DataError, Problem, ResultsFileError, ScenarioError, TwinUnsupported  # noqa: E402
 from .observations import data_file, indicators, observations  # noqa: E402
+from .plan import Plan, PlanError, plan  # noqa: E402
 from .results import Results, cost_per_additional, open_results  # noqa: E402
 from .run import run  # noqa: E402
 from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios  # noqa: E402
 from .sensitivity import SobolIndices, sensitivity  # noqa: E402
 from .sweep import sweep  # noqa: E402
+from .twin import project  # noqa: E402
 
 #: The engine version (the CMake project version), which is also the package version.
 __version__: str = _core.__version__
@@ -67,6 +69,7 @@ __all__ = [
     "ScheduledChange",
     "SobolIndices",
     "Target",
+    "TwinUnsupported",
     "__version__",
     "backtest",
     "bundled_scenarios",
@@ -79,6 +82,7 @@ __all__ = [
     "open_results",
     "plan",
     "plot",
+    "project",
     "report",
     "run",
     "sensitivity",

@@ -5,6 +5,7 @@ The compiled core translates the engine's C++ exceptions into these:
 - ``skillsim::ScenarioError`` -> :class:`ScenarioError` (a :class:`ValueError`), with every problem;
 - ``skillsim::ResultsFileError`` -> :class:`ResultsFileError` (an :class:`OSError`);
 - ``skillsim::io::DataError`` -> :class:`DataError` (a :class:`ValueError`), with every problem;
+- ``skillsim::TwinUnsupported`` -> :class:`TwinUnsupported` (a :class:`ValueError`), naming the keys;
 - ``skillsim::Cancelled`` -> :class:`KeyboardInterrupt`.
 """
 
@@ -112,6 +113,27 @@ class ResultsFileError(OSError):
     """A results file could not be written or read; the message names the path and the reason
     (for example that the file exists and ``overwrite`` is False, or that it is of another
     ``schema_version``)."""
+
+
+class TwinUnsupported(ValueError):
+    """The scenario uses a mechanism the expected-value twin (:func:`skillsim.project`) does not
+    model yet; the message names every such key ("the twin does not model X yet").
+
+    Attributes:
+        issues: (key, message) pairs, one per mechanism.
+    """
+
+    def __init__(self, message: str, issues: Iterable[tuple[str, str]] = ()) -> None:
+        self.issues: list[tuple[str, str]] = [tuple(i) for i in issues]  # type: ignore[misc]
+        super().__init__(message)
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.issues))
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys of the mechanisms refused."""
+        return [key for key, _ in self.issues]
 
 
 class DataError(ValueError):

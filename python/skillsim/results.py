@@ -27,8 +27,9 @@ _TITLE = "skillsim results"
 
 
 class Results:
-    """Results of a run, in memory. Counts are persons (int64); rates, target values and costs
-    per certificate are float64 (NaN where undefined).
+    """Results of a run, in memory. Counts are persons (int64; float64 expectations in the
+    expected-value twin's results, :attr:`is_twin`); rates, target values and costs per
+    certificate are float64 (NaN where undefined).
 
     ``results["skilled_workers"]`` is a read-only NumPy array over ``(replicate, time)``, a view on
     the engine's memory (no copy; it keeps the results alive). :meth:`to_xarray` gives the same
@@ -90,6 +91,12 @@ class Results:
         m = self._core.metadata
         extra = m.pop("attributes")
         return {**m, **extra}
+
+    @property
+    def is_twin(self) -> bool:
+        """True for the expected-value twin's results (:func:`skillsim.project`, attribute
+        ``skillsim_twin``): expectations over one replicate, not a sample (docs/twin.md)."""
+        return self._core.metadata["attributes"].get("skillsim_twin") == "1"
 
     @property
     def sweep_keys(self) -> list[str]:

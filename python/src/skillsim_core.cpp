@@ -39,6 +39,7 @@
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/simulation.hpp"
+#include "skillsim/core/twin.hpp"
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/observations.hpp"
 #include "skillsim/io/results_hdf5.hpp"
@@ -107,6 +108,14 @@ void translate(std::exception_ptr p) {
   } catch (const ResultsFileError& e) {
     try {
       raise_python(py::module_::import("skillsim.errors").attr("ResultsFileError")(e.what()));
+    } catch (py::error_already_set& failure) {
+      failure.restore();
+    }
+  } catch (const TwinUnsupported& e) {
+    try {
+      py::list issues;
+      for (const auto& issue : e.issues()) issues.append(py::make_tuple(issue.key, issue.message));
+      raise_python(py::module_::import("skillsim.errors").attr("TwinUnsupported")(e.what(), issues));
     } catch (py::error_already_set& failure) {
       failure.restore();
     }
@@ -372,6 +381,16 @@ std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, 
                 [&] {
                   if (!progress.is_none()) progress(done.load(), total.load());
                 });
+  results->metadata.created = utc_timestamp();
+  results->metadata.command_line = command_line;
+  if (scenario_text) results->metadata.scenario_text = *scenario_text;
+  return results;
+}
+
+/// The expected-value twin (project_scenario), with the caller's provenance.
+std::unique_ptr<Results> project(const Scenario& scenario, const std::string& command_line,
+                                 const std::optional<std::string>& scenario_text) {
+  auto results = std::make_unique<Results>(project_scenario(scenario));
   results->metadata.created = utc_timestamp();
   results->metadata.command_line = command_line;
   if (scenario_text) results->metadata.scenario_text = *scenario_text;
@@ -696,6 +715,9 @@ PYBIND11_MODULE(_core, m) {
         "The synthesised initial population of one replicate: {column: NumPy array (a copy)}.");
   m.def("transition_rates", &transition_rates, py::arg("scenario"), py::arg("month") = 0,
         "The transition probabilities of month `month` of the run (0: the first), as NumPy arrays.");
+  m.def("project", &project, py::arg("scenario"), py::arg("command_line") = "", py::arg("scenario_text") = py::none(),
+        py::call_guard<py::gil_scoped_release>(),
+        "The expected-value twin of a scenario (docs/twin.md): results with one replicate of float64 expectations.");
   m.def("run", &run, py::arg("scenario"), py::arg("replicates"), py::arg("seed"), py::arg("threads") = 0,
         py::arg("progress") = py::none(), py::arg("poll_seconds") = 0.1, py::arg("command_line") = "",
         py::arg("scenario_text") = py::none(),

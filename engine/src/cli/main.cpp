@@ -1,6 +1,7 @@
 // skillsim: the command line. `run` simulates a scenario into a results file, `sweep` runs a sweep
 // file's runs into one results file, `validate` checks a scenario or sweep file, `pathways` shows the ladder's routes,
-// `info` describes a results file, `schema` prints the parameter reference. The options are parsed by CLI11.
+// `project` computes the expected-value twin, `info` describes a results file, `schema` prints the parameter reference.
+// The options are parsed by CLI11.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -33,6 +34,7 @@
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/pathways.hpp"
 #include "skillsim/core/simulation.hpp"
+#include "skillsim/core/twin.hpp"
 #include "skillsim/core/version.hpp"
 #include "skillsim/io/checkpoint_hdf5.hpp"
 #include "skillsim/io/observations.hpp"
@@ -444,6 +446,40 @@ int command_run(const Arguments& a, const std::string& command_line) {
 
 int report_error(const std::exception_ptr& error, bool in_sweep);
 
+// The expected-value twin of a scenario (docs/twin.md): no agents, one results file.
+int command_project(const Arguments& a, const std::string& command_line) {
+  const fs::path path = resolve_scenario(a.input);
+  g_doing = "reading the scenario " + path.string();
+  const Scenario scenario = io::load_scenario(path, a.overrides);
+  const Parameters& p = scenario.parameters();
+  const fs::path output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + "_twin.h5");
+  g_doing = "checking the results file " + output.string();
+  for (const auto& orphan : io::remove_orphaned_temporaries(output))
+    std::cerr << "skillsim: removed " << orphan.path.string() << ", an unfinished results file left by process "
+              << orphan.pid << ", which is no longer running\n";
+  try {
+    io::check_results_path(output, a.force);
+  } catch (const ResultsFileError& e) {
+    std::cerr << "skillsim: " << e.what() << "; nothing was projected\n";
+    return kExitFailure;
+  }
+  g_doing = "projecting " + p.scenario.name;
+  const auto started = std::chrono::steady_clock::now();
+  Results results = project_scenario(scenario);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  results.metadata.created = utc_timestamp();
+  results.metadata.command_line = command_line;
+  g_doing = "writing the results file " + output.string();
+  io::write_results(results, output, a.force);
+  if (!a.quiet) {
+    g_doing = "summarising the results";
+    std::cout << "Expected-value twin (skillsim project): expectations, not a sample; see docs/twin.md.\n";
+    std::cout << cli::summarize(results, scenario);
+    std::cout << fmt::format("\nProjected in {:.3f} s. Results: {}\n", seconds, output.string());
+  }
+  return kExitOk;
+}
+
 // A sweep: every run of the design into one results file (see docs/sweeps.md). Started by an
 // MPI launcher (mpirun), the runs are spread over the ranks: rank 0 writes and reports.
 int command_sweep(const Arguments& a, const std::string& command_line, int& argc, char**& argv) {
@@ -689,7 +725,7 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
   if (dynamic_cast<const CLI::ExtrasError*>(&e) || (!command && !app.remaining().empty()))
     message = extras_message(app, command);
   else if (!command)
-    message = "a command is required: run, sweep, validate, pathways, info or schema";
+    message = "a command is required: run, sweep, validate, pathways, project, info or schema";
   return usage_error(app, command, message);
 }
 
@@ -703,6 +739,9 @@ int report_error(const std::exception_ptr& error, bool in_sweep) {
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
+    return kExitUsage;
+  } catch (const TwinUnsupported& e) {
+    std::cerr << "skillsim: " << e.what() << "\nskillsim: nothing was projected\n";
     return kExitUsage;
   } catch (const CannotBranch& e) {
     std::cerr << "skillsim: " << e.what() << "\n";
@@ -830,6 +869,19 @@ int main(int argc, char** argv) {
                                               "variables) or a checkpoint");
   info->add_option("RESULTS", a.input, "results file (or checkpoint) written by run")->type_name("")->required();
 
+  CLI::App* project = app.add_subcommand(
+      "project", "expected trajectory of every stock and flow, without sampling agents (the expected-value twin)");
+  project->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
+  project->add_option("-o,--output", a.output, "results file (default: <scenario name>_twin.h5)")->type_name("FILE");
+  add_overrides(*project, a);
+  project->add_flag("--force", a.force, "overwrite an existing results file");
+  project->add_flag("--quiet", a.quiet, "no summary");
+  project->footer(std::string(kScenarioNote) +
+                  ".\nThe results file has the variables of `run` with one replicate, every count a float64\n"
+                  "expectation, and the attribute skillsim_twin = 1. Scenarios with programmes, evaluation\n"
+                  "capacity, competitions, parameter sets, group time limits or factors by age band are\n"
+                  "refused (exit status 2), naming the key: see docs/twin.md.");
+
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 
   app.footer(std::string("\n") + kScenarioNote + default_note + " Each command has its own --help.\n" +
@@ -867,6 +919,7 @@ int main(int argc, char** argv) {
     if (sweep->parsed()) return command_sweep(a, command_line, argc, argv);
     if (validate->parsed()) return command_validate(a);
     if (pathways->parsed()) return command_pathways(a);
+    if (project->parsed()) return command_project(a, command_line);
     if (info->parsed()) {
       if (io::is_checkpoint_file(a.input)) {
         g_doing = "reading the checkpoint " + a.input;

@@ -26,15 +26,16 @@ std::int64_t rounded(const Results& r, const std::string& name, Statistic s, std
 std::int64_t median_total(const Results& r, const std::string& name, std::size_t index) {
   const Variable& v = r.variable(name);
   const std::size_t replicates = r.dimension("replicate").size();
-  const std::size_t per_replicate = v.data.size() / replicates;
+  const std::size_t per_replicate = v.size() / replicates;
   const std::size_t width = r.dimension(v.dims[2]).size();
   const std::size_t inner = per_replicate / (r.dimension("time").size() * width); // dims after the third
   std::vector<double> totals;
   for (std::size_t rep = 0; rep < replicates; ++rep) {
-    std::int64_t sum = 0;
+    double sum = 0; // counts (exact in a double up to 2^53) or the twin's expectations
     for (std::size_t k = 0; k < per_replicate; ++k)
-      if ((k / inner) % width == index) sum += v.data[rep * per_replicate + k];
-    totals.push_back(static_cast<double>(sum));
+      if ((k / inner) % width == index)
+        sum += v.is_real ? v.real_data[rep * per_replicate + k] : static_cast<double>(v.data[rep * per_replicate + k]);
+    totals.push_back(sum);
   }
   return std::llround(replicate_statistics(totals)[static_cast<std::size_t>(Statistic::P50)]);
 }

@@ -141,7 +141,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       const int target = lv + 1;
       bool promoted = false;
       if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
-          pop.months_at_level[i] >= rates.min_months[target]) {
+          rates.served_minimum(target, pop.months_at_level[i])) {
         std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
         if (by_class) [[unlikely]] {
           const auto c = static_cast<std::size_t>(person_class(age_months / 12, pop.sex[i], pop.group[i]));

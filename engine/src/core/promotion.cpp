@@ -29,20 +29,14 @@ void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_
 
 void Appointments::step(const Parameters& p, const TransitionRates& rates, Month month, Population& pop,
                         const RandomStreams& rng, MonthTally& flows) {
-  const double quota_per_year[2] = {p.skills.principal_technician_quota_per_year,
-                                    p.skills.chief_technician_quota_per_year};
-  constexpr auto employed = static_cast<std::uint8_t>(Status::Employed);
   tally_ = {};
   for (std::size_t k = 0; k < 2; ++k) {
     const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
-    const auto quota = static_cast<std::size_t>(
-        state_.due[k].take(quota_per_year[k] / 12.0 / static_cast<double>(p.population.scale)));
+    const auto quota = static_cast<std::size_t>(state_.due[k].take(appointment_quota(p, k)));
     if (quota == 0) continue;
-    const auto below = static_cast<std::uint8_t>(target - 1);
-    const std::uint16_t min_months = rates.min_months[static_cast<std::size_t>(target)];
     std::vector<std::pair<std::uint64_t, std::size_t>> eligible; // (priority, index)
     for (std::size_t i = 0; i < pop.size(); ++i)
-      if (pop.level[i] == below && pop.status[i] == employed && pop.months_at_level[i] >= min_months)
+      if (appointment_eligible(rates, target, pop.level[i], pop.status[i], pop.months_at_level[i]))
         eligible.emplace_back(streams::priority_of(rng.block(streams::kAppointment, month.index, pop.id[i])), i);
     const std::size_t chosen = std::min(quota, eligible.size());
     std::nth_element(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(chosen), eligible.end());

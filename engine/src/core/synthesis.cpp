@@ -138,22 +138,13 @@ std::size_t initial_agent_count(const PopulationSection& pop) {
   return static_cast<std::size_t>(std::llround(pop.size / static_cast<double>(pop.scale)));
 }
 
-Population synthesize_population(const Parameters& p, const RandomStreams& rng, const std::atomic<bool>* cancel) {
-  const auto& pop = p.population;
-  JointTable joint;
-  if (auto issues = fit_joint_table(p, joint); !issues.empty()) {
-    std::vector<Diagnostic> diagnostics;
-    for (auto& issue : issues) diagnostics.push_back({"", 0, 0, issue.key, issue.message});
-    throw ScenarioError(std::move(diagnostics));
-  }
-
+std::vector<std::size_t> initial_cell_counts(const JointTable& joint, std::size_t agents) {
   // Integerise in two stages so that the level totals (what targets are stated in) are exact
   // to one agent: first the agents per level, then each level's agents over its cells, both by
   // largest remainders (ties to the lower index). No random numbers are needed.
-  const std::size_t n = initial_agent_count(pop);
   std::vector<double> level_share(kLevelCount, 0.0);
   for (int c = 0; c < JointTable::kCells; ++c) level_share[(c / kStatusCount) % kLevelCount] += joint.share[c];
-  const std::vector<std::size_t> per_level = largest_remainder(level_share, n);
+  const std::vector<std::size_t> per_level = largest_remainder(level_share, agents);
   std::vector<std::size_t> count(JointTable::kCells, 0);
   for (int l = 0; l < kLevelCount; ++l) {
     std::vector<double> cell_share;
@@ -166,6 +157,31 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
     const std::vector<std::size_t> per_cell = largest_remainder(cell_share, per_level[l]);
     for (std::size_t k = 0; k < cells.size(); ++k) count[cells[k]] = per_cell[k];
   }
+  return count;
+}
+
+int initial_band_months(const Parameters& p, int band, int sex) {
+  const double retirement_age = sex == 0 ? p.demography.retirement_age_male : p.demography.retirement_age_female;
+  return static_cast<int>(std::lround((kAgeBandEdges[band + 1] - kAgeBandEdges[band]) * 12 *
+                                      working_fraction_of_band(band, retirement_age)));
+}
+
+int initial_max_months_at_level(const PopulationSection& pop, int age_months) {
+  const int working_months = age_months - kMinAge * 12;
+  return std::max(0, std::min<int>(static_cast<int>(pop.max_months_at_level), working_months));
+}
+
+Population synthesize_population(const Parameters& p, const RandomStreams& rng, const std::atomic<bool>* cancel) {
+  const auto& pop = p.population;
+  JointTable joint;
+  if (auto issues = fit_joint_table(p, joint); !issues.empty()) {
+    std::vector<Diagnostic> diagnostics;
+    for (auto& issue : issues) diagnostics.push_back({"", 0, 0, issue.key, issue.message});
+    throw ScenarioError(std::move(diagnostics));
+  }
+
+  const std::size_t n = initial_agent_count(pop);
+  const std::vector<std::size_t> count = initial_cell_counts(joint, n);
 
   const std::vector<double> sector_cdf = cumulative(pop.sector_shares);
   const std::vector<double> region_cdf = cumulative(pop.region_shares);
@@ -182,15 +198,13 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
     const int g = (c / (kLevelCount * kStatusCount)) % kGroupCount;
     const int l = (c / kStatusCount) % kLevelCount;
     const int t = c % kStatusCount;
-    const double retirement_age = s == 0 ? p.demography.retirement_age_male : p.demography.retirement_age_female;
-    const int band_months = static_cast<int>(
-        std::lround((kAgeBandEdges[a + 1] - kAgeBandEdges[a]) * 12 * working_fraction_of_band(a, retirement_age)));
+    const int band_months = initial_band_months(p, a, s);
     for (std::size_t k = 0; k < count[c]; ++k) {
       const std::uint64_t id = next_id++;
       const DrawBlock d = rng.block(streams::kSynthesis, start.index, id);
       const int age_months = kAgeBandEdges[a] * 12 + static_cast<int>(d.uniform(streams::kSynthesisAge) * band_months);
       const int working_months = age_months - kMinAge * 12;
-      const int max_at_level = std::max(0, std::min<int>(static_cast<int>(pop.max_months_at_level), working_months));
+      const int max_at_level = initial_max_months_at_level(pop, age_months);
       Agent agent;
       agent.id = id;
       agent.birth_month = start.index - age_months;

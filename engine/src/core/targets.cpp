@@ -11,19 +11,24 @@ namespace {
 constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kWindowMonths = 12; // flows and rates are over the year ending at the date
 
+// Element k of a variable of counts (persons) or reals (the twin's expectations).
+double value_at(const Variable& v, std::size_t k) {
+  return v.is_real ? v.real_data[k] : static_cast<double>(v.data[k]);
+}
+
 // A (replicate, time, k...) variable of one replicate as a series over time: the sum over the
 // entries of its third dimension selected by `pick` (all when empty) and every dimension after it.
 std::vector<double> series(const Results& r, const std::string& name, std::size_t rep,
                            const std::vector<bool>& pick = {}) {
   const Variable& v = r.variable(name);
   const std::size_t times = r.dimension("time").size();
-  const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * times);
+  const std::size_t per_time = v.size() / (r.dimension("replicate").size() * times);
   const std::size_t inner = v.dims.size() < 3 ? per_time : per_time / r.dimension(v.dims[2]).size();
   std::vector<double> out(times, 0.0);
   for (std::size_t t = 0; t < times; ++t) {
-    const std::int64_t* row = v.data.data() + (rep * times + t) * per_time;
+    const std::size_t row = (rep * times + t) * per_time;
     for (std::size_t k = 0; k < per_time; ++k)
-      if (pick.empty() || pick[k / inner]) out[t] += static_cast<double>(row[k]);
+      if (pick.empty() || pick[k / inner]) out[t] += value_at(v, row + k);
   }
   return out;
 }
@@ -77,8 +82,8 @@ std::vector<double> target_series(const Results& r, const Target& target, std::s
     for (std::size_t t = 0; t < times; ++t)
       for (int st = 0; st < kStatusCount; ++st)
         if (st != static_cast<int>(Status::Retired))
-          out[t] += static_cast<double>(workers.data[(rep * times + t) * kLevelCount * kStatusCount +
-                                                     static_cast<std::size_t>(target.level * kStatusCount + st)]);
+          out[t] += value_at(workers, (rep * times + t) * kLevelCount * kStatusCount +
+                                          static_cast<std::size_t>(target.level * kStatusCount + st));
     return out;
   }
   case TargetSeries::TraineesPerYear:
@@ -123,8 +128,8 @@ void add_cost_per_certificate(Results& r) {
       double paid = 0, certified = 0;
       for (std::size_t t = 0; t < times; ++t) {
         for (std::size_t f = 0; f < funds; ++f)
-          paid += static_cast<double>(spending.data[((rep * times + t) * funds + f) * programmes + k]);
-        certified += static_cast<double>(certificates.data[(rep * times + t) * programmes + k]);
+          paid += value_at(spending, ((rep * times + t) * funds + f) * programmes + k);
+        certified += value_at(certificates, (rep * times + t) * programmes + k);
       }
       if (certified > 0) values[rep * programmes + k] = paid / certified;
     }

@@ -659,6 +659,9 @@ std::string describe_results(const Results& results) {
   out << "Threads:         " << m.threads << "\n";
   out << "Scale:           " << m.scale << "\n";
   if (!m.command_line.empty()) out << "Command line:    " << m.command_line << "\n";
+  if (const auto twin = m.attributes.find("skillsim_twin"); twin != m.attributes.end() && twin->second == "1")
+    out << "Twin:            expected-value twin (skillsim project): expectations, not a sample; no seeds or "
+           "threads apply (docs/twin.md)\n";
   if (const auto design = m.attributes.find("sweep_design"); design != m.attributes.end()) {
     // A sweep's file: its design and runs, and why runs failed.
     const std::size_t runs = results.dimensions.empty() ? 0 : results.dimensions.front().size();

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "skillsim/core/carry.hpp"
 #include "skillsim/core/parameters.hpp"
@@ -21,6 +23,24 @@ public:
     std::array<Carry, 2> due; ///< school leavers, technical-school graduates (agents)
     bool operator==(const State&) const = default;
   };
+
+  /// Kinds of entrants: school leavers, technical-school graduates.
+  static constexpr std::size_t kKinds = 2;
+  /// This month's entrants of a kind in agents, before the carry (State::due takes the whole ones):
+  /// the yearly number times the month's share, divided by the scale.
+  static double due(const Parameters& p, Month month, std::size_t kind);
+  /// The month of birth of an entrant aged `age_years` entering in `month` (whole months of age).
+  static std::int32_t birth_month(Month month, double age_years) {
+    return month.index - static_cast<std::int32_t>(age_years * 12);
+  }
+
+  /// The law of the draws above, for the expected-value twin: the probability of each index that
+  /// pick(shares, u) returns for a uniform u (the cumulative shares' steps; what rounding leaves
+  /// above the last goes to the last positive share, as pick does).
+  static std::vector<double> pick_probabilities(const std::vector<double>& shares);
+  /// The whole months of age at entry (age_years x 12, rounded down) and their probabilities, for
+  /// an age uniform over [entry.entry_age_min, entry.entry_age_max).
+  static std::vector<std::pair<std::int32_t, double>> age_months_distribution(const EntrySection& entry);
 
   /// Adds this month's entrants to the population with ids from `next_id` on (which advances),
   /// counting them in `flows`.

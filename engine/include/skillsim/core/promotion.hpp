@@ -31,6 +31,20 @@ inline void promote(Population& population, std::size_t i, int to, MonthTally& f
   population.months_at_level[i] = 0;
 }
 
+/// May an agent be appointed to `target` (特级技师 or 首席技师)? Employed, at the level below,
+/// having served skills.min_months[target] there.
+inline bool appointment_eligible(const TransitionRates& rates, int target, int level, int status, int months_at_level) {
+  return level == target - 1 && status == static_cast<int>(Status::Employed) &&
+         rates.served_minimum(target, months_at_level);
+}
+/// The month's appointment quota for 特级技师 (k = 0) or 首席技师 (k = 1), in agents before the
+/// carry (Appointments::State::due takes the whole ones).
+inline double appointment_quota(const Parameters& p, std::size_t k) {
+  const double per_year =
+      k == 0 ? p.skills.principal_technician_quota_per_year : p.skills.chief_technician_quota_per_year;
+  return per_year / 12.0 / static_cast<double>(p.population.scale);
+}
+
 /// 特级技师 from 高级技师 and 首席技师 from 特级技师, within yearly quotas spread over the
 /// months (skills.*_quota_per_year). Among the eligible (employed, served min_months at the level
 /// below), the lowest agent-keyed priorities win, so the choice does not depend on thread count

@@ -1,9 +1,10 @@
 // The month's transition probabilities, read from the parameters in one place. The agent model
 // derives the integer thresholds of its per-agent loop from this table (monthly_rules.cpp), the
 // pathway graph computes expected months from it (pathways.cpp), and the expected-value twin
-// will project with it. Every entry is a probability for one month, in [0, 1].
+// projects with it (twin.cpp). Every entry is a probability for one month, in [0, 1].
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -92,6 +93,24 @@ struct TransitionRates {
   static std::size_t follow_up_index(std::size_t programme, int level, int group) {
     return (programme * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount + static_cast<std::size_t>(group);
   }
+
+  /// May a worker who has served `months_at_level` at the level below seek `target`? (The
+  /// minimum wait; the monthly rules and appointments check it, and the twin.)
+  bool served_minimum(int target, int months_at_level) const {
+    return months_at_level >= min_months[static_cast<std::size_t>(target)];
+  }
+  /// sit and pass for a worker of person class `cls` (the class tables when some factor is not 1).
+  double sit_probability(int target, int status, int cls) const {
+    return sit_by_class.empty()
+               ? sit[target][status]
+               : sit_by_class[static_cast<std::size_t>((target * kStatusCount + status) * kPersonClassCount + cls)];
+  }
+  double pass_probability(int target, int cls) const {
+    return pass_by_class.empty() ? pass[static_cast<std::size_t>(target)]
+                                 : pass_by_class[static_cast<std::size_t>(target * kPersonClassCount + cls)];
+  }
+  /// Unemployed -> inactive for an unemployed worker whose job finding is `find` (see inactivity).
+  double inactive_given(double find) const { return std::min(1.0, find + inactivity) - find; }
 
   /// The table for parameters shaped as check() requires, in the month starting at `month` (the
   /// assessment rates follow skills.assessment_rate_trend: assessment_trend_factor).

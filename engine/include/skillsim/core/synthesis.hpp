@@ -33,6 +33,20 @@ std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out);
 /// Number of agents a scenario starts with: population.size / population.scale, rounded.
 std::size_t initial_agent_count(const PopulationSection& population);
 
+/// The agents of each cell of the joint table (JointTable::index): `agents` split over levels by
+/// largest remainders, then each level's agents over its cells the same way (ties to the lower
+/// index). The synthesis makes this many agents per cell; the expected-value twin starts from it.
+std::vector<std::size_t> initial_cell_counts(const JointTable& joint, std::size_t agents);
+
+/// Months of age an initial age band spans for a sex (its part below the retirement age): the
+/// synthesis draws an agent's age uniformly over these whole months from the band's first age.
+int initial_band_months(const Parameters& p, int band, int sex);
+
+/// The most months at its level an initial agent of this age (months) may have served: at most
+/// population.max_months_at_level and the months since age 16. The synthesis draws the months
+/// uniformly over 0 .. this.
+int initial_max_months_at_level(const PopulationSection& population, int age_months);
+
 /// Builds the initial population for `start`. Cell counts are the fitted shares integerised by
 /// largest remainders (no randomness); ages within band, months at level, sector, region and
 /// insurance months are drawn from the synthesis stream keyed on agent id.

@@ -1,0 +1,79 @@
+// The expected-value twin: the expected trajectory of every stock and flow of a scenario, computed
+// without sampling agents, by a cohort (Markov) projection from the same Parameters,
+// TransitionRates and rule functions the agent model reads. See docs/twin.md for the state space
+// and exactly where twin and agent model can differ.
+//
+// project_expected() is the entry point for callers that run the twin many times (an optimiser):
+// a validated scenario in, trajectories out, no I/O and no random numbers. project_scenario()
+// puts the same numbers into the results layout of run_scenario (one replicate, counts as reals).
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/scenario.hpp"
+#include "skillsim/core/types.hpp"
+
+namespace skillsim {
+
+/// The scenario uses a mechanism the twin does not model yet. The message names every such key
+/// ("the twin does not model X yet"); issues() lists them.
+class TwinUnsupported : public Error {
+public:
+  explicit TwinUnsupported(std::vector<Issue> issues);
+  const std::vector<Issue>& issues() const { return issues_; }
+
+private:
+  std::vector<Issue> issues_;
+};
+
+/// The mechanisms of `scenario` (at its start or by schedule) the twin does not model yet, one
+/// issue each (key and message); empty if the twin can project it.
+std::vector<Issue> twin_refusals(const Scenario& scenario);
+
+/// Expected stocks at one instant, in persons (as count_stocks and store_stocks count them).
+struct TwinStocks {
+  std::array<std::array<double, kStatusCount>, kLevelCount> workers{}; ///< level x status
+  std::array<std::array<double, kLevelCount>, kGroupCount> by_group{}; ///< group x level
+  std::array<double, kSectorCount> employed_by_sector{};               ///< employed, by sector
+  std::vector<double> by_region;                                       ///< region x level
+  double skilled() const;                                              ///< 初级工 or above, not retired
+  double high_skilled() const;                                         ///< 高级工 or above, not retired
+};
+
+/// Expected flows of one month, in persons (as MonthTally and the appointments count them).
+struct TwinFlows {
+  std::array<double, kLevelCount> entries{}, exits{}, promotions{}, promotions_out{}, assessments{};
+  double retirements = 0, job_finds = 0, job_losses = 0, newly_skilled = 0;
+  std::array<double, kGroupCount> entries_by_group{}, exits_by_group{};
+  std::array<std::array<double, kGroupCount>, kGroupCount> group_changes{}; ///< from x to
+  std::array<double, 2> appointed{}, appointments_unfilled{};               ///< 特级技师, 首席技师
+};
+
+/// The twin's trajectory: stocks at every time point 0..months, flows of the month ending at each
+/// (flows[0] is zero: no month before the start).
+struct TwinProjection {
+  std::vector<TwinStocks> stocks;
+  std::vector<TwinFlows> flows;
+};
+
+/// Projects the expected trajectory of `scenario` (see docs/twin.md).
+/// @throws TwinUnsupported if the scenario uses a mechanism the twin does not model yet
+/// @throws ScenarioError if the population margins cannot be fitted (as the synthesis)
+TwinProjection project_expected(const Scenario& scenario);
+
+/// The projection as results with the variables and dimensions of run_scenario's (a replicate
+/// dimension of size 1; every count a float64 expectation in persons), targets and statistics
+/// added, and the global attribute skillsim_twin = "1". `created` and `command_line` are the
+/// caller's.
+/// @throws as project_expected
+Results project_scenario(const Scenario& scenario);
+
+/// The global attribute that marks a twin's results.
+inline constexpr const char* kTwinAttribute = "skillsim_twin";
+
+} // namespace skillsim

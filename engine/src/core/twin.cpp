@@ -1,0 +1,850 @@
+// The expected-value twin (docs/twin.md). The state of the active (not retired) population is a
+// vector over sex x group x sector class x status x (level, months at level), the months at a
+// level kept exactly up to the longest minimum wait out of it and pooled beyond. Every rule the
+// twin models but death and retirement is the same for every age, so one monthly kernel K_u moves
+// every cohort; death is a factor per cohort and retirement takes whole cohorts out. The active
+// state after month t is then
+//
+//   A(t) = K_t(... K_2(K_1(V_0) + E_1) ...) + E_t,
+//
+// with V_0 the initial population and E_u the entrants of month u, each weighted by its cohorts'
+// chance of being alive and active after month t. The deaths and the retirements of month t are
+// the same sum with other weights, to month t - 1. So each month is a few vectors pushed through
+// the kernels of the months before it: exact for the linear rules, with no state per cohort but
+// the retired (level x group per month of birth).
+#include "skillsim/core/twin.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "skillsim/core/carry.hpp"
+#include "skillsim/core/entrants.hpp"
+#include "skillsim/core/promotion.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/results_layout.hpp"
+#include "skillsim/core/run.hpp"
+#include "skillsim/core/statistics.hpp"
+#include "skillsim/core/synthesis.hpp"
+#include "skillsim/core/targets.hpp"
+
+namespace skillsim {
+
+namespace {
+
+std::string refusal_message(const std::vector<Issue>& issues) {
+  std::string text = "the scenario uses what the expected-value twin does not model yet (run the agent model, "
+                     "skillsim run, or leave these out):";
+  for (const auto& issue : issues) text += "\n  " + issue.key + ": " + issue.message;
+  return text;
+}
+
+constexpr int kRetired = static_cast<int>(Status::Retired);
+constexpr int kEmployed = static_cast<int>(Status::Employed);
+constexpr int kUnemployed = static_cast<int>(Status::Unemployed);
+constexpr int kInactive = static_cast<int>(Status::Inactive);
+
+// Every factor is 1.
+bool all_one(const std::vector<double>& v) {
+  return std::all_of(v.begin(), v.end(), [](double x) { return x == 1; });
+}
+
+// Where the active state's cells are: sex x group x sector class x status slot x bucket, a
+// bucket being (level, months at level up to cap[level], the last one pooling the longer waits).
+struct Layout {
+  std::array<int, kLevelCount> cap{}, offset{};
+  int buckets = 0;
+  std::vector<int> statuses;                // the status of each slot
+  std::array<int, kStatusCount> slot_of{};  // -1: no slot (retired)
+  std::array<int, kSectorCount> class_of{}; // sectors with the same job-loss factor all run share a class
+  int classes = 0;
+  std::vector<double> class_share;                   // of everybody
+  std::array<double, kSectorCount> share_in_class{}; // a sector's share of its class
+  std::size_t cells = 0;
+
+  std::size_t block(int sex, int group) const {
+    return static_cast<std::size_t>((sex * kGroupCount + group) * classes) * statuses.size() *
+           static_cast<std::size_t>(buckets);
+  }
+  std::size_t index(int sex, int group, int cls, int slot, int level, int m) const {
+    return ((static_cast<std::size_t>(sex * kGroupCount + group) * static_cast<std::size_t>(classes) +
+             static_cast<std::size_t>(cls)) *
+                statuses.size() +
+            static_cast<std::size_t>(slot)) *
+               static_cast<std::size_t>(buckets) +
+           static_cast<std::size_t>(offset[static_cast<std::size_t>(level)] + m);
+  }
+};
+
+// One month's rules: the parameters in force, their rates, and what the month's appointments
+// took (the share of the eligible appointed, found once and applied to every vector after).
+struct MonthRules {
+  Month month;
+  Parameters p;
+  TransitionRates rates;
+  std::array<double, 2> appointed_share{};
+  MonthRules(const Scenario& s, Month m) : month(m), p(s.parameters_at(m)), rates(p, m) {}
+};
+
+// Several vectors over the layout's cells at once (rows: cells, columns: vectors).
+using Batch = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// The monthly kernel K_u applied to `in` (the active vectors after the month's deaths and
+// retirements): group closures, ordinary assessments, the labour market, appointments. With
+// `record`, `in` is the one vector of the active population and the month's flows (agents) and
+// the appointments' shares are found; without, the shares found before are applied.
+class Kernel {
+public:
+  Kernel(const Layout& layout) : layout_(layout) {}
+
+  void apply(MonthRules& rules, const Batch& in, Batch& out, TwinFlows* record,
+             std::array<Carry, 2>* appointments_due) const {
+    const Layout& lay = layout_;
+    const TransitionRates& r = rules.rates;
+    const Eigen::Index columns = in.cols();
+    out.setZero(in.rows(), columns);
+    const int slots = static_cast<int>(lay.statuses.size());
+    const std::size_t block_size = lay.block(0, 1);
+    Batch scratch(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
+    for (int sex = 0; sex < kSexCount; ++sex)
+      for (int from = 0; from < kGroupCount; ++from) {
+        const auto first = static_cast<Eigen::Index>(lay.block(sex, from));
+        if (in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+        // The month starts with the closure of groups (monthly_rules: before the rest).
+        const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
+        if (record && group != from)
+          record->group_changes[from][group] += in.middleRows(first, static_cast<Eigen::Index>(block_size)).sum();
+        const int after_job = r.group_after_job[static_cast<std::size_t>(group)];
+        // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
+        const int cls = person_class(kMinAge, sex, group);
+        for (int c = 0; c < lay.classes; ++c) {
+          int sector = 0;
+          while (lay.class_of[static_cast<std::size_t>(sector)] != c) ++sector;
+          for (int k = 0; k < slots; ++k) {
+            const int status = lay.statuses[static_cast<std::size_t>(k)];
+            for (int level = 0; level < kLevelCount; ++level) {
+              // Labour market by the level and status at the start of the month: up to two moves.
+              struct Move {
+                int slot, group;
+                double p;
+              };
+              std::array<Move, 2> moves{};
+              int n_moves = 0;
+              if (status == kEmployed) {
+                moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss[level][group][sector]};
+              } else if (status == kUnemployed) {
+                const double find = r.job_find[level][group];
+                moves[n_moves++] = {lay.slot_of[kEmployed], after_job, find};
+                moves[n_moves++] = {lay.slot_of[kInactive], group, r.inactive_given(find)};
+              } else if (status == kInactive) {
+                moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.reactivation};
+              }
+              double stay = 1;
+              for (int j = 0; j < n_moves; ++j) stay -= moves[static_cast<std::size_t>(j)].p;
+              const int target = level + 1;
+              const double sit = target < kLevelCount ? r.sit_probability(target, status, cls) : 0.0;
+              const double pass = target < kLevelCount ? r.pass_probability(target, cls) : 0.0;
+              // The rows of the months at the level: from m to m + 1 (the last pools), or up to
+              // the next level at 0 months once the minimum wait is served.
+              const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
+              const auto x = in.middleRows(static_cast<Eigen::Index>(lay.index(sex, from, c, k, level, 0)), n);
+              if (x.isZero(0)) continue;
+              const Eigen::Index eligible_from =
+                  target < kLevelCount ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : n;
+              const double promoted = sit * pass;
+              auto rest = scratch.topRows(n);
+              rest = x;
+              Eigen::RowVectorXd up = Eigen::RowVectorXd::Zero(columns);
+              const bool promotes = eligible_from < n && promoted > 0;
+              if (promotes) {
+                up = rest.bottomRows(n - eligible_from).colwise().sum() * promoted;
+                rest.bottomRows(n - eligible_from) *= 1 - promoted;
+              }
+              const auto add = [&](int to_group, int to_slot, double p) {
+                if (p == 0 || to_slot < 0) return;
+                auto d = out.middleRows(static_cast<Eigen::Index>(lay.index(sex, to_group, c, to_slot, level, 0)), n);
+                if (n > 1) d.bottomRows(n - 1) += p * rest.topRows(n - 1);
+                d.row(n - 1) += p * rest.row(n - 1);
+                if (promotes)
+                  out.row(static_cast<Eigen::Index>(lay.index(sex, to_group, c, to_slot, target, 0))) += p * up;
+              };
+              add(group, k, stay);
+              for (int j = 0; j < n_moves; ++j)
+                add(moves[static_cast<std::size_t>(j)].group, moves[static_cast<std::size_t>(j)].slot,
+                    moves[static_cast<std::size_t>(j)].p);
+              if (record) {
+                const double total = x.col(0).sum();
+                if (eligible_from < n)
+                  record->assessments[static_cast<std::size_t>(target)] += x.col(0).tail(n - eligible_from).sum() * sit;
+                if (promotes) {
+                  record->promotions[static_cast<std::size_t>(target)] += up(0);
+                  record->promotions_out[static_cast<std::size_t>(level)] += up(0);
+                  if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += up(0);
+                }
+                if (status == kEmployed) record->job_losses += total * moves[0].p;
+                if (status == kUnemployed) {
+                  record->job_finds += total * moves[0].p;
+                  if (after_job != group) record->group_changes[group][after_job] += total * moves[0].p;
+                }
+              }
+            }
+          }
+        }
+      }
+    appoint(rules, out, record, appointments_due);
+  }
+
+private:
+  // Appointments within quotas (promotion.cpp): the quota against the expected eligible, the
+  // same share of every eligible cell appointed (agent-keyed priorities pick uniformly).
+  void appoint(MonthRules& rules, Batch& out, TwinFlows* record, std::array<Carry, 2>* due) const {
+    const Layout& lay = layout_;
+    const int employed = lay.slot_of[kEmployed];
+    for (std::size_t k = 0; k < 2; ++k) {
+      const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k), below = target - 1;
+      const auto eligible_cells = [&](auto&& f) {
+        for (int sex = 0; sex < kSexCount; ++sex)
+          for (int g = 0; g < kGroupCount; ++g)
+            for (int c = 0; c < lay.classes; ++c)
+              for (int m = 0; m <= lay.cap[static_cast<std::size_t>(below)]; ++m)
+                if (appointment_eligible(rules.rates, target, below, kEmployed, m))
+                  f(static_cast<Eigen::Index>(lay.index(sex, g, c, employed, below, m)),
+                    static_cast<Eigen::Index>(lay.index(sex, g, c, employed, target, 0)));
+      };
+      if (record) {
+        const auto quota = static_cast<double>((*due)[k].take(appointment_quota(rules.p, k)));
+        double eligible = 0;
+        eligible_cells([&](Eigen::Index at, Eigen::Index) { eligible += out(at, 0); });
+        const double chosen = std::min(quota, eligible);
+        rules.appointed_share[k] = eligible > 0 ? chosen / eligible : 0.0;
+        record->appointed[k] += chosen;
+        record->appointments_unfilled[k] += quota - chosen;
+        record->promotions[static_cast<std::size_t>(target)] += chosen;
+        record->promotions_out[static_cast<std::size_t>(below)] += chosen;
+      }
+      const double share = rules.appointed_share[k];
+      if (share <= 0) continue;
+      eligible_cells([&](Eigen::Index at, Eigen::Index to) {
+        for (Eigen::Index col = 0; col < out.cols(); ++col) {
+          const double moved = out(at, col) * share;
+          out(at, col) -= moved;
+          out(to, col) += moved;
+        }
+      });
+    }
+  }
+
+  const Layout& layout_;
+};
+
+// A cohort of the initial population (one month of birth in an initial age band, one sex) or of
+// one month's entrants (one month of birth, one sex), with its chance of being alive and active.
+struct Cohort {
+  std::int32_t birth = 0;
+  int sex = 0;
+  int band = -1;       // initial population: the age band
+  int origin = 0;      // 0: initial population; u: entrants of month u
+  double weight = 0;   // initial: 1 / the band's months; entrants: P(age) x P(sex)
+  double survival = 1; // alive and active at the end of the month last stepped
+  bool active = true;
+};
+
+class Projector {
+public:
+  explicit Projector(const Scenario& scenario) : p0_(scenario.parameters()) {
+    const auto months = static_cast<int>(p0_.scenario.months);
+    for (int u = 1; u <= months; ++u) rules_.emplace_back(scenario, scenario.start() + (u - 1));
+    build_layout();
+    build_initial();
+    build_entrants();
+  }
+
+  TwinProjection run() {
+    const auto months = static_cast<int>(p0_.scenario.months);
+    TwinProjection out;
+    out.flows.assign(static_cast<std::size_t>(months) + 1, TwinFlows{});
+    // Time 0: everybody active with weight 1.
+    {
+      std::vector<std::vector<double>> table(1, std::vector<double>(cohorts_.size(), 0.0));
+      for (std::size_t i = 0; i < cohorts_.size(); ++i)
+        if (cohorts_[i].origin == 0) table[0][i] = cohorts_[i].weight;
+      Batch v0 = initial_vectors(table);
+      out.stocks.push_back(stocks_of(v0));
+    }
+    for (int t = 1; t <= months; ++t) {
+      MonthRules& now = rules_[static_cast<std::size_t>(t - 1)];
+      TwinFlows& flows = out.flows[static_cast<std::size_t>(t)];
+      // The weights of month t's vectors: each cohort alive and active at the start of the month
+      // and still so after it (vector 0), dying in it (1), or retiring in it (2 on). The cohorts
+      // retiring this month, by sex: the j-th of each sex share vector 2 + j (their
+      // halves of the vector are apart).
+      std::array<std::vector<std::int32_t>, kSexCount> retiring;
+      for (const Cohort& c : cohorts_) {
+        auto& list = retiring[static_cast<std::size_t>(c.sex)];
+        if (c.origin < t && c.active && retires(c, now) && std::find(list.begin(), list.end(), c.birth) == list.end())
+          list.push_back(c.birth);
+      }
+      for (auto& list : retiring) std::sort(list.begin(), list.end());
+      const std::size_t retiring_columns = std::max(retiring[0].size(), retiring[1].size());
+      std::vector<std::function<double(const Cohort&)>> weights;
+      weights.emplace_back(
+          [&](const Cohort& c) { return c.active && !retires(c, now) ? c.survival * (1 - death(c, now)) : 0.0; });
+      weights.emplace_back([&](const Cohort& c) { return c.active ? c.survival * death(c, now) : 0.0; });
+      for (std::size_t j = 0; j < retiring_columns; ++j)
+        weights.emplace_back([&, j](const Cohort& c) {
+          const auto& list = retiring[static_cast<std::size_t>(c.sex)];
+          return j < list.size() && c.birth == list[j] && c.active && retires(c, now) ? c.survival * (1 - death(c, now))
+                                                                                      : 0.0;
+        });
+      // Each cohort's weight in each vector, once.
+      std::vector<std::vector<double>> table(weights.size(), std::vector<double>(cohorts_.size(), 0.0));
+      for (std::size_t col = 0; col < weights.size(); ++col)
+        for (std::size_t i = 0; i < cohorts_.size(); ++i)
+          if (cohorts_[i].origin < t) table[col][i] = weights[col](cohorts_[i]) * cohorts_[i].weight;
+      // The vectors to the start of month t.
+      Batch x = initial_vectors(table), y;
+      for (int u = 1; u < t; ++u) {
+        kernel_.apply(rules_[static_cast<std::size_t>(u - 1)], x, y, nullptr, nullptr);
+        add_entrants(u, table, y);
+        x.swap(y);
+      }
+      // Deaths of the active, by level and group held (before any move).
+      count_deaths(x.col(1), flows);
+      // Retired before: death, then the closure of groups; then the month's retirements join.
+      step_retired(now, flows);
+      for (std::size_t j = 0; j < retiring_columns; ++j)
+        for (int sex = 0; sex < kSexCount; ++sex)
+          if (const auto& list = retiring[static_cast<std::size_t>(sex)]; j < list.size())
+            retire(now, sex, list[j], x.col(static_cast<Eigen::Index>(2 + j)), flows);
+      // The active: the month's rules, then the entrants.
+      Batch active = x.col(0), next;
+      kernel_.apply(now, active, next, &flows, &appointments_due_);
+      add_month_entrants(t, next, flows);
+      out.stocks.push_back(stocks_of(next));
+      // The cohorts' weights move on.
+      for (Cohort& c : cohorts_) {
+        if (c.origin >= t || !c.active) continue;
+        if (retires(c, now)) {
+          c.active = false;
+          c.survival = 0;
+        } else {
+          c.survival *= 1 - death(c, now);
+        }
+      }
+    }
+    // Persons, not agents.
+    const auto scale = static_cast<double>(p0_.population.scale);
+    for (auto& s : out.stocks) scale_stocks(s, scale);
+    for (auto& f : out.flows) scale_flows(f, scale);
+    return out;
+  }
+
+private:
+  std::int32_t age_months(const Cohort& c, const MonthRules& m) const { return m.month.index - c.birth; }
+  double death(const Cohort& c, const MonthRules& m) const {
+    return m.rates.death[static_cast<std::size_t>(mortality_band(age_months(c, m) / 12))];
+  }
+  bool retires(const Cohort& c, const MonthRules& m) const {
+    return age_months(c, m) >= m.rates.retirement_age_months[static_cast<std::size_t>(c.sex)];
+  }
+
+  void build_layout() {
+    // Months at a level matter up to the longest minimum wait for the next level in the run.
+    for (const MonthRules& m : rules_)
+      for (int l = 0; l + 1 < kLevelCount; ++l)
+        layout_.cap[static_cast<std::size_t>(l)] = std::max<int>(layout_.cap[static_cast<std::size_t>(l)],
+                                                                 m.rates.min_months[static_cast<std::size_t>(l + 1)]);
+    for (int l = 0; l + 1 < kLevelCount; ++l)
+      layout_.cap[static_cast<std::size_t>(l)] =
+          std::max<int>(layout_.cap[static_cast<std::size_t>(l)],
+                        static_cast<int>(p0_.skills.min_months[static_cast<std::size_t>(l + 1)]));
+    for (int l = 0; l < kLevelCount; ++l) {
+      layout_.offset[static_cast<std::size_t>(l)] = layout_.buckets;
+      layout_.buckets += layout_.cap[static_cast<std::size_t>(l)] + 1;
+    }
+    // Statuses: the labour market's three, and any other the initial population holds (but retired).
+    if (auto issues = fit_joint_table(p0_, joint_); !issues.empty()) { // as synthesize_population
+      std::vector<Diagnostic> diagnostics;
+      for (auto& issue : issues) diagnostics.push_back({"", 0, 0, issue.key, issue.message});
+      throw ScenarioError(std::move(diagnostics));
+    }
+    counts_ = initial_cell_counts(joint_, initial_agent_count(p0_.population));
+    std::array<bool, kStatusCount> present{};
+    present[kEmployed] = present[kUnemployed] = present[kInactive] = true;
+    for (int c = 0; c < JointTable::kCells; ++c)
+      if (counts_[static_cast<std::size_t>(c)] > 0) present[static_cast<std::size_t>(c % kStatusCount)] = true;
+    layout_.slot_of.fill(-1);
+    for (int st = 0; st < kStatusCount; ++st)
+      if (present[static_cast<std::size_t>(st)] && st != kRetired) {
+        layout_.slot_of[static_cast<std::size_t>(st)] = static_cast<int>(layout_.statuses.size());
+        layout_.statuses.push_back(st);
+      }
+    // Sector classes: sectors whose job-loss factor is the same in every month move alike.
+    const auto column = [&](int s) {
+      std::vector<double> v;
+      for (const MonthRules& m : rules_) v.push_back(m.p.labour.job_loss_sector_factor[static_cast<std::size_t>(s)]);
+      v.push_back(p0_.labour.job_loss_sector_factor[static_cast<std::size_t>(s)]);
+      return v;
+    };
+    for (int s = 0; s < kSectorCount; ++s) {
+      int cls = -1;
+      for (int o = 0; o < s && cls < 0; ++o)
+        if (column(o) == column(s)) cls = layout_.class_of[static_cast<std::size_t>(o)];
+      layout_.class_of[static_cast<std::size_t>(s)] = cls >= 0 ? cls : layout_.classes++;
+    }
+    // Sector shares (the synthesis picks by the normalised shares; entrants by the shares, which
+    // sum to 1).
+    double total = 0;
+    for (double v : p0_.population.sector_shares) total += v;
+    layout_.class_share.assign(static_cast<std::size_t>(layout_.classes), 0.0);
+    for (int s = 0; s < kSectorCount; ++s)
+      layout_.class_share[static_cast<std::size_t>(layout_.class_of[static_cast<std::size_t>(s)])] +=
+          p0_.population.sector_shares[static_cast<std::size_t>(s)] / total;
+    for (int s = 0; s < kSectorCount; ++s) {
+      const double cs = layout_.class_share[static_cast<std::size_t>(layout_.class_of[static_cast<std::size_t>(s)])];
+      layout_.share_in_class[static_cast<std::size_t>(s)] =
+          cs > 0 ? p0_.population.sector_shares[static_cast<std::size_t>(s)] / total / cs : 0.0;
+    }
+    layout_.cells = static_cast<std::size_t>(kSexCount * kGroupCount * layout_.classes) * layout_.statuses.size() *
+                    static_cast<std::size_t>(layout_.buckets);
+  }
+
+  // The initial cohorts, and the initially retired into their pools.
+  void build_initial() {
+    const std::int32_t start = p0_.scenario.start.index;
+    for (int a = 0; a < kAgeBandCount; ++a)
+      for (int s = 0; s < kSexCount; ++s) {
+        const int months = initial_band_months(p0_, a, s);
+        for (int j = 0; j < months; ++j) {
+          Cohort c;
+          c.birth = start - (kAgeBandEdges[static_cast<std::size_t>(a)] * 12 + j);
+          c.sex = s;
+          c.band = a;
+          c.weight = 1.0 / months;
+          cohorts_.push_back(c);
+          for (int g = 0; g < kGroupCount; ++g)
+            for (int l = 0; l < kLevelCount; ++l) {
+              const auto n = counts_[static_cast<std::size_t>(JointTable::index(a, s, g, l, kRetired))];
+              if (n > 0)
+                retired_[c.birth][static_cast<std::size_t>(g * kLevelCount + l)] += c.weight * static_cast<double>(n);
+            }
+        }
+      }
+  }
+
+  // Cohorts of origin u are cohorts_[origin_begin_[u], origin_end_[u]).
+  std::vector<std::size_t> origin_begin_, origin_end_;
+
+  // The entrants of every month: their number (the carry, as Entrants::step), their cohorts and
+  // the distribution of their attributes.
+  void build_entrants() {
+    std::array<Carry, Entrants::kKinds> due{};
+    entrant_cells_.assign(rules_.size() + 1, {});
+    origin_begin_.assign(rules_.size() + 1, 0);
+    origin_end_.assign(rules_.size() + 1, 0);
+    origin_end_[0] = cohorts_.size();
+    for (std::size_t u = 1; u <= rules_.size(); ++u) {
+      const MonthRules& m = rules_[u - 1];
+      const EntrySection& e = m.p.entry;
+      std::vector<double>& cells = entrant_cells_[u];
+      cells.assign(static_cast<std::size_t>(kGroupCount * layout_.classes) * layout_.statuses.size() * kLevelCount,
+                   0.0);
+      const std::vector<double> groups = Entrants::pick_probabilities(e.school_leaver_group_shares);
+      const std::vector<double> diplomas = Entrants::pick_probabilities(e.technical_school_diploma_shares);
+      const double employed[2] = {e.employed_share, 1 - e.employed_share};
+      const int status_slot[2] = {layout_.slot_of[kEmployed], layout_.slot_of[kUnemployed]};
+      for (std::size_t kind = 0; kind < Entrants::kKinds; ++kind) {
+        const auto n = static_cast<double>(due[kind].take(Entrants::due(m.p, m.month, kind)));
+        if (n == 0) continue;
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int l = 0; l < kLevelCount; ++l) {
+            const double pg = kind == 1 ? (g == static_cast<int>(Group::TechnicalStudent) ? 1.0 : 0.0)
+                                        : groups[static_cast<std::size_t>(g)];
+            const double pl =
+                kind == 1 ? diplomas[static_cast<std::size_t>(l)] : (l == static_cast<int>(Level::None) ? 1.0 : 0.0);
+            if (pg * pl == 0) continue;
+            for (int c = 0; c < layout_.classes; ++c)
+              for (int k = 0; k < 2; ++k)
+                cells[entrant_cell(g, c, status_slot[k], l)] +=
+                    n * pg * pl * employed[k] * layout_.class_share[static_cast<std::size_t>(c)];
+          }
+      }
+      origin_begin_[u] = cohorts_.size();
+      for (const auto& [age, pa] : Entrants::age_months_distribution(e))
+        for (int s = 0; s < kSexCount; ++s) {
+          Cohort c;
+          c.birth = m.month.index - age;
+          c.sex = s;
+          c.origin = static_cast<int>(u);
+          c.weight = pa * (s == 0 ? e.male_share : 1 - e.male_share);
+          if (c.weight > 0) cohorts_.push_back(c);
+        }
+      origin_end_[u] = cohorts_.size();
+    }
+  }
+
+  std::size_t entrant_cell(int g, int c, int slot, int level) const {
+    return ((static_cast<std::size_t>(g * layout_.classes + c) * layout_.statuses.size()) +
+            static_cast<std::size_t>(slot)) *
+               kLevelCount +
+           static_cast<std::size_t>(level);
+  }
+
+  // The initial population's vectors under the cohorts' weights (one column each).
+  // `table[col][i]`: cohort i's weight (times Cohort::weight) in vector col.
+  Batch initial_vectors(const std::vector<std::vector<double>>& table) const {
+    const auto columns = static_cast<Eigen::Index>(table.size());
+    Batch out = Batch::Zero(static_cast<Eigen::Index>(layout_.cells), columns);
+    const std::int32_t start = p0_.scenario.start.index;
+    // The bucket distribution of each (band, sex), weighted: W[col][(a, s)][bucket].
+    std::vector<double> w(static_cast<std::size_t>(columns * kAgeBandCount * kSexCount * layout_.buckets), 0.0);
+    const auto w_at = [&](Eigen::Index col, int a, int s, int bucket) -> double& {
+      return w[static_cast<std::size_t>(((col * kAgeBandCount + a) * kSexCount + s) * layout_.buckets + bucket)];
+    };
+    for (std::size_t i = 0; i < origin_end_[0]; ++i) {
+      const Cohort& c = cohorts_[i];
+      const int max_at = initial_max_months_at_level(p0_.population, start - c.birth);
+      const double per_month = 1.0 / (max_at + 1);
+      for (Eigen::Index col = 0; col < columns; ++col) {
+        const double cw = table[static_cast<std::size_t>(col)][i];
+        if (cw == 0) continue;
+        for (int l = 0; l < kLevelCount; ++l) {
+          const int cap = layout_.cap[static_cast<std::size_t>(l)], off = layout_.offset[static_cast<std::size_t>(l)];
+          for (int m = 0; m < cap && m <= max_at; ++m) w_at(col, c.band, c.sex, off + m) += cw * per_month;
+          if (max_at >= cap) w_at(col, c.band, c.sex, off + cap) += cw * (max_at - cap + 1) * per_month;
+        }
+      }
+    }
+    for (int a = 0; a < kAgeBandCount; ++a)
+      for (int s = 0; s < kSexCount; ++s)
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int l = 0; l < kLevelCount; ++l)
+            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
+              const auto n = static_cast<double>(counts_[static_cast<std::size_t>(
+                  JointTable::index(a, s, g, l, layout_.statuses[static_cast<std::size_t>(k)]))]);
+              if (n == 0) continue;
+              for (int c = 0; c < layout_.classes; ++c) {
+                const double nc = n * layout_.class_share[static_cast<std::size_t>(c)];
+                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                  const auto at = static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m));
+                  for (Eigen::Index col = 0; col < columns; ++col)
+                    out(at, col) += nc * w_at(col, a, s, layout_.offset[static_cast<std::size_t>(l)] + m);
+                }
+              }
+            }
+    return out;
+  }
+
+  // The entrants of month u, weighted per column, added (at 0 months at their level).
+  void add_entrants(int u, const std::vector<std::vector<double>>& table, Batch& x) const {
+    const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(u)];
+    for (Eigen::Index col = 0; col < x.cols(); ++col) {
+      std::array<double, kSexCount> by_sex{};
+      for (std::size_t i = origin_begin_[static_cast<std::size_t>(u)]; i < origin_end_[static_cast<std::size_t>(u)];
+           ++i)
+        by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += table[static_cast<std::size_t>(col)][i];
+      add_entrant_cells(cells, by_sex, x, col);
+    }
+  }
+
+  void add_entrant_cells(const std::vector<double>& cells, const std::array<double, kSexCount>& by_sex, Batch& x,
+                         Eigen::Index col) const {
+    for (int s = 0; s < kSexCount; ++s) {
+      if (by_sex[static_cast<std::size_t>(s)] == 0) continue;
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int c = 0; c < layout_.classes; ++c)
+          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+            for (int l = 0; l < kLevelCount; ++l)
+              if (const double n = cells[entrant_cell(g, c, k, l)]; n != 0)
+                x(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, 0)), col) +=
+                    n * by_sex[static_cast<std::size_t>(s)];
+    }
+  }
+
+  // The entrants of month t join the active at the end of the month (weight 1), counted.
+  void add_month_entrants(int t, Batch& x, TwinFlows& flows) const {
+    std::array<double, kSexCount> by_sex{};
+    for (std::size_t i = origin_begin_[static_cast<std::size_t>(t)]; i < origin_end_[static_cast<std::size_t>(t)]; ++i)
+      by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += cohorts_[i].weight;
+    const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(t)];
+    add_entrant_cells(cells, by_sex, x, 0);
+    const double sexes = by_sex[0] + by_sex[1];
+    for (int g = 0; g < kGroupCount; ++g)
+      for (int c = 0; c < layout_.classes; ++c)
+        for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+          for (int l = 0; l < kLevelCount; ++l) {
+            const double n = cells[entrant_cell(g, c, k, l)] * sexes;
+            flows.entries[static_cast<std::size_t>(l)] += n;
+            flows.entries_by_group[static_cast<std::size_t>(g)] += n;
+            if (l >= kFirstSkilledLevel) flows.newly_skilled += n;
+          }
+  }
+
+  void count_deaths(const Eigen::Ref<const Eigen::VectorXd>& dying, TwinFlows& flows) const {
+    for (int s = 0; s < kSexCount; ++s)
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int c = 0; c < layout_.classes; ++c)
+          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+            for (int l = 0; l < kLevelCount; ++l)
+              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                const double n = dying(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)));
+                flows.exits[static_cast<std::size_t>(l)] += n;
+                flows.exits_by_group[static_cast<std::size_t>(g)] += n;
+              }
+  }
+
+  // The retired of earlier months: death by their cohort's age, then the closure of groups.
+  void step_retired(const MonthRules& now, TwinFlows& flows) {
+    const TransitionRates& r = now.rates;
+    for (auto& [birth, pool] : retired_) {
+      const double d = r.death[static_cast<std::size_t>(mortality_band((now.month.index - birth) / 12))];
+      std::array<double, kGroupCount * kLevelCount> next{};
+      for (int g = 0; g < kGroupCount; ++g) {
+        const int to =
+            r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
+        for (int l = 0; l < kLevelCount; ++l) {
+          const double n = pool[static_cast<std::size_t>(g * kLevelCount + l)];
+          flows.exits[static_cast<std::size_t>(l)] += n * d;
+          flows.exits_by_group[static_cast<std::size_t>(g)] += n * d;
+          const double alive = n - n * d;
+          if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += alive;
+          next[static_cast<std::size_t>(to * kLevelCount + l)] += alive;
+        }
+      }
+      pool = next;
+    }
+  }
+
+  // The month's retirements of cohort (`sex`, `birth`) (after death), through the closure of groups.
+  void retire(const MonthRules& now, int s, std::int32_t birth, const Eigen::Ref<const Eigen::VectorXd>& x,
+              TwinFlows& flows) {
+    const TransitionRates& r = now.rates;
+    auto& pool = retired_[birth];
+    for (int g = 0; g < kGroupCount; ++g) {
+      const int to =
+          r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
+      for (int c = 0; c < layout_.classes; ++c)
+        for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+          for (int l = 0; l < kLevelCount; ++l)
+            for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+              const double n = x(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)));
+              if (n == 0) continue;
+              if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
+              pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
+              flows.retirements += n;
+            }
+    }
+  }
+
+  TwinStocks stocks_of(const Batch& active) const {
+    TwinStocks st;
+    for (int s = 0; s < kSexCount; ++s)
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int c = 0; c < layout_.classes; ++c)
+          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
+            const int status = layout_.statuses[static_cast<std::size_t>(k)];
+            for (int l = 0; l < kLevelCount; ++l) {
+              double n = 0;
+              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m)
+                n += active(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)), 0);
+              st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
+              st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
+              if (status == kEmployed)
+                for (int sector = 0; sector < kSectorCount; ++sector)
+                  if (layout_.class_of[static_cast<std::size_t>(sector)] == c)
+                    st.employed_by_sector[static_cast<std::size_t>(sector)] +=
+                        n * layout_.share_in_class[static_cast<std::size_t>(sector)];
+            }
+          }
+    for (const auto& [birth, pool] : retired_)
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int l = 0; l < kLevelCount; ++l) {
+          const double n = pool[static_cast<std::size_t>(g * kLevelCount + l)];
+          st.workers[static_cast<std::size_t>(l)][kRetired] += n;
+          st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
+        }
+    // Regions are drawn independently of everything and nothing depends on them here.
+    const std::vector<double> regions = Entrants::pick_probabilities(p0_.population.region_shares);
+    st.by_region.assign(regions.size() * kLevelCount, 0.0);
+    for (std::size_t rg = 0; rg < regions.size(); ++rg)
+      for (int l = 0; l < kLevelCount; ++l) {
+        double level_total = 0;
+        for (int status = 0; status < kStatusCount; ++status)
+          level_total += st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)];
+        st.by_region[rg * kLevelCount + static_cast<std::size_t>(l)] = level_total * regions[rg];
+      }
+    return st;
+  }
+
+  static void scale_stocks(TwinStocks& s, double k) {
+    for (auto& row : s.workers)
+      for (double& v : row) v *= k;
+    for (auto& row : s.by_group)
+      for (double& v : row) v *= k;
+    for (double& v : s.employed_by_sector) v *= k;
+    for (double& v : s.by_region) v *= k;
+  }
+  static void scale_flows(TwinFlows& f, double k) {
+    for (auto* a : {&f.entries, &f.exits, &f.promotions, &f.promotions_out, &f.assessments})
+      for (double& v : *a) v *= k;
+    for (double* v : {&f.retirements, &f.job_finds, &f.job_losses, &f.newly_skilled}) *v *= k;
+    for (auto* a : {&f.entries_by_group, &f.exits_by_group})
+      for (double& v : *a) v *= k;
+    for (auto& row : f.group_changes)
+      for (double& v : row) v *= k;
+    for (auto* a : {&f.appointed, &f.appointments_unfilled})
+      for (double& v : *a) v *= k;
+  }
+
+  const Parameters& p0_;
+  std::vector<MonthRules> rules_; // month u at u - 1
+  Layout layout_;
+  Kernel kernel_{layout_};
+  JointTable joint_;
+  std::vector<std::size_t> counts_;
+  std::vector<Cohort> cohorts_;
+  std::vector<std::vector<double>> entrant_cells_; // month u: group x class x slot x level, agents
+  std::map<std::int32_t, std::array<double, kGroupCount * kLevelCount>> retired_; // by month of birth
+  std::array<Carry, 2> appointments_due_{};
+};
+
+} // namespace
+
+TwinUnsupported::TwinUnsupported(std::vector<Issue> issues)
+    : Error(refusal_message(issues)), issues_(std::move(issues)) {}
+
+std::vector<Issue> twin_refusals(const Scenario& scenario) {
+  const Parameters& p = scenario.parameters();
+  std::vector<Issue> issues;
+  const auto names = [](const std::vector<std::string>& list) {
+    std::string text;
+    for (const auto& n : list) text += (text.empty() ? "" : ", ") + n;
+    return text;
+  };
+  if (!p.programmes.names.empty())
+    issues.push_back({"programmes.names", "the twin does not model training programmes (seats, money, trainees) yet; "
+                                          "the scenario declares " +
+                                              names(p.programmes.names)});
+  if (!p.evaluation.evaluators.empty())
+    issues.push_back({"evaluation.evaluators", "the twin does not model evaluation capacity (the queue for an "
+                                               "evaluator) yet; the scenario declares " +
+                                                   names(p.evaluation.evaluators)});
+  if (!p.competitions.tiers.empty())
+    issues.push_back({"competitions.tiers", "the twin does not model skills competitions yet; the scenario declares " +
+                                                names(p.competitions.tiers)});
+  if (!scenario.parameter_sets().empty())
+    issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
+                                            "one set at a time with --set"});
+  // Keys that may also change by schedule: checked in every month of the run.
+  bool limits = false, by_age = false;
+  const auto check = [&](const Parameters& q) {
+    for (std::int64_t v : q.groups.leave_after_months) limits = limits || v > 0;
+    by_age = by_age || !all_one(q.skills.assessment_factor_by_age_band) || !all_one(q.skills.pass_factor_by_age_band);
+  };
+  check(p);
+  for (std::int64_t u = 0; u < p.scenario.months; ++u)
+    check(scenario.parameters_at(scenario.start() + static_cast<int>(u)));
+  if (limits)
+    issues.push_back({"groups.leave_after_months",
+                      "the twin does not model time limits in a group yet (it would need the months in the group)"});
+  if (by_age)
+    issues.push_back({"skills.assessment_factor_by_age_band",
+                      "the twin does not model assessment or pass factors by age band (skills.*_factor_by_age_band "
+                      "other than 1) yet"});
+  return issues;
+}
+
+double TwinStocks::skilled() const {
+  double n = 0;
+  for (int l = kFirstSkilledLevel; l < kLevelCount; ++l)
+    for (int s = 0; s < kStatusCount; ++s)
+      if (s != kRetired) n += workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(s)];
+  return n;
+}
+
+double TwinStocks::high_skilled() const {
+  double n = 0;
+  for (int l = kFirstHighSkilledLevel; l < kLevelCount; ++l)
+    for (int s = 0; s < kStatusCount; ++s)
+      if (s != kRetired) n += workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(s)];
+  return n;
+}
+
+TwinProjection project_expected(const Scenario& scenario) {
+  if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
+  Projector projector(scenario);
+  return projector.run();
+}
+
+Results project_scenario(const Scenario& scenario) {
+  const TwinProjection projection = project_expected(scenario);
+  Results r = make_results_layout(scenario, 1);
+  // Every count is an expectation: a real.
+  for (Variable& v : r.variables) {
+    v.is_real = true;
+    v.real_data.assign(v.data.size(), 0.0);
+    v.data.clear();
+  }
+  const std::size_t times = projection.stocks.size();
+  const auto at = [&](const std::string& name, std::size_t t) {
+    Variable& v = r.variable(name);
+    return v.real_data.data() + t * (v.real_data.size() / times);
+  };
+  for (std::size_t t = 0; t < times; ++t) {
+    const TwinStocks& s = projection.stocks[t];
+    *at("skilled_workers", t) = s.skilled();
+    *at("high_skilled_workers", t) = s.high_skilled();
+    double* workers = at("workers", t);
+    double* by_group = at("workers_by_group", t);
+    for (int l = 0; l < kLevelCount; ++l) {
+      for (int st = 0; st < kStatusCount; ++st)
+        workers[l * kStatusCount + st] = s.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(st)];
+      for (int g = 0; g < kGroupCount; ++g)
+        by_group[g * kLevelCount + l] = s.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)];
+    }
+    std::copy(s.by_region.begin(), s.by_region.end(), at("workers_by_region", t));
+    std::copy(s.employed_by_sector.begin(), s.employed_by_sector.end(), at("employed_by_sector", t));
+    if (t == 0) continue;
+    const TwinFlows& f = projection.flows[t];
+    double entries = 0, exits = 0;
+    for (int l = 0; l < kLevelCount; ++l) {
+      const auto k = static_cast<std::size_t>(l);
+      at("entries_by_level", t)[l] = f.entries[k];
+      at("exits_by_level", t)[l] = f.exits[k];
+      at("promotions", t)[l] = f.promotions[k];
+      at("promotions_out", t)[l] = f.promotions_out[k];
+      at("assessments", t)[l] = f.assessments[k];
+      entries += f.entries[k];
+      exits += f.exits[k];
+    }
+    *at("entries", t) = entries;
+    *at("exits", t) = exits;
+    *at("retirements", t) = f.retirements;
+    *at("job_finds", t) = f.job_finds;
+    *at("job_losses", t) = f.job_losses;
+    *at("new_skilled_workers", t) = f.newly_skilled;
+    for (int g = 0; g < kGroupCount; ++g) {
+      const auto k = static_cast<std::size_t>(g);
+      at("entries_by_group", t)[g] = f.entries_by_group[k];
+      at("exits_by_group", t)[g] = f.exits_by_group[k];
+      for (int to = 0; to < kGroupCount; ++to)
+        at("group_changes", t)[g * kGroupCount + to] = f.group_changes[k][static_cast<std::size_t>(to)];
+    }
+    for (std::size_t k = 0; k < 2; ++k) {
+      const auto level = static_cast<std::size_t>(Level::PrincipalTechnician) + k;
+      at("appointments", t)[level] = f.appointed[k];
+      at("appointments_unfilled", t)[level] = f.appointments_unfilled[k];
+    }
+  }
+  r.metadata = run_metadata(scenario, scenario.parameters().run.seed, 1, 1);
+  r.metadata.attributes[kTwinAttribute] = "1";
+  add_target_results(r, scenario);
+  add_replicate_statistics(r);
+  return r;
+}
+
+} // namespace skillsim

@@ -1,0 +1,57 @@
+"""The expected-value twin: a scenario's expected trajectory without sampling agents (docs/twin.md)."""
+
+from __future__ import annotations
+
+import os
+
+from . import _core
+from .errors import ResultsFileError
+from .results import Results
+from .scenario import Scenario
+
+__all__ = ["project"]
+
+
+def project(
+    scenario: Scenario,
+    output: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+) -> Results:
+    """Projects the expected trajectory of every stock and flow of a scenario (the expected-value
+    twin, ``skillsim project``): a cohort projection from the same parameters and rules the agent
+    model reads, with no random numbers.
+
+    The results have the variables and dimensions of :func:`skillsim.run`, with one replicate;
+    every count is a float64 expectation in persons, and ``results.metadata["skillsim_twin"]``
+    is ``"1"`` (:attr:`Results.is_twin`). Plots, :func:`skillsim.compare`,
+    :func:`skillsim.report` and ``to_xarray()`` take them as they take a run's.
+
+    Args:
+        scenario: what to project.
+        output: if given, also write the results file there (as ``skillsim project -o``).
+        overwrite: replace an existing ``output``.
+
+    Raises:
+        TwinUnsupported: the scenario uses a mechanism the twin does not model yet (programmes,
+            evaluation capacity, competitions, parameter sets, time limits in a group, factors by
+            age band); ``error.keys`` names them.
+        ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
+
+    Example::
+
+        twin = skillsim.project(skillsim.Scenario.load("national_2016"))
+        twin["skilled_workers"][0, -1]      # the expected skilled workers at the end
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"project() needs a skillsim.Scenario, got {type(scenario).__name__}")
+    if output is not None and os.path.exists(output) and not overwrite:
+        raise ResultsFileError(f"{os.fspath(output)} exists; pass overwrite=True to replace it")
+    core = _core.project(
+        scenario._core,
+        f"python: skillsim.project({scenario._call_text()})",
+        scenario.to_toml() if scenario.overrides else None,
+    )
+    results = Results(core, scenario)
+    if output is not None:
+        results.save(output, overwrite=overwrite)
+    return results

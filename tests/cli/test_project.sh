@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# End-to-end tests of `skillsim project` (the expected-value twin, docs/twin.md): the results file
+# (float64 expectations, one replicate, the twin's attribute) read by `skillsim info` and xarray,
+# the summary, and the refusals that name the keys the twin does not model yet.
+# Needs SKILLSIM (the binary), SOURCE_DIR and PYTHON (with xarray, h5netcdf).
+set -u
+# shellcheck source=../lib/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
+
+# 1. A bundled scenario the twin models: a file, a summary that says what it is.
+"$SKILLSIM" project national_2016 --set scenario.months=24 -o twin.h5 > twin.out 2> twin.err
+check "project exits 0" test $? -eq 0
+check "the summary says it is the twin" contains twin.out "Expected-value twin (skillsim project)"
+check "the summary has the stocks" contains twin.out "skilled workers (初级工+)"
+check "the summary gives the time" contains twin.out "Projected in"
+"$SKILLSIM" info twin.h5 > info.out
+check "info exits 0" test $? -eq 0
+check "info says it is the twin" contains info.out "Twin:            expected-value twin (skillsim project)"
+check "info: one replicate" contains info.out "replicate              size 1"
+
+# 2. xarray opens it: the same variables as a run, float64 counts, the attribute.
+check "xarray reads the twin's file" "$PYTHON" - twin.h5 <<'PY'
+import sys
+import xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+assert ds.attrs["skillsim_twin"] == "1", ds.attrs
+assert ds.sizes["replicate"] == 1 and ds.sizes["time"] == 25, dict(ds.sizes)
+for name in ["skilled_workers", "workers", "workers_by_group", "promotions", "exits_by_level", "appointments"]:
+    assert ds[name].dtype == "float64", (name, ds[name].dtype)
+    assert ds[name].dims[:2] == ("replicate", "time"), ds[name].dims
+skilled = float(ds["skilled_workers"].isel(replicate=0, time=-1))
+assert 1.5e8 < skilled < 2e8, skilled
+# Expectations, not whole agents: some stock is not a multiple of the scale (1000).
+assert any(float(v) % 1000 != 0 for v in ds["workers"].values.ravel()), "every stock a whole number of agents"
+PY
+
+# 3. The same file again is refused without --force, and nothing is overwritten.
+"$SKILLSIM" project national_2016 --set scenario.months=24 -o twin.h5 > again.out 2> again.err
+check "an existing file: exit 1" test $? -eq 1
+check "an existing file: says so" contains again.err "results file 'twin.h5' exists; use --force to overwrite; nothing was projected"
+
+# 4. Refusals: every key the twin does not model, named; exit 2; no file.
+"$SKILLSIM" project national_2019_2021 -o refused.h5 > refused.out 2> refused.err
+check "refused: exit 2" test $? -eq 2
+check "refused: programmes named" contains refused.err \
+  "programmes.names: the twin does not model training programmes (seats, money, trainees) yet; the scenario declares upgrading_junior"
+check "refused: evaluators named" contains refused.err \
+  "evaluation.evaluators: the twin does not model evaluation capacity (the queue for an evaluator) yet"
+check "refused: nothing projected" contains refused.err "skillsim: nothing was projected"
+check "refused: no file" test ! -e refused.h5
+"$SKILLSIM" project jincheng_plan_2020_2021 -o refused.h5 > /dev/null 2> plan.err
+check "refused plan: exit 2" test $? -eq 2
+check "refused plan: competitions named" contains plan.err \
+  "competitions.tiers: the twin does not model skills competitions yet; the scenario declares city"
+check "refused plan: parameter sets named" contains plan.err "run.parameter_sets: the twin does not model parameter sets"
+"$SKILLSIM" project national_2016 --set 'skills.assessment_factor_by_age_band=[1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]' \
+  -o refused.h5 > /dev/null 2> age.err
+check "refused by age band: exit 2" test $? -eq 2
+check "refused by age band: named" contains age.err "skills.assessment_factor_by_age_band: the twin does not model"
+
+# 5. The help names the command.
+"$SKILLSIM" --help > help.out
+check "help lists project" contains help.out "project"
+"$SKILLSIM" project --help > project_help.out
+check "project --help explains the refusals" contains project_help.out "refused (exit status 2)"
+finish

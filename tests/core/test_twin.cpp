@@ -1,0 +1,281 @@
+// The expected-value twin (docs/twin.md): a textbook grade progression in closed form, stocks
+// balanced against flows, the agent ensemble's mean within 4 standard errors of the twin where
+// nothing binds, determinism, and the refusals.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <omp.h>
+
+#include <bit>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/run.hpp"
+#include "skillsim/core/twin.hpp"
+#include "skillsim/io/scenario_toml.hpp"
+
+namespace skillsim {
+namespace {
+
+using test::everything_off;
+using test::repeat;
+using test::small_scenario;
+using test::operator+;
+
+double value(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
+  const Variable& v = r.variable(name);
+  const std::size_t times = r.dimension("time").size();
+  const std::size_t per_time = v.size() / (r.dimension("replicate").size() * times);
+  const std::size_t at = (rep * times + t) * per_time + k;
+  return v.is_real ? v.real_data[at] : static_cast<double>(v.data[at]);
+}
+
+// Markov manpower planning's textbook case: grades that only promote (one grade up, with a fixed
+// monthly probability) and lose people (wastage, the same in every grade). The expected grade
+// sizes are n(t) = n(0) P^t; the twin must give them to rounding.
+TEST(Twin, GradeProgressionMatchesTheMatrixPowerClosedForm) {
+  const double wastage_annual = 0.03;
+  const Scenario s = small_scenario(
+      everything_off() +
+          std::vector<std::string>{"demography.mortality_annual=" + repeat(wastage_annual, kMortalityBandCount),
+                                   "skills.min_months=[0, 0, 0, 0, 0, 0, 0, 0, 0]",
+                                   "skills.assessment_rate=[0, 0.02, 0.05, 0.04, 0.03, 0.02, 0.01, 0, 0]",
+                                   "skills.may_be_unreachable=[0, 0, 0, 0, 0, 0, 0, 1, 1]",
+                                   "population.status_shares=[0, 1, 0, 0, 0, 0]"},
+      200000, 1, 36);
+  const Results r = project_scenario(s);
+  const TransitionRates rates(s.parameters());
+  const int employed = static_cast<int>(Status::Employed);
+  Eigen::MatrixXd P = Eigen::MatrixXd::Zero(kLevelCount, kLevelCount);
+  const double keep = 1 - rates.death[0];
+  for (int l = 0; l < kLevelCount; ++l) {
+    const double up =
+        l + 1 < kLevelCount ? rates.sit[l + 1][employed] * rates.pass[static_cast<std::size_t>(l + 1)] : 0;
+    P(l, l) = keep * (1 - up);
+    if (l + 1 < kLevelCount) P(l, l + 1) = keep * up;
+  }
+  Eigen::RowVectorXd n0(kLevelCount);
+  for (int l = 0; l < kLevelCount; ++l)
+    n0(l) = value(r, "workers", 0, 0, static_cast<std::size_t>(l * kStatusCount + employed));
+  EXPECT_GT(n0(4), 1000); // a ladder with people on it
+  Eigen::MatrixXd power = Eigen::MatrixXd::Identity(kLevelCount, kLevelCount);
+  for (std::size_t t = 1; t <= 36; ++t) {
+    power = power * P;
+    const Eigen::RowVectorXd expected = n0 * power;
+    for (int l = 0; l < kLevelCount; ++l) {
+      const double twin = value(r, "workers", 0, t, static_cast<std::size_t>(l * kStatusCount + employed));
+      EXPECT_NEAR(twin, expected(l), 1e-9 * std::max(1.0, expected(l))) << "level " << l << " month " << t;
+    }
+  }
+}
+
+// For every level and month: stock(t) = stock(t-1) + entries + promotions in - promotions out -
+// deaths, over all statuses (retired included).
+void expect_balanced(const Results& r) {
+  const std::size_t times = r.dimension("time").size();
+  for (std::size_t t = 1; t < times; ++t)
+    for (int l = 0; l < kLevelCount; ++l) {
+      double before = 0, after = 0;
+      for (int st = 0; st < kStatusCount; ++st) {
+        before += value(r, "workers", 0, t - 1, static_cast<std::size_t>(l * kStatusCount + st));
+        after += value(r, "workers", 0, t, static_cast<std::size_t>(l * kStatusCount + st));
+      }
+      const auto k = static_cast<std::size_t>(l);
+      const double flows = value(r, "entries_by_level", 0, t, k) + value(r, "promotions", 0, t, k) -
+                           value(r, "promotions_out", 0, t, k) - value(r, "exits_by_level", 0, t, k);
+      EXPECT_NEAR(after, before + flows, 1e-7 * std::max(1.0, before)) << "level " << l << " month " << t;
+    }
+}
+
+TEST(Twin, StocksBalanceAgainstFlows) {
+  // Everything on, with group moves too: the registered poor's group closes after a year, and
+  // the unemployed who find work join the urban employees.
+  const Scenario s = small_scenario(
+      {"groups.after_job_found=[\"urban_employee\", \"migrant_worker\", \"rural_labour\", \"college_graduate\", "
+       "\"technical_student\", \"urban_employee\", \"veteran\", \"poverty_registered\"]",
+       "groups.after_leaving=[\"urban_employee\", \"migrant_worker\", \"rural_labour\", \"college_graduate\", "
+       "\"technical_student\", \"unemployed\", \"veteran\", \"rural_labour\"]"},
+      100000, 1, 24);
+  const Results r = project_scenario(s);
+  expect_balanced(r);
+  EXPECT_EQ(r.metadata.attributes.at(kTwinAttribute), "1");
+  EXPECT_EQ(r.dimension("replicate").size(), 1u);
+  EXPECT_TRUE(r.variable("workers").is_real);
+  // The unemployed who found work moved group.
+  EXPECT_GT(value(r, "group_changes", 0, 5, static_cast<std::size_t>(5 * kGroupCount + 0)), 0);
+}
+
+TEST(Twin, SameInputSameBitsOnAnyThreadCount) {
+  // The twin runs on one thread; the OpenMP thread count (which Eigen could use) changes nothing.
+  const Scenario s = small_scenario({}, 50000, 1, 24);
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const Results a = project_scenario(s);
+  omp_set_num_threads(2);
+  const Results b = project_scenario(s);
+  omp_set_num_threads(threads);
+  ASSERT_EQ(a.variables.size(), b.variables.size());
+  for (std::size_t i = 0; i < a.variables.size(); ++i) {
+    const Variable &x = a.variables[i], &y = b.variables[i];
+    ASSERT_EQ(x.name, y.name);
+    ASSERT_EQ(x.real_data.size(), y.real_data.size()) << x.name;
+    for (std::size_t k = 0; k < x.real_data.size(); ++k)
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(x.real_data[k]), std::bit_cast<std::uint64_t>(y.real_data[k])) << x.name;
+    EXPECT_EQ(x.data, y.data) << x.name;
+  }
+}
+
+// The agent model's mean over replicates against the twin: within 4 standard errors (or equal,
+// where the agents do not vary), for `values(results, replicate, k)` over k < `cells`.
+template <class Values>
+int expect_mean_around(const Results& agents, const Results& twin, std::int64_t replicates, std::size_t cells,
+                       Values values, const std::string& what) {
+  int compared = 0;
+  for (std::size_t k = 0; k < cells; ++k) {
+    double sum = 0, squares = 0;
+    for (std::size_t rep = 0; rep < static_cast<std::size_t>(replicates); ++rep) {
+      const double x = values(agents, rep, k);
+      sum += x;
+      squares += x * x;
+    }
+    const auto n = static_cast<double>(replicates);
+    const double mean = sum / n, variance = std::max(0.0, (squares - n * mean * mean) / (n - 1));
+    const double se = std::sqrt(variance / n), expected = values(twin, 0, k);
+    if (se == 0)
+      EXPECT_NEAR(mean, expected, 1e-6 + 1e-9 * std::abs(expected)) << what << " [" << k << "]";
+    else
+      EXPECT_LE(std::abs(mean - expected), 4 * se)
+          << what << " [" << k << "]: agents " << mean << " twin " << expected << " (se " << se << ")";
+    ++compared;
+  }
+  return compared;
+}
+
+// Every level x status at every year's end, and the year's flows: promotions and assessments by
+// level, deaths, retirements, job moves, entrants.
+void expect_agents_around_twin(const Scenario& s, std::int64_t replicates) {
+  const Results twin = project_scenario(s);
+  RunOptions options;
+  options.replicates = replicates;
+  options.seed = 7;
+  const Results agents = run_scenario(s, options);
+  const std::size_t times = twin.dimension("time").size();
+  int compared = 0;
+  for (std::size_t t = 12; t < times; t += 12) {
+    const std::string year = " in the year to month " + std::to_string(t);
+    compared += expect_mean_around(
+        agents, twin, replicates, kLevelCount * kStatusCount,
+        [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
+        "workers (level x status) at month " + std::to_string(t));
+    const auto yearly = [&](const char* name) {
+      return [&, name](const Results& r, std::size_t rep, std::size_t k) {
+        double total = 0;
+        for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
+        return total;
+      };
+    };
+    for (const char* name : {"promotions", "assessments", "exits_by_level", "entries_by_level"})
+      compared += expect_mean_around(agents, twin, replicates, kLevelCount, yearly(name), name + year);
+    for (const char* name : {"retirements", "job_finds", "job_losses", "new_skilled_workers"})
+      compared += expect_mean_around(agents, twin, replicates, 1, yearly(name), name + year);
+  }
+  EXPECT_GT(compared, 100);
+}
+
+// The bundled national scenario (the defaults; its appointment quotas bind with plenty of
+// eligible workers, where the twin's min(quota, eligible) is the agents' too), shrunk.
+TEST(Twin, AgentMeanWithinFourStandardErrorsNational2016) {
+  const Parameters national = io::default_parameters();
+  const double persons = 30000, ratio = persons / national.population.size;
+  const auto scaled = [&](const char* key, double v) { return std::string(key) + "=" + std::to_string(v * ratio); };
+  const Scenario s = io::load_scenario(
+      std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/national_2016.toml",
+      {"population.size=" + std::to_string(persons), "population.scale=1", "scenario.months=36",
+       scaled("entry.school_leavers_per_year", national.entry.school_leavers_per_year),
+       scaled("entry.technical_school_graduates_per_year", national.entry.technical_school_graduates_per_year),
+       scaled("skills.principal_technician_quota_per_year", national.skills.principal_technician_quota_per_year),
+       scaled("skills.chief_technician_quota_per_year", national.skills.chief_technician_quota_per_year)});
+  expect_agents_around_twin(s, 30);
+}
+
+// Retirement within the run (early retirement ages), the labour market under a shock by
+// schedule, and group moves.
+TEST(Twin, AgentMeanWithinFourStandardErrorsWithRetirementsAndGroupMoves) {
+  const Scenario s = small_scenario(
+      {"demography.retirement_age_male=55", "demography.retirement_age_female=48",
+       "groups.after_job_found=[\"urban_employee\", \"migrant_worker\", \"rural_labour\", \"college_graduate\", "
+       "\"technical_student\", \"urban_employee\", \"veteran\", \"poverty_registered\"]",
+       "labour.job_loss_multiplier=2"},
+      20000, 1, 24);
+  expect_agents_around_twin(s, 30);
+}
+
+// Changes by schedule: the registered poor's group closes (the retired move too), the minimum
+// wait for 高级工 grows beyond its value at the start (the months at 中级工 are kept up to the
+// longest), women retire later, job finding falls.
+TEST(Twin, AgentMeanWithinFourStandardErrorsUnderSchedules) {
+  const Parameters national = io::default_parameters();
+  const double persons = 20000, ratio = persons / national.population.size;
+  const auto scaled = [&](const char* key, double v) { return std::string(key) + "=" + std::to_string(v * ratio); };
+  const std::string text = R"([[schedule]]
+date = 2016-07-01
+set = { "groups.closed" = [false, false, false, false, false, false, false, true], "skills.min_months" = [0, 0, 12, 48, 72, 48, 48, 36, 36] }
+
+[[schedule]]
+date = 2016-10-01
+set = { "demography.retirement_age_female" = 52, "labour.job_find_multiplier" = 0.7 }
+)";
+  const Scenario s = io::parse_scenario(
+      text, "<test>",
+      {"population.size=" + std::to_string(persons), "population.scale=1", "scenario.months=24",
+       scaled("entry.school_leavers_per_year", national.entry.school_leavers_per_year),
+       scaled("entry.technical_school_graduates_per_year", national.entry.technical_school_graduates_per_year),
+       "skills.principal_technician_quota_per_year=0", "skills.chief_technician_quota_per_year=0",
+       "groups.after_leaving=[\"urban_employee\", \"migrant_worker\", \"rural_labour\", \"college_graduate\", "
+       "\"technical_student\", \"unemployed\", \"veteran\", \"rural_labour\"]"});
+  expect_agents_around_twin(s, 30);
+  // The closure moved everybody, retired or not, out of the group: in it at the end are only
+  // the last month's school leavers, who move at the start of the next.
+  const Results twin = project_scenario(s);
+  const auto poverty = static_cast<std::size_t>(Group::PovertyRegistered);
+  double left = 0;
+  for (std::size_t l = 0; l < kLevelCount; ++l)
+    left += value(twin, "workers_by_group", 0, 24, poverty * kLevelCount + l);
+  EXPECT_GT(left, 0);
+  EXPECT_NEAR(left, value(twin, "entries_by_group", 0, 24, poverty), 1e-9);
+}
+
+TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
+  const Scenario with_programme = test::programme_scenario({});
+  try {
+    project_expected(with_programme);
+    FAIL() << "a scenario with programmes was projected";
+  } catch (const TwinUnsupported& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].key, "programmes.names");
+    EXPECT_EQ(e.issues()[0].message,
+              "the twin does not model training programmes (seats, money, trainees) yet; the scenario declares "
+              "first_certificate");
+    EXPECT_NE(std::string(e.what()).find("programmes.names: the twin does not model training programmes"),
+              std::string::npos);
+  }
+  const Scenario limits = small_scenario({"groups.leave_after_months=[0, 0, 0, 24, 0, 0, 0, 0]",
+                                          "groups.after_leaving=[\"urban_employee\", \"migrant_worker\", "
+                                          "\"rural_labour\", \"urban_employee\", \"technical_student\", "
+                                          "\"unemployed\", \"veteran\", \"poverty_registered\"]",
+                                          "skills.pass_factor_by_age_band=[1, 1, 1, 1, 1, 1, 1, 1, 0.9, 0.9]"});
+  const std::vector<Issue> issues = twin_refusals(limits);
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues[0].key, "groups.leave_after_months");
+  EXPECT_EQ(issues[0].message,
+            "the twin does not model time limits in a group yet (it would need the months in the group)");
+  EXPECT_EQ(issues[1].key, "skills.assessment_factor_by_age_band");
+  EXPECT_THROW(project_scenario(limits), TwinUnsupported);
+  EXPECT_TRUE(twin_refusals(small_scenario()).empty());
+}
+
+} // namespace
+} // namespace skillsim

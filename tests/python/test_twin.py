@@ -1,0 +1,93 @@
+"""skillsim.project (docs/twin.md): the expected-value twin's results open like a run's (Results,
+xarray, a saved file, stats, targets, compare and plots), carry the twin's attribute, and the
+refusals name the keys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import skillsim
+
+NATIONAL = {"scenario.months": 24}
+
+
+@pytest.fixture(scope="module")
+def twin() -> skillsim.Results:
+    return skillsim.project(skillsim.Scenario.load("national_2016").replace(NATIONAL))
+
+
+def test_the_twin_has_the_runs_variables_as_float_expectations(twin):
+    assert twin.is_twin
+    assert twin.metadata["skillsim_twin"] == "1"
+    assert twin.replicates == 1
+    scenario = skillsim.Scenario.load("national_2016").replace(NATIONAL)
+    agents = skillsim.run(scenario.replace({"population.scale": 20000}), replicates=1, progress=False)
+    assert not agents.is_twin
+    # Every variable of a run, with the same dimensions (but the replicate dimension's size).
+    assert set(agents.variables) == set(twin.variables)
+    for name in agents.variables:
+        assert twin.dims_of(name) == agents.dims_of(name), name
+    for name in ["skilled_workers", "workers", "workers_by_group", "promotions", "appointments"]:
+        assert twin[name].dtype == np.float64, name
+    skilled = twin["skilled_workers"][0]
+    assert skilled.shape == (25,)
+    assert skilled[0] == pytest.approx(167_000_000)  # the synthesis's own integer start
+    # Expectations, not whole agents of 1000 persons.
+    assert np.any(np.mod(twin["workers"], 1000) != 0)
+
+
+def test_saved_and_read_back_by_xarray_and_skillsim(twin, tmp_path):
+    path = tmp_path / "twin.h5"
+    twin.save(path)
+    ds = xr.open_dataset(path, engine="h5netcdf")
+    assert ds.attrs["skillsim_twin"] == "1"
+    assert ds["workers"].dtype == np.float64
+    np.testing.assert_array_equal(ds["skilled_workers"].values, twin["skilled_workers"])
+    back = skillsim.open_results(path)
+    assert back.is_twin
+    np.testing.assert_array_equal(back["workers"], twin["workers"])
+    assert "Twin:" in back.describe()
+    # to_xarray gives what xarray reads from the file.
+    assert twin.to_xarray()["workers"].dtype == np.float64
+
+
+def test_statistics_targets_compare_report_and_plots_take_it(twin, tmp_path):
+    # One replicate: every percentile is the expectation.
+    stats = twin.stats("skilled_workers")
+    end = twin["skilled_workers"][0, -1]
+    assert float(stats.sel(statistic="p50")[-1]) == pytest.approx(end)
+    assert float(stats.sel(statistic="mean")[-1]) == pytest.approx(end)
+    table = twin.target_table()
+    assert list(table["label"]) == ["published high-skilled stock, end of 2016"]
+    assert table["attained_median"][0] == pytest.approx(twin["high_skilled_workers"][0, 12])
+    comparison = skillsim.compare({"twin": twin})
+    assert "45,550,082  (45,550,082 - 45,550,082)" in str(comparison)  # one replicate: no band
+    page = skillsim.report({"twin": twin}, tmp_path / "twin.html").read_text()
+    assert "published high-skilled stock, end of 2016" in page
+    import matplotlib.pyplot as plt
+
+    skillsim.plot.fan_chart(twin, "skilled_workers")
+    plt.close("all")
+
+
+def test_refusals_name_every_key():
+    with pytest.raises(skillsim.TwinUnsupported) as error:
+        skillsim.project(skillsim.Scenario.load("national_2019_2021"))
+    assert error.value.keys == ["programmes.names", "evaluation.evaluators"]
+    assert "the twin does not model training programmes (seats, money, trainees) yet" in str(error.value)
+    assert isinstance(error.value, ValueError)
+    with pytest.raises(skillsim.TwinUnsupported) as error:
+        skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
+    assert error.value.keys == ["programmes.names", "evaluation.evaluators", "competitions.tiers", "run.parameter_sets"]
+
+
+def test_output_written_and_not_overwritten(tmp_path):
+    scenario = skillsim.Scenario.load("national_2016").replace({"scenario.months": 12})
+    path = tmp_path / "t.h5"
+    skillsim.project(scenario, output=path)
+    assert skillsim.open_results(path).is_twin
+    with pytest.raises(skillsim.ResultsFileError):
+        skillsim.project(scenario, output=path)
+    skillsim.project(scenario, output=path, overwrite=True)
