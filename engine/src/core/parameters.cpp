@@ -6,6 +6,7 @@
 
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/pathways.hpp"
+#include "skillsim/core/population.hpp"
 
 namespace skillsim {
 
@@ -1453,8 +1454,14 @@ std::vector<Issue> check(const Parameters& p) {
     issues.push_back({"programmes.names", "at most " + std::to_string(kMaxProgrammes) +
                                               " programmes are supported, got " +
                                               std::to_string(p.programmes.names.size())});
-  if (p.population.regions.size() > 65535)
-    issues.push_back({"population.regions", "at most 65535 regions are supported"});
+  if (p.population.regions.size() > kMaxRegions)
+    issues.push_back({"population.regions", "at most " + std::to_string(kMaxRegions) +
+                                                " regions are supported (the region column is one byte), got " +
+                                                std::to_string(p.population.regions.size())});
+  if (p.scenario.start.year() < kMinStartYear || p.scenario.start.year() > kMaxStartYear)
+    issues.push_back(
+        {"scenario.start", "must be within " + std::to_string(kMinStartYear) + " to " + std::to_string(kMaxStartYear) +
+                               " (birth months are stored in 16 bits), got " + iso_date(p.scenario.start)});
   const auto positive_sum = [&](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) > 0; };
   if (p.population.age_shares_male.size() == kAgeBandCount && p.population.age_shares_female.size() == kAgeBandCount &&
       !positive_sum(p.population.age_shares_male) && !positive_sum(p.population.age_shares_female))
@@ -1462,8 +1469,19 @@ std::vector<Issue> check(const Parameters& p) {
   if (p.population.status_shares.size() == kStatusCount && p.population.status_shares[int(Status::Retired)] > 0)
     issues.push_back(
         {"population.status_shares[5]", "the initial population is the working-age pool; the retired share must be 0"});
-  if (p.population.scale > 0 && p.population.size / static_cast<double>(p.population.scale) > 4.0e9)
-    issues.push_back({"population.scale", "more than 4e9 agents; raise the scale"});
+  // Every agent and entrant of a replicate gets its own 32-bit id (population.hpp, kAgentIdLimit).
+  if (p.population.scale > 0) {
+    const double entrants = (p.entry.school_leavers_per_year + p.entry.technical_school_graduates_per_year) *
+                            static_cast<double>(p.scenario.months) / 12.0;
+    const double ids = (p.population.size + entrants) / static_cast<double>(p.population.scale) +
+                       2.0 * static_cast<double>(p.scenario.months) + 1;
+    if (ids >= static_cast<double>(kAgentIdLimit))
+      issues.push_back({"population.scale", "the run would give about " + format_number(ids) +
+                                                " agent ids (the initial agents and the entrants of " +
+                                                std::to_string(p.scenario.months) + " months), more than the " +
+                                                format_number(static_cast<double>(kAgentIdLimit)) +
+                                                " a 32-bit id holds; raise population.scale or shorten the run"});
+  }
   if (p.entry.entry_age_max <= p.entry.entry_age_min)
     issues.push_back({"entry.entry_age_max",
                       "must be greater than entry.entry_age_min (" + format_number(p.entry.entry_age_min) + ")"});

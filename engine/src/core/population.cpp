@@ -1,12 +1,39 @@
 #include "skillsim/core/population.hpp"
 
+#include <limits>
+#include <string>
+
+#include "skillsim/core/errors.hpp"
+
 namespace skillsim {
+
+namespace {
+
+// The narrow columns' guard: a value that does not fit is refused, never wrapped (scenario
+// validation refuses such scenarios first; this catches what it cannot foresee).
+[[gnu::cold, noreturn]] void refuse(const Agent& a) {
+  if (a.id >= kAgentIdLimit)
+    throw Error("agent id " + std::to_string(a.id) + " does not fit the 32-bit id column (at most " +
+                std::to_string(kAgentIdLimit - 1) +
+                "): the replicate has given more ids than that (agents and entrants); raise population.scale");
+  if (a.region > kMaxRegions)
+    throw Error("region index " + std::to_string(a.region) + " does not fit the one-byte region column (at most " +
+                std::to_string(kMaxRegions) + " regions in population.regions)");
+  throw Error("birth month " + std::to_string(a.birth_month) +
+              " (months since year 0) does not fit the 16-bit birth_month column; the run's start must be within " +
+              std::to_string(kMinStartYear) + " to " + std::to_string(kMaxStartYear));
+}
+
+} // namespace
 
 void Population::reserve(std::size_t n) {
   for_each_column([n](auto& column) { column.reserve(n); });
 }
 
 void Population::push_back(const Agent& a) {
+  if (a.id >= kAgentIdLimit || a.region > kMaxRegions || a.birth_month < std::numeric_limits<std::int16_t>::min() ||
+      a.birth_month > std::numeric_limits<std::int16_t>::max()) [[unlikely]]
+    refuse(a);
 #define SKILLSIM_PUSH(column_type, agent_type, name, default_value) name.push_back(static_cast<column_type>(a.name));
   SKILLSIM_AGENT_COLUMNS(SKILLSIM_PUSH)
 #undef SKILLSIM_PUSH
