@@ -48,15 +48,18 @@ Agent Population::get(std::size_t i) const {
 }
 
 void Population::compact() {
+  // In place, keyed on the status column, which is compacted last (no flag per agent).
   constexpr auto removed = static_cast<std::uint8_t>(Status::Removed);
-  std::vector<std::uint8_t> keep(size());
-  for (std::size_t i = 0; i < size(); ++i) keep[i] = status[i] != removed;
-  for_each_column([&](auto& column) {
+  const auto squeeze = [&](auto& column) {
     std::size_t out = 0;
     for (std::size_t i = 0; i < column.size(); ++i)
-      if (keep[i]) column[out++] = column[i];
+      if (status[i] != removed) column[out++] = column[i];
     column.resize(out);
+  };
+  for_each_column([&](auto& column) {
+    if (static_cast<const void*>(&column) != static_cast<const void*>(&status)) squeeze(column);
   });
+  squeeze(status);
 }
 
 } // namespace skillsim

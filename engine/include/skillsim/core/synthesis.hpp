@@ -33,6 +33,12 @@ std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out);
 /// Number of agents a scenario starts with: population.size / population.scale, rounded.
 std::size_t initial_agent_count(const PopulationSection& population);
 
+/// Agents the population's columns are reserved for at synthesis: the initial agents and every
+/// entrant of the run at the rates in force at the start, or an eighth more than the initial
+/// agents if that is more. The columns then do not grow by copying during the run (a schedule
+/// with more entrants may still make them), and capacity never written is not resident.
+std::size_t initial_capacity(const Parameters& p);
+
 /// Builds the initial population for `start`. Cell counts are the fitted shares integerised by
 /// largest remainders (no randomness); ages within band, months at level, sector, region and
 /// insurance months are drawn from the synthesis stream keyed on agent id.
