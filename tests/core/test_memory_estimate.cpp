@@ -22,7 +22,7 @@ bool has_issue(const std::vector<Issue>& issues, const std::string& key, const s
   return false;
 }
 
-TEST(Columns, TwentyTwoBytesPerAgent) { EXPECT_EQ(Population::bytes_per_agent(), 22u); }
+TEST(Columns, TwentyOneBytesPerAgent) { EXPECT_EQ(Population::bytes_per_agent(), 21u); }
 
 TEST(Columns, NarrowColumnsKeepTheirValues) {
   Population pop;
@@ -57,6 +57,9 @@ TEST(Columns, ValuesThatDoNotFitAreRefusedNotWrapped) {
   a.region = 0;
   a.birth_month = 40000;
   EXPECT_THROW(pop.push_back(a), Error);
+  a.birth_month = 0;
+  a.ui_months = kMaxInsuranceMonths + 1;
+  EXPECT_THROW(pop.push_back(a), Error);
   EXPECT_EQ(pop.size(), 0u) << "nothing half-added";
 }
 
@@ -72,6 +75,12 @@ TEST(Columns, ValidationRefusesScenariosThatWouldOverflowThem) {
   p.entry.school_leavers_per_year = 4e7;
   EXPECT_TRUE(has_issue(check(p), "population.scale", "raise population.scale or shorten the run"))
       << "a century of entrants";
+
+  Parameters plan =
+      io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/jincheng_plan_2020_2021.toml").parameters();
+  plan.programmes.min_contribution_months.assign(plan.programmes.names.size(), 256);
+  EXPECT_TRUE(has_issue(check(plan), "programmes.min_contribution_months[0]", "must be in [0, 255]"))
+      << "the one-byte counter";
 
   Parameters q = io::load_scenario(kNational).parameters();
   q.scenario.start = Month::of(1850, 1);

@@ -56,6 +56,7 @@ constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr std::uint16_t kMaxCounter = 0xFFFF;
+constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
 
 // Moves agent i to group `to`, where its months in the group start again.
 void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& tally) {
@@ -168,7 +169,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         if (d.below(streams::kLabour, th.job_loss[lv][g][pop.sector[i]])) {
           pop.status[i] = kUnemployed;
           ++local.job_losses;
-        } else if (d.below(streams::kInsurance, th.insured[g]) && pop.ui_months[i] < kMaxCounter) {
+        } else if (d.below(streams::kInsurance, th.insured[g]) && pop.ui_months[i] < kMaxInsurance) {
           ++pop.ui_months[i];
         }
       } else if (st == kUnemployed) {

@@ -616,9 +616,10 @@ const ParameterSpec kSpecs[] = {
     {.key = "programmes.min_contribution_months",
      .kind = ValueKind::RealVector,
      .unit = "months",
-     .doc = "Unemployment-insurance contribution months required (12 for the skill-upgrading subsidy).",
+     .doc = "Unemployment-insurance contribution months required (12 for the skill-upgrading subsidy); at most 255 "
+            "(the engine counts them in one byte).",
      .min = 0,
-     .max = 600,
+     .max = kMaxInsuranceMonths,
      .dim = Dim::Programme,
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.min_contribution_months)},
@@ -1469,8 +1470,10 @@ std::vector<Issue> check(const Parameters& p) {
   if (p.population.status_shares.size() == kStatusCount && p.population.status_shares[int(Status::Retired)] > 0)
     issues.push_back(
         {"population.status_shares[5]", "the initial population is the working-age pool; the retired share must be 0"});
-  // Every agent and entrant of a replicate gets its own 32-bit id (population.hpp, kAgentIdLimit).
-  if (p.population.scale > 0) {
+  // Every agent and entrant of a replicate gets its own 32-bit id (population.hpp, kAgentIdLimit);
+  // checked once the months are in range (otherwise their own message says so).
+  if (p.population.scale > 0 && p.scenario.months >= 1 &&
+      static_cast<double>(p.scenario.months) <= find_parameter("scenario.months")->max) {
     const double entrants = (p.entry.school_leavers_per_year + p.entry.technical_school_graduates_per_year) *
                             static_cast<double>(p.scenario.months) / 12.0;
     const double ids = (p.population.size + entrants) / static_cast<double>(p.population.scale) +

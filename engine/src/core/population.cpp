@@ -19,6 +19,9 @@ namespace {
   if (a.region > kMaxRegions)
     throw Error("region index " + std::to_string(a.region) + " does not fit the one-byte region column (at most " +
                 std::to_string(kMaxRegions) + " regions in population.regions)");
+  if (a.ui_months > kMaxInsuranceMonths)
+    throw Error("insurance months " + std::to_string(a.ui_months) +
+                " do not fit the one-byte ui_months column (at most " + std::to_string(kMaxInsuranceMonths) + ")");
   throw Error("birth month " + std::to_string(a.birth_month) +
               " (months since year 0) does not fit the 16-bit birth_month column; the run's start must be within " +
               std::to_string(kMinStartYear) + " to " + std::to_string(kMaxStartYear));
@@ -31,7 +34,8 @@ void Population::reserve(std::size_t n) {
 }
 
 void Population::push_back(const Agent& a) {
-  if (a.id >= kAgentIdLimit || a.region > kMaxRegions || a.birth_month < std::numeric_limits<std::int16_t>::min() ||
+  if (a.id >= kAgentIdLimit || a.region > kMaxRegions || a.ui_months > kMaxInsuranceMonths ||
+      a.birth_month < std::numeric_limits<std::int16_t>::min() ||
       a.birth_month > std::numeric_limits<std::int16_t>::max()) [[unlikely]]
     refuse(a);
 #define SKILLSIM_PUSH(column_type, agent_type, name, default_value) name.push_back(static_cast<column_type>(a.name));

@@ -28,6 +28,11 @@ inline constexpr std::size_t kMaxRegions = 255;
 /// every entrant's birth fit.
 inline constexpr int kMinStartYear = 1900, kMaxStartYear = 2600;
 
+/// Months of unemployment-insurance contributions are counted in one byte, saturating here. Safe:
+/// the only rule that reads them compares them with programmes.min_contribution_months, which
+/// validation keeps at or below this, and min(x, 255) >= t exactly when x >= t for t <= 255.
+inline constexpr int kMaxInsuranceMonths = 255;
+
 /// The one list of agent columns: X(column type, type in Agent, name, default). The Agent struct,
 /// the Population's vectors, push_back/get, reserve/compact and bytes_per_agent are all generated
 /// from it, so a new column is one line here (and docs/model.md's table).
@@ -35,8 +40,8 @@ inline constexpr int kMinStartYear = 1900, kMaxStartYear = 2600;
   X(std::uint32_t, std::uint64_t, id, 0)        /* below kAgentIdLimit; the random draws use its value */              \
   X(std::int16_t, std::int32_t, birth_month, 0) /* Month::index of the month of birth (kBirthMonthRange) */            \
   X(std::uint16_t, std::uint16_t, months_at_level, 0)                                                                  \
-  X(std::uint16_t, std::uint16_t, ui_months, 0) /* months of unemployment-insurance contributions */                   \
-  X(std::uint8_t, std::uint16_t, region, 0)     /* index into population.regions, below kMaxRegions */                 \
+  X(std::uint8_t, std::uint16_t, ui_months, 0) /* insurance months, saturating at kMaxInsuranceMonths */               \
+  X(std::uint8_t, std::uint16_t, region, 0)    /* index into population.regions, below kMaxRegions */                  \
   X(std::uint8_t, Level, level, Level::None)                                                                           \
   X(std::uint8_t, Status, status, Status::Unemployed)                                                                  \
   X(std::uint8_t, Group, group, Group::UrbanEmployee)                                                                  \
