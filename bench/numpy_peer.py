@@ -125,7 +125,7 @@ class NumpyModel:
         loses = u[2, e] < r["job_loss"].ravel()[start_level[employed].astype(np.intp) * per_level + self.group_sector[e]]
         status[e[loses]] = UNEMPLOYED
         keeps = e[~loses]
-        insured = keeps[(u[3, keeps] < r["insured"][self.group[keeps]]) & (self.ui_months[keeps] < 0xFFFF)]
+        insured = keeps[(u[3, keeps] < r["insured"][self.group[keeps]]) & (self.ui_months[keeps] < np.iinfo(self.ui_months.dtype).max)]
         self.ui_months[insured] += 1
         unemployed = np.flatnonzero(start == UNEMPLOYED)
         un = active[unemployed]

@@ -327,10 +327,10 @@ TEST_F(BadCheckpointTest, NotACheckpoint) {
 TEST_F(BadCheckpointTest, OtherEngineOrFormatVersion) {
   edit(path_, [](hid_t file) { set_string_attribute(file, "engine_version", "0.0.1"); });
   const std::string message = info_error();
-  EXPECT_NE(message.find("checkpoint file '" + path_.string() +
-                         "': written by skillsim 0.0.1 (checkpoint format 1); "
-                         "this is skillsim " +
-                         std::string(kEngineVersion) + " (checkpoint format 1)"),
+  const std::string format = std::to_string(kCheckpointFormatVersion);
+  EXPECT_NE(message.find("checkpoint file '" + path_.string() + "': written by skillsim 0.0.1 (checkpoint format " +
+                         format + "); this is skillsim " + std::string(kEngineVersion) + " (checkpoint format " +
+                         format + ")"),
             std::string::npos)
       << message;
   EXPECT_NE(snapshot_error().find("written by skillsim 0.0.1"), std::string::npos); // every read checks it
@@ -340,6 +340,12 @@ TEST_F(BadCheckpointTest, OtherEngineOrFormatVersion) {
     set_int_attribute(file, "format_version", 99);
   });
   EXPECT_NE(info_error().find("(checkpoint format 99); this is skillsim"), std::string::npos) << info_error();
+  // Format 1 stored the id, birth month and region in 64, 32 and 16 bits: refused by its number.
+  edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 1); });
+  EXPECT_NE(info_error().find("(checkpoint format 1); this is skillsim " + std::string(kEngineVersion) +
+                              " (checkpoint format 2)"),
+            std::string::npos)
+      << info_error();
 }
 
 TEST_F(BadCheckpointTest, MissingParts) {
@@ -364,9 +370,8 @@ TEST_F(BadCheckpointTest, WrongShapeOrType) {
     replace_dataset(file, "/replicates/0/population/sex", H5T_STD_U8LE, agents_);
     replace_dataset(file, "/replicates/0/population/region", H5T_STD_I64LE, agents_);
   });
-  EXPECT_EQ(snapshot_error(),
-            "checkpoint file '" + path_.string() +
-                "': dataset '/replicates/0/population/region' does not hold 16-bit unsigned integers");
+  EXPECT_EQ(snapshot_error(), "checkpoint file '" + path_.string() +
+                                  "': dataset '/replicates/0/population/region' does not hold 8-bit unsigned integers");
   edit(path_, [](hid_t file) { set_int_attribute(file, "month", 3); });
   EXPECT_NE(info_error().find("is missing or not of month 3"), std::string::npos) << info_error();
 }

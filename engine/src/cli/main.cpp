@@ -2,7 +2,10 @@
 // file's runs into one results file, `validate` checks a scenario or sweep file, `pathways` shows the ladder's routes,
 // `project` computes the expected-value twin, `info` describes a results file, `schema` prints the parameter reference.
 // The options are parsed by CLI11.
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <omp.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -31,6 +34,7 @@
 #include "pathways_table.hpp"
 #include "progress.hpp"
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/memory_estimate.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/pathways.hpp"
 #include "skillsim/core/simulation.hpp"
@@ -41,6 +45,7 @@
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 #include "skillsim/io/sweep_run.hpp"
+#include "skillsim/io/system_memory.hpp"
 #ifdef SKILLSIM_HAVE_MPI
 #include "skillsim/mpi/sweep_mpi.hpp"
 #endif
@@ -179,7 +184,7 @@ struct Arguments {
   std::vector<std::string> overrides;
   std::optional<std::string> output, at;
   std::optional<std::int64_t> replicates, seed, threads;
-  bool force = false, quiet = false, resume_sweep = false;
+  bool force = false, quiet = false, resume_sweep = false, no_memory_check = false;
   std::optional<std::string> checkpoint, resume, from_checkpoint;
   std::optional<std::int64_t> checkpoint_every;
 };
@@ -352,6 +357,27 @@ void add_overrides(CLI::App& command, Arguments& a) {
       ->allow_extra_args(false); // one KEY=VALUE per --set, so a SCENARIO after it stays positional
 }
 
+// Whether the run's estimated memory fits in what this machine has available; if not, says so
+// (needed, available, what to change) unless --no-memory-check, which runs anyway with a warning.
+bool memory_fits(const Scenario& scenario, const MemoryEstimate& memory, bool no_check) {
+  const std::optional<std::int64_t> available = io::available_memory();
+  if (!available || memory.total() <= *available) return true;
+  const std::string refusal = memory_refusal(scenario, memory, *available, "--no-memory-check");
+  if (no_check) {
+    std::cerr << "skillsim: warning (--no-memory-check): " << refusal << "\n";
+    return true;
+  }
+  std::cerr << "skillsim: refused before allocating anything: " << refusal << "\n";
+  return false;
+}
+
+// The process's peak resident memory so far, in bytes.
+std::int64_t peak_resident_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
+}
+
 int command_run(const Arguments& a, const std::string& command_line) {
   RunPlan plan = a.resume ? plan_resume(a) : a.from_checkpoint ? plan_branch(a) : plan_new_run(a);
   const Scenario& scenario = *plan.scenario;
@@ -398,6 +424,12 @@ int command_run(const Arguments& a, const std::string& command_line) {
     if (a.resume) g_resume_hint = checkpoint.string();
   }
 
+  // The memory the run will need, estimated before anything is allocated (memory_estimate.hpp).
+  g_doing = "estimating the memory of " + p.scenario.name;
+  const MemoryEstimate memory =
+      estimate_memory(scenario, plan.replicates, static_cast<int>(a.threads.value_or(omp_get_max_threads())));
+  if (!memory_fits(scenario, memory, a.no_memory_check)) return kExitFailure;
+
   RunOptions run;
   run.replicates = plan.replicates;
   run.seed = plan.seed;
@@ -437,6 +469,8 @@ int command_run(const Arguments& a, const std::string& command_line) {
     std::cout << cli::summarize(results, scenario);
     std::cout << fmt::format("\nSimulated in {:.2f} s on {} thread(s). Results: {}\n", seconds,
                              results.metadata.threads, output.string());
+    std::cout << "Memory: estimated " << describe_memory(memory) << "; peak resident "
+              << format_bytes(peak_resident_bytes()) << "\n";
     if (plan.checkpoints && plan.checkpoints->written() > 0)
       std::cout << fmt::format("Checkpoint: {} ({} written, {:.2f} s in all)\n", plan.checkpoints->path().string(),
                                plan.checkpoints->written(), plan.checkpoints->seconds());
@@ -658,7 +692,12 @@ int command_validate(const Arguments& a) {
   const auto diagnostics = io::validate_scenario_file(path, a.overrides);
   if (diagnostics.empty()) {
     std::cout << path.string() << ": valid\n";
-    return kExitOk;
+    const Scenario scenario = io::load_scenario(path, a.overrides);
+    const MemoryEstimate memory =
+        estimate_memory(scenario, scenario.parameters().run.replicates, omp_get_max_threads());
+    std::cout << "Memory: " << describe_memory(memory) << " for " << scenario.parameters().run.replicates
+              << " replicate(s)\n";
+    return memory_fits(scenario, memory, a.no_memory_check) ? kExitOk : kExitFailure;
   }
   for (const auto& d : diagnostics) std::cerr << d.to_string() << "\n";
   std::cerr << problem_count(diagnostics) << "\n";
@@ -822,6 +861,8 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   run->add_flag("--force", a.force, "overwrite an existing results (or checkpoint) file");
   run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
+  run->add_flag("--no-memory-check", a.no_memory_check,
+                "run even when the memory estimate exceeds the memory available (docs/architecture.md, \"Memory\")");
   run->footer(std::string(kScenarioNote) + default_note +
               "\nCheckpoints and branches (docs/checkpoints.md):\n"
               "  skillsim run SCENARIO --checkpoint FILE [--checkpoint-every M]\n"
@@ -856,6 +897,8 @@ int main(int argc, char** argv) {
       ->type_name("")
       ->required();
   add_overrides(*validate, a);
+  validate->add_flag("--no-memory-check", a.no_memory_check,
+                     "do not fail when the memory estimate exceeds the memory available");
   validate->footer(std::string(kScenarioNote) + ".");
 
   CLI::App* pathways =

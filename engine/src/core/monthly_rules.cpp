@@ -56,6 +56,7 @@ constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr std::uint16_t kMaxCounter = 0xFFFF;
+constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
 
 // Moves agent i to group `to`, where its months in the group start again.
 void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& tally) {
@@ -86,10 +87,10 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   candidates.competitors.clear();
   // Workers who may enter a competition held this month, by their state after this month's moves
   // (not while waiting for an assessment); the competition step draws their priorities.
-  // They may be most of the population: each thread's list (a contiguous, ascending block of
-  // agents under schedule(static)) is joined in thread order, which needs no sort.
+  // Each thread's lists (of a contiguous, ascending block of agents under schedule(static)) are
+  // joined in thread order, which gives agent order with no sort and no serial pass.
   const bool competing = competitions.any_held();
-  std::vector<std::vector<std::size_t>> competitors_by_thread(static_cast<std::size_t>(omp_get_max_threads()));
+  std::vector<MonthlyCandidates> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
 
 #pragma omp parallel
   {
@@ -168,7 +169,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         if (d.below(streams::kLabour, th.job_loss[lv][g][pop.sector[i]])) {
           pop.status[i] = kUnemployed;
           ++local.job_losses;
-        } else if (d.below(streams::kInsurance, th.insured[g]) && pop.ui_months[i] < kMaxCounter) {
+        } else if (d.below(streams::kInsurance, th.insured[g]) && pop.ui_months[i] < kMaxInsurance) {
           ++pop.ui_months[i];
         }
       } else if (st == kUnemployed) {
@@ -196,25 +197,26 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         found.competitors.push_back(static_cast<std::size_t>(i));
       track(i);
     }
-    competitors_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(found.competitors);
+    by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(found);
 #pragma omp critical(skillsim_monthly_rules)
-    {
-      total += local;
-      auto& c = candidates;
-      c.applicants.insert(c.applicants.end(), found.applicants.begin(), found.applicants.end());
-      c.trainees.insert(c.trainees.end(), found.trainees.begin(), found.trainees.end());
-      c.queued.insert(c.queued.end(), found.queued.begin(), found.queued.end());
-    }
+    total += local; // sums of integers: the same in any order
   }
-  // Agent order, for any thread count.
-  std::sort(candidates.applicants.begin(), candidates.applicants.end());
-  std::sort(candidates.trainees.begin(), candidates.trainees.end());
-  std::sort(candidates.queued.begin(), candidates.queued.end());
-  for (const auto& list : competitors_by_thread)
-    candidates.competitors.insert(candidates.competitors.end(), list.begin(), list.end());
+  auto& c = candidates;
+  const auto join = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+  for (const MonthlyCandidates& found : by_thread) {
+    join(c.applicants, found.applicants);
+    join(c.trainees, found.trainees);
+    join(c.queued, found.queued);
+    join(c.competitors, found.competitors);
+  }
   // A safeguard: the join is in agent order as long as the loop's schedule is static.
-  if (!std::is_sorted(candidates.competitors.begin(), candidates.competitors.end()))
-    std::sort(candidates.competitors.begin(), candidates.competitors.end());
+  const auto in_order = [](auto& list) {
+    if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
+  };
+  in_order(c.applicants);
+  in_order(c.trainees);
+  in_order(c.queued);
+  in_order(c.competitors);
   return total;
 }
 

@@ -6,6 +6,7 @@
 
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/pathways.hpp"
+#include "skillsim/core/population.hpp"
 
 namespace skillsim {
 
@@ -615,9 +616,10 @@ const ParameterSpec kSpecs[] = {
     {.key = "programmes.min_contribution_months",
      .kind = ValueKind::RealVector,
      .unit = "months",
-     .doc = "Unemployment-insurance contribution months required (12 for the skill-upgrading subsidy).",
+     .doc = "Unemployment-insurance contribution months required (12 for the skill-upgrading subsidy); at most 255 "
+            "(the engine counts them in one byte).",
      .min = 0,
-     .max = 600,
+     .max = kMaxInsuranceMonths,
      .dim = Dim::Programme,
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.min_contribution_months)},
@@ -1506,8 +1508,14 @@ std::vector<Issue> check(const Parameters& p) {
     issues.push_back({"programmes.names", "at most " + std::to_string(kMaxProgrammes) +
                                               " programmes are supported, got " +
                                               std::to_string(p.programmes.names.size())});
-  if (p.population.regions.size() > 65535)
-    issues.push_back({"population.regions", "at most 65535 regions are supported"});
+  if (p.population.regions.size() > kMaxRegions)
+    issues.push_back({"population.regions", "at most " + std::to_string(kMaxRegions) +
+                                                " regions are supported (the region column is one byte), got " +
+                                                std::to_string(p.population.regions.size())});
+  if (p.scenario.start.year() < kMinStartYear || p.scenario.start.year() > kMaxStartYear)
+    issues.push_back(
+        {"scenario.start", "must be within " + std::to_string(kMinStartYear) + " to " + std::to_string(kMaxStartYear) +
+                               " (birth months are stored in 16 bits), got " + iso_date(p.scenario.start)});
   const auto positive_sum = [&](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) > 0; };
   if (p.population.age_shares_male.size() == kAgeBandCount && p.population.age_shares_female.size() == kAgeBandCount &&
       !positive_sum(p.population.age_shares_male) && !positive_sum(p.population.age_shares_female))
@@ -1515,8 +1523,21 @@ std::vector<Issue> check(const Parameters& p) {
   if (p.population.status_shares.size() == kStatusCount && p.population.status_shares[int(Status::Retired)] > 0)
     issues.push_back(
         {"population.status_shares[5]", "the initial population is the working-age pool; the retired share must be 0"});
-  if (p.population.scale > 0 && p.population.size / static_cast<double>(p.population.scale) > 4.0e9)
-    issues.push_back({"population.scale", "more than 4e9 agents; raise the scale"});
+  // Every agent and entrant of a replicate gets its own 32-bit id (population.hpp, kAgentIdLimit);
+  // checked once the months are in range (otherwise their own message says so).
+  if (p.population.scale > 0 && p.scenario.months >= 1 &&
+      static_cast<double>(p.scenario.months) <= find_parameter("scenario.months")->max) {
+    const double entrants = (p.entry.school_leavers_per_year + p.entry.technical_school_graduates_per_year) *
+                            static_cast<double>(p.scenario.months) / 12.0;
+    const double ids = (p.population.size + entrants) / static_cast<double>(p.population.scale) +
+                       2.0 * static_cast<double>(p.scenario.months) + 1;
+    if (ids >= static_cast<double>(kAgentIdLimit))
+      issues.push_back({"population.scale", "the run would give about " + format_number(ids) +
+                                                " agent ids (the initial agents and the entrants of " +
+                                                std::to_string(p.scenario.months) + " months), more than the " +
+                                                format_number(static_cast<double>(kAgentIdLimit)) +
+                                                " a 32-bit id holds; raise population.scale or shorten the run"});
+  }
   if (p.entry.entry_age_max <= p.entry.entry_age_min)
     issues.push_back({"entry.entry_age_max",
                       "must be greater than entry.entry_age_min (" + format_number(p.entry.entry_age_min) + ")"});

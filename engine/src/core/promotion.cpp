@@ -1,5 +1,7 @@
 #include "skillsim/core/promotion.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -34,10 +36,24 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
     const auto quota = static_cast<std::size_t>(state_.due[k].take(appointment_quota(p, k)));
     if (quota == 0) continue;
-    std::vector<std::pair<std::uint64_t, std::size_t>> eligible; // (priority, index)
-    for (std::size_t i = 0; i < pop.size(); ++i)
-      if (appointment_eligible(rates, target, pop.level[i], pop.status[i], pop.months_at_level[i]))
-        eligible.emplace_back(streams::priority_of(rng.block(streams::kAppointment, month.index, pop.id[i])), i);
+    // The eligible, found in parallel: each thread's list (a contiguous, ascending block of
+    // agents under schedule(static)) is joined in thread order, so the list is in agent order, as
+    // a serial scan gives it, for any thread count.
+    using Eligible = std::vector<std::pair<std::uint64_t, std::size_t>>; // (priority, index)
+    std::vector<Eligible> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
+    const auto n = static_cast<std::int64_t>(pop.size());
+#pragma omp parallel
+    {
+      Eligible mine;
+#pragma omp for schedule(static) nowait
+      for (std::int64_t i = 0; i < n; ++i)
+        if (appointment_eligible(rates, target, pop.level[i], pop.status[i], pop.months_at_level[i]))
+          mine.emplace_back(streams::priority_of(rng.block(streams::kAppointment, month.index, pop.id[i])),
+                            static_cast<std::size_t>(i));
+      by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(mine);
+    }
+    Eligible eligible;
+    for (const Eligible& list : by_thread) eligible.insert(eligible.end(), list.begin(), list.end());
     const std::size_t chosen = std::min(quota, eligible.size());
     std::nth_element(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(chosen), eligible.end());
     for (std::size_t c = 0; c < chosen; ++c) promote(pop, eligible[c].second, target, flows);

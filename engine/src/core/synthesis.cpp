@@ -138,6 +138,15 @@ std::size_t initial_agent_count(const PopulationSection& pop) {
   return static_cast<std::size_t>(std::llround(pop.size / static_cast<double>(pop.scale)));
 }
 
+std::size_t initial_capacity(const Parameters& p) {
+  const std::size_t n = initial_agent_count(p.population);
+  const double entrants = (p.entry.school_leavers_per_year + p.entry.technical_school_graduates_per_year) *
+                          static_cast<double>(p.scenario.months) / 12.0 /
+                          static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
+  return n + std::max(n / 8,
+                      static_cast<std::size_t>(std::ceil(entrants)) + 2 * static_cast<std::size_t>(p.scenario.months));
+}
+
 std::vector<std::size_t> initial_cell_counts(const JointTable& joint, std::size_t agents) {
   // Integerise in two stages so that the level totals (what targets are stated in) are exact
   // to one agent: first the agents per level, then each level's agents over its cells, both by
@@ -188,7 +197,7 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
   const Month start = p.scenario.start;
 
   Population population;
-  population.reserve(n + n / 8);
+  population.reserve(initial_capacity(p));
   std::uint64_t next_id = 0;
   for (int c = 0; c < JointTable::kCells; ++c) {
     if (count[c] == 0) continue;

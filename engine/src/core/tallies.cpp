@@ -44,29 +44,34 @@ StockTally count_stocks(const Population& pop, std::size_t regions, std::size_t 
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
 #pragma omp parallel
   {
-    StockTally local;
-    local.by_region.assign(regions * kLevelCount, 0);
-    local.trainees.assign(programmes, 0);
+    // One counter per (group, level, status, sector) cell: one increment per agent where four
+    // tallies would take four (each a load and a store that the next agent of the same cell
+    // waits for); the tallies are sums over the cells, the same integers in any order.
+    constexpr int kCells = kGroupCount * kLevelCount * kStatusCount * kSectorCount;
+    std::int64_t cells[kCells] = {};
+    std::vector<std::int64_t> by_region(regions * kLevelCount, 0), trainees(programmes, 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
       if (st == removed) continue;
       const std::uint8_t lv = pop.level[i];
-      ++local.workers[lv][st];
-      ++local.by_group[pop.group[i]][lv];
-      ++local.by_region[pop.region[i] * kLevelCount + lv];
-      if (st == employed) ++local.employed_by_sector[pop.sector[i]];
-      if (pop.programme[i] != kNoProgramme) ++local.trainees[pop.programme[i]];
+      ++cells[((pop.group[i] * kLevelCount + lv) * kStatusCount + st) * kSectorCount + pop.sector[i]];
+      ++by_region[pop.region[i] * kLevelCount + lv];
+      if (pop.programme[i] != kNoProgramme) ++trainees[pop.programme[i]];
     }
 #pragma omp critical(skillsim_count_stocks)
     {
-      for (int l = 0; l < kLevelCount; ++l)
-        for (int s = 0; s < kStatusCount; ++s) total.workers[l][s] += local.workers[l][s];
       for (int g = 0; g < kGroupCount; ++g)
-        for (int l = 0; l < kLevelCount; ++l) total.by_group[g][l] += local.by_group[g][l];
-      for (int s = 0; s < kSectorCount; ++s) total.employed_by_sector[s] += local.employed_by_sector[s];
-      for (std::size_t k = 0; k < total.by_region.size(); ++k) total.by_region[k] += local.by_region[k];
-      for (std::size_t k = 0; k < programmes; ++k) total.trainees[k] += local.trainees[k];
+        for (int l = 0; l < kLevelCount; ++l)
+          for (int s = 0; s < kStatusCount; ++s)
+            for (int k = 0; k < kSectorCount; ++k) {
+              const std::int64_t c = cells[((g * kLevelCount + l) * kStatusCount + s) * kSectorCount + k];
+              total.workers[l][s] += c;
+              total.by_group[g][l] += c;
+              if (s == employed) total.employed_by_sector[k] += c;
+            }
+      for (std::size_t k = 0; k < total.by_region.size(); ++k) total.by_region[k] += by_region[k];
+      for (std::size_t k = 0; k < programmes; ++k) total.trainees[k] += trainees[k];
     }
   }
   return total;

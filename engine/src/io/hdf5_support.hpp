@@ -92,6 +92,16 @@ struct NumberTypes<std::uint16_t> {
   static hid_t file() { return H5T_STD_U16LE; }
 };
 template <>
+struct NumberTypes<std::int16_t> {
+  static hid_t memory() { return H5T_NATIVE_INT16; }
+  static hid_t file() { return H5T_STD_I16LE; }
+};
+template <>
+struct NumberTypes<std::uint32_t> {
+  static hid_t memory() { return H5T_NATIVE_UINT32; }
+  static hid_t file() { return H5T_STD_U32LE; }
+};
+template <>
 struct NumberTypes<std::uint64_t> {
   static hid_t memory() { return H5T_NATIVE_UINT64; }
   static hid_t file() { return H5T_STD_U64LE; }

@@ -3,6 +3,7 @@
 // copies or split across processes by region.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -14,15 +15,33 @@ namespace skillsim {
 /// kMaxProgrammes in parameters.hpp).
 inline constexpr std::uint8_t kNoProgramme = 0xFF;
 
+/// Agent ids are stored in 32 bits: every id ever given in a replicate (the initial population,
+/// then one per entrant, never reused) must be below this (a 1:1 national run of ten years needs
+/// about 1.2e9). Population::push_back refuses a larger one; scenario validation refuses a
+/// scenario whose agents and entrants would pass it (check in parameters.cpp).
+inline constexpr std::uint64_t kAgentIdLimit = std::uint64_t{1} << 32;
+/// Regions are stored in one byte: at most 255 (scenario validation, population.regions).
+inline constexpr std::size_t kMaxRegions = 255;
+/// Birth months are stored in 16 bits as Month::index itself (months since January of year 0, so
+/// the epoch is year 0): births from year 0 to 2730. Scenario validation keeps the run's start
+/// within kMinStartYear..kMaxStartYear, so every birth (at most 100 years before the start) and
+/// every entrant's birth fit.
+inline constexpr int kMinStartYear = 1900, kMaxStartYear = 2600;
+
+/// Months of unemployment-insurance contributions are counted in one byte, saturating here. Safe:
+/// the only rule that reads them compares them with programmes.min_contribution_months, which
+/// validation keeps at or below this, and min(x, 255) >= t exactly when x >= t for t <= 255.
+inline constexpr int kMaxInsuranceMonths = 255;
+
 /// The one list of agent columns: X(column type, type in Agent, name, default). The Agent struct,
 /// the Population's vectors, push_back/get, reserve/compact and bytes_per_agent are all generated
 /// from it, so a new column is one line here (and docs/model.md's table).
 #define SKILLSIM_AGENT_COLUMNS(X)                                                                                      \
-  X(std::uint64_t, std::uint64_t, id, 0)                                                                               \
-  X(std::int32_t, std::int32_t, birth_month, 0) /* Month::index of the month of birth */                               \
+  X(std::uint32_t, std::uint64_t, id, 0)        /* below kAgentIdLimit; the random draws use its value */              \
+  X(std::int16_t, std::int32_t, birth_month, 0) /* Month::index of the month of birth (kBirthMonthRange) */            \
   X(std::uint16_t, std::uint16_t, months_at_level, 0)                                                                  \
-  X(std::uint16_t, std::uint16_t, ui_months, 0) /* months of unemployment-insurance contributions */                   \
-  X(std::uint16_t, std::uint16_t, region, 0)                                                                           \
+  X(std::uint8_t, std::uint16_t, ui_months, 0) /* insurance months, saturating at kMaxInsuranceMonths */               \
+  X(std::uint8_t, std::uint16_t, region, 0)    /* index into population.regions, below kMaxRegions */                  \
   X(std::uint8_t, Level, level, Level::None)                                                                           \
   X(std::uint8_t, Status, status, Status::Unemployed)                                                                  \
   X(std::uint8_t, Group, group, Group::UrbanEmployee)                                                                  \

@@ -47,6 +47,12 @@ int initial_band_months(const Parameters& p, int band, int sex);
 /// uniformly over 0 .. this.
 int initial_max_months_at_level(const PopulationSection& population, int age_months);
 
+/// Agents the population's columns are reserved for at synthesis: the initial agents and every
+/// entrant of the run at the rates in force at the start, or an eighth more than the initial
+/// agents if that is more. The columns then do not grow by copying during the run (a schedule
+/// with more entrants may still make them), and capacity never written is not resident.
+std::size_t initial_capacity(const Parameters& p);
+
 /// Builds the initial population for `start`. Cell counts are the fitted shares integerised by
 /// largest remainders (no randomness); ages within band, months at level, sector, region and
 /// insurance months are drawn from the synthesis stream keyed on agent id.

@@ -1,0 +1,44 @@
+// The peak memory of a run, estimated from the scenario before anything is allocated, so that
+// `skillsim validate` and `skillsim run` can refuse a run that cannot fit with a clear message
+// (needed against available, and what to change) instead of failing later with std::bad_alloc.
+// Pure: how much memory the machine has is read by the caller (skillsim/io/system_memory.hpp).
+// docs/architecture.md, "Memory", says what is counted and how well it agrees with measurement.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "skillsim/core/scenario.hpp"
+
+namespace skillsim {
+
+/// The parts of a run's peak resident memory, in bytes. Replicates run one after another, so one
+/// population is in memory at a time; the results of every replicate are.
+struct MemoryEstimate {
+  std::int64_t agents_initial = 0; ///< synthesised (population.size / population.scale)
+  std::int64_t agents_peak = 0;    ///< with every entrant of the run (deaths left out: an upper bound)
+  std::int64_t population = 0;     ///< the columns of agents_peak agents (Population::bytes_per_agent)
+  std::int64_t growth = 0;         ///< while the columns grow past their reserve: one column copied at a time
+  std::int64_t candidates = 0;     ///< the month's lists of applicants, trainees and competitors, at most
+  std::int64_t results = 0;        ///< every replicate's results and the statistics over them
+  std::int64_t fixed = 0;          ///< the program, its libraries and the threads' stacks and tallies
+
+  std::int64_t total() const { return population + growth + candidates + results + fixed; }
+};
+
+/// The estimate for `replicates` replicates on `threads` threads (0: one).
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads);
+
+/// "about 2.3 GB (population 2.0 GB for 90,000,000 agents at 21 bytes each, results 0.1 GB, ...)".
+std::string describe_memory(const MemoryEstimate& estimate);
+
+/// Bytes as text: "812 MB", "2.3 GB", "21.4 GB".
+std::string format_bytes(std::int64_t bytes);
+
+/// The refusal: what the run needs, what is available, and what to change (population.scale
+/// for the population, fewer replicates or months for the results); `override_hint` names the
+/// caller's way around it (e.g. "--no-memory-check").
+std::string memory_refusal(const Scenario& scenario, const MemoryEstimate& estimate, std::int64_t available,
+                           const std::string& override_hint);
+
+} // namespace skillsim

@@ -1,0 +1,125 @@
+#include "skillsim/core/memory_estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "skillsim/core/numbers.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/run.hpp"
+#include "skillsim/core/statistics.hpp"
+#include "skillsim/core/synthesis.hpp"
+#include "skillsim/core/training.hpp"
+
+namespace skillsim {
+
+namespace {
+
+// The program and its libraries (HDF5, OpenMP, the C++ runtime), resident before a run starts:
+// measured at 12-16 MB for `skillsim run` of a tiny scenario; rounded up.
+constexpr std::int64_t kProgramBytes = 24 << 20;
+// Per thread: its stack and OpenMP's, and the tallies of the monthly pass (a few kB); generous.
+constexpr std::int64_t kThreadBytes = 2 << 20;
+// Bytes per candidate of the month's lists, at their peak: an index in a thread's list and in the
+// joined list (2 x 8), and for an applicant its draw (ApplicationCandidate, 2 x 16).
+constexpr std::int64_t kTraineeBytes = 16, kApplicantBytes = 32;
+// A competitor: the two lists (2 x 8), then in the competition step its priority and two flags.
+constexpr std::int64_t kCompetitorBytes = 18;
+
+std::int64_t bytes_of(double agents, double per_agent) { return std::llround(std::ceil(agents * per_agent)); }
+
+} // namespace
+
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads) {
+  const Parameters& p = scenario.parameters();
+  MemoryEstimate e;
+  e.agents_initial = static_cast<std::int64_t>(initial_agent_count(p.population));
+  // Entrants month by month under the parameters in force (a schedule may change their number).
+  const double scale = static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
+  double entrants = 0, may_apply = 0;
+  for (std::int64_t m = 0; m < p.scenario.months; ++m) {
+    const Month month = scenario.start() + static_cast<int>(m);
+    const Parameters now = scenario.parameters_at(month);
+    const double month_share = now.entry.month_shares[static_cast<std::size_t>(month.month() - 1)];
+    entrants += (now.entry.school_leavers_per_year + now.entry.technical_school_graduates_per_year) * month_share;
+    if (!now.programmes.names.empty()) {
+      const ApplicationRules rules(now);
+      may_apply = std::max(may_apply, *std::max_element(rules.may_apply.begin(), rules.may_apply.end()));
+    }
+  }
+  e.agents_peak = e.agents_initial + std::llround(std::ceil(entrants / scale)) + 2 * p.scenario.months;
+  const auto peak = static_cast<double>(e.agents_peak);
+  e.population = bytes_of(peak, static_cast<double>(Population::bytes_per_agent()));
+  // Synthesis reserves initial_capacity; past that (a schedule with more entrants) a column is
+  // copied into one twice as large, the old copy freed before the next column's (only the pages
+  // written are resident).
+  std::int64_t widest = 0;
+  Population{}.for_each_column([&](const auto& column) {
+    widest = std::max<std::int64_t>(widest, static_cast<std::int64_t>(sizeof(column[0])));
+  });
+  if (e.agents_peak > static_cast<std::int64_t>(initial_capacity(p)))
+    e.growth = bytes_of(peak, static_cast<double>(widest));
+  // The month's candidate lists: trainees and queued candidates are few; applicants at most the
+  // highest monthly application probability of any group and status; competitors at most everybody.
+  double per_agent = 0;
+  if (!p.programmes.names.empty()) per_agent += may_apply * kApplicantBytes + 0.05 * kTraineeBytes;
+  if (!p.competitions.tiers.empty()) per_agent += kCompetitorBytes;
+  e.candidates = bytes_of(peak, per_agent);
+  // Results: every variable over (replicate, time, ...) for each replicate, and its statistics
+  // over replicates (kStatisticCount values per cell, as doubles); the others once.
+  const Results one = make_results_layout(scenario, 1);
+  std::int64_t per_replicate = 0, once = 0;
+  for (const Variable& v : one.variables) {
+    const auto bytes = static_cast<std::int64_t>(v.size() * sizeof(std::int64_t));
+    if (!v.dims.empty() && v.dims[0] == "replicate")
+      per_replicate += bytes;
+    else
+      once += bytes;
+  }
+  e.results =
+      per_replicate * (std::max<std::int64_t>(replicates, 1) + static_cast<std::int64_t>(kStatisticCount)) + once;
+  e.fixed = kProgramBytes + kThreadBytes * std::max(threads, 1);
+  return e;
+}
+
+std::string format_bytes(std::int64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  char text[32];
+  if (b < 1e9)
+    std::snprintf(text, sizeof text, "%.0f MB", b / 1e6);
+  else
+    std::snprintf(text, sizeof text, "%.1f GB", b / 1e9);
+  return text;
+}
+
+std::string describe_memory(const MemoryEstimate& e) {
+  std::string text = "about " + format_bytes(e.total()) + " at peak (population " + format_bytes(e.population) +
+                     " for up to " + thousands(e.agents_peak) + " agents at " +
+                     std::to_string(Population::bytes_per_agent()) + " bytes each";
+  if (e.growth > 0) text += ", " + format_bytes(e.growth) + " while its columns grow";
+  text += "; results " + format_bytes(e.results);
+  if (e.candidates > 0) text += "; the month's candidate lists " + format_bytes(e.candidates);
+  return text + "; program and threads " + format_bytes(e.fixed) + ")";
+}
+
+std::string memory_refusal(const Scenario& scenario, const MemoryEstimate& e, std::int64_t available,
+                           const std::string& override_hint) {
+  const Parameters& p = scenario.parameters();
+  std::string text = "the run needs " + describe_memory(e) + ", but " + format_bytes(available) + " is available. ";
+  // What to change: the scale the population would fit at, or fewer replicates for the results.
+  const std::int64_t room = available - e.fixed - e.results;
+  const std::int64_t agent_bytes = e.population + e.growth + e.candidates;
+  if (room > 0 && agent_bytes > room) {
+    const double factor = static_cast<double>(agent_bytes) / static_cast<double>(room);
+    const auto scale = static_cast<std::int64_t>(std::ceil(static_cast<double>(p.population.scale) * factor * 1.05));
+    text += "Raise population.scale to at least " + thousands(scale) + " (now " + thousands(p.population.scale) +
+            "; --set population.scale=" + std::to_string(scale) + ")";
+  } else if (room <= 0) {
+    text += "The results alone (" + format_bytes(e.results) + ") do not fit: run fewer replicates or fewer months";
+  } else {
+    text += "Raise population.scale or run fewer replicates";
+  }
+  return text + ", free memory, or run on a larger machine (" + override_hint + " runs anyway).";
+}
+
+} // namespace skillsim
