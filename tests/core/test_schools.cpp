@@ -29,13 +29,17 @@ const std::string kSpread = "[0.08, 0.08, 0.08, 0.08, 0.08, 0.08, 0.08, 0.08, 0.
 
 // One route, every column given; `changes` replace some.
 std::vector<std::string> one_route(std::map<std::string, std::string> changes = {}) {
-  std::map<std::string, std::string> settings = {
-      {"schools.routes", R"(["intermediate"])"},  {"schools.labels", R"(["中级工班"])"},
-      {"schools.diploma_level", "[3]"},           {"schools.length_months", "[12]"},
-      {"schools.entry_age_min", "[15]"},          {"schools.entry_age_max", "[16]"},
-      {"schools.dropout_rate", "[0.02]"},         {"schools.enrolment_plan_per_year", "[[1200]]"},
-      {"schools.initial_students", "[[0]]"},      {"schools.capacity", "[[1000000]]"},
-      {"schools.graduate_group", R"("urban_employee")"}};
+  std::map<std::string, std::string> settings = {{"schools.routes", R"(["intermediate"])"},
+                                                 {"schools.labels", R"(["中级工班"])"},
+                                                 {"schools.diploma_level", "[3]"},
+                                                 {"schools.length_months", "[12]"},
+                                                 {"schools.entry_age_min", "[15]"},
+                                                 {"schools.entry_age_max", "[16]"},
+                                                 {"schools.dropout_rate", "[0.02]"},
+                                                 {"schools.enrolment_plan_per_year", "[[1200]]"},
+                                                 {"schools.initial_students", "[[0]]"},
+                                                 {"schools.capacity", "[[1000000]]"},
+                                                 {"schools.graduate_group", R"("urban_employee")"}};
   for (auto& [k, v] : changes) settings[k] = v;
   std::vector<std::string> out;
   for (auto& [k, v] : settings) out.push_back(k + "=" + v);
@@ -138,7 +142,8 @@ TEST(Schools, NobodyGraduatesBeforeTheLengthAndStudentsSkipEveryOtherRule) {
   for (int m = 0; m < 24; ++m) {
     std::unordered_map<std::uint64_t, std::uint8_t> route_before;
     for (std::size_t i = 0; i < state.population().size(); ++i)
-      if (state.population().status[i] == kStudent) route_before[state.population().id[i]] = school_route_of(state.population(), i);
+      if (state.population().status[i] == kStudent)
+        route_before[state.population().id[i]] = school_route_of(state.population(), i);
     state.step();
     const Population& pop = state.population();
     for (std::size_t i = 0; i < pop.size(); ++i) {
@@ -265,7 +270,8 @@ TEST(Schools, StocksBalanceFlowsWithStudentsIncluded) {
           now += at(r, "workers_by_group", rep, t, g * kLevelCount + l);
         }
         for (std::size_t h = 0; h < kGroupCount; ++h)
-          moves += at(r, "group_changes", rep, t, h * kGroupCount + g) - at(r, "group_changes", rep, t, g * kGroupCount + h);
+          moves +=
+              at(r, "group_changes", rep, t, h * kGroupCount + g) - at(r, "group_changes", rep, t, g * kGroupCount + h);
         EXPECT_EQ(now, before + at(r, "entries_by_group", rep, t, g) - at(r, "exits_by_group", rep, t, g) + moves)
             << "group " << g << " month " << t;
       }
@@ -284,9 +290,8 @@ TEST(Schools, StocksBalanceFlowsWithStudentsIncluded) {
 }
 
 TEST(Schools, IdenticalForOneAndTwoThreads) {
-  const Scenario s = test::small_scenario(one_route({{"schools.initial_students", "[[2000]]"},
-                                                     {"schools.enrolment_month_shares", kSpread}}),
-                                          60000, 1, 18);
+  const Scenario s = test::small_scenario(
+      one_route({{"schools.initial_students", "[[2000]]"}, {"schools.enrolment_month_shares", kSpread}}), 60000, 1, 18);
   const Results r = test::expect_same_for_one_and_two_threads(s, 2);
   EXPECT_GT(total(r, "school_graduates"), 0);
 }
@@ -341,7 +346,8 @@ TEST(Schools, EveryValidationMessage) {
   });
   EXPECT_TRUE(has_issue(issues, "schools.entry_age_max[0]", "at or past the retirement age")) << dump(issues);
   issues = issues_with([](Parameters& p) { p.schools.graduate_group = "urban_employe"; });
-  EXPECT_TRUE(has_issue(issues, "schools.graduate_group", "unknown group 'urban_employe'; did you mean 'urban_employee'?"))
+  EXPECT_TRUE(
+      has_issue(issues, "schools.graduate_group", "unknown group 'urban_employe'; did you mean 'urban_employee'?"))
       << dump(issues);
   issues = issues_with([](Parameters& p) { p.schools.initial_students.values = {2000000}; });
   EXPECT_TRUE(has_issue(issues, "schools.initial_students[0][0]", "more students (2e+06) than its capacity"))
