@@ -39,7 +39,8 @@ std::vector<std::string> one_route(std::map<std::string, std::string> changes = 
                                                  {"schools.enrolment_plan_per_year", "[[1200]]"},
                                                  {"schools.initial_students", "[[0]]"},
                                                  {"schools.capacity", "[[1000000]]"},
-                                                 {"schools.graduate_group", R"("urban_employee")"}};
+                                                 {"schools.graduate_group", R"("urban_employee")"},
+                                                 {"entry.technical_school_graduates_per_year", "0"}};
   for (auto& [k, v] : changes) settings[k] = v;
   std::vector<std::string> out;
   for (auto& [k, v] : settings) out.push_back(k + "=" + v);
@@ -107,7 +108,8 @@ TEST(Schools, ACohortGraduatesAfterTheLengthAsComputedByHand) {
 // stays at level 0 without sitting an assessment, moving in the labour market or entering a
 // competition, though all of them are on (students skip every rule but death).
 TEST(Schools, NobodyGraduatesBeforeTheLengthAndStudentsSkipEveryOtherRule) {
-  const std::vector<std::string> busy = {"schools.routes=[\"a\", \"b\"]",
+  const std::vector<std::string> busy = {"entry.technical_school_graduates_per_year=0",
+                                         "schools.routes=[\"a\", \"b\"]",
                                          "schools.labels=[\"中级工班\", \"高级工班\"]",
                                          "schools.diploma_level=[3, 4]",
                                          "schools.length_months=[7, 11]",
@@ -223,7 +225,8 @@ TEST(Schools, InitialStudentsAreInTheirRoutesSteadyState) {
 // at level 0; a graduation is a promotion), by group (a graduate who changes group is a move),
 // and the students themselves (no deaths: in = enrolments, out = graduates and dropouts).
 TEST(Schools, StocksBalanceFlowsWithStudentsIncluded) {
-  const std::vector<std::string> schools = {"schools.routes=[\"a\", \"b\", \"c\"]",
+  const std::vector<std::string> schools = {"entry.technical_school_graduates_per_year=0",
+                                            "schools.routes=[\"a\", \"b\", \"c\"]",
                                             "schools.labels=[\"中级工班\", \"高级工班\", \"预备技师班\"]",
                                             "schools.diploma_level=[3, 4, 5]",
                                             "schools.length_months=[6, 9, 12]",
@@ -355,6 +358,8 @@ TEST(Schools, EveryValidationMessage) {
   issues = issues_with([](Parameters& p) { p.population.status_shares = {0.1, 0.7, 0.04, 0.16, 0, 0}; });
   EXPECT_TRUE(has_issue(issues, "population.status_shares[0]", "the initial pool's student share must be 0"))
       << dump(issues);
+  issues = issues_with([](Parameters& p) { p.entry.technical_school_graduates_per_year = 1000; });
+  EXPECT_TRUE(has_issue(issues, "entry.technical_school_graduates_per_year", "would count them twice")) << dump(issues);
   issues = issues_with([](Parameters& p) { p.schools.length_months = {12, 12}; });
   EXPECT_TRUE(has_issue(issues, "schools.length_months", "expected 1 values, one per school route")) << dump(issues);
   issues = issues_with([](Parameters& p) { p.schools.diploma_level = {9}; });

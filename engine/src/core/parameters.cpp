@@ -1502,6 +1502,10 @@ void check_schools(const Parameters& p, std::vector<Issue>& issues) {
     issues.push_back({"population.status_shares[0]",
                       "with school routes declared, students come from schools.initial_students and the "
                       "enrolment plan; the initial pool's student share must be 0"});
+  if (n > 0 && p.entry.technical_school_graduates_per_year > 0)
+    issues.push_back({"entry.technical_school_graduates_per_year",
+                      "school routes are declared, so graduates come out of the schools; the direct graduate flow "
+                      "would count them twice: set it to 0"});
   if (sc.entry_age_min.size() != n || sc.entry_age_max.size() != n) return;
   const double retirement = std::min(p.demography.retirement_age_male, p.demography.retirement_age_female);
   for (std::size_t k = 0; k < n; ++k) {
