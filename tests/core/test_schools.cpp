@@ -15,6 +15,7 @@
 #include "scenario_builders.hpp"
 #include "skillsim/core/pathways.hpp"
 #include "skillsim/core/simulation.hpp"
+#include "skillsim/core/sweep.hpp"
 
 using namespace skillsim;
 using test::at;
@@ -373,4 +374,20 @@ TEST(Schools, EveryValidationMessage) {
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("schools.length_months"), std::string::npos) << e.what();
   }
+}
+
+TEST(Schools, SweepKeysAddressARouteByNameAndAPlanCellByRouteAndRegion) {
+  const Parameters p = quiet().parameters();
+  const auto r = resolve_sweep_key(p, "schools.dropout_rate[intermediate]");
+  ASSERT_TRUE(std::holds_alternative<SweepTarget>(r)) << std::get<std::string>(r);
+  Parameters q = p;
+  apply_sweep_value(q, std::get<SweepTarget>(r), 0.01);
+  EXPECT_EQ(q.schools.dropout_rate, std::vector<double>{0.01});
+  const auto cell = resolve_sweep_key(p, "schools.enrolment_plan_per_year[intermediate][national]");
+  ASSERT_TRUE(std::holds_alternative<SweepTarget>(cell)) << std::get<std::string>(cell);
+  apply_sweep_value(q, std::get<SweepTarget>(cell), 5000);
+  EXPECT_EQ(q.schools.enrolment_plan_per_year.values, std::vector<double>{5000});
+  const auto unknown = resolve_sweep_key(p, "schools.dropout_rate[technician]");
+  ASSERT_TRUE(std::holds_alternative<std::string>(unknown));
+  EXPECT_NE(std::get<std::string>(unknown).find("intermediate"), std::string::npos) << std::get<std::string>(unknown);
 }
