@@ -16,9 +16,9 @@ the peer agrees with the engine in distribution, not bit for bit
 (tests/python/test_numpy_peer.py checks that).
 
 Left out: programmes and evaluation queues (national_2016, which the suite times, has none),
-the rules that are off by default (group changes, factors by person class, competitions: the
-model refuses scenarios that use them) and entrants (the peer runs with school leavers and
-technical-school graduates set to 0, while the engine's bench_step keeps them; in national_2016
+the rules that are off by default (group changes, factors by person class, competitions,
+technical schools: the model refuses scenarios that use them) and entrants (the peer runs with
+school leavers and technical-school graduates set to 0 and without technical schools, while the engine's bench_step keeps them; in national_2016
 they are 16M a year in a pool of 900M, about 0.15% of the agents a month, so the peer's work per agent-month is slightly less than the engine's).
 """
 
@@ -37,7 +37,12 @@ from skillsim import Scenario, _core
 EMPLOYED, UNEMPLOYED, INACTIVE, RETIRED, REMOVED = 1, 2, 3, 5, 255
 LEVELS, STATUSES, GROUPS, SECTORS = 9, 6, 8, 3
 PRINCIPAL, CHIEF = 7, 8
-NO_ENTRANTS = {"entry.school_leavers_per_year": 0, "entry.technical_school_graduates_per_year": 0}
+# Without entrants: no school leavers, no technical-school graduates, and no technical schools
+# (their enrolees are entrants, their students a rule the peer does not have).
+NO_ENTRANTS = {"entry.school_leavers_per_year": 0, "entry.technical_school_graduates_per_year": 0,
+               **{f"schools.{key}": [] for key in ("routes", "labels", "diploma_level", "length_months",
+                                                   "entry_age_min", "entry_age_max", "dropout_rate",
+                                                   "enrolment_plan_per_year", "capacity", "initial_students")}}
 
 
 class NumpyModel:
@@ -53,9 +58,9 @@ class NumpyModel:
         factors = [k for k in scenario.keys() if k.startswith(("skills.assessment_factor_by_", "skills.pass_factor_by_"))]
         if (scenario["groups.after_job_found"] != own_group or any(scenario["groups.leave_after_months"])
                 or any(scenario["groups.closed"]) or any(v != 1 for k in factors for v in scenario[k])
-                or scenario["competitions.tiers"]):
+                or scenario["competitions.tiers"] or scenario["schools.routes"]):
             raise ValueError(f"{scenario.name}: the NumPy peer has the default rules only (no group changes, "
-                             "factors by person class or competitions)")
+                             "factors by person class, competitions or technical schools)")
         columns = _core.initial_population(self.core, seed, replicate)
         self.birth_month = columns["birth_month"]
         self.months_at_level = columns["months_at_level"]

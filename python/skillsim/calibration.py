@@ -167,6 +167,7 @@ _NAMED_DIMS = {
     "region": "population.regions",
     "evaluator_type": "evaluation.evaluators",
     "competition_tier": "competitions.tiers",
+    "school_route": "schools.routes",
 }
 
 

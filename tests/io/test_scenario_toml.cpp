@@ -741,6 +741,39 @@ TEST(ScenarioTomlErrors, CompetitionProblemsAreLocated) {
             std::string::npos);
 }
 
+// The schools test scenario with one line changed: each problem at its line, column and key.
+TEST(ScenarioTomlErrors, SchoolProblemsAreLocated) {
+  std::ifstream in(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/schools.toml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto changed = [&text](const std::string& from, const std::string& to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  EXPECT_EQ(only(problems(changed("diploma_level = [3, 4, 5]", "diploma_level = [3, 4, 9]"))),
+            "s.toml:24:24: schools.diploma_level[2]: must be in [2, 6], got 9");
+  EXPECT_EQ(only(problems(changed("entry_age_max = [16, 16, 16]", "entry_age_max = [16, 15, 16]"))),
+            "s.toml:27:22: schools.entry_age_max[1]: must be greater than schools.entry_age_min[1] (15) for route "
+            "'senior'");
+  EXPECT_EQ(only(problems(changed("graduate_group = \"urban_employee\"", "graduate_group = \"urban_employe\""))),
+            "s.toml:32:18: schools.graduate_group: unknown group 'urban_employe'; did you mean 'urban_employee'? "
+            "(groups: urban_employee, migrant_worker, rural_labour, college_graduate, technical_student, unemployed, "
+            "veteran, poverty_registered, or empty to keep the group held in school)");
+  EXPECT_NE(
+      listing(problems(changed("initial_students = [[800], [500], [150]]", "initial_students = [[800], [700], [150]]")))
+          .find("schools.initial_students[1][0]: route 'senior' starts with more students (700) than its "
+                "capacity in region"),
+      std::string::npos);
+  EXPECT_NE(listing(problems(changed("dropout_rate = [0.004, 0.004, 0.003]", "dropout_rate = [0.004, 0.004]")))
+                .find("schools.dropout_rate: expected 3 values, one per school route"),
+            std::string::npos);
+  // A schedule of the plan with a route missing.
+  EXPECT_NE(listing(problems(text + "\n[[schedule]]\ndate = 2021-01-01\nset = { \"schools.enrolment_plan_per_year\" = "
+                                    "[[10], [10]] }\n"))
+                .find("schools.enrolment_plan_per_year"),
+            std::string::npos);
+}
+
 TEST(ScenarioToml, SetAndScheduleIntegersAndFlags) {
   const std::filesystem::path file = SKILLSIM_SOURCE_DIR "/tests/data/one_programme.toml";
   const Scenario s = load_scenario(file, {"programmes.full_time=[false]", "programmes.duration_months=[4]",

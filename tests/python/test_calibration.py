@@ -351,3 +351,10 @@ def test_a_competition_tier_is_addressed_by_its_name():
     assert cal._element_index("competitions.winners_per_year", "city", plan) == 0
     with pytest.raises(KeyError, match="its entries: city"):
         cal._element_index("competitions.winners_per_year", "county", plan)
+
+
+def test_a_school_route_is_addressed_by_its_name():
+    national = skillsim.Scenario.load(REPO / "scenarios" / "national_2019_2021.toml")
+    assert cal._element_index("schools.dropout_rate", "senior_from_senior_high", national) == 2
+    with pytest.raises(KeyError, match="its entries: intermediate"):
+        cal._element_index("schools.dropout_rate", "technician", national)

@@ -166,6 +166,36 @@ std::string competitions_summary(const Results& r) {
          "places left: entrant / winner places with nobody eligible)\n";
 }
 
+// Technical schools, per route: enrolments, plan places left for lack of capacity, graduates,
+// dropouts, and the students at the start and the end.
+std::string schools_summary(const Results& r) {
+  const Dimension& routes = r.dimension("school_route");
+  const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
+  const std::vector<std::string> labels = entry_labels(routes);
+  const Variable& students = r.variable("school_students");
+  const std::size_t per_time = students.data.size() / (replicates * times), regions = per_time / routes.size();
+  // The median over replicates of a route's students (summed over regions) at time point t.
+  const auto students_at = [&](std::size_t k, std::size_t t) {
+    std::vector<double> values;
+    for (std::size_t rep = 0; rep < replicates; ++rep) {
+      std::int64_t sum = 0;
+      for (std::size_t g = 0; g < regions; ++g) sum += students.data[(rep * times + t) * per_time + k * regions + g];
+      values.push_back(static_cast<double>(sum));
+    }
+    return std::llround(replicate_statistics(values)[static_cast<std::size_t>(Statistic::P50)]);
+  };
+  Table table("Technical schools (totals over the run)", 42);
+  table.column("enrolled", 12).column("no place", 11).column("graduated", 11).column("dropped out", 13);
+  table.tail("   students start -> end");
+  for (std::size_t k = 0; k < routes.size(); ++k)
+    table.row(labels[k],
+              {thousands(median_total(r, "school_enrolments", k)), thousands(median_total(r, "school_no_place", k)),
+               thousands(median_total(r, "school_graduates", k)), thousands(median_total(r, "school_dropouts", k))},
+              fmt::format("   {} -> {}", thousands(students_at(k, 0)), thousands(students_at(k, times - 1))));
+  return "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
+         "no place: plan places refused at capacity; students at the start and the end)\n";
+}
+
 // Each target: its value, the median attained at its date, the gap, in how many replicates met.
 // The rows read as sentences ("target ... attained ..."); each figure column is as wide as its
 // widest figure (two spaces at least after its word), the label column as its widest label.
@@ -240,6 +270,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (results.has_variable("evaluations")) out += evaluation_summary(results);
   if (results.has_variable("appointments") && has_quotas(scenario)) out += appointments_summary(results);
   if (results.has_variable("competition_entrants")) out += competitions_summary(results);
+  if (results.has_variable("school_students")) out += schools_summary(results);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;

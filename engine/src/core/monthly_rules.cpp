@@ -55,6 +55,7 @@ constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
 constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
+constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
 constexpr std::uint16_t kMaxCounter = 0xFFFF;
 constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
 
@@ -119,6 +120,9 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         track(i);
         continue;
       }
+      // Students (技工院校, schools.cpp) take part in nothing else while in school.
+      if (st == kStudent) [[unlikely]]
+        continue;
       // Groups: a closed group's members, and those who have served its time limit, move on.
       if (group_moves) [[unlikely]] {
         const std::uint8_t g = pop.group[i];

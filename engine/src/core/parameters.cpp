@@ -964,6 +964,129 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(competitions.shorten_months),
      .column_default = 0},
+    // schools
+    {.key = "schools.routes",
+     .kind = ValueKind::StringList,
+     .doc =
+         "Identifiers of the technical-school (技工院校) routes, one per class and entry level, e.g. \"intermediate\" "
+         "(中级工班); none by default: no enrolment and no students.",
+     .bind = SKILLSIM_BIND(schools.routes)},
+    {.key = "schools.labels",
+     .kind = ValueKind::StringList,
+     .doc = "Names of the school routes as users read them, e.g. 中级工班.",
+     .dim = Dim::SchoolRoute,
+     .bind = SKILLSIM_BIND(schools.labels)},
+    {.key = "schools.diploma_level",
+     .kind = ValueKind::IntegerVector,
+     .unit = "level",
+     .doc = "Level at which a graduate enters the workforce (3 = 中级工, 4 = 高级工, 5 = 技师 for 预备技师 classes).",
+     .min = 2,
+     .max = 6,
+     .dim = Dim::SchoolRoute,
+     .bind = SKILLSIM_BIND(schools.diploma_level)},
+    {.key = "schools.length_months",
+     .kind = ValueKind::IntegerVector,
+     .unit = "months",
+     .doc = "Months in school before graduating (36: a 3-year class).",
+     .min = 1,
+     .max = 120,
+     .dim = Dim::SchoolRoute,
+     .bind = SKILLSIM_BIND(schools.length_months)},
+    {.key = "schools.entry_age_min",
+     .kind = ValueKind::RealVector,
+     .unit = "years",
+     .doc = "Youngest age at enrolment (15: from 初中; 18: from 高中).",
+     .min = 12,
+     .max = 40,
+     .dim = Dim::SchoolRoute,
+     .bind = SKILLSIM_BIND(schools.entry_age_min)},
+    {.key = "schools.entry_age_max",
+     .kind = ValueKind::RealVector,
+     .unit = "years",
+     .doc = "Oldest age at enrolment (exclusive); ages are uniform between the two.",
+     .min = 12,
+     .max = 40,
+     .dim = Dim::SchoolRoute,
+     .bind = SKILLSIM_BIND(schools.entry_age_max)},
+    {.key = "schools.dropout_rate",
+     .kind = ValueKind::RealVector,
+     .unit = "probability per month",
+     .doc = "Monthly probability that a student leaves school without a diploma (entering the workforce at level 0).",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::SchoolRoute,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(schools.dropout_rate),
+     .column_default = 0},
+    {.key = "schools.enrolment_plan_per_year",
+     .kind = ValueKind::RealMatrix,
+     .unit = "persons per year",
+     .doc = "The enrolment plan (招生计划): persons enrolled a year, by route and region, spread over the months by "
+            "schools.enrolment_month_shares (fewer when the capacity binds).",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::SchoolRoute,
+     .col_dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(schools.enrolment_plan_per_year),
+     .column_default = 0},
+    {.key = "schools.capacity",
+     .kind = ValueKind::RealMatrix,
+     .unit = "persons",
+     .doc = "Students a route may hold at once in a region (school places); enrolment stops there. Unlimited "
+            "(1e9) by default.",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::SchoolRoute,
+     .col_dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(schools.capacity),
+     .column_default = 1e9},
+    {.key = "schools.initial_students",
+     .kind = ValueKind::RealMatrix,
+     .unit = "persons",
+     .doc = "Students in school at the start (在校生), by route and region, in addition to population.size; their "
+            "months in school are drawn as in a steady state of the route (its length and dropout).",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::SchoolRoute,
+     .col_dim = Dim::Region,
+     .bind = SKILLSIM_BIND(schools.initial_students),
+     .column_default = 0},
+    {.key = "schools.enrolment_month_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of a year's enrolment plan enrolled in each calendar month.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::CalendarMonth,
+     .sums_to_one = true,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(schools.enrolment_month_shares)},
+    {.key = "schools.group_shares",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Policy groups of the students at enrolment (技工院校学生 unless, say, children of registered poor "
+            "families are counted as 建档立卡贫困劳动力).",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Group,
+     .sums_to_one = true,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(schools.group_shares)},
+    {.key = "schools.graduate_group",
+     .kind = ValueKind::String,
+     .doc = "Group of graduates and dropouts on leaving school (a group id; empty: they keep the group held in "
+            "school, where the groups rules take over).",
+     .bind = SKILLSIM_BIND(schools.graduate_group)},
+    {.key = "schools.employed_share",
+     .kind = ValueKind::Real,
+     .unit = "share",
+     .doc = "Graduates and dropouts who start employed on leaving school; the rest start unemployed.",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(schools.employed_share)},
 };
 #undef SKILLSIM_BIND
 
@@ -1070,6 +1193,8 @@ std::string dim_description(Dim dim) {
     return "evaluator type (as listed in evaluation.evaluators)";
   case Dim::Tier:
     return "competition tier (as listed in competitions.tiers)";
+  case Dim::SchoolRoute:
+    return "school route (as listed in schools.routes)";
   }
   return "";
 }
@@ -1104,6 +1229,8 @@ std::size_t dim_length(Dim dim, const Parameters& p) {
     return p.evaluation.evaluators.size();
   case Dim::Tier:
     return p.competitions.tiers.size();
+  case Dim::SchoolRoute:
+    return p.schools.routes.size();
   }
   return 0;
 }
@@ -1392,6 +1519,63 @@ void check_competitions(const Parameters& p, std::vector<Issue>& issues) {
   }
 }
 
+// Rules between the school columns (each column's length and range is checked on its own).
+void check_schools(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& sc = p.schools;
+  const std::size_t n = sc.routes.size();
+  if (n > kMaxSchoolRoutes)
+    issues.push_back({"schools.routes", "at most " + std::to_string(kMaxSchoolRoutes) +
+                                            " school routes are supported, got " + std::to_string(n)});
+  if (!sc.graduate_group.empty() &&
+      std::find(kGroupIds.begin(), kGroupIds.end(), sc.graduate_group) == kGroupIds.end()) {
+    std::string best;
+    for (const auto id : kGroupIds)
+      if (edit_distance(sc.graduate_group, id) <= std::max<std::size_t>(2, id.size() / 3)) best = id;
+    issues.push_back({"schools.graduate_group", "unknown group '" + sc.graduate_group + "'" +
+                                                    (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                                                    " (groups: " + list_names(kGroupIds) +
+                                                    ", or empty to keep the "
+                                                    "group held in school)"});
+  }
+  if (n > 0 && p.population.status_shares.size() == kStatusCount &&
+      p.population.status_shares[static_cast<int>(Status::Student)] > 0)
+    issues.push_back({"population.status_shares[0]",
+                      "with school routes declared, students come from schools.initial_students and the "
+                      "enrolment plan; the initial pool's student share must be 0"});
+  if (n > 0 && p.entry.technical_school_graduates_per_year > 0)
+    issues.push_back({"entry.technical_school_graduates_per_year",
+                      "school routes are declared, so graduates come out of the schools; the direct graduate flow "
+                      "would count them twice: set it to 0"});
+  if (sc.entry_age_min.size() != n || sc.entry_age_max.size() != n) return;
+  const double retirement = std::min(p.demography.retirement_age_male, p.demography.retirement_age_female);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::string at = "[" + std::to_string(k) + "]";
+    const std::string route = "route '" + sc.routes[k] + "'";
+    if (sc.entry_age_max[k] <= sc.entry_age_min[k])
+      issues.push_back({"schools.entry_age_max" + at, "must be greater than schools.entry_age_min" + at + " (" +
+                                                          format_number(sc.entry_age_min[k]) + ") for " + route});
+    else if (sc.length_months.size() == n &&
+             sc.entry_age_max[k] + static_cast<double>(sc.length_months[k]) / 12.0 >= retirement)
+      issues.push_back(
+          {"schools.entry_age_max" + at,
+           route + " would graduate students at or past the retirement age (" + format_number(retirement) + ")"});
+  }
+  const auto& initial = sc.initial_students;
+  const auto& capacity = sc.capacity;
+  const std::size_t regions = p.population.regions.size();
+  if (initial.rows == static_cast<int>(n) && capacity.rows == static_cast<int>(n) &&
+      initial.cols == static_cast<int>(regions) && capacity.cols == static_cast<int>(regions) &&
+      initial.values.size() == n * regions && capacity.values.size() == n * regions)
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::size_t r = 0; r < regions; ++r)
+        if (initial(static_cast<int>(k), static_cast<int>(r)) > capacity(static_cast<int>(k), static_cast<int>(r)))
+          issues.push_back({"schools.initial_students[" + std::to_string(k) + "][" + std::to_string(r) + "]",
+                            "route '" + sc.routes[k] + "' starts with more students (" +
+                                format_number(initial(static_cast<int>(k), static_cast<int>(r))) +
+                                ") than its capacity in region '" + p.population.regions[r] + "' (" +
+                                format_number(capacity(static_cast<int>(k), static_cast<int>(r))) + ")"});
+}
+
 } // namespace
 
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
@@ -1501,6 +1685,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_names("programmes.names", "programme", p.programmes.names, issues);
   check_names("evaluation.evaluators", "evaluator type", p.evaluation.evaluators, issues);
   check_names("competitions.tiers", "competition tier", p.competitions.tiers, issues);
+  check_names("schools.routes", "school route", p.schools.routes, issues);
   check_names("run.parameter_set_columns", "column", p.run.parameter_set_columns, issues);
   if (!p.run.parameter_set_columns.empty() && p.run.parameter_sets.empty())
     issues.push_back({"run.parameter_set_columns", "needs run.parameter_sets (the file whose columns it chooses)"});
@@ -1544,6 +1729,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_programmes(p, issues);
   check_groups(p, issues);
   check_competitions(p, issues);
+  check_schools(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

@@ -72,6 +72,13 @@ bool shaped(const Parameters& p) {
     if (level_of(c.min_level[k]) < 0 || c.max_level[k] < c.min_level[k] || c.max_level[k] >= kLevelCount - 1 ||
         std::find(kWaitingRuleIds.begin(), kWaitingRuleIds.end(), c.waiting[k]) == kWaitingRuleIds.end())
       return false;
+  const auto& sc = p.schools;
+  const std::size_t routes = sc.routes.size();
+  if (sc.diploma_level.size() != routes || sc.length_months.size() != routes || sc.labels.size() != routes ||
+      sc.enrolment_plan_per_year.values.size() != routes * regions)
+    return false;
+  for (std::size_t k = 0; k < routes; ++k)
+    if (level_of(sc.diploma_level[k]) < 0 || sc.length_months[k] < 0) return false;
   return true;
 }
 
@@ -167,6 +174,19 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
     for (int to = 1; to < kLevelCount; ++to)
       if (p.entry.technical_school_diploma_shares[static_cast<std::size_t>(to)] > 0)
         add(fixed(RouteKind::Diploma, 0, to, "technical-school diploma", static_cast<int>(kTechnicalSchoolMonths)));
+  // School routes with an enrolment plan somewhere: the diploma after the route's length in school
+  // (schools.*; dropout is not a wait, so the time is the length itself).
+  const auto& sc = p.schools;
+  for (std::size_t k = 0; k < sc.routes.size(); ++k) {
+    const auto& plan = sc.enrolment_plan_per_year.values;
+    const std::size_t regions = p.population.regions.size();
+    const bool planned =
+        std::any_of(plan.begin() + static_cast<std::ptrdiff_t>(k * regions),
+                    plan.begin() + static_cast<std::ptrdiff_t>((k + 1) * regions), [](double v) { return v > 0; });
+    if (planned)
+      add(fixed(RouteKind::Diploma, 0, static_cast<int>(sc.diploma_level[k]),
+                sc.labels[k] + " " + sc.routes[k] + " (技工院校)", static_cast<int>(sc.length_months[k])));
+  }
 
   // Appointments pick employed workers who served min_months; the wait for a quota place is not modelled.
   if (typical == Status::Employed) {

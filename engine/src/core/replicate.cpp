@@ -35,20 +35,23 @@ private:
 ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
                                const std::atomic<bool>* cancel)
     : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
-      evaluation_(scenario.parameters()), competitions_(scenario.parameters()) {
+      evaluation_(scenario.parameters()), competitions_(scenario.parameters()), schools_(scenario.parameters()) {
   population_ = synthesize_population(scenario.parameters(), rng_, cancel);
   next_id_ = population_.size();
+  schools_.count_students(population_);
 }
 
 ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
-      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()) {
+      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
+      schools_(scenario.parameters()) {
   restore(snapshot);
 }
 
 ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
-      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()) {
+      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
+      schools_(scenario.parameters()) {
   restore(std::move(snapshot));
 }
 
@@ -72,6 +75,7 @@ void ReplicateState::step() {
   appointments_.step(p, rates, month_, population_, rng_, flows_);
   competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors);
   entrants_.step(p, month_, population_, rng_, next_id_, flows_);
+  schools_.step(p, month_, population_, rng_, next_id_, flows_);
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
   // results do not depend on when it happens.
   if (removed_ * 32 > static_cast<std::int64_t>(population_.size())) {
@@ -89,6 +93,7 @@ void ReplicateState::declare_results(Results& r, const Parameters& p) {
   TrainingSystem::declare_results(r, p);
   EvaluationSystem::declare_results(r, p);
   Competitions::declare_results(r, p);
+  Schools::declare_results(r, p);
 }
 
 void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
@@ -123,11 +128,13 @@ ReplicateSnapshot ReplicateState::snapshot_without_population() const {
 void ReplicateState::restore(const ReplicateSnapshot& s) {
   restore_all_but_population(s);
   population_ = s.population;
+  schools_.count_students(population_);
 }
 
 void ReplicateState::restore(ReplicateSnapshot&& s) {
   restore_all_but_population(s);
   population_ = std::move(s.population);
+  schools_.count_students(population_);
 }
 
 void ReplicateState::restore_all_but_population(const ReplicateSnapshot& s) {

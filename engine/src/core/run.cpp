@@ -286,6 +286,7 @@ std::vector<std::string> branch_problems(const Scenario& origin, const Scenario&
   same("funds.names", b.funds.names, o.funds.names);
   same("evaluation.evaluators", b.evaluation.evaluators, o.evaluation.evaluators);
   same("competitions.tiers", b.competitions.tiers, o.competitions.tiers);
+  same("schools.routes", b.schools.routes, o.schools.routes);
   return problems;
 }
 

@@ -61,6 +61,8 @@ std::vector<std::string> dim_names(Dim dim, const Parameters& p) {
     return p.evaluation.evaluators;
   case Dim::Tier:
     return p.competitions.tiers;
+  case Dim::SchoolRoute:
+    return p.schools.routes;
   case Dim::None:
   case Dim::MortalityBand:
   case Dim::CalendarMonth:

@@ -1,5 +1,7 @@
 #include "skillsim/core/synthesis.hpp"
 
+#include "skillsim/core/schools.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -237,6 +239,7 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
       population.push_back(agent);
     }
   }
+  add_initial_students(p, rng, population); // 技工院校 students in school at the start, if any
   return population;
 }
 

@@ -733,6 +733,10 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"evaluation.evaluators", "the twin does not model evaluation capacity (the queue for an "
                                                "evaluator) yet; the scenario declares " +
                                                    names(p.evaluation.evaluators)});
+  if (!p.schools.routes.empty())
+    issues.push_back({"schools.routes", "the twin does not model technical schools (students, enrolment, "
+                                        "graduation) yet; the scenario declares " +
+                                            names(p.schools.routes)});
   if (!p.competitions.tiers.empty())
     issues.push_back({"competitions.tiers", "the twin does not model skills competitions yet; the scenario declares " +
                                                 names(p.competitions.tiers)});

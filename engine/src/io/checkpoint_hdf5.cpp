@@ -131,7 +131,7 @@ void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateS
                     const Population& population) {
   // A snapshot of more members fails to compile here: save them too (and read them below).
   [[maybe_unused]] const auto& [seed, replicate, month, next_id, its_population, entrants, appointments, training,
-                                evaluation, competitions] = s;
+                                evaluation, competitions, schools] = s;
   Handle group = create_group(replicates, std::to_string(replicate));
   const hid_t g = group.get();
   write_int(g, "months_done", months_done);
@@ -176,6 +176,11 @@ void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateS
     Handle process = create_group(g, "competitions");
     write_vector(process.get(), "entrants_due", fractions(entrants_due));
     write_vector(process.get(), "winners_due", fractions(winners_due));
+  }
+  {
+    const auto& [enrolment_due] = schools;
+    Handle process = create_group(g, "schools");
+    write_vector(process.get(), "enrolment_due", fractions(enrolment_due));
   }
 }
 
@@ -384,7 +389,8 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   Handle group = in.group(path);
   const hid_t g = group.get();
   ReplicateSnapshot s;
-  auto& [seed, replicate, month, next_id, population, entrants, appointments, training, evaluation, competitions] = s;
+  auto& [seed, replicate, month, next_id, population, entrants, appointments, training, evaluation, competitions,
+         schools] = s;
   seed = static_cast<std::uint64_t>(in.integer(g, path, "seed"));
   const std::int64_t stored_replicate = in.integer(g, path, "replicate");
   if (stored_replicate != r)
@@ -428,6 +434,11 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
     auto& [entrants_due, winners_due] = competitions;
     read_carries(in, path + "/competitions/entrants_due", entrants_due);
     read_carries(in, path + "/competitions/winners_due", winners_due);
+  }
+  // Checkpoints written before schools existed have no group: a run without school routes.
+  if (in.exists(path + "/schools")) {
+    auto& [enrolment_due] = schools;
+    read_carries(in, path + "/schools/enrolment_due", enrolment_due);
   }
   return s;
 }

@@ -1,6 +1,6 @@
 // People entering the working-age pool: school leavers and technical-school (技工院校)
 // graduates, spread over the calendar months (entry.month_shares), with their attributes drawn
-// from the entry stream. School enrolment and the student stock will come here.
+// from the entry stream. School enrolment and the student stock are in schools.hpp.
 #pragma once
 
 #include <array>

@@ -240,6 +240,29 @@ CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t t
 WaitingRule waiting_of(const CompetitionsSection& competitions, std::size_t tier);
 WaitingRule waiting_of(const ProgrammesSection& programmes, std::size_t programme);
 
+/// Technical schools (技工院校): enrolment, students, dropout and graduation at a diploma level
+/// (columns indexed by school route; docs/model.md, "Technical schools"). With no routes declared
+/// nothing changes.
+struct SchoolsSection {
+  std::vector<std::string> routes;            // identifiers, e.g. "intermediate" (中级工班)
+  std::vector<std::string> labels;            // e.g. "中级工班"
+  std::vector<std::int64_t> diploma_level;    // level the diploma gives (3 中级工, 4 高级工, 5 技师)
+  std::vector<std::int64_t> length_months;    // months in school before graduating
+  std::vector<double> entry_age_min;          // years, at enrolment
+  std::vector<double> entry_age_max;          // years, at enrolment (exclusive)
+  std::vector<double> dropout_rate;           // probability per month of leaving without a diploma
+  RealMatrix enrolment_plan_per_year;         // route x region: persons enrolled a year (the plan)
+  RealMatrix capacity;                        // route x region: persons in school at once, at most
+  RealMatrix initial_students;                // route x region: persons in school at the start
+  std::vector<double> enrolment_month_shares; // per calendar month, sums to 1
+  std::vector<double> group_shares;           // per group: the students' policy group
+  std::string graduate_group;                 // group of graduates and dropouts ("": the group held in school)
+  double employed_share = 0.3;                // graduates and dropouts who start employed; the rest unemployed
+};
+
+/// Most school routes a scenario may declare (a student's route is stored in one byte).
+inline constexpr std::size_t kMaxSchoolRoutes = 255;
+
 /// All parameter values of a scenario at one moment. Plain data: copy it freely.
 struct Parameters {
   ScenarioSection scenario;
@@ -255,6 +278,7 @@ struct Parameters {
   AuditSection audit;
   EvaluationSection evaluation;
   CompetitionsSection competitions;
+  SchoolsSection schools;
 };
 
 /// What a parameter holds.
@@ -286,7 +310,8 @@ enum class Dim {
   Fund,
   Programme,
   Evaluator,
-  Tier
+  Tier,
+  SchoolRoute
 };
 
 /// A parameter value as it travels between readers, schedules and the registry.

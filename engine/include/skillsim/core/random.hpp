@@ -91,6 +91,8 @@ inline constexpr std::uint32_t kAdmissionPriority = stream_id("training.admissio
 inline constexpr std::uint32_t kEvaluationPriority = stream_id("evaluation.priority");
 inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome");
 inline constexpr std::uint32_t kCompetition = stream_id("competition.priority");
+inline constexpr std::uint32_t kSchool = stream_id("school.progress");           // students, monthly (schools.cpp)
+inline constexpr std::uint32_t kSchoolSynthesis = stream_id("school.synthesis"); // the initial students
 
 /// Lanes of the kMonthly block (monthly_rules.cpp, training.cpp).
 enum MonthlyLane : int {
@@ -114,6 +116,18 @@ enum EntryLane : int {
   kEntryRegion = 5,
   kEntrySector = 6,
   kEntrySpareSchool = 7,
+};
+
+/// Lanes of the kSchool block (schools.cpp), drawn only for students: leaving without a diploma,
+/// and the status on leaving (graduates and dropouts).
+enum SchoolLane : int { kSchoolDropout = 0, kSchoolEmployed = 1 };
+/// Lanes of the kSchoolSynthesis block (schools.cpp): the initial students' attributes.
+enum SchoolSynthesisLane : int {
+  kSchoolMonthsIn = 0,
+  kSchoolAge = 1,
+  kSchoolSex = 2,
+  kSchoolGroup = 3,
+  kSchoolSector = 4,
 };
 
 /// Lanes of the kSynthesis block (synthesis.cpp); 7 is spare.

@@ -16,6 +16,7 @@
 #include "skillsim/core/random.hpp"
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/scenario.hpp"
+#include "skillsim/core/schools.hpp"
 #include "skillsim/core/tallies.hpp"
 #include "skillsim/core/training.hpp"
 
@@ -45,6 +46,7 @@ struct ReplicateSnapshot {
   TrainingSystem::State training;
   EvaluationSystem::State evaluation;
   Competitions::State competitions;
+  Schools::State schools;
 
   bool operator==(const ReplicateSnapshot&) const = default;
 };
@@ -92,6 +94,8 @@ public:
   const EvaluationSystem& evaluation() const { return evaluation_; }
   /// The competitions and what they did in the month last stepped.
   const Competitions& competitions() const { return competitions_; }
+  /// The technical schools and what they did in the month last stepped.
+  const Schools& schools() const { return schools_; }
   /// Where the time of the steps so far went.
   StepTimes step_times() const;
 
@@ -109,6 +113,7 @@ private:
     f(self.training_, &ReplicateSnapshot::training);
     f(self.evaluation_, &ReplicateSnapshot::evaluation);
     f(self.competitions_, &ReplicateSnapshot::competitions);
+    f(self.schools_, &ReplicateSnapshot::schools);
   }
 
   const Scenario* scenario_;
@@ -124,6 +129,7 @@ private:
   TrainingSystem training_;
   EvaluationSystem evaluation_;
   Competitions competitions_;
+  Schools schools_;
 
   // Output of the month last stepped, and scratch.
   MonthTally flows_;

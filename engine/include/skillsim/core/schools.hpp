@@ -1,0 +1,87 @@
+// Technical schools (技工院校): enrolment by route and region within a plan and a capacity, the
+// student stock (status student), dropout, and graduation into the workforce at the route's
+// diploma level (docs/model.md, "Technical schools"). Students take part in nothing else while
+// in school: the monthly rules let them die and skip them otherwise.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "skillsim/core/carry.hpp"
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/random.hpp"
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/tallies.hpp"
+
+namespace skillsim {
+
+class ResultsWriter;
+
+/// A student's school route is kept in the `programme_months_left` column (a student is in no
+/// training programme, so the column is free), and its months in school in `months_at_level`
+/// (a student is at level 0, and graduating restarts the months at the diploma level). These
+/// two functions are the one place that says so.
+inline std::uint8_t school_route_of(const Population& pop, std::size_t i) { return pop.programme_months_left[i]; }
+inline void set_school_route(Population& pop, std::size_t i, std::size_t route) {
+  pop.programme_months_left[i] = static_cast<std::uint8_t>(route);
+}
+
+/// Appends the students in school at the start (schools.initial_students, rounded to whole
+/// agents per route and region) to a freshly synthesised population, with ids from
+/// population.size() on. Their months in school follow the steady state of the route (its length
+/// and dropout rate), their other attributes come from the stream `school.synthesis`.
+void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& population);
+
+class Schools {
+public:
+  /// What must be saved to continue a run: the fractional enrolments carried, by route x region.
+  struct State {
+    std::vector<Carry> enrolment_due;
+    bool operator==(const State&) const = default;
+  };
+
+  /// What the month last stepped did, and the students after it, in agents, by route x region.
+  struct Tally {
+    std::vector<std::int64_t> enrolments;
+    std::vector<std::int64_t> no_place; ///< plan places not filled for lack of capacity (not carried)
+    std::vector<std::int64_t> graduates;
+    std::vector<std::int64_t> dropouts;
+    std::vector<std::int64_t> students; ///< in school after the month (at the start: the initial students)
+    bool operator==(const Tally&) const = default;
+  };
+
+  explicit Schools(const Parameters& p);
+
+  /// Declares school_enrolments, school_graduates, school_dropouts, school_no_place (flows) and
+  /// school_students (stock), all (replicate, time, school_route, region), with the dimension
+  /// `school_route` (and `school_route_zh`); nothing without routes.
+  static void declare_results(Results& results, const Parameters& p);
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+
+  /// The month's schooling: every student drops out, or serves another month and graduates after
+  /// the route's length; then the plan's enrolment of the month, within the capacity, as new
+  /// agents (ids from `next_id` on) counted as entrants in `flows`.
+  void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, std::uint64_t& next_id,
+            MonthTally& flows);
+
+  /// Counts the students of `population` (after synthesis or a restore), for the results at t = 0.
+  void count_students(const Population& population);
+
+  const State& state() const { return state_; }
+  /// @throws Error if the state has another number of routes x regions than the scenario
+  void check_fits(const State& state) const;
+  void restore(const State& state) {
+    state_ = state;
+    tally_ = {}; // output of a month, not state
+  }
+  const Tally& tally() const { return tally_; }
+
+private:
+  std::size_t routes_ = 0, regions_ = 0;
+  State state_;
+  Tally tally_;
+};
+
+} // namespace skillsim
