@@ -52,7 +52,9 @@ def test_national_scenario_validates(cli, name):
     done = subprocess.run([str(cli), "validate", str(REPO / "scenarios" / f"{name}.toml")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith(": valid")
+    first, memory = done.stdout.strip().split("\n")
+    assert first.endswith(": valid")
+    assert memory.startswith("Memory: about ") and "at peak" in memory  # the estimate before allocation
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
