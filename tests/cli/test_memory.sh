@@ -42,6 +42,12 @@ peak=$(sed -E 's/.*peak resident ([0-9.]+) (MB|GB)$/\1 \2/' <<<"$line")
 to_mb() { awk '{ print ($2 == "GB") ? $1 * 1000 : $1 }' <<<"$1"; }
 ratio=$(awk -v e="$(to_mb "$estimate")" -v p="$(to_mb "$peak")" 'BEGIN { printf "%.3f", e / p }')
 echo "moderate run (5,000,000 agents, 12 months): estimate $estimate, peak resident $peak, ratio $ratio"
-check "estimate within 25% of the measured peak" awk -v r="$ratio" 'BEGIN { exit !(r >= 0.75 && r <= 1.25) }'
+if [ "${SANITIZED:-0}" = 1 ]; then
+  # AddressSanitizer's shadow memory, redzones and quarantine double the peak (255 MB against 136
+  # estimated, measured): the estimate is for the Release build, where it is checked.
+  echo "sanitizer build: the agreement with the peak is checked in the Release build only"
+else
+  check "estimate within 25% of the measured peak" awk -v r="$ratio" 'BEGIN { exit !(r >= 0.75 && r <= 1.25) }'
+fi
 
 finish
