@@ -688,7 +688,6 @@ def plan(
     elif probability is not None:
         spec = PlanSpec(**{**spec.__dict__, "probability": float(probability)})
     say = log or (lambda _msg: None)
-    import pandas as pd
 
     original_values = np.array([spec.value_of(lv) for lv in spec.levers])
     top = np.array([lv.high for lv in spec.levers])
