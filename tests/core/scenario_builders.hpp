@@ -15,6 +15,20 @@
 
 namespace skillsim::test {
 
+/// Whether `issues` holds one for `key` whose message contains `text`.
+inline bool has_issue(const std::vector<Issue>& issues, const std::string& key, const std::string& text) {
+  for (const auto& i : issues)
+    if (i.key == key && i.message.find(text) != std::string::npos) return true;
+  return false;
+}
+
+/// The issues one per line ("key: message"), for a failing expectation's message.
+inline std::string dump(const std::vector<Issue>& issues) {
+  std::string out;
+  for (const auto& i : issues) out += i.key + ": " + i.message + "\n";
+  return out;
+}
+
 /// "[v, v, ..., v]" with n copies.
 inline std::string repeat(double v, int n) {
   std::string s = "[";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_builders.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/memory_estimate.hpp"
 #include "skillsim/core/population.hpp"
@@ -12,15 +13,11 @@
 #include "skillsim/io/scenario_toml.hpp"
 
 namespace skillsim {
+using test::has_issue;
+
 namespace {
 
 const std::string kNational = std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/national_2016.toml";
-
-bool has_issue(const std::vector<Issue>& issues, const std::string& key, const std::string& text) {
-  for (const auto& i : issues)
-    if (i.key == key && i.message.find(text) != std::string::npos) return true;
-  return false;
-}
 
 TEST(Columns, TwentyOneBytesPerAgent) { EXPECT_EQ(Population::bytes_per_agent(), 21u); }
 

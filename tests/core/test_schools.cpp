@@ -19,7 +19,9 @@
 
 using namespace skillsim;
 using test::at;
+using test::dump;
 using test::everything_off;
+using test::has_issue;
 using test::operator+;
 
 namespace {
@@ -59,18 +61,6 @@ std::int64_t total(const Results& r, const std::string& name, std::size_t rep = 
   std::int64_t sum = 0;
   for (std::size_t k = 0; k < per_replicate; ++k) sum += v.data[rep * per_replicate + k];
   return sum;
-}
-
-bool has_issue(const std::vector<Issue>& issues, const std::string& key, const std::string& text) {
-  for (const auto& i : issues)
-    if (i.key == key && i.message.find(text) != std::string::npos) return true;
-  return false;
-}
-
-std::string dump(const std::vector<Issue>& issues) {
-  std::string out;
-  for (const auto& i : issues) out += i.key + ": " + i.message + "\n";
-  return out;
 }
 
 } // namespace

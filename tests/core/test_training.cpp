@@ -341,16 +341,13 @@ TEST(Training, WaitingRulesAreValidated) {
     p.programmes.shorten_months = {std::stoll(shorten)};
     return check(p);
   };
-  const auto has = [](const std::vector<Issue>& issues, const std::string& key, const std::string& text) {
-    for (const Issue& i : issues)
-      if (i.key == key && i.message.find(text) != std::string::npos) return true;
-    return false;
-  };
-  EXPECT_TRUE(has(issues_of("soon", "0"), "programmes.waiting[0]",
-                  "unknown waiting rule 'soon'; expected \"none\", \"shortened\" or \"minimum\""));
-  EXPECT_TRUE(has(issues_of("shortened", "0"), "programmes.shorten_months[0]",
-                  "must be above 0 for programme 'first_certificate', whose waiting rule is \"shortened\""));
-  EXPECT_TRUE(has(issues_of("shortened", "-3"), "programmes.shorten_months[0]", "must be in [0, 600], got -3"));
+  EXPECT_TRUE(test::has_issue(issues_of("soon", "0"), "programmes.waiting[0]",
+                              "unknown waiting rule 'soon'; expected \"none\", \"shortened\" or \"minimum\""));
+  EXPECT_TRUE(
+      test::has_issue(issues_of("shortened", "0"), "programmes.shorten_months[0]",
+                      "must be above 0 for programme 'first_certificate', whose waiting rule is \"shortened\""));
+  EXPECT_TRUE(
+      test::has_issue(issues_of("shortened", "-3"), "programmes.shorten_months[0]", "must be in [0, 600], got -3"));
   // Other rules ignore the months off (the column's default is 12): no issue.
   EXPECT_TRUE(issues_of("none", "12").empty());
   EXPECT_TRUE(issues_of("minimum", "12").empty());

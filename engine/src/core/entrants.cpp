@@ -6,23 +6,6 @@
 
 namespace skillsim {
 
-namespace {
-
-// The index whose share interval holds u (shares sum to 1).
-std::size_t pick(const std::vector<double>& shares, double u) {
-  double cumulative = 0;
-  for (std::size_t i = 0; i < shares.size(); ++i) {
-    cumulative += shares[i];
-    if (u < cumulative) return i;
-  }
-  // Rounding left u above the last cumulative share: take the last index with a positive share.
-  for (std::size_t i = shares.size(); i-- > 0;)
-    if (shares[i] > 0) return i;
-  return 0;
-}
-
-} // namespace
-
 std::vector<double> Entrants::pick_probabilities(const std::vector<double>& shares) {
   std::vector<double> out(shares.size(), 0.0);
   double below = 0, cumulative = 0;
@@ -71,14 +54,17 @@ void Entrants::step(const Parameters& p, Month month, Population& population, co
       const double age_years = e.entry_age_min + d.uniform(streams::kEntryAge) * (e.entry_age_max - e.entry_age_min);
       a.birth_month = birth_month(month, age_years);
       a.sex = d.uniform(streams::kEntrySex) < e.male_share ? 0 : 1;
-      a.group = graduate ? Group::TechnicalStudent
-                         : static_cast<Group>(pick(e.school_leaver_group_shares, d.uniform(streams::kEntryGroup)));
-      a.level = graduate
-                    ? static_cast<Level>(pick(e.technical_school_diploma_shares, d.uniform(streams::kEntryDiploma)))
-                    : Level::None;
+      a.group = graduate
+                    ? Group::TechnicalStudent
+                    : static_cast<Group>(pick_by_share(e.school_leaver_group_shares, d.uniform(streams::kEntryGroup)));
+      a.level =
+          graduate
+              ? static_cast<Level>(pick_by_share(e.technical_school_diploma_shares, d.uniform(streams::kEntryDiploma)))
+              : Level::None;
       a.status = d.uniform(streams::kEntryEmployed) < e.employed_share ? Status::Employed : Status::Unemployed;
-      a.region = static_cast<std::uint16_t>(pick(p.population.region_shares, d.uniform(streams::kEntryRegion)));
-      a.sector = static_cast<std::uint8_t>(pick(p.population.sector_shares, d.uniform(streams::kEntrySector)));
+      a.region =
+          static_cast<std::uint16_t>(pick_by_share(p.population.region_shares, d.uniform(streams::kEntryRegion)));
+      a.sector = static_cast<std::uint8_t>(pick_by_share(p.population.sector_shares, d.uniform(streams::kEntrySector)));
       population.push_back(a);
       flows.record_entry(static_cast<int>(a.level), static_cast<int>(a.group));
     }

@@ -16,19 +16,6 @@ namespace {
 
 constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
 
-// The index whose share interval holds u (shares sum to 1); rounding past the end gives the last
-// index with a positive share.
-std::size_t pick(const std::vector<double>& shares, double u) {
-  double cumulative = 0;
-  for (std::size_t i = 0; i < shares.size(); ++i) {
-    cumulative += shares[i];
-    if (u < cumulative) return i;
-  }
-  for (std::size_t i = shares.size(); i-- > 0;)
-    if (shares[i] > 0) return i;
-  return 0;
-}
-
 // Months already in school of a student of a route in its steady state: with a constant intake
 // and a monthly dropout d, the share with m months served falls as (1 - d)^m, m = 0 .. length-1
 // (inverse of the truncated geometric distribution; uniform when d = 0).
@@ -75,8 +62,9 @@ void add_initial_students(const Parameters& p, const RandomStreams& rng, Populat
         a.birth_month = start.index - static_cast<std::int32_t>(age_at_entry * 12) - months_in;
         a.months_at_level = static_cast<std::uint16_t>(months_in);
         a.sex = d.uniform(streams::kSchoolSex) < p.entry.male_share ? 0 : 1;
-        a.group = static_cast<Group>(pick(sc.group_shares, d.uniform(streams::kSchoolGroup)));
-        a.sector = static_cast<std::uint8_t>(pick(p.population.sector_shares, d.uniform(streams::kSchoolSector)));
+        a.group = static_cast<Group>(pick_by_share(sc.group_shares, d.uniform(streams::kSchoolGroup)));
+        a.sector =
+            static_cast<std::uint8_t>(pick_by_share(p.population.sector_shares, d.uniform(streams::kSchoolSector)));
         pop.push_back(a);
       }
     }
@@ -217,8 +205,9 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
             sc.entry_age_min[k] + d.uniform(streams::kEntryAge) * (sc.entry_age_max[k] - sc.entry_age_min[k]);
         a.birth_month = month.index - static_cast<std::int32_t>(age * 12);
         a.sex = d.uniform(streams::kEntrySex) < p.entry.male_share ? 0 : 1;
-        a.group = static_cast<Group>(pick(sc.group_shares, d.uniform(streams::kEntryGroup)));
-        a.sector = static_cast<std::uint8_t>(pick(p.population.sector_shares, d.uniform(streams::kEntrySector)));
+        a.group = static_cast<Group>(pick_by_share(sc.group_shares, d.uniform(streams::kEntryGroup)));
+        a.sector =
+            static_cast<std::uint8_t>(pick_by_share(p.population.sector_shares, d.uniform(streams::kEntrySector)));
         pop.push_back(a);
         flows.record_entry(static_cast<int>(Level::None), static_cast<int>(a.group));
       }

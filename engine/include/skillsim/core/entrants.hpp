@@ -35,8 +35,8 @@ public:
   }
 
   /// The law of the draws above, for the expected-value twin: the probability of each index that
-  /// pick(shares, u) returns for a uniform u (the cumulative shares' steps; what rounding leaves
-  /// above the last goes to the last positive share, as pick does).
+  /// pick_by_share(shares, u) returns for a uniform u (the cumulative shares' steps; what rounding leaves
+  /// above the last goes to the last positive share, as pick_by_share does).
   static std::vector<double> pick_probabilities(const std::vector<double>& shares);
   /// The whole months of age at entry (age_years x 12, rounded down) and their probabilities, for
   /// an age uniform over [entry.entry_age_min, entry.entry_age_max).

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace skillsim {
 
@@ -38,6 +39,20 @@ inline std::uint64_t probability_threshold(double p) {
   if (!(p > 0)) return 0;
   if (p >= 1) return std::uint64_t{1} << 32;
   return static_cast<std::uint64_t>(p * 0x1p32);
+}
+
+/// The index whose share interval holds u in [0, 1) (shares sum to 1): a categorical draw from
+/// one uniform. Rounding that leaves u above the last cumulative share gives the last index with
+/// a positive share.
+inline std::size_t pick_by_share(const std::vector<double>& shares, double u) {
+  double cumulative = 0;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    cumulative += shares[i];
+    if (u < cumulative) return i;
+  }
+  for (std::size_t i = shares.size(); i-- > 0;)
+    if (shares[i] > 0) return i;
+  return 0;
 }
 
 /// Random streams of one replicate of one run.
