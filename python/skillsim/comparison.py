@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas
     from matplotlib.figure import Figure
 
+    from .plan import Plan
+
 __all__ = ["Comparison", "compare", "report", "REPORT_SECTIONS"]
 
 #: The report's sections, in order: (HTML id, heading). The browser test checks each is shown.
@@ -436,7 +438,9 @@ def _gap_figure(c: Comparison, label: str, series: str) -> "Figure":
     return plot._finish(fig)
 
 
-def _report_html(c: Comparison, title: str, chinese_labels: bool) -> str:
+def _report_html(c: Comparison, title: str, chinese_labels: bool, lead: Sequence[tuple[str, str, str]] = ()) -> str:
+    """The report's page; ``lead``: sections (HTML id, heading, body) placed before the summary,
+    such as a plan's (:meth:`skillsim.plan.Plan.report`)."""
     from . import plot
 
     names = list(c.runs)
@@ -449,8 +453,11 @@ def _report_html(c: Comparison, title: str, chinese_labels: bool) -> str:
         f"<h1>{_e(title)}</h1>",
         f'<p class="note">Written by skillsim {_e(_core.__version__)} on {created}. Medians and bands are over each run\'s '
         "replicates; a run with parameter sets carries parameter uncertainty in them as well as noise.</p>",
-        "<nav>" + "".join(f'<a href="#{sid}">{_e(heading)}</a>' for sid, heading in REPORT_SECTIONS) + "</nav>",
+        "<nav>" + "".join(f'<a href="#{sid}">{_e(heading)}</a>' for sid, heading, _ in lead)
+        + "".join(f'<a href="#{sid}">{_e(heading)}</a>' for sid, heading in REPORT_SECTIONS) + "</nav>",
     ]
+    for sid, heading, body in lead:
+        parts.append(f'<section id="{sid}"><h2>{_e(heading)}</h2>{body}</section>')
 
     def section(sid: str, body: str) -> None:
         heading = dict(REPORT_SECTIONS)[sid]
@@ -575,6 +582,7 @@ def report(
     every: int = 6,
     chinese_labels: bool = True,
     overwrite: bool = False,
+    plan: "Plan | None" = None,
 ) -> Path:
     """Writes one self-contained HTML report of the runs (atomically) and returns its path.
 
@@ -585,6 +593,9 @@ def report(
         every: months between the points of the gap tables.
         chinese_labels: Chinese names in the figures where a CJK font is installed.
         overwrite: replace an existing file.
+        plan: an answer of :func:`skillsim.plan`: the report opens with its section (the levers,
+            the probability, the cost and the money by fund and year against the original plan;
+            :meth:`skillsim.plan.Plan.report` writes it with the two verification ensembles).
 
     Raises:
         FileExistsError: ``path`` exists and ``overwrite`` is False.
@@ -595,7 +606,8 @@ def report(
         raise FileExistsError(f"{out} exists; pass overwrite=True (--force) to replace it")
     c = compare(runs, every=every)
     title = title or "skillsim report: " + ", ".join(c.runs)
-    atomic_write_text(out, _report_html(c, title, chinese_labels))
+    lead = [plan.report_section()] if plan is not None else []
+    atomic_write_text(out, _report_html(c, title, chinese_labels, lead))
     return out
 
 

@@ -604,6 +604,69 @@ class Plan:
         header = "\n".join(lines) + "\n"
         return header + self.scenario.to_toml()
 
+    def report(
+        self,
+        path: str | os.PathLike[str] = "plan.html",
+        *,
+        title: str | None = None,
+        every: int = 6,
+        chinese_labels: bool = True,
+        overwrite: bool = False,
+    ) -> Path:
+        """Writes the HTML report of the plan (docs/report.md): this answer's section (levers,
+        probability, cost, money by fund and year, original against plan), then the two
+        verification ensembles side by side as :func:`skillsim.report` shows runs. Not for
+        ``check=True`` answers, which run no plan. Returns the file's path."""
+        from .comparison import report
+
+        if self.status == "checked":
+            raise ValueError("a --check answer has no plan to report; run skillsim.plan without check=True")
+        runs = {"original": self.original_results, "plan": self.results}
+        title = title or f"skillsim plan: {self.spec.scenario.name}"
+        return report(runs, path, title=title, every=every, chinese_labels=chinese_labels, overwrite=overwrite, plan=self)
+
+    def report_section(self) -> tuple[str, str, str]:
+        """The plan's section of the HTML report: (HTML id, heading, body)."""
+        from .comparison import _e, _met_class, _table
+
+        heading = {"met": "The least-cost plan", "not_attainable": "The targets are not attainable: the best attainable plan"}
+        body = [f"<p>{_e(m)}</p>" for m in self.messages]
+        body.append(f'<p class="note">Plan spec: {_e(self.spec.source)}; scenario: {_e(self.spec.scenario.name)}.</p>')
+        rows = [
+            [(_e(row["lever"]), "text"), (_e(row["key"]), "text"), (f"{row['original']:,.6g}", ""), (f"{row['plan']:,.6g}", ""),
+             (f"{row['min']:,.6g} to {row['max']:,.6g}", "")]
+            for _, row in self.levers.iterrows()
+        ]
+        body.append(_table(["lever", "key", "original", "plan", "bounds"], rows, 2))
+        lo, hi = self.interval
+        n = self.results.replicates
+        rows = [
+            [(_e("every goal met"), "text"), (f"{self.original_probability:.0%}", _met_class(self.original_probability)),
+             (f"{self.probability:.0%} (90% interval {lo:.0%}-{hi:.0%}, {n} replicates)", _met_class(self.probability))],
+            [(_e("cost (yuan)"), "text"), (f"{self.original_cost:,.0f}", ""), (f"{self.cost:,.0f}", "")],
+        ]
+        for t, o, goal in zip(self.targets, self.original_targets, self.goals):
+            rows.append([(_e(f"{t.label}: goal {goal:,.6g} (target {t.value:,.6g})"), "text"),
+                         (f"median {o.attained_median:,.6g}, met {o.met_share:.0%}", _met_class(o.met_share)),
+                         (f"median {t.attained_median:,.6g}, met {t.met_share:.0%}", _met_class(t.met_share))])
+        body.append(_table(["", "original", "plan"], rows))
+        body.append('<p class="note">Both on the same fresh random numbers (common random numbers), so the difference is '
+                    "the policy's, not noise. Goal: what the plan is built to meet (for a target out of reach, what every "
+                    "lever at its maximum reaches less the margin); met: the share of replicates reaching the target's value. "
+                    "Cost: the funds' spending (mean over replicates) plus the levers' own costs.</p>")
+        if len(self.money):
+            funds = list(self.money.columns)
+            rows = []
+            for year in self.money.index:
+                cells = [(f"{year}", "text")]
+                for fund in funds:
+                    orig = self.original_money.loc[year, fund] if year in self.original_money.index and fund in self.original_money else np.nan
+                    cells += [("-" if np.isnan(orig) else f"{orig:,.0f}", ""), (f"{self.money.loc[year, fund]:,.0f}", "")]
+                rows.append(cells)
+            header = ["year"] + [f"{fund}: {what}" for fund in funds for what in ("original", "plan")]
+            body.append("<h3>Money by fund and year</h3>" + _table(header, rows) + '<p class="note">yuan paid, mean over replicates.</p>')
+        return "plan", heading[self.status], "".join(body)
+
 
 def _outlook(spec: PlanSpec, ev: Evaluation) -> list[TargetOutlook]:
     out = []
@@ -908,12 +971,18 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--scale", type=int, help="population.scale of every run (default: the spec's or the scenario's)")
     parser.add_argument("-o", "--output", help="write the plan as a scenario file (TOML)")
     parser.add_argument("--results", help="also write the plan's and the original's verification results: DIR/plan.h5, DIR/original.h5")
+    parser.add_argument("--report", help="also write the HTML report of the plan against the original (docs/report.md)")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     a = parser.parse_args(argv[1:])
     overrides = {k: v for k, v in (("probability", a.probability), ("replicates", a.replicates), ("search_replicates", a.search_replicates), ("scale", a.scale)) if v is not None}
     outputs = [Path(a.output)] if a.output else []
     if a.results:
         outputs += [Path(a.results) / "plan.h5", Path(a.results) / "original.h5"]
+    if a.report:
+        if a.check:
+            print("skillsim plan: --report needs a plan; --check runs none", file=sys.stderr)
+            return 2
+        outputs.append(Path(a.report))
     for out in outputs:
         if out.exists() and not a.force:
             print(f"skillsim plan: {out} exists; pass --force to replace it", file=sys.stderr)
@@ -933,4 +1002,6 @@ def main(argv: Sequence[str]) -> int:
         answer.results.save(Path(a.results) / "plan.h5", overwrite=True)
         answer.original_results.save(Path(a.results) / "original.h5", overwrite=True)
         print(f"wrote {Path(a.results) / 'plan.h5'} and {Path(a.results) / 'original.h5'}")
+    if a.report:
+        print(f"wrote {answer.report(a.report, overwrite=True)}")
     return 0 if answer.status in ("met", "checked") else NOT_ATTAINABLE_STATUS

@@ -65,3 +65,27 @@ def ctrl_c():
     yield
     signal.signal(signal.SIGINT, previous)
 
+
+
+@pytest.fixture
+def browser():
+    """A headless chromium through selenium (closed after the test), or a skip saying what is
+    missing (scripts/test.sh sets SKILLSIM_REQUIRE_BROWSER=1, so there it fails instead)."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        chromium = None
+    if not (chromium and driver):
+        if os.environ.get("SKILLSIM_REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium, chromedriver or selenium is missing (scripts/install-deps.sh installs them)")
+        pytest.skip("chromium, chromedriver or selenium is missing (scripts/install-deps.sh installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver_session = webdriver.Chrome(service=Service(driver), options=options)
+    yield driver_session
+    driver_session.quit()

@@ -5,7 +5,6 @@ browser (Debian's chromium and chromedriver, through selenium)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,51 +112,27 @@ def test_the_command_line(runs, tmp_path):
     assert not (tmp_path / "m.html").exists()
 
 
-def browser():
-    """A headless chromium through selenium, or a skip saying what is missing (scripts/test.sh
-    sets SKILLSIM_REQUIRE_BROWSER=1, so there it fails instead)."""
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        chromium = None
-    if not (chromium and driver):
-        if os.environ.get("SKILLSIM_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium, chromedriver or selenium is missing (scripts/install-deps.sh installs them)")
-        pytest.skip("chromium, chromedriver or selenium is missing (scripts/install-deps.sh installs them)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver), options=options)
-
-
-def test_the_report_opens_in_a_browser_and_shows_every_section(runs, tmp_path):
+def test_the_report_opens_in_a_browser_and_shows_every_section(runs, tmp_path, browser):
     path = skillsim.report({"baseline": runs["baseline"], "plan": runs["plan"]}, tmp_path / "report.html")
     from selenium.webdriver.common.by import By
 
-    b = browser()
-    try:
-        b.get(path.resolve().as_uri())
-        assert b.execute_script("return document.readyState") == "complete"
-        assert b.title == "skillsim report: baseline, plan"
-        for sid, heading in REPORT_SECTIONS:
-            section = b.find_element(By.ID, sid)
-            assert section.is_displayed(), sid
-            assert section.find_element(By.TAG_NAME, "h2").text == heading
-            assert section.size["height"] > 40, sid
-        # Every figure is drawn with a real size; the targets' trajectories, the gaps, binding and money.
-        sizes = b.execute_script(
-            "return Array.from(document.querySelectorAll('figure svg')).map(s => s.getBoundingClientRect().width)"
-        )
-        assert len(sizes) == 8 + 2 + 2 + 2 and min(sizes) > 300, sizes
-        # Self-contained: nothing was fetched, and nothing went wrong.
-        assert b.execute_script("return performance.getEntriesByType('resource').length") == 0
-        severe = [e for e in b.get_log("browser") if e["level"] == "SEVERE"]
-        assert not severe, severe
-        targets = b.find_element(By.ID, "targets").text
-        assert "技能劳动者 40万 by end of 2021" in targets and "取证率 60%" in targets
-    finally:
-        b.quit()
+    b = browser
+    b.get(path.resolve().as_uri())
+    assert b.execute_script("return document.readyState") == "complete"
+    assert b.title == "skillsim report: baseline, plan"
+    for sid, heading in REPORT_SECTIONS:
+        section = b.find_element(By.ID, sid)
+        assert section.is_displayed(), sid
+        assert section.find_element(By.TAG_NAME, "h2").text == heading
+        assert section.size["height"] > 40, sid
+    # Every figure is drawn with a real size; the targets' trajectories, the gaps, binding and money.
+    sizes = b.execute_script(
+        "return Array.from(document.querySelectorAll('figure svg')).map(s => s.getBoundingClientRect().width)"
+    )
+    assert len(sizes) == 8 + 2 + 2 + 2 and min(sizes) > 300, sizes
+    # Self-contained: nothing was fetched, and nothing went wrong.
+    assert b.execute_script("return performance.getEntriesByType('resource').length") == 0
+    severe = [e for e in b.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe
+    targets = b.find_element(By.ID, "targets").text
+    assert "技能劳动者 40万 by end of 2021" in targets and "取证率 60%" in targets

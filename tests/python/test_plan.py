@@ -211,3 +211,48 @@ def test_the_bundled_spec_loads():
     assert [t.label for t in spec.targets] == ["技能劳动者 40万 by end of 2021", "高技能人才 12万 by end of 2021"]
     assert spec.value_of(spec.levers[0]) == 10_000  # the plan's upgrading_junior seats
     assert spec.levers[-1].cost == 2_400
+
+
+def test_the_plan_report_opens_in_a_browser_with_the_plan_first(answer, tmp_path, browser):
+    from selenium.webdriver.common.by import By
+
+    from skillsim.comparison import REPORT_SECTIONS
+
+    path = answer.report(tmp_path / "plan.html")
+    with pytest.raises(FileExistsError, match="plan.html exists"):
+        answer.report(tmp_path / "plan.html")
+    browser.get(path.resolve().as_uri())
+    assert browser.execute_script("return document.readyState") == "complete"
+    sections = [s.get_attribute("id") for s in browser.find_elements(By.TAG_NAME, "section")]
+    assert sections == ["plan"] + [sid for sid, _ in REPORT_SECTIONS]
+    plan = browser.find_element(By.ID, "plan")
+    assert plan.find_element(By.TAG_NAME, "h2").text == "The least-cost plan"
+    text = plan.text
+    # The plan's own figures: each lever's original and planned value, the cost and the probability.
+    for _, row in answer.levers.iterrows():
+        assert f"{row['original']:,.6g}" in text and f"{row['plan']:,.6g}" in text
+    assert f"{answer.cost:,.0f}" in text and f"{answer.original_cost:,.0f}" in text
+    lo, hi = answer.interval
+    assert f"{answer.probability:.0%} (90% interval {lo:.0%}-{hi:.0%}, {answer.results.replicates} replicates)" in text
+    assert "Money by fund and year" in text and "upgrading_account: plan" in text
+    # The runs side by side are the two verification ensembles.
+    runs = browser.find_element(By.ID, "runs").text
+    assert "original" in runs and "plan" in runs
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_the_command_line_writes_the_report(tmp_path):
+    spec = _spec_file(tmp_path, "replicates = 10\nsearch_replicates = 4", LEVERS.replace("max = 100", "max = 30"))
+    out = subprocess.run([sys.executable, "-m", "skillsim", "plan", str(spec), "--report", str(tmp_path / "r.html")],
+                         capture_output=True, text=True)
+    assert out.returncode == NOT_ATTAINABLE_STATUS, out.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "The targets are not attainable: the best attainable plan" in html
+    again = subprocess.run([sys.executable, "-m", "skillsim", "plan", str(spec), "--report", str(tmp_path / "r.html")],
+                           capture_output=True, text=True)
+    assert again.returncode == 2 and "r.html exists; pass --force to replace it" in again.stderr
+    check = subprocess.run([sys.executable, "-m", "skillsim", "plan", str(spec), "--check", "--report", str(tmp_path / "c.html")],
+                           capture_output=True, text=True)
+    assert check.returncode == 2 and "--report needs a plan; --check runs none" in check.stderr
+    assert not (tmp_path / "c.html").exists()
