@@ -1,4 +1,4 @@
-"""check_summary_columns.py SUMMARY...: the columns of `skillsim run`'s summary line up on a
+"""check_summary_columns.py [--no-programmes] SUMMARY...: the columns of `skillsim run`'s summary line up on a
 terminal. For every table it finds, the display column (汉字 and other East Asian wide
 characters count two, as a terminal shows them) at which each number column ends must be the
 same on every row and at the end of the column's heading; the target rows must agree with the
@@ -23,8 +23,9 @@ def end_columns(line: str, match: re.Match, groups: range) -> list[int]:
 NUMBER = r"([-+]?[\d,]+)"
 # (a table's heading, with its column names as groups; a row, with its numbers as groups)
 TABLES = [
-    (re.compile(r"^ +(\d{4}-\d\d-\d\d) +(\d{4}-\d\d-\d\d) +(change)   p5 - p95 at end$"),
-     re.compile(rf"^\S.*?\s{NUMBER}\s+{NUMBER}\s+{NUMBER}   [\d,]+ - [\d,]+$")),
+    # (the percentiles only with more than one replicate)
+    (re.compile(r"^ +(\d{4}-\d\d-\d\d) +(\d{4}-\d\d-\d\d) +(change)(   p5 - p95 at end)?$"),
+     re.compile(rf"^\S.*?\s{NUMBER}\s+{NUMBER}\s+{NUMBER}(   [\d,]+ - [\d,]+)?$")),
     (re.compile(r"^Programmes \(totals over the run\) +(enrolled) +(certified) +(no seat) +(no money)   "),
      re.compile(rf"^  .*?\s{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}   \d+ / \d+$")),
     (re.compile(r"^Funds +(spent \(yuan\)) +(left at end)$"), re.compile(rf"^  .*?\s{NUMBER}\s+{NUMBER}$")),
@@ -36,7 +37,7 @@ TABLES = [
 TARGET = re.compile(r"^  .*? (target)\s+(\S+)  (attained)\s+(\S+) \(")
 
 
-def check(path: str) -> list[str]:
+def check(path: str, programmes: bool = True) -> list[str]:
     lines = open(path, encoding="utf-8").read().splitlines()
     problems = []
     rows = [0] * len(TABLES)
@@ -45,13 +46,15 @@ def check(path: str) -> list[str]:
             h = heading.match(line)
             if not h:
                 continue
-            expected = end_columns(line, h, range(1, heading.groups + 1))
+            expected = end_columns(line, h, range(1, 4)) if t == 0 else end_columns(line, h, range(1, heading.groups + 1))
             for rest in lines[i + 1 :]:
                 m = row.match(rest)
                 if not m:
                     break
                 rows[t] += 1
-                got = end_columns(rest, m, range(1, row.groups + 1))
+                if t == 0 and (m.group(4) is None) != (h.group(4) is None):
+                    problems.append(f"{path}: percentiles in the heading or the row but not both: {rest!r}")
+                got = end_columns(rest, m, range(1, 4)) if t == 0 else end_columns(rest, m, range(1, row.groups + 1))
                 if got != expected:
                     problems.append(f"{path}: columns end at {got}, the heading's at {expected}: {rest!r}")
             if rows[t] == 0:
@@ -62,7 +65,7 @@ def check(path: str) -> list[str]:
         first = end_columns(*targets[0], range(1, 5))
         if got != first:
             problems.append(f"{path}: target columns end at {got}, the first row's at {first}: {line!r}")
-    if rows[0] == 0 or rows[1] == 0:
+    if rows[0] == 0 or (rows[1] == 0 and programmes):
         problems.append(f"{path}: no worker or programme rows found")
     if not targets:
         problems.append(f"{path}: no target rows found")
@@ -70,6 +73,9 @@ def check(path: str) -> list[str]:
 
 
 if __name__ == "__main__":
-    problems = [p for path in sys.argv[1:] for p in check(path)]
+    # --no-programmes: the summaries need no programme table (a scenario without programmes).
+    args = sys.argv[1:]
+    programmes = "--no-programmes" not in args
+    problems = [p for path in args if path != "--no-programmes" for p in check(path, programmes)]
     print("\n".join(problems) or "summary columns line up")
     sys.exit(1 if problems else 0)

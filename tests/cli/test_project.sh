@@ -17,6 +17,9 @@ check "project exits 0" test $? -eq 0
 check "the summary says it is the twin" contains twin.out "Expected-value twin (skillsim project)"
 check "the summary has the stocks" contains twin.out "skilled workers (初级工+)"
 check "the summary gives the time" contains twin.out "Projected in"
+check "no percentiles of a single expectation" lacks twin.out "p5 - p95"
+check "a target is met or not by the expectation, not in 0/1 replicates" grep -Eq "  (not )?met by the expectation$" twin.out
+check "the twin's summary: columns line up" "$PYTHON" "$SOURCE_DIR/tests/cli/check_summary_columns.py" --no-programmes twin.out
 "$SKILLSIM" info twin.h5 > info.out
 check "info exits 0" test $? -eq 0
 check "info says it is the twin" contains info.out "Twin:            expected-value twin (skillsim project)"

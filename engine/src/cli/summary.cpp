@@ -7,6 +7,7 @@
 
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/statistics.hpp"
+#include "skillsim/core/twin.hpp"
 #include "text.hpp"
 
 namespace skillsim::cli {
@@ -230,10 +231,17 @@ std::string targets_summary(const Results& r, const Scenario& scenario) {
     attained_width = std::max(attained_width, display_width(line.attained) + 1);
     lines.push_back(std::move(line));
   }
+  // One replicate is one outcome (the twin's is the expectation): met or not, no count.
+  const bool twin = is_twin(r);
+  const auto met_text = [&](std::int64_t met_in) {
+    if (replicates > 1) return fmt::format("met in {}/{}", met_in, replicates);
+    if (twin) return std::string(met_in > 0 ? "met by the expectation" : "not met by the expectation");
+    return std::string(met_in > 0 ? "met" : "not met");
+  };
   std::string out = "\nTargets\n";
   for (const Line& l : lines)
-    out += fmt::format("  {:<{}} target {:>{}}  attained {:>{}} ({})  met in {}/{}\n", l.label, label_width, l.target,
-                       target_width, l.attained, attained_width, l.gap, l.met_in, replicates);
+    out += fmt::format("  {:<{}} target {:>{}}  attained {:>{}} ({})  {}\n", l.label, label_width, l.target,
+                       target_width, l.attained, attained_width, l.gap, met_text(l.met_in));
   return out;
 }
 
@@ -243,16 +251,18 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   const std::size_t times = results.dimension("time").size();
   const std::size_t replicates = results.dimension("replicate").size();
   const Month start = scenario.start();
-  std::string out =
-      fmt::format("Scenario {} ({}): {} months from {}, {} {}, seed {}\n\n", scenario.parameters().scenario.name,
-                  scenario.source_name(), scenario.parameters().scenario.months, iso_date(start), replicates,
-                  replicates == 1 ? "replicate" : "replicates", results.metadata.seed);
+  const std::string sample = is_twin(results)
+                                 ? std::string("the expectation (no replicates, no seed)")
+                                 : fmt::format("{} {}, seed {}", replicates,
+                                               replicates == 1 ? "replicate" : "replicates", results.metadata.seed);
+  std::string out = fmt::format("Scenario {} ({}): {} months from {}, {}\n\n", scenario.parameters().scenario.name,
+                                scenario.source_name(), scenario.parameters().scenario.months, iso_date(start), sample);
 
+  // Percentiles over one replicate (or over the twin's single expectation) say nothing.
+  const bool spread = replicates > 1;
   Table stocks("", 32, 0);
-  stocks.column(iso_date(start), 14)
-      .column(iso_date(scenario.end()), 14)
-      .column("change", 14)
-      .tail("   p5 - p95 at end");
+  stocks.column(iso_date(start), 14).column(iso_date(scenario.end()), 14).column("change", 14);
+  if (spread) stocks.tail("   p5 - p95 at end");
   const std::pair<const char*, const char*> rows[] = {{"skilled_workers", "skilled workers (初级工+)"},
                                                       {"high_skilled_workers", "high-skilled (高级工+)"}};
   for (const auto& [name, label] : rows) {
@@ -260,8 +270,9 @@ std::string summarize(const Results& results, const Scenario& scenario) {
     const std::int64_t last = rounded(results, name, Statistic::P50, times - 1);
     const std::int64_t change = last - first;
     stocks.row(label, {thousands(first), thousands(last), (change >= 0 ? "+" : "") + thousands(change)},
-               fmt::format("   {} - {}", thousands(rounded(results, name, Statistic::P5, times - 1)),
-                           thousands(rounded(results, name, Statistic::P95, times - 1))));
+               spread ? fmt::format("   {} - {}", thousands(rounded(results, name, Statistic::P5, times - 1)),
+                                    thousands(rounded(results, name, Statistic::P95, times - 1)))
+                      : std::string());
   }
   out += stocks.text();
   if (replicates > 1) out += "(medians over replicates; p5 - p95: 5th and 95th percentiles over replicates)\n";

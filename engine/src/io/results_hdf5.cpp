@@ -46,6 +46,7 @@
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/statistics.hpp"
+#include "skillsim/core/twin.hpp"
 
 namespace skillsim::io {
 
@@ -659,7 +660,7 @@ std::string describe_results(const Results& results) {
   out << "Threads:         " << m.threads << "\n";
   out << "Scale:           " << m.scale << "\n";
   if (!m.command_line.empty()) out << "Command line:    " << m.command_line << "\n";
-  if (const auto twin = m.attributes.find("skillsim_twin"); twin != m.attributes.end() && twin->second == "1")
+  if (is_twin(results))
     out << "Twin:            expected-value twin (skillsim project): expectations, not a sample; no seeds or "
            "threads apply (docs/twin.md)\n";
   if (const auto design = m.attributes.find("sweep_design"); design != m.attributes.end()) {

@@ -76,4 +76,10 @@ Results project_scenario(const Scenario& scenario);
 /// The global attribute that marks a twin's results.
 inline constexpr const char* kTwinAttribute = "skillsim_twin";
 
+/// Whether `results` are a twin's projection (kTwinAttribute is "1").
+inline bool is_twin(const Results& results) {
+  const auto found = results.metadata.attributes.find(kTwinAttribute);
+  return found != results.metadata.attributes.end() && found->second == "1";
+}
+
 } // namespace skillsim
