@@ -27,11 +27,11 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 from . import _core  # noqa: E402
 from .calibration import Backtest, Calibration, CalibrationError, backtest, calibrate  # noqa: E402
 from .comparison import Comparison, compare, report  # noqa: E402
-from .errors import DataError, Problem, ResultsFileError, ScenarioError, TwinUnsupported  # noqa: E402
+from .errors import DataError, InsufficientMemory, Problem, ResultsFileError, ScenarioError, TwinUnsupported  # noqa: E402
 from .observations import data_file, indicators, observations  # noqa: E402
 from .plan import Plan, PlanError, plan  # noqa: E402
 from .results import Results, cost_per_additional, open_results  # noqa: E402
-from .run import run  # noqa: E402
+from .run import estimate_memory, run  # noqa: E402
 from .scenario import DEFAULT_SCENARIO, Scenario, ScheduledChange, Target, bundled_scenarios  # noqa: E402
 from .sensitivity import SobolIndices, sensitivity  # noqa: E402
 from .sweep import sweep  # noqa: E402
@@ -59,6 +59,7 @@ __all__ = [
     "Comparison",
     "DEFAULT_SCENARIO",
     "DataError",
+    "InsufficientMemory",
     "Plan",
     "PlanError",
     "Problem",
@@ -77,6 +78,7 @@ __all__ = [
     "compare",
     "cost_per_additional",
     "data_file",
+    "estimate_memory",
     "indicators",
     "observations",
     "open_results",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-__all__ = ["DataError", "Problem", "ScenarioError", "ResultsFileError", "SpecError"]
+__all__ = ["DataError", "InsufficientMemory", "Problem", "ScenarioError", "ResultsFileError", "SpecError"]
 
 
 @dataclass(frozen=True)
@@ -162,3 +162,14 @@ class SpecError(ValueError):
         n = len(self.problems)
         head = f"invalid {self.kind}: {n} problem{'s' if n != 1 else ''} in {source}"
         super().__init__("\n".join([head, *(f"  {source}: {p}" for p in self.problems)]))
+
+
+class InsufficientMemory(MemoryError):
+    """A run whose estimated peak memory exceeds what this machine has available, refused before
+    anything is allocated (:func:`skillsim.run`, as ``skillsim run``; docs/architecture.md,
+    "Memory"). The message says what is needed, what is available and what to change; the
+    estimate's parts are in :attr:`estimate` (bytes)."""
+
+    def __init__(self, message: str, estimate: dict) -> None:
+        super().__init__(message)
+        self.estimate = estimate

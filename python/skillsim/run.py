@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from typing import Any
 
 from . import _core
-from .errors import ResultsFileError
+from .errors import InsufficientMemory, ResultsFileError
 from .results import Results
 from .scenario import Scenario
 
-__all__ = ["run"]
+__all__ = ["estimate_memory", "run"]
 
 #: A progress bar appears only for runs that last longer than this (seconds).
 PROGRESS_DELAY = 1.0
@@ -66,6 +67,7 @@ def run(
     progress: bool = True,
     output: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
+    memory_check: bool = True,
 ) -> Results:
     """Runs every replicate of a scenario and returns the results.
 
@@ -80,6 +82,9 @@ def run(
         output: if given, also write the results file there when the run completes (as
             ``skillsim run -o``); checked before the run starts.
         overwrite: replace an existing ``output``.
+        memory_check: refuse, before anything is allocated, a run whose estimated peak memory
+            exceeds what the machine has available (:func:`estimate_memory`); False runs it
+            anyway (as ``skillsim run --no-memory-check``), with a warning.
 
     The engine runs in a worker thread with the GIL released, so other Python threads go on.
     Ctrl-C (KeyboardInterrupt) cancels the run within a simulated month (well under a second for
@@ -88,6 +93,8 @@ def run(
     Raises:
         KeyboardInterrupt: the run was interrupted.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
+        InsufficientMemory: the run cannot fit in the memory available (a MemoryError; says
+            what is needed, what is available and what to change).
         ValueError: ``replicates``, ``threads`` or ``seed`` out of range.
     """
     if not isinstance(scenario, Scenario):
@@ -99,6 +106,13 @@ def run(
     if output is not None and os.path.exists(output) and not overwrite:
         # Refuse before spending the run (save() checks again).
         raise ResultsFileError(f"{os.fspath(output)} exists; pass overwrite=True to replace it")
+    if reps < 1:
+        raise ValueError(f"replicates must be at least 1, got {reps}")
+    estimate = _core.memory_check(scenario._core, reps, 0 if threads is None else int(threads))
+    if estimate["refusal"] is not None:
+        if memory_check:
+            raise InsufficientMemory(estimate["refusal"], estimate)
+        warnings.warn(f"memory_check=False: {estimate['refusal']}", ResourceWarning, stacklevel=2)
     command_line = (
         f"python: skillsim.run({scenario._call_text()}, replicates={reps}, seed={base_seed}"
         f", threads={threads})"
@@ -124,3 +138,18 @@ def run(
     if output is not None:
         results.save(output, overwrite=overwrite)
     return results
+
+
+def estimate_memory(scenario: Scenario, replicates: int | None = None, threads: int | None = None) -> dict[str, Any]:
+    """The run's estimated peak memory, before anything is allocated (docs/architecture.md,
+    "Memory"): the parts in bytes (``population``, ``growth``, ``candidates``, ``results``,
+    ``fixed`` and their ``total``), the agents at the start and at most (``agents_initial``,
+    ``agents_peak``), a ``description`` as ``skillsim validate`` prints it, the bytes
+    ``available`` on this machine (None where it cannot be read) and ``refusal``: the message
+    :func:`run` raises when the run cannot fit, None when it fits."""
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"estimate_memory() needs a skillsim.Scenario, got {type(scenario).__name__}")
+    reps = scenario.replicates if replicates is None else int(replicates)
+    if threads is not None and int(threads) < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    return dict(_core.memory_check(scenario._core, reps, 0 if threads is None else int(threads)))

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/memory_estimate.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/rates.hpp"
@@ -45,6 +46,7 @@
 #include "skillsim/io/results_hdf5.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 #include "skillsim/io/sweep_run.hpp"
+#include "skillsim/io/system_memory.hpp"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;
@@ -387,6 +389,34 @@ std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, 
   return results;
 }
 
+/// The run's estimated peak memory (memory_estimate.hpp) against what this machine has available:
+/// the parts in bytes, `available` (None where it cannot be read) and `refusal`, the message of
+/// `skillsim run` when the run cannot fit (None when it fits), naming `override_hint`.
+py::dict memory_check(const Scenario& scenario, std::int64_t replicates, int threads,
+                      const std::string& override_hint) {
+  if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
+  // The engine's default (threads 0) is every core; the estimate counts each thread's stack.
+  const int counted = threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const MemoryEstimate e = estimate_memory(scenario, replicates, counted);
+  const std::optional<std::int64_t> available = io::available_memory();
+  py::dict out;
+  out["agents_initial"] = e.agents_initial;
+  out["agents_peak"] = e.agents_peak;
+  out["population"] = e.population;
+  out["growth"] = e.growth;
+  out["candidates"] = e.candidates;
+  out["results"] = e.results;
+  out["fixed"] = e.fixed;
+  out["total"] = e.total();
+  out["description"] = describe_memory(e);
+  out["available"] = available ? py::object(py::int_(*available)) : py::object(py::none());
+  out["refusal"] = available && e.total() > *available
+                       ? py::object(py::str(memory_refusal(scenario, e, *available, override_hint,
+                                                           "scenario.replace({\"population.scale\": {}})")))
+                       : py::object(py::none());
+  return out;
+}
+
 /// The expected-value twin (project_scenario), with the caller's provenance.
 std::unique_ptr<Results> project(const Scenario& scenario, const std::string& command_line,
                                  const std::optional<std::string>& scenario_text) {
@@ -718,6 +748,9 @@ PYBIND11_MODULE(_core, m) {
   m.def("project", &project, py::arg("scenario"), py::arg("command_line") = "", py::arg("scenario_text") = py::none(),
         py::call_guard<py::gil_scoped_release>(),
         "The expected-value twin of a scenario (docs/twin.md): results with one replicate of float64 expectations.");
+  m.def("memory_check", &memory_check, py::arg("scenario"), py::arg("replicates"), py::arg("threads") = 0,
+        py::arg("override_hint") = "memory_check=False",
+        "The run's estimated peak memory against the memory available: {part: bytes, 'available', 'refusal'}.");
   m.def("run", &run, py::arg("scenario"), py::arg("replicates"), py::arg("seed"), py::arg("threads") = 0,
         py::arg("progress") = py::none(), py::arg("poll_seconds") = 0.1, py::arg("command_line") = "",
         py::arg("scenario_text") = py::none(),

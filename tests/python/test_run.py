@@ -116,3 +116,35 @@ def test_an_exception_in_the_progress_callback_cancels_the_run(small_scenario, m
     with pytest.raises(Boom):
         skillsim.run(small_scenario.replace({"population.scale": 2}), replicates=30, threads=1, progress=True)
     assert time.monotonic() - started < 2.0
+
+
+def test_a_run_that_cannot_fit_is_refused_before_anything_is_allocated():
+    # 2 billion agents (about 46 GB of columns): more than any machine this project runs on.
+    huge = skillsim.Scenario.load("national_2016").replace(
+        {"population.size": 2_000_000_000, "population.scale": 1, "scenario.months": 12}
+    )
+    estimate = skillsim.estimate_memory(huge, replicates=1, threads=2)
+    assert estimate["agents_initial"] == 2_000_000_000
+    assert estimate["total"] == sum(estimate[k] for k in ("population", "growth", "candidates", "results", "fixed"))
+    assert estimate["population"] >= 21 * estimate["agents_peak"]  # the columns, 21 bytes an agent at least
+    if estimate["available"] is None:
+        pytest.skip("this system does not say how much memory is available")
+    started = time.monotonic()
+    with pytest.raises(skillsim.InsufficientMemory) as refused:
+        skillsim.run(huge, replicates=1, threads=2, progress=False)
+    assert time.monotonic() - started < 10  # at once: nothing synthesised
+    message = str(refused.value)
+    assert message == estimate["refusal"]
+    assert "the run needs about" in message and "is available" in message
+    # What to change, in Python's words, and the way around it.
+    assert 'Raise population.scale to at least' in message and 'scenario.replace({"population.scale": ' in message
+    assert "memory_check=False runs anyway" in message
+    assert isinstance(refused.value, MemoryError) and refused.value.estimate["total"] == estimate["total"]
+
+
+def test_a_run_that_fits_passes_the_memory_check(small_scenario):
+    estimate = skillsim.estimate_memory(small_scenario, replicates=2)
+    assert estimate["refusal"] is None and estimate["agents_initial"] == 13_600
+    assert "population" in estimate["description"] and estimate["total"] < 500e6
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        skillsim.estimate_memory(small_scenario, threads=0)

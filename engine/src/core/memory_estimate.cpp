@@ -102,8 +102,17 @@ std::string describe_memory(const MemoryEstimate& e) {
   return text + "; program and threads " + format_bytes(e.fixed) + ")";
 }
 
+namespace {
+// The caller's way of setting the scale, "{}" replaced by the number.
+std::string with_scale(std::string_view hint, std::int64_t scale) {
+  std::string text(hint);
+  if (const auto at = text.find("{}"); at != std::string::npos) text.replace(at, 2, std::to_string(scale));
+  return text;
+}
+} // namespace
+
 std::string memory_refusal(const Scenario& scenario, const MemoryEstimate& e, std::int64_t available,
-                           const std::string& override_hint) {
+                           const std::string& override_hint, std::string_view scale_hint) {
   const Parameters& p = scenario.parameters();
   std::string text = "the run needs " + describe_memory(e) + ", but " + format_bytes(available) + " is available. ";
   // What to change: the scale the population would fit at, or fewer replicates for the results.
@@ -112,8 +121,8 @@ std::string memory_refusal(const Scenario& scenario, const MemoryEstimate& e, st
   if (room > 0 && agent_bytes > room) {
     const double factor = static_cast<double>(agent_bytes) / static_cast<double>(room);
     const auto scale = static_cast<std::int64_t>(std::ceil(static_cast<double>(p.population.scale) * factor * 1.05));
-    text += "Raise population.scale to at least " + thousands(scale) + " (now " + thousands(p.population.scale) +
-            "; --set population.scale=" + std::to_string(scale) + ")";
+    text += "Raise population.scale to at least " + thousands(scale) + " (now " + thousands(p.population.scale) + "; " +
+            with_scale(scale_hint, scale) + ")";
   } else if (room <= 0) {
     text += "The results alone (" + format_bytes(e.results) + ") do not fit: run fewer replicates or fewer months";
   } else {

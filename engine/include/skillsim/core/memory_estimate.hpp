@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "skillsim/core/scenario.hpp"
 
@@ -37,8 +38,9 @@ std::string format_bytes(std::int64_t bytes);
 
 /// The refusal: what the run needs, what is available, and what to change (population.scale
 /// for the population, fewer replicates or months for the results); `override_hint` names the
-/// caller's way around it (e.g. "--no-memory-check").
+/// caller's way around it (e.g. "--no-memory-check"), `scale_hint` its way of setting the scale
+/// ("{}" stands for the number).
 std::string memory_refusal(const Scenario& scenario, const MemoryEstimate& estimate, std::int64_t available,
-                           const std::string& override_hint);
+                           const std::string& override_hint, std::string_view scale_hint = "--set population.scale={}");
 
 } // namespace skillsim
