@@ -8,6 +8,7 @@ and one JSON file, the engine's speed against the machine's limits (bench/README
 
 What it measures:
 - the memory bandwidth (STREAM triad, bench_triad) on 1 and 2 threads;
+- the hot kernels' time per operation (Google Benchmark, bench_kernels);
 - agent-months per second of the monthly step (bench_step) for national_2016 (12 months) and
   national_2019_2021 (36 months: programmes, funds and evaluation active) at 1M, 10M and 100M
   agents on 2 threads, and at 10M on 1 thread;
@@ -56,7 +57,7 @@ def run_json(command: list[str]) -> dict:
 
 
 def build(directory: Path) -> Path:
-    for target in ("bench_step", "bench_triad"):
+    for target in ("bench_step", "bench_triad", "bench_kernels"):
         env = dict(os.environ, BUILD_TARGET=target)
         subprocess.run(["bash", str(ROOT / "scripts" / "build.sh"), str(directory)], check=True, env=env,
                        stdout=subprocess.DEVNULL)
@@ -143,6 +144,17 @@ def main(argv: list[str]) -> int:
         targets.append({"target": "at least 4x the NumPy peer of the same rules", "measured": None, "met": None,
                         "note": "not run: the skillsim package is not installed in this interpreter"})
 
+    # The hot kernels (Google Benchmark, bench_kernels.cpp): time per operation, for where the step's time goes.
+    done = subprocess.run([str(bin_dir / "bench_kernels"), "--benchmark_format=json", f"--benchmark_repetitions={a.repeat}",
+                           "--benchmark_report_aggregates_only=true"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench/suite.py: bench_kernels failed ({done.returncode}):\n{done.stderr.strip()}")
+    kernels = {b["run_name"]: {"real_time": b["real_time"], "cpu_time": b["cpu_time"], "time_unit": b["time_unit"],
+                               **({"items_per_second": b["items_per_second"]} if "items_per_second" in b else {})}
+               for b in json.loads(done.stdout)["benchmarks"] if b.get("aggregate_name", "median") == "median"}
+    for name, k in kernels.items():
+        print(f"  kernel {name:<32} {k['real_time']:10.3g} {k['time_unit']}")
+
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -154,6 +166,7 @@ def main(argv: list[str]) -> int:
         "triad_gb_per_s": {str(k): v for k, v in triad.items()},
         "runs": [run for cell in cells for run in runs[cell]],
         "numpy_peer": peer,
+        "kernels": kernels,
         "derived": derived,
         "targets": targets,
     }

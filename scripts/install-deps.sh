@@ -12,7 +12,7 @@ set -euo pipefail
 apt_packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libboost-graph-dev libhdf5-dev hdf5-tools netcdf-bin
-  pybind11-dev libgtest-dev libgmock-dev librandom123-dev libtomlplusplus-dev libcli11-dev libfmt-dev
+  pybind11-dev libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev libtomlplusplus-dev libcli11-dev libfmt-dev
   openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev clang-format
   python3-dev python3-pip python3-venv
