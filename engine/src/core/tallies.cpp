@@ -88,7 +88,9 @@ void declare_stock_results(Results& r) {
 }
 
 void declare_flow_results(Results& r) {
-  add_variable(r, "entries", over_time(), "entrants during the month (school leavers and technical-school graduates)");
+  add_variable(r, "entries", over_time(),
+               "entrants during the month: school leavers, technical-school graduates without [schools], and "
+               "technical-school enrolees with it");
   add_variable(r, "exits", over_time(), "deaths during the month");
   add_variable(r, "entries_by_level", over_time({"level"}), "entrants during the month by level at entry");
   add_variable(r, "exits_by_level", over_time({"level"}), "deaths during the month by level held");
