@@ -97,7 +97,9 @@ TEST(Apprenticeship, CompletersAreAssessedForTheTargetAndFailuresStayApprentices
     for (std::size_t l = 0; l < kLevelCount; ++l) {
       const std::int64_t sat = at(r, "programme_assessments", 0, t, l); // programme 0 x level l
       assessed += sat;
-      if (l != 3) EXPECT_EQ(sat, 0) << "level " << l;
+      if (l != 3) {
+        EXPECT_EQ(sat, 0) << "level " << l;
+      }
     }
   EXPECT_EQ(assessed, completions);
   const double n = static_cast<double>(completions);

@@ -134,7 +134,8 @@ TEST(Studios, PlacesAreTheLeastOfStudiosAndMastersCapacity) {
       EXPECT_EQ(tally.places[0], places) << c.studios << " studios, " << before.masters << " masters";
       EXPECT_EQ(tally.mentored[0], std::min(places, before.eligible));
       EXPECT_EQ(static_cast<std::int64_t>(state.studios().mentoring().mentees.size()), tally.mentored[0]);
-      EXPECT_LE(tally.mentored[0], before.masters * c.per_master) << "never beyond the masters' capacity";
+      EXPECT_LE(static_cast<double>(tally.mentored[0]), static_cast<double>(before.masters) * c.per_master)
+          << "never beyond the masters' capacity";
     }
     EXPECT_GT(count(state.population(), 5, 1).masters, 0);
   }
@@ -248,6 +249,7 @@ set = { "studios.count" = [10] }
 )";
   std::vector<std::string> overrides = everything_off();
   overrides.push_back("population.size=20000");
+  overrides.push_back("population.scale=1");
   const Scenario s = io::parse_scenario(text, "<test>", overrides);
   const Results r = run_scenario(s, RunOptions{});
   ASSERT_TRUE(r.has_variable("studios"));
