@@ -1099,8 +1099,8 @@ const ParameterSpec kSpecs[] = {
     {.key = "studios.count",
      .kind = ValueKind::RealVector,
      .unit = "studios",
-     .doc = "Master studios (技能大师工作室) open in each region; schedulable, so a plan opens them by date (none by "
-            "default).",
+     .doc = "Master studios (技能大师工作室) open in each region; schedulable, so a plan opens them by date (empty by "
+            "default: none in any region).",
      .min = 0,
      .max = 1e7,
      .dim = Dim::Region,
@@ -1388,6 +1388,8 @@ void check_vector(const ParameterSpec& spec, const std::vector<T>& values, const
                   std::vector<Issue>& issues) {
   const std::string key(spec.key);
   const std::size_t expected = dim_length(spec.dim, p);
+  // A column by region left out (empty) holds its default in every region (fill_column_defaults).
+  if (values.empty() && spec.dim == Dim::Region && !std::isnan(spec.column_default)) return;
   if (values.size() != expected) {
     issues.push_back({key, "expected " + std::to_string(expected) + " values, one per " + dim_description(spec.dim) +
                                ", got " + std::to_string(values.size())});
@@ -1734,8 +1736,10 @@ Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
 }
 
 void fill_column_defaults(Parameters& p) {
+  // A column by region stays empty: its default in every region (check() accepts it so), which
+  // keeps the parameters of a scenario that leaves it out those of the defaults.
   const auto fill_column = [&p](const ParameterSpec& spec, auto* column, auto value) {
-    if (column->empty()) column->assign(dim_length(spec.dim, p), value);
+    if (column->empty() && spec.dim != Dim::Region) column->assign(dim_length(spec.dim, p), value);
   };
   const auto fill_matrix = [&p](const ParameterSpec& spec, auto* matrix, auto value) {
     const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);

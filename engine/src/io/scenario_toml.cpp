@@ -903,12 +903,7 @@ const Defaults& defaults() {
       if (!reader.assigned.count(std::string(spec.key)) && !reader.failed.count(std::string(spec.key)))
         reader.diagnostics.push_back({kDefaultsName, 0, 0, std::string(spec.key),
                                       "missing from the defaults (every parameter needs a default value)"});
-    // Checked as a scenario that declares nothing more sees them: with the columns it leaves out
-    // filled (studios.count, one per region). The base keeps them empty, for each scenario to
-    // fill to its own catalogues and regions.
-    Parameters filled = d.parameters;
-    fill_column_defaults(filled);
-    for (auto& issue : check(filled)) {
+    for (auto& issue : check(d.parameters)) {
       const Loc loc = lookup(d.locs, issue.key).value_or(Loc{kDefaultsName, 0, 0});
       reader.diagnostics.push_back({loc.file, loc.line, loc.column, issue.key, issue.message});
     }
