@@ -268,6 +268,7 @@ TEST(Studios, EveryValidationMessageNamesTheKey) {
   EXPECT_TRUE(has_issue(issues_of({"mentee=5"}), "studios.mentee_min_level", "below studios.master_min_level"));
   EXPECT_TRUE(has_issue(issues_of({"master=1"}), "studios.master_min_level", "[2, 8]"));
   EXPECT_TRUE(has_issue(issues_of({"waiting=shorter"}), "studios.waiting", "unknown waiting rule 'shorter'"));
+  EXPECT_TRUE(has_issue(issues_of({"waiting=shortend"}), "studios.waiting", "did you mean 'shortened'?"));
   EXPECT_TRUE(has_issue(issues_of({"waiting=shortened"}), "studios.shorten_months", "must be above 0"));
   EXPECT_TRUE(has_issue(issues_of({"shorten=6"}), "studios.shorten_months", "takes no months off"));
   EXPECT_TRUE(has_issue(issues_of({"factor=0.5"}), "studios.pass_factor", "[1, 100]"));

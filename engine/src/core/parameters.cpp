@@ -1694,10 +1694,14 @@ void check_studios(const Parameters& p, std::vector<Issue>& issues) {
     issues.push_back({"studios.mentee_min_level",
                       "must be below studios.master_min_level (" + std::to_string(st.master_min_level) +
                           "): mentees are below the masters, got " + std::to_string(st.mentee_min_level)});
-  if (std::find(kWaitingRuleIds.begin(), kWaitingRuleIds.end(), st.waiting) == kWaitingRuleIds.end())
-    issues.push_back({"studios.waiting",
-                      "unknown waiting rule '" + st.waiting + "'; expected \"none\", \"shortened\" or \"minimum\""});
-  else if (st.waiting == "shortened" && st.shorten_months == 0)
+  if (std::find(kWaitingRuleIds.begin(), kWaitingRuleIds.end(), st.waiting) == kWaitingRuleIds.end()) {
+    std::string best;
+    for (const auto id : kWaitingRuleIds)
+      if (edit_distance(st.waiting, id) <= 2) best = id;
+    issues.push_back({"studios.waiting", "unknown waiting rule '" + st.waiting + "'" +
+                                             (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                                             " (expected \"none\", \"shortened\" or \"minimum\")"});
+  } else if (st.waiting == "shortened" && st.shorten_months == 0)
     issues.push_back({"studios.shorten_months", "must be above 0 when studios.waiting is \"shortened\""});
   else if (st.waiting != "shortened" && st.shorten_months != 0)
     issues.push_back(
