@@ -148,7 +148,8 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       const int target = lv + 1;
       bool promoted = false;
       // A mentee of a master studio may seek it after the studios' wait and passes more often.
-      const bool mentored = mentors && target < kLevelCount && mentoring->mentored(static_cast<std::size_t>(i));
+      const bool mentored = mentors && st == kEmployed && target < kLevelCount &&
+                            mentoring->mentored(static_cast<std::size_t>(i)); // mentees are employed at the start
       if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
           (rates.served_minimum(target, pop.months_at_level[i]) ||
            (mentored && pop.months_at_level[i] >= mentoring->wait[static_cast<std::size_t>(target)]))) {
