@@ -17,7 +17,7 @@ the peer agrees with the engine in distribution, not bit for bit
 
 Left out: programmes and evaluation queues (national_2016, which the suite times, has none),
 the rules that are off by default (group changes, factors by person class, competitions,
-technical schools: the model refuses scenarios that use them) and entrants (the peer runs with
+technical schools, master studios at the start: the model refuses scenarios that use them) and entrants (the peer runs with
 school leavers and technical-school graduates set to 0 and without technical schools, while the engine's bench_step keeps them; in national_2016
 they are 16M a year in a pool of 900M, about 0.15% of the agents a month, so the peer's work per agent-month is slightly less than the engine's).
 """
@@ -58,9 +58,9 @@ class NumpyModel:
         factors = [k for k in scenario.keys() if k.startswith(("skills.assessment_factor_by_", "skills.pass_factor_by_"))]
         if (scenario["groups.after_job_found"] != own_group or any(scenario["groups.leave_after_months"])
                 or any(scenario["groups.closed"]) or any(v != 1 for k in factors for v in scenario[k])
-                or scenario["competitions.tiers"] or scenario["schools.routes"]):
+                or scenario["competitions.tiers"] or scenario["schools.routes"] or any(scenario["studios.count"])):
             raise ValueError(f"{scenario.name}: the NumPy peer has the default rules only (no group changes, "
-                             "factors by person class, competitions or technical schools)")
+                             "factors by person class, competitions, technical schools or master studios)")
         columns = _core.initial_population(self.core, seed, replicate)
         self.birth_month = columns["birth_month"]
         self.months_at_level = columns["months_at_level"]

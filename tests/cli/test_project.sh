@@ -60,6 +60,7 @@ check "refused plan: exit 2" test $? -eq 2
 check "refused plan: competitions named" contains plan.err \
   "competitions.tiers: the twin does not model skills competitions yet; the scenario declares city"
 check "refused plan: parameter sets named" contains plan.err "run.parameter_sets: the twin does not model parameter sets"
+check "refused plan: studios named" contains plan.err "studios.count: the twin does not model master studios"
 "$SKILLSIM" project national_2016 "${no_schools[@]}" --set 'skills.assessment_factor_by_age_band=[1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]' \
   -o refused.h5 > /dev/null 2> age.err
 check "refused by age band: exit 2" test $? -eq 2

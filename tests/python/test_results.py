@@ -307,3 +307,24 @@ def test_flow_and_rate_targets_follow_their_definitions():
     planned = ds["target_planned"].isel(target=j)
     assert np.array_equal(planned.isel(time=0).values, ds["skilled_workers"].isel(time=0).values.astype(float))
     assert (planned.sel(time=np.datetime64("2022-01-01")).values == 400_000).all()
+
+
+def test_master_studios_are_variables_of_the_results_and_of_xarray():
+    """The plan's studios (docs/model.md, "Master studios"): four variables by region, the
+    schedule's counts, and mentored <= places."""
+    plan = skillsim.Scenario.load(JINCHENG.parent / "jincheng_plan_2020_2021.toml").replace({"population.scale": 100})
+    r = skillsim.run(plan, replicates=1, seed=2, threads=1, progress=False)
+    ds = r.to_xarray()
+    for name in ("studios", "studio_masters", "mentoring_places", "mentored"):
+        assert r.dims_of(name) == ("replicate", "time", "region"), name
+        assert ds[name].dims == ("replicate", "time", "region"), name
+    studios = ds["studios"].isel(replicate=0, region=0)
+    # The month that ends at each time point: July 2020 (12 studios) ends at 2020-08-01, December
+    # 2021 (50) at 2022-01-01.
+    assert studios.sel(time=np.datetime64("2020-07-01")).item() == 0
+    assert studios.sel(time=np.datetime64("2020-08-01")).item() == 12
+    assert studios.sel(time=np.datetime64("2022-01-01")).item() == 50
+    assert (ds["mentored"] <= ds["mentoring_places"]).all()
+    # 50 studios x 10 places = 500 persons (5 agents of 100), fewer than the masters could take.
+    assert ds["mentoring_places"].isel(replicate=0, region=0, time=-1).item() == 500
+    assert ds["studio_masters"].isel(replicate=0, region=0, time=-1).item() * 2 > 500

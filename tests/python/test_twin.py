@@ -84,7 +84,8 @@ def test_refusals_name_every_key():
     assert isinstance(error.value, ValueError)
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
-    assert error.value.keys == ["programmes.names", "evaluation.evaluators", "competitions.tiers", "run.parameter_sets"]
+    assert error.value.keys == ["programmes.names", "evaluation.evaluators", "competitions.tiers", "studios.count",
+                                "run.parameter_sets"]
 
 
 def test_output_written_and_not_overwritten(tmp_path):

@@ -197,6 +197,24 @@ std::string schools_summary(const Results& r) {
          "no place: plan places refused at capacity; students at the start and the end)\n";
 }
 
+// Master studios, per region, in the last month: studios open, masters, mentoring places
+// (min(studios x places per studio, masters x places per master)) and workers mentored.
+std::string studios_summary(const Results& r) {
+  const Dimension& regions = r.dimension("region");
+  const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
+  Table table("Master studios (in the last month)", 42);
+  table.column("studios", 12).column("masters", 11).column("places", 11).column("mentored", 11);
+  for (std::size_t g = 0; g < regions.size(); ++g) {
+    const std::size_t cell = (times - 1) * regions.size() + g;
+    table.row(regions.labels[g], {thousands(rounded(r, "studios", Statistic::P50, cell)),
+                                  thousands(rounded(r, "studio_masters", Statistic::P50, cell)),
+                                  thousands(rounded(r, "mentoring_places", Statistic::P50, cell)),
+                                  thousands(rounded(r, "mentored", Statistic::P50, cell))});
+  }
+  return "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
+         "places: min(studios x places per studio, masters x places per master))\n";
+}
+
 // Each target: its value, the median attained at its date, the gap, in how many replicates met.
 // The rows read as sentences ("target ... attained ..."); each figure column is as wide as its
 // widest figure (two spaces at least after its word), the label column as its widest label.
@@ -282,6 +300,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (results.has_variable("appointments") && has_quotas(scenario)) out += appointments_summary(results);
   if (results.has_variable("competition_entrants")) out += competitions_summary(results);
   if (results.has_variable("school_students")) out += schools_summary(results);
+  if (results.has_variable("studios")) out += studios_summary(results);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;

@@ -132,7 +132,8 @@ void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::s
 }
 
 void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                            MonthTally& flows, TrainingSystem& training, std::span<const std::size_t> queued) {
+                            MonthTally& flows, TrainingSystem& training, std::span<const std::size_t> queued,
+                            const Mentoring* mentoring) {
   const auto& ev = p.evaluation;
   const std::size_t evaluators = ev.evaluators.size(), regions = p.population.regions.size();
   tally_.reset(evaluators, regions);
@@ -241,8 +242,9 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const int sought = problem.cells[c].level_sought;
       ++flows.assessments[sought];
       const int cls = person_class((month - Month{pop.birth_month[i]}) / 12, pop.sex[i], pop.group[i]);
-      if (d.below(streams::kPassesAssessment, probability_threshold(pass_probability_of(p.skills, sought, cls))))
-        promote(pop, i, sought, flows);
+      double pass = pass_probability_of(p.skills, sought, cls);
+      if (mentoring != nullptr && mentoring->any() && mentoring->mentored(i)) pass = mentoring->pass_probability(pass);
+      if (d.below(streams::kPassesAssessment, probability_threshold(pass))) promote(pop, i, sought, flows);
     }
   }
 }

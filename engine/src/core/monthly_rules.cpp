@@ -70,8 +70,10 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
 
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, Month current, Population& pop,
-                               const RandomStreams& rng, MonthlyCandidates& candidates) {
+                               const RandomStreams& rng, MonthlyCandidates& candidates, const Mentoring* mentoring) {
   const Thresholds th(rates);
+  // Master studios' mentees (studios.hpp): looked up only for workers who may seek a level.
+  const bool mentors = mentoring != nullptr && mentoring->any();
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
   const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
   const std::int32_t month = current.index;
@@ -145,13 +147,20 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       // training or already waiting for one); held at once, or queued for an evaluator.
       const int target = lv + 1;
       bool promoted = false;
+      // A mentee of a master studio may seek it after the studios' wait and passes more often.
+      const bool mentored = mentors && st == kEmployed && target < kLevelCount &&
+                            mentoring->mentored(static_cast<std::size_t>(i)); // mentees are employed at the start
       if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
-          rates.served_minimum(target, pop.months_at_level[i])) {
+          (rates.served_minimum(target, pop.months_at_level[i]) ||
+           (mentored && pop.months_at_level[i] >= mentoring->wait[static_cast<std::size_t>(target)]))) {
         std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
+        if (mentored) [[unlikely]]
+          pass = mentoring->pass[static_cast<std::size_t>(target)];
         if (by_class) [[unlikely]] {
           const auto c = static_cast<std::size_t>(person_class(age_months / 12, pop.sex[i], pop.group[i]));
           sit = th.sit_by_class[(static_cast<std::size_t>(target) * kStatusCount + st) * kPersonClassCount + c];
-          pass = th.pass_by_class[static_cast<std::size_t>(target) * kPersonClassCount + c];
+          const std::size_t k = static_cast<std::size_t>(target) * kPersonClassCount + c;
+          pass = mentored ? mentoring->pass_by_class[k] : th.pass_by_class[k];
         }
         if (d.below(streams::kAssessmentSit, sit)) {
           if (rates.queue_for_evaluation && needs_evaluator(target)) {

@@ -810,6 +810,14 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.shorten_months),
      .column_default = 12},
+    {.key = "programmes.apprenticeship",
+     .kind = ValueKind::FlagVector,
+     .doc = "Whether the programme is an apprenticeship (企业新型学徒制): it admits employed workers only, holds an "
+            "admitted worker below 学徒工 at 学徒工 (level 1) while enrolled, and ends in the assessment for "
+            "target_level; an apprentice who fails or drops out stays 学徒工 (docs/levers.md, \"Apprenticeship\").",
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.apprenticeship),
+     .column_default = 0},
     // audit
     {.key = "audit.share_audited",
      .kind = ValueKind::Real,
@@ -1087,6 +1095,73 @@ const ParameterSpec kSpecs[] = {
      .max = 1,
      .schedulable = true,
      .bind = SKILLSIM_BIND(schools.employed_share)},
+    // studios
+    {.key = "studios.count",
+     .kind = ValueKind::RealVector,
+     .unit = "studios",
+     .doc = "Master studios (技能大师工作室) open in each region; schedulable, so a plan opens them by date (empty by "
+            "default: none in any region).",
+     .min = 0,
+     .max = 1e7,
+     .dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.count),
+     .column_default = 0},
+    {.key = "studios.places_per_studio",
+     .kind = ValueKind::Real,
+     .unit = "persons",
+     .doc = "Workers a studio mentors at once (带徒传技); a region's places are at most studios x this.",
+     .min = 0,
+     .max = 1e6,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.places_per_studio)},
+    {.key = "studios.places_per_master",
+     .kind = ValueKind::Real,
+     .unit = "persons",
+     .doc = "Workers one master mentors at once; a region's places are at most its masters (employed at "
+            "master_min_level or above) x this.",
+     .min = 0,
+     .max = 1e6,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.places_per_master)},
+    {.key = "studios.master_min_level",
+     .kind = ValueKind::Integer,
+     .unit = "level",
+     .doc = "Lowest level of a master who leads or mentors in a studio (5 = 技师).",
+     .min = 2,
+     .max = 8,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.master_min_level)},
+    {.key = "studios.mentee_min_level",
+     .kind = ValueKind::Integer,
+     .unit = "level",
+     .doc = "Lowest level of a mentored worker (1 = 学徒工); mentees are employed and below master_min_level.",
+     .min = 0,
+     .max = 7,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.mentee_min_level)},
+    {.key = "studios.pass_factor",
+     .kind = ValueKind::Real,
+     .unit = "factor",
+     .doc = "Factor on the pass probability of a mentored worker's ordinary assessment (capped at 1).",
+     .min = 1,
+     .max = 100,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.pass_factor)},
+    {.key = "studios.waiting",
+     .kind = ValueKind::String,
+     .doc = "The waiting rule of a mentored worker's assessment: \"minimum\" (skills.min_months, as everybody), "
+            "\"shortened\" (less shorten_months) or \"none\".",
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.waiting)},
+    {.key = "studios.shorten_months",
+     .kind = ValueKind::Integer,
+     .unit = "months",
+     .doc = "Months taken off the ordinary minimum for a mentored worker when studios.waiting is \"shortened\".",
+     .min = 0,
+     .max = 600,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(studios.shorten_months)},
 };
 #undef SKILLSIM_BIND
 
@@ -1313,6 +1388,8 @@ void check_vector(const ParameterSpec& spec, const std::vector<T>& values, const
                   std::vector<Issue>& issues) {
   const std::string key(spec.key);
   const std::size_t expected = dim_length(spec.dim, p);
+  // A column by region left out (empty) holds its default in every region (fill_column_defaults).
+  if (values.empty() && spec.dim == Dim::Region && !std::isnan(spec.column_default)) return;
   if (values.size() != expected) {
     issues.push_back({key, "expected " + std::to_string(expected) + " values, one per " + dim_description(spec.dim) +
                                ", got " + std::to_string(values.size())});
@@ -1384,6 +1461,35 @@ bool check_waiting_rule(const std::string& section, const std::vector<std::strin
   return true;
 }
 
+// An apprenticeship (企业新型学徒制, programmes.apprenticeship[i]): employees only, at work, ending in
+// an assessment for a level above 学徒工.
+void check_apprenticeship(const Parameters& p, std::size_t i, std::vector<Issue>& issues) {
+  const auto& pr = p.programmes;
+  const std::size_t n = pr.names.size();
+  const std::string at = "[" + std::to_string(i) + "]";
+  const std::string what = "apprenticeship '" + pr.names[i] + "' (programmes.apprenticeship" + at + ")";
+  const auto& statuses = pr.eligible_statuses;
+  if (statuses.rows == static_cast<int>(n) && statuses.cols == kStatusCount) {
+    for (int s = 0; s < kStatusCount; ++s)
+      if (s != static_cast<int>(Status::Employed) && statuses(static_cast<int>(i), s))
+        issues.push_back({"programmes.eligible_statuses" + at + "[" + std::to_string(s) + "]",
+                          what +
+                              " admits employed workers only (企业新型学徒制 trains a firm's own employees); "
+                              "status '" +
+                              std::string(kStatusIds[static_cast<std::size_t>(s)]) + "' must be 0"});
+    if (!statuses(static_cast<int>(i), static_cast<int>(Status::Employed)))
+      issues.push_back({"programmes.eligible_statuses" + at + "[" + std::to_string(int(Status::Employed)) + "]",
+                        what + " admits employed workers: status 'employed' must be 1"});
+  }
+  if (pr.target_level.size() == n && pr.target_level[i] <= static_cast<std::int64_t>(Level::Apprentice))
+    issues.push_back({"programmes.target_level" + at,
+                      what + " ends in the assessment for its target level, which must be above 学徒工 (1), got " +
+                          std::to_string(pr.target_level[i])});
+  if (pr.full_time.size() == n && pr.full_time[i])
+    issues.push_back({"programmes.full_time" + at, what + " trains apprentices at work, who keep their job: must be "
+                                                          "false"});
+}
+
 // Rules between the programme columns (each column's length and range is checked on its own).
 void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
   const auto& pr = p.programmes;
@@ -1426,6 +1532,7 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
         issues.push_back({"programmes.substitutes" + at,
                           "programme '" + pr.names[i] + "' has " + std::to_string(count) + " substitutes; at most 16"});
     }
+    if (sized(pr.apprenticeship) && pr.apprenticeship[i]) check_apprenticeship(p, i, issues);
     const auto& shares = pr.fund_shares;
     if (shares.rows == static_cast<int>(n) && shares.cols == static_cast<int>(p.funds.names.size()) &&
         sized(pr.cost_per_trainee) && pr.cost_per_trainee[i] > 0) {
@@ -1576,6 +1683,31 @@ void check_schools(const Parameters& p, std::vector<Issue>& issues) {
                                 format_number(capacity(static_cast<int>(k), static_cast<int>(r))) + ")"});
 }
 
+// Rules between the studio keys (each key's range is checked on its own).
+void check_studios(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& st = p.studios;
+  for (std::size_t r = 0; r < st.count.size(); ++r)
+    if (std::isfinite(st.count[r]) && st.count[r] != std::floor(st.count[r]))
+      issues.push_back(
+          {"studios.count[" + std::to_string(r) + "]", "studios are counted whole, got " + format_number(st.count[r])});
+  if (st.mentee_min_level >= st.master_min_level)
+    issues.push_back({"studios.mentee_min_level",
+                      "must be below studios.master_min_level (" + std::to_string(st.master_min_level) +
+                          "): mentees are below the masters, got " + std::to_string(st.mentee_min_level)});
+  if (std::find(kWaitingRuleIds.begin(), kWaitingRuleIds.end(), st.waiting) == kWaitingRuleIds.end()) {
+    std::string best;
+    for (const auto id : kWaitingRuleIds)
+      if (edit_distance(st.waiting, id) <= 2) best = id;
+    issues.push_back({"studios.waiting", "unknown waiting rule '" + st.waiting + "'" +
+                                             (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                                             " (expected \"none\", \"shortened\" or \"minimum\")"});
+  } else if (st.waiting == "shortened" && st.shorten_months == 0)
+    issues.push_back({"studios.shorten_months", "must be above 0 when studios.waiting is \"shortened\""});
+  else if (st.waiting != "shortened" && st.shorten_months != 0)
+    issues.push_back(
+        {"studios.shorten_months", "studios.waiting is \"" + st.waiting + "\", which takes no months off; must be 0"});
+}
+
 } // namespace
 
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
@@ -1598,6 +1730,8 @@ WaitingRule waiting_of(const ProgrammesSection& programmes, std::size_t programm
   return waiting_rule_of(programmes.waiting[programme]);
 }
 
+WaitingRule waiting_of(const StudiosSection& studios) { return waiting_rule_of(studios.waiting); }
+
 Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
   const auto& id = programmes.payment[programme];
   for (std::size_t k = 0; k < kPaymentIds.size(); ++k)
@@ -1606,8 +1740,10 @@ Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
 }
 
 void fill_column_defaults(Parameters& p) {
+  // A column by region stays empty: its default in every region (check() accepts it so), which
+  // keeps the parameters of a scenario that leaves it out those of the defaults.
   const auto fill_column = [&p](const ParameterSpec& spec, auto* column, auto value) {
-    if (column->empty()) column->assign(dim_length(spec.dim, p), value);
+    if (column->empty() && spec.dim != Dim::Region) column->assign(dim_length(spec.dim, p), value);
   };
   const auto fill_matrix = [&p](const ParameterSpec& spec, auto* matrix, auto value) {
     const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
@@ -1730,6 +1866,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_groups(p, issues);
   check_competitions(p, issues);
   check_schools(p, issues);
+  check_studios(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

@@ -155,12 +155,24 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
     if (!certifiable(p, target, full_time ? static_cast<int>(Status::Unemployed) : s)) continue;
     const int highest = std::min(level_of(pr.max_level[k]), target - 1); // the rest go nowhere: check_pathways
     const auto waiting = waiting_of(pr, k);
+    // An apprenticeship (企业新型学徒制) holds its apprentices at 学徒工 while enrolled: admission
+    // itself is a route to 学徒工 from 无证 (the wait, then the application draw).
+    const bool apprenticeship = k < pr.apprenticeship.size() && pr.apprenticeship[k];
+    const std::string kind = apprenticeship ? "apprenticeship, " : "";
+    if (apprenticeship && level_of(pr.min_level[k]) == 0 && target > 1) {
+      Route r = fixed(RouteKind::Programme, 0, 1,
+                      pr.names[k] + " (apprenticeship start, wait " + std::string(kWaitingRuleIds[int(waiting)]) + ")",
+                      static_cast<int>(waiting_months(waiting, rates.min_months[1], pr.shorten_months[k])));
+      r.programme = k;
+      r.monthly = pr.application_rate[k];
+      add(std::move(r));
+    }
     for (int from = level_of(pr.min_level[k]); from <= highest; ++from) {
       // The programme's waiting rule at the level held, then the attempts.
       const auto wait = static_cast<int>(
           waiting_months(waiting, rates.min_months[static_cast<std::size_t>(from + 1)], pr.shorten_months[k]));
       Route r = fixed(RouteKind::Programme, from, target,
-                      pr.names[k] + " (wait " + std::string(kWaitingRuleIds[int(waiting)]) + ")", wait);
+                      pr.names[k] + " (" + kind + "wait " + std::string(kWaitingRuleIds[int(waiting)]) + ")", wait);
       r.programme = k;
       r.monthly = pr.application_rate[k];
       r.attempt_months = static_cast<int>(pr.duration_months[k]);

@@ -35,7 +35,8 @@ private:
 ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
                                const std::atomic<bool>* cancel)
     : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
-      evaluation_(scenario.parameters()), competitions_(scenario.parameters()), schools_(scenario.parameters()) {
+      evaluation_(scenario.parameters()), competitions_(scenario.parameters()), schools_(scenario.parameters()),
+      studios_(scenario.parameters()) {
   population_ = synthesize_population(scenario.parameters(), rng_, cancel);
   next_id_ = population_.size();
   schools_.count_students(population_);
@@ -44,14 +45,14 @@ ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std
 ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
       training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
-      schools_(scenario.parameters()) {
+      schools_(scenario.parameters()), studios_(scenario.parameters()) {
   restore(snapshot);
 }
 
 ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
       training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
-      schools_(scenario.parameters()) {
+      schools_(scenario.parameters()), studios_(scenario.parameters()) {
   restore(std::move(snapshot));
 }
 
@@ -63,13 +64,14 @@ void ReplicateState::step() {
   PhaseTimer timer;
 
   // The order of the monthly step (docs/architecture.md). A new process is one line here.
-  flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_);
+  const Mentoring& mentoring = studios_.select(p, rates, month_, population_, rng_);
+  flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_, &mentoring);
   for (std::int64_t e : flows_.exits) removed_ += e;
   timer.lap(times_.rules);
   training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_);
   timer.lap(times_.training);
   candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
-  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued);
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring);
   training_.close_month();
   timer.lap(times_.evaluation);
   appointments_.step(p, rates, month_, population_, rng_, flows_);
@@ -107,6 +109,7 @@ void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::siz
     using Process = std::remove_cvref_t<decltype(process)>;
     if constexpr (requires { &Process::store_results; }) process.store_results(out, rep, t, stocks);
   });
+  studios_.store_results(out, rep, t, stocks);
 }
 
 ReplicateSnapshot ReplicateState::snapshot() const {
@@ -153,6 +156,7 @@ void ReplicateState::restore_all_but_population(const ReplicateSnapshot& s) {
   removed_ =
       std::count(s.population.status.begin(), s.population.status.end(), static_cast<std::uint8_t>(Status::Removed));
   flows_ = MonthTally{};
+  studios_.clear();
 }
 
 StepTimes ReplicateState::step_times() const {

@@ -108,6 +108,7 @@ TrainingSystem::TrainingSystem(const Parameters& p)
     payment_.push_back(payment_of(pr, k));
     claims_committed_.push_back(payment_.back() == Payment::Monthly ? static_cast<std::int64_t>(pr.duration_months[k])
                                                                     : 1);
+    apprenticeship_.push_back(k < pr.apprenticeship.size() ? pr.apprenticeship[k] : 0);
   }
   state_.seats_due.assign(pr.names.size() * p.population.regions.size(), Carry{});
   state_.overhead_due.assign(2 * funds_ * pr.names.size(), Carry{});
@@ -178,7 +179,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
   }
   if (programmes == 0) return;
   end_trainees(p, month, pop, rng, flows, evaluation_limited, candidates.trainees);
-  admit_applicants(p, month, pop, rng, rules, candidates.applicants);
+  admit_applicants(p, month, pop, rng, rules, candidates.applicants, flows);
 }
 
 void TrainingSystem::close_month() {
@@ -298,7 +299,8 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
 }
 
 void TrainingSystem::admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                                      const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates) {
+                                      const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates,
+                                      MonthTally& flows) {
   const auto& pr = p.programmes;
   const std::size_t programmes = pr.names.size(), funds = p.funds.names.size();
   const std::size_t regions = p.population.regions.size();
@@ -431,6 +433,10 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         pop.programme[i] = static_cast<std::uint8_t>(taken);
         pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[taken]);
         if (pr.full_time[taken]) pop.status[i] = kInTraining;
+        // An apprentice holds the 学徒工 position while enrolled (and after: a failed or departed
+        // apprentice stays 学徒工, docs/levers.md "Apprenticeship").
+        if (apprenticeship_[taken] && pop.level[i] < static_cast<std::uint8_t>(Level::Apprentice))
+          promote(pop, i, static_cast<int>(Level::Apprentice), flows);
         ++tally_.enrolments[taken];
         if (taken != prog) ++tally_.substitute_enrolments[taken];
       }

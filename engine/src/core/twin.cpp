@@ -29,6 +29,7 @@
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/run.hpp"
 #include "skillsim/core/statistics.hpp"
+#include "skillsim/core/studios.hpp"
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/targets.hpp"
 
@@ -740,6 +741,9 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   if (!p.competitions.tiers.empty())
     issues.push_back({"competitions.tiers", "the twin does not model skills competitions yet; the scenario declares " +
                                                 names(p.competitions.tiers)});
+  if (Studios::in_scenario(scenario))
+    issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
+                                       "studios"});
   if (!scenario.parameter_sets().empty())
     issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
                                             "one set at a time with --set"});

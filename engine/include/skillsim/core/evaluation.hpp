@@ -18,6 +18,7 @@
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
 #include "skillsim/core/results.hpp"
+#include "skillsim/core/studios.hpp"
 #include "skillsim/core/tallies.hpp"
 
 namespace skillsim {
@@ -97,8 +98,9 @@ public:
   /// matched to evaluators, the assessed pass or fail (level changes go to `flows`, programme
   /// certificates and their money to `training`).
   /// `queued` lists the agents waiting (or leaving the queue), in agent order.
+  /// A master studio's mentee (`mentoring`, if any) passes an ordinary assessment more often.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
-            TrainingSystem& training, std::span<const std::size_t> queued);
+            TrainingSystem& training, std::span<const std::size_t> queued, const Mentoring* mentoring = nullptr);
 
   const EvaluationTally& tally() const { return tally_; }
   /// Seconds spent building and solving the matching flow networks so far.

@@ -10,15 +10,18 @@
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
 #include "skillsim/core/rates.hpp"
+#include "skillsim/core/studios.hpp"
 #include "skillsim/core/tallies.hpp"
 #include "skillsim/core/training.hpp"
 
 namespace skillsim {
 
 /// Applies the month's rules to every agent and returns the month's flows so far. `candidates`
-/// is refilled, each list in agent order (for any thread count).
+/// is refilled, each list in agent order (for any thread count). `mentoring` (master studios, if
+/// any) gives its mentees their shorter wait and higher pass.
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, Month month, Population& population,
-                               const RandomStreams& rng, MonthlyCandidates& candidates);
+                               const RandomStreams& rng, MonthlyCandidates& candidates,
+                               const Mentoring* mentoring = nullptr);
 
 } // namespace skillsim

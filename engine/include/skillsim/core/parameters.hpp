@@ -168,6 +168,7 @@ struct ProgrammesSection {
   std::int64_t follow_up_months = 6;        // window for the job-finding effect and employment after training
   std::vector<std::string> waiting;         // "none", "shortened" or "minimum": the wait at the level before admission
   std::vector<std::int64_t> shorten_months; // months taken off the ordinary minimum ("shortened")
+  std::vector<std::uint8_t> apprenticeship; // true: 企业新型学徒制, trainees held at 学徒工 while enrolled
 };
 
 /// How a programme's subsidy is paid (the `programmes.payment` column).
@@ -260,6 +261,24 @@ struct SchoolsSection {
   double employed_share = 0.3;                // graduates and dropouts who start employed; the rest unemployed
 };
 
+/// Master studios (技能大师工作室): counted per region, opened on a schedule; each month their
+/// mentoring places are min(studios x places_per_studio, masters x places_per_master), masters
+/// being the employed at master_min_level or above (docs/model.md, "Master studios"). With no
+/// studios nothing changes.
+struct StudiosSection {
+  std::vector<double> count;         // per region: studios open (schedulable)
+  double places_per_studio = 10;     // mentees a studio takes at once
+  double places_per_master = 2;      // mentees a master takes at once
+  std::int64_t master_min_level = 5; // lowest level of a master (技师)
+  std::int64_t mentee_min_level = 1; // lowest level of a mentee (学徒工); mentees are below master_min_level
+  double pass_factor = 1;            // on the pass probability of a mentored worker's assessment
+  std::string waiting = "minimum";   // "none", "shortened" or "minimum": a mentee's wait before the assessment
+  std::int64_t shorten_months = 0;   // months off skills.min_months ("shortened")
+};
+
+/// The parsed `studios.waiting` (call only on checked parameters).
+WaitingRule waiting_of(const StudiosSection& studios);
+
 /// Most school routes a scenario may declare (a student's route is stored in one byte).
 inline constexpr std::size_t kMaxSchoolRoutes = 255;
 
@@ -279,6 +298,7 @@ struct Parameters {
   EvaluationSection evaluation;
   CompetitionsSection competitions;
   SchoolsSection schools;
+  StudiosSection studios;
 };
 
 /// What a parameter holds.

@@ -108,6 +108,7 @@ inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcom
 inline constexpr std::uint32_t kCompetition = stream_id("competition.priority");
 inline constexpr std::uint32_t kSchool = stream_id("school.progress");           // students, monthly (schools.cpp)
 inline constexpr std::uint32_t kSchoolSynthesis = stream_id("school.synthesis"); // the initial students
+inline constexpr std::uint32_t kStudio = stream_id("studio.priority"); // master studios' mentees (studios.cpp)
 
 /// Lanes of the kMonthly block (monthly_rules.cpp, training.cpp).
 enum MonthlyLane : int {
@@ -162,7 +163,7 @@ enum SynthesisLane : int {
 enum TrainingOutcomeLane : int { kCompletes = 0, kPassesProgramme = 1, kSitsAppraisal = 2 };
 /// Lane of the kEvaluationOutcome block (evaluation.cpp).
 enum EvaluationOutcomeLane : int { kPassesAssessment = 0 };
-/// The priority streams (kAppointment, kAdmissionPriority, kEvaluationPriority) use lanes 0 and 1
+/// The priority streams (kAppointment, kAdmissionPriority, kEvaluationPriority, kStudio) use lanes 0 and 1
 /// as one 64-bit priority: priority_of(block).
 inline std::uint64_t priority_of(const DrawBlock& d) { return (std::uint64_t{d.words[0]} << 32) | d.words[1]; }
 /// kCompetition uses lanes 0-1 as the entry priority (priority_of) and lanes 2-3 as the result's

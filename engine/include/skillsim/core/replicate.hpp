@@ -17,6 +17,7 @@
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/schools.hpp"
+#include "skillsim/core/studios.hpp"
 #include "skillsim/core/tallies.hpp"
 #include "skillsim/core/training.hpp"
 
@@ -96,6 +97,8 @@ public:
   const Competitions& competitions() const { return competitions_; }
   /// The technical schools and what they did in the month last stepped.
   const Schools& schools() const { return schools_; }
+  /// The master studios and whom they mentored in the month last stepped.
+  const Studios& studios() const { return studios_; }
   /// Where the time of the steps so far went.
   StepTimes step_times() const;
 
@@ -130,6 +133,7 @@ private:
   EvaluationSystem evaluation_;
   Competitions competitions_;
   Schools schools_;
+  Studios studios_; // no state: mentoring is recomputed each month from the population
 
   // Output of the month last stepped, and scratch.
   MonthTally flows_;

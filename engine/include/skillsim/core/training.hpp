@@ -8,7 +8,8 @@
 //      committed for them is paid (certificates) or released;
 //   3. eligible workers apply (to at most one programme), the applicants are allocated to seats
 //      and money at once (allocation.hpp), the admitted are chosen within each demand cell by an
-//      agent-keyed random priority, and their subsidy is committed (and paid, if due at enrolment).
+//      agent-keyed random priority, and their subsidy is committed (and paid, if due at enrolment);
+//      an apprenticeship (programmes.apprenticeship) sets an admitted worker below 学徒工 at 学徒工.
 // Every claim paid may bring leakage (claims for training that did not happen) and audit costs
 // with it, paid from the same funds while money remains.
 #pragma once
@@ -155,7 +156,8 @@ private:
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
                     bool evaluation_limited, std::span<const std::size_t> trainees);
   void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                        const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates);
+                        const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates,
+                        MonthTally& flows);
 
   std::int64_t scale_;
   // Fixed for the run (cost, fund shares, payment and duration cannot be scheduled: commitments
@@ -164,6 +166,7 @@ private:
   std::vector<std::int64_t> claim_yuan_;       // programme x fund
   std::vector<Payment> payment_;               // per programme
   std::vector<std::int64_t> claims_committed_; // per programme: claims committed at enrolment
+  std::vector<std::uint8_t> apprenticeship_;   // per programme: an apprenticeship (programmes.apprenticeship)
   State state_;
   TrainingTally tally_;
   double allocation_seconds_ = 0;

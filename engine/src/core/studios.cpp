@@ -1,0 +1,127 @@
+#include "skillsim/core/studios.hpp"
+
+#include <omp.h>
+
+#include <cmath>
+#include <tuple>
+#include <utility>
+
+#include "skillsim/core/results_layout.hpp"
+#include "skillsim/core/scenario.hpp"
+
+namespace skillsim {
+
+namespace {
+
+bool any_open(const Parameters& p) {
+  return std::any_of(p.studios.count.begin(), p.studios.count.end(), [](double c) { return c > 0; });
+}
+
+constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
+
+} // namespace
+
+Studios::Studios(const Parameters& p) : regions_(p.population.regions.size()) {}
+
+bool Studios::in_scenario(const Scenario& scenario) {
+  if (any_open(scenario.parameters())) return true;
+  for (const auto& change : scenario.schedule())
+    if (change.key == "studios.count" && change.month < scenario.end())
+      if (const auto* count = std::get_if<std::vector<double>>(&change.value))
+        if (std::any_of(count->begin(), count->end(), [](double c) { return c > 0; })) return true;
+  return false;
+}
+
+void Studios::declare_results(Results& r, const Scenario& scenario) {
+  if (!in_scenario(scenario)) return;
+  const auto by_region = over_time({"region"});
+  add_variable(r, "studios", by_region, "master studios (技能大师工作室) open during the month", "1");
+  add_variable(r, "studio_masters", by_region,
+               "masters: employed workers at studios.master_min_level or above at the start of the month");
+  add_variable(r, "mentoring_places", by_region,
+               "mentoring places of the month: min(studios x places_per_studio, masters x places_per_master)");
+  add_variable(r, "mentored", by_region, "workers mentored in a master studio during the month");
+}
+
+void Studios::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+  if (!out.has("studios") || t == 0) return;
+  out.as_is("studios", rep, t, tally_.studios);
+  out.persons("studio_masters", rep, t, tally_.masters);
+  out.persons("mentoring_places", rep, t, tally_.places);
+  out.persons("mentored", rep, t, tally_.mentored);
+}
+
+const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rates, Month, const Population& pop,
+                                 const RandomStreams& rng) {
+  const auto& st = p.studios;
+  tally_.studios.assign(regions_, 0);
+  tally_.masters.assign(regions_, 0);
+  tally_.places.assign(regions_, 0);
+  tally_.mentored.assign(regions_, 0);
+  mentoring_.mentees.clear();
+  if (!any_open(p)) return mentoring_;
+
+  // What mentoring gives this month.
+  mentoring_.pass_factor = st.pass_factor;
+  const WaitingRule waiting = waiting_of(st);
+  for (std::size_t l = 0; l < kLevelCount; ++l) {
+    mentoring_.wait[l] = waiting_months(waiting, rates.min_months[l], st.shorten_months);
+    mentoring_.pass[l] = probability_threshold(mentoring_.pass_probability(rates.pass[l]));
+  }
+  mentoring_.pass_by_class.clear();
+  for (double pass : rates.pass_by_class)
+    mentoring_.pass_by_class.push_back(probability_threshold(mentoring_.pass_probability(pass)));
+
+  // Masters and the eligible, by region, found in parallel; each thread's lists are joined (their
+  // order does not matter: the choice below sorts by priority and index).
+  using Eligible = std::vector<std::tuple<std::size_t, std::uint64_t, std::size_t>>; // (region, priority, index)
+  const auto master_level = static_cast<std::uint8_t>(st.master_min_level);
+  const auto mentee_level = static_cast<std::uint8_t>(st.mentee_min_level);
+  const auto n = static_cast<std::int64_t>(pop.size());
+  std::vector<std::int64_t> masters(regions_, 0);
+  Eligible eligible;
+#pragma omp parallel
+  {
+    std::vector<std::int64_t> local_masters(regions_, 0);
+    Eligible local;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (pop.status[i] != kEmployed) continue;
+      const std::uint8_t level = pop.level[i];
+      if (level >= master_level) {
+        ++local_masters[pop.region[i]];
+      } else if (level >= mentee_level && pop.programme[i] == kNoProgramme) {
+        // Keyed on the id alone (month 0 for every month): the same workers keep their places.
+        const DrawBlock d = rng.block(streams::kStudio, 0, pop.id[i]);
+        local.emplace_back(pop.region[i], streams::priority_of(d), static_cast<std::size_t>(i));
+      }
+    }
+#pragma omp critical(skillsim_studios)
+    {
+      for (std::size_t r = 0; r < regions_; ++r) masters[r] += local_masters[r];
+      eligible.insert(eligible.end(), local.begin(), local.end());
+    }
+  }
+  std::sort(eligible.begin(), eligible.end()); // by region, then priority, then index: any thread count
+  const double scale = static_cast<double>(p.population.scale);
+  auto from = eligible.begin();
+  for (std::size_t r = 0; r < regions_; ++r) {
+    const auto to = std::find_if(from, eligible.end(), [r](const auto& e) { return std::get<0>(e) != r; });
+    const double studios = st.count[r];
+    // Places in persons, then whole agents (a fraction of an agent's place is not taken).
+    const double persons =
+        std::min(studios * st.places_per_studio, static_cast<double>(masters[r]) * scale * st.places_per_master);
+    const auto places = static_cast<std::int64_t>(std::floor(persons / scale));
+    const std::int64_t taken = std::min<std::int64_t>(places, to - from);
+    for (auto e = from; e != from + taken; ++e) mentoring_.mentees.push_back(std::get<2>(*e));
+    tally_.studios[r] = std::llround(studios);
+    tally_.masters[r] = masters[r];
+    tally_.places[r] = places;
+    tally_.mentored[r] = taken;
+    from = to;
+  }
+  std::sort(mentoring_.mentees.begin(), mentoring_.mentees.end());
+  return mentoring_;
+}
+
+} // namespace skillsim
