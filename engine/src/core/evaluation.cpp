@@ -241,7 +241,8 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const int sought = problem.cells[c].level_sought;
       ++flows.assessments[sought];
       const int cls = person_class((month - Month{pop.birth_month[i]}) / 12, pop.sex[i], pop.group[i]);
-      if (d.below(streams::kPassesAssessment, probability_threshold(pass_probability_of(p.skills, sought, cls))))
+      if (d.below(streams::kPassesAssessment,
+                  probability_threshold(pass_probability_of(p.skills, sought, cls, pop.region[i]))))
         promote(pop, i, sought, flows);
     }
   }
