@@ -17,6 +17,7 @@
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/sweep.hpp"
+#include "skillsim/core/twin.hpp"
 
 using namespace skillsim;
 using test::everything_off;
@@ -368,4 +369,19 @@ TEST(Migration, EachDestinationGetsItsOwnRate) {
   expect_count(static_cast<double>(moves[1]), n, 0.1, "A -> B");
   expect_count(static_cast<double>(moves[2]), n, 0.05, "A -> C");
   EXPECT_EQ(moves[0] + moves[3] + moves[4] + moves[5] + moves[6] + moves[7] + moves[8], 0);
+}
+
+TEST(Migration, TheTwinRefusesMigrationAndRegionalFactors) {
+  const auto keys = [](const Scenario& s) {
+    std::string out;
+    for (const auto& issue : twin_refusals(s)) out += issue.key + "\n";
+    return out;
+  };
+  EXPECT_EQ(keys(test::small_scenario(kThreeRegions)), "");
+  EXPECT_EQ(keys(test::small_scenario(kThreeRegions +
+                                      std::vector<std::string>{"migration.rate=[[0, 0.1, 0], [0, 0, 0], [0, 0, 0]]"})),
+            "migration.rate\n");
+  EXPECT_EQ(
+      keys(test::small_scenario(kThreeRegions + std::vector<std::string>{"skills.pass_factor_by_region=[1, 1, 0.5]"})),
+      "skills.pass_factor_by_region\n");
 }

@@ -102,16 +102,17 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
   pop.months_in_group[i] = 0;
 }
 
-} // namespace
-
-MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
-                               const CompetitionRules& competitions, Month current, Population& pop,
-                               const RandomStreams& rng, MonthlyCandidates& candidates) {
+// The pass itself. kRegional: some regional rule is in force (regional factors, migration); the
+// pass without them is compiled apart, so that the rules of before cost what they cost before.
+template <bool kRegional>
+MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
+                        const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
+                        MonthlyCandidates& candidates) {
   const Thresholds th(rates);
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
   const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
-  const bool by_region = !th.job_loss_by_region.empty(), migrating = rates.migrating;
-  const bool class_by_region = rates.class_regions > 1;
+  const bool by_region = kRegional && !th.job_loss_by_region.empty(), migrating = kRegional && rates.migrating;
+  const bool class_by_region = kRegional && rates.class_regions > 1;
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   MonthTally total;
@@ -280,6 +281,16 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   in_order(c.queued);
   in_order(c.competitors);
   return total;
+}
+
+} // namespace
+
+MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
+                               const CompetitionRules& competitions, Month current, Population& pop,
+                               const RandomStreams& rng, MonthlyCandidates& candidates) {
+  const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || rates.class_regions > 1;
+  return regional ? monthly_pass<true>(rates, applications, competitions, current, pop, rng, candidates)
+                  : monthly_pass<false>(rates, applications, competitions, current, pop, rng, candidates);
 }
 
 } // namespace skillsim
