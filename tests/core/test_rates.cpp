@@ -98,7 +98,7 @@ TEST(TransitionRates, CompletersFindJobsAtTheirProgrammesBoostedRate) {
         before.follow_up_programme[i] != kNoProgramme) {
       searching.push_back(i);
       const std::size_t k = before.follow_up_programme[i];
-      const double p = rates.follow_up_job_find[TransitionRates::follow_up_index(k, before.level[i], before.group[i])];
+      const double p = rates.follow_up_job_find[rates.follow_up_index(k, before.level[i], before.group[i])];
       EXPECT_DOUBLE_EQ(p, std::min(1.0, rates.job_find[before.level[i]][before.group[i]] * (k == 0 ? 1.5 : 6)));
       expected[k] += p;
       variance[k] += p * (1 - p);

@@ -215,6 +215,21 @@ std::string studios_summary(const Results& r) {
          "places: min(studios x places per studio, masters x places per master))\n";
 }
 
+// Migration between regions, in one line: the moves over the run and each region's net flow
+// (moves in less moves out), medians over replicates.
+std::string migration_summary(const Results& r) {
+  const Dimension& regions = r.dimension("region");
+  std::int64_t moves = 0;
+  std::string net;
+  for (std::size_t k = 0; k < regions.size(); ++k) {
+    const std::int64_t in = median_total(r, "migration_in", k), out = median_total(r, "migration_out", k);
+    moves += out;
+    net += fmt::format("{}{} {}{}", k ? ", " : "", regions.labels[k], in - out >= 0 ? "+" : "", thousands(in - out));
+  }
+  return fmt::format("\nMigration between regions (totals over the run{}): {} moves; net {}\n",
+                     r.dimension("replicate").size() > 1 ? ", medians over replicates" : "", thousands(moves), net);
+}
+
 // Each target: its value, the median attained at its date, the gap, in how many replicates met.
 // The rows read as sentences ("target ... attained ..."); each figure column is as wide as its
 // widest figure (two spaces at least after its word), the label column as its widest label.
@@ -301,6 +316,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (results.has_variable("competition_entrants")) out += competitions_summary(results);
   if (results.has_variable("school_students")) out += schools_summary(results);
   if (results.has_variable("studios")) out += studios_summary(results);
+  if (results.has_variable("migrations")) out += migration_summary(results);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;

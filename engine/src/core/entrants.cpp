@@ -66,7 +66,7 @@ void Entrants::step(const Parameters& p, Month month, Population& population, co
           static_cast<std::uint16_t>(pick_by_share(p.population.region_shares, d.uniform(streams::kEntryRegion)));
       a.sector = static_cast<std::uint8_t>(pick_by_share(p.population.sector_shares, d.uniform(streams::kEntrySector)));
       population.push_back(a);
-      flows.record_entry(static_cast<int>(a.level), static_cast<int>(a.group));
+      flows.record_entry(static_cast<int>(a.level), static_cast<int>(a.group), static_cast<int>(a.region));
     }
   }
 }

@@ -242,7 +242,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const int sought = problem.cells[c].level_sought;
       ++flows.assessments[sought];
       const int cls = person_class((month - Month{pop.birth_month[i]}) / 12, pop.sex[i], pop.group[i]);
-      double pass = pass_probability_of(p.skills, sought, cls);
+      double pass = pass_probability_of(p.skills, sought, cls, pop.region[i]);
       if (mentoring != nullptr && mentoring->any() && mentoring->mentored(i)) pass = mentoring->pass_probability(pass);
       if (d.below(streams::kPassesAssessment, probability_threshold(pass))) promote(pop, i, sought, flows);
     }

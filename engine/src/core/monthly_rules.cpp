@@ -26,6 +26,12 @@ struct Thresholds {
   std::vector<std::uint64_t> sit_by_class, pass_by_class;
   // The same pair for unemployed completers in their follow-up window (TransitionRates::follow_up_index).
   std::vector<std::uint64_t> follow_up_find, follow_up_find_or_inactive;
+  // Job loss, job finding and finding-or-inactivity by region (TransitionRates::labour_index),
+  // when a regional factor is not 1.
+  std::vector<std::uint64_t> job_loss_by_region, job_find_by_region, find_or_inactive_by_region;
+  // Moving to another region at all, index (origin x kLevelCount + level) x kStatusCount + status,
+  // when somebody may move (TransitionRates::migrating).
+  std::vector<std::uint64_t> move;
 
   explicit Thresholds(const TransitionRates& r) {
     for (int b = 0; b < kMortalityBandCount; ++b) death[b] = probability_threshold(r.death[b]);
@@ -47,6 +53,16 @@ struct Thresholds {
     }
     for (double sit_p : r.sit_by_class) sit_by_class.push_back(probability_threshold(sit_p));
     for (double pass_p : r.pass_by_class) pass_by_class.push_back(probability_threshold(pass_p));
+    for (double loss : r.job_loss_by_region) job_loss_by_region.push_back(probability_threshold(loss));
+    for (double find : r.job_find_by_region) {
+      job_find_by_region.push_back(probability_threshold(find));
+      find_or_inactive_by_region.push_back(probability_threshold(find + r.inactivity));
+    }
+    if (r.migrating)
+      for (std::size_t o = 0; o < r.regions; ++o)
+        for (int l = 0; l < kLevelCount; ++l)
+          for (int s = 0; s < kStatusCount; ++s)
+            move.push_back(probability_threshold(r.migration_cumulative(o, r.regions - 1, r.migration_factor(l, s))));
   }
 };
 
@@ -59,6 +75,26 @@ constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
 constexpr std::uint16_t kMaxCounter = 0xFFFF;
 constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
 
+// Moves agent i to another region if its migration draw `word` says so (docs/model.md, "Migration
+// between regions"): below the threshold of moving at all, the destination is the first whose
+// cumulative probability exceeds the word (the same comparison with the cumulative thresholds,
+// so each destination has its own probability exactly). An employed migrant stays employed or,
+// with migration.employed_on_arrival = "unemployed", looks for a job on arrival.
+void migrate(const TransitionRates& rates, const Thresholds& th, Population& pop, std::int64_t i, std::uint32_t word,
+             MonthTally& tally) {
+  const std::size_t origin = pop.region[i];
+  const std::uint8_t lv = pop.level[i], st = pop.status[i];
+  if (word >= th.move[(origin * kLevelCount + lv) * kStatusCount + st]) return;
+  const double factor = rates.migration_factor(lv, st);
+  std::size_t to = 0;
+  while (to + 1 < rates.regions && word >= probability_threshold(rates.migration_cumulative(origin, to, factor))) ++to;
+  pop.region[i] = static_cast<std::uint8_t>(to);
+  if (st == kEmployed && !rates.migrants_keep_job) pop.status[i] = kUnemployed;
+  if (tally.migrations.size() < rates.regions * rates.regions)
+    tally.migrations.resize(rates.regions * rates.regions, 0);
+  ++tally.migrations[origin * rates.regions + to];
+}
+
 // Moves agent i to group `to`, where its months in the group start again.
 void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& tally) {
   ++tally.group_changes[pop.group[i]][to];
@@ -66,16 +102,19 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
   pop.months_in_group[i] = 0;
 }
 
-} // namespace
-
-MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
-                               const CompetitionRules& competitions, Month current, Population& pop,
-                               const RandomStreams& rng, MonthlyCandidates& candidates, const Mentoring* mentoring) {
+// The pass itself. kRegional: some regional rule is in force (regional factors, migration); the
+// pass without them is compiled apart, so that the rules of before cost what they cost before.
+template <bool kRegional>
+MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
+                        const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
+                        MonthlyCandidates& candidates, const Mentoring* mentoring) {
   const Thresholds th(rates);
   // Master studios' mentees (studios.hpp): looked up only for workers who may seek a level.
   const bool mentors = mentoring != nullptr && mentoring->any();
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
   const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
+  const bool by_region = kRegional && !th.job_loss_by_region.empty(), migrating = kRegional && rates.migrating;
+  const bool class_by_region = kRegional && rates.class_regions > 1;
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   MonthTally total;
@@ -119,6 +158,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         pop.status[i] = kRemoved;
         ++local.exits[lv];
         ++local.exits_by_group[pop.group[i]];
+        MonthTally::count_at(local.exits_by_region, pop.region[i]);
         track(i);
         continue;
       }
@@ -135,10 +175,16 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         }
         if (leaves) change_group(pop, i, rates.group_after_leaving[g], local);
       }
-      if (st == kRetired) continue;
+      if (st == kRetired) {
+        if (migrating) [[unlikely]]
+          migrate(rates, th, pop, i, d.words[streams::kMigration], local);
+        continue;
+      }
       if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
         pop.status[i] = kRetired;
         ++local.retirements;
+        if (migrating) [[unlikely]]
+          migrate(rates, th, pop, i, d.words[streams::kMigration], local);
         track(i);
         continue;
       }
@@ -157,9 +203,10 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         if (mentored) [[unlikely]]
           pass = mentoring->pass[static_cast<std::size_t>(target)];
         if (by_class) [[unlikely]] {
-          const auto c = static_cast<std::size_t>(person_class(age_months / 12, pop.sex[i], pop.group[i]));
-          sit = th.sit_by_class[(static_cast<std::size_t>(target) * kStatusCount + st) * kPersonClassCount + c];
-          const std::size_t k = static_cast<std::size_t>(target) * kPersonClassCount + c;
+          const int c = person_class(age_months / 12, pop.sex[i], pop.group[i]);
+          const int r = class_by_region ? pop.region[i] : 0;
+          sit = th.sit_by_class[rates.sit_index(target, st, c, r)];
+          const std::size_t k = rates.pass_index(target, c, r);
           pass = mentored ? mentoring->pass_by_class[k] : th.pass_by_class[k];
         }
         if (d.below(streams::kAssessmentSit, sit)) {
@@ -179,7 +226,11 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       // Labour market, by the level and status held at the start of the month.
       const std::uint8_t g = pop.group[i];
       if (st == kEmployed) {
-        if (d.below(streams::kLabour, th.job_loss[lv][g][pop.sector[i]])) {
+        std::uint64_t loss = th.job_loss[lv][g][pop.sector[i]];
+        if (by_region) [[unlikely]]
+          loss =
+              th.job_loss_by_region[TransitionRates::labour_index(pop.region[i], lv, g) * kSectorCount + pop.sector[i]];
+        if (d.below(streams::kLabour, loss)) {
           pop.status[i] = kUnemployed;
           ++local.job_losses;
         } else if (d.below(streams::kInsurance, th.insured[g]) && pop.ui_months[i] < kMaxInsurance) {
@@ -187,8 +238,13 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         }
       } else if (st == kUnemployed) {
         std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
+        if (by_region) [[unlikely]] {
+          const std::size_t k = TransitionRates::labour_index(pop.region[i], lv, g);
+          find = th.job_find_by_region[k];
+          find_or_inactive = th.find_or_inactive_by_region[k];
+        }
         if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
-          const std::size_t k = TransitionRates::follow_up_index(after, lv, g);
+          const std::size_t k = rates.follow_up_index(after, lv, g, pop.region[i]);
           find = th.follow_up_find[k];
           find_or_inactive = th.follow_up_find_or_inactive[k];
         }
@@ -202,6 +258,9 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
       } else if (st == kInactive) {
         if (d.below(streams::kLabour, th.reactivation)) pop.status[i] = kUnemployed;
       }
+      // Migration, after the month's other moves, by the level and status they left.
+      if (migrating) [[unlikely]]
+        migrate(rates, th, pop, i, d.words[streams::kMigration], local);
       if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
                             applications.may_apply[g * kStatusCount + pop.status[i]])
         found.applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
@@ -231,6 +290,16 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   in_order(c.queued);
   in_order(c.competitors);
   return total;
+}
+
+} // namespace
+
+MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
+                               const CompetitionRules& competitions, Month current, Population& pop,
+                               const RandomStreams& rng, MonthlyCandidates& candidates, const Mentoring* mentoring) {
+  const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || rates.class_regions > 1;
+  return regional ? monthly_pass<true>(rates, applications, competitions, current, pop, rng, candidates, mentoring)
+                  : monthly_pass<false>(rates, applications, competitions, current, pop, rng, candidates, mentoring);
 }
 
 } // namespace skillsim

@@ -305,6 +305,17 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Sector,
      .schedulable = true,
      .bind = SKILLSIM_BIND(labour.job_loss_sector_factor)},
+    {.key = "labour.job_loss_region_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc =
+         "Job-loss factor by region (one value per region of population.regions; default 1 each); multiplied with the "
+         "other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_loss_region_factor),
+     .column_default = 1},
     {.key = "labour.job_loss_multiplier",
      .kind = ValueKind::Real,
      .unit = "factor",
@@ -337,6 +348,17 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Group,
      .schedulable = true,
      .bind = SKILLSIM_BIND(labour.job_find_group_factor)},
+    {.key = "labour.job_find_region_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc =
+         "Job-finding factor by region (one value per region of population.regions; default 1 each); multiplied with "
+         "the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(labour.job_find_region_factor),
+     .column_default = 1},
     {.key = "labour.job_find_multiplier",
      .kind = ValueKind::Real,
      .unit = "factor",
@@ -479,6 +501,17 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Group,
      .schedulable = true,
      .bind = SKILLSIM_BIND(skills.assessment_factor_by_group)},
+    {.key = "skills.assessment_factor_by_region",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the monthly probability of sitting an assessment (and of starting an apprenticeship) by region "
+            "(one value per region of population.regions; default 1 each); multiplied with the other factors, capped "
+            "at 1.",
+     .min = 0,
+     .dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.assessment_factor_by_region),
+     .column_default = 1},
     {.key = "skills.pass_factor_by_age_band",
      .kind = ValueKind::RealVector,
      .unit = "factor",
@@ -506,6 +539,16 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Group,
      .schedulable = true,
      .bind = SKILLSIM_BIND(skills.pass_factor_by_group)},
+    {.key = "skills.pass_factor_by_region",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on the probability of passing an ordinary assessment (not a programme's) by region (one value per "
+            "region of population.regions; default 1 each); multiplied with the other factors, capped at 1.",
+     .min = 0,
+     .dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.pass_factor_by_region),
+     .column_default = 1},
     {.key = "skills.principal_technician_quota_per_year",
      .kind = ValueKind::Real,
      .unit = "persons per year",
@@ -1162,6 +1205,44 @@ const ParameterSpec kSpecs[] = {
      .max = 600,
      .schedulable = true,
      .bind = SKILLSIM_BIND(studios.shorten_months)},
+    // migration
+    {.key = "migration.rate",
+     .kind = ValueKind::RealMatrix,
+     .unit = "probability per month",
+     .doc = "Monthly probability that a worker of the row's region moves to the column's region (origin x "
+            "destination, in the order of population.regions); the diagonal is 0 and each row sums to at most 1. "
+            "Default 0: nobody moves.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Region,
+     .col_dim = Dim::Region,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(migration.rate),
+     .column_default = 0},
+    {.key = "migration.level_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on migration.rate by the level held (0: nobody at that level moves); the probability of moving "
+            "is capped at 1.",
+     .min = 0,
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(migration.level_factor)},
+    {.key = "migration.status_factor",
+     .kind = ValueKind::RealVector,
+     .unit = "factor",
+     .doc = "Factor on migration.rate by the status after the month's other moves (0: nobody of that status moves); "
+            "students must have 0 (they stay with their school).",
+     .min = 0,
+     .dim = Dim::Status,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(migration.status_factor)},
+    {.key = "migration.employed_on_arrival",
+     .kind = ValueKind::String,
+     .doc = "What an employed migrant is in the region of arrival: \"employed\" (moves with a job, as most "
+            "外出农民工 do) or \"unemployed\" (looks for one there).",
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(migration.employed_on_arrival)},
 };
 #undef SKILLSIM_BIND
 
@@ -1388,7 +1469,8 @@ void check_vector(const ParameterSpec& spec, const std::vector<T>& values, const
                   std::vector<Issue>& issues) {
   const std::string key(spec.key);
   const std::size_t expected = dim_length(spec.dim, p);
-  // A column by region left out (empty) holds its default in every region (fill_column_defaults).
+  // A column by region with a default (the regional factors) may be empty: the default for every
+  // region (fill_column_defaults), as in data/defaults.toml, which cannot know the regions.
   if (values.empty() && spec.dim == Dim::Region && !std::isnan(spec.column_default)) return;
   if (values.size() != expected) {
     issues.push_back({key, "expected " + std::to_string(expected) + " values, one per " + dim_description(spec.dim) +
@@ -1410,6 +1492,7 @@ template <class M>
 void check_matrix(const ParameterSpec& spec, const M& m, const Parameters& p, std::vector<Issue>& issues) {
   const std::string key(spec.key);
   const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
+  if (m.values.empty() && spec.dim == Dim::Region && !std::isnan(spec.column_default)) return; // as check_vector
   const bool no_rows = rows == 0 && m.values.empty(); // with no rows the column count is moot
   if (!no_rows &&
       (m.rows != static_cast<int>(rows) || m.cols != static_cast<int>(cols) || m.values.size() != rows * cols)) {
@@ -1708,6 +1791,35 @@ void check_studios(const Parameters& p, std::vector<Issue>& issues) {
         {"studios.shorten_months", "studios.waiting is \"" + st.waiting + "\", which takes no months off; must be 0"});
 }
 
+// Rules of the migration matrix (each cell's range is checked on its own): nobody moves to the
+// region it is in, no row sends more than everybody, students stay with their school, and an
+// employed migrant arrives employed or unemployed.
+void check_migration(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& mg = p.migration;
+  const auto& regions = p.population.regions;
+  const std::size_t n = regions.size();
+  if (mg.rate.rows == static_cast<int>(n) && mg.rate.cols == static_cast<int>(n) && mg.rate.values.size() == n * n)
+    for (std::size_t o = 0; o < n; ++o) {
+      const std::string row = "migration.rate[" + std::to_string(o) + "]";
+      if (mg.rate(static_cast<int>(o), static_cast<int>(o)) != 0)
+        issues.push_back({row + "[" + std::to_string(o) + "]",
+                          "the diagonal must be 0 (a move from region '" + regions[o] + "' to itself), got " +
+                              format_number(mg.rate(static_cast<int>(o), static_cast<int>(o)))});
+      double sum = 0;
+      for (std::size_t d = 0; d < n; ++d) sum += mg.rate(static_cast<int>(o), static_cast<int>(d));
+      if (sum > 1)
+        issues.push_back({row, "the probabilities of leaving region '" + regions[o] +
+                                   "' sum to more than 1 in a month: " + format_number(sum)});
+    }
+  if (mg.status_factor.size() == kStatusCount && mg.status_factor[static_cast<int>(Status::Student)] != 0)
+    issues.push_back({"migration.status_factor[0]",
+                      "students stay with their school (its places and stock are by region); must be 0, got " +
+                          format_number(mg.status_factor[static_cast<int>(Status::Student)])});
+  if (std::find(kArrivalStatusIds.begin(), kArrivalStatusIds.end(), mg.employed_on_arrival) == kArrivalStatusIds.end())
+    issues.push_back({"migration.employed_on_arrival", "unknown status on arrival '" + mg.employed_on_arrival +
+                                                           "'; expected \"employed\" or \"unemployed\""});
+}
+
 } // namespace
 
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
@@ -1867,6 +1979,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_competitions(p, issues);
   check_schools(p, issues);
   check_studios(p, issues);
+  check_migration(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

@@ -13,6 +13,10 @@ bool TransitionRates::fits(const Parameters& p) {
   const auto sized = [](const auto& v, int n) { return v.size() == static_cast<std::size_t>(n); };
   const auto& lab = p.labour;
   const auto& sk = p.skills;
+  // A column by region: empty (1 for every region) or one value per region.
+  const auto by_region = [&p](const std::vector<double>& v) {
+    return v.empty() || v.size() == p.population.regions.size();
+  };
   return sized(p.demography.mortality_annual, kMortalityBandCount) && sized(lab.job_loss_level_factor, kLevelCount) &&
          sized(lab.job_loss_group_factor, kGroupCount) && sized(lab.job_loss_sector_factor, kSectorCount) &&
          sized(lab.job_find_level_factor, kLevelCount) && sized(lab.job_find_group_factor, kGroupCount) &&
@@ -23,7 +27,9 @@ bool TransitionRates::fits(const Parameters& p) {
          sized(sk.assessment_factor_by_group, kGroupCount) && sized(sk.pass_factor_by_age_band, kAgeBandCount) &&
          sized(sk.pass_factor_by_sex, kSexCount) && sized(sk.pass_factor_by_group, kGroupCount) &&
          sized(p.groups.after_job_found, kGroupCount) && sized(p.groups.leave_after_months, kGroupCount) &&
-         sized(p.groups.closed, kGroupCount) && sized(p.groups.after_leaving, kGroupCount);
+         sized(p.groups.closed, kGroupCount) && sized(p.groups.after_leaving, kGroupCount) &&
+         by_region(lab.job_loss_region_factor) && by_region(lab.job_find_region_factor) &&
+         by_region(sk.assessment_factor_by_region) && by_region(sk.pass_factor_by_region);
 }
 
 double assessment_trend_factor(const SkillsSection& skills, int level, Month month) {
@@ -57,12 +63,19 @@ std::uint8_t group_index(const std::string& id, int fallback) {
   return static_cast<std::uint8_t>(fallback);
 }
 
+// The factor of region `region` in a column by region; an empty column (the default) is 1 for
+// every region.
+double region_factor(const std::vector<double>& by_region, std::size_t region) {
+  return by_region.empty() ? 1.0 : by_region[region];
+}
+
 } // namespace
 
-double pass_probability_of(const SkillsSection& sk, int level, int cls) {
+double pass_probability_of(const SkillsSection& sk, int level, int cls, int region) {
   return std::min(1.0,
                   sk.pass_probability[static_cast<std::size_t>(level)] *
-                      class_factor(sk.pass_factor_by_age_band, sk.pass_factor_by_sex, sk.pass_factor_by_group, cls));
+                      class_factor(sk.pass_factor_by_age_band, sk.pass_factor_by_sex, sk.pass_factor_by_group, cls) *
+                      region_factor(sk.pass_factor_by_region, static_cast<std::size_t>(region)));
 }
 
 TransitionRates::TransitionRates(const Parameters& p, Month month)
@@ -82,15 +95,43 @@ TransitionRates::TransitionRates(const Parameters& p, Month month)
       job_find[l][g] = std::min(1.0, lab.job_find_rate * lab.job_find_multiplier * lab.job_find_level_factor[l] *
                                          lab.job_find_group_factor[g]);
     }
+  // Regional factors, once a month: tables by region only when some factor is not 1, so the
+  // per-agent loop keeps its small tables (and its numbers) otherwise. The regional factor
+  // multiplies the product above before its cap, as the other factors do.
+  regions = std::max<std::size_t>(1, p.population.regions.size());
+  if (!all_one({&lab.job_loss_region_factor, &lab.job_find_region_factor})) {
+    job_loss_by_region.resize(regions * kLevelCount * kGroupCount * kSectorCount);
+    job_find_by_region.resize(regions * kLevelCount * kGroupCount);
+    for (std::size_t r = 0; r < regions; ++r) {
+      const double loss = region_factor(lab.job_loss_region_factor, r),
+                   find = region_factor(lab.job_find_region_factor, r);
+      for (int l = 0; l < kLevelCount; ++l)
+        for (int g = 0; g < kGroupCount; ++g) {
+          const std::size_t k = labour_index(static_cast<int>(r), l, g);
+          for (int s = 0; s < kSectorCount; ++s)
+            job_loss_by_region[k * kSectorCount + static_cast<std::size_t>(s)] =
+                std::min(1.0, lab.job_loss_rate * lab.job_loss_multiplier * lab.job_loss_level_factor[l] *
+                                  lab.job_loss_group_factor[g] * lab.job_loss_sector_factor[s] * loss);
+          job_find_by_region[k] = std::min(1.0, lab.job_find_rate * lab.job_find_multiplier *
+                                                    lab.job_find_level_factor[l] * lab.job_find_group_factor[g] * find);
+        }
+    }
+  }
   inactivity = lab.inactivity_rate;
   reactivation = lab.reactivation_rate;
   for (int g = 0; g < kGroupCount; ++g) insured[g] = p.population.insured_share[g];
   const std::size_t programmes = p.programmes.job_find_factor.size();
-  follow_up_job_find.resize(programmes * kLevelCount * kGroupCount);
+  const std::size_t find_regions = job_find_by_region.empty() ? 1 : regions;
+  follow_up_job_find.resize(programmes * find_regions * kLevelCount * kGroupCount);
   for (std::size_t k = 0; k < programmes; ++k)
-    for (int l = 0; l < kLevelCount; ++l)
-      for (int g = 0; g < kGroupCount; ++g)
-        follow_up_job_find[follow_up_index(k, l, g)] = std::min(1.0, job_find[l][g] * p.programmes.job_find_factor[k]);
+    for (std::size_t r = 0; r < find_regions; ++r)
+      for (int l = 0; l < kLevelCount; ++l)
+        for (int g = 0; g < kGroupCount; ++g) {
+          const double find =
+              job_find_by_region.empty() ? job_find[l][g] : job_find_by_region[labour_index(static_cast<int>(r), l, g)];
+          follow_up_job_find[follow_up_index(k, l, g, static_cast<int>(r))] =
+              std::min(1.0, find * p.programmes.job_find_factor[k]);
+        }
 
   const auto& sk = p.skills;
   // sit before its cap at 1, which the factors by person class multiply.
@@ -109,18 +150,26 @@ TransitionRates::TransitionRates(const Parameters& p, Month month)
   }
   // Tables by person class only when some factor differs from 1, so the per-agent loop keeps its
   // small table (and its numbers) otherwise.
-  if (!all_one({&sk.assessment_factor_by_age_band, &sk.assessment_factor_by_sex, &sk.assessment_factor_by_group,
+  // (and by region only when a regional factor is not 1).
+  const bool by_region = !all_one({&sk.assessment_factor_by_region, &sk.pass_factor_by_region});
+  class_regions = by_region ? regions : 1;
+  if (by_region ||
+      !all_one({&sk.assessment_factor_by_age_band, &sk.assessment_factor_by_sex, &sk.assessment_factor_by_group,
                 &sk.pass_factor_by_age_band, &sk.pass_factor_by_sex, &sk.pass_factor_by_group})) {
-    sit_by_class.resize(std::size_t{kLevelCount} * kStatusCount * kPersonClassCount);
-    pass_by_class.resize(std::size_t{kLevelCount} * kPersonClassCount);
-    for (int c = 0; c < kPersonClassCount; ++c) {
-      const double f =
-          class_factor(sk.assessment_factor_by_age_band, sk.assessment_factor_by_sex, sk.assessment_factor_by_group, c);
-      for (int l = 0; l < kLevelCount; ++l) {
-        for (int s = 0; s < kStatusCount; ++s)
-          sit_by_class[static_cast<std::size_t>((l * kStatusCount + s) * kPersonClassCount + c)] =
-              std::min(1.0, uncapped_sit[l][s] * f);
-        pass_by_class[static_cast<std::size_t>(l * kPersonClassCount + c)] = pass_probability_of(sk, l, c);
+    sit_by_class.resize(class_regions * kLevelCount * kStatusCount * kPersonClassCount);
+    pass_by_class.resize(class_regions * kLevelCount * kPersonClassCount);
+    for (std::size_t r = 0; r < class_regions; ++r) {
+      const int region = static_cast<int>(r);
+      const double in_region = region_factor(sk.assessment_factor_by_region, r);
+      for (int c = 0; c < kPersonClassCount; ++c) {
+        const double f = class_factor(sk.assessment_factor_by_age_band, sk.assessment_factor_by_sex,
+                                      sk.assessment_factor_by_group, c) *
+                         in_region;
+        for (int l = 0; l < kLevelCount; ++l) {
+          for (int s = 0; s < kStatusCount; ++s)
+            sit_by_class[sit_index(l, s, c, region)] = std::min(1.0, uncapped_sit[l][s] * f);
+          pass_by_class[pass_index(l, c, region)] = pass_probability_of(sk, l, c, region);
+        }
       }
     }
   }
@@ -135,6 +184,27 @@ TransitionRates::TransitionRates(const Parameters& p, Month month)
     group_moves = group_moves || group_after_job[k] != g || group_closed[k] ||
                   (leave_after_months[k] > 0 && group_after_leaving[k] != g);
   }
+
+  // Migration: drawn only when somebody can move (a positive rate and a positive factor).
+  const auto& mg = p.migration;
+  const std::size_t n = p.population.regions.size();
+  if (n > 1 && mg.rate.values.size() == n * n) {
+    const bool any_rate = std::any_of(mg.rate.values.begin(), mg.rate.values.end(), [](double v) { return v > 0; });
+    if (any_rate) {
+      if (mg.level_factor.size() != kLevelCount || mg.status_factor.size() != kStatusCount)
+        throw Error("transition rates: a migration factor vector has the wrong length");
+      migration_rate = mg.rate.values;
+      for (int l = 0; l < kLevelCount; ++l) migration_level_factor[static_cast<std::size_t>(l)] = mg.level_factor[l];
+      for (int s = 0; s < kStatusCount; ++s) migration_status_factor[static_cast<std::size_t>(s)] = mg.status_factor[s];
+      // Students stay with their school (validation requires their factor 0; enforced here too).
+      migration_status_factor[static_cast<std::size_t>(Status::Student)] = 0;
+      const auto positive = [](const auto& v) {
+        return std::any_of(v.begin(), v.end(), [](double x) { return x > 0; });
+      };
+      migrating = positive(migration_level_factor) && positive(migration_status_factor);
+    }
+  }
+  migrants_keep_job = mg.employed_on_arrival != kArrivalStatusIds[1];
 }
 
 } // namespace skillsim

@@ -91,6 +91,7 @@ void ReplicateState::step() {
 void ReplicateState::declare_results(Results& r, const Parameters& p) {
   declare_stock_results(r);
   declare_flow_results(r);
+  declare_region_flow_results(r, p);
   Appointments::declare_results(r, p);
   TrainingSystem::declare_results(r, p);
   EvaluationSystem::declare_results(r, p);

@@ -209,7 +209,7 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
         a.sector =
             static_cast<std::uint8_t>(pick_by_share(p.population.sector_shares, d.uniform(streams::kEntrySector)));
         pop.push_back(a);
-        flows.record_entry(static_cast<int>(Level::None), static_cast<int>(a.group));
+        flows.record_entry(static_cast<int>(Level::None), static_cast<int>(a.group), static_cast<int>(a.region));
       }
     }
 }

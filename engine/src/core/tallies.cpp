@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "skillsim/core/results_layout.hpp"
@@ -28,6 +29,12 @@ MonthTally& MonthTally::operator+=(const MonthTally& o) {
     exits_by_group[g] += o.exits_by_group[g];
     for (int to = 0; to < kGroupCount; ++to) group_changes[g][to] += o.group_changes[g][to];
   }
+  const auto add = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
+    for (std::size_t k = from.size(); k-- > 0;) count_at(to, k, from[k]);
+  };
+  add(entries_by_region, o.entries_by_region);
+  add(exits_by_region, o.exits_by_region);
+  add(migrations, o.migrations);
   retirements += o.retirements;
   newly_skilled += o.newly_skilled;
   job_finds += o.job_finds;
@@ -109,6 +116,25 @@ void declare_flow_results(Results& r) {
                "persons who became skilled (初级工 or above) during the month: promoted from below, or entered");
 }
 
+void declare_region_flow_results(Results& r, const Parameters& p) {
+  const std::size_t regions = p.population.regions.size();
+  if (regions < 2) return;
+  if (std::none_of(r.dimensions.begin(), r.dimensions.end(),
+                   [](const Dimension& d) { return d.name == "to_region"; })) {
+    Dimension to = r.dimension("region");
+    to.name = "to_region";
+    r.dimensions.push_back(std::move(to));
+  }
+  add_variable(r, "entries_by_region", over_time({"region"}),
+               "entrants during the month by region of arrival (school leavers, graduates, school enrolees)");
+  add_variable(r, "exits_by_region", over_time({"region"}), "deaths during the month by region held");
+  add_variable(r, "migrations", over_time({"region", "to_region"}),
+               "persons who moved from one region to another during the month (migration.*), by region left and "
+               "region joined");
+  add_variable(r, "migration_in", over_time({"region"}), "persons who moved into the region during the month");
+  add_variable(r, "migration_out", over_time({"region"}), "persons who moved out of the region during the month");
+}
+
 void store_stocks(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally& s) {
   const std::int64_t scale = out.scale();
   std::int64_t skilled = 0, high = 0;
@@ -156,6 +182,27 @@ void store_flows(ResultsWriter& out, std::size_t rep, std::size_t t, const Month
     exits_by_group[g] = f.exits_by_group[g] * scale;
     for (int to = 0; to < kGroupCount; ++to) changes[g * kGroupCount + to] = f.group_changes[g][to] * scale;
   }
+  if (!out.has("migrations")) return;
+  // The tallies by region grow as counted: entries past their end are 0.
+  const auto at = [](const std::vector<std::int64_t>& v, std::size_t k) { return k < v.size() ? v[k] : 0; };
+  std::int64_t* entries_by_region = out.at("entries_by_region", rep, t);
+  std::int64_t* exits_by_region = out.at("exits_by_region", rep, t);
+  std::int64_t* moves = out.at("migrations", rep, t);
+  std::int64_t* in = out.at("migration_in", rep, t);
+  std::int64_t* out_of = out.at("migration_out", rep, t);
+  const std::size_t regions = out.dimension_size("region");
+  for (std::size_t o = 0; o < regions; ++o) {
+    entries_by_region[o] = at(f.entries_by_region, o) * scale;
+    exits_by_region[o] = at(f.exits_by_region, o) * scale;
+    in[o] = out_of[o] = 0;
+  }
+  for (std::size_t o = 0; o < regions; ++o)
+    for (std::size_t d = 0; d < regions; ++d) {
+      const std::int64_t n = at(f.migrations, o * regions + d) * scale;
+      moves[o * regions + d] = n;
+      out_of[o] += n;
+      in[d] += n;
+    }
 }
 
 } // namespace skillsim

@@ -748,10 +748,19 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
                                             "one set at a time with --set"});
   // Keys that may also change by schedule: checked in every month of the run.
-  bool limits = false, by_age = false;
+  bool limits = false, by_age = false, migration = false;
+  std::string regional; // the first regional factor other than 1
   const auto check = [&](const Parameters& q) {
     for (std::int64_t v : q.groups.leave_after_months) limits = limits || v > 0;
     by_age = by_age || !all_one(q.skills.assessment_factor_by_age_band) || !all_one(q.skills.pass_factor_by_age_band);
+    const std::pair<const char*, const std::vector<double>*> factors[] = {
+        {"labour.job_loss_region_factor", &q.labour.job_loss_region_factor},
+        {"labour.job_find_region_factor", &q.labour.job_find_region_factor},
+        {"skills.assessment_factor_by_region", &q.skills.assessment_factor_by_region},
+        {"skills.pass_factor_by_region", &q.skills.pass_factor_by_region}};
+    for (const auto& [key, values] : factors)
+      if (regional.empty() && !all_one(*values)) regional = key;
+    for (double v : q.migration.rate.values) migration = migration || v > 0;
   };
   check(p);
   for (std::int64_t u = 0; u < p.scenario.months; ++u)
@@ -759,6 +768,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   if (limits)
     issues.push_back({"groups.leave_after_months",
                       "the twin does not model time limits in a group yet (it would need the months in the group)"});
+  if (!regional.empty())
+    issues.push_back({regional, "the twin does not model regional factors (labour.job_*_region_factor, "
+                                "skills.*_factor_by_region other than 1) yet: it splits each stock over regions by "
+                                "population.region_shares"});
+  if (migration) issues.push_back({"migration.rate", "the twin does not model migration between regions yet"});
   if (by_age)
     issues.push_back({"skills.assessment_factor_by_age_band",
                       "the twin does not model assessment or pass factors by age band (skills.*_factor_by_age_band "

@@ -97,6 +97,8 @@ struct LabourSection {
   std::vector<double> job_find_level_factor;  // per level
   std::vector<double> job_find_group_factor;  // per group
   double job_find_multiplier = 1;             // macro shock lever
+  std::vector<double> job_loss_region_factor; // per region (default 1 each)
+  std::vector<double> job_find_region_factor; // per region (default 1 each)
   double inactivity_rate = 0;                 // unemployed -> inactive
   double reactivation_rate = 0;               // inactive -> unemployed
 };
@@ -122,6 +124,8 @@ struct SkillsSection {
   // group (1: no difference), multiplied together and capped at probability 1.
   std::vector<double> assessment_factor_by_age_band, assessment_factor_by_sex, assessment_factor_by_group;
   std::vector<double> pass_factor_by_age_band, pass_factor_by_sex, pass_factor_by_group;
+  // The same by the worker's region (default 1 each).
+  std::vector<double> assessment_factor_by_region, pass_factor_by_region;
   double principal_technician_quota_per_year = 0; // 特级技师 appointments (persons)
   double chief_technician_quota_per_year = 0;     // 首席技师 appointments (persons)
   std::vector<std::uint8_t> may_be_unreachable;   // per level: true if no route need lead to it
@@ -279,6 +283,18 @@ struct StudiosSection {
 /// The parsed `studios.waiting` (call only on checked parameters).
 WaitingRule waiting_of(const StudiosSection& studios);
 
+/// Migration between regions (docs/model.md, "Migration between regions"). With a zero rate
+/// matrix (the default) nobody moves and nothing is drawn.
+struct MigrationSection {
+  RealMatrix rate;                              // origin region x destination region: monthly probability
+  std::vector<double> level_factor;             // per level held
+  std::vector<double> status_factor;            // per status (after the month's other moves)
+  std::string employed_on_arrival = "employed"; // "employed": keeps working; "unemployed": looks for a job
+};
+
+/// What an employed migrant is on arrival (the `migration.employed_on_arrival` key).
+inline constexpr std::array<std::string_view, 2> kArrivalStatusIds = {"employed", "unemployed"};
+
 /// Most school routes a scenario may declare (a student's route is stored in one byte).
 inline constexpr std::size_t kMaxSchoolRoutes = 255;
 
@@ -299,6 +315,7 @@ struct Parameters {
   CompetitionsSection competitions;
   SchoolsSection schools;
   StudiosSection studios;
+  MigrationSection migration;
 };
 
 /// What a parameter holds.

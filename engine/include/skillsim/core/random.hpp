@@ -91,7 +91,7 @@ private:
 /// makes one Philox call per agent-month.
 ///
 /// Lane budget (docs/architecture.md, "Random numbers"): a block has 8 lanes. kMonthly uses 6 and
-/// keeps 2 for the coming monthly decisions (lane 6: migration between regions; lane 7: spare).
+/// and lane 6 (migration between regions) and keeps lane 7 spare for a coming monthly decision.
 /// Decisions taken for few agents or at another moment take a stream of their own (school
 /// enrolment at entry: kEntry's spare lane 7; skills competitions: kCompetition, drawn only for
 /// the workers who may enter a tier held that month), which costs a Philox call only for the
@@ -118,7 +118,7 @@ enum MonthlyLane : int {
   kAssessmentSit = 3,
   kAssessmentPass = 4,
   kApplication = 5, // which programme, if any, a worker applies to (ApplicationRules)
-  kMonthlySpareMigration = 6,
+  kMigration = 6,   // moving to another region, and which (migration.*; monthly_rules.cpp)
   kMonthlySpare = 7,
 };
 

@@ -38,10 +38,11 @@ constexpr int person_class(int age_years, int sex, int group) {
   return (age_band_of(age_years) * kSexCount + sex) * kGroupCount + group;
 }
 
-/// Passing the ordinary assessment for `level` for a worker of class `cls`: pass_probability x
-/// skills.pass_factor_by_*, capped at 1 (the probability itself, bit for bit, when the factors
-/// are 1). The monthly rules read it through TransitionRates, the evaluation step directly.
-double pass_probability_of(const SkillsSection& skills, int level, int cls);
+/// Passing the ordinary assessment for `level` for a worker of class `cls` in `region`:
+/// pass_probability x skills.pass_factor_by_* (age band, sex, group, region), capped at 1 (the
+/// probability itself, bit for bit, when the factors are 1). The monthly rules read it through
+/// TransitionRates, the evaluation step directly.
+double pass_probability_of(const SkillsSection& skills, int level, int cls, int region = 0);
 
 struct TransitionRates {
   /// Dying in the month, by mortality band (from the annual probability: 1 - (1 - q)^(1/12)).
@@ -53,6 +54,16 @@ struct TransitionRates {
   double job_loss[kLevelCount][kGroupCount][kSectorCount] = {};
   /// Unemployed -> employed, by level and group.
   double job_find[kLevelCount][kGroupCount] = {};
+  /// The same two with labour.job_loss_region_factor and job_find_region_factor: index
+  /// labour_index(region, level, group) (x kSectorCount + sector for job loss). Empty when every
+  /// regional factor is 1 (job_loss and job_find hold in every region).
+  std::vector<double> job_loss_by_region, job_find_by_region;
+  static std::size_t labour_index(int region, int level, int group) {
+    return (static_cast<std::size_t>(region) * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount +
+           static_cast<std::size_t>(group);
+  }
+  /// Regions of the scenario (population.regions).
+  std::size_t regions = 1;
   /// Unemployed -> inactive: the unconditional probability in the month. One uniform decides
   /// both moves: below job_find a job is found, in [job_find, job_find + inactivity) the agent
   /// becomes inactive (so the two add up, capped at 1).
@@ -70,10 +81,15 @@ struct TransitionRates {
   /// Passing the assessment for a level.
   std::array<double, kLevelCount> pass{};
   /// sit and pass for each person class (the factors skills.assessment_factor_by_* and
-  /// pass_factor_by_*): index (level x kStatusCount + status) x kPersonClassCount + class, and
-  /// level x kPersonClassCount + class. Empty when every factor is 1 (sit and pass hold for all).
-  /// The pathway graph uses sit and pass, the rates of a worker with factors 1.
+  /// pass_factor_by_*) and, when a regional factor is not 1, each region: index
+  /// ((class_region x kLevelCount + level) x kStatusCount + status) x kPersonClassCount + class, and
+  /// (class_region x kLevelCount + level) x kPersonClassCount + class, class_region the region
+  /// (0 when class_regions is 1). Empty when every factor is 1 (sit and pass hold for all). The
+  /// pathway graph uses sit and pass, the rates of a worker with factors 1.
   std::vector<double> sit_by_class, pass_by_class;
+  /// Regions of the class tables: population.regions with a regional assessment or pass factor
+  /// other than 1, else 1.
+  std::size_t class_regions = 1;
   /// Whole months to serve at the level below before seeking a level.
   std::array<std::uint16_t, kLevelCount> min_months{};
   /// Assessments wait for an evaluator (the scenario declares evaluation capacity).
@@ -88,10 +104,39 @@ struct TransitionRates {
   bool group_moves = false;
 
   /// Job finding of unemployed completers of a programme during its follow-up window:
-  /// job_find x programmes.job_find_factor, capped at 1. Index follow_up_index(programme, level, group).
+  /// job_find (of the region, with regional factors) x programmes.job_find_factor, capped at 1.
+  /// Index follow_up_index(programme, level, group, region).
   std::vector<double> follow_up_job_find;
-  static std::size_t follow_up_index(std::size_t programme, int level, int group) {
-    return (programme * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount + static_cast<std::size_t>(group);
+  std::size_t follow_up_index(std::size_t programme, int level, int group, int region = 0) const {
+    const std::size_t r = job_find_by_region.empty() ? 0 : static_cast<std::size_t>(region);
+    return ((programme * (job_find_by_region.empty() ? 1 : regions) + r) * kLevelCount +
+            static_cast<std::size_t>(level)) *
+               kGroupCount +
+           static_cast<std::size_t>(group);
+  }
+
+  /// Migration between regions (migration.*): the rate matrix, origin x destination (regions x
+  /// regions), and its factors by level held and status. `migrating` is false when nobody can
+  /// move this month (a zero matrix, or zero factors): the monthly rules then draw nothing.
+  std::vector<double> migration_rate;
+  std::array<double, kLevelCount> migration_level_factor{};
+  std::array<double, kStatusCount> migration_status_factor{};
+  bool migrating = false;
+  /// An employed migrant stays employed (migration.employed_on_arrival = "employed").
+  bool migrants_keep_job = true;
+  /// Moving from `origin` to a destination up to `destination` (in the order of
+  /// population.regions) for a worker whose factor (level x status) is `factor`:
+  /// min(1, (rate[origin][0] + ... + rate[origin][destination]) x factor). At the last region it
+  /// is the probability of moving at all; one uniform picks the destination by these cumulative
+  /// probabilities.
+  double migration_cumulative(std::size_t origin, std::size_t destination, double factor) const {
+    double sum = 0;
+    for (std::size_t d = 0; d <= destination; ++d) sum += migration_rate[origin * regions + d];
+    return std::min(1.0, sum * factor);
+  }
+  double migration_factor(int level, int status) const {
+    return migration_level_factor[static_cast<std::size_t>(level)] *
+           migration_status_factor[static_cast<std::size_t>(status)];
   }
 
   /// May a worker who has served `months_at_level` at the level below seek `target`? (The
@@ -100,14 +145,23 @@ struct TransitionRates {
     return months_at_level >= min_months[static_cast<std::size_t>(target)];
   }
   /// sit and pass for a worker of person class `cls` (the class tables when some factor is not 1).
-  double sit_probability(int target, int status, int cls) const {
-    return sit_by_class.empty()
-               ? sit[target][status]
-               : sit_by_class[static_cast<std::size_t>((target * kStatusCount + status) * kPersonClassCount + cls)];
+  double sit_probability(int target, int status, int cls, int region = 0) const {
+    return sit_by_class.empty() ? sit[target][status] : sit_by_class[sit_index(target, status, cls, region)];
   }
-  double pass_probability(int target, int cls) const {
+  double pass_probability(int target, int cls, int region = 0) const {
     return pass_by_class.empty() ? pass[static_cast<std::size_t>(target)]
-                                 : pass_by_class[static_cast<std::size_t>(target * kPersonClassCount + cls)];
+                                 : pass_by_class[pass_index(target, cls, region)];
+  }
+  /// Indices into sit_by_class and pass_by_class.
+  std::size_t sit_index(int target, int status, int cls, int region) const {
+    const std::size_t r = class_regions > 1 ? static_cast<std::size_t>(region) : 0;
+    return ((r * kLevelCount + static_cast<std::size_t>(target)) * kStatusCount + static_cast<std::size_t>(status)) *
+               kPersonClassCount +
+           static_cast<std::size_t>(cls);
+  }
+  std::size_t pass_index(int target, int cls, int region) const {
+    const std::size_t r = class_regions > 1 ? static_cast<std::size_t>(region) : 0;
+    return (r * kLevelCount + static_cast<std::size_t>(target)) * kPersonClassCount + static_cast<std::size_t>(cls);
   }
   /// Unemployed -> inactive for an unemployed worker whose job finding is `find` (see inactivity).
   double inactive_given(double find) const { return std::min(1.0, find + inactivity) - find; }

@@ -48,6 +48,8 @@ public:
 
   std::int64_t scale() const { return scale_; }
   bool has(const std::string& name) const { return results_.has_variable(name); }
+  /// The size of a dimension (e.g. the regions).
+  std::size_t dimension_size(const std::string& name) const { return results_.dimension(name).size(); }
 
 private:
   Results& results_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/types.hpp"
@@ -38,6 +39,10 @@ struct MonthTally {
   std::int64_t entries_by_group[kGroupCount] = {};
   std::int64_t exits_by_group[kGroupCount] = {};             // deaths, by group held
   std::int64_t group_changes[kGroupCount][kGroupCount] = {}; // moves between groups (groups.*), from x to
+  // By region (index into population.regions), grown as counted (count_at): entrants by region of
+  // arrival, deaths by region held, and moves between regions (migration.*), origin x destination
+  // (regions x regions, sized by the monthly rules when somebody may move).
+  std::vector<std::int64_t> entries_by_region, exits_by_region, migrations;
 
   /// Counts one move up the ladder (promote() in promotion.hpp calls it for every route).
   void record_promotion(int from, int to) {
@@ -45,11 +50,17 @@ struct MonthTally {
     ++promotions_out[from];
     if (from < kFirstSkilledLevel && to >= kFirstSkilledLevel) ++newly_skilled;
   }
-  /// Counts one entrant arriving at `level` in `group`.
-  void record_entry(int level, int group) {
+  /// Counts one entrant arriving at `level` in `group` and `region`.
+  void record_entry(int level, int group, int region) {
     ++entries[level];
     ++entries_by_group[group];
+    count_at(entries_by_region, static_cast<std::size_t>(region));
     if (level >= kFirstSkilledLevel) ++newly_skilled;
+  }
+  /// Adds `n` to entry `k` of a tally by region, growing it with zeros as needed.
+  static void count_at(std::vector<std::int64_t>& tally, std::size_t k, std::int64_t n = 1) {
+    if (k >= tally.size()) tally.resize(k + 1, 0);
+    tally[k] += n;
   }
 
   MonthTally& operator+=(const MonthTally& o);
@@ -64,6 +75,11 @@ StockTally count_stocks(const Population& population, std::size_t regions, std::
 /// moves, new skilled workers) in a results layout.
 void declare_stock_results(Results& results);
 void declare_flow_results(Results& results);
+/// With more than one region: entries_by_region, exits_by_region (region), migrations (region x
+/// to_region), migration_in and migration_out (region), so that for every region and month
+/// stock(t) = stock(t-1) + entries + in - out - exits (docs/model.md, "Migration between regions").
+/// Nothing with one region.
+void declare_region_flow_results(Results& results, const Parameters& p);
 /// Stores one time point of them.
 void store_stocks(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks);
 void store_flows(ResultsWriter& out, std::size_t replicate, std::size_t t, const MonthTally& flows);
