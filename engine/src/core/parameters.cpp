@@ -1852,10 +1852,8 @@ Payment payment_of(const ProgrammesSection& programmes, std::size_t programme) {
 }
 
 void fill_column_defaults(Parameters& p) {
-  // A column by region stays empty: its default in every region (check() accepts it so), which
-  // keeps the parameters of a scenario that leaves it out those of the defaults.
   const auto fill_column = [&p](const ParameterSpec& spec, auto* column, auto value) {
-    if (column->empty() && spec.dim != Dim::Region) column->assign(dim_length(spec.dim, p), value);
+    if (column->empty()) column->assign(dim_length(spec.dim, p), value);
   };
   const auto fill_matrix = [&p](const ParameterSpec& spec, auto* matrix, auto value) {
     const std::size_t rows = dim_length(spec.dim, p), cols = dim_length(spec.col_dim, p);
