@@ -26,6 +26,8 @@ struct Thresholds {
   std::vector<std::uint64_t> sit_by_class, pass_by_class;
   // The same pair for unemployed completers in their follow-up window (TransitionRates::follow_up_index).
   std::vector<std::uint64_t> follow_up_find, follow_up_find_or_inactive;
+  // The same pair by region when employers match (TransitionRates::job_find_by_region); empty otherwise.
+  std::vector<std::uint64_t> region_find, region_find_or_inactive;
 
   explicit Thresholds(const TransitionRates& r) {
     for (int b = 0; b < kMortalityBandCount; ++b) death[b] = probability_threshold(r.death[b]);
@@ -38,6 +40,10 @@ struct Thresholds {
     for (double find : r.follow_up_job_find) {
       follow_up_find.push_back(probability_threshold(find));
       follow_up_find_or_inactive.push_back(probability_threshold(find + r.inactivity));
+    }
+    for (double find : r.job_find_by_region) {
+      region_find.push_back(probability_threshold(find));
+      region_find_or_inactive.push_back(probability_threshold(find + r.inactivity));
     }
     reactivation = probability_threshold(r.reactivation);
     for (int g = 0; g < kGroupCount; ++g) insured[g] = probability_threshold(r.insured[g]);
@@ -74,6 +80,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   const Thresholds th(rates);
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
   const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
+  const bool matched = !th.region_find.empty(); // employers match job seekers to vacancies (employers.hpp)
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   MonthTally total;
@@ -178,6 +185,12 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
         }
       } else if (st == kUnemployed) {
         std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
+        if (matched) [[unlikely]] {
+          const std::size_t k =
+              (static_cast<std::size_t>(pop.region[i]) * kLevelCount + lv) * kGroupCount + static_cast<std::size_t>(g);
+          find = th.region_find[k];
+          find_or_inactive = th.region_find_or_inactive[k];
+        }
         if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
           const std::size_t k = TransitionRates::follow_up_index(after, lv, g);
           find = th.follow_up_find[k];

@@ -53,6 +53,11 @@ struct TransitionRates {
   double job_loss[kLevelCount][kGroupCount][kSectorCount] = {};
   /// Unemployed -> employed, by level and group.
   double job_find[kLevelCount][kGroupCount] = {};
+  /// Unemployed -> employed by region, level and group when employers match job seekers to
+  /// vacancies (employers.matching = "cobb_douglas": Employers::begin_month fills it, index
+  /// (region x kLevelCount + level) x kGroupCount + group); empty otherwise, and job_find holds
+  /// everywhere. The pathway graph and the twin use job_find.
+  std::vector<double> job_find_by_region;
   /// Unemployed -> inactive: the unconditional probability in the month. One uniform decides
   /// both moves: below job_find a job is found, in [job_find, job_find + inactivity) the agent
   /// becomes inactive (so the two add up, capped at 1).

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "skillsim/core/competitions.hpp"
+#include "skillsim/core/employers.hpp"
 #include "skillsim/core/entrants.hpp"
 #include "skillsim/core/evaluation.hpp"
 #include "skillsim/core/population.hpp"
@@ -47,6 +48,7 @@ struct ReplicateSnapshot {
   EvaluationSystem::State evaluation;
   Competitions::State competitions;
   Schools::State schools;
+  Employers::State employers;
 
   bool operator==(const ReplicateSnapshot&) const = default;
 };
@@ -96,12 +98,16 @@ public:
   const Competitions& competitions() const { return competitions_; }
   /// The technical schools and what they did in the month last stepped.
   const Schools& schools() const { return schools_; }
+  /// The employer cells, their posts and what the month last stepped did (employers.hpp).
+  const Employers& employers() const { return employers_; }
   /// Where the time of the steps so far went.
   StepTimes step_times() const;
 
 private:
   /// restore() but for the population (`population` is the snapshot's, for the removed count).
   void restore_all_but_population(const ReplicateSnapshot& snapshot);
+  /// Recounts the employer cells after a restore (their counts are derived from the population).
+  void count_employers();
 
   /// The processes with state of their own, each with its slot in ReplicateSnapshot (a member
   /// pointer): snapshot(), restore() and the results go through this list. `self` is *this,
@@ -114,6 +120,7 @@ private:
     f(self.evaluation_, &ReplicateSnapshot::evaluation);
     f(self.competitions_, &ReplicateSnapshot::competitions);
     f(self.schools_, &ReplicateSnapshot::schools);
+    f(self.employers_, &ReplicateSnapshot::employers);
   }
 
   const Scenario* scenario_;
@@ -130,6 +137,7 @@ private:
   EvaluationSystem evaluation_;
   Competitions competitions_;
   Schools schools_;
+  Employers employers_;
 
   // Output of the month last stepped, and scratch.
   MonthTally flows_;
