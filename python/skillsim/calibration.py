@@ -168,6 +168,7 @@ _NAMED_DIMS = {
     "evaluator_type": "evaluation.evaluators",
     "competition_tier": "competitions.tiers",
     "school_route": "schools.routes",
+    "employer_size_class": "employers.size_classes",
 }
 
 

@@ -31,7 +31,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["fan_chart", "target", "compare", "flows", "spending", "binding", "binding_shares", "cjk_font"]
+__all__ = [
+    "fan_chart",
+    "target",
+    "compare",
+    "flows",
+    "spending",
+    "binding",
+    "binding_shares",
+    "posts",
+    "cjk_font",
+]
 
 _SERIES_NAMES = {
     "skilled_workers": ("Skilled workers", "技能劳动者"),
@@ -671,4 +681,49 @@ def binding(results: Results, *, chinese_labels: bool = False) -> "Figure":
     ax.set_xlabel("date")
     ax.set_title("binding constraints (colour: share of replicates turning applicants away)", fontsize=10)
     fig.colorbar(mesh, ax=ax, label="share of replicates")
+    return _finish(fig)
+
+
+def posts(results: Results, *, chinese_labels: bool = False) -> "Figure":
+    """Employers' posts by level over time: posts, filled posts and vacancies (median over
+    replicates), one panel per level that has posts at some time point.
+
+    Args:
+        results: results of a scenario with employers (``[employers]``, docs/model.md "Employers,
+            posts and pay").
+        chinese_labels: level names in Chinese as well.
+
+    Returns:
+        The figure (x: date, y: persons): in each panel, posts (solid), filled posts (dashed) and
+        vacancies (dotted).
+
+    Raises:
+        ValueError: if the results have no employers, or no level has posts.
+    """
+    if "employer_posts" not in results:
+        raise ValueError(
+            "these results have no employers: posts and vacancies come from scenarios that declare "
+            "[employers] with size classes (see docs/model.md, 'Employers, posts and pay')"
+        )
+    ds = results.to_xarray()
+    times = ds["time"].values
+    median = {
+        name: np.median(np.asarray(ds[name].transpose("replicate", "time", "level").values, dtype=float), axis=0)
+        for name in ("employer_posts", "employer_filled_posts", "employer_vacancies")
+    }
+    levels = [k for k in range(ds.sizes["level"]) if median["employer_posts"][:, k].max() > 0]
+    if not levels:
+        raise ValueError("no level has posts in these results (employers.posts_per_1000 is 0 everywhere)")
+    fig, axes = _new_axes(None, ncols=len(levels), width=4.5)
+    for ax, k in zip(axes, levels):
+        for name, style, label in (
+            ("employer_posts", "-", "posts"),
+            ("employer_filled_posts", "--", "filled"),
+            ("employer_vacancies", ":", "vacant"),
+        ):
+            ax.plot(times, median[name][:, k], linestyle=style, linewidth=2, color=_BAND_COLOURS[0], label=label)
+        _persons_axis(ax)
+        _date_ticks(ax)
+        ax.set_title(_label(ds, "level", k, chinese_labels) + " (median)")
+        ax.legend(loc="best", fontsize=8)
     return _finish(fig)

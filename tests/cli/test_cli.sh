@@ -22,6 +22,17 @@ check "summary has skilled workers" contains run.out "skilled workers (初级工
 check "summary has the 40万 target" contains run.out "技能劳动者 40万 by end of 2021"
 check "no temporary file left" bash -c '! ls *.tmp-* 2>/dev/null'
 
+# 1b. With employer cells and posts for 特级技师 (employers, issue 15) the summary has the posts
+# table and the line of unfilled posts at the end of the run.
+"$SKILLSIM" run --set population.scale=50 --replicates 2 --force -o employers.h5 \
+  --set 'employers.size_classes=["large", "small"]' --set 'employers.labels=["大型企业", "中小企业"]' \
+  --set 'employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]' \
+  --set 'employers.posts_per_1000=[[0, 0, 0, 0, 0, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0, 1, 0]]' > employers.out 2>&1
+check "run with employers exits 0" test $? -eq 0
+check "employers: the posts table" contains employers.out "Employers (posts at the end of the run)"
+check "employers: the posts of 特级技师" contains employers.out "特级技师 principal_technician"
+check "employers: unfilled posts at the end" contains employers.out "unfilled posts at 2022-01-01: "
+
 # 2. An existing file is not overwritten without --force.
 before=$(md5sum jincheng_2020_2021.h5)
 "$SKILLSIM" run "${small[@]}" > /dev/null 2> refuse.err

@@ -19,7 +19,7 @@ namespace {
 
 const std::string kNational = std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/national_2016.toml";
 
-TEST(Columns, TwentyOneBytesPerAgent) { EXPECT_EQ(Population::bytes_per_agent(), 21u); }
+TEST(Columns, TwentyTwoBytesPerAgent) { EXPECT_EQ(Population::bytes_per_agent(), 22u); }
 
 TEST(Columns, NarrowColumnsKeepTheirValues) {
   Population pop;

@@ -109,6 +109,35 @@ TEST_F(CheckpointFileTest, RoundTrip) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
 }
 
+// With employer cells (employers.hpp): the `employer` column and the cells' posts go through the file.
+TEST_F(CheckpointFileTest, RoundTripWithEmployers) {
+  std::vector<std::string> overrides = kBusy;
+  for (const char* setting :
+       {R"(employers.size_classes=["large", "small"])", R"(employers.labels=["大型企业", "中小企业"])",
+        "employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]", R"(employers.matching="cobb_douglas")",
+        "employers.posts_per_1000=[[0, 0, 0, 0, 0, 0, 0, 5, 1], [0, 0, 0, 0, 0, 0, 0, 1, 0]]"})
+    overrides.emplace_back(setting);
+  const Scenario s =
+      load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/jincheng_plan_2020_2021.toml", overrides);
+  const ReplicateSnapshot saved = snapshot_after(s, 0, 4);
+  ASSERT_FALSE(saved.employers.initial_posts.empty());
+  std::size_t with_cell = 0;
+  for (std::uint8_t cell : saved.population.employer) with_cell += cell != kNoEmployer;
+  ASSERT_GT(with_cell, 0u);
+  const fs::path path = dir_ / "c.h5";
+  CheckpointWriter writer(path, run_of(s, 1));
+  writer.write(0, 4, numbered_results(s, 1), saved);
+  const ReplicateSnapshot back = read_checkpoint_snapshot(path, 0);
+  EXPECT_TRUE(back == saved);
+  // Continued from the file, the run is the uninterrupted one.
+  ReplicateState straight(s, saved), resumed(s, back);
+  for (int m = 0; m < 3; ++m) {
+    straight.step();
+    resumed.step();
+  }
+  EXPECT_TRUE(straight.snapshot() == resumed.snapshot());
+}
+
 TEST_F(CheckpointFileTest, OtherReplicatesStatesAreCarriedOn) {
   const Scenario s = busy_scenario();
   const Results results = numbered_results(s, 2);
@@ -343,7 +372,13 @@ TEST_F(BadCheckpointTest, OtherEngineOrFormatVersion) {
   // Format 1 stored the id, birth month and region in 64, 32 and 16 bits: refused by its number.
   edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 1); });
   EXPECT_NE(info_error().find("(checkpoint format 1); this is skillsim " + std::string(kEngineVersion) +
-                              " (checkpoint format 2)"),
+                              " (checkpoint format 3)"),
+            std::string::npos)
+      << info_error();
+  // Format 2 had no employer column and no employers' state: refused by its number.
+  edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 2); });
+  EXPECT_NE(info_error().find("(checkpoint format 2); this is skillsim " + std::string(kEngineVersion) +
+                              " (checkpoint format 3)"),
             std::string::npos)
       << info_error();
 }

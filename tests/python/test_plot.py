@@ -178,3 +178,26 @@ def test_fan_chart_draws_a_linear_plan(plan_results):
     fig = plot.fan_chart(plan_results, "skilled_workers")
     draw(fig)
     assert "planned trajectory" in texts(fig)
+
+
+def test_posts_by_level(small_scenario):
+    employers = small_scenario.replace(
+        {
+            "employers.size_classes": ["large", "small"],
+            "employers.labels": ["大型企业", "中小企业"],
+            "employers.size_shares": [[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]],
+            "employers.posts_per_1000": [[0, 0, 0, 0, 0, 0, 0, 2, 0.5], [0, 0, 0, 0, 0, 0, 0, 1, 0]],
+        }
+    )
+    results = skillsim.run(employers, replicates=2, seed=3, progress=False)
+    fig = plot.posts(results, chinese_labels=True)
+    draw(fig)
+    # One panel per level with posts (特级技师 and 首席技师), three lines each; posts = filled + vacant.
+    assert len(fig.axes) == 2
+    for ax in fig.axes:
+        posts_line, filled, vacant = (line.get_ydata() for line in ax.get_lines())
+        assert ax.get_ylabel() == "persons"
+        assert (abs(posts_line - filled - vacant) < 1e-9).all()
+    assert "特级技师" in texts(fig)
+    with pytest.raises(ValueError, match="no employers"):
+        plot.posts(skillsim.run(small_scenario, replicates=1, seed=3, progress=False))

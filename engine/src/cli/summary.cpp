@@ -230,6 +230,32 @@ std::string migration_summary(const Results& r) {
                      r.dimension("replicate").size() > 1 ? ", medians over replicates" : "", thousands(moves), net);
 }
 
+// Employers: posts, filled posts and vacancies by level at the end, appointment places refused
+// for want of a post, and the line "unfilled posts at the end of the run", with the wage bill.
+std::string employers_summary(const Results& r, const Scenario& scenario) {
+  const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
+  const std::size_t end = (times - 1) * kLevelCount; // the cell of level 0 at the last time point
+  Table table("Employers (posts at the end of the run)", 42);
+  table.column("posts", 12).column("filled", 12).column("vacant", 12).column("no post", 11);
+  std::int64_t vacant = 0;
+  for (std::size_t l = 0; l < kLevelCount; ++l) {
+    const std::int64_t posts = rounded(r, "employer_posts", Statistic::P50, end + l);
+    const std::int64_t no_post = median_total(r, "appointments_no_post", l);
+    vacant += rounded(r, "employer_vacancies", Statistic::P50, end + l);
+    if (posts == 0 && no_post == 0) continue;
+    table.row(fmt::format("{} {}", kLevelLabelsZh[l], kLevelIds[l]),
+              {thousands(posts), thousands(rounded(r, "employer_filled_posts", Statistic::P50, end + l)),
+               thousands(rounded(r, "employer_vacancies", Statistic::P50, end + l)), thousands(no_post)});
+  }
+  std::string out = "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
+                    "no post: appointment places refused for want of a free post, over the run)\n";
+  out += fmt::format("  unfilled posts at {}: {} (posts of the level structure with nobody of the level)\n",
+                     iso_date(scenario.end()), thousands(vacant));
+  out += fmt::format("  wage bill in the last month: {} yuan\n",
+                     thousands(money(rounded(r, "wage_bill", Statistic::P50, times - 1))));
+  return out;
+}
+
 // Each target: its value, the median attained at its date, the gap, in how many replicates met.
 // The rows read as sentences ("target ... attained ..."); each figure column is as wide as its
 // widest figure (two spaces at least after its word), the label column as its widest label.
@@ -317,6 +343,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (results.has_variable("school_students")) out += schools_summary(results);
   if (results.has_variable("studios")) out += studios_summary(results);
   if (results.has_variable("migrations")) out += migration_summary(results);
+  if (results.has_variable("employer_posts")) out += employers_summary(results, scenario);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;

@@ -113,7 +113,9 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   const bool mentors = mentoring != nullptr && mentoring->any();
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
   const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
-  const bool by_region = kRegional && !th.job_loss_by_region.empty(), migrating = kRegional && rates.migrating;
+  const bool loss_by_region = kRegional && !th.job_loss_by_region.empty();
+  const bool find_by_region = kRegional && !th.job_find_by_region.empty(); // regional factors or employers' matching
+  const bool migrating = kRegional && rates.migrating;
   const bool class_by_region = kRegional && rates.class_regions > 1;
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
@@ -227,7 +229,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
       const std::uint8_t g = pop.group[i];
       if (st == kEmployed) {
         std::uint64_t loss = th.job_loss[lv][g][pop.sector[i]];
-        if (by_region) [[unlikely]]
+        if (loss_by_region) [[unlikely]]
           loss =
               th.job_loss_by_region[TransitionRates::labour_index(pop.region[i], lv, g) * kSectorCount + pop.sector[i]];
         if (d.below(streams::kLabour, loss)) {
@@ -238,7 +240,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         }
       } else if (st == kUnemployed) {
         std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
-        if (by_region) [[unlikely]] {
+        if (find_by_region) [[unlikely]] {
           const std::size_t k = TransitionRates::labour_index(pop.region[i], lv, g);
           find = th.job_find_by_region[k];
           find_or_inactive = th.find_or_inactive_by_region[k];
@@ -297,7 +299,8 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, Month current, Population& pop,
                                const RandomStreams& rng, MonthlyCandidates& candidates, const Mentoring* mentoring) {
-  const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || rates.class_regions > 1;
+  const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || !rates.job_find_by_region.empty() ||
+                        rates.class_regions > 1;
   return regional ? monthly_pass<true>(rates, applications, competitions, current, pop, rng, candidates, mentoring)
                   : monthly_pass<false>(rates, applications, competitions, current, pop, rng, candidates, mentoring);
 }

@@ -1243,6 +1243,115 @@ const ParameterSpec kSpecs[] = {
             "外出农民工 do) or \"unemployed\" (looks for one there).",
      .schedulable = true,
      .bind = SKILLSIM_BIND(migration.employed_on_arrival)},
+    // employers
+    {.key = "employers.size_classes",
+     .kind = ValueKind::StringList,
+     .doc = "Identifiers of the employer size classes, e.g. \"large\" (300+ staff: may self-evaluate, 企业自主评价) "
+            "and \"small\"; none by default: no employers, job finding is the hazard of labour.*.",
+     .bind = SKILLSIM_BIND(employers.size_classes)},
+    {.key = "employers.labels",
+     .kind = ValueKind::StringList,
+     .doc = "Names of the size classes as users read them, e.g. 大型企业.",
+     .dim = Dim::SizeClass,
+     .bind = SKILLSIM_BIND(employers.labels)},
+    {.key = "employers.size_shares",
+     .kind = ValueKind::RealMatrix,
+     .unit = "share",
+     .doc = "Share of each sector's employment in each size class (each sector's column sums to 1): the employer "
+            "cell (region x sector x size class) of the initial employed and of every hire is drawn by it.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::SizeClass,
+     .col_dim = Dim::Sector,
+     .bind = SKILLSIM_BIND(employers.size_shares)},
+    {.key = "employers.matching",
+     .kind = ValueKind::String,
+     .doc = "Job finding: \"hazard\" (the hazards of labour.job_find_*, exactly as without employers) or "
+            "\"cobb_douglas\" (matches M = A U^alpha V^(1-alpha) per region, the finding probability M/U times the "
+            "level and group factors).",
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.matching)},
+    {.key = "employers.matching_efficiency",
+     .kind = ValueKind::Real,
+     .unit = "per month",
+     .doc = "A of the matching function (cobb_douglas): matches a month per job seeker when vacancies equal job "
+            "seekers.",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.matching_efficiency)},
+    {.key = "employers.matching_elasticity",
+     .kind = ValueKind::Real,
+     .doc = "alpha of the matching function (cobb_douglas): the elasticity of matches with respect to job seekers.",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.matching_elasticity)},
+    {.key = "employers.vacancy_rate",
+     .kind = ValueKind::Real,
+     .unit = "share",
+     .doc = "Vacant posts at the start per filled post: each cell starts with its employed x (1 + vacancy_rate) posts.",
+     .min = 0,
+     .max = 10,
+     .bind = SKILLSIM_BIND(employers.vacancy_rate)},
+    {.key = "employers.post_growth_per_year",
+     .kind = ValueKind::Real,
+     .unit = "share per year",
+     .doc = "Relative growth of every cell's posts a year, compounded monthly from scenario.start.",
+     .min = -0.5,
+     .max = 1,
+     .bind = SKILLSIM_BIND(employers.post_growth_per_year)},
+    {.key = "employers.posts_per_1000",
+     .kind = ValueKind::RealMatrix,
+     .unit = "posts per 1000 posts",
+     .doc = "The target level structure: posts at each level per 1000 posts of a cell, by size class (e.g. posts "
+            "for 特级技师/首席技师 opening from 2022 by a schedule); 0 by default (no post reserved at a level).",
+     .min = 0,
+     .max = 1000,
+     .dim = Dim::SizeClass,
+     .col_dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.posts_per_1000),
+     .column_default = 0},
+    {.key = "employers.appointment_needs_post",
+     .kind = ValueKind::FlagVector,
+     .doc = "Per level: an appointment to it needs a free post at that level in the worker's employer cell (only "
+            "特级技师 and 首席技师, levels 7 and 8, may be true).",
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.appointment_needs_post)},
+    {.key = "employers.wage_per_month",
+     .kind = ValueKind::RealVector,
+     .unit = "yuan per month",
+     .doc = "Pay by level at scenario.start for sector and region factors 1 (assumption: no wage data by level in "
+            "data/; docs/model.md).",
+     .min = 0,
+     .max = 1e7,
+     .dim = Dim::Level,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.wage_per_month)},
+    {.key = "employers.wage_sector_factor",
+     .kind = ValueKind::RealVector,
+     .doc = "Pay factor by sector.",
+     .min = 0,
+     .max = 100,
+     .dim = Dim::Sector,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.wage_sector_factor)},
+    {.key = "employers.wage_region_factor",
+     .kind = ValueKind::RealVector,
+     .doc = "Pay factor by region, one per region of population.regions; empty (the default): 1 everywhere.",
+     .min = 0,
+     .max = 100,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.wage_region_factor)},
+    {.key = "employers.wage_growth_per_year",
+     .kind = ValueKind::Real,
+     .unit = "share per year",
+     .doc = "Relative growth of every wage a year, compounded monthly from scenario.start.",
+     .min = -0.5,
+     .max = 1,
+     .bind = SKILLSIM_BIND(employers.wage_growth_per_year)},
 };
 #undef SKILLSIM_BIND
 
@@ -1351,6 +1460,8 @@ std::string dim_description(Dim dim) {
     return "competition tier (as listed in competitions.tiers)";
   case Dim::SchoolRoute:
     return "school route (as listed in schools.routes)";
+  case Dim::SizeClass:
+    return "employer size class (as listed in employers.size_classes)";
   }
   return "";
 }
@@ -1387,6 +1498,8 @@ std::size_t dim_length(Dim dim, const Parameters& p) {
     return p.competitions.tiers.size();
   case Dim::SchoolRoute:
     return p.schools.routes.size();
+  case Dim::SizeClass:
+    return p.employers.size_classes.size();
   }
   return 0;
 }
@@ -1472,7 +1585,9 @@ void check_vector(const ParameterSpec& spec, const std::vector<T>& values, const
   // A column by region with a default (the regional factors) may be empty: the default for every
   // region (fill_column_defaults), as in data/defaults.toml, which cannot know the regions.
   if (values.empty() && spec.dim == Dim::Region && !std::isnan(spec.column_default)) return;
-  if (values.size() != expected) {
+  // A vector without a dimension (employers.wage_region_factor: empty or one per region) has its
+  // length checked by its own cross-field rule.
+  if (spec.dim != Dim::None && values.size() != expected) {
     issues.push_back({key, "expected " + std::to_string(expected) + " values, one per " + dim_description(spec.dim) +
                                ", got " + std::to_string(values.size())});
     return;
@@ -1822,6 +1937,46 @@ void check_migration(const Parameters& p, std::vector<Issue>& issues) {
 
 } // namespace
 
+// Rules between the employer columns (each column's length and range is checked on its own).
+void check_employers(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& e = p.employers;
+  const std::size_t n = e.size_classes.size();
+  if (n > kMaxSizeClasses)
+    issues.push_back({"employers.size_classes", "at most " + std::to_string(kMaxSizeClasses) +
+                                                    " size classes are supported (an employer cell, sector x size "
+                                                    "class, is stored in one byte), got " +
+                                                    std::to_string(n)});
+  if (std::find(kMatchingIds.begin(), kMatchingIds.end(), e.matching) == kMatchingIds.end()) {
+    std::string best;
+    for (const auto id : kMatchingIds)
+      if (edit_distance(e.matching, id) <= std::max<std::size_t>(2, id.size() / 3)) best = id;
+    issues.push_back({"employers.matching", "unknown matching '" + e.matching + "'" +
+                                                (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                                                " (expected \"hazard\" or \"cobb_douglas\")"});
+  }
+  if (e.appointment_needs_post.size() == kLevelCount)
+    for (int l = 0; l < int(Level::PrincipalTechnician); ++l)
+      if (e.appointment_needs_post[static_cast<std::size_t>(l)] != 0)
+        issues.push_back({"employers.appointment_needs_post[" + std::to_string(l) + "]",
+                          std::string(kLevelLabelsZh[static_cast<std::size_t>(l)]) +
+                              " is not appointed (only 特级技师 and 首席技师 are); must be false"});
+  const std::size_t regions = p.population.regions.size();
+  if (!e.wage_region_factor.empty() && e.wage_region_factor.size() != regions)
+    issues.push_back({"employers.wage_region_factor",
+                      "expected " + std::to_string(regions) + " values, one per " + dim_description(Dim::Region) +
+                          ", or none (1 everywhere), got " + std::to_string(e.wage_region_factor.size())});
+  const auto& s = e.size_shares;
+  if (n > 0 && s.rows == static_cast<int>(n) && s.cols == kSectorCount && s.values.size() == n * kSectorCount)
+    for (int sector = 0; sector < kSectorCount; ++sector) {
+      double sum = 0;
+      for (int k = 0; k < s.rows; ++k) sum += s(k, sector);
+      if (std::abs(sum - 1) > 1e-9)
+        issues.push_back({"employers.size_shares",
+                          "the shares of sector '" + std::string(kSectorIds[static_cast<std::size_t>(sector)]) +
+                              "' (column " + std::to_string(sector) + ") sum to " + format_number(sum) + ", not 1"});
+    }
+}
+
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
   return competitions.award[tier] == kCompetitionAwardIds[1] ? CompetitionAward::Shorten : CompetitionAward::Promote;
 }
@@ -1932,6 +2087,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_names("evaluation.evaluators", "evaluator type", p.evaluation.evaluators, issues);
   check_names("competitions.tiers", "competition tier", p.competitions.tiers, issues);
   check_names("schools.routes", "school route", p.schools.routes, issues);
+  check_names("employers.size_classes", "size class", p.employers.size_classes, issues);
   check_names("run.parameter_set_columns", "column", p.run.parameter_set_columns, issues);
   if (!p.run.parameter_set_columns.empty() && p.run.parameter_sets.empty())
     issues.push_back({"run.parameter_set_columns", "needs run.parameter_sets (the file whose columns it chooses)"});
@@ -1978,6 +2134,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_schools(p, issues);
   check_studios(p, issues);
   check_migration(p, issues);
+  check_employers(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "skillsim/core/employers.hpp"
 #include "skillsim/core/results_layout.hpp"
 
 namespace skillsim {
@@ -30,7 +31,7 @@ void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_
 }
 
 void Appointments::step(const Parameters& p, const TransitionRates& rates, Month month, Population& pop,
-                        const RandomStreams& rng, MonthTally& flows) {
+                        const RandomStreams& rng, MonthTally& flows, Employers* employers) {
   tally_ = {};
   for (std::size_t k = 0; k < 2; ++k) {
     const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
@@ -54,6 +55,25 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     }
     Eligible eligible;
     for (const Eligible& list : by_thread) eligible.insert(eligible.end(), list.begin(), list.end());
+    if (employers != nullptr && employers->post_needed(p, target)) {
+      // In priority order (ties by agent order), each candidate takes a free post in its cell.
+      std::sort(eligible.begin(), eligible.end());
+      std::size_t chosen = 0, refused = 0;
+      for (const auto& [priority, i] : eligible) {
+        if (chosen == quota) break;
+        if (employers->take_post(pop.region[i], pop.employer[i], target)) {
+          promote(pop, i, target, flows);
+          ++chosen;
+        } else {
+          ++refused;
+        }
+      }
+      const std::size_t left = quota - chosen, no_post = std::min(left, refused);
+      employers->record_no_post(target, static_cast<std::int64_t>(no_post));
+      tally_.appointed[k] = static_cast<std::int64_t>(chosen);
+      tally_.unfilled[k] = static_cast<std::int64_t>(left - no_post);
+      continue;
+    }
     const std::size_t chosen = std::min(quota, eligible.size());
     std::nth_element(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(chosen), eligible.end());
     for (std::size_t c = 0; c < chosen; ++c) promote(pop, eligible[c].second, target, flows);

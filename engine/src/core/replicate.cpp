@@ -36,29 +36,32 @@ ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std
                                const std::atomic<bool>* cancel)
     : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
       evaluation_(scenario.parameters()), competitions_(scenario.parameters()), schools_(scenario.parameters()),
-      studios_(scenario.parameters()) {
+      studios_(scenario.parameters()), employers_(scenario.parameters()) {
   population_ = synthesize_population(scenario.parameters(), rng_, cancel);
   next_id_ = population_.size();
   schools_.count_students(population_);
+  employers_.assign_initial(scenario.parameters(), population_, rng_);
 }
 
 ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
       training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
-      schools_(scenario.parameters()), studios_(scenario.parameters()) {
+      schools_(scenario.parameters()), studios_(scenario.parameters()), employers_(scenario.parameters()) {
   restore(snapshot);
 }
 
 ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot)
     : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
       training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
-      schools_(scenario.parameters()), studios_(scenario.parameters()) {
+      schools_(scenario.parameters()), studios_(scenario.parameters()), employers_(scenario.parameters()) {
   restore(std::move(snapshot));
 }
 
 void ReplicateState::step() {
   const Parameters p = scenario_->parameters_at(month_);
-  const TransitionRates rates(p, month_);
+  TransitionRates month_rates(p, month_);
+  employers_.begin_month(p, month_, month_rates); // job finding by matching, free posts
+  const TransitionRates& rates = month_rates;
   const ApplicationRules applications(p);
   const CompetitionRules competitions(p, rates, month_);
   PhaseTimer timer;
@@ -74,10 +77,11 @@ void ReplicateState::step() {
   evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring);
   training_.close_month();
   timer.lap(times_.evaluation);
-  appointments_.step(p, rates, month_, population_, rng_, flows_);
+  appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_);
   competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors);
   entrants_.step(p, month_, population_, rng_, next_id_, flows_);
   schools_.step(p, month_, population_, rng_, next_id_, flows_);
+  employers_.step(p, month_, population_, rng_); // cells of the month's hires and leavers
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
   // results do not depend on when it happens.
   if (removed_ * 32 > static_cast<std::int64_t>(population_.size())) {
@@ -97,6 +101,7 @@ void ReplicateState::declare_results(Results& r, const Parameters& p) {
   EvaluationSystem::declare_results(r, p);
   Competitions::declare_results(r, p);
   Schools::declare_results(r, p);
+  Employers::declare_results(r, p);
 }
 
 void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
@@ -133,12 +138,20 @@ void ReplicateState::restore(const ReplicateSnapshot& s) {
   restore_all_but_population(s);
   population_ = s.population;
   schools_.count_students(population_);
+  count_employers();
 }
 
 void ReplicateState::restore(ReplicateSnapshot&& s) {
   restore_all_but_population(s);
   population_ = std::move(s.population);
   schools_.count_students(population_);
+  count_employers();
+}
+
+void ReplicateState::count_employers() {
+  // The counts of the month last stepped (derived from the population), under its parameters.
+  const Month last = month_ > scenario_->start() ? month_ + (-1) : month_;
+  employers_.count(scenario_->parameters_at(last), month_, population_);
 }
 
 void ReplicateState::restore_all_but_population(const ReplicateSnapshot& s) {

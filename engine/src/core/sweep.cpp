@@ -63,6 +63,8 @@ std::vector<std::string> dim_names(Dim dim, const Parameters& p) {
     return p.competitions.tiers;
   case Dim::SchoolRoute:
     return p.schools.routes;
+  case Dim::SizeClass:
+    return p.employers.size_classes;
   case Dim::None:
   case Dim::MortalityBand:
   case Dim::CalendarMonth:

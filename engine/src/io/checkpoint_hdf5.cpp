@@ -131,7 +131,7 @@ void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateS
                     const Population& population) {
   // A snapshot of more members fails to compile here: save them too (and read them below).
   [[maybe_unused]] const auto& [seed, replicate, month, next_id, its_population, entrants, appointments, training,
-                                evaluation, competitions, schools] = s;
+                                evaluation, competitions, schools, employers] = s;
   Handle group = create_group(replicates, std::to_string(replicate));
   const hid_t g = group.get();
   write_int(g, "months_done", months_done);
@@ -181,6 +181,11 @@ void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateS
     const auto& [enrolment_due] = schools;
     Handle process = create_group(g, "schools");
     write_vector(process.get(), "enrolment_due", fractions(enrolment_due));
+  }
+  {
+    const auto& [initial_posts] = employers;
+    Handle process = create_group(g, "employers");
+    write_vector(process.get(), "initial_posts", initial_posts);
   }
 }
 
@@ -390,7 +395,7 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   const hid_t g = group.get();
   ReplicateSnapshot s;
   auto& [seed, replicate, month, next_id, population, entrants, appointments, training, evaluation, competitions,
-         schools] = s;
+         schools, employers] = s;
   seed = static_cast<std::uint64_t>(in.integer(g, path, "seed"));
   const std::int64_t stored_replicate = in.integer(g, path, "replicate");
   if (stored_replicate != r)
@@ -439,6 +444,10 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   if (in.exists(path + "/schools")) {
     auto& [enrolment_due] = schools;
     read_carries(in, path + "/schools/enrolment_due", enrolment_due);
+  }
+  {
+    auto& [initial_posts] = employers;
+    initial_posts = in.vector<std::int64_t>(path + "/employers/initial_posts");
   }
   return s;
 }

@@ -30,7 +30,7 @@ struct MemoryEstimate {
 /// The estimate for `replicates` replicates on `threads` threads (0: one).
 MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads);
 
-/// "about 2.3 GB (population 2.0 GB for 90,000,000 agents at 21 bytes each, results 0.1 GB, ...)".
+/// "about 2.3 GB (population 2.0 GB for 90,000,000 agents at 22 bytes each, results 0.1 GB, ...)".
 std::string describe_memory(const MemoryEstimate& estimate);
 
 /// Bytes as text: "812 MB", "2.3 GB", "21.4 GB".

@@ -298,6 +298,34 @@ inline constexpr std::array<std::string_view, 2> kArrivalStatusIds = {"employed"
 /// Most school routes a scenario may declare (a student's route is stored in one byte).
 inline constexpr std::size_t kMaxSchoolRoutes = 255;
 
+/// Employers (the demand side: docs/model.md, "Employers, posts and pay"): employer cells of region
+/// x sector x size class, each with posts, vacancies, hires and separations; job finding as
+/// matching; posts for 特级技师/首席技师; pay by level. With no size classes declared (the
+/// default) nothing is drawn and nothing changes.
+struct EmployersSection {
+  std::vector<std::string> size_classes; // identifiers, e.g. "large", "small"
+  std::vector<std::string> labels;       // e.g. "大型企业"
+  RealMatrix size_shares;                // size class x sector: share of the sector's employment
+  std::string matching = "hazard";       // "hazard" (today's job-finding hazards) or "cobb_douglas"
+  double matching_efficiency = 0.1;      // A of M = A U^alpha V^(1-alpha), per month
+  double matching_elasticity = 0.5;      // alpha
+  double vacancy_rate = 0.05;            // posts at the start per filled post, less 1
+  double post_growth_per_year = 0;       // relative growth of every cell's posts a year
+  RealMatrix posts_per_1000;             // size class x level: posts at the level per 1000 posts of a cell
+  std::vector<std::uint8_t>
+      appointment_needs_post;             // per level (特级技师, 首席技师 only): appointment needs a free post
+  std::vector<double> wage_per_month;     // per level: yuan a month at the start (sector and region factor 1)
+  std::vector<double> wage_sector_factor; // per sector
+  std::vector<double> wage_region_factor; // per region
+  double wage_growth_per_year = 0;        // relative growth of every wage a year, from scenario.start
+};
+
+/// Employer cells are stored as (sector x size class) within the region in one byte, 255 meaning
+/// "no employer": at most 254 / 3 size classes.
+inline constexpr std::size_t kMaxSizeClasses = 254 / kSectorCount;
+/// The two matching rules (employers.matching).
+inline constexpr std::array<std::string_view, 2> kMatchingIds = {"hazard", "cobb_douglas"};
+
 /// All parameter values of a scenario at one moment. Plain data: copy it freely.
 struct Parameters {
   ScenarioSection scenario;
@@ -316,6 +344,7 @@ struct Parameters {
   SchoolsSection schools;
   StudiosSection studios;
   MigrationSection migration;
+  EmployersSection employers;
 };
 
 /// What a parameter holds.
@@ -348,7 +377,8 @@ enum class Dim {
   Programme,
   Evaluator,
   Tier,
-  SchoolRoute
+  SchoolRoute,
+  SizeClass
 };
 
 /// A parameter value as it travels between readers, schedules and the registry.

@@ -14,6 +14,9 @@ namespace skillsim {
 /// Value of the `programme` column for an agent in no programme (so at most 254 programmes:
 /// kMaxProgrammes in parameters.hpp).
 inline constexpr std::uint8_t kNoProgramme = 0xFF;
+/// Value of the `employer` column for an agent with no employer cell (not employed, or employers
+/// off). An employer cell is sector x size class within the agent's region (employers.hpp).
+inline constexpr std::uint8_t kNoEmployer = 0xFF;
 
 /// Agent ids are stored in 32 bits: every id ever given in a replicate (the initial population,
 /// then one per entrant, never reused) must be below this (a 1:1 national run of ten years needs
@@ -53,7 +56,8 @@ inline constexpr int kMaxInsuranceMonths = 255;
   X(std::uint8_t, std::uint8_t, evaluation_wait, 0)       /* 0: not awaiting assessment; else months waited + 1 */     \
   X(std::uint8_t, std::uint8_t, follow_up_programme,                                                                   \
     kNoProgramme) /* programme completed within the follow-up window */                                                \
-  X(std::uint8_t, std::uint8_t, follow_up_months_left, 0)
+  X(std::uint8_t, std::uint8_t, follow_up_months_left, 0)                                                              \
+  X(std::uint8_t, std::uint8_t, employer, kNoEmployer) /* employer cell within the region; only while employed */
 
 /// One agent's attributes, for building and inspecting (the population stores columns).
 struct Agent {

@@ -22,6 +22,7 @@
 namespace skillsim {
 
 class ResultsWriter;
+class Employers;
 
 /// Moves agent i up to level `to` (above its level), restarts its months at the level and counts
 /// the move in `flows`.
@@ -72,8 +73,13 @@ public:
   /// Stores one time point of them (nothing at t = 0: no month stepped yet).
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
 
+  /// With `employers` whose scenario says an appointment to a level needs a post
+  /// (employers.appointment_needs_post), the eligible are taken in priority order and only those
+  /// whose employer cell has a free post at the level are appointed (each takes the post); places
+  /// left while an eligible candidate was refused for want of a post are recorded there
+  /// (Employers::record_no_post), not in `unfilled`.
   void step(const Parameters& p, const TransitionRates& rates, Month month, Population& population,
-            const RandomStreams& rng, MonthTally& flows);
+            const RandomStreams& rng, MonthTally& flows, Employers* employers = nullptr);
 
   const State& state() const { return state_; }
   void restore(const State& state) {

@@ -56,7 +56,10 @@ struct TransitionRates {
   double job_find[kLevelCount][kGroupCount] = {};
   /// The same two with labour.job_loss_region_factor and job_find_region_factor: index
   /// labour_index(region, level, group) (x kSectorCount + sector for job loss). Empty when every
-  /// regional factor is 1 (job_loss and job_find hold in every region).
+  /// regional factor is 1 (job_loss and job_find hold in every region). When employers match job
+  /// seekers to vacancies (employers.matching = "cobb_douglas"), Employers::begin_month fills
+  /// job_find_by_region with the matched probabilities (times the regional factor) every month.
+  /// The pathway graph and the twin use job_find.
   std::vector<double> job_loss_by_region, job_find_by_region;
   static std::size_t labour_index(int region, int level, int group) {
     return (static_cast<std::size_t>(region) * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount +

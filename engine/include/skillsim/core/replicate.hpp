@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "skillsim/core/competitions.hpp"
+#include "skillsim/core/employers.hpp"
 #include "skillsim/core/entrants.hpp"
 #include "skillsim/core/evaluation.hpp"
 #include "skillsim/core/population.hpp"
@@ -48,6 +49,7 @@ struct ReplicateSnapshot {
   EvaluationSystem::State evaluation;
   Competitions::State competitions;
   Schools::State schools;
+  Employers::State employers;
 
   bool operator==(const ReplicateSnapshot&) const = default;
 };
@@ -99,12 +101,16 @@ public:
   const Schools& schools() const { return schools_; }
   /// The master studios and whom they mentored in the month last stepped.
   const Studios& studios() const { return studios_; }
+  /// The employer cells, their posts and what the month last stepped did (employers.hpp).
+  const Employers& employers() const { return employers_; }
   /// Where the time of the steps so far went.
   StepTimes step_times() const;
 
 private:
   /// restore() but for the population (`population` is the snapshot's, for the removed count).
   void restore_all_but_population(const ReplicateSnapshot& snapshot);
+  /// Recounts the employer cells after a restore (their counts are derived from the population).
+  void count_employers();
 
   /// The processes with state of their own, each with its slot in ReplicateSnapshot (a member
   /// pointer): snapshot(), restore() and the results go through this list. `self` is *this,
@@ -117,6 +123,7 @@ private:
     f(self.evaluation_, &ReplicateSnapshot::evaluation);
     f(self.competitions_, &ReplicateSnapshot::competitions);
     f(self.schools_, &ReplicateSnapshot::schools);
+    f(self.employers_, &ReplicateSnapshot::employers);
   }
 
   const Scenario* scenario_;
@@ -134,6 +141,7 @@ private:
   Competitions competitions_;
   Schools schools_;
   Studios studios_; // no state: mentoring is recomputed each month from the population
+  Employers employers_;
 
   // Output of the month last stepped, and scratch.
   MonthTally flows_;

@@ -42,8 +42,10 @@ namespace skillsim::io {
 /// Version of the checkpoint layout; bumped when it changes. A checkpoint is continued only by
 /// the engine version that wrote it (another version may simulate differently). 2: the id,
 /// birth_month, region and ui_months columns narrowed to 32, 16, 8 and 8 bits (a format-1
-/// checkpoint is refused with a message naming both formats).
-inline constexpr int kCheckpointFormatVersion = 2;
+/// checkpoint is refused with a message naming both formats). 3: the `employer` column (the
+/// employer cell, employers.hpp) and the employers' state (each cell's posts at the start); a
+/// format-2 checkpoint is refused likewise.
+inline constexpr int kCheckpointFormatVersion = 3;
 
 /// A checkpoint file could not be written or read (path and reason in the message).
 class CheckpointError : public Error {

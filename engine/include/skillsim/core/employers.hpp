@@ -1,0 +1,127 @@
+// Employers, the demand side of the ladder (docs/model.md, "Employers, posts and pay"): employer
+// cells of region x sector x size class, each with posts (a target level structure), vacancies,
+// hires and separations; job finding as matching of job seekers to vacancies per region; posts
+// that an appointment to 特级技师/首席技师 may need; pay by level, sector and region.
+//
+// Every employed worker belongs to one cell: the `employer` column holds its cell within the
+// region (sector x size class), kNoEmployer otherwise. The column is written in one place, the
+// end-of-month pass (Employers::step): the newly employed (hired by the labour market, entrants
+// and school leavers who start employed) get a cell, those who left employment lose theirs. The
+// same parallel pass counts everything the month needs (per-thread counters joined in thread
+// order); the per-agent work elsewhere is a table lookup. With no size classes declared (the
+// default) nothing here runs and nothing is drawn.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "skillsim/core/parameters.hpp"
+#include "skillsim/core/population.hpp"
+#include "skillsim/core/random.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/results.hpp"
+#include "skillsim/core/tallies.hpp"
+
+namespace skillsim {
+
+class ResultsWriter;
+
+namespace streams {
+/// The size class of a worker's employer cell, drawn when the worker gets a cell (lane 0); keyed
+/// on (id, month), at the start on the month before scenario.start.
+inline constexpr std::uint32_t kEmployerCell = stream_id("employer.cell");
+} // namespace streams
+
+/// Matches a month in one region under the Cobb-Douglas matching function,
+/// M = min(U, V, A U^alpha V^(1-alpha)), with U job seekers and V vacancies (0 if either is 0).
+double cobb_douglas_matches(double efficiency, double elasticity, double seekers, double vacancies);
+
+/// Job finding of an unemployed worker of `level` and `group` when the region's matching gives a
+/// finding probability `per_seeker` (M/U): per_seeker x job_find_multiplier x the level and group
+/// factors of labour.*, capped at 1 (the table TransitionRates::job_find_by_region holds).
+double matched_job_find(const Parameters& p, double per_seeker, int level, int group);
+
+class Employers {
+public:
+  /// What must be saved to continue a run: each cell's posts at the start (agents), region x cell.
+  struct State {
+    std::vector<std::int64_t> initial_posts;
+    bool operator==(const State&) const = default;
+  };
+
+  /// The counts after the month last stepped (or at the start), in agents, and its flows.
+  struct Tally {
+    std::vector<std::int64_t> employed;    ///< region x cell x level x group
+    std::vector<std::int64_t> seekers;     ///< region: unemployed
+    std::vector<std::int64_t> hires;       ///< region: workers who got a cell in the month
+    std::vector<std::int64_t> separations; ///< region: workers who left a cell (job loss, retirement, death, ...)
+    std::vector<std::int64_t> no_post;     ///< level: appointment places refused for want of a free post
+    double wage_bill = 0;                  ///< yuan a month of the employed (persons), at the month's wages
+    std::vector<double> pay_sum;           ///< level x group: yuan a month summed over agents
+    bool operator==(const Tally&) const = default;
+  };
+
+  explicit Employers(const Parameters& p);
+
+  bool enabled() const { return sizes_ > 0; }
+  /// Cells per region: sectors x size classes (cell = sector x size classes + size class).
+  std::size_t cells() const { return cells_; }
+
+  /// At the start of a replicate: gives every employed agent of a freshly synthesised population
+  /// a cell (its sector, a size class by employers.size_shares) and each cell its posts.
+  void assign_initial(const Parameters& p, Population& population, const RandomStreams& rng);
+  /// Counts the population as the end-of-month pass does, without changing it (after a restore:
+  /// the counts are derived). `p` are the parameters in force in the month just ended.
+  void count(const Parameters& p, Month month, const Population& population);
+
+  /// The start of a month: the matching table (employers.matching = "cobb_douglas": fills
+  /// rates.job_find_by_region; "hazard": leaves it empty), the free posts by level and the shares
+  /// by which the month's hires are spread over size classes.
+  void begin_month(const Parameters& p, Month month, TransitionRates& rates);
+  /// Must an appointment to `level` find a free post (employers.appointment_needs_post)?
+  bool post_needed(const Parameters& p, int level) const;
+  /// Takes a free post at `level` in the cell, if there is one (false: none, nothing taken).
+  bool take_post(std::size_t region, std::uint8_t cell, int level);
+  /// Records appointment places refused for want of a free post (binding-constraint record).
+  void record_no_post(int level, std::int64_t places) { tally_.no_post[static_cast<std::size_t>(level)] += places; }
+
+  /// The end of a month: the newly employed get a cell, those no longer employed lose theirs, and
+  /// everything is counted.
+  void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng);
+
+  /// Posts of cell `rc` (region x cell) in `month`: its posts at the start x (1 +
+  /// post_growth_per_year)^(months / 12).
+  double posts(const Parameters& p, Month month, std::size_t rc) const;
+  /// Posts at `level` in cell `rc`: floor(posts x posts_per_1000[size class][level] / 1000).
+  std::int64_t posts_at_level(const Parameters& p, Month month, std::size_t rc, int level) const;
+  /// Pay of a worker (yuan a month) in `month`.
+  static double wage(const Parameters& p, Month month, int level, int sector, std::size_t region);
+
+  /// Declares the employer variables (only with size classes declared; see docs/results.md).
+  static void declare_results(Results& results, const Parameters& p);
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+
+  const State& state() const { return state_; }
+  void check_fits(const State& state) const;
+  void restore(const State& state) { state_ = state; }
+  const Tally& tally() const { return tally_; }
+
+private:
+  void count_pass(const Parameters& p, Month month, Population& population, const RandomStreams* rng, bool assign);
+  void summarise(const Parameters& p, Month month);
+
+  std::size_t sizes_ = 0, regions_ = 0, cells_ = 0;
+  State state_;
+  Tally tally_;
+  // The month's tables (begin_month): free posts at 特级技师 and 首席技师 by region x cell, and
+  // per region x sector the cumulative shares of size classes for the month's hires.
+  std::vector<std::int64_t> free_posts_[2];
+  std::vector<double> hire_shares_;
+  // What store_results reports, computed once a month (summarise).
+  std::vector<std::int64_t> posts_by_level_, filled_by_level_, vacancies_by_level_;
+  std::vector<std::int64_t> cell_employed_, cell_posts_, cell_vacancies_; // region x sector x size
+  Month month_counted_;
+};
+
+} // namespace skillsim

@@ -1,0 +1,333 @@
+#include "skillsim/core/employers.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "skillsim/core/errors.hpp"
+#include "skillsim/core/results_layout.hpp"
+
+namespace skillsim {
+
+namespace {
+
+constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
+constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
+constexpr int kFirstPostLevel = static_cast<int>(Level::PrincipalTechnician); // 特级技师, then 首席技师
+
+// Growth compounded over the whole months from scenario.start to `month`.
+double growth(double per_year, Month start, Month month) {
+  return std::pow(1 + per_year, static_cast<double>(month.index - start.index) / 12.0);
+}
+
+// The size class of a hire whose cumulative shares (one per size class) are `cumulative`.
+std::size_t size_class_of(const double* cumulative, std::size_t sizes, double u) {
+  for (std::size_t k = 0; k + 1 < sizes; ++k)
+    if (u < cumulative[k]) return k;
+  return sizes - 1;
+}
+
+} // namespace
+
+double cobb_douglas_matches(double efficiency, double elasticity, double seekers, double vacancies) {
+  if (!(seekers > 0) || !(vacancies > 0)) return 0;
+  const double m = efficiency * std::pow(seekers, elasticity) * std::pow(vacancies, 1 - elasticity);
+  return std::min({m, seekers, vacancies});
+}
+
+double matched_job_find(const Parameters& p, double per_seeker, int level, int group) {
+  const auto& lab = p.labour;
+  return std::min(1.0, per_seeker * lab.job_find_multiplier *
+                           lab.job_find_level_factor[static_cast<std::size_t>(level)] *
+                           lab.job_find_group_factor[static_cast<std::size_t>(group)]);
+}
+
+Employers::Employers(const Parameters& p)
+    : sizes_(p.employers.size_classes.size()), regions_(p.population.regions.size()),
+      cells_(kSectorCount * p.employers.size_classes.size()) {
+  tally_.no_post.assign(kLevelCount, 0);
+}
+
+double Employers::posts(const Parameters& p, Month month, std::size_t rc) const {
+  return static_cast<double>(state_.initial_posts[rc]) *
+         growth(p.employers.post_growth_per_year, p.scenario.start, month);
+}
+
+std::int64_t Employers::posts_at_level(const Parameters& p, Month month, std::size_t rc, int level) const {
+  const auto size = static_cast<int>((rc % cells_) % sizes_);
+  const double per_1000 = p.employers.posts_per_1000(size, level);
+  return static_cast<std::int64_t>(std::floor(posts(p, month, rc) * per_1000 / 1000.0 + 1e-9));
+}
+
+double Employers::wage(const Parameters& p, Month month, int level, int sector, std::size_t region) {
+  const auto& e = p.employers;
+  return e.wage_per_month[static_cast<std::size_t>(level)] * e.wage_sector_factor[static_cast<std::size_t>(sector)] *
+         (e.wage_region_factor.empty() ? 1.0 : e.wage_region_factor[region]) *
+         growth(e.wage_growth_per_year, p.scenario.start, month);
+}
+
+bool Employers::post_needed(const Parameters& p, int level) const {
+  return enabled() && level >= kFirstPostLevel &&
+         p.employers.appointment_needs_post[static_cast<std::size_t>(level)] != 0;
+}
+
+bool Employers::take_post(std::size_t region, std::uint8_t cell, int level) {
+  if (cell == kNoEmployer) return false; // hired this month: gets its cell at the month's end
+  std::int64_t& free = free_posts_[level - kFirstPostLevel][region * cells_ + cell];
+  if (free <= 0) return false;
+  --free;
+  return true;
+}
+
+void Employers::assign_initial(const Parameters& p, Population& pop, const RandomStreams& rng) {
+  if (!enabled()) return;
+  const Month before = p.scenario.start + (-1);
+  // Hires of the pass are spread by the size shares (there are no vacancies yet).
+  hire_shares_.assign(regions_ * kSectorCount * sizes_, 0);
+  for (std::size_t r = 0; r < regions_; ++r)
+    for (int s = 0; s < kSectorCount; ++s) {
+      double cumulative = 0;
+      for (std::size_t k = 0; k < sizes_; ++k) {
+        cumulative += p.employers.size_shares(static_cast<int>(k), s);
+        hire_shares_[(r * kSectorCount + static_cast<std::size_t>(s)) * sizes_ + k] = cumulative;
+      }
+    }
+  state_.initial_posts.assign(regions_ * cells_, 0);
+  count_pass(p, before, pop, &rng, true);
+  std::vector<std::int64_t> employed(regions_ * cells_, 0);
+  for (std::size_t rc = 0; rc < regions_ * cells_; ++rc)
+    for (std::size_t lg = 0; lg < static_cast<std::size_t>(kLevelCount * kGroupCount); ++lg)
+      employed[rc] += tally_.employed[rc * kLevelCount * kGroupCount + lg];
+  for (std::size_t rc = 0; rc < regions_ * cells_; ++rc)
+    state_.initial_posts[rc] =
+        static_cast<std::int64_t>(std::llround(static_cast<double>(employed[rc]) * (1 + p.employers.vacancy_rate)));
+  // The start is reported as the state at scenario.start, with no flows.
+  tally_.hires.assign(regions_, 0);
+  tally_.separations.assign(regions_, 0);
+  summarise(p, p.scenario.start);
+}
+
+void Employers::count(const Parameters& p, Month month, const Population& pop) {
+  if (!enabled()) return;
+  // count_pass does not write the population when it does not assign.
+  count_pass(p, month, const_cast<Population&>(pop), nullptr, false);
+  summarise(p, month);
+}
+
+void Employers::begin_month(const Parameters& p, Month month, TransitionRates& rates) {
+  if (!enabled()) return;
+  tally_.no_post.assign(kLevelCount, 0);
+  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  // Vacancies by cell: posts less the employed (at the start of the month, the counts of the
+  // month before), and the free posts at 特级技师 and 首席技师.
+  std::vector<double> vacancies(regions_ * cells_, 0);
+  for (int k = 0; k < 2; ++k) free_posts_[k].assign(regions_ * cells_, 0);
+  for (std::size_t rc = 0; rc < regions_ * cells_; ++rc) {
+    std::int64_t employed = 0;
+    std::int64_t at_level[2] = {0, 0};
+    for (int l = 0; l < kLevelCount; ++l)
+      for (int g = 0; g < kGroupCount; ++g) {
+        const std::int64_t e = tally_.employed[rc * lg + static_cast<std::size_t>(l * kGroupCount + g)];
+        employed += e;
+        if (l >= kFirstPostLevel) at_level[l - kFirstPostLevel] += e;
+      }
+    vacancies[rc] = std::max(0.0, posts(p, month, rc) - static_cast<double>(employed));
+    for (int k = 0; k < 2; ++k)
+      free_posts_[k][rc] = std::max<std::int64_t>(0, posts_at_level(p, month, rc, kFirstPostLevel + k) - at_level[k]);
+  }
+  // The month's hires go to the size classes of their sector in proportion to the vacancies there
+  // (by the size shares where there are none).
+  hire_shares_.assign(regions_ * kSectorCount * sizes_, 0);
+  for (std::size_t r = 0; r < regions_; ++r)
+    for (int s = 0; s < kSectorCount; ++s) {
+      double total = 0;
+      for (std::size_t k = 0; k < sizes_; ++k)
+        total += vacancies[r * cells_ + static_cast<std::size_t>(s) * sizes_ + k];
+      double cumulative = 0;
+      for (std::size_t k = 0; k < sizes_; ++k) {
+        cumulative += total > 0 ? vacancies[r * cells_ + static_cast<std::size_t>(s) * sizes_ + k] / total
+                                : p.employers.size_shares(static_cast<int>(k), s);
+        hire_shares_[(r * kSectorCount + static_cast<std::size_t>(s)) * sizes_ + k] = cumulative;
+      }
+    }
+  if (p.employers.matching != kMatchingIds[1]) return; // "hazard": today's hazards, exactly
+  rates.job_find_by_region.assign(regions_ * lg, 0);
+  for (std::size_t r = 0; r < regions_; ++r) {
+    double v = 0;
+    for (std::size_t c = 0; c < cells_; ++c) v += vacancies[r * cells_ + c];
+    const auto u = static_cast<double>(tally_.seekers[r]);
+    const double m = cobb_douglas_matches(p.employers.matching_efficiency, p.employers.matching_elasticity, u, v);
+    const double per_seeker = u > 0 ? m / u : 0;
+    for (int l = 0; l < kLevelCount; ++l)
+      for (int g = 0; g < kGroupCount; ++g)
+        rates.job_find_by_region[TransitionRates::labour_index(static_cast<int>(r), l, g)] =
+            std::min(1.0, matched_job_find(p, per_seeker, l, g) * p.labour.job_find_region_factor[r]);
+  }
+}
+
+void Employers::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng) {
+  if (!enabled()) return;
+  count_pass(p, month, pop, &rng, true);
+  summarise(p, month + 1); // the state at the start of the next month
+}
+
+void Employers::count_pass(const Parameters& p, Month month, Population& pop, const RandomStreams* rng, bool assign) {
+  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  const std::size_t n_counts = regions_ * cells_ * lg;
+  struct Counts {
+    std::vector<std::int64_t> employed, seekers, hires, separations;
+  };
+  std::vector<Counts> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
+  const auto n = static_cast<std::int64_t>(pop.size());
+  const std::size_t sizes = sizes_, cells = cells_;
+  const double* shares = hire_shares_.data();
+#pragma omp parallel
+  {
+    Counts c;
+    c.employed.assign(n_counts, 0);
+    c.seekers.assign(regions_, 0);
+    c.hires.assign(regions_, 0);
+    c.separations.assign(regions_, 0);
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::uint8_t st = pop.status[i];
+      const std::size_t r = pop.region[i];
+      std::uint8_t cell = pop.employer[i];
+      if (st == kEmployed) {
+        if (cell == kNoEmployer && assign) {
+          const std::size_t s = pop.sector[i];
+          const double u = rng->block(streams::kEmployerCell, month.index, pop.id[i]).uniform(0);
+          cell =
+              static_cast<std::uint8_t>(s * sizes + size_class_of(shares + (r * kSectorCount + s) * sizes, sizes, u));
+          pop.employer[i] = cell;
+          ++c.hires[r];
+        }
+        ++c.employed[(r * cells + cell) * lg + static_cast<std::size_t>(pop.level[i]) * kGroupCount + pop.group[i]];
+      } else {
+        if (cell != kNoEmployer && assign) {
+          pop.employer[i] = kNoEmployer;
+          ++c.separations[r];
+        }
+        if (st == kUnemployed) ++c.seekers[r];
+      }
+    }
+    by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(c);
+  }
+  // Integer sums, joined in thread order.
+  tally_.employed.assign(n_counts, 0);
+  tally_.seekers.assign(regions_, 0);
+  tally_.hires.assign(regions_, 0);
+  tally_.separations.assign(regions_, 0);
+  for (const Counts& c : by_thread) {
+    if (c.employed.empty()) continue; // a thread the runtime did not start
+    for (std::size_t k = 0; k < n_counts; ++k) tally_.employed[k] += c.employed[k];
+    for (std::size_t r = 0; r < regions_; ++r) {
+      tally_.seekers[r] += c.seekers[r];
+      tally_.hires[r] += c.hires[r];
+      tally_.separations[r] += c.separations[r];
+    }
+  }
+  (void)p;
+}
+
+void Employers::summarise(const Parameters& p, Month month) {
+  month_counted_ = month;
+  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  const auto scale = static_cast<double>(p.population.scale);
+  posts_by_level_.assign(kLevelCount, 0);
+  filled_by_level_.assign(kLevelCount, 0);
+  vacancies_by_level_.assign(kLevelCount, 0);
+  cell_employed_.assign(regions_ * cells_, 0);
+  cell_posts_.assign(regions_ * cells_, 0);
+  cell_vacancies_.assign(regions_ * cells_, 0);
+  tally_.pay_sum.assign(lg, 0);
+  tally_.wage_bill = 0;
+  // Wages of the month that ends at `month` (at the start: of the first month).
+  const Month paid = month == p.scenario.start ? month : month + (-1);
+  for (std::size_t r = 0; r < regions_; ++r)
+    for (std::size_t c = 0; c < cells_; ++c) {
+      const std::size_t rc = r * cells_ + c;
+      const int sector = static_cast<int>(c / sizes_);
+      for (int l = 0; l < kLevelCount; ++l) {
+        std::int64_t at_level = 0;
+        const double w = wage(p, paid, l, sector, r);
+        for (int g = 0; g < kGroupCount; ++g) {
+          const std::int64_t e = tally_.employed[rc * lg + static_cast<std::size_t>(l * kGroupCount + g)];
+          at_level += e;
+          tally_.pay_sum[static_cast<std::size_t>(l * kGroupCount + g)] += static_cast<double>(e) * w;
+        }
+        cell_employed_[rc] += at_level;
+        const std::int64_t posts_l = posts_at_level(p, month, rc, l);
+        posts_by_level_[static_cast<std::size_t>(l)] += posts_l;
+        filled_by_level_[static_cast<std::size_t>(l)] += std::min(posts_l, at_level);
+        vacancies_by_level_[static_cast<std::size_t>(l)] += std::max<std::int64_t>(0, posts_l - at_level);
+      }
+      cell_posts_[rc] = static_cast<std::int64_t>(std::floor(posts(p, month, rc) + 1e-9));
+      cell_vacancies_[rc] = std::max<std::int64_t>(0, cell_posts_[rc] - cell_employed_[rc]);
+    }
+  for (double s : tally_.pay_sum) tally_.wage_bill += s * scale;
+}
+
+void Employers::check_fits(const State& state) const {
+  if (state.initial_posts.size() != regions_ * cells_)
+    throw Error("employer state of " + std::to_string(state.initial_posts.size()) +
+                " cells does not fit this scenario's " + std::to_string(regions_ * cells_));
+}
+
+void Employers::declare_results(Results& r, const Parameters& p) {
+  const auto& e = p.employers;
+  if (e.size_classes.empty()) return;
+  r.dimensions.push_back(Dimension{"size_class", {}, e.size_classes, e.labels, {{"long_name", "employer size class"}}});
+  add_variable(r, "employer_posts", over_time({"level"}),
+               "posts at each level (employers.posts_per_1000 of every cell's posts), summed over cells");
+  add_variable(r, "employer_filled_posts", over_time({"level"}),
+               "posts at each level held by an employed worker of that level in the cell, summed over cells");
+  add_variable(r, "employer_vacancies", over_time({"level"}),
+               "posts at each level with nobody of that level in the cell, summed over cells");
+  add_variable(r, "employer_employed", over_time({"region", "sector", "size_class"}),
+               "employed workers by employer cell (region x sector x size class)");
+  add_variable(r, "employer_cell_posts", over_time({"region", "sector", "size_class"}),
+               "posts (filled and vacant) by employer cell");
+  add_variable(r, "employer_cell_vacancies", over_time({"region", "sector", "size_class"}),
+               "vacant posts by employer cell: posts less the employed, at least 0");
+  add_variable(r, "employer_hires", over_time({"region"}),
+               "workers who joined an employer cell during the month (found a job, or entered employed)");
+  add_variable(r, "employer_separations", over_time({"region"}),
+               "workers who left an employer cell during the month (job loss, retirement, death, full-time training)");
+  add_variable(r, "appointments_no_post", over_time({"level"}),
+               "places of the month's appointment quota refused for want of a free post in the candidates' cells "
+               "(employers.appointment_needs_post), by level");
+  add_variable(r, "wage_bill", over_time(), "pay of the employed workers in the month (yuan, to the nearest yuan)",
+               "yuan");
+  add_variable(r, "mean_pay", over_time({"level", "group"}),
+               "mean monthly pay of the employed workers by level and group (yuan, to the nearest yuan; 0 where "
+               "nobody is employed)",
+               "yuan");
+}
+
+void Employers::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+  if (!enabled()) return;
+  out.persons("employer_posts", rep, t, posts_by_level_);
+  out.persons("employer_filled_posts", rep, t, filled_by_level_);
+  out.persons("employer_vacancies", rep, t, vacancies_by_level_);
+  out.persons("employer_employed", rep, t, cell_employed_);
+  out.persons("employer_cell_posts", rep, t, cell_posts_);
+  out.persons("employer_cell_vacancies", rep, t, cell_vacancies_);
+  if (t > 0) {
+    out.persons("employer_hires", rep, t, tally_.hires);
+    out.persons("employer_separations", rep, t, tally_.separations);
+    out.persons("appointments_no_post", rep, t, tally_.no_post);
+  }
+  out.as_is("wage_bill", rep, t, {static_cast<std::int64_t>(std::llround(tally_.wage_bill))});
+  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  std::vector<std::int64_t> mean(lg, 0), employed(lg, 0);
+  for (std::size_t rc = 0; rc < regions_ * cells_; ++rc)
+    for (std::size_t k = 0; k < lg; ++k) employed[k] += tally_.employed[rc * lg + k];
+  for (std::size_t k = 0; k < lg; ++k)
+    if (employed[k] > 0) mean[k] = std::llround(tally_.pay_sum[k] / static_cast<double>(employed[k]));
+  out.as_is("mean_pay", rep, t, mean);
+}
+
+} // namespace skillsim
