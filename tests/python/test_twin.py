@@ -79,7 +79,7 @@ def test_statistics_targets_compare_report_and_plots_take_it(twin, tmp_path):
 def test_refusals_name_every_key():
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021"))
-    assert error.value.keys == ["programmes.names", "evaluation.evaluators", "schools.routes"]
+    assert error.value.keys == ["programmes.names", "evaluation.evaluators", "schools.routes", "groups.leave_after_months"]
     assert "the twin does not model training programmes (seats, money, trainees) yet" in str(error.value)
     assert isinstance(error.value, ValueError)
     with pytest.raises(skillsim.TwinUnsupported) as error:
