@@ -84,6 +84,31 @@ Scenario two_programmes_with_follow_up() {
   return test::small_scenario(o, 60000, 1, 6);
 }
 
+// The follow-up table is laid out when the month's rates are built; employers' matching fills
+// job_find_by_region after that (Employers::begin_month). The index must keep the table's layout:
+// with two regions and no regional factor, every completer's index stays in the table and reads
+// the rate it was built with.
+TEST(TransitionRates, FollowUpIndexKeepsItsLayoutWhenMatchingFillsTheRegionalTable) {
+  Parameters p = two_programmes_with_follow_up().parameters();
+  p.population.regions = {"north", "south"};
+  p.labour.job_loss_region_factor.clear(); // 1 in every region
+  p.labour.job_find_region_factor.clear();
+  p.skills.assessment_factor_by_region.clear();
+  p.skills.pass_factor_by_region.clear();
+  TransitionRates rates(p);
+  ASSERT_TRUE(rates.job_find_by_region.empty());
+  const std::vector<double> built = rates.follow_up_job_find;
+  rates.job_find_by_region.assign(2 * kLevelCount * kGroupCount, 0.5); // as Employers::begin_month
+  for (std::size_t k = 0; k < 2; ++k)
+    for (int r = 0; r < 2; ++r)
+      for (int l = 0; l < kLevelCount; ++l)
+        for (int g = 0; g < kGroupCount; ++g) {
+          const std::size_t at = rates.follow_up_index(k, l, g, r);
+          ASSERT_LT(at, built.size()) << "programme " << k << " region " << r;
+          EXPECT_DOUBLE_EQ(built[at], std::min(1.0, rates.job_find[l][g] * (k == 0 ? 1.5 : 6)));
+        }
+}
+
 TEST(TransitionRates, CompletersFindJobsAtTheirProgrammesBoostedRate) {
   const Scenario s = two_programmes_with_follow_up();
   const TransitionRates rates(s.parameters());

@@ -95,7 +95,7 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
       }
     }
   state_.initial_posts.assign(regions_ * cells_, 0);
-  count_pass(p, before, pop, &rng, true);
+  count_pass(before, pop, &rng, true);
   std::vector<std::int64_t> employed(regions_ * cells_, 0);
   for (std::size_t rc = 0; rc < regions_ * cells_; ++rc)
     for (std::size_t lg = 0; lg < static_cast<std::size_t>(kLevelCount * kGroupCount); ++lg)
@@ -112,7 +112,7 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
 void Employers::count(const Parameters& p, Month month, const Population& pop) {
   if (!enabled()) return;
   // count_pass does not write the population when it does not assign.
-  count_pass(p, month, const_cast<Population&>(pop), nullptr, false);
+  count_pass(month, const_cast<Population&>(pop), nullptr, false);
   summarise(p, month);
 }
 
@@ -169,11 +169,11 @@ void Employers::begin_month(const Parameters& p, Month month, TransitionRates& r
 
 void Employers::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng) {
   if (!enabled()) return;
-  count_pass(p, month, pop, &rng, true);
+  count_pass(month, pop, &rng, true);
   summarise(p, month + 1); // the state at the start of the next month
 }
 
-void Employers::count_pass(const Parameters& p, Month month, Population& pop, const RandomStreams* rng, bool assign) {
+void Employers::count_pass(Month month, Population& pop, const RandomStreams* rng, bool assign) {
   const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
   const std::size_t n_counts = regions_ * cells_ * lg;
   struct Counts {
@@ -229,7 +229,6 @@ void Employers::count_pass(const Parameters& p, Month month, Population& pop, co
       tally_.separations[r] += c.separations[r];
     }
   }
-  (void)p;
 }
 
 void Employers::summarise(const Parameters& p, Month month) {

@@ -121,10 +121,10 @@ TransitionRates::TransitionRates(const Parameters& p, Month month)
   reactivation = lab.reactivation_rate;
   for (int g = 0; g < kGroupCount; ++g) insured[g] = p.population.insured_share[g];
   const std::size_t programmes = p.programmes.job_find_factor.size();
-  const std::size_t find_regions = job_find_by_region.empty() ? 1 : regions;
-  follow_up_job_find.resize(programmes * find_regions * kLevelCount * kGroupCount);
+  follow_up_regions = job_find_by_region.empty() ? 1 : regions;
+  follow_up_job_find.resize(programmes * follow_up_regions * kLevelCount * kGroupCount);
   for (std::size_t k = 0; k < programmes; ++k)
-    for (std::size_t r = 0; r < find_regions; ++r)
+    for (std::size_t r = 0; r < follow_up_regions; ++r)
       for (int l = 0; l < kLevelCount; ++l)
         for (int g = 0; g < kGroupCount; ++g) {
           const double find =

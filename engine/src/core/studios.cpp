@@ -2,8 +2,8 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
-#include <tuple>
 #include <utility>
 
 #include "skillsim/core/results_layout.hpp"
@@ -73,17 +73,17 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
     mentoring_.pass_by_class.push_back(probability_threshold(mentoring_.pass_probability(pass)));
 
   // Masters and the eligible, by region, found in parallel; each thread's lists are joined (their
-  // order does not matter: the choice below sorts by priority and index).
-  using Eligible = std::vector<std::tuple<std::size_t, std::uint64_t, std::size_t>>; // (region, priority, index)
+  // order does not matter: the places go to the lowest (priority, index), found by selection).
+  using Candidate = std::pair<std::uint64_t, std::size_t>; // (priority, agent index): unique keys
   const auto master_level = static_cast<std::uint8_t>(st.master_min_level);
   const auto mentee_level = static_cast<std::uint8_t>(st.mentee_min_level);
   const auto n = static_cast<std::int64_t>(pop.size());
   std::vector<std::int64_t> masters(regions_, 0);
-  Eligible eligible;
+  std::vector<std::vector<Candidate>> eligible(regions_);
 #pragma omp parallel
   {
     std::vector<std::int64_t> local_masters(regions_, 0);
-    Eligible local;
+    std::vector<std::vector<Candidate>> local(regions_);
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       if (pop.status[i] != kEmployed) continue;
@@ -93,32 +93,31 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
       } else if (level >= mentee_level && pop.programme[i] == kNoProgramme) {
         // Keyed on the id alone (month 0 for every month): the same workers keep their places.
         const DrawBlock d = rng.block(streams::kStudio, 0, pop.id[i]);
-        local.emplace_back(pop.region[i], streams::priority_of(d), static_cast<std::size_t>(i));
+        local[pop.region[i]].emplace_back(streams::priority_of(d), static_cast<std::size_t>(i));
       }
     }
 #pragma omp critical(skillsim_studios)
-    {
-      for (std::size_t r = 0; r < regions_; ++r) masters[r] += local_masters[r];
-      eligible.insert(eligible.end(), local.begin(), local.end());
+    for (std::size_t r = 0; r < regions_; ++r) {
+      masters[r] += local_masters[r];
+      eligible[r].insert(eligible[r].end(), local[r].begin(), local[r].end());
     }
   }
-  std::sort(eligible.begin(), eligible.end()); // by region, then priority, then index: any thread count
   const double scale = static_cast<double>(p.population.scale);
-  auto from = eligible.begin();
   for (std::size_t r = 0; r < regions_; ++r) {
-    const auto to = std::find_if(from, eligible.end(), [r](const auto& e) { return std::get<0>(e) != r; });
     const double studios = st.count[r];
     // Places in persons, then whole agents (a fraction of an agent's place is not taken).
     const double persons =
         std::min(studios * st.places_per_studio, static_cast<double>(masters[r]) * scale * st.places_per_master);
     const auto places = static_cast<std::int64_t>(std::floor(persons / scale));
-    const std::int64_t taken = std::min<std::int64_t>(places, to - from);
-    for (auto e = from; e != from + taken; ++e) mentoring_.mentees.push_back(std::get<2>(*e));
+    auto& list = eligible[r];
+    const std::int64_t taken = std::min<std::int64_t>(places, static_cast<std::int64_t>(list.size()));
+    // The `taken` lowest (priority, index): the same set for any thread count or join order.
+    std::nth_element(list.begin(), list.begin() + taken, list.end());
+    for (auto e = list.begin(); e != list.begin() + taken; ++e) mentoring_.mentees.push_back(e->second);
     tally_.studios[r] = std::llround(studios);
     tally_.masters[r] = masters[r];
     tally_.places[r] = places;
     tally_.mentored[r] = taken;
-    from = to;
   }
   std::sort(mentoring_.mentees.begin(), mentoring_.mentees.end());
   return mentoring_;

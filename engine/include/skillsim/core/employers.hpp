@@ -108,7 +108,7 @@ public:
   const Tally& tally() const { return tally_; }
 
 private:
-  void count_pass(const Parameters& p, Month month, Population& population, const RandomStreams* rng, bool assign);
+  void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign);
   void summarise(const Parameters& p, Month month);
 
   std::size_t sizes_ = 0, regions_ = 0, cells_ = 0;

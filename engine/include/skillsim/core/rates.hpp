@@ -110,11 +110,12 @@ struct TransitionRates {
   /// job_find (of the region, with regional factors) x programmes.job_find_factor, capped at 1.
   /// Index follow_up_index(programme, level, group, region).
   std::vector<double> follow_up_job_find;
+  /// Regions of follow_up_job_find: population.regions with a regional job-finding factor, else 1.
+  /// Fixed when the table is built (Employers::begin_month may fill job_find_by_region later).
+  std::size_t follow_up_regions = 1;
   std::size_t follow_up_index(std::size_t programme, int level, int group, int region = 0) const {
-    const std::size_t r = job_find_by_region.empty() ? 0 : static_cast<std::size_t>(region);
-    return ((programme * (job_find_by_region.empty() ? 1 : regions) + r) * kLevelCount +
-            static_cast<std::size_t>(level)) *
-               kGroupCount +
+    const std::size_t r = follow_up_regions > 1 ? static_cast<std::size_t>(region) : 0;
+    return ((programme * follow_up_regions + r) * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount +
            static_cast<std::size_t>(group);
   }
 
