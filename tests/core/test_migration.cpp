@@ -328,16 +328,15 @@ TEST(Migration, FactorsAreAddressableByRegionName) {
 TEST(Migration, TheProvincesScenarioBalancesAndMovesTowardTheCoast) {
   // The bundled illustrative scenario (scenarios/provinces_2020_2025.toml): valid, every region
   // balanced in every month, and the net flows as its matrix says (广东 and 浙江 gain, 河南 and
-  // 四川 lose). Two years of one replicate, to keep the test short.
-  const Scenario s = io::load_scenario(SKILLSIM_SOURCE_DIR "/scenarios/provinces_2020_2025.toml",
-                                       {"scenario.months=24", "run.replicates=1"});
+  // 四川 lose). Its six years, one replicate (its schedules run to 2024).
+  const Scenario s = io::load_scenario(SKILLSIM_SOURCE_DIR "/scenarios/provinces_2020_2025.toml", {"run.replicates=1"});
   RunOptions o;
   o.replicates = 1;
   const Results r = run_scenario(s, o);
   const std::size_t n = s.parameters().population.regions.size();
   ASSERT_EQ(n, 5U);
   std::vector<std::int64_t> net(n, 0);
-  for (std::size_t t = 1; t <= 24; ++t)
+  for (std::size_t t = 1; t <= static_cast<std::size_t>(s.parameters().scenario.months); ++t)
     for (std::size_t g = 0; g < n; ++g) {
       EXPECT_EQ(stock(r, 0, t, g), stock(r, 0, t - 1, g) + test::at(r, "entries_by_region", 0, t, g) -
                                        test::at(r, "exits_by_region", 0, t, g) + test::at(r, "migration_in", 0, t, g) -

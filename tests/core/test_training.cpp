@@ -356,3 +356,34 @@ TEST(Training, WaitingRulesAreValidated) {
   EXPECT_EQ(p.programmes.waiting, std::vector<std::string>{"shortened"});
   EXPECT_EQ(p.programmes.shorten_months, std::vector<std::int64_t>{12});
 }
+
+// A programme run by one region (programmes.eligible_regions): workers of the other region do not
+// apply, so they are neither admitted nor turned away. Two regions of equal size, seats only in
+// the first; everybody eligible applies (rate 1), so with the programme open to both regions the
+// second region's applicants are exactly those turned away for lack of a seat in month 1.
+TEST(Training, AProgrammeAdmitsOnlyTheRegionsItServes) {
+  const auto regional = [](const char* eligible_regions) {
+    std::map<std::string, std::string> changes{{"population.regions", R"(["A", "B"])"},
+                                               {"population.region_shares", "[0.5, 0.5]"},
+                                               {"programmes.seats_per_month", "[[1000000, 0]]"},
+                                               {"funds.annual_envelope", "[100000000000]"}};
+    if (eligible_regions != nullptr) changes["programmes.eligible_regions"] = eligible_regions;
+    return programme_scenario(changes, 3);
+  };
+  const Results open = run_scenario(regional(nullptr), RunOptions{});
+  const Results served = run_scenario(regional("[[1, 0]]"), RunOptions{});
+  ASSERT_GT(at(open, "turned_away_no_seat", 0, 1), 0) << "the second region applies when the programme is open to it";
+  EXPECT_EQ(at(open, "turned_away_no_money", 0, 1), 0);
+  EXPECT_EQ(at(served, "enrolments", 0, 1), at(open, "enrolments", 0, 1)) << "the first region's applicants, as before";
+  EXPECT_EQ(at(served, "applications", 0, 1), at(open, "applications", 0, 1) - at(open, "turned_away_no_seat", 0, 1));
+  for (std::size_t t = 1; t <= 3; ++t) EXPECT_EQ(at(served, "turned_away_no_seat", 0, t), 0) << "month " << t;
+  // Left out, every region is served: the same results as saying so.
+  test::expect_same_results(run_scenario(regional("[[1, 1]]"), RunOptions{}), open);
+  // The matrix has one row per programme and one column per region.
+  Parameters p = regional(nullptr).parameters();
+  p.programmes.eligible_regions = FlagMatrix{1, 3, {1, 1, 1}};
+  EXPECT_TRUE(test::has_issue(check(p), "programmes.eligible_regions",
+                              "expected 1 rows (one per programme (as listed in programmes.names)) of 2 values "
+                              "(one per region (as listed in population.regions))"))
+      << test::dump(check(p));
+}

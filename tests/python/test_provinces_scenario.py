@@ -1,7 +1,9 @@
 """The illustrative provinces scenario (scenarios/provinces_2020_2025.toml, docs/model.md "Migration
 between regions"): it validates, runs from the command line in a few seconds, its summary has the
 migration line, and its results file balances every province in every month exactly
-(stock(t) = stock(t-1) + entries + moves in - moves out - deaths), read back with xarray.
+(stock(t) = stock(t-1) + entries + moves in - moves out - deaths), read back with xarray; each
+province's programme is paid from its own account only, the accounts the scenario sizes short run
+out and the others do not, and the competition calendar promotes its winners.
 
 Runs the engine's command line (the `cli` fixture) at the scenario's own scale, one replicate."""
 
@@ -44,3 +46,21 @@ def test_provinces_balance_in_the_results_file(cli, tmp_path):
     assert (np.diagonal(moves, axis1=1, axis2=2) == 0).all()
     net = (flows["migration_in"] - flows["migration_out"]).sum(axis=0)
     assert net[0] > 0 and net[1] > 0 and net[2] < 0 and net[3] < 0  # to the coast
+
+
+def test_provinces_pay_from_their_own_accounts_and_hold_competitions(cli, tmp_path):
+    out = tmp_path / "provinces.h5"
+    cmd = [str(cli), "run", str(SCENARIO), "--replicates", "1", "--force", "-o", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    ds = skillsim.open_results(out).to_xarray().isel(replicate=0)
+    spending = ds["spending"].sum("time").values  # fund x programme
+    assert (np.diag(spending) > 0).all()
+    assert (spending - np.diag(np.diag(spending)) == 0).all(), "a province's account paid another's programme"
+    short = ds["fund_binding"].sum("time").to_series()
+    assert short["account_hn"] > 0 and short["account_sx"] > 0  # sized short in the scenario
+    assert short["account_gd"] == 0 and short["account_zj"] == 0
+    winners = ds["competition_winners"].sum(["time", "level"]).to_series()
+    promoted = ds["competition_promotions"].sum(["time", "level"]).to_series()
+    assert winners["city"] > 0 and winners["province"] > 0
+    assert (promoted == winners).all()  # every tier promotes its winners

@@ -142,9 +142,11 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
   // duration; it succeeds with completion x appraisal share x pass, so attempts are geometric too.
   for (std::size_t k = 0; k < pr.names.size(); ++k) {
     const int row = static_cast<int>(k);
-    bool any_group = false; // a programme that admits no group is closed
+    bool any_group = false; // a programme that admits no group, or no region, is closed
     for (int g = 0; g < kGroupCount; ++g) any_group = any_group || pr.eligible_groups(row, g);
-    if (!any_group || !pr.eligible_statuses(row, s)) continue;
+    bool any_region = pr.eligible_regions.rows != static_cast<int>(pr.names.size()); // unfilled: every region
+    for (int r = 0; !any_region && r < pr.eligible_regions.cols; ++r) any_region = pr.eligible_regions(row, r) != 0;
+    if (!any_group || !any_region || !pr.eligible_statuses(row, s)) continue;
     // Only the appraisal_share of completers sit the programme's assessment.
     const double appraised = k < pr.appraisal_share.size() ? pr.appraisal_share[k] : 1.0;
     const double success = pr.completion_probability[k] * appraised * pr.pass_probability[k];

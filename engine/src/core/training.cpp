@@ -74,6 +74,8 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
         rule.eligible[static_cast<std::size_t>(g * kStatusCount + st)] = ok;
         if (ok && rate > 0) none_apply[static_cast<std::size_t>(g * kStatusCount + st)] *= 1 - rate;
       }
+    for (std::size_t r = 0; r < p.population.regions.size(); ++r)
+      rule.eligible_region.push_back(pr.eligible_regions(static_cast<int>(k), static_cast<int>(r)));
     rule.min_level = static_cast<int>(pr.min_level[k]);
     rule.max_level = static_cast<int>(pr.max_level[k]);
     // age_months / 12 >= min_age  <=>  age_months >= ceil(12 min_age), and likewise for max.
@@ -324,8 +326,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       const std::int32_t age_months = month.index - pop.birth_month[i];
       double u = ApplicationRules::uniform(candidates[static_cast<std::size_t>(c)].draw);
       const auto eligible = [&](const ApplicationRules::Programme& rule) {
-        return rule.eligible[group_status] && level >= rule.min_level && level <= rule.max_level &&
-               age_months >= rule.min_age_months && age_months < rule.max_age_months &&
+        return rule.eligible[group_status] && rule.eligible_region[pop.region[i]] != 0 && level >= rule.min_level &&
+               level <= rule.max_level && age_months >= rule.min_age_months && age_months < rule.max_age_months &&
                pop.ui_months[i] >= rule.min_contribution_months && pop.months_at_level[i] >= rule.wait_months[level];
       };
       for (std::size_t k = 0; k < programmes; ++k) {

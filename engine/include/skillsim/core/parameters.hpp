@@ -149,6 +149,7 @@ struct ProgrammesSection {
   std::vector<std::string> labels;
   FlagMatrix eligible_groups;                     // programme x group: eligible or not
   FlagMatrix eligible_statuses;                   // programme x status
+  FlagMatrix eligible_regions;                    // programme x region: admits workers of the region or not
   std::vector<std::int64_t> min_level, max_level; // levels 0..8 a trainee may hold
   std::vector<double> min_age, max_age;           // years
   std::vector<double> min_contribution_months;    // unemployment-insurance months

@@ -41,6 +41,7 @@ class ResultsWriter;
 struct ApplicationRules {
   struct Programme {
     std::array<bool, kGroupCount * kStatusCount> eligible{}; // group x status (whatever the rate)
+    std::vector<std::uint8_t> eligible_region;               // by region (programmes.eligible_regions)
     int min_level = 0, max_level = 0;
     std::int32_t min_age_months = 0, max_age_months = 0; // [min, max)
     double min_contribution_months = 0;
