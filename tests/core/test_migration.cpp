@@ -8,6 +8,8 @@
 // |k - n p| <= 4 sqrt(n p (1 - p)) (the seeds are fixed, so the outcome is reproducible).
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -54,9 +56,9 @@ const std::vector<std::string> kThreeRegions = {R"(population.regions=["north", 
 // Three regions with every process on (the defaults: deaths, retirements, entrants, the labour
 // market, assessments, appointments), regional factors, and migration between every pair, with
 // employed migrants keeping their job or not.
-Scenario busy_scenario(const std::string& arrival, int months) {
+Scenario busy_scenario(const std::string& arrival, int months, const std::vector<std::string>& extra = {}) {
   return test::small_scenario(
-      kThreeRegions +
+      kThreeRegions + extra +
           std::vector<std::string>{
               "migration.rate=[[0, 0.02, 0.01], [0.005, 0, 0.03], [0.01, 0.002, 0]]",
               "migration.level_factor=[1, 1, 1.2, 1, 0.8, 0.5, 0.5, 0, 0]",
@@ -73,52 +75,76 @@ std::int64_t stock(const Results& r, std::size_t rep, std::size_t t, std::size_t
   return sum;
 }
 
+// stock(t) = stock(t-1) + entries - exits + moves in - moves out, for every region and month of
+// every replicate, exactly; the moves add up (in = out overall, nobody moves to its own region),
+// and the regional flows add up to the national ones. Returns the moves, entries and exits.
+std::array<std::int64_t, 3> expect_regions_balance(const Results& r, std::size_t replicates, std::size_t months,
+                                                   std::size_t n, const std::string& label) {
+  std::int64_t moved = 0, entered = 0, left = 0;
+  for (std::size_t rep = 0; rep < replicates; ++rep)
+    for (std::size_t t = 1; t <= months; ++t) {
+      std::int64_t in_total = 0, out_total = 0, entries_total = 0, exits_total = 0;
+      for (std::size_t g = 0; g < n; ++g) {
+        std::int64_t in = 0, out = 0;
+        for (std::size_t h = 0; h < n; ++h) {
+          in += test::at(r, "migrations", rep, t, h * n + g);
+          out += test::at(r, "migrations", rep, t, g * n + h);
+        }
+        EXPECT_EQ(test::at(r, "migrations", rep, t, g * n + g), 0) << "nobody moves to the region it is in";
+        EXPECT_EQ(in, test::at(r, "migration_in", rep, t, g));
+        EXPECT_EQ(out, test::at(r, "migration_out", rep, t, g));
+        EXPECT_EQ(stock(r, rep, t, g), stock(r, rep, t - 1, g) + test::at(r, "entries_by_region", rep, t, g) -
+                                           test::at(r, "exits_by_region", rep, t, g) +
+                                           test::at(r, "migration_in", rep, t, g) -
+                                           test::at(r, "migration_out", rep, t, g))
+            << label << ", replicate " << rep << ", month " << t << ", region " << g;
+        in_total += in;
+        out_total += out;
+        entries_total += test::at(r, "entries_by_region", rep, t, g);
+        exits_total += test::at(r, "exits_by_region", rep, t, g);
+      }
+      EXPECT_EQ(in_total, out_total);
+      EXPECT_EQ(entries_total, test::at(r, "entries", rep, t));
+      EXPECT_EQ(exits_total, test::at(r, "exits", rep, t));
+      moved += in_total;
+      entered += entries_total;
+      left += exits_total;
+    }
+  return {moved, entered, left};
+}
+
 } // namespace
 
 TEST(Migration, StocksByRegionBalanceWithEntriesExitsAndMoves) {
-  // stock(t) = stock(t-1) + entries - deaths + moves in - moves out, for every region and month,
-  // exactly, with every process on; the same for 1 and 2 threads.
+  // Every process on, employed migrants keeping their job or not; the same for 1 and 2 threads.
   for (const std::string arrival : {"employed", "unemployed"}) {
-    const Scenario s = busy_scenario(arrival, 24);
-    const Results r = test::expect_same_for_one_and_two_threads(s, 2);
-    const std::size_t n = 3;
-    std::int64_t moved = 0, entered = 0, died = 0;
-    for (std::size_t rep = 0; rep < 2; ++rep)
-      for (std::size_t t = 1; t <= 24; ++t) {
-        std::int64_t in_total = 0, out_total = 0;
-        for (std::size_t g = 0; g < n; ++g) {
-          std::int64_t in = 0, out = 0;
-          for (std::size_t h = 0; h < n; ++h) {
-            in += test::at(r, "migrations", rep, t, h * n + g);
-            out += test::at(r, "migrations", rep, t, g * n + h);
-          }
-          EXPECT_EQ(test::at(r, "migrations", rep, t, g * n + g), 0) << "nobody moves to the region it is in";
-          EXPECT_EQ(in, test::at(r, "migration_in", rep, t, g));
-          EXPECT_EQ(out, test::at(r, "migration_out", rep, t, g));
-          EXPECT_EQ(stock(r, rep, t, g), stock(r, rep, t - 1, g) + test::at(r, "entries_by_region", rep, t, g) -
-                                             test::at(r, "exits_by_region", rep, t, g) +
-                                             test::at(r, "migration_in", rep, t, g) -
-                                             test::at(r, "migration_out", rep, t, g))
-              << arrival << ", replicate " << rep << ", month " << t << ", region " << g;
-          in_total += in;
-          out_total += out;
-          entered += test::at(r, "entries_by_region", rep, t, g);
-          died += test::at(r, "exits_by_region", rep, t, g);
-        }
-        EXPECT_EQ(in_total, out_total);
-        moved += in_total;
-        // The regional flows add up to the national ones.
-        std::int64_t entries_total = 0, exits_total = 0;
-        for (std::size_t g = 0; g < n; ++g) {
-          entries_total += test::at(r, "entries_by_region", rep, t, g);
-          exits_total += test::at(r, "exits_by_region", rep, t, g);
-        }
-        EXPECT_EQ(entries_total, test::at(r, "entries", rep, t));
-        EXPECT_EQ(exits_total, test::at(r, "exits", rep, t));
-      }
+    const Results r = test::expect_same_for_one_and_two_threads(busy_scenario(arrival, 24), 2);
+    const auto [moved, entered, left] = expect_regions_balance(r, 2, 24, 3, arrival);
     EXPECT_GT(moved, 0);
     EXPECT_GT(entered, 0);
-    EXPECT_GT(died, 0);
+    EXPECT_GT(left, 0);
+  }
+}
+
+TEST(Migration, StocksByRegionBalanceWithStudentsEnrollingAndGraduating) {
+  // The same with technical schools: enrolees enter their region as students (who never move:
+  // the students' status factor is 0) and graduate there into the workforce, so every region
+  // still balances, students included, and students were there to count.
+  const Scenario s = busy_scenario(
+      "employed", 24,
+      std::vector<std::string>{
+          R"(schools.routes=["intermediate"])", R"(schools.labels=["中级工班"])", "schools.diploma_level=[3]",
+          "schools.length_months=[12]", "schools.entry_age_min=[15]", "schools.entry_age_max=[16]",
+          "schools.dropout_rate=[0.02]", "schools.enrolment_plan_per_year=[[1200, 600, 300]]",
+          "schools.initial_students=[[300, 100, 50]]", R"(schools.graduate_group="urban_employee")",
+          "entry.technical_school_graduates_per_year=0"});
+  const Results r = test::expect_same_for_one_and_two_threads(s, 1);
+  expect_regions_balance(r, 1, 24, 3, "with schools");
+  for (std::size_t g = 0; g < 3; ++g) { // one route: (route, region) is the region
+    std::int64_t graduates = 0;
+    for (std::size_t t = 1; t <= 24; ++t) graduates += test::at(r, "school_graduates", 0, t, g);
+    EXPECT_GT(test::at(r, "school_students", 0, 24, g), 0) << "region " << g;
+    EXPECT_GT(graduates, 0) << "region " << g;
   }
 }
 
