@@ -168,3 +168,97 @@ TEST(Synthesis, AgeSexMarginMatchesTheScenarioWithinTheRoundingBound) {
     }
   }
 }
+
+namespace {
+
+// Two regions of 60% and 40%; the second with three times the first's propensity for 高级工
+// (level 4) and above, relative to the uncertified.
+Scenario two_regions(const std::string& prior) {
+  std::vector<std::string> overrides = {R"(population.regions=["A", "B"])", "population.region_shares=[0.6, 0.4]"};
+  if (!prior.empty()) overrides.push_back("population.level_by_region_prior=" + prior);
+  return test::small_scenario(overrides, 400000, 1);
+}
+
+const std::string kHighSkilledInB = "[[1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 3, 3, 3, 3, 3]]";
+
+// P(region | level) from the fitted cumulative shares.
+double region_given_level(const JointTable& joint, int region, int level) {
+  const auto& cdf = joint.region_cdf_by_level[static_cast<std::size_t>(level)];
+  return cdf[static_cast<std::size_t>(region)] - (region > 0 ? cdf[static_cast<std::size_t>(region - 1)] : 0.0);
+}
+
+} // namespace
+
+TEST(Synthesis, LevelByRegionPriorKeepsItsOddsRatiosAndBothMargins) {
+  const Scenario s = two_regions(kHighSkilledInB);
+  const Parameters& p = s.parameters();
+  JointTable joint;
+  ASSERT_TRUE(fit_joint_table(p, joint).empty());
+  ASSERT_EQ(joint.region_cdf_by_level.size(), static_cast<std::size_t>(kLevelCount));
+  const auto& level = p.population.level_shares;
+  // The region margin: sum over levels of level share x P(region | level).
+  for (int r = 0; r < 2; ++r) {
+    double share = 0;
+    for (int l = 0; l < kLevelCount; ++l) share += level[l] * region_given_level(joint, r, l);
+    EXPECT_NEAR(share, p.population.region_shares[r], 1e-9) << "region " << r;
+  }
+  // The odds of B over A are three times higher at 高级工 than uncertified, as the prior says,
+  // and the same (ratio 1) at 初级工.
+  const auto odds = [&](int l) { return region_given_level(joint, 1, l) / region_given_level(joint, 0, l); };
+  EXPECT_NEAR(odds(4) / odds(0), 3.0, 1e-9);
+  EXPECT_NEAR(odds(2) / odds(0), 1.0, 1e-9);
+}
+
+TEST(Synthesis, AgentsFollowTheFittedRegionGivenTheirLevel) {
+  // Each agent's region is drawn from P(region | level): per level, the share in region B lies
+  // within 4 standard errors of the fitted probability; the level totals are exact as always.
+  const Scenario with = two_regions(kHighSkilledInB);
+  JointTable joint;
+  ASSERT_TRUE(fit_joint_table(with.parameters(), joint).empty());
+  const Population pop = synthesize_population(with.parameters(), RandomStreams(11, 0));
+  const Population independent = synthesize_population(two_regions("").parameters(), RandomStreams(11, 0));
+  std::array<double, kLevelCount> n{}, in_b{}, n_independent{};
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    n[pop.level[i]] += 1;
+    in_b[pop.level[i]] += pop.region[i] == 1;
+  }
+  for (std::size_t i = 0; i < independent.size(); ++i) n_independent[independent.level[i]] += 1;
+  for (int l = 0; l < kLevelCount; ++l) {
+    EXPECT_EQ(n[l], n_independent[l]) << "level " << l << ": the level totals do not depend on the regions";
+    if (n[l] < 100) continue;
+    const double q = region_given_level(joint, 1, l);
+    EXPECT_NEAR(in_b[l] / n[l], q, 4 * std::sqrt(q * (1 - q) / n[l])) << "level " << l;
+  }
+  EXPECT_GT(region_given_level(joint, 1, 4), 0.55) << "the prior moves 高级工 to B well above its 40%";
+}
+
+TEST(Synthesis, LevelByRegionPriorOfOneIsTheIndependentDraw) {
+  // 1 everywhere is the default: the same agents, bit for bit, as leaving the key out.
+  const Population ones = synthesize_population(
+      two_regions("[[1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1]]").parameters(), RandomStreams(3, 0));
+  const Population left_out = synthesize_population(two_regions("").parameters(), RandomStreams(3, 0));
+  EXPECT_EQ(ones.region, left_out.region);
+  EXPECT_EQ(ones.level, left_out.level);
+}
+
+TEST(Synthesis, LevelByRegionPriorErrorsNameTheKey) {
+  Parameters p = two_regions("").parameters();
+  // A level with people (高级工) but a prior of 0 in every region.
+  p.population.level_by_region_prior.values = {1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1};
+  JointTable joint;
+  auto issues = fit_joint_table(p, joint);
+  EXPECT_TRUE(
+      test::has_issue(issues, "population.level_by_region_prior", "but a prior of 0 in every region with people"))
+      << test::dump(issues);
+  // A region with people but a prior of 0 at every level.
+  p.population.level_by_region_prior.values = {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  issues = fit_joint_table(p, joint);
+  EXPECT_TRUE(test::has_issue(issues, "population.level_by_region_prior",
+                              "region 1 (B) has people but a prior of 0 at every level with a share"))
+      << test::dump(issues);
+  // One row per region, one column per level.
+  p.population.level_by_region_prior = RealMatrix{1, kLevelCount, std::vector<double>(kLevelCount, 1.0)};
+  EXPECT_TRUE(test::has_issue(check(p), "population.level_by_region_prior",
+                              "expected 2 rows (one per region (as listed in population.regions)) of 9 values"))
+      << test::dump(check(p));
+}

@@ -152,6 +152,18 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::AgeBand,
      .col_dim = Dim::Level,
      .bind = SKILLSIM_BIND(population.level_by_age_prior)},
+    {.key = "population.level_by_region_prior",
+     .kind = ValueKind::RealMatrix,
+     .unit = "relative weight",
+     .doc = "Relative propensity of each level (columns) by region (rows) in the initial population: the synthesis "
+            "keeps its ratios between regions while matching population.region_shares and population.level_shares "
+            "exactly (IPF). 1 everywhere (the default): a worker's region does not depend on its level.",
+     .min = 0,
+     .max = 1e9,
+     .dim = Dim::Region,
+     .col_dim = Dim::Level,
+     .bind = SKILLSIM_BIND(population.level_by_region_prior),
+     .column_default = 1},
     {.key = "population.insured_share",
      .kind = ValueKind::RealVector,
      .unit = "share",

@@ -15,11 +15,12 @@ namespace {
 // Rescales the table so that its sums over each value of `key(cell)` equal `target[value]`.
 template <class Key>
 double fit_margin(std::vector<double>& table, const std::vector<double>& target, Key key) {
+  const int cells = static_cast<int>(table.size());
   std::vector<double> sums(target.size(), 0.0);
-  for (int c = 0; c < JointTable::kCells; ++c) sums[key(c)] += table[c];
+  for (int c = 0; c < cells; ++c) sums[key(c)] += table[c];
   double error = 0;
   for (std::size_t v = 0; v < target.size(); ++v) error = std::max(error, std::abs(sums[v] - target[v]));
-  for (int c = 0; c < JointTable::kCells; ++c) {
+  for (int c = 0; c < cells; ++c) {
     const double s = sums[key(c)];
     table[c] = s > 0 ? table[c] * target[key(c)] / s : 0.0;
   }
@@ -63,6 +64,59 @@ std::vector<double> cumulative(const std::vector<double>& weights) {
   std::vector<double> c(weights.size());
   std::partial_sum(weights.begin(), weights.end(), c.begin());
   return c;
+}
+
+constexpr int kMaxIterations = 5000;
+constexpr double kTolerance = 1e-12;
+
+// The region x level table with margins region_shares and level_shares, from the prior times
+// both margins (so a prior of 1 everywhere gives independence), by IPF; then, per level, the
+// cumulative shares of the regions. Nothing when the prior is 1 everywhere.
+std::vector<Issue> fit_region_by_level(const PopulationSection& pop, const std::vector<double>& level,
+                                       std::vector<std::vector<double>>& out) {
+  const RealMatrix& prior = pop.level_by_region_prior;
+  out.clear();
+  if (std::all_of(prior.values.begin(), prior.values.end(), [](double x) { return x == 1; })) return {};
+  const std::vector<double> region = normalised(pop.region_shares);
+  const int regions = static_cast<int>(region.size());
+  std::vector<Issue> issues;
+  for (int l = 0; l < kLevelCount; ++l) {
+    double reachable = 0;
+    for (int r = 0; r < regions; ++r) reachable += prior(r, l) * region[r];
+    if (level[l] > 0 && reachable <= 0)
+      issues.push_back({"population.level_by_region_prior",
+                        "level " + std::string(kLevelIds[l]) + " has share " + std::to_string(level[l]) +
+                            " in population.level_shares but a prior of 0 in every region with people"});
+  }
+  for (int r = 0; r < regions; ++r) {
+    double reachable = 0;
+    for (int l = 0; l < kLevelCount; ++l) reachable += prior(r, l) * level[l];
+    if (region[r] > 0 && reachable <= 0)
+      issues.push_back({"population.level_by_region_prior",
+                        "region " + std::to_string(r) + " (" + pop.regions[static_cast<std::size_t>(r)] +
+                            ") has people but a prior of 0 at every level with a share"});
+  }
+  if (!issues.empty()) return issues;
+  std::vector<double> table(static_cast<std::size_t>(regions * kLevelCount));
+  for (int r = 0; r < regions; ++r)
+    for (int l = 0; l < kLevelCount; ++l) table[r * kLevelCount + l] = prior(r, l) * region[r] * level[l];
+  const auto region_of = [](int c) { return c / kLevelCount; };
+  const auto level_of = [](int c) { return c % kLevelCount; };
+  double error = 1;
+  int iteration = 0;
+  for (; iteration < kMaxIterations && error > kTolerance; ++iteration)
+    error = std::max(fit_margin(table, region, region_of), fit_margin(table, level, level_of));
+  if (error > 1e-9)
+    return {{"population.level_by_region_prior",
+             "the region and level shares cannot both be matched with this prior (largest error " +
+                 std::to_string(error) + " after " + std::to_string(iteration) + " iterations)"}};
+  out.assign(kLevelCount, std::vector<double>(static_cast<std::size_t>(regions), 0.0));
+  for (int l = 0; l < kLevelCount; ++l) {
+    double sum = 0;
+    for (int r = 0; r < regions; ++r) out[l][r] = sum += table[r * kLevelCount + l];
+    for (double& c : out[l]) c = sum > 0 ? c / sum : 0.0; // a level without people: never drawn
+  }
+  return {};
 }
 
 } // namespace
@@ -113,8 +167,6 @@ std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out) {
   const auto level_of = [](int c) { return (c / kStatusCount) % kLevelCount; };
   const auto status_of = [](int c) { return c % kStatusCount; };
 
-  constexpr int kMaxIterations = 5000;
-  constexpr double kTolerance = 1e-12;
   double error = 1;
   int iteration = 0;
   for (; iteration < kMaxIterations && error > kTolerance; ++iteration) {
@@ -130,6 +182,7 @@ std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out) {
                           " iterations); allow more age bands for the rarer levels"});
     return issues;
   }
+  if (auto regional = fit_region_by_level(pop, level, out.region_cdf_by_level); !regional.empty()) return regional;
   out.share = std::move(table);
   out.iterations = iteration;
   out.max_margin_error = error;
@@ -225,7 +278,9 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
       agent.ui_months = insured ? static_cast<std::uint16_t>(d.uniform(streams::kSynthesisInsuranceMonths) *
                                                              (std::min(working_months, 120) + 1))
                                 : std::uint16_t{0};
-      agent.region = static_cast<std::uint16_t>(pick(region_cdf, d.uniform(streams::kSynthesisRegion)));
+      agent.region = static_cast<std::uint16_t>(
+          pick(joint.region_cdf_by_level.empty() ? region_cdf : joint.region_cdf_by_level[static_cast<std::size_t>(l)],
+               d.uniform(streams::kSynthesisRegion)));
       agent.sector = static_cast<std::uint8_t>(pick(sector_cdf, d.uniform(streams::kSynthesisSector)));
       agent.level = static_cast<Level>(l);
       agent.status = static_cast<Status>(t);

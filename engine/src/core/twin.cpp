@@ -757,7 +757,8 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
         {"labour.job_loss_region_factor", &q.labour.job_loss_region_factor},
         {"labour.job_find_region_factor", &q.labour.job_find_region_factor},
         {"skills.assessment_factor_by_region", &q.skills.assessment_factor_by_region},
-        {"skills.pass_factor_by_region", &q.skills.pass_factor_by_region}};
+        {"skills.pass_factor_by_region", &q.skills.pass_factor_by_region},
+        {"population.level_by_region_prior", &q.population.level_by_region_prior.values}};
     for (const auto& [key, values] : factors)
       if (regional.empty() && !all_one(*values)) regional = key;
     for (double v : q.migration.rate.values) migration = migration || v > 0;
@@ -769,9 +770,10 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"groups.leave_after_months",
                       "the twin does not model time limits in a group yet (it would need the months in the group)"});
   if (!regional.empty())
-    issues.push_back({regional, "the twin does not model regional factors (labour.job_*_region_factor, "
-                                "skills.*_factor_by_region other than 1) yet: it splits each stock over regions by "
-                                "population.region_shares"});
+    issues.push_back({regional, "the twin does not model regional factors or a level structure by region "
+                                "(labour.job_*_region_factor, skills.*_factor_by_region, "
+                                "population.level_by_region_prior other than 1) yet: it splits each stock over regions "
+                                "by population.region_shares"});
   if (migration) issues.push_back({"migration.rate", "the twin does not model migration between regions yet"});
   if (by_age)
     issues.push_back({"skills.assessment_factor_by_age_band",

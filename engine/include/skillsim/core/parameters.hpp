@@ -65,6 +65,7 @@ struct PopulationSection {
   std::vector<double> status_shares;     // per status
   std::vector<double> sector_shares;     // per sector, of everybody
   RealMatrix level_by_age_prior;         // age band x level: the prior IPF starts from
+  RealMatrix level_by_region_prior;      // region x level: the region given the level (1: independent)
   std::vector<double> insured_share;     // per group: share with unemployment insurance
   std::int64_t max_months_at_level = 120;
 };

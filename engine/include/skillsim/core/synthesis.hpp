@@ -17,6 +17,10 @@ struct JointTable {
   std::vector<double> share; // kCells entries, row-major in the order above
   int iterations = 0;
   double max_margin_error = 0; // largest absolute difference from a target margin
+  /// Per level, the cumulative probabilities of the regions for an agent of that level (region
+  /// x level fitted to population.region_shares and level_shares from level_by_region_prior).
+  /// Empty when the prior is 1 everywhere: the region is then drawn from region_shares alone.
+  std::vector<std::vector<double>> region_cdf_by_level;
 
   static constexpr int index(int age_band, int sex, int group, int level, int status) {
     return (((age_band * kSexCount + sex) * kGroupCount + group) * kLevelCount + level) * kStatusCount + status;
@@ -24,10 +28,10 @@ struct JointTable {
 };
 
 /// Fits the joint table to the population margins (age x sex, group, level, status), starting
-/// from the level-by-age prior. The pool runs from age 16 to each sex's retirement age (the
-/// part of an age band above it is left out). Returns the issues that make the margins
-/// unreachable (e.g. a level with a positive share but a prior of zero in every age band that
-/// has people); empty on success.
+/// from the level-by-age prior, and the region given the level (JointTable::region_cdf_by_level)
+/// to the region and level margins from the level-by-region prior. The pool runs from age 16 to each sex's retirement
+/// age (the part of an age band above it is left out). Returns the issues that make the margins unreachable (e.g. a
+/// level with a positive share but a prior of zero in every age band that has people); empty on success.
 std::vector<Issue> fit_joint_table(const Parameters& p, JointTable& out);
 
 /// Number of agents a scenario starts with: population.size / population.scale, rounded.
