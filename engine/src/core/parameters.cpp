@@ -477,6 +477,17 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Status,
      .schedulable = true,
      .bind = SKILLSIM_BIND(skills.assessment_status_factor)},
+    {.key = "skills.premium_elasticity",
+     .kind = ValueKind::Real,
+     .unit = "elasticity",
+     .doc = "The choice model (docs/model.md, \"Pay and the choice to train or sit\"): the assessment rate for a "
+            "level from 初级工 up is multiplied by (R / R_ref)^elasticity, R = employers.wage_per_month of the level "
+            "/ that of the level below - 1 (the certificate's pay premium), R_ref the same of "
+            "employers.reference_wage_per_month; 0 (the default): fixed rates.",
+     .min = 0,
+     .max = 5,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(skills.premium_elasticity)},
     {.key = "skills.pass_probability",
      .kind = ValueKind::RealVector,
      .unit = "probability",
@@ -824,6 +835,18 @@ const ParameterSpec kSpecs[] = {
      .schedulable = true,
      .bind = SKILLSIM_BIND(programmes.subsidy_elasticity),
      .column_default = 0},
+    {.key = "programmes.premium_elasticity",
+     .kind = ValueKind::RealVector,
+     .unit = "elasticity",
+     .doc = "The choice model: the application rate of a worker at level l is multiplied by (R / R_ref)^elasticity, "
+            "at most 1, R = employers.wage_per_month at target_level / that at l - 1 (the certificate's pay "
+            "premium), R_ref the same of employers.reference_wage_per_month; 0 (the default): fixed rates.",
+     .min = 0,
+     .max = 5,
+     .dim = Dim::Programme,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(programmes.premium_elasticity),
+     .column_default = 0},
     {.key = "programmes.leakage_share",
      .kind = ValueKind::RealVector,
      .unit = "share",
@@ -887,7 +910,7 @@ const ParameterSpec kSpecs[] = {
      .kind = ValueKind::Real,
      .unit = "share",
      .doc = "Share of subsidy claims audited; an audited fake claim is caught and not paid, so the leakage paid is "
-            "leakage_share x (1 - share_audited).",
+            "leakage_share x (1 - share_audited)^deterrence x (1 - share_audited) per claim made.",
      .min = 0,
      .max = 1,
      .schedulable = true,
@@ -900,6 +923,15 @@ const ParameterSpec kSpecs[] = {
      .max = 1e7,
      .schedulable = true,
      .bind = SKILLSIM_BIND(audit.cost_per_audit)},
+    {.key = "audit.deterrence",
+     .kind = ValueKind::Real,
+     .unit = "elasticity",
+     .doc = "Deterrence: audits deter fraud, so the share of claims that are fake is programmes.leakage_share x (1 - "
+            "share_audited)^deterrence (0, the default: audits only catch; docs/levers.md, \"Leakage and audits\").",
+     .min = 0,
+     .max = 20,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(audit.deterrence)},
     // evaluation
     {.key = "evaluation.evaluators",
      .kind = ValueKind::StringList,
@@ -1351,6 +1383,16 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Level,
      .schedulable = true,
      .bind = SKILLSIM_BIND(employers.wage_per_month)},
+    {.key = "employers.reference_wage_per_month",
+     .kind = ValueKind::RealVector,
+     .unit = "yuan per month",
+     .doc = "The pay by level at which skills.assessment_rate and programmes.application_rate hold (the choice "
+            "model: with an elasticity, a rate moves as the premium of employers.wage_per_month moves away from "
+            "this ladder's); by default the default wage_per_month. Read without size classes too.",
+     .min = 0,
+     .max = 1e7,
+     .dim = Dim::Level,
+     .bind = SKILLSIM_BIND(employers.reference_wage_per_month)},
     {.key = "employers.wage_sector_factor",
      .kind = ValueKind::RealVector,
      .doc = "Pay factor by sector.",
@@ -1998,6 +2040,43 @@ void check_employers(const Parameters& p, std::vector<Issue>& issues) {
     }
 }
 
+namespace {
+
+// The choice model reads the pay ladders (rates.hpp, premium_factor): with a premium elasticity,
+// every wage must be positive (the premium is relative to the pay held), and the reference ladder
+// must give every certificate from 初级工 up a positive premium over every level below it (the
+// premium it is compared with).
+void check_choice(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& e = p.employers;
+  std::string by = p.skills.premium_elasticity != 0 ? "skills.premium_elasticity" : "";
+  for (std::size_t k = 0; k < p.programmes.premium_elasticity.size() && by.empty(); ++k)
+    if (p.programmes.premium_elasticity[k] != 0) by = "programmes.premium_elasticity[" + std::to_string(k) + "]";
+  if (by.empty() || e.wage_per_month.size() != kLevelCount || e.reference_wage_per_month.size() != kLevelCount) return;
+  const auto label = [](std::size_t l) { return std::string(kLevelLabelsZh[l]); };
+  for (const auto& [key, wages] : {std::pair{"employers.wage_per_month", &e.wage_per_month},
+                                   std::pair{"employers.reference_wage_per_month", &e.reference_wage_per_month}})
+    for (std::size_t l = 0; l < kLevelCount; ++l)
+      if (!((*wages)[l] > 0))
+        issues.push_back({std::string(key) + "[" + std::to_string(l) + "]",
+                          "pay at " + label(l) + " must be positive while " + by +
+                              " is not 0 (the choice model's premium is relative to the pay held), got " +
+                              format_number((*wages)[l])});
+  const auto& ref = e.reference_wage_per_month;
+  for (std::size_t l = static_cast<std::size_t>(Level::Junior); l < kLevelCount; ++l) {
+    const auto below = static_cast<std::size_t>(
+        std::max_element(ref.begin(), ref.begin() + static_cast<std::ptrdiff_t>(l)) - ref.begin());
+    if (!(ref[l] > ref[below]))
+      issues.push_back({"employers.reference_wage_per_month[" + std::to_string(l) + "]",
+                        "pay at " + label(l) + " (" + format_number(ref[l]) +
+                            ") must exceed the pay at every level "
+                            "below it (" +
+                            format_number(ref[below]) + " at " + label(below) + ") while " + by +
+                            " is not 0: the choice model compares each certificate's premium with this ladder's"});
+  }
+}
+
+} // namespace
+
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
   return competitions.award[tier] == kCompetitionAwardIds[1] ? CompetitionAward::Shorten : CompetitionAward::Promote;
 }
@@ -2156,6 +2235,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_studios(p, issues);
   check_migration(p, issues);
   check_employers(p, issues);
+  check_choice(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

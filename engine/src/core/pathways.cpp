@@ -11,6 +11,7 @@
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/rates.hpp"
+#include "skillsim/core/training.hpp"
 
 namespace skillsim {
 
@@ -138,8 +139,9 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
     add(std::move(r));
   }
 
-  // Each attempt waits for the application draw (mean 1 / application_rate) and trains for the
-  // duration; it succeeds with completion x appraisal share x pass, so attempts are geometric too.
+  // Each attempt waits for the application draw (mean 1 / the application rate, by the level held:
+  // ApplicationRules::rate_of, the simulation's own) and trains for the duration; it succeeds with
+  // completion x appraisal share x pass, so attempts are geometric too.
   for (std::size_t k = 0; k < pr.names.size(); ++k) {
     const int row = static_cast<int>(k);
     bool any_group = false; // a programme that admits no group, or no region, is closed
@@ -166,8 +168,8 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
                       pr.names[k] + " (apprenticeship start, wait " + std::string(kWaitingRuleIds[int(waiting)]) + ")",
                       static_cast<int>(waiting_months(waiting, rates.min_months[1], pr.shorten_months[k])));
       r.programme = k;
-      r.monthly = pr.application_rate[k];
-      add(std::move(r));
+      r.monthly = ApplicationRules::rate_of(pr, p.employers, k, 0);
+      if (r.monthly > 0) add(std::move(r));
     }
     for (int from = level_of(pr.min_level[k]); from <= highest; ++from) {
       // The programme's waiting rule at the level held, then the attempts.
@@ -176,7 +178,8 @@ std::vector<Route> routes_for(const Parameters& p, Status typical, Month at) {
       Route r = fixed(RouteKind::Programme, from, target,
                       pr.names[k] + " (" + kind + "wait " + std::string(kWaitingRuleIds[int(waiting)]) + ")", wait);
       r.programme = k;
-      r.monthly = pr.application_rate[k];
+      r.monthly = ApplicationRules::rate_of(pr, p.employers, k, from);
+      if (!(r.monthly > 0)) continue; // nobody at this level applies (the choice model: no premium)
       r.attempt_months = static_cast<int>(pr.duration_months[k]);
       r.attempt_success = success;
       add(std::move(r));
@@ -321,6 +324,12 @@ Issue unreachable(const Parameters& p, const std::vector<Route>& routes, int lev
   if (!(sk.pass_probability[static_cast<std::size_t>(level)] > 0))
     return {"skills.pass_probability" + at,
             none + "skills.pass_probability" + at + " is 0, so nobody passes; raise it or " + programme};
+  if (!(premium_factor(p.employers, level - 1, level, sk.premium_elasticity) > 0))
+    return {"employers.wage_per_month" + at,
+            none + "employers.wage_per_month" + at +
+                " is not above the pay of the level below, so under "
+                "skills.premium_elasticity (the choice model) nobody sits its assessment; raise it or " +
+                programme};
   return {"skills.assessment_status_factor",
           none + "skills.assessment_status_factor is 0 for every status that may sit its assessment" +
               (level == static_cast<int>(Level::Apprentice) ? " (apprentices must be employed)" : "") +

@@ -78,6 +78,19 @@ double pass_probability_of(const SkillsSection& sk, int level, int cls, int regi
                       region_factor(sk.pass_factor_by_region, static_cast<std::size_t>(region)));
 }
 
+double premium_factor(const EmployersSection& e, int held, int target, double elasticity) {
+  if (elasticity == 0 || target <= static_cast<int>(Level::Apprentice)) return 1.0;
+  if (held >= target) return 0.0;
+  if (e.wage_per_month.size() != kLevelCount || e.reference_wage_per_month.size() != kLevelCount)
+    return 1.0; // validation reports the length
+  const auto premium = [held, target](const std::vector<double>& w) {
+    return w[static_cast<std::size_t>(target)] / w[static_cast<std::size_t>(held)] - 1;
+  };
+  const double r = premium(e.wage_per_month), reference = premium(e.reference_wage_per_month);
+  if (!(reference > 0)) return 1.0; // validation requires a positive reference premium
+  return r > 0 ? std::pow(r / reference, elasticity) : 0.0;
+}
+
 TransitionRates::TransitionRates(const Parameters& p, Month month)
     : queue_for_evaluation(!p.evaluation.evaluators.empty()) {
   if (!fits(p)) throw Error("transition rates: a demography, labour or skills vector has the wrong length");
@@ -137,9 +150,10 @@ TransitionRates::TransitionRates(const Parameters& p, Month month)
   // sit before its cap at 1, which the factors by person class multiply.
   double uncapped_sit[kLevelCount][kStatusCount] = {};
   for (int l = 0; l < kLevelCount; ++l) {
-    // The trend's factor, once a month (exactly 1 without a trend, so the rate is then the
-    // parameter itself, bit for bit).
-    const double rate = std::min(1.0, sk.assessment_rate[l] * assessment_trend_factor(sk, l, month));
+    // The trend's and the choice model's factors, once a month (each exactly 1 without a trend
+    // and at premium elasticity 0, so the rate is then the parameter itself, bit for bit).
+    const double choice = premium_factor(p.employers, l - 1, l, sk.premium_elasticity);
+    const double rate = std::min(1.0, sk.assessment_rate[l] * assessment_trend_factor(sk, l, month) * choice);
     for (int s = 0; s < kStatusCount; ++s) {
       const bool needs_employer = l == static_cast<int>(Level::Apprentice) && s != static_cast<int>(Status::Employed);
       uncapped_sit[l][s] = needs_employer ? 0.0 : rate * sk.assessment_status_factor[s];

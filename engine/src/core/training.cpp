@@ -13,6 +13,7 @@
 #include "skillsim/core/allocation.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/promotion.hpp"
+#include "skillsim/core/rates.hpp"
 #include "skillsim/core/results_layout.hpp"
 
 namespace skillsim {
@@ -58,16 +59,37 @@ struct Applicant {
 
 } // namespace
 
+double effective_leakage(double leakage_share, double share_audited, double deterrence) {
+  return deterrence == 0 ? leakage_share : leakage_share * std::pow(1 - share_audited, deterrence);
+}
+
+double ApplicationRules::rate_of(const ProgrammesSection& pr, const EmployersSection& employers, std::size_t k,
+                                 int level) {
+  double rate = pr.application_rate[k];
+  // (The optional columns are filled when a scenario is read; the pathway graph may see them short.)
+  const bool subsidy =
+      k < pr.reference_cost.size() && k < pr.subsidy_elasticity.size() && k < pr.cost_per_trainee.size();
+  if (subsidy && pr.reference_cost[k] > 0 && pr.subsidy_elasticity[k] > 0)
+    rate = std::min(1.0, rate * std::pow(pr.cost_per_trainee[k] / pr.reference_cost[k], pr.subsidy_elasticity[k]));
+  // The choice model: exactly the rate above at elasticity 0 (an optional column: absent, 0).
+  const double elasticity = k < pr.premium_elasticity.size() ? pr.premium_elasticity[k] : 0.0;
+  if (elasticity == 0) return rate;
+  return std::min(1.0, rate * premium_factor(employers, level, static_cast<int>(pr.target_level[k]), elasticity));
+}
+
 ApplicationRules::ApplicationRules(const Parameters& p) {
   const auto& pr = p.programmes;
   std::array<double, kGroupCount * kStatusCount> none_apply;
   none_apply.fill(1.0);
   for (std::size_t k = 0; k < pr.names.size(); ++k) {
     Programme rule;
-    double rate = pr.application_rate[k];
-    if (pr.reference_cost[k] > 0 && pr.subsidy_elasticity[k] > 0)
-      rate = std::min(1.0, rate * std::pow(pr.cost_per_trainee[k] / pr.reference_cost[k], pr.subsidy_elasticity[k]));
-    rule.rate = rate;
+    // By level held (the choice model); the bound below takes the highest over the eligible levels.
+    for (int level = 0; level < kLevelCount; ++level) {
+      rule.rate_by_level[static_cast<std::size_t>(level)] = rate_of(pr, p.employers, k, level);
+      if (level >= pr.min_level[k] && level <= pr.max_level[k])
+        rule.rate = std::max(rule.rate, rule.rate_by_level[static_cast<std::size_t>(level)]);
+    }
+    const double rate = rule.rate;
     for (int g = 0; g < kGroupCount; ++g)
       for (int st = 0; st < kStatusCount; ++st) {
         const bool ok = pr.eligible_groups(static_cast<int>(k), g) && pr.eligible_statuses(static_cast<int>(k), st);
@@ -133,9 +155,11 @@ void TrainingSystem::restore(const State& state) {
 void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
   if (claims == 0) return;
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
-  // For each genuine claim L / (1 - L) fake ones are made (L = leakage_share); audits look at a
-  // share s of all claims, cost cost_per_audit each and stop the fakes they see.
-  const double leakage = p.programmes.leakage_share[programme], audited = p.audit.share_audited;
+  // For each genuine claim L / (1 - L) fake ones are made; audits look at a share s of all claims,
+  // cost cost_per_audit each and stop the fakes they see. Audits deter, too: L = leakage_share x
+  // (1 - s)^deterrence (leakage_share itself at deterrence 0, bit for bit).
+  const double audited = p.audit.share_audited;
+  const double leakage = effective_leakage(p.programmes.leakage_share[programme], audited, p.audit.deterrence);
   const double fakes_paid_per_claim = leakage * (1 - audited) / (1 - leakage);
   const double audits_per_claim = audited / (1 - leakage);
   for (std::size_t f = 0; f < funds; ++f) {
@@ -333,8 +357,9 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       for (std::size_t k = 0; k < programmes; ++k) {
         const ApplicationRules::Programme& rule = rules.programmes[k];
         if (rule.rate <= 0 || !eligible(rule)) continue;
-        if (u >= rule.rate) {
-          u = (u - rule.rate) / (1 - rule.rate); // rate < 1 here, since u < 1
+        const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // rule.rate at elasticity 0
+        if (u >= rate) {
+          if (rate > 0) u = (u - rate) / (1 - rate); // rate < 1 here, since u < 1
           continue;
         }
         std::uint32_t mask = 0;

@@ -120,7 +120,8 @@ struct SkillsSection {
   Month trend_reference_date = Month::of(2016, 1); // the trend's factor is 1 here
   Month trend_end_date = Month::of(2100, 1);       // the trend's factor freezes here
   std::vector<double> assessment_status_factor;    // per status
-  std::vector<double> pass_probability;            // per target level
+  double premium_elasticity = 0; // elasticity of the assessment rate to the certificate's pay premium (choice model)
+  std::vector<double> pass_probability; // per target level
   // Factors on the assessment rate and on the pass probability by the worker's age band, sex and
   // group (1: no difference), multiplied together and capped at probability 1.
   std::vector<double> assessment_factor_by_age_band, assessment_factor_by_sex, assessment_factor_by_group;
@@ -169,6 +170,7 @@ struct ProgrammesSection {
   FlagMatrix substitutes;                   // programme x programme: the row's applicants accept the column
   std::vector<double> reference_cost;       // yuan: the subsidy at which application_rate holds
   std::vector<double> subsidy_elasticity;   // demand response to cost_per_trainee / reference_cost
+  std::vector<double> premium_elasticity;   // demand response to the certificate's pay premium (choice model)
   std::vector<double> leakage_share;        // share of claims for training that did not happen
   std::vector<double> job_find_factor;      // job finding of completers, relative, for follow_up_months
   std::int64_t follow_up_months = 6;        // window for the job-finding effect and employment after training
@@ -188,6 +190,7 @@ Payment payment_of(const ProgrammesSection& programmes, std::size_t programme);
 struct AuditSection {
   double share_audited = 0;  // share of claims audited
   double cost_per_audit = 0; // yuan per audited claim, paid by the claim's funds
+  double deterrence = 0;     // fraud's response to audits: leakage_share x (1 - share_audited)^deterrence
 };
 
 /// Evaluation capacity: who may certify whom, and how many assessments a month (see
@@ -315,11 +318,12 @@ struct EmployersSection {
   double post_growth_per_year = 0;       // relative growth of every cell's posts a year
   RealMatrix posts_per_1000;             // size class x level: posts at the level per 1000 posts of a cell
   std::vector<std::uint8_t>
-      appointment_needs_post;             // per level (特级技师, 首席技师 only): appointment needs a free post
-  std::vector<double> wage_per_month;     // per level: yuan a month at the start (sector and region factor 1)
-  std::vector<double> wage_sector_factor; // per sector
-  std::vector<double> wage_region_factor; // per region
-  double wage_growth_per_year = 0;        // relative growth of every wage a year, from scenario.start
+      appointment_needs_post;         // per level (特级技师, 首席技师 only): appointment needs a free post
+  std::vector<double> wage_per_month; // per level: yuan a month at the start (sector and region factor 1)
+  std::vector<double> reference_wage_per_month; // per level: the pay at which the rates of seeking a level hold
+  std::vector<double> wage_sector_factor;       // per sector
+  std::vector<double> wage_region_factor;       // per region
+  double wage_growth_per_year = 0;              // relative growth of every wage a year, from scenario.start
 };
 
 /// Employer cells are stored as (sector x size class) within the region in one byte, 255 meaning

@@ -44,6 +44,20 @@ constexpr int person_class(int age_years, int sex, int group) {
 /// TransitionRates, the evaluation step directly.
 double pass_probability_of(const SkillsSection& skills, int level, int cls, int region = 0);
 
+/// The choice model (docs/model.md, "Pay and the choice to train or sit"): the factor on a
+/// monthly rate of seeking the certificate for `target` by a worker at `held`, with elasticity e,
+///
+///     (R / R_ref)^e,  R = w[target] / w[held] - 1,
+///
+/// R the certificate's pay premium relative to the pay held (w = employers.wage_per_month: the
+/// sector and region factors and the growth multiply both wages alike and cancel), R_ref the same
+/// of employers.reference_wage_per_month, the ladder at which the scenario's rates hold. Exactly 1
+/// for e = 0 and for a target of 学徒工 or below (starting an apprenticeship is the employer's
+/// decision); 0 for e > 0 when R <= 0 (a certificate that pays nothing more, or one already held).
+/// The one place the formula is written: the transition rates (sitting), the application rules
+/// (applying) and the pathway graph read it.
+double premium_factor(const EmployersSection& employers, int held, int target, double elasticity);
+
 struct TransitionRates {
   /// Dying in the month, by mortality band (from the annual probability: 1 - (1 - q)^(1/12)).
   std::array<double, kMortalityBandCount> death{};

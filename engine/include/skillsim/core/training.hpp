@@ -33,7 +33,8 @@ class ResultsWriter;
 
 /// The month's application rules in a form the per-agent loops can use cheaply. Each eligible
 /// worker tries the programmes in order and applies to the first whose draw succeeds
-/// (probability application_rate, adjusted by subsidy_elasticity). One uniform number u decides
+/// (probability application_rate, adjusted by subsidy_elasticity and, by the level held, by the
+/// choice model's premium_factor: rate_of). One uniform number u decides
 /// all the tries: u < rate applies; otherwise (u - rate) / (1 - rate) is again uniform and goes on
 /// to the next programme. So a worker applies somewhere iff u < 1 - prod(1 - rate) over the
 /// programmes it is eligible for; `may_apply` is that bound over the programmes open to its
@@ -46,15 +47,27 @@ struct ApplicationRules {
     std::int32_t min_age_months = 0, max_age_months = 0; // [min, max)
     double min_contribution_months = 0;
     std::array<std::uint32_t, kLevelCount> wait_months{}; // by level held: months there before admission
-    double rate = 0;
+    std::array<double, kLevelCount> rate_by_level{};      // by level held: the monthly probability of applying
+    double rate = 0;                                      // the highest of them over the eligible levels
     std::vector<std::size_t> substitutes; // programmes its applicants also accept (programmes.substitutes)
   };
   std::vector<Programme> programmes;
   std::array<double, kGroupCount * kStatusCount> may_apply{}; // group x status
 
   explicit ApplicationRules(const Parameters& p);
+  /// The monthly probability that an eligible worker at `level` applies to `programme`:
+  /// min(1, application_rate x (cost_per_trainee / reference_cost)^subsidy_elasticity x
+  /// premium_factor(level, target_level, premium_elasticity)), the one place it is computed (the
+  /// application rules and the pathway graph read it).
+  static double rate_of(const ProgrammesSection& programmes, const EmployersSection& employers, std::size_t programme,
+                        int level);
   static double uniform(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }
 };
+
+/// The share of a programme's claims that are fake under audits that deter (docs/levers.md,
+/// "Leakage and audits"): leakage_share x (1 - share_audited)^deterrence; leakage_share itself,
+/// bit for bit, at deterrence 0 (audits that only catch).
+double effective_leakage(double leakage_share, double share_audited, double deterrence);
 
 /// A worker who may apply this month, with its draw (the monthly block's application lane).
 struct ApplicationCandidate {
