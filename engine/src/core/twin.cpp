@@ -332,8 +332,10 @@ private:
     const std::size_t K = terms_.programmes;
     const int in_training = lay.slot_of[static_cast<int>(Status::InTraining)];
     const int unemployed = lay.slot_of[kUnemployed];
-    Batch next = Batch::Zero(out.rows(), columns);
-    Batch held = Batch::Zero(out.rows(), columns); // ended full-time: not candidates this month
+    // The month's state is built in next_ (a buffer kept between calls: no fresh pages each time).
+    Batch& next = next_;
+    next.setZero(out.rows(), columns);
+    held_.clear(); // ended full-time: not candidates this month, added after the admissions
     // 1. Monthly subsidies for every month trained (before the ends' payments, as the agents').
     if (record) {
       std::vector<double> monthly_claims(K, 0.0);
@@ -373,19 +375,26 @@ private:
           return;
         }
         // The programme ends: full-time trainees search again (and apply from next month).
-        Batch& to = status == static_cast<int>(Status::InTraining) ? held : next;
+        const bool full_time = status == static_cast<int>(Status::InTraining);
         const int slot = k == in_training ? unemployed : k;
+        const auto to_rows = [&](Eigen::Index at, Eigen::Index rows, const auto& value) {
+          if (!full_time) {
+            next.middleRows(at, rows) += value;
+            return;
+          }
+          held_.emplace_back(at, Batch(value));
+        };
         const double completes = pr.completion_probability[prog], sits = pr.appraisal_share[prog],
                      passes = pr.pass_probability[prog];
         const int target = static_cast<int>(pr.target_level[prog]);
         const auto window = static_cast<int>(std::min<std::int64_t>(pr.follow_up_months, 255));
         const std::size_t dropped = lay.track(-1, 0, fprog, fleft);
         const std::size_t completed = window > 0 ? lay.track(-1, 0, t.prog, window) : lay.track(-1, 0, -1, 0);
-        to.middleRows(dest_row(dropped, slot, level), n) += (1 - completes) * x;
+        to_rows(dest_row(dropped, slot, level), n, (1 - completes) * x);
         const double certified = completes * sits * passes;
         const bool moves_up = level < target;
-        to.middleRows(dest_row(completed, slot, level), n) += (moves_up ? completes - certified : completes) * x;
-        if (moves_up) to.row(dest_row(completed, slot, target)) += certified * x.colwise().sum();
+        to_rows(dest_row(completed, slot, level), n, (moves_up ? completes - certified : completes) * x);
+        if (moves_up) to_rows(dest_row(completed, slot, target), 1, certified * x.colwise().sum());
         if (record) {
           const double total = x.col(0).sum();
           record->dropouts[prog] += (1 - completes) * total;
@@ -464,7 +473,8 @@ private:
         }
       });
     }
-    out = next + held;
+    for (const auto& [at, value] : held_) next.middleRows(at, value.rows()) += value;
+    out.swap(next);
   }
 
   // The allocation of the month's expected applicants (programme x group) to seats and money, as
@@ -601,6 +611,8 @@ private:
 
   const Layout& layout_;
   const Terms& terms_;
+  mutable Batch next_;                                      // train(): the month's state being built
+  mutable std::vector<std::pair<Eigen::Index, Batch>> held_; // train(): ended full-time trainees' rows
 };
 
 // A cohort of the initial population (one month of birth in an initial age band, one sex) or of
@@ -1184,6 +1196,10 @@ private:
 TwinUnsupported::TwinUnsupported(std::vector<Issue> issues)
     : Error(refusal_message(issues)), issues_(std::move(issues)) {}
 
+// Most copies of the cells (tracks) the twin's state may hold: about 40,000 cells each at the
+// defaults, so 256 of them are some 80 MB a vector.
+constexpr std::int64_t kMaxTracks = 256;
+
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
   std::vector<Issue> issues;
@@ -1253,6 +1269,23 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   check(p);
   for (std::int64_t u = 0; u < p.scenario.months; ++u)
     check(scenario.parameters_at(scenario.start() + static_cast<int>(u)));
+  // The state holds a copy of the cells per track (programme and months left, times follow-up
+  // window and months left): a large catalogue does not fit yet.
+  if (const std::size_t K = p.programmes.names.size(); K > 0) {
+    std::int64_t months = 1, window = 0;
+    for (std::int64_t d : p.programmes.duration_months) months += d;
+    for (std::int64_t u = 0; u <= p.scenario.months; ++u)
+      window = std::max(window, std::min<std::int64_t>(
+                                    scenario.parameters_at(scenario.start() + static_cast<int>(u)).programmes.follow_up_months, 255));
+    const std::int64_t tracks = months * (1 + static_cast<std::int64_t>(K) * window);
+    if (tracks > kMaxTracks)
+      issues.push_back({"programmes.names", "the twin does not model this many programme months yet: its state holds "
+                                            "a copy of every cell per programme month and follow-up month, (1 + " +
+                                                std::to_string(months - 1) + " programme months) x (1 + " +
+                                                std::to_string(K) + " programmes x " + std::to_string(window) +
+                                                " follow-up months) = " + std::to_string(tracks) + " copies, more than " +
+                                                std::to_string(kMaxTracks)});
+  }
   if (!programme_age.empty())
     issues.push_back({"programmes.min_age", "the twin does not model programme age limits that exclude active workers "
                                             "yet (age is not in its state); programme " +
