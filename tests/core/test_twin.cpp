@@ -317,9 +317,9 @@ int expect_programmes_around_twin(const Results& agents, const Results& twin, st
     for (const char* name : {"spending", "leakage", "audit_spending"})
       compared += expect_mean_around(agents, twin, replicates, F * K, yearly(name), name + year);
     compared += expect_mean_around(
-        agents, twin, replicates, K, [&](const Results& r, std::size_t rep, std::size_t k) {
-          return value(r, "trainees", rep, t, k);
-        }, "trainees at month " + std::to_string(t));
+        agents, twin, replicates, K,
+        [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "trainees", rep, t, k); },
+        "trainees at month " + std::to_string(t));
   }
   return compared;
 }
@@ -370,19 +370,22 @@ TEST(Twin, SeatsAndMoneyBindExactly) {
   for (std::size_t t = 1; t < times; ++t) {
     for (std::size_t f = 0; f < F; ++f) {
       for (std::size_t k = 0; k < K; ++k) paid[f] += value(money, "spending", 0, t, f * K + k);
-      const double remaining = value(money, "fund_remaining", 0, t, f), committed = value(money, "fund_committed", 0, t, f);
+      const double remaining = value(money, "fund_remaining", 0, t, f),
+                   committed = value(money, "fund_committed", 0, t, f);
       EXPECT_GE(remaining, -1e-6) << "fund " << f << " month " << t;
       EXPECT_GE(committed, -1e-6) << "fund " << f << " month " << t;
     }
     const double granted_account = t <= 12 ? 20000 : 40000;
     EXPECT_NEAR(paid[0] + value(money, "fund_committed", 0, t, 0) + value(money, "fund_remaining", 0, t, 0),
-                granted_account, 1e-6 * granted_account) << "month " << t;
+                granted_account, 1e-6 * granted_account)
+        << "month " << t;
     // The subsidy fund lapses at the year end: what it had left in December.
     if (t == 12) lapsed = value(money, "fund_remaining", 0, t, 1);
     const double granted_subsidy = t <= 12 ? 5000 : 10000;
     EXPECT_NEAR(paid[1] + value(money, "fund_committed", 0, t, 1) + value(money, "fund_remaining", 0, t, 1) +
                     (t > 12 ? lapsed : 0),
-                granted_subsidy, 1e-6 * granted_subsidy) << "month " << t;
+                granted_subsidy, 1e-6 * granted_subsidy)
+        << "month " << t;
   }
   double no_money = 0;
   for (std::size_t t = 1; t < times; ++t)

@@ -54,12 +54,13 @@ std::int64_t months_bound(const Results& r, const std::string& name, std::size_t
   for (std::size_t t = 1; t < times; ++t) {
     const std::size_t at = t * per_time + index * inner;
     if (v.is_real)
-      months += std::any_of(v.real_data.begin() + static_cast<std::ptrdiff_t>(at),
-                            v.real_data.begin() + static_cast<std::ptrdiff_t>(at + inner), [](double x) { return x != 0; });
+      months +=
+          std::any_of(v.real_data.begin() + static_cast<std::ptrdiff_t>(at),
+                      v.real_data.begin() + static_cast<std::ptrdiff_t>(at + inner), [](double x) { return x != 0; });
     else
-      months += std::any_of(v.data.begin() + static_cast<std::ptrdiff_t>(at),
-                            v.data.begin() + static_cast<std::ptrdiff_t>(at + inner),
-                            [](std::int64_t x) { return x != 0; });
+      months +=
+          std::any_of(v.data.begin() + static_cast<std::ptrdiff_t>(at),
+                      v.data.begin() + static_cast<std::ptrdiff_t>(at + inner), [](std::int64_t x) { return x != 0; });
   }
   return months;
 }

@@ -90,6 +90,18 @@ struct Layout {
     return static_cast<std::size_t>(programme_part(prog, left) * follow_parts() + follow_part(fprog, fleft));
   }
   std::size_t base(std::size_t tr) const { return tr * per_track; }
+  std::size_t segments() const {
+    return tracks.size() * kSexCount * kGroupCount * classes * statuses.size() * kLevelCount;
+  }
+  std::size_t segment(std::size_t tr, int sex, int g, int c, int k, int level) const {
+    return ((((tr * kSexCount + static_cast<std::size_t>(sex)) * kGroupCount + static_cast<std::size_t>(g)) *
+                 static_cast<std::size_t>(classes) +
+             static_cast<std::size_t>(c)) *
+                statuses.size() +
+            static_cast<std::size_t>(k)) *
+               kLevelCount +
+           static_cast<std::size_t>(level);
+  }
 
   std::size_t block(int sex, int group) const {
     return static_cast<std::size_t>((sex * kGroupCount + group) * classes) * statuses.size() *
@@ -114,6 +126,11 @@ struct MonthRules {
   std::array<double, 2> appointed_share{};
   ApplicationRules applications;
   std::vector<double> admit_share; // programme x group: admitted per applicant (the record pass finds it)
+  // The segments (Layout::segment) that hold somebody at three points of the month's kernel: its
+  // input, the training step's, and the applications'. The record pass finds them; every vector
+  // pushed through the month later holds a part of the same cohorts (non-negative weights), so
+  // its segments are among them and the others need not be looked at.
+  std::vector<std::uint8_t> live_in, live_train, live_admit;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
         admit_share(p.programmes.names.size() * kGroupCount, 0.0) {}
@@ -127,12 +144,12 @@ using Batch = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 // (expectations in yuan, as the ledger's, with no whole-yuan rounding).
 struct Terms {
   std::size_t programmes = 0, funds = 0, regions = 1;
-  std::vector<double> claim;              // programme x fund: yuan of one claim (claim_yuan)
-  std::vector<Payment> payment;           // per programme
-  std::vector<double> claims_committed;   // per programme
+  std::vector<double> claim;            // programme x fund: yuan of one claim (claim_yuan)
+  std::vector<Payment> payment;         // per programme
+  std::vector<double> claims_committed; // per programme
   std::vector<std::uint8_t> apprenticeship;
-  std::vector<int> duration;              // per programme
-  std::vector<double> region_share;       // population.region_shares, normalised as synthesis picks
+  std::vector<int> duration;        // per programme
+  std::vector<double> region_share; // population.region_shares, normalised as synthesis picks
 };
 
 struct Book {
@@ -164,13 +181,14 @@ public:
     const int slots = static_cast<int>(lay.statuses.size());
     const std::size_t block_size = lay.block(0, 1);
     Batch scratch(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
+    if (record) rules.live_in.assign(lay.segments(), 0);
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& track = lay.tracks[tr];
       const std::size_t at0 = lay.base(tr);
       for (int sex = 0; sex < kSexCount; ++sex)
         for (int from = 0; from < kGroupCount; ++from) {
           const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
-          if (in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+          if (record && in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
           // The month starts with the closure of groups (monthly_rules: before the rest).
           const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
           if (record && group != from)
@@ -195,10 +213,10 @@ public:
                   moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss[level][group][sector]};
                 } else if (status == kUnemployed) {
                   // A completer in its follow-up window finds work with the programme's factor.
-                  const double find = track.fprog >= 0
-                                          ? r.follow_up_job_find[r.follow_up_index(
-                                                static_cast<std::size_t>(track.fprog), level, group)]
-                                          : r.job_find[level][group];
+                  const double find =
+                      track.fprog >= 0
+                          ? r.follow_up_job_find[r.follow_up_index(static_cast<std::size_t>(track.fprog), level, group)]
+                          : r.job_find[level][group];
                   moves[n_moves++] = {lay.slot_of[kEmployed], after_job, find};
                   moves[n_moves++] = {lay.slot_of[kInactive], group, r.inactive_given(find)};
                 } else if (status == kInactive) {
@@ -215,7 +233,9 @@ public:
                 // the next level at 0 months once the minimum wait is served.
                 const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
                 const auto x = in.middleRows(static_cast<Eigen::Index>(at0 + lay.index(sex, from, c, k, level, 0)), n);
-                if (x.isZero(0)) continue;
+                const std::size_t id = lay.segment(tr, sex, from, c, k, level);
+                if (record) rules.live_in[id] = !x.isZero(0);
+                if (!rules.live_in[id]) continue;
                 const Eigen::Index eligible_from =
                     may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : n;
                 const double promoted = sit * pass;
@@ -229,8 +249,8 @@ public:
                 }
                 const auto add = [&](int to_group, int to_slot, double p) {
                   if (p == 0 || to_slot < 0) return;
-                  auto d = out.middleRows(static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, level, 0)),
-                                          n);
+                  auto d = out.middleRows(
+                      static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, level, 0)), n);
                   if (n > 1) d.bottomRows(n - 1) += p * rest.topRows(n - 1);
                   d.row(n - 1) += p * rest.row(n - 1);
                   if (promotes)
@@ -277,9 +297,9 @@ public:
       book.committed[f] -= due;
       flows.paid[at] += due;
       const double share = p.programmes.fund_shares(static_cast<int>(k), static_cast<int>(f));
-      const double overheads[2] = {due * fakes_paid_per_claim,
-                                   p.audit.cost_per_audit * share * static_cast<double>(p.population.scale) * claims *
-                                       audits_per_claim};
+      const double overheads[2] = {due * fakes_paid_per_claim, p.audit.cost_per_audit * share *
+                                                                   static_cast<double>(p.population.scale) * claims *
+                                                                   audits_per_claim};
       for (int kind = 0; kind < 2; ++kind) {
         const double paid = std::min(overheads[kind], book.remaining[f]);
         if (paid <= 0) continue;
@@ -302,20 +322,34 @@ private:
   // Calls f(tr, sex, group, class, slot, level, first row, rows) for every segment (the months at
   // one level) of track tr that holds somebody.
   template <class F>
-  void for_segments(const Batch& x, std::size_t tr, F&& f) const {
+  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
+    for_segments(
+        x, tr, live, find, [](int, int, int) { return true; }, f);
+  }
+  // The same for the segments whose (group, status, level) `wanted` accepts (checked before the
+  // rows are looked at).
+  // With `find`, `live` (sized Layout::segments, zero) is set to the segments that hold somebody;
+  // without, it says which do (MonthRules::live_in).
+  template <class W, class F>
+  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
+                    F&& f) const {
     const Layout& lay = layout_;
     const std::size_t at0 = lay.base(tr), block_size = lay.block(0, 1);
     for (int sex = 0; sex < kSexCount; ++sex)
       for (int g = 0; g < kGroupCount; ++g) {
-        if (x.middleRows(static_cast<Eigen::Index>(at0 + lay.block(sex, g)), static_cast<Eigen::Index>(block_size))
+        if (find &&
+            x.middleRows(static_cast<Eigen::Index>(at0 + lay.block(sex, g)), static_cast<Eigen::Index>(block_size))
                 .isZero(0))
           continue;
         for (int c = 0; c < lay.classes; ++c)
           for (int k = 0; k < static_cast<int>(lay.statuses.size()); ++k)
             for (int level = 0; level < kLevelCount; ++level) {
+              if (!wanted(g, lay.statuses[static_cast<std::size_t>(k)], level)) continue;
               const auto row = static_cast<Eigen::Index>(at0 + lay.index(sex, g, c, k, level, 0));
               const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
-              if (!x.middleRows(row, n).isZero(0)) f(sex, g, c, k, level, row, n);
+              const std::size_t id = lay.segment(tr, sex, g, c, k, level);
+              if (find) live[id] = !x.middleRows(row, n).isZero(0);
+              if (live[id]) f(sex, g, c, k, level, row, n);
             }
       }
   }
@@ -328,91 +362,99 @@ private:
     const Layout& lay = layout_;
     const Parameters& p = rules.p;
     const auto& pr = p.programmes;
-    const Eigen::Index columns = out.cols();
     const std::size_t K = terms_.programmes;
     const int in_training = lay.slot_of[static_cast<int>(Status::InTraining)];
     const int unemployed = lay.slot_of[kUnemployed];
-    // The month's state is built in next_ (a buffer kept between calls: no fresh pages each time).
-    Batch& next = next_;
-    next.setZero(out.rows(), columns);
+    // In place: every move of step 2 goes to a track of a lower index (fewer months left, or out
+    // of a programme), so the tracks taken in increasing order never see a row twice.
+    Batch& next = out;
     held_.clear(); // ended full-time: not candidates this month, added after the admissions
+    if (record) {
+      rules.live_train.assign(lay.segments(), 0);
+      rules.live_admit.assign(lay.segments(), 0);
+    }
     // 1. Monthly subsidies for every month trained (before the ends' payments, as the agents').
     if (record) {
       std::vector<double> monthly_claims(K, 0.0);
       for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
-        if (const int prog = lay.tracks[tr].prog; prog >= 0 && terms_.payment[static_cast<std::size_t>(prog)] == Payment::Monthly)
+        if (const int prog = lay.tracks[tr].prog;
+            prog >= 0 && terms_.payment[static_cast<std::size_t>(prog)] == Payment::Monthly)
           monthly_claims[static_cast<std::size_t>(prog)] +=
-              out.col(0).segment(static_cast<Eigen::Index>(lay.base(tr)), static_cast<Eigen::Index>(lay.per_track)).sum();
+              out.col(0)
+                  .segment(static_cast<Eigen::Index>(lay.base(tr)), static_cast<Eigen::Index>(lay.per_track))
+                  .sum();
       for (std::size_t k = 0; k < K; ++k) pay_claims(p, *book, *record, k, monthly_claims[k]);
     }
     // 2. Ends of programmes and follow-up windows.
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& t = lay.tracks[tr];
-      if (t.prog < 0 && t.fprog < 0) {
-        next.middleRows(0, static_cast<Eigen::Index>(lay.per_track)) +=
-            out.middleRows(static_cast<Eigen::Index>(lay.base(tr)), static_cast<Eigen::Index>(lay.per_track));
-        continue;
-      }
+      if (t.prog < 0 && t.fprog < 0) continue; // nothing to move
+
       const bool followed = t.fprog >= 0 && t.fleft == 1;
       const int fprog = t.fprog >= 0 && !followed ? t.fprog : -1, fleft = fprog >= 0 ? t.fleft - 1 : 0;
-      for_segments(out, tr, [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
-        const auto x = out.middleRows(row, n);
-        const int status = lay.statuses[static_cast<std::size_t>(k)];
-        const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
-          return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, slot, lv, 0));
-        };
-        if (record && followed) {
-          record->followed_up[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
-          if (status == kEmployed) record->employed_after[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
-        }
-        if (t.prog < 0) {
-          next.middleRows(dest_row(lay.track(-1, 0, fprog, fleft), k, level), n) += x;
-          return;
-        }
-        const auto prog = static_cast<std::size_t>(t.prog);
-        if (t.left > 1) {
-          next.middleRows(dest_row(lay.track(t.prog, t.left - 1, fprog, fleft), k, level), n) += x;
-          return;
-        }
-        // The programme ends: full-time trainees search again (and apply from next month).
-        const bool full_time = status == static_cast<int>(Status::InTraining);
-        const int slot = k == in_training ? unemployed : k;
-        const auto to_rows = [&](Eigen::Index at, Eigen::Index rows, const auto& value) {
-          if (!full_time) {
-            next.middleRows(at, rows) += value;
-            return;
-          }
-          held_.emplace_back(at, Batch(value));
-        };
-        const double completes = pr.completion_probability[prog], sits = pr.appraisal_share[prog],
-                     passes = pr.pass_probability[prog];
-        const int target = static_cast<int>(pr.target_level[prog]);
-        const auto window = static_cast<int>(std::min<std::int64_t>(pr.follow_up_months, 255));
-        const std::size_t dropped = lay.track(-1, 0, fprog, fleft);
-        const std::size_t completed = window > 0 ? lay.track(-1, 0, t.prog, window) : lay.track(-1, 0, -1, 0);
-        to_rows(dest_row(dropped, slot, level), n, (1 - completes) * x);
-        const double certified = completes * sits * passes;
-        const bool moves_up = level < target;
-        to_rows(dest_row(completed, slot, level), n, (moves_up ? completes - certified : completes) * x);
-        if (moves_up) to_rows(dest_row(completed, slot, target), 1, certified * x.colwise().sum());
-        if (record) {
-          const double total = x.col(0).sum();
-          record->dropouts[prog] += (1 - completes) * total;
-          record->completions[prog] += completes * total;
-          record->programme_assessments[prog * kLevelCount + static_cast<std::size_t>(target)] +=
-              completes * sits * total;
-          record->certificates[prog] += certified * total;
-          if (moves_up) {
-            record->promotions[static_cast<std::size_t>(target)] += certified * total;
-            record->promotions_out[static_cast<std::size_t>(level)] += certified * total;
-            if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += certified * total;
-          }
-          if (terms_.payment[prog] == Payment::Certification) {
-            release_claims(*book, prog, (1 - certified) * total);
-            pay_claims(p, *book, *record, prog, certified * total);
-          }
-        }
-      });
+      for_segments(out, tr, rules.live_train, record,
+                   [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                     const Batch x = out.middleRows(row, n);
+                     out.middleRows(row, n).setZero();
+                     const int status = lay.statuses[static_cast<std::size_t>(k)];
+                     const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
+                       return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, slot, lv, 0));
+                     };
+                     if (record && followed) {
+                       record->followed_up[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
+                       if (status == kEmployed)
+                         record->employed_after[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
+                     }
+                     if (t.prog < 0) {
+                       next.middleRows(dest_row(lay.track(-1, 0, fprog, fleft), k, level), n) += x;
+                       return;
+                     }
+                     const auto prog = static_cast<std::size_t>(t.prog);
+                     if (t.left > 1) {
+                       next.middleRows(dest_row(lay.track(t.prog, t.left - 1, fprog, fleft), k, level), n) += x;
+                       return;
+                     }
+                     // The programme ends: full-time trainees search again (and apply from next month).
+                     const bool full_time = status == static_cast<int>(Status::InTraining);
+                     const int slot = k == in_training ? unemployed : k;
+                     const auto to_rows = [&](Eigen::Index at, Eigen::Index rows, const auto& value) {
+                       if (!full_time) {
+                         next.middleRows(at, rows) += value;
+                         return;
+                       }
+                       held_.emplace_back(at, Batch(value));
+                     };
+                     const double completes = pr.completion_probability[prog], sits = pr.appraisal_share[prog],
+                                  passes = pr.pass_probability[prog];
+                     const int target = static_cast<int>(pr.target_level[prog]);
+                     const auto window = static_cast<int>(std::min<std::int64_t>(pr.follow_up_months, 255));
+                     const std::size_t dropped = lay.track(-1, 0, fprog, fleft);
+                     const std::size_t completed =
+                         window > 0 ? lay.track(-1, 0, t.prog, window) : lay.track(-1, 0, -1, 0);
+                     to_rows(dest_row(dropped, slot, level), n, (1 - completes) * x);
+                     const double certified = completes * sits * passes;
+                     const bool moves_up = level < target;
+                     to_rows(dest_row(completed, slot, level), n, (moves_up ? completes - certified : completes) * x);
+                     if (moves_up) to_rows(dest_row(completed, slot, target), 1, certified * x.colwise().sum());
+                     if (record) {
+                       const double total = x.col(0).sum();
+                       record->dropouts[prog] += (1 - completes) * total;
+                       record->completions[prog] += completes * total;
+                       record->programme_assessments[prog * kLevelCount + static_cast<std::size_t>(target)] +=
+                           completes * sits * total;
+                       record->certificates[prog] += certified * total;
+                       if (moves_up) {
+                         record->promotions[static_cast<std::size_t>(target)] += certified * total;
+                         record->promotions_out[static_cast<std::size_t>(level)] += certified * total;
+                         if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel)
+                           record->newly_skilled += certified * total;
+                       }
+                       if (terms_.payment[prog] == Payment::Certification) {
+                         release_claims(*book, prog, (1 - certified) * total);
+                         pay_claims(p, *book, *record, prog, certified * total);
+                       }
+                     }
+                   });
     }
     // 3. Applications: each eligible worker tries the programmes in order (ApplicationRules).
     const ApplicationRules& rules_of = rules.applications;
@@ -428,18 +470,27 @@ private:
       }
     };
     std::vector<double> pi(K);
+    // Segments no programme may admit, whatever the months at the level, are not looked at.
+    const auto may_apply = [&](int g, int status, int level) {
+      const std::size_t gs = static_cast<std::size_t>(g * kStatusCount + status);
+      for (const ApplicationRules::Programme& rule : rules_of.programmes)
+        if (rule.rate > 0 && rule.eligible[gs] && level >= rule.min_level && level <= rule.max_level) return true;
+      return false;
+    };
     if (record) {
       std::vector<double> demand(K * kGroupCount, 0.0);
       for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
         if (lay.tracks[tr].prog >= 0) continue;
-        for_segments(next, tr, [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n) {
-          for (Eigen::Index m = 0; m < n; ++m) {
-            const double x = next(row + m, 0);
-            if (x == 0) continue;
-            chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
-            for (std::size_t q = 0; q < K; ++q) demand[q * kGroupCount + static_cast<std::size_t>(g)] += x * pi[q];
-          }
-        });
+        for_segments(next, tr, rules.live_admit, true, may_apply,
+                     [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+                       for (Eigen::Index m = 0; m < n; ++m) {
+                         const double x = next(row + m, 0);
+                         if (x == 0) continue;
+                         chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
+                         for (std::size_t q = 0; q < K; ++q)
+                           demand[q * kGroupCount + static_cast<std::size_t>(g)] += x * pi[q];
+                       }
+                     });
       }
       allocate_places(rules, demand, *record, *book);
     }
@@ -447,34 +498,35 @@ private:
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& t = lay.tracks[tr];
       if (t.prog >= 0) continue;
-      for_segments(next, tr, [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
-        for (Eigen::Index m = 0; m < n; ++m) {
-          if (next.row(row + m).isZero(0)) continue;
-          const Eigen::RowVectorXd x = next.row(row + m);
-          chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
-          for (std::size_t q = 0; q < K; ++q) {
-            const double share = pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(g)];
-            if (share <= 0) continue;
-            const Eigen::RowVectorXd admitted = x * share;
-            next.row(row + m) -= admitted;
-            // Full-time trainees leave work; an apprentice below 学徒工 holds 学徒工 (at 0 months).
-            const int slot = pr.full_time[q] ? in_training : k;
-            const bool apprentice = terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
-            const int lv = apprentice ? static_cast<int>(Level::Apprentice) : level;
-            const auto to = static_cast<Eigen::Index>(
-                lay.base(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft)) +
-                lay.index(sex, g, c, slot, lv, apprentice ? 0 : static_cast<int>(m)));
-            next.row(to) += admitted;
-            if (record && apprentice) {
-              record->promotions[static_cast<std::size_t>(lv)] += admitted(0);
-              record->promotions_out[static_cast<std::size_t>(level)] += admitted(0);
-            }
-          }
-        }
-      });
+      for_segments(next, tr, rules.live_admit, false, may_apply,
+                   [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                     for (Eigen::Index m = 0; m < n; ++m) {
+                       if (next.row(row + m).isZero(0)) continue;
+                       const Eigen::RowVectorXd x = next.row(row + m);
+                       chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
+                       for (std::size_t q = 0; q < K; ++q) {
+                         const double share = pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(g)];
+                         if (share <= 0) continue;
+                         const Eigen::RowVectorXd admitted = x * share;
+                         next.row(row + m) -= admitted;
+                         // Full-time trainees leave work; an apprentice below 学徒工 holds 学徒工 (at 0 months).
+                         const int slot = pr.full_time[q] ? in_training : k;
+                         const bool apprentice =
+                             terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
+                         const int lv = apprentice ? static_cast<int>(Level::Apprentice) : level;
+                         const auto to = static_cast<Eigen::Index>(
+                             lay.base(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft)) +
+                             lay.index(sex, g, c, slot, lv, apprentice ? 0 : static_cast<int>(m)));
+                         next.row(to) += admitted;
+                         if (record && apprentice) {
+                           record->promotions[static_cast<std::size_t>(lv)] += admitted(0);
+                           record->promotions_out[static_cast<std::size_t>(level)] += admitted(0);
+                         }
+                       }
+                     }
+                   });
     }
-    for (const auto& [at, value] : held_) next.middleRows(at, value.rows()) += value;
-    out.swap(next);
+    for (const auto& [at, value] : held_) out.middleRows(at, value.rows()) += value;
   }
 
   // The allocation of the month's expected applicants (programme x group) to seats and money, as
@@ -490,8 +542,9 @@ private:
     problem.regions = static_cast<int>(R);
     std::vector<double> seats(K * R);
     for (std::size_t k = 0; k < K * R; ++k) {
-      seats[k] = static_cast<double>(book.seats_due[k].take(
-          pr.seats_per_month(static_cast<int>(k / R), static_cast<int>(k % R)) / static_cast<double>(p.population.scale)));
+      seats[k] = static_cast<double>(
+          book.seats_due[k].take(pr.seats_per_month(static_cast<int>(k / R), static_cast<int>(k % R)) /
+                                 static_cast<double>(p.population.scale)));
       problem.seats.push_back(static_cast<std::int64_t>(seats[k] * kFixedPoint));
     }
     const auto affordable_now = [&](std::size_t k) {
@@ -513,8 +566,12 @@ private:
           flows.applications[k] += n;
           const std::int64_t fixed = std::llround(n * kFixedPoint);
           if (fixed <= 0) continue; // below a millionth of an agent
-          problem.cells.push_back({static_cast<int>(k), static_cast<int>(reg), g, fixed,
-                                   pr.group_priority[static_cast<std::size_t>(g)], {}});
+          problem.cells.push_back({static_cast<int>(k),
+                                   static_cast<int>(reg),
+                                   g,
+                                   fixed,
+                                   pr.group_priority[static_cast<std::size_t>(g)],
+                                   {}});
           applicants.push_back(n);
         }
     const Allocation allocation = allocate(problem);
@@ -534,7 +591,8 @@ private:
       double admitted = outcome.admitted == cell.applicants
                             ? n
                             : n * static_cast<double>(outcome.admitted) / static_cast<double>(cell.applicants);
-      const double no_seat = n * static_cast<double>(outcome.turned_away_no_seat) / static_cast<double>(cell.applicants);
+      const double no_seat =
+          n * static_cast<double>(outcome.turned_away_no_seat) / static_cast<double>(cell.applicants);
       flows.no_seat[k] += no_seat;
       flows.no_money[k] += n - admitted - no_seat;
       if (no_seat > tiny * n) flows.seats_binding[k * R + static_cast<std::size_t>(cell.region)] = 1;
@@ -611,7 +669,6 @@ private:
 
   const Layout& layout_;
   const Terms& terms_;
-  mutable Batch next_;                                      // train(): the month's state being built
   mutable std::vector<std::pair<Eigen::Index, Batch>> held_; // train(): ended full-time trainees' rows
 };
 
@@ -793,8 +850,8 @@ private:
       layout_.share_in_class[static_cast<std::size_t>(s)] =
           cs > 0 ? p0_.population.sector_shares[static_cast<std::size_t>(s)] / total / cs : 0.0;
     }
-    layout_.per_track = static_cast<std::size_t>(kSexCount * kGroupCount * layout_.classes) *
-                        layout_.statuses.size() * static_cast<std::size_t>(layout_.buckets);
+    layout_.per_track = static_cast<std::size_t>(kSexCount * kGroupCount * layout_.classes) * layout_.statuses.size() *
+                        static_cast<std::size_t>(layout_.buckets);
     build_programmes();
     layout_.cells = layout_.per_track * layout_.tracks.size();
   }
@@ -1013,16 +1070,16 @@ private:
 
   void count_deaths(const Eigen::Ref<const Eigen::VectorXd>& dying, TwinFlows& flows) const {
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-    for (int s = 0; s < kSexCount; ++s)
-      for (int g = 0; g < kGroupCount; ++g)
-        for (int c = 0; c < layout_.classes; ++c)
-          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-            for (int l = 0; l < kLevelCount; ++l)
-              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-                const double n = dying(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
-                flows.exits[static_cast<std::size_t>(l)] += n;
-                flows.exits_by_group[static_cast<std::size_t>(g)] += n;
-              }
+      for (int s = 0; s < kSexCount; ++s)
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int c = 0; c < layout_.classes; ++c)
+            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+              for (int l = 0; l < kLevelCount; ++l)
+                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                  const double n = dying(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
+                  flows.exits[static_cast<std::size_t>(l)] += n;
+                  flows.exits_by_group[static_cast<std::size_t>(g)] += n;
+                }
   }
 
   // The retired of earlier months: death by their cohort's age, then the closure of groups.
@@ -1053,45 +1110,46 @@ private:
     const TransitionRates& r = now.rates;
     auto& pool = retired_[birth];
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-    for (int g = 0; g < kGroupCount; ++g) {
-      const int to =
-          r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
-      for (int c = 0; c < layout_.classes; ++c)
-        for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-          for (int l = 0; l < kLevelCount; ++l)
-            for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-              const double n = x(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
-              if (n == 0) continue;
-              if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
-              pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
-              flows.retirements += n;
-            }
-    }
+      for (int g = 0; g < kGroupCount; ++g) {
+        const int to =
+            r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
+        for (int c = 0; c < layout_.classes; ++c)
+          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+            for (int l = 0; l < kLevelCount; ++l)
+              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                const double n = x(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
+                if (n == 0) continue;
+                if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
+                pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
+                flows.retirements += n;
+              }
+      }
   }
 
   TwinStocks stocks_of(const Batch& active) const {
     TwinStocks st;
     st.trainees.assign(terms_.programmes, 0.0);
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-    for (int s = 0; s < kSexCount; ++s)
-      for (int g = 0; g < kGroupCount; ++g)
-        for (int c = 0; c < layout_.classes; ++c)
-          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
-            const int status = layout_.statuses[static_cast<std::size_t>(k)];
-            for (int l = 0; l < kLevelCount; ++l) {
-              double n = 0;
-              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m)
-                n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)), 0);
-              if (const int prog = layout_.tracks[tr].prog; prog >= 0) st.trainees[static_cast<std::size_t>(prog)] += n;
-              st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
-              st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
-              if (status == kEmployed)
-                for (int sector = 0; sector < kSectorCount; ++sector)
-                  if (layout_.class_of[static_cast<std::size_t>(sector)] == c)
-                    st.employed_by_sector[static_cast<std::size_t>(sector)] +=
-                        n * layout_.share_in_class[static_cast<std::size_t>(sector)];
+      for (int s = 0; s < kSexCount; ++s)
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int c = 0; c < layout_.classes; ++c)
+            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
+              const int status = layout_.statuses[static_cast<std::size_t>(k)];
+              for (int l = 0; l < kLevelCount; ++l) {
+                double n = 0;
+                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m)
+                  n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)), 0);
+                if (const int prog = layout_.tracks[tr].prog; prog >= 0)
+                  st.trainees[static_cast<std::size_t>(prog)] += n;
+                st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
+                st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
+                if (status == kEmployed)
+                  for (int sector = 0; sector < kSectorCount; ++sector)
+                    if (layout_.class_of[static_cast<std::size_t>(sector)] == c)
+                      st.employed_by_sector[static_cast<std::size_t>(sector)] +=
+                          n * layout_.share_in_class[static_cast<std::size_t>(sector)];
+              }
             }
-          }
     for (const auto& [birth, pool] : retired_)
       for (int g = 0; g < kGroupCount; ++g)
         for (int l = 0; l < kLevelCount; ++l) {
@@ -1275,28 +1333,29 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     std::int64_t months = 1, window = 0;
     for (std::int64_t d : p.programmes.duration_months) months += d;
     for (std::int64_t u = 0; u <= p.scenario.months; ++u)
-      window = std::max(window, std::min<std::int64_t>(
-                                    scenario.parameters_at(scenario.start() + static_cast<int>(u)).programmes.follow_up_months, 255));
+      window = std::max(
+          window, std::min<std::int64_t>(
+                      scenario.parameters_at(scenario.start() + static_cast<int>(u)).programmes.follow_up_months, 255));
     const std::int64_t tracks = months * (1 + static_cast<std::int64_t>(K) * window);
     if (tracks > kMaxTracks)
       issues.push_back({"programmes.names", "the twin does not model this many programme months yet: its state holds "
                                             "a copy of every cell per programme month and follow-up month, (1 + " +
                                                 std::to_string(months - 1) + " programme months) x (1 + " +
                                                 std::to_string(K) + " programmes x " + std::to_string(window) +
-                                                " follow-up months) = " + std::to_string(tracks) + " copies, more than " +
-                                                std::to_string(kMaxTracks)});
+                                                " follow-up months) = " + std::to_string(tracks) +
+                                                " copies, more than " + std::to_string(kMaxTracks)});
   }
   if (!programme_age.empty())
     issues.push_back({"programmes.min_age", "the twin does not model programme age limits that exclude active workers "
                                             "yet (age is not in its state); programme " +
                                                 programme_age + " admits only some ages"});
   if (!contributions.empty())
-    issues.push_back({"programmes.min_contribution_months",
-                      "the twin does not model unemployment-insurance months yet; programme " + contributions +
-                          " asks for some"});
+    issues.push_back(
+        {"programmes.min_contribution_months",
+         "the twin does not model unemployment-insurance months yet; programme " + contributions + " asks for some"});
   if (!substitutes.empty())
-    issues.push_back({"programmes.substitutes", "the twin does not model substitute programmes yet; programme " +
-                                                    substitutes + " has some"});
+    issues.push_back({"programmes.substitutes",
+                      "the twin does not model substitute programmes yet; programme " + substitutes + " has some"});
   if (!in_training.empty())
     issues.push_back({"programmes.eligible_statuses",
                       "the twin does not model applications from workers in training yet; programme " + in_training +
