@@ -435,6 +435,12 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
             "the twin does not model time limits in a group yet (it would need the months in the group)");
   EXPECT_EQ(issues[1].key, "skills.assessment_factor_by_age_band");
   EXPECT_THROW(project_scenario(limits), TwinUnsupported);
+  // Employers: matching instead of today's hazards is refused.
+  const Scenario matched = small_scenario({"employers.size_classes=[\"all\"]", "employers.labels=[\"全部\"]",
+                                           "employers.size_shares=[[1, 1, 1]]", "employers.matching=\"cobb_douglas\""});
+  const std::vector<Issue> employer_issues = twin_refusals(matched);
+  ASSERT_EQ(employer_issues.size(), 1u);
+  EXPECT_EQ(employer_issues[0].key, "employers.matching");
   EXPECT_TRUE(twin_refusals(small_scenario()).empty());
 }
 

@@ -1284,7 +1284,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
                                             "one set at a time with --set"});
   // Keys that may also change by schedule: checked in every month of the run.
-  bool limits = false, by_age = false, migration = false;
+  bool limits = false, by_age = false, migration = false, matching = false, posts = false;
   // Programmes: what their eligibility reads that the twin's state does not hold.
   std::string programme_age, contributions, substitutes, in_training, follow_up;
   // The youngest and oldest ages (months) an active worker may have in the run: the initial
@@ -1305,6 +1305,12 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     for (const auto& [key, values] : factors)
       if (regional.empty() && !all_one(*values)) regional = key;
     for (double v : q.migration.rate.values) migration = migration || v > 0;
+    // Employers change job finding only by matching ("hazard" is today's hazards, exactly), and
+    // appointments only where a post is needed.
+    if (!q.employers.size_classes.empty()) {
+      matching = matching || q.employers.matching != "hazard";
+      for (std::uint8_t needs : q.employers.appointment_needs_post) posts = posts || needs != 0;
+    }
     for (const auto& [age, share] : Entrants::age_months_distribution(q.entry))
       if (share > 0) youngest = std::min(youngest, age);
     const ApplicationRules rules(q);
@@ -1371,6 +1377,12 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({regional, "the twin does not model regional factors (labour.job_*_region_factor, "
                                 "skills.*_factor_by_region other than 1) yet: it splits each stock over regions by "
                                 "population.region_shares"});
+  if (matching)
+    issues.push_back({"employers.matching", "the twin does not model job finding by matching (employers.matching "
+                                            "other than \"hazard\") yet"});
+  if (posts)
+    issues.push_back(
+        {"employers.appointment_needs_post", "the twin does not model appointments that need a free post yet"});
   if (migration) issues.push_back({"migration.rate", "the twin does not model migration between regions yet"});
   if (by_age)
     issues.push_back({"skills.assessment_factor_by_age_band",
