@@ -32,9 +32,10 @@ def project(
         overwrite: replace an existing ``output``.
 
     Raises:
-        TwinUnsupported: the scenario uses a mechanism the twin does not model yet (programmes,
-            evaluation capacity, competitions, parameter sets, time limits in a group, factors by
-            age band); ``error.keys`` names them.
+        TwinUnsupported: the scenario uses a mechanism the twin does not model yet (evaluation
+            capacity, schools, competitions, parameter sets, time limits in a group, factors by
+            age band; programmes' insurance months, binding age limits, substitutes, or too many
+            programme months); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
 
     Example::

@@ -49,8 +49,12 @@ check "an existing file: says so" contains again.err "results file 'twin.h5' exi
 # 4. Refusals: every key the twin does not model, named; exit 2; no file.
 "$SKILLSIM" project national_2019_2021 -o refused.h5 > refused.out 2> refused.err
 check "refused: exit 2" test $? -eq 2
-check "refused: programmes named" contains refused.err \
-  "programmes.names: the twin does not model training programmes (seats, money, trainees) yet; the scenario declares upgrading_junior"
+check "refused: insurance months named" contains refused.err \
+  "programmes.min_contribution_months: the twin does not model unemployment-insurance months yet; programme upgrading_junior asks for some"
+check "refused: the apprenticeship's age limit named" contains refused.err \
+  "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme new_apprenticeship admits only some ages"
+check "refused: its catalogue is too large for the twin's state yet" contains refused.err \
+  "programmes.names: the twin does not model this many programme months yet: its state holds a copy of every cell per programme month and follow-up month, (1 + 27 programme months) x (1 + 7 programmes x 6 follow-up months) = 1204 copies, more than 256"
 check "refused: evaluators named" contains refused.err \
   "evaluation.evaluators: the twin does not model evaluation capacity (the queue for an evaluator) yet"
 check "refused: nothing projected" contains refused.err "skillsim: nothing was projected"
@@ -70,7 +74,23 @@ check "refused with schools: exit 2" test $? -eq 2
 check "refused with schools: named" contains schools.err \
   "schools.routes: the twin does not model technical schools (students, enrolment, graduation) yet; the scenario declares intermediate"
 
-# 5. The help names the command.
+# 5. Programmes and funds: the summary's programme and fund tables, the binding months, the
+# programme variables in the file as float64 expectations.
+"$SKILLSIM" project "$SOURCE_DIR/tests/data/one_programme.toml" -o programme.h5 > programme.out 2> programme.err
+check "a programme scenario: exit 0" test $? -eq 0
+check "a programme scenario: the programme's line" grep -Eq "就业技能培训 employment_skills +[0-9,]+ +[0-9,]+ +[0-9,]+ +[0-9,]+ +[1-9][0-9]* / [1-9]" programme.out
+check "a programme scenario: the fund's line" contains programme.out "职业技能提升行动专账"
+check "xarray reads the twin's programmes" "$PYTHON" - programme.h5 <<'PY'
+import sys
+import xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+for name in ["trainees", "enrolments", "certificates", "spending", "fund_remaining", "seats_binding"]:
+    assert ds[name].dtype == "float64", (name, ds[name].dtype)
+assert float(ds["enrolments"].sum()) > 100, float(ds["enrolments"].sum())
+assert float(ds["fund_remaining"].min()) >= -1e-6, float(ds["fund_remaining"].min())
+PY
+
+# 6. The help names the command.
 "$SKILLSIM" --help > help.out
 check "help lists project" contains help.out "project"
 "$SKILLSIM" project --help > project_help.out

@@ -4,6 +4,7 @@
 // and thread independence.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -14,6 +15,7 @@
 #include "skillsim/core/pathways.hpp"
 #include "skillsim/core/replicate.hpp"
 #include "skillsim/core/simulation.hpp"
+#include "skillsim/core/twin.hpp"
 
 using namespace skillsim;
 using test::everything_off;
@@ -377,6 +379,12 @@ TEST(Training, AProgrammeAdmitsOnlyTheRegionsItServes) {
   EXPECT_EQ(at(served, "enrolments", 0, 1), at(open, "enrolments", 0, 1)) << "the first region's applicants, as before";
   EXPECT_EQ(at(served, "applications", 0, 1), at(open, "applications", 0, 1) - at(open, "turned_away_no_seat", 0, 1));
   for (std::size_t t = 1; t <= 3; ++t) EXPECT_EQ(at(served, "turned_away_no_seat", 0, t), 0) << "month " << t;
+  // The expected-value twin does not split programmes by region yet: it refuses, naming the key.
+  const auto refusals = twin_refusals(regional("[[1, 0]]"));
+  EXPECT_TRUE(std::any_of(refusals.begin(), refusals.end(), [](const Issue& i) {
+    return i.key == "programmes.eligible_regions";
+  })) << test::dump(refusals);
+  EXPECT_TRUE(twin_refusals(regional(nullptr)).empty()) << test::dump(twin_refusals(regional(nullptr)));
   // Left out, every region is served: the same results as saying so.
   test::expect_same_results(run_scenario(regional("[[1, 1]]"), RunOptions{}), open);
   // The matrix has one row per programme and one column per region.

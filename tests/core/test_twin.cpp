@@ -254,20 +254,175 @@ set = { "demography.retirement_age_female" = 52, "labour.job_find_multiplier" = 
   EXPECT_NEAR(left, value(twin, "entries_by_group", 0, 24, poverty), 1e-9);
 }
 
+// Two programmes on the national defaults (deaths, labour market, assessments, entrants, quotas):
+// a full-time course for job seekers without a certificate (paid at enrolment, half by each fund;
+// completers who do not sit; a follow-up job-finding factor) and a part-time upgrading course
+// for employed 初级工 (paid on certification, with leakage and audits) and an apprenticeship
+// (paid monthly). `seats` and `envelope` bind or not.
+Scenario two_programmes(double persons, int months, const std::string& seats, const std::string& envelope,
+                        std::vector<std::string> more = {}) {
+  std::vector<std::string> o = {
+      "funds.names=[\"account\", \"subsidy\"]",
+      "funds.labels=[\"专账\", \"就业补助资金\"]",
+      "funds.annual_envelope=" + envelope,
+      "funds.carry_over=[1, 0]",
+      "programmes.names=[\"employment\", \"upgrading\", \"apprentice\"]",
+      "programmes.labels=[\"就业技能培训\", \"岗位技能提升培训\", \"企业新型学徒制\"]",
+      "programmes.eligible_groups=[[1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]]",
+      "programmes.eligible_statuses=[[0, 0, 1, 1, 0, 0], [0, 1, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0]]",
+      "programmes.min_level=[0, 2, 0]",
+      "programmes.max_level=[1, 2, 1]",
+      "programmes.min_age=[16, 16, 16]",
+      "programmes.max_age=[60, 60, 60]",
+      "programmes.min_contribution_months=[0, 0, 0]",
+      "programmes.application_rate=[0.02, 0.01, 0.002]",
+      "programmes.duration_months=[2, 1, 3]",
+      "programmes.full_time=[1, 0, 0]",
+      "programmes.target_level=[2, 3, 3]",
+      "programmes.completion_probability=[0.85, 0.95, 0.9]",
+      "programmes.appraisal_share=[0.8, 1, 1]",
+      "programmes.pass_probability=[0.7, 0.8, 0.75]",
+      "programmes.cost_per_trainee=[1500, 1000, 400]",
+      "programmes.payment=[\"enrolment\", \"certification\", \"monthly\"]",
+      "programmes.fund_shares=[[0.5, 0.5], [1, 0], [1, 0]]",
+      "programmes.seats_per_month=" + seats,
+      "programmes.group_priority=[5, 5, 5, 5, 5, 5, 5, 1]",
+      "programmes.leakage_share=[0, 0.1, 0]",
+      "programmes.job_find_factor=[1.5, 1, 1]",
+      "programmes.apprenticeship=[0, 0, 1]",
+      "programmes.follow_up_months=2",
+      "audit.share_audited=0.2",
+      "audit.cost_per_audit=50"};
+  o.insert(o.end(), more.begin(), more.end());
+  return small_scenario(o, persons, 1, months);
+}
+
+// Each year's programme flows and money, and the trainees at each year's end, agents against twin.
+int expect_programmes_around_twin(const Results& agents, const Results& twin, std::int64_t replicates) {
+  const std::size_t times = twin.dimension("time").size(), K = twin.dimension("programme").size();
+  const std::size_t F = twin.dimension("fund").size();
+  int compared = 0;
+  for (std::size_t t = 12; t < times; t += 12) {
+    const std::string year = " in the year to month " + std::to_string(t);
+    const auto yearly = [&](const char* name) {
+      return [&, name](const Results& r, std::size_t rep, std::size_t k) {
+        double total = 0;
+        for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
+        return total;
+      };
+    };
+    for (const char* name : {"applications", "enrolments", "completions", "dropouts", "certificates", "followed_up",
+                             "employed_after_training"})
+      compared += expect_mean_around(agents, twin, replicates, K, yearly(name), name + year);
+    for (const char* name : {"spending", "leakage", "audit_spending"})
+      compared += expect_mean_around(agents, twin, replicates, F * K, yearly(name), name + year);
+    compared += expect_mean_around(
+        agents, twin, replicates, K,
+        [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "trainees", rep, t, k); },
+        "trainees at month " + std::to_string(t));
+  }
+  return compared;
+}
+
+// Where neither seats nor money bind: the agents' mean within 4 standard errors of the twin for
+// every level x status, the yearly flows (promotions by level: the programmes' routes among
+// them) and the programmes' flows and money.
+TEST(Twin, AgentMeanWithinFourStandardErrorsWithProgrammes) {
+  const Scenario s = two_programmes(20000, 24, "[[1000000], [1000000], [1000000]]", "[1e12, 1e12]");
+  expect_agents_around_twin(s, 30);
+  const Results twin = project_scenario(s);
+  expect_balanced(twin);
+  RunOptions options;
+  options.replicates = 30;
+  options.seed = 7;
+  const Results agents = run_scenario(s, options);
+  EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 50);
+  // Programmes ran: enrolments, certificates and money in every programme and fund.
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_GT(value(twin, "enrolments", 0, 6, k), 1) << k;
+  EXPECT_GT(value(twin, "certificates", 0, 6, 1), 1);
+  EXPECT_GT(value(twin, "spending", 0, 6, 1 * 3 + 0), 0); // the subsidy fund pays half of "employment"
+}
+
+// Seats bind: the twin admits exactly the month's seats (the carry's whole agents), never more;
+// money binds: the envelope is never exceeded, and the ledger's identity holds.
+TEST(Twin, SeatsAndMoneyBindExactly) {
+  const Scenario s = two_programmes(20000, 24, "[[7.5], [3], [1]]", "[1e12, 1e12]");
+  const Results twin = project_scenario(s);
+  const std::size_t times = twin.dimension("time").size();
+  double due[3] = {0, 0, 0};
+  const double seats[3] = {7.5, 3, 1};
+  for (std::size_t t = 1; t < times; ++t)
+    for (std::size_t k = 0; k < 3; ++k) {
+      // The agents' seats of the month: the whole ones of the carry.
+      due[k] += seats[k];
+      const double whole = std::floor(due[k] + 1e-9);
+      due[k] -= whole;
+      EXPECT_NEAR(value(twin, "enrolments", 0, t, k), whole, 1e-5) << "programme " << k << " month " << t;
+      EXPECT_GT(value(twin, "turned_away_no_seat", 0, t, k), 0) << "programme " << k << " month " << t;
+      EXPECT_EQ(value(twin, "seats_binding", 0, t, k), 1.0);
+    }
+  // Money: 20,000 yuan a year in the account; what is granted is paid, committed, left or lapsed.
+  const Scenario poor = two_programmes(20000, 24, "[[1000000], [1000000], [1000000]]", "[20000, 5000]");
+  const Results money = project_scenario(poor);
+  const std::size_t F = 2, K = 3;
+  std::vector<double> paid(F, 0.0);
+  double lapsed = 0;
+  for (std::size_t t = 1; t < times; ++t) {
+    for (std::size_t f = 0; f < F; ++f) {
+      for (std::size_t k = 0; k < K; ++k) paid[f] += value(money, "spending", 0, t, f * K + k);
+      const double remaining = value(money, "fund_remaining", 0, t, f),
+                   committed = value(money, "fund_committed", 0, t, f);
+      EXPECT_GE(remaining, -1e-6) << "fund " << f << " month " << t;
+      EXPECT_GE(committed, -1e-6) << "fund " << f << " month " << t;
+    }
+    const double granted_account = t <= 12 ? 20000 : 40000;
+    EXPECT_NEAR(paid[0] + value(money, "fund_committed", 0, t, 0) + value(money, "fund_remaining", 0, t, 0),
+                granted_account, 1e-6 * granted_account)
+        << "month " << t;
+    // The subsidy fund lapses at the year end: what it had left in December.
+    if (t == 12) lapsed = value(money, "fund_remaining", 0, t, 1);
+    const double granted_subsidy = t <= 12 ? 5000 : 10000;
+    EXPECT_NEAR(paid[1] + value(money, "fund_committed", 0, t, 1) + value(money, "fund_remaining", 0, t, 1) +
+                    (t > 12 ? lapsed : 0),
+                granted_subsidy, 1e-6 * granted_subsidy)
+        << "month " << t;
+  }
+  double no_money = 0;
+  for (std::size_t t = 1; t < times; ++t)
+    for (std::size_t k = 0; k < K; ++k) no_money += value(money, "turned_away_no_money", 0, t, k);
+  EXPECT_GT(no_money, 100);
+}
+
+TEST(Twin, SameBitsWithProgrammes) {
+  const Scenario s = two_programmes(20000, 12, "[[7.5], [3], [1000]]", "[20000, 5000]");
+  const Results a = project_scenario(s), b = project_scenario(s);
+  for (std::size_t i = 0; i < a.variables.size(); ++i)
+    for (std::size_t k = 0; k < a.variables[i].real_data.size(); ++k)
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(a.variables[i].real_data[k]),
+                std::bit_cast<std::uint64_t>(b.variables[i].real_data[k]))
+          << a.variables[i].name;
+}
+
 TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
-  const Scenario with_programme = test::programme_scenario({});
+  // Programmes are modelled; the rules of theirs the twin's state does not hold are refused.
+  EXPECT_TRUE(twin_refusals(test::programme_scenario({})).empty());
+  const Scenario insured = test::programme_scenario({{"programmes.min_contribution_months", "[12]"}});
   try {
-    project_expected(with_programme);
-    FAIL() << "a scenario with programmes was projected";
+    project_expected(insured);
+    FAIL() << "a programme asking for insurance months was projected";
   } catch (const TwinUnsupported& e) {
     ASSERT_EQ(e.issues().size(), 1u);
-    EXPECT_EQ(e.issues()[0].key, "programmes.names");
+    EXPECT_EQ(e.issues()[0].key, "programmes.min_contribution_months");
     EXPECT_EQ(e.issues()[0].message,
-              "the twin does not model training programmes (seats, money, trainees) yet; the scenario declares "
-              "first_certificate");
-    EXPECT_NE(std::string(e.what()).find("programmes.names: the twin does not model training programmes"),
+              "the twin does not model unemployment-insurance months yet; programme first_certificate asks for some");
+    EXPECT_NE(std::string(e.what()).find("programmes.min_contribution_months: the twin does not model"),
               std::string::npos);
   }
+  // An age limit that excludes some active worker (under 45 only), and one that excludes nobody.
+  const std::vector<Issue> aged = twin_refusals(test::programme_scenario({{"programmes.max_age", "[45]"}}));
+  ASSERT_EQ(aged.size(), 1u);
+  EXPECT_EQ(aged[0].key, "programmes.min_age");
+  EXPECT_TRUE(twin_refusals(test::programme_scenario({{"programmes.max_age", "[80]"}})).empty()); // retire at 80
   const Scenario limits = small_scenario({"groups.leave_after_months=[0, 0, 0, 24, 0, 0, 0, 0]",
                                           "groups.after_leaving=[\"urban_employee\", \"migrant_worker\", "
                                           "\"rural_labour\", \"urban_employee\", \"technical_student\", "
@@ -280,6 +435,12 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
             "the twin does not model time limits in a group yet (it would need the months in the group)");
   EXPECT_EQ(issues[1].key, "skills.assessment_factor_by_age_band");
   EXPECT_THROW(project_scenario(limits), TwinUnsupported);
+  // Employers: matching instead of today's hazards is refused.
+  const Scenario matched = small_scenario({"employers.size_classes=[\"all\"]", "employers.labels=[\"全部\"]",
+                                           "employers.size_shares=[[1, 1, 1]]", "employers.matching=\"cobb_douglas\""});
+  const std::vector<Issue> employer_issues = twin_refusals(matched);
+  ASSERT_EQ(employer_issues.size(), 1u);
+  EXPECT_EQ(employer_issues[0].key, "employers.matching");
   EXPECT_TRUE(twin_refusals(small_scenario()).empty());
 }
 

@@ -79,13 +79,15 @@ def test_statistics_targets_compare_report_and_plots_take_it(twin, tmp_path):
 def test_refusals_name_every_key():
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021"))
-    assert error.value.keys == ["programmes.names", "evaluation.evaluators", "schools.routes", "groups.leave_after_months"]
-    assert "the twin does not model training programmes (seats, money, trainees) yet" in str(error.value)
+    # Programmes are modelled; its catalogue (1,204 tracks), insurance months and an age limit are not.
+    assert error.value.keys == ["evaluation.evaluators", "schools.routes", "programmes.names", "programmes.min_age",
+                                "programmes.min_contribution_months", "groups.leave_after_months"]
+    assert "the twin does not model unemployment-insurance months yet" in str(error.value)
     assert isinstance(error.value, ValueError)
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
-    assert error.value.keys == ["programmes.names", "evaluation.evaluators", "competitions.tiers", "studios.count",
-                                "run.parameter_sets"]
+    assert error.value.keys == ["evaluation.evaluators", "competitions.tiers", "studios.count", "run.parameter_sets",
+                                "programmes.min_contribution_months"]
 
 
 def test_output_written_and_not_overwritten(tmp_path):
@@ -96,3 +98,19 @@ def test_output_written_and_not_overwritten(tmp_path):
     with pytest.raises(skillsim.ResultsFileError):
         skillsim.project(scenario, output=path)
     skillsim.project(scenario, output=path, overwrite=True)
+
+
+def test_programmes_and_funds_projected():
+    # One programme whose seats and money bind (tests/data/one_programme.toml): the twin admits
+    # the seats, and pays no more than the envelope.
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "one_programme.toml"
+    twin = skillsim.project(skillsim.Scenario.load(str(path)))
+    assert twin.is_twin
+    for name in ["trainees", "enrolments", "certificates", "spending", "fund_remaining"]:
+        assert twin[name].dtype == np.float64, name
+    enrolled = float(twin["enrolments"].sum())
+    assert 200 < enrolled <= 6 * 50 + 1e-6  # at most 50 seats a month
+    assert float(twin["fund_remaining"].min()) >= -1e-6
+    assert float(twin["spending"].sum()) <= 300_000 + 1e-6

@@ -921,9 +921,10 @@ int main(int argc, char** argv) {
   project->add_flag("--quiet", a.quiet, "no summary");
   project->footer(std::string(kScenarioNote) +
                   ".\nThe results file has the variables of `run` with one replicate, every count a float64\n"
-                  "expectation, and the attribute skillsim_twin = 1. Scenarios with programmes, evaluation\n"
-                  "capacity, competitions, parameter sets, group time limits or factors by age band are\n"
-                  "refused (exit status 2), naming the key: see docs/twin.md.");
+                  "expectation, and the attribute skillsim_twin = 1. Programmes and funds are projected (expected\n"
+                  "demand against seats and money); scenarios with evaluation capacity, schools, competitions,\n"
+                  "parameter sets, group time limits, factors by age band, or programmes' insurance months,\n"
+                  "binding age limits or substitutes are refused (exit status 2), naming the key: see docs/twin.md.");
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 

@@ -46,12 +46,21 @@ std::int64_t median_total(const Results& r, const std::string& name, std::size_t
 std::int64_t months_bound(const Results& r, const std::string& name, std::size_t index) {
   const Variable& v = r.variable(name);
   const std::size_t times = r.dimension("time").size();
-  const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * times);
+  // The twin's records are reals (is_real), a run's are counts.
+  const std::size_t size = v.is_real ? v.real_data.size() : v.data.size();
+  const std::size_t per_time = size / (r.dimension("replicate").size() * times);
   const std::size_t inner = per_time / r.dimension(v.dims[2]).size();
   std::int64_t months = 0;
   for (std::size_t t = 1; t < times; ++t) {
-    const std::int64_t* row = v.data.data() + t * per_time + index * inner;
-    months += std::any_of(row, row + inner, [](std::int64_t x) { return x != 0; });
+    const std::size_t at = t * per_time + index * inner;
+    if (v.is_real)
+      months +=
+          std::any_of(v.real_data.begin() + static_cast<std::ptrdiff_t>(at),
+                      v.real_data.begin() + static_cast<std::ptrdiff_t>(at + inner), [](double x) { return x != 0; });
+    else
+      months +=
+          std::any_of(v.data.begin() + static_cast<std::ptrdiff_t>(at),
+                      v.data.begin() + static_cast<std::ptrdiff_t>(at + inner), [](std::int64_t x) { return x != 0; });
   }
   return months;
 }

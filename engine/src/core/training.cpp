@@ -116,6 +116,27 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
   for (std::size_t gs = 0; gs < may_apply.size(); ++gs) may_apply[gs] = 1 - none_apply[gs];
 }
 
+std::int64_t claim_yuan(const Parameters& p, std::size_t programme, std::size_t fund) {
+  return std::llround(p.programmes.cost_per_trainee[programme] *
+                      p.programmes.fund_shares(static_cast<int>(programme), static_cast<int>(fund)) *
+                      static_cast<double>(p.population.scale));
+}
+
+std::int64_t claims_committed(const Parameters& p, std::size_t programme) {
+  return payment_of(p.programmes, programme) == Payment::Monthly
+             ? static_cast<std::int64_t>(p.programmes.duration_months[programme])
+             : 1;
+}
+
+ClaimOverheads claim_overheads(const Parameters& p, std::size_t programme) {
+  // For each genuine claim L / (1 - L) fake ones are made; audits look at a share s of all claims,
+  // cost cost_per_audit each and stop the fakes they see. Audits deter, too: L = leakage_share x
+  // (1 - s)^deterrence (leakage_share itself at deterrence 0, bit for bit).
+  const double audited = p.audit.share_audited;
+  const double leakage = effective_leakage(p.programmes.leakage_share[programme], audited, p.audit.deterrence);
+  return {leakage * (1 - audited) / (1 - leakage), audited / (1 - leakage)};
+}
+
 void MonthlyCandidates::add_queued(std::span<const std::size_t> joined) {
   queued.insert(queued.end(), joined.begin(), joined.end());
   std::inplace_merge(queued.begin(), queued.end() - static_cast<std::ptrdiff_t>(joined.size()), queued.end());
@@ -125,13 +146,9 @@ TrainingSystem::TrainingSystem(const Parameters& p)
     : scale_(p.population.scale), funds_(p.funds.names.size()), state_{Ledger(fund_accounts(p)), -1, {}, {}} {
   const auto& pr = p.programmes;
   for (std::size_t k = 0; k < pr.names.size(); ++k) {
-    for (std::size_t f = 0; f < funds_; ++f)
-      claim_yuan_.push_back(
-          std::llround(pr.cost_per_trainee[k] * pr.fund_shares(static_cast<int>(k), static_cast<int>(f)) *
-                       static_cast<double>(scale_)));
+    for (std::size_t f = 0; f < funds_; ++f) claim_yuan_.push_back(claim_yuan(p, k, f));
     payment_.push_back(payment_of(pr, k));
-    claims_committed_.push_back(payment_.back() == Payment::Monthly ? static_cast<std::int64_t>(pr.duration_months[k])
-                                                                    : 1);
+    claims_committed_.push_back(claims_committed(p, k));
     apprenticeship_.push_back(k < pr.apprenticeship.size() ? pr.apprenticeship[k] : 0);
   }
   state_.seats_due.assign(pr.names.size() * p.population.regions.size(), Carry{});
@@ -155,13 +172,7 @@ void TrainingSystem::restore(const State& state) {
 void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std::int64_t claims) {
   if (claims == 0) return;
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
-  // For each genuine claim L / (1 - L) fake ones are made; audits look at a share s of all claims,
-  // cost cost_per_audit each and stop the fakes they see. Audits deter, too: L = leakage_share x
-  // (1 - s)^deterrence (leakage_share itself at deterrence 0, bit for bit).
-  const double audited = p.audit.share_audited;
-  const double leakage = effective_leakage(p.programmes.leakage_share[programme], audited, p.audit.deterrence);
-  const double fakes_paid_per_claim = leakage * (1 - audited) / (1 - leakage);
-  const double audits_per_claim = audited / (1 - leakage);
+  const auto [fakes_paid_per_claim, audits_per_claim] = claim_overheads(p, programme);
   for (std::size_t f = 0; f < funds; ++f) {
     const std::size_t k = f * programmes + programme;
     const std::int64_t due = amount(programme, f) * claims;
@@ -350,9 +361,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       const std::int32_t age_months = month.index - pop.birth_month[i];
       double u = ApplicationRules::uniform(candidates[static_cast<std::size_t>(c)].draw);
       const auto eligible = [&](const ApplicationRules::Programme& rule) {
-        return rule.eligible[group_status] && rule.eligible_region[pop.region[i]] != 0 && level >= rule.min_level &&
-               level <= rule.max_level && age_months >= rule.min_age_months && age_months < rule.max_age_months &&
-               pop.ui_months[i] >= rule.min_contribution_months && pop.months_at_level[i] >= rule.wait_months[level];
+        return rule.eligible_region[pop.region[i]] != 0 &&
+               rule.admits(group_status, level, age_months, pop.ui_months[i], pop.months_at_level[i]);
       };
       for (std::size_t k = 0; k < programmes; ++k) {
         const ApplicationRules::Programme& rule = rules.programmes[k];

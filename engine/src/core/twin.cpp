@@ -19,9 +19,11 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <string>
 
+#include "skillsim/core/allocation.hpp"
 #include "skillsim/core/carry.hpp"
 #include "skillsim/core/entrants.hpp"
 #include "skillsim/core/promotion.hpp"
@@ -32,6 +34,7 @@
 #include "skillsim/core/studios.hpp"
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/targets.hpp"
+#include "skillsim/core/training.hpp"
 
 namespace skillsim {
 
@@ -65,7 +68,40 @@ struct Layout {
   int classes = 0;
   std::vector<double> class_share;                   // of everybody
   std::array<double, kSectorCount> share_in_class{}; // a sector's share of its class
-  std::size_t cells = 0;
+  std::size_t cells = 0;                             // in all tracks
+  // Tracks (with programmes): the programme a worker is in and its months left, times the
+  // follow-up window it is in (a completer may enrol again while followed up). Track 0 is
+  // neither; each track holds a copy of the cells above (per_track of them).
+  struct Track {
+    int prog = -1, left = 0;   // in programme prog with left months to go (1..duration)
+    int fprog = -1, fleft = 0; // followed up after programme fprog, fleft months to go (1..window)
+  };
+  std::vector<Track> tracks{Track{}};
+  std::size_t per_track = 0;
+  std::vector<int> prog_first; // the programme part's index of (k, 1)
+  int window = 0;              // longest follow-up window of the run
+
+  int programme_part(int prog, int left) const {
+    return prog < 0 ? 0 : prog_first[static_cast<std::size_t>(prog)] + left - 1;
+  }
+  int follow_part(int fprog, int fleft) const { return fprog < 0 || fleft <= 0 ? 0 : 1 + fprog * window + fleft - 1; }
+  int follow_parts() const { return 1 + static_cast<int>(prog_first.size()) * window; }
+  std::size_t track(int prog, int left, int fprog, int fleft) const {
+    return static_cast<std::size_t>(programme_part(prog, left) * follow_parts() + follow_part(fprog, fleft));
+  }
+  std::size_t base(std::size_t tr) const { return tr * per_track; }
+  std::size_t segments() const {
+    return tracks.size() * kSexCount * kGroupCount * classes * statuses.size() * kLevelCount;
+  }
+  std::size_t segment(std::size_t tr, int sex, int g, int c, int k, int level) const {
+    return ((((tr * kSexCount + static_cast<std::size_t>(sex)) * kGroupCount + static_cast<std::size_t>(g)) *
+                 static_cast<std::size_t>(classes) +
+             static_cast<std::size_t>(c)) *
+                statuses.size() +
+            static_cast<std::size_t>(k)) *
+               kLevelCount +
+           static_cast<std::size_t>(level);
+  }
 
   std::size_t block(int sex, int group) const {
     return static_cast<std::size_t>((sex * kGroupCount + group) * classes) * statuses.size() *
@@ -88,22 +124,56 @@ struct MonthRules {
   Parameters p;
   TransitionRates rates;
   std::array<double, 2> appointed_share{};
-  MonthRules(const Scenario& s, Month m) : month(m), p(s.parameters_at(m)), rates(p, m) {}
+  ApplicationRules applications;
+  std::vector<double> admit_share; // programme x group: admitted per applicant (the record pass finds it)
+  // The segments (Layout::segment) that hold somebody at three points of the month's kernel: its
+  // input, the training step's, and the applications'. The record pass finds them; every vector
+  // pushed through the month later holds a part of the same cohorts (non-negative weights), so
+  // its segments are among them and the others need not be looked at.
+  std::vector<std::uint8_t> live_in, live_train, live_admit;
+  MonthRules(const Scenario& s, Month m)
+      : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
+        admit_share(p.programmes.names.size() * kGroupCount, 0.0) {}
 };
 
 // Several vectors over the layout's cells at once (rows: cells, columns: vectors).
 using Batch = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// The programmes' terms fixed for the run (as TrainingSystem's), and the record-only state the
+// month's record pass changes: the carries of appointment places and seats, and the funds' money
+// (expectations in yuan, as the ledger's, with no whole-yuan rounding).
+struct Terms {
+  std::size_t programmes = 0, funds = 0, regions = 1;
+  std::vector<double> claim;            // programme x fund: yuan of one claim (claim_yuan)
+  std::vector<Payment> payment;         // per programme
+  std::vector<double> claims_committed; // per programme
+  std::vector<std::uint8_t> apprenticeship;
+  std::vector<int> duration;        // per programme
+  std::vector<double> region_share; // population.region_shares, normalised as synthesis picks
+};
+
+struct Book {
+  std::array<Carry, 2> appointments_due{};
+  std::vector<double> remaining, committed; // per fund
+  int budget_year = -1;
+  std::vector<Carry> seats_due; // programme x region
+};
+
+// The allocation of expected applicants is solved on the agent model's flow network (allocate) in
+// fixed point: counts times 2^20, so a fraction of an agent down to 1e-6 is kept.
+constexpr double kFixedPoint = 1048576.0;
+
 // The monthly kernel K_u applied to `in` (the active vectors after the month's deaths and
-// retirements): group closures, ordinary assessments, the labour market, appointments. With
-// `record`, `in` is the one vector of the active population and the month's flows (agents) and
-// the appointments' shares are found; without, the shares found before are applied.
+// retirements): group closures, ordinary assessments, the labour market, the training step
+// (programmes' ends, then applications and admissions), appointments. With `record`, `in` is the
+// one vector of the active population and the month's flows are found, with the shares the
+// capacities leave (admitted per applicant, appointed per eligible); without, the shares found
+// before are applied.
 class Kernel {
 public:
-  Kernel(const Layout& layout) : layout_(layout) {}
+  Kernel(const Layout& layout, const Terms& terms) : layout_(layout), terms_(terms) {}
 
-  void apply(MonthRules& rules, const Batch& in, Batch& out, TwinFlows* record,
-             std::array<Carry, 2>* appointments_due) const {
+  void apply(MonthRules& rules, const Batch& in, Batch& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const TransitionRates& r = rules.rates;
     const Eigen::Index columns = in.cols();
@@ -111,113 +181,472 @@ public:
     const int slots = static_cast<int>(lay.statuses.size());
     const std::size_t block_size = lay.block(0, 1);
     Batch scratch(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
-    for (int sex = 0; sex < kSexCount; ++sex)
-      for (int from = 0; from < kGroupCount; ++from) {
-        const auto first = static_cast<Eigen::Index>(lay.block(sex, from));
-        if (in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
-        // The month starts with the closure of groups (monthly_rules: before the rest).
-        const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
-        if (record && group != from)
-          record->group_changes[from][group] += in.middleRows(first, static_cast<Eigen::Index>(block_size)).sum();
-        const int after_job = r.group_after_job[static_cast<std::size_t>(group)];
-        // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
-        const int cls = person_class(kMinAge, sex, group);
-        for (int c = 0; c < lay.classes; ++c) {
-          int sector = 0;
-          while (lay.class_of[static_cast<std::size_t>(sector)] != c) ++sector;
-          for (int k = 0; k < slots; ++k) {
-            const int status = lay.statuses[static_cast<std::size_t>(k)];
-            for (int level = 0; level < kLevelCount; ++level) {
-              // Labour market by the level and status at the start of the month: up to two moves.
-              struct Move {
-                int slot, group;
-                double p;
-              };
-              std::array<Move, 2> moves{};
-              int n_moves = 0;
-              if (status == kEmployed) {
-                moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss[level][group][sector]};
-              } else if (status == kUnemployed) {
-                const double find = r.job_find[level][group];
-                moves[n_moves++] = {lay.slot_of[kEmployed], after_job, find};
-                moves[n_moves++] = {lay.slot_of[kInactive], group, r.inactive_given(find)};
-              } else if (status == kInactive) {
-                moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.reactivation};
-              }
-              double stay = 1;
-              for (int j = 0; j < n_moves; ++j) stay -= moves[static_cast<std::size_t>(j)].p;
-              const int target = level + 1;
-              const double sit = target < kLevelCount ? r.sit_probability(target, status, cls) : 0.0;
-              const double pass = target < kLevelCount ? r.pass_probability(target, cls) : 0.0;
-              // The rows of the months at the level: from m to m + 1 (the last pools), or up to
-              // the next level at 0 months once the minimum wait is served.
-              const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
-              const auto x = in.middleRows(static_cast<Eigen::Index>(lay.index(sex, from, c, k, level, 0)), n);
-              if (x.isZero(0)) continue;
-              const Eigen::Index eligible_from =
-                  target < kLevelCount ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : n;
-              const double promoted = sit * pass;
-              auto rest = scratch.topRows(n);
-              rest = x;
-              Eigen::RowVectorXd up = Eigen::RowVectorXd::Zero(columns);
-              const bool promotes = eligible_from < n && promoted > 0;
-              if (promotes) {
-                up = rest.bottomRows(n - eligible_from).colwise().sum() * promoted;
-                rest.bottomRows(n - eligible_from) *= 1 - promoted;
-              }
-              const auto add = [&](int to_group, int to_slot, double p) {
-                if (p == 0 || to_slot < 0) return;
-                auto d = out.middleRows(static_cast<Eigen::Index>(lay.index(sex, to_group, c, to_slot, level, 0)), n);
-                if (n > 1) d.bottomRows(n - 1) += p * rest.topRows(n - 1);
-                d.row(n - 1) += p * rest.row(n - 1);
-                if (promotes)
-                  out.row(static_cast<Eigen::Index>(lay.index(sex, to_group, c, to_slot, target, 0))) += p * up;
-              };
-              add(group, k, stay);
-              for (int j = 0; j < n_moves; ++j)
-                add(moves[static_cast<std::size_t>(j)].group, moves[static_cast<std::size_t>(j)].slot,
-                    moves[static_cast<std::size_t>(j)].p);
-              if (record) {
-                const double total = x.col(0).sum();
-                if (eligible_from < n)
-                  record->assessments[static_cast<std::size_t>(target)] += x.col(0).tail(n - eligible_from).sum() * sit;
-                if (promotes) {
-                  record->promotions[static_cast<std::size_t>(target)] += up(0);
-                  record->promotions_out[static_cast<std::size_t>(level)] += up(0);
-                  if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += up(0);
+    if (record) rules.live_in.assign(lay.segments(), 0);
+    for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
+      const Layout::Track& track = lay.tracks[tr];
+      const std::size_t at0 = lay.base(tr);
+      for (int sex = 0; sex < kSexCount; ++sex)
+        for (int from = 0; from < kGroupCount; ++from) {
+          const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
+          if (record && in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+          // The month starts with the closure of groups (monthly_rules: before the rest).
+          const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
+          if (record && group != from)
+            record->group_changes[from][group] += in.middleRows(first, static_cast<Eigen::Index>(block_size)).sum();
+          const int after_job = r.group_after_job[static_cast<std::size_t>(group)];
+          // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
+          const int cls = person_class(kMinAge, sex, group);
+          for (int c = 0; c < lay.classes; ++c) {
+            int sector = 0;
+            while (lay.class_of[static_cast<std::size_t>(sector)] != c) ++sector;
+            for (int k = 0; k < slots; ++k) {
+              const int status = lay.statuses[static_cast<std::size_t>(k)];
+              for (int level = 0; level < kLevelCount; ++level) {
+                // Labour market by the level and status at the start of the month: up to two moves.
+                struct Move {
+                  int slot, group;
+                  double p;
+                };
+                std::array<Move, 2> moves{};
+                int n_moves = 0;
+                if (status == kEmployed) {
+                  moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss[level][group][sector]};
+                } else if (status == kUnemployed) {
+                  // A completer in its follow-up window finds work with the programme's factor.
+                  const double find =
+                      track.fprog >= 0
+                          ? r.follow_up_job_find[r.follow_up_index(static_cast<std::size_t>(track.fprog), level, group)]
+                          : r.job_find[level][group];
+                  moves[n_moves++] = {lay.slot_of[kEmployed], after_job, find};
+                  moves[n_moves++] = {lay.slot_of[kInactive], group, r.inactive_given(find)};
+                } else if (status == kInactive) {
+                  moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.reactivation};
                 }
-                if (status == kEmployed) record->job_losses += total * moves[0].p;
-                if (status == kUnemployed) {
-                  record->job_finds += total * moves[0].p;
-                  if (after_job != group) record->group_changes[group][after_job] += total * moves[0].p;
+                double stay = 1;
+                for (int j = 0; j < n_moves; ++j) stay -= moves[static_cast<std::size_t>(j)].p;
+                const int target = level + 1;
+                // Workers in a programme seek no assessment (monthly_rules).
+                const bool may_sit = target < kLevelCount && track.prog < 0;
+                const double sit = may_sit ? r.sit_probability(target, status, cls) : 0.0;
+                const double pass = may_sit ? r.pass_probability(target, cls) : 0.0;
+                // The rows of the months at the level: from m to m + 1 (the last pools), or up to
+                // the next level at 0 months once the minimum wait is served.
+                const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
+                const auto x = in.middleRows(static_cast<Eigen::Index>(at0 + lay.index(sex, from, c, k, level, 0)), n);
+                const std::size_t id = lay.segment(tr, sex, from, c, k, level);
+                if (record) rules.live_in[id] = !x.isZero(0);
+                if (!rules.live_in[id]) continue;
+                const Eigen::Index eligible_from =
+                    may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : n;
+                const double promoted = sit * pass;
+                auto rest = scratch.topRows(n);
+                rest = x;
+                Eigen::RowVectorXd up = Eigen::RowVectorXd::Zero(columns);
+                const bool promotes = eligible_from < n && promoted > 0;
+                if (promotes) {
+                  up = rest.bottomRows(n - eligible_from).colwise().sum() * promoted;
+                  rest.bottomRows(n - eligible_from) *= 1 - promoted;
+                }
+                const auto add = [&](int to_group, int to_slot, double p) {
+                  if (p == 0 || to_slot < 0) return;
+                  auto d = out.middleRows(
+                      static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, level, 0)), n);
+                  if (n > 1) d.bottomRows(n - 1) += p * rest.topRows(n - 1);
+                  d.row(n - 1) += p * rest.row(n - 1);
+                  if (promotes)
+                    out.row(static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, target, 0))) += p * up;
+                };
+                add(group, k, stay);
+                for (int j = 0; j < n_moves; ++j)
+                  add(moves[static_cast<std::size_t>(j)].group, moves[static_cast<std::size_t>(j)].slot,
+                      moves[static_cast<std::size_t>(j)].p);
+                if (record) {
+                  const double total = x.col(0).sum();
+                  if (eligible_from < n)
+                    record->assessments[static_cast<std::size_t>(target)] +=
+                        x.col(0).tail(n - eligible_from).sum() * sit;
+                  if (promotes) {
+                    record->promotions[static_cast<std::size_t>(target)] += up(0);
+                    record->promotions_out[static_cast<std::size_t>(level)] += up(0);
+                    if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += up(0);
+                  }
+                  if (status == kEmployed) record->job_losses += total * moves[0].p;
+                  if (status == kUnemployed) {
+                    record->job_finds += total * moves[0].p;
+                    if (after_job != group) record->group_changes[group][after_job] += total * moves[0].p;
+                  }
                 }
               }
             }
           }
         }
+    }
+    if (lay.tracks.size() > 1) train(rules, out, record, book);
+    appoint(rules, out, record, book);
+  }
+
+  // Money (record pass only), as TrainingSystem::pay_claims and release_claims, in expectation:
+  // `claims` claims of a programme paid from what was committed, with the leakage and audits they
+  // bring while uncommitted money remains; or released.
+  void pay_claims(const Parameters& p, Book& book, TwinFlows& flows, std::size_t k, double claims) const {
+    if (claims <= 0) return;
+    const auto [fakes_paid_per_claim, audits_per_claim] = claim_overheads(p, k);
+    for (std::size_t f = 0; f < terms_.funds; ++f) {
+      const std::size_t at = f * terms_.programmes + k;
+      const double due = terms_.claim[k * terms_.funds + f] * claims;
+      book.committed[f] -= due;
+      flows.paid[at] += due;
+      const double share = p.programmes.fund_shares(static_cast<int>(k), static_cast<int>(f));
+      const double overheads[2] = {due * fakes_paid_per_claim, p.audit.cost_per_audit * share *
+                                                                   static_cast<double>(p.population.scale) * claims *
+                                                                   audits_per_claim};
+      for (int kind = 0; kind < 2; ++kind) {
+        const double paid = std::min(overheads[kind], book.remaining[f]);
+        if (paid <= 0) continue;
+        book.remaining[f] -= paid;
+        flows.paid[at] += paid;
+        (kind == 0 ? flows.leaked : flows.audit)[at] += paid;
       }
-    appoint(rules, out, record, appointments_due);
+    }
+  }
+  void release_claims(Book& book, std::size_t k, double claims) const {
+    if (claims <= 0) return;
+    for (std::size_t f = 0; f < terms_.funds; ++f) {
+      const double due = terms_.claim[k * terms_.funds + f] * claims;
+      book.committed[f] -= due;
+      book.remaining[f] += due;
+    }
   }
 
 private:
+  // Calls f(tr, sex, group, class, slot, level, first row, rows) for every segment (the months at
+  // one level) of track tr that holds somebody.
+  template <class F>
+  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
+    for_segments(
+        x, tr, live, find, [](int, int, int) { return true; }, f);
+  }
+  // The same for the segments whose (group, status, level) `wanted` accepts (checked before the
+  // rows are looked at).
+  // With `find`, `live` (sized Layout::segments, zero) is set to the segments that hold somebody;
+  // without, it says which do (MonthRules::live_in).
+  template <class W, class F>
+  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
+                    F&& f) const {
+    const Layout& lay = layout_;
+    const std::size_t at0 = lay.base(tr), block_size = lay.block(0, 1);
+    for (int sex = 0; sex < kSexCount; ++sex)
+      for (int g = 0; g < kGroupCount; ++g) {
+        if (find &&
+            x.middleRows(static_cast<Eigen::Index>(at0 + lay.block(sex, g)), static_cast<Eigen::Index>(block_size))
+                .isZero(0))
+          continue;
+        for (int c = 0; c < lay.classes; ++c)
+          for (int k = 0; k < static_cast<int>(lay.statuses.size()); ++k)
+            for (int level = 0; level < kLevelCount; ++level) {
+              if (!wanted(g, lay.statuses[static_cast<std::size_t>(k)], level)) continue;
+              const auto row = static_cast<Eigen::Index>(at0 + lay.index(sex, g, c, k, level, 0));
+              const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
+              const std::size_t id = lay.segment(tr, sex, g, c, k, level);
+              if (find) live[id] = !x.middleRows(row, n).isZero(0);
+              if (live[id]) f(sex, g, c, k, level, row, n);
+            }
+      }
+  }
+
+  // The training step (training.cpp): trainees' months go on and the programmes that end give
+  // their outcomes (complete or drop out; sit or not; pass: up to the target level); follow-up
+  // windows go on; then the eligible apply, the applicants are allocated to seats and money and
+  // the admitted enter their programme.
+  void train(MonthRules& rules, Batch& out, TwinFlows* record, Book* book) const {
+    const Layout& lay = layout_;
+    const Parameters& p = rules.p;
+    const auto& pr = p.programmes;
+    const std::size_t K = terms_.programmes;
+    const int in_training = lay.slot_of[static_cast<int>(Status::InTraining)];
+    const int unemployed = lay.slot_of[kUnemployed];
+    // In place: every move of step 2 goes to a track of a lower index (fewer months left, or out
+    // of a programme), so the tracks taken in increasing order never see a row twice.
+    Batch& next = out;
+    held_.clear(); // ended full-time: not candidates this month, added after the admissions
+    if (record) {
+      rules.live_train.assign(lay.segments(), 0);
+      rules.live_admit.assign(lay.segments(), 0);
+    }
+    // 1. Monthly subsidies for every month trained (before the ends' payments, as the agents').
+    if (record) {
+      std::vector<double> monthly_claims(K, 0.0);
+      for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
+        if (const int prog = lay.tracks[tr].prog;
+            prog >= 0 && terms_.payment[static_cast<std::size_t>(prog)] == Payment::Monthly)
+          monthly_claims[static_cast<std::size_t>(prog)] +=
+              out.col(0)
+                  .segment(static_cast<Eigen::Index>(lay.base(tr)), static_cast<Eigen::Index>(lay.per_track))
+                  .sum();
+      for (std::size_t k = 0; k < K; ++k) pay_claims(p, *book, *record, k, monthly_claims[k]);
+    }
+    // 2. Ends of programmes and follow-up windows.
+    for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
+      const Layout::Track& t = lay.tracks[tr];
+      if (t.prog < 0 && t.fprog < 0) continue; // nothing to move
+
+      const bool followed = t.fprog >= 0 && t.fleft == 1;
+      const int fprog = t.fprog >= 0 && !followed ? t.fprog : -1, fleft = fprog >= 0 ? t.fleft - 1 : 0;
+      for_segments(out, tr, rules.live_train, record,
+                   [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                     const Batch x = out.middleRows(row, n);
+                     out.middleRows(row, n).setZero();
+                     const int status = lay.statuses[static_cast<std::size_t>(k)];
+                     const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
+                       return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, slot, lv, 0));
+                     };
+                     if (record && followed) {
+                       record->followed_up[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
+                       if (status == kEmployed)
+                         record->employed_after[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
+                     }
+                     if (t.prog < 0) {
+                       next.middleRows(dest_row(lay.track(-1, 0, fprog, fleft), k, level), n) += x;
+                       return;
+                     }
+                     const auto prog = static_cast<std::size_t>(t.prog);
+                     if (t.left > 1) {
+                       next.middleRows(dest_row(lay.track(t.prog, t.left - 1, fprog, fleft), k, level), n) += x;
+                       return;
+                     }
+                     // The programme ends: full-time trainees search again (and apply from next month).
+                     const bool full_time = status == static_cast<int>(Status::InTraining);
+                     const int slot = k == in_training ? unemployed : k;
+                     const auto to_rows = [&](Eigen::Index at, Eigen::Index rows, const auto& value) {
+                       if (!full_time) {
+                         next.middleRows(at, rows) += value;
+                         return;
+                       }
+                       held_.emplace_back(at, Batch(value));
+                     };
+                     const double completes = pr.completion_probability[prog], sits = pr.appraisal_share[prog],
+                                  passes = pr.pass_probability[prog];
+                     const int target = static_cast<int>(pr.target_level[prog]);
+                     const auto window = static_cast<int>(std::min<std::int64_t>(pr.follow_up_months, 255));
+                     const std::size_t dropped = lay.track(-1, 0, fprog, fleft);
+                     const std::size_t completed =
+                         window > 0 ? lay.track(-1, 0, t.prog, window) : lay.track(-1, 0, -1, 0);
+                     to_rows(dest_row(dropped, slot, level), n, (1 - completes) * x);
+                     const double certified = completes * sits * passes;
+                     const bool moves_up = level < target;
+                     to_rows(dest_row(completed, slot, level), n, (moves_up ? completes - certified : completes) * x);
+                     if (moves_up) to_rows(dest_row(completed, slot, target), 1, certified * x.colwise().sum());
+                     if (record) {
+                       const double total = x.col(0).sum();
+                       record->dropouts[prog] += (1 - completes) * total;
+                       record->completions[prog] += completes * total;
+                       record->programme_assessments[prog * kLevelCount + static_cast<std::size_t>(target)] +=
+                           completes * sits * total;
+                       record->certificates[prog] += certified * total;
+                       if (moves_up) {
+                         record->promotions[static_cast<std::size_t>(target)] += certified * total;
+                         record->promotions_out[static_cast<std::size_t>(level)] += certified * total;
+                         if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel)
+                           record->newly_skilled += certified * total;
+                       }
+                       if (terms_.payment[prog] == Payment::Certification) {
+                         release_claims(*book, prog, (1 - certified) * total);
+                         pay_claims(p, *book, *record, prog, certified * total);
+                       }
+                     }
+                   });
+    }
+    // 3. Applications: each eligible worker tries the programmes in order (ApplicationRules).
+    const ApplicationRules& rules_of = rules.applications;
+    const auto chances = [&](int g, int status, int level, int m, std::vector<double>& pi) {
+      double none = 1;
+      const std::size_t gs = static_cast<std::size_t>(g * kStatusCount + status);
+      for (std::size_t k = 0; k < K; ++k) {
+        const ApplicationRules::Programme& rule = rules_of.programmes[k];
+        pi[k] = 0;
+        if (rule.rate <= 0 || !rule.admits_state(gs, level, static_cast<std::uint32_t>(m))) continue;
+        const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // the choice model's, as the agents'
+        pi[k] = none * rate;
+        none *= 1 - rate;
+      }
+    };
+    std::vector<double> pi(K);
+    // Segments no programme may admit, whatever the months at the level, are not looked at.
+    const auto may_apply = [&](int g, int status, int level) {
+      const std::size_t gs = static_cast<std::size_t>(g * kStatusCount + status);
+      for (const ApplicationRules::Programme& rule : rules_of.programmes)
+        if (rule.rate > 0 && rule.eligible[gs] && level >= rule.min_level && level <= rule.max_level) return true;
+      return false;
+    };
+    if (record) {
+      std::vector<double> demand(K * kGroupCount, 0.0);
+      for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
+        if (lay.tracks[tr].prog >= 0) continue;
+        for_segments(next, tr, rules.live_admit, true, may_apply,
+                     [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+                       for (Eigen::Index m = 0; m < n; ++m) {
+                         const double x = next(row + m, 0);
+                         if (x == 0) continue;
+                         chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
+                         for (std::size_t q = 0; q < K; ++q)
+                           demand[q * kGroupCount + static_cast<std::size_t>(g)] += x * pi[q];
+                       }
+                     });
+      }
+      allocate_places(rules, demand, *record, *book);
+    }
+    // 4. Admissions: the same share of each (programme, group) cell's applicants.
+    for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
+      const Layout::Track& t = lay.tracks[tr];
+      if (t.prog >= 0) continue;
+      for_segments(next, tr, rules.live_admit, false, may_apply,
+                   [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                     for (Eigen::Index m = 0; m < n; ++m) {
+                       if (next.row(row + m).isZero(0)) continue;
+                       const Eigen::RowVectorXd x = next.row(row + m);
+                       chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
+                       for (std::size_t q = 0; q < K; ++q) {
+                         const double share = pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(g)];
+                         if (share <= 0) continue;
+                         const Eigen::RowVectorXd admitted = x * share;
+                         next.row(row + m) -= admitted;
+                         // Full-time trainees leave work; an apprentice below 学徒工 holds 学徒工 (at 0 months).
+                         const int slot = pr.full_time[q] ? in_training : k;
+                         const bool apprentice =
+                             terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
+                         const int lv = apprentice ? static_cast<int>(Level::Apprentice) : level;
+                         const auto to = static_cast<Eigen::Index>(
+                             lay.base(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft)) +
+                             lay.index(sex, g, c, slot, lv, apprentice ? 0 : static_cast<int>(m)));
+                         next.row(to) += admitted;
+                         if (record && apprentice) {
+                           record->promotions[static_cast<std::size_t>(lv)] += admitted(0);
+                           record->promotions_out[static_cast<std::size_t>(level)] += admitted(0);
+                         }
+                       }
+                     }
+                   });
+    }
+    for (const auto& [at, value] : held_) out.middleRows(at, value.rows()) += value;
+  }
+
+  // The allocation of the month's expected applicants (programme x group) to seats and money, as
+  // TrainingSystem::admit_applicants: demand cells (programme, region, group) on the same flow
+  // network (allocate), then the money committed cell by cell in priority order. Sets the
+  // month's admitted share of each (programme, group) and records the flows and binding.
+  void allocate_places(MonthRules& rules, const std::vector<double>& demand, TwinFlows& flows, Book& book) const {
+    const Parameters& p = rules.p;
+    const auto& pr = p.programmes;
+    const std::size_t K = terms_.programmes, R = terms_.regions;
+    AllocationProblem problem;
+    problem.programmes = static_cast<int>(K);
+    problem.regions = static_cast<int>(R);
+    std::vector<double> seats(K * R);
+    for (std::size_t k = 0; k < K * R; ++k) {
+      seats[k] = static_cast<double>(
+          book.seats_due[k].take(pr.seats_per_month(static_cast<int>(k / R), static_cast<int>(k % R)) /
+                                 static_cast<double>(p.population.scale)));
+      problem.seats.push_back(static_cast<std::int64_t>(seats[k] * kFixedPoint));
+    }
+    const auto affordable_now = [&](std::size_t k) {
+      double a = std::numeric_limits<double>::infinity();
+      for (std::size_t f = 0; f < terms_.funds; ++f)
+        if (const double due = terms_.claim[k * terms_.funds + f] * terms_.claims_committed[k]; due > 0)
+          a = std::min(a, std::max(0.0, book.remaining[f]) / due);
+      return a;
+    };
+    double total = 0;
+    for (double d : demand) total += d;
+    for (std::size_t k = 0; k < K; ++k)
+      problem.affordable.push_back(static_cast<std::int64_t>(std::min(total, affordable_now(k)) * kFixedPoint));
+    std::vector<double> applicants;
+    for (std::size_t k = 0; k < K; ++k)
+      for (std::size_t reg = 0; reg < R; ++reg)
+        for (int g = 0; g < kGroupCount; ++g) {
+          const double n = demand[k * kGroupCount + static_cast<std::size_t>(g)] * terms_.region_share[reg];
+          flows.applications[k] += n;
+          const std::int64_t fixed = std::llround(n * kFixedPoint);
+          if (fixed <= 0) continue; // below a millionth of an agent
+          problem.cells.push_back({static_cast<int>(k),
+                                   static_cast<int>(reg),
+                                   g,
+                                   fixed,
+                                   pr.group_priority[static_cast<std::size_t>(g)],
+                                   {}});
+          applicants.push_back(n);
+        }
+    const Allocation allocation = allocate(problem);
+    std::vector<std::size_t> order(problem.cells.size());
+    for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return problem.cells[a].priority_cost < problem.cells[b].priority_cost;
+    });
+    std::vector<double> admitted_in(K * kGroupCount, 0.0);
+    const double tiny = 1e-9;
+    for (std::size_t c : order) {
+      const DemandCell& cell = problem.cells[c];
+      const auto k = static_cast<std::size_t>(cell.programme);
+      const CellOutcome& outcome = allocation.cells[c];
+      const double n = applicants[c];
+      // The flow's counts back to expected persons (the whole cell when nobody was turned away).
+      double admitted = outcome.admitted == cell.applicants
+                            ? n
+                            : n * static_cast<double>(outcome.admitted) / static_cast<double>(cell.applicants);
+      const double no_seat =
+          n * static_cast<double>(outcome.turned_away_no_seat) / static_cast<double>(cell.applicants);
+      flows.no_seat[k] += no_seat;
+      flows.no_money[k] += n - admitted - no_seat;
+      if (no_seat > tiny * n) flows.seats_binding[k * R + static_cast<std::size_t>(cell.region)] = 1;
+      if (n - admitted - no_seat > tiny * n) flows.money_binding[k] = 1;
+      // Money shared by programmes is committed in priority order: what is short by now turns away.
+      const double affordable = affordable_now(k);
+      if (admitted > affordable) {
+        flows.no_money[k] += admitted - affordable;
+        flows.money_binding[k] = 1;
+        admitted = affordable;
+      }
+      for (std::size_t f = 0; f < terms_.funds; ++f) {
+        const double due = terms_.claim[k * terms_.funds + f] * terms_.claims_committed[k] * admitted;
+        book.remaining[f] -= due;
+        book.committed[f] += due;
+      }
+      if (terms_.payment[k] == Payment::Enrolment) pay_claims(p, book, flows, k, admitted);
+      flows.enrolments[k] += admitted;
+      admitted_in[k * kGroupCount + static_cast<std::size_t>(cell.group)] += admitted;
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      for (int g = 0; g < kGroupCount; ++g) {
+        const std::size_t at = k * kGroupCount + static_cast<std::size_t>(g);
+        rules.admit_share[at] = demand[at] > 0 ? std::min(1.0, admitted_in[at] / demand[at]) : 0.0;
+      }
+      if (flows.money_binding[k])
+        for (std::size_t f = 0; f < terms_.funds; ++f)
+          if (const double due = terms_.claim[k * terms_.funds + f] * terms_.claims_committed[k];
+              due > 0 && book.remaining[f] < due)
+            flows.fund_binding[f] = 1;
+    }
+  }
+
   // Appointments within quotas (promotion.cpp): the quota against the expected eligible, the
-  // same share of every eligible cell appointed (agent-keyed priorities pick uniformly).
-  void appoint(MonthRules& rules, Batch& out, TwinFlows* record, std::array<Carry, 2>* due) const {
+  // same share of every eligible cell appointed (agent-keyed priorities pick uniformly), in every
+  // track (a trainee may be appointed).
+  void appoint(MonthRules& rules, Batch& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const int employed = lay.slot_of[kEmployed];
     for (std::size_t k = 0; k < 2; ++k) {
       const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k), below = target - 1;
       const auto eligible_cells = [&](auto&& f) {
-        for (int sex = 0; sex < kSexCount; ++sex)
-          for (int g = 0; g < kGroupCount; ++g)
-            for (int c = 0; c < lay.classes; ++c)
-              for (int m = 0; m <= lay.cap[static_cast<std::size_t>(below)]; ++m)
-                if (appointment_eligible(rules.rates, target, below, kEmployed, m))
-                  f(static_cast<Eigen::Index>(lay.index(sex, g, c, employed, below, m)),
-                    static_cast<Eigen::Index>(lay.index(sex, g, c, employed, target, 0)));
+        for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
+          for (int sex = 0; sex < kSexCount; ++sex)
+            for (int g = 0; g < kGroupCount; ++g)
+              for (int c = 0; c < lay.classes; ++c)
+                for (int m = 0; m <= lay.cap[static_cast<std::size_t>(below)]; ++m)
+                  if (appointment_eligible(rules.rates, target, below, kEmployed, m))
+                    f(static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, c, employed, below, m)),
+                      static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, c, employed, target, 0)));
       };
       if (record) {
-        const auto quota = static_cast<double>((*due)[k].take(appointment_quota(rules.p, k)));
+        const auto quota = static_cast<double>(book->appointments_due[k].take(appointment_quota(rules.p, k)));
         double eligible = 0;
         eligible_cells([&](Eigen::Index at, Eigen::Index) { eligible += out(at, 0); });
         const double chosen = std::min(quota, eligible);
@@ -240,6 +669,8 @@ private:
   }
 
   const Layout& layout_;
+  const Terms& terms_;
+  mutable std::vector<std::pair<Eigen::Index, Batch>> held_; // train(): ended full-time trainees' rows
 };
 
 // A cohort of the initial population (one month of birth in an initial age band, one sex) or of
@@ -267,7 +698,7 @@ public:
   TwinProjection run() {
     const auto months = static_cast<int>(p0_.scenario.months);
     TwinProjection out;
-    out.flows.assign(static_cast<std::size_t>(months) + 1, TwinFlows{});
+    out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
     // Time 0: everybody active with weight 1.
     {
       std::vector<std::vector<double>> table(1, std::vector<double>(cohorts_.size(), 0.0));
@@ -313,8 +744,12 @@ public:
         add_entrants(u, table, y);
         x.swap(y);
       }
-      // Deaths of the active, by level and group held (before any move).
+      start_month(now);
+      // Deaths of the active, by level and group held (before any move); trainees among them
+      // leave their programme (as do those retiring).
       count_deaths(x.col(1), flows);
+      trainees_leave(x.col(1), flows);
+      for (std::size_t j = 0; j < retiring_columns; ++j) trainees_leave(x.col(static_cast<Eigen::Index>(2 + j)), flows);
       // Retired before: death, then the closure of groups; then the month's retirements join.
       step_retired(now, flows);
       for (std::size_t j = 0; j < retiring_columns; ++j)
@@ -323,8 +758,10 @@ public:
             retire(now, sex, list[j], x.col(static_cast<Eigen::Index>(2 + j)), flows);
       // The active: the month's rules, then the entrants.
       Batch active = x.col(0), next;
-      kernel_.apply(now, active, next, &flows, &appointments_due_);
+      kernel_.apply(now, active, next, &flows, &book_);
       add_month_entrants(t, next, flows);
+      flows.remaining = book_.remaining;
+      flows.committed = book_.committed;
       out.stocks.push_back(stocks_of(next));
       // The cohorts' weights move on.
       for (Cohort& c : cohorts_) {
@@ -376,6 +813,10 @@ private:
     counts_ = initial_cell_counts(joint_, initial_agent_count(p0_.population));
     std::array<bool, kStatusCount> present{};
     present[kEmployed] = present[kUnemployed] = present[kInactive] = true;
+    // Full-time trainees are in training (a status of their own).
+    for (const MonthRules& m : rules_)
+      for (std::uint8_t full_time : m.p.programmes.full_time)
+        if (full_time) present[static_cast<std::size_t>(Status::InTraining)] = true;
     for (int c = 0; c < JointTable::kCells; ++c)
       if (counts_[static_cast<std::size_t>(c)] > 0) present[static_cast<std::size_t>(c % kStatusCount)] = true;
     layout_.slot_of.fill(-1);
@@ -410,8 +851,51 @@ private:
       layout_.share_in_class[static_cast<std::size_t>(s)] =
           cs > 0 ? p0_.population.sector_shares[static_cast<std::size_t>(s)] / total / cs : 0.0;
     }
-    layout_.cells = static_cast<std::size_t>(kSexCount * kGroupCount * layout_.classes) * layout_.statuses.size() *
-                    static_cast<std::size_t>(layout_.buckets);
+    layout_.per_track = static_cast<std::size_t>(kSexCount * kGroupCount * layout_.classes) * layout_.statuses.size() *
+                        static_cast<std::size_t>(layout_.buckets);
+    build_programmes();
+    layout_.cells = layout_.per_track * layout_.tracks.size();
+  }
+
+  // The programmes' terms (fixed for the run, as TrainingSystem's), the funds, and the tracks.
+  void build_programmes() {
+    const auto& pr = p0_.programmes;
+    Terms& t = terms_;
+    t.programmes = pr.names.size();
+    t.funds = p0_.funds.names.size();
+    t.regions = p0_.population.regions.size();
+    t.region_share = Entrants::pick_probabilities(p0_.population.region_shares);
+    for (std::size_t k = 0; k < t.programmes; ++k) {
+      for (std::size_t f = 0; f < t.funds; ++f) t.claim.push_back(static_cast<double>(claim_yuan(p0_, k, f)));
+      t.payment.push_back(payment_of(pr, k));
+      t.claims_committed.push_back(static_cast<double>(claims_committed(p0_, k)));
+      t.apprenticeship.push_back(k < pr.apprenticeship.size() ? pr.apprenticeship[k] : 0);
+      t.duration.push_back(static_cast<int>(pr.duration_months[k]));
+    }
+    book_.remaining.assign(t.funds, 0.0);
+    book_.committed.assign(t.funds, 0.0);
+    book_.seats_due.assign(t.programmes * t.regions, Carry{});
+    if (t.programmes == 0) return;
+    // Tracks: (none or programme k with 1..duration months left) x (none or the follow-up of
+    // programme k with 1..window months left).
+    std::vector<std::pair<int, int>> parts = {{-1, 0}};
+    for (std::size_t k = 0; k < t.programmes; ++k) {
+      layout_.prog_first.push_back(static_cast<int>(parts.size()));
+      for (int j = 1; j <= t.duration[k]; ++j) parts.emplace_back(static_cast<int>(k), j);
+    }
+    for (const MonthRules& m : rules_)
+      layout_.window =
+          std::max(layout_.window, static_cast<int>(std::min<std::int64_t>(m.p.programmes.follow_up_months, 255)));
+    layout_.tracks.clear();
+    for (const auto& [prog, left] : parts)
+      for (int fp = 0; fp < layout_.follow_parts(); ++fp) {
+        Layout::Track track{prog, left, -1, 0};
+        if (fp > 0) {
+          track.fprog = (fp - 1) / layout_.window;
+          track.fleft = (fp - 1) % layout_.window + 1;
+        }
+        layout_.tracks.push_back(track);
+      }
   }
 
   // The initial cohorts, and the initially retired into their pools.
@@ -586,16 +1070,17 @@ private:
   }
 
   void count_deaths(const Eigen::Ref<const Eigen::VectorXd>& dying, TwinFlows& flows) const {
-    for (int s = 0; s < kSexCount; ++s)
-      for (int g = 0; g < kGroupCount; ++g)
-        for (int c = 0; c < layout_.classes; ++c)
-          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-            for (int l = 0; l < kLevelCount; ++l)
-              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-                const double n = dying(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)));
-                flows.exits[static_cast<std::size_t>(l)] += n;
-                flows.exits_by_group[static_cast<std::size_t>(g)] += n;
-              }
+    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
+      for (int s = 0; s < kSexCount; ++s)
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int c = 0; c < layout_.classes; ++c)
+            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+              for (int l = 0; l < kLevelCount; ++l)
+                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                  const double n = dying(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
+                  flows.exits[static_cast<std::size_t>(l)] += n;
+                  flows.exits_by_group[static_cast<std::size_t>(g)] += n;
+                }
   }
 
   // The retired of earlier months: death by their cohort's age, then the closure of groups.
@@ -625,42 +1110,47 @@ private:
               TwinFlows& flows) {
     const TransitionRates& r = now.rates;
     auto& pool = retired_[birth];
-    for (int g = 0; g < kGroupCount; ++g) {
-      const int to =
-          r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
-      for (int c = 0; c < layout_.classes; ++c)
-        for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-          for (int l = 0; l < kLevelCount; ++l)
-            for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-              const double n = x(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)));
-              if (n == 0) continue;
-              if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
-              pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
-              flows.retirements += n;
-            }
-    }
+    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
+      for (int g = 0; g < kGroupCount; ++g) {
+        const int to =
+            r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
+        for (int c = 0; c < layout_.classes; ++c)
+          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+            for (int l = 0; l < kLevelCount; ++l)
+              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                const double n = x(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
+                if (n == 0) continue;
+                if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
+                pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
+                flows.retirements += n;
+              }
+      }
   }
 
   TwinStocks stocks_of(const Batch& active) const {
     TwinStocks st;
-    for (int s = 0; s < kSexCount; ++s)
-      for (int g = 0; g < kGroupCount; ++g)
-        for (int c = 0; c < layout_.classes; ++c)
-          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
-            const int status = layout_.statuses[static_cast<std::size_t>(k)];
-            for (int l = 0; l < kLevelCount; ++l) {
-              double n = 0;
-              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m)
-                n += active(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m)), 0);
-              st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
-              st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
-              if (status == kEmployed)
-                for (int sector = 0; sector < kSectorCount; ++sector)
-                  if (layout_.class_of[static_cast<std::size_t>(sector)] == c)
-                    st.employed_by_sector[static_cast<std::size_t>(sector)] +=
-                        n * layout_.share_in_class[static_cast<std::size_t>(sector)];
+    st.trainees.assign(terms_.programmes, 0.0);
+    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
+      for (int s = 0; s < kSexCount; ++s)
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int c = 0; c < layout_.classes; ++c)
+            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
+              const int status = layout_.statuses[static_cast<std::size_t>(k)];
+              for (int l = 0; l < kLevelCount; ++l) {
+                double n = 0;
+                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m)
+                  n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)), 0);
+                if (const int prog = layout_.tracks[tr].prog; prog >= 0)
+                  st.trainees[static_cast<std::size_t>(prog)] += n;
+                st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
+                st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
+                if (status == kEmployed)
+                  for (int sector = 0; sector < kSectorCount; ++sector)
+                    if (layout_.class_of[static_cast<std::size_t>(sector)] == c)
+                      st.employed_by_sector[static_cast<std::size_t>(sector)] +=
+                          n * layout_.share_in_class[static_cast<std::size_t>(sector)];
+              }
             }
-          }
     for (const auto& [birth, pool] : retired_)
       for (int g = 0; g < kGroupCount; ++g)
         for (int l = 0; l < kLevelCount; ++l) {
@@ -688,6 +1178,7 @@ private:
       for (double& v : row) v *= k;
     for (double& v : s.employed_by_sector) v *= k;
     for (double& v : s.by_region) v *= k;
+    for (double& v : s.trainees) v *= k;
   }
   static void scale_flows(TwinFlows& f, double k) {
     for (auto* a : {&f.entries, &f.exits, &f.promotions, &f.promotions_out, &f.assessments})
@@ -699,24 +1190,74 @@ private:
       for (double& v : row) v *= k;
     for (auto* a : {&f.appointed, &f.appointments_unfilled})
       for (double& v : *a) v *= k;
+    // Persons, not money (yuan) or binding flags.
+    for (auto* a : {&f.applications, &f.enrolments, &f.no_seat, &f.no_money, &f.completions, &f.dropouts,
+                    &f.certificates, &f.programme_assessments, &f.followed_up, &f.employed_after})
+      for (double& v : *a) v *= k;
+  }
+
+  TwinFlows empty_flows() const {
+    TwinFlows f;
+    const std::size_t K = terms_.programmes, F = terms_.funds;
+    for (auto* a : {&f.applications, &f.enrolments, &f.no_seat, &f.no_money, &f.completions, &f.dropouts,
+                    &f.certificates, &f.followed_up, &f.employed_after, &f.money_binding})
+      a->assign(K, 0.0);
+    f.programme_assessments.assign(K * kLevelCount, 0.0);
+    for (auto* a : {&f.paid, &f.leaked, &f.audit}) a->assign(F * K, 0.0);
+    for (auto* a : {&f.remaining, &f.committed, &f.fund_binding}) a->assign(F, 0.0);
+    f.seats_binding.assign(K * terms_.regions, 0.0);
+    return f;
+  }
+
+  // A new budget year (TrainingSystem::step): money of funds without carry-over lapses, each fund
+  // is granted its envelope in force.
+  void start_month(const MonthRules& now) {
+    if (terms_.funds == 0 || now.month.year() == book_.budget_year) return;
+    for (std::size_t f = 0; f < terms_.funds; ++f) {
+      if (p0_.funds.carry_over[f] == 0) book_.remaining[f] = 0;
+      book_.remaining[f] += static_cast<double>(std::llround(now.p.funds.annual_envelope[f]));
+    }
+    book_.budget_year = now.month.year();
+  }
+
+  // Trainees who died or retired leave their programme: counted as dropouts, their commitments
+  // released (one claim, or the months left if paid monthly; nothing if paid at enrolment).
+  void trainees_leave(const Eigen::Ref<const Eigen::VectorXd>& leaving, TwinFlows& flows) {
+    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
+      const Layout::Track& t = layout_.tracks[tr];
+      if (t.prog < 0) continue;
+      const double n =
+          leaving.segment(static_cast<Eigen::Index>(layout_.base(tr)), static_cast<Eigen::Index>(layout_.per_track))
+              .sum();
+      if (n == 0) continue;
+      const auto k = static_cast<std::size_t>(t.prog);
+      flows.dropouts[k] += n;
+      if (terms_.payment[k] == Payment::Certification) kernel_.release_claims(book_, k, n);
+      if (terms_.payment[k] == Payment::Monthly) kernel_.release_claims(book_, k, n * t.left);
+    }
   }
 
   const Parameters& p0_;
   std::vector<MonthRules> rules_; // month u at u - 1
   Layout layout_;
-  Kernel kernel_{layout_};
+  Terms terms_;
+  Book book_;
+  Kernel kernel_{layout_, terms_};
   JointTable joint_;
   std::vector<std::size_t> counts_;
   std::vector<Cohort> cohorts_;
   std::vector<std::vector<double>> entrant_cells_; // month u: group x class x slot x level, agents
   std::map<std::int32_t, std::array<double, kGroupCount * kLevelCount>> retired_; // by month of birth
-  std::array<Carry, 2> appointments_due_{};
 };
 
 } // namespace
 
 TwinUnsupported::TwinUnsupported(std::vector<Issue> issues)
     : Error(refusal_message(issues)), issues_(std::move(issues)) {}
+
+// Most copies of the cells (tracks) the twin's state may hold: about 40,000 cells each at the
+// defaults, so 256 of them are some 80 MB a vector.
+constexpr std::int64_t kMaxTracks = 256;
 
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
@@ -726,10 +1267,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     for (const auto& n : list) text += (text.empty() ? "" : ", ") + n;
     return text;
   };
-  if (!p.programmes.names.empty())
-    issues.push_back({"programmes.names", "the twin does not model training programmes (seats, money, trainees) yet; "
-                                          "the scenario declares " +
-                                              names(p.programmes.names)});
   if (!p.evaluation.evaluators.empty())
     issues.push_back({"evaluation.evaluators", "the twin does not model evaluation capacity (the queue for an "
                                                "evaluator) yet; the scenario declares " +
@@ -748,7 +1285,15 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
                                             "one set at a time with --set"});
   // Keys that may also change by schedule: checked in every month of the run.
-  bool limits = false, by_age = false, migration = false;
+  bool limits = false, by_age = false, migration = false, matching = false, posts = false;
+  // Programmes: what their eligibility reads that the twin's state does not hold.
+  std::string programme_age, contributions, substitutes, in_training, follow_up, regions_served;
+  // The youngest and oldest ages (months) an active worker may have in the run: the initial
+  // population's youngest, the entrants' youngest; under the retirement age.
+  std::int32_t youngest = kAgeBandEdges[0] * 12;
+  const auto first_of = [&](std::string& name, std::size_t k) {
+    if (name.empty()) name = p.programmes.names[k];
+  };
   std::string regional; // the first regional factor other than 1
   const auto check = [&](const Parameters& q) {
     for (std::int64_t v : q.groups.leave_after_months) limits = limits || v > 0;
@@ -762,10 +1307,77 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     for (const auto& [key, values] : factors)
       if (regional.empty() && !all_one(*values)) regional = key;
     for (double v : q.migration.rate.values) migration = migration || v > 0;
+    // Employers change job finding only by matching ("hazard" is today's hazards, exactly), and
+    // appointments only where a post is needed.
+    if (!q.employers.size_classes.empty()) {
+      matching = matching || q.employers.matching != "hazard";
+      for (std::uint8_t needs : q.employers.appointment_needs_post) posts = posts || needs != 0;
+    }
+    for (const auto& [age, share] : Entrants::age_months_distribution(q.entry))
+      if (share > 0) youngest = std::min(youngest, age);
+    const ApplicationRules rules(q);
+    const auto& pr = q.programmes;
+    // Active workers are younger than the retirement age (as TransitionRates rounds it).
+    const auto oldest = static_cast<std::int32_t>(
+        std::lround(std::max(q.demography.retirement_age_male, q.demography.retirement_age_female) * 12));
+    for (std::size_t k = 0; k < pr.names.size(); ++k) {
+      const ApplicationRules::Programme& rule = rules.programmes[k];
+      if (rule.rate <= 0) continue;
+      if (rule.min_age_months > youngest || rule.max_age_months < oldest) first_of(programme_age, k);
+      if (rule.min_contribution_months > 0) first_of(contributions, k);
+      if (std::any_of(rule.eligible_region.begin(), rule.eligible_region.end(), [](std::uint8_t e) { return e == 0; }))
+        first_of(regions_served, k);
+      if (!rule.substitutes.empty()) first_of(substitutes, k);
+      for (int g = 0; g < kGroupCount; ++g)
+        if (rule.eligible[static_cast<std::size_t>(g * kStatusCount + static_cast<int>(Status::InTraining))])
+          first_of(in_training, k);
+      if (pr.follow_up_months == 0 && pr.job_find_factor[k] != 1) first_of(follow_up, k);
+    }
   };
   check(p);
   for (std::int64_t u = 0; u < p.scenario.months; ++u)
     check(scenario.parameters_at(scenario.start() + static_cast<int>(u)));
+  // The state holds a copy of the cells per track (programme and months left, times follow-up
+  // window and months left): a large catalogue does not fit yet.
+  if (const std::size_t K = p.programmes.names.size(); K > 0) {
+    std::int64_t months = 1, window = 0;
+    for (std::int64_t d : p.programmes.duration_months) months += d;
+    for (std::int64_t u = 0; u <= p.scenario.months; ++u)
+      window = std::max(
+          window, std::min<std::int64_t>(
+                      scenario.parameters_at(scenario.start() + static_cast<int>(u)).programmes.follow_up_months, 255));
+    const std::int64_t tracks = months * (1 + static_cast<std::int64_t>(K) * window);
+    if (tracks > kMaxTracks)
+      issues.push_back({"programmes.names", "the twin does not model this many programme months yet: its state holds "
+                                            "a copy of every cell per programme month and follow-up month, (1 + " +
+                                                std::to_string(months - 1) + " programme months) x (1 + " +
+                                                std::to_string(K) + " programmes x " + std::to_string(window) +
+                                                " follow-up months) = " + std::to_string(tracks) +
+                                                " copies, more than " + std::to_string(kMaxTracks)});
+  }
+  if (!programme_age.empty())
+    issues.push_back({"programmes.min_age", "the twin does not model programme age limits that exclude active workers "
+                                            "yet (age is not in its state); programme " +
+                                                programme_age + " admits only some ages"});
+  if (!contributions.empty())
+    issues.push_back(
+        {"programmes.min_contribution_months",
+         "the twin does not model unemployment-insurance months yet; programme " + contributions + " asks for some"});
+  if (!regions_served.empty())
+    issues.push_back(
+        {"programmes.eligible_regions",
+         "the twin does not model programmes that serve only some regions yet; programme " + regions_served + " does"});
+  if (!substitutes.empty())
+    issues.push_back({"programmes.substitutes",
+                      "the twin does not model substitute programmes yet; programme " + substitutes + " has some"});
+  if (!in_training.empty())
+    issues.push_back({"programmes.eligible_statuses",
+                      "the twin does not model applications from workers in training yet; programme " + in_training +
+                          " admits them"});
+  if (!follow_up.empty())
+    issues.push_back({"programmes.follow_up_months", "the twin does not model a job-finding factor without a "
+                                                     "follow-up window yet; programme " +
+                                                         follow_up + " has one"});
   if (limits)
     issues.push_back({"groups.leave_after_months",
                       "the twin does not model time limits in a group yet (it would need the months in the group)"});
@@ -774,6 +1386,12 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                                 "(labour.job_*_region_factor, skills.*_factor_by_region, "
                                 "population.level_by_region_prior other than 1) yet: it splits each stock over regions "
                                 "by population.region_shares"});
+  if (matching)
+    issues.push_back({"employers.matching", "the twin does not model job finding by matching (employers.matching "
+                                            "other than \"hazard\") yet"});
+  if (posts)
+    issues.push_back(
+        {"employers.appointment_needs_post", "the twin does not model appointments that need a free post yet"});
   if (migration) issues.push_back({"migration.rate", "the twin does not model migration between regions yet"});
   if (by_age)
     issues.push_back({"skills.assessment_factor_by_age_band",
@@ -831,6 +1449,7 @@ Results project_scenario(const Scenario& scenario) {
         by_group[g * kLevelCount + l] = s.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)];
     }
     std::copy(s.by_region.begin(), s.by_region.end(), at("workers_by_region", t));
+    if (r.has_variable("trainees")) std::copy(s.trainees.begin(), s.trainees.end(), at("trainees", t));
     std::copy(s.employed_by_sector.begin(), s.employed_by_sector.end(), at("employed_by_sector", t));
     if (t == 0) continue;
     const TwinFlows& f = projection.flows[t];
@@ -863,6 +1482,28 @@ Results project_scenario(const Scenario& scenario) {
       at("appointments", t)[level] = f.appointed[k];
       at("appointments_unfilled", t)[level] = f.appointments_unfilled[k];
     }
+    if (!r.has_variable("trainees")) continue;
+    // Programmes and money (substitute_enrolments stay 0: substitutes are refused).
+    const std::pair<const char*, const std::vector<double>*> programme_flows[] = {
+        {"applications", &f.applications},
+        {"enrolments", &f.enrolments},
+        {"turned_away_no_seat", &f.no_seat},
+        {"turned_away_no_money", &f.no_money},
+        {"completions", &f.completions},
+        {"dropouts", &f.dropouts},
+        {"certificates", &f.certificates},
+        {"programme_assessments", &f.programme_assessments},
+        {"spending", &f.paid},
+        {"fund_remaining", &f.remaining},
+        {"fund_committed", &f.committed},
+        {"seats_binding", &f.seats_binding},
+        {"money_binding", &f.money_binding},
+        {"fund_binding", &f.fund_binding},
+        {"leakage", &f.leaked},
+        {"audit_spending", &f.audit},
+        {"followed_up", &f.followed_up},
+        {"employed_after_training", &f.employed_after}};
+    for (const auto& [name, values] : programme_flows) std::copy(values->begin(), values->end(), at(name, t));
   }
   r.metadata = run_metadata(scenario, scenario.parameters().run.seed, 1, 1);
   r.metadata.attributes[kTwinAttribute] = "1";

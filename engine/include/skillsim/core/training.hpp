@@ -50,6 +50,19 @@ struct ApplicationRules {
     std::array<double, kLevelCount> rate_by_level{};      // by level held: the monthly probability of applying
     double rate = 0;                                      // the highest of them over the eligible levels
     std::vector<std::size_t> substitutes; // programmes its applicants also accept (programmes.substitutes)
+
+    /// The eligibility a worker's group, status, level and months at the level decide (the
+    /// expected-value twin's state holds these; twin.cpp).
+    bool admits_state(std::size_t group_status, int level, std::uint32_t months_at_level) const {
+      return eligible[group_status] && level >= min_level && level <= max_level &&
+             months_at_level >= wait_months[static_cast<std::size_t>(level)];
+    }
+    /// The whole rule: the state's part, age and contribution months.
+    bool admits(std::size_t group_status, int level, std::int32_t age_months, double ui_months,
+                std::uint32_t months_at_level) const {
+      return admits_state(group_status, level, months_at_level) && age_months >= min_age_months &&
+             age_months < max_age_months && ui_months >= min_contribution_months;
+    }
   };
   std::vector<Programme> programmes;
   std::array<double, kGroupCount * kStatusCount> may_apply{}; // group x status
@@ -68,6 +81,17 @@ struct ApplicationRules {
 /// "Leakage and audits"): leakage_share x (1 - share_audited)^deterrence; leakage_share itself,
 /// bit for bit, at deterrence 0 (audits that only catch).
 double effective_leakage(double leakage_share, double share_audited, double deterrence);
+/// Yuan of one claim of `programme` charged to `fund`: one trainee, or one trainee-month if paid
+/// monthly, for one agent (population.scale persons). Shared by the training step and the twin.
+std::int64_t claim_yuan(const Parameters& p, std::size_t programme, std::size_t fund);
+/// Claims a trainee commits at enrolment: duration_months if paid monthly, else 1.
+std::int64_t claims_committed(const Parameters& p, std::size_t programme);
+/// What each genuine claim brings with it (docs/levers.md, "Leakage and audits"): the share of
+/// its amount paid for fake claims, and the audits (each cost_per_audit yuan per person).
+struct ClaimOverheads {
+  double fakes_paid_per_claim = 0, audits_per_claim = 0;
+};
+ClaimOverheads claim_overheads(const Parameters& p, std::size_t programme);
 
 /// A worker who may apply this month, with its draw (the monthly block's application lane).
 struct ApplicationCandidate {

@@ -41,6 +41,7 @@ struct TwinStocks {
   std::array<std::array<double, kLevelCount>, kGroupCount> by_group{}; ///< group x level
   std::array<double, kSectorCount> employed_by_sector{};               ///< employed, by sector
   std::vector<double> by_region;                                       ///< region x level
+  std::vector<double> trainees;                                        ///< per programme
   double skilled() const;                                              ///< 初级工 or above, not retired
   double high_skilled() const;                                         ///< 高级工 or above, not retired
 };
@@ -52,6 +53,14 @@ struct TwinFlows {
   std::array<double, kGroupCount> entries_by_group{}, exits_by_group{};
   std::array<std::array<double, kGroupCount>, kGroupCount> group_changes{}; ///< from x to
   std::array<double, 2> appointed{}, appointments_unfilled{};               ///< 特级技师, 首席技师
+  /// Programmes (as TrainingTally), in persons: per programme, and programme x level sought.
+  std::vector<double> applications, enrolments, no_seat, no_money, completions, dropouts, certificates;
+  std::vector<double> programme_assessments, followed_up, employed_after;
+  /// Money, in yuan: fund x programme paid (incl. leakage and audits), leaked, audits; per fund
+  /// remaining and committed at the end of the month.
+  std::vector<double> paid, leaked, audit, remaining, committed;
+  /// Binding constraints (1: turned expected applicants away): programme x region, programme, fund.
+  std::vector<double> seats_binding, money_binding, fund_binding;
 };
 
 /// The twin's trajectory: stocks at every time point 0..months, flows of the month ending at each
