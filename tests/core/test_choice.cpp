@@ -181,6 +181,29 @@ TEST(Choice, ApplicationsDoubleWithThePremiumInTheSimulation) {
   EXPECT_NEAR(observed, n * q, 4 * std::sqrt(n * q * (1 - q)));
 }
 
+TEST(Choice, TheTwinProjectsApplicationsWithThePremiumAsTheRateItGives) {
+  // The twin reads the rate by level held (ApplicationRules::rate_by_level), not one rate per
+  // programme: with 学徒工 paid as much as 初级工 (no premium: rate 0) and 无证 twice the
+  // reference premium (rate 0.02) it projects what a programme open to 无证 only at 0.02 does.
+  auto no_step_at_1 = premium_programme("5500", "1");
+  no_step_at_1["employers.wage_per_month"] = "[4500, 5500, 5500, 5800, 6800, 8000, 9500, 12000, 15000]";
+  auto by_rate = premium_programme("5000", "0");
+  by_rate["programmes.application_rate"] = "[0.02]";
+  by_rate["programmes.max_level"] = "[0]";
+  const TwinProjection a = project_expected(test::programme_scenario(no_step_at_1, 4, 20000));
+  const TwinProjection b = project_expected(test::programme_scenario(by_rate, 4, 20000));
+  ASSERT_EQ(a.flows.size(), b.flows.size());
+  for (std::size_t t = 1; t < a.flows.size(); ++t) {
+    ASSERT_EQ(a.flows[t].applications.size(), 1U);
+    EXPECT_GT(a.flows[t].applications[0], 0) << "month " << t;
+    EXPECT_NEAR(a.flows[t].applications[0], b.flows[t].applications[0], 1e-9 * b.flows[t].applications[0])
+        << "month " << t;
+    for (int l = 0; l < kLevelCount; ++l)
+      EXPECT_NEAR(a.flows[t].promotions[l], b.flows[t].promotions[l], 1e-9 * (1 + b.flows[t].promotions[l]))
+          << "month " << t << ", level " << l;
+  }
+}
+
 TEST(Choice, ElasticityZeroOrTheReferencePayChangesNothingBitForBit) {
   // Other wages at elasticity 0, or elasticity 1 at the reference ladder (factor exactly 1), give
   // the results of the defaults, bit for bit, with programmes and assessments running.
