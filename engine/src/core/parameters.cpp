@@ -1352,6 +1352,49 @@ const ParameterSpec kSpecs[] = {
      .min = -0.5,
      .max = 1,
      .bind = SKILLSIM_BIND(employers.wage_growth_per_year)},
+    // work_based_training (以工代训 paid to employers)
+    {.key = "work_based_training.fund",
+     .kind = ValueKind::String,
+     .doc = "The fund (one of funds.names) that pays 以工代训 to employers; empty (the default): no subsidy, nothing "
+            "declared or paid. Needs employers.size_classes.",
+     .bind = SKILLSIM_BIND(work_based_training.fund)},
+    {.key = "work_based_training.retention_subsidy_per_month",
+     .kind = ValueKind::Real,
+     .unit = "yuan per worker per month",
+     .doc = "Paid to an eligible employer cell for each worker it keeps through the month (以工代训 援企稳岗: 500 "
+            "yuan a month was the common local rule in 2020). The subsidy is in force in the months this or "
+            "hire_subsidy is above 0: schedule them to open and close it.",
+     .min = 0,
+     .max = 1e7,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.retention_subsidy_per_month)},
+    {.key = "work_based_training.hire_subsidy",
+     .kind = ValueKind::Real,
+     .unit = "yuan per worker",
+     .doc = "Paid once to an eligible employer cell for each worker it hires in a month the subsidy is in force.",
+     .min = 0,
+     .max = 1e7,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.hire_subsidy)},
+    {.key = "work_based_training.eligible",
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Size class x sector: employer cells that may claim (e.g. small and medium enterprises, 中小微企业, "
+            "and the sectors hit by the epidemic); all by default.",
+     .dim = Dim::SizeClass,
+     .col_dim = Dim::Sector,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.eligible),
+     .column_default = 1},
+    {.key = "work_based_training.job_loss_factor",
+     .kind = ValueKind::Real,
+     .unit = "factor",
+     .doc = "The retention effect: factor on the job-loss hazard of workers in eligible cells in the months the "
+            "subsidy is paid (assumption: 1, none, unless a scenario states one; the texts report workers "
+            "supported, not jobs kept).",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.job_loss_factor)},
 };
 #undef SKILLSIM_BIND
 
@@ -1977,6 +2020,28 @@ void check_employers(const Parameters& p, std::vector<Issue>& issues) {
     }
 }
 
+// 以工代训 paid to employers: a named fund, and employers to pay. The rules on the subsidies are
+// reported under the subsidy keys, so that a schedule that opens the subsidy is checked too.
+void check_work_based_training(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& w = p.work_based_training;
+  const auto& funds = p.funds.names;
+  if (!w.fund.empty() && std::find(funds.begin(), funds.end(), w.fund) == funds.end())
+    issues.push_back({"work_based_training.fund",
+                      "no fund named '" + w.fund + "' in funds.names" +
+                          (funds.empty() ? std::string(" (none declared)") : " (" + list_names(funds) + ")")});
+  for (const auto& [key, amount] : {std::pair<const char*, double>{"work_based_training.retention_subsidy_per_month",
+                                                                   w.retention_subsidy_per_month},
+                                    {"work_based_training.hire_subsidy", w.hire_subsidy}}) {
+    if (!(amount > 0)) continue;
+    if (w.fund.empty()) issues.push_back({key, "a subsidy needs work_based_training.fund, the fund that pays it"});
+    if (p.employers.size_classes.empty())
+      issues.push_back({key, "a subsidy is paid to employer cells: needs employers.size_classes"});
+  }
+  if (w.job_loss_factor < 1 && p.employers.size_classes.empty())
+    issues.push_back({"work_based_training.job_loss_factor",
+                      "acts on workers in eligible employer cells: needs employers.size_classes"});
+}
+
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
   return competitions.award[tier] == kCompetitionAwardIds[1] ? CompetitionAward::Shorten : CompetitionAward::Promote;
 }
@@ -2135,6 +2200,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_studios(p, issues);
   check_migration(p, issues);
   check_employers(p, issues);
+  check_work_based_training(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})
