@@ -376,6 +376,14 @@ void Employers::declare_results(Results& r, const Parameters& p) {
   add_variable(r, "appointments_no_post", over_time({"level"}),
                "places of the month's appointment quota refused for want of a free post in the candidates' cells "
                "(employers.appointment_needs_post), by level");
+  if (!e.self_evaluator.empty() && !p.evaluation.evaluators.empty()) { // stored by the evaluation step
+    add_variable(r, "employer_self_evaluations", over_time({"region", "sector", "size_class"}),
+                 "assessments held during the month by employer cells for their own employees (企业自主评价, "
+                 "employers.self_evaluation_per_1000); also in evaluations under employers.self_evaluator");
+    add_variable(r, "employer_self_capacity", over_time({"region", "sector", "size_class"}),
+                 "the month's self-evaluation capacity of each employer cell: floor(self_evaluation_per_1000 x its "
+                 "employed at the start of the month / 1000)");
+  }
   if (!p.work_based_training.fund.empty()) {
     if (std::none_of(r.dimensions.begin(), r.dimensions.end(), [](const Dimension& d) { return d.name == "fund"; }))
       r.dimensions.push_back(Dimension{"fund", {}, p.funds.names, p.funds.labels, {}});

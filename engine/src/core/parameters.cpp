@@ -1352,6 +1352,23 @@ const ParameterSpec kSpecs[] = {
      .min = -0.5,
      .max = 1,
      .bind = SKILLSIM_BIND(employers.wage_growth_per_year)},
+    {.key = "employers.self_evaluation_per_1000",
+     .kind = ValueKind::RealVector,
+     .unit = "assessments per 1000 employees per month",
+     .doc = "Self-evaluation capacity (企业自主评价) held by the employer cells of each size class for their own "
+            "employees: floor(this x the cell's employed / 1000) assessments a month, in addition to "
+            "evaluation.capacity_per_month; 0 (the default): none, e.g. for the classes below the size threshold.",
+     .min = 0,
+     .max = 1000,
+     .dim = Dim::SizeClass,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.self_evaluation_per_1000),
+     .column_default = 0},
+    {.key = "employers.self_evaluator",
+     .kind = ValueKind::String,
+     .doc = "The evaluator type (one of evaluation.evaluators, e.g. \"enterprise\") whose assessments the employers' "
+            "self-evaluation capacity holds: its max_level applies and they count in its evaluations.",
+     .bind = SKILLSIM_BIND(employers.self_evaluator)},
     // work_based_training (以工代训 paid to employers)
     {.key = "work_based_training.fund",
      .kind = ValueKind::String,
@@ -2008,6 +2025,18 @@ void check_employers(const Parameters& p, std::vector<Issue>& issues) {
     issues.push_back({"employers.wage_region_factor",
                       "expected " + std::to_string(regions) + " values, one per " + dim_description(Dim::Region) +
                           ", or none (1 everywhere), got " + std::to_string(e.wage_region_factor.size())});
+  const auto& evaluators = p.evaluation.evaluators;
+  if (!e.self_evaluator.empty() &&
+      std::find(evaluators.begin(), evaluators.end(), e.self_evaluator) == evaluators.end())
+    issues.push_back(
+        {"employers.self_evaluator",
+         "no evaluator type named '" + e.self_evaluator + "' in evaluation.evaluators" +
+             (evaluators.empty() ? std::string(" (none declared)") : " (" + list_names(evaluators) + ")")});
+  if (std::any_of(e.self_evaluation_per_1000.begin(), e.self_evaluation_per_1000.end(),
+                  [](double v) { return v > 0; }) &&
+      e.self_evaluator.empty())
+    issues.push_back({"employers.self_evaluation_per_1000",
+                      "self-evaluation capacity needs employers.self_evaluator, the evaluator type it counts under"});
   const auto& s = e.size_shares;
   if (n > 0 && s.rows == static_cast<int>(n) && s.cols == kSectorCount && s.values.size() == n * kSectorCount)
     for (int sector = 0; sector < kSectorCount; ++sector) {

@@ -75,7 +75,7 @@ void ReplicateState::step() {
   training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_);
   timer.lap(times_.training);
   candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
-  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring);
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_);
   timer.lap(times_.evaluation);
   appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_);
   competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors);

@@ -318,6 +318,8 @@ struct EmployersSection {
   std::vector<double> wage_sector_factor; // per sector
   std::vector<double> wage_region_factor; // per region
   double wage_growth_per_year = 0;        // relative growth of every wage a year, from scenario.start
+  std::vector<double> self_evaluation_per_1000; // per size class: assessments a month per 1000 employees (企业自主评价)
+  std::string self_evaluator; // the evaluator type (evaluation.evaluators) those assessments count under
 };
 
 /// Employer cells are stored as (sector x size class) within the region in one byte, 255 meaning
