@@ -105,9 +105,10 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
   pop.months_in_group[i] = 0;
 }
 
-// The pass itself. kRegional: some regional rule is in force (regional factors, migration); the
-// pass without them is compiled apart, so that the rules of before cost what they cost before.
-template <bool kRegional>
+// The pass itself. kRegional: some regional rule is in force (regional factors, migration);
+// kRetaining: 以工代训's retention effect is paid this month. The pass without them is compiled
+// apart, so that the rules of before cost what they cost before.
+template <bool kRegional, bool kRetaining>
 MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
                         const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
                         MonthlyCandidates& candidates, const Mentoring* mentoring) {
@@ -119,7 +120,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   const bool loss_by_region = kRegional && !th.job_loss_by_region.empty();
   const bool find_by_region = kRegional && !th.job_find_by_region.empty(); // regional factors or employers' matching
   const bool migrating = kRegional && rates.migrating;
-  const bool retaining = kRegional && !th.job_loss_subsidised.empty(); // 以工代训's retention effect
+  constexpr bool retaining = kRetaining; // 以工代训's retention effect (th.job_loss_subsidised)
   const std::uint8_t* subsidised = rates.subsidised_cell.data();
   const std::size_t employer_cells = rates.employer_cells;
   const bool class_by_region = kRegional && rates.class_regions > 1;
@@ -238,7 +239,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         if (loss_by_region) [[unlikely]]
           loss =
               th.job_loss_by_region[TransitionRates::labour_index(pop.region[i], lv, g) * kSectorCount + pop.sector[i]];
-        if (retaining) [[unlikely]] {
+        if constexpr (retaining) {
           const std::size_t r = pop.region[i];
           const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
           if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0)
@@ -313,9 +314,11 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
                                const CompetitionRules& competitions, Month current, Population& pop,
                                const RandomStreams& rng, MonthlyCandidates& candidates, const Mentoring* mentoring) {
   const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || !rates.job_find_by_region.empty() ||
-                        !rates.job_loss_subsidised.empty() || rates.class_regions > 1;
-  return regional ? monthly_pass<true>(rates, applications, competitions, current, pop, rng, candidates, mentoring)
-                  : monthly_pass<false>(rates, applications, competitions, current, pop, rng, candidates, mentoring);
+                        rates.class_regions > 1;
+  const bool retaining = !rates.job_loss_subsidised.empty();
+  const auto pass = regional ? (retaining ? monthly_pass<true, true> : monthly_pass<true, false>)
+                             : (retaining ? monthly_pass<false, true> : monthly_pass<false, false>);
+  return pass(rates, applications, competitions, current, pop, rng, candidates, mentoring);
 }
 
 } // namespace skillsim
