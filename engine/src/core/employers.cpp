@@ -48,6 +48,12 @@ Employers::Employers(const Parameters& p)
     : sizes_(p.employers.size_classes.size()), regions_(p.population.regions.size()),
       cells_(kSectorCount * p.employers.size_classes.size()) {
   tally_.no_post.assign(kLevelCount, 0);
+  const auto& funds = p.funds.names;
+  funds_ = funds.size();
+  subsidy_fund_ =
+      static_cast<std::size_t>(std::find(funds.begin(), funds.end(), p.work_based_training.fund) - funds.begin());
+  tally_.subsidy_retained.assign(regions_ * cells_, 0);
+  tally_.subsidy_hired.assign(regions_ * cells_, 0);
 }
 
 double Employers::posts(const Parameters& p, Month month, std::size_t rc) const {
@@ -105,6 +111,7 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
         static_cast<std::int64_t>(std::llround(static_cast<double>(employed[rc]) * (1 + p.employers.vacancy_rate)));
   // The start is reported as the state at scenario.start, with no flows.
   tally_.hires.assign(regions_, 0);
+  tally_.hires_by_cell.assign(regions_ * cells_, 0);
   tally_.separations.assign(regions_, 0);
   summarise(p, p.scenario.start);
 }
@@ -116,9 +123,10 @@ void Employers::count(const Parameters& p, Month month, const Population& pop) {
   summarise(p, month);
 }
 
-void Employers::begin_month(const Parameters& p, Month month, TransitionRates& rates) {
+void Employers::begin_month(const Parameters& p, Month month, TransitionRates& rates, const Ledger* ledger) {
   if (!enabled()) return;
   tally_.no_post.assign(kLevelCount, 0);
+  begin_work_based_training(p, rates, ledger);
   const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
   // Vacancies by cell: posts less the employed (at the start of the month, the counts of the
   // month before), and the free posts at 特级技师 and 首席技师.
@@ -167,6 +175,71 @@ void Employers::begin_month(const Parameters& p, Month month, TransitionRates& r
   }
 }
 
+void Employers::begin_work_based_training(const Parameters& p, TransitionRates& rates, const Ledger* ledger) {
+  const auto& w = p.work_based_training;
+  tally_.subsidy_retained.assign(regions_ * cells_, 0);
+  tally_.subsidy_hired.assign(regions_ * cells_, 0);
+  tally_.subsidy_paid = tally_.subsidy_unpaid = 0;
+  tally_.subsidy_suspended = false;
+  paying_ = false;
+  if (!w.in_force()) return;
+  // Paid while its fund has uncommitted money at the start of the month (after January's grant);
+  // in a month it runs out the claims are paid pro rata, and from the next month, until new money
+  // comes, the subsidy is suspended: no claims and no retention effect.
+  paying_ = ledger != nullptr && ledger->fund(subsidy_fund_).remaining > 0;
+  tally_.subsidy_suspended = !paying_;
+  if (!paying_) return;
+  eligible_.assign(cells_, 0);
+  for (int s = 0; s < kSectorCount; ++s)
+    for (std::size_t k = 0; k < sizes_; ++k)
+      eligible_[static_cast<std::size_t>(s) * sizes_ + k] = w.eligible(static_cast<int>(k), s) ? 1 : 0;
+  if (!(w.job_loss_factor < 1)) return; // no retention effect: the per-agent loop looks nothing up
+  rates.employer_cells = cells_;
+  rates.subsidised_cell.assign(regions_ * cells_, 0);
+  for (std::size_t r = 0; r < regions_; ++r)
+    std::copy(eligible_.begin(), eligible_.end(),
+              rates.subsidised_cell.begin() + static_cast<std::ptrdiff_t>(r * cells_));
+  rates.job_loss_subsidised.resize(regions_ * kLevelCount * kGroupCount * kSectorCount);
+  for (std::size_t r = 0; r < regions_; ++r)
+    for (int l = 0; l < kLevelCount; ++l)
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int s = 0; s < kSectorCount; ++s) {
+          const std::size_t k =
+              TransitionRates::labour_index(static_cast<int>(r), l, g) * kSectorCount + static_cast<std::size_t>(s);
+          const double loss = rates.job_loss_by_region.empty() ? rates.job_loss[l][g][s] : rates.job_loss_by_region[k];
+          rates.job_loss_subsidised[k] = loss * w.job_loss_factor;
+        }
+}
+
+void Employers::pay_work_based_training(const Parameters& p, Ledger& ledger) {
+  if (!enabled() || !paying_) return;
+  const auto& w = p.work_based_training;
+  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  // Whole yuan per agent, as a programme's claims (an agent stands for population.scale persons).
+  const auto scale = static_cast<double>(p.population.scale);
+  const std::int64_t per_kept = std::llround(w.retention_subsidy_per_month * scale),
+                     per_hire = std::llround(w.hire_subsidy * scale);
+  std::int64_t due = 0;
+  for (std::size_t rc = 0; rc < regions_ * cells_; ++rc) {
+    if (eligible_[rc % cells_] == 0) continue;
+    std::int64_t employed = 0;
+    for (std::size_t k = 0; k < lg; ++k) employed += tally_.employed[rc * lg + k];
+    // Those in the cell at the end of the month who were in it at the start: cells change only in
+    // the end-of-month pass, where the month's hires get theirs.
+    const std::int64_t hired = tally_.hires_by_cell[rc], kept = employed - hired;
+    if (per_kept > 0) tally_.subsidy_retained[rc] = kept;
+    if (per_hire > 0) tally_.subsidy_hired[rc] = hired;
+    due += per_kept * kept + per_hire * hired;
+  }
+  const std::int64_t paid = std::min(due, ledger.fund(subsidy_fund_).remaining);
+  if (paid > 0) {
+    ledger.commit(subsidy_fund_, paid);
+    ledger.pay(subsidy_fund_, paid);
+  }
+  tally_.subsidy_paid = paid;
+  tally_.subsidy_unpaid = due - paid;
+}
+
 void Employers::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng) {
   if (!enabled()) return;
   count_pass(month, pop, &rng, true);
@@ -179,6 +252,7 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
   struct Counts {
     std::vector<std::int64_t> employed, seekers, hires, separations;
   };
+  const std::size_t region_cells = regions_ * cells_;
   std::vector<Counts> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
   const auto n = static_cast<std::int64_t>(pop.size());
   const std::size_t sizes = sizes_, cells = cells_;
@@ -188,7 +262,7 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
     Counts c;
     c.employed.assign(n_counts, 0);
     c.seekers.assign(regions_, 0);
-    c.hires.assign(regions_, 0);
+    c.hires.assign(region_cells, 0); // by region x cell
     c.separations.assign(regions_, 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
@@ -202,7 +276,7 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
           cell =
               static_cast<std::uint8_t>(s * sizes + size_class_of(shares + (r * kSectorCount + s) * sizes, sizes, u));
           pop.employer[i] = cell;
-          ++c.hires[r];
+          ++c.hires[r * cells + cell];
         }
         ++c.employed[(r * cells + cell) * lg + static_cast<std::size_t>(pop.level[i]) * kGroupCount + pop.group[i]];
       } else {
@@ -219,14 +293,18 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
   tally_.employed.assign(n_counts, 0);
   tally_.seekers.assign(regions_, 0);
   tally_.hires.assign(regions_, 0);
+  tally_.hires_by_cell.assign(region_cells, 0);
   tally_.separations.assign(regions_, 0);
   for (const Counts& c : by_thread) {
     if (c.employed.empty()) continue; // a thread the runtime did not start
     for (std::size_t k = 0; k < n_counts; ++k) tally_.employed[k] += c.employed[k];
     for (std::size_t r = 0; r < regions_; ++r) {
       tally_.seekers[r] += c.seekers[r];
-      tally_.hires[r] += c.hires[r];
       tally_.separations[r] += c.separations[r];
+    }
+    for (std::size_t rc = 0; rc < region_cells; ++rc) {
+      tally_.hires_by_cell[rc] += c.hires[rc];
+      tally_.hires[rc / cells_] += c.hires[rc];
     }
   }
 }
@@ -298,6 +376,34 @@ void Employers::declare_results(Results& r, const Parameters& p) {
   add_variable(r, "appointments_no_post", over_time({"level"}),
                "places of the month's appointment quota refused for want of a free post in the candidates' cells "
                "(employers.appointment_needs_post), by level");
+  if (!e.self_evaluator.empty() && !p.evaluation.evaluators.empty()) { // stored by the evaluation step
+    add_variable(r, "employer_self_evaluations", over_time({"region", "sector", "size_class"}),
+                 "assessments held during the month by employer cells for their own employees (企业自主评价, "
+                 "employers.self_evaluation_per_1000); also in evaluations under employers.self_evaluator");
+    add_variable(r, "employer_self_capacity", over_time({"region", "sector", "size_class"}),
+                 "the month's self-evaluation capacity of each employer cell: floor(self_evaluation_per_1000 x its "
+                 "employed at the start of the month / 1000)");
+  }
+  if (!p.work_based_training.fund.empty()) {
+    if (std::none_of(r.dimensions.begin(), r.dimensions.end(), [](const Dimension& d) { return d.name == "fund"; }))
+      r.dimensions.push_back(Dimension{"fund", {}, p.funds.names, p.funds.labels, {}});
+    add_variable(r, "work_based_training_retained", over_time({"region", "sector", "size_class"}),
+                 "workers kept through the month by an employer cell paid 以工代训 for them "
+                 "(work_based_training.retention_subsidy_per_month)");
+    add_variable(r, "work_based_training_hired", over_time({"region", "sector", "size_class"}),
+                 "workers hired during the month by an employer cell paid 以工代训 for them "
+                 "(work_based_training.hire_subsidy)");
+    add_variable(r, "work_based_training_paid", over_time({"fund"}),
+                 "以工代训 paid to employers during the month, by the fund that pays it", "yuan");
+    add_variable(r, "work_based_training_unpaid", over_time({"fund"}),
+                 "以工代训 claimed during the month that the fund could not pay (its uncommitted money ran out; "
+                 "the claims were paid pro rata)",
+                 "yuan");
+    add_variable(r, "work_based_training_suspended", over_time(),
+                 "1 in a month 以工代训 was in force but its fund had no money at the start of the month "
+                 "(no claims, no retention effect)",
+                 "1");
+  }
   add_variable(r, "wage_bill", over_time(), "pay of the employed workers in the month (yuan, to the nearest yuan)",
                "yuan");
   add_variable(r, "mean_pay", over_time({"level", "group"}),
@@ -318,6 +424,16 @@ void Employers::store_results(ResultsWriter& out, std::size_t rep, std::size_t t
     out.persons("employer_hires", rep, t, tally_.hires);
     out.persons("employer_separations", rep, t, tally_.separations);
     out.persons("appointments_no_post", rep, t, tally_.no_post);
+    if (out.has("work_based_training_paid")) {
+      out.persons("work_based_training_retained", rep, t, tally_.subsidy_retained);
+      out.persons("work_based_training_hired", rep, t, tally_.subsidy_hired);
+      std::vector<std::int64_t> paid(funds_, 0), unpaid(funds_, 0);
+      paid[subsidy_fund_] = tally_.subsidy_paid;
+      unpaid[subsidy_fund_] = tally_.subsidy_unpaid;
+      out.as_is("work_based_training_paid", rep, t, paid);
+      out.as_is("work_based_training_unpaid", rep, t, unpaid);
+      out.as_is("work_based_training_suspended", rep, t, {tally_.subsidy_suspended ? 1 : 0});
+    }
   }
   out.as_is("wage_bill", rep, t, {static_cast<std::int64_t>(std::llround(tally_.wage_bill))});
   const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;

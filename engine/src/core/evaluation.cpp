@@ -8,6 +8,7 @@
 #include <string>
 #include <tuple>
 
+#include "skillsim/core/employers.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/flow_network.hpp"
 #include "skillsim/core/promotion.hpp"
@@ -22,6 +23,8 @@ void EvaluationTally::reset(std::size_t evaluators, std::size_t regions) {
   binding.assign(evaluators * regions, 0);
   queue.assign(regions, 0);
   abandoned.assign(regions, 0);
+  self_held.clear();
+  self_capacity.clear();
 }
 
 EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
@@ -43,6 +46,14 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
         net.add_node("evaluator " + std::to_string(k / regions) + " in region " + std::to_string(k % regions));
     capacity_arc[k] = net.add_arc(evaluator_node[k], sink, problem.capacity[k]);
   }
+  // Employer cells' own capacity (企业自主评价): a node each, reachable from their employees only.
+  const std::size_t employer_nodes = problem.employer_capacity.size();
+  std::vector<int> employer_node(employer_nodes, -1), employer_arc(employer_nodes, -1);
+  for (std::size_t k = 0; k < employer_nodes; ++k)
+    if (problem.employer_capacity[k] > 0) {
+      employer_node[k] = net.add_node("employer cell " + std::to_string(k));
+      employer_arc[k] = net.add_arc(employer_node[k], sink, problem.employer_capacity[k]);
+    }
   std::vector<int> cell_arc(problem.cells.size());
   for (std::size_t c = 0; c < problem.cells.size(); ++c) {
     const EvaluationCell& cell = problem.cells[c];
@@ -56,6 +67,15 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
       if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
           cell.level_sought <= problem.max_level[e])
         net.add_arc(node, evaluator_node[e * regions + static_cast<std::size_t>(cell.region)], FlowNetwork::kUnlimited);
+    if (cell.employer >= 0) {
+      const auto k = static_cast<std::size_t>(cell.employer);
+      if (k >= employer_nodes || problem.employer_evaluator < 0 ||
+          static_cast<std::size_t>(problem.employer_evaluator) >= evaluators)
+        throw Error("evaluation allocation: cell " + std::to_string(c) + " names an employer without capacity");
+      if (employer_node[k] >= 0 &&
+          cell.level_sought <= problem.max_level[static_cast<std::size_t>(problem.employer_evaluator)])
+        net.add_arc(node, employer_node[k], FlowNetwork::kUnlimited);
+    }
   }
   net.solve(source, sink);
 
@@ -64,6 +84,14 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
   out.binding.assign(evaluators * regions, false);
   for (std::size_t c = 0; c < problem.cells.size(); ++c) out.assessed.push_back(net.flow(cell_arc[c]));
   for (std::size_t k = 0; k < evaluators * regions; ++k) out.held[k] = net.flow(capacity_arc[k]);
+  out.employer_held.assign(employer_nodes, 0);
+  for (std::size_t k = 0; k < employer_nodes; ++k)
+    if (employer_arc[k] >= 0) {
+      out.employer_held[k] = net.flow(employer_arc[k]);
+      // Held as assessments of the self-evaluating type, in the cell's region.
+      out.held[static_cast<std::size_t>(problem.employer_evaluator) * regions + k / (employer_nodes / regions)] +=
+          out.employer_held[k];
+    }
   // An evaluator binds if it is full while a candidate it could have assessed still waits.
   for (std::size_t c = 0; c < problem.cells.size(); ++c) {
     const EvaluationCell& cell = problem.cells[c];
@@ -129,20 +157,57 @@ void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::s
   out.persons("evaluation_queue", rep, t, tally_.queue);
   out.persons("evaluation_abandoned", rep, t, tally_.abandoned);
   out.as_is("evaluation_binding", rep, t, tally_.binding);
+  if (out.has("employer_self_evaluations")) {
+    // Nothing written (0) in months without self-evaluation capacity: the tally is then empty.
+    out.persons("employer_self_evaluations", rep, t, tally_.self_held);
+    out.persons("employer_self_capacity", rep, t, tally_.self_capacity);
+  }
 }
 
 void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                             MonthTally& flows, TrainingSystem& training, std::span<const std::size_t> queued,
-                            const Mentoring* mentoring) {
+                            const Mentoring* mentoring, const Employers* employers) {
   const auto& ev = p.evaluation;
   const std::size_t evaluators = ev.evaluators.size(), regions = p.population.regions.size();
   tally_.reset(evaluators, regions);
   if (!limited_) return;
+  // Self-evaluation (企业自主评价): the capacity of each region x employer cell for its own employees,
+  // from its employed at the start of the month (fractions are not carried: floor).
+  const auto& em = p.employers;
+  const bool self_evaluation = employers != nullptr && employers->enabled() && !em.self_evaluator.empty() &&
+                               std::any_of(em.self_evaluation_per_1000.begin(), em.self_evaluation_per_1000.end(),
+                                           [](double v) { return v > 0; });
+  const std::size_t sizes = em.size_classes.size(), employer_cells = self_evaluation ? employers->cells() : 0;
+  std::vector<std::int64_t> employer_capacity;
+  if (self_evaluation) {
+    const auto& employed = employers->tally().employed; // region x cell x level x group
+    const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+    employer_capacity.assign(regions * employer_cells, 0);
+    for (std::size_t rc = 0; rc < regions * employer_cells; ++rc) {
+      const double per_1000 = em.self_evaluation_per_1000[(rc % employer_cells) % sizes];
+      if (!(per_1000 > 0)) continue;
+      std::int64_t n = 0;
+      for (std::size_t k = 0; k < lg; ++k) n += employed[rc * lg + k];
+      employer_capacity[rc] = static_cast<std::int64_t>(std::floor(per_1000 * static_cast<double>(n) / 1000.0 + 1e-9));
+    }
+    tally_.self_capacity = employer_capacity;
+    tally_.self_held.assign(regions * employer_cells, 0);
+  }
+  const auto employer_of = [&](std::size_t i, std::uint8_t st) -> std::size_t { // 0: none, else rc + 1
+    if (!self_evaluation || st != static_cast<std::uint8_t>(Status::Employed) || pop.employer[i] == kNoEmployer)
+      return 0;
+    const std::size_t rc = pop.region[i] * employer_cells + pop.employer[i];
+    return employer_capacity[rc] > 0 ? rc + 1 : 0;
+  };
 
   // Leavers and candidates. Cells are (region, level sought, status, months waited).
   const auto max_wait = static_cast<std::size_t>(ev.max_wait_months);
-  const auto cell_of = [&](std::size_t region, std::size_t level, std::size_t status, std::size_t waited) {
-    return ((region * kLevelCount + level) * kStatusCount + status) * (max_wait + 1) + waited;
+  // Employees of a self-evaluating cell have cells of their own (employer + 1 above the others, so
+  // that without self-evaluation the cells are those of before).
+  const std::size_t plain_cells = regions * kLevelCount * kStatusCount * (max_wait + 1);
+  const auto cell_of = [&](std::size_t region, std::size_t level, std::size_t status, std::size_t waited,
+                           std::size_t employer) {
+    return employer * plain_cells + ((region * kLevelCount + level) * kStatusCount + status) * (max_wait + 1) + waited;
   };
   const std::int64_t n = static_cast<std::int64_t>(queued.size());
   std::vector<Candidate> candidates;
@@ -165,8 +230,8 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const std::uint8_t prog = pop.programme[i];
       const int sought = prog != kNoProgramme ? static_cast<int>(p.programmes.target_level[prog]) : pop.level[i] + 1;
       const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
-      local.push_back(
-          {cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited), streams::priority_of(d), index});
+      local.push_back({cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
+                       streams::priority_of(d), index});
     }
 #pragma omp critical(skillsim_evaluation_candidates)
     {
@@ -197,17 +262,23 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       problem.eligible_status.push_back(ev.eligible_statuses(static_cast<int>(e), s));
     problem.max_level.push_back(static_cast<int>(ev.max_level[e]));
   }
+  if (self_evaluation) {
+    problem.employer_capacity = employer_capacity;
+    problem.employer_evaluator = static_cast<int>(
+        std::find(ev.evaluators.begin(), ev.evaluators.end(), em.self_evaluator) - ev.evaluators.begin());
+  }
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
   for (std::size_t b = 0; b < candidates.size();) {
     std::size_t e = b;
     while (e < candidates.size() && candidates[e].cell == candidates[b].cell) ++e;
-    std::size_t key = candidates[b].cell;
+    std::size_t key = candidates[b].cell % plain_cells;
+    const int employer = static_cast<int>(candidates[b].cell / plain_cells) - 1;
     const auto waited = static_cast<int>(key % (max_wait + 1));
     key /= max_wait + 1;
     const auto status = static_cast<int>(key % kStatusCount);
     key /= kStatusCount;
     problem.cells.push_back({static_cast<int>(key / kLevelCount), static_cast<int>(key % kLevelCount), status, waited,
-                             static_cast<std::int64_t>(e - b)});
+                             static_cast<std::int64_t>(e - b), employer});
     ranges.emplace_back(b, e);
     b = e;
   }
@@ -218,6 +289,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     tally_.held[k] = allocation.held[k];
     tally_.binding[k] = allocation.binding[k] ? 1 : 0;
   }
+  if (self_evaluation) tally_.self_held = allocation.employer_held;
 
   // The assessed (lowest agent-keyed priorities in each cell) pass or fail; the rest wait on.
   for (std::size_t c = 0; c < problem.cells.size(); ++c) {

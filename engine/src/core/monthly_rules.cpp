@@ -29,6 +29,8 @@ struct Thresholds {
   // Job loss, job finding and finding-or-inactivity by region (TransitionRates::labour_index),
   // when a regional factor is not 1.
   std::vector<std::uint64_t> job_loss_by_region, job_find_by_region, find_or_inactive_by_region;
+  // Job loss in the cells 以工代训 subsidises (TransitionRates::job_loss_subsidised), in months it is paid.
+  std::vector<std::uint64_t> job_loss_subsidised;
   // Moving to another region at all, index (origin x kLevelCount + level) x kStatusCount + status,
   // when somebody may move (TransitionRates::migrating).
   std::vector<std::uint64_t> move;
@@ -54,6 +56,7 @@ struct Thresholds {
     for (double sit_p : r.sit_by_class) sit_by_class.push_back(probability_threshold(sit_p));
     for (double pass_p : r.pass_by_class) pass_by_class.push_back(probability_threshold(pass_p));
     for (double loss : r.job_loss_by_region) job_loss_by_region.push_back(probability_threshold(loss));
+    for (double loss : r.job_loss_subsidised) job_loss_subsidised.push_back(probability_threshold(loss));
     for (double find : r.job_find_by_region) {
       job_find_by_region.push_back(probability_threshold(find));
       find_or_inactive_by_region.push_back(probability_threshold(find + r.inactivity));
@@ -102,9 +105,10 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
   pop.months_in_group[i] = 0;
 }
 
-// The pass itself. kRegional: some regional rule is in force (regional factors, migration); the
-// pass without them is compiled apart, so that the rules of before cost what they cost before.
-template <bool kRegional>
+// The pass itself. kRegional: some regional rule is in force (regional factors, migration);
+// kRetaining: 以工代训's retention effect is paid this month. The pass without them is compiled
+// apart, so that the rules of before cost what they cost before.
+template <bool kRegional, bool kRetaining>
 MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
                         const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
                         MonthlyCandidates& candidates, const Mentoring* mentoring) {
@@ -116,6 +120,9 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   const bool loss_by_region = kRegional && !th.job_loss_by_region.empty();
   const bool find_by_region = kRegional && !th.job_find_by_region.empty(); // regional factors or employers' matching
   const bool migrating = kRegional && rates.migrating;
+  constexpr bool retaining = kRetaining; // 以工代训's retention effect (th.job_loss_subsidised)
+  const std::uint8_t* subsidised = rates.subsidised_cell.data();
+  const std::size_t employer_cells = rates.employer_cells;
   const bool class_by_region = kRegional && rates.class_regions > 1;
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
@@ -232,6 +239,13 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         if (loss_by_region) [[unlikely]]
           loss =
               th.job_loss_by_region[TransitionRates::labour_index(pop.region[i], lv, g) * kSectorCount + pop.sector[i]];
+        if constexpr (retaining) {
+          const std::size_t r = pop.region[i];
+          const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
+          if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0)
+            loss = th.job_loss_subsidised[TransitionRates::labour_index(static_cast<int>(r), lv, g) * kSectorCount +
+                                          pop.sector[i]];
+        }
         if (d.below(streams::kLabour, loss)) {
           pop.status[i] = kUnemployed;
           ++local.job_losses;
@@ -301,8 +315,10 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
                                const RandomStreams& rng, MonthlyCandidates& candidates, const Mentoring* mentoring) {
   const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || !rates.job_find_by_region.empty() ||
                         rates.class_regions > 1;
-  return regional ? monthly_pass<true>(rates, applications, competitions, current, pop, rng, candidates, mentoring)
-                  : monthly_pass<false>(rates, applications, competitions, current, pop, rng, candidates, mentoring);
+  const bool retaining = !rates.job_loss_subsidised.empty();
+  const auto pass = regional ? (retaining ? monthly_pass<true, true> : monthly_pass<true, false>)
+                             : (retaining ? monthly_pass<false, true> : monthly_pass<false, false>);
+  return pass(rates, applications, competitions, current, pop, rng, candidates, mentoring);
 }
 
 } // namespace skillsim

@@ -1415,6 +1415,66 @@ const ParameterSpec kSpecs[] = {
      .min = -0.5,
      .max = 1,
      .bind = SKILLSIM_BIND(employers.wage_growth_per_year)},
+    {.key = "employers.self_evaluation_per_1000",
+     .kind = ValueKind::RealVector,
+     .unit = "assessments per 1000 employees per month",
+     .doc = "Self-evaluation capacity (企业自主评价) held by the employer cells of each size class for their own "
+            "employees: floor(this x the cell's employed / 1000) assessments a month, in addition to "
+            "evaluation.capacity_per_month; 0 (the default): none, e.g. for the classes below the size threshold.",
+     .min = 0,
+     .max = 1000,
+     .dim = Dim::SizeClass,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.self_evaluation_per_1000),
+     .column_default = 0},
+    {.key = "employers.self_evaluator",
+     .kind = ValueKind::String,
+     .doc = "The evaluator type (one of evaluation.evaluators, e.g. \"enterprise\") whose assessments the employers' "
+            "self-evaluation capacity holds: its max_level applies and they count in its evaluations.",
+     .bind = SKILLSIM_BIND(employers.self_evaluator)},
+    // work_based_training (以工代训 paid to employers)
+    {.key = "work_based_training.fund",
+     .kind = ValueKind::String,
+     .doc = "The fund (one of funds.names) that pays 以工代训 to employers; empty (the default): no subsidy, nothing "
+            "declared or paid. Needs employers.size_classes.",
+     .bind = SKILLSIM_BIND(work_based_training.fund)},
+    {.key = "work_based_training.retention_subsidy_per_month",
+     .kind = ValueKind::Real,
+     .unit = "yuan per worker per month",
+     .doc = "Paid to an eligible employer cell for each worker it keeps through the month (以工代训 援企稳岗: 500 "
+            "yuan a month was the common local rule in 2020). The subsidy is in force in the months this or "
+            "hire_subsidy is above 0: schedule them to open and close it.",
+     .min = 0,
+     .max = 1e7,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.retention_subsidy_per_month)},
+    {.key = "work_based_training.hire_subsidy",
+     .kind = ValueKind::Real,
+     .unit = "yuan per worker",
+     .doc = "Paid once to an eligible employer cell for each worker it hires in a month the subsidy is in force.",
+     .min = 0,
+     .max = 1e7,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.hire_subsidy)},
+    {.key = "work_based_training.eligible",
+     .kind = ValueKind::FlagMatrix,
+     .doc = "Size class x sector: employer cells that may claim (e.g. small and medium enterprises, 中小微企业, "
+            "and the sectors hit by the epidemic); all by default.",
+     .dim = Dim::SizeClass,
+     .col_dim = Dim::Sector,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.eligible),
+     .column_default = 1},
+    {.key = "work_based_training.job_loss_factor",
+     .kind = ValueKind::Real,
+     .unit = "factor",
+     .doc = "The retention effect: factor on the job-loss hazard of workers in eligible cells in the months the "
+            "subsidy is paid (assumption: 1, none, unless a scenario states one; the texts report workers "
+            "supported, not jobs kept).",
+     .min = 0,
+     .max = 1,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(work_based_training.job_loss_factor)},
 };
 #undef SKILLSIM_BIND
 
@@ -2028,6 +2088,18 @@ void check_employers(const Parameters& p, std::vector<Issue>& issues) {
     issues.push_back({"employers.wage_region_factor",
                       "expected " + std::to_string(regions) + " values, one per " + dim_description(Dim::Region) +
                           ", or none (1 everywhere), got " + std::to_string(e.wage_region_factor.size())});
+  const auto& evaluators = p.evaluation.evaluators;
+  if (!e.self_evaluator.empty() &&
+      std::find(evaluators.begin(), evaluators.end(), e.self_evaluator) == evaluators.end())
+    issues.push_back(
+        {"employers.self_evaluator",
+         "no evaluator type named '" + e.self_evaluator + "' in evaluation.evaluators" +
+             (evaluators.empty() ? std::string(" (none declared)") : " (" + list_names(evaluators) + ")")});
+  if (std::any_of(e.self_evaluation_per_1000.begin(), e.self_evaluation_per_1000.end(),
+                  [](double v) { return v > 0; }) &&
+      e.self_evaluator.empty())
+    issues.push_back({"employers.self_evaluation_per_1000",
+                      "self-evaluation capacity needs employers.self_evaluator, the evaluator type it counts under"});
   const auto& s = e.size_shares;
   if (n > 0 && s.rows == static_cast<int>(n) && s.cols == kSectorCount && s.values.size() == n * kSectorCount)
     for (int sector = 0; sector < kSectorCount; ++sector) {
@@ -2076,6 +2148,28 @@ void check_choice(const Parameters& p, std::vector<Issue>& issues) {
 }
 
 } // namespace
+
+// 以工代训 paid to employers: a named fund, and employers to pay. The rules on the subsidies are
+// reported under the subsidy keys, so that a schedule that opens the subsidy is checked too.
+void check_work_based_training(const Parameters& p, std::vector<Issue>& issues) {
+  const auto& w = p.work_based_training;
+  const auto& funds = p.funds.names;
+  if (!w.fund.empty() && std::find(funds.begin(), funds.end(), w.fund) == funds.end())
+    issues.push_back({"work_based_training.fund",
+                      "no fund named '" + w.fund + "' in funds.names" +
+                          (funds.empty() ? std::string(" (none declared)") : " (" + list_names(funds) + ")")});
+  for (const auto& [key, amount] : {std::pair<const char*, double>{"work_based_training.retention_subsidy_per_month",
+                                                                   w.retention_subsidy_per_month},
+                                    {"work_based_training.hire_subsidy", w.hire_subsidy}}) {
+    if (!(amount > 0)) continue;
+    if (w.fund.empty()) issues.push_back({key, "a subsidy needs work_based_training.fund, the fund that pays it"});
+    if (p.employers.size_classes.empty())
+      issues.push_back({key, "a subsidy is paid to employer cells: needs employers.size_classes"});
+  }
+  if (w.job_loss_factor < 1 && p.employers.size_classes.empty())
+    issues.push_back({"work_based_training.job_loss_factor",
+                      "acts on workers in eligible employer cells: needs employers.size_classes"});
+}
 
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {
   return competitions.award[tier] == kCompetitionAwardIds[1] ? CompetitionAward::Shorten : CompetitionAward::Promote;
@@ -2236,6 +2330,7 @@ std::vector<Issue> check(const Parameters& p) {
   check_migration(p, issues);
   check_employers(p, issues);
   check_choice(p, issues);
+  check_work_based_training(p, issues);
   const auto& sk = p.skills;
   if (sk.assessment_rate.size() == kLevelCount) {
     for (int level : {0, int(Level::PrincipalTechnician), int(Level::ChiefTechnician)})

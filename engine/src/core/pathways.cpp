@@ -94,7 +94,13 @@ bool certifiable(const Parameters& p, int level, int status) {
     for (int r = 0; r < ev.capacity_per_month.cols; ++r) capacity = capacity || ev.capacity_per_month(row, r) > 0;
     if (capacity && ev.eligible_statuses(row, status) && level <= ev.max_level[e]) return true;
   }
-  return false;
+  // Employers' self-evaluation capacity (employers.self_evaluation_per_1000) certifies their employees.
+  const auto& em = p.employers;
+  const auto self = std::find(ev.evaluators.begin(), ev.evaluators.end(), em.self_evaluator);
+  return status == static_cast<int>(Status::Employed) && self != ev.evaluators.end() &&
+         level <= ev.max_level[static_cast<std::size_t>(self - ev.evaluators.begin())] &&
+         std::any_of(em.self_evaluation_per_1000.begin(), em.self_evaluation_per_1000.end(),
+                     [](double v) { return v > 0; });
 }
 
 // The mean of a route's months: the fixed wait, then the expected number of attempts

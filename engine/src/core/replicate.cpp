@@ -60,7 +60,8 @@ ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& sna
 void ReplicateState::step() {
   const Parameters p = scenario_->parameters_at(month_);
   TransitionRates month_rates(p, month_);
-  employers_.begin_month(p, month_, month_rates); // job finding by matching, free posts
+  training_.open_year(p, month_);                                      // the year's envelopes, if January
+  employers_.begin_month(p, month_, month_rates, &training_.ledger()); // matching, free posts, 以工代训
   const TransitionRates& rates = month_rates;
   const ApplicationRules applications(p);
   const CompetitionRules competitions(p, rates, month_);
@@ -74,14 +75,15 @@ void ReplicateState::step() {
   training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_);
   timer.lap(times_.training);
   candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
-  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring);
-  training_.close_month();
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_);
   timer.lap(times_.evaluation);
   appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_);
   competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors);
   entrants_.step(p, month_, population_, rng_, next_id_, flows_);
   schools_.step(p, month_, population_, rng_, next_id_, flows_);
-  employers_.step(p, month_, population_, rng_); // cells of the month's hires and leavers
+  employers_.step(p, month_, population_, rng_);             // cells of the month's hires and leavers
+  employers_.pay_work_based_training(p, training_.ledger()); // 以工代训, from the month's cells
+  training_.close_month(); // the funds' money at the end of the month, every payment made
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
   // results do not depend on when it happens.
   if (removed_ * 32 > static_cast<std::int64_t>(population_.size())) {

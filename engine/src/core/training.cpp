@@ -209,14 +209,18 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
   tally_.reset(programmes, funds, p.population.regions.size());
   newly_queued_.clear();
-  if (month.year() != state_.budget_year) {
-    for (std::size_t f = 0; f < funds; ++f) state_.ledger.set_envelope(f, std::llround(p.funds.annual_envelope[f]));
-    state_.ledger.start_year();
-    state_.budget_year = month.year();
-  }
+  open_year(p, month);
   if (programmes == 0) return;
   end_trainees(p, month, pop, rng, flows, evaluation_limited, candidates.trainees);
   admit_applicants(p, month, pop, rng, rules, candidates.applicants, flows);
+}
+
+void TrainingSystem::open_year(const Parameters& p, Month month) {
+  if (month.year() == state_.budget_year) return;
+  for (std::size_t f = 0; f < p.funds.names.size(); ++f)
+    state_.ledger.set_envelope(f, std::llround(p.funds.annual_envelope[f]));
+  state_.ledger.start_year();
+  state_.budget_year = month.year();
 }
 
 void TrainingSystem::close_month() {

@@ -1393,6 +1393,8 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back(
         {"employers.appointment_needs_post", "the twin does not model appointments that need a free post yet"});
   if (migration) issues.push_back({"migration.rate", "the twin does not model migration between regions yet"});
+  if (!p.work_based_training.fund.empty())
+    issues.push_back({"work_based_training.fund", "the twin does not model 以工代训 paid to employers yet"});
   if (by_age)
     issues.push_back({"skills.assessment_factor_by_age_band",
                       "the twin does not model assessment or pass factors by age band (skills.*_factor_by_age_band "

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "skillsim/core/ledger.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
@@ -52,13 +53,19 @@ public:
 
   /// The counts after the month last stepped (or at the start), in agents, and its flows.
   struct Tally {
-    std::vector<std::int64_t> employed;    ///< region x cell x level x group
-    std::vector<std::int64_t> seekers;     ///< region: unemployed
-    std::vector<std::int64_t> hires;       ///< region: workers who got a cell in the month
-    std::vector<std::int64_t> separations; ///< region: workers who left a cell (job loss, retirement, death, ...)
-    std::vector<std::int64_t> no_post;     ///< level: appointment places refused for want of a free post
-    double wage_bill = 0;                  ///< yuan a month of the employed (persons), at the month's wages
-    std::vector<double> pay_sum;           ///< level x group: yuan a month summed over agents
+    std::vector<std::int64_t> employed;      ///< region x cell x level x group
+    std::vector<std::int64_t> seekers;       ///< region: unemployed
+    std::vector<std::int64_t> hires;         ///< region: workers who got a cell in the month
+    std::vector<std::int64_t> separations;   ///< region: workers who left a cell (job loss, retirement, death, ...)
+    std::vector<std::int64_t> no_post;       ///< level: appointment places refused for want of a free post
+    double wage_bill = 0;                    ///< yuan a month of the employed (persons), at the month's wages
+    std::vector<double> pay_sum;             ///< level x group: yuan a month summed over agents
+    std::vector<std::int64_t> hires_by_cell; ///< region x cell: workers who got the cell in the month
+    // 以工代训 (work_based_training) in the month: the workers claimed for, region x cell (kept
+    // through the month; hired), and the yuan claimed that the fund paid and could not pay.
+    std::vector<std::int64_t> subsidy_retained, subsidy_hired;
+    std::int64_t subsidy_paid = 0, subsidy_unpaid = 0;
+    bool subsidy_suspended = false; ///< in force, but its fund had no money at the start of the month
     bool operator==(const Tally&) const = default;
   };
 
@@ -78,7 +85,10 @@ public:
   /// The start of a month: the matching table (employers.matching = "cobb_douglas": fills
   /// rates.job_find_by_region; "hazard": leaves it empty), the free posts by level and the shares
   /// by which the month's hires are spread over size classes.
-  void begin_month(const Parameters& p, Month month, TransitionRates& rates);
+  /// 以工代训 (work_based_training) is paid this month when in force and its fund has money left
+  /// at the start of the month (`ledger`, after January's grant; nullptr: not paid); then its
+  /// retention effect goes into `rates` (subsidised_cell, job_loss_subsidised).
+  void begin_month(const Parameters& p, Month month, TransitionRates& rates, const Ledger* ledger = nullptr);
   /// Must an appointment to `level` find a free post (employers.appointment_needs_post)?
   bool post_needed(const Parameters& p, int level) const;
   /// Takes a free post at `level` in the cell, if there is one (false: none, nothing taken).
@@ -89,6 +99,9 @@ public:
   /// The end of a month: the newly employed get a cell, those no longer employed lose theirs, and
   /// everything is counted.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng);
+  /// After step: pays this month's 以工代训 claims (docs/levers.md) from its fund, pro rata when
+  /// the fund's uncommitted money is short (what cannot be paid is not owed).
+  void pay_work_based_training(const Parameters& p, Ledger& ledger);
 
   /// Posts of cell `rc` (region x cell) in `month`: its posts at the start x (1 +
   /// post_growth_per_year)^(months / 12).
@@ -110,6 +123,7 @@ public:
 private:
   void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign);
   void summarise(const Parameters& p, Month month);
+  void begin_work_based_training(const Parameters& p, TransitionRates& rates, const Ledger* ledger);
 
   std::size_t sizes_ = 0, regions_ = 0, cells_ = 0;
   State state_;
@@ -118,6 +132,10 @@ private:
   // per region x sector the cumulative shares of size classes for the month's hires.
   std::vector<std::int64_t> free_posts_[2];
   std::vector<double> hire_shares_;
+  // 以工代训: the fund, whether it pays this month, and the eligible cells (sector x size class).
+  std::size_t funds_ = 0, subsidy_fund_ = 0;
+  bool paying_ = false;
+  std::vector<std::uint8_t> eligible_;
   // What store_results reports, computed once a month (summarise).
   std::vector<std::int64_t> posts_by_level_, filled_by_level_, vacancies_by_level_;
   std::vector<std::int64_t> cell_employed_, cell_posts_, cell_vacancies_; // region x sector x size

@@ -23,6 +23,7 @@
 
 namespace skillsim {
 
+class Employers;
 class ResultsWriter;
 class TrainingSystem;
 
@@ -33,6 +34,9 @@ struct EvaluationTally {
                                        ///< candidates it could have assessed were left waiting
   std::vector<std::int64_t> queue;     ///< per region: candidates waiting at the end of the month
   std::vector<std::int64_t> abandoned; ///< per region: candidates who gave up waiting
+  std::vector<std::int64_t> self_held; ///< region x employer cell: held by the cell's own capacity
+  std::vector<std::int64_t>
+      self_capacity; ///< region x employer cell: that capacity (employers.self_evaluation_per_1000)
 
   void reset(std::size_t evaluators, std::size_t regions);
   bool operator==(const EvaluationTally&) const = default;
@@ -45,6 +49,9 @@ struct EvaluationCell {
   int status = 0;
   int months_waited = 0;
   std::int64_t candidates = 0;
+  /// Employees of a cell with self-evaluation capacity: its index in employer_capacity (region x
+  /// employer cell); -1 for everybody else.
+  int employer = -1;
 };
 
 struct EvaluationProblem {
@@ -55,12 +62,18 @@ struct EvaluationProblem {
   std::vector<std::int64_t> capacity; ///< evaluator x region, row-major
   std::vector<bool> eligible_status;  ///< evaluator x status
   std::vector<int> max_level;         ///< per evaluator
+  /// Self-evaluation capacity (企业自主评价) of employer cells for their own employees, region x
+  /// employer cell, held as assessments of `employer_evaluator` (whose max_level applies); empty:
+  /// none. Only cells whose `employer` is the index may use it.
+  std::vector<std::int64_t> employer_capacity;
+  int employer_evaluator = -1;
 };
 
 struct EvaluationAllocation {
-  std::vector<std::int64_t> assessed; ///< per cell
-  std::vector<std::int64_t> held;     ///< evaluator x region
-  std::vector<bool> binding;          ///< evaluator x region
+  std::vector<std::int64_t> assessed;      ///< per cell
+  std::vector<std::int64_t> held;          ///< evaluator x region
+  std::vector<bool> binding;               ///< evaluator x region
+  std::vector<std::int64_t> employer_held; ///< region x employer cell: of `held`, by own capacity
 };
 
 /// Matches candidates to evaluators: as many assessments as the capacities allow, the longest
@@ -99,8 +112,11 @@ public:
   /// certificates and their money to `training`).
   /// `queued` lists the agents waiting (or leaving the queue), in agent order.
   /// A master studio's mentee (`mentoring`, if any) passes an ordinary assessment more often.
+  /// With `employers` and employers.self_evaluation_per_1000, employer cells add capacity for
+  /// their own employees (from their employed at the start of the month).
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
-            TrainingSystem& training, std::span<const std::size_t> queued, const Mentoring* mentoring = nullptr);
+            TrainingSystem& training, std::span<const std::size_t> queued, const Mentoring* mentoring = nullptr,
+            const Employers* employers = nullptr);
 
   const EvaluationTally& tally() const { return tally_; }
   /// Seconds spent building and solving the matching flow networks so far.

@@ -324,6 +324,8 @@ struct EmployersSection {
   std::vector<double> wage_sector_factor;       // per sector
   std::vector<double> wage_region_factor;       // per region
   double wage_growth_per_year = 0;              // relative growth of every wage a year, from scenario.start
+  std::vector<double> self_evaluation_per_1000; // per size class: assessments a month per 1000 employees (企业自主评价)
+  std::string self_evaluator; // the evaluator type (evaluation.evaluators) those assessments count under
 };
 
 /// Employer cells are stored as (sector x size class) within the region in one byte, 255 meaning
@@ -331,6 +333,20 @@ struct EmployersSection {
 inline constexpr std::size_t kMaxSizeClasses = 254 / kSectorCount;
 /// The two matching rules (employers.matching).
 inline constexpr std::array<std::string_view, 2> kMatchingIds = {"hazard", "cobb_douglas"};
+
+/// 以工代训 paid to employers (docs/levers.md, "Employers, posts and pay"): a subsidy per worker
+/// retained and per worker hired in the eligible employer cells, from one fund, in the months the
+/// subsidies are above 0, with a retention effect on job loss while it is paid. Off by default (no
+/// fund named: nothing is declared, drawn or paid).
+struct WorkBasedTrainingSection {
+  std::string fund;                       // the fund that pays (one of funds.names); empty: off
+  double retention_subsidy_per_month = 0; // yuan per worker in an eligible cell through the month
+  double hire_subsidy = 0;                // yuan per worker hired into an eligible cell, once
+  FlagMatrix eligible;                    // size class x sector: cells that may claim (default: all)
+  double job_loss_factor = 1;             // on the job-loss hazard in eligible cells while paid
+  /// Is the subsidy paid in the month these parameters are in force?
+  bool in_force() const { return !fund.empty() && (retention_subsidy_per_month > 0 || hire_subsidy > 0); }
+};
 
 /// All parameter values of a scenario at one moment. Plain data: copy it freely.
 struct Parameters {
@@ -351,6 +367,7 @@ struct Parameters {
   StudiosSection studios;
   MigrationSection migration;
   EmployersSection employers;
+  WorkBasedTrainingSection work_based_training;
 };
 
 /// What a parameter holds.

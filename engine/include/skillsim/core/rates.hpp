@@ -79,6 +79,15 @@ struct TransitionRates {
     return (static_cast<std::size_t>(region) * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount +
            static_cast<std::size_t>(group);
   }
+  /// 以工代训's retention effect (work_based_training.job_loss_factor < 1), in a month the subsidy is
+  /// paid (Employers::begin_month fills them; empty otherwise, and the per-agent loop looks nothing
+  /// up): `subsidised_cell` by region x employer cell (cell = sector x size classes + size class,
+  /// employer_cells per region), 1 for the eligible cells; `job_loss_subsidised` the job loss of
+  /// their workers, index as job_loss_by_region: the job loss of the region (job_loss_by_region, or
+  /// job_loss) x the factor. The pathway graph and the twin use job_loss.
+  std::vector<std::uint8_t> subsidised_cell;
+  std::size_t employer_cells = 0;
+  std::vector<double> job_loss_subsidised;
   /// Regions of the scenario (population.regions).
   std::size_t regions = 1;
   /// Unemployed -> inactive: the unconditional probability in the month. One uniform decides

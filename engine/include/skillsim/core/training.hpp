@@ -169,6 +169,10 @@ public:
   /// Completers who joined the evaluation queue in the month last stepped, in agent order.
   const std::vector<std::size_t>& newly_queued() const { return newly_queued_; }
 
+  /// Grants the year's envelopes in the first month of a calendar year (and the first month of the
+  /// run); nothing otherwise. step() calls it; the replicate calls it first, so that the money of
+  /// the month is known at its start (以工代训, Employers::begin_month).
+  void open_year(const Parameters& p, Month month);
   /// Records the funds' remaining and committed money once the month's payments are done.
   void close_month();
 
@@ -182,6 +186,8 @@ public:
   /// Seconds spent building and solving the allocation flow networks so far.
   double allocation_seconds() const { return allocation_seconds_; }
   const Ledger& ledger() const { return state_.ledger; }
+  /// The ledger, for payments other than the programmes' (以工代训 to employers).
+  Ledger& ledger() { return state_.ledger; }
 
 private:
   /// Yuan of one claim (one trainee, or one trainee-month if paid monthly) charged to a fund.

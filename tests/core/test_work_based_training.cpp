@@ -1,0 +1,331 @@
+// 以工代训 paid to employers (docs/levers.md, "Employers, posts and pay"): the retention effect
+// against a run without the subsidy on common random numbers (the same seed), the money paid
+// counted by hand from the agents, the envelope running out (pro rata, then suspended until the
+// next grant), the schedule opening and closing it, off = bit for bit, 1 vs 2 threads, snapshots,
+// and every validation message.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/employers.hpp"
+#include "skillsim/core/simulation.hpp"
+#include "skillsim/io/scenario_toml.hpp"
+
+using namespace skillsim;
+using test::dump;
+using test::has_issue;
+using test::operator+;
+
+namespace {
+
+constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
+constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
+
+// Two size classes (large, small) in two regions, one fund, job loss and finding on and every
+// other process off; `changes` replace or add keys (full dotted keys).
+Scenario subsidy_scenario(std::map<std::string, std::string> changes, int months = 6, double persons = 100000,
+                          int scale = 1) {
+  std::map<std::string, std::string> settings = {
+      {"population.regions", R"(["north", "south"])"},
+      {"population.region_shares", "[0.4, 0.6]"},
+      {"employers.size_classes", R"(["large", "small"])"},
+      {"employers.labels", R"(["大型企业", "中小企业"])"},
+      {"employers.size_shares", "[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]"},
+      {"funds.names", R"(["upgrading_account"])"},
+      {"funds.labels", R"(["职业技能提升行动专账"])"},
+      {"funds.annual_envelope", "[1e12]"},
+      {"funds.carry_over", "[1]"},
+      {"labour.job_loss_rate", "0.04"},
+      {"labour.job_find_rate", "0.2"},
+      {"work_based_training.fund", R"("upgrading_account")"},
+      {"work_based_training.retention_subsidy_per_month", "500"},
+      {"work_based_training.hire_subsidy", "1000"},
+      {"work_based_training.eligible", "[[0, 0, 0], [1, 1, 1]]"}, // small enterprises only
+      {"work_based_training.job_loss_factor", "0.5"}};
+  for (auto& [k, v] : changes) settings[k] = v;
+  std::vector<std::string> overrides = test::everything_off();
+  for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
+  return test::small_scenario(overrides, persons, scale, months);
+}
+
+bool small_cell(std::uint8_t cell) { return cell != kNoEmployer && cell % 2 == 1; } // cell = sector x 2 + size
+
+} // namespace
+
+// Common random numbers: the same seed with and without the subsidy. In the first month both
+// runs start from the same agents and draw the same uniforms, so a worker of an eligible cell
+// loses the job with the subsidy only if it loses it without (u < p f implies u < p), and given
+// the X losses without, the losses with are Binomial(X, f): their ratio is f within 4 standard
+// errors. Outside the eligible cells nothing changes. Over the run, fewer job losses in all.
+TEST(WorkBasedTraining, RetentionEffectAgainstNoSubsidyWithCommonRandomNumbers) {
+  const double f = 0.5;
+  const Scenario with = subsidy_scenario({});
+  const Scenario without = subsidy_scenario(
+      {{"work_based_training.retention_subsidy_per_month", "0"}, {"work_based_training.hire_subsidy", "0"}});
+  ReplicateState a(with, 11, 0), b(without, 11, 0);
+  ASSERT_EQ(a.population().employer, b.population().employer);
+  const std::vector<std::uint8_t> cells = a.population().employer, status = a.population().status;
+  a.step();
+  b.step();
+  std::int64_t lost_with = 0, lost_without = 0, only_with = 0, other_with = 0, other_without = 0;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (status[i] != kEmployed) continue;
+    const bool la = a.population().status[i] == kUnemployed, lb = b.population().status[i] == kUnemployed;
+    if (small_cell(cells[i])) {
+      lost_with += la;
+      lost_without += lb;
+      only_with += la && !lb;
+    } else {
+      other_with += la;
+      other_without += lb;
+    }
+  }
+  ASSERT_GT(lost_without, 500);
+  EXPECT_EQ(only_with, 0);
+  EXPECT_EQ(other_with, other_without);
+  const double x = static_cast<double>(lost_without);
+  EXPECT_LT(std::abs(static_cast<double>(lost_with) - f * x), 4 * std::sqrt(x * f * (1 - f)))
+      << lost_with << " of " << lost_without << ", expected about " << f * x;
+  // Over six months (the paths part after the first): fewer job losses with the subsidy.
+  std::int64_t total_with = a.last_flows().job_losses, total_without = b.last_flows().job_losses;
+  for (int m = 1; m < 6; ++m) {
+    a.step();
+    b.step();
+    total_with += a.last_flows().job_losses;
+    total_without += b.last_flows().job_losses;
+  }
+  EXPECT_LT(total_with, total_without);
+}
+
+// The money, by hand from the agents: each month the fund pays 500 yuan for every person in an
+// eligible (small) cell at the start and the end of the month, and 1,000 for every person hired
+// into one; the results and the ledger agree, to the yuan, at a population scale above 1.
+TEST(WorkBasedTraining, MoneyPaidIsTheSubsidyTimesTheSubsidisedWorkerMonths) {
+  const int scale = 5;
+  const Scenario s = subsidy_scenario({}, 6, 100000, scale);
+  ReplicateState state(s, 3, 0);
+  std::int64_t total = 0;
+  for (int m = 0; m < 6; ++m) {
+    const std::vector<std::uint8_t> before = state.population().employer;
+    state.step();
+    const Population& pop = state.population();
+    std::int64_t kept = 0, hired = 0;
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      if (pop.status[i] != kEmployed || !small_cell(pop.employer[i])) continue;
+      if (i < before.size() && before[i] == pop.employer[i])
+        ++kept;
+      else
+        ++hired; // a cell it did not have at the start: hired this month (or an entrant)
+    }
+    const auto& t = state.employers().tally();
+    std::int64_t kept_tally = 0, hired_tally = 0;
+    for (std::int64_t v : t.subsidy_retained) kept_tally += v;
+    for (std::int64_t v : t.subsidy_hired) hired_tally += v;
+    EXPECT_EQ(kept_tally, kept) << m;
+    EXPECT_EQ(hired_tally, hired) << m;
+    EXPECT_GT(hired, 0) << m;
+    EXPECT_EQ(t.subsidy_paid, (500 * kept + 1000 * hired) * scale) << m;
+    EXPECT_EQ(t.subsidy_unpaid, 0);
+    total += t.subsidy_paid;
+  }
+  EXPECT_EQ(state.training().ledger().fund(0).paid, total);
+  EXPECT_TRUE(state.training().ledger().balanced());
+
+  // The results: paid = 500 x retained + 1,000 x hired (persons), summed over the cells.
+  const Results r = run_scenario(s, RunOptions{});
+  std::int64_t persons_kept = 0, persons_hired = 0, paid = 0;
+  const std::size_t cells = 2 * kSectorCount * 2;
+  for (std::size_t t = 1; t <= 6; ++t) {
+    for (std::size_t k = 0; k < cells; ++k) {
+      persons_kept += test::at(r, "work_based_training_retained", 0, t, k);
+      persons_hired += test::at(r, "work_based_training_hired", 0, t, k);
+      if (k % 2 == 0) {
+        EXPECT_EQ(test::at(r, "work_based_training_retained", 0, t, k), 0) << "large cell " << k;
+      }
+    }
+    paid += test::at(r, "work_based_training_paid", 0, t, 0);
+    EXPECT_EQ(test::at(r, "work_based_training_unpaid", 0, t, 0), 0);
+    EXPECT_EQ(test::at(r, "work_based_training_suspended", 0, t), 0);
+  }
+  EXPECT_GT(persons_kept, 0);
+  EXPECT_EQ(paid, 500 * persons_kept + 1000 * persons_hired);
+}
+
+// The envelope runs out: the month it does, the claims are paid pro rata (the fund pays what it
+// has left, the rest is recorded unpaid); then the subsidy is suspended (nothing claimed, no
+// retention effect) until January's grant pays again.
+TEST(WorkBasedTraining, AnEnvelopeThatRunsOutPaysProRataThenSuspendsUntilTheNextGrant) {
+  // An envelope of 2.5 times the first month's claims lasts two months and part of a third.
+  std::int64_t first = 0;
+  {
+    const Scenario one_month = subsidy_scenario({}, 1);
+    ReplicateState ample(one_month, 5, 0);
+    ample.step();
+    first = ample.employers().tally().subsidy_paid;
+  }
+  ASSERT_GT(first, 0);
+  const std::int64_t envelope = first * 5 / 2;
+  const Scenario s = subsidy_scenario(
+      {{"funds.annual_envelope", "[" + std::to_string(envelope) + "]"}, {"funds.carry_over", "[0]"}}, 14);
+  ReplicateState state(s, 5, 0);
+  std::int64_t paid = 0;
+  int pro_rata = -1, suspended = 0;
+  for (int m = 0; m < 14; ++m) {
+    state.step();
+    const auto& t = state.employers().tally();
+    const auto& fund = state.training().ledger().fund(0);
+    EXPECT_TRUE(state.training().ledger().balanced());
+    if (m < 12) paid += t.subsidy_paid;
+    if (t.subsidy_unpaid > 0) {
+      EXPECT_EQ(pro_rata, -1) << "short twice";
+      pro_rata = m;
+      EXPECT_EQ(fund.remaining, 0);
+    }
+    if (t.subsidy_suspended) {
+      ++suspended;
+      EXPECT_EQ(t.subsidy_paid, 0);
+      std::int64_t kept = 0;
+      for (std::int64_t v : t.subsidy_retained) kept += v;
+      EXPECT_EQ(kept, 0);
+      EXPECT_GT(pro_rata, -1) << "suspended before running out, month " << m;
+    }
+    if (m == 12) { // January 2017: a new envelope
+      EXPECT_FALSE(t.subsidy_suspended);
+      EXPECT_GT(t.subsidy_paid, 0);
+    }
+  }
+  EXPECT_EQ(pro_rata, 2);
+  EXPECT_EQ(suspended, 9); // April to December
+  EXPECT_EQ(paid, envelope);
+}
+
+// A schedule opens the subsidy in March and closes it in June: money and the retention effect in
+// those months only, and the results before March are those of no subsidy, bit for bit.
+TEST(WorkBasedTraining, TheScheduleOpensAndClosesIt) {
+  const Scenario base = subsidy_scenario(
+      {{"work_based_training.retention_subsidy_per_month", "0"}, {"work_based_training.hire_subsidy", "0"}});
+  const Parameters p = base.parameters();
+  const Scenario s = Scenario::make(p,
+                                    {{Month::of(2016, 3), "work_based_training.retention_subsidy_per_month", 500.0},
+                                     {Month::of(2016, 6), "work_based_training.retention_subsidy_per_month", 0.0}},
+                                    {});
+  const Results r = run_scenario(s, RunOptions{});
+  const Results off = run_scenario(base, RunOptions{});
+  for (std::size_t t = 1; t <= 6; ++t) {
+    const bool open = t >= 3 && t <= 5; // months March, April, May end at t = 3, 4, 5
+    EXPECT_EQ(test::at(r, "work_based_training_paid", 0, t, 0) > 0, open) << t;
+    EXPECT_EQ(test::at(r, "work_based_training_hired", 0, t, 1), 0) << t; // no hire subsidy
+    if (t <= 2) {
+      EXPECT_EQ(test::at(r, "job_losses", 0, t), test::at(off, "job_losses", 0, t)) << t;
+    }
+  }
+  EXPECT_LT(test::at(r, "job_losses", 0, 3), test::at(off, "job_losses", 0, 3));
+}
+
+// Without a fund named (the default) nothing is declared, and a named fund with the subsidies at
+// 0 (never in force) gives the results of no section at all, bit for bit, with the new variables
+// added.
+TEST(WorkBasedTraining, OffGivesTheResultsOfBeforeBitForBit) {
+  const Scenario none = subsidy_scenario({{"work_based_training.fund", R"("")"},
+                                          {"work_based_training.retention_subsidy_per_month", "0"},
+                                          {"work_based_training.hire_subsidy", "0"}});
+  const Scenario zero = subsidy_scenario(
+      {{"work_based_training.retention_subsidy_per_month", "0"}, {"work_based_training.hire_subsidy", "0"}});
+  const Results a = run_scenario(none, RunOptions{});
+  const Results b = run_scenario(zero, RunOptions{});
+  EXPECT_FALSE(a.has_variable("work_based_training_paid"));
+  EXPECT_TRUE(b.has_variable("work_based_training_paid"));
+  test::expect_same_results(b, a, false);
+  // A factor of 1 (no retention effect) changes nothing but the money either.
+  const Results c = run_scenario(subsidy_scenario({{"work_based_training.job_loss_factor", "1"}}), RunOptions{});
+  for (const char* name : {"workers", "job_losses", "job_finds", "employer_employed"})
+    EXPECT_EQ(c.variable(name).data, a.variable(name).data) << name;
+}
+
+TEST(WorkBasedTraining, IdenticalForOneAndTwoThreads) {
+  const Results r = test::expect_same_for_one_and_two_threads(
+      subsidy_scenario({{"funds.annual_envelope", "[60000000]"}, {"labour.job_loss_region_factor", "[1.5, 1]"}}, 8,
+                       60000),
+      2);
+  std::int64_t paid = 0;
+  for (std::size_t t = 1; t <= 8; ++t) paid += test::at(r, "work_based_training_paid", 0, t, 0);
+  EXPECT_EQ(paid, 60000000); // it ran out
+}
+
+TEST(WorkBasedTraining, ASnapshotContinuesTheRunBitForBit) {
+  const Scenario s = subsidy_scenario({{"funds.annual_envelope", "[60000000]"}}, 8, 40000);
+  ReplicateState straight(s, 3, 0);
+  for (int m = 0; m < 3; ++m) straight.step();
+  ReplicateState resumed(s, straight.snapshot());
+  for (int m = 0; m < 5; ++m) {
+    straight.step();
+    resumed.step();
+    EXPECT_EQ(straight.employers().tally(), resumed.employers().tally());
+    EXPECT_EQ(straight.last_flows(), resumed.last_flows());
+  }
+  EXPECT_EQ(straight.snapshot(), resumed.snapshot());
+}
+
+TEST(WorkBasedTraining, EveryValidationMessage) {
+  const auto issues_of = [](std::map<std::string, std::string> changes) {
+    Parameters p = subsidy_scenario({}).parameters();
+    auto& w = p.work_based_training;
+    for (auto& [key, value] : changes) {
+      if (key == "fund") w.fund = value;
+      if (key == "no_employers") {
+        p.employers.size_classes.clear();
+        p.employers.labels.clear();
+        p.employers.size_shares = {};
+        w.eligible = {};
+      }
+      if (key == "retention") w.retention_subsidy_per_month = std::stod(value);
+      if (key == "hire") w.hire_subsidy = std::stod(value);
+      if (key == "factor") w.job_loss_factor = std::stod(value);
+      if (key == "eligible") w.eligible.values.pop_back();
+    }
+    return check(p);
+  };
+  EXPECT_TRUE(issues_of({}).empty()) << dump(issues_of({}));
+  auto issues = issues_of({{"fund", "upgrading"}});
+  EXPECT_TRUE(
+      has_issue(issues, "work_based_training.fund", "no fund named 'upgrading' in funds.names (upgrading_account)"))
+      << dump(issues);
+  issues = issues_of({{"fund", ""}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.retention_subsidy_per_month",
+                        "a subsidy needs work_based_training.fund, the fund that pays it"))
+      << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "work_based_training.hire_subsidy",
+                        "a subsidy needs work_based_training.fund, the fund that pays it"))
+      << dump(issues);
+  issues = issues_of({{"no_employers", ""}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.retention_subsidy_per_month",
+                        "a subsidy is paid to employer cells: needs employers.size_classes"))
+      << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "work_based_training.job_loss_factor",
+                        "acts on workers in eligible employer cells: needs employers.size_classes"))
+      << dump(issues);
+  issues = issues_of({{"retention", "-1"}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.retention_subsidy_per_month", "must be in [0,")) << dump(issues);
+  issues = issues_of({{"hire", "-5"}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.hire_subsidy", "must be in [0,")) << dump(issues);
+  issues = issues_of({{"factor", "1.5"}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.job_loss_factor", "must be in [0, 1], got 1.5")) << dump(issues);
+  issues = issues_of({{"eligible", ""}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.eligible", "expected 2 rows")) << dump(issues);
+  // A schedule that opens a subsidy without a fund is refused under the scheduled key.
+  Parameters p = subsidy_scenario({{"work_based_training.fund", R"("")"},
+                                   {"work_based_training.retention_subsidy_per_month", "0"},
+                                   {"work_based_training.hire_subsidy", "0"}})
+                     .parameters();
+  try {
+    (void)Scenario::make(p, {{Month::of(2016, 3), "work_based_training.hire_subsidy", 800.0}}, {});
+    ADD_FAILURE() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("schedule[0].set.work_based_training.hire_subsidy"), std::string::npos)
+        << e.what();
+  }
+}
