@@ -33,6 +33,16 @@ check "employers: the posts table" contains employers.out "Employers (posts at t
 check "employers: the posts of 特级技师" contains employers.out "特级技师 principal_technician"
 check "employers: unfilled posts at the end" contains employers.out "unfilled posts at 2022-01-01: "
 
+# 1c. 以工代训 paid to employers from the city's training fund: its line in the summary, and the
+# fund's outlay in the Funds table counts the subsidies (the fund runs out: spent = the grants).
+"$SKILLSIM" run --set population.scale=50 --replicates 2 --force -o wbt.h5 \
+  --set 'employers.size_classes=["large", "small"]' --set 'employers.labels=["大型企业", "中小企业"]' \
+  --set 'employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]' --set 'work_based_training.fund="training_funds"' \
+  --set work_based_training.retention_subsidy_per_month=50 --set work_based_training.hire_subsidy=500 > wbt.out 2>&1
+check "run with 以工代训 exits 0" test $? -eq 0
+check "以工代训: its line" contains wbt.out "以工代训 paid to employers (totals over the run): "
+check "以工代训: the fund's outlay counts the subsidies" contains wbt.out "302,000,000                 0"
+
 # 2. An existing file is not overwritten without --force.
 before=$(md5sum jincheng_2020_2021.h5)
 "$SKILLSIM" run "${small[@]}" > /dev/null 2> refuse.err

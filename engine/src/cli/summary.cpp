@@ -41,6 +41,21 @@ std::int64_t median_total(const Results& r, const std::string& name, std::size_t
   return std::llround(replicate_statistics(totals)[static_cast<std::size_t>(Statistic::P50)]);
 }
 
+// The median over replicates of a variable's total over time and every entry.
+std::int64_t median_grand_total(const Results& r, const std::string& name) {
+  const Variable& v = r.variable(name);
+  const std::size_t replicates = r.dimension("replicate").size();
+  const std::size_t per_replicate = v.size() / replicates;
+  std::vector<double> totals;
+  for (std::size_t rep = 0; rep < replicates; ++rep) {
+    double sum = 0;
+    for (std::size_t k = 0; k < per_replicate; ++k)
+      sum += v.is_real ? v.real_data[rep * per_replicate + k] : static_cast<double>(v.data[rep * per_replicate + k]);
+    totals.push_back(sum);
+  }
+  return std::llround(replicate_statistics(totals)[static_cast<std::size_t>(Statistic::P50)]);
+}
+
 // Months (in replicate 0) in which a binding record was 1 for entry `index` of its third
 // dimension, in any entry of the dimensions after it (e.g. seats_binding in any region).
 std::int64_t months_bound(const Results& r, const std::string& name, std::size_t index) {
@@ -104,7 +119,11 @@ std::string training_summary(const Results& r) {
   money_table.column("spent (yuan)", 18).column("left at end", 18);
   for (std::size_t f = 0; f < funds.size(); ++f) {
     const std::int64_t left = rounded(r, "fund_remaining", Statistic::P50, (times - 1) * funds.size() + f);
-    money_table.row(fund_labels[f], {thousands(money(median_total(r, "spending", f))), thousands(money(left))});
+    // A fund's outlay: its programmes' spending and, with 以工代训, the subsidies it paid employers.
+    const std::int64_t spent =
+        median_total(r, "spending", f) +
+        (r.has_variable("work_based_training_paid") ? median_total(r, "work_based_training_paid", f) : 0);
+    money_table.row(fund_labels[f], {thousands(money(spent)), thousands(money(left))});
   }
   out += money_table.text();
   out += replicates > 1
@@ -156,6 +175,23 @@ std::string evaluation_summary(const Results& r) {
   return "\n" + table.text() +
          fmt::format("  waiting at the end: {} (replicate 0); gave up waiting: {}{}\n", thousands(waiting),
                      thousands(gave_up), regions > 1 ? " (sum of regional medians)" : "");
+}
+
+// 以工代训 paid to employers: the persons claimed for, the money paid and not paid, and the months
+// the subsidy was suspended for lack of money.
+std::string work_based_training_summary(const Results& r) {
+  const std::size_t replicates = r.dimension("replicate").size();
+  std::int64_t suspended = 0; // replicate 0
+  const Variable& v = r.variable("work_based_training_suspended");
+  for (std::size_t t = 0; t < r.dimension("time").size(); ++t)
+    suspended += v.is_real ? (v.real_data[t] > 0 ? 1 : 0) : (v.data[t] > 0 ? 1 : 0);
+  return fmt::format("\n以工代训 paid to employers (totals over the run): {} worker-months kept, {} hires; paid {} "
+                     "yuan, not paid for lack of money {} yuan; suspended {} months{}\n",
+                     thousands(median_grand_total(r, "work_based_training_retained")),
+                     thousands(median_grand_total(r, "work_based_training_hired")),
+                     thousands(money(median_grand_total(r, "work_based_training_paid"))),
+                     thousands(money(median_grand_total(r, "work_based_training_unpaid"))), suspended,
+                     replicates > 1 ? " (medians over replicates; months in replicate 0)" : "");
 }
 
 // Skills competitions, per tier: entrants, winners, promotions, and places left for lack of
@@ -353,6 +389,7 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   if (results.has_variable("studios")) out += studios_summary(results);
   if (results.has_variable("migrations")) out += migration_summary(results);
   if (results.has_variable("employer_posts")) out += employers_summary(results, scenario);
+  if (results.has_variable("work_based_training_paid")) out += work_based_training_summary(results);
 
   if (results.has_variable("target_attained")) out += targets_summary(results, scenario);
   return out;

@@ -1331,7 +1331,8 @@ std::string parameter_reference_markdown() {
     std::string doc(spec.doc);
     const bool is_vector = spec.kind == ValueKind::RealVector || spec.kind == ValueKind::IntegerVector ||
                            spec.kind == ValueKind::FlagVector;
-    if (is_vector) doc += " One value per " + dim_description(spec.dim) + ".";
+    // A vector without a dimension (employers.wage_region_factor) says its own length in its doc.
+    if (is_vector && spec.dim != Dim::None) doc += " One value per " + dim_description(spec.dim) + ".";
     if (spec.kind == ValueKind::RealMatrix || spec.kind == ValueKind::FlagMatrix)
       doc += " Rows: " + dim_description(spec.dim) + "; columns: " + dim_description(spec.col_dim) + ".";
     out += "| `" + std::string(spec.key.substr(section.size() + 1)) + "` | " + std::string(kind_name(spec.kind)) +
