@@ -22,7 +22,18 @@ def test_a_good_notebook_runs_quietly(tmp_path):
     assert done.stdout.startswith("notebook nb.py: ok (")
     assert done.stdout.endswith("notebooks: 1 passed, 0 failed\n")
     # A TCP kernel printed "[IPKernelApp] WARNING | Kernel is running over TCP without encryption".
-    assert done.stderr == ""
+    assert quiet(done.stderr) == ""
+
+
+# libzmq asserts, rarely, when a socket's descriptor reports POLLHUP as the kernel's context is
+# terminated at shutdown (zeromq/libzmq#1307, #1554): after the notebook ran and its result was in
+# (seen once, in the second of two fresh-clone CI runs of 2026-12-03; not in 12 local runs). That
+# line alone is not the notebooks' noise.
+ZMQ_SHUTDOWN_RACE = "Assertion failed: pfd.revents & POLLIN (src/signaler.cpp:"
+
+
+def quiet(stderr: str) -> str:
+    return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith(ZMQ_SHUTDOWN_RACE))
 
 
 def test_what_the_kernel_prints_still_comes_through(tmp_path):
