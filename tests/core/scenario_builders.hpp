@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "skillsim/core/replicate.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/simulation.hpp"
@@ -161,6 +162,24 @@ inline std::int64_t at(const Results& r, const std::string& name, std::size_t re
   const Variable& v = r.variable(name);
   const std::size_t per_time = v.data.size() / (r.dimension("replicate").size() * r.dimension("time").size());
   return v.data[(rep * r.dimension("time").size() + t) * per_time + k];
+}
+
+/// Runs `scenario`'s replicate 0 for `before` months, restores a second replicate from its
+/// snapshot, and steps both `after` months: the employers' tally and the month's flows agree every
+/// month and the final snapshots are equal. Returns the snapshot taken after `before` months.
+inline ReplicateSnapshot expect_continues_from_snapshot(const Scenario& scenario, int before, int after) {
+  ReplicateState straight(scenario, 3, 0);
+  for (int m = 0; m < before; ++m) straight.step();
+  const ReplicateSnapshot saved = straight.snapshot();
+  ReplicateState resumed(scenario, saved);
+  for (int m = 0; m < after; ++m) {
+    straight.step();
+    resumed.step();
+    EXPECT_EQ(straight.employers().tally(), resumed.employers().tally()) << "month " << before + m + 1;
+    EXPECT_EQ(straight.last_flows(), resumed.last_flows()) << "month " << before + m + 1;
+  }
+  EXPECT_EQ(straight.snapshot(), resumed.snapshot());
+  return saved;
 }
 
 } // namespace skillsim::test

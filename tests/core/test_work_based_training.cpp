@@ -258,16 +258,7 @@ TEST(WorkBasedTraining, IdenticalForOneAndTwoThreads) {
 
 TEST(WorkBasedTraining, ASnapshotContinuesTheRunBitForBit) {
   const Scenario s = subsidy_scenario({{"funds.annual_envelope", "[60000000]"}}, 8, 40000);
-  ReplicateState straight(s, 3, 0);
-  for (int m = 0; m < 3; ++m) straight.step();
-  ReplicateState resumed(s, straight.snapshot());
-  for (int m = 0; m < 5; ++m) {
-    straight.step();
-    resumed.step();
-    EXPECT_EQ(straight.employers().tally(), resumed.employers().tally());
-    EXPECT_EQ(straight.last_flows(), resumed.last_flows());
-  }
-  EXPECT_EQ(straight.snapshot(), resumed.snapshot());
+  test::expect_continues_from_snapshot(s, 3, 5);
 }
 
 TEST(WorkBasedTraining, EveryValidationMessage) {

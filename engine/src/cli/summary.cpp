@@ -23,7 +23,10 @@ std::int64_t rounded(const Results& r, const std::string& name, Statistic s, std
 // Median over replicates of a variable's total over time and every dimension after the third,
 // for entry `index` of its third dimension (e.g. one programme of enrolments(replicate, time,
 // programme), one fund of spending(replicate, time, fund, programme)): the totals are derived
-// per replicate here, their median is the statistics' (replicate_statistics).
+// per replicate here, their median is the statistics' (replicate_statistics). kEveryEntry: the
+// total over every entry of the third dimension too.
+constexpr std::size_t kEveryEntry = static_cast<std::size_t>(-1);
+
 std::int64_t median_total(const Results& r, const std::string& name, std::size_t index) {
   const Variable& v = r.variable(name);
   const std::size_t replicates = r.dimension("replicate").size();
@@ -34,23 +37,8 @@ std::int64_t median_total(const Results& r, const std::string& name, std::size_t
   for (std::size_t rep = 0; rep < replicates; ++rep) {
     double sum = 0; // counts (exact in a double up to 2^53) or the twin's expectations
     for (std::size_t k = 0; k < per_replicate; ++k)
-      if ((k / inner) % width == index)
+      if (index == kEveryEntry || (k / inner) % width == index)
         sum += v.is_real ? v.real_data[rep * per_replicate + k] : static_cast<double>(v.data[rep * per_replicate + k]);
-    totals.push_back(sum);
-  }
-  return std::llround(replicate_statistics(totals)[static_cast<std::size_t>(Statistic::P50)]);
-}
-
-// The median over replicates of a variable's total over time and every entry.
-std::int64_t median_grand_total(const Results& r, const std::string& name) {
-  const Variable& v = r.variable(name);
-  const std::size_t replicates = r.dimension("replicate").size();
-  const std::size_t per_replicate = v.size() / replicates;
-  std::vector<double> totals;
-  for (std::size_t rep = 0; rep < replicates; ++rep) {
-    double sum = 0;
-    for (std::size_t k = 0; k < per_replicate; ++k)
-      sum += v.is_real ? v.real_data[rep * per_replicate + k] : static_cast<double>(v.data[rep * per_replicate + k]);
     totals.push_back(sum);
   }
   return std::llround(replicate_statistics(totals)[static_cast<std::size_t>(Statistic::P50)]);
@@ -187,10 +175,10 @@ std::string work_based_training_summary(const Results& r) {
     suspended += v.is_real ? (v.real_data[t] > 0 ? 1 : 0) : (v.data[t] > 0 ? 1 : 0);
   return fmt::format("\n以工代训 paid to employers (totals over the run): {} worker-months kept, {} hires; paid {} "
                      "yuan, not paid for lack of money {} yuan; suspended {} months{}\n",
-                     thousands(median_grand_total(r, "work_based_training_retained")),
-                     thousands(median_grand_total(r, "work_based_training_hired")),
-                     thousands(money(median_grand_total(r, "work_based_training_paid"))),
-                     thousands(money(median_grand_total(r, "work_based_training_unpaid"))), suspended,
+                     thousands(median_total(r, "work_based_training_retained", kEveryEntry)),
+                     thousands(median_total(r, "work_based_training_hired", kEveryEntry)),
+                     thousands(money(median_total(r, "work_based_training_paid", kEveryEntry))),
+                     thousands(money(median_total(r, "work_based_training_unpaid", kEveryEntry))), suspended,
                      replicates > 1 ? " (medians over replicates; months in replicate 0)" : "");
 }
 
