@@ -43,6 +43,26 @@ check "run with 以工代训 exits 0" test $? -eq 0
 check "以工代训: its line" contains wbt.out "以工代训 paid to employers (totals over the run): "
 check "以工代训: the fund's outlay counts the subsidies" contains wbt.out "302,000,000                 0"
 
+# 1d. Self-evaluation (企业自主评价) by the large employers of the national scenario: the summary's
+# table gives, per size class with capacity, the assessments held and the capacity over the run,
+# the same figures as the results file (one replicate: no medians to take).
+"$SKILLSIM" run national_2019_2021 --set population.scale=20000 --replicates 1 --force -o self.h5 \
+  --set 'employers.size_classes=["large", "small"]' --set 'employers.labels=["大型企业", "中小企业"]' \
+  --set 'employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]' \
+  --set 'employers.self_evaluation_per_1000=[5, 0]' --set 'employers.self_evaluator="enterprise"' > self.out 2>&1
+check "run with self-evaluation exits 0" test $? -eq 0
+check "self-evaluation: its table" contains self.out "Self-evaluation (企业自主评价)"
+check "self-evaluation: the small class (no capacity) has no row" bash -c '! grep -q "中小企业 small" self.out'
+check "self-evaluation: the figures are the file's totals" "$PYTHON" - self.h5 self.out <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+held = int(f["employer_self_evaluations"][0, ..., 0].sum())
+capacity = int(f["employer_self_capacity"][0, ..., 0].sum())
+assert held > 0 and capacity > held, (held, capacity)
+row = next(line for line in open(sys.argv[2], encoding="utf-8") if "大型企业 large" in line)
+assert row.split()[-2:] == [f"{held:,}", f"{capacity:,}"], (row, held, capacity)
+PY
+
 # 2. An existing file is not overwritten without --force.
 before=$(md5sum jincheng_2020_2021.h5)
 "$SKILLSIM" run "${small[@]}" > /dev/null 2> refuse.err

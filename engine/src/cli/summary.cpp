@@ -27,12 +27,15 @@ std::int64_t rounded(const Results& r, const std::string& name, Statistic s, std
 // total over every entry of the third dimension too.
 constexpr std::size_t kEveryEntry = static_cast<std::size_t>(-1);
 
-std::int64_t median_total(const Results& r, const std::string& name, std::size_t index) {
+// The same along any dimension `axis` (its position in the variable's dimensions, 2 or after):
+// e.g. one size class of employer_self_evaluations(replicate, time, region, sector, size_class).
+std::int64_t median_total_along(const Results& r, const std::string& name, std::size_t axis, std::size_t index) {
   const Variable& v = r.variable(name);
   const std::size_t replicates = r.dimension("replicate").size();
   const std::size_t per_replicate = v.size() / replicates;
-  const std::size_t width = r.dimension(v.dims[2]).size();
-  const std::size_t inner = per_replicate / (r.dimension("time").size() * width); // dims after the third
+  const std::size_t width = r.dimension(v.dims[axis]).size();
+  std::size_t inner = 1; // entries of the dimensions after `axis`
+  for (std::size_t d = axis + 1; d < v.dims.size(); ++d) inner *= r.dimension(v.dims[d]).size();
   std::vector<double> totals;
   for (std::size_t rep = 0; rep < replicates; ++rep) {
     double sum = 0; // counts (exact in a double up to 2^53) or the twin's expectations
@@ -42,6 +45,10 @@ std::int64_t median_total(const Results& r, const std::string& name, std::size_t
     totals.push_back(sum);
   }
   return std::llround(replicate_statistics(totals)[static_cast<std::size_t>(Statistic::P50)]);
+}
+
+std::int64_t median_total(const Results& r, const std::string& name, std::size_t index) {
+  return median_total_along(r, name, 2, index);
 }
 
 // Months (in replicate 0) in which a binding record was 1 for entry `index` of its third
@@ -265,16 +272,33 @@ std::string migration_summary(const Results& r) {
 
 // Employers: posts, filled posts and vacancies by level at the end, appointment places refused
 // for want of a post, and the line "unfilled posts at the end of the run", with the wage bill.
+// Self-evaluation by employers (企业自主评价), per size class: assessments held with the cells' own
+// capacity, and that capacity, over the run.
+std::string self_evaluation_summary(const Results& r) {
+  const Dimension& sizes = r.dimension("size_class");
+  const Variable& held = r.variable("employer_self_evaluations");
+  const std::size_t axis =
+      static_cast<std::size_t>(std::find(held.dims.begin(), held.dims.end(), "size_class") - held.dims.begin());
+  const std::vector<std::string> labels = entry_labels(sizes);
+  Table table("Self-evaluation (企业自主评价)", 42);
+  table.column("held", 12).column("capacity", 12);
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    const std::int64_t capacity = median_total_along(r, "employer_self_capacity", axis, k);
+    if (capacity == 0) continue; // a size class below the threshold evaluates nobody
+    table.row(labels[k], {thousands(median_total_along(r, "employer_self_evaluations", axis, k)), thousands(capacity)});
+  }
+  return "\n" + table.text() + (r.dimension("replicate").size() > 1 ? "(medians over replicates; " : "(") +
+         "assessments held with employers' own capacity, for their own employees, totals over the run)\n";
+}
+
 std::string employers_summary(const Results& r, const Scenario& scenario) {
   const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
   const std::size_t end = (times - 1) * kLevelCount; // the cell of level 0 at the last time point
   Table table("Employers (posts at the end of the run)", 42);
   table.column("posts", 12).column("filled", 12).column("vacant", 12).column("no post", 11);
-  std::int64_t vacant = 0;
   for (std::size_t l = 0; l < kLevelCount; ++l) {
     const std::int64_t posts = rounded(r, "employer_posts", Statistic::P50, end + l);
     const std::int64_t no_post = median_total(r, "appointments_no_post", l);
-    vacant += rounded(r, "employer_vacancies", Statistic::P50, end + l);
     if (posts == 0 && no_post == 0) continue;
     table.row(fmt::format("{} {}", kLevelLabelsZh[l], kLevelIds[l]),
               {thousands(posts), thousands(rounded(r, "employer_filled_posts", Statistic::P50, end + l)),
@@ -282,10 +306,32 @@ std::string employers_summary(const Results& r, const Scenario& scenario) {
   }
   std::string out = "\n" + table.text() + (replicates > 1 ? "(medians over replicates; " : "(") +
                     "no post: appointment places refused for want of a free post, over the run)\n";
-  out += fmt::format("  unfilled posts at {}: {} (posts of the level structure with nobody of the level)\n",
-                     iso_date(scenario.end()), thousands(vacant));
+  // Unfilled posts at each target's date (the question a planner asks of a target), else at the end.
+  std::vector<Month> dates;
+  for (const Target& target : scenario.targets())
+    if (std::find(dates.begin(), dates.end(), target.month) == dates.end()) dates.push_back(target.month);
+  if (dates.empty()) dates.push_back(scenario.end());
+  std::sort(dates.begin(), dates.end());
+  for (const Month date : dates) {
+    const auto t = static_cast<std::size_t>(date - scenario.start());
+    // The median over replicates of the unfilled posts summed over levels.
+    std::vector<double> per_replicate;
+    const Variable& v = r.variable("employer_vacancies");
+    for (std::size_t rep = 0; rep < replicates; ++rep) {
+      double sum = 0;
+      for (std::size_t l = 0; l < kLevelCount; ++l) {
+        const std::size_t k = (rep * times + t) * kLevelCount + l;
+        sum += v.is_real ? v.real_data[k] : static_cast<double>(v.data[k]);
+      }
+      per_replicate.push_back(sum);
+    }
+    const auto vacant = std::llround(replicate_statistics(per_replicate)[static_cast<std::size_t>(Statistic::P50)]);
+    out += fmt::format("  unfilled posts at {}: {} (posts of the level structure with nobody of the level)\n",
+                       iso_date(date), thousands(vacant));
+  }
   out += fmt::format("  wage bill in the last month: {} yuan\n",
                      thousands(money(rounded(r, "wage_bill", Statistic::P50, times - 1))));
+  if (r.has_variable("employer_self_evaluations")) out += self_evaluation_summary(r);
   return out;
 }
 
