@@ -182,4 +182,29 @@ inline ReplicateSnapshot expect_continues_from_snapshot(const Scenario& scenario
   return saved;
 }
 
+/// Employers at a month's end (issue 15's consistency): every employed agent has a cell of its own
+/// sector, nobody else has one, and the employers' counts per region add up to the employed there.
+inline void expect_employers_consistent(const ReplicateState& state, std::size_t regions, std::size_t sizes,
+                                        int month) {
+  const Population& pop = state.population();
+  const std::size_t cells = kSectorCount * sizes;
+  std::size_t wrong = 0;
+  std::vector<std::int64_t> employed_by_region(regions, 0);
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const bool employed = pop.status[i] == static_cast<std::uint8_t>(Status::Employed);
+    const std::uint8_t cell = pop.employer[i];
+    if (employed != (cell != kNoEmployer)) ++wrong;
+    if (employed && (cell >= cells || cell / sizes != pop.sector[i])) ++wrong;
+    if (employed) ++employed_by_region[pop.region[i]];
+  }
+  EXPECT_EQ(wrong, 0u) << "month " << month;
+  const auto& employed = state.employers().tally().employed;
+  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  for (std::size_t r = 0; r < regions; ++r) {
+    std::int64_t in_cells = 0;
+    for (std::size_t k = r * cells * lg; k < (r + 1) * cells * lg; ++k) in_cells += employed[k];
+    EXPECT_EQ(in_cells, employed_by_region[r]) << "region " << r << ", month " << month;
+  }
+}
+
 } // namespace skillsim::test

@@ -38,35 +38,6 @@ std::vector<std::string> two_sizes(std::map<std::string, std::string> changes = 
 const std::vector<std::string> kTwoRegions = {R"(population.regions=["north", "south"])",
                                               "population.region_shares=[0.4, 0.6]"};
 
-std::int64_t employed_in(const Population& pop, std::size_t region) {
-  std::int64_t n = 0;
-  for (std::size_t i = 0; i < pop.size(); ++i)
-    n += pop.status[i] == static_cast<std::uint8_t>(Status::Employed) && pop.region[i] == region;
-  return n;
-}
-
-// Every employed agent has a cell of its own sector, nobody else has one, and the employers'
-// counts per region add up to the employed there.
-void expect_consistent(const ReplicateState& state, std::size_t regions, std::size_t sizes, int month) {
-  const Population& pop = state.population();
-  const std::size_t cells = kSectorCount * sizes;
-  std::size_t wrong = 0;
-  for (std::size_t i = 0; i < pop.size(); ++i) {
-    const bool employed = pop.status[i] == static_cast<std::uint8_t>(Status::Employed);
-    const std::uint8_t cell = pop.employer[i];
-    if (employed != (cell != kNoEmployer)) ++wrong;
-    if (employed && (cell >= cells || cell / sizes != pop.sector[i])) ++wrong;
-  }
-  EXPECT_EQ(wrong, 0u) << "month " << month;
-  const auto& employed = state.employers().tally().employed;
-  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
-  for (std::size_t r = 0; r < regions; ++r) {
-    std::int64_t in_cells = 0;
-    for (std::size_t k = r * cells * lg; k < (r + 1) * cells * lg; ++k) in_cells += employed[k];
-    EXPECT_EQ(in_cells, employed_in(pop, r)) << "region " << r << ", month " << month;
-  }
-}
-
 } // namespace
 
 TEST(Employers, WithoutSizeClassesNothingIsDeclaredOrAssigned) {
@@ -84,10 +55,10 @@ TEST(Employers, EveryEmployedWorkerBelongsToOneCellEveryMonth) {
   // matching by the Cobb-Douglas function.
   const Scenario s = test::small_scenario(kTwoRegions + two_sizes({{"matching", R"("cobb_douglas")"}}), 30000, 1, 14);
   ReplicateState state(s, 7, 0);
-  expect_consistent(state, 2, 2, 0);
+  test::expect_employers_consistent(state, 2, 2, 0);
   for (int m = 1; m <= 14; ++m) {
     state.step();
-    expect_consistent(state, 2, 2, m);
+    test::expect_employers_consistent(state, 2, 2, m);
   }
   // And in the results: the cells' employed add up to the employed stock at every time point.
   const Results r = run_scenario(s, RunOptions{});
@@ -362,8 +333,8 @@ TEST(Employers, EveryValidationMessage) {
   EXPECT_TRUE(issues_of({}).empty()) << dump(issues_of({}));
   auto issues = issues_of({{"matching", "cobb_duglas"}});
   EXPECT_TRUE(has_issue(issues, "employers.matching",
-                        "unknown matching 'cobb_duglas'; did you mean 'cobb_douglas'? (expected \"hazard\" or "
-                        "\"cobb_douglas\")"))
+                        "unknown matching 'cobb_duglas'; did you mean 'cobb_douglas'? (expected \"hazard\", "
+                        "\"cobb_douglas\" or \"cobb_douglas_by_level\")"))
       << dump(issues);
   issues = issues_of({{"needs_post_at_6", ""}});
   EXPECT_TRUE(has_issue(issues, "employers.appointment_needs_post[6]",

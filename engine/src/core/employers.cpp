@@ -3,11 +3,14 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <string>
 
+#include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/results_layout.hpp"
+#include "skillsim/core/scenario.hpp"
 
 namespace skillsim {
 
@@ -29,6 +32,13 @@ std::size_t size_class_of(const double* cumulative, std::size_t sizes, double u)
   return sizes - 1;
 }
 
+// The shortest text that reads back as `v` (for messages).
+std::string number_text(double v) {
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  return std::string(buffer, end);
+}
+
 } // namespace
 
 double cobb_douglas_matches(double efficiency, double elasticity, double seekers, double vacancies) {
@@ -42,6 +52,13 @@ double matched_job_find(const Parameters& p, double per_seeker, int level, int g
   return std::min(1.0, per_seeker * lab.job_find_multiplier *
                            lab.job_find_level_factor[static_cast<std::size_t>(level)] *
                            lab.job_find_group_factor[static_cast<std::size_t>(group)]);
+}
+
+double matched_job_find_by_level(const Parameters& p, double per_seeker, int group, std::size_t region) {
+  const auto& lab = p.labour;
+  const double region_factor = lab.job_find_region_factor.empty() ? 1.0 : lab.job_find_region_factor[region];
+  return std::min(1.0, per_seeker * lab.job_find_multiplier *
+                           lab.job_find_group_factor[static_cast<std::size_t>(group)] * region_factor);
 }
 
 Employers::Employers(const Parameters& p)
@@ -91,6 +108,7 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
   if (!enabled()) return;
   const Month before = p.scenario.start + (-1);
   // Hires of the pass are spread by the size shares (there are no vacancies yet).
+  hire_levels_ = 1;
   hire_shares_.assign(regions_ * kSectorCount * sizes_, 0);
   for (std::size_t r = 0; r < regions_; ++r)
     for (int s = 0; s < kSectorCount; ++s) {
@@ -128,25 +146,35 @@ void Employers::begin_month(const Parameters& p, Month month, TransitionRates& r
   tally_.no_post.assign(kLevelCount, 0);
   begin_work_based_training(p, rates, ledger);
   const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  const bool by_level = matching_by_level(p.employers);
+  if (by_level) check_levelled_posts(p, month);
   // Vacancies by cell: posts less the employed (at the start of the month, the counts of the
-  // month before), and the free posts at 特级技师 and 首席技师.
-  std::vector<double> vacancies(regions_ * cells_, 0);
+  // month before), and the free posts at 特级技师 and 首席技师; by matching by level also the
+  // vacancies at each level, region x cell x level.
+  std::vector<double> vacancies(regions_ * cells_, 0), level_vacancies;
+  if (by_level) level_vacancies.assign(regions_ * cells_ * kLevelCount, 0);
   for (int k = 0; k < 2; ++k) free_posts_[k].assign(regions_ * cells_, 0);
   for (std::size_t rc = 0; rc < regions_ * cells_; ++rc) {
     std::int64_t employed = 0;
-    std::int64_t at_level[2] = {0, 0};
+    std::int64_t at_level[kLevelCount] = {};
     for (int l = 0; l < kLevelCount; ++l)
       for (int g = 0; g < kGroupCount; ++g) {
         const std::int64_t e = tally_.employed[rc * lg + static_cast<std::size_t>(l * kGroupCount + g)];
         employed += e;
-        if (l >= kFirstPostLevel) at_level[l - kFirstPostLevel] += e;
+        at_level[l] += e;
       }
     vacancies[rc] = std::max(0.0, posts(p, month, rc) - static_cast<double>(employed));
     for (int k = 0; k < 2; ++k)
-      free_posts_[k][rc] = std::max<std::int64_t>(0, posts_at_level(p, month, rc, kFirstPostLevel + k) - at_level[k]);
+      free_posts_[k][rc] =
+          std::max<std::int64_t>(0, posts_at_level(p, month, rc, kFirstPostLevel + k) - at_level[kFirstPostLevel + k]);
+    if (by_level)
+      for (int l = 0; l < kLevelCount; ++l)
+        level_vacancies[rc * kLevelCount + static_cast<std::size_t>(l)] =
+            static_cast<double>(std::max<std::int64_t>(0, posts_at_level(p, month, rc, l) - at_level[l]));
   }
   // The month's hires go to the size classes of their sector in proportion to the vacancies there
   // (by the size shares where there are none).
+  hire_levels_ = 1;
   hire_shares_.assign(regions_ * kSectorCount * sizes_, 0);
   for (std::size_t r = 0; r < regions_; ++r)
     for (int s = 0; s < kSectorCount; ++s) {
@@ -160,18 +188,84 @@ void Employers::begin_month(const Parameters& p, Month month, TransitionRates& r
         hire_shares_[(r * kSectorCount + static_cast<std::size_t>(s)) * sizes_ + k] = cumulative;
       }
     }
-  if (p.employers.matching != kMatchingIds[1]) return; // "hazard": today's hazards, exactly
+  if (by_level) {
+    // Matching by level: a hire goes to the size classes of its sector in proportion to their
+    // vacancies at its own level (the level it holds at the end of the month); where its sector
+    // has none at that level, by the shares above (all vacancies, else the size shares).
+    std::vector<double> shares(regions_ * kSectorCount * kLevelCount * sizes_, 0);
+    for (std::size_t r = 0; r < regions_; ++r)
+      for (std::size_t s = 0; s < static_cast<std::size_t>(kSectorCount); ++s)
+        for (std::size_t l = 0; l < static_cast<std::size_t>(kLevelCount); ++l) {
+          const auto vacant = [&](std::size_t k) {
+            return level_vacancies[(r * cells_ + s * sizes_ + k) * kLevelCount + l];
+          };
+          double total = 0;
+          for (std::size_t k = 0; k < sizes_; ++k) total += vacant(k);
+          double* out = &shares[((r * kSectorCount + s) * kLevelCount + l) * sizes_];
+          const double* all = &hire_shares_[(r * kSectorCount + s) * sizes_];
+          double cumulative = 0;
+          for (std::size_t k = 0; k < sizes_; ++k) {
+            cumulative += total > 0 ? vacant(k) / total : 0;
+            out[k] = total > 0 ? cumulative : all[k];
+          }
+        }
+    hire_shares_ = std::move(shares);
+    hire_levels_ = kLevelCount;
+  }
+  tally_.market_seekers.clear();
+  tally_.market_matches.clear();
+  if (p.employers.matching == kMatchingIds[0]) return; // "hazard": today's hazards, exactly
   rates.job_find_by_region.assign(regions_ * lg, 0);
-  for (std::size_t r = 0; r < regions_; ++r) {
-    double v = 0;
-    for (std::size_t c = 0; c < cells_; ++c) v += vacancies[r * cells_ + c];
-    const auto u = static_cast<double>(tally_.seekers[r]);
-    const double m = cobb_douglas_matches(p.employers.matching_efficiency, p.employers.matching_elasticity, u, v);
-    const double per_seeker = u > 0 ? m / u : 0;
-    for (int l = 0; l < kLevelCount; ++l)
+  if (!by_level) {
+    for (std::size_t r = 0; r < regions_; ++r) {
+      double v = 0;
+      for (std::size_t c = 0; c < cells_; ++c) v += vacancies[r * cells_ + c];
+      const auto u = static_cast<double>(tally_.seekers[r]);
+      const double m = cobb_douglas_matches(p.employers.matching_efficiency, p.employers.matching_elasticity, u, v);
+      const double per_seeker = u > 0 ? m / u : 0;
+      for (int l = 0; l < kLevelCount; ++l)
+        for (int g = 0; g < kGroupCount; ++g)
+          rates.job_find_by_region[TransitionRates::labour_index(static_cast<int>(r), l, g)] =
+              std::min(1.0, matched_job_find(p, per_seeker, l, g) * p.labour.job_find_region_factor[r]);
+    }
+    return;
+  }
+  // One market per region x level: the unemployed of the level (at the start of the month) and
+  // the vacancies at the level summed over the region's cells.
+  tally_.market_seekers.assign(regions_ * kLevelCount, 0);
+  tally_.market_matches.assign(regions_ * kLevelCount, 0);
+  for (std::size_t r = 0; r < regions_; ++r)
+    for (int l = 0; l < kLevelCount; ++l) {
+      const std::size_t rl = r * kLevelCount + static_cast<std::size_t>(l);
+      double v = 0;
+      for (std::size_t c = 0; c < cells_; ++c)
+        v += level_vacancies[(r * cells_ + c) * kLevelCount + static_cast<std::size_t>(l)];
+      const std::int64_t seekers = tally_.seekers_by_level[rl];
+      const auto u = static_cast<double>(seekers);
+      const double m = cobb_douglas_matches(p.employers.matching_efficiency, p.employers.matching_elasticity, u, v);
+      tally_.market_seekers[rl] = seekers;
+      tally_.market_matches[rl] = m;
+      const double per_seeker = u > 0 ? m / u : 0;
       for (int g = 0; g < kGroupCount; ++g)
         rates.job_find_by_region[TransitionRates::labour_index(static_cast<int>(r), l, g)] =
-            std::min(1.0, matched_job_find(p, per_seeker, l, g) * p.labour.job_find_region_factor[r]);
+            matched_job_find_by_level(p, per_seeker, g, r);
+    }
+}
+
+void Employers::check_levelled_posts(const Parameters& p, Month month) const {
+  // Validation requires it of the parameters at the start and of each scheduled change alone; a
+  // schedule may still combine a switch to matching by level with posts set on another date.
+  const auto& posts = p.employers.posts_per_1000;
+  for (std::size_t k = 0; k < sizes_; ++k) {
+    double sum = 0;
+    for (int l = 0; l < kLevelCount; ++l) sum += posts(static_cast<int>(k), l);
+    if (std::abs(sum - 1000) > kLevelledPostsTolerance)
+      throw Error("in the month from " + iso_date(month) +
+                  " employers.matching = \"cobb_douglas_by_level\" but the posts of size class '" +
+                  p.employers.size_classes[k] + "' (employers.posts_per_1000[" + std::to_string(k) + "]) sum to " +
+                  number_text(sum) +
+                  " per 1000, not 1000: with matching by level every post has a level (check the "
+                  "schedule)");
   }
 }
 
@@ -257,12 +351,13 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
   const auto n = static_cast<std::int64_t>(pop.size());
   const std::size_t sizes = sizes_, cells = cells_;
   const double* shares = hire_shares_.data();
+  const std::size_t share_levels = hire_levels_; // kLevelCount: shares by the hire's level
 #pragma omp parallel
   {
     Counts c;
     c.employed.assign(n_counts, 0);
-    c.seekers.assign(regions_, 0);
-    c.hires.assign(region_cells, 0); // by region x cell
+    c.seekers.assign(regions_ * kLevelCount, 0); // by region x level
+    c.hires.assign(region_cells, 0);             // by region x cell
     c.separations.assign(regions_, 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
@@ -273,8 +368,9 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
         if (cell == kNoEmployer && assign) {
           const std::size_t s = pop.sector[i];
           const double u = rng->block(streams::kEmployerCell, month.index, pop.id[i]).uniform(0);
-          cell =
-              static_cast<std::uint8_t>(s * sizes + size_class_of(shares + (r * kSectorCount + s) * sizes, sizes, u));
+          const std::size_t lv = share_levels > 1 ? pop.level[i] : 0;
+          cell = static_cast<std::uint8_t>(
+              s * sizes + size_class_of(shares + ((r * kSectorCount + s) * share_levels + lv) * sizes, sizes, u));
           pop.employer[i] = cell;
           ++c.hires[r * cells + cell];
         }
@@ -284,7 +380,7 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
           pop.employer[i] = kNoEmployer;
           ++c.separations[r];
         }
-        if (st == kUnemployed) ++c.seekers[r];
+        if (st == kUnemployed) ++c.seekers[r * kLevelCount + pop.level[i]];
       }
     }
     by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(c);
@@ -292,15 +388,17 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
   // Integer sums, joined in thread order.
   tally_.employed.assign(n_counts, 0);
   tally_.seekers.assign(regions_, 0);
+  tally_.seekers_by_level.assign(regions_ * kLevelCount, 0);
   tally_.hires.assign(regions_, 0);
   tally_.hires_by_cell.assign(region_cells, 0);
   tally_.separations.assign(regions_, 0);
   for (const Counts& c : by_thread) {
     if (c.employed.empty()) continue; // a thread the runtime did not start
     for (std::size_t k = 0; k < n_counts; ++k) tally_.employed[k] += c.employed[k];
-    for (std::size_t r = 0; r < regions_; ++r) {
-      tally_.seekers[r] += c.seekers[r];
-      tally_.separations[r] += c.separations[r];
+    for (std::size_t r = 0; r < regions_; ++r) tally_.separations[r] += c.separations[r];
+    for (std::size_t rl = 0; rl < regions_ * kLevelCount; ++rl) {
+      tally_.seekers_by_level[rl] += c.seekers[rl];
+      tally_.seekers[rl / kLevelCount] += c.seekers[rl];
     }
     for (std::size_t rc = 0; rc < region_cells; ++rc) {
       tally_.hires_by_cell[rc] += c.hires[rc];
@@ -412,6 +510,25 @@ void Employers::declare_results(Results& r, const Parameters& p) {
                "yuan");
 }
 
+void Employers::declare_matching_results(Results& r, const Scenario& scenario) {
+  const auto& e = scenario.parameters().employers;
+  if (e.size_classes.empty()) return;
+  bool by_level = matching_by_level(e);
+  for (const auto& change : scenario.schedule())
+    if (const auto* value = std::get_if<std::string>(&change.value);
+        value != nullptr && change.key == "employers.matching")
+      by_level = by_level || *value == kMatchingIds[2];
+  if (!by_level) return;
+  add_variable(r, "employer_seekers", over_time({"region", "level"}),
+               "job seekers (the unemployed) of each level at the start of the month: the seekers of the month's "
+               "market of that region and level (employers.matching = \"cobb_douglas_by_level\"; 0 in a month "
+               "without it)");
+  add_variable(r, "employer_matches", over_time({"region", "level"}),
+               "matches M = min(U, V, A U^alpha V^(1-alpha)) of the month's market of each region and level, to the "
+               "nearest person (the expected job finds before the multiplier and the group and region factors; 0 in "
+               "a month without matching by level)");
+}
+
 void Employers::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
   if (!enabled()) return;
   out.persons("employer_posts", rep, t, posts_by_level_);
@@ -424,6 +541,16 @@ void Employers::store_results(ResultsWriter& out, std::size_t rep, std::size_t t
     out.persons("employer_hires", rep, t, tally_.hires);
     out.persons("employer_separations", rep, t, tally_.separations);
     out.persons("appointments_no_post", rep, t, tally_.no_post);
+    if (out.has("employer_matches")) {
+      // A month without matching by level (a schedule switches it) reports 0.
+      std::vector<std::int64_t> seekers(regions_ * kLevelCount, 0), matches(regions_ * kLevelCount, 0);
+      for (std::size_t k = 0; k < tally_.market_matches.size(); ++k) {
+        seekers[k] = tally_.market_seekers[k];
+        matches[k] = std::llround(tally_.market_matches[k] * static_cast<double>(out.scale()));
+      }
+      out.persons("employer_seekers", rep, t, seekers);
+      out.as_is("employer_matches", rep, t, matches);
+    }
     if (out.has("work_based_training_paid")) {
       out.persons("work_based_training_retained", rep, t, tally_.subsidy_retained);
       out.persons("work_based_training_hired", rep, t, tally_.subsidy_hired);

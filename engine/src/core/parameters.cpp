@@ -1319,9 +1319,11 @@ const ParameterSpec kSpecs[] = {
      .bind = SKILLSIM_BIND(employers.size_shares)},
     {.key = "employers.matching",
      .kind = ValueKind::String,
-     .doc = "Job finding: \"hazard\" (the hazards of labour.job_find_*, exactly as without employers) or "
+     .doc = "Job finding: \"hazard\" (the hazards of labour.job_find_*, exactly as without employers), "
             "\"cobb_douglas\" (matches M = A U^alpha V^(1-alpha) per region, the finding probability M/U times the "
-            "level and group factors).",
+            "level and group factors) or \"cobb_douglas_by_level\" (one market per region x level: the unemployed of "
+            "a level and the vacancies at that level, M/U times the group factor, no level factor; every row of "
+            "employers.posts_per_1000 must then sum to 1000).",
      .schedulable = true,
      .bind = SKILLSIM_BIND(employers.matching)},
     {.key = "employers.matching_efficiency",
@@ -1358,7 +1360,8 @@ const ParameterSpec kSpecs[] = {
      .kind = ValueKind::RealMatrix,
      .unit = "posts per 1000 posts",
      .doc = "The target level structure: posts at each level per 1000 posts of a cell, by size class (e.g. posts "
-            "for 特级技师/首席技师 opening from 2022 by a schedule); 0 by default (no post reserved at a level).",
+            "for 特级技师/首席技师 opening from 2022 by a schedule); 0 by default (no post reserved at a level). With "
+            "employers.matching = \"cobb_douglas_by_level\" every post has a level: each row sums to 1000.",
      .min = 0,
      .max = 1000,
      .dim = Dim::SizeClass,
@@ -2070,12 +2073,43 @@ void check_employers(const Parameters& p, std::vector<Issue>& issues) {
                                                     "class, is stored in one byte), got " +
                                                     std::to_string(n)});
   if (std::find(kMatchingIds.begin(), kMatchingIds.end(), e.matching) == kMatchingIds.end()) {
-    std::string best;
-    for (const auto id : kMatchingIds)
-      if (edit_distance(e.matching, id) <= std::max<std::size_t>(2, id.size() / 3)) best = id;
+    std::string best, expected;
+    std::size_t best_distance = 0;
+    for (std::size_t k = 0; k < kMatchingIds.size(); ++k) {
+      const auto id = kMatchingIds[k];
+      const std::size_t d = edit_distance(e.matching, id);
+      if (d <= std::max<std::size_t>(2, id.size() / 3) && (best.empty() || d < best_distance)) {
+        best = id;
+        best_distance = d;
+      }
+      expected += (k == 0 ? "" : k + 1 == kMatchingIds.size() ? " or " : ", ") + ("\"" + std::string(id) + "\"");
+    }
     issues.push_back({"employers.matching", "unknown matching '" + e.matching + "'" +
-                                                (best.empty() ? "" : "; did you mean '" + best + "'?") +
-                                                " (expected \"hazard\" or \"cobb_douglas\")"});
+                                                (best.empty() ? "" : "; did you mean '" + best + "'?") + " (expected " +
+                                                expected + ")"});
+  }
+  // Matching by level counts the vacancies at each level, so every post must have one. Reported
+  // under the posts (a schedule changing them is told) and under the matching (a schedule that
+  // switches to it is told).
+  const auto& posts = e.posts_per_1000;
+  if (matching_by_level(e) && n > 0 && posts.rows == static_cast<int>(n) && posts.cols == kLevelCount &&
+      posts.values.size() == n * kLevelCount) {
+    std::string first;
+    for (int k = 0; k < posts.rows; ++k) {
+      double sum = 0;
+      for (int l = 0; l < kLevelCount; ++l) sum += posts(k, l);
+      if (std::abs(sum - 1000) <= kLevelledPostsTolerance) continue;
+      const std::string which = "size class '" + e.size_classes[static_cast<std::size_t>(k)] + "'";
+      issues.push_back({"employers.posts_per_1000[" + std::to_string(k) + "]",
+                        "the posts of " + which + " sum to " + format_number(sum) +
+                            " per 1000, not 1000: with employers.matching = \"cobb_douglas_by_level\" every post "
+                            "has a level"});
+      if (first.empty()) first = which + " sums to " + format_number(sum);
+    }
+    if (!first.empty())
+      issues.push_back({"employers.matching", "\"cobb_douglas_by_level\" needs every row of employers.posts_per_1000 "
+                                              "to sum to 1000 (every post has a level); " +
+                                                  first});
   }
   if (e.appointment_needs_post.size() == kLevelCount)
     for (int l = 0; l < int(Level::PrincipalTechnician); ++l)

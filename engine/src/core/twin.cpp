@@ -1285,7 +1285,8 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
                                             "one set at a time with --set"});
   // Keys that may also change by schedule: checked in every month of the run.
-  bool limits = false, by_age = false, migration = false, matching = false, posts = false;
+  bool limits = false, by_age = false, migration = false, posts = false;
+  std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
   std::string programme_age, contributions, substitutes, in_training, follow_up, regions_served;
   // The youngest and oldest ages (months) an active worker may have in the run: the initial
@@ -1310,7 +1311,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     // Employers change job finding only by matching ("hazard" is today's hazards, exactly), and
     // appointments only where a post is needed.
     if (!q.employers.size_classes.empty()) {
-      matching = matching || q.employers.matching != "hazard";
+      if (matching.empty() && q.employers.matching != "hazard") matching = q.employers.matching;
       for (std::uint8_t needs : q.employers.appointment_needs_post) posts = posts || needs != 0;
     }
     for (const auto& [age, share] : Entrants::age_months_distribution(q.entry))
@@ -1386,9 +1387,9 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                                 "(labour.job_*_region_factor, skills.*_factor_by_region, "
                                 "population.level_by_region_prior other than 1) yet: it splits each stock over regions "
                                 "by population.region_shares"});
-  if (matching)
-    issues.push_back({"employers.matching", "the twin does not model job finding by matching (employers.matching "
-                                            "other than \"hazard\") yet"});
+  if (!matching.empty())
+    issues.push_back({"employers.matching", "the twin does not model job finding by matching (employers.matching = \"" +
+                                                matching + "\", only \"hazard\") yet"});
   if (posts)
     issues.push_back(
         {"employers.appointment_needs_post", "the twin does not model appointments that need a free post yet"});

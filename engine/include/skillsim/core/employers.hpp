@@ -1,6 +1,7 @@
 // Employers, the demand side of the ladder (docs/model.md, "Employers, posts and pay"): employer
 // cells of region x sector x size class, each with posts (a target level structure), vacancies,
-// hires and separations; job finding as matching of job seekers to vacancies per region; posts
+// hires and separations; job finding as matching of job seekers to vacancies per region (or per
+// region x level: employers.matching = "cobb_douglas_by_level"); posts
 // that an appointment to 特级技师/首席技师 may need; pay by level, sector and region.
 //
 // Every employed worker belongs to one cell: the `employer` column holds its cell within the
@@ -27,6 +28,7 @@
 namespace skillsim {
 
 class ResultsWriter;
+class Scenario;
 
 namespace streams {
 /// The size class of a worker's employer cell, drawn when the worker gets a cell (lane 0); keyed
@@ -43,6 +45,13 @@ double cobb_douglas_matches(double efficiency, double elasticity, double seekers
 /// factors of labour.*, capped at 1 (the table TransitionRates::job_find_by_region holds).
 double matched_job_find(const Parameters& p, double per_seeker, int level, int group);
 
+/// Job finding under matching by level (employers.matching = "cobb_douglas_by_level"): an
+/// unemployed worker of `group` in `region` whose level's market gives `per_seeker` (M/U of that
+/// region x level) finds a job with per_seeker x job_find_multiplier x the group factor x the
+/// region factor, capped at 1. No level factor: the market of the level already sets the level's
+/// rate (the factor would count it twice).
+double matched_job_find_by_level(const Parameters& p, double per_seeker, int group, std::size_t region);
+
 class Employers {
 public:
   /// What must be saved to continue a run: each cell's posts at the start (agents), region x cell.
@@ -53,19 +62,24 @@ public:
 
   /// The counts after the month last stepped (or at the start), in agents, and its flows.
   struct Tally {
-    std::vector<std::int64_t> employed;      ///< region x cell x level x group
-    std::vector<std::int64_t> seekers;       ///< region: unemployed
-    std::vector<std::int64_t> hires;         ///< region: workers who got a cell in the month
-    std::vector<std::int64_t> separations;   ///< region: workers who left a cell (job loss, retirement, death, ...)
-    std::vector<std::int64_t> no_post;       ///< level: appointment places refused for want of a free post
-    double wage_bill = 0;                    ///< yuan a month of the employed (persons), at the month's wages
-    std::vector<double> pay_sum;             ///< level x group: yuan a month summed over agents
-    std::vector<std::int64_t> hires_by_cell; ///< region x cell: workers who got the cell in the month
+    std::vector<std::int64_t> employed;         ///< region x cell x level x group
+    std::vector<std::int64_t> seekers;          ///< region: unemployed
+    std::vector<std::int64_t> seekers_by_level; ///< region x level: unemployed
+    std::vector<std::int64_t> hires;            ///< region: workers who got a cell in the month
+    std::vector<std::int64_t> separations;      ///< region: workers who left a cell (job loss, retirement, death, ...)
+    std::vector<std::int64_t> no_post;          ///< level: appointment places refused for want of a free post
+    double wage_bill = 0;                       ///< yuan a month of the employed (persons), at the month's wages
+    std::vector<double> pay_sum;                ///< level x group: yuan a month summed over agents
+    std::vector<std::int64_t> hires_by_cell;    ///< region x cell: workers who got the cell in the month
     // 以工代训 (work_based_training) in the month: the workers claimed for, region x cell (kept
     // through the month; hired), and the yuan claimed that the fund paid and could not pay.
     std::vector<std::int64_t> subsidy_retained, subsidy_hired;
     std::int64_t subsidy_paid = 0, subsidy_unpaid = 0;
     bool subsidy_suspended = false; ///< in force, but its fund had no money at the start of the month
+    // Matching by level in the month (begin_month; empty in a month without it): its markets,
+    // region x level, the job seekers (agents, at the start of the month) and the matches M.
+    std::vector<std::int64_t> market_seekers;
+    std::vector<double> market_matches;
     bool operator==(const Tally&) const = default;
   };
 
@@ -82,9 +96,10 @@ public:
   /// the counts are derived). `p` are the parameters in force in the month just ended.
   void count(const Parameters& p, Month month, const Population& population);
 
-  /// The start of a month: the matching table (employers.matching = "cobb_douglas": fills
-  /// rates.job_find_by_region; "hazard": leaves it empty), the free posts by level and the shares
-  /// by which the month's hires are spread over size classes.
+  /// The start of a month: the matching table (employers.matching = "cobb_douglas" or
+  /// "cobb_douglas_by_level": fills rates.job_find_by_region; "hazard": leaves it empty), the free
+  /// posts by level and the shares by which the month's hires are spread over size classes (by
+  /// matching by level: over the size classes with vacancies at the hire's level).
   /// 以工代训 (work_based_training) is paid this month when in force and its fund has money left
   /// at the start of the month (`ledger`, after January's grant; nullptr: not paid); then its
   /// retention effect goes into `rates` (subsidised_cell, job_loss_subsidised).
@@ -113,6 +128,9 @@ public:
 
   /// Declares the employer variables (only with size classes declared; see docs/results.md).
   static void declare_results(Results& results, const Parameters& p);
+  /// Declares the markets of matching by level (employer_seekers, employer_matches) when some
+  /// month of the run matches by level (at the start or by the schedule).
+  static void declare_matching_results(Results& results, const Scenario& scenario);
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
 
   const State& state() const { return state_; }
@@ -124,14 +142,19 @@ private:
   void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign);
   void summarise(const Parameters& p, Month month);
   void begin_work_based_training(const Parameters& p, TransitionRates& rates, const Ledger* ledger);
+  /// Matching by level needs every post to have a level: throws unless each size class's row of
+  /// employers.posts_per_1000 sums to 1000 in `month`.
+  void check_levelled_posts(const Parameters& p, Month month) const;
 
   std::size_t sizes_ = 0, regions_ = 0, cells_ = 0;
   State state_;
   Tally tally_;
   // The month's tables (begin_month): free posts at 特级技师 and 首席技师 by region x cell, and
-  // per region x sector the cumulative shares of size classes for the month's hires.
+  // per region x sector (x level under matching by level: hire_levels_ = kLevelCount, else 1)
+  // the cumulative shares of size classes for the month's hires.
   std::vector<std::int64_t> free_posts_[2];
   std::vector<double> hire_shares_;
+  std::size_t hire_levels_ = 1;
   // 以工代训: the fund, whether it pays this month, and the eligible cells (sector x size class).
   std::size_t funds_ = 0, subsidy_fund_ = 0;
   bool paying_ = false;

@@ -311,7 +311,7 @@ struct EmployersSection {
   std::vector<std::string> size_classes; // identifiers, e.g. "large", "small"
   std::vector<std::string> labels;       // e.g. "大型企业"
   RealMatrix size_shares;                // size class x sector: share of the sector's employment
-  std::string matching = "hazard";       // "hazard" (today's job-finding hazards) or "cobb_douglas"
+  std::string matching = "hazard";       // "hazard" (today's hazards), "cobb_douglas" or "cobb_douglas_by_level"
   double matching_efficiency = 0.1;      // A of M = A U^alpha V^(1-alpha), per month
   double matching_elasticity = 0.5;      // alpha
   double vacancy_rate = 0.05;            // posts at the start per filled post, less 1
@@ -331,8 +331,14 @@ struct EmployersSection {
 /// Employer cells are stored as (sector x size class) within the region in one byte, 255 meaning
 /// "no employer": at most 254 / 3 size classes.
 inline constexpr std::size_t kMaxSizeClasses = 254 / kSectorCount;
-/// The two matching rules (employers.matching).
-inline constexpr std::array<std::string_view, 2> kMatchingIds = {"hazard", "cobb_douglas"};
+/// The matching rules (employers.matching): today's hazards, one market per region, one market
+/// per region x level.
+inline constexpr std::array<std::string_view, 3> kMatchingIds = {"hazard", "cobb_douglas", "cobb_douglas_by_level"};
+/// Whether `matching` matches job seekers to vacancies by level (one market per region x level).
+inline bool matching_by_level(const EmployersSection& e) { return e.matching == kMatchingIds[2]; }
+/// How far a row of employers.posts_per_1000 may be from 1000 under matching by level (rows
+/// written from shares rarely add up exactly; 0.01 per 1000 is less than a post in 100,000).
+inline constexpr double kLevelledPostsTolerance = 0.01;
 
 /// 以工代训 paid to employers (docs/levers.md, "Employers, posts and pay"): a subsidy per worker
 /// retained and per worker hired in the eligible employer cells, from one fund, in the months the
