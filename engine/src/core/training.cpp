@@ -50,7 +50,7 @@ constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
 
 // The pool of apprenticeship places of an applicant who needs none (not an apprenticeship, or its
 // employer's size class not limited).
-constexpr std::size_t kNoPool = SIZE_MAX;
+constexpr std::uint32_t kNoPool = UINT32_MAX;
 
 // An applicant in a demand cell: (programme, region, group) and which of the programme's
 // substitutes they qualify for (a bit each); the pool of places it needs (region x employer cell,
@@ -59,13 +59,14 @@ constexpr std::size_t kNoPool = SIZE_MAX;
 struct Applicant {
   std::size_t cell;
   std::uint32_t substitutes;
+  std::uint32_t pool = kNoPool; // in what was padding: 32 bytes an applicant, as the memory estimate counts
   std::uint64_t priority;
   std::size_t index;
-  std::size_t pool = kNoPool;
   bool operator<(const Applicant& o) const {
     return std::tie(cell, substitutes, priority, index) < std::tie(o.cell, o.substitutes, o.priority, o.index);
   }
 };
+static_assert(sizeof(Applicant) <= 32, "the memory estimate counts 32 bytes an applicant");
 
 } // namespace
 
@@ -407,12 +408,12 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   // The pool of apprenticeship places an applicant to programme k needs (kNoPool: none). An
   // employee hired this month has no cell until the month's end: its pool (one past the cells)
   // has no place, so it is refused for want of one and may apply again next month.
-  const std::size_t no_cell_pool = free_places_.size();
-  const auto pool_of = [&](std::size_t i, std::size_t k) -> std::size_t {
+  const auto no_cell_pool = static_cast<std::uint32_t>(free_places_.size());
+  const auto pool_of = [&](std::size_t i, std::size_t k) -> std::uint32_t {
     if (free_places_.empty() || !apprenticeship_[k]) return kNoPool;
     if (pop.employer[i] == kNoEmployer) return no_cell_pool;
     const std::size_t rc = pop.region[i] * employer_cells_ + pop.employer[i];
-    return free_places_[rc] < 0 ? kNoPool : rc;
+    return free_places_[rc] < 0 ? kNoPool : static_cast<std::uint32_t>(rc);
   };
   // Applications, from the candidates the monthly rules found (see ApplicationRules).
   const std::int64_t n = static_cast<std::int64_t>(candidates.size());
@@ -445,8 +446,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         for (std::size_t j = 0; j < rule.substitutes.size(); ++j)
           if (eligible(rules.programmes[rule.substitutes[j]])) mask |= std::uint32_t{1} << j;
         const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
-        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask,
-                         streams::priority_of(priority), i, pool_of(i, k)});
+        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask, pool_of(i, k),
+                         streams::priority_of(priority), i});
         break;
       }
     }
@@ -514,7 +515,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       const auto [begin, end] = cell_ranges[c];
       const std::size_t admitted = static_cast<std::size_t>(allocation.cells[c].admitted);
       for (std::size_t a = begin; a < begin + admitted && a < end && fits; ++a) {
-        const std::size_t pool = applicants[a].pool;
+        const std::uint32_t pool = applicants[a].pool;
         if (pool == kNoPool) continue;
         fits = pool < free_places_.size() && ++taken[pool] <= free_places_[pool];
       }
