@@ -187,3 +187,32 @@ TEST(Allocation, SubstitutesTakeWhoTheirOwnProgrammeCannotAndOnlyThen) {
   EXPECT_EQ(a.cells[0].admitted_to, (std::vector<std::int64_t>{1}));
   EXPECT_EQ(a.cells[0].turned_away_no_seat, 2);
 }
+
+// Apprenticeship places (employers.apprentice_places_per_1000): pool 0 has 3 free places shared by
+// two demand cells of two programmes (priority 0 and 1), pool 1 has 10; seats are ample in
+// programme 0 (10) and tight in programme 1 (2). Pool 0's cells get 3 in all, the higher priority
+// first (cell 0: 3 of 4; cell 1: none of its 2, refused for want of a place); pool 1's cell of
+// programme 1 gets the 2 seats (refused for want of a seat: its pool has room); a cell that needs
+// no place (programme 0, no pool) takes 5 of the seats.
+TEST(Allocation, PoolsOfPlacesBindAcrossProgrammes) {
+  AllocationProblem p;
+  p.programmes = 2;
+  p.regions = 1;
+  p.seats = {10, 2};
+  p.affordable = {100, 100};
+  p.places = {3, 10};
+  p.cells = {{0, 0, 0, 4, 0, {}, 0}, {1, 0, 1, 2, 1, {}, 0}, {1, 0, 2, 5, 0, {}, 1}, {0, 0, 3, 5, 0, {}, -1}};
+  const Allocation a = allocate(p);
+  EXPECT_EQ(a.cells[0].admitted, 3);
+  EXPECT_EQ(a.cells[0].turned_away_no_place, 1);
+  EXPECT_EQ(a.cells[1].admitted, 0);
+  EXPECT_EQ(a.cells[1].turned_away_no_place, 2);
+  EXPECT_EQ(a.cells[2].admitted, 2);
+  EXPECT_EQ(a.cells[2].turned_away_no_seat, 3);
+  EXPECT_EQ(a.cells[2].turned_away_no_place, 0);
+  EXPECT_EQ(a.cells[3].admitted, 5);
+  EXPECT_EQ(a.cells[3].turned_away_no_place, 0);
+  EXPECT_EQ(a.admitted, 10);
+  p.cells[0].place = 2;
+  EXPECT_THROW(allocate(p), Error) << "an unknown pool";
+}

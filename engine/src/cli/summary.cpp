@@ -120,6 +120,10 @@ std::string training_summary(const Results& r) {
         (r.has_variable("work_based_training_paid") ? median_total(r, "work_based_training_paid", f) : 0);
     money_table.row(fund_labels[f], {thousands(money(spent)), thousands(money(left))});
   }
+  // Co-funding (programmes.employer_share): the employers' part, paid besides the funds'.
+  if (r.has_variable("employer_funding"))
+    money_table.row("employers (职工教育经费)",
+                    {thousands(money(median_total(r, "employer_funding", kEveryEntry))), "-"});
   out += money_table.text();
   out += replicates > 1
              ? "(medians over replicates; months bound counted in replicate 0; money to the nearest 1,000 yuan)\n"

@@ -33,6 +33,12 @@ Allocation allocate(const AllocationProblem& problem) {
       seat_node[k] = net.add_node("seats of programme " + std::to_string(p) + " in region " + std::to_string(r));
       seat_arc[k] = net.add_arc(seat_node[k], money_node[p], problem.seats[k]);
     }
+  // Pools of apprenticeship places (only when a cell needs them: otherwise the network of before).
+  std::vector<int> pool_node(problem.places.size()), pool_arc(problem.places.size());
+  for (std::size_t k = 0; k < problem.places.size(); ++k) {
+    pool_node[k] = net.add_node("places of pool " + std::to_string(k));
+    pool_arc[k] = net.add_arc(source, pool_node[k], problem.places[k]);
+  }
   std::vector<int> cell_arc(problem.cells.size());
   std::vector<std::vector<int>> substitute_arcs(problem.cells.size());
   const auto seats_of = [&](int programme, int region) {
@@ -44,8 +50,11 @@ Allocation allocate(const AllocationProblem& problem) {
     if (!known(cell.programme) || cell.region < 0 || cell.region >= problem.regions ||
         !std::all_of(cell.substitutes.begin(), cell.substitutes.end(), known))
       throw Error("allocation: demand cell " + std::to_string(c) + " names an unknown programme or region");
+    if (cell.place >= static_cast<int>(problem.places.size()) || cell.place < -1)
+      throw Error("allocation: demand cell " + std::to_string(c) + " names an unknown pool of places");
     const int node = net.add_node("cell " + std::to_string(c));
-    cell_arc[c] = net.add_arc(source, node, cell.applicants, cell.priority_cost);
+    const int from = cell.place < 0 ? source : pool_node[static_cast<std::size_t>(cell.place)];
+    cell_arc[c] = net.add_arc(from, node, cell.applicants, cell.priority_cost);
     net.add_arc(node, seats_of(cell.programme, cell.region), FlowNetwork::kUnlimited);
     for (int q : cell.substitutes)
       substitute_arcs[c].push_back(
@@ -64,9 +73,12 @@ Allocation allocate(const AllocationProblem& problem) {
     o.admitted = net.flow(cell_arc[c]);
     for (int arc : substitute_arcs[c]) o.admitted_to.push_back(net.flow(arc));
     const std::int64_t unserved = cell.applicants - o.admitted;
-    // The reason is the first bound met on the way from the cell: its seats, then the money.
+    // The reason is the first bound met on the way from the applicant: its employer's places, the
+    // seats, then the money.
     const std::size_t k = static_cast<std::size_t>(cell.programme) * regions + static_cast<std::size_t>(cell.region);
-    if (out.seats_binding[k])
+    if (cell.place >= 0 && net.saturated(pool_arc[static_cast<std::size_t>(cell.place)]))
+      o.turned_away_no_place = unserved;
+    else if (out.seats_binding[k])
       o.turned_away_no_seat = unserved;
     else
       o.turned_away_no_money = unserved;

@@ -11,6 +11,7 @@
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/scenario.hpp"
+#include "skillsim/core/training.hpp"
 
 namespace skillsim {
 
@@ -82,6 +83,19 @@ std::int64_t Employers::posts_at_level(const Parameters& p, Month month, std::si
   const auto size = static_cast<int>((rc % cells_) % sizes_);
   const double per_1000 = p.employers.posts_per_1000(size, level);
   return static_cast<std::int64_t>(std::floor(posts(p, month, rc) * per_1000 / 1000.0 + 1e-9));
+}
+
+std::vector<std::int64_t> Employers::places_per_1000(const std::vector<double>& per_1000) const {
+  const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
+  std::vector<std::int64_t> places(regions_ * cells_, -1);
+  for (std::size_t rc = 0; rc < regions_ * cells_; ++rc) {
+    const double rate = per_1000[(rc % cells_) % sizes_];
+    if (rate < 0) continue;
+    std::int64_t employed = 0;
+    for (std::size_t k = 0; k < lg; ++k) employed += tally_.employed[rc * lg + k];
+    places[rc] = static_cast<std::int64_t>(std::floor(rate * static_cast<double>(employed) / 1000.0 + 1e-9));
+  }
+  return places;
 }
 
 double Employers::wage(const Parameters& p, Month month, int level, int sector, std::size_t region) {
@@ -481,6 +495,14 @@ void Employers::declare_results(Results& r, const Parameters& p) {
     add_variable(r, "employer_self_capacity", over_time({"region", "sector", "size_class"}),
                  "the month's self-evaluation capacity of each employer cell: floor(self_evaluation_per_1000 x its "
                  "employed at the start of the month / 1000)");
+  }
+  if (TrainingSystem::has_apprentice_places(p)) { // stored by the training step
+    add_variable(r, "employer_apprentice_places", over_time({"region", "sector", "size_class"}),
+                 "the month's apprenticeship places of each employer cell: floor(employers.apprentice_places_per_1000 "
+                 "x its employed at the start of the month / 1000); 0 where the places are not limited (-1)");
+    add_variable(r, "employer_apprentices", over_time({"region", "sector", "size_class"}),
+                 "apprentices (programmes.apprenticeship) in training employed by each employer cell, after the "
+                 "month's admissions");
   }
   if (!p.work_based_training.fund.empty()) {
     if (std::none_of(r.dimensions.begin(), r.dimensions.end(), [](const Dimension& d) { return d.name == "fund"; }))

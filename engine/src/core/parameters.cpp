@@ -905,6 +905,18 @@ const ParameterSpec kSpecs[] = {
      .dim = Dim::Programme,
      .bind = SKILLSIM_BIND(programmes.apprenticeship),
      .column_default = 0},
+    {.key = "programmes.employer_share",
+     .kind = ValueKind::RealVector,
+     .unit = "share",
+     .doc = "Share of each claim (cost_per_trainee, as paid) that the trainee's employer pays from its staff-education "
+            "funds (职工教育经费); the funds pay the rest by fund_shares, and commit only their part. Above 0 only for "
+            "programmes that admit employed workers only and are not full-time. Fixed for the run (commitments are "
+            "made on it); 0 by default.",
+     .min = 0,
+     .max = 1,
+     .dim = Dim::Programme,
+     .bind = SKILLSIM_BIND(programmes.employer_share),
+     .column_default = 0},
     // audit
     {.key = "audit.share_audited",
      .kind = ValueKind::Real,
@@ -1435,6 +1447,18 @@ const ParameterSpec kSpecs[] = {
      .doc = "The evaluator type (one of evaluation.evaluators, e.g. \"enterprise\") whose assessments the employers' "
             "self-evaluation capacity holds: its max_level applies and they count in its evaluations.",
      .bind = SKILLSIM_BIND(employers.self_evaluator)},
+    {.key = "employers.apprentice_places_per_1000",
+     .kind = ValueKind::RealVector,
+     .unit = "places per 1000 employees",
+     .doc = "Apprenticeship places (企业新型学徒制) the employer cells of each size class offer: a cell admits an "
+            "apprentice of its own (programmes.apprenticeship) while its apprentices in training are fewer than "
+            "floor(this x its employed / 1000); -1 (the default): places not limited by employers.",
+     .min = -1,
+     .max = 1000,
+     .dim = Dim::SizeClass,
+     .schedulable = true,
+     .bind = SKILLSIM_BIND(employers.apprentice_places_per_1000),
+     .column_default = -1},
     // work_based_training (以工代训 paid to employers)
     {.key = "work_based_training.fund",
      .kind = ValueKind::String,
@@ -1857,6 +1881,23 @@ void check_programmes(const Parameters& p, std::vector<Issue>& issues) {
                           "programme '" + pr.names[i] + "' has " + std::to_string(count) + " substitutes; at most 16"});
     }
     if (sized(pr.apprenticeship) && pr.apprenticeship[i]) check_apprenticeship(p, i, issues);
+    // Co-funding by the trainee's employer (职工教育经费): every trainee must have been employed at
+    // admission and stay at work while trained, so that the employer is known without a column.
+    if (sized(pr.employer_share) && pr.employer_share[i] > 0) {
+      const std::string what = "programme '" + pr.names[i] + "' is co-funded by employers (programmes.employer_share" +
+                               at + " = " + format_number(pr.employer_share[i]) + ")";
+      const auto& statuses = pr.eligible_statuses;
+      if (statuses.rows == static_cast<int>(n) && statuses.cols == kStatusCount)
+        for (int st = 0; st < kStatusCount; ++st)
+          if (st != static_cast<int>(Status::Employed) && statuses(static_cast<int>(i), st))
+            issues.push_back(
+                {"programmes.employer_share" + at, what + ", so it must admit employed workers only; status '" +
+                                                       std::string(kStatusIds[static_cast<std::size_t>(st)]) +
+                                                       "' is eligible (programmes.eligible_statuses" + at + ")"});
+      if (sized(pr.full_time) && pr.full_time[i])
+        issues.push_back({"programmes.employer_share" + at,
+                          what + ", so its trainees stay at work: programmes.full_time" + at + " must be false"});
+    }
     const auto& shares = pr.fund_shares;
     if (shares.rows == static_cast<int>(n) && shares.cols == static_cast<int>(p.funds.names.size()) &&
         sized(pr.cost_per_trainee) && pr.cost_per_trainee[i] > 0) {
@@ -2134,6 +2175,31 @@ void check_employers(const Parameters& p, std::vector<Issue>& issues) {
       e.self_evaluator.empty())
     issues.push_back({"employers.self_evaluation_per_1000",
                       "self-evaluation capacity needs employers.self_evaluator, the evaluator type it counts under"});
+  // Apprenticeship places: -1 (not limited) or a rate; only with employer cells to offer them.
+  const auto& places = e.apprentice_places_per_1000;
+  if (n == 0 && !places.empty())
+    issues.push_back({"employers.apprentice_places_per_1000",
+                      "apprenticeship places are offered by employer cells: needs employers.size_classes"});
+  for (std::size_t k = 0; k < places.size(); ++k)
+    if (places[k] < 0 && places[k] != -1)
+      issues.push_back({"employers.apprentice_places_per_1000[" + std::to_string(k) + "]",
+                        "must be -1 (places not limited by employers) or at least 0, got " + format_number(places[k])});
+  if (e.limits_apprentice_places()) {
+    // A place is needed by the applicants of an apprenticeship, whichever apprenticeship admits
+    // them (allocation.hpp): a substitute must need a place exactly when the programme applied to does.
+    const auto& pr = p.programmes;
+    const std::size_t k = pr.names.size();
+    if (pr.substitutes.rows == static_cast<int>(k) && pr.substitutes.cols == static_cast<int>(k) &&
+        pr.apprenticeship.size() == k)
+      for (std::size_t a = 0; a < k; ++a)
+        for (std::size_t b = 0; b < k; ++b)
+          if (a != b && pr.substitutes(static_cast<int>(a), static_cast<int>(b)) &&
+              pr.apprenticeship[a] != pr.apprenticeship[b])
+            issues.push_back({"programmes.substitutes[" + std::to_string(a) + "][" + std::to_string(b) + "]",
+                              "with apprenticeship places limited (employers.apprentice_places_per_1000), an "
+                              "apprenticeship and a programme that is not one cannot substitute for each other ('" +
+                                  pr.names[a] + "' and '" + pr.names[b] + "')"});
+  }
   const auto& s = e.size_shares;
   if (n > 0 && s.rows == static_cast<int>(n) && s.cols == kSectorCount && s.values.size() == n * kSectorCount)
     for (int sector = 0; sector < kSectorCount; ++sector) {

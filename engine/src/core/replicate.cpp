@@ -72,7 +72,7 @@ void ReplicateState::step() {
   flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_, &mentoring);
   for (std::int64_t e : flows_.exits) removed_ += e;
   timer.lap(times_.rules);
-  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_);
+  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_, &employers_);
   timer.lap(times_.training);
   candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
   evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_);

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "skillsim/core/allocation.hpp"
+#include "skillsim/core/employers.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/rates.hpp"
@@ -20,7 +21,7 @@ namespace skillsim {
 
 void TrainingTally::reset(std::size_t programmes, std::size_t funds, std::size_t regions) {
   for (auto* v : {&applications, &enrolments, &substitute_enrolments, &no_seat, &no_money, &completions, &dropouts,
-                  &certificates, &money_binding, &followed_up, &employed_after})
+                  &certificates, &money_binding, &followed_up, &employed_after, &no_place, &employer_paid})
     v->assign(programmes, 0);
   for (auto* v : {&paid, &leaked, &audit}) v->assign(funds * programmes, 0);
   remaining.assign(funds, 0);
@@ -28,6 +29,8 @@ void TrainingTally::reset(std::size_t programmes, std::size_t funds, std::size_t
   fund_binding.assign(funds, 0);
   seats_binding.assign(programmes * regions, 0);
   programme_assessments.assign(programmes * kLevelCount, 0);
+  cell_places.clear();
+  cell_apprentices.clear();
 }
 
 namespace {
@@ -45,17 +48,25 @@ constexpr auto kInTraining = static_cast<std::uint8_t>(Status::InTraining);
 constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
 
+// The pool of apprenticeship places of an applicant who needs none (not an apprenticeship, or its
+// employer's size class not limited).
+constexpr std::uint32_t kNoPool = UINT32_MAX;
+
 // An applicant in a demand cell: (programme, region, group) and which of the programme's
-// substitutes they qualify for (a bit each).
+// substitutes they qualify for (a bit each); the pool of places it needs (region x employer cell,
+// one past them for an employee without a cell yet, kNoPool for none), which splits the demand
+// cells only when the places bind (admit_applicants).
 struct Applicant {
   std::size_t cell;
   std::uint32_t substitutes;
+  std::uint32_t pool = kNoPool; // in what was padding: 32 bytes an applicant, as the memory estimate counts
   std::uint64_t priority;
   std::size_t index;
   bool operator<(const Applicant& o) const {
     return std::tie(cell, substitutes, priority, index) < std::tie(o.cell, o.substitutes, o.priority, o.index);
   }
 };
+static_assert(sizeof(Applicant) <= 32, "the memory estimate counts 32 bytes an applicant");
 
 } // namespace
 
@@ -116,9 +127,22 @@ ApplicationRules::ApplicationRules(const Parameters& p) {
   for (std::size_t gs = 0; gs < may_apply.size(); ++gs) may_apply[gs] = 1 - none_apply[gs];
 }
 
+namespace {
+// The optional column: 0 where a scenario was not filled (the pathway graph may see it short).
+double employer_share_of(const ProgrammesSection& pr, std::size_t programme) {
+  return programme < pr.employer_share.size() ? pr.employer_share[programme] : 0.0;
+}
+} // namespace
+
 std::int64_t claim_yuan(const Parameters& p, std::size_t programme, std::size_t fund) {
+  // x (1 - 0) is exact: without co-funding the amounts of before, bit for bit.
   return std::llround(p.programmes.cost_per_trainee[programme] *
                       p.programmes.fund_shares(static_cast<int>(programme), static_cast<int>(fund)) *
+                      (1 - employer_share_of(p.programmes, programme)) * static_cast<double>(p.population.scale));
+}
+
+std::int64_t employer_claim_yuan(const Parameters& p, std::size_t programme) {
+  return std::llround(p.programmes.cost_per_trainee[programme] * employer_share_of(p.programmes, programme) *
                       static_cast<double>(p.population.scale));
 }
 
@@ -150,6 +174,7 @@ TrainingSystem::TrainingSystem(const Parameters& p)
     payment_.push_back(payment_of(pr, k));
     claims_committed_.push_back(claims_committed(p, k));
     apprenticeship_.push_back(k < pr.apprenticeship.size() ? pr.apprenticeship[k] : 0);
+    employer_claim_.push_back(employer_claim_yuan(p, k));
   }
   state_.seats_due.assign(pr.names.size() * p.population.regions.size(), Carry{});
   state_.overhead_due.assign(2 * funds_ * pr.names.size(), Carry{});
@@ -173,6 +198,9 @@ void TrainingSystem::pay_claims(const Parameters& p, std::size_t programme, std:
   if (claims == 0) return;
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
   const auto [fakes_paid_per_claim, audits_per_claim] = claim_overheads(p, programme);
+  // The employer's part of every claim (职工教育经费), on the same terms as the funds': it is not
+  // drawn from a ledger (an employer pays what its trainees' claims come to).
+  tally_.employer_paid[programme] += employer_claim_[programme] * claims;
   for (std::size_t f = 0; f < funds; ++f) {
     const std::size_t k = f * programmes + programme;
     const std::int64_t due = amount(programme, f) * claims;
@@ -205,13 +233,32 @@ void TrainingSystem::release_claims(std::size_t programme, std::int64_t claims) 
 
 void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                           MonthTally& flows, bool evaluation_limited, const ApplicationRules& rules,
-                          const MonthlyCandidates& candidates) {
+                          const MonthlyCandidates& candidates, const Employers* employers) {
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
-  tally_.reset(programmes, funds, p.population.regions.size());
+  const std::size_t regions = p.population.regions.size();
+  tally_.reset(programmes, funds, regions);
   newly_queued_.clear();
   open_year(p, month);
   if (programmes == 0) return;
+  // Apprentices are counted by employer cell (their places, and the results) when there are
+  // employers and an apprenticeship; the places bind only when a size class limits them.
+  const bool apprenticeships = std::any_of(apprenticeship_.begin(), apprenticeship_.end(), [](auto a) { return a; });
+  employer_cells_ = employers != nullptr && employers->enabled() && apprenticeships ? employers->cells() : 0;
+  free_places_.clear();
+  if (employer_cells_ > 0) {
+    tally_.cell_apprentices.assign(regions * employer_cells_, 0);
+    tally_.cell_places.assign(regions * employer_cells_, 0);
+    if (p.employers.limits_apprentice_places()) {
+      free_places_ = employers->places_per_1000(p.employers.apprentice_places_per_1000);
+      for (std::size_t rc = 0; rc < free_places_.size(); ++rc)
+        tally_.cell_places[rc] = std::max<std::int64_t>(0, free_places_[rc]);
+    }
+  }
   end_trainees(p, month, pop, rng, flows, evaluation_limited, candidates.trainees);
+  // A cell's free places: its places less its apprentices still in training (end_trainees counted them).
+  for (std::size_t rc = 0; rc < free_places_.size(); ++rc)
+    if (free_places_[rc] >= 0)
+      free_places_[rc] = std::max<std::int64_t>(0, free_places_[rc] - tally_.cell_apprentices[rc]);
   admit_applicants(p, month, pop, rng, rules, candidates.applicants, flows);
 }
 
@@ -271,6 +318,7 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
   {
     std::vector<std::pair<std::size_t, int>> local;
     std::vector<std::int64_t> local_months(programmes, 0), local_followed(programmes, 0), local_employed(programmes, 0);
+    std::vector<std::int64_t> local_apprentices(tally_.cell_apprentices.size(), 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t c = 0; c < n; ++c) {
       const std::size_t i = trainees[static_cast<std::size_t>(c)];
@@ -291,7 +339,13 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
         continue;
       }
       if (payment_[prog] == Payment::Monthly) ++local_months[prog];
-      if (--pop.programme_months_left[i] > 0) continue;
+      if (--pop.programme_months_left[i] > 0) {
+        // An apprentice in training holds a place of the cell that employs it (at the start of
+        // the month); one who lost the job holds none.
+        if (employer_cells_ > 0 && apprenticeship_[prog] && st == kEmployed && pop.employer[i] != kNoEmployer)
+          ++local_apprentices[pop.region[i] * employer_cells_ + pop.employer[i]];
+        continue;
+      }
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
       if (!d.below(streams::kCompletes, probability_threshold(pr.completion_probability[prog])))
         local.emplace_back(i, kDroppedOut);
@@ -310,6 +364,8 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
         tally_.followed_up[k] += local_followed[k];
         tally_.employed_after[k] += local_employed[k];
       }
+      for (std::size_t rc = 0; rc < local_apprentices.size(); ++rc)
+        tally_.cell_apprentices[rc] += local_apprentices[rc];
     }
   }
   for (std::size_t k = 0; k < programmes; ++k) pay_claims(p, k, months_trained[k]);
@@ -349,6 +405,16 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   const auto cell_of = [&](std::size_t prog, std::size_t region, std::size_t group) {
     return (prog * regions + region) * kGroupCount + group;
   };
+  // The pool of apprenticeship places an applicant to programme k needs (kNoPool: none). An
+  // employee hired this month has no cell until the month's end: its pool (one past the cells)
+  // has no place, so it is refused for want of one and may apply again next month.
+  const auto no_cell_pool = static_cast<std::uint32_t>(free_places_.size());
+  const auto pool_of = [&](std::size_t i, std::size_t k) -> std::uint32_t {
+    if (free_places_.empty() || !apprenticeship_[k]) return kNoPool;
+    if (pop.employer[i] == kNoEmployer) return no_cell_pool;
+    const std::size_t rc = pop.region[i] * employer_cells_ + pop.employer[i];
+    return free_places_[rc] < 0 ? kNoPool : static_cast<std::uint32_t>(rc);
+  };
   // Applications, from the candidates the monthly rules found (see ApplicationRules).
   const std::int64_t n = static_cast<std::int64_t>(candidates.size());
   std::vector<Applicant> applicants;
@@ -380,8 +446,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         for (std::size_t j = 0; j < rule.substitutes.size(); ++j)
           if (eligible(rules.programmes[rule.substitutes[j]])) mask |= std::uint32_t{1} << j;
         const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
-        local.push_back(
-            {cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask, streams::priority_of(priority), i});
+        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask, pool_of(i, k),
+                         streams::priority_of(priority), i});
         break;
       }
     }
@@ -408,27 +474,64 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         affordable = std::min(affordable, state_.ledger.fund(f).remaining / a);
     problem.affordable.push_back(affordable);
   }
+  for (const Applicant& a : applicants) ++tally_.applications[a.cell / (regions * kGroupCount)];
+  // The demand cells: applicants of one (programme, region, group) who qualify for the same
+  // substitutes, and, `by_pool`, who need the same pool of apprenticeship places.
   std::vector<std::pair<std::size_t, std::size_t>> cell_ranges; // [begin, end) in applicants
-  for (std::size_t b = 0; b < applicants.size();) {
-    std::size_t e = b;
-    while (e < applicants.size() && applicants[e].cell == applicants[b].cell &&
-           applicants[e].substitutes == applicants[b].substitutes)
-      ++e;
-    const std::size_t cell = applicants[b].cell;
-    const std::size_t prog = cell / (regions * kGroupCount), group = cell % kGroupCount;
-    std::vector<int> substitutes;
-    for (std::size_t j = 0; j < rules.programmes[prog].substitutes.size(); ++j)
-      if (applicants[b].substitutes >> j & 1)
-        substitutes.push_back(static_cast<int>(rules.programmes[prog].substitutes[j]));
-    problem.cells.push_back({static_cast<int>(prog), static_cast<int>((cell / kGroupCount) % regions),
-                             static_cast<int>(group), static_cast<std::int64_t>(e - b), pr.group_priority[group],
-                             std::move(substitutes)});
-    cell_ranges.emplace_back(b, e);
-    tally_.applications[prog] += static_cast<std::int64_t>(e - b);
-    b = e;
-  }
+  const auto demand_cells = [&](bool by_pool) {
+    problem.cells.clear();
+    cell_ranges.clear();
+    for (std::size_t b = 0; b < applicants.size();) {
+      std::size_t e = b;
+      while (e < applicants.size() && applicants[e].cell == applicants[b].cell &&
+             applicants[e].substitutes == applicants[b].substitutes &&
+             (!by_pool || applicants[e].pool == applicants[b].pool))
+        ++e;
+      const std::size_t cell = applicants[b].cell;
+      const std::size_t prog = cell / (regions * kGroupCount), group = cell % kGroupCount;
+      std::vector<int> substitutes;
+      for (std::size_t j = 0; j < rules.programmes[prog].substitutes.size(); ++j)
+        if (applicants[b].substitutes >> j & 1)
+          substitutes.push_back(static_cast<int>(rules.programmes[prog].substitutes[j]));
+      const int pool = by_pool && applicants[b].pool != kNoPool ? static_cast<int>(applicants[b].pool) : -1;
+      problem.cells.push_back({static_cast<int>(prog), static_cast<int>((cell / kGroupCount) % regions),
+                               static_cast<int>(group), static_cast<std::int64_t>(e - b), pr.group_priority[group],
+                               std::move(substitutes), pool});
+      cell_ranges.emplace_back(b, e);
+      b = e;
+    }
+  };
+  demand_cells(false);
   const auto solve_start = std::chrono::steady_clock::now();
-  const Allocation allocation = allocate(problem);
+  Allocation allocation = allocate(problem);
+  // Apprenticeship places (employers.apprentice_places_per_1000): the allocation of before stands
+  // if those it admits (the first of each cell, lowest priorities first) fit within their cells'
+  // free places, so places that do not bind change nothing. Otherwise the applicants who need
+  // places are split by pool and the allocation solved again with the pools in the network.
+  if (!free_places_.empty()) {
+    std::vector<std::int64_t> taken(free_places_.size() + 1, 0);
+    bool fits = true;
+    for (std::size_t c = 0; c < problem.cells.size() && fits; ++c) {
+      const auto [begin, end] = cell_ranges[c];
+      const std::size_t admitted = static_cast<std::size_t>(allocation.cells[c].admitted);
+      for (std::size_t a = begin; a < begin + admitted && a < end && fits; ++a) {
+        const std::uint32_t pool = applicants[a].pool;
+        if (pool == kNoPool) continue;
+        fits = pool < free_places_.size() && ++taken[pool] <= free_places_[pool];
+      }
+    }
+    if (!fits) {
+      std::sort(applicants.begin(), applicants.end(), [](const Applicant& x, const Applicant& y) {
+        return std::tie(x.cell, x.substitutes, x.pool, x.priority, x.index) <
+               std::tie(y.cell, y.substitutes, y.pool, y.priority, y.index);
+      });
+      problem.places.assign(free_places_.size() + 1, 0); // the last: employees without a cell yet
+      for (std::size_t rc = 0; rc < free_places_.size(); ++rc)
+        problem.places[rc] = std::max<std::int64_t>(0, free_places_[rc]);
+      demand_cells(true);
+      allocation = allocate(problem);
+    }
+  }
   allocation_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - solve_start).count();
 
   // Admissions: cells in priority order (money shared between programmes goes to the higher
@@ -444,6 +547,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
     const CellOutcome& outcome = allocation.cells[c];
     tally_.no_seat[prog] += outcome.turned_away_no_seat;
     tally_.no_money[prog] += outcome.turned_away_no_money;
+    tally_.no_place[prog] += outcome.turned_away_no_place;
     if (outcome.turned_away_no_seat > 0)
       tally_.seats_binding[prog * regions + static_cast<std::size_t>(cell.region)] = 1;
     if (outcome.turned_away_no_money > 0) tally_.money_binding[prog] = 1;
@@ -478,6 +582,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         // apprentice stays 学徒工, docs/levers.md "Apprenticeship").
         if (apprenticeship_[taken] && pop.level[i] < static_cast<std::uint8_t>(Level::Apprentice))
           promote(pop, i, static_cast<int>(Level::Apprentice), flows);
+        if (employer_cells_ > 0 && apprenticeship_[taken] && pop.employer[i] != kNoEmployer)
+          ++tally_.cell_apprentices[pop.region[i] * employer_cells_ + pop.employer[i]];
         ++tally_.enrolments[taken];
         if (taken != prog) ++tally_.substitute_enrolments[taken];
       }
@@ -532,6 +638,21 @@ void TrainingSystem::declare_results(Results& r, const Parameters& p) {
                "completers whose follow-up window (programmes.follow_up_months) ended during the month");
   add_variable(r, "employed_after_training", by_programme,
                "of those followed up, the employed at the end of the window");
+  const auto& pr = p.programmes;
+  if (std::any_of(pr.employer_share.begin(), pr.employer_share.end(), [](double v) { return v > 0; }))
+    add_variable(r, "employer_funding", by_programme,
+                 "money paid during the month by the trainees' employers (职工教育经费, programmes.employer_share), "
+                 "besides spending by the funds",
+                 "yuan");
+  if (has_apprentice_places(p))
+    add_variable(r, "apprenticeship_no_place", by_programme,
+                 "applicants turned away for want of an apprenticeship place in their employer cell "
+                 "(employers.apprentice_places_per_1000)");
+}
+
+bool TrainingSystem::has_apprentice_places(const Parameters& p) {
+  const auto& a = p.programmes.apprenticeship;
+  return !p.employers.size_classes.empty() && std::any_of(a.begin(), a.end(), [](std::uint8_t v) { return v != 0; });
 }
 
 void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally& stocks) const {
@@ -558,6 +679,13 @@ void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::siz
   out.as_is("audit_spending", rep, t, tr.audit);
   out.persons("followed_up", rep, t, tr.followed_up);
   out.persons("employed_after_training", rep, t, tr.employed_after);
+  if (out.has("employer_funding")) out.as_is("employer_funding", rep, t, tr.employer_paid);
+  if (out.has("apprenticeship_no_place")) {
+    out.persons("apprenticeship_no_place", rep, t, tr.no_place);
+    // Nothing written (0) in a month without employer cells counted (the tally is then empty).
+    out.persons("employer_apprentice_places", rep, t, tr.cell_places);
+    out.persons("employer_apprentices", rep, t, tr.cell_apprentices);
+  }
 }
 
 } // namespace skillsim

@@ -145,6 +145,7 @@ using Batch = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 struct Terms {
   std::size_t programmes = 0, funds = 0, regions = 1;
   std::vector<double> claim;            // programme x fund: yuan of one claim (claim_yuan)
+  std::vector<double> employer_claim;   // per programme: the employer's part of a claim (employer_claim_yuan)
   std::vector<Payment> payment;         // per programme
   std::vector<double> claims_committed; // per programme
   std::vector<std::uint8_t> apprenticeship;
@@ -291,6 +292,7 @@ public:
   void pay_claims(const Parameters& p, Book& book, TwinFlows& flows, std::size_t k, double claims) const {
     if (claims <= 0) return;
     const auto [fakes_paid_per_claim, audits_per_claim] = claim_overheads(p, k);
+    flows.employer_paid[k] += terms_.employer_claim[k] * claims;
     for (std::size_t f = 0; f < terms_.funds; ++f) {
       const std::size_t at = f * terms_.programmes + k;
       const double due = terms_.claim[k * terms_.funds + f] * claims;
@@ -869,6 +871,7 @@ private:
       for (std::size_t f = 0; f < t.funds; ++f) t.claim.push_back(static_cast<double>(claim_yuan(p0_, k, f)));
       t.payment.push_back(payment_of(pr, k));
       t.claims_committed.push_back(static_cast<double>(claims_committed(p0_, k)));
+      t.employer_claim.push_back(static_cast<double>(employer_claim_yuan(p0_, k)));
       t.apprenticeship.push_back(k < pr.apprenticeship.size() ? pr.apprenticeship[k] : 0);
       t.duration.push_back(static_cast<int>(pr.duration_months[k]));
     }
@@ -1200,7 +1203,7 @@ private:
     TwinFlows f;
     const std::size_t K = terms_.programmes, F = terms_.funds;
     for (auto* a : {&f.applications, &f.enrolments, &f.no_seat, &f.no_money, &f.completions, &f.dropouts,
-                    &f.certificates, &f.followed_up, &f.employed_after, &f.money_binding})
+                    &f.certificates, &f.followed_up, &f.employed_after, &f.money_binding, &f.employer_paid})
       a->assign(K, 0.0);
     f.programme_assessments.assign(K * kLevelCount, 0.0);
     for (auto* a : {&f.paid, &f.leaked, &f.audit}) a->assign(F * K, 0.0);
@@ -1285,7 +1288,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
                                             "one set at a time with --set"});
   // Keys that may also change by schedule: checked in every month of the run.
-  bool limits = false, by_age = false, migration = false, posts = false;
+  bool limits = false, by_age = false, migration = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
   std::string programme_age, contributions, substitutes, in_training, follow_up, regions_served;
@@ -1313,6 +1316,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     if (!q.employers.size_classes.empty()) {
       if (matching.empty() && q.employers.matching != "hazard") matching = q.employers.matching;
       for (std::uint8_t needs : q.employers.appointment_needs_post) posts = posts || needs != 0;
+      places = places || (q.employers.limits_apprentice_places() && TrainingSystem::has_apprentice_places(q));
     }
     for (const auto& [age, share] : Entrants::age_months_distribution(q.entry))
       if (share > 0) youngest = std::min(youngest, age);
@@ -1393,6 +1397,9 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   if (posts)
     issues.push_back(
         {"employers.appointment_needs_post", "the twin does not model appointments that need a free post yet"});
+  if (places)
+    issues.push_back({"employers.apprentice_places_per_1000",
+                      "the twin does not model apprenticeship places offered by employers (employer cells) yet"});
   if (migration) issues.push_back({"migration.rate", "the twin does not model migration between regions yet"});
   if (!p.work_based_training.fund.empty())
     issues.push_back({"work_based_training.fund", "the twin does not model 以工代训 paid to employers yet"});
@@ -1507,6 +1514,8 @@ Results project_scenario(const Scenario& scenario) {
         {"followed_up", &f.followed_up},
         {"employed_after_training", &f.employed_after}};
     for (const auto& [name, values] : programme_flows) std::copy(values->begin(), values->end(), at(name, t));
+    if (r.has_variable("employer_funding"))
+      std::copy(f.employer_paid.begin(), f.employer_paid.end(), at("employer_funding", t));
   }
   r.metadata = run_metadata(scenario, scenario.parameters().run.seed, 1, 1);
   r.metadata.attributes[kTwinAttribute] = "1";

@@ -11,6 +11,15 @@
 // cost (e.g. poverty-registered workers first) and places in the programme applied to. Each
 // turned-away applicant gets the reason that bound the programme applied to: no seat, or no
 // money.
+//
+// Apprenticeship places offered by employers (employers.apprentice_places_per_1000) are pools of
+// places, one per employer cell, shared by every apprenticeship: a demand cell that needs places
+// (its applicants all from one employer cell) is fed from its pool rather than from the source,
+//
+//   source --(free places)--> pool --(applicants, priority cost)--> cell --> ...
+//
+// so the applicants admitted from a pool, to any programme, never exceed its places. Its
+// turned-away applicants are refused for want of a place when the pool is full.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +34,7 @@ struct DemandCell {
   std::int64_t applicants = 0;
   std::int64_t priority_cost = 0; ///< lower is served first when capacity binds; >= 0
   std::vector<int> substitutes;   ///< other programmes these applicants accept (and qualify for)
+  int place = -1;                 ///< the pool of places its applicants need (AllocationProblem::places); -1: none
 };
 
 /// Cost of placing an applicant in a substitute programme rather than the one applied to.
@@ -36,6 +46,7 @@ struct AllocationProblem {
   std::vector<DemandCell> cells;
   std::vector<std::int64_t> seats;      ///< programme x region, row-major
   std::vector<std::int64_t> affordable; ///< per programme: trainees the remaining money pays for
+  std::vector<std::int64_t> places;     ///< per pool: free places (empty: no cell needs places)
 };
 
 struct CellOutcome {
@@ -43,6 +54,7 @@ struct CellOutcome {
   std::vector<std::int64_t> admitted_to; ///< of them, in each substitute (the cell's order)
   std::int64_t turned_away_no_seat = 0;
   std::int64_t turned_away_no_money = 0;
+  std::int64_t turned_away_no_place = 0; ///< its pool of places was full
 };
 
 struct Allocation {

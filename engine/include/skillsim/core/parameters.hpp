@@ -177,6 +177,7 @@ struct ProgrammesSection {
   std::vector<std::string> waiting;         // "none", "shortened" or "minimum": the wait at the level before admission
   std::vector<std::int64_t> shorten_months; // months taken off the ordinary minimum ("shortened")
   std::vector<std::uint8_t> apprenticeship; // true: 企业新型学徒制, trainees held at 学徒工 while enrolled
+  std::vector<double> employer_share;       // share of each claim the trainee's employer pays (职工教育经费)
 };
 
 /// How a programme's subsidy is paid (the `programmes.payment` column).
@@ -326,6 +327,14 @@ struct EmployersSection {
   double wage_growth_per_year = 0;              // relative growth of every wage a year, from scenario.start
   std::vector<double> self_evaluation_per_1000; // per size class: assessments a month per 1000 employees (企业自主评价)
   std::string self_evaluator; // the evaluator type (evaluation.evaluators) those assessments count under
+  // per size class: apprenticeship places per 1000 employees (企业新型学徒制); -1: not limited by employers
+  std::vector<double> apprentice_places_per_1000;
+  /// Do the employers limit apprenticeship places in the month these parameters are in force?
+  bool limits_apprentice_places() const {
+    for (double v : apprentice_places_per_1000)
+      if (v >= 0) return true;
+    return false;
+  }
 };
 
 /// Employer cells are stored as (sector x size class) within the region in one byte, 255 meaning

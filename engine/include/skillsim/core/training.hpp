@@ -9,7 +9,10 @@
 //   3. eligible workers apply (to at most one programme), the applicants are allocated to seats
 //      and money at once (allocation.hpp), the admitted are chosen within each demand cell by an
 //      agent-keyed random priority, and their subsidy is committed (and paid, if due at enrolment);
-//      an apprenticeship (programmes.apprenticeship) sets an admitted worker below 学徒工 at 学徒工.
+//      an apprenticeship (programmes.apprenticeship) sets an admitted worker below 学徒工 at 学徒工,
+//      and, with employers.apprentice_places_per_1000, needs a free place in its employer cell.
+// A claim of a programme co-funded by employers (programmes.employer_share s) is paid s by the
+// trainee's employer and 1 - s by the funds, which commit only their part.
 // Every claim paid may bring leakage (claims for training that did not happen) and audit costs
 // with it, paid from the same funds while money remains.
 #pragma once
@@ -29,6 +32,7 @@
 
 namespace skillsim {
 
+class Employers;
 class ResultsWriter;
 
 /// The month's application rules in a form the per-agent loops can use cheaply. Each eligible
@@ -82,8 +86,12 @@ struct ApplicationRules {
 /// bit for bit, at deterrence 0 (audits that only catch).
 double effective_leakage(double leakage_share, double share_audited, double deterrence);
 /// Yuan of one claim of `programme` charged to `fund`: one trainee, or one trainee-month if paid
-/// monthly, for one agent (population.scale persons). Shared by the training step and the twin.
+/// monthly, for one agent (population.scale persons): cost_per_trainee x fund share x (1 -
+/// employer_share) x scale, to the nearest yuan. Shared by the training step and the twin.
 std::int64_t claim_yuan(const Parameters& p, std::size_t programme, std::size_t fund);
+/// Yuan of one claim of `programme` paid by the trainee's employer (职工教育经费): cost_per_trainee x
+/// employer_share x scale, to the nearest yuan (0 without co-funding). Shared with the twin.
+std::int64_t employer_claim_yuan(const Parameters& p, std::size_t programme);
 /// Claims a trainee commits at enrolment: duration_months if paid monthly, else 1.
 std::int64_t claims_committed(const Parameters& p, std::size_t programme);
 /// What each genuine claim brings with it (docs/levers.md, "Leakage and audits"): the share of
@@ -129,6 +137,10 @@ struct TrainingTally {
   std::vector<std::int64_t> seats_binding;               // programme x region: 1 if every seat was taken
   std::vector<std::int64_t> money_binding;               // per programme: 1 if money turned anybody away
   std::vector<std::int64_t> fund_binding;                // per fund: 1 if its money was short for somebody turned away
+  std::vector<std::int64_t> no_place;      // per programme: turned away for want of an apprenticeship place
+  std::vector<std::int64_t> employer_paid; // per programme: yuan paid by the trainees' employers (employer_share)
+  std::vector<std::int64_t> cell_places;   // region x employer cell: the month's apprenticeship places (0: not limited)
+  std::vector<std::int64_t> cell_apprentices; // region x employer cell: its apprentices in training after admissions
 
   void reset(std::size_t programmes, std::size_t funds, std::size_t regions);
   bool operator==(const TrainingTally&) const = default;
@@ -151,6 +163,9 @@ public:
   /// Declares the training results (programme and fund dimensions, enrolments, money, binding
   /// constraints, follow-up), for scenarios with programmes.
   static void declare_results(Results& results, const Parameters& p);
+  /// Are apprentices counted by employer cell (employers and an apprenticeship programme)? Then
+  /// apprenticeship_no_place and the employer cells' places and apprentices are results.
+  static bool has_apprentice_places(const Parameters& p);
   /// Stores one time point of them: trainees from `stocks`, the rest from the month last stepped.
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
 
@@ -163,8 +178,10 @@ public:
   /// Runs one month (see the file comment); level changes are added to `flows`. With
   /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
   /// `candidates` are the agents the monthly rules found (trainees and those who may apply).
+  /// `employers` (may be null: none) gives the employer cells their apprenticeship places.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
-            bool evaluation_limited, const ApplicationRules& rules, const MonthlyCandidates& candidates);
+            bool evaluation_limited, const ApplicationRules& rules, const MonthlyCandidates& candidates,
+            const Employers* employers = nullptr);
 
   /// Completers who joined the evaluation queue in the month last stepped, in agent order.
   const std::vector<std::size_t>& newly_queued() const { return newly_queued_; }
@@ -211,6 +228,12 @@ private:
   std::vector<Payment> payment_;               // per programme
   std::vector<std::int64_t> claims_committed_; // per programme: claims committed at enrolment
   std::vector<std::uint8_t> apprenticeship_;   // per programme: an apprenticeship (programmes.apprenticeship)
+  std::vector<std::int64_t> employer_claim_;   // per programme: yuan of a claim paid by the employer
+  // The month's apprenticeship places (employers.apprentice_places_per_1000): employer cells per
+  // region (0: cells not counted), and per region x cell the free places, -1 where not limited
+  // (empty: not limited anywhere this month).
+  std::size_t employer_cells_ = 0;
+  std::vector<std::int64_t> free_places_;
   State state_;
   TrainingTally tally_;
   double allocation_seconds_ = 0;

@@ -59,6 +59,8 @@ struct TwinFlows {
   /// Money, in yuan: fund x programme paid (incl. leakage and audits), leaked, audits; per fund
   /// remaining and committed at the end of the month.
   std::vector<double> paid, leaked, audit, remaining, committed;
+  /// Yuan paid by the trainees' employers per programme (programmes.employer_share).
+  std::vector<double> employer_paid;
   /// Binding constraints (1: turned expected applicants away): programme x region, programme, fund.
   std::vector<double> seats_binding, money_binding, fund_binding;
 };
