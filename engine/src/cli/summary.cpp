@@ -108,6 +108,13 @@ std::string training_summary(const Results& r) {
                thousands(median_total(r, "turned_away_no_money", k))},
               fmt::format("   {} / {}", months_bound(r, "seats_binding", k), months_bound(r, "money_binding", k)));
   std::string out = "\n" + table.text();
+  // Apprenticeship places offered by employers (employers.apprentice_places_per_1000): applicants
+  // refused for want of a place in their employer's cell, a bound besides seats and money.
+  if (r.has_variable("apprenticeship_no_place"))
+    for (std::size_t k = 0; k < programmes.size(); ++k)
+      if (const std::int64_t refused = median_total(r, "apprenticeship_no_place", k); refused > 0)
+        out += fmt::format("  {}: {} refused for want of an apprenticeship place in their employer's cell\n",
+                           programme_labels[k], thousands(refused));
 
   const std::vector<std::string> fund_labels = funds.labels_zh.empty() ? funds.labels : funds.labels_zh;
   Table money_table("Funds", 42);
