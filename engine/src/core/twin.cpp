@@ -103,6 +103,12 @@ struct Layout {
            static_cast<std::size_t>(level);
   }
 
+  // Blocks: the rows of one (track, sex, group), block_rows() of them, numbered in row order.
+  std::size_t blocks() const { return tracks.size() * kSexCount * kGroupCount; }
+  std::size_t block_rows() const { return block(0, 1); }
+  std::size_t block_of(std::size_t tr, int sex, int group) const {
+    return (tr * kSexCount + static_cast<std::size_t>(sex)) * kGroupCount + static_cast<std::size_t>(group);
+  }
   std::size_t block(int sex, int group) const {
     return static_cast<std::size_t>((sex * kGroupCount + group) * classes) * statuses.size() *
            static_cast<std::size_t>(buckets);
@@ -131,6 +137,9 @@ struct MonthRules {
   // pushed through the month later holds a part of the same cohorts (non-negative weights), so
   // its segments are among them and the others need not be looked at.
   std::vector<std::uint8_t> live_in, live_train, live_admit;
+  // The blocks (Layout::block_of) of the record pass's input that hold somebody: every vector
+  // pushed through the month holds nobody elsewhere, so zeroing these clears it (Kernel::clear).
+  std::vector<std::size_t> blocks_in;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
         admit_share(p.programmes.names.size() * kGroupCount, 0.0) {}
@@ -138,6 +147,11 @@ struct MonthRules {
 
 // Several vectors over the layout's cells at once (rows: cells, columns: vectors).
 using Batch = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// A batch over memory kept for the whole projection (Projector::view): allocating and zeroing the
+// whole state for every month pushed cost more than the pushes themselves. The memory is all
+// zero between uses, so a view of any number of columns starts at zero; each user zeroes again
+// only what it wrote.
+using View = Eigen::Map<Batch>;
 
 // The programmes' terms fixed for the run (as TrainingSystem's), and the record-only state the
 // month's record pass changes: the carries of appointment places and seats, and the funds' money
@@ -159,6 +173,21 @@ struct Book {
   std::vector<Carry> seats_due; // programme x region
 };
 
+// Zeroes the rows of `blocks` (Layout::block_of) in `x`.
+void clear_blocks(const Layout& lay, const std::vector<std::size_t>& blocks, View& x) {
+  const auto rows = static_cast<Eigen::Index>(lay.block_rows());
+  for (std::size_t b : blocks) x.middleRows(static_cast<Eigen::Index>(b) * rows, rows).setZero();
+}
+
+// The blocks of `x` that hold somebody, in row order.
+std::vector<std::size_t> live_blocks(const Layout& lay, const View& x) {
+  std::vector<std::size_t> blocks;
+  const auto rows = static_cast<Eigen::Index>(lay.block_rows());
+  for (std::size_t b = 0; b < lay.blocks(); ++b)
+    if (!x.middleRows(static_cast<Eigen::Index>(b) * rows, rows).isZero(0)) blocks.push_back(b);
+  return blocks;
+}
+
 // The allocation of expected applicants is solved on the agent model's flow network (allocate) in
 // fixed point: counts times 2^20, so a fraction of an agent down to 1e-6 is kept.
 constexpr double kFixedPoint = 1048576.0;
@@ -173,22 +202,31 @@ class Kernel {
 public:
   Kernel(const Layout& layout, const Terms& terms) : layout_(layout), terms_(terms) {}
 
-  void apply(MonthRules& rules, const Batch& in, Batch& out, TwinFlows* record, Book* book) const {
+  // `out` is zero on entry (a View of the zeroed memory).
+  void apply(MonthRules& rules, const View& in, View& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const TransitionRates& r = rules.rates;
     const Eigen::Index columns = in.cols();
-    out.setZero(in.rows(), columns);
     const int slots = static_cast<int>(lay.statuses.size());
     const std::size_t block_size = lay.block(0, 1);
-    Batch scratch(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
-    if (record) rules.live_in.assign(lay.segments(), 0);
+    Batch& scratch = scratch_;
+    scratch.resize(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
+    Eigen::RowVectorXd& up = up_;
+    up.resize(columns);
+    if (record) {
+      rules.live_in.assign(lay.segments(), 0);
+      rules.blocks_in.clear();
+    }
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& track = lay.tracks[tr];
       const std::size_t at0 = lay.base(tr);
       for (int sex = 0; sex < kSexCount; ++sex)
         for (int from = 0; from < kGroupCount; ++from) {
           const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
-          if (record && in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+          if (record) {
+            if (in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+            rules.blocks_in.push_back(lay.block_of(tr, sex, from));
+          }
           // The month starts with the closure of groups (monthly_rules: before the rest).
           const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
           if (record && group != from)
@@ -241,7 +279,7 @@ public:
                 const double promoted = sit * pass;
                 auto rest = scratch.topRows(n);
                 rest = x;
-                Eigen::RowVectorXd up = Eigen::RowVectorXd::Zero(columns);
+                up.setZero();
                 const bool promotes = eligible_from < n && promoted > 0;
                 if (promotes) {
                   up = rest.bottomRows(n - eligible_from).colwise().sum() * promoted;
@@ -285,6 +323,9 @@ public:
     appoint(rules, out, record, book);
   }
 
+  // Zeroes `in`, a vector pushed through the month (its rows are in the record pass's blocks).
+  void clear(const MonthRules& rules, View& in) const { clear_blocks(layout_, rules.blocks_in, in); }
+
   // Money (record pass only), as TrainingSystem::pay_claims and release_claims, in expectation:
   // `claims` claims of a programme paid from what was committed, with the leakage and audits they
   // bring while uncommitted money remains; or released.
@@ -322,7 +363,7 @@ private:
   // Calls f(tr, sex, group, class, slot, level, first row, rows) for every segment (the months at
   // one level) of track tr that holds somebody.
   template <class F>
-  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
+  void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
     for_segments(
         x, tr, live, find, [](int, int, int) { return true; }, f);
   }
@@ -331,7 +372,7 @@ private:
   // With `find`, `live` (sized Layout::segments, zero) is set to the segments that hold somebody;
   // without, it says which do (MonthRules::live_in).
   template <class W, class F>
-  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
+  void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
                     F&& f) const {
     const Layout& lay = layout_;
     const std::size_t at0 = lay.base(tr), block_size = lay.block(0, 1);
@@ -358,7 +399,7 @@ private:
   // their outcomes (complete or drop out; sit or not; pass: up to the target level); follow-up
   // windows go on; then the eligible apply, the applicants are allocated to seats and money and
   // the admitted enter their programme.
-  void train(MonthRules& rules, Batch& out, TwinFlows* record, Book* book) const {
+  void train(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const Parameters& p = rules.p;
     const auto& pr = p.programmes;
@@ -367,8 +408,13 @@ private:
     const int unemployed = lay.slot_of[kUnemployed];
     // In place: every move of step 2 goes to a track of a lower index (fewer months left, or out
     // of a programme), so the tracks taken in increasing order never see a row twice.
-    Batch& next = out;
+    View& next = out;
     held_.clear(); // ended full-time: not candidates this month, added after the admissions
+    held_values_.clear();
+    const Eigen::Index columns = out.cols();
+    segment_.resize(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
+    row_x_.resize(columns);
+    row_admitted_.resize(columns);
     if (record) {
       rules.live_train.assign(lay.segments(), 0);
       rules.live_admit.assign(lay.segments(), 0);
@@ -394,7 +440,8 @@ private:
       const int fprog = t.fprog >= 0 && !followed ? t.fprog : -1, fleft = fprog >= 0 ? t.fleft - 1 : 0;
       for_segments(out, tr, rules.live_train, record,
                    [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
-                     const Batch x = out.middleRows(row, n);
+                     segment_.topRows(n) = out.middleRows(row, n);
+                     const auto x = segment_.topRows(n);
                      out.middleRows(row, n).setZero();
                      const int status = lay.statuses[static_cast<std::size_t>(k)];
                      const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
@@ -422,7 +469,11 @@ private:
                          next.middleRows(at, rows) += value;
                          return;
                        }
-                       held_.emplace_back(at, Batch(value));
+                       // Kept row by row (row-major, `columns` a row) until after the admissions.
+                       const std::size_t start = held_values_.size();
+                       held_values_.resize(start + static_cast<std::size_t>(rows * columns));
+                       View(held_values_.data() + start, rows, columns) = value;
+                       held_.emplace_back(at, rows);
                      };
                      const double completes = pr.completion_probability[prog], sits = pr.appraisal_share[prog],
                                   passes = pr.pass_probability[prog];
@@ -503,12 +554,14 @@ private:
                    [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
                      for (Eigen::Index m = 0; m < n; ++m) {
                        if (next.row(row + m).isZero(0)) continue;
-                       const Eigen::RowVectorXd x = next.row(row + m);
+                       Eigen::RowVectorXd& x = row_x_;
+                       x = next.row(row + m);
                        chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
                        for (std::size_t q = 0; q < K; ++q) {
                          const double share = pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(g)];
                          if (share <= 0) continue;
-                         const Eigen::RowVectorXd admitted = x * share;
+                         Eigen::RowVectorXd& admitted = row_admitted_;
+                         admitted = x * share;
                          next.row(row + m) -= admitted;
                          // Full-time trainees leave work; an apprentice below 学徒工 holds 学徒工 (at 0 months).
                          const int slot = pr.full_time[q] ? in_training : k;
@@ -527,7 +580,11 @@ private:
                      }
                    });
     }
-    for (const auto& [at, value] : held_) out.middleRows(at, value.rows()) += value;
+    std::size_t held_at = 0;
+    for (const auto& [at, rows] : held_) {
+      out.middleRows(at, rows) += View(held_values_.data() + held_at, rows, columns);
+      held_at += static_cast<std::size_t>(rows * columns);
+    }
   }
 
   // The allocation of the month's expected applicants (programme x group) to seats and money, as
@@ -630,7 +687,7 @@ private:
   // Appointments within quotas (promotion.cpp): the quota against the expected eligible, the
   // same share of every eligible cell appointed (agent-keyed priorities pick uniformly), in every
   // track (a trainee may be appointed).
-  void appoint(MonthRules& rules, Batch& out, TwinFlows* record, Book* book) const {
+  void appoint(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const int employed = lay.slot_of[kEmployed];
     for (std::size_t k = 0; k < 2; ++k) {
@@ -670,7 +727,13 @@ private:
 
   const Layout& layout_;
   const Terms& terms_;
-  mutable std::vector<std::pair<Eigen::Index, Batch>> held_; // train(): ended full-time trainees' rows
+  // Scratch kept between calls (no allocation per segment): apply()'s months at a level and its
+  // promoted row; train()'s segment, ended full-time trainees' rows (where, how many; their
+  // values row-major), and an admission's row.
+  mutable Batch scratch_, segment_;
+  mutable Eigen::RowVectorXd up_, row_x_, row_admitted_;
+  mutable std::vector<std::pair<Eigen::Index, Eigen::Index>> held_;
+  mutable std::vector<double> held_values_;
 };
 
 // A cohort of the initial population (one month of birth in an initial age band, one sex) or of
@@ -704,8 +767,11 @@ public:
       std::vector<std::vector<double>> table(1, std::vector<double>(cohorts_.size(), 0.0));
       for (std::size_t i = 0; i < cohorts_.size(); ++i)
         if (cohorts_[i].origin == 0) table[0][i] = cohorts_[i].weight;
-      Batch v0 = initial_vectors(table);
-      out.stocks.push_back(stocks_of(v0));
+      View v0 = view(0, 1);
+      initial_vectors(table, v0);
+      const std::vector<std::size_t> blocks = live_blocks(layout_, v0);
+      out.stocks.push_back(stocks_of(v0, blocks));
+      clear_blocks(layout_, blocks, v0);
     }
     for (int t = 1; t <= months; ++t) {
       MonthRules& now = rules_[static_cast<std::size_t>(t - 1)];
@@ -737,32 +803,49 @@ public:
       for (std::size_t col = 0; col < weights.size(); ++col)
         for (std::size_t i = 0; i < cohorts_.size(); ++i)
           if (cohorts_[i].origin < t) table[col][i] = weights[col](cohorts_[i]) * cohorts_[i].weight;
-      // The vectors to the start of month t.
-      Batch x = initial_vectors(table), y;
+      // The vectors to the start of month t, in the two buffers taken in turn (each zero again
+      // once pushed).
+      const auto columns = static_cast<Eigen::Index>(table.size());
+      View x = view(0, columns), y = view(1, columns);
+      View* from = &x;
+      View* to = &y;
+      initial_vectors(table, *from);
       for (int u = 1; u < t; ++u) {
-        kernel_.apply(rules_[static_cast<std::size_t>(u - 1)], x, y, nullptr, nullptr);
-        add_entrants(u, table, y);
-        x.swap(y);
+        kernel_.apply(rules_[static_cast<std::size_t>(u - 1)], *from, *to, nullptr, nullptr);
+        add_entrants(u, table, *to);
+        kernel_.clear(rules_[static_cast<std::size_t>(u - 1)], *from);
+        std::swap(from, to);
       }
+      const View& start = *from;
+      const std::vector<std::size_t> blocks = live_blocks(layout_, start);
       start_month(now);
       // Deaths of the active, by level and group held (before any move); trainees among them
       // leave their programme (as do those retiring).
-      count_deaths(x.col(1), flows);
-      trainees_leave(x.col(1), flows);
-      for (std::size_t j = 0; j < retiring_columns; ++j) trainees_leave(x.col(static_cast<Eigen::Index>(2 + j)), flows);
+      count_deaths(start, 1, blocks, flows);
+      trainees_leave(start, 1, blocks, flows);
+      for (std::size_t j = 0; j < retiring_columns; ++j)
+        trainees_leave(start, static_cast<Eigen::Index>(2 + j), blocks, flows);
       // Retired before: death, then the closure of groups; then the month's retirements join.
       step_retired(now, flows);
       for (std::size_t j = 0; j < retiring_columns; ++j)
         for (int sex = 0; sex < kSexCount; ++sex)
           if (const auto& list = retiring[static_cast<std::size_t>(sex)]; j < list.size())
-            retire(now, sex, list[j], x.col(static_cast<Eigen::Index>(2 + j)), flows);
+            retire(now, sex, list[j], start, static_cast<Eigen::Index>(2 + j), blocks, flows);
       // The active: the month's rules, then the entrants.
-      Batch active = x.col(0), next;
+      View active = view(2, 1), next = view(3, 1);
+      const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
+      for (std::size_t b : blocks)
+        active.middleRows(static_cast<Eigen::Index>(b) * rows, rows) =
+            start.col(0).segment(static_cast<Eigen::Index>(b) * rows, rows);
+      clear_blocks(layout_, blocks, *from);
       kernel_.apply(now, active, next, &flows, &book_);
+      kernel_.clear(now, active);
       add_month_entrants(t, next, flows);
       flows.remaining = book_.remaining;
       flows.committed = book_.committed;
-      out.stocks.push_back(stocks_of(next));
+      const std::vector<std::size_t> next_blocks = live_blocks(layout_, next);
+      out.stocks.push_back(stocks_of(next, next_blocks));
+      clear_blocks(layout_, next_blocks, next);
       // The cohorts' weights move on.
       for (Cohort& c : cohorts_) {
         if (c.origin >= t || !c.active) continue;
@@ -788,6 +871,14 @@ private:
   }
   bool retires(const Cohort& c, const MonthRules& m) const {
     return age_months(c, m) >= m.rates.retirement_age_months[static_cast<std::size_t>(c.sex)];
+  }
+
+  // Buffer `i` seen as `columns` vectors over the cells: all zero (the users zero what they wrote
+  // before they let it go). Kept for the whole projection.
+  View view(std::size_t i, Eigen::Index columns) {
+    const std::size_t size = layout_.cells * static_cast<std::size_t>(columns);
+    if (buffers_[i].size() < size) buffers_[i].assign(size, 0.0);
+    return View(buffers_[i].data(), static_cast<Eigen::Index>(layout_.cells), columns);
   }
 
   void build_layout() {
@@ -981,9 +1072,9 @@ private:
 
   // The initial population's vectors under the cohorts' weights (one column each).
   // `table[col][i]`: cohort i's weight (times Cohort::weight) in vector col.
-  Batch initial_vectors(const std::vector<std::vector<double>>& table) const {
+  // `out` is zero, with a column per vector.
+  void initial_vectors(const std::vector<std::vector<double>>& table, View& out) const {
     const auto columns = static_cast<Eigen::Index>(table.size());
-    Batch out = Batch::Zero(static_cast<Eigen::Index>(layout_.cells), columns);
     const std::int32_t start = p0_.scenario.start.index;
     // The bucket distribution of each (band, sex), weighted: W[col][(a, s)][bucket].
     std::vector<double> w(static_cast<std::size_t>(columns * kAgeBandCount * kSexCount * layout_.buckets), 0.0);
@@ -1021,11 +1112,10 @@ private:
                 }
               }
             }
-    return out;
   }
 
   // The entrants of month u, weighted per column, added (at 0 months at their level).
-  void add_entrants(int u, const std::vector<std::vector<double>>& table, Batch& x) const {
+  void add_entrants(int u, const std::vector<std::vector<double>>& table, View& x) const {
     const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(u)];
     for (Eigen::Index col = 0; col < x.cols(); ++col) {
       std::array<double, kSexCount> by_sex{};
@@ -1036,7 +1126,7 @@ private:
     }
   }
 
-  void add_entrant_cells(const std::vector<double>& cells, const std::array<double, kSexCount>& by_sex, Batch& x,
+  void add_entrant_cells(const std::vector<double>& cells, const std::array<double, kSexCount>& by_sex, View& x,
                          Eigen::Index col) const {
     for (int s = 0; s < kSexCount; ++s) {
       if (by_sex[static_cast<std::size_t>(s)] == 0) continue;
@@ -1051,7 +1141,7 @@ private:
   }
 
   // The entrants of month t join the active at the end of the month (weight 1), counted.
-  void add_month_entrants(int t, Batch& x, TwinFlows& flows) const {
+  void add_month_entrants(int t, View& x, TwinFlows& flows) const {
     std::array<double, kSexCount> by_sex{};
     for (std::size_t i = origin_begin_[static_cast<std::size_t>(t)]; i < origin_end_[static_cast<std::size_t>(t)]; ++i)
       by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += cohorts_[i].weight;
@@ -1069,10 +1159,14 @@ private:
           }
   }
 
-  void count_deaths(const Eigen::Ref<const Eigen::VectorXd>& dying, TwinFlows& flows) const {
-    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-      for (int s = 0; s < kSexCount; ++s)
-        for (int g = 0; g < kGroupCount; ++g)
+  // Column `col` of `x`: the month's deaths, in the blocks that hold somebody.
+  void count_deaths(const View& x, Eigen::Index col, const std::vector<std::size_t>& blocks, TwinFlows& flows) const {
+    const auto dying = x.col(col);
+    for (std::size_t b : blocks) {
+      const std::size_t tr = b / (kSexCount * kGroupCount);
+      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      {
+        {
           for (int c = 0; c < layout_.classes; ++c)
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
               for (int l = 0; l < kLevelCount; ++l)
@@ -1081,6 +1175,9 @@ private:
                   flows.exits[static_cast<std::size_t>(l)] += n;
                   flows.exits_by_group[static_cast<std::size_t>(g)] += n;
                 }
+        }
+      }
+    }
   }
 
   // The retired of earlier months: death by their cohort's age, then the closure of groups.
@@ -1106,12 +1203,17 @@ private:
   }
 
   // The month's retirements of cohort (`sex`, `birth`) (after death), through the closure of groups.
-  void retire(const MonthRules& now, int s, std::int32_t birth, const Eigen::Ref<const Eigen::VectorXd>& x,
-              TwinFlows& flows) {
+  // Column `col` of `v` (its `blocks` hold somebody).
+  void retire(const MonthRules& now, int s, std::int32_t birth, const View& v, Eigen::Index col,
+              const std::vector<std::size_t>& blocks, TwinFlows& flows) {
     const TransitionRates& r = now.rates;
     auto& pool = retired_[birth];
-    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-      for (int g = 0; g < kGroupCount; ++g) {
+    const auto x = v.col(col);
+    for (std::size_t b : blocks) {
+      if (static_cast<int>(b / kGroupCount % kSexCount) != s) continue;
+      const std::size_t tr = b / (kSexCount * kGroupCount);
+      const int g = static_cast<int>(b % kGroupCount);
+      {
         const int to =
             r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
         for (int c = 0; c < layout_.classes; ++c)
@@ -1125,14 +1227,18 @@ private:
                 flows.retirements += n;
               }
       }
+    }
   }
 
-  TwinStocks stocks_of(const Batch& active) const {
+  // The stocks of the active in `active` (its `blocks` hold somebody) and of the retired.
+  TwinStocks stocks_of(const View& active, const std::vector<std::size_t>& blocks) const {
     TwinStocks st;
     st.trainees.assign(terms_.programmes, 0.0);
-    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-      for (int s = 0; s < kSexCount; ++s)
-        for (int g = 0; g < kGroupCount; ++g)
+    for (std::size_t b : blocks) {
+      const std::size_t tr = b / (kSexCount * kGroupCount);
+      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      {
+        {
           for (int c = 0; c < layout_.classes; ++c)
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
               const int status = layout_.statuses[static_cast<std::size_t>(k)];
@@ -1151,6 +1257,9 @@ private:
                           n * layout_.share_in_class[static_cast<std::size_t>(sector)];
               }
             }
+        }
+      }
+    }
     for (const auto& [birth, pool] : retired_)
       for (int g = 0; g < kGroupCount; ++g)
         for (int l = 0; l < kLevelCount; ++l) {
@@ -1222,13 +1331,16 @@ private:
 
   // Trainees who died or retired leave their programme: counted as dropouts, their commitments
   // released (one claim, or the months left if paid monthly; nothing if paid at enrolment).
-  void trainees_leave(const Eigen::Ref<const Eigen::VectorXd>& leaving, TwinFlows& flows) {
+  // Column `col` of `x` (its `blocks` hold somebody).
+  void trainees_leave(const View& x, Eigen::Index col, const std::vector<std::size_t>& blocks, TwinFlows& flows) {
+    std::vector<double> leaving(layout_.tracks.size(), 0.0);
+    const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
+    for (std::size_t b : blocks)
+      if (const std::size_t tr = b / (kSexCount * kGroupCount); layout_.tracks[tr].prog >= 0)
+        leaving[tr] += x.col(col).segment(static_cast<Eigen::Index>(b) * rows, rows).sum();
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
       const Layout::Track& t = layout_.tracks[tr];
-      if (t.prog < 0) continue;
-      const double n =
-          leaving.segment(static_cast<Eigen::Index>(layout_.base(tr)), static_cast<Eigen::Index>(layout_.per_track))
-              .sum();
+      const double n = leaving[tr];
       if (n == 0) continue;
       const auto k = static_cast<std::size_t>(t.prog);
       flows.dropouts[k] += n;
@@ -1248,6 +1360,7 @@ private:
   std::vector<Cohort> cohorts_;
   std::vector<std::vector<double>> entrant_cells_; // month u: group x class x slot x level, agents
   std::map<std::int32_t, std::array<double, kGroupCount * kLevelCount>> retired_; // by month of birth
+  std::array<std::vector<double>, 4> buffers_; // view(): the pushed vectors (two), the active and its next month
 };
 
 } // namespace
