@@ -46,7 +46,9 @@ int main(int argc, char** argv) {
   const std::string path =
       name.find('/') != std::string::npos ? name : std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/" + name + ".toml";
   try {
-    const skillsim::Scenario scenario = skillsim::io::load_scenario(path, overrides);
+    // With parameter sets (jincheng_2020_2021), one projection is one set's: the first.
+    const skillsim::Scenario loaded = skillsim::io::load_scenario(path, overrides);
+    const skillsim::Scenario scenario = loaded.for_replicate(0);
     std::vector<double> seconds, cpu;
     double skilled = 0;
     for (int r = 0; r < repeat; ++r) {

@@ -21,8 +21,10 @@ def project(
     twin, ``skillsim project``): a cohort projection from the same parameters and rules the agent
     model reads, with no random numbers.
 
-    The results have the variables and dimensions of :func:`skillsim.run`, with one replicate;
-    every count is a float64 expectation in persons, and ``results.metadata["skillsim_twin"]``
+    The results have the variables and dimensions of :func:`skillsim.run`, with one replicate
+    (or, with parameter sets, ``run.replicates`` replicates, replicate r projected under set r
+    modulo the sets, as :func:`skillsim.run` runs it); every count is a float64 expectation in
+    persons, and ``results.metadata["skillsim_twin"]``
     is ``"1"`` (:attr:`Results.is_twin`). Plots, :func:`skillsim.compare`,
     :func:`skillsim.report` and ``to_xarray()`` take them as they take a run's.
 
@@ -33,9 +35,9 @@ def project(
 
     Raises:
         TwinUnsupported: the scenario uses a mechanism the twin does not model yet (evaluation
-            capacity, schools, competitions, parameter sets, time limits in a group, factors by
-            age band; programmes' insurance months, binding age limits, substitutes, or too many
-            programme months); ``error.keys`` names them.
+            capacity, schools, competitions, time limits in a group, factors by age band;
+            programmes' binding age limits, substitutes, or too many programme months, or
+            insurance months in too many of them); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
 
     Example::

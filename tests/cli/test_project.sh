@@ -49,8 +49,6 @@ check "an existing file: says so" contains again.err "results file 'twin.h5' exi
 # 4. Refusals: every key the twin does not model, named; exit 2; no file.
 "$SKILLSIM" project national_2019_2021 -o refused.h5 > refused.out 2> refused.err
 check "refused: exit 2" test $? -eq 2
-check "refused: insurance months named" contains refused.err \
-  "programmes.min_contribution_months: the twin does not model unemployment-insurance months yet; programme upgrading_junior asks for some"
 check "refused: the apprenticeship's age limit named" contains refused.err \
   "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme new_apprenticeship admits only some ages"
 check "refused: its catalogue is too large for the twin's state yet" contains refused.err \
@@ -63,7 +61,7 @@ check "refused: no file" test ! -e refused.h5
 check "refused plan: exit 2" test $? -eq 2
 check "refused plan: competitions named" contains plan.err \
   "competitions.tiers: the twin does not model skills competitions yet; the scenario declares city"
-check "refused plan: parameter sets named" contains plan.err "run.parameter_sets: the twin does not model parameter sets"
+check "refused plan: parameter sets are not refused" lacks plan.err "run.parameter_sets"
 check "refused plan: studios named" contains plan.err "studios.count: the twin does not model master studios"
 "$SKILLSIM" project national_2016 "${no_schools[@]}" --set 'skills.assessment_factor_by_age_band=[1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]' \
   -o refused.h5 > /dev/null 2> age.err
@@ -73,6 +71,38 @@ check "refused by age band: named" contains age.err "skills.assessment_factor_by
 check "refused with schools: exit 2" test $? -eq 2
 check "refused with schools: named" contains schools.err \
   "schools.routes: the twin does not model technical schools (students, enrolment, graduation) yet; the scenario declares intermediate"
+
+# 4b. The Jincheng baseline: its parameter sets and insurance months are modelled, but its state
+# with insurance months in every programme month and follow-up month is too large yet.
+"$SKILLSIM" project jincheng_2020_2021 -o refused.h5 > /dev/null 2> jincheng.err
+check "refused jincheng: exit 2" test $? -eq 2
+check "refused jincheng: the state's size named" contains jincheng.err \
+  "programmes.min_contribution_months: the twin does not model this many insurance months with this many programme months yet"
+check "refused jincheng: nothing else" test "$(grep -c '^  [a-z_]*\.[a-z_]*: ' jincheng.err)" -eq 1
+
+# 4c. Parameter sets: the twin's replicates, each under its set (the Jincheng baseline without
+# its insurance rule, two replicates: sets 0 and 1).
+"$SKILLSIM" project jincheng_2020_2021 --set 'programmes.min_contribution_months=[0, 0, 0, 0]' --replicates 2 \
+  -o sets.h5 > sets.out 2> sets.err
+check "parameter sets: exit 0" test $? -eq 0
+check "parameter sets: the summary says what the replicates are" contains sets.out \
+  "the expectation under each of 2 replicates' parameter sets (no sampling, no seed)"
+check "parameter sets: targets met in k of the sets" grep -Eq "met in [0-2]/2$" sets.out
+check "parameter sets: the spread is parameter uncertainty" contains sets.out "parameter uncertainty alone"
+check "xarray reads the sets' replicates" "$PYTHON" - sets.h5 <<'PY'
+import sys
+import xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+assert ds.attrs["skillsim_twin"] == "1", ds.attrs
+assert ds.sizes["replicate"] == 2, dict(ds.sizes)
+assert list(ds["parameter_set"].values) == [0, 1], ds["parameter_set"].values
+end = ds["skilled_workers"].isel(time=-1).values
+assert end[0] != end[1], end  # two sets, two expectations
+PY
+"$SKILLSIM" project national_2016 "${no_schools[@]}" --replicates 2 -o refused.h5 > /dev/null 2> replicates.err
+check "replicates without sets: exit 2" test $? -eq 2
+check "replicates without sets: says why" contains replicates.err \
+  "--replicates: the twin's replicates are its parameter sets (run.parameter_sets), and the scenario declares none"
 
 # 5. Programmes and funds: the summary's programme and fund tables, the binding months, the
 # programme variables in the file as float64 expectations.

@@ -345,6 +345,119 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsWithProgrammes) {
 
 // Seats bind: the twin admits exactly the month's seats (the carry's whole agents), never more;
 // money binds: the envelope is never exceeded, and the ledger's identity holds.
+// Unemployment-insurance months (programmes.min_contribution_months): an upgrading course for
+// employed 初级工 that asks for 12 months of contributions, where seats and money never bind. The
+// agents' insured share of each group starts uniform over 0..min(working months, 120) and adds a
+// month with probability insured_share[group] each month a job is kept; the twin holds the
+// months 0..12 (12: 12 or more) at levels 0-2. The agents' mean lies within 4 standard errors of
+// the twin; and a twin that ignores the rule (the same course asking for none) does not.
+Scenario insured_upgrading(const std::string& months, const std::vector<std::string>& more = {}) {
+  return small_scenario(std::vector<std::string>{"funds.names=[\"account\"]",
+                                                 "funds.labels=[\"专账\"]",
+                                                 "funds.annual_envelope=[1e12]",
+                                                 "funds.carry_over=[1]",
+                                                 "programmes.names=[\"upgrading\"]",
+                                                 "programmes.labels=[\"岗位技能提升培训\"]",
+                                                 "programmes.eligible_groups=[[1, 1, 1, 1, 1, 1, 1, 1]]",
+                                                 "programmes.eligible_statuses=[[0, 1, 0, 0, 0, 0]]",
+                                                 "programmes.min_level=[2]",
+                                                 "programmes.max_level=[2]",
+                                                 "programmes.min_age=[16]",
+                                                 "programmes.max_age=[60]",
+                                                 "programmes.min_contribution_months=[" + months + "]",
+                                                 "programmes.application_rate=[0.03]",
+                                                 "programmes.duration_months=[1]",
+                                                 "programmes.full_time=[0]",
+                                                 "programmes.target_level=[3]",
+                                                 "programmes.completion_probability=[0.95]",
+                                                 "programmes.appraisal_share=[1]",
+                                                 "programmes.pass_probability=[0.8]",
+                                                 "programmes.cost_per_trainee=[1000]",
+                                                 "programmes.payment=[\"certification\"]",
+                                                 "programmes.fund_shares=[[1]]",
+                                                 "programmes.seats_per_month=[[1000000]]",
+                                                 "programmes.follow_up_months=1"} +
+                            more,
+                        20000, 1, 24);
+}
+
+TEST(Twin, AgentMeanWithinFourStandardErrorsWithInsuranceMonths) {
+  const Scenario s = insured_upgrading("12");
+  expect_agents_around_twin(s, 30);
+  RunOptions options;
+  options.replicates = 30;
+  options.seed = 7;
+  const Results agents = run_scenario(s, options);
+  const Results twin = project_scenario(s);
+  expect_balanced(twin);
+  EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 20);
+  // The rule binds: the same course without it takes more applicants.
+  const Results ignoring = project_scenario(insured_upgrading("0"));
+  double with = 0, without = 0;
+  for (std::size_t t = 1; t <= 24; ++t) {
+    with += value(twin, "applications", 0, t);
+    without += value(ignoring, "applications", 0, t);
+  }
+  EXPECT_GT(without, 1.2 * with);
+  // ... and the agents tell them apart: their yearly applications and enrolments lie outside 4
+  // standard errors of the twin that ignores the rule.
+  int outside = 0;
+  for (std::size_t t = 12; t <= 24; t += 12)
+    for (const char* name : {"applications", "enrolments", "certificates"}) {
+      double sum = 0, squares = 0;
+      for (std::size_t rep = 0; rep < 30; ++rep) {
+        double x = 0;
+        for (std::size_t u = t - 11; u <= t; ++u) x += value(agents, name, rep, u);
+        sum += x;
+        squares += x * x;
+      }
+      const double mean = sum / 30, se = std::sqrt(std::max(0.0, (squares - 30 * mean * mean) / 29) / 30);
+      double expected = 0;
+      for (std::size_t u = t - 11; u <= t; ++u) expected += value(ignoring, name, 0, u);
+      outside += std::abs(mean - expected) > 4 * se;
+    }
+  EXPECT_EQ(outside, 6);
+}
+
+// Parameter sets: replicate r is the projection under set r modulo the sets (as the agents'),
+// exactly the projection of the scenario with that set's values given by --set.
+TEST(Twin, ParameterSetsAreItsReplicates) {
+  const Scenario base = insured_upgrading("0");
+  ParameterSets sets;
+  sets.keys = {"labour.job_loss_rate", "programmes.pass_probability[upgrading]"};
+  sets.rows = {{0.01, 0.6}, {0.02, 0.9}};
+  sets.source = "<test>";
+  const Scenario with_sets = Scenario::make(base.parameters(), base.schedule(), base.targets(), "<test>", "", sets);
+  const Results twin = project_scenario(with_sets, 3);
+  ASSERT_EQ(twin.dimension("replicate").size(), 3u);
+  EXPECT_TRUE(is_twin(twin));
+  EXPECT_EQ(twin.variable("parameter_set").data, (std::vector<std::int64_t>{0, 1, 0}));
+  const std::vector<std::string> by_set[2] = {{"labour.job_loss_rate=0.01", "programmes.pass_probability=[0.6]"},
+                                              {"labour.job_loss_rate=0.02", "programmes.pass_probability=[0.9]"}};
+  int compared = 0;
+  for (std::size_t rep = 0; rep < 3; ++rep) {
+    const Results one = project_scenario(insured_upgrading("0", by_set[rep % 2]));
+    for (const Variable& v : one.variables) {
+      if (v.dims.empty() || v.dims[0] != "replicate" || !v.is_real) continue;
+      const Variable& w = twin.variable(v.name);
+      ASSERT_EQ(w.real_data.size(), 3 * v.real_data.size()) << v.name;
+      for (std::size_t i = 0; i < v.real_data.size(); ++i)
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(w.real_data[rep * v.real_data.size() + i]),
+                  std::bit_cast<std::uint64_t>(v.real_data[i]))
+            << v.name << " replicate " << rep << " [" << i << "]";
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 60);
+  // The two sets differ (so the check can fail).
+  EXPECT_NE(value(twin, "job_losses", 0, 6), value(twin, "job_losses", 1, 6));
+  EXPECT_EQ(twin_replicates(with_sets), with_sets.parameters().run.replicates);
+  EXPECT_EQ(project_scenario(with_sets).dimension("replicate").size(),
+            static_cast<std::size_t>(with_sets.parameters().run.replicates));
+  EXPECT_THROW(project_expected(with_sets), Error); // one set at a time: for_replicate(r)
+  EXPECT_THROW(project_scenario(base, 2), Error);   // no sets: one expectation
+}
+
 TEST(Twin, SeatsAndMoneyBindExactly) {
   const Scenario s = two_programmes(20000, 24, "[[7.5], [3], [1]]", "[1e12, 1e12]");
   const Results twin = project_scenario(s);
@@ -406,18 +519,8 @@ TEST(Twin, SameBitsWithProgrammes) {
 TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   // Programmes are modelled; the rules of theirs the twin's state does not hold are refused.
   EXPECT_TRUE(twin_refusals(test::programme_scenario({})).empty());
-  const Scenario insured = test::programme_scenario({{"programmes.min_contribution_months", "[12]"}});
-  try {
-    project_expected(insured);
-    FAIL() << "a programme asking for insurance months was projected";
-  } catch (const TwinUnsupported& e) {
-    ASSERT_EQ(e.issues().size(), 1u);
-    EXPECT_EQ(e.issues()[0].key, "programmes.min_contribution_months");
-    EXPECT_EQ(e.issues()[0].message,
-              "the twin does not model unemployment-insurance months yet; programme first_certificate asks for some");
-    EXPECT_NE(std::string(e.what()).find("programmes.min_contribution_months: the twin does not model"),
-              std::string::npos);
-  }
+  // Insurance months are modelled (AgentMeanWithinFourStandardErrorsWithInsuranceMonths).
+  EXPECT_TRUE(twin_refusals(test::programme_scenario({{"programmes.min_contribution_months", "[12]"}})).empty());
   // An age limit that excludes some active worker (under 45 only), and one that excludes nobody.
   const std::vector<Issue> aged = twin_refusals(test::programme_scenario({{"programmes.max_age", "[45]"}}));
   ASSERT_EQ(aged.size(), 1u);

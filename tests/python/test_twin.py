@@ -79,14 +79,15 @@ def test_statistics_targets_compare_report_and_plots_take_it(twin, tmp_path):
 def test_refusals_name_every_key():
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021"))
-    # Programmes are modelled; its catalogue (1,204 tracks), insurance months and an age limit are not.
+    # Programmes and insurance months are modelled; its catalogue (1,204 tracks) and an age limit are not.
     assert error.value.keys == ["evaluation.evaluators", "schools.routes", "programmes.names", "programmes.min_age",
-                                "programmes.min_contribution_months", "groups.leave_after_months"]
-    assert "the twin does not model unemployment-insurance months yet" in str(error.value)
+                                "groups.leave_after_months"]
+    assert "the twin does not model this many programme months yet" in str(error.value)
     assert isinstance(error.value, ValueError)
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
-    assert error.value.keys == ["evaluation.evaluators", "competitions.tiers", "studios.count", "run.parameter_sets",
+    # Parameter sets are modelled (the twin's replicates); insurance months in its many tracks are too large yet.
+    assert error.value.keys == ["evaluation.evaluators", "competitions.tiers", "studios.count",
                                 "programmes.min_contribution_months"]
 
 

@@ -499,7 +499,12 @@ int command_project(const Arguments& a, const std::string& command_line) {
   }
   g_doing = "projecting " + p.scenario.name;
   const auto started = std::chrono::steady_clock::now();
-  Results results = project_scenario(scenario);
+  if (a.replicates && *a.replicates > 1 && scenario.parameter_sets().empty()) {
+    std::cerr << "skillsim: --replicates: the twin's replicates are its parameter sets (run.parameter_sets), and "
+                 "the scenario declares none: it projects one expectation; nothing was projected\n";
+    return kExitUsage;
+  }
+  Results results = project_scenario(scenario, a.replicates.value_or(0));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
@@ -917,13 +922,20 @@ int main(int argc, char** argv) {
   project->add_option("SCENARIO", a.input, "scenario file or bundled name")->type_name("")->required();
   project->add_option("-o,--output", a.output, "results file (default: <scenario name>_twin.h5)")->type_name("FILE");
   add_overrides(*project, a);
+  project
+      ->add_option("--replicates", a.replicates,
+                   "with parameter sets: replicates, each projected under its set (default: the scenario's "
+                   "run.replicates)")
+      ->type_name("N")
+      ->check(integer_at_least(1));
   project->add_flag("--force", a.force, "overwrite an existing results file");
   project->add_flag("--quiet", a.quiet, "no summary");
   project->footer(std::string(kScenarioNote) +
-                  ".\nThe results file has the variables of `run` with one replicate, every count a float64\n"
-                  "expectation, and the attribute skillsim_twin = 1. Programmes and funds are projected (expected\n"
-                  "demand against seats and money); scenarios with evaluation capacity, schools, competitions,\n"
-                  "parameter sets, group time limits, factors by age band, or programmes' insurance months,\n"
+                  ".\nThe results file has the variables of `run`, every count a float64 expectation, and the\n"
+                  "attribute skillsim_twin = 1: one replicate, or with parameter sets (run.parameter_sets) one per\n"
+                  "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes and\n"
+                  "funds are projected (expected demand against seats and money); scenarios with evaluation\n"
+                  "capacity, schools, competitions, group time limits, factors by age band, or programmes'\n"
                   "binding age limits or substitutes are refused (exit status 2), naming the key: see docs/twin.md.");
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");

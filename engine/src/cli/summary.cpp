@@ -400,10 +400,14 @@ std::string summarize(const Results& results, const Scenario& scenario) {
   const std::size_t times = results.dimension("time").size();
   const std::size_t replicates = results.dimension("replicate").size();
   const Month start = scenario.start();
-  const std::string sample = is_twin(results)
-                                 ? std::string("the expectation (no replicates, no seed)")
-                                 : fmt::format("{} {}, seed {}", replicates,
-                                               replicates == 1 ? "replicate" : "replicates", results.metadata.seed);
+  // The twin's replicates are its parameter sets' expectations (docs/twin.md).
+  const std::string sample =
+      is_twin(results) ? (replicates > 1 ? fmt::format("the expectation under each of {} replicates' parameter sets "
+                                                       "(no sampling, no seed)",
+                                                       replicates)
+                                         : std::string("the expectation (no replicates, no seed)"))
+                       : fmt::format("{} {}, seed {}", replicates, replicates == 1 ? "replicate" : "replicates",
+                                     results.metadata.seed);
   std::string out = fmt::format("Scenario {} ({}): {} months from {}, {}\n\n", scenario.parameters().scenario.name,
                                 scenario.source_name(), scenario.parameters().scenario.months, iso_date(start), sample);
 
@@ -424,7 +428,10 @@ std::string summarize(const Results& results, const Scenario& scenario) {
                       : std::string());
   }
   out += stocks.text();
-  if (replicates > 1) out += "(medians over replicates; p5 - p95: 5th and 95th percentiles over replicates)\n";
+  if (replicates > 1)
+    out += is_twin(results) ? "(medians over replicates, each the expectation under its parameter set; p5 - p95: 5th "
+                              "and 95th percentiles over them: parameter uncertainty alone)\n"
+                            : "(medians over replicates; p5 - p95: 5th and 95th percentiles over replicates)\n";
 
   if (results.has_variable("enrolments")) out += training_summary(results);
   if (results.has_variable("evaluations")) out += evaluation_summary(results);

@@ -150,47 +150,6 @@ ReplicateState replicate_state(const Scenario& scenario, const RunOptions& optio
   }
 }
 
-// Which parameter set each replicate ran under and its values, over `replicate`, and the sets
-// file's text as a global attribute (after the statistics: these are inputs, not outcomes).
-void add_parameter_set_results(Results& results, const Scenario& scenario, std::int64_t replicates) {
-  const ParameterSets& sets = scenario.parameter_sets();
-  if (sets.empty()) return;
-  const auto n = static_cast<std::size_t>(replicates);
-  Variable which;
-  which.name = "parameter_set";
-  which.dims = {"replicate"};
-  which.data.assign(n, 0);
-  which.units = "1";
-  which.long_name = "row of the parameter sets file (0-based) the replicate ran under";
-  std::vector<Variable> values;
-  for (std::size_t k = 0; k < sets.keys.size(); ++k) {
-    const std::string& key = sets.keys[k];
-    Variable v;
-    v.name = key;
-    v.units = std::string(scenario.parameter_set_targets()[k].spec->unit);
-    v.dims = {"replicate"};
-    v.long_name = "value of " + key + " in the replicate's parameter set";
-    v.is_real = true;
-    v.real_data.assign(n, 0.0);
-    values.push_back(std::move(v));
-  }
-  for (std::size_t r = 0; r < n; ++r) {
-    const auto set = static_cast<std::size_t>(scenario.parameter_set_of(static_cast<std::int64_t>(r)));
-    which.data[r] = static_cast<std::int64_t>(set);
-    for (std::size_t k = 0; k < values.size(); ++k) values[k].real_data[r] = sets.rows[set][k];
-  }
-  results.variables.push_back(std::move(which));
-  for (auto& v : values) results.variables.push_back(std::move(v));
-  results.metadata.attributes["parameter_sets"] = sets.text;
-  results.metadata.attributes["parameter_sets_source"] = sets.source;
-  // Which of the file's columns were used, when not all (the variables above are only those).
-  const auto& columns = scenario.parameters().run.parameter_set_columns;
-  if (!columns.empty()) {
-    std::string& used = results.metadata.attributes["parameter_set_columns"];
-    for (const auto& column : columns) used += (used.empty() ? "" : ",") + column;
-  }
-}
-
 // The run itself; `at` follows it so that run_scenario can say where memory ran out.
 Results simulate(const Scenario& scenario, const RunOptions& options, int threads, RunPosition& at) {
   const Parameters& p = scenario.parameters();
@@ -241,6 +200,45 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
 }
 
 } // namespace
+
+void add_parameter_set_results(Results& results, const Scenario& scenario, std::int64_t replicates) {
+  const ParameterSets& sets = scenario.parameter_sets();
+  if (sets.empty()) return;
+  const auto n = static_cast<std::size_t>(replicates);
+  Variable which;
+  which.name = "parameter_set";
+  which.dims = {"replicate"};
+  which.data.assign(n, 0);
+  which.units = "1";
+  which.long_name = "row of the parameter sets file (0-based) the replicate ran under";
+  std::vector<Variable> values;
+  for (std::size_t k = 0; k < sets.keys.size(); ++k) {
+    const std::string& key = sets.keys[k];
+    Variable v;
+    v.name = key;
+    v.units = std::string(scenario.parameter_set_targets()[k].spec->unit);
+    v.dims = {"replicate"};
+    v.long_name = "value of " + key + " in the replicate's parameter set";
+    v.is_real = true;
+    v.real_data.assign(n, 0.0);
+    values.push_back(std::move(v));
+  }
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto set = static_cast<std::size_t>(scenario.parameter_set_of(static_cast<std::int64_t>(r)));
+    which.data[r] = static_cast<std::int64_t>(set);
+    for (std::size_t k = 0; k < values.size(); ++k) values[k].real_data[r] = sets.rows[set][k];
+  }
+  results.variables.push_back(std::move(which));
+  for (auto& v : values) results.variables.push_back(std::move(v));
+  results.metadata.attributes["parameter_sets"] = sets.text;
+  results.metadata.attributes["parameter_sets_source"] = sets.source;
+  // Which of the file's columns were used, when not all (the variables above are only those).
+  const auto& columns = scenario.parameters().run.parameter_set_columns;
+  if (!columns.empty()) {
+    std::string& used = results.metadata.attributes["parameter_set_columns"];
+    for (const auto& column : columns) used += (used.empty() ? "" : ",") + column;
+  }
+}
 
 Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (options.replicates < 1) throw Error("replicates must be at least 1, got " + std::to_string(options.replicates));

@@ -58,10 +58,22 @@ bool all_one(const std::vector<double>& v) {
 }
 
 // Where the active state's cells are: sex x group x sector class x status slot x bucket, a
-// bucket being (level, months at level up to cap[level], the last one pooling the longer waits).
+// bucket being (level, insurance months, months at level up to cap[level], the last one pooling
+// the longer waits). Insurance months are kept (0 to ins[level] - 1, the last pooling the
+// longer) only where a programme reads them (Projector::build_layout); elsewhere ins[level] = 1.
 struct Layout {
-  std::array<int, kLevelCount> cap{}, offset{};
+  std::array<int, kLevelCount> cap{}, offset{}, ins{};
   int buckets = 0;
+  // Rows of one level: its insurance months, each over its months at the level.
+  int span(int level) const { return cap[static_cast<std::size_t>(level)] + 1; }
+  int rows(int level) const { return span(level) * ins[static_cast<std::size_t>(level)]; }
+  // The row within `level` of insurance months i and months at the level m.
+  int row(int level, int i, int m) const { return i * span(level) + m; }
+  // Insurance months i at another level (promotion): kept there, or not (a level no programme
+  // asking for them admits, nor any below it).
+  int carried(int i, int to_level) const {
+    return ins[static_cast<std::size_t>(to_level)] > 1 ? std::min(i, ins[static_cast<std::size_t>(to_level)] - 1) : 0;
+  }
   std::vector<int> statuses;                // the status of each slot
   std::array<int, kStatusCount> slot_of{};  // -1: no slot (retired)
   std::array<int, kSectorCount> class_of{}; // sectors with the same job-loss factor all run share a class
@@ -103,6 +115,17 @@ struct Layout {
            static_cast<std::size_t>(level);
   }
 
+  // Blocks: the rows of one (track, sex, group), block_rows() of them, numbered in row order.
+  std::size_t blocks() const { return tracks.size() * kSexCount * kGroupCount; }
+  std::size_t block_rows() const { return block(0, 1); }
+  std::size_t block_of(std::size_t tr, int sex, int group) const {
+    return (tr * kSexCount + static_cast<std::size_t>(sex)) * kGroupCount + static_cast<std::size_t>(group);
+  }
+  int max_rows() const {
+    int most = 0;
+    for (int l = 0; l < kLevelCount; ++l) most = std::max(most, rows(l));
+    return most;
+  }
   std::size_t block(int sex, int group) const {
     return static_cast<std::size_t>((sex * kGroupCount + group) * classes) * statuses.size() *
            static_cast<std::size_t>(buckets);
@@ -131,6 +154,9 @@ struct MonthRules {
   // pushed through the month later holds a part of the same cohorts (non-negative weights), so
   // its segments are among them and the others need not be looked at.
   std::vector<std::uint8_t> live_in, live_train, live_admit;
+  // The blocks (Layout::block_of) of the record pass's input that hold somebody: every vector
+  // pushed through the month holds nobody elsewhere, so zeroing these clears it (Kernel::clear).
+  std::vector<std::size_t> blocks_in;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
         admit_share(p.programmes.names.size() * kGroupCount, 0.0) {}
@@ -138,6 +164,11 @@ struct MonthRules {
 
 // Several vectors over the layout's cells at once (rows: cells, columns: vectors).
 using Batch = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// A batch over memory kept for the whole projection (Projector::view): allocating and zeroing the
+// whole state for every month pushed cost more than the pushes themselves. The memory is all
+// zero between uses, so a view of any number of columns starts at zero; each user zeroes again
+// only what it wrote.
+using View = Eigen::Map<Batch>;
 
 // The programmes' terms fixed for the run (as TrainingSystem's), and the record-only state the
 // month's record pass changes: the carries of appointment places and seats, and the funds' money
@@ -160,6 +191,21 @@ struct Book {
   std::vector<Carry> seats_due; // programme x region
 };
 
+// Zeroes the rows of `blocks` (Layout::block_of) in `x`.
+void clear_blocks(const Layout& lay, const std::vector<std::size_t>& blocks, View& x) {
+  const auto rows = static_cast<Eigen::Index>(lay.block_rows());
+  for (std::size_t b : blocks) x.middleRows(static_cast<Eigen::Index>(b) * rows, rows).setZero();
+}
+
+// The blocks of `x` that hold somebody, in row order.
+std::vector<std::size_t> live_blocks(const Layout& lay, const View& x) {
+  std::vector<std::size_t> blocks;
+  const auto rows = static_cast<Eigen::Index>(lay.block_rows());
+  for (std::size_t b = 0; b < lay.blocks(); ++b)
+    if (!x.middleRows(static_cast<Eigen::Index>(b) * rows, rows).isZero(0)) blocks.push_back(b);
+  return blocks;
+}
+
 // The allocation of expected applicants is solved on the agent model's flow network (allocate) in
 // fixed point: counts times 2^20, so a fraction of an agent down to 1e-6 is kept.
 constexpr double kFixedPoint = 1048576.0;
@@ -174,22 +220,31 @@ class Kernel {
 public:
   Kernel(const Layout& layout, const Terms& terms) : layout_(layout), terms_(terms) {}
 
-  void apply(MonthRules& rules, const Batch& in, Batch& out, TwinFlows* record, Book* book) const {
+  // `out` is zero on entry (a View of the zeroed memory).
+  void apply(MonthRules& rules, const View& in, View& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const TransitionRates& r = rules.rates;
     const Eigen::Index columns = in.cols();
-    out.setZero(in.rows(), columns);
     const int slots = static_cast<int>(lay.statuses.size());
     const std::size_t block_size = lay.block(0, 1);
-    Batch scratch(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1, columns);
-    if (record) rules.live_in.assign(lay.segments(), 0);
+    Batch& scratch = scratch_;
+    scratch.resize(lay.max_rows(), columns);
+    Batch& up_rows = up_;
+    up_rows.resize(*std::max_element(lay.ins.begin(), lay.ins.end()), columns);
+    if (record) {
+      rules.live_in.assign(lay.segments(), 0);
+      rules.blocks_in.clear();
+    }
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& track = lay.tracks[tr];
       const std::size_t at0 = lay.base(tr);
       for (int sex = 0; sex < kSexCount; ++sex)
         for (int from = 0; from < kGroupCount; ++from) {
           const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
-          if (record && in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+          if (record) {
+            if (in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+            rules.blocks_in.push_back(lay.block_of(tr, sex, from));
+          }
           // The month starts with the closure of groups (monthly_rules: before the rest).
           const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
           if (record && group != from)
@@ -232,44 +287,66 @@ public:
                 const double pass = may_sit ? r.pass_probability(target, cls) : 0.0;
                 // The rows of the months at the level: from m to m + 1 (the last pools), or up to
                 // the next level at 0 months once the minimum wait is served.
-                const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
+                // Each insurance month's rows (`span` of them) in turn.
+                const int insured_rows = lay.ins[static_cast<std::size_t>(level)];
+                const Eigen::Index span = lay.span(level), n = lay.rows(level);
                 const auto x = in.middleRows(static_cast<Eigen::Index>(at0 + lay.index(sex, from, c, k, level, 0)), n);
                 const std::size_t id = lay.segment(tr, sex, from, c, k, level);
                 if (record) rules.live_in[id] = !x.isZero(0);
                 if (!rules.live_in[id]) continue;
                 const Eigen::Index eligible_from =
-                    may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : n;
+                    may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : span;
                 const double promoted = sit * pass;
                 auto rest = scratch.topRows(n);
                 rest = x;
-                Eigen::RowVectorXd up = Eigen::RowVectorXd::Zero(columns);
-                const bool promotes = eligible_from < n && promoted > 0;
-                if (promotes) {
-                  up = rest.bottomRows(n - eligible_from).colwise().sum() * promoted;
-                  rest.bottomRows(n - eligible_from) *= 1 - promoted;
-                }
-                const auto add = [&](int to_group, int to_slot, double p) {
+                auto up = up_rows.topRows(insured_rows);
+                up.setZero();
+                const bool promotes = eligible_from < span && promoted > 0;
+                if (promotes)
+                  for (int i = 0; i < insured_rows; ++i) {
+                    auto waited = rest.middleRows(i * span + eligible_from, span - eligible_from);
+                    up.row(i) = waited.colwise().sum() * promoted;
+                    waited *= 1 - promoted;
+                  }
+                // `more` insurance months (0 or 1, saturating at the last kept).
+                const auto add = [&](int to_group, int to_slot, double p, int more) {
                   if (p == 0 || to_slot < 0) return;
-                  auto d = out.middleRows(
-                      static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, level, 0)), n);
-                  if (n > 1) d.bottomRows(n - 1) += p * rest.topRows(n - 1);
-                  d.row(n - 1) += p * rest.row(n - 1);
-                  if (promotes)
-                    out.row(static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, target, 0))) += p * up;
+                  const auto at = static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, level, 0));
+                  for (int i = 0; i < insured_rows; ++i) {
+                    const int j = std::min(i + more, insured_rows - 1);
+                    auto d = out.middleRows(at + j * span, span);
+                    const auto from_rows = rest.middleRows(i * span, span);
+                    if (span > 1) d.bottomRows(span - 1) += p * from_rows.topRows(span - 1);
+                    d.row(span - 1) += p * from_rows.row(span - 1);
+                    if (promotes)
+                      out.row(static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, target,
+                                                                        lay.row(target, lay.carried(j, target), 0)))) +=
+                          p * up.row(i);
+                  }
                 };
-                add(group, k, stay);
+                // An employed worker who keeps the job adds an insurance month with probability
+                // insured[group] (monthly_rules), where they are kept.
+                const double insured = insured_rows > 1 && status == kEmployed ? r.insured[group] : 0.0;
+                if (insured > 0) {
+                  add(group, k, stay * (1 - insured), 0);
+                  add(group, k, stay * insured, 1);
+                } else {
+                  add(group, k, stay, 0);
+                }
                 for (int j = 0; j < n_moves; ++j)
                   add(moves[static_cast<std::size_t>(j)].group, moves[static_cast<std::size_t>(j)].slot,
-                      moves[static_cast<std::size_t>(j)].p);
+                      moves[static_cast<std::size_t>(j)].p, 0);
                 if (record) {
                   const double total = x.col(0).sum();
-                  if (eligible_from < n)
-                    record->assessments[static_cast<std::size_t>(target)] +=
-                        x.col(0).tail(n - eligible_from).sum() * sit;
+                  if (eligible_from < span)
+                    for (int i = 0; i < insured_rows; ++i)
+                      record->assessments[static_cast<std::size_t>(target)] +=
+                          x.col(0).segment(i * span + eligible_from, span - eligible_from).sum() * sit;
                   if (promotes) {
-                    record->promotions[static_cast<std::size_t>(target)] += up(0);
-                    record->promotions_out[static_cast<std::size_t>(level)] += up(0);
-                    if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += up(0);
+                    const double ups = up.col(0).sum();
+                    record->promotions[static_cast<std::size_t>(target)] += ups;
+                    record->promotions_out[static_cast<std::size_t>(level)] += ups;
+                    if (level < kFirstSkilledLevel && target >= kFirstSkilledLevel) record->newly_skilled += ups;
                   }
                   if (status == kEmployed) record->job_losses += total * moves[0].p;
                   if (status == kUnemployed) {
@@ -285,6 +362,9 @@ public:
     if (lay.tracks.size() > 1) train(rules, out, record, book);
     appoint(rules, out, record, book);
   }
+
+  // Zeroes `in`, a vector pushed through the month (its rows are in the record pass's blocks).
+  void clear(const MonthRules& rules, View& in) const { clear_blocks(layout_, rules.blocks_in, in); }
 
   // Money (record pass only), as TrainingSystem::pay_claims and release_claims, in expectation:
   // `claims` claims of a programme paid from what was committed, with the leakage and audits they
@@ -324,7 +404,7 @@ private:
   // Calls f(tr, sex, group, class, slot, level, first row, rows) for every segment (the months at
   // one level) of track tr that holds somebody.
   template <class F>
-  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
+  void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
     for_segments(
         x, tr, live, find, [](int, int, int) { return true; }, f);
   }
@@ -333,7 +413,7 @@ private:
   // With `find`, `live` (sized Layout::segments, zero) is set to the segments that hold somebody;
   // without, it says which do (MonthRules::live_in).
   template <class W, class F>
-  void for_segments(const Batch& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
+  void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
                     F&& f) const {
     const Layout& lay = layout_;
     const std::size_t at0 = lay.base(tr), block_size = lay.block(0, 1);
@@ -348,7 +428,7 @@ private:
             for (int level = 0; level < kLevelCount; ++level) {
               if (!wanted(g, lay.statuses[static_cast<std::size_t>(k)], level)) continue;
               const auto row = static_cast<Eigen::Index>(at0 + lay.index(sex, g, c, k, level, 0));
-              const Eigen::Index n = lay.cap[static_cast<std::size_t>(level)] + 1;
+              const Eigen::Index n = lay.rows(level);
               const std::size_t id = lay.segment(tr, sex, g, c, k, level);
               if (find) live[id] = !x.middleRows(row, n).isZero(0);
               if (live[id]) f(sex, g, c, k, level, row, n);
@@ -360,7 +440,7 @@ private:
   // their outcomes (complete or drop out; sit or not; pass: up to the target level); follow-up
   // windows go on; then the eligible apply, the applicants are allocated to seats and money and
   // the admitted enter their programme.
-  void train(MonthRules& rules, Batch& out, TwinFlows* record, Book* book) const {
+  void train(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const Parameters& p = rules.p;
     const auto& pr = p.programmes;
@@ -369,8 +449,13 @@ private:
     const int unemployed = lay.slot_of[kUnemployed];
     // In place: every move of step 2 goes to a track of a lower index (fewer months left, or out
     // of a programme), so the tracks taken in increasing order never see a row twice.
-    Batch& next = out;
+    View& next = out;
     held_.clear(); // ended full-time: not candidates this month, added after the admissions
+    held_values_.clear();
+    const Eigen::Index columns = out.cols();
+    segment_.resize(lay.max_rows(), columns);
+    row_x_.resize(columns);
+    row_admitted_.resize(columns);
     if (record) {
       rules.live_train.assign(lay.segments(), 0);
       rules.live_admit.assign(lay.segments(), 0);
@@ -396,7 +481,8 @@ private:
       const int fprog = t.fprog >= 0 && !followed ? t.fprog : -1, fleft = fprog >= 0 ? t.fleft - 1 : 0;
       for_segments(out, tr, rules.live_train, record,
                    [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
-                     const Batch x = out.middleRows(row, n);
+                     segment_.topRows(n) = out.middleRows(row, n);
+                     const auto x = segment_.topRows(n);
                      out.middleRows(row, n).setZero();
                      const int status = lay.statuses[static_cast<std::size_t>(k)];
                      const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
@@ -424,7 +510,11 @@ private:
                          next.middleRows(at, rows) += value;
                          return;
                        }
-                       held_.emplace_back(at, Batch(value));
+                       // Kept row by row (row-major, `columns` a row) until after the admissions.
+                       const std::size_t start = held_values_.size();
+                       held_values_.resize(start + static_cast<std::size_t>(rows * columns));
+                       View(held_values_.data() + start, rows, columns) = value;
+                       held_.emplace_back(at, rows);
                      };
                      const double completes = pr.completion_probability[prog], sits = pr.appraisal_share[prog],
                                   passes = pr.pass_probability[prog];
@@ -437,7 +527,12 @@ private:
                      const double certified = completes * sits * passes;
                      const bool moves_up = level < target;
                      to_rows(dest_row(completed, slot, level), n, (moves_up ? completes - certified : completes) * x);
-                     if (moves_up) to_rows(dest_row(completed, slot, target), 1, certified * x.colwise().sum());
+                     if (moves_up) {
+                       const Eigen::Index span = lay.span(level);
+                       for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i)
+                         to_rows(dest_row(completed, slot, target) + lay.row(target, lay.carried(i, target), 0), 1,
+                                 certified * x.middleRows(i * span, span).colwise().sum());
+                     }
                      if (record) {
                        const double total = x.col(0).sum();
                        record->dropouts[prog] += (1 - completes) * total;
@@ -460,13 +555,17 @@ private:
     }
     // 3. Applications: each eligible worker tries the programmes in order (ApplicationRules).
     const ApplicationRules& rules_of = rules.applications;
-    const auto chances = [&](int g, int status, int level, int m, std::vector<double>& pi) {
+    // `row`: of the level's rows (insurance months, months at the level).
+    const auto chances = [&](int g, int status, int level, int row, std::vector<double>& pi) {
       double none = 1;
       const std::size_t gs = static_cast<std::size_t>(g * kStatusCount + status);
+      const int m = row % lay.span(level), insured = row / lay.span(level);
       for (std::size_t k = 0; k < K; ++k) {
         const ApplicationRules::Programme& rule = rules_of.programmes[k];
         pi[k] = 0;
-        if (rule.rate <= 0 || !rule.admits_state(gs, level, static_cast<std::uint32_t>(m))) continue;
+        if (rule.rate <= 0 || !rule.admits_state(gs, level, static_cast<std::uint32_t>(m)) ||
+            !rule.insured_enough(insured))
+          continue;
         const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // the choice model's, as the agents'
         pi[k] = none * rate;
         none *= 1 - rate;
@@ -501,35 +600,43 @@ private:
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& t = lay.tracks[tr];
       if (t.prog >= 0) continue;
-      for_segments(next, tr, rules.live_admit, false, may_apply,
-                   [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
-                     for (Eigen::Index m = 0; m < n; ++m) {
-                       if (next.row(row + m).isZero(0)) continue;
-                       const Eigen::RowVectorXd x = next.row(row + m);
-                       chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
-                       for (std::size_t q = 0; q < K; ++q) {
-                         const double share = pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(g)];
-                         if (share <= 0) continue;
-                         const Eigen::RowVectorXd admitted = x * share;
-                         next.row(row + m) -= admitted;
-                         // Full-time trainees leave work; an apprentice below 学徒工 holds 学徒工 (at 0 months).
-                         const int slot = pr.full_time[q] ? in_training : k;
-                         const bool apprentice =
-                             terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
-                         const int lv = apprentice ? static_cast<int>(Level::Apprentice) : level;
-                         const auto to = static_cast<Eigen::Index>(
-                             lay.base(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft)) +
-                             lay.index(sex, g, c, slot, lv, apprentice ? 0 : static_cast<int>(m)));
-                         next.row(to) += admitted;
-                         if (record && apprentice) {
-                           record->promotions[static_cast<std::size_t>(lv)] += admitted(0);
-                           record->promotions_out[static_cast<std::size_t>(level)] += admitted(0);
-                         }
-                       }
-                     }
-                   });
+      for_segments(
+          next, tr, rules.live_admit, false, may_apply,
+          [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+            for (Eigen::Index m = 0; m < n; ++m) {
+              if (next.row(row + m).isZero(0)) continue;
+              Eigen::RowVectorXd& x = row_x_;
+              x = next.row(row + m);
+              chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
+              for (std::size_t q = 0; q < K; ++q) {
+                const double share = pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(g)];
+                if (share <= 0) continue;
+                Eigen::RowVectorXd& admitted = row_admitted_;
+                admitted = x * share;
+                next.row(row + m) -= admitted;
+                // Full-time trainees leave work; an apprentice below 学徒工 holds 学徒工 (at 0 months).
+                const int slot = pr.full_time[q] ? in_training : k;
+                const bool apprentice = terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
+                const int lv = apprentice ? static_cast<int>(Level::Apprentice) : level;
+                const auto to = static_cast<Eigen::Index>(
+                    lay.base(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft)) +
+                    lay.index(sex, g, c, slot, lv,
+                              apprentice ? lay.row(lv, lay.carried(static_cast<int>(m) / lay.span(level), lv), 0)
+                                         : static_cast<int>(m)));
+                next.row(to) += admitted;
+                if (record && apprentice) {
+                  record->promotions[static_cast<std::size_t>(lv)] += admitted(0);
+                  record->promotions_out[static_cast<std::size_t>(level)] += admitted(0);
+                }
+              }
+            }
+          });
     }
-    for (const auto& [at, value] : held_) out.middleRows(at, value.rows()) += value;
+    std::size_t held_at = 0;
+    for (const auto& [at, rows] : held_) {
+      out.middleRows(at, rows) += View(held_values_.data() + held_at, rows, columns);
+      held_at += static_cast<std::size_t>(rows * columns);
+    }
   }
 
   // The allocation of the month's expected applicants (programme x group) to seats and money, as
@@ -632,7 +739,7 @@ private:
   // Appointments within quotas (promotion.cpp): the quota against the expected eligible, the
   // same share of every eligible cell appointed (agent-keyed priorities pick uniformly), in every
   // track (a trainee may be appointed).
-  void appoint(MonthRules& rules, Batch& out, TwinFlows* record, Book* book) const {
+  void appoint(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
     const Layout& lay = layout_;
     const int employed = lay.slot_of[kEmployed];
     for (std::size_t k = 0; k < 2; ++k) {
@@ -642,10 +749,12 @@ private:
           for (int sex = 0; sex < kSexCount; ++sex)
             for (int g = 0; g < kGroupCount; ++g)
               for (int c = 0; c < lay.classes; ++c)
-                for (int m = 0; m <= lay.cap[static_cast<std::size_t>(below)]; ++m)
-                  if (appointment_eligible(rules.rates, target, below, kEmployed, m))
-                    f(static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, c, employed, below, m)),
-                      static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, c, employed, target, 0)));
+                for (int row = 0; row < lay.rows(below); ++row)
+                  if (appointment_eligible(rules.rates, target, below, kEmployed, row % lay.span(below)))
+                    f(static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, c, employed, below, row)),
+                      static_cast<Eigen::Index>(
+                          lay.base(tr) + lay.index(sex, g, c, employed, target,
+                                                   lay.row(target, lay.carried(row / lay.span(below), target), 0))));
       };
       if (record) {
         const auto quota = static_cast<double>(book->appointments_due[k].take(appointment_quota(rules.p, k)));
@@ -672,7 +781,13 @@ private:
 
   const Layout& layout_;
   const Terms& terms_;
-  mutable std::vector<std::pair<Eigen::Index, Batch>> held_; // train(): ended full-time trainees' rows
+  // Scratch kept between calls (no allocation per segment): apply()'s months at a level and its
+  // promoted row; train()'s segment, ended full-time trainees' rows (where, how many; their
+  // values row-major), and an admission's row.
+  mutable Batch scratch_, segment_, up_;
+  mutable Eigen::RowVectorXd row_x_, row_admitted_;
+  mutable std::vector<std::pair<Eigen::Index, Eigen::Index>> held_;
+  mutable std::vector<double> held_values_;
 };
 
 // A cohort of the initial population (one month of birth in an initial age band, one sex) or of
@@ -706,8 +821,11 @@ public:
       std::vector<std::vector<double>> table(1, std::vector<double>(cohorts_.size(), 0.0));
       for (std::size_t i = 0; i < cohorts_.size(); ++i)
         if (cohorts_[i].origin == 0) table[0][i] = cohorts_[i].weight;
-      Batch v0 = initial_vectors(table);
-      out.stocks.push_back(stocks_of(v0));
+      View v0 = view(0, 1);
+      initial_vectors(table, v0);
+      const std::vector<std::size_t> blocks = live_blocks(layout_, v0);
+      out.stocks.push_back(stocks_of(v0, blocks));
+      clear_blocks(layout_, blocks, v0);
     }
     for (int t = 1; t <= months; ++t) {
       MonthRules& now = rules_[static_cast<std::size_t>(t - 1)];
@@ -739,32 +857,49 @@ public:
       for (std::size_t col = 0; col < weights.size(); ++col)
         for (std::size_t i = 0; i < cohorts_.size(); ++i)
           if (cohorts_[i].origin < t) table[col][i] = weights[col](cohorts_[i]) * cohorts_[i].weight;
-      // The vectors to the start of month t.
-      Batch x = initial_vectors(table), y;
+      // The vectors to the start of month t, in the two buffers taken in turn (each zero again
+      // once pushed).
+      const auto columns = static_cast<Eigen::Index>(table.size());
+      View x = view(0, columns), y = view(1, columns);
+      View* from = &x;
+      View* to = &y;
+      initial_vectors(table, *from);
       for (int u = 1; u < t; ++u) {
-        kernel_.apply(rules_[static_cast<std::size_t>(u - 1)], x, y, nullptr, nullptr);
-        add_entrants(u, table, y);
-        x.swap(y);
+        kernel_.apply(rules_[static_cast<std::size_t>(u - 1)], *from, *to, nullptr, nullptr);
+        add_entrants(u, table, *to);
+        kernel_.clear(rules_[static_cast<std::size_t>(u - 1)], *from);
+        std::swap(from, to);
       }
+      const View& start = *from;
+      const std::vector<std::size_t> blocks = live_blocks(layout_, start);
       start_month(now);
       // Deaths of the active, by level and group held (before any move); trainees among them
       // leave their programme (as do those retiring).
-      count_deaths(x.col(1), flows);
-      trainees_leave(x.col(1), flows);
-      for (std::size_t j = 0; j < retiring_columns; ++j) trainees_leave(x.col(static_cast<Eigen::Index>(2 + j)), flows);
+      count_deaths(start, 1, blocks, flows);
+      trainees_leave(start, 1, blocks, flows);
+      for (std::size_t j = 0; j < retiring_columns; ++j)
+        trainees_leave(start, static_cast<Eigen::Index>(2 + j), blocks, flows);
       // Retired before: death, then the closure of groups; then the month's retirements join.
       step_retired(now, flows);
       for (std::size_t j = 0; j < retiring_columns; ++j)
         for (int sex = 0; sex < kSexCount; ++sex)
           if (const auto& list = retiring[static_cast<std::size_t>(sex)]; j < list.size())
-            retire(now, sex, list[j], x.col(static_cast<Eigen::Index>(2 + j)), flows);
+            retire(now, sex, list[j], start, static_cast<Eigen::Index>(2 + j), blocks, flows);
       // The active: the month's rules, then the entrants.
-      Batch active = x.col(0), next;
+      View active = view(2, 1), next = view(3, 1);
+      const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
+      for (std::size_t b : blocks)
+        active.middleRows(static_cast<Eigen::Index>(b) * rows, rows) =
+            start.col(0).segment(static_cast<Eigen::Index>(b) * rows, rows);
+      clear_blocks(layout_, blocks, *from);
       kernel_.apply(now, active, next, &flows, &book_);
+      kernel_.clear(now, active);
       add_month_entrants(t, next, flows);
       flows.remaining = book_.remaining;
       flows.committed = book_.committed;
-      out.stocks.push_back(stocks_of(next));
+      const std::vector<std::size_t> next_blocks = live_blocks(layout_, next);
+      out.stocks.push_back(stocks_of(next, next_blocks));
+      clear_blocks(layout_, next_blocks, next);
       // The cohorts' weights move on.
       for (Cohort& c : cohorts_) {
         if (c.origin >= t || !c.active) continue;
@@ -792,6 +927,14 @@ private:
     return age_months(c, m) >= m.rates.retirement_age_months[static_cast<std::size_t>(c.sex)];
   }
 
+  // Buffer `i` seen as `columns` vectors over the cells: all zero (the users zero what they wrote
+  // before they let it go). Kept for the whole projection.
+  View view(std::size_t i, Eigen::Index columns) {
+    const std::size_t size = layout_.cells * static_cast<std::size_t>(columns);
+    if (buffers_[i].size() < size) buffers_[i].assign(size, 0.0);
+    return View(buffers_[i].data(), static_cast<Eigen::Index>(layout_.cells), columns);
+  }
+
   void build_layout() {
     // Months at a level matter up to the longest minimum wait for the next level in the run.
     for (const MonthRules& m : rules_)
@@ -802,9 +945,22 @@ private:
       layout_.cap[static_cast<std::size_t>(l)] =
           std::max<int>(layout_.cap[static_cast<std::size_t>(l)],
                         static_cast<int>(p0_.skills.min_months[static_cast<std::size_t>(l + 1)]));
+    // Insurance months matter up to the most a programme asks for (T; T stands for T or more),
+    // at the levels up to the highest such a programme admits (levels only go up), if any does.
+    int most = 0, highest = -1;
+    const auto asks = [&](const Parameters& q) {
+      for (std::size_t k = 0; k < q.programmes.min_contribution_months.size(); ++k)
+        if (const double months = q.programmes.min_contribution_months[k]; months > 0) {
+          most = std::max(most, static_cast<int>(std::ceil(months)));
+          highest = std::max(highest, static_cast<int>(q.programmes.max_level[k]));
+        }
+    };
+    asks(p0_);
+    for (const MonthRules& m : rules_) asks(m.p);
     for (int l = 0; l < kLevelCount; ++l) {
+      layout_.ins[static_cast<std::size_t>(l)] = most > 0 && l <= highest ? most + 1 : 1;
       layout_.offset[static_cast<std::size_t>(l)] = layout_.buckets;
-      layout_.buckets += layout_.cap[static_cast<std::size_t>(l)] + 1;
+      layout_.buckets += layout_.rows(l);
     }
     // Statuses: the labour market's three, and any other the initial population holds (but retired).
     if (auto issues = fit_joint_table(p0_, joint_); !issues.empty()) { // as synthesize_population
@@ -984,19 +1140,29 @@ private:
 
   // The initial population's vectors under the cohorts' weights (one column each).
   // `table[col][i]`: cohort i's weight (times Cohort::weight) in vector col.
-  Batch initial_vectors(const std::vector<std::vector<double>>& table) const {
+  // `out` is zero, with a column per vector.
+  void initial_vectors(const std::vector<std::vector<double>>& table, View& out) const {
     const auto columns = static_cast<Eigen::Index>(table.size());
-    Batch out = Batch::Zero(static_cast<Eigen::Index>(layout_.cells), columns);
     const std::int32_t start = p0_.scenario.start.index;
     // The bucket distribution of each (band, sex), weighted: W[col][(a, s)][bucket].
     std::vector<double> w(static_cast<std::size_t>(columns * kAgeBandCount * kSexCount * layout_.buckets), 0.0);
     const auto w_at = [&](Eigen::Index col, int a, int s, int bucket) -> double& {
       return w[static_cast<std::size_t>(((col * kAgeBandCount + a) * kSexCount + s) * layout_.buckets + bucket)];
     };
+    // Where insurance months are kept: the insured's (a share insured_share[group], which the
+    // last loop applies) months, uniform over 0..min(working months, 120) (synthesize_population),
+    // jointly with the months at the level (drawn independently given the age): U[col][(a, s)][row].
+    const bool insurance = *std::max_element(layout_.ins.begin(), layout_.ins.end()) > 1;
+    std::vector<double> u(insurance ? w.size() : 0, 0.0);
+    const auto u_at = [&](Eigen::Index col, int a, int s, int bucket) -> double& {
+      return u[static_cast<std::size_t>(((col * kAgeBandCount + a) * kSexCount + s) * layout_.buckets + bucket)];
+    };
+    std::vector<double> months_share, insured_share;
     for (std::size_t i = 0; i < origin_end_[0]; ++i) {
       const Cohort& c = cohorts_[i];
       const int max_at = initial_max_months_at_level(p0_.population, start - c.birth);
       const double per_month = 1.0 / (max_at + 1);
+      const int most = std::min(start - c.birth - kMinAge * 12, 120); // the insured's months: 0..most
       for (Eigen::Index col = 0; col < columns; ++col) {
         const double cw = table[static_cast<std::size_t>(col)][i];
         if (cw == 0) continue;
@@ -1004,6 +1170,20 @@ private:
           const int cap = layout_.cap[static_cast<std::size_t>(l)], off = layout_.offset[static_cast<std::size_t>(l)];
           for (int m = 0; m < cap && m <= max_at; ++m) w_at(col, c.band, c.sex, off + m) += cw * per_month;
           if (max_at >= cap) w_at(col, c.band, c.sex, off + cap) += cw * (max_at - cap + 1) * per_month;
+          const int kept = layout_.ins[static_cast<std::size_t>(l)];
+          if (kept == 1) continue;
+          months_share.assign(static_cast<std::size_t>(cap + 1), 0.0);
+          for (int m = 0; m < cap && m <= max_at; ++m) months_share[static_cast<std::size_t>(m)] = per_month;
+          if (max_at >= cap) months_share[static_cast<std::size_t>(cap)] = (max_at - cap + 1) * per_month;
+          insured_share.assign(static_cast<std::size_t>(kept), 0.0);
+          for (int j = 0; j + 1 < kept && j <= most; ++j) insured_share[static_cast<std::size_t>(j)] = 1.0 / (most + 1);
+          if (most >= kept - 1)
+            insured_share[static_cast<std::size_t>(kept - 1)] = static_cast<double>(most - kept + 2) / (most + 1);
+          for (int j = 0; j < kept; ++j)
+            if (insured_share[static_cast<std::size_t>(j)] > 0)
+              for (int m = 0; m <= cap; ++m)
+                u_at(col, c.band, c.sex, off + layout_.row(l, j, m)) +=
+                    cw * insured_share[static_cast<std::size_t>(j)] * months_share[static_cast<std::size_t>(m)];
         }
       }
     }
@@ -1017,18 +1197,29 @@ private:
               if (n == 0) continue;
               for (int c = 0; c < layout_.classes; ++c) {
                 const double nc = n * layout_.class_share[static_cast<std::size_t>(c)];
-                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-                  const auto at = static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m));
+                const int off = layout_.offset[static_cast<std::size_t>(l)];
+                if (layout_.ins[static_cast<std::size_t>(l)] == 1) {
+                  for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                    const auto at = static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m));
+                    for (Eigen::Index col = 0; col < columns; ++col) out(at, col) += nc * w_at(col, a, s, off + m);
+                  }
+                  continue;
+                }
+                // The uninsured at 0 insurance months, the insured over theirs.
+                const double insured = p0_.population.insured_share[static_cast<std::size_t>(g)];
+                for (int row = 0; row < layout_.rows(l); ++row) {
+                  const auto at = static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, row));
+                  const int m = row % layout_.span(l);
                   for (Eigen::Index col = 0; col < columns; ++col)
-                    out(at, col) += nc * w_at(col, a, s, layout_.offset[static_cast<std::size_t>(l)] + m);
+                    out(at, col) += nc * ((row == m ? (1 - insured) * w_at(col, a, s, off + m) : 0.0) +
+                                          insured * u_at(col, a, s, off + row));
                 }
               }
             }
-    return out;
   }
 
   // The entrants of month u, weighted per column, added (at 0 months at their level).
-  void add_entrants(int u, const std::vector<std::vector<double>>& table, Batch& x) const {
+  void add_entrants(int u, const std::vector<std::vector<double>>& table, View& x) const {
     const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(u)];
     for (Eigen::Index col = 0; col < x.cols(); ++col) {
       std::array<double, kSexCount> by_sex{};
@@ -1039,7 +1230,7 @@ private:
     }
   }
 
-  void add_entrant_cells(const std::vector<double>& cells, const std::array<double, kSexCount>& by_sex, Batch& x,
+  void add_entrant_cells(const std::vector<double>& cells, const std::array<double, kSexCount>& by_sex, View& x,
                          Eigen::Index col) const {
     for (int s = 0; s < kSexCount; ++s) {
       if (by_sex[static_cast<std::size_t>(s)] == 0) continue;
@@ -1054,7 +1245,7 @@ private:
   }
 
   // The entrants of month t join the active at the end of the month (weight 1), counted.
-  void add_month_entrants(int t, Batch& x, TwinFlows& flows) const {
+  void add_month_entrants(int t, View& x, TwinFlows& flows) const {
     std::array<double, kSexCount> by_sex{};
     for (std::size_t i = origin_begin_[static_cast<std::size_t>(t)]; i < origin_end_[static_cast<std::size_t>(t)]; ++i)
       by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += cohorts_[i].weight;
@@ -1072,18 +1263,25 @@ private:
           }
   }
 
-  void count_deaths(const Eigen::Ref<const Eigen::VectorXd>& dying, TwinFlows& flows) const {
-    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-      for (int s = 0; s < kSexCount; ++s)
-        for (int g = 0; g < kGroupCount; ++g)
+  // Column `col` of `x`: the month's deaths, in the blocks that hold somebody.
+  void count_deaths(const View& x, Eigen::Index col, const std::vector<std::size_t>& blocks, TwinFlows& flows) const {
+    const auto dying = x.col(col);
+    for (std::size_t b : blocks) {
+      const std::size_t tr = b / (kSexCount * kGroupCount);
+      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      {
+        {
           for (int c = 0; c < layout_.classes; ++c)
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
               for (int l = 0; l < kLevelCount; ++l)
-                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+                for (int m = 0; m < layout_.rows(l); ++m) {
                   const double n = dying(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
                   flows.exits[static_cast<std::size_t>(l)] += n;
                   flows.exits_by_group[static_cast<std::size_t>(g)] += n;
                 }
+        }
+      }
+    }
   }
 
   // The retired of earlier months: death by their cohort's age, then the closure of groups.
@@ -1109,18 +1307,23 @@ private:
   }
 
   // The month's retirements of cohort (`sex`, `birth`) (after death), through the closure of groups.
-  void retire(const MonthRules& now, int s, std::int32_t birth, const Eigen::Ref<const Eigen::VectorXd>& x,
-              TwinFlows& flows) {
+  // Column `col` of `v` (its `blocks` hold somebody).
+  void retire(const MonthRules& now, int s, std::int32_t birth, const View& v, Eigen::Index col,
+              const std::vector<std::size_t>& blocks, TwinFlows& flows) {
     const TransitionRates& r = now.rates;
     auto& pool = retired_[birth];
-    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-      for (int g = 0; g < kGroupCount; ++g) {
+    const auto x = v.col(col);
+    for (std::size_t b : blocks) {
+      if (static_cast<int>(b / kGroupCount % kSexCount) != s) continue;
+      const std::size_t tr = b / (kSexCount * kGroupCount);
+      const int g = static_cast<int>(b % kGroupCount);
+      {
         const int to =
             r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
         for (int c = 0; c < layout_.classes; ++c)
           for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
             for (int l = 0; l < kLevelCount; ++l)
-              for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
+              for (int m = 0; m < layout_.rows(l); ++m) {
                 const double n = x(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
                 if (n == 0) continue;
                 if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
@@ -1128,20 +1331,24 @@ private:
                 flows.retirements += n;
               }
       }
+    }
   }
 
-  TwinStocks stocks_of(const Batch& active) const {
+  // The stocks of the active in `active` (its `blocks` hold somebody) and of the retired.
+  TwinStocks stocks_of(const View& active, const std::vector<std::size_t>& blocks) const {
     TwinStocks st;
     st.trainees.assign(terms_.programmes, 0.0);
-    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
-      for (int s = 0; s < kSexCount; ++s)
-        for (int g = 0; g < kGroupCount; ++g)
+    for (std::size_t b : blocks) {
+      const std::size_t tr = b / (kSexCount * kGroupCount);
+      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      {
+        {
           for (int c = 0; c < layout_.classes; ++c)
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
               const int status = layout_.statuses[static_cast<std::size_t>(k)];
               for (int l = 0; l < kLevelCount; ++l) {
                 double n = 0;
-                for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m)
+                for (int m = 0; m < layout_.rows(l); ++m)
                   n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)), 0);
                 if (const int prog = layout_.tracks[tr].prog; prog >= 0)
                   st.trainees[static_cast<std::size_t>(prog)] += n;
@@ -1154,6 +1361,9 @@ private:
                           n * layout_.share_in_class[static_cast<std::size_t>(sector)];
               }
             }
+        }
+      }
+    }
     for (const auto& [birth, pool] : retired_)
       for (int g = 0; g < kGroupCount; ++g)
         for (int l = 0; l < kLevelCount; ++l) {
@@ -1225,13 +1435,16 @@ private:
 
   // Trainees who died or retired leave their programme: counted as dropouts, their commitments
   // released (one claim, or the months left if paid monthly; nothing if paid at enrolment).
-  void trainees_leave(const Eigen::Ref<const Eigen::VectorXd>& leaving, TwinFlows& flows) {
+  // Column `col` of `x` (its `blocks` hold somebody).
+  void trainees_leave(const View& x, Eigen::Index col, const std::vector<std::size_t>& blocks, TwinFlows& flows) {
+    std::vector<double> leaving(layout_.tracks.size(), 0.0);
+    const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
+    for (std::size_t b : blocks)
+      if (const std::size_t tr = b / (kSexCount * kGroupCount); layout_.tracks[tr].prog >= 0)
+        leaving[tr] += x.col(col).segment(static_cast<Eigen::Index>(b) * rows, rows).sum();
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
       const Layout::Track& t = layout_.tracks[tr];
-      if (t.prog < 0) continue;
-      const double n =
-          leaving.segment(static_cast<Eigen::Index>(layout_.base(tr)), static_cast<Eigen::Index>(layout_.per_track))
-              .sum();
+      const double n = leaving[tr];
       if (n == 0) continue;
       const auto k = static_cast<std::size_t>(t.prog);
       flows.dropouts[k] += n;
@@ -1251,6 +1464,7 @@ private:
   std::vector<Cohort> cohorts_;
   std::vector<std::vector<double>> entrant_cells_; // month u: group x class x slot x level, agents
   std::map<std::int32_t, std::array<double, kGroupCount * kLevelCount>> retired_; // by month of birth
+  std::array<std::vector<double>, 4> buffers_; // view(): the pushed vectors (two), the active and its next month
 };
 
 } // namespace
@@ -1261,6 +1475,8 @@ TwinUnsupported::TwinUnsupported(std::vector<Issue> issues)
 // Most copies of the cells (tracks) the twin's state may hold: about 40,000 cells each at the
 // defaults, so 256 of them are some 80 MB a vector.
 constexpr std::int64_t kMaxTracks = 256;
+// The (level, months at level) entries of a copy at the defaults (skills.min_months).
+constexpr std::int64_t kDefaultBuckets = 297;
 
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
@@ -1284,14 +1500,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   if (Studios::in_scenario(scenario))
     issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
                                        "studios"});
-  if (!scenario.parameter_sets().empty())
-    issues.push_back({"run.parameter_sets", "the twin does not model parameter sets (one per replicate) yet; project "
-                                            "one set at a time with --set"});
   // Keys that may also change by schedule: checked in every month of the run.
   bool limits = false, by_age = false, migration = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
-  std::string programme_age, contributions, substitutes, in_training, follow_up, regions_served;
+  std::string programme_age, substitutes, in_training, follow_up, regions_served;
   // The youngest and oldest ages (months) an active worker may have in the run: the initial
   // population's youngest, the entrants' youngest; under the retirement age.
   std::int32_t youngest = kAgeBandEdges[0] * 12;
@@ -1329,7 +1542,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
       const ApplicationRules::Programme& rule = rules.programmes[k];
       if (rule.rate <= 0) continue;
       if (rule.min_age_months > youngest || rule.max_age_months < oldest) first_of(programme_age, k);
-      if (rule.min_contribution_months > 0) first_of(contributions, k);
       if (std::any_of(rule.eligible_region.begin(), rule.eligible_region.end(), [](std::uint8_t e) { return e == 0; }))
         first_of(regions_served, k);
       if (!rule.substitutes.empty()) first_of(substitutes, k);
@@ -1352,6 +1564,33 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
           window, std::min<std::int64_t>(
                       scenario.parameters_at(scenario.start() + static_cast<int>(u)).programmes.follow_up_months, 255));
     const std::int64_t tracks = months * (1 + static_cast<std::int64_t>(K) * window);
+    // Insurance months (Layout::ins) multiply the rows of the levels up to the highest a
+    // programme asking for them admits: a track then holds more than the defaults' 297 buckets.
+    std::int64_t most = 0, highest = -1, buckets = 0;
+    std::array<std::int64_t, kLevelCount> cap{};
+    for (std::int64_t u = 0; u <= p.scenario.months; ++u) {
+      const Parameters q = scenario.parameters_at(scenario.start() + static_cast<int>(u));
+      for (std::size_t k = 0; k < K; ++k)
+        if (q.programmes.min_contribution_months[k] > 0) {
+          most = std::max(most, static_cast<std::int64_t>(std::ceil(q.programmes.min_contribution_months[k])));
+          highest = std::max(highest, q.programmes.max_level[k]);
+        }
+      for (int l = 0; l + 1 < kLevelCount; ++l)
+        cap[static_cast<std::size_t>(l)] =
+            std::max(cap[static_cast<std::size_t>(l)], q.skills.min_months[static_cast<std::size_t>(l + 1)]);
+    }
+    for (int l = 0; l < kLevelCount; ++l)
+      buckets += (cap[static_cast<std::size_t>(l)] + 1) * (most > 0 && l <= highest ? most + 1 : 1);
+    if (tracks <= kMaxTracks && tracks * buckets > kMaxTracks * kDefaultBuckets)
+      issues.push_back({"programmes.min_contribution_months",
+                        "the twin does not model this many insurance months with this many programme months yet: "
+                        "its state holds " +
+                            std::to_string(most + 1) + " insurance months (0 to " + std::to_string(most) +
+                            " or more) at levels 0 to " + std::to_string(highest) + " in every one of its " +
+                            std::to_string(tracks) + " copies of the cells (programme month x follow-up month), " +
+                            std::to_string(tracks * buckets) +
+                            " (level, months, insurance months) entries in all, more than " +
+                            std::to_string(kMaxTracks * kDefaultBuckets)});
     if (tracks > kMaxTracks)
       issues.push_back({"programmes.names", "the twin does not model this many programme months yet: its state holds "
                                             "a copy of every cell per programme month and follow-up month, (1 + " +
@@ -1364,10 +1603,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"programmes.min_age", "the twin does not model programme age limits that exclude active workers "
                                             "yet (age is not in its state); programme " +
                                                 programme_age + " admits only some ages"});
-  if (!contributions.empty())
-    issues.push_back(
-        {"programmes.min_contribution_months",
-         "the twin does not model unemployment-insurance months yet; programme " + contributions + " asks for some"});
   if (!regions_served.empty())
     issues.push_back(
         {"programmes.eligible_regions",
@@ -1407,6 +1642,13 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"skills.assessment_factor_by_age_band",
                       "the twin does not model assessment or pass factors by age band (skills.*_factor_by_age_band "
                       "other than 1) yet"});
+  // Parameter sets: each set's scenario is projected (project_scenario), so what any of them
+  // uses is refused too (once per key).
+  const ParameterSets& sets = scenario.parameter_sets();
+  for (std::size_t set = 0; set < sets.rows.size(); ++set)
+    for (Issue& issue : twin_refusals(scenario.for_replicate(static_cast<std::int64_t>(set))))
+      if (std::none_of(issues.begin(), issues.end(), [&](const Issue& i) { return i.key == issue.key; }))
+        issues.push_back(std::move(issue));
   return issues;
 }
 
@@ -1427,100 +1669,133 @@ double TwinStocks::high_skilled() const {
 }
 
 TwinProjection project_expected(const Scenario& scenario) {
+  if (!scenario.parameter_sets().empty())
+    throw Error("project_expected projects one set of parameters: give it scenario.for_replicate(r), the scenario "
+                "under replicate r's parameter set (project_scenario projects every replicate)");
   if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
   Projector projector(scenario);
   return projector.run();
 }
 
-Results project_scenario(const Scenario& scenario) {
-  const TwinProjection projection = project_expected(scenario);
-  Results r = make_results_layout(scenario, 1);
+std::int64_t twin_replicates(const Scenario& scenario, std::int64_t replicates) {
+  if (scenario.parameter_sets().empty()) return 1;
+  return replicates > 0 ? replicates : scenario.parameters().run.replicates;
+}
+
+Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
+  if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
+  if (scenario.parameter_sets().empty() && replicates > 1)
+    throw Error("the twin's replicates are its parameter sets (run.parameter_sets), and the scenario declares none: "
+                "it projects one expectation, not " +
+                std::to_string(replicates) + " replicates");
+  replicates = twin_replicates(scenario, replicates);
+  // One projection per set used (replicate r runs under set r mod sets, as the agents').
+  std::vector<TwinProjection> projections;
+  std::vector<std::size_t> projection_of(static_cast<std::size_t>(replicates), 0);
+  if (scenario.parameter_sets().empty()) {
+    projections.push_back(project_expected(scenario));
+  } else {
+    std::map<std::int64_t, std::size_t> of_set;
+    for (std::int64_t rep = 0; rep < replicates; ++rep) {
+      const std::int64_t set = scenario.parameter_set_of(rep);
+      if (!of_set.contains(set)) {
+        of_set[set] = projections.size();
+        projections.push_back(project_expected(scenario.for_replicate(rep)));
+      }
+      projection_of[static_cast<std::size_t>(rep)] = of_set[set];
+    }
+  }
+  Results r = make_results_layout(scenario, replicates);
   // Every count is an expectation: a real.
   for (Variable& v : r.variables) {
     v.is_real = true;
     v.real_data.assign(v.data.size(), 0.0);
     v.data.clear();
   }
-  const std::size_t times = projection.stocks.size();
-  const auto at = [&](const std::string& name, std::size_t t) {
-    Variable& v = r.variable(name);
-    return v.real_data.data() + t * (v.real_data.size() / times);
-  };
-  for (std::size_t t = 0; t < times; ++t) {
-    const TwinStocks& s = projection.stocks[t];
-    *at("skilled_workers", t) = s.skilled();
-    *at("high_skilled_workers", t) = s.high_skilled();
-    double* workers = at("workers", t);
-    double* by_group = at("workers_by_group", t);
-    for (int l = 0; l < kLevelCount; ++l) {
-      for (int st = 0; st < kStatusCount; ++st)
-        workers[l * kStatusCount + st] = s.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(st)];
-      for (int g = 0; g < kGroupCount; ++g)
-        by_group[g * kLevelCount + l] = s.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)];
+  const std::size_t times = projections[0].stocks.size(), R = static_cast<std::size_t>(replicates);
+  for (std::size_t rep = 0; rep < R; ++rep) {
+    const TwinProjection& projection = projections[projection_of[rep]];
+    const auto at = [&](const std::string& name, std::size_t t) {
+      Variable& v = r.variable(name);
+      return v.real_data.data() + (rep * times + t) * (v.real_data.size() / (R * times));
+    };
+    for (std::size_t t = 0; t < times; ++t) {
+      const TwinStocks& s = projection.stocks[t];
+      *at("skilled_workers", t) = s.skilled();
+      *at("high_skilled_workers", t) = s.high_skilled();
+      double* workers = at("workers", t);
+      double* by_group = at("workers_by_group", t);
+      for (int l = 0; l < kLevelCount; ++l) {
+        for (int st = 0; st < kStatusCount; ++st)
+          workers[l * kStatusCount + st] = s.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(st)];
+        for (int g = 0; g < kGroupCount; ++g)
+          by_group[g * kLevelCount + l] = s.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)];
+      }
+      std::copy(s.by_region.begin(), s.by_region.end(), at("workers_by_region", t));
+      if (r.has_variable("trainees")) std::copy(s.trainees.begin(), s.trainees.end(), at("trainees", t));
+      std::copy(s.employed_by_sector.begin(), s.employed_by_sector.end(), at("employed_by_sector", t));
+      if (t == 0) continue;
+      const TwinFlows& f = projection.flows[t];
+      double entries = 0, exits = 0;
+      for (int l = 0; l < kLevelCount; ++l) {
+        const auto k = static_cast<std::size_t>(l);
+        at("entries_by_level", t)[l] = f.entries[k];
+        at("exits_by_level", t)[l] = f.exits[k];
+        at("promotions", t)[l] = f.promotions[k];
+        at("promotions_out", t)[l] = f.promotions_out[k];
+        at("assessments", t)[l] = f.assessments[k];
+        entries += f.entries[k];
+        exits += f.exits[k];
+      }
+      *at("entries", t) = entries;
+      *at("exits", t) = exits;
+      *at("retirements", t) = f.retirements;
+      *at("job_finds", t) = f.job_finds;
+      *at("job_losses", t) = f.job_losses;
+      *at("new_skilled_workers", t) = f.newly_skilled;
+      for (int g = 0; g < kGroupCount; ++g) {
+        const auto k = static_cast<std::size_t>(g);
+        at("entries_by_group", t)[g] = f.entries_by_group[k];
+        at("exits_by_group", t)[g] = f.exits_by_group[k];
+        for (int to = 0; to < kGroupCount; ++to)
+          at("group_changes", t)[g * kGroupCount + to] = f.group_changes[k][static_cast<std::size_t>(to)];
+      }
+      for (std::size_t k = 0; k < 2; ++k) {
+        const auto level = static_cast<std::size_t>(Level::PrincipalTechnician) + k;
+        at("appointments", t)[level] = f.appointed[k];
+        at("appointments_unfilled", t)[level] = f.appointments_unfilled[k];
+      }
+      if (!r.has_variable("trainees")) continue;
+      // Programmes and money (substitute_enrolments stay 0: substitutes are refused).
+      const std::pair<const char*, const std::vector<double>*> programme_flows[] = {
+          {"applications", &f.applications},
+          {"enrolments", &f.enrolments},
+          {"turned_away_no_seat", &f.no_seat},
+          {"turned_away_no_money", &f.no_money},
+          {"completions", &f.completions},
+          {"dropouts", &f.dropouts},
+          {"certificates", &f.certificates},
+          {"programme_assessments", &f.programme_assessments},
+          {"spending", &f.paid},
+          {"fund_remaining", &f.remaining},
+          {"fund_committed", &f.committed},
+          {"seats_binding", &f.seats_binding},
+          {"money_binding", &f.money_binding},
+          {"fund_binding", &f.fund_binding},
+          {"leakage", &f.leaked},
+          {"audit_spending", &f.audit},
+          {"followed_up", &f.followed_up},
+          {"employed_after_training", &f.employed_after}};
+      for (const auto& [name, values] : programme_flows) std::copy(values->begin(), values->end(), at(name, t));
+      if (r.has_variable("employer_funding"))
+        std::copy(f.employer_paid.begin(), f.employer_paid.end(), at("employer_funding", t));
     }
-    std::copy(s.by_region.begin(), s.by_region.end(), at("workers_by_region", t));
-    if (r.has_variable("trainees")) std::copy(s.trainees.begin(), s.trainees.end(), at("trainees", t));
-    std::copy(s.employed_by_sector.begin(), s.employed_by_sector.end(), at("employed_by_sector", t));
-    if (t == 0) continue;
-    const TwinFlows& f = projection.flows[t];
-    double entries = 0, exits = 0;
-    for (int l = 0; l < kLevelCount; ++l) {
-      const auto k = static_cast<std::size_t>(l);
-      at("entries_by_level", t)[l] = f.entries[k];
-      at("exits_by_level", t)[l] = f.exits[k];
-      at("promotions", t)[l] = f.promotions[k];
-      at("promotions_out", t)[l] = f.promotions_out[k];
-      at("assessments", t)[l] = f.assessments[k];
-      entries += f.entries[k];
-      exits += f.exits[k];
-    }
-    *at("entries", t) = entries;
-    *at("exits", t) = exits;
-    *at("retirements", t) = f.retirements;
-    *at("job_finds", t) = f.job_finds;
-    *at("job_losses", t) = f.job_losses;
-    *at("new_skilled_workers", t) = f.newly_skilled;
-    for (int g = 0; g < kGroupCount; ++g) {
-      const auto k = static_cast<std::size_t>(g);
-      at("entries_by_group", t)[g] = f.entries_by_group[k];
-      at("exits_by_group", t)[g] = f.exits_by_group[k];
-      for (int to = 0; to < kGroupCount; ++to)
-        at("group_changes", t)[g * kGroupCount + to] = f.group_changes[k][static_cast<std::size_t>(to)];
-    }
-    for (std::size_t k = 0; k < 2; ++k) {
-      const auto level = static_cast<std::size_t>(Level::PrincipalTechnician) + k;
-      at("appointments", t)[level] = f.appointed[k];
-      at("appointments_unfilled", t)[level] = f.appointments_unfilled[k];
-    }
-    if (!r.has_variable("trainees")) continue;
-    // Programmes and money (substitute_enrolments stay 0: substitutes are refused).
-    const std::pair<const char*, const std::vector<double>*> programme_flows[] = {
-        {"applications", &f.applications},
-        {"enrolments", &f.enrolments},
-        {"turned_away_no_seat", &f.no_seat},
-        {"turned_away_no_money", &f.no_money},
-        {"completions", &f.completions},
-        {"dropouts", &f.dropouts},
-        {"certificates", &f.certificates},
-        {"programme_assessments", &f.programme_assessments},
-        {"spending", &f.paid},
-        {"fund_remaining", &f.remaining},
-        {"fund_committed", &f.committed},
-        {"seats_binding", &f.seats_binding},
-        {"money_binding", &f.money_binding},
-        {"fund_binding", &f.fund_binding},
-        {"leakage", &f.leaked},
-        {"audit_spending", &f.audit},
-        {"followed_up", &f.followed_up},
-        {"employed_after_training", &f.employed_after}};
-    for (const auto& [name, values] : programme_flows) std::copy(values->begin(), values->end(), at(name, t));
-    if (r.has_variable("employer_funding"))
-      std::copy(f.employer_paid.begin(), f.employer_paid.end(), at("employer_funding", t));
   }
-  r.metadata = run_metadata(scenario, scenario.parameters().run.seed, 1, 1);
+  r.metadata = run_metadata(scenario, scenario.parameters().run.seed, replicates, 1);
   r.metadata.attributes[kTwinAttribute] = "1";
   add_target_results(r, scenario);
   add_replicate_statistics(r);
+  add_parameter_set_results(r, scenario, replicates);
   return r;
 }
 

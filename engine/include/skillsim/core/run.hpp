@@ -68,6 +68,12 @@ RunMetadata run_metadata(const Scenario& scenario, std::int64_t seed, std::int64
 /// (zeros), for `replicates` replicates. Targets are added after the run (add_target_results).
 Results make_results_layout(const Scenario& scenario, std::int64_t replicates);
 
+/// Which parameter set each of `replicates` replicates ran under (replicate r: set r modulo the
+/// sets) and its values, over `replicate`, and the sets file's text as a global attribute; nothing
+/// without parameter sets. After the statistics: these are inputs, not outcomes. The runs' and
+/// the twin's (project_scenario) results both carry them.
+void add_parameter_set_results(Results& results, const Scenario& scenario, std::int64_t replicates);
+
 /// Runs every replicate of a scenario and returns the results (in persons).
 /// @throws Cancelled if options.cancel becomes true
 /// @throws Error if options.start does not fit the scenario (the message says what differs)

@@ -61,11 +61,13 @@ struct ApplicationRules {
       return eligible[group_status] && level >= min_level && level <= max_level &&
              months_at_level >= wait_months[static_cast<std::size_t>(level)];
     }
+    /// Enough unemployment-insurance months (the twin keeps them where a programme asks for some).
+    bool insured_enough(double ui_months) const { return ui_months >= min_contribution_months; }
     /// The whole rule: the state's part, age and contribution months.
     bool admits(std::size_t group_status, int level, std::int32_t age_months, double ui_months,
                 std::uint32_t months_at_level) const {
       return admits_state(group_status, level, months_at_level) && age_months >= min_age_months &&
-             age_months < max_age_months && ui_months >= min_contribution_months;
+             age_months < max_age_months && insured_enough(ui_months);
     }
   };
   std::vector<Programme> programmes;

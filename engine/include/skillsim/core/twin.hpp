@@ -72,17 +72,25 @@ struct TwinProjection {
   std::vector<TwinFlows> flows;
 };
 
-/// Projects the expected trajectory of `scenario` (see docs/twin.md).
+/// Projects the expected trajectory of `scenario` (see docs/twin.md): one set of parameters, so
+/// a scenario with parameter sets is given as scenario.for_replicate(r).
 /// @throws TwinUnsupported if the scenario uses a mechanism the twin does not model yet
 /// @throws ScenarioError if the population margins cannot be fitted (as the synthesis)
+/// @throws Error if the scenario has parameter sets
 TwinProjection project_expected(const Scenario& scenario);
 
-/// The projection as results with the variables and dimensions of run_scenario's (a replicate
-/// dimension of size 1; every count a float64 expectation in persons), targets and statistics
-/// added, and the global attribute skillsim_twin = "1". `created` and `command_line` are the
-/// caller's.
-/// @throws as project_expected
-Results project_scenario(const Scenario& scenario);
+/// The number of replicates project_scenario writes: 1 without parameter sets (one
+/// expectation); with them `replicates`, or the scenario's run.replicates if `replicates` is 0.
+std::int64_t twin_replicates(const Scenario& scenario, std::int64_t replicates = 0);
+
+/// The projection as results with the variables and dimensions of run_scenario's (every count a
+/// float64 expectation in persons), targets and statistics added, and the global attribute
+/// skillsim_twin = "1". The replicates are the parameter sets' (twin_replicates): replicate r is
+/// the projection under set r modulo the sets, as the agent model's replicate r runs under it
+/// (each set used projected once), with the sets' variables of a run (parameter_set, ...);
+/// without sets, one replicate. `created` and `command_line` are the caller's.
+/// @throws as project_expected; Error if `replicates` > 1 without parameter sets
+Results project_scenario(const Scenario& scenario, std::int64_t replicates = 0);
 
 /// The global attribute that marks a twin's results.
 inline constexpr const char* kTwinAttribute = "skillsim_twin";
