@@ -121,7 +121,15 @@ public:
   const Tally& tally() const { return tally_; }
 
 private:
-  void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign);
+  // With a cap of months per worker (work_based_training.max_months_per_worker), what the
+  // end-of-month pass counts as claims: which kinds are claimed this month, and the cap.
+  struct Claims {
+    std::int64_t months_cap = 0;
+    bool kept = false, hired = false;
+  };
+  template <bool kClaiming>
+  void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign,
+                  const Claims* claims = nullptr);
   void summarise(const Parameters& p, Month month);
   void begin_work_based_training(const Parameters& p, TransitionRates& rates, const Ledger* ledger);
 
