@@ -289,6 +289,10 @@ std::vector<std::string> branch_problems(const Scenario& origin, const Scenario&
   same("evaluation.evaluators", b.evaluation.evaluators, o.evaluation.evaluators);
   same("competitions.tiers", b.competitions.tiers, o.competitions.tiers);
   same("schools.routes", b.schools.routes, o.schools.routes);
+  same("employers.size_classes", b.employers.size_classes, o.employers.size_classes);
+  // The optional agent columns (agent_columns) are laid out at the start: the saved population's.
+  if (const std::string why = column_mismatch(agent_columns(o), agent_columns(b)); !why.empty())
+    problems.push_back(why);
   return problems;
 }
 
