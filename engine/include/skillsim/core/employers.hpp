@@ -9,7 +9,9 @@
 // and school leavers who start employed) get a cell, those who left employment lose theirs. The
 // same parallel pass counts everything the month needs (per-thread counters joined in thread
 // order); the per-agent work elsewhere is a table lookup. With no size classes declared (the
-// default) nothing here runs and nothing is drawn.
+// default) nothing here runs and nothing is drawn, and the agents have no `employer` column (an
+// optional column, population.hpp). With a cap of 以工代训 months the same pass counts each
+// worker's months claimed for (the optional `subsidised_months` column).
 #pragma once
 
 #include <cstddef>
