@@ -111,17 +111,17 @@ int run_benchmark(const std::string& scenario_path, long long agents, int thread
   std::printf("peak memory         %.0f MiB (%.1f bytes/agent; columns alone %zu bytes/agent)\n",
               static_cast<double>(rss_after) / 1024,
               static_cast<double>(rss_after - rss_before) * 1024 / static_cast<double>(initial),
-              Population::bytes_per_agent());
+              state.population().column_bytes_per_agent());
   std::printf(
       "{\"agents\": %zu, \"threads\": %d, \"months\": %d, \"agent_months_per_s\": %.0f, "
       "\"peak_rss_mib\": %.0f, \"rss_bytes_per_agent\": %.1f, \"column_bytes_per_agent\": %zu, "
       "\"synthesis_s\": %.3f, \"step_s\": %.3f, \"rules_share\": %.4f, \"training_share\": %.4f, "
       "\"evaluation_share\": %.4f, \"other_share\": %.4f, \"counting_share\": %.4f, \"allocation_share\": %.4f}\n",
       initial, threads, months, agent_months / step_s, static_cast<double>(rss_after) / 1024,
-      static_cast<double>(rss_after - rss_before) * 1024 / static_cast<double>(initial), Population::bytes_per_agent(),
-      synthesis_s, step_s, times.rules / step_s, times.training / step_s, times.evaluation / step_s,
-      times.other / step_s, (step_s - times.rules - times.training - times.evaluation - times.other) / step_s,
-      times.allocation / step_s);
+      static_cast<double>(rss_after - rss_before) * 1024 / static_cast<double>(initial),
+      state.population().column_bytes_per_agent(), synthesis_s, step_s, times.rules / step_s, times.training / step_s,
+      times.evaluation / step_s, times.other / step_s,
+      (step_s - times.rules - times.training - times.evaluation - times.other) / step_s, times.allocation / step_s);
   return 0;
 }
 } // namespace

@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -402,6 +403,7 @@ py::dict memory_check(const Scenario& scenario, std::int64_t replicates, int thr
   py::dict out;
   out["agents_initial"] = e.agents_initial;
   out["agents_peak"] = e.agents_peak;
+  out["bytes_per_agent"] = e.bytes_per_agent;
   out["population"] = e.population;
   out["growth"] = e.growth;
   out["candidates"] = e.candidates;
@@ -496,10 +498,10 @@ py::dict initial_population(const Scenario& scenario, std::uint64_t seed, std::u
   const ReplicateState state(scenario, seed, replicate);
   const Population& pop = state.population();
   py::dict out;
-#define SKILLSIM_EXPORT_COLUMN(column_type, agent_type, name, default_value)                                           \
-  out[#name] = py::array_t<column_type>(static_cast<py::ssize_t>(pop.name.size()), pop.name.data());
-  SKILLSIM_AGENT_COLUMNS(SKILLSIM_EXPORT_COLUMN)
-#undef SKILLSIM_EXPORT_COLUMN
+  pop.for_each_named_column([&](std::string_view name, const auto& column) { // the columns it stores
+    using T = typename std::remove_cvref_t<decltype(column)>::value_type;
+    out[py::str(std::string(name))] = py::array_t<T>(static_cast<py::ssize_t>(column.size()), column.data());
+  });
   return out;
 }
 

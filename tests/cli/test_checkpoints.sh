@@ -88,7 +88,7 @@ check "... is not overwritten without --force" contains err.out "checkpoint file
 cp w.h5 old.h5
 "$PYTHON" -c 'import h5py; h5py.File("old.h5", "r+").attrs["engine_version"] = "0.0.1"'
 check "another engine version (exit 1)" status 1 "$SKILLSIM" run s.toml --from-checkpoint old.h5 -o x.h5
-check "... names both versions" contains err.out "checkpoint file 'old.h5': written by skillsim 0.0.1 (checkpoint format 3); this is skillsim "
+check "... names both versions" contains err.out "checkpoint file 'old.h5': written by skillsim 0.0.1 (checkpoint format 4); this is skillsim "
 
 cp w.h5 unfinished.h5 # replicate 2 of 2 not started
 "$PYTHON" -c '
@@ -103,6 +103,8 @@ check "an incompatible branch (exit 2)" status 2 "$SKILLSIM" run s.toml --set sc
 check "... names what differs" contains err.out "s.toml cannot continue the run saved in w.h5 (s.toml, 12 months):"
 check "... the start" contains err.out "scenario.start is 2019-01-01, the saved run's 2020-01-01"
 check "... the months" contains err.out "scenario.months is 6, fewer than the 12 months the saved run simulated"
+check "a branch that declares employers (exit 2)" status 2 "$SKILLSIM" run s.toml --from-checkpoint w.h5 -o x.h5 --set 'employers.size_classes=["all"]' --set 'employers.labels=["全部"]' --set 'employers.size_shares=[[1, 1, 1]]'
+check "... names the optional column and its key" contains err.out "the saved population lacks the 'employer' column, which this scenario needs (employers.size_classes); its run had none"
 check "a branch checkpointing onto its origin (exit 2)" status 2 "$SKILLSIM" run s.toml --from-checkpoint w.h5 --checkpoint ./w.h5 -o x.h5
 check "... is refused" contains err.out "is the checkpoint branched from: choose another file"
 check "nothing was written by the refused runs" test ! -e x.h5 -a ! -e other.h5

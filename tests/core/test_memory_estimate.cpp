@@ -10,6 +10,7 @@
 #include "skillsim/core/memory_estimate.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/run.hpp"
+#include "skillsim/core/synthesis.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 
 namespace skillsim {
@@ -19,7 +20,72 @@ namespace {
 
 const std::string kNational = std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/national_2016.toml";
 
-TEST(Columns, TwentyTwoBytesPerAgent) { EXPECT_EQ(Population::bytes_per_agent(), 22u); }
+// 21 bytes with no optional column (every scenario), one more for each optional column in use.
+TEST(Columns, TwentyOneBytesPerAgentAndOneMorePerOptionalColumnInUse) {
+  EXPECT_EQ(Population::bytes_per_agent(), 21u);
+  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer)), 22u);
+  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)), 23u);
+  EXPECT_TRUE(ColumnSet{}.with(Column::level).empty()) << "a column stored always is not optional";
+  EXPECT_EQ(Population().column_bytes_per_agent(), 21u);
+}
+
+// Which optional columns a scenario's population stores: employer with employers declared, the
+// months of 以工代训 with a cap; synthesis allocates those and leaves the others empty.
+TEST(Columns, OptionalColumnsExistOnlyWhenTheScenarioUsesThem) {
+  const Scenario plain = test::small_scenario({}, 20000);
+  EXPECT_TRUE(agent_columns(plain.parameters()).empty());
+  const ReplicateState a(plain, 1, 0);
+  EXPECT_TRUE(a.population().optional_columns().empty());
+  EXPECT_TRUE(a.population().employer.empty());
+  EXPECT_TRUE(a.population().subsidised_months.empty());
+  EXPECT_FALSE(a.population().has(Column::employer));
+  EXPECT_TRUE(a.population().has(Column::level));
+
+  const std::vector<std::string> employers = {R"(employers.size_classes=["large", "small"])",
+                                              R"(employers.labels=["大型企业", "中小企业"])",
+                                              "employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]"};
+  const Scenario with = test::small_scenario(employers, 20000);
+  EXPECT_EQ(agent_columns(with.parameters()), ColumnSet{}.with(Column::employer));
+  ReplicateState b(with, 1, 0);
+  EXPECT_EQ(b.population().employer.size(), b.population().size());
+  EXPECT_TRUE(b.population().subsidised_months.empty());
+  EXPECT_EQ(b.population().column_bytes_per_agent(), 22u);
+  // Entrants and compaction keep every stored column the same length, the others empty.
+  for (int m = 0; m < 14; ++m) b.step();
+  EXPECT_EQ(b.population().employer.size(), b.population().size());
+  EXPECT_TRUE(b.population().subsidised_months.empty());
+}
+
+TEST(Columns, PushGetAndCompactHandleOptionalColumns) {
+  Population without;
+  Population with(ColumnSet{}.with(Column::employer));
+  for (std::uint64_t k = 0; k < 5; ++k) {
+    Agent a;
+    a.id = k;
+    a.employer = static_cast<std::uint8_t>(10 + k);
+    a.subsidised_months = 3;
+    a.status = k % 2 == 0 ? Status::Removed : Status::Employed;
+    without.push_back(a);
+    with.push_back(a);
+  }
+  EXPECT_TRUE(without.employer.empty());
+  EXPECT_EQ(with.employer.size(), 5u);
+  EXPECT_TRUE(with.subsidised_months.empty());
+  EXPECT_EQ(without.get(1).employer, kNoEmployer) << "not stored: reads back as the default";
+  EXPECT_EQ(with.get(1).employer, 11);
+  EXPECT_EQ(with.get(1).subsidised_months, 0);
+  without.compact();
+  with.compact();
+  EXPECT_EQ(without.size(), 2u);
+  EXPECT_TRUE(without.employer.empty());
+  EXPECT_EQ(with.employer, (std::vector<std::uint8_t>{11, 13}));
+  EXPECT_EQ(with.id, (std::vector<std::uint32_t>{1, 3}));
+  std::vector<std::string> names;
+  with.for_each_named_column([&](std::string_view name, const auto&) { names.emplace_back(name); });
+  EXPECT_EQ(names.size(), 17u);
+  EXPECT_EQ(names.back(), "employer");
+  EXPECT_FALSE(with == Population(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)));
+}
 
 TEST(Columns, NarrowColumnsKeepTheirValues) {
   Population pop;
@@ -96,7 +162,9 @@ TEST(MemoryEstimate, CountsColumnsEntrantsResultsAndReplicates) {
   const auto& e = s.parameters().entry;
   const double entrants = 2 * (e.school_leavers_per_year + e.technical_school_graduates_per_year) / 100;
   EXPECT_NEAR(static_cast<double>(one.agents_peak - one.agents_initial), entrants, 60);
-  EXPECT_EQ(one.population, one.agents_peak * static_cast<std::int64_t>(Population::bytes_per_agent()));
+  EXPECT_EQ(one.bytes_per_agent, 21) << "no employers: no employer column";
+  EXPECT_EQ(one.population, one.agents_peak * 21);
+  EXPECT_NE(describe_memory(one).find("at 21 bytes each"), std::string::npos) << describe_memory(one);
   EXPECT_EQ(one.growth, 0) << "synthesis reserves room for every entrant";
   EXPECT_EQ(one.candidates, 0) << "no programmes, no competitions";
 
@@ -113,6 +181,31 @@ TEST(MemoryEstimate, CountsColumnsEntrantsResultsAndReplicates) {
     if (!v.dims.empty() && v.dims[0] == "replicate") per_replicate += static_cast<std::int64_t>(v.size()) * 8;
   EXPECT_EQ(four.results - one.results, 3 * per_replicate);
   EXPECT_GT(estimate_memory(s, 1, 8).fixed, one.fixed) << "per-thread buffers";
+}
+
+// Only the columns in use are counted: employers add their column, a cap of 以工代训 months its
+// counter.
+TEST(MemoryEstimate, CountsOnlyTheColumnsInUse) {
+  const std::vector<std::string> base = {"population.scale=100", "scenario.months=24"};
+  std::vector<std::string> employers = base;
+  for (const char* setting :
+       {R"(employers.size_classes=["large", "small"])", R"(employers.labels=["大型企业", "中小企业"])",
+        "employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]"})
+    employers.emplace_back(setting);
+  std::vector<std::string> capped = employers;
+  for (const char* setting :
+       {R"(funds.names=["account"])", R"(funds.labels=["专账"])", "funds.annual_envelope=[1e9]", "funds.carry_over=[0]",
+        R"(work_based_training.fund="account")", "work_based_training.max_months_per_worker=6"})
+    capped.emplace_back(setting);
+  const MemoryEstimate none = estimate_memory(io::load_scenario(kNational, base), 1, 2);
+  const MemoryEstimate one = estimate_memory(io::load_scenario(kNational, employers), 1, 2);
+  const MemoryEstimate two = estimate_memory(io::load_scenario(kNational, capped), 1, 2);
+  EXPECT_EQ(none.bytes_per_agent, 21);
+  EXPECT_EQ(one.bytes_per_agent, 22);
+  EXPECT_EQ(two.bytes_per_agent, 23);
+  EXPECT_EQ(one.population - none.population, none.agents_peak);
+  EXPECT_EQ(two.population - one.population, none.agents_peak);
+  EXPECT_NE(describe_memory(two).find("at 23 bytes each"), std::string::npos) << describe_memory(two);
 }
 
 TEST(MemoryEstimate, RefusalSaysNeededAvailableAndTheScaleThatFits) {

@@ -5,6 +5,7 @@
 // and every validation message.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "scenario_builders.hpp"
 #include "skillsim/core/employers.hpp"
+#include "skillsim/core/rates.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 
@@ -261,6 +263,167 @@ TEST(WorkBasedTraining, ASnapshotContinuesTheRunBitForBit) {
   test::expect_continues_from_snapshot(s, 3, 5);
 }
 
+// A cap of months per worker (work_based_training.max_months_per_worker), in closed form: nobody
+// moves (no job loss or finding, no deaths or entrants), so the K agents employed in the small
+// cells are kept every month and claimed for in exactly the first 3 of 6 months: 500 yuan x 5
+// persons x K in each of them, nothing after, and each of their counters ends at 3.
+TEST(WorkBasedTraining, ACapOfMonthsClaimsEachWorkerExactlyThatManyMonths) {
+  const int scale = 5;
+  const Scenario s = subsidy_scenario({{"labour.job_loss_rate", "0"},
+                                       {"labour.job_find_rate", "0"},
+                                       {"work_based_training.hire_subsidy", "0"},
+                                       {"work_based_training.max_months_per_worker", "3"}},
+                                      6, 100000, scale);
+  ReplicateState state(s, 3, 0);
+  ASSERT_TRUE(state.population().has(Column::subsidised_months));
+  std::int64_t k = 0;
+  for (std::size_t i = 0; i < state.population().size(); ++i)
+    k += state.population().status[i] == kEmployed && small_cell(state.population().employer[i]);
+  ASSERT_GT(k, 5000);
+  std::int64_t total = 0;
+  for (int m = 0; m < 6; ++m) {
+    state.step();
+    const auto& t = state.employers().tally();
+    EXPECT_EQ(t.subsidy_paid, m < 3 ? 500 * scale * k : 0) << m;
+    EXPECT_FALSE(t.subsidy_suspended) << m; // paid, but nobody left to claim for
+    total += t.subsidy_paid;
+  }
+  EXPECT_EQ(total, 3 * 500 * scale * k);
+  EXPECT_EQ(state.training().ledger().fund(0).paid, total);
+  const Population& pop = state.population();
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const bool claimed = pop.status[i] == kEmployed && small_cell(pop.employer[i]);
+    ASSERT_EQ(pop.subsidised_months[i], claimed ? 3 : 0) << i;
+  }
+  // The results say the same: persons retained in the first three months only.
+  RunOptions same_seed;
+  same_seed.seed = 3;
+  const Results r = run_scenario(s, same_seed);
+  std::int64_t retained[7] = {};
+  for (std::size_t t = 1; t <= 6; ++t)
+    for (std::size_t c = 0; c < 2 * kSectorCount * 2; ++c)
+      retained[t] += test::at(r, "work_based_training_retained", 0, t, c);
+  EXPECT_EQ(retained[1], k * scale);
+  EXPECT_EQ(retained[3], k * scale);
+  EXPECT_EQ(retained[4], 0);
+  EXPECT_EQ(test::at(r, "work_based_training_paid", 0, 4, 0), 0);
+}
+
+// The counter by hand from the agents, with people moving: each month a worker employed at the end
+// in an eligible (small) cell is claimed for (hired into the cell this month: 1,000 yuan; kept:
+// 500) while its months claimed are below the cap (2), and the month counts, whichever cell it
+// is in (the count follows the worker). The money is the claims x scale, to the yuan.
+TEST(WorkBasedTraining, TheCounterFollowsTheWorkerAndCountsHiresAndKeptMonths) {
+  const int scale = 5, cap = 2;
+  const Scenario s = subsidy_scenario({{"work_based_training.max_months_per_worker", std::to_string(cap)},
+                                       {"labour.job_loss_rate", "0.1"},
+                                       {"labour.job_find_rate", "0.3"}},
+                                      8, 60000, scale);
+  ReplicateState state(s, 7, 0);
+  std::int64_t hired_at_cap = 0, kept_at_cap = 0, hired_claims = 0, moved = 0;
+  for (int m = 0; m < 8; ++m) {
+    const std::vector<std::uint8_t> cells = state.population().employer, months = state.population().subsidised_months;
+    state.step();
+    const Population& pop = state.population();
+    ASSERT_EQ(pop.subsidised_months.size(), pop.size());
+    std::int64_t kept = 0, hired = 0;
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      const std::uint8_t before = i < months.size() ? months[i] : 0;
+      const bool is_new = i >= cells.size() || cells[i] != pop.employer[i];
+      const bool eligible = pop.status[i] == kEmployed && small_cell(pop.employer[i]);
+      const bool claimed = eligible && before < cap;
+      ASSERT_EQ(pop.subsidised_months[i], before + (claimed ? 1 : 0)) << "month " << m << ", agent " << i;
+      if (claimed) ++(is_new ? hired : kept);
+      if (eligible && !claimed) ++(is_new ? hired_at_cap : kept_at_cap);
+      if (claimed && is_new && before > 0) ++moved; // claimed before, in a cell it has left since
+    }
+    hired_claims += hired;
+    const auto& t = state.employers().tally();
+    std::int64_t kept_tally = 0, hired_tally = 0;
+    for (std::int64_t v : t.subsidy_retained) kept_tally += v;
+    for (std::int64_t v : t.subsidy_hired) hired_tally += v;
+    EXPECT_EQ(kept_tally, kept) << m;
+    EXPECT_EQ(hired_tally, hired) << m;
+    EXPECT_EQ(t.subsidy_paid, (500 * kept + 1000 * hired) * scale) << m;
+  }
+  EXPECT_GT(hired_claims, 0);
+  EXPECT_GT(kept_at_cap, 0) << "some reached the cap and were kept unclaimed";
+  EXPECT_GT(hired_at_cap, 0) << "some at the cap were hired again, unclaimed";
+  EXPECT_GT(moved, 0) << "a count carried from one job to the next";
+}
+
+// At the cap the retention effect ends too: with a factor of 0 nobody kept in a small cell loses
+// the job while claimed for (the first 2 months of a cap of 2), and from the third month they
+// lose it at the hazard of the other cells.
+TEST(WorkBasedTraining, AtTheCapTheRetentionEffectEnds) {
+  const Scenario s = subsidy_scenario({{"work_based_training.max_months_per_worker", "2"},
+                                       {"work_based_training.job_loss_factor", "0"},
+                                       {"labour.job_find_rate", "0"}},
+                                      4);
+  ReplicateState state(s, 9, 0);
+  for (int m = 0; m < 4; ++m) {
+    const Population before = state.population();
+    const TransitionRates rates(s.parameters_at(state.current_month()), state.current_month());
+    state.step();
+    std::int64_t lost_small_claimed = 0, lost_small_at_cap = 0, small_at_cap = 0;
+    double expected = 0, variance = 0; // at the cap: each worker's own hazard, without the subsidy
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      if (before.status[i] != kEmployed || !small_cell(before.employer[i])) continue;
+      const bool lost = state.population().status[i] == kUnemployed;
+      if (before.subsidised_months[i] < 2) {
+        lost_small_claimed += lost;
+      } else {
+        ++small_at_cap;
+        lost_small_at_cap += lost;
+        const double p = rates.job_loss[before.level[i]][before.group[i]][before.sector[i]];
+        expected += p;
+        variance += p * (1 - p);
+      }
+    }
+    EXPECT_EQ(lost_small_claimed, 0) << m;
+    if (m >= 2) {
+      ASSERT_GT(small_at_cap, 10000) << m;
+      ASSERT_GT(expected, 100) << m;
+      EXPECT_LT(std::abs(static_cast<double>(lost_small_at_cap) - expected), 4 * std::sqrt(variance))
+          << m << ": " << lost_small_at_cap << " lost, expected about " << expected;
+    } else {
+      EXPECT_EQ(small_at_cap, 0) << m;
+    }
+  }
+}
+
+// No cap (0, the default) and a cap the run never reaches give the results of before, bit for bit:
+// the claims counted worker by worker are those counted by cell.
+TEST(WorkBasedTraining, ACapNeverReachedGivesTheResultsOfNoCap) {
+  const Results none = run_scenario(subsidy_scenario({}, 6, 40000), RunOptions{});
+  const Results zero =
+      run_scenario(subsidy_scenario({{"work_based_training.max_months_per_worker", "0"}}, 6, 40000), RunOptions{});
+  const Results high =
+      run_scenario(subsidy_scenario({{"work_based_training.max_months_per_worker", "6"}}, 6, 40000), RunOptions{});
+  test::expect_same_results(zero, none);
+  test::expect_same_results(high, none);
+  const Results low =
+      run_scenario(subsidy_scenario({{"work_based_training.max_months_per_worker", "5"}}, 6, 40000), RunOptions{});
+  EXPECT_LT(test::at(low, "work_based_training_paid", 0, 6, 0), test::at(none, "work_based_training_paid", 0, 6, 0));
+}
+
+TEST(WorkBasedTraining, WithACapIdenticalForOneAndTwoThreads) {
+  const Results r =
+      test::expect_same_for_one_and_two_threads(subsidy_scenario({{"work_based_training.max_months_per_worker", "2"},
+                                                                  {"labour.job_loss_region_factor", "[1.5, 1]"}},
+                                                                 8, 60000),
+                                                2);
+  EXPECT_GT(test::at(r, "work_based_training_paid", 0, 1, 0), 0);
+}
+
+TEST(WorkBasedTraining, WithACapASnapshotContinuesTheRunBitForBit) {
+  // Saved after month 2 with counters at 2 (the cap of 3 not yet reached), continued 4 months.
+  const Scenario s = subsidy_scenario({{"work_based_training.max_months_per_worker", "3"}}, 8, 40000);
+  const ReplicateSnapshot saved = test::expect_continues_from_snapshot(s, 2, 4);
+  ASSERT_EQ(saved.population.subsidised_months.size(), saved.population.size());
+  EXPECT_NE(std::count(saved.population.subsidised_months.begin(), saved.population.subsidised_months.end(), 2), 0);
+}
+
 TEST(WorkBasedTraining, EveryValidationMessage) {
   const auto issues_of = [](std::map<std::string, std::string> changes) {
     Parameters p = subsidy_scenario({}).parameters();
@@ -277,6 +440,7 @@ TEST(WorkBasedTraining, EveryValidationMessage) {
       if (key == "hire") w.hire_subsidy = std::stod(value);
       if (key == "factor") w.job_loss_factor = std::stod(value);
       if (key == "eligible") w.eligible.values.pop_back();
+      if (key == "cap") w.max_months_per_worker = std::stoll(value);
     }
     return check(p);
   };
@@ -307,6 +471,28 @@ TEST(WorkBasedTraining, EveryValidationMessage) {
   EXPECT_TRUE(has_issue(issues, "work_based_training.job_loss_factor", "must be in [0, 1], got 1.5")) << dump(issues);
   issues = issues_of({{"eligible", ""}});
   EXPECT_TRUE(has_issue(issues, "work_based_training.eligible", "expected 2 rows")) << dump(issues);
+  EXPECT_TRUE(issues_of({{"cap", "6"}}).empty());
+  issues = issues_of({{"cap", "256"}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.max_months_per_worker", "must be in [0, 255], got 256"))
+      << dump(issues);
+  issues = issues_of({{"cap", "-1"}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.max_months_per_worker", "must be in [0, 255]")) << dump(issues);
+  issues = issues_of({{"cap", "6"}, {"fund", ""}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.max_months_per_worker",
+                        "caps the months 以工代训 is claimed for a worker: needs work_based_training.fund"))
+      << dump(issues);
+  issues = issues_of({{"cap", "6"}, {"no_employers", ""}});
+  EXPECT_TRUE(has_issue(issues, "work_based_training.max_months_per_worker",
+                        "counts the months employer cells claim for a worker: needs employers.size_classes"))
+      << dump(issues);
+  // Fixed for the run (its column is allocated at the start): a schedule may not set it.
+  try {
+    (void)Scenario::make(subsidy_scenario({}).parameters(),
+                         {{Month::of(2016, 3), "work_based_training.max_months_per_worker", 6.0}}, {});
+    ADD_FAILURE() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("work_based_training.max_months_per_worker"), std::string::npos) << e.what();
+  }
   // A schedule that opens a subsidy without a fund is refused under the scheduled key.
   Parameters p = subsidy_scenario({{"work_based_training.fund", R"("")"},
                                    {"work_based_training.retention_subsidy_per_month", "0"},

@@ -138,6 +138,92 @@ TEST_F(CheckpointFileTest, RoundTripWithEmployers) {
   EXPECT_TRUE(straight.snapshot() == resumed.snapshot());
 }
 
+bool has_dataset(const fs::path& path, const std::string& name) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(file, 0);
+  const bool exists = H5Lexists(file, "/replicates", H5P_DEFAULT) > 0 &&
+                      H5Lexists(file, "/replicates/0", H5P_DEFAULT) > 0 &&
+                      H5Lexists(file, "/replicates/0/population", H5P_DEFAULT) > 0 &&
+                      H5Lexists(file, ("/replicates/0/population/" + name).c_str(), H5P_DEFAULT) > 0;
+  H5Fclose(file);
+  return exists;
+}
+
+// Optional columns (population.hpp): a population saved without one (no employers, no cap of
+// 以工代训 months) has no dataset for it and reads back without it; one saved with them reads back
+// with them; a saved population whose optional columns are not the scenario's is refused with
+// the column and the key named.
+TEST_F(CheckpointFileTest, OptionalColumnsAreSavedOnlyWhenStored) {
+  const Scenario plain = busy_scenario();
+  const ReplicateSnapshot without = snapshot_after(plain, 0, 2);
+  ASSERT_TRUE(without.population.optional_columns().empty());
+  ASSERT_TRUE(without.population.employer.empty());
+  const fs::path path = dir_ / "c.h5";
+  {
+    CheckpointWriter writer(path, run_of(plain, 1));
+    writer.write(0, 2, numbered_results(plain, 1), without);
+  }
+  EXPECT_TRUE(has_dataset(path, "level"));
+  EXPECT_FALSE(has_dataset(path, "employer"));
+  EXPECT_FALSE(has_dataset(path, "subsidised_months"));
+  const ReplicateSnapshot back = read_checkpoint_snapshot(path, 0);
+  EXPECT_TRUE(back == without);
+  EXPECT_TRUE(back.population.optional_columns().empty());
+
+  std::vector<std::string> overrides = kBusy;
+  for (const char* setting :
+       {R"(employers.size_classes=["large", "small"])", R"(employers.labels=["大型企业", "中小企业"])",
+        "employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]", R"(work_based_training.fund="upgrading_account")",
+        "work_based_training.retention_subsidy_per_month=1", "work_based_training.max_months_per_worker=3"})
+    overrides.emplace_back(setting);
+  const Scenario capped =
+      load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/jincheng_plan_2020_2021.toml", overrides);
+  const ReplicateSnapshot with = snapshot_after(capped, 0, 2);
+  ASSERT_TRUE(with.population.has(Column::employer));
+  ASSERT_TRUE(with.population.has(Column::subsidised_months));
+  std::size_t claimed = 0;
+  for (std::uint8_t m : with.population.subsidised_months) claimed += m == 2;
+  ASSERT_GT(claimed, 0u) << "kept through both months in an eligible cell";
+  const fs::path path2 = dir_ / "d.h5";
+  {
+    CheckpointWriter writer(path2, run_of(capped, 1));
+    writer.write(0, 2, numbered_results(capped, 1), with);
+  }
+  EXPECT_TRUE(has_dataset(path2, "employer"));
+  EXPECT_TRUE(has_dataset(path2, "subsidised_months"));
+  const ReplicateSnapshot back2 = read_checkpoint_snapshot(path2, 0);
+  EXPECT_TRUE(back2 == with);
+  ReplicateState straight(capped, with), resumed(capped, back2);
+  for (int m = 0; m < 3; ++m) {
+    straight.step();
+    resumed.step();
+  }
+  EXPECT_TRUE(straight.snapshot() == resumed.snapshot());
+
+  // Not the scenario's columns: refused, naming the column and the key.
+  const auto refusal = [](const Scenario& s, const ReplicateSnapshot& snapshot) -> std::string {
+    try {
+      const ReplicateState state(s, snapshot);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string missing = refusal(capped, back);
+  EXPECT_NE(missing.find("the saved population lacks the 'employer' column, which this scenario needs "
+                         "(employers.size_classes)"),
+            std::string::npos)
+      << missing;
+  EXPECT_NE(missing.find("lacks the 'subsidised_months' column, which this scenario needs "
+                         "(work_based_training.max_months_per_worker)"),
+            std::string::npos)
+      << missing;
+  const std::string extra = refusal(plain, back2);
+  EXPECT_NE(extra.find("the saved population stores the 'employer' column, which this scenario does not use"),
+            std::string::npos)
+      << extra;
+}
+
 TEST_F(CheckpointFileTest, OtherReplicatesStatesAreCarriedOn) {
   const Scenario s = busy_scenario();
   const Results results = numbered_results(s, 2);
@@ -372,13 +458,19 @@ TEST_F(BadCheckpointTest, OtherEngineOrFormatVersion) {
   // Format 1 stored the id, birth month and region in 64, 32 and 16 bits: refused by its number.
   edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 1); });
   EXPECT_NE(info_error().find("(checkpoint format 1); this is skillsim " + std::string(kEngineVersion) +
-                              " (checkpoint format 3)"),
+                              " (checkpoint format 4)"),
             std::string::npos)
       << info_error();
   // Format 2 had no employer column and no employers' state: refused by its number.
   edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 2); });
   EXPECT_NE(info_error().find("(checkpoint format 2); this is skillsim " + std::string(kEngineVersion) +
-                              " (checkpoint format 3)"),
+                              " (checkpoint format 4)"),
+            std::string::npos)
+      << info_error();
+  // Format 3 saved the employer column with or without employers: refused by its number.
+  edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 3); });
+  EXPECT_NE(info_error().find("(checkpoint format 3); this is skillsim " + std::string(kEngineVersion) +
+                              " (checkpoint format 4)"),
             std::string::npos)
       << info_error();
 }

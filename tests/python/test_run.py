@@ -126,7 +126,8 @@ def test_a_run_that_cannot_fit_is_refused_before_anything_is_allocated():
     estimate = skillsim.estimate_memory(huge, replicates=1, threads=2)
     assert estimate["agents_initial"] == 2_000_000_000
     assert estimate["total"] == sum(estimate[k] for k in ("population", "growth", "candidates", "results", "fixed"))
-    assert estimate["population"] >= 21 * estimate["agents_peak"]  # the columns, 21 bytes an agent at least
+    assert estimate["bytes_per_agent"] == 21  # the columns stored always; no employers, no employer column
+    assert estimate["population"] >= 21 * estimate["agents_peak"]
     if estimate["available"] is None:
         pytest.skip("this system does not say how much memory is available")
     started = time.monotonic()

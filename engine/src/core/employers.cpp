@@ -133,7 +133,7 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
       }
     }
   state_.initial_posts.assign(regions_ * cells_, 0);
-  count_pass(before, pop, &rng, true);
+  count_pass<false>(before, pop, &rng, true);
   std::vector<std::int64_t> employed(regions_ * cells_, 0);
   for (std::size_t rc = 0; rc < regions_ * cells_; ++rc)
     for (std::size_t lg = 0; lg < static_cast<std::size_t>(kLevelCount * kGroupCount); ++lg)
@@ -151,7 +151,7 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
 void Employers::count(const Parameters& p, Month month, const Population& pop) {
   if (!enabled()) return;
   // count_pass does not write the population when it does not assign.
-  count_pass(month, const_cast<Population&>(pop), nullptr, false);
+  count_pass<false>(month, const_cast<Population&>(pop), nullptr, false);
   summarise(p, month);
 }
 
@@ -303,6 +303,7 @@ void Employers::begin_work_based_training(const Parameters& p, TransitionRates& 
       eligible_[static_cast<std::size_t>(s) * sizes_ + k] = w.eligible(static_cast<int>(k), s) ? 1 : 0;
   if (!(w.job_loss_factor < 1)) return; // no retention effect: the per-agent loop looks nothing up
   rates.employer_cells = cells_;
+  rates.subsidised_months_cap = w.max_months_per_worker;
   rates.subsidised_cell.assign(regions_ * cells_, 0);
   for (std::size_t r = 0; r < regions_; ++r)
     std::copy(eligible_.begin(), eligible_.end(),
@@ -330,6 +331,10 @@ void Employers::pay_work_based_training(const Parameters& p, Ledger& ledger) {
   std::int64_t due = 0;
   for (std::size_t rc = 0; rc < regions_ * cells_; ++rc) {
     if (eligible_[rc % cells_] == 0) continue;
+    if (w.max_months_per_worker > 0) { // counted worker by worker in the end-of-month pass (claims)
+      due += per_kept * tally_.subsidy_retained[rc] + per_hire * tally_.subsidy_hired[rc];
+      continue;
+    }
     std::int64_t employed = 0;
     for (std::size_t k = 0; k < lg; ++k) employed += tally_.employed[rc * lg + k];
     // Those in the cell at the end of the month who were in it at the start: cells change only in
@@ -350,15 +355,28 @@ void Employers::pay_work_based_training(const Parameters& p, Ledger& ledger) {
 
 void Employers::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng) {
   if (!enabled()) return;
-  count_pass(month, pop, &rng, true);
+  const auto& w = p.work_based_training;
+  if (paying_ && w.max_months_per_worker > 0) {
+    // 以工代训 with a cap of months per worker: the claims are counted worker by worker in the
+    // same pass (a pass of its own, compiled apart, so the pass without a cap is that of before).
+    Claims claims;
+    claims.months_cap = w.max_months_per_worker;
+    claims.kept = std::llround(w.retention_subsidy_per_month * static_cast<double>(p.population.scale)) > 0;
+    claims.hired = std::llround(w.hire_subsidy * static_cast<double>(p.population.scale)) > 0;
+    count_pass<true>(month, pop, &rng, true, &claims);
+  } else {
+    count_pass<false>(month, pop, &rng, true);
+  }
   summarise(p, month + 1); // the state at the start of the next month
 }
 
-void Employers::count_pass(Month month, Population& pop, const RandomStreams* rng, bool assign) {
+template <bool kClaiming>
+void Employers::count_pass(Month month, Population& pop, const RandomStreams* rng, bool assign, const Claims* claims) {
   const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
   const std::size_t n_counts = regions_ * cells_ * lg;
   struct Counts {
     std::vector<std::int64_t> employed, seekers, hires, separations;
+    std::vector<std::int64_t> claimed_kept, claimed_hired; // region x cell, with a cap of months (kClaiming)
   };
   const std::size_t region_cells = regions_ * cells_;
   std::vector<Counts> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
@@ -366,6 +384,10 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
   const std::size_t sizes = sizes_, cells = cells_;
   const double* shares = hire_shares_.data();
   const std::size_t share_levels = hire_levels_; // kLevelCount: shares by the hire's level
+  // Read once: the loop's byte stores could alias them, and the compiler would reload them.
+  [[maybe_unused]] const std::uint8_t* eligible = eligible_.data();
+  [[maybe_unused]] const std::int64_t months_cap = kClaiming ? claims->months_cap : 0;
+  [[maybe_unused]] const bool claim_kept = kClaiming && claims->kept, claim_hired = kClaiming && claims->hired;
 #pragma omp parallel
   {
     Counts c;
@@ -373,13 +395,18 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
     c.seekers.assign(regions_ * kLevelCount, 0); // by region x level
     c.hires.assign(region_cells, 0);             // by region x cell
     c.separations.assign(regions_, 0);
+    if constexpr (kClaiming) {
+      c.claimed_kept.assign(region_cells, 0);
+      c.claimed_hired.assign(region_cells, 0);
+    }
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
       const std::size_t r = pop.region[i];
       std::uint8_t cell = pop.employer[i];
       if (st == kEmployed) {
-        if (cell == kNoEmployer && assign) {
+        const bool hired = cell == kNoEmployer && assign;
+        if (hired) {
           const std::size_t s = pop.sector[i];
           const double u = rng->block(streams::kEmployerCell, month.index, pop.id[i]).uniform(0);
           const std::size_t lv = share_levels > 1 ? pop.level[i] : 0;
@@ -387,6 +414,15 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
               s * sizes + size_class_of(shares + ((r * kSectorCount + s) * share_levels + lv) * sizes, sizes, u));
           pop.employer[i] = cell;
           ++c.hires[r * cells + cell];
+        }
+        if constexpr (kClaiming) {
+          // Claimed for (kept through the month, or hired in it) in an eligible cell while below the
+          // cap; each claim is one month of the worker's count, which follows it across employers.
+          std::uint8_t& months = pop.subsidised_months[i];
+          if (eligible[cell] != 0 && months < months_cap && (hired ? claim_hired : claim_kept)) {
+            ++months;
+            ++(hired ? c.claimed_hired : c.claimed_kept)[r * cells + cell];
+          }
         }
         ++c.employed[(r * cells + cell) * lg + static_cast<std::size_t>(pop.level[i]) * kGroupCount + pop.group[i]];
       } else {
@@ -418,6 +454,11 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
       tally_.hires_by_cell[rc] += c.hires[rc];
       tally_.hires[rc / cells_] += c.hires[rc];
     }
+    if constexpr (kClaiming)
+      for (std::size_t rc = 0; rc < region_cells; ++rc) {
+        tally_.subsidy_retained[rc] += c.claimed_kept[rc];
+        tally_.subsidy_hired[rc] += c.claimed_hired[rc];
+      }
   }
 }
 

@@ -49,12 +49,15 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   }
   e.agents_peak = e.agents_initial + std::llround(std::ceil(entrants / scale)) + 2 * p.scenario.months;
   const auto peak = static_cast<double>(e.agents_peak);
-  e.population = bytes_of(peak, static_cast<double>(Population::bytes_per_agent()));
+  // The columns the scenario's population stores: an optional one it does not use costs nothing.
+  const ColumnSet columns = agent_columns(p);
+  e.bytes_per_agent = static_cast<std::int64_t>(Population::bytes_per_agent(columns));
+  e.population = bytes_of(peak, static_cast<double>(e.bytes_per_agent));
   // Synthesis reserves initial_capacity; past that (a schedule with more entrants) a column is
   // copied into one twice as large, the old copy freed before the next column's (only the pages
   // written are resident).
   std::int64_t widest = 0;
-  Population{}.for_each_column([&](const auto& column) {
+  Population(columns).for_each_column([&](const auto& column) {
     widest = std::max<std::int64_t>(widest, static_cast<std::int64_t>(sizeof(column[0])));
   });
   if (e.agents_peak > static_cast<std::int64_t>(initial_capacity(p)))
@@ -94,8 +97,8 @@ std::string format_bytes(std::int64_t bytes) {
 
 std::string describe_memory(const MemoryEstimate& e) {
   std::string text = "about " + format_bytes(e.total()) + " at peak (population " + format_bytes(e.population) +
-                     " for up to " + thousands(e.agents_peak) + " agents at " +
-                     std::to_string(Population::bytes_per_agent()) + " bytes each";
+                     " for up to " + thousands(e.agents_peak) + " agents at " + std::to_string(e.bytes_per_agent) +
+                     " bytes each";
   if (e.growth > 0) text += ", " + format_bytes(e.growth) + " while its columns grow";
   text += "; results " + format_bytes(e.results);
   if (e.candidates > 0) text += "; the month's candidate lists " + format_bytes(e.candidates);

@@ -123,6 +123,10 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   constexpr bool retaining = kRetaining; // 以工代训's retention effect (th.job_loss_subsidised)
   const std::uint8_t* subsidised = rates.subsidised_cell.data();
   const std::size_t employer_cells = rates.employer_cells;
+  // With a cap of months per worker, those at the cap are no longer subsidised (the counter exists
+  // only then): a loop-invariant test in the pass with the retention effect alone.
+  const std::uint8_t* claimed_months = rates.subsidised_months_cap > 0 ? pop.subsidised_months.data() : nullptr;
+  const std::int64_t months_cap = rates.subsidised_months_cap;
   const bool class_by_region = kRegional && rates.class_regions > 1;
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
@@ -242,7 +246,8 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         if constexpr (retaining) {
           const std::size_t r = pop.region[i];
           const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
-          if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0)
+          if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0 &&
+              (claimed_months == nullptr || claimed_months[i] < months_cap))
             loss = th.job_loss_subsidised[TransitionRates::labour_index(static_cast<int>(r), lv, g) * kSectorCount +
                                           pop.sector[i]];
         }

@@ -1502,6 +1502,16 @@ const ParameterSpec kSpecs[] = {
      .max = 1,
      .schedulable = true,
      .bind = SKILLSIM_BIND(work_based_training.job_loss_factor)},
+    {.key = "work_based_training.max_months_per_worker",
+     .kind = ValueKind::Integer,
+     .unit = "months",
+     .doc = "A cap of months per worker (the common rule: 6 months a person): a worker is claimed for (kept "
+            "through a month, or hired, each claim one month) in at most this many months of the run, across "
+            "employers; at the cap its cell claims nothing for it and it has no retention effect. 0 (the default): "
+            "no cap. Each agent then carries a one-byte counter of the months claimed for. Fixed for the run.",
+     .min = 0,
+     .max = 255,
+     .bind = SKILLSIM_BIND(work_based_training.max_months_per_worker)},
 };
 #undef SKILLSIM_BIND
 
@@ -2269,6 +2279,14 @@ void check_work_based_training(const Parameters& p, std::vector<Issue>& issues) 
   if (w.job_loss_factor < 1 && p.employers.size_classes.empty())
     issues.push_back({"work_based_training.job_loss_factor",
                       "acts on workers in eligible employer cells: needs employers.size_classes"});
+  if (w.max_months_per_worker > 0) {
+    if (w.fund.empty())
+      issues.push_back({"work_based_training.max_months_per_worker",
+                        "caps the months 以工代训 is claimed for a worker: needs work_based_training.fund"});
+    if (p.employers.size_classes.empty())
+      issues.push_back({"work_based_training.max_months_per_worker",
+                        "counts the months employer cells claim for a worker: needs employers.size_classes"});
+  }
 }
 
 CompetitionAward award_of(const CompetitionsSection& competitions, std::size_t tier) {

@@ -29,6 +29,15 @@ namespace {
 
 } // namespace
 
+std::string_view column_name(Column c) {
+  static constexpr std::string_view kNames[] = {
+#define SKILLSIM_COLUMN_NAME(column_type, agent_type, name, default_value, use) #name,
+      SKILLSIM_AGENT_COLUMNS(SKILLSIM_COLUMN_NAME)
+#undef SKILLSIM_COLUMN_NAME
+  };
+  return kNames[static_cast<std::size_t>(c)];
+}
+
 void Population::reserve(std::size_t n) {
   for_each_column([n](auto& column) { column.reserve(n); });
 }
@@ -38,14 +47,18 @@ void Population::push_back(const Agent& a) {
       a.birth_month < std::numeric_limits<std::int16_t>::min() ||
       a.birth_month > std::numeric_limits<std::int16_t>::max()) [[unlikely]]
     refuse(a);
-#define SKILLSIM_PUSH(column_type, agent_type, name, default_value) name.push_back(static_cast<column_type>(a.name));
+    // An optional column not stored is skipped: a test per column and agent added, not in a hot loop.
+#define SKILLSIM_PUSH(column_type, agent_type, name, default_value, use)                                               \
+  if (ColumnUse::use == ColumnUse::always || optional_.has(Column::name))                                              \
+    name.push_back(static_cast<column_type>(a.name));
   SKILLSIM_AGENT_COLUMNS(SKILLSIM_PUSH)
 #undef SKILLSIM_PUSH
 }
 
 Agent Population::get(std::size_t i) const {
   Agent a;
-#define SKILLSIM_GET(column_type, agent_type, name, default_value) a.name = static_cast<agent_type>(name[i]);
+#define SKILLSIM_GET(column_type, agent_type, name, default_value, use)                                                \
+  if (ColumnUse::use == ColumnUse::always || optional_.has(Column::name)) a.name = static_cast<agent_type>(name[i]);
   SKILLSIM_AGENT_COLUMNS(SKILLSIM_GET)
 #undef SKILLSIM_GET
   return a;

@@ -162,6 +162,10 @@ void ReplicateState::restore_all_but_population(const ReplicateSnapshot& s) {
     throw Error("snapshot of " + iso_date(s.month) + " is outside the scenario's run (" + iso_date(start) + " to " +
                 iso_date(end) + ")");
   // Every part is checked before anything changes, so a snapshot that does not fit loses nothing.
+  // The optional columns are the scenario's (the code that reads them assumes so).
+  if (const std::string why = column_mismatch(s.population.optional_columns(), agent_columns(scenario_->parameters()));
+      !why.empty())
+    throw Error(why);
   for_each_process(*this, [&s](auto& process, auto slot) {
     if constexpr (requires { process.check_fits(s.*slot); }) process.check_fits(s.*slot);
   });

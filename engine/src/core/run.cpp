@@ -35,7 +35,8 @@ struct RunPosition {
 
 std::string out_of_memory_message(const Parameters& p, const RunOptions& options, const RunPosition& at) {
   const std::size_t agents = initial_agent_count(p.population);
-  const double gb = static_cast<double>(agents) * static_cast<double>(Population::bytes_per_agent()) / 1e9;
+  const std::size_t per_agent = Population::bytes_per_agent(agent_columns(p));
+  const double gb = static_cast<double>(agents) * static_cast<double>(per_agent) / 1e9;
   char size[32];
   std::snprintf(size, sizeof size, gb >= 10 ? "%.0f" : "%.1f", gb);
   const std::string replicate =
@@ -43,7 +44,7 @@ std::string out_of_memory_message(const Parameters& p, const RunOptions& options
   const std::string population = thousands(static_cast<std::int64_t>(agents)) + " agents (population.size " +
                                  thousands(std::llround(p.population.size)) + " / population.scale " +
                                  thousands(p.population.scale) + "), about " + size + " GB of columns at " +
-                                 std::to_string(Population::bytes_per_agent()) + " bytes each";
+                                 std::to_string(per_agent) + " bytes each";
   const std::string advice = "; raise population.scale or run on a machine with more memory";
   switch (at.phase) {
   case RunPosition::kResults:
@@ -287,6 +288,10 @@ std::vector<std::string> branch_problems(const Scenario& origin, const Scenario&
   same("evaluation.evaluators", b.evaluation.evaluators, o.evaluation.evaluators);
   same("competitions.tiers", b.competitions.tiers, o.competitions.tiers);
   same("schools.routes", b.schools.routes, o.schools.routes);
+  same("employers.size_classes", b.employers.size_classes, o.employers.size_classes);
+  // The optional agent columns (agent_columns) are laid out at the start: the saved population's.
+  if (const std::string why = column_mismatch(agent_columns(o), agent_columns(b)); !why.empty())
+    problems.push_back(why);
   return problems;
 }
 

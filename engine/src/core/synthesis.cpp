@@ -193,6 +193,39 @@ std::size_t initial_agent_count(const PopulationSection& pop) {
   return static_cast<std::size_t>(std::llround(pop.size / static_cast<double>(pop.scale)));
 }
 
+ColumnSet agent_columns(const Parameters& p) {
+  ColumnSet columns;
+  if (!p.employers.size_classes.empty()) columns = columns.with(Column::employer);
+  if (p.work_based_training.max_months_per_worker > 0) columns = columns.with(Column::subsidised_months);
+  return columns;
+}
+
+std::string_view column_key(Column c) {
+  switch (c) {
+  case Column::employer:
+    return "employers.size_classes";
+  case Column::subsidised_months:
+    return "work_based_training.max_months_per_worker";
+  default:
+    return "";
+  }
+}
+
+std::string column_mismatch(ColumnSet saved, ColumnSet needed) {
+  std::string text;
+  for (std::size_t k = 0; k < kColumnCount; ++k) {
+    const auto c = static_cast<Column>(k);
+    if (saved.has(c) == needed.has(c)) continue;
+    const std::string name(column_name(c)), key(column_key(c));
+    text += (text.empty() ? "" : "; ") +
+            (needed.has(c) ? "the saved population lacks the '" + name + "' column, which this scenario needs (" + key +
+                                 "); its run had none"
+                           : "the saved population stores the '" + name +
+                                 "' column, which this scenario does not use (" + key + ")");
+  }
+  return text;
+}
+
 std::size_t initial_capacity(const Parameters& p) {
   const std::size_t n = initial_agent_count(p.population);
   const double entrants = (p.entry.school_leavers_per_year + p.entry.technical_school_graduates_per_year) *
@@ -251,7 +284,7 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
   const std::vector<double> region_cdf = cumulative(pop.region_shares);
   const Month start = p.scenario.start;
 
-  Population population;
+  Population population(agent_columns(p));
   population.reserve(initial_capacity(p));
   std::uint64_t next_id = 0;
   for (int c = 0; c < JointTable::kCells; ++c) {

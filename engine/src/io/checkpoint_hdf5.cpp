@@ -15,6 +15,7 @@
 #include <map>
 #include <new>
 #include <sstream>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -142,11 +143,11 @@ void write_snapshot(hid_t replicates, std::int64_t months_done, const ReplicateS
   write_int(g, "next_id", static_cast<std::int64_t>(next_id));
   write_int(g, "agents", static_cast<std::int64_t>(population.size()));
 
+  // The columns the population stores: an optional column it does not (ColumnUse::optional) has no
+  // dataset, and reads back absent.
   Handle columns = create_group(g, "population");
-#define SKILLSIM_WRITE_COLUMN(column_type, agent_type, name, default_value)                                            \
-  write_vector<column_type>(columns.get(), #name, population.name);
-  SKILLSIM_AGENT_COLUMNS(SKILLSIM_WRITE_COLUMN)
-#undef SKILLSIM_WRITE_COLUMN
+  population.for_each_named_column(
+      [&](std::string_view name, const auto& column) { write_vector(columns.get(), std::string(name), column); });
 
   {
     const auto& [due] = entrants;
@@ -407,12 +408,20 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   const std::int64_t agents = in.integer(g, path, "agents");
   if (agents < 0) throw Failure("attribute 'agents' of '" + path + "' is negative");
   const auto n = static_cast<std::size_t>(agents);
+  // An optional column is stored when its dataset is there (whether the scenario needs it is
+  // checked on restore, ReplicateState); every other column must be.
+  ColumnSet optional;
+  for (std::size_t k = 0; k < kColumnCount; ++k)
+    if (kColumnUse[k] == ColumnUse::optional &&
+        in.exists(path + "/population/" + std::string(column_name(static_cast<Column>(k)))))
+      optional = optional.with(static_cast<Column>(k));
+  population = Population(optional);
   // Room to grow, as synthesis leaves: the first entrants do not reallocate every column at once
   // (a moment with two copies of the largest one).
-#define SKILLSIM_READ_COLUMN(column_type, agent_type, name, default_value)                                             \
-  population.name = in.vector<column_type>(path + "/population/" #name, n, n + n / 8);
-  SKILLSIM_AGENT_COLUMNS(SKILLSIM_READ_COLUMN)
-#undef SKILLSIM_READ_COLUMN
+  population.for_each_named_column([&](std::string_view name, auto& column) {
+    using T = typename std::remove_cvref_t<decltype(column)>::value_type;
+    column = in.vector<T>(path + "/population/" + std::string(name), n, n + n / 8);
+  });
 
   {
     auto& [due] = entrants;

@@ -10,7 +10,9 @@
 // and school leavers who start employed) get a cell, those who left employment lose theirs. The
 // same parallel pass counts everything the month needs (per-thread counters joined in thread
 // order); the per-agent work elsewhere is a table lookup. With no size classes declared (the
-// default) nothing here runs and nothing is drawn.
+// default) nothing here runs and nothing is drawn, and the agents have no `employer` column (an
+// optional column, population.hpp). With a cap of 以工代训 months the same pass counts each
+// worker's months claimed for (the optional `subsidised_months` column).
 #pragma once
 
 #include <cstddef>
@@ -143,7 +145,15 @@ public:
   const Tally& tally() const { return tally_; }
 
 private:
-  void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign);
+  // With a cap of months per worker (work_based_training.max_months_per_worker), what the
+  // end-of-month pass counts as claims: which kinds are claimed this month, and the cap.
+  struct Claims {
+    std::int64_t months_cap = 0;
+    bool kept = false, hired = false;
+  };
+  template <bool kClaiming>
+  void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign,
+                  const Claims* claims = nullptr);
   void summarise(const Parameters& p, Month month);
   void begin_work_based_training(const Parameters& p, TransitionRates& rates, const Ledger* ledger);
   /// Matching by level needs every post to have a level: throws unless each size class's row of

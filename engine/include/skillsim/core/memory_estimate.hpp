@@ -16,13 +16,14 @@ namespace skillsim {
 /// The parts of a run's peak resident memory, in bytes. Replicates run one after another, so one
 /// population is in memory at a time; the results of every replicate are.
 struct MemoryEstimate {
-  std::int64_t agents_initial = 0; ///< synthesised (population.size / population.scale)
-  std::int64_t agents_peak = 0;    ///< with every entrant of the run (deaths left out: an upper bound)
-  std::int64_t population = 0;     ///< the columns of agents_peak agents (Population::bytes_per_agent)
-  std::int64_t growth = 0;         ///< while the columns grow past their reserve: one column copied at a time
-  std::int64_t candidates = 0;     ///< the month's lists of applicants, trainees and competitors, at most
-  std::int64_t results = 0;        ///< every replicate's results and the statistics over them
-  std::int64_t fixed = 0;          ///< the program, its libraries and the threads' stacks and tallies
+  std::int64_t agents_initial = 0;  ///< synthesised (population.size / population.scale)
+  std::int64_t agents_peak = 0;     ///< with every entrant of the run (deaths left out: an upper bound)
+  std::int64_t bytes_per_agent = 0; ///< of the columns the scenario's population stores (agent_columns)
+  std::int64_t population = 0;      ///< the columns of agents_peak agents
+  std::int64_t growth = 0;          ///< while the columns grow past their reserve: one column copied at a time
+  std::int64_t candidates = 0;      ///< the month's lists of applicants, trainees and competitors, at most
+  std::int64_t results = 0;         ///< every replicate's results and the statistics over them
+  std::int64_t fixed = 0;           ///< the program, its libraries and the threads' stacks and tallies
 
   std::int64_t total() const { return population + growth + candidates + results + fixed; }
 };

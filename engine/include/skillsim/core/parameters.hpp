@@ -359,6 +359,7 @@ struct WorkBasedTrainingSection {
   double hire_subsidy = 0;                // yuan per worker hired into an eligible cell, once
   FlagMatrix eligible;                    // size class x sector: cells that may claim (default: all)
   double job_loss_factor = 1;             // on the job-loss hazard in eligible cells while paid
+  std::int64_t max_months_per_worker = 0; // months a worker may be claimed for (kept or hired); 0: no cap
   /// Is the subsidy paid in the month these parameters are in force?
   bool in_force() const { return !fund.empty() && (retention_subsidy_per_month > 0 || hire_subsidy > 0); }
 };

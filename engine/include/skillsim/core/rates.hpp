@@ -88,6 +88,9 @@ struct TransitionRates {
   std::vector<std::uint8_t> subsidised_cell;
   std::size_t employer_cells = 0;
   std::vector<double> job_loss_subsidised;
+  /// With work_based_training.max_months_per_worker (0: none), a worker whose `subsidised_months`
+  /// has reached it is no longer claimed for, and has no retention effect either.
+  std::int64_t subsidised_months_cap = 0;
   /// Regions of the scenario (population.regions).
   std::size_t regions = 1;
   /// Unemployed -> inactive: the unconditional probability in the month. One uniform decides

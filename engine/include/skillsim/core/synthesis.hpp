@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "skillsim/core/parameters.hpp"
@@ -57,9 +59,20 @@ int initial_max_months_at_level(const PopulationSection& population, int age_mon
 /// with more entrants may still make them), and capacity never written is not resident.
 std::size_t initial_capacity(const Parameters& p);
 
-/// Builds the initial population for `start`. Cell counts are the fitted shares integerised by
-/// largest remainders (no randomness); ages within band, months at level, sector, region and
-/// insurance months are drawn from the synthesis stream keyed on agent id.
+/// The optional agent columns (population.hpp, ColumnUse::optional) a scenario's population
+/// stores: `employer` with employers declared (employers.size_classes), `subsidised_months` with a
+/// cap on 以工代训 months (work_based_training.max_months_per_worker above 0). Neither key is
+/// schedulable, so the set holds for the whole run.
+ColumnSet agent_columns(const Parameters& p);
+/// The key that asks for optional column `c` ("employers.size_classes"), for messages.
+std::string_view column_key(Column c);
+/// Why a population with the optional columns `saved` cannot run under a scenario that needs
+/// `needed` (each column that differs, with its key); empty when they are the same.
+std::string column_mismatch(ColumnSet saved, ColumnSet needed);
+
+/// Builds the initial population for `start`, with the columns of agent_columns(p). Cell counts are the fitted shares
+/// integerised by largest remainders (no randomness); ages within band, months at level, sector, region and insurance
+/// months are drawn from the synthesis stream keyed on agent id.
 /// @param cancel checked as agents are made (a national population takes seconds); when it
 ///        becomes true, throws Cancelled
 /// @throws ScenarioError if the margins cannot be fitted

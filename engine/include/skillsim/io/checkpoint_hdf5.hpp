@@ -18,7 +18,9 @@
 //   /replicates/<r>/        replicate r's latest state (r from 0); attributes months_done,
 //                           seed, replicate, month (the calendar month index), date, next_id,
 //                           agents
-//     population/<column>   one dataset per agent column (SKILLSIM_AGENT_COLUMNS), compressed
+//     population/<column>   one dataset per agent column the population stores
+//                           (SKILLSIM_AGENT_COLUMNS; an optional column not in use has none),
+//                           compressed
 //     entrants/due, appointments/due, training/{seats_due, overhead_due} (attribute
 //     budget_year), training/ledger/<field> (one dataset per fund field),
 //     evaluation/capacity_due
@@ -44,8 +46,10 @@ namespace skillsim::io {
 /// birth_month, region and ui_months columns narrowed to 32, 16, 8 and 8 bits (a format-1
 /// checkpoint is refused with a message naming both formats). 3: the `employer` column (the
 /// employer cell, employers.hpp) and the employers' state (each cell's posts at the start); a
-/// format-2 checkpoint is refused likewise.
-inline constexpr int kCheckpointFormatVersion = 3;
+/// format-2 checkpoint is refused likewise. 4: optional columns (`employer` only with employers,
+/// `subsidised_months` only with a cap of 以工代训 months), saved only when the population stores
+/// them; a format-3 checkpoint is refused likewise.
+inline constexpr int kCheckpointFormatVersion = 4;
 
 /// A checkpoint file could not be written or read (path and reason in the message).
 class CheckpointError : public Error {
