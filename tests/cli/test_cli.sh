@@ -63,6 +63,28 @@ row = next(line for line in open(sys.argv[2], encoding="utf-8") if "大型企业
 assert row.split()[-2:] == [f"{held:,}", f"{capacity:,}"], (row, held, capacity)
 PY
 
+# 1e. Apprenticeship places offered by employers (one a month per 1000 employees of the large
+# class, none in the small) and co-funding of the apprenticeship (30% by the employer): the
+# Programmes table is followed by the applicants refused for want of a place, the Funds table by
+# what employers paid; both figures are the file's totals.
+"$SKILLSIM" run national_2019_2021 --set population.scale=20000 --replicates 1 --force -o places.h5 \
+  --set 'employers.size_classes=["large", "small"]' --set 'employers.labels=["大型企业", "中小企业"]' \
+  --set 'employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]' --set 'employers.apprentice_places_per_1000=[1, 0]' \
+  --set 'programmes.employer_share=[0, 0, 0, 0, 0, 0.3, 0]' > places.out 2>&1
+check "run with apprenticeship places and co-funding exits 0" test $? -eq 0
+check "places and co-funding: the summary's figures are the file's totals" "$PYTHON" - places.h5 places.out <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+refused = int(f["apprenticeship_no_place"][0, :, 5].sum())
+paid = int(f["employer_funding"][0].sum())
+assert refused > 0 and paid > 0, (refused, paid)
+text = open(sys.argv[2], encoding="utf-8").read()
+assert f"new_apprenticeship: {refused:,} refused for want of an apprenticeship place" in text, refused
+row = next(line for line in text.splitlines() if "paid by employers" in line)
+money = (paid + 500) // 1000 * 1000
+assert row.split()[-2] == f"{money:,}", (row, paid)
+PY
+
 # 2. An existing file is not overwritten without --force.
 before=$(md5sum jincheng_2020_2021.h5)
 "$SKILLSIM" run "${small[@]}" > /dev/null 2> refuse.err

@@ -15,6 +15,7 @@
 #include "scenario_builders.hpp"
 #include "skillsim/core/employers.hpp"
 #include "skillsim/core/simulation.hpp"
+#include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/twin.hpp"
 
 using namespace skillsim;
@@ -91,7 +92,7 @@ TEST(MatchingByLevel, TwoMarketsByHand) {
                                    "labour.job_find_level_factor=[1, 1, 1, 3, 0.5, 1, 1, 1, 1]"},
       1000, 1, 1);
   const Parameters& p = s.parameters();
-  Population pop;
+  Population pop(agent_columns(p));
   std::uint64_t id = 0;
   const auto add = [&](int n, int level, std::uint8_t status) {
     for (int k = 0; k < n; ++k, ++id) pop.push_back(agent(id, level, status, static_cast<int>(id % 2)));
@@ -388,4 +389,23 @@ TEST(MatchingByLevel, ASnapshotContinuesTheRunBitForBit) {
   const Scenario s = test::small_scenario(by_level({{"post_growth_per_year", "0.05"}}), 30000, 1, 10);
   const ReplicateSnapshot saved = test::expect_continues_from_snapshot(s, 5, 5);
   EXPECT_FALSE(saved.employers.initial_posts.empty());
+}
+
+TEST(Employers, APopulationWithoutTheEmployerColumnIsAnErrorNotACrash) {
+  // The employer column is optional: a population made without it (Population{}) cannot be
+  // counted by employer cell, and says so instead of reading a column that is not there.
+  const Scenario s = test::small_scenario(
+      everything_off() + std::vector<std::string>{R"(employers.size_classes=["all"])", R"(employers.labels=["全部"])",
+                                                  "employers.size_shares=[[1, 1, 1]]"},
+      1000, 1, 1);
+  Population pop;
+  pop.push_back(agent(0, 3, kEmployed, 0));
+  Employers e(s.parameters());
+  e.restore(Employers::State{{0, 10, 0}});
+  try {
+    e.count(s.parameters(), s.parameters().scenario.start, pop);
+    FAIL() << "counted a population without the employer column";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("no 'employer' column"), std::string::npos) << error.what();
+  }
 }

@@ -129,7 +129,7 @@ std::string training_summary(const Results& r) {
   }
   // Co-funding (programmes.employer_share): the employers' part, paid besides the funds'.
   if (r.has_variable("employer_funding"))
-    money_table.row("employers (职工教育经费)",
+    money_table.row("paid by employers (programmes.employer_share)",
                     {thousands(money(median_total(r, "employer_funding", kEveryEntry))), "-"});
   out += money_table.text();
   out += replicates > 1

@@ -372,6 +372,10 @@ void Employers::step(const Parameters& p, Month month, Population& pop, const Ra
 
 template <bool kClaiming>
 void Employers::count_pass(Month month, Population& pop, const RandomStreams* rng, bool assign, const Claims* claims) {
+  // The employer column is optional (agent_columns): a population made without it cannot be counted.
+  if (!pop.has(Column::employer))
+    throw Error("employers are declared (employers.size_classes) but the population has no 'employer' column; "
+                "make it with agent_columns(parameters)");
   const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
   const std::size_t n_counts = regions_ * cells_ * lg;
   struct Counts {
