@@ -19,31 +19,16 @@ using namespace skillsim;
 using test::at;
 using test::dump;
 using test::has_issue;
+using test::total_over_months;
 
 namespace {
 
 // One apprenticeship for employed workers at 无证 or 学徒工, six months, to 中级工 with pass 0.6;
 // everything else off.
 Scenario apprenticeship(std::map<std::string, std::string> changes = {}, int months = 12) {
-  std::map<std::string, std::string> settings = {{"programmes.names", R"(["new_apprenticeship"])"},
-                                                 {"programmes.labels", R"(["企业新型学徒制"])"},
-                                                 {"programmes.apprenticeship", "[1]"},
-                                                 {"programmes.eligible_statuses", "[[0, 1, 0, 0, 0, 0]]"},
-                                                 {"programmes.target_level", "[3]"},
-                                                 {"programmes.duration_months", "[6]"},
-                                                 {"programmes.pass_probability", "[0.6]"},
-                                                 {"programmes.cost_per_trainee", "[333]"},
-                                                 {"programmes.payment", R"(["monthly"])"},
-                                                 {"programmes.seats_per_month", "[[300]]"},
-                                                 {"funds.annual_envelope", "[1000000000]"}};
+  auto settings = test::one_apprenticeship();
   for (auto& [k, v] : changes) settings[k] = v;
   return test::programme_scenario(settings, months);
-}
-
-std::int64_t sum(const Results& r, const std::string& name, std::size_t k = 0) {
-  std::int64_t s = 0;
-  for (std::size_t t = 1; t < r.dimension("time").size(); ++t) s += at(r, name, 0, t, k);
-  return s;
 }
 
 std::vector<Issue> issues_of(std::map<std::string, std::string> changes) {
@@ -90,7 +75,8 @@ TEST(Apprenticeship, ApprenticesHoldTheApprenticeLevelWhileEnrolled) {
 // balances: start + promotions into it - promotions out of it.
 TEST(Apprenticeship, CompletersAreAssessedForTheTargetAndFailuresStayApprentices) {
   const Results r = run_scenario(apprenticeship({}, 18), RunOptions{});
-  const std::int64_t completions = sum(r, "completions"), certificates = sum(r, "certificates");
+  const std::int64_t completions = total_over_months(r, "completions"),
+                     certificates = total_over_months(r, "certificates");
   ASSERT_GT(completions, 1000);
   std::int64_t assessed = 0;
   for (std::size_t t = 1; t <= 18; ++t)
@@ -104,22 +90,23 @@ TEST(Apprenticeship, CompletersAreAssessedForTheTargetAndFailuresStayApprentices
   EXPECT_EQ(assessed, completions);
   const double n = static_cast<double>(completions);
   EXPECT_NEAR(static_cast<double>(certificates), 0.6 * n, 4 * std::sqrt(n * 0.6 * 0.4));
-  EXPECT_EQ(sum(r, "promotions", 3), certificates) << "every certificate moves a 学徒工 to 中级工";
-  EXPECT_EQ(sum(r, "promotions_out", 1), certificates);
+  EXPECT_EQ(total_over_months(r, "promotions", 3), certificates) << "every certificate moves a 学徒工 to 中级工";
+  EXPECT_EQ(total_over_months(r, "promotions_out", 1), certificates);
   // The stock of 学徒工 (summed over statuses) balances its flows: failures stay.
   const auto apprentices = [&](std::size_t t) {
     std::int64_t s = 0;
     for (std::size_t st = 0; st < kStatusCount; ++st) s += at(r, "workers", 0, t, 1 * kStatusCount + st);
     return s;
   };
-  EXPECT_EQ(apprentices(18), apprentices(0) + sum(r, "promotions", 1) - sum(r, "promotions_out", 1));
+  EXPECT_EQ(apprentices(18),
+            apprentices(0) + total_over_months(r, "promotions", 1) - total_over_months(r, "promotions_out", 1));
   EXPECT_GT(apprentices(18), apprentices(0)) << "the failed and the enrolled are 学徒工";
 }
 
 TEST(Apprenticeship, IdenticalForOneAndTwoThreads) {
   const Scenario s = apprenticeship({{"programmes.completion_probability", "[0.8]"}});
   const Results r = test::expect_same_for_one_and_two_threads(s, 2);
-  EXPECT_GT(sum(r, "certificates"), 0);
+  EXPECT_GT(total_over_months(r, "certificates"), 0);
 }
 
 // Pathways: admission is a route 无证 -> 学徒工, the programme a route to 中级工 from both levels.

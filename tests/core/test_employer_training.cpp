@@ -23,6 +23,7 @@ using namespace skillsim;
 using test::at;
 using test::dump;
 using test::has_issue;
+using test::total_over_months;
 
 namespace {
 
@@ -32,29 +33,16 @@ constexpr std::size_t kCells = kSectorCount * 2; // two size classes: cell = sec
 // month), six months long, with seats and money to spare; two size classes; the labour market
 // and everything else off unless `changes` turn it on.
 Scenario places_scenario(std::map<std::string, std::string> changes = {}, int months = 8, double persons = 40000) {
-  std::map<std::string, std::string> settings = {{"programmes.names", R"(["new_apprenticeship"])"},
-                                                 {"programmes.labels", R"(["企业新型学徒制"])"},
-                                                 {"programmes.apprenticeship", "[1]"},
-                                                 {"programmes.eligible_statuses", "[[0, 1, 0, 0, 0, 0]]"},
-                                                 {"programmes.target_level", "[3]"},
-                                                 {"programmes.duration_months", "[6]"},
-                                                 {"programmes.pass_probability", "[0.6]"},
-                                                 {"programmes.cost_per_trainee", "[333]"},
-                                                 {"programmes.payment", R"(["monthly"])"},
-                                                 {"programmes.seats_per_month", "[[100000]]"},
-                                                 {"funds.annual_envelope", "[1000000000]"},
-                                                 {"employers.size_classes", R"(["large", "small"])"},
-                                                 {"employers.labels", R"(["大型企业", "中小企业"])"},
-                                                 {"employers.size_shares", "[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]"},
-                                                 {"employers.apprentice_places_per_1000", "[5, 0]"}};
+  auto settings = test::one_apprenticeship();
+  for (const auto& [k, v] :
+       std::map<std::string, std::string>{{"programmes.seats_per_month", "[[100000]]"},
+                                          {"employers.size_classes", R"(["large", "small"])"},
+                                          {"employers.labels", R"(["大型企业", "中小企业"])"},
+                                          {"employers.size_shares", "[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]"},
+                                          {"employers.apprentice_places_per_1000", "[5, 0]"}})
+    settings[k] = v;
   for (auto& [k, v] : changes) settings[k] = v;
   return test::programme_scenario(settings, months, persons);
-}
-
-std::int64_t total(const Results& r, const std::string& name, std::size_t k = 0) {
-  std::int64_t s = 0;
-  for (std::size_t t = 1; t < r.dimension("time").size(); ++t) s += at(r, name, 0, t, k);
-  return s;
 }
 
 // Every variable of `expected` but `skip` (and its statistics) is in `actual` with the same bits.
@@ -127,10 +115,10 @@ TEST(ApprenticePlaces, PlacesThatDoNotBindChangeNothing) {
   const Results a = run_scenario(places_scenario(unlimited, 10), RunOptions{});
   const Results b = run_scenario(places_scenario(ample, 10), RunOptions{});
   expect_same_but(b, a, "employer_apprentice_places");
-  EXPECT_GT(total(a, "turned_away_no_seat"), 0) << "the seats bind";
-  EXPECT_EQ(total(b, "apprenticeship_no_place"), 0);
-  EXPECT_EQ(total(a, "apprenticeship_no_place"), 0);
-  EXPECT_GT(total(b, "enrolments"), 300);
+  EXPECT_GT(total_over_months(a, "turned_away_no_seat"), 0) << "the seats bind";
+  EXPECT_EQ(total_over_months(b, "apprenticeship_no_place"), 0);
+  EXPECT_EQ(total_over_months(a, "apprenticeship_no_place"), 0);
+  EXPECT_GT(total_over_months(b, "enrolments"), 300);
 }
 
 // Seats and places bind together: enrolments never exceed the seats, a cell never admits beyond
@@ -154,8 +142,8 @@ TEST(ApprenticePlaces, PlacesBindOnTopOfSeats) {
                                                at(r, "turned_away_no_money", 0, t))
         << t;
   }
-  EXPECT_GT(total(r, "turned_away_no_seat"), 0);
-  EXPECT_GT(total(r, "apprenticeship_no_place"), 0);
+  EXPECT_GT(total_over_months(r, "turned_away_no_seat"), 0);
+  EXPECT_GT(total_over_months(r, "apprenticeship_no_place"), 0);
 }
 
 // A worker hired this month has no employer cell until the month's end, so no place: every
@@ -194,8 +182,8 @@ TEST(ApprenticePlaces, IdenticalForOneAndTwoThreads) {
                                                                  {"labour.job_find_rate", "0.2"}},
                                                                 10),
                                                 2);
-  EXPECT_GT(total(r, "apprenticeship_no_place"), 0);
-  EXPECT_GT(total(r, "enrolments"), 0);
+  EXPECT_GT(total_over_months(r, "apprenticeship_no_place"), 0);
+  EXPECT_GT(total_over_months(r, "enrolments"), 0);
 }
 
 // No state is added: the places come from the employers' counts and the apprentices in training,
@@ -226,7 +214,7 @@ TEST(ApprenticePlaces, DeclaredOnlyWithEmployersAndAnApprenticeship) {
   const Results with =
       run_scenario(places_scenario({{"employers.apprentice_places_per_1000", "[-1, -1]"}}, 2), RunOptions{});
   EXPECT_TRUE(with.has_variable("apprenticeship_no_place"));
-  EXPECT_EQ(total(with, "apprenticeship_no_place"), 0);
+  EXPECT_EQ(total_over_months(with, "apprenticeship_no_place"), 0);
   const Results without =
       run_scenario(test::programme_scenario({{"programmes.apprenticeship", "[1]"},
                                              {"programmes.eligible_statuses", "[[0, 1, 0, 0, 0, 0]]"},
@@ -283,18 +271,18 @@ TEST(EmployerCofunding, PaidOnCertificationInTheResults) {
 TEST(EmployerCofunding, TheSameBudgetTrainsMore) {
   const Results alone = run_scenario(cofunded("0", "enrolment", "[100000]", 6), RunOptions{});
   const Results shared = run_scenario(cofunded("0.5", "enrolment", "[100000]", 6), RunOptions{});
-  EXPECT_EQ(total(alone, "enrolments"), 100);
-  EXPECT_EQ(total(shared, "enrolments"), 200);
-  EXPECT_EQ(total(shared, "spending"), 100000);
-  EXPECT_EQ(total(shared, "employer_funding"), 100000);
-  EXPECT_GT(total(alone, "turned_away_no_money"), 0);
-  EXPECT_GT(total(shared, "turned_away_no_money"), 0);
+  EXPECT_EQ(total_over_months(alone, "enrolments"), 100);
+  EXPECT_EQ(total_over_months(shared, "enrolments"), 200);
+  EXPECT_EQ(total_over_months(shared, "spending"), 100000);
+  EXPECT_EQ(total_over_months(shared, "employer_funding"), 100000);
+  EXPECT_GT(total_over_months(alone, "turned_away_no_money"), 0);
+  EXPECT_GT(total_over_months(shared, "turned_away_no_money"), 0);
   EXPECT_FALSE(alone.has_variable("employer_funding"));
 }
 
 TEST(EmployerCofunding, IdenticalForOneAndTwoThreads) {
   const Results r = test::expect_same_for_one_and_two_threads(cofunded("0.4", "monthly", "[3000000]", 8), 2);
-  EXPECT_GT(total(r, "employer_funding"), 0);
+  EXPECT_GT(total_over_months(r, "employer_funding"), 0);
 }
 
 // The twin pays the funds' part (it shares claim_yuan) and reports the employers' part: in closed

@@ -15,6 +15,7 @@
 using namespace skillsim;
 using test::at;
 using test::programme_scenario;
+using test::total_over_months;
 
 namespace {
 
@@ -40,12 +41,6 @@ std::map<std::string, std::string> with_evaluator(std::int64_t capacity, std::ma
   more.emplace("evaluation.capacity_per_month", "[[" + std::to_string(capacity) + "]]");
   more.emplace("evaluation.eligible_statuses", "[[1, 1, 1, 1, 1, 0]]");
   return more;
-}
-
-std::int64_t total(const Results& r, const std::string& name, std::size_t k = 0) {
-  std::int64_t sum = 0;
-  for (std::size_t t = 1; t < r.dimension("time").size(); ++t) sum += at(r, name, 0, t, k);
-  return sum;
 }
 
 } // namespace
@@ -90,7 +85,7 @@ TEST(Evaluation, AmpleCapacityGivesTheSameCertificatesAsUnlimitedEvaluation) {
     EXPECT_EQ(at(ample, "evaluation_queue", 0, t), 0);
     EXPECT_EQ(at(ample, "evaluation_binding", 0, t), 0);
   }
-  EXPECT_GT(total(ample, "certificates"), 0);
+  EXPECT_GT(total_over_months(ample, "certificates"), 0);
 }
 
 TEST(Evaluation, CapacityIsNeverExceededAndTheQueueCarriesOver) {
@@ -126,8 +121,8 @@ TEST(Evaluation, CandidatesGiveUpAfterTheLongestWaitAndTheirMoneyIsReleased) {
     // as trainees: they hold a place in the programme until assessed or gone).
     EXPECT_EQ(at(r, "fund_committed", 0, t), at(r, "trainees", 0, t) * 1000) << "month " << t;
   }
-  EXPECT_GT(total(r, "evaluation_abandoned"), 0);
-  EXPECT_EQ(total(r, "spending"), 0);
+  EXPECT_GT(total_over_months(r, "evaluation_abandoned"), 0);
+  EXPECT_EQ(total_over_months(r, "spending"), 0);
 }
 
 // With evaluators, completers sit when an evaluator takes them: programme_assessments are the
@@ -145,10 +140,11 @@ TEST(Evaluation, ProgrammeAssessmentsAreTheSittingsOfCompleters) {
     EXPECT_LE(at(r, "certificates", 0, t), at(r, "programme_assessments", 0, t, 2)) << "month " << t;
     sat += at(r, "programme_assessments", 0, t, 2);
   }
-  EXPECT_EQ(total(r, "completions"), sat + total(r, "evaluation_abandoned") + at(r, "evaluation_queue", 0, 12));
-  EXPECT_GT(total(r, "evaluation_abandoned"), 0);
-  EXPECT_LT(total(r, "certificates"), sat);
-  EXPECT_LT(sat, total(r, "completions"));
+  EXPECT_EQ(total_over_months(r, "completions"),
+            sat + total_over_months(r, "evaluation_abandoned") + at(r, "evaluation_queue", 0, 12));
+  EXPECT_GT(total_over_months(r, "evaluation_abandoned"), 0);
+  EXPECT_LT(total_over_months(r, "certificates"), sat);
+  EXPECT_LT(sat, total_over_months(r, "completions"));
 }
 
 // With programmes.appraisal_share s and evaluators, every completer is in exactly one of: did
@@ -173,11 +169,11 @@ TEST(Evaluation, CompletersWhoDoNotSitNeverQueue) {
     EXPECT_EQ(at(r, "fund_committed", 0, t), at(r, "trainees", 0, t) * 1000) << "month " << t;
     sat += at(r, "programme_assessments", 0, t, 2);
   }
-  const std::int64_t completed = total(r, "completions");
+  const std::int64_t completed = total_over_months(r, "completions");
   const std::int64_t not_sitting =
-      completed - sat - total(r, "evaluation_abandoned") - at(r, "evaluation_queue", 0, 24);
+      completed - sat - total_over_months(r, "evaluation_abandoned") - at(r, "evaluation_queue", 0, 24);
   ASSERT_GT(completed, 3000);
-  EXPECT_GT(total(r, "evaluation_abandoned"), 0); // the queue binds, so every category is there
+  EXPECT_GT(total_over_months(r, "evaluation_abandoned"), 0); // the queue binds, so every category is there
   EXPECT_GT(at(r, "evaluation_queue", 0, 24), 0);
   const double n = static_cast<double>(completed);
   EXPECT_NEAR(static_cast<double>(not_sitting) / n, 1 - share, 4 * std::sqrt(share * (1 - share) / n))
@@ -195,7 +191,7 @@ TEST(Evaluation, CompletersWhoDoNotSitNeverQueue) {
     EXPECT_EQ(at(none, "certificates", 0, t), 0) << "month " << t;
     EXPECT_EQ(at(none, "spending", 0, t), 0) << "month " << t;
   }
-  EXPECT_GT(total(none, "completions"), 0);
+  EXPECT_GT(total_over_months(none, "completions"), 0);
 }
 
 TEST(Evaluation, IdenticalForOneAndTwoThreads) {
@@ -205,8 +201,8 @@ TEST(Evaluation, IdenticalForOneAndTwoThreads) {
   for (auto& [k, v] : test::one_programme()) overrides.push_back(k + "=" + (settings.count(k) ? settings[k] : v));
   for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
   const Results one = test::expect_same_for_one_and_two_threads(test::small_scenario(overrides, 100000, 1, 12));
-  EXPECT_GT(total(one, "evaluations"), 0);
-  EXPECT_GT(total(one, "assessments", 2), 0); // ordinary assessments go through the queue too
+  EXPECT_GT(total_over_months(one, "evaluations"), 0);
+  EXPECT_GT(total_over_months(one, "assessments", 2), 0); // ordinary assessments go through the queue too
 }
 
 TEST(Payment, MonthlySubsidyIsPaidForEachMonthTrained) {
@@ -223,7 +219,7 @@ TEST(Payment, MonthlySubsidyIsPaidForEachMonthTrained) {
     EXPECT_EQ(at(r, "fund_committed", 0, t), committed[t]) << "month " << t;
   }
   EXPECT_EQ(at(r, "enrolments", 0, 1), 300);
-  EXPECT_EQ(total(r, "enrolments"), 300);
+  EXPECT_EQ(total_over_months(r, "enrolments"), 300);
 }
 
 TEST(Payment, LeakageAndAuditsFollowTheClosedForm) {
