@@ -5,16 +5,25 @@ Usage: scripts/compare-results.py BEFORE.h5 AFTER.h5
 
 Every dataset (variables and coordinates) must have the same dimensions, dtype and bytes;
 attributes that record the run rather than its results (git_commit, created, command_line,
-threads, scenario_source, a sweep's mpi_ranks) are ignored. Exit 0 if identical, 1 with the differences listed
-otherwise, 2 on unreadable input. Used to check that a refactoring changes no result
-(docs/architecture.md).
+threads, scenario_source, parameter_sets_source, a sweep's mpi_ranks) are ignored: the two
+sources are paths, and the scenario's text and the sets' text and values are compared. Exit 0 if
+identical, 1 with the differences listed otherwise, 2 on unreadable input. Used to check that a
+refactoring changes no result (docs/architecture.md).
 """
 import sys
 
 import h5py
 import numpy as np
 
-RUN_ATTRIBUTES = {"git_commit", "created", "command_line", "threads", "scenario_source", "mpi_ranks"}
+RUN_ATTRIBUTES = {
+    "git_commit",
+    "created",
+    "command_line",
+    "threads",
+    "scenario_source",
+    "parameter_sets_source",
+    "mpi_ranks",
+}
 
 
 def datasets(f):
