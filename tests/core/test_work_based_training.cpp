@@ -56,6 +56,17 @@ Scenario subsidy_scenario(std::map<std::string, std::string> changes, int months
 
 bool small_cell(std::uint8_t cell) { return cell != kNoEmployer && cell % 2 == 1; } // cell = sector x 2 + size
 
+// The month's claims in the tally are the workers counted by hand, kept and hired, in every
+// region x cell summed, and the money is 500 a worker kept and 1000 a hire, x the scale.
+void expect_claims(const Employers::Tally& t, std::int64_t kept, std::int64_t hired, std::int64_t scale, int month) {
+  std::int64_t kept_tally = 0, hired_tally = 0;
+  for (std::int64_t v : t.subsidy_retained) kept_tally += v;
+  for (std::int64_t v : t.subsidy_hired) hired_tally += v;
+  EXPECT_EQ(kept_tally, kept) << "month " << month;
+  EXPECT_EQ(hired_tally, hired) << "month " << month;
+  EXPECT_EQ(t.subsidy_paid, (500 * kept + 1000 * hired) * scale) << "month " << month;
+}
+
 } // namespace
 
 // Common random numbers: the same seed with and without the subsidy. In the first month both
@@ -124,13 +135,8 @@ TEST(WorkBasedTraining, MoneyPaidIsTheSubsidyTimesTheSubsidisedWorkerMonths) {
         ++hired; // a cell it did not have at the start: hired this month (or an entrant)
     }
     const auto& t = state.employers().tally();
-    std::int64_t kept_tally = 0, hired_tally = 0;
-    for (std::int64_t v : t.subsidy_retained) kept_tally += v;
-    for (std::int64_t v : t.subsidy_hired) hired_tally += v;
-    EXPECT_EQ(kept_tally, kept) << m;
-    EXPECT_EQ(hired_tally, hired) << m;
+    expect_claims(t, kept, hired, scale, m);
     EXPECT_GT(hired, 0) << m;
-    EXPECT_EQ(t.subsidy_paid, (500 * kept + 1000 * hired) * scale) << m;
     EXPECT_EQ(t.subsidy_unpaid, 0);
     total += t.subsidy_paid;
   }
@@ -338,13 +344,7 @@ TEST(WorkBasedTraining, TheCounterFollowsTheWorkerAndCountsHiresAndKeptMonths) {
       if (claimed && is_new && before > 0) ++moved; // claimed before, in a cell it has left since
     }
     hired_claims += hired;
-    const auto& t = state.employers().tally();
-    std::int64_t kept_tally = 0, hired_tally = 0;
-    for (std::int64_t v : t.subsidy_retained) kept_tally += v;
-    for (std::int64_t v : t.subsidy_hired) hired_tally += v;
-    EXPECT_EQ(kept_tally, kept) << m;
-    EXPECT_EQ(hired_tally, hired) << m;
-    EXPECT_EQ(t.subsidy_paid, (500 * kept + 1000 * hired) * scale) << m;
+    expect_claims(state.employers().tally(), kept, hired, scale, m);
   }
   EXPECT_GT(hired_claims, 0);
   EXPECT_GT(kept_at_cap, 0) << "some reached the cap and were kept unclaimed";

@@ -85,7 +85,7 @@ std::int64_t Employers::posts_at_level(const Parameters& p, Month month, std::si
   return static_cast<std::int64_t>(std::floor(posts(p, month, rc) * per_1000 / 1000.0 + 1e-9));
 }
 
-std::vector<std::int64_t> Employers::places_per_1000(const std::vector<double>& per_1000) const {
+std::vector<std::int64_t> Employers::per_1000_employed(const std::vector<double>& per_1000) const {
   const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
   std::vector<std::int64_t> places(regions_ * cells_, -1);
   for (std::size_t rc = 0; rc < regions_ * cells_; ++rc) {

@@ -177,19 +177,10 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   const bool self_evaluation = employers != nullptr && employers->enabled() && !em.self_evaluator.empty() &&
                                std::any_of(em.self_evaluation_per_1000.begin(), em.self_evaluation_per_1000.end(),
                                            [](double v) { return v > 0; });
-  const std::size_t sizes = em.size_classes.size(), employer_cells = self_evaluation ? employers->cells() : 0;
+  const std::size_t employer_cells = self_evaluation ? employers->cells() : 0;
   std::vector<std::int64_t> employer_capacity;
   if (self_evaluation) {
-    const auto& employed = employers->tally().employed; // region x cell x level x group
-    const std::size_t lg = static_cast<std::size_t>(kLevelCount) * kGroupCount;
-    employer_capacity.assign(regions * employer_cells, 0);
-    for (std::size_t rc = 0; rc < regions * employer_cells; ++rc) {
-      const double per_1000 = em.self_evaluation_per_1000[(rc % employer_cells) % sizes];
-      if (!(per_1000 > 0)) continue;
-      std::int64_t n = 0;
-      for (std::size_t k = 0; k < lg; ++k) n += employed[rc * lg + k];
-      employer_capacity[rc] = static_cast<std::int64_t>(std::floor(per_1000 * static_cast<double>(n) / 1000.0 + 1e-9));
-    }
+    employer_capacity = employers->per_1000_employed(em.self_evaluation_per_1000); // rates >= 0: no -1
     tally_.self_capacity = employer_capacity;
     tally_.self_held.assign(regions * employer_cells, 0);
   }

@@ -249,7 +249,7 @@ void TrainingSystem::step(const Parameters& p, Month month, Population& pop, con
     tally_.cell_apprentices.assign(regions * employer_cells_, 0);
     tally_.cell_places.assign(regions * employer_cells_, 0);
     if (p.employers.limits_apprentice_places()) {
-      free_places_ = employers->places_per_1000(p.employers.apprentice_places_per_1000);
+      free_places_ = employers->per_1000_employed(p.employers.apprentice_places_per_1000);
       for (std::size_t rc = 0; rc < free_places_.size(); ++rc)
         tally_.cell_places[rc] = std::max<std::int64_t>(0, free_places_[rc]);
     }

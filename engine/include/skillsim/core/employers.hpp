@@ -125,10 +125,11 @@ public:
   double posts(const Parameters& p, Month month, std::size_t rc) const;
   /// Posts at `level` in cell `rc`: floor(posts x posts_per_1000[size class][level] / 1000).
   std::int64_t posts_at_level(const Parameters& p, Month month, std::size_t rc, int level) const;
-  /// Places a month of each cell (region x cell) at `per_1000` by size class (-1: not limited):
-  /// floor(per_1000 x the cell's employed at the start of the month / 1000), agents; -1 where not
-  /// limited (apprenticeship places, employers.apprentice_places_per_1000).
-  std::vector<std::int64_t> places_per_1000(const std::vector<double>& per_1000) const;
+  /// What each cell (region x cell) holds a month at `per_1000` employees by size class:
+  /// floor(per_1000 x the cell's employed at the start of the month / 1000), agents; -1 where the
+  /// rate is negative (not limited). Apprenticeship places (employers.apprentice_places_per_1000)
+  /// and self-evaluation capacity (employers.self_evaluation_per_1000) are both this rule.
+  std::vector<std::int64_t> per_1000_employed(const std::vector<double>& per_1000) const;
   /// Pay of a worker (yuan a month) in `month`.
   static double wage(const Parameters& p, Month month, int level, int sector, std::size_t region);
 
