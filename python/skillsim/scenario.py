@@ -12,6 +12,7 @@ import math
 import numbers
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence, Union
 
@@ -254,6 +255,10 @@ class Scenario:
         self._text = text
         self._source = source
         self._overrides = tuple(overrides)
+        # What the reader left out (schedule entries and targets after a run shortened by an
+        # override): not an error, but the user should see what will not run.
+        for note in core.notes:
+            warnings.warn(f"{source}: {note}", UserWarning, stacklevel=3)
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -421,6 +426,13 @@ class Scenario:
     def source(self) -> str:
         """The source name: the file's path, ``"<string>"`` or ``"<dict>"``."""
         return self._source
+
+    @property
+    def notes(self) -> list[str]:
+        """What the reader left out and why, one sentence each (also given as a ``UserWarning``
+        when the scenario is made): the schedule entries and targets dated after a run shortened
+        by ``scenario.months``. Empty as a rule."""
+        return list(self._core.notes)
 
     @property
     def overrides(self) -> tuple[str, ...]:

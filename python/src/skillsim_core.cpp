@@ -550,6 +550,7 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("replicates", [](const Scenario& s) { return s.parameters().run.replicates; })
       .def_property_readonly("source_name", &Scenario::source_name)
       .def_property_readonly("source_text", &Scenario::source_text)
+      .def_property_readonly("notes", &Scenario::notes)
       .def_property_readonly(
           "targets",
           [](const Scenario& s) {

@@ -203,6 +203,19 @@ check "validate: unknown scheduled parameter" contains validate.err "no paramete
 check "run refuses a bad scenario (exit 2)" test $? -eq 2
 check "run names the problem" contains run_bad.err "did you mean 'labour.job_loss_rate'"
 check "no file from a bad scenario" test ! -e never.h5
+# A run shortened by --set leaves out the schedule and targets dated after it, and says which.
+"$SKILLSIM" run jincheng_plan_2020_2021 --set scenario.months=3 --set population.scale=400 --replicates 1 \
+  -o short.h5 > short.out 2> short.err
+check "a shortened run exits 0" test $? -eq 0
+check "a shortened run notes the schedule left out" contains short.err \
+  "scenario.months=3 ends the run at 2020-03-01 (the file runs to 2021-12-01), so these schedule entries, dated after it, are left out: schedule[1], schedule[2], schedule[3], schedule[4], schedule[5]"
+check "a shortened run notes the targets left out" contains short.err "targets[0] (技能劳动者 40万 by end of 2021)"
+check "the shortened run's file has 3 months (4 instants) and no targets" "$PYTHON" - short.h5 <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1]) as f:
+    assert f["time"].shape == (4,), f["time"].shape
+    assert "target_met" not in f, list(f)
+PY
 for scenario in "$SOURCE_DIR"/scenarios/*.toml "$SOURCE_DIR"/tests/data/*.toml; do
   "$SKILLSIM" validate "$scenario" > valid.out
   check "$(basename "$scenario") is valid" contains valid.out "valid"

@@ -394,6 +394,83 @@ set = { "labour.job_loss_multiplier" = 2, "labour.job_find_multiplier" = 0.5 }
             "s.toml:7:8: schedule[0].date: date 2023-01-01 is outside the run (2020-01-01 to 2021-12-01)");
 }
 
+// A run shortened by --set scenario.months leaves out what the file dates after it, with a note
+// naming each entry; what falls within the shortened run is kept, and the file's own dates are
+// still judged against the file's own run.
+constexpr std::string_view kDatedAcrossTwoYears = R"(
+[scenario]
+start = 2020-01-01
+months = 24
+
+[[schedule]]
+date = 2020-03-01
+set = { "labour.job_loss_multiplier" = 2 }
+
+[[schedule]]
+date = 2021-01-01
+set = { "labour.job_find_multiplier" = 0.5 }
+
+[[targets]]
+label = "mid-run"
+series = "skilled_workers"
+date = 2020-07-01
+value = 1e8
+
+[[targets]]
+label = "技能劳动者 by end of 2021"
+series = "skilled_workers"
+date = 2022-01-01
+value = 1e8
+)";
+
+TEST(ScenarioToml, AShortenedRunLeavesOutWhatIsDatedAfterItAndSaysSo) {
+  const Scenario whole = parse_scenario(kDatedAcrossTwoYears, "s.toml");
+  EXPECT_EQ(whole.schedule().size(), 2u);
+  EXPECT_EQ(whole.targets().size(), 2u);
+  EXPECT_TRUE(whole.notes().empty());
+
+  const Scenario shortened = parse_scenario(kDatedAcrossTwoYears, "s.toml", {"scenario.months=12"});
+  ASSERT_EQ(shortened.schedule().size(), 1u);
+  EXPECT_EQ(shortened.schedule()[0].month, month(2020, 3));
+  ASSERT_EQ(shortened.targets().size(), 1u);
+  EXPECT_EQ(shortened.targets()[0].label, "mid-run");
+  ASSERT_EQ(shortened.notes().size(), 2u);
+  EXPECT_EQ(shortened.notes()[0], "scenario.months=12 ends the run at 2020-12-01 (the file runs to 2021-12-01), so "
+                                  "these schedule entries, dated after it, are left out: schedule[1]");
+  EXPECT_EQ(shortened.notes()[1],
+            "scenario.months=12 ends the run at 2020-12-01 (the file runs to 2021-12-01), so "
+            "these targets, dated after it, are left out: targets[1] (技能劳动者 by end of 2021)");
+
+  // The shortened run is the run a file of 12 months with only what is kept would give.
+  const Parameters& p = shortened.parameters();
+  EXPECT_EQ(p.scenario.months, 12);
+  EXPECT_EQ(shortened.parameters_at(month(2020, 12)).labour.job_find_multiplier,
+            whole.parameters_at(month(2020, 12)).labour.job_find_multiplier);
+
+  // Lengthening the run, or a length the file gives itself, leaves nothing out.
+  EXPECT_TRUE(parse_scenario(kDatedAcrossTwoYears, "s.toml", {"scenario.months=36"}).notes().empty());
+  const std::string own_length = std::string(kDatedAcrossTwoYears)
+                                     .replace(std::string(kDatedAcrossTwoYears).find("months = 24"), 11, "months = 12");
+  EXPECT_EQ(listing(problems(own_length)),
+            "s.toml:11:8: schedule[1].date: date 2021-01-01 is outside the run (2020-01-01 to 2020-12-01)\n"
+            "s.toml:23:8: targets[1].date: date 2022-01-01 is outside the run (targets are stocks at an instant "
+            "after 2020-01-01 and up to 2021-01-01)\n");
+}
+
+TEST(ScenarioTomlErrors, AShortenedRunStillRefusesDatesOutsideTheFilesOwnRun) {
+  // A date the file's own run does not reach is a mistake in the file, whatever the override.
+  const std::string text = std::string(kDatedAcrossTwoYears) + R"(
+[[schedule]]
+date = 2023-01-01
+set = { "labour.job_loss_multiplier" = 1 }
+)";
+  EXPECT_EQ(only(problems(text, {"scenario.months=12"})),
+            "s.toml:27:8: schedule[2].date: date 2023-01-01 is outside the run (2020-01-01 to 2020-12-01)");
+  // So does a start moved past a schedule entry: what it changed would be in force from the start.
+  EXPECT_EQ(only(problems(kDatedAcrossTwoYears, {"scenario.start=2020-06-01", "scenario.months=6"})),
+            "s.toml:7:8: schedule[0].date: date 2020-03-01 is outside the run (2020-06-01 to 2020-11-01)");
+}
+
 TEST(ScenarioTomlErrors, ScheduleOfUnknownParameter) {
   const std::string text = std::string(kTwoYears) + R"(
 [[schedule]]

@@ -47,6 +47,24 @@ def test_values_and_properties():
     assert s.keys()[0] == "scenario.name" and len(s.parameters()) == len(s.keys())
 
 
+def test_a_shortened_run_leaves_out_what_is_dated_after_it_with_a_warning():
+    whole = skillsim.Scenario.load("jincheng_plan_2020_2021")
+    assert whole.notes == []
+    with pytest.warns(UserWarning) as caught:
+        short = whole.replace({"scenario.months": 3})
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2, messages
+    assert "these schedule entries, dated after it, are left out: schedule[1], schedule[2]" in messages[0]
+    assert "these targets, dated after it, are left out: targets[0] (技能劳动者 40万 by end of 2021)" in messages[1]
+    assert short.months == 3
+    assert short.targets == []
+    assert [date for date, _, _ in short.schedule] == [d for d, _, _ in whole.schedule if d < dt.date(2020, 4, 1)]
+    assert len(short.notes) == 2 and short.notes[0].startswith("scenario.months=3 ends the run at 2020-03-01")
+    # The shortened scenario round-trips: its own file has what it runs and nothing to leave out.
+    again = skillsim.Scenario.from_toml(short.to_toml())
+    assert again.notes == [] and again.schedule == short.schedule
+
+
 def test_unknown_key_is_a_key_error_with_a_suggestion():
     s = skillsim.Scenario.load(JINCHENG)
     with pytest.raises(KeyError, match="did you mean 'labour.job_loss_rate'"):

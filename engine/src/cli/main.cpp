@@ -127,6 +127,14 @@ std::vector<std::string> bundled_scenarios() {
   return names;
 }
 
+// The scenario at `path` with the overrides, its notes (what the reader left out, and why) on
+// standard error: a note is not an error, but the user should know what did not run.
+Scenario load_scenario_noting(const fs::path& path, const std::vector<std::string>& overrides) {
+  Scenario scenario = io::load_scenario(path, overrides);
+  for (const auto& note : scenario.notes()) std::cerr << "skillsim: note: " << path.string() << ": " << note << "\n";
+  return scenario;
+}
+
 // A path as given, or a bundled scenario by name ("national_2016" or "national_2016.toml").
 // Neither: ScenarioNotFound, which for a name lists the bundled scenarios and the nearest one.
 fs::path resolve_scenario(const std::string& arg) {
@@ -261,7 +269,7 @@ RunPlan plan_new_run(const Arguments& a) {
   RunPlan plan;
   const fs::path path = resolve_scenario(a.input.empty() ? kDefaultScenario : a.input);
   g_doing = "reading the scenario " + path.string();
-  plan.scenario.emplace(io::load_scenario(path, a.overrides));
+  plan.scenario.emplace(load_scenario_noting(path, a.overrides));
   const Parameters& p = plan.scenario->parameters();
   plan.output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + ".h5");
   plan.force = a.force;
@@ -326,7 +334,7 @@ RunPlan plan_branch(const Arguments& a) {
                        "); finish it first with: skillsim run --resume " + origin.string());
   const fs::path path = resolve_scenario(a.input);
   g_doing = "reading the scenario " + path.string();
-  plan.scenario.emplace(io::load_scenario(path, a.overrides));
+  plan.scenario.emplace(load_scenario_noting(path, a.overrides));
   const Scenario saved = io::parse_scenario_file(info.run.scenario_text, info.run.scenario_source, info.run.overrides);
   const std::vector<std::string> problems = branch_problems(saved, *plan.scenario, at);
   if (!problems.empty()) {
@@ -484,7 +492,7 @@ int report_error(const std::exception_ptr& error, bool in_sweep);
 int command_project(const Arguments& a, const std::string& command_line) {
   const fs::path path = resolve_scenario(a.input);
   g_doing = "reading the scenario " + path.string();
-  const Scenario scenario = io::load_scenario(path, a.overrides);
+  const Scenario scenario = load_scenario_noting(path, a.overrides);
   const Parameters& p = scenario.parameters();
   const fs::path output = a.output ? fs::path(*a.output) : fs::path(p.scenario.name + "_twin.h5");
   g_doing = "checking the results file " + output.string();
@@ -697,7 +705,7 @@ int command_validate(const Arguments& a) {
   const auto diagnostics = io::validate_scenario_file(path, a.overrides);
   if (diagnostics.empty()) {
     std::cout << path.string() << ": valid\n";
-    const Scenario scenario = io::load_scenario(path, a.overrides);
+    const Scenario scenario = load_scenario_noting(path, a.overrides);
     const MemoryEstimate memory =
         estimate_memory(scenario, scenario.parameters().run.replicates, omp_get_max_threads());
     std::cout << "Memory: " << describe_memory(memory) << " for " << scenario.parameters().run.replicates
@@ -712,7 +720,7 @@ int command_validate(const Arguments& a) {
 int command_pathways(const Arguments& a) {
   const fs::path path = resolve_scenario(a.input);
   g_doing = "analysing the pathways of the scenario " + path.string();
-  const Scenario scenario = io::load_scenario(path, a.overrides);
+  const Scenario scenario = load_scenario_noting(path, a.overrides);
   Month at = scenario.start();
   try {
     if (a.at) at = cli::pathway_month(scenario, *a.at);

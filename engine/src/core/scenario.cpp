@@ -199,7 +199,8 @@ Scenario Scenario::for_replicate(std::int64_t replicate) const {
 }
 
 Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> schedule, std::vector<Target> targets,
-                        std::string source_name, std::string source_text, ParameterSets parameter_sets) {
+                        std::string source_name, std::string source_text, ParameterSets parameter_sets,
+                        std::vector<std::string> notes) {
   fill_column_defaults(parameters);
   std::vector<Issue> issues = check(parameters);
   const auto more = check_schedule_and_targets(parameters, schedule, targets);
@@ -242,6 +243,7 @@ Scenario Scenario::make(Parameters parameters, std::vector<ScheduledChange> sche
     throw ScenarioError(std::move(diagnostics));
   }
   Scenario s;
+  s.notes_ = std::move(notes);
   s.parameter_sets_ = std::move(parameter_sets);
   s.parameter_set_targets_ = std::move(set_targets);
   s.parameters_ = std::move(parameters);

@@ -1179,6 +1179,63 @@ ParameterSets read_parameter_sets(const Parameters& p, const std::vector<Schedul
   return diagnostics.size() == before ? sets : ParameterSets{};
 }
 
+// The instant after the run's last month, with the month count clamped as check() clamps it.
+Month run_end(const Parameters& p) {
+  return p.scenario.start + static_cast<int>(std::clamp<std::int64_t>(p.scenario.months, 0, 1000000));
+}
+
+// A run shortened by `--set scenario.months=N` leaves out the schedule entries and targets that
+// the file dates within its own run but after the shortened one, and says so: trying the first
+// months of a bundled scenario should not mean editing away its later schedule and targets.
+// Dates outside the file's own run are still errors (check_schedule_and_targets), as is every
+// date when the months come from the file itself.
+std::vector<std::string> leave_out_after_shortened_run(Reader& reader, const Parameters& p, Month file_end) {
+  const Month end = run_end(p);
+  if (!(end < file_end)) return {};
+  const auto after_run = [&](Month date, bool target) {
+    return (target ? date > end : date >= end) && (target ? date <= file_end : date < file_end);
+  };
+  std::set<std::size_t> schedule_left; // the file's entries (an entry may hold several changes)
+  std::string targets_left;
+  std::vector<ScheduledChange> schedule;
+  std::vector<std::size_t> schedule_entry;
+  for (std::size_t i = 0; i < reader.schedule.size(); ++i) {
+    if (after_run(reader.schedule[i].month, false)) {
+      schedule_left.insert(reader.schedule_entry[i]);
+      continue;
+    }
+    schedule.push_back(reader.schedule[i]);
+    schedule_entry.push_back(reader.schedule_entry[i]);
+  }
+  std::vector<Target> targets;
+  std::vector<std::size_t> target_entry;
+  for (std::size_t i = 0; i < reader.targets.size(); ++i) {
+    if (after_run(reader.targets[i].month, true)) {
+      const Target& t = reader.targets[i];
+      targets_left += (targets_left.empty() ? "targets[" : ", targets[") + std::to_string(reader.target_entry[i]) +
+                      "]" + (t.label.empty() ? "" : " (" + t.label + ")");
+      continue;
+    }
+    targets.push_back(reader.targets[i]);
+    target_entry.push_back(reader.target_entry[i]);
+  }
+  reader.schedule = std::move(schedule);
+  reader.schedule_entry = std::move(schedule_entry);
+  reader.targets = std::move(targets);
+  reader.target_entry = std::move(target_entry);
+  std::string schedule_text;
+  for (std::size_t e : schedule_left)
+    schedule_text += (schedule_text.empty() ? "schedule[" : ", schedule[") + std::to_string(e) + "]";
+  std::vector<std::string> notes;
+  const std::string shortened = "scenario.months=" + std::to_string(p.scenario.months) + " ends the run at " +
+                                month_text(end + -1) + " (the file runs to " + month_text(file_end + -1) + "), so ";
+  if (!schedule_left.empty())
+    notes.push_back(shortened + "these schedule entries, dated after it, are left out: " + schedule_text);
+  if (!targets_left.empty())
+    notes.push_back(shortened + "these targets, dated after it, are left out: " + targets_left);
+  return notes;
+}
+
 Scenario parse(std::string_view text, const std::string& source_name, const std::vector<std::string>& overrides,
                bool file) {
   const Defaults& base = defaults();
@@ -1193,9 +1250,17 @@ Scenario parse(std::string_view text, const std::string& source_name, const std:
     throw ScenarioError({syntax_problem(e, text, source_name, scenario_bare_word)});
   }
   reader.read_document(root, Source{source_name, true}, true);
+  const Month file_end = run_end(parameters);
   for (const auto& override_text : overrides) reader.apply_override(override_text);
   fill_column_defaults(parameters);
   if (file) require_name_and_start(root, reader, source_name, reader.diagnostics);
+  // When the file's start or length of the run was rejected, the run is the default one, and
+  // dates cannot be judged against it.
+  const bool run_unknown = reader.failed.count("scenario.start") || reader.failed.count("scenario.months") ||
+                           (file && !reader.assigned.count("scenario.start"));
+  std::vector<std::string> notes;
+  if (!run_unknown && reader.overridden.count("scenario.months"))
+    notes = leave_out_after_shortened_run(reader, parameters, file_end);
 
   // The registry's checks know key paths only; attach the place each value came from.
   std::vector<Diagnostic> diagnostics = std::move(reader.diagnostics);
@@ -1207,10 +1272,6 @@ Scenario parse(std::string_view text, const std::string& source_name, const std:
   };
   for (const auto& issue : check(parameters))
     if (!reader.failed.count(base_key(issue.key))) add(issue.key, issue.message);
-  // When the file's start or length of the run was rejected, the run is the default one, and
-  // dates cannot be judged against it.
-  const bool run_unknown = reader.failed.count("scenario.start") || reader.failed.count("scenario.months") ||
-                           (file && !reader.assigned.count("scenario.start"));
   for (const auto& issue : Scenario::check_schedule_and_targets(parameters, reader.schedule, reader.targets)) {
     if (run_unknown && issue.message.find("outside the run") != std::string::npos) continue;
     std::string key = renumber(issue.key, "schedule[", reader.schedule_entry);
@@ -1230,7 +1291,7 @@ Scenario parse(std::string_view text, const std::string& source_name, const std:
   // diagnostics carry key paths only, so they are located here too.
   try {
     return Scenario::make(std::move(parameters), std::move(reader.schedule), std::move(reader.targets), source_name,
-                          std::string(text), std::move(sets));
+                          std::string(text), std::move(sets), std::move(notes));
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) {
       if (d.line != 0 || d.key.empty()) {

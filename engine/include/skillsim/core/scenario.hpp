@@ -96,10 +96,11 @@ public:
   /// Validates and assembles a scenario.
   /// @param source_name the file name (or "<string>") used in messages and results
   /// @param source_text the scenario text, stored verbatim in every results file
+  /// @param notes what the reader left out and why (see notes())
   /// @throws ScenarioError listing every problem found, each with its key path
   static Scenario make(Parameters parameters, std::vector<ScheduledChange> schedule, std::vector<Target> targets,
                        std::string source_name = "<memory>", std::string source_text = {},
-                       ParameterSets parameter_sets = {});
+                       ParameterSets parameter_sets = {}, std::vector<std::string> notes = {});
 
   const Parameters& parameters() const { return parameters_; }
   const std::vector<ScheduledChange>& schedule() const { return schedule_; }
@@ -107,6 +108,9 @@ public:
   const std::string& source_name() const { return source_name_; }
   const std::string& source_text() const { return source_text_; }
   const ParameterSets& parameter_sets() const { return parameter_sets_; }
+  /// What the reader left out of the file and why, one sentence each, for the user to see (the
+  /// schedule entries and targets after a run shortened by an override); empty as a rule.
+  const std::vector<std::string>& notes() const { return notes_; }
   /// Where each of the sets' keys points (one per key).
   const std::vector<SweepTarget>& parameter_set_targets() const { return parameter_set_targets_; }
 
@@ -143,6 +147,7 @@ private:
   std::string source_text_;
   ParameterSets parameter_sets_;
   std::vector<SweepTarget> parameter_set_targets_; // the keys resolved, one per key
+  std::vector<std::string> notes_;
 };
 
 } // namespace skillsim
