@@ -25,11 +25,15 @@ A *plan spec* (a TOML file, like a calibration spec) names a scenario, which car
 The cost of a plan is the money its funds pay over the run (the runs' ``spending``, by fund and
 year) plus, for each lever with a ``cost``, that cost per unit of the lever (for what the funds
 do not pay, such as evaluation capacity). The search linearises each target and the cost around
-the current plan by finite differences over ensembles with common random numbers, solves the
-linear program (SciPy's HiGHS) with a safety margin per target drawn from the replicates'
-spread, moves there and repeats; the best candidate is then verified on fresh random numbers,
-and the margins are widened until the share of replicates meeting every target reaches the
-probability asked for (docs/planning.md says why, and what it does not guarantee).
+the current plan by finite differences, solves the linear program (SciPy's HiGHS) with a safety
+margin per target drawn from the replicates' spread, moves there and repeats: on the
+expected-value twin (:func:`skillsim.project`, exact differences, no noise) where the twin
+projects the scenario, its need corrected by agent ensembles at the plans it proposes (their
+spread, and the difference between the agents' mean and the twin's expectation); otherwise on
+agent ensembles with common random numbers (``[plan] search``, ``--search``: ``"twin"``,
+``"agents"`` or ``"auto"``). The best candidate is then verified by agents on fresh random
+numbers, and the margins are widened until the share of replicates meeting every target reaches
+the probability asked for (docs/planning.md says why, and what it does not guarantee).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ money the envelopes do not need, and every problem of a plan spec named."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -161,6 +162,28 @@ def test_a_scenario_the_twin_refuses_falls_back_to_agents_and_says_why(tmp_path)
     assert out.returncode == 0, out.stderr
     assert "search on agent ensembles: the expected-value twin refuses the scenario" in out.stderr
     assert "Search on agent ensembles: the expected-value twin refuses the scenario" in out.stdout
+
+
+def test_a_plan_the_twin_refuses_between_the_bounds_hands_the_search_to_agents(tmp_path, monkeypatch):
+    # Two levers can switch a mechanism on only together, between the bounds the twin was asked
+    # about: stand-in, a twin that refuses every plan with programme A's seats strictly between
+    # its bounds. The search goes on on agents and says so.
+    module = importlib.import_module("skillsim.plan")  # the module (skillsim.plan is the function)
+    real = module._Twin.at
+
+    def refusing(self, values):
+        if 0 < values[0] < 100:
+            raise skillsim.TwinUnsupported("refused", [("studios.count", "stand-in refusal")])
+        return real(self, values)
+
+    monkeypatch.setattr(module._Twin, "at", refusing)
+    lines: list[str] = []
+    answer = skillsim.plan(_spec_file(tmp_path, "replicates = 10\nsearch_replicates = 4\niterations = 2\nprobability = 0.5", LEVERS),
+                           log=lines.append)
+    assert answer.search == "agents"
+    assert answer.search_reason == "on agent ensembles: the twin refused a plan the search visited (studios.count)"
+    assert f"search {answer.search_reason}" in lines and any(line.startswith("  step 1:") for line in lines), lines
+    assert answer.status == "met"
 
 
 def test_search_twin_on_a_scenario_the_twin_refuses_is_an_error_naming_the_keys(tmp_path):
