@@ -973,7 +973,13 @@ def _search_mode(spec: PlanSpec, twin: _Twin) -> tuple[str, str]:
     """
     if spec.search == "agents":
         return "agents", 'on agent ensembles (search = "agents")'
-    refused = _twin_refusal(spec, twin)
+    try:
+        refused = _twin_refusal(spec, twin)
+    except MemoryError as e:
+        if spec.search == "twin":
+            raise
+        # A state too large for this machine (docs/twin.md, "Speed"): the agents need less.
+        return "agents", f"on agent ensembles: the expected-value twin ran out of memory ({str(e).splitlines()[0] if str(e) else 'MemoryError'})"
     if not refused:
         return "twin", (
             "on the expected-value twin (it projects the scenario with every lever at its minimum and at its maximum); "

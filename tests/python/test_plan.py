@@ -186,6 +186,21 @@ def test_a_plan_the_twin_refuses_between_the_bounds_hands_the_search_to_agents(t
     assert answer.status == "met"
 
 
+def test_a_twin_out_of_memory_hands_the_search_to_agents(tmp_path, monkeypatch):
+    module = importlib.import_module("skillsim.plan")
+
+    def out_of_memory(self, values):
+        raise MemoryError("the twin's state needs 9 GB, 2 GB available")
+
+    monkeypatch.setattr(module._Twin, "at", out_of_memory)
+    spec = _spec_file(tmp_path, "replicates = 4\nsearch_replicates = 4\niterations = 1\nprobability = 0.5", LEVERS)
+    answer = skillsim.plan(spec)
+    assert answer.search == "agents"
+    assert answer.search_reason == "on agent ensembles: the expected-value twin ran out of memory (the twin's state needs 9 GB, 2 GB available)"
+    with pytest.raises(MemoryError, match="9 GB"):
+        skillsim.plan(spec, search="twin")
+
+
 def test_search_twin_on_a_scenario_the_twin_refuses_is_an_error_naming_the_keys(tmp_path):
     spec = _age_limited_spec(tmp_path, "twin")
     keys = _refused_keys(load_plan_spec(spec).scenario_at([0, 0, 50]))
