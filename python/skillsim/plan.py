@@ -25,11 +25,15 @@ A *plan spec* (a TOML file, like a calibration spec) names a scenario, which car
 The cost of a plan is the money its funds pay over the run (the runs' ``spending``, by fund and
 year) plus, for each lever with a ``cost``, that cost per unit of the lever (for what the funds
 do not pay, such as evaluation capacity). The search linearises each target and the cost around
-the current plan by finite differences over ensembles with common random numbers, solves the
-linear program (SciPy's HiGHS) with a safety margin per target drawn from the replicates'
-spread, moves there and repeats; the best candidate is then verified on fresh random numbers,
-and the margins are widened until the share of replicates meeting every target reaches the
-probability asked for (docs/planning.md says why, and what it does not guarantee).
+the current plan by finite differences, solves the linear program (SciPy's HiGHS) with a safety
+margin per target drawn from the replicates' spread, moves there and repeats: on the
+expected-value twin (:func:`skillsim.project`, exact differences, no noise) where the twin
+projects the scenario, its need corrected by agent ensembles at the plans it proposes (their
+spread, and the difference between the agents' mean and the twin's expectation); otherwise on
+agent ensembles with common random numbers (``[plan] search``, ``--search``: ``"twin"``,
+``"agents"`` or ``"auto"``). The best candidate is then verified by agents on fresh random
+numbers, and the margins are widened until the share of replicates meeting every target reaches
+the probability asked for (docs/planning.md says why, and what it does not guarantee).
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ import numpy as np
 
 from . import _core
 from ._files import atomic_write_text
-from .errors import ScenarioError, SpecError
+from .errors import ScenarioError, SpecError, TwinUnsupported
 from .results import Results
 from .run import run
 from .calibration import _NAMED_DIMS
@@ -76,7 +80,12 @@ _SPEC_DEFAULTS: dict[str, Any] = {
     "threads": None,
     "iterations": 6,  # linear programs per search
     "refinements": 3,  # searches with wider margins after a failed verification
+    "search": "auto",  # "twin", "agents" or "auto" (the twin where it supports the scenario)
 }
+
+#: Where the search runs (``[plan] search``, ``--search``): on the expected-value twin, on agent
+#: ensembles, or on the twin where it supports the scenario at the levers' bounds ("auto").
+SEARCHES = ("auto", "twin", "agents")
 
 
 class PlanError(SpecError):
@@ -128,6 +137,7 @@ class PlanSpec:
     threads: int | None
     iterations: int
     refinements: int
+    search: str = "auto"
 
     @property
     def targets(self) -> list[Any]:
@@ -256,6 +266,11 @@ def load_plan_spec(path: str | os.PathLike[str], overrides: Mapping[str, Any] | 
         v = values[key]
         if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
             problems.append(f"plan.{key}: a whole number of at least {least}, got {v!r}")
+    if values["search"] not in SEARCHES:
+        problems.append(
+            f"plan.search: one of \"twin\" (the expected-value twin), \"agents\" (agent ensembles) or \"auto\" "
+            f"(the twin where it supports the scenario), got {values['search']!r}"
+        )
     scale = values["scale"]
     if scale is not None and (not isinstance(scale, int) or isinstance(scale, bool) or scale < 1):
         problems.append(f"plan.scale: a whole number of at least 1 (population.scale of every run: persons per agent), got {scale!r}")
@@ -360,6 +375,7 @@ def load_plan_spec(path: str | os.PathLike[str], overrides: Mapping[str, Any] | 
         threads=values["threads"],
         iterations=int(values["iterations"]),
         refinements=int(values["refinements"]),
+        search=str(values["search"]),
     )
 
 
@@ -406,9 +422,17 @@ def _evaluation(spec: PlanSpec, values: np.ndarray, results: Results) -> Evaluat
     met = np.asarray(results["target_met"]).astype(bool)[:, columns]
     spent = np.asarray(results["spending"], dtype=float) if "spending" in results else np.zeros((results.replicates, 1))
     spending = spent.reshape(results.replicates, -1).sum(axis=1)
-    rounded = [math.ceil(v - 1e-9) if lv.integer else v for lv, v in zip(spec.levers, values)]
-    lever_cost = float(sum(lv.cost * v for lv, v in zip(spec.levers, rounded)))
-    return Evaluation(values, results, attained, met, spending, lever_cost)
+    return Evaluation(values, results, attained, met, spending, _lever_cost(spec, values))
+
+
+def _rounded(spec: PlanSpec, values: Sequence[float]) -> np.ndarray:
+    """The levers as the scenario takes them: integer levers rounded up (as ``scenario_at``)."""
+    return np.array([math.ceil(v - 1e-9) if lv.integer else float(v) for lv, v in zip(spec.levers, values)], dtype=float)
+
+
+def _lever_cost(spec: PlanSpec, values: Sequence[float]) -> float:
+    """Yuan: the levers' own costs (``cost`` per unit) at ``values``."""
+    return float(sum(lv.cost * v for lv, v in zip(spec.levers, _rounded(spec, values))))
 
 
 def _money_by_fund_and_year(results: Results) -> "pandas.DataFrame":
@@ -462,13 +486,12 @@ def _jacobian(spec: PlanSpec, at: Evaluation, seed: int) -> tuple[np.ndarray, np
     return jac, grad
 
 
-def _solve(spec: PlanSpec, at: Evaluation, jac: np.ndarray, grad: np.ndarray, need: np.ndarray, radius: float) -> np.ndarray | None:
-    """The least-cost levers of the linearised problem within ``radius`` (share of each lever's
-    range) of ``at``; None if the linear problem is infeasible."""
+def _solve(spec: PlanSpec, x0: np.ndarray, mean: np.ndarray, jac: np.ndarray, grad: np.ndarray, need: np.ndarray, radius: float) -> np.ndarray | None:
+    """The least-cost levers of the problem linearised at ``x0`` (each target's mean attained
+    value ``mean`` there) within ``radius`` (share of each lever's range) of ``x0``; None if the
+    linear problem is infeasible."""
     from scipy.optimize import linprog
 
-    x0 = at.values
-    mean = np.nanmean(at.attained, axis=0)
     lows = np.array([lv.low for lv in spec.levers])
     highs = np.array([lv.high for lv in spec.levers])
     reach = radius * (highs - lows)
@@ -509,7 +532,7 @@ def _search(spec: PlanSpec, start: Evaluation, goals: np.ndarray, z: float, seed
     best, at, radius = start, start, 0.5
     for iteration in range(spec.iterations):
         jac, grad = _jacobian(spec, at, seed)
-        x = _solve(spec, at, jac, grad, _need(goals, at, z), radius)
+        x = _solve(spec, at.values, np.nanmean(at.attained, axis=0), jac, grad, _need(goals, at, z), radius)
         if x is None or np.allclose(x, at.values, rtol=0, atol=1e-6 * (1 + np.abs(at.values))):
             break
         candidate = _evaluate(spec, x, spec.search_replicates, seed)
@@ -523,6 +546,206 @@ def _search(spec: PlanSpec, start: Evaluation, goals: np.ndarray, z: float, seed
             radius /= 2  # the linear model was too optimistic this far away
             if radius < 0.02:
                 break
+    return best
+
+
+# -- the search on the expected-value twin -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TwinPoint:
+    """The expected-value twin (docs/twin.md) at one plan: each target's expected attained value
+    (mean over the twin's replicates, i.e. the parameter sets the search ensemble runs under) and
+    the cost (the funds' expected spending plus the levers' own costs), without noise."""
+
+    values: np.ndarray
+    attained: np.ndarray  # target
+    cost: float
+
+
+class _Twin:
+    """The spec's scenario projected by the twin at lever settings; each setting (integer levers
+    rounded up, as the scenario takes them) projected once."""
+
+    def __init__(self, spec: PlanSpec) -> None:
+        self.spec = spec
+        self.projections = 0
+        self._cache: dict[tuple[float, ...], tuple[np.ndarray, float]] = {}
+        # With parameter sets the twin projects one replicate per set: the sets of the search
+        # ensemble's replicates (replicate r under set r modulo the sets, as skillsim.run), so
+        # that the twin and the agents it is checked against differ by no parameter uncertainty.
+        self._sets = bool(str(spec.scenario["run.parameter_sets"] or ""))
+        self._changes = _twin_shortcut(spec)
+
+    def at(self, values: Sequence[float]) -> TwinPoint:
+        """The twin at ``values``. Raises TwinUnsupported where it refuses the scenario."""
+        from .twin import project
+
+        values = _rounded(self.spec, values)
+        key = tuple(float(v) for v in values)
+        if key not in self._cache:
+            changes = dict(self._changes)
+            if self._sets:
+                changes["run.replicates"] = self.spec.search_replicates
+            scenario = self.spec.scenario_at(values)
+            scenario = scenario.replace(changes) if changes else scenario
+            results = project(scenario)
+            self.projections += 1
+            columns = list(self.spec.target_index)
+            attained = np.nanmean(np.asarray(results["target_attained"], dtype=float)[:, columns], axis=0)
+            spent = np.asarray(results["spending"], dtype=float) if "spending" in results else np.zeros((results.replicates, 1))
+            cost = float(spent.reshape(results.replicates, -1).sum(axis=1).mean()) + _lever_cost(self.spec, values)
+            self._cache[key] = (attained, cost)
+        attained, cost = self._cache[key]
+        return TwinPoint(values, attained, cost)
+
+
+def _twin_shortcut(spec: PlanSpec) -> dict[str, Any]:
+    """Changes that make the twin faster without changing what the plan reads of it (each target's
+    attained value, the spending): one follow-up month instead of ``programmes.follow_up_months``
+    when no programme's ``job_find_factor`` differs from 1 (at the start or by schedule), no
+    target is an employment rate (the only series read from the follow-up windows) and neither is
+    a lever. The twin holds a copy of the population per follow-up month of every programme
+    (docs/twin.md, "tracks"), so this divides its work by up to 1 + programmes x months; the
+    windows then only count ``followed_up`` and ``employed_after_training`` (tested)."""
+    scenario = spec.scenario
+    if not len(scenario["programmes.names"]) or scenario["programmes.follow_up_months"] <= 1:
+        return {}
+    readers = ("programmes.job_find_factor", "programmes.follow_up_months")
+    if any(lv.array_key in readers for lv in spec.levers) or any(c.key in readers for c in scenario.schedule):
+        return {}
+    if any(float(f) != 1.0 for f in scenario["programmes.job_find_factor"]):
+        return {}
+    if any(t.series == "employment_rate" for t in spec.targets):
+        return {}
+    return {"programmes.follow_up_months": 1}
+
+
+def _twin_refusal(spec: PlanSpec, twin: _Twin) -> list[tuple[str, str]]:
+    """The (key, reason) pairs for which the twin refuses the scenario with every lever at its
+    minimum or at its maximum (where a lever can switch a mechanism the twin does not model on,
+    such as studios.count above 0 or an age limit that excludes somebody, it does so at one of
+    its bounds); empty if it projects both."""
+    issues: dict[str, str] = {}
+    for values in ([lv.high for lv in spec.levers], [lv.low for lv in spec.levers]):
+        try:
+            twin.at(values)
+        except TwinUnsupported as e:
+            for key, message in e.issues or [("scenario", str(e))]:
+                issues.setdefault(key, message)
+    return list(issues.items())
+
+
+def _twin_jacobian(spec: PlanSpec, twin: _Twin, at: TwinPoint) -> tuple[np.ndarray, np.ndarray]:
+    """d(expected attained)/d(lever) (target x lever) and d(cost)/d(lever) of the twin at ``at``
+    by one-sided finite differences. The twin draws no random numbers, so a difference is exact
+    and the step small: 1% of the lever's range (one unit at least for an integer lever, whose
+    effective step is then what the rounding makes it)."""
+    n, m = len(spec.levers), len(at.attained)
+    jac, grad = np.zeros((m, n)), np.zeros(n)
+    for i, lever in enumerate(spec.levers):
+        width = lever.high - lever.low
+        if width <= 0:
+            continue
+        step = max(0.01 * width, 1.0 if lever.integer else 0.0)
+        x = at.values.copy()
+        x[i] = x[i] - step if x[i] - step >= lever.low else min(lever.high, x[i] + step)
+        moved = twin.at(x)
+        h = moved.values[i] - at.values[i]
+        if h == 0:
+            continue
+        jac[:, i] = (moved.attained - at.attained) / h
+        grad[i] = (moved.cost - at.cost) / h
+    return jac, grad
+
+
+def _shortfall(point: TwinPoint, need: np.ndarray, tolerance: np.ndarray) -> float:
+    """How far the twin at ``point`` falls short of ``need`` beyond ``tolerance``, in tolerances
+    (0 when it meets every need to within its tolerance)."""
+    return float(np.max(np.maximum(0.0, (need - point.attained) / tolerance - 1), initial=0.0))
+
+
+def _twin_descent(
+    spec: PlanSpec, twin: _Twin, x: np.ndarray, need: np.ndarray, tolerance: np.ndarray, steps: int = 30
+) -> TwinPoint | None:
+    """Sequential linear programming on the twin from ``x``: the cheapest plan found whose
+    expected attained values meet ``need`` to within ``tolerance``, or None. A step is taken when
+    it is cheaper and meets ``need`` (or, from a plan that does not, when it falls less short);
+    otherwise the trust region halves. The tolerance lets the search move along a response that
+    is linear but for small steps (seats are whole each month: a fractional seat a month fills
+    some months and not others); the linear program asks for the whole need. Deterministic: the
+    same spec and need give the same plan."""
+    tolerance = np.maximum(tolerance, 1e-9 * np.maximum(1.0, np.abs(need)))
+    at = twin.at(x)
+    best = at if _shortfall(at, need, tolerance) == 0 else None
+    radius = 0.5
+    for _ in range(steps):
+        jac, grad = _twin_jacobian(spec, twin, at)
+        y = _solve(spec, at.values, at.attained, jac, grad, need, radius)
+        if y is None:
+            if radius < 1:
+                radius = 1.0  # no plan of the linear model this near: look over the whole bounds
+                continue
+            break
+        candidate = twin.at(y)
+        if np.array_equal(candidate.values, at.values):
+            break  # converged (to the rounding of integer levers)
+        short, short_at = _shortfall(candidate, need, tolerance), _shortfall(at, need, tolerance)
+        if short == 0 and short_at == 0 and candidate.cost > at.cost * (1 - 1e-9):
+            break  # no cheaper: the optimum of the twin, to its kinks
+        if (short == 0 and (short_at > 0 or candidate.cost < at.cost)) or 0 < short < short_at:
+            at = candidate
+            if short == 0 and (best is None or candidate.cost < best.cost):
+                best = candidate
+        else:
+            radius /= 2  # the linear model was too optimistic this far away
+            if radius < 1e-3:
+                break
+    return best
+
+
+def _search_twin(spec: PlanSpec, twin: _Twin, start: Evaluation, goals: np.ndarray, z: float, seed: int, log: Any) -> Evaluation:
+    """The search on the twin from a plan whose agent ensemble meets the goals with their margins
+    (``start``); returns the cheapest candidate whose agent ensemble (``search_replicates``
+    replicates, the search's seed) meets them on average.
+
+    The twin gives each target's expected value and the cost without noise; it does not give
+    the spread across replicates the margins need, nor the difference between its expectation
+    and the agents' mean where capacities bind near their edge (Jensen, docs/twin.md). Both are
+    taken from the agents: the twin's need is the goals plus margin (from the spread of the
+    last agent ensemble) less that ensemble's mean plus the twin's value there. The twin search
+    (:func:`_twin_descent`) finds the least-cost plan meeting that need; its agent ensemble then
+    corrects the need again; until the plan does not move or ``iterations`` ensembles ran."""
+    best = at = start
+    ensemble = start
+    tried = {tuple(_rounded(spec, start.values))}
+    previous: np.ndarray | None = None  # the twin's need that found the last plan the agents ran
+    for iteration in range(spec.iterations):
+        anchor = twin.at(ensemble.values)
+        need = anchor.attained + _need(goals, ensemble, z) - np.nanmean(ensemble.attained, axis=0)
+        n = ensemble.attained.shape[0]
+        sd = np.nan_to_num(np.nanstd(ensemble.attained, axis=0, ddof=1))
+        if ensemble is at and previous is not None and np.all(np.abs(need - previous) <= sd / math.sqrt(n)):
+            break  # the agents met the margins and correct the need by less than their mean's error: noise
+        # Within 5% of a replicate's standard deviation the twin's plan meets its need: finer
+        # than that is below what the agents can tell apart.
+        found = _twin_descent(spec, twin, at.values, need, 0.05 * sd)
+        previous = need
+        if found is None or tuple(found.values) in tried:
+            break
+        tried.add(tuple(found.values))
+        candidate = _evaluate(spec, found.values, spec.search_replicates, seed)
+        ok = _feasible(candidate, _need(goals, candidate, z))
+        log(
+            f"  twin step {iteration + 1}: twin cost {found.cost:,.0f} yuan; agents: cost {candidate.cost:,.0f} yuan, "
+            + ("meet the margins" if ok else "fall short; the twin's need corrected")
+            + f" ({twin.projections} projections so far)"
+        )
+        ensemble = candidate
+        if ok:
+            at = candidate
+            if candidate.cost < best.cost:
+                best = candidate
     return best
 
 
@@ -566,6 +789,10 @@ class Plan:
         money, original_money: yuan by year and fund.
         binding: what binds under the plan and under the original (months in most replicates).
         messages: what the search found, in plain words (for the not attainable: what blocks).
+        search: where the search ran, ``"twin"`` or ``"agents"`` (empty for ``check=True``).
+        search_reason: why, in plain words (for agents under ``"auto"``: the keys the twin
+            refuses).
+        twin_projections: how many plans the twin projected.
     """
 
     status: str
@@ -586,6 +813,9 @@ class Plan:
     binding: "pandas.DataFrame"
     goals: list[float] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    search: str = ""
+    search_reason: str = ""
+    twin_projections: int = 0
 
     def __str__(self) -> str:
         return _plan_text(self)
@@ -598,6 +828,7 @@ class Plan:
             f"(90% interval {100 * self.interval[0]:.0f}%-{100 * self.interval[1]:.0f}%, "
             f"{self.results.replicates} replicates on fresh random numbers).",
             f"# Cost: {self.cost:,.0f} yuan (the original plan: {self.original_cost:,.0f}).",
+            f"# Search {self.search_reason}.",
         ]
         for _, row in self.levers.iterrows():
             lines.append(f"#   {row['lever']}: {row['original']:g} -> {row['plan']:g}")
@@ -631,7 +862,8 @@ class Plan:
 
         heading = {"met": "The least-cost plan", "not_attainable": "The targets are not attainable: the best attainable plan"}
         body = [f"<p>{_e(m)}</p>" for m in self.messages]
-        body.append(f'<p class="note">Plan spec: {_e(self.spec.source)}; scenario: {_e(self.spec.scenario.name)}.</p>')
+        body.append(f'<p class="note">Plan spec: {_e(self.spec.source)}; scenario: {_e(self.spec.scenario.name)}. '
+                    f"Search {_e(self.search_reason)}.</p>")
         rows = [
             [(_e(row["lever"]), "text"), (_e(row["key"]), "text"), (f"{row['original']:,.6g}", ""), (f"{row['plan']:,.6g}", ""),
              (f"{row['min']:,.6g} to {row['max']:,.6g}", "")]
@@ -732,31 +964,77 @@ def _seats_filled(spec: PlanSpec, ev: Evaluation) -> str:
     return ", ".join(parts)
 
 
+def _search_mode(spec: PlanSpec, twin: _Twin) -> tuple[str, str]:
+    """Where the search runs (``spec.search``) and why, in words for the answer and the log.
+
+    Raises:
+        PlanError: ``search = "twin"`` and the twin refuses the scenario at a bound, naming the
+            keys.
+    """
+    if spec.search == "agents":
+        return "agents", 'on agent ensembles (search = "agents")'
+    try:
+        refused = _twin_refusal(spec, twin)
+    except MemoryError as e:
+        if spec.search == "twin":
+            raise
+        # A state too large for this machine (docs/twin.md, "Speed"): the agents need less.
+        return "agents", f"on agent ensembles: the expected-value twin ran out of memory ({str(e).splitlines()[0] if str(e) else 'MemoryError'})"
+    if not refused:
+        return "twin", (
+            "on the expected-value twin (it projects the scenario with every lever at its minimum and at its maximum); "
+            "the margins, the verification and the original plan on agent ensembles"
+        )
+    keys = ", ".join(key for key, _ in refused)
+    if spec.search == "twin":
+        raise PlanError(
+            spec.source,
+            [f"plan.search: \"twin\", but the expected-value twin refuses the scenario ({keys}); "
+             "use \"agents\" or \"auto\":\n      " + "\n      ".join(f"{k}: {m}" for k, m in refused)],
+        )
+    return "agents", f"on agent ensembles: the expected-value twin refuses the scenario ({keys})"
+
+
 def plan(
     spec: PlanSpec | str | os.PathLike[str],
     *,
     probability: float | None = None,
     check: bool = False,
+    search: str | None = None,
     log: Any = None,
 ) -> Plan:
     """The least-cost plan meeting the spec's targets with at least ``probability`` (default the
     spec's, 0.9), or, with ``check=True``, whether the targets can be met at all within the
     levers' bounds, when, and what blocks them.
 
+    ``search`` (default the spec's, ``"auto"``): where the search runs: ``"twin"`` on the
+    expected-value twin, ``"agents"`` on agent ensembles, ``"auto"`` on the twin if it supports
+    the scenario with every lever at its minimum and at its maximum, else on agents. The
+    margins, the verification and the original plan are agent ensembles whichever it is;
+    :attr:`Plan.search` and :attr:`Plan.search_reason` say which ran and why.
+
     Raises:
-        PlanError: an invalid spec.
+        PlanError: an invalid spec, or ``search="twin"`` where the twin refuses the scenario
+            (naming the keys it refuses).
     """
+    overrides = {k: v for k, v in (("probability", probability), ("search", search)) if v is not None}
     if not isinstance(spec, PlanSpec):
-        spec = load_plan_spec(spec, {"probability": probability} if probability is not None else None)
-    elif probability is not None:
-        spec = PlanSpec(**{**spec.__dict__, "probability": float(probability)})
+        spec = load_plan_spec(spec, overrides)
+    elif overrides:
+        if "search" in overrides and overrides["search"] not in SEARCHES:
+            raise PlanError(spec.source, [f"plan.search: one of \"twin\", \"agents\" or \"auto\", got {search!r}"])
+        spec = PlanSpec(**{**spec.__dict__, **{k: (float(v) if k == "probability" else v) for k, v in overrides.items()}})
     say = log or (lambda _msg: None)
+    twin = _Twin(spec)
+    mode, reason = ("agents", "") if check else _search_mode(spec, twin)
 
     original_values = np.array([spec.value_of(lv) for lv in spec.levers])
     top = np.array([lv.high for lv in spec.levers])
     verify_seed = (spec.seed + 7919) % (2**63)  # fresh random numbers for the verification
 
     say(f"{spec.scenario.name}: {len(spec.levers)} levers, {len(spec.targets)} targets, P >= {spec.probability:g}")
+    if not check:
+        say(f"search {reason}")
     highest = _evaluate(spec, top, spec.search_replicates, spec.seed)
     share_at_top = float(highest.met_all.mean())
     mean_at_top = np.nanmean(highest.attained, axis=0)
@@ -805,26 +1083,35 @@ def plan(
     for refinement in range(spec.refinements + 1):
         if not _feasible(start, _need(goals, start, z)):
             break  # even the maximum does not meet these margins
-        say(f"search (margin {z:.2f} standard deviations):")
-        candidate = _search(spec, start, goals, z, spec.seed, say)
+        say(f"search on {'the twin' if mode == 'twin' else 'agent ensembles'} (margin {z:.2f} standard deviations):")
+        if mode == "twin":
+            try:
+                candidate = _search_twin(spec, twin, start, goals, z, spec.seed, say)
+            except TwinUnsupported as e:
+                # A lever setting between the bounds the twin refuses: the agents take over.
+                mode, reason = "agents", f"on agent ensembles: the twin refused a plan the search visited ({', '.join(e.keys)})"
+                say(f"search {reason}")
+                candidate = _search(spec, start, goals, z, spec.seed, say)
+        else:
+            candidate = _search(spec, start, goals, z, spec.seed, say)
         verified = _evaluate(spec, candidate.values, spec.replicates, verify_seed)
         share = float(verified.meets(goals).mean())
         say(f"verification: {share:.0%} of {spec.replicates} replicates meet every goal, cost {verified.cost:,.0f} yuan")
         if share >= spec.probability:
-            return _answer(spec, status, verified, original, original_values, goals, messages)
+            return _answer(spec, status, verified, original, original_values, goals, messages, search=(mode, reason, twin.projections))
         z += 0.5
     # The widest margins still fail verification: the maximum is the best there is.
     best = _evaluate(spec, top, spec.replicates, verify_seed)
     share = float(best.meets(goals).mean())
     if share >= spec.probability:
         messages.append("The search's candidates failed verification; every lever at its maximum meets the probability.")
-        return _answer(spec, status, best, original, original_values, goals, messages)
+        return _answer(spec, status, best, original, original_values, goals, messages, search=(mode, reason, twin.projections))
     messages.insert(
         0,
         f"No plan within the levers' bounds meets every target with probability {spec.probability:.0%}: with every lever "
         f"at its maximum {share:.0%} of {spec.replicates} replicates do. The best attainable plan is every lever at its maximum.",
     )
-    return _answer(spec, "not_attainable", best, original, original_values, goals, messages)
+    return _answer(spec, "not_attainable", best, original, original_values, goals, messages, search=(mode, reason, twin.projections))
 
 
 def _answer(
@@ -836,6 +1123,7 @@ def _answer(
     goals: np.ndarray,
     messages: list[str],
     outlook_override: list[TargetOutlook] | None = None,
+    search: tuple[str, str, int] = ("", "", 0),
 ) -> Plan:
     import pandas as pd
 
@@ -873,6 +1161,9 @@ def _answer(
         original_money=_money_by_fund_and_year(original.results),
         binding=binding,
         messages=messages,
+        search=search[0] if status != "checked" else "",
+        search_reason=search[1] if status != "checked" else "",
+        twin_projections=search[2],
     )
 
 
@@ -919,6 +1210,8 @@ def _plan_text(p: Plan) -> str:
         "checked": "Attainability (every lever at its maximum)",
     }[p.status]
     lines = [f"{heading}: {p.spec.scenario.name} ({p.spec.source})", ""]
+    if p.search:
+        lines += [f"  Search {p.search_reason}.", ""]
     lines += [f"  {m}" for m in p.messages]
     if p.messages:
         lines.append("")
@@ -969,12 +1262,19 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--replicates", type=int, help="verification replicates (default: the spec's)")
     parser.add_argument("--search-replicates", type=int, help="replicates per point of the search (default: the spec's)")
     parser.add_argument("--scale", type=int, help="population.scale of every run (default: the spec's or the scenario's)")
+    parser.add_argument(
+        "--search",
+        choices=SEARCHES,
+        help="where the search runs: twin (the expected-value twin, exact and deterministic), agents (agent ensembles), "
+        "auto (the twin where it supports the scenario at the levers' bounds, else agents; the default, or the spec's "
+        "[plan] search). The margins and the verification are agent ensembles in every case",
+    )
     parser.add_argument("-o", "--output", help="write the plan as a scenario file (TOML)")
     parser.add_argument("--results", help="also write the plan's and the original's verification results: DIR/plan.h5, DIR/original.h5")
     parser.add_argument("--report", help="also write the HTML report of the plan against the original (docs/report.md)")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     a = parser.parse_args(argv[1:])
-    overrides = {k: v for k, v in (("probability", a.probability), ("replicates", a.replicates), ("search_replicates", a.search_replicates), ("scale", a.scale)) if v is not None}
+    overrides = {k: v for k, v in (("probability", a.probability), ("replicates", a.replicates), ("search_replicates", a.search_replicates), ("scale", a.scale), ("search", a.search)) if v is not None}
     outputs = [Path(a.output)] if a.output else []
     if a.results:
         outputs += [Path(a.results) / "plan.h5", Path(a.results) / "original.h5"]

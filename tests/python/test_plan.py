@@ -1,10 +1,13 @@
 """skillsim.plan / `skillsim plan` (docs/planning.md): the least-cost plan of a small scenario
-whose optimum is worked out by hand, the promised probability held on fresh random numbers, the
-"not attainable" answer with what blocks it, the money the envelopes do not need, and every
-problem of a plan spec named."""
+whose optimum is worked out by hand, found by the search on agent ensembles and by the search on
+the expected-value twin, the promised probability held on fresh random numbers, the fallback to
+agents where the twin refuses the scenario, the "not attainable" answer with what blocks it, the
+money the envelopes do not need, and every problem of a plan spec named."""
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -40,10 +43,34 @@ max = 100
 
 @pytest.fixture(scope="module")
 def answer():
+    return skillsim.plan(SPEC, search="agents")
+
+
+@pytest.fixture(scope="module")
+def twin_answer():
+    # The spec's default search ("auto"): the twin projects two_programmes (no evaluators,
+    # schools, age limits that exclude anybody, ...) at both bounds, so the search runs on it.
     return skillsim.plan(SPEC)
 
 
-def test_the_search_finds_the_optimum_worked_out_by_hand(answer):
+@pytest.fixture(params=["agents", "twin"])
+def either(request, answer, twin_answer):
+    return answer if request.param == "agents" else twin_answer
+
+
+def test_the_twin_supports_the_hand_worked_scenario_and_searches_it(answer, twin_answer):
+    spec = load_plan_spec(SPEC)
+    for values in ([0, 0], [100, 100]):
+        skillsim.project(spec.scenario_at(values))  # raises TwinUnsupported where it refuses
+    assert twin_answer.search == "twin" and "on the expected-value twin" in twin_answer.search_reason
+    assert twin_answer.twin_projections > 0
+    assert "Search on the expected-value twin" in str(twin_answer) and "# Search on the expected-value twin" in twin_answer.to_toml()
+    assert answer.search == "agents" and answer.twin_projections == 0
+    assert 'Search on agent ensembles (search = "agents")' in str(answer)
+
+
+def test_the_search_finds_the_optimum_worked_out_by_hand(either):
+    answer = either
     # By hand: a seat a month enrols a trainee in each of the 12 months, paid at enrolment
     # (12 x cost), and the 11 enrolled by November are certified by the target date (duration 1
     # month), each with completion x pass. B: 0.81 x 11 = 8.91 certificates for 18,000 yuan (2,020
@@ -66,7 +93,8 @@ def test_the_search_finds_the_optimum_worked_out_by_hand(answer):
     assert "Least-cost plan" in str(answer) and "2020: upgrading_account" in str(answer)
 
 
-def test_the_plan_meets_its_targets_on_fresh_random_numbers(answer):
+def test_the_plan_meets_its_targets_on_fresh_random_numbers(either):
+    answer = either
     # The recommended plan, as an ordinary scenario with seeds neither search nor verification
     # used, meets its target in at least the promised share, within the reported interval.
     # A plan that keeps its promise (P >= 0.9) makes fewer than 80 of 100 fresh replicates meet
@@ -81,6 +109,117 @@ def test_the_plan_meets_its_targets_on_fresh_random_numbers(answer):
     least = int(binom.ppf(0.001, 100, answer.spec.probability))
     assert least == 80
     assert met >= least, f"{met} of 100 fresh replicates met the target; the plan promised {answer.spec.probability:.0%}"
+
+
+def test_the_twin_is_projected_with_one_follow_up_month_when_nothing_the_plan_reads_changes():
+    # Nothing in two_programmes reads the follow-up windows (job_find_factor 1, no employment
+    # rate target): the twin is projected with one window month, and what the plan reads of it
+    # is the same.
+    from skillsim.plan import _twin_shortcut
+
+    spec = load_plan_spec(SPEC)
+    assert _twin_shortcut(spec) == {"programmes.follow_up_months": 1}
+    scenario = spec.scenario_at([47.5, 100])
+    full, short = skillsim.project(scenario), skillsim.project(scenario.replace(_twin_shortcut(spec)))
+    for variable in ("target_attained", "spending", "enrolments", "certificates"):
+        np.testing.assert_allclose(np.asarray(short[variable]), np.asarray(full[variable]), rtol=1e-9, atol=1e-9)
+    # A job-finding factor other than 1 makes the windows matter: no shortcut.
+    factor = dataclasses.replace(spec, scenario=spec.scenario.replace({"programmes.job_find_factor": [1.2, 1]}))
+    assert _twin_shortcut(factor) == {}
+
+
+def _age_limited_spec(tmp_path: Path, search: str = "") -> Path:
+    # Programme A's upper age limit as a lever: at its minimum (50) it excludes active workers,
+    # which the twin does not model (age is not in its state); at its maximum (60) nobody.
+    levers = LEVERS + '\n[[levers]]\nkey = "programmes.max_age[a]"\nmin = 50\nmax = 60\n'
+    plan = "replicates = 10\nsearch_replicates = 4\niterations = 2\nprobability = 0.5" + (f'\nsearch = "{search}"' if search else "")
+    return _spec_file(tmp_path, plan, levers, f"age{search}.toml")
+
+
+def _refused_keys(scenario) -> list[str]:
+    with pytest.raises(skillsim.TwinUnsupported) as e:
+        skillsim.project(scenario)
+    assert e.value.keys
+    return e.value.keys
+
+
+def test_a_scenario_the_twin_refuses_falls_back_to_agents_and_says_why(tmp_path):
+    spec = load_plan_spec(_age_limited_spec(tmp_path))
+    assert spec.search == "auto"
+    skillsim.project(spec.scenario_at([100, 100, 60]))  # the twin projects the maximum ...
+    keys = _refused_keys(spec.scenario_at([0, 0, 50]))  # ... but not the minimum
+    lines: list[str] = []
+    answer = skillsim.plan(spec, log=lines.append)
+    assert answer.search == "agents" and answer.twin_projections == 1  # the maximum, then the refusal
+    for key in keys:
+        assert key in answer.search_reason
+    assert answer.search_reason.startswith("on agent ensembles: the expected-value twin refuses the scenario")
+    assert f"Search {answer.search_reason}." in str(answer)
+    assert any(line == f"search {answer.search_reason}" for line in lines), lines
+    # On the command line too, beside the answer.
+    out = subprocess.run([sys.executable, "-m", "skillsim", "plan", str(_age_limited_spec(tmp_path)), "--replicates", "4"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "search on agent ensembles: the expected-value twin refuses the scenario" in out.stderr
+    assert "Search on agent ensembles: the expected-value twin refuses the scenario" in out.stdout
+
+
+def test_a_plan_the_twin_refuses_between_the_bounds_hands_the_search_to_agents(tmp_path, monkeypatch):
+    # Two levers can switch a mechanism on only together, between the bounds the twin was asked
+    # about: stand-in, a twin that refuses every plan with programme A's seats strictly between
+    # its bounds. The search goes on on agents and says so.
+    module = importlib.import_module("skillsim.plan")  # the module (skillsim.plan is the function)
+    real = module._Twin.at
+
+    def refusing(self, values):
+        if 0 < values[0] < 100:
+            raise skillsim.TwinUnsupported("refused", [("studios.count", "stand-in refusal")])
+        return real(self, values)
+
+    monkeypatch.setattr(module._Twin, "at", refusing)
+    lines: list[str] = []
+    answer = skillsim.plan(_spec_file(tmp_path, "replicates = 10\nsearch_replicates = 4\niterations = 2\nprobability = 0.5", LEVERS),
+                           log=lines.append)
+    assert answer.search == "agents"
+    assert answer.search_reason == "on agent ensembles: the twin refused a plan the search visited (studios.count)"
+    assert f"search {answer.search_reason}" in lines and any(line.startswith("  step 1:") for line in lines), lines
+    assert answer.status == "met"
+
+
+def test_a_twin_out_of_memory_hands_the_search_to_agents(tmp_path, monkeypatch):
+    module = importlib.import_module("skillsim.plan")
+
+    def out_of_memory(self, values):
+        raise MemoryError("the twin's state needs 9 GB, 2 GB available")
+
+    monkeypatch.setattr(module._Twin, "at", out_of_memory)
+    spec = _spec_file(tmp_path, "replicates = 4\nsearch_replicates = 4\niterations = 1\nprobability = 0.5", LEVERS)
+    answer = skillsim.plan(spec)
+    assert answer.search == "agents"
+    assert answer.search_reason == "on agent ensembles: the expected-value twin ran out of memory (the twin's state needs 9 GB, 2 GB available)"
+    with pytest.raises(MemoryError, match="9 GB"):
+        skillsim.plan(spec, search="twin")
+
+
+def test_search_twin_on_a_scenario_the_twin_refuses_is_an_error_naming_the_keys(tmp_path):
+    spec = _age_limited_spec(tmp_path, "twin")
+    keys = _refused_keys(load_plan_spec(spec).scenario_at([0, 0, 50]))
+    with pytest.raises(PlanError) as e:
+        skillsim.plan(spec)
+    message = str(e.value)
+    assert f"plan.search: \"twin\", but the expected-value twin refuses the scenario ({', '.join(keys)})" in message
+    assert "programme a admits only some ages" in message  # the twin's own reason
+    # The same from the Python argument and the command line (exit status 2, nothing written).
+    with pytest.raises(PlanError, match="plan.search: \"twin\", but the expected-value twin refuses"):
+        skillsim.plan(_age_limited_spec(tmp_path), search="twin")
+    out = subprocess.run([sys.executable, "-m", "skillsim", "plan", str(_age_limited_spec(tmp_path)), "--search", "twin",
+                          "-o", str(tmp_path / "p.toml")], capture_output=True, text=True)
+    assert out.returncode == 2 and "plan.search: \"twin\", but the expected-value twin refuses" in out.stderr
+    assert keys[0] in out.stderr and not (tmp_path / "p.toml").exists()
+    bad = subprocess.run([sys.executable, "-m", "skillsim", "plan", str(spec), "--search", "fast"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--search: invalid choice: 'fast'" in bad.stderr
+    with pytest.raises(PlanError, match="plan.search: one of"):
+        skillsim.plan(load_plan_spec(spec), search="fast")
 
 
 def test_targets_out_of_reach_are_not_attainable_and_say_what_blocks(tmp_path):
@@ -151,6 +290,7 @@ def test_unused_seats_are_cut_without_changing_the_runs(tmp_path):
 def test_every_problem_of_a_spec_is_named(tmp_path):
     bad = """
 probabilty = 0.9
+search = "fast"
 targets = ["1,100 certificate in 2020"]
 
 [[levers]]
@@ -186,9 +326,10 @@ key = "x"
     with pytest.raises(PlanError) as e:
         load_plan_spec(path)
     message = str(e.value)
-    assert message.startswith(f"invalid plan spec: 8 problems in {path}")
+    assert message.startswith(f"invalid plan spec: 9 problems in {path}")
     for expected in (
         "plan.probabilty: unknown key; did you mean 'probability'?",
+        'plan.search: one of "twin" (the expected-value twin), "agents" (agent ensembles) or "auto" (the twin where it supports the scenario), got \'fast\'',
         "plan.targets: the scenario has no target '1,100 certificate in 2020'; did you mean '1,100 certificates in 2020'?",
         "levers[0].key: 'c' is not an entry of programmes.seats_per_month (its entries: a, b)",
         "levers[1].key: unknown parameter 'programmes.seat_per_month'; did you mean 'programmes.seats_per_month'?",
