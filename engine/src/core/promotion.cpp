@@ -31,7 +31,8 @@ void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_
 }
 
 void Appointments::step(const Parameters& p, const TransitionRates& rates, Month month, Population& pop,
-                        const RandomStreams& rng, MonthTally& flows, Employers* employers) {
+                        const RandomStreams& rng, MonthTally& flows, Employers* employers, const RankGroup* ranks,
+                        std::size_t first) {
   tally_ = {};
   for (std::size_t k = 0; k < 2; ++k) {
     const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
@@ -55,6 +56,25 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     }
     Eligible eligible;
     for (const Eligible& list : by_thread) eligible.insert(eligible.end(), list.begin(), list.end());
+    if (split(ranks)) {
+      // Every rank's eligible, by global position (this rank's block starts at `first`): the
+      // pairs are distinct, so every rank chooses the same `chosen` smallest, as one process does.
+      std::vector<std::uint64_t> mine;
+      mine.reserve(2 * eligible.size());
+      for (const auto& [priority, i] : eligible) mine.insert(mine.end(), {priority, first + i});
+      const std::vector<std::uint64_t> all = ranks->join(mine);
+      Eligible global(all.size() / 2);
+      for (std::size_t e = 0; e < global.size(); ++e)
+        global[e] = {all[2 * e], static_cast<std::size_t>(all[2 * e + 1])};
+      const std::size_t chosen = std::min(quota, global.size());
+      std::nth_element(global.begin(), global.begin() + static_cast<std::ptrdiff_t>(chosen), global.end());
+      for (std::size_t c = 0; c < chosen; ++c)
+        if (const std::size_t at = global[c].second; at >= first && at - first < pop.size())
+          promote(pop, at - first, target, flows);
+      tally_.appointed[k] = static_cast<std::int64_t>(chosen);
+      tally_.unfilled[k] = static_cast<std::int64_t>(quota - chosen);
+      continue;
+    }
     if (employers != nullptr && employers->post_needed(p, target)) {
       // In priority order (ties by agent order), each candidate takes a free post in its cell.
       std::sort(eligible.begin(), eligible.end());

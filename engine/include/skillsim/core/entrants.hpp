@@ -43,9 +43,10 @@ public:
   static std::vector<std::pair<std::int32_t, double>> age_months_distribution(const EntrySection& entry);
 
   /// Adds this month's entrants to the population with ids from `next_id` on (which advances),
-  /// counting them in `flows`.
+  /// counting them in `flows`. With `append` false (a rank of a run split over ranks other than
+  /// the last, which holds the entrants: ranks.hpp) only the count and `next_id` advance.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, std::uint64_t& next_id,
-            MonthTally& flows);
+            MonthTally& flows, bool append = true);
 
   const State& state() const { return state_; }
   void restore(const State& state) { state_ = state; }

@@ -27,6 +27,7 @@
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/tallies.hpp"
 
@@ -181,9 +182,13 @@ public:
   /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
   /// `candidates` are the agents the monthly rules found (trainees and those who may apply).
   /// `employers` (may be null: none) gives the employer cells their apprenticeship places.
+  /// Split over `ranks` (ranks.hpp; `first`: the global position of this rank's first agent),
+  /// the trainees' outcomes and the applicants of every rank are joined in agent order, and every
+  /// rank makes the same payments, allocation and admissions (the ledger is the same on every
+  /// rank); each changes its own agents. Not with evaluation_limited or apprenticeship places.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
             bool evaluation_limited, const ApplicationRules& rules, const MonthlyCandidates& candidates,
-            const Employers* employers = nullptr);
+            const Employers* employers = nullptr, const RankGroup* ranks = nullptr, std::size_t first = 0);
 
   /// Completers who joined the evaluation queue in the month last stepped, in agent order.
   const std::vector<std::size_t>& newly_queued() const { return newly_queued_; }
@@ -216,6 +221,11 @@ private:
   /// Releases `claims` committed claims that will not be paid.
   void release_claims(std::size_t programme, std::int64_t claims);
   static void leave_programme(Population& pop, std::size_t i);
+  /// assessed() for a completer of `programme` at `level`; `i` is kNotHere for an agent of
+  /// another rank (the money and the tallies only).
+  void assessed(const Parameters& p, Population& pop, std::size_t i, std::uint8_t programme, std::uint8_t level,
+                bool passed, MonthTally& flows);
+  static constexpr std::size_t kNotHere = ~std::size_t{0};
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
                     bool evaluation_limited, std::span<const std::size_t> trainees);
   void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
@@ -240,6 +250,9 @@ private:
   TrainingTally tally_;
   double allocation_seconds_ = 0;
   std::vector<std::size_t> newly_queued_;
+  // The month's ranks (step()): null on one process.
+  const RankGroup* ranks_ = nullptr;
+  std::size_t first_ = 0;
 };
 
 } // namespace skillsim

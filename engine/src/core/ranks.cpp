@@ -1,0 +1,57 @@
+#include "skillsim/core/ranks.hpp"
+
+#include <string>
+#include <utility>
+
+#include "skillsim/core/studios.hpp"
+
+namespace skillsim {
+
+AgentRange agent_range(std::size_t agents, int rank, int ranks) {
+  const auto r = static_cast<std::size_t>(rank), n = static_cast<std::size_t>(ranks);
+  return {agents / n * r + std::min(r, agents % n), agents / n * (r + 1) + std::min(r + 1, agents % n)};
+}
+
+namespace {
+
+std::string names(const std::vector<std::string>& list) {
+  std::string text;
+  for (const auto& n : list) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+std::string refusal_message(const std::vector<Issue>& issues) {
+  std::string text = "the scenario uses what a run split over ranks (--split-agents) does not do yet (run it on "
+                     "one process, or share a sweep's runs between ranks with skillsim sweep, or leave these out):";
+  for (const auto& issue : issues) text += "\n  " + issue.key + ": " + issue.message;
+  return text;
+}
+
+} // namespace
+
+RankSplitUnsupported::RankSplitUnsupported(std::vector<Issue> issues)
+    : Error(refusal_message(issues)), issues_(std::move(issues)) {}
+
+std::vector<Issue> rank_split_refusals(const Scenario& scenario) {
+  // Each of these takes a global decision from state the split does not yet reduce or gather
+  // across ranks (candidate lists, a ledger, counts by cell); refused rather than run differently.
+  const Parameters& p = scenario.parameters();
+  std::vector<Issue> issues;
+  if (!p.evaluation.evaluators.empty())
+    issues.push_back({"evaluation.evaluators", "evaluation capacity (the queue for an evaluator) is not split over "
+                                               "ranks yet; the scenario declares " +
+                                                   names(p.evaluation.evaluators)});
+  if (!p.competitions.tiers.empty())
+    issues.push_back({"competitions.tiers", "skills competitions are not split over ranks yet; the scenario declares " +
+                                                names(p.competitions.tiers)});
+  if (Studios::in_scenario(scenario))
+    issues.push_back({"studios.count", "master studios (mentoring) are not split over ranks yet; the scenario opens "
+                                       "studios"});
+  if (!p.employers.size_classes.empty())
+    issues.push_back({"employers.size_classes", "employer cells (posts, matching, 以工代训) are not split over ranks "
+                                                "yet; the scenario declares " +
+                                                    names(p.employers.size_classes)});
+  return issues;
+}
+
+} // namespace skillsim
