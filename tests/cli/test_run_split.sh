@@ -40,6 +40,10 @@ same split "$SOURCE_DIR/tests/data/split_ranks.toml" --replicates 2
 # Technical schools (initial students on the last rank), entrants, groups with time limits.
 same schools "$SOURCE_DIR/tests/data/schools.toml" --set scenario.months=24
 same national national_2016 --set population.scale=20000 --set scenario.months=24
+# Evaluators (completers and ordinary candidates queued), skills competitions, master studios.
+same plan jincheng_plan_2020_2021 --set population.scale=40 --replicates 1
+# Evaluators with four programmes, schools and groups, nationally.
+same national3 national_2019_2021 --set population.scale=10000 --replicates 1
 
 check "the binding seats and money were exercised" "$PYTHON" - <<'PY'
 import h5py
@@ -56,17 +60,24 @@ assert p["appointments"][()].sum() > 0, "nobody appointed"
 s = h5py.File("schools.4.h5")
 assert s["school_enrolments"][()].sum() > 0 and s["school_graduates"][()].sum() > 0
 assert h5py.File("jincheng.2.h5").attrs["mpi_ranks"] == "2"
+q = h5py.File("plan.4.h5")
+for v in ["evaluations", "evaluation_queue", "competition_entrants", "competition_winners", "mentored"]:
+    assert q[v][()].sum() > 0, v
+assert h5py.File("national3.4.h5")["evaluations"][()].sum() > 0
 PY
 
-# What is not split yet: refused on rank 0 with the keys, nothing written.
-"${mpi[@]}" -n 2 "$SKILLSIM" run jincheng_plan_2020_2021 --set population.scale=100 --split-agents -o plan.h5 \
-  > plan.out 2> plan.err
+# What is not split yet: refused on rank 0 with the key, nothing written.
+employers=(--set 'employers.size_classes=["large", "small"]' --set 'employers.labels=["大型企业", "中小企业"]'
+  --set 'employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]')
+"${mpi[@]}" -n 2 "$SKILLSIM" run "$SOURCE_DIR/tests/data/one_programme.toml" "${employers[@]}" --split-agents \
+  -o employers.h5 > employers.out 2> employers.err
 check "unsupported: exit 2" test $? -eq 2
-check "unsupported: names evaluation.evaluators" contains plan.err "evaluation.evaluators"
-check "unsupported: names competitions.tiers" contains plan.err "competitions.tiers"
-check "unsupported: names studios.count" contains plan.err "studios.count"
-check "unsupported: said once (rank 0)" test "$(grep -c 'does not do yet' plan.err)" -eq 1
-check "unsupported: nothing written" test ! -e plan.h5
+check "unsupported: names employers.size_classes" contains employers.err "employers.size_classes"
+check "unsupported: said once (rank 0)" test "$(grep -c 'does not do yet' employers.err)" -eq 1
+check "unsupported: nothing written" test ! -e employers.h5
+"$SKILLSIM" validate "$SOURCE_DIR/tests/data/one_programme.toml" "${employers[@]}" --ranks 4 > validate.out
+check "validate --ranks: the memory per rank and the refusal" \
+  bash -c 'grep -q "per rank of 4" validate.out && grep -q "employers.size_classes" validate.out'
 "${mpi[@]}" -n 2 "$SKILLSIM" run jincheng_2020_2021 --split-agents --checkpoint c.h5 -o c.out.h5 > cp.out 2> cp.err
 check "checkpoints refused, naming the option" contains cp.err "--split-agents cannot be combined with --checkpoint"
 "${mpi[@]}" -n 2 "$SKILLSIM" run jincheng_2020_2021 --set population.scale=100 -o nosplit.h5 > ns.out 2> ns.err

@@ -58,7 +58,12 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     for (const Eligible& list : by_thread) eligible.insert(eligible.end(), list.begin(), list.end());
     if (split(ranks)) {
       // Every rank's eligible, by global position (this rank's block starts at `first`): the
-      // pairs are distinct, so every rank chooses the same `chosen` smallest, as one process does.
+      // pairs are distinct, so every rank chooses the same `chosen` smallest, as one process does
+      // (min(quota, joined) is min(quota, every rank's eligible)).
+      // Each rank's `quota` lowest hold the lowest overall: only those are joined.
+      const std::size_t keep = std::min(quota, eligible.size());
+      std::nth_element(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(keep), eligible.end());
+      eligible.resize(keep);
       std::vector<std::uint64_t> mine;
       mine.reserve(2 * eligible.size());
       for (const auto& [priority, i] : eligible) mine.insert(mine.end(), {priority, first + i});

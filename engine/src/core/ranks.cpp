@@ -3,8 +3,6 @@
 #include <string>
 #include <utility>
 
-#include "skillsim/core/studios.hpp"
-
 namespace skillsim {
 
 AgentRange agent_range(std::size_t agents, int rank, int ranks) {
@@ -37,16 +35,6 @@ std::vector<Issue> rank_split_refusals(const Scenario& scenario) {
   // across ranks (candidate lists, a ledger, counts by cell); refused rather than run differently.
   const Parameters& p = scenario.parameters();
   std::vector<Issue> issues;
-  if (!p.evaluation.evaluators.empty())
-    issues.push_back({"evaluation.evaluators", "evaluation capacity (the queue for an evaluator) is not split over "
-                                               "ranks yet; the scenario declares " +
-                                                   names(p.evaluation.evaluators)});
-  if (!p.competitions.tiers.empty())
-    issues.push_back({"competitions.tiers", "skills competitions are not split over ranks yet; the scenario declares " +
-                                                names(p.competitions.tiers)});
-  if (Studios::in_scenario(scenario))
-    issues.push_back({"studios.count", "master studios (mentoring) are not split over ranks yet; the scenario opens "
-                                       "studios"});
   if (!p.employers.size_classes.empty())
     issues.push_back({"employers.size_classes", "employer cells (posts, matching, 以工代训) are not split over ranks "
                                                 "yet; the scenario declares " +

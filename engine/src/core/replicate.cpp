@@ -81,7 +81,8 @@ void ReplicateState::step() {
   PhaseTimer timer;
 
   // The order of the monthly step (docs/architecture.md). A new process is one line here.
-  const Mentoring& mentoring = studios_.select(p, rates, month_, population_, rng_);
+  const Mentoring& mentoring =
+      studios_.select(p, rates, month_, population_, rng_, ranks_, ranks_ != nullptr ? first_position() : 0);
   flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_, &mentoring);
   for (std::int64_t e : flows_.exits) removed_ += e;
   timer.lap(times_.rules);
@@ -89,11 +90,13 @@ void ReplicateState::step() {
                  ranks_, ranks_ != nullptr ? first_position() : 0);
   timer.lap(times_.training);
   candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
-  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_);
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_, ranks_,
+                   ranks_ != nullptr ? first_position() : 0);
   timer.lap(times_.evaluation);
   appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_, ranks_,
                      ranks_ != nullptr ? first_position() : 0);
-  competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors);
+  competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors, ranks_,
+                     ranks_ != nullptr ? first_position() : 0);
   // Entrants come last in agent order: on the last rank, so the ranks' blocks stay in that order.
   entrants_.step(p, month_, population_, rng_, next_id_, flows_,
                  ranks_ == nullptr || ranks_->rank() == ranks_->size() - 1);

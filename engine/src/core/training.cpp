@@ -308,9 +308,12 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
 }
 
 void TrainingSystem::leave_evaluation_queue(Population& pop, std::size_t i) {
-  const std::uint8_t prog = pop.programme[i];
+  leave_evaluation_queue(pop, i, pop.programme[i]);
+}
+
+void TrainingSystem::leave_evaluation_queue(Population& pop, std::size_t i, std::uint8_t prog) {
   if (payment_[prog] == Payment::Certification) release_claims(prog, 1);
-  leave_programme(pop, i);
+  if (i != kNotHere) leave_programme(pop, i);
 }
 
 void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
@@ -405,8 +408,10 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
       if (payment == Payment::Certification) release_claims(prog, 1);
       if (here) leave_programme(pop, i);
     } else if (evaluation_limited) {
-      pop.evaluation_wait[i] = 1; // assessed when an evaluator is free (evaluation.hpp); refused split over ranks
-      newly_queued_.push_back(i);
+      if (here) { // assessed when an evaluator is free (evaluation.hpp)
+        pop.evaluation_wait[i] = 1;
+        newly_queued_.push_back(i);
+      }
     } else
       assessed(p, pop, i, prog, level, outcome == kPassed, flows);
   };

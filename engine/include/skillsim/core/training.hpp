@@ -206,6 +206,15 @@ public:
   /// A completer left the evaluation queue without an assessment (gave up, died, retired).
   void leave_evaluation_queue(Population& population, std::size_t i);
 
+  /// Split over ranks (ranks.hpp): an agent of another rank, whose money and tallies every rank
+  /// keeps alike while only its own rank changes it.
+  static constexpr std::size_t kNotHere = ~std::size_t{0};
+  /// assessed() for a completer of `programme` at `level`; `i` may be kNotHere.
+  void assessed(const Parameters& p, Population& pop, std::size_t i, std::uint8_t programme, std::uint8_t level,
+                bool passed, MonthTally& flows);
+  /// leave_evaluation_queue() for a completer of `programme`; `i` may be kNotHere.
+  void leave_evaluation_queue(Population& pop, std::size_t i, std::uint8_t programme);
+
   const TrainingTally& tally() const { return tally_; }
   /// Seconds spent building and solving the allocation flow networks so far.
   double allocation_seconds() const { return allocation_seconds_; }
@@ -221,11 +230,7 @@ private:
   /// Releases `claims` committed claims that will not be paid.
   void release_claims(std::size_t programme, std::int64_t claims);
   static void leave_programme(Population& pop, std::size_t i);
-  /// assessed() for a completer of `programme` at `level`; `i` is kNotHere for an agent of
-  /// another rank (the money and the tallies only).
-  void assessed(const Parameters& p, Population& pop, std::size_t i, std::uint8_t programme, std::uint8_t level,
-                bool passed, MonthTally& flows);
-  static constexpr std::size_t kNotHere = ~std::size_t{0};
+
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
                     bool evaluation_limited, std::span<const std::size_t> trainees);
   void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
