@@ -98,7 +98,7 @@ std::vector<std::size_t> lowest(std::vector<std::pair<std::uint64_t, std::size_t
 
 void Competitions::step(const Parameters& p, const CompetitionRules& rules, Month month, Population& pop,
                         const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates,
-                        const RankGroup* ranks, std::size_t first) {
+                        const RankGroup* ranks) {
   const std::size_t tiers = p.competitions.tiers.size();
   tally_.entrants.assign(tiers * kLevelCount, 0);
   tally_.winners.assign(tiers * kLevelCount, 0);
@@ -149,7 +149,7 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
       if (eligible.size() >= entrants_due) break;
     }
     if (split(ranks)) {
-      step_split(p, k, entrants_due, winners_due, month, pop, rng, flows, candidates, eligible, entered, *ranks, first);
+      step_split(p, k, entrants_due, winners_due, month, pop, rng, flows, candidates, eligible, entered, *ranks);
       continue;
     }
     const std::vector<std::size_t> entrants = lowest(eligible, entrants_due);
@@ -186,30 +186,29 @@ void Competitions::step_split(const Parameters& p, std::size_t k, std::size_t en
                               Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
                               const std::vector<std::size_t>& candidates,
                               std::vector<std::pair<std::uint64_t, std::size_t>>& eligible,
-                              std::vector<std::uint8_t>& entered, const RankGroup& ranks, std::size_t first) {
+                              std::vector<std::uint8_t>& entered, const RankGroup& ranks) {
   // The tier's entrants are the lowest (entry priority, agent position) of every rank's eligible:
-  // each rank's `entrants_due` lowest hold them, and only those are joined, by global position
-  // (the candidates are in agent order, so the order of positions is the one process's).
+  // each rank's `entrants_due` lowest hold them, and only those are joined, by id (agent order is
+  // id order, so (priority, id) orders them as (priority, position) does on one process).
   const std::vector<std::size_t> mine = lowest(eligible, entrants_due); // positions in `candidates`
   std::vector<std::uint64_t> words;
   for (std::size_t c : mine) {
     const std::size_t i = candidates[c];
     words.insert(words.end(),
-                 {streams::priority_of(rng.block(streams::kCompetition, month.index, pop.id[i])), first + i});
+                 {streams::priority_of(rng.block(streams::kCompetition, month.index, pop.id[i])), pop.id[i]});
   }
   const std::vector<std::uint64_t> all = ranks.join(words);
   std::vector<std::pair<std::uint64_t, std::size_t>> joined(all.size() / 2);
   for (std::size_t e = 0; e < joined.size(); ++e) joined[e] = {all[2 * e], static_cast<std::size_t>(all[2 * e + 1])};
-  const std::vector<std::size_t> entrants = lowest(joined, entrants_due); // global positions
+  const std::vector<std::size_t> entrants = lowest(joined, entrants_due); // ids, ascending
   tally_.entrants_shortfall[k] = static_cast<std::int64_t>(entrants_due - entrants.size());
 
   // This rank's entrants: their result priority and level, joined so that every rank counts them
   // and takes the same winners.
-  const auto here = [&](std::size_t at) { return at >= first && at - first < pop.size(); };
   words.clear();
   for (std::size_t at : entrants) {
-    if (!here(at)) continue;
-    const std::size_t i = at - first;
+    const std::size_t i = local_index(pop, at);
+    if (i == kNotHere) continue;
     // Its position in `candidates` (ascending), to mark it entered for the later tiers.
     entered[static_cast<std::size_t>(std::lower_bound(candidates.begin(), candidates.end(), i) - candidates.begin())] =
         1;
@@ -217,8 +216,8 @@ void Competitions::step_split(const Parameters& p, std::size_t k, std::size_t en
                                at, pop.level[i]});
   }
   const std::vector<std::uint64_t> results_all = ranks.join(words);
-  std::vector<std::pair<std::uint64_t, std::size_t>> results; // (result priority, global position)
-  std::vector<std::pair<std::size_t, std::uint8_t>> level_of; // (global position, level), ascending
+  std::vector<std::pair<std::uint64_t, std::size_t>> results; // (result priority, id)
+  std::vector<std::pair<std::size_t, std::uint8_t>> level_of; // (id, level)
   for (std::size_t e = 0; e + 2 < results_all.size(); e += 3) {
     const auto at = static_cast<std::size_t>(results_all[e + 1]);
     const auto level = static_cast<std::uint8_t>(results_all[e + 2]);
@@ -226,6 +225,7 @@ void Competitions::step_split(const Parameters& p, std::size_t k, std::size_t en
     results.emplace_back(results_all[e], at);
     level_of.emplace_back(at, level);
   }
+  std::sort(level_of.begin(), level_of.end()); // each rank's ascend; the join is by rank
   const std::vector<std::size_t> winners = lowest(results, winners_due);
   tally_.winners_shortfall[k] = static_cast<std::int64_t>(winners_due - winners.size());
 
@@ -236,8 +236,8 @@ void Competitions::step_split(const Parameters& p, std::size_t k, std::size_t en
         std::lower_bound(level_of.begin(), level_of.end(), std::pair<std::size_t, std::uint8_t>{at, 0})->second;
     ++tally_.winners[k * kLevelCount + level];
     if (promotes) ++tally_.promotions[k * kLevelCount + level + 1u];
-    if (!here(at)) continue;
-    const std::size_t i = at - first;
+    const std::size_t i = local_index(pop, at);
+    if (i == kNotHere) continue;
     if (promotes)
       promote(pop, i, level + 1, flows);
     else

@@ -169,8 +169,7 @@ void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::s
 
 void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                             MonthTally& flows, TrainingSystem& training, std::span<const std::size_t> queued,
-                            const Mentoring* mentoring, const Employers* employers, const RankGroup* ranks,
-                            std::size_t first) {
+                            const Mentoring* mentoring, const Employers* employers, const RankGroup* ranks) {
   const auto& ev = p.evaluation;
   const std::size_t evaluators = ev.evaluators.size(), regions = p.population.regions.size();
   tally_.reset(evaluators, regions);
@@ -236,11 +235,8 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   }
   std::sort(leavers.begin(), leavers.end()); // money released in agent order, for any thread count
   const bool split_ranks = split(ranks);
-  // The agent at global position `at`, if it is this rank's (split over ranks), else kNotHere.
-  const auto here = [&](std::size_t at) {
-    if (!split_ranks) return at;
-    return at >= first && at - first < pop.size() ? at - first : TrainingSystem::kNotHere;
-  };
+  // The agent `at` (its index on one process, its id split over ranks), if this rank holds it.
+  const auto here = [&](std::size_t at) { return split_ranks ? local_index(pop, at) : at; };
   if (!split_ranks) {
     for (std::size_t i : leavers) {
       if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region[i]];
@@ -248,35 +244,30 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(pop, i);
     }
   } else {
-    // Every rank's leavers in agent order: (gave up | region << 8 | programme << 16), the money of
-    // each released by every rank alike.
+    // Every rank's leavers in agent order: (id, gave up | region << 8 | programme << 16), the money
+    // of each released by every rank alike.
     std::vector<std::uint64_t> mine;
     for (std::size_t i : leavers)
-      mine.push_back(std::uint64_t{pop.status[i] != kRemoved && pop.status[i] != kRetired} |
-                     std::uint64_t{pop.region[i]} << 8 | std::uint64_t{pop.programme[i]} << 16);
-    const std::vector<std::uint64_t> all = ranks->join(mine);
-    // Positions are not needed in the join: each rank's leavers are its own, in order, so the
-    // k-th of this rank's block is leavers[k].
-    std::vector<std::int64_t> counts(static_cast<std::size_t>(ranks->size()), 0);
-    counts[static_cast<std::size_t>(ranks->rank())] = static_cast<std::int64_t>(leavers.size());
-    ranks->sum(counts);
-    std::size_t mine_from = 0;
-    for (int r = 0; r < ranks->rank(); ++r) mine_from += static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]);
-    for (std::size_t k = 0; k < all.size(); ++k) {
-      const std::uint64_t w = all[k];
-      const bool own = k >= mine_from && k - mine_from < leavers.size();
-      const std::size_t i = own ? leavers[k - mine_from] : TrainingSystem::kNotHere;
+      mine.insert(mine.end(),
+                  {pop.id[i], std::uint64_t{pop.status[i] != kRemoved && pop.status[i] != kRetired} |
+                                  std::uint64_t{pop.region[i]} << 8 | std::uint64_t{pop.programme[i]} << 16});
+    std::vector<std::uint64_t> all = ranks->join(mine);
+    sort_by_id(all, 2);
+    for (std::size_t k = 0; k + 1 < all.size(); k += 2) {
+      const std::uint64_t w = all[k + 1];
+      const std::size_t i = local_index(pop, all[k]);
       if ((w & 0xFF) != 0) ++tally_.abandoned[w >> 8 & 0xFF];
-      if (own) pop.evaluation_wait[i] = 0;
+      if (i != kNotHere) pop.evaluation_wait[i] = 0;
       if (const auto prog = static_cast<std::uint8_t>(w >> 16 & 0xFF); prog != kNoProgramme)
         training.leave_evaluation_queue(pop, i, prog);
     }
-    // Every rank's candidates, by global position, with what the assessment needs of them.
+    // Every rank's candidates, by id (the sort below then orders them as on one process), with
+    // what the assessment needs of them.
     std::vector<std::uint64_t> cand;
     cand.reserve(4 * candidates.size());
     for (const Candidate& c : candidates)
       cand.insert(cand.end(),
-                  {c.cell, c.priority, first + c.index,
+                  {c.cell, c.priority, pop.id[c.index],
                    std::uint64_t{pop.id[c.index]} | std::uint64_t{pop.region[c.index]} << 32 |
                        std::uint64_t{pop.programme[c.index]} << 40 | std::uint64_t{pop.level[c.index]} << 48});
     const std::vector<std::uint64_t> joined = ranks->join(cand);

@@ -1,9 +1,28 @@
 #include "skillsim/core/ranks.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 namespace skillsim {
+
+std::size_t local_index(const Population& pop, std::uint64_t id) {
+  const auto at = std::lower_bound(pop.id.begin(), pop.id.end(), id);
+  return at != pop.id.end() && *at == id ? static_cast<std::size_t>(at - pop.id.begin()) : kNotHere;
+}
+
+void sort_by_id(std::vector<std::uint64_t>& words, std::size_t width) {
+  const std::size_t n = words.size() / width;
+  std::vector<std::size_t> order(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = k;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return words[a * width] < words[b * width]; });
+  std::vector<std::uint64_t> sorted(words.size());
+  for (std::size_t k = 0; k < n; ++k)
+    std::copy_n(words.begin() + static_cast<std::ptrdiff_t>(order[k] * width), width,
+                sorted.begin() + static_cast<std::ptrdiff_t>(k * width));
+  words.swap(sorted);
+}
 
 AgentRange agent_range(std::size_t agents, int rank, int ranks) {
   const auto r = static_cast<std::size_t>(rank), n = static_cast<std::size_t>(ranks);

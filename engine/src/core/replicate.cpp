@@ -47,6 +47,7 @@ ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std
     const std::size_t n = initial_agent_count(scenario.parameters().population);
     const AgentRange range = agent_range(n, ranks_->rank(), ranks_->size());
     population_ = synthesize_population(scenario.parameters(), rng_, cancel, range.first, range.last);
+    add_initial_students(scenario.parameters(), rng_, population_, n, ranks_); // this rank's share
     // The next id follows every agent of every rank (the initial students too).
     std::int64_t agents = static_cast<std::int64_t>(population_.size());
     ranks_->sum(std::span<std::int64_t>(&agents, 1));
@@ -81,27 +82,23 @@ void ReplicateState::step() {
   PhaseTimer timer;
 
   // The order of the monthly step (docs/architecture.md). A new process is one line here.
-  const Mentoring& mentoring =
-      studios_.select(p, rates, month_, population_, rng_, ranks_, ranks_ != nullptr ? first_position() : 0);
+  const Mentoring& mentoring = studios_.select(p, rates, month_, population_, rng_, ranks_);
   flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_, &mentoring);
   for (std::int64_t e : flows_.exits) removed_ += e;
   timer.lap(times_.rules);
   training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_, &employers_,
-                 ranks_, ranks_ != nullptr ? first_position() : 0);
+                 ranks_);
   timer.lap(times_.training);
   candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
-  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_, ranks_,
-                   ranks_ != nullptr ? first_position() : 0);
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_,
+                   ranks_);
   timer.lap(times_.evaluation);
-  appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_, ranks_,
-                     ranks_ != nullptr ? first_position() : 0);
-  competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors, ranks_,
-                     ranks_ != nullptr ? first_position() : 0);
-  // Entrants come last in agent order: on the last rank, so the ranks' blocks stay in that order.
-  entrants_.step(p, month_, population_, rng_, next_id_, flows_,
-                 ranks_ == nullptr || ranks_->rank() == ranks_->size() - 1);
-  schools_.step(p, month_, population_, rng_, next_id_, flows_, ranks_,
-                ranks_ == nullptr || ranks_->rank() == ranks_->size() - 1);
+  appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_, ranks_);
+  competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors, ranks_);
+  // Entrants and school enrolees are spread over the ranks by id (holds_new); agent order is id
+  // order on every rank, and the joins of the steps above order by id.
+  entrants_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
+  schools_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
   employers_.step(p, month_, population_, rng_);             // cells of the month's hires and leavers
   employers_.pay_work_based_training(p, training_.ledger()); // 以工代训, from the month's cells
   training_.close_month(); // the funds' money at the end of the month, every payment made
@@ -182,15 +179,6 @@ void ReplicateState::restore(ReplicateSnapshot&& s) {
   population_ = std::move(s.population);
   schools_.count_students(population_);
   count_employers();
-}
-
-std::size_t ReplicateState::first_position() const {
-  std::vector<std::int64_t> sizes(static_cast<std::size_t>(ranks_->size()), 0);
-  sizes[static_cast<std::size_t>(ranks_->rank())] = static_cast<std::int64_t>(population_.size());
-  ranks_->sum(sizes);
-  std::size_t first = 0;
-  for (int r = 0; r < ranks_->rank(); ++r) first += static_cast<std::size_t>(sizes[static_cast<std::size_t>(r)]);
-  return first;
 }
 
 void ReplicateState::count_employers() {

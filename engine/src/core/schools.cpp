@@ -42,7 +42,8 @@ Agent new_student(std::size_t route, std::size_t region, std::uint64_t id) {
 
 } // namespace
 
-void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& pop, std::uint64_t first_id) {
+void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& pop, std::uint64_t first_id,
+                          const RankGroup* ranks) {
   const auto& sc = p.schools;
   const std::size_t routes = sc.routes.size(), regions = p.population.regions.size();
   const Month start = p.scenario.start;
@@ -54,6 +55,7 @@ void add_initial_students(const Parameters& p, const RandomStreams& rng, Populat
           std::llround(sc.initial_students(static_cast<int>(k), static_cast<int>(r)) / scale); // whole agents
       for (std::int64_t c = 0; c < count; ++c) {
         Agent a = new_student(k, r, next_id++);
+        if (!holds_new(ranks, a.id)) continue; // another rank's
         const DrawBlock d = rng.block(streams::kSchoolSynthesis, start.index, a.id);
         const int months_in =
             steady_state_months(d.uniform(streams::kSchoolMonthsIn), sc.dropout_rate[k], sc.length_months[k]);
@@ -117,7 +119,7 @@ void Schools::count_students(const Population& pop, const RankGroup* ranks) {
 }
 
 void Schools::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, std::uint64_t& next_id,
-                   MonthTally& flows, const RankGroup* ranks, bool append) {
+                   MonthTally& flows, const RankGroup* ranks) {
   if (routes_ == 0) return;
   const auto& sc = p.schools;
   const std::size_t cells = routes_ * regions_;
@@ -205,12 +207,9 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
       tally_.no_place[cell] = due - admitted;
       tally_.enrolments[cell] = admitted;
       tally_.students[cell] += admitted;
-      if (!append) { // their ids, on the rank that holds them
-        next_id += static_cast<std::uint64_t>(admitted);
-        continue;
-      }
       for (std::int64_t c = 0; c < admitted; ++c) {
         Agent a = new_student(k, r, next_id++);
+        if (!holds_new(ranks, a.id)) continue; // another rank's
         const DrawBlock d = rng.block(streams::kEntry, month.index, a.id);
         const double age =
             sc.entry_age_min[k] + d.uniform(streams::kEntryAge) * (sc.entry_age_max[k] - sc.entry_age_min[k]);

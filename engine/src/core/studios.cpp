@@ -52,7 +52,7 @@ void Studios::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, 
 }
 
 const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rates, Month, const Population& pop,
-                                 const RandomStreams& rng, const RankGroup* ranks, std::size_t first) {
+                                 const RandomStreams& rng, const RankGroup* ranks) {
   const auto& st = p.studios;
   tally_.studios.assign(regions_, 0);
   tally_.masters.assign(regions_, 0);
@@ -114,12 +114,12 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
     auto& list = eligible[r];
     if (split_ranks) {
       // The `places` lowest of every rank hold the lowest overall: only those are joined, by
-      // global position; this rank keeps those of the chosen that are its own.
+      // id (agent order); this rank keeps those of the chosen that are its own.
       const std::int64_t mine = std::min<std::int64_t>(places, static_cast<std::int64_t>(list.size()));
       std::nth_element(list.begin(), list.begin() + mine, list.end());
       std::vector<std::uint64_t> words;
       for (auto e = list.begin(); e != list.begin() + mine; ++e)
-        words.insert(words.end(), {e->first, first + e->second});
+        words.insert(words.end(), {e->first, pop.id[e->second]});
       const std::vector<std::uint64_t> all = ranks->join(words);
       list.resize(all.size() / 2);
       for (std::size_t k = 0; k < list.size(); ++k) list[k] = {all[2 * k], static_cast<std::size_t>(all[2 * k + 1])};
@@ -130,8 +130,8 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
     for (auto e = list.begin(); e != list.begin() + taken; ++e) {
       if (!split_ranks)
         mentoring_.mentees.push_back(e->second);
-      else if (e->second >= first && e->second - first < pop.size())
-        mentoring_.mentees.push_back(e->second - first);
+      else if (const std::size_t i = local_index(pop, e->second); i != kNotHere)
+        mentoring_.mentees.push_back(i);
     }
     tally_.studios[r] = std::llround(studios);
     tally_.masters[r] = masters[r];

@@ -287,9 +287,10 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
 
   const bool whole = first == 0 && last >= n;
   Population population(agent_columns(p));
-  // A rank's range: its own agents, and room for the entrants on the last rank (entrants.hpp).
-  population.reserve(whole ? initial_capacity(p)
-                           : std::min(last, n) - std::min(first, n) + (last >= n ? initial_capacity(p) - n : 0));
+  // A rank's range: its own agents, and room for its share of the entrants (ranks.hpp).
+  const std::size_t own = std::min(last, n) - std::min(first, n);
+  const std::size_t sharing = whole || own == 0 ? 1 : (n + own - 1) / own;
+  population.reserve(whole ? initial_capacity(p) : own + (initial_capacity(p) - n) / sharing + 1);
   std::uint64_t next_id = 0;
   for (int c = 0; c < JointTable::kCells; ++c) {
     if (count[c] == 0) continue;
@@ -336,12 +337,8 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
       population.push_back(agent);
     }
   }
-  // 技工院校 students in school at the start, if any, after every synthesised agent: with the
-  // range that reaches the end.
-  if (whole)
-    add_initial_students(p, rng, population);
-  else if (last >= n)
-    add_initial_students(p, rng, population, n);
+  // 技工院校 students in school at the start, if any (a rank's range: its caller adds its share).
+  if (whole) add_initial_students(p, rng, population);
   return population;
 }
 

@@ -233,12 +233,10 @@ void TrainingSystem::release_claims(std::size_t programme, std::int64_t claims) 
 
 void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                           MonthTally& flows, bool evaluation_limited, const ApplicationRules& rules,
-                          const MonthlyCandidates& candidates, const Employers* employers, const RankGroup* ranks,
-                          std::size_t first) {
+                          const MonthlyCandidates& candidates, const Employers* employers, const RankGroup* ranks) {
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
   const std::size_t regions = p.population.regions.size();
   ranks_ = split(ranks) ? ranks : nullptr;
-  first_ = first;
   tally_.reset(programmes, funds, regions);
   newly_queued_.clear();
   open_year(p, month);
@@ -420,18 +418,19 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
       apply(i, outcome, pop.programme[i], pop.programme_months_left[i], pop.level[i]);
     return;
   }
-  // Every rank's outcomes, in agent order (each rank's sorted, joined in rank order): (global
-  // position, outcome | programme << 8 | months left << 16 | level << 24).
+  // Every rank's outcomes, in agent order (by id): (id, outcome | programme << 8 | months left <<
+  // 16 | level << 24).
   std::vector<std::uint64_t> mine;
   mine.reserve(2 * outcomes.size());
   for (const auto& [i, outcome] : outcomes)
-    mine.insert(mine.end(), {first_ + i, static_cast<std::uint64_t>(outcome) | std::uint64_t{pop.programme[i]} << 8 |
-                                             std::uint64_t{pop.programme_months_left[i]} << 16 |
-                                             std::uint64_t{pop.level[i]} << 24});
-  const std::vector<std::uint64_t> all = ranks_->join(mine);
+    mine.insert(mine.end(),
+                {pop.id[i], static_cast<std::uint64_t>(outcome) | std::uint64_t{pop.programme[i]} << 8 |
+                                std::uint64_t{pop.programme_months_left[i]} << 16 | std::uint64_t{pop.level[i]} << 24});
+  std::vector<std::uint64_t> all = ranks_->join(mine);
+  sort_by_id(all, 2);
   for (std::size_t e = 0; e + 1 < all.size(); e += 2) {
-    const std::uint64_t at = all[e], w = all[e + 1];
-    const std::size_t i = at >= first_ && at - first_ < pop.size() ? static_cast<std::size_t>(at - first_) : kNotHere;
+    const std::uint64_t w = all[e + 1];
+    const std::size_t i = local_index(pop, all[e]);
     apply(i, static_cast<int>(w & 0xFF), static_cast<std::uint8_t>(w >> 8 & 0xFF),
           static_cast<std::uint8_t>(w >> 16 & 0xFF), static_cast<std::uint8_t>(w >> 24 & 0xFF));
   }
@@ -497,13 +496,13 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
     applicants.insert(applicants.end(), local.begin(), local.end());
   }
   if (ranks_ != nullptr) {
-    // Every rank's applicants, by global position: the sort below orders them as one process
-    // does (the index breaks every tie), and every rank allocates and admits alike.
+    // Every rank's applicants, by id: the sort below orders them as one process does (the id,
+    // in agent order, breaks every tie), and every rank allocates and admits alike.
     std::vector<std::uint64_t> mine;
     mine.reserve(4 * applicants.size());
     for (const Applicant& a : applicants)
       mine.insert(mine.end(),
-                  {a.cell, std::uint64_t{a.substitutes} | std::uint64_t{a.pool} << 32, a.priority, first_ + a.index});
+                  {a.cell, std::uint64_t{a.substitutes} | std::uint64_t{a.pool} << 32, a.priority, pop.id[a.index]});
     const std::vector<std::uint64_t> all = ranks_->join(mine);
     applicants.resize(all.size() / 4);
     for (std::size_t k = 0; k < applicants.size(); ++k)
@@ -634,9 +633,9 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         ++tally_.enrolments[taken];
         if (taken != prog) ++tally_.substitute_enrolments[taken];
         std::size_t i = applicants[a].index;
-        if (ranks_ != nullptr) { // global positions: the agent is another rank's to change
-          if (i < first_ || i - first_ >= pop.size()) continue;
-          i -= first_;
+        if (ranks_ != nullptr) { // an id: the agent may be another rank's to change
+          i = local_index(pop, i);
+          if (i == kNotHere) continue;
         }
         pop.programme[i] = static_cast<std::uint8_t>(taken);
         pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[taken]);

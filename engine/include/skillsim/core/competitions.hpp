@@ -87,12 +87,12 @@ public:
 
   /// Holds the month's tiers among `candidates` (agent indices in order, found by the monthly
   /// rules; re-checked here, since training, evaluation and appointments ran since).
-  /// Split over `ranks` (ranks.hpp; `first`: the global position of this rank's first agent),
-  /// each rank's lowest entry (then result) priorities are joined by global position, so every
+  /// Split over `ranks` (ranks.hpp), each rank's lowest entry (then
+  /// result) priorities are joined by id (agent order), so every
   /// rank takes the same entrants and winners; each changes its own.
   void step(const Parameters& p, const CompetitionRules& rules, Month month, Population& population,
             const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates,
-            const RankGroup* ranks = nullptr, std::size_t first = 0);
+            const RankGroup* ranks = nullptr);
 
   const State& state() const { return state_; }
   /// @throws Error if the state has another number of tiers than the scenario
@@ -110,7 +110,7 @@ private:
                   Population& pop, const RandomStreams& rng, MonthTally& flows,
                   const std::vector<std::size_t>& candidates,
                   std::vector<std::pair<std::uint64_t, std::size_t>>& eligible, std::vector<std::uint8_t>& entered,
-                  const RankGroup& ranks, std::size_t first);
+                  const RankGroup& ranks);
 
   State state_;
   Tally tally_;

@@ -29,8 +29,8 @@ struct MemoryEstimate {
 };
 
 /// The estimate for `replicates` replicates on `threads` threads (0: one), for one process, or
-/// with `ranks` above 1 for the rank that needs most of a run split over ranks (ranks.hpp): the
-/// last, which holds its share of the initial agents and every entrant.
+/// with `ranks` above 1 for one rank of a run split over ranks (ranks.hpp): its share of the
+/// initial agents and of the entrants (rounded up).
 MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads, int ranks = 1);
 
 /// "about 2.3 GB (population 2.0 GB for 90,000,000 agents at 22 bytes each, results 0.1 GB, ...)".

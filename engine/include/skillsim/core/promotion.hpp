@@ -79,11 +79,11 @@ public:
   /// whose employer cell has a free post at the level are appointed (each takes the post); places
   /// left while an eligible candidate was refused for want of a post are recorded there
   /// (Employers::record_no_post), not in `unfilled`. With `ranks` splitting the agents
-  /// (ranks.hpp; `first` is the global position of this rank's first agent), the eligible of
-  /// every rank are joined and every rank takes the same choice; each promotes its own.
+  /// (ranks.hpp), the eligible of every rank are joined by id and every rank takes the same
+  /// choice; each promotes its own.
   void step(const Parameters& p, const TransitionRates& rates, Month month, Population& population,
             const RandomStreams& rng, MonthTally& flows, Employers* employers = nullptr,
-            const RankGroup* ranks = nullptr, std::size_t first = 0);
+            const RankGroup* ranks = nullptr);
 
   const State& state() const { return state_; }
   void restore(const State& state) {

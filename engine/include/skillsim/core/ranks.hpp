@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/population.hpp"
 #include "skillsim/core/scenario.hpp"
 
 namespace skillsim {
@@ -44,8 +45,25 @@ public:
 /// True if `ranks` splits the agents (more than one rank).
 inline bool split(const RankGroup* ranks) { return ranks != nullptr && ranks->size() > 1; }
 
+/// Whether this rank holds the agent with id `id` made during the run (entrants, school
+/// enrolees, the initial students): every rank every size-th id, so they spread evenly and the ids
+/// still ascend on each rank. All of them on one process.
+inline bool holds_new(const RankGroup* ranks, std::uint64_t id) {
+  return !split(ranks) || id % static_cast<std::uint64_t>(ranks->size()) == static_cast<std::uint64_t>(ranks->rank());
+}
+
+/// No agent of this rank.
+inline constexpr std::size_t kNotHere = ~std::size_t{0};
+/// The index in `population` of the agent with id `id`, or kNotHere if another rank holds it.
+/// Agent order is id order (ids are given in order and compaction keeps it), on every rank.
+std::size_t local_index(const Population& population, std::uint64_t id);
+
+/// Sorts `words`, records of `width` words each, by their first word (an agent id, unique): a
+/// join of every rank's records (each rank's in its agent order) put in agent order.
+void sort_by_id(std::vector<std::uint64_t>& words, std::size_t width);
+
 /// Rank `rank`'s share [first, last) of `agents` initial agents (contiguous, in agent order,
-/// sizes differing by at most one).
+/// sizes differing by at most one). The agents made during the run are spread by holds_new.
 struct AgentRange {
   std::size_t first = 0, last = 0;
 };

@@ -115,8 +115,6 @@ private:
   void restore_all_but_population(const ReplicateSnapshot& snapshot);
   /// Recounts the employer cells after a restore (their counts are derived from the population).
   void count_employers();
-  /// Split over ranks: the global position of this rank's first agent (a collective).
-  std::size_t first_position() const;
 
   /// The processes with state of their own, each with its slot in ReplicateSnapshot (a member
   /// pointer): snapshot(), restore() and the results go through this list. `self` is *this,

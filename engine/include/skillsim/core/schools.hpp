@@ -33,11 +33,12 @@ inline void set_school_route(Population& pop, std::size_t i, std::size_t route) 
 /// agents per route and region) to a freshly synthesised population, with ids from
 /// population.size() on. Their months in school follow the steady state of the route (its length
 /// and dropout rate), their other attributes come from the stream `school.synthesis`.
-/// `first_id`: the first student's id when it is not population.size() (the last rank of a run
-/// split over ranks, ranks.hpp, holds them after every rank's synthesised agents).
+/// `first_id`: the first student's id when it is not population.size(); split over `ranks`
+/// (ranks.hpp), the students come after every rank's synthesised agents, and only those this rank
+/// holds (holds_new) are made.
 inline constexpr std::uint64_t kIdsFromSize = ~std::uint64_t{0};
 void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& population,
-                          std::uint64_t first_id = kIdsFromSize);
+                          std::uint64_t first_id = kIdsFromSize, const RankGroup* ranks = nullptr);
 
 class Schools {
 public:
@@ -69,9 +70,9 @@ public:
   /// the route's length; then the plan's enrolment of the month, within the capacity, as new
   /// agents (ids from `next_id` on) counted as entrants in `flows`.
   /// Split over ranks (`ranks`), the students are counted over every rank before the enrolment,
-  /// which every rank decides alike; the last rank (`append`) holds the new students.
+  /// which every rank decides alike; each makes the new students it holds (holds_new).
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, std::uint64_t& next_id,
-            MonthTally& flows, const RankGroup* ranks = nullptr, bool append = true);
+            MonthTally& flows, const RankGroup* ranks = nullptr);
 
   /// Counts the students of `population` (after synthesis or a restore), for the results at t = 0;
   /// over every rank with `ranks`.

@@ -182,13 +182,13 @@ public:
   /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
   /// `candidates` are the agents the monthly rules found (trainees and those who may apply).
   /// `employers` (may be null: none) gives the employer cells their apprenticeship places.
-  /// Split over `ranks` (ranks.hpp; `first`: the global position of this rank's first agent),
-  /// the trainees' outcomes and the applicants of every rank are joined in agent order, and every
+  /// Split over `ranks` (ranks.hpp), the trainees' outcomes and the applicants of every rank
+  /// are joined in agent order (by id), and every
   /// rank makes the same payments, allocation and admissions (the ledger is the same on every
   /// rank); each changes its own agents. Not with evaluation_limited or apprenticeship places.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
             bool evaluation_limited, const ApplicationRules& rules, const MonthlyCandidates& candidates,
-            const Employers* employers = nullptr, const RankGroup* ranks = nullptr, std::size_t first = 0);
+            const Employers* employers = nullptr, const RankGroup* ranks = nullptr);
 
   /// Completers who joined the evaluation queue in the month last stepped, in agent order.
   const std::vector<std::size_t>& newly_queued() const { return newly_queued_; }
@@ -208,7 +208,7 @@ public:
 
   /// Split over ranks (ranks.hpp): an agent of another rank, whose money and tallies every rank
   /// keeps alike while only its own rank changes it.
-  static constexpr std::size_t kNotHere = ~std::size_t{0};
+  static constexpr std::size_t kNotHere = skillsim::kNotHere;
   /// assessed() for a completer of `programme` at `level`; `i` may be kNotHere.
   void assessed(const Parameters& p, Population& pop, std::size_t i, std::uint8_t programme, std::uint8_t level,
                 bool passed, MonthTally& flows);
@@ -257,7 +257,6 @@ private:
   std::vector<std::size_t> newly_queued_;
   // The month's ranks (step()): null on one process.
   const RankGroup* ranks_ = nullptr;
-  std::size_t first_ = 0;
 };
 
 } // namespace skillsim
