@@ -47,6 +47,7 @@
 #include "skillsim/io/sweep_run.hpp"
 #include "skillsim/io/system_memory.hpp"
 #ifdef SKILLSIM_HAVE_MPI
+#include "skillsim/mpi/ranks_mpi.hpp"
 #include "skillsim/mpi/sweep_mpi.hpp"
 #endif
 #include "skillsim/io/sweep_toml.hpp"
@@ -127,11 +128,20 @@ std::vector<std::string> bundled_scenarios() {
   return names;
 }
 
+// This process's rank under an MPI launcher (0 without one), from the launcher's environment.
+int launched_rank() {
+  for (const char* rank : {"OMPI_COMM_WORLD_RANK", "PMI_RANK"})
+    if (const char* r = std::getenv(rank)) return std::atoi(r);
+  return 0;
+}
+
 // The scenario at `path` with the overrides, its notes (what the reader left out, and why) on
-// standard error: a note is not an error, but the user should know what did not run.
+// standard error, once under a launcher: a note is not an error, but the user should know what
+// did not run.
 Scenario load_scenario_noting(const fs::path& path, const std::vector<std::string>& overrides) {
   Scenario scenario = io::load_scenario(path, overrides);
-  for (const auto& note : scenario.notes()) std::cerr << "skillsim: note: " << path.string() << ": " << note << "\n";
+  if (launched_rank() == 0)
+    for (const auto& note : scenario.notes()) std::cerr << "skillsim: note: " << path.string() << ": " << note << "\n";
   return scenario;
 }
 
@@ -192,8 +202,9 @@ struct Arguments {
   std::vector<std::string> overrides;
   std::optional<std::string> output, at;
   std::optional<std::int64_t> replicates, seed, threads;
-  bool force = false, quiet = false, resume_sweep = false, no_memory_check = false;
+  bool force = false, quiet = false, resume_sweep = false, no_memory_check = false, split_agents = false;
   std::optional<std::string> checkpoint, resume, from_checkpoint;
+  std::optional<std::int64_t> ranks; // validate: the memory per rank of a run split over ranks
   std::optional<std::int64_t> checkpoint_every;
 };
 
@@ -222,7 +233,20 @@ std::string run_usage_problem(const Arguments& a) {
              (a.replicates ? "--replicates" : "--seed");
   }
   if (a.checkpoint_every && !a.checkpoint) return "--checkpoint-every needs --checkpoint FILE";
+  if (a.split_agents && (a.checkpoint || a.resume || a.from_checkpoint))
+    return std::string("--split-agents cannot be combined with ") +
+           (a.checkpoint ? "--checkpoint"
+            : a.resume   ? "--resume"
+                         : "--from-checkpoint") +
+           " yet (a checkpoint holds one process's population): leave it out, or run on one process";
   return {};
+}
+
+// The ranks an MPI launcher started (its environment says so), without starting MPI; 1 if none.
+int launched_ranks() {
+  for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(size); n && std::atoi(n) > 1) return std::atoi(n);
+  return 1;
 }
 
 // Two paths naming the same file (either may not exist yet).
@@ -386,19 +410,18 @@ std::int64_t peak_resident_bytes() {
   return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
 }
 
-int command_run(const Arguments& a, const std::string& command_line) {
-  RunPlan plan = a.resume ? plan_resume(a) : a.from_checkpoint ? plan_branch(a) : plan_new_run(a);
-  const Scenario& scenario = *plan.scenario;
-  const Parameters& p = scenario.parameters();
-  const fs::path& output = plan.output;
+int report_error(const std::exception_ptr& error, bool in_sweep);
 
+// The results file (and checkpoint) of a run can be written: false after saying why.
+bool output_ok(const Arguments& a, const RunPlan& plan) {
+  const fs::path& output = plan.output;
   g_doing = "checking the results file " + output.string();
   // Refuse early, before spending the run, if the file exists or cannot be written there
   // (write_results checks again).
   if (fs::exists(output) && !plan.force) {
     std::cerr << "skillsim: " << output.string()
               << " exists; use --force to overwrite it or -o to choose another file\n";
-    return kExitFailure;
+    return false;
   }
   // Temporary files of runs killed while writing this file (kill -9, a crash).
   const auto remove_orphans = [](const fs::path& path, const char* what) {
@@ -412,14 +435,14 @@ int command_run(const Arguments& a, const std::string& command_line) {
     io::check_results_path(output, plan.force);
   } catch (const ResultsFileError& e) {
     std::cerr << "skillsim: " << e.what() << "; nothing was run\n";
-    return kExitFailure;
+    return false;
   }
   if (plan.checkpoints) {
     const fs::path& checkpoint = plan.checkpoints->path();
     if (same_file(checkpoint, output)) {
       std::cerr << "skillsim: the checkpoint and the results file are both " << output.string()
                 << "; choose another file for one of them\n";
-      return kExitFailure;
+      return false;
     }
     g_doing = "checking the checkpoint file " + checkpoint.string();
     remove_orphans(checkpoint, "checkpoint file");
@@ -427,22 +450,87 @@ int command_run(const Arguments& a, const std::string& command_line) {
       io::check_checkpoint_path(checkpoint, a.resume || plan.force);
     } catch (const io::CheckpointError& e) {
       std::cerr << "skillsim: " << e.what() << "; nothing was run\n";
-      return kExitFailure;
+      return false;
     }
     if (a.resume) g_resume_hint = checkpoint.string();
   }
 
+  return true;
+}
+
+int command_run(const Arguments& a, const std::string& command_line, int& argc, char**& argv) {
+  // Under an MPI launcher, every rank runs this: with --split-agents the ranks split the agents
+  // of every replicate (docs/cluster.md, "One run over ranks"); without it, each would run the
+  // whole scenario and write the same file, so that is refused.
+  const int launched = launched_ranks();
+  if (launched > 1 && !a.split_agents) {
+    std::cerr << "skillsim: started by an MPI launcher with " << launched
+              << " ranks: each would run the whole scenario and write the same file; add --split-agents to split "
+                 "its agents over the ranks (docs/cluster.md), or run it without the launcher\n";
+    return kExitUsage;
+  }
+#ifdef SKILLSIM_HAVE_MPI
+  std::optional<mpi::Session> session;
+  std::optional<mpi::WorldRanks> world;
+  if (a.split_agents && mpi::launched_by_mpi()) {
+    session.emplace(argc, argv);
+    world.emplace();
+  }
+  const RankGroup* ranks = world ? &*world : nullptr;
+#else
+  (void)argc, (void)argv;
+  if (launched > 1) {
+    std::cerr << "skillsim: --split-agents under an MPI launcher, but this skillsim was built without MPI; build "
+                 "with MPI (docs/cluster.md) or run it without the launcher\n";
+    return kExitUsage;
+  }
+  const RankGroup* ranks = nullptr;
+#endif
+  const bool leader = ranks == nullptr || ranks->rank() == 0;
+  const int rank_count = ranks == nullptr ? 1 : ranks->size();
+  // Every rank reaches each of these with the same answer (the ranks read the same files), except
+  // the output checks, which rank 0 alone makes: it tells the others.
+  const auto all_ok = [&](bool ok) {
+#ifdef SKILLSIM_HAVE_MPI
+    if (session) return session->all(ok);
+#endif
+    return ok;
+  };
+  // Every rank reads the same scenario: if it is invalid, rank 0 alone says why.
+  const auto make_plan = [&] {
+    return a.resume ? plan_resume(a) : a.from_checkpoint ? plan_branch(a) : plan_new_run(a);
+  };
+  std::optional<RunPlan> made;
+  try {
+    made.emplace(make_plan());
+  } catch (...) {
+    if (leader) throw;
+    return kExitUsage;
+  }
+  RunPlan& plan = *made;
+  const Scenario& scenario = *plan.scenario;
+  const Parameters& p = scenario.parameters();
+  const fs::path& output = plan.output;
+  if (rank_count > 1) {
+    if (auto issues = rank_split_refusals(scenario); !issues.empty()) {
+      if (leader) std::cerr << "skillsim: " << RankSplitUnsupported(std::move(issues)).what() << "\n";
+      return kExitUsage;
+    }
+  }
+  if (!all_ok(!leader || output_ok(a, plan))) return kExitFailure;
+
   // The memory the run will need, estimated before anything is allocated (memory_estimate.hpp).
   g_doing = "estimating the memory of " + p.scenario.name;
-  const MemoryEstimate memory =
-      estimate_memory(scenario, plan.replicates, static_cast<int>(a.threads.value_or(omp_get_max_threads())));
-  if (!memory_fits(scenario, memory, a.no_memory_check)) return kExitFailure;
+  const MemoryEstimate memory = estimate_memory(
+      scenario, plan.replicates, static_cast<int>(a.threads.value_or(omp_get_max_threads())), rank_count);
+  if (!all_ok(!leader || memory_fits(scenario, memory, a.no_memory_check))) return kExitFailure;
 
   RunOptions run;
   run.replicates = plan.replicates;
   run.seed = plan.seed;
   run.threads = static_cast<int>(a.threads.value_or(0));
   run.cancel = &g_interrupted;
+  run.ranks = ranks;
   if (plan.start) run.start = &*plan.start;
   if (plan.checkpoints) {
     run.checkpoint_every = plan.checkpoint_every;
@@ -451,7 +539,7 @@ int command_run(const Arguments& a, const std::string& command_line) {
       g_resume_hint = plan.checkpoints->path().string();
     };
   }
-  cli::ProgressBar bar(p.scenario.name, p.scenario.months, !a.quiet && cli::is_terminal(STDERR_FILENO));
+  cli::ProgressBar bar(p.scenario.name, p.scenario.months, leader && !a.quiet && cli::is_terminal(STDERR_FILENO));
   bar.start_at(plan.first, plan.skipped);
   run.progress = [&bar](std::int64_t done, std::int64_t total) {
     g_months_done.store(done);
@@ -463,20 +551,34 @@ int command_run(const Arguments& a, const std::string& command_line) {
   g_replicates = run.replicates;
   g_months_done.store(plan.first);
   const auto started = std::chrono::steady_clock::now();
-  Results results = run_scenario(scenario, run);
+  Results results;
+  try {
+    results = run_scenario(scenario, run);
+  } catch (...) {
+    if (rank_count == 1) throw;
+#ifdef SKILLSIM_HAVE_MPI
+    // The other ranks wait for this one in the next collective: end them all.
+    if (!leader) std::cerr << "skillsim: rank " << ranks->rank() << " of " << rank_count << ":\n";
+    mpi::Session::abort(report_error(std::current_exception(), false));
+#endif
+  }
   g_months_done.store(-1);
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // Every rank has the same results (summed over the ranks): rank 0 alone writes them.
+  if (!leader) return kExitOk;
   results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
+  if (rank_count > 1) results.metadata.attributes["mpi_ranks"] = std::to_string(rank_count);
   g_doing = "writing the results file " + output.string();
   io::write_results(results, output, plan.force);
 
   if (!a.quiet) {
     g_doing = "summarising the results";
     std::cout << cli::summarize(results, scenario);
-    std::cout << fmt::format("\nSimulated in {:.2f} s on {} thread(s). Results: {}\n", seconds,
-                             results.metadata.threads, output.string());
+    std::cout << fmt::format(
+        "\nSimulated in {:.2f} s on {} thread(s){}. Results: {}\n", seconds, results.metadata.threads,
+        rank_count > 1 ? fmt::format(" x {} MPI ranks (agents split)", rank_count) : "", output.string());
     std::cout << "Memory: estimated " << describe_memory(memory) << "; peak resident "
               << format_bytes(peak_resident_bytes()) << "\n";
     if (plan.checkpoints && plan.checkpoints->written() > 0)
@@ -485,8 +587,6 @@ int command_run(const Arguments& a, const std::string& command_line) {
   }
   return kExitOk;
 }
-
-int report_error(const std::exception_ptr& error, bool in_sweep);
 
 // The expected-value twin of a scenario (docs/twin.md): no agents, one results file.
 int command_project(const Arguments& a, const std::string& command_line) {
@@ -706,10 +806,14 @@ int command_validate(const Arguments& a) {
   if (diagnostics.empty()) {
     std::cout << path.string() << ": valid\n";
     const Scenario scenario = load_scenario_noting(path, a.overrides);
+    const int ranks = static_cast<int>(a.ranks.value_or(1));
     const MemoryEstimate memory =
-        estimate_memory(scenario, scenario.parameters().run.replicates, omp_get_max_threads());
+        estimate_memory(scenario, scenario.parameters().run.replicates, omp_get_max_threads(), ranks);
     std::cout << "Memory: " << describe_memory(memory) << " for " << scenario.parameters().run.replicates
-              << " replicate(s)\n";
+              << " replicate(s)" << (ranks > 1 ? fmt::format(", per rank of {} (--split-agents)", ranks) : "") << "\n";
+    if (ranks > 1)
+      if (auto issues = rank_split_refusals(scenario); !issues.empty())
+        std::cout << "Note: " << RankSplitUnsupported(std::move(issues)).what() << "\n";
     return memory_fits(scenario, memory, a.no_memory_check) ? kExitOk : kExitFailure;
   }
   for (const auto& d : diagnostics) std::cerr << d.to_string() << "\n";
@@ -876,6 +980,9 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", a.quiet, "no progress bar and no summary");
   run->add_flag("--no-memory-check", a.no_memory_check,
                 "run even when the memory estimate exceeds the memory available (docs/architecture.md, \"Memory\")");
+  run->add_flag("--split-agents", a.split_agents,
+                "under mpirun: split each replicate's agents over the ranks (results identical to one process; "
+                "docs/cluster.md)");
   run->footer(std::string(kScenarioNote) + default_note +
               "\nCheckpoints and branches (docs/checkpoints.md):\n"
               "  skillsim run SCENARIO --checkpoint FILE [--checkpoint-every M]\n"
@@ -912,6 +1019,11 @@ int main(int argc, char** argv) {
   add_overrides(*validate, a);
   validate->add_flag("--no-memory-check", a.no_memory_check,
                      "do not fail when the memory estimate exceeds the memory available");
+  validate
+      ->add_option("--ranks", a.ranks,
+                   "the memory per rank of a run split over N MPI ranks (--split-agents; docs/cluster.md)")
+      ->type_name("N")
+      ->check(integer_at_least(1));
   validate->footer(std::string(kScenarioNote) + ".");
 
   CLI::App* pathways =
@@ -979,7 +1091,7 @@ int main(int argc, char** argv) {
     if (const std::string problem = run_usage_problem(a); !problem.empty()) return usage_error(app, run, problem);
   }
   try {
-    if (run->parsed()) return command_run(a, command_line);
+    if (run->parsed()) return command_run(a, command_line, argc, argv);
     if (sweep->parsed()) return command_sweep(a, command_line, argc, argv);
     if (validate->parsed()) return command_validate(a);
     if (pathways->parsed()) return command_pathways(a);

@@ -97,7 +97,8 @@ std::vector<std::size_t> lowest(std::vector<std::pair<std::uint64_t, std::size_t
 } // namespace
 
 void Competitions::step(const Parameters& p, const CompetitionRules& rules, Month month, Population& pop,
-                        const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates) {
+                        const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates,
+                        const RankGroup* ranks) {
   const std::size_t tiers = p.competitions.tiers.size();
   tally_.entrants.assign(tiers * kLevelCount, 0);
   tally_.winners.assign(tiers * kLevelCount, 0);
@@ -147,6 +148,10 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
         if (admitted[c] && entry_priority[c] <= limit) eligible.emplace_back(entry_priority[c], c);
       if (eligible.size() >= entrants_due) break;
     }
+    if (split(ranks)) {
+      step_split(p, k, entrants_due, winners_due, month, pop, rng, flows, candidates, eligible, entered, *ranks);
+      continue;
+    }
     const std::vector<std::size_t> entrants = lowest(eligible, entrants_due);
     tally_.entrants_shortfall[k] = static_cast<std::int64_t>(entrants_due - entrants.size());
 
@@ -174,6 +179,70 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
             0xFFFF, static_cast<std::uint32_t>(pop.months_at_level[i]) + credit)); // the wait shortened
       }
     }
+  }
+}
+
+void Competitions::step_split(const Parameters& p, std::size_t k, std::size_t entrants_due, std::size_t winners_due,
+                              Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
+                              const std::vector<std::size_t>& candidates,
+                              std::vector<std::pair<std::uint64_t, std::size_t>>& eligible,
+                              std::vector<std::uint8_t>& entered, const RankGroup& ranks) {
+  // The tier's entrants are the lowest (entry priority, agent position) of every rank's eligible:
+  // each rank's `entrants_due` lowest hold them, and only those are joined, by id (agent order is
+  // id order, so (priority, id) orders them as (priority, position) does on one process).
+  const std::vector<std::size_t> mine = lowest(eligible, entrants_due); // positions in `candidates`
+  std::vector<std::uint64_t> words;
+  for (std::size_t c : mine) {
+    const std::size_t i = candidates[c];
+    words.insert(words.end(),
+                 {streams::priority_of(rng.block(streams::kCompetition, month.index, pop.id[i])), pop.id[i]});
+  }
+  const std::vector<std::uint64_t> all = ranks.join(words);
+  std::vector<std::pair<std::uint64_t, std::size_t>> joined(all.size() / 2);
+  for (std::size_t e = 0; e < joined.size(); ++e) joined[e] = {all[2 * e], static_cast<std::size_t>(all[2 * e + 1])};
+  const std::vector<std::size_t> entrants = lowest(joined, entrants_due); // ids, ascending
+  tally_.entrants_shortfall[k] = static_cast<std::int64_t>(entrants_due - entrants.size());
+
+  // This rank's entrants: their result priority and level, joined so that every rank counts them
+  // and takes the same winners.
+  words.clear();
+  for (std::size_t at : entrants) {
+    const std::size_t i = local_index(pop, at);
+    if (i == kNotHere) continue;
+    // Its position in `candidates` (ascending), to mark it entered for the later tiers.
+    entered[static_cast<std::size_t>(std::lower_bound(candidates.begin(), candidates.end(), i) - candidates.begin())] =
+        1;
+    words.insert(words.end(), {streams::result_priority_of(rng.block(streams::kCompetition, month.index, pop.id[i])),
+                               at, pop.level[i]});
+  }
+  const std::vector<std::uint64_t> results_all = ranks.join(words);
+  std::vector<std::pair<std::uint64_t, std::size_t>> results; // (result priority, id)
+  std::vector<std::pair<std::size_t, std::uint8_t>> level_of; // (id, level)
+  for (std::size_t e = 0; e + 2 < results_all.size(); e += 3) {
+    const auto at = static_cast<std::size_t>(results_all[e + 1]);
+    const auto level = static_cast<std::uint8_t>(results_all[e + 2]);
+    ++tally_.entrants[k * kLevelCount + level];
+    results.emplace_back(results_all[e], at);
+    level_of.emplace_back(at, level);
+  }
+  std::sort(level_of.begin(), level_of.end()); // each rank's ascend; the join is by rank
+  const std::vector<std::size_t> winners = lowest(results, winners_due);
+  tally_.winners_shortfall[k] = static_cast<std::int64_t>(winners_due - winners.size());
+
+  const bool promotes = award_of(p.competitions, k) == CompetitionAward::Promote;
+  const auto credit = static_cast<std::uint32_t>(p.competitions.shorten_months[k]);
+  for (std::size_t at : winners) {
+    const std::uint8_t level =
+        std::lower_bound(level_of.begin(), level_of.end(), std::pair<std::size_t, std::uint8_t>{at, 0})->second;
+    ++tally_.winners[k * kLevelCount + level];
+    if (promotes) ++tally_.promotions[k * kLevelCount + level + 1u];
+    const std::size_t i = local_index(pop, at);
+    if (i == kNotHere) continue;
+    if (promotes)
+      promote(pop, i, level + 1, flows);
+    else
+      pop.months_at_level[i] = static_cast<std::uint16_t>(
+          std::min<std::uint32_t>(0xFFFF, static_cast<std::uint32_t>(pop.months_at_level[i]) + credit));
   }
 }
 

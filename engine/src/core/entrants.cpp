@@ -42,7 +42,7 @@ double Entrants::due(const Parameters& p, Month month, std::size_t kind) {
 }
 
 void Entrants::step(const Parameters& p, Month month, Population& population, const RandomStreams& rng,
-                    std::uint64_t& next_id, MonthTally& flows) {
+                    std::uint64_t& next_id, MonthTally& flows, const RankGroup* ranks) {
   const auto& e = p.entry;
   for (std::size_t kind = 0; kind < kKinds; ++kind) {
     const std::int64_t count = state_.due[kind].take(due(p, month, kind));
@@ -50,6 +50,7 @@ void Entrants::step(const Parameters& p, Month month, Population& population, co
     for (std::int64_t k = 0; k < count; ++k) {
       Agent a;
       a.id = next_id++;
+      if (!holds_new(ranks, a.id)) continue; // another rank's
       const DrawBlock d = rng.block(streams::kEntry, month.index, a.id);
       const double age_years = e.entry_age_min + d.uniform(streams::kEntryAge) * (e.entry_age_max - e.entry_age_min);
       a.birth_month = birth_month(month, age_years);

@@ -115,7 +115,10 @@ constexpr std::uint8_t kMaxWait = 0xFF;
 struct Candidate {
   std::size_t cell;
   std::uint64_t priority;
-  std::size_t index;
+  std::size_t index; // split over ranks: the global position (the agent may be another rank's)
+  // Split over ranks: what every rank needs of the agent (kept apart from the sort's key).
+  std::uint32_t id = 0;
+  std::uint8_t region = 0, programme = kNoProgramme, level = 0;
   bool operator<(const Candidate& o) const {
     return std::tie(cell, priority, index) < std::tie(o.cell, o.priority, o.index);
   }
@@ -166,7 +169,7 @@ void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::s
 
 void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                             MonthTally& flows, TrainingSystem& training, std::span<const std::size_t> queued,
-                            const Mentoring* mentoring, const Employers* employers) {
+                            const Mentoring* mentoring, const Employers* employers, const RankGroup* ranks) {
   const auto& ev = p.evaluation;
   const std::size_t evaluators = ev.evaluators.size(), regions = p.population.regions.size();
   tally_.reset(evaluators, regions);
@@ -230,13 +233,54 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       leavers.insert(leavers.end(), local_leavers.begin(), local_leavers.end());
     }
   }
-  std::sort(candidates.begin(), candidates.end());
   std::sort(leavers.begin(), leavers.end()); // money released in agent order, for any thread count
-  for (std::size_t i : leavers) {
-    if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region[i]];
-    pop.evaluation_wait[i] = 0;
-    if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(pop, i);
+  const bool split_ranks = split(ranks);
+  // The agent `at` (its index on one process, its id split over ranks), if this rank holds it.
+  const auto here = [&](std::size_t at) { return split_ranks ? local_index(pop, at) : at; };
+  if (!split_ranks) {
+    for (std::size_t i : leavers) {
+      if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region[i]];
+      pop.evaluation_wait[i] = 0;
+      if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(pop, i);
+    }
+  } else {
+    // Every rank's leavers in agent order: (id, gave up | region << 8 | programme << 16), the money
+    // of each released by every rank alike.
+    std::vector<std::uint64_t> mine;
+    for (std::size_t i : leavers)
+      mine.insert(mine.end(),
+                  {pop.id[i], std::uint64_t{pop.status[i] != kRemoved && pop.status[i] != kRetired} |
+                                  std::uint64_t{pop.region[i]} << 8 | std::uint64_t{pop.programme[i]} << 16});
+    std::vector<std::uint64_t> all = ranks->join(mine);
+    sort_by_id(all, 2);
+    for (std::size_t k = 0; k + 1 < all.size(); k += 2) {
+      const std::uint64_t w = all[k + 1];
+      const std::size_t i = local_index(pop, all[k]);
+      if ((w & 0xFF) != 0) ++tally_.abandoned[w >> 8 & 0xFF];
+      if (i != kNotHere) pop.evaluation_wait[i] = 0;
+      if (const auto prog = static_cast<std::uint8_t>(w >> 16 & 0xFF); prog != kNoProgramme)
+        training.leave_evaluation_queue(pop, i, prog);
+    }
+    // Every rank's candidates, by id (the sort below then orders them as on one process), with
+    // what the assessment needs of them.
+    std::vector<std::uint64_t> cand;
+    cand.reserve(4 * candidates.size());
+    for (const Candidate& c : candidates)
+      cand.insert(cand.end(),
+                  {c.cell, c.priority, pop.id[c.index],
+                   std::uint64_t{pop.id[c.index]} | std::uint64_t{pop.region[c.index]} << 32 |
+                       std::uint64_t{pop.programme[c.index]} << 40 | std::uint64_t{pop.level[c.index]} << 48});
+    const std::vector<std::uint64_t> joined = ranks->join(cand);
+    candidates.resize(joined.size() / 4);
+    for (std::size_t k = 0; k < candidates.size(); ++k) {
+      const std::uint64_t w = joined[4 * k + 3];
+      candidates[k] = {static_cast<std::size_t>(joined[4 * k]),     joined[4 * k + 1],
+                       static_cast<std::size_t>(joined[4 * k + 2]), static_cast<std::uint32_t>(w),
+                       static_cast<std::uint8_t>(w >> 32 & 0xFF),   static_cast<std::uint8_t>(w >> 40 & 0xFF),
+                       static_cast<std::uint8_t>(w >> 48 & 0xFF)};
+    }
   }
+  std::sort(candidates.begin(), candidates.end());
 
   // The month's capacity, fractions carried (unused capacity is not).
   EvaluationProblem problem;
@@ -287,8 +331,28 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     const auto [begin, end] = ranges[c];
     const std::size_t assessed_end = begin + static_cast<std::size_t>(allocation.assessed[c]);
     for (std::size_t a = begin; a < end; ++a) {
-      const std::size_t i = candidates[a].index;
-      if (a >= assessed_end) {
+      if (split_ranks) { // every rank keeps the tallies and the money; the agent's rank changes it
+        const Candidate& cand = candidates[a];
+        const std::size_t i = here(cand.index);
+        const bool own = i != TrainingSystem::kNotHere;
+        if (a >= assessed_end) {
+          if (own && pop.evaluation_wait[i] < kMaxWait) ++pop.evaluation_wait[i];
+          ++tally_.queue[cand.region];
+          continue;
+        }
+        if (own) pop.evaluation_wait[i] = 0;
+        if (cand.programme != kNoProgramme) {
+          const DrawBlock d = rng.block(streams::kEvaluationOutcome, month.index, cand.id);
+          training.assessed(
+              p, pop, i, cand.programme, cand.level,
+              d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[cand.programme])),
+              flows);
+          continue;
+        }
+        if (!own) continue; // an ordinary assessment changes only its agent and the flows (summed)
+      }
+      const std::size_t i = here(candidates[a].index);
+      if (!split_ranks && a >= assessed_end) {
         if (pop.evaluation_wait[i] < kMaxWait) ++pop.evaluation_wait[i];
         ++tally_.queue[pop.region[i]];
         continue;
@@ -296,7 +360,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       pop.evaluation_wait[i] = 0;
       const DrawBlock d = rng.block(streams::kEvaluationOutcome, month.index, pop.id[i]);
       const std::uint8_t prog = pop.programme[i];
-      if (prog != kNoProgramme) {
+      if (!split_ranks && prog != kNoProgramme) {
         training.assessed(
             p, pop, i, d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[prog])),
             flows);

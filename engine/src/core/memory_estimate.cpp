@@ -30,10 +30,12 @@ std::int64_t bytes_of(double agents, double per_agent) { return std::llround(std
 
 } // namespace
 
-MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads) {
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads, int ranks) {
   const Parameters& p = scenario.parameters();
   MemoryEstimate e;
-  e.agents_initial = static_cast<std::int64_t>(initial_agent_count(p.population));
+  const auto all = static_cast<std::int64_t>(initial_agent_count(p.population));
+  const std::int64_t split = std::max(ranks, 1);
+  e.agents_initial = (all + split - 1) / split; // the largest rank's share
   // Entrants month by month under the parameters in force (a schedule may change their number).
   const double scale = static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
   double entrants = 0, may_apply = 0;
@@ -47,7 +49,9 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
       may_apply = std::max(may_apply, *std::max_element(rules.may_apply.begin(), rules.may_apply.end()));
     }
   }
-  e.agents_peak = e.agents_initial + std::llround(std::ceil(entrants / scale)) + 2 * p.scenario.months;
+  // Split over ranks, the entrants are spread over them too (holds_new, ranks.hpp).
+  e.agents_peak =
+      e.agents_initial + (std::llround(std::ceil(entrants / scale)) + 2 * p.scenario.months + split - 1) / split;
   const auto peak = static_cast<double>(e.agents_peak);
   // The columns the scenario's population stores: an optional one it does not use costs nothing.
   const ColumnSet columns = agent_columns(p);
@@ -60,7 +64,7 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   Population(columns).for_each_column([&](const auto& column) {
     widest = std::max<std::int64_t>(widest, static_cast<std::int64_t>(sizeof(column[0])));
   });
-  if (e.agents_peak > static_cast<std::int64_t>(initial_capacity(p)))
+  if (e.agents_peak > (static_cast<std::int64_t>(initial_capacity(p)) - all) / split + e.agents_initial)
     e.growth = bytes_of(peak, static_cast<double>(widest));
   // The month's candidate lists: trainees and queued candidates are few; applicants at most the
   // highest monthly application probability of any group and status; competitors at most everybody.

@@ -31,7 +31,7 @@ void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_
 }
 
 void Appointments::step(const Parameters& p, const TransitionRates& rates, Month month, Population& pop,
-                        const RandomStreams& rng, MonthTally& flows, Employers* employers) {
+                        const RandomStreams& rng, MonthTally& flows, Employers* employers, const RankGroup* ranks) {
   tally_ = {};
   for (std::size_t k = 0; k < 2; ++k) {
     const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
@@ -55,6 +55,29 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     }
     Eligible eligible;
     for (const Eligible& list : by_thread) eligible.insert(eligible.end(), list.begin(), list.end());
+    if (split(ranks)) {
+      // Every rank's eligible, by id (agent order is id order, so (priority, id) orders them as
+      // (priority, index) does on one process): the pairs are distinct, so every rank chooses the same `chosen`
+      // smallest, as one process does (min(quota, joined) is min(quota, every rank's eligible)). Each rank's `quota`
+      // lowest hold the lowest overall: only those are joined.
+      const std::size_t keep = std::min(quota, eligible.size());
+      std::nth_element(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(keep), eligible.end());
+      eligible.resize(keep);
+      std::vector<std::uint64_t> mine;
+      mine.reserve(2 * eligible.size());
+      for (const auto& [priority, i] : eligible) mine.insert(mine.end(), {priority, pop.id[i]});
+      const std::vector<std::uint64_t> all = ranks->join(mine);
+      Eligible global(all.size() / 2);
+      for (std::size_t e = 0; e < global.size(); ++e)
+        global[e] = {all[2 * e], static_cast<std::size_t>(all[2 * e + 1])};
+      const std::size_t chosen = std::min(quota, global.size());
+      std::nth_element(global.begin(), global.begin() + static_cast<std::ptrdiff_t>(chosen), global.end());
+      for (std::size_t c = 0; c < chosen; ++c)
+        if (const std::size_t i = local_index(pop, global[c].second); i != kNotHere) promote(pop, i, target, flows);
+      tally_.appointed[k] = static_cast<std::int64_t>(chosen);
+      tally_.unfilled[k] = static_cast<std::int64_t>(quota - chosen);
+      continue;
+    }
     if (employers != nullptr && employers->post_needed(p, target)) {
       // In priority order (ties by agent order), each candidate takes a free post in its cell.
       std::sort(eligible.begin(), eligible.end());

@@ -5,6 +5,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
@@ -33,13 +34,26 @@ private:
 } // namespace
 
 ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
-                               const std::atomic<bool>* cancel)
-    : scenario_(&scenario), rng_(seed, replicate), month_(scenario.start()), training_(scenario.parameters()),
-      evaluation_(scenario.parameters()), competitions_(scenario.parameters()), schools_(scenario.parameters()),
-      studios_(scenario.parameters()), employers_(scenario.parameters()) {
-  population_ = synthesize_population(scenario.parameters(), rng_, cancel);
-  next_id_ = population_.size();
-  schools_.count_students(population_);
+                               const std::atomic<bool>* cancel, const RankGroup* ranks)
+    : scenario_(&scenario), ranks_(split(ranks) ? ranks : nullptr), rng_(seed, replicate), month_(scenario.start()),
+      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
+      schools_(scenario.parameters()), studios_(scenario.parameters()), employers_(scenario.parameters()) {
+  if (ranks_ == nullptr) {
+    population_ = synthesize_population(scenario.parameters(), rng_, cancel);
+    next_id_ = population_.size();
+  } else {
+    if (auto issues = rank_split_refusals(scenario); !issues.empty()) throw RankSplitUnsupported(std::move(issues));
+    // This rank's contiguous range of the initial agents; entrants join the last rank's (step()).
+    const std::size_t n = initial_agent_count(scenario.parameters().population);
+    const AgentRange range = agent_range(n, ranks_->rank(), ranks_->size());
+    population_ = synthesize_population(scenario.parameters(), rng_, cancel, range.first, range.last);
+    add_initial_students(scenario.parameters(), rng_, population_, n, ranks_); // this rank's share
+    // The next id follows every agent of every rank (the initial students too).
+    std::int64_t agents = static_cast<std::int64_t>(population_.size());
+    ranks_->sum(std::span<std::int64_t>(&agents, 1));
+    next_id_ = static_cast<std::uint64_t>(agents);
+  }
+  schools_.count_students(population_, ranks_);
   employers_.assign_initial(scenario.parameters(), population_, rng_);
 }
 
@@ -68,25 +82,33 @@ void ReplicateState::step() {
   PhaseTimer timer;
 
   // The order of the monthly step (docs/architecture.md). A new process is one line here.
-  const Mentoring& mentoring = studios_.select(p, rates, month_, population_, rng_);
+  const Mentoring& mentoring = studios_.select(p, rates, month_, population_, rng_, ranks_);
   flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_, &mentoring);
   for (std::int64_t e : flows_.exits) removed_ += e;
   timer.lap(times_.rules);
-  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_, &employers_);
+  training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_, &employers_,
+                 ranks_);
   timer.lap(times_.training);
   candidates_.add_queued(training_.newly_queued()); // completers join those already waiting
-  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_);
+  evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_,
+                   ranks_);
   timer.lap(times_.evaluation);
-  appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_);
-  competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors);
-  entrants_.step(p, month_, population_, rng_, next_id_, flows_);
-  schools_.step(p, month_, population_, rng_, next_id_, flows_);
+  appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_, ranks_);
+  competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors, ranks_);
+  // Entrants and school enrolees are spread over the ranks by id (holds_new); agent order is id
+  // order on every rank, and the joins of the steps above order by id.
+  entrants_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
+  schools_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
   employers_.step(p, month_, population_, rng_);             // cells of the month's hires and leavers
   employers_.pay_work_based_training(p, training_.ledger()); // 以工代训, from the month's cells
   training_.close_month(); // the funds' money at the end of the month, every payment made
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
   // results do not depend on when it happens.
-  if (removed_ * 32 > static_cast<std::int64_t>(population_.size())) {
+  // Split over ranks, the decision is taken from the counts of every rank, so that all compact
+  // together (the ranks' blocks joined stay the one process's population, position for position).
+  std::int64_t counts[2] = {removed_, static_cast<std::int64_t>(population_.size())};
+  if (ranks_ != nullptr) ranks_->sum(counts);
+  if (counts[0] * 32 > counts[1]) {
     population_.compact();
     removed_ = 0;
   }
@@ -108,8 +130,17 @@ void ReplicateState::declare_results(Results& r, const Parameters& p) {
 
 void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
   const Parameters& p = scenario_->parameters();
-  if (t > 0) store_flows(out, rep, t, flows_);
-  const StockTally stocks = count_stocks(population_, p.population.regions.size(), p.programmes.names.size());
+  if (t > 0) {
+    if (ranks_ == nullptr) {
+      store_flows(out, rep, t, flows_);
+    } else {
+      MonthTally all = flows_;
+      sum_over_ranks(*ranks_, all, p.population.regions.size());
+      store_flows(out, rep, t, all);
+    }
+  }
+  StockTally stocks = count_stocks(population_, p.population.regions.size(), p.programmes.names.size());
+  if (ranks_ != nullptr) sum_over_ranks(*ranks_, stocks);
   store_stocks(out, rep, t, stocks);
   // A process with results has store_results(out, replicate, t, stocks): one with another
   // signature fails to compile here rather than being skipped.

@@ -133,7 +133,7 @@ ReplicateState replicate_state(const Scenario& scenario, const RunOptions& optio
                                std::int64_t saved) {
   if (saved < 0)
     return ReplicateState(scenario, static_cast<std::uint64_t>(options.seed), static_cast<std::uint32_t>(rep),
-                          options.cancel);
+                          options.cancel, options.ranks);
   ReplicateSnapshot snapshot = options.start->snapshot(rep);
   const std::string which = "the saved state of replicate " + std::to_string(rep + 1);
   if (snapshot.replicate != static_cast<std::uint32_t>(rep) ||
@@ -244,6 +244,19 @@ void add_parameter_set_results(Results& results, const Scenario& scenario, std::
 Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (options.replicates < 1) throw Error("replicates must be at least 1, got " + std::to_string(options.replicates));
   if (options.seed < 0) throw Error("seed must be non-negative, got " + std::to_string(options.seed));
+  if (split(options.ranks)) {
+    // A checkpoint holds one population; the ranks' blocks are not gathered into one yet.
+    if (options.start != nullptr)
+      throw Error("a run split over ranks (--split-agents) cannot continue saved state (--resume, --from) yet; "
+                  "continue it on one process");
+    if (options.checkpoint)
+      throw Error("a run split over ranks (--split-agents) cannot write checkpoints (--checkpoint) yet; leave "
+                  "--checkpoint out or run on one process");
+    for (std::int64_t rep = 0; rep < std::max<std::int64_t>(options.replicates, 1); ++rep)
+      if (auto issues = rank_split_refusals(scenario.parameter_sets().empty() ? scenario : scenario.for_replicate(rep));
+          !issues.empty())
+        throw RankSplitUnsupported(std::move(issues));
+  }
   const int previous_threads = omp_get_max_threads();
   if (options.threads > 0) omp_set_num_threads(options.threads);
   struct RestoreThreads {

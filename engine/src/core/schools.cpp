@@ -42,18 +42,20 @@ Agent new_student(std::size_t route, std::size_t region, std::uint64_t id) {
 
 } // namespace
 
-void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& pop) {
+void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& pop, std::uint64_t first_id,
+                          const RankGroup* ranks) {
   const auto& sc = p.schools;
   const std::size_t routes = sc.routes.size(), regions = p.population.regions.size();
   const Month start = p.scenario.start;
   const auto scale = static_cast<double>(p.population.scale);
-  std::uint64_t next_id = pop.size();
+  std::uint64_t next_id = first_id == kIdsFromSize ? pop.size() : first_id;
   for (std::size_t k = 0; k < routes; ++k)
     for (std::size_t r = 0; r < regions; ++r) {
       const auto count =
           std::llround(sc.initial_students(static_cast<int>(k), static_cast<int>(r)) / scale); // whole agents
       for (std::int64_t c = 0; c < count; ++c) {
         Agent a = new_student(k, r, next_id++);
+        if (!holds_new(ranks, a.id)) continue; // another rank's
         const DrawBlock d = rng.block(streams::kSchoolSynthesis, start.index, a.id);
         const int months_in =
             steady_state_months(d.uniform(streams::kSchoolMonthsIn), sc.dropout_rate[k], sc.length_months[k]);
@@ -108,15 +110,16 @@ void Schools::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, 
   out.persons("school_no_place", rep, t, tally_.no_place);
 }
 
-void Schools::count_students(const Population& pop) {
+void Schools::count_students(const Population& pop, const RankGroup* ranks) {
   tally_.students.assign(routes_ * regions_, 0);
   if (routes_ == 0) return;
   for (std::size_t i = 0; i < pop.size(); ++i)
     if (pop.status[i] == kStudent) ++tally_.students[school_route_of(pop, i) * regions_ + pop.region[i]];
+  if (split(ranks)) ranks->sum(tally_.students);
 }
 
 void Schools::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, std::uint64_t& next_id,
-                   MonthTally& flows) {
+                   MonthTally& flows, const RankGroup* ranks) {
   if (routes_ == 0) return;
   const auto& sc = p.schools;
   const std::size_t cells = routes_ * regions_;
@@ -184,6 +187,12 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
     }
   }
 
+  // Split over ranks: the leavers and the students left, of every rank (the enrolment reads them).
+  if (split(ranks)) {
+    ranks->sum(tally_.graduates);
+    ranks->sum(tally_.dropouts);
+    ranks->sum(tally_.students);
+  }
   // The plan's enrolment of the month, within the capacity left after this month's leavers.
   const double month_share = sc.enrolment_month_shares[static_cast<std::size_t>(month.month() - 1)];
   const auto scale = static_cast<double>(p.population.scale);
@@ -200,6 +209,7 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
       tally_.students[cell] += admitted;
       for (std::int64_t c = 0; c < admitted; ++c) {
         Agent a = new_student(k, r, next_id++);
+        if (!holds_new(ranks, a.id)) continue; // another rank's
         const DrawBlock d = rng.block(streams::kEntry, month.index, a.id);
         const double age =
             sc.entry_age_min[k] + d.uniform(streams::kEntryAge) * (sc.entry_age_max[k] - sc.entry_age_min[k]);

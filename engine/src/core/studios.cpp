@@ -52,7 +52,7 @@ void Studios::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, 
 }
 
 const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rates, Month, const Population& pop,
-                                 const RandomStreams& rng) {
+                                 const RandomStreams& rng, const RankGroup* ranks) {
   const auto& st = p.studios;
   tally_.studios.assign(regions_, 0);
   tally_.masters.assign(regions_, 0);
@@ -103,6 +103,8 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
     }
   }
   const double scale = static_cast<double>(p.population.scale);
+  const bool split_ranks = split(ranks);
+  if (split_ranks) ranks->sum(masters); // the places depend on every rank's masters
   for (std::size_t r = 0; r < regions_; ++r) {
     const double studios = st.count[r];
     // Places in persons, then whole agents (a fraction of an agent's place is not taken).
@@ -110,10 +112,27 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
         std::min(studios * st.places_per_studio, static_cast<double>(masters[r]) * scale * st.places_per_master);
     const auto places = static_cast<std::int64_t>(std::floor(persons / scale));
     auto& list = eligible[r];
+    if (split_ranks) {
+      // The `places` lowest of every rank hold the lowest overall: only those are joined, by
+      // id (agent order); this rank keeps those of the chosen that are its own.
+      const std::int64_t mine = std::min<std::int64_t>(places, static_cast<std::int64_t>(list.size()));
+      std::nth_element(list.begin(), list.begin() + mine, list.end());
+      std::vector<std::uint64_t> words;
+      for (auto e = list.begin(); e != list.begin() + mine; ++e)
+        words.insert(words.end(), {e->first, pop.id[e->second]});
+      const std::vector<std::uint64_t> all = ranks->join(words);
+      list.resize(all.size() / 2);
+      for (std::size_t k = 0; k < list.size(); ++k) list[k] = {all[2 * k], static_cast<std::size_t>(all[2 * k + 1])};
+    }
     const std::int64_t taken = std::min<std::int64_t>(places, static_cast<std::int64_t>(list.size()));
     // The `taken` lowest (priority, index): the same set for any thread count or join order.
     std::nth_element(list.begin(), list.begin() + taken, list.end());
-    for (auto e = list.begin(); e != list.begin() + taken; ++e) mentoring_.mentees.push_back(e->second);
+    for (auto e = list.begin(); e != list.begin() + taken; ++e) {
+      if (!split_ranks)
+        mentoring_.mentees.push_back(e->second);
+      else if (const std::size_t i = local_index(pop, e->second); i != kNotHere)
+        mentoring_.mentees.push_back(i);
+    }
     tally_.studios[r] = std::llround(studios);
     tally_.masters[r] = masters[r];
     tally_.places[r] = places;

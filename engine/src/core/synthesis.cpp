@@ -268,7 +268,8 @@ int initial_max_months_at_level(const PopulationSection& pop, int age_months) {
   return std::max(0, std::min<int>(static_cast<int>(pop.max_months_at_level), working_months));
 }
 
-Population synthesize_population(const Parameters& p, const RandomStreams& rng, const std::atomic<bool>* cancel) {
+Population synthesize_population(const Parameters& p, const RandomStreams& rng, const std::atomic<bool>* cancel,
+                                 std::size_t first, std::size_t last) {
   const auto& pop = p.population;
   JointTable joint;
   if (auto issues = fit_joint_table(p, joint); !issues.empty()) {
@@ -284,11 +285,19 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
   const std::vector<double> region_cdf = cumulative(pop.region_shares);
   const Month start = p.scenario.start;
 
+  const bool whole = first == 0 && last >= n;
   Population population(agent_columns(p));
-  population.reserve(initial_capacity(p));
+  // A rank's range: its own agents, and room for its share of the entrants (ranks.hpp).
+  const std::size_t own = std::min(last, n) - std::min(first, n);
+  const std::size_t sharing = whole || own == 0 ? 1 : (n + own - 1) / own;
+  population.reserve(whole ? initial_capacity(p) : own + (initial_capacity(p) - n) / sharing + 1);
   std::uint64_t next_id = 0;
   for (int c = 0; c < JointTable::kCells; ++c) {
     if (count[c] == 0) continue;
+    if (next_id + count[c] <= first || next_id >= last) { // outside the range: its ids are skipped
+      next_id += count[c];
+      continue;
+    }
     if (cancel != nullptr && cancel->load()) throw Cancelled();
     const int a = c / (kSexCount * kGroupCount * kLevelCount * kStatusCount);
     const int s = (c / (kGroupCount * kLevelCount * kStatusCount)) % kSexCount;
@@ -298,6 +307,7 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
     const int band_months = initial_band_months(p, a, s);
     for (std::size_t k = 0; k < count[c]; ++k) {
       const std::uint64_t id = next_id++;
+      if (id < first || id >= last) continue;
       const DrawBlock d = rng.block(streams::kSynthesis, start.index, id);
       const int age_months = kAgeBandEdges[a] * 12 + static_cast<int>(d.uniform(streams::kSynthesisAge) * band_months);
       const int working_months = age_months - kMinAge * 12;
@@ -327,7 +337,8 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
       population.push_back(agent);
     }
   }
-  add_initial_students(p, rng, population); // 技工院校 students in school at the start, if any
+  // 技工院校 students in school at the start, if any (a rank's range: its caller adds its share).
+  if (whole) add_initial_students(p, rng, population);
   return population;
 }
 

@@ -42,6 +42,56 @@ MonthTally& MonthTally::operator+=(const MonthTally& o) {
   return *this;
 }
 
+namespace {
+
+// Sums a tally's integers over the ranks: `visit(f)` calls f(pointer, count) for each of its arrays.
+template <class Visit>
+void sum_fields(const RankGroup& ranks, Visit visit) {
+  std::vector<std::int64_t> flat;
+  visit([&](std::int64_t* v, std::size_t n) { flat.insert(flat.end(), v, v + n); });
+  ranks.sum(flat);
+  std::size_t at = 0;
+  visit([&](std::int64_t* v, std::size_t n) {
+    std::copy_n(flat.begin() + static_cast<std::ptrdiff_t>(at), n, v);
+    at += n;
+  });
+}
+
+} // namespace
+
+void sum_over_ranks(const RankGroup& ranks, MonthTally& f, std::size_t regions) {
+  f.entries_by_region.resize(std::max(f.entries_by_region.size(), regions), 0);
+  f.exits_by_region.resize(std::max(f.exits_by_region.size(), regions), 0);
+  f.migrations.resize(std::max(f.migrations.size(), regions * regions), 0);
+  sum_fields(ranks, [&](auto&& add) {
+    add(f.entries, kLevelCount);
+    add(f.exits, kLevelCount);
+    add(f.promotions, kLevelCount);
+    add(f.promotions_out, kLevelCount);
+    add(f.assessments, kLevelCount);
+    add(&f.retirements, 1);
+    add(&f.job_finds, 1);
+    add(&f.job_losses, 1);
+    add(&f.newly_skilled, 1);
+    add(f.entries_by_group, kGroupCount);
+    add(f.exits_by_group, kGroupCount);
+    add(&f.group_changes[0][0], kGroupCount * kGroupCount);
+    add(f.entries_by_region.data(), f.entries_by_region.size());
+    add(f.exits_by_region.data(), f.exits_by_region.size());
+    add(f.migrations.data(), f.migrations.size());
+  });
+}
+
+void sum_over_ranks(const RankGroup& ranks, StockTally& s) {
+  sum_fields(ranks, [&](auto&& add) {
+    add(&s.workers[0][0], kLevelCount * kStatusCount);
+    add(&s.by_group[0][0], kGroupCount * kLevelCount);
+    add(s.employed_by_sector, kSectorCount);
+    add(s.by_region.data(), s.by_region.size());
+    add(s.trainees.data(), s.trainees.size());
+  });
+}
+
 StockTally count_stocks(const Population& pop, std::size_t regions, std::size_t programmes) {
   StockTally total;
   total.by_region.assign(regions * kLevelCount, 0);

@@ -233,9 +233,10 @@ void TrainingSystem::release_claims(std::size_t programme, std::int64_t claims) 
 
 void TrainingSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                           MonthTally& flows, bool evaluation_limited, const ApplicationRules& rules,
-                          const MonthlyCandidates& candidates, const Employers* employers) {
+                          const MonthlyCandidates& candidates, const Employers* employers, const RankGroup* ranks) {
   const std::size_t programmes = p.programmes.names.size(), funds = p.funds.names.size();
   const std::size_t regions = p.population.regions.size();
+  ranks_ = split(ranks) ? ranks : nullptr;
   tally_.reset(programmes, funds, regions);
   newly_queued_.clear();
   open_year(p, month);
@@ -283,12 +284,17 @@ void TrainingSystem::leave_programme(Population& pop, std::size_t i) {
 }
 
 void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t i, bool passed, MonthTally& flows) {
-  const std::uint8_t prog = pop.programme[i];
+  assessed(p, pop, i, pop.programme[i], pop.level[i], passed, flows);
+}
+
+void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t i, std::uint8_t prog,
+                              std::uint8_t level, bool passed, MonthTally& flows) {
+  const bool here = i != kNotHere;
   const auto target = static_cast<std::uint8_t>(p.programmes.target_level[prog]);
   ++tally_.programme_assessments[prog * std::size_t{kLevelCount} + target]; // passed or failed, once
   if (passed) {
     ++tally_.certificates[prog];
-    if (pop.level[i] < target) promote(pop, i, target, flows);
+    if (here && level < target) promote(pop, i, target, flows);
   }
   if (payment_[prog] == Payment::Certification) {
     if (passed)
@@ -296,13 +302,16 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
     else
       release_claims(prog, 1);
   }
-  leave_programme(pop, i);
+  if (here) leave_programme(pop, i);
 }
 
 void TrainingSystem::leave_evaluation_queue(Population& pop, std::size_t i) {
-  const std::uint8_t prog = pop.programme[i];
+  leave_evaluation_queue(pop, i, pop.programme[i]);
+}
+
+void TrainingSystem::leave_evaluation_queue(Population& pop, std::size_t i, std::uint8_t prog) {
   if (payment_[prog] == Payment::Certification) release_claims(prog, 1);
-  leave_programme(pop, i);
+  if (i != kNotHere) leave_programme(pop, i);
 }
 
 void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
@@ -368,30 +377,62 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
         tally_.cell_apprentices[rc] += local_apprentices[rc];
     }
   }
+  if (ranks_ != nullptr) { // split over ranks: every rank pays for every trainee-month
+    ranks_->sum(months_trained);
+    ranks_->sum(tally_.followed_up);
+    ranks_->sum(tally_.employed_after);
+  }
   for (std::size_t k = 0; k < programmes; ++k) pay_claims(p, k, months_trained[k]);
   std::sort(outcomes.begin(), outcomes.end()); // ledger operations in agent order, for any thread count
-  for (const auto& [i, outcome] : outcomes) {
-    const std::uint8_t prog = pop.programme[i];
+  // One outcome: `i` is kNotHere for an agent of another rank (the money and the tallies only;
+  // its programme, months left and level come with it).
+  const auto apply = [&](std::size_t i, int outcome, std::uint8_t prog, std::uint8_t months_left, std::uint8_t level) {
+    const bool here = i != kNotHere;
     const Payment payment = payment_[prog];
-    if (pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
+    if (here && pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
     if (outcome == kLeft || outcome == kDroppedOut) {
       ++tally_.dropouts[prog];
       if (payment == Payment::Certification) release_claims(prog, 1);
-      if (payment == Payment::Monthly) release_claims(prog, pop.programme_months_left[i]);
-      leave_programme(pop, i);
-      continue;
+      if (payment == Payment::Monthly) release_claims(prog, months_left);
+      if (here) leave_programme(pop, i);
+      return;
     }
     ++tally_.completions[prog];
-    pop.follow_up_programme[i] = prog;
-    pop.follow_up_months_left[i] = static_cast<std::uint8_t>(std::min<std::int64_t>(pr.follow_up_months, 255));
+    if (here) {
+      pop.follow_up_programme[i] = prog;
+      pop.follow_up_months_left[i] = static_cast<std::uint8_t>(std::min<std::int64_t>(pr.follow_up_months, 255));
+    }
     if (outcome == kNotSitting) { // training certificate only: no assessment, no queue, nothing paid
       if (payment == Payment::Certification) release_claims(prog, 1);
-      leave_programme(pop, i);
+      if (here) leave_programme(pop, i);
     } else if (evaluation_limited) {
-      pop.evaluation_wait[i] = 1; // assessed when an evaluator is free (evaluation.hpp)
-      newly_queued_.push_back(i);
+      if (here) { // assessed when an evaluator is free (evaluation.hpp)
+        pop.evaluation_wait[i] = 1;
+        newly_queued_.push_back(i);
+      }
     } else
-      assessed(p, pop, i, outcome == kPassed, flows);
+      assessed(p, pop, i, prog, level, outcome == kPassed, flows);
+  };
+  if (ranks_ == nullptr) {
+    for (const auto& [i, outcome] : outcomes)
+      apply(i, outcome, pop.programme[i], pop.programme_months_left[i], pop.level[i]);
+    return;
+  }
+  // Every rank's outcomes, in agent order (by id): (id, outcome | programme << 8 | months left <<
+  // 16 | level << 24).
+  std::vector<std::uint64_t> mine;
+  mine.reserve(2 * outcomes.size());
+  for (const auto& [i, outcome] : outcomes)
+    mine.insert(mine.end(),
+                {pop.id[i], static_cast<std::uint64_t>(outcome) | std::uint64_t{pop.programme[i]} << 8 |
+                                std::uint64_t{pop.programme_months_left[i]} << 16 | std::uint64_t{pop.level[i]} << 24});
+  std::vector<std::uint64_t> all = ranks_->join(mine);
+  sort_by_id(all, 2);
+  for (std::size_t e = 0; e + 1 < all.size(); e += 2) {
+    const std::uint64_t w = all[e + 1];
+    const std::size_t i = local_index(pop, all[e]);
+    apply(i, static_cast<int>(w & 0xFF), static_cast<std::uint8_t>(w >> 8 & 0xFF),
+          static_cast<std::uint8_t>(w >> 16 & 0xFF), static_cast<std::uint8_t>(w >> 24 & 0xFF));
   }
 }
 
@@ -453,6 +494,21 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
     }
 #pragma omp critical(skillsim_training_applications)
     applicants.insert(applicants.end(), local.begin(), local.end());
+  }
+  if (ranks_ != nullptr) {
+    // Every rank's applicants, by id: the sort below orders them as one process does (the id,
+    // in agent order, breaks every tie), and every rank allocates and admits alike.
+    std::vector<std::uint64_t> mine;
+    mine.reserve(4 * applicants.size());
+    for (const Applicant& a : applicants)
+      mine.insert(mine.end(),
+                  {a.cell, std::uint64_t{a.substitutes} | std::uint64_t{a.pool} << 32, a.priority, pop.id[a.index]});
+    const std::vector<std::uint64_t> all = ranks_->join(mine);
+    applicants.resize(all.size() / 4);
+    for (std::size_t k = 0; k < applicants.size(); ++k)
+      applicants[k] = {static_cast<std::size_t>(all[4 * k]), static_cast<std::uint32_t>(all[4 * k + 1]),
+                       static_cast<std::uint32_t>(all[4 * k + 1] >> 32), all[4 * k + 2],
+                       static_cast<std::size_t>(all[4 * k + 3])};
   }
   std::sort(applicants.begin(), applicants.end());
 
@@ -574,7 +630,13 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         for (std::size_t f = 0; f < funds; ++f)
           if (const std::int64_t due = amount(taken, f) * claims; due > 0) state_.ledger.commit(f, due);
         if (payment_[taken] == Payment::Enrolment) pay_claims(p, taken, 1);
-        const std::size_t i = applicants[a].index;
+        ++tally_.enrolments[taken];
+        if (taken != prog) ++tally_.substitute_enrolments[taken];
+        std::size_t i = applicants[a].index;
+        if (ranks_ != nullptr) { // an id: the agent may be another rank's to change
+          i = local_index(pop, i);
+          if (i == kNotHere) continue;
+        }
         pop.programme[i] = static_cast<std::uint8_t>(taken);
         pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[taken]);
         if (pr.full_time[taken]) pop.status[i] = kInTraining;
@@ -584,8 +646,6 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
           promote(pop, i, static_cast<int>(Level::Apprentice), flows);
         if (employer_cells_ > 0 && apprenticeship_[taken] && pop.employer[i] != kNoEmployer)
           ++tally_.cell_apprentices[pop.region[i] * employer_cells_ + pop.employer[i]];
-        ++tally_.enrolments[taken];
-        if (taken != prog) ++tally_.substitute_enrolments[taken];
       }
     }
   }

@@ -9,12 +9,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "skillsim/core/carry.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/tallies.hpp"
@@ -85,8 +87,12 @@ public:
 
   /// Holds the month's tiers among `candidates` (agent indices in order, found by the monthly
   /// rules; re-checked here, since training, evaluation and appointments ran since).
+  /// Split over `ranks` (ranks.hpp), each rank's lowest entry (then
+  /// result) priorities are joined by id (agent order), so every
+  /// rank takes the same entrants and winners; each changes its own.
   void step(const Parameters& p, const CompetitionRules& rules, Month month, Population& population,
-            const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates);
+            const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates,
+            const RankGroup* ranks = nullptr);
 
   const State& state() const { return state_; }
   /// @throws Error if the state has another number of tiers than the scenario
@@ -98,6 +104,14 @@ public:
   const Tally& tally() const { return tally_; }
 
 private:
+  /// Tier `k` of step() split over ranks, from this rank's `eligible` (entry priority, position
+  /// in `candidates`), marking its own entrants in `entered`.
+  void step_split(const Parameters& p, std::size_t k, std::size_t entrants_due, std::size_t winners_due, Month month,
+                  Population& pop, const RandomStreams& rng, MonthTally& flows,
+                  const std::vector<std::size_t>& candidates,
+                  std::vector<std::pair<std::uint64_t, std::size_t>>& eligible, std::vector<std::uint8_t>& entered,
+                  const RankGroup& ranks);
+
   State state_;
   Tally tally_;
 };

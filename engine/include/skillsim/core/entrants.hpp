@@ -43,9 +43,10 @@ public:
   static std::vector<std::pair<std::int32_t, double>> age_months_distribution(const EntrySection& entry);
 
   /// Adds this month's entrants to the population with ids from `next_id` on (which advances),
-  /// counting them in `flows`.
+  /// counting them in `flows`. Split over `ranks` (ranks.hpp), every rank counts them and
+  /// advances `next_id` alike, and makes (and counts) those it holds (holds_new).
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, std::uint64_t& next_id,
-            MonthTally& flows);
+            MonthTally& flows, const RankGroup* ranks = nullptr);
 
   const State& state() const { return state_; }
   void restore(const State& state) { state_ = state; }

@@ -17,6 +17,7 @@
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/studios.hpp"
 #include "skillsim/core/tallies.hpp"
@@ -114,9 +115,12 @@ public:
   /// A master studio's mentee (`mentoring`, if any) passes an ordinary assessment more often.
   /// With `employers` and employers.self_evaluation_per_1000, employer cells add capacity for
   /// their own employees (from their employed at the start of the month).
+  /// Split over `ranks` (ranks.hpp), the leavers and candidates of every rank
+  /// are joined in agent order (by id) and every rank matches
+  /// them alike; each changes its own agents. Not with self-evaluation or mentoring.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
             TrainingSystem& training, std::span<const std::size_t> queued, const Mentoring* mentoring = nullptr,
-            const Employers* employers = nullptr);
+            const Employers* employers = nullptr, const RankGroup* ranks = nullptr);
 
   const EvaluationTally& tally() const { return tally_; }
   /// Seconds spent building and solving the matching flow networks so far.

@@ -28,8 +28,10 @@ struct MemoryEstimate {
   std::int64_t total() const { return population + growth + candidates + results + fixed; }
 };
 
-/// The estimate for `replicates` replicates on `threads` threads (0: one).
-MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads);
+/// The estimate for `replicates` replicates on `threads` threads (0: one), for one process, or
+/// with `ranks` above 1 for one rank of a run split over ranks (ranks.hpp): its share of the
+/// initial agents and of the entrants (rounded up).
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads, int ranks = 1);
 
 /// "about 2.3 GB (population 2.0 GB for 90,000,000 agents at 22 bytes each, results 0.1 GB, ...)".
 std::string describe_memory(const MemoryEstimate& estimate);

@@ -15,6 +15,7 @@
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/tallies.hpp"
@@ -77,9 +78,12 @@ public:
   /// (employers.appointment_needs_post), the eligible are taken in priority order and only those
   /// whose employer cell has a free post at the level are appointed (each takes the post); places
   /// left while an eligible candidate was refused for want of a post are recorded there
-  /// (Employers::record_no_post), not in `unfilled`.
+  /// (Employers::record_no_post), not in `unfilled`. With `ranks` splitting the agents
+  /// (ranks.hpp), the eligible of every rank are joined by id and every rank takes the same
+  /// choice; each promotes its own.
   void step(const Parameters& p, const TransitionRates& rates, Month month, Population& population,
-            const RandomStreams& rng, MonthTally& flows, Employers* employers = nullptr);
+            const RandomStreams& rng, MonthTally& flows, Employers* employers = nullptr,
+            const RankGroup* ranks = nullptr);
 
   const State& state() const { return state_; }
   void restore(const State& state) {

@@ -15,6 +15,7 @@
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/schools.hpp"
@@ -58,10 +59,13 @@ struct ReplicateSnapshot {
 /// monthly step. Public so tests and benchmarks can step month by month and look at the agents.
 class ReplicateState {
 public:
-  /// Synthesises the initial population. The scenario must outlive this object.
+  /// Synthesises the initial population. The scenario must outlive this object. With `ranks`
+  /// of more than one rank (ranks.hpp; not owned, outlives this object), this rank's range of it
+  /// only, and every step and stored result is taken with the other ranks (each calls the same).
   /// @throws Cancelled if `cancel` becomes true during the synthesis
+  /// @throws RankSplitUnsupported if `ranks` splits and the scenario uses what is not split yet
   ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
-                 const std::atomic<bool>* cancel = nullptr);
+                 const std::atomic<bool>* cancel = nullptr, const RankGroup* ranks = nullptr);
   /// Continues from a snapshot taken of a replicate of the same scenario.
   /// @throws Error if the snapshot does not fit the scenario (month outside the run, other
   ///         programme, fund or evaluator counts)
@@ -127,6 +131,7 @@ private:
   }
 
   const Scenario* scenario_;
+  const RankGroup* ranks_ = nullptr; // splitting the agents when it has more than one rank
   RandomStreams rng_;
 
   // State: what snapshot() saves.

@@ -58,6 +58,10 @@ struct RunOptions {
   std::int64_t checkpoint_every = 0; ///< months; 0: only at the end of each replicate
   /// Continues saved state instead of starting every replicate afresh; not owned.
   const RunStart* start = nullptr;
+  /// Splits each replicate's agents over these ranks (ranks.hpp; not owned): every rank calls
+  /// run_scenario with the same options and gets the same results. Not with `start` or
+  /// `checkpoint` (refused), nor with what rank_split_refusals names.
+  const RankGroup* ranks = nullptr;
 };
 
 /// The provenance of a run of `scenario` (its name, source and text, the seeds of its replicates,

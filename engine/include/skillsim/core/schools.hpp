@@ -12,6 +12,7 @@
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/tallies.hpp"
 
@@ -32,7 +33,12 @@ inline void set_school_route(Population& pop, std::size_t i, std::size_t route) 
 /// agents per route and region) to a freshly synthesised population, with ids from
 /// population.size() on. Their months in school follow the steady state of the route (its length
 /// and dropout rate), their other attributes come from the stream `school.synthesis`.
-void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& population);
+/// `first_id`: the first student's id when it is not population.size(); split over `ranks`
+/// (ranks.hpp), the students come after every rank's synthesised agents, and only those this rank
+/// holds (holds_new) are made.
+inline constexpr std::uint64_t kIdsFromSize = ~std::uint64_t{0};
+void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& population,
+                          std::uint64_t first_id = kIdsFromSize, const RankGroup* ranks = nullptr);
 
 class Schools {
 public:
@@ -63,11 +69,14 @@ public:
   /// The month's schooling: every student drops out, or serves another month and graduates after
   /// the route's length; then the plan's enrolment of the month, within the capacity, as new
   /// agents (ids from `next_id` on) counted as entrants in `flows`.
+  /// Split over ranks (`ranks`), the students are counted over every rank before the enrolment,
+  /// which every rank decides alike; each makes the new students it holds (holds_new).
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, std::uint64_t& next_id,
-            MonthTally& flows);
+            MonthTally& flows, const RankGroup* ranks = nullptr);
 
-  /// Counts the students of `population` (after synthesis or a restore), for the results at t = 0.
-  void count_students(const Population& population);
+  /// Counts the students of `population` (after synthesis or a restore), for the results at t = 0;
+  /// over every rank with `ranks`.
+  void count_students(const Population& population, const RankGroup* ranks = nullptr);
 
   const State& state() const { return state_; }
   /// @throws Error if the state has another number of routes x regions than the scenario

@@ -19,6 +19,7 @@
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/tallies.hpp"
@@ -64,9 +65,12 @@ public:
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
 
   /// Finds the month's masters, places and mentees in `population` (at the start of the month).
-  /// Makes no pass over the population when no studio is open.
+  /// Makes no pass over the population when no studio is open. Split over `ranks` (ranks.hpp),
+  /// the masters are summed and each
+  /// rank's lowest priorities joined, so every rank chooses the same mentees; `mentees` holds this
+  /// rank's own (local indices).
   const Mentoring& select(const Parameters& p, const TransitionRates& rates, Month month, const Population& population,
-                          const RandomStreams& rng);
+                          const RandomStreams& rng, const RankGroup* ranks = nullptr);
   const Mentoring& mentoring() const { return mentoring_; }
   const Tally& tally() const { return tally_; }
   /// Forgets the month last stepped (after a restore: the output of a month, not state).

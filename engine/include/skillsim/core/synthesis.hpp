@@ -75,8 +75,13 @@ std::string column_mismatch(ColumnSet saved, ColumnSet needed);
 /// months are drawn from the synthesis stream keyed on agent id.
 /// @param cancel checked as agents are made (a national population takes seconds); when it
 ///        becomes true, throws Cancelled
+/// @param first, last only the agents with ids in [first, last) (a rank's range of a run split
+///        over ranks, ranks.hpp): the same agents the whole synthesis makes there, since every
+///        draw is keyed on the id; the initial students (ids after the others) only with the
+///        whole range
 /// @throws ScenarioError if the margins cannot be fitted
 Population synthesize_population(const Parameters& p, const RandomStreams& rng,
-                                 const std::atomic<bool>* cancel = nullptr);
+                                 const std::atomic<bool>* cancel = nullptr, std::size_t first = 0,
+                                 std::size_t last = static_cast<std::size_t>(-1));
 
 } // namespace skillsim

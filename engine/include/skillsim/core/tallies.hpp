@@ -7,6 +7,7 @@
 
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/types.hpp"
 
@@ -66,6 +67,12 @@ struct MonthTally {
   MonthTally& operator+=(const MonthTally& o);
   bool operator==(const MonthTally&) const = default;
 };
+
+/// Sums tallies over the ranks of a run split over ranks (ranks.hpp): integers, exact in any
+/// order. The tallies by region are first sized to `regions` (x `regions` for the migrations),
+/// which their readers take as they take tallies grown as counted.
+void sum_over_ranks(const RankGroup& ranks, MonthTally& flows, std::size_t regions);
+void sum_over_ranks(const RankGroup& ranks, StockTally& stocks);
 
 /// Counts the population's current state.
 StockTally count_stocks(const Population& population, std::size_t regions, std::size_t programmes);

@@ -27,6 +27,7 @@
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/random.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/results.hpp"
 #include "skillsim/core/tallies.hpp"
 
@@ -181,9 +182,13 @@ public:
   /// `evaluation_limited`, completers queue for an assessment instead of being assessed at once.
   /// `candidates` are the agents the monthly rules found (trainees and those who may apply).
   /// `employers` (may be null: none) gives the employer cells their apprenticeship places.
+  /// Split over `ranks` (ranks.hpp), the trainees' outcomes and the applicants of every rank
+  /// are joined in agent order (by id), and every
+  /// rank makes the same payments, allocation and admissions (the ledger is the same on every
+  /// rank); each changes its own agents. Not with evaluation_limited or apprenticeship places.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
             bool evaluation_limited, const ApplicationRules& rules, const MonthlyCandidates& candidates,
-            const Employers* employers = nullptr);
+            const Employers* employers = nullptr, const RankGroup* ranks = nullptr);
 
   /// Completers who joined the evaluation queue in the month last stepped, in agent order.
   const std::vector<std::size_t>& newly_queued() const { return newly_queued_; }
@@ -201,6 +206,15 @@ public:
   /// A completer left the evaluation queue without an assessment (gave up, died, retired).
   void leave_evaluation_queue(Population& population, std::size_t i);
 
+  /// Split over ranks (ranks.hpp): an agent of another rank, whose money and tallies every rank
+  /// keeps alike while only its own rank changes it.
+  static constexpr std::size_t kNotHere = skillsim::kNotHere;
+  /// assessed() for a completer of `programme` at `level`; `i` may be kNotHere.
+  void assessed(const Parameters& p, Population& pop, std::size_t i, std::uint8_t programme, std::uint8_t level,
+                bool passed, MonthTally& flows);
+  /// leave_evaluation_queue() for a completer of `programme`; `i` may be kNotHere.
+  void leave_evaluation_queue(Population& pop, std::size_t i, std::uint8_t programme);
+
   const TrainingTally& tally() const { return tally_; }
   /// Seconds spent building and solving the allocation flow networks so far.
   double allocation_seconds() const { return allocation_seconds_; }
@@ -216,6 +230,7 @@ private:
   /// Releases `claims` committed claims that will not be paid.
   void release_claims(std::size_t programme, std::int64_t claims);
   static void leave_programme(Population& pop, std::size_t i);
+
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
                     bool evaluation_limited, std::span<const std::size_t> trainees);
   void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
@@ -240,6 +255,8 @@ private:
   TrainingTally tally_;
   double allocation_seconds_ = 0;
   std::vector<std::size_t> newly_queued_;
+  // The month's ranks (step()): null on one process.
+  const RankGroup* ranks_ = nullptr;
 };
 
 } // namespace skillsim

@@ -1,0 +1,173 @@
+// A run split over ranks (ranks.hpp, docs/cluster.md "One run over ranks") with the ranks as
+// threads of this process: a RankGroup whose sums and joins meet at a barrier. The results must
+// be those of one process, bit for bit, for 2 and 3 ranks (the MPI ranks themselves are tested in
+// tests/cli/test_run_split.sh); what is not split yet is refused with its key.
+#include <gtest/gtest.h>
+
+#include <barrier>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/ranks.hpp"
+
+namespace skillsim {
+namespace {
+
+// What the threads of one group share: each one's contribution, met at a barrier.
+struct Meeting {
+  explicit Meeting(int n) : barrier(n), sums(static_cast<std::size_t>(n)), joins(static_cast<std::size_t>(n)) {}
+  std::barrier<> barrier;
+  std::vector<std::vector<std::int64_t>> sums;
+  std::vector<std::vector<std::uint64_t>> joins;
+};
+
+class ThreadRanks final : public RankGroup {
+public:
+  ThreadRanks(Meeting& meeting, int rank, int size) : meeting_(meeting), rank_(rank), size_(size) {}
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  void sum(std::span<std::int64_t> values) const override {
+    meeting_.sums[static_cast<std::size_t>(rank_)].assign(values.begin(), values.end());
+    meeting_.barrier.arrive_and_wait();
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      std::int64_t total = 0;
+      for (const auto& part : meeting_.sums) total += part.at(k); // a rank with another length fails here
+      values[k] = total;
+    }
+    meeting_.barrier.arrive_and_wait(); // nobody writes the next contribution before all have read
+  }
+  std::vector<std::uint64_t> join(std::span<const std::uint64_t> mine) const override {
+    meeting_.joins[static_cast<std::size_t>(rank_)].assign(mine.begin(), mine.end());
+    meeting_.barrier.arrive_and_wait();
+    std::vector<std::uint64_t> all;
+    for (const auto& part : meeting_.joins) all.insert(all.end(), part.begin(), part.end());
+    meeting_.barrier.arrive_and_wait();
+    return all;
+  }
+
+private:
+  Meeting& meeting_;
+  int rank_, size_;
+};
+
+// Every rank's results of `scenario` split over `n` thread-ranks (one OpenMP thread each).
+std::vector<Results> run_split(const Scenario& scenario, int n, std::int64_t replicates) {
+  Meeting meeting(n);
+  std::vector<Results> out(static_cast<std::size_t>(n));
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
+  std::vector<std::thread> threads;
+  for (int r = 0; r < n; ++r)
+    threads.emplace_back([&, r] {
+      const ThreadRanks ranks(meeting, r, n);
+      RunOptions options;
+      options.replicates = replicates;
+      options.seed = 3;
+      options.threads = 1;
+      options.ranks = &ranks;
+      try {
+        out[static_cast<std::size_t>(r)] = run_scenario(scenario, options);
+      } catch (...) {
+        errors[static_cast<std::size_t>(r)] = std::current_exception();
+      }
+    });
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+void expect_same_variables(const Results& a, const Results& b, const std::string& what) {
+  ASSERT_EQ(a.variables.size(), b.variables.size()) << what;
+  for (std::size_t k = 0; k < a.variables.size(); ++k) {
+    const Variable &x = a.variables[k], &y = b.variables[k];
+    ASSERT_EQ(x.name, y.name) << what;
+    EXPECT_EQ(x.data, y.data) << what << ": " << x.name;
+    // Bit for bit: compared as integers (NaN statistics compare equal to themselves).
+    ASSERT_EQ(x.real_data.size(), y.real_data.size()) << what << ": " << x.name;
+    for (std::size_t i = 0; i < x.real_data.size(); ++i)
+      if (std::bit_cast<std::uint64_t>(x.real_data[i]) != std::bit_cast<std::uint64_t>(y.real_data[i])) {
+        ADD_FAILURE() << what << ": " << x.name << "[" << i << "] " << x.real_data[i] << " vs " << y.real_data[i];
+        break;
+      }
+  }
+}
+
+void expect_split_is_one_process(const Scenario& scenario, std::int64_t replicates) {
+  RunOptions one;
+  one.replicates = replicates;
+  one.seed = 3;
+  one.threads = 2;
+  const Results single = run_scenario(scenario, one);
+  for (int n : {2, 3}) {
+    const std::vector<Results> ranks = run_split(scenario, n, replicates);
+    for (int r = 0; r < n; ++r)
+      expect_same_variables(single, ranks[static_cast<std::size_t>(r)],
+                            std::to_string(n) + " ranks, rank " + std::to_string(r));
+  }
+}
+
+TEST(RankSplit, AgentRangesCoverTheAgentsInOrder) {
+  for (std::size_t agents : {0, 1, 7, 100, 1001})
+    for (int n : {1, 2, 3, 4, 7}) {
+      std::size_t next = 0;
+      for (int r = 0; r < n; ++r) {
+        const AgentRange range = agent_range(agents, r, n);
+        EXPECT_EQ(range.first, next);
+        EXPECT_LE(range.last - range.first, agents / static_cast<std::size_t>(n) + 1);
+        next = range.last;
+      }
+      EXPECT_EQ(next, agents);
+    }
+}
+
+// Programmes with seats by region and a fund that runs short, appointments, migration, entrants.
+TEST(RankSplit, ProgrammesMigrationAppointmentsAsOneProcess) {
+  expect_split_is_one_process(
+      io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/split_ranks.toml", {"scenario.months=24"}), 2);
+}
+
+// Evaluators (the queue), competitions, master studios, programmes.
+TEST(RankSplit, EvaluationCompetitionsStudiosAsOneProcess) {
+  expect_split_is_one_process(
+      io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/jincheng_plan_2020_2021.toml",
+                        {"population.scale=100"}),
+      1);
+}
+
+// Technical schools: initial students and enrolees spread over the ranks by id.
+TEST(RankSplit, SchoolsAsOneProcess) {
+  expect_split_is_one_process(
+      io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/schools.toml", {"scenario.months=24"}), 1);
+}
+
+TEST(RankSplit, RefusesWhatIsNotSplitYetNamingTheKey) {
+  const Scenario employers = test::small_scenario({R"(employers.size_classes=["large", "small"])",
+                                                   R"(employers.labels=["大型企业", "中小企业"])",
+                                                   "employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]"},
+                                                  20000);
+  EXPECT_TRUE(test::has_issue(rank_split_refusals(employers), "employers.size_classes", "not split over ranks"));
+  EXPECT_TRUE(rank_split_refusals(test::small_scenario({}, 20000)).empty());
+  Meeting meeting(2);
+  const ThreadRanks ranks(meeting, 0, 2); // refused before any collective: one thread suffices
+  RunOptions options;
+  options.ranks = &ranks;
+  try {
+    run_scenario(employers, options);
+    ADD_FAILURE() << "ran";
+  } catch (const RankSplitUnsupported& e) {
+    EXPECT_NE(std::string(e.what()).find("employers.size_classes"), std::string::npos) << e.what();
+  }
+  options.checkpoint = [](const RunCheckpoint&) {};
+  try {
+    run_scenario(test::small_scenario({}, 20000), options);
+    ADD_FAILURE() << "ran";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--checkpoint"), std::string::npos) << e.what();
+  }
+}
+
+} // namespace
+} // namespace skillsim
