@@ -54,27 +54,27 @@ struct National {
   }
 };
 
-// One Philox4x64-10 block per agent, as the monthly pass draws it (8 words of 32 bits).
+// One Philox4x64-10 block (8 words of 32 bits), as the other streams draw it (and the monthly
+// pass did until 2026-12).
 void BM_Philox4x64Block(benchmark::State& state) {
   const RandomStreams rng(12345, 0);
   std::uint64_t agent = 0;
   for (auto _ : state) {
-    const DrawBlock b = rng.block(streams::kMonthly, 17, agent++);
+    const DrawBlock b = rng.block(streams::kEntry, 17, agent++);
     benchmark::DoNotOptimize(b.words);
   }
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Philox4x64Block);
 
-// One Philox4x32-10 block (4 words of 32 bits): the cheaper layout, for comparison.
+// One Philox4x32-10 block (4 words of 32 bits) per agent, as the monthly pass draws it.
 void BM_Philox4x32Block(benchmark::State& state) {
-  using Philox = r123::Philox4x32;
-  const Philox::key_type key = {{12345u, 0u}};
+  const RandomStreams rng(12345, 0);
+  const auto monthly = rng.monthly4x32(streams::kMonthly, 17);
   std::uint32_t agent = 0;
   for (auto _ : state) {
-    const Philox::ctr_type counter = {{agent++, 17u, streams::kMonthly, 0u}};
-    const Philox::ctr_type out = Philox()(counter, key);
-    benchmark::DoNotOptimize(out.v);
+    const DrawBlock4 b = monthly.block(agent++);
+    benchmark::DoNotOptimize(b.words);
   }
   state.SetItemsProcessed(state.iterations());
 }

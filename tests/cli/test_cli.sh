@@ -34,14 +34,16 @@ check "employers: the posts of 特级技师" contains employers.out "特级技�
 check "employers: unfilled posts at the end" contains employers.out "unfilled posts at 2022-01-01: "
 
 # 1c. 以工代训 paid to employers from the city's training fund: its line in the summary, and the
-# fund's outlay in the Funds table counts the subsidies (the fund runs out: spent = the grants).
+# fund's outlay in the Funds table counts the subsidies (the fund runs out: nothing left, and spent
+# = the grants of 302 million yuan less what is still committed to trainees at the end, a median
+# of at most 100,000 yuan at this scale; which it is depends on the draws).
 "$SKILLSIM" run --set population.scale=50 --replicates 2 --force -o wbt.h5 \
   --set 'employers.size_classes=["large", "small"]' --set 'employers.labels=["大型企业", "中小企业"]' \
   --set 'employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]' --set 'work_based_training.fund="training_funds"' \
   --set work_based_training.retention_subsidy_per_month=50 --set work_based_training.hire_subsidy=500 > wbt.out 2>&1
 check "run with 以工代训 exits 0" test $? -eq 0
 check "以工代训: its line" contains wbt.out "以工代训 paid to employers (totals over the run): "
-check "以工代训: the fund's outlay counts the subsidies" contains wbt.out "302,000,000                 0"
+check "以工代训: the fund's outlay counts the subsidies" grep -qE ' 30(2,000|1,9[0-9][0-9]),000 +0$' wbt.out
 
 # 1d. Self-evaluation (企业自主评价) by the large employers of the national scenario: the summary's
 # table gives, per size class with capacity, the assessments held and the capacity over the run,

@@ -116,7 +116,8 @@ TEST(MonthlyRules, InactivityRateIsUnconditionalNotGivenNoJob) {
 TEST(MonthlyRules, InsuranceMonthsAccrueToEmployedWhoKeepTheirJob) {
   // Insurance contributions (monthly_rules.cpp, the labour-market step): an agent employed at the
   // start of the month who does not lose the job gains one ui_months with probability
-  // population.insured_share[group] (its own draw, independent of the job-loss draw). Whoever
+  // population.insured_share[group] (the job-loss word, in the insured_share of the interval
+  // that job loss leaves: random.hpp, nested_threshold; so given the job is kept). Whoever
   // was not employed at the start gains none, even on finding a job in the month; whoever loses
   // the job gains none.
   const std::vector<double> insured = {0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.6, 0.4};

@@ -130,9 +130,15 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   const bool class_by_region = kRegional && rates.class_regions > 1;
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
+  // The month's two Philox4x32 streams (random.hpp, MonthlyLane and MonthlyRareLane), as local
+  // values: every agent draws a kMonthly block (computed kBlockBatch agents at a time, with vector
+  // instructions), and a kMonthlyRare block only on the branches that need one (passing an
+  // assessment held at once, migration).
+  const RandomStreams::Monthly4x32 monthly = rng.monthly4x32(streams::kMonthly, month);
+  const RandomStreams::Monthly4x32 rare = rng.monthly4x32(streams::kMonthlyRare, month);
   MonthTally total;
   // Workers who may apply to a programme, by their status after this month's moves (the draw
-  // comes from the same block, a spare lane; see ApplicationRules), and the trainees and queued
+  // comes from the kMonthly block, lane kApplication; see ApplicationRules), and the trainees and queued
   // candidates the training and evaluation steps look at (MonthlyCandidates).
   const bool programmes = !applications.programmes.empty();
   const bool tracked = programmes || rates.queue_for_evaluation;
@@ -151,6 +157,10 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   {
     MonthTally local;
     MonthlyCandidates found;
+    // The kMonthly blocks of agents ahead_from .. ahead_from + kBlockBatch - 1. Each block is a
+    // pure function of its agent's id, so where a batch starts changes no number.
+    BlockBatch ahead;
+    std::int64_t ahead_from = -kBlockBatch;
     const auto track = [&](std::int64_t i) {
       if (!tracked) return;
       if (pop.programme[i] != kNoProgramme || pop.follow_up_months_left[i] != 0)
@@ -161,7 +171,14 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
       if (st == kRemoved) continue;
-      const DrawBlock d = rng.block(streams::kMonthly, month, pop.id[i]);
+      if (i - ahead_from >= kBlockBatch) {
+        ahead_from = i;
+        std::uint32_t ids[kBlockBatch] = {}; // past the last agent: blocks of id 0, never read
+        std::copy_n(pop.id.data() + i, std::min<std::int64_t>(kBlockBatch, n - i), ids);
+        monthly.blocks(ids, ahead);
+      }
+      const DrawBlock4 d = ahead[static_cast<int>(i - ahead_from)];
+      const auto rare_word = [&](int lane) { return rare.block(pop.id[i]).words[lane]; };
       const std::int32_t age_months = month - pop.birth_month[i];
       const std::uint8_t lv = pop.level[i];
 
@@ -190,14 +207,14 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
       }
       if (st == kRetired) {
         if (migrating) [[unlikely]]
-          migrate(rates, th, pop, i, d.words[streams::kMigration], local);
+          migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
         continue;
       }
       if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
         pop.status[i] = kRetired;
         ++local.retirements;
         if (migrating) [[unlikely]]
-          migrate(rates, th, pop, i, d.words[streams::kMigration], local);
+          migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
         track(i);
         continue;
       }
@@ -227,7 +244,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
             pop.evaluation_wait[i] = 1;
           } else {
             ++local.assessments[target];
-            if (d.below(streams::kAssessmentPass, pass)) {
+            if (rare_word(streams::kAssessmentPass) < pass) {
               promote(pop, static_cast<std::size_t>(i), target, local);
               promoted = true;
             }
@@ -251,10 +268,12 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
             loss = th.job_loss_subsidised[TransitionRates::labour_index(static_cast<int>(r), lv, g) * kSectorCount +
                                           pop.sector[i]];
         }
+        // One word: job loss, or else an insurance month (random.hpp, kLabour).
         if (d.below(streams::kLabour, loss)) {
           pop.status[i] = kUnemployed;
           ++local.job_losses;
-        } else if (d.below(streams::kInsurance, th.insured[g]) && pop.ui_months[i] < kMaxInsurance) {
+        } else if (d.below(streams::kLabour, nested_threshold(loss, th.insured[g])) &&
+                   pop.ui_months[i] < kMaxInsurance) {
           ++pop.ui_months[i];
         }
       } else if (st == kUnemployed) {
@@ -281,7 +300,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
       }
       // Migration, after the month's other moves, by the level and status they left.
       if (migrating) [[unlikely]]
-        migrate(rates, th, pop, i, d.words[streams::kMigration], local);
+        migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
       if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
                             applications.may_apply[g * kStatusCount + pop.status[i]])
         found.applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
