@@ -392,7 +392,7 @@ public:
     }
   }
 
-  // Zeroes `in`, a vector pushed through the month (its rows are in the record pass's blocks).
+  // Zeroes `in`, a vector pushed through the month (its rows are in the record pass's live segments).
   void clear(const MonthRules& rules, View& in) const {
     for (const auto& [first, n] : rules.rows_in) in.middleRows(first, n).setZero();
   }
