@@ -16,6 +16,7 @@ def project(
     scenario: Scenario,
     output: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
+    replicates: int | None = None,
 ) -> Results:
     """Projects the expected trajectory of every stock and flow of a scenario (the expected-value
     twin, ``skillsim project``): a cohort projection from the same parameters and rules the agent
@@ -32,6 +33,10 @@ def project(
         scenario: what to project.
         output: if given, also write the results file there (as ``skillsim project -o``).
         overwrite: replace an existing ``output``.
+        replicates: with parameter sets, how many replicates, replicate r projected under set r
+            modulo the sets (as ``skillsim project --replicates N``; default: the scenario's
+            ``run.replicates``; each set used is projected once). Without parameter sets the
+            twin projects one expectation, and more than 1 is a ValueError.
 
     Raises:
         TwinUnsupported: the scenario uses a mechanism the twin does not model yet (evaluation
@@ -39,6 +44,7 @@ def project(
             programmes' binding age limits, substitutes, or too many programme months, or
             insurance months in too many of them); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
+        ValueError: ``replicates`` below 1, or above 1 without parameter sets.
 
     Example::
 
@@ -47,12 +53,16 @@ def project(
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"project() needs a skillsim.Scenario, got {type(scenario).__name__}")
+    reps = 0 if replicates is None else int(replicates)
+    if replicates is not None and reps < 1:
+        raise ValueError(f"replicates must be at least 1, got {replicates}")
     if output is not None and os.path.exists(output) and not overwrite:
         raise ResultsFileError(f"{os.fspath(output)} exists; pass overwrite=True to replace it")
     core = _core.project(
         scenario._core,
         f"python: skillsim.project({scenario._call_text()})",
         scenario.to_toml() if scenario.overrides else None,
+        reps,
     )
     results = Results(core, scenario)
     if output is not None:

@@ -51,12 +51,16 @@ check "an existing file: says so" contains again.err "results file 'twin.h5' exi
 check "refused: exit 2" test $? -eq 2
 check "refused: the apprenticeship's age limit named" contains refused.err \
   "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme new_apprenticeship admits only some ages"
-check "refused: its catalogue is too large for the twin's state yet" contains refused.err \
-  "programmes.names: the twin does not model this many programme months yet: its state holds a copy of every cell per programme month and follow-up month, (1 + 27 programme months) x (1 + 7 programmes x 6 follow-up months) = 1204 copies, more than 256"
+check "refused: its catalogue is not (its follow-up windows change no job finding: 28 tracks)" lacks refused.err \
+  "programmes.names"
 check "refused: evaluators named" contains refused.err \
   "evaluation.evaluators: the twin does not model evaluation capacity (the queue for an evaluator) yet"
 check "refused: nothing projected" contains refused.err "skillsim: nothing was projected"
 check "refused: no file" test ! -e refused.h5
+"$SKILLSIM" project national_2019_2021 --set 'programmes.job_find_factor=[1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5]' \
+  -o refused.h5 > /dev/null 2> catalogue.err
+check "refused with job-finding factors: the catalogue is too large for the twin's state yet" contains catalogue.err \
+  "programmes.names: the twin does not model this many programme months yet: its state holds a copy of every cell per programme month and follow-up month of a programme with a job_find_factor other than 1, (1 + 27 programme months) x (1 + 7 such programmes x 6 follow-up months) = 1204 copies, more than 256"
 "$SKILLSIM" project jincheng_plan_2020_2021 -o refused.h5 > /dev/null 2> plan.err
 check "refused plan: exit 2" test $? -eq 2
 check "refused plan: competitions named" contains plan.err \
@@ -72,18 +76,9 @@ check "refused with schools: exit 2" test $? -eq 2
 check "refused with schools: named" contains schools.err \
   "schools.routes: the twin does not model technical schools (students, enrolment, graduation) yet; the scenario declares intermediate"
 
-# 4b. The Jincheng baseline: its parameter sets and insurance months are modelled, but its state
-# with insurance months in every programme month and follow-up month is too large yet.
-"$SKILLSIM" project jincheng_2020_2021 -o refused.h5 > /dev/null 2> jincheng.err
-check "refused jincheng: exit 2" test $? -eq 2
-check "refused jincheng: the state's size named" contains jincheng.err \
-  "programmes.min_contribution_months: the twin does not model this many insurance months with this many programme months yet"
-check "refused jincheng: nothing else" test "$(grep -c '^  [a-z_]*\.[a-z_]*: ' jincheng.err)" -eq 1
-
-# 4c. Parameter sets: the twin's replicates, each under its set (the Jincheng baseline without
-# its insurance rule, two replicates: sets 0 and 1).
-"$SKILLSIM" project jincheng_2020_2021 --set 'programmes.min_contribution_months=[0, 0, 0, 0]' --replicates 2 \
-  -o sets.h5 > sets.out 2> sets.err
+# 4b. Parameter sets: the twin's replicates, each under its set (the Jincheng baseline with its
+# insurance rule, two replicates: sets 0 and 1).
+"$SKILLSIM" project jincheng_2020_2021 --replicates 2 -o sets.h5 > sets.out 2> sets.err
 check "parameter sets: exit 0" test $? -eq 0
 check "parameter sets: the summary says what the replicates are" contains sets.out \
   "the expectation under each of 2 replicates' parameter sets (no sampling, no seed)"

@@ -79,16 +79,38 @@ def test_statistics_targets_compare_report_and_plots_take_it(twin, tmp_path):
 def test_refusals_name_every_key():
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021"))
-    # Programmes and insurance months are modelled; its catalogue (1,204 tracks) and an age limit are not.
-    assert error.value.keys == ["evaluation.evaluators", "schools.routes", "programmes.names", "programmes.min_age",
+    # Programmes, insurance months and its catalogue (28 tracks: its follow-up windows change no
+    # job finding) are modelled; an age limit is not.
+    assert error.value.keys == ["evaluation.evaluators", "schools.routes", "programmes.min_age",
                                 "groups.leave_after_months"]
-    assert "the twin does not model this many programme months yet" in str(error.value)
     assert isinstance(error.value, ValueError)
+    # With a job-finding factor its windows would be tracks: 28 x (1 + 7 x 6) = 1,204, too many.
+    with pytest.raises(skillsim.TwinUnsupported) as error:
+        skillsim.project(skillsim.Scenario.load("national_2019_2021").replace({"programmes.job_find_factor": [1.5] * 7}))
+    assert "programmes.names" in error.value.keys
+    assert "the twin does not model this many programme months yet" in str(error.value)
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
-    # Parameter sets are modelled (the twin's replicates); insurance months in its many tracks are too large yet.
-    assert error.value.keys == ["evaluation.evaluators", "competitions.tiers", "studios.count",
-                                "programmes.min_contribution_months"]
+    # Parameter sets and insurance months are modelled.
+    assert error.value.keys == ["evaluation.evaluators", "competitions.tiers", "studios.count"]
+
+
+def test_replicates_are_the_parameter_sets():
+    # The Jincheng baseline (without its insurance rule, for speed): replicate r under set r.
+    scenario = skillsim.Scenario.load("jincheng_2020_2021").replace({"programmes.min_contribution_months": [0, 0, 0, 0]})
+    twin = skillsim.project(scenario, replicates=3)
+    assert twin.is_twin
+    assert twin.replicates == 3
+    assert list(twin["parameter_set"]) == [0, 1, 2]
+    end = twin["skilled_workers"][:, -1]
+    assert len(set(end.tolist())) == 3  # three sets, three expectations
+    # The same sets give the same expectations, whatever the number of replicates.
+    one = skillsim.project(scenario, replicates=2)
+    np.testing.assert_array_equal(one["skilled_workers"], twin["skilled_workers"][:2])
+    with pytest.raises(ValueError, match="at least 1"):
+        skillsim.project(scenario, replicates=0)
+    with pytest.raises(ValueError, match="the twin's replicates are its parameter sets"):
+        skillsim.project(skillsim.Scenario.load("national_2016").replace(NATIONAL), replicates=2)
 
 
 def test_output_written_and_not_overwritten(tmp_path):

@@ -82,8 +82,11 @@ struct Layout {
   std::array<double, kSectorCount> share_in_class{}; // a sector's share of its class
   std::size_t cells = 0;                             // in all tracks
   // Tracks (with programmes): the programme a worker is in and its months left, times the
-  // follow-up window it is in (a completer may enrol again while followed up). Track 0 is
-  // neither; each track holds a copy of the cells above (per_track of them).
+  // follow-up window it is in (a completer may enrol again while followed up) where the window
+  // changes the kernel: only after a programme whose job_find_factor is not 1 (a "tracked"
+  // window). Elsewhere a window changes nothing but followed_up and employed_after, which the
+  // pushes count apart (Follow). Track 0 is neither; each track holds a copy of the cells above
+  // (per_track of them).
   struct Track {
     int prog = -1, left = 0;   // in programme prog with left months to go (1..duration)
     int fprog = -1, fleft = 0; // followed up after programme fprog, fleft months to go (1..window)
@@ -91,13 +94,17 @@ struct Layout {
   std::vector<Track> tracks{Track{}};
   std::size_t per_track = 0;
   std::vector<int> prog_first; // the programme part's index of (k, 1)
+  std::vector<int> tracked;    // per programme: its index among those whose windows are tracks, or -1
+  int tracked_count = 0;       // programmes whose windows are tracks
   int window = 0;              // longest follow-up window of the run
 
   int programme_part(int prog, int left) const {
     return prog < 0 ? 0 : prog_first[static_cast<std::size_t>(prog)] + left - 1;
   }
-  int follow_part(int fprog, int fleft) const { return fprog < 0 || fleft <= 0 ? 0 : 1 + fprog * window + fleft - 1; }
-  int follow_parts() const { return 1 + static_cast<int>(prog_first.size()) * window; }
+  int follow_part(int fprog, int fleft) const {
+    return fprog < 0 || fleft <= 0 ? 0 : 1 + tracked[static_cast<std::size_t>(fprog)] * window + fleft - 1;
+  }
+  int follow_parts() const { return 1 + tracked_count * window; }
   std::size_t track(int prog, int left, int fprog, int fleft) const {
     return static_cast<std::size_t>(programme_part(prog, left) * follow_parts() + follow_part(fprog, fleft));
   }
@@ -154,9 +161,10 @@ struct MonthRules {
   // pushed through the month later holds a part of the same cohorts (non-negative weights), so
   // its segments are among them and the others need not be looked at.
   std::vector<std::uint8_t> live_in, live_train, live_admit;
-  // The blocks (Layout::block_of) of the record pass's input that hold somebody: every vector
-  // pushed through the month holds nobody elsewhere, so zeroing these clears it (Kernel::clear).
-  std::vector<std::size_t> blocks_in;
+  // The rows (first, count) of the live segments of the record pass's input (live_in): every
+  // vector pushed through the month holds nobody elsewhere, so zeroing these clears it
+  // (Kernel::clear), without the rest of their blocks (most of a track's cells hold nobody).
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> rows_in;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
         admit_share(p.programmes.names.size() * kGroupCount, 0.0) {}
@@ -206,6 +214,19 @@ std::vector<std::size_t> live_blocks(const Layout& lay, const View& x) {
   return blocks;
 }
 
+// Follow-up windows that are not tracks (Layout::tracked): their completers are followed in
+// columns of their own. In the vectors pushed to the start of month t, column first + j holds the
+// completers of programme k (column_of[k] = first + j) of the months whose windows end in month
+// t, from their completion on (extract: the month's completers join), as long as they complete
+// no programme again (a completion starts a new window: Kernel::train drops them). Their number
+// after month t's labour market is followed_up, the employed of them employed_after (Projector::
+// count_followed), as the tracks count a window ending.
+struct Follow {
+  Eigen::Index first = 0, count = 0;
+  std::vector<int> column_of; // per programme: its column, or -1
+  bool extract = false;       // the month's completers' windows end in month t
+};
+
 // The allocation of expected applicants is solved on the agent model's flow network (allocate) in
 // fixed point: counts times 2^20, so a fraction of an agent down to 1e-6 is kept.
 constexpr double kFixedPoint = 1048576.0;
@@ -220,8 +241,18 @@ class Kernel {
 public:
   Kernel(const Layout& layout, const Terms& terms) : layout_(layout), terms_(terms) {}
 
-  // `out` is zero on entry (a View of the zeroed memory).
-  void apply(MonthRules& rules, const View& in, View& out, TwinFlows* record, Book* book) const {
+  // `out` is zero on entry (a View of the zeroed memory). `follow`: the columns of `in` that follow
+  // completers (pushes only).
+  void apply(MonthRules& rules, const View& in, View& out, TwinFlows* record, Book* book,
+             const Follow* follow = nullptr) const {
+    market(rules, in, out, record);
+    if (layout_.tracks.size() > 1) train(rules, out, record, book, follow);
+    appoint(rules, out, record, book);
+  }
+
+  // The month's kernel up to the training step (closures, assessments, the labour market), where
+  // a follow-up window's end is counted; `out` is zero on entry.
+  void market(MonthRules& rules, const View& in, View& out, TwinFlows* record) const {
     const Layout& lay = layout_;
     const TransitionRates& r = rules.rates;
     const Eigen::Index columns = in.cols();
@@ -233,7 +264,7 @@ public:
     up_rows.resize(*std::max_element(lay.ins.begin(), lay.ins.end()), columns);
     if (record) {
       rules.live_in.assign(lay.segments(), 0);
-      rules.blocks_in.clear();
+      rules.rows_in.clear();
     }
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& track = lay.tracks[tr];
@@ -241,10 +272,7 @@ public:
       for (int sex = 0; sex < kSexCount; ++sex)
         for (int from = 0; from < kGroupCount; ++from) {
           const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
-          if (record) {
-            if (in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
-            rules.blocks_in.push_back(lay.block_of(tr, sex, from));
-          }
+          if (record && in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
           // The month starts with the closure of groups (monthly_rules: before the rest).
           const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
           if (record && group != from)
@@ -292,7 +320,10 @@ public:
                 const Eigen::Index span = lay.span(level), n = lay.rows(level);
                 const auto x = in.middleRows(static_cast<Eigen::Index>(at0 + lay.index(sex, from, c, k, level, 0)), n);
                 const std::size_t id = lay.segment(tr, sex, from, c, k, level);
-                if (record) rules.live_in[id] = !x.isZero(0);
+                if (record && !x.isZero(0)) {
+                  rules.live_in[id] = 1;
+                  rules.rows_in.emplace_back(static_cast<Eigen::Index>(at0 + lay.index(sex, from, c, k, level, 0)), n);
+                }
                 if (!rules.live_in[id]) continue;
                 const Eigen::Index eligible_from =
                     may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : span;
@@ -359,12 +390,12 @@ public:
           }
         }
     }
-    if (lay.tracks.size() > 1) train(rules, out, record, book);
-    appoint(rules, out, record, book);
   }
 
-  // Zeroes `in`, a vector pushed through the month (its rows are in the record pass's blocks).
-  void clear(const MonthRules& rules, View& in) const { clear_blocks(layout_, rules.blocks_in, in); }
+  // Zeroes `in`, a vector pushed through the month (its rows are in the record pass's live segments).
+  void clear(const MonthRules& rules, View& in) const {
+    for (const auto& [first, n] : rules.rows_in) in.middleRows(first, n).setZero();
+  }
 
   // Money (record pass only), as TrainingSystem::pay_claims and release_claims, in expectation:
   // `claims` claims of a programme paid from what was committed, with the leakage and audits they
@@ -440,7 +471,7 @@ private:
   // their outcomes (complete or drop out; sit or not; pass: up to the target level); follow-up
   // windows go on; then the eligible apply, the applicants are allocated to seats and money and
   // the admitted enter their programme.
-  void train(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
+  void train(MonthRules& rules, View& out, TwinFlows* record, Book* book, const Follow* follow) const {
     const Layout& lay = layout_;
     const Parameters& p = rules.p;
     const auto& pr = p.programmes;
@@ -521,17 +552,39 @@ private:
                      const int target = static_cast<int>(pr.target_level[prog]);
                      const auto window = static_cast<int>(std::min<std::int64_t>(pr.follow_up_months, 255));
                      const std::size_t dropped = lay.track(-1, 0, fprog, fleft);
-                     const std::size_t completed =
-                         window > 0 ? lay.track(-1, 0, t.prog, window) : lay.track(-1, 0, -1, 0);
+                     const std::size_t completed = window > 0 && lay.tracked[prog] >= 0
+                                                       ? lay.track(-1, 0, t.prog, window)
+                                                       : lay.track(-1, 0, -1, 0);
                      to_rows(dest_row(dropped, slot, level), n, (1 - completes) * x);
                      const double certified = completes * sits * passes;
                      const bool moves_up = level < target;
-                     to_rows(dest_row(completed, slot, level), n, (moves_up ? completes - certified : completes) * x);
+                     // Completers start a new window: the columns following earlier completers
+                     // lose them, and the column of this programme's takes them (column 0's) if
+                     // their window is the one counted.
+                     const auto completers = [&](const auto& value) -> const Batch& {
+                       done_ = value;
+                       done_.middleCols(follow->first, follow->count).setZero();
+                       if (const int column = follow->column_of[prog]; follow->extract && column >= 0 && window > 0)
+                         done_.col(column) = done_.col(0);
+                       return done_;
+                     };
+                     const bool followed_apart = follow && follow->count > 0;
+                     const auto completed_value = (moves_up ? completes - certified : completes) * x;
+                     if (followed_apart)
+                       to_rows(dest_row(completed, slot, level), n, completers(completed_value));
+                     else
+                       to_rows(dest_row(completed, slot, level), n, completed_value);
                      if (moves_up) {
                        const Eigen::Index span = lay.span(level);
-                       for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i)
-                         to_rows(dest_row(completed, slot, target) + lay.row(target, lay.carried(i, target), 0), 1,
-                                 certified * x.middleRows(i * span, span).colwise().sum());
+                       for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i) {
+                         const Eigen::Index at =
+                             dest_row(completed, slot, target) + lay.row(target, lay.carried(i, target), 0);
+                         const auto value = certified * x.middleRows(i * span, span).colwise().sum();
+                         if (followed_apart)
+                           to_rows(at, 1, completers(value));
+                         else
+                           to_rows(at, 1, value);
+                       }
                      }
                      if (record) {
                        const double total = x.col(0).sum();
@@ -784,7 +837,7 @@ private:
   // Scratch kept between calls (no allocation per segment): apply()'s months at a level and its
   // promoted row; train()'s segment, ended full-time trainees' rows (where, how many; their
   // values row-major), and an admission's row.
-  mutable Batch scratch_, segment_, up_;
+  mutable Batch scratch_, segment_, up_, done_;
   mutable Eigen::RowVectorXd row_x_, row_admitted_;
   mutable std::vector<std::pair<Eigen::Index, Eigen::Index>> held_;
   mutable std::vector<double> held_values_;
@@ -804,7 +857,7 @@ struct Cohort {
 
 class Projector {
 public:
-  explicit Projector(const Scenario& scenario) : p0_(scenario.parameters()) {
+  Projector(const Scenario& scenario, const TwinOptions& options) : p0_(scenario.parameters()), options_(options) {
     const auto months = static_cast<int>(p0_.scenario.months);
     for (int u = 1; u <= months; ++u) rules_.emplace_back(scenario, scenario.start() + (u - 1));
     build_layout();
@@ -857,20 +910,56 @@ public:
       for (std::size_t col = 0; col < weights.size(); ++col)
         for (std::size_t i = 0; i < cohorts_.size(); ++i)
           if (cohorts_[i].origin < t) table[col][i] = weights[col](cohorts_[i]) * cohorts_[i].weight;
-      // The vectors to the start of month t, in the two buffers taken in turn (each zero again
-      // once pushed).
+      // The completers followed apart (Follow): those of the months u whose windows end in month
+      // t, a column per programme whose window is not a track, from the first such u on.
       const auto columns = static_cast<Eigen::Index>(table.size());
-      View x = view(0, columns), y = view(1, columns);
-      View* from = &x;
-      View* to = &y;
-      initial_vectors(table, *from);
+      Follow follow;
+      std::vector<std::uint8_t> extracts(static_cast<std::size_t>(t), 0);
+      int widen_at = 0;
+      for (int u = 1; u < t; ++u)
+        if (const auto window =
+                std::min<std::int64_t>(rules_[static_cast<std::size_t>(u - 1)].p.programmes.follow_up_months, 255);
+            window > 0 && u + window == t) {
+          extracts[static_cast<std::size_t>(u)] = 1;
+          if (widen_at == 0) widen_at = u;
+        }
+      std::vector<int> follow_programme; // column follow.first + j: programme follow_programme[j]
+      if (widen_at > 0) {
+        follow.first = columns;
+        follow.column_of.assign(terms_.programmes, -1);
+        for (std::size_t k = 0; k < terms_.programmes; ++k)
+          if (layout_.tracked[k] < 0) {
+            follow.column_of[k] = static_cast<int>(columns) + static_cast<int>(follow_programme.size());
+            follow_programme.push_back(static_cast<int>(k));
+          }
+        follow.count = static_cast<Eigen::Index>(follow_programme.size());
+      }
+      // The vectors to the start of month t, in the two buffers taken in turn (each zero again
+      // once pushed); the followed columns are added to them when the first of them starts.
+      const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
+      std::size_t from = 0, to = 1;
+      Eigen::Index width = columns;
+      {
+        View v0 = view(from, width);
+        initial_vectors(table, v0);
+      }
       for (int u = 1; u < t; ++u) {
-        kernel_.apply(rules_[static_cast<std::size_t>(u - 1)], *from, *to, nullptr, nullptr);
-        add_entrants(u, table, *to);
-        kernel_.clear(rules_[static_cast<std::size_t>(u - 1)], *from);
+        MonthRules& month = rules_[static_cast<std::size_t>(u - 1)];
+        if (u == widen_at && follow.count > 0) {
+          View narrow = view(from, width), wide = view(to, width + follow.count);
+          for (const auto& [first, n] : month.rows_in) wide.block(first, 0, n, width) = narrow.middleRows(first, n);
+          kernel_.clear(month, narrow);
+          width += follow.count;
+          std::swap(from, to);
+        }
+        follow.extract = extracts[static_cast<std::size_t>(u)] != 0;
+        View in = view(from, width), pushed = view(to, width);
+        kernel_.apply(month, in, pushed, nullptr, nullptr, width > columns ? &follow : nullptr);
+        add_entrants(u, table, pushed);
+        kernel_.clear(month, in);
         std::swap(from, to);
       }
-      const View& start = *from;
+      View start = view(from, width);
       const std::vector<std::size_t> blocks = live_blocks(layout_, start);
       start_month(now);
       // Deaths of the active, by level and group held (before any move); trainees among them
@@ -887,13 +976,19 @@ public:
             retire(now, sex, list[j], start, static_cast<Eigen::Index>(2 + j), blocks, flows);
       // The active: the month's rules, then the entrants.
       View active = view(2, 1), next = view(3, 1);
-      const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
       for (std::size_t b : blocks)
         active.middleRows(static_cast<Eigen::Index>(b) * rows, rows) =
             start.col(0).segment(static_cast<Eigen::Index>(b) * rows, rows);
-      clear_blocks(layout_, blocks, *from);
+      if (width > columns) {
+        View followed = view(4, follow.count);
+        for (std::size_t b : blocks)
+          followed.middleRows(static_cast<Eigen::Index>(b) * rows, rows) =
+              start.block(static_cast<Eigen::Index>(b) * rows, follow.first, rows, follow.count);
+      }
+      clear_blocks(layout_, blocks, start);
       kernel_.apply(now, active, next, &flows, &book_);
       kernel_.clear(now, active);
+      if (width > columns) count_followed(now, follow_programme, flows);
       add_month_entrants(t, next, flows);
       flows.remaining = book_.remaining;
       flows.committed = book_.committed;
@@ -1045,12 +1140,23 @@ private:
     for (const MonthRules& m : rules_)
       layout_.window =
           std::max(layout_.window, static_cast<int>(std::min<std::int64_t>(m.p.programmes.follow_up_months, 255)));
+    // A follow-up window is a track only where it changes job finding (TransitionRates::
+    // follow_up_job_find is min(1, find x factor): the find itself, bit for bit, for a factor 1).
+    layout_.tracked.assign(t.programmes, -1);
+    std::vector<int> tracked_programme;
+    for (std::size_t k = 0; k < t.programmes; ++k) {
+      bool changes = pr.job_find_factor[k] != 1;
+      for (const MonthRules& m : rules_) changes = changes || m.p.programmes.job_find_factor[k] != 1;
+      if ((!changes && !options_.windows_as_tracks) || layout_.window == 0) continue;
+      layout_.tracked[k] = layout_.tracked_count++;
+      tracked_programme.push_back(static_cast<int>(k));
+    }
     layout_.tracks.clear();
     for (const auto& [prog, left] : parts)
       for (int fp = 0; fp < layout_.follow_parts(); ++fp) {
         Layout::Track track{prog, left, -1, 0};
         if (fp > 0) {
-          track.fprog = (fp - 1) / layout_.window;
+          track.fprog = tracked_programme[static_cast<std::size_t>((fp - 1) / layout_.window)];
           track.fleft = (fp - 1) % layout_.window + 1;
         }
         layout_.tracks.push_back(track);
@@ -1218,10 +1324,11 @@ private:
             }
   }
 
-  // The entrants of month u, weighted per column, added (at 0 months at their level).
+  // The entrants of month u, weighted per column of `table` (not in the followed columns after
+  // them), added (at 0 months at their level).
   void add_entrants(int u, const std::vector<std::vector<double>>& table, View& x) const {
     const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(u)];
-    for (Eigen::Index col = 0; col < x.cols(); ++col) {
+    for (Eigen::Index col = 0; col < static_cast<Eigen::Index>(table.size()); ++col) {
       std::array<double, kSexCount> by_sex{};
       for (std::size_t i = origin_begin_[static_cast<std::size_t>(u)]; i < origin_end_[static_cast<std::size_t>(u)];
            ++i)
@@ -1282,6 +1389,35 @@ private:
         }
       }
     }
+  }
+
+  // The followed columns of month t's start (buffer 4, a column per programme of `programmes`,
+  // after the month's deaths and retirements): their windows end in the training step of month t
+  // (Kernel::train), after the labour market, where they are counted as followed up and, if
+  // employed, employed after training, as the tracks of a window count its last month.
+  void count_followed(MonthRules& now, const std::vector<int>& programmes, TwinFlows& flows) {
+    const auto n = static_cast<Eigen::Index>(programmes.size());
+    View in = view(4, n), out = view(5, n);
+    kernel_.market(now, in, out, nullptr);
+    kernel_.clear(now, in);
+    const std::vector<std::size_t> blocks = live_blocks(layout_, out);
+    const int employed = layout_.slot_of[kEmployed];
+    for (std::size_t b : blocks) {
+      const std::size_t tr = b / (kSexCount * kGroupCount);
+      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      for (int c = 0; c < layout_.classes; ++c)
+        for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+          for (int l = 0; l < kLevelCount; ++l) {
+            const auto first = static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, 0));
+            const auto sums = out.middleRows(first, layout_.rows(l)).colwise().sum();
+            for (Eigen::Index j = 0; j < n; ++j) {
+              const auto prog = static_cast<std::size_t>(programmes[static_cast<std::size_t>(j)]);
+              flows.followed_up[prog] += sums(j);
+              if (k == employed) flows.employed_after[prog] += sums(j);
+            }
+          }
+    }
+    clear_blocks(layout_, blocks, out);
   }
 
   // The retired of earlier months: death by their cohort's age, then the closure of groups.
@@ -1454,6 +1590,7 @@ private:
   }
 
   const Parameters& p0_;
+  TwinOptions options_;
   std::vector<MonthRules> rules_; // month u at u - 1
   Layout layout_;
   Terms terms_;
@@ -1464,7 +1601,9 @@ private:
   std::vector<Cohort> cohorts_;
   std::vector<std::vector<double>> entrant_cells_; // month u: group x class x slot x level, agents
   std::map<std::int32_t, std::array<double, kGroupCount * kLevelCount>> retired_; // by month of birth
-  std::array<std::vector<double>, 4> buffers_; // view(): the pushed vectors (two), the active and its next month
+  // view(): the pushed vectors (two), the active and its next month, the followed columns and
+  // their labour market (count_followed).
+  std::array<std::vector<double>, 6> buffers_;
 };
 
 } // namespace
@@ -1554,16 +1693,20 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   check(p);
   for (std::int64_t u = 0; u < p.scenario.months; ++u)
     check(scenario.parameters_at(scenario.start() + static_cast<int>(u)));
-  // The state holds a copy of the cells per track (programme and months left, times follow-up
-  // window and months left): a large catalogue does not fit yet.
+  // The state holds a copy of the cells per track (programme and months left, times the follow-up
+  // window and months left of the programmes whose job_find_factor is not 1: Layout::tracked):
+  // a large catalogue does not fit yet.
   if (const std::size_t K = p.programmes.names.size(); K > 0) {
     std::int64_t months = 1, window = 0;
     for (std::int64_t d : p.programmes.duration_months) months += d;
-    for (std::int64_t u = 0; u <= p.scenario.months; ++u)
-      window = std::max(
-          window, std::min<std::int64_t>(
-                      scenario.parameters_at(scenario.start() + static_cast<int>(u)).programmes.follow_up_months, 255));
-    const std::int64_t tracks = months * (1 + static_cast<std::int64_t>(K) * window);
+    std::vector<std::uint8_t> factor(K, 0); // a job-finding factor other than 1 in some month
+    for (std::int64_t u = 0; u <= p.scenario.months; ++u) {
+      const Parameters q = scenario.parameters_at(scenario.start() + static_cast<int>(u));
+      window = std::max(window, std::min<std::int64_t>(q.programmes.follow_up_months, 255));
+      for (std::size_t k = 0; k < K; ++k) factor[k] = factor[k] || q.programmes.job_find_factor[k] != 1;
+    }
+    const auto with_factor = static_cast<std::int64_t>(std::count(factor.begin(), factor.end(), 1));
+    const std::int64_t tracks = months * (1 + with_factor * window);
     // Insurance months (Layout::ins) multiply the rows of the levels up to the highest a
     // programme asking for them admits: a track then holds more than the defaults' 297 buckets.
     std::int64_t most = 0, highest = -1, buckets = 0;
@@ -1592,12 +1735,13 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             " (level, months, insurance months) entries in all, more than " +
                             std::to_string(kMaxTracks * kDefaultBuckets)});
     if (tracks > kMaxTracks)
-      issues.push_back({"programmes.names", "the twin does not model this many programme months yet: its state holds "
-                                            "a copy of every cell per programme month and follow-up month, (1 + " +
-                                                std::to_string(months - 1) + " programme months) x (1 + " +
-                                                std::to_string(K) + " programmes x " + std::to_string(window) +
-                                                " follow-up months) = " + std::to_string(tracks) +
-                                                " copies, more than " + std::to_string(kMaxTracks)});
+      issues.push_back({"programmes.names",
+                        "the twin does not model this many programme months yet: its state holds a copy of every "
+                        "cell per programme month and follow-up month of a programme with a job_find_factor other "
+                        "than 1, (1 + " +
+                            std::to_string(months - 1) + " programme months) x (1 + " + std::to_string(with_factor) +
+                            " such programmes x " + std::to_string(window) + " follow-up months) = " +
+                            std::to_string(tracks) + " copies, more than " + std::to_string(kMaxTracks)});
   }
   if (!programme_age.empty())
     issues.push_back({"programmes.min_age", "the twin does not model programme age limits that exclude active workers "
@@ -1668,12 +1812,12 @@ double TwinStocks::high_skilled() const {
   return n;
 }
 
-TwinProjection project_expected(const Scenario& scenario) {
+TwinProjection project_expected(const Scenario& scenario, const TwinOptions& options) {
   if (!scenario.parameter_sets().empty())
     throw Error("project_expected projects one set of parameters: give it scenario.for_replicate(r), the scenario "
                 "under replicate r's parameter set (project_scenario projects every replicate)");
   if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
-  Projector projector(scenario);
+  Projector projector(scenario, options);
   return projector.run();
 }
 
@@ -1683,6 +1827,8 @@ std::int64_t twin_replicates(const Scenario& scenario, std::int64_t replicates) 
 }
 
 Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
+  // Checked once here, every set included (twin_refusals), so each set is projected without
+  // being checked again.
   if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
   if (scenario.parameter_sets().empty() && replicates > 1)
     throw Error("the twin's replicates are its parameter sets (run.parameter_sets), and the scenario declares none: "
@@ -1693,14 +1839,14 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
   std::vector<TwinProjection> projections;
   std::vector<std::size_t> projection_of(static_cast<std::size_t>(replicates), 0);
   if (scenario.parameter_sets().empty()) {
-    projections.push_back(project_expected(scenario));
+    projections.push_back(Projector(scenario, {}).run());
   } else {
     std::map<std::int64_t, std::size_t> of_set;
     for (std::int64_t rep = 0; rep < replicates; ++rep) {
       const std::int64_t set = scenario.parameter_set_of(rep);
       if (!of_set.contains(set)) {
         of_set[set] = projections.size();
-        projections.push_back(project_expected(scenario.for_replicate(rep)));
+        projections.push_back(Projector(scenario.for_replicate(rep), {}).run());
       }
       projection_of[static_cast<std::size_t>(rep)] = of_set[set];
     }

@@ -72,12 +72,19 @@ struct TwinProjection {
   std::vector<TwinFlows> flows;
 };
 
+/// How the twin holds its state; the defaults are the fast way, the results the same to rounding.
+struct TwinOptions {
+  /// Every programme's follow-up window a track of the state (as before the windows that change
+  /// nothing but followed_up and employed_after were counted apart): for tests of that count.
+  bool windows_as_tracks = false;
+};
+
 /// Projects the expected trajectory of `scenario` (see docs/twin.md): one set of parameters, so
 /// a scenario with parameter sets is given as scenario.for_replicate(r).
 /// @throws TwinUnsupported if the scenario uses a mechanism the twin does not model yet
 /// @throws ScenarioError if the population margins cannot be fitted (as the synthesis)
 /// @throws Error if the scenario has parameter sets
-TwinProjection project_expected(const Scenario& scenario);
+TwinProjection project_expected(const Scenario& scenario, const TwinOptions& options = {});
 
 /// The number of replicates project_scenario writes: 1 without parameter sets (one
 /// expectation); with them `replicates`, or the scenario's run.replicates if `replicates` is 0.
