@@ -575,7 +575,6 @@ class _Twin:
         # ensemble's replicates (replicate r under set r modulo the sets, as skillsim.run), so
         # that the twin and the agents it is checked against differ by no parameter uncertainty.
         self._sets = bool(str(spec.scenario["run.parameter_sets"] or ""))
-        self._changes = _twin_shortcut(spec)
 
     def at(self, values: Sequence[float]) -> TwinPoint:
         """The twin at ``values``. Raises TwinUnsupported where it refuses the scenario."""
@@ -584,11 +583,9 @@ class _Twin:
         values = _rounded(self.spec, values)
         key = tuple(float(v) for v in values)
         if key not in self._cache:
-            changes = dict(self._changes)
-            if self._sets:
-                changes["run.replicates"] = self.spec.search_replicates
             scenario = self.spec.scenario_at(values)
-            scenario = scenario.replace(changes) if changes else scenario
+            if self._sets:
+                scenario = scenario.replace({"run.replicates": self.spec.search_replicates})
             results = project(scenario)
             self.projections += 1
             columns = list(self.spec.target_index)
@@ -598,27 +595,6 @@ class _Twin:
             self._cache[key] = (attained, cost)
         attained, cost = self._cache[key]
         return TwinPoint(values, attained, cost)
-
-
-def _twin_shortcut(spec: PlanSpec) -> dict[str, Any]:
-    """Changes that make the twin faster without changing what the plan reads of it (each target's
-    attained value, the spending): one follow-up month instead of ``programmes.follow_up_months``
-    when no programme's ``job_find_factor`` differs from 1 (at the start or by schedule), no
-    target is an employment rate (the only series read from the follow-up windows) and neither is
-    a lever. The twin holds a copy of the population per follow-up month of every programme
-    (docs/twin.md, "tracks"), so this divides its work by up to 1 + programmes x months; the
-    windows then only count ``followed_up`` and ``employed_after_training`` (tested)."""
-    scenario = spec.scenario
-    if not len(scenario["programmes.names"]) or scenario["programmes.follow_up_months"] <= 1:
-        return {}
-    readers = ("programmes.job_find_factor", "programmes.follow_up_months")
-    if any(lv.array_key in readers for lv in spec.levers) or any(c.key in readers for c in scenario.schedule):
-        return {}
-    if any(float(f) != 1.0 for f in scenario["programmes.job_find_factor"]):
-        return {}
-    if any(t.series == "employment_rate" for t in spec.targets):
-        return {}
-    return {"programmes.follow_up_months": 1}
 
 
 def _twin_refusal(spec: PlanSpec, twin: _Twin) -> list[tuple[str, str]]:

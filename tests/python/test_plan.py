@@ -6,7 +6,6 @@ money the envelopes do not need, and every problem of a plan spec named."""
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import subprocess
 import sys
@@ -109,23 +108,6 @@ def test_the_plan_meets_its_targets_on_fresh_random_numbers(either):
     least = int(binom.ppf(0.001, 100, answer.spec.probability))
     assert least == 80
     assert met >= least, f"{met} of 100 fresh replicates met the target; the plan promised {answer.spec.probability:.0%}"
-
-
-def test_the_twin_is_projected_with_one_follow_up_month_when_nothing_the_plan_reads_changes():
-    # Nothing in two_programmes reads the follow-up windows (job_find_factor 1, no employment
-    # rate target): the twin is projected with one window month, and what the plan reads of it
-    # is the same.
-    from skillsim.plan import _twin_shortcut
-
-    spec = load_plan_spec(SPEC)
-    assert _twin_shortcut(spec) == {"programmes.follow_up_months": 1}
-    scenario = spec.scenario_at([47.5, 100])
-    full, short = skillsim.project(scenario), skillsim.project(scenario.replace(_twin_shortcut(spec)))
-    for variable in ("target_attained", "spending", "enrolments", "certificates"):
-        np.testing.assert_allclose(np.asarray(short[variable]), np.asarray(full[variable]), rtol=1e-9, atol=1e-9)
-    # A job-finding factor other than 1 makes the windows matter: no shortcut.
-    factor = dataclasses.replace(spec, scenario=spec.scenario.replace({"programmes.job_find_factor": [1.2, 1]}))
-    assert _twin_shortcut(factor) == {}
 
 
 def _age_limited_spec(tmp_path: Path, search: str = "") -> Path:
