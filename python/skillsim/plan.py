@@ -48,7 +48,7 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -463,27 +463,45 @@ def _clopper_pearson(successes: int, n: int, level: float = 0.9) -> tuple[float,
 # -- the search ----------------------------------------------------------------------------------------
 
 
-def _jacobian(spec: PlanSpec, at: Evaluation, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """d(mean attained)/d(lever) (target x lever) and d(cost)/d(lever), by one-sided finite
-    differences over ensembles with the same random numbers as ``at`` (common random numbers:
-    the difference is the lever's effect, not noise)."""
-    n, m = len(spec.levers), at.attained.shape[1]
+def _differences(
+    spec: PlanSpec, x0: np.ndarray, mean0: np.ndarray, cost0: float, step_share: float,
+    at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, float]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """d(mean attained)/d(lever) (target x lever) and d(cost)/d(lever) at ``x0`` (where each
+    target's mean attained value is ``mean0`` and the cost ``cost0``), by one-sided finite
+    differences of ``step_share`` of each lever's range (one unit at least for an integer lever),
+    downwards where there is room (the searches come from above), else up. ``at(x)`` gives the
+    levers as the scenario takes them, each target's mean attained value and the cost at ``x``."""
+    n, m = len(spec.levers), len(mean0)
     jac, grad = np.zeros((m, n)), np.zeros(n)
     for i, lever in enumerate(spec.levers):
         width = lever.high - lever.low
         if width <= 0:
             continue
-        step = max(0.1 * width, 1.0 if lever.integer else 0.0)
-        x = at.values.copy()
-        # Step down where there is room (the search comes from above), else up.
+        step = max(step_share * width, 1.0 if lever.integer else 0.0)
+        x = x0.copy()
         x[i] = x[i] - step if x[i] - step >= lever.low else min(lever.high, x[i] + step)
-        h = x[i] - at.values[i]
+        if x[i] == x0[i]:
+            continue
+        taken, mean, cost = at(x)
+        h = taken[i] - x0[i]
         if h == 0:
             continue
-        moved = _evaluate(spec, x, at.attained.shape[0], seed)
-        jac[:, i] = (np.nanmean(moved.attained, axis=0) - np.nanmean(at.attained, axis=0)) / h
-        grad[i] = (moved.cost - at.cost) / h
+        jac[:, i] = (mean - mean0) / h
+        grad[i] = (cost - cost0) / h
     return jac, grad
+
+
+def _jacobian(spec: PlanSpec, at: Evaluation, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The differences of the agents' mean over ensembles with the same random numbers as
+    ``at`` (common random numbers: a difference is the lever's effect, not noise), a step of 10%
+    of each lever's range."""
+
+    def ensemble(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        moved = _evaluate(spec, x, at.attained.shape[0], seed)
+        return x, np.nanmean(moved.attained, axis=0), moved.cost
+
+    return _differences(spec, at.values, np.nanmean(at.attained, axis=0), at.cost, 0.1, ensemble)
 
 
 def _solve(spec: PlanSpec, x0: np.ndarray, mean: np.ndarray, jac: np.ndarray, grad: np.ndarray, need: np.ndarray, radius: float) -> np.ndarray | None:
@@ -613,26 +631,15 @@ def _twin_refusal(spec: PlanSpec, twin: _Twin) -> list[tuple[str, str]]:
 
 
 def _twin_jacobian(spec: PlanSpec, twin: _Twin, at: TwinPoint) -> tuple[np.ndarray, np.ndarray]:
-    """d(expected attained)/d(lever) (target x lever) and d(cost)/d(lever) of the twin at ``at``
-    by one-sided finite differences. The twin draws no random numbers, so a difference is exact
-    and the step small: 1% of the lever's range (one unit at least for an integer lever, whose
-    effective step is then what the rounding makes it)."""
-    n, m = len(spec.levers), len(at.attained)
-    jac, grad = np.zeros((m, n)), np.zeros(n)
-    for i, lever in enumerate(spec.levers):
-        width = lever.high - lever.low
-        if width <= 0:
-            continue
-        step = max(0.01 * width, 1.0 if lever.integer else 0.0)
-        x = at.values.copy()
-        x[i] = x[i] - step if x[i] - step >= lever.low else min(lever.high, x[i] + step)
+    """The differences of the twin at ``at``. The twin draws no random numbers, so a difference
+    is exact and the step small: 1% of the lever's range (for an integer lever, what the rounding
+    makes of it)."""
+
+    def projected(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         moved = twin.at(x)
-        h = moved.values[i] - at.values[i]
-        if h == 0:
-            continue
-        jac[:, i] = (moved.attained - at.attained) / h
-        grad[i] = (moved.cost - at.cost) / h
-    return jac, grad
+        return moved.values, moved.attained, moved.cost
+
+    return _differences(spec, at.values, at.attained, at.cost, 0.01, projected)
 
 
 def _shortfall(point: TwinPoint, need: np.ndarray, tolerance: np.ndarray) -> float:

@@ -9,10 +9,8 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
-compare() { "$PYTHON" "$SOURCE_DIR/scripts/compare-results.py" "$@" > /dev/null; }
-mpi=("$MPIEXEC" --oversubscribe)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
-export OMPI_MCA_rmaps_base_oversubscribe=1
+# shellcheck source=../lib/mpi.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/mpi.sh"
 
 # same NAME SCENARIO ARGS...: one process, then 2 and 4 ranks (1 thread each), the same file.
 same() {

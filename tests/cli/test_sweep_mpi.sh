@@ -6,10 +6,8 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
-compare() { "$PYTHON" "$SOURCE_DIR/scripts/compare-results.py" "$@" > /dev/null; }
-mpi=("$MPIEXEC" --oversubscribe)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
-export OMPI_MCA_rmaps_base_oversubscribe=1
+# shellcheck source=../lib/mpi.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/mpi.sh"
 
 small=(--set population.scale=100 --replicates 2 --quiet)
 printf '[sweep]\nbase = "jincheng_plan_2020_2021"\ndesign = "latin_hypercube"\nsamples = 7\nsampling_seed = 5\n[vary]\n"labour.job_find_multiplier" = { low = 0.8, high = 1.2 }\n"programmes.seats_per_month[key_groups][晋城市]" = { low = 500, high = 5000 }\n' > lhs.toml
