@@ -7,19 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "check_mpi.hpp"
 #include "skillsim/core/errors.hpp"
 
 namespace skillsim::mpi {
 
 namespace {
-
-void check(int status, const char* what) {
-  if (status == MPI_SUCCESS) return;
-  char text[MPI_MAX_ERROR_STRING];
-  int length = 0;
-  MPI_Error_string(status, text, &length);
-  throw Error(std::string("MPI: ") + what + ": " + std::string(text, static_cast<std::size_t>(length)));
-}
 
 int as_count(std::size_t n, const char* what) {
   if (n > static_cast<std::size_t>(INT_MAX))
@@ -30,22 +23,22 @@ int as_count(std::size_t n, const char* what) {
 } // namespace
 
 WorldRanks::WorldRanks() {
-  check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
-  check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+  check_mpi(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check_mpi(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
 }
 
 void WorldRanks::sum(std::span<std::int64_t> values) const {
   if (values.empty()) return;
   // Integer sums: exact, whatever order MPI adds them in.
-  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size(), "MPI_Allreduce"), MPI_INT64_T, MPI_SUM,
-                      MPI_COMM_WORLD),
-        "MPI_Allreduce");
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size(), "MPI_Allreduce"), MPI_INT64_T, MPI_SUM,
+                          MPI_COMM_WORLD),
+            "MPI_Allreduce");
 }
 
 std::vector<std::uint64_t> WorldRanks::join(std::span<const std::uint64_t> mine) const {
   const int count = as_count(mine.size(), "MPI_Allgatherv");
   std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
-  check(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+  check_mpi(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
   std::size_t total = 0;
   for (std::size_t r = 0; r < counts.size(); ++r) {
     offsets[r] = as_count(total, "MPI_Allgatherv");
@@ -54,9 +47,9 @@ std::vector<std::uint64_t> WorldRanks::join(std::span<const std::uint64_t> mine)
   as_count(total, "MPI_Allgatherv");
   std::vector<std::uint64_t> all(total);
   // In rank order: the ranks' blocks of agents are in agent order, so the join is too.
-  check(MPI_Allgatherv(mine.data(), count, MPI_UINT64_T, all.data(), counts.data(), offsets.data(), MPI_UINT64_T,
-                       MPI_COMM_WORLD),
-        "MPI_Allgatherv");
+  check_mpi(MPI_Allgatherv(mine.data(), count, MPI_UINT64_T, all.data(), counts.data(), offsets.data(), MPI_UINT64_T,
+                           MPI_COMM_WORLD),
+            "MPI_Allgatherv");
   return all;
 }
 

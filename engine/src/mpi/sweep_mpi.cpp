@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "check_mpi.hpp"
 #include "skillsim/core/errors.hpp"
 #include "sweep_driver.hpp"
 #include "sweep_journal.hpp"
@@ -31,14 +32,6 @@ constexpr std::int64_t kNoMoreRuns = -1;
 // Rank 0 before any run: 0 go on, 1 nothing to do (the file is complete), 2 refused (its message
 // is rank 0's to print).
 enum class Start : int { Go = 0, Complete = 1, Refused = 2 };
-
-void check_mpi(int status, const char* what) {
-  if (status == MPI_SUCCESS) return;
-  char text[MPI_MAX_ERROR_STRING];
-  int length = 0;
-  MPI_Error_string(status, text, &length);
-  throw Error(std::string("MPI: ") + what + ": " + std::string(text, static_cast<std::size_t>(length)));
-}
 
 /// Rank 0's side: the queue of runs, the journal, and the answers to free ranks.
 class Coordinator {
