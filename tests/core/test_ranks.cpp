@@ -1,7 +1,8 @@
 // A run split over ranks (ranks.hpp, docs/cluster.md "One run over ranks") with the ranks as
 // threads of this process: a RankGroup whose sums and joins meet at a barrier. The results must
 // be those of one process, bit for bit, for 2 and 3 ranks (the MPI ranks themselves are tested in
-// tests/cli/test_run_split.sh); what is not split yet is refused with its key.
+// tests/cli/test_run_split.sh), employer cells included; a checkpoint gathered from the ranks is
+// one process's, and continued on other ranks gives the uninterrupted run.
 #include <gtest/gtest.h>
 
 #include <barrier>
