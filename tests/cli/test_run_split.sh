@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `mpirun -n N skillsim run SCENARIO --split-agents` (docs/cluster.md, "One run over ranks"): each
 # replicate's agents split over N ranks give the same results file, bit for bit, as one process,
-# for 1, 2 and 4 ranks; what is not split yet is refused, naming the key or option; a launcher
-# without --split-agents is refused. Scenarios that run in seconds and exercise programmes with
-# binding seats and money, quotas of appointments, migration between regions, groups, entrants,
-# technical schools and compaction of the dead.
+# for 1, 2 and 4 ranks; its checkpoints are one process's and continue on any number of ranks; a
+# launcher without --split-agents is refused. Scenarios that run in seconds and exercise programmes
+# with binding seats and money, quotas of appointments, migration between regions, groups, entrants,
+# technical schools, employer cells and compaction of the dead.
 # Needs SKILLSIM (built with MPI), MPIEXEC, SOURCE_DIR and PYTHON (with h5py, numpy).
 set -u
 # shellcheck source=../lib/checks.sh
@@ -42,6 +42,9 @@ same national national_2016 --set population.scale=20000 --set scenario.months=2
 same plan jincheng_plan_2020_2021 --set population.scale=40 --replicates 1
 # Evaluators with four programmes, schools and groups, nationally.
 same national3 national_2019_2021 --set population.scale=10000 --replicates 1
+# Employer cells: matching per region, then per region x level; posts that appointments need;
+# apprenticeship places; self-evaluation; 以工代训 with a cap of months; co-funding; migration.
+same employers "$SOURCE_DIR/tests/data/split_employers.toml" --replicates 2
 
 check "the binding seats and money were exercised" "$PYTHON" - <<'PY'
 import h5py
@@ -62,22 +65,62 @@ q = h5py.File("plan.4.h5")
 for v in ["evaluations", "evaluation_queue", "competition_entrants", "competition_winners", "mentored"]:
     assert q[v][()].sum() > 0, v
 assert h5py.File("national3.4.h5")["evaluations"][()].sum() > 0
+e = h5py.File("employers.4.h5")
+for v in ["employer_hires", "appointments", "appointments_no_post", "apprenticeship_no_place",
+          "employer_self_evaluations", "work_based_training_retained", "work_based_training_unpaid",
+          "employer_funding", "employer_matches", "migrations"]:
+    assert e[v][()].sum() > 0, v
 PY
 
-# What is not split yet: refused on rank 0 with the key, nothing written.
-employers=(--set 'employers.size_classes=["large", "small"]' --set 'employers.labels=["大型企业", "中小企业"]'
-  --set 'employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]')
-"${mpi[@]}" -n 2 "$SKILLSIM" run "$SOURCE_DIR/tests/data/one_programme.toml" "${employers[@]}" --split-agents \
-  -o employers.h5 > employers.out 2> employers.err
-check "unsupported: exit 2" test $? -eq 2
-check "unsupported: names employers.size_classes" contains employers.err "employers.size_classes"
-check "unsupported: said once (rank 0)" test "$(grep -c 'does not do yet' employers.err)" -eq 1
-check "unsupported: nothing written" test ! -e employers.h5
-"$SKILLSIM" validate "$SOURCE_DIR/tests/data/one_programme.toml" "${employers[@]}" --ranks 4 > validate.out
-check "validate --ranks: the memory per rank and the refusal" \
-  bash -c 'grep -q "per rank of 4" validate.out && grep -q "employers.size_classes" validate.out'
-"${mpi[@]}" -n 2 "$SKILLSIM" run jincheng_2020_2021 --split-agents --checkpoint c.h5 -o c.out.h5 > cp.out 2> cp.err
-check "checkpoints refused, naming the option" contains cp.err "--split-agents cannot be combined with --checkpoint"
+# Checkpoints of a split run: rank 0 writes every rank's agents, gathered in agent order, so the
+# checkpoint is the one a process writes (every dataset the same) and continues on any number of
+# ranks, or on one process, to the uninterrupted run's file.
+emp="$SOURCE_DIR/tests/data/split_employers.toml"
+"$SKILLSIM" run "$emp" --replicates 2 --quiet --threads 1 --checkpoint one.ckpt --checkpoint-every 6 -o one.h5
+"${mpi[@]}" -n 2 "$SKILLSIM" run "$emp" --replicates 2 --quiet --threads 1 --split-agents --checkpoint two.ckpt \
+  --checkpoint-every 6 -o two.h5 > two.out 2> two.err
+check "checkpoints on 2 ranks: exit 0" test $? -eq 0
+check "checkpoints on 2 ranks: the results file is one process's" compare employers.h5 two.h5
+check "checkpoints on 2 ranks: the checkpoint is one process's" "$PYTHON" - <<'PY'
+import h5py, numpy as np
+a, b = h5py.File("one.ckpt", "r"), h5py.File("two.ckpt", "r")
+names = []
+a.visititems(lambda name, item: names.append(name) if isinstance(item, h5py.Dataset) else None)
+assert any("population/id" in n for n in names)
+for n in names:
+    assert np.array_equal(a[n][()], b[n][()]), n
+for k in ["replicate", "month", "replicates", "months"]:
+    assert a.attrs[k] == b.attrs[k], k
+PY
+check "no temporary file is left" test -z "$(find . -name '*.tmp-*')"
+# A branch from month 18 of a split run (2 ranks), on 4 ranks and on 3: the 30-month run (after
+# the switch to matching by level in month 13, which a shorter run would leave out).
+"${mpi[@]}" -n 2 "$SKILLSIM" run "$emp" --set scenario.months=18 --replicates 2 --quiet --threads 1 --split-agents \
+  --checkpoint w18.ckpt -o w18.h5 > w18.out 2> w18.err
+check "a split run of 18 months with a checkpoint: exit 0" test $? -eq 0
+for n in 4 3; do
+  "${mpi[@]}" -n $n "$SKILLSIM" run "$emp" --from-checkpoint w18.ckpt --quiet --threads 1 --split-agents \
+    -o branch.$n.h5 > branch.$n.out 2> branch.$n.err
+  check "a branch on $n ranks: exit 0" test $? -eq 0
+  check "a branch on $n ranks: the uninterrupted run's file" compare employers.h5 branch.$n.h5
+done
+# --resume of a run stopped after its first replicate, on 3 ranks and on one process.
+cp two.ckpt stopped.ckpt
+"$PYTHON" -c '
+import h5py
+f = h5py.File("stopped.ckpt", "r+")
+del f["replicates/1"]
+f.attrs["replicate"] = 0'
+cp stopped.ckpt stopped1.ckpt
+"${mpi[@]}" -n 3 "$SKILLSIM" run --resume stopped.ckpt --quiet --threads 1 --split-agents -o resumed.3.h5 \
+  > resumed.out 2> resumed.err
+check "resumed on 3 ranks: exit 0" test $? -eq 0
+check "resumed on 3 ranks: the uninterrupted run's file" compare employers.h5 resumed.3.h5
+"$SKILLSIM" run --resume stopped1.ckpt --quiet --threads 2 -o resumed.1.h5
+check "resumed on one process: the uninterrupted run's file" compare employers.h5 resumed.1.h5
+"$SKILLSIM" validate "$emp" --ranks 4 > validate.out
+check "validate --ranks: the memory per rank, nothing refused" \
+  bash -c 'grep -q "per rank of 4" validate.out && ! grep -q "does not do yet" validate.out'
 "${mpi[@]}" -n 2 "$SKILLSIM" run jincheng_2020_2021 --set population.scale=100 -o nosplit.h5 > ns.out 2> ns.err
 check "a launcher without --split-agents: refused" contains ns.err "add --split-agents"
 check "a launcher without --split-agents: nothing written" test ! -e nosplit.h5

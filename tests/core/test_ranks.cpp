@@ -1,11 +1,14 @@
 // A run split over ranks (ranks.hpp, docs/cluster.md "One run over ranks") with the ranks as
 // threads of this process: a RankGroup whose sums and joins meet at a barrier. The results must
 // be those of one process, bit for bit, for 2 and 3 ranks (the MPI ranks themselves are tested in
-// tests/cli/test_run_split.sh); what is not split yet is refused with its key.
+// tests/cli/test_run_split.sh), employer cells included; a checkpoint gathered from the ranks is
+// one process's, and continued on other ranks gives the uninterrupted run.
 #include <gtest/gtest.h>
 
 #include <barrier>
 #include <exception>
+#include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,8 +56,10 @@ private:
   int rank_, size_;
 };
 
-// Every rank's results of `scenario` split over `n` thread-ranks (one OpenMP thread each).
-std::vector<Results> run_split(const Scenario& scenario, int n, std::int64_t replicates) {
+// Every rank's results of `scenario` split over `n` thread-ranks (one OpenMP thread each), with
+// `adjust` making each rank's options its own.
+std::vector<Results> run_split(const Scenario& scenario, int n, std::int64_t replicates,
+                               const std::function<void(RunOptions&, const RankGroup&)>& adjust = {}) {
   Meeting meeting(n);
   std::vector<Results> out(static_cast<std::size_t>(n));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
@@ -67,6 +72,7 @@ std::vector<Results> run_split(const Scenario& scenario, int n, std::int64_t rep
       options.seed = 3;
       options.threads = 1;
       options.ranks = &ranks;
+      if (adjust) adjust(options, ranks);
       try {
         out[static_cast<std::size_t>(r)] = run_scenario(scenario, options);
       } catch (...) {
@@ -143,30 +149,99 @@ TEST(RankSplit, SchoolsAsOneProcess) {
       io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/schools.toml", {"scenario.months=24"}), 1);
 }
 
-TEST(RankSplit, RefusesWhatIsNotSplitYetNamingTheKey) {
+// Employer cells: matching per region and then per region x level, posts that appointments need,
+// apprenticeship places, self-evaluation, 以工代训 with a cap of months, co-funding, migration.
+TEST(RankSplit, EmployersAsOneProcess) {
+  const Scenario s = io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/split_employers.toml");
+  expect_split_is_one_process(s, 1);
+  // What the scenario exercises (so that the identity above is not that of idle cells).
+  const Results r = run_scenario(s, RunOptions{});
+  const auto total = [&](const std::string& name) {
+    std::int64_t sum = 0;
+    for (std::int64_t v : r.variable(name).data) sum += v;
+    return sum;
+  };
+  for (const char* name :
+       {"employer_hires", "appointments", "appointments_no_post", "apprenticeship_no_place", "employer_apprentices",
+        "employer_self_evaluations", "work_based_training_retained", "work_based_training_hired",
+        "work_based_training_unpaid", "employer_funding", "employer_matches", "migrations"})
+    EXPECT_GT(total(name), 0) << name;
+}
+
+// A snapshot's share of the agents for `rank` of `n` (its agent_range), as a rank reads a checkpoint.
+ReplicateSnapshot share_of(ReplicateSnapshot s, int rank, int n) {
+  const AgentRange range = agent_range(s.population.size(), rank, n);
+  s.population.for_each_column([&](auto& column) {
+    column.erase(column.begin() + static_cast<std::ptrdiff_t>(range.last), column.end());
+    column.erase(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(range.first));
+  });
+  return s;
+}
+
+// A checkpoint of a split run: every rank's agents gathered on rank 0 make the snapshot one
+// process takes at the same month, and continued on another number of ranks (each from its
+// share) or on one process it gives the uninterrupted run.
+TEST(RankSplit, CheckpointGatheredAndContinuedOnOtherRanks) {
+  const Scenario s =
+      io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/split_employers.toml", {"scenario.months=12"});
+  constexpr std::size_t kStop = 5; // after month 5 of replicate 2
+  RunOptions one;
+  one.replicates = 2;
+  one.seed = 3;
+  one.threads = 2;
+  const Results single = run_scenario(s, one);
+  std::optional<ReplicateSnapshot> expected;
+  one.checkpoint_every = 1;
+  one.checkpoint = [&](const RunCheckpoint& at) {
+    if (at.replicate == 1 && at.month == kStop) expected = at.state.snapshot();
+  };
+  run_scenario(s, one);
+  ASSERT_TRUE(expected.has_value());
+
+  ReplicateSnapshot saved;
+  std::optional<Results> so_far;
+  EXPECT_THROW(run_split(s, 2, 2,
+                         [&](RunOptions& options, const RankGroup& ranks) {
+                           options.checkpoint_every = 1;
+                           options.checkpoint = [&](const RunCheckpoint& at) {
+                             if (at.replicate != 1 || at.month != kStop) return;
+                             ReplicateSnapshot snapshot = at.state.snapshot_without_population();
+                             snapshot.population = gather_population(at.state.population(), ranks);
+                             if (ranks.rank() == 0) {
+                               saved = std::move(snapshot);
+                               so_far = at.results;
+                             } else {
+                               EXPECT_EQ(snapshot.population.size(), 0u);
+                             }
+                             throw Cancelled();
+                           };
+                         }),
+               Cancelled);
+  ASSERT_TRUE(so_far.has_value());
+  EXPECT_EQ(saved.population.size(), expected->population.size());
+  EXPECT_TRUE(saved == *expected) << "the gathered snapshot is not one process's";
+
+  for (int n : {3, 1}) {
+    std::vector<RunStart> starts(static_cast<std::size_t>(n));
+    const auto continued = run_split(s, n, 2, [&](RunOptions& options, const RankGroup& ranks) {
+      RunStart& start = starts[static_cast<std::size_t>(ranks.rank())];
+      start.results = *so_far;
+      start.months_done = {12, static_cast<std::int64_t>(kStop)};
+      start.snapshot = [&saved, rank = ranks.rank(), n](std::int64_t) { return share_of(saved, rank, n); };
+      options.start = &start;
+    });
+    for (int r = 0; r < n; ++r)
+      expect_same_variables(single, continued[static_cast<std::size_t>(r)],
+                            "continued on " + std::to_string(n) + " ranks, rank " + std::to_string(r));
+  }
+}
+
+TEST(RankSplit, NothingRefused) {
   const Scenario employers = test::small_scenario({R"(employers.size_classes=["large", "small"])",
                                                    R"(employers.labels=["大型企业", "中小企业"])",
                                                    "employers.size_shares=[[0.2, 0.6, 0.4], [0.8, 0.4, 0.6]]"},
                                                   20000);
-  EXPECT_TRUE(test::has_issue(rank_split_refusals(employers), "employers.size_classes", "not split over ranks"));
-  EXPECT_TRUE(rank_split_refusals(test::small_scenario({}, 20000)).empty());
-  Meeting meeting(2);
-  const ThreadRanks ranks(meeting, 0, 2); // refused before any collective: one thread suffices
-  RunOptions options;
-  options.ranks = &ranks;
-  try {
-    run_scenario(employers, options);
-    ADD_FAILURE() << "ran";
-  } catch (const RankSplitUnsupported& e) {
-    EXPECT_NE(std::string(e.what()).find("employers.size_classes"), std::string::npos) << e.what();
-  }
-  options.checkpoint = [](const RunCheckpoint&) {};
-  try {
-    run_scenario(test::small_scenario({}, 20000), options);
-    ADD_FAILURE() << "ran";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--checkpoint"), std::string::npos) << e.what();
-  }
+  EXPECT_TRUE(rank_split_refusals(employers).empty());
 }
 
 } // namespace

@@ -37,6 +37,7 @@
 #include "skillsim/core/memory_estimate.hpp"
 #include "skillsim/core/parameters.hpp"
 #include "skillsim/core/pathways.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/twin.hpp"
 #include "skillsim/core/version.hpp"
@@ -233,12 +234,6 @@ std::string run_usage_problem(const Arguments& a) {
              (a.replicates ? "--replicates" : "--seed");
   }
   if (a.checkpoint_every && !a.checkpoint) return "--checkpoint-every needs --checkpoint FILE";
-  if (a.split_agents && (a.checkpoint || a.resume || a.from_checkpoint))
-    return std::string("--split-agents cannot be combined with ") +
-           (a.checkpoint ? "--checkpoint"
-            : a.resume   ? "--resume"
-                         : "--from-checkpoint") +
-           " yet (a checkpoint holds one process's population): leave it out, or run on one process";
   return {};
 }
 
@@ -531,11 +526,31 @@ int command_run(const Arguments& a, const std::string& command_line, int& argc, 
   run.threads = static_cast<int>(a.threads.value_or(0));
   run.cancel = &g_interrupted;
   run.ranks = ranks;
-  if (plan.start) run.start = &*plan.start;
+  if (plan.start) {
+    if (rank_count > 1) {
+      // Each rank reads its share of a saved population (its agent_range, whatever the ranks of
+      // the run that wrote it: a checkpoint holds one process's population).
+      const fs::path saved = a.resume ? fs::path(*a.resume) : fs::path(*a.from_checkpoint);
+      plan.start->snapshot = [saved, rank = ranks->rank(), rank_count](std::int64_t replicate) {
+        return io::read_checkpoint_snapshot(saved, replicate, rank, rank_count);
+      };
+    }
+    run.start = &*plan.start;
+  }
   if (plan.checkpoints) {
     run.checkpoint_every = plan.checkpoint_every;
-    run.checkpoint = [&plan](const RunCheckpoint& at) {
-      plan.checkpoints->write(at.replicate, static_cast<std::int64_t>(at.month), at.results, at.state);
+    run.checkpoint = [&plan, ranks, rank_count, leader](const RunCheckpoint& at) {
+      const auto month = static_cast<std::int64_t>(at.month);
+      if (rank_count == 1) {
+        plan.checkpoints->write(at.replicate, month, at.results, at.state);
+      } else {
+        // Split over ranks: every rank's agents gathered on rank 0 in agent order, which writes the
+        // checkpoint one process would (the rest of the state and the results are the same on
+        // every rank), so that any number of ranks, or one process, continues it.
+        ReplicateSnapshot snapshot = at.state.snapshot_without_population();
+        snapshot.population = gather_population(at.state.population(), *ranks);
+        if (leader) plan.checkpoints->write(at.replicate, month, at.results, snapshot);
+      }
       g_resume_hint = plan.checkpoints->path().string();
     };
   }

@@ -9,6 +9,7 @@
 
 #include "skillsim/core/dates.hpp"
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/results_layout.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/training.hpp"
@@ -110,6 +111,10 @@ bool Employers::post_needed(const Parameters& p, int level) const {
          p.employers.appointment_needs_post[static_cast<std::size_t>(level)] != 0;
 }
 
+std::int64_t Employers::free_posts(std::size_t region, std::uint8_t cell, int level) const {
+  return cell == kNoEmployer ? 0 : free_posts_[level - kFirstPostLevel][region * cells_ + cell];
+}
+
 bool Employers::take_post(std::size_t region, std::uint8_t cell, int level) {
   if (cell == kNoEmployer) return false; // hired this month: gets its cell at the month's end
   std::int64_t& free = free_posts_[level - kFirstPostLevel][region * cells_ + cell];
@@ -118,7 +123,7 @@ bool Employers::take_post(std::size_t region, std::uint8_t cell, int level) {
   return true;
 }
 
-void Employers::assign_initial(const Parameters& p, Population& pop, const RandomStreams& rng) {
+void Employers::assign_initial(const Parameters& p, Population& pop, const RandomStreams& rng, const RankGroup* ranks) {
   if (!enabled()) return;
   const Month before = p.scenario.start + (-1);
   // Hires of the pass are spread by the size shares (there are no vacancies yet).
@@ -133,7 +138,7 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
       }
     }
   state_.initial_posts.assign(regions_ * cells_, 0);
-  count_pass<false>(before, pop, &rng, true);
+  count_pass<false>(before, pop, &rng, true, ranks);
   std::vector<std::int64_t> employed(regions_ * cells_, 0);
   for (std::size_t rc = 0; rc < regions_ * cells_; ++rc)
     for (std::size_t lg = 0; lg < static_cast<std::size_t>(kLevelCount * kGroupCount); ++lg)
@@ -148,10 +153,10 @@ void Employers::assign_initial(const Parameters& p, Population& pop, const Rando
   summarise(p, p.scenario.start);
 }
 
-void Employers::count(const Parameters& p, Month month, const Population& pop) {
+void Employers::count(const Parameters& p, Month month, const Population& pop, const RankGroup* ranks) {
   if (!enabled()) return;
   // count_pass does not write the population when it does not assign.
-  count_pass<false>(month, const_cast<Population&>(pop), nullptr, false);
+  count_pass<false>(month, const_cast<Population&>(pop), nullptr, false, ranks);
   summarise(p, month);
 }
 
@@ -353,7 +358,8 @@ void Employers::pay_work_based_training(const Parameters& p, Ledger& ledger) {
   tally_.subsidy_unpaid = due - paid;
 }
 
-void Employers::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng) {
+void Employers::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
+                     const RankGroup* ranks) {
   if (!enabled()) return;
   const auto& w = p.work_based_training;
   if (paying_ && w.max_months_per_worker > 0) {
@@ -363,15 +369,16 @@ void Employers::step(const Parameters& p, Month month, Population& pop, const Ra
     claims.months_cap = w.max_months_per_worker;
     claims.kept = std::llround(w.retention_subsidy_per_month * static_cast<double>(p.population.scale)) > 0;
     claims.hired = std::llround(w.hire_subsidy * static_cast<double>(p.population.scale)) > 0;
-    count_pass<true>(month, pop, &rng, true, &claims);
+    count_pass<true>(month, pop, &rng, true, ranks, &claims);
   } else {
-    count_pass<false>(month, pop, &rng, true);
+    count_pass<false>(month, pop, &rng, true, ranks);
   }
   summarise(p, month + 1); // the state at the start of the next month
 }
 
 template <bool kClaiming>
-void Employers::count_pass(Month month, Population& pop, const RandomStreams* rng, bool assign, const Claims* claims) {
+void Employers::count_pass(Month month, Population& pop, const RandomStreams* rng, bool assign, const RankGroup* ranks,
+                           const Claims* claims) {
   // The employer column is optional (agent_columns): a population made without it cannot be counted.
   if (!pop.has(Column::employer))
     throw Error("employers are declared (employers.size_classes) but the population has no 'employer' column; "
@@ -463,6 +470,23 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
         tally_.subsidy_retained[rc] += c.claimed_kept[rc];
         tally_.subsidy_hired[rc] += c.claimed_hired[rc];
       }
+  }
+  if (split(ranks)) {
+    // Every rank's counts, summed (integers: exact in any order) in one call: every decision read
+    // from them (posts, vacancies, matching, places, capacity, 以工代训's claims) is then one
+    // process's. The cells were drawn keyed on the id, so each rank's agents got the cells one
+    // process gives them.
+    std::vector<std::vector<std::int64_t>*> parts = {&tally_.employed, &tally_.seekers,       &tally_.seekers_by_level,
+                                                     &tally_.hires,    &tally_.hires_by_cell, &tally_.separations};
+    if constexpr (kClaiming) parts.insert(parts.end(), {&tally_.subsidy_retained, &tally_.subsidy_hired});
+    std::vector<std::int64_t> flat;
+    for (const auto* part : parts) flat.insert(flat.end(), part->begin(), part->end());
+    ranks->sum(flat);
+    auto at = flat.begin();
+    for (auto* part : parts) {
+      std::copy_n(at, part->size(), part->begin());
+      at += static_cast<std::ptrdiff_t>(part->size());
+    }
   }
 }
 

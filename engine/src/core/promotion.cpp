@@ -3,6 +3,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <span>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -55,6 +57,10 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     }
     Eligible eligible;
     for (const Eligible& list : by_thread) eligible.insert(eligible.end(), list.begin(), list.end());
+    if (split(ranks) && employers != nullptr && employers->post_needed(p, target)) {
+      step_split_posts(p, k, quota, pop, flows, *employers, eligible, *ranks);
+      continue;
+    }
     if (split(ranks)) {
       // Every rank's eligible, by id (agent order is id order, so (priority, id) orders them as
       // (priority, index) does on one process): the pairs are distinct, so every rank chooses the same `chosen`
@@ -103,6 +109,56 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     tally_.appointed[k] = static_cast<std::int64_t>(chosen);
     tally_.unfilled[k] = static_cast<std::int64_t>(quota - chosen); // lost: unused quota is not carried
   }
+}
+
+void Appointments::step_split_posts(const Parameters& p, std::size_t k, std::size_t quota, Population& pop,
+                                    MonthTally& flows, Employers& employers,
+                                    std::vector<std::pair<std::uint64_t, std::size_t>>& eligible,
+                                    const RankGroup& ranks) {
+  const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
+  // One process takes the eligible in priority order until the quota is filled, each taking a
+  // free post in its cell if one is left: of a cell's eligible, only its first min(quota, free
+  // posts) can take one, and a rank's share of those is among its own first as many of the
+  // cell. Only those are joined (with their cell); the others would be refused, and what one
+  // process counts of them (refused, while the quota is not filled) is the number of eligible
+  // less the chosen, from the sum of every rank's eligible.
+  std::int64_t total = static_cast<std::int64_t>(eligible.size());
+  ranks.sum(std::span<std::int64_t>(&total, 1));
+  std::sort(eligible.begin(), eligible.end()); // priority, then agent (id) order
+  const std::size_t regions = p.population.regions.size(), cells = employers.cells();
+  std::vector<std::int64_t> kept(regions * cells, 0);
+  std::vector<std::uint64_t> mine;
+  for (const auto& [priority, i] : eligible) {
+    const std::uint8_t cell = pop.employer[i];
+    if (cell == kNoEmployer) continue; // hired this month: no cell, no post, until the month's end
+    const std::size_t r = pop.region[i];
+    std::int64_t& n = kept[r * cells + cell];
+    if (n >= std::min(static_cast<std::int64_t>(quota), employers.free_posts(r, cell, target))) continue;
+    ++n;
+    mine.insert(mine.end(), {priority, pop.id[i], std::uint64_t{pop.region[i]} << 8 | cell});
+  }
+  const std::vector<std::uint64_t> all = ranks.join(mine);
+  struct Joined {
+    std::uint64_t priority, id, where;
+  };
+  std::vector<Joined> joined(all.size() / 3);
+  for (std::size_t e = 0; e < joined.size(); ++e) joined[e] = {all[3 * e], all[3 * e + 1], all[3 * e + 2]};
+  std::sort(joined.begin(), joined.end(),
+            [](const Joined& a, const Joined& b) { return std::tie(a.priority, a.id) < std::tie(b.priority, b.id); });
+  std::size_t chosen = 0;
+  for (const Joined& e : joined) { // every rank takes the same posts; the agent's rank promotes it
+    if (chosen == quota) break;
+    if (!employers.take_post(static_cast<std::size_t>(e.where >> 8), static_cast<std::uint8_t>(e.where & 0xFF), target))
+      continue;
+    ++chosen;
+    if (const std::size_t i = local_index(pop, e.id); i != kNotHere) promote(pop, i, target, flows);
+  }
+  const std::size_t left = quota - chosen;
+  const auto no_post =
+      std::min<std::int64_t>(static_cast<std::int64_t>(left), total - static_cast<std::int64_t>(chosen));
+  employers.record_no_post(target, no_post);
+  tally_.appointed[k] = static_cast<std::int64_t>(chosen);
+  tally_.unfilled[k] = static_cast<std::int64_t>(left) - no_post;
 }
 
 } // namespace skillsim

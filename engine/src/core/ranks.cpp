@@ -1,6 +1,9 @@
 #include "skillsim/core/ranks.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
+#include <queue>
 #include <string>
 #include <utility>
 
@@ -31,11 +34,73 @@ AgentRange agent_range(std::size_t agents, int rank, int ranks) {
 
 namespace {
 
-std::string names(const std::vector<std::string>& list) {
-  std::string text;
-  for (const auto& n : list) text += (text.empty() ? "" : ", ") + n;
-  return text;
+// Every rank's `mine`, its bytes packed in words, joined in rank order on rank 0 (`sizes`: each
+// rank's number of values); empty on the others.
+template <class T>
+std::vector<T> gather_column(const std::vector<T>& mine, const RankGroup& ranks,
+                             const std::vector<std::uint64_t>& sizes) {
+  const auto words_of = [](std::size_t n) { return (n * sizeof(T) + 7) / 8; };
+  std::vector<std::uint64_t> words(words_of(mine.size()), 0);
+  if (!mine.empty()) std::memcpy(words.data(), mine.data(), mine.size() * sizeof(T));
+  const std::vector<std::uint64_t> all = ranks.gather(words);
+  std::vector<T> out;
+  if (ranks.rank() != 0) return out;
+  std::size_t total = 0;
+  for (std::uint64_t n : sizes) total += static_cast<std::size_t>(n);
+  out.resize(total);
+  std::size_t at = 0, word = 0;
+  for (std::uint64_t n : sizes) {
+    if (n > 0) std::memcpy(out.data() + at, all.data() + word, static_cast<std::size_t>(n) * sizeof(T));
+    at += static_cast<std::size_t>(n);
+    word += words_of(static_cast<std::size_t>(n));
+  }
+  return out;
 }
+
+} // namespace
+
+Population gather_population(const Population& mine, const RankGroup& ranks) {
+  const std::uint64_t size = mine.size();
+  const std::vector<std::uint64_t> sizes = ranks.gather(std::span<const std::uint64_t>(&size, 1));
+  const bool root = ranks.rank() == 0;
+  // The agents in id order: a merge of the ranks' blocks (each in id order), as positions in
+  // their concatenation.
+  std::vector<std::size_t> order;
+  {
+    const std::vector<std::uint32_t> ids = gather_column(mine.id, ranks, sizes);
+    if (root) {
+      order.reserve(ids.size());
+      std::vector<std::size_t> next, end;                 // per rank: its next position, and the end of its block
+      using Head = std::pair<std::uint32_t, std::size_t>; // (id, rank)
+      std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+      for (std::uint64_t n : sizes) {
+        next.push_back(end.empty() ? 0 : end.back());
+        end.push_back(next.back() + static_cast<std::size_t>(n));
+        if (n > 0) heads.emplace(ids[next.back()], next.size() - 1);
+      }
+      while (!heads.empty()) {
+        const std::size_t r = heads.top().second;
+        heads.pop();
+        order.push_back(next[r]++);
+        if (next[r] < end[r]) heads.emplace(ids[next[r]], r);
+      }
+    }
+  }
+  Population all(mine.optional_columns());
+  const auto take = [&](const auto& column, auto& into) {
+    const auto joined = gather_column(column, ranks, sizes);
+    if (!root) return;
+    into.resize(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) into[k] = joined[order[k]];
+  };
+#define SKILLSIM_GATHER(column_type, agent_type, name, default_value, use)                                             \
+  if (mine.has(Column::name)) take(mine.name, all.name);
+  SKILLSIM_AGENT_COLUMNS(SKILLSIM_GATHER)
+#undef SKILLSIM_GATHER
+  return root ? all : Population(mine.optional_columns());
+}
+
+namespace {
 
 std::string refusal_message(const std::vector<Issue>& issues) {
   std::string text = "the scenario uses what a run split over ranks (--split-agents) does not do yet (run it on "
@@ -49,16 +114,11 @@ std::string refusal_message(const std::vector<Issue>& issues) {
 RankSplitUnsupported::RankSplitUnsupported(std::vector<Issue> issues)
     : Error(refusal_message(issues)), issues_(std::move(issues)) {}
 
-std::vector<Issue> rank_split_refusals(const Scenario& scenario) {
-  // Each of these takes a global decision from state the split does not yet reduce or gather
-  // across ranks (candidate lists, a ledger, counts by cell); refused rather than run differently.
-  const Parameters& p = scenario.parameters();
-  std::vector<Issue> issues;
-  if (!p.employers.size_classes.empty())
-    issues.push_back({"employers.size_classes", "employer cells (posts, matching, 以工代训) are not split over ranks "
-                                                "yet; the scenario declares " +
-                                                    names(p.employers.size_classes)});
-  return issues;
+std::vector<Issue> rank_split_refusals(const Scenario&) {
+  // Every process of the monthly step is split (docs/cluster.md): nothing is refused. A process
+  // that takes a global decision from state it does not sum or join over the ranks is refused
+  // here, by its key, until it does, rather than run differently.
+  return {};
 }
 
 } // namespace skillsim

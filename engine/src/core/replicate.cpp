@@ -54,20 +54,22 @@ ReplicateState::ReplicateState(const Scenario& scenario, std::uint64_t seed, std
     next_id_ = static_cast<std::uint64_t>(agents);
   }
   schools_.count_students(population_, ranks_);
-  employers_.assign_initial(scenario.parameters(), population_, rng_);
+  employers_.assign_initial(scenario.parameters(), population_, rng_, ranks_);
 }
 
-ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot)
-    : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
-      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
-      schools_(scenario.parameters()), studios_(scenario.parameters()), employers_(scenario.parameters()) {
+ReplicateState::ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot, const RankGroup* ranks)
+    : scenario_(&scenario), ranks_(split(ranks) ? ranks : nullptr), rng_(snapshot.seed, snapshot.replicate),
+      month_(scenario.start()), training_(scenario.parameters()), evaluation_(scenario.parameters()),
+      competitions_(scenario.parameters()), schools_(scenario.parameters()), studios_(scenario.parameters()),
+      employers_(scenario.parameters()) {
   restore(snapshot);
 }
 
-ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot)
-    : scenario_(&scenario), rng_(snapshot.seed, snapshot.replicate), month_(scenario.start()),
-      training_(scenario.parameters()), evaluation_(scenario.parameters()), competitions_(scenario.parameters()),
-      schools_(scenario.parameters()), studios_(scenario.parameters()), employers_(scenario.parameters()) {
+ReplicateState::ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot, const RankGroup* ranks)
+    : scenario_(&scenario), ranks_(split(ranks) ? ranks : nullptr), rng_(snapshot.seed, snapshot.replicate),
+      month_(scenario.start()), training_(scenario.parameters()), evaluation_(scenario.parameters()),
+      competitions_(scenario.parameters()), schools_(scenario.parameters()), studios_(scenario.parameters()),
+      employers_(scenario.parameters()) {
   restore(std::move(snapshot));
 }
 
@@ -99,7 +101,7 @@ void ReplicateState::step() {
   // order on every rank, and the joins of the steps above order by id.
   entrants_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
   schools_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
-  employers_.step(p, month_, population_, rng_);             // cells of the month's hires and leavers
+  employers_.step(p, month_, population_, rng_, ranks_);     // cells of the month's hires and leavers
   employers_.pay_work_based_training(p, training_.ledger()); // 以工代训, from the month's cells
   training_.close_month(); // the funds' money at the end of the month, every payment made
   // Dead agents are skipped until they are a sizeable share; compaction keeps the order, so
@@ -170,21 +172,21 @@ ReplicateSnapshot ReplicateState::snapshot_without_population() const {
 void ReplicateState::restore(const ReplicateSnapshot& s) {
   restore_all_but_population(s);
   population_ = s.population;
-  schools_.count_students(population_);
+  schools_.count_students(population_, ranks_);
   count_employers();
 }
 
 void ReplicateState::restore(ReplicateSnapshot&& s) {
   restore_all_but_population(s);
   population_ = std::move(s.population);
-  schools_.count_students(population_);
+  schools_.count_students(population_, ranks_);
   count_employers();
 }
 
 void ReplicateState::count_employers() {
   // The counts of the month last stepped (derived from the population), under its parameters.
   const Month last = month_ > scenario_->start() ? month_ + (-1) : month_;
-  employers_.count(scenario_->parameters_at(last), month_, population_);
+  employers_.count(scenario_->parameters_at(last), month_, population_, ranks_);
 }
 
 void ReplicateState::restore_all_but_population(const ReplicateSnapshot& s) {

@@ -145,7 +145,7 @@ ReplicateState replicate_state(const Scenario& scenario, const RunOptions& optio
     throw Error(which + " is of " + iso_date(snapshot.month) + ", not " +
                 iso_date(scenario.start() + static_cast<int>(saved)));
   try {
-    return ReplicateState(scenario, std::move(snapshot)); // the population is taken, not copied
+    return ReplicateState(scenario, std::move(snapshot), options.ranks); // the population is taken, not copied
   } catch (const Error& e) {
     throw Error(which + " does not fit the scenario: " + e.what());
   }
@@ -245,13 +245,6 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (options.replicates < 1) throw Error("replicates must be at least 1, got " + std::to_string(options.replicates));
   if (options.seed < 0) throw Error("seed must be non-negative, got " + std::to_string(options.seed));
   if (split(options.ranks)) {
-    // A checkpoint holds one population; the ranks' blocks are not gathered into one yet.
-    if (options.start != nullptr)
-      throw Error("a run split over ranks (--split-agents) cannot continue saved state (--resume, --from) yet; "
-                  "continue it on one process");
-    if (options.checkpoint)
-      throw Error("a run split over ranks (--split-agents) cannot write checkpoints (--checkpoint) yet; leave "
-                  "--checkpoint out or run on one process");
     for (std::int64_t rep = 0; rep < std::max<std::int64_t>(options.replicates, 1); ++rep)
       if (auto issues = rank_split_refusals(scenario.parameter_sets().empty() ? scenario : scenario.for_replicate(rep));
           !issues.empty())

@@ -381,6 +381,7 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     ranks_->sum(months_trained);
     ranks_->sum(tally_.followed_up);
     ranks_->sum(tally_.employed_after);
+    ranks_->sum(tally_.cell_apprentices); // the cells' free places read them (empty without employers)
   }
   for (std::size_t k = 0; k < programmes; ++k) pay_claims(p, k, months_trained[k]);
   std::sort(outcomes.begin(), outcomes.end()); // ledger operations in agent order, for any thread count
@@ -590,6 +591,10 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   }
   allocation_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - solve_start).count();
 
+  // Split over ranks, each rank counts the apprentices it admits (its own agents know their cell):
+  // the admitted of every rank are summed after the admissions.
+  std::vector<std::int64_t> apprentices_before;
+  if (ranks_ != nullptr) apprentices_before = tally_.cell_apprentices;
   // Admissions: cells in priority order (money shared between programmes goes to the higher
   // priority first), the lowest agent-keyed priorities within each cell.
   std::vector<std::size_t> order(problem.cells.size());
@@ -648,6 +653,12 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
           ++tally_.cell_apprentices[pop.region[i] * employer_cells_ + pop.employer[i]];
       }
     }
+  }
+  if (ranks_ != nullptr) {
+    std::vector<std::int64_t>& cells = tally_.cell_apprentices;
+    for (std::size_t rc = 0; rc < cells.size(); ++rc) cells[rc] -= apprentices_before[rc];
+    ranks_->sum(cells);
+    for (std::size_t rc = 0; rc < cells.size(); ++rc) cells[rc] += apprentices_before[rc];
   }
   // The funds that were short: for each programme that turned applicants away for lack of
   // money, every fund that cannot pay one more of its trainees.

@@ -21,6 +21,7 @@
 
 #include "hdf5_support.hpp"
 #include "skillsim/core/dates.hpp"
+#include "skillsim/core/ranks.hpp"
 #include "skillsim/core/version.hpp"
 
 namespace skillsim::io {
@@ -290,6 +291,37 @@ public:
     return values;
   }
 
+  /// Rows [first, last) of the 1-D dataset at `path` of `length` values, with room for `capacity`.
+  template <class T>
+  std::vector<T> rows(const std::string& path, std::size_t length, std::size_t first, std::size_t last,
+                      std::size_t capacity) const {
+    if (first == 0 && last == length) return vector<T>(path, length, capacity);
+    require(path, "dataset");
+    Handle dataset =
+        checked(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset '" + path + "'");
+    const std::vector<hsize_t> shape = dataset_shape(dataset.get(), path), expected = {static_cast<hsize_t>(length)};
+    if (shape != expected)
+      throw Failure("dataset '" + path + "' has shape " + shape_text(shape) + ", not " + shape_text(expected));
+    Handle type = checked(H5Dget_type(dataset.get()), H5Tclose, "cannot read dataset '" + path + "'");
+    if (H5Tget_class(type.get()) != H5T_INTEGER || H5Tget_size(type.get()) != sizeof(T) ||
+        (H5Tget_sign(type.get()) == H5T_SGN_2) != std::is_signed_v<T>)
+      throw Failure("dataset '" + path + "' does not hold " + type_name<T>());
+    std::vector<T> values;
+    values.reserve(std::max(capacity, last - first));
+    values.resize(last - first);
+    if (values.empty()) return values;
+    const hsize_t start = first, count = last - first;
+    Handle file_space =
+        checked(H5Dget_space(dataset.get()), H5Sclose, "cannot read the shape of dataset '" + path + "'");
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+          "cannot select rows of dataset '" + path + "'");
+    Handle memory_space = checked(H5Screate_simple(1, &count, nullptr), H5Sclose, "cannot read dataset '" + path + "'");
+    check(H5Dread(dataset.get(), NumberTypes<T>::memory(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+                  values.data()),
+          "cannot read dataset '" + path + "'");
+    return values;
+  }
+
   template <class T>
   std::vector<T> vector(const std::string& path, std::size_t length, std::size_t capacity = 0) const {
     const std::vector<hsize_t> expected = {static_cast<hsize_t>(length)};
@@ -390,7 +422,8 @@ Ledger read_ledger(const Reader& in, const std::string& path) {
   }
 }
 
-ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
+// `share`: the rank and ranks of a run split over ranks, which reads its agent_range of the agents.
+ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r, std::pair<int, int> share = {0, 1}) {
   const std::string path = "/replicates/" + std::to_string(r);
   Handle group = in.group(path);
   const hid_t g = group.get();
@@ -418,9 +451,11 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r) {
   population = Population(optional);
   // Room to grow, as synthesis leaves: the first entrants do not reallocate every column at once
   // (a moment with two copies of the largest one).
+  const AgentRange range = agent_range(n, share.first, share.second);
+  const std::size_t mine = range.last - range.first;
   population.for_each_named_column([&](std::string_view name, auto& column) {
     using T = typename std::remove_cvref_t<decltype(column)>::value_type;
-    column = in.vector<T>(path + "/population/" + std::string(name), n, n + n / 8);
+    column = in.rows<T>(path + "/population/" + std::string(name), n, range.first, range.last, mine + mine / 8);
   });
 
   {
@@ -734,12 +769,14 @@ Results read_checkpoint_results(const fs::path& path) {
   return reading(path, [](const Reader& in) { return read_results_group(in); });
 }
 
-ReplicateSnapshot read_checkpoint_snapshot(const fs::path& path, std::int64_t replicate) {
-  return reading(path, [replicate](const Reader& in) {
+ReplicateSnapshot read_checkpoint_snapshot(const fs::path& path, std::int64_t replicate, int rank, int ranks) {
+  if (ranks < 1 || rank < 0 || rank >= ranks)
+    throw CheckpointError("rank " + std::to_string(rank) + " of " + std::to_string(ranks) + " ranks");
+  return reading(path, [replicate, rank, ranks](const Reader& in) {
     if (!in.exists("/replicates/" + std::to_string(replicate)))
       throw Failure("it holds no state of replicate " + std::to_string(replicate + 1) + " (group '/replicates/" +
                     std::to_string(replicate) + "' is missing)");
-    return read_snapshot(in, replicate);
+    return read_snapshot(in, replicate, {rank, ranks});
   });
 }
 

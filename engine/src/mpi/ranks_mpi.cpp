@@ -53,4 +53,22 @@ std::vector<std::uint64_t> WorldRanks::join(std::span<const std::uint64_t> mine)
   return all;
 }
 
+std::vector<std::uint64_t> WorldRanks::gather(std::span<const std::uint64_t> mine) const {
+  const int count = as_count(mine.size(), "MPI_Gatherv");
+  std::vector<int> counts(rank_ == 0 ? static_cast<std::size_t>(size_) : 0),
+      offsets(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
+  check_mpi(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    offsets[r] = as_count(total, "MPI_Gatherv");
+    total += static_cast<std::size_t>(counts[r]);
+  }
+  as_count(total, "MPI_Gatherv");
+  std::vector<std::uint64_t> all(total); // rank 0 only: the others receive nothing
+  check_mpi(MPI_Gatherv(mine.data(), count, MPI_UINT64_T, all.data(), counts.data(), offsets.data(), MPI_UINT64_T, 0,
+                        MPI_COMM_WORLD),
+            "MPI_Gatherv");
+  return all;
+}
+
 } // namespace skillsim::mpi

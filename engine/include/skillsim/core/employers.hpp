@@ -29,6 +29,7 @@
 
 namespace skillsim {
 
+class RankGroup;
 class ResultsWriter;
 class Scenario;
 
@@ -93,10 +94,14 @@ public:
 
   /// At the start of a replicate: gives every employed agent of a freshly synthesised population
   /// a cell (its sector, a size class by employers.size_shares) and each cell its posts.
-  void assign_initial(const Parameters& p, Population& population, const RandomStreams& rng);
+  /// Split over `ranks` (ranks.hpp), every count of the passes here, in count and in step is
+  /// summed over the ranks, so that every rank holds the counts of one process and takes the
+  /// month's decisions (matching, free posts, places, capacity, 以工代训) alike.
+  void assign_initial(const Parameters& p, Population& population, const RandomStreams& rng,
+                      const RankGroup* ranks = nullptr);
   /// Counts the population as the end-of-month pass does, without changing it (after a restore:
   /// the counts are derived). `p` are the parameters in force in the month just ended.
-  void count(const Parameters& p, Month month, const Population& population);
+  void count(const Parameters& p, Month month, const Population& population, const RankGroup* ranks = nullptr);
 
   /// The start of a month: the matching table (employers.matching = "cobb_douglas" or
   /// "cobb_douglas_by_level": fills rates.job_find_by_region; "hazard": leaves it empty), the free
@@ -110,12 +115,15 @@ public:
   bool post_needed(const Parameters& p, int level) const;
   /// Takes a free post at `level` in the cell, if there is one (false: none, nothing taken).
   bool take_post(std::size_t region, std::uint8_t cell, int level);
+  /// The free posts at `level` (特级技师 or 首席技师) left in the cell (0 for kNoEmployer).
+  std::int64_t free_posts(std::size_t region, std::uint8_t cell, int level) const;
   /// Records appointment places refused for want of a free post (binding-constraint record).
   void record_no_post(int level, std::int64_t places) { tally_.no_post[static_cast<std::size_t>(level)] += places; }
 
   /// The end of a month: the newly employed get a cell, those no longer employed lose theirs, and
   /// everything is counted.
-  void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng);
+  void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng,
+            const RankGroup* ranks = nullptr);
   /// After step: pays this month's 以工代训 claims (docs/levers.md) from its fund, pro rata when
   /// the fund's uncommitted money is short (what cannot be paid is not owed).
   void pay_work_based_training(const Parameters& p, Ledger& ledger);
@@ -153,7 +161,7 @@ private:
     bool kept = false, hired = false;
   };
   template <bool kClaiming>
-  void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign,
+  void count_pass(Month month, Population& population, const RandomStreams* rng, bool assign, const RankGroup* ranks,
                   const Claims* claims = nullptr);
   void summarise(const Parameters& p, Month month);
   void begin_work_based_training(const Parameters& p, TransitionRates& rates, const Ledger* ledger);

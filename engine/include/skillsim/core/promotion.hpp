@@ -10,6 +10,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "skillsim/core/carry.hpp"
 #include "skillsim/core/parameters.hpp"
@@ -93,6 +95,12 @@ public:
   const Tally& tally() const { return tally_; }
 
 private:
+  /// Level `k` of step() split over ranks when an appointment needs a post: from this rank's
+  /// `eligible` (priority, position), every rank takes the posts one process takes.
+  void step_split_posts(const Parameters& p, std::size_t k, std::size_t quota, Population& population,
+                        MonthTally& flows, Employers& employers,
+                        std::vector<std::pair<std::uint64_t, std::size_t>>& eligible, const RankGroup& ranks);
+
   State state_;
   Tally tally_;
 };

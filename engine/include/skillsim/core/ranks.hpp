@@ -29,6 +29,13 @@ public:
   virtual void sum(std::span<std::int64_t> values) const = 0;
   /// Every rank's `mine`, joined in rank order (the same on every rank).
   virtual std::vector<std::uint64_t> join(std::span<const std::uint64_t> mine) const = 0;
+  /// Every rank's `mine` joined in rank order on rank 0 alone (empty on the others): for what
+  /// only rank 0 needs (a checkpoint's population). By default a join the others drop.
+  virtual std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) const {
+    std::vector<std::uint64_t> all = join(mine);
+    if (rank() != 0) all.clear();
+    return all;
+  }
 };
 
 /// One process: sums and joins are its own values.
@@ -68,6 +75,12 @@ struct AgentRange {
   std::size_t first = 0, last = 0;
 };
 AgentRange agent_range(std::size_t agents, int rank, int ranks);
+
+/// Every rank's agents in one population on rank 0, in agent (id) order: the population one
+/// process holds at the same month (the ranks compact together, so their agents are its agents),
+/// for a checkpoint. Empty on the other ranks. A collective: column by column, so that rank 0
+/// holds, besides the result, one column of every rank at a time and an index per agent.
+Population gather_population(const Population& mine, const RankGroup& ranks);
 
 /// What a run split over ranks does not do yet, one issue per key (empty: it can). Checked over
 /// every month of the run (keys a schedule may change).

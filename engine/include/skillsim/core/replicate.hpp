@@ -66,12 +66,16 @@ public:
   /// @throws RankSplitUnsupported if `ranks` splits and the scenario uses what is not split yet
   ReplicateState(const Scenario& scenario, std::uint64_t seed, std::uint32_t replicate,
                  const std::atomic<bool>* cancel = nullptr, const RankGroup* ranks = nullptr);
-  /// Continues from a snapshot taken of a replicate of the same scenario.
+  /// Continues from a snapshot taken of a replicate of the same scenario. With `ranks` of more
+  /// than one rank, the snapshot's population is this rank's share of the agents (any share, in
+  /// id order, the ranks' shares disjoint and together the snapshot's agents: e.g. each rank's
+  /// agent_range of a checkpoint's population, whatever the ranks that wrote it) and the rest of
+  /// it the same on every rank.
   /// @throws Error if the snapshot does not fit the scenario (month outside the run, other
   ///         programme, fund or evaluator counts)
-  ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot);
+  ReplicateState(const Scenario& scenario, const ReplicateSnapshot& snapshot, const RankGroup* ranks = nullptr);
   /// The same, taking the snapshot's population instead of copying it.
-  ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot);
+  ReplicateState(const Scenario& scenario, ReplicateSnapshot&& snapshot, const RankGroup* ranks = nullptr);
 
   /// Simulates the current month and advances to the next one.
   void step();

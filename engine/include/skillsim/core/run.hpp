@@ -36,7 +36,8 @@ struct RunStart {
   /// `results`), or -1 if it has not started (it is synthesised when its turn comes).
   std::vector<std::int64_t> months_done;
   /// The saved state of replicate r at months_done[r], asked for when the replicate's turn
-  /// comes (so one population at a time is in memory).
+  /// comes (so one population at a time is in memory). In a run split over ranks
+  /// (RunOptions::ranks), this rank's share of its agents (ReplicateState's constructor).
   std::function<ReplicateSnapshot(std::int64_t replicate)> snapshot;
 };
 
@@ -59,8 +60,10 @@ struct RunOptions {
   /// Continues saved state instead of starting every replicate afresh; not owned.
   const RunStart* start = nullptr;
   /// Splits each replicate's agents over these ranks (ranks.hpp; not owned): every rank calls
-  /// run_scenario with the same options and gets the same results. Not with `start` or
-  /// `checkpoint` (refused), nor with what rank_split_refusals names.
+  /// run_scenario with the same options and gets the same results, not with what
+  /// rank_split_refusals names. Every rank's `checkpoint` is called with its own share of the
+  /// agents (gather_population makes one process's population of them); `start` gives each rank
+  /// its share.
   const RankGroup* ranks = nullptr;
 };
 

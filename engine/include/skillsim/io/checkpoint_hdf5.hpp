@@ -133,9 +133,12 @@ CheckpointInfo read_checkpoint_info(const std::filesystem::path& path);
 /// @throws CheckpointError as read_checkpoint_info
 Results read_checkpoint_results(const std::filesystem::path& path);
 
-/// Reads the saved state of replicate `replicate` (0-based).
+/// Reads the saved state of replicate `replicate` (0-based). For rank `rank` of a run split over
+/// `ranks` ranks (ranks.hpp), its share of the agents only: their agent_range of the saved
+/// population (in id order, whatever the ranks that wrote it), and the rest of the state.
 /// @throws CheckpointError as read_checkpoint_info, and if the replicate has none
-ReplicateSnapshot read_checkpoint_snapshot(const std::filesystem::path& path, std::int64_t replicate);
+ReplicateSnapshot read_checkpoint_snapshot(const std::filesystem::path& path, std::int64_t replicate, int rank = 0,
+                                           int ranks = 1);
 
 /// Checks before a run that a checkpoint can be written to `path`: it does not exist (unless
 /// `overwrite`) and is no directory, its directory exists and a file can be created there.

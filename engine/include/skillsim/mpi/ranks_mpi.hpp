@@ -15,6 +15,7 @@ public:
   int size() const override { return size_; }
   void sum(std::span<std::int64_t> values) const override;
   std::vector<std::uint64_t> join(std::span<const std::uint64_t> mine) const override;
+  std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) const override;
 
 private:
   int rank_ = 0, size_ = 1;
