@@ -1753,8 +1753,12 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     // programme asking for them admits: a track then holds more than the defaults' 297 buckets.
     std::int64_t most = 0, highest = -1, buckets = 0;
     std::array<std::int64_t, kLevelCount> cap{};
+    // Time limits in a group hold a group once per month in it (twin_groups.hpp): more cells.
+    std::array<std::int64_t, kGroupCount> longest{};
+    for (std::size_t g = 0; g < kGroupCount; ++g) longest[g] = p.groups.leave_after_months[g];
     for (std::int64_t u = 0; u <= p.scenario.months; ++u) {
       const Parameters q = scenario.parameters_at(scenario.start() + static_cast<int>(u));
+      for (std::size_t g = 0; g < kGroupCount; ++g) longest[g] = std::max(longest[g], q.groups.leave_after_months[g]);
       for (std::size_t k = 0; k < K; ++k)
         if (q.programmes.min_contribution_months[k] > 0) {
           most = std::max(most, static_cast<std::int64_t>(std::ceil(q.programmes.min_contribution_months[k])));
@@ -1766,6 +1770,21 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     }
     for (int l = 0; l < kLevelCount; ++l)
       buckets += (cap[static_cast<std::size_t>(l)] + 1) * (most > 0 && l <= highest ? most + 1 : 1);
+    std::int64_t states = 0;
+    for (std::int64_t v : longest) states += std::max<std::int64_t>(1, v);
+    if (tracks <= kMaxTracks && tracks * buckets <= kMaxTracks * kDefaultBuckets &&
+        tracks * buckets * states > kMaxTracks * kDefaultBuckets * kGroupCount)
+      issues.push_back({"groups.leave_after_months",
+                        "the twin does not model this many months in a group with this many programme months yet: "
+                        "its state holds " +
+                            std::to_string(states) +
+                            " group states (a group with a time limit once per month in "
+                            "it) instead of " +
+                            std::to_string(kGroupCount) + " in every one of its " + std::to_string(tracks) +
+                            " copies of the cells (programme month x follow-up month), " +
+                            std::to_string(tracks * buckets * states / kGroupCount) +
+                            " (level, months, insurance months) entries in all, counted as for 8 groups, more than " +
+                            std::to_string(kMaxTracks * kDefaultBuckets)});
     if (tracks <= kMaxTracks && tracks * buckets > kMaxTracks * kDefaultBuckets)
       issues.push_back({"programmes.min_contribution_months",
                         "the twin does not model this many insurance months with this many programme months yet: "
