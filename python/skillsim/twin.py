@@ -40,7 +40,7 @@ def project(
 
     Raises:
         TwinUnsupported: the scenario uses a mechanism the twin does not model yet (evaluation
-            capacity, schools, competitions, time limits in a group, factors by age band;
+            capacity, schools, competitions, factors by age band;
             programmes' binding age limits, substitutes, or too many programme months, or
             insurance months in too many of them); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.

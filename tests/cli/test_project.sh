@@ -53,6 +53,8 @@ check "refused: the apprenticeship's age limit named" contains refused.err \
   "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme new_apprenticeship admits only some ages"
 check "refused: its catalogue is not (its follow-up windows change no job finding: 28 tracks)" lacks refused.err \
   "programmes.names"
+check "refused: its group time limits with its 28 tracks and insurance months: too large a state" contains refused.err \
+  "groups.leave_after_months: the twin does not model this many months in a group with this many programme months yet"
 check "refused: evaluators named" contains refused.err \
   "evaluation.evaluators: the twin does not model evaluation capacity (the queue for an evaluator) yet"
 check "refused: nothing projected" contains refused.err "skillsim: nothing was projected"

@@ -197,13 +197,11 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         continue;
       // Groups: a closed group's members, and those who have served its time limit, move on.
       if (group_moves) [[unlikely]] {
-        const std::uint8_t g = pop.group[i];
-        bool leaves = rates.group_closed[g];
-        if (!leaves && rates.leave_after_months[g] > 0) {
-          if (pop.months_in_group[i] < rates.leave_after_months[g]) ++pop.months_in_group[i];
-          leaves = pop.months_in_group[i] >= rates.leave_after_months[g];
-        }
-        if (leaves) change_group(pop, i, rates.group_after_leaving[g], local);
+        const TransitionRates::GroupMonth next = rates.start_month_in_group(pop.group[i], pop.months_in_group[i]);
+        if (next.moved)
+          change_group(pop, i, next.group, local);
+        else
+          pop.months_in_group[i] = next.months;
       }
       if (st == kRetired) {
         if (migrating) [[unlikely]]

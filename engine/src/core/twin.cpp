@@ -35,6 +35,7 @@
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/targets.hpp"
 #include "skillsim/core/training.hpp"
+#include "twin_groups.hpp"
 
 namespace skillsim {
 
@@ -74,6 +75,10 @@ struct Layout {
   int carried(int i, int to_level) const {
     return ins[static_cast<std::size_t>(to_level)] > 1 ? std::min(i, ins[static_cast<std::size_t>(to_level)] - 1) : 0;
   }
+  // Group states (twin_groups.hpp): a group with a time limit once per month in it. The cells'
+  // "group" is a state; the rules read its group (gstates.group).
+  twin::GroupStates gstates;
+  int groups() const { return gstates.count(); }
   std::vector<int> statuses;                // the status of each slot
   std::array<int, kStatusCount> slot_of{};  // -1: no slot (retired)
   std::array<int, kSectorCount> class_of{}; // sectors with the same job-loss factor all run share a class
@@ -110,10 +115,12 @@ struct Layout {
   }
   std::size_t base(std::size_t tr) const { return tr * per_track; }
   std::size_t segments() const {
-    return tracks.size() * kSexCount * kGroupCount * classes * statuses.size() * kLevelCount;
+    return tracks.size() * kSexCount * static_cast<std::size_t>(groups()) * static_cast<std::size_t>(classes) *
+           statuses.size() * kLevelCount;
   }
   std::size_t segment(std::size_t tr, int sex, int g, int c, int k, int level) const {
-    return ((((tr * kSexCount + static_cast<std::size_t>(sex)) * kGroupCount + static_cast<std::size_t>(g)) *
+    return ((((tr * kSexCount + static_cast<std::size_t>(sex)) * static_cast<std::size_t>(groups()) +
+              static_cast<std::size_t>(g)) *
                  static_cast<std::size_t>(classes) +
              static_cast<std::size_t>(c)) *
                 statuses.size() +
@@ -123,10 +130,15 @@ struct Layout {
   }
 
   // Blocks: the rows of one (track, sex, group), block_rows() of them, numbered in row order.
-  std::size_t blocks() const { return tracks.size() * kSexCount * kGroupCount; }
+  std::size_t blocks() const { return tracks.size() * kSexCount * static_cast<std::size_t>(groups()); }
   std::size_t block_rows() const { return block(0, 1); }
+  // A block's track, sex and group state.
+  std::size_t track_of_block(std::size_t b) const { return b / (kSexCount * static_cast<std::size_t>(groups())); }
+  int sex_of_block(std::size_t b) const { return static_cast<int>(b / static_cast<std::size_t>(groups()) % kSexCount); }
+  int group_of_block(std::size_t b) const { return static_cast<int>(b % static_cast<std::size_t>(groups())); }
   std::size_t block_of(std::size_t tr, int sex, int group) const {
-    return (tr * kSexCount + static_cast<std::size_t>(sex)) * kGroupCount + static_cast<std::size_t>(group);
+    return (tr * kSexCount + static_cast<std::size_t>(sex)) * static_cast<std::size_t>(groups()) +
+           static_cast<std::size_t>(group);
   }
   int max_rows() const {
     int most = 0;
@@ -134,11 +146,11 @@ struct Layout {
     return most;
   }
   std::size_t block(int sex, int group) const {
-    return static_cast<std::size_t>((sex * kGroupCount + group) * classes) * statuses.size() *
+    return static_cast<std::size_t>((sex * groups() + group) * classes) * statuses.size() *
            static_cast<std::size_t>(buckets);
   }
   std::size_t index(int sex, int group, int cls, int slot, int level, int m) const {
-    return ((static_cast<std::size_t>(sex * kGroupCount + group) * static_cast<std::size_t>(classes) +
+    return ((static_cast<std::size_t>(sex * groups() + group) * static_cast<std::size_t>(classes) +
              static_cast<std::size_t>(cls)) *
                 statuses.size() +
             static_cast<std::size_t>(slot)) *
@@ -270,16 +282,20 @@ public:
       const Layout::Track& track = lay.tracks[tr];
       const std::size_t at0 = lay.base(tr);
       for (int sex = 0; sex < kSexCount; ++sex)
-        for (int from = 0; from < kGroupCount; ++from) {
+        for (int from = 0; from < lay.groups(); ++from) {
           const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
           if (record && in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
-          // The month starts with the closure of groups (monthly_rules: before the rest).
-          const int group = r.group_closed[static_cast<std::size_t>(from)] ? r.group_after_leaving[from] : from;
-          if (record && group != from)
-            record->group_changes[from][group] += in.middleRows(first, static_cast<Eigen::Index>(block_size)).sum();
-          const int after_job = r.group_after_job[static_cast<std::size_t>(group)];
+          // The month starts with the closure of groups and their time limits (monthly_rules:
+          // before the rest). `group` and `after_job` are group states (Layout::gstates), `g` and
+          // `g_job` their groups, which the rules read.
+          const int group = lay.gstates.start_month(r, from), g = lay.gstates.group(group);
+          const int g_from = lay.gstates.group(from);
+          if (record && g != g_from)
+            record->group_changes[static_cast<std::size_t>(g_from)][static_cast<std::size_t>(g)] +=
+                in.middleRows(first, static_cast<Eigen::Index>(block_size)).sum();
+          const int after_job = lay.gstates.after_job(r, group), g_job = lay.gstates.group(after_job);
           // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
-          const int cls = person_class(kMinAge, sex, group);
+          const int cls = person_class(kMinAge, sex, g);
           for (int c = 0; c < lay.classes; ++c) {
             int sector = 0;
             while (lay.class_of[static_cast<std::size_t>(sector)] != c) ++sector;
@@ -294,13 +310,13 @@ public:
                 std::array<Move, 2> moves{};
                 int n_moves = 0;
                 if (status == kEmployed) {
-                  moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss[level][group][sector]};
+                  moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss[level][g][sector]};
                 } else if (status == kUnemployed) {
                   // A completer in its follow-up window finds work with the programme's factor.
                   const double find =
                       track.fprog >= 0
-                          ? r.follow_up_job_find[r.follow_up_index(static_cast<std::size_t>(track.fprog), level, group)]
-                          : r.job_find[level][group];
+                          ? r.follow_up_job_find[r.follow_up_index(static_cast<std::size_t>(track.fprog), level, g)]
+                          : r.job_find[level][g];
                   moves[n_moves++] = {lay.slot_of[kEmployed], after_job, find};
                   moves[n_moves++] = {lay.slot_of[kInactive], group, r.inactive_given(find)};
                 } else if (status == kInactive) {
@@ -357,7 +373,7 @@ public:
                 };
                 // An employed worker who keeps the job adds an insurance month with probability
                 // insured[group] (monthly_rules), where they are kept.
-                const double insured = insured_rows > 1 && status == kEmployed ? r.insured[group] : 0.0;
+                const double insured = insured_rows > 1 && status == kEmployed ? r.insured[g] : 0.0;
                 if (insured > 0) {
                   add(group, k, stay * (1 - insured), 0);
                   add(group, k, stay * insured, 1);
@@ -382,7 +398,9 @@ public:
                   if (status == kEmployed) record->job_losses += total * moves[0].p;
                   if (status == kUnemployed) {
                     record->job_finds += total * moves[0].p;
-                    if (after_job != group) record->group_changes[group][after_job] += total * moves[0].p;
+                    if (g_job != g)
+                      record->group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(g_job)] +=
+                          total * moves[0].p;
                   }
                 }
               }
@@ -432,8 +450,8 @@ public:
   }
 
 private:
-  // Calls f(tr, sex, group, class, slot, level, first row, rows) for every segment (the months at
-  // one level) of track tr that holds somebody.
+  // Calls f(tr, sex, group state, class, slot, level, first row, rows) for every segment (the
+  // months at one level) of track tr that holds somebody.
   template <class F>
   void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
     for_segments(
@@ -449,7 +467,7 @@ private:
     const Layout& lay = layout_;
     const std::size_t at0 = lay.base(tr), block_size = lay.block(0, 1);
     for (int sex = 0; sex < kSexCount; ++sex)
-      for (int g = 0; g < kGroupCount; ++g) {
+      for (int g = 0; g < lay.groups(); ++g) {
         if (find &&
             x.middleRows(static_cast<Eigen::Index>(at0 + lay.block(sex, g)), static_cast<Eigen::Index>(block_size))
                 .isZero(0))
@@ -608,10 +626,10 @@ private:
     }
     // 3. Applications: each eligible worker tries the programmes in order (ApplicationRules).
     const ApplicationRules& rules_of = rules.applications;
-    // `row`: of the level's rows (insurance months, months at the level).
+    // `row`: of the level's rows (insurance months, months at the level); `g`: a group state.
     const auto chances = [&](int g, int status, int level, int row, std::vector<double>& pi) {
       double none = 1;
-      const std::size_t gs = static_cast<std::size_t>(g * kStatusCount + status);
+      const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
       const int m = row % lay.span(level), insured = row / lay.span(level);
       for (std::size_t k = 0; k < K; ++k) {
         const ApplicationRules::Programme& rule = rules_of.programmes[k];
@@ -627,7 +645,7 @@ private:
     std::vector<double> pi(K);
     // Segments no programme may admit, whatever the months at the level, are not looked at.
     const auto may_apply = [&](int g, int status, int level) {
-      const std::size_t gs = static_cast<std::size_t>(g * kStatusCount + status);
+      const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
       for (const ApplicationRules::Programme& rule : rules_of.programmes)
         if (rule.rate > 0 && rule.eligible[gs] && level >= rule.min_level && level <= rule.max_level) return true;
       return false;
@@ -643,7 +661,7 @@ private:
                          if (x == 0) continue;
                          chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
                          for (std::size_t q = 0; q < K; ++q)
-                           demand[q * kGroupCount + static_cast<std::size_t>(g)] += x * pi[q];
+                           demand[q * kGroupCount + static_cast<std::size_t>(lay.gstates.group(g))] += x * pi[q];
                        }
                      });
       }
@@ -662,7 +680,8 @@ private:
               x = next.row(row + m);
               chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
               for (std::size_t q = 0; q < K; ++q) {
-                const double share = pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(g)];
+                const double share =
+                    pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(lay.gstates.group(g))];
                 if (share <= 0) continue;
                 Eigen::RowVectorXd& admitted = row_admitted_;
                 admitted = x * share;
@@ -800,7 +819,7 @@ private:
       const auto eligible_cells = [&](auto&& f) {
         for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
           for (int sex = 0; sex < kSexCount; ++sex)
-            for (int g = 0; g < kGroupCount; ++g)
+            for (int g = 0; g < lay.groups(); ++g)
               for (int c = 0; c < lay.classes; ++c)
                 for (int row = 0; row < lay.rows(below); ++row)
                   if (appointment_eligible(rules.rates, target, below, kEmployed, row % lay.span(below)))
@@ -1104,8 +1123,16 @@ private:
       layout_.share_in_class[static_cast<std::size_t>(s)] =
           cs > 0 ? p0_.population.sector_shares[static_cast<std::size_t>(s)] / total / cs : 0.0;
     }
-    layout_.per_track = static_cast<std::size_t>(kSexCount * kGroupCount * layout_.classes) * layout_.statuses.size() *
-                        static_cast<std::size_t>(layout_.buckets);
+    // Groups with a time limit in the run: once per month in them (twin_groups.hpp).
+    {
+      std::vector<const Parameters*> months;
+      for (const MonthRules& m : rules_) months.push_back(&m.p);
+      std::array<int, kGroupCount> initial{};
+      for (std::size_t g = 0; g < kGroupCount; ++g) initial[g] = static_cast<int>(p0_.groups.leave_after_months[g]);
+      layout_.gstates = twin::GroupStates(twin::longest_group_limits(p0_, months), initial);
+    }
+    layout_.per_track = static_cast<std::size_t>(kSexCount * layout_.groups() * layout_.classes) *
+                        layout_.statuses.size() * static_cast<std::size_t>(layout_.buckets);
     build_programmes();
     layout_.cells = layout_.per_track * layout_.tracks.size();
   }
@@ -1180,7 +1207,9 @@ private:
             for (int l = 0; l < kLevelCount; ++l) {
               const auto n = counts_[static_cast<std::size_t>(JointTable::index(a, s, g, l, kRetired))];
               if (n > 0)
-                retired_[c.birth][static_cast<std::size_t>(g * kLevelCount + l)] += c.weight * static_cast<double>(n);
+                for (int st : layout_.gstates.states_of(g))
+                  retired_pool(c.birth)[static_cast<std::size_t>(st * kLevelCount + l)] +=
+                      c.weight * static_cast<double>(n) * layout_.gstates.initial_share(st);
             }
         }
       }
@@ -1293,20 +1322,25 @@ private:
         }
       }
     }
+    // A group with a time limit: its members spread over their months in it (GroupStates::
+    // initial_share, as synthesize_population draws them), independently of the rest.
     for (int a = 0; a < kAgeBandCount; ++a)
       for (int s = 0; s < kSexCount; ++s)
-        for (int g = 0; g < kGroupCount; ++g)
+        for (int gs = 0; gs < layout_.groups(); ++gs)
           for (int l = 0; l < kLevelCount; ++l)
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
+              const int g = layout_.gstates.group(gs);
+              const double share = layout_.gstates.initial_share(gs);
               const auto n = static_cast<double>(counts_[static_cast<std::size_t>(
-                  JointTable::index(a, s, g, l, layout_.statuses[static_cast<std::size_t>(k)]))]);
+                                 JointTable::index(a, s, g, l, layout_.statuses[static_cast<std::size_t>(k)]))]) *
+                             share;
               if (n == 0) continue;
               for (int c = 0; c < layout_.classes; ++c) {
                 const double nc = n * layout_.class_share[static_cast<std::size_t>(c)];
                 const int off = layout_.offset[static_cast<std::size_t>(l)];
                 if (layout_.ins[static_cast<std::size_t>(l)] == 1) {
                   for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-                    const auto at = static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, m));
+                    const auto at = static_cast<Eigen::Index>(layout_.index(s, gs, c, k, l, m));
                     for (Eigen::Index col = 0; col < columns; ++col) out(at, col) += nc * w_at(col, a, s, off + m);
                   }
                   continue;
@@ -1314,7 +1348,7 @@ private:
                 // The uninsured at 0 insurance months, the insured over theirs.
                 const double insured = p0_.population.insured_share[static_cast<std::size_t>(g)];
                 for (int row = 0; row < layout_.rows(l); ++row) {
-                  const auto at = static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, row));
+                  const auto at = static_cast<Eigen::Index>(layout_.index(s, gs, c, k, l, row));
                   const int m = row % layout_.span(l);
                   for (Eigen::Index col = 0; col < columns; ++col)
                     out(at, col) += nc * ((row == m ? (1 - insured) * w_at(col, a, s, off + m) : 0.0) +
@@ -1374,8 +1408,8 @@ private:
   void count_deaths(const View& x, Eigen::Index col, const std::vector<std::size_t>& blocks, TwinFlows& flows) const {
     const auto dying = x.col(col);
     for (std::size_t b : blocks) {
-      const std::size_t tr = b / (kSexCount * kGroupCount);
-      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      const std::size_t tr = layout_.track_of_block(b);
+      const int s = layout_.sex_of_block(b), g = layout_.group_of_block(b);
       {
         {
           for (int c = 0; c < layout_.classes; ++c)
@@ -1384,7 +1418,7 @@ private:
                 for (int m = 0; m < layout_.rows(l); ++m) {
                   const double n = dying(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
                   flows.exits[static_cast<std::size_t>(l)] += n;
-                  flows.exits_by_group[static_cast<std::size_t>(g)] += n;
+                  flows.exits_by_group[static_cast<std::size_t>(layout_.gstates.group(g))] += n;
                 }
         }
       }
@@ -1403,8 +1437,8 @@ private:
     const std::vector<std::size_t> blocks = live_blocks(layout_, out);
     const int employed = layout_.slot_of[kEmployed];
     for (std::size_t b : blocks) {
-      const std::size_t tr = b / (kSexCount * kGroupCount);
-      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      const std::size_t tr = layout_.track_of_block(b);
+      const int s = layout_.sex_of_block(b), g = layout_.group_of_block(b);
       for (int c = 0; c < layout_.classes; ++c)
         for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
           for (int l = 0; l < kLevelCount; ++l) {
@@ -1425,45 +1459,48 @@ private:
     const TransitionRates& r = now.rates;
     for (auto& [birth, pool] : retired_) {
       const double d = r.death[static_cast<std::size_t>(mortality_band((now.month.index - birth) / 12))];
-      std::array<double, kGroupCount * kLevelCount> next{};
-      for (int g = 0; g < kGroupCount; ++g) {
-        const int to =
-            r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
+      std::vector<double>& next = retired_next_;
+      next.assign(pool.size(), 0.0);
+      for (int gs = 0; gs < layout_.groups(); ++gs) {
+        // The retired too follow the closure of groups and their time limits (monthly_rules).
+        const int to = layout_.gstates.start_month(r, gs);
+        const auto g = static_cast<std::size_t>(layout_.gstates.group(gs)),
+                   g_to = static_cast<std::size_t>(layout_.gstates.group(to));
         for (int l = 0; l < kLevelCount; ++l) {
-          const double n = pool[static_cast<std::size_t>(g * kLevelCount + l)];
+          const double n = pool[static_cast<std::size_t>(gs * kLevelCount + l)];
           flows.exits[static_cast<std::size_t>(l)] += n * d;
-          flows.exits_by_group[static_cast<std::size_t>(g)] += n * d;
+          flows.exits_by_group[g] += n * d;
           const double alive = n - n * d;
-          if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += alive;
+          if (g_to != g) flows.group_changes[g][g_to] += alive;
           next[static_cast<std::size_t>(to * kLevelCount + l)] += alive;
         }
       }
-      pool = next;
+      pool.swap(next);
     }
   }
 
-  // The month's retirements of cohort (`sex`, `birth`) (after death), through the closure of groups.
+  // The month's retirements of cohort (`sex`, `birth`) (after death), through the closure of groups
+  // and their time limits.
   // Column `col` of `v` (its `blocks` hold somebody).
   void retire(const MonthRules& now, int s, std::int32_t birth, const View& v, Eigen::Index col,
               const std::vector<std::size_t>& blocks, TwinFlows& flows) {
     const TransitionRates& r = now.rates;
-    auto& pool = retired_[birth];
+    auto& pool = retired_pool(birth);
     const auto x = v.col(col);
     for (std::size_t b : blocks) {
-      if (static_cast<int>(b / kGroupCount % kSexCount) != s) continue;
-      const std::size_t tr = b / (kSexCount * kGroupCount);
-      const int g = static_cast<int>(b % kGroupCount);
+      if (layout_.sex_of_block(b) != s) continue;
+      const std::size_t tr = layout_.track_of_block(b);
+      const int gs = layout_.group_of_block(b), to_state = layout_.gstates.start_month(r, gs);
+      const int g = layout_.gstates.group(gs), to = layout_.gstates.group(to_state);
       {
-        const int to =
-            r.group_closed[static_cast<std::size_t>(g)] ? r.group_after_leaving[static_cast<std::size_t>(g)] : g;
         for (int c = 0; c < layout_.classes; ++c)
           for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
             for (int l = 0; l < kLevelCount; ++l)
               for (int m = 0; m < layout_.rows(l); ++m) {
-                const double n = x(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
+                const double n = x(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, gs, c, k, l, m)));
                 if (n == 0) continue;
                 if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
-                pool[static_cast<std::size_t>(to * kLevelCount + l)] += n;
+                pool[static_cast<std::size_t>(to_state * kLevelCount + l)] += n;
                 flows.retirements += n;
               }
       }
@@ -1475,8 +1512,8 @@ private:
     TwinStocks st;
     st.trainees.assign(terms_.programmes, 0.0);
     for (std::size_t b : blocks) {
-      const std::size_t tr = b / (kSexCount * kGroupCount);
-      const int s = static_cast<int>(b / kGroupCount % kSexCount), g = static_cast<int>(b % kGroupCount);
+      const std::size_t tr = layout_.track_of_block(b);
+      const int s = layout_.sex_of_block(b), gs = layout_.group_of_block(b), g = layout_.gstates.group(gs);
       {
         {
           for (int c = 0; c < layout_.classes; ++c)
@@ -1485,7 +1522,7 @@ private:
               for (int l = 0; l < kLevelCount; ++l) {
                 double n = 0;
                 for (int m = 0; m < layout_.rows(l); ++m)
-                  n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)), 0);
+                  n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, gs, c, k, l, m)), 0);
                 if (const int prog = layout_.tracks[tr].prog; prog >= 0)
                   st.trainees[static_cast<std::size_t>(prog)] += n;
                 st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
@@ -1501,11 +1538,11 @@ private:
       }
     }
     for (const auto& [birth, pool] : retired_)
-      for (int g = 0; g < kGroupCount; ++g)
+      for (int gs = 0; gs < layout_.groups(); ++gs)
         for (int l = 0; l < kLevelCount; ++l) {
-          const double n = pool[static_cast<std::size_t>(g * kLevelCount + l)];
+          const double n = pool[static_cast<std::size_t>(gs * kLevelCount + l)];
           st.workers[static_cast<std::size_t>(l)][kRetired] += n;
-          st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
+          st.by_group[static_cast<std::size_t>(layout_.gstates.group(gs))][static_cast<std::size_t>(l)] += n;
         }
     // Regions are drawn independently of everything and nothing depends on them here.
     const std::vector<double> regions = Entrants::pick_probabilities(p0_.population.region_shares);
@@ -1576,7 +1613,7 @@ private:
     std::vector<double> leaving(layout_.tracks.size(), 0.0);
     const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
     for (std::size_t b : blocks)
-      if (const std::size_t tr = b / (kSexCount * kGroupCount); layout_.tracks[tr].prog >= 0)
+      if (const std::size_t tr = layout_.track_of_block(b); layout_.tracks[tr].prog >= 0)
         leaving[tr] += x.col(col).segment(static_cast<Eigen::Index>(b) * rows, rows).sum();
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
       const Layout::Track& t = layout_.tracks[tr];
@@ -1599,11 +1636,17 @@ private:
   JointTable joint_;
   std::vector<std::size_t> counts_;
   std::vector<Cohort> cohorts_;
-  std::vector<std::vector<double>> entrant_cells_; // month u: group x class x slot x level, agents
-  std::map<std::int32_t, std::array<double, kGroupCount * kLevelCount>> retired_; // by month of birth
+  std::vector<std::vector<double>> entrant_cells_;      // month u: group x class x slot x level, agents
+  std::map<std::int32_t, std::vector<double>> retired_; // by month of birth: group state x level
+  std::vector<double>& retired_pool(std::int32_t birth) {
+    std::vector<double>& pool = retired_[birth];
+    if (pool.empty()) pool.assign(static_cast<std::size_t>(layout_.groups() * kLevelCount), 0.0);
+    return pool;
+  }
   // view(): the pushed vectors (two), the active and its next month, the followed columns and
   // their labour market (count_followed).
   std::array<std::vector<double>, 6> buffers_;
+  std::vector<double> retired_next_; // step_retired's scratch
 };
 
 } // namespace
@@ -1640,7 +1683,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
                                        "studios"});
   // Keys that may also change by schedule: checked in every month of the run.
-  bool limits = false, by_age = false, migration = false, posts = false, places = false;
+  bool by_age = false, migration = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
   std::string programme_age, substitutes, in_training, follow_up, regions_served;
@@ -1652,7 +1695,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   };
   std::string regional; // the first regional factor other than 1
   const auto check = [&](const Parameters& q) {
-    for (std::int64_t v : q.groups.leave_after_months) limits = limits || v > 0;
     by_age = by_age || !all_one(q.skills.assessment_factor_by_age_band) || !all_one(q.skills.pass_factor_by_age_band);
     const std::pair<const char*, const std::vector<double>*> factors[] = {
         {"labour.job_loss_region_factor", &q.labour.job_loss_region_factor},
@@ -1711,8 +1753,12 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     // programme asking for them admits: a track then holds more than the defaults' 297 buckets.
     std::int64_t most = 0, highest = -1, buckets = 0;
     std::array<std::int64_t, kLevelCount> cap{};
+    // Time limits in a group hold a group once per month in it (twin_groups.hpp): more cells.
+    std::array<std::int64_t, kGroupCount> longest{};
+    for (std::size_t g = 0; g < kGroupCount; ++g) longest[g] = p.groups.leave_after_months[g];
     for (std::int64_t u = 0; u <= p.scenario.months; ++u) {
       const Parameters q = scenario.parameters_at(scenario.start() + static_cast<int>(u));
+      for (std::size_t g = 0; g < kGroupCount; ++g) longest[g] = std::max(longest[g], q.groups.leave_after_months[g]);
       for (std::size_t k = 0; k < K; ++k)
         if (q.programmes.min_contribution_months[k] > 0) {
           most = std::max(most, static_cast<std::int64_t>(std::ceil(q.programmes.min_contribution_months[k])));
@@ -1724,6 +1770,21 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     }
     for (int l = 0; l < kLevelCount; ++l)
       buckets += (cap[static_cast<std::size_t>(l)] + 1) * (most > 0 && l <= highest ? most + 1 : 1);
+    std::int64_t states = 0;
+    for (std::int64_t v : longest) states += std::max<std::int64_t>(1, v);
+    if (tracks <= kMaxTracks && tracks * buckets <= kMaxTracks * kDefaultBuckets &&
+        tracks * buckets * states > kMaxTracks * kDefaultBuckets * kGroupCount)
+      issues.push_back({"groups.leave_after_months",
+                        "the twin does not model this many months in a group with this many programme months yet: "
+                        "its state holds " +
+                            std::to_string(states) +
+                            " group states (a group with a time limit once per month in "
+                            "it) instead of " +
+                            std::to_string(kGroupCount) + " in every one of its " + std::to_string(tracks) +
+                            " copies of the cells (programme month x follow-up month), " +
+                            std::to_string(tracks * buckets * states / kGroupCount) +
+                            " (level, months, insurance months) entries in all, counted as for 8 groups, more than " +
+                            std::to_string(kMaxTracks * kDefaultBuckets)});
     if (tracks <= kMaxTracks && tracks * buckets > kMaxTracks * kDefaultBuckets)
       issues.push_back({"programmes.min_contribution_months",
                         "the twin does not model this many insurance months with this many programme months yet: "
@@ -1762,9 +1823,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"programmes.follow_up_months", "the twin does not model a job-finding factor without a "
                                                      "follow-up window yet; programme " +
                                                          follow_up + " has one"});
-  if (limits)
-    issues.push_back({"groups.leave_after_months",
-                      "the twin does not model time limits in a group yet (it would need the months in the group)"});
   if (!regional.empty())
     issues.push_back({regional, "the twin does not model regional factors or a level structure by region "
                                 "(labour.job_*_region_factor, skills.*_factor_by_region, "

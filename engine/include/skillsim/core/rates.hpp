@@ -131,6 +131,22 @@ struct TransitionRates {
   std::array<bool, kGroupCount> group_closed{};
   /// Some group rule is in force (the monthly rules skip them all otherwise).
   bool group_moves = false;
+  /// The start of a month for a member of group `g` with `months` in it (the monthly rules; the
+  /// twin's group states, twin_groups.hpp): a closed group's members move to group_after_leaving,
+  /// and so do those who serve its time limit; otherwise the months go on where a limit is in
+  /// force (saturating at it). `moved`: the group changes (the months start again at 0).
+  struct GroupMonth {
+    std::uint8_t group, months;
+    bool moved;
+  };
+  GroupMonth start_month_in_group(std::uint8_t g, std::uint8_t months) const {
+    bool leaves = group_closed[g];
+    if (!leaves && leave_after_months[g] > 0) {
+      if (months < leave_after_months[g]) ++months;
+      leaves = months >= leave_after_months[g];
+    }
+    return leaves ? GroupMonth{group_after_leaving[g], 0, true} : GroupMonth{g, months, false};
+  }
 
   /// Job finding of unemployed completers of a programme during its follow-up window:
   /// job_find (of the region, with regional factors) x programmes.job_find_factor, capped at 1.
