@@ -162,6 +162,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   {
     MonthTally local;
     StockCounter counted(stock_regions, stock_programmes);
+    const StockCounter::Counters count = counted.counters();
     MonthlyCandidates found;
     // The kMonthly blocks of agents ahead_from .. ahead_from + kBlockBatch - 1. Each block is a
     // pure function of its agent's id, so where a batch starts changes no number.
@@ -177,7 +178,8 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
       if (st == kRemoved) continue;
-      counted.count(pop, static_cast<std::size_t>(i));
+      const std::uint8_t lv = pop.level[i];
+      count.count(pop, static_cast<std::size_t>(i), lv, st);
       if (i - ahead_from >= kBlockBatch) {
         ahead_from = i;
         std::uint32_t ids[kBlockBatch] = {}; // past the last agent: blocks of id 0, never read
@@ -187,7 +189,6 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
       const DrawBlock4 d = ahead[static_cast<int>(i - ahead_from)];
       const auto rare_word = [&](int lane) { return rare.block(pop.id[i]).words[lane]; };
       const std::int32_t age_months = month - pop.birth_month[i];
-      const std::uint8_t lv = pop.level[i];
 
       // Demography: death, then retirement at the statutory age.
       // (Trainees and queued candidates who leave are still tracked: their places and money go.)

@@ -94,6 +94,8 @@ void sum_over_ranks(const RankGroup& ranks, StockTally& s) {
 
 void StockCounter::add_to(StockTally& total) const {
   const int employed = static_cast<int>(Status::Employed);
+  // With one region, by region is by level: summed from the cells (nothing counted apart).
+  const bool one_region = by_region_.empty() && total.by_region.size() == kLevelCount;
   for (int g = 0; g < kGroupCount; ++g)
     for (int l = 0; l < kLevelCount; ++l)
       for (int s = 0; s < kStatusCount; ++s)
@@ -102,6 +104,7 @@ void StockCounter::add_to(StockTally& total) const {
           total.workers[l][s] += c;
           total.by_group[g][l] += c;
           if (s == employed) total.employed_by_sector[k] += c;
+          if (one_region) total.by_region[static_cast<std::size_t>(l)] += c;
         }
   for (std::size_t k = 0; k < by_region_.size(); ++k) total.by_region[k] += by_region_[k];
   for (std::size_t k = 0; k < trainees_.size(); ++k) total.trainees[k] += trainees_[k];
@@ -121,9 +124,11 @@ StockTally count_stocks(const Population& pop, std::size_t regions, std::size_t 
 #pragma omp parallel
   {
     StockCounter mine(regions, programmes);
+    const StockCounter::Counters counters = mine.counters();
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i)
-      if (pop.status[i] != removed) mine.count(pop, static_cast<std::size_t>(i));
+      if (const std::uint8_t st = pop.status[i]; st != removed)
+        counters.count(pop, static_cast<std::size_t>(i), pop.level[i], st);
 #pragma omp critical(skillsim_count_stocks)
     mine.add_to(total);
   }

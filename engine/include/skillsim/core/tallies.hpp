@@ -82,13 +82,25 @@ void sum_over_ranks(const RankGroup& ranks, StockTally& stocks);
 class StockCounter {
 public:
   StockCounter(std::size_t regions, std::size_t programmes)
-      : by_region_(regions * kLevelCount, 0), trainees_(programmes, 0) {}
-  /// Counts agent i (not Removed) as it is now.
-  void count(const Population& pop, std::size_t i) {
-    const std::uint8_t lv = pop.level[i];
-    ++cells_[((pop.group[i] * kLevelCount + lv) * kStatusCount + pop.status[i]) * kSectorCount + pop.sector[i]];
-    ++by_region_[pop.region[i] * kLevelCount + lv];
-    if (pop.programme[i] != kNoProgramme) ++trainees_[pop.programme[i]];
+      : by_region_(regions > 1 ? regions * kLevelCount : 0, 0), trainees_(programmes, 0) {}
+
+  /// The counters as plain pointers, to be held in a local by a loop that also stores bytes (a
+  /// byte store may alias anything, so the compiler would reload a member's pointer after each).
+  /// `by_region` is null with one region (add_to derives it from the cells), `trainees` without
+  /// programmes: a loop-invariant test instead of counting what nobody needs.
+  struct Counters {
+    std::int64_t* cells;
+    std::int64_t* by_region;
+    std::int64_t* trainees;
+    /// Counts agent i (not Removed), of level `lv` and status `st`, as it is now.
+    void count(const Population& pop, std::size_t i, std::uint8_t lv, std::uint8_t st) const {
+      ++cells[((pop.group[i] * kLevelCount + lv) * kStatusCount + st) * kSectorCount + pop.sector[i]];
+      if (by_region != nullptr) ++by_region[pop.region[i] * kLevelCount + lv];
+      if (trainees != nullptr && pop.programme[i] != kNoProgramme) ++trainees[pop.programme[i]];
+    }
+  };
+  Counters counters() {
+    return {cells_, by_region_.empty() ? nullptr : by_region_.data(), trainees_.empty() ? nullptr : trainees_.data()};
   }
   /// Adds the counts to `total` (sized for the same regions and programmes).
   void add_to(StockTally& total) const;
