@@ -13,6 +13,9 @@ instructions, or adds them, shows here exactly, and two builds can be compared o
 machine. Each scenario runs `bench_step` on one thread with a small population under
 `valgrind --tool=callgrind` (about 50 times slower than native) and reports the instructions of
 the step per agent-month, split into the per-agent rules pass, the stock count and the rest.
+Since the stocks were counted in the rules pass (each month's stocks in the next month's pass),
+the stock count is the one counting pass after the last month, spread over the months; against
+a build from before, its column holds the monthly pass it replaced.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def measure(bench_step: Path, scenario: str, months: int, agents: int) -> dict:
     agent_months = run["agents"] * months
     per = {part: counts[part] / agent_months for part in PARTS}
     per["rest_of_step"] = per["step"] - per["rules_pass"]
-    per["month"] = per["step"] + per["stock_count"]  # the run driver counts the stocks after each step
+    per["month"] = per["step"] + per["stock_count"]  # the steps, and the counting pass(es) of the stocks
     return {"scenario": scenario, "agents": run["agents"], "months": months, "agent_months": agent_months,
             "instructions": counts, "per_agent_month": per}
 

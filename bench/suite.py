@@ -13,11 +13,13 @@ What it measures:
   national_2019_2021 (36 months: programmes, funds and evaluation active) at 1M, 10M and 100M
   agents on 2 threads, and at 10M on 1 thread;
 - per run: peak resident bytes per agent, the columns' bytes per agent, and the share of step
-  time in each phase (monthly rules, training, evaluation, other, counting stocks);
+  time in each phase (monthly rules, training, evaluation, other, counting the stocks after the
+  last month);
 - derived: the 1 -> 2 thread scaling, the cost per agent-month at each size relative to 10M,
   and the engine's fraction of the bandwidth bound: a month reads and writes every agent's
-  columns once in the rules pass and reads them once more to count the stocks, so it moves at
-  least 3 x (column bytes per agent) bytes per agent-month, and the triad bandwidth divided by
+  columns once in the rules pass, which counts the stocks too (one counting pass after the last
+  month, not counted here), so it moves at least 2 x (column bytes per agent) bytes per
+  agent-month (3 x before the stocks were counted in the pass), and the triad bandwidth divided by
   that is the most agent-months per second memory could feed;
 - the NumPy peer of the same rules (bench/numpy_peer.py: national_2016 at 10M agents, one
   thread, without entrants) and the engine's ratio to it;
@@ -108,7 +110,7 @@ def main(argv: list[str]) -> int:
     derived: dict[str, dict] = {}
     for scenario in SCENARIOS:
         speed10 = median(scenario, 10_000_000, 2, "agent_months_per_s")
-        bytes_per_agent_month = 3 * runs[(scenario, 10_000_000, 2)][0]["column_bytes_per_agent"]
+        bytes_per_agent_month = 2 * runs[(scenario, 10_000_000, 2)][0]["column_bytes_per_agent"]
         bound = triad[2] * 1e9 / bytes_per_agent_month
         derived[scenario] = {
             "agent_months_per_s_10M_2_threads": speed10,

@@ -73,7 +73,7 @@ void Competitions::declare_results(Results& r, const Parameters& p) {
                "winning places of the month with no winner, for lack of entrants");
 }
 
-void Competitions::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+void Competitions::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
   if (!out.has("competition_entrants") || t == 0) return;
   out.persons("competition_entrants", rep, t, tally_.entrants);
   out.persons("competition_winners", rep, t, tally_.winners);

@@ -620,7 +620,7 @@ void Employers::declare_matching_results(Results& r, const Scenario& scenario) {
                "a month without matching by level)");
 }
 
-void Employers::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+void Employers::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
   if (!enabled()) return;
   out.persons("employer_posts", rep, t, posts_by_level_);
   out.persons("employer_filled_posts", rep, t, filled_by_level_);

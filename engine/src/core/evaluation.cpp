@@ -154,7 +154,7 @@ void EvaluationSystem::declare_results(Results& r, const Parameters& p) {
                "candidates who gave up waiting during the month (evaluation.max_wait_months)");
 }
 
-void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
   if (!out.has("evaluations") || t == 0) return;
   out.persons("evaluations", rep, t, tally_.held);
   out.persons("evaluation_queue", rep, t, tally_.queue);

@@ -111,7 +111,7 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
 template <bool kRegional, bool kRetaining>
 MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
                         const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
-                        MonthlyCandidates& candidates, const Mentoring* mentoring) {
+                        MonthlyCandidates& candidates, StockTally& stocks, const Mentoring* mentoring) {
   const Thresholds th(rates);
   // Master studios' mentees (studios.hpp): looked up only for workers who may seek a level.
   const bool mentors = mentoring != nullptr && mentoring->any();
@@ -137,6 +137,11 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   const RandomStreams::Monthly4x32 monthly = rng.monthly4x32(streams::kMonthly, month);
   const RandomStreams::Monthly4x32 rare = rng.monthly4x32(streams::kMonthlyRare, month);
   MonthTally total;
+  // The stocks of the state the month starts from (the last month's end): each agent is counted
+  // as the pass reaches it, before any change, so the run needs no counting pass of its own
+  // (ReplicateState::store_results). The tally comes sized; its counts start at zero.
+  const std::size_t stock_regions = stocks.by_region.size() / kLevelCount, stock_programmes = stocks.trainees.size();
+  stocks = empty_stocks(stock_regions, stock_programmes);
   // Workers who may apply to a programme, by their status after this month's moves (the draw
   // comes from the kMonthly block, lane kApplication; see ApplicationRules), and the trainees and queued
   // candidates the training and evaluation steps look at (MonthlyCandidates).
@@ -156,6 +161,8 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
 #pragma omp parallel
   {
     MonthTally local;
+    StockCounter counted(stock_regions, stock_programmes);
+    const StockCounter::Counters count = counted.counters();
     MonthlyCandidates found;
     // The kMonthly blocks of agents ahead_from .. ahead_from + kBlockBatch - 1. Each block is a
     // pure function of its agent's id, so where a batch starts changes no number.
@@ -171,6 +178,8 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
       if (st == kRemoved) continue;
+      const std::uint8_t lv = pop.level[i];
+      count.count(pop, static_cast<std::size_t>(i), lv, st);
       if (i - ahead_from >= kBlockBatch) {
         ahead_from = i;
         std::uint32_t ids[kBlockBatch] = {}; // past the last agent: blocks of id 0, never read
@@ -180,7 +189,6 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
       const DrawBlock4 d = ahead[static_cast<int>(i - ahead_from)];
       const auto rare_word = [&](int lane) { return rare.block(pop.id[i]).words[lane]; };
       const std::int32_t age_months = month - pop.birth_month[i];
-      const std::uint8_t lv = pop.level[i];
 
       // Demography: death, then retirement at the statutory age.
       // (Trainees and queued candidates who leave are still tracked: their places and money go.)
@@ -309,7 +317,10 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     }
     by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(found);
 #pragma omp critical(skillsim_monthly_rules)
-    total += local; // sums of integers: the same in any order
+    {
+      total += local; // sums of integers: the same in any order
+      counted.add_to(stocks);
+    }
   }
   auto& c = candidates;
   const auto join = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
@@ -334,13 +345,14 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
 
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, Month current, Population& pop,
-                               const RandomStreams& rng, MonthlyCandidates& candidates, const Mentoring* mentoring) {
+                               const RandomStreams& rng, MonthlyCandidates& candidates, StockTally& stocks,
+                               const Mentoring* mentoring) {
   const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || !rates.job_find_by_region.empty() ||
                         rates.class_regions > 1;
   const bool retaining = !rates.job_loss_subsidised.empty();
   const auto pass = regional ? (retaining ? monthly_pass<true, true> : monthly_pass<true, false>)
                              : (retaining ? monthly_pass<false, true> : monthly_pass<false, false>);
-  return pass(rates, applications, competitions, current, pop, rng, candidates, mentoring);
+  return pass(rates, applications, competitions, current, pop, rng, candidates, stocks, mentoring);
 }
 
 } // namespace skillsim

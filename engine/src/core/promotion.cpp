@@ -20,7 +20,7 @@ void Appointments::declare_results(Results& r, const Parameters&) {
                "places of the month's appointment quota left unfilled for lack of eligible candidates, by level");
 }
 
-void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
   if (t == 0) return;
   std::vector<std::int64_t> appointed(kLevelCount), unfilled(kLevelCount);
   for (std::size_t k = 0; k < 2; ++k) {

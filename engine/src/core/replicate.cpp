@@ -85,7 +85,11 @@ void ReplicateState::step() {
 
   // The order of the monthly step (docs/architecture.md). A new process is one line here.
   const Mentoring& mentoring = studios_.select(p, rates, month_, population_, rng_, ranks_);
-  flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_, &mentoring);
+  // The rules pass counts the stocks of the state it starts from (the last month's end) too.
+  stocks_at_start_ = empty_stocks(p.population.regions.size(), p.programmes.names.size());
+  flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_,
+                               stocks_at_start_, &mentoring);
+  stocks_counted_ = true;
   for (std::int64_t e : flows_.exits) removed_ += e;
   timer.lap(times_.rules);
   training_.step(p, month_, population_, rng_, flows_, evaluation_.limited(), applications, candidates_, &employers_,
@@ -141,16 +145,28 @@ void ReplicateState::store_results(ResultsWriter& out, std::size_t rep, std::siz
       store_flows(out, rep, t, all);
     }
   }
-  StockTally stocks = count_stocks(population_, p.population.regions.size(), p.programmes.names.size());
-  if (ranks_ != nullptr) sum_over_ranks(*ranks_, stocks);
-  store_stocks(out, rep, t, stocks);
-  // A process with results has store_results(out, replicate, t, stocks): one with another
-  // signature fails to compile here rather than being skipped.
+  // The stocks at t - 1, counted by the month's rules pass as it read the state of t - 1: no
+  // counting pass over the agents each month. Those at t come with the next month, or from
+  // count_and_store_stocks.
+  if (t > 0 && stocks_counted_) store_stock_tally(out, rep, t - 1, stocks_at_start_);
+  // A process with results has store_results(out, replicate, t): one with another signature
+  // fails to compile here rather than being skipped. Results that are stocks (counts of the
+  // agents' state) are stored with the stocks (store_stocks), not by the processes.
   for_each_process(*this, [&](const auto& process, auto) {
     using Process = std::remove_cvref_t<decltype(process)>;
-    if constexpr (requires { &Process::store_results; }) process.store_results(out, rep, t, stocks);
+    if constexpr (requires { &Process::store_results; }) process.store_results(out, rep, t);
   });
-  studios_.store_results(out, rep, t, stocks);
+  studios_.store_results(out, rep, t);
+}
+
+void ReplicateState::count_and_store_stocks(ResultsWriter& out, std::size_t rep, std::size_t t) const {
+  const Parameters& p = scenario_->parameters();
+  store_stock_tally(out, rep, t, count_stocks(population_, p.population.regions.size(), p.programmes.names.size()));
+}
+
+void ReplicateState::store_stock_tally(ResultsWriter& out, std::size_t rep, std::size_t t, StockTally stocks) const {
+  if (ranks_ != nullptr) sum_over_ranks(*ranks_, stocks);
+  store_stocks(out, rep, t, stocks);
 }
 
 ReplicateSnapshot ReplicateState::snapshot() const {
@@ -209,6 +225,7 @@ void ReplicateState::restore_all_but_population(const ReplicateSnapshot& s) {
   removed_ =
       std::count(s.population.status.begin(), s.population.status.end(), static_cast<std::uint8_t>(Status::Removed));
   flows_ = MonthTally{};
+  stocks_counted_ = false;
   studios_.clear();
 }
 

@@ -171,9 +171,15 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
     const std::optional<Scenario> with_set =
         scenario.parameter_sets().empty() ? std::nullopt : std::optional<Scenario>(scenario.for_replicate(rep));
     ReplicateState state = replicate_state(with_set ? *with_set : scenario, options, rep, done_before[r]);
+    // The stocks at t are counted by the next month's rules pass (ReplicateState::store_results);
+    // a checkpoint, and the end of the replicate, count them with a pass of their own.
+    std::size_t stocks_stored_at = months + 1; // none
     const auto checkpoint = [&](std::size_t t) {
-      if (options.checkpoint && (t == months || (every > 0 && t % every == 0)))
+      if (options.checkpoint && (t == months || (every > 0 && t % every == 0))) {
+        state.count_and_store_stocks(out, r, t);
+        stocks_stored_at = t;
         options.checkpoint(RunCheckpoint{rep, t, months, results, state});
+      }
     };
     std::size_t t = done_before[r] < 0 ? 0 : static_cast<std::size_t>(done_before[r]);
     if (done_before[r] < 0) {
@@ -190,6 +196,7 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
         options.progress(rep * static_cast<std::int64_t>(months) + static_cast<std::int64_t>(t), total_months);
       checkpoint(t);
     }
+    if (stocks_stored_at != months) state.count_and_store_stocks(out, r, months);
   }
 
   at.phase = RunPosition::kTargets;

@@ -100,7 +100,7 @@ void Schools::declare_results(Results& r, const Parameters& p) {
                "places of the month's enrolment plan not filled because the route's capacity was reached");
 }
 
-void Schools::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+void Schools::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
   if (!out.has("school_students")) return;
   out.persons("school_students", rep, t, tally_.students);
   if (t == 0) return;

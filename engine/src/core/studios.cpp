@@ -43,7 +43,7 @@ void Studios::declare_results(Results& r, const Scenario& scenario) {
   add_variable(r, "mentored", by_region, "workers mentored in a master studio during the month");
 }
 
-void Studios::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally&) const {
+void Studios::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
   if (!out.has("studios") || t == 0) return;
   out.as_is("studios", rep, t, tally_.studios);
   out.persons("studio_masters", rep, t, tally_.masters);

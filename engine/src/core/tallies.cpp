@@ -92,44 +92,45 @@ void sum_over_ranks(const RankGroup& ranks, StockTally& s) {
   });
 }
 
+void StockCounter::add_to(StockTally& total) const {
+  const int employed = static_cast<int>(Status::Employed);
+  // With one region, by region is by level: summed from the cells (nothing counted apart).
+  const bool one_region = by_region_.empty() && total.by_region.size() == kLevelCount;
+  for (int g = 0; g < kGroupCount; ++g)
+    for (int l = 0; l < kLevelCount; ++l)
+      for (int s = 0; s < kStatusCount; ++s)
+        for (int k = 0; k < kSectorCount; ++k) {
+          const std::int64_t c = cells_[((g * kLevelCount + l) * kStatusCount + s) * kSectorCount + k];
+          total.workers[l][s] += c;
+          total.by_group[g][l] += c;
+          if (s == employed) total.employed_by_sector[k] += c;
+          if (one_region) total.by_region[static_cast<std::size_t>(l)] += c;
+        }
+  for (std::size_t k = 0; k < by_region_.size(); ++k) total.by_region[k] += by_region_[k];
+  for (std::size_t k = 0; k < trainees_.size(); ++k) total.trainees[k] += trainees_[k];
+}
+
+StockTally empty_stocks(std::size_t regions, std::size_t programmes) {
+  StockTally s;
+  s.by_region.assign(regions * kLevelCount, 0);
+  s.trainees.assign(programmes, 0);
+  return s;
+}
+
 StockTally count_stocks(const Population& pop, std::size_t regions, std::size_t programmes) {
-  StockTally total;
-  total.by_region.assign(regions * kLevelCount, 0);
-  total.trainees.assign(programmes, 0);
+  StockTally total = empty_stocks(regions, programmes);
   const auto removed = static_cast<std::uint8_t>(Status::Removed);
-  const auto employed = static_cast<std::uint8_t>(Status::Employed);
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
 #pragma omp parallel
   {
-    // One counter per (group, level, status, sector) cell: one increment per agent where four
-    // tallies would take four (each a load and a store that the next agent of the same cell
-    // waits for); the tallies are sums over the cells, the same integers in any order.
-    constexpr int kCells = kGroupCount * kLevelCount * kStatusCount * kSectorCount;
-    std::int64_t cells[kCells] = {};
-    std::vector<std::int64_t> by_region(regions * kLevelCount, 0), trainees(programmes, 0);
+    StockCounter mine(regions, programmes);
+    const StockCounter::Counters counters = mine.counters();
 #pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < n; ++i) {
-      const std::uint8_t st = pop.status[i];
-      if (st == removed) continue;
-      const std::uint8_t lv = pop.level[i];
-      ++cells[((pop.group[i] * kLevelCount + lv) * kStatusCount + st) * kSectorCount + pop.sector[i]];
-      ++by_region[pop.region[i] * kLevelCount + lv];
-      if (pop.programme[i] != kNoProgramme) ++trainees[pop.programme[i]];
-    }
+    for (std::int64_t i = 0; i < n; ++i)
+      if (const std::uint8_t st = pop.status[i]; st != removed)
+        counters.count(pop, static_cast<std::size_t>(i), pop.level[i], st);
 #pragma omp critical(skillsim_count_stocks)
-    {
-      for (int g = 0; g < kGroupCount; ++g)
-        for (int l = 0; l < kLevelCount; ++l)
-          for (int s = 0; s < kStatusCount; ++s)
-            for (int k = 0; k < kSectorCount; ++k) {
-              const std::int64_t c = cells[((g * kLevelCount + l) * kStatusCount + s) * kSectorCount + k];
-              total.workers[l][s] += c;
-              total.by_group[g][l] += c;
-              if (s == employed) total.employed_by_sector[k] += c;
-            }
-      for (std::size_t k = 0; k < total.by_region.size(); ++k) total.by_region[k] += by_region[k];
-      for (std::size_t k = 0; k < programmes; ++k) total.trainees[k] += trainees[k];
-    }
+    mine.add_to(total);
   }
   return total;
 }
@@ -204,6 +205,7 @@ void store_stocks(ResultsWriter& out, std::size_t rep, std::size_t t, const Stoc
   out.persons("workers_by_region", rep, t, s.by_region);
   std::int64_t* by_sector = out.at("employed_by_sector", rep, t);
   for (int k = 0; k < kSectorCount; ++k) by_sector[k] = s.employed_by_sector[k] * scale;
+  if (out.has("trainees")) out.persons("trainees", rep, t, s.trainees);
 }
 
 void store_flows(ResultsWriter& out, std::size_t rep, std::size_t t, const MonthTally& f) {

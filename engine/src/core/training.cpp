@@ -726,10 +726,9 @@ bool TrainingSystem::has_apprentice_places(const Parameters& p) {
   return !p.employers.size_classes.empty() && std::any_of(a.begin(), a.end(), [](std::uint8_t v) { return v != 0; });
 }
 
-void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t, const StockTally& stocks) const {
-  if (!out.has("trainees")) return;
-  out.persons("trainees", rep, t, stocks.trainees);
-  if (t == 0) return; // no flows and no money before the first month
+void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
+  // (`trainees`, a stock, is stored with the stocks: store_stocks.)
+  if (!out.has("trainees") || t == 0) return; // no flows and no money before the first month
   const TrainingTally& tr = tally_;
   out.persons("applications", rep, t, tr.applications);
   out.persons("enrolments", rep, t, tr.enrolments);

@@ -83,7 +83,7 @@ public:
   /// time, tier, level) and competition_no_entrant, competition_no_winner
   /// (replicate, time, tier), with the dimension `tier` (and `tier_zh`); nothing without tiers.
   static void declare_results(Results& results, const Parameters& p);
-  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
 
   /// Holds the month's tiers among `candidates` (agent indices in order, found by the monthly
   /// rules; re-checked here, since training, evaluation and appointments ran since).

@@ -146,7 +146,7 @@ public:
   /// Declares the markets of matching by level (employer_seekers, employer_matches) when some
   /// month of the run matches by level (at the start or by the schedule).
   static void declare_matching_results(Results& results, const Scenario& scenario);
-  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
 
   const State& state() const { return state_; }
   void check_fits(const State& state) const;

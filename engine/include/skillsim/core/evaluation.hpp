@@ -95,9 +95,8 @@ public:
   /// Declares the evaluation results (evaluator dimension, assessments held, binding, queue),
   /// for scenarios with evaluators.
   static void declare_results(Results& results, const Parameters& p);
-  /// Stores one time point of them (nothing at t = 0: no month stepped yet; the stocks are not
-  /// needed).
-  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+  /// Stores one time point of them (nothing at t = 0: no month stepped yet).
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
 
   const State& state() const { return state_; }
   /// @throws Error if the state has other evaluator or region counts (and changes nothing)

@@ -2,7 +2,8 @@
 // the statutory age, ordinary assessments after the minimum months at a level (held at once, or
 // queued for an evaluator), the labour market (job loss, job finding, inactivity, reactivation)
 // and insurance months. The same pass finds the agents the training and evaluation steps need
-// (applicants, trainees, queued candidates, competitors), so those steps make no pass of their own.
+// (applicants, trainees, queued candidates, competitors), so those steps make no pass of their own,
+// and counts the stocks of the state the month starts from, so the run makes no counting pass.
 // Probabilities come from TransitionRates; see docs/model.md, "Monthly rules".
 #pragma once
 
@@ -17,11 +18,13 @@
 namespace skillsim {
 
 /// Applies the month's rules to every agent and returns the month's flows so far. `candidates`
-/// is refilled, each list in agent order (for any thread count). `mentoring` (master studios, if
-/// any) gives its mentees their shorter wait and higher pass.
+/// is refilled, each list in agent order (for any thread count). `stocks` (sized for the regions
+/// and programmes: empty_stocks) is set to the stocks of the population as the pass found it,
+/// what count_stocks gives before the pass. `mentoring` (master studios, if any) gives its mentees
+/// their shorter wait and higher pass.
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, Month month, Population& population,
-                               const RandomStreams& rng, MonthlyCandidates& candidates,
+                               const RandomStreams& rng, MonthlyCandidates& candidates, StockTally& stocks,
                                const Mentoring* mentoring = nullptr);
 
 } // namespace skillsim

@@ -74,7 +74,7 @@ public:
   /// nothing, so every results file has them.
   static void declare_results(Results& results, const Parameters& p);
   /// Stores one time point of them (nothing at t = 0: no month stepped yet).
-  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
 
   /// With `employers` whose scenario says an appointment to a level needs a post
   /// (employers.appointment_needs_post), the eligible are taken in priority order and only those

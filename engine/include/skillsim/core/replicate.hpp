@@ -82,8 +82,17 @@ public:
 
   /// Declares every process's result variables (the stocks and flows first).
   static void declare_results(Results& results, const Parameters& p);
-  /// Stores one time point of them: the state now and the flows of the month last stepped.
+  /// Stores one time point of them: each process's results at `t` (the flows of the month last
+  /// stepped when t > 0), and, when t > 0, the stocks at t - 1: the state the month last stepped
+  /// started from, which its rules pass counted as it went. The stocks at `t` are stored by the
+  /// next month's store_results, or by count_and_store_stocks: the run driver calls it after the
+  /// last month and before a checkpoint.
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
+  /// Counts the state now (a pass over the agents of its own) and stores it as the stocks at `t`.
+  void count_and_store_stocks(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
+  /// The stocks of the state the month last stepped started from, counted by its rules pass
+  /// (what count_stocks gave before the step; agents, not persons).
+  const StockTally& stocks_at_start() const { return stocks_at_start_; }
 
   /// The state to continue from (a copy: the population is copied too).
   ReplicateSnapshot snapshot() const;
@@ -119,6 +128,8 @@ private:
   void restore_all_but_population(const ReplicateSnapshot& snapshot);
   /// Recounts the employer cells after a restore (their counts are derived from the population).
   void count_employers();
+  /// Stores `stocks` (this rank's; summed over the ranks first) as the stocks at `t`.
+  void store_stock_tally(ResultsWriter& out, std::size_t replicate, std::size_t t, StockTally stocks) const;
 
   /// The processes with state of their own, each with its slot in ReplicateSnapshot (a member
   /// pointer): snapshot(), restore() and the results go through this list. `self` is *this,
@@ -154,6 +165,8 @@ private:
 
   // Output of the month last stepped, and scratch.
   MonthTally flows_;
+  StockTally stocks_at_start_;   // counted by the rules pass of the month last stepped
+  bool stocks_counted_ = false;  // a month has been stepped since the state was made or restored
   MonthlyCandidates candidates_; // this month's, found by the monthly rules
   StepTimes times_;
 };

@@ -64,7 +64,7 @@ public:
   /// school_students (stock), all (replicate, time, school_route, region), with the dimension
   /// `school_route` (and `school_route_zh`); nothing without routes.
   static void declare_results(Results& results, const Parameters& p);
-  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
 
   /// The month's schooling: every student drops out, or serves another month and graduates after
   /// the route's length; then the plan's enrolment of the month, within the capacity, as new

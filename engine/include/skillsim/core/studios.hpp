@@ -62,7 +62,7 @@ public:
   /// Declares studios, studio_masters, mentoring_places and mentored (replicate, time, region),
   /// for scenarios with studios (in_scenario).
   static void declare_results(Results& results, const Scenario& scenario);
-  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
 
   /// Finds the month's masters, places and mentees in `population` (at the start of the month).
   /// Makes no pass over the population when no studio is open. Split over `ranks` (ranks.hpp),

@@ -74,7 +74,49 @@ struct MonthTally {
 void sum_over_ranks(const RankGroup& ranks, MonthTally& flows, std::size_t regions);
 void sum_over_ranks(const RankGroup& ranks, StockTally& stocks);
 
-/// Counts the population's current state.
+/// One thread's count of agents towards a StockTally: one counter per (group, level, status,
+/// sector) cell (one increment per agent where the four tallies would take four, each a load and
+/// a store that the next agent of the same cell waits for), region x level and programme.
+/// count_stocks and the monthly rules pass (which counts each agent as the pass reaches it, before
+/// changing it) each fill one per thread and add them up: integers, the same in any order.
+class StockCounter {
+public:
+  StockCounter(std::size_t regions, std::size_t programmes)
+      : by_region_(regions > 1 ? regions * kLevelCount : 0, 0), trainees_(programmes, 0) {}
+
+  /// The counters as plain pointers, to be held in a local by a loop that also stores bytes (a
+  /// byte store may alias anything, so the compiler would reload a member's pointer after each).
+  /// `by_region` is null with one region (add_to derives it from the cells), `trainees` without
+  /// programmes: a loop-invariant test instead of counting what nobody needs.
+  struct Counters {
+    std::int64_t* cells;
+    std::int64_t* by_region;
+    std::int64_t* trainees;
+    /// Counts agent i (not Removed), of level `lv` and status `st`, as it is now.
+    void count(const Population& pop, std::size_t i, std::uint8_t lv, std::uint8_t st) const {
+      ++cells[((pop.group[i] * kLevelCount + lv) * kStatusCount + st) * kSectorCount + pop.sector[i]];
+      if (by_region != nullptr) ++by_region[pop.region[i] * kLevelCount + lv];
+      if (trainees != nullptr && pop.programme[i] != kNoProgramme) ++trainees[pop.programme[i]];
+    }
+  };
+  Counters counters() {
+    return {cells_, by_region_.empty() ? nullptr : by_region_.data(), trainees_.empty() ? nullptr : trainees_.data()};
+  }
+  /// Adds the counts to `total` (sized for the same regions and programmes).
+  void add_to(StockTally& total) const;
+
+private:
+  static constexpr int kCells = kGroupCount * kLevelCount * kStatusCount * kSectorCount;
+  std::int64_t cells_[kCells] = {};
+  std::vector<std::int64_t> by_region_, trainees_;
+};
+
+/// A StockTally of zeros sized for `regions` and `programmes`.
+StockTally empty_stocks(std::size_t regions, std::size_t programmes);
+
+/// Counts the population's current state (a pass over the agents of its own: the run counts each
+/// month's stocks in the next month's rules pass, and calls this only after the last month and
+/// before a checkpoint; ReplicateState::store_results).
 StockTally count_stocks(const Population& population, std::size_t regions, std::size_t programmes);
 
 /// Declares the stock variables (skilled workers, workers by level x status, group, region,
@@ -87,7 +129,8 @@ void declare_flow_results(Results& results);
 /// stock(t) = stock(t-1) + entries + in - out - exits (docs/model.md, "Migration between regions").
 /// Nothing with one region.
 void declare_region_flow_results(Results& results, const Parameters& p);
-/// Stores one time point of them.
+/// Stores one time point of them. store_stocks stores `trainees` (per programme) too, where the
+/// layout has it (TrainingSystem::declare_results): it is a stock.
 void store_stocks(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks);
 void store_flows(ResultsWriter& out, std::size_t replicate, std::size_t t, const MonthTally& flows);
 

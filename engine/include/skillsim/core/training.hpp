@@ -169,8 +169,9 @@ public:
   /// Are apprentices counted by employer cell (employers and an apprenticeship programme)? Then
   /// apprenticeship_no_place and the employer cells' places and apprentices are results.
   static bool has_apprentice_places(const Parameters& p);
-  /// Stores one time point of them: trainees from `stocks`, the rest from the month last stepped.
-  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t, const StockTally& stocks) const;
+  /// Stores one time point of them from the month last stepped (`trainees`, a stock, is stored
+  /// with the stocks: store_stocks in tallies.hpp).
+  void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;
 
   const State& state() const { return state_; }
   /// @throws Error if the state has other programme, fund or region counts (and changes nothing)
