@@ -63,6 +63,9 @@ struct TwinFlows {
   std::vector<double> employer_paid;
   /// Binding constraints (1: turned expected applicants away): programme x region, programme, fund.
   std::vector<double> seats_binding, money_binding, fund_binding;
+  /// Evaluators (as EvaluationTally; empty without them): assessments held and binding (evaluator
+  /// x region); candidates waiting at the end of the month and who gave up (per region).
+  std::vector<double> evaluations, evaluation_binding, evaluation_queue, evaluation_abandoned;
 };
 
 /// The twin's trajectory: stocks at every time point 0..months, flows of the month ending at each
