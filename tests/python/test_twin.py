@@ -93,7 +93,7 @@ def test_refusals_name_every_key():
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
     # Parameter sets and insurance months are modelled.
-    assert error.value.keys == ["competitions.tiers", "studios.count"]
+    assert error.value.keys == ["studios.count"]
 
 
 def test_replicates_are_the_parameter_sets():

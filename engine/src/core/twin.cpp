@@ -25,6 +25,7 @@
 
 #include "skillsim/core/allocation.hpp"
 #include "skillsim/core/carry.hpp"
+#include "skillsim/core/competitions.hpp"
 #include "skillsim/core/entrants.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/rates.hpp"
@@ -35,6 +36,7 @@
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/targets.hpp"
 #include "skillsim/core/training.hpp"
+#include "skillsim/core/twin_competitions.hpp"
 #include "skillsim/core/twin_evaluation.hpp"
 
 namespace skillsim {
@@ -183,9 +185,14 @@ struct MonthRules {
   // vector pushed through the month holds nobody elsewhere, so zeroing these clears it
   // (Kernel::clear), without the rest of their blocks (most of a track's cells hold nobody).
   std::vector<std::pair<Eigen::Index, Eigen::Index>> rows_in;
+  // Skills competitions held this month (the agents' rules) and each held tier's shares (the
+  // record pass finds them: twin_competition_shares), and the segments that hold somebody then.
+  CompetitionRules competitions;
+  std::vector<TwinCompetitionShares> contest;
+  std::vector<std::uint8_t> live_contest;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
-        admit_share(p.programmes.names.size() * kGroupCount, 0.0) {}
+        admit_share(p.programmes.names.size() * kGroupCount, 0.0), competitions(p, rates, m) {}
 };
 
 // Several vectors over the layout's cells at once (rows: cells, columns: vectors).
@@ -214,8 +221,9 @@ struct Book {
   std::array<Carry, 2> appointments_due{};
   std::vector<double> remaining, committed; // per fund
   int budget_year = -1;
-  std::vector<Carry> seats_due;      // programme x region
-  std::vector<Carry> evaluation_due; // evaluator x region
+  std::vector<Carry> seats_due;                                 // programme x region
+  std::vector<Carry> evaluation_due;                            // evaluator x region
+  std::vector<Carry> contest_entrants_due, contest_winners_due; // per competition tier
 };
 
 // Zeroes the rows of `blocks` (Layout::block_of) in `x`.
@@ -268,6 +276,7 @@ public:
     if (terms_.programmes > 0) train(rules, out, record, book, follow);
     if (layout_.waits > 0) evaluate(rules, out, record, book);
     appoint(rules, out, record, book);
+    if (rules.competitions.any_held()) compete(rules, out, record, book);
   }
 
   // The month's kernel up to the training step (closures, assessments, the labour market), where
@@ -957,6 +966,122 @@ private:
         }
   }
 
+  // Skills competitions (Competitions::step), after the appointments: the tiers held this month
+  // in order, each taking min(places, eligible) entrants among the eligible not yet entered this
+  // month (anybody not waiting for an evaluator whom CompetitionRules::Tier::admits) by the
+  // month's one entry priority a worker, shared by the tiers (twin_competitions.hpp: a threshold
+  // on its quantile, less what earlier tiers took), and min(winners, entrants) winners among them, promoted one level
+  // or credited months at the level (the award).
+  void compete(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
+    const Layout& lay = layout_;
+    const auto& held = rules.competitions.held;
+    const auto& c = rules.p.competitions;
+    const auto admits = [&](const CompetitionRules::Tier& tier, int status, int level, int months) {
+      return tier.admits(static_cast<std::uint8_t>(status), static_cast<std::uint8_t>(level),
+                         static_cast<std::uint16_t>(months));
+    };
+    const auto wanted = [&](int, int status, int level) {
+      return std::any_of(held.begin(), held.end(), [&](const CompetitionRules::Tier& tier) {
+        return tier.status[static_cast<std::size_t>(status)] &&
+               tier.wait[static_cast<std::size_t>(level)] != CompetitionRules::kClosed;
+      });
+    };
+    // Of a row, the largest priority threshold of the tiers before j it may enter (those below
+    // it entered one of them: twin_competitions.hpp).
+    const auto taken_before = [&](std::size_t j, int status, int level, int months) {
+      double taken = 0;
+      for (std::size_t i = 0; i < j; ++i)
+        if (admits(held[i], status, level, months)) taken = std::max(taken, rules.contest[i].threshold);
+      return taken;
+    };
+    const std::size_t non_queue = lay.waits > 0 ? lay.queue_first : lay.tracks.size();
+    if (record) {
+      rules.live_contest.assign(lay.segments(), 0);
+      rules.contest.assign(held.size(), {});
+      const auto scale = static_cast<double>(rules.p.population.scale);
+      for (std::size_t j = 0; j < held.size(); ++j) {
+        const CompetitionRules::Tier& tier = held[j];
+        std::map<double, double> eligible; // by the threshold taken before
+        for (std::size_t tr = 0; tr < non_queue; ++tr)
+          for_segments(out, tr, rules.live_contest, true, wanted,
+                       [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+                         const int status = lay.statuses[static_cast<std::size_t>(k)];
+                         for (Eigen::Index m = 0; m < n; ++m)
+                           if (const int months = static_cast<int>(m) % lay.span(level);
+                               admits(tier, status, level, months))
+                             eligible[taken_before(j, status, level, months)] += out(row + m, 0);
+                       });
+        const std::int64_t entrants_due = book->contest_entrants_due[tier.index].take(tier.entrants / scale);
+        const std::int64_t winners_due = book->contest_winners_due[tier.index].take(tier.winners / scale);
+        rules.contest[j] = twin_competition_shares(entrants_due, winners_due, {eligible.begin(), eligible.end()});
+        record->competition_no_entrant[tier.index] += static_cast<double>(entrants_due) - rules.contest[j].entrants;
+        record->competition_no_winner[tier.index] += static_cast<double>(winners_due) - rules.contest[j].winners;
+      }
+    }
+    // The winners' moves, kept until every row is done (a promotion goes to a row not yet seen).
+    held_.clear();
+    held_values_.clear();
+    const Eigen::Index columns = out.cols();
+    row_x_.resize(columns);
+    for (std::size_t tr = 0; tr < non_queue; ++tr)
+      for_segments(out, tr, rules.live_contest, false, wanted,
+                   [&](int sex, int g, int cl, int k, int level, Eigen::Index row, Eigen::Index n) {
+                     const int status = lay.statuses[static_cast<std::size_t>(k)];
+                     const Eigen::Index span = lay.span(level);
+                     for (Eigen::Index m = 0; m < n; ++m) {
+                       const int months = static_cast<int>(m % span), insured = static_cast<int>(m / span);
+                       double taken = 0;
+                       bool any = false;
+                       for (std::size_t j = 0; j < held.size(); ++j) {
+                         const CompetitionRules::Tier& tier = held[j];
+                         if (!admits(tier, status, level, months)) continue;
+                         const double entering = std::max(0.0, rules.contest[j].threshold - taken),
+                                      winning = entering * rules.contest[j].win;
+                         taken = std::max(taken, rules.contest[j].threshold);
+                         if (entering <= 0) continue;
+                         if (!any) {
+                           row_x_ = out.row(row + m);
+                           any = true;
+                         }
+                         const std::size_t at = tier.index * kLevelCount + static_cast<std::size_t>(level);
+                         if (record) {
+                           record->competition_entrants[at] += row_x_(0) * entering;
+                           record->competition_winners[at] += row_x_(0) * winning;
+                         }
+                         if (winning <= 0) continue;
+                         const bool promotes = award_of(c, tier.index) == CompetitionAward::Promote;
+                         const int to_level = promotes ? level + 1 : level;
+                         const int to_row =
+                             promotes ? lay.row(to_level, lay.carried(insured, to_level), 0)
+                                      : lay.row(level, insured,
+                                                std::min<int>(months + static_cast<int>(c.shorten_months[tier.index]),
+                                                              static_cast<int>(span) - 1));
+                         out.row(row + m) -= row_x_ * winning;
+                         const std::size_t start = held_values_.size();
+                         held_values_.resize(start + static_cast<std::size_t>(columns));
+                         View(held_values_.data() + start, 1, columns) = row_x_ * winning;
+                         held_.emplace_back(
+                             static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, cl, k, to_level, to_row)), 1);
+                         if (record && promotes) {
+                           const double won = row_x_(0) * winning;
+                           record->competition_promotions[at + 1] += won;
+                           record->promotions[static_cast<std::size_t>(to_level)] += won;
+                           record->promotions_out[static_cast<std::size_t>(level)] += won;
+                           if (level < kFirstSkilledLevel && to_level >= kFirstSkilledLevel)
+                             record->newly_skilled += won;
+                         }
+                       }
+                     }
+                   });
+    std::size_t held_at = 0;
+    for (const auto& [at, rows] : held_) {
+      out.middleRows(at, rows) += View(held_values_.data() + held_at, rows, columns);
+      held_at += static_cast<std::size_t>(rows * columns);
+    }
+    held_.clear();
+    held_values_.clear();
+  }
+
   // Appointments within quotas (promotion.cpp): the quota against the expected eligible, the
   // same share of every eligible cell appointed (agent-keyed priorities pick uniformly), in every
   // track (a trainee may be appointed).
@@ -1336,6 +1461,8 @@ private:
   // and for each programme's certificate, each month waited 1..the longest max_wait_months + 1,
   // each follow-up part.
   void build_queue() {
+    book_.contest_entrants_due.assign(p0_.competitions.tiers.size(), Carry{});
+    book_.contest_winners_due.assign(p0_.competitions.tiers.size(), Carry{});
     if (p0_.evaluation.evaluators.empty()) return;
     std::int64_t longest = p0_.evaluation.max_wait_months;
     for (const MonthRules& m : rules_) longest = std::max(longest, m.p.evaluation.max_wait_months);
@@ -1735,7 +1862,8 @@ private:
     // Persons, not money (yuan) or binding flags.
     for (auto* a : {&f.applications, &f.enrolments, &f.no_seat, &f.no_money, &f.completions, &f.dropouts,
                     &f.certificates, &f.programme_assessments, &f.followed_up, &f.employed_after, &f.evaluations,
-                    &f.evaluation_queue, &f.evaluation_abandoned})
+                    &f.evaluation_queue, &f.evaluation_abandoned, &f.competition_entrants, &f.competition_winners,
+                    &f.competition_promotions, &f.competition_no_entrant, &f.competition_no_winner})
       for (double& v : *a) v *= k;
   }
 
@@ -1754,6 +1882,10 @@ private:
         a->assign(p0_.evaluation.evaluators.size() * terms_.regions, 0.0);
       for (auto* a : {&f.evaluation_queue, &f.evaluation_abandoned}) a->assign(terms_.regions, 0.0);
     }
+    const std::size_t tiers = p0_.competitions.tiers.size();
+    for (auto* a : {&f.competition_entrants, &f.competition_winners, &f.competition_promotions})
+      a->assign(tiers * kLevelCount, 0.0);
+    for (auto* a : {&f.competition_no_entrant, &f.competition_no_winner}) a->assign(tiers, 0.0);
     return f;
   }
 
@@ -1844,9 +1976,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"schools.routes", "the twin does not model technical schools (students, enrolment, "
                                         "graduation) yet; the scenario declares " +
                                             names(p.schools.routes)});
-  if (!p.competitions.tiers.empty())
-    issues.push_back({"competitions.tiers", "the twin does not model skills competitions yet; the scenario declares " +
-                                                names(p.competitions.tiers)});
   if (Studios::in_scenario(scenario))
     issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
                                        "studios"});
@@ -2165,6 +2294,17 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
       if (r.has_variable("employer_funding"))
         std::copy(f.employer_paid.begin(), f.employer_paid.end(), at("employer_funding", t));
     }
+    if (r.has_variable("competition_entrants"))
+      for (std::size_t t = 1; t < times; ++t) {
+        const TwinFlows& f = projection.flows[t];
+        const std::pair<const char*, const std::vector<double>*> contest[] = {
+            {"competition_entrants", &f.competition_entrants},
+            {"competition_winners", &f.competition_winners},
+            {"competition_promotions", &f.competition_promotions},
+            {"competition_no_entrant", &f.competition_no_entrant},
+            {"competition_no_winner", &f.competition_no_winner}};
+        for (const auto& [name, values] : contest) std::copy(values->begin(), values->end(), at(name, t));
+      }
     if (!r.has_variable("evaluations")) continue;
     for (std::size_t t = 1; t < times; ++t) {
       const TwinFlows& f = projection.flows[t];
