@@ -39,10 +39,10 @@ def project(
             twin projects one expectation, and more than 1 is a ValueError.
 
     Raises:
-        TwinUnsupported: the scenario uses a mechanism the twin does not model yet (evaluation
-            capacity, schools, competitions, factors by age band;
-            programmes' binding age limits, substitutes, or too many programme months, or
-            insurance months in too many of them); ``error.keys`` names them.
+        TwinUnsupported: the scenario uses a mechanism the twin does not model yet (schools,
+            master studios, employers' own evaluation, factors by age band; programmes' binding
+            age limits, substitutes, or too many programme months, or insurance months or group
+            time limits in too many of them); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
         ValueError: ``replicates`` below 1, or above 1 without parameter sets.
 

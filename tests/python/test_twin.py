@@ -80,12 +80,12 @@ def test_refusals_name_every_key():
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021"))
     # Programmes, insurance months and its catalogue (28 tracks: its follow-up windows change no
-    # job finding) are modelled, and its group time limits too, but not with its insurance months
-    # in 28 tracks (too large a state); an age limit is not.
-    assert error.value.keys == ["evaluation.evaluators", "schools.routes", "groups.leave_after_months",
-                                "programmes.min_age"]
+    # job finding) are modelled, and evaluators (the queue for them is in the twin's state), and
+    # its group time limits, but not with its insurance months in its tracks (too large a state);
+    # an age limit is not.
+    assert error.value.keys == ["schools.routes", "groups.leave_after_months", "programmes.min_age"]
     assert isinstance(error.value, ValueError)
-    # With a job-finding factor its windows would be tracks: 28 x (1 + 7 x 6) = 1,204, too many.
+    # With a job-finding factor its windows would be tracks: (28 + 8 x 7 queue) x (1 + 7 x 6) = 3,612, too many.
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021").replace({"programmes.job_find_factor": [1.5] * 7}))
     assert "programmes.names" in error.value.keys
@@ -93,7 +93,7 @@ def test_refusals_name_every_key():
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
     # Parameter sets and insurance months are modelled.
-    assert error.value.keys == ["evaluation.evaluators", "competitions.tiers", "studios.count"]
+    assert error.value.keys == ["studios.count"]
 
 
 def test_replicates_are_the_parameter_sets():

@@ -25,6 +25,7 @@
 
 #include "skillsim/core/allocation.hpp"
 #include "skillsim/core/carry.hpp"
+#include "skillsim/core/competitions.hpp"
 #include "skillsim/core/entrants.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/rates.hpp"
@@ -35,6 +36,8 @@
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/targets.hpp"
 #include "skillsim/core/training.hpp"
+#include "skillsim/core/twin_competitions.hpp"
+#include "skillsim/core/twin_evaluation.hpp"
 #include "twin_groups.hpp"
 
 namespace skillsim {
@@ -95,6 +98,9 @@ struct Layout {
   struct Track {
     int prog = -1, left = 0;   // in programme prog with left months to go (1..duration)
     int fprog = -1, fleft = 0; // followed up after programme fprog, fleft months to go (1..window)
+    // Waiting for an evaluator (evaluation.evaluators): `wait` months (1..waits; 0: not queued),
+    // for an ordinary assessment (qprog -1) or programme qprog's certificate (twin_evaluation.hpp).
+    int wait = 0, qprog = -1;
   };
   std::vector<Track> tracks{Track{}};
   std::size_t per_track = 0;
@@ -102,6 +108,19 @@ struct Layout {
   std::vector<int> tracked;    // per programme: its index among those whose windows are tracks, or -1
   int tracked_count = 0;       // programmes whose windows are tracks
   int window = 0;              // longest follow-up window of the run
+  // The evaluation queue (Projector::build_queue): tracks from queue_first on, per (qprog -1..K-1,
+  // months waited 1..waits, follow-up part); waits = the longest max_wait_months + 1 (those past
+  // the month's limit leave in its evaluation step), 0 without evaluators.
+  std::size_t queue_first = 0;
+  int waits = 0;
+  std::size_t queued(int qprog, int wait, int fprog, int fleft) const {
+    return queue_first +
+           static_cast<std::size_t>(((qprog + 1) * waits + wait - 1) * follow_parts() + follow_part(fprog, fleft));
+  }
+  // The track of `t`'s queue part with another follow-up part.
+  std::size_t with_follow(const Track& t, int fprog, int fleft) const {
+    return t.wait > 0 ? queued(t.qprog, t.wait, fprog, fleft) : track(-1, 0, fprog, fleft);
+  }
 
   int programme_part(int prog, int left) const {
     return prog < 0 ? 0 : prog_first[static_cast<std::size_t>(prog)] + left - 1;
@@ -172,14 +191,20 @@ struct MonthRules {
   // input, the training step's, and the applications'. The record pass finds them; every vector
   // pushed through the month later holds a part of the same cohorts (non-negative weights), so
   // its segments are among them and the others need not be looked at.
-  std::vector<std::uint8_t> live_in, live_train, live_admit;
+  std::vector<std::uint8_t> live_in, live_train, live_admit, live_eval;
+  std::vector<double> assessed_share; // evaluation cell: assessed per candidate (twin_evaluate)
   // The rows (first, count) of the live segments of the record pass's input (live_in): every
   // vector pushed through the month holds nobody elsewhere, so zeroing these clears it
   // (Kernel::clear), without the rest of their blocks (most of a track's cells hold nobody).
   std::vector<std::pair<Eigen::Index, Eigen::Index>> rows_in;
+  // Skills competitions held this month (the agents' rules) and each held tier's shares (the
+  // record pass finds them: twin_competition_shares), and the segments that hold somebody then.
+  CompetitionRules competitions;
+  std::vector<TwinCompetitionShares> contest;
+  std::vector<std::uint8_t> live_contest;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
-        admit_share(p.programmes.names.size() * kGroupCount, 0.0) {}
+        admit_share(p.programmes.names.size() * kGroupCount, 0.0), competitions(p, rates, m) {}
 };
 
 // Several vectors over the layout's cells at once (rows: cells, columns: vectors).
@@ -208,7 +233,9 @@ struct Book {
   std::array<Carry, 2> appointments_due{};
   std::vector<double> remaining, committed; // per fund
   int budget_year = -1;
-  std::vector<Carry> seats_due; // programme x region
+  std::vector<Carry> seats_due;                                 // programme x region
+  std::vector<Carry> evaluation_due;                            // evaluator x region
+  std::vector<Carry> contest_entrants_due, contest_winners_due; // per competition tier
 };
 
 // Zeroes the rows of `blocks` (Layout::block_of) in `x`.
@@ -258,8 +285,10 @@ public:
   void apply(MonthRules& rules, const View& in, View& out, TwinFlows* record, Book* book,
              const Follow* follow = nullptr) const {
     market(rules, in, out, record);
-    if (layout_.tracks.size() > 1) train(rules, out, record, book, follow);
+    if (terms_.programmes > 0) train(rules, out, record, book, follow);
+    if (layout_.waits > 0) evaluate(rules, out, record, book);
     appoint(rules, out, record, book);
+    if (rules.competitions.any_held()) compete(rules, out, record, book);
   }
 
   // The month's kernel up to the training step (closures, assessments, the labour market), where
@@ -325,8 +354,10 @@ public:
                 double stay = 1;
                 for (int j = 0; j < n_moves; ++j) stay -= moves[static_cast<std::size_t>(j)].p;
                 const int target = level + 1;
-                // Workers in a programme seek no assessment (monthly_rules).
-                const bool may_sit = target < kLevelCount && track.prog < 0;
+                // Workers in a programme, or waiting for an evaluator, seek no assessment (monthly_rules).
+                const bool may_sit = target < kLevelCount && track.prog < 0 && track.wait == 0;
+                // With evaluators the sitters queue (wait 1) instead of being assessed at once.
+                const bool queues = may_sit && r.queue_for_evaluation && needs_evaluator(target);
                 const double sit = may_sit ? r.sit_probability(target, status, cls) : 0.0;
                 const double pass = may_sit ? r.pass_probability(target, cls) : 0.0;
                 // The rows of the months at the level: from m to m + 1 (the last pools), or up to
@@ -343,9 +374,19 @@ public:
                 if (!rules.live_in[id]) continue;
                 const Eigen::Index eligible_from =
                     may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : span;
-                const double promoted = sit * pass;
+                const double promoted = queues ? 0.0 : sit * pass;
                 auto rest = scratch.topRows(n);
                 rest = x;
+                Batch& sat = queued_;
+                const bool queuing = queues && eligible_from < span && sit > 0;
+                if (queuing) {
+                  sat.setZero(n, columns);
+                  for (int i = 0; i < insured_rows; ++i) {
+                    auto waited = rest.middleRows(i * span + eligible_from, span - eligible_from);
+                    sat.middleRows(i * span + eligible_from, span - eligible_from) = waited * sit;
+                    waited *= 1 - sit;
+                  }
+                }
                 auto up = up_rows.topRows(insured_rows);
                 up.setZero();
                 const bool promotes = eligible_from < span && promoted > 0;
@@ -355,37 +396,50 @@ public:
                     up.row(i) = waited.colwise().sum() * promoted;
                     waited *= 1 - promoted;
                   }
-                // `more` insurance months (0 or 1, saturating at the last kept).
-                const auto add = [&](int to_group, int to_slot, double p, int more) {
+                // `more` insurance months (0 or 1, saturating at the last kept). `from` (rows as
+                // `rest`) to the track at `base` (`ups`: with the promoted).
+                std::size_t base = at0;
+                bool with_up = promotes;
+                const auto move = [&](const auto& src, int to_group, int to_slot, double p, int more) {
                   if (p == 0 || to_slot < 0) return;
-                  const auto at = static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, level, 0));
+                  const auto at = static_cast<Eigen::Index>(base + lay.index(sex, to_group, c, to_slot, level, 0));
                   for (int i = 0; i < insured_rows; ++i) {
                     const int j = std::min(i + more, insured_rows - 1);
                     auto d = out.middleRows(at + j * span, span);
-                    const auto from_rows = rest.middleRows(i * span, span);
+                    const auto from_rows = src.middleRows(i * span, span);
                     if (span > 1) d.bottomRows(span - 1) += p * from_rows.topRows(span - 1);
                     d.row(span - 1) += p * from_rows.row(span - 1);
-                    if (promotes)
-                      out.row(static_cast<Eigen::Index>(at0 + lay.index(sex, to_group, c, to_slot, target,
-                                                                        lay.row(target, lay.carried(j, target), 0)))) +=
-                          p * up.row(i);
+                    if (with_up)
+                      out.row(static_cast<Eigen::Index>(
+                          base + lay.index(sex, to_group, c, to_slot, target,
+                                           lay.row(target, lay.carried(j, target), 0)))) += p * up.row(i);
                   }
                 };
                 // An employed worker who keeps the job adds an insurance month with probability
                 // insured[group] (monthly_rules), where they are kept.
                 const double insured = insured_rows > 1 && status == kEmployed ? r.insured[g] : 0.0;
-                if (insured > 0) {
-                  add(group, k, stay * (1 - insured), 0);
-                  add(group, k, stay * insured, 1);
-                } else {
-                  add(group, k, stay, 0);
+                const auto market_moves = [&](const auto& src) {
+                  if (insured > 0) {
+                    move(src, group, k, stay * (1 - insured), 0);
+                    move(src, group, k, stay * insured, 1);
+                  } else {
+                    move(src, group, k, stay, 0);
+                  }
+                  for (int j = 0; j < n_moves; ++j)
+                    move(src, moves[static_cast<std::size_t>(j)].group, moves[static_cast<std::size_t>(j)].slot,
+                         moves[static_cast<std::size_t>(j)].p, 0);
+                };
+                market_moves(rest);
+                // The sitters join the queue (their months at the level go on, as the agents'),
+                // keeping their follow-up window, and meet the month's labour market there.
+                if (queuing) {
+                  base = lay.base(lay.queued(-1, 1, track.fprog, track.fleft));
+                  with_up = false;
+                  market_moves(sat.topRows(n));
                 }
-                for (int j = 0; j < n_moves; ++j)
-                  add(moves[static_cast<std::size_t>(j)].group, moves[static_cast<std::size_t>(j)].slot,
-                      moves[static_cast<std::size_t>(j)].p, 0);
                 if (record) {
                   const double total = x.col(0).sum();
-                  if (eligible_from < span)
+                  if (eligible_from < span && !queues) // queued: counted when held (evaluate)
                     for (int i = 0; i < insured_rows; ++i)
                       record->assessments[static_cast<std::size_t>(target)] +=
                           x.col(0).segment(i * span + eligible_from, span - eligible_from).sum() * sit;
@@ -542,8 +596,8 @@ private:
                        if (status == kEmployed)
                          record->employed_after[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
                      }
-                     if (t.prog < 0) {
-                       next.middleRows(dest_row(lay.track(-1, 0, fprog, fleft), k, level), n) += x;
+                     if (t.prog < 0) { // a follow-up window goes on (in the queue, if queued)
+                       next.middleRows(dest_row(lay.with_follow(t, fprog, fleft), k, level), n) += x;
                        return;
                      }
                      const auto prog = static_cast<std::size_t>(t.prog);
@@ -574,8 +628,12 @@ private:
                                                        ? lay.track(-1, 0, t.prog, window)
                                                        : lay.track(-1, 0, -1, 0);
                      to_rows(dest_row(dropped, slot, level), n, (1 - completes) * x);
-                     const double certified = completes * sits * passes;
-                     const bool moves_up = level < target;
+                     // With evaluators the completers who sit queue for one (wait 1) and are
+                     // certified when assessed (evaluate); none is certified now.
+                     const bool queues = rules.rates.queue_for_evaluation;
+                     const double queued = queues ? completes * sits : 0.0;
+                     const double certified = queues ? 0.0 : completes * sits * passes;
+                     const bool moves_up = level < target && !queues;
                      // Completers start a new window: the columns following earlier completers
                      // lose them, and the column of this programme's takes them (column 0's) if
                      // their window is the one counted.
@@ -587,11 +645,26 @@ private:
                        return done_;
                      };
                      const bool followed_apart = follow && follow->count > 0;
-                     const auto completed_value = (moves_up ? completes - certified : completes) * x;
+                     const auto completed_value = (moves_up ? completes - certified : completes - queued) * x;
                      if (followed_apart)
                        to_rows(dest_row(completed, slot, level), n, completers(completed_value));
                      else
                        to_rows(dest_row(completed, slot, level), n, completed_value);
+                     if (queued > 0) {
+                       // Kept until after the admissions (a queue track comes later in this loop).
+                       const Layout::Track& done = lay.tracks[completed];
+                       const Eigen::Index at = dest_row(lay.queued(t.prog, 1, done.fprog, done.fleft), slot, level);
+                       const auto hold = [&](const auto& value) {
+                         const std::size_t start = held_values_.size();
+                         held_values_.resize(start + static_cast<std::size_t>(n * columns));
+                         View(held_values_.data() + start, n, columns) = value;
+                         held_.emplace_back(at, n);
+                       };
+                       if (followed_apart)
+                         hold(completers(queued * x));
+                       else
+                         hold(queued * x);
+                     }
                      if (moves_up) {
                        const Eigen::Index span = lay.span(level);
                        for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i) {
@@ -608,8 +681,9 @@ private:
                        const double total = x.col(0).sum();
                        record->dropouts[prog] += (1 - completes) * total;
                        record->completions[prog] += completes * total;
-                       record->programme_assessments[prog * kLevelCount + static_cast<std::size_t>(target)] +=
-                           completes * sits * total;
+                       if (!queues)
+                         record->programme_assessments[prog * kLevelCount + static_cast<std::size_t>(target)] +=
+                             completes * sits * total;
                        record->certificates[prog] += certified * total;
                        if (moves_up) {
                          record->promotions[static_cast<std::size_t>(target)] += certified * total;
@@ -618,7 +692,8 @@ private:
                            record->newly_skilled += certified * total;
                        }
                        if (terms_.payment[prog] == Payment::Certification) {
-                         release_claims(*book, prog, (1 - certified) * total);
+                         release_claims(*book, prog, (1 - certified - queued) * total); // the queued's stays
+
                          pay_claims(p, *book, *record, prog, certified * total);
                        }
                      }
@@ -653,7 +728,7 @@ private:
     if (record) {
       std::vector<double> demand(K * kGroupCount, 0.0);
       for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
-        if (lay.tracks[tr].prog >= 0) continue;
+        if (lay.tracks[tr].prog >= 0 || lay.tracks[tr].wait > 0) continue; // the queued apply to none
         for_segments(next, tr, rules.live_admit, true, may_apply,
                      [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n) {
                        for (Eigen::Index m = 0; m < n; ++m) {
@@ -670,7 +745,7 @@ private:
     // 4. Admissions: the same share of each (programme, group) cell's applicants.
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& t = lay.tracks[tr];
-      if (t.prog >= 0) continue;
+      if (t.prog >= 0 || t.wait > 0) continue;
       for_segments(
           next, tr, rules.live_admit, false, may_apply,
           [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
@@ -808,6 +883,225 @@ private:
     }
   }
 
+  // The evaluation step (EvaluationSystem::step) on the queue tracks: those who waited past the
+  // month's max_wait_months give up; the others are matched to the evaluators (twin_evaluate, in
+  // the record pass: the share of each (level sought, status, months waited) cell assessed), the
+  // assessed pass or fail (an ordinary assessment by the sit-and-pass rules' pass probability, a
+  // programme's by its pass_probability, paid or released as the agents'), the rest wait a
+  // month more. The queue's tracks are taken longest wait first, so a move never meets a track
+  // twice.
+  void evaluate(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
+    const Layout& lay = layout_;
+    const Parameters& p = rules.p;
+    const std::int64_t max_wait = p.evaluation.max_wait_months;
+    const auto sought_of = [&](const Layout::Track& t, int level) {
+      return t.qprog >= 0 ? static_cast<int>(p.programmes.target_level[static_cast<std::size_t>(t.qprog)]) : level + 1;
+    };
+    if (record) {
+      rules.live_eval.assign(lay.segments(), 0);
+      std::vector<double> candidates(twin_evaluation_cells(max_wait), 0.0);
+      for (std::size_t tr = lay.queue_first; tr < lay.tracks.size(); ++tr) {
+        const Layout::Track& t = lay.tracks[tr];
+        for_segments(
+            out, tr, rules.live_eval, true, [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+              const int sought = sought_of(t, level);
+              if (t.wait > max_wait || sought >= kLevelCount) return; // leaving; a top level seeks none
+              candidates[twin_evaluation_cell(sought, lay.statuses[static_cast<std::size_t>(k)], t.wait, max_wait)] +=
+                  out.col(0).segment(row, n).sum();
+            });
+      }
+      const TwinEvaluationMonth month = twin_evaluate(p, candidates, terms_.region_share, book->evaluation_due);
+      rules.assessed_share = month.assessed_share;
+      record->evaluations = month.held;
+      record->evaluation_binding = month.binding;
+      record->evaluation_queue = month.queue;
+    }
+    for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
+      for (int wait = lay.waits; wait >= 1; --wait)
+        for (int fp = 0; fp < lay.follow_parts(); ++fp) {
+          const std::size_t tr = lay.queue_first + static_cast<std::size_t>(
+                                                       ((qprog + 1) * lay.waits + wait - 1) * lay.follow_parts() + fp);
+          const Layout::Track& t = lay.tracks[tr];
+          const std::size_t none = lay.track(-1, 0, t.fprog, t.fleft);
+          for_segments(
+              out, tr, rules.live_eval, false,
+              [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                segment_.topRows(n) = out.middleRows(row, n);
+                const auto x = segment_.topRows(n);
+                out.middleRows(row, n).setZero();
+                const int status = lay.statuses[static_cast<std::size_t>(k)];
+                const auto at = [&](std::size_t to_track, int lv) {
+                  return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, k, lv, 0));
+                };
+                const int sought = sought_of(t, level);
+                if (sought >= kLevelCount) { // appointed to the top level while waiting: stays
+                  out.middleRows(row, n) = x;
+                  return;
+                }
+                if (wait > max_wait) { // gave up waiting
+                  out.middleRows(at(none, level), n) += x;
+                  if (record) {
+                    const double total = x.col(0).sum();
+                    for (std::size_t reg = 0; reg < terms_.regions; ++reg)
+                      record->evaluation_abandoned[reg] += total * terms_.region_share[reg];
+                    if (qprog >= 0 && terms_.payment[static_cast<std::size_t>(qprog)] == Payment::Certification)
+                      release_claims(*book, static_cast<std::size_t>(qprog), total);
+                  }
+                  return;
+                }
+                const double a = rules.assessed_share[twin_evaluation_cell(sought, status, wait, max_wait)];
+                if (a < 1) out.middleRows(at(lay.queued(qprog, wait + 1, t.fprog, t.fleft), level), n) += (1 - a) * x;
+                if (a <= 0) return;
+                // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
+                const double pass =
+                    qprog >= 0 ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
+                               : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
+                const bool moves_up = level < sought;
+                out.middleRows(at(none, level), n) += (moves_up ? a * (1 - pass) : a) * x;
+                if (moves_up) {
+                  const Eigen::Index span = lay.span(level);
+                  for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i)
+                    out.row(at(none, sought) + lay.row(sought, lay.carried(i, sought), 0)) +=
+                        a * pass * x.middleRows(i * span, span).colwise().sum();
+                }
+                if (!record) return;
+                const double assessed = a * x.col(0).sum(), passed = assessed * pass;
+                if (qprog >= 0) {
+                  const auto q = static_cast<std::size_t>(qprog);
+                  record->programme_assessments[q * kLevelCount + static_cast<std::size_t>(sought)] += assessed;
+                  record->certificates[q] += passed;
+                  if (terms_.payment[q] == Payment::Certification) {
+                    pay_claims(p, *book, *record, q, passed);
+                    release_claims(*book, q, assessed - passed);
+                  }
+                } else {
+                  record->assessments[static_cast<std::size_t>(sought)] += assessed;
+                }
+                if (moves_up) {
+                  record->promotions[static_cast<std::size_t>(sought)] += passed;
+                  record->promotions_out[static_cast<std::size_t>(level)] += passed;
+                  if (level < kFirstSkilledLevel && sought >= kFirstSkilledLevel) record->newly_skilled += passed;
+                }
+              });
+        }
+  }
+
+  // Skills competitions (Competitions::step), after the appointments: the tiers held this month
+  // in order, each taking min(places, eligible) entrants among the eligible not yet entered this
+  // month (anybody not waiting for an evaluator whom CompetitionRules::Tier::admits) by the
+  // month's one entry priority a worker, shared by the tiers (twin_competitions.hpp: a threshold
+  // on its quantile, less what earlier tiers took), and min(winners, entrants) winners among them, promoted one level
+  // or credited months at the level (the award).
+  void compete(MonthRules& rules, View& out, TwinFlows* record, Book* book) const {
+    const Layout& lay = layout_;
+    const auto& held = rules.competitions.held;
+    const auto& c = rules.p.competitions;
+    const auto admits = [&](const CompetitionRules::Tier& tier, int status, int level, int months) {
+      return tier.admits(static_cast<std::uint8_t>(status), static_cast<std::uint8_t>(level),
+                         static_cast<std::uint16_t>(months));
+    };
+    const auto wanted = [&](int, int status, int level) {
+      return std::any_of(held.begin(), held.end(), [&](const CompetitionRules::Tier& tier) {
+        return tier.status[static_cast<std::size_t>(status)] &&
+               tier.wait[static_cast<std::size_t>(level)] != CompetitionRules::kClosed;
+      });
+    };
+    // Of a row, the largest priority threshold of the tiers before j it may enter (those below
+    // it entered one of them: twin_competitions.hpp).
+    const auto taken_before = [&](std::size_t j, int status, int level, int months) {
+      double taken = 0;
+      for (std::size_t i = 0; i < j; ++i)
+        if (admits(held[i], status, level, months)) taken = std::max(taken, rules.contest[i].threshold);
+      return taken;
+    };
+    const std::size_t non_queue = lay.waits > 0 ? lay.queue_first : lay.tracks.size();
+    if (record) {
+      rules.live_contest.assign(lay.segments(), 0);
+      rules.contest.assign(held.size(), {});
+      const auto scale = static_cast<double>(rules.p.population.scale);
+      for (std::size_t j = 0; j < held.size(); ++j) {
+        const CompetitionRules::Tier& tier = held[j];
+        std::map<double, double> eligible; // by the threshold taken before
+        for (std::size_t tr = 0; tr < non_queue; ++tr)
+          for_segments(out, tr, rules.live_contest, true, wanted,
+                       [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+                         const int status = lay.statuses[static_cast<std::size_t>(k)];
+                         for (Eigen::Index m = 0; m < n; ++m)
+                           if (const int months = static_cast<int>(m) % lay.span(level);
+                               admits(tier, status, level, months))
+                             eligible[taken_before(j, status, level, months)] += out(row + m, 0);
+                       });
+        const std::int64_t entrants_due = book->contest_entrants_due[tier.index].take(tier.entrants / scale);
+        const std::int64_t winners_due = book->contest_winners_due[tier.index].take(tier.winners / scale);
+        rules.contest[j] = twin_competition_shares(entrants_due, winners_due, {eligible.begin(), eligible.end()});
+        record->competition_no_entrant[tier.index] += static_cast<double>(entrants_due) - rules.contest[j].entrants;
+        record->competition_no_winner[tier.index] += static_cast<double>(winners_due) - rules.contest[j].winners;
+      }
+    }
+    // The winners' moves, kept until every row is done (a promotion goes to a row not yet seen).
+    held_.clear();
+    held_values_.clear();
+    const Eigen::Index columns = out.cols();
+    row_x_.resize(columns);
+    for (std::size_t tr = 0; tr < non_queue; ++tr)
+      for_segments(out, tr, rules.live_contest, false, wanted,
+                   [&](int sex, int g, int cl, int k, int level, Eigen::Index row, Eigen::Index n) {
+                     const int status = lay.statuses[static_cast<std::size_t>(k)];
+                     const Eigen::Index span = lay.span(level);
+                     for (Eigen::Index m = 0; m < n; ++m) {
+                       const int months = static_cast<int>(m % span), insured = static_cast<int>(m / span);
+                       double taken = 0;
+                       bool any = false;
+                       for (std::size_t j = 0; j < held.size(); ++j) {
+                         const CompetitionRules::Tier& tier = held[j];
+                         if (!admits(tier, status, level, months)) continue;
+                         const double entering = std::max(0.0, rules.contest[j].threshold - taken),
+                                      winning = entering * rules.contest[j].win;
+                         taken = std::max(taken, rules.contest[j].threshold);
+                         if (entering <= 0) continue;
+                         if (!any) {
+                           row_x_ = out.row(row + m);
+                           any = true;
+                         }
+                         const std::size_t at = tier.index * kLevelCount + static_cast<std::size_t>(level);
+                         if (record) {
+                           record->competition_entrants[at] += row_x_(0) * entering;
+                           record->competition_winners[at] += row_x_(0) * winning;
+                         }
+                         if (winning <= 0) continue;
+                         const bool promotes = award_of(c, tier.index) == CompetitionAward::Promote;
+                         const int to_level = promotes ? level + 1 : level;
+                         const int to_row =
+                             promotes ? lay.row(to_level, lay.carried(insured, to_level), 0)
+                                      : lay.row(level, insured,
+                                                std::min<int>(months + static_cast<int>(c.shorten_months[tier.index]),
+                                                              static_cast<int>(span) - 1));
+                         out.row(row + m) -= row_x_ * winning;
+                         const std::size_t start = held_values_.size();
+                         held_values_.resize(start + static_cast<std::size_t>(columns));
+                         View(held_values_.data() + start, 1, columns) = row_x_ * winning;
+                         held_.emplace_back(
+                             static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, cl, k, to_level, to_row)), 1);
+                         if (record && promotes) {
+                           const double won = row_x_(0) * winning;
+                           record->competition_promotions[at + 1] += won;
+                           record->promotions[static_cast<std::size_t>(to_level)] += won;
+                           record->promotions_out[static_cast<std::size_t>(level)] += won;
+                           if (level < kFirstSkilledLevel && to_level >= kFirstSkilledLevel)
+                             record->newly_skilled += won;
+                         }
+                       }
+                     }
+                   });
+    std::size_t held_at = 0;
+    for (const auto& [at, rows] : held_) {
+      out.middleRows(at, rows) += View(held_values_.data() + held_at, rows, columns);
+      held_at += static_cast<std::size_t>(rows * columns);
+    }
+    held_.clear();
+    held_values_.clear();
+  }
+
   // Appointments within quotas (promotion.cpp): the quota against the expected eligible, the
   // same share of every eligible cell appointed (agent-keyed priorities pick uniformly), in every
   // track (a trainee may be appointed).
@@ -856,7 +1150,7 @@ private:
   // Scratch kept between calls (no allocation per segment): apply()'s months at a level and its
   // promoted row; train()'s segment, ended full-time trainees' rows (where, how many; their
   // values row-major), and an admission's row.
-  mutable Batch scratch_, segment_, up_, done_;
+  mutable Batch scratch_, segment_, up_, done_, queued_;
   mutable Eigen::RowVectorXd row_x_, row_admitted_;
   mutable std::vector<std::pair<Eigen::Index, Eigen::Index>> held_;
   mutable std::vector<double> held_values_;
@@ -1134,6 +1428,7 @@ private:
     layout_.per_track = static_cast<std::size_t>(kSexCount * layout_.groups() * layout_.classes) *
                         layout_.statuses.size() * static_cast<std::size_t>(layout_.buckets);
     build_programmes();
+    build_queue();
     layout_.cells = layout_.per_track * layout_.tracks.size();
   }
 
@@ -1188,6 +1483,30 @@ private:
         }
         layout_.tracks.push_back(track);
       }
+  }
+
+  // The evaluation queue's tracks (Layout::queued), after the others: for an ordinary assessment
+  // and for each programme's certificate, each month waited 1..the longest max_wait_months + 1,
+  // each follow-up part.
+  void build_queue() {
+    book_.contest_entrants_due.assign(p0_.competitions.tiers.size(), Carry{});
+    book_.contest_winners_due.assign(p0_.competitions.tiers.size(), Carry{});
+    if (p0_.evaluation.evaluators.empty()) return;
+    std::int64_t longest = p0_.evaluation.max_wait_months;
+    for (const MonthRules& m : rules_) longest = std::max(longest, m.p.evaluation.max_wait_months);
+    layout_.waits = static_cast<int>(longest) + 1;
+    book_.evaluation_due.assign(p0_.evaluation.evaluators.size() * terms_.regions, Carry{});
+    layout_.queue_first = layout_.tracks.size();
+    std::vector<Layout::Track> follow(static_cast<std::size_t>(layout_.follow_parts()));
+    for (std::size_t tr = 0; tr < follow.size(); ++tr) follow[tr] = layout_.tracks[tr]; // programme part 0
+    for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
+      for (int wait = 1; wait <= layout_.waits; ++wait)
+        for (const Layout::Track& f : follow) {
+          Layout::Track t = f;
+          t.wait = wait;
+          t.qprog = qprog;
+          layout_.tracks.push_back(t);
+        }
   }
 
   // The initial cohorts, and the initially retired into their pools.
@@ -1525,6 +1844,8 @@ private:
                   n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, gs, c, k, l, m)), 0);
                 if (const int prog = layout_.tracks[tr].prog; prog >= 0)
                   st.trainees[static_cast<std::size_t>(prog)] += n;
+                else if (const int queued = layout_.tracks[tr].qprog; queued >= 0) // waiting for the certificate
+                  st.trainees[static_cast<std::size_t>(queued)] += n;
                 st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
                 st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
                 if (status == kEmployed)
@@ -1578,7 +1899,9 @@ private:
       for (double& v : *a) v *= k;
     // Persons, not money (yuan) or binding flags.
     for (auto* a : {&f.applications, &f.enrolments, &f.no_seat, &f.no_money, &f.completions, &f.dropouts,
-                    &f.certificates, &f.programme_assessments, &f.followed_up, &f.employed_after})
+                    &f.certificates, &f.programme_assessments, &f.followed_up, &f.employed_after, &f.evaluations,
+                    &f.evaluation_queue, &f.evaluation_abandoned, &f.competition_entrants, &f.competition_winners,
+                    &f.competition_promotions, &f.competition_no_entrant, &f.competition_no_winner})
       for (double& v : *a) v *= k;
   }
 
@@ -1592,6 +1915,15 @@ private:
     for (auto* a : {&f.paid, &f.leaked, &f.audit}) a->assign(F * K, 0.0);
     for (auto* a : {&f.remaining, &f.committed, &f.fund_binding}) a->assign(F, 0.0);
     f.seats_binding.assign(K * terms_.regions, 0.0);
+    if (layout_.waits > 0) {
+      for (auto* a : {&f.evaluations, &f.evaluation_binding})
+        a->assign(p0_.evaluation.evaluators.size() * terms_.regions, 0.0);
+      for (auto* a : {&f.evaluation_queue, &f.evaluation_abandoned}) a->assign(terms_.regions, 0.0);
+    }
+    const std::size_t tiers = p0_.competitions.tiers.size();
+    for (auto* a : {&f.competition_entrants, &f.competition_winners, &f.competition_promotions})
+      a->assign(tiers * kLevelCount, 0.0);
+    for (auto* a : {&f.competition_no_entrant, &f.competition_no_winner}) a->assign(tiers, 0.0);
     return f;
   }
 
@@ -1613,12 +1945,18 @@ private:
     std::vector<double> leaving(layout_.tracks.size(), 0.0);
     const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
     for (std::size_t b : blocks)
-      if (const std::size_t tr = layout_.track_of_block(b); layout_.tracks[tr].prog >= 0)
+      if (const std::size_t tr = layout_.track_of_block(b);
+          layout_.tracks[tr].prog >= 0 || layout_.tracks[tr].qprog >= 0)
         leaving[tr] += x.col(col).segment(static_cast<Eigen::Index>(b) * rows, rows).sum();
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
       const Layout::Track& t = layout_.tracks[tr];
       const double n = leaving[tr];
       if (n == 0) continue;
+      if (t.qprog >= 0) { // waiting for the certificate: leaves the queue (leave_evaluation_queue)
+        const auto k = static_cast<std::size_t>(t.qprog);
+        if (terms_.payment[k] == Payment::Certification) kernel_.release_claims(book_, k, n);
+        continue;
+      }
       const auto k = static_cast<std::size_t>(t.prog);
       flows.dropouts[k] += n;
       if (terms_.payment[k] == Payment::Certification) kernel_.release_claims(book_, k, n);
@@ -1659,6 +1997,10 @@ TwinUnsupported::TwinUnsupported(std::vector<Issue> issues)
 constexpr std::int64_t kMaxTracks = 256;
 // The (level, months at level) entries of a copy at the defaults (skills.min_months).
 constexpr std::int64_t kDefaultBuckets = 297;
+// Most (level, months, insurance months) entries over all copies: twice the most copies at the
+// defaults' entries, some 160 MB a vector (the evaluation queue's copies of the Jincheng plan,
+// with its insurance months, need 44 x 1,785 = 78,540).
+constexpr std::int64_t kMaxEntries = 2 * kMaxTracks * kDefaultBuckets;
 
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
@@ -1668,17 +2010,16 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     for (const auto& n : list) text += (text.empty() ? "" : ", ") + n;
     return text;
   };
-  if (!p.evaluation.evaluators.empty())
-    issues.push_back({"evaluation.evaluators", "the twin does not model evaluation capacity (the queue for an "
-                                               "evaluator) yet; the scenario declares " +
-                                                   names(p.evaluation.evaluators)});
+  // Evaluators are modelled (twin_evaluation.hpp), but not employer cells' own capacity.
+  if (!p.evaluation.evaluators.empty() && !p.employers.size_classes.empty() && !p.employers.self_evaluator.empty() &&
+      std::any_of(p.employers.self_evaluation_per_1000.begin(), p.employers.self_evaluation_per_1000.end(),
+                  [](double v) { return v > 0; }))
+    issues.push_back({"employers.self_evaluation_per_1000",
+                      "the twin does not model evaluation by employer cells for their own employees yet"});
   if (!p.schools.routes.empty())
     issues.push_back({"schools.routes", "the twin does not model technical schools (students, enrolment, "
                                         "graduation) yet; the scenario declares " +
                                             names(p.schools.routes)});
-  if (!p.competitions.tiers.empty())
-    issues.push_back({"competitions.tiers", "the twin does not model skills competitions yet; the scenario declares " +
-                                                names(p.competitions.tiers)});
   if (Studios::in_scenario(scenario))
     issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
                                        "studios"});
@@ -1738,8 +2079,22 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   // The state holds a copy of the cells per track (programme and months left, times the follow-up
   // window and months left of the programmes whose job_find_factor is not 1: Layout::tracked):
   // a large catalogue does not fit yet.
+  // The evaluation queue adds (1 + programmes) x (longest max_wait_months + 1) such copies.
+  std::int64_t queue_parts = 0;
+  if (!p.evaluation.evaluators.empty()) {
+    std::int64_t longest = p.evaluation.max_wait_months;
+    for (std::int64_t u = 0; u <= p.scenario.months; ++u)
+      longest =
+          std::max(longest, scenario.parameters_at(scenario.start() + static_cast<int>(u)).evaluation.max_wait_months);
+    queue_parts = static_cast<std::int64_t>(1 + p.programmes.names.size()) * (longest + 1);
+    if (p.programmes.names.empty() && 1 + queue_parts > kMaxTracks)
+      issues.push_back({"evaluation.max_wait_months",
+                        "the twin does not model this long a wait for an evaluator yet: its state holds a copy of "
+                        "every cell per month waited, " +
+                            std::to_string(1 + queue_parts) + " copies, more than " + std::to_string(kMaxTracks)});
+  }
   if (const std::size_t K = p.programmes.names.size(); K > 0) {
-    std::int64_t months = 1, window = 0;
+    std::int64_t months = 1 + queue_parts, window = 0;
     for (std::int64_t d : p.programmes.duration_months) months += d;
     std::vector<std::uint8_t> factor(K, 0); // a job-finding factor other than 1 in some month
     for (std::int64_t u = 0; u <= p.scenario.months; ++u) {
@@ -1772,8 +2127,8 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
       buckets += (cap[static_cast<std::size_t>(l)] + 1) * (most > 0 && l <= highest ? most + 1 : 1);
     std::int64_t states = 0;
     for (std::int64_t v : longest) states += std::max<std::int64_t>(1, v);
-    if (tracks <= kMaxTracks && tracks * buckets <= kMaxTracks * kDefaultBuckets &&
-        tracks * buckets * states > kMaxTracks * kDefaultBuckets * kGroupCount)
+    if (tracks <= kMaxTracks && tracks * buckets <= kMaxEntries &&
+        tracks * buckets * states > kMaxEntries * kGroupCount)
       issues.push_back({"groups.leave_after_months",
                         "the twin does not model this many months in a group with this many programme months yet: "
                         "its state holds " +
@@ -1784,25 +2139,29 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             " copies of the cells (programme month x follow-up month), " +
                             std::to_string(tracks * buckets * states / kGroupCount) +
                             " (level, months, insurance months) entries in all, counted as for 8 groups, more than " +
-                            std::to_string(kMaxTracks * kDefaultBuckets)});
-    if (tracks <= kMaxTracks && tracks * buckets > kMaxTracks * kDefaultBuckets)
+                            std::to_string(kMaxEntries)});
+    if (tracks <= kMaxTracks && tracks * buckets > kMaxEntries)
       issues.push_back({"programmes.min_contribution_months",
                         "the twin does not model this many insurance months with this many programme months yet: "
                         "its state holds " +
                             std::to_string(most + 1) + " insurance months (0 to " + std::to_string(most) +
                             " or more) at levels 0 to " + std::to_string(highest) + " in every one of its " +
-                            std::to_string(tracks) + " copies of the cells (programme month x follow-up month), " +
+                            std::to_string(tracks) +
+                            " copies of the cells ((programme month or month waited for an evaluator) x follow-up "
+                            "month), " +
                             std::to_string(tracks * buckets) +
                             " (level, months, insurance months) entries in all, more than " +
-                            std::to_string(kMaxTracks * kDefaultBuckets)});
+                            std::to_string(kMaxEntries)});
     if (tracks > kMaxTracks)
       issues.push_back({"programmes.names",
                         "the twin does not model this many programme months yet: its state holds a copy of every "
-                        "cell per programme month and follow-up month of a programme with a job_find_factor other "
+                        "cell per programme month (and month waited for an evaluator, for an ordinary assessment "
+                        "or each programme's) and follow-up month of a programme with a job_find_factor other "
                         "than 1, (1 + " +
-                            std::to_string(months - 1) + " programme months) x (1 + " + std::to_string(with_factor) +
-                            " such programmes x " + std::to_string(window) + " follow-up months) = " +
-                            std::to_string(tracks) + " copies, more than " + std::to_string(kMaxTracks)});
+                            std::to_string(months - 1) + " programme and queue months) x (1 + " +
+                            std::to_string(with_factor) + " such programmes x " + std::to_string(window) +
+                            " follow-up months) = " + std::to_string(tracks) + " copies, more than " +
+                            std::to_string(kMaxTracks)});
   }
   if (!programme_age.empty())
     issues.push_back({"programmes.min_age", "the twin does not model programme age limits that exclude active workers "
@@ -1993,6 +2352,25 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
       for (const auto& [name, values] : programme_flows) std::copy(values->begin(), values->end(), at(name, t));
       if (r.has_variable("employer_funding"))
         std::copy(f.employer_paid.begin(), f.employer_paid.end(), at("employer_funding", t));
+    }
+    if (r.has_variable("competition_entrants"))
+      for (std::size_t t = 1; t < times; ++t) {
+        const TwinFlows& f = projection.flows[t];
+        const std::pair<const char*, const std::vector<double>*> contest[] = {
+            {"competition_entrants", &f.competition_entrants},
+            {"competition_winners", &f.competition_winners},
+            {"competition_promotions", &f.competition_promotions},
+            {"competition_no_entrant", &f.competition_no_entrant},
+            {"competition_no_winner", &f.competition_no_winner}};
+        for (const auto& [name, values] : contest) std::copy(values->begin(), values->end(), at(name, t));
+      }
+    if (!r.has_variable("evaluations")) continue;
+    for (std::size_t t = 1; t < times; ++t) {
+      const TwinFlows& f = projection.flows[t];
+      std::copy(f.evaluations.begin(), f.evaluations.end(), at("evaluations", t));
+      std::copy(f.evaluation_binding.begin(), f.evaluation_binding.end(), at("evaluation_binding", t));
+      std::copy(f.evaluation_queue.begin(), f.evaluation_queue.end(), at("evaluation_queue", t));
+      std::copy(f.evaluation_abandoned.begin(), f.evaluation_abandoned.end(), at("evaluation_abandoned", t));
     }
   }
   r.metadata = run_metadata(scenario, scenario.parameters().run.seed, replicates, 1);

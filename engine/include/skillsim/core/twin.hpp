@@ -63,6 +63,13 @@ struct TwinFlows {
   std::vector<double> employer_paid;
   /// Binding constraints (1: turned expected applicants away): programme x region, programme, fund.
   std::vector<double> seats_binding, money_binding, fund_binding;
+  /// Evaluators (as EvaluationTally; empty without them): assessments held and binding (evaluator
+  /// x region); candidates waiting at the end of the month and who gave up (per region).
+  std::vector<double> evaluations, evaluation_binding, evaluation_queue, evaluation_abandoned;
+  /// Skills competitions (as the competitions' tally; empty without tiers): tier x level held
+  /// (entrants, winners) or reached (promotions); per tier the places with nobody to take them.
+  std::vector<double> competition_entrants, competition_winners, competition_promotions;
+  std::vector<double> competition_no_entrant, competition_no_winner;
 };
 
 /// The twin's trajectory: stocks at every time point 0..months, flows of the month ending at each
