@@ -223,6 +223,12 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       }
       const std::uint8_t prog = pop.programme[i];
       const int sought = prog != kNoProgramme ? static_cast<int>(p.programmes.target_level[prog]) : pop.level[i] + 1;
+      // Appointed to the top level while waiting: nothing left to seek (the level past the top
+      // has no cell), so the worker leaves the queue, counted with those who gave up.
+      if (sought >= kLevelCount) {
+        local_leavers.push_back(index);
+        continue;
+      }
       const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
       local.push_back({cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
                        streams::priority_of(d), index});
