@@ -16,22 +16,18 @@
 #include "skillsim/core/run.hpp"
 #include "skillsim/core/twin.hpp"
 #include "skillsim/io/scenario_toml.hpp"
+#include "twin_checks.hpp"
 
 namespace skillsim {
 namespace {
+
+using test::expect_mean_around;
+using test::value;
 
 using test::everything_off;
 using test::repeat;
 using test::small_scenario;
 using test::operator+;
-
-double value(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
-  const Variable& v = r.variable(name);
-  const std::size_t times = r.dimension("time").size();
-  const std::size_t per_time = v.size() / (r.dimension("replicate").size() * times);
-  const std::size_t at = (rep * times + t) * per_time + k;
-  return v.is_real ? v.real_data[at] : static_cast<double>(v.data[at]);
-}
 
 // Markov manpower planning's textbook case: grades that only promote (one grade up, with a fixed
 // monthly probability) and lose people (wastage, the same in every grade). The expected grade
@@ -126,34 +122,6 @@ TEST(Twin, SameInputSameBitsOnAnyThreadCount) {
       ASSERT_EQ(std::bit_cast<std::uint64_t>(x.real_data[k]), std::bit_cast<std::uint64_t>(y.real_data[k])) << x.name;
     EXPECT_EQ(x.data, y.data) << x.name;
   }
-}
-
-// The agent model's mean over replicates against the twin: within 4 standard errors (or equal,
-// where the agents do not vary), for `values(results, replicate, k)` over k < `cells`. With
-// `rare`, where the agents do not vary the twin may differ by up to 3 / replicates (the rule of
-// three: an event never seen in n replicates has a rate below 3 / n with 95% confidence).
-template <class Values>
-int expect_mean_around(const Results& agents, const Results& twin, std::int64_t replicates, std::size_t cells,
-                       Values values, const std::string& what, bool rare = false) {
-  int compared = 0;
-  for (std::size_t k = 0; k < cells; ++k) {
-    double sum = 0, squares = 0;
-    for (std::size_t rep = 0; rep < static_cast<std::size_t>(replicates); ++rep) {
-      const double x = values(agents, rep, k);
-      sum += x;
-      squares += x * x;
-    }
-    const auto n = static_cast<double>(replicates);
-    const double mean = sum / n, variance = std::max(0.0, (squares - n * mean * mean) / (n - 1));
-    const double se = std::sqrt(variance / n), expected = values(twin, 0, k);
-    if (se == 0)
-      EXPECT_NEAR(mean, expected, rare ? 3 / n : 1e-6 + 1e-9 * std::abs(expected)) << what << " [" << k << "]";
-    else
-      EXPECT_LE(std::abs(mean - expected), 4 * se)
-          << what << " [" << k << "]: agents " << mean << " twin " << expected << " (se " << se << ")";
-    ++compared;
-  }
-  return compared;
 }
 
 // Every level x status at every year's end, and the year's flows: promotions and assessments by
@@ -263,15 +231,15 @@ int expect_groups_around_twin(const Results& twin, const Results& agents, std::i
     compared += expect_mean_around(
         agents, twin, replicates, kGroupCount * kLevelCount,
         [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers_by_group", rep, t, k); },
-        "workers_by_group at month " + std::to_string(t), true);
-    compared += expect_mean_around(
-        agents, twin, replicates, kGroupCount * kGroupCount,
-        [&](const Results& r, std::size_t rep, std::size_t k) {
-          double total = 0;
-          for (std::size_t u = t - 11; u <= t; ++u) total += value(r, "group_changes", rep, u, k);
-          return total;
-        },
-        "group_changes in the year to month " + std::to_string(t), true);
+        "workers_by_group at month " + std::to_string(t), {.rare = true});
+    compared += expect_mean_around(agents, twin, replicates, kGroupCount * kGroupCount,
+                                   [&](const Results& r, std::size_t rep, std::size_t k) {
+                                     double total = 0;
+                                     for (std::size_t u = t - 11; u <= t; ++u)
+                                       total += value(r, "group_changes", rep, u, k);
+                                     return total;
+                                   },
+                                   "group_changes in the year to month " + std::to_string(t), {.rare = true});
   }
   return compared;
 }

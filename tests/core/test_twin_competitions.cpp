@@ -11,20 +11,16 @@
 #include "scenario_builders.hpp"
 #include "skillsim/core/run.hpp"
 #include "skillsim/core/twin.hpp"
+#include "twin_checks.hpp"
 
 namespace skillsim {
 namespace {
 
+using test::expect_mean_around;
+using test::value;
+
 using test::everything_off;
 using test::small_scenario;
-
-double value(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
-  const Variable& v = r.variable(name);
-  const std::size_t times = r.dimension("time").size();
-  const std::size_t per_time = v.size() / (r.dimension("replicate").size() * times);
-  const std::size_t at = (rep * times + t) * per_time + k;
-  return v.is_real ? v.real_data[at] : static_cast<double>(v.data[at]);
-}
 
 // A competition held every month for the employed at 初级工 to 技师 (no wait), `entrants` and
 // `winners` a year, promoting or crediting 12 months at the level (`award`), and a second tier (anybody in the
@@ -89,19 +85,7 @@ TEST(TwinCompetitions, AgentMeanWithinFourStandardErrors) {
   const Results agents = run_scenario(s, options), twin = project_scenario(s);
   int compared = 0;
   const auto check = [&](const std::string& what, std::size_t cells, auto values) {
-    for (std::size_t k = 0; k < cells; ++k) {
-      double sum = 0, squares = 0;
-      for (std::size_t rep = 0; rep < 30; ++rep) {
-        const double x = values(agents, rep, k);
-        sum += x;
-        squares += x * x;
-      }
-      const double mean = sum / 30, se = std::sqrt(std::max(0.0, (squares - 30 * mean * mean) / 29) / 30);
-      const double expected = values(twin, 0, k);
-      EXPECT_LE(std::abs(mean - expected), 4 * se + 1e-6)
-          << what << " [" << k << "]: agents " << mean << " twin " << expected << " (se " << se << ")";
-      ++compared;
-    }
+    compared += expect_mean_around(agents, twin, options.replicates, cells, values, what);
   };
   for (std::size_t t = 12; t <= 24; t += 12) {
     check("workers at month " + std::to_string(t), kLevelCount * kStatusCount,

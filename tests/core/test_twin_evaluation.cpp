@@ -14,19 +14,15 @@
 #include "scenario_builders.hpp"
 #include "skillsim/core/run.hpp"
 #include "skillsim/core/twin.hpp"
+#include "twin_checks.hpp"
 
 namespace skillsim {
 namespace {
 
-using test::small_scenario;
+using test::expect_mean_around;
+using test::value;
 
-double value(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
-  const Variable& v = r.variable(name);
-  const std::size_t times = r.dimension("time").size();
-  const std::size_t per_time = v.size() / (r.dimension("replicate").size() * times);
-  const std::size_t at = (rep * times + t) * per_time + k;
-  return v.is_real ? v.real_data[at] : static_cast<double>(v.data[at]);
-}
+using test::small_scenario;
 
 double yearly(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
   double total = 0;
@@ -120,29 +116,6 @@ TEST(TwinEvaluation, AmpleCapacityIsTheTwinWithoutEvaluators) {
   }
 }
 
-// The agents' mean within 4 standard errors of the twin (or the stated tolerance).
-int expect_around(const Results& agents, const Results& twin, std::int64_t replicates, std::size_t cells,
-                  const std::function<double(const Results&, std::size_t, std::size_t)>& values,
-                  const std::string& what, double tolerance = 0) {
-  int compared = 0;
-  for (std::size_t k = 0; k < cells; ++k) {
-    double sum = 0, squares = 0;
-    for (std::size_t rep = 0; rep < static_cast<std::size_t>(replicates); ++rep) {
-      const double x = values(agents, rep, k);
-      sum += x;
-      squares += x * x;
-    }
-    const auto n = static_cast<double>(replicates);
-    const double mean = sum / n, se = std::sqrt(std::max(0.0, (squares - n * mean * mean) / (n - 1)) / n);
-    const double expected = values(twin, 0, k);
-    const double allowed = std::max(4 * se, tolerance * std::abs(expected)) + 1e-6;
-    EXPECT_LE(std::abs(mean - expected), allowed)
-        << what << " [" << k << "]: agents " << mean << " twin " << expected << " (se " << se << ")";
-    ++compared;
-  }
-  return compared;
-}
-
 int compare_queue(const Scenario& s, std::int64_t replicates, double tolerance) {
   RunOptions options;
   options.replicates = replicates;
@@ -151,32 +124,31 @@ int compare_queue(const Scenario& s, std::int64_t replicates, double tolerance) 
   int compared = 0;
   for (std::size_t t = 12; t <= 24; t += 12) {
     const std::string year = " in the year to month " + std::to_string(t);
-    compared += expect_around(
+    compared += expect_mean_around(
         agents, twin, replicates, kLevelCount * kStatusCount,
         [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
-        "workers at month " + std::to_string(t), tolerance);
+        "workers at month " + std::to_string(t), {.relative = tolerance});
     for (const auto& [name, cells] : std::vector<std::pair<std::string, std::size_t>>{{"promotions", kLevelCount},
                                                                                       {"assessments", kLevelCount},
                                                                                       {"evaluation_abandoned", 1},
                                                                                       {"certificates", 1},
                                                                                       {"completions", 1},
                                                                                       {"spending", 1}})
-      compared += expect_around(
+      compared += expect_mean_around(
           agents, twin, replicates, cells,
           [&, name = name](const Results& r, std::size_t rep, std::size_t k) { return yearly(r, name, rep, t, k); },
-          name + year, tolerance);
+          name + year, {.relative = tolerance});
     // The evaluators' work in all (which type assesses a candidate both may assess is a tie of the
     // flow network, broken by its paths: compared in all).
-    compared += expect_around(
-        agents, twin, replicates, 1,
-        [&](const Results& r, std::size_t rep, std::size_t) {
-          return yearly(r, "evaluations", rep, t, 0) + yearly(r, "evaluations", rep, t, 1);
-        },
-        "evaluations" + year, tolerance);
-    compared += expect_around(
+    compared += expect_mean_around(agents, twin, replicates, 1,
+                                   [&](const Results& r, std::size_t rep, std::size_t) {
+                                     return yearly(r, "evaluations", rep, t, 0) + yearly(r, "evaluations", rep, t, 1);
+                                   },
+                                   "evaluations" + year, {.relative = tolerance});
+    compared += expect_mean_around(
         agents, twin, replicates, 1,
         [&](const Results& r, std::size_t rep, std::size_t) { return value(r, "trainees", rep, t); },
-        "trainees (the queued for a certificate among them) at month " + std::to_string(t), tolerance);
+        "trainees (the queued for a certificate among them) at month " + std::to_string(t), {.relative = tolerance});
   }
   return compared;
 }
