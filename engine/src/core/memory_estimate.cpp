@@ -7,6 +7,7 @@
 #include "skillsim/core/numbers.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/run.hpp"
+#include "skillsim/core/schools.hpp"
 #include "skillsim/core/statistics.hpp"
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/core/training.hpp"
@@ -35,7 +36,9 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   MemoryEstimate e;
   const auto all = static_cast<std::int64_t>(initial_agent_count(p.population));
   const std::int64_t split = std::max(ranks, 1);
-  e.agents_initial = (all + split - 1) / split; // the largest rank's share
+  // The schools' students at the start come after the synthesised agents, spread over the ranks.
+  const std::int64_t students = initial_student_agents(p);
+  e.agents_initial = (all + students + split - 1) / split; // the largest rank's share
   // Entrants month by month under the parameters in force (a schedule may change their number).
   const double scale = static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
   double entrants = 0, may_apply = 0;
@@ -43,15 +46,18 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
     const Month month = scenario.start() + static_cast<int>(m);
     const Parameters now = scenario.parameters_at(month);
     const double month_share = now.entry.month_shares[static_cast<std::size_t>(month.month() - 1)];
-    entrants += (now.entry.school_leavers_per_year + now.entry.technical_school_graduates_per_year) * month_share;
+    entrants += (now.entry.school_leavers_per_year + now.entry.technical_school_graduates_per_year) * month_share +
+                planned_enrolment(now, month); // school enrolees are new agents too
     if (!now.programmes.names.empty()) {
       const ApplicationRules rules(now);
       may_apply = std::max(may_apply, *std::max_element(rules.may_apply.begin(), rules.may_apply.end()));
     }
   }
   // Split over ranks, the entrants are spread over them too (holds_new, ranks.hpp).
-  e.agents_peak =
-      e.agents_initial + (std::llround(std::ceil(entrants / scale)) + 2 * p.scenario.months + split - 1) / split;
+  // (Each route and region's carry of enrolment may round one more up.)
+  const auto carries = static_cast<std::int64_t>(p.schools.routes.size() * p.population.regions.size());
+  e.agents_peak = e.agents_initial +
+                  (std::llround(std::ceil(entrants / scale)) + 2 * p.scenario.months + carries + split - 1) / split;
   const auto peak = static_cast<double>(e.agents_peak);
   // The columns the scenario's population stores: an optional one it does not use costs nothing.
   const ColumnSet columns = agent_columns(p);
@@ -64,7 +70,8 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   Population(columns).for_each_column([&](const auto& column) {
     widest = std::max<std::int64_t>(widest, static_cast<std::int64_t>(sizeof(column[0])));
   });
-  if (e.agents_peak > (static_cast<std::int64_t>(initial_capacity(p)) - all) / split + e.agents_initial)
+  if (e.agents_peak >
+      (static_cast<std::int64_t>(initial_capacity(p)) - all + split - 1) / split + (all + split - 1) / split)
     e.growth = bytes_of(peak, static_cast<double>(widest));
   // The month's candidate lists: trainees and queued candidates are few; applicants at most the
   // highest monthly application probability of any group and status; competitors at most everybody.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include "skillsim/core/errors.hpp"
@@ -41,6 +42,24 @@ Agent new_student(std::size_t route, std::size_t region, std::uint64_t id) {
 }
 
 } // namespace
+
+std::int64_t initial_student_agents(const Parameters& p) {
+  const auto& sc = p.schools;
+  const auto scale = static_cast<double>(p.population.scale);
+  std::int64_t agents = 0;
+  for (std::size_t k = 0; k < sc.routes.size(); ++k)
+    for (std::size_t r = 0; r < p.population.regions.size(); ++r)
+      agents += std::llround(sc.initial_students(static_cast<int>(k), static_cast<int>(r)) / scale); // as made below
+  return agents;
+}
+
+double planned_enrolment(const Parameters& p, Month month) {
+  const auto& sc = p.schools;
+  if (sc.routes.empty()) return 0;
+  const double plan =
+      std::accumulate(sc.enrolment_plan_per_year.values.begin(), sc.enrolment_plan_per_year.values.end(), 0.0);
+  return plan * sc.enrolment_month_shares[static_cast<std::size_t>(month.month() - 1)];
+}
 
 void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& pop, std::uint64_t first_id,
                           const RankGroup* ranks) {

@@ -228,11 +228,19 @@ std::string column_mismatch(ColumnSet saved, ColumnSet needed) {
 
 std::size_t initial_capacity(const Parameters& p) {
   const std::size_t n = initial_agent_count(p.population);
+  const auto scale = static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
   const double entrants = (p.entry.school_leavers_per_year + p.entry.technical_school_graduates_per_year) *
-                          static_cast<double>(p.scenario.months) / 12.0 /
-                          static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
-  return n + std::max(n / 8,
-                      static_cast<std::size_t>(std::ceil(entrants)) + 2 * static_cast<std::size_t>(p.scenario.months));
+                          static_cast<double>(p.scenario.months) / 12.0 / scale;
+  // The schools' students at the start and their enrolment over the run are agents too (each
+  // route and region's carry may round one more up).
+  double enrolled = 0;
+  for (std::int64_t m = 0; m < p.scenario.months; ++m)
+    enrolled += planned_enrolment(p, p.scenario.start + static_cast<int>(m));
+  const std::size_t students = static_cast<std::size_t>(initial_student_agents(p)) +
+                               static_cast<std::size_t>(std::ceil(enrolled / scale)) +
+                               p.schools.routes.size() * p.population.regions.size();
+  return n + std::max(n / 8, static_cast<std::size_t>(std::ceil(entrants)) + students +
+                                 2 * static_cast<std::size_t>(p.scenario.months));
 }
 
 std::vector<std::size_t> initial_cell_counts(const JointTable& joint, std::size_t agents) {

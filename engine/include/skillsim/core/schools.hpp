@@ -37,6 +37,13 @@ inline void set_school_route(Population& pop, std::size_t i, std::size_t route) 
 /// (ranks.hpp), the students come after every rank's synthesised agents, and only those this rank
 /// holds (holds_new) are made.
 inline constexpr std::uint64_t kIdsFromSize = ~std::uint64_t{0};
+
+/// The agents the schools add to a population, at most (for its capacity and the memory
+/// estimate): the students at the start, whole agents per route and region as
+/// add_initial_students makes them, and the plan's enrolment of `month` (persons of the whole
+/// population; the month's admissions never exceed it, see Schools::step). Zero without routes.
+std::int64_t initial_student_agents(const Parameters& p);
+double planned_enrolment(const Parameters& p, Month month);
 void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& population,
                           std::uint64_t first_id = kIdsFromSize, const RankGroup* ranks = nullptr);
 
