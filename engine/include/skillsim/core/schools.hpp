@@ -4,6 +4,7 @@
 // in school: the monthly rules let them die and skip them otherwise.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -27,6 +28,29 @@ class ResultsWriter;
 inline std::uint8_t school_route_of(const Population& pop, std::size_t i) { return pop.programme_months_left[i]; }
 inline void set_school_route(Population& pop, std::size_t i, std::size_t route) {
   pop.programme_months_left[i] = static_cast<std::uint8_t>(route);
+}
+
+/// The rules of schools the agents' Schools and the expected-value twin (twin_schools.hpp) share.
+///
+/// Months already in school of a student in school at the start, for a uniform `u`: the steady
+/// state of a route with a constant intake and a monthly dropout, where the share with m months
+/// served falls as (1 - dropout)^m, m = 0 .. length - 1 (uniform when dropout is 0).
+int steady_state_months(double u, double dropout, std::int64_t length);
+/// Its law: the probability of each m = 0 .. length - 1 that steady_state_months returns,
+/// q^m (1 - q) / (1 - q^length) with q = 1 - dropout (1 / length when dropout is 0; all at 0
+/// when it is 1).
+std::vector<double> steady_state_months_law(double dropout, std::int64_t length);
+/// The group of graduates and dropouts on leaving (schools.graduate_group's index), or -1: they
+/// keep the group held in school.
+int graduate_group_of(const SchoolsSection& schools);
+/// The month's enrolment plan of a route and region, in agents before the carry.
+double enrolment_due(const Parameters& p, Month month, std::size_t route, std::size_t region);
+/// A route's places in a region: whole agents in school at once.
+std::int64_t school_places(const Parameters& p, std::size_t route, std::size_t region);
+/// Enrolled of `due` with `students` in school after the month's leavers: up to the places.
+template <class T>
+T school_admissions(T places, T students, T due) {
+  return std::clamp<T>(places - students, T{0}, due);
 }
 
 /// Appends the students in school at the start (schools.initial_students, rounded to whole
