@@ -56,8 +56,10 @@ check "an existing file: says so" contains again.err "results file 'twin.h5' exi
 # 4. Refusals: every key the twin does not model, named; exit 2; no file.
 "$SKILLSIM" project national_2019_2021 -o refused.h5 > refused.out 2> refused.err
 check "refused: exit 2" test $? -eq 2
-check "refused: the apprenticeship's age limit named" contains refused.err \
-  "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme new_apprenticeship admits only some ages"
+# Its programmes' minimum age (16) excludes its schools' youngest leavers (from 15), and the
+# apprenticeship's maximum (45) older workers: the first programme is named.
+check "refused: the programmes' age limits named" contains refused.err \
+  "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme upgrading_junior admits only some ages"
 check "refused: its catalogue is not (its follow-up windows change no job finding: 28 tracks)" lacks refused.err \
   "programmes.names"
 check "refused: its group time limits with its tracks and insurance months: too large a state" contains refused.err \
