@@ -2,7 +2,7 @@
 // scenario, the projection alone (no results layout, no file): the figure an optimiser that runs
 // the twin many times sees. See bench/README.md and docs/twin.md.
 //
-//   build/bin/bench_twin                                   national_2016 without schools, 36 months, 5 repeats
+//   build/bin/bench_twin                                   national_2016 (its schools included), 36 months, 5 repeats
 //   build/bin/bench_twin national_2016 --set scenario.months=60 --repeat 3
 #include <algorithm>
 #include <chrono>
@@ -35,14 +35,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  // national_2016 lasts 60 months; the default bench is the 36 of national_2019_2021, without
-  // the technical schools (which the twin does not model yet).
-  if (!named) {
-    overrides.insert(overrides.begin(), "scenario.months=36");
-    for (const char* key : {"routes", "labels", "diploma_level", "length_months", "entry_age_min", "entry_age_max",
-                            "dropout_rate", "enrolment_plan_per_year", "capacity", "initial_students"})
-      overrides.push_back(std::string("schools.") + key + "=[]");
-  }
+  // national_2016 lasts 60 months; the default bench is the 36 of national_2019_2021.
+  if (!named) overrides.insert(overrides.begin(), "scenario.months=36");
   const std::string path =
       name.find('/') != std::string::npos ? name : std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/" + name + ".toml";
   try {

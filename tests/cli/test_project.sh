@@ -7,16 +7,14 @@ set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
-# The national scenario without its technical schools, which the twin does not model yet.
-no_schools=()
-for key in routes labels diploma_level length_months entry_age_min entry_age_max dropout_rate enrolment_plan_per_year capacity initial_students; do no_schools+=(--set "schools.$key=[]"); done
-
-# 1. A scenario the twin models: a file, a summary that says what it is.
-"$SKILLSIM" project national_2016 "${no_schools[@]}" --set scenario.months=24 -o twin.h5 > twin.out 2> twin.err
+# 1. A scenario the twin models (national_2016 with its technical schools): a file, a summary
+# that says what it is.
+"$SKILLSIM" project national_2016 --set scenario.months=24 -o twin.h5 > twin.out 2> twin.err
 check "project exits 0" test $? -eq 0
 check "the summary says it is the twin" contains twin.out "Expected-value twin (skillsim project)"
 check "the summary has the stocks" contains twin.out "skilled workers (初级工+)"
 check "the summary gives the time" contains twin.out "Projected in"
+check "the summary has the schools" contains twin.out "Technical schools (totals over the run)"
 check "no percentiles of a single expectation" lacks twin.out "p5 - p95"
 check "a target is met or not by the expectation, not in 0/1 replicates" grep -Eq "  (not )?met by the expectation$" twin.out
 check "the twin's summary: columns line up" "$PYTHON" "$SOURCE_DIR/tests/cli/check_summary_columns.py" --no-programmes twin.out
@@ -39,23 +37,37 @@ skilled = float(ds["skilled_workers"].isel(replicate=0, time=-1))
 assert 1.5e8 < skilled < 2e8, skilled
 # Expectations, not whole agents: some stock is not a multiple of the scale (1000).
 assert any(float(v) % 1000 != 0 for v in ds["workers"].values.ravel()), "every stock a whole number of agents"
+# The technical schools, as a run writes them: students by route and region, the month's flows.
+for name in ["school_students", "school_enrolments", "school_graduates", "school_dropouts", "school_no_place"]:
+    assert ds[name].dtype == "float64", (name, ds[name].dtype)
+    assert ds[name].dims == ("replicate", "time", "school_route", "region"), (name, ds[name].dims)
+students = ds["school_students"].isel(replicate=0).sum(["school_route", "region"]).values
+# 3.31 million at the start (schools.initial_students); graduates leave over the year, the plan
+# enrols 1.27 million each September.
+assert 3.3e6 < students[0] < 3.32e6 and 2.5e6 < students.min() and students.max() < 4.5e6, students
+graduates = float(ds["school_graduates"].sum())
+assert 1.0e6 < graduates < 3.0e6, graduates
+assert float(ds["school_no_place"].sum()) == 0  # national_2016's capacity does not bind
 PY
 
 # 3. The same file again is refused without --force, and nothing is overwritten.
-"$SKILLSIM" project national_2016 "${no_schools[@]}" --set scenario.months=24 -o twin.h5 > again.out 2> again.err
+"$SKILLSIM" project national_2016 --set scenario.months=24 -o twin.h5 > again.out 2> again.err
 check "an existing file: exit 1" test $? -eq 1
 check "an existing file: says so" contains again.err "results file 'twin.h5' exists; use --force to overwrite; nothing was projected"
 
 # 4. Refusals: every key the twin does not model, named; exit 2; no file.
 "$SKILLSIM" project national_2019_2021 -o refused.h5 > refused.out 2> refused.err
 check "refused: exit 2" test $? -eq 2
-check "refused: the apprenticeship's age limit named" contains refused.err \
-  "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme new_apprenticeship admits only some ages"
+# Its programmes' minimum age (16) excludes its schools' youngest leavers (from 15), and the
+# apprenticeship's maximum (45) older workers: the first programme is named.
+check "refused: the programmes' age limits named" contains refused.err \
+  "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme upgrading_junior admits only some ages"
 check "refused: its catalogue is not (its follow-up windows change no job finding: 28 tracks)" lacks refused.err \
   "programmes.names"
 check "refused: its group time limits with its tracks and insurance months: too large a state" contains refused.err \
   "groups.leave_after_months: the twin does not model this many months in a group with this many programme months yet"
 check "refused: evaluators are not (the twin holds the queue for them)" lacks refused.err "evaluation.evaluators"
+check "refused: schools are not (the twin holds the students apart)" lacks refused.err "schools.routes"
 check "refused: nothing projected" contains refused.err "skillsim: nothing was projected"
 check "refused: no file" test ! -e refused.h5
 "$SKILLSIM" project national_2019_2021 --set 'programmes.job_find_factor=[1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5]' \
@@ -67,14 +79,10 @@ check "refused plan: exit 2" test $? -eq 2
 check "refused plan: competitions are not (the twin models them)" lacks plan.err "competitions.tiers"
 check "refused plan: parameter sets are not refused" lacks plan.err "run.parameter_sets"
 check "refused plan: studios named" contains plan.err "studios.count: the twin does not model master studios"
-"$SKILLSIM" project national_2016 "${no_schools[@]}" --set 'skills.assessment_factor_by_age_band=[1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]' \
+"$SKILLSIM" project national_2016 --set 'skills.assessment_factor_by_age_band=[1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]' \
   -o refused.h5 > /dev/null 2> age.err
 check "refused by age band: exit 2" test $? -eq 2
 check "refused by age band: named" contains age.err "skills.assessment_factor_by_age_band: the twin does not model"
-"$SKILLSIM" project national_2016 -o refused.h5 > /dev/null 2> schools.err
-check "refused with schools: exit 2" test $? -eq 2
-check "refused with schools: named" contains schools.err \
-  "schools.routes: the twin does not model technical schools (students, enrolment, graduation) yet; the scenario declares intermediate"
 
 # 4b. Parameter sets: the twin's replicates, each under its set (the Jincheng baseline with its
 # insurance rule, two replicates: sets 0 and 1).
@@ -94,7 +102,7 @@ assert list(ds["parameter_set"].values) == [0, 1], ds["parameter_set"].values
 end = ds["skilled_workers"].isel(time=-1).values
 assert end[0] != end[1], end  # two sets, two expectations
 PY
-"$SKILLSIM" project national_2016 "${no_schools[@]}" --replicates 2 -o refused.h5 > /dev/null 2> replicates.err
+"$SKILLSIM" project national_2016 --replicates 2 -o refused.h5 > /dev/null 2> replicates.err
 check "replicates without sets: exit 2" test $? -eq 2
 check "replicates without sets: says why" contains replicates.err \
   "--replicates: the twin's replicates are its parameter sets (run.parameter_sets), and the scenario declares none"

@@ -159,7 +159,8 @@ void expect_agents_around_twin(const Scenario& s, std::int64_t replicates) {
 
 // The bundled national scenario (the defaults; its appointment quotas bind with plenty of
 // eligible workers, where the twin's min(quota, eligible) is the agents' too), shrunk, without
-// its technical schools (which the twin does not model yet).
+// its technical schools (their national volumes are not shrunk; test_twin_schools.cpp checks
+// the schools).
 TEST(Twin, AgentMeanWithinFourStandardErrorsNational2016) {
   const Parameters national = io::default_parameters();
   const double persons = 30000, ratio = persons / national.population.size;

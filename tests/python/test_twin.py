@@ -10,10 +10,8 @@ import xarray as xr
 
 import skillsim
 
-#: The national scenario for 24 months without its technical schools (the twin does not model
-#: them yet).
-NO_SCHOOLS = {f"schools.{key}": [] for key in ("routes", "labels", "diploma_level", "length_months", "entry_age_min", "entry_age_max", "dropout_rate", "enrolment_plan_per_year", "capacity", "initial_students")}
-NATIONAL = {"scenario.months": 24, **NO_SCHOOLS}
+#: The national scenario for 24 months (its technical schools included).
+NATIONAL = {"scenario.months": 24}
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +80,8 @@ def test_refusals_name_every_key():
     # Programmes, insurance months and its catalogue (28 tracks: its follow-up windows change no
     # job finding) are modelled, and evaluators (the queue for them is in the twin's state), and
     # its group time limits, but not with its insurance months in its tracks (too large a state);
-    # an age limit is not.
-    assert error.value.keys == ["schools.routes", "groups.leave_after_months", "programmes.min_age"]
+    # an age limit is not. Its technical schools are modelled.
+    assert error.value.keys == ["groups.leave_after_months", "programmes.min_age"]
     assert isinstance(error.value, ValueError)
     # With a job-finding factor its windows would be tracks: (28 + 8 x 7 queue) x (1 + 7 x 6) = 3,612, too many.
     with pytest.raises(skillsim.TwinUnsupported) as error:
@@ -115,7 +113,7 @@ def test_replicates_are_the_parameter_sets():
 
 
 def test_output_written_and_not_overwritten(tmp_path):
-    scenario = skillsim.Scenario.load("national_2016").replace({"scenario.months": 12, **NO_SCHOOLS})
+    scenario = skillsim.Scenario.load("national_2016").replace({"scenario.months": 12})
     path = tmp_path / "t.h5"
     skillsim.project(scenario, output=path)
     assert skillsim.open_results(path).is_twin

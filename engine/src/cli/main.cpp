@@ -1070,7 +1070,7 @@ int main(int argc, char** argv) {
                   "attribute skillsim_twin = 1: one replicate, or with parameter sets (run.parameter_sets) one per\n"
                   "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes and\n"
                   "funds are projected (expected demand against seats and money); scenarios with evaluation\n"
-                  "capacity, schools, competitions, group time limits, factors by age band, or programmes'\n"
+                  "capacity, competitions, group time limits, factors by age band, or programmes'\n"
                   "binding age limits or substitutes are refused (exit status 2), naming the key: see docs/twin.md.");
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");

@@ -225,14 +225,19 @@ std::string schools_summary(const Results& r) {
   const std::size_t replicates = r.dimension("replicate").size(), times = r.dimension("time").size();
   const std::vector<std::string> labels = entry_labels(routes);
   const Variable& students = r.variable("school_students");
-  const std::size_t per_time = students.data.size() / (replicates * times), regions = per_time / routes.size();
+  // Counts in a run, the twin's expectations (is_real) in a projection.
+  const std::size_t size = students.is_real ? students.real_data.size() : students.data.size();
+  const std::size_t per_time = size / (replicates * times), regions = per_time / routes.size();
   // The median over replicates of a route's students (summed over regions) at time point t.
   const auto students_at = [&](std::size_t k, std::size_t t) {
     std::vector<double> values;
     for (std::size_t rep = 0; rep < replicates; ++rep) {
-      std::int64_t sum = 0;
-      for (std::size_t g = 0; g < regions; ++g) sum += students.data[(rep * times + t) * per_time + k * regions + g];
-      values.push_back(static_cast<double>(sum));
+      double sum = 0;
+      for (std::size_t g = 0; g < regions; ++g) {
+        const std::size_t at = (rep * times + t) * per_time + k * regions + g;
+        sum += students.is_real ? students.real_data[at] : static_cast<double>(students.data[at]);
+      }
+      values.push_back(sum);
     }
     return std::llround(replicate_statistics(values)[static_cast<std::size_t>(Statistic::P50)]);
   };

@@ -24,7 +24,11 @@ std::vector<double> Entrants::pick_probabilities(const std::vector<double>& shar
 }
 
 std::vector<std::pair<std::int32_t, double>> Entrants::age_months_distribution(const EntrySection& e) {
-  const double low = e.entry_age_min * 12, high = e.entry_age_max * 12;
+  return age_months_distribution(e.entry_age_min, e.entry_age_max);
+}
+
+std::vector<std::pair<std::int32_t, double>> Entrants::age_months_distribution(double min_years, double max_years) {
+  const double low = min_years * 12, high = max_years * 12;
   if (!(high > low)) return {{static_cast<std::int32_t>(low), 1.0}};
   std::vector<std::pair<std::int32_t, double>> out;
   for (auto k = static_cast<std::int32_t>(std::floor(low)); k < high; ++k) {

@@ -41,13 +41,13 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   e.agents_initial = (all + students + split - 1) / split; // the largest rank's share
   // Entrants month by month under the parameters in force (a schedule may change their number).
   const double scale = static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
-  double entrants = 0, may_apply = 0;
+  double entrants = 0, enrolees = 0, may_apply = 0;
   for (std::int64_t m = 0; m < p.scenario.months; ++m) {
     const Month month = scenario.start() + static_cast<int>(m);
     const Parameters now = scenario.parameters_at(month);
     const double month_share = now.entry.month_shares[static_cast<std::size_t>(month.month() - 1)];
-    entrants += (now.entry.school_leavers_per_year + now.entry.technical_school_graduates_per_year) * month_share +
-                planned_enrolment(now, month); // school enrolees are new agents too
+    entrants += (now.entry.school_leavers_per_year + now.entry.technical_school_graduates_per_year) * month_share;
+    enrolees += planned_enrolment(now, month); // school enrolees are new agents too (in agents)
     if (!now.programmes.names.empty()) {
       const ApplicationRules rules(now);
       may_apply = std::max(may_apply, *std::max_element(rules.may_apply.begin(), rules.may_apply.end()));
@@ -56,8 +56,9 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   // Split over ranks, the entrants are spread over them too (holds_new, ranks.hpp).
   // (Each route and region's carry of enrolment may round one more up.)
   const auto carries = static_cast<std::int64_t>(p.schools.routes.size() * p.population.regions.size());
-  e.agents_peak = e.agents_initial +
-                  (std::llround(std::ceil(entrants / scale)) + 2 * p.scenario.months + carries + split - 1) / split;
+  e.agents_peak =
+      e.agents_initial +
+      (std::llround(std::ceil(entrants / scale + enrolees)) + 2 * p.scenario.months + carries + split - 1) / split;
   const auto peak = static_cast<double>(e.agents_peak);
   // The columns the scenario's population stores: an optional one it does not use costs nothing.
   const ColumnSet columns = agent_columns(p);

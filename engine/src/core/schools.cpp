@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <string>
 
+#include "skillsim/core/entrants.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/results_layout.hpp"
@@ -16,18 +16,6 @@ namespace skillsim {
 namespace {
 
 constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
-
-// Months already in school of a student of a route in its steady state: with a constant intake
-// and a monthly dropout d, the share with m months served falls as (1 - d)^m, m = 0 .. length-1
-// (inverse of the truncated geometric distribution; uniform when d = 0).
-int steady_state_months(double u, double dropout, std::int64_t length) {
-  const auto last = static_cast<int>(length - 1);
-  if (dropout <= 0) return std::min(last, static_cast<int>(u * static_cast<double>(length)));
-  if (dropout >= 1) return 0;
-  const double q = 1 - dropout;
-  const double m = std::floor(std::log1p(-u * (1 - std::pow(q, static_cast<double>(length)))) / std::log(q));
-  return std::clamp(static_cast<int>(m), 0, last);
-}
 
 // Attributes every student gets at enrolment, whether at the start or during the run.
 Agent new_student(std::size_t route, std::size_t region, std::uint64_t id) {
@@ -43,6 +31,52 @@ Agent new_student(std::size_t route, std::size_t region, std::uint64_t id) {
 
 } // namespace
 
+int steady_state_months(double u, double dropout, std::int64_t length) {
+  const auto last = static_cast<int>(length - 1);
+  if (dropout <= 0) return std::min(last, static_cast<int>(u * static_cast<double>(length)));
+  if (dropout >= 1) return 0;
+  const double q = 1 - dropout;
+  const double m = std::floor(std::log1p(-u * (1 - std::pow(q, static_cast<double>(length)))) / std::log(q));
+  return std::clamp(static_cast<int>(m), 0, last);
+}
+
+std::vector<double> steady_state_months_law(double dropout, std::int64_t length) {
+  const auto n = static_cast<std::size_t>(std::max<std::int64_t>(length, 1));
+  std::vector<double> law(n, 0.0);
+  if (dropout <= 0) {
+    law.assign(n, 1.0 / static_cast<double>(n));
+  } else if (dropout >= 1) {
+    law[0] = 1;
+  } else {
+    // P(m or fewer) = (1 - q^(m + 1)) / (1 - q^length): u below it gives m or fewer.
+    const double q = 1 - dropout, all = 1 - std::pow(q, static_cast<double>(n));
+    double below = 0;
+    for (std::size_t m = 0; m < n; ++m) {
+      const double upto = m + 1 == n ? 1.0 : (1 - std::pow(q, static_cast<double>(m + 1))) / all;
+      law[m] = upto - below;
+      below = upto;
+    }
+  }
+  return law;
+}
+
+int graduate_group_of(const SchoolsSection& schools) {
+  const auto found = std::find(kGroupIds.begin(), kGroupIds.end(), schools.graduate_group);
+  return found == kGroupIds.end() ? -1 : static_cast<int>(found - kGroupIds.begin());
+}
+
+double enrolment_due(const Parameters& p, Month month, std::size_t route, std::size_t region) {
+  const auto& sc = p.schools;
+  return sc.enrolment_plan_per_year(static_cast<int>(route), static_cast<int>(region)) *
+         sc.enrolment_month_shares[static_cast<std::size_t>(month.month() - 1)] /
+         static_cast<double>(p.population.scale);
+}
+
+std::int64_t school_places(const Parameters& p, std::size_t route, std::size_t region) {
+  return static_cast<std::int64_t>(std::floor(p.schools.capacity(static_cast<int>(route), static_cast<int>(region)) /
+                                              static_cast<double>(p.population.scale)));
+}
+
 std::int64_t initial_student_agents(const Parameters& p) {
   const auto& sc = p.schools;
   const auto scale = static_cast<double>(p.population.scale);
@@ -54,11 +88,10 @@ std::int64_t initial_student_agents(const Parameters& p) {
 }
 
 double planned_enrolment(const Parameters& p, Month month) {
-  const auto& sc = p.schools;
-  if (sc.routes.empty()) return 0;
-  const double plan =
-      std::accumulate(sc.enrolment_plan_per_year.values.begin(), sc.enrolment_plan_per_year.values.end(), 0.0);
-  return plan * sc.enrolment_month_shares[static_cast<std::size_t>(month.month() - 1)];
+  double agents = 0;
+  for (std::size_t k = 0; k < p.schools.routes.size(); ++k)
+    for (std::size_t r = 0; r < p.population.regions.size(); ++r) agents += enrolment_due(p, month, k, r);
+  return agents;
 }
 
 void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& pop, std::uint64_t first_id,
@@ -80,7 +113,7 @@ void add_initial_students(const Parameters& p, const RandomStreams& rng, Populat
             steady_state_months(d.uniform(streams::kSchoolMonthsIn), sc.dropout_rate[k], sc.length_months[k]);
         const double age_at_entry =
             sc.entry_age_min[k] + d.uniform(streams::kSchoolAge) * (sc.entry_age_max[k] - sc.entry_age_min[k]);
-        a.birth_month = start.index - static_cast<std::int32_t>(age_at_entry * 12) - months_in;
+        a.birth_month = Entrants::birth_month(start, age_at_entry) - months_in;
         a.months_at_level = static_cast<std::uint16_t>(months_in);
         a.sex = d.uniform(streams::kSchoolSex) < p.entry.male_share ? 0 : 1;
         a.group = static_cast<Group>(pick_by_share(sc.group_shares, d.uniform(streams::kSchoolGroup)));
@@ -151,8 +184,7 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
   std::vector<std::uint64_t> dropout(routes_);
   for (std::size_t k = 0; k < routes_; ++k) dropout[k] = probability_threshold(sc.dropout_rate[k]);
   const std::uint64_t employed = probability_threshold(sc.employed_share);
-  const auto found = std::find(kGroupIds.begin(), kGroupIds.end(), sc.graduate_group);
-  const int graduate_group = found == kGroupIds.end() ? -1 : static_cast<int>(found - kGroupIds.begin());
+  const int graduate_group = graduate_group_of(sc);
 
   // Every student, in parallel: each update reads only the agent's own state and its own block
   // of the stream `school.progress`, and the tallies are integer sums, so any thread count gives
@@ -213,16 +245,11 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
     ranks->sum(tally_.students);
   }
   // The plan's enrolment of the month, within the capacity left after this month's leavers.
-  const double month_share = sc.enrolment_month_shares[static_cast<std::size_t>(month.month() - 1)];
-  const auto scale = static_cast<double>(p.population.scale);
   for (std::size_t k = 0; k < routes_; ++k)
     for (std::size_t r = 0; r < regions_; ++r) {
       const std::size_t cell = k * regions_ + r;
-      const auto row = static_cast<int>(k), col = static_cast<int>(r);
-      const std::int64_t due =
-          state_.enrolment_due[cell].take(sc.enrolment_plan_per_year(row, col) * month_share / scale);
-      const auto places = static_cast<std::int64_t>(std::floor(sc.capacity(row, col) / scale));
-      const std::int64_t admitted = std::clamp<std::int64_t>(places - tally_.students[cell], 0, due);
+      const std::int64_t due = state_.enrolment_due[cell].take(enrolment_due(p, month, k, r));
+      const std::int64_t admitted = school_admissions(school_places(p, k, r), tally_.students[cell], due);
       tally_.no_place[cell] = due - admitted;
       tally_.enrolments[cell] = admitted;
       tally_.students[cell] += admitted;
@@ -232,7 +259,7 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
         const DrawBlock d = rng.block(streams::kEntry, month.index, a.id);
         const double age =
             sc.entry_age_min[k] + d.uniform(streams::kEntryAge) * (sc.entry_age_max[k] - sc.entry_age_min[k]);
-        a.birth_month = month.index - static_cast<std::int32_t>(age * 12);
+        a.birth_month = Entrants::birth_month(month, age);
         a.sex = d.uniform(streams::kEntrySex) < p.entry.male_share ? 0 : 1;
         a.group = static_cast<Group>(pick_by_share(sc.group_shares, d.uniform(streams::kEntryGroup)));
         a.sector =

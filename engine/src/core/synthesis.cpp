@@ -237,7 +237,7 @@ std::size_t initial_capacity(const Parameters& p) {
   for (std::int64_t m = 0; m < p.scenario.months; ++m)
     enrolled += planned_enrolment(p, p.scenario.start + static_cast<int>(m));
   const std::size_t students = static_cast<std::size_t>(initial_student_agents(p)) +
-                               static_cast<std::size_t>(std::ceil(enrolled / scale)) +
+                               static_cast<std::size_t>(std::ceil(enrolled)) +
                                p.schools.routes.size() * p.population.regions.size();
   return n + std::max(n / 8, static_cast<std::size_t>(std::ceil(entrants)) + students +
                                  2 * static_cast<std::size_t>(p.scenario.months));

@@ -39,6 +39,7 @@
 #include "skillsim/core/twin_competitions.hpp"
 #include "skillsim/core/twin_evaluation.hpp"
 #include "twin_groups.hpp"
+#include "twin_schools.hpp"
 
 namespace skillsim {
 
@@ -1166,6 +1167,9 @@ struct Cohort {
   double weight = 0;   // initial: 1 / the band's months; entrants: P(age) x P(sex)
   double survival = 1; // alive and active at the end of the month last stepped
   bool active = true;
+  // School leavers of month `origin` (twin_schools.hpp; weight: their number in agents): the
+  // level and group they join at; -1 for the others.
+  int leaver_level = -1, leaver_group = -1;
 };
 
 class Projector {
@@ -1176,6 +1180,7 @@ public:
     build_layout();
     build_initial();
     build_entrants();
+    build_school_leavers();
   }
 
   TwinProjection run() {
@@ -1191,6 +1196,7 @@ public:
       initial_vectors(table, v0);
       const std::vector<std::size_t> blocks = live_blocks(layout_, v0);
       out.stocks.push_back(stocks_of(v0, blocks));
+      schools_.add_stocks(0, out.stocks.back());
       clear_blocks(layout_, blocks, v0);
     }
     for (int t = 1; t <= months; ++t) {
@@ -1307,6 +1313,7 @@ public:
       flows.committed = book_.committed;
       const std::vector<std::size_t> next_blocks = live_blocks(layout_, next);
       out.stocks.push_back(stocks_of(next, next_blocks));
+      schools_.add_stocks(static_cast<std::size_t>(t), out.stocks.back());
       clear_blocks(layout_, next_blocks, next);
       // The cohorts' weights move on.
       for (Cohort& c : cohorts_) {
@@ -1585,6 +1592,52 @@ private:
     }
   }
 
+  // Technical schools (twin_schools.hpp), stepped once for the run: each month's leavers are
+  // cohorts of their own (a month of birth, a sex, a level and a group; weight: their number).
+  void build_school_leavers() {
+    leaver_begin_.assign(rules_.size() + 1, cohorts_.size());
+    leaver_end_.assign(rules_.size() + 1, cohorts_.size());
+    if (p0_.schools.routes.empty()) return;
+    for (std::size_t u = 1; u <= rules_.size(); ++u) {
+      const MonthRules& m = rules_[u - 1];
+      schools_.step(m.p, m.rates, m.month);
+      leaver_begin_[u] = cohorts_.size();
+      for (const twin::SchoolLeavers& l : schools_.leavers(u)) {
+        Cohort c;
+        c.birth = l.birth;
+        c.sex = l.sex;
+        c.origin = static_cast<int>(u);
+        c.weight = l.count;
+        c.leaver_level = l.level;
+        c.leaver_group = l.group;
+        cohorts_.push_back(c);
+      }
+      leaver_end_[u] = cohorts_.size();
+    }
+  }
+
+  // Month u's school leavers, `weight(i, col)` of cohort i in column col (of `columns`), added at
+  // their level and group, 0 months, employed by schools.employed_share of the month.
+  template <class Weight>
+  void add_leavers(int u, Eigen::Index columns, Weight&& weight, View& x) const {
+    const auto month = static_cast<std::size_t>(u);
+    if (leaver_begin_[month] == leaver_end_[month]) return;
+    const double employed = schools_.employed_share(month);
+    const std::array<int, 2> slots = {layout_.slot_of[kEmployed], layout_.slot_of[kUnemployed]};
+    const std::array<double, 2> shares = {employed, 1 - employed};
+    for (std::size_t i = leaver_begin_[month]; i < leaver_end_[month]; ++i) {
+      const Cohort& c = cohorts_[i];
+      for (Eigen::Index col = 0; col < columns; ++col) {
+        const double n = weight(i, col);
+        if (n == 0) continue;
+        for (int cls = 0; cls < layout_.classes; ++cls)
+          for (std::size_t k = 0; k < 2; ++k)
+            x(static_cast<Eigen::Index>(layout_.index(c.sex, c.leaver_group, cls, slots[k], c.leaver_level, 0)), col) +=
+                n * layout_.class_share[static_cast<std::size_t>(cls)] * shares[k];
+      }
+    }
+  }
+
   std::size_t entrant_cell(int g, int c, int slot, int level) const {
     return ((static_cast<std::size_t>(g * layout_.classes + c) * layout_.statuses.size()) +
             static_cast<std::size_t>(slot)) *
@@ -1688,6 +1741,9 @@ private:
         by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += table[static_cast<std::size_t>(col)][i];
       add_entrant_cells(cells, by_sex, x, col);
     }
+    add_leavers(
+        u, static_cast<Eigen::Index>(table.size()),
+        [&](std::size_t i, Eigen::Index col) { return table[static_cast<std::size_t>(col)][i]; }, x);
   }
 
   void add_entrant_cells(const std::vector<double>& cells, const std::array<double, kSexCount>& by_sex, View& x,
@@ -1704,8 +1760,12 @@ private:
     }
   }
 
-  // The entrants of month t join the active at the end of the month (weight 1), counted.
+  // The entrants of month t join the active at the end of the month (weight 1), counted; and the
+  // month's school leavers (the schools' flows are counted by the schools).
   void add_month_entrants(int t, View& x, TwinFlows& flows) const {
+    add_leavers(
+        t, 1, [&](std::size_t i, Eigen::Index) { return cohorts_[i].weight; }, x);
+    schools_.add_flows(static_cast<std::size_t>(t), flows);
     std::array<double, kSexCount> by_sex{};
     for (std::size_t i = origin_begin_[static_cast<std::size_t>(t)]; i < origin_end_[static_cast<std::size_t>(t)]; ++i)
       by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += cohorts_[i].weight;
@@ -1886,6 +1946,7 @@ private:
     for (double& v : s.employed_by_sector) v *= k;
     for (double& v : s.by_region) v *= k;
     for (double& v : s.trainees) v *= k;
+    for (double& v : s.school_students) v *= k;
   }
   static void scale_flows(TwinFlows& f, double k) {
     for (auto* a : {&f.entries, &f.exits, &f.promotions, &f.promotions_out, &f.assessments})
@@ -1898,10 +1959,28 @@ private:
     for (auto* a : {&f.appointed, &f.appointments_unfilled})
       for (double& v : *a) v *= k;
     // Persons, not money (yuan) or binding flags.
-    for (auto* a : {&f.applications, &f.enrolments, &f.no_seat, &f.no_money, &f.completions, &f.dropouts,
-                    &f.certificates, &f.programme_assessments, &f.followed_up, &f.employed_after, &f.evaluations,
-                    &f.evaluation_queue, &f.evaluation_abandoned, &f.competition_entrants, &f.competition_winners,
-                    &f.competition_promotions, &f.competition_no_entrant, &f.competition_no_winner})
+    for (auto* a : {&f.applications,
+                    &f.enrolments,
+                    &f.no_seat,
+                    &f.no_money,
+                    &f.completions,
+                    &f.dropouts,
+                    &f.certificates,
+                    &f.programme_assessments,
+                    &f.followed_up,
+                    &f.employed_after,
+                    &f.evaluations,
+                    &f.evaluation_queue,
+                    &f.evaluation_abandoned,
+                    &f.competition_entrants,
+                    &f.competition_winners,
+                    &f.competition_promotions,
+                    &f.competition_no_entrant,
+                    &f.competition_no_winner,
+                    &f.school_enrolments,
+                    &f.school_graduates,
+                    &f.school_dropouts,
+                    &f.school_no_place})
       for (double& v : *a) v *= k;
   }
 
@@ -1974,6 +2053,8 @@ private:
   JointTable joint_;
   std::vector<std::size_t> counts_;
   std::vector<Cohort> cohorts_;
+  twin::SchoolsProjection schools_{p0_};
+  std::vector<std::size_t> leaver_begin_, leaver_end_;  // month u's school leavers: cohorts_[begin[u], end[u])
   std::vector<std::vector<double>> entrant_cells_;      // month u: group x class x slot x level, agents
   std::map<std::int32_t, std::vector<double>> retired_; // by month of birth: group state x level
   std::vector<double>& retired_pool(std::int32_t birth) {
@@ -2005,21 +2086,12 @@ constexpr std::int64_t kMaxEntries = 2 * kMaxTracks * kDefaultBuckets;
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
   std::vector<Issue> issues;
-  const auto names = [](const std::vector<std::string>& list) {
-    std::string text;
-    for (const auto& n : list) text += (text.empty() ? "" : ", ") + n;
-    return text;
-  };
   // Evaluators are modelled (twin_evaluation.hpp), but not employer cells' own capacity.
   if (!p.evaluation.evaluators.empty() && !p.employers.size_classes.empty() && !p.employers.self_evaluator.empty() &&
       std::any_of(p.employers.self_evaluation_per_1000.begin(), p.employers.self_evaluation_per_1000.end(),
                   [](double v) { return v > 0; }))
     issues.push_back({"employers.self_evaluation_per_1000",
                       "the twin does not model evaluation by employer cells for their own employees yet"});
-  if (!p.schools.routes.empty())
-    issues.push_back({"schools.routes", "the twin does not model technical schools (students, enrolment, "
-                                        "graduation) yet; the scenario declares " +
-                                            names(p.schools.routes)});
   if (Studios::in_scenario(scenario))
     issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
                                        "studios"});
@@ -2029,7 +2101,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   // Programmes: what their eligibility reads that the twin's state does not hold.
   std::string programme_age, substitutes, in_training, follow_up, regions_served;
   // The youngest and oldest ages (months) an active worker may have in the run: the initial
-  // population's youngest, the entrants' youngest; under the retirement age.
+  // population's youngest, the entrants' and school leavers' youngest; under the retirement age.
   std::int32_t youngest = kAgeBandEdges[0] * 12;
   const auto first_of = [&](std::string& name, std::size_t k) {
     if (name.empty()) name = p.programmes.names[k];
@@ -2055,6 +2127,8 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     }
     for (const auto& [age, share] : Entrants::age_months_distribution(q.entry))
       if (share > 0) youngest = std::min(youngest, age);
+    // School leavers are at least as old as at enrolment.
+    for (double age : q.schools.entry_age_min) youngest = std::min(youngest, static_cast<std::int32_t>(age * 12));
     const ApplicationRules rules(q);
     const auto& pr = q.programmes;
     // Active workers are younger than the retirement age (as TransitionRates rounds it).
@@ -2363,6 +2437,19 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
             {"competition_no_entrant", &f.competition_no_entrant},
             {"competition_no_winner", &f.competition_no_winner}};
         for (const auto& [name, values] : contest) std::copy(values->begin(), values->end(), at(name, t));
+      }
+    if (r.has_variable("school_students"))
+      for (std::size_t t = 0; t < times; ++t) {
+        const TwinStocks& s = projection.stocks[t];
+        std::copy(s.school_students.begin(), s.school_students.end(), at("school_students", t));
+        if (t == 0) continue;
+        const TwinFlows& f = projection.flows[t];
+        const std::pair<const char*, const std::vector<double>*> schools[] = {
+            {"school_enrolments", &f.school_enrolments},
+            {"school_graduates", &f.school_graduates},
+            {"school_dropouts", &f.school_dropouts},
+            {"school_no_place", &f.school_no_place}};
+        for (const auto& [name, values] : schools) std::copy(values->begin(), values->end(), at(name, t));
       }
     if (!r.has_variable("evaluations")) continue;
     for (std::size_t t = 1; t < times; ++t) {

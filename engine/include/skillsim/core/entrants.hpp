@@ -41,6 +41,8 @@ public:
   /// The whole months of age at entry (age_years x 12, rounded down) and their probabilities, for
   /// an age uniform over [entry.entry_age_min, entry.entry_age_max).
   static std::vector<std::pair<std::int32_t, double>> age_months_distribution(const EntrySection& entry);
+  /// The same for an age uniform over [min_years, max_years) (a school route's entry ages).
+  static std::vector<std::pair<std::int32_t, double>> age_months_distribution(double min_years, double max_years);
 
   /// Adds this month's entrants to the population with ids from `next_id` on (which advances),
   /// counting them in `flows`. Split over `ranks` (ranks.hpp), every rank counts them and

@@ -4,6 +4,7 @@
 // in school: the monthly rules let them die and skip them otherwise.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -29,6 +30,29 @@ inline void set_school_route(Population& pop, std::size_t i, std::size_t route) 
   pop.programme_months_left[i] = static_cast<std::uint8_t>(route);
 }
 
+/// The rules of schools the agents' Schools and the expected-value twin (twin_schools.hpp) share.
+///
+/// Months already in school of a student in school at the start, for a uniform `u`: the steady
+/// state of a route with a constant intake and a monthly dropout, where the share with m months
+/// served falls as (1 - dropout)^m, m = 0 .. length - 1 (uniform when dropout is 0).
+int steady_state_months(double u, double dropout, std::int64_t length);
+/// Its law: the probability of each m = 0 .. length - 1 that steady_state_months returns,
+/// q^m (1 - q) / (1 - q^length) with q = 1 - dropout (1 / length when dropout is 0; all at 0
+/// when it is 1).
+std::vector<double> steady_state_months_law(double dropout, std::int64_t length);
+/// The group of graduates and dropouts on leaving (schools.graduate_group's index), or -1: they
+/// keep the group held in school.
+int graduate_group_of(const SchoolsSection& schools);
+/// The month's enrolment plan of a route and region, in agents before the carry.
+double enrolment_due(const Parameters& p, Month month, std::size_t route, std::size_t region);
+/// A route's places in a region: whole agents in school at once.
+std::int64_t school_places(const Parameters& p, std::size_t route, std::size_t region);
+/// Enrolled of `due` with `students` in school after the month's leavers: up to the places.
+template <class T>
+T school_admissions(T places, T students, T due) {
+  return std::clamp<T>(places - students, T{0}, due);
+}
+
 /// Appends the students in school at the start (schools.initial_students, rounded to whole
 /// agents per route and region) to a freshly synthesised population, with ids from
 /// population.size() on. Their months in school follow the steady state of the route (its length
@@ -40,8 +64,9 @@ inline constexpr std::uint64_t kIdsFromSize = ~std::uint64_t{0};
 
 /// The agents the schools add to a population, at most (for its capacity and the memory
 /// estimate): the students at the start, whole agents per route and region as
-/// add_initial_students makes them, and the plan's enrolment of `month` (persons of the whole
-/// population; the month's admissions never exceed it, see Schools::step). Zero without routes.
+/// add_initial_students makes them, and the plan's enrolment of `month` in agents, over every
+/// route and region (enrolment_due; the month's admissions never exceed it, each cell's carry
+/// rounding at most one more over a run). Zero without routes.
 std::int64_t initial_student_agents(const Parameters& p);
 double planned_enrolment(const Parameters& p, Month month);
 void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& population,

@@ -42,8 +42,9 @@ struct TwinStocks {
   std::array<double, kSectorCount> employed_by_sector{};               ///< employed, by sector
   std::vector<double> by_region;                                       ///< region x level
   std::vector<double> trainees;                                        ///< per programme
-  double skilled() const;                                              ///< 初级工 or above, not retired
-  double high_skilled() const;                                         ///< 高级工 or above, not retired
+  std::vector<double> school_students; ///< technical schools' students, route x region (empty without routes)
+  double skilled() const;              ///< 初级工 or above, not retired
+  double high_skilled() const;         ///< 高级工 or above, not retired
 };
 
 /// Expected flows of one month, in persons (as MonthTally and the appointments count them).
@@ -70,6 +71,8 @@ struct TwinFlows {
   /// (entrants, winners) or reached (promotions); per tier the places with nobody to take them.
   std::vector<double> competition_entrants, competition_winners, competition_promotions;
   std::vector<double> competition_no_entrant, competition_no_winner;
+  /// Technical schools (as Schools::Tally; empty without routes): route x region.
+  std::vector<double> school_enrolments, school_graduates, school_dropouts, school_no_place;
 };
 
 /// The twin's trajectory: stocks at every time point 0..months, flows of the month ending at each
