@@ -131,6 +131,49 @@ inline std::map<std::string, std::string> one_apprenticeship() {
   return settings;
 }
 
+/// A funded upgrading course (岗位技能提升培训) as small_scenario overrides: one fund with an envelope
+/// that never binds, one programme for employed workers at `level` (min_level = max_level)
+/// leading to `target_level`, paid on certification, with seats that never bind. The fields are
+/// what the twin's tests vary (test_twin's insured course, test_twin_evaluation's queue); numbers
+/// as text, as the overrides take them.
+struct FundedUpgrading {
+  int level = 0;
+  int target_level = 2;
+  std::string min_contribution_months = "0";
+  std::string application_rate = "0.01";
+  int duration_months = 2;
+  std::string completion_probability = "0.9";
+  std::string appraisal_share = "0.9";
+  std::string pass_probability = "0.8";
+};
+
+inline std::vector<std::string> funded_upgrading(const FundedUpgrading& c) {
+  return {"funds.names=[\"account\"]",
+          "funds.labels=[\"专账\"]",
+          "funds.annual_envelope=[1e12]",
+          "funds.carry_over=[1]",
+          "programmes.names=[\"upgrading\"]",
+          "programmes.labels=[\"岗位技能提升培训\"]",
+          "programmes.eligible_groups=[[1, 1, 1, 1, 1, 1, 1, 1]]",
+          "programmes.eligible_statuses=[[0, 1, 0, 0, 0, 0]]",
+          "programmes.min_level=[" + std::to_string(c.level) + "]",
+          "programmes.max_level=[" + std::to_string(c.level) + "]",
+          "programmes.min_age=[16]",
+          "programmes.max_age=[60]",
+          "programmes.min_contribution_months=[" + c.min_contribution_months + "]",
+          "programmes.application_rate=[" + c.application_rate + "]",
+          "programmes.duration_months=[" + std::to_string(c.duration_months) + "]",
+          "programmes.full_time=[0]",
+          "programmes.target_level=[" + std::to_string(c.target_level) + "]",
+          "programmes.completion_probability=[" + c.completion_probability + "]",
+          "programmes.appraisal_share=[" + c.appraisal_share + "]",
+          "programmes.pass_probability=[" + c.pass_probability + "]",
+          "programmes.cost_per_trainee=[1000]",
+          "programmes.payment=[\"certification\"]",
+          "programmes.fund_shares=[[1]]",
+          "programmes.seats_per_month=[[1000000]]"};
+}
+
 inline Scenario programme_scenario(std::map<std::string, std::string> changes, int months = 12,
                                    double persons = 50000) {
   auto settings = one_programme();

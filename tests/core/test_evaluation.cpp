@@ -205,6 +205,90 @@ TEST(Evaluation, IdenticalForOneAndTwoThreads) {
   EXPECT_GT(total_over_months(one, "assessments", 2), 0); // ordinary assessments go through the queue too
 }
 
+// A worker waiting for an evaluator without a programme who is appointed to 首席技师, the top
+// level, has nothing left to seek: in the next month's evaluation step they leave the queue,
+// counted with those who gave up (before commit d873dc8 they sought the level past the top,
+// whose cell does not exist), and are never assessed again. No run queues a worker at 特级技师 by
+// itself (its assessment rate must be 0), so the start's snapshot is edited: 40 employed workers
+// of the first region made 特级技师, with the 首席技师 minimum served, waiting a month. 60
+// appointments a year (5 a month) go to the eligible, queued or not. Candidates for 中级工 queue
+// too, and the evaluators (5 assessments a month in each region, up to 高级技师) keep them waiting.
+// Nobody dies, retires, moves or gives up after 12 months within the 6 months run.
+TEST(Evaluation, AQueuedWorkerAppointedToTheTopLevelLeavesTheQueueAsGivingUp) {
+  constexpr int kPrincipal = static_cast<int>(Level::PrincipalTechnician);
+  constexpr int kChief = static_cast<int>(Level::ChiefTechnician);
+  constexpr int kSought = static_cast<int>(Level::Intermediate); // the ordinary candidates'
+  std::vector<std::string> o = test::everything_off();
+  for (const char* setting :
+       {"population.regions=[\"east\", \"west\"]", "population.region_shares=[0.5, 0.5]",
+        "skills.assessment_rate=[0, 0, 0, 0.02, 0, 0, 0, 0, 0]", "skills.chief_technician_quota_per_year=60",
+        "evaluation.evaluators=[\"agency\"]", "evaluation.labels=[\"社会培训评价组织\"]",
+        "evaluation.capacity_per_month=[[5, 5]]", "evaluation.eligible_statuses=[[1, 1, 1, 1, 1, 0]]",
+        "evaluation.max_level=[6]", "evaluation.max_wait_months=12"})
+    o.push_back(setting);
+  const Scenario s = test::small_scenario(o, 20000, 1, 6);
+  ReplicateSnapshot start = ReplicateState(s, 1, 0).snapshot();
+  Population& edited = start.population;
+  std::vector<std::size_t> queued; // the edited workers
+  for (std::size_t i = 0; i < edited.size() && queued.size() < 40; ++i)
+    if (edited.status[i] == static_cast<std::uint8_t>(Status::Employed) && edited.region[i] == 0 &&
+        edited.level[i] < kPrincipal && edited.evaluation_wait[i] == 0) {
+      edited.level[i] = static_cast<std::uint8_t>(kPrincipal);
+      edited.months_at_level[i] = 600;
+      edited.evaluation_wait[i] = 1;
+      queued.push_back(i);
+    }
+  ASSERT_EQ(queued.size(), 40u);
+  ReplicateState state(s, start);
+  std::int64_t appointed_waiting = 0, gave_up = 0, assessed = 0;
+  std::int64_t appointed_last_month = 0; // appointed to 首席技师 while waiting
+  for (int month = 1; month <= 6; ++month) {
+    state.step();
+    const Population& pop = state.population();
+    const EvaluationTally& tally = state.evaluation().tally();
+    const MonthTally& flows = state.last_flows();
+    // Those appointed while waiting last month, and nobody else, gave up this month.
+    EXPECT_EQ(tally.abandoned[0] + tally.abandoned[1], appointed_last_month) << "month " << month;
+    gave_up += tally.abandoned[0] + tally.abandoned[1];
+    // Only the ordinary candidates are assessed (for 中级工, at most the capacity): nobody for a level
+    // past the top, nor, read as another cell, for another level.
+    for (int l = 0; l < kLevelCount; ++l)
+      if (l != kSought) {
+        EXPECT_EQ(flows.assessments[l], 0) << "level " << l << ", month " << month;
+      }
+    EXPECT_EQ(flows.assessments[kSought], tally.held[0] + tally.held[1]) << "month " << month;
+    EXPECT_LE(tally.held[0], 5);
+    EXPECT_LE(tally.held[1], 5);
+    assessed += flows.assessments[kSought];
+    // The edited workers: 特级技师 waiting (never assessed: no evaluator certifies 首席技师), or
+    // 首席技师, waiting only in the month of their appointment.
+    appointed_last_month = 0;
+    std::int64_t waiting = 0;
+    for (std::size_t i : queued) {
+      ASSERT_EQ(pop.status[i], static_cast<std::uint8_t>(Status::Employed));
+      if (pop.level[i] == kChief && pop.evaluation_wait[i] != 0) {
+        EXPECT_EQ(pop.months_at_level[i], 0) << "agent " << i << " still waits at 首席技师, month " << month;
+        ++appointed_last_month;
+      } else if (pop.level[i] == kPrincipal) {
+        EXPECT_EQ(pop.evaluation_wait[i], month + 1) << "agent " << i << ", month " << month;
+        ++waiting;
+      } else {
+        EXPECT_EQ(pop.level[i], kChief) << "agent " << i << ", month " << month;
+      }
+    }
+    appointed_waiting += appointed_last_month;
+    // The queue: everybody still waiting at the month's end, the edited and the ordinary.
+    std::int64_t in_queue = 0;
+    for (std::size_t i = 0; i < pop.size(); ++i) in_queue += pop.evaluation_wait[i] != 0;
+    EXPECT_EQ(tally.queue[0] + tally.queue[1], in_queue) << "month " << month;
+    EXPECT_GT(in_queue - waiting - appointed_last_month, 0) << "month " << month; // ordinary candidates wait
+    // Conservation of the edited: each waits, left as giving up, or was appointed this month.
+    EXPECT_EQ(waiting + appointed_last_month + gave_up, 40) << "month " << month;
+  }
+  EXPECT_GT(appointed_waiting, 5); // the case happened
+  EXPECT_GT(assessed, 0);          // while the evaluators worked
+}
+
 TEST(Payment, MonthlySubsidyIsPaidForEachMonthTrained) {
   // 以工代训: 500 yuan a month for three months. 450,000 yuan commits exactly 300 trainees in the
   // first month (1,500 each); they are paid 150,000 in each of the next three months.

@@ -509,32 +509,14 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsJinchengUnbound) {
 // months 0..12 (12: 12 or more) at levels 0-2. The agents' mean lies within 4 standard errors of
 // the twin; and a twin that ignores the rule (the same course asking for none) does not.
 Scenario insured_upgrading(const std::string& months, const std::vector<std::string>& more = {}) {
-  return small_scenario(std::vector<std::string>{"funds.names=[\"account\"]",
-                                                 "funds.labels=[\"专账\"]",
-                                                 "funds.annual_envelope=[1e12]",
-                                                 "funds.carry_over=[1]",
-                                                 "programmes.names=[\"upgrading\"]",
-                                                 "programmes.labels=[\"岗位技能提升培训\"]",
-                                                 "programmes.eligible_groups=[[1, 1, 1, 1, 1, 1, 1, 1]]",
-                                                 "programmes.eligible_statuses=[[0, 1, 0, 0, 0, 0]]",
-                                                 "programmes.min_level=[2]",
-                                                 "programmes.max_level=[2]",
-                                                 "programmes.min_age=[16]",
-                                                 "programmes.max_age=[60]",
-                                                 "programmes.min_contribution_months=[" + months + "]",
-                                                 "programmes.application_rate=[0.03]",
-                                                 "programmes.duration_months=[1]",
-                                                 "programmes.full_time=[0]",
-                                                 "programmes.target_level=[3]",
-                                                 "programmes.completion_probability=[0.95]",
-                                                 "programmes.appraisal_share=[1]",
-                                                 "programmes.pass_probability=[0.8]",
-                                                 "programmes.cost_per_trainee=[1000]",
-                                                 "programmes.payment=[\"certification\"]",
-                                                 "programmes.fund_shares=[[1]]",
-                                                 "programmes.seats_per_month=[[1000000]]",
-                                                 "programmes.follow_up_months=1"} +
-                            more,
+  return small_scenario(test::funded_upgrading({.level = 2,
+                                                .target_level = 3,
+                                                .min_contribution_months = months,
+                                                .application_rate = "0.03",
+                                                .duration_months = 1,
+                                                .completion_probability = "0.95",
+                                                .appraisal_share = "1"}) +
+                            std::vector<std::string>{"programmes.follow_up_months=1"} + more,
                         20000, 1, 24);
 }
 

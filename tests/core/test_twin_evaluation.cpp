@@ -22,6 +22,7 @@ namespace {
 using test::expect_mean_around;
 using test::value;
 
+using test::funded_upgrading;
 using test::small_scenario;
 
 double yearly(const Results& r, const std::string& name, std::size_t rep, std::size_t t, std::size_t k = 0) {
@@ -38,31 +39,8 @@ double yearly(const Results& r, const std::string& name, std::size_t rep, std::s
 // labour force or training, every level), with `enterprise` and `agency` assessments a month.
 Scenario queue_scenario(bool evaluators, const std::string& enterprise, const std::string& agency,
                         std::int64_t max_wait = 6, const std::string& pass = "0.8") {
-  std::vector<std::string> o = {"funds.names=[\"account\"]",
-                                "funds.labels=[\"专账\"]",
-                                "funds.annual_envelope=[1e12]",
-                                "funds.carry_over=[1]",
-                                "programmes.names=[\"upgrading\"]",
-                                "programmes.labels=[\"岗位技能提升培训\"]",
-                                "programmes.eligible_groups=[[1, 1, 1, 1, 1, 1, 1, 1]]",
-                                "programmes.eligible_statuses=[[0, 1, 0, 0, 0, 0]]",
-                                "programmes.min_level=[0]",
-                                "programmes.max_level=[0]",
-                                "programmes.min_age=[16]",
-                                "programmes.max_age=[60]",
-                                "programmes.min_contribution_months=[0]",
-                                "programmes.application_rate=[0.01]",
-                                "programmes.duration_months=[2]",
-                                "programmes.full_time=[0]",
-                                "programmes.target_level=[2]",
-                                "programmes.completion_probability=[0.9]",
-                                "programmes.appraisal_share=[0.9]",
-                                "programmes.pass_probability=[" + pass + "]",
-                                "programmes.cost_per_trainee=[1000]",
-                                "programmes.payment=[\"certification\"]",
-                                "programmes.fund_shares=[[1]]",
-                                "programmes.seats_per_month=[[1000000]]",
-                                "programmes.job_find_factor=[1]"};
+  std::vector<std::string> o = funded_upgrading({.pass_probability = pass});
+  o.push_back("programmes.job_find_factor=[1]");
   if (evaluators)
     for (const std::string& s :
          {std::string("evaluation.evaluators=[\"enterprise\", \"agency\"]"),
@@ -121,13 +99,15 @@ int compare_queue(const Scenario& s, std::int64_t replicates, double tolerance) 
   options.replicates = replicates;
   options.seed = 11;
   const Results agents = run_scenario(s, options), twin = project_scenario(s);
+  // 4 standard errors or the relative tolerance, and a millionth of a person for rounding.
+  const test::MeanTolerance within{.relative = tolerance, .absolute = 1e-6};
   int compared = 0;
   for (std::size_t t = 12; t <= 24; t += 12) {
     const std::string year = " in the year to month " + std::to_string(t);
     compared += expect_mean_around(
         agents, twin, replicates, kLevelCount * kStatusCount,
         [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
-        "workers at month " + std::to_string(t), {.relative = tolerance});
+        "workers at month " + std::to_string(t), within);
     for (const auto& [name, cells] : std::vector<std::pair<std::string, std::size_t>>{{"promotions", kLevelCount},
                                                                                       {"assessments", kLevelCount},
                                                                                       {"evaluation_abandoned", 1},
@@ -137,18 +117,19 @@ int compare_queue(const Scenario& s, std::int64_t replicates, double tolerance) 
       compared += expect_mean_around(
           agents, twin, replicates, cells,
           [&, name = name](const Results& r, std::size_t rep, std::size_t k) { return yearly(r, name, rep, t, k); },
-          name + year, {.relative = tolerance});
+          name + year, within);
     // The evaluators' work in all (which type assesses a candidate both may assess is a tie of the
     // flow network, broken by its paths: compared in all).
-    compared += expect_mean_around(agents, twin, replicates, 1,
-                                   [&](const Results& r, std::size_t rep, std::size_t) {
-                                     return yearly(r, "evaluations", rep, t, 0) + yearly(r, "evaluations", rep, t, 1);
-                                   },
-                                   "evaluations" + year, {.relative = tolerance});
+    compared += expect_mean_around(
+        agents, twin, replicates, 1,
+        [&](const Results& r, std::size_t rep, std::size_t) {
+          return yearly(r, "evaluations", rep, t, 0) + yearly(r, "evaluations", rep, t, 1);
+        },
+        "evaluations" + year, within);
     compared += expect_mean_around(
         agents, twin, replicates, 1,
         [&](const Results& r, std::size_t rep, std::size_t) { return value(r, "trainees", rep, t); },
-        "trainees (the queued for a certificate among them) at month " + std::to_string(t), {.relative = tolerance});
+        "trainees (the queued for a certificate among them) at month " + std::to_string(t), within);
   }
   return compared;
 }

@@ -26,6 +26,9 @@ inline double value(const Results& r, const std::string& name, std::size_t rep, 
 /// How far the agents' mean may lie from the twin besides 4 standard errors.
 struct MeanTolerance {
   double relative = 0; // of the twin's value (for what the twin approximates, e.g. near capacity)
+  // Added to every allowance (4 standard errors, or the relative tolerance); where given, it is
+  // also the whole allowance for rounding where the agents do not vary.
+  double absolute = 0;
   // Where the agents do not vary, the twin may differ by up to 3 / replicates (the rule of
   // three: an event never seen in n replicates has a rate below 3 / n with 95% confidence).
   bool rare = false;
@@ -33,7 +36,7 @@ struct MeanTolerance {
 
 /// The agent model's mean over replicates against the twin, for `values(results, replicate, k)`
 /// over k < `cells`: within 4 standard errors (or equal, where the agents do not vary), or the
-/// tolerance. Returns the number of cells compared.
+/// tolerance: max(4 se, relative |twin|) + absolute. Returns the number of cells compared.
 template <class Values>
 int expect_mean_around(const Results& agents, const Results& twin, std::int64_t replicates, std::size_t cells,
                        Values values, const std::string& what, MeanTolerance tolerance = {}) {
@@ -48,8 +51,13 @@ int expect_mean_around(const Results& agents, const Results& twin, std::int64_t 
     const auto n = static_cast<double>(replicates);
     const double mean = sum / n, variance = std::max(0.0, (squares - n * mean * mean) / (n - 1));
     const double se = std::sqrt(variance / n), expected = values(twin, 0, k);
-    const double equal = tolerance.rare ? 3 / n : 1e-6 + 1e-9 * std::abs(expected);
-    const double allowed = std::max(se == 0 ? equal : 4 * se + 1e-6, tolerance.relative * std::abs(expected));
+    // Where the agents do not vary: equal to rounding (1e-6 + 1e-9 |twin|, unless an absolute
+    // allowance is given), or the rule of three.
+    const double spread = se != 0                  ? 4 * se
+                          : tolerance.rare         ? 3 / n
+                          : tolerance.absolute > 0 ? 0.0
+                                                   : 1e-6 + 1e-9 * std::abs(expected);
+    const double allowed = std::max(spread, tolerance.relative * std::abs(expected)) + tolerance.absolute;
     EXPECT_LE(std::abs(mean - expected), allowed)
         << what << " [" << k << "]: agents " << mean << " twin " << expected << " (se " << se << ")";
     ++compared;

@@ -935,11 +935,9 @@ private:
                   return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, k, lv, 0));
                 };
                 const int sought = sought_of(t, level);
-                if (sought >= kLevelCount) { // appointed to the top level while waiting: stays
-                  out.middleRows(row, n) = x;
-                  return;
-                }
-                if (wait > max_wait) { // gave up waiting
+                // Gave up waiting, or appointed to the top level while waiting (nothing left to
+                // seek: out of the queue, counted with those who gave up, as the agents).
+                if (wait > max_wait || sought >= kLevelCount) {
                   out.middleRows(at(none, level), n) += x;
                   if (record) {
                     const double total = x.col(0).sum();
