@@ -2010,12 +2010,21 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     for (const auto& n : list) text += (text.empty() ? "" : ", ") + n;
     return text;
   };
-  // Evaluators are modelled (twin_evaluation.hpp), but not employer cells' own capacity.
-  if (!p.evaluation.evaluators.empty() && !p.employers.size_classes.empty() && !p.employers.self_evaluator.empty() &&
-      std::any_of(p.employers.self_evaluation_per_1000.begin(), p.employers.self_evaluation_per_1000.end(),
-                  [](double v) { return v > 0; }))
+  // Evaluators are modelled (twin_evaluation.hpp), but not employer cells' own capacity, at the
+  // start or by schedule (employers.self_evaluation_per_1000 may be scheduled).
+  const auto self_evaluates = [](const Parameters& q) {
+    return !q.evaluation.evaluators.empty() && !q.employers.size_classes.empty() &&
+           !q.employers.self_evaluator.empty() &&
+           std::any_of(q.employers.self_evaluation_per_1000.begin(), q.employers.self_evaluation_per_1000.end(),
+                       [](double v) { return v > 0; });
+  };
+  bool self_evaluation = self_evaluates(p);
+  for (std::int64_t u = 0; !self_evaluation && u < p.scenario.months; ++u)
+    self_evaluation = self_evaluates(scenario.parameters_at(scenario.start() + static_cast<int>(u)));
+  if (self_evaluation)
     issues.push_back({"employers.self_evaluation_per_1000",
-                      "the twin does not model evaluation by employer cells for their own employees yet"});
+                      "the twin does not model evaluation by employer cells for their own employees (at the start or "
+                      "by schedule) yet"});
   if (!p.schools.routes.empty())
     issues.push_back({"schools.routes", "the twin does not model technical schools (students, enrolment, "
                                         "graduation) yet; the scenario declares " +
