@@ -80,8 +80,9 @@ RunMetadata run_metadata(const Scenario& scenario, std::int64_t seed, std::int64
 Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
   Results r = base_results_layout(scenario, replicates);
   ReplicateState::declare_results(r, scenario.parameters());
-  Studios::declare_results(r, scenario);            // by the schedule too: studios may open during the run
-  Employers::declare_matching_results(r, scenario); // matching by level may start by the schedule
+  Studios::declare_results(r, scenario);              // by the schedule too: studios may open during the run
+  Employers::declare_matching_results(r, scenario);   // matching by level may start by the schedule
+  TrainingSystem::declare_place_results(r, scenario); // places may be limited by the schedule
   return r;
 }
 
