@@ -368,6 +368,8 @@ RunPlan plan_branch(const Arguments& a) {
   plan.replicates = info.run.replicates;
   plan.seed = info.run.seed;
   plan.start = start_from(origin, std::vector<std::int64_t>(static_cast<std::size_t>(info.run.replicates), at));
+  // What the saved run did not declare (a mechanism it never had in force) is 0 in its months.
+  plan.start->new_variables = branch_new_variables(saved, *plan.scenario);
   plan.first = at;
   plan.skipped = at;
   if (a.checkpoint && same_file(*a.checkpoint, origin))
