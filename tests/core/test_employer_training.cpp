@@ -228,15 +228,19 @@ TEST(ApprenticePlaces, NoPlaceDeclaredOnlyWhenPlacesMayBind) {
   const std::vector<std::int64_t>& apprentices = not_limited.variable("employer_apprentices").data;
   EXPECT_GT(std::accumulate(apprentices.begin(), apprentices.end(), std::int64_t{0}), 0);
 
-  // Limited from month 2 by schedule.
+  // Limited from month 2 by schedule (applicants keep coming: a rate under 1, where at 1 every
+  // eligible worker enrols in month 1 while places are not limited).
+  const Scenario slower = places_scenario(
+      {{"employers.apprentice_places_per_1000", "[-1, -1]"}, {"programmes.application_rate", "[0.3]"}}, 4);
   const Scenario later =
-      Scenario::make(unlimited.parameters(),
-                     {{unlimited.start() + 2, "employers.apprentice_places_per_1000", std::vector<double>{5, 0}}}, {});
+      Scenario::make(slower.parameters(),
+                     {{slower.start() + 2, "employers.apprentice_places_per_1000", std::vector<double>{5, 0}}}, {});
+  EXPECT_FALSE(TrainingSystem::apprentice_places_limited(slower));
   EXPECT_TRUE(TrainingSystem::apprentice_places_limited(later));
   const Results scheduled = run_scenario(later, RunOptions{});
   ASSERT_TRUE(scheduled.has_variable("apprenticeship_no_place"));
   EXPECT_EQ(at(scheduled, "apprenticeship_no_place", 0, 1) + at(scheduled, "apprenticeship_no_place", 0, 2), 0);
-  EXPECT_GT(at(scheduled, "apprenticeship_no_place", 0, 3), 0);
+  EXPECT_GT(at(scheduled, "apprenticeship_no_place", 0, 3) + at(scheduled, "apprenticeship_no_place", 0, 4), 0);
   // A schedule that keeps them unlimited declares nothing.
   const Scenario still = Scenario::make(
       unlimited.parameters(),
