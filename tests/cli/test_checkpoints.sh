@@ -40,6 +40,18 @@ import h5py, sys
 a, b = h5py.File("full.h5", "r")["enrolments"][()], h5py.File("policy.h5", "r")["enrolments"][()]
 sys.exit(0 if (a[:, :13] == b[:, :13]).all() and (a[:, 13:] != b[:, 13:]).any() else 1)'
 
+# --- A branch from a run shortened before a schedule entry: the 12-month run of the employers'
+# scenario leaves out its switch to matching by level (2021-01), and with it employer_seekers and
+# employer_matches; the branch under the whole file declares them (0 in the months it took over)
+# and equals the 30-month run made in one go.
+emp="$SOURCE_DIR/tests/data/split_employers.toml"
+"$SKILLSIM" run "$emp" --quiet -o emp_full.h5
+"$SKILLSIM" run "$emp" --set scenario.months=12 --checkpoint emp12.ckpt --quiet -o emp12.h5 2> emp12.err
+check "the shortened run leaves the schedule entry out" contains emp12.err "these schedule entries, dated after it, are left out"
+check "... and its employer_seekers" "$PYTHON" -c 'import h5py, sys; sys.exit("employer_seekers" in h5py.File("emp12.h5", "r"))'
+check "a branch from the shortened run (exit 0)" status 0 "$SKILLSIM" run "$emp" --from-checkpoint emp12.ckpt --quiet -o emp_branch.h5
+check "... equals the run made in one go, employer_seekers included" same emp_full.h5 emp_branch.h5
+
 # --- Killed with kill -9 while checkpointing every 3 months, then resumed.
 sed 's/^size = 20_000/size = 60_000/; s/^school_leavers_per_year = 330/school_leavers_per_year = 990/;
      s/^technical_school_graduates_per_year = 22/technical_school_graduates_per_year = 66/' s.toml > big.toml

@@ -2,7 +2,8 @@
 # `mpirun -n N skillsim run SCENARIO --split-agents` (docs/cluster.md, "One run over ranks"): each
 # replicate's agents split over N ranks give the same results file, bit for bit, as one process,
 # for 1, 2 and 4 ranks; its checkpoints are one process's and continue on any number of ranks; a
-# launcher without --split-agents is refused. Scenarios that run in seconds and exercise programmes
+# launcher without --split-agents is refused; errors are said once, by rank 0 or by the rank that
+# alone met them, and every rank exits non-zero. Scenarios that run in seconds and exercise programmes
 # with binding seats and money, quotas of appointments, migration between regions, groups, entrants,
 # technical schools, employer cells and compaction of the dead.
 # Needs SKILLSIM (built with MPI), MPIEXEC, SOURCE_DIR and PYTHON (with h5py, numpy).
@@ -124,5 +125,53 @@ check "validate --ranks: the memory per rank, nothing refused" \
 "${mpi[@]}" -n 2 "$SKILLSIM" run jincheng_2020_2021 --set population.scale=100 -o nosplit.h5 > ns.out 2> ns.err
 check "a launcher without --split-agents: refused" contains ns.err "add --split-agents"
 check "a launcher without --split-agents: nothing written" test ! -e nosplit.h5
+
+# Errors are said once (docs/cluster.md, "Errors are said once"), and every rank exits non-zero.
+# count FILE TEXT N: TEXT is on exactly N lines of FILE.
+count() { local n; n=$(grep -cF -- "$2" "$1"); [ "$n" -eq "$3" ] || { echo "--- $1 has '$2' $n times, not $3:"; cat "$1"; return 1; }; }
+sr="$SOURCE_DIR/tests/data/split_ranks.toml"
+# An invalid --set and a missing scenario, met by every rank: rank 0 says them.
+"${mpi[@]}" -n 2 "$SKILLSIM" run "$sr" --split-agents --set no.such.key=1 -o bad.h5 > bad.out 2> bad.err
+check "an invalid --set on 2 ranks: exit status 2" test $? -eq 2
+check "... said once" count bad.err "skillsim: the scenario is invalid" 1
+check "... naming the key once" count bad.err "no.such.key" 1
+"${mpi[@]}" -n 3 "$SKILLSIM" run nothere.toml --split-agents -o bad.h5 > bad.out 2> bad.err
+check "a missing scenario on 3 ranks: exit status 2" test $? -eq 2
+check "... said once" count bad.err "nothere.toml" 1
+"${mpi[@]}" -n 2 "$SKILLSIM" run --resume x.ckpt --set a=1 --split-agents > bad.out 2> bad.err
+check "a usage error on 2 ranks: exit status 2" test $? -eq 2
+check "... said once" count bad.err "--resume takes no --set" 1
+check "a launcher without --split-agents: said once" count ns.err "add --split-agents" 1
+# An error every rank meets during the run (a checkpoint whose results lack a variable, resumed):
+# rank 0 says it and ends the run.
+"$SKILLSIM" run "$sr" --replicates 2 --quiet --threads 1 --checkpoint err.ckpt -o err.h5
+"$PYTHON" - <<'PY'
+import shutil, h5py
+for name, lacks in [("good.ckpt", None), ("bad.ckpt", "results/workers")]:
+    shutil.copy("err.ckpt", name)
+    f = h5py.File(name, "r+")
+    del f["replicates/1"]  # replicate 2 not started: the run goes on
+    f.attrs["replicate"] = 0
+    if lacks:
+        del f[lacks]
+PY
+"${mpi[@]}" -n 2 "$SKILLSIM" run --resume bad.ckpt --quiet --split-agents -o bad.h5 > bad.out 2> bad.err
+check "an error in the run on every rank: exit non-zero" test $? -ne 0
+check "... said once" count bad.err "the saved results lack the variable 'workers'" 1
+check "... by rank 0" lacks bad.err "skillsim: rank 1 of 2"
+check "... nothing written" test ! -e bad.h5
+# Errors only rank 1 meets (its command line differs: an MPMD launch): said by rank 1, before the
+# run (a scenario its node would not see) and during it (a saved state only it reads).
+"${mpi[@]}" -n 1 "$SKILLSIM" run "$sr" --split-agents -o local.h5 : -n 1 "$SKILLSIM" run nothere.toml --split-agents \
+  -o local.h5 > local.out 2> local.err
+check "an error of rank 1 alone before the run: exit non-zero" test $? -ne 0
+check "... said by rank 1" count local.err "skillsim: rank 1 of 2:" 1
+check "... naming the file" count local.err "nothere.toml" 1
+"${mpi[@]}" -n 1 "$SKILLSIM" run --resume good.ckpt --quiet --split-agents -o local.h5 : \
+  -n 1 "$SKILLSIM" run --resume bad.ckpt --quiet --split-agents -o local.h5 > local.out 2> local.err
+check "an error of rank 1 alone in the run: exit non-zero" test $? -ne 0
+check "... said by rank 1" count local.err "skillsim: rank 1 of 2:" 1
+check "... once" count local.err "the saved results lack the variable 'workers'" 1
+check "... nothing written" test ! -e local.h5
 
 finish

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -113,11 +114,13 @@ TEST(ApprenticePlaces, PlacesThatDoNotBindChangeNothing) {
   unlimited["employers.apprentice_places_per_1000"] = "[-1, -1]";
   ample["employers.apprentice_places_per_1000"] = "[1000, 1000]";
   const Results a = run_scenario(places_scenario(unlimited, 10), RunOptions{});
-  const Results b = run_scenario(places_scenario(ample, 10), RunOptions{});
-  expect_same_but(b, a, "employer_apprentice_places");
+  Results b = run_scenario(places_scenario(ample, 10), RunOptions{});
   EXPECT_GT(total_over_months(a, "turned_away_no_seat"), 0) << "the seats bind";
   EXPECT_EQ(total_over_months(b, "apprenticeship_no_place"), 0);
-  EXPECT_EQ(total_over_months(a, "apprenticeship_no_place"), 0);
+  // Not limited, nobody can be refused for want of a place: the variable is not declared.
+  EXPECT_FALSE(a.has_variable("apprenticeship_no_place"));
+  std::erase_if(b.variables, [](const Variable& v) { return v.name.starts_with("apprenticeship_no_place"); });
+  expect_same_but(b, a, "employer_apprentice_places");
   EXPECT_GT(total_over_months(b, "enrolments"), 300);
 }
 
@@ -208,13 +211,53 @@ TEST(ApprenticePlaces, ARunContinuesFromASnapshot) {
   EXPECT_GT(refused, 0);
 }
 
-// Without employers the places' results are not declared; with employers and places not limited
-// they are, and nobody is refused.
-TEST(ApprenticePlaces, DeclaredOnlyWithEmployersAndAnApprenticeship) {
-  const Results with =
-      run_scenario(places_scenario({{"employers.apprentice_places_per_1000", "[-1, -1]"}}, 2), RunOptions{});
-  EXPECT_TRUE(with.has_variable("apprenticeship_no_place"));
-  EXPECT_EQ(total_over_months(with, "apprenticeship_no_place"), 0);
+// apprenticeship_no_place is declared only when places may refuse somebody: limited at the start
+// (with employers and an apprenticeship), by schedule only (0 before the change), or in a
+// parameter set; not with places not limited anywhere (-1, where it could only be 0: the cells'
+// places and apprentices still are), nor without employers.
+TEST(ApprenticePlaces, NoPlaceDeclaredOnlyWhenPlacesMayBind) {
+  const Results limited = run_scenario(places_scenario({}, 2), RunOptions{});
+  EXPECT_TRUE(limited.has_variable("apprenticeship_no_place"));
+  EXPECT_GT(total_over_months(limited, "apprenticeship_no_place"), 0);
+
+  const Scenario unlimited = places_scenario({{"employers.apprentice_places_per_1000", "[-1, -1]"}}, 4);
+  EXPECT_FALSE(TrainingSystem::apprentice_places_limited(unlimited));
+  const Results not_limited = run_scenario(unlimited, RunOptions{});
+  EXPECT_FALSE(not_limited.has_variable("apprenticeship_no_place"));
+  ASSERT_TRUE(not_limited.has_variable("employer_apprentices"));
+  const std::vector<std::int64_t>& apprentices = not_limited.variable("employer_apprentices").data;
+  EXPECT_GT(std::accumulate(apprentices.begin(), apprentices.end(), std::int64_t{0}), 0);
+
+  // Limited from month 2 by schedule (applicants keep coming: a rate under 1, where at 1 every
+  // eligible worker enrols in month 1 while places are not limited).
+  const Scenario slower = places_scenario(
+      {{"employers.apprentice_places_per_1000", "[-1, -1]"}, {"programmes.application_rate", "[0.3]"}}, 4);
+  const Scenario later =
+      Scenario::make(slower.parameters(),
+                     {{slower.start() + 2, "employers.apprentice_places_per_1000", std::vector<double>{5, 0}}}, {});
+  EXPECT_FALSE(TrainingSystem::apprentice_places_limited(slower));
+  EXPECT_TRUE(TrainingSystem::apprentice_places_limited(later));
+  const Results scheduled = run_scenario(later, RunOptions{});
+  ASSERT_TRUE(scheduled.has_variable("apprenticeship_no_place"));
+  EXPECT_EQ(at(scheduled, "apprenticeship_no_place", 0, 1) + at(scheduled, "apprenticeship_no_place", 0, 2), 0);
+  EXPECT_GT(at(scheduled, "apprenticeship_no_place", 0, 3) + at(scheduled, "apprenticeship_no_place", 0, 4), 0);
+  // A schedule that keeps them unlimited declares nothing.
+  const Scenario still = Scenario::make(
+      unlimited.parameters(),
+      {{unlimited.start() + 2, "employers.apprentice_places_per_1000", std::vector<double>{-1, -1}}}, {});
+  EXPECT_FALSE(TrainingSystem::apprentice_places_limited(still));
+  EXPECT_FALSE(make_results_layout(still, 1).has_variable("apprenticeship_no_place"));
+
+  // Limited in a parameter set (the large class's places), not in the base.
+  ParameterSets sets;
+  sets.keys = {"employers.apprentice_places_per_1000[large]"};
+  sets.rows = {{-1}, {5}};
+  sets.source = "<test>";
+  const Scenario with_sets =
+      Scenario::make(unlimited.parameters(), unlimited.schedule(), unlimited.targets(), "<test>", "", sets);
+  EXPECT_TRUE(TrainingSystem::apprentice_places_limited(with_sets));
+  EXPECT_TRUE(make_results_layout(with_sets, 2).has_variable("apprenticeship_no_place"));
+
   const Results without =
       run_scenario(test::programme_scenario({{"programmes.apprenticeship", "[1]"},
                                              {"programmes.eligible_statuses", "[[0, 1, 0, 0, 0, 0]]"},

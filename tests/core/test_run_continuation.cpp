@@ -151,6 +151,40 @@ TEST(RunContinuation, BranchWithTheSameParametersEqualsTheLongerRun) {
   test::expect_same_results(run_scenario(longer, branch), run_scenario(longer, options));
 }
 
+// A run shortened to 12 months leaves out the schedule entry that switches employers.matching to
+// matching by level in month 12 (2021-01), so its results lack employer_seekers and
+// employer_matches; a branch from it under the whole file declares them, 0 in the months it takes
+// over, and equals the 30-month run that never stopped.
+TEST(RunContinuation, BranchDeclaresWhatTheShorterRunLeftOut) {
+  const std::string path = std::string(SKILLSIM_SOURCE_DIR) + "/tests/data/split_employers.toml";
+  const Scenario longer = io::load_scenario(path), shorter = io::load_scenario(path, {"scenario.months=12"});
+  ASSERT_FALSE(shorter.notes().empty()); // the schedule entry left out
+  RunOptions options;
+  options.replicates = 1;
+  const Saved saved = finished_run(shorter, options);
+  ASSERT_FALSE(saved.results.has_variable("employer_seekers"));
+  ASSERT_TRUE(branch_problems(shorter, longer, 12).empty());
+  EXPECT_EQ(branch_new_variables(shorter, longer), (std::vector<std::string>{"employer_seekers", "employer_matches"}));
+  EXPECT_TRUE(branch_new_variables(longer, longer).empty());
+
+  RunStart start = saved.start();
+  RunOptions branch = options;
+  branch.start = &start;
+  try { // without them: the saved results are not those of the layout
+    run_scenario(longer, branch);
+    FAIL() << "a variable the saved results lack was not noticed";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "the saved results lack the variable 'employer_seekers'");
+  }
+  start.new_variables = branch_new_variables(shorter, longer);
+  const Results branched = run_scenario(longer, branch), unbroken = run_scenario(longer, options);
+  test::expect_same_results(branched, unbroken);
+  std::int64_t seekers = 0;
+  for (std::size_t t = 13; t <= 30; ++t)
+    for (std::size_t k = 0; k < kLevelCount; ++k) seekers += test::at(branched, "employer_seekers", 0, t, k);
+  EXPECT_GT(seekers, 0) << "matching by level from month 13";
+}
+
 TEST(RunContinuation, BranchWithAnotherPolicySharesTheMonthsItTookOver) {
   const Scenario base = busy_scenario(), shorter = shorter_scenario();
   const Scenario policy = busy_scenario({"labour.job_find_rate=0.3"});

@@ -696,5 +696,26 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   EXPECT_TRUE(twin_refusals(small_scenario()).empty());
 }
 
+// Employer cells' own evaluation capacity is refused when a schedule turns it on later, as when it
+// is on at the start (TwinEvaluation.RefusesOnlySelfEvaluationByEmployers), naming the key; the
+// same scenario without the schedule entry is not refused.
+TEST(Twin, RefusesSelfEvaluationTurnedOnBySchedule) {
+  const Scenario off =
+      small_scenario({"evaluation.evaluators=[\"enterprise\"]", "evaluation.labels=[\"企业自主评价\"]",
+                      "evaluation.capacity_per_month=[[10]]", "evaluation.eligible_statuses=[[0, 1, 0, 0, 0, 0]]",
+                      "evaluation.max_level=[6]", "employers.size_classes=[\"all\"]", "employers.labels=[\"全部\"]",
+                      "employers.size_shares=[[1, 1, 1]]", "employers.self_evaluation_per_1000=[0]",
+                      "employers.self_evaluator=\"enterprise\""},
+                     20000, 1, 12);
+  ASSERT_TRUE(twin_refusals(off).empty()) << test::dump(twin_refusals(off));
+  const Scenario later = Scenario::make(
+      off.parameters(), {{off.start() + 6, "employers.self_evaluation_per_1000", std::vector<double>{5}}}, {});
+  const std::vector<Issue> issues = twin_refusals(later);
+  ASSERT_EQ(issues.size(), 1u) << test::dump(issues);
+  EXPECT_EQ(issues[0].key, "employers.self_evaluation_per_1000");
+  EXPECT_NE(issues[0].message.find("by schedule"), std::string::npos) << issues[0].message;
+  EXPECT_THROW(project_scenario(later), TwinUnsupported);
+}
+
 } // namespace
 } // namespace skillsim

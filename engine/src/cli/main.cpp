@@ -29,6 +29,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "pathways_table.hpp"
@@ -69,7 +70,14 @@ constexpr const char* kDefaultScenario = "jincheng_2020_2021";
 constexpr const char* kScenarioNote = "SCENARIO is a path, or the name of a bundled scenario (e.g. national_2016)";
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted.store(true); }
+// Signals received so far: a rank of a split run waiting for rank 0 to end the run learns from a
+// new one that the launcher is ending it (wait_for_rank0_to_stop).
+std::atomic<int> g_signals{0};
+static_assert(std::atomic<int>::is_always_lock_free); // safe in a signal handler
+extern "C" void on_signal(int) {
+  g_interrupted.store(true);
+  g_signals.fetch_add(1);
+}
 
 // What the command is doing, for the message when memory runs out or something unexpected
 // fails ("out of memory while reading the scenario ..."): set before each step.
@@ -368,6 +376,8 @@ RunPlan plan_branch(const Arguments& a) {
   plan.replicates = info.run.replicates;
   plan.seed = info.run.seed;
   plan.start = start_from(origin, std::vector<std::int64_t>(static_cast<std::size_t>(info.run.replicates), at));
+  // What the saved run did not declare (a mechanism it never had in force) is 0 in its months.
+  plan.start->new_variables = branch_new_variables(saved, *plan.scenario);
   plan.first = at;
   plan.skipped = at;
   if (a.checkpoint && same_file(*a.checkpoint, origin))
@@ -405,7 +415,40 @@ std::int64_t peak_resident_bytes() {
   return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
 }
 
-int report_error(const std::exception_ptr& error, bool in_sweep);
+int report_error(const std::exception_ptr& error, bool in_sweep, std::ostream& err = std::cerr);
+
+#ifdef SKILLSIM_HAVE_MPI
+// How long a rank whose part of a split run failed gives rank 0 to end the run (it ends it
+// within moments when it meets the same error); only an error of that rank alone waits this long.
+constexpr double kSecondsForRank0ToStop = 10;
+
+// Says an error of this rank of a run split over `ranks` ranks, once: rank 0 says it, and another
+// rank only if rank 0 did not meet it (something only this rank met, e.g. a file its node does not
+// see, or memory running out on its node), after "skillsim: rank R of N:". Returns the error's exit
+// status, on every rank.
+int report_rank_error(const std::exception_ptr& error, int rank, int ranks, bool rank0_failed) {
+  if (rank == 0 || !rank0_failed) {
+    if (rank != 0) std::cerr << "skillsim: rank " << rank << " of " << ranks << ":\n";
+    return report_error(error, false);
+  }
+  std::ostream quiet(nullptr); // rank 0 says it
+  return report_error(error, false, quiet);
+}
+
+// A rank other than 0 whose part of a split run failed: the other ranks may be waiting for it in a
+// collective, so the run ends with MPI_Abort. An error that every rank meets (the same parameters,
+// the same saved state) rank 0 meets too, and says, and ends the run: this rank gives it `seconds`
+// to, and leaves quietly when the launcher signals it (or is killed). Returns if the run goes on:
+// the error is this rank's alone, and it is this rank's to say.
+void wait_for_rank0_to_stop(int status, double seconds) {
+  const int signals = g_signals.load();
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (g_signals.load() != signals) std::_Exit(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+#endif
 
 // The results file (and checkpoint) of a run can be written: false after saying why.
 bool output_ok(const Arguments& a, const RunPlan& plan) {
@@ -457,11 +500,13 @@ int command_run(const Arguments& a, const std::string& command_line, int& argc, 
   // Under an MPI launcher, every rank runs this: with --split-agents the ranks split the agents
   // of every replicate (docs/cluster.md, "One run over ranks"); without it, each would run the
   // whole scenario and write the same file, so that is refused.
+  // Said by rank 0 alone; every rank exits with the status.
   const int launched = launched_ranks();
   if (launched > 1 && !a.split_agents) {
-    std::cerr << "skillsim: started by an MPI launcher with " << launched
-              << " ranks: each would run the whole scenario and write the same file; add --split-agents to split "
-                 "its agents over the ranks (docs/cluster.md), or run it without the launcher\n";
+    if (launched_rank() == 0)
+      std::cerr << "skillsim: started by an MPI launcher with " << launched
+                << " ranks: each would run the whole scenario and write the same file; add --split-agents to split "
+                   "its agents over the ranks (docs/cluster.md), or run it without the launcher\n";
     return kExitUsage;
   }
 #ifdef SKILLSIM_HAVE_MPI
@@ -475,8 +520,9 @@ int command_run(const Arguments& a, const std::string& command_line, int& argc, 
 #else
   (void)argc, (void)argv;
   if (launched > 1) {
-    std::cerr << "skillsim: --split-agents under an MPI launcher, but this skillsim was built without MPI; build "
-                 "with MPI (docs/cluster.md) or run it without the launcher\n";
+    if (launched_rank() == 0)
+      std::cerr << "skillsim: --split-agents under an MPI launcher, but this skillsim was built without MPI; build "
+                   "with MPI (docs/cluster.md) or run it without the launcher\n";
     return kExitUsage;
   }
   const RankGroup* ranks = nullptr;
@@ -491,17 +537,26 @@ int command_run(const Arguments& a, const std::string& command_line, int& argc, 
 #endif
     return ok;
   };
-  // Every rank reads the same scenario: if it is invalid, rank 0 alone says why.
+  // Every rank makes the plan from the same files: if that fails on any rank, every rank stops
+  // (with the error's exit status; a rank that did not fail with 1), and the error is said once:
+  // by rank 0, or by the ranks that met it if rank 0 did not (report_rank_error).
   const auto make_plan = [&] {
     return a.resume ? plan_resume(a) : a.from_checkpoint ? plan_branch(a) : plan_new_run(a);
   };
   std::optional<RunPlan> made;
+  std::exception_ptr plan_error;
   try {
     made.emplace(make_plan());
   } catch (...) {
-    if (leader) throw;
-    return kExitUsage;
+    plan_error = std::current_exception();
   }
+#ifdef SKILLSIM_HAVE_MPI
+  if (session && !session->all(!plan_error)) {
+    const bool rank0_failed = !session->rank0(!plan_error);
+    return plan_error ? report_rank_error(plan_error, ranks->rank(), rank_count, rank0_failed) : kExitFailure;
+  }
+#endif
+  if (plan_error) std::rethrow_exception(plan_error);
   RunPlan& plan = *made;
   const Scenario& scenario = *plan.scenario;
   const Parameters& p = scenario.parameters();
@@ -572,9 +627,14 @@ int command_run(const Arguments& a, const std::string& command_line, int& argc, 
   } catch (...) {
     if (rank_count == 1) throw;
 #ifdef SKILLSIM_HAVE_MPI
-    // The other ranks wait for this one in the next collective: end them all.
-    if (!leader) std::cerr << "skillsim: rank " << ranks->rank() << " of " << rank_count << ":\n";
-    mpi::Session::abort(report_error(std::current_exception(), false));
+    // The other ranks may wait for this one in a collective: end them all, the error said once
+    // (rank 0 says one that every rank meets; wait_for_rank0_to_stop).
+    const std::exception_ptr error = std::current_exception();
+    if (!leader) {
+      std::ostream quiet(nullptr);
+      wait_for_rank0_to_stop(report_error(error, false, quiet), kSecondsForRank0ToStop);
+    }
+    mpi::Session::abort(report_rank_error(error, ranks->rank(), rank_count, false));
 #endif
   }
   g_months_done.store(-1);
@@ -881,11 +941,13 @@ std::optional<std::string> python_command_message(std::string_view command) {
 }
 
 // A usage error: the message, the command's usage line and where to find more; exit status 2.
+// Under an MPI launcher every rank has the same command line: rank 0 alone says it.
 int usage_error(const CLI::App& app, const CLI::App* command, const std::string& message) {
   const CLI::App& shown = command ? *command : app;
   const std::string name = command ? "skillsim " + command->get_name() : "skillsim";
-  std::cerr << "skillsim: " << message << "\n"
-            << CLI::Formatter().make_usage(&shown, name) << "Run '" << name << " --help' for more.\n";
+  if (launched_rank() == 0)
+    std::cerr << "skillsim: " << message << "\n"
+              << CLI::Formatter().make_usage(&shown, name) << "Run '" << name << " --help' for more.\n";
   return kExitUsage;
 }
 
@@ -900,51 +962,50 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
   return usage_error(app, command, message);
 }
 
-// Says what went wrong (every error the commands throw, by kind) and returns the exit status.
-int report_error(const std::exception_ptr& error, bool in_sweep) {
+// Says what went wrong (every error the commands throw, by kind) on `err` and returns the exit
+// status (a rank of a split run whose error rank 0 says passes a stream that writes nothing).
+int report_error(const std::exception_ptr& error, bool in_sweep, std::ostream& err) {
   try {
     std::rethrow_exception(error);
   } catch (const ScenarioNotFound& e) {
-    std::cerr << "skillsim: " << e.what() << "\n";
+    err << "skillsim: " << e.what() << "\n";
     return kExitUsage;
   } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
-    std::cerr << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
+    for (const auto& d : e.diagnostics()) err << d.to_string() << "\n";
+    err << "skillsim: the scenario is invalid (" << problem_count(e.diagnostics()) << "); nothing was run\n";
     return kExitUsage;
   } catch (const TwinUnsupported& e) {
-    std::cerr << "skillsim: " << e.what() << "\nskillsim: nothing was projected\n";
+    err << "skillsim: " << e.what() << "\nskillsim: nothing was projected\n";
     return kExitUsage;
   } catch (const CannotBranch& e) {
-    std::cerr << "skillsim: " << e.what() << "\n";
+    err << "skillsim: " << e.what() << "\n";
     return kExitUsage;
   } catch (const Cancelled&) {
-    std::cerr << "\nskillsim: interrupted; no results file was written"
-              << (in_sweep ? " (the finished runs are in the journal: run again with --resume)" : "") << "\n";
+    err << "\nskillsim: interrupted; no results file was written"
+        << (in_sweep ? " (the finished runs are in the journal: run again with --resume)" : "") << "\n";
     if (!g_resume_hint.empty())
-      std::cerr << "skillsim: the checkpoint " << g_resume_hint
-                << " holds the run so far; continue it with: skillsim run --resume " << g_resume_hint << "\n";
+      err << "skillsim: the checkpoint " << g_resume_hint
+          << " holds the run so far; continue it with: skillsim run --resume " << g_resume_hint << "\n";
     return kExitInterrupted;
   } catch (const io::CheckpointError& e) {
-    std::cerr << "skillsim: " << e.what() << "\n";
+    err << "skillsim: " << e.what() << "\n";
     // A checkpoint that could not be written (a full disk): the last one written is intact.
     if (!g_resume_hint.empty() && g_months_done.load() >= 0)
-      std::cerr << "skillsim: the checkpoint " << g_resume_hint
-                << " holds the run up to its last save; continue it with: skillsim run --resume " << g_resume_hint
-                << "\n";
+      err << "skillsim: the checkpoint " << g_resume_hint
+          << " holds the run up to its last save; continue it with: skillsim run --resume " << g_resume_hint << "\n";
     return kExitFailure;
   } catch (const Error& e) { // skillsim's own errors (results files, out of memory in a run) say what and where
-    std::cerr << "skillsim: " << e.what() << "\n";
+    err << "skillsim: " << e.what() << "\n";
     return kExitFailure;
   } catch (const std::bad_alloc&) { // never the bare "std::bad_alloc"
-    std::cerr << "skillsim: out of memory while " << g_doing
-              << "; close other programs or use a machine with more memory\n";
+    err << "skillsim: out of memory while " << g_doing << "; close other programs or use a machine with more memory\n";
     return kExitFailure;
   } catch (const fs::filesystem_error& e) { // e.g. a directory on the way that may not be read
-    std::cerr << "skillsim: " << e.what() << " (while " << g_doing << ")\n";
+    err << "skillsim: " << e.what() << " (while " << g_doing << ")\n";
     return kExitFailure;
   } catch (const std::exception& e) {
-    std::cerr << "skillsim: unexpected error while " << g_doing << " (" << e.what()
-              << "); this is a bug: please report it with the command line\n";
+    err << "skillsim: unexpected error while " << g_doing << " (" << e.what()
+        << "); this is a bug: please report it with the command line\n";
     return kExitFailure;
   }
 }

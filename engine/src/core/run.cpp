@@ -80,8 +80,9 @@ RunMetadata run_metadata(const Scenario& scenario, std::int64_t seed, std::int64
 Results make_results_layout(const Scenario& scenario, std::int64_t replicates) {
   Results r = base_results_layout(scenario, replicates);
   ReplicateState::declare_results(r, scenario.parameters());
-  Studios::declare_results(r, scenario);            // by the schedule too: studios may open during the run
-  Employers::declare_matching_results(r, scenario); // matching by level may start by the schedule
+  Studios::declare_results(r, scenario);              // by the schedule too: studios may open during the run
+  Employers::declare_matching_results(r, scenario);   // matching by level may start by the schedule
+  TrainingSystem::declare_place_results(r, scenario); // places may be limited by the schedule
   return r;
 }
 
@@ -102,10 +103,14 @@ std::vector<std::int64_t> months_done_before(const RunOptions& options, std::siz
   return done;
 }
 
-// Copies the results so far into the run's layout: every (replicate, time) point both have.
-void copy_results_so_far(Results& into, const Results& from) {
+// Copies the results so far into the run's layout: every (replicate, time) point both have. The
+// variables the saved run did not declare (`new_variables`, a branch's) stay 0 in its months.
+void copy_results_so_far(Results& into, const Results& from, const std::vector<std::string>& new_variables) {
   for (Variable& v : into.variables) {
-    if (!from.has_variable(v.name)) throw Error("the saved results lack the variable '" + v.name + "'");
+    if (!from.has_variable(v.name)) {
+      if (std::find(new_variables.begin(), new_variables.end(), v.name) != new_variables.end()) continue;
+      throw Error("the saved results lack the variable '" + v.name + "'");
+    }
     const Variable& saved = from.variable(v.name);
     const std::vector<std::size_t> shape = into.shape(v), saved_shape = from.shape(saved);
     if (v.dims.size() < 2 || v.dims[0] != "replicate" || v.dims[1] != "time")
@@ -157,7 +162,7 @@ Results simulate(const Scenario& scenario, const RunOptions& options, int thread
   const auto months = static_cast<std::size_t>(p.scenario.months);
   const std::vector<std::int64_t> done_before = months_done_before(options, months);
   Results results = make_results_layout(scenario, options.replicates);
-  if (options.start) copy_results_so_far(results, options.start->results);
+  if (options.start) copy_results_so_far(results, options.start->results, options.start->new_variables);
   ResultsWriter out(results, months + 1, p.population.scale);
 
   const std::int64_t total_months = options.replicates * static_cast<std::int64_t>(months);
@@ -272,6 +277,14 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
     // (Inside an OpenMP parallel region an exception cannot get here: see the CLI's terminate handler.)
     throw OutOfMemory(out_of_memory_message(scenario.parameters(), options, at));
   }
+}
+
+std::vector<std::string> branch_new_variables(const Scenario& origin, const Scenario& branch) {
+  const Results saved = make_results_layout(origin, 1), mine = make_results_layout(branch, 1);
+  std::vector<std::string> names;
+  for (const Variable& v : mine.variables)
+    if (!saved.has_variable(v.name)) names.push_back(v.name);
+  return names;
 }
 
 std::vector<std::string> branch_problems(const Scenario& origin, const Scenario& branch, std::int64_t at) {

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <string_view>
 #include <tuple>
+#include <variant>
 
 #include "skillsim/core/allocation.hpp"
 #include "skillsim/core/employers.hpp"
@@ -16,6 +18,7 @@
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/results_layout.hpp"
+#include "skillsim/core/scenario.hpp"
 
 namespace skillsim {
 
@@ -715,15 +718,37 @@ void TrainingSystem::declare_results(Results& r, const Parameters& p) {
                  "money paid during the month by the trainees' employers (职工教育经费, programmes.employer_share), "
                  "besides spending by the funds",
                  "yuan");
-  if (has_apprentice_places(p))
-    add_variable(r, "apprenticeship_no_place", by_programme,
-                 "applicants turned away for want of an apprenticeship place in their employer cell "
-                 "(employers.apprentice_places_per_1000)");
+}
+
+void TrainingSystem::declare_place_results(Results& r, const Scenario& scenario) {
+  if (!apprentice_places_limited(scenario)) return; // nobody could be refused: it would be 0 throughout
+  add_variable(r, "apprenticeship_no_place", over_time({"programme"}),
+               "applicants turned away for want of an apprenticeship place in their employer cell "
+               "(employers.apprentice_places_per_1000)");
 }
 
 bool TrainingSystem::has_apprentice_places(const Parameters& p) {
   const auto& a = p.programmes.apprenticeship;
   return !p.employers.size_classes.empty() && std::any_of(a.begin(), a.end(), [](std::uint8_t v) { return v != 0; });
+}
+
+bool TrainingSystem::apprentice_places_limited(const Scenario& scenario) {
+  const Parameters& p = scenario.parameters();
+  if (!has_apprentice_places(p)) return false; // neither is schedulable
+  if (p.employers.limits_apprentice_places()) return true;
+  constexpr std::string_view kPlaces = "employers.apprentice_places_per_1000";
+  const auto limits = [](double places) { return places >= 0; }; // -1: not limited
+  for (const auto& change : scenario.schedule())
+    if (change.key == kPlaces && change.month < scenario.end())
+      if (const auto* places = std::get_if<std::vector<double>>(&change.value))
+        if (std::any_of(places->begin(), places->end(), limits)) return true;
+  // A parameter set may limit its replicates' places (a column of the key or of one size class).
+  const auto& targets = scenario.parameter_set_targets();
+  for (std::size_t k = 0; k < targets.size(); ++k)
+    if (targets[k].spec != nullptr && targets[k].spec->key == kPlaces)
+      for (const auto& row : scenario.parameter_sets().rows)
+        if (limits(row[k])) return true;
+  return false;
 }
 
 void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::size_t t) const {
@@ -750,8 +775,8 @@ void TrainingSystem::store_results(ResultsWriter& out, std::size_t rep, std::siz
   out.persons("followed_up", rep, t, tr.followed_up);
   out.persons("employed_after_training", rep, t, tr.employed_after);
   if (out.has("employer_funding")) out.as_is("employer_funding", rep, t, tr.employer_paid);
-  if (out.has("apprenticeship_no_place")) {
-    out.persons("apprenticeship_no_place", rep, t, tr.no_place);
+  if (out.has("apprenticeship_no_place")) out.persons("apprenticeship_no_place", rep, t, tr.no_place);
+  if (out.has("employer_apprentices")) {
     // Nothing written (0) in a month without employer cells counted (the tally is then empty).
     out.persons("employer_apprentice_places", rep, t, tr.cell_places);
     out.persons("employer_apprentices", rep, t, tr.cell_apprentices);

@@ -2084,12 +2084,21 @@ constexpr std::int64_t kMaxEntries = 2 * kMaxTracks * kDefaultBuckets;
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
   std::vector<Issue> issues;
-  // Evaluators are modelled (twin_evaluation.hpp), but not employer cells' own capacity.
-  if (!p.evaluation.evaluators.empty() && !p.employers.size_classes.empty() && !p.employers.self_evaluator.empty() &&
-      std::any_of(p.employers.self_evaluation_per_1000.begin(), p.employers.self_evaluation_per_1000.end(),
-                  [](double v) { return v > 0; }))
+  // Evaluators are modelled (twin_evaluation.hpp), but not employer cells' own capacity, at the
+  // start or by schedule (employers.self_evaluation_per_1000 may be scheduled).
+  const auto self_evaluates = [](const Parameters& q) {
+    return !q.evaluation.evaluators.empty() && !q.employers.size_classes.empty() &&
+           !q.employers.self_evaluator.empty() &&
+           std::any_of(q.employers.self_evaluation_per_1000.begin(), q.employers.self_evaluation_per_1000.end(),
+                       [](double v) { return v > 0; });
+  };
+  bool self_evaluation = self_evaluates(p);
+  for (std::int64_t u = 0; !self_evaluation && u < p.scenario.months; ++u)
+    self_evaluation = self_evaluates(scenario.parameters_at(scenario.start() + static_cast<int>(u)));
+  if (self_evaluation)
     issues.push_back({"employers.self_evaluation_per_1000",
-                      "the twin does not model evaluation by employer cells for their own employees yet"});
+                      "the twin does not model evaluation by employer cells for their own employees (at the start or "
+                      "by schedule) yet"});
   if (Studios::in_scenario(scenario))
     issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
                                        "studios"});

@@ -210,6 +210,12 @@ bool Session::all(bool ok) const {
   return every == 1;
 }
 
+bool Session::rank0(bool value) const {
+  int mine = value ? 1 : 0;
+  check_mpi(MPI_Bcast(&mine, 1, MPI_INT, 0, MPI_COMM_WORLD), "broadcast");
+  return mine == 1;
+}
+
 void Session::abort(int status) {
   MPI_Abort(MPI_COMM_WORLD, status);
   std::_Exit(status);

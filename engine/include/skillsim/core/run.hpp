@@ -39,6 +39,10 @@ struct RunStart {
   /// comes (so one population at a time is in memory). In a run split over ranks
   /// (RunOptions::ranks), this rank's share of its agents (ReplicateState's constructor).
   std::function<ReplicateSnapshot(std::int64_t replicate)> snapshot;
+  /// For a branch, the variables of its layout that the saved run did not declare
+  /// (branch_new_variables): 0 in the months taken from the saved run. Any other variable the
+  /// saved results lack is an error.
+  std::vector<std::string> new_variables;
 };
 
 /// How to run (everything that does not change what is simulated lives here, not in Scenario).
@@ -91,5 +95,12 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options);
 /// parameters): a different start, fewer months, another scale, or other regions, programmes,
 /// funds or evaluators (the saved state is laid out by them). Empty when it can.
 std::vector<std::string> branch_problems(const Scenario& origin, const Scenario& branch, std::int64_t at);
+
+/// The variables a run of `branch` declares that a run of `origin` does not (RunStart::new_variables).
+/// A variable is declared whenever its mechanism may act in the run (at the start, by schedule),
+/// so these describe mechanisms not in force in any month of origin's run, e.g. matching by level
+/// switched on by a schedule entry that origin, shortened by `--set scenario.months`, left out: in
+/// the months a branch takes over they are 0, as in the run of `branch` that never stopped.
+std::vector<std::string> branch_new_variables(const Scenario& origin, const Scenario& branch);
 
 } // namespace skillsim

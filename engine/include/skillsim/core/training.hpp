@@ -34,6 +34,7 @@
 namespace skillsim {
 
 class Employers;
+class Scenario;
 class ResultsWriter;
 
 /// The month's application rules in a form the per-agent loops can use cheaply. Each eligible
@@ -167,8 +168,15 @@ public:
   /// constraints, follow-up), for scenarios with programmes.
   static void declare_results(Results& results, const Parameters& p);
   /// Are apprentices counted by employer cell (employers and an apprenticeship programme)? Then
-  /// apprenticeship_no_place and the employer cells' places and apprentices are results.
+  /// the employer cells' places and apprentices are results.
   static bool has_apprentice_places(const Parameters& p);
+  /// May employer cells' places refuse an apprentice in the run: has_apprentice_places, and
+  /// employers.apprentice_places_per_1000 at 0 or above for some size class at the start, by
+  /// schedule or in a parameter set (-1 everywhere: places not limited)?
+  static bool apprentice_places_limited(const Scenario& scenario);
+  /// Declares apprenticeship_no_place (by programme) when apprentice_places_limited: a variable
+  /// that could only be 0 is left out.
+  static void declare_place_results(Results& results, const Scenario& scenario);
   /// Stores one time point of them from the month last stepped (`trainees`, a stock, is stored
   /// with the stocks: store_stocks in tallies.hpp).
   void store_results(ResultsWriter& out, std::size_t replicate, std::size_t t) const;

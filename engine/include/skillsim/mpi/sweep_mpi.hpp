@@ -35,6 +35,8 @@ public:
   int ranks_on_node() const { return local_size_; }
   /// True on every rank if `ok` is true on every rank (a collective: every rank must call it).
   bool all(bool ok) const;
+  /// Rank 0's `value`, on every rank (a collective: every rank must call it).
+  bool rank0(bool value) const;
   /// Ends every rank at once (after a failure on one rank that the others cannot know of).
   [[noreturn]] static void abort(int status);
 
