@@ -1129,10 +1129,12 @@ int main(int argc, char** argv) {
   project->footer(std::string(kScenarioNote) +
                   ".\nThe results file has the variables of `run`, every count a float64 expectation, and the\n"
                   "attribute skillsim_twin = 1: one replicate, or with parameter sets (run.parameter_sets) one per\n"
-                  "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes and\n"
-                  "funds are projected (expected demand against seats and money); scenarios with evaluation\n"
-                  "capacity, competitions, group time limits, factors by age band, or programmes'\n"
-                  "binding age limits or substitutes are refused (exit status 2), naming the key: see docs/twin.md.");
+                  "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes,\n"
+                  "funds, evaluation capacity, competitions, group time limits and technical schools are projected\n"
+                  "(expected demand against seats, money and places); scenarios with master studios, factors by\n"
+                  "age band, programmes' binding age limits or substitutes, regions' own rules, or employer\n"
+                  "matching, posts and places, or a state too large, are refused (exit status 2), naming the key:\n"
+                  "see docs/twin.md.");
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 
