@@ -124,7 +124,9 @@ def test_a_run_that_cannot_fit_is_refused_before_anything_is_allocated():
         {"population.size": 2_000_000_000, "population.scale": 1, "scenario.months": 12}
     )
     estimate = skillsim.estimate_memory(huge, replicates=1, threads=2)
-    assert estimate["agents_initial"] == 2_000_000_000
+    # 2 billion synthesised and national_2016's technical-school students at the start (1,916,490 +
+    # 685,170 + 443,540 + 264,800): they are agents too.
+    assert estimate["agents_initial"] == 2_000_000_000 + 3_310_000
     assert estimate["total"] == sum(estimate[k] for k in ("population", "growth", "candidates", "results", "fixed"))
     assert estimate["bytes_per_agent"] == 21  # the columns stored always; no employers, no employer column
     assert estimate["population"] >= 21 * estimate["agents_peak"]
