@@ -268,6 +268,29 @@ TEST(Simulation, AppointmentsFillTheQuotaAndNeverExceedIt) {
   }
 }
 
+TEST(Simulation, WithoutAWaitAtTheTopANewPrincipalTechnicianMayBeAppointedChiefTheSameMonth) {
+  // No 特级技师 at the start and no months required as 特级技师: each month's 首席技师 are chosen
+  // from those appointed 特级技师 just before them, as if the two levels were appointed one after
+  // the other over the whole population (the eligible of both are otherwise found in one pass).
+  const Scenario s = test::small_scenario(
+      everything_off() + std::vector<std::string>{"population.status_shares=[0, 1, 0, 0, 0, 0]",
+                                                  "population.level_shares=[0.5, 0, 0.2, 0.1, 0.1, 0.05, 0.05, 0, 0]",
+                                                  "skills.min_months=[0, 0, 12, 48, 60, 48, 48, 36, 0]",
+                                                  "skills.principal_technician_quota_per_year=1200",
+                                                  "skills.chief_technician_quota_per_year=60"},
+      100000, 1, 3);
+  const Results r = run_scenario(s, RunOptions{});
+  const auto principal = static_cast<std::size_t>(Level::PrincipalTechnician);
+  const auto chief = static_cast<std::size_t>(Level::ChiefTechnician);
+  for (std::size_t t = 1; t <= 3; ++t) {
+    EXPECT_EQ(at(r, "appointments", 0, t, principal), 100) << "month " << t;
+    EXPECT_EQ(at(r, "appointments", 0, t, chief), 5) << "month " << t;
+    EXPECT_EQ(at(r, "appointments_unfilled", 0, t, chief), 0) << "month " << t;
+  }
+  EXPECT_EQ(workers_at_level(r, 0, 3, static_cast<int>(chief)), 15);
+  EXPECT_EQ(workers_at_level(r, 0, 3, static_cast<int>(principal)), 300 - 15);
+}
+
 TEST(Simulation, AppointmentResultsCountPlacesFilledAndLeftInPersons) {
   // Scale 10: 2,400 特级技师 a year = 20 agents (200 persons) a month, for about 50 agents who
   // are 高级技师 long enough (3 years at the level drawn at the start). The quota opens in the

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <span>
 #include <tuple>
 #include <utility>
@@ -35,28 +36,47 @@ void Appointments::store_results(ResultsWriter& out, std::size_t rep, std::size_
 void Appointments::step(const Parameters& p, const TransitionRates& rates, Month month, Population& pop,
                         const RandomStreams& rng, MonthTally& flows, Employers* employers, const RankGroup* ranks) {
   tally_ = {};
-  for (std::size_t k = 0; k < 2; ++k) {
-    const int target = static_cast<int>(Level::PrincipalTechnician) + static_cast<int>(k);
-    const auto quota = static_cast<std::size_t>(state_.due[k].take(appointment_quota(p, k)));
-    if (quota == 0) continue;
-    // The eligible, found in parallel: each thread's list (a contiguous, ascending block of
-    // agents under schedule(static)) is joined in thread order, so the list is in agent order, as
-    // a serial scan gives it, for any thread count.
-    using Eligible = std::vector<std::pair<std::uint64_t, std::size_t>>; // (priority, index)
-    std::vector<Eligible> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
+  using Eligible = std::vector<std::pair<std::uint64_t, std::size_t>>; // (priority, index)
+  constexpr int kFirstTarget = static_cast<int>(Level::PrincipalTechnician);
+  std::array<std::size_t, 2> quotas{};
+  for (std::size_t k = 0; k < 2; ++k) quotas[k] = static_cast<std::size_t>(state_.due[k].take(appointment_quota(p, k)));
+  // The eligible of both levels, found in one parallel pass over the agents: each thread's lists
+  // (a contiguous, ascending block of agents under schedule(static)) are joined in thread order,
+  // so each list is in agent order, as a serial scan gives it, for any thread count. One pass
+  // serves both because the 特级技师 appointed first (now at 特级技师, 0 months there) are the
+  // only agents it changes, and they could be 首席技师's candidates only with skills.min_months 0
+  // at 首席技师: then its list is found again after them.
+  const auto find_eligible = [&](std::array<bool, 2> wanted) {
+    if (!wanted[0] && !wanted[1]) return std::array<Eligible, 2>{};
+    std::vector<std::array<Eligible, 2>> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
     const auto n = static_cast<std::int64_t>(pop.size());
 #pragma omp parallel
     {
-      Eligible mine;
+      std::array<Eligible, 2> mine;
 #pragma omp for schedule(static) nowait
-      for (std::int64_t i = 0; i < n; ++i)
-        if (appointment_eligible(rates, target, pop.level[i], pop.status[i], pop.months_at_level[i]))
-          mine.emplace_back(streams::priority_of(rng.block(streams::kAppointment, month.index, pop.id[i])),
-                            static_cast<std::size_t>(i));
+      for (std::int64_t i = 0; i < n; ++i) {
+        const int k = pop.level[i] - (kFirstTarget - 1); // the list an eligible agent joins
+        if (k < 0 || k > 1 || !wanted[static_cast<std::size_t>(k)]) continue;
+        if (appointment_eligible(rates, kFirstTarget + k, pop.level[i], pop.status[i], pop.months_at_level[i]))
+          mine[static_cast<std::size_t>(k)].emplace_back(
+              streams::priority_of(rng.block(streams::kAppointment, month.index, pop.id[i])),
+              static_cast<std::size_t>(i));
+      }
       by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(mine);
     }
-    Eligible eligible;
-    for (const Eligible& list : by_thread) eligible.insert(eligible.end(), list.begin(), list.end());
+    std::array<Eligible, 2> joined;
+    for (const std::array<Eligible, 2>& lists : by_thread)
+      for (std::size_t k = 0; k < 2; ++k) joined[k].insert(joined[k].end(), lists[k].begin(), lists[k].end());
+    return joined;
+  };
+  const bool chief_after_principal = quotas[0] > 0 && rates.served_minimum(kFirstTarget + 1, 0);
+  std::array<Eligible, 2> lists = find_eligible({quotas[0] > 0, quotas[1] > 0 && !chief_after_principal});
+  for (std::size_t k = 0; k < 2; ++k) {
+    const int target = kFirstTarget + static_cast<int>(k);
+    const std::size_t quota = quotas[k];
+    if (quota == 0) continue;
+    if (k == 1 && chief_after_principal) lists[1] = std::move(find_eligible({false, true})[1]);
+    Eligible& eligible = lists[k];
     if (split(ranks) && employers != nullptr && employers->post_needed(p, target)) {
       step_split_posts(p, k, quota, pop, flows, *employers, eligible, *ranks);
       continue;
