@@ -151,6 +151,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   candidates.trainees.clear();
   candidates.queued.clear();
   candidates.competitors.clear();
+  candidates.students.clear();
   // Workers who may enter a competition held this month, by their state after this month's moves
   // (not while waiting for an assessment); the competition step draws their priorities.
   // Each thread's lists (of a contiguous, ascending block of agents under schedule(static)) are
@@ -200,9 +201,12 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         track(i);
         continue;
       }
-      // Students (技工院校, schools.cpp) take part in nothing else while in school.
-      if (st == kStudent) [[unlikely]]
+      // Students (技工院校, schools.cpp) take part in nothing else while in school; the schools'
+      // step reads them from this list, with no pass of its own over every agent.
+      if (st == kStudent) [[unlikely]] {
+        found.students.push_back(static_cast<std::size_t>(i));
         continue;
+      }
       // Groups: a closed group's members, and those who have served its time limit, move on.
       if (group_moves) [[unlikely]] {
         const TransitionRates::GroupMonth next = rates.start_month_in_group(pop.group[i], pop.months_in_group[i]);
@@ -329,6 +333,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     join(c.trainees, found.trainees);
     join(c.queued, found.queued);
     join(c.competitors, found.competitors);
+    join(c.students, found.students);
   }
   // A safeguard: the join is in agent order as long as the loop's schedule is static.
   const auto in_order = [](auto& list) {
@@ -338,6 +343,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   in_order(c.trainees);
   in_order(c.queued);
   in_order(c.competitors);
+  in_order(c.students);
   return total;
 }
 

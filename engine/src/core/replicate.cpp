@@ -104,7 +104,7 @@ void ReplicateState::step() {
   // Entrants and school enrolees are spread over the ranks by id (holds_new); agent order is id
   // order on every rank, and the joins of the steps above order by id.
   entrants_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
-  schools_.step(p, month_, population_, rng_, next_id_, flows_, ranks_);
+  schools_.step(p, month_, population_, rng_, next_id_, flows_, candidates_.students, ranks_);
   employers_.step(p, month_, population_, rng_, ranks_);     // cells of the month's hires and leavers
   employers_.pay_work_based_training(p, training_.ledger()); // 以工代训, from the month's cells
   training_.close_month(); // the funds' money at the end of the month, every payment made

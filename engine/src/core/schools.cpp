@@ -171,7 +171,7 @@ void Schools::count_students(const Population& pop, const RankGroup* ranks) {
 }
 
 void Schools::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, std::uint64_t& next_id,
-                   MonthTally& flows, const RankGroup* ranks) {
+                   MonthTally& flows, std::span<const std::size_t> students, const RankGroup* ranks) {
   if (routes_ == 0) return;
   const auto& sc = p.schools;
   const std::size_t cells = routes_ * regions_;
@@ -189,7 +189,7 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
   // Every student, in parallel: each update reads only the agent's own state and its own block
   // of the stream `school.progress`, and the tallies are integer sums, so any thread count gives
   // the same result.
-  const auto n = static_cast<std::int64_t>(pop.size());
+  const auto n = static_cast<std::int64_t>(students.size());
 #pragma omp parallel
   {
     MonthTally local_flows;
@@ -198,9 +198,10 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
     local.dropouts.assign(cells, 0);
     local.students.assign(cells, 0);
 #pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < n; ++i) {
-      if (pop.status[i] != kStudent) continue;
-      const auto u = static_cast<std::size_t>(i);
+    for (std::int64_t s = 0; s < n; ++s) {
+      const std::size_t u = students[static_cast<std::size_t>(s)];
+      const auto i = static_cast<std::int64_t>(u);
+      if (pop.status[i] != kStudent) continue; // a safeguard: the list is of the rules pass's students
       const std::size_t k = school_route_of(pop, u);
       const std::size_t cell = k * regions_ + pop.region[i];
       const DrawBlock d = rng.block(streams::kSchool, month.index, pop.id[i]);

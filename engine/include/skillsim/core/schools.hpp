@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "skillsim/core/carry.hpp"
@@ -100,11 +101,13 @@ public:
 
   /// The month's schooling: every student drops out, or serves another month and graduates after
   /// the route's length; then the plan's enrolment of the month, within the capacity, as new
-  /// agents (ids from `next_id` on) counted as entrants in `flows`.
+  /// agents (ids from `next_id` on) counted as entrants in `flows`. `students` are the indices of
+  /// every agent in school, in agent order (MonthlyCandidates::students, from the month's rules
+  /// pass: nobody enters or leaves school between it and this step).
   /// Split over ranks (`ranks`), the students are counted over every rank before the enrolment,
   /// which every rank decides alike; each makes the new students it holds (holds_new).
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, std::uint64_t& next_id,
-            MonthTally& flows, const RankGroup* ranks = nullptr);
+            MonthTally& flows, std::span<const std::size_t> students, const RankGroup* ranks = nullptr);
 
   /// Counts the students of `population` (after synthesis or a restore), for the results at t = 0;
   /// over every rank with `ranks`.

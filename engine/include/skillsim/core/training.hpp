@@ -120,6 +120,7 @@ struct MonthlyCandidates {
   std::vector<std::size_t> trainees;            ///< in a programme or its follow-up window
   std::vector<std::size_t> queued;              ///< waiting for an assessment
   std::vector<std::size_t> competitors;         ///< may enter a skills competition held this month
+  std::vector<std::size_t> students;            ///< in a technical school (Schools::step reads them)
 
   /// Adds agents who joined the evaluation queue since (in agent order), keeping `queued` in order.
   void add_queued(std::span<const std::size_t> joined);
