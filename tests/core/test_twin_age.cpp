@@ -63,7 +63,8 @@ Scenario fifteen_year_olds(const std::string& min_age) {
       test::everything_off() + job_seekers_course(min_age, "1") +
           std::vector<std::string>{"entry.school_leavers_per_year=2400", "entry.entry_age_min=15",
                                    "entry.entry_age_max=15.08", "entry.employed_share=0",
-                                   "programmes.completion_probability=[1]", "programmes.pass_probability=[1]"},
+                                   "programmes.completion_probability=[1]", "programmes.pass_probability=[1]",
+                                   "programmes.max_age=[100]"}, // retirement at 80 here
       20000, 1, 30);
 }
 
@@ -100,12 +101,13 @@ TEST(TwinAge, EntrantsEnrolInTheMonthTheyReachTheMinimumAge) {
 Scenario young_entrants(const std::string& min_age) {
   return test::small_scenario(
       job_seekers_course(min_age, "0.05") +
-          std::vector<std::string>{
-              "entry.school_leavers_per_year=3000", "entry.entry_age_min=14", "entry.entry_age_max=17",
-              "schools.routes=[\"intermediate\"]", "schools.labels=[\"中级工班\"]", "schools.diploma_level=[3]",
-              "schools.length_months=[36]", "schools.entry_age_min=[15]", "schools.entry_age_max=[16]",
-              "schools.dropout_rate=[0.03]", "schools.enrolment_plan_per_year=[[600]]", "schools.capacity=[[1000000]]",
-              "schools.initial_students=[[1000]]"},
+          std::vector<std::string>{"entry.school_leavers_per_year=3000", "entry.technical_school_graduates_per_year=0",
+                                   "entry.entry_age_min=14", "entry.entry_age_max=17",
+                                   "schools.routes=[\"intermediate\"]", "schools.labels=[\"中级工班\"]",
+                                   "schools.diploma_level=[3]", "schools.length_months=[36]",
+                                   "schools.entry_age_min=[15]", "schools.entry_age_max=[16]",
+                                   "schools.dropout_rate=[0.03]", "schools.enrolment_plan_per_year=[[600]]",
+                                   "schools.capacity=[[1000000]]", "schools.initial_students=[[1000]]"},
       20000, 1, 24);
 }
 
