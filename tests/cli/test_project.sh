@@ -58,10 +58,12 @@ check "an existing file: says so" contains again.err "results file 'twin.h5' exi
 # 4. Refusals: every key the twin does not model, named; exit 2; no file.
 "$SKILLSIM" project national_2019_2021 -o refused.h5 > refused.out 2> refused.err
 check "refused: exit 2" test $? -eq 2
-# Its programmes' minimum age (16) excludes its schools' youngest leavers (from 15), and the
-# apprenticeship's maximum (45) older workers: the first programme is named.
-check "refused: the programmes' age limits named" contains refused.err \
-  "programmes.min_age: the twin does not model programme age limits that exclude active workers yet (age is not in its state); programme upgrading_junior admits only some ages"
+# The apprenticeship's maximum age (45) excludes older workers: refused, the programme named. Its
+# programmes' minimum age (16, the same for all), which its schools' youngest leavers (from 15)
+# are under, is modelled (the age classes).
+check "refused: the apprenticeship's maximum age named" contains refused.err \
+  "programmes.max_age: the twin does not model a programme maximum age below the retirement age yet (age is in its state only for entrants under the programmes' minimum age); programme new_apprenticeship admits only some ages: under 45 years, while active workers may be up to the retirement age, 60 years"
+check "refused: the minimum age is not" lacks refused.err "programmes.min_age"
 check "refused: its catalogue is not (its follow-up windows change no job finding: 28 tracks)" lacks refused.err \
   "programmes.names"
 check "refused: its group time limits with its tracks and insurance months: too large a state" contains refused.err \
@@ -83,6 +85,12 @@ check "refused plan: studios named" contains plan.err "studios.count: the twin d
   -o refused.h5 > /dev/null 2> age.err
 check "refused by age band: exit 2" test $? -eq 2
 check "refused by age band: named" contains age.err "skills.assessment_factor_by_age_band: the twin does not model"
+
+# 4a. A minimum age above the youngest school leavers' (national_2010: every programme from 16,
+# dropouts from 15) is projected: those under it are held by age class (docs/twin.md).
+"$SKILLSIM" project national_2010 --set scenario.months=24 -o minage.h5 > minage.out 2> minage.err
+check "a minimum age above the youngest leavers': exit 0" test $? -eq 0
+check "a minimum age above the youngest leavers': a file" test -e minage.h5
 
 # 4b. Parameter sets: the twin's replicates, each under its set (the Jincheng baseline with its
 # insurance rule, two replicates: sets 0 and 1).

@@ -124,7 +124,8 @@ def test_the_plan_meets_its_targets_on_fresh_random_numbers(either):
 
 def _age_limited_spec(tmp_path: Path, search: str = "") -> Path:
     # Programme A's upper age limit as a lever: at its minimum (50) it excludes active workers,
-    # which the twin does not model (age is not in its state); at its maximum (60) nobody.
+    # which the twin does not model (it holds age only for entrants under a minimum age); at its
+    # maximum (60) nobody.
     levers = LEVERS + '\n[[levers]]\nkey = "programmes.max_age[a]"\nmin = 50\nmax = 60\n'
     plan = "replicates = 10\nsearch_replicates = 4\niterations = 2\nprobability = 0.5" + (f'\nsearch = "{search}"' if search else "")
     return _spec_file(tmp_path, plan, levers, f"age{search}.toml")

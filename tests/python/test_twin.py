@@ -80,8 +80,9 @@ def test_refusals_name_every_key():
     # Programmes, insurance months and its catalogue (28 tracks: its follow-up windows change no
     # job finding) are modelled, and evaluators (the queue for them is in the twin's state), and
     # its group time limits, but not with its insurance months in its tracks (too large a state);
-    # an age limit is not. Its technical schools are modelled.
-    assert error.value.keys == ["groups.leave_after_months", "programmes.min_age"]
+    # its apprenticeship's maximum age (45) is not. Its technical schools and its programmes'
+    # minimum age (16, above its youngest school leavers') are modelled.
+    assert error.value.keys == ["groups.leave_after_months", "programmes.max_age"]
     assert isinstance(error.value, ValueError)
     # With a job-finding factor its windows would be tracks: (28 + 8 x 7 queue) x (1 + 7 x 6) = 3,612, too many.
     with pytest.raises(skillsim.TwinUnsupported) as error:

@@ -102,6 +102,9 @@ struct Layout {
     // Waiting for an evaluator (evaluation.evaluators): `wait` months (1..waits; 0: not queued),
     // for an ordinary assessment (qprog -1) or programme qprog's certificate (twin_evaluation.hpp).
     int wait = 0, qprog = -1;
+    // Age class of a worker younger than the programmes' minimum age (Layout::young_age): 1 to
+    // young_classes; 0 for everybody else (old enough for every programme).
+    int young = 0;
   };
   std::vector<Track> tracks{Track{}};
   std::size_t per_track = 0;
@@ -118,6 +121,30 @@ struct Layout {
     return queue_first +
            static_cast<std::size_t>(((qprog + 1) * waits + wait - 1) * follow_parts() + follow_part(fprog, fleft));
   }
+  // Workers younger than the programmes' minimum age (docs/twin.md, "Age"), `young_age` months
+  // (every programme open asks for the same: twin_refusals). The tracks such a worker may reach
+  // (young_main: in no programme, no follow-up window held as a track, queued for no certificate:
+  // every programme turns them away) are held again once per age class c = 1..young_classes,
+  // from young_first on: a worker of class c is young_age - c months old in the month, once the
+  // month's kernel has begun (Kernel::market moves class c to c - 1, class 1 to the main track).
+  std::int32_t young_age = 0;
+  int young_classes = 0;
+  std::size_t young_first = 0;
+  std::vector<std::size_t> young_main; // the main tracks held per class, in order
+  std::vector<int> young_slot;         // per main track: its index in young_main, or -1
+  // Track `tr` (main or young) in age class `cls` (0 or below: the main track).
+  std::size_t in_class(std::size_t tr, int cls) const {
+    const std::size_t home = tracks[tr].young > 0 ? young_main[(tr - young_first) % young_main.size()] : tr;
+    if (cls <= 0) return home;
+    return young_first + static_cast<std::size_t>(cls - 1) * young_main.size() +
+           static_cast<std::size_t>(young_slot[home]);
+  }
+  // Where track `tr`'s workers are once a month older (the main track's stay there).
+  std::size_t aged(std::size_t tr) const { return tracks[tr].young > 0 ? in_class(tr, tracks[tr].young - 1) : tr; }
+  // The age in months of track `tr`'s workers in the month (after Kernel::market), or -1 for a
+  // main track (old enough for every programme).
+  std::int32_t age_of(std::size_t tr) const { return tracks[tr].young > 0 ? young_age - tracks[tr].young : -1; }
+
   // The track of `t`'s queue part with another follow-up part.
   std::size_t with_follow(const Track& t, int fprog, int fleft) const {
     return t.wait > 0 ? queued(t.qprog, t.wait, fprog, fleft) : track(-1, 0, fprog, fleft);
@@ -310,7 +337,7 @@ public:
     }
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& track = lay.tracks[tr];
-      const std::size_t at0 = lay.base(tr);
+      const std::size_t at0 = lay.base(tr), aged0 = lay.base(lay.aged(tr));
       for (int sex = 0; sex < kSexCount; ++sex)
         for (int from = 0; from < lay.groups(); ++from) {
           const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
@@ -398,8 +425,9 @@ public:
                     waited *= 1 - promoted;
                   }
                 // `more` insurance months (0 or 1, saturating at the last kept). `from` (rows as
-                // `rest`) to the track at `base` (`ups`: with the promoted).
-                std::size_t base = at0;
+                // `rest`) to the track at `base` (`ups`: with the promoted). The young are a
+                // month older: their next age class (Layout::aged).
+                std::size_t base = aged0;
                 bool with_up = promotes;
                 const auto move = [&](const auto& src, int to_group, int to_slot, double p, int more) {
                   if (p == 0 || to_slot < 0) return;
@@ -434,7 +462,7 @@ public:
                 // The sitters join the queue (their months at the level go on, as the agents'),
                 // keeping their follow-up window, and meet the month's labour market there.
                 if (queuing) {
-                  base = lay.base(lay.queued(-1, 1, track.fprog, track.fleft));
+                  base = lay.base(lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), track.young - 1));
                   with_up = false;
                   market_moves(sat.topRows(n));
                 }
@@ -703,7 +731,8 @@ private:
     // 3. Applications: each eligible worker tries the programmes in order (ApplicationRules).
     const ApplicationRules& rules_of = rules.applications;
     // `row`: of the level's rows (insurance months, months at the level); `g`: a group state.
-    const auto chances = [&](int g, int status, int level, int row, std::vector<double>& pi) {
+    // `age`: the age in months of a young track's workers (Layout::age_of), -1 on a main track.
+    const auto chances = [&](int g, int status, int level, int row, std::int32_t age, std::vector<double>& pi) {
       double none = 1;
       const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
       const int m = row % lay.span(level), insured = row / lay.span(level);
@@ -713,6 +742,9 @@ private:
         if (rule.rate <= 0 || !rule.admits_state(gs, level, static_cast<std::uint32_t>(m)) ||
             !rule.insured_enough(insured))
           continue;
+        // The young by the agents' whole rule, their age in whole months in [min_age, max_age):
+        // under every open programme's minimum (twin_refusals), so none admits them.
+        if (age >= 0 && !rule.admits(gs, level, age, insured, static_cast<std::uint32_t>(m))) continue;
         const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // the choice model's, as the agents'
         pi[k] = none * rate;
         none *= 1 - rate;
@@ -735,7 +767,8 @@ private:
                        for (Eigen::Index m = 0; m < n; ++m) {
                          const double x = next(row + m, 0);
                          if (x == 0) continue;
-                         chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
+                         chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m),
+                                 lay.age_of(tr), pi);
                          for (std::size_t q = 0; q < K; ++q)
                            demand[q * kGroupCount + static_cast<std::size_t>(lay.gstates.group(g))] += x * pi[q];
                        }
@@ -754,7 +787,8 @@ private:
               if (next.row(row + m).isZero(0)) continue;
               Eigen::RowVectorXd& x = row_x_;
               x = next.row(row + m);
-              chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), pi);
+              // A young track's share is 0 (chances): its workers stay in their age class.
+              chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), lay.age_of(tr), pi);
               for (std::size_t q = 0; q < K; ++q) {
                 const double share =
                     pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(lay.gstates.group(g))];
@@ -903,6 +937,7 @@ private:
       std::vector<double> candidates(twin_evaluation_cells(max_wait), 0.0);
       for (std::size_t tr = lay.queue_first; tr < lay.tracks.size(); ++tr) {
         const Layout::Track& t = lay.tracks[tr];
+        if (t.wait == 0) continue; // a young copy of a track outside the queue
         for_segments(
             out, tr, rules.live_eval, true, [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
               const int sought = sought_of(t, level);
@@ -917,72 +952,80 @@ private:
       record->evaluation_binding = month.binding;
       record->evaluation_queue = month.queue;
     }
-    for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
-      for (int wait = lay.waits; wait >= 1; --wait)
-        for (int fp = 0; fp < lay.follow_parts(); ++fp) {
-          const std::size_t tr = lay.queue_first + static_cast<std::size_t>(
-                                                       ((qprog + 1) * lay.waits + wait - 1) * lay.follow_parts() + fp);
-          const Layout::Track& t = lay.tracks[tr];
-          const std::size_t none = lay.track(-1, 0, t.fprog, t.fleft);
-          for_segments(
-              out, tr, rules.live_eval, false,
-              [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
-                segment_.topRows(n) = out.middleRows(row, n);
-                const auto x = segment_.topRows(n);
-                out.middleRows(row, n).setZero();
-                const int status = lay.statuses[static_cast<std::size_t>(k)];
-                const auto at = [&](std::size_t to_track, int lv) {
-                  return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, k, lv, 0));
-                };
-                const int sought = sought_of(t, level);
-                // Gave up waiting, or appointed to the top level while waiting (nothing left to
-                // seek: out of the queue, counted with those who gave up, as the agents).
-                if (wait > max_wait || sought >= kLevelCount) {
-                  out.middleRows(at(none, level), n) += x;
-                  if (record) {
-                    const double total = x.col(0).sum();
-                    for (std::size_t reg = 0; reg < terms_.regions; ++reg)
-                      record->evaluation_abandoned[reg] += total * terms_.region_share[reg];
-                    if (qprog >= 0 && terms_.payment[static_cast<std::size_t>(qprog)] == Payment::Certification)
-                      release_claims(*book, static_cast<std::size_t>(qprog), total);
+    // Each age class's queue apart (the young's: the ordinary assessment's, Layout::young_main).
+    for (int cls = 0; cls <= lay.young_classes; ++cls)
+      for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
+        for (int wait = lay.waits; wait >= 1; --wait)
+          for (int fp = 0; fp < lay.follow_parts(); ++fp) {
+            const std::size_t home =
+                lay.queue_first +
+                static_cast<std::size_t>(((qprog + 1) * lay.waits + wait - 1) * lay.follow_parts() + fp);
+            if (cls > 0 && lay.young_slot[home] < 0) continue;
+            const std::size_t tr = lay.in_class(home, cls);
+            const Layout::Track& t = lay.tracks[tr];
+            const std::size_t none = lay.in_class(lay.track(-1, 0, t.fprog, t.fleft), cls);
+            for_segments(
+                out, tr, rules.live_eval, false,
+                [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                  segment_.topRows(n) = out.middleRows(row, n);
+                  const auto x = segment_.topRows(n);
+                  out.middleRows(row, n).setZero();
+                  const int status = lay.statuses[static_cast<std::size_t>(k)];
+                  const auto at = [&](std::size_t to_track, int lv) {
+                    return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, k, lv, 0));
+                  };
+                  const int sought = sought_of(t, level);
+                  // Gave up waiting, or appointed to the top level while waiting (nothing left to
+                  // seek: out of the queue, counted with those who gave up, as the agents).
+                  if (wait > max_wait || sought >= kLevelCount) {
+                    out.middleRows(at(none, level), n) += x;
+                    if (record) {
+                      const double total = x.col(0).sum();
+                      for (std::size_t reg = 0; reg < terms_.regions; ++reg)
+                        record->evaluation_abandoned[reg] += total * terms_.region_share[reg];
+                      if (qprog >= 0 && terms_.payment[static_cast<std::size_t>(qprog)] == Payment::Certification)
+                        release_claims(*book, static_cast<std::size_t>(qprog), total);
+                    }
+                    return;
                   }
-                  return;
-                }
-                const double a = rules.assessed_share[twin_evaluation_cell(sought, status, wait, max_wait)];
-                if (a < 1) out.middleRows(at(lay.queued(qprog, wait + 1, t.fprog, t.fleft), level), n) += (1 - a) * x;
-                if (a <= 0) return;
-                // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
-                const double pass =
-                    qprog >= 0 ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
-                               : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
-                const bool moves_up = level < sought;
-                out.middleRows(at(none, level), n) += (moves_up ? a * (1 - pass) : a) * x;
-                if (moves_up) {
-                  const Eigen::Index span = lay.span(level);
-                  for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i)
-                    out.row(at(none, sought) + lay.row(sought, lay.carried(i, sought), 0)) +=
-                        a * pass * x.middleRows(i * span, span).colwise().sum();
-                }
-                if (!record) return;
-                const double assessed = a * x.col(0).sum(), passed = assessed * pass;
-                if (qprog >= 0) {
-                  const auto q = static_cast<std::size_t>(qprog);
-                  record->programme_assessments[q * kLevelCount + static_cast<std::size_t>(sought)] += assessed;
-                  record->certificates[q] += passed;
-                  if (terms_.payment[q] == Payment::Certification) {
-                    pay_claims(p, *book, *record, q, passed);
-                    release_claims(*book, q, assessed - passed);
+                  const double a = rules.assessed_share[twin_evaluation_cell(sought, status, wait, max_wait)];
+                  if (a < 1)
+                    out.middleRows(at(lay.in_class(lay.queued(qprog, wait + 1, t.fprog, t.fleft), cls), level), n) +=
+                        (1 - a) * x;
+                  if (a <= 0) return;
+                  // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
+                  const double pass =
+                      qprog >= 0
+                          ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
+                          : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
+                  const bool moves_up = level < sought;
+                  out.middleRows(at(none, level), n) += (moves_up ? a * (1 - pass) : a) * x;
+                  if (moves_up) {
+                    const Eigen::Index span = lay.span(level);
+                    for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i)
+                      out.row(at(none, sought) + lay.row(sought, lay.carried(i, sought), 0)) +=
+                          a * pass * x.middleRows(i * span, span).colwise().sum();
                   }
-                } else {
-                  record->assessments[static_cast<std::size_t>(sought)] += assessed;
-                }
-                if (moves_up) {
-                  record->promotions[static_cast<std::size_t>(sought)] += passed;
-                  record->promotions_out[static_cast<std::size_t>(level)] += passed;
-                  if (level < kFirstSkilledLevel && sought >= kFirstSkilledLevel) record->newly_skilled += passed;
-                }
-              });
-        }
+                  if (!record) return;
+                  const double assessed = a * x.col(0).sum(), passed = assessed * pass;
+                  if (qprog >= 0) {
+                    const auto q = static_cast<std::size_t>(qprog);
+                    record->programme_assessments[q * kLevelCount + static_cast<std::size_t>(sought)] += assessed;
+                    record->certificates[q] += passed;
+                    if (terms_.payment[q] == Payment::Certification) {
+                      pay_claims(p, *book, *record, q, passed);
+                      release_claims(*book, q, assessed - passed);
+                    }
+                  } else {
+                    record->assessments[static_cast<std::size_t>(sought)] += assessed;
+                  }
+                  if (moves_up) {
+                    record->promotions[static_cast<std::size_t>(sought)] += passed;
+                    record->promotions_out[static_cast<std::size_t>(level)] += passed;
+                    if (level < kFirstSkilledLevel && sought >= kFirstSkilledLevel) record->newly_skilled += passed;
+                  }
+                });
+          }
   }
 
   // Skills competitions (Competitions::step), after the appointments: the tiers held this month
@@ -1013,7 +1056,7 @@ private:
         if (admits(held[i], status, level, months)) taken = std::max(taken, rules.contest[i].threshold);
       return taken;
     };
-    const std::size_t non_queue = lay.waits > 0 ? lay.queue_first : lay.tracks.size();
+    const auto queued = [&](std::size_t tr) { return lay.tracks[tr].wait > 0; }; // no competition for them
     if (record) {
       rules.live_contest.assign(lay.segments(), 0);
       rules.contest.assign(held.size(), {});
@@ -1021,15 +1064,16 @@ private:
       for (std::size_t j = 0; j < held.size(); ++j) {
         const CompetitionRules::Tier& tier = held[j];
         std::map<double, double> eligible; // by the threshold taken before
-        for (std::size_t tr = 0; tr < non_queue; ++tr)
-          for_segments(out, tr, rules.live_contest, true, wanted,
-                       [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
-                         const int status = lay.statuses[static_cast<std::size_t>(k)];
-                         for (Eigen::Index m = 0; m < n; ++m)
-                           if (const int months = static_cast<int>(m) % lay.span(level);
-                               admits(tier, status, level, months))
-                             eligible[taken_before(j, status, level, months)] += out(row + m, 0);
-                       });
+        for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
+          if (!queued(tr))
+            for_segments(out, tr, rules.live_contest, true, wanted,
+                         [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+                           const int status = lay.statuses[static_cast<std::size_t>(k)];
+                           for (Eigen::Index m = 0; m < n; ++m)
+                             if (const int months = static_cast<int>(m) % lay.span(level);
+                                 admits(tier, status, level, months))
+                               eligible[taken_before(j, status, level, months)] += out(row + m, 0);
+                         });
         const std::int64_t entrants_due = book->contest_entrants_due[tier.index].take(tier.entrants / scale);
         const std::int64_t winners_due = book->contest_winners_due[tier.index].take(tier.winners / scale);
         rules.contest[j] = twin_competition_shares(entrants_due, winners_due, {eligible.begin(), eligible.end()});
@@ -1042,56 +1086,57 @@ private:
     held_values_.clear();
     const Eigen::Index columns = out.cols();
     row_x_.resize(columns);
-    for (std::size_t tr = 0; tr < non_queue; ++tr)
-      for_segments(out, tr, rules.live_contest, false, wanted,
-                   [&](int sex, int g, int cl, int k, int level, Eigen::Index row, Eigen::Index n) {
-                     const int status = lay.statuses[static_cast<std::size_t>(k)];
-                     const Eigen::Index span = lay.span(level);
-                     for (Eigen::Index m = 0; m < n; ++m) {
-                       const int months = static_cast<int>(m % span), insured = static_cast<int>(m / span);
-                       double taken = 0;
-                       bool any = false;
-                       for (std::size_t j = 0; j < held.size(); ++j) {
-                         const CompetitionRules::Tier& tier = held[j];
-                         if (!admits(tier, status, level, months)) continue;
-                         const double entering = std::max(0.0, rules.contest[j].threshold - taken),
-                                      winning = entering * rules.contest[j].win;
-                         taken = std::max(taken, rules.contest[j].threshold);
-                         if (entering <= 0) continue;
-                         if (!any) {
-                           row_x_ = out.row(row + m);
-                           any = true;
-                         }
-                         const std::size_t at = tier.index * kLevelCount + static_cast<std::size_t>(level);
-                         if (record) {
-                           record->competition_entrants[at] += row_x_(0) * entering;
-                           record->competition_winners[at] += row_x_(0) * winning;
-                         }
-                         if (winning <= 0) continue;
-                         const bool promotes = award_of(c, tier.index) == CompetitionAward::Promote;
-                         const int to_level = promotes ? level + 1 : level;
-                         const int to_row =
-                             promotes ? lay.row(to_level, lay.carried(insured, to_level), 0)
-                                      : lay.row(level, insured,
-                                                std::min<int>(months + static_cast<int>(c.shorten_months[tier.index]),
-                                                              static_cast<int>(span) - 1));
-                         out.row(row + m) -= row_x_ * winning;
-                         const std::size_t start = held_values_.size();
-                         held_values_.resize(start + static_cast<std::size_t>(columns));
-                         View(held_values_.data() + start, 1, columns) = row_x_ * winning;
-                         held_.emplace_back(
-                             static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, cl, k, to_level, to_row)), 1);
-                         if (record && promotes) {
-                           const double won = row_x_(0) * winning;
-                           record->competition_promotions[at + 1] += won;
-                           record->promotions[static_cast<std::size_t>(to_level)] += won;
-                           record->promotions_out[static_cast<std::size_t>(level)] += won;
-                           if (level < kFirstSkilledLevel && to_level >= kFirstSkilledLevel)
-                             record->newly_skilled += won;
+    for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
+      if (!queued(tr))
+        for_segments(out, tr, rules.live_contest, false, wanted,
+                     [&](int sex, int g, int cl, int k, int level, Eigen::Index row, Eigen::Index n) {
+                       const int status = lay.statuses[static_cast<std::size_t>(k)];
+                       const Eigen::Index span = lay.span(level);
+                       for (Eigen::Index m = 0; m < n; ++m) {
+                         const int months = static_cast<int>(m % span), insured = static_cast<int>(m / span);
+                         double taken = 0;
+                         bool any = false;
+                         for (std::size_t j = 0; j < held.size(); ++j) {
+                           const CompetitionRules::Tier& tier = held[j];
+                           if (!admits(tier, status, level, months)) continue;
+                           const double entering = std::max(0.0, rules.contest[j].threshold - taken),
+                                        winning = entering * rules.contest[j].win;
+                           taken = std::max(taken, rules.contest[j].threshold);
+                           if (entering <= 0) continue;
+                           if (!any) {
+                             row_x_ = out.row(row + m);
+                             any = true;
+                           }
+                           const std::size_t at = tier.index * kLevelCount + static_cast<std::size_t>(level);
+                           if (record) {
+                             record->competition_entrants[at] += row_x_(0) * entering;
+                             record->competition_winners[at] += row_x_(0) * winning;
+                           }
+                           if (winning <= 0) continue;
+                           const bool promotes = award_of(c, tier.index) == CompetitionAward::Promote;
+                           const int to_level = promotes ? level + 1 : level;
+                           const int to_row =
+                               promotes ? lay.row(to_level, lay.carried(insured, to_level), 0)
+                                        : lay.row(level, insured,
+                                                  std::min<int>(months + static_cast<int>(c.shorten_months[tier.index]),
+                                                                static_cast<int>(span) - 1));
+                           out.row(row + m) -= row_x_ * winning;
+                           const std::size_t start = held_values_.size();
+                           held_values_.resize(start + static_cast<std::size_t>(columns));
+                           View(held_values_.data() + start, 1, columns) = row_x_ * winning;
+                           held_.emplace_back(
+                               static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, cl, k, to_level, to_row)), 1);
+                           if (record && promotes) {
+                             const double won = row_x_(0) * winning;
+                             record->competition_promotions[at + 1] += won;
+                             record->promotions[static_cast<std::size_t>(to_level)] += won;
+                             record->promotions_out[static_cast<std::size_t>(level)] += won;
+                             if (level < kFirstSkilledLevel && to_level >= kFirstSkilledLevel)
+                               record->newly_skilled += won;
+                           }
                          }
                        }
-                     }
-                   });
+                     });
     std::size_t held_at = 0;
     for (const auto& [at, rows] : held_) {
       out.middleRows(at, rows) += View(held_values_.data() + held_at, rows, columns);
@@ -1168,6 +1213,9 @@ struct Cohort {
   // School leavers of month `origin` (twin_schools.hpp; weight: their number in agents): the
   // level and group they join at; -1 for the others.
   int leaver_level = -1, leaver_group = -1;
+  // Entrants younger than the programmes' minimum age: the age class they join in
+  // (Layout::young_age less their age in their month of entry; 0: the main tracks).
+  int young = 0;
 };
 
 class Projector {
@@ -1179,6 +1227,8 @@ public:
     build_initial();
     build_entrants();
     build_school_leavers();
+    build_young();
+    layout_.cells = layout_.per_track * layout_.tracks.size();
   }
 
   TwinProjection run() {
@@ -1434,7 +1484,6 @@ private:
                         layout_.statuses.size() * static_cast<std::size_t>(layout_.buckets);
     build_programmes();
     build_queue();
-    layout_.cells = layout_.per_track * layout_.tracks.size();
   }
 
   // The programmes' terms (fixed for the run, as TrainingSystem's), the funds, and the tracks.
@@ -1590,6 +1639,47 @@ private:
     }
   }
 
+  // Entrants younger than the programmes' minimum age (Layout::young_age; every programme open
+  // asks for the same, twin_refusals): an entrant of month u, `age` months old then, is that age
+  // plus one in month u + 1, the first whose programmes it may apply to. Class young_age - age
+  // holds it until then (Kernel::market takes a class down a month at a time, class 1 to the
+  // main tracks); one of class 1 or below is old enough from month u + 1 on and joins the main
+  // tracks. The young tracks copy the tracks such a worker may reach (Layout::young_main).
+  void build_young() {
+    std::int32_t& age = layout_.young_age;
+    for (const MonthRules& m : rules_)
+      for (const ApplicationRules::Programme& rule : m.applications.programmes)
+        if (rule.rate > 0) age = std::max(age, rule.min_age_months);
+    int classes = 0;
+    for (Cohort& c : cohorts_) {
+      if (c.origin == 0) {
+        // The initial population is at least kAgeBandEdges[0] years old in month 1: twin_refusals
+        // refuses a minimum age above it.
+        if (age - (p0_.scenario.start.index - c.birth) > 0)
+          throw Error("the twin holds no initial worker under the programmes' minimum age (twin_refusals)");
+        continue;
+      }
+      const int joined = age - (rules_[static_cast<std::size_t>(c.origin - 1)].month.index - c.birth);
+      c.young = joined >= 2 ? joined : 0;
+      classes = std::max(classes, c.young);
+    }
+    if (classes == 0) return; // nobody young: the state is unchanged
+    layout_.young_classes = classes;
+    layout_.young_slot.assign(layout_.tracks.size(), -1);
+    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
+      if (const Layout::Track& t = layout_.tracks[tr]; t.prog < 0 && t.fprog < 0 && t.qprog < 0) {
+        layout_.young_slot[tr] = static_cast<int>(layout_.young_main.size());
+        layout_.young_main.push_back(tr);
+      }
+    layout_.young_first = layout_.tracks.size();
+    for (int cls = 1; cls <= classes; ++cls)
+      for (std::size_t tr : layout_.young_main) {
+        Layout::Track t = layout_.tracks[tr];
+        t.young = cls;
+        layout_.tracks.push_back(t);
+      }
+  }
+
   // Technical schools (twin_schools.hpp), stepped once for the run: each month's leavers are
   // cohorts of their own (a month of birth, a sex, a level and a group; weight: their number).
   void build_school_leavers() {
@@ -1625,13 +1715,14 @@ private:
     const std::array<double, 2> shares = {employed, 1 - employed};
     for (std::size_t i = leaver_begin_[month]; i < leaver_end_[month]; ++i) {
       const Cohort& c = cohorts_[i];
+      const std::size_t base = layout_.base(layout_.in_class(0, c.young)); // the young: their age class
       for (Eigen::Index col = 0; col < columns; ++col) {
         const double n = weight(i, col);
         if (n == 0) continue;
         for (int cls = 0; cls < layout_.classes; ++cls)
           for (std::size_t k = 0; k < 2; ++k)
-            x(static_cast<Eigen::Index>(layout_.index(c.sex, c.leaver_group, cls, slots[k], c.leaver_level, 0)), col) +=
-                n * layout_.class_share[static_cast<std::size_t>(cls)] * shares[k];
+            x(static_cast<Eigen::Index>(base + layout_.index(c.sex, c.leaver_group, cls, slots[k], c.leaver_level, 0)),
+              col) += n * layout_.class_share[static_cast<std::size_t>(cls)] * shares[k];
       }
     }
   }
@@ -1732,29 +1823,35 @@ private:
   // them), added (at 0 months at their level).
   void add_entrants(int u, const std::vector<std::vector<double>>& table, View& x) const {
     const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(u)];
+    std::vector<std::array<double, kSexCount>> by_class;
     for (Eigen::Index col = 0; col < static_cast<Eigen::Index>(table.size()); ++col) {
-      std::array<double, kSexCount> by_sex{};
+      by_class.assign(static_cast<std::size_t>(layout_.young_classes) + 1, {});
       for (std::size_t i = origin_begin_[static_cast<std::size_t>(u)]; i < origin_end_[static_cast<std::size_t>(u)];
            ++i)
-        by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += table[static_cast<std::size_t>(col)][i];
-      add_entrant_cells(cells, by_sex, x, col);
+        by_class[static_cast<std::size_t>(cohorts_[i].young)][static_cast<std::size_t>(cohorts_[i].sex)] +=
+            table[static_cast<std::size_t>(col)][i];
+      add_entrant_cells(cells, by_class, x, col);
     }
     add_leavers(
         u, static_cast<Eigen::Index>(table.size()),
         [&](std::size_t i, Eigen::Index col) { return table[static_cast<std::size_t>(col)][i]; }, x);
   }
 
-  void add_entrant_cells(const std::vector<double>& cells, const std::array<double, kSexCount>& by_sex, View& x,
-                         Eigen::Index col) const {
-    for (int s = 0; s < kSexCount; ++s) {
-      if (by_sex[static_cast<std::size_t>(s)] == 0) continue;
-      for (int g = 0; g < kGroupCount; ++g)
-        for (int c = 0; c < layout_.classes; ++c)
-          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-            for (int l = 0; l < kLevelCount; ++l)
-              if (const double n = cells[entrant_cell(g, c, k, l)]; n != 0)
-                x(static_cast<Eigen::Index>(layout_.index(s, g, c, k, l, 0)), col) +=
-                    n * by_sex[static_cast<std::size_t>(s)];
+  // `by_class[a][s]`: the entrants of age class a (Cohort::young; 0: the main tracks) and sex s.
+  void add_entrant_cells(const std::vector<double>& cells, const std::vector<std::array<double, kSexCount>>& by_class,
+                         View& x, Eigen::Index col) const {
+    for (std::size_t a = 0; a < by_class.size(); ++a) {
+      const std::size_t base = layout_.base(layout_.in_class(0, static_cast<int>(a)));
+      for (int s = 0; s < kSexCount; ++s) {
+        const double by_sex = by_class[a][static_cast<std::size_t>(s)];
+        if (by_sex == 0) continue;
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int c = 0; c < layout_.classes; ++c)
+            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
+              for (int l = 0; l < kLevelCount; ++l)
+                if (const double n = cells[entrant_cell(g, c, k, l)]; n != 0)
+                  x(static_cast<Eigen::Index>(base + layout_.index(s, g, c, k, l, 0)), col) += n * by_sex;
+      }
     }
   }
 
@@ -1764,11 +1861,16 @@ private:
     add_leavers(
         t, 1, [&](std::size_t i, Eigen::Index) { return cohorts_[i].weight; }, x);
     schools_.add_flows(static_cast<std::size_t>(t), flows);
-    std::array<double, kSexCount> by_sex{};
-    for (std::size_t i = origin_begin_[static_cast<std::size_t>(t)]; i < origin_end_[static_cast<std::size_t>(t)]; ++i)
+    std::array<double, kSexCount> by_sex{}; // every class
+    std::vector<std::array<double, kSexCount>> by_class(static_cast<std::size_t>(layout_.young_classes) + 1);
+    for (std::size_t i = origin_begin_[static_cast<std::size_t>(t)]; i < origin_end_[static_cast<std::size_t>(t)];
+         ++i) {
       by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += cohorts_[i].weight;
+      by_class[static_cast<std::size_t>(cohorts_[i].young)][static_cast<std::size_t>(cohorts_[i].sex)] +=
+          cohorts_[i].weight;
+    }
     const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(t)];
-    add_entrant_cells(cells, by_sex, x, 0);
+    add_entrant_cells(cells, by_class, x, 0);
     const double sexes = by_sex[0] + by_sex[1];
     for (int g = 0; g < kGroupCount; ++g)
       for (int c = 0; c < layout_.classes; ++c)
@@ -2106,10 +2208,15 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   bool by_age = false, migration = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
-  std::string programme_age, substitutes, in_training, follow_up, regions_served;
+  std::string substitutes, in_training, follow_up, regions_served;
   // The youngest and oldest ages (months) an active worker may have in the run: the initial
   // population's youngest, the entrants' and school leavers' youngest; under the retirement age.
   std::int32_t youngest = kAgeBandEdges[0] * 12;
+  // Age limits: the first programme whose maximum age excludes some active worker (its maximum
+  // and the oldest active age, months), and every open programme's minimum age in every month.
+  std::string max_age_programme;
+  std::int32_t max_age_months = 0, oldest_months = 0;
+  std::vector<std::pair<std::size_t, std::int32_t>> min_ages;
   const auto first_of = [&](std::string& name, std::size_t k) {
     if (name.empty()) name = p.programmes.names[k];
   };
@@ -2144,7 +2251,12 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     for (std::size_t k = 0; k < pr.names.size(); ++k) {
       const ApplicationRules::Programme& rule = rules.programmes[k];
       if (rule.rate <= 0) continue;
-      if (rule.min_age_months > youngest || rule.max_age_months < oldest) first_of(programme_age, k);
+      if (rule.max_age_months < oldest && max_age_programme.empty()) {
+        max_age_programme = pr.names[k];
+        max_age_months = rule.max_age_months;
+        oldest_months = oldest;
+      }
+      min_ages.emplace_back(k, rule.min_age_months);
       if (std::any_of(rule.eligible_region.begin(), rule.eligible_region.end(), [](std::uint8_t e) { return e == 0; }))
         first_of(regions_served, k);
       if (!rule.substitutes.empty()) first_of(substitutes, k);
@@ -2244,10 +2356,43 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             " follow-up months) = " + std::to_string(tracks) + " copies, more than " +
                             std::to_string(kMaxTracks)});
   }
-  if (!programme_age.empty())
-    issues.push_back({"programmes.min_age", "the twin does not model programme age limits that exclude active workers "
-                                            "yet (age is not in its state); programme " +
-                                                programme_age + " admits only some ages"});
+  // A minimum age above the youngest entrants' is modelled (Layout::young_age: the workers under
+  // it held by age class until they reach it) where every open programme asks for the same one,
+  // so that those under it apply to none, and the initial population is all above it.
+  const auto years = [](std::int32_t months) {
+    return months % 12 == 0 ? std::to_string(months / 12) + " years" : std::to_string(months) + " months";
+  };
+  std::int32_t minimum = 0;
+  for (const auto& [k, months] : min_ages) minimum = std::max(minimum, months);
+  if (minimum > youngest) {
+    const auto highest =
+        std::find_if(min_ages.begin(), min_ages.end(), [&](const auto& m) { return m.second == minimum; });
+    const auto differs =
+        std::find_if(min_ages.begin(), min_ages.end(), [&](const auto& m) { return m.second != minimum; });
+    const std::string& name = p.programmes.names[highest->first];
+    if (minimum > kAgeBandEdges[0] * 12)
+      issues.push_back(
+          {"programmes.min_age",
+           "the twin does not model a programme minimum age above the initial population's youngest age (" +
+               years(kAgeBandEdges[0] * 12) +
+               ") yet (it holds by age only the entrants and school leavers under the minimum); programme " + name +
+               " admits only some ages: from " + years(minimum)});
+    else if (differs != min_ages.end())
+      issues.push_back({"programmes.min_age",
+                        "the twin does not model different programme minimum ages yet where some entrant or school "
+                        "leaver (from " +
+                            years(youngest) +
+                            ") is under the highest: it holds those under a minimum by age only where every programme "
+                            "open in the run asks for the same one (they apply to none); programme " +
+                            name + " admits only some ages: from " + years(minimum) + ", and programme " +
+                            p.programmes.names[differs->first] + " from " + years(differs->second)});
+  }
+  if (!max_age_programme.empty())
+    issues.push_back({"programmes.max_age",
+                      "the twin does not model a programme maximum age below the retirement age yet (age is in its "
+                      "state only for entrants under the programmes' minimum age); programme " +
+                          max_age_programme + " admits only some ages: under " + years(max_age_months) +
+                          ", while active workers may be up to the retirement age, " + years(oldest_months)});
   if (!regions_served.empty())
     issues.push_back(
         {"programmes.eligible_regions",

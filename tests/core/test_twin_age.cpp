@@ -1,0 +1,264 @@
+// Programmes' minimum age in the expected-value twin (docs/twin.md, "The state space", age):
+// entrants and school leavers younger than it are held by age class until they reach it. In
+// closed form where nothing else moves, the agents' mean within 4 standard errors of the twin,
+// a twin that ignores the limit told apart from the agents, the same bits where the limit
+// excludes nobody, and the refusals that remain.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "scenario_builders.hpp"
+#include "skillsim/core/run.hpp"
+#include "skillsim/core/twin.hpp"
+#include "skillsim/io/scenario_toml.hpp"
+#include "twin_checks.hpp"
+
+namespace skillsim {
+namespace {
+
+using test::expect_mean_around;
+using test::value;
+using test::operator+;
+
+// One fund and a part-time course for job seekers (unemployed or inactive, 无证 or 学徒工) to
+// 初级工, from `min_age` years, seats and money never binding.
+std::vector<std::string> job_seekers_course(const std::string& min_age, const std::string& rate) {
+  return {"funds.names=[\"subsidy\"]",
+          "funds.labels=[\"就业补助资金\"]",
+          "funds.annual_envelope=[1e12]",
+          "funds.carry_over=[1]",
+          "programmes.names=[\"employment\"]",
+          "programmes.labels=[\"就业技能培训\"]",
+          "programmes.eligible_groups=[[1, 1, 1, 1, 1, 1, 1, 1]]",
+          "programmes.eligible_statuses=[[0, 0, 1, 1, 0, 0]]",
+          "programmes.min_level=[0]",
+          "programmes.max_level=[1]",
+          "programmes.min_age=[" + min_age + "]",
+          "programmes.max_age=[60]",
+          "programmes.min_contribution_months=[0]",
+          "programmes.application_rate=[" + rate + "]",
+          "programmes.duration_months=[2]",
+          "programmes.full_time=[0]",
+          "programmes.target_level=[2]",
+          "programmes.completion_probability=[0.9]",
+          "programmes.appraisal_share=[1]",
+          "programmes.pass_probability=[0.8]",
+          "programmes.cost_per_trainee=[1000]",
+          "programmes.payment=[\"enrolment\"]",
+          "programmes.fund_shares=[[1]]",
+          "programmes.seats_per_month=[[1000000]]",
+          "programmes.follow_up_months=1"};
+}
+
+// Nothing moves but entrants aged exactly 15 (180 months; all unemployed) and the course, which
+// every eligible worker applies to (rate 1) and completes and passes: an entrant of month u is
+// 192 months old in month u + 12, the first month a course from 16 admits it (the agents compare
+// whole months of age).
+Scenario fifteen_year_olds(const std::string& min_age) {
+  return test::small_scenario(
+      test::everything_off() + job_seekers_course(min_age, "1") +
+          std::vector<std::string>{"entry.school_leavers_per_year=2400", "entry.entry_age_min=15",
+                                   "entry.entry_age_max=15.08", "entry.employed_share=0",
+                                   "programmes.completion_probability=[1]", "programmes.pass_probability=[1]",
+                                   "programmes.max_age=[100]"}, // retirement at 80 here
+      20000, 1, 30);
+}
+
+TEST(TwinAge, EntrantsEnrolInTheMonthTheyReachTheMinimumAge) {
+  const Results at16 = project_scenario(fifteen_year_olds("16")), at0 = project_scenario(fifteen_year_olds("0"));
+  double entered = 0;
+  for (std::size_t t = 2; t <= 30; ++t) {
+    // From 16: nobody in months 2-12 (the initial job seekers all enrolled in month 1), then the
+    // entrants of 12 months before, all of them.
+    const double expected = t <= 12 ? 0.0 : value(at16, "entries", 0, t - 12);
+    EXPECT_NEAR(value(at16, "enrolments", 0, t), expected, 1e-9 * (1 + expected)) << "month " << t;
+    // Without a minimum, each month's entrants enrol the month after.
+    const double next = value(at0, "entries", 0, t - 1);
+    EXPECT_NEAR(value(at0, "enrolments", 0, t), next, 1e-9 * (1 + next)) << "month " << t;
+    entered += value(at16, "entries", 0, t);
+  }
+  EXPECT_GT(entered, 1000);
+  EXPECT_NEAR(value(at16, "enrolments", 0, 1), value(at0, "enrolments", 0, 1), 1e-9 * value(at0, "enrolments", 0, 1));
+  // Nothing is drawn that changes a level or status (every rate 0 or 1): every level x status of
+  // the agents' run, whose entrants enrol 12 months after joining too, is the twin's.
+  RunOptions options;
+  options.replicates = 1;
+  options.seed = 7;
+  const Results agents = run_scenario(fifteen_year_olds("16"), options);
+  for (std::size_t t = 1; t <= 30; ++t)
+    for (std::size_t k = 0; k < kLevelCount * kStatusCount; ++k)
+      EXPECT_NEAR(value(agents, "workers", 0, t, k), value(at16, "workers", 0, t, k), 1e-6)
+          << "month " << t << " " << k;
+}
+
+// The national defaults (deaths, labour market, assessments, quotas) at 20,000 persons, with many
+// school leavers aged 14 to 17 and one technical-school route from 15 with frequent dropouts
+// (leaving at 15 and up), and the course from `min_age`.
+Scenario young_entrants(const std::string& min_age) {
+  return test::small_scenario(
+      job_seekers_course(min_age, "0.05") +
+          std::vector<std::string>{"entry.school_leavers_per_year=3000", "entry.technical_school_graduates_per_year=0",
+                                   "entry.entry_age_min=14", "entry.entry_age_max=17",
+                                   "schools.routes=[\"intermediate\"]", "schools.labels=[\"中级工班\"]",
+                                   "schools.diploma_level=[3]", "schools.length_months=[36]",
+                                   "schools.entry_age_min=[15]", "schools.entry_age_max=[16]",
+                                   "schools.dropout_rate=[0.03]", "schools.enrolment_plan_per_year=[[600]]",
+                                   "schools.capacity=[[1000000]]", "schools.initial_students=[[1000]]"},
+      20000, 1, 24);
+}
+
+// The agents' mean over 30 replicates within 4 standard errors of the twin: every level x status
+// every 6 months, the course's trainees and enrolments every month; the year's promotions, assessments, deaths and
+// entries by level, job moves and retirements; the course's yearly applications, completions, dropouts and
+// certificates. And the twin of the same course with no minimum age differs: it enrols more, outside 4 standard errors
+// of the same agents.
+TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithYoungEntrants) {
+  const Scenario s = young_entrants("16");
+  ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
+  const Results twin = project_scenario(s);
+  RunOptions options;
+  options.replicates = 30;
+  options.seed = 7;
+  const Results agents = run_scenario(s, options);
+  int compared = 0;
+  for (std::size_t t = 1; t <= 24; ++t) {
+    const std::string at = " at month " + std::to_string(t);
+    if (t % 6 == 0)
+      compared += expect_mean_around(
+          agents, twin, 30, kLevelCount * kStatusCount,
+          [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
+          "workers (level x status)" + at);
+    for (const char* name : {"trainees", "enrolments"})
+      compared += expect_mean_around(
+          agents, twin, 30, 1,
+          [&, name](const Results& r, std::size_t rep, std::size_t) { return value(r, name, rep, t); }, name + at);
+  }
+  for (std::size_t t = 12; t <= 24; t += 12) {
+    const std::string year = " in the year to month " + std::to_string(t);
+    const auto yearly = [&](const char* name) {
+      return [&, name](const Results& r, std::size_t rep, std::size_t k) {
+        double total = 0;
+        for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
+        return total;
+      };
+    };
+    for (const char* name : {"promotions", "assessments", "exits_by_level", "entries_by_level"})
+      compared += expect_mean_around(agents, twin, 30, kLevelCount, yearly(name), name + year);
+    for (const char* name : {"retirements", "job_finds", "job_losses", "new_skilled_workers", "applications",
+                             "completions", "dropouts", "certificates"})
+      compared += expect_mean_around(agents, twin, 30, 1, yearly(name), name + year);
+  }
+  EXPECT_GT(compared, 300);
+  // The limit binds: a twin without it enrols more (the young job seekers at once) ...
+  const Results ignoring = project_scenario(young_entrants("0"));
+  double with = 0, without = 0;
+  for (std::size_t t = 1; t <= 24; ++t) {
+    with += value(twin, "enrolments", 0, t);
+    without += value(ignoring, "enrolments", 0, t);
+  }
+  EXPECT_GT(with, 1000);
+  EXPECT_GT(without, 1.1 * with);
+  // ... and the agents tell them apart: each year's enrolments lie outside 4 standard errors of it.
+  for (std::size_t t = 12; t <= 24; t += 12) {
+    double sum = 0, squares = 0;
+    for (std::size_t rep = 0; rep < 30; ++rep) {
+      double x = 0;
+      for (std::size_t u = t - 11; u <= t; ++u) x += value(agents, "enrolments", rep, u);
+      sum += x;
+      squares += x * x;
+    }
+    const double mean = sum / 30, se = std::sqrt(std::max(0.0, (squares - 30 * mean * mean) / 29) / 30);
+    double expected = 0;
+    for (std::size_t u = t - 11; u <= t; ++u) expected += value(ignoring, "enrolments", 0, u);
+    EXPECT_GT(std::abs(mean - expected), 4 * se)
+        << "year to month " << t << ": agents " << mean << " twin " << expected;
+  }
+}
+
+void expect_same_bits(const Results& a, const Results& b) {
+  ASSERT_EQ(a.variables.size(), b.variables.size());
+  for (std::size_t i = 0; i < a.variables.size(); ++i) {
+    const Variable &x = a.variables[i], &y = b.variables[i];
+    ASSERT_EQ(x.name, y.name);
+    ASSERT_EQ(x.real_data.size(), y.real_data.size()) << x.name;
+    for (std::size_t k = 0; k < x.real_data.size(); ++k)
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(x.real_data[k]), std::bit_cast<std::uint64_t>(y.real_data[k]))
+          << x.name << " [" << k << "]";
+  }
+}
+
+// A minimum age that excludes nobody changes nothing, bit for bit: 14 with entrants from 14, and
+// 16 with the defaults' entrants (16 to 23) and no school, both against no minimum.
+TEST(TwinAge, MinimumAgeExcludingNobodyChangesNoBit) {
+  const auto course = [](const std::string& min_age, const std::vector<std::string>& more) {
+    return test::small_scenario(job_seekers_course(min_age, "0.05") + more, 20000, 1, 12);
+  };
+  const std::vector<std::string> from14 = {"entry.entry_age_min=14", "entry.entry_age_max=17"};
+  expect_same_bits(project_scenario(course("14", from14)), project_scenario(course("0", from14)));
+  expect_same_bits(project_scenario(course("16", {})), project_scenario(course("0", {})));
+  // ... where 16 with entrants from 14 does change it.
+  const Results young = project_scenario(course("16", from14)), none = project_scenario(course("0", from14));
+  double fewer = 0;
+  for (std::size_t t = 1; t <= 12; ++t) fewer += value(none, "enrolments", 0, t) - value(young, "enrolments", 0, t);
+  EXPECT_GT(fewer, 5);
+}
+
+// What remains refused: a maximum age below the retirement age; minimum ages that differ between
+// programmes where some worker is under the highest; a minimum above the initial population's
+// youngest age (16).
+TEST(TwinAge, RefusesTheAgeLimitsItDoesNotModel) {
+  const auto course = [](const std::vector<std::string>& more) {
+    return test::small_scenario(job_seekers_course("16", "0.05") + more, 20000, 1, 12);
+  };
+  const std::vector<std::string> from14 = {"entry.entry_age_min=14", "entry.entry_age_max=17"};
+  EXPECT_TRUE(twin_refusals(course(from14)).empty()) << test::dump(twin_refusals(course(from14)));
+  const std::vector<Issue> max_age = twin_refusals(course({"programmes.max_age=[45]"}));
+  ASSERT_EQ(max_age.size(), 1u) << test::dump(max_age);
+  EXPECT_TRUE(test::has_issue(max_age, "programmes.max_age",
+                              "programme employment admits only some ages: under 45 years, while active workers may "
+                              "be up to the retirement age, 60 years"))
+      << test::dump(max_age);
+  const std::vector<Issue> above = twin_refusals(course({"programmes.min_age=[18]"}));
+  ASSERT_EQ(above.size(), 1u) << test::dump(above);
+  EXPECT_TRUE(test::has_issue(above, "programmes.min_age", "above the initial population's youngest age (16 years)"))
+      << test::dump(above);
+  // Two courses, from 16 and from 15: a 15-year-old may enter one and not the other.
+  const std::vector<std::string> two = {
+      "programmes.names=[\"employment\", \"upgrading\"]",
+      "programmes.labels=[\"就业技能培训\", \"岗位技能提升培训\"]",
+      "programmes.eligible_groups=[[1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]]",
+      "programmes.eligible_statuses=[[0, 0, 1, 1, 0, 0], [0, 1, 0, 0, 0, 0]]",
+      "programmes.min_level=[0, 0]",
+      "programmes.max_level=[1, 1]",
+      "programmes.min_age=[16, 15]",
+      "programmes.max_age=[60, 60]",
+      "programmes.min_contribution_months=[0, 0]",
+      "programmes.application_rate=[0.05, 0.01]",
+      "programmes.duration_months=[2, 1]",
+      "programmes.full_time=[0, 0]",
+      "programmes.target_level=[2, 2]",
+      "programmes.completion_probability=[0.9, 0.9]",
+      "programmes.appraisal_share=[1, 1]",
+      "programmes.pass_probability=[0.8, 0.8]",
+      "programmes.cost_per_trainee=[1000, 1000]",
+      "programmes.payment=[\"enrolment\", \"enrolment\"]",
+      "programmes.fund_shares=[[1], [1]]",
+      "programmes.seats_per_month=[[1000000], [1000000]]"};
+  const std::vector<Issue> differ = twin_refusals(course(from14 + two));
+  ASSERT_EQ(differ.size(), 1u) << test::dump(differ);
+  EXPECT_TRUE(
+      test::has_issue(differ, "programmes.min_age", "only where every programme open in the run asks for the same one"))
+      << test::dump(differ);
+  EXPECT_THROW(project_scenario(course(from14 + two)), TwinUnsupported);
+  // The same two from 16 each are modelled.
+  std::vector<std::string> same = two;
+  same[6] = "programmes.min_age=[16, 16]";
+  EXPECT_TRUE(twin_refusals(course(from14 + same)).empty()) << test::dump(twin_refusals(course(from14 + same)));
+}
+
+} // namespace
+} // namespace skillsim
