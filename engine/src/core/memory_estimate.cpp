@@ -53,12 +53,11 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
       may_apply = std::max(may_apply, *std::max_element(rules.may_apply.begin(), rules.may_apply.end()));
     }
   }
-  // Split over ranks, the entrants are spread over them too (holds_new, ranks.hpp).
-  // (Each route and region's carry of enrolment may round one more up.)
-  const auto carries = static_cast<std::int64_t>(p.schools.routes.size() * p.population.regions.size());
-  e.agents_peak =
-      e.agents_initial +
-      (std::llround(std::ceil(entrants / scale + enrolees)) + 2 * p.scenario.months + carries + split - 1) / split;
+  // The agents made during the run; split over ranks, they are spread over them too (holds_new,
+  // ranks.hpp).
+  const std::int64_t made =
+      std::llround(std::ceil(entrants / scale + enrolees)) + 2 * p.scenario.months + enrolment_carry_allowance(p);
+  e.agents_peak = e.agents_initial + (made + split - 1) / split;
   const auto peak = static_cast<double>(e.agents_peak);
   // The columns the scenario's population stores: an optional one it does not use costs nothing.
   const ColumnSet columns = agent_columns(p);
