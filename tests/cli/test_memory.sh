@@ -2,7 +2,9 @@
 # The memory estimate made before a run allocates anything (docs/architecture.md, "Memory"):
 # validate and run refuse a scenario far too large for this machine, with what it needs, what is
 # available and what to change, before allocating (at once, no results file); --no-memory-check
-# overrides; and the estimate agrees with the peak resident memory measured at a moderate size.
+# overrides; the estimate agrees with the peak resident memory measured at a moderate size; and
+# split over ranks, validate --ranks also prints rank 0's memory with checkpoints (every rank's
+# agents gathered to write one).
 # Needs SKILLSIM (the binary).
 set -u
 # shellcheck source=../lib/checks.sh
@@ -49,5 +51,22 @@ if [ "${SANITIZED:-0}" = 1 ]; then
 else
   check "estimate within 25% of the measured peak" awk -v r="$ratio" 'BEGIN { exit !(r >= 0.75 && r <= 1.25) }'
 fi
+
+# 3. Split over ranks (docs/cluster.md), rank 0 gathers every rank's agents to write a checkpoint:
+# validate --ranks prints, besides the memory per rank, rank 0's with --checkpoint, which counts
+# them and is larger.
+"$SKILLSIM" validate national_2016 --set population.scale=200 --ranks 4 > ranks.out 2> ranks.err
+check "validate --ranks 4: exits 0" test $? -eq 0
+check "validate --ranks 4: the memory per rank" contains ranks.out "per rank of 4 (--split-agents)"
+check "validate --ranks 4: rank 0 with checkpoints" contains ranks.out "Memory on rank 0 with --checkpoint: about"
+check "validate --ranks 4: the agents gathered" contains ranks.out "every rank's agents gathered on rank 0 at a checkpoint"
+about() { grep "^$1" ranks.out | sed -E 's/^[^:]*: about ([0-9.]+) (MB|GB).*/\1 \2/'; }
+per_rank=$(to_mb "$(about "Memory: about")")
+rank0=$(to_mb "$(about "Memory on rank 0")")
+echo "validate --ranks 4 (national_2016, scale 200): per rank $per_rank MB, rank 0 with --checkpoint $rank0 MB"
+check "validate --ranks 4: rank 0 with checkpoints needs more than a rank" \
+  awk -v a="$rank0" -v b="$per_rank" 'BEGIN { exit !(a > b) }'
+"$SKILLSIM" validate national_2016 --set population.scale=200 > one.out
+check "validate without --ranks: nothing gathered" lacks one.out "gathered"
 
 finish

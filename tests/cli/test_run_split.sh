@@ -122,6 +122,17 @@ check "resumed on one process: the uninterrupted run's file" compare employers.h
 "$SKILLSIM" validate "$emp" --ranks 4 > validate.out
 check "validate --ranks: the memory per rank, nothing refused" \
   bash -c 'grep -q "per rank of 4" validate.out && ! grep -q "does not do yet" validate.out'
+# With checkpoints, rank 0's memory check and summary count every rank's agents, which it gathers
+# to write one (docs/cluster.md, "Checkpoints of a split run"); without, they do not.
+"${mpi[@]}" -n 2 "$SKILLSIM" run "$emp" --set scenario.months=2 --threads 1 --split-agents --checkpoint mem.ckpt \
+  -o mem.h5 > mem.out 2> mem.err
+check "a split run with a checkpoint: exit 0" test $? -eq 0
+check "a split run with a checkpoint: rank 0's estimate counts the agents gathered" \
+  contains mem.out "every rank's agents gathered on rank 0 at a checkpoint"
+"${mpi[@]}" -n 2 "$SKILLSIM" run "$emp" --set scenario.months=2 --threads 1 --split-agents -o nockpt.h5 \
+  > nockpt.out 2> nockpt.err
+check "a split run without checkpoints: exit 0" test $? -eq 0
+check "a split run without checkpoints: nothing gathered" lacks nockpt.out "gathered"
 "${mpi[@]}" -n 2 "$SKILLSIM" run jincheng_2020_2021 --set population.scale=100 -o nosplit.h5 > ns.out 2> ns.err
 check "a launcher without --split-agents: refused" contains ns.err "add --split-agents"
 check "a launcher without --split-agents: nothing written" test ! -e nosplit.h5

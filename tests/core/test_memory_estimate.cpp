@@ -212,6 +212,38 @@ TEST(MemoryEstimate, SynthesisReservesRoomForEveryEntrantAndSchoolEnrolee) {
   EXPECT_EQ(e.growth, 0);
 }
 
+// Split over ranks, a run that writes checkpoints gathers every rank's agents on rank 0 to write
+// one (gather_population): rank 0's estimate counts the whole population's columns, the merge's
+// index and one gathered column twice, besides its own share; the other parts are unchanged, and
+// one process (which writes its own columns) or a run without checkpoints counts nothing for it.
+TEST(MemoryEstimate, CountsEveryRanksAgentsGatheredOnRankZeroAtACheckpoint) {
+  const Scenario s = io::load_scenario(kNational, {"population.scale=100", "scenario.months=24"});
+  const MemoryEstimate whole = estimate_memory(s, 1, 2);
+  const MemoryEstimate share = estimate_memory(s, 1, 2, 4);
+  const MemoryEstimate rank0 = estimate_memory(s, 1, 2, 4, true);
+  EXPECT_EQ(whole.checkpoint, 0);
+  EXPECT_EQ(estimate_memory(s, 1, 2, 1, true).checkpoint, 0) << "one process writes its own columns";
+  EXPECT_EQ(share.checkpoint, 0) << "no checkpoints, nothing gathered";
+  // Every agent of the run (one process's agents_peak) at 21 bytes, 8 for the index and twice
+  // the widest column (4 bytes, the ids).
+  EXPECT_EQ(rank0.checkpoint, whole.agents_peak * (21 + 8 + 2 * 4));
+  EXPECT_GT(rank0.checkpoint, whole.population) << "more than the whole population's columns";
+  EXPECT_EQ(rank0.total(), share.total() + rank0.checkpoint);
+  EXPECT_EQ(rank0.agents_peak, share.agents_peak) << "its own share is unchanged";
+  EXPECT_NE(describe_memory(rank0).find("every rank's agents gathered on rank 0 at a checkpoint"), std::string::npos)
+      << describe_memory(rank0);
+  EXPECT_EQ(describe_memory(share).find("gathered"), std::string::npos) << describe_memory(share);
+
+  // Refused, the scale it proposes for rank 0 fits with the gathered agents counted.
+  const Scenario full = io::load_scenario(kNational, {"population.scale=1", "scenario.months=120"});
+  const MemoryEstimate big = estimate_memory(full, 1, 2, 4, true);
+  const std::string text = memory_refusal(full, big, 4'000'000'000, "--no-memory-check");
+  const auto at = text.find("population.scale=") + 17;
+  const std::string scale = text.substr(at, text.find(')', at) - at);
+  const Scenario smaller = io::load_scenario(kNational, {"population.scale=" + scale, "scenario.months=120"});
+  EXPECT_LE(estimate_memory(smaller, 1, 2, 4, true).total(), 4'000'000'000) << scale;
+}
+
 // Only the columns in use are counted: employers add their column, a cap of 以工代训 months its
 // counter.
 TEST(MemoryEstimate, CountsOnlyTheColumnsInUse) {

@@ -5,6 +5,7 @@
 // one process's, and continued on other ranks gives the uninterrupted run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <barrier>
 #include <exception>
 #include <functional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "scenario_builders.hpp"
+#include "skillsim/core/memory_estimate.hpp"
 #include "skillsim/core/ranks.hpp"
 
 namespace skillsim {
@@ -234,6 +236,30 @@ TEST(RankSplit, CheckpointGatheredAndContinuedOnOtherRanks) {
       expect_same_variables(single, continued[static_cast<std::size_t>(r)],
                             "continued on " + std::to_string(n) + " ranks, rank " + std::to_string(r));
   }
+}
+
+// What rank 0 gathers at a checkpoint (every rank's agents, with the entrants and the schools'
+// enrolees of the months so far) is within what its memory estimate counts for it: the columns of
+// every agent gathered and the merge's index of 8 bytes an agent.
+TEST(RankSplit, MemoryEstimateCountsThePopulationGatheredAtACheckpoint) {
+  const Scenario s = io::load_scenario(std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/national_2016.toml",
+                                       {"population.scale=20000", "scenario.months=24"});
+  std::size_t gathered = 0;
+  ColumnSet columns;
+  run_split(s, 2, 1, [&](RunOptions& options, const RankGroup& ranks) {
+    options.checkpoint_every = 12;
+    options.checkpoint = [&](const RunCheckpoint& at) {
+      const Population all = gather_population(at.state.population(), ranks);
+      if (ranks.rank() != 0) return;
+      gathered = std::max(gathered, all.size());
+      columns = all.optional_columns();
+    };
+  });
+  ASSERT_GT(gathered, 0u);
+  const MemoryEstimate e = estimate_memory(s, 1, 1, 2, true);
+  const auto per_agent = static_cast<std::int64_t>(Population::bytes_per_agent(columns) + sizeof(std::size_t));
+  EXPECT_GE(e.checkpoint, static_cast<std::int64_t>(gathered) * per_agent) << describe_memory(e);
+  EXPECT_EQ(estimate_memory(s, 1, 1, 2).checkpoint, 0) << "without checkpoints";
 }
 
 TEST(RankSplit, NothingRefused) {

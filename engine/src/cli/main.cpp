@@ -571,8 +571,10 @@ int command_run(const Arguments& a, const std::string& command_line, int& argc, 
 
   // The memory the run will need, estimated before anything is allocated (memory_estimate.hpp).
   g_doing = "estimating the memory of " + p.scenario.name;
-  const MemoryEstimate memory = estimate_memory(
-      scenario, plan.replicates, static_cast<int>(a.threads.value_or(omp_get_max_threads())), rank_count);
+  // Split over ranks, rank 0 (the one that checks) gathers every rank's agents at a checkpoint.
+  const MemoryEstimate memory =
+      estimate_memory(scenario, plan.replicates, static_cast<int>(a.threads.value_or(omp_get_max_threads())),
+                      rank_count, plan.checkpoints.has_value());
   if (!all_ok(!leader || memory_fits(scenario, memory, a.no_memory_check))) return kExitFailure;
 
   RunOptions run;
@@ -886,6 +888,11 @@ int command_validate(const Arguments& a) {
         estimate_memory(scenario, scenario.parameters().run.replicates, omp_get_max_threads(), ranks);
     std::cout << "Memory: " << describe_memory(memory) << " for " << scenario.parameters().run.replicates
               << " replicate(s)" << (ranks > 1 ? fmt::format(", per rank of {} (--split-agents)", ranks) : "") << "\n";
+    if (ranks > 1) // rank 0 gathers every rank's agents to write a checkpoint
+      std::cout << "Memory on rank 0 with --checkpoint: "
+                << describe_memory(estimate_memory(scenario, scenario.parameters().run.replicates,
+                                                   omp_get_max_threads(), ranks, true))
+                << "\n";
     if (ranks > 1)
       if (auto issues = rank_split_refusals(scenario); !issues.empty())
         std::cout << "Note: " << RankSplitUnsupported(std::move(issues)).what() << "\n";

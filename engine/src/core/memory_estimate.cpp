@@ -26,12 +26,16 @@ constexpr std::int64_t kThreadBytes = 2 << 20;
 constexpr std::int64_t kTraineeBytes = 16, kApplicantBytes = 32;
 // A competitor: the two lists (2 x 8), then in the competition step its priority and two flags.
 constexpr std::int64_t kCompetitorBytes = 18;
+// Per agent of the population gathered for a checkpoint of a run split over ranks: its position
+// in the merge of the ranks' blocks in id order (gather_population).
+constexpr std::int64_t kGatherIndexBytes = sizeof(std::size_t);
 
 std::int64_t bytes_of(double agents, double per_agent) { return std::llround(std::ceil(agents * per_agent)); }
 
 } // namespace
 
-MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads, int ranks) {
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads, int ranks,
+                               bool checkpoints) {
   const Parameters& p = scenario.parameters();
   MemoryEstimate e;
   const auto all = static_cast<std::int64_t>(initial_agent_count(p.population));
@@ -53,12 +57,11 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
       may_apply = std::max(may_apply, *std::max_element(rules.may_apply.begin(), rules.may_apply.end()));
     }
   }
-  // Split over ranks, the entrants are spread over them too (holds_new, ranks.hpp).
-  // (Each route and region's carry of enrolment may round one more up.)
-  const auto carries = static_cast<std::int64_t>(p.schools.routes.size() * p.population.regions.size());
-  e.agents_peak =
-      e.agents_initial +
-      (std::llround(std::ceil(entrants / scale + enrolees)) + 2 * p.scenario.months + carries + split - 1) / split;
+  // The agents made during the run; split over ranks, they are spread over them too (holds_new,
+  // ranks.hpp).
+  const std::int64_t made =
+      std::llround(std::ceil(entrants / scale + enrolees)) + 2 * p.scenario.months + enrolment_carry_allowance(p);
+  e.agents_peak = e.agents_initial + (made + split - 1) / split;
   const auto peak = static_cast<double>(e.agents_peak);
   // The columns the scenario's population stores: an optional one it does not use costs nothing.
   const ColumnSet columns = agent_columns(p);
@@ -80,6 +83,14 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   if (!p.programmes.names.empty()) per_agent += may_apply * kApplicantBytes + 0.05 * kTraineeBytes;
   if (!p.competitions.tiers.empty()) per_agent += kCompetitorBytes;
   e.candidates = bytes_of(peak, per_agent);
+  // A checkpoint of a run split over ranks: rank 0 gathers every rank's agents into one
+  // population (gather_population, ranks.hpp) and writes it, holding besides its own share the
+  // whole population's columns, the index of the merge in id order and one gathered column twice
+  // (joined and unpacked).
+  if (split > 1 && checkpoints) {
+    const auto whole = static_cast<double>(all + students + made);
+    e.checkpoint = bytes_of(whole, static_cast<double>(e.bytes_per_agent + kGatherIndexBytes + 2 * widest));
+  }
   // Results: every variable over (replicate, time, ...) for each replicate, and its statistics
   // over replicates (kStatisticCount values per cell, as doubles); the others once.
   const Results one = make_results_layout(scenario, 1);
@@ -112,6 +123,8 @@ std::string describe_memory(const MemoryEstimate& e) {
                      " for up to " + thousands(e.agents_peak) + " agents at " + std::to_string(e.bytes_per_agent) +
                      " bytes each";
   if (e.growth > 0) text += ", " + format_bytes(e.growth) + " while its columns grow";
+  if (e.checkpoint > 0)
+    text += "; every rank's agents gathered on rank 0 at a checkpoint " + format_bytes(e.checkpoint);
   text += "; results " + format_bytes(e.results);
   if (e.candidates > 0) text += "; the month's candidate lists " + format_bytes(e.candidates);
   return text + "; program and threads " + format_bytes(e.fixed) + ")";
@@ -132,7 +145,7 @@ std::string memory_refusal(const Scenario& scenario, const MemoryEstimate& e, st
   std::string text = "the run needs " + describe_memory(e) + ", but " + format_bytes(available) + " is available. ";
   // What to change: the scale the population would fit at, or fewer replicates for the results.
   const std::int64_t room = available - e.fixed - e.results;
-  const std::int64_t agent_bytes = e.population + e.growth + e.candidates;
+  const std::int64_t agent_bytes = e.population + e.growth + e.candidates + e.checkpoint;
   if (room > 0 && agent_bytes > room) {
     const double factor = static_cast<double>(agent_bytes) / static_cast<double>(room);
     const auto scale = static_cast<std::int64_t>(std::ceil(static_cast<double>(p.population.scale) * factor * 1.05));

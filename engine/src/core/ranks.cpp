@@ -97,7 +97,9 @@ Population gather_population(const Population& mine, const RankGroup& ranks) {
   if (mine.has(Column::name)) take(mine.name, all.name);
   SKILLSIM_AGENT_COLUMNS(SKILLSIM_GATHER)
 #undef SKILLSIM_GATHER
-  return root ? all : Population(mine.optional_columns());
+  // Empty on the other ranks. Returned as it is, not copied: a copy would hold the whole
+  // population twice on rank 0.
+  return all;
 }
 
 namespace {

@@ -77,13 +77,15 @@ std::int64_t school_places(const Parameters& p, std::size_t route, std::size_t r
                                               static_cast<double>(p.population.scale)));
 }
 
+std::int64_t initial_school_students(const Parameters& p, std::size_t route, std::size_t region) {
+  return std::llround(p.schools.initial_students(static_cast<int>(route), static_cast<int>(region)) /
+                      static_cast<double>(p.population.scale));
+}
+
 std::int64_t initial_student_agents(const Parameters& p) {
-  const auto& sc = p.schools;
-  const auto scale = static_cast<double>(p.population.scale);
   std::int64_t agents = 0;
-  for (std::size_t k = 0; k < sc.routes.size(); ++k)
-    for (std::size_t r = 0; r < p.population.regions.size(); ++r)
-      agents += std::llround(sc.initial_students(static_cast<int>(k), static_cast<int>(r)) / scale); // as made below
+  for (std::size_t k = 0; k < p.schools.routes.size(); ++k)
+    for (std::size_t r = 0; r < p.population.regions.size(); ++r) agents += initial_school_students(p, k, r);
   return agents;
 }
 
@@ -94,17 +96,19 @@ double planned_enrolment(const Parameters& p, Month month) {
   return agents;
 }
 
+std::int64_t enrolment_carry_allowance(const Parameters& p) {
+  return static_cast<std::int64_t>(p.schools.routes.size() * p.population.regions.size());
+}
+
 void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& pop, std::uint64_t first_id,
                           const RankGroup* ranks) {
   const auto& sc = p.schools;
   const std::size_t routes = sc.routes.size(), regions = p.population.regions.size();
   const Month start = p.scenario.start;
-  const auto scale = static_cast<double>(p.population.scale);
   std::uint64_t next_id = first_id == kIdsFromSize ? pop.size() : first_id;
   for (std::size_t k = 0; k < routes; ++k)
     for (std::size_t r = 0; r < regions; ++r) {
-      const auto count =
-          std::llround(sc.initial_students(static_cast<int>(k), static_cast<int>(r)) / scale); // whole agents
+      const std::int64_t count = initial_school_students(p, k, r);
       for (std::int64_t c = 0; c < count; ++c) {
         Agent a = new_student(k, r, next_id++);
         if (!holds_new(ranks, a.id)) continue; // another rank's

@@ -231,14 +231,13 @@ std::size_t initial_capacity(const Parameters& p) {
   const auto scale = static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
   const double entrants = (p.entry.school_leavers_per_year + p.entry.technical_school_graduates_per_year) *
                           static_cast<double>(p.scenario.months) / 12.0 / scale;
-  // The schools' students at the start and their enrolment over the run are agents too (each
-  // route and region's carry may round one more up).
+  // The schools' students at the start and their enrolment over the run are agents too.
   double enrolled = 0;
   for (std::int64_t m = 0; m < p.scenario.months; ++m)
     enrolled += planned_enrolment(p, p.scenario.start + static_cast<int>(m));
   const std::size_t students = static_cast<std::size_t>(initial_student_agents(p)) +
                                static_cast<std::size_t>(std::ceil(enrolled)) +
-                               p.schools.routes.size() * p.population.regions.size();
+                               static_cast<std::size_t>(enrolment_carry_allowance(p));
   return n + std::max(n / 8, static_cast<std::size_t>(std::ceil(entrants)) + students +
                                  2 * static_cast<std::size_t>(p.scenario.months));
 }

@@ -28,13 +28,11 @@ SchoolsProjection::SchoolsProjection(const Parameters& p)
       graduate_group_(graduate_group_of(p.schools)), length_(p.schools.length_months),
       diploma_(p.schools.diploma_level), due_(routes_ * regions_) {
   const auto& sc = p.schools;
-  const auto scale = static_cast<double>(p.population.scale);
   // add_initial_students: whole agents per route and region, over the steady state's months.
   for (std::size_t k = 0; k < routes_; ++k) {
     const std::vector<double> law = steady_state_months_law(sc.dropout_rate[k], sc.length_months[k]);
     for (std::size_t r = 0; r < regions_; ++r) {
-      const auto n =
-          static_cast<double>(std::llround(sc.initial_students(static_cast<int>(k), static_cast<int>(r)) / scale));
+      const auto n = static_cast<double>(initial_school_students(p, k, r));
       if (n == 0) continue;
       for (std::size_t m = 0; m < law.size(); ++m)
         if (law[m] > 0)

@@ -22,16 +22,22 @@ struct MemoryEstimate {
   std::int64_t population = 0;      ///< the columns of agents_peak agents
   std::int64_t growth = 0;          ///< while the columns grow past their reserve: one column copied at a time
   std::int64_t candidates = 0;      ///< the month's lists of applicants, trainees and competitors, at most
-  std::int64_t results = 0;         ///< every replicate's results and the statistics over them
-  std::int64_t fixed = 0;           ///< the program, its libraries and the threads' stacks and tallies
+  /// On rank 0 of a run split over ranks that writes checkpoints, while it writes one: every
+  /// rank's agents gathered (gather_population), besides its own share. 0 otherwise.
+  std::int64_t checkpoint = 0;
+  std::int64_t results = 0; ///< every replicate's results and the statistics over them
+  std::int64_t fixed = 0;   ///< the program, its libraries and the threads' stacks and tallies
 
-  std::int64_t total() const { return population + growth + candidates + results + fixed; }
+  std::int64_t total() const { return population + growth + candidates + checkpoint + results + fixed; }
 };
 
 /// The estimate for `replicates` replicates on `threads` threads (0: one), for one process, or
 /// with `ranks` above 1 for one rank of a run split over ranks (ranks.hpp): its share of the
-/// initial agents and of the entrants (rounded up).
-MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads, int ranks = 1);
+/// initial agents and of the entrants (rounded up). With `checkpoints` (the run writes them) and
+/// `ranks` above 1, for rank 0, which gathers every rank's agents to write one (`checkpoint`);
+/// one process writes its own columns as they are.
+MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates, int threads, int ranks = 1,
+                               bool checkpoints = false);
 
 /// "about 2.3 GB (population 2.0 GB for 90,000,000 agents at 22 bytes each, results 0.1 GB, ...)".
 std::string describe_memory(const MemoryEstimate& estimate);

@@ -54,22 +54,32 @@ T school_admissions(T places, T students, T due) {
   return std::clamp<T>(places - students, T{0}, due);
 }
 
-/// Appends the students in school at the start (schools.initial_students, rounded to whole
-/// agents per route and region) to a freshly synthesised population, with ids from
-/// population.size() on. Their months in school follow the steady state of the route (its length
-/// and dropout rate), their other attributes come from the stream `school.synthesis`.
-/// `first_id`: the first student's id when it is not population.size(); split over `ranks`
-/// (ranks.hpp), the students come after every rank's synthesised agents, and only those this rank
-/// holds (holds_new) are made.
-inline constexpr std::uint64_t kIdsFromSize = ~std::uint64_t{0};
-
-/// The agents the schools add to a population, at most (for its capacity and the memory
-/// estimate): the students at the start, whole agents per route and region as
-/// add_initial_students makes them, and the plan's enrolment of `month` in agents, over every
-/// route and region (enrolment_due; the month's admissions never exceed it, each cell's carry
-/// rounding at most one more over a run). Zero without routes.
+/// Students in school at the start in a route and region, in whole agents:
+/// schools.initial_students divided by the scale, rounded to the nearest. The one place that
+/// says how many: add_initial_students makes them, the twin (twin_schools.hpp) projects them and
+/// initial_student_agents counts them.
+std::int64_t initial_school_students(const Parameters& p, std::size_t route, std::size_t region);
+/// The students the schools add to a population at the start, in agents (initial_school_students
+/// over every route and region), for its capacity and the memory estimate. Zero without routes.
 std::int64_t initial_student_agents(const Parameters& p);
+/// The plan's enrolment of `month` in agents, over every route and region (enrolment_due): the
+/// month's admissions never exceed it but by the carries (enrolment_carry_allowance). Zero
+/// without routes.
 double planned_enrolment(const Parameters& p, Month month);
+/// Agents the enrolment of a run may make beyond its planned_enrolment summed over the months
+/// and rounded up: one per route and region, whose carry may round one more up. With
+/// planned_enrolment, what a population's capacity and the memory estimate count of the schools'
+/// enrolees.
+std::int64_t enrolment_carry_allowance(const Parameters& p);
+
+/// The default `first_id` of add_initial_students: ids from population.size() on.
+inline constexpr std::uint64_t kIdsFromSize = ~std::uint64_t{0};
+/// Appends the students in school at the start (initial_school_students of every route and
+/// region) to a freshly synthesised population, with ids from population.size() on. Their months
+/// in school follow the steady state of the route (its length and dropout rate), their other
+/// attributes come from the stream `school.synthesis`. `first_id`: the first student's id when
+/// it is not population.size(); split over `ranks` (ranks.hpp), the students come after every
+/// rank's synthesised agents, and only those this rank holds (holds_new) are made.
 void add_initial_students(const Parameters& p, const RandomStreams& rng, Population& population,
                           std::uint64_t first_id = kIdsFromSize, const RankGroup* ranks = nullptr);
 

@@ -53,10 +53,12 @@ int initial_band_months(const Parameters& p, int band, int sex);
 /// uniformly over 0 .. this.
 int initial_max_months_at_level(const PopulationSection& population, int age_months);
 
-/// Agents the population's columns are reserved for at synthesis: the initial agents and every
-/// entrant of the run at the rates in force at the start, or an eighth more than the initial
-/// agents if that is more. The columns then do not grow by copying during the run (a schedule
-/// with more entrants may still make them), and capacity never written is not resident.
+/// Agents the population's columns are reserved for at synthesis: the initial agents, the
+/// technical schools' students at the start (initial_student_agents) and every entrant and
+/// school enrolee of the run at the rates in force at the start (the enrolment at its plan,
+/// planned_enrolment, and enrolment_carry_allowance; schools.hpp), or an eighth more than the
+/// initial agents if that is more. The columns then do not grow by copying during the run (a
+/// schedule with more entrants may still make them), and capacity never written is not resident.
 std::size_t initial_capacity(const Parameters& p);
 
 /// The optional agent columns (population.hpp, ColumnUse::optional) a scenario's population
