@@ -23,6 +23,7 @@ namespace {
 
 using test::expect_mean_around;
 using test::value;
+using test::yearly_total;
 
 using test::everything_off;
 using test::repeat;
@@ -135,17 +136,10 @@ void expect_agents_around_twin(const Results& twin, const Results& agents, std::
         agents, twin, replicates, kLevelCount * kStatusCount,
         [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
         "workers (level x status) at month " + std::to_string(t));
-    const auto yearly = [&](const char* name) {
-      return [&, name](const Results& r, std::size_t rep, std::size_t k) {
-        double total = 0;
-        for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
-        return total;
-      };
-    };
     for (const char* name : {"promotions", "assessments", "exits_by_level", "entries_by_level"})
-      compared += expect_mean_around(agents, twin, replicates, kLevelCount, yearly(name), name + year);
+      compared += expect_mean_around(agents, twin, replicates, kLevelCount, yearly_total(name, t), name + year);
     for (const char* name : {"retirements", "job_finds", "job_losses", "new_skilled_workers"})
-      compared += expect_mean_around(agents, twin, replicates, 1, yearly(name), name + year);
+      compared += expect_mean_around(agents, twin, replicates, 1, yearly_total(name, t), name + year);
   }
   EXPECT_GT(compared, 100);
 }
@@ -391,18 +385,11 @@ int expect_programmes_around_twin(const Results& agents, const Results& twin, st
   int compared = 0;
   for (std::size_t t = 12; t < times; t += 12) {
     const std::string year = " in the year to month " + std::to_string(t);
-    const auto yearly = [&](const char* name) {
-      return [&, name](const Results& r, std::size_t rep, std::size_t k) {
-        double total = 0;
-        for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
-        return total;
-      };
-    };
     for (const char* name : {"applications", "enrolments", "completions", "dropouts", "certificates", "followed_up",
                              "employed_after_training"})
-      compared += expect_mean_around(agents, twin, replicates, K, yearly(name), name + year);
+      compared += expect_mean_around(agents, twin, replicates, K, yearly_total(name, t), name + year);
     for (const char* name : {"spending", "leakage", "audit_spending"})
-      compared += expect_mean_around(agents, twin, replicates, F * K, yearly(name), name + year);
+      compared += expect_mean_around(agents, twin, replicates, F * K, yearly_total(name, t), name + year);
     compared += expect_mean_around(
         agents, twin, replicates, K,
         [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "trainees", rep, t, k); },

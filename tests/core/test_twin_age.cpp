@@ -22,6 +22,7 @@ namespace {
 
 using test::expect_mean_around;
 using test::value;
+using test::yearly_total;
 using test::operator+;
 
 // One fund and a part-time course for job seekers (unemployed or inactive, 无证 or 学徒工) to
@@ -139,18 +140,11 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithYoungEntrants) {
   }
   for (std::size_t t = 12; t <= 24; t += 12) {
     const std::string year = " in the year to month " + std::to_string(t);
-    const auto yearly = [&](const char* name) {
-      return [&, name](const Results& r, std::size_t rep, std::size_t k) {
-        double total = 0;
-        for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
-        return total;
-      };
-    };
     for (const char* name : {"promotions", "assessments", "exits_by_level", "entries_by_level"})
-      compared += expect_mean_around(agents, twin, 30, kLevelCount, yearly(name), name + year);
+      compared += expect_mean_around(agents, twin, 30, kLevelCount, yearly_total(name, t), name + year);
     for (const char* name : {"retirements", "job_finds", "job_losses", "new_skilled_workers", "applications",
                              "completions", "dropouts", "certificates"})
-      compared += expect_mean_around(agents, twin, 30, 1, yearly(name), name + year);
+      compared += expect_mean_around(agents, twin, 30, 1, yearly_total(name, t), name + year);
   }
   EXPECT_GT(compared, 300);
   // The limit binds: a twin without it enrols more (the young job seekers at once) ...

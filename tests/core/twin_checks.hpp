@@ -23,6 +23,16 @@ inline double value(const Results& r, const std::string& name, std::size_t rep, 
   return v.is_real ? v.real_data[at] : static_cast<double>(v.data[at]);
 }
 
+/// Variable `name` summed over the 12 months to `t` (t >= 12), as the `values` of
+/// expect_mean_around.
+inline auto yearly_total(const char* name, std::size_t t) {
+  return [name, t](const Results& r, std::size_t rep, std::size_t k) {
+    double total = 0;
+    for (std::size_t u = t - 11; u <= t; ++u) total += value(r, name, rep, u, k);
+    return total;
+  };
+}
+
 /// How far the agents' mean may lie from the twin besides 4 standard errors.
 struct MeanTolerance {
   double relative = 0; // of the twin's value (for what the twin approximates, e.g. near capacity)
