@@ -11,6 +11,7 @@
 #include "skillsim/core/memory_estimate.hpp"
 #include "skillsim/core/population.hpp"
 #include "skillsim/core/run.hpp"
+#include "skillsim/core/schools.hpp"
 #include "skillsim/core/synthesis.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 
@@ -171,7 +172,7 @@ TEST(MemoryEstimate, CountsColumnsEntrantsResultsAndReplicates) {
   EXPECT_EQ(one.population, one.agents_peak * 21);
   EXPECT_NE(describe_memory(one).find("at 21 bytes each"), std::string::npos) << describe_memory(one);
   EXPECT_EQ(one.growth, 0) << "synthesis reserves room for every entrant";
-  EXPECT_EQ(one.candidates, 0) << "no programmes, no competitions";
+  EXPECT_GT(one.candidates, 0) << "students and the eligible for appointment are listed every month";
 
   // Results grow with replicates by exactly one replicate's worth each; the population does not.
   const MemoryEstimate four = estimate_memory(s, 4, 2);
@@ -210,6 +211,59 @@ TEST(MemoryEstimate, SynthesisReservesRoomForEveryEntrantAndSchoolEnrolee) {
   EXPECT_GE(e.agents_peak, static_cast<std::int64_t>(largest)) << "the estimate bounds the population";
   EXPECT_LE(e.agents_peak, static_cast<std::int64_t>(reserved)) << "and fits in what synthesis reserves";
   EXPECT_EQ(e.growth, 0);
+}
+
+// Every month the rules pass lists the students (Schools::step reads them) and Appointments lists
+// the eligible for 特级技师 and 首席技师: 8 and 16 bytes each, in a thread's list (up to twice
+// that as it grows) and in the joined list. At 1:1 they are millions (national_2016: 3.9M
+// students, 1.9M 高级技师): the estimate counts the students at once (in each route, those at
+// the start and a route length's enrolees) and twice the agents at the start at the levels
+// appointed from, and both bound what a run holds.
+TEST(MemoryEstimate, CountsTheStudentsAndTheEligibleForAppointmentListedEveryMonth) {
+  const std::vector<std::string> base = {"population.scale=20000", "scenario.months=120"};
+  std::vector<std::string> no_quotas = base;
+  no_quotas.emplace_back("skills.principal_technician_quota_per_year=0");
+  no_quotas.emplace_back("skills.chief_technician_quota_per_year=0");
+  const Scenario s = io::load_scenario(kNational, base);
+  const Scenario schools_only = io::load_scenario(kNational, no_quotas);
+  const MemoryEstimate e = estimate_memory(s, 1, 2);
+  const MemoryEstimate students = estimate_memory(schools_only, 1, 2);
+  ASSERT_GT(students.candidates, 0);
+  const double at_once = static_cast<double>(students.candidates) / 24;                 // 24 bytes a student
+  const double eligible = static_cast<double>(e.candidates - students.candidates) / 48; // 48 an eligible
+  EXPECT_GT(eligible, 0) << "national_2016 appoints 特级技师 and 首席技师 by default";
+
+  // The four routes are 36, 60, 36 and 72 months long, and their plans enrol 826,800, 190,800,
+  // 190,800 and 63,600 a year. In each route at most the students at the start and a length's
+  // enrolment are in school at once (in its month length - 1), with one carry per route.
+  const auto at_start = static_cast<double>(initial_student_agents(s.parameters()));
+  const double plans = (3 * 826'800 + 5 * 190'800 + 3 * 190'800 + 6 * 63'600) / 20'000.0;
+  EXPECT_NEAR(at_once, at_start + plans + 4, 0.05);
+
+  // A run holds no more of either than counted.
+  ReplicateState run(s, 1, 0);
+  std::int64_t most_students = 0, most_eligible = 0;
+  for (int m = 0; m < 120; ++m) {
+    run.step();
+    const Population& pop = run.population();
+    std::int64_t in_school = 0, at_levels = 0;
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      in_school += pop.status[i] == static_cast<std::uint8_t>(Status::Student);
+      at_levels += pop.level[i] == static_cast<std::uint8_t>(Level::SeniorTechnician) ||
+                   pop.level[i] == static_cast<std::uint8_t>(Level::PrincipalTechnician);
+    }
+    most_students = std::max(most_students, in_school);
+    most_eligible = std::max(most_eligible, at_levels);
+  }
+  EXPECT_GT(most_students, at_start) << "the plan enrols more than leave";
+  EXPECT_LE(static_cast<double>(most_students), at_once);
+  EXPECT_GT(most_eligible, 0);
+  EXPECT_LE(static_cast<double>(most_eligible), eligible);
+
+  // At 1:1 the estimate is at least what the ten-year run peaked at on 2 threads: 21,937,096 kB
+  // resident (docs/architecture.md, "Memory"; before the lists were counted it was 40 MB short).
+  const Scenario full = io::load_scenario(kNational, {"population.scale=1", "scenario.months=120"});
+  EXPECT_GE(estimate_memory(full, 1, 2).total(), std::int64_t{21'937'096} * 1024);
 }
 
 // Split over ranks, a run that writes checkpoints gathers every rank's agents on rank 0 to write

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
+#include <vector>
 
 #include "skillsim/core/numbers.hpp"
 #include "skillsim/core/population.hpp"
+#include "skillsim/core/promotion.hpp"
 #include "skillsim/core/run.hpp"
 #include "skillsim/core/schools.hpp"
 #include "skillsim/core/statistics.hpp"
@@ -26,11 +29,39 @@ constexpr std::int64_t kThreadBytes = 2 << 20;
 constexpr std::int64_t kTraineeBytes = 16, kApplicantBytes = 32;
 // A competitor: the two lists (2 x 8), then in the competition step its priority and two flags.
 constexpr std::int64_t kCompetitorBytes = 18;
+// A student (MonthlyCandidates::students) and an agent eligible for appointment (Appointments,
+// a priority and an index): in a thread's list, which grows by doubling (up to twice its size),
+// and in the joined list, reserved exactly. Measured at 1:1: docs/architecture.md, "Memory".
+constexpr std::int64_t kStudentBytes = 3 * 8, kEligibleBytes = 3 * 16;
+// Agents at the levels appointed from (高级技师, 特级技师) may grow during a run: national_2016
+// goes from 1.36M to 1.90M 高级技师 in ten years. The estimate allows them to double.
+constexpr double kEligibleGrowth = 2.0;
 // Per agent of the population gathered for a checkpoint of a run split over ranks: its position
 // in the merge of the ranks' blocks in id order (gather_population).
 constexpr std::int64_t kGatherIndexBytes = sizeof(std::size_t);
 
 std::int64_t bytes_of(double agents, double per_agent) { return std::llround(std::ceil(agents * per_agent)); }
+
+// At most the students in school at once, in agents: in each route, those at the start until its
+// length has passed and the enrolees of its last length months (`enrolled`: by route and month),
+// at the month where that is largest. An upper bound: dropouts and graduations of the students at
+// the start are left out.
+double students_at_once(const Parameters& p, const std::vector<std::vector<double>>& enrolled) {
+  double all = 0;
+  for (std::size_t k = 0; k < enrolled.size(); ++k) {
+    double at_start = 0;
+    for (std::size_t r = 0; r < p.population.regions.size(); ++r)
+      at_start += static_cast<double>(initial_school_students(p, k, r));
+    const auto length = static_cast<std::size_t>(p.schools.length_months[k]);
+    double window = 0, most = at_start;
+    for (std::size_t m = 0; m < enrolled[k].size(); ++m) {
+      window += enrolled[k][m] - (m >= length ? enrolled[k][m - length] : 0.0);
+      most = std::max(most, window + (m < length ? at_start : 0.0));
+    }
+    all += most;
+  }
+  return all;
+}
 
 } // namespace
 
@@ -46,16 +77,25 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   // Entrants month by month under the parameters in force (a schedule may change their number).
   const double scale = static_cast<double>(std::max<std::int64_t>(p.population.scale, 1));
   double entrants = 0, enrolees = 0, may_apply = 0;
+  const std::size_t routes = p.schools.routes.size(), regions = p.population.regions.size();
+  std::vector<std::vector<double>> enrolled(routes); // by route and month, in agents
+  bool appointing = false;
   for (std::int64_t m = 0; m < p.scenario.months; ++m) {
     const Month month = scenario.start() + static_cast<int>(m);
     const Parameters now = scenario.parameters_at(month);
     const double month_share = now.entry.month_shares[static_cast<std::size_t>(month.month() - 1)];
     entrants += (now.entry.school_leavers_per_year + now.entry.technical_school_graduates_per_year) * month_share;
     enrolees += planned_enrolment(now, month); // school enrolees are new agents too (in agents)
+    for (std::size_t k = 0; k < routes; ++k) {
+      double route = 0;
+      for (std::size_t r = 0; r < regions; ++r) route += enrolment_due(now, month, k, r);
+      enrolled[k].push_back(route);
+    }
     if (!now.programmes.names.empty()) {
       const ApplicationRules rules(now);
       may_apply = std::max(may_apply, *std::max_element(rules.may_apply.begin(), rules.may_apply.end()));
     }
+    appointing = appointing || appointment_quota(now, 0) > 0 || appointment_quota(now, 1) > 0;
   }
   // The agents made during the run; split over ranks, they are spread over them too (holds_new,
   // ranks.hpp).
@@ -83,6 +123,19 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   if (!p.programmes.names.empty()) per_agent += may_apply * kApplicantBytes + 0.05 * kTraineeBytes;
   if (!p.competitions.tiers.empty()) per_agent += kCompetitorBytes;
   e.candidates = bytes_of(peak, per_agent);
+  // Students and the eligible for appointment, listed every month, are counted apart: they are
+  // known from the plan and the initial levels, and at 1:1 they are millions.
+  if (routes > 0) {
+    const double at_once = static_cast<double>(enrolment_carry_allowance(p)) + students_at_once(p, enrolled);
+    e.candidates += bytes_of(at_once / static_cast<double>(split), static_cast<double>(kStudentBytes));
+  }
+  if (appointing) {
+    constexpr auto from = static_cast<std::size_t>(Level::PrincipalTechnician) - 1;
+    const std::vector<double>& levels = p.population.level_shares; // relative weights
+    const double share = (levels[from] + levels[from + 1]) / std::accumulate(levels.begin(), levels.end(), 0.0);
+    e.candidates += bytes_of(static_cast<double>(all) * share * kEligibleGrowth / static_cast<double>(split),
+                             static_cast<double>(kEligibleBytes));
+  }
   // A checkpoint of a run split over ranks: rank 0 gathers every rank's agents into one
   // population (gather_population, ranks.hpp) and writes it, holding besides its own share the
   // whole population's columns, the index of the merge in id order and one gathered column twice

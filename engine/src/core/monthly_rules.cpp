@@ -327,14 +327,20 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     }
   }
   auto& c = candidates;
-  const auto join = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
-  for (const MonthlyCandidates& found : by_thread) {
-    join(c.applicants, found.applicants);
-    join(c.trainees, found.trainees);
-    join(c.queued, found.queued);
-    join(c.competitors, found.competitors);
-    join(c.students, found.students);
-  }
+  // Each joined list is reserved at its exact size first: at 1:1 a list holds millions of agents,
+  // and growing it by doubling would hold up to twice that (the memory estimate counts one).
+  const auto join = [&](auto list) {
+    std::size_t size = 0;
+    for (const MonthlyCandidates& found : by_thread) size += (found.*list).size();
+    (c.*list).reserve(size);
+    for (const MonthlyCandidates& found : by_thread)
+      (c.*list).insert((c.*list).end(), (found.*list).begin(), (found.*list).end());
+  };
+  join(&MonthlyCandidates::applicants);
+  join(&MonthlyCandidates::trainees);
+  join(&MonthlyCandidates::queued);
+  join(&MonthlyCandidates::competitors);
+  join(&MonthlyCandidates::students);
   // A safeguard: the join is in agent order as long as the loop's schedule is static.
   const auto in_order = [](auto& list) {
     if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());

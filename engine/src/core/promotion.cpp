@@ -65,6 +65,11 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
       by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(mine);
     }
     std::array<Eligible, 2> joined;
+    for (std::size_t k = 0; k < 2; ++k) { // reserved exactly: 1:1 has millions of 高级技师
+      std::size_t size = 0;
+      for (const std::array<Eligible, 2>& lists : by_thread) size += lists[k].size();
+      joined[k].reserve(size);
+    }
     for (const std::array<Eligible, 2>& lists : by_thread)
       for (std::size_t k = 0; k < 2; ++k) joined[k].insert(joined[k].end(), lists[k].begin(), lists[k].end());
     return joined;
