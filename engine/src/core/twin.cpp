@@ -2480,16 +2480,23 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
   replicates = twin_replicates(scenario, replicates);
   // One projection per set used (replicate r runs under set r mod sets, as the agents').
   std::vector<TwinProjection> projections;
+  // Each projection's region shares at the start: regions are not in the state, so the flows by
+  // region are split by them, as the stocks are (workers_by_region).
+  std::vector<std::vector<double>> region_shares;
+  const auto project = [&](const Scenario& s) {
+    projections.push_back(Projector(s, {}).run());
+    region_shares.push_back(Entrants::pick_probabilities(s.parameters().population.region_shares));
+  };
   std::vector<std::size_t> projection_of(static_cast<std::size_t>(replicates), 0);
   if (scenario.parameter_sets().empty()) {
-    projections.push_back(Projector(scenario, {}).run());
+    project(scenario);
   } else {
     std::map<std::int64_t, std::size_t> of_set;
     for (std::int64_t rep = 0; rep < replicates; ++rep) {
       const std::int64_t set = scenario.parameter_set_of(rep);
       if (!of_set.contains(set)) {
         of_set[set] = projections.size();
-        projections.push_back(Projector(scenario.for_replicate(rep), {}).run());
+        project(scenario.for_replicate(rep));
       }
       projection_of[static_cast<std::size_t>(rep)] = of_set[set];
     }
@@ -2538,6 +2545,13 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
       }
       *at("entries", t) = entries;
       *at("exits", t) = exits;
+      if (r.has_variable("entries_by_region")) { // more than one region; migration is refused
+        const std::vector<double>& shares = region_shares[projection_of[rep]];
+        for (std::size_t rg = 0; rg < shares.size(); ++rg) {
+          at("entries_by_region", t)[rg] = entries * shares[rg];
+          at("exits_by_region", t)[rg] = exits * shares[rg];
+        }
+      }
       *at("retirements", t) = f.retirements;
       *at("job_finds", t) = f.job_finds;
       *at("job_losses", t) = f.job_losses;
