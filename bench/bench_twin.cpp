@@ -4,6 +4,7 @@
 //
 //   build/bin/bench_twin                                   national_2016 (its schools included), 36 months, 5 repeats
 //   build/bin/bench_twin national_2016 --set scenario.months=60 --repeat 3
+//   build/bin/bench_twin national_2010 --set scenario.months=60 --whole-age-classes   every age class whole (as before)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,17 +22,20 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   int repeat = 5;
   bool named = false;
+  skillsim::TwinOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--set" && i + 1 < argc) {
       overrides.emplace_back(argv[++i]);
+    } else if (arg == "--whole-age-classes") {
+      options.whole_age_classes = true;
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
     } else if (!arg.empty() && arg[0] != '-' && !named) {
       name = arg;
       named = true;
     } else {
-      std::fprintf(stderr, "usage: bench_twin [SCENARIO] [--set KEY=VALUE ...] [--repeat N]\n");
+      std::fprintf(stderr, "usage: bench_twin [SCENARIO] [--set KEY=VALUE ...] [--repeat N] [--whole-age-classes]\n");
       return 2;
     }
   }
@@ -45,22 +49,24 @@ int main(int argc, char** argv) {
     const skillsim::Scenario scenario = loaded.for_replicate(0);
     std::vector<double> seconds, cpu;
     double skilled = 0;
+    std::size_t rows = 0;
     for (int r = 0; r < repeat; ++r) {
       const auto start = std::chrono::steady_clock::now();
       const std::clock_t cpu_start = std::clock();
-      const skillsim::TwinProjection projection = skillsim::project_expected(scenario);
+      const skillsim::TwinProjection projection = skillsim::project_expected(scenario, options);
       seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       cpu.push_back(static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
       skilled = projection.stocks.back().skilled();
+      rows = projection.rows;
     }
     std::sort(seconds.begin(), seconds.end());
     std::sort(cpu.begin(), cpu.end());
     // Wall time counts the waits of a busy machine; CPU time (one thread) does not.
     std::printf("twin of %s, %lld months: wall median %.3f s, fastest %.3f s; CPU median %.3f s, fastest %.3f s; "
-                "over %d projections (skilled at the end %.0f)\n",
+                "over %d projections (skilled at the end %.0f; %zu rows a vector)\n",
                 scenario.parameters().scenario.name.c_str(),
                 static_cast<long long>(scenario.parameters().scenario.months), seconds[seconds.size() / 2],
-                seconds.front(), cpu[cpu.size() / 2], cpu.front(), repeat, skilled);
+                seconds.front(), cpu[cpu.size() / 2], cpu.front(), repeat, skilled, rows);
     std::printf("{\"scenario\": \"%s\", \"months\": %lld, \"median_seconds\": %.4f, \"fastest_seconds\": %.4f, "
                 "\"median_cpu_seconds\": %.4f}\n",
                 scenario.parameters().scenario.name.c_str(),

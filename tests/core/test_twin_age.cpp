@@ -99,9 +99,9 @@ TEST(TwinAge, EntrantsEnrolInTheMonthTheyReachTheMinimumAge) {
 // The national defaults (deaths, labour market, assessments, quotas) at 20,000 persons, with many
 // school leavers aged 14 to 17 and one technical-school route from 15 with frequent dropouts
 // (leaving at 15 and up), and the course from `min_age`.
-Scenario young_entrants(const std::string& min_age) {
+Scenario young_entrants(const std::string& min_age, const std::vector<std::string>& more = {}) {
   return test::small_scenario(
-      job_seekers_course(min_age, "0.05") +
+      job_seekers_course(min_age, "0.05") + more +
           std::vector<std::string>{"entry.school_leavers_per_year=3000", "entry.technical_school_graduates_per_year=0",
                                    "entry.entry_age_min=14", "entry.entry_age_max=17",
                                    "schools.routes=[\"intermediate\"]", "schools.labels=[\"中级工班\"]",
@@ -199,6 +199,75 @@ TEST(TwinAge, MinimumAgeExcludingNobodyChangesNoBit) {
   double fewer = 0;
   for (std::size_t t = 1; t <= 12; ++t) fewer += value(none, "enrolments", 0, t) - value(young, "enrolments", 0, t);
   EXPECT_GT(fewer, 5);
+}
+
+// Every stock and flow of two projections the same to 1e-12 of the larger of 1 and its value.
+void expect_same_projection(const TwinProjection& a, const TwinProjection& b, const std::string& what) {
+  ASSERT_EQ(a.stocks.size(), b.stocks.size()) << what;
+  ASSERT_EQ(a.flows.size(), b.flows.size()) << what;
+  const auto near = [](double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(1.0, std::abs(y)); };
+  for (std::size_t t = 0; t < a.stocks.size(); ++t) {
+    const TwinStocks &s = a.stocks[t], &z = b.stocks[t];
+    const TwinFlows &f = a.flows[t], &h = b.flows[t];
+    for (std::size_t l = 0; l < kLevelCount; ++l) {
+      for (std::size_t st = 0; st < kStatusCount; ++st)
+        EXPECT_PRED2(near, s.workers[l][st], z.workers[l][st]) << what << " month " << t << " workers " << l << st;
+      for (std::size_t g = 0; g < kGroupCount; ++g)
+        EXPECT_PRED2(near, s.by_group[g][l], z.by_group[g][l]) << what << " month " << t << " by group " << g << l;
+      for (const auto member : {&TwinFlows::entries, &TwinFlows::exits, &TwinFlows::promotions,
+                                &TwinFlows::promotions_out, &TwinFlows::assessments})
+        EXPECT_PRED2(near, (f.*member)[l], (h.*member)[l]) << what << " month " << t << " level " << l;
+    }
+    for (std::size_t g = 0; g < kGroupCount; ++g)
+      for (std::size_t to = 0; to < kGroupCount; ++to)
+        EXPECT_PRED2(near, f.group_changes[g][to], h.group_changes[g][to]) << what << " month " << t;
+    for (const auto member :
+         {&TwinFlows::retirements, &TwinFlows::job_finds, &TwinFlows::job_losses, &TwinFlows::newly_skilled})
+      EXPECT_PRED2(near, f.*member, h.*member) << what << " month " << t;
+    for (std::size_t k = 0; k < 2; ++k) EXPECT_PRED2(near, f.appointed[k], h.appointed[k]) << what << " month " << t;
+    for (const auto member :
+         {&TwinFlows::applications, &TwinFlows::enrolments, &TwinFlows::certificates, &TwinFlows::programme_assessments,
+          &TwinFlows::evaluations, &TwinFlows::evaluation_queue, &TwinFlows::evaluation_abandoned}) {
+      ASSERT_EQ((f.*member).size(), (h.*member).size()) << what;
+      for (std::size_t k = 0; k < (f.*member).size(); ++k)
+        EXPECT_PRED2(near, (f.*member)[k], (h.*member)[k]) << what << " month " << t << " [" << k << "]";
+    }
+    ASSERT_EQ(s.trainees.size(), z.trainees.size()) << what;
+    for (std::size_t k = 0; k < s.trainees.size(); ++k)
+      EXPECT_PRED2(near, s.trainees[k], z.trainees[k]) << what << " month " << t;
+  }
+}
+
+// An age class holds only the rows its workers can reach (Projector::young_segments; docs/twin.md,
+// "The state space", age), and they are enough: with every class a whole copy of its tracks
+// (TwinOptions::whole_age_classes, as before) the projection is the same to rounding (a class's
+// sums over a block add fewer zeros, in another order), with the national defaults (labour
+// market, assessments, quotas), school dropouts and entrants from 14 (24 classes: the youngest
+// serve 初级工's 12 months within them), and with evaluators as well (the young's assessments
+// queue; a queue track per class). Where it can be counted by hand (fifteen_year_olds: entrants
+// of 180 months, unemployed at 无证, in 4 groups (school_leaver_group_shares), one sector class,
+// no evaluator): class 12 holds them as they join (2 sexes x 4 groups x 1 row), each class below
+// the three statuses the labour market reaches at 无证 (1 row: nothing waits to leave it) and
+// 学徒工 (13 rows: 0..12 months), reached at once (no wait), and never 初级工: 12 months at 学徒工
+// take longer than the 11 months left in the classes.
+TEST(TwinAge, ClassesHoldOnlyTheRowsTheirWorkersReach) {
+  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"agency\"]",
+                                               "evaluation.labels=[\"社会培训评价组织\"]",
+                                               "evaluation.capacity_per_month=[[20]]",
+                                               "evaluation.eligible_statuses=[[0, 1, 1, 1, 1, 0]]",
+                                               "evaluation.max_level=[6]",
+                                               "evaluation.max_wait_months=3"};
+  const std::pair<const char*, Scenario> cases[] = {{"young entrants", young_entrants("16")},
+                                                    {"with evaluators", young_entrants("16", evaluators)}};
+  for (const auto& [what, s] : cases) {
+    ASSERT_TRUE(twin_refusals(s).empty()) << what << test::dump(twin_refusals(s));
+    const TwinProjection trimmed = project_expected(s), whole = project_expected(s, {.whole_age_classes = true});
+    EXPECT_LT(3 * trimmed.rows, whole.rows) << what;
+    expect_same_projection(trimmed, whole, what);
+  }
+  const TwinProjection none = project_expected(fifteen_year_olds("0")),
+                       classes = project_expected(fifteen_year_olds("16"));
+  EXPECT_EQ(classes.rows - none.rows, 2u * 4u * 1u + 11u * (2u * 4u * 3u * (1u + 13u)));
 }
 
 // What remains refused: a maximum age below the retirement age; minimum ages that differ between

@@ -95,7 +95,7 @@ struct Layout {
   // changes the kernel: only after a programme whose job_find_factor is not 1 (a "tracked"
   // window). Elsewhere a window changes nothing but followed_up and employed_after, which the
   // pushes count apart (Follow). Track 0 is neither; each track holds a copy of the cells above
-  // (per_track of them).
+  // (per_track of them; an age class only the segments its workers can reach: place).
   struct Track {
     int prog = -1, left = 0;   // in programme prog with left months to go (1..duration)
     int fprog = -1, fleft = 0; // followed up after programme fprog, fleft months to go (1..window)
@@ -160,7 +160,6 @@ struct Layout {
   std::size_t track(int prog, int left, int fprog, int fleft) const {
     return static_cast<std::size_t>(programme_part(prog, left) * follow_parts() + follow_part(fprog, fleft));
   }
-  std::size_t base(std::size_t tr) const { return tr * per_track; }
   std::size_t segments() const {
     return tracks.size() * kSexCount * static_cast<std::size_t>(groups()) * static_cast<std::size_t>(classes) *
            statuses.size() * kLevelCount;
@@ -176,9 +175,49 @@ struct Layout {
            static_cast<std::size_t>(level);
   }
 
-  // Blocks: the rows of one (track, sex, group), block_rows() of them, numbered in row order.
+  // Where the segments' rows are (place): a main track holds every segment, per_track rows in
+  // the order of index(); an age class only the segments its workers can reach
+  // (Projector::young_segments), in the same order. The rows of a block (and of a track) are
+  // consecutive.
+  static constexpr std::size_t kNotHeld = std::numeric_limits<std::size_t>::max();
+  std::vector<std::size_t> seg_first;   // per segment: its first row, or kNotHeld
+  std::vector<std::size_t> block_first; // per block, and one past the last: its first row
+  void place(const std::vector<std::uint8_t>& held) {
+    seg_first.assign(segments(), kNotHeld);
+    block_first.assign(blocks() + 1, 0);
+    const std::size_t per_block = static_cast<std::size_t>(classes) * statuses.size() * kLevelCount;
+    std::size_t row = 0;
+    for (std::size_t id = 0; id < seg_first.size(); ++id) {
+      if (id % per_block == 0) block_first[id / per_block] = row;
+      if (!held[id]) continue;
+      seg_first[id] = row;
+      row += static_cast<std::size_t>(rows(static_cast<int>(id % kLevelCount)));
+    }
+    block_first[blocks()] = row;
+    cells = row;
+  }
+  bool holds(std::size_t tr, int sex, int g, int c, int k, int level) const {
+    return seg_first[segment(tr, sex, g, c, k, level)] != kNotHeld;
+  }
+  // The first row of a segment the state holds (a move to one it does not hold is a bug of the
+  // age classes' reachability: an error, not a write elsewhere).
+  std::size_t first(std::size_t tr, int sex, int g, int c, int k, int level) const {
+    const std::size_t at = seg_first[segment(tr, sex, g, c, k, level)];
+    if (at == kNotHeld)
+      throw Error("the twin's age class " + std::to_string(tracks[tr].young) +
+                  " holds no row for a move it makes (Projector::young_segments)");
+    return at;
+  }
+  std::size_t at(std::size_t tr, int sex, int g, int c, int k, int level, int row) const {
+    return first(tr, sex, g, c, k, level) + static_cast<std::size_t>(row);
+  }
+
+  // Blocks: the rows of one (track, sex, group), numbered in row order.
   std::size_t blocks() const { return tracks.size() * kSexCount * static_cast<std::size_t>(groups()); }
-  std::size_t block_rows() const { return block(0, 1); }
+  std::size_t block_start(std::size_t b) const { return block_first[b]; }
+  std::size_t block_size(std::size_t b) const { return block_first[b + 1] - block_first[b]; }
+  // The rows of track tr: [track_start(tr), track_start(tr + 1)).
+  std::size_t track_start(std::size_t tr) const { return block_first[block_of(tr, 0, 0)]; }
   // A block's track, sex and group state.
   std::size_t track_of_block(std::size_t b) const { return b / (kSexCount * static_cast<std::size_t>(groups())); }
   int sex_of_block(std::size_t b) const { return static_cast<int>(b / static_cast<std::size_t>(groups()) % kSexCount); }
@@ -192,10 +231,8 @@ struct Layout {
     for (int l = 0; l < kLevelCount; ++l) most = std::max(most, rows(l));
     return most;
   }
-  std::size_t block(int sex, int group) const {
-    return static_cast<std::size_t>((sex * groups() + group) * classes) * statuses.size() *
-           static_cast<std::size_t>(buckets);
-  }
+  // The row of (sex, group, class, slot, level, m) in the initial population's vector (track 0,
+  // which every layout holds whole).
   std::size_t index(int sex, int group, int cls, int slot, int level, int m) const {
     return ((static_cast<std::size_t>(sex * groups() + group) * static_cast<std::size_t>(classes) +
              static_cast<std::size_t>(cls)) *
@@ -268,16 +305,17 @@ struct Book {
 
 // Zeroes the rows of `blocks` (Layout::block_of) in `x`.
 void clear_blocks(const Layout& lay, const std::vector<std::size_t>& blocks, View& x) {
-  const auto rows = static_cast<Eigen::Index>(lay.block_rows());
-  for (std::size_t b : blocks) x.middleRows(static_cast<Eigen::Index>(b) * rows, rows).setZero();
+  for (std::size_t b : blocks)
+    x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)), static_cast<Eigen::Index>(lay.block_size(b))).setZero();
 }
 
 // The blocks of `x` that hold somebody, in row order.
 std::vector<std::size_t> live_blocks(const Layout& lay, const View& x) {
   std::vector<std::size_t> blocks;
-  const auto rows = static_cast<Eigen::Index>(lay.block_rows());
   for (std::size_t b = 0; b < lay.blocks(); ++b)
-    if (!x.middleRows(static_cast<Eigen::Index>(b) * rows, rows).isZero(0)) blocks.push_back(b);
+    if (!x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)), static_cast<Eigen::Index>(lay.block_size(b)))
+             .isZero(0))
+      blocks.push_back(b);
   return blocks;
 }
 
@@ -326,7 +364,6 @@ public:
     const TransitionRates& r = rules.rates;
     const Eigen::Index columns = in.cols();
     const int slots = static_cast<int>(lay.statuses.size());
-    const std::size_t block_size = lay.block(0, 1);
     Batch& scratch = scratch_;
     scratch.resize(lay.max_rows(), columns);
     Batch& up_rows = up_;
@@ -337,11 +374,13 @@ public:
     }
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& track = lay.tracks[tr];
-      const std::size_t at0 = lay.base(tr), aged0 = lay.base(lay.aged(tr));
+      const std::size_t aged = lay.aged(tr);
       for (int sex = 0; sex < kSexCount; ++sex)
         for (int from = 0; from < lay.groups(); ++from) {
-          const auto first = static_cast<Eigen::Index>(at0 + lay.block(sex, from));
-          if (record && in.middleRows(first, static_cast<Eigen::Index>(block_size)).isZero(0)) continue;
+          const std::size_t b = lay.block_of(tr, sex, from);
+          const auto first = static_cast<Eigen::Index>(lay.block_start(b));
+          const auto block_size = static_cast<Eigen::Index>(lay.block_size(b));
+          if (record && in.middleRows(first, block_size).isZero(0)) continue;
           // The month starts with the closure of groups and their time limits (monthly_rules:
           // before the rest). `group` and `after_job` are group states (Layout::gstates), `g` and
           // `g_job` their groups, which the rules read.
@@ -349,7 +388,7 @@ public:
           const int g_from = lay.gstates.group(from);
           if (record && g != g_from)
             record->group_changes[static_cast<std::size_t>(g_from)][static_cast<std::size_t>(g)] +=
-                in.middleRows(first, static_cast<Eigen::Index>(block_size)).sum();
+                in.middleRows(first, block_size).sum();
           const int after_job = lay.gstates.after_job(r, group), g_job = lay.gstates.group(after_job);
           // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
           const int cls = person_class(kMinAge, sex, g);
@@ -393,11 +432,13 @@ public:
                 // Each insurance month's rows (`span` of them) in turn.
                 const int insured_rows = lay.ins[static_cast<std::size_t>(level)];
                 const Eigen::Index span = lay.span(level), n = lay.rows(level);
-                const auto x = in.middleRows(static_cast<Eigen::Index>(at0 + lay.index(sex, from, c, k, level, 0)), n);
                 const std::size_t id = lay.segment(tr, sex, from, c, k, level);
+                if (lay.seg_first[id] == Layout::kNotHeld) continue; // an age class's unreachable row
+                const auto at_in = static_cast<Eigen::Index>(lay.seg_first[id]);
+                const auto x = in.middleRows(at_in, n);
                 if (record && !x.isZero(0)) {
                   rules.live_in[id] = 1;
-                  rules.rows_in.emplace_back(static_cast<Eigen::Index>(at0 + lay.index(sex, from, c, k, level, 0)), n);
+                  rules.rows_in.emplace_back(at_in, n);
                 }
                 if (!rules.live_in[id]) continue;
                 const Eigen::Index eligible_from =
@@ -425,23 +466,35 @@ public:
                     waited *= 1 - promoted;
                   }
                 // `more` insurance months (0 or 1, saturating at the last kept). `from` (rows as
-                // `rest`) to the track at `base` (`ups`: with the promoted). The young are a
-                // month older: their next age class (Layout::aged).
-                std::size_t base = aged0;
+                // `rest`) to track `to` (`ups`: with the promoted). The young are a month older:
+                // their next age class (Layout::aged).
+                std::size_t to = aged;
                 bool with_up = promotes;
+                // An age class holds only the segments its workers can reach (Projector::
+                // young_segments): the sitters of a segment who cannot have served the wait yet
+                // (none) are neither queued nor promoted into one it does not hold.
+                const auto none_to = [&](const auto& rows, int to_group, int to_slot, int lv) {
+                  if (lay.holds(to, sex, to_group, c, to_slot, lv)) return false;
+                  if (!rows.isZero(0))
+                    throw Error("the twin moves workers of age class " + std::to_string(track.young) +
+                                " to a segment it does not hold (Projector::young_segments)");
+                  return true;
+                };
                 const auto move = [&](const auto& src, int to_group, int to_slot, double p, int more) {
                   if (p == 0 || to_slot < 0) return;
-                  const auto at = static_cast<Eigen::Index>(base + lay.index(sex, to_group, c, to_slot, level, 0));
+                  if (to != aged && none_to(src, to_group, to_slot, level)) return; // the queue
+                  const auto at = static_cast<Eigen::Index>(lay.first(to, sex, to_group, c, to_slot, level));
+                  const bool ups = with_up && !none_to(up, to_group, to_slot, target);
                   for (int i = 0; i < insured_rows; ++i) {
                     const int j = std::min(i + more, insured_rows - 1);
                     auto d = out.middleRows(at + j * span, span);
                     const auto from_rows = src.middleRows(i * span, span);
                     if (span > 1) d.bottomRows(span - 1) += p * from_rows.topRows(span - 1);
                     d.row(span - 1) += p * from_rows.row(span - 1);
-                    if (with_up)
+                    if (ups)
                       out.row(static_cast<Eigen::Index>(
-                          base + lay.index(sex, to_group, c, to_slot, target,
-                                           lay.row(target, lay.carried(j, target), 0)))) += p * up.row(i);
+                          lay.at(to, sex, to_group, c, to_slot, target, lay.row(target, lay.carried(j, target), 0)))) +=
+                          p * up.row(i);
                   }
                 };
                 // An employed worker who keeps the job adds an insurance month with probability
@@ -462,7 +515,7 @@ public:
                 // The sitters join the queue (their months at the level go on, as the agents'),
                 // keeping their follow-up window, and meet the month's labour market there.
                 if (queuing) {
-                  base = lay.base(lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), track.young - 1));
+                  to = lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), track.young - 1);
                   with_up = false;
                   market_moves(sat.topRows(n));
                 }
@@ -548,20 +601,21 @@ private:
   void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
                     F&& f) const {
     const Layout& lay = layout_;
-    const std::size_t at0 = lay.base(tr), block_size = lay.block(0, 1);
     for (int sex = 0; sex < kSexCount; ++sex)
       for (int g = 0; g < lay.groups(); ++g) {
+        const std::size_t b = lay.block_of(tr, sex, g);
         if (find &&
-            x.middleRows(static_cast<Eigen::Index>(at0 + lay.block(sex, g)), static_cast<Eigen::Index>(block_size))
+            x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)), static_cast<Eigen::Index>(lay.block_size(b)))
                 .isZero(0))
           continue;
         for (int c = 0; c < lay.classes; ++c)
           for (int k = 0; k < static_cast<int>(lay.statuses.size()); ++k)
             for (int level = 0; level < kLevelCount; ++level) {
-              if (!wanted(g, lay.statuses[static_cast<std::size_t>(k)], level)) continue;
-              const auto row = static_cast<Eigen::Index>(at0 + lay.index(sex, g, c, k, level, 0));
-              const Eigen::Index n = lay.rows(level);
               const std::size_t id = lay.segment(tr, sex, g, c, k, level);
+              if (lay.seg_first[id] == Layout::kNotHeld) continue; // an age class's unreachable row
+              if (!wanted(g, lay.statuses[static_cast<std::size_t>(k)], level)) continue;
+              const auto row = static_cast<Eigen::Index>(lay.seg_first[id]);
+              const Eigen::Index n = lay.rows(level);
               if (find) live[id] = !x.middleRows(row, n).isZero(0);
               if (live[id]) f(sex, g, c, k, level, row, n);
             }
@@ -600,7 +654,8 @@ private:
             prog >= 0 && terms_.payment[static_cast<std::size_t>(prog)] == Payment::Monthly)
           monthly_claims[static_cast<std::size_t>(prog)] +=
               out.col(0)
-                  .segment(static_cast<Eigen::Index>(lay.base(tr)), static_cast<Eigen::Index>(lay.per_track))
+                  .segment(static_cast<Eigen::Index>(lay.track_start(tr)),
+                           static_cast<Eigen::Index>(lay.track_start(tr + 1) - lay.track_start(tr)))
                   .sum();
       for (std::size_t k = 0; k < K; ++k) pay_claims(p, *book, *record, k, monthly_claims[k]);
     }
@@ -618,7 +673,7 @@ private:
                      out.middleRows(row, n).setZero();
                      const int status = lay.statuses[static_cast<std::size_t>(k)];
                      const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
-                       return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, slot, lv, 0));
+                       return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, slot, lv));
                      };
                      if (record && followed) {
                        record->followed_up[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
@@ -801,10 +856,9 @@ private:
                 const bool apprentice = terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
                 const int lv = apprentice ? static_cast<int>(Level::Apprentice) : level;
                 const auto to = static_cast<Eigen::Index>(
-                    lay.base(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft)) +
-                    lay.index(sex, g, c, slot, lv,
-                              apprentice ? lay.row(lv, lay.carried(static_cast<int>(m) / lay.span(level), lv), 0)
-                                         : static_cast<int>(m)));
+                    lay.at(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft), sex, g, c, slot, lv,
+                           apprentice ? lay.row(lv, lay.carried(static_cast<int>(m) / lay.span(level), lv), 0)
+                                      : static_cast<int>(m)));
                 next.row(to) += admitted;
                 if (record && apprentice) {
                   record->promotions[static_cast<std::size_t>(lv)] += admitted(0);
@@ -972,7 +1026,7 @@ private:
                   out.middleRows(row, n).setZero();
                   const int status = lay.statuses[static_cast<std::size_t>(k)];
                   const auto at = [&](std::size_t to_track, int lv) {
-                    return static_cast<Eigen::Index>(lay.base(to_track) + lay.index(sex, g, c, k, lv, 0));
+                    return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, k, lv));
                   };
                   const int sought = sought_of(t, level);
                   // Gave up waiting, or appointed to the top level while waiting (nothing left to
@@ -1124,8 +1178,8 @@ private:
                            const std::size_t start = held_values_.size();
                            held_values_.resize(start + static_cast<std::size_t>(columns));
                            View(held_values_.data() + start, 1, columns) = row_x_ * winning;
-                           held_.emplace_back(
-                               static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, cl, k, to_level, to_row)), 1);
+                           held_.emplace_back(static_cast<Eigen::Index>(lay.at(tr, sex, g, cl, k, to_level, to_row)),
+                                              1);
                            if (record && promotes) {
                              const double won = row_x_(0) * winning;
                              record->competition_promotions[at + 1] += won;
@@ -1158,13 +1212,15 @@ private:
         for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
           for (int sex = 0; sex < kSexCount; ++sex)
             for (int g = 0; g < lay.groups(); ++g)
-              for (int c = 0; c < lay.classes; ++c)
+              for (int c = 0; c < lay.classes; ++c) {
+                if (!lay.holds(tr, sex, g, c, employed, below)) continue; // an age class's unreachable row
                 for (int row = 0; row < lay.rows(below); ++row)
                   if (appointment_eligible(rules.rates, target, below, kEmployed, row % lay.span(below)))
-                    f(static_cast<Eigen::Index>(lay.base(tr) + lay.index(sex, g, c, employed, below, row)),
+                    f(static_cast<Eigen::Index>(lay.at(tr, sex, g, c, employed, below, row)),
                       static_cast<Eigen::Index>(
-                          lay.base(tr) + lay.index(sex, g, c, employed, target,
-                                                   lay.row(target, lay.carried(row / lay.span(below), target), 0))));
+                          lay.at(tr, sex, g, c, employed, target,
+                                 lay.row(target, lay.carried(row / lay.span(below), target), 0))));
+              }
       };
       if (record) {
         const auto quota = static_cast<double>(book->appointments_due[k].take(appointment_quota(rules.p, k)));
@@ -1228,12 +1284,13 @@ public:
     build_entrants();
     build_school_leavers();
     build_young();
-    layout_.cells = layout_.per_track * layout_.tracks.size();
+    layout_.place(young_segments());
   }
 
   TwinProjection run() {
     const auto months = static_cast<int>(p0_.scenario.months);
     TwinProjection out;
+    out.rows = layout_.cells;
     out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
     // Time 0: everybody active with weight 1.
     {
@@ -1303,7 +1360,6 @@ public:
       }
       // The vectors to the start of month t, in the two buffers taken in turn (each zero again
       // once pushed); the followed columns are added to them when the first of them starts.
-      const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
       std::size_t from = 0, to = 1;
       Eigen::Index width = columns;
       {
@@ -1343,14 +1399,15 @@ public:
             retire(now, sex, list[j], start, static_cast<Eigen::Index>(2 + j), blocks, flows);
       // The active: the month's rules, then the entrants.
       View active = view(2, 1), next = view(3, 1);
+      const auto first_of = [&](std::size_t b) { return static_cast<Eigen::Index>(layout_.block_start(b)); };
+      const auto rows_of = [&](std::size_t b) { return static_cast<Eigen::Index>(layout_.block_size(b)); };
       for (std::size_t b : blocks)
-        active.middleRows(static_cast<Eigen::Index>(b) * rows, rows) =
-            start.col(0).segment(static_cast<Eigen::Index>(b) * rows, rows);
+        active.middleRows(first_of(b), rows_of(b)) = start.col(0).segment(first_of(b), rows_of(b));
       if (width > columns) {
         View followed = view(4, follow.count);
         for (std::size_t b : blocks)
-          followed.middleRows(static_cast<Eigen::Index>(b) * rows, rows) =
-              start.block(static_cast<Eigen::Index>(b) * rows, follow.first, rows, follow.count);
+          followed.middleRows(first_of(b), rows_of(b)) =
+              start.block(first_of(b), follow.first, rows_of(b), follow.count);
       }
       clear_blocks(layout_, blocks, start);
       kernel_.apply(now, active, next, &flows, &book_);
@@ -1680,6 +1737,141 @@ private:
       }
   }
 
+  // The segments (Layout::segment) the state holds (Layout::place): every one of a main track;
+  // of an age class, those its workers can reach. Class c's workers joined it or a class above
+  // (entrants and school leavers under the minimum age: their sex, group, sector class, status
+  // and level, at 0 months) and have met since only the kernel's moves open to a worker no
+  // programme admits (Kernel::train moves nobody of a class), one month per class: the labour
+  // market (Kernel::market: status, group state by the closures, time limits and
+  // groups.after_job_found, a month more at the level), the ordinary assessment once the minimum
+  // wait is served (the next level at 0 months, or with evaluators the queue), and within the
+  // month the evaluation queue (Kernel::evaluate), appointments (Kernel::appoint) and
+  // competitions (Kernel::compete). So the rows (segment, months at the level) class c holds at
+  // a month's start are the market's moves of class c + 1's, closed under the moves within the
+  // month, and the entrants of class c; under every month's rules at once (the shortest minimum
+  // wait of any month) and whatever the probabilities: never fewer than the kernel reaches. A
+  // class holds the segments of those rows, whole (every months at the level and insurance
+  // months). Kernel::market leaves out a promotion or queueing into a segment not held, which
+  // carries nobody (checked); any other move to one is an error (Layout::first).
+  // TwinOptions::whole_age_classes holds every segment.
+  std::vector<std::uint8_t> young_segments() const {
+    const Layout& lay = layout_;
+    std::vector<std::uint8_t> held(lay.segments(), 1);
+    if (lay.young_classes == 0 || options_.whole_age_classes) return held;
+    const std::size_t main_segments = lay.segment(lay.young_first, 0, 0, 0, 0, 0);
+    std::fill(held.begin() + static_cast<std::ptrdiff_t>(main_segments), held.end(), 0);
+    // The rules of every month at once: the group states a month's start (closures, time limits)
+    // and then a job found lead to; the shortest wait for each level; whether its sitters are
+    // promoted at once or queue for an evaluator; whether any competition is held.
+    std::vector<std::vector<std::pair<int, int>>> group_moves(static_cast<std::size_t>(lay.groups()));
+    std::array<std::int64_t, kLevelCount> wait{};
+    wait.fill(std::numeric_limits<std::int64_t>::max());
+    std::array<bool, kLevelCount> promoted{}, queued{};
+    bool competitions = false;
+    for (const MonthRules& m : rules_) {
+      for (int from = 0; from < lay.groups(); ++from) {
+        const int group = lay.gstates.start_month(m.rates, from);
+        const std::pair<int, int> move{group, lay.gstates.after_job(m.rates, group)};
+        auto& moves = group_moves[static_cast<std::size_t>(from)];
+        if (std::find(moves.begin(), moves.end(), move) == moves.end()) moves.push_back(move);
+      }
+      for (int l = 1; l < kLevelCount; ++l) {
+        const auto at = static_cast<std::size_t>(l);
+        wait[at] = std::min<std::int64_t>(wait[at], m.rates.min_months[at]);
+        const bool queues = m.rates.queue_for_evaluation && needs_evaluator(l) && lay.waits > 0;
+        (queues ? queued : promoted)[at] = true;
+      }
+      competitions = competitions || m.competitions.any_held();
+    }
+    // A row of a main track a class copies (Layout::young_main): m months at the level.
+    struct Row {
+      std::size_t home;
+      int sex, g, c, k, level, m;
+    };
+    const auto most = static_cast<std::size_t>(*std::max_element(lay.cap.begin(), lay.cap.end()) + 1);
+    std::vector<std::uint8_t> reached(main_segments * most, 0);
+    std::vector<Row> rows, before, todo; // this class's; the class above's; not yet moved within the month
+    const auto reach = [&](const Row& r, bool moves_on) { // moves_on: moves again within the month
+      if (r.k < 0 || r.level >= kLevelCount) return;      // no such status slot or level
+      const std::size_t key = lay.segment(r.home, r.sex, r.g, r.c, r.k, r.level) * most + static_cast<std::size_t>(r.m);
+      if (reached[key]) return;
+      reached[key] = 1;
+      rows.push_back(r);
+      if (moves_on) todo.push_back(r);
+    };
+    const int employed = lay.slot_of[kEmployed], unemployed = lay.slot_of[kUnemployed];
+    const std::size_t queue = lay.waits > 0 ? lay.queued(-1, 1, -1, 0) : 0;
+    // Kernel::market on a row of the class above.
+    const auto market = [&](const Row& r) {
+      const Layout::Track& t = lay.tracks[r.home];
+      const int status = lay.statuses[static_cast<std::size_t>(r.k)], up = r.level + 1;
+      const int later = std::min(r.m + 1, lay.cap[static_cast<std::size_t>(r.level)]);
+      const bool sits = t.wait == 0 && up < kLevelCount && r.m >= wait[static_cast<std::size_t>(up)];
+      for (const auto& [group, after_job] : group_moves[static_cast<std::size_t>(r.g)]) {
+        std::array<std::pair<int, int>, 3> to{}; // (group state, slot): stay, then the moves
+        int n = 0;
+        to[static_cast<std::size_t>(n++)] = {group, r.k};
+        if (status == kEmployed) to[static_cast<std::size_t>(n++)] = {group, unemployed};
+        if (status == kUnemployed) {
+          to[static_cast<std::size_t>(n++)] = {after_job, employed};
+          to[static_cast<std::size_t>(n++)] = {group, lay.slot_of[kInactive]};
+        }
+        if (status == kInactive) to[static_cast<std::size_t>(n++)] = {group, unemployed};
+        for (int j = 0; j < n; ++j) {
+          const auto [g, k] = to[static_cast<std::size_t>(j)];
+          reach({r.home, r.sex, g, r.c, k, r.level, later}, true);
+          if (sits && promoted[static_cast<std::size_t>(up)]) reach({r.home, r.sex, g, r.c, k, up, 0}, true);
+          if (sits && queued[static_cast<std::size_t>(up)]) reach({queue, r.sex, g, r.c, k, r.level, later}, true);
+        }
+      }
+    };
+    // The moves within the month, after the market.
+    const auto within = [&](const Row& r) {
+      const Layout::Track& t = lay.tracks[r.home];
+      const int up = r.level + 1;
+      if (t.wait > 0) { // out of the queue (gave up, failed; or passed), or a month more in it
+        reach({0, r.sex, r.g, r.c, r.k, r.level, r.m}, true);
+        reach({0, r.sex, r.g, r.c, r.k, up, 0}, true);
+        if (t.wait < lay.waits) reach({lay.queued(-1, t.wait + 1, -1, 0), r.sex, r.g, r.c, r.k, r.level, r.m}, true);
+      }
+      if (competitions && t.wait == 0) { // promoted, or months at the level credited
+        reach({r.home, r.sex, r.g, r.c, r.k, up, 0}, true);
+        for (int m = r.m + 1; m <= lay.cap[static_cast<std::size_t>(r.level)]; ++m)
+          reach({r.home, r.sex, r.g, r.c, r.k, r.level, m}, true);
+      }
+      if (r.k == employed && up >= static_cast<int>(Level::PrincipalTechnician)) // 特级技师, 首席技师
+        reach({r.home, r.sex, r.g, r.c, r.k, up, 0}, true);
+    };
+    for (int cls = lay.young_classes; cls >= 1; --cls) {
+      before.swap(rows);
+      rows.clear();
+      std::fill(reached.begin(), reached.end(), 0);
+      for (const Row& r : before) market(r);
+      while (!todo.empty()) {
+        const Row r = todo.back();
+        todo.pop_back();
+        within(r);
+      }
+      // The entrants who join class cls at the month's end (add_entrant_cells, add_leavers).
+      for (const Cohort& c : cohorts_) {
+        if (c.young != cls) continue;
+        if (c.leaver_level >= 0) {
+          for (int sc = 0; sc < lay.classes; ++sc)
+            for (int k : {employed, unemployed}) reach({0, c.sex, c.leaver_group, sc, k, c.leaver_level, 0}, false);
+          continue;
+        }
+        const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(c.origin)];
+        for (int g = 0; g < kGroupCount; ++g)
+          for (int sc = 0; sc < lay.classes; ++sc)
+            for (int k = 0; k < static_cast<int>(lay.statuses.size()); ++k)
+              for (int l = 0; l < kLevelCount; ++l)
+                if (cells[entrant_cell(g, sc, k, l)] != 0) reach({0, c.sex, g, sc, k, l, 0}, false);
+      }
+      for (const Row& r : rows) held[lay.segment(lay.in_class(r.home, cls), r.sex, r.g, r.c, r.k, r.level)] = 1;
+    }
+    return held;
+  }
+
   // Technical schools (twin_schools.hpp), stepped once for the run: each month's leavers are
   // cohorts of their own (a month of birth, a sex, a level and a group; weight: their number).
   void build_school_leavers() {
@@ -1715,13 +1907,13 @@ private:
     const std::array<double, 2> shares = {employed, 1 - employed};
     for (std::size_t i = leaver_begin_[month]; i < leaver_end_[month]; ++i) {
       const Cohort& c = cohorts_[i];
-      const std::size_t base = layout_.base(layout_.in_class(0, c.young)); // the young: their age class
+      const std::size_t tr = layout_.in_class(0, c.young); // the young: their age class
       for (Eigen::Index col = 0; col < columns; ++col) {
         const double n = weight(i, col);
         if (n == 0) continue;
         for (int cls = 0; cls < layout_.classes; ++cls)
           for (std::size_t k = 0; k < 2; ++k)
-            x(static_cast<Eigen::Index>(base + layout_.index(c.sex, c.leaver_group, cls, slots[k], c.leaver_level, 0)),
+            x(static_cast<Eigen::Index>(layout_.first(tr, c.sex, c.leaver_group, cls, slots[k], c.leaver_level)),
               col) += n * layout_.class_share[static_cast<std::size_t>(cls)] * shares[k];
       }
     }
@@ -1841,7 +2033,7 @@ private:
   void add_entrant_cells(const std::vector<double>& cells, const std::vector<std::array<double, kSexCount>>& by_class,
                          View& x, Eigen::Index col) const {
     for (std::size_t a = 0; a < by_class.size(); ++a) {
-      const std::size_t base = layout_.base(layout_.in_class(0, static_cast<int>(a)));
+      const std::size_t tr = layout_.in_class(0, static_cast<int>(a));
       for (int s = 0; s < kSexCount; ++s) {
         const double by_sex = by_class[a][static_cast<std::size_t>(s)];
         if (by_sex == 0) continue;
@@ -1850,7 +2042,7 @@ private:
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
               for (int l = 0; l < kLevelCount; ++l)
                 if (const double n = cells[entrant_cell(g, c, k, l)]; n != 0)
-                  x(static_cast<Eigen::Index>(base + layout_.index(s, g, c, k, l, 0)), col) += n * by_sex;
+                  x(static_cast<Eigen::Index>(layout_.first(tr, s, g, c, k, l)), col) += n * by_sex;
       }
     }
   }
@@ -1893,12 +2085,15 @@ private:
         {
           for (int c = 0; c < layout_.classes; ++c)
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-              for (int l = 0; l < kLevelCount; ++l)
+              for (int l = 0; l < kLevelCount; ++l) {
+                if (!layout_.holds(tr, s, g, c, k, l)) continue; // an age class's unreachable row
+                const std::size_t first = layout_.first(tr, s, g, c, k, l);
                 for (int m = 0; m < layout_.rows(l); ++m) {
-                  const double n = dying(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, m)));
+                  const double n = dying(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)));
                   flows.exits[static_cast<std::size_t>(l)] += n;
                   flows.exits_by_group[static_cast<std::size_t>(layout_.gstates.group(g))] += n;
                 }
+              }
         }
       }
     }
@@ -1921,7 +2116,8 @@ private:
       for (int c = 0; c < layout_.classes; ++c)
         for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
           for (int l = 0; l < kLevelCount; ++l) {
-            const auto first = static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, g, c, k, l, 0));
+            if (!layout_.holds(tr, s, g, c, k, l)) continue; // an age class's unreachable row
+            const auto first = static_cast<Eigen::Index>(layout_.first(tr, s, g, c, k, l));
             const auto sums = out.middleRows(first, layout_.rows(l)).colwise().sum();
             for (Eigen::Index j = 0; j < n; ++j) {
               const auto prog = static_cast<std::size_t>(programmes[static_cast<std::size_t>(j)]);
@@ -1974,14 +2170,17 @@ private:
       {
         for (int c = 0; c < layout_.classes; ++c)
           for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-            for (int l = 0; l < kLevelCount; ++l)
+            for (int l = 0; l < kLevelCount; ++l) {
+              if (!layout_.holds(tr, s, gs, c, k, l)) continue; // an age class's unreachable row
+              const std::size_t first = layout_.first(tr, s, gs, c, k, l);
               for (int m = 0; m < layout_.rows(l); ++m) {
-                const double n = x(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, gs, c, k, l, m)));
+                const double n = x(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)));
                 if (n == 0) continue;
                 if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
                 pool[static_cast<std::size_t>(to_state * kLevelCount + l)] += n;
                 flows.retirements += n;
               }
+            }
       }
     }
   }
@@ -1999,9 +2198,11 @@ private:
             for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
               const int status = layout_.statuses[static_cast<std::size_t>(k)];
               for (int l = 0; l < kLevelCount; ++l) {
+                if (!layout_.holds(tr, s, gs, c, k, l)) continue; // an age class's unreachable row
+                const std::size_t first = layout_.first(tr, s, gs, c, k, l);
                 double n = 0;
                 for (int m = 0; m < layout_.rows(l); ++m)
-                  n += active(static_cast<Eigen::Index>(layout_.base(tr) + layout_.index(s, gs, c, k, l, m)), 0);
+                  n += active(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)), 0);
                 if (const int prog = layout_.tracks[tr].prog; prog >= 0)
                   st.trainees[static_cast<std::size_t>(prog)] += n;
                 else if (const int queued = layout_.tracks[tr].qprog; queued >= 0) // waiting for the certificate
@@ -2122,11 +2323,13 @@ private:
   // Column `col` of `x` (its `blocks` hold somebody).
   void trainees_leave(const View& x, Eigen::Index col, const std::vector<std::size_t>& blocks, TwinFlows& flows) {
     std::vector<double> leaving(layout_.tracks.size(), 0.0);
-    const auto rows = static_cast<Eigen::Index>(layout_.block_rows());
     for (std::size_t b : blocks)
       if (const std::size_t tr = layout_.track_of_block(b);
           layout_.tracks[tr].prog >= 0 || layout_.tracks[tr].qprog >= 0)
-        leaving[tr] += x.col(col).segment(static_cast<Eigen::Index>(b) * rows, rows).sum();
+        leaving[tr] += x.col(col)
+                           .segment(static_cast<Eigen::Index>(layout_.block_start(b)),
+                                    static_cast<Eigen::Index>(layout_.block_size(b)))
+                           .sum();
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
       const Layout::Track& t = layout_.tracks[tr];
       const double n = leaving[tr];

@@ -80,6 +80,9 @@ struct TwinFlows {
 struct TwinProjection {
   std::vector<TwinStocks> stocks;
   std::vector<TwinFlows> flows;
+  /// The rows of one vector of the state (every track's cells; an age class holds only the
+  /// segments its workers can reach): what the projection's buffers scale with.
+  std::size_t rows = 0;
 };
 
 /// How the twin holds its state; the defaults are the fast way, the results the same to rounding.
@@ -87,6 +90,9 @@ struct TwinOptions {
   /// Every programme's follow-up window a track of the state (as before the windows that change
   /// nothing but followed_up and employed_after were counted apart): for tests of that count.
   bool windows_as_tracks = false;
+  /// Every age class a whole copy of the tracks it copies (as before a class held only the
+  /// segments its workers can reach): for the test that the reachable ones are enough.
+  bool whole_age_classes = false;
 };
 
 /// Projects the expected trajectory of `scenario` (see docs/twin.md): one set of parameters, so
