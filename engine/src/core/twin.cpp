@@ -1291,6 +1291,7 @@ public:
     const auto months = static_cast<int>(p0_.scenario.months);
     TwinProjection out;
     out.rows = layout_.cells;
+    out.region_shares = terms_.region_share;
     out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
     // Time 0: everybody active with weight 1.
     {
@@ -2227,7 +2228,7 @@ private:
           st.by_group[static_cast<std::size_t>(layout_.gstates.group(gs))][static_cast<std::size_t>(l)] += n;
         }
     // Regions are drawn independently of everything and nothing depends on them here.
-    const std::vector<double> regions = Entrants::pick_probabilities(p0_.population.region_shares);
+    const std::vector<double>& regions = terms_.region_share;
     st.by_region.assign(regions.size() * kLevelCount, 0.0);
     for (std::size_t rg = 0; rg < regions.size(); ++rg)
       for (int l = 0; l < kLevelCount; ++l) {
@@ -2683,23 +2684,16 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
   replicates = twin_replicates(scenario, replicates);
   // One projection per set used (replicate r runs under set r mod sets, as the agents').
   std::vector<TwinProjection> projections;
-  // Each projection's region shares at the start: regions are not in the state, so the flows by
-  // region are split by them, as the stocks are (workers_by_region).
-  std::vector<std::vector<double>> region_shares;
-  const auto project = [&](const Scenario& s) {
-    projections.push_back(Projector(s, {}).run());
-    region_shares.push_back(Entrants::pick_probabilities(s.parameters().population.region_shares));
-  };
   std::vector<std::size_t> projection_of(static_cast<std::size_t>(replicates), 0);
   if (scenario.parameter_sets().empty()) {
-    project(scenario);
+    projections.push_back(Projector(scenario, {}).run());
   } else {
     std::map<std::int64_t, std::size_t> of_set;
     for (std::int64_t rep = 0; rep < replicates; ++rep) {
       const std::int64_t set = scenario.parameter_set_of(rep);
       if (!of_set.contains(set)) {
         of_set[set] = projections.size();
-        project(scenario.for_replicate(rep));
+        projections.push_back(Projector(scenario.for_replicate(rep), {}).run());
       }
       projection_of[static_cast<std::size_t>(rep)] = of_set[set];
     }
@@ -2748,8 +2742,8 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
       }
       *at("entries", t) = entries;
       *at("exits", t) = exits;
-      if (r.has_variable("entries_by_region")) { // more than one region; migration is refused
-        const std::vector<double>& shares = region_shares[projection_of[rep]];
+      if (r.has_variable("entries_by_region")) {                      // more than one region; migration is refused
+        const std::vector<double>& shares = projection.region_shares; // as workers_by_region
         for (std::size_t rg = 0; rg < shares.size(); ++rg) {
           at("entries_by_region", t)[rg] = entries * shares[rg];
           at("exits_by_region", t)[rg] = exits * shares[rg];

@@ -83,6 +83,9 @@ struct TwinProjection {
   /// The rows of one vector of the state (every track's cells; an age class holds only the
   /// segments its workers can reach): what the projection's buffers scale with.
   std::size_t rows = 0;
+  /// population.region_shares at the start, normalised: regions are not in the state, so the
+  /// stocks and flows by region are the totals split by them.
+  std::vector<double> region_shares;
 };
 
 /// How the twin holds its state; the defaults are the fast way, the results the same to rounding.
