@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -205,17 +206,25 @@ inline void expect_same_results(const Results& actual, const Results& expected, 
 
 /// Runs `scenario` with 1 and with 2 threads and checks that every variable is bit-identical,
 /// counts and reals alike (NaN included). Returns the one-thread results for further checks.
-inline Results expect_same_for_one_and_two_threads(const Scenario& scenario, std::int64_t replicates = 1,
-                                                   std::int64_t seed = 1) {
+inline Results expect_same_for_thread_counts(const Scenario& scenario, std::initializer_list<int> threads,
+                                             std::int64_t replicates = 1, std::int64_t seed = 1) {
   RunOptions o;
   o.replicates = replicates;
   o.seed = seed;
   o.threads = 1;
   Results one = run_scenario(scenario, o);
-  o.threads = 2;
-  const Results two = run_scenario(scenario, o);
-  expect_same_results(two, one);
+  for (int t : threads) {
+    if (t == 1) continue;
+    o.threads = t;
+    SCOPED_TRACE(std::to_string(t) + " threads against 1");
+    expect_same_results(run_scenario(scenario, o), one);
+  }
   return one;
+}
+
+inline Results expect_same_for_one_and_two_threads(const Scenario& scenario, std::int64_t replicates = 1,
+                                                   std::int64_t seed = 1) {
+  return expect_same_for_thread_counts(scenario, {1, 2}, replicates, seed);
 }
 
 /// One value of a results variable: replicate, time and flat index k over its other dimensions.

@@ -11,6 +11,7 @@
 #include "skillsim/core/employers.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/flow_network.hpp"
+#include "skillsim/core/parallel.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/results_layout.hpp"
@@ -203,9 +204,12 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
                            std::size_t employer) {
     return employer * plain_cells + ((region * kLevelCount + level) * kStatusCount + status) * (max_wait + 1) + waited;
   };
+  // Each thread's lists are joined in thread order: `queued` is in agent order (MonthlyCandidates),
+  // so the leavers' money is released in agent order, for any thread count.
   const std::int64_t n = static_cast<std::int64_t>(queued.size());
-  std::vector<Candidate> candidates;
-  std::vector<std::size_t> leavers; // died, retired or gave up
+  const auto threads = static_cast<std::size_t>(omp_get_max_threads());
+  std::vector<std::vector<Candidate>> candidates_by_thread(threads);
+  std::vector<std::vector<std::size_t>> leavers_by_thread(threads); // died, retired or gave up
 #pragma omp parallel
   {
     std::vector<Candidate> local;
@@ -233,16 +237,14 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       local.push_back({cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
                        streams::priority_of(d), index});
     }
-#pragma omp critical(skillsim_evaluation_candidates)
-    {
-      candidates.insert(candidates.end(), local.begin(), local.end());
-      leavers.insert(leavers.end(), local_leavers.begin(), local_leavers.end());
-    }
+    const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+    candidates_by_thread[thread] = std::move(local);
+    leavers_by_thread[thread] = std::move(local_leavers);
   }
-  std::sort(leavers.begin(), leavers.end()); // money released in agent order, for any thread count
+  std::vector<Candidate> candidates = join_in_thread_order(candidates_by_thread);
+  const std::vector<std::size_t> leavers = join_in_thread_order(leavers_by_thread);
+  candidates_by_thread.clear();
   const bool split_ranks = split(ranks);
-  // The agent `at` (its index on one process, its id split over ranks), if this rank holds it.
-  const auto here = [&](std::size_t at) { return split_ranks ? local_index(pop, at) : at; };
   if (!split_ranks) {
     for (std::size_t i : leavers) {
       if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region[i]];
@@ -286,7 +288,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
                        static_cast<std::uint8_t>(w >> 48 & 0xFF)};
     }
   }
-  std::sort(candidates.begin(), candidates.end());
+  sort_on_all_threads(candidates.begin(), candidates.end()); // (cell, priority, index): distinct keys
 
   // The month's capacity, fractions carried (unused capacity is not).
   EvaluationProblem problem;
@@ -333,13 +335,21 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   if (self_evaluation) tally_.self_held = allocation.employer_held;
 
   // The assessed (lowest agent-keyed priorities in each cell) pass or fail; the rest wait on.
-  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
-    const auto [begin, end] = ranges[c];
-    const std::size_t assessed_end = begin + static_cast<std::size_t>(allocation.assessed[c]);
-    for (std::size_t a = begin; a < end; ++a) {
-      if (split_ranks) { // every rank keeps the tallies and the money; the agent's rank changes it
+  const auto pass_ordinary = [&](std::size_t i, int sought, const DrawBlock& d, MonthTally& to) {
+    ++to.assessments[sought];
+    const int cls = person_class((month - Month{pop.birth_month[i]}) / 12, pop.sex[i], pop.group[i]);
+    double pass = pass_probability_of(p.skills, sought, cls, pop.region[i]);
+    if (mentoring != nullptr && mentoring->any() && mentoring->mentored(i)) pass = mentoring->pass_probability(pass);
+    if (d.below(streams::kPassesAssessment, probability_threshold(pass))) promote(pop, i, sought, to);
+  };
+  if (split_ranks) {
+    for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+      const auto [begin, end] = ranges[c];
+      const std::size_t assessed_end = begin + static_cast<std::size_t>(allocation.assessed[c]);
+      // Every rank keeps the tallies and the money; the agent's rank changes it.
+      for (std::size_t a = begin; a < end; ++a) {
         const Candidate& cand = candidates[a];
-        const std::size_t i = here(cand.index);
+        const std::size_t i = local_index(pop, cand.index); // the agent, if this rank holds it
         const bool own = i != TrainingSystem::kNotHere;
         if (a >= assessed_end) {
           if (own && pop.evaluation_wait[i] < kMaxWait) ++pop.evaluation_wait[i];
@@ -353,32 +363,67 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
               p, pop, i, cand.programme, cand.level,
               d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[cand.programme])),
               flows);
-          continue;
+        } else if (own) { // an ordinary assessment changes only its agent and the flows (summed)
+          pass_ordinary(i, problem.cells[c].level_sought,
+                        rng.block(streams::kEvaluationOutcome, month.index, pop.id[i]), flows);
         }
-        if (!own) continue; // an ordinary assessment changes only its agent and the flows (summed)
       }
-      const std::size_t i = here(candidates[a].index);
-      if (!split_ranks && a >= assessed_end) {
-        if (pop.evaluation_wait[i] < kMaxWait) ++pop.evaluation_wait[i];
-        ++tally_.queue[pop.region[i]];
-        continue;
-      }
+    }
+    return;
+  }
+  // On one process, in three passes so that only the money waits for one thread:
+  // 1. the assessed, in parallel: each leaves the queue and draws its outcome; an ordinary
+  //    assessment changes only its agent and the flows (summed), so it is settled here;
+  struct Assessed {
+    std::size_t index;
+    int sought;
+  };
+  std::vector<Assessed> assessed; // cell by cell, the lowest priorities first
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    const auto [begin, end] = ranges[c];
+    const std::size_t assessed_end = std::min(end, begin + static_cast<std::size_t>(allocation.assessed[c]));
+    for (std::size_t a = begin; a < assessed_end; ++a)
+      assessed.push_back({candidates[a].index, problem.cells[c].level_sought});
+  }
+  const auto assessed_count = static_cast<std::int64_t>(assessed.size());
+  std::vector<std::uint8_t> passed(assessed.size(), 0); // a programme completer's outcome, for pass 2
+#pragma omp parallel
+  {
+    MonthTally local;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t k = 0; k < assessed_count; ++k) {
+      const auto [i, sought] = assessed[static_cast<std::size_t>(k)];
       pop.evaluation_wait[i] = 0;
       const DrawBlock d = rng.block(streams::kEvaluationOutcome, month.index, pop.id[i]);
-      const std::uint8_t prog = pop.programme[i];
-      if (!split_ranks && prog != kNoProgramme) {
-        training.assessed(
-            p, pop, i, d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[prog])),
-            flows);
-        continue;
-      }
-      const int sought = problem.cells[c].level_sought;
-      ++flows.assessments[sought];
-      const int cls = person_class((month - Month{pop.birth_month[i]}) / 12, pop.sex[i], pop.group[i]);
-      double pass = pass_probability_of(p.skills, sought, cls, pop.region[i]);
-      if (mentoring != nullptr && mentoring->any() && mentoring->mentored(i)) pass = mentoring->pass_probability(pass);
-      if (d.below(streams::kPassesAssessment, probability_threshold(pass))) promote(pop, i, sought, flows);
+      if (const std::uint8_t prog = pop.programme[i]; prog != kNoProgramme)
+        passed[static_cast<std::size_t>(k)] =
+            d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[prog])) ? 1 : 0;
+      else
+        pass_ordinary(i, sought, d, local);
     }
+#pragma omp critical(skillsim_evaluation_assessed)
+    flows += local; // sums of integers: the same in any order
+  }
+  // 2. programme completers, in that order: their certificates are paid for, or their claims
+  //    released, one after another, as the money allows;
+  for (std::size_t k = 0; k < assessed.size(); ++k) {
+    if (const std::size_t i = assessed[k].index; pop.programme[i] != kNoProgramme)
+      training.assessed(p, pop, i, passed[k] != 0, flows);
+  }
+  // 3. those still waiting, in parallel over the queue (in agent order): after passes 1 and 2 and
+  //    the leavers, they are the queued agents whose wait is not 0.
+#pragma omp parallel
+  {
+    std::vector<std::int64_t> local_queue(regions, 0);
+#pragma omp for schedule(static) nowait
+    for (std::int64_t c = 0; c < n; ++c) {
+      const std::size_t i = queued[static_cast<std::size_t>(c)];
+      if (pop.evaluation_wait[i] == 0) continue;
+      if (pop.evaluation_wait[i] < kMaxWait) ++pop.evaluation_wait[i];
+      ++local_queue[pop.region[i]];
+    }
+#pragma omp critical(skillsim_evaluation_queue)
+    for (std::size_t r = 0; r < regions; ++r) tally_.queue[r] += local_queue[r];
   }
 }
 

@@ -77,6 +77,9 @@ constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
 constexpr std::uint16_t kMaxCounter = 0xFFFF;
 constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
+// The rules pass's chunks (monthly_pass): about this many per thread, of at least kMinChunk agents
+// (a multiple of kBlockBatch), so that the last chunk's wait is a small share of a thread's work.
+constexpr std::int64_t kChunksPerThread = 64, kMinChunk = 256 * kBlockBatch;
 
 // Moves agent i to another region if its migration draw `word` says so (docs/model.md, "Migration
 // between regions"): below the threshold of moving at all, the destination is the first whose
@@ -154,17 +157,25 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   candidates.students.clear();
   // Workers who may enter a competition held this month, by their state after this month's moves
   // (not while waiting for an assessment); the competition step draws their priorities.
-  // Each thread's lists (of a contiguous, ascending block of agents under schedule(static)) are
-  // joined in thread order, which gives agent order with no sort and no serial pass.
   const bool competing = competitions.any_held();
-  std::vector<MonthlyCandidates> by_thread(static_cast<std::size_t>(omp_get_max_threads()));
+  // The agents in chunks, handed to the threads as they come free (schedule(dynamic)): agents cost
+  // unequally (the retired little, the dead nothing), and halves fixed in advance left one thread
+  // waiting for the other. Each chunk has its own lists, joined in chunk order below, which is
+  // agent order with no sort and no serial pass, however the chunks fell to the threads.
+  const std::int64_t threads = omp_get_max_threads();
+  const std::int64_t chunk_size =
+      threads == 1
+          ? std::max<std::int64_t>(n, 1)
+          : std::max(kMinChunk, (n / (threads * kChunksPerThread) + kBlockBatch - 1) / kBlockBatch * kBlockBatch);
+  std::vector<MonthlyCandidates> by_chunk(static_cast<std::size_t>((n + chunk_size - 1) / chunk_size));
+  const auto chunks = static_cast<std::int64_t>(by_chunk.size());
 
 #pragma omp parallel
   {
     MonthTally local;
     StockCounter counted(stock_regions, stock_programmes);
     const StockCounter::Counters count = counted.counters();
-    MonthlyCandidates found;
+    MonthlyCandidates* found = nullptr; // the lists of the chunk at hand
     // The kMonthly blocks of agents ahead_from .. ahead_from + kBlockBatch - 1. Each block is a
     // pure function of its agent's id, so where a batch starts changes no number.
     BlockBatch ahead;
@@ -172,154 +183,157 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     const auto track = [&](std::int64_t i) {
       if (!tracked) return;
       if (pop.programme[i] != kNoProgramme || pop.follow_up_months_left[i] != 0)
-        found.trainees.push_back(static_cast<std::size_t>(i));
-      if (pop.evaluation_wait[i] != 0) found.queued.push_back(static_cast<std::size_t>(i));
+        found->trainees.push_back(static_cast<std::size_t>(i));
+      if (pop.evaluation_wait[i] != 0) found->queued.push_back(static_cast<std::size_t>(i));
     };
-#pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < n; ++i) {
-      const std::uint8_t st = pop.status[i];
-      if (st == kRemoved) continue;
-      const std::uint8_t lv = pop.level[i];
-      count.count(pop, static_cast<std::size_t>(i), lv, st);
-      if (i - ahead_from >= kBlockBatch) {
-        ahead_from = i;
-        std::uint32_t ids[kBlockBatch] = {}; // past the last agent: blocks of id 0, never read
-        std::copy_n(pop.id.data() + i, std::min<std::int64_t>(kBlockBatch, n - i), ids);
-        monthly.blocks(ids, ahead);
-      }
-      const DrawBlock4 d = ahead[static_cast<int>(i - ahead_from)];
-      const auto rare_word = [&](int lane) { return rare.block(pop.id[i]).words[lane]; };
-      const std::int32_t age_months = month - pop.birth_month[i];
-
-      // Demography: death, then retirement at the statutory age.
-      // (Trainees and queued candidates who leave are still tracked: their places and money go.)
-      if (d.below(streams::kMortality, th.death[mortality_band(age_months / 12)])) {
-        pop.status[i] = kRemoved;
-        ++local.exits[lv];
-        ++local.exits_by_group[pop.group[i]];
-        MonthTally::count_at(local.exits_by_region, pop.region[i]);
-        track(i);
-        continue;
-      }
-      // Students (技工院校, schools.cpp) take part in nothing else while in school; the schools'
-      // step reads them from this list, with no pass of its own over every agent.
-      if (st == kStudent) [[unlikely]] {
-        found.students.push_back(static_cast<std::size_t>(i));
-        continue;
-      }
-      // Groups: a closed group's members, and those who have served its time limit, move on.
-      if (group_moves) [[unlikely]] {
-        const TransitionRates::GroupMonth next = rates.start_month_in_group(pop.group[i], pop.months_in_group[i]);
-        if (next.moved)
-          change_group(pop, i, next.group, local);
-        else
-          pop.months_in_group[i] = next.months;
-      }
-      if (st == kRetired) {
-        if (migrating) [[unlikely]]
-          migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
-        continue;
-      }
-      if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
-        pop.status[i] = kRetired;
-        ++local.retirements;
-        if (migrating) [[unlikely]]
-          migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
-        track(i);
-        continue;
-      }
-
-      // Skills: after the minimum time at the level, seek the next level's assessment (not while
-      // training or already waiting for one); held at once, or queued for an evaluator.
-      const int target = lv + 1;
-      bool promoted = false;
-      // A mentee of a master studio may seek it after the studios' wait and passes more often.
-      const bool mentored = mentors && st == kEmployed && target < kLevelCount &&
-                            mentoring->mentored(static_cast<std::size_t>(i)); // mentees are employed at the start
-      if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
-          (rates.served_minimum(target, pop.months_at_level[i]) ||
-           (mentored && pop.months_at_level[i] >= mentoring->wait[static_cast<std::size_t>(target)]))) {
-        std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
-        if (mentored) [[unlikely]]
-          pass = mentoring->pass[static_cast<std::size_t>(target)];
-        if (by_class) [[unlikely]] {
-          const int c = person_class(age_months / 12, pop.sex[i], pop.group[i]);
-          const int r = class_by_region ? pop.region[i] : 0;
-          sit = th.sit_by_class[rates.sit_index(target, st, c, r)];
-          const std::size_t k = rates.pass_index(target, c, r);
-          pass = mentored ? mentoring->pass_by_class[k] : th.pass_by_class[k];
+#pragma omp for schedule(dynamic, 1) nowait
+    for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+      found = &by_chunk[static_cast<std::size_t>(chunk)];
+      ahead_from = -kBlockBatch; // (a chunk starts on a whole batch: kBlockBatch divides chunk_size)
+      for (std::int64_t i = chunk * chunk_size, end = std::min(n, i + chunk_size); i < end; ++i) {
+        const std::uint8_t st = pop.status[i];
+        if (st == kRemoved) continue;
+        const std::uint8_t lv = pop.level[i];
+        count.count(pop, static_cast<std::size_t>(i), lv, st);
+        if (i - ahead_from >= kBlockBatch) {
+          ahead_from = i;
+          std::uint32_t ids[kBlockBatch] = {}; // past the last agent: blocks of id 0, never read
+          std::copy_n(pop.id.data() + i, std::min<std::int64_t>(kBlockBatch, n - i), ids);
+          monthly.blocks(ids, ahead);
         }
-        if (d.below(streams::kAssessmentSit, sit)) {
-          if (rates.queue_for_evaluation && needs_evaluator(target)) {
-            pop.evaluation_wait[i] = 1;
-          } else {
-            ++local.assessments[target];
-            if (rare_word(streams::kAssessmentPass) < pass) {
-              promote(pop, static_cast<std::size_t>(i), target, local);
-              promoted = true;
+        const DrawBlock4 d = ahead[static_cast<int>(i - ahead_from)];
+        const auto rare_word = [&](int lane) { return rare.block(pop.id[i]).words[lane]; };
+        const std::int32_t age_months = month - pop.birth_month[i];
+
+        // Demography: death, then retirement at the statutory age.
+        // (Trainees and queued candidates who leave are still tracked: their places and money go.)
+        if (d.below(streams::kMortality, th.death[mortality_band(age_months / 12)])) {
+          pop.status[i] = kRemoved;
+          ++local.exits[lv];
+          ++local.exits_by_group[pop.group[i]];
+          MonthTally::count_at(local.exits_by_region, pop.region[i]);
+          track(i);
+          continue;
+        }
+        // Students (技工院校, schools.cpp) take part in nothing else while in school; the schools'
+        // step reads them from this list, with no pass of its own over every agent.
+        if (st == kStudent) [[unlikely]] {
+          found->students.push_back(static_cast<std::size_t>(i));
+          continue;
+        }
+        // Groups: a closed group's members, and those who have served its time limit, move on.
+        if (group_moves) [[unlikely]] {
+          const TransitionRates::GroupMonth next = rates.start_month_in_group(pop.group[i], pop.months_in_group[i]);
+          if (next.moved)
+            change_group(pop, i, next.group, local);
+          else
+            pop.months_in_group[i] = next.months;
+        }
+        if (st == kRetired) {
+          if (migrating) [[unlikely]]
+            migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
+          continue;
+        }
+        if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
+          pop.status[i] = kRetired;
+          ++local.retirements;
+          if (migrating) [[unlikely]]
+            migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
+          track(i);
+          continue;
+        }
+
+        // Skills: after the minimum time at the level, seek the next level's assessment (not while
+        // training or already waiting for one); held at once, or queued for an evaluator.
+        const int target = lv + 1;
+        bool promoted = false;
+        // A mentee of a master studio may seek it after the studios' wait and passes more often.
+        const bool mentored = mentors && st == kEmployed && target < kLevelCount &&
+                              mentoring->mentored(static_cast<std::size_t>(i)); // mentees are employed at the start
+        if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
+            (rates.served_minimum(target, pop.months_at_level[i]) ||
+             (mentored && pop.months_at_level[i] >= mentoring->wait[static_cast<std::size_t>(target)]))) {
+          std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
+          if (mentored) [[unlikely]]
+            pass = mentoring->pass[static_cast<std::size_t>(target)];
+          if (by_class) [[unlikely]] {
+            const int c = person_class(age_months / 12, pop.sex[i], pop.group[i]);
+            const int r = class_by_region ? pop.region[i] : 0;
+            sit = th.sit_by_class[rates.sit_index(target, st, c, r)];
+            const std::size_t k = rates.pass_index(target, c, r);
+            pass = mentored ? mentoring->pass_by_class[k] : th.pass_by_class[k];
+          }
+          if (d.below(streams::kAssessmentSit, sit)) {
+            if (rates.queue_for_evaluation && needs_evaluator(target)) {
+              pop.evaluation_wait[i] = 1;
+            } else {
+              ++local.assessments[target];
+              if (rare_word(streams::kAssessmentPass) < pass) {
+                promote(pop, static_cast<std::size_t>(i), target, local);
+                promoted = true;
+              }
             }
           }
         }
-      }
-      if (!promoted && pop.months_at_level[i] < kMaxCounter) ++pop.months_at_level[i];
+        if (!promoted && pop.months_at_level[i] < kMaxCounter) ++pop.months_at_level[i];
 
-      // Labour market, by the level and status held at the start of the month.
-      const std::uint8_t g = pop.group[i];
-      if (st == kEmployed) {
-        std::uint64_t loss = th.job_loss[lv][g][pop.sector[i]];
-        if (loss_by_region) [[unlikely]]
-          loss =
-              th.job_loss_by_region[TransitionRates::labour_index(pop.region[i], lv, g) * kSectorCount + pop.sector[i]];
-        if constexpr (retaining) {
-          const std::size_t r = pop.region[i];
-          const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
-          if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0 &&
-              (claimed_months == nullptr || claimed_months[i] < months_cap))
-            loss = th.job_loss_subsidised[TransitionRates::labour_index(static_cast<int>(r), lv, g) * kSectorCount +
-                                          pop.sector[i]];
+        // Labour market, by the level and status held at the start of the month.
+        const std::uint8_t g = pop.group[i];
+        if (st == kEmployed) {
+          std::uint64_t loss = th.job_loss[lv][g][pop.sector[i]];
+          if (loss_by_region) [[unlikely]]
+            loss = th.job_loss_by_region[TransitionRates::labour_index(pop.region[i], lv, g) * kSectorCount +
+                                         pop.sector[i]];
+          if constexpr (retaining) {
+            const std::size_t r = pop.region[i];
+            const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
+            if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0 &&
+                (claimed_months == nullptr || claimed_months[i] < months_cap))
+              loss = th.job_loss_subsidised[TransitionRates::labour_index(static_cast<int>(r), lv, g) * kSectorCount +
+                                            pop.sector[i]];
+          }
+          // One word: job loss, or else an insurance month (random.hpp, kLabour).
+          if (d.below(streams::kLabour, loss)) {
+            pop.status[i] = kUnemployed;
+            ++local.job_losses;
+          } else if (d.below(streams::kLabour, nested_threshold(loss, th.insured[g])) &&
+                     pop.ui_months[i] < kMaxInsurance) {
+            ++pop.ui_months[i];
+          }
+        } else if (st == kUnemployed) {
+          std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
+          if (find_by_region) [[unlikely]] {
+            const std::size_t k = TransitionRates::labour_index(pop.region[i], lv, g);
+            find = th.job_find_by_region[k];
+            find_or_inactive = th.find_or_inactive_by_region[k];
+          }
+          if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
+            const std::size_t k = rates.follow_up_index(after, lv, g, pop.region[i]);
+            find = th.follow_up_find[k];
+            find_or_inactive = th.follow_up_find_or_inactive[k];
+          }
+          if (d.below(streams::kLabour, find)) {
+            pop.status[i] = kEmployed;
+            ++local.job_finds;
+            if (group_moves && rates.group_after_job[g] != g) change_group(pop, i, rates.group_after_job[g], local);
+          } else if (d.below(streams::kLabour, find_or_inactive)) {
+            pop.status[i] = kInactive;
+          }
+        } else if (st == kInactive) {
+          if (d.below(streams::kLabour, th.reactivation)) pop.status[i] = kUnemployed;
         }
-        // One word: job loss, or else an insurance month (random.hpp, kLabour).
-        if (d.below(streams::kLabour, loss)) {
-          pop.status[i] = kUnemployed;
-          ++local.job_losses;
-        } else if (d.below(streams::kLabour, nested_threshold(loss, th.insured[g])) &&
-                   pop.ui_months[i] < kMaxInsurance) {
-          ++pop.ui_months[i];
-        }
-      } else if (st == kUnemployed) {
-        std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
-        if (find_by_region) [[unlikely]] {
-          const std::size_t k = TransitionRates::labour_index(pop.region[i], lv, g);
-          find = th.job_find_by_region[k];
-          find_or_inactive = th.find_or_inactive_by_region[k];
-        }
-        if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
-          const std::size_t k = rates.follow_up_index(after, lv, g, pop.region[i]);
-          find = th.follow_up_find[k];
-          find_or_inactive = th.follow_up_find_or_inactive[k];
-        }
-        if (d.below(streams::kLabour, find)) {
-          pop.status[i] = kEmployed;
-          ++local.job_finds;
-          if (group_moves && rates.group_after_job[g] != g) change_group(pop, i, rates.group_after_job[g], local);
-        } else if (d.below(streams::kLabour, find_or_inactive)) {
-          pop.status[i] = kInactive;
-        }
-      } else if (st == kInactive) {
-        if (d.below(streams::kLabour, th.reactivation)) pop.status[i] = kUnemployed;
+        // Migration, after the month's other moves, by the level and status they left.
+        if (migrating) [[unlikely]]
+          migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
+        if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
+                              applications.may_apply[g * kStatusCount + pop.status[i]])
+          found->applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
+        if (competing && pop.evaluation_wait[i] == 0 &&
+            competitions.may_enter(pop.status[i], pop.level[i], pop.months_at_level[i]))
+          found->competitors.push_back(static_cast<std::size_t>(i));
+        track(i);
       }
-      // Migration, after the month's other moves, by the level and status they left.
-      if (migrating) [[unlikely]]
-        migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
-      if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
-                            applications.may_apply[g * kStatusCount + pop.status[i]])
-        found.applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
-      if (competing && pop.evaluation_wait[i] == 0 &&
-          competitions.may_enter(pop.status[i], pop.level[i], pop.months_at_level[i]))
-        found.competitors.push_back(static_cast<std::size_t>(i));
-      track(i);
     }
-    by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(found);
 #pragma omp critical(skillsim_monthly_rules)
     {
       total += local; // sums of integers: the same in any order
@@ -331,9 +345,9 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   // and growing it by doubling would hold up to twice that (the memory estimate counts one).
   const auto join = [&](auto list) {
     std::size_t size = 0;
-    for (const MonthlyCandidates& found : by_thread) size += (found.*list).size();
+    for (const MonthlyCandidates& found : by_chunk) size += (found.*list).size();
     (c.*list).reserve(size);
-    for (const MonthlyCandidates& found : by_thread)
+    for (const MonthlyCandidates& found : by_chunk)
       (c.*list).insert((c.*list).end(), (found.*list).begin(), (found.*list).end());
   };
   join(&MonthlyCandidates::applicants);
@@ -341,7 +355,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   join(&MonthlyCandidates::queued);
   join(&MonthlyCandidates::competitors);
   join(&MonthlyCandidates::students);
-  // A safeguard: the join is in agent order as long as the loop's schedule is static.
+  // A safeguard: the join is in agent order as long as each chunk is an ascending range of agents.
   const auto in_order = [](auto& list) {
     if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
   };

@@ -15,6 +15,7 @@
 #include "skillsim/core/allocation.hpp"
 #include "skillsim/core/employers.hpp"
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/parallel.hpp"
 #include "skillsim/core/promotion.hpp"
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/results_layout.hpp"
@@ -324,7 +325,8 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
   // kNotSitting: completed with a training certificate only (programmes.appraisal_share).
   enum Outcome : int { kPassed, kFailed, kNotSitting, kDroppedOut, kLeft };
   const std::int64_t n = static_cast<std::int64_t>(trainees.size());
-  std::vector<std::pair<std::size_t, int>> outcomes;
+  std::vector<std::vector<std::pair<std::size_t, int>>> outcomes_by_thread(
+      static_cast<std::size_t>(omp_get_max_threads()));
   std::vector<std::int64_t> months_trained(programmes, 0); // monthly claims due this month
 #pragma omp parallel
   {
@@ -368,9 +370,9 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
                                   ? kPassed
                                   : kFailed);
     }
+    outcomes_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(local);
 #pragma omp critical(skillsim_training_outcomes)
     {
-      outcomes.insert(outcomes.end(), local.begin(), local.end());
       for (std::size_t k = 0; k < programmes; ++k) {
         months_trained[k] += local_months[k];
         tally_.followed_up[k] += local_followed[k];
@@ -387,7 +389,8 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     ranks_->sum(tally_.cell_apprentices); // the cells' free places read them (empty without employers)
   }
   for (std::size_t k = 0; k < programmes; ++k) pay_claims(p, k, months_trained[k]);
-  std::sort(outcomes.begin(), outcomes.end()); // ledger operations in agent order, for any thread count
+  // Ledger operations in agent order, for any thread count: `trainees` is in agent order.
+  const std::vector<std::pair<std::size_t, int>> outcomes = join_in_thread_order(outcomes_by_thread);
   // One outcome: `i` is kNotHere for an agent of another rank (the money and the tallies only;
   // its programme, months left and level come with it).
   const auto apply = [&](std::size_t i, int outcome, std::uint8_t prog, std::uint8_t months_left, std::uint8_t level) {
@@ -462,7 +465,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   };
   // Applications, from the candidates the monthly rules found (see ApplicationRules).
   const std::int64_t n = static_cast<std::int64_t>(candidates.size());
-  std::vector<Applicant> applicants;
+  std::vector<std::vector<Applicant>> applicants_by_thread(static_cast<std::size_t>(omp_get_max_threads()));
 #pragma omp parallel
   {
     std::vector<Applicant> local;
@@ -496,9 +499,10 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         break;
       }
     }
-#pragma omp critical(skillsim_training_applications)
-    applicants.insert(applicants.end(), local.begin(), local.end());
+    applicants_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(local);
   }
+  std::vector<Applicant> applicants = join_in_thread_order(applicants_by_thread);
+  applicants_by_thread.clear();
   if (ranks_ != nullptr) {
     // Every rank's applicants, by id: the sort below orders them as one process does (the id,
     // in agent order, breaks every tie), and every rank allocates and admits alike.
@@ -514,7 +518,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
                        static_cast<std::uint32_t>(all[4 * k + 1] >> 32), all[4 * k + 2],
                        static_cast<std::size_t>(all[4 * k + 3])};
   }
-  std::sort(applicants.begin(), applicants.end());
+  sort_on_all_threads(applicants.begin(), applicants.end()); // the index makes every key distinct
 
   // Allocation of seats and money to the demand cells, all at once. A trainee commits one claim,
   // or one per month of the programme if paid monthly.
