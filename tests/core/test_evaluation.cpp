@@ -194,13 +194,23 @@ TEST(Evaluation, CompletersWhoDoNotSitNeverQueue) {
   EXPECT_GT(total_over_months(none, "completions"), 0);
 }
 
-TEST(Evaluation, IdenticalForOneAndTwoThreads) {
+namespace {
+
+// One programme with an evaluator of `capacity` assessments a month, and ordinary assessments
+// queued for it too: what the thread-count tests below run.
+Scenario queued_for_an_evaluator(std::int64_t capacity, double persons, int months) {
   std::map<std::string, std::string> settings =
-      with_evaluator(150, {{"programmes.application_rate", "[0.02]"}, {"programmes.pass_probability", "[0.7]"}});
+      with_evaluator(capacity, {{"programmes.application_rate", "[0.02]"}, {"programmes.pass_probability", "[0.7]"}});
   std::vector<std::string> overrides = {"skills.assessment_rate=[0, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005, 0, 0]"};
   for (auto& [k, v] : test::one_programme()) overrides.push_back(k + "=" + (settings.count(k) ? settings[k] : v));
   for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
-  const Results one = test::expect_same_for_one_and_two_threads(test::small_scenario(overrides, 100000, 1, 12));
+  return test::small_scenario(overrides, persons, 1, months);
+}
+
+} // namespace
+
+TEST(Evaluation, IdenticalForOneAndTwoThreads) {
+  const Results one = test::expect_same_for_one_and_two_threads(queued_for_an_evaluator(150, 100000, 12));
   EXPECT_GT(total_over_months(one, "evaluations"), 0);
   EXPECT_GT(total_over_months(one, "assessments", 2), 0); // ordinary assessments go through the queue too
 }
@@ -210,12 +220,7 @@ TEST(Evaluation, IdenticalForOneAndTwoThreads) {
 // sort on every thread: with 3 threads on this 2-core machine the chunks fall differently from run
 // to run, and the run must still be the one run of 1 thread, bit for bit.
 TEST(Evaluation, IdenticalForOneTwoAndThreeThreadsWithTheAgentsInManyChunks) {
-  std::map<std::string, std::string> settings =
-      with_evaluator(300, {{"programmes.application_rate", "[0.02]"}, {"programmes.pass_probability", "[0.7]"}});
-  std::vector<std::string> overrides = {"skills.assessment_rate=[0, 0.01, 0.01, 0.01, 0.01, 0.005, 0.005, 0, 0]"};
-  for (auto& [k, v] : test::one_programme()) overrides.push_back(k + "=" + (settings.count(k) ? settings[k] : v));
-  for (auto& [k, v] : settings) overrides.push_back(k + "=" + v);
-  const Results one = test::expect_same_for_thread_counts(test::small_scenario(overrides, 200000, 1, 6), {1, 2, 3});
+  const Results one = test::expect_same_for_thread_counts(queued_for_an_evaluator(300, 200000, 6), {1, 2, 3});
   EXPECT_GT(total_over_months(one, "evaluations"), 0);
   EXPECT_GT(total_over_months(one, "evaluation_queue"), 0); // some wait: their months waited count up
   EXPECT_GT(total_over_months(one, "enrolments"), 0);
