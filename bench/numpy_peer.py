@@ -8,14 +8,15 @@ It starts from the engine's own initial population (skillsim._core.initial_popul
 each month's probabilities from the engine's own table (skillsim._core.transition_rates), then
 applies the rules of docs/model.md, "The monthly step", to whole columns at once: death,
 retirement, the assessment for the next level after the minimum months (sit, pass), the labour
-market (job loss by level, group and sector; job finding or inactivity; reactivation; insurance
-months), the appointments of 特级技师 and 首席技师 within their quotas, and the monthly count of
+market (job loss by level, group and sector; job finding or inactivity; reactivation), the appointments of 特级技师 and 首席技师 within their quotas, and the monthly count of
 the stocks (level x status, group x status). Arrays are updated in place with boolean masks and
 fancy indexing; there is no Python loop over agents. Random numbers come from NumPy's PCG64, so
 the peer agrees with the engine in distribution, not bit for bit
 (tests/python/test_numpy_peer.py checks that).
 
-Left out: programmes and evaluation queues (national_2016, which the suite times, has none),
+Left out: programmes and evaluation queues (national_2016, which the suite times, has none), and
+with them the insurance months, which only a programme's admission reads (the engine keeps them
+only with programmes: docs/architecture.md, "Memory"),
 the rules that are off by default (group changes, factors by person class, competitions,
 technical schools, master studios at the start: the model refuses scenarios that use them) and entrants (the peer runs with
 school leavers and technical-school graduates set to 0 and without technical schools, while the engine's bench_step keeps them; in national_2016
@@ -64,7 +65,6 @@ class NumpyModel:
         columns = _core.initial_population(self.core, seed, replicate)
         self.birth_month = columns["birth_month"]
         self.months_at_level = columns["months_at_level"]
-        self.ui_months = columns["ui_months"]
         self.level = columns["level"]
         self.status = columns["status"]
         self.group = columns["group"]
@@ -88,8 +88,8 @@ class NumpyModel:
         month = self.start + self.offset
         n = self.status.size
         status, level, months_at_level = self.status, self.level, self.months_at_level
-        # Death, sitting, labour, insurance: one row each (float32: ample for these probabilities).
-        u = self.rng.random((4, n), dtype=np.float32)
+        # Death, sitting, labour: one row each (float32: ample for these probabilities).
+        u = self.rng.random((3, n), dtype=np.float32)
 
         # Death, then retirement at the statutory age (the status and level at the start of the
         # month decide every rule, so the subsets are taken before anything changes).
@@ -129,9 +129,6 @@ class NumpyModel:
         per_level = GROUPS * SECTORS
         loses = u[2, e] < r["job_loss"].ravel()[start_level[employed].astype(np.intp) * per_level + self.group_sector[e]]
         status[e[loses]] = UNEMPLOYED
-        keeps = e[~loses]
-        insured = keeps[(u[3, keeps] < r["insured"][self.group[keeps]]) & (self.ui_months[keeps] < np.iinfo(self.ui_months.dtype).max)]
-        self.ui_months[insured] += 1
         unemployed = np.flatnonzero(start == UNEMPLOYED)
         un = active[unemployed]
         find = r["job_find"][start_level[unemployed], group[unemployed]]

@@ -22,17 +22,19 @@ namespace {
 
 const std::string kNational = std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/national_2016.toml";
 
-// 21 bytes with no optional column (every scenario), one more for each optional column in use.
-TEST(Columns, TwentyOneBytesPerAgentAndOneMorePerOptionalColumnInUse) {
-  EXPECT_EQ(Population::bytes_per_agent(), 21u);
-  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer)), 22u);
-  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)), 23u);
+// 16 bytes with no optional column (every scenario), one more for each optional column in use.
+TEST(Columns, SixteenBytesPerAgentAndOneMorePerOptionalColumnInUse) {
+  EXPECT_EQ(Population::bytes_per_agent(), 16u);
+  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer)), 17u);
+  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)), 18u);
   EXPECT_TRUE(ColumnSet{}.with(Column::level).empty()) << "a column stored always is not optional";
-  EXPECT_EQ(Population().column_bytes_per_agent(), 21u);
+  EXPECT_EQ(Population().column_bytes_per_agent(), 16u);
 }
 
 // Which optional columns a scenario's population stores: employer with employers declared, the
-// months of 以工代训 with a cap; synthesis allocates those and leaves the others empty.
+// months of 以工代训 with a cap, a worker's programme and wait for an assessment with programmes or
+// evaluators, the follow-up window and insurance months with programmes; synthesis allocates
+// those and leaves the others empty.
 TEST(Columns, OptionalColumnsExistOnlyWhenTheScenarioUsesThem) {
   const Scenario plain = test::small_scenario({}, 20000);
   EXPECT_TRUE(agent_columns(plain.parameters()).empty());
@@ -51,11 +53,43 @@ TEST(Columns, OptionalColumnsExistOnlyWhenTheScenarioUsesThem) {
   ReplicateState b(with, 1, 0);
   EXPECT_EQ(b.population().employer.size(), b.population().size());
   EXPECT_TRUE(b.population().subsidised_months.empty());
-  EXPECT_EQ(b.population().column_bytes_per_agent(), 22u);
+  EXPECT_EQ(b.population().column_bytes_per_agent(), 17u);
   // Entrants and compaction keep every stored column the same length, the others empty.
   for (int m = 0; m < 14; ++m) b.step();
   EXPECT_EQ(b.population().employer.size(), b.population().size());
   EXPECT_TRUE(b.population().subsidised_months.empty());
+  EXPECT_TRUE(b.population().programme.empty());
+  EXPECT_TRUE(b.population().ui_months.empty());
+
+  const ColumnSet programme_columns = ColumnSet{}
+                                          .with(Column::programme)
+                                          .with(Column::evaluation_wait)
+                                          .with(Column::follow_up_programme)
+                                          .with(Column::follow_up_months_left)
+                                          .with(Column::ui_months);
+  const Scenario trained = test::small_scenario(test::funded_upgrading({}), 20000);
+  EXPECT_EQ(agent_columns(trained.parameters()), programme_columns);
+  ReplicateState c(trained, 1, 0);
+  for (int m = 0; m < 3; ++m) c.step();
+  EXPECT_EQ(c.population().ui_months.size(), c.population().size());
+  EXPECT_EQ(c.population().column_bytes_per_agent(), 21u);
+  const auto enrolled = std::count_if(c.population().programme.begin(), c.population().programme.end(),
+                                      [](std::uint8_t k) { return k != kNoProgramme; });
+  EXPECT_GT(enrolled, 0) << "the column is used";
+
+  const Scenario evaluated =
+      test::small_scenario({R"(evaluation.evaluators=["agency"])", R"(evaluation.labels=["社会培训评价组织"])",
+                            "evaluation.capacity_per_month=[[5]]", "evaluation.eligible_statuses=[[1, 1, 1, 1, 1, 0]]",
+                            "evaluation.max_level=[6]", "evaluation.max_wait_months=12"},
+                           20000);
+  EXPECT_EQ(agent_columns(evaluated.parameters()), ColumnSet{}.with(Column::programme).with(Column::evaluation_wait));
+  ReplicateState d(evaluated, 1, 0);
+  for (int m = 0; m < 3; ++m) d.step();
+  EXPECT_EQ(d.population().evaluation_wait.size(), d.population().size());
+  EXPECT_TRUE(d.population().follow_up_programme.empty());
+  const auto waiting = std::count_if(d.population().evaluation_wait.begin(), d.population().evaluation_wait.end(),
+                                     [](std::uint8_t w) { return w != 0; });
+  EXPECT_GT(waiting, 0) << "5 assessments a month keep candidates waiting";
 }
 
 TEST(Columns, PushGetAndCompactHandleOptionalColumns) {
@@ -84,7 +118,7 @@ TEST(Columns, PushGetAndCompactHandleOptionalColumns) {
   EXPECT_EQ(with.id, (std::vector<std::uint32_t>{1, 3}));
   std::vector<std::string> names;
   with.for_each_named_column([&](std::string_view name, const auto&) { names.emplace_back(name); });
-  EXPECT_EQ(names.size(), 17u);
+  EXPECT_EQ(names.size(), 12u);
   EXPECT_EQ(names.back(), "employer");
   EXPECT_FALSE(with == Population(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)));
 }
@@ -168,9 +202,9 @@ TEST(MemoryEstimate, CountsColumnsEntrantsResultsAndReplicates) {
   const double entrants = 2 * (e.school_leavers_per_year + e.technical_school_graduates_per_year) / 100 +
                           2 * (826'800 + 190'800 + 190'800 + 63'600) / 100.0;
   EXPECT_NEAR(static_cast<double>(one.agents_peak - one.agents_initial), entrants, 60);
-  EXPECT_EQ(one.bytes_per_agent, 21) << "no employers: no employer column";
-  EXPECT_EQ(one.population, one.agents_peak * 21);
-  EXPECT_NE(describe_memory(one).find("at 21 bytes each"), std::string::npos) << describe_memory(one);
+  EXPECT_EQ(one.bytes_per_agent, 16) << "no employers, programmes or evaluators: none of their columns";
+  EXPECT_EQ(one.population, one.agents_peak * 16);
+  EXPECT_NE(describe_memory(one).find("at 16 bytes each"), std::string::npos) << describe_memory(one);
   EXPECT_EQ(one.growth, 0) << "synthesis reserves room for every entrant";
   EXPECT_GT(one.candidates, 0) << "students and the eligible for appointment are listed every month";
 
@@ -260,10 +294,11 @@ TEST(MemoryEstimate, CountsTheStudentsAndTheEligibleForAppointmentListedEveryMon
   EXPECT_GT(most_eligible, 0);
   EXPECT_LE(static_cast<double>(most_eligible), eligible);
 
-  // At 1:1 the estimate is at least what the ten-year run peaked at on 2 threads: 21,937,096 kB
-  // resident (docs/architecture.md, "Memory"; before the lists were counted it was 40 MB short).
+  // At 1:1 the estimate is at least what the ten-year run peaked at on 2 threads: 16,802,584 kB
+  // resident at 16 bytes an agent (docs/architecture.md, "Memory"; 21,937,096 kB at 21, when
+  // the estimate was 40 MB short before the lists were counted).
   const Scenario full = io::load_scenario(kNational, {"population.scale=1", "scenario.months=120"});
-  EXPECT_GE(estimate_memory(full, 1, 2).total(), std::int64_t{21'937'096} * 1024);
+  EXPECT_GE(estimate_memory(full, 1, 2).total(), std::int64_t{16'802'584} * 1024);
 }
 
 // Split over ranks, a run that writes checkpoints gathers every rank's agents on rank 0 to write
@@ -278,9 +313,9 @@ TEST(MemoryEstimate, CountsEveryRanksAgentsGatheredOnRankZeroAtACheckpoint) {
   EXPECT_EQ(whole.checkpoint, 0);
   EXPECT_EQ(estimate_memory(s, 1, 2, 1, true).checkpoint, 0) << "one process writes its own columns";
   EXPECT_EQ(share.checkpoint, 0) << "no checkpoints, nothing gathered";
-  // Every agent of the run (one process's agents_peak) at 21 bytes, 8 for the index and twice
+  // Every agent of the run (one process's agents_peak) at 16 bytes, 8 for the index and twice
   // the widest column (4 bytes, the ids).
-  EXPECT_EQ(rank0.checkpoint, whole.agents_peak * (21 + 8 + 2 * 4));
+  EXPECT_EQ(rank0.checkpoint, whole.agents_peak * (16 + 8 + 2 * 4));
   EXPECT_GT(rank0.checkpoint, whole.population) << "more than the whole population's columns";
   EXPECT_EQ(rank0.total(), share.total() + rank0.checkpoint);
   EXPECT_EQ(rank0.agents_peak, share.agents_peak) << "its own share is unchanged";
@@ -315,18 +350,18 @@ TEST(MemoryEstimate, CountsOnlyTheColumnsInUse) {
   const MemoryEstimate none = estimate_memory(io::load_scenario(kNational, base), 1, 2);
   const MemoryEstimate one = estimate_memory(io::load_scenario(kNational, employers), 1, 2);
   const MemoryEstimate two = estimate_memory(io::load_scenario(kNational, capped), 1, 2);
-  EXPECT_EQ(none.bytes_per_agent, 21);
-  EXPECT_EQ(one.bytes_per_agent, 22);
-  EXPECT_EQ(two.bytes_per_agent, 23);
+  EXPECT_EQ(none.bytes_per_agent, 16);
+  EXPECT_EQ(one.bytes_per_agent, 17);
+  EXPECT_EQ(two.bytes_per_agent, 18);
   EXPECT_EQ(one.population - none.population, none.agents_peak);
   EXPECT_EQ(two.population - one.population, none.agents_peak);
-  EXPECT_NE(describe_memory(two).find("at 23 bytes each"), std::string::npos) << describe_memory(two);
+  EXPECT_NE(describe_memory(two).find("at 18 bytes each"), std::string::npos) << describe_memory(two);
 }
 
 TEST(MemoryEstimate, RefusalSaysNeededAvailableAndTheScaleThatFits) {
   const Scenario s = io::load_scenario(kNational, {"population.scale=1", "scenario.months=120"});
   const MemoryEstimate e = estimate_memory(s, 1, 2);
-  EXPECT_GT(e.total(), 20'000'000'000) << describe_memory(e);
+  EXPECT_GT(e.total(), 15'000'000'000) << describe_memory(e);
   const std::string text = memory_refusal(s, e, 4'000'000'000, "--no-memory-check");
   for (const char* part : {"the run needs about", "4.0 GB is available", "Raise population.scale to at least",
                            "--set population.scale=", "--no-memory-check"})

@@ -119,16 +119,18 @@ TEST(MonthlyRules, InsuranceMonthsAccrueToEmployedWhoKeepTheirJob) {
   // population.insured_share[group] (the job-loss word, in the insured_share of the interval
   // that job loss leaves: random.hpp, nested_threshold; so given the job is kept). Whoever
   // was not employed at the start gains none, even on finding a job in the month; whoever loses
-  // the job gains none.
+  // the job gains none. The months are kept only where a programme may read them (agent_columns):
+  // here one nobody applies to.
   const std::vector<double> insured = {0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.6, 0.4};
   std::string insured_text = "[";
   for (std::size_t g = 0; g < insured.size(); ++g) insured_text += (g ? ", " : "") + std::to_string(insured[g]);
   insured_text += "]";
-  const Scenario s = test::small_scenario(
-      everything_off() + std::vector<std::string>{"population.status_shares=[0, 0.6, 0.4, 0, 0, 0]",
-                                                  "population.insured_share=" + insured_text,
-                                                  "labour.job_loss_rate=0.05", "labour.job_find_rate=0.3"},
-      200000, 1, 2);
+  const Scenario s =
+      test::small_scenario(everything_off() + test::funded_upgrading({.application_rate = "0"}) +
+                               std::vector<std::string>{"population.status_shares=[0, 0.6, 0.4, 0, 0, 0]",
+                                                        "population.insured_share=" + insured_text,
+                                                        "labour.job_loss_rate=0.05", "labour.job_find_rate=0.3"},
+                           200000, 1, 2);
   ReplicateState state(s, 33, 0);
   for (int m = 0; m < 2; ++m) {
     const Population before = state.population();

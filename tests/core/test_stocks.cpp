@@ -33,7 +33,8 @@ std::string studios_in_first_of_three_regions(std::string text) {
 
 // The definitions of docs/model.md and docs/results.md, counted one agent at a time: every agent
 // not marked Removed is counted once by level x status, group x level and region x level; the
-// employed once more by sector; an agent whose `programme` column names a programme once for it.
+// employed once more by sector; an agent whose `programme` column (stored with programmes or
+// evaluators) names a programme once for it.
 struct IndependentCount {
   std::vector<std::int64_t> workers, by_group, by_region, employed_by_sector, trainees;
   std::int64_t removed = 0;
@@ -50,7 +51,7 @@ struct IndependentCount {
       ++by_group.at(pop.group[i] * kLevelCount + pop.level[i]);
       ++by_region.at(pop.region[i] * kLevelCount + pop.level[i]);
       if (pop.status[i] == static_cast<std::uint8_t>(Status::Employed)) ++employed_by_sector.at(pop.sector[i]);
-      if (pop.programme[i] != kNoProgramme) ++trainees.at(pop.programme[i]);
+      if (pop.has(Column::programme) && pop.programme[i] != kNoProgramme) ++trainees.at(pop.programme[i]);
     }
   }
 };

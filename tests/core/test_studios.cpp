@@ -35,7 +35,7 @@ Scenario quiet(std::map<std::string, std::string> changes, int months = 12, int 
 }
 
 // Employed masters (level >= master) and eligible mentees (employed, mentee level .. master - 1,
-// in no programme) of a population, by counting.
+// in no programme, where the population has programmes) of a population, by counting.
 struct Counted {
   std::int64_t masters = 0, eligible = 0;
 };
@@ -45,7 +45,7 @@ Counted count(const Population& pop, int master, int mentee) {
     if (pop.status[i] != static_cast<std::uint8_t>(Status::Employed)) continue;
     if (pop.level[i] >= master)
       ++c.masters;
-    else if (pop.level[i] >= mentee && pop.programme[i] == kNoProgramme)
+    else if (pop.level[i] >= mentee && (!pop.has(Column::programme) || pop.programme[i] == kNoProgramme))
       ++c.eligible;
   }
   return c;

@@ -80,6 +80,16 @@ ReplicateSnapshot snapshot_after(const Scenario& s, std::uint32_t replicate, int
   return state.snapshot();
 }
 
+// Continued from what was read back, the run is the uninterrupted one (three more months).
+void expect_continues_alike(const Scenario& s, const ReplicateSnapshot& saved, const ReplicateSnapshot& back) {
+  ReplicateState straight(s, saved), resumed(s, back);
+  for (int m = 0; m < 3; ++m) {
+    straight.step();
+    resumed.step();
+  }
+  EXPECT_TRUE(straight.snapshot() == resumed.snapshot());
+}
+
 TEST_F(CheckpointFileTest, RoundTrip) {
   const Scenario s = busy_scenario();
   const ReplicateSnapshot saved = snapshot_after(s, 1, 10);
@@ -129,13 +139,7 @@ TEST_F(CheckpointFileTest, RoundTripWithEmployers) {
   writer.write(0, 4, numbered_results(s, 1), saved);
   const ReplicateSnapshot back = read_checkpoint_snapshot(path, 0);
   EXPECT_TRUE(back == saved);
-  // Continued from the file, the run is the uninterrupted one.
-  ReplicateState straight(s, saved), resumed(s, back);
-  for (int m = 0; m < 3; ++m) {
-    straight.step();
-    resumed.step();
-  }
-  EXPECT_TRUE(straight.snapshot() == resumed.snapshot());
+  expect_continues_alike(s, saved, back);
 }
 
 bool has_dataset(const fs::path& path, const std::string& name) {
@@ -156,7 +160,8 @@ bool has_dataset(const fs::path& path, const std::string& name) {
 TEST_F(CheckpointFileTest, OptionalColumnsAreSavedOnlyWhenStored) {
   const Scenario plain = busy_scenario();
   const ReplicateSnapshot without = snapshot_after(plain, 0, 2);
-  ASSERT_TRUE(without.population.optional_columns().empty());
+  ASSERT_FALSE(without.population.has(Column::employer)); // (its programmes' columns only)
+  ASSERT_TRUE(without.population.has(Column::programme));
   ASSERT_TRUE(without.population.employer.empty());
   const fs::path path = dir_ / "c.h5";
   {
@@ -164,11 +169,28 @@ TEST_F(CheckpointFileTest, OptionalColumnsAreSavedOnlyWhenStored) {
     writer.write(0, 2, numbered_results(plain, 1), without);
   }
   EXPECT_TRUE(has_dataset(path, "level"));
+  EXPECT_TRUE(has_dataset(path, "programme"));
   EXPECT_FALSE(has_dataset(path, "employer"));
   EXPECT_FALSE(has_dataset(path, "subsidised_months"));
   const ReplicateSnapshot back = read_checkpoint_snapshot(path, 0);
   EXPECT_TRUE(back == without);
-  EXPECT_TRUE(back.population.optional_columns().empty());
+  EXPECT_EQ(back.population.optional_columns(), without.population.optional_columns());
+
+  // No programme and no evaluator: none of their five columns is saved, and it continues alike.
+  const Scenario bare = test::small_scenario({}, 20000, 1, 6);
+  const ReplicateSnapshot untrained = snapshot_after(bare, 0, 2);
+  ASSERT_TRUE(untrained.population.optional_columns().empty());
+  const fs::path bare_path = dir_ / "b.h5";
+  {
+    CheckpointWriter writer(bare_path, run_of(bare, 1));
+    writer.write(0, 2, numbered_results(bare, 1), untrained);
+  }
+  for (const char* column :
+       {"programme", "evaluation_wait", "follow_up_programme", "follow_up_months_left", "ui_months"})
+    EXPECT_FALSE(has_dataset(bare_path, column)) << column;
+  const ReplicateSnapshot bare_back = read_checkpoint_snapshot(bare_path, 0);
+  EXPECT_TRUE(bare_back == untrained);
+  expect_continues_alike(bare, untrained, bare_back);
 
   std::vector<std::string> overrides = kBusy;
   for (const char* setting :
@@ -193,12 +215,7 @@ TEST_F(CheckpointFileTest, OptionalColumnsAreSavedOnlyWhenStored) {
   EXPECT_TRUE(has_dataset(path2, "subsidised_months"));
   const ReplicateSnapshot back2 = read_checkpoint_snapshot(path2, 0);
   EXPECT_TRUE(back2 == with);
-  ReplicateState straight(capped, with), resumed(capped, back2);
-  for (int m = 0; m < 3; ++m) {
-    straight.step();
-    resumed.step();
-  }
-  EXPECT_TRUE(straight.snapshot() == resumed.snapshot());
+  expect_continues_alike(capped, with, back2);
 
   // Not the scenario's columns: refused, naming the column and the key.
   const auto refusal = [](const Scenario& s, const ReplicateSnapshot& snapshot) -> std::string {
@@ -455,24 +472,16 @@ TEST_F(BadCheckpointTest, OtherEngineOrFormatVersion) {
     set_int_attribute(file, "format_version", 99);
   });
   EXPECT_NE(info_error().find("(checkpoint format 99); this is skillsim"), std::string::npos) << info_error();
-  // Format 1 stored the id, birth month and region in 64, 32 and 16 bits: refused by its number.
-  edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 1); });
-  EXPECT_NE(info_error().find("(checkpoint format 1); this is skillsim " + std::string(kEngineVersion) +
-                              " (checkpoint format 4)"),
-            std::string::npos)
-      << info_error();
-  // Format 2 had no employer column and no employers' state: refused by its number.
-  edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 2); });
-  EXPECT_NE(info_error().find("(checkpoint format 2); this is skillsim " + std::string(kEngineVersion) +
-                              " (checkpoint format 4)"),
-            std::string::npos)
-      << info_error();
-  // Format 3 saved the employer column with or without employers: refused by its number.
-  edit(path_, [](hid_t file) { set_int_attribute(file, "format_version", 3); });
-  EXPECT_NE(info_error().find("(checkpoint format 3); this is skillsim " + std::string(kEngineVersion) +
-                              " (checkpoint format 4)"),
-            std::string::npos)
-      << info_error();
+  // Every earlier format is refused by its number: 1 stored the id, birth month and region in 64,
+  // 32 and 16 bits; 2 had no employer column and no employers' state; 3 saved the employer column
+  // with or without employers; 4 saved the columns of programmes and evaluation in every scenario.
+  for (int earlier = 1; earlier < kCheckpointFormatVersion; ++earlier) {
+    edit(path_, [earlier](hid_t file) { set_int_attribute(file, "format_version", earlier); });
+    EXPECT_NE(info_error().find("(checkpoint format " + std::to_string(earlier) + "); this is skillsim " +
+                                std::string(kEngineVersion) + " (checkpoint format " + format + ")"),
+              std::string::npos)
+        << info_error();
+  }
 }
 
 TEST_F(BadCheckpointTest, MissingParts) {

@@ -127,11 +127,13 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
 
     // Eligible now: the candidates' state may have changed since the monthly rules found them.
     std::int64_t eligible_count = 0;
+    const bool waits = pop.has(Column::evaluation_wait); // (stored with programmes or evaluators)
 #pragma omp parallel for schedule(static) reduction(+ : eligible_count)
     for (std::int64_t c = 0; c < n; ++c) {
       const std::size_t i = candidates[static_cast<std::size_t>(c)];
       const bool yes = !entered[static_cast<std::size_t>(c)] && pop.status[i] != kRemoved &&
-                       pop.evaluation_wait[i] == 0 && tier.admits(pop.status[i], pop.level[i], pop.months_at_level[i]);
+                       (!waits || pop.evaluation_wait[i] == 0) &&
+                       tier.admits(pop.status[i], pop.level[i], pop.months_at_level[i]);
       admitted[static_cast<std::size_t>(c)] = yes;
       eligible_count += yes;
     }

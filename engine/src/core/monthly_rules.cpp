@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "skillsim/core/errors.hpp"
 #include "skillsim/core/promotion.hpp"
 
 namespace skillsim {
@@ -110,8 +111,11 @@ void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& 
 
 // The pass itself. kRegional: some regional rule is in force (regional factors, migration);
 // kRetaining: 以工代训's retention effect is paid this month. The pass without them is compiled
-// apart, so that the rules of before cost what they cost before.
-template <bool kRegional, bool kRetaining>
+// apart, so that the rules of before cost what they cost before. kProgrammes: the scenario has
+// programmes, and so the columns of a worker's programme, follow-up window and insurance months
+// (agent_columns): a scenario without them reads none of these, and one with them tests nothing
+// more for it.
+template <bool kRegional, bool kRetaining, bool kProgrammes>
 MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
                         const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
                         MonthlyCandidates& candidates, StockTally& stocks, const Mentoring* mentoring) {
@@ -148,8 +152,15 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   // Workers who may apply to a programme, by their status after this month's moves (the draw
   // comes from the kMonthly block, lane kApplication; see ApplicationRules), and the trainees and queued
   // candidates the training and evaluation steps look at (MonthlyCandidates).
-  const bool programmes = !applications.programmes.empty();
+  constexpr bool programmes = kProgrammes;
   const bool tracked = programmes || rates.queue_for_evaluation;
+  // The columns of a worker's programme and wait for an assessment exist only with programmes or
+  // evaluators, those of the follow-up window and insurance months only with programmes
+  // (agent_columns): every read of them below is behind one of these two tests.
+  if (programmes != !applications.programmes.empty() || tracked != pop.has(Column::programme) ||
+      programmes != pop.has(Column::follow_up_programme))
+    throw Error("monthly rules: the population's columns do not match the scenario's programmes and evaluators "
+                "(make the population with agent_columns)");
   candidates.applicants.clear();
   candidates.trainees.clear();
   candidates.queued.clear();
@@ -182,7 +193,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     std::int64_t ahead_from = -kBlockBatch;
     const auto track = [&](std::int64_t i) {
       if (!tracked) return;
-      if (pop.programme[i] != kNoProgramme || pop.follow_up_months_left[i] != 0)
+      if (pop.programme[i] != kNoProgramme || (programmes && pop.follow_up_months_left[i] != 0))
         found->trainees.push_back(static_cast<std::size_t>(i));
       if (pop.evaluation_wait[i] != 0) found->queued.push_back(static_cast<std::size_t>(i));
     };
@@ -250,7 +261,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         // A mentee of a master studio may seek it after the studios' wait and passes more often.
         const bool mentored = mentors && st == kEmployed && target < kLevelCount &&
                               mentoring->mentored(static_cast<std::size_t>(i)); // mentees are employed at the start
-        if (target < kLevelCount && pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0 &&
+        if (target < kLevelCount && (!tracked || (pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0)) &&
             (rates.served_minimum(target, pop.months_at_level[i]) ||
              (mentored && pop.months_at_level[i] >= mentoring->wait[static_cast<std::size_t>(target)]))) {
           std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
@@ -296,8 +307,8 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
           if (d.below(streams::kLabour, loss)) {
             pop.status[i] = kUnemployed;
             ++local.job_losses;
-          } else if (d.below(streams::kLabour, nested_threshold(loss, th.insured[g])) &&
-                     pop.ui_months[i] < kMaxInsurance) {
+          } else if (programmes && d.below(streams::kLabour, nested_threshold(loss, th.insured[g])) &&
+                     pop.ui_months[i] < kMaxInsurance) { // (read only by the programmes' admission)
             ++pop.ui_months[i];
           }
         } else if (st == kUnemployed) {
@@ -307,7 +318,8 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
             find = th.job_find_by_region[k];
             find_or_inactive = th.find_or_inactive_by_region[k];
           }
-          if (const std::uint8_t after = pop.follow_up_programme[i]; after != kNoProgramme) {
+          if (const std::uint8_t after = programmes ? pop.follow_up_programme[i] : kNoProgramme;
+              after != kNoProgramme) {
             const std::size_t k = rates.follow_up_index(after, lv, g, pop.region[i]);
             find = th.follow_up_find[k];
             find_or_inactive = th.follow_up_find_or_inactive[k];
@@ -328,7 +340,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
                               applications.may_apply[g * kStatusCount + pop.status[i]])
           found->applicants.push_back({static_cast<std::size_t>(i), d.words[streams::kApplication]});
-        if (competing && pop.evaluation_wait[i] == 0 &&
+        if (competing && (!tracked || pop.evaluation_wait[i] == 0) &&
             competitions.may_enter(pop.status[i], pop.level[i], pop.months_at_level[i]))
           found->competitors.push_back(static_cast<std::size_t>(i));
         track(i);
@@ -376,8 +388,12 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || !rates.job_find_by_region.empty() ||
                         rates.class_regions > 1;
   const bool retaining = !rates.job_loss_subsidised.empty();
-  const auto pass = regional ? (retaining ? monthly_pass<true, true> : monthly_pass<true, false>)
-                             : (retaining ? monthly_pass<false, true> : monthly_pass<false, false>);
+  const auto pick = [&]<bool kProgrammes>() {
+    return regional ? (retaining ? monthly_pass<true, true, kProgrammes> : monthly_pass<true, false, kProgrammes>)
+                    : (retaining ? monthly_pass<false, true, kProgrammes> : monthly_pass<false, false, kProgrammes>);
+  };
+  const auto pass =
+      applications.programmes.empty() ? pick.template operator()<false>() : pick.template operator()<true>();
   return pass(rates, applications, competitions, current, pop, rng, candidates, stocks, mentoring);
 }
 

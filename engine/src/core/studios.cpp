@@ -78,6 +78,7 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
   const auto master_level = static_cast<std::uint8_t>(st.master_min_level);
   const auto mentee_level = static_cast<std::uint8_t>(st.mentee_min_level);
   const auto n = static_cast<std::int64_t>(pop.size());
+  const bool training = pop.has(Column::programme); // (stored with programmes or evaluators)
   std::vector<std::int64_t> masters(regions_, 0);
   std::vector<std::vector<Candidate>> eligible(regions_);
 #pragma omp parallel
@@ -90,7 +91,7 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
       const std::uint8_t level = pop.level[i];
       if (level >= master_level) {
         ++local_masters[pop.region[i]];
-      } else if (level >= mentee_level && pop.programme[i] == kNoProgramme) {
+      } else if (level >= mentee_level && (!training || pop.programme[i] == kNoProgramme)) {
         // Keyed on the id alone (month 0 for every month): the same workers keep their places.
         const DrawBlock d = rng.block(streams::kStudio, 0, pop.id[i]);
         local[pop.region[i]].emplace_back(streams::priority_of(d), static_cast<std::size_t>(i));

@@ -197,6 +197,14 @@ ColumnSet agent_columns(const Parameters& p) {
   ColumnSet columns;
   if (!p.employers.size_classes.empty()) columns = columns.with(Column::employer);
   if (p.work_based_training.max_months_per_worker > 0) columns = columns.with(Column::subsidised_months);
+  // A worker's programme, follow-up window and insurance months are read only by the training
+  // step, and the wait for an assessment only with a programme's certificate or an evaluator
+  // (neither list is schedulable): a scenario with neither stores none of the five.
+  if (!p.programmes.names.empty())
+    for (const Column c : {Column::programme, Column::evaluation_wait, Column::follow_up_programme,
+                           Column::follow_up_months_left, Column::ui_months})
+      columns = columns.with(c);
+  if (!p.evaluation.evaluators.empty()) columns = columns.with(Column::programme).with(Column::evaluation_wait);
   return columns;
 }
 
@@ -206,6 +214,13 @@ std::string_view column_key(Column c) {
     return "employers.size_classes";
   case Column::subsidised_months:
     return "work_based_training.max_months_per_worker";
+  case Column::programme:
+  case Column::evaluation_wait:
+    return "programmes.names or evaluation.evaluators";
+  case Column::follow_up_programme:
+  case Column::follow_up_months_left:
+  case Column::ui_months:
+    return "programmes.names";
   default:
     return "";
   }

@@ -53,21 +53,24 @@ enum class ColumnUse : std::uint8_t { always, optional };
   X(std::uint32_t, std::uint64_t, id, 0, always)        /* below kAgentIdLimit; the random draws use its value */      \
   X(std::int16_t, std::int32_t, birth_month, 0, always) /* Month::index of the month of birth (kBirthMonthRange) */    \
   X(std::uint16_t, std::uint16_t, months_at_level, 0, always)                                                          \
-  X(std::uint8_t, std::uint16_t, ui_months, 0, always) /* insurance months, saturating at kMaxInsuranceMonths */       \
-  X(std::uint8_t, std::uint16_t, region, 0, always)    /* index into population.regions, below kMaxRegions */          \
+  X(std::uint8_t, std::uint16_t, region, 0, always) /* index into population.regions, below kMaxRegions */             \
   X(std::uint8_t, Level, level, Level::None, always)                                                                   \
   X(std::uint8_t, Status, status, Status::Unemployed, always)                                                          \
   X(std::uint8_t, Group, group, Group::UrbanEmployee, always)                                                          \
   X(std::uint8_t, std::uint8_t, months_in_group, 0, always) /* counted only where groups.leave_after_months is set */  \
   X(std::uint8_t, std::uint8_t, sex, 0, always)             /* index into kSexIds */                                   \
   X(std::uint8_t, std::uint8_t, sector, 0, always)          /* index into kSectorIds */                                \
-  X(std::uint8_t, std::uint8_t, programme, kNoProgramme, always) /* training programme enrolled in */                  \
   X(std::uint8_t, std::uint8_t, programme_months_left, 0,                                                              \
-    always)                                                 /* 0 with a programme: trained, awaiting assessment */     \
-  X(std::uint8_t, std::uint8_t, evaluation_wait, 0, always) /* 0: not awaiting assessment; else months waited + 1 */   \
+    always) /* 0 with a programme: trained, awaiting assessment; a student's school route */                           \
+  X(std::uint8_t, std::uint16_t, ui_months, 0,                                                                         \
+    optional) /* with programmes: insurance months, saturating at kMaxInsuranceMonths */                               \
+  X(std::uint8_t, std::uint8_t, programme, kNoProgramme,                                                               \
+    optional) /* with programmes or evaluators: training programme enrolled in */                                      \
+  X(std::uint8_t, std::uint8_t, evaluation_wait, 0,                                                                    \
+    optional) /* with programmes or evaluators: 0 not awaiting assessment; else months waited + 1 */                   \
   X(std::uint8_t, std::uint8_t, follow_up_programme, kNoProgramme,                                                     \
-    always) /* programme completed within the follow-up window */                                                      \
-  X(std::uint8_t, std::uint8_t, follow_up_months_left, 0, always)                                                      \
+    optional) /* with programmes: programme completed within the follow-up window */                                   \
+  X(std::uint8_t, std::uint8_t, follow_up_months_left, 0, optional) /* with programmes */                              \
   X(std::uint8_t, std::uint8_t, employer, kNoEmployer,                                                                 \
     optional) /* with [employers]: the employer cell within the region; only while employed */                         \
   X(std::uint8_t, std::uint8_t, subsidised_months, 0,                                                                  \
@@ -170,7 +173,7 @@ public:
   }
 
   /// Bytes of column storage per agent with the columns stored always and the optional ones in
-  /// `optional` (21 with none: what every scenario pays).
+  /// `optional` (16 with none: what every scenario pays).
   static constexpr std::size_t bytes_per_agent(ColumnSet optional = {}) {
     return 0
 #define SKILLSIM_COLUMN_BYTES(column_type, agent_type, name, default_value, use)                                       \

@@ -63,8 +63,10 @@ std::size_t initial_capacity(const Parameters& p);
 
 /// The optional agent columns (population.hpp, ColumnUse::optional) a scenario's population
 /// stores: `employer` with employers declared (employers.size_classes), `subsidised_months` with a
-/// cap on 以工代训 months (work_based_training.max_months_per_worker above 0). Neither key is
-/// schedulable, so the set holds for the whole run.
+/// cap on 以工代训 months (work_based_training.max_months_per_worker above 0), `programme` and
+/// `evaluation_wait` with programmes or evaluators (programmes.names, evaluation.evaluators), and
+/// `follow_up_programme`, `follow_up_months_left` and `ui_months` with programmes. None of these
+/// keys is schedulable, so the set holds for the whole run.
 ColumnSet agent_columns(const Parameters& p);
 /// The key that asks for optional column `c` ("employers.size_classes"), for messages.
 std::string_view column_key(Column c);

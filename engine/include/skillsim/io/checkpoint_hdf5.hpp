@@ -48,8 +48,11 @@ namespace skillsim::io {
 /// employer cell, employers.hpp) and the employers' state (each cell's posts at the start); a
 /// format-2 checkpoint is refused likewise. 4: optional columns (`employer` only with employers,
 /// `subsidised_months` only with a cap of 以工代训 months), saved only when the population stores
-/// them; a format-3 checkpoint is refused likewise.
-inline constexpr int kCheckpointFormatVersion = 4;
+/// them; a format-3 checkpoint is refused likewise. 5: the columns of programmes and evaluation
+/// (`programme`, `evaluation_wait`, `follow_up_programme`, `follow_up_months_left`, `ui_months`)
+/// optional too, saved only with programmes or evaluators (agent_columns); a format-4 checkpoint
+/// is refused likewise.
+inline constexpr int kCheckpointFormatVersion = 5;
 
 /// A checkpoint file could not be written or read (path and reason in the message).
 class CheckpointError : public Error {
