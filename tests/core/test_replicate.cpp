@@ -9,10 +9,12 @@
 #include "scenario_builders.hpp"
 #include "skillsim/core/errors.hpp"
 #include "skillsim/core/simulation.hpp"
+#include "skillsim/core/synthesis.hpp"
 #include "skillsim/io/scenario_toml.hpp"
 
 namespace skillsim {
 namespace {
+using test::operator+;
 
 // The Jincheng plan (programmes paid three ways, two funds, evaluators) at scale 70 (so seats and
 // capacities are fractions of agents) with a tenth of its evaluation capacity (so candidates
@@ -112,6 +114,17 @@ TEST(Snapshot, SnapshotOfAnotherScenarioIsRefused) {
                                          "does not use (programmes.names or evaluation.evaluators)"),
               std::string::npos)
         << e.what();
+  }
+  // With a programme of its own (the same columns), the plan's four programmes do not fit its one.
+  const Scenario one_programme = test::small_scenario(
+      test::funded_upgrading({}) + std::vector<std::string>{"scenario.start=2020-01-01", "scenario.months=24"}, 20000,
+      1, 24);
+  ASSERT_EQ(agent_columns(one_programme.parameters()), saved.population.optional_columns());
+  try {
+    ReplicateState(one_programme, saved);
+    FAIL() << "a snapshot with four programmes was restored into a scenario with one";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not fit"), std::string::npos) << e.what();
   }
   ReplicateSnapshot late = saved;
   late.month = plan.start() + 25; // the run has 24 months

@@ -119,7 +119,7 @@ def test_an_exception_in_the_progress_callback_cancels_the_run(small_scenario, m
 
 
 def test_a_run_that_cannot_fit_is_refused_before_anything_is_allocated():
-    # 2 billion agents (about 35 GB of columns): more than any machine this project runs on.
+    # 2 billion agents (about 32 GB of columns): more than any machine this project runs on.
     huge = skillsim.Scenario.load("national_2016").replace(
         {"population.size": 2_000_000_000, "population.scale": 1, "scenario.months": 12}
     )

@@ -157,8 +157,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   // The columns of a worker's programme and wait for an assessment exist only with programmes or
   // evaluators, those of the follow-up window and insurance months only with programmes
   // (agent_columns): every read of them below is behind one of these two tests.
-  if (programmes != !applications.programmes.empty() || tracked != pop.has(Column::programme) ||
-      programmes != pop.has(Column::follow_up_programme))
+  if (tracked != pop.has(Column::programme) || programmes != pop.has(Column::follow_up_programme))
     throw Error("monthly rules: the population's columns do not match the scenario's programmes and evaluators "
                 "(make the population with agent_columns)");
   candidates.applicants.clear();
