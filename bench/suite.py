@@ -10,7 +10,7 @@ What it measures:
 - the memory bandwidth (STREAM triad, bench_triad) on 1 and 2 threads;
 - the hot kernels' time per operation (Google Benchmark, bench_kernels);
 - agent-months per second of the monthly step (bench_step) for national_2016 (12 months) and
-  national_2019_2021 (36 months: programmes, funds and evaluation active) at 1M, 10M and 100M
+  national_2019_2021 (36 months: programmes, funds and evaluation active) at 1M, 10M, 100M and 200M
   agents on 2 threads, and at 10M on 1 thread;
 - per run: peak resident bytes per agent, the columns' bytes per agent, and the share of step
   time in each phase (monthly rules, training, evaluation, other, counting the stocks after the
@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
     if a.repeat < 1:
         parser.error("--repeat must be at least 1")
     bin_dir = build(Path(a.build))
-    sizes = [1_000_000, 10_000_000] + ([] if a.quick else [100_000_000])
+    sizes = [1_000_000, 10_000_000] + ([] if a.quick else [100_000_000, 200_000_000])
     cells = [(s, n, 2) for s in SCENARIOS for n in sizes] + [(s, 10_000_000, 1) for s in SCENARIOS]
 
     triad = {t: run_json([str(bin_dir / "bench_triad"), "--threads", str(t)])["triad_gb_per_s"] for t in (1, 2)}

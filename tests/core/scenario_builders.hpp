@@ -272,7 +272,7 @@ inline void expect_employers_consistent(const ReplicateState& state, std::size_t
     const std::uint8_t cell = pop.employer[i];
     if (employed != (cell != kNoEmployer)) ++wrong;
     if (employed && (cell >= cells || cell / sizes != pop.sector[i])) ++wrong;
-    if (employed) ++employed_by_region[pop.region[i]];
+    if (employed) ++employed_by_region[pop.region_of(i)];
   }
   EXPECT_EQ(wrong, 0u) << "month " << month;
   const auto& employed = state.employers().tally().employed;

@@ -267,7 +267,7 @@ TEST(Employers, PayByHand) {
                      (pop.sector[i] == 0   ? 0.5
                       : pop.sector[i] == 1 ? 1.0
                                            : 2.0) *
-                     (pop.region[i] == 0 ? 1.0 : 1.5);
+                     (pop.region_of(i) == 0 ? 1.0 : 1.5);
     bill += w * 5;
     if (pop.level[i] == 3 && pop.group[i] == 0) {
       sum_3_0 += w;

@@ -252,7 +252,7 @@ TEST(Evaluation, AQueuedWorkerAppointedToTheTopLevelLeavesTheQueueAsGivingUp) {
   Population& edited = start.population;
   std::vector<std::size_t> queued; // the edited workers
   for (std::size_t i = 0; i < edited.size() && queued.size() < 40; ++i)
-    if (edited.status[i] == static_cast<std::uint8_t>(Status::Employed) && edited.region[i] == 0 &&
+    if (edited.status[i] == static_cast<std::uint8_t>(Status::Employed) && edited.region_of(i) == 0 &&
         edited.level[i] < kPrincipal && edited.evaluation_wait[i] == 0) {
       edited.level[i] = static_cast<std::uint8_t>(kPrincipal);
       edited.months_at_level[i] = 600;
@@ -490,7 +490,7 @@ TEST(Capacities, NeverExceededInAnyMonthOrRegionOnRandomScenarios) {
       for (std::size_t i = 0; i < pop.size(); ++i)
         if (pop.programme[i] != kNoProgramme &&
             pop.programme_months_left[i] == p.programmes.duration_months[pop.programme[i]])
-          ++started[pop.programme[i] * regions + pop.region[i]];
+          ++started[pop.programme[i] * regions + pop.region_of(i)];
       for (std::size_t k = 0; k < started.size(); ++k) {
         const double seats = p.programmes.seats_per_month(static_cast<int>(k / regions), static_cast<int>(k % regions));
         seats_full += started[k] > 0 && static_cast<double>(started[k]) == seats;

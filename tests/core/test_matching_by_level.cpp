@@ -147,9 +147,9 @@ TEST(MatchingByLevel, JobFindsAndHiresOfEachMarketWithinFourStandardErrors) {
   std::vector<std::int64_t> employed(regions * cells * levels, 0), seekers(regions * levels, 0);
   std::vector<std::uint8_t> was_unemployed(pop.size(), 0);
   for (std::size_t i = 0; i < pop.size(); ++i) {
-    if (pop.status[i] == kEmployed) ++employed[(pop.region[i] * cells + pop.employer[i]) * levels + pop.level[i]];
+    if (pop.status[i] == kEmployed) ++employed[(pop.region_of(i) * cells + pop.employer[i]) * levels + pop.level[i]];
     if (pop.status[i] == kUnemployed) {
-      ++seekers[pop.region[i] * levels + pop.level[i]];
+      ++seekers[pop.region_of(i) * levels + pop.level[i]];
       was_unemployed[i] = 1;
     }
   }
@@ -181,9 +181,10 @@ TEST(MatchingByLevel, JobFindsAndHiresOfEachMarketWithinFourStandardErrors) {
   std::vector<std::int64_t> finds(regions * levels, 0), hires(regions * kSectorCount * levels * sizes, 0);
   for (std::size_t i = 0; i < pop.size(); ++i) {
     if (!was_unemployed[i] || pop.status[i] != kEmployed) continue;
-    ++finds[pop.region[i] * levels + pop.level[i]];
+    ++finds[pop.region_of(i) * levels + pop.level[i]];
     ASSERT_NE(pop.employer[i], kNoEmployer);
-    ++hires[((pop.region[i] * kSectorCount + pop.sector[i]) * levels + pop.level[i]) * sizes + pop.employer[i] % sizes];
+    ++hires[((pop.region_of(i) * kSectorCount + pop.sector[i]) * levels + pop.level[i]) * sizes +
+            pop.employer[i] % sizes];
   }
   int markets = 0;
   for (std::size_t k = 0; k < regions * levels; ++k) {

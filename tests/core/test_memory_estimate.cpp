@@ -22,16 +22,17 @@ namespace {
 
 const std::string kNational = std::string(SKILLSIM_SOURCE_DIR) + "/scenarios/national_2016.toml";
 
-// 16 bytes with no optional column (every scenario), one more for each optional column in use.
-TEST(Columns, SixteenBytesPerAgentAndOneMorePerOptionalColumnInUse) {
-  EXPECT_EQ(Population::bytes_per_agent(), 16u);
-  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer)), 17u);
-  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)), 18u);
+// 15 bytes with no optional column (every scenario), one more for each optional column in use.
+TEST(Columns, FifteenBytesPerAgentAndOneMorePerOptionalColumnInUse) {
+  EXPECT_EQ(Population::bytes_per_agent(), 15u);
+  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer)), 16u);
+  EXPECT_EQ(Population::bytes_per_agent(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)), 17u);
   EXPECT_TRUE(ColumnSet{}.with(Column::level).empty()) << "a column stored always is not optional";
-  EXPECT_EQ(Population().column_bytes_per_agent(), 16u);
+  EXPECT_EQ(Population().column_bytes_per_agent(), 15u);
 }
 
-// Which optional columns a scenario's population stores: employer with employers declared, the
+// Which optional columns a scenario's population stores: region with more than one region,
+// employer with employers declared, the
 // months of 以工代训 with a cap, a worker's programme and wait for an assessment with programmes or
 // evaluators, the follow-up window and insurance months with programmes; synthesis allocates
 // those and leaves the others empty.
@@ -42,6 +43,8 @@ TEST(Columns, OptionalColumnsExistOnlyWhenTheScenarioUsesThem) {
   EXPECT_TRUE(a.population().optional_columns().empty());
   EXPECT_TRUE(a.population().employer.empty());
   EXPECT_TRUE(a.population().subsidised_months.empty());
+  EXPECT_TRUE(a.population().region.empty()) << "one region: every agent's is 0, and not stored";
+  EXPECT_EQ(a.population().region_of(a.population().size() / 2), 0);
   EXPECT_FALSE(a.population().has(Column::employer));
   EXPECT_TRUE(a.population().has(Column::level));
 
@@ -53,7 +56,7 @@ TEST(Columns, OptionalColumnsExistOnlyWhenTheScenarioUsesThem) {
   ReplicateState b(with, 1, 0);
   EXPECT_EQ(b.population().employer.size(), b.population().size());
   EXPECT_TRUE(b.population().subsidised_months.empty());
-  EXPECT_EQ(b.population().column_bytes_per_agent(), 17u);
+  EXPECT_EQ(b.population().column_bytes_per_agent(), 16u);
   // Entrants and compaction keep every stored column the same length, the others empty.
   for (int m = 0; m < 14; ++m) b.step();
   EXPECT_EQ(b.population().employer.size(), b.population().size());
@@ -72,7 +75,7 @@ TEST(Columns, OptionalColumnsExistOnlyWhenTheScenarioUsesThem) {
   ReplicateState c(trained, 1, 0);
   for (int m = 0; m < 3; ++m) c.step();
   EXPECT_EQ(c.population().ui_months.size(), c.population().size());
-  EXPECT_EQ(c.population().column_bytes_per_agent(), 21u);
+  EXPECT_EQ(c.population().column_bytes_per_agent(), 20u);
   const auto enrolled = std::count_if(c.population().programme.begin(), c.population().programme.end(),
                                       [](std::uint8_t k) { return k != kNoProgramme; });
   EXPECT_GT(enrolled, 0) << "the column is used";
@@ -90,6 +93,18 @@ TEST(Columns, OptionalColumnsExistOnlyWhenTheScenarioUsesThem) {
   const auto waiting = std::count_if(d.population().evaluation_wait.begin(), d.population().evaluation_wait.end(),
                                      [](std::uint8_t w) { return w != 0; });
   EXPECT_GT(waiting, 0) << "5 assessments a month keep candidates waiting";
+
+  const Scenario regional =
+      test::small_scenario({R"(population.regions=["east", "west"])", "population.region_shares=[0.3, 0.7]"}, 20000);
+  EXPECT_EQ(agent_columns(regional.parameters()), ColumnSet{}.with(Column::region));
+  ReplicateState r(regional, 1, 0);
+  for (int m = 0; m < 3; ++m) r.step();
+  const Population& two = r.population();
+  ASSERT_EQ(two.region.size(), two.size());
+  EXPECT_EQ(two.column_bytes_per_agent(), 16u);
+  const auto west = std::count(two.region.begin(), two.region.end(), std::uint8_t{1});
+  EXPECT_GT(west, static_cast<std::ptrdiff_t>(two.size() / 2)) << "70% drawn into the second region";
+  for (std::size_t i = 0; i < two.size(); i += 997) EXPECT_EQ(two.region_of(i), two.region[i]);
 }
 
 TEST(Columns, PushGetAndCompactHandleOptionalColumns) {
@@ -118,13 +133,13 @@ TEST(Columns, PushGetAndCompactHandleOptionalColumns) {
   EXPECT_EQ(with.id, (std::vector<std::uint32_t>{1, 3}));
   std::vector<std::string> names;
   with.for_each_named_column([&](std::string_view name, const auto&) { names.emplace_back(name); });
-  EXPECT_EQ(names.size(), 12u);
+  EXPECT_EQ(names.size(), 11u) << "the 10 stored always and employer";
   EXPECT_EQ(names.back(), "employer");
   EXPECT_FALSE(with == Population(ColumnSet{}.with(Column::employer).with(Column::subsidised_months)));
 }
 
 TEST(Columns, NarrowColumnsKeepTheirValues) {
-  Population pop;
+  Population pop(ColumnSet{}.with(Column::region));
   Agent a;
   a.id = kAgentIdLimit - 1;
   a.birth_month = Month::of(1930, 7).index;
@@ -202,9 +217,9 @@ TEST(MemoryEstimate, CountsColumnsEntrantsResultsAndReplicates) {
   const double entrants = 2 * (e.school_leavers_per_year + e.technical_school_graduates_per_year) / 100 +
                           2 * (826'800 + 190'800 + 190'800 + 63'600) / 100.0;
   EXPECT_NEAR(static_cast<double>(one.agents_peak - one.agents_initial), entrants, 60);
-  EXPECT_EQ(one.bytes_per_agent, 16) << "no employers, programmes or evaluators: none of their columns";
-  EXPECT_EQ(one.population, one.agents_peak * 16);
-  EXPECT_NE(describe_memory(one).find("at 16 bytes each"), std::string::npos) << describe_memory(one);
+  EXPECT_EQ(one.bytes_per_agent, 15) << "one region, no employers, programmes or evaluators: none of their columns";
+  EXPECT_EQ(one.population, one.agents_peak * 15);
+  EXPECT_NE(describe_memory(one).find("at 15 bytes each"), std::string::npos) << describe_memory(one);
   EXPECT_EQ(one.growth, 0) << "synthesis reserves room for every entrant";
   EXPECT_GT(one.candidates, 0) << "students and the eligible for appointment are listed every month";
 
@@ -294,11 +309,11 @@ TEST(MemoryEstimate, CountsTheStudentsAndTheEligibleForAppointmentListedEveryMon
   EXPECT_GT(most_eligible, 0);
   EXPECT_LE(static_cast<double>(most_eligible), eligible);
 
-  // At 1:1 the estimate is at least what the ten-year run peaked at on 2 threads: 16,802,584 kB
-  // resident at 16 bytes an agent (docs/architecture.md, "Memory"; 21,937,096 kB at 21, when
-  // the estimate was 40 MB short before the lists were counted).
+  // At 1:1 the estimate is at least what the ten-year run peaked at on 2 threads: 15,759,488 kB
+  // resident at 15 bytes an agent (docs/architecture.md, "Memory"; 16,802,584 kB at 16; 21,937,096
+  // kB at 21, when the estimate was 40 MB short before the lists were counted).
   const Scenario full = io::load_scenario(kNational, {"population.scale=1", "scenario.months=120"});
-  EXPECT_GE(estimate_memory(full, 1, 2).total(), std::int64_t{16'802'584} * 1024);
+  EXPECT_GE(estimate_memory(full, 1, 2).total(), std::int64_t{15'759'488} * 1024);
 }
 
 // Split over ranks, a run that writes checkpoints gathers every rank's agents on rank 0 to write
@@ -313,9 +328,9 @@ TEST(MemoryEstimate, CountsEveryRanksAgentsGatheredOnRankZeroAtACheckpoint) {
   EXPECT_EQ(whole.checkpoint, 0);
   EXPECT_EQ(estimate_memory(s, 1, 2, 1, true).checkpoint, 0) << "one process writes its own columns";
   EXPECT_EQ(share.checkpoint, 0) << "no checkpoints, nothing gathered";
-  // Every agent of the run (one process's agents_peak) at 16 bytes, 8 for the index and twice
+  // Every agent of the run (one process's agents_peak) at 15 bytes, 8 for the index and twice
   // the widest column (4 bytes, the ids).
-  EXPECT_EQ(rank0.checkpoint, whole.agents_peak * (16 + 8 + 2 * 4));
+  EXPECT_EQ(rank0.checkpoint, whole.agents_peak * (15 + 8 + 2 * 4));
   EXPECT_GT(rank0.checkpoint, whole.population) << "more than the whole population's columns";
   EXPECT_EQ(rank0.total(), share.total() + rank0.checkpoint);
   EXPECT_EQ(rank0.agents_peak, share.agents_peak) << "its own share is unchanged";
@@ -350,12 +365,12 @@ TEST(MemoryEstimate, CountsOnlyTheColumnsInUse) {
   const MemoryEstimate none = estimate_memory(io::load_scenario(kNational, base), 1, 2);
   const MemoryEstimate one = estimate_memory(io::load_scenario(kNational, employers), 1, 2);
   const MemoryEstimate two = estimate_memory(io::load_scenario(kNational, capped), 1, 2);
-  EXPECT_EQ(none.bytes_per_agent, 16);
-  EXPECT_EQ(one.bytes_per_agent, 17);
-  EXPECT_EQ(two.bytes_per_agent, 18);
+  EXPECT_EQ(none.bytes_per_agent, 15);
+  EXPECT_EQ(one.bytes_per_agent, 16);
+  EXPECT_EQ(two.bytes_per_agent, 17);
   EXPECT_EQ(one.population - none.population, none.agents_peak);
   EXPECT_EQ(two.population - one.population, none.agents_peak);
-  EXPECT_NE(describe_memory(two).find("at 18 bytes each"), std::string::npos) << describe_memory(two);
+  EXPECT_NE(describe_memory(two).find("at 17 bytes each"), std::string::npos) << describe_memory(two);
 }
 
 TEST(MemoryEstimate, RefusalSaysNeededAvailableAndTheScaleThatFits) {

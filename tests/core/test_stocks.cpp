@@ -49,7 +49,7 @@ struct IndependentCount {
       }
       ++workers.at(pop.level[i] * kStatusCount + pop.status[i]);
       ++by_group.at(pop.group[i] * kLevelCount + pop.level[i]);
-      ++by_region.at(pop.region[i] * kLevelCount + pop.level[i]);
+      ++by_region.at(pop.region_of(i) * kLevelCount + pop.level[i]);
       if (pop.status[i] == static_cast<std::uint8_t>(Status::Employed)) ++employed_by_sector.at(pop.sector[i]);
       if (pop.has(Column::programme) && pop.programme[i] != kNoProgramme) ++trainees.at(pop.programme[i]);
     }

@@ -220,7 +220,7 @@ TEST(Synthesis, AgentsFollowTheFittedRegionGivenTheirLevel) {
   std::array<double, kLevelCount> n{}, in_b{}, n_independent{};
   for (std::size_t i = 0; i < pop.size(); ++i) {
     n[pop.level[i]] += 1;
-    in_b[pop.level[i]] += pop.region[i] == 1;
+    in_b[pop.level[i]] += pop.region_of(i) == 1;
   }
   for (std::size_t i = 0; i < independent.size(); ++i) n_independent[independent.level[i]] += 1;
   for (int l = 0; l < kLevelCount; ++l) {

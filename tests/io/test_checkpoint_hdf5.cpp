@@ -176,7 +176,8 @@ TEST_F(CheckpointFileTest, OptionalColumnsAreSavedOnlyWhenStored) {
   EXPECT_TRUE(back == without);
   EXPECT_EQ(back.population.optional_columns(), without.population.optional_columns());
 
-  // No programme and no evaluator: none of their five columns is saved, and it continues alike.
+  // No programme and no evaluator: none of their five columns is saved, and it continues alike;
+  // one region: no region column either.
   const Scenario bare = test::small_scenario({}, 20000, 1, 6);
   const ReplicateSnapshot untrained = snapshot_after(bare, 0, 2);
   ASSERT_TRUE(untrained.population.optional_columns().empty());
@@ -186,11 +187,26 @@ TEST_F(CheckpointFileTest, OptionalColumnsAreSavedOnlyWhenStored) {
     writer.write(0, 2, numbered_results(bare, 1), untrained);
   }
   for (const char* column :
-       {"programme", "evaluation_wait", "follow_up_programme", "follow_up_months_left", "ui_months"})
+       {"programme", "evaluation_wait", "follow_up_programme", "follow_up_months_left", "ui_months", "region"})
     EXPECT_FALSE(has_dataset(bare_path, column)) << column;
   const ReplicateSnapshot bare_back = read_checkpoint_snapshot(bare_path, 0);
   EXPECT_TRUE(bare_back == untrained);
   expect_continues_alike(bare, untrained, bare_back);
+
+  // Two regions: the region column is saved, read back and continued with.
+  const Scenario regional = test::small_scenario(
+      {R"(population.regions=["east", "west"])", "population.region_shares=[0.3, 0.7]"}, 20000, 1, 6);
+  const ReplicateSnapshot two = snapshot_after(regional, 0, 2);
+  ASSERT_EQ(two.population.optional_columns(), ColumnSet{}.with(Column::region));
+  const fs::path regional_path = dir_ / "r.h5";
+  {
+    CheckpointWriter writer(regional_path, run_of(regional, 1));
+    writer.write(0, 2, numbered_results(regional, 1), two);
+  }
+  EXPECT_TRUE(has_dataset(regional_path, "region"));
+  const ReplicateSnapshot two_back = read_checkpoint_snapshot(regional_path, 0);
+  EXPECT_TRUE(two_back == two);
+  expect_continues_alike(regional, two, two_back);
 
   std::vector<std::string> overrides = kBusy;
   for (const char* setting :
@@ -239,6 +255,11 @@ TEST_F(CheckpointFileTest, OptionalColumnsAreSavedOnlyWhenStored) {
   EXPECT_NE(extra.find("the saved population stores the 'employer' column, which this scenario does not use"),
             std::string::npos)
       << extra;
+  const std::string regions = refusal(bare, two_back);
+  EXPECT_NE(regions.find("the saved population stores the 'region' column, which this scenario does not use "
+                         "(population.regions)"),
+            std::string::npos)
+      << regions;
 }
 
 TEST_F(CheckpointFileTest, OtherReplicatesStatesAreCarriedOn) {

@@ -413,7 +413,7 @@ void Employers::count_pass(Month month, Population& pop, const RandomStreams* rn
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < n; ++i) {
       const std::uint8_t st = pop.status[i];
-      const std::size_t r = pop.region[i];
+      const std::size_t r = pop.region_of(i);
       std::uint8_t cell = pop.employer[i];
       if (st == kEmployed) {
         const bool hired = cell == kNoEmployer && assign;

@@ -191,7 +191,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   const auto employer_of = [&](std::size_t i, std::uint8_t st) -> std::size_t { // 0: none, else rc + 1
     if (!self_evaluation || st != static_cast<std::uint8_t>(Status::Employed) || pop.employer[i] == kNoEmployer)
       return 0;
-    const std::size_t rc = pop.region[i] * employer_cells + pop.employer[i];
+    const std::size_t rc = pop.region_of(i) * employer_cells + pop.employer[i];
     return employer_capacity[rc] > 0 ? rc + 1 : 0;
   };
 
@@ -234,7 +234,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
         continue;
       }
       const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
-      local.push_back({cell_of(pop.region[i], static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
+      local.push_back({cell_of(pop.region_of(i), static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
                        streams::priority_of(d), index});
     }
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());
@@ -247,7 +247,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   const bool split_ranks = split(ranks);
   if (!split_ranks) {
     for (std::size_t i : leavers) {
-      if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region[i]];
+      if (pop.status[i] != kRemoved && pop.status[i] != kRetired) ++tally_.abandoned[pop.region_of(i)];
       pop.evaluation_wait[i] = 0;
       if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(pop, i);
     }
@@ -258,7 +258,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     for (std::size_t i : leavers)
       mine.insert(mine.end(),
                   {pop.id[i], std::uint64_t{pop.status[i] != kRemoved && pop.status[i] != kRetired} |
-                                  std::uint64_t{pop.region[i]} << 8 | std::uint64_t{pop.programme[i]} << 16});
+                                  std::uint64_t{pop.region_of(i)} << 8 | std::uint64_t{pop.programme[i]} << 16});
     std::vector<std::uint64_t> all = ranks->join(mine);
     sort_by_id(all, 2);
     for (std::size_t k = 0; k + 1 < all.size(); k += 2) {
@@ -276,7 +276,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     for (const Candidate& c : candidates)
       cand.insert(cand.end(),
                   {c.cell, c.priority, pop.id[c.index],
-                   std::uint64_t{pop.id[c.index]} | std::uint64_t{pop.region[c.index]} << 32 |
+                   std::uint64_t{pop.id[c.index]} | std::uint64_t{pop.region_of(c.index)} << 32 |
                        std::uint64_t{pop.programme[c.index]} << 40 | std::uint64_t{pop.level[c.index]} << 48});
     const std::vector<std::uint64_t> joined = ranks->join(cand);
     candidates.resize(joined.size() / 4);
@@ -338,7 +338,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   const auto pass_ordinary = [&](std::size_t i, int sought, const DrawBlock& d, MonthTally& to) {
     ++to.assessments[sought];
     const int cls = person_class((month - Month{pop.birth_month[i]}) / 12, pop.sex[i], pop.group[i]);
-    double pass = pass_probability_of(p.skills, sought, cls, pop.region[i]);
+    double pass = pass_probability_of(p.skills, sought, cls, pop.region_of(i));
     if (mentoring != nullptr && mentoring->any() && mentoring->mentored(i)) pass = mentoring->pass_probability(pass);
     if (d.below(streams::kPassesAssessment, probability_threshold(pass))) promote(pop, i, sought, to);
   };
@@ -420,7 +420,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       const std::size_t i = queued[static_cast<std::size_t>(c)];
       if (pop.evaluation_wait[i] == 0) continue;
       if (pop.evaluation_wait[i] < kMaxWait) ++pop.evaluation_wait[i];
-      ++local_queue[pop.region[i]];
+      ++local_queue[pop.region_of(i)];
     }
 #pragma omp critical(skillsim_evaluation_queue)
     for (std::size_t r = 0; r < regions; ++r) tally_.queue[r] += local_queue[r];

@@ -86,7 +86,8 @@ constexpr std::int64_t kChunksPerThread = 64, kMinChunk = 256 * kBlockBatch;
 // between regions"): below the threshold of moving at all, the destination is the first whose
 // cumulative probability exceeds the word (the same comparison with the cumulative thresholds,
 // so each destination has its own probability exactly). An employed migrant stays employed or,
-// with migration.employed_on_arrival = "unemployed", looks for a job on arrival.
+// with migration.employed_on_arrival = "unemployed", looks for a job on arrival. (Only with
+// more than one region, where the region column is stored: agent_columns.)
 void migrate(const TransitionRates& rates, const Thresholds& th, Population& pop, std::int64_t i, std::uint32_t word,
              MonthTally& tally) {
   const std::size_t origin = pop.region[i];
@@ -221,7 +222,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
           pop.status[i] = kRemoved;
           ++local.exits[lv];
           ++local.exits_by_group[pop.group[i]];
-          MonthTally::count_at(local.exits_by_region, pop.region[i]);
+          MonthTally::count_at(local.exits_by_region, pop.region_of(i));
           track(i);
           continue;
         }
@@ -268,7 +269,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
             pass = mentoring->pass[static_cast<std::size_t>(target)];
           if (by_class) [[unlikely]] {
             const int c = person_class(age_months / 12, pop.sex[i], pop.group[i]);
-            const int r = class_by_region ? pop.region[i] : 0;
+            const int r = class_by_region ? pop.region_of(i) : 0;
             sit = th.sit_by_class[rates.sit_index(target, st, c, r)];
             const std::size_t k = rates.pass_index(target, c, r);
             pass = mentored ? mentoring->pass_by_class[k] : th.pass_by_class[k];
@@ -292,10 +293,10 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         if (st == kEmployed) {
           std::uint64_t loss = th.job_loss[lv][g][pop.sector[i]];
           if (loss_by_region) [[unlikely]]
-            loss = th.job_loss_by_region[TransitionRates::labour_index(pop.region[i], lv, g) * kSectorCount +
+            loss = th.job_loss_by_region[TransitionRates::labour_index(pop.region_of(i), lv, g) * kSectorCount +
                                          pop.sector[i]];
           if constexpr (retaining) {
-            const std::size_t r = pop.region[i];
+            const std::size_t r = pop.region_of(i);
             const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
             if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0 &&
                 (claimed_months == nullptr || claimed_months[i] < months_cap))
@@ -313,13 +314,13 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         } else if (st == kUnemployed) {
           std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
           if (find_by_region) [[unlikely]] {
-            const std::size_t k = TransitionRates::labour_index(pop.region[i], lv, g);
+            const std::size_t k = TransitionRates::labour_index(pop.region_of(i), lv, g);
             find = th.job_find_by_region[k];
             find_or_inactive = th.find_or_inactive_by_region[k];
           }
           if (const std::uint8_t after = programmes ? pop.follow_up_programme[i] : kNoProgramme;
               after != kNoProgramme) {
-            const std::size_t k = rates.follow_up_index(after, lv, g, pop.region[i]);
+            const std::size_t k = rates.follow_up_index(after, lv, g, pop.region_of(i));
             find = th.follow_up_find[k];
             find_or_inactive = th.follow_up_find_or_inactive[k];
           }

@@ -115,7 +115,7 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
       std::size_t chosen = 0, refused = 0;
       for (const auto& [priority, i] : eligible) {
         if (chosen == quota) break;
-        if (employers->take_post(pop.region[i], pop.employer[i], target)) {
+        if (employers->take_post(pop.region_of(i), pop.employer[i], target)) {
           promote(pop, i, target, flows);
           ++chosen;
         } else {
@@ -156,11 +156,11 @@ void Appointments::step_split_posts(const Parameters& p, std::size_t k, std::siz
   for (const auto& [priority, i] : eligible) {
     const std::uint8_t cell = pop.employer[i];
     if (cell == kNoEmployer) continue; // hired this month: no cell, no post, until the month's end
-    const std::size_t r = pop.region[i];
+    const std::size_t r = pop.region_of(i);
     std::int64_t& n = kept[r * cells + cell];
     if (n >= std::min(static_cast<std::int64_t>(quota), employers.free_posts(r, cell, target))) continue;
     ++n;
-    mine.insert(mine.end(), {priority, pop.id[i], std::uint64_t{pop.region[i]} << 8 | cell});
+    mine.insert(mine.end(), {priority, pop.id[i], std::uint64_t{pop.region_of(i)} << 8 | cell});
   }
   const std::vector<std::uint64_t> all = ranks.join(mine);
   struct Joined {

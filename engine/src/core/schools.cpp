@@ -170,7 +170,7 @@ void Schools::count_students(const Population& pop, const RankGroup* ranks) {
   tally_.students.assign(routes_ * regions_, 0);
   if (routes_ == 0) return;
   for (std::size_t i = 0; i < pop.size(); ++i)
-    if (pop.status[i] == kStudent) ++tally_.students[school_route_of(pop, i) * regions_ + pop.region[i]];
+    if (pop.status[i] == kStudent) ++tally_.students[school_route_of(pop, i) * regions_ + pop.region_of(i)];
   if (split(ranks)) ranks->sum(tally_.students);
 }
 
@@ -207,7 +207,7 @@ void Schools::step(const Parameters& p, Month month, Population& pop, const Rand
       const auto i = static_cast<std::int64_t>(u);
       if (pop.status[i] != kStudent) continue; // a safeguard: the list is of the rules pass's students
       const std::size_t k = school_route_of(pop, u);
-      const std::size_t cell = k * regions_ + pop.region[i];
+      const std::size_t cell = k * regions_ + pop.region_of(i);
       const DrawBlock d = rng.block(streams::kSchool, month.index, pop.id[i]);
       bool leaves = d.below(streams::kSchoolDropout, dropout[k]);
       if (leaves) {

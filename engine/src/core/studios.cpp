@@ -90,11 +90,11 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
       if (pop.status[i] != kEmployed) continue;
       const std::uint8_t level = pop.level[i];
       if (level >= master_level) {
-        ++local_masters[pop.region[i]];
+        ++local_masters[pop.region_of(i)];
       } else if (level >= mentee_level && (!training || pop.programme[i] == kNoProgramme)) {
         // Keyed on the id alone (month 0 for every month): the same workers keep their places.
         const DrawBlock d = rng.block(streams::kStudio, 0, pop.id[i]);
-        local[pop.region[i]].emplace_back(streams::priority_of(d), static_cast<std::size_t>(i));
+        local[pop.region_of(i)].emplace_back(streams::priority_of(d), static_cast<std::size_t>(i));
       }
     }
 #pragma omp critical(skillsim_studios)

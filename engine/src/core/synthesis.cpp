@@ -195,6 +195,8 @@ std::size_t initial_agent_count(const PopulationSection& pop) {
 
 ColumnSet agent_columns(const Parameters& p) {
   ColumnSet columns;
+  // With one region every agent's is 0 (population.regions is not schedulable).
+  if (p.population.regions.size() > 1) columns = columns.with(Column::region);
   if (!p.employers.size_classes.empty()) columns = columns.with(Column::employer);
   if (p.work_based_training.max_months_per_worker > 0) columns = columns.with(Column::subsidised_months);
   // A worker's programme, follow-up window and insurance months are read only by the training
@@ -210,6 +212,8 @@ ColumnSet agent_columns(const Parameters& p) {
 
 std::string_view column_key(Column c) {
   switch (c) {
+  case Column::region:
+    return "population.regions";
   case Column::employer:
     return "employers.size_classes";
   case Column::subsidised_months:

@@ -357,7 +357,7 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
         // An apprentice in training holds a place of the cell that employs it (at the start of
         // the month); one who lost the job holds none.
         if (employer_cells_ > 0 && apprenticeship_[prog] && st == kEmployed && pop.employer[i] != kNoEmployer)
-          ++local_apprentices[pop.region[i] * employer_cells_ + pop.employer[i]];
+          ++local_apprentices[pop.region_of(i) * employer_cells_ + pop.employer[i]];
         continue;
       }
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
@@ -460,7 +460,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   const auto pool_of = [&](std::size_t i, std::size_t k) -> std::uint32_t {
     if (free_places_.empty() || !apprenticeship_[k]) return kNoPool;
     if (pop.employer[i] == kNoEmployer) return no_cell_pool;
-    const std::size_t rc = pop.region[i] * employer_cells_ + pop.employer[i];
+    const std::size_t rc = pop.region_of(i) * employer_cells_ + pop.employer[i];
     return free_places_[rc] < 0 ? kNoPool : static_cast<std::uint32_t>(rc);
   };
   // Applications, from the candidates the monthly rules found (see ApplicationRules).
@@ -479,7 +479,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       const std::int32_t age_months = month.index - pop.birth_month[i];
       double u = ApplicationRules::uniform(candidates[static_cast<std::size_t>(c)].draw);
       const auto eligible = [&](const ApplicationRules::Programme& rule) {
-        return rule.eligible_region[pop.region[i]] != 0 &&
+        return rule.eligible_region[pop.region_of(i)] != 0 &&
                rule.admits(group_status, level, age_months, pop.ui_months[i], pop.months_at_level[i]);
       };
       for (std::size_t k = 0; k < programmes; ++k) {
@@ -494,7 +494,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         for (std::size_t j = 0; j < rule.substitutes.size(); ++j)
           if (eligible(rules.programmes[rule.substitutes[j]])) mask |= std::uint32_t{1} << j;
         const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
-        local.push_back({cell_of(k, pop.region[i], static_cast<std::size_t>(group)), mask, pool_of(i, k),
+        local.push_back({cell_of(k, pop.region_of(i), static_cast<std::size_t>(group)), mask, pool_of(i, k),
                          streams::priority_of(priority), i});
         break;
       }
@@ -657,7 +657,7 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         if (apprenticeship_[taken] && pop.level[i] < static_cast<std::uint8_t>(Level::Apprentice))
           promote(pop, i, static_cast<int>(Level::Apprentice), flows);
         if (employer_cells_ > 0 && apprenticeship_[taken] && pop.employer[i] != kNoEmployer)
-          ++tally_.cell_apprentices[pop.region[i] * employer_cells_ + pop.employer[i]];
+          ++tally_.cell_apprentices[pop.region_of(i) * employer_cells_ + pop.employer[i]];
       }
     }
   }

@@ -53,7 +53,8 @@ enum class ColumnUse : std::uint8_t { always, optional };
   X(std::uint32_t, std::uint64_t, id, 0, always)        /* below kAgentIdLimit; the random draws use its value */      \
   X(std::int16_t, std::int32_t, birth_month, 0, always) /* Month::index of the month of birth (kBirthMonthRange) */    \
   X(std::uint16_t, std::uint16_t, months_at_level, 0, always)                                                          \
-  X(std::uint8_t, std::uint16_t, region, 0, always) /* index into population.regions, below kMaxRegions */             \
+  X(std::uint8_t, std::uint16_t, region, 0,                                                                            \
+    optional) /* with more than one region: index into population.regions, below kMaxRegions */                        \
   X(std::uint8_t, Level, level, Level::None, always)                                                                   \
   X(std::uint8_t, Status, status, Status::Unemployed, always)                                                          \
   X(std::uint8_t, Group, group, Group::UrbanEmployee, always)                                                          \
@@ -140,6 +141,10 @@ public:
   /// Does it store column `c` (always, or optional and in use)?
   bool has(Column c) const { return kColumnUse[static_cast<std::size_t>(c)] == ColumnUse::always || optional_.has(c); }
 
+  /// Agent i's region: its column, or 0 where the scenario has one region and the column is not
+  /// stored (agent_columns).
+  std::uint8_t region_of(std::size_t i) const { return optional_.has(Column::region) ? region[i] : std::uint8_t{0}; }
+
   void reserve(std::size_t n);
   void push_back(const Agent& a);
   Agent get(std::size_t i) const;
@@ -173,7 +178,7 @@ public:
   }
 
   /// Bytes of column storage per agent with the columns stored always and the optional ones in
-  /// `optional` (16 with none: what every scenario pays).
+  /// `optional` (15 with none: what every scenario pays).
   static constexpr std::size_t bytes_per_agent(ColumnSet optional = {}) {
     return 0
 #define SKILLSIM_COLUMN_BYTES(column_type, agent_type, name, default_value, use)                                       \

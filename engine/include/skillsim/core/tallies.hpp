@@ -95,7 +95,7 @@ public:
     /// Counts agent i (not Removed), of level `lv` and status `st`, as it is now.
     void count(const Population& pop, std::size_t i, std::uint8_t lv, std::uint8_t st) const {
       ++cells[((pop.group[i] * kLevelCount + lv) * kStatusCount + st) * kSectorCount + pop.sector[i]];
-      if (by_region != nullptr) ++by_region[pop.region[i] * kLevelCount + lv];
+      if (by_region != nullptr) ++by_region[pop.region[i] * kLevelCount + lv]; // (more than one region: stored)
       if (trainees != nullptr && pop.programme[i] != kNoProgramme) ++trainees[pop.programme[i]];
     }
   };

@@ -51,8 +51,9 @@ namespace skillsim::io {
 /// them; a format-3 checkpoint is refused likewise. 5: the columns of programmes and evaluation
 /// (`programme`, `evaluation_wait`, `follow_up_programme`, `follow_up_months_left`, `ui_months`)
 /// optional too, saved only with programmes or evaluators (agent_columns); a format-4 checkpoint
-/// is refused likewise.
-inline constexpr int kCheckpointFormatVersion = 5;
+/// is refused likewise. 6: the `region` column optional, saved only with more than one region; a
+/// format-5 checkpoint is refused likewise.
+inline constexpr int kCheckpointFormatVersion = 6;
 
 /// A checkpoint file could not be written or read (path and reason in the message).
 class CheckpointError : public Error {
