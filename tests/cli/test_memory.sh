@@ -10,7 +10,7 @@ set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
-# 1. Far too large: 2 billion agents (about 32 GB of columns), more than any machine this project
+# 1. Far too large: 2 billion agents (about 30 GB of columns), more than any machine this project
 # runs on.
 huge=(national_2016 --set population.size=2000000000 --set population.scale=1 --set scenario.months=12)
 "$SKILLSIM" validate "${huge[@]}" > validate.out 2> validate.err
