@@ -97,7 +97,7 @@ std::vector<std::size_t> lowest(std::vector<std::pair<std::uint64_t, std::size_t
 } // namespace
 
 void Competitions::step(const Parameters& p, const CompetitionRules& rules, Month month, Population& pop,
-                        const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates,
+                        const RandomStreams& rng, MonthTally& flows, std::span<const AgentIndex> candidates,
                         const RankGroup* ranks) {
   const std::size_t tiers = p.competitions.tiers.size();
   tally_.entrants.assign(tiers * kLevelCount, 0);
@@ -186,7 +186,7 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
 
 void Competitions::step_split(const Parameters& p, std::size_t k, std::size_t entrants_due, std::size_t winners_due,
                               Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
-                              const std::vector<std::size_t>& candidates,
+                              std::span<const AgentIndex> candidates,
                               std::vector<std::pair<std::uint64_t, std::size_t>>& eligible,
                               std::vector<std::uint8_t>& entered, const RankGroup& ranks) {
   // The tier's entrants are the lowest (entry priority, agent position) of every rank's eligible:

@@ -1,7 +1,5 @@
 #include "skillsim/core/evaluation.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -169,7 +167,7 @@ void EvaluationSystem::store_results(ResultsWriter& out, std::size_t rep, std::s
 }
 
 void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                            MonthTally& flows, TrainingSystem& training, std::span<const std::size_t> queued,
+                            MonthTally& flows, TrainingSystem& training, std::span<const AgentIndex> queued,
                             const Mentoring* mentoring, const Employers* employers, const RankGroup* ranks) {
   const auto& ev = p.evaluation;
   const std::size_t evaluators = ev.evaluators.size(), regions = p.population.regions.size();
@@ -204,46 +202,47 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
                            std::size_t employer) {
     return employer * plain_cells + ((region * kLevelCount + level) * kStatusCount + status) * (max_wait + 1) + waited;
   };
-  // Each thread's lists are joined in thread order: `queued` is in agent order (MonthlyCandidates),
-  // so the leavers' money is released in agent order, for any thread count.
+  // Each queued agent's entry is written at its own position in `queued` (in agent order,
+  // MonthlyCandidates), then the candidates and leavers are gathered from them in that order: the
+  // leavers' money is released in agent order for any thread count, and the candidates are held
+  // once (lists per thread, joined, held them two to three times over: at 1:1 they are millions).
+  enum Entry : std::uint8_t { kSkipped, kCandidate, kLeaver }; // kLeaver: died, retired or gave up
   const std::int64_t n = static_cast<std::int64_t>(queued.size());
-  const auto threads = static_cast<std::size_t>(omp_get_max_threads());
-  std::vector<std::vector<Candidate>> candidates_by_thread(threads);
-  std::vector<std::vector<std::size_t>> leavers_by_thread(threads); // died, retired or gave up
-#pragma omp parallel
-  {
-    std::vector<Candidate> local;
-    std::vector<std::size_t> local_leavers;
-#pragma omp for schedule(static) nowait
-    for (std::int64_t c = 0; c < n; ++c) {
-      const std::size_t i = queued[static_cast<std::size_t>(c)];
-      const std::uint8_t waited = pop.evaluation_wait[i];
-      if (waited == 0) continue;
-      const std::uint8_t st = pop.status[i];
-      const std::size_t index = i;
-      if (st == kRemoved || st == kRetired || waited > max_wait) {
-        local_leavers.push_back(index);
-        continue;
-      }
-      const std::uint8_t prog = pop.programme[i];
-      const int sought = prog != kNoProgramme ? static_cast<int>(p.programmes.target_level[prog]) : pop.level[i] + 1;
-      // Appointed to the top level while waiting: nothing left to seek (the level past the top
-      // has no cell), so the worker leaves the queue, counted with those who gave up.
-      if (sought >= kLevelCount) {
-        local_leavers.push_back(index);
-        continue;
-      }
-      const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
-      local.push_back({cell_of(pop.region_of(i), static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
-                       streams::priority_of(d), index});
+  std::vector<Candidate> candidates(queued.size());
+  std::vector<std::uint8_t> entry(queued.size(), kSkipped);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t c = 0; c < n; ++c) {
+    const std::size_t i = queued[static_cast<std::size_t>(c)];
+    const std::uint8_t waited = pop.evaluation_wait[i];
+    if (waited == 0) continue;
+    const std::uint8_t st = pop.status[i];
+    if (st == kRemoved || st == kRetired || waited > max_wait) {
+      entry[c] = kLeaver;
+      continue;
     }
-    const auto thread = static_cast<std::size_t>(omp_get_thread_num());
-    candidates_by_thread[thread] = std::move(local);
-    leavers_by_thread[thread] = std::move(local_leavers);
+    const std::uint8_t prog = pop.programme[i];
+    const int sought = prog != kNoProgramme ? static_cast<int>(p.programmes.target_level[prog]) : pop.level[i] + 1;
+    // Appointed to the top level while waiting: nothing left to seek (the level past the top
+    // has no cell), so the worker leaves the queue, counted with those who gave up.
+    if (sought >= kLevelCount) {
+      entry[c] = kLeaver;
+      continue;
+    }
+    const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
+    candidates[c] = {cell_of(pop.region_of(i), static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
+                     streams::priority_of(d), i};
+    entry[c] = kCandidate;
   }
-  std::vector<Candidate> candidates = join_in_thread_order(candidates_by_thread);
-  const std::vector<std::size_t> leavers = join_in_thread_order(leavers_by_thread);
-  candidates_by_thread.clear();
+  std::vector<std::size_t> leavers;
+  std::size_t kept = 0;
+  for (std::size_t c = 0; c < queued.size(); ++c) {
+    if (entry[c] == kCandidate)
+      candidates[kept++] = candidates[c];
+    else if (entry[c] == kLeaver)
+      leavers.push_back(queued[c]);
+  }
+  candidates.resize(kept);
+  entry = {};
   const bool split_ranks = split(ranks);
   if (!split_ranks) {
     for (std::size_t i : leavers) {

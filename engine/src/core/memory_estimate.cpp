@@ -25,14 +25,14 @@ constexpr std::int64_t kProgramBytes = 24 << 20;
 // Per thread: its stack and OpenMP's, and the tallies of the monthly pass (a few kB); generous.
 constexpr std::int64_t kThreadBytes = 2 << 20;
 // Bytes per candidate of the month's lists, at their peak: an index in a thread's list and in the
-// joined list (2 x 8), and for an applicant its draw (ApplicationCandidate, 2 x 16).
-constexpr std::int64_t kTraineeBytes = 16, kApplicantBytes = 32;
-// A competitor: the two lists (2 x 8), then in the competition step its priority and two flags.
-constexpr std::int64_t kCompetitorBytes = 18;
+// joined list (2 x 4, AgentIndex), and for an applicant its draw (ApplicationCandidate, 2 x 8).
+constexpr std::int64_t kTraineeBytes = 2 * sizeof(AgentIndex), kApplicantBytes = 2 * sizeof(ApplicationCandidate);
+// A competitor: the two lists (2 x 4), then in the competition step its priority and two flags.
+constexpr std::int64_t kCompetitorBytes = 2 * sizeof(AgentIndex) + 2;
 // A student (MonthlyCandidates::students) and an agent eligible for appointment (Appointments,
 // a priority and an index): in a thread's list, which grows by doubling (up to twice its size),
 // and in the joined list, reserved exactly. Measured at 1:1: docs/architecture.md, "Memory".
-constexpr std::int64_t kStudentBytes = 3 * 8, kEligibleBytes = 3 * 16;
+constexpr std::int64_t kStudentBytes = 3 * sizeof(AgentIndex), kEligibleBytes = 3 * 16;
 // Agents at the levels appointed from (高级技师, 特级技师) may grow during a run: national_2016
 // goes from 1.36M to 1.90M 高级技师 in ten years. The estimate allows them to double.
 constexpr double kEligibleGrowth = 2.0;

@@ -175,7 +175,7 @@ void Schools::count_students(const Population& pop, const RankGroup* ranks) {
 }
 
 void Schools::step(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, std::uint64_t& next_id,
-                   MonthTally& flows, std::span<const std::size_t> students, const RankGroup* ranks) {
+                   MonthTally& flows, std::span<const AgentIndex> students, const RankGroup* ranks) {
   if (routes_ == 0) return;
   const auto& sc = p.schools;
   const std::size_t cells = routes_ * regions_;

@@ -165,7 +165,7 @@ ClaimOverheads claim_overheads(const Parameters& p, std::size_t programme) {
   return {leakage * (1 - audited) / (1 - leakage), audited / (1 - leakage)};
 }
 
-void MonthlyCandidates::add_queued(std::span<const std::size_t> joined) {
+void MonthlyCandidates::add_queued(std::span<const AgentIndex> joined) {
   queued.insert(queued.end(), joined.begin(), joined.end());
   std::inplace_merge(queued.begin(), queued.end() - static_cast<std::ptrdiff_t>(joined.size()), queued.end());
 }
@@ -319,7 +319,7 @@ void TrainingSystem::leave_evaluation_queue(Population& pop, std::size_t i, std:
 }
 
 void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
-                                  MonthTally& flows, bool evaluation_limited, std::span<const std::size_t> trainees) {
+                                  MonthTally& flows, bool evaluation_limited, std::span<const AgentIndex> trainees) {
   const auto& pr = p.programmes;
   const std::size_t programmes = pr.names.size();
   // kNotSitting: completed with a training certificate only (programmes.appraisal_share).
@@ -415,7 +415,7 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     } else if (evaluation_limited) {
       if (here) { // assessed when an evaluator is free (evaluation.hpp)
         pop.evaluation_wait[i] = 1;
-        newly_queued_.push_back(i);
+        newly_queued_.push_back(static_cast<AgentIndex>(i));
       }
     } else
       assessed(p, pop, i, prog, level, outcome == kPassed, flows);

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -91,7 +92,7 @@ public:
   /// result) priorities are joined by id (agent order), so every
   /// rank takes the same entrants and winners; each changes its own.
   void step(const Parameters& p, const CompetitionRules& rules, Month month, Population& population,
-            const RandomStreams& rng, MonthTally& flows, const std::vector<std::size_t>& candidates,
+            const RandomStreams& rng, MonthTally& flows, std::span<const AgentIndex> candidates,
             const RankGroup* ranks = nullptr);
 
   const State& state() const { return state_; }
@@ -107,8 +108,7 @@ private:
   /// Tier `k` of step() split over ranks, from this rank's `eligible` (entry priority, position
   /// in `candidates`), marking its own entrants in `entered`.
   void step_split(const Parameters& p, std::size_t k, std::size_t entrants_due, std::size_t winners_due, Month month,
-                  Population& pop, const RandomStreams& rng, MonthTally& flows,
-                  const std::vector<std::size_t>& candidates,
+                  Population& pop, const RandomStreams& rng, MonthTally& flows, std::span<const AgentIndex> candidates,
                   std::vector<std::pair<std::uint64_t, std::size_t>>& eligible, std::vector<std::uint8_t>& entered,
                   const RankGroup& ranks);
 

@@ -118,7 +118,7 @@ public:
   /// are joined in agent order (by id) and every rank matches
   /// them alike; each changes its own agents. Not with self-evaluation or mentoring.
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, MonthTally& flows,
-            TrainingSystem& training, std::span<const std::size_t> queued, const Mentoring* mentoring = nullptr,
+            TrainingSystem& training, std::span<const AgentIndex> queued, const Mentoring* mentoring = nullptr,
             const Employers* employers = nullptr, const RankGroup* ranks = nullptr);
 
   const EvaluationTally& tally() const { return tally_; }

@@ -39,6 +39,11 @@ inline constexpr int kMinStartYear = 1900, kMaxStartYear = 2600;
 /// validation keeps at or below this, and min(x, 255) >= t exactly when x >= t for t <= 255.
 inline constexpr int kMaxInsuranceMonths = 255;
 
+/// An agent's position in its population, in the month's lists (MonthlyCandidates): 32 bits, half
+/// of a size_t. Safe: every agent has a distinct id below 2^32 (validation refuses a run that would
+/// need more), so no population, nor a rank's share of one, holds more than 2^32 agents.
+using AgentIndex = std::uint32_t;
+
 /// Whether a column is stored for every scenario (`always`) or only for the scenarios that use it
 /// (`optional`: allocated when the Population is made with it, empty otherwise; agent_columns in
 /// synthesis.hpp says which a scenario needs). An optional column costs nothing when off: no

@@ -117,7 +117,7 @@ public:
   /// Split over ranks (`ranks`), the students are counted over every rank before the enrolment,
   /// which every rank decides alike; each makes the new students it holds (holds_new).
   void step(const Parameters& p, Month month, Population& population, const RandomStreams& rng, std::uint64_t& next_id,
-            MonthTally& flows, std::span<const std::size_t> students, const RankGroup* ranks = nullptr);
+            MonthTally& flows, std::span<const AgentIndex> students, const RankGroup* ranks = nullptr);
 
   /// Counts the students of `population` (after synthesis or a restore), for the results at t = 0;
   /// over every rank with `ranks`.

@@ -107,23 +107,24 @@ ClaimOverheads claim_overheads(const Parameters& p, std::size_t programme);
 
 /// A worker who may apply this month, with its draw (the monthly block's application lane).
 struct ApplicationCandidate {
-  std::size_t index;
+  AgentIndex index;
   std::uint32_t draw;
   bool operator<(const ApplicationCandidate& o) const { return index < o.index; }
 };
+static_assert(sizeof(ApplicationCandidate) == 8, "the memory estimate counts 8 bytes an applicant in a list");
 
 /// The agents the training and evaluation steps need to look at this month, found by the
 /// monthly rules in their pass over everybody (so those steps need no pass of their own). Each
 /// list is in agent order.
 struct MonthlyCandidates {
   std::vector<ApplicationCandidate> applicants; ///< may apply to a programme
-  std::vector<std::size_t> trainees;            ///< in a programme or its follow-up window
-  std::vector<std::size_t> queued;              ///< waiting for an assessment
-  std::vector<std::size_t> competitors;         ///< may enter a skills competition held this month
-  std::vector<std::size_t> students;            ///< in a technical school (Schools::step reads them)
+  std::vector<AgentIndex> trainees;             ///< in a programme or its follow-up window
+  std::vector<AgentIndex> queued;               ///< waiting for an assessment
+  std::vector<AgentIndex> competitors;          ///< may enter a skills competition held this month
+  std::vector<AgentIndex> students;             ///< in a technical school (Schools::step reads them)
 
   /// Adds agents who joined the evaluation queue since (in agent order), keeping `queued` in order.
-  void add_queued(std::span<const std::size_t> joined);
+  void add_queued(std::span<const AgentIndex> joined);
 };
 
 /// What the training system did in one month, in agents (money in yuan).
@@ -201,7 +202,7 @@ public:
             const Employers* employers = nullptr, const RankGroup* ranks = nullptr);
 
   /// Completers who joined the evaluation queue in the month last stepped, in agent order.
-  const std::vector<std::size_t>& newly_queued() const { return newly_queued_; }
+  const std::vector<AgentIndex>& newly_queued() const { return newly_queued_; }
 
   /// Grants the year's envelopes in the first month of a calendar year (and the first month of the
   /// run); nothing otherwise. step() calls it; the replicate calls it first, so that the money of
@@ -242,7 +243,7 @@ private:
   static void leave_programme(Population& pop, std::size_t i);
 
   void end_trainees(const Parameters& p, Month month, Population& pop, const RandomStreams& rng, MonthTally& flows,
-                    bool evaluation_limited, std::span<const std::size_t> trainees);
+                    bool evaluation_limited, std::span<const AgentIndex> trainees);
   void admit_applicants(const Parameters& p, Month month, Population& pop, const RandomStreams& rng,
                         const ApplicationRules& rules, std::span<const ApplicationCandidate> candidates,
                         MonthTally& flows);
@@ -264,7 +265,7 @@ private:
   State state_;
   TrainingTally tally_;
   double allocation_seconds_ = 0;
-  std::vector<std::size_t> newly_queued_;
+  std::vector<AgentIndex> newly_queued_;
   // The month's ranks (step()): null on one process.
   const RankGroup* ranks_ = nullptr;
 };
