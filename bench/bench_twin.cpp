@@ -5,6 +5,8 @@
 //   build/bin/bench_twin                                   national_2016 (its schools included), 36 months, 5 repeats
 //   build/bin/bench_twin national_2016 --set scenario.months=60 --repeat 3
 //   build/bin/bench_twin national_2010 --set scenario.months=60 --whole-age-classes   every age class whole (as before)
+//   build/bin/bench_twin jincheng_2020_2021 --whole-segments   every insurance month of a live segment pushed (as
+//   before)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,13 +31,16 @@ int main(int argc, char** argv) {
       overrides.emplace_back(argv[++i]);
     } else if (arg == "--whole-age-classes") {
       options.whole_age_classes = true;
+    } else if (arg == "--whole-segments") {
+      options.whole_segments = true;
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
     } else if (!arg.empty() && arg[0] != '-' && !named) {
       name = arg;
       named = true;
     } else {
-      std::fprintf(stderr, "usage: bench_twin [SCENARIO] [--set KEY=VALUE ...] [--repeat N] [--whole-age-classes]\n");
+      std::fprintf(stderr, "usage: bench_twin [SCENARIO] [--set KEY=VALUE ...] [--repeat N] [--whole-age-classes] "
+                           "[--whole-segments]\n");
       return 2;
     }
   }

@@ -21,6 +21,7 @@ namespace skillsim {
 namespace {
 
 using test::expect_mean_around;
+using test::expect_same_projection;
 using test::value;
 using test::yearly_total;
 using test::operator+;
@@ -199,43 +200,6 @@ TEST(TwinAge, MinimumAgeExcludingNobodyChangesNoBit) {
   double fewer = 0;
   for (std::size_t t = 1; t <= 12; ++t) fewer += value(none, "enrolments", 0, t) - value(young, "enrolments", 0, t);
   EXPECT_GT(fewer, 5);
-}
-
-// Every stock and flow of two projections the same to 1e-12 of the larger of 1 and its value.
-void expect_same_projection(const TwinProjection& a, const TwinProjection& b, const std::string& what) {
-  ASSERT_EQ(a.stocks.size(), b.stocks.size()) << what;
-  ASSERT_EQ(a.flows.size(), b.flows.size()) << what;
-  const auto near = [](double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(1.0, std::abs(y)); };
-  for (std::size_t t = 0; t < a.stocks.size(); ++t) {
-    const TwinStocks &s = a.stocks[t], &z = b.stocks[t];
-    const TwinFlows &f = a.flows[t], &h = b.flows[t];
-    for (std::size_t l = 0; l < kLevelCount; ++l) {
-      for (std::size_t st = 0; st < kStatusCount; ++st)
-        EXPECT_PRED2(near, s.workers[l][st], z.workers[l][st]) << what << " month " << t << " workers " << l << st;
-      for (std::size_t g = 0; g < kGroupCount; ++g)
-        EXPECT_PRED2(near, s.by_group[g][l], z.by_group[g][l]) << what << " month " << t << " by group " << g << l;
-      for (const auto member : {&TwinFlows::entries, &TwinFlows::exits, &TwinFlows::promotions,
-                                &TwinFlows::promotions_out, &TwinFlows::assessments})
-        EXPECT_PRED2(near, (f.*member)[l], (h.*member)[l]) << what << " month " << t << " level " << l;
-    }
-    for (std::size_t g = 0; g < kGroupCount; ++g)
-      for (std::size_t to = 0; to < kGroupCount; ++to)
-        EXPECT_PRED2(near, f.group_changes[g][to], h.group_changes[g][to]) << what << " month " << t;
-    for (const auto member :
-         {&TwinFlows::retirements, &TwinFlows::job_finds, &TwinFlows::job_losses, &TwinFlows::newly_skilled})
-      EXPECT_PRED2(near, f.*member, h.*member) << what << " month " << t;
-    for (std::size_t k = 0; k < 2; ++k) EXPECT_PRED2(near, f.appointed[k], h.appointed[k]) << what << " month " << t;
-    for (const auto member :
-         {&TwinFlows::applications, &TwinFlows::enrolments, &TwinFlows::certificates, &TwinFlows::programme_assessments,
-          &TwinFlows::evaluations, &TwinFlows::evaluation_queue, &TwinFlows::evaluation_abandoned}) {
-      ASSERT_EQ((f.*member).size(), (h.*member).size()) << what;
-      for (std::size_t k = 0; k < (f.*member).size(); ++k)
-        EXPECT_PRED2(near, (f.*member)[k], (h.*member)[k]) << what << " month " << t << " [" << k << "]";
-    }
-    ASSERT_EQ(s.trainees.size(), z.trainees.size()) << what;
-    for (std::size_t k = 0; k < s.trainees.size(); ++k)
-      EXPECT_PRED2(near, s.trainees[k], z.trainees[k]) << what << " month " << t;
-  }
 }
 
 // An age class holds only the rows its workers can reach (Projector::young_segments; docs/twin.md,

@@ -1,5 +1,5 @@
-// Checks shared by the twin's tests: a variable's value, and the agent model's mean over
-// replicates against the twin.
+// Checks shared by the twin's tests: a variable's value, the agent model's mean over replicates
+// against the twin, and two projections the same to rounding.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,8 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "skillsim/core/results.hpp"
+#include "skillsim/core/twin.hpp"
 
 namespace skillsim::test {
 
@@ -73,6 +75,85 @@ int expect_mean_around(const Results& agents, const Results& twin, std::int64_t 
     ++compared;
   }
   return compared;
+}
+
+/// Every stock and flow of two projections the same to 1e-12 of the larger of 1 and its value
+/// (two ways of holding the same state: TwinOptions).
+inline void expect_same_projection(const TwinProjection& a, const TwinProjection& b, const std::string& what) {
+  ASSERT_EQ(a.stocks.size(), b.stocks.size()) << what;
+  ASSERT_EQ(a.flows.size(), b.flows.size()) << what;
+  const auto near = [](double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(1.0, std::abs(y)); };
+  const auto same = [&](const std::vector<double>& x, const std::vector<double>& y, const std::string& name) {
+    ASSERT_EQ(x.size(), y.size()) << what << " " << name;
+    for (std::size_t k = 0; k < x.size(); ++k)
+      EXPECT_PRED2(near, x[k], y[k]) << what << " " << name << " [" << k << "]";
+  };
+  for (std::size_t t = 0; t < a.stocks.size(); ++t) {
+    const TwinStocks &s = a.stocks[t], &z = b.stocks[t];
+    const TwinFlows &f = a.flows[t], &h = b.flows[t];
+    const std::string month = " month " + std::to_string(t);
+    for (std::size_t l = 0; l < kLevelCount; ++l) {
+      for (std::size_t st = 0; st < kStatusCount; ++st)
+        EXPECT_PRED2(near, s.workers[l][st], z.workers[l][st]) << what << month << " workers " << l << st;
+      for (std::size_t g = 0; g < kGroupCount; ++g)
+        EXPECT_PRED2(near, s.by_group[g][l], z.by_group[g][l]) << what << month << " by group " << g << l;
+      for (const auto member : {&TwinFlows::entries, &TwinFlows::exits, &TwinFlows::promotions,
+                                &TwinFlows::promotions_out, &TwinFlows::assessments})
+        EXPECT_PRED2(near, (f.*member)[l], (h.*member)[l]) << what << month << " level " << l;
+    }
+    for (std::size_t sector = 0; sector < kSectorCount; ++sector)
+      EXPECT_PRED2(near, s.employed_by_sector[sector], z.employed_by_sector[sector]) << what << month;
+    same(s.by_region, z.by_region, "by_region" + month);
+    same(s.trainees, z.trainees, "trainees" + month);
+    same(s.school_students, z.school_students, "school_students" + month);
+    for (std::size_t g = 0; g < kGroupCount; ++g) {
+      EXPECT_PRED2(near, f.entries_by_group[g], h.entries_by_group[g]) << what << month;
+      EXPECT_PRED2(near, f.exits_by_group[g], h.exits_by_group[g]) << what << month;
+      for (std::size_t to = 0; to < kGroupCount; ++to)
+        EXPECT_PRED2(near, f.group_changes[g][to], h.group_changes[g][to]) << what << month;
+    }
+    for (const auto member :
+         {&TwinFlows::retirements, &TwinFlows::job_finds, &TwinFlows::job_losses, &TwinFlows::newly_skilled})
+      EXPECT_PRED2(near, f.*member, h.*member) << what << month;
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_PRED2(near, f.appointed[k], h.appointed[k]) << what << month;
+      EXPECT_PRED2(near, f.appointments_unfilled[k], h.appointments_unfilled[k]) << what << month;
+    }
+    const std::pair<std::vector<double> TwinFlows::*, const char*> vectors[] = {
+        {&TwinFlows::applications, "applications"},
+        {&TwinFlows::enrolments, "enrolments"},
+        {&TwinFlows::no_seat, "no_seat"},
+        {&TwinFlows::no_money, "no_money"},
+        {&TwinFlows::completions, "completions"},
+        {&TwinFlows::dropouts, "dropouts"},
+        {&TwinFlows::certificates, "certificates"},
+        {&TwinFlows::programme_assessments, "programme_assessments"},
+        {&TwinFlows::followed_up, "followed_up"},
+        {&TwinFlows::employed_after, "employed_after"},
+        {&TwinFlows::paid, "paid"},
+        {&TwinFlows::leaked, "leaked"},
+        {&TwinFlows::audit, "audit"},
+        {&TwinFlows::remaining, "remaining"},
+        {&TwinFlows::committed, "committed"},
+        {&TwinFlows::employer_paid, "employer_paid"},
+        {&TwinFlows::seats_binding, "seats_binding"},
+        {&TwinFlows::money_binding, "money_binding"},
+        {&TwinFlows::fund_binding, "fund_binding"},
+        {&TwinFlows::evaluations, "evaluations"},
+        {&TwinFlows::evaluation_binding, "evaluation_binding"},
+        {&TwinFlows::evaluation_queue, "evaluation_queue"},
+        {&TwinFlows::evaluation_abandoned, "evaluation_abandoned"},
+        {&TwinFlows::competition_entrants, "competition_entrants"},
+        {&TwinFlows::competition_winners, "competition_winners"},
+        {&TwinFlows::competition_promotions, "competition_promotions"},
+        {&TwinFlows::competition_no_entrant, "competition_no_entrant"},
+        {&TwinFlows::competition_no_winner, "competition_no_winner"},
+        {&TwinFlows::school_enrolments, "school_enrolments"},
+        {&TwinFlows::school_graduates, "school_graduates"},
+        {&TwinFlows::school_dropouts, "school_dropouts"},
+        {&TwinFlows::school_no_place, "school_no_place"}};
+    for (const auto& [member, name] : vectors) same(f.*member, h.*member, name + month);
+  }
 }
 
 } // namespace skillsim::test

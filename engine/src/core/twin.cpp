@@ -243,6 +243,41 @@ struct Layout {
   }
 };
 
+// The segments (Layout::segment) that hold somebody at one point of a month's kernel, and of each
+// the insurance months that do, lo..hi (rows lo * span to (hi + 1) * span of the segment: a
+// trainee of a course that asks for 12 insurance months has 12 or more, so of the 13 kept only
+// the last holds somebody). The record pass finds them (find); every vector pushed through the
+// month later holds a part of the same cohorts (non-negative weights), so it holds nobody outside
+// them and the pushes move, copy and zero only those rows (TwinOptions::whole_segments: every
+// row of a live segment, as before).
+struct LiveSegments {
+  std::vector<std::uint8_t> held;    // per segment
+  std::vector<std::uint16_t> lo, hi; // per held segment: its first and last insurance months with somebody
+  void reset(std::size_t segments) {
+    held.assign(segments, 0);
+    lo.assign(segments, 0);
+    hi.assign(segments, 0);
+  }
+  bool operator[](std::size_t id) const { return held[id] != 0; }
+  // Notes whether segment `id` (its rows `x`: `ins` insurance months of `span` rows each) holds
+  // somebody, and which of its insurance months do (all, with `whole`); returns whether it does.
+  template <class Rows>
+  bool find(std::size_t id, const Rows& x, Eigen::Index span, int ins, bool whole) {
+    int first = 0, last = ins - 1;
+    while (first < ins && x.middleRows(first * span, span).isZero(0)) ++first;
+    held[id] = first < ins;
+    if (first == ins) return false;
+    while (last > first && x.middleRows(last * span, span).isZero(0)) --last;
+    lo[id] = static_cast<std::uint16_t>(whole ? 0 : first);
+    hi[id] = static_cast<std::uint16_t>(whole ? ins - 1 : last);
+    return true;
+  }
+  // The rows of a held segment to push: the first (from the segment's first row) and how many.
+  std::pair<Eigen::Index, Eigen::Index> rows(std::size_t id, Eigen::Index span) const {
+    return {lo[id] * span, (hi[id] - lo[id] + 1) * span};
+  }
+};
+
 // One month's rules: the parameters in force, their rates, and what the month's appointments
 // took (the share of the eligible appointed, found once and applied to every vector after).
 struct MonthRules {
@@ -252,21 +287,23 @@ struct MonthRules {
   std::array<double, 2> appointed_share{};
   ApplicationRules applications;
   std::vector<double> admit_share; // programme x group: admitted per applicant (the record pass finds it)
-  // The segments (Layout::segment) that hold somebody at three points of the month's kernel: its
-  // input, the training step's, and the applications'. The record pass finds them; every vector
-  // pushed through the month later holds a part of the same cohorts (non-negative weights), so
-  // its segments are among them and the others need not be looked at.
-  std::vector<std::uint8_t> live_in, live_train, live_admit, live_eval;
+  // The segments (Layout::segment) that hold somebody at points of the month's kernel, and their
+  // insurance months that do (LiveSegments): its input, the training step's, the applications'
+  // and the evaluation step's. The record pass finds them; every vector pushed through the month
+  // later holds a part of the same cohorts (non-negative weights), so its segments are among
+  // them and the others need not be looked at.
+  LiveSegments live_in, live_train, live_admit, live_eval;
   std::vector<double> assessed_share; // evaluation cell: assessed per candidate (twin_evaluate)
-  // The rows (first, count) of the live segments of the record pass's input (live_in): every
-  // vector pushed through the month holds nobody elsewhere, so zeroing these clears it
-  // (Kernel::clear), without the rest of their blocks (most of a track's cells hold nobody).
+  // The rows (first, count) of the live segments of the record pass's input (live_in; their
+  // insurance months that hold somebody): every vector pushed through the month holds nobody
+  // elsewhere, so zeroing these clears it (Kernel::clear), without the rest of their blocks
+  // (most of a track's cells hold nobody).
   std::vector<std::pair<Eigen::Index, Eigen::Index>> rows_in;
   // Skills competitions held this month (the agents' rules) and each held tier's shares (the
   // record pass finds them: twin_competition_shares), and the segments that hold somebody then.
   CompetitionRules competitions;
   std::vector<TwinCompetitionShares> contest;
-  std::vector<std::uint8_t> live_contest;
+  LiveSegments live_contest;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
         admit_share(p.programmes.names.size() * kGroupCount, 0.0), competitions(p, rates, m) {}
@@ -344,7 +381,9 @@ constexpr double kFixedPoint = 1048576.0;
 // before are applied.
 class Kernel {
 public:
-  Kernel(const Layout& layout, const Terms& terms) : layout_(layout), terms_(terms) {}
+  // `whole_segments`: push every row of a live segment (TwinOptions::whole_segments).
+  Kernel(const Layout& layout, const Terms& terms, bool whole_segments)
+      : layout_(layout), terms_(terms), whole_(whole_segments) {}
 
   // `out` is zero on entry (a View of the zeroed memory). `follow`: the columns of `in` that follow
   // completers (pushes only).
@@ -369,7 +408,7 @@ public:
     Batch& up_rows = up_;
     up_rows.resize(*std::max_element(lay.ins.begin(), lay.ins.end()), columns);
     if (record) {
-      rules.live_in.assign(lay.segments(), 0);
+      rules.live_in.reset(lay.segments());
       rules.rows_in.clear();
     }
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
@@ -435,24 +474,28 @@ public:
                 const std::size_t id = lay.segment(tr, sex, from, c, k, level);
                 if (lay.seg_first[id] == Layout::kNotHeld) continue; // an age class's unreachable row
                 const auto at_in = static_cast<Eigen::Index>(lay.seg_first[id]);
-                const auto x = in.middleRows(at_in, n);
-                if (record && !x.isZero(0)) {
-                  rules.live_in[id] = 1;
-                  rules.rows_in.emplace_back(at_in, n);
-                }
+                if (record && rules.live_in.find(id, in.middleRows(at_in, n), span, insured_rows, whole_))
+                  rules.rows_in.emplace_back(at_in + rules.live_in.rows(id, span).first,
+                                             rules.live_in.rows(id, span).second);
                 if (!rules.live_in[id]) continue;
+                // Only the insurance months lo..hi hold somebody (LiveSegments): `x`, `rest` and
+                // `sat` hold those, insurance month i at rows (i - lo) * span.
+                const int lo = rules.live_in.lo[id], hi = rules.live_in.hi[id];
+                const auto [skip, held_rows] = rules.live_in.rows(id, span);
+                const auto x = in.middleRows(at_in + skip, held_rows);
+                const auto in_rows = [&](int i) { return static_cast<Eigen::Index>(i - lo) * span; };
                 const Eigen::Index eligible_from =
                     may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : span;
                 const double promoted = queues ? 0.0 : sit * pass;
-                auto rest = scratch.topRows(n);
+                auto rest = scratch.topRows(held_rows);
                 rest = x;
                 Batch& sat = queued_;
                 const bool queuing = queues && eligible_from < span && sit > 0;
                 if (queuing) {
-                  sat.setZero(n, columns);
-                  for (int i = 0; i < insured_rows; ++i) {
-                    auto waited = rest.middleRows(i * span + eligible_from, span - eligible_from);
-                    sat.middleRows(i * span + eligible_from, span - eligible_from) = waited * sit;
+                  sat.setZero(held_rows, columns);
+                  for (int i = lo; i <= hi; ++i) {
+                    auto waited = rest.middleRows(in_rows(i) + eligible_from, span - eligible_from);
+                    sat.middleRows(in_rows(i) + eligible_from, span - eligible_from) = waited * sit;
                     waited *= 1 - sit;
                   }
                 }
@@ -460,8 +503,8 @@ public:
                 up.setZero();
                 const bool promotes = eligible_from < span && promoted > 0;
                 if (promotes)
-                  for (int i = 0; i < insured_rows; ++i) {
-                    auto waited = rest.middleRows(i * span + eligible_from, span - eligible_from);
+                  for (int i = lo; i <= hi; ++i) {
+                    auto waited = rest.middleRows(in_rows(i) + eligible_from, span - eligible_from);
                     up.row(i) = waited.colwise().sum() * promoted;
                     waited *= 1 - promoted;
                   }
@@ -485,10 +528,10 @@ public:
                   if (to != aged && none_to(src, to_group, to_slot, level)) return; // the queue
                   const auto at = static_cast<Eigen::Index>(lay.first(to, sex, to_group, c, to_slot, level));
                   const bool ups = with_up && !none_to(up, to_group, to_slot, target);
-                  for (int i = 0; i < insured_rows; ++i) {
+                  for (int i = lo; i <= hi; ++i) {
                     const int j = std::min(i + more, insured_rows - 1);
                     auto d = out.middleRows(at + j * span, span);
-                    const auto from_rows = src.middleRows(i * span, span);
+                    const auto from_rows = src.middleRows(in_rows(i), span);
                     if (span > 1) d.bottomRows(span - 1) += p * from_rows.topRows(span - 1);
                     d.row(span - 1) += p * from_rows.row(span - 1);
                     if (ups)
@@ -517,14 +560,14 @@ public:
                 if (queuing) {
                   to = lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), track.young - 1);
                   with_up = false;
-                  market_moves(sat.topRows(n));
+                  market_moves(sat.topRows(held_rows));
                 }
                 if (record) {
                   const double total = x.col(0).sum();
                   if (eligible_from < span && !queues) // queued: counted when held (evaluate)
-                    for (int i = 0; i < insured_rows; ++i)
+                    for (int i = lo; i <= hi; ++i)
                       record->assessments[static_cast<std::size_t>(target)] +=
-                          x.col(0).segment(i * span + eligible_from, span - eligible_from).sum() * sit;
+                          x.col(0).segment(in_rows(i) + eligible_from, span - eligible_from).sum() * sit;
                   if (promotes) {
                     const double ups = up.col(0).sum();
                     record->promotions[static_cast<std::size_t>(target)] += ups;
@@ -586,20 +629,21 @@ public:
   }
 
 private:
-  // Calls f(tr, sex, group state, class, slot, level, first row, rows) for every segment (the
-  // months at one level) of track tr that holds somebody.
+  // Calls f(sex, group state, class, slot, level, first row, rows, skip) for every segment (the
+  // months at one level) of track tr that holds somebody: its rows of the insurance months that
+  // do (LiveSegments), from `first row` on, `skip` rows (whole insurance months) after the
+  // segment's first.
   template <class F>
-  void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, F&& f) const {
+  void for_segments(const View& x, std::size_t tr, LiveSegments& live, bool find, F&& f) const {
     for_segments(
         x, tr, live, find, [](int, int, int) { return true; }, f);
   }
   // The same for the segments whose (group, status, level) `wanted` accepts (checked before the
   // rows are looked at).
-  // With `find`, `live` (sized Layout::segments, zero) is set to the segments that hold somebody;
+  // With `find`, `live` (reset to Layout::segments) is set to the segments that hold somebody;
   // without, it says which do (MonthRules::live_in).
   template <class W, class F>
-  void for_segments(const View& x, std::size_t tr, std::vector<std::uint8_t>& live, bool find, W&& wanted,
-                    F&& f) const {
+  void for_segments(const View& x, std::size_t tr, LiveSegments& live, bool find, W&& wanted, F&& f) const {
     const Layout& lay = layout_;
     for (int sex = 0; sex < kSexCount; ++sex)
       for (int g = 0; g < lay.groups(); ++g) {
@@ -615,9 +659,13 @@ private:
               if (lay.seg_first[id] == Layout::kNotHeld) continue; // an age class's unreachable row
               if (!wanted(g, lay.statuses[static_cast<std::size_t>(k)], level)) continue;
               const auto row = static_cast<Eigen::Index>(lay.seg_first[id]);
-              const Eigen::Index n = lay.rows(level);
-              if (find) live[id] = !x.middleRows(row, n).isZero(0);
-              if (live[id]) f(sex, g, c, k, level, row, n);
+              const Eigen::Index span = lay.span(level);
+              if (find)
+                live.find(id, x.middleRows(row, lay.rows(level)), span, lay.ins[static_cast<std::size_t>(level)],
+                          whole_);
+              if (!live[id]) continue;
+              const auto [skip, n] = live.rows(id, span);
+              f(sex, g, c, k, level, row + skip, n, skip);
             }
       }
   }
@@ -643,8 +691,8 @@ private:
     row_x_.resize(columns);
     row_admitted_.resize(columns);
     if (record) {
-      rules.live_train.assign(lay.segments(), 0);
-      rules.live_admit.assign(lay.segments(), 0);
+      rules.live_train.reset(lay.segments());
+      rules.live_admit.reset(lay.segments());
     }
     // 1. Monthly subsidies for every month trained (before the ends' payments, as the agents').
     if (record) {
@@ -667,13 +715,14 @@ private:
       const bool followed = t.fprog >= 0 && t.fleft == 1;
       const int fprog = t.fprog >= 0 && !followed ? t.fprog : -1, fleft = fprog >= 0 ? t.fleft - 1 : 0;
       for_segments(out, tr, rules.live_train, record,
-                   [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                   [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
                      segment_.topRows(n) = out.middleRows(row, n);
                      const auto x = segment_.topRows(n);
                      out.middleRows(row, n).setZero();
                      const int status = lay.statuses[static_cast<std::size_t>(k)];
+                     // The rows of `x` in a segment of the same level (the same insurance months).
                      const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
-                       return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, slot, lv));
+                       return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, slot, lv)) + skip;
                      };
                      if (record && followed) {
                        record->followed_up[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
@@ -751,10 +800,12 @@ private:
                      }
                      if (moves_up) {
                        const Eigen::Index span = lay.span(level);
-                       for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i) {
+                       const auto lo = static_cast<int>(skip / span);
+                       for (int i = lo; i < lo + static_cast<int>(n / span); ++i) {
                          const Eigen::Index at =
-                             dest_row(completed, slot, target) + lay.row(target, lay.carried(i, target), 0);
-                         const auto value = certified * x.middleRows(i * span, span).colwise().sum();
+                             static_cast<Eigen::Index>(lay.first(completed, sex, g, c, slot, target)) +
+                             lay.row(target, lay.carried(i, target), 0);
+                         const auto value = certified * x.middleRows((i - lo) * span, span).colwise().sum();
                          if (followed_apart)
                            to_rows(at, 1, completers(value));
                          else
@@ -818,11 +869,11 @@ private:
       for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
         if (lay.tracks[tr].prog >= 0 || lay.tracks[tr].wait > 0) continue; // the queued apply to none
         for_segments(next, tr, rules.live_admit, true, may_apply,
-                     [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+                     [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
                        for (Eigen::Index m = 0; m < n; ++m) {
                          const double x = next(row + m, 0);
                          if (x == 0) continue;
-                         chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m),
+                         chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(skip + m),
                                  lay.age_of(tr), pi);
                          for (std::size_t q = 0; q < K; ++q)
                            demand[q * kGroupCount + static_cast<std::size_t>(lay.gstates.group(g))] += x * pi[q];
@@ -837,11 +888,12 @@ private:
       if (t.prog >= 0 || t.wait > 0) continue;
       for_segments(
           next, tr, rules.live_admit, false, may_apply,
-          [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
-            for (Eigen::Index m = 0; m < n; ++m) {
-              if (next.row(row + m).isZero(0)) continue;
+          [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
+            for (Eigen::Index held = 0; held < n; ++held) {
+              if (next.row(row + held).isZero(0)) continue;
+              const Eigen::Index m = skip + held; // of the level's rows
               Eigen::RowVectorXd& x = row_x_;
-              x = next.row(row + m);
+              x = next.row(row + held);
               // A young track's share is 0 (chances): its workers stay in their age class.
               chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), lay.age_of(tr), pi);
               for (std::size_t q = 0; q < K; ++q) {
@@ -850,7 +902,7 @@ private:
                 if (share <= 0) continue;
                 Eigen::RowVectorXd& admitted = row_admitted_;
                 admitted = x * share;
-                next.row(row + m) -= admitted;
+                next.row(row + held) -= admitted;
                 // Full-time trainees leave work; an apprentice below 学徒工 holds 学徒工 (at 0 months).
                 const int slot = pr.full_time[q] ? in_training : k;
                 const bool apprentice = terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
@@ -987,13 +1039,14 @@ private:
       return t.qprog >= 0 ? static_cast<int>(p.programmes.target_level[static_cast<std::size_t>(t.qprog)]) : level + 1;
     };
     if (record) {
-      rules.live_eval.assign(lay.segments(), 0);
+      rules.live_eval.reset(lay.segments());
       std::vector<double> candidates(twin_evaluation_cells(max_wait), 0.0);
       for (std::size_t tr = lay.queue_first; tr < lay.tracks.size(); ++tr) {
         const Layout::Track& t = lay.tracks[tr];
         if (t.wait == 0) continue; // a young copy of a track outside the queue
         for_segments(
-            out, tr, rules.live_eval, true, [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+            out, tr, rules.live_eval, true,
+            [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index) {
               const int sought = sought_of(t, level);
               if (t.wait > max_wait || sought >= kLevelCount) return; // leaving; a top level seeks none
               candidates[twin_evaluation_cell(sought, lay.statuses[static_cast<std::size_t>(k)], t.wait, max_wait)] +=
@@ -1020,19 +1073,21 @@ private:
             const std::size_t none = lay.in_class(lay.track(-1, 0, t.fprog, t.fleft), cls);
             for_segments(
                 out, tr, rules.live_eval, false,
-                [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n) {
+                [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
                   segment_.topRows(n) = out.middleRows(row, n);
                   const auto x = segment_.topRows(n);
                   out.middleRows(row, n).setZero();
                   const int status = lay.statuses[static_cast<std::size_t>(k)];
+                  // A segment's first row (of another level); at_x: the rows of `x` at this level.
                   const auto at = [&](std::size_t to_track, int lv) {
                     return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, k, lv));
                   };
+                  const auto at_x = [&](std::size_t to_track) { return at(to_track, level) + skip; };
                   const int sought = sought_of(t, level);
                   // Gave up waiting, or appointed to the top level while waiting (nothing left to
                   // seek: out of the queue, counted with those who gave up, as the agents).
                   if (wait > max_wait || sought >= kLevelCount) {
-                    out.middleRows(at(none, level), n) += x;
+                    out.middleRows(at_x(none), n) += x;
                     if (record) {
                       const double total = x.col(0).sum();
                       for (std::size_t reg = 0; reg < terms_.regions; ++reg)
@@ -1044,7 +1099,7 @@ private:
                   }
                   const double a = rules.assessed_share[twin_evaluation_cell(sought, status, wait, max_wait)];
                   if (a < 1)
-                    out.middleRows(at(lay.in_class(lay.queued(qprog, wait + 1, t.fprog, t.fleft), cls), level), n) +=
+                    out.middleRows(at_x(lay.in_class(lay.queued(qprog, wait + 1, t.fprog, t.fleft), cls)), n) +=
                         (1 - a) * x;
                   if (a <= 0) return;
                   // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
@@ -1053,12 +1108,13 @@ private:
                           ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
                           : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
                   const bool moves_up = level < sought;
-                  out.middleRows(at(none, level), n) += (moves_up ? a * (1 - pass) : a) * x;
+                  out.middleRows(at_x(none), n) += (moves_up ? a * (1 - pass) : a) * x;
                   if (moves_up) {
                     const Eigen::Index span = lay.span(level);
-                    for (int i = 0; i < lay.ins[static_cast<std::size_t>(level)]; ++i)
+                    const auto lo = static_cast<int>(skip / span);
+                    for (int i = lo; i < lo + static_cast<int>(n / span); ++i)
                       out.row(at(none, sought) + lay.row(sought, lay.carried(i, sought), 0)) +=
-                          a * pass * x.middleRows(i * span, span).colwise().sum();
+                          a * pass * x.middleRows((i - lo) * span, span).colwise().sum();
                   }
                   if (!record) return;
                   const double assessed = a * x.col(0).sum(), passed = assessed * pass;
@@ -1112,7 +1168,7 @@ private:
     };
     const auto queued = [&](std::size_t tr) { return lay.tracks[tr].wait > 0; }; // no competition for them
     if (record) {
-      rules.live_contest.assign(lay.segments(), 0);
+      rules.live_contest.reset(lay.segments());
       rules.contest.assign(held.size(), {});
       const auto scale = static_cast<double>(rules.p.population.scale);
       for (std::size_t j = 0; j < held.size(); ++j) {
@@ -1121,9 +1177,9 @@ private:
         for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
           if (!queued(tr))
             for_segments(out, tr, rules.live_contest, true, wanted,
-                         [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n) {
+                         [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index) {
                            const int status = lay.statuses[static_cast<std::size_t>(k)];
-                           for (Eigen::Index m = 0; m < n; ++m)
+                           for (Eigen::Index m = 0; m < n; ++m) // `row` starts an insurance month
                              if (const int months = static_cast<int>(m) % lay.span(level);
                                  admits(tier, status, level, months))
                                eligible[taken_before(j, status, level, months)] += out(row + m, 0);
@@ -1142,55 +1198,54 @@ private:
     row_x_.resize(columns);
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
       if (!queued(tr))
-        for_segments(out, tr, rules.live_contest, false, wanted,
-                     [&](int sex, int g, int cl, int k, int level, Eigen::Index row, Eigen::Index n) {
-                       const int status = lay.statuses[static_cast<std::size_t>(k)];
-                       const Eigen::Index span = lay.span(level);
-                       for (Eigen::Index m = 0; m < n; ++m) {
-                         const int months = static_cast<int>(m % span), insured = static_cast<int>(m / span);
-                         double taken = 0;
-                         bool any = false;
-                         for (std::size_t j = 0; j < held.size(); ++j) {
-                           const CompetitionRules::Tier& tier = held[j];
-                           if (!admits(tier, status, level, months)) continue;
-                           const double entering = std::max(0.0, rules.contest[j].threshold - taken),
-                                        winning = entering * rules.contest[j].win;
-                           taken = std::max(taken, rules.contest[j].threshold);
-                           if (entering <= 0) continue;
-                           if (!any) {
-                             row_x_ = out.row(row + m);
-                             any = true;
-                           }
-                           const std::size_t at = tier.index * kLevelCount + static_cast<std::size_t>(level);
-                           if (record) {
-                             record->competition_entrants[at] += row_x_(0) * entering;
-                             record->competition_winners[at] += row_x_(0) * winning;
-                           }
-                           if (winning <= 0) continue;
-                           const bool promotes = award_of(c, tier.index) == CompetitionAward::Promote;
-                           const int to_level = promotes ? level + 1 : level;
-                           const int to_row =
-                               promotes ? lay.row(to_level, lay.carried(insured, to_level), 0)
-                                        : lay.row(level, insured,
-                                                  std::min<int>(months + static_cast<int>(c.shorten_months[tier.index]),
-                                                                static_cast<int>(span) - 1));
-                           out.row(row + m) -= row_x_ * winning;
-                           const std::size_t start = held_values_.size();
-                           held_values_.resize(start + static_cast<std::size_t>(columns));
-                           View(held_values_.data() + start, 1, columns) = row_x_ * winning;
-                           held_.emplace_back(static_cast<Eigen::Index>(lay.at(tr, sex, g, cl, k, to_level, to_row)),
-                                              1);
-                           if (record && promotes) {
-                             const double won = row_x_(0) * winning;
-                             record->competition_promotions[at + 1] += won;
-                             record->promotions[static_cast<std::size_t>(to_level)] += won;
-                             record->promotions_out[static_cast<std::size_t>(level)] += won;
-                             if (level < kFirstSkilledLevel && to_level >= kFirstSkilledLevel)
-                               record->newly_skilled += won;
-                           }
-                         }
-                       }
-                     });
+        for_segments(
+            out, tr, rules.live_contest, false, wanted,
+            [&](int sex, int g, int cl, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
+              const int status = lay.statuses[static_cast<std::size_t>(k)];
+              const Eigen::Index span = lay.span(level);
+              for (Eigen::Index m = 0; m < n; ++m) {
+                const int months = static_cast<int>(m % span), insured = static_cast<int>((skip + m) / span);
+                double taken = 0;
+                bool any = false;
+                for (std::size_t j = 0; j < held.size(); ++j) {
+                  const CompetitionRules::Tier& tier = held[j];
+                  if (!admits(tier, status, level, months)) continue;
+                  const double entering = std::max(0.0, rules.contest[j].threshold - taken),
+                               winning = entering * rules.contest[j].win;
+                  taken = std::max(taken, rules.contest[j].threshold);
+                  if (entering <= 0) continue;
+                  if (!any) {
+                    row_x_ = out.row(row + m);
+                    any = true;
+                  }
+                  const std::size_t at = tier.index * kLevelCount + static_cast<std::size_t>(level);
+                  if (record) {
+                    record->competition_entrants[at] += row_x_(0) * entering;
+                    record->competition_winners[at] += row_x_(0) * winning;
+                  }
+                  if (winning <= 0) continue;
+                  const bool promotes = award_of(c, tier.index) == CompetitionAward::Promote;
+                  const int to_level = promotes ? level + 1 : level;
+                  const int to_row =
+                      promotes ? lay.row(to_level, lay.carried(insured, to_level), 0)
+                               : lay.row(level, insured,
+                                         std::min<int>(months + static_cast<int>(c.shorten_months[tier.index]),
+                                                       static_cast<int>(span) - 1));
+                  out.row(row + m) -= row_x_ * winning;
+                  const std::size_t start = held_values_.size();
+                  held_values_.resize(start + static_cast<std::size_t>(columns));
+                  View(held_values_.data() + start, 1, columns) = row_x_ * winning;
+                  held_.emplace_back(static_cast<Eigen::Index>(lay.at(tr, sex, g, cl, k, to_level, to_row)), 1);
+                  if (record && promotes) {
+                    const double won = row_x_(0) * winning;
+                    record->competition_promotions[at + 1] += won;
+                    record->promotions[static_cast<std::size_t>(to_level)] += won;
+                    record->promotions_out[static_cast<std::size_t>(level)] += won;
+                    if (level < kFirstSkilledLevel && to_level >= kFirstSkilledLevel) record->newly_skilled += won;
+                  }
+                }
+              }
+            });
     std::size_t held_at = 0;
     for (const auto& [at, rows] : held_) {
       out.middleRows(at, rows) += View(held_values_.data() + held_at, rows, columns);
@@ -1247,6 +1302,7 @@ private:
 
   const Layout& layout_;
   const Terms& terms_;
+  const bool whole_; // TwinOptions::whole_segments
   // Scratch kept between calls (no allocation per segment): apply()'s months at a level and its
   // promoted row; train()'s segment, ended full-time trainees' rows (where, how many; their
   // values row-major), and an admission's row.
@@ -2353,7 +2409,7 @@ private:
   Layout layout_;
   Terms terms_;
   Book book_;
-  Kernel kernel_{layout_, terms_};
+  Kernel kernel_{layout_, terms_, options_.whole_segments};
   JointTable joint_;
   std::vector<std::size_t> counts_;
   std::vector<Cohort> cohorts_;

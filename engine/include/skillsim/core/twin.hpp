@@ -96,6 +96,10 @@ struct TwinOptions {
   /// Every age class a whole copy of the tracks it copies (as before a class held only the
   /// segments its workers can reach): for the test that the reachable ones are enough.
   bool whole_age_classes = false;
+  /// Every row of a segment that holds somebody pushed (as before the pushes took only its
+  /// insurance months that hold somebody: 1 of 13 for the trainees of a course asking for 12):
+  /// for the test that those are enough, and to time the two in one binary (bench_twin).
+  bool whole_segments = false;
 };
 
 /// Projects the expected trajectory of `scenario` (see docs/twin.md): one set of parameters, so
