@@ -7,8 +7,6 @@
 // is synthesised once (timed apart), then each month is stepped and counted exactly as
 // run_scenario does: the rules pass counts the stocks the month starts from, and the state after
 // the last month is counted by a pass of its own (timed with the months).
-#include <sys/resource.h>
-
 #include <omp.h>
 
 #include <chrono>
@@ -19,6 +17,7 @@
 
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/io/scenario_toml.hpp"
+#include "skillsim/io/system_memory.hpp"
 
 using namespace skillsim;
 using Clock = std::chrono::steady_clock;
@@ -28,11 +27,9 @@ int run_benchmark(const std::string& scenario_path, long long agents, int thread
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-long peak_rss_kib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
+// In KiB. VmHWM, not getrusage's ru_maxrss, which a process started by the suite (Python) would
+// begin with Python's own peak (io::peak_resident_memory).
+long peak_rss_kib() { return static_cast<long>(io::peak_resident_memory() / 1024); }
 } // namespace
 
 int main(int argc, char** argv) {

@@ -69,4 +69,18 @@ check "validate --ranks 4: rank 0 with checkpoints needs more than a rank" \
 "$SKILLSIM" validate national_2016 --set population.scale=200 > one.out
 check "validate without --ranks: nothing gathered" lacks one.out "gathered"
 
+# 4. The peak a run reports is its own: started by a process that holds 400 MB (as a Python
+# session or a sweep driver may), a small run reports far less. getrusage's ru_maxrss, which the
+# summary read before, carries the parent's peak over fork and exec and reported 400 MB and more.
+python3 -c '
+import subprocess, sys
+held = b"x" * (400 << 20)  # written, so resident
+sys.exit(subprocess.run(sys.argv[1:]).returncode)
+' "$SKILLSIM" run national_2016 --set population.scale=20000 --set scenario.months=2 --replicates 1 \
+  -o small.h5 > small.out 2> small.err
+check "small run under a 400 MB parent: exits 0" test $? -eq 0
+small=$(to_mb "$(grep "^Memory: estimated" small.out | sed -E 's/.*peak resident ([0-9.]+) (MB|GB)$/\1 \2/')")
+echo "small run started by a process holding 400 MB: peak resident $small MB"
+check "small run: reports its own peak, not its parent's" awk -v p="$small" 'BEGIN { exit !(p > 0 && p < 350) }'
+
 finish

@@ -2,7 +2,6 @@
 // file's runs into one results file, `validate` checks a scenario or sweep file, `pathways` shows the ladder's routes,
 // `project` computes the expected-value twin, `info` describes a results file, `schema` prints the parameter reference.
 // The options are parsed by CLI11.
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <omp.h>
@@ -408,13 +407,6 @@ bool memory_fits(const Scenario& scenario, const MemoryEstimate& memory, bool no
   return false;
 }
 
-// The process's peak resident memory so far, in bytes.
-std::int64_t peak_resident_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
-}
-
 int report_error(const std::exception_ptr& error, bool in_sweep, std::ostream& err = std::cerr);
 
 #ifdef SKILLSIM_HAVE_MPI
@@ -657,7 +649,7 @@ int command_run(const Arguments& a, const std::string& command_line, int& argc, 
         "\nSimulated in {:.2f} s on {} thread(s){}. Results: {}\n", seconds, results.metadata.threads,
         rank_count > 1 ? fmt::format(" x {} MPI ranks (agents split)", rank_count) : "", output.string());
     std::cout << "Memory: estimated " << describe_memory(memory) << "; peak resident "
-              << format_bytes(peak_resident_bytes()) << "\n";
+              << format_bytes(io::peak_resident_memory()) << "\n";
     if (plan.checkpoints && plan.checkpoints->written() > 0)
       std::cout << fmt::format("Checkpoint: {} ({} written, {:.2f} s in all)\n", plan.checkpoints->path().string(),
                                plan.checkpoints->written(), plan.checkpoints->seconds());

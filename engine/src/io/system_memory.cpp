@@ -1,5 +1,7 @@
 #include "skillsim/io/system_memory.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -52,6 +54,20 @@ std::optional<std::int64_t> available_memory() {
     limit_by(number_in("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
              number_in("/sys/fs/cgroup/memory/memory.usage_in_bytes"));
   return available;
+}
+
+std::int64_t peak_resident_memory() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmHWM:", 0) != 0) continue;
+    std::istringstream fields(line.substr(6));
+    std::int64_t kib = 0;
+    if (fields >> kib) return kib * 1024;
+    break;
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
 }
 
 } // namespace skillsim::io
