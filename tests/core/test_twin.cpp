@@ -543,12 +543,15 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsJinchengUnbound) {
 // month with probability insured_share[group] each month a job is kept; the twin holds the
 // months 0..12 (12: 12 or more) at levels 0-2. The agents' mean lies within 4 standard errors of
 // the twin; and a twin that ignores the rule (the same course asking for none) does not.
-Scenario insured_upgrading(const std::string& months, const std::vector<std::string>& more = {}) {
-  return small_scenario(test::funded_upgrading({.level = 2,
-                                                .target_level = 3,
+// (The course is at `level`, lasting `duration_months`; by default the 初级工 -> 中级工 course of
+// one month.)
+Scenario insured_upgrading(const std::string& months, const std::vector<std::string>& more = {}, int level = 2,
+                           int duration_months = 1) {
+  return small_scenario(test::funded_upgrading({.level = level,
+                                                .target_level = level + 1,
                                                 .min_contribution_months = months,
                                                 .application_rate = "0.03",
-                                                .duration_months = 1,
+                                                .duration_months = duration_months,
                                                 .completion_probability = "0.95",
                                                 .appraisal_share = "1"}) +
                             std::vector<std::string>{"programmes.follow_up_months=1"} + more,
@@ -620,16 +623,9 @@ TEST(Twin, PushesOnlyTheInsuranceMonthsThatHoldSomebody) {
       "competitions.award=[\"shorten\", \"promote\"]",
       "competitions.waiting=[\"shortened\", \"shortened\"]",
       "competitions.shorten_months=[12, 6]"};
+  // A two-month course asking for 12 insurance months, at `level`.
   const auto course = [](int level, const std::vector<std::string>& more) {
-    return small_scenario(test::funded_upgrading({.level = level,
-                                                  .target_level = level + 1,
-                                                  .min_contribution_months = "12",
-                                                  .application_rate = "0.03",
-                                                  .duration_months = 2,
-                                                  .completion_probability = "0.95",
-                                                  .appraisal_share = "1"}) +
-                              std::vector<std::string>{"programmes.follow_up_months=1"} + more,
-                          20000, 1, 24);
+    return insured_upgrading("12", more, level, 2);
   };
   const std::pair<const char*, Scenario> cases[] = {
       {"insured upgrading", insured_upgrading("12")},

@@ -136,12 +136,6 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   const std::uint8_t* claimed_months = rates.subsidised_months_cap > 0 ? pop.subsidised_months.data() : nullptr;
   const std::int64_t months_cap = rates.subsidised_months_cap;
   const bool class_by_region = kRegional && rates.class_regions > 1;
-  // The region column exists only with more than one region (agent_columns); tested once here
-  // rather than at every read, as Population::region_of would.
-  const std::uint8_t* region_column = pop.has(Column::region) ? pop.region.data() : nullptr;
-  const auto region_of = [region_column](std::int64_t i) -> std::uint8_t {
-    return region_column != nullptr ? region_column[i] : std::uint8_t{0};
-  };
   const std::int32_t month = current.index;
   const std::int64_t n = static_cast<std::int64_t>(pop.size());
   // The month's two Philox4x32 streams (random.hpp, MonthlyLane and MonthlyRareLane), as local
@@ -228,7 +222,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
           pop.status[i] = kRemoved;
           ++local.exits[lv];
           ++local.exits_by_group[pop.group[i]];
-          MonthTally::count_at(local.exits_by_region, region_of(i));
+          MonthTally::count_at(local.exits_by_region, pop.region_of(i));
           track(i);
           continue;
         }
@@ -275,7 +269,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
             pass = mentoring->pass[static_cast<std::size_t>(target)];
           if (by_class) [[unlikely]] {
             const int c = person_class(age_months / 12, pop.sex[i], pop.group[i]);
-            const int r = class_by_region ? region_of(i) : 0;
+            const int r = class_by_region ? pop.region_of(i) : 0;
             sit = th.sit_by_class[rates.sit_index(target, st, c, r)];
             const std::size_t k = rates.pass_index(target, c, r);
             pass = mentored ? mentoring->pass_by_class[k] : th.pass_by_class[k];
@@ -299,10 +293,10 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         if (st == kEmployed) {
           std::uint64_t loss = th.job_loss[lv][g][pop.sector[i]];
           if (loss_by_region) [[unlikely]]
-            loss = th.job_loss_by_region[TransitionRates::labour_index(region_of(i), lv, g) * kSectorCount +
+            loss = th.job_loss_by_region[TransitionRates::labour_index(pop.region_of(i), lv, g) * kSectorCount +
                                          pop.sector[i]];
           if constexpr (retaining) {
-            const std::size_t r = region_of(i);
+            const std::size_t r = pop.region_of(i);
             const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
             if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0 &&
                 (claimed_months == nullptr || claimed_months[i] < months_cap))
@@ -320,13 +314,13 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         } else if (st == kUnemployed) {
           std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
           if (find_by_region) [[unlikely]] {
-            const std::size_t k = TransitionRates::labour_index(region_of(i), lv, g);
+            const std::size_t k = TransitionRates::labour_index(pop.region_of(i), lv, g);
             find = th.job_find_by_region[k];
             find_or_inactive = th.find_or_inactive_by_region[k];
           }
           if (const std::uint8_t after = programmes ? pop.follow_up_programme[i] : kNoProgramme;
               after != kNoProgramme) {
-            const std::size_t k = rates.follow_up_index(after, lv, g, region_of(i));
+            const std::size_t k = rates.follow_up_index(after, lv, g, pop.region_of(i));
             find = th.follow_up_find[k];
             find_or_inactive = th.follow_up_find_or_inactive[k];
           }
