@@ -117,7 +117,7 @@ class NumpyModel:
         passes = sits[self.rng.random(sits.size) < r["pass"][target[sits]]]
         self.assessments += np.bincount(target[sits], minlength=LEVELS)
         self.promotions += np.bincount(target[passes], minlength=LEVELS)
-        months_at_level[active] = np.minimum(months.astype(np.int32) + 1, 0xFFFF)
+        months_at_level[active] = np.minimum(months.astype(np.int32) + 1, 0xFF)
         promoted = active[passes]
         level[promoted] = target[passes]
         months_at_level[promoted] = 0

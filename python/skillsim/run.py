@@ -144,8 +144,8 @@ def estimate_memory(scenario: Scenario, replicates: int | None = None, threads: 
     """The run's estimated peak memory, before anything is allocated (docs/architecture.md,
     "Memory"): the parts in bytes (``population``, ``growth``, ``candidates``, ``results``,
     ``fixed`` and their ``total``), the agents at the start and at most (``agents_initial``,
-    ``agents_peak``), the bytes of columns per agent (``bytes_per_agent``: 15, and one more for
-    each optional column the scenario uses: 20 with programmes, one more with more than one region), a ``description`` as ``skillsim validate`` prints it, the bytes
+    ``agents_peak``), the bytes of columns per agent (``bytes_per_agent``: 14, and one more for
+    each optional column the scenario uses: 19 with programmes, one more with more than one region), a ``description`` as ``skillsim validate`` prints it, the bytes
     ``available`` on this machine (None where it cannot be read) and ``refusal``: the message
     :func:`run` raises when the run cannot fit, None when it fits."""
     if not isinstance(scenario, Scenario):

@@ -100,7 +100,7 @@ check "... is not overwritten without --force" contains err.out "checkpoint file
 cp w.h5 old.h5
 "$PYTHON" -c 'import h5py; h5py.File("old.h5", "r+").attrs["engine_version"] = "0.0.1"'
 check "another engine version (exit 1)" status 1 "$SKILLSIM" run s.toml --from-checkpoint old.h5 -o x.h5
-check "... names both versions" contains err.out "checkpoint file 'old.h5': written by skillsim 0.0.1 (checkpoint format 6); this is skillsim "
+check "... names both versions" contains err.out "checkpoint file 'old.h5': written by skillsim 0.0.1 (checkpoint format 7); this is skillsim "
 
 cp w.h5 unfinished.h5 # replicate 2 of 2 not started
 "$PYTHON" -c '

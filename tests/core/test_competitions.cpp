@@ -208,7 +208,7 @@ TEST(Competitions, ShorteningCreditsTheWinnersMonthsAtTheLevel) {
     std::int64_t credited = 0;
     for (std::size_t i = 0; i < after.size(); ++i)
       if (const auto it = before.find(after.id[i]); it != before.end())
-        credited += after.months_at_level[i] == std::min(0xFFFF, it->second + 13);
+        credited += after.months_at_level[i] == std::min(kMaxMonthsAtLevel, it->second + 13);
     EXPECT_EQ(credited, 10);
     EXPECT_EQ(state.last_flows().promotions[3], 0);
     std::int64_t promotions = 0;

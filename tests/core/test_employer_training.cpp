@@ -160,7 +160,7 @@ TEST(ApprenticePlaces, AWorkerHiredThisMonthHasNoPlaceYet) {
   ReplicateState state(s, 3, 0);
   std::int64_t admitted = 0, without_cell = 0, refused = 0;
   for (int m = 0; m < 6; ++m) {
-    const std::vector<std::uint8_t> cells = state.population().employer, programme = state.population().programme;
+    const ColumnVector<std::uint8_t> cells = state.population().employer, programme = state.population().programme;
     const auto ids = state.population().id;
     state.step();
     const Population& pop = state.population();

@@ -255,7 +255,7 @@ TEST(Evaluation, AQueuedWorkerAppointedToTheTopLevelLeavesTheQueueAsGivingUp) {
     if (edited.status[i] == static_cast<std::uint8_t>(Status::Employed) && edited.region_of(i) == 0 &&
         edited.level[i] < kPrincipal && edited.evaluation_wait[i] == 0) {
       edited.level[i] = static_cast<std::uint8_t>(kPrincipal);
-      edited.months_at_level[i] = 600;
+      edited.months_at_level[i] = kMaxMonthsAtLevel;
       edited.evaluation_wait[i] = 1;
       queued.push_back(i);
     }

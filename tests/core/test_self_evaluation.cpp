@@ -71,7 +71,7 @@ TEST(SelfEvaluation, OnlyTheCellsOwnEmployeesUseIt) {
   ReplicateState state(s, 9, 0);
   std::int64_t promoted = 0, wrong = 0;
   for (int m = 0; m < 6; ++m) {
-    const std::vector<std::uint8_t> cells = state.population().employer, levels = state.population().level;
+    const ColumnVector<std::uint8_t> cells = state.population().employer, levels = state.population().level;
     const auto ids = state.population().id;
     state.step();
     const Population& pop = state.population();

@@ -200,7 +200,7 @@ TEST(Simulation, AssessmentPassesAreBinomialAndRespectTheWait) {
     std::int64_t promoted = 0;
     for (std::size_t i = 0; i < after.size(); ++i) {
       if (after.level[i] == before.level[i]) {
-        ASSERT_EQ(after.months_at_level[i], std::min<int>(before.months_at_level[i] + 1, 0xFFFF));
+        ASSERT_EQ(after.months_at_level[i], std::min<int>(before.months_at_level[i] + 1, kMaxMonthsAtLevel));
         continue;
       }
       ++promoted;

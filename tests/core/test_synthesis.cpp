@@ -72,6 +72,28 @@ TEST(Synthesis, PopulationHasExactSizeAndConsistentAttributes) {
   }
 }
 
+// Months at a level are stored in one byte, saturating at 255 (population.hpp): an initial draw
+// above it is held at 255, never wrapped. With population.max_months_at_level = 600 a worker
+// whose bound m is 255 or more draws 255..m with probability (m - 254) / (m + 1); the count held
+// at 255 is the sum of those, within 4 standard errors (a wrapped draw would put them low).
+TEST(Synthesis, MonthsAtLevelAboveTheByteAreHeldAt255) {
+  const Scenario s = test::small_scenario({"population.max_months_at_level=600"}, 100000, 1);
+  const Parameters& p = s.parameters();
+  const Population pop = synthesize_population(p, RandomStreams(11, 0));
+  double expected = 0, variance = 0;
+  std::int64_t at_top = 0;
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const int bound = initial_max_months_at_level(p.population, p.scenario.start.index - pop.birth_month[i]);
+    ASSERT_LE(pop.months_at_level[i], std::min(bound, kMaxMonthsAtLevel));
+    const double q = bound >= kMaxMonthsAtLevel ? static_cast<double>(bound - kMaxMonthsAtLevel + 1) / (bound + 1) : 0;
+    expected += q;
+    variance += q * (1 - q);
+    at_top += pop.months_at_level[i] == kMaxMonthsAtLevel;
+  }
+  ASSERT_GT(expected, 10000) << "most of the pool has worked 255 months or more";
+  EXPECT_NEAR(static_cast<double>(at_top), expected, 4 * std::sqrt(variance));
+}
+
 TEST(Synthesis, JinchengStartsAtThePlansStocks) {
   const Scenario s = io::load_scenario(SKILLSIM_SOURCE_DIR "/scenarios/jincheng_2020_2021.toml");
   const Population pop = synthesize_population(s.parameters(), RandomStreams(1, 0));

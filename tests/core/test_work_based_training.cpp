@@ -81,7 +81,7 @@ TEST(WorkBasedTraining, RetentionEffectAgainstNoSubsidyWithCommonRandomNumbers) 
       {{"work_based_training.retention_subsidy_per_month", "0"}, {"work_based_training.hire_subsidy", "0"}});
   ReplicateState a(with, 11, 0), b(without, 11, 0);
   ASSERT_EQ(a.population().employer, b.population().employer);
-  const std::vector<std::uint8_t> cells = a.population().employer, status = a.population().status;
+  const ColumnVector<std::uint8_t> cells = a.population().employer, status = a.population().status;
   a.step();
   b.step();
   std::int64_t lost_with = 0, lost_without = 0, only_with = 0, other_with = 0, other_without = 0;
@@ -123,7 +123,7 @@ TEST(WorkBasedTraining, MoneyPaidIsTheSubsidyTimesTheSubsidisedWorkerMonths) {
   ReplicateState state(s, 3, 0);
   std::int64_t total = 0;
   for (int m = 0; m < 6; ++m) {
-    const std::vector<std::uint8_t> before = state.population().employer;
+    const ColumnVector<std::uint8_t> before = state.population().employer;
     state.step();
     const Population& pop = state.population();
     std::int64_t kept = 0, hired = 0;
@@ -328,7 +328,7 @@ TEST(WorkBasedTraining, TheCounterFollowsTheWorkerAndCountsHiresAndKeptMonths) {
   ReplicateState state(s, 7, 0);
   std::int64_t hired_at_cap = 0, kept_at_cap = 0, hired_claims = 0, moved = 0;
   for (int m = 0; m < 8; ++m) {
-    const std::vector<std::uint8_t> cells = state.population().employer, months = state.population().subsidised_months;
+    const ColumnVector<std::uint8_t> cells = state.population().employer, months = state.population().subsidised_months;
     state.step();
     const Population& pop = state.population();
     ASSERT_EQ(pop.subsidised_months.size(), pop.size());

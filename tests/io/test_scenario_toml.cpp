@@ -324,6 +324,13 @@ TEST(ScenarioTomlErrors, ProbabilityOutsideZeroOne) {
             "s.toml:2:37: skills.pass_probability[4]: must be in [0, 1], got 1.7");
 }
 
+// Months at a level are counted in one byte (population.hpp, kMaxMonthsAtLevel), so no wait may
+// be longer than 255 months.
+TEST(ScenarioTomlErrors, WaitLongerThanTheMonthsCounted) {
+  EXPECT_EQ(only(problems("[skills]\nmin_months = [0, 0, 12, 48, 256, 48, 48, 36, 36]\n")),
+            "s.toml:2:29: skills.min_months[4]: must be in [0, 255], got 256");
+}
+
 TEST(ScenarioTomlErrors, NegativeCount) {
   EXPECT_EQ(only(problems("[population]\nsize = -5\n")),
             "s.toml:2:8: population.size: a count cannot be negative; must be in [0, 2e+09], got -5");
@@ -890,7 +897,7 @@ set = { "programmes.full_time" = [0.5], "programmes.target_level" = [2.5] }
 TEST(ScenarioToml, ReferenceShowsIntegerAndFlagKinds) {
   const std::string md = parameter_reference_markdown();
   EXPECT_NE(
-      md.find("| `min_months` | array of integers | months | `[0, 0, 12, 48, 60, 48, 48, 36, 36]` | each [0, 600] |"),
+      md.find("| `min_months` | array of integers | months | `[0, 0, 12, 48, 60, 48, 48, 36, 36]` | each [0, 255] |"),
       std::string::npos)
       << md;
   EXPECT_NE(

@@ -94,6 +94,11 @@ std::vector<std::size_t> lowest(std::vector<std::pair<std::uint64_t, std::size_t
   return chosen;
 }
 
+// A winner's months at the level with the wait shortened by `credit` months, saturating.
+std::uint8_t credited_months(std::uint8_t months, std::uint32_t credit) {
+  return static_cast<std::uint8_t>(std::min<std::uint32_t>(kMaxMonthsAtLevel, months + credit));
+}
+
 } // namespace
 
 void Competitions::step(const Parameters& p, const CompetitionRules& rules, Month month, Population& pop,
@@ -177,8 +182,7 @@ void Competitions::step(const Parameters& p, const CompetitionRules& rules, Mont
         promote(pop, i, level + 1, flows);
         ++tally_.promotions[k * kLevelCount + level + 1u];
       } else {
-        pop.months_at_level[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(
-            0xFFFF, static_cast<std::uint32_t>(pop.months_at_level[i]) + credit)); // the wait shortened
+        pop.months_at_level[i] = credited_months(pop.months_at_level[i], credit); // the wait shortened
       }
     }
   }
@@ -243,8 +247,7 @@ void Competitions::step_split(const Parameters& p, std::size_t k, std::size_t en
     if (promotes)
       promote(pop, i, level + 1, flows);
     else
-      pop.months_at_level[i] = static_cast<std::uint16_t>(
-          std::min<std::uint32_t>(0xFFFF, static_cast<std::uint32_t>(pop.months_at_level[i]) + credit));
+      pop.months_at_level[i] = credited_months(pop.months_at_level[i], credit);
   }
 }
 

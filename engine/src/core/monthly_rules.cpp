@@ -76,7 +76,7 @@ constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
-constexpr std::uint16_t kMaxCounter = 0xFFFF;
+constexpr auto kMaxCounter = static_cast<std::uint8_t>(kMaxMonthsAtLevel);
 constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
 // The rules pass's chunks (monthly_pass): about this many per thread, of at least kMinChunk agents
 // (a multiple of kBlockBatch), so that the last chunk's wait is a small share of a thread's work.

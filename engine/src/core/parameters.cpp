@@ -175,7 +175,8 @@ const ParameterSpec kSpecs[] = {
     {.key = "population.max_months_at_level",
      .kind = ValueKind::Integer,
      .unit = "months",
-     .doc = "Upper bound of the months at the current level drawn for the initial population.",
+     .doc = "Upper bound of the months at the current level drawn for the initial population (a draw above 255 "
+            "is held as 255, the longest wait skills.min_months allows).",
      .min = 0,
      .max = 600,
      .bind = SKILLSIM_BIND(population.max_months_at_level)},
@@ -434,7 +435,7 @@ const ParameterSpec kSpecs[] = {
      .doc = "Minimum months at the level below before a worker may move up to each level (indexed by the level "
             "reached; the entry for level 0 is unused).",
      .min = 0,
-     .max = 600,
+     .max = kMaxMonthsAtLevel, // the months at a level are counted up to 255 (population.hpp)
      .dim = Dim::Level,
      .schedulable = true,
      .bind = SKILLSIM_BIND(skills.min_months)},

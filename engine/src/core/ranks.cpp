@@ -4,6 +4,7 @@
 #include <cstring>
 #include <functional>
 #include <queue>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -37,8 +38,7 @@ namespace {
 // Every rank's `mine`, its bytes packed in words, joined in rank order on rank 0 (`sizes`: each
 // rank's number of values); empty on the others.
 template <class T>
-std::vector<T> gather_column(const std::vector<T>& mine, const RankGroup& ranks,
-                             const std::vector<std::uint64_t>& sizes) {
+std::vector<T> gather_column(std::span<const T> mine, const RankGroup& ranks, const std::vector<std::uint64_t>& sizes) {
   const auto words_of = [](std::size_t n) { return (n * sizeof(T) + 7) / 8; };
   std::vector<std::uint64_t> words(words_of(mine.size()), 0);
   if (!mine.empty()) std::memcpy(words.data(), mine.data(), mine.size() * sizeof(T));
@@ -67,7 +67,7 @@ Population gather_population(const Population& mine, const RankGroup& ranks) {
   // their concatenation.
   std::vector<std::size_t> order;
   {
-    const std::vector<std::uint32_t> ids = gather_column(mine.id, ranks, sizes);
+    const std::vector<std::uint32_t> ids = gather_column(std::span<const std::uint32_t>(mine.id), ranks, sizes);
     if (root) {
       order.reserve(ids.size());
       std::vector<std::size_t> next, end;                 // per rank: its next position, and the end of its block
@@ -88,7 +88,7 @@ Population gather_population(const Population& mine, const RankGroup& ranks) {
   }
   Population all(mine.optional_columns());
   const auto take = [&](const auto& column, auto& into) {
-    const auto joined = gather_column(column, ranks, sizes);
+    const auto joined = gather_column(std::span(std::as_const(column)), ranks, sizes);
     if (!root) return;
     into.resize(order.size());
     for (std::size_t k = 0; k < order.size(); ++k) into[k] = joined[order[k]];

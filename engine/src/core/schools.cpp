@@ -118,7 +118,7 @@ void add_initial_students(const Parameters& p, const RandomStreams& rng, Populat
         const double age_at_entry =
             sc.entry_age_min[k] + d.uniform(streams::kSchoolAge) * (sc.entry_age_max[k] - sc.entry_age_min[k]);
         a.birth_month = Entrants::birth_month(start, age_at_entry) - months_in;
-        a.months_at_level = static_cast<std::uint16_t>(months_in);
+        a.months_at_level = static_cast<std::uint8_t>(months_in); // below length_months, at most 120
         a.sex = d.uniform(streams::kSchoolSex) < p.entry.male_share ? 0 : 1;
         a.group = static_cast<Group>(pick_by_share(sc.group_shares, d.uniform(streams::kSchoolGroup)));
         a.sector =

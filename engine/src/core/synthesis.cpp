@@ -341,8 +341,8 @@ Population synthesize_population(const Parameters& p, const RandomStreams& rng, 
       Agent agent;
       agent.id = id;
       agent.birth_month = start.index - age_months;
-      agent.months_at_level =
-          static_cast<std::uint16_t>(d.uniform(streams::kSynthesisMonthsAtLevel) * (max_at_level + 1));
+      const int months_at_level = static_cast<int>(d.uniform(streams::kSynthesisMonthsAtLevel) * (max_at_level + 1));
+      agent.months_at_level = static_cast<std::uint8_t>(std::min(months_at_level, kMaxMonthsAtLevel));
       const bool insured = d.uniform(streams::kSynthesisInsured) < pop.insured_share[g];
       agent.ui_months = insured ? static_cast<std::uint16_t>(d.uniform(streams::kSynthesisInsuranceMonths) *
                                                              (std::min(working_months, 120) + 1))

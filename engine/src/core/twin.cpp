@@ -1016,7 +1016,7 @@ private:
         const std::size_t at = k * kGroupCount + static_cast<std::size_t>(g);
         rules.admit_share[at] = demand[at] > 0 ? std::min(1.0, admitted_in[at] / demand[at]) : 0.0;
       }
-      if (flows.money_binding[k])
+      if (flows.money_binding[k] != 0.0)
         for (std::size_t f = 0; f < terms_.funds; ++f)
           if (const double due = terms_.claim[k * terms_.funds + f] * terms_.claims_committed[k];
               due > 0 && book.remaining[f] < due)
@@ -1150,7 +1150,7 @@ private:
     const auto& c = rules.p.competitions;
     const auto admits = [&](const CompetitionRules::Tier& tier, int status, int level, int months) {
       return tier.admits(static_cast<std::uint8_t>(status), static_cast<std::uint8_t>(level),
-                         static_cast<std::uint16_t>(months));
+                         static_cast<std::uint8_t>(months)); // below layout_.cap, a min_months: at most 255
     };
     const auto wanted = [&](int, int status, int level) {
       return std::any_of(held.begin(), held.end(), [&](const CompetitionRules::Tier& tier) {

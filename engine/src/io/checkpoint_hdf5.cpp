@@ -78,8 +78,8 @@ Handle write_array(hid_t parent, const std::string& name, const std::vector<hsiz
   return dataset;
 }
 
-template <class T>
-void write_vector(hid_t parent, const std::string& name, const std::vector<T>& values) {
+template <class T, class Allocator>
+void write_vector(hid_t parent, const std::string& name, const std::vector<T, Allocator>& values) {
   write_array(parent, name, {static_cast<hsize_t>(values.size())}, values.data());
 }
 
@@ -291,11 +291,12 @@ public:
     return values;
   }
 
-  /// Rows [first, last) of the 1-D dataset at `path` of `length` values, with room for `capacity`.
-  template <class T>
-  std::vector<T> rows(const std::string& path, std::size_t length, std::size_t first, std::size_t last,
-                      std::size_t capacity) const {
-    if (first == 0 && last == length) return vector<T>(path, length, capacity);
+  /// Rows [first, last) of the 1-D dataset at `path` of `length` values, with room for `capacity`,
+  /// in a vector of type V (an agent column's own: Population's ColumnVector).
+  template <class T, class V = std::vector<T>>
+  V rows(const std::string& path, std::size_t length, std::size_t first, std::size_t last, std::size_t capacity) const {
+    if constexpr (std::is_same_v<V, std::vector<T>>)
+      if (first == 0 && last == length) return vector<T>(path, length, capacity);
     require(path, "dataset");
     Handle dataset =
         checked(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset '" + path + "'");
@@ -306,7 +307,7 @@ public:
     if (H5Tget_class(type.get()) != H5T_INTEGER || H5Tget_size(type.get()) != sizeof(T) ||
         (H5Tget_sign(type.get()) == H5T_SGN_2) != std::is_signed_v<T>)
       throw Failure("dataset '" + path + "' does not hold " + type_name<T>());
-    std::vector<T> values;
+    V values;
     values.reserve(std::max(capacity, last - first));
     values.resize(last - first);
     if (values.empty()) return values;
@@ -455,7 +456,8 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r, std::pair<int,
   const std::size_t mine = range.last - range.first;
   population.for_each_named_column([&](std::string_view name, auto& column) {
     using T = typename std::remove_cvref_t<decltype(column)>::value_type;
-    column = in.rows<T>(path + "/population/" + std::string(name), n, range.first, range.last, mine + mine / 8);
+    column = in.rows<T, std::remove_cvref_t<decltype(column)>>(path + "/population/" + std::string(name), n,
+                                                               range.first, range.last, mine + mine / 8);
   });
 
   {

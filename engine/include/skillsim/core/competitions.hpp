@@ -39,7 +39,7 @@ struct CompetitionRules {
         wait;                         ///< months at the level an entrant must have served (kClosed: not eligible)
     double entrants = 0, winners = 0; ///< persons at this holding (the year's, or a twelfth of it)
 
-    bool admits(std::uint8_t status_now, std::uint8_t level, std::uint16_t months_at_level) const {
+    bool admits(std::uint8_t status_now, std::uint8_t level, std::uint8_t months_at_level) const {
       return status[status_now] && months_at_level >= wait[level];
     }
   };
@@ -52,7 +52,7 @@ struct CompetitionRules {
   CompetitionRules(const Parameters& p, const TransitionRates& rates, Month month);
 
   bool any_held() const { return !held.empty(); }
-  bool may_enter(std::uint8_t status, std::uint8_t level, std::uint16_t months_at_level) const {
+  bool may_enter(std::uint8_t status, std::uint8_t level, std::uint8_t months_at_level) const {
     return months_at_level >= entry_wait[static_cast<std::size_t>(status) * kLevelCount + level];
   }
 };

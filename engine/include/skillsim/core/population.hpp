@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "skillsim/core/column_allocator.hpp"
 #include "skillsim/core/types.hpp"
 
 namespace skillsim {
@@ -38,6 +39,12 @@ inline constexpr int kMinStartYear = 1900, kMaxStartYear = 2600;
 /// the only rule that reads them compares them with programmes.min_contribution_months, which
 /// validation keeps at or below this, and min(x, 255) >= t exactly when x >= t for t <= 255.
 inline constexpr int kMaxInsuranceMonths = 255;
+/// Months at the current level are counted in one byte too, saturating here. Safe for the same
+/// reason: every rule that reads them compares them with a wait derived from skills.min_months
+/// (the promotion, programme, competition and studio waits) or with schools.length_months, which
+/// validation keeps at or below this; the initial draw (population.max_months_at_level, up to 600)
+/// is held as min(draw, 255).
+inline constexpr int kMaxMonthsAtLevel = 255;
 
 /// An agent's position in its population, in the month's lists (MonthlyCandidates): 32 bits, half
 /// of a size_t. Safe: every agent has a distinct id below 2^32 (validation refuses a run that would
@@ -57,7 +64,7 @@ enum class ColumnUse : std::uint8_t { always, optional };
 #define SKILLSIM_AGENT_COLUMNS(X)                                                                                      \
   X(std::uint32_t, std::uint64_t, id, 0, always)        /* below kAgentIdLimit; the random draws use its value */      \
   X(std::int16_t, std::int32_t, birth_month, 0, always) /* Month::index of the month of birth (kBirthMonthRange) */    \
-  X(std::uint16_t, std::uint16_t, months_at_level, 0, always)                                                          \
+  X(std::uint8_t, std::uint8_t, months_at_level, 0, always) /* saturating at kMaxMonthsAtLevel */                      \
   X(std::uint8_t, std::uint16_t, region, 0,                                                                            \
     optional) /* with more than one region: index into population.regions, below kMaxRegions */                        \
   X(std::uint8_t, Level, level, Level::None, always)                                                                   \
@@ -128,10 +135,15 @@ struct Agent {
 #undef SKILLSIM_AGENT_FIELD
 };
 
+/// A column of the population: a vector whose block starts at its own offset in a page
+/// (column_allocator.hpp).
+template <class T>
+using ColumnVector = std::vector<T, ColumnAllocator<T>>;
+
 class Population {
 public:
   // Every column is a member; an optional column not in use stays empty (and is never read).
-#define SKILLSIM_COLUMN(column_type, agent_type, name, default_value, use) std::vector<column_type> name;
+#define SKILLSIM_COLUMN(column_type, agent_type, name, default_value, use) ColumnVector<column_type> name;
   SKILLSIM_AGENT_COLUMNS(SKILLSIM_COLUMN)
 #undef SKILLSIM_COLUMN
 

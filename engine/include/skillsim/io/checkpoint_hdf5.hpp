@@ -53,7 +53,7 @@ namespace skillsim::io {
 /// optional too, saved only with programmes or evaluators (agent_columns); a format-4 checkpoint
 /// is refused likewise. 6: the `region` column optional, saved only with more than one region; a
 /// format-5 checkpoint is refused likewise.
-inline constexpr int kCheckpointFormatVersion = 6;
+inline constexpr int kCheckpointFormatVersion = 7;
 
 /// A checkpoint file could not be written or read (path and reason in the message).
 class CheckpointError : public Error {

@@ -1,0 +1,67 @@
+// The allocator of the agent columns: each large column starts at its own offset within a page.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+namespace skillsim {
+
+/// Large blocks come from the system page-aligned (glibc maps them at 16 bytes past a page
+/// boundary), so without this every one-byte column's entry of agent i would be a whole number of
+/// 4096 bytes from every other one's. A core takes a load and an earlier store whose addresses
+/// agree in their low 12 bits for a possible overlap (4K aliasing) and makes the load wait: in the
+/// rules pass, which stores to one column of an agent and then reads its others, that cost 15-25%
+/// of the pass (bench/README.md, "The columns staggered within a page"). Each large column is
+/// therefore placed at a different multiple of 64 bytes (a cache line) past a page boundary (its
+/// block is page-aligned: wherever malloc puts a block, from the heap or mapped, the offset within
+/// the page is the one chosen), taken in turn from a counter, so 63 columns allocated one after
+/// another have 63 distinct offsets; nothing computed depends on an address.
+/// The turn of the next large column allocation (ColumnAllocator).
+inline std::atomic<std::size_t>& column_allocation_turn() {
+  static std::atomic<std::size_t> turn{0};
+  return turn;
+}
+
+template <class T>
+struct ColumnAllocator {
+  using value_type = T;
+
+  /// Blocks below this are left as they come (small populations; the staggering is for streams).
+  static constexpr std::size_t kStaggerFrom = std::size_t{1} << 16;
+  /// Offsets: 64 x (1..kOffsets), all within a page; consecutive columns 64 x 5 bytes apart.
+  static constexpr std::size_t kLine = 64, kOffsets = 63, kPage = 4096;
+
+  ColumnAllocator() = default;
+  template <class U>
+  ColumnAllocator(const ColumnAllocator<U>&) noexcept {} // NOLINT: rebinding, as std::allocator
+
+  T* allocate(std::size_t n) {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kStaggerFrom) return static_cast<T*>(::operator new (bytes, std::align_val_t{kLine}));
+    const std::size_t turn = next_turn().fetch_add(1, std::memory_order_relaxed);
+    const std::size_t offset = kLine * (1 + (turn * 5) % kOffsets);
+    auto* block = static_cast<std::byte*>(::operator new (bytes + kPage, std::align_val_t{kPage}));
+    std::byte* start = block + offset;
+    reinterpret_cast<std::byte**>(start)[-1] = block; // (offset >= 64: room for the block's address)
+    return reinterpret_cast<T*>(start);
+  }
+
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n * sizeof(T) < kStaggerFrom) {
+      ::operator delete (p, std::align_val_t{kLine});
+      return;
+    }
+    ::operator delete (reinterpret_cast<std::byte**>(p)[-1], std::align_val_t{kPage});
+  }
+
+  friend bool operator==(const ColumnAllocator&, const ColumnAllocator&) { return true; }
+
+private:
+  // One counter for every column type (a static member of the template would be one per type, and
+  // the first column of each type would share an offset).
+  static std::atomic<std::size_t>& next_turn() { return column_allocation_turn(); }
+};
+
+} // namespace skillsim
