@@ -8,22 +8,22 @@
 
 namespace skillsim {
 
-/// Large blocks come from the system page-aligned (glibc maps them at 16 bytes past a page
-/// boundary), so without this every one-byte column's entry of agent i would be a whole number of
-/// 4096 bytes from every other one's. A core takes a load and an earlier store whose addresses
-/// agree in their low 12 bits for a possible overlap (4K aliasing) and makes the load wait: in the
-/// rules pass, which stores to one column of an agent and then reads its others, that cost 15-25%
-/// of the pass (bench/README.md, "The columns staggered within a page"). Each large column is
-/// therefore placed at a different multiple of 64 bytes (a cache line) past a page boundary (its
-/// block is page-aligned: wherever malloc puts a block, from the heap or mapped, the offset within
-/// the page is the one chosen), taken in turn from a counter, so 63 columns allocated one after
-/// another have 63 distinct offsets; nothing computed depends on an address.
 /// The turn of the next large column allocation (ColumnAllocator).
 inline std::atomic<std::size_t>& column_allocation_turn() {
   static std::atomic<std::size_t> turn{0};
   return turn;
 }
 
+/// The agent columns' allocator. Large blocks come from the system at one offset within a page
+/// (glibc maps them 16 bytes past a page boundary), so without it the same agent's entries in two
+/// one-byte columns would be a whole number of 4096 bytes apart. A core takes a load and an earlier
+/// store whose addresses agree in their low 12 bits for a possible overlap (4K aliasing) and makes
+/// the load wait: in the rules pass, which stores to one column of an agent and then reads its
+/// others, that cost 15-25% of the pass (bench/README.md, "The months at a level in one byte, the
+/// columns staggered within a page"). So each large column starts at its own multiple of 64 bytes
+/// (a cache line) past a page boundary of a page-aligned block (the offset is the one chosen
+/// wherever malloc puts the block), taken in turn from one counter: 63 columns allocated one after
+/// another have 63 distinct offsets. Nothing computed depends on an address.
 template <class T>
 struct ColumnAllocator {
   using value_type = T;
