@@ -293,10 +293,9 @@ public:
 
   /// Rows [first, last) of the 1-D dataset at `path` of `length` values, with room for `capacity`,
   /// in a vector of type V (an agent column's own: Population's ColumnVector).
-  template <class T, class V = std::vector<T>>
+  template <class V>
   V rows(const std::string& path, std::size_t length, std::size_t first, std::size_t last, std::size_t capacity) const {
-    if constexpr (std::is_same_v<V, std::vector<T>>)
-      if (first == 0 && last == length) return vector<T>(path, length, capacity);
+    using T = typename V::value_type;
     require(path, "dataset");
     Handle dataset =
         checked(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset '" + path + "'");
@@ -455,9 +454,8 @@ ReplicateSnapshot read_snapshot(const Reader& in, std::int64_t r, std::pair<int,
   const AgentRange range = agent_range(n, share.first, share.second);
   const std::size_t mine = range.last - range.first;
   population.for_each_named_column([&](std::string_view name, auto& column) {
-    using T = typename std::remove_cvref_t<decltype(column)>::value_type;
-    column = in.rows<T, std::remove_cvref_t<decltype(column)>>(path + "/population/" + std::string(name), n,
-                                                               range.first, range.last, mine + mine / 8);
+    column = in.rows<std::remove_cvref_t<decltype(column)>>(path + "/population/" + std::string(name), n, range.first,
+                                                            range.last, mine + mine / 8);
   });
 
   {

@@ -8,15 +8,17 @@
 
 namespace skillsim {
 
-/// The turn of the next large column allocation (ColumnAllocator).
+/// The turn of the next large column allocation (ColumnAllocator): one counter for every column
+/// type (a static member of the template would be one per type, and the first column of each type
+/// would share an offset).
 inline std::atomic<std::size_t>& column_allocation_turn() {
   static std::atomic<std::size_t> turn{0};
   return turn;
 }
 
 /// The agent columns' allocator. Large blocks come from the system at one offset within a page
-/// (glibc maps them 16 bytes past a page boundary), so without it the same agent's entries in two
-/// one-byte columns would be a whole number of 4096 bytes apart. A core takes a load and an earlier
+/// (each is mapped on its own, just past a page boundary), so without it the same agent's entries in
+/// two one-byte columns would be a whole number of 4096 bytes apart. A core takes a load and an earlier
 /// store whose addresses agree in their low 12 bits for a possible overlap (4K aliasing) and makes
 /// the load wait: in the rules pass, which stores to one column of an agent and then reads its
 /// others, that cost 15-25% of the pass (bench/README.md, "The months at a level in one byte, the
@@ -40,7 +42,7 @@ struct ColumnAllocator {
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kStaggerFrom) return static_cast<T*>(::operator new (bytes, std::align_val_t{kLine}));
-    const std::size_t turn = next_turn().fetch_add(1, std::memory_order_relaxed);
+    const std::size_t turn = column_allocation_turn().fetch_add(1, std::memory_order_relaxed);
     const std::size_t offset = kLine * (1 + (turn * 5) % kOffsets);
     auto* block = static_cast<std::byte*>(::operator new (bytes + kPage, std::align_val_t{kPage}));
     std::byte* start = block + offset;
@@ -57,11 +59,6 @@ struct ColumnAllocator {
   }
 
   friend bool operator==(const ColumnAllocator&, const ColumnAllocator&) { return true; }
-
-private:
-  // One counter for every column type (a static member of the template would be one per type, and
-  // the first column of each type would share an offset).
-  static std::atomic<std::size_t>& next_turn() { return column_allocation_turn(); }
 };
 
 } // namespace skillsim
