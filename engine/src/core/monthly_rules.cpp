@@ -15,7 +15,10 @@ namespace {
 // The month's probabilities as integer thresholds for the per-agent loop (probability_threshold):
 // comparing integers keeps the loop free of floating point and identical on every compiler.
 struct Thresholds {
-  std::uint64_t death[kMortalityBandCount];
+  // Death by age in whole months, 0 to the first month of the last mortality band (older ages
+  // read its last entry): one load in the pass instead of the band's two divisions.
+  static constexpr std::int32_t kDeathAges = (15 + 5 * (kMortalityBandCount - 1)) * 12 + 1;
+  std::uint64_t death_by_age[kDeathAges];
   std::uint64_t job_loss[kLevelCount][kGroupCount][kSectorCount];
   std::uint64_t job_find[kLevelCount][kGroupCount];
   std::uint64_t find_or_inactive[kLevelCount][kGroupCount]; // job finding, then inactivity
@@ -37,7 +40,8 @@ struct Thresholds {
   std::vector<std::uint64_t> move;
 
   explicit Thresholds(const TransitionRates& r) {
-    for (int b = 0; b < kMortalityBandCount; ++b) death[b] = probability_threshold(r.death[b]);
+    for (std::int32_t a = 0; a < kDeathAges; ++a)
+      death_by_age[a] = probability_threshold(r.death[mortality_band(a / 12)]);
     for (int l = 0; l < kLevelCount; ++l)
       for (int g = 0; g < kGroupCount; ++g) {
         for (int s = 0; s < kSectorCount; ++s) job_loss[l][g][s] = probability_threshold(r.job_loss[l][g][s]);
@@ -88,8 +92,8 @@ constexpr std::int64_t kChunksPerThread = 64, kMinChunk = 256 * kBlockBatch;
 // so each destination has its own probability exactly). An employed migrant stays employed or,
 // with migration.employed_on_arrival = "unemployed", looks for a job on arrival. (Only with
 // more than one region, where the region column is stored: agent_columns.)
-void migrate(const TransitionRates& rates, const Thresholds& th, Population& pop, std::int64_t i, std::uint32_t word,
-             MonthTally& tally) {
+void migrate(const TransitionRates& rates, const Thresholds& th, const ColumnPointers& pop, std::int64_t i,
+             std::uint32_t word, MonthTally& tally) {
   const std::size_t origin = pop.region[i];
   const std::uint8_t lv = pop.level[i], st = pop.status[i];
   if (word >= th.move[(origin * kLevelCount + lv) * kStatusCount + st]) return;
@@ -104,7 +108,7 @@ void migrate(const TransitionRates& rates, const Thresholds& th, Population& pop
 }
 
 // Moves agent i to group `to`, where its months in the group start again.
-void change_group(Population& pop, std::int64_t i, std::uint8_t to, MonthTally& tally) {
+void change_group(const ColumnPointers& pop, std::int64_t i, std::uint8_t to, MonthTally& tally) {
   ++tally.group_changes[pop.group[i]][to];
   pop.group[i] = to;
   pop.months_in_group[i] = 0;
@@ -120,13 +124,12 @@ template <bool kRegional, bool kRetaining, bool kProgrammes>
 MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
                         const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
                         MonthlyCandidates& candidates, StockTally& stocks, const Mentoring* mentoring) {
-  const Thresholds th(rates);
   // Master studios' mentees (studios.hpp): looked up only for workers who may seek a level.
   const bool mentors = mentoring != nullptr && mentoring->any();
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
-  const bool group_moves = rates.group_moves, by_class = !th.sit_by_class.empty();
-  const bool loss_by_region = kRegional && !th.job_loss_by_region.empty();
-  const bool find_by_region = kRegional && !th.job_find_by_region.empty(); // regional factors or employers' matching
+  const bool group_moves = rates.group_moves, by_class = !rates.sit_by_class.empty();
+  const bool loss_by_region = kRegional && !rates.job_loss_by_region.empty();
+  const bool find_by_region = kRegional && !rates.job_find_by_region.empty(); // regional factors or employers' matching
   const bool migrating = kRegional && rates.migrating;
   constexpr bool retaining = kRetaining; // 以工代训's retention effect (th.job_loss_subsidised)
   const std::uint8_t* subsidised = rates.subsidised_cell.data();
@@ -183,6 +186,11 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
 
 #pragma omp parallel
   {
+    // Thread-private copies of what the loop reads for every agent: a shared variable is reached
+    // through the parallel region's closure, and a byte store may alias anything, so every read
+    // of one after a store would load its address again (and the columns' pointers twice over).
+    const Thresholds th(rates);
+    const ColumnPointers agents = pop.pointers();
     MonthTally local;
     StockCounter counted(stock_regions, stock_programmes);
     const StockCounter::Counters count = counted.counters();
@@ -193,36 +201,40 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     std::int64_t ahead_from = -kBlockBatch;
     const auto track = [&](std::int64_t i) {
       if (!tracked) return;
-      if (pop.programme[i] != kNoProgramme || (programmes && pop.follow_up_months_left[i] != 0))
+      if (agents.programme[i] != kNoProgramme || (programmes && agents.follow_up_months_left[i] != 0))
         found->trainees.push_back(static_cast<AgentIndex>(i));
-      if (pop.evaluation_wait[i] != 0) found->queued.push_back(static_cast<AgentIndex>(i));
+      if (agents.evaluation_wait[i] != 0) found->queued.push_back(static_cast<AgentIndex>(i));
     };
 #pragma omp for schedule(dynamic, 1) nowait
     for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
       found = &by_chunk[static_cast<std::size_t>(chunk)];
       ahead_from = -kBlockBatch; // (a chunk starts on a whole batch: kBlockBatch divides chunk_size)
       for (std::int64_t i = chunk * chunk_size, end = std::min(n, i + chunk_size); i < end; ++i) {
-        const std::uint8_t st = pop.status[i];
+        const std::uint8_t st = agents.status[i];
         if (st == kRemoved) continue;
-        const std::uint8_t lv = pop.level[i];
-        count.count(pop, static_cast<std::size_t>(i), lv, st);
+        const std::uint8_t lv = agents.level[i];
+        count.count(agents, static_cast<std::size_t>(i), lv, st);
         if (i - ahead_from >= kBlockBatch) {
           ahead_from = i;
-          std::uint32_t ids[kBlockBatch] = {}; // past the last agent: blocks of id 0, never read
-          std::copy_n(pop.id.data() + i, std::min<std::int64_t>(kBlockBatch, n - i), ids);
-          monthly.blocks(ids, ahead);
+          if (n - i >= kBlockBatch) {
+            monthly.blocks(agents.id + i, ahead);
+          } else { // the last agents: the rest of the batch is blocks of id 0, never read
+            std::uint32_t ids[kBlockBatch] = {};
+            std::copy_n(agents.id + i, n - i, ids);
+            monthly.blocks(ids, ahead);
+          }
         }
         const DrawBlock4 d = ahead[static_cast<int>(i - ahead_from)];
-        const auto rare_word = [&](int lane) { return rare.block(pop.id[i]).words[lane]; };
-        const std::int32_t age_months = month - pop.birth_month[i];
+        const auto rare_word = [&](int lane) { return rare.block(agents.id[i]).words[lane]; };
+        const std::int32_t age_months = month - agents.birth_month[i];
 
         // Demography: death, then retirement at the statutory age.
         // (Trainees and queued candidates who leave are still tracked: their places and money go.)
-        if (d.below(streams::kMortality, th.death[mortality_band(age_months / 12)])) {
-          pop.status[i] = kRemoved;
+        if (d.below(streams::kMortality, th.death_by_age[std::clamp(age_months, 0, Thresholds::kDeathAges - 1)])) {
+          agents.status[i] = kRemoved;
           ++local.exits[lv];
-          ++local.exits_by_group[pop.group[i]];
-          MonthTally::count_at(local.exits_by_region, pop.region_of(i));
+          ++local.exits_by_group[agents.group[i]];
+          MonthTally::count_at(local.exits_by_region, agents.region_of(i));
           track(i);
           continue;
         }
@@ -234,22 +246,23 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         }
         // Groups: a closed group's members, and those who have served its time limit, move on.
         if (group_moves) [[unlikely]] {
-          const TransitionRates::GroupMonth next = rates.start_month_in_group(pop.group[i], pop.months_in_group[i]);
+          const TransitionRates::GroupMonth next =
+              rates.start_month_in_group(agents.group[i], agents.months_in_group[i]);
           if (next.moved)
-            change_group(pop, i, next.group, local);
+            change_group(agents, i, next.group, local);
           else
-            pop.months_in_group[i] = next.months;
+            agents.months_in_group[i] = next.months;
         }
         if (st == kRetired) {
           if (migrating) [[unlikely]]
-            migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
+            migrate(rates, th, agents, i, rare_word(streams::kMigration), local);
           continue;
         }
-        if (age_months >= rates.retirement_age_months[pop.sex[i]]) {
-          pop.status[i] = kRetired;
+        if (age_months >= rates.retirement_age_months[agents.sex[i]]) {
+          agents.status[i] = kRetired;
           ++local.retirements;
           if (migrating) [[unlikely]]
-            migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
+            migrate(rates, th, agents, i, rare_word(streams::kMigration), local);
           track(i);
           continue;
         }
@@ -261,87 +274,88 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         // A mentee of a master studio may seek it after the studios' wait and passes more often.
         const bool mentored = mentors && st == kEmployed && target < kLevelCount &&
                               mentoring->mentored(static_cast<std::size_t>(i)); // mentees are employed at the start
-        if (target < kLevelCount && (!tracked || (pop.programme[i] == kNoProgramme && pop.evaluation_wait[i] == 0)) &&
-            (rates.served_minimum(target, pop.months_at_level[i]) ||
-             (mentored && pop.months_at_level[i] >= mentoring->wait[static_cast<std::size_t>(target)]))) {
+        if (target < kLevelCount &&
+            (!tracked || (agents.programme[i] == kNoProgramme && agents.evaluation_wait[i] == 0)) &&
+            (rates.served_minimum(target, agents.months_at_level[i]) ||
+             (mentored && agents.months_at_level[i] >= mentoring->wait[static_cast<std::size_t>(target)]))) {
           std::uint64_t sit = th.sit[target][st], pass = th.pass[target];
           if (mentored) [[unlikely]]
             pass = mentoring->pass[static_cast<std::size_t>(target)];
           if (by_class) [[unlikely]] {
-            const int c = person_class(age_months / 12, pop.sex[i], pop.group[i]);
-            const int r = class_by_region ? pop.region_of(i) : 0;
+            const int c = person_class(age_months / 12, agents.sex[i], agents.group[i]);
+            const int r = class_by_region ? agents.region_of(i) : 0;
             sit = th.sit_by_class[rates.sit_index(target, st, c, r)];
             const std::size_t k = rates.pass_index(target, c, r);
             pass = mentored ? mentoring->pass_by_class[k] : th.pass_by_class[k];
           }
           if (d.below(streams::kAssessmentSit, sit)) {
             if (rates.queue_for_evaluation && needs_evaluator(target)) {
-              pop.evaluation_wait[i] = 1;
+              agents.evaluation_wait[i] = 1;
             } else {
               ++local.assessments[target];
               if (rare_word(streams::kAssessmentPass) < pass) {
-                promote(pop, static_cast<std::size_t>(i), target, local);
+                promote(agents, static_cast<std::size_t>(i), target, local);
                 promoted = true;
               }
             }
           }
         }
-        if (!promoted && pop.months_at_level[i] < kMaxCounter) ++pop.months_at_level[i];
+        if (!promoted && agents.months_at_level[i] < kMaxCounter) ++agents.months_at_level[i];
 
         // Labour market, by the level and status held at the start of the month.
-        const std::uint8_t g = pop.group[i];
+        const std::uint8_t g = agents.group[i];
         if (st == kEmployed) {
-          std::uint64_t loss = th.job_loss[lv][g][pop.sector[i]];
+          std::uint64_t loss = th.job_loss[lv][g][agents.sector[i]];
           if (loss_by_region) [[unlikely]]
-            loss = th.job_loss_by_region[TransitionRates::labour_index(pop.region_of(i), lv, g) * kSectorCount +
-                                         pop.sector[i]];
+            loss = th.job_loss_by_region[TransitionRates::labour_index(agents.region_of(i), lv, g) * kSectorCount +
+                                         agents.sector[i]];
           if constexpr (retaining) {
-            const std::size_t r = pop.region_of(i);
-            const std::uint8_t cell = pop.employer[i]; // every employed worker has one at the start of the month
+            const std::size_t r = agents.region_of(i);
+            const std::uint8_t cell = agents.employer[i]; // every employed worker has one at the start of the month
             if (cell != kNoEmployer && subsidised[r * employer_cells + cell] != 0 &&
                 (claimed_months == nullptr || claimed_months[i] < months_cap))
               loss = th.job_loss_subsidised[TransitionRates::labour_index(static_cast<int>(r), lv, g) * kSectorCount +
-                                            pop.sector[i]];
+                                            agents.sector[i]];
           }
           // One word: job loss, or else an insurance month (random.hpp, kLabour).
           if (d.below(streams::kLabour, loss)) {
-            pop.status[i] = kUnemployed;
+            agents.status[i] = kUnemployed;
             ++local.job_losses;
           } else if (programmes && d.below(streams::kLabour, nested_threshold(loss, th.insured[g])) &&
-                     pop.ui_months[i] < kMaxInsurance) { // (read only by the programmes' admission)
-            ++pop.ui_months[i];
+                     agents.ui_months[i] < kMaxInsurance) { // (read only by the programmes' admission)
+            ++agents.ui_months[i];
           }
         } else if (st == kUnemployed) {
           std::uint64_t find = th.job_find[lv][g], find_or_inactive = th.find_or_inactive[lv][g];
           if (find_by_region) [[unlikely]] {
-            const std::size_t k = TransitionRates::labour_index(pop.region_of(i), lv, g);
+            const std::size_t k = TransitionRates::labour_index(agents.region_of(i), lv, g);
             find = th.job_find_by_region[k];
             find_or_inactive = th.find_or_inactive_by_region[k];
           }
-          if (const std::uint8_t after = programmes ? pop.follow_up_programme[i] : kNoProgramme;
+          if (const std::uint8_t after = programmes ? agents.follow_up_programme[i] : kNoProgramme;
               after != kNoProgramme) {
-            const std::size_t k = rates.follow_up_index(after, lv, g, pop.region_of(i));
+            const std::size_t k = rates.follow_up_index(after, lv, g, agents.region_of(i));
             find = th.follow_up_find[k];
             find_or_inactive = th.follow_up_find_or_inactive[k];
           }
           if (d.below(streams::kLabour, find)) {
-            pop.status[i] = kEmployed;
+            agents.status[i] = kEmployed;
             ++local.job_finds;
-            if (group_moves && rates.group_after_job[g] != g) change_group(pop, i, rates.group_after_job[g], local);
+            if (group_moves && rates.group_after_job[g] != g) change_group(agents, i, rates.group_after_job[g], local);
           } else if (d.below(streams::kLabour, find_or_inactive)) {
-            pop.status[i] = kInactive;
+            agents.status[i] = kInactive;
           }
         } else if (st == kInactive) {
-          if (d.below(streams::kLabour, th.reactivation)) pop.status[i] = kUnemployed;
+          if (d.below(streams::kLabour, th.reactivation)) agents.status[i] = kUnemployed;
         }
         // Migration, after the month's other moves, by the level and status they left.
         if (migrating) [[unlikely]]
-          migrate(rates, th, pop, i, rare_word(streams::kMigration), local);
+          migrate(rates, th, agents, i, rare_word(streams::kMigration), local);
         if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
-                              applications.may_apply[g * kStatusCount + pop.status[i]])
+                              applications.may_apply[g * kStatusCount + agents.status[i]])
           found->applicants.push_back({static_cast<AgentIndex>(i), d.words[streams::kApplication]});
-        if (competing && (!tracked || pop.evaluation_wait[i] == 0) &&
-            competitions.may_enter(pop.status[i], pop.level[i], pop.months_at_level[i]))
+        if (competing && (!tracked || agents.evaluation_wait[i] == 0) &&
+            competitions.may_enter(agents.status[i], agents.level[i], agents.months_at_level[i]))
           found->competitors.push_back(static_cast<AgentIndex>(i));
         track(i);
       }

@@ -100,7 +100,8 @@ void StockCounter::add_to(StockTally& total) const {
     for (int l = 0; l < kLevelCount; ++l)
       for (int s = 0; s < kStatusCount; ++s)
         for (int k = 0; k < kSectorCount; ++k) {
-          const std::int64_t c = cells_[((g * kLevelCount + l) * kStatusCount + s) * kSectorCount + k];
+          std::int64_t c = 0;
+          for (const auto& copy : cells_) c += copy[((g * kLevelCount + l) * kStatusCount + s) * kSectorCount + k];
           total.workers[l][s] += c;
           total.by_group[g][l] += c;
           if (s == employed) total.employed_by_sector[k] += c;

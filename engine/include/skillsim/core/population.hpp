@@ -135,6 +135,18 @@ struct Agent {
 #undef SKILLSIM_AGENT_FIELD
 };
 
+/// The population's columns as plain pointers (null for an optional column not stored), for a
+/// loop over the agents that also stores bytes: a byte store may alias anything, so a loop that
+/// reads `pop.status[i]` must load the vector's pointer again after every store, where a local
+/// copy of these is loaded once (monthly_rules.cpp). Valid until the population is resized.
+struct ColumnPointers {
+#define SKILLSIM_COLUMN_POINTER(column_type, agent_type, name, default_value, use) column_type* name = nullptr;
+  SKILLSIM_AGENT_COLUMNS(SKILLSIM_COLUMN_POINTER)
+#undef SKILLSIM_COLUMN_POINTER
+  /// Agent i's region, as Population::region_of.
+  std::uint8_t region_of(std::size_t i) const { return region != nullptr ? region[i] : std::uint8_t{0}; }
+};
+
 /// A column of the population: a vector whose block starts at its own offset in a page
 /// (column_allocator.hpp).
 template <class T>
@@ -161,6 +173,16 @@ public:
   /// Agent i's region: its column, or 0 where the scenario has one region and the column is not
   /// stored (agent_columns).
   std::uint8_t region_of(std::size_t i) const { return optional_.has(Column::region) ? region[i] : std::uint8_t{0}; }
+
+  /// The columns as plain pointers (ColumnPointers).
+  ColumnPointers pointers() {
+    ColumnPointers p;
+#define SKILLSIM_POINT(column_type, agent_type, name, default_value, use)                                              \
+  if (has(Column::name)) p.name = name.data();
+    SKILLSIM_AGENT_COLUMNS(SKILLSIM_POINT)
+#undef SKILLSIM_POINT
+    return p;
+  }
 
   void reserve(std::size_t n);
   void push_back(const Agent& a);
@@ -195,7 +217,7 @@ public:
   }
 
   /// Bytes of column storage per agent with the columns stored always and the optional ones in
-  /// `optional` (15 with none: what every scenario pays).
+  /// `optional` (14 with none: what every scenario pays).
   static constexpr std::size_t bytes_per_agent(ColumnSet optional = {}) {
     return 0
 #define SKILLSIM_COLUMN_BYTES(column_type, agent_type, name, default_value, use)                                       \

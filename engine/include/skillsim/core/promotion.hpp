@@ -28,8 +28,9 @@ class ResultsWriter;
 class Employers;
 
 /// Moves agent i up to level `to` (above its level), restarts its months at the level and counts
-/// the move in `flows`.
-inline void promote(Population& population, std::size_t i, int to, MonthTally& flows) {
+/// the move in `flows`. `population` is the Population or its ColumnPointers (the rules pass).
+template <class Columns>
+void promote(Columns&& population, std::size_t i, int to, MonthTally& flows) {
   flows.record_promotion(population.level[i], to);
   population.level[i] = static_cast<std::uint8_t>(to);
   population.months_at_level[i] = 0;

@@ -89,25 +89,33 @@ public:
   /// `by_region` is null with one region (add_to derives it from the cells), `trainees` without
   /// programmes: a loop-invariant test instead of counting what nobody needs.
   struct Counters {
-    std::int64_t* cells;
+    std::uint32_t* cells; // kCellCopies copies of the cells, one after the other
     std::int64_t* by_region;
     std::int64_t* trainees;
-    /// Counts agent i (not Removed), of level `lv` and status `st`, as it is now.
-    void count(const Population& pop, std::size_t i, std::uint8_t lv, std::uint8_t st) const {
-      ++cells[((pop.group[i] * kLevelCount + lv) * kStatusCount + st) * kSectorCount + pop.sector[i]];
+    /// Counts agent i (not Removed), of level `lv` and status `st`, as it is now; `pop` is the
+    /// Population or its ColumnPointers.
+    template <class Columns>
+    void count(const Columns& pop, std::size_t i, std::uint8_t lv, std::uint8_t st) const {
+      ++cells[(i % kCellCopies) * kCells + ((pop.group[i] * kLevelCount + lv) * kStatusCount + st) * kSectorCount +
+              pop.sector[i]];
       if (by_region != nullptr) ++by_region[pop.region[i] * kLevelCount + lv]; // (more than one region: stored)
       if (trainees != nullptr && pop.programme[i] != kNoProgramme) ++trainees[pop.programme[i]];
     }
   };
   Counters counters() {
-    return {cells_, by_region_.empty() ? nullptr : by_region_.data(), trainees_.empty() ? nullptr : trainees_.data()};
+    return {&cells_[0][0], by_region_.empty() ? nullptr : by_region_.data(),
+            trainees_.empty() ? nullptr : trainees_.data()};
   }
   /// Adds the counts to `total` (sized for the same regions and programmes).
   void add_to(StockTally& total) const;
 
 private:
   static constexpr int kCells = kGroupCount * kLevelCount * kStatusCount * kSectorCount;
-  std::int64_t cells_[kCells] = {};
+  // Neighbouring agents mostly fall in the same cell; counting them in alternate copies lets the
+  // next agent's increment start before the last one's store is done. 32 bits: a population has
+  // fewer than 2^32 agents (AgentIndex).
+  static constexpr std::size_t kCellCopies = 2;
+  std::uint32_t cells_[kCellCopies][kCells] = {};
   std::vector<std::int64_t> by_region_, trainees_;
 };
 
