@@ -1558,8 +1558,8 @@ private:
   // the shares the record pass found: so the difference is the pushed dying to rounding (docs/
   // twin.md, "Speed"). The rounding of two different sums of the same numbers can leave a row a
   // little below 0 where nobody (or very few) dies: a row below 0 by at most kDyingRounding of
-  // its active is taken as 0; by more, or a block of `start` not in the month before's, is a
-  // fault of the projection, not rounding, and throws.
+  // its active (of one person, in a row of fewer) is taken as 0; by more, or a block of `start`
+  // not in the month before's, is a fault of the projection, not rounding, and throws.
   View derive_dying(const View& start, Eigen::Index first_retiring, std::size_t retiring,
                     const std::vector<std::size_t>& blocks) {
     View dying = view(6, 1);
@@ -1577,7 +1577,7 @@ private:
         double n = active - start(first + i, 0);
         for (Eigen::Index col = first_retiring; col < surviving_and_retiring; ++col) n -= start(first + i, col);
         if (n < 0) {
-          if (n < -kDyingRounding * active)
+          if (n < -kDyingRounding * std::max(active, 1.0)) // (a row of no one: a person's share)
             throw Error("the twin's derived deaths: " + std::to_string(n) + " dying in a row of " +
                         std::to_string(active) + " active (more than rounding)");
           n = 0;
