@@ -7,6 +7,8 @@
 //   build/bin/bench_twin national_2010 --set scenario.months=60 --whole-age-classes   every age class whole (as before)
 //   build/bin/bench_twin jincheng_2020_2021 --whole-segments   every insurance month of a live segment pushed (as
 //   before)
+//   build/bin/bench_twin --pushed-deaths                    the month's dying pushed as a vector of their own (as
+//   before)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +35,8 @@ int main(int argc, char** argv) {
       options.whole_age_classes = true;
     } else if (arg == "--whole-segments") {
       options.whole_segments = true;
+    } else if (arg == "--pushed-deaths") {
+      options.pushed_deaths = true;
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
     } else if (!arg.empty() && arg[0] != '-' && !named) {
@@ -40,7 +44,7 @@ int main(int argc, char** argv) {
       named = true;
     } else {
       std::fprintf(stderr, "usage: bench_twin [SCENARIO] [--set KEY=VALUE ...] [--repeat N] [--whole-age-classes] "
-                           "[--whole-segments]\n");
+                           "[--whole-segments] [--pushed-deaths]\n");
       return 2;
     }
   }

@@ -8,7 +8,9 @@
 
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scenario_builders.hpp"
@@ -351,7 +353,7 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsWithGroupTimeLimits) {
 // Changes by schedule: the registered poor's group closes (the retired move too), the minimum
 // wait for 高级工 grows beyond its value at the start (the months at 中级工 are kept up to the
 // longest), women retire later, job finding falls.
-TEST(Twin, AgentMeanWithinFourStandardErrorsUnderSchedules) {
+Scenario scheduled_scenario() {
   const Parameters national = io::default_parameters();
   const double persons = 20000, ratio = persons / national.population.size;
   const auto scaled = [&](const char* key, double v) { return std::string(key) + "=" + std::to_string(v * ratio); };
@@ -363,7 +365,7 @@ set = { "groups.closed" = [false, false, false, false, false, false, false, true
 date = 2016-10-01
 set = { "demography.retirement_age_female" = 52, "labour.job_find_multiplier" = 0.7 }
 )";
-  const Scenario s = io::parse_scenario(
+  return io::parse_scenario(
       text, "<test>",
       {"population.size=" + std::to_string(persons), "population.scale=1", "scenario.months=24",
        scaled("entry.school_leavers_per_year", national.entry.school_leavers_per_year),
@@ -371,6 +373,10 @@ set = { "demography.retirement_age_female" = 52, "labour.job_find_multiplier" = 
        "skills.principal_technician_quota_per_year=0", "skills.chief_technician_quota_per_year=0",
        "groups.after_leaving=[\"urban_employee\", \"migrant_worker\", \"rural_labour\", \"college_graduate\", "
        "\"technical_student\", \"unemployed\", \"veteran\", \"rural_labour\"]"});
+}
+
+TEST(Twin, AgentMeanWithinFourStandardErrorsUnderSchedules) {
+  const Scenario s = scheduled_scenario();
   expect_agents_around_twin(s, 30);
   // The closure moved everybody, retired or not, out of the group: in it at the end are only
   // the last month's school leavers, who move at the start of the next.
@@ -655,6 +661,80 @@ TEST(Twin, PushesOnlyTheInsuranceMonthsThatHoldSomebody) {
       EXPECT_GT(winners, 100) << what;
     }
   }
+}
+
+// The month's dying taken from the active population at the end of the month before, less the
+// surviving and the retiring pushed to its start (docs/twin.md, "Speed"), are the dying pushed
+// as a vector of their own (TwinOptions::pushed_deaths, as before) to rounding, and never below
+// 0: every stock and flow within kDerivedDeaths of the larger of 1 and its value, in
+// national_2016 (36 months, its schools' leavers), tests/data/one_programme.toml (seats and money
+// binding, follow-up windows counted apart), an insured upgrading course (insurance months) with
+// seats binding, with evaluators that bind (the queue's tracks) and with a skills competition,
+// the Jincheng baseline (set 0: insurance rule, 4 programmes) and changes by schedule (a
+// retirement age, a group closed). The deaths differ by the rounding of two sums of the same
+// active population (some 1e-16 of it a step, over every month's steps), which is a larger share
+// of the deaths (2.5e-5 to 1e-3 of the active a month); that difference moves the money released
+// by dying trainees, so the rest differ to rounding too. Measured (2026-12-05, printed below):
+// at most 4.3e-11 (one_programme; national_2016 3.2e-11, the others 1e-11 or less); 1e-9
+// leaves a factor of 20 above it. Where nobody dies the derived deaths are
+// rounding: 6.5e-11 persons over 24 months of 20,000.
+constexpr double kDerivedDeaths = 1e-9;
+
+// The largest difference (expect_same_projection) and the derived projection's deaths.
+std::pair<double, double> expect_deaths_as_pushed(const Scenario& s, const std::string& what) {
+  const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
+  EXPECT_EQ(derived.rows, pushed.rows) << what;
+  const double largest = test::expect_same_projection(derived, pushed, what, kDerivedDeaths);
+  double deaths = 0;
+  for (std::size_t t = 1; t < derived.flows.size(); ++t)
+    for (std::size_t l = 0; l < kLevelCount; ++l) {
+      EXPECT_GE(derived.flows[t].exits[l], 0) << what << " month " << t << " level " << l;
+      deaths += derived.flows[t].exits[l];
+    }
+  return {largest, deaths};
+}
+
+TEST(Twin, DerivedDeathsAsPushed) {
+  const std::string source = SKILLSIM_SOURCE_DIR;
+  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"enterprise\", \"agency\"]",
+                                               "evaluation.labels=[\"企业自主评价\", \"社会培训评价组织\"]",
+                                               "evaluation.capacity_per_month=[[5], [8]]",
+                                               "evaluation.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 1, 0]]",
+                                               "evaluation.max_level=[4, 6]",
+                                               "evaluation.max_wait_months=2"};
+  const std::vector<std::string> competition = {
+      "competitions.tiers=[\"city\", \"province\"]",
+      "competitions.labels=[\"市级\", \"省级\"]",
+      "competitions.month_held=[0, 0]",
+      "competitions.entrants_per_year=[1200, 600]",
+      "competitions.winners_per_year=[120, 60]",
+      "competitions.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 0, 0]]",
+      "competitions.min_level=[2, 3]",
+      "competitions.max_level=[5, 6]",
+      "competitions.award=[\"shorten\", \"promote\"]",
+      "competitions.waiting=[\"shortened\", \"shortened\"]",
+      "competitions.shorten_months=[12, 6]"};
+  const std::pair<const char*, Scenario> cases[] = {
+      {"national_2016", io::load_scenario(source + "/scenarios/national_2016.toml", {"scenario.months=36"})},
+      {"one_programme", io::load_scenario(source + "/tests/data/one_programme.toml", {"scenario.months=36"})},
+      {"insured upgrading, seats binding", insured_upgrading("12", {"programmes.seats_per_month=[[2]]"}, 2, 2)},
+      {"binding evaluators", insured_upgrading("12", evaluators, 1, 2)},
+      {"competition", insured_upgrading("12", competition, 2, 2)},
+      {"jincheng_2020_2021 set 0",
+       io::load_scenario(source + "/scenarios/jincheng_2020_2021.toml", {}).for_replicate(0)},
+      {"schedules", scheduled_scenario()}};
+  for (const auto& [what, s] : cases) {
+    ASSERT_TRUE(twin_refusals(s).empty()) << what << test::dump(twin_refusals(s));
+    const auto [largest, deaths] = expect_deaths_as_pushed(s, what);
+    EXPECT_GT(deaths, 0) << what; // somebody died
+    std::printf("derived deaths, %s: largest difference %.2e\n", what, largest);
+  }
+  // Nobody dies: the derived dying are the rounding of the two sums, a row below 0 taken as 0.
+  const Scenario immortal =
+      small_scenario({"demography.mortality_annual=" + repeat(0.0, kMortalityBandCount)}, 20000, 1, 24);
+  const auto [largest, deaths] = expect_deaths_as_pushed(immortal, "no deaths");
+  EXPECT_LE(deaths, 1e-9);
+  std::printf("derived deaths, no deaths: largest difference %.2e, deaths %.2e\n", largest, deaths);
 }
 
 // Parameter sets: replicate r is the projection under set r modulo the sets (as the agents'),

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -232,6 +233,36 @@ TEST(TwinAge, ClassesHoldOnlyTheRowsTheirWorkersReach) {
   const TwinProjection none = project_expected(fifteen_year_olds("0")),
                        classes = project_expected(fifteen_year_olds("16"));
   EXPECT_EQ(classes.rows - none.rows, 2u * 4u * 1u + 11u * (2u * 4u * 3u * (1u + 13u)));
+}
+
+// The month's dying taken from the active population at the end of the month before (docs/
+// twin.md, "Speed") with age classes: entrants from 14 and school dropouts from 15 joining the
+// young tracks, with evaluators as well (a queue track per class). The same to 1e-9 of the larger
+// of 1 and each value as the dying pushed as a vector of their own (TwinOptions::pushed_deaths;
+// test_twin.cpp, Twin.DerivedDeathsAsPushed, says why 1e-9; measured 2026-12-05: 9.2e-12), and
+// no death count below 0.
+TEST(TwinAge, DerivedDeathsAsPushedWithAgeClasses) {
+  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"agency\"]",
+                                               "evaluation.labels=[\"社会培训评价组织\"]",
+                                               "evaluation.capacity_per_month=[[20]]",
+                                               "evaluation.eligible_statuses=[[0, 1, 1, 1, 1, 0]]",
+                                               "evaluation.max_level=[6]",
+                                               "evaluation.max_wait_months=3"};
+  const std::pair<const char*, Scenario> cases[] = {{"young entrants", young_entrants("16")},
+                                                    {"with evaluators", young_entrants("16", evaluators)}};
+  for (const auto& [what, s] : cases) {
+    ASSERT_TRUE(twin_refusals(s).empty()) << what << test::dump(twin_refusals(s));
+    const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
+    const double largest = test::expect_same_projection(derived, pushed, what, 1e-9);
+    std::printf("derived deaths, %s: largest difference %.2e\n", what, largest);
+    double deaths = 0;
+    for (std::size_t t = 1; t < derived.flows.size(); ++t)
+      for (std::size_t l = 0; l < kLevelCount; ++l) {
+        EXPECT_GE(derived.flows[t].exits[l], 0) << what << " month " << t << " level " << l;
+        deaths += derived.flows[t].exits[l];
+      }
+    EXPECT_GT(deaths, 0) << what;
+  }
 }
 
 // What remains refused: a maximum age below the retirement age; minimum ages that differ between

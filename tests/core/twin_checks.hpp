@@ -77,12 +77,20 @@ int expect_mean_around(const Results& agents, const Results& twin, std::int64_t 
   return compared;
 }
 
-/// Every stock and flow of two projections the same to 1e-12 of the larger of 1 and its value
-/// (two ways of holding the same state: TwinOptions).
-inline void expect_same_projection(const TwinProjection& a, const TwinProjection& b, const std::string& what) {
-  ASSERT_EQ(a.stocks.size(), b.stocks.size()) << what;
-  ASSERT_EQ(a.flows.size(), b.flows.size()) << what;
-  const auto near = [](double x, double y) { return std::abs(x - y) <= 1e-12 * std::max(1.0, std::abs(y)); };
+/// Every stock and flow of two projections the same to `relative` (1e-12 unless told) of the
+/// larger of 1 and its value (two ways of holding the same state: TwinOptions). Returns the
+/// largest difference seen, in those units (0 if a size differs).
+inline double expect_same_projection(const TwinProjection& a, const TwinProjection& b, const std::string& what,
+                                     double relative = 1e-12) {
+  double largest = 0;
+  EXPECT_EQ(a.stocks.size(), b.stocks.size()) << what;
+  EXPECT_EQ(a.flows.size(), b.flows.size()) << what;
+  if (a.stocks.size() != b.stocks.size() || a.flows.size() != b.flows.size()) return 0;
+  const auto near = [&](double x, double y) {
+    const double d = std::abs(x - y) / std::max(1.0, std::abs(y));
+    largest = std::max(largest, d);
+    return d <= relative;
+  };
   const auto same = [&](const std::vector<double>& x, const std::vector<double>& y, const std::string& name) {
     ASSERT_EQ(x.size(), y.size()) << what << " " << name;
     for (std::size_t k = 0; k < x.size(); ++k)
@@ -154,6 +162,7 @@ inline void expect_same_projection(const TwinProjection& a, const TwinProjection
         {&TwinFlows::school_no_place, "school_no_place"}};
     for (const auto& [member, name] : vectors) same(f.*member, h.*member, name + month);
   }
+  return largest;
 }
 
 } // namespace skillsim::test

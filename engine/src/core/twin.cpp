@@ -8,10 +8,11 @@
 //   A(t) = K_t(... K_2(K_1(V_0) + E_1) ...) + E_t,
 //
 // with V_0 the initial population and E_u the entrants of month u, each weighted by its cohorts'
-// chance of being alive and active after month t. The deaths and the retirements of month t are
-// the same sum with other weights, to month t - 1. So each month is a few vectors pushed through
-// the kernels of the months before it: exact for the linear rules, with no state per cohort but
-// the retired (level x group per month of birth).
+// chance of being alive and active after month t. The retirements of month t are the same sum
+// with other weights, to month t - 1; its deaths A(t - 1) less the surviving and the retiring
+// (Projector::derive_dying). So each month is a few vectors pushed through the kernels of the
+// months before it: exact for the linear rules, with no state per cohort but the retired (level
+// x group per month of birth).
 #include "skillsim/core/twin.hpp"
 
 #include <Eigen/Core>
@@ -372,6 +373,12 @@ struct Follow {
 // The allocation of expected applicants is solved on the agent model's flow network (allocate) in
 // fixed point: counts times 2^20, so a fraction of an agent down to 1e-6 is kept.
 constexpr double kFixedPoint = 1048576.0;
+
+// The derived dying of a row (Projector::derive_dying) may fall below 0 by rounding by at most
+// this share of the row's active: measured at most 2.2e-15 of it (2026-12-05, a scenario where
+// nobody dies: Twin.DerivedDeathsAsPushed), while the fewest dying, the youngest band's at the
+// defaults (0.0003 a year), are 2.5e-5 of a row a month.
+constexpr double kDyingRounding = 1e-9;
 
 // The monthly kernel K_u applied to `in` (the active vectors after the month's deaths and
 // retirements): group closures, ordinary assessments, the labour market, the training step
@@ -1349,6 +1356,10 @@ public:
     out.rows = layout_.cells;
     out.region_shares = terms_.region_share;
     out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
+    // The month's dying taken from the active population at the end of the month before (buffer
+    // 6, kept_blocks_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
+    // pushed_deaths).
+    const bool derive_deaths = !options_.pushed_deaths;
     // Time 0: everybody active with weight 1.
     {
       std::vector<std::vector<double>> table(1, std::vector<double>(cohorts_.size(), 0.0));
@@ -1359,15 +1370,17 @@ public:
       const std::vector<std::size_t> blocks = live_blocks(layout_, v0);
       out.stocks.push_back(stocks_of(v0, blocks));
       schools_.add_stocks(0, out.stocks.back());
+      if (derive_deaths) keep_active(v0, blocks);
       clear_blocks(layout_, blocks, v0);
     }
     for (int t = 1; t <= months; ++t) {
       MonthRules& now = rules_[static_cast<std::size_t>(t - 1)];
       TwinFlows& flows = out.flows[static_cast<std::size_t>(t)];
       // The weights of month t's vectors: each cohort alive and active at the start of the month
-      // and still so after it (vector 0), dying in it (1), or retiring in it (2 on). The cohorts
-      // retiring this month, by sex: the j-th of each sex share vector 2 + j (their
-      // halves of the vector are apart).
+      // and still so after it (vector 0), dying in it (1, only with TwinOptions::pushed_deaths),
+      // or retiring in it (2 on; 1 on when the dying are derived). The cohorts retiring this
+      // month, by sex: the j-th of each sex share vector first_retiring + j (their halves of the
+      // vector are apart).
       std::array<std::vector<std::int32_t>, kSexCount> retiring;
       for (const Cohort& c : cohorts_) {
         auto& list = retiring[static_cast<std::size_t>(c.sex)];
@@ -1379,7 +1392,9 @@ public:
       std::vector<std::function<double(const Cohort&)>> weights;
       weights.emplace_back(
           [&](const Cohort& c) { return c.active && !retires(c, now) ? c.survival * (1 - death(c, now)) : 0.0; });
-      weights.emplace_back([&](const Cohort& c) { return c.active ? c.survival * death(c, now) : 0.0; });
+      if (!derive_deaths)
+        weights.emplace_back([&](const Cohort& c) { return c.active ? c.survival * death(c, now) : 0.0; });
+      const Eigen::Index first_retiring = derive_deaths ? 1 : 2;
       for (std::size_t j = 0; j < retiring_columns; ++j)
         weights.emplace_back([&, j](const Cohort& c) {
           const auto& list = retiring[static_cast<std::size_t>(c.sex)];
@@ -1444,16 +1459,23 @@ public:
       start_month(now);
       // Deaths of the active, by level and group held (before any move); trainees among them
       // leave their programme (as do those retiring).
-      count_deaths(start, 1, blocks, flows);
-      trainees_leave(start, 1, blocks, flows);
+      if (derive_deaths) {
+        View dying = derive_dying(start, first_retiring, retiring_columns, blocks);
+        count_deaths(dying, 0, kept_blocks_, flows);
+        trainees_leave(dying, 0, kept_blocks_, flows);
+        clear_blocks(layout_, kept_blocks_, dying);
+      } else {
+        count_deaths(start, 1, blocks, flows);
+        trainees_leave(start, 1, blocks, flows);
+      }
       for (std::size_t j = 0; j < retiring_columns; ++j)
-        trainees_leave(start, static_cast<Eigen::Index>(2 + j), blocks, flows);
+        trainees_leave(start, first_retiring + static_cast<Eigen::Index>(j), blocks, flows);
       // Retired before: death, then the closure of groups; then the month's retirements join.
       step_retired(now, flows);
       for (std::size_t j = 0; j < retiring_columns; ++j)
         for (int sex = 0; sex < kSexCount; ++sex)
           if (const auto& list = retiring[static_cast<std::size_t>(sex)]; j < list.size())
-            retire(now, sex, list[j], start, static_cast<Eigen::Index>(2 + j), blocks, flows);
+            retire(now, sex, list[j], start, first_retiring + static_cast<Eigen::Index>(j), blocks, flows);
       // The active: the month's rules, then the entrants.
       View active = view(2, 1), next = view(3, 1);
       const auto first_of = [&](std::size_t b) { return static_cast<Eigen::Index>(layout_.block_start(b)); };
@@ -1476,6 +1498,7 @@ public:
       const std::vector<std::size_t> next_blocks = live_blocks(layout_, next);
       out.stocks.push_back(stocks_of(next, next_blocks));
       schools_.add_stocks(static_cast<std::size_t>(t), out.stocks.back());
+      if (derive_deaths && t < months) keep_active(next, next_blocks);
       clear_blocks(layout_, next_blocks, next);
       // The cohorts' weights move on.
       for (Cohort& c : cohorts_) {
@@ -1510,6 +1533,59 @@ private:
     const std::size_t size = layout_.cells * static_cast<std::size_t>(columns);
     if (buffers_[i].size() < size) buffers_[i].assign(size, 0.0);
     return View(buffers_[i].data(), static_cast<Eigen::Index>(layout_.cells), columns);
+  }
+
+  // The active population at the end of a month (its `blocks` hold somebody), kept in buffer 6
+  // for the next month's dying (derive_dying).
+  void keep_active(const View& x, const std::vector<std::size_t>& blocks) {
+    View kept = view(6, 1);
+    for (std::size_t b : blocks) {
+      const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
+      const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
+      kept.middleRows(first, rows) = x.middleRows(first, rows);
+    }
+    kept_blocks_ = blocks;
+  }
+
+  // The active dying in the month (buffer 6, its kept_blocks_; the caller zeroes them): the
+  // active at the end of the month before (keep_active) less, in `start` (the vectors pushed to
+  // the start of the month, its `blocks` hold somebody), the surviving (column 0) and the
+  // retiring (the `retiring` columns from first_retiring). Every cohort alive and active at
+  // the start of the month is in exactly one of the three, with its weight (survival x (1 -
+  // death), survival x death, or survival x (1 - death) retiring, which add up to its survival);
+  // these are the weights the record pass of the month before had in column 0 (or an entrant's or
+  // school leaver's 1, as add_month_entrants), and every kernel is linear, the pushes applying
+  // the shares the record pass found: so the difference is the pushed dying to rounding (docs/
+  // twin.md, "Speed"). The rounding of two different sums of the same numbers can leave a row a
+  // little below 0 where nobody (or very few) dies: a row below 0 by at most kDyingRounding of
+  // its active (of one person, in a row of fewer) is taken as 0; by more, or a block of `start`
+  // not in the month before's, is a fault of the projection, not rounding, and throws.
+  View derive_dying(const View& start, Eigen::Index first_retiring, std::size_t retiring,
+                    const std::vector<std::size_t>& blocks) {
+    View dying = view(6, 1);
+    const Eigen::Index surviving_and_retiring = first_retiring + static_cast<Eigen::Index>(retiring);
+    for (std::size_t b : blocks)
+      if (!std::binary_search(kept_blocks_.begin(), kept_blocks_.end(), b))
+        throw Error("the twin's derived deaths: block " + std::to_string(b) +
+                    " holds somebody at the start of the month but nobody at the end of the month before");
+    for (std::size_t b : kept_blocks_) {
+      const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
+      const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
+      auto d = dying.col(0).segment(first, rows);
+      for (Eigen::Index i = 0; i < rows; ++i) {
+        const double active = d(i);
+        double n = active - start(first + i, 0);
+        for (Eigen::Index col = first_retiring; col < surviving_and_retiring; ++col) n -= start(first + i, col);
+        if (n < 0) {
+          if (n < -kDyingRounding * std::max(active, 1.0)) // (a row of no one: a person's share)
+            throw Error("the twin's derived deaths: " + std::to_string(n) + " dying in a row of " +
+                        std::to_string(active) + " active (more than rounding)");
+          n = 0;
+        }
+        d(i) = n;
+      }
+    }
+    return dying;
   }
 
   void build_layout() {
@@ -2423,9 +2499,11 @@ private:
     return pool;
   }
   // view(): the pushed vectors (two), the active and its next month, the followed columns and
-  // their labour market (count_followed).
-  std::array<std::vector<double>, 6> buffers_;
-  std::vector<double> retired_next_; // step_retired's scratch
+  // their labour market (count_followed), the active at the end of the month before
+  // (keep_active) and the month's dying derived from it (derive_dying).
+  std::array<std::vector<double>, 7> buffers_;
+  std::vector<std::size_t> kept_blocks_; // buffer 6's blocks that hold somebody
+  std::vector<double> retired_next_;     // step_retired's scratch
 };
 
 } // namespace

@@ -100,6 +100,10 @@ struct TwinOptions {
   /// insurance months that hold somebody: 1 of 13 for the trainees of a course asking for 12):
   /// for the test that those are enough, and to time the two in one binary (bench_twin).
   bool whole_segments = false;
+  /// The active dying in each month pushed from time 0 as a vector of its own (as before they
+  /// were taken as the month before's active population less the surviving and the retiring):
+  /// for the test that the two agree, and to time the two in one binary (bench_twin).
+  bool pushed_deaths = false;
 };
 
 /// Projects the expected trajectory of `scenario` (see docs/twin.md): one set of parameters, so
