@@ -602,6 +602,32 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsWithInsuranceMonths) {
   EXPECT_EQ(outside, 6);
 }
 
+// Two evaluators for the insured upgrading course (insured_upgrading) that bind: the queued keep
+// their insurance months.
+std::vector<std::string> binding_evaluators() {
+  return {"evaluation.evaluators=[\"enterprise\", \"agency\"]",
+          "evaluation.labels=[\"企业自主评价\", \"社会培训评价组织\"]",
+          "evaluation.capacity_per_month=[[5], [8]]",
+          "evaluation.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 1, 0]]",
+          "evaluation.max_level=[4, 6]",
+          "evaluation.max_wait_months=2"};
+}
+
+// Two skills competition tiers held every month: the winners promoted, or credited months.
+std::vector<std::string> two_competition_tiers() {
+  return {"competitions.tiers=[\"city\", \"province\"]",
+          "competitions.labels=[\"市级\", \"省级\"]",
+          "competitions.month_held=[0, 0]",
+          "competitions.entrants_per_year=[1200, 600]",
+          "competitions.winners_per_year=[120, 60]",
+          "competitions.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 0, 0]]",
+          "competitions.min_level=[2, 3]",
+          "competitions.max_level=[5, 6]",
+          "competitions.award=[\"shorten\", \"promote\"]",
+          "competitions.waiting=[\"shortened\", \"shortened\"]",
+          "competitions.shorten_months=[12, 6]"};
+}
+
 // The pushes move, copy and zero only the insurance months of a segment that hold somebody in the
 // record pass (docs/twin.md, "What would make it faster"), and they are enough: the projection is
 // the same to rounding as with every row of each live segment pushed (TwinOptions::
@@ -611,24 +637,7 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsWithInsuranceMonths) {
 // (its winners promoted, or credited months at their level and insurance months). A push that
 // dropped an insurance month holding somebody loses people: the stocks and flows differ.
 TEST(Twin, PushesOnlyTheInsuranceMonthsThatHoldSomebody) {
-  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"enterprise\", \"agency\"]",
-                                               "evaluation.labels=[\"企业自主评价\", \"社会培训评价组织\"]",
-                                               "evaluation.capacity_per_month=[[5], [8]]",
-                                               "evaluation.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 1, 0]]",
-                                               "evaluation.max_level=[4, 6]",
-                                               "evaluation.max_wait_months=2"};
-  const std::vector<std::string> competition = {
-      "competitions.tiers=[\"city\", \"province\"]",
-      "competitions.labels=[\"市级\", \"省级\"]",
-      "competitions.month_held=[0, 0]",
-      "competitions.entrants_per_year=[1200, 600]",
-      "competitions.winners_per_year=[120, 60]",
-      "competitions.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 0, 0]]",
-      "competitions.min_level=[2, 3]",
-      "competitions.max_level=[5, 6]",
-      "competitions.award=[\"shorten\", \"promote\"]",
-      "competitions.waiting=[\"shortened\", \"shortened\"]",
-      "competitions.shorten_months=[12, 6]"};
+  const std::vector<std::string> evaluators = binding_evaluators(), competition = two_competition_tiers();
   // A two-month course asking for 12 insurance months, at `level`.
   const auto course = [](int level, const std::vector<std::string>& more) {
     return insured_upgrading("12", more, level, 2);
@@ -696,24 +705,7 @@ std::pair<double, double> expect_deaths_as_pushed(const Scenario& s, const std::
 
 TEST(Twin, DerivedDeathsAsPushed) {
   const std::string source = SKILLSIM_SOURCE_DIR;
-  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"enterprise\", \"agency\"]",
-                                               "evaluation.labels=[\"企业自主评价\", \"社会培训评价组织\"]",
-                                               "evaluation.capacity_per_month=[[5], [8]]",
-                                               "evaluation.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 1, 0]]",
-                                               "evaluation.max_level=[4, 6]",
-                                               "evaluation.max_wait_months=2"};
-  const std::vector<std::string> competition = {
-      "competitions.tiers=[\"city\", \"province\"]",
-      "competitions.labels=[\"市级\", \"省级\"]",
-      "competitions.month_held=[0, 0]",
-      "competitions.entrants_per_year=[1200, 600]",
-      "competitions.winners_per_year=[120, 60]",
-      "competitions.eligible_statuses=[[0, 1, 0, 0, 0, 0], [0, 1, 1, 1, 0, 0]]",
-      "competitions.min_level=[2, 3]",
-      "competitions.max_level=[5, 6]",
-      "competitions.award=[\"shorten\", \"promote\"]",
-      "competitions.waiting=[\"shortened\", \"shortened\"]",
-      "competitions.shorten_months=[12, 6]"};
+  const std::vector<std::string> evaluators = binding_evaluators(), competition = two_competition_tiers();
   const std::pair<const char*, Scenario> cases[] = {
       {"national_2016", io::load_scenario(source + "/scenarios/national_2016.toml", {"scenario.months=36"})},
       {"one_programme", io::load_scenario(source + "/tests/data/one_programme.toml", {"scenario.months=36"})},

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -203,6 +204,18 @@ TEST(TwinAge, MinimumAgeExcludingNobodyChangesNoBit) {
   EXPECT_GT(fewer, 5);
 }
 
+// Entrants from 14 and school dropouts from 15 in age classes, without and with an evaluator (a
+// queue track per class).
+std::array<std::pair<const char*, Scenario>, 2> young_entrants_with_and_without_evaluators() {
+  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"agency\"]",
+                                               "evaluation.labels=[\"社会培训评价组织\"]",
+                                               "evaluation.capacity_per_month=[[20]]",
+                                               "evaluation.eligible_statuses=[[0, 1, 1, 1, 1, 0]]",
+                                               "evaluation.max_level=[6]",
+                                               "evaluation.max_wait_months=3"};
+  return {{{"young entrants", young_entrants("16")}, {"with evaluators", young_entrants("16", evaluators)}}};
+}
+
 // An age class holds only the rows its workers can reach (Projector::young_segments; docs/twin.md,
 // "The state space", age), and they are enough: with every class a whole copy of its tracks
 // (TwinOptions::whole_age_classes, as before) the projection is the same to rounding (a class's
@@ -216,14 +229,7 @@ TEST(TwinAge, MinimumAgeExcludingNobodyChangesNoBit) {
 // 学徒工 (13 rows: 0..12 months), reached at once (no wait), and never 初级工: 12 months at 学徒工
 // take longer than the 11 months left in the classes.
 TEST(TwinAge, ClassesHoldOnlyTheRowsTheirWorkersReach) {
-  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"agency\"]",
-                                               "evaluation.labels=[\"社会培训评价组织\"]",
-                                               "evaluation.capacity_per_month=[[20]]",
-                                               "evaluation.eligible_statuses=[[0, 1, 1, 1, 1, 0]]",
-                                               "evaluation.max_level=[6]",
-                                               "evaluation.max_wait_months=3"};
-  const std::pair<const char*, Scenario> cases[] = {{"young entrants", young_entrants("16")},
-                                                    {"with evaluators", young_entrants("16", evaluators)}};
+  const auto cases = young_entrants_with_and_without_evaluators();
   for (const auto& [what, s] : cases) {
     ASSERT_TRUE(twin_refusals(s).empty()) << what << test::dump(twin_refusals(s));
     const TwinProjection trimmed = project_expected(s), whole = project_expected(s, {.whole_age_classes = true});
@@ -242,14 +248,7 @@ TEST(TwinAge, ClassesHoldOnlyTheRowsTheirWorkersReach) {
 // test_twin.cpp, Twin.DerivedDeathsAsPushed, says why 1e-9; measured 2026-12-05: 9.2e-12), and
 // no death count below 0.
 TEST(TwinAge, DerivedDeathsAsPushedWithAgeClasses) {
-  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"agency\"]",
-                                               "evaluation.labels=[\"社会培训评价组织\"]",
-                                               "evaluation.capacity_per_month=[[20]]",
-                                               "evaluation.eligible_statuses=[[0, 1, 1, 1, 1, 0]]",
-                                               "evaluation.max_level=[6]",
-                                               "evaluation.max_wait_months=3"};
-  const std::pair<const char*, Scenario> cases[] = {{"young entrants", young_entrants("16")},
-                                                    {"with evaluators", young_entrants("16", evaluators)}};
+  const auto cases = young_entrants_with_and_without_evaluators();
   for (const auto& [what, s] : cases) {
     ASSERT_TRUE(twin_refusals(s).empty()) << what << test::dump(twin_refusals(s));
     const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
