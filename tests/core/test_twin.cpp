@@ -675,7 +675,7 @@ TEST(Twin, PushesOnlyTheInsuranceMonthsThatHoldSomebody) {
 // The month's dying taken from the active population at the end of the month before, less the
 // surviving and the retiring pushed to its start (docs/twin.md, "Speed"), are the dying pushed
 // as a vector of their own (TwinOptions::pushed_deaths, as before) to rounding, and never below
-// 0: every stock and flow within kDerivedDeaths of the larger of 1 and its value, in
+// 0: every stock and flow within test::kDerivedDeaths of the larger of 1 and its value, in
 // national_2016 (36 months, its schools' leavers), tests/data/one_programme.toml (seats and money
 // binding, follow-up windows counted apart), an insured upgrading course (insurance months) with
 // seats binding, with evaluators that bind (the queue's tracks) and with a skills competition,
@@ -687,22 +687,6 @@ TEST(Twin, PushesOnlyTheInsuranceMonthsThatHoldSomebody) {
 // at most 4.3e-11 (one_programme; national_2016 3.2e-11, the others 1e-11 or less); 1e-9
 // leaves a factor of 20 above it. Where nobody dies the derived deaths are
 // rounding: 6.5e-11 persons over 24 months of 20,000.
-constexpr double kDerivedDeaths = 1e-9;
-
-// The largest difference (expect_same_projection) and the derived projection's deaths.
-std::pair<double, double> expect_deaths_as_pushed(const Scenario& s, const std::string& what) {
-  const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
-  EXPECT_EQ(derived.rows, pushed.rows) << what;
-  const double largest = test::expect_same_projection(derived, pushed, what, kDerivedDeaths);
-  double deaths = 0;
-  for (std::size_t t = 1; t < derived.flows.size(); ++t)
-    for (std::size_t l = 0; l < kLevelCount; ++l) {
-      EXPECT_GE(derived.flows[t].exits[l], 0) << what << " month " << t << " level " << l;
-      deaths += derived.flows[t].exits[l];
-    }
-  return {largest, deaths};
-}
-
 TEST(Twin, DerivedDeathsAsPushed) {
   const std::string source = SKILLSIM_SOURCE_DIR;
   const std::vector<std::string> evaluators = binding_evaluators(), competition = two_competition_tiers();
@@ -717,14 +701,14 @@ TEST(Twin, DerivedDeathsAsPushed) {
       {"schedules", scheduled_scenario()}};
   for (const auto& [what, s] : cases) {
     ASSERT_TRUE(twin_refusals(s).empty()) << what << test::dump(twin_refusals(s));
-    const auto [largest, deaths] = expect_deaths_as_pushed(s, what);
+    const auto [largest, deaths] = test::expect_deaths_as_pushed(s, what);
     EXPECT_GT(deaths, 0) << what; // somebody died
     std::printf("derived deaths, %s: largest difference %.2e\n", what, largest);
   }
   // Nobody dies: the derived dying are the rounding of the two sums, a row below 0 taken as 0.
   const Scenario immortal =
       small_scenario({"demography.mortality_annual=" + repeat(0.0, kMortalityBandCount)}, 20000, 1, 24);
-  const auto [largest, deaths] = expect_deaths_as_pushed(immortal, "no deaths");
+  const auto [largest, deaths] = test::expect_deaths_as_pushed(immortal, "no deaths");
   EXPECT_LE(deaths, 1e-9);
   std::printf("derived deaths, no deaths: largest difference %.2e, deaths %.2e\n", largest, deaths);
 }

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "skillsim/core/results.hpp"
@@ -163,6 +164,27 @@ inline double expect_same_projection(const TwinProjection& a, const TwinProjecti
     for (const auto& [member, name] : vectors) same(f.*member, h.*member, name + month);
   }
   return largest;
+}
+
+/// How far the twin with its month's dying derived may lie from the dying pushed as a vector of
+/// their own (TwinOptions::pushed_deaths), of the larger of 1 and each value: test_twin.cpp,
+/// Twin.DerivedDeathsAsPushed, says why.
+inline constexpr double kDerivedDeaths = 1e-9;
+
+/// Projects `s` with the dying derived and pushed, expects every stock and flow the same to
+/// kDerivedDeaths and no death count below 0; returns the largest difference
+/// (expect_same_projection) and the derived projection's deaths over the run.
+inline std::pair<double, double> expect_deaths_as_pushed(const Scenario& s, const std::string& what) {
+  const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
+  EXPECT_EQ(derived.rows, pushed.rows) << what;
+  const double largest = expect_same_projection(derived, pushed, what, kDerivedDeaths);
+  double deaths = 0;
+  for (std::size_t t = 1; t < derived.flows.size(); ++t)
+    for (std::size_t l = 0; l < kLevelCount; ++l) {
+      EXPECT_GE(derived.flows[t].exits[l], 0) << what << " month " << t << " level " << l;
+      deaths += derived.flows[t].exits[l];
+    }
+  return {largest, deaths};
 }
 
 } // namespace skillsim::test
