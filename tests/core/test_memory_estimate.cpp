@@ -285,9 +285,10 @@ TEST(MemoryEstimate, SynthesisReservesRoomForEveryEntrantAndSchoolEnrolee) {
   EXPECT_EQ(e.growth, 0);
 }
 
-// Every month the rules pass lists the students (Schools::step reads them) and Appointments lists
-// the eligible for 特级技师 and 首席技师: 4 and 16 bytes each, in a thread's list (up to twice
-// that as it grows) and in the joined list. At 1:1 they are millions (national_2016: 3.9M
+// Every month the rules pass lists the students (Schools::step reads them) and those at 高级技师
+// and 特级技师 (Appointments::step reads them): 4 bytes each, in a chunk's list (up to twice that
+// as it grows) and in the joined list; Appointments lists the eligible among the latter, 16 bytes
+// each (up to twice that as it grows). At 1:1 they are millions (national_2016: 3.9M
 // students, 1.9M 高级技师): the estimate counts the students at once (in each route, those at
 // the start and a route length's enrolees) and twice the agents at the start at the levels
 // appointed from, and both bound what a run holds.
@@ -302,7 +303,7 @@ TEST(MemoryEstimate, CountsTheStudentsAndTheEligibleForAppointmentListedEveryMon
   const MemoryEstimate students = estimate_memory(schools_only, 1, 2);
   ASSERT_GT(students.candidates, 0);
   const double at_once = static_cast<double>(students.candidates) / 12;                 // 12 bytes a student
-  const double eligible = static_cast<double>(e.candidates - students.candidates) / 48; // 48 an eligible
+  const double eligible = static_cast<double>(e.candidates - students.candidates) / 44; // 44 an eligible
   EXPECT_GT(eligible, 0) << "national_2016 appoints 特级技师 and 首席技师 by default";
 
   // The four routes are 36, 60, 36 and 72 months long, and their plans enrol 826,800, 190,800,

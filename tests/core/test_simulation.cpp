@@ -9,6 +9,9 @@
 
 #include "scenario_builders.hpp"
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/promotion.hpp"
+#include "skillsim/core/rates.hpp"
+#include "skillsim/core/replicate.hpp"
 #include "skillsim/core/simulation.hpp"
 
 using namespace skillsim;
@@ -289,6 +292,54 @@ TEST(Simulation, WithoutAWaitAtTheTopANewPrincipalTechnicianMayBeAppointedChiefT
   }
   EXPECT_EQ(workers_at_level(r, 0, 3, static_cast<int>(chief)), 15);
   EXPECT_EQ(workers_at_level(r, 0, 3, static_cast<int>(principal)), 300 - 15);
+}
+
+// The appointments choose from the workers the rules pass left at 高级技师 and 特级技师, checked
+// again after training and evaluation. With more places than candidates every eligible worker is
+// appointed, so at the end of each month none is left, at either level. Here every assessment for
+// 高级技师 is queued for the evaluators, so all promotions to it happen in the evaluation step,
+// after the pass: with a wait for 特级技师 they wait a month (at 0 months, not yet eligible); without
+// one they are eligible at once, though not in the pass's list, and are appointed the same month.
+TEST(Simulation, WithMorePlacesThanCandidatesEveryEligibleWorkerIsAppointed) {
+  constexpr int kSenior = static_cast<int>(Level::SeniorTechnician);
+  constexpr int kPrincipal = static_cast<int>(Level::PrincipalTechnician);
+  for (const int wait : {0, 1}) {
+    SCOPED_TRACE("months at 高级技师 before 特级技师: " + std::to_string(wait));
+    const Scenario s = test::small_scenario(
+        everything_off() +
+            std::vector<std::string>{
+                "population.status_shares=[0, 1, 0, 0, 0, 0]",
+                "population.level_shares=[0.5, 0, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0]",
+                "skills.assessment_rate=[0, 0, 0, 0, 0, 0, 0.2, 0, 0]",
+                "skills.min_months=[0, 0, 0, 0, 0, 0, 0, " + std::to_string(wait) + ", 36]",
+                "skills.principal_technician_quota_per_year=1000000", "skills.chief_technician_quota_per_year=1000000",
+                "evaluation.evaluators=[\"agency\"]", "evaluation.labels=[\"社会培训评价组织\"]",
+                "evaluation.capacity_per_month=[[300]]", "evaluation.eligible_statuses=[[1, 1, 1, 1, 1, 0]]",
+                "evaluation.max_level=[6]", "evaluation.max_wait_months=12"},
+        20000, 1, 6);
+    const TransitionRates rates(s.parameters(), s.start());
+    ReplicateState run(s, 1, 0);
+    std::int64_t promoted_in_evaluation = 0, waiting = 0, appointed = 0;
+    for (int month = 1; month <= 6; ++month) {
+      run.step();
+      promoted_in_evaluation += run.last_flows().promotions[kSenior];
+      appointed += run.last_flows().promotions[kPrincipal] + run.last_flows().promotions[kPrincipal + 1];
+      const Population& pop = run.population();
+      for (std::size_t i = 0; i < pop.size(); ++i) {
+        const int level = pop.level[i];
+        if (level != kSenior && level != kPrincipal) continue;
+        ASSERT_FALSE(appointment_eligible(rates, level + 1, level, pop.status[i], pop.months_at_level[i]))
+            << "month " << month << ": agent " << pop.id[i] << " eligible at level " << level << " but not appointed";
+        waiting += level == kSenior && pop.status[i] == static_cast<std::uint8_t>(Status::Employed);
+      }
+    }
+    EXPECT_GT(promoted_in_evaluation, 100); // the case happened
+    EXPECT_GT(appointed, promoted_in_evaluation);
+    if (wait == 0)
+      EXPECT_EQ(waiting, 0);
+    else
+      EXPECT_GT(waiting, 100); // promoted in the evaluation step, appointed the next month
+  }
 }
 
 TEST(Simulation, AppointmentResultsCountPlacesFilledAndLeftInPersons) {

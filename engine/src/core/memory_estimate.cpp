@@ -29,10 +29,11 @@ constexpr std::int64_t kThreadBytes = 2 << 20;
 constexpr std::int64_t kTraineeBytes = 2 * sizeof(AgentIndex), kApplicantBytes = 2 * sizeof(ApplicationCandidate);
 // A competitor: the two lists (2 x 4), then in the competition step its priority and two flags.
 constexpr std::int64_t kCompetitorBytes = 2 * sizeof(AgentIndex) + 2;
-// A student (MonthlyCandidates::students) and an agent eligible for appointment (Appointments,
-// a priority and an index): in a thread's list, which grows by doubling (up to twice its size),
-// and in the joined list, reserved exactly. Measured at 1:1: docs/architecture.md, "Memory".
-constexpr std::int64_t kStudentBytes = 3 * sizeof(AgentIndex), kEligibleBytes = 3 * 16;
+// A student (MonthlyCandidates::students): in a chunk's list, which grows by doubling (up to twice
+// its size), and in the joined list, reserved exactly. Measured at 1:1: docs/architecture.md,
+// "Memory". An agent at a level appointed from (MonthlyCandidates::appointable) the same way, and
+// if eligible a priority and an index in Appointments' list, grown by doubling (2 x 16).
+constexpr std::int64_t kStudentBytes = 3 * sizeof(AgentIndex), kEligibleBytes = kStudentBytes + 2 * 16;
 // Agents at the levels appointed from (高级技师, 特级技师) may grow during a run: national_2016
 // goes from 1.36M to 1.90M 高级技师 in ten years. The estimate allows them to double.
 constexpr double kEligibleGrowth = 2.0;

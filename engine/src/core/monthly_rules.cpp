@@ -19,6 +19,11 @@ struct Thresholds {
   // read its last entry): one load in the pass instead of the band's two divisions.
   static constexpr std::int32_t kDeathAges = (15 + 5 * (kMortalityBandCount - 1)) * 12 + 1;
   std::uint64_t death_by_age[kDeathAges];
+  // A worker's month in its group by group and months in it (TransitionRates::start_month_in_group):
+  // kMovedTo | the group it moves to, or its months in the group after the month. Only with
+  // group_moves.
+  static constexpr std::uint16_t kMovedTo = 0x8000;
+  std::uint16_t group_month[kGroupCount][256];
   std::uint64_t job_loss[kLevelCount][kGroupCount][kSectorCount];
   std::uint64_t job_find[kLevelCount][kGroupCount];
   std::uint64_t find_or_inactive[kLevelCount][kGroupCount]; // job finding, then inactivity
@@ -42,6 +47,13 @@ struct Thresholds {
   explicit Thresholds(const TransitionRates& r) {
     for (std::int32_t a = 0; a < kDeathAges; ++a)
       death_by_age[a] = probability_threshold(r.death[mortality_band(a / 12)]);
+    if (r.group_moves)
+      for (int g = 0; g < kGroupCount; ++g)
+        for (int m = 0; m < 256; ++m) {
+          const TransitionRates::GroupMonth next =
+              r.start_month_in_group(static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(m));
+          group_month[g][m] = next.moved ? kMovedTo | next.group : next.months;
+        }
     for (int l = 0; l < kLevelCount; ++l)
       for (int g = 0; g < kGroupCount; ++g) {
         for (int s = 0; s < kSectorCount; ++s) job_loss[l][g][s] = probability_threshold(r.job_loss[l][g][s]);
@@ -80,6 +92,7 @@ constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
+constexpr unsigned kAppointedFrom = static_cast<unsigned>(Level::SeniorTechnician); // and 特级技师 above it
 constexpr auto kMaxCounter = static_cast<std::uint8_t>(kMaxMonthsAtLevel);
 constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
 // The rules pass's chunks (monthly_pass): about this many per thread, of at least kMinChunk agents
@@ -122,8 +135,9 @@ void change_group(const ColumnPointers& pop, std::int64_t i, std::uint8_t to, Mo
 // more for it.
 template <bool kRegional, bool kRetaining, bool kProgrammes>
 MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& applications,
-                        const CompetitionRules& competitions, Month current, Population& pop, const RandomStreams& rng,
-                        MonthlyCandidates& candidates, StockTally& stocks, const Mentoring* mentoring) {
+                        const CompetitionRules& competitions, bool appointing, Month current, Population& pop,
+                        const RandomStreams& rng, MonthlyCandidates& candidates, StockTally& stocks,
+                        const Mentoring* mentoring) {
   // Master studios' mentees (studios.hpp): looked up only for workers who may seek a level.
   const bool mentors = mentoring != nullptr && mentoring->any();
   // Read once: the loop's byte stores could alias them, and the compiler would reload them.
@@ -169,6 +183,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   candidates.queued.clear();
   candidates.competitors.clear();
   candidates.students.clear();
+  candidates.appointable.clear();
   // Workers who may enter a competition held this month, by their state after this month's moves
   // (not while waiting for an assessment); the competition step draws their priorities.
   const bool competing = competitions.any_held();
@@ -201,9 +216,14 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
     std::int64_t ahead_from = -kBlockBatch;
     const auto track = [&](std::int64_t i) {
       if (!tracked) return;
-      if (agents.programme[i] != kNoProgramme || (programmes && agents.follow_up_months_left[i] != 0))
-        found->trainees.push_back(static_cast<AgentIndex>(i));
-      if (agents.evaluation_wait[i] != 0) found->queued.push_back(static_cast<AgentIndex>(i));
+      // Most agents are neither: one test for both lists.
+      const unsigned in_programme = agents.programme[i] ^ kNoProgramme,
+                     following_up = programmes ? agents.follow_up_months_left[i] : 0u;
+      const unsigned waiting = agents.evaluation_wait[i];
+      if ((in_programme | following_up | waiting) == 0) [[likely]]
+        return;
+      if ((in_programme | following_up) != 0) found->trainees.push_back(static_cast<AgentIndex>(i));
+      if (waiting != 0) found->queued.push_back(static_cast<AgentIndex>(i));
     };
 #pragma omp for schedule(dynamic, 1) nowait
     for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
@@ -246,12 +266,11 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         }
         // Groups: a closed group's members, and those who have served its time limit, move on.
         if (group_moves) [[unlikely]] {
-          const TransitionRates::GroupMonth next =
-              rates.start_month_in_group(agents.group[i], agents.months_in_group[i]);
-          if (next.moved)
-            change_group(agents, i, next.group, local);
+          const std::uint16_t next = th.group_month[agents.group[i]][agents.months_in_group[i]];
+          if (next & Thresholds::kMovedTo)
+            change_group(agents, i, static_cast<std::uint8_t>(next), local);
           else
-            agents.months_in_group[i] = next.months;
+            agents.months_in_group[i] = static_cast<std::uint8_t>(next);
         }
         if (st == kRetired) {
           if (migrating) [[unlikely]]
@@ -357,6 +376,10 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
         if (competing && (!tracked || agents.evaluation_wait[i] == 0) &&
             competitions.may_enter(agents.status[i], agents.level[i], agents.months_at_level[i]))
           found->competitors.push_back(static_cast<AgentIndex>(i));
+        // Those appointments may choose from (the dead, retired and students above cannot be), by
+        // the level the pass leaves them at (a promotion here is one level up).
+        if (appointing && static_cast<unsigned>(lv + promoted) - kAppointedFrom < 2u) [[unlikely]]
+          found->appointable.push_back(static_cast<AgentIndex>(i));
         track(i);
       }
     }
@@ -381,6 +404,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   join(&MonthlyCandidates::queued);
   join(&MonthlyCandidates::competitors);
   join(&MonthlyCandidates::students);
+  join(&MonthlyCandidates::appointable);
   // A safeguard: the join is in agent order as long as each chunk is an ascending range of agents.
   const auto in_order = [](auto& list) {
     if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
@@ -390,13 +414,14 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
   in_order(c.queued);
   in_order(c.competitors);
   in_order(c.students);
+  in_order(c.appointable);
   return total;
 }
 
 } // namespace
 
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
-                               const CompetitionRules& competitions, Month current, Population& pop,
+                               const CompetitionRules& competitions, bool appointing, Month current, Population& pop,
                                const RandomStreams& rng, MonthlyCandidates& candidates, StockTally& stocks,
                                const Mentoring* mentoring) {
   const bool regional = rates.migrating || !rates.job_loss_by_region.empty() || !rates.job_find_by_region.empty() ||
@@ -408,7 +433,7 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
   };
   const auto pass =
       applications.programmes.empty() ? pick.template operator()<false>() : pick.template operator()<true>();
-  return pass(rates, applications, competitions, current, pop, rng, candidates, stocks, mentoring);
+  return pass(rates, applications, competitions, appointing, current, pop, rng, candidates, stocks, mentoring);
 }
 
 } // namespace skillsim

@@ -87,7 +87,8 @@ void ReplicateState::step() {
   const Mentoring& mentoring = studios_.select(p, rates, month_, population_, rng_, ranks_);
   // The rules pass counts the stocks of the state it starts from (the last month's end) too.
   stocks_at_start_ = empty_stocks(p.population.regions.size(), p.programmes.names.size());
-  flows_ = apply_monthly_rules(rates, applications, competitions, month_, population_, rng_, candidates_,
+  const bool appointing = appointments_.open_month(p); // the pass lists whom they may choose from
+  flows_ = apply_monthly_rules(rates, applications, competitions, appointing, month_, population_, rng_, candidates_,
                                stocks_at_start_, &mentoring);
   stocks_counted_ = true;
   for (std::int64_t e : flows_.exits) removed_ += e;
@@ -99,7 +100,7 @@ void ReplicateState::step() {
   evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_,
                    ranks_);
   timer.lap(times_.evaluation);
-  appointments_.step(p, rates, month_, population_, rng_, flows_, &employers_, ranks_);
+  appointments_.step(p, rates, month_, population_, rng_, flows_, &candidates_.appointable, &employers_, ranks_);
   competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors, ranks_);
   // Entrants and school enrolees are spread over the ranks by id (holds_new); agent order is id
   // order on every rank, and the joins of the steps above order by id.

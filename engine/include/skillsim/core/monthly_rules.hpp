@@ -1,9 +1,10 @@
 // The per-agent monthly rules, in one parallel pass over the population: death, retirement at
 // the statutory age, ordinary assessments after the minimum months at a level (held at once, or
 // queued for an evaluator), the labour market (job loss, job finding, inactivity, reactivation)
-// and insurance months. The same pass finds the agents the training and evaluation steps need
-// (applicants, trainees, queued candidates, competitors), so those steps make no pass of their own,
-// and counts the stocks of the state the month starts from, so the run makes no counting pass.
+// and insurance months. The same pass finds the agents the later steps need (applicants,
+// trainees, queued candidates, competitors, those appointments may choose from), so those steps
+// make no pass of their own, and counts the stocks of the state the month starts from, so the run
+// makes no counting pass.
 // Probabilities come from TransitionRates; see docs/model.md, "Monthly rules".
 #pragma once
 
@@ -21,10 +22,12 @@ namespace skillsim {
 /// is refilled, each list in agent order (for any thread count). `stocks` (sized for the regions
 /// and programmes: empty_stocks) is set to the stocks of the population as the pass found it,
 /// what count_stocks gives before the pass. `mentoring` (master studios, if any) gives its mentees
-/// their shorter wait and higher pass.
+/// their shorter wait and higher pass. With `appointing` (the month has an appointment quota:
+/// any_appointments), `candidates.appointable` lists the agents the pass leaves at 高级技师 or
+/// 特级技师; otherwise it is left empty.
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
-                               const CompetitionRules& competitions, Month month, Population& population,
-                               const RandomStreams& rng, MonthlyCandidates& candidates, StockTally& stocks,
-                               const Mentoring* mentoring = nullptr);
+                               const CompetitionRules& competitions, bool appointing, Month month,
+                               Population& population, const RandomStreams& rng, MonthlyCandidates& candidates,
+                               StockTally& stocks, const Mentoring* mentoring = nullptr);
 
 } // namespace skillsim

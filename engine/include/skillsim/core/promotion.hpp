@@ -83,15 +83,22 @@ public:
   /// left while an eligible candidate was refused for want of a post are recorded there
   /// (Employers::record_no_post), not in `unfilled`. With `ranks` splitting the agents
   /// (ranks.hpp), the eligible of every rank are joined by id and every rank takes the same
-  /// choice; each promotes its own.
+  /// choice; each promotes its own. `listed` is the month's MonthlyCandidates::appointable, in
+  /// agent order, from which the eligible are found (null: from every agent, a pass of their own).
+  /// The quotas are those open_month took.
   void step(const Parameters& p, const TransitionRates& rates, Month month, Population& population,
-            const RandomStreams& rng, MonthTally& flows, Employers* employers = nullptr,
-            const RankGroup* ranks = nullptr);
+            const RandomStreams& rng, MonthTally& flows, const std::vector<AgentIndex>* listed,
+            Employers* employers = nullptr, const RankGroup* ranks = nullptr);
+
+  /// Takes the month's quotas, in whole agents (the fractions carry), before the rules pass: true
+  /// if either is above 0, when the pass is to list the agents step() chooses from.
+  bool open_month(const Parameters& p);
 
   const State& state() const { return state_; }
   void restore(const State& state) {
     state_ = state;
     tally_ = {}; // output of a month, not state
+    quotas_ = {};
   }
   const Tally& tally() const { return tally_; }
 
@@ -104,6 +111,7 @@ private:
 
   State state_;
   Tally tally_;
+  std::array<std::size_t, 2> quotas_{}; ///< the month's, taken by open_month
 };
 
 } // namespace skillsim

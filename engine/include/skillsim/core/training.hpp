@@ -122,6 +122,9 @@ struct MonthlyCandidates {
   std::vector<AgentIndex> queued;               ///< waiting for an assessment
   std::vector<AgentIndex> competitors;          ///< may enter a skills competition held this month
   std::vector<AgentIndex> students;             ///< in a technical school (Schools::step reads them)
+  /// At 高级技师 or 特级技师 after the month's moves, in a month with an appointment quota
+  /// (whatever their status: Appointments::step checks them again, after training and evaluation).
+  std::vector<AgentIndex> appointable;
 
   /// Adds agents who joined the evaluation queue since (in agent order), keeping `queued` in order.
   void add_queued(std::span<const AgentIndex> joined);
