@@ -335,10 +335,9 @@ TEST(Simulation, WithMorePlacesThanCandidatesEveryEligibleWorkerIsAppointed) {
     }
     EXPECT_GT(promoted_in_evaluation, 100); // the case happened
     EXPECT_GT(appointed, promoted_in_evaluation);
-    if (wait == 0)
-      EXPECT_EQ(waiting, 0);
-    else
+    if (wait == 1) {
       EXPECT_GT(waiting, 100); // promoted in the evaluation step, appointed the next month
+    }
   }
 }
 

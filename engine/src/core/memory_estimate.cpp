@@ -131,7 +131,7 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
     e.candidates += bytes_of(at_once / static_cast<double>(split), static_cast<double>(kStudentBytes));
   }
   if (appointing) {
-    constexpr auto from = static_cast<std::size_t>(Level::PrincipalTechnician) - 1;
+    constexpr auto from = static_cast<std::size_t>(kAppointedFrom);
     const std::vector<double>& levels = p.population.level_shares; // relative weights
     const double share = (levels[from] + levels[from + 1]) / std::accumulate(levels.begin(), levels.end(), 0.0);
     e.candidates += bytes_of(static_cast<double>(all) * share * kEligibleGrowth / static_cast<double>(split),

@@ -92,7 +92,6 @@ constexpr auto kUnemployed = static_cast<std::uint8_t>(Status::Unemployed);
 constexpr auto kInactive = static_cast<std::uint8_t>(Status::Inactive);
 constexpr auto kRetired = static_cast<std::uint8_t>(Status::Retired);
 constexpr auto kStudent = static_cast<std::uint8_t>(Status::Student);
-constexpr unsigned kAppointedFrom = static_cast<unsigned>(Level::SeniorTechnician); // and 特级技师 above it
 constexpr auto kMaxCounter = static_cast<std::uint8_t>(kMaxMonthsAtLevel);
 constexpr auto kMaxInsurance = static_cast<std::uint8_t>(kMaxInsuranceMonths);
 // The rules pass's chunks (monthly_pass): about this many per thread, of at least kMinChunk agents
@@ -378,7 +377,7 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
           found->competitors.push_back(static_cast<AgentIndex>(i));
         // Those appointments may choose from (the dead, retired and students above cannot be), by
         // the level the pass leaves them at (a promotion here is one level up).
-        if (appointing && static_cast<unsigned>(lv + promoted) - kAppointedFrom < 2u) [[unlikely]]
+        if (appointing && static_cast<unsigned>(lv + promoted - kAppointedFrom) < 2u) [[unlikely]]
           found->appointable.push_back(static_cast<AgentIndex>(i));
         track(i);
       }

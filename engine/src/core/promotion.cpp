@@ -40,18 +40,17 @@ bool Appointments::open_month(const Parameters& p) {
 }
 
 void Appointments::step(const Parameters& p, const TransitionRates& rates, Month month, Population& pop,
-                        const RandomStreams& rng, MonthTally& flows, const std::vector<AgentIndex>* listed,
+                        const RandomStreams& rng, MonthTally& flows, const std::vector<AgentIndex>& listed,
                         Employers* employers, const RankGroup* ranks) {
   tally_ = {};
   using Eligible = std::vector<std::pair<std::uint64_t, std::size_t>>; // (priority, index)
-  constexpr int kFirstTarget = static_cast<int>(Level::PrincipalTechnician);
+  constexpr int kFirstTarget = kAppointedFrom + 1;
   const std::array<std::size_t, 2> quotas = std::exchange(quotas_, {});
   // The rules pass listed those at 高级技师 and 特级技师 as it left them. Training and evaluation
   // ran since: whoever they promoted to 高级技师 (they promote no higher) is not in the list, but
-  // starts there at 0 months,
-  // so could be eligible for 特级技师 at once only with skills.min_months 0 at 特级技师. Then every
-  // agent is looked at, as without a list.
-  if (listed != nullptr && rates.served_minimum(kFirstTarget, 0)) listed = nullptr;
+  // starts there at 0 months, so could be eligible for 特级技师 at once only with
+  // skills.min_months 0 at 特级技师. Then every agent is looked at.
+  const bool everybody = rates.served_minimum(kFirstTarget, 0);
   // The eligible of both levels, in agent order. One look serves both because the 特级技师
   // appointed first (now at 特级技师, 0 months there) are the only agents it changes, and they
   // could be 首席技师's candidates only with skills.min_months 0 at 首席技师: then its list is found
@@ -60,17 +59,17 @@ void Appointments::step(const Parameters& p, const TransitionRates& rates, Month
     std::array<Eligible, 2> joined;
     if (!wanted[0] && !wanted[1]) return joined;
     const auto add_if_eligible = [&](std::size_t i, std::array<Eligible, 2>& lists) {
-      const int k = pop.level[i] - (kFirstTarget - 1); // the list an eligible agent joins
+      const int k = pop.level[i] - kAppointedFrom; // the list an eligible agent joins
       if (k < 0 || k > 1 || !wanted[static_cast<std::size_t>(k)]) return;
       if (appointment_eligible(rates, kFirstTarget + k, pop.level[i], pop.status[i], pop.months_at_level[i]))
         lists[static_cast<std::size_t>(k)].emplace_back(
             streams::priority_of(rng.block(streams::kAppointment, month.index, pop.id[i])), i);
     };
-    if (listed != nullptr) { // a few agents in a thousand: no threads needed
-      for (const AgentIndex i : *listed) add_if_eligible(i, joined);
+    if (!everybody) { // a few agents in a thousand: no threads needed
+      for (const AgentIndex i : listed) add_if_eligible(i, joined);
       return joined;
     }
-    // Without a list, one parallel pass over the agents: each thread's lists (a contiguous,
+    // Every agent: one parallel pass over the agents: each thread's lists (a contiguous,
     // ascending block of agents under schedule(static)) are joined in thread order, so each list
     // is in agent order, as a serial scan gives it, for any thread count.
     std::vector<std::array<Eligible, 2>> by_thread(static_cast<std::size_t>(omp_get_max_threads()));

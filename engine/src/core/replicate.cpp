@@ -100,7 +100,7 @@ void ReplicateState::step() {
   evaluation_.step(p, month_, population_, rng_, flows_, training_, candidates_.queued, &mentoring, &employers_,
                    ranks_);
   timer.lap(times_.evaluation);
-  appointments_.step(p, rates, month_, population_, rng_, flows_, &candidates_.appointable, &employers_, ranks_);
+  appointments_.step(p, rates, month_, population_, rng_, flows_, candidates_.appointable, &employers_, ranks_);
   competitions_.step(p, competitions, month_, population_, rng_, flows_, candidates_.competitors, ranks_);
   // Entrants and school enrolees are spread over the ranks by id (holds_new); agent order is id
   // order on every rank, and the joins of the steps above order by id.

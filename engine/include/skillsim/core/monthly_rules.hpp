@@ -23,7 +23,7 @@ namespace skillsim {
 /// and programmes: empty_stocks) is set to the stocks of the population as the pass found it,
 /// what count_stocks gives before the pass. `mentoring` (master studios, if any) gives its mentees
 /// their shorter wait and higher pass. With `appointing` (the month has an appointment quota:
-/// any_appointments), `candidates.appointable` lists the agents the pass leaves at 高级技师 or
+/// Appointments::open_month), `candidates.appointable` lists the agents the pass leaves at 高级技师 or
 /// 特级技师; otherwise it is left empty.
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, bool appointing, Month month,

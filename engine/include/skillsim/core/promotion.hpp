@@ -36,6 +36,9 @@ void promote(Columns&& population, std::size_t i, int to, MonthTally& flows) {
   population.months_at_level[i] = 0;
 }
 
+/// The lowest level appointments choose from: 高级技师, for 特级技师 (and 特级技师, for 首席技师).
+inline constexpr int kAppointedFrom = static_cast<int>(Level::SeniorTechnician);
+
 /// May an agent be appointed to `target` (特级技师 or 首席技师)? Employed, at the level below,
 /// having served skills.min_months[target] there.
 inline bool appointment_eligible(const TransitionRates& rates, int target, int level, int status, int months_at_level) {
@@ -83,11 +86,10 @@ public:
   /// left while an eligible candidate was refused for want of a post are recorded there
   /// (Employers::record_no_post), not in `unfilled`. With `ranks` splitting the agents
   /// (ranks.hpp), the eligible of every rank are joined by id and every rank takes the same
-  /// choice; each promotes its own. `listed` is the month's MonthlyCandidates::appointable, in
-  /// agent order, from which the eligible are found (null: from every agent, a pass of their own).
-  /// The quotas are those open_month took.
+  /// choice; each promotes its own. The eligible are found among `listed`, the month's
+  /// MonthlyCandidates::appointable (in agent order). The quotas are those open_month took.
   void step(const Parameters& p, const TransitionRates& rates, Month month, Population& population,
-            const RandomStreams& rng, MonthTally& flows, const std::vector<AgentIndex>* listed,
+            const RandomStreams& rng, MonthTally& flows, const std::vector<AgentIndex>& listed,
             Employers* employers = nullptr, const RankGroup* ranks = nullptr);
 
   /// Takes the month's quotas, in whole agents (the fractions carry), before the rules pass: true
