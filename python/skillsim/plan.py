@@ -45,6 +45,7 @@ import math
 import os
 import re
 import sys
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -594,6 +595,20 @@ class _Twin:
         # that the twin and the agents it is checked against differ by no parameter uncertainty.
         self._sets = bool(str(spec.scenario["run.parameter_sets"] or ""))
 
+    def point_seconds(self, values: Sequence[float]) -> float:
+        """Seconds one point of the search costs on the twin, measured at ``values``: without
+        parameter sets the point itself (projected and kept), with them one set's projection
+        times ``search_replicates`` (the most sets a point projects). Raises TwinUnsupported
+        where the twin refuses the scenario."""
+        from .twin import project
+
+        started = time.monotonic()
+        if not self._sets:
+            self.at(values)
+            return time.monotonic() - started
+        project(self.spec.scenario_at(_rounded(self.spec, values)).replace({"run.replicates": 1}))
+        return (time.monotonic() - started) * self.spec.search_replicates
+
     def at(self, values: Sequence[float]) -> TwinPoint:
         """The twin at ``values``. Raises TwinUnsupported where it refuses the scenario."""
         from .twin import project
@@ -947,8 +962,11 @@ def _seats_filled(spec: PlanSpec, ev: Evaluation) -> str:
     return ", ".join(parts)
 
 
-def _search_mode(spec: PlanSpec, twin: _Twin) -> tuple[str, str]:
+def _search_mode(spec: PlanSpec, twin: _Twin, ensemble_seconds: float | None = None) -> tuple[str, str]:
     """Where the search runs (``spec.search``) and why, in words for the answer and the log.
+    Under ``"auto"``, given ``ensemble_seconds`` (what one ensemble of the search took, at every
+    lever's maximum), the agents also where one point on the twin costs more than that: both
+    searches take about as many points (docs/planning.md, "Speed").
 
     Raises:
         PlanError: ``search = "twin"`` and the twin refuses the scenario at a bound, naming the
@@ -956,6 +974,16 @@ def _search_mode(spec: PlanSpec, twin: _Twin) -> tuple[str, str]:
     """
     if spec.search == "agents":
         return "agents", 'on agent ensembles (search = "agents")'
+    if spec.search == "auto" and ensemble_seconds is not None:
+        try:
+            seconds = twin.point_seconds([lv.high for lv in spec.levers])
+        except (TwinUnsupported, MemoryError):
+            seconds = None  # _twin_refusal says why
+        if seconds is not None and seconds > ensemble_seconds:
+            return "agents", (
+                f"on agent ensembles: one point on the expected-value twin (about {seconds:.1f} s at every lever's "
+                f"maximum) costs more than one ensemble of the search ({ensemble_seconds:.1f} s)"
+            )
     try:
         refused = _twin_refusal(spec, twin)
     except MemoryError as e:
@@ -1009,16 +1037,21 @@ def plan(
         spec = PlanSpec(**{**spec.__dict__, **{k: (float(v) if k == "probability" else v) for k, v in overrides.items()}})
     say = log or (lambda _msg: None)
     twin = _Twin(spec)
-    mode, reason = ("agents", "") if check else _search_mode(spec, twin)
+    # "auto" is decided once an ensemble's cost is known (at the maximum, below); "twin" checks
+    # the twin's refusals before anything runs.
+    mode, reason = ("agents", "") if check else (None, "") if spec.search == "auto" else _search_mode(spec, twin)
 
     original_values = np.array([spec.value_of(lv) for lv in spec.levers])
     top = np.array([lv.high for lv in spec.levers])
     verify_seed = (spec.seed + 7919) % (2**63)  # fresh random numbers for the verification
 
     say(f"{spec.scenario.name}: {len(spec.levers)} levers, {len(spec.targets)} targets, P >= {spec.probability:g}")
+    started = time.monotonic()
+    highest = _evaluate(spec, top, spec.search_replicates, spec.seed)
+    if mode is None:
+        mode, reason = _search_mode(spec, twin, time.monotonic() - started)
     if not check:
         say(f"search {reason}")
-    highest = _evaluate(spec, top, spec.search_replicates, spec.seed)
     share_at_top = float(highest.met_all.mean())
     mean_at_top = np.nanmean(highest.attained, axis=0)
     messages = []

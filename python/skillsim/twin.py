@@ -39,8 +39,8 @@ def project(
             twin projects one expectation, and more than 1 is a ValueError.
 
     Raises:
-        TwinUnsupported: the scenario uses a mechanism the twin does not model yet (master
-            studios, employers' own evaluation, factors by age band; programmes' binding
+        TwinUnsupported: the scenario uses a mechanism the twin does not model yet
+            (employers' own evaluation, factors by age band; programmes' binding
             age limits, substitutes, or too many programme months, or insurance months or group
             time limits in too many of them); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.

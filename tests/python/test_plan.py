@@ -168,7 +168,7 @@ def test_a_plan_the_twin_refuses_between_the_bounds_hands_the_search_to_agents(t
 
     def refusing(self, values):
         if 0 < values[0] < 100:
-            raise skillsim.TwinUnsupported("refused", [("studios.count", "stand-in refusal")])
+            raise skillsim.TwinUnsupported("refused", [("programmes.max_age", "stand-in refusal")])
         return real(self, values)
 
     monkeypatch.setattr(module._Twin, "at", refusing)
@@ -176,7 +176,7 @@ def test_a_plan_the_twin_refuses_between_the_bounds_hands_the_search_to_agents(t
     answer = skillsim.plan(_spec_file(tmp_path, "replicates = 10\nsearch_replicates = 4\niterations = 2\nprobability = 0.5", LEVERS),
                            log=lines.append)
     assert answer.search == "agents"
-    assert answer.search_reason == "on agent ensembles: the twin refused a plan the search visited (studios.count)"
+    assert answer.search_reason == "on agent ensembles: the twin refused a plan the search visited (programmes.max_age)"
     assert f"search {answer.search_reason}" in lines and any(line.startswith("  step 1:") for line in lines), lines
     assert answer.status == "met"
 

@@ -89,10 +89,17 @@ def test_refusals_name_every_key():
         skillsim.project(skillsim.Scenario.load("national_2019_2021").replace({"programmes.job_find_factor": [1.5] * 7}))
     assert "programmes.names" in error.value.keys
     assert "the twin does not model this many programme months yet" in str(error.value)
-    with pytest.raises(skillsim.TwinUnsupported) as error:
-        skillsim.project(skillsim.Scenario.load("jincheng_plan_2020_2021"))
-    # Parameter sets and insurance months are modelled.
-    assert error.value.keys == ["studios.count"]
+    # The Jincheng plan is projected whole since its master studios were modelled (one parameter
+    # set; without its insurance rule, for speed): 12 studios from July 2020, 50 in December 2021,
+    # 10 places each, fewer than its masters could take.
+    plan = skillsim.project(
+        skillsim.Scenario.load("jincheng_plan_2020_2021").replace(
+            {"programmes.min_contribution_months": [0, 0, 0, 0], "run.replicates": 1}))
+    studios = np.asarray(plan["studios"])[0, :, 0]
+    assert studios[0] == 0 and studios[7] == 12 and studios[-1] == 50
+    np.testing.assert_allclose(np.asarray(plan["mentoring_places"])[0, -1, 0], 500)
+    np.testing.assert_allclose(np.asarray(plan["mentored"])[0, -1, 0], 500)
+    assert np.asarray(plan["studio_masters"])[0, -1, 0] > 250  # 2 places a master
 
 
 def test_replicates_are_the_parameter_sets():

@@ -13,18 +13,34 @@ namespace skillsim {
 
 namespace {
 
-bool any_open(const Parameters& p) {
-  return std::any_of(p.studios.count.begin(), p.studios.count.end(), [](double c) { return c > 0; });
-}
-
 constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
 
 } // namespace
 
+bool studios_open(const StudiosSection& studios) {
+  return std::any_of(studios.count.begin(), studios.count.end(), [](double c) { return c > 0; });
+}
+
+std::int64_t mentoring_places(const StudiosSection& studios, double open, double masters, double scale) {
+  const double persons = std::min(open * studios.places_per_studio, masters * scale * studios.places_per_master);
+  return static_cast<std::int64_t>(std::floor(persons / scale));
+}
+
+void Mentoring::set_terms(const StudiosSection& studios, const TransitionRates& rates) {
+  pass_factor = studios.pass_factor;
+  const WaitingRule waiting = waiting_of(studios);
+  for (std::size_t l = 0; l < kLevelCount; ++l) {
+    wait[l] = waiting_months(waiting, rates.min_months[l], studios.shorten_months);
+    pass[l] = probability_threshold(pass_probability(rates.pass[l]));
+  }
+  pass_by_class.clear();
+  for (double p : rates.pass_by_class) pass_by_class.push_back(probability_threshold(pass_probability(p)));
+}
+
 Studios::Studios(const Parameters& p) : regions_(p.population.regions.size()) {}
 
 bool Studios::in_scenario(const Scenario& scenario) {
-  if (any_open(scenario.parameters())) return true;
+  if (studios_open(scenario.parameters().studios)) return true;
   for (const auto& change : scenario.schedule())
     if (change.key == "studios.count" && change.month < scenario.end())
       if (const auto* count = std::get_if<std::vector<double>>(&change.value))
@@ -59,18 +75,10 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
   tally_.places.assign(regions_, 0);
   tally_.mentored.assign(regions_, 0);
   mentoring_.mentees.clear();
-  if (!any_open(p)) return mentoring_;
+  if (!studios_open(st)) return mentoring_;
 
   // What mentoring gives this month.
-  mentoring_.pass_factor = st.pass_factor;
-  const WaitingRule waiting = waiting_of(st);
-  for (std::size_t l = 0; l < kLevelCount; ++l) {
-    mentoring_.wait[l] = waiting_months(waiting, rates.min_months[l], st.shorten_months);
-    mentoring_.pass[l] = probability_threshold(mentoring_.pass_probability(rates.pass[l]));
-  }
-  mentoring_.pass_by_class.clear();
-  for (double pass : rates.pass_by_class)
-    mentoring_.pass_by_class.push_back(probability_threshold(mentoring_.pass_probability(pass)));
+  mentoring_.set_terms(st, rates);
 
   // Masters and the eligible, by region, found in parallel; each thread's lists are joined (their
   // order does not matter: the places go to the lowest (priority, index), found by selection).
@@ -108,10 +116,7 @@ const Mentoring& Studios::select(const Parameters& p, const TransitionRates& rat
   if (split_ranks) ranks->sum(masters); // the places depend on every rank's masters
   for (std::size_t r = 0; r < regions_; ++r) {
     const double studios = st.count[r];
-    // Places in persons, then whole agents (a fraction of an agent's place is not taken).
-    const double persons =
-        std::min(studios * st.places_per_studio, static_cast<double>(masters[r]) * scale * st.places_per_master);
-    const auto places = static_cast<std::int64_t>(std::floor(persons / scale));
+    const std::int64_t places = mentoring_places(st, studios, static_cast<double>(masters[r]), scale);
     auto& list = eligible[r];
     if (split_ranks) {
       // The `places` lowest of every rank hold the lowest overall: only those are joined, by

@@ -39,6 +39,7 @@
 #include "skillsim/core/training.hpp"
 #include "skillsim/core/twin_competitions.hpp"
 #include "skillsim/core/twin_evaluation.hpp"
+#include "skillsim/core/twin_studios.hpp"
 #include "twin_groups.hpp"
 #include "twin_schools.hpp"
 
@@ -305,9 +306,22 @@ struct MonthRules {
   CompetitionRules competitions;
   std::vector<TwinCompetitionShares> contest;
   LiveSegments live_contest;
+  // Master studios open this month: what mentoring gives (the agents' terms), and the share of
+  // every eligible cell mentored (the record pass finds it: Kernel::mentor).
+  bool studios = false;
+  Mentoring mentoring;
+  double mentored_share = 0;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
-        admit_share(p.programmes.names.size() * kGroupCount, 0.0), competitions(p, rates, m) {}
+        admit_share(p.programmes.names.size() * kGroupCount, 0.0), competitions(p, rates, m),
+        studios(studios_open(p.studios)) {
+    if (studios) mentoring.set_terms(p.studios, rates);
+  }
+  // Whether a worker of `status` at `level` in a track outside programmes may be mentored.
+  bool mentee(int status, int level) const {
+    return mentored_share > 0 && status == kEmployed && level >= p.studios.mentee_min_level &&
+           level < p.studios.master_min_level;
+  }
 };
 
 // Several vectors over the layout's cells at once (rows: cells, columns: vectors).
@@ -403,6 +417,41 @@ public:
     if (rules.competitions.any_held()) compete(rules, out, record, book);
   }
 
+  // Master studios (Studios::select), before the month's record pass: the expected masters
+  // (employed at studios.master_min_level or above, in any track) and eligible (employed from
+  // mentee_min_level to below it, in no programme nor a certificate's queue, as the agents'
+  // programme column) among everybody active at the month's start (the first `columns` of `x`:
+  // the month's dying and retiring too, as the agents count them before the monthly rules) give
+  // each region's places (twin_mentoring); every eligible cell is mentored in the same share
+  // (twin_studios.hpp).
+  void mentor(MonthRules& rules, const View& x, Eigen::Index columns, TwinFlows& record) const {
+    const Layout& lay = layout_;
+    const StudiosSection& st = rules.p.studios;
+    const int employed = lay.slot_of[kEmployed];
+    double masters = 0, eligible = 0;
+    for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
+      const bool outside = lay.tracks[tr].prog < 0 && lay.tracks[tr].qprog < 0;
+      for (int sex = 0; sex < kSexCount; ++sex)
+        for (int g = 0; g < lay.groups(); ++g)
+          for (int c = 0; c < lay.classes; ++c)
+            for (int level = static_cast<int>(st.mentee_min_level); level < kLevelCount; ++level) {
+              const bool master = level >= st.master_min_level;
+              if (!master && !outside) continue;
+              const std::size_t first = lay.seg_first[lay.segment(tr, sex, g, c, employed, level)];
+              if (first == Layout::kNotHeld) continue; // an age class's unreachable row
+              const double n = x.block(static_cast<Eigen::Index>(first), 0, lay.rows(level), columns).sum();
+              (master ? masters : eligible) += n;
+            }
+    }
+    const TwinMentoring m =
+        twin_mentoring(st, masters, eligible, terms_.region_share, static_cast<double>(rules.p.population.scale));
+    rules.mentored_share = m.share;
+    record.studios = m.studios;
+    record.studio_masters = m.masters;
+    record.mentoring_places = m.places;
+    record.mentored = m.mentored;
+  }
+
   // The month's kernel up to the training step (closures, assessments, the labour market), where
   // a follow-up window's end is counted; `out` is zero on entry.
   void market(MonthRules& rules, const View& in, View& out, TwinFlows* record) const {
@@ -491,30 +540,58 @@ public:
                 const auto [skip, held_rows] = rules.live_in.rows(id, span);
                 const auto x = in.middleRows(at_in + skip, held_rows);
                 const auto in_rows = [&](int i) { return static_cast<Eigen::Index>(i - lo) * span; };
-                const Eigen::Index eligible_from =
-                    may_sit ? static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]) : span;
-                const double promoted = queues ? 0.0 : sit * pass;
+                // The months at the level that may sit, in bands of one sitting and one passing
+                // probability: from the minimum wait on; with master studios, the mentored share
+                // (Kernel::mentor) passes more often and may sit from the studios' wait.
+                struct Band {
+                  Eigen::Index from, to;
+                  double sit, promoted;
+                };
+                std::array<Band, 2> bands{};
+                int n_bands = 0;
+                if (may_sit) {
+                  const auto eligible_from = static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]);
+                  double pass_served = pass;
+                  if (track.qprog < 0 && rules.mentee(status, level)) {
+                    const double s = rules.mentored_share, mentored = rules.mentoring.pass_probability(pass);
+                    pass_served = (1 - s) * pass + s * mentored;
+                    const Eigen::Index mentee_from =
+                        std::min<Eigen::Index>(eligible_from, rules.mentoring.wait[static_cast<std::size_t>(target)]);
+                    if (mentee_from < eligible_from)
+                      bands[static_cast<std::size_t>(n_bands++)] = {mentee_from, eligible_from, s * sit,
+                                                                    s * sit * mentored};
+                  }
+                  if (eligible_from < span)
+                    bands[static_cast<std::size_t>(n_bands++)] = {eligible_from, span, sit, sit * pass_served};
+                }
+                const auto band_rows = [&](auto& rows, int i, const Band& band) {
+                  return rows.middleRows(in_rows(i) + band.from, band.to - band.from);
+                };
                 auto rest = scratch.topRows(held_rows);
                 rest = x;
                 Batch& sat = queued_;
-                const bool queuing = queues && eligible_from < span && sit > 0;
+                const bool queuing = queues && n_bands > 0 && sit > 0;
                 if (queuing) {
                   sat.setZero(held_rows, columns);
-                  for (int i = lo; i <= hi; ++i) {
-                    auto waited = rest.middleRows(in_rows(i) + eligible_from, span - eligible_from);
-                    sat.middleRows(in_rows(i) + eligible_from, span - eligible_from) = waited * sit;
-                    waited *= 1 - sit;
-                  }
+                  for (int i = lo; i <= hi; ++i)
+                    for (int j = 0; j < n_bands; ++j) {
+                      const Band& band = bands[static_cast<std::size_t>(j)];
+                      auto waited = band_rows(rest, i, band);
+                      band_rows(sat, i, band) = waited * band.sit;
+                      waited *= 1 - band.sit;
+                    }
                 }
                 auto up = up_rows.topRows(insured_rows);
                 up.setZero();
-                const bool promotes = eligible_from < span && promoted > 0;
+                const bool promotes = !queues && n_bands > 0 && sit * pass > 0;
                 if (promotes)
-                  for (int i = lo; i <= hi; ++i) {
-                    auto waited = rest.middleRows(in_rows(i) + eligible_from, span - eligible_from);
-                    up.row(i) = waited.colwise().sum() * promoted;
-                    waited *= 1 - promoted;
-                  }
+                  for (int i = lo; i <= hi; ++i)
+                    for (int j = 0; j < n_bands; ++j) {
+                      const Band& band = bands[static_cast<std::size_t>(j)];
+                      auto waited = band_rows(rest, i, band);
+                      up.row(i) += waited.colwise().sum() * band.promoted;
+                      waited *= 1 - band.promoted;
+                    }
                 // `more` insurance months (0 or 1, saturating at the last kept). `from` (rows as
                 // `rest`) to track `to` (`ups`: with the promoted). The young are a month older:
                 // their next age class (Layout::aged).
@@ -571,10 +648,13 @@ public:
                 }
                 if (record) {
                   const double total = x.col(0).sum();
-                  if (eligible_from < span && !queues) // queued: counted when held (evaluate)
+                  if (!queues) // queued: counted when held (evaluate)
                     for (int i = lo; i <= hi; ++i)
-                      record->assessments[static_cast<std::size_t>(target)] +=
-                          x.col(0).segment(in_rows(i) + eligible_from, span - eligible_from).sum() * sit;
+                      for (int j = 0; j < n_bands; ++j) {
+                        const Band& band = bands[static_cast<std::size_t>(j)];
+                        record->assessments[static_cast<std::size_t>(target)] +=
+                            x.col(0).segment(in_rows(i) + band.from, band.to - band.from).sum() * band.sit;
+                      }
                   if (promotes) {
                     const double ups = up.col(0).sum();
                     record->promotions[static_cast<std::size_t>(target)] += ups;
@@ -1066,6 +1146,8 @@ private:
       record->evaluation_binding = month.binding;
       record->evaluation_queue = month.queue;
     }
+    // Sized here too: without programmes the training step (which sizes it) does not run.
+    segment_.resize(lay.max_rows(), out.cols());
     // Each age class's queue apart (the young's: the ordinary assessment's, Layout::young_main).
     for (int cls = 0; cls <= lay.young_classes; ++cls)
       for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
@@ -1110,10 +1192,17 @@ private:
                         (1 - a) * x;
                   if (a <= 0) return;
                   // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
-                  const double pass =
+                  double pass =
                       qprog >= 0
                           ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
                           : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
+                  // A mentee's ordinary assessment passes more often (EvaluationSystem's
+                  // pass_ordinary): the mentored share of the employed at the month's end stands
+                  // for the agents' mentees, employed at its start (docs/twin.md).
+                  if (qprog < 0 && rules.mentee(status, level)) {
+                    const double s = rules.mentored_share;
+                    pass = (1 - s) * pass + s * rules.mentoring.pass_probability(pass);
+                  }
                   const bool moves_up = level < sought;
                   out.middleRows(at_x(none), n) += (moves_up ? a * (1 - pass) : a) * x;
                   if (moves_up) {
@@ -1339,7 +1428,8 @@ struct Cohort {
 
 class Projector {
 public:
-  Projector(const Scenario& scenario, const TwinOptions& options) : p0_(scenario.parameters()), options_(options) {
+  Projector(const Scenario& scenario, const TwinOptions& options)
+      : p0_(scenario.parameters()), options_(options), studios_(Studios::in_scenario(scenario)) {
     const auto months = static_cast<int>(p0_.scenario.months);
     for (int u = 1; u <= months; ++u) rules_.emplace_back(scenario, scenario.start() + (u - 1));
     build_layout();
@@ -1457,6 +1547,15 @@ public:
       View start = view(from, width);
       const std::vector<std::size_t> blocks = live_blocks(layout_, start);
       start_month(now);
+      // Master studios find their masters and mentees among everybody active at the month's start:
+      // the active at the end of the month before (kept for the derived dying), or the pushed
+      // vectors of the surviving, dying and retiring.
+      if (now.studios) {
+        if (derive_deaths)
+          kernel_.mentor(now, view(6, 1), 1, flows);
+        else
+          kernel_.mentor(now, start, first_retiring + static_cast<Eigen::Index>(retiring_columns), flows);
+      }
       // Deaths of the active, by level and group held (before any move); trainees among them
       // leave their programme (as do those retiring).
       if (derive_deaths) {
@@ -1911,6 +2010,7 @@ private:
       for (int l = 1; l < kLevelCount; ++l) {
         const auto at = static_cast<std::size_t>(l);
         wait[at] = std::min<std::int64_t>(wait[at], m.rates.min_months[at]);
+        if (m.studios) wait[at] = std::min<std::int64_t>(wait[at], m.mentoring.wait[at]); // a mentee's
         const bool queues = m.rates.queue_for_evaluation && needs_evaluator(l) && lay.waits > 0;
         (queues ? queued : promoted)[at] = true;
       }
@@ -2414,7 +2514,10 @@ private:
                     &f.school_enrolments,
                     &f.school_graduates,
                     &f.school_dropouts,
-                    &f.school_no_place})
+                    &f.school_no_place,
+                    &f.studio_masters,
+                    &f.mentoring_places,
+                    &f.mentored})
       for (double& v : *a) v *= k;
   }
 
@@ -2437,6 +2540,8 @@ private:
     for (auto* a : {&f.competition_entrants, &f.competition_winners, &f.competition_promotions})
       a->assign(tiers * kLevelCount, 0.0);
     for (auto* a : {&f.competition_no_entrant, &f.competition_no_winner}) a->assign(tiers, 0.0);
+    if (studios_)
+      for (auto* a : {&f.studios, &f.studio_masters, &f.mentoring_places, &f.mentored}) a->assign(terms_.regions, 0.0);
     return f;
   }
 
@@ -2481,6 +2586,7 @@ private:
 
   const Parameters& p0_;
   TwinOptions options_;
+  bool studios_ = false;          // studios open in some month (their flows by region are kept)
   std::vector<MonthRules> rules_; // month u at u - 1
   Layout layout_;
   Terms terms_;
@@ -2539,9 +2645,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"employers.self_evaluation_per_1000",
                       "the twin does not model evaluation by employer cells for their own employees (at the start or "
                       "by schedule) yet"});
-  if (Studios::in_scenario(scenario))
-    issues.push_back({"studios.count", "the twin does not model master studios (mentoring) yet; the scenario opens "
-                                       "studios"});
   // Keys that may also change by schedule: checked in every month of the run.
   bool by_age = false, migration = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
@@ -2934,6 +3037,15 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
             {"competition_no_entrant", &f.competition_no_entrant},
             {"competition_no_winner", &f.competition_no_winner}};
         for (const auto& [name, values] : contest) std::copy(values->begin(), values->end(), at(name, t));
+      }
+    if (r.has_variable("studios"))
+      for (std::size_t t = 1; t < times; ++t) {
+        const TwinFlows& f = projection.flows[t];
+        const std::pair<const char*, const std::vector<double>*> studios[] = {{"studios", &f.studios},
+                                                                              {"studio_masters", &f.studio_masters},
+                                                                              {"mentoring_places", &f.mentoring_places},
+                                                                              {"mentored", &f.mentored}};
+        for (const auto& [name, values] : studios) std::copy(values->begin(), values->end(), at(name, t));
       }
     if (r.has_variable("school_students"))
       for (std::size_t t = 0; t < times; ++t) {

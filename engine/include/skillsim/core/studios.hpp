@@ -42,7 +42,18 @@ struct Mentoring {
   bool mentored(std::size_t i) const { return std::binary_search(mentees.begin(), mentees.end(), i); }
   /// A mentee's pass probability, given its ordinary one.
   double pass_probability(double ordinary) const { return std::min(1.0, ordinary * pass_factor); }
+  /// Sets what mentoring gives under `studios` and `rates` (wait, pass, pass_by_class,
+  /// pass_factor); the mentees are left as they are. The twin reads the same terms.
+  void set_terms(const StudiosSection& studios, const TransitionRates& rates);
 };
+
+/// Whether any studio is open under `studios` (studios.count above 0 in some region).
+bool studios_open(const StudiosSection& studios);
+
+/// A region's mentoring places in whole agents: min(studios x places_per_studio, masters x
+/// places_per_master) persons, `masters` in agents of `scale` persons (the twin's an expected
+/// count), a fraction of an agent's place not taken.
+std::int64_t mentoring_places(const StudiosSection& studios, double open, double masters, double scale);
 
 class Studios {
 public:

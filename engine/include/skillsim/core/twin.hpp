@@ -71,6 +71,9 @@ struct TwinFlows {
   /// (entrants, winners) or reached (promotions); per tier the places with nobody to take them.
   std::vector<double> competition_entrants, competition_winners, competition_promotions;
   std::vector<double> competition_no_entrant, competition_no_winner;
+  /// Master studios (as Studios::Tally; empty without them), per region: studios open, masters,
+  /// mentoring places and the mentored (persons; studios as opened).
+  std::vector<double> studios, studio_masters, mentoring_places, mentored;
   /// Technical schools (as Schools::Tally; empty without routes): route x region.
   std::vector<double> school_enrolments, school_graduates, school_dropouts, school_no_place;
 };

@@ -1,0 +1,30 @@
+// Master studios in the expected-value twin (docs/twin.md, "Master studios"). The agents give a
+// region's mentoring places (mentoring_places: the same rule, on the expected masters) to the
+// eligible with the lowest priorities, one priority per agent for the whole run. The twin holds
+// no priority: each month it mentors the same share of every eligible cell, min(places,
+// eligible) / eligible by region, weighed by the regions' shares (region is independent of the
+// state). Where the places cover the eligible that is the agents' rule exactly (everybody is
+// mentored); below, the agents mentor the same workers month after month and the twin spreads
+// the places over all the eligible (docs/twin.md says where that differs).
+#pragma once
+
+#include <vector>
+
+#include "skillsim/core/parameters.hpp"
+
+namespace skillsim {
+
+/// One month's mentoring in expectation: per region (agents; studios as opened) and the share of
+/// every eligible cell mentored.
+struct TwinMentoring {
+  double share = 0;
+  std::vector<double> studios, masters, places, mentored;
+};
+
+/// `masters` and `eligible`: the expected agents (employed at studios.master_min_level or above;
+/// employed from mentee_min_level to below it, in no programme) at the month's start, every
+/// region together; `region_share` sums to 1; `scale` persons an agent.
+TwinMentoring twin_mentoring(const StudiosSection& studios, double masters, double eligible,
+                             const std::vector<double>& region_share, double scale);
+
+} // namespace skillsim
