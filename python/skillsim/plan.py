@@ -81,12 +81,20 @@ _SPEC_DEFAULTS: dict[str, Any] = {
     "threads": None,
     "iterations": 6,  # linear programs per search
     "refinements": 3,  # searches with wider margins after a failed verification
-    "search": "auto",  # "twin", "agents" or "auto" (the twin where it supports the scenario)
+    "search": "auto",  # "twin", "agents" or "auto" (the twin where it supports the scenario and is cheaper)
 }
 
 #: Where the search runs (``[plan] search``, ``--search``): on the expected-value twin, on agent
-#: ensembles, or on the twin where it supports the scenario at the levers' bounds ("auto").
+#: ensembles, or ("auto") on the twin where it supports the scenario at the levers' bounds and a
+#: point on it costs less than AUTO_COST_RATIO ensembles.
 SEARCHES = ("auto", "twin", "agents")
+
+#: Under "auto", the agents search where one point on the twin costs more than this many agent
+#: ensembles of the search (both measured at every lever's maximum). Both are wall-clock times,
+#: so a plan near the ratio may search either way with the machine's load; the answer says which
+#: ran, and ``search = "twin"`` or ``"agents"`` fixes it. The wide ratio keeps the choice stable
+#: where the two differ by orders of magnitude (the Jincheng plan: about 100 times).
+AUTO_COST_RATIO = 3.0
 
 
 class PlanError(SpecError):
@@ -607,6 +615,7 @@ class _Twin:
             self.at(values)
             return time.monotonic() - started
         project(self.spec.scenario_at(_rounded(self.spec, values)).replace({"run.replicates": 1}))
+        self.projections += 1
         return (time.monotonic() - started) * self.spec.search_replicates
 
     def at(self, values: Sequence[float]) -> TwinPoint:
@@ -633,7 +642,7 @@ class _Twin:
 def _twin_refusal(spec: PlanSpec, twin: _Twin) -> list[tuple[str, str]]:
     """The (key, reason) pairs for which the twin refuses the scenario with every lever at its
     minimum or at its maximum (where a lever can switch a mechanism the twin does not model on,
-    such as studios.count above 0 or an age limit that excludes somebody, it does so at one of
+    such as an age limit that excludes somebody, it does so at one of
     its bounds); empty if it projects both."""
     issues: dict[str, str] = {}
     for values in ([lv.high for lv in spec.levers], [lv.low for lv in spec.levers]):
@@ -789,7 +798,7 @@ class Plan:
         messages: what the search found, in plain words (for the not attainable: what blocks).
         search: where the search ran, ``"twin"`` or ``"agents"`` (empty for ``check=True``).
         search_reason: why, in plain words (for agents under ``"auto"``: the keys the twin
-            refuses).
+            refuses, or what a point on it costs against an ensemble).
         twin_projections: how many plans the twin projected.
     """
 
@@ -965,8 +974,9 @@ def _seats_filled(spec: PlanSpec, ev: Evaluation) -> str:
 def _search_mode(spec: PlanSpec, twin: _Twin, ensemble_seconds: float | None = None) -> tuple[str, str]:
     """Where the search runs (``spec.search``) and why, in words for the answer and the log.
     Under ``"auto"``, given ``ensemble_seconds`` (what one ensemble of the search took, at every
-    lever's maximum), the agents also where one point on the twin costs more than that: both
-    searches take about as many points (docs/planning.md, "Speed").
+    lever's maximum), the agents also where one point on the twin costs more than
+    AUTO_COST_RATIO times that: both searches take about as many points (docs/planning.md,
+    "Speed").
 
     Raises:
         PlanError: ``search = "twin"`` and the twin refuses the scenario at a bound, naming the
@@ -979,10 +989,10 @@ def _search_mode(spec: PlanSpec, twin: _Twin, ensemble_seconds: float | None = N
             seconds = twin.point_seconds([lv.high for lv in spec.levers])
         except (TwinUnsupported, MemoryError):
             seconds = None  # _twin_refusal says why
-        if seconds is not None and seconds > ensemble_seconds:
+        if seconds is not None and seconds > AUTO_COST_RATIO * ensemble_seconds:
             return "agents", (
                 f"on agent ensembles: one point on the expected-value twin (about {seconds:.1f} s at every lever's "
-                f"maximum) costs more than one ensemble of the search ({ensemble_seconds:.1f} s)"
+                f"maximum) costs more than {AUTO_COST_RATIO:g} ensembles of the search ({ensemble_seconds:.1f} s each)"
             )
     try:
         refused = _twin_refusal(spec, twin)
@@ -1020,7 +1030,8 @@ def plan(
 
     ``search`` (default the spec's, ``"auto"``): where the search runs: ``"twin"`` on the
     expected-value twin, ``"agents"`` on agent ensembles, ``"auto"`` on the twin if it supports
-    the scenario with every lever at its minimum and at its maximum, else on agents. The
+    the scenario with every lever at its minimum and at its maximum and a point on it costs no
+    more than AUTO_COST_RATIO agent ensembles (timed at the maximum), else on agents. The
     margins, the verification and the original plan are agent ensembles whichever it is;
     :attr:`Plan.search` and :attr:`Plan.search_reason` say which ran and why.
 

@@ -94,6 +94,29 @@ TEST(TwinEvaluation, AmpleCapacityIsTheTwinWithoutEvaluators) {
   }
 }
 
+// Evaluators without any programme (the ordinary assessments queue, nobody trains): with ample
+// capacity the same stocks and flows as without evaluators. (Before 2026-12-05 this crashed: the
+// evaluation step's scratch rows were sized only by the training step, which runs with
+// programmes.)
+TEST(TwinEvaluation, AmpleCapacityWithoutProgrammesIsTheTwinWithoutEvaluators) {
+  const std::vector<std::string> evaluators = {"evaluation.evaluators=[\"agency\"]",
+                                               "evaluation.labels=[\"社会培训评价组织\"]",
+                                               "evaluation.capacity_per_month=[[1e9]]",
+                                               "evaluation.eligible_statuses=[[0, 1, 1, 1, 0, 0]]",
+                                               "evaluation.max_level=[6]",
+                                               "evaluation.max_wait_months=6"};
+  const Results queued = project_scenario(small_scenario(evaluators, 20000, 1, 12));
+  const Results immediate = project_scenario(small_scenario({}, 20000, 1, 12));
+  for (const char* name : {"workers", "promotions", "assessments", "skilled_workers", "high_skilled_workers"}) {
+    const auto [most, largest] = difference(queued, immediate, name);
+    EXPECT_GT(largest, 0) << name;
+    EXPECT_LE(most, 1e-9 * largest) << name;
+  }
+  double held = 0;
+  for (std::size_t t = 1; t <= 12; ++t) held += value(queued, "evaluations", 0, t, 0);
+  EXPECT_GT(held, 100);
+}
+
 int compare_queue(const Scenario& s, std::int64_t replicates, double tolerance) {
   RunOptions options;
   options.replicates = replicates;

@@ -5,8 +5,10 @@
 // pass, for ordinary assessments held at once and in an evaluator's queue.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "scenario_builders.hpp"
@@ -71,6 +73,74 @@ TEST(TwinStudios, PlacesAndMentoredFromTheExpectedMastersAndEligible) {
       EXPECT_EQ(value(twin, "mentoring_places", 0, t), places) << c.what;
       EXPECT_NEAR(value(twin, "mentored", 0, t), std::min(places, eligible), 1e-9 * eligible) << c.what;
     }
+  }
+}
+
+// Two regions (30% and 70% of everybody; the twin splits its stocks by the shares): each
+// region's places from its studios and its share of the masters, its mentored up to its share of
+// the eligible.
+TEST(TwinStudios, EachRegionItsPlacesFromItsShareOfTheMasters) {
+  const Results twin = project_scenario(small_scenario(
+      everything_off() + studios("3, 1000", "10", "1") +
+          std::vector<std::string>{"population.regions=[\"甲\", \"乙\"]", "population.region_shares=[0.3, 0.7]"},
+      20000, 1, 2));
+  const double masters = employed(twin, 0, 5, kLevelCount), eligible = employed(twin, 0, 1, 5);
+  const double share[2] = {0.3, 0.7}, open[2] = {3, 1000};
+  for (std::size_t r = 0; r < 2; ++r) {
+    // Region 0: its 3 studios bind (30 places); region 1: its masters (1 place a master).
+    const double places = std::floor(std::min(open[r] * 10, masters * share[r]));
+    EXPECT_EQ(value(twin, "studios", 0, 1, r), open[r]) << r;
+    EXPECT_NEAR(value(twin, "studio_masters", 0, 1, r), masters * share[r], 1e-9 * masters) << r;
+    EXPECT_EQ(value(twin, "mentoring_places", 0, 1, r), places) << r;
+    EXPECT_NEAR(value(twin, "mentored", 0, 1, r), std::min(places, eligible * share[r]), 1e-9 * eligible) << r;
+  }
+  EXPECT_EQ(value(twin, "mentoring_places", 0, 1, 0), 30);
+  EXPECT_LT(value(twin, "mentoring_places", 0, 1, 1), 10000);
+}
+
+// The national defaults at 20,000 persons: the first month's promotions and assessments, from the
+// same start, are linear in the share of the eligible mentored (the kernel's two bands of months
+// at the level: the studios' wait to the minimum, and beyond), here about a half, between none
+// (no studio) and everybody. The months after depend on the share through the state.
+TEST(TwinStudios, FirstMonthsPromotionsAreLinearInTheMentoredShare) {
+  const auto project = [](const std::string& count) {
+    return project_scenario(small_scenario(studios(count, "10", "1e6"), 20000, 1, 1));
+  };
+  const Results none = project("0"), all = project("1e6");
+  const double eligible = value(all, "mentored", 0, 1);
+  ASSERT_GT(eligible, 1000);
+  const Results half = project(std::to_string(std::round(eligible / 20)));
+  const double s = value(half, "mentored", 0, 1) / eligible;
+  ASSERT_GT(s, 0.4);
+  ASSERT_LT(s, 0.6);
+  double changed = 0;
+  for (const char* name : {"promotions", "assessments"})
+    for (std::size_t l = 0; l < kLevelCount; ++l) {
+      const double expected = value(none, name, 0, 1, l) + s * (value(all, name, 0, 1, l) - value(none, name, 0, 1, l));
+      EXPECT_NEAR(value(half, name, 0, 1, l), expected, 1e-9 * std::max(1.0, expected)) << name << " " << l;
+      changed += std::abs(value(all, name, 0, 1, l) - value(none, name, 0, 1, l));
+    }
+  EXPECT_GT(changed, 5); // mentoring changes the month (7.6 persons in all)
+}
+
+// The masters and eligible are counted among everybody active at the month's start, the month's
+// dying and retiring too: the same whether the dying are derived from the month before (the
+// default) or pushed as vectors of their own (TwinOptions::pushed_deaths), with deaths, ageing
+// and a share mentored between 0 and 1.
+TEST(TwinStudios, DerivedAndPushedDeathsCountTheSameMastersAndMentees) {
+  const Scenario s = small_scenario(studios("150", "10", "1e6"), 20000, 1, 12);
+  const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
+  for (std::size_t t = 1; t <= 12; ++t) {
+    const TwinFlows &a = derived.flows[t], &b = pushed.flows[t];
+    ASSERT_EQ(a.mentored.size(), 1u);
+    EXPECT_GT(a.mentored[0], 0) << t;
+    EXPECT_NEAR(a.mentored[0], 1500, 1e-9) << t; // the places bind (of some 3,000 eligible)
+    for (const auto& [what, x, y] : {std::tuple{"studio_masters", a.studio_masters[0], b.studio_masters[0]},
+                                     std::tuple{"mentoring_places", a.mentoring_places[0], b.mentoring_places[0]},
+                                     std::tuple{"mentored", a.mentored[0], b.mentored[0]}})
+      EXPECT_NEAR(x, y, 1e-9 * std::abs(y)) << what << " " << t;
+    for (std::size_t l = 0; l < kLevelCount; ++l)
+      EXPECT_NEAR(a.promotions[l], b.promotions[l], 1e-9 * std::max(1.0, b.promotions[l])) << l << " " << t;
   }
 }
 

@@ -68,6 +68,29 @@ def test_the_twin_supports_the_hand_worked_scenario_and_searches_it(answer, twin
     assert 'Search on agent ensembles (search = "agents")' in str(answer)
 
 
+def test_auto_searches_on_agents_where_a_point_on_the_twin_costs_more_than_ensembles(monkeypatch):
+    # Stand-in timings: the twin's point against AUTO_COST_RATIO ensembles of 1 s each.
+    module = importlib.import_module("skillsim.plan")  # the module (skillsim.plan is the function)
+    spec = load_plan_spec(SPEC)
+    ratio = module.AUTO_COST_RATIO
+    monkeypatch.setattr(module._Twin, "point_seconds", lambda self, values: 1.01 * ratio)
+    mode, reason = module._search_mode(spec, module._Twin(spec), ensemble_seconds=1.0)
+    assert mode == "agents"
+    assert reason == (f"on agent ensembles: one point on the expected-value twin (about {1.01 * ratio:.1f} s at every "
+                      f"lever's maximum) costs more than {ratio:g} ensembles of the search (1.0 s each)")
+    monkeypatch.setattr(module._Twin, "point_seconds", lambda self, values: 0.99 * ratio)
+    mode, reason = module._search_mode(spec, module._Twin(spec), ensemble_seconds=1.0)
+    assert mode == "twin" and reason.startswith("on the expected-value twin")
+    # Where the twin refuses the maximum, the refusal (not a cost) is the reason.
+    def refused(self, values):
+        raise skillsim.TwinUnsupported("refused", [("programmes.max_age", "stand-in refusal")])
+
+    monkeypatch.setattr(module._Twin, "point_seconds", refused)
+    monkeypatch.setattr(module._Twin, "at", refused)
+    mode, reason = module._search_mode(spec, module._Twin(spec), ensemble_seconds=1.0)
+    assert (mode, reason) == ("agents", "on agent ensembles: the expected-value twin refuses the scenario (programmes.max_age)")
+
+
 def test_the_search_finds_the_optimum_worked_out_by_hand(either):
     answer = either
     # By hand: a seat a month enrols a trainee in each of the 12 months, paid at enrolment

@@ -1130,8 +1130,8 @@ int main(int argc, char** argv) {
       ".\nThe results file has the variables of `run`, every count a float64 expectation, and the\n"
       "attribute skillsim_twin = 1: one replicate, or with parameter sets (run.parameter_sets) one per\n"
       "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes,\n"
-      "funds, evaluation capacity, competitions, group time limits and technical schools are projected\n"
-      "(expected demand against seats, money and places); scenarios with master studios, factors by\n"
+      "funds, evaluation capacity, competitions, group time limits, technical schools and master studios\n"
+      "are projected (expected demand against seats, money and places); scenarios with factors by\n"
       "age band, programmes' maximum ages below retirement or substitutes, regions' own rules, or employer\n"
       "matching, posts and places, or a state too large, are refused (exit status 2), naming the key:\n"
       "see docs/twin.md.");

@@ -1,6 +1,7 @@
 #include "skillsim/core/twin_studios.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "skillsim/core/studios.hpp"
 
@@ -14,7 +15,7 @@ TwinMentoring twin_mentoring(const StudiosSection& studios, double masters, doub
   double mentored = 0;
   for (std::size_t r = 0; r < regions; ++r) {
     const double open = r < studios.count.size() ? studios.count[r] : 0.0;
-    m.studios[r] = open;
+    m.studios[r] = std::round(open); // whole studios, as the agents' tally
     m.masters[r] = masters * region_share[r];
     m.places[r] = static_cast<double>(mentoring_places(studios, open, m.masters[r], scale));
     m.mentored[r] = std::min(m.places[r], eligible * region_share[r]);
