@@ -93,7 +93,8 @@ SEARCHES = ("auto", "twin", "agents")
 #: ensembles of the search (both measured at every lever's maximum). Both are wall-clock times,
 #: so a plan near the ratio may search either way with the machine's load; the answer says which
 #: ran, and ``search = "twin"`` or ``"agents"`` fixes it. The wide ratio keeps the choice stable
-#: where the two differ by orders of magnitude (the Jincheng plan: about 100 times).
+#: where the two differ by much more (the Jincheng plan: 57 s a point against 0.6 s an ensemble in
+#: notebook 06, 81 s against 1.2 s with the bundled spec's defaults).
 AUTO_COST_RATIO = 3.0
 
 

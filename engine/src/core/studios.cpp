@@ -15,11 +15,13 @@ namespace {
 
 constexpr auto kEmployed = static_cast<std::uint8_t>(Status::Employed);
 
+bool any_open(const std::vector<double>& count) {
+  return std::any_of(count.begin(), count.end(), [](double c) { return c > 0; });
+}
+
 } // namespace
 
-bool studios_open(const StudiosSection& studios) {
-  return std::any_of(studios.count.begin(), studios.count.end(), [](double c) { return c > 0; });
-}
+bool studios_open(const StudiosSection& studios) { return any_open(studios.count); }
 
 std::int64_t mentoring_places(const StudiosSection& studios, double open, double masters, double scale) {
   const double persons = std::min(open * studios.places_per_studio, masters * scale * studios.places_per_master);
@@ -44,7 +46,7 @@ bool Studios::in_scenario(const Scenario& scenario) {
   for (const auto& change : scenario.schedule())
     if (change.key == "studios.count" && change.month < scenario.end())
       if (const auto* count = std::get_if<std::vector<double>>(&change.value))
-        if (std::any_of(count->begin(), count->end(), [](double c) { return c > 0; })) return true;
+        if (any_open(*count)) return true;
   return false;
 }
 

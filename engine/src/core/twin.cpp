@@ -552,7 +552,7 @@ public:
                 if (may_sit) {
                   const auto eligible_from = static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]);
                   double pass_served = pass;
-                  if (track.qprog < 0 && rules.mentee(status, level)) {
+                  if (rules.mentee(status, level)) { // (may_sit: in no programme, not queued)
                     const double s = rules.mentored_share, mentored = rules.mentoring.pass_probability(pass);
                     pass_served = (1 - s) * pass + s * mentored;
                     const Eigen::Index mentee_from =
