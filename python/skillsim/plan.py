@@ -94,7 +94,8 @@ SEARCHES = ("auto", "twin", "agents")
 #: so a plan near the ratio may search either way with the machine's load; the answer says which
 #: ran, and ``search = "twin"`` or ``"agents"`` fixes it. The wide ratio keeps the choice stable
 #: where the two differ by much more (the Jincheng plan: 57 s a point against 0.6 s an ensemble in
-#: notebook 06, 81 s against 1.2 s with the bundled spec's defaults).
+#: notebook 06, 81 s against 1.2 s with the bundled spec's defaults, when a point's sets were
+#: projected one after the other; 22-24 s in notebook 06 with them side by side on 2 threads).
 AUTO_COST_RATIO = 3.0
 
 
@@ -607,17 +608,19 @@ class _Twin:
     def point_seconds(self, values: Sequence[float]) -> float:
         """Seconds one point of the search costs on the twin, measured at ``values``: without
         parameter sets the point itself (projected and kept), with them one set's projection
-        times ``search_replicates`` (the most sets a point projects). Raises TwinUnsupported
-        where the twin refuses the scenario."""
+        times the rounds in which the point's ``search_replicates`` sets (the most a point
+        projects) are projected side by side, one a thread. Raises TwinUnsupported where the
+        twin refuses the scenario."""
         from .twin import project
 
         started = time.monotonic()
         if not self._sets:
             self.at(values)
             return time.monotonic() - started
-        project(self.spec.scenario_at(_rounded(self.spec, values)).replace({"run.replicates": 1}))
+        project(self.spec.scenario_at(_rounded(self.spec, values)).replace({"run.replicates": 1}), threads=1)
         self.projections += 1
-        return (time.monotonic() - started) * self.spec.search_replicates
+        threads = self.spec.threads or len(os.sched_getaffinity(0))  # (OpenMP's default: every core)
+        return (time.monotonic() - started) * math.ceil(self.spec.search_replicates / threads)
 
     def at(self, values: Sequence[float]) -> TwinPoint:
         """The twin at ``values``. Raises TwinUnsupported where it refuses the scenario."""
@@ -629,7 +632,7 @@ class _Twin:
             scenario = self.spec.scenario_at(values)
             if self._sets:
                 scenario = scenario.replace({"run.replicates": self.spec.search_replicates})
-            results = project(scenario)
+            results = project(scenario, threads=self.spec.threads)
             self.projections += 1
             columns = list(self.spec.target_index)
             attained = np.nanmean(np.asarray(results["target_attained"], dtype=float)[:, columns], axis=0)

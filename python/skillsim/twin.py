@@ -17,6 +17,7 @@ def project(
     output: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
     replicates: int | None = None,
+    threads: int | None = None,
 ) -> Results:
     """Projects the expected trajectory of every stock and flow of a scenario (the expected-value
     twin, ``skillsim project``): a cohort projection from the same parameters and rules the agent
@@ -37,6 +38,12 @@ def project(
             modulo the sets (as ``skillsim project --replicates N``; default: the scenario's
             ``run.replicates``; each set used is projected once). Without parameter sets the
             twin projects one expectation, and more than 1 is a ValueError.
+        threads: with parameter sets, the sets are projected side by side, one a thread, on
+            this many OpenMP threads (as ``skillsim project --threads``; default: all cores).
+            Results do not depend on it.
+
+    The projection runs in a worker thread with the GIL released: Ctrl-C (KeyboardInterrupt)
+    stops it within a month of a set, and nothing is written.
 
     Raises:
         TwinUnsupported: the scenario uses a mechanism the twin does not model yet
@@ -44,7 +51,7 @@ def project(
             age limits, substitutes, or too many programme months, or insurance months or group
             time limits in too many of them); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
-        ValueError: ``replicates`` below 1, or above 1 without parameter sets.
+        ValueError: ``replicates`` below 1, or above 1 without parameter sets; ``threads`` below 1.
 
     Example::
 
@@ -56,6 +63,8 @@ def project(
     reps = 0 if replicates is None else int(replicates)
     if replicates is not None and reps < 1:
         raise ValueError(f"replicates must be at least 1, got {replicates}")
+    if threads is not None and int(threads) < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
     if output is not None and os.path.exists(output) and not overwrite:
         raise ResultsFileError(f"{os.fspath(output)} exists; pass overwrite=True to replace it")
     core = _core.project(
@@ -63,6 +72,7 @@ def project(
         f"python: skillsim.project({scenario._call_text()})",
         scenario.to_toml() if scenario.overrides else None,
         reps,
+        0 if threads is None else int(threads),
     )
     results = Results(core, scenario)
     if output is not None:

@@ -112,6 +112,14 @@ assert list(ds["parameter_set"].values) == [0, 1], ds["parameter_set"].values
 end = ds["skilled_workers"].isel(time=-1).values
 assert end[0] != end[1], end  # two sets, two expectations
 PY
+# The sets projected side by side, one a thread: the same file on 1 and 2 threads.
+for t in 1 2; do
+  "$SKILLSIM" project jincheng_2020_2021 --replicates 3 --set scenario.months=6 --threads "$t" -o "sets_$t.h5" \
+    > "sets_$t.out" 2> "sets_$t.err"
+  check "parameter sets on $t thread(s): exit 0" test $? -eq 0
+  check "parameter sets on $t thread(s): the summary says so" contains "sets_$t.out" "on $t thread(s). Results:"
+done
+check "parameter sets: the same on 1 and 2 threads" "$PYTHON" "$SOURCE_DIR/scripts/compare-results.py" sets_1.h5 sets_2.h5
 "$SKILLSIM" project national_2016 --replicates 2 -o refused.h5 > /dev/null 2> replicates.err
 check "replicates without sets: exit 2" test $? -eq 2
 check "replicates without sets: says why" contains replicates.err \
@@ -132,6 +140,18 @@ for name in ["trainees", "enrolments", "certificates", "spending", "fund_remaini
 assert float(ds["enrolments"].sum()) > 100, float(ds["enrolments"].sum())
 assert float(ds["fund_remaining"].min()) >= -1e-6, float(ds["fund_remaining"].min())
 PY
+
+# 5b. Ctrl-C stops a projection within a month (of a set): exit 130, no file (the 20 sets of
+# the Jincheng baseline take a minute on one thread).
+"$SKILLSIM" project jincheng_2020_2021 --threads 1 --quiet -o interrupted.h5 > /dev/null 2> interrupted.err &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+check "an interrupted projection exits 130" test $? -eq 130
+check "an interrupted projection says so" contains interrupted.err "interrupted; no results file was written"
+check "no file after the interrupt" test ! -e interrupted.h5
+check "no temporary after the interrupt" bash -c '! ls interrupted.h5.tmp-* 2>/dev/null'
 
 # 6. The help names the command.
 "$SKILLSIM" --help > help.out

@@ -750,6 +750,17 @@ TEST(Twin, ParameterSetsAreItsReplicates) {
             static_cast<std::size_t>(with_sets.parameters().run.replicates));
   EXPECT_THROW(project_expected(with_sets), Error); // one set at a time: for_replicate(r)
   EXPECT_THROW(project_scenario(base, 2), Error);   // no sets: one expectation
+  // The sets side by side (above: every core) or one after the other: the same bits.
+  const Results serial = project_scenario(with_sets, 3, 1);
+  for (const Variable& v : twin.variables) {
+    const std::vector<double>& w = serial.variable(v.name).real_data;
+    ASSERT_EQ(w.size(), v.real_data.size()) << v.name;
+    for (std::size_t i = 0; i < w.size(); ++i) // (bits: a statistic may be NaN)
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(w[i]), std::bit_cast<std::uint64_t>(v.real_data[i])) << v.name;
+  }
+  // A cancelled projection stops (Cancelled), whatever the threads.
+  const std::atomic<bool> cancelled{true};
+  for (int threads : {1, 2}) EXPECT_THROW(project_scenario(with_sets, 3, threads, &cancelled), Cancelled);
 }
 
 TEST(Twin, SeatsAndMoneyBindExactly) {

@@ -4,6 +4,11 @@ refusals name the keys."""
 
 from __future__ import annotations
 
+import _thread
+import os
+import threading
+import time
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -118,6 +123,37 @@ def test_replicates_are_the_parameter_sets():
         skillsim.project(scenario, replicates=0)
     with pytest.raises(ValueError, match="the twin's replicates are its parameter sets"):
         skillsim.project(skillsim.Scenario.load("national_2016").replace(NATIONAL), replicates=2)
+
+
+def test_sets_projected_side_by_side_give_the_same_bits_on_any_threads():
+    scenario = skillsim.Scenario.load("jincheng_2020_2021").replace({"programmes.min_contribution_months": [0, 0, 0, 0]})
+    one, two = (skillsim.project(scenario, replicates=3, threads=t) for t in (1, 2))
+    assert two.metadata["threads"] == 2
+    for name in one.variables:
+        np.testing.assert_array_equal(np.asarray(one[name]), np.asarray(two[name]), err_msg=name)
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        skillsim.project(scenario, threads=0)
+
+
+def test_interrupt_stops_a_projection_promptly(tmp_path, ctrl_c):
+    """Ctrl-C (_thread.interrupt_main from a timer thread) stops a long projection (the 20 sets
+    of the Jincheng baseline, a minute on one thread) within a month and re-raises
+    KeyboardInterrupt; nothing is written."""
+    output = tmp_path / "never.h5"
+    fired = []
+    timer = threading.Timer(0.5, lambda: (fired.append(time.monotonic()), _thread.interrupt_main()))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            skillsim.project(skillsim.Scenario.load("jincheng_2020_2021"), threads=1, output=output)
+    finally:
+        timer.cancel()
+    stopped = time.monotonic()
+    assert fired, "the interrupt never fired"
+    assert stopped - fired[0] < 2.0
+    assert stopped - started < 5.0
+    assert os.listdir(tmp_path) == []
 
 
 def test_output_written_and_not_overwritten(tmp_path):

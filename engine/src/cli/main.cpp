@@ -681,7 +681,8 @@ int command_project(const Arguments& a, const std::string& command_line) {
                  "the scenario declares none: it projects one expectation; nothing was projected\n";
     return kExitUsage;
   }
-  Results results = project_scenario(scenario, a.replicates.value_or(0));
+  Results results =
+      project_scenario(scenario, a.replicates.value_or(0), static_cast<int>(a.threads.value_or(0)), &g_interrupted);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
@@ -691,7 +692,8 @@ int command_project(const Arguments& a, const std::string& command_line) {
     g_doing = "summarising the results";
     std::cout << "Expected-value twin (skillsim project): expectations, not a sample; see docs/twin.md.\n";
     std::cout << cli::summarize(results, scenario);
-    std::cout << fmt::format("\nProjected in {:.3f} s. Results: {}\n", seconds, output.string());
+    std::cout << fmt::format("\nProjected in {:.3f} s on {} thread(s). Results: {}\n", seconds,
+                             results.metadata.threads, output.string());
   }
   return kExitOk;
 }
@@ -1122,6 +1124,12 @@ int main(int argc, char** argv) {
                    "with parameter sets: replicates, each projected under its set (default: the scenario's "
                    "run.replicates)")
       ->type_name("N")
+      ->check(integer_at_least(1));
+  project
+      ->add_option("--threads", a.threads,
+                   "OpenMP threads: with parameter sets, the sets projected side by side, one a thread (default: "
+                   "all cores); results do not depend on it")
+      ->type_name("T")
       ->check(integer_at_least(1));
   project->add_flag("--force", a.force, "overwrite an existing results file");
   project->add_flag("--quiet", a.quiet, "no summary");

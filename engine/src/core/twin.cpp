@@ -16,9 +16,12 @@
 #include "skillsim/core/twin.hpp"
 
 #include <Eigen/Core>
+#include <omp.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <map>
@@ -361,13 +364,39 @@ void clear_blocks(const Layout& lay, const std::vector<std::size_t>& blocks, Vie
     x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)), static_cast<Eigen::Index>(lay.block_size(b))).setZero();
 }
 
-// The blocks of `x` that hold somebody, in row order.
-std::vector<std::size_t> live_blocks(const Layout& lay, const View& x) {
+// Whether any of the n values from `x` is other than 0 (or -0). The bits of each chunk are OR-ed
+// (the sign masked), which the compiler vectorises, with an exit after the first chunk that holds
+// somebody: Eigen's isZero walked a row-major block column by column, one compare at a time,
+// and was a fifth of a projection's time (perf, jincheng_plan_2020_2021, 2026-12-05). A NaN
+// counts as somebody, so a fault shows in the results rather than vanishing.
+bool holds_somebody(const double* x, std::size_t n) {
+  constexpr std::size_t kChunk = 64;
+  constexpr std::uint64_t kMagnitude = ~(std::uint64_t{1} << 63);
+  std::size_t i = 0;
+  for (; i + kChunk <= n; i += kChunk) {
+    std::uint64_t bits = 0;
+    for (std::size_t j = 0; j < kChunk; ++j) bits |= std::bit_cast<std::uint64_t>(x[i + j]) & kMagnitude;
+    if (bits != 0) return true;
+  }
+  std::uint64_t bits = 0;
+  for (; i < n; ++i) bits |= std::bit_cast<std::uint64_t>(x[i]) & kMagnitude;
+  return bits != 0;
+}
+
+// The blocks of `x` that hold somebody, in row order: among `candidates` (in row order) where
+// given, else among all.
+std::vector<std::size_t> live_blocks(const Layout& lay, const View& x,
+                                     const std::vector<std::size_t>* candidates = nullptr) {
   std::vector<std::size_t> blocks;
-  for (std::size_t b = 0; b < lay.blocks(); ++b)
-    if (!x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)), static_cast<Eigen::Index>(lay.block_size(b)))
-             .isZero(0))
-      blocks.push_back(b);
+  // A block's rows are contiguous in the row-major batch: block_size x cols values.
+  const auto width = static_cast<std::size_t>(x.cols());
+  const auto look = [&](std::size_t b) {
+    if (holds_somebody(x.data() + lay.block_start(b) * width, lay.block_size(b) * width)) blocks.push_back(b);
+  };
+  if (candidates != nullptr)
+    for (std::size_t b : *candidates) look(b);
+  else
+    for (std::size_t b = 0; b < lay.blocks(); ++b) look(b);
   return blocks;
 }
 
@@ -1447,7 +1476,7 @@ public:
     out.region_shares = terms_.region_share;
     out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
     // The month's dying taken from the active population at the end of the month before (buffer
-    // 6, kept_blocks_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
+    // 6, live_before_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
     // pushed_deaths).
     const bool derive_deaths = !options_.pushed_deaths;
     // Time 0: everybody active with weight 1.
@@ -1457,13 +1486,14 @@ public:
         if (cohorts_[i].origin == 0) table[0][i] = cohorts_[i].weight;
       View v0 = view(0, 1);
       initial_vectors(table, v0);
-      const std::vector<std::size_t> blocks = live_blocks(layout_, v0);
-      out.stocks.push_back(stocks_of(v0, blocks));
+      live_before_ = live_blocks(layout_, v0);
+      out.stocks.push_back(stocks_of(v0, live_before_));
       schools_.add_stocks(0, out.stocks.back());
-      if (derive_deaths) keep_active(v0, blocks);
-      clear_blocks(layout_, blocks, v0);
+      if (derive_deaths) keep_active(v0);
+      clear_blocks(layout_, live_before_, v0);
     }
     for (int t = 1; t <= months; ++t) {
+      if (options_.cancel != nullptr && options_.cancel->load()) throw Cancelled();
       MonthRules& now = rules_[static_cast<std::size_t>(t - 1)];
       TwinFlows& flows = out.flows[static_cast<std::size_t>(t)];
       // The weights of month t's vectors: each cohort alive and active at the start of the month
@@ -1545,7 +1575,7 @@ public:
         std::swap(from, to);
       }
       View start = view(from, width);
-      const std::vector<std::size_t> blocks = live_blocks(layout_, start);
+      const std::vector<std::size_t> blocks = live_blocks(layout_, start, &live_before_);
       start_month(now);
       // Master studios find their masters and mentees among everybody active at the month's start:
       // the active at the end of the month before (kept for the derived dying), or the pushed
@@ -1559,10 +1589,10 @@ public:
       // Deaths of the active, by level and group held (before any move); trainees among them
       // leave their programme (as do those retiring).
       if (derive_deaths) {
-        View dying = derive_dying(start, first_retiring, retiring_columns, blocks);
-        count_deaths(dying, 0, kept_blocks_, flows);
-        trainees_leave(dying, 0, kept_blocks_, flows);
-        clear_blocks(layout_, kept_blocks_, dying);
+        View dying = derive_dying(start, first_retiring, retiring_columns);
+        count_deaths(dying, 0, live_before_, flows);
+        trainees_leave(dying, 0, live_before_, flows);
+        clear_blocks(layout_, live_before_, dying);
       } else {
         count_deaths(start, 1, blocks, flows);
         trainees_leave(start, 1, blocks, flows);
@@ -1594,11 +1624,11 @@ public:
       add_month_entrants(t, next, flows);
       flows.remaining = book_.remaining;
       flows.committed = book_.committed;
-      const std::vector<std::size_t> next_blocks = live_blocks(layout_, next);
-      out.stocks.push_back(stocks_of(next, next_blocks));
+      live_before_ = live_blocks(layout_, next);
+      out.stocks.push_back(stocks_of(next, live_before_));
       schools_.add_stocks(static_cast<std::size_t>(t), out.stocks.back());
-      if (derive_deaths && t < months) keep_active(next, next_blocks);
-      clear_blocks(layout_, next_blocks, next);
+      if (derive_deaths && t < months) keep_active(next);
+      clear_blocks(layout_, live_before_, next);
       // The cohorts' weights move on.
       for (Cohort& c : cohorts_) {
         if (c.origin >= t || !c.active) continue;
@@ -1634,21 +1664,20 @@ private:
     return View(buffers_[i].data(), static_cast<Eigen::Index>(layout_.cells), columns);
   }
 
-  // The active population at the end of a month (its `blocks` hold somebody), kept in buffer 6
-  // for the next month's dying (derive_dying).
-  void keep_active(const View& x, const std::vector<std::size_t>& blocks) {
+  // The active population at the end of a month (live_before_ holds its blocks that hold
+  // somebody), kept in buffer 6 for the next month's dying (derive_dying).
+  void keep_active(const View& x) {
     View kept = view(6, 1);
-    for (std::size_t b : blocks) {
+    for (std::size_t b : live_before_) {
       const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
       const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
       kept.middleRows(first, rows) = x.middleRows(first, rows);
     }
-    kept_blocks_ = blocks;
   }
 
-  // The active dying in the month (buffer 6, its kept_blocks_; the caller zeroes them): the
+  // The active dying in the month (buffer 6, in live_before_; the caller zeroes them): the
   // active at the end of the month before (keep_active) less, in `start` (the vectors pushed to
-  // the start of the month, its `blocks` hold somebody), the surviving (column 0) and the
+  // the start of the month, which hold nobody outside live_before_), the surviving (column 0) and the
   // retiring (the `retiring` columns from first_retiring). Every cohort alive and active at
   // the start of the month is in exactly one of the three, with its weight (survival x (1 -
   // death), survival x death, or survival x (1 - death) retiring, which add up to its survival);
@@ -1657,17 +1686,12 @@ private:
   // the shares the record pass found: so the difference is the pushed dying to rounding (docs/
   // twin.md, "Speed"). The rounding of two different sums of the same numbers can leave a row a
   // little below 0 where nobody (or very few) dies: a row below 0 by at most kDyingRounding of
-  // its active (of one person, in a row of fewer) is taken as 0; by more, or a block of `start`
-  // not in the month before's, is a fault of the projection, not rounding, and throws.
-  View derive_dying(const View& start, Eigen::Index first_retiring, std::size_t retiring,
-                    const std::vector<std::size_t>& blocks) {
+  // its active (of one person, in a row of fewer) is taken as 0; by more is a fault of the
+  // projection, not rounding, and throws.
+  View derive_dying(const View& start, Eigen::Index first_retiring, std::size_t retiring) {
     View dying = view(6, 1);
     const Eigen::Index surviving_and_retiring = first_retiring + static_cast<Eigen::Index>(retiring);
-    for (std::size_t b : blocks)
-      if (!std::binary_search(kept_blocks_.begin(), kept_blocks_.end(), b))
-        throw Error("the twin's derived deaths: block " + std::to_string(b) +
-                    " holds somebody at the start of the month but nobody at the end of the month before");
-    for (std::size_t b : kept_blocks_) {
+    for (std::size_t b : live_before_) {
       const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
       const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
       auto d = dying.col(0).segment(first, rows);
@@ -2608,8 +2632,13 @@ private:
   // their labour market (count_followed), the active at the end of the month before
   // (keep_active) and the month's dying derived from it (derive_dying).
   std::array<std::vector<double>, 7> buffers_;
-  std::vector<std::size_t> kept_blocks_; // buffer 6's blocks that hold somebody
-  std::vector<double> retired_next_;     // step_retired's scratch
+  // The blocks that hold somebody at the end of the month before (the record pass's; at time 0,
+  // the initial population's). The vectors pushed to a month's start hold parts of the same
+  // cohorts, with non-negative weights, through the same linear kernels (whose pushes look only at
+  // the record pass's live segments, MonthRules::live_in), so only these blocks can hold any of
+  // them: the start's are looked for among them (and buffer 6 holds them, with derive_dying).
+  std::vector<std::size_t> live_before_;
+  std::vector<double> retired_next_; // step_retired's scratch
 };
 
 } // namespace
@@ -2910,7 +2939,8 @@ std::int64_t twin_replicates(const Scenario& scenario, std::int64_t replicates) 
   return replicates > 0 ? replicates : scenario.parameters().run.replicates;
 }
 
-Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
+Results project_scenario(const Scenario& scenario, std::int64_t replicates, int threads,
+                         const std::atomic<bool>* cancel) {
   // Checked once here, every set included (twin_refusals), so each set is projected without
   // being checked again.
   if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
@@ -2919,22 +2949,47 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
                 "it projects one expectation, not " +
                 std::to_string(replicates) + " replicates");
   replicates = twin_replicates(scenario, replicates);
-  // One projection per set used (replicate r runs under set r mod sets, as the agents').
-  std::vector<TwinProjection> projections;
+  // One projection per set used (replicate r runs under set r mod sets, as the agents'), the
+  // first replicate of each set standing for it.
+  std::vector<std::int64_t> first_replicate;
   std::vector<std::size_t> projection_of(static_cast<std::size_t>(replicates), 0);
   if (scenario.parameter_sets().empty()) {
-    projections.push_back(Projector(scenario, {}).run());
+    first_replicate.push_back(-1);
   } else {
     std::map<std::int64_t, std::size_t> of_set;
     for (std::int64_t rep = 0; rep < replicates; ++rep) {
-      const std::int64_t set = scenario.parameter_set_of(rep);
-      if (!of_set.contains(set)) {
-        of_set[set] = projections.size();
-        projections.push_back(Projector(scenario.for_replicate(rep), {}).run());
-      }
-      projection_of[static_cast<std::size_t>(rep)] = of_set[set];
+      const auto [at, added] = of_set.try_emplace(scenario.parameter_set_of(rep), first_replicate.size());
+      if (added) first_replicate.push_back(rep);
+      projection_of[static_cast<std::size_t>(rep)] = at->second;
     }
   }
+  // The sets are projected side by side, one a thread: each projection is single-threaded and
+  // its own (no state shared but the const scenario), so the results do not depend on the
+  // threads. An exception leaves the parallel loop as an exception_ptr (one thrown out of an
+  // OpenMP region ends the program), and no set starts after one: the first set's in order
+  // rethrown.
+  const auto count = static_cast<std::int64_t>(first_replicate.size());
+  std::vector<TwinProjection> projections(first_replicate.size());
+  std::vector<std::exception_ptr> failed(first_replicate.size());
+  std::atomic<bool> stop{false};
+  const int team = static_cast<int>(std::min<std::int64_t>(threads > 0 ? threads : omp_get_max_threads(), count));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
+  for (std::int64_t j = 0; j < count; ++j) {
+    const auto at = static_cast<std::size_t>(j);
+    if (stop.load()) continue;
+    try {
+      TwinOptions options;
+      options.cancel = cancel;
+      if (cancel != nullptr && cancel->load()) throw Cancelled(); // (before building the next set's state)
+      projections[at] = first_replicate[at] < 0 ? Projector(scenario, options).run()
+                                                : Projector(scenario.for_replicate(first_replicate[at]), options).run();
+    } catch (...) {
+      failed[at] = std::current_exception();
+      stop.store(true);
+    }
+  }
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
   Results r = make_results_layout(scenario, replicates);
   // Every count is an expectation: a real.
   for (Variable& v : r.variables) {
@@ -3069,7 +3124,7 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates) {
       std::copy(f.evaluation_abandoned.begin(), f.evaluation_abandoned.end(), at("evaluation_abandoned", t));
     }
   }
-  r.metadata = run_metadata(scenario, scenario.parameters().run.seed, replicates, 1);
+  r.metadata = run_metadata(scenario, scenario.parameters().run.seed, replicates, team);
   r.metadata.attributes[kTwinAttribute] = "1";
   add_target_results(r, scenario);
   add_replicate_statistics(r);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,8 @@ struct TwinProjection {
 
 /// How the twin holds its state; the defaults are the fast way, the results the same to rounding.
 struct TwinOptions {
+  /// If set, checked at the start of every month: once true, the projection stops (Cancelled).
+  const std::atomic<bool>* cancel = nullptr;
   /// Every programme's follow-up window a track of the state (as before the windows that change
   /// nothing but followed_up and employed_after were counted apart): for tests of that count.
   bool windows_as_tracks = false;
@@ -125,9 +128,13 @@ std::int64_t twin_replicates(const Scenario& scenario, std::int64_t replicates =
 /// skillsim_twin = "1". The replicates are the parameter sets' (twin_replicates): replicate r is
 /// the projection under set r modulo the sets, as the agent model's replicate r runs under it
 /// (each set used projected once), with the sets' variables of a run (parameter_set, ...);
-/// without sets, one replicate. `created` and `command_line` are the caller's.
-/// @throws as project_expected; Error if `replicates` > 1 without parameter sets
-Results project_scenario(const Scenario& scenario, std::int64_t replicates = 0);
+/// without sets, one replicate. `created` and `command_line` are the caller's. The sets are
+/// projected side by side on up to `threads` OpenMP threads (0: the OpenMP default), one set a
+/// thread; the results do not depend on it (each projection is single-threaded and its own).
+/// `cancel`, if set, is checked every month of every set (TwinOptions::cancel).
+/// @throws as project_expected; Error if `replicates` > 1 without parameter sets; Cancelled
+Results project_scenario(const Scenario& scenario, std::int64_t replicates = 0, int threads = 0,
+                         const std::atomic<bool>* cancel = nullptr);
 
 /// The global attribute that marks a twin's results.
 inline constexpr const char* kTwinAttribute = "skillsim_twin";
