@@ -72,6 +72,7 @@ def project(
     scenario_text: str | None = None,
     replicates: int = 0,
     threads: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Results: ...
 def memory_check(scenario: Scenario, replicates: int, threads: int = 0, override_hint: str = ...) -> dict[str, Any]: ...
 def run(

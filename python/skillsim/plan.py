@@ -617,7 +617,8 @@ class _Twin:
         if not self._sets:
             self.at(values)
             return time.monotonic() - started
-        project(self.spec.scenario_at(_rounded(self.spec, values)).replace({"run.replicates": 1}), threads=1)
+        one_set = self.spec.scenario_at(_rounded(self.spec, values)).replace({"run.replicates": 1})
+        project(one_set, threads=1, progress=False)
         self.projections += 1
         threads = self.spec.threads or len(os.sched_getaffinity(0))  # (OpenMP's default: every core)
         return (time.monotonic() - started) * math.ceil(self.spec.search_replicates / threads)
@@ -632,7 +633,7 @@ class _Twin:
             scenario = self.spec.scenario_at(values)
             if self._sets:
                 scenario = scenario.replace({"run.replicates": self.spec.search_replicates})
-            results = project(scenario, threads=self.spec.threads)
+            results = project(scenario, threads=self.spec.threads, progress=False)
             self.projections += 1
             columns = list(self.spec.target_index)
             attained = np.nanmean(np.asarray(results["target_attained"], dtype=float)[:, columns], axis=0)

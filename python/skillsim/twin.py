@@ -7,6 +7,7 @@ import os
 from . import _core
 from .errors import ResultsFileError
 from .results import Results
+from .run import _Progress
 from .scenario import Scenario
 
 __all__ = ["project"]
@@ -18,6 +19,7 @@ def project(
     overwrite: bool = False,
     replicates: int | None = None,
     threads: int | None = None,
+    progress: bool = True,
 ) -> Results:
     """Projects the expected trajectory of every stock and flow of a scenario (the expected-value
     twin, ``skillsim project``): a cohort projection from the same parameters and rules the agent
@@ -41,6 +43,8 @@ def project(
         threads: with parameter sets, the sets are projected side by side, one a thread, on
             this many OpenMP threads (as ``skillsim project --threads``; default: all cores).
             Results do not depend on it.
+        progress: show a progress bar (months projected over the sets; tqdm, as
+            :func:`skillsim.run`'s) if the projection lasts longer than about a second.
 
     The projection runs in a worker thread with the GIL released: Ctrl-C (KeyboardInterrupt)
     stops it within a month of a set, and nothing is written.
@@ -67,13 +71,19 @@ def project(
         raise ValueError(f"threads must be at least 1, got {threads}")
     if output is not None and os.path.exists(output) and not overwrite:
         raise ResultsFileError(f"{os.fspath(output)} exists; pass overwrite=True to replace it")
-    core = _core.project(
-        scenario._core,
-        f"python: skillsim.project({scenario._call_text()})",
-        scenario.to_toml() if scenario.overrides else None,
-        reps,
-        0 if threads is None else int(threads),
-    )
+    bar = _Progress(scenario.name) if progress else None
+    try:
+        core = _core.project(
+            scenario._core,
+            f"python: skillsim.project({scenario._call_text()})",
+            scenario.to_toml() if scenario.overrides else None,
+            reps,
+            0 if threads is None else int(threads),
+            bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     results = Results(core, scenario)
     if output is not None:
         results.save(output, overwrite=overwrite)

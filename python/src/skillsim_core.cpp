@@ -422,17 +422,28 @@ py::dict memory_check(const Scenario& scenario, std::int64_t replicates, int thr
 /// The expected-value twin (project_scenario), with the caller's provenance, in a worker thread
 /// (run_in_worker): Ctrl-C cancels it.
 std::unique_ptr<Results> project(const Scenario& scenario, const std::string& command_line,
-                                 const std::optional<std::string>& scenario_text, std::int64_t replicates,
-                                 int threads) {
+                                 const std::optional<std::string>& scenario_text, std::int64_t replicates, int threads,
+                                 const py::object& progress) {
   if (replicates > 1 && scenario.parameter_sets().empty()) // as skillsim project --replicates
     throw py::value_error("replicates: the twin's replicates are its parameter sets (run.parameter_sets), and the "
                           "scenario declares none: it projects one expectation, not " +
                           std::to_string(replicates));
   if (threads < 0) throw py::value_error("threads must be at least 1, got " + std::to_string(threads));
   std::atomic<bool> cancel{false};
+  std::atomic<std::int64_t> done{0}, total{0};
   std::unique_ptr<Results> results;
-  run_in_worker([&] { results = std::make_unique<Results>(project_scenario(scenario, replicates, threads, &cancel)); },
-                cancel, 0.1, [] {});
+  run_in_worker(
+      [&] {
+        results = std::make_unique<Results>(
+            project_scenario(scenario, replicates, threads, &cancel, [&](std::int64_t months, std::int64_t in_all) {
+              total.store(in_all);
+              done.store(months);
+            }));
+      },
+      cancel, 0.1,
+      [&] {
+        if (!progress.is_none() && total.load() > 0) progress(done.load(), total.load());
+      });
   results->metadata.created = utc_timestamp();
   results->metadata.command_line = command_line;
   if (scenario_text) results->metadata.scenario_text = *scenario_text;
@@ -759,11 +770,11 @@ PYBIND11_MODULE(_core, m) {
   m.def("transition_rates", &transition_rates, py::arg("scenario"), py::arg("month") = 0,
         "The transition probabilities of month `month` of the run (0: the first), as NumPy arrays.");
   m.def("project", &project, py::arg("scenario"), py::arg("command_line") = "", py::arg("scenario_text") = py::none(),
-        py::arg("replicates") = 0, py::arg("threads") = 0,
+        py::arg("replicates") = 0, py::arg("threads") = 0, py::arg("progress") = py::none(),
         "The expected-value twin of a scenario (docs/twin.md): results of float64 expectations, one replicate, or "
         "with parameter sets `replicates` (0: the scenario's run.replicates), each under its set, the sets side by "
-        "side on `threads` threads (0: all cores). Runs in a worker thread with the GIL released; "
-        "KeyboardInterrupt cancels it.");
+        "side on `threads` threads (0: all cores), `progress` called with (months projected, months in all). Runs "
+        "in a worker thread with the GIL released; KeyboardInterrupt cancels it.");
   m.def("memory_check", &memory_check, py::arg("scenario"), py::arg("replicates"), py::arg("threads") = 0,
         py::arg("override_hint") = "memory_check=False",
         "The run's estimated peak memory against the memory available: {part: bytes, 'available', 'refusal'}.");

@@ -6,6 +6,8 @@
 set -u
 # shellcheck source=../lib/checks.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
+# shellcheck source=../lib/terminal.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/terminal.sh"
 
 # 1. A scenario the twin models (national_2016 with its technical schools): a file, a summary
 # that says what it is.
@@ -152,6 +154,15 @@ check "an interrupted projection exits 130" test $? -eq 130
 check "an interrupted projection says so" contains interrupted.err "interrupted; no results file was written"
 check "no file after the interrupt" test ! -e interrupted.h5
 check "no temporary after the interrupt" bash -c '! ls interrupted.h5.tmp-* 2>/dev/null'
+
+# 5c. The progress bar on a terminal: the sets' months (a set per "replicate"), to the end.
+bar=(project jincheng_2020_2021 --replicates 2 --threads 1 --set 'programmes.min_contribution_months=[0,0,0,0]' -o bar.h5)
+on_terminal bar.log "$SKILLSIM" "${bar[@]}"
+check "project on a terminal exits 0" test $? -eq 0
+check "bar: the sets' months" contains bar.log "jincheng_2020_2021  replicate 1/2  month 1/24  ["
+check "bar: the end" contains bar.log "replicate 2/2  month 24/24  [####################]  100%"
+on_terminal quiet.log "$SKILLSIM" "${bar[@]}" --force --quiet
+check "no bar with --quiet" test ! -s quiet.log
 
 # 6. The help names the command.
 "$SKILLSIM" --help > help.out

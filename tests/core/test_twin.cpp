@@ -758,6 +758,17 @@ TEST(Twin, ParameterSetsAreItsReplicates) {
     for (std::size_t i = 0; i < w.size(); ++i) // (bits: a statistic may be NaN)
       ASSERT_EQ(std::bit_cast<std::uint64_t>(w[i]), std::bit_cast<std::uint64_t>(v.real_data[i])) << v.name;
   }
+  // Progress: every month of every set projected (the two sets used), counted 1, 2, 3, ... in order.
+  std::vector<std::int64_t> calls;
+  std::int64_t reported_total = 0;
+  project_scenario(with_sets, 3, 2, nullptr, [&](std::int64_t done, std::int64_t total) {
+    calls.push_back(done);
+    reported_total = total;
+  });
+  const std::int64_t months = with_sets.parameters().scenario.months;
+  EXPECT_EQ(reported_total, 2 * months);
+  ASSERT_EQ(calls.size(), static_cast<std::size_t>(2 * months));
+  for (std::size_t i = 0; i < calls.size(); ++i) EXPECT_EQ(calls[i], static_cast<std::int64_t>(i + 1));
   // A cancelled projection stops (Cancelled), whatever the threads.
   const std::atomic<bool> cancelled{true};
   for (int threads : {1, 2}) EXPECT_THROW(project_scenario(with_sets, 3, threads, &cancelled), Cancelled);

@@ -3,10 +3,14 @@ engine's command line."""
 
 from __future__ import annotations
 
+import _thread
+import contextlib
 import os
 import shutil
 import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import matplotlib
@@ -56,13 +60,27 @@ def cli() -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _press_ctrl_c_after(seconds: float):
+    """Presses Ctrl-C (_thread.interrupt_main) from a timer thread `seconds` from now; yields the
+    list its time (time.monotonic) is appended to when it fires."""
+    fired: list[float] = []
+    timer = threading.Timer(seconds, lambda: (fired.append(time.monotonic()), _thread.interrupt_main()))
+    timer.start()
+    try:
+        yield fired
+    finally:
+        timer.cancel()
+
+
 @pytest.fixture
 def ctrl_c():
-    """Python's own Ctrl-C handler for the test: a suite started as a background job of a
+    """Python's own Ctrl-C handler for the test (a suite started as a background job of a
     non-interactive shell inherits SIGINT ignored, and then Python installs no handler, so
-    _thread.interrupt_main() (how the tests press Ctrl-C) would do nothing."""
+    _thread.interrupt_main() would do nothing), and the way to press it:
+    ``with ctrl_c(0.5) as fired: ...``."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
+    yield _press_ctrl_c_after
     signal.signal(signal.SIGINT, previous)
 
 

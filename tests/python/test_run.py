@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import _thread
 import importlib
 import os
 import threading
@@ -85,15 +84,9 @@ def test_interrupt_stops_promptly_and_writes_nothing(small_scenario, tmp_path, c
     simulated month and re-raises KeyboardInterrupt; nothing is written."""
     long_run = small_scenario.replace({"population.scale": 2})  # 680,000 agents: 10 s or more in all
     output = tmp_path / "never.h5"
-    fired = []
-    timer = threading.Timer(0.5, lambda: (fired.append(time.monotonic()), _thread.interrupt_main()))
     started = time.monotonic()
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            skillsim.run(long_run, replicates=30, threads=1, progress=False, output=output)
-    finally:
-        timer.cancel()
+    with ctrl_c(0.5) as fired, pytest.raises(KeyboardInterrupt):
+        skillsim.run(long_run, replicates=30, threads=1, progress=False, output=output)
     stopped = time.monotonic()
     assert fired, "the interrupt never fired"
     assert stopped - fired[0] < 2.0

@@ -4,9 +4,7 @@ skillsim.sensitivity end to end on a small scenario."""
 
 from __future__ import annotations
 
-import _thread
 import importlib
-import threading
 import time
 
 import numpy as np
@@ -182,14 +180,8 @@ def test_interrupt_then_resume(tmp_path, ctrl_c):
         "vary": {ENVELOPE: [30e6 + 1e6 * k for k in range(12)]},
     }
     output = tmp_path / "long.h5"
-    fired = []
-    timer = threading.Timer(1.0, lambda: (fired.append(time.monotonic()), _thread.interrupt_main()))
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            skillsim.sweep(spec, output=output, replicates=4, threads=1, overrides=COARSE, progress=False)
-    finally:
-        timer.cancel()
+    with ctrl_c(1.0) as fired, pytest.raises(KeyboardInterrupt):
+        skillsim.sweep(spec, output=output, replicates=4, threads=1, overrides=COARSE, progress=False)
     assert fired and time.monotonic() - fired[0] < 3.0
     assert not output.exists()
     assert (tmp_path / "long.h5.journal").exists()  # the finished runs, kept

@@ -4,9 +4,8 @@ refusals name the keys."""
 
 from __future__ import annotations
 
-import _thread
+import importlib
 import os
-import threading
 import time
 
 import numpy as np
@@ -135,20 +134,24 @@ def test_sets_projected_side_by_side_give_the_same_bits_on_any_threads():
         skillsim.project(scenario, threads=0)
 
 
+def test_progress_bar_over_the_sets_months(monkeypatch, capsys):
+    monkeypatch.setattr(importlib.import_module("skillsim.run"), "PROGRESS_DELAY", 0.0)
+    scenario = skillsim.Scenario.load("jincheng_2020_2021").replace({"programmes.min_contribution_months": [0, 0, 0, 0]})
+    skillsim.project(scenario, replicates=4, threads=1, progress=True)
+    err = capsys.readouterr().err
+    assert "jincheng_2020_2021" in err and "month" in err and "/96" in err  # 4 sets x 24 months
+    skillsim.project(scenario, replicates=4, threads=1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
 def test_interrupt_stops_a_projection_promptly(tmp_path, ctrl_c):
     """Ctrl-C (_thread.interrupt_main from a timer thread) stops a long projection (the 20 sets
     of the Jincheng baseline, a minute on one thread) within a month and re-raises
     KeyboardInterrupt; nothing is written."""
     output = tmp_path / "never.h5"
-    fired = []
-    timer = threading.Timer(0.5, lambda: (fired.append(time.monotonic()), _thread.interrupt_main()))
     started = time.monotonic()
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            skillsim.project(skillsim.Scenario.load("jincheng_2020_2021"), threads=1, output=output)
-    finally:
-        timer.cancel()
+    with ctrl_c(0.5) as fired, pytest.raises(KeyboardInterrupt):
+        skillsim.project(skillsim.Scenario.load("jincheng_2020_2021"), threads=1, output=output)
     stopped = time.monotonic()
     assert fired, "the interrupt never fired"
     assert stopped - fired[0] < 2.0

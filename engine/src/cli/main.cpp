@@ -393,6 +393,13 @@ void add_overrides(CLI::App& command, Arguments& a) {
       ->allow_extra_args(false); // one KEY=VALUE per --set, so a SCENARIO after it stays positional
 }
 
+// --threads T, with what the threads do in `command` (results never depend on them).
+void add_threads(CLI::App& command, Arguments& a, const std::string& what) {
+  command.add_option("--threads", a.threads, what + "; results do not depend on it")
+      ->type_name("T")
+      ->check(integer_at_least(1));
+}
+
 // Whether the run's estimated memory fits in what this machine has available; if not, says so
 // (needed, available, what to change) unless --no-memory-check, which runs anyway with a warning.
 bool memory_fits(const Scenario& scenario, const MemoryEstimate& memory, bool no_check) {
@@ -681,8 +688,11 @@ int command_project(const Arguments& a, const std::string& command_line) {
                  "the scenario declares none: it projects one expectation; nothing was projected\n";
     return kExitUsage;
   }
+  cli::ProgressBar bar(p.scenario.name, p.scenario.months, !a.quiet && cli::is_terminal(STDERR_FILENO));
   Results results =
-      project_scenario(scenario, a.replicates.value_or(0), static_cast<int>(a.threads.value_or(0)), &g_interrupted);
+      project_scenario(scenario, a.replicates.value_or(0), static_cast<int>(a.threads.value_or(0)), &g_interrupted,
+                       [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); });
+  bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   results.metadata.created = utc_timestamp();
   results.metadata.command_line = command_line;
@@ -1038,9 +1048,7 @@ int main(int argc, char** argv) {
   run->add_option("--seed", a.seed, "base seed (default: the scenario's run.seed)")
       ->type_name("S")
       ->check(integer_at_least(0));
-  run->add_option("--threads", a.threads, "OpenMP threads (default: all cores); results do not depend on it")
-      ->type_name("T")
-      ->check(integer_at_least(1));
+  add_threads(*run, a, "OpenMP threads (default: all cores)");
   add_overrides(*run, a);
   run->add_option("--checkpoint", a.checkpoint,
                   "save the whole state to FILE after each replicate, to resume or branch")
@@ -1075,12 +1083,7 @@ int main(int argc, char** argv) {
   sweep->add_option("--seed", a.seed, "base seed of every run (default: the base's run.seed)")
       ->type_name("S")
       ->check(integer_at_least(0));
-  sweep
-      ->add_option("--threads", a.threads,
-                   "OpenMP threads per run (default: all cores, shared by the ranks on a node under mpirun); results "
-                   "do not depend on it")
-      ->type_name("T")
-      ->check(integer_at_least(1));
+  add_threads(*sweep, a, "OpenMP threads per run (default: all cores, shared by the ranks on a node under mpirun)");
   add_overrides(*sweep, a);
   sweep->add_flag("--resume", a.resume_sweep, "continue an interrupted sweep from its journal (FILE.journal)");
   sweep->add_flag("--force", a.force, "overwrite an existing results file");
@@ -1125,14 +1128,11 @@ int main(int argc, char** argv) {
                    "run.replicates)")
       ->type_name("N")
       ->check(integer_at_least(1));
-  project
-      ->add_option("--threads", a.threads,
-                   "OpenMP threads: with parameter sets, the sets projected side by side, one a thread (default: "
-                   "all cores); results do not depend on it")
-      ->type_name("T")
-      ->check(integer_at_least(1));
+  add_threads(*project, a,
+              "OpenMP threads: with parameter sets, the sets projected side by side, one a thread (default: all "
+              "cores)");
   project->add_flag("--force", a.force, "overwrite an existing results file");
-  project->add_flag("--quiet", a.quiet, "no summary");
+  project->add_flag("--quiet", a.quiet, "no progress bar and no summary");
   project->footer(
       std::string(kScenarioNote) +
       ".\nThe results file has the variables of `run`, every count a float64 expectation, and the\n"

@@ -1639,6 +1639,7 @@ public:
           c.survival *= 1 - death(c, now);
         }
       }
+      if (options_.month_done) options_.month_done();
     }
     // Persons, not agents.
     const auto scale = static_cast<double>(p0_.population.scale);
@@ -2940,7 +2941,8 @@ std::int64_t twin_replicates(const Scenario& scenario, std::int64_t replicates) 
 }
 
 Results project_scenario(const Scenario& scenario, std::int64_t replicates, int threads,
-                         const std::atomic<bool>* cancel) {
+                         const std::atomic<bool>* cancel,
+                         const std::function<void(std::int64_t done, std::int64_t total)>& progress) {
   // Checked once here, every set included (twin_refusals), so each set is projected without
   // being checked again.
   if (auto issues = twin_refusals(scenario); !issues.empty()) throw TwinUnsupported(std::move(issues));
@@ -2972,6 +2974,8 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
   std::vector<TwinProjection> projections(first_replicate.size());
   std::vector<std::exception_ptr> failed(first_replicate.size());
   std::atomic<bool> stop{false};
+  std::int64_t months_done = 0;
+  const std::int64_t months_in_all = count * scenario.parameters().scenario.months;
   const int team = static_cast<int>(std::min<std::int64_t>(threads > 0 ? threads : omp_get_max_threads(), count));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
   for (std::int64_t j = 0; j < count; ++j) {
@@ -2980,6 +2984,11 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
     try {
       TwinOptions options;
       options.cancel = cancel;
+      if (progress)
+        options.month_done = [&] { // (counted inside: the calls see 1, 2, 3, ... in order)
+#pragma omp critical(skillsim_twin_progress)
+          progress(++months_done, months_in_all);
+        };
       if (cancel != nullptr && cancel->load()) throw Cancelled(); // (before building the next set's state)
       projections[at] = first_replicate[at] < 0 ? Projector(scenario, options).run()
                                                 : Projector(scenario.for_replicate(first_replicate[at]), options).run();

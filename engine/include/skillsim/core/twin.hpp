@@ -10,6 +10,8 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,8 @@ struct TwinProjection {
 struct TwinOptions {
   /// If set, checked at the start of every month: once true, the projection stops (Cancelled).
   const std::atomic<bool>* cancel = nullptr;
+  /// If set, called at the end of every month projected.
+  std::function<void()> month_done = {};
   /// Every programme's follow-up window a track of the state (as before the windows that change
   /// nothing but followed_up and employed_after were counted apart): for tests of that count.
   bool windows_as_tracks = false;
@@ -131,10 +135,13 @@ std::int64_t twin_replicates(const Scenario& scenario, std::int64_t replicates =
 /// without sets, one replicate. `created` and `command_line` are the caller's. The sets are
 /// projected side by side on up to `threads` OpenMP threads (0: the OpenMP default), one set a
 /// thread; the results do not depend on it (each projection is single-threaded and its own).
-/// `cancel`, if set, is checked every month of every set (TwinOptions::cancel).
+/// `cancel`, if set, is checked every month of every set (TwinOptions::cancel); `progress`, if
+/// set, is called with (months projected, months in all: the sets projected x months) after
+/// every month of every set, by one thread at a time.
 /// @throws as project_expected; Error if `replicates` > 1 without parameter sets; Cancelled
 Results project_scenario(const Scenario& scenario, std::int64_t replicates = 0, int threads = 0,
-                         const std::atomic<bool>* cancel = nullptr);
+                         const std::atomic<bool>* cancel = nullptr,
+                         const std::function<void(std::int64_t done, std::int64_t total)>& progress = {});
 
 /// The global attribute that marks a twin's results.
 inline constexpr const char* kTwinAttribute = "skillsim_twin";
