@@ -620,7 +620,7 @@ class _Twin:
         one_set = self.spec.scenario_at(_rounded(self.spec, values)).replace({"run.replicates": 1})
         project(one_set, threads=1, progress=False)
         self.projections += 1
-        threads = self.spec.threads or len(os.sched_getaffinity(0))  # (OpenMP's default: every core)
+        threads = self.spec.threads or _core.default_threads()
         return (time.monotonic() - started) * math.ceil(self.spec.search_replicates / threads)
 
     def at(self, values: Sequence[float]) -> TwinPoint:

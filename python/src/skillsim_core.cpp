@@ -39,6 +39,7 @@
 #include "skillsim/core/rates.hpp"
 #include "skillsim/core/replicate.hpp"
 #include "skillsim/core/results.hpp"
+#include "skillsim/core/run.hpp"
 #include "skillsim/core/scenario.hpp"
 #include "skillsim/core/simulation.hpp"
 #include "skillsim/core/twin.hpp"
@@ -396,8 +397,8 @@ std::unique_ptr<Results> run(const Scenario& scenario, std::int64_t replicates, 
 py::dict memory_check(const Scenario& scenario, std::int64_t replicates, int threads,
                       const std::string& override_hint) {
   if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
-  // The engine's default (threads 0) is every core; the estimate counts each thread's stack.
-  const int counted = threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  // The estimate counts each thread's stack.
+  const int counted = threads > 0 ? threads : default_threads();
   const MemoryEstimate e = estimate_memory(scenario, replicates, counted);
   const std::optional<std::int64_t> available = io::available_memory();
   py::dict out;
@@ -775,6 +776,8 @@ PYBIND11_MODULE(_core, m) {
         "with parameter sets `replicates` (0: the scenario's run.replicates), each under its set, the sets side by "
         "side on `threads` threads (0: all cores), `progress` called with (months projected, months in all). Runs "
         "in a worker thread with the GIL released; KeyboardInterrupt cancels it.");
+  m.def("default_threads", &default_threads,
+        "The OpenMP threads a run or projection given threads 0 uses (every core, or OMP_NUM_THREADS).");
   m.def("memory_check", &memory_check, py::arg("scenario"), py::arg("replicates"), py::arg("threads") = 0,
         py::arg("override_hint") = "memory_check=False",
         "The run's estimated peak memory against the memory available: {part: bytes, 'available', 'refusal'}.");

@@ -769,9 +769,19 @@ TEST(Twin, ParameterSetsAreItsReplicates) {
   EXPECT_EQ(reported_total, 2 * months);
   ASSERT_EQ(calls.size(), static_cast<std::size_t>(2 * months));
   for (std::size_t i = 0; i < calls.size(); ++i) EXPECT_EQ(calls[i], static_cast<std::int64_t>(i + 1));
-  // A cancelled projection stops (Cancelled), whatever the threads.
+  // A cancelled projection stops (Cancelled), whatever the threads: before a set starts, and
+  // within one at the next month (here cancelled as month 3 ends: no fourth month).
   const std::atomic<bool> cancelled{true};
   for (int threads : {1, 2}) EXPECT_THROW(project_scenario(with_sets, 3, threads, &cancelled), Cancelled);
+  std::atomic<bool> cancel{false};
+  std::int64_t months_seen = 0;
+  EXPECT_THROW(project_scenario(with_sets, 3, 1, &cancel,
+                                [&](std::int64_t done, std::int64_t) {
+                                  months_seen = done;
+                                  if (done == 3) cancel.store(true);
+                                }),
+               Cancelled);
+  EXPECT_EQ(months_seen, 3);
 }
 
 TEST(Twin, SeatsAndMoneyBindExactly) {

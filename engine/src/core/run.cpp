@@ -63,6 +63,8 @@ std::string out_of_memory_message(const Parameters& p, const RunOptions& options
 
 } // namespace
 
+int default_threads() { return omp_get_max_threads(); }
+
 RunMetadata run_metadata(const Scenario& scenario, std::int64_t seed, std::int64_t replicates, int threads) {
   RunMetadata m;
   m.scenario_name = scenario.parameters().scenario.name;

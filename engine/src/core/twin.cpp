@@ -16,7 +16,6 @@
 #include "skillsim/core/twin.hpp"
 
 #include <Eigen/Core>
-#include <omp.h>
 
 #include <algorithm>
 #include <bit>
@@ -2976,7 +2975,7 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
   std::atomic<bool> stop{false};
   std::int64_t months_done = 0;
   const std::int64_t months_in_all = count * scenario.parameters().scenario.months;
-  const int team = static_cast<int>(std::min<std::int64_t>(threads > 0 ? threads : omp_get_max_threads(), count));
+  const int team = static_cast<int>(std::min<std::int64_t>(threads > 0 ? threads : default_threads(), count));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(team)
   for (std::int64_t j = 0; j < count; ++j) {
     const auto at = static_cast<std::size_t>(j);

@@ -45,6 +45,9 @@ struct RunStart {
   std::vector<std::string> new_variables;
 };
 
+/// The OpenMP threads a run or projection given 0 threads uses (every core, or OMP_NUM_THREADS).
+int default_threads();
+
 /// How to run (everything that does not change what is simulated lives here, not in Scenario).
 struct RunOptions {
   std::int64_t replicates = 1;
