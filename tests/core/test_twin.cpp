@@ -750,7 +750,9 @@ TEST(Twin, ParameterSetsAreItsReplicates) {
             static_cast<std::size_t>(with_sets.parameters().run.replicates));
   EXPECT_THROW(project_expected(with_sets), Error); // one set at a time: for_replicate(r)
   EXPECT_THROW(project_scenario(base, 2), Error);   // no sets: one expectation
-  // The sets side by side (above: every core) or one after the other: the same bits.
+  // The sets side by side (above: every core) or one after the other: the same bits. On one
+  // thread the second set is projected in the first's buffers (TwinBuffers), which must be left
+  // zero: a value left in them fails this (tried).
   const Results serial = project_scenario(with_sets, 3, 1);
   for (const Variable& v : twin.variables) {
     const std::vector<double>& w = serial.variable(v.name).real_data;

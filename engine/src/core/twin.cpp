@@ -20,11 +20,15 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <map>
+#include <new>
 #include <string>
+#include <utility>
 
 #include "skillsim/core/allocation.hpp"
 #include "skillsim/core/carry.hpp"
@@ -45,6 +49,8 @@
 #include "twin_groups.hpp"
 #include "twin_schools.hpp"
 
+#include <sys/mman.h> // madvise (ZeroedDoubles)
+
 namespace skillsim {
 
 namespace {
@@ -60,6 +66,56 @@ constexpr int kRetired = static_cast<int>(Status::Retired);
 constexpr int kEmployed = static_cast<int>(Status::Employed);
 constexpr int kUnemployed = static_cast<int>(Status::Unemployed);
 constexpr int kInactive = static_cast<int>(Status::Inactive);
+
+// Doubles that start at zero without being written. A large calloc maps fresh pages, which the
+// kernel zeroes when they are first touched, so the rows a projection never reaches (most of a
+// state's: the empty tracks and segments) are never written (nor resident where a whole page
+// holds none of them); a vector's assign wrote every row, over pages the kernel had just zeroed
+// (a fifth of the Jincheng plan's projection, in the kernel's page clearing and memset). The
+// pages are asked to be huge (2 MB; Linux's transparent huge pages, where enabled): with 4 kB
+// pages, faulted in one at a time as the projection reaches them and often read (mapped to the
+// zero page) before written, two threads projecting side by side spent more time in the kernel
+// than the eager zeroing had.
+class ZeroedDoubles {
+public:
+  ZeroedDoubles() = default;
+  ZeroedDoubles(const ZeroedDoubles&) = delete;
+  ZeroedDoubles& operator=(const ZeroedDoubles&) = delete;
+  ZeroedDoubles(ZeroedDoubles&& o) noexcept
+      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  ZeroedDoubles& operator=(ZeroedDoubles&& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    return *this;
+  }
+  ~ZeroedDoubles() { std::free(data_); }
+
+  std::size_t size() const { return size_; }
+  double* data() { return data_; }
+  // `size` zeros in place of the contents (dropped, not copied).
+  void assign_zeros(std::size_t size) {
+    std::free(std::exchange(data_, nullptr));
+    size_ = 0;
+    data_ = static_cast<double*>(std::calloc(size, sizeof(double))); // all bits zero: +0.0
+    if (data_ == nullptr && size > 0) throw std::bad_alloc();
+    size_ = size;
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t kPage = 4096; // madvise takes whole pages
+    const auto first = (reinterpret_cast<std::uintptr_t>(data_) + kPage - 1) & ~(kPage - 1),
+               last = reinterpret_cast<std::uintptr_t>(data_ + size) & ~(kPage - 1);
+    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE); // (a hint: may fail)
+#endif
+  }
+
+private:
+  double* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// The vectors a projection works in (Projector::view), zero between uses. A thread projecting
+// several parameter sets hands them from one set's projection to the next, whose state is the
+// same size or close: the pages are faulted in once a thread, not once a set.
+using TwinBuffers = std::array<ZeroedDoubles, 7>;
 
 // Every factor is 1.
 bool all_one(const std::vector<double>& v) {
@@ -1456,8 +1512,11 @@ struct Cohort {
 
 class Projector {
 public:
-  Projector(const Scenario& scenario, const TwinOptions& options)
-      : p0_(scenario.parameters()), options_(options), studios_(Studios::in_scenario(scenario)) {
+  // `buffers`, if given, are all zero and left so (run() zeroes what it writes): a projection
+  // before may have used them.
+  Projector(const Scenario& scenario, const TwinOptions& options, TwinBuffers* buffers = nullptr)
+      : p0_(scenario.parameters()), options_(options), studios_(Studios::in_scenario(scenario)),
+        buffers_(buffers != nullptr ? *buffers : own_buffers_) {
     const auto months = static_cast<int>(p0_.scenario.months);
     for (int u = 1; u <= months; ++u) rules_.emplace_back(scenario, scenario.start() + (u - 1));
     build_layout();
@@ -1660,7 +1719,7 @@ private:
   // before they let it go). Kept for the whole projection.
   View view(std::size_t i, Eigen::Index columns) {
     const std::size_t size = layout_.cells * static_cast<std::size_t>(columns);
-    if (buffers_[i].size() < size) buffers_[i].assign(size, 0.0);
+    if (buffers_[i].size() < size) buffers_[i].assign_zeros(size);
     return View(buffers_[i].data(), static_cast<Eigen::Index>(layout_.cells), columns);
   }
 
@@ -2631,7 +2690,8 @@ private:
   // view(): the pushed vectors (two), the active and its next month, the followed columns and
   // their labour market (count_followed), the active at the end of the month before
   // (keep_active) and the month's dying derived from it (derive_dying).
-  std::array<std::vector<double>, 7> buffers_;
+  TwinBuffers own_buffers_;
+  TwinBuffers& buffers_;
   // The blocks that hold somebody at the end of the month before (the record pass's; at time 0,
   // the initial population's). The vectors pushed to a month's start hold parts of the same
   // cohorts, with non-negative weights, through the same linear kernels (whose pushes look only at
@@ -2976,24 +3036,30 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
   std::int64_t months_done = 0;
   const std::int64_t months_in_all = count * scenario.parameters().scenario.months;
   const int team = static_cast<int>(std::min<std::int64_t>(threads > 0 ? threads : default_threads(), count));
-#pragma omp parallel for schedule(dynamic, 1) num_threads(team)
-  for (std::int64_t j = 0; j < count; ++j) {
-    const auto at = static_cast<std::size_t>(j);
-    if (stop.load()) continue;
-    try {
-      TwinOptions options;
-      options.cancel = cancel;
-      if (progress)
-        options.month_done = [&] { // (counted inside: the calls see 1, 2, 3, ... in order)
+#pragma omp parallel num_threads(team)
+  {
+    TwinBuffers buffers; // this thread's, from one set to the next
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t j = 0; j < count; ++j) {
+      const auto at = static_cast<std::size_t>(j);
+      if (stop.load()) continue;
+      try {
+        TwinOptions options;
+        options.cancel = cancel;
+        if (progress)
+          options.month_done = [&] { // (counted inside: the calls see 1, 2, 3, ... in order)
 #pragma omp critical(skillsim_twin_progress)
-          progress(++months_done, months_in_all);
-        };
-      if (cancel != nullptr && cancel->load()) throw Cancelled(); // (before building the next set's state)
-      projections[at] = first_replicate[at] < 0 ? Projector(scenario, options).run()
-                                                : Projector(scenario.for_replicate(first_replicate[at]), options).run();
-    } catch (...) {
-      failed[at] = std::current_exception();
-      stop.store(true);
+            progress(++months_done, months_in_all);
+          };
+        if (cancel != nullptr && cancel->load()) throw Cancelled(); // (before building the next set's state)
+        projections[at] = first_replicate[at] < 0
+                              ? Projector(scenario, options, &buffers).run()
+                              : Projector(scenario.for_replicate(first_replicate[at]), options, &buffers).run();
+      } catch (...) {
+        failed[at] = std::current_exception();
+        stop.store(true);
+        buffers = TwinBuffers{}; // (a projection stopped midway leaves them written)
+      }
     }
   }
   for (const std::exception_ptr& e : failed)
