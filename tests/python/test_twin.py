@@ -183,3 +183,40 @@ def test_programmes_and_funds_projected():
     assert 200 < enrolled <= 6 * 50 + 1e-6  # at most 50 seats a month
     assert float(twin["fund_remaining"].min()) >= -1e-6
     assert float(twin["spending"].sum()) <= 300_000 + 1e-6
+
+
+def test_twin_vs_agents_script_pairs_each_replicate(tmp_path):
+    """scripts/twin-vs-agents.py (docs/twin.md, "How close on the bundled scenarios"): every cell's
+    gap is the agents' mean less the twin's, its z that over the paired standard error, and the
+    year ends and flows are the ones it says."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "twin-vs-agents.py"
+    out = tmp_path / "gaps.json"
+    overrides = ["scenario.months=18", "population.scale=20000"]
+    done = subprocess.run([sys.executable, str(script), "national_2016", "--replicates", "3", "--threads", "1",
+                           *[a for o in overrides for a in ("--set", o)], "-o", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("national_2016 (scenario.months=18, population.scale=20000; 3 replicates;")
+    [report] = json.loads(out.read_text())
+    scenario = skillsim.Scenario.load("national_2016", overrides)
+    agents = skillsim.run(scenario, replicates=3, threads=1, progress=False)
+    twin = skillsim.project(scenario, progress=False)
+    cells = {(c["variable"], c["cell"], c["time"]): c for c in report["cells"]}
+    assert {t for (_, _, t) in cells} == {12, 18}  # each year's end and the last month
+    levels = [str(x) for x in agents.coords("level")]
+    for level_index, level in enumerate(levels):
+        stock = cells[("workers", level, 18)]
+        a = np.asarray(agents["workers"])[:, 18, level_index].sum(axis=-1)
+        t = np.asarray(twin["workers"])[0, 18, level_index].sum()
+        assert stock["agents"] == pytest.approx(a.mean()) and stock["twin"] == pytest.approx(t)
+        assert stock["gap"] == pytest.approx(a.mean() - t)
+        if a.std() > 0:
+            assert stock["z"] == pytest.approx((a.mean() - t) / (a.std(ddof=1) / np.sqrt(3)))
+    # A flow is the year's months: months 13 to 18 for the last.
+    promoted = cells[("promotions", levels[1], 18)]
+    assert promoted["agents"] == pytest.approx(np.asarray(agents["promotions"])[:, 13:19, 1].sum(axis=1).mean())
