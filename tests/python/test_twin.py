@@ -5,8 +5,12 @@ refusals name the keys."""
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -189,11 +193,6 @@ def test_twin_vs_agents_script_pairs_each_replicate(tmp_path):
     """scripts/twin-vs-agents.py (docs/twin.md, "How close on the bundled scenarios"): every cell's
     gap is the agents' mean less the twin's, its z that over the paired standard error, and the
     year ends and flows are the ones it says."""
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
     script = Path(__file__).resolve().parents[2] / "scripts" / "twin-vs-agents.py"
     out = tmp_path / "gaps.json"
     overrides = ["scenario.months=18", "population.scale=20000"]
