@@ -1527,6 +1527,10 @@ public:
     layout_.place(young_segments());
   }
 
+  // (Not copied or moved: buffers_ may refer to its own_buffers_.)
+  Projector(const Projector&) = delete;
+  Projector& operator=(const Projector&) = delete;
+
   TwinProjection run() {
     const auto months = static_cast<int>(p0_.scenario.months);
     TwinProjection out;
