@@ -3140,7 +3140,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                         "than 1, (1 + " +
                             std::to_string(months - 1) + " programme and queue months) x (1 + " +
                             std::to_string(with_factor) + " such programmes x " + std::to_string(window) +
-                            " follow-up months) = " + std::to_string(tracks) + " copies, more than " +
+                            " follow-up months)" +
+                            (band ? " x 2 (the band over the maximum age, where every window longer than a month is "
+                                    "a track)"
+                                  : "") +
+                            " = " + std::to_string(tracks) + " copies, more than " +
                             std::to_string(kMaxTracks)});
   }
   // A minimum age above the youngest entrants' is modelled (Layout::young_age: the workers under
