@@ -192,6 +192,14 @@ struct Layout {
   // month's kernel has begun (Kernel::market moves class c to c - 1, class 1 to the main track).
   std::int32_t young_age = 0;
   int young_classes = 0;
+  // The initial population under the minimum age (docs/twin.md, "What the twin refuses",
+  // programmes.min_age): one more class, young_classes + 1, that does not age (its workers are
+  // under young_age until their cohort crosses it: Projector::run moves them to the main
+  // tracks); 0 where nobody of the initial population is under it. It holds every segment.
+  int under_class = 0;
+  // The class a track's workers are in once the month's kernel has begun (Kernel::market).
+  int next_class(const Track& t) const { return t.young > 0 && t.young == under_class ? t.young : t.young - 1; }
+  int last_class() const { return under_class > 0 ? under_class : young_classes; }
   std::size_t young_first = 0;
   std::vector<std::size_t> young_main; // the main tracks held per class, in order
   std::vector<int> young_slot;         // per main track: its index in young_main, or -1
@@ -203,12 +211,15 @@ struct Layout {
            static_cast<std::size_t>(young_slot[home]);
   }
   // Where track `tr`'s workers are once a month older (the main track's stay there).
-  std::size_t aged(std::size_t tr) const { return tracks[tr].young > 0 ? in_class(tr, tracks[tr].young - 1) : tr; }
+  std::size_t aged(std::size_t tr) const {
+    return tracks[tr].young > 0 && tracks[tr].young != under_class ? in_class(tr, tracks[tr].young - 1) : tr;
+  }
   // The age in months of track `tr`'s workers in the month (after Kernel::market), or -1 for a
   // main track (old enough for every programme, and under the maximum age); over_age for the
   // band over the maximum age (every programme with that maximum turns it away).
   std::int32_t age_of(std::size_t tr) const {
     if (tracks[tr].over > 0) return over_age;
+    if (tracks[tr].young > 0 && tracks[tr].young == under_class) return young_age - 1;
     return tracks[tr].young > 0 ? young_age - tracks[tr].young : -1;
   }
   // The age band over a programme maximum age below the retirement age (docs/twin.md, "What
@@ -741,7 +752,7 @@ public:
                 // The sitters join the queue (their months at the level go on, as the agents'),
                 // keeping their follow-up window, and meet the month's labour market there.
                 if (queuing) {
-                  to = lay.in_band(lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), track.young - 1),
+                  to = lay.in_band(lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), lay.next_class(track)),
                                    track.over);
                   with_up = false;
                   market_moves(sat.topRows(held_rows));
@@ -1254,7 +1265,7 @@ private:
     // and the band over the maximum age's (Layout::over_age: class 0 only).
     const int bands = lay.over_age > 0 ? 2 : 1;
     for (int over = 0; over < bands; ++over)
-      for (int cls = 0; cls <= (over > 0 ? 0 : lay.young_classes); ++cls)
+      for (int cls = 0; cls <= (over > 0 ? 0 : lay.last_class()); ++cls)
         for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
           for (int wait = lay.waits; wait >= 1; --wait)
             for (int fp = 0; fp < lay.follow_parts(); ++fp) {
@@ -1535,8 +1546,13 @@ struct Cohort {
   // reaches it (0: not in the run), and its weight then (Projector::run: Cohort::weight x its
   // survival to the start of that month).
   bool over = false;
-  int cross = 0;
-  double cross_weight = 0;
+  // The initial population under the minimum age (Layout::under_class) in month 1.
+  bool under = false;
+  // The month of the run in which the cohort crosses the maximum age (kind 0) or, of the
+  // initial population under it, the minimum age (kind 1) (0: not in the run), and its weight
+  // then (Projector::run: Cohort::weight x its survival to the start of that month).
+  std::array<int, 2> cross{};
+  std::array<double, 2> cross_weight{};
 };
 
 class Projector {
@@ -1620,28 +1636,31 @@ public:
       // vector (their halves apart), each with its weight at the start of the month: pushed to
       // it, the vector is X_t, kept to move their part of every later month's vectors at their
       // start (move_crossing).
-      Eigen::Index crossing_column = -1;
-      if (layout_.over_age > 0) {
+      // (Kind 0: the maximum age; kind 1: the initial population's minimum age, crossed out of
+      // Layout::under_class into the main tracks, the same way.)
+      const bool crossings = layout_.over_age > 0 || layout_.under_class > 0;
+      std::array<Eigen::Index, 2> crossing_column{-1, -1};
+      for (std::size_t kind = 0; kind < 2 && crossings; ++kind) {
         std::vector<double> column(cohorts_.size(), 0.0);
         bool any = false;
         for (std::size_t i = 0; i < cohorts_.size(); ++i) {
           Cohort& c = cohorts_[i];
-          if (c.cross != t) continue;
-          c.cross_weight = c.origin < t && c.active && !retires(c, now) ? c.weight * c.survival : 0.0;
-          column[i] = c.cross_weight;
-          any = any || c.cross_weight > 0;
+          if (c.cross[kind] != t) continue;
+          c.cross_weight[kind] = c.origin < t && c.active && !retires(c, now) ? c.weight * c.survival : 0.0;
+          column[i] = c.cross_weight[kind];
+          any = any || c.cross_weight[kind] > 0;
         }
         if (any) {
-          crossing_column = static_cast<Eigen::Index>(table.size());
+          crossing_column[kind] = static_cast<Eigen::Index>(table.size());
           table.push_back(std::move(column));
         }
       }
-      // Each earlier crossing's factor in each vector, by sex (crossing_factors).
-      std::vector<std::array<std::vector<double>, kSexCount>> factors(static_cast<std::size_t>(t) + 1);
-      if (layout_.over_age > 0)
-        for (int u = 1; u <= t; ++u)
-          if (u < t ? !crossings_[static_cast<std::size_t>(u)].rows.empty() : crossing_column >= 0)
-            factors[static_cast<std::size_t>(u)] = crossing_factors(u, table, crossing_column);
+      // Each earlier crossing's factor in each vector, by kind and sex (crossing_factors).
+      std::vector<std::array<std::array<std::vector<double>, kSexCount>, 2>> factors(static_cast<std::size_t>(t) + 1);
+      for (int u = 1; u <= t && crossings; ++u)
+        for (std::size_t kind = 0; kind < 2; ++kind)
+          if (u < t ? !crossings_[static_cast<std::size_t>(u)][kind].rows.empty() : crossing_column[kind] >= 0)
+            factors[static_cast<std::size_t>(u)][kind] = crossing_factors(u, kind, table, crossing_column);
       // The completers followed apart (Follow): those of the months u whose windows end in month
       // t, a column per programme whose window is not a track, from the first such u on.
       const auto columns = static_cast<Eigen::Index>(table.size());
@@ -1685,26 +1704,29 @@ public:
         }
         follow.extract = extracts[static_cast<std::size_t>(u)] != 0;
         View in = view(from, width), pushed = view(to, width);
-        const Crossing& crossing = crossings_[static_cast<std::size_t>(u)];
-        const bool crosses = layout_.over_age > 0 && !crossing.rows.empty();
-        if (crosses) move_crossing(crossing, factors[static_cast<std::size_t>(u)], columns, in);
+        if (crossings)
+          for (std::size_t kind = 0; kind < 2; ++kind)
+            if (const Crossing& crossing = crossings_[static_cast<std::size_t>(u)][kind]; !crossing.rows.empty())
+              move_crossing(crossing, factors[static_cast<std::size_t>(u)][kind], columns, in);
         kernel_.apply(month, in, pushed, nullptr, nullptr, width > columns ? &follow : nullptr);
         add_entrants(u, table, pushed);
         kernel_.clear(month, in);
-        if (crosses) // (rows the moves left a rounding's residue in, outside the record pass's live segments)
-          for (std::size_t j = 0; j < crossing.rows.size(); ++j) {
-            in.row(crossing.rows[j]).setZero();
-            in.row(crossing.over[j]).setZero();
-          }
+        if (crossings) // (rows the moves left a rounding's residue in, outside the record pass's live segments)
+          for (const Crossing& crossing : crossings_[static_cast<std::size_t>(u)])
+            for (std::size_t j = 0; j < crossing.rows.size(); ++j) {
+              in.row(crossing.rows[j]).setZero();
+              in.row(crossing.over[j]).setZero();
+            }
         std::swap(from, to);
       }
       View start = view(from, width);
       // The cohorts reaching the maximum age this month: X_t kept, their part of every vector
       // (and of the active at the end of the month before, for the dying) moved to the band over it.
-      if (crossing_column >= 0) {
-        keep_crossing(t, start, crossing_column);
-        const Crossing& crossing = crossings_[static_cast<std::size_t>(t)];
-        move_crossing(crossing, factors[static_cast<std::size_t>(t)], columns, start);
+      for (std::size_t kind = 0; kind < 2; ++kind) {
+        if (crossing_column[kind] < 0) continue;
+        keep_crossing(t, kind, start, crossing_column[kind]);
+        const Crossing& crossing = crossings_[static_cast<std::size_t>(t)][kind];
+        move_crossing(crossing, factors[static_cast<std::size_t>(t)][kind], columns, start);
         if (derive_deaths) {
           View kept = view(6, 1);
           for (std::size_t j = 0; j < crossing.rows.size(); ++j) {
@@ -1809,12 +1831,13 @@ private:
     std::vector<double> x;
     std::vector<std::size_t> over_blocks;
   };
-  std::vector<Crossing> crossings_; // by month of the run
+  std::vector<std::array<Crossing, 2>> crossings_; // by month of the run and kind (Cohort::cross)
 
   // X_t: column `col` of `start` (the vectors pushed to the start of month t; it holds nobody
-  // outside live_before_), kept.
-  void keep_crossing(int t, const View& start, Eigen::Index col) {
-    Crossing& c = crossings_[static_cast<std::size_t>(t)];
+  // outside live_before_), kept; its rows moved to the band over the maximum age (kind 0) or
+  // out of the initial population's class under the minimum age into the main tracks (kind 1).
+  void keep_crossing(int t, std::size_t kind, const View& start, Eigen::Index col) {
+    Crossing& c = crossings_[static_cast<std::size_t>(t)][kind];
     for (std::size_t b : live_before_) {
       const std::size_t tr = layout_.track_of_block(b);
       const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
@@ -1824,10 +1847,15 @@ private:
       for (Eigen::Index r = 0; r < rows; ++r) {
         const double x = start(first + r, col);
         if (x == 0) continue;
-        if (tr >= layout_.main_count)
-          throw Error("the twin's cohorts reaching the maximum age are outside the main tracks (Projector::run)");
+        const Layout::Track& track = layout_.tracks[tr];
+        const bool from_main = track.young == 0 && track.over == 0;
+        const bool from_under = layout_.under_class > 0 && track.young == layout_.under_class;
+        if (kind == 0 ? !from_main : !from_under)
+          throw Error("the twin's cohorts reaching an age limit are outside the tracks it moves them from "
+                      "(Projector::run)");
         if (!any) {
-          over_block = layout_.block_of(layout_.in_band(tr, 1), layout_.sex_of_block(b), layout_.group_of_block(b));
+          const std::size_t to = kind == 0 ? layout_.in_band(tr, 1) : layout_.in_class(tr, 0);
+          over_block = layout_.block_of(to, layout_.sex_of_block(b), layout_.group_of_block(b));
           c.over_blocks.push_back(over_block);
           any = true;
         }
@@ -1843,18 +1871,21 @@ private:
   // weight in the vector over their weight at the start of month s (Cohort::cross_weight), the
   // same for every cohort of the month of birth (the survival from month s on and the month's
   // weights depend only on it); 0 in the crossing vector itself (crossing_column).
-  std::array<std::vector<double>, kSexCount> crossing_factors(int s, const std::vector<std::vector<double>>& table,
-                                                              Eigen::Index crossing_column) const {
+  std::array<std::vector<double>, kSexCount>
+  crossing_factors(int s, std::size_t kind, const std::vector<std::vector<double>>& table,
+                   const std::array<Eigen::Index, 2>& crossing_column) const {
     std::array<std::vector<double>, kSexCount> f;
     std::array<double, kSexCount> total{};
     for (auto& v : f) v.assign(table.size(), 0.0);
     for (std::size_t i = 0; i < cohorts_.size(); ++i) {
       const Cohort& c = cohorts_[i];
-      if (c.cross != s || c.cross_weight <= 0) continue;
+      if (c.cross[kind] != s || c.cross_weight[kind] <= 0) continue;
       const auto sex = static_cast<std::size_t>(c.sex);
-      total[sex] += c.cross_weight;
+      total[sex] += c.cross_weight[kind];
       for (std::size_t col = 0; col < table.size(); ++col)
-        if (static_cast<Eigen::Index>(col) != crossing_column) f[sex][col] += table[col][i];
+        if (static_cast<Eigen::Index>(col) != crossing_column[0] &&
+            static_cast<Eigen::Index>(col) != crossing_column[1])
+          f[sex][col] += table[col][i];
     }
     for (std::size_t sex = 0; sex < kSexCount; ++sex)
       for (double& v : f[sex]) v = total[sex] > 0 ? v / total[sex] : 0.0;
@@ -2192,20 +2223,28 @@ private:
       for (const ApplicationRules::Programme& rule : m.applications.programmes)
         if (rule.rate > 0) age = std::max(age, rule.min_age_months);
     int classes = 0;
+    bool under = false;
+    const auto months = static_cast<int>(rules_.size());
     for (Cohort& c : cohorts_) {
       if (c.origin == 0) {
-        // The initial population is at least kAgeBandEdges[0] years old in month 1: twin_refusals
-        // refuses a minimum age above it.
-        if (age - (p0_.scenario.start.index - c.birth) > 0)
-          throw Error("the twin holds no initial worker under the programmes' minimum age (twin_refusals)");
+        // An initial cohort under the minimum in month 1 is held in the class that does not age
+        // (Layout::under_class) until the month of the run in which it reaches it (Cohort::
+        // cross[1]: Projector::run moves it to the main tracks).
+        if (age - (p0_.scenario.start.index - c.birth) > 0) {
+          c.under = true;
+          const int month = c.birth + age - p0_.scenario.start.index + 1;
+          c.cross[1] = month <= months ? month : 0;
+          under = true;
+        }
         continue;
       }
       const int joined = age - (rules_[static_cast<std::size_t>(c.origin - 1)].month.index - c.birth);
       c.young = joined >= 2 ? joined : 0;
       classes = std::max(classes, c.young);
     }
-    if (classes == 0) return; // nobody young: the state is unchanged
+    if (classes == 0 && !under) return; // nobody young: the state is unchanged
     layout_.young_classes = classes;
+    if (under) layout_.under_class = classes + 1;
     layout_.young_slot.assign(layout_.tracks.size(), -1);
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
       if (const Layout::Track& t = layout_.tracks[tr]; t.prog < 0 && t.fprog < 0 && t.qprog < 0) {
@@ -2213,7 +2252,7 @@ private:
         layout_.young_main.push_back(tr);
       }
     layout_.young_first = layout_.tracks.size();
-    for (int cls = 1; cls <= classes; ++cls)
+    for (int cls = 1; cls <= layout_.last_class(); ++cls)
       for (std::size_t tr : layout_.young_main) {
         Layout::Track t = layout_.tracks[tr];
         t.young = cls;
@@ -2255,11 +2294,12 @@ private:
     for (Cohort& c : cohorts_) {
       const int month = c.birth + limit - start + 1; // the month of the run in which it is `limit` months old
       c.over = month <= c.origin + 1;
-      c.cross = !c.over && month <= months ? month : 0;
-      if (c.young > 0 && (c.over || (c.cross > 0 && c.cross <= c.origin + c.young)))
+      c.cross[0] = !c.over && month <= months ? month : 0;
+      if ((c.young > 0 && (c.over || (c.cross[0] > 0 && c.cross[0] <= c.origin + c.young))) ||
+          (c.under && (c.over || (c.cross[0] > 0 && c.cross[0] <= c.cross[1]))))
         throw Error("the twin's age class reaches the programmes' maximum age (twin_refusals)");
     }
-    layout_.main_count = layout_.young_classes > 0 ? layout_.young_first : layout_.tracks.size();
+    layout_.main_count = !layout_.young_main.empty() ? layout_.young_first : layout_.tracks.size();
     layout_.over_first = layout_.tracks.size();
     for (std::size_t tr = 0; tr < layout_.main_count; ++tr) {
       Layout::Track t = layout_.tracks[tr];
@@ -2289,9 +2329,14 @@ private:
     const Layout& lay = layout_;
     std::vector<std::uint8_t> held(lay.segments(), 1);
     if (lay.young_classes == 0 || options_.whole_age_classes) return held;
+    // (The class of the initial population under the minimum age, after the others, is whole.)
+    const std::size_t under_first =
+        lay.under_class > 0 ? lay.segment(lay.in_class(lay.young_main[0], lay.under_class), 0, 0, 0, 0, 0) : 0;
     const std::size_t main_segments = lay.segment(lay.young_first, 0, 0, 0, 0, 0);
     // (The band over the maximum age, after the classes, holds every segment.)
-    const std::size_t young_end = lay.over_age > 0 ? lay.segment(lay.over_first, 0, 0, 0, 0, 0) : held.size();
+    const std::size_t young_end = lay.under_class > 0 ? under_first
+                                  : lay.over_age > 0  ? lay.segment(lay.over_first, 0, 0, 0, 0, 0)
+                                                      : held.size();
     std::fill(held.begin() + static_cast<std::ptrdiff_t>(main_segments),
               held.begin() + static_cast<std::ptrdiff_t>(young_end), 0);
     // The rules of every month at once: the group states a month's start (closures, time limits)
@@ -2464,22 +2509,27 @@ private:
   // The initial population's vectors under the cohorts' weights (one column each), each cohort
   // in its age band: under or over the maximum age (Layout::over_age), where there is one.
   void initial_state(const std::vector<std::vector<double>>& table, View& out) const {
-    if (layout_.over_age == 0) {
+    if (layout_.over_age == 0 && layout_.under_class == 0) {
       initial_vectors(table, out);
       return;
     }
     initial_vectors(table, out, 0);
-    initial_vectors(table, out, 1);
+    if (layout_.over_age > 0) initial_vectors(table, out, 1);
+    if (layout_.under_class > 0) initial_vectors(table, out, 2);
   }
 
   // The initial population's vectors under the cohorts' weights (one column each).
   // `table[col][i]`: cohort i's weight (times Cohort::weight) in vector col.
-  // `out` is zero, with a column per vector. `band` 0 or 1: only the cohorts under or over the
-  // maximum age (Cohort::over), in track 0 of their band; -1: every cohort in track 0.
+  // `out` is zero, with a column per vector. `band` 0, 1 or 2: only the cohorts between the
+  // minimum and the maximum age, over the maximum (Cohort::over), or under the minimum
+  // (Cohort::under), in track 0 of their band (Layout::over_first, under_class); -1: every
+  // cohort in track 0.
   void initial_vectors(const std::vector<std::vector<double>>& table, View& out, int band = -1) const {
     const auto columns = static_cast<Eigen::Index>(table.size());
-    // Track 0 of the band over the maximum age holds the same rows as track 0 (both whole).
-    const std::size_t shift = band == 1 ? layout_.track_start(layout_.in_band(0, 1)) : 0;
+    // Track 0 of either band holds the same rows as track 0 (all whole).
+    const std::size_t shift = band == 1   ? layout_.track_start(layout_.in_band(0, 1))
+                              : band == 2 ? layout_.track_start(layout_.in_class(0, layout_.under_class))
+                                          : 0;
     const std::int32_t start = p0_.scenario.start.index;
     // The bucket distribution of each (band, sex), weighted: W[col][(a, s)][bucket].
     std::vector<double> w(static_cast<std::size_t>(columns * kAgeBandCount * kSexCount * layout_.buckets), 0.0);
@@ -2497,7 +2547,7 @@ private:
     std::vector<double> months_share, insured_share;
     for (std::size_t i = 0; i < origin_end_[0]; ++i) {
       const Cohort& c = cohorts_[i];
-      if (band >= 0 && c.over != (band == 1)) continue;
+      if (band >= 0 && (c.under ? 2 : c.over ? 1 : 0) != band) continue;
       const int max_at = initial_max_months_at_level(p0_.population, start - c.birth);
       const double per_month = 1.0 / (max_at + 1);
       const int most = std::min(start - c.birth - kMinAge * 12, 120); // the insured's months: 0..most
@@ -3144,8 +3194,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             (band ? " x 2 (the band over the maximum age, where every window longer than a month is "
                                     "a track)"
                                   : "") +
-                            " = " + std::to_string(tracks) + " copies, more than " +
-                            std::to_string(kMaxTracks)});
+                            " = " + std::to_string(tracks) + " copies, more than " + std::to_string(kMaxTracks)});
   }
   // A minimum age above the youngest entrants' is modelled (Layout::young_age: the workers under
   // it held by age class until they reach it) where every open programme asks for the same one,
@@ -3161,14 +3210,9 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     const auto differs =
         std::find_if(min_ages.begin(), min_ages.end(), [&](const auto& m) { return m.second != minimum; });
     const std::string& name = p.programmes.names[highest->first];
-    if (minimum > kAgeBandEdges[0] * 12)
-      issues.push_back(
-          {"programmes.min_age",
-           "the twin does not model a programme minimum age above the initial population's youngest age (" +
-               years(kAgeBandEdges[0] * 12) +
-               ") yet (it holds by age only the entrants and school leavers under the minimum); programme " + name +
-               " admits only some ages: from " + years(minimum)});
-    else if (differs != min_ages.end())
+    // (Above the initial population's youngest age, 16, those under it are held apart until their
+    // cohort reaches it: Layout::under_class.)
+    if (differs != min_ages.end())
       issues.push_back({"programmes.min_age",
                         "the twin does not model different programme minimum ages yet where some entrant or school "
                         "leaver (from " +
