@@ -375,6 +375,37 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithInitialWorkersUnderTheMinimum
   EXPECT_GT(deaths, 0);
 }
 
+// Both limits at once, with evaluators (a queue track in every class and band): a minimum of 20
+// (entrants under it in age classes, the initial population's under it in the class that does
+// not age) and a maximum of 30. The dying derived as pushed (to 1e-9), and the age classes
+// holding only the rows their workers reach the same to rounding as whole classes
+// (TwinOptions::whole_age_classes; the class under the minimum and the band are whole either way).
+TEST(TwinAge, BothLimitsWithEvaluators) {
+  const std::vector<std::string> more = {"programmes.min_age=[20]",
+                                         "evaluation.evaluators=[\"agency\"]",
+                                         "evaluation.labels=[\"社会培训评价组织\"]",
+                                         "evaluation.capacity_per_month=[[20]]",
+                                         "evaluation.eligible_statuses=[[0, 1, 1, 1, 1, 0]]",
+                                         "evaluation.max_level=[6]",
+                                         "evaluation.max_wait_months=3"};
+  const Scenario s = course_under("30", more);
+  ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
+  const auto [largest, deaths] = test::expect_deaths_as_pushed(s, "both limits");
+  std::printf("derived deaths, both limits: largest difference %.2e\n", largest);
+  EXPECT_GT(deaths, 0);
+  const TwinProjection trimmed = project_expected(s), whole = project_expected(s, {.whole_age_classes = true});
+  EXPECT_LT(trimmed.rows, whole.rows);
+  expect_same_projection(trimmed, whole, "both limits");
+  // The limits bind: fewer enrolments than without either.
+  const TwinProjection neither = project_expected(course_under("60"));
+  double with = 0, without = 0;
+  for (std::size_t t = 1; t < trimmed.flows.size(); ++t) {
+    with += trimmed.flows[t].enrolments[0];
+    without += neither.flows[t].enrolments[0];
+  }
+  EXPECT_LT(with, 0.5 * without);
+}
+
 void expect_same_bits(const Results& a, const Results& b) {
   ASSERT_EQ(a.variables.size(), b.variables.size());
   for (std::size_t i = 0; i < a.variables.size(); ++i) {
