@@ -146,10 +146,10 @@ def test_the_plan_meets_its_targets_on_fresh_random_numbers(either):
 
 
 def _age_limited_spec(tmp_path: Path, search: str = "") -> Path:
-    # Programme A's upper age limit as a lever: at its minimum (50) it excludes active workers,
-    # which the twin does not model (it holds age only for entrants under a minimum age); at its
-    # maximum (60) nobody.
-    levers = LEVERS + '\n[[levers]]\nkey = "programmes.max_age[a]"\nmin = 50\nmax = 60\n'
+    # The assessment factor of the youngest age band (16-19) as a lever: below 1 (its minimum,
+    # 0.5) the rules depend on age, which the twin does not model (skills.assessment_factor_by_
+    # age_band); at its maximum (1) they do not.
+    levers = LEVERS + '\n[[levers]]\nkey = "skills.assessment_factor_by_age_band[0]"\nmin = 0.5\nmax = 1\n'
     plan = "replicates = 10\nsearch_replicates = 4\niterations = 2\nprobability = 0.5" + (f'\nsearch = "{search}"' if search else "")
     return _spec_file(tmp_path, plan, levers, f"age{search}.toml")
 
@@ -164,8 +164,8 @@ def _refused_keys(scenario) -> list[str]:
 def test_a_scenario_the_twin_refuses_falls_back_to_agents_and_says_why(tmp_path):
     spec = load_plan_spec(_age_limited_spec(tmp_path))
     assert spec.search == "auto"
-    skillsim.project(spec.scenario_at([100, 100, 60]))  # the twin projects the maximum ...
-    keys = _refused_keys(spec.scenario_at([0, 0, 50]))  # ... but not the minimum
+    skillsim.project(spec.scenario_at([100, 100, 1]))  # the twin projects the maximum ...
+    keys = _refused_keys(spec.scenario_at([0, 0, 0.5]))  # ... but not the minimum
     lines: list[str] = []
     answer = skillsim.plan(spec, log=lines.append)
     assert answer.search == "agents" and answer.twin_projections == 1  # the maximum, then the refusal
@@ -221,7 +221,7 @@ def test_a_twin_out_of_memory_hands_the_search_to_agents(tmp_path, monkeypatch):
 
 def test_search_twin_on_a_scenario_the_twin_refuses_is_an_error_naming_the_keys(tmp_path):
     spec = _age_limited_spec(tmp_path, "twin")
-    keys = _refused_keys(load_plan_spec(spec).scenario_at([0, 0, 50]))
+    keys = _refused_keys(load_plan_spec(spec).scenario_at([0, 0, 0.5]))
     with pytest.raises(PlanError) as e:
         skillsim.plan(spec)
     message = str(e.value)

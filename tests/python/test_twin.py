@@ -87,10 +87,12 @@ def test_refusals_name_every_key():
         skillsim.project(skillsim.Scenario.load("national_2019_2021"))
     # Programmes, insurance months and its catalogue (28 tracks: its follow-up windows change no
     # job finding) are modelled, and evaluators (the queue for them is in the twin's state), and
-    # its group time limits, but not with its insurance months in its tracks (too large a state);
-    # its apprenticeship's maximum age (45) is not. Its technical schools and its programmes'
-    # minimum age (16, above its youngest school leavers') are modelled.
-    assert error.value.keys == ["groups.leave_after_months", "programmes.max_age"]
+    # its group time limits, but not with its insurance months in its tracks (too large a state).
+    # Its apprenticeship's maximum age (45) is modelled (a band of the state over it), but it
+    # doubles the tracks and makes every follow-up window (6 months) a track: too many tracks, so
+    # that is refused first. Its technical schools and its programmes' minimum age (16, above its
+    # youngest school leavers') are modelled.
+    assert error.value.keys == ["programmes.names"]
     assert isinstance(error.value, ValueError)
     # With a job-finding factor its windows would be tracks: (28 + 8 x 7 queue) x (1 + 7 x 6) = 3,612, too many.
     with pytest.raises(skillsim.TwinUnsupported) as error:

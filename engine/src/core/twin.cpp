@@ -165,6 +165,9 @@ struct Layout {
     // Age class of a worker younger than the programmes' minimum age (Layout::young_age): 1 to
     // young_classes; 0 for everybody else (old enough for every programme).
     int young = 0;
+    // Age band (Layout::over_age): 1 for a copy of a main track whose workers are at or over the
+    // programmes' maximum age; 0 for everybody else.
+    int over = 0;
   };
   std::vector<Track> tracks{Track{}};
   std::size_t per_track = 0;
@@ -189,6 +192,14 @@ struct Layout {
   // month's kernel has begun (Kernel::market moves class c to c - 1, class 1 to the main track).
   std::int32_t young_age = 0;
   int young_classes = 0;
+  // The initial population under the minimum age (docs/twin.md, "What the twin refuses",
+  // programmes.min_age): one more class, young_classes + 1, that does not age (its workers are
+  // under young_age until their cohort crosses it: Projector::run moves them to the main
+  // tracks); 0 where nobody of the initial population is under it. It holds every segment.
+  int under_class = 0;
+  // The class a track's workers are in once the month's kernel has begun (Kernel::market).
+  int next_class(const Track& t) const { return t.young > 0 && t.young == under_class ? t.young : t.young - 1; }
+  int last_class() const { return under_class > 0 ? under_class : young_classes; }
   std::size_t young_first = 0;
   std::vector<std::size_t> young_main; // the main tracks held per class, in order
   std::vector<int> young_slot;         // per main track: its index in young_main, or -1
@@ -200,10 +211,25 @@ struct Layout {
            static_cast<std::size_t>(young_slot[home]);
   }
   // Where track `tr`'s workers are once a month older (the main track's stay there).
-  std::size_t aged(std::size_t tr) const { return tracks[tr].young > 0 ? in_class(tr, tracks[tr].young - 1) : tr; }
+  std::size_t aged(std::size_t tr) const {
+    return tracks[tr].young > 0 && tracks[tr].young != under_class ? in_class(tr, tracks[tr].young - 1) : tr;
+  }
   // The age in months of track `tr`'s workers in the month (after Kernel::market), or -1 for a
-  // main track (old enough for every programme).
-  std::int32_t age_of(std::size_t tr) const { return tracks[tr].young > 0 ? young_age - tracks[tr].young : -1; }
+  // main track (old enough for every programme, and under the maximum age); over_age for the
+  // band over the maximum age (every programme with that maximum turns it away).
+  std::int32_t age_of(std::size_t tr) const {
+    if (tracks[tr].over > 0) return over_age;
+    if (tracks[tr].young > 0 && tracks[tr].young == under_class) return young_age - 1;
+    return tracks[tr].young > 0 ? young_age - tracks[tr].young : -1;
+  }
+  // The age band over a programme maximum age below the retirement age (docs/twin.md, "What
+  // the twin refuses", programmes.max_age; every programme with such a maximum asks for the same
+  // one, over_age months: twin_refusals): the main tracks [0, main_count) are held again from
+  // over_first on, in the same order and whole. 0: no band (the state is unchanged).
+  std::int32_t over_age = 0;
+  std::size_t over_first = 0, main_count = 0;
+  // Main track `tr` (not an age class) in band `band` (0: under the maximum age; 1: over it).
+  std::size_t in_band(std::size_t tr, int band) const { return band > 0 ? over_first + tr : tr; }
 
   // The track of `t`'s queue part with another follow-up part.
   std::size_t with_follow(const Track& t, int fprog, int fleft) const {
@@ -726,7 +752,8 @@ public:
                 // The sitters join the queue (their months at the level go on, as the agents'),
                 // keeping their follow-up window, and meet the month's labour market there.
                 if (queuing) {
-                  to = lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), track.young - 1);
+                  to = lay.in_band(lay.in_class(lay.queued(-1, 1, track.fprog, track.fleft), lay.next_class(track)),
+                                   track.over);
                   with_up = false;
                   market_moves(sat.topRows(held_rows));
                 }
@@ -885,6 +912,7 @@ private:
 
       const bool followed = t.fprog >= 0 && t.fleft == 1;
       const int fprog = t.fprog >= 0 && !followed ? t.fprog : -1, fleft = fprog >= 0 ? t.fleft - 1 : 0;
+      const auto band = [&](std::size_t to_track) { return lay.in_band(to_track, t.over); }; // the same age band
       for_segments(out, tr, rules.live_train, record,
                    [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
                      segment_.topRows(n) = out.middleRows(row, n);
@@ -893,7 +921,7 @@ private:
                      const int status = lay.statuses[static_cast<std::size_t>(k)];
                      // The rows of `x` in a segment of the same level (the same insurance months).
                      const auto dest_row = [&](std::size_t to_track, int slot, int lv) {
-                       return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, slot, lv)) + skip;
+                       return static_cast<Eigen::Index>(lay.first(band(to_track), sex, g, c, slot, lv)) + skip;
                      };
                      if (record && followed) {
                        record->followed_up[static_cast<std::size_t>(t.fprog)] += x.col(0).sum();
@@ -974,7 +1002,7 @@ private:
                        const auto lo = static_cast<int>(skip / span);
                        for (int i = lo; i < lo + static_cast<int>(n / span); ++i) {
                          const Eigen::Index at =
-                             static_cast<Eigen::Index>(lay.first(completed, sex, g, c, slot, target)) +
+                             static_cast<Eigen::Index>(lay.first(band(completed), sex, g, c, slot, target)) +
                              lay.row(target, lay.carried(i, target), 0);
                          const auto value = certified * x.middleRows((i - lo) * span, span).colwise().sum();
                          if (followed_apart)
@@ -1079,7 +1107,8 @@ private:
                 const bool apprentice = terms_.apprenticeship[q] && level < static_cast<int>(Level::Apprentice);
                 const int lv = apprentice ? static_cast<int>(Level::Apprentice) : level;
                 const auto to = static_cast<Eigen::Index>(
-                    lay.at(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft), sex, g, c, slot, lv,
+                    lay.at(lay.in_band(lay.track(static_cast<int>(q), terms_.duration[q], t.fprog, t.fleft), t.over),
+                           sex, g, c, slot, lv,
                            apprentice ? lay.row(lv, lay.carried(static_cast<int>(m) / lay.span(level), lv), 0)
                                       : static_cast<int>(m)));
                 next.row(to) += admitted;
@@ -1232,90 +1261,94 @@ private:
     }
     // Sized here too: without programmes the training step (which sizes it) does not run.
     segment_.resize(lay.max_rows(), out.cols());
-    // Each age class's queue apart (the young's: the ordinary assessment's, Layout::young_main).
-    for (int cls = 0; cls <= lay.young_classes; ++cls)
-      for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
-        for (int wait = lay.waits; wait >= 1; --wait)
-          for (int fp = 0; fp < lay.follow_parts(); ++fp) {
-            const std::size_t home =
-                lay.queue_first +
-                static_cast<std::size_t>(((qprog + 1) * lay.waits + wait - 1) * lay.follow_parts() + fp);
-            if (cls > 0 && lay.young_slot[home] < 0) continue;
-            const std::size_t tr = lay.in_class(home, cls);
-            const Layout::Track& t = lay.tracks[tr];
-            const std::size_t none = lay.in_class(lay.track(-1, 0, t.fprog, t.fleft), cls);
-            for_segments(
-                out, tr, rules.live_eval, false,
-                [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
-                  segment_.topRows(n) = out.middleRows(row, n);
-                  const auto x = segment_.topRows(n);
-                  out.middleRows(row, n).setZero();
-                  const int status = lay.statuses[static_cast<std::size_t>(k)];
-                  // A segment's first row (of another level); at_x: the rows of `x` at this level.
-                  const auto at = [&](std::size_t to_track, int lv) {
-                    return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, k, lv));
-                  };
-                  const auto at_x = [&](std::size_t to_track) { return at(to_track, level) + skip; };
-                  const int sought = sought_of(t, level);
-                  // Gave up waiting, or appointed to the top level while waiting (nothing left to
-                  // seek: out of the queue, counted with those who gave up, as the agents).
-                  if (wait > max_wait || sought >= kLevelCount) {
-                    out.middleRows(at_x(none), n) += x;
-                    if (record) {
-                      const double total = x.col(0).sum();
-                      for (std::size_t reg = 0; reg < terms_.regions; ++reg)
-                        record->evaluation_abandoned[reg] += total * terms_.region_share[reg];
-                      if (qprog >= 0 && terms_.payment[static_cast<std::size_t>(qprog)] == Payment::Certification)
-                        release_claims(*book, static_cast<std::size_t>(qprog), total);
+    // Each age class's queue apart (the young's: the ordinary assessment's, Layout::young_main),
+    // and the band over the maximum age's (Layout::over_age: class 0 only).
+    const int bands = lay.over_age > 0 ? 2 : 1;
+    for (int over = 0; over < bands; ++over)
+      for (int cls = 0; cls <= (over > 0 ? 0 : lay.last_class()); ++cls)
+        for (int qprog = -1; qprog < static_cast<int>(terms_.programmes); ++qprog)
+          for (int wait = lay.waits; wait >= 1; --wait)
+            for (int fp = 0; fp < lay.follow_parts(); ++fp) {
+              const std::size_t home =
+                  lay.queue_first +
+                  static_cast<std::size_t>(((qprog + 1) * lay.waits + wait - 1) * lay.follow_parts() + fp);
+              if (cls > 0 && lay.young_slot[home] < 0) continue;
+              const std::size_t tr = lay.in_band(lay.in_class(home, cls), over);
+              const Layout::Track& t = lay.tracks[tr];
+              const std::size_t none = lay.in_band(lay.in_class(lay.track(-1, 0, t.fprog, t.fleft), cls), over);
+              for_segments(
+                  out, tr, rules.live_eval, false,
+                  [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
+                    segment_.topRows(n) = out.middleRows(row, n);
+                    const auto x = segment_.topRows(n);
+                    out.middleRows(row, n).setZero();
+                    const int status = lay.statuses[static_cast<std::size_t>(k)];
+                    // A segment's first row (of another level); at_x: the rows of `x` at this level.
+                    const auto at = [&](std::size_t to_track, int lv) {
+                      return static_cast<Eigen::Index>(lay.first(to_track, sex, g, c, k, lv));
+                    };
+                    const auto at_x = [&](std::size_t to_track) { return at(to_track, level) + skip; };
+                    const int sought = sought_of(t, level);
+                    // Gave up waiting, or appointed to the top level while waiting (nothing left to
+                    // seek: out of the queue, counted with those who gave up, as the agents).
+                    if (wait > max_wait || sought >= kLevelCount) {
+                      out.middleRows(at_x(none), n) += x;
+                      if (record) {
+                        const double total = x.col(0).sum();
+                        for (std::size_t reg = 0; reg < terms_.regions; ++reg)
+                          record->evaluation_abandoned[reg] += total * terms_.region_share[reg];
+                        if (qprog >= 0 && terms_.payment[static_cast<std::size_t>(qprog)] == Payment::Certification)
+                          release_claims(*book, static_cast<std::size_t>(qprog), total);
+                      }
+                      return;
                     }
-                    return;
-                  }
-                  const double a = rules.assessed_share[twin_evaluation_cell(sought, status, wait, max_wait)];
-                  if (a < 1)
-                    out.middleRows(at_x(lay.in_class(lay.queued(qprog, wait + 1, t.fprog, t.fleft), cls)), n) +=
-                        (1 - a) * x;
-                  if (a <= 0) return;
-                  // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
-                  double pass =
-                      qprog >= 0
-                          ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
-                          : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
-                  // A mentee's ordinary assessment passes more often (EvaluationSystem's
-                  // pass_ordinary): the mentored share of the employed at the month's end stands
-                  // for the agents' mentees, employed at its start (docs/twin.md).
-                  if (qprog < 0 && rules.mentee(status, level)) {
-                    const double s = rules.mentored_share;
-                    pass = (1 - s) * pass + s * rules.mentoring.pass_probability(pass);
-                  }
-                  const bool moves_up = level < sought;
-                  out.middleRows(at_x(none), n) += (moves_up ? a * (1 - pass) : a) * x;
-                  if (moves_up) {
-                    const Eigen::Index span = lay.span(level);
-                    const auto lo = static_cast<int>(skip / span);
-                    for (int i = lo; i < lo + static_cast<int>(n / span); ++i)
-                      out.row(at(none, sought) + lay.row(sought, lay.carried(i, sought), 0)) +=
-                          a * pass * x.middleRows((i - lo) * span, span).colwise().sum();
-                  }
-                  if (!record) return;
-                  const double assessed = a * x.col(0).sum(), passed = assessed * pass;
-                  if (qprog >= 0) {
-                    const auto q = static_cast<std::size_t>(qprog);
-                    record->programme_assessments[q * kLevelCount + static_cast<std::size_t>(sought)] += assessed;
-                    record->certificates[q] += passed;
-                    if (terms_.payment[q] == Payment::Certification) {
-                      pay_claims(p, *book, *record, q, passed);
-                      release_claims(*book, q, assessed - passed);
+                    const double a = rules.assessed_share[twin_evaluation_cell(sought, status, wait, max_wait)];
+                    if (a < 1)
+                      out.middleRows(
+                          at_x(lay.in_band(lay.in_class(lay.queued(qprog, wait + 1, t.fprog, t.fleft), cls), over)),
+                          n) += (1 - a) * x;
+                    if (a <= 0) return;
+                    // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
+                    double pass =
+                        qprog >= 0
+                            ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
+                            : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
+                    // A mentee's ordinary assessment passes more often (EvaluationSystem's
+                    // pass_ordinary): the mentored share of the employed at the month's end stands
+                    // for the agents' mentees, employed at its start (docs/twin.md).
+                    if (qprog < 0 && rules.mentee(status, level)) {
+                      const double s = rules.mentored_share;
+                      pass = (1 - s) * pass + s * rules.mentoring.pass_probability(pass);
                     }
-                  } else {
-                    record->assessments[static_cast<std::size_t>(sought)] += assessed;
-                  }
-                  if (moves_up) {
-                    record->promotions[static_cast<std::size_t>(sought)] += passed;
-                    record->promotions_out[static_cast<std::size_t>(level)] += passed;
-                    if (level < kFirstSkilledLevel && sought >= kFirstSkilledLevel) record->newly_skilled += passed;
-                  }
-                });
-          }
+                    const bool moves_up = level < sought;
+                    out.middleRows(at_x(none), n) += (moves_up ? a * (1 - pass) : a) * x;
+                    if (moves_up) {
+                      const Eigen::Index span = lay.span(level);
+                      const auto lo = static_cast<int>(skip / span);
+                      for (int i = lo; i < lo + static_cast<int>(n / span); ++i)
+                        out.row(at(none, sought) + lay.row(sought, lay.carried(i, sought), 0)) +=
+                            a * pass * x.middleRows((i - lo) * span, span).colwise().sum();
+                    }
+                    if (!record) return;
+                    const double assessed = a * x.col(0).sum(), passed = assessed * pass;
+                    if (qprog >= 0) {
+                      const auto q = static_cast<std::size_t>(qprog);
+                      record->programme_assessments[q * kLevelCount + static_cast<std::size_t>(sought)] += assessed;
+                      record->certificates[q] += passed;
+                      if (terms_.payment[q] == Payment::Certification) {
+                        pay_claims(p, *book, *record, q, passed);
+                        release_claims(*book, q, assessed - passed);
+                      }
+                    } else {
+                      record->assessments[static_cast<std::size_t>(sought)] += assessed;
+                    }
+                    if (moves_up) {
+                      record->promotions[static_cast<std::size_t>(sought)] += passed;
+                      record->promotions_out[static_cast<std::size_t>(level)] += passed;
+                      if (level < kFirstSkilledLevel && sought >= kFirstSkilledLevel) record->newly_skilled += passed;
+                    }
+                  });
+            }
   }
 
   // Skills competitions (Competitions::step), after the appointments: the tiers held this month
@@ -1508,6 +1541,18 @@ struct Cohort {
   // Entrants younger than the programmes' minimum age: the age class they join in
   // (Layout::young_age less their age in their month of entry; 0: the main tracks).
   int young = 0;
+  // With a maximum age (Layout::over_age): whether the cohort is in the band over it from the
+  // start (the initial population) or from its entry; else the month of the run in which it
+  // reaches it (0: not in the run), and its weight then (Projector::run: Cohort::weight x its
+  // survival to the start of that month).
+  bool over = false;
+  // The initial population under the minimum age (Layout::under_class) in month 1.
+  bool under = false;
+  // The month of the run in which the cohort crosses the maximum age (kind 0) or, of the
+  // initial population under it, the minimum age (kind 1) (0: not in the run), and its weight
+  // then (Projector::run: Cohort::weight x its survival to the start of that month).
+  std::array<int, 2> cross{};
+  std::array<double, 2> cross_weight{};
 };
 
 class Projector {
@@ -1519,11 +1564,13 @@ public:
         buffers_(buffers != nullptr ? *buffers : own_buffers_) {
     const auto months = static_cast<int>(p0_.scenario.months);
     for (int u = 1; u <= months; ++u) rules_.emplace_back(scenario, scenario.start() + (u - 1));
+    layout_.over_age = maximum_age();
     build_layout();
     build_initial();
     build_entrants();
     build_school_leavers();
     build_young();
+    build_over();
     layout_.place(young_segments());
   }
 
@@ -1541,13 +1588,14 @@ public:
     // 6, live_before_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
     // pushed_deaths).
     const bool derive_deaths = !options_.pushed_deaths;
+    crossings_.assign(static_cast<std::size_t>(months) + 1, {});
     // Time 0: everybody active with weight 1.
     {
       std::vector<std::vector<double>> table(1, std::vector<double>(cohorts_.size(), 0.0));
       for (std::size_t i = 0; i < cohorts_.size(); ++i)
         if (cohorts_[i].origin == 0) table[0][i] = cohorts_[i].weight;
       View v0 = view(0, 1);
-      initial_vectors(table, v0);
+      initial_state(table, v0);
       live_before_ = live_blocks(layout_, v0);
       out.stocks.push_back(stocks_of(v0, live_before_));
       schools_.add_stocks(0, out.stocks.back());
@@ -1588,6 +1636,35 @@ public:
       for (std::size_t col = 0; col < weights.size(); ++col)
         for (std::size_t i = 0; i < cohorts_.size(); ++i)
           if (cohorts_[i].origin < t) table[col][i] = weights[col](cohorts_[i]) * cohorts_[i].weight;
+      // The cohorts that reach the maximum age this month (Layout::over_age), both sexes in one
+      // vector (their halves apart), each with its weight at the start of the month: pushed to
+      // it, the vector is X_t, kept to move their part of every later month's vectors at their
+      // start (move_crossing).
+      // (Kind 0: the maximum age; kind 1: the initial population's minimum age, crossed out of
+      // Layout::under_class into the main tracks, the same way.)
+      const bool crossings = layout_.over_age > 0 || layout_.under_class > 0;
+      std::array<Eigen::Index, 2> crossing_column{-1, -1};
+      for (std::size_t kind = 0; kind < 2 && crossings; ++kind) {
+        std::vector<double> column(cohorts_.size(), 0.0);
+        bool any = false;
+        for (std::size_t i = 0; i < cohorts_.size(); ++i) {
+          Cohort& c = cohorts_[i];
+          if (c.cross[kind] != t) continue;
+          c.cross_weight[kind] = c.origin < t && c.active && !retires(c, now) ? c.weight * c.survival : 0.0;
+          column[i] = c.cross_weight[kind];
+          any = any || c.cross_weight[kind] > 0;
+        }
+        if (any) {
+          crossing_column[kind] = static_cast<Eigen::Index>(table.size());
+          table.push_back(std::move(column));
+        }
+      }
+      // Each earlier crossing's factor in each vector, by kind and sex (crossing_factors).
+      std::vector<std::array<std::array<std::vector<double>, kSexCount>, 2>> factors(static_cast<std::size_t>(t) + 1);
+      for (int u = 1; u <= t && crossings; ++u)
+        for (std::size_t kind = 0; kind < 2; ++kind)
+          if (u < t ? !crossings_[static_cast<std::size_t>(u)][kind].rows.empty() : crossing_column[kind] >= 0)
+            factors[static_cast<std::size_t>(u)][kind] = crossing_factors(u, kind, table, crossing_column);
       // The completers followed apart (Follow): those of the months u whose windows end in month
       // t, a column per programme whose window is not a track, from the first such u on.
       const auto columns = static_cast<Eigen::Index>(table.size());
@@ -1618,7 +1695,7 @@ public:
       Eigen::Index width = columns;
       {
         View v0 = view(from, width);
-        initial_vectors(table, v0);
+        initial_state(table, v0);
       }
       for (int u = 1; u < t; ++u) {
         MonthRules& month = rules_[static_cast<std::size_t>(u - 1)];
@@ -1631,12 +1708,42 @@ public:
         }
         follow.extract = extracts[static_cast<std::size_t>(u)] != 0;
         View in = view(from, width), pushed = view(to, width);
+        if (crossings)
+          for (std::size_t kind = 0; kind < 2; ++kind)
+            if (const Crossing& crossing = crossings_[static_cast<std::size_t>(u)][kind]; !crossing.rows.empty())
+              move_crossing(crossing, factors[static_cast<std::size_t>(u)][kind], columns, in);
         kernel_.apply(month, in, pushed, nullptr, nullptr, width > columns ? &follow : nullptr);
         add_entrants(u, table, pushed);
         kernel_.clear(month, in);
+        if (crossings) // (rows the moves left a rounding's residue in, outside the record pass's live segments)
+          for (const Crossing& crossing : crossings_[static_cast<std::size_t>(u)])
+            for (std::size_t j = 0; j < crossing.rows.size(); ++j) {
+              in.row(crossing.rows[j]).setZero();
+              in.row(crossing.over[j]).setZero();
+            }
         std::swap(from, to);
       }
       View start = view(from, width);
+      // The cohorts reaching the maximum age this month: X_t kept, their part of every vector
+      // (and of the active at the end of the month before, for the dying) moved to the band over it.
+      for (std::size_t kind = 0; kind < 2; ++kind) {
+        if (crossing_column[kind] < 0) continue;
+        keep_crossing(t, kind, start, crossing_column[kind]);
+        const Crossing& crossing = crossings_[static_cast<std::size_t>(t)][kind];
+        move_crossing(crossing, factors[static_cast<std::size_t>(t)][kind], columns, start);
+        if (derive_deaths) {
+          View kept = view(6, 1);
+          for (std::size_t j = 0; j < crossing.rows.size(); ++j) {
+            kept(crossing.rows[j], 0) -= crossing.x[j];
+            kept(crossing.over[j], 0) += crossing.x[j];
+          }
+        }
+        std::vector<std::size_t> over_blocks = crossing.over_blocks;
+        over_blocks.insert(over_blocks.end(), live_before_.begin(), live_before_.end());
+        std::sort(over_blocks.begin(), over_blocks.end());
+        over_blocks.erase(std::unique(over_blocks.begin(), over_blocks.end()), over_blocks.end());
+        live_before_ = std::move(over_blocks);
+      }
       const std::vector<std::size_t> blocks = live_blocks(layout_, start, &live_before_);
       start_month(now);
       // Master studios find their masters and mentees among everybody active at the month's start:
@@ -1717,6 +1824,95 @@ private:
   }
   bool retires(const Cohort& c, const MonthRules& m) const {
     return age_months(c, m) >= m.rates.retirement_age_months[static_cast<std::size_t>(c.sex)];
+  }
+
+  // The state at the start of month s of the cohorts that reach the maximum age in it (X_s: the
+  // rows that hold somebody, in the band under it), the same rows in the band over it (B), each
+  // row's sex, and the blocks over it they reach.
+  struct Crossing {
+    std::vector<Eigen::Index> rows, over;
+    std::vector<int> sex;
+    std::vector<double> x;
+    std::vector<std::size_t> over_blocks;
+  };
+  std::vector<std::array<Crossing, 2>> crossings_; // by month of the run and kind (Cohort::cross)
+
+  // X_t: column `col` of `start` (the vectors pushed to the start of month t; it holds nobody
+  // outside live_before_), kept; its rows moved to the band over the maximum age (kind 0) or
+  // out of the initial population's class under the minimum age into the main tracks (kind 1).
+  void keep_crossing(int t, std::size_t kind, const View& start, Eigen::Index col) {
+    Crossing& c = crossings_[static_cast<std::size_t>(t)][kind];
+    for (std::size_t b : live_before_) {
+      const std::size_t tr = layout_.track_of_block(b);
+      const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
+      const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
+      bool any = false;
+      std::size_t over_block = 0;
+      for (Eigen::Index r = 0; r < rows; ++r) {
+        const double x = start(first + r, col);
+        if (x == 0) continue;
+        const Layout::Track& track = layout_.tracks[tr];
+        const bool from_main = track.young == 0 && track.over == 0;
+        const bool from_under = layout_.under_class > 0 && track.young == layout_.under_class;
+        if (kind == 0 ? !from_main : !from_under)
+          throw Error("the twin's cohorts reaching an age limit are outside the tracks it moves them from "
+                      "(Projector::run)");
+        if (!any) {
+          const std::size_t to = kind == 0 ? layout_.in_band(tr, 1) : layout_.in_class(tr, 0);
+          over_block = layout_.block_of(to, layout_.sex_of_block(b), layout_.group_of_block(b));
+          c.over_blocks.push_back(over_block);
+          any = true;
+        }
+        c.rows.push_back(first + r);
+        c.over.push_back(static_cast<Eigen::Index>(layout_.block_start(over_block)) + r);
+        c.sex.push_back(layout_.sex_of_block(b));
+        c.x.push_back(x);
+      }
+    }
+  }
+
+  // Month s's crossing cohorts' factor in each vector of `table` (month t's), by sex: their
+  // weight in the vector over their weight at the start of month s (Cohort::cross_weight), the
+  // same for every cohort of the month of birth (the survival from month s on and the month's
+  // weights depend only on it); 0 in the crossing vector itself (crossing_column).
+  std::array<std::vector<double>, kSexCount>
+  crossing_factors(int s, std::size_t kind, const std::vector<std::vector<double>>& table,
+                   const std::array<Eigen::Index, 2>& crossing_column) const {
+    std::array<std::vector<double>, kSexCount> f;
+    std::array<double, kSexCount> total{};
+    for (auto& v : f) v.assign(table.size(), 0.0);
+    for (std::size_t i = 0; i < cohorts_.size(); ++i) {
+      const Cohort& c = cohorts_[i];
+      if (c.cross[kind] != s || c.cross_weight[kind] <= 0) continue;
+      const auto sex = static_cast<std::size_t>(c.sex);
+      total[sex] += c.cross_weight[kind];
+      for (std::size_t col = 0; col < table.size(); ++col)
+        if (static_cast<Eigen::Index>(col) != crossing_column[0] &&
+            static_cast<Eigen::Index>(col) != crossing_column[1])
+          f[sex][col] += table[col][i];
+    }
+    for (std::size_t sex = 0; sex < kSexCount; ++sex)
+      for (double& v : f[sex]) v = total[sex] > 0 ? v / total[sex] : 0.0;
+    return f;
+  }
+
+  // Adds factor x (B - I) X_s to each of the first `columns` vectors of `x` (at the start of
+  // month s): the crossing cohorts' part moved to the band over the maximum age, by linearity
+  // (the kernels hold no death; the weights do). A row the move leaves at a rounding's residue
+  // of what it held (the crossing cohorts were all it held) is set to 0.
+  static void move_crossing(const Crossing& c, const std::array<std::vector<double>, kSexCount>& factor,
+                            Eigen::Index columns, View& x) {
+    for (std::size_t j = 0; j < c.rows.size(); ++j) {
+      const std::vector<double>& f = factor[static_cast<std::size_t>(c.sex[j])];
+      for (Eigen::Index col = 0; col < columns; ++col) {
+        const double g = f[static_cast<std::size_t>(col)];
+        if (g == 0) continue;
+        const double moved = g * c.x[j], held = x(c.rows[j], col);
+        const double left = held - moved;
+        x(c.rows[j], col) = std::abs(left) <= 1e-12 * std::abs(held) ? 0.0 : left;
+        x(c.over[j], col) += moved;
+      }
+    }
   }
 
   // Buffer `i` seen as `columns` vectors over the cells: all zero (the users zero what they wrote
@@ -1899,7 +2095,11 @@ private:
     for (std::size_t k = 0; k < t.programmes; ++k) {
       bool changes = pr.job_find_factor[k] != 1;
       for (const MonthRules& m : rules_) changes = changes || m.p.programmes.job_find_factor[k] != 1;
-      if ((!changes && !options_.windows_as_tracks) || layout_.window == 0) continue;
+      // With a maximum age the windows longer than a month are tracks: a window's followed
+      // columns (Follow) hold parts of cohorts that cross into the band over it, which the
+      // crossing moves (Projector::run) do not move.
+      const bool over_band = layout_.over_age > 0 && layout_.window > 1;
+      if ((!changes && !options_.windows_as_tracks && !over_band) || layout_.window == 0) continue;
       layout_.tracked[k] = layout_.tracked_count++;
       tracked_programme.push_back(static_cast<int>(k));
     }
@@ -2027,20 +2227,28 @@ private:
       for (const ApplicationRules::Programme& rule : m.applications.programmes)
         if (rule.rate > 0) age = std::max(age, rule.min_age_months);
     int classes = 0;
+    bool under = false;
+    const auto months = static_cast<int>(rules_.size());
     for (Cohort& c : cohorts_) {
       if (c.origin == 0) {
-        // The initial population is at least kAgeBandEdges[0] years old in month 1: twin_refusals
-        // refuses a minimum age above it.
-        if (age - (p0_.scenario.start.index - c.birth) > 0)
-          throw Error("the twin holds no initial worker under the programmes' minimum age (twin_refusals)");
+        // An initial cohort under the minimum in month 1 is held in the class that does not age
+        // (Layout::under_class) until the month of the run in which it reaches it (Cohort::
+        // cross[1]: Projector::run moves it to the main tracks).
+        if (age - (p0_.scenario.start.index - c.birth) > 0) {
+          c.under = true;
+          const int month = c.birth + age - p0_.scenario.start.index + 1;
+          c.cross[1] = month <= months ? month : 0;
+          under = true;
+        }
         continue;
       }
       const int joined = age - (rules_[static_cast<std::size_t>(c.origin - 1)].month.index - c.birth);
       c.young = joined >= 2 ? joined : 0;
       classes = std::max(classes, c.young);
     }
-    if (classes == 0) return; // nobody young: the state is unchanged
+    if (classes == 0 && !under) return; // nobody young: the state is unchanged
     layout_.young_classes = classes;
+    if (under) layout_.under_class = classes + 1;
     layout_.young_slot.assign(layout_.tracks.size(), -1);
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr)
       if (const Layout::Track& t = layout_.tracks[tr]; t.prog < 0 && t.fprog < 0 && t.qprog < 0) {
@@ -2048,12 +2256,60 @@ private:
         layout_.young_main.push_back(tr);
       }
     layout_.young_first = layout_.tracks.size();
-    for (int cls = 1; cls <= classes; ++cls)
+    for (int cls = 1; cls <= layout_.last_class(); ++cls)
       for (std::size_t tr : layout_.young_main) {
         Layout::Track t = layout_.tracks[tr];
         t.young = cls;
         layout_.tracks.push_back(t);
       }
+  }
+
+  // The programmes' maximum age (months) where it is below the retirement age: every open
+  // programme that has one asks for the same (twin_refusals); 0 where none does.
+  std::int32_t maximum_age() const {
+    std::int32_t limit = 0;
+    for (const MonthRules& m : rules_) {
+      const std::int32_t oldest = std::max(m.rates.retirement_age_months[0], m.rates.retirement_age_months[1]);
+      for (const ApplicationRules::Programme& rule : m.applications.programmes)
+        if (rule.rate > 0 && rule.max_age_months < oldest) {
+          if (limit != 0 && limit != rule.max_age_months)
+            throw Error("the twin models one programme maximum age below the retirement age (twin_refusals)");
+          limit = rule.max_age_months;
+        }
+    }
+    return limit;
+  }
+
+  // The band over the maximum age (Layout::over_age; docs/twin.md, "What the twin refuses",
+  // programmes.max_age): a cohort (a month of birth) is at or over it from the month of the run
+  // in which it is over_age months old (the agents compare the age in whole months in the month,
+  // month - birth_month, with max_age_months). The initial cohorts already over it start in the
+  // band, and the entrants who are over it in their first month in the kernel (the month after
+  // they join) join it; the others cross in their month `cross` (Projector::run). The band
+  // holds the main tracks again, whole (an age class is under the minimum age, so under the
+  // maximum).
+  void build_over() {
+    const std::int32_t limit = layout_.over_age;
+    if (limit == 0) return;
+    if (limit <= layout_.young_age)
+      throw Error("the twin models no programme maximum age at or under the minimum age (twin_refusals)");
+    const std::int32_t start = p0_.scenario.start.index;
+    const auto months = static_cast<int>(rules_.size());
+    for (Cohort& c : cohorts_) {
+      const int month = c.birth + limit - start + 1; // the month of the run in which it is `limit` months old
+      c.over = month <= c.origin + 1;
+      c.cross[0] = !c.over && month <= months ? month : 0;
+      if ((c.young > 0 && (c.over || (c.cross[0] > 0 && c.cross[0] <= c.origin + c.young))) ||
+          (c.under && (c.over || (c.cross[0] > 0 && c.cross[0] <= c.cross[1]))))
+        throw Error("the twin's age class reaches the programmes' maximum age (twin_refusals)");
+    }
+    layout_.main_count = !layout_.young_main.empty() ? layout_.young_first : layout_.tracks.size();
+    layout_.over_first = layout_.tracks.size();
+    for (std::size_t tr = 0; tr < layout_.main_count; ++tr) {
+      Layout::Track t = layout_.tracks[tr];
+      t.over = 1;
+      layout_.tracks.push_back(t);
+    }
   }
 
   // The segments (Layout::segment) the state holds (Layout::place): every one of a main track;
@@ -2077,8 +2333,16 @@ private:
     const Layout& lay = layout_;
     std::vector<std::uint8_t> held(lay.segments(), 1);
     if (lay.young_classes == 0 || options_.whole_age_classes) return held;
+    // (The class of the initial population under the minimum age, after the others, is whole.)
+    const std::size_t under_first =
+        lay.under_class > 0 ? lay.segment(lay.in_class(lay.young_main[0], lay.under_class), 0, 0, 0, 0, 0) : 0;
     const std::size_t main_segments = lay.segment(lay.young_first, 0, 0, 0, 0, 0);
-    std::fill(held.begin() + static_cast<std::ptrdiff_t>(main_segments), held.end(), 0);
+    // (The band over the maximum age, after the classes, holds every segment.)
+    const std::size_t young_end = lay.under_class > 0 ? under_first
+                                  : lay.over_age > 0  ? lay.segment(lay.over_first, 0, 0, 0, 0, 0)
+                                                      : held.size();
+    std::fill(held.begin() + static_cast<std::ptrdiff_t>(main_segments),
+              held.begin() + static_cast<std::ptrdiff_t>(young_end), 0);
     // The rules of every month at once: the group states a month's start (closures, time limits)
     // and then a job found lead to; the shortest wait for each level; whether its sitters are
     // promoted at once or queue for an evaluator; whether any competition is held.
@@ -2227,7 +2491,7 @@ private:
     const std::array<double, 2> shares = {employed, 1 - employed};
     for (std::size_t i = leaver_begin_[month]; i < leaver_end_[month]; ++i) {
       const Cohort& c = cohorts_[i];
-      const std::size_t tr = layout_.in_class(0, c.young); // the young: their age class
+      const std::size_t tr = entry_track(c); // the young: their age class; or the band over the maximum age
       for (Eigen::Index col = 0; col < columns; ++col) {
         const double n = weight(i, col);
         if (n == 0) continue;
@@ -2246,11 +2510,30 @@ private:
            static_cast<std::size_t>(level);
   }
 
+  // The initial population's vectors under the cohorts' weights (one column each), each cohort
+  // in its age band: under or over the maximum age (Layout::over_age), where there is one.
+  void initial_state(const std::vector<std::vector<double>>& table, View& out) const {
+    if (layout_.over_age == 0 && layout_.under_class == 0) {
+      initial_vectors(table, out);
+      return;
+    }
+    initial_vectors(table, out, 0);
+    if (layout_.over_age > 0) initial_vectors(table, out, 1);
+    if (layout_.under_class > 0) initial_vectors(table, out, 2);
+  }
+
   // The initial population's vectors under the cohorts' weights (one column each).
   // `table[col][i]`: cohort i's weight (times Cohort::weight) in vector col.
-  // `out` is zero, with a column per vector.
-  void initial_vectors(const std::vector<std::vector<double>>& table, View& out) const {
+  // `out` is zero, with a column per vector. `band` 0, 1 or 2: only the cohorts between the
+  // minimum and the maximum age, over the maximum (Cohort::over), or under the minimum
+  // (Cohort::under), in track 0 of their band (Layout::over_first, under_class); -1: every
+  // cohort in track 0.
+  void initial_vectors(const std::vector<std::vector<double>>& table, View& out, int band = -1) const {
     const auto columns = static_cast<Eigen::Index>(table.size());
+    // Track 0 of either band holds the same rows as track 0 (all whole).
+    const std::size_t shift = band == 1   ? layout_.track_start(layout_.in_band(0, 1))
+                              : band == 2 ? layout_.track_start(layout_.in_class(0, layout_.under_class))
+                                          : 0;
     const std::int32_t start = p0_.scenario.start.index;
     // The bucket distribution of each (band, sex), weighted: W[col][(a, s)][bucket].
     std::vector<double> w(static_cast<std::size_t>(columns * kAgeBandCount * kSexCount * layout_.buckets), 0.0);
@@ -2268,6 +2551,7 @@ private:
     std::vector<double> months_share, insured_share;
     for (std::size_t i = 0; i < origin_end_[0]; ++i) {
       const Cohort& c = cohorts_[i];
+      if (band >= 0 && (c.under ? 2 : c.over ? 1 : 0) != band) continue;
       const int max_at = initial_max_months_at_level(p0_.population, start - c.birth);
       const double per_month = 1.0 / (max_at + 1);
       const int most = std::min(start - c.birth - kMinAge * 12, 120); // the insured's months: 0..most
@@ -2313,7 +2597,7 @@ private:
                 const int off = layout_.offset[static_cast<std::size_t>(l)];
                 if (layout_.ins[static_cast<std::size_t>(l)] == 1) {
                   for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
-                    const auto at = static_cast<Eigen::Index>(layout_.index(s, gs, c, k, l, m));
+                    const auto at = static_cast<Eigen::Index>(shift + layout_.index(s, gs, c, k, l, m));
                     for (Eigen::Index col = 0; col < columns; ++col) out(at, col) += nc * w_at(col, a, s, off + m);
                   }
                   continue;
@@ -2321,7 +2605,7 @@ private:
                 // The uninsured at 0 insurance months, the insured over theirs.
                 const double insured = p0_.population.insured_share[static_cast<std::size_t>(g)];
                 for (int row = 0; row < layout_.rows(l); ++row) {
-                  const auto at = static_cast<Eigen::Index>(layout_.index(s, gs, c, k, l, row));
+                  const auto at = static_cast<Eigen::Index>(shift + layout_.index(s, gs, c, k, l, row));
                   const int m = row % layout_.span(l);
                   for (Eigen::Index col = 0; col < columns; ++col)
                     out(at, col) += nc * ((row == m ? (1 - insured) * w_at(col, a, s, off + m) : 0.0) +
@@ -2337,10 +2621,10 @@ private:
     const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(u)];
     std::vector<std::array<double, kSexCount>> by_class;
     for (Eigen::Index col = 0; col < static_cast<Eigen::Index>(table.size()); ++col) {
-      by_class.assign(static_cast<std::size_t>(layout_.young_classes) + 1, {});
+      by_class.assign(entry_slots(), {});
       for (std::size_t i = origin_begin_[static_cast<std::size_t>(u)]; i < origin_end_[static_cast<std::size_t>(u)];
            ++i)
-        by_class[static_cast<std::size_t>(cohorts_[i].young)][static_cast<std::size_t>(cohorts_[i].sex)] +=
+        by_class[entry_slot(cohorts_[i])][static_cast<std::size_t>(cohorts_[i].sex)] +=
             table[static_cast<std::size_t>(col)][i];
       add_entrant_cells(cells, by_class, x, col);
     }
@@ -2349,11 +2633,25 @@ private:
         [&](std::size_t i, Eigen::Index col) { return table[static_cast<std::size_t>(col)][i]; }, x);
   }
 
-  // `by_class[a][s]`: the entrants of age class a (Cohort::young; 0: the main tracks) and sex s.
+  // Where an entrant joins: slot 0 (track 0), its age class (Cohort::young), or the band over
+  // the maximum age (slot young_classes + 1).
+  std::size_t entry_slots() const {
+    return static_cast<std::size_t>(layout_.young_classes) + (layout_.over_age > 0 ? 2 : 1);
+  }
+  std::size_t entry_slot(const Cohort& c) const {
+    return c.over ? static_cast<std::size_t>(layout_.young_classes) + 1 : static_cast<std::size_t>(c.young);
+  }
+  std::size_t slot_track(std::size_t a) const {
+    return a > static_cast<std::size_t>(layout_.young_classes) ? layout_.in_band(0, 1)
+                                                               : layout_.in_class(0, static_cast<int>(a));
+  }
+  std::size_t entry_track(const Cohort& c) const { return slot_track(entry_slot(c)); }
+
+  // `by_class[a][s]`: the entrants of entry slot a (entry_slot) and sex s.
   void add_entrant_cells(const std::vector<double>& cells, const std::vector<std::array<double, kSexCount>>& by_class,
                          View& x, Eigen::Index col) const {
     for (std::size_t a = 0; a < by_class.size(); ++a) {
-      const std::size_t tr = layout_.in_class(0, static_cast<int>(a));
+      const std::size_t tr = slot_track(a);
       for (int s = 0; s < kSexCount; ++s) {
         const double by_sex = by_class[a][static_cast<std::size_t>(s)];
         if (by_sex == 0) continue;
@@ -2374,12 +2672,11 @@ private:
         t, 1, [&](std::size_t i, Eigen::Index) { return cohorts_[i].weight; }, x);
     schools_.add_flows(static_cast<std::size_t>(t), flows);
     std::array<double, kSexCount> by_sex{}; // every class
-    std::vector<std::array<double, kSexCount>> by_class(static_cast<std::size_t>(layout_.young_classes) + 1);
+    std::vector<std::array<double, kSexCount>> by_class(entry_slots());
     for (std::size_t i = origin_begin_[static_cast<std::size_t>(t)]; i < origin_end_[static_cast<std::size_t>(t)];
          ++i) {
       by_sex[static_cast<std::size_t>(cohorts_[i].sex)] += cohorts_[i].weight;
-      by_class[static_cast<std::size_t>(cohorts_[i].young)][static_cast<std::size_t>(cohorts_[i].sex)] +=
-          cohorts_[i].weight;
+      by_class[entry_slot(cohorts_[i])][static_cast<std::size_t>(cohorts_[i].sex)] += cohorts_[i].weight;
     }
     const std::vector<double>& cells = entrant_cells_[static_cast<std::size_t>(t)];
     add_entrant_cells(cells, by_class, x, 0);
@@ -2746,10 +3043,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   // The youngest and oldest ages (months) an active worker may have in the run: the initial
   // population's youngest, the entrants' and school leavers' youngest; under the retirement age.
   std::int32_t youngest = kAgeBandEdges[0] * 12;
-  // Age limits: the first programme whose maximum age excludes some active worker (its maximum
-  // and the oldest active age, months), and every open programme's minimum age in every month.
-  std::string max_age_programme;
-  std::int32_t max_age_months = 0, oldest_months = 0;
+  // Age limits: the first programme whose maximum age excludes some active worker (its maximum),
+  // and the first whose maximum differs from it (any month), and every open programme's minimum
+  // age in every month.
+  std::string max_age_programme, other_max_age_programme;
+  std::int32_t max_age_months = 0, other_max_age_months = 0;
   std::vector<std::pair<std::size_t, std::int32_t>> min_ages;
   const auto first_of = [&](std::string& name, std::size_t k) {
     if (name.empty()) name = p.programmes.names[k];
@@ -2785,10 +3083,14 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     for (std::size_t k = 0; k < pr.names.size(); ++k) {
       const ApplicationRules::Programme& rule = rules.programmes[k];
       if (rule.rate <= 0) continue;
-      if (rule.max_age_months < oldest && max_age_programme.empty()) {
-        max_age_programme = pr.names[k];
-        max_age_months = rule.max_age_months;
-        oldest_months = oldest;
+      if (rule.max_age_months < oldest) {
+        if (max_age_programme.empty()) {
+          max_age_programme = pr.names[k];
+          max_age_months = rule.max_age_months;
+        } else if (rule.max_age_months != max_age_months && other_max_age_programme.empty()) {
+          other_max_age_programme = pr.names[k];
+          other_max_age_months = rule.max_age_months;
+        }
       }
       min_ages.emplace_back(k, rule.min_age_months);
       if (std::any_of(rule.eligible_region.begin(), rule.eligible_region.end(), [](std::uint8_t e) { return e == 0; }))
@@ -2829,8 +3131,13 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
       window = std::max(window, std::min<std::int64_t>(q.programmes.follow_up_months, 255));
       for (std::size_t k = 0; k < K; ++k) factor[k] = factor[k] || q.programmes.job_find_factor[k] != 1;
     }
-    const auto with_factor = static_cast<std::int64_t>(std::count(factor.begin(), factor.end(), 1));
-    const std::int64_t tracks = months * (1 + with_factor * window);
+    // With a maximum age (one band of the state over it: the tracks twice), every window longer
+    // than a month is a track (Projector::build_programmes).
+    const bool band = !max_age_programme.empty();
+    const auto with_factor = band && window > 1
+                                 ? static_cast<std::int64_t>(K)
+                                 : static_cast<std::int64_t>(std::count(factor.begin(), factor.end(), 1));
+    const std::int64_t tracks = months * (1 + with_factor * window) * (band ? 2 : 1);
     // Insurance months (Layout::ins) multiply the rows of the levels up to the highest a
     // programme asking for them admits: a track then holds more than the defaults' 297 buckets.
     std::int64_t most = 0, highest = -1, buckets = 0;
@@ -2887,8 +3194,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                         "than 1, (1 + " +
                             std::to_string(months - 1) + " programme and queue months) x (1 + " +
                             std::to_string(with_factor) + " such programmes x " + std::to_string(window) +
-                            " follow-up months) = " + std::to_string(tracks) + " copies, more than " +
-                            std::to_string(kMaxTracks)});
+                            " follow-up months)" +
+                            (band ? " x 2 (the band over the maximum age, where every window longer than a month is "
+                                    "a track)"
+                                  : "") +
+                            " = " + std::to_string(tracks) + " copies, more than " + std::to_string(kMaxTracks)});
   }
   // A minimum age above the youngest entrants' is modelled (Layout::young_age: the workers under
   // it held by age class until they reach it) where every open programme asks for the same one,
@@ -2904,14 +3214,9 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     const auto differs =
         std::find_if(min_ages.begin(), min_ages.end(), [&](const auto& m) { return m.second != minimum; });
     const std::string& name = p.programmes.names[highest->first];
-    if (minimum > kAgeBandEdges[0] * 12)
-      issues.push_back(
-          {"programmes.min_age",
-           "the twin does not model a programme minimum age above the initial population's youngest age (" +
-               years(kAgeBandEdges[0] * 12) +
-               ") yet (it holds by age only the entrants and school leavers under the minimum); programme " + name +
-               " admits only some ages: from " + years(minimum)});
-    else if (differs != min_ages.end())
+    // (Above the initial population's youngest age, 16, those under it are held apart until their
+    // cohort reaches it: Layout::under_class.)
+    if (differs != min_ages.end())
       issues.push_back({"programmes.min_age",
                         "the twin does not model different programme minimum ages yet where some entrant or school "
                         "leaver (from " +
@@ -2921,12 +3226,19 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             name + " admits only some ages: from " + years(minimum) + ", and programme " +
                             p.programmes.names[differs->first] + " from " + years(differs->second)});
   }
-  if (!max_age_programme.empty())
+  // A maximum age below the retirement age is modelled (Layout::over_age: a band of the state
+  // over it) where every open programme with one asks for the same one.
+  if (!other_max_age_programme.empty())
     issues.push_back({"programmes.max_age",
-                      "the twin does not model a programme maximum age below the retirement age yet (age is in its "
-                      "state only for entrants under the programmes' minimum age); programme " +
+                      "the twin does not model different programme maximum ages below the retirement age yet (it "
+                      "holds one band of the state over a maximum age); programme " +
                           max_age_programme + " admits only some ages: under " + years(max_age_months) +
-                          ", while active workers may be up to the retirement age, " + years(oldest_months)});
+                          ", and programme " + other_max_age_programme + " under " + years(other_max_age_months)});
+  else if (!max_age_programme.empty() && max_age_months <= minimum)
+    issues.push_back({"programmes.max_age", "the twin does not model a programme maximum age at or under the "
+                                            "programmes' minimum age yet; programme " +
+                                                max_age_programme + " admits only some ages: under " +
+                                                years(max_age_months) + ", from " + years(minimum)});
   if (!regions_served.empty())
     issues.push_back(
         {"programmes.eligible_regions",
