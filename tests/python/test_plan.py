@@ -226,7 +226,7 @@ def test_search_twin_on_a_scenario_the_twin_refuses_is_an_error_naming_the_keys(
         skillsim.plan(spec)
     message = str(e.value)
     assert f"plan.search: \"twin\", but the expected-value twin refuses the scenario ({', '.join(keys)})" in message
-    assert "programme a admits only some ages" in message  # the twin's own reason
+    assert "the twin does not model assessment or pass factors by age band" in message  # the twin's own reason
     # The same from the Python argument and the command line (exit status 2, nothing written).
     with pytest.raises(PlanError, match="plan.search: \"twin\", but the expected-value twin refuses"):
         skillsim.plan(_age_limited_spec(tmp_path), search="twin")
