@@ -115,19 +115,33 @@ Scenario young_entrants(const std::string& min_age, const std::vector<std::strin
       20000, 1, 24);
 }
 
-// The agents' mean over 30 replicates within 4 standard errors of the twin: every level x status
-// every 6 months, the course's trainees and enrolments every month; the year's promotions, assessments, deaths and
-// entries by level, job moves and retirements; the course's yearly applications, completions, dropouts and
-// certificates. And the twin of the same course with no minimum age differs: it enrols more, outside 4 standard errors
-// of the same agents.
-TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithYoungEntrants) {
-  const Scenario s = young_entrants("16");
-  ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
-  const Results twin = project_scenario(s);
+// The agents' run of `s`: 30 replicates from `seed`.
+Results agents_of(const Scenario& s, std::uint64_t seed) {
   RunOptions options;
   options.replicates = 30;
-  options.seed = 7;
-  const Results agents = run_scenario(s, options);
+  options.seed = seed;
+  return run_scenario(s, options);
+}
+
+// The agents' mean (30 replicates) within 4 standard errors of the twin for each year's (of 2)
+// flows `by_level` (by level) and `totals`; the cells compared.
+int expect_yearly_around(const Results& agents, const Results& twin, std::initializer_list<const char*> by_level,
+                         std::initializer_list<const char*> totals, test::MeanTolerance by_level_tolerance = {}) {
+  int compared = 0;
+  for (std::size_t t = 12; t <= 24; t += 12) {
+    const std::string year = " in the year to month " + std::to_string(t);
+    for (const char* name : by_level)
+      compared +=
+          expect_mean_around(agents, twin, 30, kLevelCount, yearly_total(name, t), name + year, by_level_tolerance);
+    for (const char* name : totals)
+      compared += expect_mean_around(agents, twin, 30, 1, yearly_total(name, t), name + year);
+  }
+  return compared;
+}
+
+// The agents' mean (30 replicates) within 4 standard errors of the twin for every level x status
+// every 6 months and the course's trainees and enrolments every month of 24; the cells compared.
+int expect_course_months_around(const Results& agents, const Results& twin) {
   int compared = 0;
   for (std::size_t t = 1; t <= 24; ++t) {
     const std::string at = " at month " + std::to_string(t);
@@ -141,25 +155,25 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithYoungEntrants) {
           agents, twin, 30, 1,
           [&, name](const Results& r, std::size_t rep, std::size_t) { return value(r, name, rep, t); }, name + at);
   }
-  for (std::size_t t = 12; t <= 24; t += 12) {
-    const std::string year = " in the year to month " + std::to_string(t);
-    for (const char* name : {"promotions", "assessments", "exits_by_level", "entries_by_level"})
-      compared += expect_mean_around(agents, twin, 30, kLevelCount, yearly_total(name, t), name + year);
-    for (const char* name : {"retirements", "job_finds", "job_losses", "new_skilled_workers", "applications",
-                             "completions", "dropouts", "certificates"})
-      compared += expect_mean_around(agents, twin, 30, 1, yearly_total(name, t), name + year);
-  }
-  EXPECT_GT(compared, 300);
-  // The limit binds: a twin without it enrols more (the young job seekers at once) ...
-  const Results ignoring = project_scenario(young_entrants("0"));
+  return compared;
+}
+
+// The twin's enrolments over 24 months at least `at_least`, and `ignoring`'s (the twin without the
+// age limit) more than `factor` times them: the limit binds.
+void expect_fewer_enrolments(const Results& twin, const Results& ignoring, double at_least, double factor) {
   double with = 0, without = 0;
   for (std::size_t t = 1; t <= 24; ++t) {
     with += value(twin, "enrolments", 0, t);
     without += value(ignoring, "enrolments", 0, t);
   }
-  EXPECT_GT(with, 1000);
-  EXPECT_GT(without, 1.1 * with);
-  // ... and the agents tell them apart: each year's enrolments lie outside 4 standard errors of it.
+  std::printf("enrolments over 24 months: the twin %.1f, without the limit %.1f\n", with, without);
+  EXPECT_GT(with, at_least);
+  EXPECT_GT(without, factor * with);
+}
+
+// Each year's enrolments of the agents (30 replicates, 24 months) outside 4 standard errors of
+// `other`'s (the twin without the age limit the agents keep): they tell the two apart.
+void expect_enrolments_apart(const Results& agents, const Results& other) {
   for (std::size_t t = 12; t <= 24; t += 12) {
     double sum = 0, squares = 0;
     for (std::size_t rep = 0; rep < 30; ++rep) {
@@ -170,10 +184,34 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithYoungEntrants) {
     }
     const double mean = sum / 30, se = std::sqrt(std::max(0.0, (squares - 30 * mean * mean) / 29) / 30);
     double expected = 0;
-    for (std::size_t u = t - 11; u <= t; ++u) expected += value(ignoring, "enrolments", 0, u);
+    for (std::size_t u = t - 11; u <= t; ++u) expected += value(other, "enrolments", 0, u);
+    std::printf("year to month %zu: agents' enrolments %.1f (se %.1f), the twin without the limit %.1f\n", t, mean, se,
+                expected);
     EXPECT_GT(std::abs(mean - expected), 4 * se)
         << "year to month " << t << ": agents " << mean << " twin " << expected;
   }
+}
+
+// The agents' mean over 30 replicates within 4 standard errors of the twin: every level x status
+// every 6 months, the course's trainees and enrolments every month; the year's promotions, assessments, deaths and
+// entries by level, job moves and retirements; the course's yearly applications, completions, dropouts and
+// certificates. And the twin of the same course with no minimum age differs: it enrols more, outside 4 standard errors
+// of the same agents.
+TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithYoungEntrants) {
+  const Scenario s = young_entrants("16");
+  ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
+  const Results twin = project_scenario(s);
+  const Results agents = agents_of(s, 7);
+  int compared = expect_course_months_around(agents, twin);
+  compared += expect_yearly_around(agents, twin, {"promotions", "assessments", "exits_by_level", "entries_by_level"},
+                                   {"retirements", "job_finds", "job_losses", "new_skilled_workers", "applications",
+                                    "completions", "dropouts", "certificates"});
+  EXPECT_GT(compared, 300);
+  // The limit binds: a twin without it enrols more (the young job seekers at once) ...
+  const Results ignoring = project_scenario(young_entrants("0"));
+  expect_fewer_enrolments(twin, ignoring, 1000, 1.1);
+  // ... and the agents tell them apart: each year's enrolments lie outside 4 standard errors of it.
+  expect_enrolments_apart(agents, ignoring);
 }
 
 // The national defaults at 20,000 persons and the course (every status it admits, 无证 and 学徒工),
@@ -196,62 +234,17 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithMaximumAge) {
   const Scenario s = course_under("30");
   ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
   const Results twin = project_scenario(s);
-  RunOptions options;
-  options.replicates = 30;
-  options.seed = 11;
-  const Results agents = run_scenario(s, options);
-  int compared = 0;
-  for (std::size_t t = 1; t <= 24; ++t) {
-    const std::string at = " at month " + std::to_string(t);
-    if (t % 6 == 0)
-      compared += expect_mean_around(
-          agents, twin, 30, kLevelCount * kStatusCount,
-          [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
-          "workers (level x status)" + at);
-    for (const char* name : {"trainees", "enrolments"})
-      compared += expect_mean_around(
-          agents, twin, 30, 1,
-          [&, name](const Results& r, std::size_t rep, std::size_t) { return value(r, name, rep, t); }, name + at);
-  }
-  for (std::size_t t = 12; t <= 24; t += 12) {
-    const std::string year = " in the year to month " + std::to_string(t);
-    for (const char* name : {"promotions", "assessments", "exits_by_level", "entries_by_level"})
-      compared += expect_mean_around(agents, twin, 30, kLevelCount, yearly_total(name, t), name + year);
-    for (const char* name : {"retirements", "job_finds", "job_losses", "new_skilled_workers", "applications",
-                             "enrolments", "completions", "dropouts", "certificates"})
-      compared += expect_mean_around(agents, twin, 30, 1, yearly_total(name, t), name + year);
-  }
+  const Results agents = agents_of(s, 11);
+  int compared = expect_course_months_around(agents, twin);
+  compared += expect_yearly_around(agents, twin, {"promotions", "assessments", "exits_by_level", "entries_by_level"},
+                                   {"retirements", "job_finds", "job_losses", "new_skilled_workers", "applications",
+                                    "enrolments", "completions", "dropouts", "certificates"});
   EXPECT_GT(compared, 300);
   // The limit binds: a twin without it enrols more ...
   const Results ignoring = project_scenario(course_under("60"));
-  double with = 0, without = 0;
-  for (std::size_t t = 1; t <= 24; ++t) {
-    with += value(twin, "enrolments", 0, t);
-    without += value(ignoring, "enrolments", 0, t);
-  }
-  std::printf("enrolments over 24 months: twin under 30 %.1f, twin without the limit %.1f\n", with, without);
-  EXPECT_GT(with, 500);
-  EXPECT_GT(without, 1.2 * with);
+  expect_fewer_enrolments(twin, ignoring, 500, 1.2);
   // ... and the agents tell them apart: each year's enrolments lie outside 4 standard errors of it.
-  for (std::size_t t = 12; t <= 24; t += 12) {
-    double sum = 0, squares = 0;
-    for (std::size_t rep = 0; rep < 30; ++rep) {
-      double x = 0;
-      for (std::size_t u = t - 11; u <= t; ++u) x += value(agents, "enrolments", rep, u);
-      sum += x;
-      squares += x * x;
-    }
-    const double mean = sum / 30, se = std::sqrt(std::max(0.0, (squares - 30 * mean * mean) / 29) / 30);
-    double expected = 0, limited = 0;
-    for (std::size_t u = t - 11; u <= t; ++u) {
-      expected += value(ignoring, "enrolments", 0, u);
-      limited += value(twin, "enrolments", 0, u);
-    }
-    std::printf("year to month %zu: agents' enrolments %.1f (se %.1f), twin under 30 %.1f, twin without %.1f\n", t,
-                mean, se, limited, expected);
-    EXPECT_GT(std::abs(mean - expected), 4 * se)
-        << "year to month " << t << ": agents " << mean << " twin " << expected;
-  }
+  expect_enrolments_apart(agents, ignoring);
 }
 
 // With a follow-up window of 3 months (a job-finding factor of 1) the windows are tracks only
@@ -263,28 +256,11 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithMaximumAgeAndWindows) {
   const Scenario s = course_under("30", {"programmes.follow_up_months=3"});
   ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
   const Results twin = project_scenario(s);
-  RunOptions options;
-  options.replicates = 30;
-  options.seed = 17;
-  const Results agents = run_scenario(s, options);
-  int compared = 0;
-  for (std::size_t t = 1; t <= 24; ++t) {
-    const std::string at = " at month " + std::to_string(t);
-    if (t % 6 == 0)
-      compared += expect_mean_around(
-          agents, twin, 30, kLevelCount * kStatusCount,
-          [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
-          "workers (level x status)" + at);
-    for (const char* name : {"trainees", "enrolments"})
-      compared += expect_mean_around(
-          agents, twin, 30, 1,
-          [&, name](const Results& r, std::size_t rep, std::size_t) { return value(r, name, rep, t); }, name + at);
-  }
-  for (std::size_t t = 12; t <= 24; t += 12)
-    for (const char* name :
-         {"followed_up", "employed_after_training", "applications", "enrolments", "certificates", "job_finds"})
-      compared += expect_mean_around(agents, twin, 30, 1, yearly_total(name, t),
-                                     std::string(name) + " in the year to month " + std::to_string(t));
+  const Results agents = agents_of(s, 17);
+  int compared = expect_course_months_around(agents, twin);
+  compared += expect_yearly_around(
+      agents, twin, {},
+      {"followed_up", "employed_after_training", "applications", "enrolments", "certificates", "job_finds"});
   EXPECT_GT(compared, 150);
 }
 
@@ -322,53 +298,15 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithInitialWorkersUnderTheMinimum
   const Scenario s = course_from("20");
   ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
   const Results twin = project_scenario(s);
-  RunOptions options;
-  options.replicates = 30;
-  options.seed = 13;
-  const Results agents = run_scenario(s, options);
-  int compared = 0;
-  for (std::size_t t = 1; t <= 24; ++t) {
-    const std::string at = " at month " + std::to_string(t);
-    if (t % 6 == 0)
-      compared += expect_mean_around(
-          agents, twin, 30, kLevelCount * kStatusCount,
-          [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers", rep, t, k); },
-          "workers (level x status)" + at);
-    for (const char* name : {"trainees", "enrolments"})
-      compared += expect_mean_around(
-          agents, twin, 30, 1,
-          [&, name](const Results& r, std::size_t rep, std::size_t) { return value(r, name, rep, t); }, name + at);
-  }
-  for (std::size_t t = 12; t <= 24; t += 12) {
-    const std::string year = " in the year to month " + std::to_string(t);
-    // (Deaths at the top levels are rare at 20,000 persons: none in 30 replicates is within the
-    // rule of three.)
-    for (const char* name : {"promotions", "exits_by_level"})
-      compared += expect_mean_around(agents, twin, 30, kLevelCount, yearly_total(name, t), name + year, {.rare = true});
-    for (const char* name : {"applications", "enrolments", "completions", "certificates"})
-      compared += expect_mean_around(agents, twin, 30, 1, yearly_total(name, t), name + year);
-  }
+  const Results agents = agents_of(s, 13);
+  int compared = expect_course_months_around(agents, twin);
+  // (Deaths at the top levels are rare at 20,000 persons: none in 30 replicates is within the
+  // rule of three.)
+  compared += expect_yearly_around(agents, twin, {"promotions", "exits_by_level"},
+                                   {"applications", "enrolments", "completions", "certificates"}, {.rare = true});
   EXPECT_GT(compared, 200);
   const Results ignoring = project_scenario(course_from("16"));
-  for (std::size_t t = 12; t <= 24; t += 12) {
-    double sum = 0, squares = 0;
-    for (std::size_t rep = 0; rep < 30; ++rep) {
-      double x = 0;
-      for (std::size_t u = t - 11; u <= t; ++u) x += value(agents, "enrolments", rep, u);
-      sum += x;
-      squares += x * x;
-    }
-    const double mean = sum / 30, se = std::sqrt(std::max(0.0, (squares - 30 * mean * mean) / 29) / 30);
-    double expected = 0, limited = 0;
-    for (std::size_t u = t - 11; u <= t; ++u) {
-      expected += value(ignoring, "enrolments", 0, u);
-      limited += value(twin, "enrolments", 0, u);
-    }
-    std::printf("year to month %zu: agents' enrolments %.1f (se %.1f), twin from 20 %.1f, twin from 16 %.1f\n", t, mean,
-                se, limited, expected);
-    EXPECT_GT(std::abs(mean - expected), 4 * se)
-        << "year to month " << t << ": agents " << mean << " twin " << expected;
-  }
+  expect_enrolments_apart(agents, ignoring);
   // The dying derived as pushed (docs/twin.md, "Speed").
   const auto [largest, deaths] = test::expect_deaths_as_pushed(s, "from 20");
   std::printf("derived deaths, from 20: largest difference %.2e\n", largest);
