@@ -20,13 +20,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstdint>
-#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <map>
-#include <new>
 #include <string>
 #include <utility>
 
@@ -49,8 +46,6 @@
 #include "twin_groups.hpp"
 #include "twin_schools.hpp"
 
-#include <sys/mman.h> // madvise (ZeroedDoubles)
-
 namespace skillsim {
 
 namespace {
@@ -67,55 +62,10 @@ constexpr int kEmployed = static_cast<int>(Status::Employed);
 constexpr int kUnemployed = static_cast<int>(Status::Unemployed);
 constexpr int kInactive = static_cast<int>(Status::Inactive);
 
-// Doubles that start at zero without being written. A large calloc maps fresh pages, which the
-// kernel zeroes when they are first touched, so the rows a projection never reaches (most of a
-// state's: the empty tracks and segments) are never written (nor resident where a whole page
-// holds none of them); a vector's assign wrote every row, over pages the kernel had just zeroed
-// (a fifth of the Jincheng plan's projection, in the kernel's page clearing and memset). The
-// pages are asked to be huge (2 MB; Linux's transparent huge pages, where enabled): with 4 kB
-// pages, faulted in one at a time as the projection reaches them and often read (mapped to the
-// zero page) before written, two threads projecting side by side spent more time in the kernel
-// than the eager zeroing had.
-class ZeroedDoubles {
-public:
-  ZeroedDoubles() = default;
-  ZeroedDoubles(const ZeroedDoubles&) = delete;
-  ZeroedDoubles& operator=(const ZeroedDoubles&) = delete;
-  ZeroedDoubles(ZeroedDoubles&& o) noexcept
-      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
-  ZeroedDoubles& operator=(ZeroedDoubles&& o) noexcept {
-    std::swap(data_, o.data_);
-    std::swap(size_, o.size_);
-    return *this;
-  }
-  ~ZeroedDoubles() { std::free(data_); }
-
-  std::size_t size() const { return size_; }
-  double* data() { return data_; }
-  // `size` zeros in place of the contents (dropped, not copied).
-  void assign_zeros(std::size_t size) {
-    std::free(std::exchange(data_, nullptr));
-    size_ = 0;
-    data_ = static_cast<double*>(std::calloc(size, sizeof(double))); // all bits zero: +0.0
-    if (data_ == nullptr && size > 0) throw std::bad_alloc();
-    size_ = size;
-#ifdef MADV_HUGEPAGE
-    constexpr std::uintptr_t kPage = 4096; // madvise takes whole pages
-    const auto first = (reinterpret_cast<std::uintptr_t>(data_) + kPage - 1) & ~(kPage - 1),
-               last = reinterpret_cast<std::uintptr_t>(data_ + size) & ~(kPage - 1);
-    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE); // (a hint: may fail)
-#endif
-  }
-
-private:
-  double* data_ = nullptr;
-  std::size_t size_ = 0;
-};
-
 // The vectors a projection works in (Projector::view), zero between uses. A thread projecting
 // several parameter sets hands them from one set's projection to the next, whose state is the
 // same size or close: the pages are faulted in once a thread, not once a set.
-using TwinBuffers = std::array<ZeroedDoubles, 7>;
+using TwinBuffers = std::array<std::vector<double>, 7>;
 
 // Every factor is 1.
 bool all_one(const std::vector<double>& v) {
@@ -1919,7 +1869,7 @@ private:
   // before they let it go). Kept for the whole projection.
   View view(std::size_t i, Eigen::Index columns) {
     const std::size_t size = layout_.cells * static_cast<std::size_t>(columns);
-    if (buffers_[i].size() < size) buffers_[i].assign_zeros(size);
+    if (buffers_[i].size() < size) buffers_[i].assign(size, 0.0);
     return View(buffers_[i].data(), static_cast<Eigen::Index>(layout_.cells), columns);
   }
 
