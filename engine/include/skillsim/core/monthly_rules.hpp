@@ -25,9 +25,25 @@ namespace skillsim {
 /// their shorter wait and higher pass. With `appointing` (the month has an appointment quota:
 /// Appointments::open_month), `candidates.appointable` lists the agents the pass leaves at 高级技师 or
 /// 特级技师; otherwise it is left empty.
+/// Whether the pass screens out, kBlockBatch agents at a time with vector instructions, the
+/// agents to whom nothing happens in the month but its passing (docs/model.md, "The quiet
+/// screen"). The results are the same either way, bit for bit; `off` is for the tests that say so
+/// and for benchmarks.
+enum class QuietScreening : bool { off, on };
+
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, bool appointing, Month month,
                                Population& population, const RandomStreams& rng, MonthlyCandidates& candidates,
-                               StockTally& stocks, const Mentoring* mentoring = nullptr);
+                               StockTally& stocks, const Mentoring* mentoring = nullptr,
+                               QuietScreening screening = QuietScreening::on);
+
+/// How many agents the quiet screen would let through the pass with only the month's passing
+/// (QuietScreening) in this month, of those in whole batches of the population (for tests and
+/// benchmarks; changes nothing), or -1 where it does not run (no AVX2, or rules it does not cover:
+/// regional factors or migration, 以工代训's retention, studios' mentees, factors by person class,
+/// a competition held). `population` is not changed.
+std::int64_t count_quiet_agents(const TransitionRates& rates, const ApplicationRules& applications,
+                                const CompetitionRules& competitions, bool appointing, Month month,
+                                Population& population, const RandomStreams& rng, const Mentoring* mentoring = nullptr);
 
 } // namespace skillsim
