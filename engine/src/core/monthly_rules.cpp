@@ -185,9 +185,10 @@ SKILLSIM_AVX2_HELPER __m256i gather(const void* table, __m256i index) {
 SKILLSIM_AVX2_HELPER __m256i may_happen(__m256i word, __m256i t) {
   return _mm256_cmpeq_epi32(_mm256_max_epu32(word, t), t);
 }
-// Lanes where the byte column is not `v`.
-SKILLSIM_AVX2_HELPER __m256i differs(const std::uint8_t* column, std::int64_t first, std::int32_t v) {
-  return _mm256_xor_si256(_mm256_cmpeq_epi32(byte_lanes(column, first), same_lanes(v)), same_lanes(-1));
+// The bytes of a column's 32 values from `first` that are `v`.
+SKILLSIM_AVX2_HELPER __m256i bytes_equal(const std::uint8_t* column, std::int64_t first, std::uint8_t v) {
+  return _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(column + first)),
+                           _mm256_set1_epi8(static_cast<char>(v)));
 }
 // Four vectors of eight 32-bit lanes (each -1, 0 or a value up to 255) as 32 bytes, in order.
 SKILLSIM_AVX2_HELPER __m256i as_bytes(const __m256i (&v)[4]) {
@@ -261,13 +262,6 @@ template <bool kProgrammes, bool kPassTime>
       const __m256i g_st = _mm256_add_epi32(_mm256_mullo_epi32(g, same_lanes(kStatusCount)), st);
       busy =
           _mm256_or_si256(busy, may_happen(batch_words(words, streams::kApplication, j), gather(q.application, g_st)));
-      // In a follow-up window (unemployed completers find jobs at their programme's rates; listed).
-      busy = _mm256_or_si256(busy, differs(a.follow_up_programme, at, kNoProgramme));
-      busy = _mm256_or_si256(busy, differs(a.follow_up_months_left, at, 0));
-    }
-    if (tracked) { // in a programme or waiting for an assessment: listed for the training and evaluation steps
-      busy = _mm256_or_si256(busy, differs(a.programme, at, kNoProgramme));
-      busy = _mm256_or_si256(busy, differs(a.evaluation_wait, at, 0));
     }
     if (appointing) { // at 高级技师 or 特级技师: listed for the appointments
       const __m256i from = _mm256_sub_epi32(lv, same_lanes(kAppointedFrom));
@@ -292,10 +286,19 @@ template <bool kProgrammes, bool kPassTime>
           _mm256_and_si256(_mm256_and_si256(ageing[v], _mm256_cmpeq_epi32(status, same_lanes(kEmployed))),
                            may_happen(batch_words(words, streams::kLabour, j), gather(q.insured, lv_g_sector)));
   }
-  const __m256i quiet_bytes = masks_as_bytes(quiet);
+  // Not in a programme, its follow-up window or the evaluation queue (each listed for the training
+  // and evaluation steps; unemployed completers find jobs at their programme's rates): 32 bytes at once.
+  __m256i untracked = _mm256_set1_epi8(-1);
+  if (tracked)
+    untracked =
+        _mm256_and_si256(bytes_equal(a.programme, first, kNoProgramme), bytes_equal(a.evaluation_wait, first, 0));
+  if constexpr (kProgrammes)
+    untracked = _mm256_and_si256(untracked, _mm256_and_si256(bytes_equal(a.follow_up_programme, first, kNoProgramme),
+                                                             bytes_equal(a.follow_up_months_left, first, 0)));
+  const __m256i quiet_bytes = _mm256_and_si256(masks_as_bytes(quiet), untracked);
   if constexpr (kPassTime) {
-    add_one(a.months_at_level, first, masks_as_bytes(ageing));
-    if constexpr (kProgrammes) add_one(a.ui_months, first, masks_as_bytes(insured));
+    add_one(a.months_at_level, first, _mm256_and_si256(masks_as_bytes(ageing), untracked));
+    if constexpr (kProgrammes) add_one(a.ui_months, first, _mm256_and_si256(masks_as_bytes(insured), untracked));
     if (group_moves) {
       auto* at = reinterpret_cast<__m256i*>(a.months_in_group + first);
       _mm256_storeu_si256(at, _mm256_blendv_epi8(_mm256_loadu_si256(at), as_bytes(group_month), quiet_bytes));
