@@ -18,19 +18,19 @@
 
 namespace skillsim {
 
+/// Whether the pass screens out, kBlockBatch agents at a time with vector instructions, the
+/// agents to whom nothing happens in the month but its passing (docs/model.md, "The quiet
+/// screen"). The results are the same either way, bit for bit; `off` is for the tests that say so.
+enum class QuietScreening : bool { off, on };
+
 /// Applies the month's rules to every agent and returns the month's flows so far. `candidates`
 /// is refilled, each list in agent order (for any thread count). `stocks` (sized for the regions
 /// and programmes: empty_stocks) is set to the stocks of the population as the pass found it,
 /// what count_stocks gives before the pass. `mentoring` (master studios, if any) gives its mentees
 /// their shorter wait and higher pass. With `appointing` (the month has an appointment quota:
 /// Appointments::open_month), `candidates.appointable` lists the agents the pass leaves at 高级技师 or
-/// 特级技师; otherwise it is left empty.
-/// Whether the pass screens out, kBlockBatch agents at a time with vector instructions, the
-/// agents to whom nothing happens in the month but its passing (docs/model.md, "The quiet
-/// screen"). The results are the same either way, bit for bit; `off` is for the tests that say so
-/// and for benchmarks.
-enum class QuietScreening : bool { off, on };
-
+/// 特级技师; otherwise it is left empty. `screening`: with or without the quiet screen (the same
+/// results).
 MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRules& applications,
                                const CompetitionRules& competitions, bool appointing, Month month,
                                Population& population, const RandomStreams& rng, MonthlyCandidates& candidates,
@@ -38,8 +38,8 @@ MonthTally apply_monthly_rules(const TransitionRates& rates, const ApplicationRu
                                QuietScreening screening = QuietScreening::on);
 
 /// How many agents the quiet screen would let through the pass with only the month's passing
-/// (QuietScreening) in this month, of those in whole batches of the population (for tests and
-/// benchmarks; changes nothing), or -1 where it does not run (no AVX2, or rules it does not cover:
+/// (QuietScreening) in this month, of those in whole batches of the population (for tests; changes
+/// nothing), or -1 where it does not run (no AVX2, or rules it does not cover:
 /// regional factors or migration, 以工代训's retention, studios' mentees, factors by person class,
 /// a competition held). `population` is not changed.
 std::int64_t count_quiet_agents(const TransitionRates& rates, const ApplicationRules& applications,
