@@ -113,8 +113,8 @@ constexpr std::uint8_t kMaxWait = 0xFF;
 
 struct Candidate {
   std::size_t cell;
-  std::uint64_t priority;
-  std::size_t index; // split over ranks: the global position (the agent may be another rank's)
+  std::uint64_t priority; // drawn in the cells where somebody is assessed (step); 0 elsewhere
+  std::size_t index;      // split over ranks: the agent's id (the agent may be another rank's)
   // Split over ranks: what every rank needs of the agent (kept apart from the sort's key).
   std::uint32_t id = 0;
   std::uint8_t region = 0, programme = kNoProgramme, level = 0;
@@ -212,6 +212,9 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   std::vector<std::uint8_t> entry(queued.size(), kSkipped);
 #pragma omp parallel for schedule(static)
   for (std::int64_t c = 0; c < n; ++c) {
+    if (c + kPrefetchAhead < n)
+      prefetch_agent(queued[static_cast<std::size_t>(c + kPrefetchAhead)], pop.evaluation_wait, pop.status,
+                     pop.programme, pop.level);
     const std::size_t i = queued[static_cast<std::size_t>(c)];
     const std::uint8_t waited = pop.evaluation_wait[i];
     if (waited == 0) continue;
@@ -228,9 +231,8 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       entry[c] = kLeaver;
       continue;
     }
-    const DrawBlock d = rng.block(streams::kEvaluationPriority, month.index, pop.id[i]);
-    candidates[c] = {cell_of(pop.region_of(i), static_cast<std::size_t>(sought), st, waited, employer_of(i, st)),
-                     streams::priority_of(d), i};
+    // (The priority is drawn once the allocation is known, where it decides something.)
+    candidates[c] = {cell_of(pop.region_of(i), static_cast<std::size_t>(sought), st, waited, employer_of(i, st)), 0, i};
     entry[c] = kCandidate;
   }
   std::vector<std::size_t> leavers;
@@ -271,23 +273,28 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     // Every rank's candidates, by id (the sort below then orders them as on one process), with
     // what the assessment needs of them.
     std::vector<std::uint64_t> cand;
-    cand.reserve(4 * candidates.size());
+    cand.reserve(2 * candidates.size());
     for (const Candidate& c : candidates)
       cand.insert(cand.end(),
-                  {c.cell, c.priority, pop.id[c.index],
-                   std::uint64_t{pop.id[c.index]} | std::uint64_t{pop.region_of(c.index)} << 32 |
-                       std::uint64_t{pop.programme[c.index]} << 40 | std::uint64_t{pop.level[c.index]} << 48});
+                  {c.cell, std::uint64_t{pop.id[c.index]} | std::uint64_t{pop.region_of(c.index)} << 32 |
+                               std::uint64_t{pop.programme[c.index]} << 40 | std::uint64_t{pop.level[c.index]} << 48});
     const std::vector<std::uint64_t> joined = ranks->join(cand);
-    candidates.resize(joined.size() / 4);
+    candidates.resize(joined.size() / 2);
     for (std::size_t k = 0; k < candidates.size(); ++k) {
-      const std::uint64_t w = joined[4 * k + 3];
-      candidates[k] = {static_cast<std::size_t>(joined[4 * k]),     joined[4 * k + 1],
-                       static_cast<std::size_t>(joined[4 * k + 2]), static_cast<std::uint32_t>(w),
-                       static_cast<std::uint8_t>(w >> 32 & 0xFF),   static_cast<std::uint8_t>(w >> 40 & 0xFF),
+      const std::uint64_t w = joined[2 * k + 1];
+      const auto id = static_cast<std::uint32_t>(w);
+      candidates[k] = {static_cast<std::size_t>(joined[2 * k]),
+                       0,
+                       id,
+                       id,
+                       static_cast<std::uint8_t>(w >> 32 & 0xFF),
+                       static_cast<std::uint8_t>(w >> 40 & 0xFF),
                        static_cast<std::uint8_t>(w >> 48 & 0xFF)};
     }
   }
-  sort_on_all_threads(candidates.begin(), candidates.end()); // (cell, priority, index): distinct keys
+  // The candidates by cell, in cell order; the allocation needs only how many each cell has.
+  const std::vector<GroupRange> ranges =
+      group_by_key(candidates, plain_cells * (regions * employer_cells + 1), [](const Candidate& c) { return c.cell; });
 
   // The month's capacity, fractions carried (unused capacity is not).
   EvaluationProblem problem;
@@ -309,10 +316,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     problem.employer_evaluator = static_cast<int>(
         std::find(ev.evaluators.begin(), ev.evaluators.end(), em.self_evaluator) - ev.evaluators.begin());
   }
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  for (std::size_t b = 0; b < candidates.size();) {
-    std::size_t e = b;
-    while (e < candidates.size() && candidates[e].cell == candidates[b].cell) ++e;
+  for (const auto& [b, e] : ranges) {
     std::size_t key = candidates[b].cell % plain_cells;
     const int employer = static_cast<int>(candidates[b].cell / plain_cells) - 1;
     const auto waited = static_cast<int>(key % (max_wait + 1));
@@ -321,12 +325,26 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     key /= kStatusCount;
     problem.cells.push_back({static_cast<int>(key / kLevelCount), static_cast<int>(key % kLevelCount), status, waited,
                              static_cast<std::int64_t>(e - b), employer});
-    ranges.emplace_back(b, e);
-    b = e;
   }
   const auto solve_start = std::chrono::steady_clock::now();
   const EvaluationAllocation allocation = allocate_evaluations(problem);
   allocation_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - solve_start).count();
+  // Each cell's assessed: its lowest agent-keyed priorities, lowest first ((priority, index) are
+  // distinct); who of the rest waits on does not depend on their order. So priorities are drawn
+  // only in the cells where somebody is assessed (late in a run most candidates wait in cells
+  // where nobody is: national_2019_2021, month 36, 31,000 of 37,500 at 3M agents).
+  const auto cells = static_cast<std::int64_t>(ranges.size());
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t c = 0; c < cells; ++c) {
+    if (allocation.assessed[static_cast<std::size_t>(c)] == 0) continue;
+    const auto [begin, end] = ranges[static_cast<std::size_t>(c)];
+    for (std::size_t a = begin; a < end; ++a) {
+      Candidate& cand = candidates[a];
+      const std::uint64_t id = split_ranks ? cand.id : pop.id[cand.index]; // split: `index` is the id
+      cand.priority = streams::priority_of(rng.block(streams::kEvaluationPriority, month.index, id));
+    }
+  }
+  sort_lowest_first(candidates, ranges, allocation.assessed);
   for (std::size_t k = 0; k < evaluators * regions; ++k) {
     tally_.held[k] = allocation.held[k];
     tally_.binding[k] = allocation.binding[k] ? 1 : 0;

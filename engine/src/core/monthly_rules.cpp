@@ -140,11 +140,11 @@ struct QuietScreen {
         for (int sector = 0; sector < kSectorCount; ++sector)
           for (int st = 0; st < kStatusCount; ++st) {
             std::uint32_t& t = labour[((lv * kGroupCount + g) * kSectorCount + sector) * kStatusCount + st];
-            if (st == kEmployedStatus)
+            if (st == kEmployed)
               t = saturated(th.job_loss[lv][g][sector]);
-            else if (st == kUnemployedStatus)
+            else if (st == kUnemployed)
               t = saturated(std::max(th.job_find[lv][g], th.find_or_inactive[lv][g]));
-            else if (st == kInactiveStatus)
+            else if (st == kInactive)
               t = saturated(th.reactivation);
             else
               t = 0xFFFFFFFFu; // (students, trainees, the retired: never screened through the labour market)
@@ -165,10 +165,6 @@ struct QuietScreen {
     }
     for (int s = 0; s < kSexCount; ++s) retirement_age_months[s] = r.retirement_age_months[static_cast<std::size_t>(s)];
   }
-
-  static constexpr int kEmployedStatus = static_cast<int>(Status::Employed);
-  static constexpr int kUnemployedStatus = static_cast<int>(Status::Unemployed);
-  static constexpr int kInactiveStatus = static_cast<int>(Status::Inactive);
 };
 
 // The screen's vector steps (AVX2, eight agents a vector).
@@ -459,6 +455,24 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
       if ((in_programme | following_up) != 0) found->trainees.push_back(static_cast<AgentIndex>(i));
       if (waiting != 0) found->queued.push_back(static_cast<AgentIndex>(i));
     };
+    // Whether a worker below the bound may_apply is listed for the training step. Until that step
+    // reads the list only trainees change (end_trainees), so a worker outside every programme has
+    // now the state it will apply with: its choice is made here, where its columns are in cache,
+    // and it is listed only if it applies. A trainee is listed unless its programme cannot end
+    // this month (two months or more left); the training step decides.
+    const auto may_apply_now = [&](std::int64_t i, std::uint32_t word) {
+      if constexpr (programmes) {
+        if (agents.programme[i] != kNoProgramme) return agents.programme_months_left[i] < 2;
+        if (agents.evaluation_wait[i] != 0) return false;
+        const std::uint8_t st = agents.status[i];
+        return applications.choose(agents.region_of(i), std::size_t{agents.group[i]} * kStatusCount + st,
+                                   agents.level[i], month - agents.birth_month[i], agents.ui_months[i],
+                                   agents.months_at_level[i], word) >= 0;
+      } else {
+        (void)i, (void)word;
+        return false;
+      }
+    };
     // The month's rules for agent i (alive at its start), of status st and level lv, with its
     // block d: what the steps of docs/model.md, "The monthly step", do to it.
     const auto rules = [&](std::int64_t i, std::uint8_t st, std::uint8_t lv, const DrawBlock4& d)
@@ -588,8 +602,10 @@ MonthTally monthly_pass(const TransitionRates& rates, const ApplicationRules& ap
       // Migration, after the month's other moves, by the level and status they left.
       if (migrating) [[unlikely]]
         migrate(rates, th, agents, i, rare_word(streams::kMigration), local);
-      if (programmes && ApplicationRules::uniform(d.words[streams::kApplication]) <
-                            applications.may_apply[g * kStatusCount + agents.status[i]])
+      if (programmes &&
+          ApplicationRules::uniform(d.words[streams::kApplication]) <
+              applications.may_apply[g * kStatusCount + agents.status[i]] &&
+          may_apply_now(i, d.words[streams::kApplication]))
         found->applicants.push_back({static_cast<AgentIndex>(i), d.words[streams::kApplication]});
       if (competing && (!tracked || agents.evaluation_wait[i] == 0) &&
           competitions.may_enter(agents.status[i], agents.level[i], agents.months_at_level[i]))

@@ -335,6 +335,9 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
     std::vector<std::int64_t> local_apprentices(tally_.cell_apprentices.size(), 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t c = 0; c < n; ++c) {
+      if (c + kPrefetchAhead < n)
+        prefetch_agent(trainees[static_cast<std::size_t>(c + kPrefetchAhead)], pop.status, pop.follow_up_months_left,
+                       pop.programme, pop.programme_months_left);
       const std::size_t i = trainees[static_cast<std::size_t>(c)];
       const std::uint8_t st = pop.status[i];
       if (pop.follow_up_months_left[i] > 0) {
@@ -471,33 +474,30 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
     std::vector<Applicant> local;
 #pragma omp for schedule(static) nowait
     for (std::int64_t c = 0; c < n; ++c) {
+      if (c + kPrefetchAhead < n)
+        prefetch_agent(candidates[static_cast<std::size_t>(c + kPrefetchAhead)].index, pop.status, pop.programme,
+                       pop.evaluation_wait, pop.group, pop.level, pop.birth_month, pop.ui_months, pop.months_at_level,
+                       pop.id);
       const std::size_t i = candidates[static_cast<std::size_t>(c)].index;
       const std::uint8_t st = pop.status[i];
       if (pop.programme[i] != kNoProgramme || pop.evaluation_wait[i] != 0 || st == kRemoved || st == kRetired) continue;
       const int group = pop.group[i], level = pop.level[i];
       const std::size_t group_status = static_cast<std::size_t>(group * kStatusCount + st);
       const std::int32_t age_months = month.index - pop.birth_month[i];
-      double u = ApplicationRules::uniform(candidates[static_cast<std::size_t>(c)].draw);
-      const auto eligible = [&](const ApplicationRules::Programme& rule) {
-        return rule.eligible_region[pop.region_of(i)] != 0 &&
-               rule.admits(group_status, level, age_months, pop.ui_months[i], pop.months_at_level[i]);
-      };
-      for (std::size_t k = 0; k < programmes; ++k) {
-        const ApplicationRules::Programme& rule = rules.programmes[k];
-        if (rule.rate <= 0 || !eligible(rule)) continue;
-        const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // rule.rate at elasticity 0
-        if (u >= rate) {
-          if (rate > 0) u = (u - rate) / (1 - rate); // rate < 1 here, since u < 1
-          continue;
-        }
-        std::uint32_t mask = 0;
-        for (std::size_t j = 0; j < rule.substitutes.size(); ++j)
-          if (eligible(rules.programmes[rule.substitutes[j]])) mask |= std::uint32_t{1} << j;
-        const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
-        local.push_back({cell_of(k, pop.region_of(i), static_cast<std::size_t>(group)), mask, pool_of(i, k),
-                         streams::priority_of(priority), i});
-        break;
-      }
+      const std::size_t region = pop.region_of(i);
+      const int chosen = rules.choose(region, group_status, level, age_months, pop.ui_months[i], pop.months_at_level[i],
+                                      candidates[static_cast<std::size_t>(c)].draw);
+      if (chosen < 0) continue;
+      const auto k = static_cast<std::size_t>(chosen);
+      const ApplicationRules::Programme& rule = rules.programmes[k];
+      std::uint32_t mask = 0;
+      for (std::size_t j = 0; j < rule.substitutes.size(); ++j)
+        if (rules.eligible(rule.substitutes[j], region, group_status, level, age_months, pop.ui_months[i],
+                           pop.months_at_level[i]))
+          mask |= std::uint32_t{1} << j;
+      const DrawBlock priority = rng.block(streams::kAdmissionPriority, month.index, pop.id[i]);
+      local.push_back({cell_of(k, region, static_cast<std::size_t>(group)), mask, pool_of(i, k),
+                       streams::priority_of(priority), i});
     }
     applicants_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(local);
   }
@@ -518,7 +518,13 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
                        static_cast<std::uint32_t>(all[4 * k + 1] >> 32), all[4 * k + 2],
                        static_cast<std::size_t>(all[4 * k + 3])};
   }
-  sort_on_all_threads(applicants.begin(), applicants.end()); // the index makes every key distinct
+  // The applicants by demand cell (below), in the order of (cell, substitutes); the allocation
+  // needs only how many each has.
+  std::size_t substitute_bits = 0;
+  for (const ApplicationRules::Programme& rule : rules.programmes)
+    substitute_bits = std::max(substitute_bits, rule.substitutes.size());
+  group_by_key(applicants, (programmes * regions * kGroupCount) << substitute_bits,
+               [&](const Applicant& a) { return (a.cell << substitute_bits) | a.substitutes; });
 
   // Allocation of seats and money to the demand cells, all at once. A trainee commits one claim,
   // or one per month of the programme if paid monthly.
@@ -568,6 +574,11 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   demand_cells(false);
   const auto solve_start = std::chrono::steady_clock::now();
   Allocation allocation = allocate(problem);
+  // Each cell's admitted: its lowest agent-keyed priorities, lowest first ((priority, index) are
+  // distinct); the order of the rest does not matter.
+  std::vector<std::int64_t> admitted_by_cell(problem.cells.size());
+  for (std::size_t c = 0; c < admitted_by_cell.size(); ++c) admitted_by_cell[c] = allocation.cells[c].admitted;
+  sort_lowest_first(applicants, cell_ranges, admitted_by_cell);
   // Apprenticeship places (employers.apprentice_places_per_1000): the allocation of before stands
   // if those it admits (the first of each cell, lowest priorities first) fit within their cells'
   // free places, so places that do not bind change nothing. Otherwise the applicants who need

@@ -1,10 +1,12 @@
 // What the monthly steps share to stay parallel and give the same bits for any thread count:
-// lists found by each thread joined in agent order, and sorts that use every thread.
+// lists found by each thread joined in agent order, and the grouping of a month's candidates
+// into cells with the lowest priorities of each first.
 #pragma once
 
-#include <parallel/algorithm>
-
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace skillsim {
@@ -23,12 +25,72 @@ std::vector<T> join_in_thread_order(const std::vector<std::vector<T>>& by_thread
   return joined;
 }
 
-/// Sorts [begin, end) on every thread of the OpenMP team, in place (no second copy of the list,
-/// which the memory estimate does not count). The keys must be distinct: the sorted order is then
-/// the one order there is, whatever the thread count and however the threads split the work.
-template <class Iterator>
-void sort_on_all_threads(Iterator begin, Iterator end) {
-  __gnu_parallel::sort(begin, end, __gnu_parallel::balanced_quicksort_tag());
+/// A group's [begin, end) in a list grouped by group_by_key.
+using GroupRange = std::pair<std::size_t, std::size_t>;
+
+/// Groups `items` in place by key_of(item), an integer below key_limit, the groups in ascending
+/// key order (as a sort by the key would place them), and returns their ranges. The order within
+/// a group is not kept (sort_lowest_first then orders the part a step uses). Linear in the items
+/// where the keys are dense enough for a table of key_limit counts (a month's cells: a few
+/// thousand keys), with no second copy of the list (the memory estimate counts one); else a sort.
+template <class T, class KeyOf>
+std::vector<GroupRange> group_by_key(std::vector<T>& items, std::size_t key_limit, KeyOf key_of) {
+  constexpr std::size_t kDenseKeys = std::size_t{1} << 20; // a table of 4 MiB at most, or 4 per item
+  std::vector<GroupRange> groups;
+  if (key_limit > std::max(kDenseKeys, 4 * items.size())) {
+    std::sort(items.begin(), items.end(), [&](const T& a, const T& b) { return key_of(a) < key_of(b); });
+    for (std::size_t b = 0; b < items.size();) {
+      std::size_t e = b + 1;
+      while (e < items.size() && key_of(items[e]) == key_of(items[b])) ++e;
+      groups.emplace_back(b, e);
+      b = e;
+    }
+    return groups;
+  }
+  // Counts by key, then each key present numbered in ascending order (the table reused).
+  std::vector<std::uint32_t> slot(key_limit, 0);
+  for (const T& item : items) ++slot[static_cast<std::size_t>(key_of(item))];
+  std::size_t at = 0;
+  for (std::size_t key = 0; key < key_limit; ++key) {
+    if (slot[key] == 0) continue;
+    groups.emplace_back(at, at + slot[key]);
+    at += slot[key];
+    slot[key] = static_cast<std::uint32_t>(groups.size() - 1);
+  }
+  // Each swap puts one item in its group for good (American flag sort, one digit).
+  std::vector<std::size_t> next(groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) next[g] = groups[g].first;
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    while (next[g] < groups[g].second) {
+      const std::size_t to = slot[static_cast<std::size_t>(key_of(items[next[g]]))];
+      if (to == g)
+        ++next[g];
+      else
+        std::swap(items[next[g]], items[next[to]++]);
+    }
+  return groups;
+}
+
+/// Puts the `lowest[g]` smallest items of each group g first, in ascending order (operator<, whose
+/// keys must be distinct): the same items in the same order as a sort of the whole group, at the
+/// cost of a selection where a step uses only the first few (the admitted, the assessed). Groups
+/// on every thread; each is sorted on one, so the result does not depend on the thread count.
+template <class T>
+void sort_lowest_first(std::vector<T>& items, const std::vector<GroupRange>& groups,
+                       const std::vector<std::int64_t>& lowest) {
+  const auto count = static_cast<std::int64_t>(groups.size());
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t g = 0; g < count; ++g) {
+    const auto [begin, end] = groups[static_cast<std::size_t>(g)];
+    const auto first = items.begin() + static_cast<std::ptrdiff_t>(begin),
+               last = items.begin() + static_cast<std::ptrdiff_t>(end);
+    const auto k =
+        std::clamp<std::int64_t>(lowest[static_cast<std::size_t>(g)], 0, static_cast<std::int64_t>(end - begin));
+    if (k == 0) continue;
+    const auto middle = first + static_cast<std::ptrdiff_t>(k);
+    if (middle != last) std::nth_element(first, middle, last);
+    std::sort(first, middle);
+  }
 }
 
 } // namespace skillsim

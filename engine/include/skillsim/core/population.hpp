@@ -135,6 +135,19 @@ struct Agent {
 #undef SKILLSIM_AGENT_FIELD
 };
 
+/// How many entries ahead a loop over a candidate list asks for the next agents' values
+/// (prefetch_agent).
+inline constexpr std::int64_t kPrefetchAhead = 8;
+
+/// Asks for the cache lines of agent i's values in `columns` (Population vectors). A month's
+/// candidate lists are scattered over the columns, a cache miss per value; asked for a few
+/// candidates ahead, the misses overlap (national_2019_2021: the training step 15% -> 13% of the
+/// step, bench/README.md).
+template <class... Columns>
+inline void prefetch_agent(std::size_t i, const Columns&... columns) {
+  (__builtin_prefetch(columns.data() + i), ...);
+}
+
 /// The population's columns as plain pointers (null for an optional column not stored), for a
 /// loop over the agents that also stores bytes: a byte store may alias anything, so a loop that
 /// reads `pop.status[i]` must load the vector's pointer again after every store, where a local

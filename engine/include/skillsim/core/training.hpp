@@ -44,7 +44,8 @@ class ResultsWriter;
 /// all the tries: u < rate applies; otherwise (u - rate) / (1 - rate) is again uniform and goes on
 /// to the next programme. So a worker applies somewhere iff u < 1 - prod(1 - rate) over the
 /// programmes it is eligible for; `may_apply` is that bound over the programmes open to its
-/// group and status, and the monthly rules keep only the workers below it as candidates.
+/// group and status, and the monthly rules keep only the workers below it as candidates, and of
+/// those outside every programme only the ones who apply (`choose`; monthly_rules.cpp).
 struct ApplicationRules {
   struct Programme {
     std::array<bool, kGroupCount * kStatusCount> eligible{}; // group x status (whatever the rate)
@@ -74,6 +75,30 @@ struct ApplicationRules {
   };
   std::vector<Programme> programmes;
   std::array<double, kGroupCount * kStatusCount> may_apply{}; // group x status
+
+  /// Whether the worker is eligible for programme k: its region, group and status, level, age
+  /// (months), insurance months and months at its level.
+  bool eligible(std::size_t k, std::size_t region, std::size_t group_status, int level, std::int32_t age_months,
+                double ui_months, std::uint32_t months_at_level) const {
+    const Programme& rule = programmes[k];
+    return rule.eligible_region[region] != 0 &&
+           rule.admits(group_status, level, age_months, ui_months, months_at_level);
+  }
+  /// The programme a worker applies to with its draw `word` (the kApplication lane): the first
+  /// eligible one whose try succeeds, as above; -1 if none. The one place the choice is made
+  /// (the monthly rules and the training step both ask).
+  int choose(std::size_t region, std::size_t group_status, int level, std::int32_t age_months, double ui_months,
+             std::uint32_t months_at_level, std::uint32_t word) const {
+    double u = uniform(word);
+    for (std::size_t k = 0; k < programmes.size(); ++k) {
+      const Programme& rule = programmes[k];
+      if (rule.rate <= 0 || !eligible(k, region, group_status, level, age_months, ui_months, months_at_level)) continue;
+      const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // rule.rate at elasticity 0
+      if (u < rate) return static_cast<int>(k);
+      if (rate > 0) u = (u - rate) / (1 - rate); // rate < 1 here, since u < 1
+    }
+    return -1;
+  }
 
   explicit ApplicationRules(const Parameters& p);
   /// The monthly probability that an eligible worker at `level` applies to `programme`:

@@ -1,0 +1,120 @@
+// Grouping a month's candidates by cell and ordering the few each step uses (parallel.hpp): the
+// same items in the same order as the full sort they replace, for dense and sparse keys.
+#include <gtest/gtest.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "skillsim/core/parallel.hpp"
+
+using namespace skillsim;
+
+namespace {
+
+struct Item {
+  std::size_t cell;
+  std::uint64_t priority;
+  std::size_t index;
+  bool operator<(const Item& o) const {
+    return std::tie(cell, priority, index) < std::tie(o.cell, o.priority, o.index);
+  }
+  bool operator==(const Item& o) const = default;
+};
+
+// `n` items over `cells` cells (a few of them empty), with random priorities that tie often,
+// so that the index decides.
+std::vector<Item> items(std::size_t n, std::size_t cells, std::uint32_t seed) {
+  std::mt19937_64 gen(seed);
+  std::vector<Item> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t cell = gen() % cells;
+    if (cell % 7 == 3) cell = (cell + 1) % cells; // cells that stay empty
+    out.push_back({cell, gen() % 50, i});
+  }
+  return out;
+}
+
+// Groups, then orders the first `lowest(group size)` of each; checks both against std::sort.
+template <class Lowest>
+void expect_as_sorted(std::vector<Item> list, std::size_t key_limit, Lowest lowest) {
+  std::vector<Item> sorted = list;
+  std::sort(sorted.begin(), sorted.end());
+  const std::vector<GroupRange> groups = group_by_key(list, key_limit, [](const Item& x) { return x.cell; });
+  // The groups: ascending cells, covering the list, each of one cell with all of its items.
+  ASSERT_FALSE(groups.empty());
+  EXPECT_EQ(groups.front().first, 0u);
+  EXPECT_EQ(groups.back().second, list.size());
+  std::vector<std::int64_t> first;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto [begin, end] = groups[g];
+    ASSERT_LT(begin, end) << "no group is empty";
+    if (g > 0) {
+      EXPECT_EQ(begin, groups[g - 1].second);
+      EXPECT_LT(list[groups[g - 1].first].cell, list[begin].cell) << "groups in ascending key order";
+    }
+    for (std::size_t a = begin; a < end; ++a) ASSERT_EQ(list[a].cell, list[begin].cell);
+    EXPECT_EQ(end - begin, static_cast<std::size_t>(std::count_if(sorted.begin(), sorted.end(), [&](const Item& x) {
+                return x.cell == list[begin].cell;
+              })));
+    first.push_back(lowest(static_cast<std::int64_t>(end - begin)));
+  }
+  sort_lowest_first(list, groups, first);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto [begin, end] = groups[g];
+    const auto k =
+        static_cast<std::size_t>(std::clamp<std::int64_t>(first[g], 0, static_cast<std::int64_t>(end - begin)));
+    for (std::size_t a = begin; a < begin + k; ++a) ASSERT_EQ(list[a], sorted[a]) << "group " << g << ", item " << a;
+    // The rest: the same items as the sort's, in any order.
+    std::vector<Item> rest(list.begin() + static_cast<std::ptrdiff_t>(begin + k),
+                           list.begin() + static_cast<std::ptrdiff_t>(end));
+    std::sort(rest.begin(), rest.end());
+    EXPECT_TRUE(std::equal(rest.begin(), rest.end(), sorted.begin() + static_cast<std::ptrdiff_t>(begin + k)));
+  }
+}
+
+} // namespace
+
+TEST(GroupByKey, DenseKeysGiveTheSortsGroupsAndItsLowestFirst) {
+  // A few of each cell taken, none, all, and more than there are (clamped).
+  expect_as_sorted(items(5000, 60, 1), 60, [](std::int64_t size) { return size / 3; });
+  expect_as_sorted(items(5000, 60, 2), 60, [](std::int64_t) { return std::int64_t{0}; });
+  expect_as_sorted(items(5000, 60, 3), 60, [](std::int64_t size) { return size; });
+  expect_as_sorted(items(5000, 60, 4), 60, [](std::int64_t size) { return size + 5; });
+}
+
+TEST(GroupByKey, SparseKeysFallBackToASortWithTheSameResult) {
+  // Keys spread over far more values than a table would hold.
+  std::vector<Item> list = items(3000, 40, 5);
+  for (Item& x : list) x.cell = x.cell * 1'000'003 + 17;
+  expect_as_sorted(list, 40 * 1'000'003 + 18, [](std::int64_t size) { return size / 2; });
+}
+
+TEST(GroupByKey, OneItemAndEmptyLists) {
+  std::vector<Item> none;
+  EXPECT_TRUE(group_by_key(none, 10, [](const Item& x) { return x.cell; }).empty());
+  std::vector<Item> one = {{4, 9, 0}};
+  const std::vector<GroupRange> groups = group_by_key(one, 10, [](const Item& x) { return x.cell; });
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0], (GroupRange{0, 1}));
+}
+
+TEST(SortLowestFirst, SameOrderForAnyThreadCount) {
+  std::vector<Item> one_thread = items(20000, 30, 6);
+  std::vector<Item> two_threads = one_thread;
+  const auto key = [](const Item& x) { return x.cell; };
+  const std::vector<GroupRange> groups = group_by_key(one_thread, 30, key);
+  ASSERT_EQ(group_by_key(two_threads, 30, key), groups);
+  const std::vector<std::int64_t> lowest(groups.size(), 100);
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  sort_lowest_first(one_thread, groups, lowest);
+  omp_set_num_threads(2);
+  sort_lowest_first(two_threads, groups, lowest);
+  omp_set_num_threads(threads);
+  EXPECT_EQ(one_thread, two_threads);
+}
