@@ -115,7 +115,7 @@ struct Candidate {
   std::size_t cell;
   std::uint64_t priority; // drawn in the cells where somebody is assessed (step); 0 elsewhere
   std::size_t index;      // split over ranks: the agent's id (the agent may be another rank's)
-  // Split over ranks: what every rank needs of the agent (kept apart from the sort's key).
+  // Split over ranks: what every rank needs of the agent (kept apart from the ordering's key).
   std::uint32_t id = 0;
   std::uint8_t region = 0, programme = kNoProgramme, level = 0;
   bool operator<(const Candidate& o) const {
@@ -270,8 +270,8 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       if (const auto prog = static_cast<std::uint8_t>(w >> 16 & 0xFF); prog != kNoProgramme)
         training.leave_evaluation_queue(pop, i, prog);
     }
-    // Every rank's candidates, by id (the sort below then orders them as on one process), with
-    // what the assessment needs of them.
+    // Every rank's candidates, by id (the assessed are then ordered below as on one process),
+    // with what the assessment needs of them; every rank draws the priorities it needs from the id.
     std::vector<std::uint64_t> cand;
     cand.reserve(2 * candidates.size());
     for (const Candidate& c : candidates)
@@ -332,7 +332,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
   // Each cell's assessed: its lowest agent-keyed priorities, lowest first ((priority, index) are
   // distinct); who of the rest waits on does not depend on their order. So priorities are drawn
   // only in the cells where somebody is assessed (late in a run most candidates wait in cells
-  // where nobody is: national_2019_2021, month 36, 31,000 of 37,500 at 3M agents).
+  // where nobody is: national_2019_2021, month 36, 31,300 of 37,500 at 3M agents).
   const auto cells = static_cast<std::int64_t>(ranges.size());
 #pragma omp parallel for schedule(dynamic)
   for (std::int64_t c = 0; c < cells; ++c) {

@@ -504,8 +504,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   std::vector<Applicant> applicants = join_in_thread_order(applicants_by_thread);
   applicants_by_thread.clear();
   if (ranks_ != nullptr) {
-    // Every rank's applicants, by id: the sort below orders them as one process does (the id,
-    // in agent order, breaks every tie), and every rank allocates and admits alike.
+    // Every rank's applicants, by id: the admitted are ordered below as one process orders them
+    // (the id, in agent order, breaks every tie), and every rank allocates and admits alike.
     std::vector<std::uint64_t> mine;
     mine.reserve(4 * applicants.size());
     for (const Applicant& a : applicants)
