@@ -33,9 +33,10 @@ using GroupRange = std::pair<std::size_t, std::size_t>;
 /// a group is not kept (sort_lowest_first then orders the part a step uses). Linear in the items
 /// where the keys are dense enough for a table of key_limit counts (a month's cells: a few
 /// thousand keys), with no second copy of the list (the memory estimate counts one); else a sort.
+/// The table, at most 4 MiB or 16 bytes an item, is not in the memory estimate.
 template <class T, class KeyOf>
 std::vector<GroupRange> group_by_key(std::vector<T>& items, std::size_t key_limit, KeyOf key_of) {
-  constexpr std::size_t kDenseKeys = std::size_t{1} << 20; // a table of 4 MiB at most, or 4 per item
+  constexpr std::size_t kDenseKeys = std::size_t{1} << 20; // 4 MiB of counts, or 4 for each item
   std::vector<GroupRange> groups;
   if (key_limit > std::max(kDenseKeys, 4 * items.size())) {
     std::sort(items.begin(), items.end(), [&](const T& a, const T& b) { return key_of(a) < key_of(b); });
