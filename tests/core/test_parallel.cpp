@@ -1,13 +1,16 @@
 // Grouping a month's candidates by cell and ordering the few each step uses (parallel.hpp): the
-// same items in the same order as the full sort they replace, for dense and sparse keys.
+// same items in the same order as the full sort they replace (group_blocks_by_key: as a stable
+// sort), for dense and sparse keys and any thread count.
 #include <gtest/gtest.h>
 
 #include <omp.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "skillsim/core/parallel.hpp"
@@ -117,4 +120,88 @@ TEST(SortLowestFirst, SameOrderForAnyThreadCount) {
   sort_lowest_first(two_threads, groups, lowest);
   omp_set_num_threads(threads);
   EXPECT_EQ(one_thread, two_threads);
+}
+
+namespace {
+
+// Groups `blocks` (each thread's list) with group_blocks_by_key, leaving out the items of odd
+// priority, and checks the result against a stable sort by cell of the blocks joined in order:
+// the same items in the same order, so within a cell the items stay in block order.
+void expect_as_stably_sorted(const std::vector<std::vector<Item>>& blocks, std::size_t key_limit) {
+  std::vector<Item> expected;
+  for (const std::vector<Item>& block : blocks)
+    for (const Item& x : block)
+      if (x.priority % 2 == 0) expected.push_back(x);
+  std::stable_sort(expected.begin(), expected.end(), [](const Item& a, const Item& b) { return a.cell < b.cell; });
+  std::vector<Item> out = {{1, 1, 1}}; // replaced
+  const std::vector<GroupRange> groups = group_blocks_by_key(
+      blocks.size(), key_limit, [&](std::size_t b) { return blocks[b].size(); },
+      [&](std::size_t b, std::size_t j) -> std::optional<Item> {
+        const Item& x = blocks[b][j];
+        if (x.priority % 2 != 0) return std::nullopt;
+        return x;
+      },
+      [](const Item& x) { return x.cell; }, out);
+  ASSERT_EQ(out.size(), expected.size());
+  if (key_limit <= 1'000'000) { // dense: the order of the blocks is kept within a cell
+    EXPECT_EQ(out, expected);
+  } else { // sparse: grouped by a sort, whose order within a cell is not kept
+    std::vector<Item> a = out, b = expected;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a, b);
+  }
+  // The ranges: each cell once, ascending, covering `out`.
+  std::size_t at = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto [begin, end] = groups[g];
+    ASSERT_EQ(begin, at);
+    ASSERT_LT(begin, end);
+    for (std::size_t k = begin; k < end; ++k) ASSERT_EQ(out[k].cell, out[begin].cell);
+    if (g > 0) {
+      EXPECT_LT(out[groups[g - 1].first].cell, out[begin].cell);
+    }
+    at = end;
+  }
+  EXPECT_EQ(at, out.size());
+}
+
+std::vector<std::vector<Item>> split_in(const std::vector<Item>& list, std::size_t blocks) {
+  std::vector<std::vector<Item>> out(blocks);
+  for (std::size_t b = 0; b < blocks; ++b)
+    out[b].assign(list.begin() + static_cast<std::ptrdiff_t>(list.size() * b / blocks),
+                  list.begin() + static_cast<std::ptrdiff_t>(list.size() * (b + 1) / blocks));
+  return out;
+}
+
+} // namespace
+
+TEST(GroupBlocksByKey, AStableSortByKeyOfTheBlocksInOrder) {
+  const std::vector<Item> list = items(6000, 60, 7);
+  for (std::size_t blocks : {1, 2, 3, 5}) expect_as_stably_sorted(split_in(list, blocks), 60);
+  // Empty blocks, and all of them empty.
+  expect_as_stably_sorted({{}, split_in(list, 1)[0], {}}, 60);
+  expect_as_stably_sorted({{}, {}}, 60);
+}
+
+TEST(GroupBlocksByKey, SparseKeysFallBackToTheSort) {
+  std::vector<Item> list = items(3000, 40, 8);
+  for (Item& x : list) x.cell = x.cell * 1'000'003 + 17;
+  expect_as_stably_sorted(split_in(list, 2), 40 * 1'000'003 + 18);
+}
+
+TEST(GroupBlocksByKey, SameResultForAnyThreadCount) {
+  const std::vector<std::vector<Item>> blocks = split_in(items(20000, 30, 9), 4);
+  const auto group = [&](int threads) {
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    std::vector<Item> out;
+    const std::vector<GroupRange> groups = group_blocks_by_key(
+        blocks.size(), 30, [&](std::size_t b) { return blocks[b].size(); },
+        [&](std::size_t b, std::size_t j) { return std::optional<Item>(blocks[b][j]); },
+        [](const Item& x) { return x.cell; }, out);
+    omp_set_num_threads(before);
+    return std::make_pair(groups, out);
+  };
+  EXPECT_EQ(group(1), group(2));
 }

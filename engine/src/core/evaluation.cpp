@@ -1,8 +1,12 @@
 #include "skillsim/core/evaluation.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -202,14 +206,14 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
                            std::size_t employer) {
     return employer * plain_cells + ((region * kLevelCount + level) * kStatusCount + status) * (max_wait + 1) + waited;
   };
-  // Each queued agent's entry is written at its own position in `queued` (in agent order,
-  // MonthlyCandidates), then the candidates and leavers are gathered from them in that order: the
-  // leavers' money is released in agent order for any thread count, and the candidates are held
-  // once (lists per thread, joined, held them two to three times over: at 1:1 they are millions).
-  enum Entry : std::uint8_t { kSkipped, kCandidate, kLeaver }; // kLeaver: died, retired or gave up
+  // Each queued agent's entry (its cell, or kSkipped or kLeaver) is written at its own position
+  // in `queued` (in agent order, MonthlyCandidates). The leavers are taken from the entries in
+  // that order (their money is released in agent order for any thread count), and the candidates
+  // grouped by cell straight from them: no list but the grouped one holds them (at 1:1 they are
+  // millions).
+  constexpr std::size_t kSkipped = SIZE_MAX, kLeaver = SIZE_MAX - 1; // kLeaver: died, retired or gave up
   const std::int64_t n = static_cast<std::int64_t>(queued.size());
-  std::vector<Candidate> candidates(queued.size());
-  std::vector<std::uint8_t> entry(queued.size(), kSkipped);
+  std::vector<std::size_t> entry(queued.size(), kSkipped);
 #pragma omp parallel for schedule(static)
   for (std::int64_t c = 0; c < n; ++c) {
     if (c + kPrefetchAhead < n)
@@ -231,20 +235,17 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       entry[c] = kLeaver;
       continue;
     }
-    // (The priority is drawn once the allocation is known, where it decides something.)
-    candidates[c] = {cell_of(pop.region_of(i), static_cast<std::size_t>(sought), st, waited, employer_of(i, st)), 0, i};
-    entry[c] = kCandidate;
+    entry[c] = cell_of(pop.region_of(i), static_cast<std::size_t>(sought), st, waited, employer_of(i, st));
   }
   std::vector<std::size_t> leavers;
-  std::size_t kept = 0;
-  for (std::size_t c = 0; c < queued.size(); ++c) {
-    if (entry[c] == kCandidate)
-      candidates[kept++] = candidates[c];
-    else if (entry[c] == kLeaver)
-      leavers.push_back(queued[c]);
-  }
-  candidates.resize(kept);
-  entry = {};
+  for (std::size_t c = 0; c < queued.size(); ++c)
+    if (entry[c] == kLeaver) leavers.push_back(queued[c]);
+  // The candidates by cell, in cell order; the allocation needs only how many each cell has. (The
+  // priority is drawn once the allocation is known, where it decides something.)
+  const std::size_t key_limit = plain_cells * (regions * employer_cells + 1);
+  const auto cell = [](const Candidate& c) { return c.cell; };
+  std::vector<Candidate> candidates;
+  std::vector<GroupRange> ranges;
   const bool split_ranks = split(ranks);
   if (!split_ranks) {
     for (std::size_t i : leavers) {
@@ -252,6 +253,17 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       pop.evaluation_wait[i] = 0;
       if (pop.programme[i] != kNoProgramme) training.leave_evaluation_queue(pop, i);
     }
+    // The queue in as many equal blocks as threads, each counted and placed by one.
+    const auto blocks = static_cast<std::size_t>(omp_get_max_threads());
+    const auto first = [&](std::size_t b) { return queued.size() * b / blocks; };
+    ranges = group_blocks_by_key(
+        blocks, key_limit, [&](std::size_t b) { return first(b + 1) - first(b); },
+        [&](std::size_t b, std::size_t j) -> std::optional<Candidate> {
+          const std::size_t c = first(b) + j;
+          if (entry[c] >= kLeaver) return std::nullopt;
+          return Candidate{entry[c], 0, queued[c]};
+        },
+        cell, candidates);
   } else {
     // Every rank's leavers in agent order: (id, gave up | region << 8 | programme << 16), the money
     // of each released by every rank alike.
@@ -273,11 +285,13 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     // Every rank's candidates, by id (the assessed are then ordered below as on one process),
     // with what the assessment needs of them; every rank draws the priorities it needs from the id.
     std::vector<std::uint64_t> cand;
-    cand.reserve(2 * candidates.size());
-    for (const Candidate& c : candidates)
+    for (std::size_t c = 0; c < queued.size(); ++c) {
+      if (entry[c] >= kLeaver) continue;
+      const std::size_t i = queued[c];
       cand.insert(cand.end(),
-                  {c.cell, std::uint64_t{pop.id[c.index]} | std::uint64_t{pop.region_of(c.index)} << 32 |
-                               std::uint64_t{pop.programme[c.index]} << 40 | std::uint64_t{pop.level[c.index]} << 48});
+                  {entry[c], std::uint64_t{pop.id[i]} | std::uint64_t{pop.region_of(i)} << 32 |
+                                 std::uint64_t{pop.programme[i]} << 40 | std::uint64_t{pop.level[i]} << 48});
+    }
     const std::vector<std::uint64_t> joined = ranks->join(cand);
     candidates.resize(joined.size() / 2);
     for (std::size_t k = 0; k < candidates.size(); ++k) {
@@ -291,10 +305,9 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
                        static_cast<std::uint8_t>(w >> 40 & 0xFF),
                        static_cast<std::uint8_t>(w >> 48 & 0xFF)};
     }
+    ranges = group_by_key(candidates, key_limit, cell);
   }
-  // The candidates by cell, in cell order; the allocation needs only how many each cell has.
-  const std::vector<GroupRange> ranges =
-      group_by_key(candidates, plain_cells * (regions * employer_cells + 1), [](const Candidate& c) { return c.cell; });
+  entry = {};
 
   // The month's capacity, fractions carried (unused capacity is not).
   EvaluationProblem problem;
@@ -389,8 +402,9 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     return;
   }
   // On one process, in three passes so that only the money waits for one thread:
-  // 1. the assessed, in parallel: each leaves the queue and draws its outcome; an ordinary
-  //    assessment changes only its agent and the flows (summed), so it is settled here;
+  // 1. the assessed, in parallel: each leaves the queue and draws its outcome, and gets its level
+  //    (an ordinary assessment, or a programme's certificate) and leaves its programme: that
+  //    changes only its agent and the flows (summed);
   struct Assessed {
     std::size_t index;
     int sought;
@@ -403,32 +417,39 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
       assessed.push_back({candidates[a].index, problem.cells[c].level_sought});
   }
   const auto assessed_count = static_cast<std::int64_t>(assessed.size());
-  std::vector<std::uint8_t> passed(assessed.size(), 0); // a programme completer's outcome, for pass 2
+  // A programme completer's programme (kNoProgramme for an ordinary assessment) and outcome, for
+  // pass 2.
+  std::vector<std::uint8_t> programme(assessed.size(), kNoProgramme), passed(assessed.size(), 0);
 #pragma omp parallel
   {
     MonthTally local;
 #pragma omp for schedule(static) nowait
     for (std::int64_t k = 0; k < assessed_count; ++k) {
+      if (k + kPrefetchAhead < assessed_count)
+        prefetch_agent(assessed[static_cast<std::size_t>(k + kPrefetchAhead)].index, pop.evaluation_wait, pop.id,
+                       pop.programme, pop.level);
       const auto [i, sought] = assessed[static_cast<std::size_t>(k)];
       pop.evaluation_wait[i] = 0;
       const DrawBlock d = rng.block(streams::kEvaluationOutcome, month.index, pop.id[i]);
-      if (const std::uint8_t prog = pop.programme[i]; prog != kNoProgramme)
-        passed[static_cast<std::size_t>(k)] =
-            d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[prog])) ? 1 : 0;
-      else
+      if (const std::uint8_t prog = pop.programme[i]; prog != kNoProgramme) {
+        const bool pass =
+            d.below(streams::kPassesAssessment, probability_threshold(p.programmes.pass_probability[prog]));
+        programme[static_cast<std::size_t>(k)] = prog;
+        passed[static_cast<std::size_t>(k)] = pass ? 1 : 0;
+        TrainingSystem::finish_assessment(p, pop, i, prog, pop.level[i], pass, local);
+      } else {
         pass_ordinary(i, sought, d, local);
+      }
     }
 #pragma omp critical(skillsim_evaluation_assessed)
     flows += local; // sums of integers: the same in any order
   }
   // 2. programme completers, in that order: their certificates are paid for, or their claims
-  //    released, one after another, as the money allows;
-  for (std::size_t k = 0; k < assessed.size(); ++k) {
-    if (const std::size_t i = assessed[k].index; pop.programme[i] != kNoProgramme)
-      training.assessed(p, pop, i, passed[k] != 0, flows);
-  }
-  // 3. those still waiting, in parallel over the queue (in agent order): after passes 1 and 2 and
-  //    the leavers, they are the queued agents whose wait is not 0.
+  //    released, one after another, as the money allows (their agents changed in pass 1);
+  for (std::size_t k = 0; k < assessed.size(); ++k)
+    if (programme[k] != kNoProgramme) training.settle_assessment(p, programme[k], passed[k] != 0);
+      // 3. those still waiting, in parallel over the queue (in agent order): after passes 1 and 2 and
+      //    the leavers, they are the queued agents whose wait is not 0.
 #pragma omp parallel
   {
     std::vector<std::int64_t> local_queue(regions, 0);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <variant>
@@ -293,20 +294,27 @@ void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t 
 
 void TrainingSystem::assessed(const Parameters& p, Population& pop, std::size_t i, std::uint8_t prog,
                               std::uint8_t level, bool passed, MonthTally& flows) {
-  const bool here = i != kNotHere;
-  const auto target = static_cast<std::uint8_t>(p.programmes.target_level[prog]);
+  settle_assessment(p, prog, passed);
+  if (i != kNotHere) finish_assessment(p, pop, i, prog, level, passed, flows);
+}
+
+void TrainingSystem::settle_assessment(const Parameters& p, std::uint8_t prog, bool passed) {
+  const auto target = static_cast<std::size_t>(p.programmes.target_level[prog]);
   ++tally_.programme_assessments[prog * std::size_t{kLevelCount} + target]; // passed or failed, once
-  if (passed) {
-    ++tally_.certificates[prog];
-    if (here && level < target) promote(pop, i, target, flows);
-  }
+  if (passed) ++tally_.certificates[prog];
   if (payment_[prog] == Payment::Certification) {
     if (passed)
       pay_claims(p, prog, 1);
     else
       release_claims(prog, 1);
   }
-  if (here) leave_programme(pop, i);
+}
+
+void TrainingSystem::finish_assessment(const Parameters& p, Population& pop, std::size_t i, std::uint8_t prog,
+                                       std::uint8_t level, bool passed, MonthTally& flows) {
+  const auto target = static_cast<int>(p.programmes.target_level[prog]);
+  if (passed && level < target) promote(pop, i, target, flows);
+  leave_programme(pop, i);
 }
 
 void TrainingSystem::leave_evaluation_queue(Population& pop, std::size_t i) {
@@ -323,21 +331,26 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
   const auto& pr = p.programmes;
   const std::size_t programmes = pr.names.size();
   // kNotSitting: completed with a training certificate only (programmes.appraisal_share).
-  enum Outcome : int { kPassed, kFailed, kNotSitting, kDroppedOut, kLeft };
+  enum Outcome : std::uint8_t { kPassed, kFailed, kNotSitting, kDroppedOut, kLeft };
+  // What settling and finishing need of a trainee whose programme ends, read while its columns
+  // are in cache.
+  struct Ending {
+    std::size_t index;
+    std::uint8_t outcome, programme, months_left, level;
+  };
   const std::int64_t n = static_cast<std::int64_t>(trainees.size());
-  std::vector<std::vector<std::pair<std::size_t, int>>> outcomes_by_thread(
-      static_cast<std::size_t>(omp_get_max_threads()));
+  std::vector<std::vector<Ending>> outcomes_by_thread(static_cast<std::size_t>(omp_get_max_threads()));
   std::vector<std::int64_t> months_trained(programmes, 0); // monthly claims due this month
 #pragma omp parallel
   {
-    std::vector<std::pair<std::size_t, int>> local;
+    std::vector<Ending> local;
     std::vector<std::int64_t> local_months(programmes, 0), local_followed(programmes, 0), local_employed(programmes, 0);
     std::vector<std::int64_t> local_apprentices(tally_.cell_apprentices.size(), 0);
 #pragma omp for schedule(static) nowait
     for (std::int64_t c = 0; c < n; ++c) {
       if (c + kPrefetchAhead < n)
         prefetch_agent(trainees[static_cast<std::size_t>(c + kPrefetchAhead)], pop.status, pop.follow_up_months_left,
-                       pop.programme, pop.programme_months_left);
+                       pop.programme, pop.programme_months_left, pop.level);
       const std::size_t i = trainees[static_cast<std::size_t>(c)];
       const std::uint8_t st = pop.status[i];
       if (pop.follow_up_months_left[i] > 0) {
@@ -351,8 +364,11 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
       }
       const std::uint8_t prog = pop.programme[i];
       if (prog == kNoProgramme || pop.programme_months_left[i] == 0) continue; // none, or awaiting assessment
+      const auto ending = [&](Outcome outcome) {
+        local.push_back({i, outcome, prog, pop.programme_months_left[i], pop.level[i]});
+      };
       if (st == kRemoved || st == kRetired) {
-        local.emplace_back(i, kLeft);
+        ending(kLeft);
         continue;
       }
       if (payment_[prog] == Payment::Monthly) ++local_months[prog];
@@ -365,13 +381,12 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
       }
       const DrawBlock d = rng.block(streams::kTrainingOutcome, month.index, pop.id[i]);
       if (!d.below(streams::kCompletes, probability_threshold(pr.completion_probability[prog])))
-        local.emplace_back(i, kDroppedOut);
+        ending(kDroppedOut);
       else if (!d.below(streams::kSitsAppraisal, probability_threshold(pr.appraisal_share[prog])))
-        local.emplace_back(i, kNotSitting); // never for a share of 1: every word is below 2^32
+        ending(kNotSitting); // never for a share of 1: every word is below 2^32
       else
-        local.emplace_back(i, d.below(streams::kPassesProgramme, probability_threshold(pr.pass_probability[prog]))
-                                  ? kPassed
-                                  : kFailed);
+        ending(d.below(streams::kPassesProgramme, probability_threshold(pr.pass_probability[prog])) ? kPassed
+                                                                                                    : kFailed);
     }
     outcomes_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(local);
 #pragma omp critical(skillsim_training_outcomes)
@@ -393,56 +408,80 @@ void TrainingSystem::end_trainees(const Parameters& p, Month month, Population& 
   }
   for (std::size_t k = 0; k < programmes; ++k) pay_claims(p, k, months_trained[k]);
   // Ledger operations in agent order, for any thread count: `trainees` is in agent order.
-  const std::vector<std::pair<std::size_t, int>> outcomes = join_in_thread_order(outcomes_by_thread);
-  // One outcome: `i` is kNotHere for an agent of another rank (the money and the tallies only;
-  // its programme, months left and level come with it).
-  const auto apply = [&](std::size_t i, int outcome, std::uint8_t prog, std::uint8_t months_left, std::uint8_t level) {
-    const bool here = i != kNotHere;
-    const Payment payment = payment_[prog];
-    if (here && pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
-    if (outcome == kLeft || outcome == kDroppedOut) {
-      ++tally_.dropouts[prog];
-      if (payment == Payment::Certification) release_claims(prog, 1);
-      if (payment == Payment::Monthly) release_claims(prog, months_left);
-      if (here) leave_programme(pop, i);
+  const std::vector<Ending> outcomes = join_in_thread_order(outcomes_by_thread);
+  // An ending's tallies and money, which every rank keeps alike (split over ranks, the ending may
+  // be of another rank's agent).
+  const auto settle = [&](const Ending& e) {
+    const Payment payment = payment_[e.programme];
+    if (e.outcome == kLeft || e.outcome == kDroppedOut) {
+      ++tally_.dropouts[e.programme];
+      if (payment == Payment::Certification) release_claims(e.programme, 1);
+      if (payment == Payment::Monthly) release_claims(e.programme, e.months_left);
       return;
     }
-    ++tally_.completions[prog];
-    if (here) {
-      pop.follow_up_programme[i] = prog;
-      pop.follow_up_months_left[i] = static_cast<std::uint8_t>(std::min<std::int64_t>(pr.follow_up_months, 255));
+    ++tally_.completions[e.programme];
+    if (e.outcome == kNotSitting) { // training certificate only: no assessment, no queue, nothing paid
+      if (payment == Payment::Certification) release_claims(e.programme, 1);
+    } else if (!evaluation_limited) {
+      settle_assessment(p, e.programme, e.outcome == kPassed);
     }
-    if (outcome == kNotSitting) { // training certificate only: no assessment, no queue, nothing paid
-      if (payment == Payment::Certification) release_claims(prog, 1);
-      if (here) leave_programme(pop, i);
-    } else if (evaluation_limited) {
-      if (here) { // assessed when an evaluator is free (evaluation.hpp)
-        pop.evaluation_wait[i] = 1;
-        newly_queued_.push_back(static_cast<AgentIndex>(i));
-      }
-    } else
-      assessed(p, pop, i, prog, level, outcome == kPassed, flows);
+  };
+  // The agent's part of an ending: it changes only agent i, `to` and `queued`.
+  const auto finish = [&](std::size_t i, const Ending& e, MonthTally& to, std::vector<AgentIndex>& queued) {
+    if (pop.status[i] == kInTraining) pop.status[i] = kUnemployed; // full-time trainees search again
+    if (e.outcome == kLeft || e.outcome == kDroppedOut) {
+      leave_programme(pop, i);
+      return;
+    }
+    pop.follow_up_programme[i] = e.programme;
+    pop.follow_up_months_left[i] = static_cast<std::uint8_t>(std::min<std::int64_t>(pr.follow_up_months, 255));
+    if (e.outcome == kNotSitting) {
+      leave_programme(pop, i);
+    } else if (evaluation_limited) { // assessed when an evaluator is free (evaluation.hpp)
+      pop.evaluation_wait[i] = 1;
+      queued.push_back(static_cast<AgentIndex>(i));
+    } else {
+      finish_assessment(p, pop, i, e.programme, e.level, e.outcome == kPassed, to);
+    }
   };
   if (ranks_ == nullptr) {
-    for (const auto& [i, outcome] : outcomes)
-      apply(i, outcome, pop.programme[i], pop.programme_months_left[i], pop.level[i]);
+    for (const Ending& e : outcomes) settle(e);
+    // The agents on all threads; the queue's newcomers stay in agent order (a static schedule,
+    // joined in thread order).
+    const auto count = static_cast<std::int64_t>(outcomes.size());
+    std::vector<std::vector<AgentIndex>> queued_by_thread(static_cast<std::size_t>(omp_get_max_threads()));
+#pragma omp parallel
+    {
+      MonthTally local;
+      std::vector<AgentIndex> queued;
+#pragma omp for schedule(static) nowait
+      for (std::int64_t k = 0; k < count; ++k) {
+        const Ending& e = outcomes[static_cast<std::size_t>(k)];
+        finish(e.index, e, local, queued);
+      }
+      queued_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(queued);
+#pragma omp critical(skillsim_training_endings)
+      flows += local; // sums of integers: the same in any order
+    }
+    newly_queued_ = join_in_thread_order(queued_by_thread);
     return;
   }
   // Every rank's outcomes, in agent order (by id): (id, outcome | programme << 8 | months left <<
   // 16 | level << 24).
   std::vector<std::uint64_t> mine;
   mine.reserve(2 * outcomes.size());
-  for (const auto& [i, outcome] : outcomes)
-    mine.insert(mine.end(),
-                {pop.id[i], static_cast<std::uint64_t>(outcome) | std::uint64_t{pop.programme[i]} << 8 |
-                                std::uint64_t{pop.programme_months_left[i]} << 16 | std::uint64_t{pop.level[i]} << 24});
+  for (const Ending& e : outcomes)
+    mine.insert(mine.end(), {pop.id[e.index], std::uint64_t{e.outcome} | std::uint64_t{e.programme} << 8 |
+                                                  std::uint64_t{e.months_left} << 16 | std::uint64_t{e.level} << 24});
   std::vector<std::uint64_t> all = ranks_->join(mine);
   sort_by_id(all, 2);
-  for (std::size_t e = 0; e + 1 < all.size(); e += 2) {
-    const std::uint64_t w = all[e + 1];
-    const std::size_t i = local_index(pop, all[e]);
-    apply(i, static_cast<int>(w & 0xFF), static_cast<std::uint8_t>(w >> 8 & 0xFF),
-          static_cast<std::uint8_t>(w >> 16 & 0xFF), static_cast<std::uint8_t>(w >> 24 & 0xFF));
+  for (std::size_t k = 0; k + 1 < all.size(); k += 2) {
+    const std::uint64_t w = all[k + 1];
+    const std::size_t i = local_index(pop, all[k]);
+    const Ending e{i, static_cast<std::uint8_t>(w & 0xFF), static_cast<std::uint8_t>(w >> 8 & 0xFF),
+                   static_cast<std::uint8_t>(w >> 16 & 0xFF), static_cast<std::uint8_t>(w >> 24 & 0xFF)};
+    settle(e);
+    if (i != kNotHere) finish(i, e, flows, newly_queued_);
   }
 }
 
@@ -501,11 +540,25 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
     }
     applicants_by_thread[static_cast<std::size_t>(omp_get_thread_num())] = std::move(local);
   }
-  std::vector<Applicant> applicants = join_in_thread_order(applicants_by_thread);
-  applicants_by_thread.clear();
-  if (ranks_ != nullptr) {
+  // The applicants by demand cell (below), in the order of (cell, substitutes); the allocation
+  // needs only how many each has.
+  std::size_t substitute_bits = 0;
+  for (const ApplicationRules::Programme& rule : rules.programmes)
+    substitute_bits = std::max(substitute_bits, rule.substitutes.size());
+  const std::size_t key_limit = (programmes * regions * kGroupCount) << substitute_bits;
+  const auto key_of = [&](const Applicant& a) { return (a.cell << substitute_bits) | a.substitutes; };
+  std::vector<Applicant> applicants;
+  if (ranks_ == nullptr) { // each thread's list grouped on its thread, straight into one
+    group_blocks_by_key(
+        applicants_by_thread.size(), key_limit, [&](std::size_t b) { return applicants_by_thread[b].size(); },
+        [&](std::size_t b, std::size_t j) { return std::optional<Applicant>(applicants_by_thread[b][j]); }, key_of,
+        applicants);
+    applicants_by_thread.clear();
+  } else {
     // Every rank's applicants, by id: the admitted are ordered below as one process orders them
     // (the id, in agent order, breaks every tie), and every rank allocates and admits alike.
+    applicants = join_in_thread_order(applicants_by_thread);
+    applicants_by_thread.clear();
     std::vector<std::uint64_t> mine;
     mine.reserve(4 * applicants.size());
     for (const Applicant& a : applicants)
@@ -517,14 +570,8 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
       applicants[k] = {static_cast<std::size_t>(all[4 * k]), static_cast<std::uint32_t>(all[4 * k + 1]),
                        static_cast<std::uint32_t>(all[4 * k + 1] >> 32), all[4 * k + 2],
                        static_cast<std::size_t>(all[4 * k + 3])};
+    group_by_key(applicants, key_limit, key_of);
   }
-  // The applicants by demand cell (below), in the order of (cell, substitutes); the allocation
-  // needs only how many each has.
-  std::size_t substitute_bits = 0;
-  for (const ApplicationRules::Programme& rule : rules.programmes)
-    substitute_bits = std::max(substitute_bits, rule.substitutes.size());
-  group_by_key(applicants, (programmes * regions * kGroupCount) << substitute_bits,
-               [&](const Applicant& a) { return (a.cell << substitute_bits) | a.substitutes; });
 
   // Allocation of seats and money to the demand cells, all at once. A trainee commits one claim,
   // or one per month of the programme if paid monthly.
@@ -615,6 +662,15 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
   if (ranks_ != nullptr) apprentices_before = tally_.cell_apprentices;
   // Admissions: cells in priority order (money shared between programmes goes to the higher
   // priority first), the lowest agent-keyed priorities within each cell.
+  // The money is committed here, in that order, on one thread; the enrolled agents change below.
+  struct Enrolled {
+    std::size_t index;
+    std::uint8_t programme;
+  };
+  std::vector<Enrolled> enrolled;
+  std::int64_t places_given = 0;
+  for (const CellOutcome& outcome : allocation.cells) places_given += outcome.admitted;
+  enrolled.reserve(static_cast<std::size_t>(places_given)); // at most the admitted
   std::vector<std::size_t> order(problem.cells.size());
   for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -655,21 +711,37 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         if (payment_[taken] == Payment::Enrolment) pay_claims(p, taken, 1);
         ++tally_.enrolments[taken];
         if (taken != prog) ++tally_.substitute_enrolments[taken];
-        std::size_t i = applicants[a].index;
-        if (ranks_ != nullptr) { // an id: the agent may be another rank's to change
-          i = local_index(pop, i);
-          if (i == kNotHere) continue;
-        }
-        pop.programme[i] = static_cast<std::uint8_t>(taken);
-        pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[taken]);
-        if (pr.full_time[taken]) pop.status[i] = kInTraining;
-        // An apprentice holds the 学徒工 position while enrolled (and after: a failed or departed
-        // apprentice stays 学徒工, docs/levers.md "Apprenticeship").
-        if (apprenticeship_[taken] && pop.level[i] < static_cast<std::uint8_t>(Level::Apprentice))
-          promote(pop, i, static_cast<int>(Level::Apprentice), flows);
-        if (employer_cells_ > 0 && apprenticeship_[taken] && pop.employer[i] != kNoEmployer)
-          ++tally_.cell_apprentices[pop.region_of(i) * employer_cells_ + pop.employer[i]];
+        enrolled.push_back({applicants[a].index, static_cast<std::uint8_t>(taken)});
       }
+    }
+  }
+  // The enrolled themselves, on all threads: each changes only its own agent (split over ranks,
+  // `index` is an id, and the agent may be another rank's).
+  const auto count = static_cast<std::int64_t>(enrolled.size());
+#pragma omp parallel
+  {
+    MonthTally local;
+    std::vector<std::int64_t> local_apprentices(tally_.cell_apprentices.size(), 0);
+#pragma omp for schedule(static) nowait
+    for (std::int64_t k = 0; k < count; ++k) {
+      const auto [index, taken] = enrolled[static_cast<std::size_t>(k)];
+      const std::size_t i = ranks_ != nullptr ? local_index(pop, index) : index;
+      if (i == kNotHere) continue;
+      pop.programme[i] = taken;
+      pop.programme_months_left[i] = static_cast<std::uint8_t>(pr.duration_months[taken]);
+      if (pr.full_time[taken]) pop.status[i] = kInTraining;
+      // An apprentice holds the 学徒工 position while enrolled (and after: a failed or departed
+      // apprentice stays 学徒工, docs/levers.md "Apprenticeship").
+      if (apprenticeship_[taken] && pop.level[i] < static_cast<std::uint8_t>(Level::Apprentice))
+        promote(pop, i, static_cast<int>(Level::Apprentice), local);
+      if (employer_cells_ > 0 && apprenticeship_[taken] && pop.employer[i] != kNoEmployer)
+        ++local_apprentices[pop.region_of(i) * employer_cells_ + pop.employer[i]];
+    }
+#pragma omp critical(skillsim_training_enrolled)
+    {
+      flows += local; // sums of integers: the same in any order
+      for (std::size_t rc = 0; rc < local_apprentices.size(); ++rc)
+        tally_.cell_apprentices[rc] += local_apprentices[rc];
     }
   }
   if (ranks_ != nullptr) {

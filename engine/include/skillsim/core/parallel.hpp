@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -69,6 +70,62 @@ std::vector<GroupRange> group_by_key(std::vector<T>& items, std::size_t key_limi
       else
         std::swap(items[next[g]], items[next[to]++]);
     }
+  return groups;
+}
+
+/// Groups by key, on all threads, items found in `blocks` blocks (each thread's list, or equal
+/// parts of one list), and writes them to `out`: the groups in ascending key order, and within a
+/// group the items in block order, then their order in the block. `count_of(b)` is the number of
+/// entries of block b; `item_of(b, j)` gives entry j's item, or std::nullopt for an entry left
+/// out; `key_of(item)` is its key, below key_limit. Returns the groups' ranges in `out`. Each
+/// block counts its keys and places its items on one thread (two passes over the entries), so
+/// nothing waits for one thread but a pass over the keys; where keys are sparse (a table per
+/// block of more than 2^20 counts and more than 4 per item), the items are gathered in order and
+/// group_by_key sorts them. The tables, at most 4 MiB or 16 bytes an item, are not in the
+/// memory estimate.
+template <class T, class CountOf, class ItemOf, class KeyOf>
+std::vector<GroupRange> group_blocks_by_key(std::size_t blocks, std::size_t key_limit, CountOf count_of, ItemOf item_of,
+                                            KeyOf key_of, std::vector<T>& out) {
+  const auto block_count = static_cast<std::int64_t>(blocks);
+  std::size_t entries = 0;
+  for (std::size_t b = 0; b < blocks; ++b) entries += static_cast<std::size_t>(count_of(b));
+  constexpr std::size_t kDenseKeys = std::size_t{1} << 20;
+  // (Sparse, or more entries than the 32-bit counts hold: in order, then sorted.)
+  if (blocks * key_limit > std::max(kDenseKeys, 4 * entries) || entries > UINT32_MAX) {
+    out.clear();
+    for (std::size_t b = 0; b < blocks; ++b)
+      for (std::size_t j = 0; j < static_cast<std::size_t>(count_of(b)); ++j)
+        if (auto item = item_of(b, j)) out.push_back(*item);
+    return group_by_key(out, key_limit, key_of);
+  }
+  // Each block's count of each key, then (over the keys, blocks in order) where its items go.
+  std::vector<std::vector<std::uint32_t>> at(blocks, std::vector<std::uint32_t>(key_limit, 0));
+#pragma omp parallel for schedule(static)
+  for (std::int64_t b = 0; b < block_count; ++b) {
+    const auto block = static_cast<std::size_t>(b);
+    std::vector<std::uint32_t>& count = at[block];
+    for (std::size_t j = 0; j < static_cast<std::size_t>(count_of(block)); ++j)
+      if (auto item = item_of(block, j)) ++count[static_cast<std::size_t>(key_of(*item))];
+  }
+  std::vector<GroupRange> groups;
+  std::uint32_t next = 0;
+  for (std::size_t key = 0; key < key_limit; ++key) {
+    const std::uint32_t begin = next;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::uint32_t count = at[b][key];
+      at[b][key] = next;
+      next += count;
+    }
+    if (next > begin) groups.emplace_back(begin, next);
+  }
+  out.resize(next);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t b = 0; b < block_count; ++b) {
+    const auto block = static_cast<std::size_t>(b);
+    std::vector<std::uint32_t>& place = at[block];
+    for (std::size_t j = 0; j < static_cast<std::size_t>(count_of(block)); ++j)
+      if (auto item = item_of(block, j)) out[place[static_cast<std::size_t>(key_of(*item))]++] = *item;
+  }
   return groups;
 }
 
