@@ -8,7 +8,8 @@ per notebook and ends with "notebooks: N passed, N failed"; exits 1 if any faile
 
 The kernel talks to this process over IPC sockets in a private temporary directory, not TCP on
 localhost: a TCP kernel warns on every start that it runs without encryption, noise that would
-hide a warning that matters. Everything the kernel prints still comes through.
+hide a warning that matters. Everything the kernel prints still comes through. Once a notebook
+has run, its kernel is stopped rather than asked to shut down (execute(): why).
 """
 
 from __future__ import annotations
@@ -34,8 +35,19 @@ def execute(path: Path) -> str | None:
         if os.name == "posix":  # IPC is Unix sockets; elsewhere TCP (and its warning) remains
             config.KernelManager.transport = "ipc"
             config.KernelManager.ip = os.path.join(sockets, "kernel")
+        # The kernel is stopped, not asked to stop, once every cell has run and its output is in: a
+        # kernel asked to shut down may print a traceback as it goes (ipykernel 7.4: the control
+        # handler's closing "idle" is flushed on the control socket the shutdown has closed,
+        # ZMQError ENOTSOCK; seen once, in a fresh-clone CI run of 2026-12-06), noise that would
+        # hide a warning that matters. Nothing is left to it then: cells write their files as
+        # they run.
         client = nbclient.NotebookClient(
-            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}, config=config
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            config=config,
+            shutdown_kernel="immediate",
         )
         try:
             client.execute()

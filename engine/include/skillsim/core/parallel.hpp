@@ -94,7 +94,7 @@ std::vector<GroupRange> group_blocks_by_key(std::size_t blocks, std::size_t key_
   if (blocks * key_limit > std::max(kDenseKeys, 4 * entries) || entries > UINT32_MAX) {
     out.clear();
     for (std::size_t b = 0; b < blocks; ++b)
-      for (std::size_t j = 0; j < static_cast<std::size_t>(count_of(b)); ++j)
+      for (std::size_t j = 0, block_entries = count_of(b); j < block_entries; ++j)
         if (auto item = item_of(b, j)) out.push_back(*item);
     return group_by_key(out, key_limit, key_of);
   }
@@ -104,7 +104,8 @@ std::vector<GroupRange> group_blocks_by_key(std::size_t blocks, std::size_t key_
   for (std::int64_t b = 0; b < block_count; ++b) {
     const auto block = static_cast<std::size_t>(b);
     std::vector<std::uint32_t>& count = at[block];
-    for (std::size_t j = 0; j < static_cast<std::size_t>(count_of(block)); ++j)
+    const auto block_entries = static_cast<std::size_t>(count_of(block));
+    for (std::size_t j = 0; j < block_entries; ++j)
       if (auto item = item_of(block, j)) ++count[static_cast<std::size_t>(key_of(*item))];
   }
   std::vector<GroupRange> groups;
@@ -123,7 +124,8 @@ std::vector<GroupRange> group_blocks_by_key(std::size_t blocks, std::size_t key_
   for (std::int64_t b = 0; b < block_count; ++b) {
     const auto block = static_cast<std::size_t>(b);
     std::vector<std::uint32_t>& place = at[block];
-    for (std::size_t j = 0; j < static_cast<std::size_t>(count_of(block)); ++j)
+    const auto block_entries = static_cast<std::size_t>(count_of(block));
+    for (std::size_t j = 0; j < block_entries; ++j)
       if (auto item = item_of(block, j)) out[place[static_cast<std::size_t>(key_of(*item))]++] = *item;
   }
   return groups;
