@@ -1,8 +1,8 @@
 // Micro-benchmarks of the hot kernels (Google Benchmark), for choices inside the monthly step:
 // the random-number block (Philox4x64-10 as the engine draws it, against Philox4x32-10, the
 // layout issue 14 weighs), the month's transition tables, the per-agent rules pass, the stock
-// count and the categorical draw. bench_step measures the whole step; these say where its time
-// goes and what a change of one kernel buys. See bench/README.md.
+// count, the compaction of the dead and the categorical draw. bench_step measures the whole
+// step; these say where its time goes and what a change of one kernel buys. See bench/README.md.
 //
 //   bench_kernels [--benchmark_filter=REGEX] [--benchmark_format=json] ...
 //
@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -134,6 +135,28 @@ void BM_CountStocks(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(population.size()));
 }
 BENCHMARK(BM_CountStocks)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Compaction of 1M agents, 1 in 32 of them dead at random (when ReplicateState::step compacts):
+// every column, in place, on 1 and 2 threads (OrderedCompaction). The copy of the population to
+// compact is not timed.
+void BM_Compact(benchmark::State& state) {
+  const Population& population = National::population();
+  std::mt19937_64 gen(32);
+  std::vector<std::size_t> dead;
+  for (std::size_t i = 0; i < population.size(); ++i)
+    if (gen() % 32 == 0) dead.push_back(i);
+  omp_set_num_threads(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    state.PauseTiming();
+    Population copy = population;
+    for (const std::size_t i : dead) copy.status[i] = static_cast<std::uint8_t>(Status::Removed);
+    state.ResumeTiming();
+    copy.compact();
+    benchmark::DoNotOptimize(copy.size());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(population.size()));
+}
+BENCHMARK(BM_Compact)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The categorical draw of entrants and schools (a linear scan of up to a few dozen shares).
 void BM_PickByShare(benchmark::State& state) {

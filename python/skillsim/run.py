@@ -142,7 +142,7 @@ def run(
 
 def estimate_memory(scenario: Scenario, replicates: int | None = None, threads: int | None = None) -> dict[str, Any]:
     """The run's estimated peak memory, before anything is allocated (docs/architecture.md,
-    "Memory"): the parts in bytes (``population``, ``growth``, ``candidates``, ``results``,
+    "Memory"): the parts in bytes (``population``, ``growth``, ``candidates``, ``compaction``, ``results``,
     ``fixed`` and their ``total``), the agents at the start and at most (``agents_initial``,
     ``agents_peak``), the bytes of columns per agent (``bytes_per_agent``: 14, and one more for
     each optional column the scenario uses: 19 with programmes, one more with more than one region), a ``description`` as ``skillsim validate`` prints it, the bytes

@@ -408,6 +408,7 @@ py::dict memory_check(const Scenario& scenario, std::int64_t replicates, int thr
   out["population"] = e.population;
   out["growth"] = e.growth;
   out["candidates"] = e.candidates;
+  out["compaction"] = e.compaction;
   out["results"] = e.results;
   out["fixed"] = e.fixed;
   out["total"] = e.total();

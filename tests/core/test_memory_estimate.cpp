@@ -259,6 +259,11 @@ TEST(MemoryEstimate, CountsColumnsEntrantsResultsAndReplicates) {
     if (!v.dims.empty() && v.dims[0] == "replicate") per_replicate += static_cast<std::int64_t>(v.size()) * 8;
   EXPECT_EQ(four.results - one.results, 3 * per_replicate);
   EXPECT_GT(estimate_memory(s, 1, 8).fixed, one.fixed) << "per-thread buffers";
+  // Compaction on T threads sets aside up to T - 1 times the dead (2/32 of the agents allowed) of
+  // the widest column (4 bytes); on one thread, nothing.
+  EXPECT_EQ(estimate_memory(s, 1, 1).compaction, 0);
+  EXPECT_NEAR(static_cast<double>(one.compaction), static_cast<double>(one.agents_peak) * 2 / 32 * 4, 1);
+  EXPECT_NEAR(static_cast<double>(estimate_memory(s, 1, 3).compaction), 2.0 * static_cast<double>(one.compaction), 1);
 }
 
 // Synthesis reserves room for every entrant and every school enrolee of a run at the rates of its

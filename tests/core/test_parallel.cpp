@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -204,4 +206,66 @@ TEST(GroupBlocksByKey, SameResultForAnyThreadCount) {
     return std::make_pair(groups, out);
   };
   EXPECT_EQ(group(1), group(2));
+}
+
+// Compaction in place on every thread (OrderedCompaction, Population::compact): the kept items in
+// their order, as a serial copy_if gives, for any number of blocks and threads, whichever blocks
+// the removed are in. The key array is compacted last, with the others reading it throughout.
+TEST(OrderedCompaction, KeepsTheOrderForAnyBlocksAndThreads) {
+  struct Case {
+    const char* name;
+    std::size_t size;
+    std::function<bool(std::size_t, std::mt19937_64&)> removed;
+  };
+  const std::vector<Case> cases = {
+      {"3% at random", 10'007, [](std::size_t, std::mt19937_64& g) { return g() % 100 < 3; }},
+      {"the first half (the later blocks write over whole blocks)", 4'000,
+       [](std::size_t i, std::mt19937_64&) { return i < 2'000; }},
+      {"all but the last", 1'000, [](std::size_t i, std::mt19937_64&) { return i + 1 < 1'000; }},
+      {"the last tenth", 1'000, [](std::size_t i, std::mt19937_64&) { return i >= 900; }},
+      {"none", 999, [](std::size_t, std::mt19937_64&) { return false; }},
+      {"all", 999, [](std::size_t, std::mt19937_64&) { return true; }},
+      {"fewer positions than blocks", 3, [](std::size_t i, std::mt19937_64&) { return i == 1; }},
+      {"empty", 0, [](std::size_t, std::mt19937_64&) { return false; }},
+  };
+  const int threads_before = omp_get_max_threads();
+  for (const Case& c : cases) {
+    std::mt19937_64 gen(7);
+    std::vector<std::uint8_t> key(c.size);
+    std::vector<std::uint64_t> payload(c.size);
+    for (std::size_t i = 0; i < c.size; ++i) {
+      key[i] = c.removed(i, gen) ? 0 : static_cast<std::uint8_t>(1 + gen() % 200);
+      payload[i] = gen();
+    }
+    std::vector<std::uint8_t> key_kept;
+    std::vector<std::uint64_t> payload_kept;
+    for (std::size_t i = 0; i < c.size; ++i)
+      if (key[i] != 0) {
+        key_kept.push_back(key[i]);
+        payload_kept.push_back(payload[i]);
+      }
+    for (const int threads : {1, 2, 3}) {
+      omp_set_num_threads(threads);
+      for (const std::size_t blocks : {1u, 2u, 3u, 5u, 16u}) {
+        SCOPED_TRACE(std::string(c.name) + ", " + std::to_string(blocks) + " blocks on " + std::to_string(threads) +
+                     " threads");
+        std::vector<std::uint8_t> k = key;
+        std::vector<std::uint64_t> v = payload;
+        const std::uint8_t* const state = k.data();
+        const auto keep = [state](std::size_t i) { return state[i] != 0; };
+        const OrderedCompaction compaction(c.size, blocks, keep);
+        ASSERT_EQ(compaction.kept(), key_kept.size());
+        compaction.apply(v.data(), keep);
+        compaction.apply(k.data(), keep);
+        v.resize(compaction.kept());
+        k.resize(compaction.kept());
+        EXPECT_EQ(v, payload_kept);
+        EXPECT_EQ(k, key_kept);
+        // What it may set aside: block s at most the removed in blocks 0..s, the last none
+        // (the memory estimate's bound: blocks - 1 times the removed).
+        EXPECT_LE(compaction.aside_positions(), (blocks - 1) * (c.size - key_kept.size()));
+      }
+    }
+  }
+  omp_set_num_threads(threads_before);
 }

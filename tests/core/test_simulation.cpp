@@ -4,8 +4,11 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "scenario_builders.hpp"
 #include "skillsim/core/errors.hpp"
@@ -173,6 +176,39 @@ TEST(Simulation, ConstantMortalityMatchesTheAnnualProbability) {
   std::int64_t deaths = 0;
   for (std::size_t t = 1; t <= 12; ++t) deaths += at(r, "exits", 0, t);
   expect_binomial(static_cast<double>(deaths), 200000, q, "deaths in a year");
+}
+
+// The dead are compacted away once they pass 1/32 of the agents, on every thread (Population::
+// compact, OrderedCompaction): with a fifth dying a year that is every two months or so, and the
+// agents left are the same, in the same order, on 1, 2 and 3 threads, month by month.
+TEST(Simulation, TheDeadAreCompactedInOrderForAnyThreadCount) {
+  const Scenario s =
+      test::small_scenario({"demography.mortality_annual=" + repeat(0.2, kMortalityBandCount)}, 60000, 1, 12);
+  const int threads_before = omp_get_max_threads();
+  std::vector<std::unique_ptr<ReplicateState>> states;
+  for (const int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    states.push_back(std::make_unique<ReplicateState>(s, 11, 0));
+  }
+  int compactions = 0;
+  for (int m = 0; m < 12; ++m) {
+    const std::size_t before = states[0]->population().size();
+    for (std::size_t k = 0; k < states.size(); ++k) {
+      omp_set_num_threads(static_cast<int>(k) + 1);
+      states[k]->step();
+    }
+    const Population& pop = states[0]->population();
+    if (pop.size() < before) {
+      ++compactions;
+      EXPECT_EQ(std::count(pop.status.begin(), pop.status.end(), static_cast<std::uint8_t>(Status::Removed)), 0)
+          << "month " << m << ": compaction leaves nobody dead";
+    }
+    for (std::size_t i = 1; i < pop.size(); ++i) ASSERT_LT(pop.id[i - 1], pop.id[i]) << "the order is kept";
+    for (std::size_t k = 1; k < states.size(); ++k)
+      ASSERT_TRUE(states[k]->population() == pop) << "month " << m << ", " << k + 1 << " threads";
+  }
+  omp_set_num_threads(threads_before);
+  EXPECT_GE(compactions, 3) << "the dead were compacted during the run";
 }
 
 TEST(Simulation, AssessmentPassesAreBinomialAndRespectTheWait) {

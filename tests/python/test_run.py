@@ -120,7 +120,7 @@ def test_a_run_that_cannot_fit_is_refused_before_anything_is_allocated():
     # 2 billion synthesised and national_2016's technical-school students at the start (1,916,490 +
     # 685,170 + 443,540 + 264,800): they are agents too.
     assert estimate["agents_initial"] == 2_000_000_000 + 3_310_000
-    assert estimate["total"] == sum(estimate[k] for k in ("population", "growth", "candidates", "results", "fixed"))
+    assert estimate["total"] == sum(estimate[k] for k in ("population", "growth", "candidates", "compaction", "results", "fixed"))
     assert estimate["bytes_per_agent"] == 14  # the columns stored always; one region, no programme, evaluator or employer
     assert estimate["population"] >= 14 * estimate["agents_peak"]
     if estimate["available"] is None:

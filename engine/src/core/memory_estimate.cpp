@@ -40,6 +40,10 @@ constexpr double kEligibleGrowth = 2.0;
 // Per agent of the population gathered for a checkpoint of a run split over ranks: its position
 // in the merge of the ranks' blocks in id order (gather_population).
 constexpr std::int64_t kGatherIndexBytes = sizeof(std::size_t);
+// The removed when the population is compacted, as a share of it: compaction runs once they pass
+// 1/32 (ReplicateState::step checks every month), allowed as much again for one month's deaths,
+// retirements and moves to another rank.
+constexpr double kRemovedAtCompaction = 2.0 / 32;
 
 std::int64_t bytes_of(double agents, double per_agent) { return std::llround(std::ceil(agents * per_agent)); }
 
@@ -118,6 +122,11 @@ MemoryEstimate estimate_memory(const Scenario& scenario, std::int64_t replicates
   if (e.agents_peak >
       (static_cast<std::int64_t>(initial_capacity(p)) - all + split - 1) / split + (all + split - 1) / split)
     e.growth = bytes_of(peak, static_cast<double>(widest));
+  // Compaction on T threads sets aside one column's items at a time, block s at most the removed in
+  // blocks 0..s and the last block none (OrderedCompaction): T - 1 times the removed at most.
+  if (threads > 1)
+    e.compaction =
+        bytes_of(peak * kRemovedAtCompaction * static_cast<double>(threads - 1), static_cast<double>(widest));
   // The month's candidate lists: trainees and queued candidates are few; applicants at most the
   // highest monthly application probability of any group and status; competitors at most everybody.
   double per_agent = 0;
@@ -181,6 +190,7 @@ std::string describe_memory(const MemoryEstimate& e) {
     text += "; every rank's agents gathered on rank 0 at a checkpoint " + format_bytes(e.checkpoint);
   text += "; results " + format_bytes(e.results);
   if (e.candidates > 0) text += "; the month's candidate lists " + format_bytes(e.candidates);
+  if (e.compaction > 0) text += "; compaction " + format_bytes(e.compaction);
   return text + "; program and threads " + format_bytes(e.fixed) + ")";
 }
 
@@ -199,7 +209,7 @@ std::string memory_refusal(const Scenario& scenario, const MemoryEstimate& e, st
   std::string text = "the run needs " + describe_memory(e) + ", but " + format_bytes(available) + " is available. ";
   // What to change: the scale the population would fit at, or fewer replicates for the results.
   const std::int64_t room = available - e.fixed - e.results;
-  const std::int64_t agent_bytes = e.population + e.growth + e.candidates + e.checkpoint;
+  const std::int64_t agent_bytes = e.population + e.growth + e.candidates + e.compaction + e.checkpoint;
   if (room > 0 && agent_bytes > room) {
     const double factor = static_cast<double>(agent_bytes) / static_cast<double>(room);
     const auto scale = static_cast<std::int64_t>(std::ceil(static_cast<double>(p.population.scale) * factor * 1.05));

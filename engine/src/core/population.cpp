@@ -1,9 +1,12 @@
 #include "skillsim/core/population.hpp"
 
+#include <omp.h>
+
 #include <limits>
 #include <string>
 
 #include "skillsim/core/errors.hpp"
+#include "skillsim/core/parallel.hpp"
 
 namespace skillsim {
 
@@ -67,11 +70,12 @@ Agent Population::get(std::size_t i) const {
 void Population::compact() {
   // In place, keyed on the status column, which is compacted last (no flag per agent).
   constexpr auto removed = static_cast<std::uint8_t>(Status::Removed);
+  const std::uint8_t* const state = status.data();
+  const auto keep = [state](std::size_t i) { return state[i] != removed; };
+  const OrderedCompaction compaction(size(), static_cast<std::size_t>(omp_get_max_threads()), keep);
   const auto squeeze = [&](auto& column) {
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < column.size(); ++i)
-      if (status[i] != removed) column[out++] = column[i];
-    column.resize(out);
+    compaction.apply(column.data(), keep);
+    column.resize(compaction.kept());
   };
   for_each_column([&](auto& column) {
     if (static_cast<const void*>(&column) != static_cast<const void*>(&status)) squeeze(column);

@@ -22,13 +22,16 @@ struct MemoryEstimate {
   std::int64_t population = 0;      ///< the columns of agents_peak agents
   std::int64_t growth = 0;          ///< while the columns grow past their reserve: one column copied at a time
   std::int64_t candidates = 0;      ///< the month's lists of applicants, trainees and competitors, at most
+  /// While the population is compacted on more than one thread: one column's kept items that
+  /// later threads write over, set aside (OrderedCompaction, parallel.hpp). 0 on one thread.
+  std::int64_t compaction = 0;
   /// On rank 0 of a run split over ranks that writes checkpoints, while it writes one: every
   /// rank's agents gathered (gather_population), besides its own share. 0 otherwise.
   std::int64_t checkpoint = 0;
   std::int64_t results = 0; ///< every replicate's results and the statistics over them
   std::int64_t fixed = 0;   ///< the program, its libraries and the threads' stacks and tallies
 
-  std::int64_t total() const { return population + growth + candidates + checkpoint + results + fixed; }
+  std::int64_t total() const { return population + growth + candidates + compaction + checkpoint + results + fixed; }
 };
 
 /// The estimate for `replicates` replicates on `threads` threads (0: one), for one process, or

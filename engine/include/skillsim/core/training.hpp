@@ -254,7 +254,7 @@ public:
   /// leave_evaluation_queue() for a completer of `programme`; `i` may be kNotHere.
   void leave_evaluation_queue(Population& pop, std::size_t i, std::uint8_t programme);
   /// assessed() in two parts, so that the agents' part can run on all threads while the money,
-  /// whose order matters (pay_claims carries overheads), is settled in agent order on one:
+  /// whose order matters (pay_claims carries overheads), is settled in the step's order on one:
   /// settle_assessment counts the assessment and pays or releases its claim (no agent);
   void settle_assessment(const Parameters& p, std::uint8_t programme, bool passed);
   /// finish_assessment gives agent i the programme's level if it passed (and is below it) and
