@@ -52,7 +52,7 @@ def project(
     Raises:
         TwinUnsupported: the scenario uses a mechanism the twin does not model yet
             (employers' own evaluation, factors by age band; programmes' binding
-            age limits, substitutes, or too many programme months, or insurance months or group
+            age limits, substitutes with other age limits, or too many programme months, or insurance months or group
             time limits in too many of them); ``error.keys`` names them.
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
         ValueError: ``replicates`` below 1, or above 1 without parameter sets; ``threads`` below 1.

@@ -186,6 +186,20 @@ TEST(Allocation, SubstitutesTakeWhoTheirOwnProgrammeCannotAndOnlyThen) {
   EXPECT_EQ(a.cells[0].admitted, 3);
   EXPECT_EQ(a.cells[0].admitted_to, (std::vector<std::int64_t>{1}));
   EXPECT_EQ(a.cells[0].turned_away_no_seat, 2);
+  // Nor where the substitutes' group goes first (priority cost 0 against 5): a priority serves a
+  // cell first among the applicants to the same seats, not before the programme's own.
+  problem.cells[1].priority_cost = 5;
+  a = allocate(problem);
+  EXPECT_EQ(a.cells[1].admitted, 3);
+  EXPECT_EQ(a.cells[0].admitted_to, (std::vector<std::int64_t>{1}));
+  // Among the substitutes, the priority still decides: two cells of programme 0's applicants
+  // (which has no seat), priority 5 and 0, for the one seat programme 1's own leave.
+  problem.cells = {{0, 0, 0, 2, 5, {1}}, {0, 0, 1, 2, 0, {1}}, {1, 0, 0, 3, 5, {}}};
+  problem.seats = {0, 4};
+  a = allocate(problem);
+  EXPECT_EQ(a.cells[2].admitted, 3);
+  EXPECT_EQ(a.cells[1].admitted_to, (std::vector<std::int64_t>{1})) << "the higher priority takes the seat left";
+  EXPECT_EQ(a.cells[0].admitted_to, (std::vector<std::int64_t>{0}));
 }
 
 // Apprenticeship places (employers.apprentice_places_per_1000): pool 0 has 3 free places shared by

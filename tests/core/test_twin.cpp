@@ -146,11 +146,16 @@ void expect_agents_around_twin(const Results& twin, const Results& agents, std::
   EXPECT_GT(compared, 100);
 }
 
-void expect_agents_around_twin(const Scenario& s, std::int64_t replicates) {
+// The agent model's `replicates` replicates of `s`, seed 7: what the twin is held against.
+Results agents_of(const Scenario& s, std::int64_t replicates) {
   RunOptions options;
   options.replicates = replicates;
   options.seed = 7;
-  expect_agents_around_twin(project_scenario(s), run_scenario(s, options), replicates);
+  return run_scenario(s, options);
+}
+
+void expect_agents_around_twin(const Scenario& s, std::int64_t replicates) {
+  expect_agents_around_twin(project_scenario(s), agents_of(s, replicates), replicates);
 }
 
 // The bundled national scenario (the defaults; its appointment quotas bind with plenty of
@@ -460,10 +465,7 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsWithProgrammes) {
   expect_agents_around_twin(s, 30);
   const Results twin = project_scenario(s);
   expect_balanced(twin);
-  RunOptions options;
-  options.replicates = 30;
-  options.seed = 7;
-  const Results agents = run_scenario(s, options);
+  const Results agents = agents_of(s, 30);
   EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 50);
   // Programmes ran: enrolments, certificates and money in every programme and fund.
   for (std::size_t k = 0; k < 3; ++k) EXPECT_GT(value(twin, "enrolments", 0, 6, k), 1) << k;
@@ -524,10 +526,7 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsJinchengUnbound) {
                         {"run.parameter_sets=\"\"", "run.parameter_set_columns=[]", "population.scale=40",
                          "programmes.seats_per_month=[[1e7], [1e7], [1e7], [1e7]]", "funds.annual_envelope=[1e13]"});
   const Results twin = project_scenario(s);
-  RunOptions options;
-  options.replicates = 30;
-  options.seed = 7;
-  const Results agents = run_scenario(s, options);
+  const Results agents = agents_of(s, 30);
   expect_agents_around_twin(twin, agents, 30);
   EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 50);
   for (std::size_t k = 0; k < 4; ++k) {
@@ -567,10 +566,7 @@ Scenario insured_upgrading(const std::string& months, const std::vector<std::str
 TEST(Twin, AgentMeanWithinFourStandardErrorsWithInsuranceMonths) {
   const Scenario s = insured_upgrading("12");
   expect_agents_around_twin(s, 30);
-  RunOptions options;
-  options.replicates = 30;
-  options.seed = 7;
-  const Results agents = run_scenario(s, options);
+  const Results agents = agents_of(s, 30);
   const Results twin = project_scenario(s);
   expect_balanced(twin);
   EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 20);
@@ -834,6 +830,62 @@ TEST(Twin, SeatsAndMoneyBindExactly) {
   EXPECT_GT(no_money, 100);
 }
 
+// Substitute programmes (programmes.substitutes): the apprenticeship has no seats and its
+// applicants accept the upgrading course, which 初级工 and above qualify for here (min_level 1)
+// and which has seats for all. So each month every applicant to the apprenticeship at 初级工 goes
+// to the course and every one below is turned away, and nobody enters the apprenticeship: in the
+// twin exactly. Where the substitute has seats for all the allocation is linear, so the agents'
+// mean is within 4 standard errors of the twin, the substitute enrolments and the turned away
+// included.
+TEST(Twin, SubstitutesTakeTheApplicantsTheirProgrammeTurnsAway) {
+  const std::vector<std::string> substitutes = {
+      "programmes.min_level=[0, 1, 0]",
+      "programmes.substitutes=[[false, false, false], [false, false, false], [false, true, false]]"};
+  const Scenario s = two_programmes(20000, 24, "[[1000000], [1000000], [0]]", "[1e12, 1e12]", substitutes);
+  ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));
+  const Results twin = project_scenario(s);
+  expect_balanced(twin);
+  const std::size_t times = twin.dimension("time").size();
+  double substituted = 0, turned_away = 0;
+  for (std::size_t t = 1; t < times; ++t) {
+    const double applied = value(twin, "applications", 0, t, 2);
+    EXPECT_NEAR(value(twin, "enrolments", 0, t, 2), 0, 1e-9) << "month " << t;
+    EXPECT_NEAR(value(twin, "substitute_enrolments", 0, t, 1) + value(twin, "turned_away_no_seat", 0, t, 2), applied,
+                1e-9 * applied + 1e-9)
+        << "month " << t;
+    for (const std::size_t k : {0u, 2u}) EXPECT_EQ(value(twin, "substitute_enrolments", 0, t, k), 0.0);
+    substituted += value(twin, "substitute_enrolments", 0, t, 1);
+    turned_away += value(twin, "turned_away_no_seat", 0, t, 2);
+  }
+  EXPECT_GT(substituted, 5) << "初级工 applicants to the apprenticeship went to the course";
+  EXPECT_GT(turned_away, 5) << "those below it were turned away";
+  const Results agents = agents_of(s, 30);
+  expect_agents_around_twin(twin, agents, 30);
+  EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 50);
+  for (std::size_t t = 12; t < times; t += 12)
+    for (const char* name : {"substitute_enrolments", "turned_away_no_seat"})
+      expect_mean_around(agents, twin, 30, 3, yearly_total(name, t),
+                         name + std::string(" in the year to month ") + std::to_string(t));
+}
+
+// A substitute never takes a place from its own applicants (docs/levers.md): where the course's
+// few seats go to its own applicants, none is left for the apprenticeship's; the course enrols
+// its seats, all of them its own applicants.
+TEST(Twin, SubstitutesServeTheirOwnApplicantsFirst) {
+  const Scenario s =
+      two_programmes(20000, 24, "[[1000000], [2], [0]]", "[1e12, 1e12]",
+                     {"programmes.min_level=[0, 1, 0]",
+                      "programmes.substitutes=[[false, false, false], [false, false, false], [false, true, false]]"});
+  const Results twin = project_scenario(s);
+  const std::size_t times = twin.dimension("time").size();
+  for (std::size_t t = 1; t < times; ++t) {
+    ASSERT_GT(value(twin, "applications", 0, t, 1), 2) << "the course's own applicants fill its seats";
+    EXPECT_NEAR(value(twin, "enrolments", 0, t, 1), 2, 1e-5) << "month " << t;
+    EXPECT_NEAR(value(twin, "substitute_enrolments", 0, t, 1), 0, 1e-5) << "month " << t;
+    EXPECT_NEAR(value(twin, "turned_away_no_seat", 0, t, 2), value(twin, "applications", 0, t, 2), 1e-5);
+  }
+}
+
 TEST(Twin, SameBitsWithProgrammes) {
   const Scenario s = two_programmes(20000, 12, "[[7.5], [3], [1000]]", "[20000, 5000]");
   const Results a = project_scenario(s), b = project_scenario(s);
@@ -847,6 +899,16 @@ TEST(Twin, SameBitsWithProgrammes) {
 TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   // Programmes are modelled; the rules of theirs the twin's state does not hold are refused.
   EXPECT_TRUE(twin_refusals(test::programme_scenario({})).empty());
+  // Substitutes are modelled (SubstitutesTakeTheApplicantsTheirProgrammeTurnsAway), where the
+  // substitute asks for the ages of the programme applied to: the state holds no age within them.
+  // (The course below, open only as a substitute, from 30: the apprenticeship's applicants from 16.)
+  const std::vector<Issue> older = twin_refusals(
+      two_programmes(20000, 12, "[[1000000], [1000000], [0]]", "[1e12, 1e12]",
+                     {"programmes.min_age=[16, 30, 16]", "programmes.application_rate=[0.02, 0, 0.002]",
+                      "programmes.substitutes=[[false, false, false], [false, false, false], [false, true, false]]"}));
+  ASSERT_EQ(older.size(), 1u) << test::dump(older);
+  EXPECT_EQ(older[0].key, "programmes.substitutes");
+  EXPECT_NE(older[0].message.find("programme apprentice has one"), std::string::npos) << older[0].message;
   // Insurance months are modelled (AgentMeanWithinFourStandardErrorsWithInsuranceMonths).
   EXPECT_TRUE(twin_refusals(test::programme_scenario({{"programmes.min_contribution_months", "[12]"}})).empty());
   // A maximum age that excludes some active worker (under 45 only) is modelled (a band of the

@@ -41,6 +41,15 @@ Allocation allocate(const AllocationProblem& problem) {
   }
   std::vector<int> cell_arc(problem.cells.size());
   std::vector<std::vector<int>> substitute_arcs(problem.cells.size());
+  // A substitute's seat costs more than any applicant of its own programme pays for one, so it
+  // goes to them first whatever their priority (the cheapest substitute path, at the lowest
+  // priority cost m, costs m + spread + 1 = the highest + 1).
+  std::int64_t lowest = 0, highest = 0;
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    lowest = c == 0 ? problem.cells[c].priority_cost : std::min(lowest, problem.cells[c].priority_cost);
+    highest = c == 0 ? problem.cells[c].priority_cost : std::max(highest, problem.cells[c].priority_cost);
+  }
+  const std::int64_t substitute_cost = kSubstituteCost + (highest - lowest);
   const auto seats_of = [&](int programme, int region) {
     return seat_node[static_cast<std::size_t>(programme) * regions + static_cast<std::size_t>(region)];
   };
@@ -58,7 +67,7 @@ Allocation allocate(const AllocationProblem& problem) {
     net.add_arc(node, seats_of(cell.programme, cell.region), FlowNetwork::kUnlimited);
     for (int q : cell.substitutes)
       substitute_arcs[c].push_back(
-          net.add_arc(node, seats_of(q, cell.region), FlowNetwork::kUnlimited, kSubstituteCost));
+          net.add_arc(node, seats_of(q, cell.region), FlowNetwork::kUnlimited, substitute_cost));
   }
   net.solve(source, sink);
 

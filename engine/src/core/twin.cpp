@@ -24,6 +24,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <string>
 #include <utility>
 
@@ -322,7 +323,14 @@ struct MonthRules {
   TransitionRates rates;
   std::array<double, 2> appointed_share{};
   ApplicationRules applications;
-  std::vector<double> admit_share; // programme x group: admitted per applicant (the record pass finds it)
+  // The applicants of a programme are told apart, as the agents' demand cells are, by the
+  // substitutes they qualify for (programmes.substitutes): a mask of substitute_bits bits, bit j
+  // for the programme's substitute j. 0 bits without substitutes.
+  std::size_t substitute_bits;
+  // Per applicant of (programme x group) << substitute_bits | mask, admitted to the programme
+  // (admit_share) and to its substitute j (substitute_share, x substitute_bits + j); the record
+  // pass finds them.
+  std::vector<double> admit_share, substitute_share;
   // The segments (Layout::segment) that hold somebody at points of the month's kernel, and their
   // insurance months that do (LiveSegments): its input, the training step's, the applications'
   // and the evaluation step's. The record pass finds them; every vector pushed through the month
@@ -346,10 +354,22 @@ struct MonthRules {
   Mentoring mentoring;
   double mentored_share = 0;
   MonthRules(const Scenario& s, Month m)
-      : month(m), p(s.parameters_at(m)), rates(p, m), applications(p),
-        admit_share(p.programmes.names.size() * kGroupCount, 0.0), competitions(p, rates, m),
+      : month(m), p(s.parameters_at(m)), rates(p, m), applications(p), substitute_bits(substitutes_at_most()),
+        admit_share((p.programmes.names.size() * kGroupCount) << substitute_bits, 0.0),
+        substitute_share(admit_share.size() * substitute_bits, 0.0), competitions(p, rates, m),
         studios(studios_open(p.studios)) {
     if (studios) mentoring.set_terms(p.studios, rates);
+  }
+  // The most substitutes any programme has.
+  std::size_t substitutes_at_most() const {
+    std::size_t most = 0;
+    for (const ApplicationRules::Programme& rule : applications.programmes)
+      most = std::max(most, rule.substitutes.size());
+    return most;
+  }
+  // Where the applicants of (programme k, group g) with substitute mask `mask` are counted.
+  std::size_t applicant_cell(std::size_t k, std::size_t g, std::uint32_t mask) const {
+    return ((k * kGroupCount + g) << substitute_bits) | mask;
   }
   // Whether a worker of `status` at `level` in a track outside programmes may be mentored.
   bool mentee(int status, int level) const {
@@ -1006,6 +1026,21 @@ private:
       }
     };
     std::vector<double> pi(K);
+    // The substitutes of programme k a worker of the row qualifies for (bit j: substitute j), by
+    // the eligibility `chances` asks of a programme, whatever its rate (the agents' mask).
+    const auto substitute_mask = [&](std::size_t k, int g, int status, int level, int row, std::int32_t age) {
+      std::uint32_t mask = 0;
+      const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
+      const int m = row % lay.span(level), insured = row / lay.span(level);
+      const std::vector<std::size_t>& substitutes = rules_of.programmes[k].substitutes;
+      for (std::size_t j = 0; j < substitutes.size(); ++j) {
+        const ApplicationRules::Programme& rule = rules_of.programmes[substitutes[j]];
+        if (rule.admits_state(gs, level, static_cast<std::uint32_t>(m)) && rule.insured_enough(insured) &&
+            (age < 0 || rule.admits(gs, level, age, insured, static_cast<std::uint32_t>(m))))
+          mask |= std::uint32_t{1} << j;
+      }
+      return mask;
+    };
     // Segments no programme may admit, whatever the months at the level, are not looked at.
     const auto may_apply = [&](int g, int status, int level) {
       const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
@@ -1014,40 +1049,58 @@ private:
       return false;
     };
     if (record) {
-      std::vector<double> demand(K * kGroupCount, 0.0);
+      std::vector<double> demand(rules.admit_share.size(), 0.0); // by applicant cell (MonthRules)
       for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
         if (lay.tracks[tr].prog >= 0 || lay.tracks[tr].wait > 0) continue; // the queued apply to none
-        for_segments(next, tr, rules.live_admit, true, may_apply,
-                     [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
-                       for (Eigen::Index m = 0; m < n; ++m) {
-                         const double x = next(row + m, 0);
-                         if (x == 0) continue;
-                         chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(skip + m),
-                                 lay.age_of(tr), pi);
-                         for (std::size_t q = 0; q < K; ++q)
-                           demand[q * kGroupCount + static_cast<std::size_t>(lay.gstates.group(g))] += x * pi[q];
-                       }
-                     });
+        for_segments(
+            next, tr, rules.live_admit, true, may_apply,
+            [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
+              const int status = lay.statuses[static_cast<std::size_t>(k)];
+              const auto group = static_cast<std::size_t>(lay.gstates.group(g));
+              for (Eigen::Index m = 0; m < n; ++m) {
+                const double x = next(row + m, 0);
+                if (x == 0) continue;
+                const auto at = static_cast<int>(skip + m);
+                chances(g, status, level, at, lay.age_of(tr), pi);
+                for (std::size_t q = 0; q < K; ++q)
+                  if (pi[q] > 0)
+                    demand[rules.applicant_cell(q, group, substitute_mask(q, g, status, level, at, lay.age_of(tr)))] +=
+                        x * pi[q];
+              }
+            });
       }
       allocate_places(rules, demand, *record, *book);
     }
-    // 4. Admissions: the same share of each (programme, group) cell's applicants.
+    // 4. Admissions: the same share of each applicant cell's applicants (MonthRules), to the
+    // programme applied to and to each of its substitutes.
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const Layout::Track& t = lay.tracks[tr];
       if (t.prog >= 0 || t.wait > 0) continue;
       for_segments(
           next, tr, rules.live_admit, false, may_apply,
           [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
+            const int status = lay.statuses[static_cast<std::size_t>(k)];
+            const auto group = static_cast<std::size_t>(lay.gstates.group(g));
             for (Eigen::Index held = 0; held < n; ++held) {
               if (next.row(row + held).isZero(0)) continue;
               const Eigen::Index m = skip + held; // of the level's rows
               Eigen::RowVectorXd& x = row_x_;
               x = next.row(row + held);
               // A young track's share is 0 (chances): its workers stay in their age class.
-              chances(g, lay.statuses[static_cast<std::size_t>(k)], level, static_cast<int>(m), lay.age_of(tr), pi);
-              for (std::size_t q = 0; q < K; ++q) {
-                const double share =
-                    pi[q] * rules.admit_share[q * kGroupCount + static_cast<std::size_t>(lay.gstates.group(g))];
+              chances(g, status, level, static_cast<int>(m), lay.age_of(tr), pi);
+              // (applied to, taken by, the share of the row): the programme, then its substitutes.
+              admissions_.clear();
+              for (std::size_t applied = 0; applied < K; ++applied) {
+                if (pi[applied] <= 0) continue;
+                const std::size_t cell = rules.applicant_cell(
+                    applied, group, substitute_mask(applied, g, status, level, static_cast<int>(m), lay.age_of(tr)));
+                admissions_.push_back({applied, pi[applied] * rules.admit_share[cell]});
+                const std::vector<std::size_t>& substitutes = rules_of.programmes[applied].substitutes;
+                for (std::size_t j = 0; j < substitutes.size(); ++j)
+                  admissions_.push_back(
+                      {substitutes[j], pi[applied] * rules.substitute_share[cell * rules.substitute_bits + j]});
+              }
+              for (const auto& [q, share] : admissions_) {
                 if (share <= 0) continue;
                 Eigen::RowVectorXd& admitted = row_admitted_;
                 admitted = x * share;
@@ -1077,10 +1130,11 @@ private:
     }
   }
 
-  // The allocation of the month's expected applicants (programme x group) to seats and money, as
-  // TrainingSystem::admit_applicants: demand cells (programme, region, group) on the same flow
-  // network (allocate), then the money committed cell by cell in priority order. Sets the
-  // month's admitted share of each (programme, group) and records the flows and binding.
+  // The allocation of the month's expected applicants (by applicant cell: programme, group and
+  // substitute mask; MonthRules) to seats and money, as TrainingSystem::admit_applicants: demand
+  // cells (programme, region, group, mask) on the same flow network (allocate), then the money
+  // committed cell by cell in priority order, for each cell the programme applied to first, then
+  // its substitutes. Sets the month's admitted shares and records the flows and binding.
   void allocate_places(MonthRules& rules, const std::vector<double>& demand, TwinFlows& flows, Book& book) const {
     const Parameters& p = rules.p;
     const auto& pr = p.programmes;
@@ -1107,28 +1161,34 @@ private:
     for (std::size_t k = 0; k < K; ++k)
       problem.affordable.push_back(static_cast<std::int64_t>(std::min(total, affordable_now(k)) * kFixedPoint));
     std::vector<double> applicants;
+    std::vector<std::size_t> cell_of; // each demand cell's applicant cell
+    const std::uint32_t masks = std::uint32_t{1} << rules.substitute_bits;
     for (std::size_t k = 0; k < K; ++k)
       for (std::size_t reg = 0; reg < R; ++reg)
-        for (int g = 0; g < kGroupCount; ++g) {
-          const double n = demand[k * kGroupCount + static_cast<std::size_t>(g)] * terms_.region_share[reg];
-          flows.applications[k] += n;
-          const std::int64_t fixed = std::llround(n * kFixedPoint);
-          if (fixed <= 0) continue; // below a millionth of an agent
-          problem.cells.push_back({static_cast<int>(k),
-                                   static_cast<int>(reg),
-                                   g,
-                                   fixed,
-                                   pr.group_priority[static_cast<std::size_t>(g)],
-                                   {}});
-          applicants.push_back(n);
-        }
+        for (int g = 0; g < kGroupCount; ++g)
+          for (std::uint32_t mask = 0; mask < masks; ++mask) {
+            const std::size_t at = rules.applicant_cell(k, static_cast<std::size_t>(g), mask);
+            const double n = demand[at] * terms_.region_share[reg];
+            flows.applications[k] += n;
+            const std::int64_t fixed = std::llround(n * kFixedPoint);
+            if (fixed <= 0) continue; // below a millionth of an agent
+            std::vector<int> substitutes;
+            const std::vector<std::size_t>& accepted = rules.applications.programmes[k].substitutes;
+            for (std::size_t j = 0; j < accepted.size(); ++j)
+              if (mask >> j & 1) substitutes.push_back(static_cast<int>(accepted[j]));
+            problem.cells.push_back({static_cast<int>(k), static_cast<int>(reg), g, fixed,
+                                     pr.group_priority[static_cast<std::size_t>(g)], std::move(substitutes)});
+            applicants.push_back(n);
+            cell_of.push_back(at);
+          }
     const Allocation allocation = allocate(problem);
     std::vector<std::size_t> order(problem.cells.size());
     for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return problem.cells[a].priority_cost < problem.cells[b].priority_cost;
     });
-    std::vector<double> admitted_in(K * kGroupCount, 0.0);
+    // Admitted per applicant cell: to the programme applied to, and to each substitute.
+    std::vector<double> admitted_in(rules.admit_share.size(), 0.0), substituted_in(rules.substitute_share.size(), 0.0);
     const double tiny = 1e-9;
     for (std::size_t c : order) {
       const DemandCell& cell = problem.cells[c];
@@ -1136,36 +1196,57 @@ private:
       const CellOutcome& outcome = allocation.cells[c];
       const double n = applicants[c];
       // The flow's counts back to expected persons (the whole cell when nobody was turned away).
-      double admitted = outcome.admitted == cell.applicants
-                            ? n
-                            : n * static_cast<double>(outcome.admitted) / static_cast<double>(cell.applicants);
+      const auto persons = [&](std::int64_t count) {
+        return count == cell.applicants ? n : n * static_cast<double>(count) / static_cast<double>(cell.applicants);
+      };
       const double no_seat =
           n * static_cast<double>(outcome.turned_away_no_seat) / static_cast<double>(cell.applicants);
       flows.no_seat[k] += no_seat;
-      flows.no_money[k] += n - admitted - no_seat;
+      flows.no_money[k] += n - persons(outcome.admitted) - no_seat;
       if (no_seat > tiny * n) flows.seats_binding[k * R + static_cast<std::size_t>(cell.region)] = 1;
-      if (n - admitted - no_seat > tiny * n) flows.money_binding[k] = 1;
-      // Money shared by programmes is committed in priority order: what is short by now turns away.
-      const double affordable = affordable_now(k);
-      if (admitted > affordable) {
-        flows.no_money[k] += admitted - affordable;
-        flows.money_binding[k] = 1;
-        admitted = affordable;
+      if (n - persons(outcome.admitted) - no_seat > tiny * n) flows.money_binding[k] = 1;
+      // The programme applied to takes its share, then each substitute (`j`: -1 for the programme).
+      const std::int64_t to_substitutes =
+          std::accumulate(outcome.admitted_to.begin(), outcome.admitted_to.end(), std::int64_t{0});
+      for (int j = -1; j < static_cast<int>(cell.substitutes.size()); ++j) {
+        const auto taken = j < 0 ? k : static_cast<std::size_t>(cell.substitutes[static_cast<std::size_t>(j)]);
+        double admitted = j < 0 ? persons(outcome.admitted - to_substitutes)
+                                : persons(outcome.admitted_to[static_cast<std::size_t>(j)]);
+        // Money shared by programmes is committed in priority order: what is short by now turns
+        // away, counted where they applied.
+        const double affordable = affordable_now(taken);
+        if (admitted > affordable) {
+          flows.no_money[k] += admitted - affordable;
+          flows.money_binding[taken] = 1;
+          admitted = affordable;
+        }
+        for (std::size_t f = 0; f < terms_.funds; ++f) {
+          const double due = terms_.claim[taken * terms_.funds + f] * terms_.claims_committed[taken] * admitted;
+          book.remaining[f] -= due;
+          book.committed[f] += due;
+        }
+        if (terms_.payment[taken] == Payment::Enrolment) pay_claims(p, book, flows, taken, admitted);
+        flows.enrolments[taken] += admitted;
+        if (j < 0) {
+          admitted_in[cell_of[c]] += admitted;
+        } else {
+          flows.substitute_enrolments[taken] += admitted;
+          // Substitute j of the programme applied to: its place among the programme's substitutes.
+          const std::vector<std::size_t>& accepted = rules.applications.programmes[k].substitutes;
+          const auto slot =
+              static_cast<std::size_t>(std::find(accepted.begin(), accepted.end(), taken) - accepted.begin());
+          substituted_in[cell_of[c] * rules.substitute_bits + slot] += admitted;
+        }
       }
-      for (std::size_t f = 0; f < terms_.funds; ++f) {
-        const double due = terms_.claim[k * terms_.funds + f] * terms_.claims_committed[k] * admitted;
-        book.remaining[f] -= due;
-        book.committed[f] += due;
-      }
-      if (terms_.payment[k] == Payment::Enrolment) pay_claims(p, book, flows, k, admitted);
-      flows.enrolments[k] += admitted;
-      admitted_in[k * kGroupCount + static_cast<std::size_t>(cell.group)] += admitted;
+    }
+    for (std::size_t at = 0; at < admitted_in.size(); ++at) {
+      const bool any = demand[at] > 0;
+      rules.admit_share[at] = any ? std::min(1.0, admitted_in[at] / demand[at]) : 0.0;
+      for (std::size_t j = 0; j < rules.substitute_bits; ++j)
+        rules.substitute_share[at * rules.substitute_bits + j] =
+            any ? std::min(1.0, substituted_in[at * rules.substitute_bits + j] / demand[at]) : 0.0;
     }
     for (std::size_t k = 0; k < K; ++k) {
-      for (int g = 0; g < kGroupCount; ++g) {
-        const std::size_t at = k * kGroupCount + static_cast<std::size_t>(g);
-        rules.admit_share[at] = demand[at] > 0 ? std::min(1.0, admitted_in[at] / demand[at]) : 0.0;
-      }
       if (flows.money_binding[k] != 0.0)
         for (std::size_t f = 0; f < terms_.funds; ++f)
           if (const double due = terms_.claim[k * terms_.funds + f] * terms_.claims_committed[k];
@@ -1471,6 +1552,7 @@ private:
   // values row-major), and an admission's row.
   mutable Batch scratch_, segment_, up_, done_, queued_;
   mutable Eigen::RowVectorXd row_x_, row_admitted_;
+  mutable std::vector<std::pair<std::size_t, double>> admissions_; // a row's: (programme taken, share)
   mutable std::vector<std::pair<Eigen::Index, Eigen::Index>> held_;
   mutable std::vector<double> held_values_;
 };
@@ -2829,6 +2911,7 @@ private:
     // Persons, not money (yuan) or binding flags.
     for (auto* a : {&f.applications,
                     &f.enrolments,
+                    &f.substitute_enrolments,
                     &f.no_seat,
                     &f.no_money,
                     &f.completions,
@@ -2858,8 +2941,9 @@ private:
   TwinFlows empty_flows() const {
     TwinFlows f;
     const std::size_t K = terms_.programmes, F = terms_.funds;
-    for (auto* a : {&f.applications, &f.enrolments, &f.no_seat, &f.no_money, &f.completions, &f.dropouts,
-                    &f.certificates, &f.followed_up, &f.employed_after, &f.money_binding, &f.employer_paid})
+    for (auto* a :
+         {&f.applications, &f.enrolments, &f.substitute_enrolments, &f.no_seat, &f.no_money, &f.completions,
+          &f.dropouts, &f.certificates, &f.followed_up, &f.employed_after, &f.money_binding, &f.employer_paid})
       a->assign(K, 0.0);
     f.programme_assessments.assign(K * kLevelCount, 0.0);
     for (auto* a : {&f.paid, &f.leaked, &f.audit}) a->assign(F * K, 0.0);
@@ -3045,7 +3129,15 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
       min_ages.emplace_back(k, rule.min_age_months);
       if (std::any_of(rule.eligible_region.begin(), rule.eligible_region.end(), [](std::uint8_t e) { return e == 0; }))
         first_of(regions_served, k);
-      if (!rule.substitutes.empty()) first_of(substitutes, k);
+      // A substitute's eligibility is read from the state as the programme's own (substitute_mask),
+      // which holds no age within the main tracks and no region.
+      for (std::size_t substitute : rule.substitutes) {
+        const ApplicationRules::Programme& other = rules.programmes[substitute];
+        if (other.min_age_months != rule.min_age_months || other.max_age_months != rule.max_age_months ||
+            std::any_of(other.eligible_region.begin(), other.eligible_region.end(),
+                        [](std::uint8_t e) { return e == 0; }))
+          first_of(substitutes, k);
+      }
       for (int g = 0; g < kGroupCount; ++g)
         if (rule.eligible[static_cast<std::size_t>(g * kStatusCount + static_cast<int>(Status::InTraining))])
           first_of(in_training, k);
@@ -3194,8 +3286,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
         {"programmes.eligible_regions",
          "the twin does not model programmes that serve only some regions yet; programme " + regions_served + " does"});
   if (!substitutes.empty())
-    issues.push_back({"programmes.substitutes",
-                      "the twin does not model substitute programmes yet; programme " + substitutes + " has some"});
+    issues.push_back(
+        {"programmes.substitutes",
+         "the twin models a substitute programme only where it asks for the same ages (programmes.min_age, "
+         "max_age) as the programme applied to and serves every region; programme " +
+             substitutes + " has one that does not"});
   if (!in_training.empty())
     issues.push_back({"programmes.eligible_statuses",
                       "the twin does not model applications from workers in training yet; programme " + in_training +
@@ -3398,10 +3493,11 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
         at("appointments_unfilled", t)[level] = f.appointments_unfilled[k];
       }
       if (!r.has_variable("trainees")) continue;
-      // Programmes and money (substitute_enrolments stay 0: substitutes are refused).
+      // Programmes and money.
       const std::pair<const char*, const std::vector<double>*> programme_flows[] = {
           {"applications", &f.applications},
           {"enrolments", &f.enrolments},
+          {"substitute_enrolments", &f.substitute_enrolments},
           {"turned_away_no_seat", &f.no_seat},
           {"turned_away_no_money", &f.no_money},
           {"completions", &f.completions},

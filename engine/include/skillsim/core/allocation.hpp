@@ -37,7 +37,9 @@ struct DemandCell {
   int place = -1;                 ///< the pool of places its applicants need (AllocationProblem::places); -1: none
 };
 
-/// Cost of placing an applicant in a substitute programme rather than the one applied to.
+/// Cost of placing an applicant in a substitute programme rather than the one applied to, on top
+/// of the spread of the cells' priority costs (allocate): so a substitute never takes a seat from
+/// an applicant of its own, whatever their groups' priorities.
 inline constexpr std::int64_t kSubstituteCost = 1;
 
 struct AllocationProblem {

@@ -59,6 +59,7 @@ struct TwinFlows {
   std::array<double, 2> appointed{}, appointments_unfilled{};               ///< 特级技师, 首席技师
   /// Programmes (as TrainingTally), in persons: per programme, and programme x level sought.
   std::vector<double> applications, enrolments, no_seat, no_money, completions, dropouts, certificates;
+  std::vector<double> substitute_enrolments; ///< of the enrolments, applicants to another programme
   std::vector<double> programme_assessments, followed_up, employed_after;
   /// Money, in yuan: fund x programme paid (incl. leakage and audits), leaked, audits; per fund
   /// remaining and committed at the end of the month.
