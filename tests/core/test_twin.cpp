@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -909,6 +910,25 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   ASSERT_EQ(older.size(), 1u) << test::dump(older);
   EXPECT_EQ(older[0].key, "programmes.substitutes");
   EXPECT_NE(older[0].message.find("programme apprentice has one"), std::string::npos) << older[0].message;
+  // At most 6 substitutes a programme (2^6 applicant cells each): eight copies of one programme,
+  // the first accepting the seven others.
+  std::map<std::string, std::string> eight;
+  for (const auto& [key, v] : test::one_programme())
+    if (key.starts_with("programmes.") && key != "programmes.names" && key != "programmes.labels") {
+      std::string list = "[";
+      for (int k = 0; k < 8; ++k) list += (k > 0 ? ", " : "") + v.substr(1, v.size() - 2);
+      eight[key] = list + "]";
+    }
+  eight["programmes.names"] = R"(["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"])";
+  eight["programmes.labels"] = R"(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"])";
+  std::string accepts = "[[false, true, true, true, true, true, true, true]";
+  for (int k = 1; k < 8; ++k) accepts += ", [false, false, false, false, false, false, false, false]";
+  eight["programmes.substitutes"] = accepts + "]";
+  const std::vector<Issue> many = twin_refusals(test::programme_scenario(eight));
+  ASSERT_EQ(many.size(), 1u) << test::dump(many);
+  EXPECT_EQ(many[0].key, "programmes.substitutes");
+  EXPECT_NE(many[0].message.find("at most 6 substitutes a programme"), std::string::npos) << many[0].message;
+  EXPECT_NE(many[0].message.find("programme p0 has more"), std::string::npos) << many[0].message;
   // Insurance months are modelled (AgentMeanWithinFourStandardErrorsWithInsuranceMonths).
   EXPECT_TRUE(twin_refusals(test::programme_scenario({{"programmes.min_contribution_months", "[12]"}})).empty());
   // A maximum age that excludes some active worker (under 45 only) is modelled (a band of the

@@ -360,11 +360,11 @@ struct MonthRules {
         studios(studios_open(p.studios)) {
     if (studios) mentoring.set_terms(p.studios, rates);
   }
-  // The most substitutes any programme has.
+  // The most substitutes a programme anybody applies to has (twin_refusals bounds it).
   std::size_t substitutes_at_most() const {
     std::size_t most = 0;
     for (const ApplicationRules::Programme& rule : applications.programmes)
-      most = std::max(most, rule.substitutes.size());
+      if (rule.rate > 0) most = std::max(most, rule.substitutes.size());
     return most;
   }
   // Where the applicants of (programme k, group g) with substitute mask `mask` are counted.
@@ -3073,7 +3073,10 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   bool by_age = false, migration = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
-  std::string substitutes, in_training, follow_up, regions_served;
+  std::string substitutes, many_substitutes, in_training, follow_up, regions_served;
+  // The applicants of a programme are held per mask of the substitutes they qualify for
+  // (MonthRules::applicant_cell): 2^s cells for s substitutes, every month.
+  constexpr std::size_t kMostSubstitutes = 6;
   // The youngest and oldest ages (months) an active worker may have in the run: the initial
   // population's youngest, the entrants' and school leavers' youngest; under the retirement age.
   std::int32_t youngest = kAgeBandEdges[0] * 12;
@@ -3131,6 +3134,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
         first_of(regions_served, k);
       // A substitute's eligibility is read from the state as the programme's own (substitute_mask),
       // which holds no age within the main tracks and no region.
+      if (rule.substitutes.size() > kMostSubstitutes) first_of(many_substitutes, k);
       for (std::size_t substitute : rule.substitutes) {
         const ApplicationRules::Programme& other = rules.programmes[substitute];
         if (other.min_age_months != rule.min_age_months || other.max_age_months != rule.max_age_months ||
@@ -3291,6 +3295,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
          "the twin models a substitute programme only where it asks for the same ages (programmes.min_age, "
          "max_age) as the programme applied to and serves every region; programme " +
              substitutes + " has one that does not"});
+  if (!many_substitutes.empty())
+    issues.push_back({"programmes.substitutes", "the twin models at most " + std::to_string(kMostSubstitutes) +
+                                                    " substitutes a programme (it holds the applicants per set of "
+                                                    "substitutes they qualify for); programme " +
+                                                    many_substitutes + " has more"});
   if (!in_training.empty())
     issues.push_back({"programmes.eligible_statuses",
                       "the twin does not model applications from workers in training yet; programme " + in_training +
