@@ -1088,7 +1088,8 @@ private:
               x = next.row(row + held);
               // A young track's share is 0 (chances): its workers stay in their age class.
               chances(g, status, level, static_cast<int>(m), lay.age_of(tr), pi);
-              // (applied to, taken by, the share of the row): the programme, then its substitutes.
+              // The row's admissions (programme taken, share): to each programme applied to, then to
+              // its substitutes.
               admissions_.clear();
               for (std::size_t applied = 0; applied < K; ++applied) {
                 if (pi[applied] <= 0) continue;
