@@ -44,12 +44,11 @@ Allocation allocate(const AllocationProblem& problem) {
   // A substitute's seat costs more than any applicant of its own programme pays for one, so it
   // goes to them first whatever their priority (the cheapest substitute path, at the lowest
   // priority cost m, costs m + spread + 1 = the highest + 1).
-  std::int64_t lowest = 0, highest = 0;
-  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
-    lowest = c == 0 ? problem.cells[c].priority_cost : std::min(lowest, problem.cells[c].priority_cost);
-    highest = c == 0 ? problem.cells[c].priority_cost : std::max(highest, problem.cells[c].priority_cost);
-  }
-  const std::int64_t substitute_cost = kSubstituteCost + (highest - lowest);
+  const auto [lowest, highest] =
+      std::minmax_element(problem.cells.begin(), problem.cells.end(),
+                          [](const DemandCell& a, const DemandCell& b) { return a.priority_cost < b.priority_cost; });
+  const std::int64_t substitute_cost =
+      kSubstituteCost + (problem.cells.empty() ? 0 : highest->priority_cost - lowest->priority_cost);
   const auto seats_of = [&](int programme, int region) {
     return seat_node[static_cast<std::size_t>(programme) * regions + static_cast<std::size_t>(region)];
   };

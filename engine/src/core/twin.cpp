@@ -1007,19 +1007,24 @@ private:
     const ApplicationRules& rules_of = rules.applications;
     // `row`: of the level's rows (insurance months, months at the level); `g`: a group state.
     // `age`: the age in months of a young track's workers (Layout::age_of), -1 on a main track.
+    // Whether programme k admits the row's workers: the parts of the agents' `admits` the state
+    // holds (all of it but age, which excludes nobody in the main tracks); the young by the whole
+    // rule, their age in whole months in [min_age, max_age): under every open programme's minimum
+    // (twin_refusals), so none admits them.
+    const auto admits = [&](std::size_t k, int g, int status, int level, int row, std::int32_t age) {
+      const ApplicationRules::Programme& rule = rules_of.programmes[k];
+      const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
+      const auto m = static_cast<std::uint32_t>(row % lay.span(level));
+      const int insured = row / lay.span(level);
+      return rule.admits_state(gs, level, m) && rule.insured_enough(insured) &&
+             (age < 0 || rule.admits(gs, level, age, insured, m));
+    };
     const auto chances = [&](int g, int status, int level, int row, std::int32_t age, std::vector<double>& pi) {
       double none = 1;
-      const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
-      const int m = row % lay.span(level), insured = row / lay.span(level);
       for (std::size_t k = 0; k < K; ++k) {
         const ApplicationRules::Programme& rule = rules_of.programmes[k];
         pi[k] = 0;
-        if (rule.rate <= 0 || !rule.admits_state(gs, level, static_cast<std::uint32_t>(m)) ||
-            !rule.insured_enough(insured))
-          continue;
-        // The young by the agents' whole rule, their age in whole months in [min_age, max_age):
-        // under every open programme's minimum (twin_refusals), so none admits them.
-        if (age >= 0 && !rule.admits(gs, level, age, insured, static_cast<std::uint32_t>(m))) continue;
+        if (rule.rate <= 0 || !admits(k, g, status, level, row, age)) continue;
         const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // the choice model's, as the agents'
         pi[k] = none * rate;
         none *= 1 - rate;
@@ -1030,15 +1035,9 @@ private:
     // the eligibility `chances` asks of a programme, whatever its rate (the agents' mask).
     const auto substitute_mask = [&](std::size_t k, int g, int status, int level, int row, std::int32_t age) {
       std::uint32_t mask = 0;
-      const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
-      const int m = row % lay.span(level), insured = row / lay.span(level);
       const std::vector<std::size_t>& substitutes = rules_of.programmes[k].substitutes;
-      for (std::size_t j = 0; j < substitutes.size(); ++j) {
-        const ApplicationRules::Programme& rule = rules_of.programmes[substitutes[j]];
-        if (rule.admits_state(gs, level, static_cast<std::uint32_t>(m)) && rule.insured_enough(insured) &&
-            (age < 0 || rule.admits(gs, level, age, insured, static_cast<std::uint32_t>(m))))
-          mask |= std::uint32_t{1} << j;
-      }
+      for (std::size_t j = 0; j < substitutes.size(); ++j)
+        if (admits(substitutes[j], g, status, level, row, age)) mask |= std::uint32_t{1} << j;
       return mask;
     };
     // Segments no programme may admit, whatever the months at the level, are not looked at.
@@ -1206,15 +1205,10 @@ private:
       flows.no_money[k] += n - persons(outcome.admitted) - no_seat;
       if (no_seat > tiny * n) flows.seats_binding[k * R + static_cast<std::size_t>(cell.region)] = 1;
       if (n - persons(outcome.admitted) - no_seat > tiny * n) flows.money_binding[k] = 1;
-      // The programme applied to takes its share, then each substitute (`j`: -1 for the programme).
-      const std::int64_t to_substitutes =
-          std::accumulate(outcome.admitted_to.begin(), outcome.admitted_to.end(), std::int64_t{0});
-      for (int j = -1; j < static_cast<int>(cell.substitutes.size()); ++j) {
-        const auto taken = j < 0 ? k : static_cast<std::size_t>(cell.substitutes[static_cast<std::size_t>(j)]);
-        double admitted = j < 0 ? persons(outcome.admitted - to_substitutes)
-                                : persons(outcome.admitted_to[static_cast<std::size_t>(j)]);
-        // Money shared by programmes is committed in priority order: what is short by now turns
-        // away, counted where they applied.
+      // The money of `admitted` placed in programme `taken`: shared by programmes, it is committed
+      // in priority order, and what is short by now turns away, counted where they applied.
+      // Returns those it pays for.
+      const auto commit = [&](std::size_t taken, double admitted) {
         const double affordable = affordable_now(taken);
         if (admitted > affordable) {
           flows.no_money[k] += admitted - affordable;
@@ -1228,16 +1222,20 @@ private:
         }
         if (terms_.payment[taken] == Payment::Enrolment) pay_claims(p, book, flows, taken, admitted);
         flows.enrolments[taken] += admitted;
-        if (j < 0) {
-          admitted_in[cell_of[c]] += admitted;
-        } else {
-          flows.substitute_enrolments[taken] += admitted;
-          // Substitute j of the programme applied to: its place among the programme's substitutes.
-          const std::vector<std::size_t>& accepted = rules.applications.programmes[k].substitutes;
-          const auto slot =
-              static_cast<std::size_t>(std::find(accepted.begin(), accepted.end(), taken) - accepted.begin());
-          substituted_in[cell_of[c] * rules.substitute_bits + slot] += admitted;
-        }
+        return admitted;
+      };
+      // The programme applied to takes its share, then each substitute of the cell's mask in order
+      // (`slot`: its place among the programme's substitutes; the cell's own list holds the masked).
+      const std::int64_t to_substitutes =
+          std::accumulate(outcome.admitted_to.begin(), outcome.admitted_to.end(), std::int64_t{0});
+      admitted_in[cell_of[c]] += commit(k, persons(outcome.admitted - to_substitutes));
+      const std::uint32_t mask = static_cast<std::uint32_t>(cell_of[c]) & (masks - 1);
+      const std::vector<std::size_t>& accepted = rules.applications.programmes[k].substitutes;
+      for (std::size_t slot = 0, j = 0; slot < accepted.size(); ++slot) {
+        if ((mask >> slot & 1) == 0) continue;
+        const double admitted = commit(accepted[slot], persons(outcome.admitted_to[j++]));
+        flows.substitute_enrolments[accepted[slot]] += admitted;
+        substituted_in[cell_of[c] * rules.substitute_bits + slot] += admitted;
       }
     }
     for (std::size_t at = 0; at < admitted_in.size(); ++at) {
