@@ -51,9 +51,12 @@ def project(
 
     Raises:
         TwinUnsupported: the scenario uses a mechanism the twin does not model yet
-            (employers' own evaluation, factors by age band; programmes' binding
-            age limits, substitutes with other age limits, or too many programme months, or insurance months or group
-            time limits in too many of them); ``error.keys`` names them.
+            (factors by age band; programmes asking for different age limits, or substitutes
+            asking for other ages than their programme; regions' own rules, programmes closed
+            to some regions, migration; employers' matching, posts, places and own evaluation;
+            a state too large: too many programme months, or insurance months or group time
+            limits in too many of them); ``error.keys`` names every one (docs/twin.md, "What
+            the twin refuses").
         ResultsFileError: ``output`` exists and ``overwrite`` is False, or cannot be written.
         ValueError: ``replicates`` below 1, or above 1 without parameter sets; ``threads`` below 1.
 

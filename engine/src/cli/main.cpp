@@ -1137,12 +1137,13 @@ int main(int argc, char** argv) {
       std::string(kScenarioNote) +
       ".\nThe results file has the variables of `run`, every count a float64 expectation, and the\n"
       "attribute skillsim_twin = 1: one replicate, or with parameter sets (run.parameter_sets) one per\n"
-      "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes,\n"
-      "funds, evaluation capacity, competitions, group time limits, technical schools and master studios\n"
-      "are projected (expected demand against seats, money and places); scenarios with factors by\n"
-      "age band, programmes' maximum ages below retirement or substitutes, regions' own rules, or employer\n"
-      "matching, posts and places, or a state too large, are refused (exit status 2), naming the key:\n"
-      "see docs/twin.md.");
+      "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes and\n"
+      "their substitutes, funds, evaluation capacity, competitions, group time limits, technical schools,\n"
+      "master studios and age limits are projected (expected demand against seats, money and places);\n"
+      "scenarios with factors by age band, programmes asking for different age limits (or substitutes\n"
+      "asking for other ages than their programme), regions' own rules or migration, employer matching,\n"
+      "posts and places, or a state too large, are refused (exit status 2), naming every key: see\n"
+      "docs/twin.md, \"What the twin refuses\".");
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 
