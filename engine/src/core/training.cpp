@@ -606,14 +606,10 @@ void TrainingSystem::admit_applicants(const Parameters& p, Month month, Populati
         ++e;
       const std::size_t cell = applicants[b].cell;
       const std::size_t prog = cell / (regions * kGroupCount), group = cell % kGroupCount;
-      std::vector<int> substitutes;
-      for (std::size_t j = 0; j < rules.programmes[prog].substitutes.size(); ++j)
-        if (applicants[b].substitutes >> j & 1)
-          substitutes.push_back(static_cast<int>(rules.programmes[prog].substitutes[j]));
       const int pool = by_pool && applicants[b].pool != kNoPool ? static_cast<int>(applicants[b].pool) : -1;
       problem.cells.push_back({static_cast<int>(prog), static_cast<int>((cell / kGroupCount) % regions),
                                static_cast<int>(group), static_cast<std::int64_t>(e - b), pr.group_priority[group],
-                               std::move(substitutes), pool});
+                               rules.programmes[prog].substitutes_in(applicants[b].substitutes), pool});
       cell_ranges.emplace_back(b, e);
       b = e;
     }

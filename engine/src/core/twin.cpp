@@ -371,6 +371,10 @@ struct MonthRules {
   std::size_t applicant_cell(std::size_t k, std::size_t g, std::uint32_t mask) const {
     return ((k * kGroupCount + g) << substitute_bits) | mask;
   }
+  // The substitute mask of an applicant cell (the inverse of applicant_cell's last part).
+  std::uint32_t mask_of(std::size_t cell) const {
+    return static_cast<std::uint32_t>(cell & ((std::size_t{1} << substitute_bits) - 1));
+  }
   // Whether a worker of `status` at `level` in a track outside programmes may be mentored.
   bool mentee(int status, int level) const {
     return mentored_share > 0 && status == kEmployed && level >= p.studios.mentee_min_level &&
@@ -1172,12 +1176,9 @@ private:
             flows.applications[k] += n;
             const std::int64_t fixed = std::llround(n * kFixedPoint);
             if (fixed <= 0) continue; // below a millionth of an agent
-            std::vector<int> substitutes;
-            const std::vector<std::size_t>& accepted = rules.applications.programmes[k].substitutes;
-            for (std::size_t j = 0; j < accepted.size(); ++j)
-              if (mask >> j & 1) substitutes.push_back(static_cast<int>(accepted[j]));
             problem.cells.push_back({static_cast<int>(k), static_cast<int>(reg), g, fixed,
-                                     pr.group_priority[static_cast<std::size_t>(g)], std::move(substitutes)});
+                                     pr.group_priority[static_cast<std::size_t>(g)],
+                                     rules.applications.programmes[k].substitutes_in(mask)});
             applicants.push_back(n);
             cell_of.push_back(at);
           }
@@ -1229,7 +1230,7 @@ private:
       const std::int64_t to_substitutes =
           std::accumulate(outcome.admitted_to.begin(), outcome.admitted_to.end(), std::int64_t{0});
       admitted_in[cell_of[c]] += commit(k, persons(outcome.admitted - to_substitutes));
-      const std::uint32_t mask = static_cast<std::uint32_t>(cell_of[c]) & (masks - 1);
+      const std::uint32_t mask = rules.mask_of(cell_of[c]);
       const std::vector<std::size_t>& accepted = rules.applications.programmes[k].substitutes;
       for (std::size_t slot = 0, j = 0; slot < accepted.size(); ++slot) {
         if ((mask >> slot & 1) == 0) continue;

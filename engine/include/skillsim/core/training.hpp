@@ -72,6 +72,14 @@ struct ApplicationRules {
       return admits_state(group_status, level, months_at_level) && age_months >= min_age_months &&
              age_months < max_age_months && insured_enough(ui_months);
     }
+    /// The substitutes an applicant qualifies for, as a mask (bit j: substitutes[j]), listed in order:
+    /// what a demand cell of the allocation holds (the agents' and the twin's alike).
+    std::vector<int> substitutes_in(std::uint32_t mask) const {
+      std::vector<int> in;
+      for (std::size_t j = 0; j < substitutes.size(); ++j)
+        if (mask >> j & 1) in.push_back(static_cast<int>(substitutes[j]));
+      return in;
+    }
   };
   std::vector<Programme> programmes;
   std::array<double, kGroupCount * kStatusCount> may_apply{}; // group x status
