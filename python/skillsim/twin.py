@@ -52,8 +52,8 @@ def project(
     Raises:
         TwinUnsupported: the scenario uses a mechanism the twin does not model yet
             (factors by age band; programmes asking for different age limits, or substitutes
-            asking for other ages than their programme; regions' own rules, programmes closed
-            to some regions, migration; employers' matching, posts, places and own evaluation;
+            asking for other ages than their programme; employers' matching, posts, places and
+            own evaluation;
             a state too large: too many programme months, or insurance months or group time
             limits in too many of them); ``error.keys`` names every one (docs/twin.md, "What
             the twin refuses").

@@ -474,6 +474,140 @@ TEST(Twin, AgentMeanWithinFourStandardErrorsWithProgrammes) {
   EXPECT_GT(value(twin, "spending", 0, 6, 1 * 3 + 0), 0); // the subsidy fund pays half of "employment"
 }
 
+// Regions with rules of their own (docs/twin.md, "The state space", region): regional factors of
+// the labour market and the assessments, a level structure by region, programmes open to some
+// regions only, with seats by region. North's rules are its own; centre and south share theirs,
+// so the twin holds them as one region class, each keeping its share. The agents' mean by region
+// (stocks, entries and exits), by level and status and of every programme flow lies within 4
+// standard errors of the twin; each region balances against its own flows. Splitting each stock
+// by the shares (the twin before regions were held) puts north's skilled share at the others'
+// and fails the agents' comparison.
+TEST(Twin, RegionsWithRulesOfTheirOwnAreHeldApart) {
+  const Scenario s =
+      two_programmes(20000, 24, "[[1e6, 1e6, 1e6], [1e6, 1e6, 1e6], [1e6, 1e6, 1e6]]", "[1e12, 1e12]",
+                     {R"(population.regions=["north", "centre", "south"])", "population.region_shares=[0.2, 0.3, 0.5]",
+                      "population.level_by_region_prior=[[1, 1, 1, 1.5, 2, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1], "
+                      "[1, 1, 1, 1, 1, 1, 1, 1, 1]]",
+                      "labour.job_loss_region_factor=[1, 1.6, 1.6]", "labour.job_find_region_factor=[1.3, 0.7, 0.7]",
+                      "skills.assessment_factor_by_region=[2, 0.6, 0.6]", "skills.pass_factor_by_region=[1, 0.7, 0.7]",
+                      "programmes.eligible_regions=[[1, 1, 1], [1, 0, 0], [0, 1, 1]]"});
+  ASSERT_EQ(twin_refusals(s).size(), 0u);
+  const Results twin = project_scenario(s);
+  expect_balanced(twin);
+  const auto at_level = [&](const Results& r, std::size_t rep, std::size_t t, std::size_t region, std::size_t l) {
+    return value(r, "workers_by_region", rep, t, region * kLevelCount + l);
+  };
+  const auto stock = [&](const Results& r, std::size_t rep, std::size_t t, std::size_t region) {
+    double n = 0;
+    for (std::size_t l = 0; l < kLevelCount; ++l) n += at_level(r, rep, t, region, l);
+    return n;
+  };
+  for (std::size_t t = 1; t <= 24; ++t) {
+    double entries = 0, exits = 0;
+    for (std::size_t region = 0; region < 3; ++region) {
+      const double in = value(twin, "entries_by_region", 0, t, region),
+                   out = value(twin, "exits_by_region", 0, t, region);
+      EXPECT_NEAR(stock(twin, 0, t, region), stock(twin, 0, t - 1, region) + in - out,
+                  1e-7 * stock(twin, 0, t - 1, region))
+          << "month " << t << " region " << region;
+      entries += in;
+      exits += out;
+    }
+    EXPECT_NEAR(entries, value(twin, "entries", 0, t), 1e-9 * entries);
+    EXPECT_NEAR(exits, value(twin, "exits", 0, t), 1e-9 * exits);
+    // Centre and south (one region class) keep the ratio of their shares at every level.
+    for (std::size_t l = 0; l < kLevelCount; ++l)
+      EXPECT_NEAR(at_level(twin, 0, t, 1, l) * 0.5, at_level(twin, 0, t, 2, l) * 0.3, 1e-9 * at_level(twin, 0, t, 2, l))
+          << "month " << t << " level " << l;
+  }
+  // Only north's workers take the upgrading course, only centre's and south's the apprenticeship:
+  // seats bind nowhere, so the programmes' flows are the regions' own demand.
+  const Results agents = agents_of(s, 30);
+  expect_agents_around_twin(twin, agents, 30);
+  EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 50);
+  int compared = 0;
+  for (std::size_t t = 12; t <= 24; t += 12) {
+    for (const char* name : {"entries_by_region", "exits_by_region"})
+      compared += expect_mean_around(agents, twin, 30, 3, yearly_total(name, t),
+                                     std::string(name) + " to month " + std::to_string(t));
+    compared += expect_mean_around(
+        agents, twin, 30, 3 * kLevelCount,
+        [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers_by_region", rep, t, k); },
+        "workers_by_region at month " + std::to_string(t));
+  }
+  EXPECT_EQ(compared, 2 * (3 + 3 + 3 * kLevelCount));
+  // What the rules change: each level's workers split by the region shares (the twin before
+  // regions were held) lie more than 4 standard errors from the agents' mean in some cells.
+  int apart = 0;
+  for (std::size_t region = 0; region < 3; ++region)
+    for (std::size_t l = 0; l < kLevelCount; ++l) {
+      double sum = 0, squares = 0, total = 0;
+      for (std::size_t rep = 0; rep < 30; ++rep) {
+        const double x = at_level(agents, rep, 24, region, l);
+        sum += x;
+        squares += x * x;
+      }
+      for (std::size_t r = 0; r < 3; ++r) total += at_level(twin, 0, 24, r, l);
+      const double mean = sum / 30, se = std::sqrt(std::max(0.0, (squares - 30 * mean * mean) / 29) / 30);
+      const double split = total * std::array<double, 3>{0.2, 0.3, 0.5}[region];
+      if (std::abs(mean - split) > 4 * se + 1e-9) ++apart;
+    }
+  EXPECT_GE(apart, 6);
+}
+
+// Migration between regions (docs/twin.md, "The state space", region): every region a class of
+// its own, movers taken to their destination's class after the month's labour market, by level
+// and status (the retired and trainees too), with employed migrants keeping their job or looking
+// for one on arrival, beside the programmes (seats by region, one open to some regions only).
+// Each region balances against its entries, exits and moves; the agents' mean of the moves
+// (origin x destination), the stocks by region and by level and status, and the programme flows
+// lie within 4 standard errors of the twin.
+TEST(Twin, MigrationMovesWorkersBetweenRegionsAsTheAgents) {
+  for (const char* arrival : {"employed", "unemployed"}) {
+    const Scenario s = two_programmes(20000, 24, "[[1e6, 1e6, 1e6], [1e6, 1e6, 1e6], [1e6, 1e6, 1e6]]", "[1e12, 1e12]",
+                                      {R"(population.regions=["north", "centre", "south"])",
+                                       "population.region_shares=[0.5, 0.3, 0.2]",
+                                       "migration.rate=[[0, 0.02, 0.01], [0.005, 0, 0.03], [0.01, 0.002, 0]]",
+                                       "migration.level_factor=[1, 1, 1.2, 1, 0.8, 0.5, 0.5, 0, 0]",
+                                       "migration.status_factor=[0, 1, 1.5, 0.5, 1, 0.2]",
+                                       std::string("migration.employed_on_arrival=\"") + arrival + "\"",
+                                       "labour.job_find_region_factor=[1, 1.3, 0.7]",
+                                       "programmes.eligible_regions=[[1, 1, 1], [1, 0, 1], [1, 1, 1]]"});
+    ASSERT_EQ(twin_refusals(s).size(), 0u);
+    const Results twin = project_scenario(s);
+    expect_balanced(twin);
+    const auto stock = [&](std::size_t t, std::size_t region) {
+      double n = 0;
+      for (std::size_t l = 0; l < kLevelCount; ++l)
+        n += value(twin, "workers_by_region", 0, t, region * kLevelCount + l);
+      return n;
+    };
+    for (std::size_t t = 1; t <= 24; ++t)
+      for (std::size_t region = 0; region < 3; ++region) {
+        const double in = value(twin, "entries_by_region", 0, t, region) + value(twin, "migration_in", 0, t, region);
+        const double out = value(twin, "exits_by_region", 0, t, region) + value(twin, "migration_out", 0, t, region);
+        EXPECT_NEAR(stock(t, region), stock(t - 1, region) + in - out, 1e-7 * stock(t - 1, region))
+            << arrival << " month " << t << " region " << region;
+      }
+    EXPECT_GT(value(twin, "migrations", 0, 12, 0 * 3 + 1), 10) << arrival; // north to centre, month 12
+    const Results agents = agents_of(s, 30);
+    expect_agents_around_twin(twin, agents, 30);
+    EXPECT_GT(expect_programmes_around_twin(agents, twin, 30), 50);
+    int compared = 0;
+    for (std::size_t t = 12; t <= 24; t += 12) {
+      const std::string when = std::string(" to month ") + std::to_string(t) + ", " + arrival;
+      compared += expect_mean_around(agents, twin, 30, 9, yearly_total("migrations", t), "migrations" + when);
+      for (const char* name : {"migration_in", "migration_out", "entries_by_region", "exits_by_region"})
+        compared += expect_mean_around(agents, twin, 30, 3, yearly_total(name, t), name + when);
+      compared += expect_mean_around(
+          agents, twin, 30, 3 * kLevelCount,
+          [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers_by_region", rep, t, k); },
+          "workers_by_region at month " + std::to_string(t) + ", " + arrival);
+    }
+    EXPECT_EQ(compared, 2 * (9 + 4 * 3 + 3 * kLevelCount));
+  }
+}
+
 // followed_up and employed_after_training are counted apart from the state where a follow-up
 // window does not change job finding (docs/twin.md, "The state space"): the same, to rounding, as
 // counted from every window held as tracks (TwinOptions::windows_as_tracks, the way before), with

@@ -38,8 +38,10 @@ double yearly(const Results& r, const std::string& name, std::size_t rep, std::s
 // two evaluator types: enterprises (the employed, up to 高级工) and agencies (anybody in the
 // labour force or training, every level), with `enterprise` and `agency` assessments a month.
 Scenario queue_scenario(bool evaluators, const std::string& enterprise, const std::string& agency,
-                        std::int64_t max_wait = 6, const std::string& pass = "0.8") {
+                        std::int64_t max_wait = 6, const std::string& pass = "0.8",
+                        const std::vector<std::string>& more = {}) {
   std::vector<std::string> o = funded_upgrading({.pass_probability = pass});
+  o.insert(o.end(), more.begin(), more.end());
   o.push_back("programmes.job_find_factor=[1]");
   if (evaluators)
     for (const std::string& s :
@@ -188,6 +190,55 @@ TEST(TwinEvaluation, CapacityBindsExactlyAndAgentsAreWithinTolerance) {
   EXPECT_GT(abandoned, 100);
   EXPECT_GT(waiting, 10);
   EXPECT_GT(compare_queue(s, 30, 0.05), 100);
+}
+
+// Two regions of equal size, capacity binding in one only (enterprises 5 and agencies 8
+// assessments a month in the first, unlimited in the second; the course's seats by region
+// ample): each region's candidates are held in their region (docs/twin.md, "The state space",
+// region), so the first region's queue and those who give up are its own, the second's
+// evaluators assess everybody in the month they queue. The agents' mean by evaluator and region,
+// by region and of every stock and flow within 4 standard errors or 5% of the twin (as where
+// capacity binds in one region, above). Before 2026-12-06 the twin split every candidate cell
+// over the regions by their shares, so that both regions' queues were the same.
+TEST(TwinEvaluation, EachRegionsQueueIsItsOwn) {
+  const Scenario s = queue_scenario(true, "5, 1e9", "8, 1e9", 2, "0.8",
+                                    {R"(population.regions=["bound", "free"])", "population.region_shares=[0.5, 0.5]",
+                                     "programmes.seats_per_month=[[1000000, 1000000]]"});
+  const Results twin = project_scenario(s);
+  double abandoned[2] = {0, 0};
+  for (std::size_t t = 1; t <= 24; ++t) {
+    if (t >= 3) { // (the queue builds up in the first two months)
+      EXPECT_NEAR(value(twin, "evaluations", 0, t, 0 * 2 + 0), 5, 1e-6) << t; // evaluator x region
+      EXPECT_NEAR(value(twin, "evaluations", 0, t, 1 * 2 + 0), 8, 1e-6) << t;
+    }
+    EXPECT_EQ(value(twin, "evaluation_binding", 0, t, 1 * 2 + 1), 0) << t;
+    EXPECT_NEAR(value(twin, "evaluation_queue", 0, t, 1), 0, 1e-6) << t;
+    for (std::size_t region = 0; region < 2; ++region)
+      abandoned[region] += value(twin, "evaluation_abandoned", 0, t, region);
+  }
+  EXPECT_GT(abandoned[0], 50);
+  EXPECT_NEAR(abandoned[1], 0, 1e-6);
+  EXPECT_GT(compare_queue(s, 30, 0.05), 100);
+  RunOptions options;
+  options.replicates = 30;
+  options.seed = 11;
+  const Results agents = run_scenario(s, options);
+  const test::MeanTolerance within{.relative = 0.05, .absolute = 1e-6};
+  int compared = 0;
+  for (std::size_t t = 12; t <= 24; t += 12) {
+    const std::string year = " in the year to month " + std::to_string(t);
+    for (const auto& [name, cells] : std::vector<std::pair<std::string, std::size_t>>{
+             {"evaluations", 4}, {"evaluation_abandoned", 2}, {"entries_by_region", 2}, {"exits_by_region", 2}})
+      compared += expect_mean_around(
+          agents, twin, 30, cells,
+          [&, name = name](const Results& r, std::size_t rep, std::size_t k) { return yearly(r, name, rep, t, k); },
+          name + year, within);
+    compared += expect_mean_around(
+        agents, twin, 30, 2 * kLevelCount,
+        [&](const Results& r, std::size_t rep, std::size_t k) { return value(r, "workers_by_region", rep, t, k); },
+        "workers_by_region at month " + std::to_string(t), within);
+  }
+  EXPECT_EQ(compared, 2 * (4 + 2 + 2 + 2 + 2 * kLevelCount));
 }
 
 // Evaluators are no longer refused; employer cells' own capacity is.

@@ -1133,16 +1133,17 @@ int main(int argc, char** argv) {
               "cores)");
   project->add_flag("--force", a.force, "overwrite an existing results file");
   project->add_flag("--quiet", a.quiet, "no progress bar and no summary");
-  project->footer(std::string(kScenarioNote) +
-                  ".\nThe results file has the variables of `run`, every count a float64 expectation, and the\n"
-                  "attribute skillsim_twin = 1: one replicate, or with parameter sets (run.parameter_sets) one per\n"
-                  "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes and\n"
-                  "their substitutes, funds, evaluation capacity, competitions, group time limits, technical schools,\n"
-                  "master studios and age limits are projected (expected demand against seats, money and places);\n"
-                  "scenarios with factors by age band, programmes asking for different age limits (or substitutes\n"
-                  "asking for other ages than their programme), regions' own rules or migration, employer matching,\n"
-                  "posts and places, or a state too large, are refused (exit status 2), naming every key: see\n"
-                  "docs/twin.md, \"What the twin refuses\".");
+  project->footer(
+      std::string(kScenarioNote) +
+      ".\nThe results file has the variables of `run`, every count a float64 expectation, and the\n"
+      "attribute skillsim_twin = 1: one replicate, or with parameter sets (run.parameter_sets) one per\n"
+      "replicate, replicate r projected under set r modulo the sets as `run` runs it. Programmes and\n"
+      "their substitutes, funds, evaluation capacity, competitions, group time limits, technical schools,\n"
+      "master studios, age limits, regions' own rules and migration are projected (expected demand\n"
+      "against seats, money and places); scenarios with factors by age band, programmes asking for\n"
+      "different age limits (or substitutes asking for other ages than their programme), employer\n"
+      "matching, posts and places, or a state too large, are refused (exit status 2), naming every key: see\n"
+      "docs/twin.md, \"What the twin refuses\".");
 
   CLI::App* schema = app.add_subcommand("schema", "print the reference of every scenario parameter (Markdown)");
 

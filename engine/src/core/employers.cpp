@@ -320,8 +320,7 @@ void Employers::begin_work_based_training(const Parameters& p, TransitionRates& 
         for (int s = 0; s < kSectorCount; ++s) {
           const std::size_t k =
               TransitionRates::labour_index(static_cast<int>(r), l, g) * kSectorCount + static_cast<std::size_t>(s);
-          const double loss = rates.job_loss_by_region.empty() ? rates.job_loss[l][g][s] : rates.job_loss_by_region[k];
-          rates.job_loss_subsidised[k] = loss * w.job_loss_factor;
+          rates.job_loss_subsidised[k] = rates.job_loss_in(static_cast<int>(r), l, g, s) * w.job_loss_factor;
         }
 }
 

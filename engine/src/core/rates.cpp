@@ -140,10 +140,8 @@ TransitionRates::TransitionRates(const Parameters& p, Month month)
     for (std::size_t r = 0; r < follow_up_regions; ++r)
       for (int l = 0; l < kLevelCount; ++l)
         for (int g = 0; g < kGroupCount; ++g) {
-          const double find =
-              job_find_by_region.empty() ? job_find[l][g] : job_find_by_region[labour_index(static_cast<int>(r), l, g)];
           follow_up_job_find[follow_up_index(k, l, g, static_cast<int>(r))] =
-              std::min(1.0, find * p.programmes.job_find_factor[k]);
+              std::min(1.0, job_find_in(static_cast<int>(r), l, g) * p.programmes.job_find_factor[k]);
         }
 
   const auto& sk = p.skills;

@@ -94,13 +94,42 @@ struct Layout {
   // "group" is a state; the rules read its group (gstates.group).
   twin::GroupStates gstates;
   int groups() const { return gstates.count(); }
-  std::vector<int> statuses;                // the status of each slot
-  std::array<int, kStatusCount> slot_of{};  // -1: no slot (retired)
-  std::array<int, kSectorCount> class_of{}; // sectors with the same job-loss factor all run share a class
-  int classes = 0;
-  std::vector<double> class_share;                   // of everybody
-  std::array<double, kSectorCount> share_in_class{}; // a sector's share of its class
-  std::size_t cells = 0;                             // in all tracks
+  std::vector<int> statuses;               // the status of each slot
+  std::array<int, kStatusCount> slot_of{}; // -1: no slot (retired)
+  // The cells' "class" is a pair (region class, sector class), class = region class x
+  // sector_classes + sector class. Sectors whose job-loss factor is the same in every month move
+  // alike and share a sector class, each keeping its share of it. Regions are each a region class
+  // where anything depends on the region, else one class holds them all, each region its share
+  // of every cell (region_part; Projector::build_region_classes).
+  std::array<int, kSectorCount> sector_class_of{};
+  int sector_classes = 0, region_classes = 1, classes = 0;
+  std::vector<double> sector_class_share;                      // of everybody
+  std::array<double, kSectorCount> share_in_class{};           // a sector's share of its sector class
+  std::vector<int> region_class_of;                            // per region
+  std::vector<int> region_of_class;                            // per region class: its region (0: the one class)
+  std::vector<std::vector<double>> region_part;                // per region class: each region's share of it
+  std::vector<double> region_class_share;                      // per region class: of the entrants
+  std::vector<std::vector<double>> initial_region_class_share; // per level, per region class: of the initial population
+  // A class's share of the entrants (region and sector drawn independently), and of the
+  // initial population at `level` (its region drawn given the level).
+  double class_share(int c) const {
+    return region_class_share[static_cast<std::size_t>(region_class(c))] *
+           sector_class_share[static_cast<std::size_t>(sector_class(c))];
+  }
+  double initial_class_share(int c, int level) const {
+    return initial_region_class_share[static_cast<std::size_t>(level)][static_cast<std::size_t>(region_class(c))] *
+           sector_class_share[static_cast<std::size_t>(sector_class(c))];
+  }
+  int sector_class(int c) const { return c % sector_classes; }
+  int region_class(int c) const { return c / sector_classes; }
+  // The region whose rules a class's workers follow.
+  int region_of(int c) const { return region_of_class[static_cast<std::size_t>(region_class(c))]; }
+  // `n` persons of region class rc added to `by_region` (per region) by its regions' parts.
+  void add_by_region(std::vector<double>& by_region, int rc, double n) const {
+    const std::vector<double>& part = region_part[static_cast<std::size_t>(rc)];
+    for (std::size_t r = 0; r < by_region.size(); ++r) by_region[r] += n * part[r];
+  }
+  std::size_t cells = 0; // in all tracks
   // Tracks (with programmes): the programme a worker is in and its months left, times the
   // follow-up window it is in (a completer may enrol again while followed up) where the window
   // changes the kernel: only after a programme whose job_find_factor is not 1 (a "tracked"
@@ -327,16 +356,16 @@ struct MonthRules {
   // substitutes they qualify for (programmes.substitutes): a mask of substitute_bits bits, bit j
   // for the programme's substitute j. 0 bits without substitutes.
   std::size_t substitute_bits;
-  // Per applicant of (programme x group) << substitute_bits | mask, admitted to the programme
-  // (admit_share) and to its substitute j (substitute_share, x substitute_bits + j); the record
-  // pass finds them.
+  // Per applicant cell (applicant_cell: programme, region class, group, mask), admitted to the
+  // programme (admit_share) and to its substitute j (substitute_share, x substitute_bits + j); the
+  // record pass finds them.
   std::vector<double> admit_share, substitute_share;
   // The segments (Layout::segment) that hold somebody at points of the month's kernel, and their
   // insurance months that do (LiveSegments): its input, the training step's, the applications'
   // and the evaluation step's. The record pass finds them; every vector pushed through the month
   // later holds a part of the same cohorts (non-negative weights), so its segments are among
   // them and the others need not be looked at.
-  LiveSegments live_in, live_train, live_admit, live_eval;
+  LiveSegments live_in, live_migrate, live_train, live_admit, live_eval;
   std::vector<double> assessed_share; // evaluation cell: assessed per candidate (twin_evaluate)
   // The rows (first, count) of the live segments of the record pass's input (live_in; their
   // insurance months that hold somebody): every vector pushed through the month holds nobody
@@ -349,16 +378,25 @@ struct MonthRules {
   std::vector<TwinCompetitionShares> contest;
   LiveSegments live_contest;
   // Master studios open this month: what mentoring gives (the agents' terms), and the share of
-  // every eligible cell mentored (the record pass finds it: Kernel::mentor).
+  // every eligible cell of a region class mentored, per region class (the record pass finds it:
+  // Kernel::mentor).
   bool studios = false;
   Mentoring mentoring;
-  double mentored_share = 0;
+  std::vector<double> mentored_share;
+  // Region classes of the layout (Layout::region_classes): the applicant cells and the mentored
+  // shares are per region class (hold_region_classes, once the layout is built).
+  std::size_t region_classes = 1;
   MonthRules(const Scenario& s, Month m)
       : month(m), p(s.parameters_at(m)), rates(p, m), applications(p), substitute_bits(substitutes_at_most()),
-        admit_share((p.programmes.names.size() * kGroupCount) << substitute_bits, 0.0),
-        substitute_share(admit_share.size() * substitute_bits, 0.0), competitions(p, rates, m),
-        studios(studios_open(p.studios)) {
+        competitions(p, rates, m), studios(studios_open(p.studios)) {
     if (studios) mentoring.set_terms(p.studios, rates);
+    hold_region_classes(1);
+  }
+  void hold_region_classes(std::size_t n) {
+    region_classes = n;
+    admit_share.assign((p.programmes.names.size() * n * kGroupCount) << substitute_bits, 0.0);
+    substitute_share.assign(admit_share.size() * substitute_bits, 0.0);
+    mentored_share.assign(n, 0.0);
   }
   // The most substitutes a programme anybody applies to has (twin_refusals bounds it).
   std::size_t substitutes_at_most() const {
@@ -367,18 +405,21 @@ struct MonthRules {
       if (rule.rate > 0) most = std::max(most, rule.substitutes.size());
     return most;
   }
-  // Where the applicants of (programme k, group g) with substitute mask `mask` are counted.
-  std::size_t applicant_cell(std::size_t k, std::size_t g, std::uint32_t mask) const {
-    return ((k * kGroupCount + g) << substitute_bits) | mask;
+  // Where the applicants of (programme k, region class rc, group g) with substitute mask `mask`
+  // are counted.
+  std::size_t applicant_cell(std::size_t k, std::size_t rc, std::size_t g, std::uint32_t mask) const {
+    return (((k * region_classes + rc) * kGroupCount + g) << substitute_bits) | mask;
   }
   // The substitute mask of an applicant cell (the inverse of applicant_cell's last part).
   std::uint32_t mask_of(std::size_t cell) const {
     return static_cast<std::uint32_t>(cell & ((std::size_t{1} << substitute_bits) - 1));
   }
-  // Whether a worker of `status` at `level` in a track outside programmes may be mentored.
-  bool mentee(int status, int level) const {
-    return mentored_share > 0 && status == kEmployed && level >= p.studios.mentee_min_level &&
-           level < p.studios.master_min_level;
+  // The share of a worker of `status` at `level` in region class `rc`, in a track outside
+  // programmes, mentored this month (0: none).
+  double mentored(int status, int level, int rc) const {
+    const bool mentee =
+        studios && status == kEmployed && level >= p.studios.mentee_min_level && level < p.studios.master_min_level;
+    return mentee ? mentored_share[static_cast<std::size_t>(rc)] : 0.0;
   }
 };
 
@@ -495,6 +536,7 @@ public:
   void apply(MonthRules& rules, const View& in, View& out, TwinFlows* record, Book* book,
              const Follow* follow = nullptr) const {
     market(rules, in, out, record);
+    if (rules.rates.migrating) migrate(rules, out, record);
     if (terms_.programmes > 0) train(rules, out, record, book, follow);
     if (layout_.waits > 0) evaluate(rules, out, record, book);
     appoint(rules, out, record, book);
@@ -506,13 +548,13 @@ public:
   // mentee_min_level to below it, in no programme nor a certificate's queue, as the agents'
   // programme column) among everybody active at the month's start (the first `columns` of `x`:
   // the month's dying and retiring too, as the agents count them before the monthly rules) give
-  // each region's places (twin_mentoring); every eligible cell is mentored in the same share
-  // (twin_studios.hpp).
+  // each region's places (twin_mentoring); every eligible cell of a region class is mentored in
+  // the same share (twin_studios.hpp).
   void mentor(MonthRules& rules, const View& x, Eigen::Index columns, TwinFlows& record) const {
     const Layout& lay = layout_;
     const StudiosSection& st = rules.p.studios;
     const int employed = lay.slot_of[kEmployed];
-    double masters = 0, eligible = 0;
+    std::vector<double> masters(static_cast<std::size_t>(lay.region_classes), 0.0), eligible(masters);
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
       const bool outside = lay.tracks[tr].prog < 0 && lay.tracks[tr].qprog < 0;
       for (int sex = 0; sex < kSexCount; ++sex)
@@ -524,11 +566,11 @@ public:
               const std::size_t first = lay.seg_first[lay.segment(tr, sex, g, c, employed, level)];
               if (first == Layout::kNotHeld) continue; // an age class's unreachable row
               const double n = x.block(static_cast<Eigen::Index>(first), 0, lay.rows(level), columns).sum();
-              (master ? masters : eligible) += n;
+              (master ? masters : eligible)[static_cast<std::size_t>(lay.region_class(c))] += n;
             }
     }
     const TwinMentoring m =
-        twin_mentoring(st, masters, eligible, terms_.region_share, static_cast<double>(rules.p.population.scale));
+        twin_mentoring(st, masters, eligible, lay.region_part, static_cast<double>(rules.p.population.scale));
     rules.mentored_share = m.share;
     record.studios = m.studios;
     record.studio_masters = m.masters;
@@ -573,7 +615,8 @@ public:
           const int cls = person_class(kMinAge, sex, g);
           for (int c = 0; c < lay.classes; ++c) {
             int sector = 0;
-            while (lay.class_of[static_cast<std::size_t>(sector)] != c) ++sector;
+            while (lay.sector_class_of[static_cast<std::size_t>(sector)] != lay.sector_class(c)) ++sector;
+            const int region = lay.region_of(c);
             for (int k = 0; k < slots; ++k) {
               const int status = lay.statuses[static_cast<std::size_t>(k)];
               for (int level = 0; level < kLevelCount; ++level) {
@@ -585,13 +628,12 @@ public:
                 std::array<Move, 2> moves{};
                 int n_moves = 0;
                 if (status == kEmployed) {
-                  moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss[level][g][sector]};
+                  moves[n_moves++] = {lay.slot_of[kUnemployed], group, r.job_loss_in(region, level, g, sector)};
                 } else if (status == kUnemployed) {
                   // A completer in its follow-up window finds work with the programme's factor.
-                  const double find =
-                      track.fprog >= 0
-                          ? r.follow_up_job_find[r.follow_up_index(static_cast<std::size_t>(track.fprog), level, g)]
-                          : r.job_find[level][g];
+                  const double find = track.fprog >= 0 ? r.follow_up_job_find[r.follow_up_index(
+                                                             static_cast<std::size_t>(track.fprog), level, g, region)]
+                                                       : r.job_find_in(region, level, g);
                   moves[n_moves++] = {lay.slot_of[kEmployed], after_job, find};
                   moves[n_moves++] = {lay.slot_of[kInactive], group, r.inactive_given(find)};
                 } else if (status == kInactive) {
@@ -604,8 +646,8 @@ public:
                 const bool may_sit = target < kLevelCount && track.prog < 0 && track.wait == 0;
                 // With evaluators the sitters queue (wait 1) instead of being assessed at once.
                 const bool queues = may_sit && r.queue_for_evaluation && needs_evaluator(target);
-                const double sit = may_sit ? r.sit_probability(target, status, cls) : 0.0;
-                const double pass = may_sit ? r.pass_probability(target, cls) : 0.0;
+                const double sit = may_sit ? r.sit_probability(target, status, cls, region) : 0.0;
+                const double pass = may_sit ? r.pass_probability(target, cls, region) : 0.0;
                 // The rows of the months at the level: from m to m + 1 (the last pools), or up to
                 // the next level at 0 months once the minimum wait is served.
                 // Each insurance month's rows (`span` of them) in turn.
@@ -636,8 +678,9 @@ public:
                 if (may_sit) {
                   const auto eligible_from = static_cast<Eigen::Index>(r.min_months[static_cast<std::size_t>(target)]);
                   double pass_served = pass;
-                  if (rules.mentee(status, level)) { // (may_sit: in no programme, not queued)
-                    const double s = rules.mentored_share, mentored = rules.mentoring.pass_probability(pass);
+                  // (may_sit: in no programme, not queued)
+                  if (const double s = rules.mentored(status, level, lay.region_class(c)); s > 0) {
+                    const double mentored = rules.mentoring.pass_probability(pass);
                     pass_served = (1 - s) * pass + s * mentored;
                     const Eigen::Index mentee_from =
                         std::min<Eigen::Index>(eligible_from, rules.mentoring.wait[static_cast<std::size_t>(target)]);
@@ -759,6 +802,74 @@ public:
           }
         }
     }
+  }
+
+  // Migration between regions (monthly_rules' migrate), after the month's labour market and
+  // assessments, by the level and status they reached: with migration every region is a region
+  // class of its own (build_region_classes), so a mover goes to its destination's class (the same
+  // sector class, track, sex, group state, level and rows), unemployed on arrival where migrants
+  // do not keep their job (migration.employed_on_arrival). Each destination has the agents'
+  // probability: the difference of the cumulative rates (TransitionRates::migration_cumulative).
+  void migrate(MonthRules& rules, View& out, TwinFlows* record) const {
+    const Layout& lay = layout_;
+    const TransitionRates& r = rules.rates;
+    const auto regions = static_cast<std::size_t>(lay.region_classes);
+    const auto slots = static_cast<int>(lay.statuses.size());
+    const int unemployed = lay.slot_of[kUnemployed];
+    const Eigen::Index columns = out.cols();
+    if (record) rules.live_migrate.reset(lay.segments());
+    std::vector<std::size_t> movers; // the (region, slot) parts of a segment group that hold somebody
+    for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
+      for (int sex = 0; sex < kSexCount; ++sex)
+        for (int g = 0; g < lay.groups(); ++g)
+          for (int sc = 0; sc < lay.sector_classes; ++sc)
+            for (int level = 0; level < kLevelCount; ++level) {
+              const Eigen::Index n = lay.rows(level);
+              const auto segment_of = [&](std::size_t region, int k) {
+                return lay.segment(tr, sex, g, lay.region_class_of[region] * lay.sector_classes + sc, k, level);
+              };
+              movers.clear();
+              for (std::size_t region = 0; region < regions; ++region)
+                for (int k = 0; k < slots; ++k) {
+                  const std::size_t id = segment_of(region, k);
+                  if (lay.seg_first[id] == Layout::kNotHeld) continue; // an age class's unreachable row
+                  if (record)
+                    rules.live_migrate.find(id, out.middleRows(static_cast<Eigen::Index>(lay.seg_first[id]), n),
+                                            lay.span(level), lay.ins[static_cast<std::size_t>(level)], true);
+                  if (rules.live_migrate[id] &&
+                      r.migration_factor(level, lay.statuses[static_cast<std::size_t>(k)]) > 0)
+                    movers.push_back(region * static_cast<std::size_t>(slots) + static_cast<std::size_t>(k));
+                }
+              if (movers.empty()) continue;
+              // Taken out first, so that no arrival moves again.
+              movers_.resize(n * static_cast<Eigen::Index>(movers.size()), columns);
+              for (std::size_t j = 0; j < movers.size(); ++j) {
+                const auto at = static_cast<Eigen::Index>(
+                    lay.seg_first[segment_of(movers[j] / static_cast<std::size_t>(slots),
+                                             static_cast<int>(movers[j] % static_cast<std::size_t>(slots)))]);
+                movers_.middleRows(static_cast<Eigen::Index>(j) * n, n) = out.middleRows(at, n);
+                out.middleRows(at, n).setZero();
+              }
+              for (std::size_t j = 0; j < movers.size(); ++j) {
+                const std::size_t origin = movers[j] / static_cast<std::size_t>(slots);
+                const int k = static_cast<int>(movers[j] % static_cast<std::size_t>(slots));
+                const int status = lay.statuses[static_cast<std::size_t>(k)];
+                const double factor = r.migration_factor(level, status);
+                const auto x = movers_.middleRows(static_cast<Eigen::Index>(j) * n, n);
+                const double total = record ? x.col(0).sum() : 0.0;
+                double before = 0; // the cumulative probability of the destinations before
+                for (std::size_t to = 0; to < regions; ++to) {
+                  const double upto = r.migration_cumulative(origin, to, factor), p = upto - before;
+                  before = upto;
+                  if (to == origin || p <= 0) continue;
+                  const int slot = status == kEmployed && !r.migrants_keep_job ? unemployed : k;
+                  const int cls = lay.region_class_of[to] * lay.sector_classes + sc;
+                  out.middleRows(static_cast<Eigen::Index>(lay.first(tr, sex, g, cls, slot, level)), n) += p * x;
+                  if (record) record->migrations[origin * regions + to] += p * total;
+                }
+                out.middleRows(static_cast<Eigen::Index>(lay.seg_first[segment_of(origin, k)]), n) += (1 - before) * x;
+              }
+            }
   }
 
   // Zeroes `in`, a vector pushed through the month (its rows are in the record pass's live segments).
@@ -1009,26 +1120,28 @@ private:
     }
     // 3. Applications: each eligible worker tries the programmes in order (ApplicationRules).
     const ApplicationRules& rules_of = rules.applications;
-    // `row`: of the level's rows (insurance months, months at the level); `g`: a group state.
+    // `row`: of the level's rows (insurance months, months at the level); `g`: a group state;
+    // `region`: the region whose rules the row's class follows (Layout::region_of).
     // `age`: the age in months of a young track's workers (Layout::age_of), -1 on a main track.
-    // Whether programme k admits the row's workers: the parts of the agents' `admits` the state
+    // Whether programme k admits the row's workers: the parts of the agents' `eligible` the state
     // holds (all of it but age, which excludes nobody in the main tracks); the young by the whole
     // rule, their age in whole months in [min_age, max_age): under every open programme's minimum
     // (twin_refusals), so none admits them.
-    const auto admits = [&](std::size_t k, int g, int status, int level, int row, std::int32_t age) {
+    const auto admits = [&](std::size_t k, int g, int region, int status, int level, int row, std::int32_t age) {
       const ApplicationRules::Programme& rule = rules_of.programmes[k];
       const std::size_t gs = static_cast<std::size_t>(lay.gstates.group(g) * kStatusCount + status);
       const auto m = static_cast<std::uint32_t>(row % lay.span(level));
       const int insured = row / lay.span(level);
-      return rule.admits_state(gs, level, m) && rule.insured_enough(insured) &&
-             (age < 0 || rule.admits(gs, level, age, insured, m));
+      return rule.eligible_region[static_cast<std::size_t>(region)] != 0 && rule.admits_state(gs, level, m) &&
+             rule.insured_enough(insured) && (age < 0 || rule.admits(gs, level, age, insured, m));
     };
-    const auto chances = [&](int g, int status, int level, int row, std::int32_t age, std::vector<double>& pi) {
+    const auto chances = [&](int g, int region, int status, int level, int row, std::int32_t age,
+                             std::vector<double>& pi) {
       double none = 1;
       for (std::size_t k = 0; k < K; ++k) {
         const ApplicationRules::Programme& rule = rules_of.programmes[k];
         pi[k] = 0;
-        if (rule.rate <= 0 || !admits(k, g, status, level, row, age)) continue;
+        if (rule.rate <= 0 || !admits(k, g, region, status, level, row, age)) continue;
         const double rate = rule.rate_by_level[static_cast<std::size_t>(level)]; // the choice model's, as the agents'
         pi[k] = none * rate;
         none *= 1 - rate;
@@ -1037,11 +1150,12 @@ private:
     std::vector<double> pi(K);
     // The substitutes of programme k a worker of the row qualifies for (bit j: substitute j), by
     // the eligibility `chances` asks of a programme, whatever its rate (the agents' mask).
-    const auto substitute_mask = [&](std::size_t k, int g, int status, int level, int row, std::int32_t age) {
+    const auto substitute_mask = [&](std::size_t k, int g, int region, int status, int level, int row,
+                                     std::int32_t age) {
       std::uint32_t mask = 0;
       const std::vector<std::size_t>& substitutes = rules_of.programmes[k].substitutes;
       for (std::size_t j = 0; j < substitutes.size(); ++j)
-        if (admits(substitutes[j], g, status, level, row, age)) mask |= std::uint32_t{1} << j;
+        if (admits(substitutes[j], g, region, status, level, row, age)) mask |= std::uint32_t{1} << j;
       return mask;
     };
     // Segments no programme may admit, whatever the months at the level, are not looked at.
@@ -1055,22 +1169,24 @@ private:
       std::vector<double> demand(rules.admit_share.size(), 0.0); // by applicant cell (MonthRules)
       for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr) {
         if (lay.tracks[tr].prog >= 0 || lay.tracks[tr].wait > 0) continue; // the queued apply to none
-        for_segments(
-            next, tr, rules.live_admit, true, may_apply,
-            [&](int, int g, int, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
-              const int status = lay.statuses[static_cast<std::size_t>(k)];
-              const auto group = static_cast<std::size_t>(lay.gstates.group(g));
-              for (Eigen::Index m = 0; m < n; ++m) {
-                const double x = next(row + m, 0);
-                if (x == 0) continue;
-                const auto at = static_cast<int>(skip + m);
-                chances(g, status, level, at, lay.age_of(tr), pi);
-                for (std::size_t q = 0; q < K; ++q)
-                  if (pi[q] > 0)
-                    demand[rules.applicant_cell(q, group, substitute_mask(q, g, status, level, at, lay.age_of(tr)))] +=
-                        x * pi[q];
-              }
-            });
+        for_segments(next, tr, rules.live_admit, true, may_apply,
+                     [&](int, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
+                       const int status = lay.statuses[static_cast<std::size_t>(k)];
+                       const auto group = static_cast<std::size_t>(lay.gstates.group(g));
+                       const auto rc = static_cast<std::size_t>(lay.region_class(c));
+                       const int region = lay.region_of(c);
+                       for (Eigen::Index m = 0; m < n; ++m) {
+                         const double x = next(row + m, 0);
+                         if (x == 0) continue;
+                         const auto at = static_cast<int>(skip + m);
+                         chances(g, region, status, level, at, lay.age_of(tr), pi);
+                         for (std::size_t q = 0; q < K; ++q)
+                           if (pi[q] > 0)
+                             demand[rules.applicant_cell(
+                                 q, rc, group, substitute_mask(q, g, region, status, level, at, lay.age_of(tr)))] +=
+                                 x * pi[q];
+                       }
+                     });
       }
       allocate_places(rules, demand, *record, *book);
     }
@@ -1084,20 +1200,23 @@ private:
           [&](int sex, int g, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index skip) {
             const int status = lay.statuses[static_cast<std::size_t>(k)];
             const auto group = static_cast<std::size_t>(lay.gstates.group(g));
+            const auto rc = static_cast<std::size_t>(lay.region_class(c));
+            const int region = lay.region_of(c);
             for (Eigen::Index held = 0; held < n; ++held) {
               if (next.row(row + held).isZero(0)) continue;
               const Eigen::Index m = skip + held; // of the level's rows
               Eigen::RowVectorXd& x = row_x_;
               x = next.row(row + held);
               // A young track's share is 0 (chances): its workers stay in their age class.
-              chances(g, status, level, static_cast<int>(m), lay.age_of(tr), pi);
+              chances(g, region, status, level, static_cast<int>(m), lay.age_of(tr), pi);
               // The row's admissions (programme taken, share): to each programme applied to, then to
               // its substitutes.
               admissions_.clear();
               for (std::size_t applied = 0; applied < K; ++applied) {
                 if (pi[applied] <= 0) continue;
                 const std::size_t cell = rules.applicant_cell(
-                    applied, group, substitute_mask(applied, g, status, level, static_cast<int>(m), lay.age_of(tr)));
+                    applied, rc, group,
+                    substitute_mask(applied, g, region, status, level, static_cast<int>(m), lay.age_of(tr)));
                 admissions_.push_back({applied, pi[applied] * rules.admit_share[cell]});
                 const std::vector<std::size_t>& substitutes = rules_of.programmes[applied].substitutes;
                 for (std::size_t j = 0; j < substitutes.size(); ++j)
@@ -1171,8 +1290,10 @@ private:
       for (std::size_t reg = 0; reg < R; ++reg)
         for (int g = 0; g < kGroupCount; ++g)
           for (std::uint32_t mask = 0; mask < masks; ++mask) {
-            const std::size_t at = rules.applicant_cell(k, static_cast<std::size_t>(g), mask);
-            const double n = demand[at] * terms_.region_share[reg];
+            // The region's part of its class's applicants (Layout::region_part).
+            const auto rc = static_cast<std::size_t>(layout_.region_class_of[reg]);
+            const std::size_t at = rules.applicant_cell(k, rc, static_cast<std::size_t>(g), mask);
+            const double n = demand[at] * layout_.region_part[rc][reg];
             flows.applications[k] += n;
             const std::int64_t fixed = std::llround(n * kFixedPoint);
             if (fixed <= 0) continue; // below a millionth of an agent
@@ -1271,20 +1392,22 @@ private:
     };
     if (record) {
       rules.live_eval.reset(lay.segments());
-      std::vector<double> candidates(twin_evaluation_cells(max_wait), 0.0);
+      const std::size_t cells = twin_evaluation_cells(max_wait); // per region class
+      std::vector<double> candidates(static_cast<std::size_t>(lay.region_classes) * cells, 0.0);
       for (std::size_t tr = lay.queue_first; tr < lay.tracks.size(); ++tr) {
         const Layout::Track& t = lay.tracks[tr];
         if (t.wait == 0) continue; // a young copy of a track outside the queue
         for_segments(
             out, tr, rules.live_eval, true,
-            [&](int, int, int, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index) {
+            [&](int, int, int c, int k, int level, Eigen::Index row, Eigen::Index n, Eigen::Index) {
               const int sought = sought_of(t, level);
               if (t.wait > max_wait || sought >= kLevelCount) return; // leaving; a top level seeks none
-              candidates[twin_evaluation_cell(sought, lay.statuses[static_cast<std::size_t>(k)], t.wait, max_wait)] +=
+              candidates[static_cast<std::size_t>(lay.region_class(c)) * cells +
+                         twin_evaluation_cell(sought, lay.statuses[static_cast<std::size_t>(k)], t.wait, max_wait)] +=
                   out.col(0).segment(row, n).sum();
             });
       }
-      const TwinEvaluationMonth month = twin_evaluate(p, candidates, terms_.region_share, book->evaluation_due);
+      const TwinEvaluationMonth month = twin_evaluate(p, candidates, lay.region_part, book->evaluation_due);
       rules.assessed_share = month.assessed_share;
       record->evaluations = month.held;
       record->evaluation_binding = month.binding;
@@ -1326,29 +1449,29 @@ private:
                       out.middleRows(at_x(none), n) += x;
                       if (record) {
                         const double total = x.col(0).sum();
-                        for (std::size_t reg = 0; reg < terms_.regions; ++reg)
-                          record->evaluation_abandoned[reg] += total * terms_.region_share[reg];
+                        lay.add_by_region(record->evaluation_abandoned, lay.region_class(c), total);
                         if (qprog >= 0 && terms_.payment[static_cast<std::size_t>(qprog)] == Payment::Certification)
                           release_claims(*book, static_cast<std::size_t>(qprog), total);
                       }
                       return;
                     }
-                    const double a = rules.assessed_share[twin_evaluation_cell(sought, status, wait, max_wait)];
+                    const double a = rules.assessed_share[static_cast<std::size_t>(lay.region_class(c)) *
+                                                              twin_evaluation_cells(max_wait) +
+                                                          twin_evaluation_cell(sought, status, wait, max_wait)];
                     if (a < 1)
                       out.middleRows(
                           at_x(lay.in_band(lay.in_class(lay.queued(qprog, wait + 1, t.fprog, t.fleft), cls), over)),
                           n) += (1 - a) * x;
                     if (a <= 0) return;
                     // The factors by age band are 1 (twin_refusals), so band 0 stands for every age.
-                    double pass =
-                        qprog >= 0
-                            ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
-                            : rules.rates.pass_probability(sought, person_class(kMinAge, sex, lay.gstates.group(g)));
+                    double pass = qprog >= 0
+                                      ? p.programmes.pass_probability[static_cast<std::size_t>(qprog)]
+                                      : rules.rates.pass_probability(
+                                            sought, person_class(kMinAge, sex, lay.gstates.group(g)), lay.region_of(c));
                     // A mentee's ordinary assessment passes more often (EvaluationSystem's
                     // pass_ordinary): the mentored share of the employed at the month's end stands
                     // for the agents' mentees, employed at its start (docs/twin.md).
-                    if (qprog < 0 && rules.mentee(status, level)) {
-                      const double s = rules.mentored_share;
+                    if (const double s = qprog < 0 ? rules.mentored(status, level, lay.region_class(c)) : 0.0; s > 0) {
                       pass = (1 - s) * pass + s * rules.mentoring.pass_probability(pass);
                     }
                     const bool moves_up = level < sought;
@@ -1550,7 +1673,7 @@ private:
   // Scratch kept between calls (no allocation per segment): apply()'s months at a level and its
   // promoted row; train()'s segment, ended full-time trainees' rows (where, how many; their
   // values row-major), and an admission's row.
-  mutable Batch scratch_, segment_, up_, done_, queued_;
+  mutable Batch scratch_, segment_, up_, done_, queued_, movers_;
   mutable Eigen::RowVectorXd row_x_, row_admitted_;
   mutable std::vector<std::pair<std::size_t, double>> admissions_; // a row's: (programme taken, share)
   mutable std::vector<std::pair<Eigen::Index, Eigen::Index>> held_;
@@ -1570,6 +1693,7 @@ struct Cohort {
   // School leavers of month `origin` (twin_schools.hpp; weight: their number in agents): the
   // level and group they join at; -1 for the others.
   int leaver_level = -1, leaver_group = -1;
+  std::size_t leaver_region = 0;
   // Entrants younger than the programmes' minimum age: the age class they join in
   // (Layout::young_age less their age in their month of entry; 0: the main tracks).
   int young = 0;
@@ -1614,7 +1738,6 @@ public:
     const auto months = static_cast<int>(p0_.scenario.months);
     TwinProjection out;
     out.rows = layout_.cells;
-    out.region_shares = terms_.region_share;
     out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
     // The month's dying taken from the active population at the end of the month before (buffer
     // 6, live_before_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
@@ -1806,6 +1929,7 @@ public:
         for (int sex = 0; sex < kSexCount; ++sex)
           if (const auto& list = retiring[static_cast<std::size_t>(sex)]; j < list.size())
             retire(now, sex, list[j], start, first_retiring + static_cast<Eigen::Index>(j), blocks, flows);
+      if (now.rates.migrating) migrate_retired(now, flows);
       // The active: the month's rules, then the entrants.
       View active = view(2, 1), next = view(3, 1);
       const auto first_of = [&](std::size_t b) { return static_cast<Eigen::Index>(layout_.block_start(b)); };
@@ -2060,22 +2184,25 @@ private:
     for (int s = 0; s < kSectorCount; ++s) {
       int cls = -1;
       for (int o = 0; o < s && cls < 0; ++o)
-        if (column(o) == column(s)) cls = layout_.class_of[static_cast<std::size_t>(o)];
-      layout_.class_of[static_cast<std::size_t>(s)] = cls >= 0 ? cls : layout_.classes++;
+        if (column(o) == column(s)) cls = layout_.sector_class_of[static_cast<std::size_t>(o)];
+      layout_.sector_class_of[static_cast<std::size_t>(s)] = cls >= 0 ? cls : layout_.sector_classes++;
     }
     // Sector shares (the synthesis picks by the normalised shares; entrants by the shares, which
     // sum to 1).
     double total = 0;
     for (double v : p0_.population.sector_shares) total += v;
-    layout_.class_share.assign(static_cast<std::size_t>(layout_.classes), 0.0);
+    layout_.sector_class_share.assign(static_cast<std::size_t>(layout_.sector_classes), 0.0);
     for (int s = 0; s < kSectorCount; ++s)
-      layout_.class_share[static_cast<std::size_t>(layout_.class_of[static_cast<std::size_t>(s)])] +=
+      layout_.sector_class_share[static_cast<std::size_t>(layout_.sector_class_of[static_cast<std::size_t>(s)])] +=
           p0_.population.sector_shares[static_cast<std::size_t>(s)] / total;
     for (int s = 0; s < kSectorCount; ++s) {
-      const double cs = layout_.class_share[static_cast<std::size_t>(layout_.class_of[static_cast<std::size_t>(s)])];
+      const double cs =
+          layout_.sector_class_share[static_cast<std::size_t>(layout_.sector_class_of[static_cast<std::size_t>(s)])];
       layout_.share_in_class[static_cast<std::size_t>(s)] =
           cs > 0 ? p0_.population.sector_shares[static_cast<std::size_t>(s)] / total / cs : 0.0;
     }
+    build_region_classes();
+    layout_.classes = layout_.region_classes * layout_.sector_classes;
     // Groups with a time limit in the run: once per month in them (twin_groups.hpp).
     {
       std::vector<const Parameters*> months;
@@ -2088,6 +2215,62 @@ private:
                         layout_.statuses.size() * static_cast<std::size_t>(layout_.buckets);
     build_programmes();
     build_queue();
+  }
+
+  // Whether anything in the run depends on the region: a regional factor of the labour market
+  // or the assessments, a level structure by region (population.level_by_region_prior), a
+  // programme open to some regions only, migration, or a capacity held by region (programmes'
+  // seats, evaluators, master studios, technical schools' plans), which may bind in one region
+  // and not another.
+  bool regional_rules() const {
+    const auto regional = [](const Parameters& q) {
+      const bool factors = !all_one(q.labour.job_loss_region_factor) || !all_one(q.labour.job_find_region_factor) ||
+                           !all_one(q.skills.assessment_factor_by_region) || !all_one(q.skills.pass_factor_by_region);
+      return factors || !all_one(q.population.level_by_region_prior.values) || !q.programmes.names.empty() ||
+             !q.evaluation.evaluators.empty() || studios_open(q.studios) || !q.schools.routes.empty() ||
+             std::any_of(q.migration.rate.values.begin(), q.migration.rate.values.end(),
+                         [](double v) { return v > 0; });
+    };
+    return regional(p0_) ||
+           std::any_of(rules_.begin(), rules_.end(), [&](const MonthRules& m) { return regional(m.p); });
+  }
+
+  // Region classes (Layout): with more than one region, every region is a class of its own where
+  // anything in the run depends on the region (regional_rules); otherwise region is independent
+  // of everything the twin holds and one class holds every region, each its share of every cell
+  // (the state is then the same as with one region).
+  void build_region_classes() {
+    const std::size_t regions = std::max<std::size_t>(1, p0_.population.regions.size());
+    const std::vector<double> share = Entrants::pick_probabilities(p0_.population.region_shares);
+    Layout& lay = layout_;
+    const bool apart = regions > 1 && regional_rules();
+    lay.region_classes = apart ? static_cast<int>(regions) : 1;
+    lay.region_class_of.assign(regions, 0);
+    lay.region_of_class.assign(static_cast<std::size_t>(lay.region_classes), 0);
+    for (std::size_t r = 0; r < regions && apart; ++r) {
+      lay.region_class_of[r] = static_cast<int>(r);
+      lay.region_of_class[r] = static_cast<int>(r);
+    }
+    // Each region's part of its class: the whole of its own, or its share of the one class.
+    if (apart) {
+      lay.region_part.assign(regions, std::vector<double>(regions, 0.0));
+      for (std::size_t r = 0; r < regions; ++r) lay.region_part[r][r] = 1;
+      lay.region_class_share = share;
+    } else {
+      lay.region_part = {share};
+      lay.region_class_share = {1.0};
+    }
+    // The initial population's region classes by level (the synthesis's joint region and level).
+    lay.initial_region_class_share.assign(kLevelCount, lay.region_class_share);
+    if (!joint_.region_cdf_by_level.empty())
+      for (int l = 0; l < kLevelCount; ++l) {
+        std::vector<double>& by_class = lay.initial_region_class_share[static_cast<std::size_t>(l)];
+        std::fill(by_class.begin(), by_class.end(), 0.0);
+        const std::vector<double>& cdf = joint_.region_cdf_by_level[static_cast<std::size_t>(l)];
+        for (std::size_t r = 0; r < regions; ++r)
+          by_class[static_cast<std::size_t>(lay.region_class_of[r])] += cdf[r] - (r > 0 ? cdf[r - 1] : 0.0);
+      }
+    for (MonthRules& m : rules_) m.hold_region_classes(static_cast<std::size_t>(lay.region_classes));
   }
 
   // The programmes' terms (fixed for the run, as TrainingSystem's), the funds, and the tracks.
@@ -2189,8 +2372,10 @@ private:
               const auto n = counts_[static_cast<std::size_t>(JointTable::index(a, s, g, l, kRetired))];
               if (n > 0)
                 for (int st : layout_.gstates.states_of(g))
-                  retired_pool(c.birth)[static_cast<std::size_t>(st * kLevelCount + l)] +=
-                      c.weight * static_cast<double>(n) * layout_.gstates.initial_share(st);
+                  for (int rc = 0; rc < layout_.region_classes; ++rc)
+                    retired_pool(c.birth)[retired_at(rc, st, l)] +=
+                        c.weight * static_cast<double>(n) * layout_.gstates.initial_share(st) *
+                        layout_.initial_region_class_share[static_cast<std::size_t>(l)][static_cast<std::size_t>(rc)];
             }
         }
       }
@@ -2229,8 +2414,7 @@ private:
             if (pg * pl == 0) continue;
             for (int c = 0; c < layout_.classes; ++c)
               for (int k = 0; k < 2; ++k)
-                cells[entrant_cell(g, c, status_slot[k], l)] +=
-                    n * pg * pl * employed[k] * layout_.class_share[static_cast<std::size_t>(c)];
+                cells[entrant_cell(g, c, status_slot[k], l)] += n * pg * pl * employed[k] * layout_.class_share(c);
           }
       }
       origin_begin_[u] = cohorts_.size();
@@ -2417,6 +2601,23 @@ private:
     };
     const int employed = lay.slot_of[kEmployed], unemployed = lay.slot_of[kUnemployed];
     const std::size_t queue = lay.waits > 0 ? lay.queued(-1, 1, -1, 0) : 0;
+    // A row the market reaches, and with migration (Kernel::migrate, after the market) the same
+    // row in every region's class, employed or unemployed on arrival.
+    const bool migrating =
+        std::any_of(rules_.begin(), rules_.end(), [](const MonthRules& m) { return m.rates.migrating; });
+    const auto arrive = [&](const Row& r) {
+      reach(r, true);
+      if (!migrating) return;
+      for (int rc = 0; rc < lay.region_classes; ++rc) {
+        Row moved = r;
+        moved.c = rc * lay.sector_classes + lay.sector_class(r.c);
+        reach(moved, true);
+        if (moved.k == employed) {
+          moved.k = unemployed;
+          reach(moved, true);
+        }
+      }
+    };
     // Kernel::market on a row of the class above.
     const auto market = [&](const Row& r) {
       const Layout::Track& t = lay.tracks[r.home];
@@ -2435,9 +2636,9 @@ private:
         if (status == kInactive) to[static_cast<std::size_t>(n++)] = {group, unemployed};
         for (int j = 0; j < n; ++j) {
           const auto [g, k] = to[static_cast<std::size_t>(j)];
-          reach({r.home, r.sex, g, r.c, k, r.level, later}, true);
-          if (sits && promoted[static_cast<std::size_t>(up)]) reach({r.home, r.sex, g, r.c, k, up, 0}, true);
-          if (sits && queued[static_cast<std::size_t>(up)]) reach({queue, r.sex, g, r.c, k, r.level, later}, true);
+          arrive({r.home, r.sex, g, r.c, k, r.level, later});
+          if (sits && promoted[static_cast<std::size_t>(up)]) arrive({r.home, r.sex, g, r.c, k, up, 0});
+          if (sits && queued[static_cast<std::size_t>(up)]) arrive({queue, r.sex, g, r.c, k, r.level, later});
         }
       }
     };
@@ -2506,6 +2707,7 @@ private:
         c.weight = l.count;
         c.leaver_level = l.level;
         c.leaver_group = l.group;
+        c.leaver_region = l.region;
         cohorts_.push_back(c);
       }
       leaver_end_[u] = cohorts_.size();
@@ -2527,10 +2729,14 @@ private:
       for (Eigen::Index col = 0; col < columns; ++col) {
         const double n = weight(i, col);
         if (n == 0) continue;
-        for (int cls = 0; cls < layout_.classes; ++cls)
+        // Into their school's region's class, over the sector classes.
+        const int rc = layout_.region_class_of[c.leaver_region];
+        for (int sc = 0; sc < layout_.sector_classes; ++sc) {
+          const int cls = rc * layout_.sector_classes + sc;
           for (std::size_t k = 0; k < 2; ++k)
             x(static_cast<Eigen::Index>(layout_.first(tr, c.sex, c.leaver_group, cls, slots[k], c.leaver_level)),
-              col) += n * layout_.class_share[static_cast<std::size_t>(cls)] * shares[k];
+              col) += n * layout_.sector_class_share[static_cast<std::size_t>(sc)] * shares[k];
+        }
       }
     }
   }
@@ -2625,7 +2831,7 @@ private:
                              share;
               if (n == 0) continue;
               for (int c = 0; c < layout_.classes; ++c) {
-                const double nc = n * layout_.class_share[static_cast<std::size_t>(c)];
+                const double nc = n * layout_.initial_class_share(c, l);
                 const int off = layout_.offset[static_cast<std::size_t>(l)];
                 if (layout_.ins[static_cast<std::size_t>(l)] == 1) {
                   for (int m = 0; m <= layout_.cap[static_cast<std::size_t>(l)]; ++m) {
@@ -2720,6 +2926,7 @@ private:
             const double n = cells[entrant_cell(g, c, k, l)] * sexes;
             flows.entries[static_cast<std::size_t>(l)] += n;
             flows.entries_by_group[static_cast<std::size_t>(g)] += n;
+            layout_.add_by_region(flows.entries_by_region, layout_.region_class(c), n);
             if (l >= kFirstSkilledLevel) flows.newly_skilled += n;
           }
   }
@@ -2737,11 +2944,14 @@ private:
               for (int l = 0; l < kLevelCount; ++l) {
                 if (!layout_.holds(tr, s, g, c, k, l)) continue; // an age class's unreachable row
                 const std::size_t first = layout_.first(tr, s, g, c, k, l);
+                double dead = 0;
                 for (int m = 0; m < layout_.rows(l); ++m) {
                   const double n = dying(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)));
                   flows.exits[static_cast<std::size_t>(l)] += n;
                   flows.exits_by_group[static_cast<std::size_t>(layout_.gstates.group(g))] += n;
+                  dead += n;
                 }
+                layout_.add_by_region(flows.exits_by_region, layout_.region_class(c), dead);
               }
         }
       }
@@ -2781,25 +2991,63 @@ private:
   // The retired of earlier months: death by their cohort's age, then the closure of groups.
   void step_retired(const MonthRules& now, TwinFlows& flows) {
     const TransitionRates& r = now.rates;
+    std::vector<double> dead(static_cast<std::size_t>(layout_.region_classes), 0.0);
     for (auto& [birth, pool] : retired_) {
       const double d = r.death[static_cast<std::size_t>(mortality_band((now.month.index - birth) / 12))];
       std::vector<double>& next = retired_next_;
       next.assign(pool.size(), 0.0);
-      for (int gs = 0; gs < layout_.groups(); ++gs) {
-        // The retired too follow the closure of groups and their time limits (monthly_rules).
-        const int to = layout_.gstates.start_month(r, gs);
-        const auto g = static_cast<std::size_t>(layout_.gstates.group(gs)),
-                   g_to = static_cast<std::size_t>(layout_.gstates.group(to));
-        for (int l = 0; l < kLevelCount; ++l) {
-          const double n = pool[static_cast<std::size_t>(gs * kLevelCount + l)];
-          flows.exits[static_cast<std::size_t>(l)] += n * d;
-          flows.exits_by_group[g] += n * d;
-          const double alive = n - n * d;
-          if (g_to != g) flows.group_changes[g][g_to] += alive;
-          next[static_cast<std::size_t>(to * kLevelCount + l)] += alive;
+      for (int rc = 0; rc < layout_.region_classes; ++rc)
+        for (int gs = 0; gs < layout_.groups(); ++gs) {
+          // The retired too follow the closure of groups and their time limits (monthly_rules).
+          const int to = layout_.gstates.start_month(r, gs);
+          const auto g = static_cast<std::size_t>(layout_.gstates.group(gs)),
+                     g_to = static_cast<std::size_t>(layout_.gstates.group(to));
+          const double* from = pool.data() + retired_at(rc, gs, 0);
+          double* into = next.data() + retired_at(rc, to, 0);
+          double died = 0;
+          for (int l = 0; l < kLevelCount; ++l) {
+            const double n = from[l];
+            flows.exits[static_cast<std::size_t>(l)] += n * d;
+            flows.exits_by_group[g] += n * d;
+            died += n * d;
+            const double alive = n - n * d;
+            if (g_to != g) flows.group_changes[g][g_to] += alive;
+            into[l] += alive;
+          }
+          dead[static_cast<std::size_t>(rc)] += died;
         }
-      }
       pool.swap(next);
+    }
+    for (int rc = 0; rc < layout_.region_classes; ++rc)
+      layout_.add_by_region(flows.exits_by_region, rc, dead[static_cast<std::size_t>(rc)]);
+  }
+
+  // The retired migrate too (monthly_rules: after death and the closure of groups, the month's
+  // retirements among them), by their level and the retired's status factor, as Kernel::migrate.
+  void migrate_retired(const MonthRules& now, TwinFlows& flows) {
+    const TransitionRates& r = now.rates;
+    const auto regions = static_cast<std::size_t>(layout_.region_classes); // one region each with migration
+    std::vector<double> moved;
+    for (auto& [birth, pool] : retired_) {
+      moved.assign(pool.size(), 0.0);
+      for (std::size_t origin = 0; origin < regions; ++origin)
+        for (int gs = 0; gs < layout_.groups(); ++gs)
+          for (int l = 0; l < kLevelCount; ++l) {
+            const double factor = r.migration_factor(l, kRetired);
+            const std::size_t from = retired_at(layout_.region_class_of[origin], gs, l);
+            const double n = pool[from];
+            if (factor <= 0 || n == 0) continue;
+            double before = 0;
+            for (std::size_t to = 0; to < regions; ++to) {
+              const double upto = r.migration_cumulative(origin, to, factor), p = upto - before;
+              before = upto;
+              if (to == origin || p <= 0) continue;
+              moved[retired_at(layout_.region_class_of[to], gs, l)] += p * n;
+              flows.migrations[origin * regions + to] += p * n;
+            }
+            moved[from] -= before * n;
+          }
+      for (std::size_t i = 0; i < pool.size(); ++i) pool[i] += moved[i];
     }
   }
 
@@ -2822,11 +3070,12 @@ private:
             for (int l = 0; l < kLevelCount; ++l) {
               if (!layout_.holds(tr, s, gs, c, k, l)) continue; // an age class's unreachable row
               const std::size_t first = layout_.first(tr, s, gs, c, k, l);
+              double& retired = pool[retired_at(layout_.region_class(c), to_state, l)];
               for (int m = 0; m < layout_.rows(l); ++m) {
                 const double n = x(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)));
                 if (n == 0) continue;
                 if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
-                pool[static_cast<std::size_t>(to_state * kLevelCount + l)] += n;
+                retired += n;
                 flows.retirements += n;
               }
             }
@@ -2838,6 +3087,9 @@ private:
   TwinStocks stocks_of(const View& active, const std::vector<std::size_t>& blocks) const {
     TwinStocks st;
     st.trainees.assign(terms_.programmes, 0.0);
+    // The workers of each region class (level x status), for the stocks by region.
+    std::vector<std::array<std::array<double, kStatusCount>, kLevelCount>> of_class(
+        static_cast<std::size_t>(layout_.region_classes));
     for (std::size_t b : blocks) {
       const std::size_t tr = layout_.track_of_block(b);
       const int s = layout_.sex_of_block(b), gs = layout_.group_of_block(b), g = layout_.gstates.group(gs);
@@ -2857,10 +3109,12 @@ private:
                 else if (const int queued = layout_.tracks[tr].qprog; queued >= 0) // waiting for the certificate
                   st.trainees[static_cast<std::size_t>(queued)] += n;
                 st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
+                of_class[static_cast<std::size_t>(layout_.region_class(c))][static_cast<std::size_t>(l)]
+                        [static_cast<std::size_t>(status)] += n;
                 st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
                 if (status == kEmployed)
                   for (int sector = 0; sector < kSectorCount; ++sector)
-                    if (layout_.class_of[static_cast<std::size_t>(sector)] == c)
+                    if (layout_.sector_class_of[static_cast<std::size_t>(sector)] == layout_.sector_class(c))
                       st.employed_by_sector[static_cast<std::size_t>(sector)] +=
                           n * layout_.share_in_class[static_cast<std::size_t>(sector)];
               }
@@ -2869,22 +3123,34 @@ private:
       }
     }
     for (const auto& [birth, pool] : retired_)
-      for (int gs = 0; gs < layout_.groups(); ++gs)
-        for (int l = 0; l < kLevelCount; ++l) {
-          const double n = pool[static_cast<std::size_t>(gs * kLevelCount + l)];
-          st.workers[static_cast<std::size_t>(l)][kRetired] += n;
-          st.by_group[static_cast<std::size_t>(layout_.gstates.group(gs))][static_cast<std::size_t>(l)] += n;
+      for (int rc = 0; rc < layout_.region_classes; ++rc)
+        for (int gs = 0; gs < layout_.groups(); ++gs) {
+          const double* held = pool.data() + retired_at(rc, gs, 0);
+          auto& by_group = st.by_group[static_cast<std::size_t>(layout_.gstates.group(gs))];
+          auto& of_region = of_class[static_cast<std::size_t>(rc)];
+          for (int l = 0; l < kLevelCount; ++l) {
+            const double n = held[l];
+            st.workers[static_cast<std::size_t>(l)][kRetired] += n;
+            of_region[static_cast<std::size_t>(l)][kRetired] += n;
+            by_group[static_cast<std::size_t>(l)] += n;
+          }
         }
-    // Regions are drawn independently of everything and nothing depends on them here.
-    const std::vector<double>& regions = terms_.region_share;
-    st.by_region.assign(regions.size() * kLevelCount, 0.0);
-    for (std::size_t rg = 0; rg < regions.size(); ++rg)
-      for (int l = 0; l < kLevelCount; ++l) {
+    // Each region class's workers by its regions' parts (within a class the regions' rules are
+    // the same, so each keeps its part).
+    st.by_region.assign(terms_.regions * kLevelCount, 0.0);
+    std::vector<double> level_by_region(terms_.regions);
+    for (int l = 0; l < kLevelCount; ++l) {
+      std::fill(level_by_region.begin(), level_by_region.end(), 0.0);
+      for (int rc = 0; rc < layout_.region_classes; ++rc) {
         double level_total = 0;
         for (int status = 0; status < kStatusCount; ++status)
-          level_total += st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)];
-        st.by_region[rg * kLevelCount + static_cast<std::size_t>(l)] = level_total * regions[rg];
+          level_total +=
+              of_class[static_cast<std::size_t>(rc)][static_cast<std::size_t>(l)][static_cast<std::size_t>(status)];
+        layout_.add_by_region(level_by_region, rc, level_total);
       }
+      for (std::size_t rg = 0; rg < terms_.regions; ++rg)
+        st.by_region[rg * kLevelCount + static_cast<std::size_t>(l)] = level_by_region[rg];
+    }
     return st;
   }
 
@@ -2903,6 +3169,8 @@ private:
       for (double& v : *a) v *= k;
     for (double* v : {&f.retirements, &f.job_finds, &f.job_losses, &f.newly_skilled}) *v *= k;
     for (auto* a : {&f.entries_by_group, &f.exits_by_group})
+      for (double& v : *a) v *= k;
+    for (auto* a : {&f.entries_by_region, &f.exits_by_region, &f.migrations})
       for (double& v : *a) v *= k;
     for (auto& row : f.group_changes)
       for (double& v : row) v *= k;
@@ -2949,6 +3217,8 @@ private:
     for (auto* a : {&f.paid, &f.leaked, &f.audit}) a->assign(F * K, 0.0);
     for (auto* a : {&f.remaining, &f.committed, &f.fund_binding}) a->assign(F, 0.0);
     f.seats_binding.assign(K * terms_.regions, 0.0);
+    for (auto* a : {&f.entries_by_region, &f.exits_by_region}) a->assign(terms_.regions, 0.0);
+    f.migrations.assign(terms_.regions * terms_.regions, 0.0);
     if (layout_.waits > 0) {
       for (auto* a : {&f.evaluations, &f.evaluation_binding})
         a->assign(p0_.evaluation.evaluators.size() * terms_.regions, 0.0);
@@ -3014,13 +3284,18 @@ private:
   std::vector<std::size_t> counts_;
   std::vector<Cohort> cohorts_;
   twin::SchoolsProjection schools_{p0_};
-  std::vector<std::size_t> leaver_begin_, leaver_end_;  // month u's school leavers: cohorts_[begin[u], end[u])
-  std::vector<std::vector<double>> entrant_cells_;      // month u: group x class x slot x level, agents
-  std::map<std::int32_t, std::vector<double>> retired_; // by month of birth: group state x level
+  std::vector<std::size_t> leaver_begin_, leaver_end_; // month u's school leavers: cohorts_[begin[u], end[u])
+  std::vector<std::vector<double>> entrant_cells_;     // month u: group x class x slot x level, agents
+  // By month of birth: region class x group state x level (retired_at).
+  std::map<std::int32_t, std::vector<double>> retired_;
   std::vector<double>& retired_pool(std::int32_t birth) {
     std::vector<double>& pool = retired_[birth];
-    if (pool.empty()) pool.assign(static_cast<std::size_t>(layout_.groups() * kLevelCount), 0.0);
+    if (pool.empty())
+      pool.assign(static_cast<std::size_t>(layout_.region_classes * layout_.groups() * kLevelCount), 0.0);
     return pool;
+  }
+  std::size_t retired_at(int rc, int gs, int level) const {
+    return static_cast<std::size_t>((rc * layout_.groups() + gs) * kLevelCount + level);
   }
   // view(): the pushed vectors (two), the active and its next month, the followed columns and
   // their labour market (count_followed), the active at the end of the month before
@@ -3070,10 +3345,10 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                       "the twin does not model evaluation by employer cells for their own employees (at the start or "
                       "by schedule) yet"});
   // Keys that may also change by schedule: checked in every month of the run.
-  bool by_age = false, migration = false, posts = false, places = false;
+  bool by_age = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
-  std::string substitutes, many_substitutes, in_training, follow_up, regions_served;
+  std::string substitutes, many_substitutes, in_training, follow_up;
   // The applicants of a programme are held per mask of the substitutes they qualify for
   // (MonthRules::applicant_cell): 2^s cells for s substitutes, every month.
   constexpr std::size_t kMostSubstitutes = 6;
@@ -3089,18 +3364,8 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const auto first_of = [&](std::string& name, std::size_t k) {
     if (name.empty()) name = p.programmes.names[k];
   };
-  std::string regional; // the first regional factor other than 1
   const auto check = [&](const Parameters& q) {
     by_age = by_age || !all_one(q.skills.assessment_factor_by_age_band) || !all_one(q.skills.pass_factor_by_age_band);
-    const std::pair<const char*, const std::vector<double>*> factors[] = {
-        {"labour.job_loss_region_factor", &q.labour.job_loss_region_factor},
-        {"labour.job_find_region_factor", &q.labour.job_find_region_factor},
-        {"skills.assessment_factor_by_region", &q.skills.assessment_factor_by_region},
-        {"skills.pass_factor_by_region", &q.skills.pass_factor_by_region},
-        {"population.level_by_region_prior", &q.population.level_by_region_prior.values}};
-    for (const auto& [key, values] : factors)
-      if (regional.empty() && !all_one(*values)) regional = key;
-    for (double v : q.migration.rate.values) migration = migration || v > 0;
     // Employers change job finding only by matching ("hazard" is today's hazards, exactly), and
     // appointments only where a post is needed.
     if (!q.employers.size_classes.empty()) {
@@ -3130,16 +3395,12 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
         }
       }
       min_ages.emplace_back(k, rule.min_age_months);
-      if (std::any_of(rule.eligible_region.begin(), rule.eligible_region.end(), [](std::uint8_t e) { return e == 0; }))
-        first_of(regions_served, k);
       // A substitute's eligibility is read from the state as the programme's own (substitute_mask),
-      // which holds no age within the main tracks and no region.
+      // which holds no age within the main tracks (its region it holds: Layout, region classes).
       if (rule.substitutes.size() > kMostSubstitutes) first_of(many_substitutes, k);
       for (std::size_t substitute : rule.substitutes) {
         const ApplicationRules::Programme& other = rules.programmes[substitute];
-        if (other.min_age_months != rule.min_age_months || other.max_age_months != rule.max_age_months ||
-            std::any_of(other.eligible_region.begin(), other.eligible_region.end(),
-                        [](std::uint8_t e) { return e == 0; }))
+        if (other.min_age_months != rule.min_age_months || other.max_age_months != rule.max_age_months)
           first_of(substitutes, k);
       }
       for (int g = 0; g < kGroupCount; ++g)
@@ -3285,15 +3546,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                                             "programmes' minimum age yet; programme " +
                                                 max_age_programme + " admits only some ages: under " +
                                                 years(max_age_months) + ", from " + years(minimum)});
-  if (!regions_served.empty())
-    issues.push_back(
-        {"programmes.eligible_regions",
-         "the twin does not model programmes that serve only some regions yet; programme " + regions_served + " does"});
   if (!substitutes.empty())
     issues.push_back(
         {"programmes.substitutes",
          "the twin models a substitute programme only where it asks for the same ages (programmes.min_age, "
-         "max_age) as the programme applied to and serves every region; programme " +
+         "max_age) as the programme applied to; programme " +
              substitutes + " has one that does not"});
   if (!many_substitutes.empty())
     issues.push_back({"programmes.substitutes", "the twin models at most " + std::to_string(kMostSubstitutes) +
@@ -3308,11 +3565,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"programmes.follow_up_months", "the twin does not model a job-finding factor without a "
                                                      "follow-up window yet; programme " +
                                                          follow_up + " has one"});
-  if (!regional.empty())
-    issues.push_back({regional, "the twin does not model regional factors or a level structure by region "
-                                "(labour.job_*_region_factor, skills.*_factor_by_region, "
-                                "population.level_by_region_prior other than 1) yet: it splits each stock over regions "
-                                "by population.region_shares"});
   if (!matching.empty())
     issues.push_back({"employers.matching", "the twin does not model job finding by matching (employers.matching = \"" +
                                                 matching + "\", only \"hazard\") yet"});
@@ -3322,7 +3574,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   if (places)
     issues.push_back({"employers.apprentice_places_per_1000",
                       "the twin does not model apprenticeship places offered by employers (employer cells) yet"});
-  if (migration) issues.push_back({"migration.rate", "the twin does not model migration between regions yet"});
   if (!p.work_based_training.fund.empty())
     issues.push_back({"work_based_training.fund", "the twin does not model 以工代训 paid to employers yet"});
   if (by_age)
@@ -3478,12 +3729,22 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
       }
       *at("entries", t) = entries;
       *at("exits", t) = exits;
-      if (r.has_variable("entries_by_region")) {                      // more than one region; migration is refused
-        const std::vector<double>& shares = projection.region_shares; // as workers_by_region
-        for (std::size_t rg = 0; rg < shares.size(); ++rg) {
-          at("entries_by_region", t)[rg] = entries * shares[rg];
-          at("exits_by_region", t)[rg] = exits * shares[rg];
-        }
+      if (r.has_variable("entries_by_region")) { // more than one region
+        std::copy(f.entries_by_region.begin(), f.entries_by_region.end(), at("entries_by_region", t));
+        std::copy(f.exits_by_region.begin(), f.exits_by_region.end(), at("exits_by_region", t));
+      }
+      if (r.has_variable("migrations")) {
+        const std::size_t regions = f.entries_by_region.size();
+        double* moves = at("migrations", t);
+        double* in = at("migration_in", t);
+        double* out = at("migration_out", t);
+        for (std::size_t from = 0; from < regions; ++from)
+          for (std::size_t to = 0; to < regions; ++to) {
+            const double n = f.migrations[from * regions + to];
+            moves[from * regions + to] = n;
+            in[to] += n;
+            out[from] += n;
+          }
       }
       *at("retirements", t) = f.retirements;
       *at("job_finds", t) = f.job_finds;

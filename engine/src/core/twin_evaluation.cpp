@@ -25,14 +25,18 @@ std::size_t twin_evaluation_cell(int sought, int status, int waited, std::int64_
 }
 
 TwinEvaluationMonth twin_evaluate(const Parameters& p, const std::vector<double>& candidates,
-                                  const std::vector<double>& region_share, std::vector<Carry>& capacity_due) {
+                                  const std::vector<std::vector<double>>& region_part,
+                                  std::vector<Carry>& capacity_due) {
   const auto& ev = p.evaluation;
-  const std::size_t evaluators = ev.evaluators.size(), regions = region_share.size();
+  const std::size_t evaluators = ev.evaluators.size(), classes = region_part.size();
+  const std::size_t regions = classes > 0 ? region_part[0].size() : 0;
   const std::int64_t max_wait = ev.max_wait_months;
-  if (candidates.size() != twin_evaluation_cells(max_wait) || capacity_due.size() != evaluators * regions)
+  const std::size_t cells = twin_evaluation_cells(max_wait);
+  if (candidates.size() != classes * cells || capacity_due.size() != evaluators * regions)
     throw Error("twin evaluation: " + std::to_string(candidates.size()) + " candidate cells and " +
-                std::to_string(capacity_due.size()) + " capacities do not fit " + std::to_string(evaluators) +
-                " evaluators, " + std::to_string(regions) + " regions and max_wait_months " + std::to_string(max_wait));
+                std::to_string(capacity_due.size()) + " capacities do not fit " + std::to_string(classes) +
+                " region classes, " + std::to_string(evaluators) + " evaluators, " + std::to_string(regions) +
+                " regions and max_wait_months " + std::to_string(max_wait));
   EvaluationProblem problem;
   problem.evaluators = static_cast<int>(evaluators);
   problem.regions = static_cast<int>(regions);
@@ -47,21 +51,26 @@ TwinEvaluationMonth twin_evaluate(const Parameters& p, const std::vector<double>
       problem.eligible_status.push_back(ev.eligible_statuses(static_cast<int>(e), s));
     problem.max_level.push_back(static_cast<int>(ev.max_level[e]));
   }
-  // The agents' cells (region, level sought, status, months waited), each region its share.
+  // The agents' cells (region, level sought, status, months waited), each region its part of
+  // its class's.
+  // (A region is in the one class it has a part of; one without people adds nobody.)
   std::vector<std::size_t> cell_of;
   std::vector<double> count;
-  for (std::size_t reg = 0; reg < regions; ++reg)
+  for (std::size_t reg = 0; reg < regions; ++reg) {
+    std::size_t rc = 0;
+    while (region_part[rc][reg] == 0 && rc + 1 < classes) ++rc;
     for (int sought = 0; sought < kLevelCount; ++sought)
       for (int status = 0; status < kStatusCount; ++status)
         for (int waited = 1; waited <= max_wait; ++waited) {
-          const std::size_t at = twin_evaluation_cell(sought, status, waited, max_wait);
-          const double n = candidates[at] * region_share[reg];
+          const std::size_t at = rc * cells + twin_evaluation_cell(sought, status, waited, max_wait);
+          const double n = candidates[at] * region_part[rc][reg];
           const std::int64_t fixed = std::llround(n * kFixedPoint);
           if (fixed <= 0) continue; // below a millionth of an agent
           problem.cells.push_back({static_cast<int>(reg), sought, status, waited, fixed, -1});
           cell_of.push_back(at);
           count.push_back(n);
         }
+  }
   TwinEvaluationMonth out;
   out.assessed_share.assign(candidates.size(), 0.0);
   out.held.assign(evaluators * regions, 0.0);

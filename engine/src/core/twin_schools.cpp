@@ -82,16 +82,17 @@ void SchoolsProjection::step(const Parameters& p, const TransitionRates& rates, 
   MonthResult m;
   m.employed_share = sc.employed_share;
   for (auto* v : {&m.enrolments, &m.graduates, &m.dropouts, &m.no_place}) v->assign(cells, 0.0);
-  // The leavers by (level, group on leaving, month of birth, sex).
-  std::map<std::tuple<int, int, std::int32_t, int>, double> leaving;
+  m.deaths_by_region.assign(regions_, 0.0);
+  // The leavers by (level, group on leaving, month of birth, sex, region).
+  std::map<std::tuple<int, int, std::int32_t, int, std::size_t>, double> leaving;
   const auto leave = [&](const Class& c, int level, std::int32_t birth, double n) {
     for (std::size_t g = 0; g < kGroupCount; ++g) {
       const double in_group = n * c.group_share[g];
       if (in_group == 0) continue;
       const int to = graduate_group_ >= 0 ? graduate_group_ : static_cast<int>(g);
       if (to != static_cast<int>(g)) m.group_changes[g][static_cast<std::size_t>(to)] += in_group;
-      leaving[{level, to, birth, 0}] += in_group * c.male_share;
-      leaving[{level, to, birth, 1}] += in_group * (1 - c.male_share);
+      leaving[{level, to, birth, 0, c.region}] += in_group * c.male_share;
+      leaving[{level, to, birth, 1, c.region}] += in_group * (1 - c.male_share);
     }
   };
   std::vector<Class> staying;
@@ -106,6 +107,7 @@ void SchoolsProjection::step(const Parameters& p, const TransitionRates& rates, 
       // Death first (the monthly rules), at the age of the month.
       const double dead = n * rates.death[static_cast<std::size_t>(mortality_band((month.index - birth) / 12))];
       for (std::size_t g = 0; g < kGroupCount; ++g) m.deaths_by_group[g] += dead * c.group_share[g];
+      m.deaths_by_region[c.region] += dead;
       n -= dead;
       // Then the schools: dropout, or another month served and graduation at the route's length.
       const double dropped = n * dropout;
@@ -143,8 +145,8 @@ void SchoolsProjection::step(const Parameters& p, const TransitionRates& rates, 
     }
   for (const auto& [key, n] : leaving)
     if (n > 0) {
-      const auto& [level, group, birth, sex] = key;
-      m.leavers.push_back({level, group, sex, birth, n});
+      const auto& [level, group, birth, sex, region] = key;
+      m.leavers.push_back({level, group, sex, region, birth, n});
     }
   months_.push_back(std::move(m));
 }
@@ -172,6 +174,11 @@ void SchoolsProjection::add_flows(std::size_t t, TwinFlows& f) const {
     f.exits[0] += m.deaths_by_group[g];
     f.exits_by_group[g] += m.deaths_by_group[g];
     for (std::size_t to = 0; to < kGroupCount; ++to) f.group_changes[g][to] += m.group_changes[g][to];
+  }
+  // Students enter and die in their own regions.
+  for (std::size_t r = 0; r < regions_ && r < f.entries_by_region.size(); ++r) {
+    for (std::size_t k = 0; k < routes_; ++k) f.entries_by_region[r] += m.enrolments[k * regions_ + r];
+    f.exits_by_region[r] += m.deaths_by_region[r];
   }
   // A graduate is promoted from level 0 to the diploma's (record_promotion).
   for (int l = 0; l < kLevelCount; ++l) {

@@ -26,6 +26,7 @@ namespace skillsim::twin {
 /// level (the diploma's, or 0 for dropouts) and in one group (at 0 months in it), in agents.
 struct SchoolLeavers {
   int level = 0, group = 0, sex = 0;
+  std::size_t region = 0; // the school's
   std::int32_t birth = 0;
   double count = 0;
 };
@@ -69,6 +70,7 @@ private:
   struct MonthResult {
     std::vector<double> students, enrolments, graduates, dropouts, no_place; // route x region
     std::array<double, kGroupCount> students_by_group{}, entries_by_group{}, deaths_by_group{};
+    std::vector<double> deaths_by_region;
     std::array<double, kLevelCount> promotions{};
     std::array<std::array<double, kGroupCount>, kGroupCount> group_changes{};
     std::vector<SchoolLeavers> leavers;

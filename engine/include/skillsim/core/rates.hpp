@@ -79,6 +79,16 @@ struct TransitionRates {
     return (static_cast<std::size_t>(region) * kLevelCount + static_cast<std::size_t>(level)) * kGroupCount +
            static_cast<std::size_t>(group);
   }
+  /// Job loss and job finding of a worker in `region`: the regional tables where they are kept,
+  /// else the tables of every region.
+  double job_loss_in(int region, int level, int group, int sector) const {
+    return job_loss_by_region.empty() ? job_loss[level][group][sector]
+                                      : job_loss_by_region[labour_index(region, level, group) * kSectorCount +
+                                                           static_cast<std::size_t>(sector)];
+  }
+  double job_find_in(int region, int level, int group) const {
+    return job_find_by_region.empty() ? job_find[level][group] : job_find_by_region[labour_index(region, level, group)];
+  }
   /// 以工代训's retention effect (work_based_training.job_loss_factor < 1), in a month the subsidy is
   /// paid (Employers::begin_month fills them; empty otherwise, and the per-agent loop looks nothing
   /// up): `subsidised_cell` by region x employer cell (cell = sector x size classes + size class,

@@ -55,6 +55,8 @@ struct TwinFlows {
   std::array<double, kLevelCount> entries{}, exits{}, promotions{}, promotions_out{}, assessments{};
   double retirements = 0, job_finds = 0, job_losses = 0, newly_skilled = 0;
   std::array<double, kGroupCount> entries_by_group{}, exits_by_group{};
+  std::vector<double> entries_by_region, exits_by_region; ///< per region
+  std::vector<double> migrations;                         ///< region left x region joined (migration.*)
   std::array<std::array<double, kGroupCount>, kGroupCount> group_changes{}; ///< from x to
   std::array<double, 2> appointed{}, appointments_unfilled{};               ///< 特级技师, 首席技师
   /// Programmes (as TrainingTally), in persons: per programme, and programme x level sought.
@@ -90,9 +92,6 @@ struct TwinProjection {
   /// The rows of one vector of the state (every track's cells; an age class holds only the
   /// segments its workers can reach): what the projection's buffers scale with.
   std::size_t rows = 0;
-  /// population.region_shares at the start, normalised: regions are not in the state, so the
-  /// stocks and flows by region are the totals split by them.
-  std::vector<double> region_shares;
 };
 
 /// How the twin holds its state; the defaults are the fast way, the results the same to rounding.
