@@ -818,56 +818,68 @@ public:
     const int unemployed = lay.slot_of[kUnemployed];
     const Eigen::Index columns = out.cols();
     if (record) rules.live_migrate.reset(lay.segments());
-    std::vector<std::size_t> movers; // the (region, slot) parts of a segment group that hold somebody
+    // The (region, slot) parts of a segment group that hold somebody: their insurance months'
+    // rows that do (LiveSegments::rows: `skip` rows after the segment's first, `n` of them), and
+    // where their copy is.
+    struct Mover {
+      std::size_t region;
+      int k;
+      Eigen::Index skip, n, copy;
+    };
+    std::vector<Mover> movers;
     for (std::size_t tr = 0; tr < lay.tracks.size(); ++tr)
       for (int sex = 0; sex < kSexCount; ++sex)
         for (int g = 0; g < lay.groups(); ++g)
           for (int sc = 0; sc < lay.sector_classes; ++sc)
             for (int level = 0; level < kLevelCount; ++level) {
-              const Eigen::Index n = lay.rows(level);
-              const auto segment_of = [&](std::size_t region, int k) {
-                return lay.segment(tr, sex, g, lay.region_class_of[region] * lay.sector_classes + sc, k, level);
+              const Eigen::Index span = lay.span(level);
+              const auto class_of = [&](std::size_t region) {
+                return lay.region_class_of[region] * lay.sector_classes + sc;
               };
               movers.clear();
+              Eigen::Index copied = 0;
               for (std::size_t region = 0; region < regions; ++region)
                 for (int k = 0; k < slots; ++k) {
-                  const std::size_t id = segment_of(region, k);
+                  const std::size_t id = lay.segment(tr, sex, g, class_of(region), k, level);
                   if (lay.seg_first[id] == Layout::kNotHeld) continue; // an age class's unreachable row
                   if (record)
-                    rules.live_migrate.find(id, out.middleRows(static_cast<Eigen::Index>(lay.seg_first[id]), n),
-                                            lay.span(level), lay.ins[static_cast<std::size_t>(level)], true);
-                  if (rules.live_migrate[id] &&
-                      r.migration_factor(level, lay.statuses[static_cast<std::size_t>(k)]) > 0)
-                    movers.push_back(region * static_cast<std::size_t>(slots) + static_cast<std::size_t>(k));
+                    rules.live_migrate.find(
+                        id, out.middleRows(static_cast<Eigen::Index>(lay.seg_first[id]), lay.rows(level)), span,
+                        lay.ins[static_cast<std::size_t>(level)], whole_);
+                  if (!rules.live_migrate[id] ||
+                      r.migration_factor(level, lay.statuses[static_cast<std::size_t>(k)]) <= 0)
+                    continue;
+                  const auto [skip, n] = rules.live_migrate.rows(id, span);
+                  movers.push_back({region, k, skip, n, copied});
+                  copied += n;
                 }
               if (movers.empty()) continue;
-              // Taken out first, so that no arrival moves again.
-              movers_.resize(n * static_cast<Eigen::Index>(movers.size()), columns);
-              for (std::size_t j = 0; j < movers.size(); ++j) {
-                const auto at = static_cast<Eigen::Index>(
-                    lay.seg_first[segment_of(movers[j] / static_cast<std::size_t>(slots),
-                                             static_cast<int>(movers[j] % static_cast<std::size_t>(slots)))]);
-                movers_.middleRows(static_cast<Eigen::Index>(j) * n, n) = out.middleRows(at, n);
-                out.middleRows(at, n).setZero();
-              }
-              for (std::size_t j = 0; j < movers.size(); ++j) {
-                const std::size_t origin = movers[j] / static_cast<std::size_t>(slots);
-                const int k = static_cast<int>(movers[j] % static_cast<std::size_t>(slots));
-                const int status = lay.statuses[static_cast<std::size_t>(k)];
+              // Copied first, so that no arrival moves again; the stayers are scaled in place.
+              movers_.resize(copied, columns);
+              for (const Mover& m : movers)
+                movers_.middleRows(m.copy, m.n) = out.middleRows(
+                    static_cast<Eigen::Index>(lay.seg_first[lay.segment(tr, sex, g, class_of(m.region), m.k, level)]) +
+                        m.skip,
+                    m.n);
+              for (const Mover& m : movers) {
+                const int status = lay.statuses[static_cast<std::size_t>(m.k)];
                 const double factor = r.migration_factor(level, status);
-                const auto x = movers_.middleRows(static_cast<Eigen::Index>(j) * n, n);
+                const auto x = movers_.middleRows(m.copy, m.n);
                 const double total = record ? x.col(0).sum() : 0.0;
+                const int slot = status == kEmployed && !r.migrants_keep_job ? unemployed : m.k;
                 double before = 0; // the cumulative probability of the destinations before
                 for (std::size_t to = 0; to < regions; ++to) {
-                  const double upto = r.migration_cumulative(origin, to, factor), p = upto - before;
+                  const double upto = r.migration_cumulative(m.region, to, factor), p = upto - before;
                   before = upto;
-                  if (to == origin || p <= 0) continue;
-                  const int slot = status == kEmployed && !r.migrants_keep_job ? unemployed : k;
-                  const int cls = lay.region_class_of[to] * lay.sector_classes + sc;
-                  out.middleRows(static_cast<Eigen::Index>(lay.first(tr, sex, g, cls, slot, level)), n) += p * x;
-                  if (record) record->migrations[origin * regions + to] += p * total;
+                  if (to == m.region || p <= 0) continue;
+                  out.middleRows(static_cast<Eigen::Index>(lay.first(tr, sex, g, class_of(to), slot, level)) + m.skip,
+                                 m.n) += p * x;
+                  if (record) record->migrations[m.region * regions + to] += p * total;
                 }
-                out.middleRows(static_cast<Eigen::Index>(lay.seg_first[segment_of(origin, k)]), n) += (1 - before) * x;
+                out.middleRows(
+                    static_cast<Eigen::Index>(lay.seg_first[lay.segment(tr, sex, g, class_of(m.region), m.k, level)]) +
+                        m.skip,
+                    m.n) -= before * x;
               }
             }
   }
