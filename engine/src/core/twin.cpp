@@ -105,8 +105,6 @@ struct Layout {
   int sector_classes = 0, region_classes = 1, classes = 0;
   std::vector<double> sector_class_share;                      // of everybody
   std::array<double, kSectorCount> share_in_class{};           // a sector's share of its sector class
-  std::vector<int> region_class_of;                            // per region
-  std::vector<int> region_of_class;                            // per region class: its region (0: the one class)
   std::vector<std::vector<double>> region_part;                // per region class: each region's share of it
   std::vector<double> region_class_share;                      // per region class: of the entrants
   std::vector<std::vector<double>> initial_region_class_share; // per level, per region class: of the initial population
@@ -123,7 +121,9 @@ struct Layout {
   int sector_class(int c) const { return c % sector_classes; }
   int region_class(int c) const { return c / sector_classes; }
   // The region whose rules a class's workers follow.
-  int region_of(int c) const { return region_of_class[static_cast<std::size_t>(region_class(c))]; }
+  int region_of(int c) const { return region_classes > 1 ? region_class(c) : 0; }
+  // The region class of region r: its own, or the one class.
+  int region_class_of(std::size_t r) const { return region_classes > 1 ? static_cast<int>(r) : 0; }
   // `n` persons of region class rc added to `by_region` (per region) by its regions' parts.
   void add_by_region(std::vector<double>& by_region, int rc, double n) const {
     const std::vector<double>& part = region_part[static_cast<std::size_t>(rc)];
@@ -441,8 +441,7 @@ struct Terms {
   std::vector<Payment> payment;         // per programme
   std::vector<double> claims_committed; // per programme
   std::vector<std::uint8_t> apprenticeship;
-  std::vector<int> duration;        // per programme
-  std::vector<double> region_share; // population.region_shares, normalised as synthesis picks
+  std::vector<int> duration; // per programme
 };
 
 struct Book {
@@ -834,7 +833,7 @@ public:
             for (int level = 0; level < kLevelCount; ++level) {
               const Eigen::Index span = lay.span(level);
               const auto class_of = [&](std::size_t region) {
-                return lay.region_class_of[region] * lay.sector_classes + sc;
+                return lay.region_class_of(region) * lay.sector_classes + sc;
               };
               movers.clear();
               Eigen::Index copied = 0;
@@ -1303,7 +1302,7 @@ private:
         for (int g = 0; g < kGroupCount; ++g)
           for (std::uint32_t mask = 0; mask < masks; ++mask) {
             // The region's part of its class's applicants (Layout::region_part).
-            const auto rc = static_cast<std::size_t>(layout_.region_class_of[reg]);
+            const auto rc = static_cast<std::size_t>(layout_.region_class_of(reg));
             const std::size_t at = rules.applicant_cell(k, rc, static_cast<std::size_t>(g), mask);
             const double n = demand[at] * layout_.region_part[rc][reg];
             flows.applications[k] += n;
@@ -2257,12 +2256,6 @@ private:
     Layout& lay = layout_;
     const bool apart = regions > 1 && regional_rules();
     lay.region_classes = apart ? static_cast<int>(regions) : 1;
-    lay.region_class_of.assign(regions, 0);
-    lay.region_of_class.assign(static_cast<std::size_t>(lay.region_classes), 0);
-    for (std::size_t r = 0; r < regions && apart; ++r) {
-      lay.region_class_of[r] = static_cast<int>(r);
-      lay.region_of_class[r] = static_cast<int>(r);
-    }
     // Each region's part of its class: the whole of its own, or its share of the one class.
     if (apart) {
       lay.region_part.assign(regions, std::vector<double>(regions, 0.0));
@@ -2280,7 +2273,7 @@ private:
         std::fill(by_class.begin(), by_class.end(), 0.0);
         const std::vector<double>& cdf = joint_.region_cdf_by_level[static_cast<std::size_t>(l)];
         for (std::size_t r = 0; r < regions; ++r)
-          by_class[static_cast<std::size_t>(lay.region_class_of[r])] += cdf[r] - (r > 0 ? cdf[r - 1] : 0.0);
+          by_class[static_cast<std::size_t>(lay.region_class_of(r))] += cdf[r] - (r > 0 ? cdf[r - 1] : 0.0);
       }
     for (MonthRules& m : rules_) m.hold_region_classes(static_cast<std::size_t>(lay.region_classes));
   }
@@ -2292,7 +2285,6 @@ private:
     t.programmes = pr.names.size();
     t.funds = p0_.funds.names.size();
     t.regions = p0_.population.regions.size();
-    t.region_share = Entrants::pick_probabilities(p0_.population.region_shares);
     for (std::size_t k = 0; k < t.programmes; ++k) {
       for (std::size_t f = 0; f < t.funds; ++f) t.claim.push_back(static_cast<double>(claim_yuan(p0_, k, f)));
       t.payment.push_back(payment_of(pr, k));
@@ -2742,7 +2734,7 @@ private:
         const double n = weight(i, col);
         if (n == 0) continue;
         // Into their school's region's class, over the sector classes.
-        const int rc = layout_.region_class_of[c.leaver_region];
+        const int rc = layout_.region_class_of(c.leaver_region);
         for (int sc = 0; sc < layout_.sector_classes; ++sc) {
           const int cls = rc * layout_.sector_classes + sc;
           for (std::size_t k = 0; k < 2; ++k)
@@ -3046,7 +3038,7 @@ private:
         for (int gs = 0; gs < layout_.groups(); ++gs)
           for (int l = 0; l < kLevelCount; ++l) {
             const double factor = r.migration_factor(l, kRetired);
-            const std::size_t from = retired_at(layout_.region_class_of[origin], gs, l);
+            const std::size_t from = retired_at(layout_.region_class_of(origin), gs, l);
             const double n = pool[from];
             if (factor <= 0 || n == 0) continue;
             double before = 0;
@@ -3054,7 +3046,7 @@ private:
               const double upto = r.migration_cumulative(origin, to, factor), p = upto - before;
               before = upto;
               if (to == origin || p <= 0) continue;
-              moved[retired_at(layout_.region_class_of[to], gs, l)] += p * n;
+              moved[retired_at(layout_.region_class_of(to), gs, l)] += p * n;
               flows.migrations[origin * regions + to] += p * n;
             }
             moved[from] -= before * n;
