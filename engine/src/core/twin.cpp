@@ -866,11 +866,9 @@ public:
                 const auto x = movers_.middleRows(m.copy, m.n);
                 const double total = record ? x.col(0).sum() : 0.0;
                 const int slot = status == kEmployed && !r.migrants_keep_job ? unemployed : m.k;
-                double before = 0; // the cumulative probability of the destinations before
                 for (std::size_t to = 0; to < regions; ++to) {
-                  const double upto = r.migration_cumulative(m.region, to, factor), p = upto - before;
-                  before = upto;
-                  if (to == m.region || p <= 0) continue;
+                  const double p = to == m.region ? 0.0 : r.migration_probability(m.region, to, factor);
+                  if (p <= 0) continue;
                   out.middleRows(static_cast<Eigen::Index>(lay.first(tr, sex, g, class_of(to), slot, level)) + m.skip,
                                  m.n) += p * x;
                   if (record) record->migrations[m.region * regions + to] += p * total;
@@ -878,7 +876,7 @@ public:
                 out.middleRows(
                     static_cast<Eigen::Index>(lay.seg_first[lay.segment(tr, sex, g, class_of(m.region), m.k, level)]) +
                         m.skip,
-                    m.n) -= before * x;
+                    m.n) -= r.migration_leaving(m.region, factor) * x;
               }
             }
   }
@@ -3041,15 +3039,13 @@ private:
             const std::size_t from = retired_at(layout_.region_class_of(origin), gs, l);
             const double n = pool[from];
             if (factor <= 0 || n == 0) continue;
-            double before = 0;
             for (std::size_t to = 0; to < regions; ++to) {
-              const double upto = r.migration_cumulative(origin, to, factor), p = upto - before;
-              before = upto;
-              if (to == origin || p <= 0) continue;
+              const double p = to == origin ? 0.0 : r.migration_probability(origin, to, factor);
+              if (p <= 0) continue;
               moved[retired_at(layout_.region_class_of(to), gs, l)] += p * n;
               flows.migrations[origin * regions + to] += p * n;
             }
-            moved[from] -= before * n;
+            moved[from] -= r.migration_leaving(origin, factor) * n;
           }
       for (std::size_t i = 0; i < pool.size(); ++i) pool[i] += moved[i];
     }

@@ -190,6 +190,17 @@ struct TransitionRates {
     for (std::size_t d = 0; d <= destination; ++d) sum += migration_rate[origin * regions + d];
     return std::min(1.0, sum * factor);
   }
+  /// Moving from `origin` to `destination` itself: the difference of the cumulative
+  /// probabilities at `destination` and at the region before it (the agents' draw picks it with
+  /// this probability). The twin moves its expected workers by it.
+  double migration_probability(std::size_t origin, std::size_t destination, double factor) const {
+    const double before = destination == 0 ? 0.0 : migration_cumulative(origin, destination - 1, factor);
+    return migration_cumulative(origin, destination, factor) - before;
+  }
+  /// Moving anywhere from `origin` (the cumulative probability at the last region).
+  double migration_leaving(std::size_t origin, double factor) const {
+    return migration_cumulative(origin, regions - 1, factor);
+  }
   double migration_factor(int level, int status) const {
     return migration_level_factor[static_cast<std::size_t>(level)] *
            migration_status_factor[static_cast<std::size_t>(status)];
