@@ -20,10 +20,13 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
+#include <new>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -63,10 +66,48 @@ constexpr int kEmployed = static_cast<int>(Status::Employed);
 constexpr int kUnemployed = static_cast<int>(Status::Unemployed);
 constexpr int kInactive = static_cast<int>(Status::Inactive);
 
+// A vector of doubles that is zero when it grows. calloc takes a large block from the system,
+// whose pages are zero already and are faulted in only when first touched: many cells of a large
+// state never hold anybody (national_2019_2021's vectors are 154 MB a column; over its first 12
+// months three quarters of the buffers' pages are never touched), and a page fault costs
+// microseconds, so zeroing whole buffers cost more than the projection's arithmetic there. `written` zeroes it whole at
+// once instead (docs/twin.md, "Speed": with several projections side by side, lazily faulted pages cost more than
+// that).
+class ZeroBuffer {
+public:
+  // At least `size` doubles; all zero when it grows (its users keep it zero otherwise).
+  double* at_least(std::size_t size, bool written) {
+    if (size > size_) {
+      data_.reset(); // (before the new block: the two are not held at once)
+      data_.reset(static_cast<double*>(std::calloc(size, sizeof(double))));
+      if (!data_) throw std::bad_alloc();
+      if (written) std::fill_n(data_.get(), size, 0.0);
+      size_ = size;
+    }
+    return data_.get();
+  }
+
+private:
+  struct Free {
+    void operator()(double* p) const { std::free(p); }
+  };
+  std::unique_ptr<double, Free> data_;
+  std::size_t size_ = 0;
+};
+
 // The vectors a projection works in (Projector::view), zero between uses. A thread projecting
 // several parameter sets hands them from one set's projection to the next, whose state is the
 // same size or close: the pages are faulted in once a thread, not once a set.
-using TwinBuffers = std::array<std::vector<double>, 7>;
+struct TwinBuffers {
+  std::array<ZeroBuffer, 7> vectors;
+  // Zeroed whole when they grow rather than page by page as first touched: where several
+  // projections run side by side. A page first read (the scans for who is held) maps the
+  // system's shared zero page, and its first write faults again to replace that mapping, which
+  // costs more with other threads running (likely the flush of every core's address
+  // translations): Jincheng's 4 sets on 2 threads spent 2.8 s in the kernel against 0.6 s
+  // written whole.
+  bool written = false;
+};
 
 // Every factor is 1.
 bool all_one(const std::vector<double>& v) {
@@ -2084,8 +2125,8 @@ private:
   // before they let it go). Kept for the whole projection.
   View view(std::size_t i, Eigen::Index columns) {
     const std::size_t size = layout_.cells * static_cast<std::size_t>(columns);
-    if (buffers_[i].size() < size) buffers_[i].assign(size, 0.0);
-    return View(buffers_[i].data(), static_cast<Eigen::Index>(layout_.cells), columns);
+    return View(buffers_.vectors[i].at_least(size, buffers_.written), static_cast<Eigen::Index>(layout_.cells),
+                columns);
   }
 
   // The active population at the end of a month (live_before_ holds its blocks that hold
@@ -3660,6 +3701,7 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
 #pragma omp parallel num_threads(team)
   {
     TwinBuffers buffers; // this thread's, from one set to the next
+    buffers.written = team > 1;
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t j = 0; j < count; ++j) {
       const auto at = static_cast<std::size_t>(j);
@@ -3679,7 +3721,7 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
       } catch (...) {
         failed[at] = std::current_exception();
         stop.store(true);
-        buffers = TwinBuffers{}; // (a projection stopped midway leaves them written)
+        buffers.vectors = {}; // (a projection stopped midway leaves them written)
       }
     }
   }
