@@ -11,7 +11,9 @@ twin (`skillsim.project`, with parameter sets one expectation per replicate's se
 of both is under the same set), then compares, year by year, every level's stock (workers summed
 over status), the skilled and high-skilled stocks, each group's stock, and the year's flows:
 promotions and assessments by level, job losses and finds, retirements, entries, exits, and
-where present enrolments and certificates by programme and evaluations by evaluator. Each cell's
+where present enrolments and certificates by programme and evaluations by evaluator; with more
+than one region, workers by region and level, entries and exits by region, and the migrations
+(origin x destination, in and out by region). Each cell's
 gap is paired by replicate (agents_r - twin_r, so the parameter sets' spread cancels): its mean,
 standard error over the replicates and z = mean / standard error. The twin is the agents'
 expectation exactly where the rules are linear; where a capacity binds (seats, money, evaluators:
@@ -49,9 +51,10 @@ DEFAULT_SCENARIOS = {
     "national_2010": ["scenario.months=60"],
     "national_forecast_2016": ["scenario.months=60"],
 }
-#: Stocks compared at each year's end: variable -> the dimension kept (None: a scalar), summed
+#: Stocks compared at each year's end: variable -> the dimensions kept (None: a scalar), summed
 #: over every other dimension but replicate and time.
-STOCKS = {"workers": "level", "skilled_workers": None, "high_skilled_workers": None, "workers_by_group": "group"}
+STOCKS = {"workers": "level", "skilled_workers": None, "high_skilled_workers": None, "workers_by_group": "group",
+          "workers_by_region": ("region", "level")}
 #: Flows compared as sums over each year.
 FLOWS = {
     "promotions": "level",
@@ -64,17 +67,38 @@ FLOWS = {
     "enrolments": "programme",
     "certificates": "programme",
     "evaluations": "evaluator",
+    "entries_by_region": "region",
+    "exits_by_region": "region",
+    "migrations": ("region", "to_region"),
+    "migration_in": "region",
+    "migration_out": "region",
 }
 BINDING = ("seats_binding", "money_binding", "evaluation_binding")
 
 
-def keep(results: skillsim.Results, name: str, dim: str | None) -> np.ndarray:
-    """The variable as (replicate, time[, dim]), summed over its other dimensions."""
+def dims_kept(dim: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return () if dim is None else (dim,) if isinstance(dim, str) else dim
+
+
+def keep(results: skillsim.Results, name: str, dim: str | tuple[str, ...] | None) -> np.ndarray:
+    """The variable as (replicate, time, cell), summed over its dimensions but replicate, time and
+    `dim`; the cells are `dim`'s (or their product's, the first dimension outermost)."""
     data = np.asarray(results[name], dtype=float)
     dims = results.dims_of(name)
-    axes = tuple(i for i, d in enumerate(dims) if d not in ("replicate", "time", dim))
+    kept = dims_kept(dim)
+    axes = tuple(i for i, d in enumerate(dims) if d not in ("replicate", "time") + kept)
     data = data.sum(axis=axes) if axes else data
-    return data if dim is not None else data[..., np.newaxis]
+    left = [d for d in dims if d in ("replicate", "time") + kept]
+    data = np.moveaxis(data, [left.index(d) for d in ("replicate", "time") + kept], range(2 + len(kept)))
+    return data.reshape(data.shape[0], data.shape[1], -1)
+
+
+def labels_of(results: skillsim.Results, dim: str | tuple[str, ...] | None) -> list[str]:
+    """The cells' labels: "a/b" for a product of dimensions."""
+    labels = [""]
+    for d in dims_kept(dim):
+        labels = [f"{a}/{b}" if a else str(b) for a in labels for b in results.coords(d)]
+    return labels
 
 
 def year_ends(times: int) -> list[int]:
@@ -101,10 +125,13 @@ def compare(scenario_name: str, overrides: list[str], replicates: int, threads: 
     ends = year_ends(times)
     cells = []
     for name, dim in list(STOCKS.items()) + list(FLOWS.items()):
-        if name not in agents or (dim is not None and agents.dims.get(dim, 0) == 0):
+        if name not in agents or any(agents.dims.get(d, 0) == 0 for d in dims_kept(dim)):
+            continue
+        # With one region a regional variable repeats the totals.
+        if "region" in dims_kept(dim) and agents.dims["region"] < 2:
             continue
         a, t = keep(agents, name, dim), keep(twin, name, dim)
-        labels = [str(x) for x in agents.coords(dim)] if dim is not None else [""]
+        labels = labels_of(agents, dim)
         start = 0
         for end in ends:
             if name in STOCKS:
@@ -117,9 +144,10 @@ def compare(scenario_name: str, overrides: list[str], replicates: int, threads: 
             se = gap.std(axis=0, ddof=1) / math.sqrt(gap.shape[0]) if gap.shape[0] > 1 else np.full_like(mean, np.nan)
             for k, label in enumerate(labels):
                 expected = float(t_cell[:, k].mean())
-                # No spread (the entrants, a quota filled every time): within one agent is the
-                # agents' rounding to whole agents, not a gap.
-                z = float(mean[k] / se[k]) if se[k] > 0 else (0.0 if abs(mean[k]) <= scale else math.inf)
+                # No spread (the entrants, a quota filled every time; a spread at rounding's size is
+                # none): within one agent is the agents' rounding to whole agents, not a gap.
+                spread = se[k] > 1e-9 * max(abs(mean[k]), abs(expected), 1.0)
+                z = float(mean[k] / se[k]) if spread else (0.0 if abs(mean[k]) <= scale else math.inf)
                 cells.append({"variable": name, "cell": label, "time": int(end), "twin": expected,
                               "agents": float(a_cell[:, k].mean()), "gap": float(mean[k]),
                               "standard_error": float(se[k]), "z": z,
