@@ -3389,7 +3389,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   bool by_age = false, posts = false, places = false;
   std::string matching; // the first matching other than "hazard" in force in some month
   // Programmes: what their eligibility reads that the twin's state does not hold.
-  std::string substitutes, many_substitutes, in_training, follow_up;
+  std::string substitutes, many_substitutes, in_training;
   // The applicants of a programme are held per mask of the substitutes they qualify for
   // (MonthRules::applicant_cell): 2^s cells for s substitutes, every month.
   constexpr std::size_t kMostSubstitutes = 6;
@@ -3447,7 +3447,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
       for (int g = 0; g < kGroupCount; ++g)
         if (rule.eligible[static_cast<std::size_t>(g * kStatusCount + static_cast<int>(Status::InTraining))])
           first_of(in_training, k);
-      if (pr.follow_up_months == 0 && pr.job_find_factor[k] != 1) first_of(follow_up, k);
     }
   };
   check(p);
@@ -3602,10 +3601,6 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     issues.push_back({"programmes.eligible_statuses",
                       "the twin does not model applications from workers in training yet; programme " + in_training +
                           " admits them"});
-  if (!follow_up.empty())
-    issues.push_back({"programmes.follow_up_months", "the twin does not model a job-finding factor without a "
-                                                     "follow-up window yet; programme " +
-                                                         follow_up + " has one"});
   if (!matching.empty())
     issues.push_back({"employers.matching", "the twin does not model job finding by matching (employers.matching = \"" +
                                                 matching + "\", only \"hazard\") yet"});
