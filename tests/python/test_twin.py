@@ -191,19 +191,25 @@ def test_programmes_and_funds_projected():
     assert float(twin["spending"].sum()) <= 300_000 + 1e-6
 
 
+def run_twin_vs_agents(tmp_path, scenario: str, replicates: int, overrides: list[str]) -> tuple[str, dict]:
+    """scripts/twin-vs-agents.py on one thread: its printout and its one scenario's report."""
+    script = Path(__file__).resolve().parents[2] / "scripts" / "twin-vs-agents.py"
+    out = tmp_path / "gaps.json"
+    done = subprocess.run([sys.executable, str(script), scenario, "--replicates", str(replicates), "--threads", "1",
+                           *[a for o in overrides for a in ("--set", o)], "-o", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    [report] = json.loads(out.read_text())
+    return done.stdout, report
+
+
 def test_twin_vs_agents_script_pairs_each_replicate(tmp_path):
     """scripts/twin-vs-agents.py (docs/twin.md, "How close on the bundled scenarios"): every cell's
     gap is the agents' mean less the twin's, its z that over the paired standard error, and the
     year ends and flows are the ones it says."""
-    script = Path(__file__).resolve().parents[2] / "scripts" / "twin-vs-agents.py"
-    out = tmp_path / "gaps.json"
     overrides = ["scenario.months=18", "population.scale=20000"]
-    done = subprocess.run([sys.executable, str(script), "national_2016", "--replicates", "3", "--threads", "1",
-                           *[a for o in overrides for a in ("--set", o)], "-o", str(out)],
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("national_2016 (scenario.months=18, population.scale=20000; 3 replicates;")
-    [report] = json.loads(out.read_text())
+    printed, report = run_twin_vs_agents(tmp_path, "national_2016", 3, overrides)
+    assert printed.startswith("national_2016 (scenario.months=18, population.scale=20000; 3 replicates;")
     scenario = skillsim.Scenario.load("national_2016", overrides)
     agents = skillsim.run(scenario, replicates=3, threads=1, progress=False)
     twin = skillsim.project(scenario, progress=False)
@@ -228,14 +234,8 @@ def test_twin_vs_agents_script_pairs_each_replicate(tmp_path):
 def test_twin_vs_agents_script_compares_regions_and_migrations(tmp_path):
     """With several regions the script compares workers by region and level and the migrations by
     origin and destination ("origin/destination"), each as the sum over the year of that cell."""
-    script = Path(__file__).resolve().parents[2] / "scripts" / "twin-vs-agents.py"
-    out = tmp_path / "gaps.json"
     overrides = ["scenario.months=12", "population.scale=40000"]
-    done = subprocess.run([sys.executable, str(script), "provinces_2020_2025", "--replicates", "2", "--threads", "1",
-                           *[a for o in overrides for a in ("--set", o)], "-o", str(out)],
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    [report] = json.loads(out.read_text())
+    _, report = run_twin_vs_agents(tmp_path, "provinces_2020_2025", 2, overrides)
     cells = {(c["variable"], c["cell"], c["time"]): c for c in report["cells"]}
     with pytest.warns(UserWarning, match="left out"):  # the schedule's entries after 2020
         scenario = skillsim.Scenario.load("provinces_2020_2025", overrides)
