@@ -70,9 +70,8 @@ constexpr int kInactive = static_cast<int>(Status::Inactive);
 // whose pages are zero already and are faulted in only when first touched: many cells of a large
 // state never hold anybody (national_2019_2021's vectors are 154 MB a column; over its first 12
 // months three quarters of the buffers' pages are never touched), and a page fault costs
-// microseconds, so zeroing whole buffers cost more than the projection's arithmetic there. `written` zeroes it whole at
-// once instead (docs/twin.md, "Speed": with several projections side by side, lazily faulted pages cost more than
-// that).
+// microseconds, so zeroing whole buffers cost more than the projection's arithmetic there.
+// `written` zeroes it whole at once instead (TwinBuffers::written).
 class ZeroBuffer {
 public:
   // At least `size` doubles; all zero when it grows (its users keep it zero otherwise).
