@@ -291,7 +291,7 @@ struct Layout {
   void place(const std::vector<std::uint8_t>& held) {
     seg_first.assign(segments(), kNotHeld);
     block_first.assign(blocks() + 1, 0);
-    const std::size_t per_block = static_cast<std::size_t>(classes) * statuses.size() * kLevelCount;
+    const std::size_t per_block = segments_per_block();
     std::size_t row = 0;
     for (std::size_t id = 0; id < seg_first.size(); ++id) {
       if (id % per_block == 0) block_first[id / per_block] = row;
@@ -332,6 +332,18 @@ struct Layout {
     return (tr * kSexCount + static_cast<std::size_t>(sex)) * static_cast<std::size_t>(groups()) +
            static_cast<std::size_t>(group);
   }
+  // Segments (segment ids) per block; a segment's block, class, status slot and level.
+  static constexpr auto kLevels = static_cast<std::size_t>(kLevelCount);
+  std::size_t segments_per_block() const { return static_cast<std::size_t>(classes) * statuses.size() * kLevels; }
+  std::size_t block_of_segment(std::size_t id) const { return id / segments_per_block(); }
+  int class_of_segment(std::size_t id) const {
+    return static_cast<int>(id / (statuses.size() * kLevels) % static_cast<std::size_t>(classes));
+  }
+  int slot_of_segment(std::size_t id) const { return static_cast<int>(id / kLevels % statuses.size()); }
+  int level_of_segment(std::size_t id) const { return static_cast<int>(id % kLevels); }
+  // The rows of a segment the state holds: [seg_first[id], + rows(level)).
+  Eigen::Index segment_start(std::size_t id) const { return static_cast<Eigen::Index>(seg_first[id]); }
+  Eigen::Index segment_rows(std::size_t id) const { return rows(level_of_segment(id)); }
   int max_rows() const {
     int most = 0;
     for (int l = 0; l < kLevelCount; ++l) most = std::max(most, rows(l));
@@ -493,12 +505,6 @@ struct Book {
   std::vector<Carry> contest_entrants_due, contest_winners_due; // per competition tier
 };
 
-// Zeroes the rows of `blocks` (Layout::block_of) in `x`.
-void clear_blocks(const Layout& lay, const std::vector<std::size_t>& blocks, View& x) {
-  for (std::size_t b : blocks)
-    x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)), static_cast<Eigen::Index>(lay.block_size(b))).setZero();
-}
-
 // Whether any of the n values from `x` is other than 0 (or -0). The bits of each chunk are OR-ed
 // (the sign masked), which the compiler vectorises, with an exit after the first chunk that holds
 // somebody: Eigen's isZero walked a row-major block column by column, one compare at a time,
@@ -518,21 +524,43 @@ bool holds_somebody(const double* x, std::size_t n) {
   return bits != 0;
 }
 
-// The blocks of `x` that hold somebody, in row order: among `candidates` (in row order) where
-// given, else among all.
-std::vector<std::size_t> live_blocks(const Layout& lay, const View& x,
-                                     const std::vector<std::size_t>* candidates = nullptr) {
-  std::vector<std::size_t> blocks;
-  // A block's rows are contiguous in the row-major batch: block_size x cols values.
+// The segments of `x` that hold somebody (segment ids, in row order) into `segments`, and the
+// blocks they are in into `blocks`: among `candidates` (segment ids, in row order) where given,
+// else among all. What the record pass reads, copies and zeroes at a month's start and end is
+// then these segments' rows, not their blocks', most of whose cells hold nobody.
+void find_live(const Layout& lay, const View& x, std::vector<std::size_t>& segments, std::vector<std::size_t>& blocks,
+               const std::vector<std::size_t>* candidates = nullptr) {
+  segments.clear();
+  blocks.clear();
   const auto width = static_cast<std::size_t>(x.cols());
-  const auto look = [&](std::size_t b) {
-    if (holds_somebody(x.data() + lay.block_start(b) * width, lay.block_size(b) * width)) blocks.push_back(b);
+  const auto look = [&](std::size_t id) {
+    if (lay.seg_first[id] == Layout::kNotHeld ||
+        !holds_somebody(x.data() + lay.seg_first[id] * width, static_cast<std::size_t>(lay.segment_rows(id)) * width))
+      return;
+    segments.push_back(id);
+    if (const std::size_t b = lay.block_of_segment(id); blocks.empty() || blocks.back() != b) blocks.push_back(b);
   };
   if (candidates != nullptr)
-    for (std::size_t b : *candidates) look(b);
+    for (std::size_t id : *candidates) look(id);
   else
-    for (std::size_t b = 0; b < lay.blocks(); ++b) look(b);
-  return blocks;
+    for (std::size_t b = 0; b < lay.blocks(); ++b)
+      if (lay.block_size(b) > 0)
+        for (std::size_t id = b * lay.segments_per_block(); id < (b + 1) * lay.segments_per_block(); ++id) look(id);
+}
+
+// Every segment the state holds in `blocks` (in row order).
+std::vector<std::size_t> segments_of(const Layout& lay, const std::vector<std::size_t>& blocks) {
+  std::vector<std::size_t> segments;
+  const std::size_t per_block = lay.segments_per_block();
+  for (std::size_t b : blocks)
+    for (std::size_t id = b * per_block; id < (b + 1) * per_block; ++id)
+      if (lay.seg_first[id] != Layout::kNotHeld) segments.push_back(id);
+  return segments;
+}
+
+// Zeroes the rows of `segments` in `x`.
+void clear_segments(const Layout& lay, const std::vector<std::size_t>& segments, View& x) {
+  for (std::size_t id : segments) x.middleRows(lay.segment_start(id), lay.segment_rows(id)).setZero();
 }
 
 // Follow-up windows that are not tracks (Layout::tracked): their completers are followed in
@@ -1800,11 +1828,11 @@ public:
         if (cohorts_[i].origin == 0) table[0][i] = cohorts_[i].weight;
       View v0 = view(0, 1);
       initial_state(table, v0);
-      live_before_ = live_blocks(layout_, v0);
-      out.stocks.push_back(stocks_of(v0, live_before_));
+      find_live(layout_, v0, live_segments_, live_before_);
+      out.stocks.push_back(stocks_of(v0, live_segments_));
       schools_.add_stocks(0, out.stocks.back());
       if (derive_deaths) keep_active(v0);
-      clear_blocks(layout_, live_before_, v0);
+      clear_segments(layout_, live_segments_, v0);
     }
     for (int t = 1; t <= months; ++t) {
       if (options_.cancel != nullptr && options_.cancel->load()) throw Cancelled();
@@ -1947,8 +1975,15 @@ public:
         std::sort(over_blocks.begin(), over_blocks.end());
         over_blocks.erase(std::unique(over_blocks.begin(), over_blocks.end()), over_blocks.end());
         live_before_ = std::move(over_blocks);
+        // (Every segment of the blocks the moves reach: more than hold somebody, which is safe.)
+        std::vector<std::size_t> over_segments = segments_of(layout_, crossing.over_blocks);
+        over_segments.insert(over_segments.end(), live_segments_.begin(), live_segments_.end());
+        std::sort(over_segments.begin(), over_segments.end());
+        over_segments.erase(std::unique(over_segments.begin(), over_segments.end()), over_segments.end());
+        live_segments_ = std::move(over_segments);
       }
-      const std::vector<std::size_t> blocks = live_blocks(layout_, start, &live_before_);
+      std::vector<std::size_t> blocks, segments; // of the start, among the end of the month before's
+      find_live(layout_, start, segments, blocks, &live_segments_);
       start_month(now);
       // Master studios find their masters and mentees among everybody active at the month's start:
       // the active at the end of the month before (kept for the derived dying), or the pushed
@@ -1963,11 +1998,11 @@ public:
       // leave their programme (as do those retiring).
       if (derive_deaths) {
         View dying = derive_dying(start, first_retiring, retiring_columns);
-        count_deaths(dying, 0, live_before_, flows);
+        count_deaths(dying, 0, live_segments_, flows);
         trainees_leave(dying, 0, live_before_, flows);
-        clear_blocks(layout_, live_before_, dying);
+        clear_segments(layout_, live_segments_, dying);
       } else {
-        count_deaths(start, 1, blocks, flows);
+        count_deaths(start, 1, segments, flows);
         trainees_leave(start, 1, blocks, flows);
       }
       for (std::size_t j = 0; j < retiring_columns; ++j)
@@ -1977,32 +2012,31 @@ public:
       for (std::size_t j = 0; j < retiring_columns; ++j)
         for (int sex = 0; sex < kSexCount; ++sex)
           if (const auto& list = retiring[static_cast<std::size_t>(sex)]; j < list.size())
-            retire(now, sex, list[j], start, first_retiring + static_cast<Eigen::Index>(j), blocks, flows);
+            retire(now, sex, list[j], start, first_retiring + static_cast<Eigen::Index>(j), segments, flows);
       if (now.rates.migrating) migrate_retired(now, flows);
       // The active: the month's rules, then the entrants.
       View active = view(2, 1), next = view(3, 1);
-      const auto first_of = [&](std::size_t b) { return static_cast<Eigen::Index>(layout_.block_start(b)); };
-      const auto rows_of = [&](std::size_t b) { return static_cast<Eigen::Index>(layout_.block_size(b)); };
-      for (std::size_t b : blocks)
-        active.middleRows(first_of(b), rows_of(b)) = start.col(0).segment(first_of(b), rows_of(b));
+      for (std::size_t id : segments)
+        active.middleRows(layout_.segment_start(id), layout_.segment_rows(id)) =
+            start.col(0).segment(layout_.segment_start(id), layout_.segment_rows(id));
       if (width > columns) {
         View followed = view(4, follow.count);
-        for (std::size_t b : blocks)
-          followed.middleRows(first_of(b), rows_of(b)) =
-              start.block(first_of(b), follow.first, rows_of(b), follow.count);
+        for (std::size_t id : segments)
+          followed.middleRows(layout_.segment_start(id), layout_.segment_rows(id)) =
+              start.block(layout_.segment_start(id), follow.first, layout_.segment_rows(id), follow.count);
       }
-      clear_blocks(layout_, blocks, start);
+      clear_segments(layout_, segments, start);
       kernel_.apply(now, active, next, &flows, &book_);
       kernel_.clear(now, active);
       if (width > columns) count_followed(now, follow_programme, flows);
       add_month_entrants(t, next, flows);
       flows.remaining = book_.remaining;
       flows.committed = book_.committed;
-      live_before_ = live_blocks(layout_, next);
-      out.stocks.push_back(stocks_of(next, live_before_));
+      find_live(layout_, next, live_segments_, live_before_);
+      out.stocks.push_back(stocks_of(next, live_segments_));
       schools_.add_stocks(static_cast<std::size_t>(t), out.stocks.back());
       if (derive_deaths && t < months) keep_active(next);
-      clear_blocks(layout_, live_before_, next);
+      clear_segments(layout_, live_segments_, next);
       // The cohorts' weights move on.
       for (Cohort& c : cohorts_) {
         if (c.origin >= t || !c.active) continue;
@@ -2128,20 +2162,19 @@ private:
                 columns);
   }
 
-  // The active population at the end of a month (live_before_ holds its blocks that hold
+  // The active population at the end of a month (live_segments_ holds its segments that hold
   // somebody), kept in buffer 6 for the next month's dying (derive_dying).
   void keep_active(const View& x) {
     View kept = view(6, 1);
-    for (std::size_t b : live_before_) {
-      const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
-      const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
+    for (std::size_t id : live_segments_) {
+      const Eigen::Index first = layout_.segment_start(id), rows = layout_.segment_rows(id);
       kept.middleRows(first, rows) = x.middleRows(first, rows);
     }
   }
 
-  // The active dying in the month (buffer 6, in live_before_; the caller zeroes them): the
+  // The active dying in the month (buffer 6, in live_segments_; the caller zeroes them): the
   // active at the end of the month before (keep_active) less, in `start` (the vectors pushed to
-  // the start of the month, which hold nobody outside live_before_), the surviving (column 0) and the
+  // the start of the month, which hold nobody outside live_segments_), the surviving (column 0) and the
   // retiring (the `retiring` columns from first_retiring). Every cohort alive and active at
   // the start of the month is in exactly one of the three, with its weight (survival x (1 -
   // death), survival x death, or survival x (1 - death) retiring, which add up to its survival);
@@ -2155,9 +2188,8 @@ private:
   View derive_dying(const View& start, Eigen::Index first_retiring, std::size_t retiring) {
     View dying = view(6, 1);
     const Eigen::Index surviving_and_retiring = first_retiring + static_cast<Eigen::Index>(retiring);
-    for (std::size_t b : live_before_) {
-      const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
-      const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
+    for (std::size_t id : live_segments_) {
+      const Eigen::Index first = layout_.segment_start(id), rows = layout_.segment_rows(id);
       auto d = dying.col(0).segment(first, rows);
       for (Eigen::Index i = 0; i < rows; ++i) {
         const double active = d(i);
@@ -2973,30 +3005,20 @@ private:
           }
   }
 
-  // Column `col` of `x`: the month's deaths, in the blocks that hold somebody.
-  void count_deaths(const View& x, Eigen::Index col, const std::vector<std::size_t>& blocks, TwinFlows& flows) const {
+  // Column `col` of `x`: the month's deaths, in the segments that hold somebody (or more).
+  void count_deaths(const View& x, Eigen::Index col, const std::vector<std::size_t>& segments, TwinFlows& flows) const {
     const auto dying = x.col(col);
-    for (std::size_t b : blocks) {
-      const std::size_t tr = layout_.track_of_block(b);
-      const int s = layout_.sex_of_block(b), g = layout_.group_of_block(b);
-      {
-        {
-          for (int c = 0; c < layout_.classes; ++c)
-            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-              for (int l = 0; l < kLevelCount; ++l) {
-                if (!layout_.holds(tr, s, g, c, k, l)) continue; // an age class's unreachable row
-                const std::size_t first = layout_.first(tr, s, g, c, k, l);
-                double dead = 0;
-                for (int m = 0; m < layout_.rows(l); ++m) {
-                  const double n = dying(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)));
-                  flows.exits[static_cast<std::size_t>(l)] += n;
-                  flows.exits_by_group[static_cast<std::size_t>(layout_.gstates.group(g))] += n;
-                  dead += n;
-                }
-                layout_.add_by_region(flows.exits_by_region, layout_.region_class(c), dead);
-              }
-        }
+    for (std::size_t id : segments) {
+      const int g = layout_.group_of_block(layout_.block_of_segment(id)), l = layout_.level_of_segment(id);
+      const Eigen::Index first = layout_.segment_start(id);
+      double dead = 0;
+      for (Eigen::Index m = 0; m < layout_.segment_rows(id); ++m) {
+        const double n = dying(first + m);
+        flows.exits[static_cast<std::size_t>(l)] += n;
+        flows.exits_by_group[static_cast<std::size_t>(layout_.gstates.group(g))] += n;
+        dead += n;
       }
+      layout_.add_by_region(flows.exits_by_region, layout_.region_class(layout_.class_of_segment(id)), dead);
     }
   }
 
@@ -3009,25 +3031,18 @@ private:
     View in = view(4, n), out = view(5, n);
     kernel_.market(now, in, out, nullptr);
     kernel_.clear(now, in);
-    const std::vector<std::size_t> blocks = live_blocks(layout_, out);
+    std::vector<std::size_t> segments, blocks;
+    find_live(layout_, out, segments, blocks);
     const int employed = layout_.slot_of[kEmployed];
-    for (std::size_t b : blocks) {
-      const std::size_t tr = layout_.track_of_block(b);
-      const int s = layout_.sex_of_block(b), g = layout_.group_of_block(b);
-      for (int c = 0; c < layout_.classes; ++c)
-        for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-          for (int l = 0; l < kLevelCount; ++l) {
-            if (!layout_.holds(tr, s, g, c, k, l)) continue; // an age class's unreachable row
-            const auto first = static_cast<Eigen::Index>(layout_.first(tr, s, g, c, k, l));
-            const auto sums = out.middleRows(first, layout_.rows(l)).colwise().sum();
-            for (Eigen::Index j = 0; j < n; ++j) {
-              const auto prog = static_cast<std::size_t>(programmes[static_cast<std::size_t>(j)]);
-              flows.followed_up[prog] += sums(j);
-              if (k == employed) flows.employed_after[prog] += sums(j);
-            }
-          }
+    for (std::size_t id : segments) {
+      const auto sums = out.middleRows(layout_.segment_start(id), layout_.segment_rows(id)).colwise().sum();
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const auto prog = static_cast<std::size_t>(programmes[static_cast<std::size_t>(j)]);
+        flows.followed_up[prog] += sums(j);
+        if (layout_.slot_of_segment(id) == employed) flows.employed_after[prog] += sums(j);
+      }
     }
-    clear_blocks(layout_, blocks, out);
+    clear_segments(layout_, segments, out);
   }
 
   // The retired of earlier months: death by their cohort's age, then the closure of groups.
@@ -3093,74 +3108,58 @@ private:
 
   // The month's retirements of cohort (`sex`, `birth`) (after death), through the closure of groups
   // and their time limits.
-  // Column `col` of `v` (its `blocks` hold somebody).
+  // Column `col` of `v` (its `segments` hold somebody).
   void retire(const MonthRules& now, int s, std::int32_t birth, const View& v, Eigen::Index col,
-              const std::vector<std::size_t>& blocks, TwinFlows& flows) {
+              const std::vector<std::size_t>& segments, TwinFlows& flows) {
     const TransitionRates& r = now.rates;
     auto& pool = retired_pool(birth);
     const auto x = v.col(col);
-    for (std::size_t b : blocks) {
+    for (std::size_t id : segments) {
+      const std::size_t b = layout_.block_of_segment(id);
       if (layout_.sex_of_block(b) != s) continue;
-      const std::size_t tr = layout_.track_of_block(b);
       const int gs = layout_.group_of_block(b), to_state = layout_.gstates.start_month(r, gs);
       const int g = layout_.gstates.group(gs), to = layout_.gstates.group(to_state);
-      {
-        for (int c = 0; c < layout_.classes; ++c)
-          for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k)
-            for (int l = 0; l < kLevelCount; ++l) {
-              if (!layout_.holds(tr, s, gs, c, k, l)) continue; // an age class's unreachable row
-              const std::size_t first = layout_.first(tr, s, gs, c, k, l);
-              double& retired = pool[retired_at(layout_.region_class(c), to_state, l)];
-              for (int m = 0; m < layout_.rows(l); ++m) {
-                const double n = x(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)));
-                if (n == 0) continue;
-                if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
-                retired += n;
-                flows.retirements += n;
-              }
-            }
+      double& retired =
+          pool[retired_at(layout_.region_class(layout_.class_of_segment(id)), to_state, layout_.level_of_segment(id))];
+      const Eigen::Index first = layout_.segment_start(id);
+      for (Eigen::Index m = 0; m < layout_.segment_rows(id); ++m) {
+        const double n = x(first + m);
+        if (n == 0) continue;
+        if (to != g) flows.group_changes[static_cast<std::size_t>(g)][static_cast<std::size_t>(to)] += n;
+        retired += n;
+        flows.retirements += n;
       }
     }
   }
 
-  // The stocks of the active in `active` (its `blocks` hold somebody) and of the retired.
-  TwinStocks stocks_of(const View& active, const std::vector<std::size_t>& blocks) const {
+  // The stocks of the active in `active` (its `segments` hold somebody) and of the retired.
+  TwinStocks stocks_of(const View& active, const std::vector<std::size_t>& segments) const {
     TwinStocks st;
     st.trainees.assign(terms_.programmes, 0.0);
     // The workers of each region class (level x status), for the stocks by region.
     std::vector<std::array<std::array<double, kStatusCount>, kLevelCount>> of_class(
         static_cast<std::size_t>(layout_.region_classes));
-    for (std::size_t b : blocks) {
-      const std::size_t tr = layout_.track_of_block(b);
-      const int s = layout_.sex_of_block(b), gs = layout_.group_of_block(b), g = layout_.gstates.group(gs);
-      {
-        {
-          for (int c = 0; c < layout_.classes; ++c)
-            for (int k = 0; k < static_cast<int>(layout_.statuses.size()); ++k) {
-              const int status = layout_.statuses[static_cast<std::size_t>(k)];
-              for (int l = 0; l < kLevelCount; ++l) {
-                if (!layout_.holds(tr, s, gs, c, k, l)) continue; // an age class's unreachable row
-                const std::size_t first = layout_.first(tr, s, gs, c, k, l);
-                double n = 0;
-                for (int m = 0; m < layout_.rows(l); ++m)
-                  n += active(static_cast<Eigen::Index>(first + static_cast<std::size_t>(m)), 0);
-                if (const int prog = layout_.tracks[tr].prog; prog >= 0)
-                  st.trainees[static_cast<std::size_t>(prog)] += n;
-                else if (const int queued = layout_.tracks[tr].qprog; queued >= 0) // waiting for the certificate
-                  st.trainees[static_cast<std::size_t>(queued)] += n;
-                st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
-                of_class[static_cast<std::size_t>(layout_.region_class(c))][static_cast<std::size_t>(l)]
-                        [static_cast<std::size_t>(status)] += n;
-                st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
-                if (status == kEmployed)
-                  for (int sector = 0; sector < kSectorCount; ++sector)
-                    if (layout_.sector_class_of[static_cast<std::size_t>(sector)] == layout_.sector_class(c))
-                      st.employed_by_sector[static_cast<std::size_t>(sector)] +=
-                          n * layout_.share_in_class[static_cast<std::size_t>(sector)];
-              }
-            }
-        }
-      }
+    for (std::size_t id : segments) {
+      const std::size_t b = layout_.block_of_segment(id), tr = layout_.track_of_block(b);
+      const int g = layout_.gstates.group(layout_.group_of_block(b)), c = layout_.class_of_segment(id);
+      const int status = layout_.statuses[static_cast<std::size_t>(layout_.slot_of_segment(id))];
+      const int l = layout_.level_of_segment(id);
+      const Eigen::Index first = layout_.segment_start(id);
+      double n = 0;
+      for (Eigen::Index m = 0; m < layout_.segment_rows(id); ++m) n += active(first + m, 0);
+      if (const int prog = layout_.tracks[tr].prog; prog >= 0)
+        st.trainees[static_cast<std::size_t>(prog)] += n;
+      else if (const int queued = layout_.tracks[tr].qprog; queued >= 0) // waiting for the certificate
+        st.trainees[static_cast<std::size_t>(queued)] += n;
+      st.workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(status)] += n;
+      of_class[static_cast<std::size_t>(layout_.region_class(c))][static_cast<std::size_t>(l)]
+              [static_cast<std::size_t>(status)] += n;
+      st.by_group[static_cast<std::size_t>(g)][static_cast<std::size_t>(l)] += n;
+      if (status == kEmployed)
+        for (int sector = 0; sector < kSectorCount; ++sector)
+          if (layout_.sector_class_of[static_cast<std::size_t>(sector)] == layout_.sector_class(c))
+            st.employed_by_sector[static_cast<std::size_t>(sector)] +=
+                n * layout_.share_in_class[static_cast<std::size_t>(sector)];
     }
     for (const auto& [birth, pool] : retired_)
       for (int rc = 0; rc < layout_.region_classes; ++rc)
@@ -3348,6 +3347,10 @@ private:
   // the record pass's live segments, MonthRules::live_in), so only these blocks can hold any of
   // them: the start's are looked for among them (and buffer 6 holds them, with derive_dying).
   std::vector<std::size_t> live_before_;
+  // The segments that hold somebody there (find_live; with a crossing, every segment of the
+  // blocks it reaches too): the end of a month's stocks, its copy for the dying, the dying and
+  // the zeroing read only their rows.
+  std::vector<std::size_t> live_segments_;
   std::vector<double> retired_next_; // step_retired's scratch
 };
 
