@@ -71,16 +71,16 @@ constexpr int kInactive = static_cast<int>(Status::Inactive);
 // state never hold anybody (national_2019_2021's vectors are 154 MB a column; over its first 12
 // months three quarters of the buffers' pages are never touched), and a page fault costs
 // microseconds, so zeroing whole buffers cost more than the projection's arithmetic there.
-// `written` zeroes it whole at once instead (TwinBuffers::written).
+// (This pays with several projections side by side too, since the record pass reads and writes
+// only the segments that hold somebody: find_live.)
 class ZeroBuffer {
 public:
   // At least `size` doubles; all zero when it grows (its users keep it zero otherwise).
-  double* at_least(std::size_t size, bool written) {
+  double* at_least(std::size_t size) {
     if (size > size_) {
       data_.reset(); // (before the new block: the two are not held at once)
       data_.reset(static_cast<double*>(std::calloc(size, sizeof(double))));
       if (!data_) throw std::bad_alloc();
-      if (written) std::fill_n(data_.get(), size, 0.0);
       size_ = size;
     }
     return data_.get();
@@ -99,13 +99,6 @@ private:
 // same size or close: the pages are faulted in once a thread, not once a set.
 struct TwinBuffers {
   std::array<ZeroBuffer, 7> vectors;
-  // Zeroed whole when they grow rather than page by page as first touched: where several
-  // projections run side by side. A page first read (the scans for who is held) maps the
-  // system's shared zero page, and its first write faults again to replace that mapping, which
-  // costs more with other threads running (likely the flush of every core's address
-  // translations): Jincheng's 4 sets on 2 threads spent 2.8 s in the kernel against 0.6 s
-  // written whole.
-  bool written = false;
 };
 
 // Every factor is 1.
@@ -2158,8 +2151,7 @@ private:
   // before they let it go). Kept for the whole projection.
   View view(std::size_t i, Eigen::Index columns) {
     const std::size_t size = layout_.cells * static_cast<std::size_t>(columns);
-    return View(buffers_.vectors[i].at_least(size, buffers_.written), static_cast<Eigen::Index>(layout_.cells),
-                columns);
+    return View(buffers_.vectors[i].at_least(size), static_cast<Eigen::Index>(layout_.cells), columns);
   }
 
   // The active population at the end of a month (live_segments_ holds its segments that hold
@@ -3698,7 +3690,6 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
 #pragma omp parallel num_threads(team)
   {
     TwinBuffers buffers; // this thread's, from one set to the next
-    buffers.written = team > 1;
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t j = 0; j < count; ++j) {
       const auto at = static_cast<std::size_t>(j);
@@ -3718,7 +3709,7 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
       } catch (...) {
         failed[at] = std::current_exception();
         stop.store(true);
-        buffers.vectors = {}; // (a projection stopped midway leaves them written)
+        buffers.vectors = {}; // (a projection stopped midway leaves them not zero)
       }
     }
   }
