@@ -109,6 +109,16 @@ def year_ends(times: int) -> list[int]:
     return ends
 
 
+def gap_z(mean: float, se: float, expected: float, scale: float) -> float:
+    """The gap's mean in standard errors. Without spread (the entrants, a quota filled every time;
+    a spread at rounding's size, 1e-9 of the cell, is none) a gap within one agent (`scale`
+    persons) is the agents' rounding to whole agents, z = 0, and a larger one is infinite (with
+    the gap's sign)."""
+    if se > 1e-9 * max(abs(mean), abs(expected), 1.0):
+        return mean / se
+    return 0.0 if abs(mean) <= scale else math.copysign(math.inf, mean)
+
+
 def compare(scenario_name: str, overrides: list[str], replicates: int, threads: int | None) -> dict:
     scenario = skillsim.Scenario.load(scenario_name, overrides)
     # The twin first: a scenario it refuses is reported before any agent runs.
@@ -144,10 +154,7 @@ def compare(scenario_name: str, overrides: list[str], replicates: int, threads: 
             se = gap.std(axis=0, ddof=1) / math.sqrt(gap.shape[0]) if gap.shape[0] > 1 else np.full_like(mean, np.nan)
             for k, label in enumerate(labels):
                 expected = float(t_cell[:, k].mean())
-                # No spread (the entrants, a quota filled every time; a spread at rounding's size is
-                # none): within one agent is the agents' rounding to whole agents, not a gap.
-                spread = se[k] > 1e-9 * max(abs(mean[k]), abs(expected), 1.0)
-                z = float(mean[k] / se[k]) if spread else (0.0 if abs(mean[k]) <= scale else math.inf)
+                z = gap_z(float(mean[k]), float(se[k]), expected, scale)
                 cells.append({"variable": name, "cell": label, "time": int(end), "twin": expected,
                               "agents": float(a_cell[:, k].mean()), "gap": float(mean[k]),
                               "standard_error": float(se[k]), "z": z,

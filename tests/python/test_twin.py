@@ -203,6 +203,25 @@ def run_twin_vs_agents(tmp_path, scenario: str, replicates: int, overrides: list
     return done.stdout, report
 
 
+def test_twin_vs_agents_counts_a_spread_of_rounding_as_none():
+    """scripts/twin-vs-agents.py's z of a gap: a standard error of rounding's size (1e-9 of the
+    cell or less) is no spread, so a gap within one agent is no gap (z = 0, not 3e16) and a larger
+    one is infinite, with its sign; a real spread divides."""
+    spec = importlib.util.spec_from_file_location(
+        "twin_vs_agents", Path(__file__).resolve().parents[2] / "scripts" / "twin-vs-agents.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    # Session 28's 特级技师 cell: twin 26.8, agents 0 (a gap of -26.8 persons), standard error 8.15e-16.
+    assert script.gap_z(-26.8, 8.15e-16, 26.8, scale=40.0) == 0.0
+    assert script.gap_z(-26.8, 8.15e-16, 26.8, scale=10.0) == float("-inf")
+    assert script.gap_z(26.8, 8.15e-16, 26.8, scale=10.0) == float("inf")
+    assert script.gap_z(-26.8, 0.0, 26.8, scale=40.0) == 0.0
+    assert script.gap_z(-26.8, 6.7, 26.8, scale=40.0) == pytest.approx(-4.0)
+    # The threshold is relative to the cell: 1e-9 of a million is 1e-3.
+    assert script.gap_z(2e-3, 2e-3, 1e6, scale=1.0) == pytest.approx(1.0)
+    assert script.gap_z(2e-3, 0.9e-3, 1e6, scale=1.0) == 0.0
+
+
 def test_twin_vs_agents_script_pairs_each_replicate(tmp_path):
     """scripts/twin-vs-agents.py (docs/twin.md, "How close on the bundled scenarios"): every cell's
     gap is the agents' mean less the twin's, its z that over the paired standard error, and the
