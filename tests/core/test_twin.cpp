@@ -1057,16 +1057,19 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
                                           "\"unemployed\", \"veteran\", \"poverty_registered\"]",
                                           "skills.pass_factor_by_age_band=[1, 1, 1, 1, 1, 1, 1, 1, 0.9, 0.9]"});
   // Time limits in a group are modelled (AgentMeanWithinFourStandardErrorsWithGroupTimeLimits),
-  // within the same size as insurance months: with a programme of 3 months (4 copies of the
+  // within the same size as insurance months: with a programme of 48 months (49 copies of the
   // cells), five groups held for 255 months each (1,278 group states) are too many, 24 months not.
   const std::string leaving = R"(["urban_employee", "migrant_worker", "rural_labour", "urban_employee",
                                   "urban_employee", "urban_employee", "urban_employee", "urban_employee"])";
-  const std::vector<Issue> long_limits = twin_refusals(test::programme_scenario(
-      {{"groups.leave_after_months", "[0, 0, 0, 255, 255, 255, 255, 255]"}, {"groups.after_leaving", leaving}}));
-  ASSERT_EQ(long_limits.size(), 1u);
+  const std::vector<Issue> long_limits =
+      twin_refusals(test::programme_scenario({{"programmes.duration_months", "[48]"},
+                                              {"groups.leave_after_months", "[0, 0, 0, 255, 255, 255, 255, 255]"},
+                                              {"groups.after_leaving", leaving}}));
+  ASSERT_EQ(long_limits.size(), 1u) << test::dump(long_limits);
   EXPECT_EQ(long_limits[0].key, "groups.leave_after_months");
   EXPECT_NE(long_limits[0].message.find("1278 group states"), std::string::npos) << long_limits[0].message;
-  EXPECT_TRUE(twin_refusals(test::programme_scenario({{"groups.leave_after_months", "[0, 0, 0, 24, 0, 0, 0, 0]"},
+  EXPECT_TRUE(twin_refusals(test::programme_scenario({{"programmes.duration_months", "[48]"},
+                                                      {"groups.leave_after_months", "[0, 0, 0, 24, 0, 0, 0, 0]"},
                                                       {"groups.after_leaving", leaving}}))
                   .empty());
   const std::vector<Issue> issues = twin_refusals(limits);

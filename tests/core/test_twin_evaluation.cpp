@@ -41,8 +41,8 @@ Scenario queue_scenario(bool evaluators, const std::string& enterprise, const st
                         std::int64_t max_wait = 6, const std::string& pass = "0.8",
                         const std::vector<std::string>& more = {}) {
   std::vector<std::string> o = funded_upgrading({.pass_probability = pass});
-  o.insert(o.end(), more.begin(), more.end());
   o.push_back("programmes.job_find_factor=[1]");
+  o.insert(o.end(), more.begin(), more.end());
   if (evaluators)
     for (const std::string& s :
          {std::string("evaluation.evaluators=[\"enterprise\", \"agency\"]"),
@@ -190,6 +190,42 @@ TEST(TwinEvaluation, CapacityBindsExactlyAndAgentsAreWithinTolerance) {
   EXPECT_GT(abandoned, 100);
   EXPECT_GT(waiting, 10);
   EXPECT_GT(compare_queue(s, 30, 0.05), 100);
+}
+
+// A certificate's queue holds only the follow-up windows of its own programme its workers can be
+// in (docs/twin.md, "Evaluation capacity"): with a job_find_factor of 1.5 (its windows tracks),
+// windows of 4 and of 8 months (shorter and longer than the longest wait, 7 months) and capacity
+// binding (completers wait, some give up), the projection is the one that holds every (month
+// waited, window) of the queue (TwinOptions::every_queue_window), to rounding, in fewer rows.
+TEST(TwinEvaluation, CertificateQueuesHoldOnlyTheWindowsTheirWorkersReach) {
+  for (const char* window : {"4", "8"}) {
+    const Scenario s =
+        queue_scenario(true, "5", "8", 6, "0.8",
+                       {"programmes.job_find_factor=[1.5]", std::string("programmes.follow_up_months=") + window});
+    const TwinProjection reached = project_expected(s), every = project_expected(s, {.every_queue_window = true});
+    EXPECT_LT(reached.rows, every.rows) << window;
+    const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(1.0, std::abs(b)); };
+    ASSERT_EQ(reached.flows.size(), every.flows.size());
+    double waiting = 0, followed = 0;
+    for (std::size_t t = 1; t < reached.flows.size(); ++t) {
+      const TwinFlows &a = reached.flows[t], &b = every.flows[t];
+      for (std::size_t i = 0; i < b.evaluation_queue.size(); ++i)
+        EXPECT_PRED2(near, a.evaluation_queue[i], b.evaluation_queue[i]) << window << " month " << t;
+      EXPECT_PRED2(near, a.followed_up[0], b.followed_up[0]) << window << " month " << t;
+      EXPECT_PRED2(near, a.employed_after[0], b.employed_after[0]) << window << " month " << t;
+      EXPECT_PRED2(near, a.certificates[0], b.certificates[0]) << window << " month " << t;
+      EXPECT_PRED2(near, a.job_finds, b.job_finds) << window << " month " << t;
+      for (int l = 0; l < kLevelCount; ++l)
+        for (int st = 0; st < kStatusCount; ++st)
+          EXPECT_PRED2(near, reached.stocks[t].workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(st)],
+                       every.stocks[t].workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(st)])
+              << window << " month " << t;
+      for (double n : b.evaluation_queue) waiting += n;
+      followed += b.followed_up[0];
+    }
+    EXPECT_GT(waiting, 100) << window; // completers wait with their windows
+    EXPECT_GT(followed, 100) << window;
+  }
 }
 
 // Two regions of equal size, capacity binding in one only (enterprises 5 and agencies 8

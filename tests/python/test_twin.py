@@ -94,7 +94,8 @@ def test_refusals_name_every_key():
     # youngest school leavers') are modelled.
     assert error.value.keys == ["programmes.names"]
     assert isinstance(error.value, ValueError)
-    # With a job-finding factor its windows would be tracks: (28 + 8 x 7 queue) x (1 + 7 x 6) = 3,612, too many.
+    # With a job-finding factor its windows are tracks anyway (the band over the maximum age makes them so):
+    # ((28 + 7 ordinary queue) x (1 + 7 x 6) + 133 in the certificates' queues) x 2 = 3,276, too many.
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021").replace({"programmes.job_find_factor": [1.5] * 7}))
     assert "programmes.names" in error.value.keys

@@ -299,12 +299,15 @@ struct Layout {
     return seg_first[segment(tr, sex, g, c, k, level)] != kNotHeld;
   }
   // The first row of a segment the state holds (a move to one it does not hold is a bug of the
-  // age classes' reachability: an error, not a write elsewhere).
+  // reachability of the age classes' rows or the certificate queues' windows: an error, not a
+  // write elsewhere).
   std::size_t first(std::size_t tr, int sex, int g, int c, int k, int level) const {
     const std::size_t at = seg_first[segment(tr, sex, g, c, k, level)];
     if (at == kNotHeld)
-      throw Error("the twin's age class " + std::to_string(tracks[tr].young) +
-                  " holds no row for a move it makes (Projector::young_segments)");
+      throw Error(tracks[tr].young > 0 ? "the twin's age class " + std::to_string(tracks[tr].young) +
+                                             " holds no row for a move it makes (Projector::young_segments)"
+                                       : "the twin's certificate queue holds no row for a move it makes (Projector::"
+                                         "hold_reachable_queue_windows)");
     return at;
   }
   std::size_t at(std::size_t tr, int sex, int g, int c, int k, int level, int row) const {
@@ -1797,7 +1800,9 @@ public:
     build_school_leavers();
     build_young();
     build_over();
-    layout_.place(young_segments());
+    std::vector<std::uint8_t> held = young_segments();
+    hold_reachable_queue_windows(held);
+    layout_.place(held);
   }
 
   // (Not copied or moved: buffers_ may refer to its own_buffers_.)
@@ -2418,6 +2423,31 @@ private:
           t.qprog = qprog;
           layout_.tracks.push_back(t);
         }
+  }
+
+  // A programme's certificate queue (Layout::queued, qprog k) holds only the follow-up windows its
+  // workers can be in. A completion of k starts k's window (where k's windows are tracks; none
+  // otherwise, and none of another programme's) as it queues the completer at wait 1, and the two
+  // go on a month at a time in the same month (Kernel::train counts the window down, then
+  // Kernel::evaluate the wait up): wait + months left is the window's length + 1 after the
+  // training step and + 2 after the evaluation step, until the window ends and none is left. The
+  // queue's other (wait, window) tracks are never reached and hold no segment (a move to one is an
+  // error: Layout::first). So the windows multiply the ordinary assessment's queue, not each
+  // certificate's (twin_refusals counts the same).
+  void hold_reachable_queue_windows(std::vector<std::uint8_t>& held) const {
+    if (layout_.waits == 0 || layout_.tracked_count == 0 || options_.every_queue_window) return;
+    std::vector<int> lengths; // every window's length in the run
+    for (const MonthRules& m : rules_)
+      lengths.push_back(static_cast<int>(std::min<std::int64_t>(m.p.programmes.follow_up_months, 255)));
+    const std::size_t per_track = layout_.segment(1, 0, 0, 0, 0, 0);
+    for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
+      const Layout::Track& t = layout_.tracks[tr];
+      if (t.qprog < 0 || t.fprog < 0) continue;
+      const bool reached = t.fprog == t.qprog && std::any_of(lengths.begin(), lengths.end(), [&](int length) {
+                             return t.wait + t.fleft == length + 1 || t.wait + t.fleft == length + 2;
+                           });
+      if (!reached) std::fill_n(held.begin() + static_cast<std::ptrdiff_t>(tr * per_track), per_track, std::uint8_t{0});
+    }
   }
 
   // The initial cohorts, and the initially retired into their pools.
@@ -3352,14 +3382,16 @@ TwinUnsupported::TwinUnsupported(std::vector<Issue> issues)
     : Error(refusal_message(issues)), issues_(std::move(issues)) {}
 
 // Most copies of the cells (tracks) the twin's state may hold: about 40,000 cells each at the
-// defaults, so 256 of them are some 80 MB a vector.
-constexpr std::int64_t kMaxTracks = 256;
+// defaults, so 1,024 of them are some 330 MB a vector of address space. The buffers' pages are
+// faulted in only where somebody is (ZeroBuffer), and a month's end reads the state once
+// (find_live), so the bound is on the address space and that read more than on memory.
+constexpr std::int64_t kMaxTracks = 1024;
 // The (level, months at level) entries of a copy at the defaults (skills.min_months).
 constexpr std::int64_t kDefaultBuckets = 297;
-// Most (level, months, insurance months) entries over all copies: twice the most copies at the
-// defaults' entries, some 160 MB a vector (the evaluation queue's copies of the Jincheng plan,
-// with its insurance months, need 44 x 1,785 = 78,540).
-constexpr std::int64_t kMaxEntries = 2 * kMaxTracks * kDefaultBuckets;
+// Most (level, months, insurance months) entries over all copies: as many copies as the most of
+// Jincheng's 1,785 with its insurance months, some 2 GB a vector of address space (its plan's
+// evaluation queue needs 44 x 1,785 = 78,540; with a job-finding factor, 476 x 1,785 = 849,660).
+constexpr std::int64_t kMaxEntries = kMaxTracks * 1785;
 
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
@@ -3450,26 +3482,26 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   // window and months left of the programmes whose job_find_factor is not 1: Layout::tracked):
   // a large catalogue does not fit yet.
   // The evaluation queue adds (1 + programmes) x (longest max_wait_months + 1) such copies.
-  std::int64_t queue_parts = 0;
+  // The months waited for an evaluator the state holds (the longest max_wait_months + 1; 0
+  // without evaluators). (Without programmes that is at most 121 copies of the cells: the
+  // parameter's bounds.)
+  std::int64_t waits = 0;
   if (!p.evaluation.evaluators.empty()) {
     std::int64_t longest = p.evaluation.max_wait_months;
     for (std::int64_t u = 0; u <= p.scenario.months; ++u)
       longest =
           std::max(longest, scenario.parameters_at(scenario.start() + static_cast<int>(u)).evaluation.max_wait_months);
-    queue_parts = static_cast<std::int64_t>(1 + p.programmes.names.size()) * (longest + 1);
-    if (p.programmes.names.empty() && 1 + queue_parts > kMaxTracks)
-      issues.push_back({"evaluation.max_wait_months",
-                        "the twin does not model this long a wait for an evaluator yet: its state holds a copy of "
-                        "every cell per month waited, " +
-                            std::to_string(1 + queue_parts) + " copies, more than " + std::to_string(kMaxTracks)});
+    waits = longest + 1;
   }
   if (const std::size_t K = p.programmes.names.size(); K > 0) {
-    std::int64_t months = 1 + queue_parts, window = 0;
+    std::int64_t months = 1 + waits, window = 0; // the ordinary assessment's queue
     for (std::int64_t d : p.programmes.duration_months) months += d;
     std::vector<std::uint8_t> factor(K, 0); // a job-finding factor other than 1 in some month
+    std::vector<std::int64_t> lengths;      // every window's length in the run
     for (std::int64_t u = 0; u <= p.scenario.months; ++u) {
       const Parameters q = scenario.parameters_at(scenario.start() + static_cast<int>(u));
-      window = std::max(window, std::min<std::int64_t>(q.programmes.follow_up_months, 255));
+      lengths.push_back(std::min<std::int64_t>(q.programmes.follow_up_months, 255));
+      window = std::max(window, lengths.back());
       for (std::size_t k = 0; k < K; ++k) factor[k] = factor[k] || q.programmes.job_find_factor[k] != 1;
     }
     // With a maximum age (one band of the state over it: the tracks twice), every window longer
@@ -3478,7 +3510,17 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     const auto with_factor = band && window > 1
                                  ? static_cast<std::int64_t>(K)
                                  : static_cast<std::int64_t>(std::count(factor.begin(), factor.end(), 1));
-    const std::int64_t tracks = months * (1 + with_factor * window) * (band ? 2 : 1);
+    // Each certificate's queue holds, per month waited, no window and the windows of its own
+    // programme that wait + months left allows (Projector::hold_reachable_queue_windows).
+    std::int64_t certificate = 0;
+    for (std::int64_t wait = 1; wait <= waits; ++wait) {
+      std::int64_t own = 0;
+      for (std::int64_t left = 1; left <= window; ++left)
+        own += std::any_of(lengths.begin(), lengths.end(),
+                           [&](std::int64_t n) { return wait + left == n + 1 || wait + left == n + 2; });
+      certificate += static_cast<std::int64_t>(K) + with_factor * own;
+    }
+    const std::int64_t tracks = (months * (1 + with_factor * window) + certificate) * (band ? 2 : 1);
     // Insurance months (Layout::ins) multiply the rows of the levels up to the highest a
     // programme asking for them admits: a track then holds more than the defaults' 297 buckets.
     std::int64_t most = 0, highest = -1, buckets = 0;
@@ -3530,13 +3572,14 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     if (tracks > kMaxTracks)
       issues.push_back({"programmes.names",
                         "the twin does not model this many programme months yet: its state holds a copy of every "
-                        "cell per programme month (and month waited for an evaluator, for an ordinary assessment "
-                        "or each programme's) and follow-up month of a programme with a job_find_factor other "
-                        "than 1, (1 + " +
-                            std::to_string(months - 1) + " programme and queue months) x (1 + " +
+                        "cell per programme month (and month waited for an evaluator) and follow-up month of a "
+                        "programme with a job_find_factor other than 1, " +
+                            std::string(band ? "(" : "") + "(1 + " + std::to_string(months - 1) +
+                            " programme months and months waited for an ordinary assessment) x (1 + " +
                             std::to_string(with_factor) + " such programmes x " + std::to_string(window) +
-                            " follow-up months)" +
-                            (band ? " x 2 (the band over the maximum age, where every window longer than a month is "
+                            " follow-up months) + " + std::to_string(certificate) +
+                            " (month waited for a certificate, follow-up month) pairs" +
+                            (band ? ") x 2 (the band over the maximum age, where every window longer than a month is "
                                     "a track)"
                                   : "") +
                             " = " + std::to_string(tracks) + " copies, more than " + std::to_string(kMaxTracks)});

@@ -106,6 +106,10 @@ struct TwinOptions {
   /// Every age class a whole copy of the tracks it copies (as before a class held only the
   /// segments its workers can reach): for the test that the reachable ones are enough.
   bool whole_age_classes = false;
+  /// Every (month waited, follow-up window) of each certificate's queue held (as before a queue
+  /// held only the windows of its own programme its workers can be in): for the test that those
+  /// are enough.
+  bool every_queue_window = false;
   /// Every row of a segment that holds somebody pushed (as before the pushes took only its
   /// insurance months that hold somebody: 1 of 13 for the trainees of a course asking for 12):
   /// for the test that those are enough, and to time the two in one binary (bench_twin).
