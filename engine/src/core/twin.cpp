@@ -3481,10 +3481,10 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
   // The state holds a copy of the cells per track (programme and months left, times the follow-up
   // window and months left of the programmes whose job_find_factor is not 1: Layout::tracked):
   // a large catalogue does not fit yet.
-  // The evaluation queue adds (1 + programmes) x (longest max_wait_months + 1) such copies.
-  // The months waited for an evaluator the state holds (the longest max_wait_months + 1; 0
-  // without evaluators). (Without programmes that is at most 121 copies of the cells: the
-  // parameter's bounds.)
+  // The evaluation queue adds a copy per month waited for an ordinary assessment, times those
+  // windows, and per month waited for each certificate, with the windows its workers can be in.
+  // The months waited the state holds: the longest max_wait_months + 1 (0 without evaluators;
+  // without programmes at most 121 copies of the cells, the parameter's bounds).
   std::int64_t waits = 0;
   if (!p.evaluation.evaluators.empty()) {
     std::int64_t longest = p.evaluation.max_wait_months;
