@@ -70,7 +70,7 @@ check "refused: the minimum age is not" lacks refused.err "programmes.min_age"
 check "refused: its catalogue with the band over the maximum age (windows as tracks)" contains refused.err \
   "programmes.names: the twin does not model this many programme months yet"
 check "refused: the band named in the count" contains refused.err \
-  "(1 + 83 programme and queue months) x (1 + 7 such programmes x 6 follow-up months) x 2 (the band over the maximum age, where every window longer than a month is a track) = 7224 copies, more than 256"
+  "((1 + 34 programme months and months waited for an ordinary assessment) x (1 + 7 such programmes x 6 follow-up months) + 133 (month waited for a certificate, follow-up month) pairs) x 2 (the band over the maximum age, where every window longer than a month is a track) = 3276 copies, more than 1024"
 check "refused: evaluators are not (the twin holds the queue for them)" lacks refused.err "evaluation.evaluators"
 check "refused: schools are not (the twin holds the students apart)" lacks refused.err "schools.routes"
 check "refused: nothing projected" contains refused.err "skillsim: nothing was projected"
@@ -78,7 +78,7 @@ check "refused: no file" test ! -e refused.h5
 "$SKILLSIM" project national_2019_2021 --set 'programmes.job_find_factor=[1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5]' \
   -o refused.h5 > /dev/null 2> catalogue.err
 check "refused with job-finding factors: the catalogue is too large for the twin's state yet" contains catalogue.err \
-  "programmes.names: the twin does not model this many programme months yet: its state holds a copy of every cell per programme month (and month waited for an evaluator, for an ordinary assessment or each programme's) and follow-up month of a programme with a job_find_factor other than 1, (1 + 83 programme and queue months) x (1 + 7 such programmes x 6 follow-up months) x 2 (the band over the maximum age, where every window longer than a month is a track) = 7224 copies, more than 256"
+  "programmes.names: the twin does not model this many programme months yet: its state holds a copy of every cell per programme month (and month waited for an evaluator) and follow-up month of a programme with a job_find_factor other than 1, ((1 + 34 programme months and months waited for an ordinary assessment) x (1 + 7 such programmes x 6 follow-up months) + 133 (month waited for a certificate, follow-up month) pairs) x 2 (the band over the maximum age, where every window longer than a month is a track) = 3276 copies, more than 1024"
 # The Jincheng plan (its evaluators, competition and master studios; one parameter set, without
 # its insurance rule for speed) is projected, studios and all.
 "$SKILLSIM" project jincheng_plan_2020_2021 --replicates 1 --set 'programmes.min_contribution_months=[0, 0, 0, 0]' \
