@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -100,6 +101,17 @@ private:
 struct TwinBuffers {
   std::array<ZeroBuffer, 7> vectors;
 };
+
+// Whether a certificate's queue holds the follow-up window of its own programme with `left`
+// months to go after `wait` months waited: a completion starts the window as it queues the
+// completer at wait 1, and both go on a month at a time in the same month (Kernel::train counts
+// the window down, then Kernel::evaluate the wait up), so wait + left is a window's length + 1
+// after the training step and + 2 after the evaluation step. `lengths` holds every window's
+// length in the run.
+bool queue_window_reached(std::int64_t wait, std::int64_t left, const std::vector<std::int64_t>& lengths) {
+  return std::any_of(lengths.begin(), lengths.end(),
+                     [&](std::int64_t n) { return wait + left == n + 1 || wait + left == n + 2; });
+}
 
 // Every factor is 1.
 bool all_one(const std::vector<double>& v) {
@@ -357,6 +369,34 @@ struct Layout {
   }
 };
 
+// Whether any of the n values from `x` is other than 0 (or -0). The bits of each chunk are OR-ed
+// (the sign masked), which the compiler vectorises, with an exit after the first chunk that holds
+// somebody: Eigen's isZero walked a row-major block column by column, one compare at a time,
+// and was a fifth of a projection's time (perf, jincheng_plan_2020_2021, 2026-12-05). A NaN
+// counts as somebody, so a fault shows in the results rather than vanishing.
+bool holds_somebody(const double* x, std::size_t n) {
+  constexpr std::size_t kChunk = 64;
+  constexpr std::uint64_t kMagnitude = ~(std::uint64_t{1} << 63);
+  std::size_t i = 0;
+  for (; i + kChunk <= n; i += kChunk) {
+    std::uint64_t bits = 0;
+    for (std::size_t j = 0; j < kChunk; ++j) bits |= std::bit_cast<std::uint64_t>(x[i + j]) & kMagnitude;
+    if (bits != 0) return true;
+  }
+  std::uint64_t bits = 0;
+  for (; i < n; ++i) bits |= std::bit_cast<std::uint64_t>(x[i]) & kMagnitude;
+  return bits != 0;
+}
+
+// Whether rows of a row-major batch (Batch, View, or a middleRows or row of one: contiguous)
+// hold somebody, as holds_somebody.
+template <class Rows>
+bool rows_hold_somebody(const Rows& x) {
+  static_assert(Rows::IsRowMajor || Rows::RowsAtCompileTime == 1, "the rows must be contiguous");
+  assert(x.rows() <= 1 || x.outerStride() == x.cols());
+  return holds_somebody(x.data(), static_cast<std::size_t>(x.size()));
+}
+
 // The segments (Layout::segment) that hold somebody at one point of a month's kernel, and of each
 // the insurance months that do, lo..hi (rows lo * span to (hi + 1) * span of the segment: a
 // trainee of a course that asks for 12 insurance months has 12 or more, so of the 13 kept only
@@ -378,10 +418,10 @@ struct LiveSegments {
   template <class Rows>
   bool find(std::size_t id, const Rows& x, Eigen::Index span, int ins, bool whole) {
     int first = 0, last = ins - 1;
-    while (first < ins && x.middleRows(first * span, span).isZero(0)) ++first;
+    while (first < ins && !rows_hold_somebody(x.middleRows(first * span, span))) ++first;
     held[id] = first < ins;
     if (first == ins) return false;
-    while (last > first && x.middleRows(last * span, span).isZero(0)) --last;
+    while (last > first && !rows_hold_somebody(x.middleRows(last * span, span))) --last;
     lo[id] = static_cast<std::uint16_t>(whole ? 0 : first);
     hi[id] = static_cast<std::uint16_t>(whole ? ins - 1 : last);
     return true;
@@ -500,25 +540,6 @@ struct Book {
   std::vector<Carry> evaluation_due;                            // evaluator x region
   std::vector<Carry> contest_entrants_due, contest_winners_due; // per competition tier
 };
-
-// Whether any of the n values from `x` is other than 0 (or -0). The bits of each chunk are OR-ed
-// (the sign masked), which the compiler vectorises, with an exit after the first chunk that holds
-// somebody: Eigen's isZero walked a row-major block column by column, one compare at a time,
-// and was a fifth of a projection's time (perf, jincheng_plan_2020_2021, 2026-12-05). A NaN
-// counts as somebody, so a fault shows in the results rather than vanishing.
-bool holds_somebody(const double* x, std::size_t n) {
-  constexpr std::size_t kChunk = 64;
-  constexpr std::uint64_t kMagnitude = ~(std::uint64_t{1} << 63);
-  std::size_t i = 0;
-  for (; i + kChunk <= n; i += kChunk) {
-    std::uint64_t bits = 0;
-    for (std::size_t j = 0; j < kChunk; ++j) bits |= std::bit_cast<std::uint64_t>(x[i + j]) & kMagnitude;
-    if (bits != 0) return true;
-  }
-  std::uint64_t bits = 0;
-  for (; i < n; ++i) bits |= std::bit_cast<std::uint64_t>(x[i]) & kMagnitude;
-  return bits != 0;
-}
 
 // The segments of `x` that hold somebody (segment ids, in row order) into `segments`, and the
 // blocks they are in into `blocks`: among `candidates` (segment ids, in row order) where given,
@@ -664,7 +685,7 @@ public:
           const std::size_t b = lay.block_of(tr, sex, from);
           const auto first = static_cast<Eigen::Index>(lay.block_start(b));
           const auto block_size = static_cast<Eigen::Index>(lay.block_size(b));
-          if (record && in.middleRows(first, block_size).isZero(0)) continue;
+          if (record && !rows_hold_somebody(in.middleRows(first, block_size))) continue;
           // The month starts with the closure of groups and their time limits (monthly_rules:
           // before the rest). `group` and `after_job` are group states (Layout::gstates), `g` and
           // `g_job` their groups, which the rules read.
@@ -792,7 +813,7 @@ public:
                 // (none) are neither queued nor promoted into one it does not hold.
                 const auto none_to = [&](const auto& rows, int to_group, int to_slot, int lv) {
                   if (lay.holds(to, sex, to_group, c, to_slot, lv)) return false;
-                  if (!rows.isZero(0))
+                  if (rows_hold_somebody(rows))
                     throw Error("the twin moves workers of age class " + std::to_string(track.young) +
                                 " to a segment it does not hold (Projector::young_segments)");
                   return true;
@@ -1004,9 +1025,8 @@ private:
     for (int sex = 0; sex < kSexCount; ++sex)
       for (int g = 0; g < lay.groups(); ++g) {
         const std::size_t b = lay.block_of(tr, sex, g);
-        if (find &&
-            x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)), static_cast<Eigen::Index>(lay.block_size(b)))
-                .isZero(0))
+        if (find && !rows_hold_somebody(x.middleRows(static_cast<Eigen::Index>(lay.block_start(b)),
+                                                     static_cast<Eigen::Index>(lay.block_size(b)))))
           continue;
         for (int c = 0; c < lay.classes; ++c)
           for (int k = 0; k < static_cast<int>(lay.statuses.size()); ++k)
@@ -1276,7 +1296,7 @@ private:
             const auto rc = static_cast<std::size_t>(lay.region_class(c));
             const int region = lay.region_of(c);
             for (Eigen::Index held = 0; held < n; ++held) {
-              if (next.row(row + held).isZero(0)) continue;
+              if (!rows_hold_somebody(next.row(row + held))) continue;
               const Eigen::Index m = skip + held; // of the level's rows
               Eigen::RowVectorXd& x = row_x_;
               x = next.row(row + held);
@@ -2426,26 +2446,19 @@ private:
   }
 
   // A programme's certificate queue (Layout::queued, qprog k) holds only the follow-up windows its
-  // workers can be in. A completion of k starts k's window (where k's windows are tracks; none
-  // otherwise, and none of another programme's) as it queues the completer at wait 1, and the two
-  // go on a month at a time in the same month (Kernel::train counts the window down, then
-  // Kernel::evaluate the wait up): wait + months left is the window's length + 1 after the
-  // training step and + 2 after the evaluation step, until the window ends and none is left. The
-  // queue's other (wait, window) tracks are never reached and hold no segment (a move to one is an
-  // error: Layout::first). So the windows multiply the ordinary assessment's queue, not each
-  // certificate's (twin_refusals counts the same).
+  // workers can be in: none, or k's own (where k's windows are tracks; never another programme's)
+  // where queue_window_reached says so. The queue's other (wait, window) tracks are never reached
+  // and hold no segment (a move to one is an error: Layout::first). So the windows multiply the
+  // ordinary assessment's queue, not each certificate's (twin_refusals counts the same).
   void hold_reachable_queue_windows(std::vector<std::uint8_t>& held) const {
     if (layout_.waits == 0 || layout_.tracked_count == 0 || options_.every_queue_window) return;
-    std::vector<int> lengths; // every window's length in the run
-    for (const MonthRules& m : rules_)
-      lengths.push_back(static_cast<int>(std::min<std::int64_t>(m.p.programmes.follow_up_months, 255)));
+    std::vector<std::int64_t> lengths; // every window's length in the run
+    for (const MonthRules& m : rules_) lengths.push_back(std::min<std::int64_t>(m.p.programmes.follow_up_months, 255));
     const std::size_t per_track = layout_.segment(1, 0, 0, 0, 0, 0);
     for (std::size_t tr = 0; tr < layout_.tracks.size(); ++tr) {
       const Layout::Track& t = layout_.tracks[tr];
       if (t.qprog < 0 || t.fprog < 0) continue;
-      const bool reached = t.fprog == t.qprog && std::any_of(lengths.begin(), lengths.end(), [&](int length) {
-                             return t.wait + t.fleft == length + 1 || t.wait + t.fleft == length + 2;
-                           });
+      const bool reached = t.fprog == t.qprog && queue_window_reached(t.wait, t.fleft, lengths);
       if (!reached) std::fill_n(held.begin() + static_cast<std::ptrdiff_t>(tr * per_track), per_track, std::uint8_t{0});
     }
   }
@@ -3511,13 +3524,11 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                                  ? static_cast<std::int64_t>(K)
                                  : static_cast<std::int64_t>(std::count(factor.begin(), factor.end(), 1));
     // Each certificate's queue holds, per month waited, no window and the windows of its own
-    // programme that wait + months left allows (Projector::hold_reachable_queue_windows).
+    // programme it reaches (Projector::hold_reachable_queue_windows).
     std::int64_t certificate = 0;
     for (std::int64_t wait = 1; wait <= waits; ++wait) {
       std::int64_t own = 0;
-      for (std::int64_t left = 1; left <= window; ++left)
-        own += std::any_of(lengths.begin(), lengths.end(),
-                           [&](std::int64_t n) { return wait + left == n + 1 || wait + left == n + 2; });
+      for (std::int64_t left = 1; left <= window; ++left) own += queue_window_reached(wait, left, lengths);
       certificate += static_cast<std::int64_t>(K) + with_factor * own;
     }
     const std::int64_t tracks = (months * (1 + with_factor * window) + certificate) * (band ? 2 : 1);
