@@ -582,15 +582,26 @@ void clear_segments(const Layout& lay, const std::vector<std::size_t>& segments,
 
 // Follow-up windows that are not tracks (Layout::tracked): their completers are followed in
 // columns of their own. In the vectors pushed to the start of month t, column first + j holds the
-// completers of programme k (column_of[k] = first + j) of the months whose windows end in month
-// t, from their completion on (extract: the month's completers join), as long as they complete
-// no programme again (a completion starts a new window: Kernel::train drops them). Their number
-// after month t's labour market is followed_up, the employed of them employed_after (Projector::
-// count_followed), as the tracks count a window ending.
+// completers of programme programme[j] taken from column source[j] (extract[j]: in the month
+// pushed) of the months whose windows end in month end[j], from their completion on, as long as
+// they complete no programme again (a completion starts a new window: Kernel::train drops them).
+// The first `counted` columns are column 0's completers of the windows ending in month t: their
+// number after month t's labour market is followed_up, the employed of them employed_after
+// (Projector::count_followed), as the tracks count a window ending. The others follow a crossing
+// vector's completers of windows that end later (Projector::keep_crossing: the part of a later
+// month's followed columns the crossing moves).
 struct Follow {
-  Eigen::Index first = 0, count = 0;
-  std::vector<int> column_of; // per programme: its column, or -1
-  bool extract = false;       // the month's completers' windows end in month t
+  Eigen::Index first = 0, count = 0, counted = 0;
+  std::vector<int> programme, end;
+  std::vector<Eigen::Index> source;
+  std::vector<std::uint8_t> extract;
+  void add(int prog, int end_month, Eigen::Index from) {
+    programme.push_back(prog);
+    end.push_back(end_month);
+    source.push_back(from);
+    extract.push_back(0);
+    ++count;
+  }
 };
 
 // The allocation of expected applicants is solved on the agent model's flow network (allocate) in
@@ -1145,13 +1156,15 @@ private:
                      const double certified = queues ? 0.0 : completes * sits * passes;
                      const bool moves_up = level < target && !queues;
                      // Completers start a new window: the columns following earlier completers
-                     // lose them, and the column of this programme's takes them (column 0's) if
-                     // their window is the one counted.
+                     // lose them, and the columns of this programme's take them (from their
+                     // source columns) if their windows are the ones followed.
                      const auto completers = [&](const auto& value) -> const Batch& {
                        done_ = value;
                        done_.middleCols(follow->first, follow->count).setZero();
-                       if (const int column = follow->column_of[prog]; follow->extract && column >= 0 && window > 0)
-                         done_.col(column) = done_.col(0);
+                       for (Eigen::Index j = 0; j < follow->count; ++j)
+                         if (const auto i = static_cast<std::size_t>(j);
+                             follow->extract[i] != 0 && follow->programme[i] == t.prog && window > 0)
+                           done_.col(follow->first + j) = done_.col(follow->source[i]);
                        return done_;
                      };
                      const bool followed_apart = follow && follow->count > 0;
@@ -1915,30 +1928,33 @@ public:
         for (std::size_t kind = 0; kind < 2; ++kind)
           if (u < t ? !crossings_[static_cast<std::size_t>(u)][kind].rows.empty() : crossing_column[kind] >= 0)
             factors[static_cast<std::size_t>(u)][kind] = crossing_factors(u, kind, table, crossing_column);
-      // The completers followed apart (Follow): those of the months u whose windows end in month
-      // t, a column per programme whose window is not a track, from the first such u on.
+      // The completers followed apart (Follow), a column per programme whose window is not a
+      // track: column 0's of the months whose windows end in month t (counted); and with a
+      // crossing of the maximum age this month, the crossing vector's of the months whose windows
+      // end later, per month of end (kept with the crossing: move_followed). (The class under the
+      // minimum age, crossing into the main tracks, is in no programme: it follows nobody.)
       const auto columns = static_cast<Eigen::Index>(table.size());
-      Follow follow;
-      std::vector<std::uint8_t> extracts(static_cast<std::size_t>(t), 0);
-      int widen_at = 0;
+      const auto window_of = [&](int u) {
+        return static_cast<int>(
+            std::min<std::int64_t>(rules_[static_cast<std::size_t>(u - 1)].p.programmes.follow_up_months, 255));
+      };
+      std::vector<int> ends; // t, then the later months, in which windows started before t end
       for (int u = 1; u < t; ++u)
-        if (const auto window =
-                std::min<std::int64_t>(rules_[static_cast<std::size_t>(u - 1)].p.programmes.follow_up_months, 255);
-            window > 0 && u + window == t) {
-          extracts[static_cast<std::size_t>(u)] = 1;
-          if (widen_at == 0) widen_at = u;
-        }
-      std::vector<int> follow_programme; // column follow.first + j: programme follow_programme[j]
-      if (widen_at > 0) {
-        follow.first = columns;
-        follow.column_of.assign(terms_.programmes, -1);
+        if (window_of(u) > 0 && u + window_of(u) == t) ends.assign(1, t);
+      for (int u = 1; u < t; ++u)
+        if (const int end = u + window_of(u); end > t && crossing_column[0] >= 0 &&
+                                              std::find(ends.begin(), ends.end(), end) == ends.end())
+          ends.push_back(end);
+      Follow follow;
+      follow.first = columns;
+      for (const int end : ends)
         for (std::size_t k = 0; k < terms_.programmes; ++k)
-          if (layout_.tracked[k] < 0) {
-            follow.column_of[k] = static_cast<int>(columns) + static_cast<int>(follow_programme.size());
-            follow_programme.push_back(static_cast<int>(k));
-          }
-        follow.count = static_cast<Eigen::Index>(follow_programme.size());
-      }
+          if (layout_.tracked[k] < 0) follow.add(static_cast<int>(k), end, end == t ? 0 : crossing_column[0]);
+      follow.counted = static_cast<Eigen::Index>(std::count(follow.end.begin(), follow.end.end(), t));
+      const std::vector<int> follow_programme(follow.programme.begin(), follow.programme.begin() + follow.counted);
+      int widen_at = 0; // the first month that takes completers into a column
+      for (int u = 1; u < t && widen_at == 0; ++u)
+        if (window_of(u) > 0 && std::find(ends.begin(), ends.end(), u + window_of(u)) != ends.end()) widen_at = u;
       // The vectors to the start of month t, in the two buffers taken in turn (each zero again
       // once pushed); the followed columns are added to them when the first of them starts.
       std::size_t from = 0, to = 1;
@@ -1956,12 +1972,15 @@ public:
           width += follow.count;
           std::swap(from, to);
         }
-        follow.extract = extracts[static_cast<std::size_t>(u)] != 0;
+        for (std::size_t j = 0; j < follow.end.size(); ++j)
+          follow.extract[j] = window_of(u) > 0 && u + window_of(u) == follow.end[j] ? 1 : 0;
         View in = view(from, width), pushed = view(to, width);
         if (crossings)
           for (std::size_t kind = 0; kind < 2; ++kind)
-            if (const Crossing& crossing = crossings_[static_cast<std::size_t>(u)][kind]; !crossing.rows.empty())
+            if (const Crossing& crossing = crossings_[static_cast<std::size_t>(u)][kind]; !crossing.rows.empty()) {
               move_crossing(crossing, factors[static_cast<std::size_t>(u)][kind], columns, in);
+              if (width > columns) move_followed(crossing, factors[static_cast<std::size_t>(u)][kind], t, follow, in);
+            }
         kernel_.apply(month, in, pushed, nullptr, nullptr, width > columns ? &follow : nullptr);
         add_entrants(u, table, pushed);
         kernel_.clear(month, in);
@@ -1978,7 +1997,7 @@ public:
       // (and of the active at the end of the month before, for the dying) moved to the band over it.
       for (std::size_t kind = 0; kind < 2; ++kind) {
         if (crossing_column[kind] < 0) continue;
-        keep_crossing(t, kind, start, crossing_column[kind]);
+        keep_crossing(t, kind, start, crossing_column[kind], width > columns ? &follow : nullptr);
         const Crossing& crossing = crossings_[static_cast<std::size_t>(t)][kind];
         move_crossing(crossing, factors[static_cast<std::size_t>(t)][kind], columns, start);
         if (derive_deaths) {
@@ -2037,16 +2056,17 @@ public:
       for (std::size_t id : segments)
         active.middleRows(layout_.segment_start(id), layout_.segment_rows(id)) =
             start.col(0).segment(layout_.segment_start(id), layout_.segment_rows(id));
-      if (width > columns) {
-        View followed = view(4, follow.count);
+      const bool count_apart = width > columns && follow.counted > 0;
+      if (count_apart) {
+        View followed = view(4, follow.counted);
         for (std::size_t id : segments)
           followed.middleRows(layout_.segment_start(id), layout_.segment_rows(id)) =
-              start.block(layout_.segment_start(id), follow.first, layout_.segment_rows(id), follow.count);
+              start.block(layout_.segment_start(id), follow.first, layout_.segment_rows(id), follow.counted);
       }
       clear_segments(layout_, segments, start);
       kernel_.apply(now, active, next, &flows, &book_);
       kernel_.clear(now, active);
-      if (width > columns) count_followed(now, follow_programme, flows);
+      if (count_apart) count_followed(now, follow_programme, flows);
       add_month_entrants(t, next, flows);
       flows.remaining = book_.remaining;
       flows.committed = book_.committed;
@@ -2086,19 +2106,33 @@ private:
   // The state at the start of month s of the cohorts that reach the maximum age in it (X_s: the
   // rows that hold somebody, in the band under it), the same rows in the band over it (B), each
   // row's sex, and the blocks over it they reach.
+  // With followed columns (Follow), also the crossing cohorts' completers followed in them: of
+  // each programme whose windows are not tracks, per month their windows end (F, on X's rows).
+  struct Followed {
+    int programme = 0, end = 0;
+    std::vector<double> x;
+  };
   struct Crossing {
     std::vector<Eigen::Index> rows, over;
     std::vector<int> sex;
     std::vector<double> x;
     std::vector<std::size_t> over_blocks;
+    std::vector<Followed> followed;
   };
   std::vector<std::array<Crossing, 2>> crossings_; // by month of the run and kind (Cohort::cross)
 
   // X_t: column `col` of `start` (the vectors pushed to the start of month t; it holds nobody
   // outside live_before_), kept; its rows moved to the band over the maximum age (kind 0) or
   // out of the initial population's class under the minimum age into the main tracks (kind 1).
-  void keep_crossing(int t, std::size_t kind, const View& start, Eigen::Index col) {
+  // With `follow`, the columns following completers from `col` are kept too (Crossing::followed).
+  void keep_crossing(int t, std::size_t kind, const View& start, Eigen::Index col, const Follow* follow) {
     Crossing& c = crossings_[static_cast<std::size_t>(t)][kind];
+    std::vector<Eigen::Index> followed; // the columns of `start` kept in c.followed
+    for (Eigen::Index j = 0; follow != nullptr && j < follow->count; ++j)
+      if (const auto i = static_cast<std::size_t>(j); follow->source[i] == col) {
+        c.followed.push_back({follow->programme[i], follow->end[i], {}});
+        followed.push_back(follow->first + j);
+      }
     for (std::size_t b : live_before_) {
       const std::size_t tr = layout_.track_of_block(b);
       const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
@@ -2107,7 +2141,14 @@ private:
       std::size_t over_block = 0;
       for (Eigen::Index r = 0; r < rows; ++r) {
         const double x = start(first + r, col);
-        if (x == 0) continue;
+        if (x == 0) {
+          // The followed are a part of the crossing cohorts (non-negative): none where X_t holds none.
+          for (Eigen::Index f : followed)
+            if (start(first + r, f) != 0)
+              throw Error("the twin's followed completers of the cohorts reaching an age limit are outside "
+                          "those cohorts (Projector::keep_crossing)");
+          continue;
+        }
         const Layout::Track& track = layout_.tracks[tr];
         const bool from_main = track.young == 0 && track.over == 0;
         const bool from_under = layout_.under_class > 0 && track.young == layout_.under_class;
@@ -2124,6 +2165,7 @@ private:
         c.over.push_back(static_cast<Eigen::Index>(layout_.block_start(over_block)) + r);
         c.sex.push_back(layout_.sex_of_block(b));
         c.x.push_back(x);
+        for (std::size_t i = 0; i < followed.size(); ++i) c.followed[i].x.push_back(start(first + r, followed[i]));
       }
     }
   }
@@ -2168,6 +2210,29 @@ private:
         const double left = held - moved;
         x(c.rows[j], col) = std::abs(left) <= 1e-12 * std::abs(held) ? 0.0 : left;
         x(c.over[j], col) += moved;
+      }
+    }
+  }
+
+  // Month s's crossing (at the start of month s of month t's vectors, s < t) in the columns
+  // following completers whose windows end in month t (follow's counted): they hold column 0's
+  // completers, so its factor times the crossing cohorts' completers followed (Crossing::
+  // followed), moved as move_crossing moves X_s.
+  static void move_followed(const Crossing& c, const std::array<std::vector<double>, kSexCount>& factor, int t,
+                            const Follow& follow, View& x) {
+    for (const Followed& part : c.followed) {
+      if (part.end != t) continue;
+      for (Eigen::Index j = 0; j < follow.counted; ++j) {
+        if (follow.programme[static_cast<std::size_t>(j)] != part.programme) continue;
+        const Eigen::Index col = follow.first + j;
+        for (std::size_t i = 0; i < c.rows.size(); ++i) {
+          const double g = factor[static_cast<std::size_t>(c.sex[i])][0];
+          if (g == 0 || part.x[i] == 0) continue;
+          const double moved = g * part.x[i], held = x(c.rows[i], col);
+          const double left = held - moved;
+          x(c.rows[i], col) = std::abs(left) <= 1e-12 * std::abs(held) ? 0.0 : left;
+          x(c.over[i], col) += moved;
+        }
       }
     }
   }
@@ -2401,11 +2466,7 @@ private:
     for (std::size_t k = 0; k < t.programmes; ++k) {
       bool changes = pr.job_find_factor[k] != 1;
       for (const MonthRules& m : rules_) changes = changes || m.p.programmes.job_find_factor[k] != 1;
-      // With a maximum age the windows longer than a month are tracks: a window's followed
-      // columns (Follow) hold parts of cohorts that cross into the band over it, which the
-      // crossing moves (Projector::run) do not move.
-      const bool over_band = layout_.over_age > 0 && layout_.window > 1;
-      if ((!changes && !options_.windows_as_tracks && !over_band) || layout_.window == 0) continue;
+      if ((!changes && !options_.windows_as_tracks) || layout_.window == 0) continue;
       layout_.tracked[k] = layout_.tracked_count++;
       tracked_programme.push_back(static_cast<int>(k));
     }
