@@ -601,9 +601,9 @@ TEST(Twin, FollowUpCountedApartAsFromWindowsHeldAsTracks) {
     const char *factors, *seats, *max_age;
   };
   const Case cases[] = {{"[1.5, 1, 1]", "[[1000000], [1000000], [1000000]]", "[60, 60, 60]"},
-                       {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[60, 60, 60]"},
-                       {"[1, 1, 1]", "[[7.5], [3], [1]]", "[60, 60, 60]"},
-                       {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[30, 30, 30]"}};
+                        {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[60, 60, 60]"},
+                        {"[1, 1, 1]", "[[7.5], [3], [1]]", "[60, 60, 60]"},
+                        {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[30, 30, 30]"}};
   double employed_differs = 0;
   for (const auto& [factors, seats, max_age] : cases) {
     const Scenario s = two_programmes(20000, 20, seats, "[1e12, 1e12]",
@@ -616,10 +616,14 @@ TEST(Twin, FollowUpCountedApartAsFromWindowsHeldAsTracks) {
     for (std::size_t t = 1; t < apart.flows.size(); ++t) {
       for (std::size_t k = 0; k < 3; ++k) {
         const TwinFlows &a = apart.flows[t], &b = tracks.flows[t];
-        EXPECT_PRED2(near, a.followed_up[k], b.followed_up[k]) << factors << seats << max_age << " month " << t << " " << k;
-        EXPECT_PRED2(near, a.employed_after[k], b.employed_after[k]) << factors << seats << max_age << " month " << t << " " << k;
-        EXPECT_PRED2(near, a.enrolments[k], b.enrolments[k]) << factors << seats << max_age << " month " << t << " " << k;
-        EXPECT_PRED2(near, a.certificates[k], b.certificates[k]) << factors << seats << max_age << " month " << t << " " << k;
+        EXPECT_PRED2(near, a.followed_up[k], b.followed_up[k])
+            << factors << seats << max_age << " month " << t << " " << k;
+        EXPECT_PRED2(near, a.employed_after[k], b.employed_after[k])
+            << factors << seats << max_age << " month " << t << " " << k;
+        EXPECT_PRED2(near, a.enrolments[k], b.enrolments[k])
+            << factors << seats << max_age << " month " << t << " " << k;
+        EXPECT_PRED2(near, a.certificates[k], b.certificates[k])
+            << factors << seats << max_age << " month " << t << " " << k;
         followed += b.followed_up[k];
         employed += b.employed_after[k];
       }
@@ -1078,6 +1082,25 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
                                                       {"groups.leave_after_months", "[0, 0, 0, 24, 0, 0, 0, 0]"},
                                                       {"groups.after_leaving", leaving}}))
                   .empty());
+  // The columns following completers are pushed side by side, one per programme, and with a band
+  // over a maximum age one per later month a window can end in: 98 copies of the cells (the band
+  // doubles 49) with a group held for 255 months are 953,221 entries, and 4 + 12 vectors of them
+  // too many, 4 + 1 not.
+  const auto followed = [&](const char* months) {
+    return twin_refusals(test::programme_scenario({{"programmes.duration_months", "[48]"},
+                                                   {"programmes.max_age", "[45]"},
+                                                   {"programmes.follow_up_months", months},
+                                                   {"groups.leave_after_months", "[0, 0, 0, 255, 0, 0, 0, 0]"},
+                                                   {"groups.after_leaving", leaving}}));
+  };
+  const std::vector<Issue> wide = followed("12");
+  ASSERT_EQ(wide.size(), 1u) << test::dump(wide);
+  EXPECT_EQ(wide[0].key, "programmes.follow_up_months");
+  EXPECT_NE(wide[0].message.find("up to 16 vectors side by side (4 + 1 programmes followed up x 12 follow-up months, "
+                                 "with the band over the maximum age) of 953221"),
+            std::string::npos)
+      << wide[0].message;
+  EXPECT_TRUE(followed("1").empty()) << test::dump(followed("1"));
   const std::vector<Issue> issues = twin_refusals(limits);
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_EQ(issues[0].key, "skills.assessment_factor_by_age_band");

@@ -247,11 +247,12 @@ TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithMaximumAge) {
   expect_enrolments_apart(agents, ignoring);
 }
 
-// With a follow-up window of 3 months (a job-finding factor of 1) the windows are tracks only
-// because of the band (Projector::build_programmes: not followed in columns apart), in both bands: the
-// agents' mean over 30 replicates within 4 standard errors of the twin under 30 for every level x
-// status every 6 months, the course's enrolments and trainees every month, and the yearly
-// followed up, employed after training, applications, enrolments and certificates.
+// With a follow-up window of 3 months (a job-finding factor of 1) the completers are followed in
+// columns apart, in both bands, those who cross the maximum age while followed moved across it
+// (Projector::move_followed; windows held as tracks give the same: test_twin.cpp,
+// FollowUpCountedApartAsFromWindowsHeldAsTracks): the agents' mean over 30 replicates within 4 standard errors of the
+// twin under 30 for every level x status every 6 months, the course's enrolments and trainees every month, and the
+// yearly followed up, employed after training, applications, enrolments and certificates.
 TEST(TwinAge, AgentMeanWithinFourStandardErrorsWithMaximumAgeAndWindows) {
   const Scenario s = course_under("30", {"programmes.follow_up_months=3"});
   ASSERT_TRUE(twin_refusals(s).empty()) << test::dump(twin_refusals(s));

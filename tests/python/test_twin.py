@@ -88,14 +88,15 @@ def test_refusals_name_every_key():
     # Programmes, insurance months and its catalogue (28 tracks: its follow-up windows change no
     # job finding) are modelled, and evaluators (the queue for them is in the twin's state), and
     # its group time limits, but not with its insurance months in its tracks (too large a state).
-    # Its apprenticeship's maximum age (45) is modelled (a band of the state over it), but it
-    # doubles the tracks and makes every follow-up window (6 months) a track: too many tracks, so
-    # that is refused first. Its technical schools and its programmes' minimum age (16, above its
-    # youngest school leavers') are modelled.
-    assert error.value.keys == ["programmes.names"]
+    # Its apprenticeship's maximum age (45) is modelled (a band of the state over it), but the
+    # completers who cross it while followed up are followed in columns of their own, one per
+    # programme and month a window can end in: with its 42 group states, too many vectors side by
+    # side. Its technical schools and its programmes' minimum age (16, above its youngest school
+    # leavers') are modelled.
+    assert error.value.keys == ["programmes.follow_up_months"]
     assert isinstance(error.value, ValueError)
-    # With a job-finding factor its windows are tracks anyway (the band over the maximum age makes them so):
-    # ((28 + 7 ordinary queue) x (1 + 7 x 6) + 133 in the certificates' queues) x 2 = 3,276, too many.
+    # With a job-finding factor its windows are tracks: ((28 + 7 ordinary queue) x (1 + 7 x 6) + 133
+    # in the certificates' queues) x 2 (the band over the maximum age) = 3,276, too many.
     with pytest.raises(skillsim.TwinUnsupported) as error:
         skillsim.project(skillsim.Scenario.load("national_2019_2021").replace({"programmes.job_find_factor": [1.5] * 7}))
     assert "programmes.names" in error.value.keys

@@ -1942,8 +1942,8 @@ public:
       for (int u = 1; u < t; ++u)
         if (window_of(u) > 0 && u + window_of(u) == t) ends.assign(1, t);
       for (int u = 1; u < t; ++u)
-        if (const int end = u + window_of(u); end > t && crossing_column[0] >= 0 &&
-                                              std::find(ends.begin(), ends.end(), end) == ends.end())
+        if (const int end = u + window_of(u);
+            end > t && crossing_column[0] >= 0 && std::find(ends.begin(), ends.end(), end) == ends.end())
           ends.push_back(end);
       Follow follow;
       follow.first = columns;
@@ -3466,6 +3466,9 @@ constexpr std::int64_t kDefaultBuckets = 297;
 // Jincheng's 1,785 with its insurance months, some 2 GB a vector of address space (its plan's
 // evaluation queue needs 44 x 1,785 = 78,540; with a job-finding factor, 476 x 1,785 = 849,660).
 constexpr std::int64_t kMaxEntries = kMaxTracks * 1785;
+// Most vectors of kMaxEntries pushed side by side: some 16 GB of address space a buffer
+// (national_2019_2021 with its maximum age lifted pushes 11 of 787,185 entries).
+constexpr std::int64_t kMaxSideBySide = 8;
 
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
@@ -3578,12 +3581,9 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
       window = std::max(window, lengths.back());
       for (std::size_t k = 0; k < K; ++k) factor[k] = factor[k] || q.programmes.job_find_factor[k] != 1;
     }
-    // With a maximum age (one band of the state over it: the tracks twice), every window longer
-    // than a month is a track (Projector::build_programmes).
+    // With a maximum age, one band of the state over it: the tracks twice.
     const bool band = !max_age_programme.empty();
-    const auto with_factor = band && window > 1
-                                 ? static_cast<std::int64_t>(K)
-                                 : static_cast<std::int64_t>(std::count(factor.begin(), factor.end(), 1));
+    const auto with_factor = static_cast<std::int64_t>(std::count(factor.begin(), factor.end(), 1));
     // Each certificate's queue holds, per month waited, no window and the windows of its own
     // programme it reaches (Projector::hold_reachable_queue_windows).
     std::int64_t certificate = 0;
@@ -3641,6 +3641,24 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             std::to_string(tracks * buckets) +
                             " (level, months, insurance months) entries in all, more than " +
                             std::to_string(kMaxEntries)});
+    // The vectors pushed side by side (Projector::run): the surviving, the retiring (a column per
+    // month of birth, one a sex at fixed retirement ages), the crossings of the age limits, and
+    // the columns following completers of each programme whose windows are not tracks: one, and
+    // with a band over the maximum age one more per later month a window can end in (Follow).
+    const std::int64_t untracked = window > 0 ? static_cast<std::int64_t>(K) - with_factor : 0;
+    const std::int64_t side_by_side = 4 + untracked * (band ? window : 1);
+    const std::int64_t entries = tracks * buckets * states / kGroupCount;
+    if (tracks <= kMaxTracks && tracks * buckets <= kMaxEntries && entries <= kMaxEntries &&
+        entries * side_by_side > kMaxEntries * kMaxSideBySide)
+      issues.push_back({"programmes.follow_up_months",
+                        "the twin does not model this many follow-up months of this many programmes in a state "
+                        "this large yet: it pushes up to " +
+                            std::to_string(side_by_side) + " vectors side by side (4 + " + std::to_string(untracked) +
+                            " programmes followed up x " + (band ? std::to_string(window) : std::string("1")) +
+                            (band ? " follow-up months, with the band over the maximum age" : "") + ") of " +
+                            std::to_string(entries) +
+                            " (level, months, insurance months) entries each, counted as for 8 groups, more than " +
+                            std::to_string(kMaxEntries) + " x " + std::to_string(kMaxSideBySide) + " in all"});
     if (tracks > kMaxTracks)
       issues.push_back({"programmes.names",
                         "the twin does not model this many programme months yet: its state holds a copy of every "
@@ -3651,10 +3669,8 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             std::to_string(with_factor) + " such programmes x " + std::to_string(window) +
                             " follow-up months) + " + std::to_string(certificate) +
                             " (month waited for a certificate, follow-up month) pairs" +
-                            (band ? ") x 2 (the band over the maximum age, where every window longer than a month is "
-                                    "a track)"
-                                  : "") +
-                            " = " + std::to_string(tracks) + " copies, more than " + std::to_string(kMaxTracks)});
+                            (band ? ") x 2 (the band over the maximum age)" : "") + " = " + std::to_string(tracks) +
+                            " copies, more than " + std::to_string(kMaxTracks)});
   }
   // A minimum age above the youngest entrants' is modelled (Layout::young_age: the workers under
   // it held by age class until they reach it) where every open programme asks for the same one,
