@@ -1963,33 +1963,40 @@ public:
         View v0 = view(from, width);
         initial_state(table, v0);
       }
+      // Zeroes what month u's vectors `x` held: the record pass's rows, and the rows the crossing
+      // moves left a rounding's residue in (outside the record pass's live segments).
+      const auto clear_month = [&](int u, const MonthRules& month, View& x) {
+        kernel_.clear(month, x);
+        if (crossings)
+          for (const Crossing& crossing : crossings_[static_cast<std::size_t>(u)])
+            for (std::size_t j = 0; j < crossing.rows.size(); ++j) {
+              x.row(crossing.rows[j]).setZero();
+              x.row(crossing.over[j]).setZero();
+            }
+      };
       for (int u = 1; u < t; ++u) {
         MonthRules& month = rules_[static_cast<std::size_t>(u - 1)];
+        // The month's crossings first: the record pass's rows (MonthRules::rows_in) are those after them.
+        if (crossings)
+          for (std::size_t kind = 0; kind < 2; ++kind)
+            if (const Crossing& crossing = crossings_[static_cast<std::size_t>(u)][kind]; !crossing.rows.empty()) {
+              View in = view(from, width);
+              move_crossing(crossing, factors[static_cast<std::size_t>(u)][kind], columns, in);
+              if (width > columns) move_followed(crossing, factors[static_cast<std::size_t>(u)][kind], t, follow, in);
+            }
         if (u == widen_at && follow.count > 0) {
           View narrow = view(from, width), wide = view(to, width + follow.count);
           for (const auto& [first, n] : month.rows_in) wide.block(first, 0, n, width) = narrow.middleRows(first, n);
-          kernel_.clear(month, narrow);
+          clear_month(u, month, narrow);
           width += follow.count;
           std::swap(from, to);
         }
         for (std::size_t j = 0; j < follow.end.size(); ++j)
           follow.extract[j] = window_of(u) > 0 && u + window_of(u) == follow.end[j] ? 1 : 0;
         View in = view(from, width), pushed = view(to, width);
-        if (crossings)
-          for (std::size_t kind = 0; kind < 2; ++kind)
-            if (const Crossing& crossing = crossings_[static_cast<std::size_t>(u)][kind]; !crossing.rows.empty()) {
-              move_crossing(crossing, factors[static_cast<std::size_t>(u)][kind], columns, in);
-              if (width > columns) move_followed(crossing, factors[static_cast<std::size_t>(u)][kind], t, follow, in);
-            }
         kernel_.apply(month, in, pushed, nullptr, nullptr, width > columns ? &follow : nullptr);
         add_entrants(u, table, pushed);
-        kernel_.clear(month, in);
-        if (crossings) // (rows the moves left a rounding's residue in, outside the record pass's live segments)
-          for (const Crossing& crossing : crossings_[static_cast<std::size_t>(u)])
-            for (std::size_t j = 0; j < crossing.rows.size(); ++j) {
-              in.row(crossing.rows[j]).setZero();
-              in.row(crossing.over[j]).setZero();
-            }
+        clear_month(u, month, in);
         std::swap(from, to);
       }
       View start = view(from, width);
