@@ -595,20 +595,24 @@ TEST(Twin, MigrationMovesWorkersBetweenRegionsAsTheAgents) {
 // counted from every window held as tracks (TwinOptions::windows_as_tracks, the way before), with
 // a job_find_factor other than 1 (that programme's windows stay tracks), with all 1 (no window a
 // track), with seats binding, and with a maximum age (cohorts that cross it while followed:
-// Projector::move_followed); and the rest of the projection with them.
+// Projector::move_followed), with the initial population's youngest under the minimum age too
+// (held apart until they reach it: crossings in the months the followed columns are added); and
+// the rest of the projection with them.
 TEST(Twin, FollowUpCountedApartAsFromWindowsHeldAsTracks) {
   struct Case {
-    const char *factors, *seats, *max_age;
+    const char *factors, *seats, *max_age, *min_age = "[16, 16, 16]";
   };
   const Case cases[] = {{"[1.5, 1, 1]", "[[1000000], [1000000], [1000000]]", "[60, 60, 60]"},
                         {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[60, 60, 60]"},
                         {"[1, 1, 1]", "[[7.5], [3], [1]]", "[60, 60, 60]"},
-                        {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[30, 30, 30]"}};
+                        {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[30, 30, 30]"},
+                       {"[1, 1, 1]", "[[1000000], [1000000], [1000000]]", "[30, 30, 30]", "[20, 20, 20]"}};
   double employed_differs = 0;
-  for (const auto& [factors, seats, max_age] : cases) {
+  for (const auto& [factors, seats, max_age, min_age] : cases) {
     const Scenario s = two_programmes(20000, 20, seats, "[1e12, 1e12]",
                                       {std::string("programmes.job_find_factor=") + factors,
-                                       "programmes.follow_up_months=4", std::string("programmes.max_age=") + max_age});
+                                       "programmes.follow_up_months=4", std::string("programmes.max_age=") + max_age,
+                                       std::string("programmes.min_age=") + min_age});
     const TwinProjection apart = project_expected(s), tracks = project_expected(s, {.windows_as_tracks = true});
     ASSERT_EQ(apart.flows.size(), tracks.flows.size());
     const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(1.0, std::abs(b)); };
@@ -617,13 +621,13 @@ TEST(Twin, FollowUpCountedApartAsFromWindowsHeldAsTracks) {
       for (std::size_t k = 0; k < 3; ++k) {
         const TwinFlows &a = apart.flows[t], &b = tracks.flows[t];
         EXPECT_PRED2(near, a.followed_up[k], b.followed_up[k])
-            << factors << seats << max_age << " month " << t << " " << k;
+            << factors << seats << max_age << min_age << " month " << t << " " << k;
         EXPECT_PRED2(near, a.employed_after[k], b.employed_after[k])
-            << factors << seats << max_age << " month " << t << " " << k;
+            << factors << seats << max_age << min_age << " month " << t << " " << k;
         EXPECT_PRED2(near, a.enrolments[k], b.enrolments[k])
-            << factors << seats << max_age << " month " << t << " " << k;
+            << factors << seats << max_age << min_age << " month " << t << " " << k;
         EXPECT_PRED2(near, a.certificates[k], b.certificates[k])
-            << factors << seats << max_age << " month " << t << " " << k;
+            << factors << seats << max_age << min_age << " month " << t << " " << k;
         followed += b.followed_up[k];
         employed += b.employed_after[k];
       }
@@ -631,11 +635,11 @@ TEST(Twin, FollowUpCountedApartAsFromWindowsHeldAsTracks) {
         for (int st = 0; st < kStatusCount; ++st)
           EXPECT_PRED2(near, apart.stocks[t].workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(st)],
                        tracks.stocks[t].workers[static_cast<std::size_t>(l)][static_cast<std::size_t>(st)])
-              << factors << seats << max_age << " month " << t;
+              << factors << seats << max_age << min_age << " month " << t;
     }
     // Windows end in most months, each programme's (3 programmes, 4-month windows, 20 months).
-    EXPECT_GT(followed, 100) << factors << seats << max_age;
-    EXPECT_GT(employed, 10) << factors << seats << max_age;
+    EXPECT_GT(followed, 100) << factors << seats << max_age << min_age;
+    EXPECT_GT(employed, 10) << factors << seats << max_age << min_age;
     if (std::string(max_age) == "[60, 60, 60]")
       employed_differs = employed_differs == 0 ? employed : std::abs(employed_differs - employed);
   }
