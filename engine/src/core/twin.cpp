@@ -2202,6 +2202,14 @@ private:
     return f;
   }
 
+  // Moves `moved` of column `col` from crossing row j to its row over the limit; a row left at a
+  // rounding's residue of what it held (the crossing cohorts were all it held) is set to 0.
+  static void move_part(const Crossing& c, std::size_t j, Eigen::Index col, double moved, View& x) {
+    const double held = x(c.rows[j], col), left = held - moved;
+    x(c.rows[j], col) = std::abs(left) <= 1e-12 * std::abs(held) ? 0.0 : left;
+    x(c.over[j], col) += moved;
+  }
+
   // Adds factor x (B - I) X_s to each of the first `columns` vectors of `x` (at the start of
   // month s): the crossing cohorts' part moved to the band over the maximum age, by linearity
   // (the kernels hold no death; the weights do). A row the move leaves at a rounding's residue
@@ -2210,14 +2218,8 @@ private:
                             Eigen::Index columns, View& x) {
     for (std::size_t j = 0; j < c.rows.size(); ++j) {
       const std::vector<double>& f = factor[static_cast<std::size_t>(c.sex[j])];
-      for (Eigen::Index col = 0; col < columns; ++col) {
-        const double g = f[static_cast<std::size_t>(col)];
-        if (g == 0) continue;
-        const double moved = g * c.x[j], held = x(c.rows[j], col);
-        const double left = held - moved;
-        x(c.rows[j], col) = std::abs(left) <= 1e-12 * std::abs(held) ? 0.0 : left;
-        x(c.over[j], col) += moved;
-      }
+      for (Eigen::Index col = 0; col < columns; ++col)
+        if (const double g = f[static_cast<std::size_t>(col)]; g != 0) move_part(c, j, col, g * c.x[j], x);
     }
   }
 
@@ -2232,14 +2234,9 @@ private:
       for (Eigen::Index j = 0; j < follow.counted; ++j) {
         if (follow.programme[static_cast<std::size_t>(j)] != part.programme) continue;
         const Eigen::Index col = follow.first + j;
-        for (std::size_t i = 0; i < c.rows.size(); ++i) {
-          const double g = factor[static_cast<std::size_t>(c.sex[i])][0];
-          if (g == 0 || part.x[i] == 0) continue;
-          const double moved = g * part.x[i], held = x(c.rows[i], col);
-          const double left = held - moved;
-          x(c.rows[i], col) = std::abs(left) <= 1e-12 * std::abs(held) ? 0.0 : left;
-          x(c.over[i], col) += moved;
-        }
+        for (std::size_t i = 0; i < c.rows.size(); ++i)
+          if (const double g = factor[static_cast<std::size_t>(c.sex[i])][0]; g != 0 && part.x[i] != 0)
+            move_part(c, i, col, g * part.x[i], x);
       }
     }
   }
@@ -3474,7 +3471,7 @@ constexpr std::int64_t kDefaultBuckets = 297;
 // evaluation queue needs 44 x 1,785 = 78,540; with a job-finding factor, 476 x 1,785 = 849,660).
 constexpr std::int64_t kMaxEntries = kMaxTracks * 1785;
 // Most vectors of kMaxEntries pushed side by side: some 16 GB of address space a buffer
-// (national_2019_2021 with its maximum age lifted pushes 11 of 787,185 entries).
+// (by the count below, national_2019_2021 with its maximum age lifted pushes 11 of 787,185 entries).
 constexpr std::int64_t kMaxSideBySide = 8;
 
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
