@@ -332,7 +332,8 @@ TEST(TwinAge, BothLimitsWithEvaluators) {
   const auto [largest, deaths] = test::expect_deaths_as_pushed(s, "both limits");
   std::printf("derived deaths, both limits: largest difference %.2e\n", largest);
   EXPECT_GT(deaths, 0);
-  const TwinProjection trimmed = project_expected(s), whole = project_expected(s, {.whole_age_classes = true});
+  const TwinProjection trimmed = project_expected(s, {.check_buffers_cleared = true}),
+                       whole = project_expected(s, {.whole_age_classes = true});
   EXPECT_LT(trimmed.rows, whole.rows);
   expect_same_projection(trimmed, whole, "both limits");
   // The limits bind: fewer enrolments than without either.
@@ -401,7 +402,8 @@ TEST(TwinAge, ClassesHoldOnlyTheRowsTheirWorkersReach) {
   const auto cases = young_entrants_with_and_without_evaluators();
   for (const auto& [what, s] : cases) {
     ASSERT_TRUE(twin_refusals(s).empty()) << what << test::dump(twin_refusals(s));
-    const TwinProjection trimmed = project_expected(s), whole = project_expected(s, {.whole_age_classes = true});
+    const TwinProjection trimmed = project_expected(s, {.check_buffers_cleared = true}),
+                         whole = project_expected(s, {.whole_age_classes = true});
     EXPECT_LT(3 * trimmed.rows, whole.rows) << what;
     expect_same_projection(trimmed, whole, what);
   }

@@ -202,7 +202,8 @@ TEST(TwinEvaluation, CertificateQueuesHoldOnlyTheWindowsTheirWorkersReach) {
     const Scenario s =
         queue_scenario(true, "5", "8", 6, "0.8",
                        {"programmes.job_find_factor=[1.5]", std::string("programmes.follow_up_months=") + window});
-    const TwinProjection reached = project_expected(s), every = project_expected(s, {.every_queue_window = true});
+    const TwinProjection reached = project_expected(s, {.check_buffers_cleared = true}),
+                         every = project_expected(s, {.every_queue_window = true});
     EXPECT_LT(reached.rows, every.rows) << window;
     const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(1.0, std::abs(b)); };
     ASSERT_EQ(reached.flows.size(), every.flows.size());

@@ -129,7 +129,8 @@ TEST(TwinStudios, FirstMonthsPromotionsAreLinearInTheMentoredShare) {
 // and a share mentored between 0 and 1.
 TEST(TwinStudios, DerivedAndPushedDeathsCountTheSameMastersAndMentees) {
   const Scenario s = small_scenario(studios("150", "10", "1e6"), 20000, 1, 12);
-  const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
+  const TwinProjection derived = project_expected(s, {.check_buffers_cleared = true}),
+                       pushed = project_expected(s, {.pushed_deaths = true});
   for (std::size_t t = 1; t <= 12; ++t) {
     const TwinFlows &a = derived.flows[t], &b = pushed.flows[t];
     ASSERT_EQ(a.mentored.size(), 1u);

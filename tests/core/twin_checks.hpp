@@ -175,7 +175,8 @@ inline constexpr double kDerivedDeaths = 1e-9;
 /// kDerivedDeaths and no death count below 0; returns the largest difference
 /// (expect_same_projection) and the derived projection's deaths over the run.
 inline std::pair<double, double> expect_deaths_as_pushed(const Scenario& s, const std::string& what) {
-  const TwinProjection derived = project_expected(s), pushed = project_expected(s, {.pushed_deaths = true});
+  const TwinProjection derived = project_expected(s, {.check_buffers_cleared = true}),
+                       pushed = project_expected(s, {.pushed_deaths = true});
   EXPECT_EQ(derived.rows, pushed.rows) << what;
   const double largest = expect_same_projection(derived, pushed, what, kDerivedDeaths);
   double deaths = 0;

@@ -21,6 +21,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <exception>
 #include <functional>
@@ -29,6 +30,7 @@
 #include <memory>
 #include <new>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -85,6 +87,15 @@ public:
       size_ = size;
     }
     return data_.get();
+  }
+
+  // The index of the first element that is not zero, or -1 if every one is (for
+  // TwinOptions::check_buffers_cleared).
+  std::ptrdiff_t first_not_zero() const {
+    const double* p = data_.get();
+    for (std::size_t i = 0; i < size_; ++i)
+      if (p[i] != 0) return static_cast<std::ptrdiff_t>(i); // (NaN too)
+    return -1;
   }
 
 private:
@@ -2092,6 +2103,7 @@ public:
           c.survival *= 1 - death(c, now);
         }
       }
+      if (options_.check_buffers_cleared) check_buffers_cleared(t, derive_deaths && t < months);
       if (options_.month_done) options_.month_done();
     }
     // Persons, not agents.
@@ -2238,6 +2250,19 @@ private:
           if (const double g = factor[static_cast<std::size_t>(c.sex[i])][0]; g != 0 && part.x[i] != 0)
             move_part(c, i, col, g * part.x[i], x);
       }
+    }
+  }
+
+  // Throws if a buffer holds anything at the end of month t: every user of view() zeroes what it
+  // wrote before it lets the buffer go (but buffer 6, the active kept for the next month's dying,
+  // while `keeping`).
+  void check_buffers_cleared(int t, bool keeping) const {
+    for (std::size_t i = 0; i < buffers_.vectors.size(); ++i) {
+      if (i == 6 && keeping) continue;
+      if (const std::ptrdiff_t at = buffers_.vectors[i].first_not_zero(); at >= 0)
+        throw std::logic_error("twin: buffer " + std::to_string(i) + " holds something at element " +
+                               std::to_string(at) + " at the end of month " + std::to_string(t) +
+                               ": a vector was let go without being zeroed (Projector::view)");
     }
   }
 

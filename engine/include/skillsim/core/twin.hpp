@@ -118,6 +118,11 @@ struct TwinOptions {
   /// were taken as the month before's active population less the surviving and the retiring):
   /// for the test that the two agree, and to time the two in one binary (bench_twin).
   bool pushed_deaths = false;
+  /// At the end of every month, every buffer the vectors are pushed in checked to be all zero
+  /// again (the projection zeroes only the rows it wrote, lazily, so a row left behind would join
+  /// a later push): throws std::logic_error otherwise. Costs a pass over the buffers a month: for
+  /// the tests.
+  bool check_buffers_cleared = false;
 };
 
 /// Projects the expected trajectory of `scenario` (see docs/twin.md): one set of parameters, so
