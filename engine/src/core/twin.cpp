@@ -552,37 +552,44 @@ struct Book {
   std::vector<Carry> contest_entrants_due, contest_winners_due; // per competition tier
 };
 
-// The segments of `x` that hold somebody (segment ids, in row order) into `segments`, and the
-// blocks they are in into `blocks`: among `candidates` (segment ids, in row order) where given,
-// else among all. What the record pass reads, copies and zeroes at a month's start and end is
-// then these segments' rows, not their blocks', most of whose cells hold nobody.
-void find_live(const Layout& lay, const View& x, std::vector<std::size_t>& segments, std::vector<std::size_t>& blocks,
+// Calls f(id) for every segment the state holds in block b, in row order.
+template <class F>
+void for_held_segments(const Layout& lay, std::size_t b, F&& f) {
+  for (std::size_t id = b * lay.segments_per_block(); id < (b + 1) * lay.segments_per_block(); ++id)
+    if (lay.seg_first[id] != Layout::kNotHeld) f(id);
+}
+
+// The segments of `x` that hold somebody (segment ids, in row order) into `segments`: among
+// `candidates` (segment ids the state holds, in row order) where given, else among all. What the
+// record pass reads, copies and zeroes at a month's start and end is then these segments' rows,
+// not their blocks', most of whose cells hold nobody.
+void find_live(const Layout& lay, const View& x, std::vector<std::size_t>& segments,
                const std::vector<std::size_t>* candidates = nullptr) {
   segments.clear();
-  blocks.clear();
   const auto width = static_cast<std::size_t>(x.cols());
   const auto look = [&](std::size_t id) {
-    if (lay.seg_first[id] == Layout::kNotHeld ||
-        !holds_somebody(x.data() + lay.seg_first[id] * width, static_cast<std::size_t>(lay.segment_rows(id)) * width))
-      return;
-    segments.push_back(id);
-    if (const std::size_t b = lay.block_of_segment(id); blocks.empty() || blocks.back() != b) blocks.push_back(b);
+    if (holds_somebody(x.data() + lay.seg_first[id] * width, static_cast<std::size_t>(lay.segment_rows(id)) * width))
+      segments.push_back(id);
   };
   if (candidates != nullptr)
     for (std::size_t id : *candidates) look(id);
   else
     for (std::size_t b = 0; b < lay.blocks(); ++b)
-      if (lay.block_size(b) > 0)
-        for (std::size_t id = b * lay.segments_per_block(); id < (b + 1) * lay.segments_per_block(); ++id) look(id);
+      if (lay.block_size(b) > 0) for_held_segments(lay, b, look);
+}
+
+// The blocks `segments` (in row order) are in, in order.
+std::vector<std::size_t> blocks_of(const Layout& lay, const std::vector<std::size_t>& segments) {
+  std::vector<std::size_t> blocks;
+  for (std::size_t id : segments)
+    if (const std::size_t b = lay.block_of_segment(id); blocks.empty() || blocks.back() != b) blocks.push_back(b);
+  return blocks;
 }
 
 // Every segment the state holds in `blocks` (in row order).
 std::vector<std::size_t> segments_of(const Layout& lay, const std::vector<std::size_t>& blocks) {
   std::vector<std::size_t> segments;
-  const std::size_t per_block = lay.segments_per_block();
-  for (std::size_t b : blocks)
-    for (std::size_t id = b * per_block; id < (b + 1) * per_block; ++id)
-      if (lay.seg_first[id] != Layout::kNotHeld) segments.push_back(id);
+  for (std::size_t b : blocks) for_held_segments(lay, b, [&](std::size_t id) { segments.push_back(id); });
   return segments;
 }
 
@@ -1859,7 +1866,7 @@ public:
     out.rows = layout_.cells;
     out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
     // The month's dying taken from the active population at the end of the month before (buffer
-    // 6, live_before_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
+    // 6, live_segments_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
     // pushed_deaths).
     const bool derive_deaths = !options_.pushed_deaths;
     crossings_.assign(static_cast<std::size_t>(months) + 1, {});
@@ -1870,7 +1877,7 @@ public:
         if (cohorts_[i].origin == 0) table[0][i] = cohorts_[i].weight;
       View v0 = view(0, 1);
       initial_state(table, v0);
-      find_live(layout_, v0, live_segments_, live_before_);
+      find_live(layout_, v0, live_segments_);
       out.stocks.push_back(stocks_of(v0, live_segments_));
       schools_.add_stocks(0, out.stocks.back());
       if (derive_deaths) keep_active(v0);
@@ -2025,11 +2032,6 @@ public:
             kept(crossing.over[j], 0) += crossing.x[j];
           }
         }
-        std::vector<std::size_t> over_blocks = crossing.over_blocks;
-        over_blocks.insert(over_blocks.end(), live_before_.begin(), live_before_.end());
-        std::sort(over_blocks.begin(), over_blocks.end());
-        over_blocks.erase(std::unique(over_blocks.begin(), over_blocks.end()), over_blocks.end());
-        live_before_ = std::move(over_blocks);
         // (Every segment of the blocks the moves reach: more than hold somebody, which is safe.)
         std::vector<std::size_t> over_segments = segments_of(layout_, crossing.over_blocks);
         over_segments.insert(over_segments.end(), live_segments_.begin(), live_segments_.end());
@@ -2037,8 +2039,9 @@ public:
         over_segments.erase(std::unique(over_segments.begin(), over_segments.end()), over_segments.end());
         live_segments_ = std::move(over_segments);
       }
-      std::vector<std::size_t> blocks, segments; // of the start, among the end of the month before's
-      find_live(layout_, start, segments, blocks, &live_segments_);
+      std::vector<std::size_t> segments; // of the start, among the end of the month before's
+      find_live(layout_, start, segments, &live_segments_);
+      const std::vector<std::size_t> blocks = blocks_of(layout_, segments);
       start_month(now);
       // Master studios find their masters and mentees among everybody active at the month's start:
       // the active at the end of the month before (kept for the derived dying), or the pushed
@@ -2054,7 +2057,7 @@ public:
       if (derive_deaths) {
         View dying = derive_dying(start, first_retiring, retiring_columns);
         count_deaths(dying, 0, live_segments_, flows);
-        trainees_leave(dying, 0, live_before_, flows);
+        trainees_leave(dying, 0, blocks_of(layout_, live_segments_), flows);
         clear_segments(layout_, live_segments_, dying);
       } else {
         count_deaths(start, 1, segments, flows);
@@ -2088,7 +2091,7 @@ public:
       add_month_entrants(t, next, flows);
       flows.remaining = book_.remaining;
       flows.committed = book_.committed;
-      find_live(layout_, next, live_segments_, live_before_);
+      find_live(layout_, next, live_segments_);
       out.stocks.push_back(stocks_of(next, live_segments_));
       schools_.add_stocks(static_cast<std::size_t>(t), out.stocks.back());
       if (derive_deaths && t < months) keep_active(next);
@@ -2141,7 +2144,7 @@ private:
   std::vector<std::array<Crossing, 2>> crossings_; // by month of the run and kind (Cohort::cross)
 
   // X_t: column `col` of `start` (the vectors pushed to the start of month t; it holds nobody
-  // outside live_before_), kept; its rows moved to the band over the maximum age (kind 0) or
+  // outside the blocks of live_segments_), kept; its rows moved to the band over the maximum age (kind 0) or
   // out of the initial population's class under the minimum age into the main tracks (kind 1).
   // With `follow`, the columns following completers from `col` are kept too (Crossing::followed).
   void keep_crossing(int t, std::size_t kind, const View& start, Eigen::Index col, const Follow* follow) {
@@ -2152,7 +2155,7 @@ private:
         c.followed.push_back({follow->programme[i], follow->end[i], {}});
         followed.push_back(follow->first + j);
       }
-    for (std::size_t b : live_before_) {
+    for (std::size_t b : blocks_of(layout_, live_segments_)) {
       const std::size_t tr = layout_.track_of_block(b);
       const auto first = static_cast<Eigen::Index>(layout_.block_start(b));
       const auto rows = static_cast<Eigen::Index>(layout_.block_size(b));
@@ -3156,8 +3159,8 @@ private:
     View in = view(4, n), out = view(5, n);
     kernel_.market(now, in, out, nullptr);
     kernel_.clear(now, in);
-    std::vector<std::size_t> segments, blocks;
-    find_live(layout_, out, segments, blocks);
+    std::vector<std::size_t> segments;
+    find_live(layout_, out, segments);
     const int employed = layout_.slot_of[kEmployed];
     for (std::size_t id : segments) {
       const auto sums = out.middleRows(layout_.segment_start(id), layout_.segment_rows(id)).colwise().sum();
@@ -3466,15 +3469,13 @@ private:
   // (keep_active) and the month's dying derived from it (derive_dying).
   TwinBuffers own_buffers_;
   TwinBuffers& buffers_;
-  // The blocks that hold somebody at the end of the month before (the record pass's; at time 0,
-  // the initial population's). The vectors pushed to a month's start hold parts of the same
-  // cohorts, with non-negative weights, through the same linear kernels (whose pushes look only at
-  // the record pass's live segments, MonthRules::live_in), so only these blocks can hold any of
-  // them: the start's are looked for among them (and buffer 6 holds them, with derive_dying).
-  std::vector<std::size_t> live_before_;
-  // The segments that hold somebody there (find_live; with a crossing, every segment of the
-  // blocks it reaches too): the end of a month's stocks, its copy for the dying, the dying and
-  // the zeroing read only their rows.
+  // The segments that hold somebody at the end of the month before (the record pass's find_live;
+  // at time 0, the initial population's; with a crossing, every segment of the blocks it reaches
+  // too). The vectors pushed to a month's start hold parts of the same cohorts, with non-negative
+  // weights, through the same linear kernels (whose pushes look only at the record pass's live
+  // segments, MonthRules::live_in), so only these segments can hold any of them: the start's are
+  // looked for among them. The end of a month's stocks, its copy for the dying (buffer 6), the
+  // dying and the zeroing read only their rows.
   std::vector<std::size_t> live_segments_;
   std::vector<double> retired_next_; // step_retired's scratch
 };
