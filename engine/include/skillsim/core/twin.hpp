@@ -119,9 +119,9 @@ struct TwinOptions {
   /// for the test that the two agree, and to time the two in one binary (bench_twin).
   bool pushed_deaths = false;
   /// At the end of every month, every buffer the vectors are pushed in checked to be all zero
-  /// again (the projection zeroes only the rows it wrote, lazily, so a row left behind would join
-  /// a later push): throws std::logic_error otherwise. Costs a pass over the buffers a month: for
-  /// the tests.
+  /// again, but the one that keeps the month's active for the next month's dying (the projection
+  /// zeroes only the rows it wrote, lazily, so a row left behind would join a later push): throws
+  /// std::logic_error otherwise. Costs a pass over the buffers a month: for the tests.
   bool check_buffers_cleared = false;
 };
 
