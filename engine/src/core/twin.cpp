@@ -89,14 +89,9 @@ public:
     return data_.get();
   }
 
-  // The index of the first element that is not zero, or -1 if every one is (for
-  // TwinOptions::check_buffers_cleared).
-  std::ptrdiff_t first_not_zero() const {
-    const double* p = data_.get();
-    for (std::size_t i = 0; i < size_; ++i)
-      if (p[i] != 0) return static_cast<std::ptrdiff_t>(i); // (NaN too)
-    return -1;
-  }
+  // What it holds (for TwinOptions::check_buffers_cleared).
+  const double* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
 
 private:
   struct Free {
@@ -2261,11 +2256,12 @@ private:
   // while `keeping`).
   void check_buffers_cleared(int t, bool keeping) const {
     for (std::size_t i = 0; i < buffers_.vectors.size(); ++i) {
-      if (i == 6 && keeping) continue;
-      if (const std::ptrdiff_t at = buffers_.vectors[i].first_not_zero(); at >= 0)
-        throw std::logic_error("twin: buffer " + std::to_string(i) + " holds something at element " +
-                               std::to_string(at) + " at the end of month " + std::to_string(t) +
-                               ": a vector was let go without being zeroed (Projector::view)");
+      const ZeroBuffer& buffer = buffers_.vectors[i];
+      if ((i == 6 && keeping) || !holds_somebody(buffer.data(), buffer.size())) continue;
+      const double* at = std::find_if(buffer.data(), buffer.data() + buffer.size(), [](double v) { return v != 0; });
+      throw std::logic_error("twin: buffer " + std::to_string(i) + " holds something at element " +
+                             std::to_string(at - buffer.data()) + " at the end of month " + std::to_string(t) +
+                             ": a vector was let go without being zeroed (Projector::view)");
     }
   }
 
