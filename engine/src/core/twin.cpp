@@ -108,6 +108,36 @@ struct TwinBuffers {
   std::array<ZeroBuffer, 7> vectors;
 };
 
+// Most copies of the cells (tracks) the twin's state may hold: about 40,000 cells each at the
+// defaults, so 1,024 of them are some 330 MB a vector of address space. The buffers' pages are
+// faulted in only where somebody is (ZeroBuffer), and a month's end reads the state once
+// (find_live), so the bound is on the address space and that read more than on memory.
+constexpr std::int64_t kMaxTracks = 1024;
+// The (level, months at level) entries of a copy at the defaults (skills.min_months).
+constexpr std::int64_t kDefaultBuckets = 297;
+// Most (level, months, insurance months) entries over all copies: as many copies as the most of
+// Jincheng's 1,785 with its insurance months, some 2 GB a vector of address space (its plan's
+// evaluation queue needs 44 x 1,785 = 78,540; with a job-finding factor, 476 x 1,785 = 849,660).
+constexpr std::int64_t kMaxEntries = kMaxTracks * 1785;
+// Most vectors of kMaxEntries pushed side by side: some 22 GB of address space a buffer, under
+// the 24 GB of memory of the machines the twin is run on (Linux refuses a calloc larger than the
+// memory by default); only the pages of the rows that hold somebody are touched (ZeroBuffer).
+// national_2019_2021 pushes 11 of 1,574,370 entries (its followed crossings in proportion).
+constexpr std::int64_t kMaxSideBySide = 11;
+
+// The vectors of `entries` (level, months, insurance months) entries (as twin_refusals counts
+// them) pushed side by side (Projector::run): the surviving, the retiring (a column per month of
+// birth, one a sex at fixed retirement ages) and the crossings of the age limits, counted as 4,
+// and a column following the completers of each of the `untracked` programmes whose windows are
+// not tracks (Follow); with the band over the maximum age and its followed crossings held
+// exactly, one such column more per later month a window can end in (`window` of them).
+std::int64_t side_by_side(std::int64_t untracked, std::int64_t window, bool exact_across_band) {
+  return 4 + untracked * (exact_across_band ? window : 1);
+}
+bool fits_side_by_side(std::int64_t entries, std::int64_t side) {
+  return entries * side <= kMaxEntries * kMaxSideBySide;
+}
+
 // Whether a certificate's queue holds the follow-up window of its own programme with `left`
 // months to go after `wait` months waited: a completion starts the window as it queues the
 // completer at wait 1, and both go on a month at a time in the same month (Kernel::train counts
@@ -1849,6 +1879,7 @@ public:
     std::vector<std::uint8_t> held = young_segments();
     hold_reachable_queue_windows(held);
     layout_.place(held);
+    followed_in_proportion_ = follow_crossings_in_proportion();
   }
 
   // (Not copied or moved: buffers_ may refer to its own_buffers_.)
@@ -1859,6 +1890,7 @@ public:
     const auto months = static_cast<int>(p0_.scenario.months);
     TwinProjection out;
     out.rows = layout_.cells;
+    out.followed_in_proportion = followed_in_proportion_;
     out.flows.assign(static_cast<std::size_t>(months) + 1, empty_flows());
     // The month's dying taken from the active population at the end of the month before (buffer
     // 6, live_segments_; derive_dying) rather than pushed as a vector of their own (TwinOptions::
@@ -1955,8 +1987,8 @@ public:
       for (int u = 1; u < t; ++u)
         if (window_of(u) > 0 && u + window_of(u) == t) ends.assign(1, t);
       for (int u = 1; u < t; ++u)
-        if (const int end = u + window_of(u);
-            end > t && crossing_column[0] >= 0 && std::find(ends.begin(), ends.end(), end) == ends.end())
+        if (const int end = u + window_of(u); end > t && crossing_column[0] >= 0 && !followed_in_proportion_ &&
+                                              std::find(ends.begin(), ends.end(), end) == ends.end())
           ends.push_back(end);
       Follow follow;
       follow.first = columns;
@@ -1994,8 +2026,12 @@ public:
           for (std::size_t kind = 0; kind < 2; ++kind)
             if (const Crossing& crossing = crossings_[static_cast<std::size_t>(u)][kind]; !crossing.rows.empty()) {
               View in = view(from, width);
+              // (The followed first: in proportion, they read column 0 before its move.)
+              if (width > columns && followed_in_proportion_)
+                move_followed_in_proportion(crossing, factors[static_cast<std::size_t>(u)][kind], follow, in);
+              else if (width > columns)
+                move_followed(crossing, factors[static_cast<std::size_t>(u)][kind], t, follow, in);
               move_crossing(crossing, factors[static_cast<std::size_t>(u)][kind], columns, in);
-              if (width > columns) move_followed(crossing, factors[static_cast<std::size_t>(u)][kind], t, follow, in);
             }
         if (u == widen_at && follow.count > 0) {
           View narrow = view(from, width), wide = view(to, width + follow.count);
@@ -2248,6 +2284,21 @@ private:
           if (const double g = factor[static_cast<std::size_t>(c.sex[i])][0]; g != 0 && part.x[i] != 0)
             move_part(c, i, col, g * part.x[i], x);
       }
+    }
+  }
+
+  // The same in proportion (TwinOptions::followed_crossing), with no followed columns kept per
+  // later month of end: the followed columns hold a part of column 0's completers, and each row's
+  // part is moved as the crossing moves column 0's row, by the share of the row it moves (exact
+  // where the crossing cohorts are as likely to be followed as the rest of the row).
+  static void move_followed_in_proportion(const Crossing& c, const std::array<std::vector<double>, kSexCount>& factor,
+                                          const Follow& follow, View& x) {
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+      const double g = factor[static_cast<std::size_t>(c.sex[i])][0], held = x(c.rows[i], 0);
+      if (g == 0 || held <= 0) continue;
+      const double share = std::min(1.0, g * c.x[i] / held);
+      for (Eigen::Index col = follow.first; col < follow.first + follow.count; ++col)
+        if (const double v = x(c.rows[i], col); v != 0) move_part(c, i, col, share * v, x);
     }
   }
 
@@ -2532,6 +2583,23 @@ private:
           t.qprog = qprog;
           layout_.tracks.push_back(t);
         }
+  }
+
+  // Whether the completers followed apart are moved across the maximum age in proportion
+  // (TwinOptions::followed_crossing): where there is a band and a programme whose windows are not
+  // tracks; automatically where holding them exactly would not fit the bound on the vectors side
+  // by side (fits_side_by_side, as twin_refusals counts the entries; there on the layout).
+  bool follow_crossings_in_proportion() const {
+    std::int64_t untracked = 0;
+    for (int tracked : layout_.tracked) untracked += tracked < 0 && layout_.window > 0 ? 1 : 0;
+    if (layout_.over_age == 0 || untracked == 0) return false;
+    if (options_.followed_crossing != TwinOptions::FollowedCrossing::automatic)
+      return options_.followed_crossing == TwinOptions::FollowedCrossing::in_proportion;
+    std::int64_t buckets = 0;
+    for (int l = 0; l < kLevelCount; ++l) buckets += layout_.rows(l);
+    const std::int64_t entries =
+        static_cast<std::int64_t>(layout_.tracks.size()) * buckets * layout_.groups() / kGroupCount;
+    return !fits_side_by_side(entries, side_by_side(untracked, layout_.window, true));
   }
 
   // A programme's certificate queue (Layout::queued, qprog k) holds only the follow-up windows its
@@ -3473,6 +3541,9 @@ private:
   // looked for among them. The end of a month's stocks, its copy for the dying (buffer 6), the
   // dying and the zeroing read only their rows.
   std::vector<std::size_t> live_segments_;
+  // The crossing cohorts' followed completers moved in proportion (move_followed_in_proportion),
+  // not held per month of end (move_followed).
+  bool followed_in_proportion_ = false;
   std::vector<double> retired_next_; // step_retired's scratch
 };
 
@@ -3480,21 +3551,6 @@ private:
 
 TwinUnsupported::TwinUnsupported(std::vector<Issue> issues)
     : Error(refusal_message(issues)), issues_(std::move(issues)) {}
-
-// Most copies of the cells (tracks) the twin's state may hold: about 40,000 cells each at the
-// defaults, so 1,024 of them are some 330 MB a vector of address space. The buffers' pages are
-// faulted in only where somebody is (ZeroBuffer), and a month's end reads the state once
-// (find_live), so the bound is on the address space and that read more than on memory.
-constexpr std::int64_t kMaxTracks = 1024;
-// The (level, months at level) entries of a copy at the defaults (skills.min_months).
-constexpr std::int64_t kDefaultBuckets = 297;
-// Most (level, months, insurance months) entries over all copies: as many copies as the most of
-// Jincheng's 1,785 with its insurance months, some 2 GB a vector of address space (its plan's
-// evaluation queue needs 44 x 1,785 = 78,540; with a job-finding factor, 476 x 1,785 = 849,660).
-constexpr std::int64_t kMaxEntries = kMaxTracks * 1785;
-// Most vectors of kMaxEntries pushed side by side: some 16 GB of address space a buffer
-// (by the count below, national_2019_2021 with its maximum age lifted pushes 11 of 787,185 entries).
-constexpr std::int64_t kMaxSideBySide = 8;
 
 std::vector<Issue> twin_refusals(const Scenario& scenario) {
   const Parameters& p = scenario.parameters();
@@ -3667,22 +3723,19 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             std::to_string(tracks * buckets) +
                             " (level, months, insurance months) entries in all, more than " +
                             std::to_string(kMaxEntries)});
-    // The vectors pushed side by side (Projector::run): the surviving, the retiring (a column per
-    // month of birth, one a sex at fixed retirement ages), the crossings of the age limits, and
-    // the columns following completers of each programme whose windows are not tracks: one, and
-    // with a band over the maximum age one more per later month a window can end in (Follow).
+    // The vectors pushed side by side (side_by_side): with a band over the maximum age, its
+    // followed crossings held in proportion where they would not fit exactly (Projector::
+    // followed_in_proportion), so a column per programme whose windows are not tracks.
     const std::int64_t untracked = window > 0 ? static_cast<std::int64_t>(K) - with_factor : 0;
-    const std::int64_t side_by_side = 4 + untracked * (band ? window : 1);
+    const std::int64_t side = side_by_side(untracked, window, false);
     const std::int64_t entries = tracks * buckets * states / kGroupCount;
     if (tracks <= kMaxTracks && tracks * buckets <= kMaxEntries && entries <= kMaxEntries &&
-        entries * side_by_side > kMaxEntries * kMaxSideBySide)
+        !fits_side_by_side(entries, side))
       issues.push_back({"programmes.follow_up_months",
-                        "the twin does not model this many follow-up months of this many programmes in a state "
-                        "this large yet: it pushes up to " +
-                            std::to_string(side_by_side) + " vectors side by side (4 + " + std::to_string(untracked) +
-                            " programmes followed up x " + (band ? std::to_string(window) : std::string("1")) +
-                            (band ? " follow-up months, with the band over the maximum age" : "") + ") of " +
-                            std::to_string(entries) +
+                        "the twin does not model this many programmes followed up in a state this large yet: it "
+                        "pushes " +
+                            std::to_string(side) + " vectors side by side (4 + " + std::to_string(untracked) +
+                            " programmes followed up) of " + std::to_string(entries) +
                             " (level, months, insurance months) entries each, counted as for 8 groups, more than " +
                             std::to_string(kMaxEntries) + " x " + std::to_string(kMaxSideBySide) + " in all"});
     if (tracks > kMaxTracks)
@@ -4019,6 +4072,11 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
   }
   r.metadata = run_metadata(scenario, scenario.parameters().run.seed, replicates, team);
   r.metadata.attributes[kTwinAttribute] = "1";
+  if (std::any_of(projections.begin(), projections.end(),
+                  [](const TwinProjection& p) { return p.followed_in_proportion; }))
+    r.metadata.attributes[kTwinApproximationsAttribute] =
+        "the completers followed up of the cohorts reaching the programmes' maximum age moved across it in "
+        "proportion to their share of each cell (docs/twin.md, \"Follow-up windows counted apart\")";
   add_target_results(r, scenario);
   add_replicate_statistics(r);
   add_parameter_set_results(r, scenario, replicates);

@@ -663,6 +663,9 @@ std::string describe_results(const Results& results) {
   if (is_twin(results))
     out << "Twin:            expected-value twin (skillsim project): expectations, not a sample; no seeds or "
            "threads apply (docs/twin.md)\n";
+  if (const auto approximations = m.attributes.find(kTwinApproximationsAttribute);
+      is_twin(results) && approximations != m.attributes.end())
+    out << "Twin, approx.:   " << approximations->second << "\n";
   if (const auto design = m.attributes.find("sweep_design"); design != m.attributes.end()) {
     // A sweep's file: its design and runs, and why runs failed.
     const std::size_t runs = results.dimensions.empty() ? 0 : results.dimensions.front().size();
