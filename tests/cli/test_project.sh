@@ -68,6 +68,9 @@ check "an existing file: says so" contains again.err "results file 'twin.h5' exi
 "$SKILLSIM" project national_2019_2021 --set scenario.months=2 -o national.h5 > national.out 2> national.err
 check "national_2019_2021 projected: exit 0" test $? -eq 0
 check "national_2019_2021 projected: nothing refused" lacks national.err "does not model"
+check "national_2019_2021 projected: the summary names the approximation" contains national.out \
+  "Approximated: the completers followed up of the cohorts reaching the programmes' maximum age moved across it in proportion"
+check "national_2016: the summary names none" lacks twin.out "Approximated:"
 "$SKILLSIM" info national.h5 > national_info.out
 check "national_2019_2021: info says its followed completers crossed the maximum age in proportion" \
   contains national_info.out "Twin, approx.:   the completers followed up of the cohorts reaching the programmes' maximum age moved across it in proportion to their share of each cell"

@@ -701,6 +701,9 @@ int command_project(const Arguments& a, const std::string& command_line) {
   if (!a.quiet) {
     g_doing = "summarising the results";
     std::cout << "Expected-value twin (skillsim project): expectations, not a sample; see docs/twin.md.\n";
+    if (const auto approximations = results.metadata.attributes.find(kTwinApproximationsAttribute);
+        approximations != results.metadata.attributes.end())
+      std::cout << "Approximated: " << approximations->second << ".\n";
     std::cout << cli::summarize(results, scenario);
     std::cout << fmt::format("\nProjected in {:.3f} s on {} thread(s). Results: {}\n", seconds,
                              results.metadata.threads, output.string());
