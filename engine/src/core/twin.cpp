@@ -3725,7 +3725,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             std::to_string(kMaxEntries)});
     // The vectors pushed side by side (side_by_side): with a band over the maximum age, its
     // followed crossings held in proportion where they would not fit exactly (Projector::
-    // followed_in_proportion), so a column per programme whose windows are not tracks.
+    // follow_crossings_in_proportion), so a column per programme whose windows are not tracks.
     const std::int64_t untracked = window > 0 ? static_cast<std::int64_t>(K) - with_factor : 0;
     const std::int64_t side = side_by_side(untracked, window, false);
     const std::int64_t entries = tracks * buckets * states / kGroupCount;
@@ -4076,7 +4076,7 @@ Results project_scenario(const Scenario& scenario, std::int64_t replicates, int 
                   [](const TwinProjection& p) { return p.followed_in_proportion; }))
     r.metadata.attributes[kTwinApproximationsAttribute] =
         "the completers followed up of the cohorts reaching the programmes' maximum age moved across it in "
-        "proportion to their share of each cell (docs/twin.md, \"Follow-up windows counted apart\")";
+        "proportion to their share of each cell (docs/twin.md, \"Age limits as crossings\")";
   add_target_results(r, scenario);
   add_replicate_statistics(r);
   add_parameter_set_results(r, scenario, replicates);
