@@ -97,7 +97,8 @@ struct TwinProjection {
   bool followed_in_proportion = false;
 };
 
-/// How the twin holds its state; the defaults are the fast way, the results the same to rounding.
+/// How the twin holds its state; the defaults are the fast way, the results the same to rounding
+/// (but where followed_crossing's default cannot hold the exact way: see there).
 struct TwinOptions {
   /// If set, checked at the start of every month: once true, the projection stops (Cancelled).
   const std::atomic<bool>* cancel = nullptr;
