@@ -1093,6 +1093,22 @@ TEST(Twin, SameBitsWithProgrammes) {
           << a.variables[i].name;
 }
 
+// test::one_programme()'s programme keys for `n` copies of its programme, named p0, p1, ... (for
+// the refusals that count programmes).
+std::map<std::string, std::string> copies_of_one_programme(std::size_t n) {
+  std::map<std::string, std::string> copies;
+  for (const auto& [key, v] : test::one_programme())
+    if (key.starts_with("programmes.")) {
+      std::string list = "[";
+      for (std::size_t k = 0; k < n; ++k) list += (k > 0 ? ", " : "") + v.substr(1, v.size() - 2);
+      copies[key] = list + "]";
+    }
+  std::string names = "[";
+  for (std::size_t k = 0; k < n; ++k) names += (k > 0 ? ", \"p" : "\"p") + std::to_string(k) + "\"";
+  copies["programmes.names"] = copies["programmes.labels"] = names + "]";
+  return copies;
+}
+
 TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   // Programmes are modelled; the rules of theirs the twin's state does not hold are refused.
   EXPECT_TRUE(twin_refusals(test::programme_scenario({})).empty());
@@ -1108,15 +1124,7 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   EXPECT_NE(older[0].message.find("programme apprentice has one"), std::string::npos) << older[0].message;
   // At most 6 substitutes a programme (2^6 applicant cells each): eight copies of one programme,
   // the first accepting the seven others.
-  std::map<std::string, std::string> eight;
-  for (const auto& [key, v] : test::one_programme())
-    if (key.starts_with("programmes.") && key != "programmes.names" && key != "programmes.labels") {
-      std::string list = "[";
-      for (int k = 0; k < 8; ++k) list += (k > 0 ? ", " : "") + v.substr(1, v.size() - 2);
-      eight[key] = list + "]";
-    }
-  eight["programmes.names"] = R"(["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"])";
-  eight["programmes.labels"] = R"(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"])";
+  std::map<std::string, std::string> eight = copies_of_one_programme(8);
   std::string accepts = "[[false, true, true, true, true, true, true, true]";
   for (int k = 1; k < 8; ++k) accepts += ", [false, false, false, false, false, false, false, false]";
   eight["programmes.substitutes"] = accepts + "]";
@@ -1160,22 +1168,12 @@ TEST(Twin, RefusesWhatItDoesNotModelNamingTheKey) {
   // group held for 255 months: 1,750,815 entries, of which 4 + 8 vectors are too many, 4 + 7 not
   // (4 + 7 x 12, the exact way, would be).
   const auto followed = [&](const std::vector<int>& durations) {
-    std::map<std::string, std::string> copies;
-    const auto n = durations.size();
-    for (const auto& [key, v] : test::one_programme())
-      if (key.starts_with("programmes.")) {
-        std::string list = "[";
-        for (std::size_t k = 0; k < n; ++k) list += (k > 0 ? ", " : "") + v.substr(1, v.size() - 2);
-        copies[key] = list + "]";
-      }
-    std::string names = "[", months = "[", ages = "[";
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::string comma = k > 0 ? ", " : "";
-      names += comma + "\"p" + std::to_string(k) + "\"";
-      months += comma + std::to_string(durations[k]);
-      ages += comma + "45";
+    std::map<std::string, std::string> copies = copies_of_one_programme(durations.size());
+    std::string months = "[", ages = "[";
+    for (std::size_t k = 0; k < durations.size(); ++k) {
+      months += (k > 0 ? ", " : "") + std::to_string(durations[k]);
+      ages += k > 0 ? ", 45" : "45";
     }
-    copies["programmes.names"] = copies["programmes.labels"] = names + "]";
     copies["programmes.duration_months"] = months + "]";
     copies["programmes.max_age"] = ages + "]";
     copies["programmes.follow_up_months"] = "12";

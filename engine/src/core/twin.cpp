@@ -134,6 +134,11 @@ constexpr std::int64_t kMaxSideBySide = 11;
 std::int64_t side_by_side(std::int64_t untracked, std::int64_t window, bool exact_across_band) {
   return 4 + untracked * (exact_across_band ? window : 1);
 }
+// The (level, months, insurance months) entries of `tracks` copies of `buckets` such entries,
+// counted as for 8 groups (`group_states` of them: twin_groups.hpp), as the bounds above count.
+std::int64_t entries_counted(std::int64_t tracks, std::int64_t buckets, std::int64_t group_states) {
+  return tracks * buckets * group_states / kGroupCount;
+}
 bool fits_side_by_side(std::int64_t entries, std::int64_t side) {
   return entries * side <= kMaxEntries * kMaxSideBySide;
 }
@@ -2598,7 +2603,7 @@ private:
     std::int64_t buckets = 0;
     for (int l = 0; l < kLevelCount; ++l) buckets += layout_.rows(l);
     const std::int64_t entries =
-        static_cast<std::int64_t>(layout_.tracks.size()) * buckets * layout_.groups() / kGroupCount;
+        entries_counted(static_cast<std::int64_t>(layout_.tracks.size()), buckets, layout_.groups());
     return !fits_side_by_side(entries, side_by_side(untracked, layout_.window, true));
   }
 
@@ -3708,7 +3713,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
                             "it) instead of " +
                             std::to_string(kGroupCount) + " in every one of its " + std::to_string(tracks) +
                             " copies of the cells (programme month x follow-up month), " +
-                            std::to_string(tracks * buckets * states / kGroupCount) +
+                            std::to_string(entries_counted(tracks, buckets, states)) +
                             " (level, months, insurance months) entries in all, counted as for 8 groups, more than " +
                             std::to_string(kMaxEntries)});
     if (tracks <= kMaxTracks && tracks * buckets > kMaxEntries)
@@ -3728,7 +3733,7 @@ std::vector<Issue> twin_refusals(const Scenario& scenario) {
     // follow_crossings_in_proportion), so a column per programme whose windows are not tracks.
     const std::int64_t untracked = window > 0 ? static_cast<std::int64_t>(K) - with_factor : 0;
     const std::int64_t side = side_by_side(untracked, window, false);
-    const std::int64_t entries = tracks * buckets * states / kGroupCount;
+    const std::int64_t entries = entries_counted(tracks, buckets, states);
     if (tracks <= kMaxTracks && tracks * buckets <= kMaxEntries && entries <= kMaxEntries &&
         !fits_side_by_side(entries, side))
       issues.push_back({"programmes.follow_up_months",

@@ -132,8 +132,8 @@ struct TwinOptions {
   /// per programme and later month a window ends in, one more vector pushed side by side each
   /// (46 for national_2019_2021). `in_proportion`: a row's followed moved by the share of the row
   /// the crossing cohorts hold, no vector more: the same where they are as likely to be followed
-  /// as the rest of the row, and only followed_up and employed_after_training can differ (by
-  /// 2e-5 relative in the tests). `automatic`: exactly where the state fits the twin's bound on
+  /// as the rest of the row, and only followed_up and employed_after_training can differ (by up
+  /// to 1.9e-5 relative in the tests). `automatic`: exactly where the state fits the twin's bound on
   /// the vectors side by side that way (twin_refusals), else in proportion.
   enum class FollowedCrossing { automatic, exact, in_proportion };
   FollowedCrossing followed_crossing = FollowedCrossing::automatic;
