@@ -4,6 +4,7 @@
 // closed form; the job-finding effect and the demand response to the subsidy as statistics.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -56,6 +57,34 @@ TEST(EvaluationAllocation, LongestWaitingFirstAndEachEvaluatorWithinItsRules) {
   EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{5, 5}));
   EXPECT_EQ(a.held, (std::vector<std::int64_t>{4, 6}));
   EXPECT_EQ(a.binding, (std::vector<bool>{true, true})); // both full, employed candidates still waiting
+}
+
+TEST(EvaluationAllocation, TypesTakeWhomTheyMayAssessInTheOrderDeclared) {
+  // 13 employed candidates, whom both types may assess, and an unemployed one, whom only the
+  // organisation may. With room for all, the enterprises, declared first, take every employed
+  // candidate. (Before, any split was an optimum of the flow network and its solver's paths chose
+  // one: here all 14 to the organisation.)
+  EvaluationProblem p = two_evaluators(100, 100);
+  p.cells = {{0, 2, kEmployedStatus, 1, 7}, {0, 3, kEmployedStatus, 1, 6}, {0, 2, kUnemployedStatus, 1, 1}};
+  EvaluationAllocation a = allocate_evaluations(p);
+  EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{7, 6, 1}));
+  EXPECT_EQ(a.held, (std::vector<std::int64_t>{13, 1}));
+  // Declared the other way round, the organisation takes everybody.
+  EvaluationProblem swapped = p;
+  std::swap_ranges(swapped.eligible_status.begin(), swapped.eligible_status.begin() + kStatusCount,
+                   swapped.eligible_status.begin() + kStatusCount);
+  EXPECT_EQ(allocate_evaluations(swapped).held, (std::vector<std::int64_t>{14, 0}));
+  // With room for 4 in the enterprises, they take 4 and the organisation the other 10.
+  p.capacity = {4, 100};
+  a = allocate_evaluations(p);
+  EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{7, 6, 1}));
+  EXPECT_EQ(a.held, (std::vector<std::int64_t>{4, 10}));
+  EXPECT_EQ(a.binding, (std::vector<bool>{false, false})); // nobody waits
+  // The order never decides who is assessed, only by whom: 5 unemployed who waited 2 months and 5
+  // employed who just joined, room for 5 in the organisation and none in the enterprises.
+  p.capacity = {0, 5};
+  p.cells = {{0, 2, kEmployedStatus, 1, 5}, {0, 2, kUnemployedStatus, 2, 5}};
+  EXPECT_EQ(allocate_evaluations(p).assessed, (std::vector<std::int64_t>{0, 5}));
 }
 
 TEST(EvaluationAllocation, ALevelAboveEveryEvaluatorsRangeWaits) {

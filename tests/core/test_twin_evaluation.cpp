@@ -143,13 +143,12 @@ int compare_queue(const Scenario& s, std::int64_t replicates, double tolerance) 
           agents, twin, replicates, cells,
           [&, name = name](const Results& r, std::size_t rep, std::size_t k) { return yearly(r, name, rep, t, k); },
           name + year, within);
-    // The evaluators' work in all (which type assesses a candidate both may assess is a tie of the
-    // flow network, broken by its paths: compared in all).
+    // Each evaluator type's work: a candidate both may assess goes to the enterprises, declared
+    // first, as far as their capacity goes (before, the split was a tie of the flow network that
+    // whole agents and expectations broke differently, and only the sum was compared).
     compared += expect_mean_around(
-        agents, twin, replicates, 1,
-        [&](const Results& r, std::size_t rep, std::size_t) {
-          return yearly(r, "evaluations", rep, t, 0) + yearly(r, "evaluations", rep, t, 1);
-        },
+        agents, twin, replicates, 2,
+        [&](const Results& r, std::size_t rep, std::size_t k) { return yearly(r, "evaluations", rep, t, k); },
         "evaluations" + year, within);
     compared += expect_mean_around(
         agents, twin, replicates, 1,

@@ -38,59 +38,92 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
     throw Error("evaluation allocation: capacity, eligibility or level sizes do not match " +
                 std::to_string(evaluators) + " evaluator types and " + std::to_string(regions) + " regions");
 
-  //   source --(candidates, cost: the shorter the wait the higher)--> cell
-  //          --> evaluator (type, region) if it may assess the cell --(capacity)--> sink
-  FlowNetwork net;
-  const int source = net.add_node("source");
-  const int sink = net.add_node("sink");
-  std::vector<int> evaluator_node(evaluators * regions), capacity_arc(evaluators * regions);
-  for (std::size_t k = 0; k < evaluators * regions; ++k) {
-    evaluator_node[k] =
-        net.add_node("evaluator " + std::to_string(k / regions) + " in region " + std::to_string(k % regions));
-    capacity_arc[k] = net.add_arc(evaluator_node[k], sink, problem.capacity[k]);
-  }
-  // Employer cells' own capacity (企业自主评价): a node each, reachable from their employees only.
-  const std::size_t employer_nodes = problem.employer_capacity.size();
-  std::vector<int> employer_node(employer_nodes, -1), employer_arc(employer_nodes, -1);
-  for (std::size_t k = 0; k < employer_nodes; ++k)
-    if (problem.employer_capacity[k] > 0) {
-      employer_node[k] = net.add_node("employer cell " + std::to_string(k));
-      employer_arc[k] = net.add_arc(employer_node[k], sink, problem.employer_capacity[k]);
-    }
-  std::vector<int> cell_arc(problem.cells.size());
   for (std::size_t c = 0; c < problem.cells.size(); ++c) {
     const EvaluationCell& cell = problem.cells[c];
     if (cell.region < 0 || cell.region >= problem.regions || cell.status < 0 || cell.status >= kStatusCount ||
         cell.months_waited < 1 || cell.candidates < 0)
       throw Error("evaluation allocation: cell " + std::to_string(c) + " is malformed");
-    const int node = net.add_node("cell " + std::to_string(c));
-    const std::int64_t cost = std::max<std::int64_t>(0, problem.max_wait_months + 1 - cell.months_waited);
-    cell_arc[c] = net.add_arc(source, node, cell.candidates, cost);
-    for (std::size_t e = 0; e < evaluators; ++e)
-      if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
-          cell.level_sought <= problem.max_level[e])
-        net.add_arc(node, evaluator_node[e * regions + static_cast<std::size_t>(cell.region)], FlowNetwork::kUnlimited);
-    if (cell.employer >= 0) {
-      const auto k = static_cast<std::size_t>(cell.employer);
-      if (k >= employer_nodes || problem.employer_evaluator < 0 ||
-          static_cast<std::size_t>(problem.employer_evaluator) >= evaluators)
-        throw Error("evaluation allocation: cell " + std::to_string(c) + " names an employer without capacity");
-      if (employer_node[k] >= 0 &&
-          cell.level_sought <= problem.max_level[static_cast<std::size_t>(problem.employer_evaluator)])
-        net.add_arc(node, employer_node[k], FlowNetwork::kUnlimited);
-    }
+    if (cell.employer >= 0 &&
+        (static_cast<std::size_t>(cell.employer) >= problem.employer_capacity.size() ||
+         problem.employer_evaluator < 0 || static_cast<std::size_t>(problem.employer_evaluator) >= evaluators))
+      throw Error("evaluation allocation: cell " + std::to_string(c) + " names an employer without capacity");
   }
-  net.solve(source, sink);
 
+  // Two passes over one network:
+  //   source --(supply)--> cell --> evaluator (type, region) if it may assess the cell --(capacity)--> sink
+  //                             --> the cell's employer, for its own employees --(its capacity)--> sink
+  // 1. Who is assessed: the cells' candidates as supply, costs by the wait (the shorter the
+  //    higher): the most assessments possible, the longest waiting first.
+  // 2. By whom: the assessed of pass 1 as supply, costs by preference (an employer's own capacity,
+  //    then the types in the order declared). Without it, any split of the candidates several
+  //    types may assess was an optimum, and the agents (whole counts) and the twin (fixed point)
+  //    found different ones. Pass 1's flow fits pass 2's network, so every assessed is placed,
+  //    and pass 2's flow is as much a maximum flow of pass 1's network: a cell still waiting has
+  //    every evaluator it could use full in it too (the binding below).
+  struct Arcs {
+    std::vector<int> cell, capacity, employer;
+  };
+  const std::size_t employer_nodes = problem.employer_capacity.size();
+  const auto build = [&](FlowNetwork& net, const std::vector<std::int64_t>& supply, bool by_preference) {
+    Arcs arcs;
+    const int source = net.add_node("source");
+    const int sink = net.add_node("sink");
+    std::vector<int> evaluator_node(evaluators * regions);
+    arcs.capacity.resize(evaluators * regions);
+    for (std::size_t k = 0; k < evaluators * regions; ++k) {
+      evaluator_node[k] =
+          net.add_node("evaluator " + std::to_string(k / regions) + " in region " + std::to_string(k % regions));
+      arcs.capacity[k] = net.add_arc(evaluator_node[k], sink, problem.capacity[k]);
+    }
+    // Employer cells' own capacity (企业自主评价): a node each, reachable from their employees only.
+    std::vector<int> employer_node(employer_nodes, -1);
+    arcs.employer.assign(employer_nodes, -1);
+    for (std::size_t k = 0; k < employer_nodes; ++k)
+      if (problem.employer_capacity[k] > 0) {
+        employer_node[k] = net.add_node("employer cell " + std::to_string(k));
+        arcs.employer[k] = net.add_arc(employer_node[k], sink, problem.employer_capacity[k]);
+      }
+    arcs.cell.resize(problem.cells.size());
+    for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+      const EvaluationCell& cell = problem.cells[c];
+      const int node = net.add_node("cell " + std::to_string(c));
+      const std::int64_t wait_cost = std::max<std::int64_t>(0, problem.max_wait_months + 1 - cell.months_waited);
+      arcs.cell[c] = net.add_arc(source, node, supply[c], by_preference ? 0 : wait_cost);
+      for (std::size_t e = 0; e < evaluators; ++e)
+        if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
+            cell.level_sought <= problem.max_level[e])
+          net.add_arc(node, evaluator_node[e * regions + static_cast<std::size_t>(cell.region)],
+                      FlowNetwork::kUnlimited, by_preference ? static_cast<std::int64_t>(e) + 1 : 0);
+      if (cell.employer >= 0) {
+        const auto k = static_cast<std::size_t>(cell.employer);
+        if (employer_node[k] >= 0 &&
+            cell.level_sought <= problem.max_level[static_cast<std::size_t>(problem.employer_evaluator)])
+          net.add_arc(node, employer_node[k], FlowNetwork::kUnlimited);
+      }
+    }
+    net.solve(source, sink);
+    return arcs;
+  };
+
+  std::vector<std::int64_t> candidates(problem.cells.size());
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) candidates[c] = problem.cells[c].candidates;
+  FlowNetwork who;
+  const Arcs first = build(who, candidates, false);
   EvaluationAllocation out;
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) out.assessed.push_back(who.flow(first.cell[c]));
+  FlowNetwork net;
+  const Arcs by_whom = build(net, out.assessed, true);
+  for (std::size_t c = 0; c < problem.cells.size(); ++c)
+    if (net.flow(by_whom.cell[c]) != out.assessed[c])
+      throw Error("evaluation allocation: cell " + std::to_string(c) + "'s assessed could not all be placed");
+  const std::vector<int>& capacity_arc = by_whom.capacity;
   out.held.resize(evaluators * regions);
   out.binding.assign(evaluators * regions, false);
-  for (std::size_t c = 0; c < problem.cells.size(); ++c) out.assessed.push_back(net.flow(cell_arc[c]));
   for (std::size_t k = 0; k < evaluators * regions; ++k) out.held[k] = net.flow(capacity_arc[k]);
   out.employer_held.assign(employer_nodes, 0);
   for (std::size_t k = 0; k < employer_nodes; ++k)
-    if (employer_arc[k] >= 0) {
-      out.employer_held[k] = net.flow(employer_arc[k]);
+    if (by_whom.employer[k] >= 0) {
+      out.employer_held[k] = net.flow(by_whom.employer[k]);
       // Held as assessments of the self-evaluating type, in the cell's region.
       out.held[static_cast<std::size_t>(problem.employer_evaluator) * regions + k / (employer_nodes / regions)] +=
           out.employer_held[k];

@@ -948,7 +948,8 @@ const ParameterSpec kSpecs[] = {
     // evaluation
     {.key = "evaluation.evaluators",
      .kind = ValueKind::StringList,
-     .doc = "Evaluator types (none by default: every assessment is held at once, without limit).",
+     .doc = "Evaluator types (none by default: every assessment is held at once, without limit), in the order "
+            "they take the candidates several types may assess (an employer's own capacity first).",
      .bind = SKILLSIM_BIND(evaluation.evaluators)},
     {.key = "evaluation.labels",
      .kind = ValueKind::StringList,

@@ -78,7 +78,9 @@ struct EvaluationAllocation {
 };
 
 /// Matches candidates to evaluators: as many assessments as the capacities allow, the longest
-/// waiting first. Deterministic.
+/// waiting first; a candidate several types may assess goes to an employer's own capacity
+/// first, then to the types in the order declared (evaluation.evaluators), each as far as its
+/// capacity goes. Deterministic.
 /// @throws Error if sizes are inconsistent
 EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem);
 
