@@ -87,6 +87,20 @@ TEST(EvaluationAllocation, TypesTakeWhomTheyMayAssessInTheOrderDeclared) {
   EXPECT_EQ(allocate_evaluations(p).assessed, (std::vector<std::int64_t>{0, 5}));
 }
 
+TEST(EvaluationAllocation, AnEmployersOwnCapacityComesFirst) {
+  // 6 employees of employer cell 0 (3 places of its own, held as the enterprises') and 4 employed
+  // elsewhere, with room for everybody at both types: the cell's own places are used before any
+  // type's, and the enterprises, declared first, take the rest of the employed.
+  EvaluationProblem p = two_evaluators(100, 100);
+  p.employer_capacity = {3};
+  p.employer_evaluator = 0;
+  p.cells = {{0, 2, kEmployedStatus, 1, 6, 0}, {0, 2, kEmployedStatus, 1, 4}};
+  const EvaluationAllocation a = allocate_evaluations(p);
+  EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{6, 4}));
+  EXPECT_EQ(a.employer_held, (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(a.held, (std::vector<std::int64_t>{10, 0})); // the cell's 3 counted under the enterprises
+}
+
 TEST(EvaluationAllocation, ALevelAboveEveryEvaluatorsRangeWaits) {
   EvaluationProblem p = two_evaluators(5, 5);
   p.max_level = {4, 3};
