@@ -99,6 +99,12 @@ TEST(EvaluationAllocation, AnEmployersOwnCapacityComesFirst) {
   EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{6, 4}));
   EXPECT_EQ(a.employer_held, (std::vector<std::int64_t>{3}));
   EXPECT_EQ(a.held, (std::vector<std::int64_t>{10, 0})); // the cell's 3 counted under the enterprises
+  // 3 employees of the cell, 5 places of its own, room at both types: all 3 in the cell's own
+  // places. (Before, the solver's paths sent them to the enterprises: none in its own.)
+  p.employer_capacity = {5};
+  p.capacity = {4, 7};
+  p.cells = {{0, 2, kEmployedStatus, 1, 3, 0}};
+  EXPECT_EQ(allocate_evaluations(p).employer_held, (std::vector<std::int64_t>{3}));
 }
 
 TEST(EvaluationAllocation, ALevelAboveEveryEvaluatorsRangeWaits) {

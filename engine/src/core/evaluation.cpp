@@ -116,10 +116,9 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
   for (std::size_t c = 0; c < problem.cells.size(); ++c)
     if (net.flow(by_whom.cell[c]) != out.assessed[c])
       throw Error("evaluation allocation: cell " + std::to_string(c) + "'s assessed could not all be placed");
-  const std::vector<int>& capacity_arc = by_whom.capacity;
   out.held.resize(evaluators * regions);
   out.binding.assign(evaluators * regions, false);
-  for (std::size_t k = 0; k < evaluators * regions; ++k) out.held[k] = net.flow(capacity_arc[k]);
+  for (std::size_t k = 0; k < evaluators * regions; ++k) out.held[k] = net.flow(by_whom.capacity[k]);
   out.employer_held.assign(employer_nodes, 0);
   for (std::size_t k = 0; k < employer_nodes; ++k)
     if (by_whom.employer[k] >= 0) {
@@ -135,7 +134,7 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
     for (std::size_t e = 0; e < evaluators; ++e) {
       const std::size_t k = e * regions + static_cast<std::size_t>(cell.region);
       if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
-          cell.level_sought <= problem.max_level[e] && net.saturated(capacity_arc[k]))
+          cell.level_sought <= problem.max_level[e] && net.saturated(by_whom.capacity[k]))
         out.binding[k] = true;
     }
   }
