@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <numeric>
 #include <random>
 
 #include "scenario_builders.hpp"
@@ -105,6 +106,64 @@ TEST(EvaluationAllocation, AnEmployersOwnCapacityComesFirst) {
   p.capacity = {4, 7};
   p.cells = {{0, 2, kEmployedStatus, 1, 3, 0}};
   EXPECT_EQ(allocate_evaluations(p).employer_held, (std::vector<std::int64_t>{3}));
+}
+
+TEST(EvaluationAllocation, EquallyWaitingCandidatesShareScarcePlacesInProportion) {
+  // 4 and 8 employed candidates who waited as long, 6 places at the organisation (none at the
+  // enterprises): each cell gets half its candidates. (Before, the solver's node order gave the
+  // first cell all 4 and the second 2.)
+  EvaluationProblem p = two_evaluators(0, 6);
+  p.cells = {{0, 2, kEmployedStatus, 2, 4}, {0, 3, kEmployedStatus, 2, 8}};
+  EXPECT_EQ(allocate_evaluations(p).assessed, (std::vector<std::int64_t>{2, 4}));
+  // A longer wait still comes first: 3 who waited 4 months are all assessed, and the 3 places
+  // left are shared as 1 and 2.
+  p.cells.push_back({0, 4, kUnemployedStatus, 4, 3});
+  EXPECT_EQ(allocate_evaluations(p).assessed, (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST(EvaluationAllocation, ACellWhoseEvaluatorsAreFullStopsAndTheOthersGoOn) {
+  // 6 unemployed (the organisation only: 2 places) and 6 employed (the enterprises' 3 places, or
+  // the organisation's): sharing 5 places equally would give each 2.5, more than the unemployed
+  // can have. So the unemployed get the organisation's 2 (a third of them) and the employed the
+  // enterprises' 3 (a half): no candidate is less likely to be assessed than another who may
+  // use the same evaluators, and all 5 places are used. (The solver's order gave the same here; an
+  // equal share for every cell of the wait, stopped where the first evaluator fills, would not.)
+  EvaluationProblem p = two_evaluators(3, 2);
+  p.cells = {{0, 2, kUnemployedStatus, 1, 6}, {0, 2, kEmployedStatus, 1, 6}};
+  const EvaluationAllocation a = allocate_evaluations(p);
+  EXPECT_EQ(a.assessed, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(a.held, (std::vector<std::int64_t>{3, 2}));
+  EXPECT_EQ(a.binding, (std::vector<bool>{true, true}));
+}
+
+TEST(EvaluationAllocation, TheUnitsLeftByRoundingGoWhereTheDrawFalls) {
+  // Three cells of one candidate each and one place: a third of a candidate each, rounded down to
+  // none; the place goes to the cell in whose third of [0, 1) the month's draw falls.
+  EvaluationProblem p = two_evaluators(0, 1);
+  p.cells = {{0, 1, kEmployedStatus, 1, 1}, {0, 2, kEmployedStatus, 1, 1}, {0, 3, kEmployedStatus, 1, 1}};
+  std::vector<int> won(3, 0);
+  for (std::uint32_t k = 0; k < 300; ++k) {
+    p.rationing_draw = static_cast<std::uint32_t>((std::uint64_t{2 * k + 1} << 32) / 600); // (k + 1/2) / 300
+    const std::vector<std::int64_t> assessed = allocate_evaluations(p).assessed;
+    EXPECT_EQ(std::accumulate(assessed.begin(), assessed.end(), std::int64_t{0}), 1);
+    for (std::size_t c = 0; c < 3; ++c) won[c] += static_cast<int>(assessed[c]);
+  }
+  EXPECT_EQ(won, (std::vector<int>{100, 100, 100})); // draws evenly spread: each cell a third of them
+  // 7 and 3 candidates, 5 places: 3.5 and 1.5, each cell's half rounded up in half the draws.
+  p.cells = {{0, 1, kEmployedStatus, 1, 7}, {0, 2, kEmployedStatus, 1, 3}};
+  p.capacity = {0, 5};
+  p.rationing_draw = 0;
+  EXPECT_EQ(allocate_evaluations(p).assessed, (std::vector<std::int64_t>{4, 1}));
+  p.rationing_draw = 0xC0000000u; // 0.75
+  EXPECT_EQ(allocate_evaluations(p).assessed, (std::vector<std::int64_t>{3, 2}));
+}
+
+TEST(EvaluationAllocation, TheTwinsFixedPointSharesAreExact) {
+  // The twin's counts are persons x 2^20: a quarter and three quarters of 2^45 places.
+  EvaluationProblem p = two_evaluators(0, std::int64_t{1} << 45);
+  p.cells = {{0, 1, kEmployedStatus, 3, std::int64_t{1} << 45}, {0, 2, kEmployedStatus, 3, std::int64_t{3} << 45}};
+  EXPECT_EQ(allocate_evaluations(p).assessed,
+            (std::vector<std::int64_t>{std::int64_t{1} << 43, std::int64_t{3} << 43}));
 }
 
 TEST(EvaluationAllocation, ALevelAboveEveryEvaluatorsRangeWaits) {

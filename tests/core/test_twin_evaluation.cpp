@@ -168,9 +168,10 @@ TEST(TwinEvaluation, AgentMeanWithinFourStandardErrorsWhereNothingBinds) {
 // Where capacity binds (enterprises 5 and agencies 8 assessments a month for some 20 candidates
 // a month, a wait of at most 2 months): the twin's evaluators hold exactly the
 // month's whole capacity while candidates wait, candidates queue and give up; the agents' mean
-// within 4 standard errors or 5% of the twin (the largest gap, 4.4%: the course's certificates
-// in the second year) (the agents' queue by cell is random, the twin's
-// its expectation: docs/twin.md, "Where twin and agents differ").
+// within 4 standard errors of the twin. Equally waiting cells share the last places in
+// proportion (docs/levers.md, "Evaluation capacity"); when the flow network's solver order
+// decided, 5% was needed (the course's certificates in the second year: agents 108.1, standard
+// error 1.1, twin 112.9).
 TEST(TwinEvaluation, CapacityBindsExactlyAndAgentsAreWithinTolerance) {
   const Scenario s = queue_scenario(true, "5", "8", 2);
   const Results twin = project_scenario(s);
@@ -188,7 +189,7 @@ TEST(TwinEvaluation, CapacityBindsExactlyAndAgentsAreWithinTolerance) {
   }
   EXPECT_GT(abandoned, 100);
   EXPECT_GT(waiting, 10);
-  EXPECT_GT(compare_queue(s, 30, 0.05), 100);
+  EXPECT_GT(compare_queue(s, 30, 0), 100);
 }
 
 // A certificate's queue holds only the follow-up windows of its own programme its workers can be
@@ -254,7 +255,7 @@ TEST(TwinEvaluation, EachRegionsQueueIsItsOwn) {
   }
   EXPECT_GT(abandoned[0], 50);
   EXPECT_NEAR(abandoned[1], 0, 1e-6);
-  EXPECT_GT(compare_queue(s, 30, 0.05), 100);
+  EXPECT_GT(compare_queue(s, 30, 0), 100);
   RunOptions options;
   options.replicates = 30;
   options.seed = 11;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -30,6 +31,189 @@ void EvaluationTally::reset(std::size_t evaluators, std::size_t regions) {
   self_capacity.clear();
 }
 
+namespace {
+
+// Products of a count in fixed point (up to 2^50 or so) and a share's numerator.
+__extension__ typedef __int128 Wide;
+
+// The matching's network:
+//   source --(supply)--> cell --> evaluator (type, region) if it may assess the cell --(capacity)--> sink
+//                             --> the cell's employer, for its own employees --(its capacity)--> sink
+struct EvaluationNetwork {
+  FlowNetwork net;
+  std::vector<int> cell, cell_node, capacity, employer; // arcs (cell_node: nodes)
+  std::int64_t supplied = 0;
+
+  bool fits() const { return net.total_flow() == supplied; }
+};
+
+// Solves the network with `supply` per cell. A cell's arc from the source costs `cell_cost`; with
+// `by_preference`, an arc to a type costs its place in the order declared + 1 and to an
+// employer's own capacity 0 (else 0 both).
+EvaluationNetwork solve_network(const EvaluationProblem& problem, const std::vector<std::int64_t>& supply,
+                                const std::vector<std::int64_t>& cell_cost, bool by_preference) {
+  const auto evaluators = static_cast<std::size_t>(problem.evaluators);
+  const auto regions = static_cast<std::size_t>(problem.regions);
+  EvaluationNetwork out;
+  FlowNetwork& net = out.net;
+  const int source = net.add_node("source");
+  const int sink = net.add_node("sink");
+  std::vector<int> evaluator_node(evaluators * regions);
+  out.capacity.resize(evaluators * regions);
+  for (std::size_t k = 0; k < evaluators * regions; ++k) {
+    evaluator_node[k] =
+        net.add_node("evaluator " + std::to_string(k / regions) + " in region " + std::to_string(k % regions));
+    out.capacity[k] = net.add_arc(evaluator_node[k], sink, problem.capacity[k]);
+  }
+  // Employer cells' own capacity (企业自主评价): a node each, reachable from their employees only.
+  const std::size_t employer_nodes = problem.employer_capacity.size();
+  std::vector<int> employer_node(employer_nodes, -1);
+  out.employer.assign(employer_nodes, -1);
+  for (std::size_t k = 0; k < employer_nodes; ++k)
+    if (problem.employer_capacity[k] > 0) {
+      employer_node[k] = net.add_node("employer cell " + std::to_string(k));
+      out.employer[k] = net.add_arc(employer_node[k], sink, problem.employer_capacity[k]);
+    }
+  out.cell.resize(problem.cells.size());
+  out.cell_node.resize(problem.cells.size());
+  for (std::size_t c = 0; c < problem.cells.size(); ++c) {
+    const EvaluationCell& cell = problem.cells[c];
+    const int node = net.add_node("cell " + std::to_string(c));
+    out.cell_node[c] = node;
+    out.cell[c] = net.add_arc(source, node, supply[c], cell_cost[c]);
+    out.supplied += supply[c];
+    for (std::size_t e = 0; e < evaluators; ++e)
+      if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
+          cell.level_sought <= problem.max_level[e])
+        net.add_arc(node, evaluator_node[e * regions + static_cast<std::size_t>(cell.region)], FlowNetwork::kUnlimited,
+                    by_preference ? static_cast<std::int64_t>(e) + 1 : 0);
+    if (cell.employer >= 0) {
+      const auto k = static_cast<std::size_t>(cell.employer);
+      if (employer_node[k] >= 0 &&
+          cell.level_sought <= problem.max_level[static_cast<std::size_t>(problem.employer_evaluator)])
+        net.add_arc(node, employer_node[k], FlowNetwork::kUnlimited);
+    }
+  }
+  net.solve(source, sink);
+  return out;
+}
+
+// floor(n x num / den), num <= den: the share num / den of n candidates.
+std::int64_t share_of(std::int64_t n, std::int64_t num, std::int64_t den) {
+  return static_cast<std::int64_t>(static_cast<Wide>(n) * num / den);
+}
+
+// Pass 1, who is assessed: the waits one after another, the longest first. A wait gets as many
+// assessments as the evaluators have left after the longer waits, and shares them in
+// proportion to its cells' candidates, as far as each cell's evaluators allow (progressive
+// filling): every cell the same share, raised until a set of cells fills every evaluator it may
+// use (a minimum cut); those keep that share, the others go on. So each candidate of a wait is as
+// likely to be assessed as any other who may use the same evaluators, whatever cell they are in.
+// Before, one minimum-cost flow with costs by wait chose, and among equally waiting cells its
+// solver's node order decided who got the last places. Whole counts: each cell of a set gets its
+// share rounded down, and the units left (fewer than its cells) go to cells picked with
+// probability their fractions by systematic sampling at `problem.rationing_draw`.
+std::vector<std::int64_t> who_is_assessed(const EvaluationProblem& problem) {
+  const std::size_t n = problem.cells.size();
+  std::vector<std::int64_t> candidates(n), zero(n, 0);
+  for (std::size_t c = 0; c < n; ++c) candidates[c] = problem.cells[c].candidates;
+  if (solve_network(problem, candidates, zero, false).fits()) return candidates; // nothing binds
+
+  std::vector<std::int64_t> assessed(n, 0);
+  std::vector<bool> settled(n, false); // amounts fixed: served before the open cells
+  const auto solve_with = [&](const std::vector<std::int64_t>& supply) {
+    std::vector<std::int64_t> cost(n);
+    for (std::size_t c = 0; c < n; ++c) cost[c] = settled[c] ? 0 : 1;
+    return solve_network(problem, supply, cost, false);
+  };
+  std::vector<int> waits;
+  for (const EvaluationCell& cell : problem.cells) waits.push_back(cell.months_waited);
+  std::sort(waits.begin(), waits.end(), std::greater<>());
+  waits.erase(std::unique(waits.begin(), waits.end()), waits.end());
+  for (const int wait : waits) {
+    std::vector<std::size_t> open;
+    for (std::size_t c = 0; c < n; ++c)
+      if (problem.cells[c].months_waited == wait) {
+        if (candidates[c] > 0)
+          open.push_back(c);
+        else
+          settled[c] = true;
+      }
+    while (!open.empty()) {
+      // The largest share num / den every open cell can have (Newton's method on the minimum
+      // cut: at a share that does not fit, the open cells on the source side of a minimum cut
+      // get all that is left to them, `got` of their `of` candidates; that ratio is the next
+      // share to try, lower each time).
+      std::int64_t num = 1, den = 1;
+      std::vector<std::size_t> tight; // the last cut's open cells: the share fills their evaluators
+      std::vector<std::int64_t> supply;
+      for (int iteration = 0;; ++iteration) {
+        if (iteration > 1000) throw Error("evaluation allocation: the proportional shares did not converge");
+        supply = assessed;
+        for (std::size_t c : open) supply[c] = share_of(candidates[c], num, den);
+        const EvaluationNetwork at = solve_with(supply);
+        if (at.fits()) break;
+        const std::vector<bool> source_side = at.net.residual_reach(0);
+        std::int64_t got = 0, of = 0;
+        tight.clear();
+        for (std::size_t c : open)
+          if (source_side[static_cast<std::size_t>(at.cell_node[c])]) {
+            tight.push_back(c);
+            got += at.net.flow(at.cell[c]);
+            of += candidates[c];
+          }
+        if (tight.empty()) throw Error("evaluation allocation: a wait's candidates do not fit, and no cut was found");
+        num = got;
+        den = of;
+      }
+      if (tight.empty()) { // the whole wait fits at num / den = 1
+        for (std::size_t c : open) {
+          assessed[c] = candidates[c];
+          settled[c] = true;
+        }
+        break;
+      }
+      // The tight cells keep the share: rounded down, and the units left to cells drawn in
+      // proportion to the fractions (they sum to the units left, num / den being got / of).
+      std::vector<std::size_t> extra;
+      Wide before = 0;
+      const auto drawn = static_cast<Wide>(problem.rationing_draw) * den >> 32;
+      for (std::size_t c : tight) {
+        assessed[c] = share_of(candidates[c], num, den);
+        const Wide after = before + static_cast<Wide>(candidates[c]) * num % den;
+        // a point drawn + k x den in [before, after)
+        const auto points_below = [&](Wide x) { return x <= drawn ? Wide{0} : (x - drawn + den - 1) / den; };
+        if (points_below(after) > points_below(before)) extra.push_back(c);
+        before = after;
+      }
+      std::int64_t left = num;
+      for (std::size_t c : tight) left -= assessed[c];
+      for (std::size_t c : tight) settled[c] = true;
+      const auto fits_with = [&](std::size_t c) {
+        std::vector<std::int64_t> trial = assessed;
+        ++trial[c];
+        return solve_with(trial).fits();
+      };
+      const auto give_one = [&](std::size_t c) {
+        if (left == 0 || assessed[c] == candidates[c] || !fits_with(c)) return false;
+        ++assessed[c];
+        --left;
+        return true;
+      };
+      for (std::size_t c : extra) give_one(c);
+      // Rarely a drawn unit would overfill a subset of the cut's evaluators: the units left go,
+      // one at a time, to whichever tight cell can still take one.
+      for (std::size_t c : tight)
+        while (give_one(c)) {
+        }
+      std::erase_if(open, [&](std::size_t c) { return settled[c]; });
+    }
+  }
+  return assessed;
+}
+
+} // namespace
+
 EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
   const auto evaluators = static_cast<std::size_t>(problem.evaluators);
   const auto regions = static_cast<std::size_t>(problem.regions);
@@ -50,75 +234,26 @@ EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem) {
   }
 
   // Two passes over one network:
-  //   source --(supply)--> cell --> evaluator (type, region) if it may assess the cell --(capacity)--> sink
-  //                             --> the cell's employer, for its own employees --(its capacity)--> sink
-  // 1. Who is assessed: the cells' candidates as supply, costs by the wait (the shorter the
-  //    higher): the most assessments possible, the longest waiting first.
-  // 2. By whom: the assessed of pass 1 as supply, costs by preference (an employer's own capacity,
+  // 1. who is assessed (who_is_assessed): the most assessments possible, the longest waiting
+  //    first, each wait's shared in proportion;
+  // 2. by whom: the assessed of pass 1 as supply, costs by preference (an employer's own capacity,
   //    then the types in the order declared). Without it, any split of the candidates several
   //    types may assess was an optimum, and the agents (whole counts) and the twin (fixed point)
-  //    found different ones. Pass 1's flow fits pass 2's network, so every assessed is placed,
-  //    and pass 2's flow is as much a maximum flow of pass 1's network: a cell still waiting has
-  //    every evaluator it could use full in it too (the binding below).
-  struct Arcs {
-    std::vector<int> cell, capacity, employer;
-  };
-  const std::size_t employer_nodes = problem.employer_capacity.size();
-  const auto build = [&](FlowNetwork& net, const std::vector<std::int64_t>& supply, bool by_preference) {
-    Arcs arcs;
-    const int source = net.add_node("source");
-    const int sink = net.add_node("sink");
-    std::vector<int> evaluator_node(evaluators * regions);
-    arcs.capacity.resize(evaluators * regions);
-    for (std::size_t k = 0; k < evaluators * regions; ++k) {
-      evaluator_node[k] =
-          net.add_node("evaluator " + std::to_string(k / regions) + " in region " + std::to_string(k % regions));
-      arcs.capacity[k] = net.add_arc(evaluator_node[k], sink, problem.capacity[k]);
-    }
-    // Employer cells' own capacity (企业自主评价): a node each, reachable from their employees only.
-    std::vector<int> employer_node(employer_nodes, -1);
-    arcs.employer.assign(employer_nodes, -1);
-    for (std::size_t k = 0; k < employer_nodes; ++k)
-      if (problem.employer_capacity[k] > 0) {
-        employer_node[k] = net.add_node("employer cell " + std::to_string(k));
-        arcs.employer[k] = net.add_arc(employer_node[k], sink, problem.employer_capacity[k]);
-      }
-    arcs.cell.resize(problem.cells.size());
-    for (std::size_t c = 0; c < problem.cells.size(); ++c) {
-      const EvaluationCell& cell = problem.cells[c];
-      const int node = net.add_node("cell " + std::to_string(c));
-      const std::int64_t wait_cost = std::max<std::int64_t>(0, problem.max_wait_months + 1 - cell.months_waited);
-      arcs.cell[c] = net.add_arc(source, node, supply[c], by_preference ? 0 : wait_cost);
-      for (std::size_t e = 0; e < evaluators; ++e)
-        if (problem.eligible_status[e * kStatusCount + static_cast<std::size_t>(cell.status)] &&
-            cell.level_sought <= problem.max_level[e])
-          net.add_arc(node, evaluator_node[e * regions + static_cast<std::size_t>(cell.region)],
-                      FlowNetwork::kUnlimited, by_preference ? static_cast<std::int64_t>(e) + 1 : 0);
-      if (cell.employer >= 0) {
-        const auto k = static_cast<std::size_t>(cell.employer);
-        if (employer_node[k] >= 0 &&
-            cell.level_sought <= problem.max_level[static_cast<std::size_t>(problem.employer_evaluator)])
-          net.add_arc(node, employer_node[k], FlowNetwork::kUnlimited);
-      }
-    }
-    net.solve(source, sink);
-    return arcs;
-  };
-
-  std::vector<std::int64_t> candidates(problem.cells.size());
-  for (std::size_t c = 0; c < problem.cells.size(); ++c) candidates[c] = problem.cells[c].candidates;
-  FlowNetwork who;
-  const Arcs first = build(who, candidates, false);
+  //    found different ones. Pass 1's amounts fit this network, so every assessed is placed,
+  //    and pass 2's flow is a maximum flow of the network with every candidate as supply: a cell
+  //    still waiting has every evaluator it could use full in it (the binding below).
   EvaluationAllocation out;
-  for (std::size_t c = 0; c < problem.cells.size(); ++c) out.assessed.push_back(who.flow(first.cell[c]));
-  FlowNetwork net;
-  const Arcs by_whom = build(net, out.assessed, true);
+  out.assessed = who_is_assessed(problem);
+  const EvaluationNetwork by_whom =
+      solve_network(problem, out.assessed, std::vector<std::int64_t>(problem.cells.size(), 0), true);
+  const FlowNetwork& net = by_whom.net;
   for (std::size_t c = 0; c < problem.cells.size(); ++c)
     if (net.flow(by_whom.cell[c]) != out.assessed[c])
       throw Error("evaluation allocation: cell " + std::to_string(c) + "'s assessed could not all be placed");
   out.held.resize(evaluators * regions);
   out.binding.assign(evaluators * regions, false);
   for (std::size_t k = 0; k < evaluators * regions; ++k) out.held[k] = net.flow(by_whom.capacity[k]);
+  const std::size_t employer_nodes = problem.employer_capacity.size();
   out.employer_held.assign(employer_nodes, 0);
   for (std::size_t k = 0; k < employer_nodes; ++k)
     if (by_whom.employer[k] >= 0) {
@@ -371,6 +506,7 @@ void EvaluationSystem::step(const Parameters& p, Month month, Population& pop, c
     problem.cells.push_back({static_cast<int>(key / kLevelCount), static_cast<int>(key % kLevelCount), status, waited,
                              static_cast<std::int64_t>(e - b), employer});
   }
+  problem.rationing_draw = rng.block(streams::kEvaluationRationing, month.index, 0).words[0];
   const auto solve_start = std::chrono::steady_clock::now();
   const EvaluationAllocation allocation = allocate_evaluations(problem);
   allocation_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - solve_start).count();

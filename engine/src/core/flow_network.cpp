@@ -71,4 +71,19 @@ void FlowNetwork::solve(int source, int sink) {
   }
 }
 
+std::vector<bool> FlowNetwork::residual_reach(int from) const {
+  std::vector<bool> reached(labels_.size(), false);
+  reached.at(static_cast<std::size_t>(from)) = true;
+  // Few nodes and arcs: sweep the arcs until nothing new is reached.
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const Arc& arc : arcs_) {
+      const auto a = static_cast<std::size_t>(arc.from), b = static_cast<std::size_t>(arc.to);
+      if (reached[a] && !reached[b] && arc.flow < arc.capacity) reached[b] = grew = true;
+      if (reached[b] && !reached[a] && arc.flow > 0) reached[a] = grew = true;
+    }
+  }
+  return reached;
+}
+
 } // namespace skillsim

@@ -68,6 +68,11 @@ struct EvaluationProblem {
   /// none. Only cells whose `employer` is the index may use it.
   std::vector<std::int64_t> employer_capacity;
   int employer_evaluator = -1;
+  /// Where a wait's candidates are rationed, the units left over by its shares rounded down go
+  /// to cells drawn in proportion to their fractions, by systematic sampling at this point (a
+  /// uniform word: draw / 2^32 in [0, 1)). The agents draw it each month; the twin, whose units
+  /// are millionths of a person, keeps the middle.
+  std::uint32_t rationing_draw = std::uint32_t{1} << 31;
 };
 
 struct EvaluationAllocation {
@@ -78,9 +83,11 @@ struct EvaluationAllocation {
 };
 
 /// Matches candidates to evaluators: as many assessments as the capacities allow, the longest
-/// waiting first; a candidate several types may assess goes to an employer's own capacity
+/// waiting first, and among candidates who waited as long each as likely to be assessed as any
+/// other who may use the same evaluators (proportional rationing: docs/levers.md, "Evaluation
+/// capacity"); a candidate several types may assess goes to an employer's own capacity
 /// first, then to the types in the order declared (evaluation.evaluators), each as far as its
-/// capacity goes. Deterministic.
+/// capacity goes. Deterministic given `rationing_draw`.
 /// @throws Error if sizes are inconsistent
 EvaluationAllocation allocate_evaluations(const EvaluationProblem& problem);
 

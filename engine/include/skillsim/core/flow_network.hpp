@@ -32,6 +32,9 @@ public:
   /// True if the arc carries its full capacity (a binding constraint).
   bool saturated(int arc) const { return flow(arc) == capacity(arc); }
   std::int64_t total_flow() const { return total_flow_; }
+  /// After solve: the nodes `from` reaches along arcs with room left or flow to take back. With
+  /// `from` the source, the source side of a minimum cut: the arcs out of it are full.
+  std::vector<bool> residual_reach(int from) const;
   std::int64_t total_cost() const { return total_cost_; }
   const std::string& label(int node) const { return labels_.at(static_cast<std::size_t>(node)); }
   int node_count() const { return static_cast<int>(labels_.size()); }

@@ -243,6 +243,8 @@ inline constexpr std::uint32_t kTrainingOutcome = stream_id("training.outcome");
 inline constexpr std::uint32_t kAdmissionPriority = stream_id("training.admission_priority");
 inline constexpr std::uint32_t kEvaluationPriority = stream_id("evaluation.priority");
 inline constexpr std::uint32_t kEvaluationOutcome = stream_id("evaluation.outcome");
+// One block a month (lane 0): the draw of proportional rationing among equally waiting cells.
+inline constexpr std::uint32_t kEvaluationRationing = stream_id("evaluation.rationing");
 inline constexpr std::uint32_t kCompetition = stream_id("competition.priority");
 inline constexpr std::uint32_t kSchool = stream_id("school.progress");           // students, monthly (schools.cpp)
 inline constexpr std::uint32_t kSchoolSynthesis = stream_id("school.synthesis"); // the initial students
