@@ -234,8 +234,9 @@ TEST(TwinEvaluation, CertificateQueuesHoldOnlyTheWindowsTheirWorkersReach) {
 // ample): each region's candidates are held in their region (docs/twin.md, "The state space",
 // region), so the first region's queue and those who give up are its own, the second's
 // evaluators assess everybody in the month they queue. The agents' mean by evaluator and region,
-// by region and of every stock and flow within 4 standard errors or 5% of the twin (as where
-// capacity binds in one region, above). Before 2026-12-06 the twin split every candidate cell
+// by region and of every stock and flow within 4 standard errors of the twin (5% was allowed
+// until equally waiting cells shared the last places in proportion, as above; this case passed
+// without it too). Before 2026-12-06 the twin split every candidate cell
 // over the regions by their shares, so that both regions' queues were the same.
 TEST(TwinEvaluation, EachRegionsQueueIsItsOwn) {
   const Scenario s = queue_scenario(true, "5, 1e9", "8, 1e9", 2, "0.8",
