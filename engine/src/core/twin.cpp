@@ -113,8 +113,6 @@ struct TwinBuffers {
 // faulted in only where somebody is (ZeroBuffer), and a month's end reads the state once
 // (find_live), so the bound is on the address space and that read more than on memory.
 constexpr std::int64_t kMaxTracks = 1024;
-// The (level, months at level) entries of a copy at the defaults (skills.min_months).
-constexpr std::int64_t kDefaultBuckets = 297;
 // Most (level, months, insurance months) entries over all copies: as many copies as the most of
 // Jincheng's 1,785 with its insurance months, some 2 GB a vector of address space (its plan's
 // evaluation queue needs 44 x 1,785 = 78,540; with a job-finding factor, 476 x 1,785 = 849,660).
